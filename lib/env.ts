@@ -1,0 +1,73 @@
+import { z } from 'zod'
+
+// The only module that reads process.env. Each reader is parsed on first use so that
+// `next build` (which imports server modules without a database) does not need runtime secrets.
+
+const isBuild = () => process.env.NEXT_PHASE === 'phase-production-build'
+
+const ZPostgresUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      return ['postgres:', 'postgresql:'].includes(new URL(value).protocol)
+    } catch {
+      return false
+    }
+  }, 'must be a postgresql://user:password@host:port/database URL')
+
+const ZAppEnv = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: ZPostgresUrl,
+  AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (generate one with: openssl rand -base64 33)'),
+  SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  WORKER_HEARTBEAT_MS: z.coerce.number().int().min(250).max(60_000).default(5_000),
+})
+export type AppEnv = z.infer<typeof ZAppEnv>
+
+const ZLauncherEnv = z.object({
+  DATABASE_URL: ZPostgresUrl.optional(),
+  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+  LOCKSTEP_DATA_DIR: z.string().min(1).default('.lockstep'),
+  LOCKSTEP_ADMIN_EMAIL: z.email().optional(),
+  LOCKSTEP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  AUTH_SECRET: z.string().min(32).optional(),
+  CI: z.string().optional(),
+})
+export type LauncherEnv = z.infer<typeof ZLauncherEnv>
+
+/** Thrown for configuration the operator must fix; carries one readable line per problem. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+function parse<T extends z.ZodType>(schema: T, source: Record<string, string | undefined>): z.infer<T> {
+  const result = schema.safeParse(source)
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`))
+  }
+  return result.data
+}
+
+// Empty strings count as unset, as they do in most deployment tools.
+function cleaned(): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ''))
+}
+
+let app: AppEnv | undefined
+export function appEnv(): AppEnv {
+  if (app) return app
+  if (isBuild()) {
+    return parse(ZAppEnv, { DATABASE_URL: 'postgresql://build@localhost/build', AUTH_SECRET: 'x'.repeat(32), ...cleaned() })
+  }
+  app = parse(ZAppEnv, cleaned())
+  return app
+}
+
+export function launcherEnv(): LauncherEnv {
+  return parse(ZLauncherEnv, cleaned())
+}

@@ -1,0 +1,74 @@
+import { readdir, readFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import type { MigrationList } from '@prisma/schema-engine-wasm'
+import { NO_FILTERS, withSchemaEngine } from './schema-engine'
+
+export const PRISMA_DIR = resolve(process.cwd(), 'prisma')
+export const SCHEMA_PATH = join(PRISMA_DIR, 'schema.prisma')
+export const MIGRATIONS_DIR = join(PRISMA_DIR, 'migrations')
+const LOCKFILE = 'migration_lock.toml'
+// Kept beside each migration: the schema it brings the database to, so the next migration can be
+// computed from schema text alone (the WebAssembly engine cannot introspect a live database).
+export const SNAPSHOT_FILE = 'schema.prisma'
+
+export async function listMigrationDirs(dir = MIGRATIONS_DIR): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
+  return entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort()
+}
+
+export async function readMigrationList(dir = MIGRATIONS_DIR): Promise<MigrationList> {
+  const names = await listMigrationDirs(dir)
+  const lockContent = await readFile(join(dir, LOCKFILE), 'utf8').catch(() => null)
+  return {
+    baseDir: dir,
+    lockfile: { path: LOCKFILE, content: lockContent },
+    shadowDbInitScript: '',
+    migrationDirectories: await Promise.all(
+      names.map(async (name) => ({
+        path: name,
+        migrationFile: {
+          path: 'migration.sql',
+          content: await readFile(join(dir, name, 'migration.sql'), 'utf8').then(
+            (value) => ({ tag: 'ok' as const, value }),
+            (error: Error) => ({ tag: 'error' as const, value: error.message }),
+          ),
+        },
+      })),
+    ),
+  }
+}
+
+/** Applies pending migrations like `prisma migrate deploy`, recording them in `_prisma_migrations`. */
+export async function applyMigrations(databaseUrl: string): Promise<string[]> {
+  const schemaText = await readFile(SCHEMA_PATH, 'utf8')
+  const migrationsList = await readMigrationList()
+  return withSchemaEngine(databaseUrl, SCHEMA_PATH, schemaText, async (engine) => {
+    const out = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS })
+    return out.appliedMigrationNames
+  })
+}
+
+/** SQL that takes a database from the schema `fromText` (or nothing) to the schema `toText`. */
+export async function diffSchemas(fromText: string | null, toText: string, databaseUrl: string): Promise<string> {
+  return withSchemaEngine(databaseUrl, SCHEMA_PATH, toText, async (engine) => {
+    const result = await engine.diff({
+      from: fromText === null ? { tag: 'empty' } : { tag: 'schemaDatamodel', files: [{ path: SCHEMA_PATH, content: fromText }] },
+      to: { tag: 'schemaDatamodel', files: [{ path: SCHEMA_PATH, content: toText }] },
+      script: true,
+      exitCode: null,
+      filters: NO_FILTERS,
+    })
+    return result.stdout ?? ''
+  })
+}
+
+/** The schema text the newest migration brings the database to, or null before the first one. */
+export async function readLatestSnapshot(): Promise<string | null> {
+  const names = await listMigrationDirs()
+  const latest = names.at(-1)
+  if (!latest) return null
+  return readFile(join(MIGRATIONS_DIR, latest, SNAPSHOT_FILE), 'utf8')
+}

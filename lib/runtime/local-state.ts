@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { z } from 'zod'
+
+// Secrets a local installation generates for itself on first start and keeps beside its data,
+// so that a second `npm start` finds the same database password and keeps sessions valid.
+const ZLocalState = z.object({
+  postgresPassword: z.string().min(16),
+  authSecret: z.string().min(32),
+  postgresPort: z.number().int().optional(),
+})
+export type LocalState = z.infer<typeof ZLocalState>
+
+export function resolveDataDir(dir: string): string {
+  return resolve(process.cwd(), dir)
+}
+
+export async function loadLocalState(dataDir: string): Promise<LocalState> {
+  const file = join(dataDir, 'local.json')
+  if (existsSync(file)) {
+    const parsed = ZLocalState.safeParse(JSON.parse(await readFile(file, 'utf8').catch(() => '{}')))
+    if (parsed.success) return parsed.data
+  }
+  const state: LocalState = {
+    postgresPassword: randomBytes(18).toString('base64url'),
+    authSecret: randomBytes(33).toString('base64url'),
+  }
+  await saveLocalState(dataDir, state)
+  return state
+}
+
+export async function saveLocalState(dataDir: string, state: LocalState): Promise<void> {
+  // 0711: the embedded server runs as another user and must traverse this directory to its data.
+  await mkdir(dataDir, { recursive: true, mode: 0o711 })
+  await writeFile(join(dataDir, 'local.json'), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 })
+}

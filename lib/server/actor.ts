@@ -1,0 +1,19 @@
+import type { Role } from '@/lib/generated/prisma/enums'
+
+/** The signed-in person a data-layer call acts for, as re-read from the database. */
+export type UserActor = {
+  kind: 'user'
+  id: string
+  email: string
+  name: string
+  role: Role
+  /** Where the request came from (client address), for the audit log. */
+  origin: string | null
+}
+
+/** Lockstep itself: the seed, the command line, the worker. */
+export type SystemActor = { kind: 'system'; label: 'system' | 'cli' | 'worker'; origin: string | null }
+
+export type Actor = UserActor | SystemActor
+
+export const SYSTEM_ACTOR: SystemActor = { kind: 'system', label: 'system', origin: 'local' }

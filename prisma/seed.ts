@@ -1,0 +1,30 @@
+import { randomBytes } from 'node:crypto'
+import type { PrismaClient } from '@/lib/generated/prisma/client'
+import { hashPassword } from '@/lib/auth/password'
+import { SYSTEM_ACTOR } from '@/lib/server/actor'
+import { recordAudit } from '@/lib/server/audit/record'
+
+export type SeedResult = { adminCreated: false } | { adminCreated: true; email: string; password: string; generated: boolean }
+
+export const DEFAULT_ADMIN_EMAIL = 'admin@lockstep.local'
+
+/**
+ * Seeds a fresh installation once: the first admin. Runs on every start and does nothing when
+ * any user exists, so it never overwrites what people changed.
+ */
+export async function seed(db: PrismaClient, options: { adminEmail?: string; adminPassword?: string }): Promise<SeedResult> {
+  if ((await db.user.count()) > 0) return { adminCreated: false }
+  const email = (options.adminEmail ?? DEFAULT_ADMIN_EMAIL).toLowerCase()
+  const password = options.adminPassword ?? randomBytes(12).toString('base64url')
+  const passwordHash = await hashPassword(password)
+  await db.$transaction(async (tx) => {
+    const admin = await tx.user.create({ data: { email, name: 'Administrator', role: 'ADMIN', passwordHash } })
+    await recordAudit(tx, SYSTEM_ACTOR, {
+      action: 'user.create',
+      entityType: 'User',
+      entityId: admin.id,
+      after: { email, name: admin.name, role: admin.role, isActive: true },
+    })
+  })
+  return { adminCreated: true, email, password, generated: !options.adminPassword }
+}
