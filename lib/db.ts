@@ -1,16 +1,16 @@
 import { PrismaPg } from '@prisma/adapter-pg'
 import { PrismaClient } from '@/lib/generated/prisma/client'
-import { appEnv } from '@/lib/env'
+import { databaseEnv } from '@/lib/env'
 
 // One client per process; development hot reloads would otherwise open a pool per reload.
 const globalForPrisma = globalThis as unknown as { lockstepPrisma?: PrismaClient }
 
 function createClient(): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: appEnv().DATABASE_URL, max: 10 }) })
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseEnv().DATABASE_URL, max: 10 }) })
 }
 
 export const db: PrismaClient = globalForPrisma.lockstepPrisma ?? createClient()
-if (appEnv().NODE_ENV !== 'production') globalForPrisma.lockstepPrisma = db
+if (databaseEnv().NODE_ENV !== 'production') globalForPrisma.lockstepPrisma = db
 
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0]
 export { Prisma } from '@/lib/generated/prisma/client'

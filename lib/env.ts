@@ -16,9 +16,13 @@ const ZPostgresUrl = z
     }
   }, 'must be a postgresql://user:password@host:port/database URL')
 
-const ZAppEnv = z.object({
+const ZDatabaseEnv = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: ZPostgresUrl,
+})
+export type DatabaseEnv = z.infer<typeof ZDatabaseEnv>
+
+const ZAppEnv = ZDatabaseEnv.extend({
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (generate one with: openssl rand -base64 33)'),
   SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
@@ -58,16 +62,36 @@ function cleaned(): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ''))
 }
 
+// `next build` imports server modules without a database or secrets; placeholders satisfy it.
+const BUILD_DEFAULTS = { DATABASE_URL: 'postgresql://build@localhost/build', AUTH_SECRET: 'x'.repeat(32) }
+
 let app: AppEnv | undefined
+/** What the web app and the worker need: the database and the session secret. */
 export function appEnv(): AppEnv {
-  if (app) return app
-  if (isBuild()) {
-    return parse(ZAppEnv, { DATABASE_URL: 'postgresql://build@localhost/build', AUTH_SECRET: 'x'.repeat(32), ...cleaned() })
-  }
-  app = parse(ZAppEnv, cleaned())
+  if (isBuild()) return parse(ZAppEnv, { ...BUILD_DEFAULTS, ...cleaned() })
+  app ??= parse(ZAppEnv, cleaned())
   return app
+}
+
+/** Just the database: for the Prisma client, seeds and command-line tools. */
+export function databaseEnv(): DatabaseEnv {
+  return parse(ZDatabaseEnv, isBuild() ? { ...BUILD_DEFAULTS, ...cleaned() } : cleaned())
 }
 
 export function launcherEnv(): LauncherEnv {
   return parse(ZLauncherEnv, cleaned())
+}
+
+/** The environment for a child process: this one's, with `overrides` on top. */
+export function childEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides }
+}
+
+/**
+ * Makes values known to this process too, for modules loaded after this call (the launcher learns
+ * the database URL only once the embedded server is up). Resets the memoised app environment.
+ */
+export function exportEnv(values: Record<string, string>): void {
+  Object.assign(process.env, values)
+  app = undefined
 }

@@ -44,7 +44,7 @@ function explain(error: unknown, target: string): StartupError {
     case '3D000':
       return new StartupError(`PostgreSQL at ${target}: the database does not exist. Create it first (CREATE DATABASE …).`, hint)
     default: {
-      const message = (e.message ?? String(error)).split('\n')[0]
+      const message = (e.message ?? String(error)).split('\n')[0] ?? ''
       if (/timeout/i.test(message)) return new StartupError(`Cannot reach PostgreSQL at ${target}: the connection timed out.`, hint)
       return new StartupError(`Cannot use PostgreSQL at ${target}: ${message}`, hint)
     }

@@ -1,0 +1,46 @@
+import Link from 'next/link'
+import type { ReactNode } from 'react'
+import { NavLinks } from '@/components/shell/nav-links'
+import { WorkerStatus } from '@/components/shell/worker-status'
+import { signOutAction } from '@/lib/actions/auth'
+import { requirePageActor } from '@/lib/auth/current-user'
+import { ROLE_LABELS } from '@/lib/auth/permissions'
+import { navItemsFor } from '@/lib/navigation'
+
+// The shell only renders navigation for the role; every page and action authorizes on its own.
+export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+  const actor = await requirePageActor()
+  const items = navItemsFor(actor.role).map(({ href, label }) => ({ href, label }))
+  return (
+    <div className="flex min-h-screen">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-10 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+        Skip to content
+      </a>
+      <aside className="no-print flex w-56 shrink-0 flex-col bg-zinc-900 px-3 py-4 text-white">
+        <Link href="/" className="mb-6 px-3 text-lg font-semibold tracking-tight">
+          Lockstep
+        </Link>
+        <NavLinks items={items} />
+        <div className="mt-auto space-y-3 border-t border-zinc-800 px-3 pt-4">
+          <WorkerStatus />
+          <div className="text-sm">
+            <p className="truncate font-medium" title={actor.email}>
+              {actor.name}
+            </p>
+            <p className="text-xs text-zinc-400" data-testid="current-role">
+              {ROLE_LABELS[actor.role]}
+            </p>
+          </div>
+          <form action={signOutAction}>
+            <button type="submit" className="text-sm text-zinc-300 hover:text-white">
+              Sign out
+            </button>
+          </form>
+        </div>
+      </aside>
+      <main id="main" className="min-w-0 flex-1 px-8 py-8">
+        {children}
+      </main>
+    </div>
+  )
+}

@@ -1,0 +1,65 @@
+import { Table, Td, Th } from '@/components/ui/table'
+import { Timestamp } from '@/components/ui/timestamp'
+import type { AuditEventDTO } from '@/lib/server/audit/queries'
+
+export function AuditTable({ events }: { events: AuditEventDTO[] }) {
+  return (
+    <Table caption="Audit events">
+      <thead className="bg-zinc-50">
+        <tr>
+          <Th>When</Th>
+          <Th>Actor</Th>
+          <Th>Action</Th>
+          <Th>Entity</Th>
+          <Th>Change</Th>
+          <Th>Origin</Th>
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-zinc-100">
+        {events.map((event) => (
+          <tr key={event.id} data-testid="audit-row">
+            <Td className="whitespace-nowrap">
+              <Timestamp iso={event.createdAt} />
+            </Td>
+            <Td>{event.actorLabel}</Td>
+            <Td>
+              <code className="rounded bg-zinc-100 px-1.5 py-0.5 text-xs">{event.action}</code>
+            </Td>
+            <Td>
+              {event.entityType}
+              {event.entityId ? (
+                <a href={`?entityType=${encodeURIComponent(event.entityType)}&entityId=${encodeURIComponent(event.entityId)}`} className="ml-1 font-mono text-xs text-indigo-700 hover:underline" title="All events of this entity">
+                  {event.entityId.slice(0, 8)}
+                </a>
+              ) : null}
+            </Td>
+            <Td className="max-w-md">
+              <Change before={event.before} after={event.after} />
+            </Td>
+            <Td className="text-xs text-zinc-500">{event.origin ?? '—'}</Td>
+          </tr>
+        ))}
+      </tbody>
+    </Table>
+  )
+}
+
+function Change({ before, after }: { before: unknown; after: unknown }) {
+  if (before == null && after == null) return <span className="text-zinc-400">—</span>
+  return (
+    <dl className="space-y-0.5 font-mono text-xs break-all">
+      {before != null ? (
+        <div>
+          <dt className="inline text-zinc-500">before </dt>
+          <dd className="inline text-red-700">{JSON.stringify(before)}</dd>
+        </div>
+      ) : null}
+      {after != null ? (
+        <div>
+          <dt className="inline text-zinc-500">after </dt>
+          <dd className="inline text-emerald-700">{JSON.stringify(after)}</dd>
+        </div>
+      ) : null}
+    </dl>
+  )
+}

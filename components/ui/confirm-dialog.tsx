@@ -1,0 +1,84 @@
+'use client'
+
+import { useId, useRef, useState, type ReactNode } from 'react'
+import { Button } from './button'
+
+type Props = {
+  trigger: (open: () => void) => ReactNode
+  title: string
+  description: ReactNode
+  confirmLabel: string
+  /** When set, the person must type this exactly before confirming (destructive or production actions). */
+  phrase?: string
+  onConfirm: () => Promise<string | null>
+}
+
+/** A modal confirmation; onConfirm resolves to an error message to show, or null when done. */
+export function ConfirmDialog({ trigger, title, description, confirmLabel, phrase, onConfirm }: Props) {
+  const ref = useRef<HTMLDialogElement>(null)
+  const [typed, setTyped] = useState('')
+  const [error, setError] = useState<string | null>(null)
+  const [pending, setPending] = useState(false)
+  const id = useId()
+
+  const close = () => {
+    ref.current?.close()
+    setTyped('')
+    setError(null)
+  }
+  const confirm = async () => {
+    setPending(true)
+    const message = await onConfirm()
+    setPending(false)
+    if (message) setError(message)
+    else close()
+  }
+
+  return (
+    <>
+      {trigger(() => ref.current?.showModal())}
+      <dialog ref={ref} aria-labelledby={`${id}-title`} className="m-auto w-full max-w-md rounded-lg p-0 shadow-xl backdrop:bg-zinc-900/40" onClose={close}>
+        <form
+          method="dialog"
+          className="space-y-4 p-5"
+          onSubmit={(event) => {
+            event.preventDefault()
+            void confirm()
+          }}
+        >
+          <h2 id={`${id}-title`} className="text-base font-semibold">
+            {title}
+          </h2>
+          <div className="text-sm text-zinc-600">{description}</div>
+          {phrase ? (
+            <label className="block space-y-1 text-sm">
+              <span>
+                Type <strong className="font-mono">{phrase}</strong> to confirm
+              </span>
+              <input
+                autoFocus
+                value={typed}
+                onChange={(event) => setTyped(event.target.value)}
+                className="block w-full rounded-md border border-zinc-300 px-3 py-2 font-mono text-sm"
+                aria-label="Confirmation phrase"
+              />
+            </label>
+          ) : null}
+          {error ? (
+            <p role="alert" className="text-sm text-red-600">
+              {error}
+            </p>
+          ) : null}
+          <div className="flex justify-end gap-2">
+            <Button variant="secondary" onClick={close}>
+              Cancel
+            </Button>
+            <Button type="submit" variant="danger" disabled={pending || (!!phrase && typed !== phrase)}>
+              {pending ? 'Working…' : confirmLabel}
+            </Button>
+          </div>
+        </form>
+      </dialog>
+    </>
+  )
+}

@@ -1,0 +1,10 @@
+/** An unambiguous UTC time, identical on server and client (no hydration drift). */
+export function Timestamp({ iso, empty = '—' }: { iso: string | null; empty?: string }) {
+  if (!iso) return <span className="text-zinc-400">{empty}</span>
+  const text = `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`
+  return (
+    <time dateTime={iso} title={iso}>
+      {text}
+    </time>
+  )
+}

@@ -1,0 +1,61 @@
+import { unstable_rethrow } from 'next/navigation'
+import { z } from 'zod'
+import { requireActor } from '@/lib/auth/current-user'
+import type { Permission } from '@/lib/auth/permissions'
+import type { UserActor } from '@/lib/server/actor'
+import { DomainError } from '@/lib/server/errors'
+
+export type ActionResult<T> =
+  | { ok: true; data: T; message?: string }
+  | { ok: false; error: string; fieldErrors?: Record<string, string[]> }
+
+type Input = FormData | Record<string, unknown>
+
+function toObject(input: Input): Record<string, unknown> {
+  if (!(input instanceof FormData)) return input
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of input.entries()) {
+    if (!key.startsWith('$ACTION')) out[key] = value
+  }
+  return out
+}
+
+/**
+ * The one way to build a server action. Server actions are public POST endpoints, so every call
+ * re-authenticates, checks `permission` against the role read from the database, validates its
+ * input with `schema`, and answers with an ActionResult – never a stack trace.
+ * Usable directly and with useActionState (previous state first).
+ */
+export function defineAction<S extends z.ZodType, T>(
+  permission: Permission,
+  schema: S,
+  handler: (input: z.infer<S>, actor: UserActor) => Promise<T>,
+  options: { success?: (data: T) => string } = {},
+) {
+  return async function action(prevOrInput: ActionResult<T> | null | Input, maybeInput?: Input): Promise<ActionResult<T>> {
+    const raw = maybeInput ?? (prevOrInput as Input | null) ?? {}
+    try {
+      const actor = await requireActor(permission)
+      const parsed = schema.safeParse(toObject(raw))
+      if (!parsed.success) {
+        return { ok: false, error: 'Please correct the highlighted fields.', fieldErrors: fieldErrorsOf(parsed.error) }
+      }
+      const data = await handler(parsed.data, actor)
+      return { ok: true, data, message: options.success?.(data) }
+    } catch (error) {
+      unstable_rethrow(error)
+      if (error instanceof DomainError) return { ok: false, error: error.message, fieldErrors: error.fieldErrors }
+      console.error('[action] unexpected failure', error)
+      return { ok: false, error: 'Something went wrong on our side; nothing was changed. Try again in a moment.' }
+    }
+  }
+}
+
+function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
+  const out: Record<string, string[]> = {}
+  for (const issue of error.issues) {
+    const key = issue.path.join('.') || '_form'
+    ;(out[key] ??= []).push(issue.message)
+  }
+  return out
+}

@@ -1,0 +1,72 @@
+import NextAuth, { CredentialsSignin } from 'next-auth'
+import Credentials from 'next-auth/providers/credentials'
+import { z } from 'zod'
+import { appEnv } from '@/lib/env'
+import { authenticate } from '@/lib/server/users/authenticate'
+import { PASSWORD_MAX_LENGTH } from './password'
+import { originFromHeaders } from './origin'
+
+class InvalidCredentials extends CredentialsSignin {
+  code = 'invalid'
+}
+class AccountLocked extends CredentialsSignin {
+  constructor(readonly retryIn: string) {
+    super()
+    this.code = `locked:${retryIn}`
+  }
+}
+
+const ZCredentials = z.object({
+  email: z.string().trim().min(3).max(320),
+  password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
+})
+
+declare module 'next-auth' {
+  interface Session {
+    user: { id: string; email: string; name: string }
+    sessionVersion: number
+  }
+}
+
+export const { handlers, auth, signIn, signOut } = NextAuth(() => {
+  const env = appEnv()
+  return {
+    secret: env.AUTH_SECRET,
+    trustHost: true,
+    // A refused password is an expected outcome (audited in the database), not a server error.
+    logger: {
+      error(error) {
+        if (!(error instanceof CredentialsSignin)) console.error('[auth]', error)
+      },
+    },
+    pages: { signIn: '/login' },
+    session: { strategy: 'jwt', maxAge: env.SESSION_MAX_AGE_HOURS * 3600, updateAge: 15 * 60 },
+    providers: [
+      Credentials({
+        credentials: { email: { label: 'Email' }, password: { label: 'Password', type: 'password' } },
+        async authorize(raw, request) {
+          const parsed = ZCredentials.safeParse(raw)
+          if (!parsed.success) throw new InvalidCredentials()
+          const result = await authenticate(parsed.data.email, parsed.data.password, originFromHeaders(request.headers))
+          if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name, sessionVersion: result.user.sessionVersion }
+          if (result.reason === 'locked') throw new AccountLocked(result.retryIn)
+          throw new InvalidCredentials()
+        },
+      }),
+    ],
+    callbacks: {
+      jwt({ token, user }) {
+        if (user) {
+          token.sub = user.id
+          token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0
+        }
+        return token
+      },
+      session({ session, token }) {
+        session.user.id = token.sub ?? ''
+        session.sessionVersion = typeof token.sv === 'number' ? token.sv : -1
+        return session
+      },
+    },
+  }
+})

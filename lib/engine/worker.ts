@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto'
+import { hostname } from 'node:os'
+import { db } from '@/lib/db'
+import { appEnv } from '@/lib/env'
+
+export type WorkerHandle = { id: string; stop: () => Promise<void> }
+
+/**
+ * Starts the worker loop in this process. It announces itself with a heartbeat row that the UI
+ * reads to show whether execution is possible; queued runs are claimed here as the engine grows.
+ */
+export async function startWorker(log: (line: string) => void = console.log): Promise<WorkerHandle> {
+  const id = randomUUID()
+  const startedAt = new Date()
+  const interval = appEnv().WORKER_HEARTBEAT_MS
+  const beat = () =>
+    db.workerHeartbeat.upsert({
+      where: { id },
+      create: { id, hostname: hostname(), pid: process.pid, startedAt, lastSeenAt: new Date() },
+      update: { lastSeenAt: new Date() },
+    })
+  await beat()
+  // Rows of workers that stopped long ago are noise in the status view.
+  await db.workerHeartbeat.deleteMany({ where: { lastSeenAt: { lt: new Date(Date.now() - 24 * 3600_000) } } })
+  log(`worker ${id.slice(0, 8)} ready (pid ${process.pid})`)
+
+  let stopping = false
+  const timer = setInterval(() => {
+    if (!stopping) beat().catch((error: Error) => log(`heartbeat failed: ${error.message.split('\n')[0]}`))
+  }, interval)
+
+  return {
+    id,
+    stop: async () => {
+      stopping = true
+      clearInterval(timer)
+      await db.workerHeartbeat.delete({ where: { id } }).catch(() => undefined)
+      await db.$disconnect()
+      log(`worker ${id.slice(0, 8)} stopped`)
+    },
+  }
+}

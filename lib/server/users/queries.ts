@@ -1,0 +1,57 @@
+import { db } from '@/lib/db'
+import type { Role } from '@/lib/generated/prisma/enums'
+import type { UserActor } from '@/lib/server/actor'
+import { assertCan } from '@/lib/server/authorize'
+
+export type UserDTO = {
+  id: string
+  email: string
+  name: string
+  role: Role
+  isActive: boolean
+  isLocked: boolean
+  lastSignInAt: string | null
+  createdAt: string
+}
+
+export const USER_SELECT = {
+  id: true,
+  email: true,
+  name: true,
+  role: true,
+  isActive: true,
+  lockedUntil: true,
+  lastSignInAt: true,
+  createdAt: true,
+} as const
+
+type UserRow = { id: string; email: string; name: string; role: Role; isActive: boolean; lockedUntil: Date | null; lastSignInAt: Date | null; createdAt: Date }
+
+export function toUserDTO(row: UserRow): UserDTO {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    isActive: row.isActive,
+    isLocked: !!row.lockedUntil && row.lockedUntil.getTime() > Date.now(),
+    lastSignInAt: row.lastSignInAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+  }
+}
+
+/** Internal: the session lookup. Unauthenticated by design; returns nothing secret. */
+export async function findActiveUser(id: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return null
+  return db.user.findFirst({
+    where: { id, isActive: true },
+    select: { id: true, email: true, name: true, role: true, sessionVersion: true },
+  })
+}
+
+/** Admins only. */
+export async function listUsersForAdmin(actor: UserActor): Promise<UserDTO[]> {
+  assertCan(actor, 'user:manage')
+  const rows = await db.user.findMany({ select: USER_SELECT, orderBy: [{ isActive: 'desc' }, { name: 'asc' }] })
+  return rows.map(toUserDTO)
+}

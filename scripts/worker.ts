@@ -1,0 +1,15 @@
+// The worker process: `npm run worker` (npm start runs one beside the app).
+import { startWorker } from '@/lib/engine/worker'
+import { formatCliError } from './cli'
+
+try {
+  const worker = await startWorker((line) => console.log(line))
+  const shutdown = () => {
+    void worker.stop().finally(() => process.exit(0))
+  }
+  process.once('SIGINT', shutdown)
+  process.once('SIGTERM', shutdown)
+} catch (error) {
+  console.error(formatCliError(error))
+  process.exit(1)
+}
