@@ -10,7 +10,7 @@ function createClient(): PrismaClient {
 }
 
 export const db: PrismaClient = globalForPrisma.lockstepPrisma ?? createClient()
-if (databaseEnv().NODE_ENV !== 'production') globalForPrisma.lockstepPrisma = db
+if (databaseEnv().NODE_ENV === 'development') globalForPrisma.lockstepPrisma = db
 
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0]
 export { Prisma } from '@/lib/generated/prisma/client'

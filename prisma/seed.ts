@@ -28,3 +28,14 @@ export async function seed(db: PrismaClient, options: { adminEmail?: string; adm
   })
   return { adminCreated: true, email, password, generated: !options.adminPassword }
 }
+
+/** Seeds with the app's own Prisma client (DATABASE_URL must be set) and closes it afterwards. */
+export async function seedDatabase(options: { adminEmail?: string; adminPassword?: string }): Promise<SeedResult> {
+  // Imported late: the client reads DATABASE_URL when it loads.
+  const { db } = await import('@/lib/db')
+  try {
+    return await seed(db, options)
+  } finally {
+    await db.$disconnect()
+  }
+}

@@ -33,8 +33,12 @@ function loadBindings(): Promise<Bindings> {
  * it as one implicit transaction, which is what a migration wants: all of it or none of it.
  */
 class WholeScriptPg extends PrismaPg {
+  // The engine never closes what it opens; we do, so its pool (and advisory lock) end with it.
+  readonly opened: { dispose: () => Promise<void> }[] = []
+
   override async connect() {
     const adapter = await super.connect()
+    this.opened.push(adapter)
     const pool = adapter.underlyingDriver() as Pool
     adapter.executeScript = async (script: string) => {
       try {
@@ -57,12 +61,14 @@ export async function withSchemaEngine<T>(
   fn: (engine: SchemaEngine) => Promise<T>,
 ): Promise<T> {
   const { SchemaEngine } = await loadBindings()
-  const adapter = bindMigrationAwareSqlAdapterFactory(new WholeScriptPg({ connectionString: databaseUrl }))
+  const factory = new WholeScriptPg({ connectionString: databaseUrl })
+  const adapter = bindMigrationAwareSqlAdapterFactory(factory)
   const logs: string[] = []
   const engine = await SchemaEngine.new({ datamodels: [[schemaPath, schemaText]] }, (line: string) => logs.push(line), adapter)
   try {
     return await fn(engine)
   } finally {
     engine.free()
+    await Promise.all(factory.opened.map((opened) => opened.dispose().catch(() => undefined)))
   }
 }

