@@ -93,11 +93,7 @@ function UserRow({ user, isSelf }: { user: UserDTO; isSelf: boolean }) {
                 router.refresh()
                 return result.ok ? null : result.error
               }}
-              trigger={(open) => (
-                <Button size="sm" variant="secondary" onClick={open}>
-                  Deactivate
-                </Button>
-              )}
+              triggerLabel="Deactivate"
             />
           ) : (
             <Button

@@ -1,10 +1,11 @@
 'use client'
 
 import { useId, useRef, useState, type ReactNode } from 'react'
-import { Button } from './button'
+import { Button, type ButtonProps } from './button'
 
 type Props = {
-  trigger: (open: () => void) => ReactNode
+  triggerLabel: ReactNode
+  triggerVariant?: ButtonProps['variant']
   title: string
   description: ReactNode
   confirmLabel: string
@@ -14,7 +15,7 @@ type Props = {
 }
 
 /** A modal confirmation; onConfirm resolves to an error message to show, or null when done. */
-export function ConfirmDialog({ trigger, title, description, confirmLabel, phrase, onConfirm }: Props) {
+export function ConfirmDialog({ triggerLabel, triggerVariant = 'secondary', title, description, confirmLabel, phrase, onConfirm }: Props) {
   const ref = useRef<HTMLDialogElement>(null)
   const [typed, setTyped] = useState('')
   const [error, setError] = useState<string | null>(null)
@@ -36,7 +37,9 @@ export function ConfirmDialog({ trigger, title, description, confirmLabel, phras
 
   return (
     <>
-      {trigger(() => ref.current?.showModal())}
+      <Button size="sm" variant={triggerVariant} onClick={() => ref.current?.showModal()}>
+        {triggerLabel}
+      </Button>
       <dialog ref={ref} aria-labelledby={`${id}-title`} className="m-auto w-full max-w-md rounded-lg p-0 shadow-xl backdrop:bg-zinc-900/40" onClose={close}>
         <form
           method="dialog"

@@ -1,5 +1,5 @@
 import { unstable_rethrow } from 'next/navigation'
-import { z } from 'zod'
+import type { z } from 'zod'
 import { requireActor } from '@/lib/auth/current-user'
 import type { Permission } from '@/lib/auth/permissions'
 import type { UserActor } from '@/lib/server/actor'

@@ -4,12 +4,13 @@ import { dirname, join } from 'node:path'
 import { PrismaPg } from '@prisma/adapter-pg'
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils'
 import type { SchemaEngine } from '@prisma/schema-engine-wasm'
+import type * as BindingsModule from '@prisma/schema-engine-wasm/schema_engine_bg'
 import type { Pool } from 'pg'
 
 // The official WebAssembly build of Prisma's schema engine, driven through the pg adapter, so
 // migrations need no native binary (and no internet). The package is built for bundlers, so plain
 // Node loads its .wasm by hand instead of relying on --experimental-wasm-modules.
-type Bindings = typeof import('@prisma/schema-engine-wasm/schema_engine_bg')
+type Bindings = typeof BindingsModule
 
 let bindingsPromise: Promise<Bindings> | undefined
 
