@@ -24,7 +24,9 @@ export type DatabaseEnv = z.infer<typeof ZDatabaseEnv>
 
 const ZAppEnv = ZDatabaseEnv.extend({
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (generate one with: openssl rand -base64 33)'),
-  SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  // Idle limit: a session unused this long ends. Absolute limit: no session outlives this, however active.
+  SESSION_IDLE_HOURS: z.coerce.number().positive().max(24 * 30).default(8),
+  SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 90).default(24),
   SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   WORKER_HEARTBEAT_MS: z.coerce.number().int().min(250).max(60_000).default(5_000),
 })

@@ -5,6 +5,7 @@ import { appEnv } from '@/lib/env'
 import { authenticate } from '@/lib/server/users/authenticate'
 import { PASSWORD_MAX_LENGTH } from './password'
 import { originFromHeaders } from './origin'
+import { isWithinAbsoluteLimit } from './session-rules'
 
 class InvalidCredentials extends CredentialsSignin {
   code = 'invalid'
@@ -40,7 +41,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
       },
     },
     pages: { signIn: '/login' },
-    session: { strategy: 'jwt', maxAge: env.SESSION_MAX_AGE_HOURS * 3600, updateAge: 15 * 60 },
+    session: { strategy: 'jwt', maxAge: Math.min(env.SESSION_IDLE_HOURS, env.SESSION_MAX_AGE_HOURS) * 3600, updateAge: 5 * 60 },
     providers: [
       Credentials({
         credentials: { email: { label: 'Email' }, password: { label: 'Password', type: 'password' } },
@@ -59,8 +60,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         if (user) {
           token.sub = user.id
           token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0
+          token.authTime = Math.floor(Date.now() / 1000)
+          return token
         }
-        return token
+        // Sliding renewal keeps an active session alive, but never past the absolute limit.
+        return isWithinAbsoluteLimit(token.authTime, env.SESSION_MAX_AGE_HOURS) ? token : null
       },
       session({ session, token }) {
         session.user.id = token.sub ?? ''
