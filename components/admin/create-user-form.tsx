@@ -5,7 +5,7 @@ import { Alert } from '@/components/ui/alert'
 import { Button } from '@/components/ui/button'
 import { Field, Input, Select } from '@/components/ui/field'
 import { createUserAction } from '@/lib/actions/users'
-import { ROLE_LABELS, ROLES } from '@/lib/auth/permissions'
+import { RoleOptions } from './role-options'
 
 export function CreateUserForm() {
   const [state, formAction, pending] = useActionState(createUserAction, null)
@@ -18,24 +18,22 @@ export function CreateUserForm() {
     <form ref={formRef} action={formAction} className="space-y-4" noValidate>
       {state?.ok && state.message ? <Alert tone="success">{state.message}</Alert> : null}
       {state && !state.ok ? <Alert tone="error">{state.error}</Alert> : null}
-      <Field label="Name" name="name" errors={errors?.name}>
-        <Input name="name" required maxLength={120} invalid={!!errors?.name} autoComplete="off" />
-      </Field>
-      <Field label="Email" name="email" errors={errors?.email}>
-        <Input name="email" type="email" required invalid={!!errors?.email} autoComplete="off" />
-      </Field>
-      <Field label="Role" name="role" errors={errors?.role}>
-        <Select name="role" defaultValue="LEAD" invalid={!!errors?.role}>
-          {ROLES.map((role) => (
-            <option key={role} value={role}>
-              {ROLE_LABELS[role]}
-            </option>
-          ))}
-        </Select>
-      </Field>
-      <Field label="Initial password" name="password" errors={errors?.password} hint="At least 12 characters. Share it safely; they can be given a new one here at any time.">
-        <Input name="password" type="password" required minLength={12} invalid={!!errors?.password} autoComplete="new-password" />
-      </Field>
+      <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-4">
+        <Field label="Name" name="name" errors={errors?.name}>
+          <Input name="name" required maxLength={120} invalid={!!errors?.name} autoComplete="off" />
+        </Field>
+        <Field label="Email" name="email" errors={errors?.email}>
+          <Input name="email" type="email" required invalid={!!errors?.email} autoComplete="off" />
+        </Field>
+        <Field label="Role" name="role" errors={errors?.role}>
+          <Select name="role" defaultValue="LEAD" invalid={!!errors?.role}>
+            <RoleOptions />
+          </Select>
+        </Field>
+        <Field label="Initial password" name="password" errors={errors?.password} hint="At least 12 characters; share it safely.">
+          <Input name="password" type="password" required minLength={12} invalid={!!errors?.password} autoComplete="new-password" />
+        </Field>
+      </div>
       <Button type="submit" disabled={pending}>
         {pending ? 'Adding…' : 'Add user'}
       </Button>

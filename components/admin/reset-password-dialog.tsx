@@ -6,6 +6,7 @@ import { Button } from '@/components/ui/button'
 import { Field, Input } from '@/components/ui/field'
 import { resetUserPasswordAction } from '@/lib/actions/users'
 import type { UserDTO } from '@/lib/server/users/queries'
+import { MODAL_CLASS } from '@/components/ui/modal'
 
 export function ResetPasswordDialog({ user }: { user: UserDTO }) {
   const ref = useRef<HTMLDialogElement>(null)
@@ -16,8 +17,8 @@ export function ResetPasswordDialog({ user }: { user: UserDTO }) {
       <Button size="sm" variant="ghost" onClick={() => ref.current?.showModal()}>
         Set password
       </Button>
-      <dialog ref={ref} aria-label={`Set a new password for ${user.name}`} className="m-auto w-full max-w-md rounded-lg p-0 text-left shadow-xl backdrop:bg-zinc-900/40">
-        <form action={formAction} className="space-y-4 p-5 whitespace-normal" noValidate>
+      <dialog ref={ref} aria-label={`Set a new password for ${user.name}`} className={MODAL_CLASS}>
+        <form action={formAction} className="space-y-4 p-5" noValidate>
           <h2 className="text-base font-semibold">Set a new password for {user.name}</h2>
           <p className="text-sm text-zinc-600">Their current sessions end, and a lockout from failed sign-ins is lifted.</p>
           <input type="hidden" name="userId" value={user.id} />

@@ -8,9 +8,9 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog'
 import { Table, Td, Th } from '@/components/ui/table'
 import { Timestamp } from '@/components/ui/timestamp'
 import { changeUserRoleAction, setUserActiveAction } from '@/lib/actions/users'
-import { ROLE_LABELS, ROLES } from '@/lib/auth/permissions'
 import type { UserDTO } from '@/lib/server/users/queries'
 import { ResetPasswordDialog } from './reset-password-dialog'
+import { RoleOptions } from './role-options'
 
 export function UserTable({ users, currentUserId }: { users: UserDTO[]; currentUserId: string }) {
   return (
@@ -66,11 +66,7 @@ function UserRow({ user, isSelf }: { user: UserDTO; isSelf: boolean }) {
           onChange={(event) => changeRole(event.target.value)}
           className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm disabled:bg-transparent disabled:text-zinc-500"
         >
-          {ROLES.map((role) => (
-            <option key={role} value={role}>
-              {ROLE_LABELS[role]}
-            </option>
-          ))}
+          <RoleOptions />
         </select>
       </Td>
       <Td>

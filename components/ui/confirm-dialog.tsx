@@ -2,6 +2,7 @@
 
 import { useId, useRef, useState, type ReactNode } from 'react'
 import { Button, type ButtonProps } from './button'
+import { MODAL_CLASS } from './modal'
 
 type Props = {
   triggerLabel: ReactNode
@@ -40,7 +41,7 @@ export function ConfirmDialog({ triggerLabel, triggerVariant = 'secondary', titl
       <Button size="sm" variant={triggerVariant} onClick={() => ref.current?.showModal()}>
         {triggerLabel}
       </Button>
-      <dialog ref={ref} aria-labelledby={`${id}-title`} className="m-auto w-full max-w-md rounded-lg p-0 shadow-xl backdrop:bg-zinc-900/40" onClose={close}>
+      <dialog ref={ref} aria-labelledby={`${id}-title`} className={MODAL_CLASS} onClose={close}>
         <form
           method="dialog"
           className="space-y-4 p-5"

@@ -34,10 +34,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
   return {
     secret: env.AUTH_SECRET,
     trustHost: true,
-    // A refused password is an expected outcome (audited in the database), not a server error.
+    // A refused password (audited in the database) and an invalid or expired session cookie are
+    // expected outcomes, not server errors: one line at most, never a stack trace.
     logger: {
       error(error) {
-        if (!(error instanceof CredentialsSignin)) console.error('[auth]', error)
+        if (error instanceof CredentialsSignin) return
+        if ((error as { type?: string }).type === 'JWTSessionError') console.warn('[auth] ignored an invalid session cookie')
+        else console.error('[auth]', error)
       },
     },
     pages: { signIn: '/login' },

@@ -16,7 +16,7 @@ export default async function UsersPage() {
     <>
       <PageHeader title="Admin" description="People who can sign in to Lockstep, and what each may do." />
       <AdminTabs current="users" />
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+      <div className="space-y-6">
         <Card>
           <CardHeader title="Users" description={`${users.filter((u) => u.isActive).length} active of ${users.length}`} />
           <UserTable users={users} currentUserId={actor.id} />
