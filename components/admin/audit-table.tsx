@@ -45,21 +45,21 @@ export function AuditTable({ events }: { events: AuditEventDTO[] }) {
 }
 
 function Change({ before, after }: { before: unknown; after: unknown }) {
+  const sides = [
+    ['before', before, 'text-red-700'],
+    ['after', after, 'text-emerald-700'],
+  ] as const
   if (before == null && after == null) return <span className="text-zinc-400">—</span>
   return (
     <dl className="space-y-0.5 font-mono text-xs break-all">
-      {before != null ? (
-        <div>
-          <dt className="inline text-zinc-500">before </dt>
-          <dd className="inline text-red-700">{JSON.stringify(before)}</dd>
-        </div>
-      ) : null}
-      {after != null ? (
-        <div>
-          <dt className="inline text-zinc-500">after </dt>
-          <dd className="inline text-emerald-700">{JSON.stringify(after)}</dd>
-        </div>
-      ) : null}
+      {sides.map(([label, value, tone]) =>
+        value == null ? null : (
+          <div key={label}>
+            <dt className="inline text-zinc-500">{label} </dt>
+            <dd className={`inline ${tone}`}>{JSON.stringify(value)}</dd>
+          </div>
+        ),
+      )}
     </dl>
   )
 }
