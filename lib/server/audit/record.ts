@@ -5,6 +5,7 @@ export type AuditEntry = {
   action: string
   entityType: string
   entityId?: string | null
+  planId?: string | null
   before?: Prisma.InputJsonValue | null
   after?: Prisma.InputJsonValue | null
 }
@@ -19,6 +20,7 @@ export async function recordAudit(tx: Tx, actor: Actor, entry: AuditEntry): Prom
       action: entry.action,
       entityType: entry.entityType,
       entityId: entry.entityId ?? null,
+      planId: entry.planId ?? null,
       before: entry.before ?? undefined,
       after: entry.after ?? undefined,
     },

@@ -16,6 +16,9 @@ CREATE TYPE "CriterionStatus" AS ENUM ('PENDING', 'MET', 'NOT_MET');
 -- CreateEnum
 CREATE TYPE "Comparator" AS ENUM ('GT', 'GTE', 'LT', 'LTE');
 
+-- AlterTable
+ALTER TABLE "AuditEvent" ADD COLUMN     "planId" UUID;
+
 -- CreateTable
 CREATE TABLE "Plan" (
     "id" UUID NOT NULL,
@@ -148,6 +151,9 @@ CREATE INDEX "SuccessCriterion_planId_position_idx" ON "SuccessCriterion"("planI
 
 -- CreateIndex
 CREATE INDEX "RollbackTrigger_planId_position_idx" ON "RollbackTrigger"("planId", "position");
+
+-- CreateIndex
+CREATE INDEX "AuditEvent_planId_id_idx" ON "AuditEvent"("planId", "id");
 
 -- AddForeignKey
 ALTER TABLE "Plan" ADD CONSTRAINT "Plan_ownerId_fkey" FOREIGN KEY ("ownerId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;

@@ -1,0 +1,48 @@
+import type { RiskImpact, RiskLikelihood } from '@/lib/generated/prisma/enums'
+
+// Pure rules of the plan workspace.
+
+export const IMPACTS = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const satisfies readonly RiskImpact[]
+export const LIKELIHOODS = ['RARE', 'UNLIKELY', 'POSSIBLE', 'LIKELY', 'ALMOST_CERTAIN'] as const satisfies readonly RiskLikelihood[]
+
+export type PhaseStatus = 'NOT_STARTED' | 'IN_PROGRESS' | 'DONE' | 'BLOCKED'
+
+type PhaseFacts = { blockedReason: string | null; completedAt: Date | string | null; itemsDone: number; itemsTotal: number }
+
+/** Derived from the checklist; a lead's block wins, then an explicit completion. */
+export function phaseStatus(phase: PhaseFacts): PhaseStatus {
+  if (phase.blockedReason) return 'BLOCKED'
+  if (phase.completedAt) return 'DONE'
+  return phase.itemsDone > 0 ? 'IN_PROGRESS' : 'NOT_STARTED'
+}
+
+/** Share of the plan's work done, 0–100: checklist items where there are any, otherwise completed phases. */
+export function planProgress(facts: { itemsDone: number; itemsTotal: number; phasesDone: number; phasesTotal: number }): number {
+  if (facts.itemsTotal > 0) return Math.round((100 * facts.itemsDone) / facts.itemsTotal)
+  if (facts.phasesTotal > 0) return Math.round((100 * facts.phasesDone) / facts.phasesTotal)
+  return 0
+}
+
+/** Impact (1–4) × likelihood (1–5): 1 to 20. */
+export function riskScore(impact: RiskImpact, likelihood: RiskLikelihood): number {
+  return (IMPACTS.indexOf(impact) + 1) * (LIKELIHOODS.indexOf(likelihood) + 1)
+}
+
+export type Severity = 'low' | 'moderate' | 'high' | 'critical'
+
+export function riskSeverity(score: number): Severity {
+  if (score >= 15) return 'critical'
+  if (score >= 8) return 'high'
+  if (score >= 4) return 'moderate'
+  return 'low'
+}
+
+/** Positions 0..n-1 after moving the element at `from` by `delta` places (clamped). */
+export function reorder<T>(list: readonly T[], from: number, delta: number): T[] {
+  const to = Math.max(0, Math.min(list.length - 1, from + delta))
+  const next = [...list]
+  const [moved] = next.splice(from, 1)
+  if (moved === undefined) return next
+  next.splice(to, 0, moved)
+  return next
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest'
+import { ZAddItem, ZAddPhase, ZAddTrigger, ZCreatePlan } from './schemas'
+
+const PLAN_ID = '0190a000-0000-7000-8000-000000000001'
+
+function fieldErrors(result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) {
+  return Object.fromEntries((result.error?.issues ?? []).map((i) => [i.path.join('.'), i.message]))
+}
+
+describe('plan input', () => {
+  it('refuses empty and 100 kB titles and unknown statuses, field by field', () => {
+    expect(fieldErrors(ZCreatePlan.safeParse({ title: '   ' }))).toEqual({ title: 'Enter a title.' })
+    expect(fieldErrors(ZCreatePlan.safeParse({ title: 'x'.repeat(100_000) }))).toEqual({ title: 'Use at most 200 characters.' })
+    expect(fieldErrors(ZCreatePlan.safeParse({ title: 'ok', status: 'DONE' }))).toEqual({ status: 'Choose a status.' })
+    expect(fieldErrors(ZCreatePlan.safeParse({ title: 'ok', startDate: '2026-13-45' }))).toEqual({ startDate: 'Enter a date as YYYY-MM-DD.' })
+  })
+
+  it('accepts a form with blank optional fields', () => {
+    expect(ZCreatePlan.parse({ title: ' Move to PG ', startDate: '' })).toMatchObject({ title: 'Move to PG', startDate: null, status: 'DRAFT' })
+  })
+})
+
+describe('phase input', () => {
+  it('refuses dates out of order on the end field', () => {
+    const result = ZAddPhase.safeParse({ planId: PLAN_ID, name: 'Cutover', plannedStart: '2026-12-10', plannedEnd: '2026-12-01' })
+    expect(fieldErrors(result)).toEqual({ plannedEnd: 'The end must not be before the start.' })
+  })
+})
+
+describe('checklist item input', () => {
+  it('needs exactly one home', () => {
+    expect(ZAddItem.safeParse({ text: 'Back up', phaseId: '', checklistId: '' }).success).toBe(false)
+    expect(ZAddItem.safeParse({ text: 'Back up', phaseId: PLAN_ID, checklistId: PLAN_ID }).success).toBe(false)
+    expect(ZAddItem.parse({ text: 'Back up', phaseId: PLAN_ID, isRequired: 'on' })).toMatchObject({ isRequired: true, checklistId: null })
+  })
+})
+
+describe('rollback trigger input', () => {
+  it('takes a complete measurable condition or none', () => {
+    expect(ZAddTrigger.parse({ planId: PLAN_ID, text: 'Error rate above 5%', metric: 'error_rate_percent', comparator: 'GT', threshold: '5' })).toMatchObject({ threshold: 5 })
+    expect(ZAddTrigger.parse({ planId: PLAN_ID, text: 'Data loss', metric: '', comparator: '', threshold: '' })).toMatchObject({ metric: null })
+    expect(fieldErrors(ZAddTrigger.safeParse({ planId: PLAN_ID, text: 'x', metric: 'latency', comparator: '', threshold: '' }))).toEqual({
+      metric: 'A measurable condition needs a metric, a comparison and a threshold.',
+    })
+  })
+})

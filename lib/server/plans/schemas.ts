@@ -1,0 +1,100 @@
+import { z } from 'zod'
+import { IMPACTS, LIKELIHOODS } from './rules'
+
+// Form fields arrive as strings; an empty or missing optional field means "none".
+const blankToNull = (value: unknown) => (value === undefined || (typeof value === 'string' && value.trim() === '') ? null : value)
+
+const requiredText = (what: string, max: number) =>
+  z.string(`Enter ${what}.`).trim().min(1, `Enter ${what}.`).max(max, `Use at most ${max} characters.`)
+const optionalText = (max: number) => z.preprocess(blankToNull, z.string().trim().max(max, `Use at most ${max} characters.`).nullable())
+const longText = (max: number) => z.string().max(max, `Use at most ${max} characters.`).default('')
+const optionalDate = z.preprocess(blankToNull, z.iso.date('Enter a date as YYYY-MM-DD.').nullable())
+const checkbox = z.preprocess((value) => value === true || value === 'on' || value === 'true', z.boolean())
+
+export const ZId = z.uuid('Unknown item.')
+export const PLAN_STATUSES = ['DRAFT', 'ACTIVE', 'COMPLETED', 'ROLLED_BACK', 'ARCHIVED'] as const
+export const RISK_STATUSES = ['OPEN', 'MITIGATED', 'ACCEPTED', 'CLOSED'] as const
+
+export const ZPlanFields = z.object({
+  title: requiredText('a title', 200),
+  summary: longText(5_000),
+  currentState: longText(20_000),
+  targetState: longText(20_000),
+  status: z.enum(PLAN_STATUSES, 'Choose a status.').default('DRAFT'),
+  startDate: optionalDate,
+})
+export const ZCreatePlan = ZPlanFields
+export type TCreatePlan = z.infer<typeof ZCreatePlan>
+export const ZUpdatePlan = ZPlanFields.extend({ planId: ZId })
+export type TUpdatePlan = z.infer<typeof ZUpdatePlan>
+
+const ZPhaseFields = z
+  .object({
+    name: requiredText('a name', 200),
+    goal: longText(2_000),
+    plannedStart: optionalDate,
+    plannedEnd: optionalDate,
+    plannedLabel: optionalText(50),
+  })
+  .refine((p) => !p.plannedStart || !p.plannedEnd || p.plannedEnd >= p.plannedStart, {
+    path: ['plannedEnd'],
+    message: 'The end must not be before the start.',
+  })
+export const ZAddPhase = ZPhaseFields.and(z.object({ planId: ZId }))
+export type TAddPhase = z.infer<typeof ZAddPhase>
+export const ZUpdatePhase = ZPhaseFields.and(z.object({ phaseId: ZId }))
+export type TUpdatePhase = z.infer<typeof ZUpdatePhase>
+export const ZMovePhase = z.object({ phaseId: ZId, direction: z.enum(['up', 'down'], 'Choose up or down.') })
+export type TMovePhase = z.infer<typeof ZMovePhase>
+export const ZBlockPhase = z.object({ phaseId: ZId, reason: requiredText('a reason', 500) })
+export type TBlockPhase = z.infer<typeof ZBlockPhase>
+export const ZPhaseId = z.object({ phaseId: ZId })
+export type TPhaseId = z.infer<typeof ZPhaseId>
+
+export const ZAddItem = z
+  .object({
+    phaseId: z.preprocess(blankToNull, ZId.nullable()),
+    checklistId: z.preprocess(blankToNull, ZId.nullable()),
+    text: requiredText('the task', 500),
+    owner: optionalText(120),
+    dueDate: optionalDate,
+    isRequired: checkbox.default(false),
+  })
+  .refine((i) => (i.phaseId === null) !== (i.checklistId === null), { path: ['text'], message: 'Add the item to a phase or a checklist.' })
+export type TAddItem = z.infer<typeof ZAddItem>
+export const ZSetItemDone = z.object({ itemId: ZId, done: checkbox })
+export type TSetItemDone = z.infer<typeof ZSetItemDone>
+
+export const ZAddChecklist = z.object({ planId: ZId, name: requiredText('a name', 200) })
+export type TAddChecklist = z.infer<typeof ZAddChecklist>
+
+export const ZRiskFields = z.object({
+  title: requiredText('a title', 300),
+  impact: z.enum(IMPACTS, 'Choose an impact.'),
+  likelihood: z.enum(LIKELIHOODS, 'Choose a likelihood.'),
+  mitigation: longText(5_000),
+  owner: optionalText(120),
+  status: z.enum(RISK_STATUSES, 'Choose a status.').default('OPEN'),
+})
+export const ZAddRisk = ZRiskFields.extend({ planId: ZId })
+export type TAddRisk = z.infer<typeof ZAddRisk>
+export const ZUpdateRisk = ZRiskFields.extend({ riskId: ZId })
+export type TUpdateRisk = z.infer<typeof ZUpdateRisk>
+
+export const ZAddCriterion = z.object({ planId: ZId, text: requiredText('the criterion', 1_000) })
+export type TAddCriterion = z.infer<typeof ZAddCriterion>
+
+export const COMPARATORS = ['GT', 'GTE', 'LT', 'LTE'] as const
+export const ZAddTrigger = z
+  .object({
+    planId: ZId,
+    text: requiredText('the trigger', 1_000),
+    metric: optionalText(100),
+    comparator: z.preprocess(blankToNull, z.enum(COMPARATORS, 'Choose a comparison.').nullable()),
+    threshold: z.preprocess(blankToNull, z.coerce.number('Enter a number.').finite('Enter a number.').nullable()),
+  })
+  .refine((t) => [t.metric, t.comparator, t.threshold].every((v) => v === null) || [t.metric, t.comparator, t.threshold].every((v) => v !== null), {
+    path: ['metric'],
+    message: 'A measurable condition needs a metric, a comparison and a threshold.',
+  })
+export type TAddTrigger = z.infer<typeof ZAddTrigger>
