@@ -1,19 +1,45 @@
 import type { Metadata } from 'next'
+import Link from 'next/link'
+import { PlanFilterForm } from '@/components/plans/plan-filter-form'
+import { PlanList } from '@/components/plans/plan-list'
 import { EmptyState } from '@/components/ui/empty-state'
 import { PageHeader } from '@/components/ui/page-header'
 import { requirePageActor } from '@/lib/auth/current-user'
+import { can } from '@/lib/auth/permissions'
+import { listPlansForViewer, ZPlanListFilter } from '@/lib/server/plans/queries'
 
 export const metadata: Metadata = { title: 'Plans' }
 
-export default async function PlansPage() {
-  await requirePageActor('plan:read')
+type SearchParams = Promise<Record<string, string | string[] | undefined>>
+
+export default async function PlansPage({ searchParams }: { searchParams: SearchParams }) {
+  const actor = await requirePageActor('plan:read')
+  const raw = await searchParams
+  const filter = ZPlanListFilter.parse({ q: first(raw.q) || undefined, status: first(raw.status) || undefined })
+  const plans = await listPlansForViewer(actor, filter)
+  const canEdit = can(actor.role, 'plan:edit')
+  const filtered = !!(filter.q || filter.status)
+  const newPlan = canEdit ? (
+    <Link href="/plans/new" className="inline-flex h-9 items-center rounded-md bg-indigo-600 px-4 text-sm font-medium text-white hover:bg-indigo-500">
+      New plan
+    </Link>
+  ) : null
   return (
     <>
-      <PageHeader title="Plans" description="Each plan is one migration effort: its phases, checklists, risks, success criteria and runs." />
-      <EmptyState title="No plans yet">
-        A plan holds the phases, checklists, risk register and rollback triggers of one migration. Plans created or imported
-        here appear in this list with their progress.
-      </EmptyState>
+      <PageHeader title="Plans" description="Each plan is one migration effort: its phases, checklists, risks, success criteria and runs." actions={newPlan} />
+      <PlanFilterForm filter={filter} />
+      {plans.length > 0 ? (
+        <PlanList plans={plans} />
+      ) : filtered ? (
+        <EmptyState title="No plans match">Try other words, or another status.</EmptyState>
+      ) : (
+        <EmptyState title="No plans yet" action={newPlan}>
+          A plan holds the phases, checklists, risk register and rollback triggers of one migration.
+          {canEdit ? ' Create the first one to start tracking it here.' : ' Plans appear here once a project lead creates them.'}
+        </EmptyState>
+      )}
     </>
   )
 }
+
+const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)

@@ -6,7 +6,7 @@ import type { UserActor } from '@/lib/server/actor'
 import { assertCan } from '@/lib/server/authorize'
 import { notFound } from '@/lib/server/errors'
 import { phaseStatus, planProgress, riskScore, type PhaseStatus } from './rules'
-import { PLAN_STATUSES } from './schemas'
+import { PLAN_STATUSES } from '@/lib/domain/plan-values'
 
 export const ZPlanListFilter = z.object({
   q: z.string().trim().max(200).optional().catch(undefined),

@@ -1,9 +1,7 @@
+import { IMPACTS, LIKELIHOODS } from '@/lib/domain/plan-values'
 import type { RiskImpact, RiskLikelihood } from '@/lib/generated/prisma/enums'
 
 // Pure rules of the plan workspace.
-
-export const IMPACTS = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const satisfies readonly RiskImpact[]
-export const LIKELIHOODS = ['RARE', 'UNLIKELY', 'POSSIBLE', 'LIKELY', 'ALMOST_CERTAIN'] as const satisfies readonly RiskLikelihood[]
 
 export type PhaseStatus = 'NOT_STARTED' | 'IN_PROGRESS' | 'DONE' | 'BLOCKED'
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { IMPACTS, LIKELIHOODS } from './rules'
+import { COMPARATORS, IMPACTS, LIKELIHOODS, PLAN_STATUSES, RISK_STATUSES } from '@/lib/domain/plan-values'
 
 // Form fields arrive as strings; an empty or missing optional field means "none".
 const blankToNull = (value: unknown) => (value === undefined || (typeof value === 'string' && value.trim() === '') ? null : value)
@@ -12,8 +12,6 @@ const optionalDate = z.preprocess(blankToNull, z.iso.date('Enter a date as YYYY-
 const checkbox = z.preprocess((value) => value === true || value === 'on' || value === 'true', z.boolean())
 
 export const ZId = z.uuid('Unknown item.')
-export const PLAN_STATUSES = ['DRAFT', 'ACTIVE', 'COMPLETED', 'ROLLED_BACK', 'ARCHIVED'] as const
-export const RISK_STATUSES = ['OPEN', 'MITIGATED', 'ACCEPTED', 'CLOSED'] as const
 
 export const ZPlanFields = z.object({
   title: requiredText('a title', 200),
@@ -84,7 +82,6 @@ export type TUpdateRisk = z.infer<typeof ZUpdateRisk>
 export const ZAddCriterion = z.object({ planId: ZId, text: requiredText('the criterion', 1_000) })
 export type TAddCriterion = z.infer<typeof ZAddCriterion>
 
-export const COMPARATORS = ['GT', 'GTE', 'LT', 'LTE'] as const
 export const ZAddTrigger = z
   .object({
     planId: ZId,

@@ -1,0 +1,124 @@
+import type { Metadata } from 'next'
+import Link from 'next/link'
+import { ActivityFeed } from '@/components/plans/activity-feed'
+import { AddPhaseForm } from '@/components/plans/add-phase-form'
+import { CriteriaAndTriggers } from '@/components/plans/criteria-and-triggers'
+import { PhaseCard } from '@/components/plans/phase-card'
+import { PlanActions } from '@/components/plans/plan-actions'
+import { PlanChecklists } from '@/components/plans/plan-checklists'
+import { RiskRegister } from '@/components/plans/risk-register'
+import { PlanStatusBadge } from '@/components/plans/status'
+import { Timeline } from '@/components/plans/timeline'
+import { Alert } from '@/components/ui/alert'
+import { ProgressBar } from '@/components/ui/progress-bar'
+import { requirePageActor } from '@/lib/auth/current-user'
+import { can } from '@/lib/auth/permissions'
+import { loadOrNotFound } from '@/lib/server/load-or-not-found'
+import { getPlanForViewer, listPlanActivity } from '@/lib/server/plans/queries'
+
+type Params = Promise<{ planId: string }>
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const actor = await requirePageActor('plan:read')
+  const plan = await loadOrNotFound(getPlanForViewer(actor, (await params).planId))
+  return { title: plan.title }
+}
+
+const SECTIONS = [
+  ['phases', 'Phases'],
+  ['checklists', 'Checklists'],
+  ['risks', 'Risks'],
+  ['criteria', 'Criteria & triggers'],
+  ['timeline', 'Timeline'],
+  ['activity', 'Activity'],
+] as const
+
+export default async function PlanPage({ params }: { params: Params }) {
+  const actor = await requirePageActor('plan:read')
+  const { planId } = await params
+  const [plan, activity] = await Promise.all([loadOrNotFound(getPlanForViewer(actor, planId)), listPlanActivity(actor, planId)])
+  const archived = plan.status === 'ARCHIVED'
+  return (
+    <article className="space-y-8">
+      <header className="space-y-3">
+        <p className="text-sm">
+          <Link href="/plans" className="text-indigo-700 hover:underline">
+            ← Plans
+          </Link>
+        </p>
+        <div className="flex flex-wrap items-start justify-between gap-4">
+          <div>
+            <h1 className="text-2xl font-semibold tracking-tight">{plan.title}</h1>
+            <p className="mt-1 flex flex-wrap items-center gap-2 text-sm text-zinc-600">
+              <PlanStatusBadge status={plan.status} />
+              <span>Owner: {plan.ownerName}</span>
+              {plan.startDate ? <span>· Starts {plan.startDate}</span> : null}
+            </p>
+          </div>
+          {can(actor.role, 'plan:edit') ? <PlanActions planId={plan.id} title={plan.title} archived={archived} /> : null}
+        </div>
+        <div className="max-w-md">
+          <ProgressBar value={plan.progress} label="Plan progress" />
+        </div>
+        {archived ? <Alert tone="info">This plan is archived and read-only.</Alert> : null}
+        {!plan.canEdit && !archived ? <Alert tone="info">You can read this plan; changes are made by project leads and DBAs.</Alert> : null}
+        {plan.summary ? <p className="max-w-3xl text-sm whitespace-pre-line text-zinc-700">{plan.summary}</p> : null}
+        {plan.currentState || plan.targetState ? (
+          <dl className="grid max-w-4xl gap-4 text-sm md:grid-cols-2">
+            <div>
+              <dt className="font-medium text-zinc-500">Current state</dt>
+              <dd className="whitespace-pre-line">{plan.currentState || '—'}</dd>
+            </div>
+            <div>
+              <dt className="font-medium text-zinc-500">Target state</dt>
+              <dd className="whitespace-pre-line">{plan.targetState || '—'}</dd>
+            </div>
+          </dl>
+        ) : null}
+        <nav aria-label="Plan sections" className="flex flex-wrap gap-4 border-b border-zinc-200 pb-2 text-sm">
+          {SECTIONS.map(([id, label]) => (
+            <a key={id} href={`#${id}`} className="text-zinc-600 hover:text-indigo-700">
+              {label}
+            </a>
+          ))}
+        </nav>
+      </header>
+
+      <Section id="phases" title="Phases">
+        {plan.phases.length === 0 ? <p className="text-sm text-zinc-500">No phases yet.</p> : null}
+        <div className="space-y-4">
+          {plan.phases.map((phase, index) => (
+            <PhaseCard key={phase.id} phase={phase} index={index} count={plan.phases.length} canEdit={plan.canEdit} />
+          ))}
+        </div>
+        {plan.canEdit ? <AddPhaseForm planId={plan.id} /> : null}
+      </Section>
+      <Section id="checklists" title="Plan checklists">
+        <PlanChecklists plan={plan} />
+      </Section>
+      <Section id="risks" title="Risk register">
+        <RiskRegister plan={plan} />
+      </Section>
+      <Section id="criteria" title="Success criteria and rollback triggers">
+        <CriteriaAndTriggers plan={plan} />
+      </Section>
+      <Section id="timeline" title="Timeline">
+        <Timeline phases={plan.phases} />
+      </Section>
+      <Section id="activity" title="Activity">
+        <ActivityFeed events={activity} />
+      </Section>
+    </article>
+  )
+}
+
+function Section({ id, title, children }: { id: string; title: string; children: React.ReactNode }) {
+  return (
+    <section id={id} aria-labelledby={`${id}-title`} className="scroll-mt-6 space-y-4">
+      <h2 id={`${id}-title`} className="text-lg font-semibold">
+        {title}
+      </h2>
+      {children}
+    </section>
+  )
+}

@@ -1,0 +1,51 @@
+import { Timestamp } from '@/components/ui/timestamp'
+import type { ActivityDTO } from '@/lib/server/plans/queries'
+
+const VERBS: Record<string, string> = {
+  'plan.create': 'created the plan',
+  'plan.update': 'edited the plan',
+  'plan.archive': 'archived the plan',
+  'plan.restore': 'restored the plan',
+  'phase.create': 'added a phase',
+  'phase.update': 'edited a phase',
+  'phase.move': 'reordered the phases',
+  'phase.complete': 'marked a phase done',
+  'phase.reopen': 'reopened a phase',
+  'phase.block': 'blocked a phase',
+  'phase.unblock': 'unblocked a phase',
+  'checklist.create': 'added a checklist',
+  'checklistItem.create': 'added a checklist item',
+  'checklistItem.tick': 'ticked',
+  'checklistItem.untick': 'unticked',
+  'risk.create': 'added a risk',
+  'risk.update': 'changed a risk',
+  'successCriterion.create': 'added a success criterion',
+  'rollbackTrigger.create': 'added a rollback trigger',
+}
+
+/** What the event was about, in a few words, from the data the audit row kept. */
+function subject(event: ActivityDTO): string {
+  const after = (event.after ?? {}) as Record<string, unknown>
+  const named = after.text ?? after.name ?? after.title
+  if (typeof named === 'string') return `“${named}”`
+  if (typeof after.status === 'string') return `→ ${after.status.toLowerCase().replace('_', ' ')}`
+  return ''
+}
+
+export function ActivityFeed({ events }: { events: ActivityDTO[] }) {
+  if (events.length === 0) return <p className="text-sm text-zinc-500">No activity yet.</p>
+  return (
+    <ol className="space-y-2 text-sm" aria-label="Recent activity">
+      {events.map((event) => (
+        <li key={event.id} className="flex gap-3" data-testid="activity">
+          <span className="w-36 shrink-0 text-xs text-zinc-500">
+            <Timestamp iso={event.createdAt} />
+          </span>
+          <span>
+            <strong className="font-medium">{event.actorLabel}</strong> {VERBS[event.action] ?? event.action} {subject(event)}
+          </span>
+        </li>
+      ))}
+    </ol>
+  )
+}

@@ -1,0 +1,106 @@
+'use client'
+
+import { useState } from 'react'
+import { Button } from '@/components/ui/button'
+import { blockPhaseAction, completePhaseAction, movePhaseAction, reopenPhaseAction, unblockPhaseAction } from '@/lib/actions/plans'
+import type { PhaseDTO } from '@/lib/server/plans/queries'
+import { AddItemForm } from './add-item-form'
+import { ChecklistItemRow } from './checklist-item-row'
+import { PhaseStatusBadge } from './status'
+import { usePlanCommand } from './use-plan-command'
+
+type Props = { phase: PhaseDTO; index: number; count: number; canEdit: boolean }
+
+export function PhaseCard({ phase, index, count, canEdit }: Props) {
+  const { error, pending, run } = usePlanCommand()
+  const [blocking, setBlocking] = useState(false)
+  const [reason, setReason] = useState('')
+  const done = phase.status === 'DONE'
+  const plannedWindow = [phase.plannedLabel, phase.plannedStart && phase.plannedEnd ? `${phase.plannedStart} → ${phase.plannedEnd}` : phase.plannedStart].filter(Boolean).join(' · ')
+  return (
+    <section aria-labelledby={`phase-${phase.id}`} data-testid="phase" className="rounded-lg border border-zinc-200 bg-white shadow-xs">
+      <header className="flex flex-wrap items-start gap-3 border-b border-zinc-100 px-5 py-3">
+        <div className="min-w-0 flex-1">
+          <h3 id={`phase-${phase.id}`} className="font-semibold text-zinc-900">
+            <span className="mr-2 text-zinc-400 tabular-nums">{index + 1}.</span>
+            {phase.name}
+          </h3>
+          <p className="text-xs text-zinc-500">
+            {plannedWindow || 'No planned window'}
+            {phase.goal ? ` · ${phase.goal}` : ''}
+          </p>
+          {phase.blockedReason ? <p className="mt-1 text-sm text-red-700">Blocked: {phase.blockedReason}</p> : null}
+          {done && phase.completedByName ? <p className="mt-1 text-xs text-emerald-700">Marked done by {phase.completedByName}</p> : null}
+        </div>
+        <PhaseStatusBadge status={phase.status} />
+        {canEdit ? (
+          <div className="flex flex-wrap gap-1">
+            <Button size="sm" variant="ghost" aria-label={`Move ${phase.name} up`} disabled={pending || index === 0} onClick={() => run(() => movePhaseAction({ phaseId: phase.id, direction: 'up' }))}>
+              ↑
+            </Button>
+            <Button size="sm" variant="ghost" aria-label={`Move ${phase.name} down`} disabled={pending || index === count - 1} onClick={() => run(() => movePhaseAction({ phaseId: phase.id, direction: 'down' }))}>
+              ↓
+            </Button>
+            {done ? (
+              <Button size="sm" variant="secondary" disabled={pending} onClick={() => run(() => reopenPhaseAction({ phaseId: phase.id }))}>
+                Reopen
+              </Button>
+            ) : (
+              <Button size="sm" variant="secondary" disabled={pending} onClick={() => run(() => completePhaseAction({ phaseId: phase.id }))}>
+                Mark done
+              </Button>
+            )}
+            {phase.blockedReason ? (
+              <Button size="sm" variant="secondary" disabled={pending} onClick={() => run(() => unblockPhaseAction({ phaseId: phase.id }))}>
+                Unblock
+              </Button>
+            ) : !done ? (
+              <Button size="sm" variant="ghost" disabled={pending} onClick={() => setBlocking((b) => !b)} aria-expanded={blocking}>
+                Block…
+              </Button>
+            ) : null}
+          </div>
+        ) : null}
+      </header>
+      {error ? (
+        <p role="alert" className="border-b border-red-100 bg-red-50 px-5 py-2 text-sm text-red-700">
+          {error}
+        </p>
+      ) : null}
+      {blocking && canEdit ? (
+        <form
+          className="flex flex-wrap items-end gap-2 border-b border-zinc-100 px-5 py-3"
+          onSubmit={(event) => {
+            event.preventDefault()
+            run(async () => {
+              const result = await blockPhaseAction({ phaseId: phase.id, reason })
+              if (result.ok) setBlocking(false)
+              return result
+            })
+          }}
+        >
+          <label className="flex-1 text-sm">
+            <span className="mb-1 block font-medium text-zinc-700">Why is {phase.name} blocked?</span>
+            <input value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} autoFocus className="block w-full rounded-md border border-zinc-300 px-3 py-1.5 text-sm" />
+          </label>
+          <Button type="submit" size="sm" variant="danger" disabled={pending}>
+            Block phase
+          </Button>
+        </form>
+      ) : null}
+      <div className="px-5 py-2">
+        {phase.items.length === 0 ? <p className="py-2 text-sm text-zinc-500">No checklist items yet.</p> : null}
+        <ul className="divide-y divide-zinc-100">
+          {phase.items.map((item) => (
+            <ChecklistItemRow key={item.id} item={item} canEdit={canEdit && !done} />
+          ))}
+        </ul>
+      </div>
+      {canEdit && !done ? (
+        <div className="px-5 pb-4">
+          <AddItemForm home={{ phaseId: phase.id }} />
+        </div>
+      ) : null}
+    </section>
+  )
+}

@@ -1,0 +1,133 @@
+'use client'
+
+import { ActionForm } from '@/components/ui/action-form'
+import { Field, Input, Select } from '@/components/ui/field'
+import { Table, Td, Th } from '@/components/ui/table'
+import { addRiskAction, updateRiskAction } from '@/lib/actions/plans'
+import { IMPACT_LABELS, IMPACTS, LIKELIHOOD_LABELS, LIKELIHOODS, RISK_STATUSES } from '@/lib/domain/plan-values'
+import type { PlanDetailDTO, RiskDTO } from '@/lib/server/plans/queries'
+import { RiskHeatMap } from './risk-heat-map'
+import { RiskStatusBadge } from './status'
+import { usePlanCommand } from './use-plan-command'
+
+const STATUS_LABELS = { OPEN: 'Open', MITIGATED: 'Mitigated', ACCEPTED: 'Accepted', CLOSED: 'Closed' } as const
+
+/** The risk table (highest score first) beside its heat map, and a form to add a risk. */
+export function RiskRegister({ plan }: { plan: PlanDetailDTO }) {
+  return (
+    <div className="space-y-4">
+      <div className="grid gap-6 2xl:grid-cols-[minmax(0,1fr)_auto]">
+        <div className="rounded-lg border border-zinc-200 bg-white shadow-xs">
+          {plan.risks.length === 0 ? (
+            <p className="px-5 py-4 text-sm text-zinc-500">No risks recorded yet.</p>
+          ) : (
+            <Table caption="Risk register, highest score first">
+              <thead className="bg-zinc-50">
+                <tr>
+                  <Th>Risk</Th>
+                  <Th>Impact</Th>
+                  <Th>Likelihood</Th>
+                  <Th aria-sort="descending">Score</Th>
+                  <Th>Status</Th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-zinc-100">
+                {plan.risks.map((risk) => (
+                  <RiskRow key={risk.id} risk={risk} canEdit={plan.canEdit} />
+                ))}
+              </tbody>
+            </Table>
+          )}
+        </div>
+        <div className="rounded-lg border border-zinc-200 bg-white p-4 shadow-xs">
+          <RiskHeatMap risks={plan.risks} />
+        </div>
+      </div>
+      {plan.canEdit ? <AddRiskForm planId={plan.id} /> : null}
+    </div>
+  )
+}
+
+function RiskRow({ risk, canEdit }: { risk: RiskDTO; canEdit: boolean }) {
+  const { error, pending, run } = usePlanCommand()
+  return (
+    <tr data-testid="risk-row">
+      <Td>
+        <p className="font-medium">{risk.title}</p>
+        {risk.mitigation ? <p className="text-xs text-zinc-600">Mitigation: {risk.mitigation}</p> : null}
+        {risk.owner ? <p className="text-xs text-zinc-500">Owner: {risk.owner}</p> : null}
+        {error ? (
+          <p role="alert" className="text-xs text-red-600">
+            {error}
+          </p>
+        ) : null}
+      </Td>
+      <Td>{IMPACT_LABELS[risk.impact]}</Td>
+      <Td>{LIKELIHOOD_LABELS[risk.likelihood]}</Td>
+      <Td className="font-semibold tabular-nums">{risk.score}</Td>
+      <Td>
+        {canEdit ? (
+          <select
+            aria-label={`Status of ${risk.title}`}
+            value={risk.status}
+            disabled={pending}
+            onChange={(event) =>
+              run(() => updateRiskAction({ riskId: risk.id, title: risk.title, impact: risk.impact, likelihood: risk.likelihood, mitigation: risk.mitigation, owner: risk.owner ?? '', status: event.target.value }))
+            }
+            className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm"
+          >
+            {RISK_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {STATUS_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <RiskStatusBadge status={risk.status} />
+        )}
+      </Td>
+    </tr>
+  )
+}
+
+function AddRiskForm({ planId }: { planId: string }) {
+  return (
+    <ActionForm action={addRiskAction} submitLabel="Add risk" hidden={{ planId }} className="rounded-lg border border-dashed border-zinc-300 bg-white p-4">
+      {(errors) => (
+        <div className="grid gap-3 md:grid-cols-2 xl:grid-cols-4">
+          <div className="xl:col-span-2">
+            <Field label="Risk" name="title" id="risk-title" errors={errors?.title}>
+              <Input name="title" id="risk-title" maxLength={300} invalid={!!errors?.title} placeholder="e.g. Replication lag during cutover" />
+            </Field>
+          </div>
+          <Field label="Impact" name="impact" id="risk-impact" errors={errors?.impact}>
+            <Select name="impact" id="risk-impact" defaultValue="MEDIUM">
+              {IMPACTS.map((i) => (
+                <option key={i} value={i}>
+                  {IMPACT_LABELS[i]}
+                </option>
+              ))}
+            </Select>
+          </Field>
+          <Field label="Likelihood" name="likelihood" id="risk-likelihood" errors={errors?.likelihood}>
+            <Select name="likelihood" id="risk-likelihood" defaultValue="POSSIBLE">
+              {LIKELIHOODS.map((l) => (
+                <option key={l} value={l}>
+                  {LIKELIHOOD_LABELS[l]}
+                </option>
+              ))}
+            </Select>
+          </Field>
+          <div className="xl:col-span-3">
+            <Field label="Mitigation" name="mitigation" id="risk-mitigation" errors={errors?.mitigation}>
+              <Input name="mitigation" id="risk-mitigation" maxLength={5000} />
+            </Field>
+          </div>
+          <Field label="Owner" name="owner" id="risk-owner" errors={errors?.owner}>
+            <Input name="owner" id="risk-owner" maxLength={120} />
+          </Field>
+        </div>
+      )}
+    </ActionForm>
+  )
+}

@@ -1,0 +1,45 @@
+import { Badge, type BadgeTone } from '@/components/ui/badge'
+import type { PlanStatus, RiskStatus } from '@/lib/generated/prisma/enums'
+import type { PhaseStatus } from '@/lib/server/plans/rules'
+
+// One canonical presentation per state machine: glyph, colour and an accessible label.
+
+const PLAN: Record<PlanStatus, { label: string; glyph: string; tone: BadgeTone }> = {
+  DRAFT: { label: 'Draft', glyph: '○', tone: 'neutral' },
+  ACTIVE: { label: 'Active', glyph: '▶', tone: 'info' },
+  COMPLETED: { label: 'Completed', glyph: '✓', tone: 'success' },
+  ROLLED_BACK: { label: 'Rolled back', glyph: '↺', tone: 'warning' },
+  ARCHIVED: { label: 'Archived', glyph: '▪', tone: 'neutral' },
+}
+
+const PHASE: Record<PhaseStatus, { label: string; glyph: string; tone: BadgeTone }> = {
+  NOT_STARTED: { label: 'Not started', glyph: '○', tone: 'neutral' },
+  IN_PROGRESS: { label: 'In progress', glyph: '◐', tone: 'info' },
+  DONE: { label: 'Done', glyph: '✓', tone: 'success' },
+  BLOCKED: { label: 'Blocked', glyph: '⛔', tone: 'danger' },
+}
+
+const RISK: Record<RiskStatus, { label: string; glyph: string; tone: BadgeTone }> = {
+  OPEN: { label: 'Open', glyph: '!', tone: 'warning' },
+  MITIGATED: { label: 'Mitigated', glyph: '✓', tone: 'success' },
+  ACCEPTED: { label: 'Accepted', glyph: '≈', tone: 'neutral' },
+  CLOSED: { label: 'Closed', glyph: '▪', tone: 'neutral' },
+}
+
+export const PLAN_STATUS_LABELS = Object.fromEntries(Object.entries(PLAN).map(([k, v]) => [k, v.label])) as Record<PlanStatus, string>
+
+function StatusBadge({ entry, kind }: { entry: { label: string; glyph: string; tone: BadgeTone }; kind: string }) {
+  return (
+    <Badge tone={entry.tone}>
+      <span aria-hidden className="mr-1">
+        {entry.glyph}
+      </span>
+      <span className="sr-only">{kind} status: </span>
+      {entry.label}
+    </Badge>
+  )
+}
+
+export const PlanStatusBadge = ({ status }: { status: PlanStatus }) => <StatusBadge entry={PLAN[status]} kind="Plan" />
+export const PhaseStatusBadge = ({ status }: { status: PhaseStatus }) => <StatusBadge entry={PHASE[status]} kind="Phase" />
+export const RiskStatusBadge = ({ status }: { status: RiskStatus }) => <StatusBadge entry={RISK[status]} kind="Risk" />

@@ -1,0 +1,45 @@
+'use client'
+
+import { useActionState, useEffect, useRef, type ReactNode } from 'react'
+import type { ActionResult } from '@/lib/actions/define-action'
+import { Button } from './button'
+import { cn } from './cn'
+
+type Errors = Record<string, string[]> | undefined
+
+type Props = {
+  action: (prev: ActionResult<unknown> | null, formData: FormData) => Promise<ActionResult<unknown>>
+  submitLabel: string
+  pendingLabel?: string
+  className?: string
+  hidden?: Record<string, string>
+  /** Renders the fields, given the field errors of the last attempt. */
+  children: (errors: Errors) => ReactNode
+}
+
+/** A form bound to a server action: field errors beside fields, a form error above, cleared after success. */
+export function ActionForm({ action, submitLabel, pendingLabel = 'Saving…', className, hidden, children }: Props) {
+  const [state, formAction, pending] = useActionState(action, null)
+  const ref = useRef<HTMLFormElement>(null)
+  useEffect(() => {
+    if (state?.ok) ref.current?.reset()
+  }, [state])
+  const errors = state && !state.ok ? state.fieldErrors : undefined
+  const formError = state && !state.ok && !errors ? state.error : null
+  return (
+    <form ref={ref} action={formAction} className={cn('space-y-3', className)} noValidate>
+      {Object.entries(hidden ?? {}).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      {formError ? (
+        <p role="alert" className="text-sm text-red-600">
+          {formError}
+        </p>
+      ) : null}
+      {children(errors)}
+      <Button type="submit" size="sm" disabled={pending}>
+        {pending ? pendingLabel : submitLabel}
+      </Button>
+    </form>
+  )
+}

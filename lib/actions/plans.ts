@@ -1,0 +1,68 @@
+'use server'
+
+import { revalidatePath } from 'next/cache'
+import { redirect } from 'next/navigation'
+import { z } from 'zod'
+import { addChecklist, addItem, setItemDone } from '@/lib/server/plans/checklist-commands'
+import { addPhase, blockPhase, completePhase, movePhase, reopenPhase, unblockPhase, updatePhase } from '@/lib/server/plans/phase-commands'
+import { archivePlan, createPlan, restorePlan, updatePlan } from '@/lib/server/plans/plan-commands'
+import { addCriterion, addRisk, addTrigger, updateRisk } from '@/lib/server/plans/register-commands'
+import {
+  ZAddChecklist,
+  ZAddCriterion,
+  ZAddItem,
+  ZAddPhase,
+  ZAddRisk,
+  ZAddTrigger,
+  ZBlockPhase,
+  ZCreatePlan,
+  ZId,
+  ZMovePhase,
+  ZPhaseId,
+  ZSetItemDone,
+  ZUpdatePhase,
+  ZUpdatePlan,
+  ZUpdateRisk,
+} from '@/lib/server/plans/schemas'
+import type { UserActor } from '@/lib/server/actor'
+import { defineAction } from './define-action'
+
+const ZPlanId = z.object({ planId: ZId })
+
+export const createPlanAction = defineAction('plan:edit', ZCreatePlan, async (input, actor) => {
+  const { id } = await createPlan(actor, input)
+  revalidatePath('/plans')
+  redirect(`/plans/${id}`)
+})
+
+export const updatePlanAction = defineAction('plan:edit', ZUpdatePlan, async (input, actor) => {
+  const { id } = await updatePlan(actor, input)
+  revalidatePath('/plans', 'layout')
+  redirect(`/plans/${id}`)
+})
+
+/** An edit within a plan page: the page's data is re-rendered in the same response. */
+function planAction<S extends z.ZodType, T>(schema: S, handler: (input: z.infer<S>, actor: UserActor) => Promise<T>) {
+  return defineAction('plan:edit', schema, async (input, actor) => {
+    const result = await handler(input, actor)
+    revalidatePath('/plans', 'layout')
+    return result
+  })
+}
+
+export const archivePlanAction = planAction(ZPlanId, async ({ planId }, actor) => archivePlan(actor, planId))
+export const restorePlanAction = planAction(ZPlanId, async ({ planId }, actor) => restorePlan(actor, planId))
+export const addPhaseAction = planAction(ZAddPhase, async (input, actor) => addPhase(actor, input))
+export const updatePhaseAction = planAction(ZUpdatePhase, async (input, actor) => updatePhase(actor, input))
+export const movePhaseAction = planAction(ZMovePhase, async (input, actor) => movePhase(actor, input))
+export const completePhaseAction = planAction(ZPhaseId, async (input, actor) => completePhase(actor, input))
+export const reopenPhaseAction = planAction(ZPhaseId, async (input, actor) => reopenPhase(actor, input))
+export const blockPhaseAction = planAction(ZBlockPhase, async (input, actor) => blockPhase(actor, input))
+export const unblockPhaseAction = planAction(ZPhaseId, async (input, actor) => unblockPhase(actor, input))
+export const addChecklistAction = planAction(ZAddChecklist, async (input, actor) => addChecklist(actor, input))
+export const addItemAction = planAction(ZAddItem, async (input, actor) => addItem(actor, input))
+export const setItemDoneAction = planAction(ZSetItemDone, async (input, actor) => setItemDone(actor, input))
+export const addRiskAction = planAction(ZAddRisk, async (input, actor) => addRisk(actor, input))
+export const updateRiskAction = planAction(ZUpdateRisk, async (input, actor) => updateRisk(actor, input))
+export const addCriterionAction = planAction(ZAddCriterion, async (input, actor) => addCriterion(actor, input))
+export const addTriggerAction = planAction(ZAddTrigger, async (input, actor) => addTrigger(actor, input))
