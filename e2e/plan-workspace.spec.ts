@@ -1,0 +1,138 @@
+import { expect, test, type Locator, type Page } from '@playwright/test'
+import { itemByText, phasesOf, planByTitle, query, seedUser } from './fixtures/db'
+import { callServerAction, serverActionId } from './fixtures/server-actions'
+import { signIn } from './fixtures/session'
+import { BASE_URL } from './fixtures/settings'
+
+async function addPhase(page: Page, name: string) {
+  await page.getByLabel('Phase name').fill(name)
+  await page.getByRole('button', { name: 'Add phase' }).click()
+  await expect(page.getByRole('heading', { name })).toBeVisible()
+}
+
+async function addItem(phase: Locator, text: string, required = false) {
+  await phase.getByLabel('New item').fill(text)
+  if (required) await phase.getByLabel('Required').check()
+  await phase.getByRole('button', { name: 'Add item' }).click()
+  await expect(phase.getByText(text, { exact: true })).toBeVisible()
+}
+
+const phaseCard = (page: Page, name: string) => page.getByTestId('phase').filter({ has: page.getByRole('heading', { name }) })
+
+test('a lead builds a plan; a stakeholder reads it and cannot change it', async ({ page, browser }) => {
+  const lead = await seedUser('LEAD')
+  const suffix = Date.now()
+  const title = `Orders to PostgreSQL ${suffix}`
+  await signIn(page, lead.email, lead.password)
+
+  // Create the plan.
+  await page.goto('/plans')
+  await page.getByRole('link', { name: 'New plan' }).first().click()
+  await page.getByLabel('Title').fill(title)
+  await page.getByRole('button', { name: 'Create plan' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible()
+  const plan = await planByTitle(title)
+  expect(plan).toMatchObject({ status: 'DRAFT', ownerId: lead.id })
+  const planId = plan?.id ?? ''
+
+  // Three phases, in order.
+  for (const name of ['Preparation', 'Data Migration', 'Validation']) await addPhase(page, name)
+  expect((await phasesOf(planId)).map((p) => p.name)).toEqual(['Preparation', 'Data Migration', 'Validation'])
+
+  // Checklist items, one of them required.
+  const preparation = phaseCard(page, 'Preparation')
+  const inventory = `Inventory tables ${suffix}`
+  const backup = `Full backup taken ${suffix}`
+  await addItem(preparation, inventory)
+  await addItem(preparation, backup, true)
+  expect(await itemByText(backup)).toMatchObject({ isRequired: true, doneAt: null })
+
+  // A risk.
+  await page.getByLabel('Risk', { exact: true }).fill('Lock contention during cutover')
+  await page.getByLabel('Impact', { exact: true }).selectOption('HIGH')
+  await page.getByLabel('Likelihood', { exact: true }).selectOption('LIKELY')
+  await page.getByRole('button', { name: 'Add risk' }).click()
+  await expect(page.getByTestId('risk-row')).toContainText('Lock contention during cutover')
+  await expect(page.getByTestId('risk-row')).toContainText('12')
+  expect(await query('SELECT 1 FROM "Risk" WHERE "planId" = $1 AND "impact" = \'HIGH\' AND "likelihood" = \'LIKELY\'', [planId])).toHaveLength(1)
+
+  // Tick an item: who and when survive a reload, and the database agrees.
+  await preparation.getByLabel(inventory).check()
+  await expect.poll(async () => (await itemByText(inventory))?.doneById).toBe(lead.id)
+  await page.reload()
+  const ticked = phaseCard(page, 'Preparation').getByTestId('checklist-item').filter({ hasText: inventory })
+  await expect(ticked.getByRole('checkbox')).toBeChecked()
+  await expect(ticked.getByTestId('ticked-by')).toContainText(`Ticked by ${lead.name} at 20`)
+
+  // The phase cannot be closed while the required item is open.
+  await phaseCard(page, 'Preparation').getByRole('button', { name: 'Mark done' }).click()
+  await expect(phaseCard(page, 'Preparation').getByRole('alert')).toContainText(`1 required item is still open (“${backup}”)`)
+  expect((await phasesOf(planId))[0]?.completedAt).toBeNull()
+
+  // Reorder with the keyboard: Validation moves above Data Migration.
+  const moveUp = page.getByRole('button', { name: 'Move Validation up' })
+  await moveUp.focus()
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('phase').nth(1).getByRole('heading')).toHaveText(/Validation/)
+  expect((await phasesOf(planId)).map((p) => p.name)).toEqual(['Preparation', 'Validation', 'Data Migration'])
+
+  // A stakeholder sees the same plan, read-only.
+  const stakeholder = await seedUser('STAKEHOLDER')
+  const context = await browser.newContext()
+  const reader = await context.newPage()
+  await signIn(reader, stakeholder.email, stakeholder.password)
+  await reader.goto(`/plans/${planId}`)
+  await expect(reader.getByRole('heading', { level: 1, name: title })).toBeVisible()
+  await expect(reader.getByTestId('phase').getByRole('heading')).toHaveText([/Preparation/, /Validation/, /Data Migration/])
+  await expect(reader.getByLabel(inventory)).toBeDisabled()
+  await expect(reader.getByRole('button', { name: /Mark done|Add item|Add phase|Add risk|Archive/ })).toHaveCount(0)
+  await expect(reader.getByRole('link', { name: 'Edit' })).toHaveCount(0)
+
+  // …and calling an edit action directly is refused, with nothing written.
+  const backupItem = await itemByText(backup)
+  const reply = await callServerAction(reader.request, BASE_URL, serverActionId('lib/actions/plans.ts', 'setItemDoneAction'), [{ itemId: backupItem?.id, done: 'true' }])
+  expect(reply).toContain('You do not have permission to do that.')
+  expect((await itemByText(backup))?.doneAt).toBeNull()
+  await context.close()
+})
+
+test('a refused tick rolls back the optimistic checkbox and says why', async ({ page, browser }) => {
+  const lead = await seedUser('LEAD')
+  const title = `Stale page ${Date.now()}`
+  await signIn(page, lead.email, lead.password)
+  await page.goto('/plans/new')
+  await page.getByLabel('Title').fill(title)
+  await page.getByRole('button', { name: 'Create plan' }).click()
+  await addPhase(page, 'Cutover')
+  const text = `Switch traffic ${Date.now()}`
+  await addItem(phaseCard(page, 'Cutover'), text)
+
+  // Another tab closes the phase; this tab still shows it open.
+  const other = await browser.newContext()
+  const otherPage = await other.newPage()
+  await signIn(otherPage, lead.email, lead.password)
+  await otherPage.goto(page.url())
+  await phaseCard(otherPage, 'Cutover').getByRole('button', { name: 'Mark done' }).click()
+  await expect(phaseCard(otherPage, 'Cutover').getByRole('button', { name: 'Reopen' })).toBeVisible()
+  await other.close()
+
+  const checkbox = page.getByLabel(text)
+  await checkbox.click()
+  await expect(page.getByTestId('checklist-item').filter({ hasText: text }).getByRole('alert')).toContainText('reopen it to change its checklist')
+  await expect(checkbox).not.toBeChecked()
+  expect((await itemByText(text))?.doneAt).toBeNull()
+})
+
+test('invalid plan input gets field messages and writes nothing', async ({ page }) => {
+  const lead = await seedUser('LEAD')
+  await signIn(page, lead.email, lead.password)
+  await page.goto('/plans/new')
+  await page.getByRole('button', { name: 'Create plan' }).click()
+  await expect(page.getByText('Enter a title.')).toBeVisible()
+  const long = 'x'.repeat(201)
+  await page.getByLabel('Title').evaluate((el, value) => el.setAttribute('maxlength', String(value.length)), long)
+  await page.getByLabel('Title').fill(long)
+  await page.getByRole('button', { name: 'Create plan' }).click()
+  await expect(page.getByText('Use at most 200 characters.')).toBeVisible()
+  expect(await planByTitle(long)).toBeNull()
+})
