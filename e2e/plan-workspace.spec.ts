@@ -11,6 +11,8 @@ async function addPhase(page: Page, name: string) {
 }
 
 async function addItem(phase: Locator, text: string, required = false) {
+  const unfold = phase.getByRole('button', { name: '+ Add item…' })
+  if (await unfold.isVisible()) await unfold.click()
   await phase.getByLabel('New item').fill(text)
   if (required) await phase.getByLabel('Required').check()
   await phase.getByRole('button', { name: 'Add item' }).click()

@@ -1,6 +1,7 @@
 import Link from 'next/link'
 import type { ReactNode } from 'react'
 import { NavLinks } from '@/components/shell/nav-links'
+import { SessionKeeper } from '@/components/shell/session-keeper'
 import { WorkerStatus } from '@/components/shell/worker-status'
 import { signOutAction } from '@/lib/actions/auth'
 import { requirePageActor } from '@/lib/auth/current-user'
@@ -23,6 +24,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         <NavLinks items={items} />
         <div className="mt-auto space-y-3 border-t border-zinc-800 px-3 pt-4">
           <WorkerStatus />
+          <SessionKeeper />
           <div className="text-sm">
             <p className="truncate font-medium" title={actor.email}>
               {actor.name}

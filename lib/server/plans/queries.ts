@@ -8,9 +8,12 @@ import { notFound } from '@/lib/server/errors'
 import { phaseStatus, planProgress, riskScore, type PhaseStatus } from './rules'
 import { PLAN_STATUSES } from '@/lib/domain/plan-values'
 
+export const PLAN_PAGE_SIZE = 25
+
 export const ZPlanListFilter = z.object({
   q: z.string().trim().max(200).optional().catch(undefined),
   status: z.enum(PLAN_STATUSES).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(10_000).optional().catch(undefined),
 })
 export type TPlanListFilter = z.infer<typeof ZPlanListFilter>
 
@@ -33,49 +36,60 @@ type ListRow = {
   ownerName: string
   startDate: Date | null
   updatedAt: Date
-  phases: number
-  phasesDone: number
-  items: number
-  itemsDone: number
-  openRisks: number
+  total: number
 }
+type CountRow = { planId: string; phases: number; phasesDone: number; items: number; itemsDone: number; openRisks: number }
 
-/** Any signed-in role. Archived plans only when asked for by status. */
-export async function listPlansForViewer(actor: UserActor, filter: TPlanListFilter): Promise<PlanListItemDTO[]> {
+export type PlanListPage = { plans: PlanListItemDTO[]; total: number; page: number; pageCount: number }
+
+/** Any signed-in role. Newest activity first, a page at a time; archived plans only when asked for by status. */
+export async function listPlansForViewer(actor: UserActor, filter: TPlanListFilter): Promise<PlanListPage> {
   assertCan(actor, 'plan:read')
+  const page = filter.page ?? 1
   const conditions = [filter.status ? Prisma.sql`p."status" = ${filter.status}::"PlanStatus"` : Prisma.sql`p."status" <> 'ARCHIVED'`]
   if (filter.q) conditions.push(Prisma.sql`p."title" ILIKE ${`%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`)
-  // One round trip: the counts behind each progress bar are aggregated in the database.
   const rows = await db.$queryRaw<ListRow[]>`
-    SELECT p."id", p."title", p."status", u."name" AS "ownerName", p."startDate", p."updatedAt",
-           coalesce(ph.total, 0)::int AS "phases", coalesce(ph.done, 0)::int AS "phasesDone",
-           coalesce(it.total, 0)::int AS "items", coalesce(it.done, 0)::int AS "itemsDone",
-           coalesce(r.open, 0)::int AS "openRisks"
-      FROM "Plan" p
-      JOIN "User" u ON u."id" = p."ownerId"
-      LEFT JOIN (SELECT "planId", count(*) AS total, count("completedAt") AS done FROM "Phase" GROUP BY 1) ph ON ph."planId" = p."id"
-      LEFT JOIN (
-        SELECT coalesce(f."planId", c."planId") AS "planId", count(*) AS total, count(i."doneAt") AS done
-          FROM "ChecklistItem" i
-          LEFT JOIN "Phase" f ON f."id" = i."phaseId"
-          LEFT JOIN "Checklist" c ON c."id" = i."checklistId"
-         GROUP BY 1
-      ) it ON it."planId" = p."id"
-      LEFT JOIN (SELECT "planId", count(*) AS open FROM "Risk" WHERE "status" = 'OPEN' GROUP BY 1) r ON r."planId" = p."id"
+    SELECT p."id", p."title", p."status", u."name" AS "ownerName", p."startDate", p."updatedAt", count(*) OVER ()::int AS "total"
+      FROM "Plan" p JOIN "User" u ON u."id" = p."ownerId"
      WHERE ${Prisma.join(conditions, ' AND ')}
-     ORDER BY p."updatedAt" DESC
-     LIMIT 500`
-  return rows.map((row) => ({
-    id: row.id,
-    title: row.title,
-    status: row.status,
-    ownerName: row.ownerName,
-    startDate: row.startDate?.toISOString().slice(0, 10) ?? null,
-    updatedAt: row.updatedAt.toISOString(),
-    progress: planProgress({ itemsDone: row.itemsDone, itemsTotal: row.items, phasesDone: row.phasesDone, phasesTotal: row.phases }),
-    phaseCount: row.phases,
-    openRiskCount: row.openRisks,
-  }))
+     ORDER BY p."updatedAt" DESC, p."id"
+     LIMIT ${PLAN_PAGE_SIZE} OFFSET ${(page - 1) * PLAN_PAGE_SIZE}`
+  const counts = await countsFor(rows.map((r) => r.id))
+  const total = rows[0]?.total ?? 0
+  return {
+    total,
+    page,
+    pageCount: Math.max(1, Math.ceil(total / PLAN_PAGE_SIZE)),
+    plans: rows.map((row) => {
+      const c = counts.get(row.id)
+      return {
+        id: row.id,
+        title: row.title,
+        status: row.status,
+        ownerName: row.ownerName,
+        startDate: row.startDate?.toISOString().slice(0, 10) ?? null,
+        updatedAt: row.updatedAt.toISOString(),
+        progress: planProgress({ itemsDone: c?.itemsDone ?? 0, itemsTotal: c?.items ?? 0, phasesDone: c?.phasesDone ?? 0, phasesTotal: c?.phases ?? 0 }),
+        phaseCount: c?.phases ?? 0,
+        openRiskCount: c?.openRisks ?? 0,
+      }
+    }),
+  }
+}
+
+/** The counts behind each progress bar, for the listed plans only, in one round trip. */
+async function countsFor(planIds: string[]): Promise<Map<string, CountRow>> {
+  if (planIds.length === 0) return new Map()
+  const ids = Prisma.sql`ARRAY[${Prisma.join(planIds)}]::uuid[]`
+  const rows = await db.$queryRaw<CountRow[]>`
+    SELECT p."id" AS "planId", ph.n::int AS "phases", ph.done::int AS "phasesDone",
+           (pi.n + ci.n)::int AS "items", (pi.done + ci.done)::int AS "itemsDone", r.n::int AS "openRisks"
+      FROM unnest(${ids}) AS p("id")
+      CROSS JOIN LATERAL (SELECT count(*) AS n, count(f."completedAt") AS done FROM "Phase" f WHERE f."planId" = p."id") ph
+      CROSS JOIN LATERAL (SELECT count(*) AS n, count(i."doneAt") AS done FROM "Phase" f JOIN "ChecklistItem" i ON i."phaseId" = f."id" WHERE f."planId" = p."id") pi
+      CROSS JOIN LATERAL (SELECT count(*) AS n, count(i."doneAt") AS done FROM "Checklist" c JOIN "ChecklistItem" i ON i."checklistId" = c."id" WHERE c."planId" = p."id") ci
+      CROSS JOIN LATERAL (SELECT count(*) AS n FROM "Risk" r WHERE r."planId" = p."id" AND r."status" = 'OPEN') r`
+  return new Map(rows.map((row) => [row.planId, row]))
 }
 
 export type ChecklistItemDTO = {
