@@ -3,6 +3,7 @@
 import { ActionForm } from '@/components/ui/action-form'
 import { Badge } from '@/components/ui/badge'
 import { Field, Input, Select } from '@/components/ui/field'
+import { Options } from '@/components/ui/options'
 import { addCriterionAction, addTriggerAction } from '@/lib/actions/plans'
 import { COMPARATOR_SYMBOLS, COMPARATORS } from '@/lib/domain/plan-values'
 import type { PlanDetailDTO } from '@/lib/server/plans/queries'
@@ -67,11 +68,7 @@ export function CriteriaAndTriggers({ plan }: { plan: PlanDetailDTO }) {
                   <Field label="Is" name="comparator" id="trigger-comparator" errors={errors?.comparator}>
                     <Select name="comparator" id="trigger-comparator" defaultValue="">
                       <option value="">—</option>
-                      {COMPARATORS.map((c) => (
-                        <option key={c} value={c}>
-                          {COMPARATOR_SYMBOLS[c]}
-                        </option>
-                      ))}
+                      <Options values={COMPARATORS} labels={COMPARATOR_SYMBOLS} />
                     </Select>
                   </Field>
                   <Field label="Threshold" name="threshold" id="trigger-threshold" errors={errors?.threshold}>

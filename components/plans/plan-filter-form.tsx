@@ -1,5 +1,6 @@
 import { Button } from '@/components/ui/button'
 import { Input, Select } from '@/components/ui/field'
+import { Options } from '@/components/ui/options'
 import { PLAN_STATUSES } from '@/lib/domain/plan-values'
 import type { TPlanListFilter } from '@/lib/server/plans/queries'
 import { PLAN_STATUS_LABELS } from './status'
@@ -20,11 +21,7 @@ export function PlanFilterForm({ filter }: { filter: TPlanListFilter }) {
         </label>
         <Select name="status" defaultValue={filter.status ?? ''}>
           <option value="">All but archived</option>
-          {PLAN_STATUSES.map((status) => (
-            <option key={status} value={status}>
-              {PLAN_STATUS_LABELS[status]}
-            </option>
-          ))}
+          <Options values={PLAN_STATUSES} labels={PLAN_STATUS_LABELS} />
         </Select>
       </div>
       <Button type="submit" variant="secondary">

@@ -4,6 +4,7 @@ import { useActionState } from 'react'
 import { Alert } from '@/components/ui/alert'
 import { Button } from '@/components/ui/button'
 import { Field, Input, Select } from '@/components/ui/field'
+import { Options } from '@/components/ui/options'
 import { createPlanAction, updatePlanAction } from '@/lib/actions/plans'
 import { PLAN_STATUSES } from '@/lib/domain/plan-values'
 import { PLAN_STATUS_LABELS } from './status'
@@ -36,11 +37,7 @@ export function PlanForm({ planId, initial }: { planId?: string; initial?: PlanF
       <div className="grid gap-5 sm:grid-cols-2">
         <Field label="Status" name="status" errors={errors?.status}>
           <Select name="status" defaultValue={initial?.status ?? 'DRAFT'}>
-            {PLAN_STATUSES.filter((s) => s !== 'ARCHIVED').map((status) => (
-              <option key={status} value={status}>
-                {PLAN_STATUS_LABELS[status]}
-              </option>
-            ))}
+            <Options values={PLAN_STATUSES.filter((s) => s !== 'ARCHIVED')} labels={PLAN_STATUS_LABELS} />
           </Select>
         </Field>
         <Field label="Start date" name="startDate" errors={errors?.startDate} hint="Optional.">

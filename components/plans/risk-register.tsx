@@ -3,6 +3,7 @@
 import { ActionForm } from '@/components/ui/action-form'
 import { Field, Input, Select } from '@/components/ui/field'
 import { Table, Td, Th } from '@/components/ui/table'
+import { Options } from '@/components/ui/options'
 import { addRiskAction, updateRiskAction } from '@/lib/actions/plans'
 import { IMPACT_LABELS, IMPACTS, LIKELIHOOD_LABELS, LIKELIHOODS, RISK_STATUSES } from '@/lib/domain/plan-values'
 import type { PlanDetailDTO, RiskDTO } from '@/lib/server/plans/queries'
@@ -76,11 +77,7 @@ function RiskRow({ risk, canEdit }: { risk: RiskDTO; canEdit: boolean }) {
             }
             className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm"
           >
-            {RISK_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {STATUS_LABELS[s]}
-              </option>
-            ))}
+            <Options values={RISK_STATUSES} labels={STATUS_LABELS} />
           </select>
         ) : (
           <RiskStatusBadge status={risk.status} />
@@ -102,20 +99,12 @@ function AddRiskForm({ planId }: { planId: string }) {
           </div>
           <Field label="Impact" name="impact" id="risk-impact" errors={errors?.impact}>
             <Select name="impact" id="risk-impact" defaultValue="MEDIUM">
-              {IMPACTS.map((i) => (
-                <option key={i} value={i}>
-                  {IMPACT_LABELS[i]}
-                </option>
-              ))}
+              <Options values={IMPACTS} labels={IMPACT_LABELS} />
             </Select>
           </Field>
           <Field label="Likelihood" name="likelihood" id="risk-likelihood" errors={errors?.likelihood}>
             <Select name="likelihood" id="risk-likelihood" defaultValue="POSSIBLE">
-              {LIKELIHOODS.map((l) => (
-                <option key={l} value={l}>
-                  {LIKELIHOOD_LABELS[l]}
-                </option>
-              ))}
+              <Options values={LIKELIHOODS} labels={LIKELIHOOD_LABELS} />
             </Select>
           </Field>
           <div className="xl:col-span-3">
