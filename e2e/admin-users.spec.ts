@@ -39,6 +39,8 @@ test('invalid input gets field messages and writes nothing', async ({ page }) =>
   await page.getByRole('button', { name: 'Add user' }).click()
   await expect(page.getByText('Enter a name.')).toBeVisible()
   await expect(page.getByText('Use at least 12 characters.')).toBeVisible()
+  // Nothing typed is lost when the server refuses.
+  await expect(page.getByLabel('Email', { exact: true })).toHaveValue(email)
   expect(await userByEmail(email)).toBeNull()
 })
 

@@ -78,6 +78,20 @@ test('a lead builds a plan; a stakeholder reads it and cannot change it', async 
   await expect(page.getByTestId('phase').nth(1).getByRole('heading')).toHaveText(/Validation/)
   expect((await phasesOf(planId)).map((p) => p.name)).toEqual(['Preparation', 'Validation', 'Data Migration'])
 
+  // Edit a phase: rename it and give it dates (the end may not come before the start).
+  const migration = phaseCard(page, 'Data Migration')
+  await migration.getByRole('button', { name: 'Edit' }).click()
+  await migration.getByLabel('Phase name').fill('Data Copy')
+  await migration.getByLabel('Planned start').fill('2026-12-10')
+  await migration.getByLabel('Planned end').fill('2026-12-01')
+  await migration.getByRole('button', { name: 'Save phase' }).click()
+  await expect(migration.getByText('The end must not be before the start.')).toBeVisible()
+  await expect(migration.getByLabel('Phase name')).toHaveValue('Data Copy')
+  await migration.getByLabel('Planned end').fill('2026-12-14')
+  await migration.getByRole('button', { name: 'Save phase' }).click()
+  await expect(page.getByRole('heading', { name: /Data Copy/ })).toBeVisible()
+  expect((await phasesOf(planId)).map((p) => p.name)).toEqual(['Preparation', 'Validation', 'Data Copy'])
+
   // A stakeholder sees the same plan, read-only.
   const stakeholder = await seedUser('STAKEHOLDER')
   const context = await browser.newContext()
@@ -85,9 +99,9 @@ test('a lead builds a plan; a stakeholder reads it and cannot change it', async 
   await signIn(reader, stakeholder.email, stakeholder.password)
   await reader.goto(`/plans/${planId}`)
   await expect(reader.getByRole('heading', { level: 1, name: title })).toBeVisible()
-  await expect(reader.getByTestId('phase').getByRole('heading')).toHaveText([/Preparation/, /Validation/, /Data Migration/])
+  await expect(reader.getByTestId('phase').getByRole('heading')).toHaveText([/Preparation/, /Validation/, /Data Copy/])
   await expect(reader.getByLabel(inventory)).toBeDisabled()
-  await expect(reader.getByRole('button', { name: /Mark done|Add item|Add phase|Add risk|Archive/ })).toHaveCount(0)
+  await expect(reader.getByRole('button', { name: /Mark done|Add item|Add phase|Add risk|Archive|^Edit$/ })).toHaveCount(0)
   await expect(reader.getByRole('link', { name: 'Edit' })).toHaveCount(0)
 
   // …and calling an edit action directly is refused, with nothing written.

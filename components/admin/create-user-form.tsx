@@ -6,6 +6,7 @@ import { Button } from '@/components/ui/button'
 import { Field, Input, Select } from '@/components/ui/field'
 import { createUserAction } from '@/lib/actions/users'
 import { RoleOptions } from './role-options'
+import { submitKeepingInput } from '@/components/ui/keep-input'
 
 export function CreateUserForm() {
   const [state, formAction, pending] = useActionState(createUserAction, null)
@@ -15,7 +16,7 @@ export function CreateUserForm() {
     if (state?.ok) formRef.current?.reset()
   }, [state])
   return (
-    <form ref={formRef} action={formAction} className="space-y-4" noValidate>
+    <form ref={formRef} onSubmit={submitKeepingInput(formAction)} className="space-y-4" noValidate>
       {state?.ok && state.message ? <Alert tone="success">{state.message}</Alert> : null}
       {state && !state.ok ? <Alert tone="error">{state.error}</Alert> : null}
       <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-4">

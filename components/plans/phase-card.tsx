@@ -2,10 +2,11 @@
 
 import { useState } from 'react'
 import { Button } from '@/components/ui/button'
-import { blockPhaseAction, completePhaseAction, movePhaseAction, reopenPhaseAction, unblockPhaseAction } from '@/lib/actions/plans'
+import { blockPhaseAction, completePhaseAction, movePhaseAction, reopenPhaseAction, unblockPhaseAction, updatePhaseAction } from '@/lib/actions/plans'
 import type { PhaseDTO } from '@/lib/server/plans/queries'
 import { AddItemForm } from './add-item-form'
 import { ChecklistItemRow } from './checklist-item-row'
+import { PhaseForm } from './phase-form'
 import { PhaseStatusBadge } from './status'
 import { usePlanCommand } from './use-plan-command'
 
@@ -14,6 +15,7 @@ type Props = { phase: PhaseDTO; index: number; count: number; canEdit: boolean }
 export function PhaseCard({ phase, index, count, canEdit }: Props) {
   const { error, pending, run } = usePlanCommand()
   const [blocking, setBlocking] = useState(false)
+  const [editing, setEditing] = useState(false)
   const [reason, setReason] = useState('')
   const done = phase.status === 'DONE'
   const plannedWindow = [phase.plannedLabel, phase.plannedStart && phase.plannedEnd ? `${phase.plannedStart} → ${phase.plannedEnd}` : phase.plannedStart].filter(Boolean).join(' · ')
@@ -50,6 +52,9 @@ export function PhaseCard({ phase, index, count, canEdit }: Props) {
                 Mark done
               </Button>
             )}
+            <Button size="sm" variant="ghost" aria-expanded={editing} onClick={() => setEditing((e) => !e)}>
+              {editing ? 'Close' : 'Edit'}
+            </Button>
             {phase.blockedReason ? (
               <Button size="sm" variant="secondary" disabled={pending} onClick={() => run(() => unblockPhaseAction({ phaseId: phase.id }))}>
                 Unblock
@@ -66,6 +71,11 @@ export function PhaseCard({ phase, index, count, canEdit }: Props) {
         <p role="alert" className="border-b border-red-100 bg-red-50 px-5 py-2 text-sm text-red-700">
           {error}
         </p>
+      ) : null}
+      {editing && canEdit ? (
+        <div className="border-b border-zinc-100 px-5 py-3">
+          <PhaseForm action={updatePhaseAction} hidden={{ phaseId: phase.id }} submitLabel="Save phase" idPrefix={`edit-${phase.id}`} initial={phase} />
+        </div>
       ) : null}
       {blocking && canEdit ? (
         <form

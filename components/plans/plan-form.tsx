@@ -8,6 +8,7 @@ import { Options } from '@/components/ui/options'
 import { createPlanAction, updatePlanAction } from '@/lib/actions/plans'
 import { PLAN_STATUSES } from '@/lib/domain/plan-values'
 import { PLAN_STATUS_LABELS } from './status'
+import { submitKeepingInput } from '@/components/ui/keep-input'
 
 export type PlanFormValues = { title: string; summary: string; currentState: string; targetState: string; status: string; startDate: string }
 
@@ -23,7 +24,7 @@ export function PlanForm({ planId, initial }: { planId?: string; initial?: PlanF
     </Field>
   )
   return (
-    <form action={formAction} className="max-w-3xl space-y-5" noValidate>
+    <form onSubmit={submitKeepingInput(formAction)} className="max-w-3xl space-y-5" noValidate>
       {planId ? <input type="hidden" name="planId" value={planId} /> : null}
       {state && !state.ok ? <Alert tone="error">{state.error}</Alert> : null}
       <Field label="Title" name="title" errors={errors?.title}>

@@ -4,6 +4,7 @@ import { useActionState, useEffect, useRef, type ReactNode } from 'react'
 import type { ActionResult } from '@/lib/actions/define-action'
 import { Button } from './button'
 import { cn } from './cn'
+import { submitKeepingInput } from './keep-input'
 
 type Errors = Record<string, string[]> | undefined
 
@@ -27,7 +28,7 @@ export function ActionForm({ action, submitLabel, pendingLabel = 'Saving…', cl
   const errors = state && !state.ok ? state.fieldErrors : undefined
   const formError = state && !state.ok && !errors ? state.error : null
   return (
-    <form ref={ref} action={formAction} className={cn('space-y-3', className)} noValidate>
+    <form ref={ref} onSubmit={submitKeepingInput(formAction)} className={cn('space-y-3', className)} noValidate>
       {Object.entries(hidden ?? {}).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}

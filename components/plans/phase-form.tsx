@@ -1,0 +1,49 @@
+'use client'
+
+import { ActionForm } from '@/components/ui/action-form'
+import { Field, Input } from '@/components/ui/field'
+import type { ActionResult } from '@/lib/actions/define-action'
+
+export type PhaseValues = { name: string; goal: string; plannedStart: string | null; plannedEnd: string | null; plannedLabel: string | null }
+
+type Props = {
+  action: (prev: ActionResult<unknown> | null, formData: FormData) => Promise<ActionResult<unknown>>
+  hidden: Record<string, string>
+  submitLabel: string
+  /** Keeps field ids unique when several phase forms are on one page. */
+  idPrefix: string
+  initial?: PhaseValues
+  className?: string
+}
+
+/** The fields of a phase, for adding one or editing it. */
+export function PhaseForm({ action, hidden, submitLabel, idPrefix, initial, className }: Props) {
+  const id = (field: string) => `${idPrefix}-${field}`
+  return (
+    <ActionForm action={action} submitLabel={submitLabel} hidden={hidden} className={className}>
+      {(errors) => (
+        <div className="grid gap-3 md:grid-cols-2 xl:grid-cols-5">
+          <div className="xl:col-span-2">
+            <Field label="Phase name" name="name" id={id('name')} errors={errors?.name}>
+              <Input name="name" id={id('name')} maxLength={200} invalid={!!errors?.name} defaultValue={initial?.name} placeholder="e.g. Data Migration" />
+            </Field>
+          </div>
+          <Field label="Planned start" name="plannedStart" id={id('start')} errors={errors?.plannedStart}>
+            <Input name="plannedStart" id={id('start')} type="date" invalid={!!errors?.plannedStart} defaultValue={initial?.plannedStart ?? ''} />
+          </Field>
+          <Field label="Planned end" name="plannedEnd" id={id('end')} errors={errors?.plannedEnd}>
+            <Input name="plannedEnd" id={id('end')} type="date" invalid={!!errors?.plannedEnd} defaultValue={initial?.plannedEnd ?? ''} />
+          </Field>
+          <Field label="Or relative" name="plannedLabel" id={id('label')} errors={errors?.plannedLabel} hint="e.g. Week 2">
+            <Input name="plannedLabel" id={id('label')} maxLength={50} defaultValue={initial?.plannedLabel ?? ''} />
+          </Field>
+          <div className="md:col-span-2 xl:col-span-5">
+            <Field label="Goal" name="goal" id={id('goal')} errors={errors?.goal}>
+              <Input name="goal" id={id('goal')} maxLength={2000} defaultValue={initial?.goal} />
+            </Field>
+          </div>
+        </div>
+      )}
+    </ActionForm>
+  )
+}
