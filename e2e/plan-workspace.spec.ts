@@ -152,3 +152,32 @@ test('invalid plan input gets field messages and writes nothing', async ({ page 
   await expect(page.getByText('Use at most 200 characters.')).toBeVisible()
   expect(await planByTitle(long)).toBeNull()
 })
+
+test('a lead removes an item after confirming, records a verdict, and the activity keeps both', async ({ page }) => {
+  const lead = await seedUser('LEAD')
+  const title = `Tidy-up ${Date.now()}`
+  await signIn(page, lead.email, lead.password)
+  await page.goto('/plans/new')
+  await page.getByLabel('Title').fill(title)
+  await page.getByRole('button', { name: 'Create plan' }).click()
+  await addPhase(page, 'Preparation')
+  const text = `Obsolete step ${Date.now()}`
+  await addItem(phaseCard(page, 'Preparation'), text)
+
+  await page.getByRole('button', { name: `Remove “${text}”` }).click()
+  const dialog = page.getByRole('dialog', { name: 'Remove this checklist item?' })
+  await dialog.getByRole('button', { name: 'Remove' }).click()
+  await expect(page.getByLabel(text)).toHaveCount(0)
+  expect(await itemByText(text)).toBeNull()
+
+  await page.getByLabel('New success criterion').fill('Zero data loss')
+  await page.getByRole('button', { name: 'Add criterion' }).click()
+  await page.getByLabel('Status of “Zero data loss”').selectOption('MET')
+  const planId = (await planByTitle(title))?.id
+  await expect.poll(async () => (await query<{ status: string }>('SELECT "status" FROM "SuccessCriterion" WHERE "planId" = $1', [planId]))[0]?.status).toBe('MET')
+
+  await page.reload()
+  const activity = page.getByTestId('activity')
+  await expect(activity.filter({ hasText: `removed a checklist item “${text}”` })).toHaveCount(1)
+  await expect(page.getByLabel('Status of “Zero data loss”')).toHaveValue('MET')
+})

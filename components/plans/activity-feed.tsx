@@ -17,6 +17,11 @@ const VERBS: Record<string, string> = {
   'checklistItem.create': 'added a checklist item',
   'checklistItem.tick': 'ticked',
   'checklistItem.untick': 'unticked',
+  'checklistItem.delete': 'removed a checklist item',
+  'risk.delete': 'removed a risk',
+  'successCriterion.delete': 'removed a success criterion',
+  'successCriterion.setStatus': 'set the verdict of',
+  'rollbackTrigger.delete': 'removed a rollback trigger',
   'risk.create': 'added a risk',
   'risk.update': 'changed a risk',
   'successCriterion.create': 'added a success criterion',
@@ -25,11 +30,11 @@ const VERBS: Record<string, string> = {
 
 /** What the event was about, in a few words, from the data the audit row kept. */
 function subject(event: ActivityDTO): string {
-  const after = (event.after ?? {}) as Record<string, unknown>
+  const after = (event.after ?? event.before ?? {}) as Record<string, unknown>
   const named = after.text ?? after.name ?? after.title
-  if (typeof named === 'string') return `“${named}”`
-  if (typeof after.status === 'string') return `→ ${after.status.toLowerCase().replace('_', ' ')}`
-  return ''
+  const showStatus = typeof after.status === 'string' && (typeof named !== 'string' || event.action.endsWith('.setStatus'))
+  const status = showStatus ? `→ ${String(after.status).toLowerCase().replace('_', ' ')}` : ''
+  return [typeof named === 'string' ? `“${named}”` : '', status].filter(Boolean).join(' ')
 }
 
 export function ActivityFeed({ events }: { events: ActivityDTO[] }) {

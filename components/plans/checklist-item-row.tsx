@@ -5,6 +5,7 @@ import { Badge } from '@/components/ui/badge'
 import { Timestamp } from '@/components/ui/timestamp'
 import { setItemDoneAction } from '@/lib/actions/plans'
 import type { ChecklistItemDTO } from '@/lib/server/plans/queries'
+import { RemoveButton } from './remove-button'
 
 /**
  * A tickable item. The tick shows at once (optimistic); if the server refuses, the optimistic
@@ -54,6 +55,7 @@ export function ChecklistItemRow({ item, canEdit }: { item: ChecklistItemDTO; ca
           </p>
         ) : null}
       </div>
+      {canEdit ? <RemoveButton kind="item" id={item.id} label={item.text} /> : null}
     </li>
   )
 }

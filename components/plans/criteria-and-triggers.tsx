@@ -4,9 +4,11 @@ import { ActionForm } from '@/components/ui/action-form'
 import { Badge } from '@/components/ui/badge'
 import { Field, Input, Select } from '@/components/ui/field'
 import { Options } from '@/components/ui/options'
-import { addCriterionAction, addTriggerAction } from '@/lib/actions/plans'
-import { COMPARATOR_SYMBOLS, COMPARATORS } from '@/lib/domain/plan-values'
+import { addCriterionAction, addTriggerAction, setCriterionStatusAction } from '@/lib/actions/plans'
+import { COMPARATOR_SYMBOLS, COMPARATORS, CRITERION_STATUSES } from '@/lib/domain/plan-values'
 import type { PlanDetailDTO } from '@/lib/server/plans/queries'
+import { RemoveButton } from './remove-button'
+import { usePlanCommand } from './use-plan-command'
 
 const CRITERION_TONE = { PENDING: 'neutral', MET: 'success', NOT_MET: 'danger' } as const
 const CRITERION_LABEL = { PENDING: 'Pending', MET: 'Met', NOT_MET: 'Not met' } as const
@@ -21,10 +23,7 @@ export function CriteriaAndTriggers({ plan }: { plan: PlanDetailDTO }) {
         {plan.successCriteria.length === 0 ? <p className="text-sm text-zinc-500">None yet: how will you know the migration succeeded?</p> : null}
         <ul className="space-y-2">
           {plan.successCriteria.map((c) => (
-            <li key={c.id} className="flex items-start justify-between gap-3 rounded-md border border-zinc-200 bg-white px-3 py-2 text-sm">
-              <span>{c.text}</span>
-              <Badge tone={CRITERION_TONE[c.status]}>{CRITERION_LABEL[c.status]}</Badge>
-            </li>
+            <CriterionRow key={c.id} criterion={c} canEdit={plan.canEdit} />
           ))}
         </ul>
         {plan.canEdit ? (
@@ -44,13 +43,16 @@ export function CriteriaAndTriggers({ plan }: { plan: PlanDetailDTO }) {
         {plan.rollbackTriggers.length === 0 ? <p className="text-sm text-zinc-500">None yet: what would make you roll back?</p> : null}
         <ul className="space-y-2">
           {plan.rollbackTriggers.map((t) => (
-            <li key={t.id} className="rounded-md border border-zinc-200 bg-white px-3 py-2 text-sm">
-              {t.text}
-              {t.metric && t.comparator ? (
-                <code className="ml-2 rounded bg-zinc-100 px-1.5 py-0.5 text-xs">
-                  {t.metric} {COMPARATOR_SYMBOLS[t.comparator as keyof typeof COMPARATOR_SYMBOLS]} {t.threshold}
-                </code>
-              ) : null}
+            <li key={t.id} className="flex items-start gap-2 rounded-md border border-zinc-200 bg-white px-3 py-2 text-sm">
+              <span className="flex-1">
+                {t.text}
+                {t.metric && t.comparator ? (
+                  <code className="ml-2 rounded bg-zinc-100 px-1.5 py-0.5 text-xs">
+                    {t.metric} {COMPARATOR_SYMBOLS[t.comparator as keyof typeof COMPARATOR_SYMBOLS]} {t.threshold}
+                  </code>
+                ) : null}
+              </span>
+              {plan.canEdit ? <RemoveButton kind="trigger" id={t.id} label={t.text} /> : null}
             </li>
           ))}
         </ul>
@@ -81,5 +83,37 @@ export function CriteriaAndTriggers({ plan }: { plan: PlanDetailDTO }) {
         ) : null}
       </section>
     </div>
+  )
+}
+
+function CriterionRow({ criterion, canEdit }: { criterion: PlanDetailDTO['successCriteria'][number]; canEdit: boolean }) {
+  const { error, pending, run } = usePlanCommand()
+  return (
+    <li className="flex items-start gap-3 rounded-md border border-zinc-200 bg-white px-3 py-2 text-sm" data-testid="criterion">
+      <span className="flex-1">
+        {criterion.text}
+        {error ? (
+          <span role="alert" className="block text-xs text-red-600">
+            {error}
+          </span>
+        ) : null}
+      </span>
+      {canEdit ? (
+        <>
+          <select
+            aria-label={`Status of “${criterion.text}”`}
+            value={criterion.status}
+            disabled={pending}
+            onChange={(event) => run(() => setCriterionStatusAction({ criterionId: criterion.id, status: event.target.value }))}
+            className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm"
+          >
+            <Options values={CRITERION_STATUSES} labels={CRITERION_LABEL} />
+          </select>
+          <RemoveButton kind="criterion" id={criterion.id} label={criterion.text} />
+        </>
+      ) : (
+        <Badge tone={CRITERION_TONE[criterion.status]}>{CRITERION_LABEL[criterion.status]}</Badge>
+      )}
+    </li>
   )
 }

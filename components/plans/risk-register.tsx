@@ -7,6 +7,7 @@ import { Options } from '@/components/ui/options'
 import { addRiskAction, updateRiskAction } from '@/lib/actions/plans'
 import { IMPACT_LABELS, IMPACTS, LIKELIHOOD_LABELS, LIKELIHOODS, RISK_STATUSES } from '@/lib/domain/plan-values'
 import type { PlanDetailDTO, RiskDTO } from '@/lib/server/plans/queries'
+import { RemoveButton } from './remove-button'
 import { RiskHeatMap } from './risk-heat-map'
 import { RiskStatusBadge } from './status'
 import { usePlanCommand } from './use-plan-command'
@@ -57,6 +58,7 @@ function RiskRow({ risk, canEdit }: { risk: RiskDTO; canEdit: boolean }) {
         <p className="font-medium">{risk.title}</p>
         {risk.mitigation ? <p className="text-xs text-zinc-600">Mitigation: {risk.mitigation}</p> : null}
         {risk.owner ? <p className="text-xs text-zinc-500">Owner: {risk.owner}</p> : null}
+        {canEdit ? <RemoveButton kind="risk" id={risk.id} label={risk.title} /> : null}
         {error ? (
           <p role="alert" className="text-xs text-red-600">
             {error}

@@ -7,6 +7,7 @@ import { addChecklist, addItem, setItemDone } from '@/lib/server/plans/checklist
 import { addPhase, blockPhase, completePhase, movePhase, reopenPhase, unblockPhase, updatePhase } from '@/lib/server/plans/phase-commands'
 import { archivePlan, createPlan, restorePlan, updatePlan } from '@/lib/server/plans/plan-commands'
 import { addCriterion, addRisk, addTrigger, updateRisk } from '@/lib/server/plans/register-commands'
+import { removeFromPlan, setCriterionStatus } from '@/lib/server/plans/remove-commands'
 import {
   ZAddChecklist,
   ZAddCriterion,
@@ -19,6 +20,8 @@ import {
   ZId,
   ZMovePhase,
   ZPhaseId,
+  ZRemove,
+  ZSetCriterionStatus,
   ZSetItemDone,
   ZUpdatePhase,
   ZUpdatePlan,
@@ -66,3 +69,5 @@ export const addRiskAction = planAction(ZAddRisk, async (input, actor) => addRis
 export const updateRiskAction = planAction(ZUpdateRisk, async (input, actor) => updateRisk(actor, input))
 export const addCriterionAction = planAction(ZAddCriterion, async (input, actor) => addCriterion(actor, input))
 export const addTriggerAction = planAction(ZAddTrigger, async (input, actor) => addTrigger(actor, input))
+export const removeFromPlanAction = planAction(ZRemove, async (input, actor) => removeFromPlan(actor, input))
+export const setCriterionStatusAction = planAction(ZSetCriterionStatus, async (input, actor) => setCriterionStatus(actor, input))

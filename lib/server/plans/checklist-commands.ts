@@ -1,13 +1,13 @@
 import type { UserActor } from '@/lib/server/actor'
 import { conflict, invalid, notFound } from '@/lib/server/errors'
-import { editPlan, planIdOf } from './edit-plan'
+import { editPlan, nextPosition, planIdOf } from './edit-plan'
 import type { TAddChecklist, TAddItem, TSetItemDone } from './schemas'
 
 // Leads, DBAs and admins (plan:edit), through editPlan.
 
 export async function addChecklist(actor: UserActor, input: TAddChecklist): Promise<{ id: string }> {
   return editPlan(actor, input.planId, async ({ tx, plan, audit }) => {
-    const position = await tx.checklist.count({ where: { planId: plan.id } })
+    const position = nextPosition(await tx.checklist.aggregate({ where: { planId: plan.id }, _max: { position: true } }))
     const checklist = await tx.checklist.create({ data: { planId: plan.id, name: input.name, position } })
     await audit({ action: 'checklist.create', entityType: 'Checklist', entityId: checklist.id, after: { name: checklist.name } })
     return { id: checklist.id }
@@ -23,8 +23,8 @@ export async function addItem(actor: UserActor, input: TAddItem): Promise<{ id: 
       if (phase.completedAt) throw conflict(`“${phase.name}” is done; reopen it to add items.`)
     }
     const where = home.kind === 'phase' ? { phaseId: home.id } : { checklistId: home.id }
-    const position = await tx.checklistItem.count({ where })
-    if (position >= 500) throw invalid('A checklist has at most 500 items.')
+    if ((await tx.checklistItem.count({ where })) >= 500) throw invalid('A checklist has at most 500 items.')
+    const position = nextPosition(await tx.checklistItem.aggregate({ where, _max: { position: true } }))
     const item = await tx.checklistItem.create({
       data: { ...where, position, text: input.text, owner: input.owner, isRequired: input.isRequired, dueDate: input.dueDate ? new Date(`${input.dueDate}T00:00:00Z`) : null },
     })

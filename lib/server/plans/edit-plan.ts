@@ -30,14 +30,21 @@ export async function editPlan<T>(actor: UserActor, planId: string, change: (edi
   })
 }
 
+/** The position after the last one (positions can have gaps once rows are removed). */
+export function nextPosition(aggregate: { _max: { position: number | null } }): number {
+  return (aggregate._max.position ?? -1) + 1
+}
+
 /** The plan a child row belongs to; any miss (or malformed id) is "not found". */
-export async function planIdOf(kind: 'phase' | 'item' | 'risk' | 'checklist', id: string): Promise<string> {
-  const label = { phase: 'Phase', item: 'Checklist item', risk: 'Risk', checklist: 'Checklist' }[kind]
+export async function planIdOf(kind: 'phase' | 'item' | 'risk' | 'checklist' | 'criterion' | 'trigger', id: string): Promise<string> {
+  const label = { phase: 'Phase', item: 'Checklist item', risk: 'Risk', checklist: 'Checklist', criterion: 'Success criterion', trigger: 'Rollback trigger' }[kind]
   if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound(label)
   let planId: string | null | undefined
   if (kind === 'phase') planId = (await db.phase.findUnique({ where: { id }, select: { planId: true } }))?.planId
   if (kind === 'risk') planId = (await db.risk.findUnique({ where: { id }, select: { planId: true } }))?.planId
   if (kind === 'checklist') planId = (await db.checklist.findUnique({ where: { id }, select: { planId: true } }))?.planId
+  if (kind === 'criterion') planId = (await db.successCriterion.findUnique({ where: { id }, select: { planId: true } }))?.planId
+  if (kind === 'trigger') planId = (await db.rollbackTrigger.findUnique({ where: { id }, select: { planId: true } }))?.planId
   if (kind === 'item') {
     const item = await db.checklistItem.findUnique({ where: { id }, select: { phase: { select: { planId: true } }, checklist: { select: { planId: true } } } })
     planId = item?.phase?.planId ?? item?.checklist?.planId

@@ -244,11 +244,11 @@ export const getPlanForViewer = cache(async (actor: UserActor, planId: string): 
   }
 })
 
-export type ActivityDTO = { id: string; actorLabel: string; action: string; entityType: string; after: unknown; createdAt: string }
+export type ActivityDTO = { id: string; actorLabel: string; action: string; entityType: string; before: unknown; after: unknown; createdAt: string }
 
 /** Any signed-in role: the plan's recent changes, newest first. */
 export async function listPlanActivity(actor: UserActor, planId: string, take = 30): Promise<ActivityDTO[]> {
   assertCan(actor, 'plan:read')
   const rows = await db.auditEvent.findMany({ where: { planId }, orderBy: { id: 'desc' }, take })
-  return rows.map((r) => ({ id: r.id.toString(), actorLabel: r.actorLabel, action: r.action, entityType: r.entityType, after: r.after, createdAt: r.createdAt.toISOString() }))
+  return rows.map((r) => ({ id: r.id.toString(), actorLabel: r.actorLabel, action: r.action, entityType: r.entityType, before: r.before, after: r.after, createdAt: r.createdAt.toISOString() }))
 }

@@ -1,6 +1,6 @@
 import type { UserActor } from '@/lib/server/actor'
 import { notFound } from '@/lib/server/errors'
-import { editPlan, planIdOf } from './edit-plan'
+import { editPlan, nextPosition, planIdOf } from './edit-plan'
 import type { TAddCriterion, TAddRisk, TAddTrigger, TUpdateRisk } from './schemas'
 
 // The plan's registers – risks, success criteria, rollback triggers. Leads, DBAs and admins, through editPlan.
@@ -34,7 +34,7 @@ export async function updateRisk(actor: UserActor, input: TUpdateRisk): Promise<
 
 export async function addCriterion(actor: UserActor, input: TAddCriterion): Promise<{ id: string }> {
   return editPlan(actor, input.planId, async ({ tx, plan, audit }) => {
-    const position = await tx.successCriterion.count({ where: { planId: plan.id } })
+    const position = nextPosition(await tx.successCriterion.aggregate({ where: { planId: plan.id }, _max: { position: true } }))
     const criterion = await tx.successCriterion.create({ data: { planId: plan.id, text: input.text, position } })
     await audit({ action: 'successCriterion.create', entityType: 'SuccessCriterion', entityId: criterion.id, after: { text: criterion.text } })
     return { id: criterion.id }
@@ -44,7 +44,7 @@ export async function addCriterion(actor: UserActor, input: TAddCriterion): Prom
 export async function addTrigger(actor: UserActor, input: TAddTrigger): Promise<{ id: string }> {
   const { planId, ...fields } = input
   return editPlan(actor, planId, async ({ tx, plan, audit }) => {
-    const position = await tx.rollbackTrigger.count({ where: { planId: plan.id } })
+    const position = nextPosition(await tx.rollbackTrigger.aggregate({ where: { planId: plan.id }, _max: { position: true } }))
     const trigger = await tx.rollbackTrigger.create({ data: { ...fields, planId: plan.id, position } })
     await audit({ action: 'rollbackTrigger.create', entityType: 'RollbackTrigger', entityId: trigger.id, after: fields })
     return { id: trigger.id }

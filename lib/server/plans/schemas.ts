@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { COMPARATORS, IMPACTS, LIKELIHOODS, PLAN_STATUSES, RISK_STATUSES } from '@/lib/domain/plan-values'
+import { COMPARATORS, CRITERION_STATUSES, IMPACTS, LIKELIHOODS, PLAN_STATUSES, RISK_STATUSES } from '@/lib/domain/plan-values'
 
 // Form fields arrive as strings; an empty or missing optional field means "none".
 const blankToNull = (value: unknown) => (value === undefined || (typeof value === 'string' && value.trim() === '') ? null : value)
@@ -95,3 +95,10 @@ export const ZAddTrigger = z
     message: 'A measurable condition needs a metric, a comparison and a threshold.',
   })
 export type TAddTrigger = z.infer<typeof ZAddTrigger>
+
+export const ZSetCriterionStatus = z.object({ criterionId: ZId, status: z.enum(CRITERION_STATUSES, 'Choose a status.') })
+export type TSetCriterionStatus = z.infer<typeof ZSetCriterionStatus>
+
+export const REMOVABLE = ['item', 'risk', 'criterion', 'trigger'] as const
+export const ZRemove = z.object({ kind: z.enum(REMOVABLE, 'Unknown kind.'), id: ZId })
+export type TRemove = z.infer<typeof ZRemove>

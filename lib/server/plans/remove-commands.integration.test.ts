@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest'
+import { db } from '@/lib/db'
+import { DomainError } from '@/lib/server/errors'
+import { makeUser } from '@/lib/testing/factories'
+import { addItem, setItemDone } from './checklist-commands'
+import { addPhase, completePhase } from './phase-commands'
+import { createPlan } from './plan-commands'
+import { getPlanForViewer } from './queries'
+import { addCriterion, addRisk, addTrigger } from './register-commands'
+import { removeFromPlan, setCriterionStatus } from './remove-commands'
+import { ZAddItem, ZAddPhase, ZCreatePlan } from './schemas'
+
+async function setup() {
+  const lead = await makeUser('LEAD')
+  const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: 'Removal' }))
+  const { id: phaseId } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Preparation' }))
+  return { lead, planId, phaseId }
+}
+
+describe('removing parts of a plan', () => {
+  it('removes items, risks, criteria and triggers, each with one audit event keeping what was removed', async () => {
+    const { lead, planId, phaseId } = await setup()
+    const item = await addItem(lead, ZAddItem.parse({ phaseId, text: 'Obsolete step' }))
+    const risk = await addRisk(lead, { planId, title: 'Gone risk', impact: 'LOW', likelihood: 'RARE', mitigation: '', owner: null, status: 'OPEN' })
+    const criterion = await addCriterion(lead, { planId, text: 'Gone criterion' })
+    const trigger = await addTrigger(lead, { planId, text: 'Gone trigger', metric: null, comparator: null, threshold: null })
+    for (const [kind, id] of [['item', item.id], ['risk', risk.id], ['criterion', criterion.id], ['trigger', trigger.id]] as const) {
+      await removeFromPlan(lead, { kind, id })
+      const events = await db.auditEvent.findMany({ where: { entityId: id, action: { endsWith: '.delete' } } })
+      expect(events).toHaveLength(1)
+      expect(JSON.stringify(events[0]?.before)).toContain(kind === 'item' ? 'Obsolete step' : 'Gone')
+    }
+    const plan = await getPlanForViewer(lead, planId)
+    expect([plan.phases[0]?.items, plan.risks, plan.successCriteria, plan.rollbackTriggers]).toEqual([[], [], [], []])
+  })
+
+  it('keeps positions unique after a removal', async () => {
+    const { lead, phaseId } = await setup()
+    const first = await addItem(lead, ZAddItem.parse({ phaseId, text: 'first' }))
+    await addItem(lead, ZAddItem.parse({ phaseId, text: 'second' }))
+    await removeFromPlan(lead, { kind: 'item', id: first.id })
+    await addItem(lead, ZAddItem.parse({ phaseId, text: 'third' }))
+    const items = await db.checklistItem.findMany({ where: { phaseId }, orderBy: { position: 'asc' } })
+    expect(items.map((i) => i.text)).toEqual(['second', 'third'])
+    expect(new Set(items.map((i) => i.position)).size).toBe(2)
+  })
+
+  it('refuses to remove from a completed phase, and refuses stakeholders', async () => {
+    const { lead, phaseId } = await setup()
+    const item = await addItem(lead, ZAddItem.parse({ phaseId, text: 'Frozen' }))
+    await setItemDone(lead, { itemId: item.id, done: true })
+    await completePhase(lead, { phaseId })
+    await expect(removeFromPlan(lead, { kind: 'item', id: item.id })).rejects.toMatchObject({ code: 'CONFLICT' })
+    const stakeholder = await makeUser('STAKEHOLDER')
+    await expect(removeFromPlan(stakeholder, { kind: 'item', id: item.id })).rejects.toBeInstanceOf(DomainError)
+    expect(await db.checklistItem.count({ where: { id: item.id } })).toBe(1)
+  })
+})
+
+describe('setCriterionStatus', () => {
+  it('records the verdict with its before and after', async () => {
+    const { lead, planId } = await setup()
+    const { id } = await addCriterion(lead, { planId, text: 'Zero data loss' })
+    await setCriterionStatus(lead, { criterionId: id, status: 'MET' })
+    expect((await getPlanForViewer(lead, planId)).successCriteria[0]?.status).toBe('MET')
+    const event = await db.auditEvent.findFirstOrThrow({ where: { entityId: id, action: 'successCriterion.setStatus' } })
+    expect(event.before).toEqual({ status: 'PENDING' })
+  })
+})
