@@ -57,6 +57,12 @@ test('a lead builds a plan; a stakeholder reads it and cannot change it', async 
   await expect(page.getByTestId('risk-row')).toContainText('Lock contention during cutover')
   await expect(page.getByTestId('risk-row')).toContainText('12')
   expect(await query('SELECT 1 FROM "Risk" WHERE "planId" = $1 AND "impact" = \'HIGH\' AND "likelihood" = \'LIKELY\'', [planId])).toHaveLength(1)
+  await page.getByRole('button', { name: 'Edit “Lock contention during cutover”' }).click()
+  const riskEdit = page.locator('form').filter({ has: page.getByRole('button', { name: 'Save risk' }) })
+  await riskEdit.getByLabel('Mitigation').fill('Cut over in the maintenance window with lock_timeout set')
+  await riskEdit.getByRole('button', { name: 'Save risk' }).click()
+  await expect(page.getByTestId('risk-row')).toContainText('Mitigation: Cut over in the maintenance window')
+  expect(await query('SELECT 1 FROM "Risk" WHERE "planId" = $1 AND "mitigation" LIKE \'Cut over%\'', [planId])).toHaveLength(1)
 
   // Tick an item: who and when survive a reload, and the database agrees.
   await preparation.getByLabel(inventory).check()
@@ -80,7 +86,7 @@ test('a lead builds a plan; a stakeholder reads it and cannot change it', async 
 
   // Edit a phase: rename it and give it dates (the end may not come before the start).
   const migration = phaseCard(page, 'Data Migration')
-  await migration.getByRole('button', { name: 'Edit' }).click()
+  await migration.getByRole('button', { name: 'Edit', exact: true }).click()
   await migration.getByLabel('Phase name').fill('Data Copy')
   await migration.getByLabel('Planned start').fill('2026-12-10')
   await migration.getByLabel('Planned end').fill('2026-12-01')
@@ -163,6 +169,15 @@ test('a lead removes an item after confirming, records a verdict, and the activi
   await addPhase(page, 'Preparation')
   const text = `Obsolete step ${Date.now()}`
   await addItem(phaseCard(page, 'Preparation'), text)
+
+  // Edit the item first: make it required and give it an owner.
+  await page.getByRole('button', { name: `Edit “${text}”` }).click()
+  const edit = page.getByTestId('checklist-item').filter({ hasText: text })
+  await edit.getByLabel('Owner').fill('DBA team')
+  await edit.getByLabel('Required').check()
+  await edit.getByRole('button', { name: 'Save item' }).click()
+  await expect(edit.getByText('Owner: DBA team')).toBeVisible()
+  expect(await itemByText(text)).toMatchObject({ isRequired: true })
 
   await page.getByRole('button', { name: `Remove “${text}”` }).click()
   const dialog = page.getByRole('dialog', { name: 'Remove this checklist item?' })

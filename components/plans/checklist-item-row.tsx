@@ -3,8 +3,10 @@
 import { useOptimistic, useState, useTransition } from 'react'
 import { Badge } from '@/components/ui/badge'
 import { Timestamp } from '@/components/ui/timestamp'
-import { setItemDoneAction } from '@/lib/actions/plans'
+import { setItemDoneAction, updateItemAction } from '@/lib/actions/plans'
 import type { ChecklistItemDTO } from '@/lib/server/plans/queries'
+import { Button } from '@/components/ui/button'
+import { ItemForm } from './item-form'
 import { RemoveButton } from './remove-button'
 
 /**
@@ -14,6 +16,7 @@ import { RemoveButton } from './remove-button'
 export function ChecklistItemRow({ item, canEdit }: { item: ChecklistItemDTO; canEdit: boolean }) {
   const [done, setOptimisticDone] = useOptimistic(!!item.doneAt)
   const [error, setError] = useState<string | null>(null)
+  const [editing, setEditing] = useState(false)
   const [, startTransition] = useTransition()
   const toggle = () =>
     startTransition(async () => {
@@ -23,7 +26,7 @@ export function ChecklistItemRow({ item, canEdit }: { item: ChecklistItemDTO; ca
     })
   const id = `item-${item.id}`
   return (
-    <li className="flex items-start gap-3 py-2" data-testid="checklist-item">
+    <li className="flex flex-wrap items-start gap-3 py-2" data-testid="checklist-item">
       <input
         id={id}
         type="checkbox"
@@ -55,7 +58,20 @@ export function ChecklistItemRow({ item, canEdit }: { item: ChecklistItemDTO; ca
           </p>
         ) : null}
       </div>
-      {canEdit ? <RemoveButton kind="item" id={item.id} label={item.text} /> : null}
+      {canEdit ? (
+        <div className="flex shrink-0 gap-1">
+          <Button size="sm" variant="ghost" aria-expanded={editing} onClick={() => setEditing((e) => !e)}>
+            {editing ? 'Close' : 'Edit'}
+            <span className="sr-only"> “{item.text}”</span>
+          </Button>
+          <RemoveButton kind="item" id={item.id} label={item.text} />
+        </div>
+      ) : null}
+      {editing && canEdit ? (
+        <div className="basis-full">
+          <ItemForm action={updateItemAction} hidden={{ itemId: item.id }} submitLabel="Save item" idPrefix={`edit-${item.id}`} initial={item} className="rounded-md bg-zinc-50 p-3" onSuccess={() => setEditing(false)} />
+        </div>
+      ) : null}
     </li>
   )
 }

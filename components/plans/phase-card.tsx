@@ -74,7 +74,7 @@ export function PhaseCard({ phase, index, count, canEdit }: Props) {
       ) : null}
       {editing && canEdit ? (
         <div className="border-b border-zinc-100 px-5 py-3">
-          <PhaseForm action={updatePhaseAction} hidden={{ phaseId: phase.id }} submitLabel="Save phase" idPrefix={`edit-${phase.id}`} initial={phase} />
+          <PhaseForm action={updatePhaseAction} hidden={{ phaseId: phase.id }} submitLabel="Save phase" idPrefix={`edit-${phase.id}`} initial={phase} onSuccess={() => setEditing(false)} />
         </div>
       ) : null}
       {blocking && canEdit ? (

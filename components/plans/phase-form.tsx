@@ -14,13 +14,14 @@ type Props = {
   idPrefix: string
   initial?: PhaseValues
   className?: string
+  onSuccess?: () => void
 }
 
 /** The fields of a phase, for adding one or editing it. */
-export function PhaseForm({ action, hidden, submitLabel, idPrefix, initial, className }: Props) {
+export function PhaseForm({ action, hidden, submitLabel, idPrefix, initial, className, onSuccess }: Props) {
   const id = (field: string) => `${idPrefix}-${field}`
   return (
-    <ActionForm action={action} submitLabel={submitLabel} hidden={hidden} className={className}>
+    <ActionForm action={action} submitLabel={submitLabel} hidden={hidden} className={className} onSuccess={onSuccess}>
       {(errors) => (
         <div className="grid gap-3 md:grid-cols-2 xl:grid-cols-5">
           <div className="xl:col-span-2">

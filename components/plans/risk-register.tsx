@@ -1,6 +1,8 @@
 'use client'
 
+import { useState } from 'react'
 import { ActionForm } from '@/components/ui/action-form'
+import { Button } from '@/components/ui/button'
 import { Field, Input, Select } from '@/components/ui/field'
 import { Table, Td, Th } from '@/components/ui/table'
 import { Options } from '@/components/ui/options'
@@ -52,71 +54,112 @@ export function RiskRegister({ plan }: { plan: PlanDetailDTO }) {
 
 function RiskRow({ risk, canEdit }: { risk: RiskDTO; canEdit: boolean }) {
   const { error, pending, run } = usePlanCommand()
+  const [editing, setEditing] = useState(false)
   return (
-    <tr data-testid="risk-row">
-      <Td>
-        <p className="font-medium">{risk.title}</p>
-        {risk.mitigation ? <p className="text-xs text-zinc-600">Mitigation: {risk.mitigation}</p> : null}
-        {risk.owner ? <p className="text-xs text-zinc-500">Owner: {risk.owner}</p> : null}
-        {canEdit ? <RemoveButton kind="risk" id={risk.id} label={risk.title} /> : null}
-        {error ? (
-          <p role="alert" className="text-xs text-red-600">
-            {error}
-          </p>
-        ) : null}
-      </Td>
-      <Td>{IMPACT_LABELS[risk.impact]}</Td>
-      <Td>{LIKELIHOOD_LABELS[risk.likelihood]}</Td>
-      <Td className="font-semibold tabular-nums">{risk.score}</Td>
-      <Td>
-        {canEdit ? (
-          <select
-            aria-label={`Status of ${risk.title}`}
-            value={risk.status}
-            disabled={pending}
-            onChange={(event) =>
-              run(() => updateRiskAction({ riskId: risk.id, title: risk.title, impact: risk.impact, likelihood: risk.likelihood, mitigation: risk.mitigation, owner: risk.owner ?? '', status: event.target.value }))
-            }
-            className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm"
-          >
-            <Options values={RISK_STATUSES} labels={STATUS_LABELS} />
-          </select>
-        ) : (
-          <RiskStatusBadge status={risk.status} />
-        )}
-      </Td>
-    </tr>
+    <>
+      <tr data-testid="risk-row">
+        <Td>
+          <p className="font-medium">{risk.title}</p>
+          {risk.mitigation ? <p className="text-xs text-zinc-600">Mitigation: {risk.mitigation}</p> : null}
+          {risk.owner ? <p className="text-xs text-zinc-500">Owner: {risk.owner}</p> : null}
+          {canEdit ? (
+            <div className="flex gap-1">
+              <Button size="sm" variant="ghost" aria-expanded={editing} onClick={() => setEditing((e) => !e)}>
+                {editing ? 'Close' : 'Edit'}
+                <span className="sr-only"> “{risk.title}”</span>
+              </Button>
+              <RemoveButton kind="risk" id={risk.id} label={risk.title} />
+            </div>
+          ) : null}
+          {error ? (
+            <p role="alert" className="text-xs text-red-600">
+              {error}
+            </p>
+          ) : null}
+        </Td>
+        <Td>{IMPACT_LABELS[risk.impact]}</Td>
+        <Td>{LIKELIHOOD_LABELS[risk.likelihood]}</Td>
+        <Td className="font-semibold tabular-nums">{risk.score}</Td>
+        <Td>
+          {canEdit ? (
+            <select
+              aria-label={`Status of ${risk.title}`}
+              value={risk.status}
+              disabled={pending}
+              onChange={(event) =>
+                run(() => updateRiskAction({ riskId: risk.id, title: risk.title, impact: risk.impact, likelihood: risk.likelihood, mitigation: risk.mitigation, owner: risk.owner ?? '', status: event.target.value }))
+              }
+              className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm"
+            >
+              <Options values={RISK_STATUSES} labels={STATUS_LABELS} />
+            </select>
+          ) : (
+            <RiskStatusBadge status={risk.status} />
+          )}
+        </Td>
+      </tr>
+      {editing && canEdit ? (
+        <tr>
+          <td colSpan={5} className="bg-zinc-50 px-4 py-3">
+            <RiskForm action={updateRiskAction} hidden={{ riskId: risk.id }} submitLabel="Save risk" idPrefix={`edit-${risk.id}`} initial={risk} onSuccess={() => setEditing(false)} />
+          </td>
+        </tr>
+      ) : null}
+    </>
   )
 }
 
 function AddRiskForm({ planId }: { planId: string }) {
+  return <RiskForm action={addRiskAction} hidden={{ planId }} submitLabel="Add risk" idPrefix="new-risk" className="rounded-lg border border-dashed border-zinc-300 bg-white p-4" />
+}
+
+type RiskFormProps = {
+  action: typeof addRiskAction
+  hidden: Record<string, string>
+  submitLabel: string
+  idPrefix: string
+  initial?: RiskDTO
+  className?: string
+  onSuccess?: () => void
+}
+
+/** The fields of a risk, for adding one or editing it (with its status). */
+function RiskForm({ action, hidden, submitLabel, idPrefix, initial, className, onSuccess }: RiskFormProps) {
+  const id = (field: string) => `${idPrefix}-${field}`
   return (
-    <ActionForm action={addRiskAction} submitLabel="Add risk" hidden={{ planId }} className="rounded-lg border border-dashed border-zinc-300 bg-white p-4">
+    <ActionForm action={action} submitLabel={submitLabel} hidden={hidden} className={className} onSuccess={onSuccess}>
       {(errors) => (
         <div className="grid gap-3 md:grid-cols-2 xl:grid-cols-4">
           <div className="xl:col-span-2">
-            <Field label="Risk" name="title" id="risk-title" errors={errors?.title}>
-              <Input name="title" id="risk-title" maxLength={300} invalid={!!errors?.title} placeholder="e.g. Replication lag during cutover" />
+            <Field label="Risk" name="title" id={id('title')} errors={errors?.title}>
+              <Input name="title" id={id('title')} maxLength={300} invalid={!!errors?.title} defaultValue={initial?.title} placeholder="e.g. Replication lag during cutover" />
             </Field>
           </div>
-          <Field label="Impact" name="impact" id="risk-impact" errors={errors?.impact}>
-            <Select name="impact" id="risk-impact" defaultValue="MEDIUM">
+          <Field label="Impact" name="impact" id={id('impact')} errors={errors?.impact}>
+            <Select name="impact" id={id('impact')} defaultValue={initial?.impact ?? 'MEDIUM'}>
               <Options values={IMPACTS} labels={IMPACT_LABELS} />
             </Select>
           </Field>
-          <Field label="Likelihood" name="likelihood" id="risk-likelihood" errors={errors?.likelihood}>
-            <Select name="likelihood" id="risk-likelihood" defaultValue="POSSIBLE">
+          <Field label="Likelihood" name="likelihood" id={id('likelihood')} errors={errors?.likelihood}>
+            <Select name="likelihood" id={id('likelihood')} defaultValue={initial?.likelihood ?? 'POSSIBLE'}>
               <Options values={LIKELIHOODS} labels={LIKELIHOOD_LABELS} />
             </Select>
           </Field>
-          <div className="xl:col-span-3">
-            <Field label="Mitigation" name="mitigation" id="risk-mitigation" errors={errors?.mitigation}>
-              <Input name="mitigation" id="risk-mitigation" maxLength={5000} />
+          <div className="xl:col-span-2">
+            <Field label="Mitigation" name="mitigation" id={id('mitigation')} errors={errors?.mitigation}>
+              <Input name="mitigation" id={id('mitigation')} maxLength={5000} defaultValue={initial?.mitigation} />
             </Field>
           </div>
-          <Field label="Owner" name="owner" id="risk-owner" errors={errors?.owner}>
-            <Input name="owner" id="risk-owner" maxLength={120} />
+          <Field label="Owner" name="owner" id={id('owner')} errors={errors?.owner}>
+            <Input name="owner" id={id('owner')} maxLength={120} defaultValue={initial?.owner ?? ''} />
           </Field>
+          {initial ? (
+            <Field label="Status" name="status" id={id('status')} errors={errors?.status}>
+              <Select name="status" id={id('status')} defaultValue={initial.status}>
+                <Options values={RISK_STATUSES} labels={STATUS_LABELS} />
+              </Select>
+            </Field>
+          ) : null}
         </div>
       )}
     </ActionForm>

@@ -14,16 +14,25 @@ type Props = {
   pendingLabel?: string
   className?: string
   hidden?: Record<string, string>
+  /** Called after the server accepted the form (e.g. to close an edit form). */
+  onSuccess?: () => void
   /** Renders the fields, given the field errors of the last attempt. */
   children: (errors: Errors) => ReactNode
 }
 
 /** A form bound to a server action: field errors beside fields, a form error above, cleared after success. */
-export function ActionForm({ action, submitLabel, pendingLabel = 'Saving…', className, hidden, children }: Props) {
+export function ActionForm({ action, submitLabel, pendingLabel = 'Saving…', className, hidden, onSuccess, children }: Props) {
   const [state, formAction, pending] = useActionState(action, null)
   const ref = useRef<HTMLFormElement>(null)
+  // The latest callback, so that a new function identity on re-render does not repeat the success.
+  const onSuccessRef = useRef(onSuccess)
   useEffect(() => {
-    if (state?.ok) ref.current?.reset()
+    onSuccessRef.current = onSuccess
+  })
+  useEffect(() => {
+    if (!state?.ok) return
+    ref.current?.reset()
+    onSuccessRef.current?.()
   }, [state])
   const errors = state && !state.ok ? state.fieldErrors : undefined
   const formError = state && !state.ok && !errors ? state.error : null

@@ -1,7 +1,7 @@
 import type { UserActor } from '@/lib/server/actor'
 import { conflict, invalid, notFound } from '@/lib/server/errors'
 import { editPlan, nextPosition, planIdOf } from './edit-plan'
-import type { TAddChecklist, TAddItem, TSetItemDone } from './schemas'
+import type { TAddChecklist, TAddItem, TSetItemDone, TUpdateItem } from './schemas'
 
 // Leads, DBAs and admins (plan:edit), through editPlan.
 
@@ -30,6 +30,27 @@ export async function addItem(actor: UserActor, input: TAddItem): Promise<{ id: 
     })
     await audit({ action: 'checklistItem.create', entityType: 'ChecklistItem', entityId: item.id, after: { text: item.text, isRequired: item.isRequired } })
     return { id: item.id }
+  })
+}
+
+export async function updateItem(actor: UserActor, input: TUpdateItem): Promise<{ id: string }> {
+  return editPlan(actor, await planIdOf('item', input.itemId), async ({ tx, audit }) => {
+    const before = await tx.checklistItem.findUniqueOrThrow({ where: { id: input.itemId }, include: { phase: { select: { completedAt: true, name: true } } } })
+    if (before.phase?.completedAt) throw conflict(`“${before.phase.name}” is done; reopen it to change its checklist.`)
+    const next = { text: input.text, owner: input.owner, isRequired: input.isRequired, dueDate: input.dueDate ? new Date(`${input.dueDate}T00:00:00Z`) : null }
+    await tx.checklistItem.update({ where: { id: before.id }, data: next })
+    const iso = (d: Date | null) => d?.toISOString().slice(0, 10) ?? null
+    const was = { text: before.text, owner: before.owner, isRequired: before.isRequired, dueDate: iso(before.dueDate) }
+    const now = { ...next, dueDate: iso(next.dueDate) }
+    const changed = (Object.keys(was) as (keyof typeof was)[]).filter((key) => was[key] !== now[key])
+    await audit({
+      action: 'checklistItem.update',
+      entityType: 'ChecklistItem',
+      entityId: before.id,
+      before: Object.fromEntries(changed.map((key) => [key, was[key]])),
+      after: { ...Object.fromEntries(changed.map((key) => [key, now[key]])), text: now.text },
+    })
+    return { id: before.id }
   })
 }
 

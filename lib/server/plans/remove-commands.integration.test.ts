@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { db } from '@/lib/db'
 import { DomainError } from '@/lib/server/errors'
 import { makeUser } from '@/lib/testing/factories'
-import { addItem, setItemDone } from './checklist-commands'
+import { addItem, setItemDone, updateItem } from './checklist-commands'
 import { addPhase, completePhase } from './phase-commands'
 import { createPlan } from './plan-commands'
 import { getPlanForViewer } from './queries'
@@ -65,5 +65,17 @@ describe('setCriterionStatus', () => {
     expect((await getPlanForViewer(lead, planId)).successCriteria[0]?.status).toBe('MET')
     const event = await db.auditEvent.findFirstOrThrow({ where: { entityId: id, action: 'successCriterion.setStatus' } })
     expect(event.before).toEqual({ status: 'PENDING' })
+  })
+})
+
+describe('updateItem', () => {
+  it('changes an item and audits only what changed', async () => {
+    const { lead, phaseId } = await setup()
+    const { id } = await addItem(lead, ZAddItem.parse({ phaseId, text: 'Back up' }))
+    await updateItem(lead, { itemId: id, text: 'Back up', owner: 'DBA team', dueDate: '2026-12-01', isRequired: true })
+    expect(await db.checklistItem.findUniqueOrThrow({ where: { id } })).toMatchObject({ owner: 'DBA team', isRequired: true })
+    const event = await db.auditEvent.findFirstOrThrow({ where: { entityId: id, action: 'checklistItem.update' } })
+    expect(event.before).toEqual({ owner: null, isRequired: false, dueDate: null })
+    expect(event.after).toEqual({ owner: 'DBA team', isRequired: true, dueDate: '2026-12-01', text: 'Back up' })
   })
 })

@@ -60,6 +60,14 @@ export const ZAddItem = z
   })
   .refine((i) => (i.phaseId === null) !== (i.checklistId === null), { path: ['text'], message: 'Add the item to a phase or a checklist.' })
 export type TAddItem = z.infer<typeof ZAddItem>
+export const ZUpdateItem = z.object({
+  itemId: ZId,
+  text: requiredText('the task', 500),
+  owner: optionalText(120),
+  dueDate: optionalDate,
+  isRequired: checkbox.default(false),
+})
+export type TUpdateItem = z.infer<typeof ZUpdateItem>
 export const ZSetItemDone = z.object({ itemId: ZId, done: checkbox })
 export type TSetItemDone = z.infer<typeof ZSetItemDone>
 
