@@ -171,6 +171,7 @@ test('a lead removes an item after confirming, records a verdict, and the activi
   await addItem(phaseCard(page, 'Preparation'), text)
 
   // Edit the item first: make it required and give it an owner.
+  await phaseCard(page, 'Preparation').getByRole('button', { name: 'Manage items…' }).click()
   await page.getByRole('button', { name: `Edit “${text}”` }).click()
   const edit = page.getByTestId('checklist-item').filter({ hasText: text })
   await edit.getByLabel('Owner').fill('DBA team')

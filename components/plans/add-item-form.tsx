@@ -16,5 +16,5 @@ export function AddItemForm({ home }: { home: { phaseId: string } | { checklistI
       </Button>
     )
   }
-  return <ItemForm action={addItemAction} hidden={hidden} submitLabel="Add item" idPrefix={`new-item-${Object.values(hidden)[0]}`} className="rounded-md bg-zinc-50 p-3" />
+  return <ItemForm action={addItemAction} hidden={hidden} submitLabel="Add item" idPrefix={`new-item-${Object.values(hidden)[0]}`} className="w-full rounded-md bg-zinc-50 p-3" />
 }

@@ -13,7 +13,7 @@ import { RemoveButton } from './remove-button'
  * A tickable item. The tick shows at once (optimistic); if the server refuses, the optimistic
  * state falls back to what the server holds and the reason is shown.
  */
-export function ChecklistItemRow({ item, canEdit }: { item: ChecklistItemDTO; canEdit: boolean }) {
+export function ChecklistItemRow({ item, canEdit, managing = false }: { item: ChecklistItemDTO; canEdit: boolean; managing?: boolean }) {
   const [done, setOptimisticDone] = useOptimistic(!!item.doneAt)
   const [error, setError] = useState<string | null>(null)
   const [editing, setEditing] = useState(false)
@@ -58,7 +58,7 @@ export function ChecklistItemRow({ item, canEdit }: { item: ChecklistItemDTO; ca
           </p>
         ) : null}
       </div>
-      {canEdit ? (
+      {canEdit && managing ? (
         <div className="flex shrink-0 gap-1">
           <Button size="sm" variant="ghost" aria-expanded={editing} onClick={() => setEditing((e) => !e)}>
             {editing ? 'Close' : 'Edit'}
@@ -67,7 +67,7 @@ export function ChecklistItemRow({ item, canEdit }: { item: ChecklistItemDTO; ca
           <RemoveButton kind="item" id={item.id} label={item.text} />
         </div>
       ) : null}
-      {editing && canEdit ? (
+      {editing && canEdit && managing ? (
         <div className="basis-full">
           <ItemForm action={updateItemAction} hidden={{ itemId: item.id }} submitLabel="Save item" idPrefix={`edit-${item.id}`} initial={item} className="rounded-md bg-zinc-50 p-3" onSuccess={() => setEditing(false)} />
         </div>

@@ -16,6 +16,8 @@ export function PhaseCard({ phase, index, count, canEdit }: Props) {
   const { error, pending, run } = usePlanCommand()
   const [blocking, setBlocking] = useState(false)
   const [editing, setEditing] = useState(false)
+  // Per-item edit and remove controls appear on request, keeping the everyday checklist lean.
+  const [managing, setManaging] = useState(false)
   const [reason, setReason] = useState('')
   const done = phase.status === 'DONE'
   const plannedWindow = [phase.plannedLabel, phase.plannedStart && phase.plannedEnd ? `${phase.plannedStart} → ${phase.plannedEnd}` : phase.plannedStart].filter(Boolean).join(' · ')
@@ -102,13 +104,18 @@ export function PhaseCard({ phase, index, count, canEdit }: Props) {
         {phase.items.length === 0 ? <p className="py-2 text-sm text-zinc-500">No checklist items yet.</p> : null}
         <ul className="divide-y divide-zinc-100">
           {phase.items.map((item) => (
-            <ChecklistItemRow key={item.id} item={item} canEdit={canEdit && !done} />
+            <ChecklistItemRow key={item.id} item={item} canEdit={canEdit && !done} managing={managing} />
           ))}
         </ul>
       </div>
       {canEdit && !done ? (
-        <div className="px-5 pb-4">
+        <div className="flex flex-wrap items-start gap-2 px-5 pb-4">
           <AddItemForm home={{ phaseId: phase.id }} />
+          {phase.items.length > 0 ? (
+            <Button size="sm" variant="ghost" aria-pressed={managing} onClick={() => setManaging((m) => !m)}>
+              {managing ? 'Done managing items' : 'Manage items…'}
+            </Button>
+          ) : null}
         </div>
       ) : null}
     </section>
