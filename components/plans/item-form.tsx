@@ -1,20 +1,10 @@
 'use client'
 
-import { ActionForm } from '@/components/ui/action-form'
+import { ActionForm, type EntityFormProps } from '@/components/ui/action-form'
 import { Field, Input } from '@/components/ui/field'
-import type { ActionResult } from '@/lib/actions/define-action'
 import type { ChecklistItemDTO } from '@/lib/server/plans/queries'
 
-type Props = {
-  action: (prev: ActionResult<unknown> | null, formData: FormData) => Promise<ActionResult<unknown>>
-  hidden: Record<string, string>
-  submitLabel: string
-  /** Keeps field ids unique when several item forms are on one page. */
-  idPrefix: string
-  initial?: ChecklistItemDTO
-  className?: string
-  onSuccess?: () => void
-}
+type Props = EntityFormProps<ChecklistItemDTO>
 
 /** The fields of a checklist item, for adding one or editing it. */
 export function ItemForm({ action, hidden, submitLabel, idPrefix, initial, className, onSuccess }: Props) {

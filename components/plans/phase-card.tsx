@@ -4,8 +4,7 @@ import { useState } from 'react'
 import { Button } from '@/components/ui/button'
 import { blockPhaseAction, completePhaseAction, movePhaseAction, reopenPhaseAction, unblockPhaseAction, updatePhaseAction } from '@/lib/actions/plans'
 import type { PhaseDTO } from '@/lib/server/plans/queries'
-import { AddItemForm } from './add-item-form'
-import { ChecklistItemRow } from './checklist-item-row'
+import { ChecklistItems } from './checklist-items'
 import { PhaseForm } from './phase-form'
 import { PhaseStatusBadge } from './status'
 import { usePlanCommand } from './use-plan-command'
@@ -16,8 +15,6 @@ export function PhaseCard({ phase, index, count, canEdit }: Props) {
   const { error, pending, run } = usePlanCommand()
   const [blocking, setBlocking] = useState(false)
   const [editing, setEditing] = useState(false)
-  // Per-item edit and remove controls appear on request, keeping the everyday checklist lean.
-  const [managing, setManaging] = useState(false)
   const [reason, setReason] = useState('')
   const done = phase.status === 'DONE'
   const plannedWindow = [phase.plannedLabel, phase.plannedStart && phase.plannedEnd ? `${phase.plannedStart} → ${phase.plannedEnd}` : phase.plannedStart].filter(Boolean).join(' · ')
@@ -100,24 +97,9 @@ export function PhaseCard({ phase, index, count, canEdit }: Props) {
           </Button>
         </form>
       ) : null}
-      <div className="px-5 py-2">
-        {phase.items.length === 0 ? <p className="py-2 text-sm text-zinc-500">No checklist items yet.</p> : null}
-        <ul className="divide-y divide-zinc-100">
-          {phase.items.map((item) => (
-            <ChecklistItemRow key={item.id} item={item} canEdit={canEdit && !done} managing={managing} />
-          ))}
-        </ul>
+      <div className="px-5 pt-2 pb-3">
+        <ChecklistItems items={phase.items} canEdit={canEdit && !done} home={{ phaseId: phase.id }} emptyText="No checklist items yet." />
       </div>
-      {canEdit && !done ? (
-        <div className="flex flex-wrap items-start gap-2 px-5 pb-4">
-          <AddItemForm home={{ phaseId: phase.id }} />
-          {phase.items.length > 0 ? (
-            <Button size="sm" variant="ghost" aria-pressed={managing} onClick={() => setManaging((m) => !m)}>
-              {managing ? 'Done managing items' : 'Manage items…'}
-            </Button>
-          ) : null}
-        </div>
-      ) : null}
     </section>
   )
 }

@@ -1,21 +1,11 @@
 'use client'
 
-import { ActionForm } from '@/components/ui/action-form'
+import { ActionForm, type EntityFormProps } from '@/components/ui/action-form'
 import { Field, Input } from '@/components/ui/field'
-import type { ActionResult } from '@/lib/actions/define-action'
 
 export type PhaseValues = { name: string; goal: string; plannedStart: string | null; plannedEnd: string | null; plannedLabel: string | null }
 
-type Props = {
-  action: (prev: ActionResult<unknown> | null, formData: FormData) => Promise<ActionResult<unknown>>
-  hidden: Record<string, string>
-  submitLabel: string
-  /** Keeps field ids unique when several phase forms are on one page. */
-  idPrefix: string
-  initial?: PhaseValues
-  className?: string
-  onSuccess?: () => void
-}
+type Props = EntityFormProps<PhaseValues>
 
 /** The fields of a phase, for adding one or editing it. */
 export function PhaseForm({ action, hidden, submitLabel, idPrefix, initial, className, onSuccess }: Props) {

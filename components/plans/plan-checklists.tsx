@@ -1,13 +1,10 @@
 'use client'
 
-import { useState } from 'react'
 import { ActionForm } from '@/components/ui/action-form'
-import { Button } from '@/components/ui/button'
 import { Field, Input } from '@/components/ui/field'
 import { addChecklistAction } from '@/lib/actions/plans'
 import type { PlanDetailDTO } from '@/lib/server/plans/queries'
-import { AddItemForm } from './add-item-form'
-import { ChecklistItemRow } from './checklist-item-row'
+import { ChecklistItems } from './checklist-items'
 
 /** Plan-level checklists such as "Pre-migration checklist". */
 export function PlanChecklists({ plan }: { plan: PlanDetailDTO }) {
@@ -33,25 +30,10 @@ export function PlanChecklists({ plan }: { plan: PlanDetailDTO }) {
 }
 
 function ChecklistSection({ checklist, canEdit }: { checklist: PlanDetailDTO['checklists'][number]; canEdit: boolean }) {
-  const [managing, setManaging] = useState(false)
   return (
     <section aria-label={checklist.name} className="rounded-lg border border-zinc-200 bg-white px-5 py-3 shadow-xs">
       <h3 className="font-semibold">{checklist.name}</h3>
-      <ul className="divide-y divide-zinc-100">
-        {checklist.items.map((item) => (
-          <ChecklistItemRow key={item.id} item={item} canEdit={canEdit} managing={managing} />
-        ))}
-      </ul>
-      {canEdit ? (
-        <div className="flex flex-wrap items-start gap-2 pt-2 pb-1">
-          <AddItemForm home={{ checklistId: checklist.id }} />
-          {checklist.items.length > 0 ? (
-            <Button size="sm" variant="ghost" aria-pressed={managing} onClick={() => setManaging((m) => !m)}>
-              {managing ? 'Done managing items' : 'Manage items…'}
-            </Button>
-          ) : null}
-        </div>
-      ) : null}
+      <ChecklistItems items={checklist.items} canEdit={canEdit} home={{ checklistId: checklist.id }} />
     </section>
   )
 }

@@ -1,7 +1,7 @@
 'use client'
 
 import { useState } from 'react'
-import { ActionForm } from '@/components/ui/action-form'
+import { ActionForm, type EntityFormProps } from '@/components/ui/action-form'
 import { Button } from '@/components/ui/button'
 import { Field, Input, Select } from '@/components/ui/field'
 import { Table, Td, Th } from '@/components/ui/table'
@@ -11,10 +11,8 @@ import { IMPACT_LABELS, IMPACTS, LIKELIHOOD_LABELS, LIKELIHOODS, RISK_STATUSES }
 import type { PlanDetailDTO, RiskDTO } from '@/lib/server/plans/queries'
 import { RemoveButton } from './remove-button'
 import { RiskHeatMap } from './risk-heat-map'
-import { RiskStatusBadge } from './status'
+import { RISK_STATUS_LABELS, RiskStatusBadge } from './status'
 import { usePlanCommand } from './use-plan-command'
-
-const STATUS_LABELS = { OPEN: 'Open', MITIGATED: 'Mitigated', ACCEPTED: 'Accepted', CLOSED: 'Closed' } as const
 
 /** The risk table (highest score first) beside its heat map, and a form to add a risk. */
 export function RiskRegister({ plan }: { plan: PlanDetailDTO }) {
@@ -91,7 +89,7 @@ function RiskRow({ risk, canEdit }: { risk: RiskDTO; canEdit: boolean }) {
               }
               className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm"
             >
-              <Options values={RISK_STATUSES} labels={STATUS_LABELS} />
+              <Options values={RISK_STATUSES} labels={RISK_STATUS_LABELS} />
             </select>
           ) : (
             <RiskStatusBadge status={risk.status} />
@@ -113,15 +111,7 @@ function AddRiskForm({ planId }: { planId: string }) {
   return <RiskForm action={addRiskAction} hidden={{ planId }} submitLabel="Add risk" idPrefix="new-risk" className="rounded-lg border border-dashed border-zinc-300 bg-white p-4" />
 }
 
-type RiskFormProps = {
-  action: typeof addRiskAction
-  hidden: Record<string, string>
-  submitLabel: string
-  idPrefix: string
-  initial?: RiskDTO
-  className?: string
-  onSuccess?: () => void
-}
+type RiskFormProps = EntityFormProps<RiskDTO>
 
 /** The fields of a risk, for adding one or editing it (with its status). */
 function RiskForm({ action, hidden, submitLabel, idPrefix, initial, className, onSuccess }: RiskFormProps) {
@@ -156,7 +146,7 @@ function RiskForm({ action, hidden, submitLabel, idPrefix, initial, className, o
           {initial ? (
             <Field label="Status" name="status" id={id('status')} errors={errors?.status}>
               <Select name="status" id={id('status')} defaultValue={initial.status}>
-                <Options values={RISK_STATUSES} labels={STATUS_LABELS} />
+                <Options values={RISK_STATUSES} labels={RISK_STATUS_LABELS} />
               </Select>
             </Field>
           ) : null}

@@ -26,7 +26,10 @@ const RISK: Record<RiskStatus, { label: string; glyph: string; tone: BadgeTone }
   CLOSED: { label: 'Closed', glyph: '▪', tone: 'neutral' },
 }
 
-export const PLAN_STATUS_LABELS = Object.fromEntries(Object.entries(PLAN).map(([k, v]) => [k, v.label])) as Record<PlanStatus, string>
+const labelsOf = <K extends string>(table: Record<K, { label: string }>) => Object.fromEntries(Object.entries<{ label: string }>(table).map(([k, v]) => [k, v.label])) as Record<K, string>
+
+export const PLAN_STATUS_LABELS = labelsOf(PLAN)
+export const RISK_STATUS_LABELS = labelsOf(RISK)
 
 function StatusBadge({ entry, kind }: { entry: { label: string; glyph: string; tone: BadgeTone }; kind: string }) {
   return (

@@ -8,8 +8,22 @@ import { submitKeepingInput } from './keep-input'
 
 type Errors = Record<string, string[]> | undefined
 
+export type FormAction = (prev: ActionResult<unknown> | null, formData: FormData) => Promise<ActionResult<unknown>>
+
+/** What a form that adds or edits one kind of thing takes. */
+export type EntityFormProps<T> = {
+  action: FormAction
+  hidden: Record<string, string>
+  submitLabel: string
+  /** Keeps field ids unique when several such forms are on one page. */
+  idPrefix: string
+  initial?: T
+  className?: string
+  onSuccess?: () => void
+}
+
 type Props = {
-  action: (prev: ActionResult<unknown> | null, formData: FormData) => Promise<ActionResult<unknown>>
+  action: FormAction
   submitLabel: string
   pendingLabel?: string
   className?: string

@@ -29,7 +29,7 @@ declare module 'next-auth' {
   }
 }
 
-export const { handlers, auth, signIn, signOut } = NextAuth(() => {
+export const { handlers, signIn, signOut } = NextAuth(() => {
   const env = appEnv()
   return {
     secret: env.AUTH_SECRET,
