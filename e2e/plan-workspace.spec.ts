@@ -197,3 +197,51 @@ test('a lead removes an item after confirming, records a verdict, and the activi
   await expect(activity.filter({ hasText: `removed a checklist item “${text}”` })).toHaveCount(1)
   await expect(page.getByLabel('Status of “Zero data loss”')).toHaveValue('MET')
 })
+
+test('a large plan opens at the current phase; others unfold on request, and a phase can be removed', async ({ page }) => {
+  const lead = await seedUser('LEAD')
+  const title = `Large plan ${Date.now()}`
+  // Three phases of 50 items each (more than a page shows unfolded); the first is done.
+  const [plan] = await query<{ id: string }>(`INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now()) RETURNING "id"`, [title, lead.id])
+  const planId = plan?.id ?? ''
+  await query(
+    `INSERT INTO "Phase" ("id", "planId", "position", "name", "completedAt", "completedById", "updatedAt")
+     SELECT gen_random_uuid(), $1, g, 'Stage ' || (g + 1), CASE WHEN g = 0 THEN now() END, CASE WHEN g = 0 THEN $2::uuid END, now() FROM generate_series(0, 2) g`,
+    [planId, lead.id],
+  )
+  await query(
+    `INSERT INTO "ChecklistItem" ("id", "phaseId", "position", "text", "doneAt", "doneById", "updatedAt")
+     SELECT gen_random_uuid(), f."id", g, f."name" || ' step ' || (g + 1), CASE WHEN f."position" = 0 THEN now() END, CASE WHEN f."position" = 0 THEN $2::uuid END, now()
+       FROM "Phase" f, generate_series(0, 49) g WHERE f."planId" = $1`,
+    [planId, lead.id],
+  )
+  await signIn(page, lead.email, lead.password)
+  await page.goto(`/plans/${planId}`)
+
+  // Only the current phase (the first not done) shows its checklist; the others show their counts.
+  await expect(page.getByText('A large plan (more than 120 checklist items) opens with the current phase')).toBeVisible()
+  await expect(phaseCard(page, 'Stage 1').getByTestId('phase-counts')).toHaveText('50 of 50 items done')
+  await expect(phaseCard(page, 'Stage 1').getByTestId('checklist-item')).toHaveCount(0)
+  await expect(phaseCard(page, 'Stage 2').getByTestId('checklist-item')).toHaveCount(50)
+  await expect(phaseCard(page, 'Stage 3').getByTestId('checklist-item')).toHaveCount(0)
+
+  // Unfold the third; ticking there keeps it unfolded.
+  await page.getByRole('link', { name: 'Show checklist of Stage 3' }).click()
+  await expect(phaseCard(page, 'Stage 3').getByTestId('checklist-item')).toHaveCount(50)
+  await phaseCard(page, 'Stage 3').getByLabel('Stage 3 step 7', { exact: true }).check()
+  await expect.poll(async () => (await itemByText('Stage 3 step 7'))?.doneById).toBe(lead.id)
+  await expect(phaseCard(page, 'Stage 3').getByTestId('phase-counts')).toHaveText('1 of 50 items done')
+  await expect(phaseCard(page, 'Stage 3').getByTestId('checklist-item')).toHaveCount(50)
+
+  // Remove the third phase after confirming; its checklist goes with it and the log keeps a record.
+  const stage3 = phaseCard(page, 'Stage 3')
+  await stage3.getByRole('button', { name: 'Edit', exact: true }).click()
+  await stage3.getByRole('button', { name: 'Remove “Stage 3”' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Remove this phase?' })
+  await expect(dialog).toContainText('with its 50 checklist items')
+  await dialog.getByRole('button', { name: 'Remove' }).click()
+  await expect(page.getByRole('heading', { name: /Stage 3/ })).toHaveCount(0)
+  expect((await phasesOf(planId)).map((p) => p.name)).toEqual(['Stage 1', 'Stage 2'])
+  expect(await itemByText('Stage 3 step 7')).toBeNull()
+  await expect(page.getByTestId('activity').filter({ hasText: 'removed a phase “Stage 3”' })).toHaveCount(1)
+})

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { z } from 'zod'
 
 // The only module that reads process.env. Each reader is parsed on first use so that
@@ -43,6 +44,18 @@ const ZLauncherEnv = z.object({
 })
 export type LauncherEnv = z.infer<typeof ZLauncherEnv>
 
+const ZWebEnv = z.object({
+  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+  // Web processes sharing the port: one per core (at most 4) unless set.
+  WEB_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(() => Math.min(4, availableParallelism())),
+})
+export type WebEnv = z.infer<typeof ZWebEnv>
+
 /** Thrown for configuration the operator must fix; carries one readable line per problem. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -82,6 +95,11 @@ export function databaseEnv(): DatabaseEnv {
 
 export function launcherEnv(): LauncherEnv {
   return parse(ZLauncherEnv, cleaned())
+}
+
+/** For the production web server (`scripts/web.ts`). */
+export function webEnv(): WebEnv {
+  return parse(ZWebEnv, cleaned())
 }
 
 /** The environment for a child process: this one's, with `overrides` on top. */

@@ -9,6 +9,7 @@ const VERBS: Record<string, string> = {
   'phase.create': 'added a phase',
   'phase.update': 'edited a phase',
   'phase.move': 'reordered the phases',
+  'phase.delete': 'removed a phase',
   'phase.complete': 'marked a phase done',
   'phase.reopen': 'reopened a phase',
   'phase.block': 'blocked a phase',

@@ -13,7 +13,7 @@ import { usePlanCommand } from './use-plan-command'
 const CRITERION_TONE = { PENDING: 'neutral', MET: 'success', NOT_MET: 'danger' } as const
 const CRITERION_LABEL = { PENDING: 'Pending', MET: 'Met', NOT_MET: 'Not met' } as const
 
-export function CriteriaAndTriggers({ plan }: { plan: PlanDetailDTO }) {
+export function CriteriaAndTriggers({ plan }: { plan: Pick<PlanDetailDTO, 'id' | 'canEdit' | 'successCriteria' | 'rollbackTriggers'> }) {
   return (
     <div className="grid gap-6 lg:grid-cols-2">
       <section aria-labelledby="criteria-heading" className="space-y-3">

@@ -1,17 +1,28 @@
 'use client'
 
+import Link from 'next/link'
 import { useState } from 'react'
 import { Button } from '@/components/ui/button'
 import { blockPhaseAction, completePhaseAction, movePhaseAction, reopenPhaseAction, unblockPhaseAction, updatePhaseAction } from '@/lib/actions/plans'
-import type { PhaseDTO } from '@/lib/server/plans/queries'
+import type { ChecklistItemDTO, PhaseSummaryDTO } from '@/lib/server/plans/queries'
 import { ChecklistItems } from './checklist-items'
 import { PhaseForm } from './phase-form'
+import { RemoveButton } from './remove-button'
 import { PhaseStatusBadge } from './status'
 import { usePlanCommand } from './use-plan-command'
 
-type Props = { phase: PhaseDTO; index: number; count: number; canEdit: boolean }
+type Props = {
+  phase: PhaseSummaryDTO
+  /** The checklist, or null while it is folded away. */
+  items: ChecklistItemDTO[] | null
+  /** Where the fold/unfold link goes (the page with this phase's checklist toggled). */
+  toggleHref: string
+  index: number
+  count: number
+  canEdit: boolean
+}
 
-export function PhaseCard({ phase, index, count, canEdit }: Props) {
+export function PhaseCard({ phase, items, toggleHref, index, count, canEdit }: Props) {
   const { error, pending, run } = usePlanCommand()
   const [blocking, setBlocking] = useState(false)
   const [editing, setEditing] = useState(false)
@@ -74,6 +85,11 @@ export function PhaseCard({ phase, index, count, canEdit }: Props) {
       {editing && canEdit ? (
         <div className="border-b border-zinc-100 px-5 py-3">
           <PhaseForm action={updatePhaseAction} hidden={{ phaseId: phase.id }} submitLabel="Save phase" idPrefix={`edit-${phase.id}`} initial={phase} onSuccess={() => setEditing(false)} />
+          {done ? null : (
+            <div className="mt-3 border-t border-zinc-100 pt-3">
+              <RemoveButton kind="phase" id={phase.id} label={phase.name} detail={phase.itemCount > 0 ? `with its ${phase.itemCount} checklist item${phase.itemCount === 1 ? '' : 's'}` : undefined} />
+            </div>
+          )}
         </div>
       ) : null}
       {blocking && canEdit ? (
@@ -98,7 +114,19 @@ export function PhaseCard({ phase, index, count, canEdit }: Props) {
         </form>
       ) : null}
       <div className="px-5 pt-2 pb-3">
-        <ChecklistItems items={phase.items} canEdit={canEdit && !done} home={{ phaseId: phase.id }} emptyText="No checklist items yet." />
+        <p className="flex flex-wrap items-center gap-x-3 text-xs text-zinc-500">
+          <span data-testid="phase-counts">
+            {phase.itemCount === 0 ? 'No checklist items yet' : `${phase.doneCount} of ${phase.itemCount} items done`}
+            {phase.openRequiredCount > 0 ? ` · ${phase.openRequiredCount} required open` : ''}
+          </span>
+          {phase.itemCount > 0 || items === null ? (
+            <Link href={toggleHref} scroll={false} replace className="font-medium text-indigo-700 hover:underline">
+              {items === null ? 'Show checklist' : 'Hide checklist'}
+              <span className="sr-only"> of {phase.name}</span>
+            </Link>
+          ) : null}
+        </p>
+        {items === null ? null : <ChecklistItems items={items} canEdit={canEdit && !done} home={{ phaseId: phase.id }} />}
       </div>
     </section>
   )

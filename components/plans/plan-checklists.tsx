@@ -7,7 +7,7 @@ import type { PlanDetailDTO } from '@/lib/server/plans/queries'
 import { ChecklistItems } from './checklist-items'
 
 /** Plan-level checklists such as "Pre-migration checklist". */
-export function PlanChecklists({ plan }: { plan: PlanDetailDTO }) {
+export function PlanChecklists({ plan }: { plan: Pick<PlanDetailDTO, 'id' | 'canEdit' | 'checklists'> }) {
   return (
     <div className="space-y-4">
       {plan.checklists.length === 0 ? <p className="text-sm text-zinc-500">No plan-level checklists yet (e.g. a pre-migration or post-migration checklist).</p> : null}

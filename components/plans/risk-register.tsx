@@ -15,7 +15,7 @@ import { RISK_STATUS_LABELS, RiskStatusBadge } from './status'
 import { usePlanCommand } from './use-plan-command'
 
 /** The risk table (highest score first) beside its heat map, and a form to add a risk. */
-export function RiskRegister({ plan }: { plan: PlanDetailDTO }) {
+export function RiskRegister({ plan }: { plan: Pick<PlanDetailDTO, 'id' | 'canEdit' | 'risks'> }) {
   return (
     <div className="space-y-4">
       <div className="grid gap-6 2xl:grid-cols-[minmax(0,1fr)_auto]">

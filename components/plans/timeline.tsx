@@ -1,16 +1,16 @@
-import type { PhaseDTO } from '@/lib/server/plans/queries'
+import type { PhaseSummaryDTO } from '@/lib/server/plans/queries'
 
 const DAY = 86_400_000
 const toDay = (iso: string) => Date.parse(`${iso}T00:00:00Z`)
 
 /** Phases with planned dates as bars on a calendar axis; today is marked and overdue phases stand out. */
-export function Timeline({ phases, today = new Date().toISOString().slice(0, 10) }: { phases: PhaseDTO[]; today?: string }) {
-  const dated = phases.filter((p): p is PhaseDTO & { plannedStart: string } => !!p.plannedStart)
+export function Timeline({ phases, today = new Date().toISOString().slice(0, 10) }: { phases: PhaseSummaryDTO[]; today?: string }) {
+  const dated = phases.filter((p): p is PhaseSummaryDTO & { plannedStart: string } => !!p.plannedStart)
   const undated = phases.filter((p) => !p.plannedStart)
   if (dated.length === 0) {
     return <p className="text-sm text-zinc-500">Give phases planned dates to see them on a timeline{undated.some((p) => p.plannedLabel) ? ' (relative windows such as “Week 2” are listed with each phase)' : ''}.</p>
   }
-  const end = (p: PhaseDTO & { plannedStart: string }) => toDay(p.plannedEnd ?? p.plannedStart) + DAY
+  const end = (p: PhaseSummaryDTO & { plannedStart: string }) => toDay(p.plannedEnd ?? p.plannedStart) + DAY
   const from = Math.min(...dated.map((p) => toDay(p.plannedStart)), toDay(today))
   const to = Math.max(...dated.map(end), toDay(today) + DAY)
   const span = to - from

@@ -59,7 +59,7 @@ export async function launch(options: LaunchOptions): Promise<void> {
     if (!options.dev) await buildIfNeeded(childEnv)
     const web = options.dev
       ? spawnPrefixed('[web]', bin('next'), ['dev', '-p', String(env.PORT)], { ...childEnv, NODE_ENV: 'development' })
-      : spawnPrefixed('[web]', bin('next'), ['start', '-p', String(env.PORT)], { ...childEnv, NODE_ENV: 'production' })
+      : spawnPrefixed('[web]', bin('tsx'), [join(ROOT, 'scripts', 'web.ts')], { ...childEnv, NODE_ENV: 'production' })
     children.push(web)
     web.on('exit', (code) => {
       if (!stopping) {

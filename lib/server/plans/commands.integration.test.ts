@@ -5,8 +5,9 @@ import { makeUser } from '@/lib/testing/factories'
 import { addChecklist, addItem, setItemDone } from './checklist-commands'
 import { addPhase, blockPhase, completePhase, movePhase, reopenPhase, unblockPhase } from './phase-commands'
 import { archivePlan, createPlan, restorePlan, updatePlan } from './plan-commands'
-import { getPlanForViewer, listPlanActivity, listPlansForViewer } from './queries'
+import { getPlanForViewer, listPhaseItems, listPlanActivity, listPlansForViewer } from './queries'
 import { addCriterion, addRisk, addTrigger, updateRisk } from './register-commands'
+import { removeFromPlan } from './remove-commands'
 import { ZAddItem, ZAddPhase, ZCreatePlan } from './schemas'
 
 const plan = (title: string) => ZCreatePlan.parse({ title })
@@ -45,7 +46,10 @@ describe('plan commands', () => {
     const ticked = await setItemDone(lead, { itemId, done: true })
     expect(ticked).toMatchObject({ doneByName: lead.name, doneAt: expect.any(String) })
     const detail = await getPlanForViewer(lead, planId)
-    expect(detail.phases[0]?.items[0]).toMatchObject({ doneByName: lead.name })
+    expect((await listPhaseItems(lead, planId, [phaseId])).get(phaseId)?.[0]).toMatchObject({ doneByName: lead.name })
+    expect(detail.phases[0]).toMatchObject({ itemCount: 1, doneCount: 1 })
+    const { id: otherPlanId } = await createPlan(lead, plan('Another plan'))
+    expect((await listPhaseItems(lead, otherPlanId, [phaseId])).get(phaseId)).toEqual([])
     expect(detail.phases[0]?.status).toBe('IN_PROGRESS')
     expect(await setItemDone(lead, { itemId, done: false })).toMatchObject({ doneAt: null, doneByName: null })
   })
@@ -146,6 +150,14 @@ describe('plan commands', () => {
     const { plans: [row], total } = await listPlansForViewer(lead, { q: title })
     expect(total).toBe(1)
     expect(row).toMatchObject({ progress: 50, phaseCount: 1, openRiskCount: 0 })
+    // The rollup follows every later edit: a risk, an untick, a removal.
+    await addRisk(lead, { planId, title: 'Lag', impact: 'LOW', likelihood: 'RARE', mitigation: '', owner: null, status: 'OPEN' })
+    await setItemDone(lead, { itemId: c.id, done: false })
+    await removeFromPlan(lead, { kind: 'item', id: a.id })
+    const { plans: [after] } = await listPlansForViewer(lead, { q: title })
+    expect(after).toMatchObject({ progress: 0, phaseCount: 1, openRiskCount: 1 })
+    await setItemDone(lead, { itemId: c.id, done: true })
+    expect((await listPlansForViewer(lead, { q: title })).plans[0]?.progress).toBe(33)
   })
 
   it('record only what changed when a risk is updated; sort risks by score', async () => {

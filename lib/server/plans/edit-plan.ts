@@ -4,6 +4,7 @@ import type { UserActor } from '@/lib/server/actor'
 import { recordAudit, type AuditEntry } from '@/lib/server/audit/record'
 import { assertCanInTx } from '@/lib/server/authorize'
 import { conflict, notFound } from '@/lib/server/errors'
+import { PLAN_ROLLUP_SQL } from './rollup'
 
 export type PlanEdit = {
   tx: Tx
@@ -15,7 +16,8 @@ export type PlanEdit = {
 /**
  * The one way to change a plan or anything in it: re-reads the actor's role inside the transaction,
  * locks the plan row (edits of one plan are serialized, so reorders and gates see a stable plan),
- * refuses archived plans, runs `change`, and marks the plan as updated – all in one transaction.
+ * refuses archived plans, runs `change`, refreshes the plan's rollup counts and marks it as updated –
+ * all in one transaction.
  */
 export async function editPlan<T>(actor: UserActor, planId: string, change: (edit: PlanEdit) => Promise<T>, options: { allowArchived?: boolean } = {}): Promise<T> {
   return db.$transaction(async (tx) => {
@@ -25,6 +27,7 @@ export async function editPlan<T>(actor: UserActor, planId: string, change: (edi
     const plan = await tx.plan.findUniqueOrThrow({ where: { id: planId } })
     if (plan.status === 'ARCHIVED' && !options.allowArchived) throw conflict('This plan is archived; restore it to make changes.')
     const result = await change({ tx, plan, audit: (entry) => recordAudit(tx, actor, { ...entry, planId }) })
+    await tx.$executeRawUnsafe(PLAN_ROLLUP_SQL, [planId])
     await tx.plan.update({ where: { id: planId }, data: { updatedAt: new Date() } })
     return result
   })

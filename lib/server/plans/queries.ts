@@ -37,60 +37,49 @@ type ListRow = {
   ownerName: string
   startDate: Date | null
   updatedAt: Date
+  phaseCount: number
+  phasesDone: number
+  itemCount: number
+  itemsDone: number
+  openRiskCount: number
   total: number
 }
-type CountRow = { planId: string; phases: number; phasesDone: number; items: number; itemsDone: number; openRisks: number }
 
 export type PlanListPage = { plans: PlanListItemDTO[]; total: number; page: number; pageCount: number }
 
-/** Any signed-in role. Newest activity first, a page at a time; archived plans only when asked for by status. */
+/**
+ * Any signed-in role. Newest activity first, a page at a time; archived plans only when asked for by
+ * status. Progress comes from the rollup each edit keeps on the plan row (see rollup.ts).
+ */
 export async function listPlansForViewer(actor: UserActor, filter: TPlanListFilter): Promise<PlanListPage> {
   assertCan(actor, 'plan:read')
   const page = filter.page ?? 1
   const conditions = [filter.status ? Prisma.sql`p."status" = ${filter.status}::"PlanStatus"` : Prisma.sql`p."status" <> 'ARCHIVED'`]
   if (filter.q) conditions.push(Prisma.sql`p."title" ILIKE ${`%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`)
   const rows = await db.$queryRaw<ListRow[]>`
-    SELECT p."id", p."title", p."status", u."name" AS "ownerName", p."startDate", p."updatedAt", count(*) OVER ()::int AS "total"
+    SELECT p."id", p."title", p."status", u."name" AS "ownerName", p."startDate", p."updatedAt",
+           p."phaseCount", p."phasesDone", p."itemCount", p."itemsDone", p."openRiskCount", count(*) OVER ()::int AS "total"
       FROM "Plan" p JOIN "User" u ON u."id" = p."ownerId"
      WHERE ${Prisma.join(conditions, ' AND ')}
      ORDER BY p."updatedAt" DESC, p."id"
      LIMIT ${PLAN_PAGE_SIZE} OFFSET ${(page - 1) * PLAN_PAGE_SIZE}`
-  const counts = await countsFor(rows.map((r) => r.id))
   const total = rows[0]?.total ?? 0
   return {
     total,
     page,
     pageCount: Math.max(1, Math.ceil(total / PLAN_PAGE_SIZE)),
-    plans: rows.map((row) => {
-      const c = counts.get(row.id)
-      return {
-        id: row.id,
-        title: row.title,
-        status: row.status,
-        ownerName: row.ownerName,
-        startDate: row.startDate?.toISOString().slice(0, 10) ?? null,
-        updatedAt: row.updatedAt.toISOString(),
-        progress: planProgress({ itemsDone: c?.itemsDone ?? 0, itemsTotal: c?.items ?? 0, phasesDone: c?.phasesDone ?? 0, phasesTotal: c?.phases ?? 0 }),
-        phaseCount: c?.phases ?? 0,
-        openRiskCount: c?.openRisks ?? 0,
-      }
-    }),
+    plans: rows.map((row) => ({
+      id: row.id,
+      title: row.title,
+      status: row.status,
+      ownerName: row.ownerName,
+      startDate: row.startDate?.toISOString().slice(0, 10) ?? null,
+      updatedAt: row.updatedAt.toISOString(),
+      progress: planProgress({ itemsDone: row.itemsDone, itemsTotal: row.itemCount, phasesDone: row.phasesDone, phasesTotal: row.phaseCount }),
+      phaseCount: row.phaseCount,
+      openRiskCount: row.openRiskCount,
+    })),
   }
-}
-
-/** The counts behind each progress bar, for the listed plans only, in one round trip. */
-async function countsFor(planIds: string[]): Promise<Map<string, CountRow>> {
-  if (planIds.length === 0) return new Map()
-  const ids = Prisma.sql`ARRAY[${Prisma.join(planIds)}]::uuid[]`
-  const rows = await db.$queryRaw<CountRow[]>`
-    SELECT p."id" AS "planId", ph.n::int AS "phases", ph.done::int AS "phasesDone",
-           (pi.n + ci.n)::int AS "items", (pi.done + ci.done)::int AS "itemsDone", r.n::int AS "openRisks"
-      FROM unnest(${ids}) AS p("id")
-      CROSS JOIN LATERAL (SELECT count(*) AS n, count(f."completedAt") AS done FROM "Phase" f WHERE f."planId" = p."id") ph
-      CROSS JOIN LATERAL (SELECT count(*) AS n, count(i."doneAt") AS done FROM "Phase" f JOIN "ChecklistItem" i ON i."phaseId" = f."id" WHERE f."planId" = p."id") pi
-      CROSS JOIN LATERAL (SELECT count(*) AS n, count(i."doneAt") AS done FROM "Checklist" c JOIN "ChecklistItem" i ON i."checklistId" = c."id" WHERE c."planId" = p."id") ci
-      CROSS JOIN LATERAL (SELECT count(*) AS n FROM "Risk" r WHERE r."planId" = p."id" AND r."status" = 'OPEN') r`
-  return new Map(rows.map((row) => [row.planId, row]))
 }
 
 export type ChecklistItemDTO = {
@@ -103,7 +92,8 @@ export type ChecklistItemDTO = {
   doneByName: string | null
 }
 
-export type PhaseDTO = {
+/** A phase with its checklist counts; its items are loaded separately, for the phases on show. */
+export type PhaseSummaryDTO = {
   id: string
   position: number
   name: string
@@ -116,7 +106,8 @@ export type PhaseDTO = {
   completedAt: string | null
   completedByName: string | null
   openRequiredCount: number
-  items: ChecklistItemDTO[]
+  itemCount: number
+  doneCount: number
 }
 
 export type RiskDTO = {
@@ -142,7 +133,7 @@ export type PlanDetailDTO = {
   updatedAt: string
   progress: number
   canEdit: boolean
-  phases: PhaseDTO[]
+  phases: PhaseSummaryDTO[]
   checklists: { id: string; name: string; items: ChecklistItemDTO[] }[]
   risks: RiskDTO[]
   successCriteria: { id: string; text: string; status: CriterionStatus }[]
@@ -176,28 +167,40 @@ function toItemDTO(item: ItemRow): ChecklistItemDTO {
 const isoDate = (date: Date | null) => date?.toISOString().slice(0, 10) ?? null
 const byPosition = { orderBy: { position: 'asc' as const } }
 
+type PhaseCountRow = { phaseId: string; items: number; done: number; requiredOpen: number }
+
 /**
  * Any signed-in role; `canEdit` tells the page whether to offer editing. Unknown id: not found.
- * Memoised per request, so a page and its metadata share one load.
+ * Phases come with their checklist counts, not their items (see `listPhaseItems`), so the cost of
+ * a plan page follows what it shows. Memoised per request: a page and its metadata share one load.
  */
 export const getPlanForViewer = cache(async (actor: UserActor, planId: string): Promise<PlanDetailDTO> => {
   assertCan(actor, 'plan:read')
   if (!z.uuid().safeParse(planId).success) throw notFound('Plan')
-  // One SQL statement with nested JSON (relationJoins) instead of a query per relation: ~3× faster here.
-  const plan = await db.plan.findUnique({
-    relationLoadStrategy: 'join',
-    where: { id: planId },
-    include: {
-      owner: { select: { name: true } },
-      phases: { ...byPosition, include: { completedBy: { select: { name: true } }, items: { ...byPosition, select: ITEM_SELECT } } },
-      checklists: { ...byPosition, include: { items: { ...byPosition, select: ITEM_SELECT } } },
-      risks: { orderBy: { createdAt: 'asc' } },
-      successCriteria: byPosition,
-      rollbackTriggers: byPosition,
-    },
-  })
+  const [plan, phaseCounts] = await Promise.all([
+    db.plan.findUnique({
+      relationLoadStrategy: 'join',
+      where: { id: planId },
+      include: {
+        owner: { select: { name: true } },
+        phases: { ...byPosition, include: { completedBy: { select: { name: true } } } },
+        checklists: { ...byPosition, include: { items: { ...byPosition, select: ITEM_SELECT } } },
+        risks: { orderBy: { createdAt: 'asc' } },
+        successCriteria: byPosition,
+        rollbackTriggers: byPosition,
+      },
+    }),
+    db.$queryRaw<PhaseCountRow[]>`
+      SELECT i."phaseId", count(*)::int AS "items", count(i."doneAt")::int AS "done",
+             (count(*) FILTER (WHERE i."isRequired" AND i."doneAt" IS NULL))::int AS "requiredOpen"
+        FROM "Phase" f JOIN "ChecklistItem" i ON i."phaseId" = f."id"
+       WHERE f."planId" = ${planId}::uuid
+       GROUP BY i."phaseId"`,
+  ])
   if (!plan) throw notFound('Plan')
-  const allItems = [...plan.phases.flatMap((p) => p.items), ...plan.checklists.flatMap((c) => c.items)]
+  const counts = new Map(phaseCounts.map((c) => [c.phaseId, c]))
+  const countsOf = (phaseId: string) => counts.get(phaseId) ?? { items: 0, done: 0, requiredOpen: 0 }
+  const planItems = plan.checklists.flatMap((c) => c.items)
   return {
     id: plan.id,
     title: plan.title,
@@ -209,32 +212,31 @@ export const getPlanForViewer = cache(async (actor: UserActor, planId: string): 
     startDate: isoDate(plan.startDate),
     updatedAt: plan.updatedAt.toISOString(),
     progress: planProgress({
-      itemsDone: allItems.filter((i) => i.doneAt).length,
-      itemsTotal: allItems.length,
+      itemsDone: planItems.filter((i) => i.doneAt).length + phaseCounts.reduce((sum, c) => sum + c.done, 0),
+      itemsTotal: planItems.length + phaseCounts.reduce((sum, c) => sum + c.items, 0),
       phasesDone: plan.phases.filter((p) => p.completedAt).length,
       phasesTotal: plan.phases.length,
     }),
     canEdit: can(actor.role, 'plan:edit') && plan.status !== 'ARCHIVED',
-    phases: plan.phases.map((phase) => ({
-      id: phase.id,
-      position: phase.position,
-      name: phase.name,
-      goal: phase.goal,
-      plannedStart: isoDate(phase.plannedStart),
-      plannedEnd: isoDate(phase.plannedEnd),
-      plannedLabel: phase.plannedLabel,
-      status: phaseStatus({
+    phases: plan.phases.map((phase) => {
+      const c = countsOf(phase.id)
+      return {
+        id: phase.id,
+        position: phase.position,
+        name: phase.name,
+        goal: phase.goal,
+        plannedStart: isoDate(phase.plannedStart),
+        plannedEnd: isoDate(phase.plannedEnd),
+        plannedLabel: phase.plannedLabel,
+        status: phaseStatus({ blockedReason: phase.blockedReason, completedAt: phase.completedAt, itemsDone: c.done, itemsTotal: c.items }),
         blockedReason: phase.blockedReason,
-        completedAt: phase.completedAt,
-        itemsDone: phase.items.filter((i) => i.doneAt).length,
-        itemsTotal: phase.items.length,
-      }),
-      blockedReason: phase.blockedReason,
-      completedAt: phase.completedAt?.toISOString() ?? null,
-      completedByName: phase.completedBy?.name ?? null,
-      openRequiredCount: phase.items.filter((i) => i.isRequired && !i.doneAt).length,
-      items: phase.items.map(toItemDTO),
-    })),
+        completedAt: phase.completedAt?.toISOString() ?? null,
+        completedByName: phase.completedBy?.name ?? null,
+        openRequiredCount: c.requiredOpen,
+        itemCount: c.items,
+        doneCount: c.done,
+      }
+    }),
     checklists: plan.checklists.map((c) => ({ id: c.id, name: c.name, items: c.items.map(toItemDTO) })),
     risks: plan.risks
       .map((r) => ({ id: r.id, title: r.title, impact: r.impact, likelihood: r.likelihood, score: riskScore(r.impact, r.likelihood), mitigation: r.mitigation, owner: r.owner, status: r.status }))
@@ -243,6 +245,21 @@ export const getPlanForViewer = cache(async (actor: UserActor, planId: string): 
     rollbackTriggers: plan.rollbackTriggers.map((t) => ({ id: t.id, text: t.text, metric: t.metric, comparator: t.comparator, threshold: t.threshold })),
   }
 })
+
+/** Any signed-in role: the checklists of the given phases of a plan, by phase id, in order. */
+export async function listPhaseItems(actor: UserActor, planId: string, phaseIds: readonly string[]): Promise<Map<string, ChecklistItemDTO[]>> {
+  assertCan(actor, 'plan:read')
+  const byPhase = new Map(phaseIds.map((id) => [id, [] as ChecklistItemDTO[]]))
+  if (phaseIds.length === 0) return byPhase
+  const items = await db.checklistItem.findMany({
+    relationLoadStrategy: 'join',
+    where: { phaseId: { in: [...phaseIds] }, phase: { planId } },
+    orderBy: { position: 'asc' },
+    select: { ...ITEM_SELECT, phaseId: true },
+  })
+  for (const item of items) if (item.phaseId) byPhase.get(item.phaseId)?.push(toItemDTO(item))
+  return byPhase
+}
 
 export type ActivityDTO = { id: string; actorLabel: string; action: string; entityType: string; before: unknown; after: unknown; createdAt: string }
 

@@ -5,7 +5,7 @@ import { makeUser } from '@/lib/testing/factories'
 import { addItem, setItemDone, updateItem } from './checklist-commands'
 import { addPhase, completePhase } from './phase-commands'
 import { createPlan } from './plan-commands'
-import { getPlanForViewer } from './queries'
+import { getPlanForViewer, listPhaseItems } from './queries'
 import { addCriterion, addRisk, addTrigger } from './register-commands'
 import { removeFromPlan, setCriterionStatus } from './remove-commands'
 import { ZAddItem, ZAddPhase, ZCreatePlan } from './schemas'
@@ -31,7 +31,7 @@ describe('removing parts of a plan', () => {
       expect(JSON.stringify(events[0]?.before)).toContain(kind === 'item' ? 'Obsolete step' : 'Gone')
     }
     const plan = await getPlanForViewer(lead, planId)
-    expect([plan.phases[0]?.items, plan.risks, plan.successCriteria, plan.rollbackTriggers]).toEqual([[], [], [], []])
+    expect([(await listPhaseItems(lead, planId, [phaseId])).get(phaseId), plan.risks, plan.successCriteria, plan.rollbackTriggers]).toEqual([[], [], [], []])
   })
 
   it('keeps positions unique after a removal', async () => {
@@ -43,6 +43,27 @@ describe('removing parts of a plan', () => {
     const items = await db.checklistItem.findMany({ where: { phaseId }, orderBy: { position: 'asc' } })
     expect(items.map((i) => i.text)).toEqual(['second', 'third'])
     expect(new Set(items.map((i) => i.position)).size).toBe(2)
+  })
+
+  it('removes a phase with its checklist and closes the gap in the order', async () => {
+    const { lead, planId, phaseId } = await setup()
+    const second = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Cutover' }))
+    await addItem(lead, ZAddItem.parse({ phaseId, text: 'Snapshot' }))
+    await removeFromPlan(lead, { kind: 'phase', id: phaseId })
+    await addPhase(lead, ZAddPhase.parse({ planId, name: 'Clean-up' }))
+    const phases = await db.phase.findMany({ where: { planId }, orderBy: { position: 'asc' } })
+    expect(phases.map((p) => [p.name, p.position])).toEqual([['Cutover', 0], ['Clean-up', 1]])
+    expect(await db.checklistItem.count({ where: { phaseId } })).toBe(0)
+    const event = await db.auditEvent.findFirstOrThrow({ where: { entityId: phaseId, action: 'phase.delete' } })
+    expect(event.before).toEqual({ name: 'Preparation', position: 0, items: 1 })
+    expect(second.id).toBe(phases[0]?.id)
+  })
+
+  it('refuses to remove a phase that is done', async () => {
+    const { lead, phaseId } = await setup()
+    await completePhase(lead, { phaseId })
+    await expect(removeFromPlan(lead, { kind: 'phase', id: phaseId })).rejects.toMatchObject({ code: 'CONFLICT' })
+    expect(await db.phase.count({ where: { id: phaseId } })).toBe(1)
   })
 
   it('refuses to remove from a completed phase, and refuses stakeholders', async () => {

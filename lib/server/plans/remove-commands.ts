@@ -8,7 +8,15 @@ import type { TRemove, TSetCriterionStatus } from './schemas'
 
 export async function removeFromPlan(actor: UserActor, input: TRemove): Promise<{ id: string }> {
   return editPlan(actor, await planIdOf(input.kind, input.id), async ({ tx, plan, audit }) => {
-    if (input.kind === 'item') {
+    if (input.kind === 'phase') {
+      const phase = await tx.phase.findFirst({ where: { id: input.id, planId: plan.id }, include: { _count: { select: { items: true } } } })
+      if (!phase) throw notFound('Phase')
+      if (phase.completedAt) throw conflict(`“${phase.name}” is done; reopen it before removing it.`)
+      await tx.phase.delete({ where: { id: phase.id } })
+      const rest = await tx.phase.findMany({ where: { planId: plan.id }, orderBy: { position: 'asc' }, select: { id: true, position: true } })
+      await Promise.all(rest.map((p, position) => (p.position === position ? null : tx.phase.update({ where: { id: p.id }, data: { position } }))))
+      await audit({ action: 'phase.delete', entityType: 'Phase', entityId: phase.id, before: { name: phase.name, position: phase.position, items: phase._count.items } })
+    } else if (input.kind === 'item') {
       const item = await tx.checklistItem.findUnique({ where: { id: input.id }, include: { phase: { select: { name: true, completedAt: true, planId: true } } } })
       if (!item) throw notFound('Checklist item')
       if (item.phase?.completedAt) throw conflict(`“${item.phase.name}” is done; reopen it to change its checklist.`)

@@ -44,3 +44,30 @@ export function reorder<T>(list: readonly T[], from: number, delta: number): T[]
   next.splice(to, 0, moved)
   return next
 }
+
+/** Plans with more phase checklist items than this open only the current phase's checklist at first. */
+export const LARGE_PLAN_ITEMS = 120
+
+type PhaseForExpansion = { id: string; status: PhaseStatus; itemCount: number }
+
+/**
+ * Which phases show their checklist. `requested` is the page's `open` parameter: "all", or phase ids
+ * separated by commas ("" for none). Without one, a plan shows every checklist unless it is large
+ * (like a large diff, rendered on request); then only the current phase – the first not yet done – is open.
+ */
+export function openPhaseIds(phases: readonly PhaseForExpansion[], requested: string | undefined): Set<string> {
+  if (requested === 'all') return new Set(phases.map((p) => p.id))
+  if (requested !== undefined) {
+    const wanted = new Set(requested.split(','))
+    return new Set(phases.filter((p) => wanted.has(p.id)).map((p) => p.id))
+  }
+  if (phases.reduce((sum, p) => sum + p.itemCount, 0) <= LARGE_PLAN_ITEMS) return new Set(phases.map((p) => p.id))
+  const current = phases.find((p) => p.status !== 'DONE')
+  return new Set(current ? [current.id] : [])
+}
+
+/** The `open` parameter that shows `open` with `phaseId` toggled. */
+export function toggleOpenPhase(phases: readonly { id: string }[], open: ReadonlySet<string>, phaseId: string): string {
+  const next = phases.filter((p) => (p.id === phaseId ? !open.has(p.id) : open.has(p.id)))
+  return next.length === phases.length ? 'all' : next.map((p) => p.id).join(',')
+}

@@ -107,6 +107,6 @@ export type TAddTrigger = z.infer<typeof ZAddTrigger>
 export const ZSetCriterionStatus = z.object({ criterionId: ZId, status: z.enum(CRITERION_STATUSES, 'Choose a status.') })
 export type TSetCriterionStatus = z.infer<typeof ZSetCriterionStatus>
 
-export const REMOVABLE = ['item', 'risk', 'criterion', 'trigger'] as const
+export const REMOVABLE = ['phase', 'item', 'risk', 'criterion', 'trigger'] as const
 export const ZRemove = z.object({ kind: z.enum(REMOVABLE, 'Unknown kind.'), id: ZId })
 export type TRemove = z.infer<typeof ZRemove>

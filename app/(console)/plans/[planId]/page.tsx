@@ -14,7 +14,8 @@ import { ProgressBar } from '@/components/ui/progress-bar'
 import { requirePageActor } from '@/lib/auth/current-user'
 import { can } from '@/lib/auth/permissions'
 import { loadOrNotFound } from '@/lib/server/load-or-not-found'
-import { getPlanForViewer, listPlanActivity } from '@/lib/server/plans/queries'
+import { getPlanForViewer, listPhaseItems, listPlanActivity } from '@/lib/server/plans/queries'
+import { LARGE_PLAN_ITEMS, openPhaseIds, toggleOpenPhase } from '@/lib/server/plans/rules'
 
 type Params = Promise<{ planId: string }>
 
@@ -33,11 +34,16 @@ const SECTIONS = [
   ['activity', 'Activity'],
 ] as const
 
-export default async function PlanPage({ params }: { params: Params }) {
+export default async function PlanPage({ params, searchParams }: { params: Params; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePageActor('plan:read')
   const { planId } = await params
+  const { open: requested } = await searchParams
   const [plan, activity] = await Promise.all([loadOrNotFound(getPlanForViewer(actor, planId)), listPlanActivity(actor, planId)])
+  // Client components get only their part of the plan: the browser is sent each checklist once, if at all.
   const archived = plan.status === 'ARCHIVED'
+  const open = openPhaseIds(plan.phases, typeof requested === 'string' ? requested : undefined)
+  const items = await listPhaseItems(actor, plan.id, [...open])
+  const openHref = (value: string) => `/plans/${plan.id}?open=${value || 'none'}`
   return (
     <article className="space-y-8">
       <header className="space-y-3">
@@ -86,21 +92,37 @@ export default async function PlanPage({ params }: { params: Params }) {
 
       <Section id="phases" title="Phases">
         {plan.phases.length === 0 ? <p className="text-sm text-zinc-500">No phases yet.</p> : null}
+        {open.size < plan.phases.length ? (
+          <p className="text-sm text-zinc-600">
+            {requested === undefined ? `A large plan (more than ${LARGE_PLAN_ITEMS} checklist items) opens with the current phase's checklist only. ` : null}
+            <Link href={openHref('all')} scroll={false} replace className="font-medium text-indigo-700 hover:underline">
+              Show every checklist
+            </Link>
+          </p>
+        ) : null}
         <div className="space-y-4">
           {plan.phases.map((phase, index) => (
-            <PhaseCard key={phase.id} phase={phase} index={index} count={plan.phases.length} canEdit={plan.canEdit} />
+            <PhaseCard
+              key={phase.id}
+              phase={phase}
+              items={items.get(phase.id) ?? null}
+              toggleHref={openHref(toggleOpenPhase(plan.phases, open, phase.id))}
+              index={index}
+              count={plan.phases.length}
+              canEdit={plan.canEdit}
+            />
           ))}
         </div>
         {plan.canEdit ? <AddPhaseForm planId={plan.id} /> : null}
       </Section>
       <Section id="checklists" title="Plan checklists">
-        <PlanChecklists plan={plan} />
+        <PlanChecklists plan={{ id: plan.id, canEdit: plan.canEdit, checklists: plan.checklists }} />
       </Section>
       <Section id="risks" title="Risk register">
-        <RiskRegister plan={plan} />
+        <RiskRegister plan={{ id: plan.id, canEdit: plan.canEdit, risks: plan.risks }} />
       </Section>
       <Section id="criteria" title="Success criteria and rollback triggers">
-        <CriteriaAndTriggers plan={plan} />
+        <CriteriaAndTriggers plan={{ id: plan.id, canEdit: plan.canEdit, successCriteria: plan.successCriteria, rollbackTriggers: plan.rollbackTriggers }} />
       </Section>
       <Section id="timeline" title="Timeline">
         <Timeline phases={plan.phases} />
