@@ -1,0 +1,596 @@
+import type { Code, Heading, List, ListItem, Nodes, Root, RootContent, Table } from 'mdast'
+import { fromMarkdown } from 'mdast-util-from-markdown'
+import { gfmFromMarkdown, gfmToMarkdown } from 'mdast-util-gfm'
+import { toMarkdown } from 'mdast-util-to-markdown'
+import { toString } from 'mdast-util-to-string'
+import { gfm } from 'micromark-extension-gfm'
+import { impactLevel, likelihoodLevel } from './levels'
+import { cleanName, keyOf, repairText } from './text'
+import { DocumentError, type DocItem, type DocPhase, type DocPlan, type DocRisk, type DocStep, type DocWarning } from './types'
+
+// Reads a migration plan from a Markdown document by its structure: the heading tree, lists, task
+// lists, tables and fenced code (mdast, GitHub-flavoured). Sections are recognised by what their titles
+// say ("Rollback Plan", "Phase 2: Data Migration (Week 2)", "Risks & Mitigation"), not by position, and
+// anything not understood is kept as a note and reported as a warning with its line.
+
+export const MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
+
+type Section = { heading: Heading | null; title: string; key: string; line: number | null; nodes: RootContent[]; children: Section[] }
+
+type Kind = 'summary' | 'current' | 'target' | 'phases' | 'phase' | 'checklist' | 'risks' | 'criteria' | 'triggers' | 'rollback' | 'timeline' | 'unknown'
+
+const PHASE_TITLE = /^(phase|stage|wave|step|week|sprint|milestone|day)\s*\d+[a-z]?\b/
+
+function classify(key: string): Kind {
+  if (PHASE_TITLE.test(key)) return 'phase'
+  if (/\bcheck ?lists?\b/.test(key)) return 'checklist'
+  if (/\b(roll ?back|abort|revert) (triggers?|criteria|conditions|thresholds)\b|\bwhen to (roll ?back|abort)\b|\bno go\b|\bgo no go\b/.test(key)) return 'triggers'
+  if (/\b(roll ?back|back ?out|fall ?back|revert)\b|\brecovery (plan|procedures?|steps)\b/.test(key)) return 'rollback'
+  if (/\b(success|acceptance|exit|completion) (criteria|metrics|measures)\b|\bdefinition of done\b/.test(key)) return 'criteria'
+  if (/\brisks?\b/.test(key)) return 'risks'
+  if (/\b(timeline|schedule|milestones|calendar)\b/.test(key)) return 'timeline'
+  if (/^(overview|summary|introduction|purpose|background|executive summary|context|scope|about)\b|^migration overview\b/.test(key)) return 'summary'
+  if (/^(current|existing|source|legacy)\b|\bas is\b/.test(key)) return 'current'
+  if (/^(target|desired|future|destination)\b|\bto be\b/.test(key)) return 'target'
+  if (/\bphases\b|\b(migration|implementation|execution|rollout|deployment|cutover) (steps|plan|phases|approach|process|stages)\b|\bapproach\b|\broadmap\b/.test(key)) return 'phases'
+  return 'unknown'
+}
+
+const lineOf = (node: Nodes | null | undefined): number | null => node?.position?.start.line ?? null
+
+const markdown = (nodes: RootContent[]) => toMarkdown({ type: 'root', children: nodes } as Root, { extensions: [gfmToMarkdown()], bullet: '-' }).trim()
+
+const plain = (node: Nodes) => toString(node).replace(/\s+/g, ' ').trim()
+
+/** A paragraph's text with its hard line breaks kept as newlines. */
+function lines(node: Nodes): string[] {
+  const walk = (n: Nodes): string => (n.type === 'break' ? '\n' : 'children' in n ? n.children.map((c) => walk(c as Nodes)).join('') : 'value' in n ? n.value : '')
+  return walk(node).split('\n')
+}
+
+/** The words of a list item before any nested list or block. */
+function leadOf(item: ListItem): string {
+  return item.children
+    .filter((child) => child.type === 'paragraph' || child.type === 'heading')
+    .map(plain)
+    .join(' ')
+    .trim()
+}
+
+/** Numbered comments in a script ("# 1. Install dependencies", "-- 2) Copy"), with the lines each introduces. */
+function numberedComments(code: string): { text: string; body: string }[] {
+  const lines = code.split('\n')
+  const marks: { index: number; text: string }[] = []
+  lines.forEach((line, index) => {
+    const match = /^\s*(?:#|--|\/\/)\s*(?:step\s*)?\d+[.)]\s+(.+?)\s*$/i.exec(line)
+    if (match?.[1]) marks.push({ index, text: match[1] })
+  })
+  return marks.map((mark, i) => ({ text: mark.text, body: lines.slice(mark.index, marks[i + 1]?.index ?? lines.length).join('\n').trim() }))
+}
+
+function stepName(code: Code, label: string | null, fallback: string): string {
+  const comment = /^\s*(?:--|#(?!!)|\/\/)\s*(.+?)\s*$/.exec(code.value.split('\n').find((l) => l.trim()) ?? '')?.[1]
+  const firstComment = comment && !/^(?:step\s*)?\d+[.)]\s/i.test(comment) ? comment : undefined
+  const name = label ?? firstComment ?? `${fallback}${code.lang ? ` (${code.lang})` : ''}`
+  return cleanName(name).slice(0, 200) || 'Script'
+}
+
+const isSql = (code: Code) => /^(sql|pgsql|postgres(ql)?|plpgsql|psql)$/i.test(code.lang ?? '')
+
+class Parser {
+  readonly warnings: DocWarning[] = []
+  readonly plan: Omit<DocPlan, 'warnings'> = {
+    title: '',
+    summary: '',
+    currentState: '',
+    targetState: '',
+    phases: [],
+    checklists: [],
+    risks: [],
+    successCriteria: [],
+    rollbackTriggers: [],
+    rollbackSteps: [],
+    timeline: [],
+    steps: [],
+    notes: [],
+  }
+
+  warn(line: number | null, message: string) {
+    this.warnings.push({ line, message })
+  }
+
+  /** Keeps content the parser did not place, as a note, and says so. */
+  keep(title: string, nodes: RootContent[], why: string, line?: number | null) {
+    const content = nodes.filter((n) => n.type !== 'thematicBreak' && n.type !== 'definition')
+    if (content.length === 0) return
+    this.plan.notes.push({ title: title.slice(0, 200), body: markdown(content) })
+    this.warn(line ?? lineOf(content[0]), `${why}; kept as a note.`)
+  }
+
+  // ---- sections ------------------------------------------------------------------------------
+
+  section(section: Section) {
+    const kind = classify(section.key)
+    switch (kind) {
+      case 'summary':
+        return this.appendText('summary', section)
+      case 'current':
+        return this.appendText('currentState', section)
+      case 'target':
+        return this.appendText('targetState', section)
+      case 'phases':
+        return this.phaseContainer(section)
+      case 'phase':
+        return this.plan.phases.push(this.phaseFromSection(section))
+      case 'checklist':
+        return this.checklist(section)
+      case 'risks':
+        return this.risks(section)
+      case 'criteria':
+        return this.criteria(section)
+      case 'triggers':
+        return this.triggers(section)
+      case 'rollback':
+        return this.rollback(section)
+      case 'timeline':
+        return this.timeline(section)
+      default:
+        return this.unknown(section)
+    }
+  }
+
+  appendText(field: 'summary' | 'currentState' | 'targetState', section: Section) {
+    const rendered = markdown([...section.nodes, ...section.children.flatMap(flatten)])
+    if (rendered) this.plan[field] = [this.plan[field], rendered].filter(Boolean).join('\n\n')
+  }
+
+  unknown(section: Section) {
+    const rest: RootContent[] = []
+    for (const node of section.nodes) {
+      if (node.type === 'code' && isSql(node)) {
+        this.plan.steps.push(this.step(node, null, section.title))
+        this.warn(lineOf(node), `SQL block under “${section.title}” is not inside a phase; kept as an unplaced step.`)
+      } else if (node.type === 'list') {
+        const others = this.checklistsInList(node)
+        if (others.children.length) rest.push(others)
+      } else rest.push(node)
+    }
+    this.keep(section.title, rest, `Section “${section.title}” is not part of a plan's structure`, section.line)
+    for (const child of section.children) this.section(child)
+  }
+
+  /** Pulls "Pre-migration …" / "Post-migration …" / "… checklist" items out of a list as plan checklists. */
+  checklistsInList(list: List): List {
+    const keep: ListItem[] = []
+    for (const item of list.children) {
+      const lead = leadOf(item)
+      const nested = item.children.filter((c): c is List => c.type === 'list')
+      if (nested.length && /^(pre|post)[ -]?(migration|deployment|cutover|launch)\b|\bcheck ?list\b/i.test(cleanName(lead))) {
+        const items: DocItem[] = []
+        for (const n of nested) this.items(n, null, items, [])
+        this.plan.checklists.push({ name: cleanName(lead).slice(0, 200), items })
+      } else keep.push(item)
+    }
+    return { ...list, children: keep }
+  }
+
+  // ---- phases --------------------------------------------------------------------------------
+
+  phaseContainer(section: Section) {
+    const rest: RootContent[] = []
+    let listed = false
+    for (const node of section.nodes) {
+      if (node.type === 'list' && this.listOfPhases(node, section.children.length === 0)) listed = true
+      else if (node.type === 'code' && isSql(node)) {
+        this.plan.steps.push(this.step(node, null, section.title))
+        this.warn(lineOf(node), `SQL block under “${section.title}” is not inside a phase; kept as an unplaced step.`)
+      } else rest.push(node)
+    }
+    this.keep(section.title, rest, `Text under “${section.title}” outside its phases`)
+    // Sub-sections are phases when titled like one; failing any such title (and any list of phases),
+    // those holding a list are ("### Preparation" under "## Migration Steps").
+    const explicit = listed || section.children.some((c) => ['phase', 'phases'].includes(classify(c.key)))
+    for (const child of section.children) {
+      const kind = classify(child.key)
+      if (kind === 'phases') this.phaseContainer(child)
+      else if (kind === 'phase' || (kind === 'unknown' && !explicit && hasList(child))) this.plan.phases.push(this.phaseFromSection(child))
+      else this.section(child)
+    }
+  }
+
+  /** A list whose items are phases ("1. **Preparation Phase**" with nested tasks). */
+  listOfPhases(list: List, alone: boolean): boolean {
+    const nestedCount = list.children.filter((item) => item.children.some((c) => c.type === 'list')).length
+    const phaseWords = list.children.filter((item) => /\b(phase|stage|wave)\b|^(week|day|sprint)\s*\d/i.test(leadOf(item))).length
+    if (nestedCount < list.children.length / 2 && phaseWords < list.children.length / 2 && !alone) return false
+    for (const item of list.children) {
+      const { name, window } = phaseTitle(leadOf(item).replace(/\s+phase$/i, ''))
+      const phase: DocPhase = { name, window, goal: '', items: [], steps: [] }
+      for (const child of item.children) {
+        if (child.type === 'list') this.items(child, null, phase.items, phase.steps)
+        else if (child.type === 'code') this.phaseCode(phase, child, null)
+      }
+      this.plan.phases.push(phase)
+    }
+    return true
+  }
+
+  phaseFromSection(section: Section): DocPhase {
+    const { name, window } = phaseTitle(section.title)
+    const phase: DocPhase = { name, window, goal: '', items: [], steps: [] }
+    this.phaseContent(phase, section.nodes, null, section.title)
+    for (const child of section.children) this.phaseContent(phase, [...child.nodes, ...child.children.flatMap(flatten)], child.title, child.title)
+    return phase
+  }
+
+  phaseContent(phase: DocPhase, nodes: RootContent[], group: string | null, where: string) {
+    let label: string | null = null
+    const rest: RootContent[] = []
+    for (const node of nodes) {
+      if (node.type === 'list') this.items(node, group, phase.items, phase.steps)
+      else if (node.type === 'code') this.phaseCode(phase, node, label ?? group)
+      else if (node.type === 'paragraph') {
+        const text = plain(node)
+        const windowMatch = /^(window|duration|timeline|when|timing|schedule)\s*:\s*(.+)$/i.exec(text)
+        const stepLabel = /^step\s*:\s*(.+)$/i.exec(text)
+        if (stepLabel?.[1]) label = stepLabel[1]
+        else if (windowMatch?.[2] && !phase.window) phase.window = windowMatch[2].slice(0, 100)
+        else if (text.endsWith(':')) label = text.slice(0, -1)
+        else if (!phase.goal && !group) phase.goal = text.replace(/^goal\s*:\s*/i, '').slice(0, 2_000)
+        else rest.push(node)
+        continue
+      } else if (node.type === 'heading' || node.type === 'thematicBreak') continue
+      else rest.push(node)
+      label = null
+    }
+    this.keep(`${phase.name}: ${where}`, rest, `Content of phase “${phase.name}” that is neither a checklist nor a script`)
+  }
+
+  phaseCode(phase: DocPhase, code: Code, label: string | null) {
+    phase.steps.push(this.step(code, label, phase.name))
+    // A runbook's numbered comments are the phase's checklist ("# 1. Install dependencies").
+    if (!isSql(code)) for (const { text } of numberedComments(code.value)) phase.items.push({ text: text.slice(0, 2_000), done: false, group: null })
+  }
+
+  step(code: Code, label: string | null, fallback: string): DocStep {
+    return { kind: isSql(code) ? 'sql' : 'note', name: stepName(code, label, fallback), language: code.lang ?? null, body: code.value }
+  }
+
+  /** Leaves of a (nested) list as checklist items; a parent's words become its children's group. */
+  items(list: List, group: string | null, out: DocItem[], steps: DocStep[]) {
+    for (const item of list.children) {
+      const lead = leadOf(item)
+      const nested = item.children.filter((c): c is List => c.type === 'list')
+      if (lead && (nested.length === 0 || typeof item.checked === 'boolean')) out.push({ text: lead.slice(0, 2_000), done: item.checked === true, group })
+      for (const child of item.children) {
+        if (child.type === 'list') this.items(child, lead || group, out, steps)
+        else if (child.type === 'code') steps.push(this.step(child, lead || null, lead || 'Script'))
+        else if (child.type !== 'paragraph' && child.type !== 'heading') this.keep(lead || 'List item', [child], `Part of the list item at line ${lineOf(item)}`)
+      }
+    }
+  }
+
+  // ---- plan-level parts ----------------------------------------------------------------------
+
+  checklist(section: Section) {
+    const items: DocItem[] = []
+    const rest: RootContent[] = []
+    for (const node of section.nodes) {
+      if (node.type === 'list') this.items(node, null, items, this.plan.steps)
+      else if (node.type !== 'thematicBreak') rest.push(node)
+    }
+    for (const child of section.children) for (const node of child.nodes) if (node.type === 'list') this.items(node, child.title, items, this.plan.steps)
+    this.plan.checklists.push({ name: section.title.slice(0, 200), items })
+    this.keep(section.title, rest, `Text in checklist “${section.title}”`)
+  }
+
+  criteria(section: Section) {
+    this.leaves(section, (text, done, group) => this.plan.successCriteria.push({ text, met: done, group }), 'success criteria')
+  }
+
+  triggers(section: Section) {
+    this.leaves(section, (text) => this.plan.rollbackTriggers.push({ text }), 'rollback triggers')
+  }
+
+  timeline(section: Section) {
+    const rest: RootContent[] = []
+    const add = (text: string) => text && this.plan.timeline.push({ text: text.slice(0, 2_000) })
+    for (const node of [...section.nodes, ...section.children.flatMap(flatten)]) {
+      if (node.type === 'list') {
+        const items: DocItem[] = []
+        this.items(node, null, items, [])
+        for (const item of items) add(item.group ? `${item.group}: ${item.text}` : item.text)
+      } else if (node.type === 'code') {
+        // "Week 1 / Day 1-2" trees drawn in a code block: one entry per line, tree drawing removed.
+        for (const line of node.value.split('\n')) add(line.replace(/^[\s│├└─|`+\\-]+/u, '').trim())
+      } else if (node.type === 'paragraph' || node.type === 'heading') add(plain(node))
+      else if (node.type === 'table') for (const row of node.children.slice(1)) add(row.children.map(plain).filter(Boolean).join(' – '))
+      else if (node.type !== 'thematicBreak') rest.push(node)
+    }
+    this.keep(section.title, rest, `Part of the timeline “${section.title}”`)
+  }
+
+  rollback(section: Section) {
+    let label: string | null = null
+    const rest: RootContent[] = []
+    const walk = (nodes: RootContent[], group: string | null) => {
+      for (const node of nodes) {
+        if (node.type === 'list') {
+          const items: DocItem[] = []
+          const steps: DocStep[] = []
+          this.items(node, group, items, steps)
+          for (const item of items) this.plan.rollbackSteps.push({ text: item.group ? `${item.group}: ${item.text}` : item.text, body: null, language: null })
+          for (const step of steps) this.plan.rollbackSteps.push({ text: step.name, body: step.body, language: step.language })
+        } else if (node.type === 'code') {
+          const numbered = numberedComments(node.value)
+          if (numbered.length) for (const { text, body } of numbered) this.plan.rollbackSteps.push({ text, body, language: node.lang ?? null })
+          else this.plan.rollbackSteps.push({ text: stepName(node, label, 'Rollback script'), body: node.value, language: node.lang ?? null })
+          label = null
+        } else if (node.type === 'paragraph') {
+          const text = plain(node)
+          if (text.endsWith(':')) label = text.slice(0, -1)
+          else this.plan.rollbackSteps.push({ text: text.slice(0, 20_000), body: null, language: null })
+        } else if (node.type === 'heading' || node.type === 'thematicBreak') continue
+        else rest.push(node)
+      }
+    }
+    walk(section.nodes, null)
+    for (const child of section.children) {
+      if (classify(child.key) === 'triggers') this.triggers(child)
+      else walk([...child.nodes, ...child.children.flatMap(flatten)], child.title)
+    }
+    this.keep(section.title, rest, `Part of the rollback plan “${section.title}”`)
+  }
+
+  /** Criteria and triggers: list leaves (task state kept), table rows or paragraphs, one each. */
+  leaves(section: Section, add: (text: string, done: boolean, group: string | null) => void, what: string) {
+    const rest: RootContent[] = []
+    const walk = (nodes: RootContent[], group: string | null) => {
+      for (const node of nodes) {
+        if (node.type === 'list') {
+          const items: DocItem[] = []
+          this.items(node, group, items, [])
+          for (const item of items) add(item.text, item.done, item.group)
+        } else if (node.type === 'paragraph') add(plain(node), false, group)
+        else if (node.type === 'table') for (const row of node.children.slice(1)) add(row.children.map(plain).filter(Boolean).join(' – '), false, group)
+        else if (node.type !== 'thematicBreak' && node.type !== 'heading') rest.push(node)
+      }
+    }
+    walk(section.nodes, null)
+    for (const child of section.children) walk([...child.nodes, ...child.children.flatMap(flatten)], child.title)
+    this.keep(section.title, rest, `Part of the ${what} “${section.title}”`)
+  }
+
+  // ---- risks ---------------------------------------------------------------------------------
+
+  risks(section: Section) {
+    const rest: RootContent[] = []
+    const before = this.plan.risks.length
+    for (const node of section.nodes) {
+      if (node.type === 'table') this.riskTable(node)
+      else if (node.type === 'list') for (const item of node.children) this.riskFromItem(item)
+      else if (node.type === 'paragraph' || node.type === 'thematicBreak') rest.push(node)
+      else rest.push(node)
+    }
+    for (const child of section.children) {
+      // "### Risk 1: Data loss" with its facts as a list or table beneath.
+      const risk = newRisk(cleanName(child.title.replace(/^risk\s*\d*\s*[:.\-–]?\s*/i, '')) || child.title)
+      for (const node of child.nodes) {
+        if (node.type === 'list') for (const item of node.children) this.riskFact(risk, leadOf(item), item)
+        else if (node.type === 'paragraph') for (const line of lines(node)) this.riskFact(risk, line.trim(), null)
+        else if (node.type === 'table') this.riskTable(node)
+      }
+      this.addRisk(risk, child.line)
+    }
+    this.keep(section.title, rest.filter((n) => n.type !== 'thematicBreak'), `Text in the risk section “${section.title}”`)
+    const unrated = this.plan.risks.slice(before).filter((r) => !r.impact || !r.likelihood).length
+    if (unrated) this.warn(section.line, `${unrated} risk${unrated === 1 ? ' has' : 's have'} no impact or likelihood given; set them after import.`)
+  }
+
+  riskTable(table: Table) {
+    const [header, ...rows] = table.children
+    if (!header) return
+    const headers = header.children.map(plain)
+    const role = (h: string): keyof DocRisk | 'extra' => {
+      const k = h.toLowerCase()
+      if (/\b(impact|severity|consequence)\b/.test(k)) return 'impact'
+      if (/\b(likelihood|probability|chance|frequency)\b/.test(k)) return 'likelihood'
+      if (/\b(mitigation|response|action|contingency|countermeasure|plan)\b/.test(k)) return 'mitigation'
+      if (/\b(owner|responsible|assignee)\b/.test(k)) return 'owner'
+      if (/\b(risk|title|issue|threat|description|name)\b/.test(k)) return 'title'
+      return 'extra'
+    }
+    const roles = headers.map(role)
+    if (!roles.includes('title')) roles[roles.indexOf('extra') === -1 ? 0 : roles.indexOf('extra')] = 'title'
+    for (const row of rows) {
+      const cells = row.children.map(plain)
+      const risk = newRisk(cells[roles.indexOf('title')] ?? '')
+      cells.forEach((cell, i) => {
+        const r = roles[i]
+        if (r === 'impact') this.level(risk, 'impact', cell, lineOf(row))
+        else if (r === 'likelihood') this.level(risk, 'likelihood', cell, lineOf(row))
+        else if (r === 'mitigation') risk.mitigation = cell.slice(0, 5_000)
+        else if (r === 'owner') risk.owner = cell.slice(0, 200) || null
+        else if (r === 'extra' && cell) risk.extra[headers[i] || `Column ${i + 1}`] = cell
+      })
+      this.addRisk(risk, lineOf(row))
+    }
+  }
+
+  riskFromItem(item: ListItem) {
+    const lead = leadOf(item)
+    const strong = item.children[0]?.type === 'paragraph' && item.children[0].children[0]?.type === 'strong' ? plain(item.children[0].children[0]) : null
+    const title = cleanName(strong ?? lead.split(/\s[–—-]\s|:\s/)[0] ?? lead)
+    const risk = newRisk(title)
+    const remainder = lead.slice((strong ?? title).length).replace(/^[\s:–—-]+/, '').trim()
+    if (remainder) this.riskInline(risk, remainder)
+    for (const child of item.children) if (child.type === 'list') for (const fact of child.children) this.riskFact(risk, leadOf(fact), fact)
+    this.addRisk(risk, lineOf(item))
+  }
+
+  /** "(Impact: High, Likelihood: Low)" or a description after the title. */
+  riskInline(risk: DocRisk, text: string) {
+    const impact = /\b(?:impact|severity)\s*[:=]?\s*([\p{L}\p{N} -]+?)(?=[,;)]|$|\s+(?:likelihood|probability))/iu.exec(text)?.[1]
+    const likelihood = /\b(?:likelihood|probability)\s*[:=]?\s*([\p{L}\p{N} -]+?)(?=[,;)]|$)/iu.exec(text)?.[1]
+    if (impact) this.level(risk, 'impact', impact, null)
+    if (likelihood) this.level(risk, 'likelihood', likelihood, null)
+    if (!impact && !likelihood) risk.extra.Description = text.slice(0, 5_000)
+  }
+
+  riskFact(risk: DocRisk, text: string, item: ListItem | null) {
+    if (!text) return
+    const match = /^([\p{L} /]+?)\s*[:=]\s*(.+)$/u.exec(text)
+    const key = match?.[1]?.toLowerCase().trim() ?? ''
+    const value = match?.[2]?.trim() ?? ''
+    if (/^(impact|severity)$/.test(key)) this.level(risk, 'impact', value, lineOf(item))
+    else if (/^(likelihood|probability)$/.test(key)) this.level(risk, 'likelihood', value, lineOf(item))
+    else if (/^(mitigation|mitigations|response|action|contingency)$/.test(key)) risk.mitigation = [risk.mitigation, value].filter(Boolean).join('; ').slice(0, 5_000)
+    else if (/^(owner|responsible)$/.test(key)) risk.owner = value.slice(0, 200)
+    else if (match && key.split(' ').length <= 3) risk.extra[match[1]?.trim() ?? key] = value
+    else risk.mitigation = [risk.mitigation, text].filter(Boolean).join('; ').slice(0, 5_000)
+    if (item) for (const child of item.children) if (child.type === 'list') for (const sub of child.children) this.riskFact(risk, leadOf(sub), sub)
+  }
+
+  level(risk: DocRisk, field: 'impact' | 'likelihood', raw: string, line: number | null) {
+    const level = field === 'impact' ? impactLevel(raw) : likelihoodLevel(raw)
+    if (level === undefined) this.warn(line, `Risk “${risk.title}”: ${field} “${raw}” is not a level Lockstep knows; left unset.`)
+    else if (field === 'impact') risk.impact = level as DocRisk['impact']
+    else risk.likelihood = level as DocRisk['likelihood']
+  }
+
+  addRisk(risk: DocRisk, line: number | null) {
+    if (!risk.title) {
+      this.warn(line, 'A risk without a title was skipped.')
+      return
+    }
+    this.plan.risks.push(risk)
+  }
+}
+
+const newRisk = (title: string): DocRisk => ({ title: title.slice(0, 200), impact: null, likelihood: null, mitigation: '', owner: null, extra: {} })
+
+const hasList = (section: Section): boolean => section.nodes.some((n) => n.type === 'list') || section.children.some(hasList)
+
+/** A section and everything beneath it, as nodes again (headings included). */
+function flatten(section: Section): RootContent[] {
+  return [...(section.heading ? [section.heading] : []), ...section.nodes, ...section.children.flatMap(flatten)]
+}
+
+const TIME_LIKE = /\b(week|weeks|day|days|hour|hours|hrs?|minutes?|mins?|month|months|sprint|q[1-4]|h[12]|mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d{4}-\d{2}(-\d{2})?)\b|^\d+\s*(d|w|h|m)$/i
+
+/** "Phase 2: Data Migration (Week 2)" → name "Data Migration", window "Week 2". */
+export function phaseTitle(raw: string): { name: string; window: string | null } {
+  let name = cleanName(raw)
+  let window: string | null = null
+  const paren = /^(.*?)\s*\(([^()]+)\)$/.exec(name)
+  if (paren?.[1] && paren[2] && TIME_LIKE.test(paren[2])) {
+    name = paren[1].trim()
+    window = paren[2].trim()
+  }
+  const prefix = /^(phase|stage|wave|step|sprint|milestone)\s*\d+[a-z]?\s*[:.)\-–—]?\s*(.*)$/i.exec(name)
+  if (prefix?.[2]) name = prefix[2].trim()
+  const weekPrefix = /^((?:week|day|days)\s*[\d–-]+(?:\s*[-–]\s*\d+)?)\s*[:.)\-–—]\s*(.+)$/i.exec(name)
+  if (weekPrefix?.[1] && weekPrefix[2]) {
+    window ??= weekPrefix[1].trim()
+    name = weekPrefix[2].trim()
+  }
+  const dash = /^(.+?)\s+[–—-]\s+(.+)$/.exec(name)
+  if (!window && dash?.[1] && dash[2] && TIME_LIKE.test(dash[2])) {
+    name = dash[1].trim()
+    window = dash[2].trim()
+  }
+  return { name: (name || cleanName(raw) || 'Phase').slice(0, 200), window: window ? window.slice(0, 100) : null }
+}
+
+function decode(input: string | Uint8Array, warnings: DocWarning[]): string {
+  if (typeof input === 'string') {
+    if (Buffer.byteLength(input, 'utf8') > MAX_DOCUMENT_BYTES) throw tooLarge()
+    if (input.includes('\u0000')) throw new DocumentError('This file is binary, not a Markdown document.')
+    return input
+  }
+  if (input.byteLength > MAX_DOCUMENT_BYTES) throw tooLarge()
+  if (input.includes(0)) throw new DocumentError('This file is binary, not a Markdown document.')
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(input)
+  } catch {
+    warnings.push({ line: null, message: 'The file is not UTF-8; it was read as Windows-1252.' })
+    return new TextDecoder('windows-1252').decode(input)
+  }
+}
+
+const tooLarge = () => new DocumentError(`The document is larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB; a migration plan is rarely more than a few hundred kB.`)
+
+/** Reads a plan from Markdown. Throws DocumentError when the input cannot be a plan at all. */
+export function parsePlanDocument(input: string | Uint8Array): DocPlan {
+  const early: DocWarning[] = []
+  const raw = decode(input, early).replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
+  if (!raw.trim()) throw new DocumentError('The document is empty.')
+  const controls = raw.match(/[\x01-\x08\x0e-\x1f\x7f]/g)?.length ?? 0
+  if (controls > 0 && controls > raw.length / 100) throw new DocumentError('This file is binary, not a Markdown document.')
+  const { text, repairedLines } = repairText(raw)
+  if (repairedLines.length) {
+    early.push({ line: repairedLines[0] ?? null, message: `Repaired garbled characters (UTF-8 read in the wrong encoding) on ${repairedLines.length} line${repairedLines.length === 1 ? '' : 's'}.` })
+  }
+
+  const tree = fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] })
+  if (!tree.children.some((n) => n.type === 'heading' || n.type === 'list' || n.type === 'table')) {
+    throw new DocumentError('This does not look like a migration plan: it has no headings, lists or tables.')
+  }
+
+  // The heading tree.
+  const root: Section = { heading: null, title: '', key: '', line: null, nodes: [], children: [] }
+  const stack: { depth: number; section: Section }[] = [{ depth: 0, section: root }]
+  for (const node of tree.children) {
+    if (node.type === 'heading') {
+      while ((stack.at(-1)?.depth ?? 0) >= node.depth) stack.pop()
+      const title = cleanName(plain(node)) || plain(node)
+      const section: Section = { heading: node, title, key: keyOf(title), line: lineOf(node), nodes: [], children: [] }
+      stack.at(-1)?.section.children.push(section)
+      stack.push({ depth: node.depth, section })
+    } else stack.at(-1)?.section.nodes.push(node)
+  }
+
+  const parser = new Parser()
+  parser.warnings.push(...early)
+  const [first, ...others] = root.children
+  let top: Section[]
+  let preamble: RootContent[] = root.nodes
+  if (first?.heading?.depth === 1) {
+    parser.plan.title = first.title.slice(0, 200)
+    preamble = [...root.nodes, ...first.nodes]
+    top = [...first.children, ...others]
+  } else {
+    parser.plan.title = 'Untitled migration plan'
+    parser.warn(lineOf(first?.heading) ?? 1, 'The document has no top-level (#) title; the plan is called “Untitled migration plan”.')
+    top = root.children
+  }
+  readPreamble(parser, preamble)
+  for (const section of top) parser.section(section)
+
+  if (parser.plan.phases.length === 0) parser.warn(null, 'No phases found (sections such as “Phase 1: Preparation” or a list under “Migration Phases”).')
+  parser.plan.summary = parser.plan.summary.slice(0, 10_000)
+  parser.plan.currentState = parser.plan.currentState.slice(0, 10_000)
+  parser.plan.targetState = parser.plan.targetState.slice(0, 10_000)
+  return { ...parser.plan, warnings: parser.warnings }
+}
+
+/** Text between the title and the first section: "**Current**: SQLite → **Target**: PostgreSQL", a summary. */
+function readPreamble(parser: Parser, nodes: RootContent[]) {
+  const summary: string[] = []
+  const rest: RootContent[] = []
+  for (const node of nodes) {
+    if (node.type !== 'paragraph') {
+      if (node.type !== 'thematicBreak') rest.push(node)
+      continue
+    }
+    for (const line of lines(node)) {
+      const current = /\b(?:current|source|from)\s*:\s*(.+?)(?:\s*(?:→|->|=>|\bto\b)\s*|$)/i.exec(line)?.[1]
+      const target = /\b(?:target|destination|to)\s*:\s*(.+)$/i.exec(line)?.[1]
+      if (current) parser.plan.currentState ||= current.trim()
+      if (target) parser.plan.targetState ||= target.trim()
+      if (!current && !target && line.trim()) summary.push(line.trim())
+    }
+  }
+  if (summary.length) parser.plan.summary = summary.join('\n')
+  parser.keep('Introduction', rest, 'Content before the first section')
+}

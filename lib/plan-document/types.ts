@@ -1,0 +1,75 @@
+import { z } from 'zod'
+import { IMPACTS, LIKELIHOODS } from '@/lib/domain/plan-values'
+
+// A migration plan as a document says it: what `parsePlanDocument` returns and `formatPlanDocument`
+// writes. Plain data (no ids), so it travels as JSON (`lockstep plan parse`) and into an import.
+
+const text = z.string().max(20_000)
+
+export const ZDocItem = z.object({
+  text: text.min(1),
+  done: z.boolean().default(false),
+  /** The list item this one sat under ("Database Backup"), when the document grouped items. */
+  group: z.string().max(2_000).nullable().default(null),
+})
+
+export const ZDocStep = z.object({
+  /** `sql` blocks become draft SQL steps; any other fenced block is kept as a note. */
+  kind: z.enum(['sql', 'note']),
+  name: z.string().min(1).max(200),
+  language: z.string().max(40).nullable().default(null),
+  body: z.string().max(1_000_000),
+})
+
+export const ZDocPhase = z.object({
+  name: z.string().min(1).max(200),
+  /** A relative or calendar window as written ("Week 2", "Day 1-2"), or null. */
+  window: z.string().max(100).nullable().default(null),
+  goal: z.string().max(2_000).default(''),
+  items: z.array(ZDocItem).default([]),
+  steps: z.array(ZDocStep).default([]),
+})
+
+export const ZDocRisk = z.object({
+  title: z.string().min(1).max(200),
+  impact: z.enum(IMPACTS).nullable().default(null),
+  likelihood: z.enum(LIKELIHOODS).nullable().default(null),
+  mitigation: z.string().max(5_000).default(''),
+  owner: z.string().max(200).nullable().default(null),
+  /** Columns of a risk table that have no field of their own, by header. */
+  extra: z.record(z.string(), z.string()).default({}),
+})
+
+export const ZDocPlan = z.object({
+  title: z.string().min(1).max(200),
+  summary: z.string().max(10_000).default(''),
+  currentState: z.string().max(10_000).default(''),
+  targetState: z.string().max(10_000).default(''),
+  phases: z.array(ZDocPhase).default([]),
+  checklists: z.array(z.object({ name: z.string().min(1).max(200), items: z.array(ZDocItem).default([]) })).default([]),
+  risks: z.array(ZDocRisk).default([]),
+  successCriteria: z.array(z.object({ text: text.min(1), met: z.boolean().default(false), group: z.string().max(2_000).nullable().default(null) })).default([]),
+  rollbackTriggers: z.array(z.object({ text: text.min(1) })).default([]),
+  rollbackSteps: z.array(z.object({ text: text.min(1), body: z.string().max(1_000_000).nullable().default(null), language: z.string().max(40).nullable().default(null) })).default([]),
+  timeline: z.array(z.object({ text: text.min(1) })).default([]),
+  /** Fenced blocks found outside any phase. */
+  steps: z.array(ZDocStep).default([]),
+  /** Sections that are not part of the structure above, kept as Markdown. */
+  notes: z.array(z.object({ title: z.string().max(200), body: z.string().max(1_000_000) })).default([]),
+  warnings: z.array(z.object({ line: z.number().int().nullable(), message: z.string() })).default([]),
+})
+
+export type DocItem = z.infer<typeof ZDocItem>
+export type DocStep = z.infer<typeof ZDocStep>
+export type DocPhase = z.infer<typeof ZDocPhase>
+export type DocRisk = z.infer<typeof ZDocRisk>
+export type DocPlan = z.infer<typeof ZDocPlan>
+export type DocWarning = DocPlan['warnings'][number]
+
+/** A document that cannot be read as a plan at all; the message is for the person who gave it. */
+export class DocumentError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'DocumentError'
+  }
+}
