@@ -145,15 +145,28 @@ class Parser {
   }
 
   unknown(section: Section) {
+    if (section.key === 'notes') {
+      // Lockstep's own export: every sub-section is a note as it stands.
+      this.keep(section.title, section.nodes, `Text under “${section.title}”`, section.line)
+      for (const child of section.children) this.keep(child.title, [...child.nodes, ...child.children.flatMap(flatten)], `Note “${child.title}”`, child.line)
+      return
+    }
     const rest: RootContent[] = []
+    let label: string | null = null
     for (const node of section.nodes) {
+      const stepLabel = node.type === 'paragraph' ? /^step\s*:\s*(.+)$/i.exec(plain(node))?.[1] : undefined
+      if (stepLabel) {
+        label = stepLabel
+        continue
+      }
       if (node.type === 'code' && isSql(node)) {
-        this.plan.steps.push(this.step(node, null, section.title))
+        this.plan.steps.push(this.step(node, label, section.title))
         this.warn(lineOf(node), `SQL block under “${section.title}” is not inside a phase; kept as an unplaced step.`)
       } else if (node.type === 'list') {
         const others = this.checklistsInList(node)
         if (others.children.length) rest.push(others)
       } else rest.push(node)
+      label = null
     }
     this.keep(section.title, rest, `Section “${section.title}” is not part of a plan's structure`, section.line)
     for (const child of section.children) this.section(child)
@@ -249,7 +262,10 @@ class Parser {
   phaseCode(phase: DocPhase, code: Code, label: string | null) {
     phase.steps.push(this.step(code, label, phase.name))
     // A runbook's numbered comments are the phase's checklist ("# 1. Install dependencies").
-    if (!isSql(code)) for (const { text } of numberedComments(code.value)) phase.items.push({ text: text.slice(0, 2_000), done: false, group: null })
+    if (isSql(code)) return
+    for (const { text } of numberedComments(code.value)) {
+      if (!phase.items.some((item) => item.text === text)) phase.items.push({ text: text.slice(0, 2_000), done: false, group: null })
+    }
   }
 
   step(code: Code, label: string | null, fallback: string): DocStep {
@@ -280,7 +296,8 @@ class Parser {
       else if (node.type !== 'thematicBreak') rest.push(node)
     }
     for (const child of section.children) for (const node of child.nodes) if (node.type === 'list') this.items(node, child.title, items, this.plan.steps)
-    this.plan.checklists.push({ name: section.title.slice(0, 200), items })
+    const name = section.title.replace(/^check ?list\s*[:–—-]\s*/i, '') || section.title
+    this.plan.checklists.push({ name: name.slice(0, 200), items })
     this.keep(section.title, rest, `Text in checklist “${section.title}”`)
   }
 
@@ -400,7 +417,8 @@ class Parser {
       if (/\b(risk|title|issue|threat|description|name)\b/.test(k)) return 'title'
       return 'extra'
     }
-    const roles = headers.map(role)
+    // One column of each kind (the first); a second "Description" column is kept as extra.
+    const roles = headers.map(role).map((r, i, all) => (r !== 'extra' && all.indexOf(r) !== i ? 'extra' : r))
     if (!roles.includes('title')) roles[roles.indexOf('extra') === -1 ? 0 : roles.indexOf('extra')] = 'title'
     for (const row of rows) {
       const cells = row.children.map(plain)
@@ -476,7 +494,7 @@ function flatten(section: Section): RootContent[] {
   return [...(section.heading ? [section.heading] : []), ...section.nodes, ...section.children.flatMap(flatten)]
 }
 
-const TIME_LIKE = /\b(week|weeks|day|days|hour|hours|hrs?|minutes?|mins?|month|months|sprint|q[1-4]|h[12]|mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d{4}-\d{2}(-\d{2})?)\b|^\d+\s*(d|w|h|m)$/i
+export const TIME_LIKE = /\b(week|weeks|day|days|hour|hours|hrs?|minutes?|mins?|month|months|sprint|q[1-4]|h[12]|mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d{4}-\d{2}(-\d{2})?)\b|^\d+\s*(d|w|h|m)$/i
 
 /** "Phase 2: Data Migration (Week 2)" → name "Data Migration", window "Week 2". */
 export function phaseTitle(raw: string): { name: string; window: string | null } {
@@ -583,14 +601,16 @@ function readPreamble(parser: Parser, nodes: RootContent[]) {
       if (node.type !== 'thematicBreak') rest.push(node)
       continue
     }
+    const kept: string[] = []
     for (const line of lines(node)) {
       const current = /\b(?:current|source|from)\s*:\s*(.+?)(?:\s*(?:→|->|=>|\bto\b)\s*|$)/i.exec(line)?.[1]
       const target = /\b(?:target|destination|to)\s*:\s*(.+)$/i.exec(line)?.[1]
       if (current) parser.plan.currentState ||= current.trim()
       if (target) parser.plan.targetState ||= target.trim()
-      if (!current && !target && line.trim()) summary.push(line.trim())
+      if (!current && !target && line.trim()) kept.push(line.trim())
     }
+    if (kept.length) summary.push(kept.join('\n'))
   }
-  if (summary.length) parser.plan.summary = summary.join('\n')
+  if (summary.length) parser.plan.summary = summary.join('\n\n')
   parser.keep('Introduction', rest, 'Content before the first section')
 }

@@ -1,0 +1,264 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { formatPlanDocument } from './format'
+import { parsePlanDocument, phaseTitle } from './parse'
+import { DocumentError, type DocPlan } from './types'
+
+const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name))
+const names = (plan: DocPlan) => plan.phases.map((p) => p.name)
+
+describe('the five-week plan', () => {
+  const plan = parsePlanDocument(fixture('generic-five-week-plan.md'))
+
+  it('reads title, states and the five phases with their weeks', () => {
+    expect(plan.title).toBe('Database Migration Plan')
+    expect(plan.summary).toMatch(/^This document outlines the plan/)
+    expect(plan.currentState).toContain('- Drizzle migrations for MLS data')
+    expect(plan.targetState).toContain('- Consolidated PostgreSQL database')
+    expect(names(plan)).toEqual(['Preparation', 'Data Migration', 'Application Updates', 'Testing & Validation', 'Deployment'])
+    expect(plan.phases.map((p) => p.window)).toEqual(['Week 1', 'Week 2', 'Week 3', 'Week 4', 'Week 5'])
+  })
+
+  it('takes the nested bullets as checklist items, grouped under their numbered entry', () => {
+    expect(plan.phases.map((p) => p.items.length)).toEqual([9, 9, 9, 9, 9])
+    expect(plan.phases[0]?.items.slice(0, 4)).toEqual([
+      { text: 'Full backup of all existing databases', done: false, group: 'Database Backup' },
+      { text: 'Verify backup integrity', done: false, group: 'Database Backup' },
+      { text: 'Document current schema', done: false, group: 'Database Backup' },
+      { text: 'Review existing data types', done: false, group: 'Schema Validation' },
+    ])
+  })
+
+  it('reads risks from a nested list, with the mitigations beneath them', () => {
+    expect(plan.risks.map((r) => [r.title, r.impact, r.likelihood, r.mitigation])).toEqual([
+      ['Data Loss', null, null, 'Regular backups; Validation checks; Rollback procedures'],
+      ['Performance Issues', null, null, 'Performance testing; Query optimization; Resource monitoring'],
+      ['Application Issues', null, null, 'Comprehensive testing; Staged deployment; Monitoring'],
+    ])
+    expect(plan.warnings.map((w) => w.message)).toContain('3 risks have no impact or likelihood given; set them after import.')
+  })
+
+  it('reads criteria, rollback steps and the timeline, and keeps the other sections as notes', () => {
+    expect(plan.successCriteria).toHaveLength(9)
+    expect(plan.successCriteria[1]).toEqual({ text: 'No data loss', met: false, group: 'Data Integrity' })
+    expect(plan.rollbackSteps.map((s) => s.text)).toEqual([
+      'Database Rollback: Restore from backup',
+      'Database Rollback: Verify data integrity',
+      'Database Rollback: Update application',
+      'Application Rollback: Revert code changes',
+      'Application Rollback: Restore configurations',
+      'Application Rollback: Verify functionality',
+    ])
+    expect(plan.timeline.map((t) => t.text)).toEqual([
+      'Total Duration: 5 weeks',
+      'Critical Path: Database Migration → Application Updates → Testing → Deployment',
+      'Dependencies: Backend Updates, Frontend Updates, ML Pipeline Updates',
+    ])
+    expect(plan.rollbackTriggers).toEqual([])
+    expect(plan.notes.map((n) => n.title)).toEqual(['Monitoring & Maintenance', 'Resources', 'Communication Plan', 'Documentation'])
+    expect(plan.warnings).toContainEqual({ line: 148, message: 'Section “Resources” is not part of a plan\'s structure; kept as a note.' })
+  })
+})
+
+describe('the SQLite → PostgreSQL dual-write plan', () => {
+  const plan = parsePlanDocument(fixture('sqlite-to-postgres-dual-write.md'))
+
+  it('repairs the garbled emoji and cleans them from names', () => {
+    expect(plan.title).toBe('Database Migration Strategy')
+    expect(plan.warnings[0]).toEqual({ line: 1, message: 'Repaired garbled characters (UTF-8 read in the wrong encoding) on 21 lines.' })
+    expect(plan.phases[0]?.steps[0]?.body).toContain("print('✅ PostgreSQL connection successful')")
+    expect(plan.currentState).toMatch(/^SQLite\n/)
+    expect(plan.targetState).toBe('PostgreSQL')
+  })
+
+  it('reads the five phases, their scripts as notes, and their numbered comments as checklist items', () => {
+    expect(names(plan)).toEqual(['Preparation (Pre-Migration)', 'Schema Creation', 'Data Migration Script', 'Dual-Write Implementation', 'Switchover Process'])
+    expect(plan.phases.map((p) => p.items.length)).toEqual([4, 3, 0, 0, 6])
+    expect(plan.phases[4]?.items.map((i) => i.text)).toEqual([
+      'Enable dual-write mode',
+      'Run full data sync',
+      'Verify data integrity',
+      'Switch primary database',
+      'Monitor for issues (1 hour)',
+      'Disable dual-write',
+    ])
+    expect(plan.phases.map((p) => p.steps.map((s) => [s.kind, s.language]))).toEqual([
+      [['note', 'bash']],
+      [['note', 'bash']],
+      [['note', 'python']],
+      [['note', 'python']],
+      [['note', 'bash']],
+    ])
+  })
+
+  it('reads the task lists: success criteria and the post-migration checklist', () => {
+    expect(plan.successCriteria.map((c) => c.text)).toEqual([
+      'All tables migrated with 100% data integrity',
+      'No service downtime during migration',
+      'Response times remain < 200ms',
+      'All tests pass with PostgreSQL',
+      'Successful operation for 24 hours post-migration',
+    ])
+    expect(plan.checklists.map((c) => [c.name, c.items.length])).toEqual([['Post-Migration Checklist', 7]])
+    expect(plan.checklists[0]?.items.every((i) => !i.done)).toBe(true)
+  })
+
+  it('reads the rollback script step by step, the timeline, and keeps SQL outside phases as an unplaced step', () => {
+    expect(plan.rollbackSteps.map((s) => s.text)).toEqual(['Immediate rollback (< 5 min)', 'Data recovery (if needed)', 'Investigate issues'])
+    expect(plan.rollbackSteps[1]?.body).toContain('cp homeverse_demo_backup_*.db homeverse_demo.db')
+    expect(plan.timeline).toHaveLength(6)
+    expect(plan.steps).toHaveLength(1)
+    expect(plan.steps[0]).toMatchObject({ kind: 'sql', name: 'Optimize for read-heavy workload' })
+    expect(plan.warnings).toContainEqual({ line: 253, message: 'SQL block under “PostgreSQL Tuning” is not inside a phase; kept as an unplaced step.' })
+  })
+})
+
+describe('the zero-downtime data migration plan', () => {
+  const plan = parsePlanDocument(fixture('zero-downtime-data-migration.md'))
+
+  it('finds the phases in the numbered list under "Migration Phases"', () => {
+    expect(plan.title).toBe('Data Migration Plan')
+    expect(names(plan)).toEqual(['Preparation', 'Deployment', 'Verification'])
+    expect(plan.phases[2]?.items.map((i) => i.text)).toEqual(['Data consistency check', 'Application functionality test', 'Performance validation', 'Security audit'])
+  })
+
+  it('takes pre- and post-migration validation as plan checklists and recovery procedures as rollback steps', () => {
+    expect(plan.checklists.map((c) => [c.name, c.items.length])).toEqual([
+      ['Pre-Migration Validation', 4],
+      ['Post-Migration Validation', 4],
+    ])
+    expect(plan.rollbackSteps).toHaveLength(8)
+    expect(plan.rollbackSteps[0]?.text).toBe('Immediate Recovery: Transaction rollback')
+    expect(plan.risks).toEqual([])
+  })
+
+  it('keeps the migration script as an SQL step and every other section as a note, each with a warning', () => {
+    expect(plan.steps.map((s) => s.kind)).toEqual(['sql'])
+    expect(plan.steps[0]?.body).toContain('create table vital_signs')
+    expect(plan.notes.length).toBeGreaterThanOrEqual(14)
+    expect(plan.warnings.length).toBe(plan.notes.length + 1)
+    expect(plan.warnings.every((w) => typeof w.line === 'number')).toBe(true)
+  })
+})
+
+describe('round trip', () => {
+  it.each(['generic-five-week-plan.md', 'sqlite-to-postgres-dual-write.md', 'zero-downtime-data-migration.md'])('parse(format(%s)) keeps the structure', (name) => {
+    const plan = parsePlanDocument(fixture(name))
+    const again = parsePlanDocument(formatPlanDocument(plan))
+    const structure = (p: DocPlan) => ({ ...p, warnings: undefined, notes: undefined })
+    expect(structure(again)).toEqual(structure(plan))
+    expect(again.notes.map((n) => n.title)).toEqual(plan.notes.map((n) => n.title))
+  })
+})
+
+describe('other layouts of the same family', () => {
+  it('reads a risk table in any column order, maps the level words and keeps extra columns', () => {
+    const plan = parsePlanDocument(`# Plan
+
+## Risk Register
+
+| Likelihood | Risk | Owner | Mitigation | Impact | Detection |
+|---|---|---|---|---|---|
+| Almost certain | Replication lag | DBA team | Throttle the copy | Severe | Lag metric |
+| Low | Lock contention | | lock_timeout | moderate | pg_locks |
+| often | Odd levels | | | whatever | |
+`)
+    expect(plan.risks.map((r) => [r.title, r.impact, r.likelihood, r.mitigation, r.owner, r.extra])).toEqual([
+      ['Replication lag', 'CRITICAL', 'ALMOST_CERTAIN', 'Throttle the copy', 'DBA team', { Detection: 'Lag metric' }],
+      ['Lock contention', 'MEDIUM', 'UNLIKELY', 'lock_timeout', null, { Detection: 'pg_locks' }],
+      ['Odd levels', null, null, '', null, {}],
+    ])
+    expect(plan.warnings.map((w) => w.message)).toEqual(
+      expect.arrayContaining(['Risk “Odd levels”: likelihood “often” is not a level Lockstep knows; left unset.', 'Risk “Odd levels”: impact “whatever” is not a level Lockstep knows; left unset.']),
+    )
+  })
+
+  it('reads risks as a list with their facts beneath, task-list state, triggers and a week/day tree', () => {
+    const plan = parsePlanDocument(`# Orders cutover
+
+## Phases
+### Stage 1 – Copy (Day 1-2)
+- [x] Snapshot taken
+- [ ] Bulk copy
+### Stage 2: Cutover
+Goal: switch writes.
+- [ ] Flip the flag
+
+## Risks
+- **Data loss**
+  - Impact: Critical
+  - Likelihood: unlikely
+  - Mitigation: verified backups
+
+## Rollback Triggers
+- Error rate > 5 % for 10 minutes
+- Data loss > 10 rows
+
+## Schedule
+\`\`\`
+Week 1
+├── Day 1-2: copy
+└── Day 3: cutover
+\`\`\`
+`)
+    expect(plan.phases.map((p) => [p.name, p.window, p.goal])).toEqual([
+      ['Copy', 'Day 1-2', ''],
+      ['Cutover', null, 'switch writes.'],
+    ])
+    expect(plan.phases[0]?.items.map((i) => [i.text, i.done])).toEqual([
+      ['Snapshot taken', true],
+      ['Bulk copy', false],
+    ])
+    expect(plan.risks).toEqual([{ title: 'Data loss', impact: 'CRITICAL', likelihood: 'UNLIKELY', mitigation: 'verified backups', owner: null, extra: {} }])
+    expect(plan.rollbackTriggers.map((t) => t.text)).toEqual(['Error rate > 5 % for 10 minutes', 'Data loss > 10 rows'])
+    expect(plan.timeline.map((t) => t.text)).toEqual(['Week 1', 'Day 1-2: copy', 'Day 3: cutover'])
+  })
+
+  it('puts SQL blocks in the phase they sit in as draft SQL steps', () => {
+    const plan = parsePlanDocument('# P\n\n## Phase 1: Schema\n\n```sql\n-- Add the column\nALTER TABLE t ADD c int;\n```\n\n```sh\necho hi\n```\n')
+    expect(plan.phases[0]?.steps).toEqual([
+      { kind: 'sql', name: 'Add the column', language: 'sql', body: '-- Add the column\nALTER TABLE t ADD c int;' },
+      { kind: 'note', name: 'Schema (sh)', language: 'sh', body: 'echo hi' },
+    ])
+  })
+
+  it('splits phase titles into name and window', () => {
+    expect(phaseTitle('Phase 2: Data Migration (Week 2)')).toEqual({ name: 'Data Migration', window: 'Week 2' })
+    expect(phaseTitle('🚀 Week 3: Cutover')).toEqual({ name: 'Cutover', window: 'Week 3' })
+    expect(phaseTitle('3. Validation – 2 days')).toEqual({ name: 'Validation', window: '2 days' })
+    expect(phaseTitle('Preparation (Pre-Migration)')).toEqual({ name: 'Preparation (Pre-Migration)', window: null })
+  })
+})
+
+describe('input that is not a plan', () => {
+  const refusal = (input: string | Uint8Array) => {
+    try {
+      parsePlanDocument(input)
+    } catch (error) {
+      expect(error).toBeInstanceOf(DocumentError)
+      return (error as Error).message
+    }
+    throw new Error('accepted')
+  }
+
+  it('refuses empty, binary, oversized and structureless input with a clear message', () => {
+    expect(refusal('')).toBe('The document is empty.')
+    expect(refusal(' \n\n ')).toBe('The document is empty.')
+    expect(refusal(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]))).toBe('This file is binary, not a Markdown document.')
+    expect(refusal(new Uint8Array(20 * 1024 * 1024).fill(0x61))).toMatch(/larger than 2 MB/)
+    expect(refusal('Just a sentence of prose, with no structure at all.')).toMatch(/no headings, lists or tables/)
+  })
+
+  it('reads a bare title as a plan with a warning, and a document without a title as an untitled plan', () => {
+    expect(parsePlanDocument('# Only a title\n')).toMatchObject({ title: 'Only a title', phases: [], warnings: [{ line: null, message: expect.stringMatching(/^No phases found/) }] })
+    expect(parsePlanDocument('## Phase 1: Copy\n- a\n')).toMatchObject({ title: 'Untitled migration plan', phases: [{ name: 'Copy' }] })
+  })
+
+  it('reads Windows-1252 bytes, saying so', () => {
+    const bytes = Uint8Array.from([...Buffer.from('# Caf'), 0xe9, ...Buffer.from('\n\n## Phase 1: Go\n- x\n')])
+    const plan = parsePlanDocument(bytes)
+    expect(plan.title).toBe('Café')
+    expect(plan.warnings[0]?.message).toBe('The file is not UTF-8; it was read as Windows-1252.')
+  })
+})
