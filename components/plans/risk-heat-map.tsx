@@ -11,43 +11,47 @@ function tone(score: number) {
 /** Impact × likelihood grid with the number of risks still open or accepted in each cell. */
 export function RiskHeatMap({ risks }: { risks: RiskDTO[] }) {
   const live = risks.filter((r) => r.status === 'OPEN' || r.status === 'ACCEPTED')
+  const unrated = live.filter((r) => !r.impact || !r.likelihood).length
   return (
-    <table className="text-xs" aria-label="Risk heat map: open and accepted risks by impact and likelihood">
-      <thead>
-        <tr>
-          <th scope="col" className="p-1 text-left font-medium text-zinc-500">
-            Impact ↓ / Likelihood →
-          </th>
-          {LIKELIHOODS.map((l) => (
-            <th key={l} scope="col" className="w-16 p-1 text-center font-medium text-zinc-500">
-              {LIKELIHOOD_LABELS[l]}
+    <div>
+      <table className="text-xs" aria-label="Risk heat map: open and accepted risks by impact and likelihood">
+        <thead>
+          <tr>
+            <th scope="col" className="p-1 text-left font-medium text-zinc-500">
+              Impact ↓ / Likelihood →
             </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {[...IMPACTS].reverse().map((impact, row) => (
-          <tr key={impact}>
-            <th scope="row" className="p-1 text-left font-medium text-zinc-500">
-              {IMPACT_LABELS[impact]}
-            </th>
-            {LIKELIHOODS.map((likelihood, col) => {
-              const count = live.filter((r) => r.impact === impact && r.likelihood === likelihood).length
-              const score = (IMPACTS.length - row) * (col + 1)
-              return (
-                <td key={likelihood} className="p-0.5">
-                  <div
-                    title={`${IMPACT_LABELS[impact]} impact, ${LIKELIHOOD_LABELS[likelihood]}: ${count} risk${count === 1 ? '' : 's'} (score ${score})`}
-                    className={cn('flex h-10 items-center justify-center rounded font-semibold tabular-nums', tone(score), count ? 'text-zinc-900' : 'text-transparent')}
-                  >
-                    {count}
-                  </div>
-                </td>
-              )
-            })}
+            {LIKELIHOODS.map((l) => (
+              <th key={l} scope="col" className="w-16 p-1 text-center font-medium text-zinc-500">
+                {LIKELIHOOD_LABELS[l]}
+              </th>
+            ))}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {[...IMPACTS].reverse().map((impact, row) => (
+            <tr key={impact}>
+              <th scope="row" className="p-1 text-left font-medium text-zinc-500">
+                {IMPACT_LABELS[impact]}
+              </th>
+              {LIKELIHOODS.map((likelihood, col) => {
+                const count = live.filter((r) => r.impact === impact && r.likelihood === likelihood).length
+                const score = (IMPACTS.length - row) * (col + 1)
+                return (
+                  <td key={likelihood} className="p-0.5">
+                    <div
+                      title={`${IMPACT_LABELS[impact]} impact, ${LIKELIHOOD_LABELS[likelihood]}: ${count} risk${count === 1 ? '' : 's'} (score ${score})`}
+                      className={cn('flex h-10 items-center justify-center rounded font-semibold tabular-nums', tone(score), count ? 'text-zinc-900' : 'text-transparent')}
+                    >
+                      {count}
+                    </div>
+                  </td>
+                )
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {unrated ? <p className="mt-1 text-xs text-zinc-500">{unrated} open risk{unrated === 1 ? ' is' : 's are'} not rated yet and not shown.</p> : null}
+    </div>
   )
 }

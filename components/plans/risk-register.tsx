@@ -75,9 +75,9 @@ function RiskRow({ risk, canEdit }: { risk: RiskDTO; canEdit: boolean }) {
             </p>
           ) : null}
         </Td>
-        <Td>{IMPACT_LABELS[risk.impact]}</Td>
-        <Td>{LIKELIHOOD_LABELS[risk.likelihood]}</Td>
-        <Td className="font-semibold tabular-nums">{risk.score}</Td>
+        <Td>{risk.impact ? IMPACT_LABELS[risk.impact] : <span className="text-zinc-400">Not rated</span>}</Td>
+        <Td>{risk.likelihood ? LIKELIHOOD_LABELS[risk.likelihood] : <span className="text-zinc-400">Not rated</span>}</Td>
+        <Td className="font-semibold tabular-nums">{risk.score ?? '—'}</Td>
         <Td>
           {canEdit ? (
             <select
@@ -126,12 +126,14 @@ function RiskForm({ action, hidden, submitLabel, idPrefix, initial, className, o
             </Field>
           </div>
           <Field label="Impact" name="impact" id={id('impact')} errors={errors?.impact}>
-            <Select name="impact" id={id('impact')} defaultValue={initial?.impact ?? 'MEDIUM'}>
+            <Select name="impact" id={id('impact')} defaultValue={initial ? (initial.impact ?? '') : 'MEDIUM'}>
+              <option value="">Not rated</option>
               <Options values={IMPACTS} labels={IMPACT_LABELS} />
             </Select>
           </Field>
           <Field label="Likelihood" name="likelihood" id={id('likelihood')} errors={errors?.likelihood}>
-            <Select name="likelihood" id={id('likelihood')} defaultValue={initial?.likelihood ?? 'POSSIBLE'}>
+            <Select name="likelihood" id={id('likelihood')} defaultValue={initial ? (initial.likelihood ?? '') : 'POSSIBLE'}>
+              <option value="">Not rated</option>
               <Options values={LIKELIHOODS} labels={LIKELIHOOD_LABELS} />
             </Select>
           </Field>

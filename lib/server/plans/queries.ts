@@ -113,9 +113,10 @@ export type PhaseSummaryDTO = {
 export type RiskDTO = {
   id: string
   title: string
-  impact: RiskImpact
-  likelihood: RiskLikelihood
-  score: number
+  impact: RiskImpact | null
+  likelihood: RiskLikelihood | null
+  /** Null while not rated; unrated risks sort last. */
+  score: number | null
   mitigation: string
   owner: string | null
   status: RiskStatus
@@ -240,7 +241,7 @@ export const getPlanForViewer = cache(async (actor: UserActor, planId: string): 
     checklists: plan.checklists.map((c) => ({ id: c.id, name: c.name, items: c.items.map(toItemDTO) })),
     risks: plan.risks
       .map((r) => ({ id: r.id, title: r.title, impact: r.impact, likelihood: r.likelihood, score: riskScore(r.impact, r.likelihood), mitigation: r.mitigation, owner: r.owner, status: r.status }))
-      .sort((a, b) => b.score - a.score),
+      .sort((a, b) => (b.score ?? -1) - (a.score ?? -1)),
     successCriteria: plan.successCriteria.map((c) => ({ id: c.id, text: c.text, status: c.status })),
     rollbackTriggers: plan.rollbackTriggers.map((t) => ({ id: t.id, text: t.text, metric: t.metric, comparator: t.comparator, threshold: t.threshold })),
   }

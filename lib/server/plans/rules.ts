@@ -21,8 +21,9 @@ export function planProgress(facts: { itemsDone: number; itemsTotal: number; pha
   return 0
 }
 
-/** Impact (1–4) × likelihood (1–5): 1 to 20. */
-export function riskScore(impact: RiskImpact, likelihood: RiskLikelihood): number {
+/** Impact (1–4) × likelihood (1–5): 1 to 20; null while the risk is not rated. */
+export function riskScore(impact: RiskImpact | null, likelihood: RiskLikelihood | null): number | null {
+  if (!impact || !likelihood) return null
   return (IMPACTS.indexOf(impact) + 1) * (LIKELIHOODS.indexOf(likelihood) + 1)
 }
 

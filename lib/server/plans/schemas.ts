@@ -76,8 +76,9 @@ export type TAddChecklist = z.infer<typeof ZAddChecklist>
 
 export const ZRiskFields = z.object({
   title: requiredText('a title', 300),
-  impact: z.enum(IMPACTS, 'Choose an impact.'),
-  likelihood: z.enum(LIKELIHOODS, 'Choose a likelihood.'),
+  // "" is "not rated", as imported risks often are.
+  impact: z.preprocess((v) => (v === '' ? null : v), z.enum(IMPACTS, 'Choose an impact.').nullable()),
+  likelihood: z.preprocess((v) => (v === '' ? null : v), z.enum(LIKELIHOODS, 'Choose a likelihood.').nullable()),
   mitigation: longText(5_000),
   owner: optionalText(120),
   status: z.enum(RISK_STATUSES, 'Choose a status.').default('OPEN'),

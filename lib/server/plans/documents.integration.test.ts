@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { db } from '@/lib/db'
+import { formatPlanDocument } from '@/lib/plan-document/format'
+import { parsePlanDocument } from '@/lib/plan-document/parse'
+import type { DocPlan } from '@/lib/plan-document/types'
+import { makeUser } from '@/lib/testing/factories'
+import { exportPlanDocument, importPlanDocument } from './documents'
+import { getPlanForViewer, listPhaseItems } from './queries'
+
+const fixture = (name: string) => parsePlanDocument(readFileSync(join(import.meta.dirname, '../../plan-document/fixtures', name)))
+const structure = (plan: DocPlan) => ({ ...plan, warnings: [] })
+
+describe('plan documents in the database', () => {
+  it.each(['generic-five-week-plan.md', 'sqlite-to-postgres-dual-write.md', 'zero-downtime-data-migration.md'])('import then export gives back %s', async (name) => {
+    const lead = await makeUser('LEAD')
+    const doc = fixture(name)
+    const { id } = await importPlanDocument(lead, doc)
+    const exported = await exportPlanDocument(lead, id)
+    expect(structure(exported)).toEqual(structure(doc))
+    // …and the Markdown of the export reads back to the same structure again.
+    expect(structure(parsePlanDocument(formatPlanDocument(exported)))).toEqual({ ...structure(doc), notes: expect.any(Array) })
+  })
+
+  it('saves one draft plan owned by the importer, with one audit event and the list rollup', async () => {
+    const lead = await makeUser('LEAD')
+    const { id } = await importPlanDocument(lead, fixture('generic-five-week-plan.md'))
+    const plan = await db.plan.findUniqueOrThrow({ where: { id } })
+    expect(plan).toMatchObject({ status: 'DRAFT', ownerId: lead.id, phaseCount: 5, itemCount: 45, itemsDone: 0, openRiskCount: 3 })
+    const events = await db.auditEvent.findMany({ where: { planId: id } })
+    expect(events.map((e) => e.action)).toEqual(['plan.import'])
+    const detail = await getPlanForViewer(lead, id)
+    expect(detail.risks.every((r) => r.score === null)).toBe(true)
+    const first = detail.phases[0]?.id ?? ''
+    expect((await listPhaseItems(lead, id, [first])).get(first)?.[0]).toMatchObject({ text: 'Full backup of all existing databases' })
+  })
+
+  it('records ticked items of the document as ticked by the importer', async () => {
+    const lead = await makeUser('LEAD')
+    const { id } = await importPlanDocument(lead, parsePlanDocument('# T\n\n## Phase 1: Copy\n- [x] Snapshot\n- [ ] Copy\n'))
+    const items = await db.checklistItem.findMany({ where: { phase: { planId: id } }, orderBy: { position: 'asc' } })
+    expect(items.map((i) => [i.text, i.doneById])).toEqual([
+      ['Snapshot', lead.id],
+      ['Copy', null],
+    ])
+  })
+
+  it('refuses stakeholders and invalid documents, writing nothing', async () => {
+    const title = `Refused ${Date.now()}`
+    const stakeholder = await makeUser('STAKEHOLDER')
+    await expect(importPlanDocument(stakeholder, { ...fixture('generic-five-week-plan.md'), title })).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    const lead = await makeUser('LEAD')
+    await expect(importPlanDocument(lead, { title: '' })).rejects.toMatchObject({ code: 'INVALID' })
+    await expect(importPlanDocument(lead, { title, phases: Array.from({ length: 101 }, (_, i) => ({ name: `P${i}` })) })).rejects.toMatchObject({ code: 'INVALID' })
+    expect(await db.plan.count({ where: { title } })).toBe(0)
+  })
+})
