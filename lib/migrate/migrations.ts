@@ -1,9 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { MigrationList } from '@prisma/schema-engine-wasm'
 import { NO_FILTERS, withSchemaEngine } from './schema-engine'
 
-export const PRISMA_DIR = resolve(process.cwd(), 'prisma')
+// Found from this file, so tools work from any working directory.
+export const PRISMA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../prisma')
 export const SCHEMA_PATH = join(PRISMA_DIR, 'schema.prisma')
 export const MIGRATIONS_DIR = join(PRISMA_DIR, 'migrations')
 const LOCKFILE = 'migration_lock.toml'

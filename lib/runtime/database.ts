@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { statSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { checkDatabase } from './check-database'
 import { startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres'
@@ -64,4 +65,21 @@ function parentsTraversable(dir: string): boolean {
     }
     if (current === dirname(current)) return true
   }
+}
+
+/**
+ * For command-line tools: `databaseUrl` when given; otherwise the embedded database of a running
+ * `npm start` (its runtime.json), or, when none runs, the embedded server started for the tool.
+ */
+export async function openDatabaseForTool(options: { dataDir: string; databaseUrl?: string }): Promise<OpenDatabase> {
+  if (!options.databaseUrl) {
+    const running = await readFile(join(options.dataDir, 'runtime.json'), 'utf8')
+      .then((text) => (JSON.parse(text) as { databaseUrl?: unknown }).databaseUrl)
+      .catch(() => undefined)
+    if (typeof running === 'string') {
+      const reachable = await checkDatabase(running).catch(() => null)
+      if (reachable) return { url: running, embedded: null, local: await loadLocalState(options.dataDir), serverVersion: reachable.serverVersion, close: async () => undefined }
+    }
+  }
+  return openDatabase(options)
 }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
 
 // Secrets a local installation generates for itself on first start and keeps beside its data,
@@ -13,8 +14,9 @@ const ZLocalState = z.object({
 })
 export type LocalState = z.infer<typeof ZLocalState>
 
+/** A relative data directory is the checkout's (like `npm start`'s), wherever a tool is run from. */
 export function resolveDataDir(dir: string): string {
-  return resolve(process.cwd(), dir)
+  return resolve(dirname(fileURLToPath(import.meta.url)), '../..', dir)
 }
 
 export async function loadLocalState(dataDir: string): Promise<LocalState> {

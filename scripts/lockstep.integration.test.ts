@@ -1,0 +1,89 @@
+import { execFile } from 'node:child_process'
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { inject } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { parsePlanDocument } from '@/lib/plan-document/parse'
+import { getPlanForViewer } from '@/lib/server/plans/queries'
+import { makeUser } from '@/lib/testing/factories'
+
+// The `lockstep` command as a user runs it: the package's bin, a separate process, real files.
+const BIN = join(import.meta.dirname, '..', 'bin', 'lockstep.mjs')
+const FIXTURES = join(import.meta.dirname, '..', 'lib', 'plan-document', 'fixtures')
+
+function lockstep(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: '', ...env }, cwd: tmpdir(), maxBuffer: 10 * 1024 * 1024 }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    )
+  })
+}
+
+describe('lockstep plan parse / format', () => {
+  it('prints the parsed plan as JSON, and formats that JSON back to Markdown of the same structure', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lockstep-cli-'))
+    const parsed = await lockstep(['plan', 'parse', join(FIXTURES, 'generic-five-week-plan.md')])
+    expect(parsed.code).toBe(0)
+    const json = JSON.parse(parsed.stdout) as { title: string; phases: { name: string; window: string; items: { text: string; done: boolean }[] }[] }
+    expect(json.title).toBe('Database Migration Plan')
+    expect(json.phases.map((p) => [p.name, p.window, p.items.length])).toEqual([
+      ['Preparation', 'Week 1', 9],
+      ['Data Migration', 'Week 2', 9],
+      ['Application Updates', 'Week 3', 9],
+      ['Testing & Validation', 'Week 4', 9],
+      ['Deployment', 'Week 5', 9],
+    ])
+    await writeFile(join(dir, 'plan.json'), parsed.stdout)
+    const formatted = await lockstep(['plan', 'format', join(dir, 'plan.json')])
+    expect(formatted.code).toBe(0)
+    expect(parsePlanDocument(formatted.stdout).phases).toEqual(parsePlanDocument(await import('node:fs').then((fs) => fs.readFileSync(join(FIXTURES, 'generic-five-week-plan.md')))).phases)
+  })
+
+  it('answers bad input with one clear line and a non-zero exit, never a stack trace', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lockstep-cli-'))
+    await writeFile(join(dir, 'binary.md'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 13]))
+    await writeFile(join(dir, 'empty.md'), '')
+    await writeFile(join(dir, 'bad.json'), '{"title": 3}')
+    const cases: [string[], number, string][] = [
+      [['plan', 'parse', join(dir, 'binary.md')], 1, 'Error: This file is binary, not a Markdown document.'],
+      [['plan', 'parse', join(dir, 'empty.md')], 1, 'Error: The document is empty.'],
+      [['plan', 'parse', join(dir, 'missing.md')], 1, 'no such file'],
+      [['plan', 'format', join(dir, 'bad.json')], 1, 'title: Invalid input'],
+      [['plan', 'frobnicate'], 2, 'Unknown command'],
+    ]
+    for (const [args, code, message] of cases) {
+      const result = await lockstep(args)
+      expect(result.code, args.join(' ')).toBe(code)
+      expect(result.stderr).toContain(message)
+      expect(result.stderr).not.toMatch(/\n\s+at /)
+    }
+  })
+})
+
+describe('lockstep plan import / export', () => {
+  it('imports a document as the named user and exports it back', async () => {
+    const lead = await makeUser('LEAD')
+    const env = { DATABASE_URL: inject('databaseUrl') }
+    const imported = await lockstep(['plan', 'import', join(FIXTURES, 'sqlite-to-postgres-dual-write.md'), '--as', lead.email], env)
+    expect(imported.stderr.split('\n').filter((l) => !l.startsWith('warning')).join('\n')).toBe('')
+    expect(imported.code).toBe(0)
+    expect(imported.stderr).toContain('warning (line 1): Repaired garbled characters')
+    const id = imported.stdout.trim()
+    expect(await getPlanForViewer(lead, id)).toMatchObject({ title: 'Database Migration Strategy', ownerName: lead.name, status: 'DRAFT' })
+    const exported = await lockstep(['plan', 'export', id], env)
+    expect(exported.code).toBe(0)
+    expect(parsePlanDocument(exported.stdout).phases.map((p) => p.name)).toEqual(['Preparation (Pre-Migration)', 'Schema Creation', 'Data Migration Script', 'Dual-Write Implementation', 'Switchover Process'])
+  })
+
+  it('refuses a stakeholder and an unknown plan', async () => {
+    const stakeholder = await makeUser('STAKEHOLDER')
+    const env = { DATABASE_URL: inject('databaseUrl') }
+    const refused = await lockstep(['plan', 'import', join(FIXTURES, 'generic-five-week-plan.md'), '--as', stakeholder.email], env)
+    expect(refused).toMatchObject({ code: 1, stdout: '' })
+    expect(refused.stderr).toContain('permission')
+    const missing = await lockstep(['plan', 'export', '00000000-0000-4000-8000-000000000000'], env)
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain('Plan not found.')
+  })
+})

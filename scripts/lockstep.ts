@@ -1,0 +1,149 @@
+// The `lockstep` command line: a thin layer over lib/. See `lockstep help`.
+import { readFile, stat } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { exportEnv, launcherEnv } from '@/lib/env'
+import { formatPlanDocument } from '@/lib/plan-document/format'
+import { MAX_DOCUMENT_BYTES, parsePlanDocument } from '@/lib/plan-document/parse'
+import { DocumentError, ZDocPlan } from '@/lib/plan-document/types'
+import { openDatabaseForTool } from '@/lib/runtime/database'
+import { resolveDataDir } from '@/lib/runtime/local-state'
+import type { UserActor } from '@/lib/server/actor'
+import { formatCliError } from './cli'
+
+const USAGE = `Usage: lockstep <command>
+
+  lockstep plan parse FILE.md             the plan a Markdown document describes, as JSON (no database)
+  lockstep plan format FILE.json          a plan as JSON (as parse prints it) back to Markdown (no database)
+  lockstep plan import FILE.md [--as EMAIL]
+                                          saves the document as a new draft plan and prints its id;
+                                          EMAIL is the lead, DBA or admin it is imported as (default: the first admin)
+  lockstep plan export PLAN_ID            the plan as Markdown
+
+FILE may be - for standard input. The database is DATABASE_URL, or else the embedded one of \`npm start\`.`
+
+class UsageError extends Error {}
+
+async function readInput(file: string | undefined): Promise<Buffer> {
+  if (!file) throw new UsageError('Name the file to read.')
+  if (file === '-') {
+    const chunks: Buffer[] = []
+    let size = 0
+    for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+      size += chunk.length
+      if (size > MAX_DOCUMENT_BYTES) throw new DocumentError(`The input is larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB.`)
+      chunks.push(chunk)
+    }
+    return Buffer.concat(chunks)
+  }
+  const path = resolve(file)
+  const info = await stat(path).catch(() => null)
+  if (!info) throw new DocumentError(`Cannot read ${file}: no such file.`)
+  if (!info.isFile()) throw new DocumentError(`Cannot read ${file}: not a file.`)
+  if (info.size > MAX_DOCUMENT_BYTES) throw new DocumentError(`${file} is larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB; a migration plan is rarely more than a few hundred kB.`)
+  return readFile(path)
+}
+
+function printWarnings(warnings: { line: number | null; message: string }[]) {
+  for (const w of warnings) console.error(`warning${w.line ? ` (line ${w.line})` : ''}: ${w.message}`)
+}
+
+/** Runs `body` against Lockstep's database, acting as the user `email` (or the first admin). Modules that use the
+ * database must be imported inside `body`, once DATABASE_URL is known. */
+async function withDatabase<T>(email: string | undefined, body: (actor: UserActor) => Promise<T>, options: { readOnly?: boolean } = {}): Promise<T> {
+  const env = launcherEnv()
+  const database = await openDatabaseForTool({ dataDir: resolveDataDir(env.LOCKSTEP_DATA_DIR), databaseUrl: env.DATABASE_URL })
+  try {
+    exportEnv({ DATABASE_URL: database.url })
+    const { applyMigrations } = await import('@/lib/migrate/migrations')
+    await applyMigrations(database.url)
+    const { db } = await import('@/lib/db')
+    try {
+      // Reading needs no particular role: without --as, any active user (admins first) will do.
+      const user = await db.user.findFirst({
+        where: email ? { email: email.toLowerCase(), isActive: true } : options.readOnly ? { isActive: true } : { role: 'ADMIN', isActive: true },
+        orderBy: [{ role: 'asc' }, { createdAt: 'asc' }],
+      })
+      if (!user) throw new UsageError(email ? `No active user has the email ${email}.` : 'There is no active admin; name a user with --as EMAIL.')
+      return await body({ kind: 'user', id: user.id, email: user.email, name: user.name, role: user.role, origin: 'cli' })
+    } finally {
+      await db.$disconnect()
+    }
+  } finally {
+    await database.close()
+  }
+}
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name)
+  if (i < 0) return undefined
+  const value = args[i + 1]
+  if (!value || value.startsWith('--')) throw new UsageError(`${name} needs a value.`)
+  args.splice(i, 2)
+  return value
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = [...argv]
+  const as = option(args, '--as')
+  const [group, command, target, ...extra] = args
+  if (!group || group === 'help' || group === '--help' || group === '-h') {
+    console.log(USAGE)
+    return group ? 0 : 2
+  }
+  if (group !== 'plan' || !command) throw new UsageError(`Unknown command: ${args.join(' ')}`)
+  if (extra.length) throw new UsageError(`Unexpected: ${extra.join(' ')}`)
+  switch (command) {
+    case 'parse': {
+      const plan = parsePlanDocument(await readInput(target))
+      console.log(JSON.stringify(plan, null, 2))
+      return 0
+    }
+    case 'format': {
+      const text = (await readInput(target)).toString('utf8')
+      let json: unknown
+      try {
+        json = JSON.parse(text)
+      } catch (error) {
+        throw new DocumentError(`${target} is not valid JSON: ${(error as Error).message}`)
+      }
+      const plan = ZDocPlan.safeParse(json)
+      if (!plan.success) {
+        const problems = plan.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`)
+        throw new DocumentError(`${target} is not a plan as \`lockstep plan parse\` prints it – ${problems.join('; ')}`)
+      }
+      process.stdout.write(formatPlanDocument(plan.data))
+      return 0
+    }
+    case 'import': {
+      const plan = parsePlanDocument(await readInput(target))
+      printWarnings(plan.warnings)
+      const { id } = await withDatabase(as, async (actor) => (await import('@/lib/server/plans/documents')).importPlanDocument(actor, plan))
+      console.log(id)
+      return 0
+    }
+    case 'export': {
+      if (!target) throw new UsageError('Name the plan: lockstep plan export PLAN_ID')
+      const plan = await withDatabase(as, async (actor) => (await import('@/lib/server/plans/documents')).exportPlanDocument(actor, target), { readOnly: true })
+      process.stdout.write(formatPlanDocument(plan))
+      return 0
+    }
+    default:
+      throw new UsageError(`Unknown command: plan ${command}`)
+  }
+}
+
+let code: number
+try {
+  code = await main(process.argv.slice(2))
+} catch (error) {
+  if (error instanceof UsageError) {
+    console.error(`Error: ${error.message}\n\n${USAGE}`)
+    code = 2
+  } else {
+    console.error(formatCliError(error))
+    code = 1
+  }
+}
+// Exit explicitly (tsx's runner does not keep process.exitCode), once stdout has been written out.
+await new Promise<void>((done) => process.stdout.write('', () => done()))
+process.exit(code)
