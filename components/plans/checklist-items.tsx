@@ -1,6 +1,6 @@
 'use client'
 
-import { useState } from 'react'
+import { Fragment, useState } from 'react'
 import { Button } from '@/components/ui/button'
 import type { ChecklistItemDTO } from '@/lib/server/plans/queries'
 import { AddItemForm } from './add-item-form'
@@ -16,8 +16,16 @@ export function ChecklistItems({ items, canEdit, home, emptyText }: Props) {
     <>
       {items.length === 0 && emptyText ? <p className="py-2 text-sm text-zinc-500">{emptyText}</p> : null}
       <ul className="divide-y divide-zinc-100">
-        {items.map((item) => (
-          <ChecklistItemRow key={item.id} item={item} canEdit={canEdit} managing={managing} />
+        {items.map((item, i) => (
+          <Fragment key={item.id}>
+            {/* Items imported from a document keep the entry they sat under as a heading. */}
+            {item.group && item.group !== items[i - 1]?.group ? (
+              <li className="pt-3 pb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase" data-testid="item-group">
+                {item.group}
+              </li>
+            ) : null}
+            <ChecklistItemRow item={item} canEdit={canEdit} managing={managing} />
+          </Fragment>
         ))}
       </ul>
       {canEdit ? (

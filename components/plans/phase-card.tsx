@@ -8,6 +8,7 @@ import type { ChecklistItemDTO, PhaseSummaryDTO } from '@/lib/server/plans/queri
 import { ChecklistItems } from './checklist-items'
 import { PhaseForm } from './phase-form'
 import { RemoveButton } from './remove-button'
+import { StepList } from './step-list'
 import { PhaseStatusBadge } from './status'
 import { usePlanCommand } from './use-plan-command'
 
@@ -127,6 +128,11 @@ export function PhaseCard({ phase, items, toggleHref, index, count, canEdit }: P
           ) : null}
         </p>
         {items === null ? null : <ChecklistItems items={items} canEdit={canEdit && !done} home={{ phaseId: phase.id }} />}
+        {phase.steps.length ? (
+          <div className="mt-3">
+            <StepList steps={phase.steps} label={`Steps of ${phase.name}`} />
+          </div>
+        ) : null}
       </div>
     </section>
   )

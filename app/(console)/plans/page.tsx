@@ -21,9 +21,14 @@ export default async function PlansPage({ searchParams }: { searchParams: Search
   const canEdit = can(actor.role, 'plan:edit')
   const filtered = !!(filter.q || filter.status || page > 1)
   const newPlan = canEdit ? (
-    <Link href="/plans/new" className="inline-flex h-9 items-center rounded-md bg-indigo-600 px-4 text-sm font-medium text-white hover:bg-indigo-500">
-      New plan
-    </Link>
+    <div className="flex gap-2">
+      <Link href="/plans/import" className="inline-flex h-9 items-center rounded-md border border-zinc-300 bg-white px-4 text-sm font-medium text-zinc-800 hover:bg-zinc-50">
+        Import Markdown
+      </Link>
+      <Link href="/plans/new" className="inline-flex h-9 items-center rounded-md bg-indigo-600 px-4 text-sm font-medium text-white hover:bg-indigo-500">
+        New plan
+      </Link>
+    </div>
   ) : null
   return (
     <>

@@ -2,7 +2,7 @@ import { cache } from 'react'
 import { z } from 'zod'
 import { can } from '@/lib/auth/permissions'
 import { db, Prisma } from '@/lib/db'
-import type { CriterionStatus, PlanStatus, RiskImpact, RiskLikelihood, RiskStatus } from '@/lib/generated/prisma/enums'
+import type { CriterionStatus, PlanStatus, RiskImpact, RiskLikelihood, RiskStatus, StepKind } from '@/lib/generated/prisma/enums'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCan } from '@/lib/server/authorize'
 import { notFound } from '@/lib/server/errors'
@@ -85,6 +85,8 @@ export async function listPlansForViewer(actor: UserActor, filter: TPlanListFilt
 export type ChecklistItemDTO = {
   id: string
   text: string
+  /** The entry the item sat under in an imported document. */
+  group: string | null
   owner: string | null
   dueDate: string | null
   isRequired: boolean
@@ -108,7 +110,11 @@ export type PhaseSummaryDTO = {
   openRequiredCount: number
   itemCount: number
   doneCount: number
+  steps: StepDTO[]
 }
+
+/** A step of a phase, or a script kept from a plan document (kind SCRIPT), in their shared order. */
+export type StepDTO = { id: string; kind: StepKind | 'SCRIPT'; name: string; body: string; language: string | null; isDraft: boolean }
 
 export type RiskDTO = {
   id: string
@@ -139,11 +145,17 @@ export type PlanDetailDTO = {
   risks: RiskDTO[]
   successCriteria: { id: string; text: string; status: CriterionStatus }[]
   rollbackTriggers: { id: string; text: string; metric: string | null; comparator: string | null; threshold: number | null }[]
+  rollbackSteps: { id: string; text: string; body: string | null; language: string | null }[]
+  timeline: { id: string; text: string }[]
+  /** Steps and scripts not in any phase. */
+  unplacedSteps: StepDTO[]
+  notes: { id: string; title: string; body: string }[]
 }
 
 const ITEM_SELECT = {
   id: true,
   text: true,
+  group: true,
   owner: true,
   dueDate: true,
   isRequired: true,
@@ -157,6 +169,7 @@ function toItemDTO(item: ItemRow): ChecklistItemDTO {
   return {
     id: item.id,
     text: item.text,
+    group: item.group,
     owner: item.owner,
     dueDate: isoDate(item.dueDate),
     isRequired: item.isRequired,
@@ -189,6 +202,10 @@ export const getPlanForViewer = cache(async (actor: UserActor, planId: string): 
         risks: { orderBy: { createdAt: 'asc' } },
         successCriteria: byPosition,
         rollbackTriggers: byPosition,
+        rollbackSteps: byPosition,
+        timeline: byPosition,
+        steps: byPosition,
+        notes: byPosition,
       },
     }),
     db.$queryRaw<PhaseCountRow[]>`
@@ -202,6 +219,15 @@ export const getPlanForViewer = cache(async (actor: UserActor, planId: string): 
   const counts = new Map(phaseCounts.map((c) => [c.phaseId, c]))
   const countsOf = (phaseId: string) => counts.get(phaseId) ?? { items: 0, done: 0, requiredOpen: 0 }
   const planItems = plan.checklists.flatMap((c) => c.items)
+  const stepsOf = (phaseId: string | null): StepDTO[] =>
+    [
+      ...plan.steps.filter((s) => s.phaseId === phaseId).map((s) => ({ position: s.position, step: { id: s.id, kind: s.kind, name: s.name, body: s.body, language: null, isDraft: s.isDraft } })),
+      ...plan.notes
+        .filter((n) => n.phaseId === phaseId && n.language !== null)
+        .map((n) => ({ position: n.position, step: { id: n.id, kind: 'SCRIPT' as const, name: n.title, body: n.body, language: n.language || null, isDraft: false } })),
+    ]
+      .sort((a, b) => a.position - b.position)
+      .map(({ step }) => step)
   return {
     id: plan.id,
     title: plan.title,
@@ -236,6 +262,7 @@ export const getPlanForViewer = cache(async (actor: UserActor, planId: string): 
         openRequiredCount: c.requiredOpen,
         itemCount: c.items,
         doneCount: c.done,
+        steps: stepsOf(phase.id),
       }
     }),
     checklists: plan.checklists.map((c) => ({ id: c.id, name: c.name, items: c.items.map(toItemDTO) })),
@@ -244,6 +271,10 @@ export const getPlanForViewer = cache(async (actor: UserActor, planId: string): 
       .sort((a, b) => (b.score ?? -1) - (a.score ?? -1)),
     successCriteria: plan.successCriteria.map((c) => ({ id: c.id, text: c.text, status: c.status })),
     rollbackTriggers: plan.rollbackTriggers.map((t) => ({ id: t.id, text: t.text, metric: t.metric, comparator: t.comparator, threshold: t.threshold })),
+    rollbackSteps: plan.rollbackSteps.map((s) => ({ id: s.id, text: s.text, body: s.body, language: s.language })),
+    timeline: plan.timeline.map((t) => ({ id: t.id, text: t.text })),
+    unplacedSteps: stepsOf(null),
+    notes: plan.notes.filter((n) => n.language === null).map((n) => ({ id: n.id, title: n.title, body: n.body })),
   }
 })
 

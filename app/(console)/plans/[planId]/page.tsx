@@ -7,6 +7,7 @@ import { PhaseCard } from '@/components/plans/phase-card'
 import { PlanActions } from '@/components/plans/plan-actions'
 import { PlanChecklists } from '@/components/plans/plan-checklists'
 import { RiskRegister } from '@/components/plans/risk-register'
+import { StepList } from '@/components/plans/step-list'
 import { PlanStatusBadge } from '@/components/plans/status'
 import { Timeline } from '@/components/plans/timeline'
 import { Alert } from '@/components/ui/alert'
@@ -30,7 +31,9 @@ const SECTIONS = [
   ['checklists', 'Checklists'],
   ['risks', 'Risks'],
   ['criteria', 'Criteria & triggers'],
+  ['rollback', 'Rollback'],
   ['timeline', 'Timeline'],
+  ['notes', 'Notes'],
   ['activity', 'Activity'],
 ] as const
 
@@ -61,7 +64,12 @@ export default async function PlanPage({ params, searchParams }: { params: Param
               {plan.startDate ? <span>· Starts {plan.startDate}</span> : null}
             </p>
           </div>
-          {can(actor.role, 'plan:edit') ? <PlanActions planId={plan.id} title={plan.title} archived={archived} /> : null}
+          <div className="flex flex-wrap items-center gap-2">
+            <a href={`/plans/${plan.id}/export`} download className="inline-flex h-9 items-center rounded-md px-3 text-sm font-medium text-indigo-700 hover:bg-indigo-50">
+              Export Markdown
+            </a>
+            {can(actor.role, 'plan:edit') ? <PlanActions planId={plan.id} title={plan.title} archived={archived} /> : null}
+          </div>
         </div>
         <div className="max-w-md">
           <ProgressBar value={plan.progress} label="Plan progress" />
@@ -124,8 +132,43 @@ export default async function PlanPage({ params, searchParams }: { params: Param
       <Section id="criteria" title="Success criteria and rollback triggers">
         <CriteriaAndTriggers plan={{ id: plan.id, canEdit: plan.canEdit, successCriteria: plan.successCriteria, rollbackTriggers: plan.rollbackTriggers }} />
       </Section>
+      <Section id="rollback" title="Rollback plan">
+        {plan.rollbackSteps.length === 0 ? <p className="text-sm text-zinc-500">No rollback steps written down.</p> : null}
+        <ol className="list-decimal space-y-1 pl-5 text-sm" aria-label="Rollback steps">
+          {plan.rollbackSteps.map((step) => (
+            <li key={step.id}>
+              {step.text}
+              {step.body ? (
+                <details className="mt-1">
+                  <summary className="cursor-pointer text-xs text-indigo-700">Script{step.language ? ` (${step.language})` : ''}</summary>
+                  <pre className="mt-1 max-h-96 overflow-auto rounded-md border border-zinc-200 bg-white px-3 py-2 font-mono text-xs">{step.body}</pre>
+                </details>
+              ) : null}
+            </li>
+          ))}
+        </ol>
+      </Section>
       <Section id="timeline" title="Timeline">
         <Timeline phases={plan.phases} />
+        {plan.timeline.length ? (
+          <ul className="list-disc space-y-0.5 pl-5 text-sm" aria-label="Timeline notes">
+            {plan.timeline.map((entry) => (
+              <li key={entry.id}>{entry.text}</li>
+            ))}
+          </ul>
+        ) : null}
+      </Section>
+      <Section id="notes" title="Notes">
+        {plan.notes.length === 0 && plan.unplacedSteps.length === 0 ? <p className="text-sm text-zinc-500">No notes.</p> : null}
+        <StepList steps={plan.unplacedSteps} label="Steps not in any phase" />
+        <div className="space-y-1">
+          {plan.notes.map((note) => (
+            <details key={note.id} className="rounded-md border border-zinc-200 bg-white text-sm" data-testid="note">
+              <summary className="cursor-pointer px-3 py-1.5 font-medium">{note.title}</summary>
+              <div className="border-t border-zinc-100 px-3 py-2 whitespace-pre-wrap text-zinc-700">{note.body}</div>
+            </details>
+          ))}
+        </div>
       </Section>
       <Section id="activity" title="Activity">
         <ActivityFeed events={activity} />

@@ -1,0 +1,40 @@
+'use server'
+
+import { revalidatePath } from 'next/cache'
+import { redirect } from 'next/navigation'
+import { z } from 'zod'
+import { MAX_DOCUMENT_BYTES, parsePlanDocument } from '@/lib/plan-document/parse'
+import { DocumentError, type DocPlan } from '@/lib/plan-document/types'
+import { invalid } from '@/lib/server/errors'
+import { importPlanDocument } from '@/lib/server/plans/documents'
+import { defineAction } from './define-action'
+
+// A document arrives as an uploaded file or as pasted text; either way the server parses it itself
+// (a preview sent back by the browser is never trusted).
+const ZDocumentInput = z.object({
+  file: z.instanceof(File).optional(),
+  text: z.string().optional(),
+})
+
+async function readDocument(input: z.infer<typeof ZDocumentInput>): Promise<DocPlan> {
+  const file = input.file && input.file.size > 0 ? input.file : null
+  if (file && file.size > MAX_DOCUMENT_BYTES) throw invalid(`The file is larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB; a migration plan is rarely more than a few hundred kB.`)
+  const source = file ? new Uint8Array(await file.arrayBuffer()) : (input.text ?? '')
+  if (!file && !source.length) throw invalid('Choose a Markdown file, or paste the document.')
+  try {
+    return parsePlanDocument(source)
+  } catch (error) {
+    if (error instanceof DocumentError) throw invalid(error.message)
+    throw error
+  }
+}
+
+/** What the document would become, for the preview; saves nothing. */
+export const previewPlanDocumentAction = defineAction('plan:edit', ZDocumentInput, async (input) => readDocument(input))
+
+/** Saves the document as a new draft plan and opens it. */
+export const importPlanDocumentAction = defineAction('plan:edit', ZDocumentInput, async (input, actor) => {
+  const { id } = await importPlanDocument(actor, await readDocument(input))
+  revalidatePath('/plans')
+  redirect(`/plans/${id}`)
+})
