@@ -3,6 +3,7 @@ import type { ActivityDTO } from '@/lib/server/plans/queries'
 
 const VERBS: Record<string, string> = {
   'plan.create': 'created the plan',
+  'plan.import': 'imported the plan',
   'plan.update': 'edited the plan',
   'plan.archive': 'archived the plan',
   'plan.restore': 'restored the plan',

@@ -609,7 +609,9 @@ function readPreamble(parser: Parser, nodes: RootContent[]) {
       if (target) parser.plan.targetState ||= target.trim()
       if (!current && !target && line.trim()) kept.push(line.trim())
     }
-    if (kept.length) summary.push(kept.join('\n'))
+    // Lines the author broke explicitly ("**Version**: 1.0  ") stay on lines of their own.
+    const hardBreaks = node.children.some((c) => c.type === 'break')
+    if (kept.length) summary.push(kept.join(hardBreaks ? '  \n' : '\n'))
   }
   if (summary.length) parser.plan.summary = summary.join('\n\n')
   parser.keep('Introduction', rest, 'Content before the first section')

@@ -11,6 +11,7 @@ import { StepList } from '@/components/plans/step-list'
 import { PlanStatusBadge } from '@/components/plans/status'
 import { Timeline } from '@/components/plans/timeline'
 import { Alert } from '@/components/ui/alert'
+import { Markdown } from '@/components/ui/markdown'
 import { ProgressBar } from '@/components/ui/progress-bar'
 import { requirePageActor } from '@/lib/auth/current-user'
 import { can } from '@/lib/auth/permissions'
@@ -76,16 +77,20 @@ export default async function PlanPage({ params, searchParams }: { params: Param
         </div>
         {archived ? <Alert tone="info">This plan is archived and read-only.</Alert> : null}
         {!plan.canEdit && !archived ? <Alert tone="info">You can read this plan; changes are made by project leads and DBAs.</Alert> : null}
-        {plan.summary ? <p className="max-w-3xl text-sm whitespace-pre-line text-zinc-700">{plan.summary}</p> : null}
+        {plan.summary ? <Markdown className="max-w-3xl">{plan.summary}</Markdown> : null}
         {plan.currentState || plan.targetState ? (
           <dl className="grid max-w-4xl gap-4 text-sm md:grid-cols-2">
             <div>
               <dt className="font-medium text-zinc-500">Current state</dt>
-              <dd className="whitespace-pre-line">{plan.currentState || '—'}</dd>
+              <dd>
+                <Markdown>{plan.currentState || '—'}</Markdown>
+              </dd>
             </div>
             <div>
               <dt className="font-medium text-zinc-500">Target state</dt>
-              <dd className="whitespace-pre-line">{plan.targetState || '—'}</dd>
+              <dd>
+                <Markdown>{plan.targetState || '—'}</Markdown>
+              </dd>
             </div>
           </dl>
         ) : null}
@@ -165,7 +170,7 @@ export default async function PlanPage({ params, searchParams }: { params: Param
           {plan.notes.map((note) => (
             <details key={note.id} className="rounded-md border border-zinc-200 bg-white text-sm" data-testid="note">
               <summary className="cursor-pointer px-3 py-1.5 font-medium">{note.title}</summary>
-              <div className="border-t border-zinc-100 px-3 py-2 whitespace-pre-wrap text-zinc-700">{note.body}</div>
+              <Markdown className="border-t border-zinc-100 px-3 py-2">{note.body}</Markdown>
             </details>
           ))}
         </div>
