@@ -3,7 +3,8 @@ import { readFile, stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { exportEnv, launcherEnv } from '@/lib/env'
 import { formatPlanDocument } from '@/lib/plan-document/format'
-import { MAX_DOCUMENT_BYTES, parsePlanDocument } from '@/lib/plan-document/parse'
+import { MAX_DOCUMENT_BYTES, TOO_LARGE } from '@/lib/plan-document/limits'
+import { parsePlanDocument } from '@/lib/plan-document/parse'
 import { DocumentError, ZDocPlan } from '@/lib/plan-document/types'
 import { openDatabaseForTool } from '@/lib/runtime/database'
 import { resolveDataDir } from '@/lib/runtime/local-state'
@@ -30,7 +31,7 @@ async function readInput(file: string | undefined): Promise<Buffer> {
     let size = 0
     for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
       size += chunk.length
-      if (size > MAX_DOCUMENT_BYTES) throw new DocumentError(`The input is larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB.`)
+      if (size > MAX_DOCUMENT_BYTES) throw new DocumentError(TOO_LARGE)
       chunks.push(chunk)
     }
     return Buffer.concat(chunks)
@@ -39,7 +40,7 @@ async function readInput(file: string | undefined): Promise<Buffer> {
   const info = await stat(path).catch(() => null)
   if (!info) throw new DocumentError(`Cannot read ${file}: no such file.`)
   if (!info.isFile()) throw new DocumentError(`Cannot read ${file}: not a file.`)
-  if (info.size > MAX_DOCUMENT_BYTES) throw new DocumentError(`${file} is larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB; a migration plan is rarely more than a few hundred kB.`)
+  if (info.size > MAX_DOCUMENT_BYTES) throw new DocumentError(TOO_LARGE)
   return readFile(path)
 }
 

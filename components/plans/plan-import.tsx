@@ -6,9 +6,9 @@ import { Button } from '@/components/ui/button'
 import { Card } from '@/components/ui/card'
 import { importPlanDocumentAction, previewPlanDocumentAction } from '@/lib/actions/plan-documents'
 import { IMPACT_LABELS, LIKELIHOOD_LABELS } from '@/lib/domain/plan-values'
+import { MAX_DOCUMENT_BYTES, TOO_LARGE } from '@/lib/plan-document/limits'
 import type { DocPlan } from '@/lib/plan-document/types'
 
-const MAX_BYTES = 2 * 1024 * 1024
 
 /** Upload or paste a Markdown plan, see what Lockstep reads from it, then save it as a new plan. */
 export function PlanImport() {
@@ -29,8 +29,8 @@ export function PlanImport() {
     setError(null)
   }
   const run = (action: typeof previewPlanDocumentAction, onOk?: (plan: DocPlan) => void) => {
-    if (file && file.size > MAX_BYTES) {
-      setError('The file is larger than 2 MB; a migration plan is rarely more than a few hundred kB.')
+    if (file && file.size > MAX_DOCUMENT_BYTES) {
+      setError(TOO_LARGE)
       return
     }
     startTransition(async () => {

@@ -3,7 +3,8 @@
 import { revalidatePath } from 'next/cache'
 import { redirect } from 'next/navigation'
 import { z } from 'zod'
-import { MAX_DOCUMENT_BYTES, parsePlanDocument } from '@/lib/plan-document/parse'
+import { MAX_DOCUMENT_BYTES, TOO_LARGE } from '@/lib/plan-document/limits'
+import { parsePlanDocument } from '@/lib/plan-document/parse'
 import { DocumentError, type DocPlan } from '@/lib/plan-document/types'
 import { invalid } from '@/lib/server/errors'
 import { importPlanDocument } from '@/lib/server/plans/documents'
@@ -18,7 +19,7 @@ const ZDocumentInput = z.object({
 
 async function readDocument(input: z.infer<typeof ZDocumentInput>): Promise<DocPlan> {
   const file = input.file && input.file.size > 0 ? input.file : null
-  if (file && file.size > MAX_DOCUMENT_BYTES) throw invalid(`The file is larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB; a migration plan is rarely more than a few hundred kB.`)
+  if (file && file.size > MAX_DOCUMENT_BYTES) throw invalid(TOO_LARGE)
   const source = file ? new Uint8Array(await file.arrayBuffer()) : (input.text ?? '')
   if (!file && !source.length) throw invalid('Choose a Markdown file, or paste the document.')
   try {

@@ -262,3 +262,31 @@ describe('input that is not a plan', () => {
     expect(plan.warnings[0]?.message).toBe('The file is not UTF-8; it was read as Windows-1252.')
   })
 })
+
+describe('nothing is silently dropped', () => {
+  /** Every string of a value, joined, with Markdown escapes and spacing evened out. */
+  const strings = (value: unknown): string[] =>
+    typeof value === 'string' ? [value] : Array.isArray(value) ? value.flatMap(strings) : value && typeof value === 'object' ? Object.values(value).flatMap(strings) : []
+  const even = (text: string) => text.replace(/\\/g, '').replace(/\s+/g, ' ').trim()
+
+  it.each(['generic-five-week-plan.md', 'sqlite-to-postgres-dual-write.md', 'zero-downtime-data-migration.md'])('every text and script of %s ends up in the plan', async (name) => {
+    const { fromMarkdown } = await import('mdast-util-from-markdown')
+    const { gfm } = await import('micromark-extension-gfm')
+    const { gfmFromMarkdown } = await import('mdast-util-gfm')
+    const { repairText } = await import('./text')
+    const tree = fromMarkdown(repairText(fixture(name).toString('utf8')).text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] })
+    const found: string[] = []
+    const walk = (node: { type: string; value?: string; children?: unknown[] }, inHeading: boolean) => {
+      if ((node.type === 'text' || node.type === 'inlineCode' || node.type === 'code') && node.value && !inHeading) found.push(node.value)
+      for (const child of node.children ?? []) walk(child as typeof node, inHeading || node.type === 'heading')
+    }
+    walk(tree as never, false)
+    // Word by word: the parser may reshape text ("Preparation Phase" → phase "Preparation", "**Current**: SQLite"
+    // → current state "SQLite") but every word of substance must land somewhere.
+    const words = (text: string) => even(text).toLowerCase().match(/[\p{L}\p{N}_]{3,}/gu) ?? []
+    const output = new Set(words(strings(parsePlanDocument(fixture(name))).join(' ')))
+    const consumed = new Set(['phase', 'current', 'target'])
+    const missing = found.flatMap(words).filter((word) => !output.has(word) && !consumed.has(word))
+    expect(missing).toEqual([])
+  })
+})

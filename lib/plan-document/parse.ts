@@ -5,6 +5,7 @@ import { toMarkdown } from 'mdast-util-to-markdown'
 import { toString } from 'mdast-util-to-string'
 import { gfm } from 'micromark-extension-gfm'
 import { impactLevel, likelihoodLevel } from './levels'
+import { MAX_DOCUMENT_BYTES, TOO_LARGE } from './limits'
 import { cleanName, keyOf, repairText } from './text'
 import { DocumentError, type DocItem, type DocPhase, type DocPlan, type DocRisk, type DocStep, type DocWarning } from './types'
 
@@ -13,7 +14,7 @@ import { DocumentError, type DocItem, type DocPhase, type DocPlan, type DocRisk,
 // say ("Rollback Plan", "Phase 2: Data Migration (Week 2)", "Risks & Mitigation"), not by position, and
 // anything not understood is kept as a note and reported as a warning with its line.
 
-export const MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
+export { MAX_DOCUMENT_BYTES } from './limits'
 
 type Section = { heading: Heading | null; title: string; key: string; line: number | null; nodes: RootContent[]; children: Section[] }
 
@@ -295,7 +296,12 @@ class Parser {
       if (node.type === 'list') this.items(node, null, items, this.plan.steps)
       else if (node.type !== 'thematicBreak') rest.push(node)
     }
-    for (const child of section.children) for (const node of child.nodes) if (node.type === 'list') this.items(node, child.title, items, this.plan.steps)
+    for (const child of section.children) {
+      for (const node of [...child.nodes, ...child.children.flatMap(flatten)]) {
+        if (node.type === 'list') this.items(node, child.title, items, this.plan.steps)
+        else if (node.type !== 'heading' && node.type !== 'thematicBreak') rest.push(node)
+      }
+    }
     const name = section.title.replace(/^check ?list\s*[:–—-]\s*/i, '') || section.title
     this.plan.checklists.push({ name: name.slice(0, 200), items })
     this.keep(section.title, rest, `Text in checklist “${section.title}”`)
@@ -396,7 +402,9 @@ class Parser {
         if (node.type === 'list') for (const item of node.children) this.riskFact(risk, leadOf(item), item)
         else if (node.type === 'paragraph') for (const line of lines(node)) this.riskFact(risk, line.trim(), null)
         else if (node.type === 'table') this.riskTable(node)
+        else if (node.type !== 'thematicBreak') rest.push(node)
       }
+      for (const grandchild of child.children) rest.push(...flatten(grandchild))
       this.addRisk(risk, child.line)
     }
     this.keep(section.title, rest.filter((n) => n.type !== 'thematicBreak'), `Text in the risk section “${section.title}”`)
@@ -536,7 +544,7 @@ function decode(input: string | Uint8Array, warnings: DocWarning[]): string {
   }
 }
 
-const tooLarge = () => new DocumentError(`The document is larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB; a migration plan is rarely more than a few hundred kB.`)
+const tooLarge = () => new DocumentError(TOO_LARGE)
 
 /** Reads a plan from Markdown. Throws DocumentError when the input cannot be a plan at all. */
 export function parsePlanDocument(input: string | Uint8Array): DocPlan {
