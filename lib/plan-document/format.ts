@@ -44,7 +44,7 @@ function checklist<T extends { text: string; group: string | null }>(items: T[],
 }
 
 function steps(all: DocStep[]): RootContent[] {
-  return all.flatMap((step) => [paragraph(strong(`Step: ${step.name}`)), { type: 'code', lang: step.language ?? (step.kind === 'sql' ? 'sql' : null), value: step.body } as RootContent])
+  return all.flatMap((step) => [paragraph(strong('Step:'), text(` ${step.name}`)), { type: 'code', lang: step.language ?? (step.kind === 'sql' ? 'sql' : null), value: step.body } as RootContent])
 }
 
 function riskTable(plan: DocPlan): Table {

@@ -290,3 +290,87 @@ describe('nothing is silently dropped', () => {
     expect(missing).toEqual([])
   })
 })
+
+describe('more layouts of the family', () => {
+  it('reads bold lines as sub-headings: rollback triggers and steps inside a rollback plan', () => {
+    const plan = parsePlanDocument(`# Cutover
+
+## Phase 1: Copy
+- Copy rows
+
+## Rollback Plan
+
+**Rollback triggers:**
+- Error rate above 5 % for 5 minutes
+- Replication lag over 60 s
+
+**Steps:**
+1. Point the app back at the old database
+2. Replay the queued writes
+`)
+    expect(plan.rollbackTriggers.map((t) => t.text)).toEqual(['Error rate above 5 % for 5 minutes', 'Replication lag over 60 s'])
+    expect(plan.rollbackSteps.map((s) => s.text)).toEqual(['Point the app back at the old database', 'Replay the queued writes'])
+  })
+
+  it('reads phases from a table, and tasks of a phase from a table with their status', () => {
+    const plan = parsePlanDocument(`# Warehouse move
+
+## Migration Phases
+
+| Phase | Duration | Activities | Owner |
+|---|---|---|---|
+| Discovery | Week 1 | inventory tables; size data | Ana |
+| Cutover | Day 10 | freeze writes, switch DNS | Ben |
+
+## Phase 3: Clean-up
+| Task | Owner | Status |
+|---|---|---|
+| Drop old replicas | DBA | Done |
+| Archive dumps | Ops | Pending |
+`)
+    expect(plan.phases.map((p) => [p.name, p.window, p.goal, p.items.map((i) => [i.text, i.done])])).toEqual([
+      ['Discovery', 'Week 1', 'owner: Ana', [['inventory tables', false], ['size data', false]]],
+      ['Cutover', 'Day 10', 'owner: Ben', [['freeze writes', false], ['switch DNS', false]]],
+      ['Clean-up', null, '', [['Drop old replicas – DBA', true], ['Archive dumps – Ops', false]]],
+    ])
+  })
+
+  it('takes weeks of a timeline with their tasks as phases, and sub-sections of a checklist section as checklists', () => {
+    const plan = parsePlanDocument(`# Billing migration
+
+## Timeline
+Total: three weeks.
+
+### Week 1: Prepare
+- [x] Snapshot
+### Week 2: Move
+- [ ] Copy
+
+## Checklists
+### Pre-migration
+- [ ] Freeze schema
+### Post-migration
+- [ ] Re-enable jobs
+`)
+    expect(plan.phases.map((p) => [p.name, p.window, p.items.map((i) => i.done)])).toEqual([
+      ['Prepare', 'Week 1', [true]],
+      ['Move', 'Week 2', [false]],
+    ])
+    expect(plan.timeline.map((t) => t.text)).toEqual(['Total: three weeks.'])
+    expect(plan.checklists.map((c) => [c.name, c.items.map((i) => i.text)])).toEqual([
+      ['Pre-migration', ['Freeze schema']],
+      ['Post-migration', ['Re-enable jobs']],
+    ])
+  })
+
+  it('maps a risk table with an id column and a "risk level" column', () => {
+    const plan = parsePlanDocument(`# P
+
+## Risks
+| ID | Risk | Risk Level | Probability | Response |
+|---|---|---|---|---|
+| R1 | Long locks | High | Medium | lock_timeout |
+`)
+    expect(plan.risks).toEqual([{ title: 'Long locks', impact: 'HIGH', likelihood: 'POSSIBLE', mitigation: 'lock_timeout', owner: null, extra: { ID: 'R1' } }])
+  })
+})

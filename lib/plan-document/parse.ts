@@ -1,4 +1,4 @@
-import type { Code, Heading, List, ListItem, Nodes, Root, RootContent, Table } from 'mdast'
+import type { Code, Heading, List, ListItem, Nodes, Paragraph, PhrasingContent, Root, RootContent, Table } from 'mdast'
 import { fromMarkdown } from 'mdast-util-from-markdown'
 import { gfmFromMarkdown, gfmToMarkdown } from 'mdast-util-gfm'
 import { toMarkdown } from 'mdast-util-to-markdown'
@@ -195,6 +195,7 @@ class Parser {
     let listed = false
     for (const node of section.nodes) {
       if (node.type === 'list' && this.listOfPhases(node, section.children.length === 0)) listed = true
+      else if (node.type === 'table' && this.tableOfPhases(node)) listed = true
       else if (node.type === 'code' && isSql(node)) {
         this.plan.steps.push(this.step(node, null, section.title))
         this.warn(lineOf(node), `SQL block under “${section.title}” is not inside a phase; kept as an unplaced step.`)
@@ -210,6 +211,28 @@ class Parser {
       else if (kind === 'phase' || (kind === 'unknown' && !explicit && hasList(child))) this.plan.phases.push(this.phaseFromSection(child))
       else this.section(child)
     }
+  }
+
+  /** | Phase | Duration | Activities | – one phase a row. */
+  tableOfPhases(table: Table): boolean {
+    const [header, ...rows] = table.children
+    const headers = (header?.children ?? []).map((c) => plain(c).toLowerCase())
+    const nameAt = Math.max(0, headers.findIndex((h) => /\b(phase|stage|name|step|milestone)\b/.test(h)))
+    const windowAt = headers.findIndex((h) => /\b(duration|window|timeline|timing|when|week|weeks|dates?|schedule)\b/.test(h))
+    const goalAt = headers.findIndex((h) => /\b(goal|objective|description|purpose|scope)\b/.test(h))
+    const itemsAt = headers.findIndex((h) => /\b(activities|tasks|deliverables|actions|steps)\b/.test(h))
+    if (rows.length === 0) return false
+    for (const row of rows) {
+      const cell = (i: number) => (i >= 0 ? plain(row.children[i] ?? { type: 'text', value: '' }) : '')
+      const { name, window } = phaseTitle(cell(nameAt))
+      const items = cell(itemsAt)
+        .split(/\s*[;,•]\s*|<br>/)
+        .filter(Boolean)
+        .map((text) => ({ text: text.slice(0, 2_000), done: false, group: null }))
+      const extra = row.children.map((c, i) => (i === nameAt || i === windowAt || i === goalAt || i === itemsAt ? '' : plain(c) ? `${headers[i]}: ${plain(c)}` : '')).filter(Boolean)
+      this.plan.phases.push({ name, window: cell(windowAt).slice(0, 100) || window, goal: [cell(goalAt), ...extra].filter(Boolean).join(' · ').slice(0, 2_000), items, steps: [] })
+    }
+    return true
   }
 
   /** A list whose items are phases ("1. **Preparation Phase**" with nested tasks). */
@@ -254,10 +277,25 @@ class Parser {
         else rest.push(node)
         continue
       } else if (node.type === 'heading' || node.type === 'thematicBreak') continue
+      else if (node.type === 'table') this.tableItems(node, group, phase.items)
       else rest.push(node)
       label = null
     }
     this.keep(`${phase.name}: ${where}`, rest, `Content of phase “${phase.name}” that is neither a checklist nor a script`)
+  }
+
+  /** | Task | Owner | Status | – one item a row; a status such as "Done" or ✅ ticks it. */
+  tableItems(table: Table, group: string | null, out: DocItem[]) {
+    const [header, ...rows] = table.children
+    const headers = (header?.children ?? []).map((c) => plain(c).toLowerCase())
+    const textAt = Math.max(0, headers.findIndex((h) => /\b(task|item|step|action|activity|check|description|what)\b/.test(h)))
+    for (const row of rows) {
+      const cells = row.children.map(plain)
+      const status = (c: string) => DONE_WORD.test(c) || NOT_DONE_WORD.test(c)
+      const others = cells.filter((c, i) => i !== textAt && c && !status(c))
+      const text = [cells[textAt], ...others].filter(Boolean).join(' – ')
+      if (text) out.push({ text: text.slice(0, 2_000), done: cells.some((c) => DONE_WORD.test(c)), group })
+    }
   }
 
   phaseCode(phase: DocPhase, code: Code, label: string | null) {
@@ -290,6 +328,12 @@ class Parser {
   // ---- plan-level parts ----------------------------------------------------------------------
 
   checklist(section: Section) {
+    // "## Checklists" with "### Pre-migration" and "### Post-migration" beneath: one checklist each.
+    if (section.children.length && !section.nodes.some((n) => n.type === 'list')) {
+      this.keep(section.title, section.nodes, `Text in “${section.title}”`)
+      for (const child of section.children) this.checklist(child)
+      return
+    }
     const items: DocItem[] = []
     const rest: RootContent[] = []
     for (const node of section.nodes) {
@@ -318,7 +362,10 @@ class Parser {
   timeline(section: Section) {
     const rest: RootContent[] = []
     const add = (text: string) => text && this.plan.timeline.push({ text: text.slice(0, 2_000) })
-    for (const node of [...section.nodes, ...section.children.flatMap(flatten)]) {
+    // "### Week 1" with its tasks beneath is a phase laid out on the timeline.
+    const phases = section.children.filter((c) => classify(c.key) === 'phase' && hasList(c))
+    for (const child of phases) this.plan.phases.push(this.phaseFromSection(child))
+    for (const node of [...section.nodes, ...section.children.filter((c) => !phases.includes(c)).flatMap(flatten)]) {
       if (node.type === 'list') {
         const items: DocItem[] = []
         this.items(node, null, items, [])
@@ -342,6 +389,12 @@ class Parser {
           const items: DocItem[] = []
           const steps: DocStep[] = []
           this.items(node, group, items, steps)
+          if (label && classify(keyOf(label)) === 'triggers') {
+            for (const item of items) this.plan.rollbackTriggers.push({ text: item.text })
+            label = null
+            continue
+          }
+          label = null
           for (const item of items) this.plan.rollbackSteps.push({ text: item.group ? `${item.group}: ${item.text}` : item.text, body: null, language: null })
           for (const step of steps) this.plan.rollbackSteps.push({ text: step.name, body: step.body, language: step.language })
         } else if (node.type === 'code') {
@@ -360,7 +413,8 @@ class Parser {
     walk(section.nodes, null)
     for (const child of section.children) {
       if (classify(child.key) === 'triggers') this.triggers(child)
-      else walk([...child.nodes, ...child.children.flatMap(flatten)], child.title)
+      // "Steps" or "Procedure" says nothing a rollback step needs repeating.
+      else walk([...child.nodes, ...child.children.flatMap(flatten)], /^((rollback|recovery) )?(steps|procedures?|process)$/.test(child.key) ? null : child.title)
     }
     this.keep(section.title, rest, `Part of the rollback plan “${section.title}”`)
   }
@@ -418,7 +472,8 @@ class Parser {
     const headers = header.children.map(plain)
     const role = (h: string): keyof DocRisk | 'extra' => {
       const k = h.toLowerCase()
-      if (/\b(impact|severity|consequence)\b/.test(k)) return 'impact'
+      if (/^(#|no\.?|id|ref)$|\b(id|ref)$/.test(k)) return 'extra'
+      if (/\b(impact|severity|consequence|level|rating|priority)\b/.test(k)) return 'impact'
       if (/\b(likelihood|probability|chance|frequency)\b/.test(k)) return 'likelihood'
       if (/\b(mitigation|response|action|contingency|countermeasure|plan)\b/.test(k)) return 'mitigation'
       if (/\b(owner|responsible|assignee)\b/.test(k)) return 'owner'
@@ -493,6 +548,9 @@ class Parser {
   }
 }
 
+const DONE_WORD = /^(done|complete|completed|finished|yes|x|✅|✔️?|☑️?|\[x\])$/i
+const NOT_DONE_WORD = /^(todo|to do|pending|open|not started|in progress|no|-|☐|⬜|\[ \])$/i
+
 const newRisk = (title: string): DocRisk => ({ title: title.slice(0, 200), impact: null, likelihood: null, mitigation: '', owner: null, extra: {} })
 
 const hasList = (section: Section): boolean => section.nodes.some((n) => n.type === 'list') || section.children.some(hasList)
@@ -566,7 +624,14 @@ export function parsePlanDocument(input: string | Uint8Array): DocPlan {
   // The heading tree.
   const root: Section = { heading: null, title: '', key: '', line: null, nodes: [], children: [] }
   const stack: { depth: number; section: Section }[] = [{ depth: 0, section: root }]
-  for (const node of tree.children) {
+  let headingDepth = 0
+  for (const [index, original] of tree.children.entries()) {
+    // A line that is only bold text ("**Rollback triggers:**") right before a list, table or script
+    // works as a heading one level below the last real one.
+    const next = tree.children[index + 1]?.type
+    const pseudo = headingDepth > 0 && original.type === 'paragraph' && ['list', 'table', 'code'].includes(next ?? '') ? boldLine(original) : null
+    const node: RootContent = pseudo ? { type: 'heading', depth: Math.min(headingDepth + 1, 6) as Heading['depth'], children: pseudo, position: original.position } : original
+    if (node.type === 'heading' && !pseudo) headingDepth = node.depth
     if (node.type === 'heading') {
       while ((stack.at(-1)?.depth ?? 0) >= node.depth) stack.pop()
       const title = cleanName(plain(node)) || plain(node)
@@ -598,6 +663,13 @@ export function parsePlanDocument(input: string | Uint8Array): DocPlan {
   parser.plan.currentState = parser.plan.currentState.slice(0, 10_000)
   parser.plan.targetState = parser.plan.targetState.slice(0, 10_000)
   return { ...parser.plan, warnings: parser.warnings }
+}
+
+/** The words of a paragraph that is nothing but bold text (and perhaps a colon), or null. */
+function boldLine(paragraph: Paragraph): PhrasingContent[] | null {
+  const [first, ...rest] = paragraph.children
+  if (first?.type !== 'strong' || rest.some((c) => c.type !== 'text' || !/^\s*:?\s*$/.test(c.value))) return null
+  return first.children
 }
 
 /** Text between the title and the first section: "**Current**: SQLite → **Target**: PostgreSQL", a summary. */
