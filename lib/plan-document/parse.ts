@@ -256,7 +256,10 @@ class Parser {
     const { name, window } = phaseTitle(section.title)
     const phase: DocPhase = { name, window, goal: '', items: [], steps: [] }
     this.phaseContent(phase, section.nodes, null, section.title)
-    for (const child of section.children) this.phaseContent(phase, [...child.nodes, ...child.children.flatMap(flatten)], child.title, child.title)
+    for (const child of section.children) {
+      const group = genericLabel(child) ? null : child.title
+      this.phaseContent(phase, [...child.nodes, ...child.children.flatMap(flatten)], group, child.title)
+    }
     return phase
   }
 
@@ -314,7 +317,7 @@ class Parser {
   /** Leaves of a (nested) list as checklist items; a parent's words become its children's group. */
   items(list: List, group: string | null, out: DocItem[], steps: DocStep[]) {
     for (const item of list.children) {
-      const lead = leadOf(item)
+      const lead = leadOf(item).replace(/\s*:$/, '')
       const nested = item.children.filter((c): c is List => c.type === 'list')
       if (lead && (nested.length === 0 || typeof item.checked === 'boolean')) out.push({ text: lead.slice(0, 2_000), done: item.checked === true, group })
       for (const child of item.children) {
@@ -374,7 +377,7 @@ class Parser {
         // "Week 1 / Day 1-2" trees drawn in a code block: one entry per line, tree drawing removed.
         for (const line of node.value.split('\n')) add(line.replace(/^[\s│├└─|`+\\-]+/u, '').trim())
       } else if (node.type === 'paragraph' || node.type === 'heading') add(plain(node))
-      else if (node.type === 'table') for (const row of node.children.slice(1)) add(row.children.map(plain).filter(Boolean).join(' – '))
+      else if (node.type === 'table') for (const row of tableRows(node)) add(row)
       else if (node.type !== 'thematicBreak') rest.push(node)
     }
     this.keep(section.title, rest, `Part of the timeline “${section.title}”`)
@@ -414,7 +417,7 @@ class Parser {
     for (const child of section.children) {
       if (classify(child.key) === 'triggers') this.triggers(child)
       // "Steps" or "Procedure" says nothing a rollback step needs repeating.
-      else walk([...child.nodes, ...child.children.flatMap(flatten)], /^((rollback|recovery) )?(steps|procedures?|process)$/.test(child.key) ? null : child.title)
+      else walk([...child.nodes, ...child.children.flatMap(flatten)], genericLabel(child) ? null : child.title)
     }
     this.keep(section.title, rest, `Part of the rollback plan “${section.title}”`)
   }
@@ -428,13 +431,15 @@ class Parser {
           const items: DocItem[] = []
           this.items(node, group, items, [])
           for (const item of items) add(item.text, item.done, item.group)
-        } else if (node.type === 'paragraph') add(plain(node), false, group)
-        else if (node.type === 'table') for (const row of node.children.slice(1)) add(row.children.map(plain).filter(Boolean).join(' – '), false, group)
+        } else if (node.type === 'paragraph') {
+          // "Roll back if any of these hold:" introduces the list; it is not an entry itself.
+          if (!plain(node).endsWith(':')) add(plain(node), false, group)
+        } else if (node.type === 'table') for (const row of tableRows(node)) add(row, false, group)
         else if (node.type !== 'thematicBreak' && node.type !== 'heading') rest.push(node)
       }
     }
     walk(section.nodes, null)
-    for (const child of section.children) walk([...child.nodes, ...child.children.flatMap(flatten)], child.title)
+    for (const child of section.children) walk([...child.nodes, ...child.children.flatMap(flatten)], genericLabel(child) ? null : child.title)
     this.keep(section.title, rest, `Part of the ${what} “${section.title}”`)
   }
 
@@ -550,6 +555,24 @@ class Parser {
 
 const DONE_WORD = /^(done|complete|completed|finished|yes|x|✅|✔️?|☑️?|\[x\])$/i
 const NOT_DONE_WORD = /^(todo|to do|pending|open|not started|in progress|no|-|☐|⬜|\[ \])$/i
+
+/** Table rows as text; a bare number takes its column's name ("Week" + "1" → "Week 1"). */
+function tableRows(table: Table): string[] {
+  const [header, ...rows] = table.children
+  const headers = (header?.children ?? []).map(plain)
+  return rows.map((row) =>
+    row.children
+      .map((cell, i) => {
+        const text = plain(cell)
+        return /^\d+([–-]\d+)?$/.test(text) && headers[i] ? `${headers[i]} ${text}` : text
+      })
+      .filter(Boolean)
+      .join(' – '),
+  )
+}
+
+/** Sub-headings such as "Tasks" or "How" label a block; they name nothing worth keeping on each item. */
+const genericLabel = (section: Section) => /^(tasks?|steps?|actions?|activities|check ?list|to ?dos?|how|what|details|deliverables|work|items|procedures?|process|(rollback|recovery) (steps|procedures?|process))$/.test(section.key)
 
 const newRisk = (title: string): DocRisk => ({ title: title.slice(0, 200), impact: null, likelihood: null, mitigation: '', owner: null, extra: {} })
 
