@@ -385,30 +385,51 @@ class Parser {
 
   rollback(section: Section) {
     let label: string | null = null
+    // A list whose last entry ends with ":" ("2. Replay writes:") hands it the script that follows.
+    let awaitingScript: number | null = null
     const rest: RootContent[] = []
+    const steps = this.plan.rollbackSteps
     const walk = (nodes: RootContent[], group: string | null) => {
       for (const node of nodes) {
+        const awaiting = awaitingScript
+        awaitingScript = null
+        if (node.type === 'code' && awaiting !== null && steps[awaiting]) {
+          Object.assign(steps[awaiting], { body: node.value, language: node.lang ?? null })
+          continue
+        }
         if (node.type === 'list') {
           const items: DocItem[] = []
-          const steps: DocStep[] = []
-          this.items(node, group, items, steps)
+          const scripts: DocStep[] = []
+          this.items(node, group, items, scripts)
           if (label && classify(keyOf(label)) === 'triggers') {
             for (const item of items) this.plan.rollbackTriggers.push({ text: item.text })
             label = null
             continue
           }
           label = null
-          for (const item of items) this.plan.rollbackSteps.push({ text: item.group ? `${item.group}: ${item.text}` : item.text, body: null, language: null })
-          for (const step of steps) this.plan.rollbackSteps.push({ text: step.name, body: step.body, language: step.language })
+          const at = new Map<string, number>()
+          for (const item of items) {
+            at.set(item.text, steps.length)
+            steps.push({ text: item.group ? `${item.group}: ${item.text}` : item.text, body: null, language: null })
+          }
+          const lastEntry = items.length ? steps.length - 1 : null
+          // A script indented under an entry belongs to that entry.
+          for (const script of scripts) {
+            const index = at.get(script.name)
+            if (index !== undefined && steps[index]?.body === null) Object.assign(steps[index], { body: script.body, language: script.language })
+            else steps.push({ text: script.name, body: script.body, language: script.language })
+          }
+          const last = lastLeaf(node)
+          if (last && leadOf(last).trim().endsWith(':') && last.children.every((c) => c.type !== 'code')) awaitingScript = lastEntry
         } else if (node.type === 'code') {
           const numbered = numberedComments(node.value)
-          if (numbered.length) for (const { text, body } of numbered) this.plan.rollbackSteps.push({ text, body, language: node.lang ?? null })
-          else this.plan.rollbackSteps.push({ text: stepName(node, label, 'Rollback script'), body: node.value, language: node.lang ?? null })
+          if (numbered.length) for (const { text, body } of numbered) steps.push({ text, body, language: node.lang ?? null })
+          else steps.push({ text: stepName(node, label, 'Rollback script'), body: node.value, language: node.lang ?? null })
           label = null
         } else if (node.type === 'paragraph') {
           const text = plain(node)
           if (text.endsWith(':')) label = text.slice(0, -1)
-          else this.plan.rollbackSteps.push({ text: text.slice(0, 20_000), body: null, language: null })
+          else steps.push({ text: text.slice(0, 20_000), body: null, language: null })
         } else if (node.type === 'heading' || node.type === 'thematicBreak') continue
         else rest.push(node)
       }
@@ -555,6 +576,13 @@ class Parser {
 
 const DONE_WORD = /^(done|complete|completed|finished|yes|x|✅|✔️?|☑️?|\[x\])$/i
 const NOT_DONE_WORD = /^(todo|to do|pending|open|not started|in progress|no|-|☐|⬜|\[ \])$/i
+
+/** The last entry of a list, at the deepest level. */
+function lastLeaf(list: List): ListItem | undefined {
+  const last = list.children.at(-1)
+  const nested = last?.children.filter((c): c is List => c.type === 'list').at(-1)
+  return nested ? lastLeaf(nested) : last
+}
 
 /** Table rows as text; a bare number takes its column's name ("Week" + "1" → "Week 1"). */
 function tableRows(table: Table): string[] {
