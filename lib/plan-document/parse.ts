@@ -30,7 +30,7 @@ function classify(key: string): Kind {
   if (/\b(success|acceptance|exit|completion) (criteria|metrics|measures)\b|\bdefinition of done\b/.test(key)) return 'criteria'
   if (/\brisks?\b/.test(key)) return 'risks'
   if (/\b(timeline|schedule|milestones|calendar)\b/.test(key)) return 'timeline'
-  if (/^(overview|summary|introduction|purpose|background|executive summary|context|scope|about)\b|^migration overview\b/.test(key)) return 'summary'
+  if (/^(overview|summary|introduction|purpose|background|executive summary|context|scope|about|why|motivation|rationale|problem statement)\b|^migration (overview|goals|objectives)\b|^(goals|objectives)\b/.test(key)) return 'summary'
   if (/^(current|existing|source|legacy)\b|\bas is\b/.test(key)) return 'current'
   if (/^(target|desired|future|destination)\b|\bto be\b/.test(key)) return 'target'
   if (/\bphases\b|\b(migration|implementation|execution|rollout|deployment|cutover) (steps|plan|phases|approach|process|stages)\b|\bapproach\b|\broadmap\b/.test(key)) return 'phases'
@@ -179,7 +179,7 @@ class Parser {
     for (const item of list.children) {
       const lead = leadOf(item)
       const nested = item.children.filter((c): c is List => c.type === 'list')
-      if (nested.length && /^(pre|post)[ -]?(migration|deployment|cutover|launch)\b|\bcheck ?list\b/i.test(cleanName(lead))) {
+      if (nested.length && /^(pre|post)[ -]?(migration|deployment|cutover|launch)\b|^(before|after) (the )?(migration|deployment|cutover|launch|go[ -]live)\b|\bcheck ?list\b/i.test(cleanName(lead))) {
         const items: DocItem[] = []
         for (const n of nested) this.items(n, null, items, [])
         this.plan.checklists.push({ name: cleanName(lead).slice(0, 200), items })
@@ -191,6 +191,7 @@ class Parser {
   // ---- phases --------------------------------------------------------------------------------
 
   phaseContainer(section: Section) {
+    const firstPhase = this.plan.phases.length
     const rest: RootContent[] = []
     let listed = false
     for (const node of section.nodes) {
@@ -207,7 +208,10 @@ class Parser {
     const explicit = listed || section.children.some((c) => ['phase', 'phases'].includes(classify(c.key)))
     for (const child of section.children) {
       const kind = classify(child.key)
+      // "### Backfill script" beside a list of phases belongs to the phase it names.
+      const named = kind === 'unknown' ? this.plan.phases.slice(firstPhase).find((p) => keyOf(p.name) && new RegExp(`\\b${escapeRegExp(keyOf(p.name))}\\b`).test(child.key)) : undefined
       if (kind === 'phases') this.phaseContainer(child)
+      else if (named) this.phaseContent(named, [...child.nodes, ...child.children.flatMap(flatten)], null, child.title)
       else if (kind === 'phase' || (kind === 'unknown' && !explicit && hasList(child))) this.plan.phases.push(this.phaseFromSection(child))
       else this.section(child)
     }
@@ -336,6 +340,18 @@ class Parser {
       this.keep(section.title, section.nodes, `Text in “${section.title}”`)
       for (const child of section.children) this.checklist(child)
       return
+    }
+    // One list of "Before cutover" / "After cutover" entries is as many checklists.
+    const lists = section.nodes.filter((n): n is List => n.type === 'list')
+    const [only] = lists
+    if (lists.length === 1 && only && only.children.length > 1 && only.children.every((i) => /^(pre|post|before|after)\b/i.test(cleanName(leadOf(i))) && i.children.some((c) => c.type === 'list'))) {
+      const before = this.plan.checklists.length
+      const others = this.checklistsInList(only)
+      if (this.plan.checklists.length - before === only.children.length && others.children.length === 0) {
+        this.keep(section.title, section.nodes.filter((n) => n !== only), `Text in “${section.title}”`)
+        for (const child of section.children) this.checklist(child)
+        return
+      }
     }
     const items: DocItem[] = []
     const rest: RootContent[] = []
@@ -537,11 +553,25 @@ class Parser {
 
   /** "(Impact: High, Likelihood: Low)" or a description after the title. */
   riskInline(risk: DocRisk, text: string) {
-    const impact = /\b(?:impact|severity)\s*[:=]?\s*([\p{L}\p{N} -]+?)(?=[,;)]|$|\s+(?:likelihood|probability))/iu.exec(text)?.[1]
-    const likelihood = /\b(?:likelihood|probability)\s*[:=]?\s*([\p{L}\p{N} -]+?)(?=[,;)]|$)/iu.exec(text)?.[1]
-    if (impact) this.level(risk, 'impact', impact, null)
-    if (likelihood) this.level(risk, 'likelihood', likelihood, null)
-    if (!impact && !likelihood) risk.extra.Description = text.slice(0, 5_000)
+    // A level is a word or two after its name ("Impact: High", "likelihood very low"); the rest of the
+    // text, once the levels are taken out, is the mitigation.
+    let rest = text
+    for (const field of ['impact', 'likelihood'] as const) {
+      const names = field === 'impact' ? 'impact|severity' : 'likelihood|probability'
+      const match = new RegExp(`\\b(?:${names})\\s*[:=]?\\s*([\\p{L}\\p{N}]+(?:[ -][\\p{L}]+)?)`, 'iu').exec(rest)
+      if (!match?.[1]) continue
+      const [first = '', second] = match[1].split(/[ -]/)
+      const twoWords = second !== undefined && (field === 'impact' ? impactLevel(match[1]) : likelihoodLevel(match[1])) !== undefined
+      const value = twoWords ? match[1] : first
+      this.level(risk, field, value, null)
+      rest = rest.replace(new RegExp(`\\b(?:${names})\\s*[:=]?\\s*${value.replace(/[-]/g, '[ -]')}`, 'iu'), '')
+    }
+    const mitigation = rest
+      .replace(/\(\s*[,;]?\s*[,;]?\s*\)/g, '')
+      .replace(/^[\s,;:.()–—-]+|[\s,;:()–—-]+$/g, '')
+      .replace(/^mitigat(?:e|ed|ion)\s*(?:by|:)?\s*/i, '')
+      .trim()
+    if (mitigation) risk.mitigation = [risk.mitigation, mitigation].filter(Boolean).join('; ').slice(0, 5_000)
   }
 
   riskFact(risk: DocRisk, text: string, item: ListItem | null) {
@@ -576,6 +606,26 @@ class Parser {
 
 const DONE_WORD = /^(done|complete|completed|finished|yes|x|✅|✔️?|☑️?|\[x\])$/i
 const NOT_DONE_WORD = /^(todo|to do|pending|open|not started|in progress|no|-|☐|⬜|\[ \])$/i
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/** A phase a document describes twice (a summary table, then a section) is one phase. */
+function mergePhases(phases: DocPhase[], warn: (message: string) => void): DocPhase[] {
+  const merged: DocPhase[] = []
+  for (const phase of phases) {
+    const same = merged.find((p) => keyOf(p.name) === keyOf(phase.name))
+    if (!same) {
+      merged.push(phase)
+      continue
+    }
+    same.window ??= phase.window
+    same.goal ||= phase.goal
+    same.items.push(...phase.items.filter((i) => !same.items.some((j) => j.text === i.text && j.group === i.group)))
+    same.steps.push(...phase.steps)
+    warn(`Phase “${phase.name}” is described twice; the two descriptions were merged.`)
+  }
+  return merged
+}
 
 /** The last entry of a list, at the deepest level. */
 function lastLeaf(list: List): ListItem | undefined {
@@ -709,6 +759,7 @@ export function parsePlanDocument(input: string | Uint8Array): DocPlan {
   readPreamble(parser, preamble)
   for (const section of top) parser.section(section)
 
+  parser.plan.phases = mergePhases(parser.plan.phases, (message) => parser.warn(null, message))
   if (parser.plan.phases.length === 0) parser.warn(null, 'No phases found (sections such as “Phase 1: Preparation” or a list under “Migration Phases”).')
   parser.plan.summary = parser.plan.summary.slice(0, 10_000)
   parser.plan.currentState = parser.plan.currentState.slice(0, 10_000)
@@ -726,10 +777,13 @@ function boldLine(paragraph: Paragraph): PhrasingContent[] | null {
 /** Text between the title and the first section: "**Current**: SQLite → **Target**: PostgreSQL", a summary. */
 function readPreamble(parser: Parser, nodes: RootContent[]) {
   const summary: string[] = []
-  const rest: RootContent[] = []
   for (const node of nodes) {
     if (node.type !== 'paragraph') {
-      if (node.type !== 'thematicBreak') rest.push(node)
+      // Lists, quotes and tables of the introduction are part of the summary, as Markdown.
+      if (node.type === 'code' && isSql(node)) {
+        parser.plan.steps.push(parser.step(node, null, 'Introduction'))
+        parser.warn(lineOf(node), 'SQL block before the first section is not inside a phase; kept as an unplaced step.')
+      } else if (node.type !== 'thematicBreak' && node.type !== 'definition') summary.push(markdown([node]))
       continue
     }
     const kept: string[] = []
@@ -745,5 +799,4 @@ function readPreamble(parser: Parser, nodes: RootContent[]) {
     if (kept.length) summary.push(kept.join(hardBreaks ? '  \n' : '\n'))
   }
   if (summary.length) parser.plan.summary = summary.join('\n\n')
-  parser.keep('Introduction', rest, 'Content before the first section')
 }
