@@ -391,7 +391,7 @@ class Parser {
         for (const item of items) add(item.group ? `${item.group}: ${item.text}` : item.text)
       } else if (node.type === 'code') {
         // "Week 1 / Day 1-2" trees drawn in a code block: one entry per line, tree drawing removed.
-        for (const line of node.value.split('\n')) add(line.replace(/^[\s│├└─|`+\\-]+/u, '').trim())
+        for (const line of node.value.split('\n')) add(line.replace(/^[\s│├└─|`+\\-]+/u, '').replace(/\s+/g, ' ').trim())
       } else if (node.type === 'paragraph' || node.type === 'heading') add(plain(node))
       else if (node.type === 'table') for (const row of tableRows(node)) add(row)
       else if (node.type !== 'thematicBreak') rest.push(node)
@@ -620,7 +620,8 @@ function mergePhases(phases: DocPhase[], warn: (message: string) => void): DocPh
     }
     same.window ??= phase.window
     same.goal ||= phase.goal
-    same.items.push(...phase.items.filter((i) => !same.items.some((j) => j.text === i.text && j.group === i.group)))
+    // The later description is the detailed one: its checklist replaces a summary row's activities.
+    if (phase.items.length) same.items = phase.items
     same.steps.push(...phase.steps)
     warn(`Phase “${phase.name}” is described twice; the two descriptions were merged.`)
   }
@@ -761,9 +762,9 @@ export function parsePlanDocument(input: string | Uint8Array): DocPlan {
 
   parser.plan.phases = mergePhases(parser.plan.phases, (message) => parser.warn(null, message))
   if (parser.plan.phases.length === 0) parser.warn(null, 'No phases found (sections such as “Phase 1: Preparation” or a list under “Migration Phases”).')
-  parser.plan.summary = parser.plan.summary.slice(0, 10_000)
-  parser.plan.currentState = parser.plan.currentState.slice(0, 10_000)
-  parser.plan.targetState = parser.plan.targetState.slice(0, 10_000)
+  parser.plan.summary = canonical(parser.plan.summary).slice(0, 10_000)
+  parser.plan.currentState = canonical(parser.plan.currentState).slice(0, 10_000)
+  parser.plan.targetState = canonical(parser.plan.targetState).slice(0, 10_000)
   return { ...parser.plan, warnings: parser.warnings }
 }
 
@@ -773,6 +774,12 @@ function boldLine(paragraph: Paragraph): PhrasingContent[] | null {
   if (first?.type !== 'strong' || rest.some((c) => c.type !== 'text' || !/^\s*:?\s*$/.test(c.value))) return null
   return first.children
 }
+
+const PREAMBLE_CURRENT = /\b(?:current|source|from)\s*:\s*(.+?)(?:\s*(?:→|->|=>|\bto\b)\s*|$)/i
+const PREAMBLE_TARGET = /\b(?:target|destination|to)\s*:\s*(.+)$/i
+
+/** Markdown in one spelling (as the formatter writes it), so a summary reads back exactly. */
+const canonical = (text: string) => (text.trim() ? markdown(fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }).children) : '')
 
 /** Text between the title and the first section: "**Current**: SQLite → **Target**: PostgreSQL", a summary. */
 function readPreamble(parser: Parser, nodes: RootContent[]) {
@@ -787,9 +794,14 @@ function readPreamble(parser: Parser, nodes: RootContent[]) {
       continue
     }
     const kept: string[] = []
-    for (const line of lines(node)) {
-      const current = /\b(?:current|source|from)\s*:\s*(.+?)(?:\s*(?:→|->|=>|\bto\b)\s*|$)/i.exec(line)?.[1]
-      const target = /\b(?:target|destination|to)\s*:\s*(.+)$/i.exec(line)?.[1]
+    const all = lines(node)
+    if (!all.some((line) => PREAMBLE_CURRENT.test(line) || PREAMBLE_TARGET.test(line))) {
+      summary.push(markdown([node])) // as written, inline code and emphasis included
+      continue
+    }
+    for (const line of all) {
+      const current = PREAMBLE_CURRENT.exec(line)?.[1]
+      const target = PREAMBLE_TARGET.exec(line)?.[1]
       if (current) parser.plan.currentState ||= current.trim()
       if (target) parser.plan.targetState ||= target.trim()
       if (!current && !target && line.trim()) kept.push(line.trim())
