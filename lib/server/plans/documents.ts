@@ -7,6 +7,7 @@ import { assertCan, assertCanInTx } from '@/lib/server/authorize'
 import { invalid, notFound } from '@/lib/server/errors'
 import { z } from 'zod'
 import { PLAN_ROLLUP_SQL } from './rollup'
+import { stepsAndScripts } from './steps'
 
 // Plans to and from plan documents (lib/plan-document): an import is one transaction with one audit
 // event; an export reads everything a document can say.
@@ -99,14 +100,11 @@ export async function exportPlanDocument(actor: UserActor, planId: string): Prom
     },
   })
   if (!plan) throw notFound('Plan')
-  // Steps and scripts kept as notes, in their shared order.
-  const stepsOf = (phaseId: string | null): DocStep[] =>
-    [
-      ...plan.steps.filter((s) => s.phaseId === phaseId).map((s) => ({ position: s.position, step: { kind: s.kind === 'SQL' ? ('sql' as const) : ('note' as const), name: s.name, language: s.kind === 'SQL' ? 'sql' : s.kind.toLowerCase(), body: s.body } })),
-      ...plan.notes.filter((n) => n.phaseId === phaseId && n.language !== null).map((n) => ({ position: n.position, step: { kind: 'note' as const, name: n.title, language: n.language || null, body: n.body } })),
-    ]
-      .sort((a, b) => a.position - b.position)
-      .map(({ step }) => step)
+  const stepsOf = (phaseId: string | null) =>
+    stepsAndScripts<DocStep>(plan.steps, plan.notes, phaseId, {
+      step: (s) => ({ kind: s.kind === 'SQL' ? 'sql' : 'note', name: s.name, language: s.kind === 'SQL' ? 'sql' : s.kind.toLowerCase(), body: s.body }),
+      script: (n) => ({ kind: 'note', name: n.title, language: n.language || null, body: n.body }),
+    })
   const dated = (p: (typeof plan.phases)[number]) => p.plannedLabel ?? ([isoDay(p.plannedStart), isoDay(p.plannedEnd)].filter(Boolean).join(' – ') || null)
   return ZDocPlan.parse({
     title: plan.title,

@@ -7,6 +7,7 @@ import type { UserActor } from '@/lib/server/actor'
 import { assertCan } from '@/lib/server/authorize'
 import { notFound } from '@/lib/server/errors'
 import { phaseStatus, planProgress, riskScore, type PhaseStatus } from './rules'
+import { stepsAndScripts } from './steps'
 import { PLAN_STATUSES } from '@/lib/domain/plan-values'
 
 export const PLAN_PAGE_SIZE = 25
@@ -219,15 +220,11 @@ export const getPlanForViewer = cache(async (actor: UserActor, planId: string): 
   const counts = new Map(phaseCounts.map((c) => [c.phaseId, c]))
   const countsOf = (phaseId: string) => counts.get(phaseId) ?? { items: 0, done: 0, requiredOpen: 0 }
   const planItems = plan.checklists.flatMap((c) => c.items)
-  const stepsOf = (phaseId: string | null): StepDTO[] =>
-    [
-      ...plan.steps.filter((s) => s.phaseId === phaseId).map((s) => ({ position: s.position, step: { id: s.id, kind: s.kind, name: s.name, body: s.body, language: null, isDraft: s.isDraft } })),
-      ...plan.notes
-        .filter((n) => n.phaseId === phaseId && n.language !== null)
-        .map((n) => ({ position: n.position, step: { id: n.id, kind: 'SCRIPT' as const, name: n.title, body: n.body, language: n.language || null, isDraft: false } })),
-    ]
-      .sort((a, b) => a.position - b.position)
-      .map(({ step }) => step)
+  const stepsOf = (phaseId: string | null) =>
+    stepsAndScripts<StepDTO>(plan.steps, plan.notes, phaseId, {
+      step: (s) => ({ id: s.id, kind: s.kind, name: s.name, body: s.body, language: null, isDraft: s.isDraft }),
+      script: (n) => ({ id: n.id, kind: 'SCRIPT', name: n.title, body: n.body, language: n.language || null, isDraft: false }),
+    })
   return {
     id: plan.id,
     title: plan.title,
