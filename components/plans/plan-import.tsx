@@ -42,7 +42,7 @@ export function PlanImport() {
 
   return (
     <div className="space-y-6">
-      <Card>
+      <Card className="p-5">
         <form
           className="space-y-4"
           onSubmit={(event) => {
@@ -114,7 +114,7 @@ export function DocumentPreview({ plan }: { plan: DocPlan }) {
   const items = plan.phases.reduce((n, p) => n + p.items.length, 0)
   const scripts = plan.phases.reduce((n, p) => n + p.steps.length, 0) + plan.steps.length
   return (
-    <Card>
+    <Card className="p-5">
       <div className="space-y-5" data-testid="import-preview">
         <div>
           <p className="text-xs font-medium tracking-wide text-zinc-500 uppercase">Preview</p>

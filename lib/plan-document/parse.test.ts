@@ -36,7 +36,7 @@ describe('the five-week plan', () => {
       ['Performance Issues', null, null, 'Performance testing; Query optimization; Resource monitoring'],
       ['Application Issues', null, null, 'Comprehensive testing; Staged deployment; Monitoring'],
     ])
-    expect(plan.warnings.map((w) => w.message)).toContain('3 risks have no impact or likelihood given; set them after import.')
+    expect(plan.warnings.map((w) => w.message)).toContain('3 risks are not fully rated (impact or likelihood missing or not understood); rate them after import.')
   })
 
   it('reads criteria, rollback steps and the timeline, and keeps the other sections as notes', () => {

@@ -505,7 +505,7 @@ class Parser {
     }
     this.keep(section.title, rest.filter((n) => n.type !== 'thematicBreak'), `Text in the risk section “${section.title}”`)
     const unrated = this.plan.risks.slice(before).filter((r) => !r.impact || !r.likelihood).length
-    if (unrated) this.warn(section.line, `${unrated} risk${unrated === 1 ? ' has' : 's have'} no impact or likelihood given; set them after import.`)
+    if (unrated) this.warn(section.line, `${unrated} risk${unrated === 1 ? ' is' : 's are'} not fully rated (impact or likelihood missing or not understood); rate ${unrated === 1 ? 'it' : 'them'} after import.`)
   }
 
   riskTable(table: Table) {
