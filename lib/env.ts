@@ -30,6 +30,13 @@ const ZAppEnv = ZDatabaseEnv.extend({
   SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 90).default(24),
   SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   WORKER_HEARTBEAT_MS: z.coerce.number().int().min(250).max(60_000).default(5_000),
+  // 32 random bytes, base64: the key connection credentials are encrypted under (never stored in the database).
+  LOCKSTEP_SECRET_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 random bytes in base64 (generate one with: openssl rand -base64 32)')
+    .optional(),
+  // SQLite connections may only name files inside this directory.
+  LOCKSTEP_SQLITE_DIR: z.string().min(1).optional(),
 })
 export type AppEnv = z.infer<typeof ZAppEnv>
 
@@ -37,6 +44,8 @@ const ZLauncherEnv = z.object({
   DATABASE_URL: ZPostgresUrl.optional(),
   PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
   LOCKSTEP_DATA_DIR: z.string().min(1).default('.lockstep'),
+  LOCKSTEP_SECRET_KEY: z.string().optional(),
+  LOCKSTEP_SQLITE_DIR: z.string().optional(),
   LOCKSTEP_ADMIN_EMAIL: z.email().optional(),
   LOCKSTEP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   AUTH_SECRET: z.string().min(32).optional(),

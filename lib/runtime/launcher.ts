@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process'
-import { rm, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
 import { childEnv as makeChildEnv, exportEnv, launcherEnv } from '@/lib/env'
 import { applyMigrations } from '@/lib/migrate/migrations'
 import { seedDatabase, type SeedResult } from '@/prisma/seed'
@@ -8,7 +8,7 @@ import { isBuildCurrent, markBuildCurrent, sourceFingerprint } from './build-fin
 import { runToCompletion, spawnPrefixed, stopChild, waitForHttp } from './children'
 import { openDatabase, pgDataDir, type OpenDatabase } from './database'
 import { StartupError } from './errors'
-import { resolveDataDir } from './local-state'
+import { defaultSqliteDir, loadOrCreateSecretKey, resolveDataDir } from './local-state'
 import { isPortFree } from './ports'
 
 export type LaunchOptions = { dev: boolean; fresh: boolean }
@@ -50,7 +50,14 @@ export async function launch(options: LaunchOptions): Promise<void> {
   try {
     const applied = await applyMigrations(database.url)
     if (applied.length) log(`Applied ${applied.length} migration(s).`)
-    const shared = { DATABASE_URL: database.url, AUTH_SECRET: env.AUTH_SECRET ?? database.local.authSecret }
+    const sqliteDir = resolve(env.LOCKSTEP_SQLITE_DIR ?? defaultSqliteDir(dataDir))
+    await mkdir(sqliteDir, { recursive: true })
+    const shared = {
+      DATABASE_URL: database.url,
+      AUTH_SECRET: env.AUTH_SECRET ?? database.local.authSecret,
+      LOCKSTEP_SECRET_KEY: env.LOCKSTEP_SECRET_KEY ?? (await loadOrCreateSecretKey(dataDir)),
+      LOCKSTEP_SQLITE_DIR: sqliteDir,
+    }
     exportEnv(shared)
     const childEnv = makeChildEnv({ ...shared, PORT: String(env.PORT), NEXT_TELEMETRY_DISABLED: '1' })
     const seeded = await seedDatabase({ adminEmail: env.LOCKSTEP_ADMIN_EMAIL, adminPassword: env.LOCKSTEP_ADMIN_PASSWORD })

@@ -38,3 +38,22 @@ export async function saveLocalState(dataDir: string, state: LocalState): Promis
   await mkdir(dataDir, { recursive: true, mode: 0o711 })
   await writeFile(join(dataDir, 'local.json'), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 })
 }
+
+/**
+ * The key connection credentials are encrypted under, for an installation without LOCKSTEP_SECRET_KEY:
+ * 32 random bytes in `<dataDir>/secret.key`, created on first use and readable only by its owner.
+ */
+export async function loadOrCreateSecretKey(dataDir: string): Promise<string> {
+  const file = join(dataDir, 'secret.key')
+  const existing = await readFile(file, 'utf8').catch(() => null)
+  if (existing?.trim()) return existing.trim()
+  const key = randomBytes(32).toString('base64')
+  await mkdir(dataDir, { recursive: true, mode: 0o711 })
+  await writeFile(file, `${key}\n`, { mode: 0o600, flag: 'wx' }).catch(async (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error
+  })
+  return (await readFile(file, 'utf8')).trim()
+}
+
+/** Where SQLite connections may point, unless LOCKSTEP_SQLITE_DIR says otherwise. */
+export const defaultSqliteDir = (dataDir: string) => join(dataDir, 'sqlite')

@@ -5,5 +5,6 @@ import { exportEnv } from '@/lib/env'
 exportEnv({
   DATABASE_URL: inject('databaseUrl'),
   AUTH_SECRET: 'test-secret-that-is-long-enough-for-auth-js',
+  LOCKSTEP_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
   NODE_ENV: 'test',
 })

@@ -1,0 +1,52 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+import { appEnv, ConfigError } from '@/lib/env'
+
+// Connection credentials at rest: AES-256-GCM under LOCKSTEP_SECRET_KEY (npm start generates one into
+// a key file readable only by its owner). Layout: version (1 byte) · IV (12) · tag (16) · ciphertext.
+// The connection id is bound in as additional data, so a ciphertext copied onto another row fails.
+
+const VERSION = 1
+const IV_BYTES = 12
+const TAG_BYTES = 16
+
+export class SecretKeyError extends Error {
+  constructor() {
+    super('Stored credentials cannot be decrypted with the configured key (LOCKSTEP_SECRET_KEY changed, or the data was altered). Re-enter the password, or restore the original key.')
+    this.name = 'SecretKeyError'
+  }
+}
+
+function secretKey(): Buffer {
+  const configured = appEnv().LOCKSTEP_SECRET_KEY
+  if (!configured) throw new ConfigError(['LOCKSTEP_SECRET_KEY is not set; connection credentials cannot be stored or read without it'])
+  return Buffer.from(configured, 'base64')
+}
+
+export function encryptSecret(plain: string, context: string, key: Buffer = secretKey()): Buffer {
+  const iv = randomBytes(IV_BYTES)
+  const cipher = createCipheriv('aes-256-gcm', key, iv)
+  cipher.setAAD(Buffer.from(context, 'utf8'))
+  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()])
+  return Buffer.concat([Buffer.of(VERSION), iv, cipher.getAuthTag(), body])
+}
+
+/** Throws SecretKeyError when the key is wrong or the bytes were tampered with – never returns garbage. */
+export function decryptSecret(blob: Uint8Array, context: string, key: Buffer = secretKey()): string {
+  const bytes = Buffer.from(blob)
+  if (bytes.length < 1 + IV_BYTES + TAG_BYTES || bytes[0] !== VERSION) throw new SecretKeyError()
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(1, 1 + IV_BYTES))
+    decipher.setAAD(Buffer.from(context, 'utf8'))
+    decipher.setAuthTag(bytes.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES))
+    return Buffer.concat([decipher.update(bytes.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8')
+  } catch {
+    throw new SecretKeyError()
+  }
+}
+
+/** For messages and logs: the URL or text with any password replaced. */
+export function redact(text: string, secrets: (string | null | undefined)[] = []): string {
+  let out = text.replace(/(\w+:\/\/[^:/@\s]*:)[^@\s]*@/g, '$1****@').replace(/(password\s*=\s*)\S+/gi, '$1****')
+  for (const secret of secrets) if (secret && secret.length >= 3) out = out.split(secret).join('****')
+  return out
+}
