@@ -44,9 +44,4 @@ export function decryptSecret(blob: Uint8Array, context: string, key: Buffer = s
   }
 }
 
-/** For messages and logs: the URL or text with any password replaced. */
-export function redact(text: string, secrets: (string | null | undefined)[] = []): string {
-  let out = text.replace(/(\w+:\/\/[^:/@\s]*:)[^@\s]*@/g, '$1****@').replace(/(password\s*=\s*)\S+/gi, '$1****')
-  for (const secret of secrets) if (secret && secret.length >= 3) out = out.split(secret).join('****')
-  return out
-}
+export { redact } from '@/lib/targets/redact'

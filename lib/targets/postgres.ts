@@ -1,0 +1,145 @@
+import pg from 'pg'
+import type { Introspection, ProbeResult } from './types'
+import { redact } from './redact'
+
+// Talking to a PostgreSQL database a plan migrates from or to (not Lockstep's own database).
+
+export type SslMode = 'disable' | 'prefer' | 'require' | 'verify-full'
+
+export type PostgresTarget = { host: string; port: number; database: string; user: string; password: string; sslMode: SslMode }
+
+const CONNECT_TIMEOUT_MS = 5_000
+
+function clientConfig(target: PostgresTarget, ssl: boolean): pg.ClientConfig {
+  return {
+    host: target.host,
+    port: target.port,
+    database: target.database,
+    user: target.user,
+    password: target.password,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    query_timeout: CONNECT_TIMEOUT_MS,
+    statement_timeout: CONNECT_TIMEOUT_MS,
+    application_name: 'lockstep',
+    ssl: !ssl ? false : target.sslMode === 'verify-full' ? { rejectUnauthorized: true, servername: target.host } : { rejectUnauthorized: false },
+  }
+}
+
+/** Connects with the SSL mode's rules ("prefer" falls back to plain when the server has no SSL). */
+export async function connectPostgres(target: PostgresTarget): Promise<pg.Client> {
+  const attempt = async (ssl: boolean) => {
+    const client = new pg.Client(clientConfig(target, ssl))
+    client.on('error', () => undefined) // a dropped connection surfaces on the next query instead
+    try {
+      await client.connect()
+      return client
+    } catch (error) {
+      await client.end().catch(() => undefined)
+      throw error
+    }
+  }
+  if (target.sslMode === 'disable') return attempt(false)
+  if (target.sslMode !== 'prefer') return attempt(true)
+  try {
+    return await attempt(true)
+  } catch (error) {
+    if (/does not support SSL/i.test(String((error as Error).message))) return attempt(false)
+    throw error
+  }
+}
+
+/** A failure to connect, named for the person who has to fix it. */
+export function describePostgresError(error: unknown, target: PostgresTarget): { kind: Extract<ProbeResult, { ok: false }>['kind']; message: string } {
+  const e = error as NodeJS.ErrnoException & { code?: string }
+  const where = `${target.host}:${target.port}`
+  const message = redact(String(e?.message ?? error), [target.password])
+  if (e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN') return { kind: 'dns', message: `The host name “${target.host}” cannot be resolved (DNS). Check the spelling, or use an IP address.` }
+  if (e?.code === 'ECONNREFUSED') return { kind: 'refused', message: `Nothing accepts connections at ${where}: the connection was refused. Is PostgreSQL running and listening on that port?` }
+  if (e?.code === 'ETIMEDOUT' || e?.code === 'EHOSTUNREACH' || /timeout|timed out/i.test(message)) return { kind: 'timeout', message: `No answer from ${where} within ${CONNECT_TIMEOUT_MS / 1000} s. A firewall may be dropping the connection, or the host is down.` }
+  if (e?.code === '28P01') return { kind: 'auth', message: `Password authentication failed for user “${target.user}”. Check the user name and password.` }
+  if (e?.code === '28000') return { kind: 'auth', message: `The server does not let user “${target.user}” in (role missing, or no pg_hba.conf entry for this host).` }
+  if (e?.code === '3D000') return { kind: 'database', message: `The database “${target.database}” does not exist on ${where}.` }
+  if (/ssl|certificate|self[- ]signed|TLS/i.test(message)) return { kind: 'ssl', message: `SSL failed with mode “${target.sslMode}”: ${message}. Try another SSL mode, or check the server's certificate.` }
+  return { kind: 'other', message: `Could not connect to ${where}: ${message}` }
+}
+
+/** Connects, and reports the server version, a round-trip latency and what the role may do. */
+export async function probePostgres(target: PostgresTarget): Promise<ProbeResult> {
+  let client: pg.Client | null = null
+  try {
+    client = await connectPostgres(target)
+    const started = performance.now()
+    await client.query('SELECT 1')
+    const latencyMs = Math.round((performance.now() - started) * 10) / 10
+    const { rows } = await client.query<Record<string, boolean | string>>(`
+      SELECT current_setting('server_version') AS version, current_user AS "user",
+             r.rolsuper AS superuser, r.rolcreatedb AS createdb, r.rolreplication AS replication,
+             has_database_privilege(current_database(), 'CONNECT') AS connect,
+             has_database_privilege(current_database(), 'CREATE') AS create_schema,
+             has_database_privilege(current_database(), 'TEMP') AS temp,
+             coalesce(has_schema_privilege('public', 'CREATE'), false) AS public_create,
+             coalesce(has_schema_privilege('public', 'USAGE'), false) AS public_usage
+        FROM pg_roles r WHERE r.rolname = current_user`)
+    const row = rows[0] ?? {}
+    const privileges = [
+      row.superuser && 'superuser',
+      row.connect && 'connect',
+      row.public_usage && 'use schema public',
+      row.public_create && 'create in schema public',
+      row.create_schema && 'create schemas',
+      row.temp && 'temporary tables',
+      row.createdb && 'create databases',
+      row.replication && 'replication',
+    ].filter((p): p is string => typeof p === 'string')
+    return { ok: true, engine: 'POSTGRES', serverVersion: `PostgreSQL ${row.version}`, latencyMs, user: String(row.user ?? target.user), privileges }
+  } catch (error) {
+    return { ok: false, ...describePostgresError(error, target) }
+  } finally {
+    await client?.end().catch(() => undefined)
+  }
+}
+
+export async function introspectPostgres(target: PostgresTarget): Promise<Introspection> {
+  const client = await connectPostgres(target)
+  try {
+    const tables = await client.query<{ schema: string; name: string; estimate: string }>(`
+      SELECT n.nspname AS schema, c.relname AS name, greatest(c.reltuples, 0)::bigint AS estimate
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+       ORDER BY 1, 2`)
+    const columns = await client.query<{ schema: string; table: string; name: string; type: string; nullable: boolean; default: string | null }>(`
+      SELECT n.nspname AS schema, c.relname AS table, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
+             NOT a.attnotnull AS nullable, pg_get_expr(d.adbin, d.adrelid) AS default
+        FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+       WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+       ORDER BY 1, 2, a.attnum`)
+    const constraints = await client.query<{ schema: string; table: string; name: string; type: string; definition: string; columns: string[] }>(`
+      SELECT n.nspname AS schema, c.relname AS table, k.conname AS name, k.contype AS type, pg_get_constraintdef(k.oid) AS definition,
+             array(SELECT a.attname FROM unnest(k.conkey) WITH ORDINALITY u(n, i) JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n ORDER BY u.i)::text[] AS columns
+        FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE k.contype IN ('p', 'f') AND n.nspname NOT IN ('pg_catalog', 'information_schema')`)
+    const indexes = await client.query<{ schema: string; table: string; name: string; definition: string; unique: boolean }>(`
+      SELECT n.nspname AS schema, t.relname AS table, i.relname AS name, pg_get_indexdef(x.indexrelid) AS definition, x.indisunique AS unique
+        FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+       WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+       ORDER BY 1, 2, 3`)
+    const key = (schema: string, table: string) => `${schema}.${table}`
+    return {
+      tables: tables.rows.map((t) => {
+        const here = (r: { schema: string; table: string }) => key(r.schema, r.table) === key(t.schema, t.name)
+        return {
+          schema: t.schema,
+          name: t.name,
+          rowEstimate: Number(t.estimate),
+          columns: columns.rows.filter(here).map((c) => ({ name: c.name, type: c.type, nullable: c.nullable, default: c.default })),
+          primaryKey: constraints.rows.find((k) => here(k) && k.type === 'p')?.columns ?? [],
+          foreignKeys: constraints.rows.filter((k) => here(k) && k.type === 'f').map((k) => ({ name: k.name, columns: k.columns, definition: k.definition })),
+          indexes: indexes.rows.filter(here).map((i) => ({ name: i.name, unique: i.unique, definition: i.definition })),
+        }
+      }),
+    }
+  } finally {
+    await client.end().catch(() => undefined)
+  }
+}

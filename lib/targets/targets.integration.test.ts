@@ -1,0 +1,107 @@
+import { mkdtemp, symlink, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import pg from 'pg'
+import { describe, expect, it } from 'vitest'
+import { createFreshDatabase } from '@/lib/testing/fresh-database'
+import { introspectPostgres, probePostgres, type PostgresTarget } from './postgres'
+import { introspectSqlite, probeSqlite, resolveSqlitePath } from './sqlite'
+
+async function target(): Promise<PostgresTarget> {
+  const url = new URL(await createFreshDatabase('target', { migrate: false }))
+  return { host: url.hostname, port: Number(url.port), database: url.pathname.slice(1), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password), sslMode: 'disable' }
+}
+
+describe('PostgreSQL targets', () => {
+  it('reports version, latency and privileges of a reachable database', async () => {
+    const result = await probePostgres(await target())
+    expect(result).toMatchObject({ ok: true, engine: 'POSTGRES', serverVersion: expect.stringMatching(/^PostgreSQL 15\./) })
+    if (result.ok) {
+      expect(result.latencyMs).toBeGreaterThanOrEqual(0)
+      expect(result.privileges).toEqual(expect.arrayContaining(['superuser', 'connect', 'temporary tables']))
+    }
+  })
+
+  it('names each failure kind, quickly, without the password', async () => {
+    const good = await target()
+    const cases: [Partial<PostgresTarget>, string, RegExp][] = [
+      [{ port: 1 }, 'refused', /connection was refused/],
+      [{ password: 'definitely-wrong' }, 'auth', /Password authentication failed for user/],
+      [{ database: 'no_such_db' }, 'database', /database “no_such_db” does not exist/],
+      [{ host: 'no-such-host.invalid' }, 'dns', /cannot be resolved/],
+      [{ sslMode: 'require' }, 'ssl', /SSL failed/],
+    ]
+    for (const [change, kind, message] of cases) {
+      const started = Date.now()
+      const result = await probePostgres({ ...good, ...change })
+      expect(result, JSON.stringify(change)).toMatchObject({ ok: false, kind, message: expect.stringMatching(message) })
+      expect(JSON.stringify(result)).not.toContain(good.password)
+      expect(Date.now() - started).toBeLessThan(10_000)
+    }
+  })
+
+  it('lists tables with estimates, columns, keys and indexes', async () => {
+    const t = await target()
+    const client = new pg.Client({ ...t, ssl: false })
+    await client.connect()
+    await client.query(`CREATE TABLE customers (id int PRIMARY KEY, email text NOT NULL UNIQUE);
+      CREATE TABLE orders (id bigint PRIMARY KEY, customer_id int REFERENCES customers(id), total numeric(12,2));
+      CREATE INDEX orders_customer ON orders (customer_id);
+      INSERT INTO customers SELECT g, 'c' || g FROM generate_series(1, 50) g; ANALYZE customers;`)
+    await client.end()
+    const { tables } = await introspectPostgres(t)
+    const orders = tables.find((x) => x.name === 'orders')
+    expect(tables.find((x) => x.name === 'customers')?.rowEstimate).toBe(50)
+    expect(orders).toMatchObject({
+      schema: 'public',
+      primaryKey: ['id'],
+      columns: [
+        { name: 'id', type: 'bigint', nullable: false },
+        { name: 'customer_id', type: 'integer', nullable: true },
+        { name: 'total', type: 'numeric(12,2)', nullable: true },
+      ],
+      foreignKeys: [{ columns: ['customer_id'], definition: expect.stringContaining('REFERENCES customers(id)') }],
+    })
+    expect(orders?.indexes.map((i) => i.name).sort()).toEqual(['orders_customer', 'orders_pkey'])
+  })
+})
+
+describe('SQLite targets', () => {
+  async function directory() {
+    const dir = await mkdtemp(join(tmpdir(), 'lockstep-sqlite-'))
+    const db = new Database(join(dir, 'shop.db'))
+    db.exec(`CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT NOT NULL);
+      CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customers(id), total REAL);
+      CREATE INDEX orders_customer ON orders (customer_id);
+      INSERT INTO customers (email) VALUES ('a'), ('b');`)
+    db.close()
+    return dir
+  }
+
+  it('opens a file inside the directory and introspects it', async () => {
+    const dir = await directory()
+    expect(probeSqlite(dir, 'shop.db')).toMatchObject({ ok: true, engine: 'SQLITE', serverVersion: expect.stringMatching(/^SQLite 3\./), privileges: ['read', 'write'] })
+    const { tables } = introspectSqlite(dir, 'shop.db')
+    expect(tables.map((t) => [t.name, t.rowEstimate, t.primaryKey])).toEqual([
+      ['customers', 2, ['id']],
+      ['orders', 0, ['id']],
+    ])
+    expect(tables[1]?.foreignKeys[0]?.definition).toBe('FOREIGN KEY (customer_id) REFERENCES customers(id)')
+    expect(tables[1]?.indexes.map((i) => i.name)).toEqual(['orders_customer'])
+  })
+
+  it('refuses missing files, paths outside the directory and links leading out, each with its own message', async () => {
+    const dir = await directory()
+    const outside = await mkdtemp(join(tmpdir(), 'lockstep-outside-'))
+    await writeFile(join(outside, 'secret.db'), 'x')
+    await symlink(join(outside, 'secret.db'), join(dir, 'link.db'))
+    await writeFile(join(dir, 'notes.db'), 'this is not a database, just text that is long enough to have a header')
+    expect(probeSqlite(dir, 'missing.db')).toEqual({ ok: false, kind: 'file', message: expect.stringContaining('There is no file “missing.db”') })
+    expect(probeSqlite(dir, '../x.db')).toMatchObject({ ok: false, message: expect.stringContaining('is outside the SQLite directory') })
+    expect(probeSqlite(dir, join(outside, 'secret.db'))).toMatchObject({ ok: false, message: expect.stringContaining('is outside the SQLite directory') })
+    expect(probeSqlite(dir, 'link.db')).toMatchObject({ ok: false, message: expect.stringContaining('a link that leads outside') })
+    expect(probeSqlite(dir, 'notes.db')).toEqual({ ok: false, kind: 'file', message: '“notes.db” is not a SQLite database.' })
+    expect(() => resolveSqlitePath(dir, 'link.db')).toThrow(/leads outside/)
+  })
+})
