@@ -1,17 +1,8 @@
 import { z } from 'zod'
 import { COMPARATORS, CRITERION_STATUSES, IMPACTS, LIKELIHOODS, PLAN_STATUSES, RISK_STATUSES } from '@/lib/domain/plan-values'
+import { blankToNull, checkbox, longText, optionalDate, optionalText, requiredText, ZId } from '@/lib/server/fields'
 
-// Form fields arrive as strings; an empty or missing optional field means "none".
-const blankToNull = (value: unknown) => (value === undefined || (typeof value === 'string' && value.trim() === '') ? null : value)
-
-const requiredText = (what: string, max: number) =>
-  z.string(`Enter ${what}.`).trim().min(1, `Enter ${what}.`).max(max, `Use at most ${max} characters.`)
-const optionalText = (max: number) => z.preprocess(blankToNull, z.string().trim().max(max, `Use at most ${max} characters.`).nullable())
-const longText = (max: number) => z.string().max(max, `Use at most ${max} characters.`).default('')
-const optionalDate = z.preprocess(blankToNull, z.iso.date('Enter a date as YYYY-MM-DD.').nullable())
-const checkbox = z.preprocess((value) => value === true || value === 'on' || value === 'true', z.boolean())
-
-export const ZId = z.uuid('Unknown item.')
+export { ZId }
 
 export const ZPlanFields = z.object({
   title: requiredText('a title', 200),

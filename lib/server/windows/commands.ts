@@ -1,0 +1,139 @@
+import { db, type Tx } from '@/lib/db'
+import type { Actor, UserActor } from '@/lib/server/actor'
+import { recordAudit } from '@/lib/server/audit/record'
+import { assertCanInTx } from '@/lib/server/authorize'
+import { conflict, DomainError, invalid, notFound } from '@/lib/server/errors'
+import { ZId } from '@/lib/server/fields'
+import { mayStartRun, type RunPermission } from './rules'
+import type { TDecideWindow, TRejectWindow, TRequestWindow } from './schemas'
+
+// Maintenance windows: leads and DBAs request, DBAs decide (never on their own request), the requester
+// or a DBA cancels, and the worker expires what has passed. Each transition is one audited transaction.
+
+const snapshot = (w: { status: string; startsAt: Date; endsAt: Date; latestStartAt: Date }) => ({
+  status: w.status,
+  startsAt: w.startsAt.toISOString(),
+  endsAt: w.endsAt.toISOString(),
+  latestStartAt: w.latestStartAt.toISOString(),
+})
+
+export async function requestWindow(actor: UserActor, input: TRequestWindow, now = new Date()): Promise<{ id: string }> {
+  if (input.endsAt <= now) throw invalid('Please correct the highlighted fields.', { endsAt: ['The window must end in the future.'] })
+  return db.$transaction(async (tx) => {
+    await assertCanInTx(tx, actor, 'window:request')
+    const environment = await tx.environment.findUnique({ where: { id: input.environmentId } })
+    if (!environment) throw notFound('Environment')
+    const plan = await tx.plan.findUnique({ where: { id: input.planId }, include: { phases: { select: { id: true } } } })
+    if (!plan) throw notFound('Plan')
+    if (plan.status === 'ARCHIVED') throw conflict('This plan is archived; restore it to request windows for it.')
+    if (input.phaseId && !plan.phases.some((p) => p.id === input.phaseId)) throw notFound('Phase')
+    const w = await tx.maintenanceWindow.create({
+      data: {
+        environmentId: environment.id,
+        planId: plan.id,
+        phaseId: input.phaseId,
+        startsAt: input.startsAt,
+        endsAt: input.endsAt,
+        latestStartAt: input.latestStartAt ?? input.endsAt,
+        reason: input.reason,
+        expectedImpact: input.expectedImpact,
+        requestedById: actor.id,
+      },
+    })
+    await recordAudit(tx, actor, { action: 'window.request', entityType: 'MaintenanceWindow', entityId: w.id, planId: plan.id, after: { environment: environment.name, ...snapshot(w), reason: w.reason } })
+    return { id: w.id }
+  })
+}
+
+/** The window, locked, after locking its environment: decisions on one environment happen one at a time. */
+async function lockWindow(tx: Tx, windowId: string) {
+  if (!ZId.safeParse(windowId).success) throw notFound('Maintenance window')
+  const found = await tx.maintenanceWindow.findUnique({ where: { id: windowId }, select: { environmentId: true } })
+  if (!found) throw notFound('Maintenance window')
+  await tx.$queryRaw`SELECT "id" FROM "Environment" WHERE "id" = ${found.environmentId}::uuid FOR UPDATE`
+  await tx.$queryRaw`SELECT "id" FROM "MaintenanceWindow" WHERE "id" = ${windowId}::uuid FOR UPDATE`
+  return tx.maintenanceWindow.findUniqueOrThrow({ where: { id: windowId }, include: { environment: true } })
+}
+
+/**
+ * DBAs: approves a requested window. Refused for the requester, for a window whose latest start has
+ * passed, without the typed environment name on a protected environment, and when it overlaps an
+ * approved window of the same environment – checked under the environment's row lock, so two
+ * concurrent approvals cannot both pass.
+ */
+export async function approveWindow(actor: UserActor, input: TDecideWindow, now = new Date()): Promise<{ id: string }> {
+  return db.$transaction(async (tx) => {
+    await assertCanInTx(tx, actor, 'window:approve')
+    const w = await lockWindow(tx, input.windowId)
+    if (w.requestedById === actor.id) throw forbiddenSelf()
+    if (w.status !== 'REQUESTED') throw conflict(`This window is ${w.status.toLowerCase()}; only a requested window can be approved.`)
+    if (w.latestStartAt <= now) throw conflict('This window has expired: its latest start time has passed. Ask for a new window.')
+    if (w.environment.protected && input.confirm.trim() !== w.environment.name) {
+      throw invalid('Please correct the highlighted fields.', { confirm: [`Type “${w.environment.name}” to approve a window on a protected environment.`] })
+    }
+    const clash = await tx.maintenanceWindow.findFirst({
+      where: { environmentId: w.environmentId, status: 'APPROVED', id: { not: w.id }, startsAt: { lt: w.endsAt }, endsAt: { gt: w.startsAt } },
+    })
+    if (clash) throw conflict(`It overlaps an approved window on “${w.environment.name}” (${clash.startsAt.toISOString()} – ${clash.endsAt.toISOString()}).`)
+    const approved = await tx.maintenanceWindow.update({ where: { id: w.id }, data: { status: 'APPROVED', decidedById: actor.id, decidedAt: now, decisionNote: input.note || null } })
+    await recordAudit(tx, actor, { action: 'window.approve', entityType: 'MaintenanceWindow', entityId: w.id, planId: w.planId, before: snapshot(w), after: { ...snapshot(approved), note: input.note } })
+    return { id: w.id }
+  })
+}
+
+const forbiddenSelf = () => new DomainError('FORBIDDEN', 'You requested this window; another DBA must decide on it.')
+
+export async function rejectWindow(actor: UserActor, input: TRejectWindow, now = new Date()): Promise<{ id: string }> {
+  if (!input.note.trim()) throw invalid('Please correct the highlighted fields.', { note: ['Say why it is rejected.'] })
+  return db.$transaction(async (tx) => {
+    await assertCanInTx(tx, actor, 'window:approve')
+    const w = await lockWindow(tx, input.windowId)
+    if (w.requestedById === actor.id) throw forbiddenSelf()
+    if (w.status !== 'REQUESTED') throw conflict(`This window is ${w.status.toLowerCase()}; only a requested window can be rejected.`)
+    const rejected = await tx.maintenanceWindow.update({ where: { id: w.id }, data: { status: 'REJECTED', decidedById: actor.id, decidedAt: now, decisionNote: input.note } })
+    await recordAudit(tx, actor, { action: 'window.reject', entityType: 'MaintenanceWindow', entityId: w.id, planId: w.planId, before: snapshot(w), after: { ...snapshot(rejected), note: input.note } })
+    return { id: w.id }
+  })
+}
+
+/** The requester, or a DBA: withdraws a requested or approved window that has not ended. */
+export async function cancelWindow(actor: UserActor, windowId: string, now = new Date()): Promise<{ id: string }> {
+  return db.$transaction(async (tx) => {
+    await assertCanInTx(tx, actor, 'window:request')
+    const w = await lockWindow(tx, windowId)
+    if (w.requestedById !== actor.id) await assertCanInTx(tx, actor, 'window:approve')
+    if (!(w.status === 'REQUESTED' || w.status === 'APPROVED') || w.endsAt <= now) throw conflict(`This window is ${w.endsAt <= now ? 'over' : w.status.toLowerCase()}; it cannot be cancelled.`)
+    const cancelled = await tx.maintenanceWindow.update({ where: { id: w.id }, data: { status: 'CANCELLED' } })
+    await recordAudit(tx, actor, { action: 'window.cancel', entityType: 'MaintenanceWindow', entityId: w.id, planId: w.planId, before: snapshot(w), after: snapshot(cancelled) })
+    return { id: w.id }
+  })
+}
+
+/**
+ * The worker's sweep: requested windows whose latest start has passed, and approved windows that have
+ * ended, become EXPIRED – each with its audit event.
+ */
+export async function expireWindows(actor: Actor, now = new Date()): Promise<number> {
+  return db.$transaction(async (tx) => {
+    const due = await tx.$queryRaw<{ id: string; planId: string; status: string; startsAt: Date; endsAt: Date; latestStartAt: Date }[]>`
+      SELECT "id", "planId", "status"::text AS "status", "startsAt", "endsAt", "latestStartAt" FROM "MaintenanceWindow"
+       WHERE ("status" = 'REQUESTED' AND "latestStartAt" <= ${now}) OR ("status" = 'APPROVED' AND "endsAt" <= ${now})
+       FOR UPDATE SKIP LOCKED`
+    for (const w of due) {
+      await tx.maintenanceWindow.update({ where: { id: w.id }, data: { status: 'EXPIRED' } })
+      await recordAudit(tx, actor, { action: 'window.expire', entityType: 'MaintenanceWindow', entityId: w.id, planId: w.planId, before: snapshot(w), after: { status: 'EXPIRED' } })
+    }
+    return due.length
+  })
+}
+
+/** For the execution engine: may a run start on this environment now? */
+export async function runPermission(environmentId: string, now = new Date()): Promise<RunPermission> {
+  if (!ZId.safeParse(environmentId).success) throw notFound('Environment')
+  const environment = await db.environment.findUnique({
+    where: { id: environmentId },
+    include: { windows: { where: { status: 'APPROVED', startsAt: { lte: new Date(+now + 7 * 86_400_000) }, endsAt: { gt: now } } } },
+  })
+  if (!environment) throw notFound('Environment')
+  return mayStartRun(environment, environment.windows, now)
+}
