@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto'
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { db } from '@/lib/db'
+import { exportEnv } from '@/lib/env'
+import { createFreshDatabase } from '@/lib/testing/fresh-database'
+import { auditEventsFor, makeUser } from '@/lib/testing/factories'
+import { createConnection, createEnvironment, deleteConnection, introspectConnection, testConnection, updateConnection } from './commands'
+import { listEnvironments } from './queries'
+import { ZConnection, ZUpdateConnection } from './schemas'
+import { SecretKeyError } from './secrets'
+
+async function setup() {
+  const dba = await makeUser('DBA')
+  const { id: environmentId } = await createEnvironment(dba, { name: `staging-${randomUUID().slice(0, 8)}`, description: '', protected: false })
+  const url = new URL(await createFreshDatabase('conn', { migrate: false }))
+  return { dba, environmentId, url }
+}
+
+describe('connections', () => {
+  it('store the password only as ciphertext, test with it, and never show or audit it', async () => {
+    const { dba, environmentId, url } = await setup()
+    const password = decodeURIComponent(url.password)
+    const { id } = await createConnection(dba, ZConnection.parse({ environmentId, engine: 'POSTGRES', name: 'target', role: 'TARGET', url: `${url}?sslmode=disable` }))
+    const row = await db.connection.findUniqueOrThrow({ where: { id } })
+    expect(row).toMatchObject({ host: url.hostname, port: Number(url.port), username: 'postgres', sslMode: 'disable' })
+    expect(Buffer.from(row.secret ?? []).includes(Buffer.from(password))).toBe(false)
+    expect(Buffer.from(row.secret ?? []).length).toBeGreaterThan(29)
+    expect(await testConnection(dba, id)).toMatchObject({ ok: true, serverVersion: expect.stringMatching(/^PostgreSQL/) })
+    const listed = JSON.stringify(await listEnvironments(dba))
+    expect(listed).not.toContain(password)
+    expect(listed).toContain('postgres:••••••@')
+    expect(JSON.stringify((await auditEventsFor(id)).map((e) => [e.before, e.after]))).not.toContain(password)
+  })
+
+  it('keep the stored password when an edit leaves it blank, and replace it when given', async () => {
+    const { dba, environmentId, url } = await setup()
+    const base = { environmentId, engine: 'POSTGRES', name: 'src', role: 'SOURCE', host: url.hostname, port: url.port, database: url.pathname.slice(1), username: 'postgres', sslMode: 'disable' }
+    const { id } = await createConnection(dba, ZConnection.parse({ ...base, password: decodeURIComponent(url.password) }))
+    await updateConnection(dba, ZUpdateConnection.parse({ ...base, connectionId: id, name: 'source', password: '' }))
+    expect(await testConnection(dba, id)).toMatchObject({ ok: true })
+    await updateConnection(dba, ZUpdateConnection.parse({ ...base, connectionId: id, password: 'wrong-now' }))
+    expect(await testConnection(dba, id)).toMatchObject({ ok: false, kind: 'auth' })
+    expect((await auditEventsFor(id)).at(-1)?.after).toMatchObject({ password: 'changed' })
+  })
+
+  it('fail loudly when the key changed', async () => {
+    const { dba, environmentId, url } = await setup()
+    const { id } = await createConnection(dba, ZConnection.parse({ environmentId, engine: 'POSTGRES', name: 'k', role: 'TARGET', url: url.toString() }))
+    const original = Buffer.alloc(32, 7).toString('base64')
+    exportEnv({ LOCKSTEP_SECRET_KEY: Buffer.alloc(32, 9).toString('base64') })
+    try {
+      await expect(testConnection(dba, id)).rejects.toBeInstanceOf(SecretKeyError)
+    } finally {
+      exportEnv({ LOCKSTEP_SECRET_KEY: original })
+    }
+  })
+
+  it('refuse SQLite files outside the directory, and introspect one inside it', async () => {
+    const { dba, environmentId } = await setup()
+    const dir = await mkdtemp(join(tmpdir(), 'lockstep-sqlite-dir-'))
+    exportEnv({ LOCKSTEP_SQLITE_DIR: dir })
+    const { default: Database } = await import('better-sqlite3')
+    const file = new Database(join(dir, 'app.db'))
+    file.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)')
+    file.close()
+    await writeFile(join(tmpdir(), 'outside.db'), '')
+    await expect(createConnection(dba, ZConnection.parse({ environmentId, engine: 'SQLITE', name: 'out', role: 'SOURCE', filePath: '../outside.db' }))).rejects.toMatchObject({
+      code: 'INVALID',
+      fieldErrors: { filePath: [expect.stringContaining('is outside the SQLite directory')] },
+    })
+    const { id } = await createConnection(dba, ZConnection.parse({ environmentId, engine: 'SQLITE', name: 'app', role: 'SOURCE', filePath: 'app.db' }))
+    expect((await introspectConnection(dba, id)).tables.map((t) => t.name)).toEqual(['t'])
+    await deleteConnection(dba, id)
+    expect(await db.connection.count({ where: { id } })).toBe(0)
+  })
+
+  it('are managed by DBAs and admins only; stakeholders see environments without connections', async () => {
+    const { environmentId, url, dba } = await setup()
+    const lead = await makeUser('LEAD')
+    const stakeholder = await makeUser('STAKEHOLDER')
+    await expect(createConnection(lead, ZConnection.parse({ environmentId, engine: 'POSTGRES', name: 'x', role: 'TARGET', url: url.toString() }))).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    await expect(createEnvironment(lead, { name: 'nope', description: '', protected: false })).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    await createConnection(dba, ZConnection.parse({ environmentId, engine: 'POSTGRES', name: 'y', role: 'TARGET', url: url.toString() }))
+    const seen = (await listEnvironments(stakeholder)).find((e) => e.id === environmentId)
+    expect(seen?.connections).toEqual([])
+    await expect(testConnection(stakeholder, (await db.connection.findFirstOrThrow({ where: { environmentId } })).id)).rejects.toMatchObject({ code: 'FORBIDDEN' })
+  })
+})
