@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
-import { appEnv, ConfigError } from '@/lib/env'
+import { appEnv } from '@/lib/env'
+import { DomainError } from '@/lib/server/errors'
 
 // Connection credentials at rest: AES-256-GCM under LOCKSTEP_SECRET_KEY (npm start generates one into
 // a key file readable only by its owner). Layout: version (1 byte) · IV (12) · tag (16) · ciphertext.
@@ -9,16 +10,17 @@ const VERSION = 1
 const IV_BYTES = 12
 const TAG_BYTES = 16
 
-export class SecretKeyError extends Error {
+/** A domain error (its message is shown as it is), and loud: nothing is returned in its place. */
+export class SecretKeyError extends DomainError {
   constructor() {
-    super('Stored credentials cannot be decrypted with the configured key (LOCKSTEP_SECRET_KEY changed, or the data was altered). Re-enter the password, or restore the original key.')
+    super('CONFLICT', 'Stored credentials cannot be decrypted with the configured key (LOCKSTEP_SECRET_KEY changed, or the data was altered). Re-enter the password, or restore the original key.')
     this.name = 'SecretKeyError'
   }
 }
 
 function secretKey(): Buffer {
   const configured = appEnv().LOCKSTEP_SECRET_KEY
-  if (!configured) throw new ConfigError(['LOCKSTEP_SECRET_KEY is not set; connection credentials cannot be stored or read without it'])
+  if (!configured) throw new DomainError('CONFLICT', 'Connection credentials cannot be stored or read: LOCKSTEP_SECRET_KEY is not set on the server.')
   return Buffer.from(configured, 'base64')
 }
 
