@@ -7,11 +7,13 @@ import { signOutAction } from '@/lib/actions/auth'
 import { requirePageActor } from '@/lib/auth/current-user'
 import { ROLE_LABELS } from '@/lib/auth/permissions'
 import { navItemsFor } from '@/lib/navigation'
+import { pendingApprovalCount } from '@/lib/server/windows/queries'
 
 // The shell only renders navigation for the role; every page and action authorizes on its own.
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const actor = await requirePageActor()
-  const items = navItemsFor(actor.role).map(({ href, label }) => ({ href, label }))
+  const pending = await pendingApprovalCount(actor)
+  const items = navItemsFor(actor.role).map(({ href, label }) => ({ href, label, badge: href === '/windows' && pending ? { count: pending, label: `${pending} window${pending === 1 ? '' : 's'} awaiting approval` } : undefined }))
   return (
     <div className="flex min-h-screen">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-10 focus:rounded focus:bg-white focus:px-3 focus:py-2">

@@ -4,7 +4,9 @@ import Link from 'next/link'
 import { usePathname } from 'next/navigation'
 import { cn } from '@/components/ui/cn'
 
-export function NavLinks({ items }: { items: { href: string; label: string }[] }) {
+type Item = { href: string; label: string; badge?: { count: number; label: string } }
+
+export function NavLinks({ items }: { items: Item[] }) {
   const pathname = usePathname()
   return (
     <nav aria-label="Main" className="flex flex-col gap-0.5">
@@ -22,6 +24,12 @@ export function NavLinks({ items }: { items: { href: string; label: string }[] }
             )}
           >
             {item.label}
+            {item.badge ? (
+              <span className="ml-2 inline-flex min-w-5 items-center justify-center rounded-full bg-amber-400 px-1.5 text-xs font-semibold text-zinc-900" data-testid="nav-badge">
+                {item.badge.count}
+                <span className="sr-only"> – {item.badge.label}</span>
+              </span>
+            ) : null}
           </Link>
         )
       })}

@@ -1,8 +1,13 @@
 import { z } from 'zod'
 import { blankToNull, longText, requiredText, ZId } from '@/lib/server/fields'
 
-const instant = (what: string) => z.preprocess(blankToNull, z.coerce.date(`Enter ${what}.`).refine((d) => !Number.isNaN(+d), `Enter ${what}.`))
-const optionalInstant = z.preprocess(blankToNull, z.coerce.date('Enter a time.').nullable())
+// Times are entered and shown in UTC: a form's "2026-12-01T02:00" is 02:00 UTC.
+const asUtc = (value: unknown) => {
+  const v = blankToNull(value)
+  return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(v) ? `${v}Z` : v
+}
+const instant = (what: string) => z.preprocess(asUtc, z.coerce.date(`Enter ${what}.`).refine((d) => !Number.isNaN(+d), `Enter ${what}.`))
+const optionalInstant = z.preprocess(asUtc, z.coerce.date('Enter a time.').nullable())
 
 export const MAX_WINDOW_HOURS = 72
 
