@@ -18,13 +18,19 @@ const inside = (base: string, path: string) => {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)
 }
 
-/** The real path of `file` inside `dir`; throws SqlitePathError for anything that escapes it. */
-export function resolveSqlitePath(dir: string, file: string): string {
+/**
+ * The real path of `file` inside `dir`; throws SqlitePathError for anything that escapes it. With
+ * `allowMissing`, a file that does not exist yet passes if its path stays inside (checked again on use).
+ */
+export function resolveSqlitePath(dir: string, file: string, options: { allowMissing?: boolean } = {}): string {
   if (!existsSync(dir)) throw new SqlitePathError(`The SQLite directory ${dir} does not exist.`)
   const base = realpathSync(dir)
   const candidate = resolve(base, file)
   if (!inside(base, candidate)) throw new SqlitePathError(`“${file}” is outside the SQLite directory (${base}); only files inside it can be used.`)
-  if (!existsSync(candidate)) throw new SqlitePathError(`There is no file “${file}” in the SQLite directory (${base}).`)
+  if (!existsSync(candidate)) {
+    if (options.allowMissing) return candidate
+    throw new SqlitePathError(`There is no file “${file}” in the SQLite directory (${base}).`)
+  }
   const real = realpathSync(candidate)
   if (!inside(base, real)) throw new SqlitePathError(`“${file}” is a link that leads outside the SQLite directory (${base}); it is refused.`)
   if (!statSync(real).isFile()) throw new SqlitePathError(`“${file}” is not a file.`)

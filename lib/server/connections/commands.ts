@@ -65,7 +65,7 @@ function sqliteDir(): string {
 function storedFields(id: string, input: TConnection | TUpdateConnection, keep: Uint8Array | null) {
   if (input.engine === 'SQLITE') {
     try {
-      resolveSqlitePath(sqliteDir(), input.filePath)
+      resolveSqlitePath(sqliteDir(), input.filePath, { allowMissing: true })
     } catch (error) {
       if (error instanceof SqlitePathError) throw invalid('Please correct the highlighted fields.', { filePath: [error.message] })
       throw error
