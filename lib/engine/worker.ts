@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import { db } from '@/lib/db'
 import { appEnv } from '@/lib/env'
+import type { SystemActor } from '@/lib/server/actor'
+import { expireWindows } from '@/lib/server/windows/commands'
 
 export type WorkerHandle = { id: string; stop: () => Promise<void> }
 
@@ -24,9 +26,20 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
   await db.workerHeartbeat.deleteMany({ where: { lastSeenAt: { lt: new Date(Date.now() - 24 * 3600_000) } } })
   log(`worker ${id.slice(0, 8)} ready (pid ${process.pid})`)
 
+  // Maintenance windows whose time has passed expire by themselves (each with its audit event).
+  const actor: SystemActor = { kind: 'system', label: 'worker', origin: hostname() }
+  const sweep = () =>
+    expireWindows(actor)
+      .then((n) => n && log(`expired ${n} maintenance window${n === 1 ? '' : 's'}`))
+      .catch((error: Error) => log(`window sweep failed: ${error.message.split('\n')[0]}`))
+  await sweep()
+
   let stopping = false
+  let beats = 0
   const timer = setInterval(() => {
-    if (!stopping) beat().catch((error: Error) => log(`heartbeat failed: ${error.message.split('\n')[0]}`))
+    if (stopping) return
+    beat().catch((error: Error) => log(`heartbeat failed: ${error.message.split('\n')[0]}`))
+    if (++beats % Math.max(1, Math.round(60_000 / interval)) === 0) void sweep()
   }, interval)
 
   return {
