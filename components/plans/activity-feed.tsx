@@ -28,12 +28,18 @@ const VERBS: Record<string, string> = {
   'risk.update': 'changed a risk',
   'successCriterion.create': 'added a success criterion',
   'rollbackTrigger.create': 'added a rollback trigger',
+  'plan.environment': 'set the connections of',
+  'window.request': 'requested a maintenance window on',
+  'window.approve': 'approved a maintenance window',
+  'window.reject': 'rejected a maintenance window',
+  'window.cancel': 'cancelled a maintenance window',
+  'window.expire': 'saw a maintenance window expire',
 }
 
 /** What the event was about, in a few words, from the data the audit row kept. */
 function subject(event: ActivityDTO): string {
   const after = (event.after ?? event.before ?? {}) as Record<string, unknown>
-  const named = after.text ?? after.name ?? after.title
+  const named = after.text ?? after.name ?? after.title ?? after.environment
   const showStatus = typeof after.status === 'string' && (typeof named !== 'string' || event.action.endsWith('.setStatus'))
   const status = showStatus ? `→ ${String(after.status).toLowerCase().replace('_', ' ')}` : ''
   return [typeof named === 'string' ? `“${named}”` : '', status].filter(Boolean).join(' ')

@@ -4,6 +4,7 @@ import { requireActor } from '@/lib/auth/current-user'
 import type { Permission } from '@/lib/auth/permissions'
 import type { UserActor } from '@/lib/server/actor'
 import { DomainError } from '@/lib/server/errors'
+import { redact } from '@/lib/targets/redact'
 
 export type ActionResult<T> =
   | { ok: true; data: T; message?: string }
@@ -45,7 +46,8 @@ export function defineAction<S extends z.ZodType, T>(
     } catch (error) {
       unstable_rethrow(error)
       if (error instanceof DomainError) return { ok: false, error: error.message, fieldErrors: error.fieldErrors }
-      console.error('[action] unexpected failure', error)
+      // Logged without secrets: connection URLs and passwords are masked.
+      console.error('[action] unexpected failure', redact(error instanceof Error ? (error.stack ?? error.message) : String(error)))
       return { ok: false, error: 'Something went wrong on our side; nothing was changed. Try again in a moment.' }
     }
   }

@@ -4,6 +4,7 @@ import { revalidatePath } from 'next/cache'
 import { redirect } from 'next/navigation'
 import { z } from 'zod'
 import { addChecklist, addItem, setItemDone, updateItem } from '@/lib/server/plans/checklist-commands'
+import { setPlanEnvironment } from '@/lib/server/plans/environment-commands'
 import { addPhase, blockPhase, completePhase, movePhase, reopenPhase, unblockPhase, updatePhase } from '@/lib/server/plans/phase-commands'
 import { archivePlan, createPlan, restorePlan, updatePlan } from '@/lib/server/plans/plan-commands'
 import { addCriterion, addRisk, addTrigger, updateRisk } from '@/lib/server/plans/register-commands'
@@ -23,6 +24,7 @@ import {
   ZRemove,
   ZSetCriterionStatus,
   ZSetItemDone,
+  ZSetPlanEnvironment,
   ZUpdateItem,
   ZUpdatePhase,
   ZUpdatePlan,
@@ -73,3 +75,4 @@ export const addTriggerAction = planAction(ZAddTrigger, async (input, actor) => 
 export const removeFromPlanAction = planAction(ZRemove, async (input, actor) => removeFromPlan(actor, input))
 export const setCriterionStatusAction = planAction(ZSetCriterionStatus, async (input, actor) => setCriterionStatus(actor, input))
 export const updateItemAction = planAction(ZUpdateItem, async (input, actor) => updateItem(actor, input))
+export const setPlanEnvironmentAction = planAction(ZSetPlanEnvironment, async (input, actor) => setPlanEnvironment(actor, input))

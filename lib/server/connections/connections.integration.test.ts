@@ -89,3 +89,27 @@ describe('connections', () => {
     await expect(testConnection(stakeholder, (await db.connection.findFirstOrThrow({ where: { environmentId } })).id)).rejects.toMatchObject({ code: 'FORBIDDEN' })
   })
 })
+
+describe('plan environments', () => {
+  it('name a source and a target of the environment, in the right roles; stakeholders see only whether they are set', async () => {
+    const { dba, environmentId, url } = await setup()
+    const { createPlan } = await import('@/lib/server/plans/plan-commands')
+    const { ZCreatePlan } = await import('@/lib/server/plans/schemas')
+    const { setPlanEnvironment } = await import('@/lib/server/plans/environment-commands')
+    const { listPlanEnvironments } = await import('@/lib/server/plans/queries')
+    const lead = await makeUser('LEAD')
+    const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: 'Mapped' }))
+    const source = await createConnection(dba, ZConnection.parse({ environmentId, engine: 'POSTGRES', name: 'old', role: 'SOURCE', url: url.toString() }))
+    const target = await createConnection(dba, ZConnection.parse({ environmentId, engine: 'POSTGRES', name: 'new', role: 'TARGET', url: url.toString() }))
+    await expect(setPlanEnvironment(lead, { planId, environmentId, sourceConnectionId: target.id, targetConnectionId: null })).rejects.toMatchObject({
+      code: 'INVALID',
+      fieldErrors: { sourceConnectionId: ['“new” is a target connection.'] },
+    })
+    await setPlanEnvironment(lead, { planId, environmentId, sourceConnectionId: source.id, targetConnectionId: target.id })
+    expect((await listPlanEnvironments(lead, planId)).find((e) => e.environment.id === environmentId)).toMatchObject({ source: { name: 'old' }, target: { name: 'new' } })
+    const stakeholder = await makeUser('STAKEHOLDER')
+    expect((await listPlanEnvironments(stakeholder, planId)).find((e) => e.environment.id === environmentId)).toMatchObject({ source: null, target: null, configured: { source: true, target: true }, choices: null })
+    await expect(setPlanEnvironment(stakeholder, { planId, environmentId, sourceConnectionId: null, targetConnectionId: null })).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    await expect(deleteConnection(dba, source.id)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('Plans use this connection') })
+  })
+})

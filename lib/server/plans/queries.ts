@@ -298,3 +298,35 @@ export async function listPlanActivity(actor: UserActor, planId: string, take = 
   const rows = await db.auditEvent.findMany({ where: { planId }, orderBy: { id: 'desc' }, take })
   return rows.map((r) => ({ id: r.id.toString(), actorLabel: r.actorLabel, action: r.action, entityType: r.entityType, before: r.before, after: r.after, createdAt: r.createdAt.toISOString() }))
 }
+
+export type PlanEnvironmentDTO = {
+  environment: { id: string; name: string; protected: boolean }
+  /** Connection names for editors; stakeholders only learn whether one is set. */
+  source: { id: string; name: string } | null
+  target: { id: string; name: string } | null
+  configured: { source: boolean; target: boolean }
+  /** Editors: the connections they may choose from. */
+  choices: { sources: { id: string; name: string }[]; targets: { id: string; name: string }[] } | null
+}
+
+/** Any signed-in role: the plan's source and target per environment (every environment is listed). */
+export async function listPlanEnvironments(actor: UserActor, planId: string): Promise<PlanEnvironmentDTO[]> {
+  assertCan(actor, 'plan:read')
+  const details = can(actor.role, 'connection:read')
+  const [environments, mappings] = await Promise.all([
+    db.environment.findMany({ orderBy: { name: 'asc' }, include: { connections: { orderBy: { name: 'asc' }, select: { id: true, name: true, role: true } } } }),
+    db.planEnvironment.findMany({ where: { planId }, include: { sourceConnection: { select: { id: true, name: true } }, targetConnection: { select: { id: true, name: true } } } }),
+  ])
+  return environments.map((env) => {
+    const m = mappings.find((x) => x.environmentId === env.id)
+    return {
+      environment: { id: env.id, name: env.name, protected: env.protected },
+      source: details ? (m?.sourceConnection ?? null) : null,
+      target: details ? (m?.targetConnection ?? null) : null,
+      configured: { source: !!m?.sourceConnection, target: !!m?.targetConnection },
+      choices: details
+        ? { sources: env.connections.filter((c) => c.role === 'SOURCE').map(({ id, name }) => ({ id, name })), targets: env.connections.filter((c) => c.role === 'TARGET').map(({ id, name }) => ({ id, name })) }
+        : null,
+    }
+  })
+}

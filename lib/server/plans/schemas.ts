@@ -102,3 +102,11 @@ export type TSetCriterionStatus = z.infer<typeof ZSetCriterionStatus>
 export const REMOVABLE = ['phase', 'item', 'risk', 'criterion', 'trigger'] as const
 export const ZRemove = z.object({ kind: z.enum(REMOVABLE, 'Unknown kind.'), id: ZId })
 export type TRemove = z.infer<typeof ZRemove>
+
+export const ZSetPlanEnvironment = z.object({
+  planId: ZId,
+  environmentId: ZId,
+  sourceConnectionId: z.preprocess(blankToNull, ZId.nullable()),
+  targetConnectionId: z.preprocess(blankToNull, ZId.nullable()),
+})
+export type TSetPlanEnvironment = z.infer<typeof ZSetPlanEnvironment>

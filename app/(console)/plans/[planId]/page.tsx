@@ -6,6 +6,7 @@ import { CriteriaAndTriggers } from '@/components/plans/criteria-and-triggers'
 import { PhaseCard } from '@/components/plans/phase-card'
 import { PlanActions } from '@/components/plans/plan-actions'
 import { PlanChecklists } from '@/components/plans/plan-checklists'
+import { PlanEnvironments } from '@/components/plans/plan-environments'
 import { RiskRegister } from '@/components/plans/risk-register'
 import { StepList } from '@/components/plans/step-list'
 import { PlanStatusBadge } from '@/components/plans/status'
@@ -16,7 +17,7 @@ import { ProgressBar } from '@/components/ui/progress-bar'
 import { requirePageActor } from '@/lib/auth/current-user'
 import { can } from '@/lib/auth/permissions'
 import { loadOrNotFound } from '@/lib/server/load-or-not-found'
-import { getPlanForViewer, listPhaseItems, listPlanActivity } from '@/lib/server/plans/queries'
+import { getPlanForViewer, listPhaseItems, listPlanActivity, listPlanEnvironments } from '@/lib/server/plans/queries'
 import { LARGE_PLAN_ITEMS, openPhaseIds, toggleOpenPhase } from '@/lib/server/plans/rules'
 
 type Params = Promise<{ planId: string }>
@@ -33,6 +34,7 @@ const SECTIONS = [
   ['risks', 'Risks'],
   ['criteria', 'Criteria & triggers'],
   ['rollback', 'Rollback'],
+  ['environments', 'Environments'],
   ['timeline', 'Timeline'],
   ['notes', 'Notes'],
   ['activity', 'Activity'],
@@ -46,7 +48,7 @@ export default async function PlanPage({ params, searchParams }: { params: Param
   // Client components get only their part of the plan: the browser is sent each checklist once, if at all.
   const archived = plan.status === 'ARCHIVED'
   const open = openPhaseIds(plan.phases, typeof requested === 'string' ? requested : undefined)
-  const items = await listPhaseItems(actor, plan.id, [...open])
+  const [items, environments] = await Promise.all([listPhaseItems(actor, plan.id, [...open]), listPlanEnvironments(actor, plan.id)])
   const openHref = (value: string) => `/plans/${plan.id}?open=${value || 'none'}`
   return (
     <article className="space-y-8">
@@ -152,6 +154,9 @@ export default async function PlanPage({ params, searchParams }: { params: Param
             </li>
           ))}
         </ol>
+      </Section>
+      <Section id="environments" title="Environments">
+        <PlanEnvironments planId={plan.id} environments={environments} canEdit={plan.canEdit} />
       </Section>
       <Section id="timeline" title="Timeline">
         <Timeline phases={plan.phases} />

@@ -1,0 +1,35 @@
+import type { UserActor } from '@/lib/server/actor'
+import { invalid, notFound } from '@/lib/server/errors'
+import { editPlan } from './edit-plan'
+import type { TSetPlanEnvironment } from './schemas'
+
+/** Leads, DBAs and admins: which connections the plan copies from and to in one environment. */
+export async function setPlanEnvironment(actor: UserActor, input: TSetPlanEnvironment): Promise<{ id: string }> {
+  return editPlan(actor, input.planId, async ({ tx, plan, audit }) => {
+    const environment = await tx.environment.findUnique({ where: { id: input.environmentId }, include: { connections: { select: { id: true, name: true, role: true } } } })
+    if (!environment) throw notFound('Environment')
+    const pick = (id: string | null, role: 'SOURCE' | 'TARGET', field: string) => {
+      if (!id) return null
+      const c = environment.connections.find((x) => x.id === id)
+      if (!c) throw invalid('Please correct the highlighted fields.', { [field]: [`Choose a connection of “${environment.name}”.`] })
+      if (c.role !== role) throw invalid('Please correct the highlighted fields.', { [field]: [`“${c.name}” is a ${c.role.toLowerCase()} connection.`] })
+      return c
+    }
+    const source = pick(input.sourceConnectionId, 'SOURCE', 'sourceConnectionId')
+    const target = pick(input.targetConnectionId, 'TARGET', 'targetConnectionId')
+    const before = await tx.planEnvironment.findUnique({ where: { planId_environmentId: { planId: plan.id, environmentId: environment.id } } })
+    const row = await tx.planEnvironment.upsert({
+      where: { planId_environmentId: { planId: plan.id, environmentId: environment.id } },
+      create: { planId: plan.id, environmentId: environment.id, sourceConnectionId: source?.id ?? null, targetConnectionId: target?.id ?? null },
+      update: { sourceConnectionId: source?.id ?? null, targetConnectionId: target?.id ?? null },
+    })
+    await audit({
+      action: 'plan.environment',
+      entityType: 'PlanEnvironment',
+      entityId: row.id,
+      before: before ? { source: before.sourceConnectionId, target: before.targetConnectionId } : null,
+      after: { environment: environment.name, source: source?.name ?? null, target: target?.name ?? null },
+    })
+    return { id: row.id }
+  })
+}
