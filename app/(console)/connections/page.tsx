@@ -2,6 +2,7 @@ import type { Metadata } from 'next'
 import { ConnectionForm } from '@/components/connections/connection-form'
 import { ConnectionRow } from '@/components/connections/connection-row'
 import { EnvironmentForm } from '@/components/connections/environment-form'
+import { EnvironmentProtection } from '@/components/connections/environment-protection'
 import { Badge } from '@/components/ui/badge'
 import { Card } from '@/components/ui/card'
 import { EmptyState } from '@/components/ui/empty-state'
@@ -34,6 +35,7 @@ export default async function ConnectionsPage() {
             </h2>
             {env.protected ? <Badge tone="danger">Protected</Badge> : <Badge>Unprotected</Badge>}
             {env.description ? <span className="text-sm text-zinc-600">{env.description}</span> : null}
+            {canManage ? <EnvironmentProtection environment={env} /> : null}
           </div>
           <Card className="px-5 py-2">
             {env.connections.length === 0 ? <p className="py-3 text-sm text-zinc-500">No connections yet.</p> : null}

@@ -113,3 +113,15 @@ describe('plan environments', () => {
     await expect(deleteConnection(dba, source.id)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('Plans use this connection') })
   })
 })
+
+describe('environments', () => {
+  it('can be protected later, with the change audited; names stay unique', async () => {
+    const { dba, environmentId } = await setup()
+    const { updateEnvironment } = await import('./commands')
+    const env = await db.environment.findUniqueOrThrow({ where: { id: environmentId } })
+    await updateEnvironment(dba, { environmentId, name: env.name, description: 'now live', protected: true })
+    expect(await db.environment.findUniqueOrThrow({ where: { id: environmentId } })).toMatchObject({ protected: true, description: 'now live' })
+    expect((await auditEventsFor(environmentId)).map((e) => [e.action, e.after])).toContainEqual(['environment.update', { name: env.name, protected: true }])
+    await expect(createEnvironment(dba, { name: env.name, description: '', protected: false })).rejects.toMatchObject({ code: 'INVALID', fieldErrors: { name: ['An environment with this name exists.'] } })
+  })
+})
