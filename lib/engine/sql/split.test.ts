@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest'
+import { splitStatements, SqlSyntaxError } from './split'
+
+describe('splitStatements', () => {
+  it('splits by the PostgreSQL parser: semicolons in strings, dollar quotes and comments do not split', async () => {
+    const script = `-- add a column
+ALTER TABLE orders ADD COLUMN note text DEFAULT 'a;b';
+
+CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;
+CREATE INDEX CONCURRENTLY orders_note ON orders (note);
+UPDATE orders SET note = 'é' WHERE id < 10`
+    const statements = await splitStatements(script)
+    expect(statements.map((s) => [s.line, s.kind, s.transactional, s.lock])).toEqual([
+      [2, 'AlterTableStmt', true, 'ACCESS EXCLUSIVE'],
+      [4, 'CreateFunctionStmt', true, 'none on existing tables'],
+      [5, 'IndexStmt', false, 'SHARE UPDATE EXCLUSIVE'],
+      [6, 'UpdateStmt', true, 'ROW EXCLUSIVE'],
+    ])
+    expect(statements[0]?.sql).toBe("ALTER TABLE orders ADD COLUMN note text DEFAULT 'a;b'")
+    expect(statements[1]?.sql).toContain('RETURN 1; END $$')
+    expect(statements[3]?.sql).toBe("UPDATE orders SET note = 'é' WHERE id < 10")
+  })
+
+  it('knows the statements that cannot run in a transaction', async () => {
+    const kinds = await splitStatements('DROP INDEX CONCURRENTLY i; REINDEX INDEX CONCURRENTLY i; VACUUM t; ANALYZE t; DROP INDEX i;')
+    expect(kinds.map((s) => s.transactional)).toEqual([false, false, false, true, true])
+  })
+
+  it('reports the line of a syntax error, and refuses transaction control', async () => {
+    await expect(splitStatements('SELECT 1;\nSELECT FROM WHERE;')).rejects.toThrow(new SqlSyntaxError('syntax error at or near "WHERE"', 2))
+    await expect(splitStatements('BEGIN;\nSELECT 1;\nCOMMIT;')).rejects.toThrow(/remove BEGIN\/COMMIT/)
+  })
+})
