@@ -1,0 +1,104 @@
+import pg from 'pg'
+import { describe, expect, it } from 'vitest'
+import { createFreshDatabase } from '@/lib/testing/fresh-database'
+import type { PostgresTarget } from '@/lib/targets/postgres'
+import { applyScripts, ApplyRefused, checksumOf, HISTORY_TABLE, rollbackScript, type ApplyEvent, type Script } from './apply'
+
+async function target(): Promise<{ target: PostgresTarget; sql: (text: string, params?: unknown[]) => Promise<pg.QueryResult> }> {
+  const url = new URL(await createFreshDatabase('apply', { migrate: false }))
+  const t: PostgresTarget = { host: url.hostname, port: Number(url.port), database: url.pathname.slice(1), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password), sslMode: 'disable' }
+  const sql = async (text: string, params: unknown[] = []) => {
+    const client = new pg.Client({ ...t, ssl: false })
+    await client.connect()
+    try {
+      return await client.query(text, params)
+    } finally {
+      await client.end()
+    }
+  }
+  return { target: t, sql }
+}
+
+const THREE: Script[] = [
+  { version: 'V1', description: 'orders table', sql: 'CREATE TABLE orders (id bigint PRIMARY KEY, total numeric);\nINSERT INTO orders SELECT g, g FROM generate_series(1, 1000) g;\nALTER TABLE orders ADD COLUMN status text, ADD COLUMN note text;' },
+  { version: 'V2', description: 'index on status', sql: 'CREATE INDEX CONCURRENTLY orders_status ON orders (status);' },
+  { version: 'V3', description: 'backfill status', sql: "UPDATE orders SET status = 'open' WHERE status IS NULL;" },
+]
+
+describe('applying SQL scripts to a PostgreSQL target', () => {
+  it('applies three scripts once, records them with checksums, and refuses an edited applied script', async () => {
+    const { target: t, sql } = await target()
+    const events: ApplyEvent[] = []
+    const first = await applyScripts(t, THREE, { appliedBy: 'test', log: (e) => events.push(e) })
+    expect(first.map((o) => [o.version, o.status, o.statementsApplied])).toEqual([
+      ['V1', 'APPLIED', 3],
+      ['V2', 'APPLIED', 1],
+      ['V3', 'APPLIED', 1],
+    ])
+    expect(events.some((e) => e.message.includes('V2') && e.message.includes('statement by statement'))).toBe(true)
+    const history = (await sql(`SELECT version, checksum, success, statements_applied, statements_total FROM ${HISTORY_TABLE} ORDER BY version`)).rows
+    expect(history).toEqual(THREE.map((s, i) => ({ version: s.version, checksum: checksumOf(s.sql), success: true, statements_applied: i === 0 ? 3 : 1, statements_total: i === 0 ? 3 : 1 })))
+    expect((await sql(`SELECT count(*)::int AS n FROM orders WHERE status = 'open'`)).rows[0]?.n).toBe(1000)
+    expect((await sql(`SELECT indisvalid FROM pg_index WHERE indexrelid = 'orders_status'::regclass`)).rows[0]?.indisvalid).toBe(true)
+
+    const again = await applyScripts(t, THREE, { appliedBy: 'test' })
+    expect(again.map((o) => o.status)).toEqual(['ALREADY_APPLIED', 'ALREADY_APPLIED', 'ALREADY_APPLIED'])
+    const edited = [{ ...THREE[0]!, sql: `${THREE[0]!.sql}\n-- tweak` }, ...THREE.slice(1)]
+    await expect(applyScripts(t, edited, { appliedBy: 'test' })).rejects.toThrow(new RegExp(`V1 \\(orders table\\) changed after it ran`))
+  })
+
+  it('leaves no trace of a transactional script that fails on its third statement; its rollback then runs', async () => {
+    const { target: t, sql } = await target()
+    const script: Script = { version: 'V1', description: 'bad', sql: 'CREATE TABLE a (id int);\nINSERT INTO a VALUES (1);\nSELECT 1 / 0;', rollbackSql: 'DROP TABLE IF EXISTS a;' }
+    const [outcome] = await applyScripts(t, [script], { appliedBy: 'test' })
+    expect(outcome).toMatchObject({ status: 'FAILED', statementsApplied: 0, error: 'division by zero' })
+    expect((await sql(`SELECT to_regclass('a') AS t`)).rows[0]?.t).toBeNull()
+    expect((await sql(`SELECT success, error FROM ${HISTORY_TABLE}`)).rows).toEqual([{ success: false, error: 'division by zero' }])
+    // A failed script stays failed until someone decides.
+    await expect(applyScripts(t, [script], { appliedBy: 'test' })).rejects.toBeInstanceOf(ApplyRefused)
+    expect(await rollbackScript(t, script, { appliedBy: 'test' })).toMatchObject({ status: 'APPLIED' })
+    expect((await sql(`SELECT rolled_back_at IS NOT NULL AS rolled_back FROM ${HISTORY_TABLE} WHERE version = 'V1'`)).rows[0]?.rolled_back).toBe(true)
+  })
+
+  it('gives up after its lock timeout and retries instead of queueing behind a lock holder, and names the holder', async () => {
+    const { target: t, sql } = await target()
+    await sql('CREATE TABLE busy (id int)')
+    const holder = new pg.Client({ ...t, ssl: false, application_name: 'long report' })
+    await holder.connect()
+    await holder.query('BEGIN; LOCK TABLE busy IN ACCESS SHARE MODE')
+    const holderPid = (await holder.query('SELECT pg_backend_pid() AS pid')).rows[0]?.pid as number
+    const events: ApplyEvent[] = []
+    const started = Date.now()
+    try {
+      const [outcome] = await applyScripts(t, [{ version: 'V1', description: 'alter busy', sql: 'ALTER TABLE busy ADD COLUMN c int;' }], { appliedBy: 'test', lockTimeoutMs: 300, lockRetries: 2, log: (e) => events.push(e) })
+      expect(outcome?.status).toBe('FAILED')
+      expect(outcome?.error).toContain('No lock within 300 ms after 3 tries')
+      expect(outcome?.error).toContain(`blocked by session ${holderPid}`)
+      expect(outcome?.error).toContain('long report')
+      expect(events.filter((e) => e.message.startsWith('No lock within 300 ms')).length).toBe(2)
+      expect(Date.now() - started).toBeLessThan(10_000)
+    } finally {
+      await holder.query('ROLLBACK')
+      await holder.end()
+    }
+    // A reader is never stuck behind the migration for longer than the lock timeout.
+    expect((await sql('SELECT count(*)::int AS n FROM busy')).rows[0]?.n).toBe(0)
+  })
+
+  it('never lets two runs on one target overlap: the second waits, then finds the scripts applied', async () => {
+    const { target: t, sql } = await target()
+    const slow: Script[] = [{ version: 'V1', description: 'slow', sql: 'CREATE TABLE slow (id int);\nSELECT pg_sleep(1);\nINSERT INTO slow VALUES (1);' }]
+    const events: ApplyEvent[] = []
+    const [a, b] = await Promise.all([applyScripts(t, slow, { appliedBy: 'a', log: (e) => events.push(e) }), applyScripts(t, slow, { appliedBy: 'b', log: (e) => events.push(e) })])
+    expect([a?.[0]?.status, b?.[0]?.status].sort()).toEqual(['ALREADY_APPLIED', 'APPLIED'])
+    expect(events.some((e) => e.message.startsWith('Waiting for another run on this database'))).toBe(true)
+    expect((await sql('SELECT count(*)::int AS n FROM slow')).rows[0]?.n).toBe(1)
+  })
+
+  it('tries transactional scripts in a dry run and leaves nothing behind', async () => {
+    const { target: t, sql } = await target()
+    const outcomes = await applyScripts(t, THREE, { appliedBy: 'test', dryRun: true })
+    expect(outcomes.map((o) => o.status)).toEqual(['DRY_RUN', 'SKIPPED', 'FAILED'])
+    expect((await sql(`SELECT to_regclass('orders') AS t, (SELECT count(*)::int FROM ${HISTORY_TABLE}) AS n`)).rows[0]).toEqual({ t: null, n: 0 })
+  })
+})

@@ -1,0 +1,304 @@
+import { createHash } from 'node:crypto'
+import type pg from 'pg'
+import { connectPostgres, type PostgresTarget } from '@/lib/targets/postgres'
+import { redact } from '@/lib/targets/redact'
+import { splitStatements, type Statement } from './split'
+
+// Applies versioned SQL scripts to a PostgreSQL target, the way the worker and `lockstep sql apply` do:
+// one run per target at a time (a session advisory lock, polled – never a transactional lock), a history
+// table on the target with checksums, each script in one transaction unless a statement forbids it (then
+// statement by statement, with progress recorded after each), lock_timeout with retries that name the
+// blocking session, statement_timeout, and a failed script kept FAILED until someone resolves it.
+
+export type Script = { version: string; description: string; sql: string; rollbackSql?: string | null }
+
+export type ApplyOptions = {
+  appliedBy: string
+  dryRun?: boolean
+  lockTimeoutMs?: number
+  lockRetries?: number
+  statementTimeoutMs?: number
+  /** How long to wait for another run on the same target to finish. */
+  lockWaitMs?: number
+  /** Run scripts again that failed before (a person decided to retry). */
+  retryFailed?: boolean
+  log?: (event: ApplyEvent) => void
+}
+
+export type ApplyEvent = { level: 'info' | 'warn' | 'error'; version?: string; statement?: number; message: string }
+
+export type ScriptOutcome = {
+  version: string
+  status: 'APPLIED' | 'ALREADY_APPLIED' | 'FAILED' | 'DRY_RUN' | 'SKIPPED'
+  statementsApplied: number
+  statementsTotal: number
+  durationMs: number
+  error?: string
+}
+
+/** A refusal before anything runs: a changed checksum, a failed script awaiting a decision, a busy target. */
+export class ApplyRefused extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ApplyRefused'
+  }
+}
+
+export const HISTORY_TABLE = 'lockstep_schema_history'
+// One advisory lock key for "Lockstep is migrating this database" (the first 8 bytes of sha256("lockstep")).
+const LOCK_KEY = BigInt.asIntN(64, BigInt(`0x${createHash('sha256').update('lockstep').digest('hex').slice(0, 16)}`)).toString()
+
+export const checksumOf = (sql: string) => createHash('sha256').update(sql, 'utf8').digest('hex')
+
+type HistoryRow = { version: string; checksum: string; success: boolean; statements_applied: number; rolled_back_at: Date | null; error: string | null }
+
+async function ensureHistory(client: pg.Client) {
+  await client.query(`CREATE TABLE IF NOT EXISTS ${HISTORY_TABLE} (
+    version text PRIMARY KEY,
+    description text NOT NULL,
+    checksum text NOT NULL,
+    applied_by text NOT NULL,
+    started_at timestamptz NOT NULL,
+    finished_at timestamptz,
+    duration_ms integer,
+    statements_applied integer NOT NULL DEFAULT 0,
+    statements_total integer NOT NULL,
+    success boolean NOT NULL DEFAULT false,
+    rolled_back_at timestamptz,
+    error text
+  )`)
+}
+
+/** Waits for the target's migration lock, polling pg_try_advisory_lock; names the holder when it gives up. */
+async function takeTargetLock(client: pg.Client, waitMs: number, log: (e: ApplyEvent) => void) {
+  const deadline = Date.now() + waitMs
+  let told = false
+  for (;;) {
+    const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [LOCK_KEY])
+    if (rows[0]?.ok) return
+    const holder = await client.query<{ pid: number; application_name: string }>(
+      `SELECT l.pid, a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+        WHERE l.locktype = 'advisory' AND l.granted AND ((l.classid::bigint << 32) | l.objid::bigint) = $1::bigint`,
+      [LOCK_KEY],
+    )
+    const who = holder.rows[0] ? `session ${holder.rows[0].pid}${holder.rows[0].application_name ? ` (${holder.rows[0].application_name})` : ''}` : 'another session'
+    if (Date.now() > deadline) throw new ApplyRefused(`Another run is migrating this database (${who} holds Lockstep's lock); try again when it has finished.`)
+    if (!told) log({ level: 'info', message: `Waiting for another run on this database to finish (${who}).` })
+    told = true
+    await new Promise((r) => setTimeout(r, 500))
+  }
+}
+
+/** Who is blocking `pid` right now, in words, or null. */
+async function blockersOf(monitor: pg.Client, pid: number): Promise<string | null> {
+  const { rows } = await monitor.query<{ pid: number; usename: string; application_name: string; state: string; query: string }>(
+    `SELECT a.pid, a.usename, a.application_name, a.state, left(a.query, 120) AS query
+       FROM pg_stat_activity a WHERE a.pid = ANY (pg_blocking_pids($1))`,
+    [pid],
+  )
+  if (rows.length === 0) return null
+  return rows.map((r) => `session ${r.pid} (user ${r.usename}${r.application_name ? `, ${r.application_name}` : ''}, ${r.state}${r.query ? `: ${r.query.replace(/\s+/g, ' ')}` : ''})`).join('; ')
+}
+
+const LOCK_NOT_AVAILABLE = '55P03'
+
+/**
+ * Runs `statements` on `client`: in one transaction when all allow it (then nothing stays behind on
+ * failure), else one by one from `from`. Calls `progress` after each statement outside a transaction.
+ */
+async function execute(
+  client: pg.Client,
+  monitor: pg.Client,
+  statements: Statement[],
+  opts: { transactional: boolean; from: number; dryRun: boolean; lockTimeoutMs: number; statementTimeoutMs: number; version: string; log: (e: ApplyEvent) => void; progress: (applied: number) => Promise<void> },
+): Promise<{ applied: number }> {
+  const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? 0
+  let blocker: string | null = null
+  // While a statement runs, watch who blocks it: a lock timeout then says which session was in the way.
+  const watch = setInterval(() => {
+    void blockersOf(monitor, pid)
+      .then((b) => (blocker = b ?? blocker))
+      .catch(() => undefined)
+  }, 100)
+  const run = async (statement: Statement) => {
+    blocker = null
+    const started = performance.now()
+    const result = await client.query(statement.sql)
+    const rows = Array.isArray(result) ? undefined : result.rowCount
+    opts.log({ level: 'info', version: opts.version, statement: statement.index + 1, message: `${statement.kind} (line ${statement.line}) done in ${Math.round(performance.now() - started)} ms${rows != null ? `, ${rows} rows` : ''}` })
+  }
+  try {
+    await client.query(`SET lock_timeout = ${Math.round(opts.lockTimeoutMs)}; SET statement_timeout = ${Math.round(opts.statementTimeoutMs)}`)
+    if (opts.transactional) {
+      await client.query('BEGIN')
+      try {
+        for (const statement of statements) await run(statement)
+        await client.query(opts.dryRun ? 'ROLLBACK' : 'COMMIT')
+        return { applied: statements.length }
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined)
+        throw Object.assign(error as Error, { blocker })
+      }
+    }
+    let applied = opts.from
+    for (const statement of statements.slice(opts.from)) {
+      try {
+        await run(statement)
+      } catch (error) {
+        throw Object.assign(error as Error, { blocker })
+      }
+      applied++
+      await opts.progress(applied)
+    }
+    return { applied }
+  } finally {
+    clearInterval(watch)
+  }
+}
+
+/** After a failed CREATE INDEX CONCURRENTLY: the index it left behind, marked INVALID. */
+async function invalidIndexes(client: pg.Client, statements: Statement[]): Promise<string[]> {
+  const names = statements.filter((s) => s.kind === 'IndexStmt').map((s) => /INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?("?[\w$]+"?)/i.exec(s.sql)?.[1]?.replace(/"/g, ''))
+  if (names.length === 0) return []
+  const { rows } = await client.query<{ name: string }>(`SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = ANY($1)`, [names.filter(Boolean)])
+  return rows.map((r) => r.name)
+}
+
+export async function applyScripts(target: PostgresTarget, scripts: Script[], options: ApplyOptions): Promise<ScriptOutcome[]> {
+  const log = options.log ?? (() => undefined)
+  const lockTimeoutMs = options.lockTimeoutMs ?? 1_000
+  const lockRetries = options.lockRetries ?? 3
+  const statementTimeoutMs = options.statementTimeoutMs ?? 5 * 60_000
+  const client = await connectPostgres(target)
+  const monitor = await connectPostgres(target)
+  const outcomes: ScriptOutcome[] = []
+  try {
+    await takeTargetLock(client, options.lockWaitMs ?? 60_000, log)
+    try {
+      await ensureHistory(client)
+      const history = new Map((await client.query<HistoryRow>(`SELECT version, checksum, success, statements_applied, rolled_back_at, error FROM ${HISTORY_TABLE}`)).rows.map((r) => [r.version, r]))
+      // Refuse before running anything: an applied script changed, or a failed one awaits a decision.
+      for (const script of scripts) {
+        const row = history.get(script.version)
+        if (!row || row.rolled_back_at) continue
+        if (row.checksum !== checksumOf(script.sql)) {
+          throw new ApplyRefused(`${script.version} (${script.description}) changed after it ran: its checksum was ${row.checksum.slice(0, 12)}…, the file's is now ${checksumOf(script.sql).slice(0, 12)}…. An applied script must not change; put the change in a new version.`)
+        }
+        if (!row.success && row.error && !options.retryFailed && !options.dryRun) {
+          throw new ApplyRefused(`${script.version} (${script.description}) failed earlier (${row.error}) and awaits a decision: retry it, run its rollback, or mark it rolled back or applied.`)
+        }
+      }
+      for (const script of scripts) {
+        const row = history.get(script.version)
+        const statements = await splitStatements(script.sql)
+        if (row?.success && !row.rolled_back_at) {
+          outcomes.push({ version: script.version, status: 'ALREADY_APPLIED', statementsApplied: statements.length, statementsTotal: statements.length, durationMs: 0 })
+          continue
+        }
+        const transactional = statements.every((s) => s.transactional)
+        if (options.dryRun && !transactional) {
+          log({ level: 'warn', version: script.version, message: `Not tried in a dry run: ${statements.find((s) => !s.transactional)?.kind} cannot run inside a transaction.` })
+          outcomes.push({ version: script.version, status: 'SKIPPED', statementsApplied: 0, statementsTotal: statements.length, durationMs: 0 })
+          continue
+        }
+        // A non-transactional script that stopped part-way resumes at its first unapplied statement.
+        const from = !transactional && row && !row.rolled_back_at ? row.statements_applied : 0
+        const started = new Date()
+        if (!options.dryRun) {
+          await client.query(
+            `INSERT INTO ${HISTORY_TABLE} (version, description, checksum, applied_by, started_at, statements_total, statements_applied, success, error, rolled_back_at, finished_at, duration_ms)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, false, NULL, NULL, NULL, NULL)
+             ON CONFLICT (version) DO UPDATE SET checksum = $3, applied_by = $4, started_at = $5, statements_total = $6, statements_applied = $7, success = false, error = NULL, rolled_back_at = NULL, finished_at = NULL, duration_ms = NULL`,
+            [script.version, script.description, checksumOf(script.sql), options.appliedBy, started, statements.length, from],
+          )
+        }
+        log({ level: 'info', version: script.version, message: `${options.dryRun ? 'Trying' : 'Applying'} ${script.version} (${statements.length} statements, ${transactional ? 'in one transaction' : 'statement by statement'}${from ? `, resuming at statement ${from + 1}` : ''}).` })
+        let attempt = 0
+        for (;;) {
+          try {
+            const { applied } = await execute(client, monitor, statements, {
+              transactional,
+              from,
+              dryRun: !!options.dryRun,
+              lockTimeoutMs,
+              statementTimeoutMs,
+              version: script.version,
+              log,
+              progress: (n) => client.query(`UPDATE ${HISTORY_TABLE} SET statements_applied = $2 WHERE version = $1`, [script.version, n]).then(() => undefined),
+            })
+            const durationMs = Date.now() - +started
+            if (!options.dryRun) {
+              await client.query(`UPDATE ${HISTORY_TABLE} SET success = true, statements_applied = $2, finished_at = now(), duration_ms = $3 WHERE version = $1`, [script.version, applied, durationMs])
+            }
+            outcomes.push({ version: script.version, status: options.dryRun ? 'DRY_RUN' : 'APPLIED', statementsApplied: applied, statementsTotal: statements.length, durationMs })
+            break
+          } catch (error) {
+            const e = error as Error & { code?: string; blocker?: string | null }
+            if (e.code === LOCK_NOT_AVAILABLE && attempt < lockRetries) {
+              attempt++
+              const backoff = 500 * 2 ** (attempt - 1)
+              log({ level: 'warn', version: script.version, message: `No lock within ${lockTimeoutMs} ms${e.blocker ? `; blocked by ${e.blocker}` : ''}. Retry ${attempt} of ${lockRetries} in ${backoff} ms.` })
+              await new Promise((r) => setTimeout(r, backoff))
+              continue
+            }
+            let message = redact(e.message, [target.password])
+            if (e.code === LOCK_NOT_AVAILABLE) message = `No lock within ${lockTimeoutMs} ms after ${lockRetries + 1} tries${e.blocker ? `; blocked by ${e.blocker}` : ''}.`
+            if (e.code === '57014') message = `Stopped by statement_timeout (${statementTimeoutMs} ms) or a cancel: ${message}`
+            const invalid = transactional ? [] : await invalidIndexes(client, statements).catch(() => [])
+            if (invalid.length) message += ` The index ${invalid.join(', ')} was left INVALID; drop it (DROP INDEX CONCURRENTLY ${invalid[0]}) before retrying.`
+            const applied = transactional ? 0 : ((await client.query<{ n: number }>(`SELECT statements_applied AS n FROM ${HISTORY_TABLE} WHERE version = $1`, [script.version]).catch(() => null))?.rows[0]?.n ?? 0)
+            if (!options.dryRun) await client.query(`UPDATE ${HISTORY_TABLE} SET success = false, error = $2, finished_at = now(), duration_ms = $3 WHERE version = $1`, [script.version, message, Date.now() - +started])
+            log({ level: 'error', version: script.version, message: `${script.version} failed: ${message}` })
+            outcomes.push({ version: script.version, status: 'FAILED', statementsApplied: applied, statementsTotal: statements.length, durationMs: Date.now() - +started, error: message })
+            return outcomes
+          }
+        }
+      }
+      return outcomes
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1::bigint)', [LOCK_KEY]).catch(() => undefined)
+    }
+  } finally {
+    await client.end().catch(() => undefined)
+    await monitor.end().catch(() => undefined)
+  }
+}
+
+/** Runs a script's rollback and marks it rolled back in the history (so it may be applied again later). */
+export async function rollbackScript(target: PostgresTarget, script: Script, options: ApplyOptions): Promise<ScriptOutcome> {
+  if (!script.rollbackSql) throw new ApplyRefused(`${script.version} has no rollback script.`)
+  const rollback: Script = { version: `${script.version}.rollback`, description: `rollback of ${script.version}`, sql: script.rollbackSql }
+  const client = await connectPostgres(target)
+  try {
+    await takeTargetLock(client, options.lockWaitMs ?? 60_000, options.log ?? (() => undefined))
+    try {
+      await ensureHistory(client)
+      const statements = await splitStatements(rollback.sql)
+      const monitor = await connectPostgres(target)
+      const started = Date.now()
+      try {
+        const { applied } = await execute(client, monitor, statements, {
+          transactional: statements.every((s) => s.transactional),
+          from: 0,
+          dryRun: !!options.dryRun,
+          lockTimeoutMs: options.lockTimeoutMs ?? 1_000,
+          statementTimeoutMs: options.statementTimeoutMs ?? 5 * 60_000,
+          version: rollback.version,
+          log: options.log ?? (() => undefined),
+          progress: async () => undefined,
+        })
+        if (!options.dryRun) await client.query(`UPDATE ${HISTORY_TABLE} SET rolled_back_at = now(), success = false WHERE version = $1`, [script.version])
+        return { version: script.version, status: options.dryRun ? 'DRY_RUN' : 'APPLIED', statementsApplied: applied, statementsTotal: statements.length, durationMs: Date.now() - started }
+      } catch (error) {
+        const message = redact((error as Error).message, [target.password])
+        return { version: script.version, status: 'FAILED', statementsApplied: 0, statementsTotal: statements.length, durationMs: Date.now() - started, error: message }
+      } finally {
+        await monitor.end().catch(() => undefined)
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1::bigint)', [LOCK_KEY]).catch(() => undefined)
+    }
+  } finally {
+    await client.end().catch(() => undefined)
+  }
+}
