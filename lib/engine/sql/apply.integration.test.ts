@@ -43,7 +43,7 @@ describe('applying SQL scripts to a PostgreSQL target', () => {
 
     const again = await applyScripts(t, THREE, { appliedBy: 'test' })
     expect(again.map((o) => o.status)).toEqual(['ALREADY_APPLIED', 'ALREADY_APPLIED', 'ALREADY_APPLIED'])
-    const edited = [{ ...THREE[0]!, sql: `${THREE[0]!.sql}\n-- tweak` }, ...THREE.slice(1)]
+    const edited = THREE.map((s, i) => (i === 0 ? { ...s, sql: `${s.sql}\n-- tweak` } : s))
     await expect(applyScripts(t, edited, { appliedBy: 'test' })).rejects.toThrow(new RegExp(`V1 \\(orders table\\) changed after it ran`))
   })
 
