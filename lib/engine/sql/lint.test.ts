@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest'
+import { lintSql } from './lint'
+
+describe('lintSql', () => {
+  it('attaches squawk findings to the statements that cause them, with their locks', async () => {
+    const report = await lintSql('SELECT 1;\n\nCREATE INDEX orders_status ON orders (status);\nALTER TABLE orders ALTER COLUMN total TYPE numeric(14,2);\n')
+    expect(report.statements.map((s) => [s.line, s.kind, s.lock])).toEqual([
+      [1, 'SelectStmt', 'ACCESS SHARE'],
+      [3, 'IndexStmt', 'SHARE'],
+      [4, 'AlterTableStmt', 'ACCESS EXCLUSIVE'],
+    ])
+    expect(report.statements[0]?.findings).toEqual([])
+    expect(report.statements[1]?.findings.map((f) => f.rule)).toContain('require-concurrent-index-creation')
+    expect(report.statements[2]?.findings.map((f) => f.rule)).toContain('changing-column-type')
+    expect(report.statements.flatMap((s) => s.findings).some((f) => f.rule === 'require-lock-timeout')).toBe(false)
+    expect(report.errors + report.warnings).toBeGreaterThanOrEqual(2)
+  })
+})
