@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { parsePlanDocument } from '@/lib/plan-document/parse'
 import { getPlanForViewer } from '@/lib/server/plans/queries'
 import { makeUser } from '@/lib/testing/factories'
+import { createFreshDatabase } from '@/lib/testing/fresh-database'
 
 // The `lockstep` command as a user runs it: the package's bin, a separate process, real files.
 const BIN = join(import.meta.dirname, '..', 'bin', 'lockstep.mjs')
@@ -85,5 +86,44 @@ describe('lockstep plan import / export', () => {
     const missing = await lockstep(['plan', 'export', '00000000-0000-4000-8000-000000000000'], env)
     expect(missing.code).toBe(1)
     expect(missing.stderr).toContain('Plan not found.')
+  })
+})
+
+describe('lockstep sql', () => {
+  it('lints a script and fails on error-level findings only', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lockstep-sql-'))
+    await writeFile(join(dir, 'ok.sql'), 'CREATE TABLE t (id bigint PRIMARY KEY);\n')
+    await writeFile(join(dir, 'bad.sql'), 'SELECT FROM WHERE;\n')
+    const ok = await lockstep(['sql', 'lint', join(dir, 'ok.sql'), '--json'])
+    expect(ok.code).toBe(0)
+    expect(JSON.parse(ok.stdout)).toMatchObject({ statements: [{ kind: 'CreateStmt', lock: 'none on existing tables', transactional: true }] })
+    const bad = await lockstep(['sql', 'lint', join(dir, 'bad.sql')])
+    expect(bad).toMatchObject({ code: 1, stderr: expect.stringContaining('Syntax error on line 1') })
+  })
+
+  it('applies versioned scripts, applies nothing the second time, and refuses an edited applied script', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lockstep-sql-'))
+    await writeFile(join(dir, 'V1__create_orders.sql'), 'CREATE TABLE orders (id bigint PRIMARY KEY, status text);\n')
+    await writeFile(join(dir, 'V2__index_status.sql'), 'CREATE INDEX CONCURRENTLY orders_status ON orders (status);\n')
+    await writeFile(join(dir, 'V10__backfill.sql'), "INSERT INTO orders VALUES (1, 'open');\n")
+    await writeFile(join(dir, 'U10__backfill.sql'), 'DELETE FROM orders WHERE id = 1;\n')
+    const target = await createFreshDatabase('cli_apply', { migrate: false })
+    const first = await lockstep(['sql', 'apply', '--target', target, '--dir', dir, '--json'])
+    expect(first.code).toBe(0)
+    expect((JSON.parse(first.stdout) as { outcomes: { version: string; status: string }[] }).outcomes.map((o) => [o.version, o.status])).toEqual([
+      ['V1', 'APPLIED'],
+      ['V2', 'APPLIED'],
+      ['V10', 'APPLIED'],
+    ])
+    const second = await lockstep(['sql', 'apply', '--target', target, '--dir', dir])
+    expect(second).toMatchObject({ code: 0, stdout: 'V1: already applied\nV2: already applied\nV10: already applied\n' })
+    await writeFile(join(dir, 'V1__create_orders.sql'), 'CREATE TABLE orders (id bigint PRIMARY KEY, status text, note text);\n')
+    const edited = await lockstep(['sql', 'apply', '--target', target, '--dir', dir])
+    expect(edited.code).toBe(3)
+    expect(edited.stderr).toContain('V1 (create orders) changed after it ran')
+    const wrong = await lockstep(['sql', 'apply', '--target', target.replace(/:[^:@/]+@/, ':wrong@'), '--dir', dir])
+    expect(wrong.code).toBe(1)
+    expect(wrong.stderr).toContain('Password authentication failed for user “postgres”')
+    expect(wrong.stderr).not.toMatch(/\n\s+at /)
   })
 })

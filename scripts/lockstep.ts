@@ -1,5 +1,6 @@
 // The `lockstep` command line: a thin layer over lib/. See `lockstep help`.
 import { readFile, stat } from 'node:fs/promises'
+import { userInfo } from 'node:os'
 import { resolve } from 'node:path'
 import { exportEnv, launcherEnv } from '@/lib/env'
 import { formatPlanDocument } from '@/lib/plan-document/format'
@@ -19,6 +20,16 @@ const USAGE = `Usage: lockstep <command>
                                           saves the document as a new draft plan and prints its id;
                                           EMAIL is the lead, DBA or admin it is imported as (default: the first admin)
   lockstep plan export PLAN_ID            the plan as Markdown
+
+  lockstep sql lint FILE.sql [--json]     statements, the lock each takes, and squawk's findings;
+                                          exit 1 when a finding is an error
+  lockstep sql apply --target URL --dir DIR [--dry-run] [--json] [--retry-failed]
+                    [--lock-timeout MS] [--statement-timeout MS]
+                                          applies V1__name.sql (U1__name.sql undoes it) or Prisma
+                                          <ts>_<name>/migration.sql scripts in order, recorded in
+                                          lockstep_schema_history on the target; exit 1 when a script
+                                          fails, 3 when refused (an applied script changed, a failed
+                                          script awaits a decision, another run holds the target)
 
 FILE may be - for standard input. The database is DATABASE_URL, or else the embedded one of \`npm start\`.`
 
@@ -83,8 +94,92 @@ function option(args: string[], name: string): string | undefined {
   return value
 }
 
+function flag(args: string[], name: string): boolean {
+  const i = args.indexOf(name)
+  if (i >= 0) args.splice(i, 1)
+  return i >= 0
+}
+
+const milliseconds = (value: string | undefined, name: string) => {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} takes a whole number of milliseconds.`)
+  return n
+}
+
+async function sqlCommand(command: string | undefined, args: string[]): Promise<number> {
+  const json = flag(args, '--json')
+  if (command === 'lint') {
+    const [file, ...extra] = args
+    if (!file || extra.length) throw new UsageError('Usage: lockstep sql lint FILE.sql [--json]')
+    const { lintSql } = await import('@/lib/engine/sql/lint')
+    const report = await lintSql((await readInput(file)).toString('utf8'))
+    if (json) console.log(JSON.stringify(report, null, 2))
+    else {
+      for (const s of report.statements) {
+        console.log(`line ${s.line}: ${s.kind} – ${s.transactional ? 'in a transaction' : 'cannot run in a transaction'}; takes ${s.lock}`)
+        for (const f of s.findings) console.log(`  ${f.level}: ${f.message}${f.help ? ` (${f.help})` : ''} [${f.rule}]`)
+      }
+      console.log(`${report.statements.length} statements, ${report.errors} errors, ${report.warnings} warnings`)
+    }
+    return report.errors > 0 ? 1 : 0
+  }
+  if (command === 'apply') {
+    const url = option(args, '--target')
+    const dir = option(args, '--dir')
+    const dryRun = flag(args, '--dry-run')
+    const retryFailed = flag(args, '--retry-failed')
+    const lockTimeoutMs = milliseconds(option(args, '--lock-timeout'), '--lock-timeout')
+    const statementTimeoutMs = milliseconds(option(args, '--statement-timeout'), '--statement-timeout')
+    if (!url || !dir || args.length) throw new UsageError('Usage: lockstep sql apply --target postgresql://… --dir DIR [--dry-run] [--json]')
+    const { parse } = await import('pg-connection-string')
+    let target
+    try {
+      const parsed = parse(url)
+      const ssl = /sslmode=([a-z-]+)/i.exec(url)?.[1]?.toLowerCase()
+      target = {
+        host: parsed.host ?? 'localhost',
+        port: Number(parsed.port ?? 5432),
+        database: parsed.database ?? '',
+        user: parsed.user ?? '',
+        password: parsed.password ?? '',
+        sslMode: (ssl === 'disable' || ssl === 'require' || ssl === 'verify-full' ? ssl : 'prefer') as 'disable' | 'prefer' | 'require' | 'verify-full',
+      }
+    } catch {
+      throw new UsageError('--target must be a postgresql://user:password@host:port/database URL.')
+    }
+    const { applyScripts, ApplyRefused } = await import('@/lib/engine/sql/apply')
+    const { readScriptsDir } = await import('@/lib/engine/sql/scripts-dir')
+    const scripts = await readScriptsDir(resolve(dir)).catch((error: Error) => {
+      throw new DocumentError(error.message)
+    })
+    try {
+      const outcomes = await applyScripts(target, scripts, {
+        appliedBy: `lockstep cli (${userInfo().username})`,
+        dryRun,
+        retryFailed,
+        lockTimeoutMs,
+        statementTimeoutMs,
+        log: json ? undefined : (e) => (e.level === 'info' ? console.log : console.error)(`${e.level === 'info' ? '' : `${e.level}: `}${e.message}`),
+      })
+      if (json) console.log(JSON.stringify({ outcomes }, null, 2))
+      else console.log(outcomes.map((o) => `${o.version}: ${o.status.toLowerCase().replace('_', ' ')}`).join('\n'))
+      return outcomes.some((o) => o.status === 'FAILED') ? 1 : 0
+    } catch (error) {
+      if (error instanceof ApplyRefused) {
+        if (json) console.log(JSON.stringify({ refused: error.message }, null, 2))
+        console.error(`Refused: ${error.message}`)
+        return 3
+      }
+      throw error
+    }
+  }
+  throw new UsageError(`Unknown command: sql ${command ?? ''}`)
+}
+
 async function main(argv: string[]): Promise<number> {
   const args = [...argv]
+  if (args[0] === 'sql') return sqlCommand(args[1], args.slice(2))
   const as = option(args, '--as')
   const [group, command, target, ...extra] = args
   if (!group || group === 'help' || group === '--help' || group === '-h') {

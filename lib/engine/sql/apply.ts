@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type pg from 'pg'
-import { connectPostgres, type PostgresTarget } from '@/lib/targets/postgres'
+import { connectPostgres, describePostgresError, type PostgresTarget } from '@/lib/targets/postgres'
 import { redact } from '@/lib/targets/redact'
 import { splitStatements, type Statement } from './split'
 
@@ -47,6 +47,15 @@ export class ApplyRefused extends Error {
 export const HISTORY_TABLE = 'lockstep_schema_history'
 // One advisory lock key for "Lockstep is migrating this database" (the first 8 bytes of sha256("lockstep")).
 const LOCK_KEY = BigInt.asIntN(64, BigInt(`0x${createHash('sha256').update('lockstep').digest('hex').slice(0, 16)}`)).toString()
+
+/** Connects, turning a failure into the same plain message "Test connection" gives. */
+async function connect(target: PostgresTarget): Promise<pg.Client> {
+  try {
+    return await connectPostgres(target)
+  } catch (error) {
+    throw new Error(describePostgresError(error, target).message)
+  }
+}
 
 export const checksumOf = (sql: string) => createHash('sha256').update(sql, 'utf8').digest('hex')
 
@@ -169,8 +178,8 @@ export async function applyScripts(target: PostgresTarget, scripts: Script[], op
   const lockTimeoutMs = options.lockTimeoutMs ?? 1_000
   const lockRetries = options.lockRetries ?? 3
   const statementTimeoutMs = options.statementTimeoutMs ?? 5 * 60_000
-  const client = await connectPostgres(target)
-  const monitor = await connectPostgres(target)
+  const client = await connect(target)
+  const monitor = await connect(target)
   const outcomes: ScriptOutcome[] = []
   try {
     await takeTargetLock(client, options.lockWaitMs ?? 60_000, log)
@@ -268,13 +277,13 @@ export async function applyScripts(target: PostgresTarget, scripts: Script[], op
 export async function rollbackScript(target: PostgresTarget, script: Script, options: ApplyOptions): Promise<ScriptOutcome> {
   if (!script.rollbackSql) throw new ApplyRefused(`${script.version} has no rollback script.`)
   const rollback: Script = { version: `${script.version}.rollback`, description: `rollback of ${script.version}`, sql: script.rollbackSql }
-  const client = await connectPostgres(target)
+  const client = await connect(target)
   try {
     await takeTargetLock(client, options.lockWaitMs ?? 60_000, options.log ?? (() => undefined))
     try {
       await ensureHistory(client)
       const statements = await splitStatements(rollback.sql)
-      const monitor = await connectPostgres(target)
+      const monitor = await connect(target)
       const started = Date.now()
       try {
         const { applied } = await execute(client, monitor, statements, {
