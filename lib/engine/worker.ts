@@ -4,6 +4,7 @@ import { db } from '@/lib/db'
 import { appEnv } from '@/lib/env'
 import type { SystemActor } from '@/lib/server/actor'
 import { expireWindows } from '@/lib/server/windows/commands'
+import { claimRun, executeRun, markInterrupted } from './runs'
 
 export type WorkerHandle = { id: string; stop: () => Promise<void> }
 
@@ -34,7 +35,26 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
       .catch((error: Error) => log(`window sweep failed: ${error.message.split('\n')[0]}`))
   await sweep()
 
+  // Runs a worker held when it died are interrupted, then claimed and resumed like queued ones.
+  await markInterrupted(interval * 3).then((n) => n && log(`marked ${n} run${n === 1 ? '' : 's'} interrupted`))
   let stopping = false
+  let working = false
+  const work = async () => {
+    if (working || stopping) return
+    working = true
+    try {
+      for (let runId = await claimRun(id); runId && !stopping; runId = await claimRun(id)) {
+        log(`run ${runId.slice(0, 8)} claimed`)
+        log(`run ${runId.slice(0, 8)} ${(await executeRun(runId)).toLowerCase()}`)
+      }
+    } catch (error) {
+      log(`run loop failed: ${(error as Error).message.split('\n')[0]}`)
+    } finally {
+      working = false
+    }
+  }
+  const runTimer = setInterval(() => void work(), 1_000)
+
   let beats = 0
   const timer = setInterval(() => {
     if (stopping) return
@@ -47,6 +67,7 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
     stop: async () => {
       stopping = true
       clearInterval(timer)
+      clearInterval(runTimer)
       await db.workerHeartbeat.delete({ where: { id } }).catch(() => undefined)
       await db.$disconnect()
       log(`worker ${id.slice(0, 8)} stopped`)

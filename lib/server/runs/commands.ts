@@ -1,0 +1,83 @@
+import { db, type Tx } from '@/lib/db'
+import { can } from '@/lib/auth/permissions'
+import type { UserActor } from '@/lib/server/actor'
+import { recordAudit } from '@/lib/server/audit/record'
+import { assertCanInTx } from '@/lib/server/authorize'
+import { conflict, DomainError, notFound } from '@/lib/server/errors'
+import { ZId } from '@/lib/server/fields'
+import { mayStartRun } from '@/lib/server/windows/rules'
+
+// Starting and cancelling runs. Nothing executes in the request: the run is queued in the same
+// transaction that checks who may start it and where, and a worker claims it (lib/engine/runs.ts).
+
+export type TStartRun = { planId: string; phaseId: string; environmentId: string; dryRun: boolean }
+
+/** Adds a line to a run's log, in the caller's transaction. */
+export const logRun = (tx: Tx, runId: string, level: 'info' | 'warn' | 'error', message: string) => tx.runEvent.create({ data: { runId, level, message } })
+
+/**
+ * Leads and DBAs queue a run of a phase on an environment; on a protected environment only a DBA,
+ * inside an approved, active window (the worker checks again when it claims the run and before each step).
+ */
+export async function startRun(actor: UserActor, input: TStartRun, now = new Date()): Promise<{ id: string }> {
+  for (const id of [input.planId, input.phaseId, input.environmentId]) if (!ZId.safeParse(id).success) throw notFound('Plan, phase or environment')
+  return db.$transaction(async (tx) => {
+    await assertCanInTx(tx, actor, 'run:start')
+    const environment = await tx.environment.findUnique({
+      where: { id: input.environmentId },
+      include: { windows: { where: { status: 'APPROVED', endsAt: { gt: now } } } },
+    })
+    if (!environment) throw notFound('Environment')
+    if (environment.protected) {
+      await assertCanInTx(tx, actor, 'run:start-protected').catch(() => {
+        throw new DomainError('FORBIDDEN', `Only a DBA can start runs on the protected environment “${environment.name}”.`)
+      })
+      const permission = mayStartRun(environment, environment.windows, now)
+      if (!permission.allowed) throw conflict(permission.reason)
+    }
+    const phase = await tx.phase.findFirst({ where: { id: input.phaseId, planId: input.planId }, include: { plan: true, steps: { orderBy: { position: 'asc' } } } })
+    if (!phase) throw notFound('Phase')
+    if (phase.plan.status === 'ARCHIVED') throw conflict('This plan is archived; restore it to run it.')
+    const mapping = await tx.planEnvironment.findUnique({ where: { planId_environmentId: { planId: phase.planId, environmentId: environment.id } } })
+    if (!mapping?.targetConnectionId) throw conflict(`Choose the target connection of “${environment.name}” for this plan first (plan page → Environments).`)
+    if (phase.steps.length === 0) throw conflict(`“${phase.name}” has no steps to run.`)
+    const draft = phase.steps.find((s) => s.isDraft)
+    if (draft) throw conflict(`The step “${draft.name}” is a draft; review it and mark it ready before running it.`)
+    const busy = await tx.run.findFirst({ where: { phaseId: phase.id, environmentId: environment.id, status: { in: ['QUEUED', 'RUNNING', 'ROLLING_BACK', 'INTERRUPTED'] } } })
+    if (busy) throw conflict(`A run of “${phase.name}” on “${environment.name}” is already ${busy.status.toLowerCase().replace('_', ' ')}.`)
+    const run = await tx.run.create({
+      data: {
+        planId: phase.planId,
+        phaseId: phase.id,
+        environmentId: environment.id,
+        dryRun: input.dryRun,
+        requestedById: actor.id,
+        steps: { create: phase.steps.map((step, position) => ({ stepId: step.id, position })) },
+      },
+    })
+    await logRun(tx, run.id, 'info', `${input.dryRun ? 'Dry run' : 'Run'} of “${phase.name}” on “${environment.name}” queued by ${actor.name}.`)
+    await recordAudit(tx, actor, { action: 'run.start', entityType: 'Run', entityId: run.id, planId: phase.planId, after: { phase: phase.name, environment: environment.name, dryRun: input.dryRun } })
+    return { id: run.id }
+  })
+}
+
+/** The requester or a DBA: a queued run is cancelled at once; a running one stops between statements. */
+export async function cancelRun(actor: UserActor, runId: string): Promise<{ id: string }> {
+  if (!ZId.safeParse(runId).success) throw notFound('Run')
+  return db.$transaction(async (tx) => {
+    await assertCanInTx(tx, actor, 'run:start')
+    await tx.$queryRaw`SELECT "id" FROM "Run" WHERE "id" = ${runId}::uuid FOR UPDATE`
+    const run = await tx.run.findUnique({ where: { id: runId } })
+    if (!run) throw notFound('Run')
+    if (run.requestedById !== actor.id && !can(actor.role, 'run:resolve')) throw new DomainError('FORBIDDEN', 'Only the person who started the run, or a DBA, can cancel it.')
+    if (run.status === 'QUEUED' || run.status === 'INTERRUPTED') {
+      await tx.run.update({ where: { id: run.id }, data: { status: 'CANCELLED', finishedAt: new Date() } })
+      await tx.stepRun.updateMany({ where: { runId: run.id, status: 'PENDING' }, data: { status: 'CANCELLED' } })
+    } else if (run.status === 'RUNNING') {
+      await tx.run.update({ where: { id: run.id }, data: { cancelRequested: true } })
+    } else throw conflict(`This run is ${run.status.toLowerCase().replace('_', ' ')}; there is nothing to cancel.`)
+    await logRun(tx, run.id, 'warn', `Cancel requested by ${actor.name}.`)
+    await recordAudit(tx, actor, { action: 'run.cancel', entityType: 'Run', entityId: run.id, planId: run.planId, before: { status: run.status } })
+    return { id: run.id }
+  })
+}
