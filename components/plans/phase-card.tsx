@@ -8,6 +8,7 @@ import type { ChecklistItemDTO, PhaseSummaryDTO } from '@/lib/server/plans/queri
 import { ChecklistItems } from './checklist-items'
 import { PhaseForm } from './phase-form'
 import { RemoveButton } from './remove-button'
+import { SqlStepForm } from './sql-step-form'
 import { StepList } from './step-list'
 import { PhaseStatusBadge } from './status'
 import { usePlanCommand } from './use-plan-command'
@@ -21,9 +22,12 @@ type Props = {
   index: number
   count: number
   canEdit: boolean
+  /** The phase's runs (latest, and starting one), rendered by the page. */
+  footer?: React.ReactNode
 }
 
-export function PhaseCard({ phase, items, toggleHref, index, count, canEdit }: Props) {
+export function PhaseCard({ phase, items, toggleHref, index, count, canEdit, footer }: Props) {
+  const [addingStep, setAddingStep] = useState(false)
   const { error, pending, run } = usePlanCommand()
   const [blocking, setBlocking] = useState(false)
   const [editing, setEditing] = useState(false)
@@ -130,9 +134,18 @@ export function PhaseCard({ phase, items, toggleHref, index, count, canEdit }: P
         {items === null ? null : <ChecklistItems items={items} canEdit={canEdit && !done} home={{ phaseId: phase.id }} />}
         {phase.steps.length ? (
           <div className="mt-3">
-            <StepList steps={phase.steps} label={`Steps of ${phase.name}`} />
+            <StepList steps={phase.steps} label={`Steps of ${phase.name}`} canEdit={canEdit} />
           </div>
         ) : null}
+        {canEdit ? (
+          <div className="mt-2">
+            <Button size="sm" variant="ghost" aria-expanded={addingStep} onClick={() => setAddingStep((a) => !a)}>
+              {addingStep ? 'Close' : '+ Add SQL step…'}
+            </Button>
+            {addingStep ? <SqlStepForm phaseId={phase.id} onSuccess={() => setAddingStep(false)} /> : null}
+          </div>
+        ) : null}
+        {footer ? <div className="mt-3 border-t border-zinc-100 pt-3">{footer}</div> : null}
       </div>
     </section>
   )

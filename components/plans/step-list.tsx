@@ -1,10 +1,14 @@
+'use client'
+
 import { Badge } from '@/components/ui/badge'
+import { Button } from '@/components/ui/button'
+import { setStepReadyAction } from '@/lib/actions/plans'
 import type { StepDTO } from '@/lib/server/plans/queries'
 
 const KIND_LABELS: Record<StepDTO['kind'], string> = { SQL: 'SQL', COPY: 'Copy', VALIDATE: 'Validate', BACKUP: 'Backup', MANUAL: 'Manual', OBSERVE: 'Observe', SCRIPT: 'Script' }
 
 /** A phase's steps and kept scripts, each unfolding to its body. */
-export function StepList({ steps, label }: { steps: StepDTO[]; label: string }) {
+export function StepList({ steps, label, canEdit = false }: { steps: StepDTO[]; label: string; canEdit?: boolean }) {
   if (steps.length === 0) return null
   return (
     <ul className="space-y-1" aria-label={label}>
@@ -19,6 +23,12 @@ export function StepList({ steps, label }: { steps: StepDTO[]; label: string }) 
             </summary>
             <pre className="max-h-96 overflow-auto border-t border-zinc-200 bg-white px-3 py-2 font-mono text-xs whitespace-pre">{step.body}</pre>
           </details>
+          {canEdit && step.kind === 'SQL' ? (
+            <Button size="sm" variant="ghost" onClick={() => void setStepReadyAction({ stepId: step.id, ready: step.isDraft ? 'on' : '' })}>
+              {step.isDraft ? 'Mark ready to run' : 'Back to draft'}
+              <span className="sr-only"> “{step.name}”</span>
+            </Button>
+          ) : null}
         </li>
       ))}
     </ul>

@@ -5,6 +5,7 @@ import { redirect } from 'next/navigation'
 import { z } from 'zod'
 import { addChecklist, addItem, setItemDone, updateItem } from '@/lib/server/plans/checklist-commands'
 import { setPlanEnvironment } from '@/lib/server/plans/environment-commands'
+import { addSqlStep, setStepReady } from '@/lib/server/plans/step-commands'
 import { addPhase, blockPhase, completePhase, movePhase, reopenPhase, unblockPhase, updatePhase } from '@/lib/server/plans/phase-commands'
 import { archivePlan, createPlan, restorePlan, updatePlan } from '@/lib/server/plans/plan-commands'
 import { addCriterion, addRisk, addTrigger, updateRisk } from '@/lib/server/plans/register-commands'
@@ -25,6 +26,8 @@ import {
   ZSetCriterionStatus,
   ZSetItemDone,
   ZSetPlanEnvironment,
+  ZAddSqlStep,
+  ZSetStepReady,
   ZUpdateItem,
   ZUpdatePhase,
   ZUpdatePlan,
@@ -76,3 +79,5 @@ export const removeFromPlanAction = planAction(ZRemove, async (input, actor) => 
 export const setCriterionStatusAction = planAction(ZSetCriterionStatus, async (input, actor) => setCriterionStatus(actor, input))
 export const updateItemAction = planAction(ZUpdateItem, async (input, actor) => updateItem(actor, input))
 export const setPlanEnvironmentAction = planAction(ZSetPlanEnvironment, async (input, actor) => setPlanEnvironment(actor, input))
+export const addSqlStepAction = planAction(ZAddSqlStep, async (input, actor) => addSqlStep(actor, input))
+export const setStepReadyAction = planAction(ZSetStepReady, async (input, actor) => setStepReady(actor, input))

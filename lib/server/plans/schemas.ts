@@ -110,3 +110,13 @@ export const ZSetPlanEnvironment = z.object({
   targetConnectionId: z.preprocess(blankToNull, ZId.nullable()),
 })
 export type TSetPlanEnvironment = z.infer<typeof ZSetPlanEnvironment>
+
+export const ZAddSqlStep = z.object({
+  phaseId: ZId,
+  name: requiredText('a name', 200),
+  body: requiredText('the SQL script', 1_000_000),
+  rollbackBody: z.preprocess(blankToNull, z.string().max(1_000_000, 'Use at most 1,000,000 characters.').nullable()),
+})
+export type TAddSqlStep = z.infer<typeof ZAddSqlStep>
+export const ZSetStepReady = z.object({ stepId: ZId, ready: checkbox })
+export type TSetStepReady = z.infer<typeof ZSetStepReady>

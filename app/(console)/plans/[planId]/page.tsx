@@ -6,6 +6,7 @@ import { CriteriaAndTriggers } from '@/components/plans/criteria-and-triggers'
 import { PhaseCard } from '@/components/plans/phase-card'
 import { PlanActions } from '@/components/plans/plan-actions'
 import { PlanChecklists } from '@/components/plans/plan-checklists'
+import { PhaseRun } from '@/components/plans/phase-run'
 import { PlanEnvironments } from '@/components/plans/plan-environments'
 import { RiskRegister } from '@/components/plans/risk-register'
 import { StepList } from '@/components/plans/step-list'
@@ -18,6 +19,7 @@ import { requirePageActor } from '@/lib/auth/current-user'
 import { can } from '@/lib/auth/permissions'
 import { loadOrNotFound } from '@/lib/server/load-or-not-found'
 import { getPlanForViewer, listPhaseItems, listPlanActivity, listPlanEnvironments } from '@/lib/server/plans/queries'
+import { latestRunsByPhase } from '@/lib/server/runs/queries'
 import { LARGE_PLAN_ITEMS, openPhaseIds, toggleOpenPhase } from '@/lib/server/plans/rules'
 
 type Params = Promise<{ planId: string }>
@@ -48,7 +50,9 @@ export default async function PlanPage({ params, searchParams }: { params: Param
   // Client components get only their part of the plan: the browser is sent each checklist once, if at all.
   const archived = plan.status === 'ARCHIVED'
   const open = openPhaseIds(plan.phases, typeof requested === 'string' ? requested : undefined)
-  const [items, environments] = await Promise.all([listPhaseItems(actor, plan.id, [...open]), listPlanEnvironments(actor, plan.id)])
+  const [items, environments, latestRuns] = await Promise.all([listPhaseItems(actor, plan.id, [...open]), listPlanEnvironments(actor, plan.id), latestRunsByPhase(actor, plan.id)])
+  const runTargets = environments.filter((e) => e.configured.target).map((e) => e.environment)
+  const canStart = can(actor.role, 'run:start') && plan.status !== 'ARCHIVED'
   const openHref = (value: string) => `/plans/${plan.id}?open=${value || 'none'}`
   return (
     <article className="space-y-8">
@@ -125,6 +129,7 @@ export default async function PlanPage({ params, searchParams }: { params: Param
               index={index}
               count={plan.phases.length}
               canEdit={plan.canEdit}
+              footer={<PhaseRun planId={plan.id} phaseId={phase.id} phaseName={phase.name} targets={runTargets} latest={latestRuns[phase.id] ?? null} canStart={canStart} />}
             />
           ))}
         </div>

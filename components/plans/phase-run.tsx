@@ -1,0 +1,73 @@
+'use client'
+
+import Link from 'next/link'
+import { useState } from 'react'
+import { RunStatusBadge } from '@/components/runs/run-status'
+import { Button } from '@/components/ui/button'
+import { startRunAction } from '@/lib/actions/runs'
+
+export type RunTarget = { id: string; name: string; protected: boolean }
+export type LatestRun = { id: string; status: string; environmentName: string }
+
+/** The phase's latest run, and for editors a form that queues a new one. */
+export function PhaseRun({ planId, phaseId, phaseName, targets, latest, canStart }: { planId: string; phaseId: string; phaseName: string; targets: RunTarget[]; latest: LatestRun | null; canStart: boolean }) {
+  const [open, setOpen] = useState(false)
+  const [environmentId, setEnvironmentId] = useState(targets[0]?.id ?? '')
+  const [dryRun, setDryRun] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const [pending, setPending] = useState(false)
+  return (
+    <div className="flex flex-wrap items-center gap-2 text-sm">
+      {latest ? (
+        <Link href={`/runs/${latest.id}`} className="inline-flex items-center gap-2 hover:underline" data-testid="latest-run">
+          Latest run on {latest.environmentName}: <RunStatusBadge status={latest.status} />
+        </Link>
+      ) : null}
+      {canStart ? (
+        <Button size="sm" variant="secondary" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+          Run…<span className="sr-only"> {phaseName}</span>
+        </Button>
+      ) : null}
+      {open && canStart ? (
+        targets.length === 0 ? (
+          <p className="w-full text-zinc-500">Choose a target connection for an environment first (Environments below).</p>
+        ) : (
+          <form
+            className="flex w-full flex-wrap items-end gap-3 rounded-md border border-zinc-200 bg-zinc-50 p-3"
+            onSubmit={async (event) => {
+              event.preventDefault()
+              setPending(true)
+              const result = await startRunAction({ planId, phaseId, environmentId, dryRun: dryRun ? 'on' : '' })
+              setPending(false)
+              if (result && !result.ok) setError(result.error)
+            }}
+          >
+            <label className="text-sm">
+              <span className="mb-1 block font-medium text-zinc-700">Environment</span>
+              <select value={environmentId} onChange={(e) => setEnvironmentId(e.target.value)} className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm">
+                {targets.map((t) => (
+                  <option key={t.id} value={t.id}>
+                    {t.name}
+                    {t.protected ? ' (protected)' : ''}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="flex items-center gap-2 pb-1.5 text-sm">
+              <input type="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.target.checked)} className="size-4 accent-indigo-600" />
+              Dry run (roll back each script)
+            </label>
+            <Button type="submit" size="sm" disabled={pending}>
+              {pending ? 'Queueing…' : 'Start run'}
+            </Button>
+            {error ? (
+              <p role="alert" className="w-full text-sm text-red-700">
+                {error}
+              </p>
+            ) : null}
+          </form>
+        )
+      ) : null}
+    </div>
+  )
+}

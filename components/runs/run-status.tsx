@@ -1,0 +1,30 @@
+import { Badge, type BadgeTone } from '@/components/ui/badge'
+
+const LABELS: Record<string, [string, BadgeTone, string]> = {
+  QUEUED: ['Queued', 'neutral', '…'],
+  RUNNING: ['Running', 'info', '▶'],
+  WAITING: ['Waiting', 'warning', '⏸'],
+  PENDING: ['Pending', 'neutral', '·'],
+  SUCCEEDED: ['Succeeded', 'success', '✓'],
+  FAILED: ['Failed', 'danger', '✗'],
+  CANCELLED: ['Cancelled', 'neutral', '⊘'],
+  SKIPPED: ['Skipped', 'neutral', '↷'],
+  ROLLING_BACK: ['Rolling back', 'warning', '↺'],
+  ROLLED_BACK: ['Rolled back', 'warning', '↺'],
+  ROLLBACK_FAILED: ['Rollback failed', 'danger', '✗'],
+  INTERRUPTED: ['Interrupted', 'warning', '!'],
+}
+
+/** A run's or a step's state: icon, word, colour (never colour alone). */
+export function RunStatusBadge({ status, what = 'Run' }: { status: string; what?: string }) {
+  const [label, tone, icon] = LABELS[status] ?? [status, 'neutral', '?']
+  return (
+    <Badge tone={tone}>
+      <span aria-hidden="true" className="mr-1">
+        {icon}
+      </span>
+      <span className="sr-only">{what} status: </span>
+      {label}
+    </Badge>
+  )
+}

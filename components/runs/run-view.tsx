@@ -1,0 +1,100 @@
+'use client'
+
+import { useQuery, useQueryClient } from '@tanstack/react-query'
+import Link from 'next/link'
+import { useState } from 'react'
+import { Button } from '@/components/ui/button'
+import { Timestamp } from '@/components/ui/timestamp'
+import { cancelRunAction } from '@/lib/actions/runs'
+import type { RunDTO } from '@/lib/server/runs/queries'
+import { RunStatusBadge } from './run-status'
+
+const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'ROLLED_BACK', 'ROLLBACK_FAILED']
+
+/** The live view of a run: polls its GET route every second until the run ends. */
+export function RunView({ initial }: { initial: RunDTO }) {
+  const client = useQueryClient()
+  const [error, setError] = useState<string | null>(null)
+  const { data: run = initial, dataUpdatedAt } = useQuery({
+    queryKey: ['run', initial.id],
+    initialData: initial,
+    queryFn: async (): Promise<RunDTO> => {
+      const response = await fetch(`/api/runs/${initial.id}`, { cache: 'no-store' })
+      if (!response.ok) throw new Error(String(response.status))
+      return response.json() as Promise<RunDTO>
+    },
+    refetchInterval: (query) => (TERMINAL.includes(query.state.data?.status ?? '') ? false : 1_000),
+  })
+  // Elapsed as of the last poll (a render must not read the clock).
+  const elapsed = run.startedAt ? Math.max(0, Math.round(((run.finishedAt ? Date.parse(run.finishedAt) : dataUpdatedAt) - Date.parse(run.startedAt)) / 1000)) : null
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center gap-3 text-sm" data-testid="run-summary">
+        <RunStatusBadge status={run.status} />
+        <span>
+          {run.dryRun ? 'Dry run' : 'Run'} of <strong>{run.phaseName}</strong> (
+          <Link href={`/plans/${run.plan.id}`} className="text-indigo-700 hover:underline">
+            {run.plan.title}
+          </Link>
+          ) on <strong>{run.environment.name}</strong>
+        </span>
+        <span className="text-zinc-500">
+          started by {run.requestedByName} · <Timestamp iso={run.createdAt} />
+          {elapsed !== null ? ` · ${elapsed} s` : ''}
+        </span>
+        {run.canCancel ? (
+          <Button
+            size="sm"
+            variant="secondary"
+            onClick={async () => {
+              const result = await cancelRunAction({ runId: run.id })
+              setError(result.ok ? null : result.error)
+              await client.invalidateQueries({ queryKey: ['run', run.id] })
+            }}
+          >
+            Cancel run
+          </Button>
+        ) : null}
+      </div>
+      {run.error ? (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+          {run.error}
+        </p>
+      ) : null}
+      {error ? (
+        <p role="alert" className="text-sm text-red-700">
+          {error}
+        </p>
+      ) : null}
+      <ol className="space-y-2" aria-label="Steps">
+        {run.steps.map((step, i) => (
+          <li key={step.id} className="flex flex-wrap items-center gap-3 rounded-md border border-zinc-200 bg-white px-4 py-2 text-sm" data-testid="run-step">
+            <span className="w-6 text-zinc-400 tabular-nums">{i + 1}.</span>
+            <RunStatusBadge status={step.status} what="Step" />
+            <span className="font-medium">{step.name}</span>
+            <span className="text-xs text-zinc-500">{step.kind.toLowerCase()}</span>
+            {step.statementsTotal ? (
+              <span className="text-xs text-zinc-500 tabular-nums">
+                {step.statementsApplied}/{step.statementsTotal} statements
+              </span>
+            ) : null}
+            {step.error ? <span className="w-full text-red-700">{step.error}</span> : null}
+          </li>
+        ))}
+      </ol>
+      <section aria-labelledby="log-title" className="space-y-2">
+        <h2 id="log-title" className="font-semibold">
+          Log
+        </h2>
+        <ol className="max-h-96 overflow-auto rounded-md border border-zinc-200 bg-zinc-950 p-3 font-mono text-xs text-zinc-100" aria-live="polite" data-testid="run-log">
+          {run.events.map((e) => (
+            <li key={e.id} className={e.level === 'error' ? 'text-red-300' : e.level === 'warn' ? 'text-amber-200' : ''}>
+              <span className="text-zinc-500">{e.createdAt.slice(11, 19)} </span>
+              {e.message}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </div>
+  )
+}

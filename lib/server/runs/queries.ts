@@ -1,0 +1,83 @@
+import { can } from '@/lib/auth/permissions'
+import { db } from '@/lib/db'
+import type { RunStatus, StepRunStatus } from '@/lib/generated/prisma/enums'
+import type { UserActor } from '@/lib/server/actor'
+import { assertCan } from '@/lib/server/authorize'
+import { notFound } from '@/lib/server/errors'
+import { ZId } from '@/lib/server/fields'
+
+export const TERMINAL: readonly RunStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'ROLLED_BACK', 'ROLLBACK_FAILED']
+
+export type RunDTO = {
+  id: string
+  status: RunStatus
+  dryRun: boolean
+  plan: { id: string; title: string }
+  phaseName: string
+  environment: { name: string; protected: boolean }
+  requestedByName: string
+  error: string | null
+  createdAt: string
+  startedAt: string | null
+  finishedAt: string | null
+  steps: { id: string; name: string; kind: string; status: StepRunStatus; statementsApplied: number; statementsTotal: number; error: string | null; startedAt: string | null; finishedAt: string | null }[]
+  events: { id: string; level: string; message: string; createdAt: string }[]
+  canCancel: boolean
+}
+
+const iso = (d: Date | null) => d?.toISOString() ?? null
+
+/** Everyone: one run with its steps and the last 200 lines of its log. */
+export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
+  assertCan(actor, 'run:read')
+  if (!ZId.safeParse(runId).success) throw notFound('Run')
+  const run = await db.run.findUnique({
+    where: { id: runId },
+    include: {
+      plan: { select: { id: true, title: true } },
+      phase: { select: { name: true } },
+      environment: { select: { name: true, protected: true } },
+      requestedBy: { select: { name: true } },
+      steps: { orderBy: { position: 'asc' }, include: { step: { select: { name: true, kind: true } } } },
+      events: { orderBy: { id: 'desc' }, take: 200 },
+    },
+  })
+  if (!run) throw notFound('Run')
+  const live = !TERMINAL.includes(run.status)
+  return {
+    id: run.id,
+    status: run.status,
+    dryRun: run.dryRun,
+    plan: run.plan,
+    phaseName: run.phase.name,
+    environment: run.environment,
+    requestedByName: run.requestedBy.name,
+    error: run.error,
+    createdAt: run.createdAt.toISOString(),
+    startedAt: iso(run.startedAt),
+    finishedAt: iso(run.finishedAt),
+    steps: run.steps.map((s) => ({ id: s.id, name: s.step.name, kind: s.step.kind, status: s.status, statementsApplied: s.statementsApplied, statementsTotal: s.statementsTotal, error: s.error, startedAt: iso(s.startedAt), finishedAt: iso(s.finishedAt) })),
+    events: run.events.reverse().map((e) => ({ id: e.id.toString(), level: e.level, message: e.message, createdAt: e.createdAt.toISOString() })),
+    canCancel: live && !run.cancelRequested && can(actor.role, 'run:start') && (run.requestedById === actor.id || can(actor.role, 'run:resolve')),
+  }
+}
+
+export type RunListItemDTO = { id: string; status: RunStatus; dryRun: boolean; planTitle: string; phaseName: string; environmentName: string; requestedByName: string; createdAt: string; finishedAt: string | null }
+
+/** Everyone: the latest runs, newest first. */
+export async function listRuns(actor: UserActor, take = 100): Promise<RunListItemDTO[]> {
+  assertCan(actor, 'run:read')
+  const runs = await db.run.findMany({
+    orderBy: { createdAt: 'desc' },
+    take,
+    include: { plan: { select: { title: true } }, phase: { select: { name: true } }, environment: { select: { name: true } }, requestedBy: { select: { name: true } } },
+  })
+  return runs.map((r) => ({ id: r.id, status: r.status, dryRun: r.dryRun, planTitle: r.plan.title, phaseName: r.phase.name, environmentName: r.environment.name, requestedByName: r.requestedBy.name, createdAt: r.createdAt.toISOString(), finishedAt: iso(r.finishedAt) }))
+}
+
+/** Everyone: the newest run of each phase of a plan, by phase id. */
+export async function latestRunsByPhase(actor: UserActor, planId: string): Promise<Record<string, { id: string; status: RunStatus; environmentName: string }>> {
+  assertCan(actor, 'run:read')
+  const runs = await db.run.findMany({ where: { planId }, orderBy: { createdAt: 'desc' }, distinct: ['phaseId'], include: { environment: { select: { name: true } } } })
+  return Object.fromEntries(runs.map((r) => [r.phaseId, { id: r.id, status: r.status, environmentName: r.environment.name }]))
+}
