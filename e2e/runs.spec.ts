@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { expect, test } from '@playwright/test'
+import pg from 'pg'
+import { query, seedUser } from './fixtures/db'
+import { callServerAction, serverActionId } from './fixtures/server-actions'
+import { signIn } from './fixtures/session'
+import { BASE_URL, E2E } from './fixtures/settings'
+
+test('a DBA starts a run and watches it succeed live; a stakeholder sees it without buttons', async ({ page, browser }, testInfo) => {
+  const dba = await seedUser('DBA')
+  const suffix = randomUUID().slice(0, 8)
+  const env = `staging-${suffix}`
+  const database = `e2e_target_${suffix}`
+  const { databaseUrl } = JSON.parse(readFileSync(join(E2E.dataDir, 'runtime.json'), 'utf8')) as { databaseUrl: string }
+  await query(`CREATE DATABASE ${database}`)
+  const targetUrl = new URL(databaseUrl)
+  targetUrl.pathname = `/${database}`
+
+  // A plan with one ready SQL step.
+  const [plan] = await query<{ id: string }>(`INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now()) RETURNING "id"`, [`Run plan ${suffix}`, dba.id])
+  const [phase] = await query<{ id: string }>(`INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 0, 'Schema', now()) RETURNING "id"`, [plan?.id])
+  await query(`INSERT INTO "Step" ("id", "planId", "phaseId", "position", "kind", "name", "body", "isDraft", "updatedAt") VALUES (gen_random_uuid(), $1, $2, 0, 'SQL', 'Create orders', $3, false, now())`, [
+    plan?.id,
+    phase?.id,
+    'CREATE TABLE orders (id bigint PRIMARY KEY);\nINSERT INTO orders SELECT g FROM generate_series(1, 100) g;',
+  ])
+
+  // The DBA adds the environment and its target connection in the UI (the password is encrypted by the server).
+  await signIn(page, dba.email, dba.password)
+  await page.goto('/connections')
+  await page.getByRole('region', { name: 'Add an environment' }).getByLabel('Name').fill(env)
+  await page.getByRole('button', { name: 'Add environment' }).click()
+  const section = page.getByTestId('environment').filter({ has: page.getByRole('heading', { name: env }) })
+  await section.getByText(`Add a connection to ${env}`).click()
+  await section.getByLabel('Name', { exact: true }).fill('target')
+  await section.getByLabel('URL (optional, instead of the fields below)').fill(`${targetUrl}?sslmode=disable`)
+  await section.getByRole('button', { name: 'Add connection' }).click()
+  await expect(section.getByTestId('connection')).toHaveCount(1)
+  await page.goto(`/plans/${plan?.id}`)
+  const mapping = page.getByTestId('plan-environment').filter({ hasText: env })
+  await mapping.getByLabel('Copy to (target)').selectOption({ label: 'target' })
+  await mapping.getByRole('button', { name: 'Save' }).click()
+  await expect.poll(async () => (await query('SELECT 1 FROM "PlanEnvironment" WHERE "planId" = $1 AND "targetConnectionId" IS NOT NULL', [plan?.id])).length).toBe(1)
+
+  // Start the run; the page follows it live to the end.
+  await page.reload()
+  await page.getByRole('button', { name: 'Run… Schema' }).click()
+  await page.getByRole('combobox', { name: 'Environment' }).selectOption({ label: env })
+  await page.getByRole('button', { name: 'Start run' }).click()
+  await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/)
+  const runId = page.url().split('/').pop() ?? ''
+  await expect(page.getByTestId('run-summary')).toContainText('Succeeded', { timeout: 30_000 })
+  await expect(page.getByTestId('run-step')).toContainText('2/2 statements')
+  await expect(page.getByTestId('run-log')).toContainText('Run succeeded.')
+  await page.screenshot({ path: testInfo.outputPath('run.png'), fullPage: true })
+  const target = new pg.Client({ connectionString: targetUrl.toString() })
+  await target.connect()
+  expect((await target.query('SELECT count(*)::int AS n FROM orders')).rows[0]?.n).toBe(100)
+  expect((await target.query('SELECT count(*)::int AS n FROM lockstep_schema_history WHERE success')).rows[0]?.n).toBe(1)
+  await target.end()
+
+  // A stakeholder sees the run but no buttons, and cannot cancel by calling the action directly.
+  const stakeholder = await seedUser('STAKEHOLDER')
+  const context = await browser.newContext()
+  const reader = await context.newPage()
+  await signIn(reader, stakeholder.email, stakeholder.password)
+  await reader.goto(`/runs/${runId}`)
+  await expect(reader.getByTestId('run-summary')).toContainText('Succeeded')
+  await expect(reader.getByRole('button', { name: /Cancel run/ })).toHaveCount(0)
+  await reader.goto(`/plans/${plan?.id}`)
+  await expect(reader.getByRole('button', { name: /^Run…/ })).toHaveCount(0)
+  await expect(reader.getByTestId('latest-run')).toContainText('Succeeded')
+  const reply = await callServerAction(reader.request, BASE_URL, serverActionId('lib/actions/runs.ts', 'cancelRunAction'), [{ runId }])
+  expect(reply).toContain('You do not have permission to do that.')
+  await context.close()
+})
