@@ -8,7 +8,7 @@ import { callServerAction, serverActionId } from './fixtures/server-actions'
 import { signIn } from './fixtures/session'
 import { BASE_URL, E2E } from './fixtures/settings'
 
-test('a DBA starts a run and watches it succeed live; a stakeholder sees it without buttons', async ({ page, browser }, testInfo) => {
+test('a DBA watches a run succeed live, rolls a failed one back from the UI; a stakeholder sees runs without buttons', async ({ page, browser }, testInfo) => {
   const dba = await seedUser('DBA')
   const suffix = randomUUID().slice(0, 8)
   const env = `staging-${suffix}`
@@ -61,6 +61,26 @@ test('a DBA starts a run and watches it succeed live; a stakeholder sees it with
   expect((await target.query('SELECT count(*)::int AS n FROM lockstep_schema_history WHERE success')).rows[0]?.n).toBe(1)
   await target.end()
 
+  // A second run fails; the DBA rolls it back from the run page.
+  const [broken] = await query<{ id: string }>(`INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 1, 'Backfill', now()) RETURNING "id"`, [plan?.id])
+  await query(`INSERT INTO "Step" ("id", "planId", "phaseId", "position", "kind", "name", "body", "rollbackBody", "isDraft", "updatedAt") VALUES (gen_random_uuid(), $1, $2, 0, 'SQL', 'Broken backfill', $3, $4, false, now())`, [
+    plan?.id,
+    broken?.id,
+    'CREATE TABLE scratch (id int);\nINSERT INTO scratch VALUES (1);\nSELECT 1 / 0;',
+    'DROP TABLE IF EXISTS scratch;',
+  ])
+  await page.goto(`/plans/${plan?.id}`)
+  await page.getByRole('button', { name: 'Run… Backfill' }).click()
+  await page.getByRole('combobox', { name: 'Environment' }).selectOption({ label: env })
+  await page.getByRole('button', { name: 'Start run' }).click()
+  await page.waitForURL((url) => url.pathname.startsWith('/runs/') && !url.pathname.endsWith(runId))
+  await expect(page.getByTestId('run-summary')).toContainText('Failed', { timeout: 30_000 })
+  await expect(page.getByRole('alert').filter({ hasText: 'division by zero' }).first()).toBeVisible()
+  await page.getByRole('button', { name: 'Roll back…' }).click()
+  await page.getByRole('dialog', { name: 'Roll back this run?' }).getByRole('button', { name: 'Roll back' }).click()
+  await expect(page.getByTestId('run-summary')).toContainText('Rolled back', { timeout: 30_000 })
+  await expect(page.getByTestId('run-log')).toContainText('Run rolled back.')
+
   // A stakeholder sees the run but no buttons, and cannot cancel by calling the action directly.
   const stakeholder = await seedUser('STAKEHOLDER')
   const context = await browser.newContext()
@@ -71,7 +91,7 @@ test('a DBA starts a run and watches it succeed live; a stakeholder sees it with
   await expect(reader.getByRole('button', { name: /Cancel run/ })).toHaveCount(0)
   await reader.goto(`/plans/${plan?.id}`)
   await expect(reader.getByRole('button', { name: /^Run…/ })).toHaveCount(0)
-  await expect(reader.getByTestId('latest-run')).toContainText('Succeeded')
+  await expect(reader.getByTestId('latest-run')).toHaveText([/Succeeded/, /Rolled back/])
   const reply = await callServerAction(reader.request, BASE_URL, serverActionId('lib/actions/runs.ts', 'cancelRunAction'), [{ runId }])
   expect(reply).toContain('You do not have permission to do that.')
   await context.close()

@@ -5,7 +5,8 @@ import Link from 'next/link'
 import { useState } from 'react'
 import { Button } from '@/components/ui/button'
 import { Timestamp } from '@/components/ui/timestamp'
-import { cancelRunAction } from '@/lib/actions/runs'
+import { cancelRunAction, rollbackRunAction } from '@/lib/actions/runs'
+import { ConfirmDialog } from '@/components/ui/confirm-dialog'
 import type { RunDTO } from '@/lib/server/runs/queries'
 import { RunStatusBadge } from './run-status'
 
@@ -42,6 +43,20 @@ export function RunView({ initial }: { initial: RunDTO }) {
           started by {run.requestedByName} · <Timestamp iso={run.createdAt} />
           {elapsed !== null ? ` · ${elapsed} s` : ''}
         </span>
+        {run.canRollBack ? (
+          <ConfirmDialog
+            triggerLabel="Roll back…"
+            title="Roll back this run?"
+            description="The rollback scripts of every step that ran are run on the target, newest first. Steps without a rollback script that changed the target stop the rollback."
+            confirmLabel="Roll back"
+            phrase={run.environment.protected ? run.environment.name : undefined}
+            onConfirm={async () => {
+              const result = await rollbackRunAction({ runId: run.id })
+              await client.invalidateQueries({ queryKey: ['run', run.id] })
+              return result.ok ? null : result.error
+            }}
+          />
+        ) : null}
         {run.canCancel ? (
           <Button
             size="sm"

@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache'
 import { redirect } from 'next/navigation'
 import { z } from 'zod'
 import { checkbox, ZId } from '@/lib/server/fields'
-import { cancelRun, startRun } from '@/lib/server/runs/commands'
+import { cancelRun, rollbackRun, startRun } from '@/lib/server/runs/commands'
 import { defineAction } from './define-action'
 
 const ZStartRun = z.object({ planId: ZId, phaseId: ZId, environmentId: ZId, dryRun: checkbox })
@@ -16,3 +16,4 @@ export const startRunAction = defineAction('run:start', ZStartRun, async (input,
 })
 
 export const cancelRunAction = defineAction('run:start', z.object({ runId: ZId }), async ({ runId }, actor) => cancelRun(actor, runId))
+export const rollbackRunAction = defineAction('run:resolve', z.object({ runId: ZId }), async ({ runId }, actor) => rollbackRun(actor, runId))

@@ -8,14 +8,14 @@ import { setPlanEnvironment } from '@/lib/server/plans/environment-commands'
 import { createPlan } from '@/lib/server/plans/plan-commands'
 import { addPhase } from '@/lib/server/plans/phase-commands'
 import { ZAddPhase, ZCreatePlan } from '@/lib/server/plans/schemas'
-import { cancelRun, startRun } from '@/lib/server/runs/commands'
+import { cancelRun, rollbackRun, startRun } from '@/lib/server/runs/commands'
 import { approveWindow, cancelWindow, requestWindow } from '@/lib/server/windows/commands'
 import { ZRequestWindow } from '@/lib/server/windows/schemas'
 import { createFreshDatabase } from '@/lib/testing/fresh-database'
 import { makeUser } from '@/lib/testing/factories'
-import { claimRun, executeRun, markInterrupted } from './runs'
+import { claimRollback, claimRun, executeRollback, executeRun, markInterrupted } from './runs'
 
-async function setup(options: { protected?: boolean; steps: { name: string; body: string }[] }) {
+async function setup(options: { protected?: boolean; steps: { name: string; body: string; rollbackBody?: string }[] }) {
   const dba = await makeUser('DBA')
   const lead = await makeUser('LEAD')
   const targetUrl = await createFreshDatabase('run_target', { migrate: false })
@@ -25,7 +25,7 @@ async function setup(options: { protected?: boolean; steps: { name: string; body
   const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: `Run ${name}` }))
   const { id: phaseId } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Schema' }))
   await setPlanEnvironment(lead, { planId, environmentId, sourceConnectionId: null, targetConnectionId: connectionId })
-  await db.step.createMany({ data: options.steps.map((s, position) => ({ planId, phaseId, position, kind: 'SQL' as const, name: s.name, body: s.body, isDraft: false })) })
+  await db.step.createMany({ data: options.steps.map((s, position) => ({ planId, phaseId, position, kind: 'SQL' as const, name: s.name, body: s.body, rollbackBody: s.rollbackBody ?? null, isDraft: false })) })
   const target = async (sql: string) => {
     const client = new pg.Client({ connectionString: targetUrl })
     await client.connect()
@@ -68,12 +68,25 @@ describe('runs', () => {
     expect(log.at(-1)).toBe('Run succeeded.')
   })
 
-  it('stop at a failing step, leaving its transaction undone', async () => {
-    const { lead, environmentId, planId, phaseId, target } = await setup({ steps: [{ name: 'Bad', body: 'CREATE TABLE a (id int);\nINSERT INTO a VALUES (1);\nSELECT 1 / 0;' }] })
+  it('stop at a failing step, leaving its transaction undone; a DBA then has the run rolled back', async () => {
+    const { dba, lead, environmentId, planId, phaseId, target } = await setup({
+      steps: [
+        { name: 'Good', body: 'CREATE TABLE g (id int);', rollbackBody: 'DROP TABLE IF EXISTS g;' },
+        { name: 'Bad', body: 'CREATE TABLE a (id int);\nINSERT INTO a VALUES (1);\nSELECT 1 / 0;', rollbackBody: 'DROP TABLE IF EXISTS a;' },
+      ],
+    })
     const { id } = await startRun(lead, { planId, phaseId, environmentId, dryRun: false })
     expect((await work()).status).toBe('FAILED')
     expect(await db.run.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'FAILED', error: 'Step “Bad” failed: division by zero' })
-    expect(await target("SELECT to_regclass('a') AS t")).toEqual([{ t: null }])
+    expect(await target("SELECT to_regclass('a')::text AS a, to_regclass('g')::text AS g")).toEqual([{ a: null, g: 'g' }])
+    await expect(rollbackRun(lead, id)).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    await rollbackRun(dba, id)
+    expect(await claimRollback('test-worker')).toBe(id)
+    expect(await executeRollback(id)).toBe('ROLLED_BACK')
+    expect(await db.run.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'ROLLED_BACK' })
+    expect((await db.stepRun.findMany({ where: { runId: id }, orderBy: { position: 'asc' } })).map((s) => s.status)).toEqual(['ROLLED_BACK', 'ROLLED_BACK'])
+    expect(await target("SELECT to_regclass('g')::text AS g")).toEqual([{ g: null }])
+    expect((await target('SELECT count(*)::int AS n FROM lockstep_schema_history WHERE rolled_back_at IS NOT NULL'))[0]?.n).toBe(2)
   })
 
   it('on a protected environment: refused without an open window, by the action and again by the worker', async () => {

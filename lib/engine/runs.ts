@@ -2,7 +2,7 @@ import { db } from '@/lib/db'
 import { decryptSecret } from '@/lib/server/connections/secrets'
 import { mayStartRun } from '@/lib/server/windows/rules'
 import type { PostgresTarget } from '@/lib/targets/postgres'
-import { applyScripts, type ApplyEvent } from './sql/apply'
+import { applyScripts, rollbackScript, type ApplyEvent } from './sql/apply'
 
 // The worker's side of runs: claim one safely among several workers, execute its steps in order from the
 // first unfinished one, and write progress in short transactions of its own.
@@ -14,6 +14,49 @@ export async function claimRun(workerId: string): Promise<string | null> {
      WHERE "id" = (SELECT "id" FROM "Run" WHERE "status" IN ('QUEUED', 'INTERRUPTED') ORDER BY "createdAt" FOR UPDATE SKIP LOCKED LIMIT 1)
     RETURNING "id"`
   return rows[0]?.id ?? null
+}
+
+/** Takes the oldest run whose rollback a DBA asked for and no worker holds yet, or null. */
+export async function claimRollback(workerId: string): Promise<string | null> {
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    UPDATE "Run" SET "workerId" = ${workerId}, "updatedAt" = now()
+     WHERE "id" = (SELECT "id" FROM "Run" WHERE "status" = 'ROLLING_BACK' AND "workerId" IS NULL ORDER BY "updatedAt" FOR UPDATE SKIP LOCKED LIMIT 1)
+    RETURNING "id"`
+  return rows[0]?.id ?? null
+}
+
+/**
+ * Runs the rollback scripts of every step that ran – the failed one included, newest first – and ends
+ * ROLLED_BACK, or ROLLBACK_FAILED when a script fails or a step that changed the target has none.
+ */
+export async function executeRollback(runId: string): Promise<'ROLLED_BACK' | 'ROLLBACK_FAILED'> {
+  const run = await db.run.findUniqueOrThrow({ where: { id: runId }, include: { steps: { orderBy: { position: 'desc' }, include: { step: true } }, requestedBy: { select: { email: true } } } })
+  const end = async (status: 'ROLLED_BACK' | 'ROLLBACK_FAILED', error: string | null = null) => {
+    await db.run.update({ where: { id: runId }, data: { status, error, finishedAt: new Date(), workerId: null } })
+    await event(runId, status === 'ROLLED_BACK' ? 'info' : 'error', status === 'ROLLED_BACK' ? 'Run rolled back.' : `Rollback failed: ${error}`)
+    return status
+  }
+  const target = await targetOf(run.planId, run.environmentId)
+  if (!target) return end('ROLLBACK_FAILED', 'The plan has no PostgreSQL target connection on this environment.')
+  for (const stepRun of run.steps) {
+    if (stepRun.status !== 'SUCCEEDED' && stepRun.status !== 'FAILED') continue
+    const step = stepRun.step
+    if (!step.rollbackBody) {
+      // A failed transactional script left nothing behind; a succeeded one without a rollback cannot be undone.
+      if (stepRun.status === 'FAILED' && stepRun.statementsApplied === 0) continue
+      return end('ROLLBACK_FAILED', `“${step.name}” changed the target and has no rollback script.`)
+    }
+    await event(runId, 'info', `Rolling back “${step.name}”.`)
+    const outcome = await rollbackScript(target, { version: `step-${step.id}`, description: step.name, sql: step.body, rollbackSql: step.rollbackBody }, {
+      appliedBy: run.requestedBy.email,
+      log: (e) => {
+        event(runId, e.level, e.message).catch(() => undefined)
+      },
+    }).catch((error: Error) => ({ status: 'FAILED' as const, error: error.message }))
+    if (outcome.status === 'FAILED') return end('ROLLBACK_FAILED', `The rollback of “${step.name}” failed: ${outcome.error ?? 'unknown error'}`)
+    await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'ROLLED_BACK' } })
+  }
+  return end('ROLLED_BACK')
 }
 
 /** Runs that a worker held when it stopped heartbeating become INTERRUPTED, to be claimed and resumed. */
@@ -29,6 +72,22 @@ export async function markInterrupted(staleAfterMs: number): Promise<number> {
 
 const event = (runId: string, level: ApplyEvent['level'], message: string) => db.runEvent.create({ data: { runId, level, message } })
 
+/** The plan's target database on the run's environment, password decrypted here, or null. */
+async function targetOf(planId: string, environmentId: string): Promise<(PostgresTarget & { name: string }) | null> {
+  const mapping = await db.planEnvironment.findUnique({ where: { planId_environmentId: { planId, environmentId } }, include: { targetConnection: true } })
+  const c = mapping?.targetConnection
+  if (!c || c.engine !== 'POSTGRES') return null
+  return {
+    name: c.name,
+    host: c.host ?? '',
+    port: c.port ?? 5432,
+    database: c.database ?? '',
+    user: c.username ?? '',
+    password: c.secret ? decryptSecret(c.secret, c.id) : '',
+    sslMode: (c.sslMode as PostgresTarget['sslMode']) ?? 'prefer',
+  }
+}
+
 async function finish(runId: string, status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED', error: string | null = null) {
   await db.run.update({ where: { id: runId }, data: { status, error, finishedAt: new Date(), workerId: null } })
   await event(runId, status === 'SUCCEEDED' ? 'info' : 'error', status === 'SUCCEEDED' ? 'Run succeeded.' : status === 'CANCELLED' ? 'Run cancelled.' : `Run failed: ${error}`)
@@ -41,18 +100,9 @@ export async function executeRun(runId: string, now: () => Date = () => new Date
     where: { id: runId },
     include: { steps: { orderBy: { position: 'asc' }, include: { step: true } }, requestedBy: { select: { email: true } }, phase: { select: { name: true } } },
   })
-  const mapping = await db.planEnvironment.findUnique({ where: { planId_environmentId: { planId: run.planId, environmentId: run.environmentId } }, include: { targetConnection: true } })
-  const connection = mapping?.targetConnection
-  if (!connection || connection.engine !== 'POSTGRES') return finish(runId, 'FAILED', 'The plan has no PostgreSQL target connection on this environment.')
-  const target: PostgresTarget = {
-    host: connection.host ?? '',
-    port: connection.port ?? 5432,
-    database: connection.database ?? '',
-    user: connection.username ?? '',
-    password: connection.secret ? decryptSecret(connection.secret, connection.id) : '',
-    sslMode: (connection.sslMode as PostgresTarget['sslMode']) ?? 'prefer',
-  }
-  await event(runId, 'info', `Worker started${run.startedAt && run.steps.some((s) => s.status !== 'PENDING') ? ' again, resuming' : ''} on ${connection.name}.`)
+  const target = await targetOf(run.planId, run.environmentId)
+  if (!target) return finish(runId, 'FAILED', 'The plan has no PostgreSQL target connection on this environment.')
+  await event(runId, 'info', `Worker started${run.startedAt && run.steps.some((s) => s.status !== 'PENDING') ? ' again, resuming' : ''} on ${target.name}.`)
 
   for (const stepRun of run.steps) {
     if (stepRun.status === 'SUCCEEDED' || stepRun.status === 'SKIPPED') continue

@@ -4,7 +4,7 @@ import { db } from '@/lib/db'
 import { appEnv } from '@/lib/env'
 import type { SystemActor } from '@/lib/server/actor'
 import { expireWindows } from '@/lib/server/windows/commands'
-import { claimRun, executeRun, markInterrupted } from './runs'
+import { claimRollback, claimRun, executeRollback, executeRun, markInterrupted } from './runs'
 
 export type WorkerHandle = { id: string; stop: () => Promise<void> }
 
@@ -46,6 +46,10 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
       for (let runId = await claimRun(id); runId && !stopping; runId = await claimRun(id)) {
         log(`run ${runId.slice(0, 8)} claimed`)
         log(`run ${runId.slice(0, 8)} ${(await executeRun(runId)).toLowerCase()}`)
+      }
+      for (let runId = await claimRollback(id); runId && !stopping; runId = await claimRollback(id)) {
+        log(`run ${runId.slice(0, 8)} rolling back`)
+        log(`run ${runId.slice(0, 8)} ${(await executeRollback(runId)).toLowerCase().replace('_', ' ')}`)
       }
     } catch (error) {
       log(`run loop failed: ${(error as Error).message.split('\n')[0]}`)

@@ -61,6 +61,22 @@ export async function startRun(actor: UserActor, input: TStartRun, now = new Dat
   })
 }
 
+/** DBAs: a failed run's rollback scripts are queued for a worker to run, newest step first. */
+export async function rollbackRun(actor: UserActor, runId: string): Promise<{ id: string }> {
+  if (!ZId.safeParse(runId).success) throw notFound('Run')
+  return db.$transaction(async (tx) => {
+    await assertCanInTx(tx, actor, 'run:resolve')
+    await tx.$queryRaw`SELECT "id" FROM "Run" WHERE "id" = ${runId}::uuid FOR UPDATE`
+    const run = await tx.run.findUnique({ where: { id: runId } })
+    if (!run) throw notFound('Run')
+    if (run.status !== 'FAILED' && run.status !== 'ROLLBACK_FAILED') throw conflict(`Only a failed run can be rolled back; this one is ${run.status.toLowerCase().replace('_', ' ')}.`)
+    await tx.run.update({ where: { id: run.id }, data: { status: 'ROLLING_BACK', workerId: null, error: null } })
+    await logRun(tx, run.id, 'warn', `Rollback requested by ${actor.name}.`)
+    await recordAudit(tx, actor, { action: 'run.rollback', entityType: 'Run', entityId: run.id, planId: run.planId, before: { status: run.status } })
+    return { id: run.id }
+  })
+}
+
 /** The requester or a DBA: a queued run is cancelled at once; a running one stops between statements. */
 export async function cancelRun(actor: UserActor, runId: string): Promise<{ id: string }> {
   if (!ZId.safeParse(runId).success) throw notFound('Run')

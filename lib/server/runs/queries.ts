@@ -23,6 +23,7 @@ export type RunDTO = {
   steps: { id: string; name: string; kind: string; status: StepRunStatus; statementsApplied: number; statementsTotal: number; error: string | null; startedAt: string | null; finishedAt: string | null }[]
   events: { id: string; level: string; message: string; createdAt: string }[]
   canCancel: boolean
+  canRollBack: boolean
 }
 
 const iso = (d: Date | null) => d?.toISOString() ?? null
@@ -59,6 +60,7 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
     steps: run.steps.map((s) => ({ id: s.id, name: s.step.name, kind: s.step.kind, status: s.status, statementsApplied: s.statementsApplied, statementsTotal: s.statementsTotal, error: s.error, startedAt: iso(s.startedAt), finishedAt: iso(s.finishedAt) })),
     events: run.events.reverse().map((e) => ({ id: e.id.toString(), level: e.level, message: e.message, createdAt: e.createdAt.toISOString() })),
     canCancel: live && !run.cancelRequested && can(actor.role, 'run:start') && (run.requestedById === actor.id || can(actor.role, 'run:resolve')),
+    canRollBack: (run.status === 'FAILED' || run.status === 'ROLLBACK_FAILED') && can(actor.role, 'run:resolve'),
   }
 }
 
