@@ -1,19 +1,17 @@
 import { randomUUID } from 'node:crypto'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
 import pg from 'pg'
-import { query, seedUser } from './fixtures/db'
+import { appDatabaseUrl, query, seedUser } from './fixtures/db'
 import { callServerAction, serverActionId } from './fixtures/server-actions'
 import { signIn } from './fixtures/session'
-import { BASE_URL, E2E } from './fixtures/settings'
+import { BASE_URL } from './fixtures/settings'
 
 test('a DBA watches a run succeed live, rolls a failed one back from the UI; a stakeholder sees runs without buttons', async ({ page, browser }, testInfo) => {
   const dba = await seedUser('DBA')
   const suffix = randomUUID().slice(0, 8)
   const env = `staging-${suffix}`
   const database = `e2e_target_${suffix}`
-  const { databaseUrl } = JSON.parse(readFileSync(join(E2E.dataDir, 'runtime.json'), 'utf8')) as { databaseUrl: string }
+  const databaseUrl = appDatabaseUrl()
   await query(`CREATE DATABASE ${database}`)
   const targetUrl = new URL(databaseUrl)
   targetUrl.pathname = `/${database}`

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
-import { query, seedUser } from './fixtures/db'
+import { appDatabaseUrl, query, seedUser } from './fixtures/db'
 import { callServerAction, serverActionId } from './fixtures/server-actions'
 import { signIn } from './fixtures/session'
 import { BASE_URL, E2E } from './fixtures/settings'
@@ -84,7 +83,7 @@ test('a stakeholder sees windows but no connection details', async ({ page }) =>
 test('testing a connection names what is wrong: a closed port, a wrong password, a missing SQLite file', async ({ page }) => {
   const admin = await seedUser('ADMIN')
   const env = `staging-${randomUUID().slice(0, 6)}`
-  const { databaseUrl } = JSON.parse(readFileSync(join(E2E.dataDir, 'runtime.json'), 'utf8')) as { databaseUrl: string }
+  const databaseUrl = appDatabaseUrl()
   const own = new URL(databaseUrl)
   await signIn(page, admin.email, admin.password)
   await page.goto('/connections')

@@ -8,6 +8,7 @@ import { deleteConnectionAction, introspectConnectionAction, testConnectionActio
 import type { ConnectionDTO } from '@/lib/server/connections/queries'
 import type { Introspection, ProbeResult } from '@/lib/targets/types'
 import { ConnectionForm } from './connection-form'
+import { ErrorText } from '@/components/ui/error-text'
 
 export function ConnectionRow({ connection: c, environmentId, canManage }: { connection: ConnectionDTO; environmentId: string; canManage: boolean }) {
   const [probe, setProbe] = useState<ProbeResult | { ok: false; message: string } | null>(null)
@@ -82,11 +83,7 @@ export function ConnectionRow({ connection: c, environmentId, canManage }: { con
           </p>
         )
       ) : null}
-      {error ? (
-        <p role="alert" className="text-sm text-red-700">
-          {error}
-        </p>
-      ) : null}
+      <ErrorText message={error} />
       {schema ? <SchemaView schema={schema} /> : null}
       {editing && canManage ? (
         <div className="rounded-md border border-zinc-200 p-3">

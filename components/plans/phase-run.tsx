@@ -5,6 +5,7 @@ import { useState } from 'react'
 import { RunStatusBadge } from '@/components/runs/run-status'
 import { Button } from '@/components/ui/button'
 import { startRunAction } from '@/lib/actions/runs'
+import { ErrorText } from '@/components/ui/error-text'
 
 export type RunTarget = { id: string; name: string; protected: boolean }
 export type LatestRun = { id: string; status: string; environmentName: string }
@@ -60,11 +61,7 @@ export function PhaseRun({ planId, phaseId, phaseName, targets, latest, canStart
             <Button type="submit" size="sm" disabled={pending}>
               {pending ? 'Queueing…' : 'Start run'}
             </Button>
-            {error ? (
-              <p role="alert" className="w-full text-sm text-red-700">
-                {error}
-              </p>
-            ) : null}
+            <ErrorText message={error} className="w-full" />
           </form>
         )
       ) : null}

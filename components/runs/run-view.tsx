@@ -9,6 +9,8 @@ import { cancelRunAction, rollbackRunAction } from '@/lib/actions/runs'
 import { ConfirmDialog } from '@/components/ui/confirm-dialog'
 import type { RunDTO } from '@/lib/server/runs/queries'
 import { RunStatusBadge } from './run-status'
+import { ErrorText } from '@/components/ui/error-text'
+import { Alert } from '@/components/ui/alert'
 
 const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'ROLLED_BACK', 'ROLLBACK_FAILED']
 
@@ -71,16 +73,8 @@ export function RunView({ initial }: { initial: RunDTO }) {
           </Button>
         ) : null}
       </div>
-      {run.error ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-          {run.error}
-        </p>
-      ) : null}
-      {error ? (
-        <p role="alert" className="text-sm text-red-700">
-          {error}
-        </p>
-      ) : null}
+      {run.error ? <Alert tone="error">{run.error}</Alert> : null}
+      <ErrorText message={error} />
       <ol className="space-y-2" aria-label="Steps">
         {run.steps.map((step, i) => (
           <li key={step.id} className="flex flex-wrap items-center gap-3 rounded-md border border-zinc-200 bg-white px-4 py-2 text-sm" data-testid="run-step">

@@ -5,6 +5,7 @@ import { Button } from '@/components/ui/button'
 import { ConfirmDialog } from '@/components/ui/confirm-dialog'
 import { approveWindowAction, cancelWindowAction, rejectWindowAction } from '@/lib/actions/windows'
 import type { WindowDTO } from '@/lib/server/windows/queries'
+import { ErrorText } from '@/components/ui/error-text'
 
 /** Approve (typing the environment's name when it is protected), reject with a note, or cancel. */
 export function WindowDecision({ window: w }: { window: WindowDTO }) {
@@ -77,11 +78,7 @@ export function WindowDecision({ window: w }: { window: WindowDTO }) {
               <input value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="off" className="block w-full rounded-md border border-zinc-300 px-3 py-2 text-sm" />
             </label>
           ) : null}
-          {error ? (
-            <p role="alert" className="text-sm text-red-700">
-              {error}
-            </p>
-          ) : null}
+          <ErrorText message={error} />
           <Button type="submit" size="sm" variant={mode === 'approve' ? 'primary' : 'danger'} disabled={pending || (mode === 'approve' && w.environment.protected && confirm.trim() !== w.environment.name)}>
             {pending ? 'Saving…' : mode === 'approve' ? 'Approve window' : 'Reject window'}
           </Button>

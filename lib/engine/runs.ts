@@ -1,5 +1,5 @@
 import { db } from '@/lib/db'
-import { decryptSecret } from '@/lib/server/connections/secrets'
+import { postgresTargetOf } from '@/lib/server/connections/secrets'
 import { mayStartRun } from '@/lib/server/windows/rules'
 import type { PostgresTarget } from '@/lib/targets/postgres'
 import { applyScripts, rollbackScript, type ApplyEvent } from './sql/apply'
@@ -77,15 +77,7 @@ async function targetOf(planId: string, environmentId: string): Promise<(Postgre
   const mapping = await db.planEnvironment.findUnique({ where: { planId_environmentId: { planId, environmentId } }, include: { targetConnection: true } })
   const c = mapping?.targetConnection
   if (!c || c.engine !== 'POSTGRES') return null
-  return {
-    name: c.name,
-    host: c.host ?? '',
-    port: c.port ?? 5432,
-    database: c.database ?? '',
-    user: c.username ?? '',
-    password: c.secret ? decryptSecret(c.secret, c.id) : '',
-    sslMode: (c.sslMode as PostgresTarget['sslMode']) ?? 'prefer',
-  }
+  return { name: c.name, ...postgresTargetOf(c) }
 }
 
 async function finish(runId: string, status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED', error: string | null = null) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { db, Prisma } from '@/lib/db'
 import { appEnv } from '@/lib/env'
-import { introspectPostgres, probePostgres, type PostgresTarget } from '@/lib/targets/postgres'
+import { introspectPostgres, probePostgres } from '@/lib/targets/postgres'
 import { introspectSqlite, probeSqlite, resolveSqlitePath, SqlitePathError } from '@/lib/targets/sqlite'
 import type { Introspection, ProbeResult } from '@/lib/targets/types'
 import type { UserActor } from '@/lib/server/actor'
@@ -10,7 +10,7 @@ import { assertCan, assertCanInTx } from '@/lib/server/authorize'
 import { conflict, invalid, notFound } from '@/lib/server/errors'
 import { ZId } from '@/lib/server/fields'
 import { postgresParts, type TConnection, type TEnvironment, type TUpdateConnection, type TUpdateEnvironment } from './schemas'
-import { decryptSecret, encryptSecret } from './secrets'
+import { encryptSecret, postgresTargetOf } from './secrets'
 
 // Environments and their connections: DBAs and admins manage them (connection:manage), editors may
 // test and introspect (connection:read). Every change is audited without any secret in it.
@@ -145,15 +145,7 @@ async function targetOf(actor: UserActor, connectionId: string) {
   const c = await db.connection.findUnique({ where: { id: connectionId } })
   if (!c) throw notFound('Connection')
   if (c.engine === 'SQLITE') return { engine: 'SQLITE' as const, dir: sqliteDir(), file: c.filePath ?? '' }
-  const target: PostgresTarget = {
-    host: c.host ?? '',
-    port: c.port ?? 5432,
-    database: c.database ?? '',
-    user: c.username ?? '',
-    password: c.secret ? decryptSecret(c.secret, c.id) : '',
-    sslMode: (c.sslMode as PostgresTarget['sslMode']) ?? 'prefer',
-  }
-  return { engine: 'POSTGRES' as const, target }
+  return { engine: 'POSTGRES' as const, target: postgresTargetOf(c) }
 }
 
 /** Editors: connects and reports version, latency and privileges, or what went wrong. */

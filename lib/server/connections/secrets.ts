@@ -1,5 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 import { appEnv } from '@/lib/env'
+import type { Connection } from '@/lib/generated/prisma/client'
+import type { PostgresTarget } from '@/lib/targets/postgres'
 import { DomainError } from '@/lib/server/errors'
 
 // Connection credentials at rest: AES-256-GCM under LOCKSTEP_SECRET_KEY (npm start generates one into
@@ -9,6 +11,18 @@ import { DomainError } from '@/lib/server/errors'
 const VERSION = 1
 const IV_BYTES = 12
 const TAG_BYTES = 16
+
+/** A stored PostgreSQL connection as something to connect to; the password is decrypted here, server-side only. */
+export function postgresTargetOf(c: Pick<Connection, 'id' | 'host' | 'port' | 'database' | 'username' | 'sslMode' | 'secret'>): PostgresTarget {
+  return {
+    host: c.host ?? '',
+    port: c.port ?? 5432,
+    database: c.database ?? '',
+    user: c.username ?? '',
+    password: c.secret ? decryptSecret(c.secret, c.id) : '',
+    sslMode: (c.sslMode as PostgresTarget['sslMode']) ?? 'prefer',
+  }
+}
 
 /** A domain error (its message is shown as it is), and loud: nothing is returned in its place. */
 export class SecretKeyError extends DomainError {
