@@ -5,7 +5,7 @@ import { redirect } from 'next/navigation'
 import { z } from 'zod'
 import { addChecklist, addItem, setItemDone, updateItem } from '@/lib/server/plans/checklist-commands'
 import { setPlanEnvironment } from '@/lib/server/plans/environment-commands'
-import { addSqlStep, setStepReady } from '@/lib/server/plans/step-commands'
+import { addManualStep, addSqlStep, editSqlStep, overrideLint, removeStep, setStepReady } from '@/lib/server/plans/step-commands'
 import { addPhase, blockPhase, completePhase, movePhase, reopenPhase, unblockPhase, updatePhase } from '@/lib/server/plans/phase-commands'
 import { archivePlan, createPlan, restorePlan, updatePlan } from '@/lib/server/plans/plan-commands'
 import { addCriterion, addRisk, addTrigger, updateRisk } from '@/lib/server/plans/register-commands'
@@ -26,7 +26,11 @@ import {
   ZSetCriterionStatus,
   ZSetItemDone,
   ZSetPlanEnvironment,
+  ZAddManualStep,
   ZAddSqlStep,
+  ZEditSqlStep,
+  ZOverrideLint,
+  ZRemoveStep,
   ZSetStepReady,
   ZUpdateItem,
   ZUpdatePhase,
@@ -81,3 +85,8 @@ export const updateItemAction = planAction(ZUpdateItem, async (input, actor) => 
 export const setPlanEnvironmentAction = planAction(ZSetPlanEnvironment, async (input, actor) => setPlanEnvironment(actor, input))
 export const addSqlStepAction = planAction(ZAddSqlStep, async (input, actor) => addSqlStep(actor, input))
 export const setStepReadyAction = planAction(ZSetStepReady, async (input, actor) => setStepReady(actor, input))
+export const editSqlStepAction = planAction(ZEditSqlStep, async (input, actor) => editSqlStep(actor, input))
+export const addManualStepAction = planAction(ZAddManualStep, async (input, actor) => addManualStep(actor, input))
+export const removeStepAction = planAction(ZRemoveStep, async (input, actor) => removeStep(actor, input))
+// The data layer re-checks that the actor is a DBA (run:resolve) inside the plan's transaction.
+export const overrideLintAction = planAction(ZOverrideLint, async (input, actor) => overrideLint(actor, input))

@@ -7,15 +7,23 @@ import { ZConnection } from '@/lib/server/connections/schemas'
 import { setPlanEnvironment } from '@/lib/server/plans/environment-commands'
 import { createPlan } from '@/lib/server/plans/plan-commands'
 import { addPhase } from '@/lib/server/plans/phase-commands'
-import { ZAddPhase, ZCreatePlan } from '@/lib/server/plans/schemas'
+import { ZAddManualStep, ZAddPhase, ZAddSqlStep, ZCreatePlan } from '@/lib/server/plans/schemas'
+import { addManualStep, addSqlStep } from '@/lib/server/plans/step-commands'
 import { cancelRun, rollbackRun, startRun } from '@/lib/server/runs/commands'
+import { markRunApplied, markRunRolledBack, releaseGate, retryRun } from '@/lib/server/runs/resolve'
+import { addItem, setItemDone } from '@/lib/server/plans/checklist-commands'
+import { editSqlStep, overrideLint, removeStep } from '@/lib/server/plans/step-commands'
+import { ZAddItem, ZEditSqlStep } from '@/lib/server/plans/schemas'
+import { auditEventsFor } from '@/lib/testing/factories'
 import { approveWindow, cancelWindow, requestWindow } from '@/lib/server/windows/commands'
 import { ZRequestWindow } from '@/lib/server/windows/schemas'
 import { createFreshDatabase } from '@/lib/testing/fresh-database'
 import { makeUser } from '@/lib/testing/factories'
 import { claimRollback, claimRun, executeRollback, executeRun, markInterrupted } from './runs'
 
-async function setup(options: { protected?: boolean; steps: { name: string; body: string; rollbackBody?: string }[] }) {
+type StepSpec = { name: string; body: string; rollbackBody?: string } | { name: string; gate: true; requireChecklist?: boolean }
+
+async function setup(options: { protected?: boolean; steps: StepSpec[] }) {
   const dba = await makeUser('DBA')
   const lead = await makeUser('LEAD')
   const targetUrl = await createFreshDatabase('run_target', { migrate: false })
@@ -25,7 +33,10 @@ async function setup(options: { protected?: boolean; steps: { name: string; body
   const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: `Run ${name}` }))
   const { id: phaseId } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Schema' }))
   await setPlanEnvironment(lead, { planId, environmentId, sourceConnectionId: null, targetConnectionId: connectionId })
-  await db.step.createMany({ data: options.steps.map((s, position) => ({ planId, phaseId, position, kind: 'SQL' as const, name: s.name, body: s.body, rollbackBody: s.rollbackBody ?? null, isDraft: false })) })
+  for (const s of options.steps) {
+    if ('gate' in s) await addManualStep(lead, ZAddManualStep.parse({ phaseId, name: s.name, requireChecklist: s.requireChecklist ? 'on' : '' }))
+    else await addSqlStep(lead, ZAddSqlStep.parse({ phaseId, name: s.name, body: s.body, rollbackBody: s.rollbackBody ?? '' }))
+  }
   const target = async (sql: string) => {
     const client = new pg.Client({ connectionString: targetUrl })
     await client.connect()
@@ -118,5 +129,117 @@ describe('runs', () => {
     const resumed = await work('new-worker')
     expect(resumed).toEqual({ runId: id, status: 'SUCCEEDED' })
     expect(await target("SELECT to_regclass('t1')::text AS a, to_regclass('t2')::text AS b")).toEqual([{ a: 't1', b: 't2' }])
+  })
+
+  it('stops at a manual gate until a person releases it, once the required checklist items are done', async () => {
+    const { lead, environmentId, planId, phaseId, target } = await setup({
+      steps: [{ name: 'Before', body: 'CREATE TABLE before_gate (id int);' }, { name: 'Sign-off', gate: true, requireChecklist: true }, { name: 'After', body: 'CREATE TABLE after_gate (id int);' }],
+    })
+    const { id: itemId } = await addItem(lead, ZAddItem.parse({ phaseId, text: 'Backups verified', isRequired: 'on' }))
+    const { id } = await startRun(lead, { planId, phaseId, environmentId, dryRun: false })
+    expect((await work()).status).toBe('WAITING')
+    expect(await db.run.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'WAITING', workerId: null })
+    expect(await claimRun('another-worker')).toBeNull() // nobody picks a waiting run up
+    expect(await target("SELECT to_regclass('before_gate')::text AS b, to_regclass('after_gate')::text AS a")).toEqual([{ b: 'before_gate', a: null }])
+    await expect(releaseGate(lead, id)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('“Backups verified”') })
+    await setItemDone(lead, { itemId, done: true })
+    await releaseGate(lead, id)
+    expect(await auditEventsFor(id)).toContainEqual(expect.objectContaining({ action: 'run.gate.release' }))
+    expect((await work()).status).toBe('SUCCEEDED')
+    expect((await db.stepRun.findMany({ where: { runId: id }, orderBy: { position: 'asc' } })).map((s) => s.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED'])
+    expect(await target("SELECT to_regclass('after_gate')::text AS a")).toEqual([{ a: 'after_gate' }])
+  })
+
+  it('cancels the statement running on the target (pg_cancel_backend of the recorded backend)', async () => {
+    const { lead, environmentId, planId, phaseId, target } = await setup({ steps: [{ name: 'Slow', body: 'CREATE TABLE slow (id int);\nSELECT pg_sleep(60);' }] })
+    const { id } = await startRun(lead, { planId, phaseId, environmentId, dryRun: false })
+    const running = work()
+    let stepRun = await db.stepRun.findFirstOrThrow({ where: { runId: id } })
+    for (let i = 0; i < 100 && !stepRun.currentStatement?.includes('pg_sleep'); i++) {
+      await new Promise((r) => setTimeout(r, 100))
+      stepRun = await db.stepRun.findFirstOrThrow({ where: { runId: id } })
+    }
+    expect(stepRun.currentStatement).toContain('pg_sleep')
+    expect(stepRun.backendPid).toBeGreaterThan(0)
+    const started = Date.now()
+    await cancelRun(lead, id)
+    expect((await running).status).toBe('CANCELLED')
+    expect(Date.now() - started).toBeLessThan(10_000) // not the 60 s of the statement
+    expect(await target("SELECT to_regclass('slow')::text AS t")).toEqual([{ t: null }])
+    expect(await target(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()`)).toEqual([{ n: 0 }])
+    expect(await db.stepRun.findFirstOrThrow({ where: { runId: id } })).toMatchObject({ status: 'CANCELLED', backendPid: null, currentStatement: null })
+  })
+
+  it('a DBA retries a failed statement-by-statement script: it goes on from its first unapplied statement', async () => {
+    const { dba, lead, environmentId, planId, phaseId, target } = await setup({
+      steps: [{ name: 'Backfill', body: 'CREATE TABLE log (n int);\nINSERT INTO log VALUES (1);\nCREATE INDEX CONCURRENTLY log_n ON log (n);\nINSERT INTO missing VALUES (2);\nINSERT INTO log VALUES (3);' }],
+    })
+    const { id } = await startRun(lead, { planId, phaseId, environmentId, dryRun: false })
+    expect((await work()).status).toBe('FAILED')
+    expect((await db.stepRun.findFirstOrThrow({ where: { runId: id } })).statementsApplied).toBe(3)
+    // Another run of the phase is refused on the target until someone decides.
+    await target('CREATE TABLE missing (n int)')
+    await expect(retryRun(lead, id)).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    await retryRun(dba, id)
+    expect((await work()).status).toBe('SUCCEEDED')
+    expect(await target('SELECT n FROM log ORDER BY n')).toEqual([{ n: 1 }, { n: 3 }])
+    expect(await target('SELECT n FROM missing')).toEqual([{ n: 2 }])
+    expect(await auditEventsFor(id)).toContainEqual(expect.objectContaining({ action: 'run.retry' }))
+  })
+
+  it('a DBA marks a failed step applied (the run goes on) or the run rolled back, each recorded on the target', async () => {
+    const { dba, lead, environmentId, planId, phaseId, target } = await setup({
+      steps: [{ name: 'Breaks', body: 'SELECT 1 / 0;' }, { name: 'Next', body: 'CREATE TABLE next_step (id int);' }],
+    })
+    const { id } = await startRun(lead, { planId, phaseId, environmentId, dryRun: false })
+    expect((await work()).status).toBe('FAILED')
+    await expect(markRunApplied(dba, { runId: id, note: '' })).resolves.toBeDefined() // the note is checked by the action's schema
+    expect((await db.run.findUniqueOrThrow({ where: { id } })).status).toBe('QUEUED')
+    expect(await target("SELECT success, error FROM lockstep_schema_history WHERE description = 'Breaks'")).toEqual([{ success: true, error: null }])
+    expect((await work()).status).toBe('SUCCEEDED')
+
+    // A second run of the phase finds everything applied; the plan's new failing step is then undone by hand.
+    const step = await db.step.findFirstOrThrow({ where: { phaseId, name: 'Next' } })
+    await editSqlStep(lead, ZEditSqlStep.parse({ stepId: step.id, name: 'Next', body: 'CREATE TABLE next_step (id int);\nSELECT 1 / 0;' }))
+    await target('DROP TABLE next_step; DELETE FROM lockstep_schema_history WHERE description = \'Next\'')
+    const second = await startRun(lead, { planId, phaseId, environmentId, dryRun: false })
+    expect((await work()).status).toBe('FAILED')
+    await expect(markRunRolledBack(lead, { runId: second.id, note: 'dropped by hand' })).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    await markRunRolledBack(dba, { runId: second.id, note: 'dropped by hand' })
+    expect((await db.run.findUniqueOrThrow({ where: { id: second.id } })).status).toBe('ROLLED_BACK')
+    expect(await target("SELECT rolled_back_at IS NOT NULL AS undone FROM lockstep_schema_history WHERE description = 'Next'")).toEqual([{ undone: true }])
+    const actions = (await auditEventsFor(second.id)).map((e) => e.action)
+    expect(actions).toContain('run.mark-rolled-back')
+  })
+
+  it('error-level lint findings block a protected run until a DBA accepts them with a reason', async () => {
+    const { dba, lead, name, environmentId, planId, phaseId } = await setup({ protected: true, steps: [{ name: 'Plain index', body: 'CREATE INDEX t_id ON t (id);' }] })
+    const window = await requestWindow(lead, ZRequestWindow.parse({ environmentId, planId, reason: 'go', startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString() }))
+    await approveWindow(dba, { windowId: window.id, note: '', confirm: name })
+    await expect(startRun(dba, { planId, phaseId, environmentId, dryRun: false })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('1 error-level lint finding') })
+    const step = await db.step.findFirstOrThrow({ where: { phaseId } })
+    await expect(overrideLint(lead, { stepId: step.id, reason: 'small table' })).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    await overrideLint(dba, { stepId: step.id, reason: 'The table has 40 rows; the lock lasts milliseconds.' })
+    expect(await auditEventsFor(step.id)).toContainEqual(expect.objectContaining({ action: 'step.lint-override' }))
+    const { id } = await startRun(dba, { planId, phaseId, environmentId, dryRun: false })
+    expect(id).toBeTruthy()
+    await cancelRun(dba, id)
+    // Editing the script takes the acceptance away.
+    await editSqlStep(dba, ZEditSqlStep.parse({ stepId: step.id, name: 'Plain index', body: 'CREATE INDEX t_id2 ON t (id);' }))
+    expect((await db.step.findUniqueOrThrow({ where: { id: step.id } })).lintOverrideReason).toBeNull()
+    await expect(startRun(dba, { planId, phaseId, environmentId, dryRun: false })).rejects.toMatchObject({ code: 'CONFLICT' })
+  })
+
+  it('refuses malformed SQL when a step is saved, and keeps removed steps for the runs that used them', async () => {
+    const { lead, environmentId, planId, phaseId } = await setup({ steps: [{ name: 'Only', body: 'SELECT 1;' }] })
+    await expect(addSqlStep(lead, ZAddSqlStep.parse({ phaseId, name: 'Broken', body: 'SELEC 1;' }))).rejects.toMatchObject({ code: 'INVALID', fieldErrors: { body: [expect.stringContaining('line 1')] } })
+    expect(await db.step.count({ where: { phaseId } })).toBe(1)
+    const { id } = await startRun(lead, { planId, phaseId, environmentId, dryRun: true })
+    expect((await work()).status).toBe('SUCCEEDED')
+    const step = await db.step.findFirstOrThrow({ where: { phaseId } })
+    await removeStep(lead, { stepId: step.id })
+    expect((await db.step.findUniqueOrThrow({ where: { id: step.id } })).removedAt).not.toBeNull()
+    expect((await db.stepRun.findFirstOrThrow({ where: { runId: id } })).stepId).toBe(step.id)
+    await expect(startRun(lead, { planId, phaseId, environmentId, dryRun: false })).rejects.toMatchObject({ message: expect.stringContaining('has no steps') })
   })
 })

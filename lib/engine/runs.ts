@@ -2,10 +2,15 @@ import { db } from '@/lib/db'
 import { postgresTargetOf } from '@/lib/server/connections/secrets'
 import { mayStartRun } from '@/lib/server/windows/rules'
 import type { PostgresTarget } from '@/lib/targets/postgres'
-import { applyScripts, rollbackScript, type ApplyEvent } from './sql/apply'
+import { Cancelled, withTargetSession, type TargetSession } from './sql/apply'
+import { RUNNERS } from './steps'
+import type { StepContext, StepProgress } from './steps/types'
 
 // The worker's side of runs: claim one safely among several workers, execute its steps in order from the
-// first unfinished one, and write progress in short transactions of its own.
+// first unfinished one while holding the target's lock for the whole run, and write progress in short
+// transactions of its own.
+
+export type RunOutcome = 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'WAITING'
 
 /** Takes the oldest queued (or interrupted) run for this worker, or null. Safe with any number of workers. */
 export async function claimRun(workerId: string): Promise<string | null> {
@@ -25,52 +30,20 @@ export async function claimRollback(workerId: string): Promise<string | null> {
   return rows[0]?.id ?? null
 }
 
-/**
- * Runs the rollback scripts of every step that ran – the failed one included, newest first – and ends
- * ROLLED_BACK, or ROLLBACK_FAILED when a script fails or a step that changed the target has none.
- */
-export async function executeRollback(runId: string): Promise<'ROLLED_BACK' | 'ROLLBACK_FAILED'> {
-  const run = await db.run.findUniqueOrThrow({ where: { id: runId }, include: { steps: { orderBy: { position: 'desc' }, include: { step: true } }, requestedBy: { select: { email: true } } } })
-  const end = async (status: 'ROLLED_BACK' | 'ROLLBACK_FAILED', error: string | null = null) => {
-    await db.run.update({ where: { id: runId }, data: { status, error, finishedAt: new Date(), workerId: null } })
-    await event(runId, status === 'ROLLED_BACK' ? 'info' : 'error', status === 'ROLLED_BACK' ? 'Run rolled back.' : `Rollback failed: ${error}`)
-    return status
-  }
-  const target = await targetOf(run.planId, run.environmentId)
-  if (!target) return end('ROLLBACK_FAILED', 'The plan has no PostgreSQL target connection on this environment.')
-  for (const stepRun of run.steps) {
-    if (stepRun.status !== 'SUCCEEDED' && stepRun.status !== 'FAILED') continue
-    const step = stepRun.step
-    if (!step.rollbackBody) {
-      // A failed transactional script left nothing behind; a succeeded one without a rollback cannot be undone.
-      if (stepRun.status === 'FAILED' && stepRun.statementsApplied === 0) continue
-      return end('ROLLBACK_FAILED', `“${step.name}” changed the target and has no rollback script.`)
-    }
-    await event(runId, 'info', `Rolling back “${step.name}”.`)
-    const outcome = await rollbackScript(target, { version: `step-${step.id}`, description: step.name, sql: step.body, rollbackSql: step.rollbackBody }, {
-      appliedBy: run.requestedBy.email,
-      log: (e) => {
-        event(runId, e.level, e.message).catch(() => undefined)
-      },
-    }).catch((error: Error) => ({ status: 'FAILED' as const, error: error.message }))
-    if (outcome.status === 'FAILED') return end('ROLLBACK_FAILED', `The rollback of “${step.name}” failed: ${outcome.error ?? 'unknown error'}`)
-    await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'ROLLED_BACK' } })
-  }
-  return end('ROLLED_BACK')
-}
-
 /** Runs that a worker held when it stopped heartbeating become INTERRUPTED, to be claimed and resumed. */
 export async function markInterrupted(staleAfterMs: number): Promise<number> {
-  const rows = await db.$queryRaw<{ id: string }[]>`
-    UPDATE "Run" r SET "status" = 'INTERRUPTED', "workerId" = NULL, "updatedAt" = now()
-     WHERE r."status" = 'RUNNING'
+  const rows = await db.$queryRaw<{ id: string; status: string }[]>`
+    UPDATE "Run" r SET "status" = CASE WHEN r."status" = 'RUNNING' THEN 'INTERRUPTED'::"RunStatus" ELSE r."status" END, "workerId" = NULL, "updatedAt" = now()
+     WHERE r."status" IN ('RUNNING', 'ROLLING_BACK') AND r."workerId" IS NOT NULL
        AND NOT EXISTS (SELECT 1 FROM "WorkerHeartbeat" h WHERE h."id" = r."workerId" AND h."lastSeenAt" > now() - make_interval(secs => ${staleAfterMs / 1000}))
-    RETURNING r."id"`
-  for (const { id } of rows) await db.runEvent.create({ data: { runId: id, level: 'warn', message: 'The worker running this stopped; the run is interrupted and resumes from its first unfinished step.' } })
+    RETURNING r."id", r."status"::text AS status`
+  for (const { id, status } of rows) {
+    await event(id, 'warn', status === 'INTERRUPTED' ? 'The worker running this stopped; the run is interrupted and resumes from its first unfinished step.' : 'The worker rolling this back stopped; another worker takes the rollback over.')
+  }
   return rows.length
 }
 
-const event = (runId: string, level: ApplyEvent['level'], message: string) => db.runEvent.create({ data: { runId, level, message } })
+const event = (runId: string, level: 'info' | 'warn' | 'error', message: string) => db.runEvent.create({ data: { runId, level, message } })
 
 /** The plan's target database on the run's environment, password decrypted here, or null. */
 async function targetOf(planId: string, environmentId: string): Promise<(PostgresTarget & { name: string }) | null> {
@@ -81,57 +54,137 @@ async function targetOf(planId: string, environmentId: string): Promise<(Postgre
 }
 
 async function finish(runId: string, status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED', error: string | null = null) {
-  await db.run.update({ where: { id: runId }, data: { status, error, finishedAt: new Date(), workerId: null } })
+  await db.run.update({ where: { id: runId }, data: { status, error, finishedAt: new Date(), workerId: null, retryFailed: false } })
   await event(runId, status === 'SUCCEEDED' ? 'info' : 'error', status === 'SUCCEEDED' ? 'Run succeeded.' : status === 'CANCELLED' ? 'Run cancelled.' : `Run failed: ${error}`)
   return status
 }
 
-/** Executes a claimed run to its end (or to the first failure, a cancel, or a closed window). */
-export async function executeRun(runId: string, now: () => Date = () => new Date()): Promise<'SUCCEEDED' | 'FAILED' | 'CANCELLED'> {
-  const run = await db.run.findUniqueOrThrow({
-    where: { id: runId },
-    include: { steps: { orderBy: { position: 'asc' }, include: { step: true } }, requestedBy: { select: { email: true } }, phase: { select: { name: true } } },
-  })
-  const target = await targetOf(run.planId, run.environmentId)
-  if (!target) return finish(runId, 'FAILED', 'The plan has no PostgreSQL target connection on this environment.')
-  await event(runId, 'info', `Worker started${run.startedAt && run.steps.some((s) => s.status !== 'PENDING') ? ' again, resuming' : ''} on ${target.name}.`)
+/** Aborts when a person asks to cancel the run (polled; the request lands in the database). */
+function watchCancel(runId: string): { signal: AbortSignal; stop: () => void } {
+  const controller = new AbortController()
+  const timer = setInterval(() => {
+    db.run
+      .findUnique({ where: { id: runId }, select: { cancelRequested: true } })
+      .then((r) => r?.cancelRequested && controller.abort())
+      .catch(() => undefined)
+  }, 300)
+  return { signal: controller.signal, stop: () => clearInterval(timer) }
+}
 
-  for (const stepRun of run.steps) {
-    if (stepRun.status === 'SUCCEEDED' || stepRun.status === 'SKIPPED') continue
-    const current = await db.run.findUniqueOrThrow({ where: { id: runId }, include: { environment: { include: { windows: { where: { status: 'APPROVED' } } } } } })
-    if (current.cancelRequested) {
-      await db.stepRun.updateMany({ where: { runId, status: { in: ['PENDING', 'RUNNING'] } }, data: { status: 'CANCELLED' } })
+const loadRun = (runId: string) =>
+  db.run.findUniqueOrThrow({ where: { id: runId }, include: { steps: { orderBy: { position: 'asc' }, include: { step: true } }, requestedBy: { select: { email: true } } } })
+
+type LoadedRun = Awaited<ReturnType<typeof loadRun>>
+
+function contextFor(run: LoadedRun, stepRun: LoadedRun['steps'][number], target: TargetSession | null, signal: AbortSignal): StepContext {
+  return {
+    runId: run.id,
+    stepRunId: stepRun.id,
+    step: stepRun.step,
+    dryRun: run.dryRun,
+    retryFailed: run.retryFailed && stepRun.status === 'FAILED',
+    appliedBy: run.requestedBy.email,
+    target,
+    signal,
+    log: (level, message) => {
+      event(run.id, level, message).catch(() => undefined) // the log must never stop the run
+    },
+    progress: async (update: StepProgress) => {
+      await db.stepRun.update({ where: { id: stepRun.id }, data: update })
+    },
+  }
+}
+
+/** Opens the target with Lockstep's lock when a step needs it, for the whole of `fn`. */
+async function withTargetIfNeeded<T>(run: LoadedRun, needed: boolean, signal: AbortSignal, fn: (target: TargetSession | null) => Promise<T>): Promise<T | 'NO_TARGET'> {
+  if (!needed) return fn(null)
+  const target = await targetOf(run.planId, run.environmentId)
+  if (!target) return 'NO_TARGET'
+  await event(run.id, 'info', `Connecting to ${target.name}.`)
+  return withTargetSession(target, { signal, lockWaitMs: Number.POSITIVE_INFINITY, applicationName: `lockstep run ${run.id.slice(0, 8)}`, log: (e) => void event(run.id, e.level, e.message).catch(() => undefined) }, fn)
+}
+
+/** Executes a claimed run to its end, to the first failure, a cancel, a closed window, or a manual gate. */
+export async function executeRun(runId: string, now: () => Date = () => new Date()): Promise<RunOutcome> {
+  const run = await loadRun(runId)
+  const resuming = run.steps.some((s) => s.status !== 'PENDING')
+  await event(runId, 'info', resuming ? 'Worker picked the run up; resuming from its first unfinished step.' : 'Worker picked the run up.')
+  const pending = run.steps.filter((s) => s.status !== 'SUCCEEDED' && s.status !== 'SKIPPED')
+  const cancel = watchCancel(runId)
+  try {
+    const outcome = await withTargetIfNeeded(run, pending.some((s) => RUNNERS[s.step.kind].needsTarget), cancel.signal, async (target): Promise<RunOutcome> => {
+      for (const stepRun of pending) {
+        const current = await db.run.findUniqueOrThrow({ where: { id: runId }, include: { environment: { include: { windows: { where: { status: 'APPROVED' } } } } } })
+        if (current.cancelRequested) throw new Cancelled()
+        // The window rule, again before each step: a window can close or be cancelled while a run waits.
+        const permission = mayStartRun(current.environment, current.environment.windows, now())
+        if (!permission.allowed) return finish(runId, 'FAILED', permission.reason)
+        const step = stepRun.step
+        await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'RUNNING', startedAt: stepRun.startedAt ?? new Date(), error: null } })
+        await event(runId, 'info', `Step “${step.name}” started.`)
+        const result = await RUNNERS[step.kind].run(contextFor(run, stepRun, target, cancel.signal)).catch((error: Error) => ({ status: 'FAILED' as const, error: error.message }))
+        const counts = 'statementsTotal' in result && result.statementsTotal !== undefined ? { statementsApplied: result.statementsApplied ?? 0, statementsTotal: result.statementsTotal } : {}
+        switch (result.status) {
+          case 'WAITING':
+            await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'WAITING' } })
+            await db.run.update({ where: { id: runId }, data: { status: 'WAITING', workerId: null } })
+            await event(runId, 'info', result.message)
+            return 'WAITING'
+          case 'CANCELLED':
+            await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'CANCELLED', statementsApplied: result.statementsApplied, finishedAt: new Date(), currentStatement: null, backendPid: null } })
+            throw new Cancelled()
+          case 'FAILED':
+            await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'FAILED', error: result.error, ...counts, finishedAt: new Date(), currentStatement: null, backendPid: null } })
+            return finish(runId, 'FAILED', `Step “${step.name}” failed: ${result.error}`)
+          default:
+            await db.stepRun.update({ where: { id: stepRun.id }, data: { status: result.status, ...counts, finishedAt: new Date(), currentStatement: null, backendPid: null } })
+            await event(runId, 'info', `Step “${step.name}” ${result.message}.`)
+        }
+      }
+      return finish(runId, 'SUCCEEDED')
+    })
+    if (outcome === 'NO_TARGET') return finish(runId, 'FAILED', 'The plan has no PostgreSQL target connection on this environment.')
+    return outcome
+  } catch (error) {
+    if (error instanceof Cancelled) {
+      await db.stepRun.updateMany({ where: { runId, status: { in: ['PENDING', 'RUNNING', 'WAITING'] } }, data: { status: 'CANCELLED', currentStatement: null, backendPid: null } })
       return finish(runId, 'CANCELLED')
     }
-    // The window rule, again before each step: a window can close or be cancelled while a run waits.
-    const permission = mayStartRun(current.environment, current.environment.windows, now())
-    if (!permission.allowed) return finish(runId, 'FAILED', permission.reason)
-    const step = stepRun.step
-    if (step.kind !== 'SQL') {
-      await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'FAILED', error: `${step.kind} steps cannot run yet.`, finishedAt: new Date() } })
-      return finish(runId, 'FAILED', `“${step.name}” is a ${step.kind.toLowerCase()} step, which this version cannot run.`)
-    }
-    await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'RUNNING', startedAt: stepRun.startedAt ?? new Date() } })
-    await event(runId, 'info', `Step “${step.name}” started.`)
-    const config = (step.config ?? {}) as { statementTimeoutMs?: number; lockTimeoutMs?: number }
-    const [outcome] = await applyScripts(target, [{ version: `step-${step.id}`, description: step.name, sql: step.body, rollbackSql: step.rollbackBody }], {
-      appliedBy: run.requestedBy.email,
-      dryRun: run.dryRun,
-      statementTimeoutMs: config.statementTimeoutMs,
-      lockTimeoutMs: config.lockTimeoutMs,
-      log: (e) => {
-        event(runId, e.level, e.message).catch(() => undefined) // the log must never stop the run
-      },
-    }).catch(async (error: Error) => [{ status: 'FAILED' as const, statementsApplied: 0, statementsTotal: 0, error: error.message }])
-    if (!outcome || outcome.status === 'FAILED') {
-      await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'FAILED', error: outcome?.error ?? 'failed', statementsApplied: outcome?.statementsApplied ?? 0, statementsTotal: outcome?.statementsTotal ?? 0, finishedAt: new Date() } })
-      return finish(runId, 'FAILED', `Step “${step.name}” failed: ${outcome?.error ?? 'unknown error'}`)
-    }
-    await db.stepRun.update({
-      where: { id: stepRun.id },
-      data: { status: outcome.status === 'SKIPPED' ? 'SKIPPED' : 'SUCCEEDED', statementsApplied: outcome.statementsApplied, statementsTotal: outcome.statementsTotal, finishedAt: new Date() },
-    })
-    await event(runId, 'info', `Step “${step.name}” ${outcome.status === 'ALREADY_APPLIED' ? 'was already applied' : outcome.status === 'SKIPPED' ? 'was skipped in the dry run' : 'succeeded'}.`)
+    return finish(runId, 'FAILED', (error as Error).message)
+  } finally {
+    cancel.stop()
   }
-  return finish(runId, 'SUCCEEDED')
+}
+
+/**
+ * Undoes every step that ran – the failed one included, newest first – and ends ROLLED_BACK, or
+ * ROLLBACK_FAILED when an undo fails or a step that changed the target has nothing to undo it with.
+ */
+export async function executeRollback(runId: string): Promise<'ROLLED_BACK' | 'ROLLBACK_FAILED'> {
+  const run = await loadRun(runId)
+  const end = async (status: 'ROLLED_BACK' | 'ROLLBACK_FAILED', error: string | null = null) => {
+    await db.run.update({ where: { id: runId }, data: { status, error, finishedAt: new Date(), workerId: null } })
+    await event(runId, status === 'ROLLED_BACK' ? 'info' : 'error', status === 'ROLLED_BACK' ? 'Run rolled back.' : `Rollback failed: ${error}`)
+    return status
+  }
+  const toUndo = [...run.steps].reverse().filter((s) => s.status === 'SUCCEEDED' || s.status === 'FAILED' || s.status === 'CANCELLED')
+  const never = new AbortController().signal
+  const outcome = await withTargetIfNeeded(run, toUndo.some((s) => RUNNERS[s.step.kind].needsTarget), never, async (target) => {
+    for (const stepRun of toUndo) {
+      const step = stepRun.step
+      const runner = RUNNERS[step.kind]
+      if (!runner.rollback) continue // gates and read-only kinds change nothing
+      if (step.kind === 'SQL' && !step.rollbackBody) {
+        // A transactional script that failed left nothing behind; a step that changed the target cannot be undone.
+        if (stepRun.status !== 'SUCCEEDED' && stepRun.statementsApplied === 0) continue
+        return end('ROLLBACK_FAILED', `“${step.name}” changed the target and has no rollback script.`)
+      }
+      await event(runId, 'info', `Rolling back “${step.name}”.`)
+      const result = await runner.rollback(contextFor(run, stepRun, target, never)).catch((error: Error) => ({ status: 'FAILED' as const, error: error.message }))
+      if (result.status === 'FAILED') return end('ROLLBACK_FAILED', `The rollback of “${step.name}” failed: ${result.error}`)
+      await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'ROLLED_BACK' } })
+    }
+    return end('ROLLED_BACK')
+  }).catch((error: Error) => end('ROLLBACK_FAILED', error.message))
+  return outcome === 'NO_TARGET' ? end('ROLLBACK_FAILED', 'The plan has no PostgreSQL target connection on this environment.') : outcome
 }

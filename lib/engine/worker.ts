@@ -9,8 +9,9 @@ import { claimRollback, claimRun, executeRollback, executeRun, markInterrupted }
 export type WorkerHandle = { id: string; stop: () => Promise<void> }
 
 /**
- * Starts the worker loop in this process. It announces itself with a heartbeat row that the UI
- * reads to show whether execution is possible; queued runs are claimed here as the engine grows.
+ * Starts the worker loop in this process. It announces itself with a heartbeat row (the UI shows whether
+ * execution is possible; other workers tell from it whether this one died), expires windows, and claims
+ * queued runs and requested rollbacks one at a time.
  */
 export async function startWorker(log: (line: string) => void = console.log): Promise<WorkerHandle> {
   const id = randomUUID()
@@ -35,8 +36,13 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
       .catch((error: Error) => log(`window sweep failed: ${error.message.split('\n')[0]}`))
   await sweep()
 
-  // Runs a worker held when it died are interrupted, then claimed and resumed like queued ones.
-  await markInterrupted(interval * 3).then((n) => n && log(`marked ${n} run${n === 1 ? '' : 's'} interrupted`))
+  // Runs a worker held when it died are interrupted, then claimed and resumed like queued ones – checked
+  // at start and on every heartbeat, since a worker can die while this one runs.
+  const reclaim = () =>
+    markInterrupted(interval * 3)
+      .then((n) => n && log(`marked ${n} run${n === 1 ? '' : 's'} of a stopped worker interrupted`))
+      .catch((error: Error) => log(`interrupted-run check failed: ${error.message.split('\n')[0]}`))
+  await reclaim()
   let stopping = false
   let working = false
   const work = async () => {
@@ -45,7 +51,7 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
     try {
       for (let runId = await claimRun(id); runId && !stopping; runId = await claimRun(id)) {
         log(`run ${runId.slice(0, 8)} claimed`)
-        log(`run ${runId.slice(0, 8)} ${(await executeRun(runId)).toLowerCase()}`)
+        log(`run ${runId.slice(0, 8)} ${(await executeRun(runId)).toLowerCase()}`) // waiting: at a manual gate
       }
       for (let runId = await claimRollback(id); runId && !stopping; runId = await claimRollback(id)) {
         log(`run ${runId.slice(0, 8)} rolling back`)
@@ -62,7 +68,9 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
   let beats = 0
   const timer = setInterval(() => {
     if (stopping) return
-    beat().catch((error: Error) => log(`heartbeat failed: ${error.message.split('\n')[0]}`))
+    beat()
+      .then(reclaim)
+      .catch((error: Error) => log(`heartbeat failed: ${error.message.split('\n')[0]}`))
     if (++beats % Math.max(1, Math.round(60_000 / interval)) === 0) void sweep()
   }, interval)
 

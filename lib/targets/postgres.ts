@@ -10,7 +10,7 @@ export type PostgresTarget = { host: string; port: number; database: string; use
 
 const CONNECT_TIMEOUT_MS = 5_000
 
-function clientConfig(target: PostgresTarget, ssl: boolean): pg.ClientConfig {
+function clientConfig(target: PostgresTarget, ssl: boolean, overrides: ConnectOptions): pg.ClientConfig {
   return {
     host: target.host,
     port: target.port,
@@ -20,15 +20,19 @@ function clientConfig(target: PostgresTarget, ssl: boolean): pg.ClientConfig {
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     query_timeout: CONNECT_TIMEOUT_MS,
     statement_timeout: CONNECT_TIMEOUT_MS,
-    application_name: 'lockstep',
+    application_name: overrides.applicationName ?? 'lockstep',
+    ...(overrides.longRunning ? { query_timeout: undefined, statement_timeout: undefined } : {}),
     ssl: !ssl ? false : target.sslMode === 'verify-full' ? { rejectUnauthorized: true, servername: target.host } : { rejectUnauthorized: false },
   }
 }
 
+/** `longRunning`: no client-side query timeout (the engine sets statement_timeout itself). */
+export type ConnectOptions = { applicationName?: string; longRunning?: boolean }
+
 /** Connects with the SSL mode's rules ("prefer" falls back to plain when the server has no SSL). */
-export async function connectPostgres(target: PostgresTarget): Promise<pg.Client> {
+export async function connectPostgres(target: PostgresTarget, options: ConnectOptions = {}): Promise<pg.Client> {
   const attempt = async (ssl: boolean) => {
-    const client = new pg.Client(clientConfig(target, ssl))
+    const client = new pg.Client(clientConfig(target, ssl, options))
     client.on('error', () => undefined) // a dropped connection surfaces on the next query instead
     try {
       await client.connect()

@@ -23,13 +23,19 @@ export type ApplyOptions = {
   /** Run scripts again that failed before (a person decided to retry). */
   retryFailed?: boolean
   log?: (event: ApplyEvent) => void
+  /** Cancel: stops between statements and cancels the running one on the target (pg_cancel_backend). */
+  signal?: AbortSignal
+  /** Told when a statement starts (with the backend running it) and when it ends (null). */
+  onStatement?: (running: RunningStatement | null) => void
 }
+
+export type RunningStatement = { version: string; index: number; sql: string; backendPid: number }
 
 export type ApplyEvent = { level: 'info' | 'warn' | 'error'; version?: string; statement?: number; message: string }
 
 export type ScriptOutcome = {
   version: string
-  status: 'APPLIED' | 'ALREADY_APPLIED' | 'FAILED' | 'DRY_RUN' | 'SKIPPED'
+  status: 'APPLIED' | 'ALREADY_APPLIED' | 'FAILED' | 'DRY_RUN' | 'SKIPPED' | 'CANCELLED'
   statementsApplied: number
   statementsTotal: number
   durationMs: number
@@ -49,9 +55,9 @@ export const HISTORY_TABLE = 'lockstep_schema_history'
 const LOCK_KEY = BigInt.asIntN(64, BigInt(`0x${createHash('sha256').update('lockstep').digest('hex').slice(0, 16)}`)).toString()
 
 /** Connects, turning a failure into the same plain message "Test connection" gives. */
-async function connect(target: PostgresTarget): Promise<pg.Client> {
+async function connect(target: PostgresTarget, applicationName: string): Promise<pg.Client> {
   try {
-    return await connectPostgres(target)
+    return await connectPostgres(target, { applicationName, longRunning: true })
   } catch (error) {
     throw new Error(describePostgresError(error, target).message)
   }
@@ -78,11 +84,20 @@ async function ensureHistory(client: pg.Client) {
   )`)
 }
 
+/** Thrown when a person cancelled before or between statements. */
+export class Cancelled extends Error {
+  constructor() {
+    super('Cancelled.')
+    this.name = 'Cancelled'
+  }
+}
+
 /** Waits for the target's migration lock, polling pg_try_advisory_lock; names the holder when it gives up. */
-async function takeTargetLock(client: pg.Client, waitMs: number, log: (e: ApplyEvent) => void) {
+async function takeTargetLock(client: pg.Client, waitMs: number, log: (e: ApplyEvent) => void, signal?: AbortSignal) {
   const deadline = Date.now() + waitMs
   let told = false
   for (;;) {
+    if (signal?.aborted) throw new Cancelled()
     const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [LOCK_KEY])
     if (rows[0]?.ok) return
     const holder = await client.query<{ pid: number; application_name: string }>(
@@ -110,18 +125,59 @@ async function blockersOf(monitor: pg.Client, pid: number): Promise<string | nul
 }
 
 const LOCK_NOT_AVAILABLE = '55P03'
+const QUERY_CANCELED = '57014'
 
 /**
- * Runs `statements` on `client`: in one transaction when all allow it (then nothing stays behind on
- * failure), else one by one from `from`. Calls `progress` after each statement outside a transaction.
+ * A connection to the target that holds Lockstep's migration lock (one run per target at a time), and a
+ * second one that watches it: who blocks it, and pg_cancel_backend when a person cancels.
  */
-async function execute(
-  client: pg.Client,
-  monitor: pg.Client,
-  statements: Statement[],
-  opts: { transactional: boolean; from: number; dryRun: boolean; lockTimeoutMs: number; statementTimeoutMs: number; version: string; log: (e: ApplyEvent) => void; progress: (applied: number) => Promise<void> },
-): Promise<{ applied: number }> {
-  const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? 0
+export type TargetSession = { client: pg.Client; monitor: pg.Client; pid: number; secrets: string[] }
+
+export type SessionOptions = { log?: (event: ApplyEvent) => void; signal?: AbortSignal; lockWaitMs?: number; applicationName?: string }
+
+/** Opens a session on the target, waits for Lockstep's lock (polling), runs `fn`, and always lets go. */
+export async function withTargetSession<T>(target: PostgresTarget, options: SessionOptions, fn: (session: TargetSession) => Promise<T>): Promise<T> {
+  const name = options.applicationName ?? 'lockstep'
+  const client = await connect(target, name)
+  let monitor: pg.Client | null = null
+  try {
+    monitor = await connect(target, `${name} (monitor)`)
+    // A backend whose client died mid-statement notices within a second and ends, letting the lock go (PostgreSQL 14+).
+    await client.query('SET client_connection_check_interval = 1000').catch(() => undefined)
+    const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? 0
+    await takeTargetLock(client, options.lockWaitMs ?? 60_000, options.log ?? (() => undefined), options.signal)
+    try {
+      await ensureHistory(client)
+      return await fn({ client, monitor, pid, secrets: [target.password] })
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1::bigint)', [LOCK_KEY]).catch(() => undefined)
+    }
+  } finally {
+    await client.end().catch(() => undefined)
+    await monitor?.end().catch(() => undefined)
+  }
+}
+
+type ExecuteOptions = {
+  transactional: boolean
+  from: number
+  dryRun: boolean
+  lockTimeoutMs: number
+  statementTimeoutMs: number
+  version: string
+  log: (e: ApplyEvent) => void
+  progress: (applied: number) => Promise<void>
+  signal?: AbortSignal
+  onStatement?: (running: RunningStatement | null) => void
+}
+
+/**
+ * Runs `statements` in the session: in one transaction when all allow it (then nothing stays behind on
+ * failure), else one by one from `from`, calling `progress` after each. A cancel stops between statements
+ * and cancels the running one on the target.
+ */
+async function execute(session: TargetSession, statements: Statement[], opts: ExecuteOptions): Promise<{ applied: number }> {
+  const { client, monitor, pid } = session
   let blocker: string | null = null
   // While a statement runs, watch who blocks it: a lock timeout then says which session was in the way.
   const watch = setInterval(() => {
@@ -129,10 +185,15 @@ async function execute(
       .then((b) => (blocker = b ?? blocker))
       .catch(() => undefined)
   }, 100)
+  const cancelRunning = () => void monitor.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined)
+  opts.signal?.addEventListener('abort', cancelRunning)
   const run = async (statement: Statement) => {
+    if (opts.signal?.aborted) throw new Cancelled()
     blocker = null
     const started = performance.now()
+    opts.onStatement?.({ version: opts.version, index: statement.index, sql: statement.sql, backendPid: pid })
     const result = await client.query(statement.sql)
+    opts.onStatement?.(null)
     const rows = Array.isArray(result) ? undefined : result.rowCount
     opts.log({ level: 'info', version: opts.version, statement: statement.index + 1, message: `${statement.kind} (line ${statement.line}) done in ${Math.round(performance.now() - started)} ms${rows != null ? `, ${rows} rows` : ''}` })
   }
@@ -142,6 +203,7 @@ async function execute(
       await client.query('BEGIN')
       try {
         for (const statement of statements) await run(statement)
+        if (opts.signal?.aborted) throw new Cancelled()
         await client.query(opts.dryRun ? 'ROLLBACK' : 'COMMIT')
         return { applied: statements.length }
       } catch (error) {
@@ -161,153 +223,177 @@ async function execute(
     }
     return { applied }
   } finally {
+    opts.onStatement?.(null)
+    opts.signal?.removeEventListener('abort', cancelRunning)
     clearInterval(watch)
   }
 }
 
+const concurrentIndexName = (s: Statement) => (s.kind === 'IndexStmt' ? /INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?("?[\w$]+"?)/i.exec(s.sql)?.[1]?.replace(/"/g, '') : undefined)
+
 /** After a failed CREATE INDEX CONCURRENTLY: the index it left behind, marked INVALID. */
 async function invalidIndexes(client: pg.Client, statements: Statement[]): Promise<string[]> {
-  const names = statements.filter((s) => s.kind === 'IndexStmt').map((s) => /INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?("?[\w$]+"?)/i.exec(s.sql)?.[1]?.replace(/"/g, ''))
+  const names = statements.map(concurrentIndexName).filter((n): n is string => !!n)
   if (names.length === 0) return []
-  const { rows } = await client.query<{ name: string }>(`SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = ANY($1)`, [names.filter(Boolean)])
+  const { rows } = await client.query<{ name: string }>(`SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = ANY($1)`, [names])
   return rows.map((r) => r.name)
 }
 
 export async function applyScripts(target: PostgresTarget, scripts: Script[], options: ApplyOptions): Promise<ScriptOutcome[]> {
+  return withTargetSession(target, options, (session) => applyInSession(session, scripts, options))
+}
+
+/** Applies scripts in a session that holds the target's lock (see withTargetSession). */
+export async function applyInSession(session: TargetSession, scripts: Script[], options: ApplyOptions): Promise<ScriptOutcome[]> {
+  const { client } = session
   const log = options.log ?? (() => undefined)
   const lockTimeoutMs = options.lockTimeoutMs ?? 1_000
   const lockRetries = options.lockRetries ?? 3
   const statementTimeoutMs = options.statementTimeoutMs ?? 5 * 60_000
-  const client = await connect(target)
-  const monitor = await connect(target)
   const outcomes: ScriptOutcome[] = []
-  try {
-    await takeTargetLock(client, options.lockWaitMs ?? 60_000, log)
-    try {
-      await ensureHistory(client)
-      const history = new Map((await client.query<HistoryRow>(`SELECT version, checksum, success, statements_applied, rolled_back_at, error FROM ${HISTORY_TABLE}`)).rows.map((r) => [r.version, r]))
-      // Refuse before running anything: an applied script changed, or a failed one awaits a decision.
-      for (const script of scripts) {
-        const row = history.get(script.version)
-        if (!row || row.rolled_back_at) continue
-        if (row.checksum !== checksumOf(script.sql)) {
-          throw new ApplyRefused(`${script.version} (${script.description}) changed after it ran: its checksum was ${row.checksum.slice(0, 12)}…, the file's is now ${checksumOf(script.sql).slice(0, 12)}…. An applied script must not change; put the change in a new version.`)
-        }
-        if (!row.success && row.error && !options.retryFailed && !options.dryRun) {
-          throw new ApplyRefused(`${script.version} (${script.description}) failed earlier (${row.error}) and awaits a decision: retry it, run its rollback, or mark it rolled back or applied.`)
-        }
-      }
-      for (const script of scripts) {
-        const row = history.get(script.version)
-        const statements = await splitStatements(script.sql)
-        if (row?.success && !row.rolled_back_at) {
-          outcomes.push({ version: script.version, status: 'ALREADY_APPLIED', statementsApplied: statements.length, statementsTotal: statements.length, durationMs: 0 })
-          continue
-        }
-        const transactional = statements.every((s) => s.transactional)
-        if (options.dryRun && !transactional) {
-          log({ level: 'warn', version: script.version, message: `Not tried in a dry run: ${statements.find((s) => !s.transactional)?.kind} cannot run inside a transaction.` })
-          outcomes.push({ version: script.version, status: 'SKIPPED', statementsApplied: 0, statementsTotal: statements.length, durationMs: 0 })
-          continue
-        }
-        // A non-transactional script that stopped part-way resumes at its first unapplied statement.
-        const from = !transactional && row && !row.rolled_back_at ? row.statements_applied : 0
-        const started = new Date()
-        if (!options.dryRun) {
-          await client.query(
-            `INSERT INTO ${HISTORY_TABLE} (version, description, checksum, applied_by, started_at, statements_total, statements_applied, success, error, rolled_back_at, finished_at, duration_ms)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, false, NULL, NULL, NULL, NULL)
-             ON CONFLICT (version) DO UPDATE SET checksum = $3, applied_by = $4, started_at = $5, statements_total = $6, statements_applied = $7, success = false, error = NULL, rolled_back_at = NULL, finished_at = NULL, duration_ms = NULL`,
-            [script.version, script.description, checksumOf(script.sql), options.appliedBy, started, statements.length, from],
-          )
-        }
-        log({ level: 'info', version: script.version, message: `${options.dryRun ? 'Trying' : 'Applying'} ${script.version} (${statements.length} statements, ${transactional ? 'in one transaction' : 'statement by statement'}${from ? `, resuming at statement ${from + 1}` : ''}).` })
-        let attempt = 0
-        for (;;) {
-          try {
-            const { applied } = await execute(client, monitor, statements, {
-              transactional,
-              from,
-              dryRun: !!options.dryRun,
-              lockTimeoutMs,
-              statementTimeoutMs,
-              version: script.version,
-              log,
-              progress: (n) => client.query(`UPDATE ${HISTORY_TABLE} SET statements_applied = $2 WHERE version = $1`, [script.version, n]).then(() => undefined),
-            })
-            const durationMs = Date.now() - +started
-            if (!options.dryRun) {
-              await client.query(`UPDATE ${HISTORY_TABLE} SET success = true, statements_applied = $2, finished_at = now(), duration_ms = $3 WHERE version = $1`, [script.version, applied, durationMs])
-            }
-            outcomes.push({ version: script.version, status: options.dryRun ? 'DRY_RUN' : 'APPLIED', statementsApplied: applied, statementsTotal: statements.length, durationMs })
-            break
-          } catch (error) {
-            const e = error as Error & { code?: string; blocker?: string | null }
-            if (e.code === LOCK_NOT_AVAILABLE && attempt < lockRetries) {
-              attempt++
-              const backoff = 500 * 2 ** (attempt - 1)
-              log({ level: 'warn', version: script.version, message: `No lock within ${lockTimeoutMs} ms${e.blocker ? `; blocked by ${e.blocker}` : ''}. Retry ${attempt} of ${lockRetries} in ${backoff} ms.` })
-              await new Promise((r) => setTimeout(r, backoff))
-              continue
-            }
-            let message = redact(e.message, [target.password])
-            if (e.code === LOCK_NOT_AVAILABLE) message = `No lock within ${lockTimeoutMs} ms after ${lockRetries + 1} tries${e.blocker ? `; blocked by ${e.blocker}` : ''}.`
-            if (e.code === '57014') message = `Stopped by statement_timeout (${statementTimeoutMs} ms) or a cancel: ${message}`
-            const invalid = transactional ? [] : await invalidIndexes(client, statements).catch(() => [])
-            if (invalid.length) message += ` The index ${invalid.join(', ')} was left INVALID; drop it (DROP INDEX CONCURRENTLY ${invalid[0]}) before retrying.`
-            const applied = transactional ? 0 : ((await client.query<{ n: number }>(`SELECT statements_applied AS n FROM ${HISTORY_TABLE} WHERE version = $1`, [script.version]).catch(() => null))?.rows[0]?.n ?? 0)
-            if (!options.dryRun) await client.query(`UPDATE ${HISTORY_TABLE} SET success = false, error = $2, finished_at = now(), duration_ms = $3 WHERE version = $1`, [script.version, message, Date.now() - +started])
-            log({ level: 'error', version: script.version, message: `${script.version} failed: ${message}` })
-            outcomes.push({ version: script.version, status: 'FAILED', statementsApplied: applied, statementsTotal: statements.length, durationMs: Date.now() - +started, error: message })
-            return outcomes
-          }
-        }
-      }
-      return outcomes
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1::bigint)', [LOCK_KEY]).catch(() => undefined)
+  const history = new Map((await client.query<HistoryRow>(`SELECT version, checksum, success, statements_applied, rolled_back_at, error FROM ${HISTORY_TABLE}`)).rows.map((r) => [r.version, r]))
+  // Refuse before running anything: an applied script changed, or a failed one awaits a decision.
+  for (const script of scripts) {
+    const row = history.get(script.version)
+    if (!row || row.rolled_back_at) continue
+    if (row.checksum !== checksumOf(script.sql)) {
+      throw new ApplyRefused(`${script.version} (${script.description}) changed after it ran: its checksum was ${row.checksum.slice(0, 12)}…, the file's is now ${checksumOf(script.sql).slice(0, 12)}…. An applied script must not change; put the change in a new version.`)
     }
-  } finally {
-    await client.end().catch(() => undefined)
-    await monitor.end().catch(() => undefined)
+    if (!row.success && row.error && !options.retryFailed && !options.dryRun) {
+      throw new ApplyRefused(`${script.version} (${script.description}) failed earlier (${row.error}) and awaits a decision: retry it, run its rollback, or mark it rolled back or applied.`)
+    }
   }
+  for (const script of scripts) {
+    const row = history.get(script.version)
+    const statements = await splitStatements(script.sql)
+    if (row?.success && !row.rolled_back_at) {
+      outcomes.push({ version: script.version, status: 'ALREADY_APPLIED', statementsApplied: statements.length, statementsTotal: statements.length, durationMs: 0 })
+      continue
+    }
+    const transactional = statements.every((s) => s.transactional)
+    if (options.dryRun && !transactional) {
+      log({ level: 'warn', version: script.version, message: `Not tried in a dry run: ${statements.find((s) => !s.transactional)?.kind} cannot run inside a transaction.` })
+      outcomes.push({ version: script.version, status: 'SKIPPED', statementsApplied: 0, statementsTotal: statements.length, durationMs: 0 })
+      continue
+    }
+    // A non-transactional script that stopped part-way resumes at its first unapplied statement.
+    const from = !transactional && row && !row.rolled_back_at ? row.statements_applied : 0
+    const resumed = statements[from]
+    if (!transactional && row && resumed) {
+      // An interrupted CREATE INDEX CONCURRENTLY leaves an INVALID index that would make the retry fail.
+      for (const name of await invalidIndexes(client, [resumed])) {
+        log({ level: 'warn', version: script.version, message: `Dropping the INVALID index ${name} the interrupted attempt left, before building it again.` })
+        await client.query(`DROP INDEX CONCURRENTLY IF EXISTS "${name.replace(/"/g, '""')}"`)
+      }
+    }
+    const started = new Date()
+    if (!options.dryRun) {
+      await client.query(
+        `INSERT INTO ${HISTORY_TABLE} (version, description, checksum, applied_by, started_at, statements_total, statements_applied, success, error, rolled_back_at, finished_at, duration_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, false, NULL, NULL, NULL, NULL)
+         ON CONFLICT (version) DO UPDATE SET checksum = $3, applied_by = $4, started_at = $5, statements_total = $6, statements_applied = $7, success = false, error = NULL, rolled_back_at = NULL, finished_at = NULL, duration_ms = NULL`,
+        [script.version, script.description, checksumOf(script.sql), options.appliedBy, started, statements.length, from],
+      )
+    }
+    log({ level: 'info', version: script.version, message: `${options.dryRun ? 'Trying' : 'Applying'} ${script.version} (${statements.length} statements, ${transactional ? 'in one transaction' : 'statement by statement'}${from ? `, resuming at statement ${from + 1}` : ''}).` })
+    let attempt = 0
+    let done = from // a retry after a lock timeout goes on from the statement that timed out
+    for (;;) {
+      try {
+        const { applied } = await execute(session, statements, {
+          transactional,
+          from: done,
+          dryRun: !!options.dryRun,
+          lockTimeoutMs,
+          statementTimeoutMs,
+          version: script.version,
+          log,
+          signal: options.signal,
+          onStatement: options.onStatement,
+          progress: async (n) => {
+            done = n
+            await client.query(`UPDATE ${HISTORY_TABLE} SET statements_applied = $2 WHERE version = $1`, [script.version, n])
+          },
+        })
+        const durationMs = Date.now() - +started
+        if (!options.dryRun) {
+          await client.query(`UPDATE ${HISTORY_TABLE} SET success = true, statements_applied = $2, finished_at = now(), duration_ms = $3 WHERE version = $1`, [script.version, applied, durationMs])
+        }
+        outcomes.push({ version: script.version, status: options.dryRun ? 'DRY_RUN' : 'APPLIED', statementsApplied: applied, statementsTotal: statements.length, durationMs })
+        break
+      } catch (error) {
+        const e = error as Error & { code?: string; blocker?: string | null }
+        const cancelled = e instanceof Cancelled || (e.code === QUERY_CANCELED && !!options.signal?.aborted)
+        if (!cancelled && e.code === LOCK_NOT_AVAILABLE && attempt < lockRetries) {
+          attempt++
+          const backoff = 500 * 2 ** (attempt - 1)
+          log({ level: 'warn', version: script.version, message: `No lock within ${lockTimeoutMs} ms${e.blocker ? `; blocked by ${e.blocker}` : ''}. Retry ${attempt} of ${lockRetries} in ${backoff} ms.` })
+          await new Promise((r) => setTimeout(r, backoff))
+          continue
+        }
+        let message = redact(e.message, session.secrets)
+        if (e.code === LOCK_NOT_AVAILABLE) message = `No lock within ${lockTimeoutMs} ms after ${lockRetries + 1} tries${e.blocker ? `; blocked by ${e.blocker}` : ''}.`
+        else if (cancelled) message = 'Cancelled by a person.'
+        else if (e.code === QUERY_CANCELED) message = `Stopped by statement_timeout (${statementTimeoutMs} ms) or a cancel from another session: ${message}`
+        const invalid = transactional ? [] : await invalidIndexes(client, statements).catch(() => [])
+        if (invalid.length) message += ` The index ${invalid.join(', ')} was left INVALID; drop it (DROP INDEX CONCURRENTLY ${invalid[0]}) before retrying.`
+        const applied = transactional ? 0 : ((await client.query<{ n: number }>(`SELECT statements_applied AS n FROM ${HISTORY_TABLE} WHERE version = $1`, [script.version]).catch(() => null))?.rows[0]?.n ?? 0)
+        if (!options.dryRun) {
+          // A cancelled transactional script left nothing behind: it counts as rolled back, free to run again.
+          if (cancelled && transactional) await client.query(`UPDATE ${HISTORY_TABLE} SET success = false, error = $2, finished_at = now(), duration_ms = $3, rolled_back_at = now() WHERE version = $1`, [script.version, message, Date.now() - +started])
+          else await client.query(`UPDATE ${HISTORY_TABLE} SET success = false, error = $2, finished_at = now(), duration_ms = $3 WHERE version = $1`, [script.version, message, Date.now() - +started])
+        }
+        log({ level: cancelled ? 'warn' : 'error', version: script.version, message: `${script.version} ${cancelled ? 'cancelled' : 'failed'}: ${message}` })
+        outcomes.push({ version: script.version, status: cancelled ? 'CANCELLED' : 'FAILED', statementsApplied: applied, statementsTotal: statements.length, durationMs: Date.now() - +started, error: message })
+        return outcomes
+      }
+    }
+  }
+  return outcomes
 }
 
 /** Runs a script's rollback and marks it rolled back in the history (so it may be applied again later). */
 export async function rollbackScript(target: PostgresTarget, script: Script, options: ApplyOptions): Promise<ScriptOutcome> {
+  return withTargetSession(target, options, (session) => rollbackInSession(session, script, options))
+}
+
+export async function rollbackInSession(session: TargetSession, script: Script, options: ApplyOptions): Promise<ScriptOutcome> {
   if (!script.rollbackSql) throw new ApplyRefused(`${script.version} has no rollback script.`)
-  const rollback: Script = { version: `${script.version}.rollback`, description: `rollback of ${script.version}`, sql: script.rollbackSql }
-  const client = await connect(target)
+  const statements = await splitStatements(script.rollbackSql)
+  const started = Date.now()
   try {
-    await takeTargetLock(client, options.lockWaitMs ?? 60_000, options.log ?? (() => undefined))
-    try {
-      await ensureHistory(client)
-      const statements = await splitStatements(rollback.sql)
-      const monitor = await connect(target)
-      const started = Date.now()
-      try {
-        const { applied } = await execute(client, monitor, statements, {
-          transactional: statements.every((s) => s.transactional),
-          from: 0,
-          dryRun: !!options.dryRun,
-          lockTimeoutMs: options.lockTimeoutMs ?? 1_000,
-          statementTimeoutMs: options.statementTimeoutMs ?? 5 * 60_000,
-          version: rollback.version,
-          log: options.log ?? (() => undefined),
-          progress: async () => undefined,
-        })
-        if (!options.dryRun) await client.query(`UPDATE ${HISTORY_TABLE} SET rolled_back_at = now(), success = false WHERE version = $1`, [script.version])
-        return { version: script.version, status: options.dryRun ? 'DRY_RUN' : 'APPLIED', statementsApplied: applied, statementsTotal: statements.length, durationMs: Date.now() - started }
-      } catch (error) {
-        const message = redact((error as Error).message, [target.password])
-        return { version: script.version, status: 'FAILED', statementsApplied: 0, statementsTotal: statements.length, durationMs: Date.now() - started, error: message }
-      } finally {
-        await monitor.end().catch(() => undefined)
-      }
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1::bigint)', [LOCK_KEY]).catch(() => undefined)
-    }
-  } finally {
-    await client.end().catch(() => undefined)
+    const { applied } = await execute(session, statements, {
+      transactional: statements.every((s) => s.transactional),
+      from: 0,
+      dryRun: !!options.dryRun,
+      lockTimeoutMs: options.lockTimeoutMs ?? 1_000,
+      statementTimeoutMs: options.statementTimeoutMs ?? 5 * 60_000,
+      version: `${script.version}.rollback`,
+      log: options.log ?? (() => undefined),
+      signal: options.signal,
+      onStatement: options.onStatement,
+      progress: async () => undefined,
+    })
+    if (!options.dryRun) await markRolledBack(session, script.version)
+    return { version: script.version, status: options.dryRun ? 'DRY_RUN' : 'APPLIED', statementsApplied: applied, statementsTotal: statements.length, durationMs: Date.now() - started }
+  } catch (error) {
+    const message = redact((error as Error).message, session.secrets)
+    return { version: script.version, status: 'FAILED', statementsApplied: 0, statementsTotal: statements.length, durationMs: Date.now() - started, error: message }
   }
+}
+
+/** The history says the script is undone (by its rollback, or by hand as a DBA states). */
+export async function markRolledBack(session: TargetSession, version: string): Promise<void> {
+  await session.client.query(`UPDATE ${HISTORY_TABLE} SET rolled_back_at = now(), success = false WHERE version = $1`, [version])
+}
+
+/** The history says the script is fully applied (a DBA finished it by hand); its checksum becomes the script's. */
+export async function markApplied(session: TargetSession, script: Script, appliedBy: string): Promise<void> {
+  const total = (await splitStatements(script.sql)).length
+  await session.client.query(
+    `INSERT INTO ${HISTORY_TABLE} (version, description, checksum, applied_by, started_at, finished_at, statements_total, statements_applied, success, error)
+     VALUES ($1, $2, $3, $4, now(), now(), $5, $5, true, NULL)
+     ON CONFLICT (version) DO UPDATE SET checksum = $3, applied_by = $4, finished_at = now(), statements_applied = $5, statements_total = $5, success = true, error = NULL, rolled_back_at = NULL`,
+    [script.version, script.description, checksumOf(script.sql), appliedBy, total],
+  )
 }

@@ -16,3 +16,19 @@ describe('lintSql', () => {
     expect(report.errors + report.warnings).toBeGreaterThanOrEqual(2)
   })
 })
+
+describe('lint severity', () => {
+  it('makes findings that can take the application down errors, and style advice warnings', async () => {
+    const report = await lintSql('CREATE INDEX orders_status ON orders (status);\nCREATE TABLE t (id int);\n')
+    const [index, table] = report.statements
+    expect(index?.findings.find((f) => f.rule === 'require-concurrent-index-creation')?.level).toBe('error')
+    expect(table?.findings.length).toBeGreaterThan(0)
+    expect(table?.findings.every((f) => f.level === 'warning')).toBe(true)
+    expect(report.errors).toBe(1)
+  })
+
+  it('has no error for a safe concurrent index build', async () => {
+    const report = await lintSql('CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_status ON orders (status);\n')
+    expect(report.errors).toBe(0)
+  })
+})

@@ -12,6 +12,29 @@ export type Finding = { rule: string; level: 'error' | 'warning'; message: strin
 export type LintedStatement = Omit<Statement, 'sql'> & { sql: string; findings: Finding[] }
 export type LintReport = { statements: LintedStatement[]; errors: number; warnings: number }
 
+// squawk reports every finding as a warning. Lockstep's severity: a rule is an error when breaking it can
+// take the application down (long exclusive locks, rewrites) or lose data; these block protected runs
+// unless a DBA accepts them with a written reason. The rest (style and robustness advice) stay warnings.
+export const ERROR_RULES: ReadonlySet<string> = new Set([
+  'adding-field-with-default',
+  'adding-foreign-key-constraint',
+  'adding-not-nullable-field',
+  'adding-required-field',
+  'ban-concurrent-index-creation-in-transaction',
+  'ban-drop-column',
+  'ban-drop-database',
+  'ban-drop-not-null',
+  'ban-drop-table',
+  'ban-truncate-cascade',
+  'changing-column-type',
+  'constraint-missing-not-valid',
+  'disallowed-unique-constraint',
+  'renaming-column',
+  'renaming-table',
+  'require-concurrent-index-creation',
+  'require-concurrent-index-deletion',
+])
+
 // Lockstep itself sets both timeouts around every statement it runs.
 const HANDLED_BY_LOCKSTEP = ['require-lock-timeout', 'require-statement-timeout']
 
@@ -37,7 +60,7 @@ export async function lintSql(sql: string): Promise<LintReport> {
     })
     const findings = (JSON.parse(output) as SquawkFinding[]).map<Finding>((f) => ({
       rule: f.rule_name,
-      level: /error/i.test(f.level) ? 'error' : 'warning',
+      level: /error/i.test(f.level) || ERROR_RULES.has(f.rule_name) ? 'error' : 'warning',
       message: f.message,
       help: f.help,
       line: f.line + 1, // squawk counts lines from 0

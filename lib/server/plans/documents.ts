@@ -95,7 +95,7 @@ export async function exportPlanDocument(actor: UserActor, planId: string): Prom
       rollbackTriggers: byPosition,
       rollbackSteps: byPosition,
       timeline: byPosition,
-      steps: byPosition,
+      steps: { where: { removedAt: null }, ...byPosition },
       notes: byPosition,
     },
   })

@@ -9,6 +9,9 @@ import { notFound } from '@/lib/server/errors'
 import { phaseStatus, planProgress, riskScore, type PhaseStatus } from './rules'
 import { stepsAndScripts } from './steps'
 import { PLAN_STATUSES } from '@/lib/domain/plan-values'
+import type { Step } from '@/lib/generated/prisma/client'
+import type { LintReport } from '@/lib/engine/sql/lint'
+import type { ManualConfig, SqlConfig } from '@/lib/engine/steps/kinds'
 
 export const PLAN_PAGE_SIZE = 25
 
@@ -115,7 +118,28 @@ export type PhaseSummaryDTO = {
 }
 
 /** A step of a phase, or a script kept from a plan document (kind SCRIPT), in their shared order. */
-export type StepDTO = { id: string; kind: StepKind | 'SCRIPT'; name: string; body: string; language: string | null; isDraft: boolean }
+export type StepDTO = {
+  id: string
+  kind: StepKind | 'SCRIPT'
+  name: string
+  body: string
+  language: string | null
+  isDraft: boolean
+  rollbackBody: string | null
+  /** SQL steps: per-step timeouts, null for the defaults. */
+  statementTimeoutSeconds: number | null
+  lockTimeoutMs: number | null
+  /** Manual gates: releasing needs the phase's required checklist items done. */
+  requireChecklist: boolean
+  lint: StepLintDTO | null
+  lintOverride: { reason: string; byName: string | null; at: string } | null
+}
+
+export type StepLintDTO = {
+  errors: number
+  warnings: number
+  statements: { line: number; kind: string; lock: string; transactional: boolean; sql: string; findings: { rule: string; level: 'error' | 'warning'; message: string; help: string | null; line: number }[] }[]
+}
 
 export type RiskDTO = {
   id: string
@@ -205,7 +229,7 @@ export const getPlanForViewer = cache(async (actor: UserActor, planId: string): 
         rollbackTriggers: byPosition,
         rollbackSteps: byPosition,
         timeline: byPosition,
-        steps: byPosition,
+        steps: { where: { removedAt: null }, ...byPosition, include: { lintOverrideBy: { select: { name: true } } } },
         notes: byPosition,
       },
     }),
@@ -221,9 +245,9 @@ export const getPlanForViewer = cache(async (actor: UserActor, planId: string): 
   const countsOf = (phaseId: string) => counts.get(phaseId) ?? { items: 0, done: 0, requiredOpen: 0 }
   const planItems = plan.checklists.flatMap((c) => c.items)
   const stepsOf = (phaseId: string | null) =>
-    stepsAndScripts<StepDTO>(plan.steps, plan.notes, phaseId, {
-      step: (s) => ({ id: s.id, kind: s.kind, name: s.name, body: s.body, language: null, isDraft: s.isDraft }),
-      script: (n) => ({ id: n.id, kind: 'SCRIPT', name: n.title, body: n.body, language: n.language || null, isDraft: false }),
+    stepsAndScripts<StepDTO, (typeof plan.steps)[number]>(plan.steps, plan.notes, phaseId, {
+      step: (s) => stepDTO(s),
+      script: (n) => ({ ...NO_STEP_DETAILS, id: n.id, kind: 'SCRIPT', name: n.title, body: n.body, language: n.language || null, isDraft: false }),
     })
   return {
     id: plan.id,
@@ -329,4 +353,26 @@ export async function listPlanEnvironments(actor: UserActor, planId: string): Pr
         : null,
     }
   })
+}
+
+const NO_STEP_DETAILS = { rollbackBody: null, statementTimeoutSeconds: null, lockTimeoutMs: null, requireChecklist: false, lint: null, lintOverride: null } as const
+
+function stepDTO(s: Step & { lintOverrideBy: { name: string } | null }): StepDTO {
+  const config = (s.config ?? {}) as SqlConfig & ManualConfig
+  const lint = s.lint as LintReport | null
+  return {
+    id: s.id,
+    kind: s.kind,
+    name: s.name,
+    body: s.body,
+    language: null,
+    isDraft: s.isDraft,
+    rollbackBody: s.rollbackBody,
+    statementTimeoutSeconds: config.statementTimeoutMs ? Math.round(config.statementTimeoutMs / 1000) : null,
+    lockTimeoutMs: config.lockTimeoutMs ?? null,
+    requireChecklist: !!config.requireChecklist,
+    // Statement texts are cut for the page; the full script is the step's body.
+    lint: lint ? { errors: lint.errors, warnings: lint.warnings, statements: lint.statements.map((st) => ({ line: st.line, kind: st.kind, lock: st.lock, transactional: st.transactional, sql: st.sql.slice(0, 300), findings: st.findings })) } : null,
+    lintOverride: s.lintOverrideReason && s.lintOverrideAt ? { reason: s.lintOverrideReason, byName: s.lintOverrideBy?.name ?? null, at: s.lintOverrideAt.toISOString() } : null,
+  }
 }

@@ -111,12 +111,30 @@ export const ZSetPlanEnvironment = z.object({
 })
 export type TSetPlanEnvironment = z.infer<typeof ZSetPlanEnvironment>
 
-export const ZAddSqlStep = z.object({
-  phaseId: ZId,
+const optionalWhole = (what: string, min: number, max: number) =>
+  z.preprocess(blankToNull, z.coerce.number({ error: `Enter ${what} as a whole number.` }).int(`Enter ${what} as a whole number.`).min(min, `Use at least ${min}.`).max(max, `Use at most ${max.toLocaleString('en')}.`).nullable())
+
+const sqlStepFields = {
   name: requiredText('a name', 200),
   body: requiredText('the SQL script', 1_000_000),
   rollbackBody: z.preprocess(blankToNull, z.string().max(1_000_000, 'Use at most 1,000,000 characters.').nullable()),
-})
+  statementTimeoutSeconds: optionalWhole('the statement timeout', 1, 24 * 3600).optional().transform((v) => v ?? null),
+  lockTimeoutMs: optionalWhole('the lock timeout', 10, 600_000).optional().transform((v) => v ?? null),
+}
+export const ZAddSqlStep = z.object({ phaseId: ZId, ...sqlStepFields })
 export type TAddSqlStep = z.infer<typeof ZAddSqlStep>
+export const ZEditSqlStep = z.object({ stepId: ZId, ...sqlStepFields })
+export type TEditSqlStep = z.infer<typeof ZEditSqlStep>
+export const ZAddManualStep = z.object({
+  phaseId: ZId,
+  name: requiredText('a name', 200),
+  instructions: optionalText(10_000),
+  requireChecklist: checkbox,
+})
+export type TAddManualStep = z.infer<typeof ZAddManualStep>
+export const ZRemoveStep = z.object({ stepId: ZId })
+export type TRemoveStep = z.infer<typeof ZRemoveStep>
+export const ZOverrideLint = z.object({ stepId: ZId, reason: requiredText('the reason', 2_000) })
+export type TOverrideLint = z.infer<typeof ZOverrideLint>
 export const ZSetStepReady = z.object({ stepId: ZId, ready: checkbox })
 export type TSetStepReady = z.infer<typeof ZSetStepReady>

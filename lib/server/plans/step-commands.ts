@@ -1,27 +1,122 @@
+import { lintSql, type LintReport } from '@/lib/engine/sql/lint'
+import { SqlSyntaxError } from '@/lib/engine/sql/split'
 import type { UserActor } from '@/lib/server/actor'
-import { notFound } from '@/lib/server/errors'
+import { assertCanInTx } from '@/lib/server/authorize'
+import { conflict, invalid, notFound } from '@/lib/server/errors'
 import { editPlan, nextPosition, planIdOf } from './edit-plan'
-import type { TAddSqlStep, TSetStepReady } from './schemas'
+import type { TAddManualStep, TAddSqlStep, TEditSqlStep, TOverrideLint, TRemoveStep, TSetStepReady } from './schemas'
 
-// SQL steps of a phase: added by editors, and drafts (as imported) marked ready after review.
+// Steps of a phase: SQL scripts (linted on every save) and manual gates, added, edited and removed by
+// editors; drafts (as imported) marked ready after review; a DBA's written acceptance of lint errors.
+
+/** Parses and lints a script (and its rollback) before anything is saved; malformed SQL is a field error. */
+async function lintScripts(body: string, rollbackBody: string | null): Promise<LintReport> {
+  const check = async (sql: string, field: 'body' | 'rollbackBody') => {
+    try {
+      return await lintSql(sql)
+    } catch (error) {
+      if (error instanceof SqlSyntaxError) throw invalid(`The ${field === 'body' ? 'script' : 'rollback script'} is not valid SQL.`, { [field]: [error.message] })
+      throw error
+    }
+  }
+  if (rollbackBody) await check(rollbackBody, 'rollbackBody')
+  return check(body, 'body')
+}
+
+const sqlConfig = (input: { statementTimeoutSeconds: number | null; lockTimeoutMs: number | null }) => ({
+  ...(input.statementTimeoutSeconds ? { statementTimeoutMs: input.statementTimeoutSeconds * 1000 } : {}),
+  ...(input.lockTimeoutMs ? { lockTimeoutMs: input.lockTimeoutMs } : {}),
+})
 
 export async function addSqlStep(actor: UserActor, input: TAddSqlStep): Promise<{ id: string }> {
+  const lint = await lintScripts(input.body, input.rollbackBody)
   return editPlan(actor, await planIdOf('phase', input.phaseId), async ({ tx, plan, audit }) => {
     const phase = await tx.phase.findFirst({ where: { id: input.phaseId, planId: plan.id } })
     if (!phase) throw notFound('Phase')
     const position = nextPosition(await tx.step.aggregate({ where: { phaseId: phase.id }, _max: { position: true } }))
-    const step = await tx.step.create({ data: { planId: plan.id, phaseId: phase.id, position, kind: 'SQL', name: input.name, body: input.body, rollbackBody: input.rollbackBody, isDraft: false } })
-    await audit({ action: 'step.create', entityType: 'Step', entityId: step.id, after: { name: step.name, phase: phase.name } })
+    const step = await tx.step.create({
+      data: { planId: plan.id, phaseId: phase.id, position, kind: 'SQL', name: input.name, body: input.body, rollbackBody: input.rollbackBody, config: sqlConfig(input), lint, isDraft: false },
+    })
+    await audit({ action: 'step.create', entityType: 'Step', entityId: step.id, after: { name: step.name, phase: phase.name, kind: 'SQL', lintErrors: lint.errors, lintWarnings: lint.warnings } })
+    return { id: step.id }
+  })
+}
+
+/** A changed script is linted again and loses any lint acceptance (it was given for other SQL). */
+export async function editSqlStep(actor: UserActor, input: TEditSqlStep): Promise<{ id: string }> {
+  const lint = await lintScripts(input.body, input.rollbackBody)
+  return editPlan(actor, await planIdOf('step', input.stepId), async ({ tx, plan, audit }) => {
+    const step = await tx.step.findFirst({ where: { id: input.stepId, planId: plan.id, removedAt: null } })
+    if (!step) throw notFound('Step')
+    if (step.kind !== 'SQL') throw conflict('Only SQL steps have a script to edit.')
+    const changed = step.body !== input.body
+    await tx.step.update({
+      where: { id: step.id },
+      data: { name: input.name, body: input.body, rollbackBody: input.rollbackBody, config: sqlConfig(input), lint, ...(changed ? { lintOverrideReason: null, lintOverrideById: null, lintOverrideAt: null } : {}) },
+    })
+    await audit({
+      action: 'step.update',
+      entityType: 'Step',
+      entityId: step.id,
+      before: { name: step.name, body: step.body, rollbackBody: step.rollbackBody },
+      after: { name: input.name, body: input.body, rollbackBody: input.rollbackBody },
+    })
+    return { id: step.id }
+  })
+}
+
+/** A gate a person releases during a run; optionally only once the phase's required checklist items are done. */
+export async function addManualStep(actor: UserActor, input: TAddManualStep): Promise<{ id: string }> {
+  return editPlan(actor, await planIdOf('phase', input.phaseId), async ({ tx, plan, audit }) => {
+    const phase = await tx.phase.findFirst({ where: { id: input.phaseId, planId: plan.id } })
+    if (!phase) throw notFound('Phase')
+    const position = nextPosition(await tx.step.aggregate({ where: { phaseId: phase.id }, _max: { position: true } }))
+    const step = await tx.step.create({
+      data: { planId: plan.id, phaseId: phase.id, position, kind: 'MANUAL', name: input.name, body: input.instructions ?? '', config: { requireChecklist: input.requireChecklist }, isDraft: false },
+    })
+    await audit({ action: 'step.create', entityType: 'Step', entityId: step.id, after: { name: step.name, phase: phase.name, kind: 'MANUAL', requireChecklist: input.requireChecklist } })
+    return { id: step.id }
+  })
+}
+
+/** Removed steps leave the phase and new runs; past runs keep showing them. */
+export async function removeStep(actor: UserActor, input: TRemoveStep): Promise<{ id: string }> {
+  return editPlan(actor, await planIdOf('step', input.stepId), async ({ tx, plan, audit }) => {
+    const step = await tx.step.findFirst({ where: { id: input.stepId, planId: plan.id, removedAt: null } })
+    if (!step) throw notFound('Step')
+    const live = await tx.stepRun.findFirst({ where: { stepId: step.id, run: { status: { in: ['QUEUED', 'RUNNING', 'WAITING', 'INTERRUPTED', 'ROLLING_BACK'] } } } })
+    if (live) throw conflict(`“${step.name}” is part of a run that has not finished; remove it once the run has ended.`)
+    const used = await tx.stepRun.count({ where: { stepId: step.id } })
+    if (used === 0) await tx.step.delete({ where: { id: step.id } })
+    else await tx.step.update({ where: { id: step.id }, data: { removedAt: new Date() } })
+    await audit({ action: 'step.delete', entityType: 'Step', entityId: step.id, before: { name: step.name, kind: step.kind, body: step.body } })
     return { id: step.id }
   })
 }
 
 export async function setStepReady(actor: UserActor, input: TSetStepReady): Promise<{ id: string }> {
-  return editPlan(actor, await planIdOf('step', input.stepId), async ({ tx, plan, audit }) => {
-    const step = await tx.step.findFirst({ where: { id: input.stepId, planId: plan.id } })
+  const planId = await planIdOf('step', input.stepId)
+  return editPlan(actor, planId, async ({ tx, plan, audit }) => {
+    const step = await tx.step.findFirst({ where: { id: input.stepId, planId: plan.id, removedAt: null } })
     if (!step) throw notFound('Step')
-    await tx.step.update({ where: { id: step.id }, data: { isDraft: !input.ready } })
+    // A reviewed draft is linted like a step written here (an imported script may not even parse).
+    const lint = input.ready && step.kind === 'SQL' ? await lintScripts(step.body, step.rollbackBody) : undefined
+    await tx.step.update({ where: { id: step.id }, data: { isDraft: !input.ready, ...(lint ? { lint } : {}) } })
     await audit({ action: input.ready ? 'step.ready' : 'step.draft', entityType: 'Step', entityId: step.id, after: { name: step.name } })
+    return { id: step.id }
+  })
+}
+
+/** DBAs: a script with error-level lint findings may run on protected environments, for the reason given. */
+export async function overrideLint(actor: UserActor, input: TOverrideLint): Promise<{ id: string }> {
+  return editPlan(actor, await planIdOf('step', input.stepId), async ({ tx, plan, audit }) => {
+    await assertCanInTx(tx, actor, 'run:resolve')
+    const step = await tx.step.findFirst({ where: { id: input.stepId, planId: plan.id, removedAt: null } })
+    if (!step) throw notFound('Step')
+    const lint = step.lint as LintReport | null
+    if (step.kind !== 'SQL' || !lint || lint.errors === 0) throw conflict('This step has no error-level lint findings to accept.')
+    await tx.step.update({ where: { id: step.id }, data: { lintOverrideReason: input.reason, lintOverrideById: actor.id, lintOverrideAt: new Date() } })
+    await audit({ action: 'step.lint-override', entityType: 'Step', entityId: step.id, after: { name: step.name, reason: input.reason, errors: lint.errors, rules: lint.statements.flatMap((s) => s.findings.filter((f) => f.level === 'error').map((f) => f.rule)) } })
     return { id: step.id }
   })
 }

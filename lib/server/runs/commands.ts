@@ -6,6 +6,8 @@ import { assertCanInTx } from '@/lib/server/authorize'
 import { conflict, DomainError, notFound } from '@/lib/server/errors'
 import { ZId } from '@/lib/server/fields'
 import { mayStartRun } from '@/lib/server/windows/rules'
+import { KIND_NAMES, RUNNABLE_KINDS } from '@/lib/engine/steps/kinds'
+import type { LintReport } from '@/lib/engine/sql/lint'
 
 // Starting and cancelling runs. Nothing executes in the request: the run is queued in the same
 // transaction that checks who may start it and where, and a worker claims it (lib/engine/runs.ts).
@@ -35,7 +37,7 @@ export async function startRun(actor: UserActor, input: TStartRun, now = new Dat
       const permission = mayStartRun(environment, environment.windows, now)
       if (!permission.allowed) throw conflict(permission.reason)
     }
-    const phase = await tx.phase.findFirst({ where: { id: input.phaseId, planId: input.planId }, include: { plan: true, steps: { orderBy: { position: 'asc' } } } })
+    const phase = await tx.phase.findFirst({ where: { id: input.phaseId, planId: input.planId }, include: { plan: true, steps: { where: { removedAt: null }, orderBy: { position: 'asc' } } } })
     if (!phase) throw notFound('Phase')
     if (phase.plan.status === 'ARCHIVED') throw conflict('This plan is archived; restore it to run it.')
     const mapping = await tx.planEnvironment.findUnique({ where: { planId_environmentId: { planId: phase.planId, environmentId: environment.id } } })
@@ -43,7 +45,17 @@ export async function startRun(actor: UserActor, input: TStartRun, now = new Dat
     if (phase.steps.length === 0) throw conflict(`“${phase.name}” has no steps to run.`)
     const draft = phase.steps.find((s) => s.isDraft)
     if (draft) throw conflict(`The step “${draft.name}” is a draft; review it and mark it ready before running it.`)
-    const busy = await tx.run.findFirst({ where: { phaseId: phase.id, environmentId: environment.id, status: { in: ['QUEUED', 'RUNNING', 'ROLLING_BACK', 'INTERRUPTED'] } } })
+    const unsupported = phase.steps.find((s) => !RUNNABLE_KINDS.includes(s.kind))
+    if (unsupported) throw conflict(`The step “${unsupported.name}” is a ${KIND_NAMES[unsupported.kind]} step, which this version of Lockstep cannot run yet.`)
+    if (environment.protected && !input.dryRun) {
+      // Error-level lint findings block protected runs unless a DBA accepted them with a written reason.
+      for (const step of phase.steps.filter((s) => s.kind === 'SQL' && !s.lintOverrideReason)) {
+        const lint = step.lint as LintReport | null
+        if (!lint) throw conflict(`The step “${step.name}” has not been linted; open it and save it once before running it on “${environment.name}”.`)
+        if (lint.errors > 0) throw conflict(`The step “${step.name}” has ${lint.errors} error-level lint finding${lint.errors === 1 ? '' : 's'}; fix the script, or a DBA accepts ${lint.errors === 1 ? 'it' : 'them'} with a written reason, before it runs on “${environment.name}”.`)
+      }
+    }
+    const busy = await tx.run.findFirst({ where: { phaseId: phase.id, environmentId: environment.id, status: { in: ['QUEUED', 'RUNNING', 'ROLLING_BACK', 'INTERRUPTED', 'WAITING'] } } })
     if (busy) throw conflict(`A run of “${phase.name}” on “${environment.name}” is already ${busy.status.toLowerCase().replace('_', ' ')}.`)
     const run = await tx.run.create({
       data: {
@@ -69,7 +81,8 @@ export async function rollbackRun(actor: UserActor, runId: string): Promise<{ id
     await tx.$queryRaw`SELECT "id" FROM "Run" WHERE "id" = ${runId}::uuid FOR UPDATE`
     const run = await tx.run.findUnique({ where: { id: runId } })
     if (!run) throw notFound('Run')
-    if (run.status !== 'FAILED' && run.status !== 'ROLLBACK_FAILED') throw conflict(`Only a failed run can be rolled back; this one is ${run.status.toLowerCase().replace('_', ' ')}.`)
+    if (run.status !== 'FAILED' && run.status !== 'ROLLBACK_FAILED' && run.status !== 'CANCELLED') throw conflict(`Only a failed or cancelled run can be rolled back; this one is ${run.status.toLowerCase().replace('_', ' ')}.`)
+    if (run.dryRun) throw conflict('A dry run changed nothing; there is nothing to roll back.')
     await tx.run.update({ where: { id: run.id }, data: { status: 'ROLLING_BACK', workerId: null, error: null } })
     await logRun(tx, run.id, 'warn', `Rollback requested by ${actor.name}.`)
     await recordAudit(tx, actor, { action: 'run.rollback', entityType: 'Run', entityId: run.id, planId: run.planId, before: { status: run.status } })
@@ -77,7 +90,10 @@ export async function rollbackRun(actor: UserActor, runId: string): Promise<{ id
   })
 }
 
-/** The requester or a DBA: a queued run is cancelled at once; a running one stops between statements. */
+/**
+ * The requester or a DBA: a queued or waiting run is cancelled at once; a running one stops between
+ * statements, and the worker cancels the statement running on the target (pg_cancel_backend).
+ */
 export async function cancelRun(actor: UserActor, runId: string): Promise<{ id: string }> {
   if (!ZId.safeParse(runId).success) throw notFound('Run')
   return db.$transaction(async (tx) => {
@@ -86,9 +102,9 @@ export async function cancelRun(actor: UserActor, runId: string): Promise<{ id: 
     const run = await tx.run.findUnique({ where: { id: runId } })
     if (!run) throw notFound('Run')
     if (run.requestedById !== actor.id && !can(actor.role, 'run:resolve')) throw new DomainError('FORBIDDEN', 'Only the person who started the run, or a DBA, can cancel it.')
-    if (run.status === 'QUEUED' || run.status === 'INTERRUPTED') {
+    if (run.status === 'QUEUED' || run.status === 'INTERRUPTED' || run.status === 'WAITING') {
       await tx.run.update({ where: { id: run.id }, data: { status: 'CANCELLED', finishedAt: new Date() } })
-      await tx.stepRun.updateMany({ where: { runId: run.id, status: 'PENDING' }, data: { status: 'CANCELLED' } })
+      await tx.stepRun.updateMany({ where: { runId: run.id, status: { in: ['PENDING', 'WAITING'] } }, data: { status: 'CANCELLED' } })
     } else if (run.status === 'RUNNING') {
       await tx.run.update({ where: { id: run.id }, data: { cancelRequested: true } })
     } else throw conflict(`This run is ${run.status.toLowerCase().replace('_', ' ')}; there is nothing to cancel.`)

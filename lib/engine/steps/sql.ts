@@ -1,0 +1,70 @@
+import { applyInSession, rollbackInSession, type ApplyEvent, type ApplyOptions, type Script } from '@/lib/engine/sql/apply'
+import { splitStatements } from '@/lib/engine/sql/split'
+import type { SqlConfig } from './kinds'
+import type { StepContext, StepResult, StepRunner } from './types'
+
+// `sql` steps: the step's script (and its rollback) through the same engine as `lockstep sql apply`,
+// recorded in the target's history under the step's id.
+
+const scriptOf = (ctx: StepContext): Script => ({ version: `step-${ctx.step.id}`, description: ctx.step.name, sql: ctx.step.body, rollbackSql: ctx.step.rollbackBody })
+
+function optionsOf(ctx: StepContext, track: (write: () => Promise<void>) => void): ApplyOptions {
+  const config = (ctx.step.config ?? {}) as SqlConfig
+  return {
+    appliedBy: ctx.appliedBy,
+    dryRun: ctx.dryRun,
+    retryFailed: ctx.retryFailed,
+    statementTimeoutMs: config.statementTimeoutMs,
+    lockTimeoutMs: config.lockTimeoutMs,
+    signal: ctx.signal,
+    log: (e: ApplyEvent) => ctx.log(e.level, e.message),
+    onStatement: (running) => track(() => ctx.progress(running ? { currentStatement: running.sql.slice(0, 2000), backendPid: running.backendPid, statementsApplied: running.index } : { currentStatement: null, backendPid: null })),
+  }
+}
+
+/** Live figures are written one after another, and all are written before the step's end is. */
+function progressWriter() {
+  let chain = Promise.resolve()
+  return {
+    track: (write: () => Promise<void>) => {
+      chain = chain.then(write).catch(() => undefined)
+    },
+    flushed: () => chain,
+  }
+}
+
+function requireTarget(ctx: StepContext) {
+  if (!ctx.target) throw new Error('The run has no target session.')
+  return ctx.target
+}
+
+export const sqlRunner: StepRunner = {
+  needsTarget: true,
+  async run(ctx): Promise<StepResult> {
+    const statementsTotal = (await splitStatements(ctx.step.body)).length
+    await ctx.progress({ statementsTotal })
+    const writer = progressWriter()
+    const [outcome] = await applyInSession(requireTarget(ctx), [scriptOf(ctx)], optionsOf(ctx, writer.track)).finally(writer.flushed)
+    if (!outcome) return { status: 'FAILED', error: 'The script produced no outcome.' }
+    const counts = { statementsApplied: outcome.statementsApplied, statementsTotal: outcome.statementsTotal }
+    switch (outcome.status) {
+      case 'FAILED':
+        return { status: 'FAILED', error: outcome.error ?? 'failed', ...counts }
+      case 'CANCELLED':
+        return { status: 'CANCELLED', statementsApplied: outcome.statementsApplied }
+      case 'SKIPPED':
+        return { status: 'SKIPPED', message: 'skipped in the dry run (it cannot run inside a transaction)' }
+      case 'ALREADY_APPLIED':
+        return { status: 'SUCCEEDED', message: 'was already applied on this target', ...counts }
+      case 'DRY_RUN':
+        return { status: 'SUCCEEDED', message: 'ran and was rolled back (dry run)', ...counts }
+      default:
+        return { status: 'SUCCEEDED', message: 'succeeded', ...counts }
+    }
+  },
+  async rollback(ctx): Promise<StepResult> {
+    const writer = progressWriter()
+    const outcome = await rollbackInSession(requireTarget(ctx), scriptOf(ctx), optionsOf(ctx, writer.track)).finally(writer.flushed)
+    return outcome.status === 'FAILED' ? { status: 'FAILED', error: outcome.error ?? 'failed' } : { status: 'SUCCEEDED', message: 'rolled back' }
+  },
+}

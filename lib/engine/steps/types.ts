@@ -1,0 +1,41 @@
+import type { Prisma, StepKind } from '@/lib/generated/prisma/client'
+import type { TargetSession } from '@/lib/engine/sql/apply'
+
+// The step runner interface: one runner per step kind. The run loop (lib/engine/runs.ts) owns ordering,
+// windows, cancel and state; a runner only does its step's work and says how it ended.
+
+export type StepProgress = { statementsApplied?: number; statementsTotal?: number; currentStatement?: string | null; backendPid?: number | null }
+
+export type StepContext = {
+  runId: string
+  stepRunId: string
+  step: { id: string; name: string; kind: StepKind; body: string; rollbackBody: string | null; config: Prisma.JsonValue }
+  dryRun: boolean
+  /** A DBA chose to retry this failed step. */
+  retryFailed: boolean
+  /** Who the run is for, as recorded on the target. */
+  appliedBy: string
+  /** The run's target session, holding Lockstep's lock on it; null for runners that need no target. */
+  target: TargetSession | null
+  /** Aborted when a person cancels the run. */
+  signal: AbortSignal
+  log: (level: 'info' | 'warn' | 'error', message: string) => void
+  /** Writes the step's live figures (a short transaction of its own). */
+  progress: (update: StepProgress) => Promise<void>
+}
+
+export type StepResult =
+  | { status: 'SUCCEEDED'; statementsApplied?: number; statementsTotal?: number; message: string }
+  | { status: 'SKIPPED'; message: string }
+  | { status: 'FAILED'; error: string; statementsApplied?: number; statementsTotal?: number }
+  | { status: 'CANCELLED'; statementsApplied?: number }
+  /** Stops the run until a person releases the step (manual gates). */
+  | { status: 'WAITING'; message: string }
+
+export type StepRunner = {
+  /** Whether the run must hold a session on its target database for this step. */
+  needsTarget: boolean
+  run: (ctx: StepContext) => Promise<StepResult>
+  /** Undoes a step that ran, when a failed run is rolled back. Absent: the kind changes nothing to undo. */
+  rollback?: (ctx: StepContext) => Promise<StepResult>
+}
