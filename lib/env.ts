@@ -48,6 +48,8 @@ const ZLauncherEnv = z.object({
   LOCKSTEP_SQLITE_DIR: z.string().optional(),
   LOCKSTEP_ADMIN_EMAIL: z.email().optional(),
   LOCKSTEP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  // A fresh installation seeds a runnable demo plan (and its database) unless this is false.
+  LOCKSTEP_DEMO: z.enum(['true', 'false'], 'must be true or false').default('true'),
   AUTH_SECRET: z.string().min(32).optional(),
   CI: z.string().optional(),
 })

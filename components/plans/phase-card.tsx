@@ -8,7 +8,7 @@ import type { ChecklistItemDTO, PhaseSummaryDTO } from '@/lib/server/plans/queri
 import { ChecklistItems } from './checklist-items'
 import { PhaseForm } from './phase-form'
 import { RemoveButton } from './remove-button'
-import { SqlStepForm } from './sql-step-form'
+import { ManualStepForm, SqlStepForm } from './step-forms'
 import { StepList } from './step-list'
 import { PhaseStatusBadge } from './status'
 import { usePlanCommand } from './use-plan-command'
@@ -22,12 +22,14 @@ type Props = {
   index: number
   count: number
   canEdit: boolean
+  /** DBAs: may accept a step's lint errors for protected runs. */
+  canAcceptLint?: boolean
   /** The phase's runs (latest, and starting one), rendered by the page. */
   footer?: React.ReactNode
 }
 
-export function PhaseCard({ phase, items, toggleHref, index, count, canEdit, footer }: Props) {
-  const [addingStep, setAddingStep] = useState(false)
+export function PhaseCard({ phase, items, toggleHref, index, count, canEdit, canAcceptLint = false, footer }: Props) {
+  const [addingStep, setAddingStep] = useState<'sql' | 'gate' | null>(null)
   const { error, pending, run } = usePlanCommand()
   const [blocking, setBlocking] = useState(false)
   const [editing, setEditing] = useState(false)
@@ -134,15 +136,19 @@ export function PhaseCard({ phase, items, toggleHref, index, count, canEdit, foo
         {items === null ? null : <ChecklistItems items={items} canEdit={canEdit && !done} home={{ phaseId: phase.id }} />}
         {phase.steps.length ? (
           <div className="mt-3">
-            <StepList steps={phase.steps} label={`Steps of ${phase.name}`} canEdit={canEdit} />
+            <StepList steps={phase.steps} label={`Steps of ${phase.name}`} canEdit={canEdit} canAcceptLint={canAcceptLint} />
           </div>
         ) : null}
         {canEdit ? (
           <div className="mt-2">
-            <Button size="sm" variant="ghost" aria-expanded={addingStep} onClick={() => setAddingStep((a) => !a)}>
-              {addingStep ? 'Close' : '+ Add SQL step…'}
+            <Button size="sm" variant="ghost" aria-expanded={addingStep === 'sql'} onClick={() => setAddingStep((a) => (a === 'sql' ? null : 'sql'))}>
+              {addingStep === 'sql' ? 'Close' : '+ Add SQL step…'}
             </Button>
-            {addingStep ? <SqlStepForm phaseId={phase.id} onSuccess={() => setAddingStep(false)} /> : null}
+            <Button size="sm" variant="ghost" aria-expanded={addingStep === 'gate'} onClick={() => setAddingStep((a) => (a === 'gate' ? null : 'gate'))}>
+              {addingStep === 'gate' ? 'Close' : '+ Add manual gate…'}
+            </Button>
+            {addingStep === 'sql' ? <SqlStepForm phaseId={phase.id} onSuccess={() => setAddingStep(null)} /> : null}
+            {addingStep === 'gate' ? <ManualStepForm phaseId={phase.id} onSuccess={() => setAddingStep(null)} /> : null}
           </div>
         ) : null}
         {footer ? <div className="mt-3 border-t border-zinc-100 pt-3">{footer}</div> : null}

@@ -5,7 +5,8 @@ import Link from 'next/link'
 import { useState } from 'react'
 import { Button } from '@/components/ui/button'
 import { Timestamp } from '@/components/ui/timestamp'
-import { cancelRunAction, rollbackRunAction } from '@/lib/actions/runs'
+import { cancelRunAction, markRunAppliedAction, markRunRolledBackAction, releaseGateAction, retryRunAction, rollbackRunAction } from '@/lib/actions/runs'
+import { LintBadge } from '@/components/plans/step-list'
 import { ConfirmDialog } from '@/components/ui/confirm-dialog'
 import type { RunDTO } from '@/lib/server/runs/queries'
 import { RunStatusBadge } from './run-status'
@@ -18,6 +19,7 @@ const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'ROLLED_BACK', 'ROLLBACK_F
 export function RunView({ initial }: { initial: RunDTO }) {
   const client = useQueryClient()
   const [error, setError] = useState<string | null>(null)
+  const refresh = () => client.invalidateQueries({ queryKey: ['run', initial.id] })
   const { data: run = initial, dataUpdatedAt } = useQuery({
     queryKey: ['run', initial.id],
     initialData: initial,
@@ -26,7 +28,8 @@ export function RunView({ initial }: { initial: RunDTO }) {
       if (!response.ok) throw new Error(String(response.status))
       return response.json() as Promise<RunDTO>
     },
-    refetchInterval: (query) => (TERMINAL.includes(query.state.data?.status ?? '') ? false : 1_000),
+    // Every second while it moves; slower while it waits for a person; not at all once it has ended.
+    refetchInterval: (query) => (TERMINAL.includes(query.state.data?.status ?? '') ? false : query.state.data?.status === 'WAITING' ? 3_000 : 1_000),
   })
   // Elapsed as of the last poll (a render must not read the clock).
   const elapsed = run.startedAt ? Math.max(0, Math.round(((run.finishedAt ? Date.parse(run.finishedAt) : dataUpdatedAt) - Date.parse(run.startedAt)) / 1000)) : null
@@ -45,20 +48,6 @@ export function RunView({ initial }: { initial: RunDTO }) {
           started by {run.requestedByName} · <Timestamp iso={run.createdAt} />
           {elapsed !== null ? ` · ${elapsed} s` : ''}
         </span>
-        {run.canRollBack ? (
-          <ConfirmDialog
-            triggerLabel="Roll back…"
-            title="Roll back this run?"
-            description="The rollback scripts of every step that ran are run on the target, newest first. Steps without a rollback script that changed the target stop the rollback."
-            confirmLabel="Roll back"
-            phrase={run.environment.protected ? run.environment.name : undefined}
-            onConfirm={async () => {
-              const result = await rollbackRunAction({ runId: run.id })
-              await client.invalidateQueries({ queryKey: ['run', run.id] })
-              return result.ok ? null : result.error
-            }}
-          />
-        ) : null}
         {run.canCancel ? (
           <Button
             size="sm"
@@ -75,6 +64,8 @@ export function RunView({ initial }: { initial: RunDTO }) {
       </div>
       {run.error ? <Alert tone="error">{run.error}</Alert> : null}
       <ErrorText message={error} />
+      <Gate run={run} refresh={refresh} />
+      <Decisions run={run} refresh={refresh} />
       <ol className="space-y-2" aria-label="Steps">
         {run.steps.map((step, i) => (
           <li key={step.id} className="flex flex-wrap items-center gap-3 rounded-md border border-zinc-200 bg-white px-4 py-2 text-sm" data-testid="run-step">
@@ -86,6 +77,13 @@ export function RunView({ initial }: { initial: RunDTO }) {
               <span className="text-xs text-zinc-500 tabular-nums">
                 {step.statementsApplied}/{step.statementsTotal} statements
               </span>
+            ) : null}
+            {step.kind === 'SQL' ? <LintBadge lint={step.lint} accepted={!!step.lint?.accepted} /> : null}
+            {step.currentStatement ? (
+              <div className="w-full" data-testid="running-statement">
+                <p className="text-xs text-zinc-500">Running now{step.backendPid ? ` (backend ${step.backendPid})` : ''}:</p>
+                <pre className="max-h-32 overflow-auto rounded bg-zinc-50 px-2 py-1 font-mono text-xs whitespace-pre-wrap">{step.currentStatement}</pre>
+              </div>
             ) : null}
             {step.error ? <span className="w-full text-red-700">{step.error}</span> : null}
           </li>
@@ -105,5 +103,114 @@ export function RunView({ initial }: { initial: RunDTO }) {
         </ol>
       </section>
     </div>
+  )
+}
+
+type PanelProps = { run: RunDTO; refresh: () => Promise<void> }
+
+/** A run stopped at a manual gate: what to check, and the release for those who may give it. */
+function Gate({ run, refresh }: PanelProps) {
+  const gate = run.steps.find((s) => s.status === 'WAITING')
+  if (run.status !== 'WAITING' || !gate) return null
+  return (
+    <section aria-labelledby="gate-title" className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-4 text-sm">
+      <h2 id="gate-title" className="font-semibold">
+        Waiting at “{gate.name}”
+      </h2>
+      {gate.instructions ? <p className="whitespace-pre-wrap">{gate.instructions}</p> : null}
+      <p className="text-zinc-700">The run goes on with its next step once a person releases this gate. No worker is held meanwhile.</p>
+      {run.canRelease ? (
+        <ConfirmDialog
+          triggerLabel="Release gate…"
+          triggerVariant="primary"
+          tone="primary"
+          title={`Release “${gate.name}”?`}
+          description="The run is queued again and a worker goes on with the next step."
+          confirmLabel="Release"
+          onConfirm={async () => {
+            const result = await releaseGateAction({ runId: run.id })
+            await refresh()
+            return result.ok ? null : result.error
+          }}
+        />
+      ) : (
+        <p className="text-zinc-600">{run.environment.protected ? 'A DBA' : 'A project lead or DBA'} releases it.</p>
+      )}
+    </section>
+  )
+}
+
+/** The guided ways out of a failed (or cancelled) run, each explained; only DBAs decide. */
+function Decisions({ run, refresh }: PanelProps) {
+  const stopped = ['FAILED', 'ROLLBACK_FAILED', 'CANCELLED'].includes(run.status) && !run.dryRun
+  if (!stopped) return null
+  const any = run.canRetry || run.canRollBack || run.canMarkApplied || run.canMarkRolledBack
+  const act = async (call: Promise<{ ok: true } | { ok: false; error: string }>) => {
+    const result = await call
+    await refresh()
+    return result.ok ? null : result.error
+  }
+  const phrase = run.environment.protected ? run.environment.name : undefined
+  return (
+    <section aria-labelledby="decide-title" className="space-y-3 rounded-md border border-zinc-200 bg-white p-4 text-sm">
+      <h2 id="decide-title" className="font-semibold">
+        How to go on
+      </h2>
+      {!any ? (
+        <p className="text-zinc-600">A DBA decides: retry the failed step, roll the run back, or record what was fixed by hand.</p>
+      ) : (
+        <ul className="divide-y divide-zinc-100">
+          {run.canRetry ? (
+            <li className="flex flex-wrap items-center justify-between gap-2 py-2">
+              <p className="max-w-xl text-zinc-700">
+                <strong>Retry</strong> – after fixing the cause, run the failed step again. A script that ran statement by statement goes on from its first unapplied statement.
+              </p>
+              <ConfirmDialog triggerLabel="Retry…" tone="primary" title="Retry the failed step?" description="The run is queued again and goes on from its failed step." confirmLabel="Retry" phrase={phrase} onConfirm={() => act(retryRunAction({ runId: run.id }))} />
+            </li>
+          ) : null}
+          {run.canRollBack ? (
+            <li className="flex flex-wrap items-center justify-between gap-2 py-2">
+              <p className="max-w-xl text-zinc-700">
+                <strong>Roll back</strong> – a worker runs the rollback scripts of every step that ran, newest first. A step that changed the target without a rollback script stops it.
+              </p>
+              <ConfirmDialog triggerLabel="Roll back…" title="Roll back this run?" description="The rollback scripts of every step that ran are run on the target, newest first." confirmLabel="Roll back" phrase={phrase} onConfirm={() => act(rollbackRunAction({ runId: run.id }))} />
+            </li>
+          ) : null}
+          {run.canMarkApplied ? (
+            <li className="flex flex-wrap items-center justify-between gap-2 py-2">
+              <p className="max-w-xl text-zinc-700">
+                <strong>Mark applied</strong> – you finished the failed script by hand. The target&apos;s history records it applied, and the run goes on with its next steps.
+              </p>
+              <ConfirmDialog
+                triggerLabel="Mark applied…"
+                tone="primary"
+                title="Mark the failed step applied?"
+                description="Lockstep will not run this script on this target again."
+                note={{ label: 'What did you do by hand?' }}
+                confirmLabel="Mark applied"
+                phrase={phrase}
+                onConfirm={(note) => act(markRunAppliedAction({ runId: run.id, note }))}
+              />
+            </li>
+          ) : null}
+          {run.canMarkRolledBack ? (
+            <li className="flex flex-wrap items-center justify-between gap-2 py-2">
+              <p className="max-w-xl text-zinc-700">
+                <strong>Mark rolled back</strong> – you undid everything this run changed by hand. The target&apos;s history records its scripts rolled back, so they can run again.
+              </p>
+              <ConfirmDialog
+                triggerLabel="Mark rolled back…"
+                title="Mark the run rolled back?"
+                description="The run ends rolled back; nothing is run on the target."
+                note={{ label: 'What did you do by hand?' }}
+                confirmLabel="Mark rolled back"
+                phrase={phrase}
+                onConfirm={(note) => act(markRunRolledBackAction({ runId: run.id, note }))}
+              />
+            </li>
+          ) : null}
+        </ul>
+      )}
+    </section>
   )
 }

@@ -12,14 +12,19 @@ type Props = {
   confirmLabel: string
   /** When set, the person must type this exactly before confirming (destructive or production actions). */
   phrase?: string
-  onConfirm: () => Promise<string | null>
+  /** When set, the person must write a note (a reason, what was done by hand), passed to onConfirm. */
+  note?: { label: string; hint?: string }
+  /** Non-destructive decisions confirm with the primary button. */
+  tone?: 'danger' | 'primary'
+  onConfirm: (note: string) => Promise<string | null>
 }
 
 /** A modal confirmation; onConfirm resolves to an error message to show, or null when done. */
-export function ConfirmDialog({ triggerLabel, triggerVariant = 'secondary', title, description, confirmLabel, phrase, onConfirm }: Props) {
+export function ConfirmDialog({ triggerLabel, triggerVariant = 'secondary', title, description, confirmLabel, phrase, note, tone = 'danger', onConfirm }: Props) {
   // Rendered only while open: a page with hundreds of rows does not carry hundreds of dialogs.
   const [open, setOpen] = useState(false)
   const [typed, setTyped] = useState('')
+  const [written, setWritten] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [pending, setPending] = useState(false)
   const id = useId()
@@ -27,11 +32,12 @@ export function ConfirmDialog({ triggerLabel, triggerVariant = 'secondary', titl
   const close = () => {
     setOpen(false)
     setTyped('')
+    setWritten('')
     setError(null)
   }
   const confirm = async () => {
     setPending(true)
-    const message = await onConfirm()
+    const message = await onConfirm(written.trim())
     setPending(false)
     if (message) setError(message)
     else close()
@@ -56,13 +62,28 @@ export function ConfirmDialog({ triggerLabel, triggerVariant = 'secondary', titl
               {title}
             </h2>
             <div className="text-sm text-zinc-600">{description}</div>
+            {note ? (
+              <label className="block space-y-1 text-sm">
+                <span className="font-medium text-zinc-700">{note.label}</span>
+                <textarea
+                  autoFocus
+                  required
+                  rows={3}
+                  maxLength={2000}
+                  value={written}
+                  onChange={(event) => setWritten(event.target.value)}
+                  className="block w-full rounded-md border border-zinc-300 px-3 py-2 text-sm"
+                />
+                {note.hint ? <span className="block text-xs text-zinc-500">{note.hint}</span> : null}
+              </label>
+            ) : null}
             {phrase ? (
               <label className="block space-y-1 text-sm">
                 <span>
                   Type <strong className="font-mono">{phrase}</strong> to confirm
                 </span>
                 <input
-                  autoFocus
+                  autoFocus={!note}
                   value={typed}
                   onChange={(event) => setTyped(event.target.value)}
                   className="block w-full rounded-md border border-zinc-300 px-3 py-2 font-mono text-sm"
@@ -79,7 +100,7 @@ export function ConfirmDialog({ triggerLabel, triggerVariant = 'secondary', titl
             <Button variant="secondary" onClick={close}>
               Cancel
             </Button>
-            <Button type="submit" variant="danger" disabled={pending || (!!phrase && typed !== phrase)}>
+            <Button type="submit" variant={tone} disabled={pending || (!!phrase && typed !== phrase) || (!!note && !written.trim())}>
               {pending ? 'Working…' : confirmLabel}
             </Button>
           </div>

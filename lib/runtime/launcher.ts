@@ -60,7 +60,7 @@ export async function launch(options: LaunchOptions): Promise<void> {
     }
     exportEnv(shared)
     const childEnv = makeChildEnv({ ...shared, PORT: String(env.PORT), NEXT_TELEMETRY_DISABLED: '1' })
-    const seeded = await seedDatabase({ adminEmail: env.LOCKSTEP_ADMIN_EMAIL, adminPassword: env.LOCKSTEP_ADMIN_PASSWORD })
+    const seeded = await seedDatabase({ adminEmail: env.LOCKSTEP_ADMIN_EMAIL, adminPassword: env.LOCKSTEP_ADMIN_PASSWORD, demo: env.LOCKSTEP_DEMO === 'true' ? { serverUrl: database.url } : undefined })
     await writeFile(join(dataDir, 'runtime.json'), JSON.stringify({ databaseUrl: database.url, port: env.PORT, pid: process.pid }), { mode: 0o600 })
 
     if (!options.dev) await buildIfNeeded(childEnv)
@@ -126,6 +126,7 @@ function printBanner(url: string, database: OpenDatabase, seeded: SeedResult): v
   } else {
     lines.push('  Sign in with your Lockstep account.')
   }
+  if (seeded.adminCreated && seeded.demo) lines.push(`  ${seeded.demo}`)
   lines.push('  Press Ctrl-C to stop.', '')
   console.log(lines.join('\n'))
 }

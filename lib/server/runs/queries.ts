@@ -1,6 +1,7 @@
 import { can } from '@/lib/auth/permissions'
 import { db } from '@/lib/db'
-import type { RunStatus, StepRunStatus } from '@/lib/generated/prisma/enums'
+import type { RunStatus, StepKind, StepRunStatus } from '@/lib/generated/prisma/enums'
+import type { LintReport } from '@/lib/engine/sql/lint'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCan } from '@/lib/server/authorize'
 import { notFound } from '@/lib/server/errors'
@@ -20,10 +21,32 @@ export type RunDTO = {
   createdAt: string
   startedAt: string | null
   finishedAt: string | null
-  steps: { id: string; name: string; kind: string; status: StepRunStatus; statementsApplied: number; statementsTotal: number; error: string | null; startedAt: string | null; finishedAt: string | null }[]
+  steps: {
+    id: string
+    name: string
+    kind: StepKind
+    status: StepRunStatus
+    statementsApplied: number
+    statementsTotal: number
+    /** The statement running now on the target, and the backend running it. */
+    currentStatement: string | null
+    backendPid: number | null
+    /** Manual gates: what the person releasing it should check. */
+    instructions: string | null
+    lint: { errors: number; warnings: number; accepted: boolean } | null
+    error: string | null
+    startedAt: string | null
+    finishedAt: string | null
+  }[]
   events: { id: string; level: string; message: string; createdAt: string }[]
   canCancel: boolean
   canRollBack: boolean
+  /** A person may release the gate the run waits at. */
+  canRelease: boolean
+  /** DBA decisions on a failed run (see lib/server/runs/resolve.ts). */
+  canRetry: boolean
+  canMarkApplied: boolean
+  canMarkRolledBack: boolean
 }
 
 const iso = (d: Date | null) => d?.toISOString() ?? null
@@ -39,12 +62,15 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
       phase: { select: { name: true } },
       environment: { select: { name: true, protected: true } },
       requestedBy: { select: { name: true } },
-      steps: { orderBy: { position: 'asc' }, include: { step: { select: { name: true, kind: true } } } },
+      steps: { orderBy: { position: 'asc' }, include: { step: { select: { name: true, kind: true, body: true, lint: true, lintOverrideReason: true } } } },
       events: { orderBy: { id: 'desc' }, take: 200 },
     },
   })
   if (!run) throw notFound('Run')
   const live = !TERMINAL.includes(run.status)
+  const resolver = can(actor.role, 'run:resolve')
+  const undoable = ['FAILED', 'ROLLBACK_FAILED', 'CANCELLED'].includes(run.status) && !run.dryRun && resolver
+  const failed = run.steps.find((s) => s.status === 'FAILED')
   return {
     id: run.id,
     status: run.status,
@@ -57,10 +83,31 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
     createdAt: run.createdAt.toISOString(),
     startedAt: iso(run.startedAt),
     finishedAt: iso(run.finishedAt),
-    steps: run.steps.map((s) => ({ id: s.id, name: s.step.name, kind: s.step.kind, status: s.status, statementsApplied: s.statementsApplied, statementsTotal: s.statementsTotal, error: s.error, startedAt: iso(s.startedAt), finishedAt: iso(s.finishedAt) })),
+    steps: run.steps.map((s) => {
+      const lint = s.step.lint as LintReport | null
+      return {
+        id: s.id,
+        name: s.step.name,
+        kind: s.step.kind,
+        status: s.status,
+        statementsApplied: s.statementsApplied,
+        statementsTotal: s.statementsTotal,
+        currentStatement: s.status === 'RUNNING' ? s.currentStatement : null,
+        backendPid: s.status === 'RUNNING' ? s.backendPid : null,
+        instructions: s.step.kind === 'MANUAL' ? s.step.body || null : null,
+        lint: s.step.kind === 'SQL' && lint ? { errors: lint.errors, warnings: lint.warnings, accepted: !!s.step.lintOverrideReason } : null,
+        error: s.error,
+        startedAt: iso(s.startedAt),
+        finishedAt: iso(s.finishedAt),
+      }
+    }),
     events: run.events.reverse().map((e) => ({ id: e.id.toString(), level: e.level, message: e.message, createdAt: e.createdAt.toISOString() })),
     canCancel: live && !run.cancelRequested && can(actor.role, 'run:start') && (run.requestedById === actor.id || can(actor.role, 'run:resolve')),
-    canRollBack: (run.status === 'FAILED' || run.status === 'ROLLBACK_FAILED') && can(actor.role, 'run:resolve'),
+    canRollBack: undoable,
+    canRelease: run.status === 'WAITING' && can(actor.role, run.environment.protected ? 'run:start-protected' : 'run:start'),
+    canRetry: run.status === 'FAILED' && resolver,
+    canMarkApplied: run.status === 'FAILED' && resolver && failed?.step.kind === 'SQL',
+    canMarkRolledBack: undoable,
   }
 }
 

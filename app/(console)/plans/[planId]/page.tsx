@@ -129,6 +129,7 @@ export default async function PlanPage({ params, searchParams }: { params: Param
               index={index}
               count={plan.phases.length}
               canEdit={plan.canEdit}
+              canAcceptLint={plan.canEdit && can(actor.role, 'run:resolve')}
               footer={<PhaseRun planId={plan.id} phaseId={phase.id} phaseName={phase.name} targets={runTargets} latest={latestRuns[phase.id] ?? null} canStart={canStart} />}
             />
           ))}

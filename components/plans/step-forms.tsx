@@ -1,0 +1,69 @@
+'use client'
+
+import { ActionForm } from '@/components/ui/action-form'
+import { Field, Input } from '@/components/ui/field'
+import { addManualStepAction, addSqlStepAction, editSqlStepAction } from '@/lib/actions/plans'
+import type { StepDTO } from '@/lib/server/plans/queries'
+
+const SCRIPT = 'block w-full rounded-md border border-zinc-300 px-3 py-2 font-mono text-xs'
+
+/** Adds a SQL step to a phase, or edits one (`step` given). The script is parsed and linted on save. */
+export function SqlStepForm({ phaseId, step, onSuccess }: { phaseId: string; step?: StepDTO; onSuccess: () => void }) {
+  const prefix = step ? `edit-step-${step.id}` : `step-${phaseId}`
+  return (
+    <ActionForm
+      action={step ? editSqlStepAction : addSqlStepAction}
+      hidden={step ? { stepId: step.id } : { phaseId }}
+      submitLabel={step ? 'Save step' : 'Add step'}
+      pendingLabel="Parsing and linting…"
+      onSuccess={onSuccess}
+      className="mt-2 space-y-3 rounded-md border border-zinc-200 bg-white p-3"
+    >
+      {(errors) => (
+        <>
+          <Field label="Step name" name="name" id={`${prefix}-name`} errors={errors?.name}>
+            <Input name="name" id={`${prefix}-name`} maxLength={200} invalid={!!errors?.name} defaultValue={step?.name} placeholder="e.g. Add status column" />
+          </Field>
+          <Field label="SQL script" name="body" id={`${prefix}-body`} errors={errors?.body} hint="Runs in one transaction unless a statement cannot (CREATE INDEX CONCURRENTLY…). Saving parses it with PostgreSQL's parser and lints it.">
+            <textarea name="body" id={`${prefix}-body`} rows={step ? 10 : 6} className={SCRIPT} spellCheck={false} defaultValue={step?.body} aria-invalid={!!errors?.body || undefined} />
+          </Field>
+          <Field label="Rollback script (optional)" name="rollbackBody" id={`${prefix}-rollback`} errors={errors?.rollbackBody} hint="Run, newest step first, when a DBA rolls a failed run back.">
+            <textarea name="rollbackBody" id={`${prefix}-rollback`} rows={3} className={SCRIPT} spellCheck={false} defaultValue={step?.rollbackBody ?? ''} />
+          </Field>
+          <div className="flex flex-wrap gap-4">
+            <Field label="Statement timeout (seconds)" name="statementTimeoutSeconds" id={`${prefix}-st`} errors={errors?.statementTimeoutSeconds} hint="Empty: 300.">
+              <Input name="statementTimeoutSeconds" id={`${prefix}-st`} type="number" min={1} inputMode="numeric" className="w-32" defaultValue={step?.statementTimeoutSeconds ?? ''} invalid={!!errors?.statementTimeoutSeconds} />
+            </Field>
+            <Field label="Lock timeout (ms)" name="lockTimeoutMs" id={`${prefix}-lt`} errors={errors?.lockTimeoutMs} hint="Empty: 1000, retried 3 times.">
+              <Input name="lockTimeoutMs" id={`${prefix}-lt`} type="number" min={10} inputMode="numeric" className="w-32" defaultValue={step?.lockTimeoutMs ?? ''} invalid={!!errors?.lockTimeoutMs} />
+            </Field>
+          </div>
+          {step ? <p className="text-xs text-amber-800">If this script already ran on a target, a changed script is refused there (its checksum no longer matches); put changes in a new step instead.</p> : null}
+        </>
+      )}
+    </ActionForm>
+  )
+}
+
+/** Adds a manual gate: the run stops there until a person releases it. */
+export function ManualStepForm({ phaseId, onSuccess }: { phaseId: string; onSuccess: () => void }) {
+  const prefix = `gate-${phaseId}`
+  return (
+    <ActionForm action={addManualStepAction} hidden={{ phaseId }} submitLabel="Add gate" onSuccess={onSuccess} className="mt-2 space-y-3 rounded-md border border-zinc-200 bg-white p-3">
+      {(errors) => (
+        <>
+          <Field label="Gate name" name="name" id={`${prefix}-name`} errors={errors?.name}>
+            <Input name="name" id={`${prefix}-name`} maxLength={200} invalid={!!errors?.name} placeholder="e.g. Application team confirms read-only mode" />
+          </Field>
+          <Field label="Instructions (optional)" name="instructions" id={`${prefix}-instructions`} errors={errors?.instructions}>
+            <textarea name="instructions" id={`${prefix}-instructions`} rows={3} maxLength={10_000} className="block w-full rounded-md border border-zinc-300 px-3 py-2 text-sm" />
+          </Field>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" name="requireChecklist" className="size-4 accent-indigo-600" />
+            Release only when the phase&apos;s required checklist items are done
+          </label>
+        </>
+      )}
+    </ActionForm>
+  )
+}

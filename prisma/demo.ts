@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import type { UserActor } from '@/lib/server/actor'
+
+// The demo a fresh installation starts with: a small "orders" database of its own on the same PostgreSQL
+// server (its own role and password, never Lockstep's credentials), an environment with that database as
+// its target, and a plan whose phases can run at once – a three-script schema upgrade with rollbacks and
+// a manual gate. Everything is created through the data layer, like a person would, so it is audited.
+
+export const DEMO_ROLE = 'lockstep_demo'
+export const DEMO_DATABASE = 'lockstep_demo'
+export const DEMO_PLAN_TITLE = 'Demo: orders schema upgrade'
+export const DEMO_ENVIRONMENT = 'demo'
+
+const DOCUMENT = `# ${DEMO_PLAN_TITLE}
+
+## Overview
+Add order status tracking to the demo orders database without downtime: new columns, an index built
+concurrently, and a backfill – each with its rollback.
+
+## Migration Phases
+
+### Phase 1: Preparation
+- [ ] Announce the maintenance window to the support team
+- [ ] Verify the latest backup of the orders database
+
+### Phase 2: Schema upgrade
+- [ ] Review the lint findings of each script
+- [ ] Watch the run until it succeeds
+
+### Phase 3: Cutover
+- [ ] Switch the application to the new status column
+- [ ] Confirm order pages show the status
+
+## Risk Assessment
+- **Long lock on orders while adding columns** – Impact: High, Likelihood: Low. Mitigation: lock_timeout with retries; columns without defaults.
+- **Backfill slower than planned** – Impact: Medium, Likelihood: Medium. Mitigation: run during the window; watch progress.
+
+## Success Criteria
+- Every order has a status
+- No failed scripts in the history table
+`
+
+const SCRIPTS = [
+  {
+    name: 'V1 – add status columns',
+    body: 'ALTER TABLE orders ADD COLUMN IF NOT EXISTS status text;\nALTER TABLE orders ADD COLUMN IF NOT EXISTS status_changed_at timestamptz;',
+    rollbackBody: 'ALTER TABLE orders DROP COLUMN IF EXISTS status_changed_at;\nALTER TABLE orders DROP COLUMN IF EXISTS status;',
+  },
+  {
+    name: 'V2 – index orders by status',
+    body: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_status_idx ON orders (status);',
+    rollbackBody: 'DROP INDEX CONCURRENTLY IF EXISTS orders_status_idx;',
+  },
+  {
+    name: 'V3 – backfill status',
+    body: "UPDATE orders SET status = CASE WHEN total > 100 THEN 'shipped' ELSE 'paid' END, status_changed_at = created_at WHERE status IS NULL;",
+    rollbackBody: 'UPDATE orders SET status = NULL, status_changed_at = NULL;',
+  },
+]
+
+/**
+ * Creates the demo database (role, database, two tables with rows) on the server of `serverUrl`, or
+ * returns null with the reason when the server does not let Lockstep's user create roles and databases.
+ */
+async function provisionDemoDatabase(serverUrl: string): Promise<{ url: string } | { skipped: string }> {
+  const admin = new pg.Client({ connectionString: serverUrl })
+  await admin.connect()
+  const password = randomBytes(18).toString('base64url')
+  try {
+    const { rows } = await admin.query<{ allowed: boolean }>('SELECT rolsuper OR (rolcreaterole AND rolcreatedb) AS allowed FROM pg_roles WHERE rolname = current_user')
+    if (!rows[0]?.allowed) return { skipped: 'the database user cannot create roles and databases' }
+    const role = admin.escapeIdentifier(DEMO_ROLE)
+    const exists = (await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [DEMO_ROLE])).rowCount
+    await admin.query(`${exists ? 'ALTER' : 'CREATE'} ROLE ${role} LOGIN PASSWORD ${admin.escapeLiteral(password)}`)
+    if ((await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DEMO_DATABASE])).rowCount) return { skipped: `a database named ${DEMO_DATABASE} already exists` }
+    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(DEMO_DATABASE)} OWNER ${role}`)
+  } finally {
+    await admin.end()
+  }
+  const url = new URL(serverUrl)
+  url.username = DEMO_ROLE
+  url.password = password
+  url.pathname = `/${DEMO_DATABASE}`
+  url.search = ''
+  const demo = new pg.Client({ connectionString: url.toString() })
+  await demo.connect()
+  try {
+    await demo.query(`
+      CREATE TABLE customers (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL UNIQUE, created_at timestamptz NOT NULL DEFAULT now());
+      CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers (id), total numeric(12, 2) NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
+      INSERT INTO customers (email, created_at) SELECT 'customer' || i || '@example.com', now() - i * interval '1 day' FROM generate_series(1, 200) AS i;
+      INSERT INTO orders (customer_id, total, created_at) SELECT 1 + i % 200, round((random() * 300)::numeric, 2), now() - i * interval '1 hour' FROM generate_series(1, 2000) AS i;`)
+  } finally {
+    await demo.end()
+  }
+  return { url: `${url.toString()}?sslmode=disable` }
+}
+
+/** Seeds the demo plan as `admin`; the demo database too when the server allows it. */
+export async function seedDemo(admin: UserActor, serverUrl: string): Promise<{ planId: string; note: string | null }> {
+  // Imported late: the data layer's client reads DATABASE_URL when it loads.
+  const { parsePlanDocument } = await import('@/lib/plan-document/parse')
+  const { importPlanDocument } = await import('@/lib/server/plans/documents')
+  const { addManualStep, addSqlStep } = await import('@/lib/server/plans/step-commands')
+  const { createConnection, createEnvironment } = await import('@/lib/server/connections/commands')
+  const { setPlanEnvironment } = await import('@/lib/server/plans/environment-commands')
+  const { ZAddManualStep, ZAddSqlStep } = await import('@/lib/server/plans/schemas')
+  const { ZConnection } = await import('@/lib/server/connections/schemas')
+  const { db } = await import('@/lib/db')
+
+  const { id: planId } = await importPlanDocument(admin, parsePlanDocument(DOCUMENT))
+  const phases = await db.phase.findMany({ where: { planId }, orderBy: { position: 'asc' } })
+  const [preparation, upgrade, cutover] = phases
+  if (!preparation || !upgrade || !cutover) throw new Error('The demo document lost its phases.')
+  await addManualStep(admin, ZAddManualStep.parse({ phaseId: preparation.id, name: 'Support team has the announcement', instructions: 'Release once the maintenance window is announced and the backup verified.', requireChecklist: 'on' }))
+  for (const script of SCRIPTS) await addSqlStep(admin, ZAddSqlStep.parse({ phaseId: upgrade.id, ...script }))
+  await addManualStep(admin, ZAddManualStep.parse({ phaseId: cutover.id, name: 'Application team confirms the switch', instructions: 'Release when order pages show the status.', requireChecklist: '' }))
+
+  const database = await provisionDemoDatabase(serverUrl).catch((error: Error) => ({ skipped: error.message.split('\n')[0] ?? 'unknown error' }))
+  if ('skipped' in database) return { planId, note: `The demo plan has no target database: ${database.skipped}.` }
+  const { id: environmentId } = await createEnvironment(admin, { name: DEMO_ENVIRONMENT, description: 'The demo orders database, on the same server as Lockstep.', protected: false })
+  const { id: connectionId } = await createConnection(admin, ZConnection.parse({ environmentId, engine: 'POSTGRES', name: 'Demo orders database', role: 'TARGET', url: database.url }))
+  await setPlanEnvironment(admin, { planId, environmentId, sourceConnectionId: null, targetConnectionId: connectionId })
+  return { planId, note: null }
+}
