@@ -6,6 +6,49 @@ import { callServerAction, serverActionId } from './fixtures/server-actions'
 import { signIn } from './fixtures/session'
 import { BASE_URL } from './fixtures/settings'
 
+test('a DBA runs the seeded demo plan: lint verdicts on the plan, a live run to SUCCEEDED, a gate released by hand', async ({ page }, testInfo) => {
+  const dba = await seedUser('DBA')
+  await signIn(page, dba.email, dba.password)
+  await page.goto('/plans')
+  await page.getByRole('link', { name: 'Demo: orders schema upgrade' }).click()
+  const upgrade = page.getByRole('region', { name: /Schema upgrade/ })
+  const steps = upgrade.getByTestId('step')
+  await expect(steps).toHaveCount(3)
+  await steps.filter({ hasText: 'V2 – index orders by status' }).locator('summary').click()
+  await expect(steps.filter({ hasText: 'V2 – index orders by status' }).getByRole('table', { name: 'Lint findings' })).toContainText('SHARE UPDATE EXCLUSIVE')
+  await page.screenshot({ path: testInfo.outputPath('demo-plan.png'), fullPage: true })
+
+  await page.getByRole('button', { name: 'Run… Schema upgrade' }).click()
+  await page.getByRole('combobox', { name: 'Environment' }).selectOption({ label: 'demo' })
+  await page.getByRole('button', { name: 'Start run' }).click()
+  await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/)
+  await expect(page.getByTestId('run-summary')).toContainText('Succeeded', { timeout: 30_000 })
+  await expect(page.getByTestId('run-step')).toHaveText([/Succeeded.*V1.*2\/2 statements/, /Succeeded.*V2.*1\/1 statements/, /Succeeded.*V3.*1\/1 statements/])
+  await expect(page.getByTestId('run-log')).toContainText('statement by statement')
+  await page.screenshot({ path: testInfo.outputPath('demo-run.png'), fullPage: true })
+  const demoUrl = new URL(appDatabaseUrl())
+  demoUrl.pathname = '/lockstep_demo'
+  const demo = new pg.Client({ connectionString: demoUrl.toString() })
+  await demo.connect()
+  expect((await demo.query('SELECT count(*)::int AS n FROM orders WHERE status IS NULL')).rows[0]?.n).toBe(0)
+  expect((await demo.query('SELECT count(*)::int AS n FROM lockstep_schema_history WHERE success')).rows[0]?.n).toBe(3)
+  await demo.end()
+
+  // The cutover phase stops at its gate until the DBA releases it.
+  await page.getByRole('link', { name: 'Demo: orders schema upgrade' }).click()
+  await page.getByRole('button', { name: 'Run… Cutover' }).click()
+  await page.getByRole('combobox', { name: 'Environment' }).selectOption({ label: 'demo' })
+  await page.getByRole('button', { name: 'Start run' }).click()
+  await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/)
+  await expect(page.getByTestId('run-summary')).toContainText('Waiting', { timeout: 30_000 })
+  await expect(page.getByRole('region', { name: /Waiting at/ })).toContainText('Release when order pages show the status.')
+  await page.screenshot({ path: testInfo.outputPath('demo-gate.png'), fullPage: true })
+  await page.getByRole('button', { name: 'Release gate…' }).click()
+  await page.getByRole('dialog').getByRole('button', { name: 'Release' }).click()
+  await expect(page.getByTestId('run-summary')).toContainText('Succeeded', { timeout: 30_000 })
+  await expect(page.getByTestId('run-log')).toContainText(`released by ${dba.name}`)
+})
+
 test('a DBA watches a run succeed live, rolls a failed one back from the UI; a stakeholder sees runs without buttons', async ({ page, browser }, testInfo) => {
   const dba = await seedUser('DBA')
   const suffix = randomUUID().slice(0, 8)
@@ -60,13 +103,25 @@ test('a DBA watches a run succeed live, rolls a failed one back from the UI; a s
   await target.end()
 
   // A second run fails; the DBA rolls it back from the run page.
-  const [broken] = await query<{ id: string }>(`INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 1, 'Backfill', now()) RETURNING "id"`, [plan?.id])
-  await query(`INSERT INTO "Step" ("id", "planId", "phaseId", "position", "kind", "name", "body", "rollbackBody", "isDraft", "updatedAt") VALUES (gen_random_uuid(), $1, $2, 0, 'SQL', 'Broken backfill', $3, $4, false, now())`, [
-    plan?.id,
-    broken?.id,
-    'CREATE TABLE scratch (id int);\nINSERT INTO scratch VALUES (1);\nSELECT 1 / 0;',
-    'DROP TABLE IF EXISTS scratch;',
-  ])
+  await query(`INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 1, 'Backfill', now())`, [plan?.id])
+  await page.goto(`/plans/${plan?.id}`)
+  const backfill = page.getByRole('region', { name: /Backfill/ })
+  await backfill.getByRole('button', { name: '+ Add SQL step…' }).click()
+  await backfill.getByLabel('Step name').fill('Broken backfill')
+  await backfill.getByLabel('SQL script').fill('CREATE TABLE scratch (id int);\nINSERT INTO scratch VALUES (1);\nSELEC 1 / 0;')
+  await backfill.getByRole('button', { name: 'Check lint' }).click()
+  await expect(backfill.getByTestId('lint-preview')).toContainText('Syntax error on line 3')
+  await backfill.getByRole('button', { name: 'Add step' }).click()
+  await expect(backfill.getByText('Syntax error on line 3')).toHaveCount(2) // the field error too: nothing saved
+  await expect(backfill.getByTestId('step')).toHaveCount(0)
+  await backfill.getByLabel('SQL script').fill('CREATE TABLE scratch (id int);\nINSERT INTO scratch VALUES (1);\nSELECT 1 / 0;')
+  await backfill.getByRole('button', { name: 'Check lint' }).click()
+  await expect(backfill.getByTestId('lint-preview').getByRole('table', { name: 'Lint findings' })).toContainText('INSERT INTO scratch')
+  await page.screenshot({ path: testInfo.outputPath('lint-preview.png'), fullPage: true })
+  await backfill.getByLabel('Rollback script (optional)').fill('DROP TABLE IF EXISTS scratch;')
+  await backfill.getByRole('button', { name: 'Add step' }).click()
+  await expect(backfill.getByTestId('step')).toHaveCount(1)
+  await expect(backfill.getByTestId('step')).toContainText('lint')
   await page.goto(`/plans/${plan?.id}`)
   await page.getByRole('button', { name: 'Run… Backfill' }).click()
   await page.getByRole('combobox', { name: 'Environment' }).selectOption({ label: env })
@@ -74,7 +129,11 @@ test('a DBA watches a run succeed live, rolls a failed one back from the UI; a s
   await page.waitForURL((url) => url.pathname.startsWith('/runs/') && !url.pathname.endsWith(runId))
   await expect(page.getByTestId('run-summary')).toContainText('Failed', { timeout: 30_000 })
   await expect(page.getByRole('alert').filter({ hasText: 'division by zero' }).first()).toBeVisible()
-  await page.getByRole('button', { name: 'Roll back…' }).click()
+  // Every way on is offered and explained to the DBA.
+  const decide = page.getByRole('region', { name: 'How to go on' })
+  for (const option of ['Retry…', 'Roll back…', 'Mark applied…', 'Mark rolled back…']) await expect(decide.getByRole('button', { name: option })).toBeVisible()
+  await page.screenshot({ path: testInfo.outputPath('failed-run.png'), fullPage: true })
+  await decide.getByRole('button', { name: 'Roll back…' }).click()
   await page.getByRole('dialog', { name: 'Roll back this run?' }).getByRole('button', { name: 'Roll back' }).click()
   await expect(page.getByTestId('run-summary')).toContainText('Rolled back', { timeout: 30_000 })
   await expect(page.getByTestId('run-log')).toContainText('Run rolled back.')
@@ -87,10 +146,15 @@ test('a DBA watches a run succeed live, rolls a failed one back from the UI; a s
   await reader.goto(`/runs/${runId}`)
   await expect(reader.getByTestId('run-summary')).toContainText('Succeeded')
   await expect(reader.getByRole('button', { name: /Cancel run/ })).toHaveCount(0)
+  await reader.goto(page.url())
+  await expect(reader.getByTestId('run-summary')).toContainText('Rolled back')
+  await expect(reader.getByRole('button', { name: /Retry|Roll back|Mark applied|Mark rolled back/ })).toHaveCount(0)
   await reader.goto(`/plans/${plan?.id}`)
   await expect(reader.getByRole('button', { name: /^Run…/ })).toHaveCount(0)
   await expect(reader.getByTestId('latest-run')).toHaveText([/Succeeded/, /Rolled back/])
   const reply = await callServerAction(reader.request, BASE_URL, serverActionId('lib/actions/runs.ts', 'cancelRunAction'), [{ runId }])
   expect(reply).toContain('You do not have permission to do that.')
+  const retry = await callServerAction(reader.request, BASE_URL, serverActionId('lib/actions/runs.ts', 'retryRunAction'), [{ runId }])
+  expect(retry).toContain('You do not have permission to do that.')
   await context.close()
 })

@@ -103,9 +103,10 @@ export async function seedDemo(admin: UserActor, serverUrl: string): Promise<{ p
   const { parsePlanDocument } = await import('@/lib/plan-document/parse')
   const { importPlanDocument } = await import('@/lib/server/plans/documents')
   const { addManualStep, addSqlStep } = await import('@/lib/server/plans/step-commands')
+  const { updateItem } = await import('@/lib/server/plans/checklist-commands')
   const { createConnection, createEnvironment } = await import('@/lib/server/connections/commands')
   const { setPlanEnvironment } = await import('@/lib/server/plans/environment-commands')
-  const { ZAddManualStep, ZAddSqlStep } = await import('@/lib/server/plans/schemas')
+  const { ZAddManualStep, ZAddSqlStep, ZUpdateItem } = await import('@/lib/server/plans/schemas')
   const { ZConnection } = await import('@/lib/server/connections/schemas')
   const { db } = await import('@/lib/db')
 
@@ -113,6 +114,10 @@ export async function seedDemo(admin: UserActor, serverUrl: string): Promise<{ p
   const phases = await db.phase.findMany({ where: { planId }, orderBy: { position: 'asc' } })
   const [preparation, upgrade, cutover] = phases
   if (!preparation || !upgrade || !cutover) throw new Error('The demo document lost its phases.')
+  // The preparation gate opens only once its checklist is done.
+  for (const item of await db.checklistItem.findMany({ where: { phaseId: preparation.id } })) {
+    await updateItem(admin, ZUpdateItem.parse({ itemId: item.id, text: item.text, isRequired: 'on' }))
+  }
   await addManualStep(admin, ZAddManualStep.parse({ phaseId: preparation.id, name: 'Support team has the announcement', instructions: 'Release once the maintenance window is announced and the backup verified.', requireChecklist: 'on' }))
   for (const script of SCRIPTS) await addSqlStep(admin, ZAddSqlStep.parse({ phaseId: upgrade.id, ...script }))
   await addManualStep(admin, ZAddManualStep.parse({ phaseId: cutover.id, name: 'Application team confirms the switch', instructions: 'Release when order pages show the status.', requireChecklist: '' }))

@@ -1,15 +1,30 @@
 'use client'
 
+import { useMutation } from '@tanstack/react-query'
+import { useRef } from 'react'
 import { ActionForm } from '@/components/ui/action-form'
+import { Button } from '@/components/ui/button'
+import { ErrorText } from '@/components/ui/error-text'
 import { Field, Input } from '@/components/ui/field'
 import { addManualStepAction, addSqlStepAction, editSqlStepAction } from '@/lib/actions/plans'
-import type { StepDTO } from '@/lib/server/plans/queries'
+import type { StepDTO, StepLintDTO } from '@/lib/server/plans/queries'
+import { LintBadge, LintTable } from './lint-report'
 
 const SCRIPT = 'block w-full rounded-md border border-zinc-300 px-3 py-2 font-mono text-xs'
 
 /** Adds a SQL step to a phase, or edits one (`step` given). The script is parsed and linted on save. */
 export function SqlStepForm({ phaseId, step, onSuccess }: { phaseId: string; step?: StepDTO; onSuccess: () => void }) {
   const prefix = step ? `edit-step-${step.id}` : `step-${phaseId}`
+  const script = useRef<HTMLTextAreaElement>(null)
+  // "Check lint" while writing: the same parser and linter as on save, nothing stored.
+  const check = useMutation({
+    mutationFn: async (sql: string): Promise<StepLintDTO> => {
+      const response = await fetch('/api/sql/lint', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ sql }) })
+      const body = (await response.json().catch(() => ({ error: 'The linter did not answer.' }))) as StepLintDTO | { error: string }
+      if ('error' in body) throw new Error(body.error)
+      return body
+    },
+  })
   return (
     <ActionForm
       action={step ? editSqlStepAction : addSqlStepAction}
@@ -25,8 +40,22 @@ export function SqlStepForm({ phaseId, step, onSuccess }: { phaseId: string; ste
             <Input name="name" id={`${prefix}-name`} maxLength={200} invalid={!!errors?.name} defaultValue={step?.name} placeholder="e.g. Add status column" />
           </Field>
           <Field label="SQL script" name="body" id={`${prefix}-body`} errors={errors?.body} hint="Runs in one transaction unless a statement cannot (CREATE INDEX CONCURRENTLY…). Saving parses it with PostgreSQL's parser and lints it.">
-            <textarea name="body" id={`${prefix}-body`} rows={step ? 10 : 6} className={SCRIPT} spellCheck={false} defaultValue={step?.body} aria-invalid={!!errors?.body || undefined} />
+            <textarea ref={script} name="body" id={`${prefix}-body`} rows={step ? 10 : 6} className={SCRIPT} spellCheck={false} defaultValue={step?.body} aria-invalid={!!errors?.body || undefined} />
           </Field>
+          <div className="space-y-2" data-testid="lint-preview">
+            <div className="flex flex-wrap items-center gap-2">
+              <Button size="sm" variant="secondary" disabled={check.isPending} onClick={() => check.mutate(script.current?.value ?? '')}>
+                {check.isPending ? 'Linting…' : 'Check lint'}
+              </Button>
+              {check.data ? <LintBadge lint={check.data} accepted={false} /> : null}
+            </div>
+            <ErrorText message={check.error?.message ?? null} />
+            {check.data ? (
+              <div className="overflow-x-auto rounded-md border border-zinc-200">
+                <LintTable lint={check.data} />
+              </div>
+            ) : null}
+          </div>
           <Field label="Rollback script (optional)" name="rollbackBody" id={`${prefix}-rollback`} errors={errors?.rollbackBody} hint="Run, newest step first, when a DBA rolls a failed run back.">
             <textarea name="rollbackBody" id={`${prefix}-rollback`} rows={3} className={SCRIPT} spellCheck={false} defaultValue={step?.rollbackBody ?? ''} />
           </Field>

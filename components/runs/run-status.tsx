@@ -3,7 +3,7 @@ import { Badge, type BadgeTone } from '@/components/ui/badge'
 const LABELS: Record<string, [string, BadgeTone, string]> = {
   QUEUED: ['Queued', 'neutral', '…'],
   RUNNING: ['Running', 'info', '▶'],
-  WAITING: ['Waiting', 'warning', '⏸'],
+  WAITING: ['Waiting', 'warning', '‖'],
   PENDING: ['Pending', 'neutral', '·'],
   SUCCEEDED: ['Succeeded', 'success', '✓'],
   FAILED: ['Failed', 'danger', '✗'],

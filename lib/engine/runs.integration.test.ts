@@ -13,6 +13,7 @@ import { cancelRun, rollbackRun, startRun } from '@/lib/server/runs/commands'
 import { markRunApplied, markRunRolledBack, releaseGate, retryRun } from '@/lib/server/runs/resolve'
 import { addItem, setItemDone } from '@/lib/server/plans/checklist-commands'
 import { editSqlStep, overrideLint, removeStep } from '@/lib/server/plans/step-commands'
+import { previewLint } from '@/lib/server/plans/lint'
 import { ZAddItem, ZEditSqlStep } from '@/lib/server/plans/schemas'
 import { auditEventsFor } from '@/lib/testing/factories'
 import { approveWindow, cancelWindow, requestWindow } from '@/lib/server/windows/commands'
@@ -234,6 +235,10 @@ describe('runs', () => {
     const { lead, environmentId, planId, phaseId } = await setup({ steps: [{ name: 'Only', body: 'SELECT 1;' }] })
     await expect(addSqlStep(lead, ZAddSqlStep.parse({ phaseId, name: 'Broken', body: 'SELEC 1;' }))).rejects.toMatchObject({ code: 'INVALID', fieldErrors: { body: [expect.stringContaining('line 1')] } })
     expect(await db.step.count({ where: { phaseId } })).toBe(1)
+    // The editor's preview: the same parser and linter, for editors only, nothing stored.
+    await expect(previewLint(lead, { sql: 'SELECT 1;\nSELEC 2;' })).rejects.toMatchObject({ code: 'INVALID', message: expect.stringContaining('line 2') })
+    await expect(previewLint(await makeUser('STAKEHOLDER'), { sql: 'SELECT 1;' })).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    expect(await previewLint(lead, { sql: 'CREATE INDEX i ON t (id);' })).toMatchObject({ errors: 1, statements: [{ line: 1, kind: 'IndexStmt', lock: 'SHARE' }] })
     const { id } = await startRun(lead, { planId, phaseId, environmentId, dryRun: true })
     expect((await work()).status).toBe('SUCCEEDED')
     const step = await db.step.findFirstOrThrow({ where: { phaseId } })

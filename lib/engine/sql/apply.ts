@@ -10,7 +10,12 @@ import { splitStatements, type Statement } from './split'
 // statement by statement, with progress recorded after each), lock_timeout with retries that name the
 // blocking session, statement_timeout, and a failed script kept FAILED until someone resolves it.
 
-export type Script = { version: string; description: string; sql: string; rollbackSql?: string | null }
+/** `label`: how messages name the script when its version is an internal key (a plan step's id). */
+export type Script = { version: string; description: string; sql: string; rollbackSql?: string | null; label?: string }
+
+/** The script as messages name it: "V1 (orders table)" from a directory, "“Add status”" for a plan step. */
+const named = (script: Script) => (script.label ? `“${script.label}”` : `${script.version} (${script.description})`)
+const short = (script: Script) => (script.label ? `“${script.label}”` : script.version)
 
 export type ApplyOptions = {
   appliedBy: string
@@ -257,10 +262,10 @@ export async function applyInSession(session: TargetSession, scripts: Script[], 
     const row = history.get(script.version)
     if (!row || row.rolled_back_at) continue
     if (row.checksum !== checksumOf(script.sql)) {
-      throw new ApplyRefused(`${script.version} (${script.description}) changed after it ran: its checksum was ${row.checksum.slice(0, 12)}…, the file's is now ${checksumOf(script.sql).slice(0, 12)}…. An applied script must not change; put the change in a new version.`)
+      throw new ApplyRefused(`${named(script)} changed after it ran: its checksum was ${row.checksum.slice(0, 12)}…, the file's is now ${checksumOf(script.sql).slice(0, 12)}…. An applied script must not change; put the change in a new version.`)
     }
     if (!row.success && row.error && !options.retryFailed && !options.dryRun) {
-      throw new ApplyRefused(`${script.version} (${script.description}) failed earlier (${row.error}) and awaits a decision: retry it, run its rollback, or mark it rolled back or applied.`)
+      throw new ApplyRefused(`${named(script)} failed earlier (${row.error}) and awaits a decision: retry it, run its rollback, or mark it rolled back or applied.`)
     }
   }
   for (const script of scripts) {
@@ -295,7 +300,7 @@ export async function applyInSession(session: TargetSession, scripts: Script[], 
         [script.version, script.description, checksumOf(script.sql), options.appliedBy, started, statements.length, from],
       )
     }
-    log({ level: 'info', version: script.version, message: `${options.dryRun ? 'Trying' : 'Applying'} ${script.version} (${statements.length} statements, ${transactional ? 'in one transaction' : 'statement by statement'}${from ? `, resuming at statement ${from + 1}` : ''}).` })
+    log({ level: 'info', version: script.version, message: `${options.dryRun ? 'Trying' : 'Applying'} ${short(script)} (${statements.length} statements, ${transactional ? 'in one transaction' : 'statement by statement'}${from ? `, resuming at statement ${from + 1}` : ''}).` })
     let attempt = 0
     let done = from // a retry after a lock timeout goes on from the statement that timed out
     for (;;) {
@@ -343,7 +348,7 @@ export async function applyInSession(session: TargetSession, scripts: Script[], 
           if (cancelled && transactional) await client.query(`UPDATE ${HISTORY_TABLE} SET success = false, error = $2, finished_at = now(), duration_ms = $3, rolled_back_at = now() WHERE version = $1`, [script.version, message, Date.now() - +started])
           else await client.query(`UPDATE ${HISTORY_TABLE} SET success = false, error = $2, finished_at = now(), duration_ms = $3 WHERE version = $1`, [script.version, message, Date.now() - +started])
         }
-        log({ level: cancelled ? 'warn' : 'error', version: script.version, message: `${script.version} ${cancelled ? 'cancelled' : 'failed'}: ${message}` })
+        log({ level: cancelled ? 'warn' : 'error', version: script.version, message: `${short(script)} ${cancelled ? 'cancelled' : 'failed'}: ${message}` })
         outcomes.push({ version: script.version, status: cancelled ? 'CANCELLED' : 'FAILED', statementsApplied: applied, statementsTotal: statements.length, durationMs: Date.now() - +started, error: message })
         return outcomes
       }
@@ -358,7 +363,7 @@ export async function rollbackScript(target: PostgresTarget, script: Script, opt
 }
 
 export async function rollbackInSession(session: TargetSession, script: Script, options: ApplyOptions): Promise<ScriptOutcome> {
-  if (!script.rollbackSql) throw new ApplyRefused(`${script.version} has no rollback script.`)
+  if (!script.rollbackSql) throw new ApplyRefused(`${short(script)} has no rollback script.`)
   const statements = await splitStatements(script.rollbackSql)
   const started = Date.now()
   try {

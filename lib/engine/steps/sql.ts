@@ -6,7 +6,7 @@ import type { StepContext, StepResult, StepRunner } from './types'
 // `sql` steps: the step's script (and its rollback) through the same engine as `lockstep sql apply`,
 // recorded in the target's history under the step's id.
 
-const scriptOf = (ctx: StepContext): Script => ({ version: `step-${ctx.step.id}`, description: ctx.step.name, sql: ctx.step.body, rollbackSql: ctx.step.rollbackBody })
+const scriptOf = (ctx: StepContext): Script => ({ version: `step-${ctx.step.id}`, description: ctx.step.name, label: ctx.step.name, sql: ctx.step.body, rollbackSql: ctx.step.rollbackBody })
 
 function optionsOf(ctx: StepContext, track: (write: () => Promise<void>) => void): ApplyOptions {
   const config = (ctx.step.config ?? {}) as SqlConfig

@@ -8,6 +8,7 @@ import { assertCan } from '@/lib/server/authorize'
 import { notFound } from '@/lib/server/errors'
 import { phaseStatus, planProgress, riskScore, type PhaseStatus } from './rules'
 import { stepsAndScripts } from './steps'
+import { lintDTO } from './lint'
 import { PLAN_STATUSES } from '@/lib/domain/plan-values'
 import type { Step } from '@/lib/generated/prisma/client'
 import type { LintReport } from '@/lib/engine/sql/lint'
@@ -371,8 +372,7 @@ function stepDTO(s: Step & { lintOverrideBy: { name: string } | null }): StepDTO
     statementTimeoutSeconds: config.statementTimeoutMs ? Math.round(config.statementTimeoutMs / 1000) : null,
     lockTimeoutMs: config.lockTimeoutMs ?? null,
     requireChecklist: !!config.requireChecklist,
-    // Statement texts are cut for the page; the full script is the step's body.
-    lint: lint ? { errors: lint.errors, warnings: lint.warnings, statements: lint.statements.map((st) => ({ line: st.line, kind: st.kind, lock: st.lock, transactional: st.transactional, sql: st.sql.slice(0, 300), findings: st.findings })) } : null,
+    lint: lint ? lintDTO(lint) : null,
     lintOverride: s.lintOverrideReason && s.lintOverrideAt ? { reason: s.lintOverrideReason, byName: s.lintOverrideBy?.name ?? null, at: s.lintOverrideAt.toISOString() } : null,
   }
 }

@@ -1,27 +1,13 @@
-import { lintSql, type LintReport } from '@/lib/engine/sql/lint'
-import { SqlSyntaxError } from '@/lib/engine/sql/split'
+import type { LintReport } from '@/lib/engine/sql/lint'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCanInTx } from '@/lib/server/authorize'
-import { conflict, invalid, notFound } from '@/lib/server/errors'
+import { conflict, notFound } from '@/lib/server/errors'
 import { editPlan, nextPosition, planIdOf } from './edit-plan'
+import { lintScripts } from './lint'
 import type { TAddManualStep, TAddSqlStep, TEditSqlStep, TOverrideLint, TRemoveStep, TSetStepReady } from './schemas'
 
 // Steps of a phase: SQL scripts (linted on every save) and manual gates, added, edited and removed by
 // editors; drafts (as imported) marked ready after review; a DBA's written acceptance of lint errors.
-
-/** Parses and lints a script (and its rollback) before anything is saved; malformed SQL is a field error. */
-async function lintScripts(body: string, rollbackBody: string | null): Promise<LintReport> {
-  const check = async (sql: string, field: 'body' | 'rollbackBody') => {
-    try {
-      return await lintSql(sql)
-    } catch (error) {
-      if (error instanceof SqlSyntaxError) throw invalid(`The ${field === 'body' ? 'script' : 'rollback script'} is not valid SQL.`, { [field]: [error.message] })
-      throw error
-    }
-  }
-  if (rollbackBody) await check(rollbackBody, 'rollbackBody')
-  return check(body, 'body')
-}
 
 const sqlConfig = (input: { statementTimeoutSeconds: number | null; lockTimeoutMs: number | null }) => ({
   ...(input.statementTimeoutSeconds ? { statementTimeoutMs: input.statementTimeoutSeconds * 1000 } : {}),
