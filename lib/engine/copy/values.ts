@@ -1,0 +1,213 @@
+import type { PgType } from './sqlite-types'
+
+// SQLite values → fields of PostgreSQL's COPY text format, checked against the column's PostgreSQL type
+// first: one value PostgreSQL would refuse would fail a whole COPY batch, so each misfit becomes a
+// rejected row with its reason instead. Values come from better-sqlite3 with safe integers on: integers
+// as BigInt (no precision lost beyond 2^53), reals as numbers, text as strings, blobs as Buffers.
+
+export type Rejected = { reject: string }
+export type Encoded = string | Rejected
+export type Encoder = (value: unknown) => Encoded
+
+/** How a datetime column stores its instants; detected once per column, never guessed per row. */
+export type DateEncoding = 'iso' | 'epoch-s' | 'epoch-ms'
+
+export const NULL_FIELD = '\\N'
+
+const reject = (reason: string): Rejected => ({ reject: reason })
+export const isRejected = (e: Encoded): e is Rejected => typeof e !== 'string'
+
+/** Escapes text for COPY's text format (backslash, tab, newline, carriage return). */
+export function escapeCopyText(text: string): string {
+  return text.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'))
+}
+
+const describe = (value: unknown) => (Buffer.isBuffer(value) ? `a ${value.length}-byte blob` : typeof value === 'string' ? `“${value.length > 40 ? `${value.slice(0, 40)}…` : value}”` : String(value))
+
+const INTEGER_RANGE = { smallint: 2n ** 15n, integer: 2n ** 31n, bigint: 2n ** 63n } as const
+
+function integerOf(value: unknown): bigint | null {
+  if (typeof value === 'bigint') return value
+  if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value)
+  if (typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value)) return BigInt(value.trim())
+  return null
+}
+
+function integerEncoder(kind: keyof typeof INTEGER_RANGE): Encoder {
+  const limit = INTEGER_RANGE[kind]
+  return (value) => {
+    const n = integerOf(value)
+    if (n === null) return reject(`${describe(value)} is not a whole number (column type ${kind})`)
+    if (n >= limit || n < -limit) return reject(`${n} does not fit ${kind}`)
+    return n.toString()
+  }
+}
+
+const NUMERIC = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/
+
+function numericEncoder(type: PgType): Encoder {
+  const [, p, s] = /numeric\((\d+)(?:, (\d+))?\)/.exec(type.sql) ?? []
+  const maxIntegerDigits = p ? Number(p) - Number(s ?? 0) : Infinity
+  return (value) => {
+    const text = typeof value === 'bigint' ? value.toString() : typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' && NUMERIC.test(value) ? value.trim() : null
+    if (text === null) return reject(`${describe(value)} is not a number (column type ${type.sql})`)
+    // Digits before the point, after scaling by any exponent: more than the precision allows is an overflow.
+    const [mantissa = '', exponent = '0'] = text.replace(/^[-+]/, '').split(/[eE]/)
+    const integerDigits = (mantissa.split('.')[0] ?? '').replace(/^0+/, '').length + Number(exponent)
+    if (integerDigits > maxIntegerDigits) return reject(`${text} does not fit ${type.sql}`)
+    return text
+  }
+}
+
+const doubleEncoder: Encoder = (value) => {
+  const n = typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : typeof value === 'string' && NUMERIC.test(value) ? Number(value) : null
+  if (n === null) return reject(`${describe(value)} is not a number (column type double precision)`)
+  if (Number.isNaN(n)) return 'NaN'
+  if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity'
+  if (Object.is(n, -0)) return '-0'
+  // Shortest text that reads back as the same double (JavaScript's number formatting guarantees it).
+  return typeof value === 'bigint' ? value.toString() : String(n)
+}
+
+const TRUE = new Set(['1', 'true', 't', 'yes', 'y', 'on'])
+const FALSE = new Set(['0', 'false', 'f', 'no', 'n', 'off'])
+
+const booleanEncoder: Encoder = (value) => {
+  const text = typeof value === 'bigint' || typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim().toLowerCase() : null
+  if (text !== null && TRUE.has(text)) return 't'
+  if (text !== null && FALSE.has(text)) return 'f'
+  return reject(`${describe(value)} is not a boolean (0/1, true/false)`)
+}
+
+function textEncoder(max: number | null, type: string): Encoder {
+  return (value) => {
+    if (Buffer.isBuffer(value)) return reject(`${describe(value)} in a ${type} column`)
+    const text = typeof value === 'string' ? value : String(value)
+    if (text.includes('\0')) return reject('text with a NUL byte (PostgreSQL text cannot hold one)')
+    if (max !== null && [...text].length > max) return reject(`${[...text].length} characters do not fit ${type}`)
+    return escapeCopyText(text)
+  }
+}
+
+const byteaEncoder: Encoder = (value) => {
+  if (Buffer.isBuffer(value)) return `\\\\x${value.toString('hex')}`
+  if (typeof value === 'string') return `\\\\x${Buffer.from(value, 'utf8').toString('hex')}`
+  return reject(`${describe(value)} is not binary data`)
+}
+
+// ISO 8601 as SQLite writes it: "2024-01-31", "2024-01-31 12:00:00", "2024-01-31T12:00:00.123Z", "…+02:00".
+const ISO = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?))?\s*(Z|[-+]\d{2}(?::?\d{2})?)?$/i
+
+function isoInstant(text: string): string | null {
+  const m = ISO.exec(text.trim())
+  if (!m) return null
+  const [, date, time = '00:00:00', zone] = m
+  // A real calendar day and clock time (Date.parse would roll 2024-02-30 over to March).
+  const [y = 0, mo = 0, d = 0] = (date ?? '').split('-').map(Number)
+  const day = new Date(Date.UTC(y, mo - 1, d))
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) return null
+  const [h = 0, mi = 0, sec = 0] = time.split(':').map(Number)
+  if (h > 23 || mi > 59 || sec >= 60) return null
+  return `${date} ${time}${zone && zone.toUpperCase() !== 'Z' ? zone : '+00'}` // no zone: UTC, SQLite's convention
+}
+
+function epochInstant(value: unknown, unit: 'epoch-s' | 'epoch-ms'): string | null {
+  const n = typeof value === 'bigint' ? Number(value) : typeof value === 'number' ? value : typeof value === 'string' && NUMERIC.test(value) ? Number(value) : NaN
+  if (!Number.isFinite(n)) return null
+  const date = new Date(unit === 'epoch-s' ? n * 1000 : n)
+  if (Number.isNaN(+date) || date.getUTCFullYear() > 9999 || date.getUTCFullYear() < -4712) return null
+  return date.toISOString()
+}
+
+function timestampEncoder(encoding: DateEncoding): Encoder {
+  return (value) => {
+    const instant = encoding === 'iso' ? (typeof value === 'string' ? isoInstant(value) : null) : epochInstant(value, encoding)
+    return instant ?? reject(`${describe(value)} is not a datetime (${encoding === 'iso' ? 'ISO text' : encoding === 'epoch-s' ? 'epoch seconds' : 'epoch milliseconds'}, as the column stores them)`)
+  }
+}
+
+function dateEncoder(encoding: DateEncoding): Encoder {
+  const instant = timestampEncoder(encoding)
+  return (value) => {
+    const e = instant(value)
+    return isRejected(e) ? reject(e.reject.replace('a datetime', 'a date')) : e.slice(0, 10)
+  }
+}
+
+const TIME = /^\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$/
+const timeEncoder: Encoder = (value) => (typeof value === 'string' && TIME.test(value.trim()) ? value.trim() : reject(`${describe(value)} is not a time of day`))
+
+const jsonEncoder: Encoder = (value) => {
+  if (typeof value !== 'string') return reject(`${describe(value)} is not JSON text`)
+  try {
+    JSON.parse(value)
+  } catch {
+    return reject(`${describe(value)} is not valid JSON`)
+  }
+  if (value.includes('\\u0000')) return reject('JSON with a NUL character (PostgreSQL jsonb cannot hold one)')
+  return escapeCopyText(value)
+}
+
+const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i
+const uuidEncoder: Encoder = (value) => {
+  if (Buffer.isBuffer(value) && value.length === 16) return value.toString('hex')
+  return typeof value === 'string' && UUID.test(value.trim()) ? value.trim() : reject(`${describe(value)} is not a UUID`)
+}
+
+/** The encoder of a column: NULL is always \N; everything else is checked against the column's type. */
+export function encoderFor(type: PgType, options: { dates?: DateEncoding } = {}): Encoder {
+  const dates = options.dates ?? 'iso'
+  const encode: Encoder = (() => {
+    switch (type.kind) {
+      case 'smallint':
+      case 'integer':
+      case 'bigint':
+        return integerEncoder(type.kind)
+      case 'numeric':
+        return numericEncoder(type)
+      case 'double':
+        return doubleEncoder
+      case 'boolean':
+        return booleanEncoder
+      case 'varchar':
+        return textEncoder(Number(/\((\d+)\)/.exec(type.sql)?.[1] ?? Infinity), type.sql)
+      case 'bytea':
+        return byteaEncoder
+      case 'date':
+        return dateEncoder(dates)
+      case 'time':
+        return timeEncoder
+      case 'timestamptz':
+        return timestampEncoder(dates)
+      case 'jsonb':
+        return jsonEncoder
+      case 'uuid':
+        return uuidEncoder
+      default:
+        return textEncoder(null, type.sql)
+    }
+  })()
+  return (value) => (value === null || value === undefined ? NULL_FIELD : encode(value))
+}
+
+/**
+ * How a datetime column stores its values, from a sample of them: text → ISO; numbers → epoch
+ * milliseconds when they are that large (10^11 ms is 1973, 10^11 s is the year 5138), else epoch seconds.
+ * The majority decides; values stored the other way are rejected, with the reason.
+ */
+export function detectDateEncoding(samples: readonly unknown[]): DateEncoding {
+  let text = 0
+  let seconds = 0
+  let millis = 0
+  for (const v of samples) {
+    if (v === null || v === undefined) continue
+    if (typeof v === 'string' && !NUMERIC.test(v)) text++
+    else {
+      const n = Math.abs(Number(v))
+      if (n >= 1e11) millis++
+      else seconds++
+    }
+  }
+  if (text >= seconds + millis) return 'iso'
+  return millis >= seconds ? 'epoch-ms' : 'epoch-s'
+}
