@@ -161,26 +161,17 @@ function Decisions({ run, refresh }: PanelProps) {
       ) : (
         <ul className="divide-y divide-zinc-100">
           {run.canRetry ? (
-            <li className="flex flex-wrap items-center justify-between gap-2 py-2">
-              <p className="max-w-xl text-zinc-700">
-                <strong>Retry</strong> – after fixing the cause, run the failed step again. A script that ran statement by statement goes on from its first unapplied statement.
-              </p>
+            <DecisionRow name="Retry" explanation="after fixing the cause, run the failed step again. A script that ran statement by statement goes on from its first unapplied statement.">
               <ConfirmDialog triggerLabel="Retry…" tone="primary" title="Retry the failed step?" description="The run is queued again and goes on from its failed step." confirmLabel="Retry" phrase={phrase} onConfirm={() => act(retryRunAction({ runId: run.id }))} />
-            </li>
+            </DecisionRow>
           ) : null}
           {run.canRollBack ? (
-            <li className="flex flex-wrap items-center justify-between gap-2 py-2">
-              <p className="max-w-xl text-zinc-700">
-                <strong>Roll back</strong> – a worker runs the rollback scripts of every step that ran, newest first. A step that changed the target without a rollback script stops it.
-              </p>
+            <DecisionRow name="Roll back" explanation="a worker runs the rollback scripts of every step that ran, newest first. A step that changed the target without a rollback script stops it.">
               <ConfirmDialog triggerLabel="Roll back…" title="Roll back this run?" description="The rollback scripts of every step that ran are run on the target, newest first." confirmLabel="Roll back" phrase={phrase} onConfirm={() => act(rollbackRunAction({ runId: run.id }))} />
-            </li>
+            </DecisionRow>
           ) : null}
           {run.canMarkApplied ? (
-            <li className="flex flex-wrap items-center justify-between gap-2 py-2">
-              <p className="max-w-xl text-zinc-700">
-                <strong>Mark applied</strong> – you finished the failed script by hand. The target&apos;s history records it applied, and the run goes on with its next steps.
-              </p>
+            <DecisionRow name="Mark applied" explanation="you finished the failed script by hand. The target's history records it applied, and the run goes on with its next steps.">
               <ConfirmDialog
                 triggerLabel="Mark applied…"
                 tone="primary"
@@ -191,13 +182,10 @@ function Decisions({ run, refresh }: PanelProps) {
                 phrase={phrase}
                 onConfirm={(note) => act(markRunAppliedAction({ runId: run.id, note }))}
               />
-            </li>
+            </DecisionRow>
           ) : null}
           {run.canMarkRolledBack ? (
-            <li className="flex flex-wrap items-center justify-between gap-2 py-2">
-              <p className="max-w-xl text-zinc-700">
-                <strong>Mark rolled back</strong> – you undid everything this run changed by hand. The target&apos;s history records its scripts rolled back, so they can run again.
-              </p>
+            <DecisionRow name="Mark rolled back" explanation="you undid everything this run changed by hand. The target's history records its scripts rolled back, so they can run again.">
               <ConfirmDialog
                 triggerLabel="Mark rolled back…"
                 title="Mark the run rolled back?"
@@ -207,10 +195,22 @@ function Decisions({ run, refresh }: PanelProps) {
                 phrase={phrase}
                 onConfirm={(note) => act(markRunRolledBackAction({ runId: run.id, note }))}
               />
-            </li>
+            </DecisionRow>
           ) : null}
         </ul>
       )}
     </section>
+  )
+}
+
+/** One way on: what it does, in words, beside the button that asks for it. */
+function DecisionRow({ name, explanation, children }: { name: string; explanation: string; children: React.ReactNode }) {
+  return (
+    <li className="flex flex-wrap items-center justify-between gap-2 py-2">
+      <p className="max-w-xl text-zinc-700">
+        <strong>{name}</strong> – {explanation}
+      </p>
+      {children}
+    </li>
   )
 }
