@@ -1,7 +1,6 @@
 import { db } from '@/lib/db'
-import { postgresTargetOf } from '@/lib/server/connections/secrets'
+import { planTargetOf } from '@/lib/server/runs/target'
 import { mayStartRun } from '@/lib/server/windows/rules'
-import type { PostgresTarget } from '@/lib/targets/postgres'
 import { Cancelled, withTargetSession, type TargetSession } from './sql/apply'
 import { RUNNERS } from './steps'
 import type { StepContext, StepProgress } from './steps/types'
@@ -44,14 +43,6 @@ export async function markInterrupted(staleAfterMs: number): Promise<number> {
 }
 
 const event = (runId: string, level: 'info' | 'warn' | 'error', message: string) => db.runEvent.create({ data: { runId, level, message } })
-
-/** The plan's target database on the run's environment, password decrypted here, or null. */
-async function targetOf(planId: string, environmentId: string): Promise<(PostgresTarget & { name: string }) | null> {
-  const mapping = await db.planEnvironment.findUnique({ where: { planId_environmentId: { planId, environmentId } }, include: { targetConnection: true } })
-  const c = mapping?.targetConnection
-  if (!c || c.engine !== 'POSTGRES') return null
-  return { name: c.name, ...postgresTargetOf(c) }
-}
 
 async function finish(runId: string, status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED', error: string | null = null) {
   await db.run.update({ where: { id: runId }, data: { status, error, finishedAt: new Date(), workerId: null, retryFailed: false } })
@@ -98,7 +89,7 @@ function contextFor(run: LoadedRun, stepRun: LoadedRun['steps'][number], target:
 /** Opens the target with Lockstep's lock when a step needs it, for the whole of `fn`. */
 async function withTargetIfNeeded<T>(run: LoadedRun, needed: boolean, signal: AbortSignal, fn: (target: TargetSession | null) => Promise<T>): Promise<T | 'NO_TARGET'> {
   if (!needed) return fn(null)
-  const target = await targetOf(run.planId, run.environmentId)
+  const target = await planTargetOf(run.planId, run.environmentId)
   if (!target) return 'NO_TARGET'
   await event(run.id, 'info', `Connecting to ${target.name}.`)
   return withTargetSession(target, { signal, lockWaitMs: Number.POSITIVE_INFINITY, applicationName: `lockstep run ${run.id.slice(0, 8)}`, log: (e) => void event(run.id, e.level, e.message).catch(() => undefined) }, fn)

@@ -4,12 +4,12 @@ import type { ManualConfig } from '@/lib/engine/steps/kinds'
 import type { UserActor } from '@/lib/server/actor'
 import { recordAudit } from '@/lib/server/audit/record'
 import { assertCanInTx } from '@/lib/server/authorize'
-import { postgresTargetOf } from '@/lib/server/connections/secrets'
 import { conflict, DomainError, notFound } from '@/lib/server/errors'
 import { ZId } from '@/lib/server/fields'
 import { mayStartRun } from '@/lib/server/windows/rules'
 import { describePostgresError } from '@/lib/targets/postgres'
 import { logRun } from './commands'
+import { planTargetOf } from './target'
 
 // The guided ways out of a stopped run: release a manual gate, and a DBA's decisions on a failed run –
 // retry the failed step, mark it applied (finished by hand), or mark the run rolled back (undone by hand).
@@ -83,17 +83,10 @@ export async function retryRun(actor: UserActor, runId: string, now = new Date()
 
 type Decision = { runId: string; note: string }
 
-/** The plan's target on the run's environment, for a decision recorded in its history table. */
-async function targetFor(planId: string, environmentId: string) {
-  const mapping = await db.planEnvironment.findUnique({ where: { planId_environmentId: { planId, environmentId } }, include: { targetConnection: true } })
-  const c = mapping?.targetConnection
-  if (!c || c.engine !== 'POSTGRES') throw conflict('The plan has no PostgreSQL target connection on this environment to record the decision in.')
-  return postgresTargetOf(c)
-}
-
 /** Records a decision in the target's history table; a target that cannot be reached changes nothing. */
 async function onTarget(planId: string, environmentId: string, fn: Parameters<typeof withTargetSession>[2]) {
-  const target = await targetFor(planId, environmentId)
+  const target = await planTargetOf(planId, environmentId)
+  if (!target) throw conflict('The plan has no PostgreSQL target connection on this environment to record the decision in.')
   try {
     await withTargetSession(target, { lockWaitMs: 5_000, applicationName: 'lockstep decision' }, fn)
   } catch (error) {
