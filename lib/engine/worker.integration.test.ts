@@ -120,21 +120,24 @@ describe('worker processes', () => {
     ])
     expect(await target('SELECT count(*)::int AS n FROM lockstep_schema_history WHERE success AND statements_applied = statements_total')).toEqual([{ n: 3 }])
     // No session is left holding Lockstep's lock on the target.
-    expect(await target("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'")).toEqual([{ n: 0 }])
+    expect(await target("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")).toEqual([{ n: 0 }])
     second.process.kill('SIGTERM')
   }, 120_000)
 
   it('two workers, two runs on one target: the second waits for the first to finish, they never overlap', async () => {
     const step = (phase: string) => [
-      { name: 'Begin', body: `INSERT INTO applied (step, n) VALUES ('${phase}', 1);\nSELECT pg_sleep(0.7);` },
-      { name: 'End', body: `SELECT pg_sleep(0.7);\nINSERT INTO applied (step, n) VALUES ('${phase}', 2);` },
+      { name: 'Begin', body: `INSERT INTO applied (step, n) VALUES ('${phase}', 1);\nSELECT pg_sleep(1.5);` },
+      { name: 'End', body: `SELECT pg_sleep(1.5);\nINSERT INTO applied (step, n) VALUES ('${phase}', 2);` },
     ]
     const { lead, environmentId, planId, phaseIds, target } = await setup([
       { name: 'A', steps: step('a') },
       { name: 'B', steps: step('b') },
     ])
+    const spawned = new Date()
     startWorkerProcess()
     startWorkerProcess()
+    // Both workers are up (each polls for runs every second) before the runs are queued.
+    await until('both workers to start', async () => (await db.workerHeartbeat.count({ where: { startedAt: { gte: spawned } } })) >= 2, 60_000)
     const runs = [
       await startRun(lead, { planId, phaseId: phaseIds[0] ?? '', environmentId, dryRun: false }),
       await startRun(lead, { planId, phaseId: phaseIds[1] ?? '', environmentId, dryRun: false }),
