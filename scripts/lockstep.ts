@@ -107,6 +107,16 @@ const milliseconds = (value: string | undefined, name: string) => {
   return n
 }
 
+/** A postgresql:// URL given on the command line, as a target. */
+async function targetOption(url: string, name: string) {
+  const { postgresTargetFromUrl } = await import('@/lib/targets/postgres')
+  try {
+    return postgresTargetFromUrl(url)
+  } catch {
+    throw new UsageError(`${name} must be a postgresql://user:password@host:port/database URL.`)
+  }
+}
+
 async function sqlCommand(command: string | undefined, args: string[]): Promise<number> {
   const json = flag(args, '--json')
   if (command === 'lint') {
@@ -132,22 +142,7 @@ async function sqlCommand(command: string | undefined, args: string[]): Promise<
     const lockTimeoutMs = milliseconds(option(args, '--lock-timeout'), '--lock-timeout')
     const statementTimeoutMs = milliseconds(option(args, '--statement-timeout'), '--statement-timeout')
     if (!url || !dir || args.length) throw new UsageError('Usage: lockstep sql apply --target postgresql://… --dir DIR [--dry-run] [--json]')
-    const { parse } = await import('pg-connection-string')
-    let target
-    try {
-      const parsed = parse(url)
-      const ssl = /sslmode=([a-z-]+)/i.exec(url)?.[1]?.toLowerCase()
-      target = {
-        host: parsed.host ?? 'localhost',
-        port: Number(parsed.port ?? 5432),
-        database: parsed.database ?? '',
-        user: parsed.user ?? '',
-        password: parsed.password ?? '',
-        sslMode: (ssl === 'disable' || ssl === 'require' || ssl === 'verify-full' ? ssl : 'prefer') as 'disable' | 'prefer' | 'require' | 'verify-full',
-      }
-    } catch {
-      throw new UsageError('--target must be a postgresql://user:password@host:port/database URL.')
-    }
+    const target = await targetOption(url, '--target')
     const { applyScripts, ApplyRefused } = await import('@/lib/engine/sql/apply')
     const { readScriptsDir } = await import('@/lib/engine/sql/scripts-dir')
     const scripts = await readScriptsDir(resolve(dir)).catch((error: Error) => {

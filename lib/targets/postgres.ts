@@ -1,4 +1,5 @@
 import pg from 'pg'
+import { parse } from 'pg-connection-string'
 import type { Introspection, ProbeResult } from './types'
 import { redact } from './redact'
 
@@ -7,6 +8,22 @@ import { redact } from './redact'
 export type SslMode = 'disable' | 'prefer' | 'require' | 'verify-full'
 
 export type PostgresTarget = { host: string; port: number; database: string; user: string; password: string; sslMode: SslMode }
+
+/** A postgresql:// URL as a target (sslmode=disable|require|verify-full, else prefer); throws when it is not one. */
+export function postgresTargetFromUrl(url: string): PostgresTarget {
+  if (!/^postgres(ql)?:\/\//i.test(url)) throw new Error('not a postgresql:// URL')
+  const parsed = parse(url)
+  const ssl = /sslmode=([a-z-]+)/i.exec(url)?.[1]?.toLowerCase()
+  if (!parsed.database) throw new Error('the URL names no database')
+  return {
+    host: parsed.host ?? 'localhost',
+    port: Number(parsed.port ?? 5432),
+    database: parsed.database,
+    user: parsed.user ?? '',
+    password: parsed.password ?? '',
+    sslMode: ssl === 'disable' || ssl === 'require' || ssl === 'verify-full' ? ssl : 'prefer',
+  }
+}
 
 const CONNECT_TIMEOUT_MS = 5_000
 

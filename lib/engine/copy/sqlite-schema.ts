@@ -51,6 +51,13 @@ export function readSqliteSchema(db: Database.Database, only?: readonly string[]
   })
 }
 
+/** Restarts the identity (or serial sequence) of `column` after the largest value loaded. */
+export function restartIdentitySql(schema: string, table: string, column: string): string {
+  const qualified = `${quoteIdent(schema)}.${quoteIdent(table)}`
+  const literal = (text: string) => `'${text.replace(/'/g, "''")}'`
+  return `SELECT setval(pg_get_serial_sequence(${literal(qualified)}, ${literal(column)}), coalesce((SELECT max(${quoteIdent(column)}) FROM ${qualified}), 0) + 1, false)`
+}
+
 // Defaults that mean the same in PostgreSQL; others are left out (with a warning).
 function translateDefault(value: string, type: PgType): string | null {
   const v = value.trim()
@@ -104,8 +111,7 @@ export function postgresDdl(tables: readonly SqliteTable[], schema = 'public'): 
       else afterLoad.push(`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(index.name)} ON ${q(table.name)} (${cols})`)
     }
     if (table.rowidAlias) {
-      const id = quoteIdent(table.rowidAlias)
-      afterLoad.push(`SELECT setval(pg_get_serial_sequence('${q(table.name).replace(/'/g, "''")}', '${table.rowidAlias.replace(/'/g, "''")}'), coalesce((SELECT max(${id}) FROM ${q(table.name)}), 0) + 1, false)`)
+      afterLoad.push(restartIdentitySql(schema, table.name, table.rowidAlias))
     }
   }
   // Foreign keys last: every referenced key exists by then.

@@ -2,7 +2,7 @@
 // in any column; the declared type is the author's intent, so it decides the PostgreSQL type, and values
 // that do not fit it become rejected rows (lib/engine/copy/values.ts). Documented in the README.
 
-export type ValueKind = 'smallint' | 'integer' | 'bigint' | 'numeric' | 'double' | 'boolean' | 'text' | 'varchar' | 'bytea' | 'date' | 'time' | 'timestamptz' | 'jsonb' | 'uuid'
+export type ValueKind = 'smallint' | 'integer' | 'bigint' | 'numeric' | 'double' | 'boolean' | 'text' | 'varchar' | 'bytea' | 'date' | 'time' | 'timestamptz' | 'timestamp' | 'jsonb' | 'uuid'
 
 export type PgType = { sql: string; kind: ValueKind; warning?: string }
 
@@ -47,6 +47,24 @@ export function pgTypeOf(declared: string | null | undefined): PgType {
     if (m) return rule.type(m)
   }
   return { sql: 'text', kind: 'text', warning: `unknown type “${declared}”; copied as text` }
+}
+
+/**
+ * The value kind of an existing PostgreSQL column, from its format_type() text (copying into tables the
+ * application's own migrations made): what SQLite values must fit. Unknown types (enums, domains…) are
+ * passed as text for PostgreSQL to check.
+ */
+export function catalogTypeOf(formatType: string): PgType {
+  const t = formatType.toLowerCase()
+  if (t === 'integer') return plain('integer', 'integer')
+  if (t === 'real') return plain(t, 'double')
+  if (/^timestamp(\(\d\))? without time zone$/.test(t)) return plain(formatType, 'timestamp')
+  if (/^timestamp(\(\d\))? with time zone$/.test(t)) return plain(formatType, 'timestamptz')
+  if (/^time(\(\d\))? (with|without) time zone$/.test(t)) return plain(formatType, 'time')
+  if (/^character\((\d+)\)$/.test(t)) return { sql: formatType, kind: 'varchar' }
+  if (t === 'json') return plain(t, 'jsonb')
+  const mapped = pgTypeOf(t)
+  return mapped.warning ? plain(formatType, 'text') : { ...mapped, sql: mapped.kind === 'varchar' || mapped.kind === 'numeric' ? mapped.sql : formatType }
 }
 
 /** Every rule, for the README's type table and its test. */

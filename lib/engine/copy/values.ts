@@ -126,6 +126,22 @@ function timestampEncoder(encoding: DateEncoding): Encoder {
   }
 }
 
+/** timestamp without time zone: the instant's UTC wall time (how Prisma and SQLite's CURRENT_TIMESTAMP mean it). */
+function utcTimestampEncoder(encoding: DateEncoding): Encoder {
+  const instant = timestampEncoder(encoding)
+  return (value) => {
+    const e = instant(value)
+    if (isRejected(e)) return e
+    const zoned = /^(.*?)(Z|[-+]\d{2}(?::?\d{2})?)$/i.exec(e)
+    if (!zoned || /^(Z|\+00(:?00)?)$/i.test(zoned[2] ?? '')) return (zoned?.[1] ?? e).replace('T', ' ')
+    const [, local = '', zone = ''] = zoned
+    const offset = zone.length === 3 ? `${zone}:00` : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`
+    const fraction = /\.(\d+)/.exec(local)?.[1] ?? ''
+    const utc = new Date(`${local.replace(' ', 'T').replace(/\.\d+/, '')}${offset}`).toISOString().slice(0, 19).replace('T', ' ')
+    return fraction ? `${utc}.${fraction}` : utc
+  }
+}
+
 function dateEncoder(encoding: DateEncoding): Encoder {
   const instant = timestampEncoder(encoding)
   return (value) => {
@@ -179,6 +195,8 @@ export function encoderFor(type: PgType, options: { dates?: DateEncoding } = {})
         return timeEncoder
       case 'timestamptz':
         return timestampEncoder(dates)
+      case 'timestamp':
+        return utcTimestampEncoder(dates)
       case 'jsonb':
         return jsonEncoder
       case 'uuid':
@@ -208,6 +226,11 @@ export function detectDateEncoding(samples: readonly unknown[]): DateEncoding {
       else seconds++
     }
   }
-  if (text >= seconds + millis) return 'iso'
-  return millis >= seconds ? 'epoch-ms' : 'epoch-s'
+  return dateEncodingFrom({ text, seconds, millis })
+}
+
+/** The rule itself, from counts of a column's values: text, numbers below 10^11, numbers from 10^11. */
+export function dateEncodingFrom(counts: { text: number; seconds: number; millis: number }): DateEncoding {
+  if (counts.text >= counts.seconds + counts.millis) return 'iso'
+  return counts.millis >= counts.seconds ? 'epoch-ms' : 'epoch-s'
 }

@@ -60,7 +60,8 @@ export const HISTORY_TABLE = 'lockstep_schema_history'
 const LOCK_KEY = BigInt.asIntN(64, BigInt(`0x${createHash('sha256').update('lockstep').digest('hex').slice(0, 16)}`)).toString()
 
 /** Connects, turning a failure into the same plain message "Test connection" gives. */
-async function connect(target: PostgresTarget, applicationName: string): Promise<pg.Client> {
+/** A long-running connection to the target, with failures described for the person who must fix them. */
+export async function openTargetConnection(target: PostgresTarget, applicationName: string): Promise<pg.Client> {
   try {
     return await connectPostgres(target, { applicationName, longRunning: true })
   } catch (error) {
@@ -136,24 +137,24 @@ const QUERY_CANCELED = '57014'
  * A connection to the target that holds Lockstep's migration lock (one run per target at a time), and a
  * second one that watches it: who blocks it, and pg_cancel_backend when a person cancels.
  */
-export type TargetSession = { client: pg.Client; monitor: pg.Client; pid: number; secrets: string[] }
+export type TargetSession = { client: pg.Client; monitor: pg.Client; pid: number; secrets: string[]; target: PostgresTarget }
 
 export type SessionOptions = { log?: (event: ApplyEvent) => void; signal?: AbortSignal; lockWaitMs?: number; applicationName?: string }
 
 /** Opens a session on the target, waits for Lockstep's lock (polling), runs `fn`, and always lets go. */
 export async function withTargetSession<T>(target: PostgresTarget, options: SessionOptions, fn: (session: TargetSession) => Promise<T>): Promise<T> {
   const name = options.applicationName ?? 'lockstep'
-  const client = await connect(target, name)
+  const client = await openTargetConnection(target, name)
   let monitor: pg.Client | null = null
   try {
-    monitor = await connect(target, `${name} (monitor)`)
+    monitor = await openTargetConnection(target, `${name} (monitor)`)
     // A backend whose client died mid-statement notices within a second and ends, letting the lock go (PostgreSQL 14+).
     await client.query('SET client_connection_check_interval = 1000').catch(() => undefined)
     const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? 0
     await takeTargetLock(client, options.lockWaitMs ?? 60_000, options.log ?? (() => undefined), options.signal)
     try {
       await ensureHistory(client)
-      return await fn({ client, monitor, pid, secrets: [target.password] })
+      return await fn({ client, monitor, pid, secrets: [target.password], target })
     } finally {
       await client.query('SELECT pg_advisory_unlock($1::bigint)', [LOCK_KEY]).catch(() => undefined)
     }

@@ -1,0 +1,419 @@
+import { finished } from 'node:stream/promises'
+import type pg from 'pg'
+import { from as copyFrom } from 'pg-copy-streams'
+import { Cancelled, openTargetConnection } from '@/lib/engine/sql/apply'
+import type { PostgresTarget } from '@/lib/targets/postgres'
+import type { ChunkReader, ColumnPlan, CopyFormat, CopySource, CopySummary, KeyValue, RejectedRow, SourceTable, TableProgress, TableState } from './model'
+import { quoteIdent, restartIdentitySql } from './sqlite-schema'
+import { catalogTypeOf } from './sqlite-types'
+import { ensureCopyState, forgetCopy, loadCopyState, recordAfterLoad, recordChunk, recordCopyStart, recordPhase, type CopyMode, type CopyState, type PartState } from './state'
+
+// The copy engine: plans a copy (tables, key ranges), creates the target tables (or checks the existing
+// ones), then loads chunks through several connections at once – each chunk's rows and the record of its
+// last key in one transaction – and finally adds keys, indexes and foreign keys, restarts identities and
+// analyzes. Interrupted anywhere, it resumes where the target says it got to.
+
+export class CopyRefused extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'CopyRefused'
+  }
+}
+
+export type CopyOptions = {
+  /** Names the copy on the target: the same id resumes it, and a finished copy is not repeated. */
+  copyId: string
+  /** The run's session on the target (holding Lockstep's lock): DDL and the copy's record go through it. */
+  session: pg.Client
+  /** For the parallel jobs' own connections. */
+  target: PostgresTarget
+  source: CopySource
+  tables?: readonly string[]
+  /** Create the tables (from the source's schema), or copy into tables that exist and are empty. */
+  mode: CopyMode
+  schema?: string
+  /** Connections loading at once (tables, or key ranges of a large table). */
+  jobs?: number
+  /** Rows per committed chunk. */
+  chunkRows?: number
+  /** More rejected rows than this fail the copy; null: no limit. */
+  maxRejectedRows?: number | null
+  /** Copy a finished copy again (its tables are emptied first). */
+  reload?: boolean
+  signal?: AbortSignal
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void
+  /** Live figures, about once a second and at the end. */
+  onProgress?: (tables: TableProgress[]) => void
+  /** Rejected rows, before the chunk they belong to commits (so none is lost; a resumed chunk reports them again). */
+  onRejects?: (rejects: RejectedRow[]) => Promise<void>
+}
+
+export const COPY_DEFAULTS = { jobs: 2, chunkRows: 50_000 } as const
+const clamp = (n: number | undefined, lo: number, hi: number, fallback: number) => (n === undefined || !Number.isFinite(n) ? fallback : Math.min(hi, Math.max(lo, Math.round(n))))
+
+type TablePlan = { source: SourceTable; columns: ColumnPlan[]; format: CopyFormat; copySql: string }
+type TargetColumn = { table: string; name: string; type: string; notNull: boolean; hasDefault: boolean; identity: boolean; generated: boolean; serial: boolean }
+
+async function targetColumns(client: pg.Client, schema: string, tables: readonly string[]): Promise<TargetColumn[]> {
+  const { rows } = await client.query<TargetColumn>(
+    `SELECT c.relname AS "table", a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS "notNull", a.atthasdef AS "hasDefault",
+            a.attidentity <> '' AS identity, a.attgenerated <> '' AS generated, pg_get_serial_sequence(quote_ident($1) || '.' || quote_ident(c.relname), a.attname) IS NOT NULL AS serial
+       FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relname = ANY ($2) AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped ORDER BY c.relname, a.attnum`,
+    [schema, tables],
+  )
+  return rows
+}
+
+/** Which source columns go where on an existing table, or why the copy cannot go there. */
+function mapColumns(table: SourceTable, target: TargetColumn[], warnings: string[]): ColumnPlan[] {
+  const writable = target.filter((c) => !c.generated)
+  const columns: ColumnPlan[] = []
+  for (const column of table.columns) {
+    const match = writable.find((c) => c.name === column.name) ?? writable.filter((c) => c.name.toLowerCase() === column.name.toLowerCase()).at(0)
+    if (!match) {
+      warnings.push(`${table.name}.${column.name}: the target table has no such column; not copied`)
+      continue
+    }
+    columns.push({ name: column.name, type: catalogTypeOf(match.type), targetName: match.name })
+  }
+  const required = writable.filter((c) => c.notNull && !c.hasDefault && !c.identity && !columns.some((p) => p.targetName === c.name))
+  if (required.length) throw new CopyRefused(`The target table ${table.name} requires ${required.map((c) => `“${c.name}”`).join(', ')}, which the source does not have.`)
+  return columns
+}
+
+/** Splits a table of four chunks or more with an integer key into `jobs` ranges (the first and last open-ended). */
+async function planParts(source: CopySource, tables: readonly SourceTable[], jobs: number, chunkRows: number): Promise<PartState[]> {
+  const parts: PartState[] = []
+  const part = (table: string, index: number, lo: string | null, hi: string | null): PartState => ({ table, part: index, lo, hi, lastKey: null, written: 0, rejected: 0, done: false })
+  for (const table of tables) {
+    const bounds = table.key === 'integer' && jobs > 1 && table.rows >= 4 * chunkRows ? await source.bounds(table) : null
+    if (!bounds) {
+      parts.push(part(table.name, 0, null, null))
+      continue
+    }
+    const n = BigInt(jobs)
+    const span = bounds.max - bounds.min + 1n
+    const edge = (i: bigint) => (bounds.min - 1n + (span * i) / n).toString()
+    for (let i = 0n; i < n; i++) parts.push(part(table.name, Number(i), i === 0n ? null : edge(i), i === n - 1n ? null : edge(i + 1n)))
+  }
+  return parts
+}
+
+/** Empties what a finished (or rolled back) copy wrote: its tables dropped or truncated, and its record. */
+export async function undoCopy(session: pg.Client, copyId: string, schema = 'public'): Promise<string[]> {
+  await ensureCopyState(session)
+  const state = await loadCopyState(session, copyId)
+  if (!state) return []
+  const tables = [...new Set(state.parts.map((p) => p.table))]
+  const list = tables.map((t) => `${quoteIdent(schema)}.${quoteIdent(t)}`).join(', ')
+  await session.query('BEGIN')
+  try {
+    if (tables.length) await session.query(state.mode === 'create' ? `DROP TABLE IF EXISTS ${list} CASCADE` : `TRUNCATE ${list}`)
+    await forgetCopy(session, copyId)
+    await session.query('COMMIT')
+  } catch (error) {
+    await session.query('ROLLBACK').catch(() => undefined)
+    throw error
+  }
+  return tables
+}
+
+async function inTransaction<T>(client: pg.Client, fn: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN')
+  try {
+    const result = await fn()
+    await client.query('COMMIT')
+    return result
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined)
+    throw error
+  }
+}
+
+const describeError = (table: string, error: unknown) => {
+  const e = error as Error & { where?: string; detail?: string }
+  return `${table}: ${e.message}${e.detail ? ` (${e.detail})` : ''}${e.where ? ` – ${e.where.split('\n')[0]}` : ''}`
+}
+
+/** Live figures of each table, and the summary at the end. */
+class Tracker {
+  private started = new Map<string, { at: number; written: number }>()
+  private ended = new Map<string, number>()
+  readonly states = new Map<string, TableState>()
+  constructor(
+    private tables: readonly SourceTable[],
+    private parts: readonly PartState[],
+  ) {
+    for (const t of tables) this.states.set(t.name, parts.filter((p) => p.table === t.name).every((p) => p.done) ? 'done' : 'pending')
+  }
+  private totals(table: string) {
+    const mine = this.parts.filter((p) => p.table === table)
+    return { written: mine.reduce((n, p) => n + p.written, 0), rejected: mine.reduce((n, p) => n + p.rejected, 0) }
+  }
+  begin(table: string, state: TableState = 'copying') {
+    if (!this.started.has(table)) this.started.set(table, { at: performance.now(), written: this.totals(table).written })
+    this.states.set(table, state)
+  }
+  end(table: string, state: TableState) {
+    this.states.set(table, state)
+    this.ended.set(table, performance.now())
+  }
+  rejected = () => this.parts.reduce((n, p) => n + p.rejected, 0)
+  snapshot(): TableProgress[] {
+    const now = performance.now()
+    return this.tables.map((t) => {
+      const { written, rejected } = this.totals(t.name)
+      const start = this.started.get(t.name)
+      const seconds = start ? ((this.ended.get(t.name) ?? now) - start.at) / 1000 : 0
+      const moved = start ? written - start.written : 0
+      const rowsPerSecond = seconds > 0 ? Math.round(moved / seconds) : 0
+      const left = Math.max(0, t.rows - written - rejected)
+      const state = this.states.get(t.name) ?? 'pending'
+      return { table: t.name, state, total: t.rows, written, rejected, rowsPerSecond, etaSeconds: state === 'done' ? 0 : rowsPerSecond > 0 ? Math.round(left / rowsPerSecond) : null, seconds: Math.round(seconds * 10) / 10 }
+    })
+  }
+}
+
+/** Copies the source's tables into the target; see CopyOptions. Never throws for the copy's own failures. */
+export async function runCopy(o: CopyOptions): Promise<CopySummary> {
+  const began = performance.now()
+  const seconds = () => Math.round((performance.now() - began) / 100) / 10
+  const schema = o.schema ?? 'public'
+  const jobs = clamp(o.jobs, 1, 16, COPY_DEFAULTS.jobs)
+  const chunkRows = clamp(o.chunkRows, 100, 1_000_000, COPY_DEFAULTS.chunkRows)
+  const log = o.log ?? (() => undefined)
+  const warnings: string[] = []
+  const session = o.session
+  const q = (name: string) => `${quoteIdent(schema)}.${quoteIdent(name)}`
+
+  await ensureCopyState(session)
+  let state: CopyState | null = await loadCopyState(session, o.copyId)
+  if (state?.phase === 'done' && !o.reload) {
+    const finished = state
+    const tables = [...new Set(finished.parts.map((p) => p.table))].map<TableProgress>((table) => {
+      const mine = finished.parts.filter((p) => p.table === table)
+      const written = mine.reduce((n, p) => n + p.written, 0)
+      const rejected = mine.reduce((n, p) => n + p.rejected, 0)
+      return { table, state: 'done', total: written + rejected, written, rejected, rowsPerSecond: 0, etaSeconds: 0, seconds: 0 }
+    })
+    log('info', 'This copy already finished on the target; nothing to do (ask for a reload to copy again).')
+    return { status: 'ALREADY_COPIED', tables, warnings, seconds: seconds(), indexSeconds: 0 }
+  }
+
+  const sourceTables = await o.source.tables(o.tables)
+  if (sourceTables.length === 0) throw new CopyRefused('The source has no tables to copy.')
+  if (state?.phase === 'done') {
+    const emptied = await undoCopy(session, o.copyId, schema)
+    log('info', `Reloading: ${emptied.length} tables emptied on the target.`)
+    state = null
+  }
+  const ddl = o.mode === 'create' ? await o.source.ddl(sourceTables, schema) : null
+
+  if (!state) {
+    const present = await targetColumns(session, schema, sourceTables.map((t) => t.name))
+    const existing = [...new Set(present.map((c) => c.table))]
+    if (o.mode === 'create' && existing.length) {
+      throw new CopyRefused(`The target already has ${existing.length === 1 ? 'a table' : 'tables'} ${existing.map((t) => `“${t}”`).join(', ')}. Copy into existing tables instead, or drop ${existing.length === 1 ? 'it' : 'them'} first.`)
+    }
+    if (o.mode === 'existing') {
+      const missing = sourceTables.filter((t) => !existing.includes(t.name)).map((t) => `“${t.name}”`)
+      if (missing.length) throw new CopyRefused(`The target has no table ${missing.join(', ')}; create ${missing.length === 1 ? 'it' : 'them'} first (the application's migrations), or let the copy create the tables.`)
+      for (const t of sourceTables) {
+        const { rows } = await session.query(`SELECT 1 FROM ${q(t.name)} LIMIT 1`)
+        if (rows.length) throw new CopyRefused(`The target table “${t.name}” already has rows; the copy only fills empty tables. Empty it first.`)
+      }
+    }
+    const parts = await planParts(o.source, sourceTables, jobs, chunkRows)
+    await inTransaction(session, async () => {
+      for (const statement of ddl?.beforeLoad ?? []) await session.query(statement)
+      await recordCopyStart(session, o.copyId, o.mode, parts)
+    })
+    state = { phase: 'loading', mode: o.mode, afterLoadDone: [], parts }
+    log('info', `Copying ${sourceTables.length} tables (${sourceTables.reduce((n, t) => n + t.rows, 0).toLocaleString('en')} rows) from ${o.source.label}${o.mode === 'create' ? '; tables created' : ' into the existing tables'}.`)
+  } else {
+    const done = state.parts.filter((p) => p.done).length
+    log('info', `Resuming the copy: ${done} of ${state.parts.length} parts finished, ${state.parts.reduce((n, p) => n + p.written, 0).toLocaleString('en')} rows already on the target.`)
+  }
+  for (const w of ddl?.warnings ?? []) warnings.push(w)
+
+  const copyState = state
+  const tables = sourceTables.filter((t) => copyState.parts.some((p) => p.table === t.name))
+  const present = await targetColumns(session, schema, tables.map((t) => t.name))
+  const plans = new Map<string, TablePlan>()
+  for (const t of tables) {
+    const columns = mapColumns(t, present.filter((c) => c.table === t.name), warnings)
+    if (o.mode === 'create') columns.forEach((c, i) => (c.type = t.columns[i]?.type ?? c.type)) // the source's own types decide
+    const targetTypes = columns.map((c) => present.find((p) => p.table === t.name && p.name === c.targetName)?.type ?? '')
+    const format = o.source.formatFor(t, targetTypes)
+    plans.set(t.name, { source: t, columns, format, copySql: `COPY ${q(t.name)} (${columns.map((c) => quoteIdent(c.targetName ?? c.name)).join(', ')}) FROM STDIN (FORMAT ${format})` })
+  }
+  for (const w of warnings) log('warn', w)
+
+  const tracker = new Tracker(tables, copyState.parts)
+  const report = () => o.onProgress?.(tracker.snapshot())
+  const ticker = setInterval(report, 1000)
+  const connections: pg.Client[] = []
+  let failure: string | null = null
+  let cancelled = false
+  const reasons = new Map<string, { rows: number; example: string }>()
+  try {
+    for (let i = 0; i < jobs; i++) {
+      const client = await openTargetConnection(o.target, `lockstep copy ${i + 1}/${jobs}`)
+      connections.push(client)
+      // A dead worker's backends end within a second; a chunk's record commits with its rows, so an
+      // asynchronous commit can only lose both together (and the copy redoes that chunk).
+      await client.query('SET client_connection_check_interval = 1000').catch(() => undefined)
+      await client.query('SET synchronous_commit = off')
+    }
+
+    if (copyState.phase === 'loading') {
+      const queue = copyState.parts.filter((p) => !p.done).sort((a, b) => (plans.get(b.table)?.source.rows ?? 0) - (plans.get(a.table)?.source.rows ?? 0) || a.part - b.part)
+      const taken = new Set<PartState>()
+      const tableDone = (name: string) => copyState.parts.filter((p) => p.table === name).every((p) => p.done)
+      let wake: () => void = () => undefined
+      let changed = new Promise<void>((r) => (wake = r))
+      const notify = () => {
+        wake()
+        changed = new Promise<void>((r) => (wake = r))
+      }
+      // Into existing tables, parents load before children (their foreign keys are checked row by row).
+      const ready = (p: PartState) => o.mode === 'create' || (plans.get(p.table)?.source.references ?? []).every((r) => !plans.has(r) || tableDone(r))
+      const take = (): PartState | 'wait' | null => {
+        const open = queue.filter((p) => !taken.has(p))
+        if (open.length === 0) return null
+        const next = open.find(ready) ?? (taken.size === 0 || [...taken].every((p) => p.done) ? open[0] : undefined) // a cycle of references: take it anyway
+        if (!next) return 'wait'
+        taken.add(next)
+        return next
+      }
+
+      const copyPart = async (client: pg.Client, reader: ChunkReader, part: PartState) => {
+        const plan = plans.get(part.table)
+        if (!plan) throw new Error(`No plan for the table ${part.table}.`)
+        tracker.begin(part.table)
+        while (!part.done) {
+          if (o.signal?.aborted) throw new Cancelled()
+          if (failure) return
+          const after: KeyValue[] | null = part.lastKey ?? (part.lo !== null ? [{ i: part.lo }] : null)
+          const written = await inTransaction(client, async () => {
+            const sink = client.query(copyFrom(plan.copySql))
+            try {
+              const result = await reader.chunk(plan.source, plan.columns, { after, hi: part.hi, limit: chunkRows }, sink, plan.format)
+              sink.end()
+              await finished(sink)
+              const rows = sink.rowCount
+              if (result.rejects.length) {
+                await o.onRejects?.(result.rejects)
+                for (const r of result.rejects) {
+                  const key = `${r.table}.${r.column}`
+                  const seen = reasons.get(key) ?? { rows: 0, example: r.reason }
+                  seen.rows++
+                  reasons.set(key, seen)
+                }
+              }
+              const rejected = result.read - result.written
+              await recordChunk(client, o.copyId, part, { lastKey: result.lastKey, written: rows, rejected, done: result.exhausted, restart: plan.source.key === 'none' })
+              return { rows, rejected, lastKey: result.lastKey, done: result.exhausted }
+            } catch (error) {
+              if (!sink.writableFinished) {
+                sink.destroy(error as Error)
+                await finished(sink).catch(() => undefined)
+              }
+              throw error
+            }
+          }).catch((error: unknown) => {
+            throw error instanceof Cancelled ? error : new Error(describeError(part.table, error))
+          })
+          part.written = plan.source.key === 'none' ? written.rows : part.written + written.rows
+          part.rejected += written.rejected
+          part.lastKey = written.lastKey ?? part.lastKey
+          part.done = written.done
+          if (o.maxRejectedRows != null && tracker.rejected() > o.maxRejectedRows && !failure) {
+            const top = [...reasons.entries()].sort((a, b) => b[1].rows - a[1].rows).slice(0, 5).map(([where, r]) => `${where} (${r.rows}; e.g. ${r.example})`)
+            failure = `${tracker.rejected()} rows were rejected, more than the limit of ${o.maxRejectedRows}. ${top.length ? `Most rejected: ${top.join('; ')}.` : ''}`.trim()
+          }
+        }
+        if (tableDone(part.table)) tracker.end(part.table, 'done')
+      }
+
+      const job = async (client: pg.Client) => {
+        const reader = await o.source.reader()
+        try {
+          for (;;) {
+            if (failure || cancelled) return
+            const next = take()
+            if (next === null) return
+            if (next === 'wait') {
+              await changed
+              continue
+            }
+            try {
+              await copyPart(client, reader, next)
+            } finally {
+              notify()
+            }
+          }
+        } catch (error) {
+          if (error instanceof Cancelled) cancelled = true
+          else failure ??= (error as Error).message
+          notify()
+        } finally {
+          await reader.close()
+        }
+      }
+      await Promise.all(connections.map(job))
+      if (cancelled) {
+        log('warn', 'Copy cancelled; the chunks committed so far stay, and the copy resumes after them.')
+        return { status: 'CANCELLED', tables: tracker.snapshot(), warnings, seconds: seconds(), indexSeconds: 0 }
+      }
+      if (failure) {
+        for (const t of tables) if (tracker.states.get(t.name) === 'copying') tracker.end(t.name, 'failed')
+        return { status: 'FAILED', tables: tracker.snapshot(), warnings, error: failure, seconds: seconds(), indexSeconds: 0 }
+      }
+      await recordPhase(session, o.copyId, 'finishing')
+    }
+
+    // Keys, indexes, identity restarts and statistics, in parallel; foreign keys after them, one by one.
+    const indexStarted = performance.now()
+    for (const t of tables) tracker.begin(t.name, 'indexing')
+    const afterLoad =
+      o.mode === 'create'
+        ? [...(ddl?.afterLoad ?? [])]
+        : present.filter((c) => tables.some((t) => t.name === c.table) && (c.identity || c.serial)).map((c) => restartIdentitySql(schema, c.table, c.name))
+    afterLoad.push(...tables.map((t) => `ANALYZE ${q(t.name)}`))
+    const isForeignKey = (sql: string) => /\bFOREIGN KEY\b/i.test(sql)
+    const pending = afterLoad.map((sql, index) => ({ sql, index })).filter((s) => !copyState.afterLoadDone.includes(s.index))
+    const runStatement = async (client: pg.Client, statement: { sql: string; index: number }) => {
+      if (o.signal?.aborted) throw new Cancelled()
+      await inTransaction(client, async () => {
+        await client.query(statement.sql)
+        await recordAfterLoad(client, o.copyId, statement.index)
+      }).catch((error: Error) => {
+        throw error instanceof Cancelled ? error : new Error(`${statement.sql.split('\n')[0]} failed: ${error.message}`)
+      })
+    }
+    try {
+      const parallel = pending.filter((s) => !isForeignKey(s.sql))
+      let next = 0
+      await Promise.all(
+        connections.map(async (client) => {
+          for (let statement = parallel[next++]; statement; statement = parallel[next++]) await runStatement(client, statement)
+        }),
+      )
+      const [first] = connections
+      for (const statement of pending.filter((s) => isForeignKey(s.sql))) if (first) await runStatement(first, statement)
+    } catch (error) {
+      if (error instanceof Cancelled) return { status: 'CANCELLED', tables: tracker.snapshot(), warnings, seconds: seconds(), indexSeconds: 0 }
+      return { status: 'FAILED', tables: tracker.snapshot(), warnings, error: (error as Error).message, seconds: seconds(), indexSeconds: 0 }
+    }
+    await recordPhase(session, o.copyId, 'done')
+    for (const t of tables) tracker.end(t.name, 'done')
+    const indexSeconds = Math.round((performance.now() - indexStarted) / 100) / 10
+    return { status: 'SUCCEEDED', tables: tracker.snapshot(), warnings, seconds: seconds(), indexSeconds }
+  } finally {
+    clearInterval(ticker)
+    report()
+    await Promise.all(connections.map((c) => c.end().catch(() => undefined)))
+  }
+}

@@ -1,0 +1,91 @@
+import type pg from 'pg'
+import type { KeyValue } from './model'
+
+// Where a copy got to, kept in the target database next to the rows it wrote: each chunk's rows and the
+// record of its last key commit in one transaction, so after any interruption the copy resumes exactly
+// after the last committed chunk – no row twice, none missing.
+
+export const COPY_TABLE = 'lockstep_copy'
+export const PART_TABLE = 'lockstep_copy_part'
+
+export type CopyMode = 'create' | 'existing'
+export type CopyPhase = 'loading' | 'finishing' | 'done'
+
+/** One key range of a table: keys after `lo` up to and including `hi` (null: unbounded). */
+export type PartState = { table: string; part: number; lo: string | null; hi: string | null; lastKey: KeyValue[] | null; written: number; rejected: number; done: boolean }
+
+/** `afterLoadDone`: the after-load statements (keys, indexes, foreign keys…) already committed, by position. */
+export type CopyState = { phase: CopyPhase; mode: CopyMode; afterLoadDone: number[]; parts: PartState[] }
+
+export async function ensureCopyState(client: pg.Client) {
+  await client.query(`CREATE TABLE IF NOT EXISTS ${COPY_TABLE} (
+    copy_id text PRIMARY KEY,
+    phase text NOT NULL,
+    mode text NOT NULL,
+    after_load_done integer[] NOT NULL DEFAULT '{}',
+    started_at timestamptz NOT NULL DEFAULT now(),
+    finished_at timestamptz
+  )`)
+  await client.query(`CREATE TABLE IF NOT EXISTS ${PART_TABLE} (
+    copy_id text NOT NULL REFERENCES ${COPY_TABLE} ON DELETE CASCADE,
+    table_name text NOT NULL,
+    part integer NOT NULL,
+    lo text,
+    hi text,
+    last_key jsonb,
+    rows_written bigint NOT NULL DEFAULT 0,
+    rows_rejected bigint NOT NULL DEFAULT 0,
+    done boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (copy_id, table_name, part)
+  )`)
+}
+
+export async function loadCopyState(client: pg.Client, copyId: string): Promise<CopyState | null> {
+  const copy = await client.query<{ phase: CopyPhase; mode: CopyMode; after_load_done: number[] }>(`SELECT phase, mode, after_load_done FROM ${COPY_TABLE} WHERE copy_id = $1`, [copyId])
+  const row = copy.rows[0]
+  if (!row) return null
+  const parts = await client.query<{ table_name: string; part: number; lo: string | null; hi: string | null; last_key: KeyValue[] | null; rows_written: string; rows_rejected: string; done: boolean }>(
+    `SELECT table_name, part, lo, hi, last_key, rows_written, rows_rejected, done FROM ${PART_TABLE} WHERE copy_id = $1 ORDER BY table_name, part`,
+    [copyId],
+  )
+  return {
+    phase: row.phase,
+    mode: row.mode,
+    afterLoadDone: row.after_load_done,
+    parts: parts.rows.map((p) => ({ table: p.table_name, part: p.part, lo: p.lo, hi: p.hi, lastKey: p.last_key, written: Number(p.rows_written), rejected: Number(p.rows_rejected), done: p.done })),
+  }
+}
+
+/** Records a new copy and its parts (in the caller's transaction, with the tables it creates). */
+export async function recordCopyStart(client: pg.Client, copyId: string, mode: CopyMode, parts: readonly PartState[]) {
+  await client.query(`INSERT INTO ${COPY_TABLE} (copy_id, phase, mode) VALUES ($1, 'loading', $2)`, [copyId, mode])
+  if (parts.length === 0) return
+  await client.query(
+    `INSERT INTO ${PART_TABLE} (copy_id, table_name, part, lo, hi) SELECT $1, t, p, l, h FROM unnest($2::text[], $3::int[], $4::text[], $5::text[]) AS x(t, p, l, h)`,
+    [copyId, parts.map((p) => p.table), parts.map((p) => p.part), parts.map((p) => p.lo), parts.map((p) => p.hi)],
+  )
+}
+
+/** A chunk's record, in the transaction that wrote its rows. `restart`: the part was copied whole again. */
+export async function recordChunk(client: pg.Client, copyId: string, part: PartState, chunk: { lastKey: KeyValue[] | null; written: number; rejected: number; done: boolean; restart?: boolean }) {
+  const plus = chunk.restart ? '' : '+' // a part copied whole again counts from zero
+  await client.query(
+    `UPDATE ${PART_TABLE} SET last_key = coalesce($4::jsonb, last_key), done = $7,
+            rows_written = ${plus ? 'rows_written + ' : ''}$5, rows_rejected = ${plus ? 'rows_rejected + ' : ''}$6
+      WHERE copy_id = $1 AND table_name = $2 AND part = $3`,
+    [copyId, part.table, part.part, chunk.lastKey ? JSON.stringify(chunk.lastKey) : null, chunk.written, chunk.rejected, chunk.done],
+  )
+}
+
+export async function recordPhase(client: pg.Client, copyId: string, phase: CopyPhase) {
+  await client.query(`UPDATE ${COPY_TABLE} SET phase = $2, finished_at = CASE WHEN $2 = 'done' THEN now() END WHERE copy_id = $1`, [copyId, phase])
+}
+
+/** An after-load statement's record, in the transaction that ran it. */
+export async function recordAfterLoad(client: pg.Client, copyId: string, index: number) {
+  await client.query(`UPDATE ${COPY_TABLE} SET after_load_done = array_append(after_load_done, $2) WHERE copy_id = $1`, [copyId, index])
+}
+
+export async function forgetCopy(client: pg.Client, copyId: string) {
+  await client.query(`DELETE FROM ${COPY_TABLE} WHERE copy_id = $1`, [copyId])
+}
