@@ -10,7 +10,8 @@ import { DocumentError, ZDocPlan } from '@/lib/plan-document/types'
 import { openDatabaseForTool } from '@/lib/runtime/database'
 import { resolveDataDir } from '@/lib/runtime/local-state'
 import type { UserActor } from '@/lib/server/actor'
-import { formatCliError } from './cli'
+import { flag, formatCliError, milliseconds, option, targetOption, UsageError } from './cli'
+import { copyCommand } from './copy-command'
 
 const USAGE = `Usage: lockstep <command>
 
@@ -31,9 +32,15 @@ const USAGE = `Usage: lockstep <command>
                                           fails, 3 when refused (an applied script changed, a failed
                                           script awaits a decision, another run holds the target)
 
-FILE may be - for standard input. The database is DATABASE_URL, or else the embedded one of \`npm start\`.`
+  lockstep copy --from SQLITE_FILE|URL --to URL [--tables a,b] [--jobs N] [--into-existing]
+                [--chunk-rows N] [--max-rejects N] [--reload] [--rejects FILE.csv] [--json]
+                                          copies tables into PostgreSQL (created there, keys and indexes
+                                          after the load; or into existing empty tables), resumable: run
+                                          it again after an interruption and it continues; a finished copy
+                                          is not repeated unless --reload. Prints the per-table summary;
+                                          exit 1 when the copy fails, 3 when refused
 
-class UsageError extends Error {}
+FILE may be - for standard input. The database is DATABASE_URL, or else the embedded one of \`npm start\`.`
 
 async function readInput(file: string | undefined): Promise<Buffer> {
   if (!file) throw new UsageError('Name the file to read.')
@@ -82,38 +89,6 @@ async function withDatabase<T>(email: string | undefined, body: (actor: UserActo
     }
   } finally {
     await database.close()
-  }
-}
-
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name)
-  if (i < 0) return undefined
-  const value = args[i + 1]
-  if (!value || value.startsWith('--')) throw new UsageError(`${name} needs a value.`)
-  args.splice(i, 2)
-  return value
-}
-
-function flag(args: string[], name: string): boolean {
-  const i = args.indexOf(name)
-  if (i >= 0) args.splice(i, 1)
-  return i >= 0
-}
-
-const milliseconds = (value: string | undefined, name: string) => {
-  if (value === undefined) return undefined
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} takes a whole number of milliseconds.`)
-  return n
-}
-
-/** A postgresql:// URL given on the command line, as a target. */
-async function targetOption(url: string, name: string) {
-  const { postgresTargetFromUrl } = await import('@/lib/targets/postgres')
-  try {
-    return postgresTargetFromUrl(url)
-  } catch {
-    throw new UsageError(`${name} must be a postgresql://user:password@host:port/database URL.`)
   }
 }
 
@@ -175,6 +150,7 @@ async function sqlCommand(command: string | undefined, args: string[]): Promise<
 async function main(argv: string[]): Promise<number> {
   const args = [...argv]
   if (args[0] === 'sql') return sqlCommand(args[1], args.slice(2))
+  if (args[0] === 'copy') return copyCommand(args.slice(1))
   const as = option(args, '--as')
   const [group, command, target, ...extra] = args
   if (!group || group === 'help' || group === '--help' || group === '-h') {

@@ -71,6 +71,8 @@ function contextFor(run: LoadedRun, stepRun: LoadedRun['steps'][number], target:
   return {
     runId: run.id,
     stepRunId: stepRun.id,
+    planId: run.planId,
+    environmentId: run.environmentId,
     step: stepRun.step,
     dryRun: run.dryRun,
     retryFailed: run.retryFailed && stepRun.status === 'FAILED',
@@ -82,6 +84,12 @@ function contextFor(run: LoadedRun, stepRun: LoadedRun['steps'][number], target:
     },
     progress: async (update: StepProgress) => {
       await db.stepRun.update({ where: { id: stepRun.id }, data: update })
+    },
+    saveRejects: async (copyId, rejects) => {
+      await db.copyReject.createMany({
+        data: rejects.map((r) => ({ stepRunId: stepRun.id, copyId, tableName: r.table, rowKey: r.key, column: r.column, reason: r.reason, value: r.value })),
+        skipDuplicates: true,
+      })
     },
   }
 }

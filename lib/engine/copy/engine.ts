@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { finished } from 'node:stream/promises'
 import type pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
@@ -48,7 +49,10 @@ export type CopyOptions = {
   onRejects?: (rejects: RejectedRow[]) => Promise<void>
 }
 
-export const COPY_DEFAULTS = { jobs: 2, chunkRows: 50_000 } as const
+/** A copy's id on the target: the same source, tables and mode give the same id (and so resume). */
+export const copyIdOf = (prefix: string, identity: unknown) => `${prefix}-${createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 16)}`
+
+export const COPY_DEFAULTS = { jobs: 2, chunkRows: 100_000 } as const
 const clamp = (n: number | undefined, lo: number, hi: number, fallback: number) => (n === undefined || !Number.isFinite(n) ? fallback : Math.min(hi, Math.max(lo, Math.round(n))))
 
 type TablePlan = { source: SourceTable; columns: ColumnPlan[]; format: CopyFormat; copySql: string }
@@ -82,12 +86,12 @@ function mapColumns(table: SourceTable, target: TargetColumn[], warnings: string
   return columns
 }
 
-/** Splits a table of four chunks or more with an integer key into `jobs` ranges (the first and last open-ended). */
+/** Splits a table of two chunks or more with an integer key into `jobs` ranges (the first and last open-ended). */
 async function planParts(source: CopySource, tables: readonly SourceTable[], jobs: number, chunkRows: number): Promise<PartState[]> {
   const parts: PartState[] = []
   const part = (table: string, index: number, lo: string | null, hi: string | null): PartState => ({ table, part: index, lo, hi, lastKey: null, written: 0, rejected: 0, done: false })
   for (const table of tables) {
-    const bounds = table.key === 'integer' && jobs > 1 && table.rows >= 4 * chunkRows ? await source.bounds(table) : null
+    const bounds = table.key === 'integer' && jobs > 1 && table.rows >= 2 * chunkRows ? await source.bounds(table) : null
     if (!bounds) {
       parts.push(part(table.name, 0, null, null))
       continue

@@ -1,18 +1,20 @@
 import { once } from 'node:events'
 import type { Writable } from 'node:stream'
 import Database from 'better-sqlite3'
-import { fromKeyValue, keyText, toKeyValue, type ChunkReader, type ChunkResult, type ColumnPlan, type CopySource, type KeyValue, type RejectedRow, type SourceTable } from './model'
+import { type ChunkReader, type ChunkResult, type ColumnPlan, type CopySource, type SourceTable } from './model'
 import { postgresDdl, quoteIdent, readSqliteSchema, type SqliteTable } from './sqlite-schema'
-import { dateEncodingFrom, encoderFor, isRejected, type DateEncoding, type Encoder } from './values'
+import type { ChunkJob } from './sqlite/encode-chunk'
+import { startReaderThread } from './sqlite/thread'
+import type { FromWorker, ToWorker } from './sqlite/worker'
+import { dateEncodingFrom, type DateEncoding } from './values'
 
-// A SQLite database as a copy source. Rows are read in key order with better-sqlite3's raw iterator
-// (safe integers: no precision lost beyond 2^53), each value checked and encoded for COPY's text format
-// by its column's type (values.ts), and streamed into the COPY with backpressure: memory stays bounded
-// by one chunk's buffer whatever the table's size. Every rowid table is read by rowid – also those
-// without a primary key – and WITHOUT ROWID tables by their primary key.
+// A SQLite database as a copy source. Each job reads and encodes its chunks in a worker thread of its
+// own (sqlite/worker.ts) – rows in key order, every value checked against its column's type – and the
+// COPY text streams into the target with backpressure: memory stays bounded whatever the table's size.
+// Every rowid table is read by rowid – also those without a primary key – and WITHOUT ROWID tables by
+// their primary key.
 
-/** Buffered COPY text is handed to the stream in pieces of about this size. */
-const FLUSH_CHARS = 256 * 1024
+const DATE_KINDS = new Set(['timestamptz', 'timestamp', 'date'])
 
 const open = (path: string) => new Database(path, { readonly: true, fileMustExist: true })
 
@@ -24,8 +26,6 @@ function rowidName(table: SqliteTable): string {
   if (!free) throw new Error(`The table ${table.name} has columns named rowid, _rowid_ and oid; it cannot be read in rowid order.`)
   return free
 }
-
-const describeValue = (v: unknown) => (v === null || v === undefined ? null : Buffer.isBuffer(v) ? `x'${v.subarray(0, 32).toString('hex')}${v.length > 32 ? '…' : ''}'` : String(v).slice(0, 200))
 
 export function sqliteSource(path: string, label = path): CopySource {
   const db = open(path)
@@ -43,10 +43,15 @@ export function sqliteSource(path: string, label = path): CopySource {
     const cacheKey = `${table}\u0000${column}`
     const known = dates.get(cacheKey)
     if (known) return known
+    // Counted over the whole column, storage classes only (DATETIME columns have NUMERIC affinity: numbers
+    // written as text are stored as numbers already); the numbers are split only when they are the majority.
     const c = quoteIdent(column)
-    const numeric = `(typeof(${c}) IN ('integer', 'real') OR (typeof(${c}) = 'text' AND ${c} GLOB '[0-9]*' AND ${c} NOT GLOB '*[^0-9.]*'))`
-    const counts = db.prepare(`SELECT count(*) - coalesce(sum(${numeric}), 0) AS text, coalesce(sum(${numeric} AND abs(${c}) < 1e11), 0) AS seconds, coalesce(sum(${numeric} AND abs(${c}) >= 1e11), 0) AS millis FROM ${quoteIdent(table)} WHERE ${c} IS NOT NULL`).get() as Record<'text' | 'seconds' | 'millis', number>
-    const encoding = dateEncodingFrom(counts)
+    const from = `FROM ${quoteIdent(table)} NOT INDEXED`
+    const count = (sql: string) => (db.prepare(sql).pluck().get() as number) ?? 0
+    const stored = count(`SELECT count(${c}) ${from}`)
+    const text = count(`SELECT count(*) ${from} WHERE typeof(${c}) IN ('text', 'blob')`)
+    const millis = text >= stored - text ? 0 : count(`SELECT count(*) ${from} WHERE typeof(${c}) IN ('integer', 'real') AND abs(${c}) >= 1e11`)
+    const encoding = dateEncodingFrom({ text, seconds: stored - text - millis, millis })
     dates.set(cacheKey, encoding)
     return encoding
   }
@@ -78,70 +83,59 @@ export function sqliteSource(path: string, label = path): CopySource {
     },
     formatFor: () => 'text',
     async reader(): Promise<ChunkReader> {
-      const own = open(path)
-      const statements = new Map<string, Database.Statement>()
-      const prepared = (sql: string) => {
-        let s = statements.get(sql)
-        if (!s) statements.set(sql, (s = own.prepare(sql).raw(true).safeIntegers(true))) // exact integers beyond 2^53
-        return s
-      }
+      const worker = startReaderThread(path)
+      let failure: Error | null = null
+      worker.on('error', (error) => (failure = error))
+      let nextId = 0
       return {
         async chunk(table: SourceTable, columns: ColumnPlan[], range, sink: Writable): Promise<ChunkResult> {
+          if (failure) throw failure
           const t = schemaOf(table.name)
           const keyColumns = table.key === 'integer' ? [rowidName(t)] : t.primaryKey.map(quoteIdent)
           const keyList = keyColumns.join(', ')
           const where: string[] = []
-          const params: unknown[] = []
-          if (range.after) {
-            where.push(keyColumns.length === 1 ? `${keyList} > ?` : `(${keyList}) > (${keyColumns.map(() => '?').join(', ')})`)
-            params.push(...range.after.map(fromKeyValue))
+          if (range.after) where.push(keyColumns.length === 1 ? `${keyList} > ?` : `(${keyList}) > (${keyColumns.map(() => '?').join(', ')})`)
+          const hi = range.hi !== null && table.key === 'integer' ? range.hi : null
+          if (hi !== null) where.push(`${keyList} <= ?`)
+          const job: ChunkJob = {
+            table: t.name,
+            sql: `SELECT ${keyList}, ${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${quoteIdent(t.name)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${keyList} LIMIT ?`,
+            after: range.after,
+            hi,
+            limit: range.limit,
+            keyWidth: keyColumns.length,
+            columns: columns.map((c) => ({ name: c.name, type: c.type, dates: DATE_KINDS.has(c.type.kind) ? dateEncodingOf(t.name, c.name) : undefined })),
+            // What names a row to a person: its primary key, else its rowid.
+            shownKey: t.primaryKey.length && t.primaryKey.every((k) => columns.some((c) => c.name === k)) ? t.primaryKey.map((k) => columns.findIndex((c) => c.name === k)) : [],
           }
-          if (range.hi !== null && table.key === 'integer') {
-            where.push(`${keyList} <= ?`)
-            params.push(BigInt(range.hi))
-          }
-          const sql = `SELECT ${keyList}, ${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${quoteIdent(t.name)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${keyList} LIMIT ?`
-          const encoders = columns.map((c) => encoderFor(c.type, { dates: ['timestamptz', 'timestamp', 'date'].includes(c.type.kind) ? dateEncodingOf(t.name, c.name) : undefined }))
-          // What identifies a row to a person: its primary key, else its rowid.
-          const shownKey = t.primaryKey.length ? t.primaryKey.map((k) => columns.findIndex((c) => c.name === k)) : []
-          const offset = keyColumns.length
-          const width = columns.length
-          const rejects: RejectedRow[] = []
-          let read = 0
-          let written = 0
-          let last: unknown[] | null = null
-          let buffer = ''
-          for (const row of prepared(sql).iterate(...params, range.limit) as Iterable<unknown[]>) {
-            read++
-            last = row
-            let line = ''
-            let bad: RejectedRow[] | null = null
-            for (let i = 0; i < width; i++) {
-              const value = row[offset + i]
-              const field = (encoders[i] as Encoder)(value)
-              if (isRejected(field)) {
-                const key = shownKey.length && shownKey.every((k) => k >= 0) ? keyText(shownKey.map((k) => row[offset + k])) : keyText(row.slice(0, offset))
-                ;(bad ??= []).push({ table: t.name, key, column: columns[i]?.name ?? '', reason: field.reject, value: describeValue(value) })
-              } else line += i === 0 ? field : `\t${field}`
+          const id = nextId++
+          return new Promise<ChunkResult>((resolve, reject) => {
+            // Pieces are written in order; each is acknowledged once the COPY stream took it (bounded memory).
+            let writing = Promise.resolve()
+            const onError = (error: Error) => finish(() => reject(error))
+            const onMessage = (message: FromWorker) => {
+              if (message.id !== id) return
+              if (message.type === 'data') {
+                writing = writing.then(async () => {
+                  if (!sink.write(Buffer.from(message.bytes))) await once(sink, 'drain')
+                  worker.postMessage({ type: 'ack' } satisfies ToWorker)
+                })
+                writing.catch(onError)
+              } else if (message.type === 'done') writing.then(() => finish(() => resolve(message.outcome)), onError)
+              else finish(() => reject(Object.assign(new Error(message.message), { code: message.code })))
             }
-            if (bad) {
-              rejects.push(...bad)
-              continue
+            const finish = (settle: () => void) => {
+              worker.off('message', onMessage)
+              worker.off('error', onError)
+              settle()
             }
-            buffer += `${line}\n`
-            written++
-            if (buffer.length >= FLUSH_CHARS) {
-              const more = sink.write(buffer)
-              buffer = ''
-              if (!more) await once(sink, 'drain')
-            }
-          }
-          if (buffer) sink.write(buffer)
-          const lastKey: KeyValue[] | null = last ? last.slice(0, offset).map(toKeyValue) : null
-          return { read, written, rejects, lastKey, exhausted: read < range.limit }
+            worker.on('message', onMessage)
+            worker.on('error', onError)
+            worker.postMessage({ type: 'chunk', id, job } satisfies ToWorker)
+          })
         },
         async close() {
-          own.close()
+          await worker.terminate()
         },
       }
     },

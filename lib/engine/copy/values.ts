@@ -18,7 +18,10 @@ const reject = (reason: string): Rejected => ({ reject: reason })
 export const isRejected = (e: Encoded): e is Rejected => typeof e !== 'string'
 
 /** Escapes text for COPY's text format (backslash, tab, newline, carriage return). */
+const NEEDS_ESCAPE = /[\\\t\n\r]/
+
 export function escapeCopyText(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text
   return text.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'))
 }
 
@@ -84,7 +87,8 @@ function textEncoder(max: number | null, type: string): Encoder {
     if (Buffer.isBuffer(value)) return reject(`${describe(value)} in a ${type} column`)
     const text = typeof value === 'string' ? value : String(value)
     if (text.includes('\0')) return reject('text with a NUL byte (PostgreSQL text cannot hold one)')
-    if (max !== null && [...text].length > max) return reject(`${[...text].length} characters do not fit ${type}`)
+    // Characters, not UTF-16 units: only a string longer than the limit in units can be too long.
+    if (max !== null && text.length > max && [...text].length > max) return reject(`${[...text].length} characters do not fit ${type}`)
     return escapeCopyText(text)
   }
 }
@@ -96,19 +100,21 @@ const byteaEncoder: Encoder = (value) => {
 }
 
 // ISO 8601 as SQLite writes it: "2024-01-31", "2024-01-31 12:00:00", "2024-01-31T12:00:00.123Z", "…+02:00".
-const ISO = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?))?\s*(Z|[-+]\d{2}(?::?\d{2})?)?$/i
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]((\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?))?\s*(Z|[-+]\d{2}(?::?\d{2})?)?$/i
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+const daysIn = (y: number, m: number) => (m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : (DAYS[m - 1] ?? 0))
 
 function isoInstant(text: string): string | null {
-  const m = ISO.exec(text.trim())
+  const m = ISO.exec(text.length && (text.charCodeAt(0) <= 32 || text.charCodeAt(text.length - 1) <= 32) ? text.trim() : text)
   if (!m) return null
-  const [, date, time = '00:00:00', zone] = m
   // A real calendar day and clock time (Date.parse would roll 2024-02-30 over to March).
-  const [y = 0, mo = 0, d = 0] = (date ?? '').split('-').map(Number)
-  const day = new Date(Date.UTC(y, mo - 1, d))
-  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) return null
-  const [h = 0, mi = 0, sec = 0] = time.split(':').map(Number)
-  if (h > 23 || mi > 59 || sec >= 60) return null
-  return `${date} ${time}${zone && zone.toUpperCase() !== 'Z' ? zone : '+00'}` // no zone: UTC, SQLite's convention
+  const y = +(m[1] as string)
+  const mo = +(m[2] as string)
+  const d = +(m[3] as string)
+  if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo)) return null
+  if (m[4] !== undefined && (+(m[5] as string) > 23 || +(m[6] as string) > 59 || (m[7] !== undefined && +m[7] > 59))) return null
+  const zone = m[8]
+  return `${m[1]}-${m[2]}-${m[3]} ${m[4] ?? '00:00:00'}${zone && zone.toUpperCase() !== 'Z' ? zone : '+00'}` // no zone: UTC, SQLite's convention
 }
 
 function epochInstant(value: unknown, unit: 'epoch-s' | 'epoch-ms'): string | null {

@@ -1,5 +1,6 @@
 import type { StepKind } from '@/lib/generated/prisma/enums'
 import { KIND_NAMES } from './kinds'
+import { copyRunner } from './copy'
 import { sqlRunner } from './sql'
 import type { StepRunner } from './types'
 
@@ -20,7 +21,7 @@ const unavailable = (kind: StepKind): StepRunner => ({
 export const RUNNERS: Record<StepKind, StepRunner> = {
   SQL: sqlRunner,
   MANUAL: manualRunner,
-  COPY: unavailable('COPY'),
+  COPY: copyRunner,
   VALIDATE: unavailable('VALIDATE'),
   BACKUP: unavailable('BACKUP'),
   OBSERVE: unavailable('OBSERVE'),

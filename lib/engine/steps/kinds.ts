@@ -1,7 +1,7 @@
 import type { StepKind } from '@/lib/generated/prisma/enums'
 
 // Which step kinds the worker can run today; the others can be planned but not started yet.
-export const RUNNABLE_KINDS: readonly StepKind[] = ['SQL', 'MANUAL']
+export const RUNNABLE_KINDS: readonly StepKind[] = ['SQL', 'MANUAL', 'COPY']
 
 export const KIND_NAMES: Record<StepKind, string> = { SQL: 'SQL', COPY: 'copy', VALIDATE: 'validate', BACKUP: 'backup', MANUAL: 'manual gate', OBSERVE: 'observe' }
 
@@ -9,3 +9,27 @@ export const KIND_NAMES: Record<StepKind, string> = { SQL: 'SQL', COPY: 'copy', 
 export type ManualConfig = { requireChecklist?: boolean }
 /** SQL steps: per-step timeouts. */
 export type SqlConfig = { statementTimeoutMs?: number; lockTimeoutMs?: number }
+
+/**
+ * Copy steps: the plan's source on the run's environment into its target. `tables` empty: all of them;
+ * `mode` create (tables made from the source's schema) or existing (empty tables the application's own
+ * migrations made); more rejected rows than `maxRejectedRows` fail the step; `reload` copies a finished
+ * copy again.
+ */
+export type CopyConfig = { tables: string[]; mode: 'create' | 'existing'; jobs: number; chunkRows: number; maxRejectedRows: number; reload: boolean }
+
+export const COPY_CONFIG_DEFAULTS: CopyConfig = { tables: [], mode: 'create', jobs: 2, chunkRows: 100_000, maxRejectedRows: 0, reload: false }
+
+/** A stored copy configuration, with defaults for what it leaves out. */
+export function copyConfigOf(json: unknown): CopyConfig {
+  const c = (json && typeof json === 'object' ? json : {}) as Partial<CopyConfig>
+  const whole = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : fallback)
+  return {
+    tables: Array.isArray(c.tables) ? c.tables.filter((t): t is string => typeof t === 'string') : [],
+    mode: c.mode === 'existing' ? 'existing' : 'create',
+    jobs: whole(c.jobs, COPY_CONFIG_DEFAULTS.jobs),
+    chunkRows: whole(c.chunkRows, COPY_CONFIG_DEFAULTS.chunkRows),
+    maxRejectedRows: whole(c.maxRejectedRows, COPY_CONFIG_DEFAULTS.maxRejectedRows),
+    reload: c.reload === true,
+  }
+}

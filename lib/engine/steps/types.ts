@@ -1,14 +1,18 @@
 import type { Prisma, StepKind } from '@/lib/generated/prisma/client'
+import type { RejectedRow } from '@/lib/engine/copy/model'
 import type { TargetSession } from '@/lib/engine/sql/apply'
 
 // The step runner interface: one runner per step kind. The run loop (lib/engine/runs.ts) owns ordering,
 // windows, cancel and state; a runner only does its step's work and says how it ended.
 
-export type StepProgress = { statementsApplied?: number; statementsTotal?: number; currentStatement?: string | null; backendPid?: number | null }
+/** `detail`: a kind's own live figures (copy steps: a CopyDetail). */
+export type StepProgress = { statementsApplied?: number; statementsTotal?: number; currentStatement?: string | null; backendPid?: number | null; detail?: Prisma.InputJsonValue }
 
 export type StepContext = {
   runId: string
   stepRunId: string
+  planId: string
+  environmentId: string
   step: { id: string; name: string; kind: StepKind; body: string; rollbackBody: string | null; config: Prisma.JsonValue }
   dryRun: boolean
   /** A DBA chose to retry this failed step. */
@@ -22,6 +26,8 @@ export type StepContext = {
   log: (level: 'info' | 'warn' | 'error', message: string) => void
   /** Writes the step's live figures (a short transaction of its own). */
   progress: (update: StepProgress) => Promise<void>
+  /** Keeps a copy's rejected rows (a row reported again by a resumed chunk is kept once). */
+  saveRejects: (copyId: string, rejects: readonly RejectedRow[]) => Promise<void>
 }
 
 export type StepResult =

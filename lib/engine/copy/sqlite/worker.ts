@@ -1,0 +1,49 @@
+import { createRequire } from 'node:module'
+import { parentPort, workerData } from 'node:worker_threads'
+import type BetterSqlite3 from 'better-sqlite3'
+import { encodeChunk, type ChunkJob } from './encode-chunk'
+
+// A copy job's SQLite reader, in a thread of its own so that reading and encoding run on another core
+// than the main thread's network writes (and than the other jobs). Pieces go to the main thread as
+// transferred buffers; at most CREDITS of them are unacknowledged, so memory stays bounded.
+
+export type ToWorker = { type: 'chunk'; id: number; job: ChunkJob } | { type: 'ack' }
+export type FromWorker = { type: 'data'; id: number; bytes: ArrayBuffer } | { type: 'done'; id: number; outcome: Awaited<ReturnType<typeof encodeChunk>> } | { type: 'error'; id: number; message: string; code?: string }
+
+export const CREDITS = 4
+
+const port = parentPort
+if (!port) throw new Error('This module runs as a worker thread.')
+const { path, requireFrom } = workerData as { path: string; requireFrom: string }
+// The thread runs as one bundled script (thread.ts); the native driver is loaded from the project.
+const Database = createRequire(requireFrom)('better-sqlite3') as typeof BetterSqlite3
+const db = new Database(path, { readonly: true, fileMustExist: true })
+const statements = new Map<string, BetterSqlite3.Statement>()
+const statement = (sql: string) => {
+  let s = statements.get(sql)
+  if (!s) statements.set(sql, (s = db.prepare(sql).raw(true).safeIntegers(true)))
+  return s
+}
+
+let credits = CREDITS
+let wake: (() => void) | null = null
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'ack') {
+    credits++
+    wake?.()
+    return
+  }
+  const { id, job } = message
+  encodeChunk(statement, job, async (text) => {
+    while (credits <= 0) await new Promise<void>((resolve) => (wake = resolve))
+    credits--
+    // A buffer of its own (not Node's shared pool), so it can be transferred rather than copied.
+    const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text))
+    bytes.write(text)
+    port.postMessage({ type: 'data', id, bytes: bytes.buffer } satisfies FromWorker, [bytes.buffer as ArrayBuffer])
+  }).then(
+    (outcome) => port.postMessage({ type: 'done', id, outcome } satisfies FromWorker),
+    (error: Error & { code?: string }) => port.postMessage({ type: 'error', id, message: error.message, code: error.code } satisfies FromWorker),
+  )
+})

@@ -1,0 +1,101 @@
+import { copyIdOf, runCopy, undoCopy } from '@/lib/engine/copy/engine'
+import type { CopySource, CopySummary, TableProgress } from '@/lib/engine/copy/model'
+import { postgresSource } from '@/lib/engine/copy/postgres-source'
+import { sqliteSource } from '@/lib/engine/copy/sqlite-source'
+import { planSourceOf, type PlanSource } from '@/lib/server/runs/target'
+import { copyConfigOf, type CopyConfig } from './kinds'
+import type { StepContext, StepResult, StepRunner } from './types'
+
+// `copy` steps: the plan's source connection on the run's environment into its target, through the copy
+// engine (lib/engine/copy). Live per-table figures land in the step run's `detail`; rejected rows in
+// CopyReject. The copy's id comes from the step, its source and its table selection, so a resumed run
+// (or a retry) continues the same copy, and a finished one is not repeated unless the step says reload.
+
+/** What the run page shows for a copy step: live while it runs, the summary once it ended. */
+export type CopyDetail = {
+  copyId: string
+  source: string
+  mode: CopyConfig['mode']
+  tables: TableProgress[]
+  status?: CopySummary['status']
+  warnings?: string[]
+  seconds?: number
+  indexSeconds?: number
+}
+
+const copyIdFor = (ctx: StepContext, source: PlanSource, config: CopyConfig) => copyIdOf(`step-${ctx.step.id}`, { source: source.identity, tables: [...config.tables].sort(), mode: config.mode })
+
+function requireTarget(ctx: StepContext) {
+  if (!ctx.target) throw new Error('The run has no target session.')
+  return ctx.target
+}
+
+async function sourceOf(ctx: StepContext): Promise<PlanSource> {
+  const source = await planSourceOf(ctx.planId, ctx.environmentId)
+  if (!source) throw new Error('The plan has no source connection on this environment; choose one on the plan page.')
+  return source
+}
+
+const open = (source: PlanSource): CopySource => (source.engine === 'SQLITE' ? sqliteSource(source.path, source.name) : postgresSource(source.target, { label: source.name }))
+
+const plural = (n: number, one: string) => `${n.toLocaleString('en')} ${one}${n === 1 ? '' : 's'}`
+
+export const copyRunner: StepRunner = {
+  needsTarget: true,
+  async run(ctx): Promise<StepResult> {
+    const session = requireTarget(ctx)
+    const config = copyConfigOf(ctx.step.config)
+    const planSource = await sourceOf(ctx)
+    if (ctx.dryRun) return { status: 'SKIPPED', message: 'not run in a dry run (a copy writes rows)' }
+    const copyId = copyIdFor(ctx, planSource, config)
+    const base = { copyId, source: planSource.name, mode: config.mode }
+    // Live figures are written one after another (never two updates racing), the last one always.
+    let writing = Promise.resolve()
+    const write = (detail: CopyDetail) => {
+      writing = writing.then(() => ctx.progress({ detail })).catch(() => undefined)
+    }
+    const source = open(planSource)
+    let summary: CopySummary
+    try {
+      summary = await runCopy({
+        copyId,
+        session: session.client,
+        target: session.target,
+        source,
+        tables: config.tables.length ? config.tables : undefined,
+        mode: config.mode,
+        jobs: config.jobs,
+        chunkRows: config.chunkRows,
+        maxRejectedRows: config.maxRejectedRows,
+        reload: config.reload,
+        signal: ctx.signal,
+        log: ctx.log,
+        onProgress: (tables) => write({ ...base, tables }),
+        onRejects: (rejects) => ctx.saveRejects(copyId, rejects),
+      })
+    } finally {
+      await source.close()
+    }
+    write({ ...base, tables: summary.tables, status: summary.status, warnings: summary.warnings, seconds: summary.seconds, indexSeconds: summary.indexSeconds })
+    await writing
+    const written = summary.tables.reduce((n, t) => n + t.written, 0)
+    const rejected = summary.tables.reduce((n, t) => n + t.rejected, 0)
+    switch (summary.status) {
+      case 'FAILED':
+        return { status: 'FAILED', error: summary.error ?? 'The copy failed.' }
+      case 'CANCELLED':
+        return { status: 'CANCELLED' }
+      case 'ALREADY_COPIED':
+        return { status: 'SUCCEEDED', message: `was already copied (${plural(written, 'row')}); the step asks for no reload` }
+      default:
+        return { status: 'SUCCEEDED', message: `copied ${plural(written, 'row')} in ${plural(summary.tables.length, 'table')} in ${summary.seconds.toFixed(1)} s${rejected ? `, ${plural(rejected, 'row')} rejected` : ''}` }
+    }
+  },
+  /** Undoes the copy: tables it created are dropped, existing tables it filled are emptied. */
+  async rollback(ctx): Promise<StepResult> {
+    const session = requireTarget(ctx)
+    const config = copyConfigOf(ctx.step.config)
+    const tables = await undoCopy(session.client, copyIdFor(ctx, await sourceOf(ctx), config))
+    return { status: 'SUCCEEDED', message: tables.length ? `${config.mode === 'create' ? 'dropped' : 'emptied'} ${tables.join(', ')}` : 'nothing had been copied' }
+  },
+}

@@ -1,0 +1,130 @@
+// `lockstep copy`: the copy engine from the command line, with the same resume and summary as a copy step.
+import { createWriteStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import type { CopySource, CopySummary, RejectedRow } from '@/lib/engine/copy/model'
+import { flag, option, targetOption, UsageError } from './cli'
+
+export const COPY_USAGE = 'Usage: lockstep copy --from SQLITE_FILE|postgresql://… --to postgresql://… [--tables a,b] [--jobs N] [--into-existing] [--chunk-rows N] [--max-rejects N] [--reload] [--rejects FILE.csv] [--json]'
+
+const count = (value: string | undefined, name: string, min: number, max: number) => {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} takes a whole number from ${min} to ${max}.`)
+  return n
+}
+
+const csv = (value: string | null) => (value === null ? '' : /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value)
+
+async function openSource(from: string): Promise<{ source: CopySource; identity: string }> {
+  if (/^postgres(ql)?:\/\//i.test(from)) {
+    const target = await targetOption(from, '--from')
+    const { postgresSource } = await import('@/lib/engine/copy/postgres-source')
+    return { source: postgresSource(target), identity: `${target.host}:${target.port}/${target.database}` }
+  }
+  const path = resolve(from)
+  const info = await stat(path).catch(() => null)
+  if (!info?.isFile()) throw new Error(`Cannot read ${from}: no such file.`)
+  const { sqliteSource } = await import('@/lib/engine/copy/sqlite-source')
+  try {
+    const source = sqliteSource(path, from)
+    await source.tables([]) // reads the header: fails now on a file that is not a database
+    return { source, identity: path }
+  } catch (error) {
+    const code = (error as { code?: string }).code
+    throw new Error(code === 'SQLITE_NOTADB' ? `${from} is not a SQLite database.` : `SQLite could not read ${from}: ${(error as Error).message}`)
+  }
+}
+
+function printSummary(summary: CopySummary) {
+  const rows = summary.tables.map((t) => [t.table, t.written + t.rejected, t.written, t.rejected, t.seconds] as const)
+  const total = rows.reduce((sum, r) => [sum[0] + r[1], sum[1] + r[2], sum[2] + r[3]] as [number, number, number], [0, 0, 0] as [number, number, number])
+  const width = Math.max(10, ...rows.map((r) => r[0].length))
+  const n = (v: number) => v.toLocaleString('en').padStart(12)
+  console.log(`${'table'.padEnd(width)} ${'read'.padStart(12)} ${'written'.padStart(12)} ${'rejected'.padStart(12)} ${'time'.padStart(9)}`)
+  for (const [table, read, written, rejected, seconds] of rows) console.log(`${table.padEnd(width)} ${n(read)} ${n(written)} ${n(rejected)} ${`${seconds.toFixed(1)} s`.padStart(9)}`)
+  console.log(`${'total'.padEnd(width)} ${n(total[0])} ${n(total[1])} ${n(total[2])} ${`${summary.seconds.toFixed(1)} s`.padStart(9)}`)
+  if (summary.indexSeconds) console.log(`(keys, indexes and foreign keys after the load: ${summary.indexSeconds.toFixed(1)} s of it)`)
+}
+
+export async function copyCommand(args: string[]): Promise<number> {
+  const json = flag(args, '--json')
+  const from = option(args, '--from')
+  const to = option(args, '--to')
+  const tables = option(args, '--tables')
+    ?.split(',')
+    .map((t) => t.trim())
+    .filter(Boolean)
+  const jobs = count(option(args, '--jobs'), '--jobs', 1, 16)
+  const chunkRows = count(option(args, '--chunk-rows'), '--chunk-rows', 100, 1_000_000)
+  const maxRejectedRows = count(option(args, '--max-rejects'), '--max-rejects', 0, Number.MAX_SAFE_INTEGER) ?? null
+  const rejectsFile = option(args, '--rejects')
+  const mode = flag(args, '--into-existing') ? 'existing' : 'create'
+  const reload = flag(args, '--reload')
+  if (!from || !to || args.length) throw new UsageError(args.length ? `Unexpected: ${args.join(' ')}` : 'Name the source (--from) and the target (--to).')
+  const target = await targetOption(to, '--to')
+  const { source, identity } = await openSource(from)
+  const { runCopy, copyIdOf, CopyRefused } = await import('@/lib/engine/copy/engine')
+  const { withTargetSession, ApplyRefused, Cancelled } = await import('@/lib/engine/sql/apply')
+
+  const controller = new AbortController()
+  process.once('SIGINT', () => {
+    console.error('Stopping after the chunks in flight (run the same command again to resume)…')
+    controller.abort()
+  })
+  const sample: RejectedRow[] = []
+  let rejected = 0
+  const out = rejectsFile ? createWriteStream(resolve(rejectsFile), { flags: 'a' }) : null
+  let lastLine = 0
+  try {
+    const summary = await withTargetSession(target, { applicationName: 'lockstep copy', lockWaitMs: 60_000, signal: controller.signal }, (session) =>
+      runCopy({
+        copyId: copyIdOf('cli', { from: identity, tables: tables ?? null, mode }),
+        session: session.client,
+        target,
+        source,
+        tables,
+        mode,
+        jobs,
+        chunkRows,
+        maxRejectedRows,
+        reload,
+        signal: controller.signal,
+        log: json ? undefined : (level, message) => console.error(`${level === 'info' ? '' : `${level}: `}${message}`),
+        onRejects: async (rows) => {
+          rejected += rows.length
+          for (const r of rows) if (sample.length < 100) sample.push(r)
+          for (const r of rows) out?.write(`${[r.table, r.key, r.column, r.reason, r.value].map(csv).join(',')}\n`)
+        },
+        onProgress: (progress) => {
+          if (json || Date.now() - lastLine < 2000) return
+          lastLine = Date.now()
+          const active = progress.filter((p) => p.state === 'copying' || p.state === 'indexing')
+          if (active.length) console.error(active.map((p) => `${p.table}: ${p.state === 'indexing' ? 'keys and indexes' : `${(p.written + p.rejected).toLocaleString('en')}/${p.total.toLocaleString('en')} rows, ${p.rowsPerSecond.toLocaleString('en')} rows/s${p.etaSeconds !== null ? `, ${p.etaSeconds} s left` : ''}`}`).join('; '))
+        },
+      }),
+    )
+    await source.close()
+    out?.end()
+    const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024)
+    if (json) console.log(JSON.stringify({ ...summary, rejectedSample: sample, peakRssMb }, null, 2))
+    else {
+      printSummary(summary)
+      for (const w of summary.warnings) console.error(`warning: ${w}`)
+      if (rejected) console.error(`${rejected} values rejected${rejectsFile ? ` (written to ${rejectsFile})` : `; the first: ${sample.slice(0, 5).map((r) => `${r.table} ${r.key} ${r.column}: ${r.reason}`).join('; ')}`}`)
+      if (summary.status === 'ALREADY_COPIED') console.log('Already copied: nothing to do (--reload copies again).')
+      if (summary.status === 'CANCELLED') console.log('Stopped; run the same command again to resume.')
+      if (summary.error) console.error(`Copy failed: ${summary.error}`)
+    }
+    return summary.status === 'FAILED' ? 1 : summary.status === 'CANCELLED' ? 130 : 0
+  } catch (error) {
+    await source.close()
+    if (error instanceof CopyRefused || error instanceof ApplyRefused) {
+      if (json) console.log(JSON.stringify({ refused: error.message }, null, 2))
+      console.error(`Refused: ${error.message}`)
+      return 3
+    }
+    if (error instanceof Cancelled) return 130
+    throw error
+  }
+}
