@@ -6,7 +6,8 @@ import { ActionForm } from '@/components/ui/action-form'
 import { Button } from '@/components/ui/button'
 import { ErrorText } from '@/components/ui/error-text'
 import { Field, Input } from '@/components/ui/field'
-import { addManualStepAction, addSqlStepAction, editSqlStepAction } from '@/lib/actions/plans'
+import { addCopyStepAction, addManualStepAction, addSqlStepAction, editCopyStepAction, editSqlStepAction } from '@/lib/actions/plans'
+import { COPY_CONFIG_DEFAULTS } from '@/lib/engine/steps/kinds'
 import type { StepDTO, StepLintDTO } from '@/lib/server/plans/queries'
 import { LintBadge, LintTable } from './lint-report'
 
@@ -91,6 +92,67 @@ export function ManualStepForm({ phaseId, onSuccess }: { phaseId: string; onSucc
             <input type="checkbox" name="requireChecklist" className="size-4 accent-indigo-600" />
             Release only when the phase&apos;s required checklist items are done
           </label>
+        </>
+      )}
+    </ActionForm>
+  )
+}
+
+/**
+ * Adds a copy step (`step` given: edits one): the plan's source into its target on the run's environment,
+ * the tables named (or all), into tables it creates or into the application's own empty tables.
+ */
+export function CopyStepForm({ phaseId, step, onSuccess }: { phaseId: string; step?: StepDTO; onSuccess: () => void }) {
+  const prefix = step ? `edit-copy-${step.id}` : `copy-${phaseId}`
+  const config = step?.copy ?? COPY_CONFIG_DEFAULTS
+  return (
+    <ActionForm
+      action={step ? editCopyStepAction : addCopyStepAction}
+      hidden={step ? { stepId: step.id } : { phaseId }}
+      submitLabel={step ? 'Save step' : 'Add copy step'}
+      onSuccess={onSuccess}
+      className="mt-2 space-y-3 rounded-md border border-zinc-200 bg-white p-3"
+    >
+      {(errors) => (
+        <>
+          <Field label="Step name" name="name" id={`${prefix}-name`} errors={errors?.name}>
+            <Input name="name" id={`${prefix}-name`} maxLength={200} invalid={!!errors?.name} defaultValue={step?.name} placeholder="e.g. Copy the data from SQLite" />
+          </Field>
+          <Field label="Tables (optional)" name="tables" id={`${prefix}-tables`} errors={errors?.tables} hint="One per line or separated by commas, spelled as in the source. Empty: every table of the source.">
+            <textarea name="tables" id={`${prefix}-tables`} rows={2} className="block w-full rounded-md border border-zinc-300 px-3 py-2 font-mono text-xs" spellCheck={false} defaultValue={config.tables.join('\n')} />
+          </Field>
+          <fieldset className="space-y-1 text-sm">
+            <legend className="font-medium">Where the rows go</legend>
+            <label className="flex items-start gap-2">
+              <input type="radio" name="mode" value="create" defaultChecked={config.mode === 'create'} className="mt-1 size-4 accent-indigo-600" />
+              <span>
+                Create the tables from the source&apos;s schema <span className="text-zinc-500">– types translated, keys, indexes and foreign keys added after the load</span>
+              </span>
+            </label>
+            <label className="flex items-start gap-2">
+              <input type="radio" name="mode" value="existing" defaultChecked={config.mode === 'existing'} className="mt-1 size-4 accent-indigo-600" />
+              <span>
+                Into existing, empty tables <span className="text-zinc-500">– made by the application&apos;s own migrations; parents before children</span>
+              </span>
+            </label>
+            <ErrorText message={errors?.mode?.[0] ?? null} />
+          </fieldset>
+          <div className="flex flex-wrap gap-4">
+            <Field label="Connections" name="jobs" id={`${prefix}-jobs`} errors={errors?.jobs} hint="Tables, or ranges of a large table, at once (1–16).">
+              <Input name="jobs" id={`${prefix}-jobs`} type="number" min={1} max={16} inputMode="numeric" className="w-28" defaultValue={config.jobs} invalid={!!errors?.jobs} />
+            </Field>
+            <Field label="Rows per chunk" name="chunkRows" id={`${prefix}-chunk`} errors={errors?.chunkRows} hint="Committed together; a resumed copy restarts at most one chunk.">
+              <Input name="chunkRows" id={`${prefix}-chunk`} type="number" min={100} inputMode="numeric" className="w-32" defaultValue={config.chunkRows} invalid={!!errors?.chunkRows} />
+            </Field>
+            <Field label="Rejected rows allowed" name="maxRejectedRows" id={`${prefix}-rejects`} errors={errors?.maxRejectedRows} hint="More fail the step. Rejected rows are listed on the run.">
+              <Input name="maxRejectedRows" id={`${prefix}-rejects`} type="number" min={0} inputMode="numeric" className="w-32" defaultValue={config.maxRejectedRows} invalid={!!errors?.maxRejectedRows} />
+            </Field>
+          </div>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" name="reload" defaultChecked={config.reload} className="size-4 accent-indigo-600" />
+            Copy again in later runs even when already copied (the copied tables are emptied first)
+          </label>
+          <p className="text-xs text-zinc-600">The source and target are the plan&apos;s connections on the environment a run is started for.</p>
         </>
       )}
     </ActionForm>

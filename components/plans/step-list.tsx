@@ -8,9 +8,20 @@ import { Timestamp } from '@/components/ui/timestamp'
 import { overrideLintAction, removeStepAction, setStepReadyAction } from '@/lib/actions/plans'
 import type { StepDTO } from '@/lib/server/plans/queries'
 import { LintBadge, LintTable } from './lint-report'
-import { SqlStepForm } from './step-forms'
+import { CopyStepForm, SqlStepForm } from './step-forms'
 
 const KIND_LABELS: Record<StepDTO['kind'], string> = { SQL: 'SQL', COPY: 'Copy', VALIDATE: 'Validate', BACKUP: 'Backup', MANUAL: 'Manual gate', OBSERVE: 'Observe', SCRIPT: 'Script' }
+
+const describeCopy = (c: NonNullable<StepDTO['copy']>) =>
+  [
+    c.tables.length ? `${c.tables.length} table${c.tables.length === 1 ? '' : 's'} (${c.tables.slice(0, 4).join(', ')}${c.tables.length > 4 ? '…' : ''})` : 'every table',
+    c.mode === 'create' ? 'tables created' : 'into existing tables',
+    `${c.jobs} connection${c.jobs === 1 ? '' : 's'}`,
+    c.maxRejectedRows ? `up to ${c.maxRejectedRows.toLocaleString('en')} rejected rows` : 'no rejected rows allowed',
+    c.reload ? 'copied again each run' : null,
+  ]
+    .filter(Boolean)
+    .join(' · ')
 
 function StepItem({ step, canEdit, canAcceptLint }: { step: StepDTO; canEdit: boolean; canAcceptLint: boolean }) {
   const [editing, setEditing] = useState(false)
@@ -25,6 +36,7 @@ function StepItem({ step, canEdit, canAcceptLint }: { step: StepDTO; canEdit: bo
           {step.isDraft && runnable ? <span className="text-xs text-amber-700">draft</span> : null}
           {step.kind === 'SQL' && !step.isDraft ? <LintBadge lint={step.lint} accepted={!!step.lintOverride} /> : null}
           {step.kind === 'MANUAL' && step.requireChecklist ? <span className="text-xs text-zinc-500">needs the required checklist items done</span> : null}
+          {step.copy ? <span className="text-xs text-zinc-500">{describeCopy(step.copy)}</span> : null}
         </summary>
         {step.body ? <pre className="max-h-96 overflow-auto border-t border-zinc-200 bg-white px-3 py-2 font-mono text-xs whitespace-pre-wrap">{step.body}</pre> : null}
         {step.rollbackBody ? (
@@ -48,7 +60,7 @@ function StepItem({ step, canEdit, canAcceptLint }: { step: StepDTO; canEdit: bo
       </details>
       {canEdit && runnable ? (
         <div className="flex flex-wrap items-center gap-1 py-0.5">
-          {step.kind === 'SQL' ? (
+          {step.kind === 'SQL' || step.kind === 'COPY' ? (
             <Button size="sm" variant="ghost" aria-expanded={editing} onClick={() => setEditing((e) => !e)}>
               {editing ? 'Close editor' : 'Edit'}
               <span className="sr-only"> “{step.name}”</span>
@@ -88,7 +100,8 @@ function StepItem({ step, canEdit, canAcceptLint }: { step: StepDTO; canEdit: bo
           />
         </div>
       ) : null}
-      {editing ? <SqlStepForm phaseId="" step={step} onSuccess={() => setEditing(false)} /> : null}
+      {editing && step.kind === 'SQL' ? <SqlStepForm phaseId="" step={step} onSuccess={() => setEditing(false)} /> : null}
+      {editing && step.kind === 'COPY' ? <CopyStepForm phaseId="" step={step} onSuccess={() => setEditing(false)} /> : null}
     </li>
   )
 }

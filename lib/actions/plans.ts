@@ -5,7 +5,7 @@ import { redirect } from 'next/navigation'
 import { z } from 'zod'
 import { addChecklist, addItem, setItemDone, updateItem } from '@/lib/server/plans/checklist-commands'
 import { setPlanEnvironment } from '@/lib/server/plans/environment-commands'
-import { addManualStep, addSqlStep, editSqlStep, overrideLint, removeStep, setStepReady } from '@/lib/server/plans/step-commands'
+import { addCopyStep, addManualStep, addSqlStep, editCopyStep, editSqlStep, overrideLint, removeStep, setStepReady } from '@/lib/server/plans/step-commands'
 import { addPhase, blockPhase, completePhase, movePhase, reopenPhase, unblockPhase, updatePhase } from '@/lib/server/plans/phase-commands'
 import { archivePlan, createPlan, restorePlan, updatePlan } from '@/lib/server/plans/plan-commands'
 import { addCriterion, addRisk, addTrigger, updateRisk } from '@/lib/server/plans/register-commands'
@@ -26,7 +26,9 @@ import {
   ZSetCriterionStatus,
   ZSetItemDone,
   ZSetPlanEnvironment,
+  ZAddCopyStep,
   ZAddManualStep,
+  ZEditCopyStep,
   ZAddSqlStep,
   ZEditSqlStep,
   ZOverrideLint,
@@ -87,6 +89,8 @@ export const addSqlStepAction = planAction(ZAddSqlStep, async (input, actor) => 
 export const setStepReadyAction = planAction(ZSetStepReady, async (input, actor) => setStepReady(actor, input))
 export const editSqlStepAction = planAction(ZEditSqlStep, async (input, actor) => editSqlStep(actor, input))
 export const addManualStepAction = planAction(ZAddManualStep, async (input, actor) => addManualStep(actor, input))
+export const addCopyStepAction = planAction(ZAddCopyStep, async (input, actor) => addCopyStep(actor, input))
+export const editCopyStepAction = planAction(ZEditCopyStep, async (input, actor) => editCopyStep(actor, input))
 export const removeStepAction = planAction(ZRemoveStep, async (input, actor) => removeStep(actor, input))
 // The data layer re-checks that the actor is a DBA (run:resolve) inside the plan's transaction.
 export const overrideLintAction = planAction(ZOverrideLint, async (input, actor) => overrideLint(actor, input))

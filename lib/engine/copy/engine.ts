@@ -378,14 +378,14 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
       await recordPhase(session, o.copyId, 'finishing')
     }
 
-    // Keys, indexes, identity restarts and statistics, in parallel; foreign keys after them, one by one.
+    // Keys, indexes and identity restarts, in parallel; foreign keys after them, one by one. (Statistics are
+    // left to autovacuum, as after any bulk load.)
     const indexStarted = performance.now()
     for (const t of tables) tracker.begin(t.name, 'indexing')
     const afterLoad =
       o.mode === 'create'
         ? [...(ddl?.afterLoad ?? [])]
         : present.filter((c) => tables.some((t) => t.name === c.table) && (c.identity || c.serial)).map((c) => restartIdentitySql(schema, c.table, c.name))
-    afterLoad.push(...tables.map((t) => `ANALYZE ${q(t.name)}`))
     const isForeignKey = (sql: string) => /\bFOREIGN KEY\b/i.test(sql)
     const pending = afterLoad.map((sql, index) => ({ sql, index })).filter((s) => !copyState.afterLoadDone.includes(s.index))
     const runStatement = async (client: pg.Client, statement: { sql: string; index: number }) => {

@@ -12,7 +12,7 @@ import { lintDTO } from './lint'
 import { PLAN_STATUSES } from '@/lib/domain/plan-values'
 import type { Step } from '@/lib/generated/prisma/client'
 import type { LintReport } from '@/lib/engine/sql/lint'
-import type { ManualConfig, SqlConfig } from '@/lib/engine/steps/kinds'
+import { copyConfigOf, type CopyConfig, type ManualConfig, type SqlConfig } from '@/lib/engine/steps/kinds'
 
 export const PLAN_PAGE_SIZE = 25
 
@@ -132,6 +132,8 @@ export type StepDTO = {
   lockTimeoutMs: number | null
   /** Manual gates: releasing needs the phase's required checklist items done. */
   requireChecklist: boolean
+  /** Copy steps: tables, mode and limits. */
+  copy: CopyConfig | null
   lint: StepLintDTO | null
   lintOverride: { reason: string; byName: string | null; at: string } | null
 }
@@ -356,7 +358,7 @@ export async function listPlanEnvironments(actor: UserActor, planId: string): Pr
   })
 }
 
-const NO_STEP_DETAILS = { rollbackBody: null, statementTimeoutSeconds: null, lockTimeoutMs: null, requireChecklist: false, lint: null, lintOverride: null } as const
+const NO_STEP_DETAILS = { rollbackBody: null, statementTimeoutSeconds: null, lockTimeoutMs: null, requireChecklist: false, copy: null, lint: null, lintOverride: null } as const
 
 function stepDTO(s: Step & { lintOverrideBy: { name: string } | null }): StepDTO {
   const config = (s.config ?? {}) as SqlConfig & ManualConfig
@@ -372,6 +374,7 @@ function stepDTO(s: Step & { lintOverrideBy: { name: string } | null }): StepDTO
     statementTimeoutSeconds: config.statementTimeoutMs ? Math.round(config.statementTimeoutMs / 1000) : null,
     lockTimeoutMs: config.lockTimeoutMs ?? null,
     requireChecklist: !!config.requireChecklist,
+    copy: s.kind === 'COPY' ? copyConfigOf(s.config) : null,
     lint: lint ? lintDTO(lint) : null,
     lintOverride: s.lintOverrideReason && s.lintOverrideAt ? { reason: s.lintOverrideReason, byName: s.lintOverrideBy?.name ?? null, at: s.lintOverrideAt.toISOString() } : null,
   }

@@ -125,6 +125,23 @@ export const ZAddSqlStep = z.object({ phaseId: ZId, ...sqlStepFields })
 export type TAddSqlStep = z.infer<typeof ZAddSqlStep>
 export const ZEditSqlStep = z.object({ stepId: ZId, ...sqlStepFields })
 export type TEditSqlStep = z.infer<typeof ZEditSqlStep>
+const copyStepFields = {
+  name: requiredText('a name', 200),
+  // Table names, one per line or separated by commas; empty: every table of the source.
+  tables: z.preprocess(
+    (v) => (typeof v === 'string' ? [...new Set(v.split(/[,\n]/).map((t) => t.trim()).filter(Boolean))] : v),
+    z.array(z.string().max(128, 'Table names have at most 128 characters.')).max(1_000, 'Name at most 1,000 tables.'),
+  ),
+  mode: z.enum(['create', 'existing'], 'Choose where the rows go.'),
+  jobs: optionalWhole('the number of connections', 1, 16).optional().transform((v) => v ?? null),
+  chunkRows: optionalWhole('the rows per chunk', 100, 1_000_000).optional().transform((v) => v ?? null),
+  maxRejectedRows: optionalWhole('the limit of rejected rows', 0, 1_000_000_000).optional().transform((v) => v ?? null),
+  reload: checkbox,
+}
+export const ZAddCopyStep = z.object({ phaseId: ZId, ...copyStepFields })
+export type TAddCopyStep = z.infer<typeof ZAddCopyStep>
+export const ZEditCopyStep = z.object({ stepId: ZId, ...copyStepFields })
+export type TEditCopyStep = z.infer<typeof ZEditCopyStep>
 export const ZAddManualStep = z.object({
   phaseId: ZId,
   name: requiredText('a name', 200),

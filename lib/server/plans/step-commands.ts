@@ -4,7 +4,8 @@ import { assertCanInTx } from '@/lib/server/authorize'
 import { conflict, notFound } from '@/lib/server/errors'
 import { editPlan, nextPosition, planIdOf } from './edit-plan'
 import { lintScripts } from './lint'
-import type { TAddManualStep, TAddSqlStep, TEditSqlStep, TOverrideLint, TRemoveStep, TSetStepReady } from './schemas'
+import { COPY_CONFIG_DEFAULTS, type CopyConfig } from '@/lib/engine/steps/kinds'
+import type { TAddCopyStep, TAddManualStep, TAddSqlStep, TEditCopyStep, TEditSqlStep, TOverrideLint, TRemoveStep, TSetStepReady } from './schemas'
 
 // Steps of a phase: SQL scripts (linted on every save) and manual gates, added, edited and removed by
 // editors; drafts (as imported) marked ready after review; a DBA's written acceptance of lint errors.
@@ -47,6 +48,40 @@ export async function editSqlStep(actor: UserActor, input: TEditSqlStep): Promis
       before: { name: step.name, body: step.body, rollbackBody: step.rollbackBody },
       after: { name: input.name, body: input.body, rollbackBody: input.rollbackBody },
     })
+    return { id: step.id }
+  })
+}
+
+const copyConfig = (input: TAddCopyStep | TEditCopyStep): CopyConfig => ({
+  tables: input.tables,
+  mode: input.mode,
+  jobs: input.jobs ?? COPY_CONFIG_DEFAULTS.jobs,
+  chunkRows: input.chunkRows ?? COPY_CONFIG_DEFAULTS.chunkRows,
+  maxRejectedRows: input.maxRejectedRows ?? COPY_CONFIG_DEFAULTS.maxRejectedRows,
+  reload: input.reload,
+})
+
+/** Copies the plan's source into its target on the run's environment (tables, mode and limits in the config). */
+export async function addCopyStep(actor: UserActor, input: TAddCopyStep): Promise<{ id: string }> {
+  return editPlan(actor, await planIdOf('phase', input.phaseId), async ({ tx, plan, audit }) => {
+    const phase = await tx.phase.findFirst({ where: { id: input.phaseId, planId: plan.id } })
+    if (!phase) throw notFound('Phase')
+    const position = nextPosition(await tx.step.aggregate({ where: { phaseId: phase.id }, _max: { position: true } }))
+    const config = copyConfig(input)
+    const step = await tx.step.create({ data: { planId: plan.id, phaseId: phase.id, position, kind: 'COPY', name: input.name, config, isDraft: false } })
+    await audit({ action: 'step.create', entityType: 'Step', entityId: step.id, after: { name: step.name, phase: phase.name, kind: 'COPY', ...config } })
+    return { id: step.id }
+  })
+}
+
+export async function editCopyStep(actor: UserActor, input: TEditCopyStep): Promise<{ id: string }> {
+  return editPlan(actor, await planIdOf('step', input.stepId), async ({ tx, plan, audit }) => {
+    const step = await tx.step.findFirst({ where: { id: input.stepId, planId: plan.id, removedAt: null } })
+    if (!step) throw notFound('Step')
+    if (step.kind !== 'COPY') throw conflict('Only copy steps have tables and copy options.')
+    const config = copyConfig(input)
+    await tx.step.update({ where: { id: step.id }, data: { name: input.name, config } })
+    await audit({ action: 'step.update', entityType: 'Step', entityId: step.id, before: { name: step.name, config: step.config }, after: { name: input.name, config } })
     return { id: step.id }
   })
 }

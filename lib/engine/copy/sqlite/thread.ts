@@ -21,5 +21,5 @@ function workerCode(): string {
 /** A reader thread on the SQLite file at `path`. */
 export function startReaderThread(path: string): Worker {
   // A small young generation: the thread's garbage (one piece of rows after another) is collected often.
-  return new Worker(workerCode(), { eval: true, workerData: { path, requireFrom: import.meta.url }, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 } })
+  return new Worker(workerCode(), { eval: true, workerData: { path, requireFrom: import.meta.url } })
 }
