@@ -11,6 +11,32 @@ export const DEMO_ROLE = 'lockstep_demo'
 export const DEMO_DATABASE = 'lockstep_demo'
 export const DEMO_PLAN_TITLE = 'Demo: orders schema upgrade'
 export const DEMO_ENVIRONMENT = 'demo'
+export const HOMEVERSE_PLAN_TITLE = 'Demo: HomeVerse SQLite → PostgreSQL'
+
+const HOMEVERSE_DOCUMENT = `# ${HOMEVERSE_PLAN_TITLE}
+
+## Overview
+Move the HomeVerse application's data from its SQLite file to PostgreSQL: every table copied with its keys,
+indexes and foreign keys, Prisma's epoch-millisecond datetimes turned into real timestamps, and the rows
+that do not fit their columns kept aside with the reason.
+
+## Migration Phases
+
+### Phase 1: Copy the data
+- [ ] Stop writes to the SQLite file (maintenance mode)
+- [ ] Run the copy and read its summary
+
+### Phase 2: Verify
+- [ ] Review the rejected rows with the application team
+- [ ] Compare row counts per table
+
+## Risk Assessment
+- **Values SQLite accepted but PostgreSQL refuses** – Impact: Medium, Likelihood: High. Mitigation: rejected rows are listed with the reason; the step fails above 10.
+- **Orphaned rows once rejected parents are missing** – Impact: Medium, Likelihood: Medium. Mitigation: foreign keys added NOT VALID and reported.
+
+## Success Criteria
+- Every table copied, with no more than 10 rejected rows
+`
 
 const DOCUMENT = `# ${DEMO_PLAN_TITLE}
 
@@ -127,5 +153,38 @@ export async function seedDemo(admin: UserActor, serverUrl: string): Promise<{ p
   const { id: environmentId } = await createEnvironment(admin, { name: DEMO_ENVIRONMENT, description: 'The demo orders database, on the same server as Lockstep.', protected: false })
   const { id: connectionId } = await createConnection(admin, ZConnection.parse({ environmentId, engine: 'POSTGRES', name: 'Demo orders database', role: 'TARGET', url: database.url }))
   await setPlanEnvironment(admin, { planId, environmentId, sourceConnectionId: null, targetConnectionId: connectionId })
-  return { planId, note: null }
+  const homeverse = await seedHomeverse(admin, environmentId, connectionId)
+  return { planId, note: homeverse }
+}
+
+/**
+ * The HomeVerse copy demo: the generated SQLite file in the SQLite directory as the source, the demo
+ * database as the target, and a plan whose first phase copies it. Returns a note when it cannot be seeded.
+ */
+async function seedHomeverse(admin: UserActor, environmentId: string, targetConnectionId: string): Promise<string | null> {
+  const { existsSync } = await import('node:fs')
+  const { join } = await import('node:path')
+  const { appEnv } = await import('@/lib/env')
+  const { writeHomeverseDatabase, HOMEVERSE_FILE } = await import('./demo-homeverse')
+  const { parsePlanDocument } = await import('@/lib/plan-document/parse')
+  const { importPlanDocument } = await import('@/lib/server/plans/documents')
+  const { addCopyStep, addManualStep } = await import('@/lib/server/plans/step-commands')
+  const { createConnection } = await import('@/lib/server/connections/commands')
+  const { setPlanEnvironment } = await import('@/lib/server/plans/environment-commands')
+  const { ZAddCopyStep, ZAddManualStep } = await import('@/lib/server/plans/schemas')
+  const { ZConnection } = await import('@/lib/server/connections/schemas')
+  const { db } = await import('@/lib/db')
+
+  const dir = appEnv().LOCKSTEP_SQLITE_DIR
+  if (!dir) return 'The HomeVerse copy demo needs LOCKSTEP_SQLITE_DIR; it was not seeded.'
+  const path = join(dir, HOMEVERSE_FILE)
+  if (!existsSync(path)) writeHomeverseDatabase(path)
+  const { id: planId } = await importPlanDocument(admin, parsePlanDocument(HOMEVERSE_DOCUMENT))
+  const [copyPhase, verify] = await db.phase.findMany({ where: { planId }, orderBy: { position: 'asc' } })
+  if (!copyPhase || !verify) throw new Error('The HomeVerse document lost its phases.')
+  await addCopyStep(admin, ZAddCopyStep.parse({ phaseId: copyPhase.id, name: 'Copy HomeVerse into PostgreSQL', tables: '', mode: 'create', jobs: '2', chunkRows: '', maxRejectedRows: '10', reload: '' }))
+  await addManualStep(admin, ZAddManualStep.parse({ phaseId: verify.id, name: 'Application team signs off the data', instructions: 'Release once the rejected rows are understood and the counts compared.', requireChecklist: 'on' }))
+  const { id: sourceConnectionId } = await createConnection(admin, ZConnection.parse({ environmentId, engine: 'SQLITE', name: 'HomeVerse SQLite', role: 'SOURCE', filePath: HOMEVERSE_FILE }))
+  await setPlanEnvironment(admin, { planId, environmentId, sourceConnectionId, targetConnectionId })
+  return null
 }

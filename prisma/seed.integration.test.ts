@@ -1,16 +1,23 @@
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { exportEnv } from '@/lib/env'
 import { createFreshDatabase } from '@/lib/testing/fresh-database'
-import { DEMO_DATABASE, DEMO_PLAN_TITLE, DEMO_ROLE } from './demo'
+import { DEMO_DATABASE, DEMO_PLAN_TITLE, DEMO_ROLE, HOMEVERSE_PLAN_TITLE } from './demo'
+import { HOMEVERSE_FILE } from './demo-homeverse'
 
 // The first start of a fresh installation: an admin and a demo plan that runs against a demo database
 // of its own. A database of its own here too, so the engine below claims only this file's run.
 const appUrl = await createFreshDatabase('seed_app', { migrate: true })
-exportEnv({ DATABASE_URL: appUrl })
+const sqliteDir = await mkdtemp(join(tmpdir(), 'lockstep-seed-sqlite-'))
+exportEnv({ DATABASE_URL: appUrl, LOCKSTEP_SQLITE_DIR: sqliteDir })
 const { db } = await import('@/lib/db')
 const { seed } = await import('./seed')
 const { startRun } = await import('@/lib/server/runs/commands')
+const { retryRun } = await import('@/lib/server/runs/resolve')
 const { claimRun, executeRun } = await import('@/lib/engine/runs')
 
 afterAll(() => db.$disconnect())
@@ -58,4 +65,59 @@ describe('seed', () => {
       await client.end()
     }
   }, 60_000)
+
+  it('copies the HomeVerse demo from SQLite: the limit of rejected rows fails the step with the reasons, a retry with a higher limit resumes and finishes', async () => {
+    const plan = await db.plan.findFirstOrThrow({ where: { title: HOMEVERSE_PLAN_TITLE }, include: { phases: { orderBy: { position: 'asc' }, include: { steps: true } }, environments: true } })
+    const admin = await db.user.findFirstOrThrow({ where: { email: 'first@example.com' } })
+    const actor = { kind: 'user' as const, id: admin.id, email: admin.email, name: admin.name, role: admin.role, origin: null }
+    const [copyPhase] = plan.phases
+    const step = copyPhase?.steps[0]
+    expect(step).toMatchObject({ kind: 'COPY', config: expect.objectContaining({ maxRejectedRows: 10, mode: 'create' }) })
+    // Stricter than the data allows: two rejected rows at most.
+    await db.step.update({ where: { id: step?.id }, data: { config: { ...(step?.config as object), maxRejectedRows: 2, chunkRows: 1000 } } })
+    const { id } = await startRun(actor, { planId: plan.id, phaseId: copyPhase?.id ?? '', environmentId: plan.environments[0]?.environmentId ?? '', dryRun: false })
+    expect(await claimRun('seed-test')).toBe(id)
+    expect(await executeRun(id)).toBe('FAILED')
+    const failed = await db.run.findUniqueOrThrow({ where: { id }, include: { steps: true } })
+    expect(failed.steps[0]?.error).toMatch(/rows were rejected, more than the limit of 2\. Most rejected: /)
+
+    await db.step.update({ where: { id: step?.id }, data: { config: { ...(step?.config as object), maxRejectedRows: 10, chunkRows: 1000 } } })
+    await retryRun(actor, id)
+    expect(await claimRun('seed-test')).toBe(id)
+    expect(await executeRun(id)).toBe('SUCCEEDED')
+    const stepRun = await db.stepRun.findFirstOrThrow({ where: { runId: id } })
+    const detail = stepRun.detail as { status: string; tables: { table: string; written: number; rejected: number; total: number }[]; warnings: string[] }
+    expect(detail.status).toBe('SUCCEEDED')
+    // Five misfits in the generated data, each kept once although the retry read their chunks again.
+    const rejects = await db.copyReject.findMany({ where: { stepRunId: stepRun.id }, orderBy: [{ tableName: 'asc' }, { rowKey: 'asc' }] })
+    expect(rejects.map((r) => [r.tableName, r.rowKey, r.column])).toEqual([
+      ['activities', '4321', 'timestamp'],
+      ['applicants', '1234', 'household_size'],
+      ['applicants', '2345', 'household_size'],
+      ['applicants', '999', 'notes'],
+      ['projects', '42', 'starts_on'],
+    ])
+    expect(detail.warnings.some((w) => /matches.*NOT VALID/.test(w))).toBe(true) // matches of the rejected applicants
+
+    const source = new Database(join(sqliteDir, HOMEVERSE_FILE), { readonly: true })
+    const demoUrl = new URL(appUrl)
+    demoUrl.pathname = `/${DEMO_DATABASE}`
+    const client = new pg.Client({ connectionString: demoUrl.toString() })
+    await client.connect()
+    try {
+      for (const t of detail.tables) {
+        const expected = (source.prepare(`SELECT count(*) AS n FROM ${t.table}`).get() as { n: number }).n
+        expect(t.written + t.rejected).toBe(expected)
+        expect((await client.query(`SELECT count(*)::int AS n FROM ${t.table}`)).rows[0].n).toBe(t.written)
+      }
+      // Prisma-style epoch milliseconds became the same instants; 'true'/'false' and 1/0 the same booleans.
+      const company = source.prepare('SELECT id, created_at, is_active FROM companies WHERE id = 10').get() as { id: number; created_at: number; is_active: string }
+      const copied = await client.query(`SELECT (extract(epoch FROM created_at) * 1000)::bigint::text AS ms, is_active FROM companies WHERE id = 10`)
+      expect(copied.rows).toEqual([{ ms: String(company.created_at), is_active: false }])
+      expect((await client.query(`SELECT external_ref::text FROM investments WHERE id = 1`)).rows).toEqual([{ external_ref: '9007199254740994' }])
+    } finally {
+      source.close()
+      await client.end()
+    }
+  }, 120_000)
 })

@@ -9,6 +9,7 @@ import { cancelRunAction, markRunAppliedAction, markRunRolledBackAction, release
 import { LintBadge } from '@/components/plans/lint-report'
 import { ConfirmDialog } from '@/components/ui/confirm-dialog'
 import type { RunDTO } from '@/lib/server/runs/queries'
+import { CopyProgress } from './copy-progress'
 import { RunStatusBadge } from './run-status'
 import { ErrorText } from '@/components/ui/error-text'
 import { Alert } from '@/components/ui/alert'
@@ -85,6 +86,7 @@ export function RunView({ initial }: { initial: RunDTO }) {
                 <pre className="max-h-32 overflow-auto rounded bg-zinc-50 px-2 py-1 font-mono text-xs whitespace-pre-wrap">{step.currentStatement}</pre>
               </div>
             ) : null}
+            {step.copy ? <CopyProgress runId={run.id} step={{ ...step, copy: step.copy }} /> : null}
             {step.error ? <span className="w-full text-red-700">{step.error}</span> : null}
           </li>
         ))}

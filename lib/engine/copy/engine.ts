@@ -53,6 +53,7 @@ export type CopyOptions = {
 export const copyIdOf = (prefix: string, identity: unknown) => `${prefix}-${createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 16)}`
 
 export const COPY_DEFAULTS = { jobs: 2, chunkRows: 100_000 } as const
+const FOREIGN_KEY_VIOLATION = '23503'
 const clamp = (n: number | undefined, lo: number, hi: number, fallback: number) => (n === undefined || !Number.isFinite(n) ? fallback : Math.min(hi, Math.max(lo, Math.round(n))))
 
 type TablePlan = { source: SourceTable; columns: ColumnPlan[]; format: CopyFormat; copySql: string }
@@ -390,10 +391,21 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
     const pending = afterLoad.map((sql, index) => ({ sql, index })).filter((s) => !copyState.afterLoadDone.includes(s.index))
     const runStatement = async (client: pg.Client, statement: { sql: string; index: number }) => {
       if (o.signal?.aborted) throw new Cancelled()
-      await inTransaction(client, async () => {
-        await client.query(statement.sql)
-        await recordAfterLoad(client, o.copyId, statement.index)
-      }).catch((error: Error) => {
+      const run = (sql: string) =>
+        inTransaction(client, async () => {
+          await client.query(sql)
+          await recordAfterLoad(client, o.copyId, statement.index)
+        })
+      await run(statement.sql).catch(async (error: Error & { code?: string; detail?: string }) => {
+        // Rows whose parent was rejected (or never existed) leave orphans: the foreign key is still added, as
+        // NOT VALID – enforced for new rows – and the orphans are reported instead of failing the whole copy.
+        if (error.code === FOREIGN_KEY_VIOLATION && isForeignKey(statement.sql)) {
+          await run(`${statement.sql} NOT VALID`)
+          const warning = `${statement.sql.replace(/^ALTER TABLE (\S+) .*$/s, '$1')}: ${error.detail ?? error.message} – the foreign key was added NOT VALID (new rows are checked); fix the orphaned rows, then VALIDATE CONSTRAINT.`
+          warnings.push(warning)
+          log('warn', warning)
+          return
+        }
         throw error instanceof Cancelled ? error : new Error(`${statement.sql.split('\n')[0]} failed: ${error.message}`)
       })
     }

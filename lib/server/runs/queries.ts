@@ -2,6 +2,7 @@ import { can } from '@/lib/auth/permissions'
 import { db } from '@/lib/db'
 import type { RunStatus, StepKind, StepRunStatus } from '@/lib/generated/prisma/enums'
 import type { LintReport } from '@/lib/engine/sql/lint'
+import type { CopyDetail } from '@/lib/engine/steps/copy'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCan } from '@/lib/server/authorize'
 import { notFound } from '@/lib/server/errors'
@@ -34,6 +35,8 @@ export type RunDTO = {
     /** Manual gates: what the person releasing it should check. */
     instructions: string | null
     lint: { errors: number; warnings: number; accepted: boolean } | null
+    /** Copy steps: per-table figures (live, then the summary), and how many values were rejected. */
+    copy: (CopyDetail & { rejectedValues: number }) | null
     error: string | null
     startedAt: string | null
     finishedAt: string | null
@@ -67,6 +70,10 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
     },
   })
   if (!run) throw notFound('Run')
+  const copySteps = run.steps.filter((s) => s.step.kind === 'COPY').map((s) => s.id)
+  const rejectedValues = new Map(
+    copySteps.length ? (await db.copyReject.groupBy({ by: ['stepRunId'], where: { stepRunId: { in: copySteps } }, _count: { _all: true } })).map((g) => [g.stepRunId, g._count._all]) : [],
+  )
   const live = !TERMINAL.includes(run.status)
   const resolver = can(actor.role, 'run:resolve')
   const undoable = ['FAILED', 'ROLLBACK_FAILED', 'CANCELLED'].includes(run.status) && !run.dryRun && resolver
@@ -96,6 +103,7 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
         backendPid: s.status === 'RUNNING' ? s.backendPid : null,
         instructions: s.step.kind === 'MANUAL' ? s.step.body || null : null,
         lint: s.step.kind === 'SQL' && lint ? { errors: lint.errors, warnings: lint.warnings, accepted: !!s.step.lintOverrideReason } : null,
+        copy: s.step.kind === 'COPY' && s.detail ? { ...(s.detail as CopyDetail), rejectedValues: rejectedValues.get(s.id) ?? 0 } : null,
         error: s.error,
         startedAt: iso(s.startedAt),
         finishedAt: iso(s.finishedAt),

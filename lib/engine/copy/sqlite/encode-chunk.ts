@@ -26,7 +26,9 @@ export type ChunkOutcome = { read: number; written: number; rejects: RejectedRow
 /** COPY text is handed on in pieces of about this size. */
 export const PIECE_CHARS = 256 * 1024
 
-const describeValue = (v: unknown) => (v === null || v === undefined ? null : Buffer.isBuffer(v) ? `x'${v.subarray(0, 32).toString('hex')}${v.length > 32 ? '…' : ''}'` : String(v).slice(0, 200))
+// Shown to people and kept in Lockstep's database: NUL bytes (which PostgreSQL text cannot hold) made visible.
+const visible = (text: string) => text.replace(/\0/g, '\\0')
+const describeValue = (v: unknown) => (v === null || v === undefined ? null : Buffer.isBuffer(v) ? `x'${v.subarray(0, 32).toString('hex')}${v.length > 32 ? '…' : ''}'` : visible(String(v).slice(0, 200)))
 
 export async function encodeChunk(statement: (sql: string) => Database.Statement, job: ChunkJob, emit: (text: string) => void | Promise<void>): Promise<ChunkOutcome> {
   const params: unknown[] = [...(job.after ?? []).map(fromKeyValue), ...(job.hi !== null ? [BigInt(job.hi)] : []), job.limit]
@@ -47,7 +49,7 @@ export async function encodeChunk(statement: (sql: string) => Database.Statement
       const value = row[offset + i]
       const field = (encoders[i] as Encoder)(value)
       if (isRejected(field)) {
-        const key = job.shownKey.length ? keyText(job.shownKey.map((k) => row[offset + k])) : keyText(row.slice(0, offset))
+        const key = visible(job.shownKey.length ? keyText(job.shownKey.map((k) => row[offset + k])) : keyText(row.slice(0, offset)))
         ;(bad ??= []).push({ table: job.table, key, column: job.columns[i]?.name ?? '', reason: field.reject, value: describeValue(value) })
       } else line += i === 0 ? field : `\t${field}`
     }

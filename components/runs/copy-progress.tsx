@@ -1,0 +1,177 @@
+'use client'
+
+import { keepPreviousData, useQuery } from '@tanstack/react-query'
+import { useState } from 'react'
+import { Badge, type BadgeTone } from '@/components/ui/badge'
+import { Button } from '@/components/ui/button'
+import { ErrorText } from '@/components/ui/error-text'
+import { ProgressBar } from '@/components/ui/progress-bar'
+import { Table, Td, Th } from '@/components/ui/table'
+import type { RunDTO } from '@/lib/server/runs/queries'
+import type { CopyRejectsDTO } from '@/lib/server/runs/rejects'
+
+type CopyStep = RunDTO['steps'][number] & { copy: NonNullable<RunDTO['steps'][number]['copy']> }
+
+const STATE_TONES: Record<string, BadgeTone> = { pending: 'neutral', copying: 'info', indexing: 'info', done: 'success', failed: 'danger' }
+const STATE_LABELS: Record<string, string> = { pending: 'waiting', copying: 'copying', indexing: 'keys and indexes', done: 'done', failed: 'failed' }
+const n = (v: number) => v.toLocaleString('en')
+const duration = (s: number) => (s >= 90 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${s.toFixed(s < 10 ? 1 : 0)} s`)
+
+/** A copy step's tables: live rows, rate and time left while it runs; pgloader's summary once it ended. */
+export function CopyProgress({ runId, step }: { runId: string; step: CopyStep }) {
+  const { copy } = step
+  const total = copy.tables.reduce((sum, t) => ({ read: sum.read + t.written + t.rejected, written: sum.written + t.written, rejected: sum.rejected + t.rejected, rows: sum.rows + t.total }), { read: 0, written: 0, rejected: 0, rows: 0 })
+  return (
+    <div className="w-full space-y-2" data-testid="copy-progress">
+      <p className="text-xs text-zinc-600">
+        From <strong>{copy.source}</strong> · {copy.mode === 'create' ? 'tables created on the target' : 'into the existing tables'}
+        {copy.status === 'ALREADY_COPIED' ? ' · already copied earlier; nothing done' : ''}
+        {copy.seconds !== undefined ? ` · ${duration(copy.seconds)} in all${copy.indexSeconds ? `, of which keys and indexes ${duration(copy.indexSeconds)}` : ''}` : ''}
+      </p>
+      <Table caption={`Tables of ${step.name}`}>
+        <thead>
+          <tr>
+            <Th>Table</Th>
+            <Th>State</Th>
+            <Th className="w-48">Progress</Th>
+            <Th className="text-right">Read</Th>
+            <Th className="text-right">Written</Th>
+            <Th className="text-right">Rejected</Th>
+            <Th className="text-right">Rows/s</Th>
+            <Th className="text-right">Time</Th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-zinc-100">
+          {copy.tables.map((t) => (
+            <tr key={t.table}>
+              <Td className="font-mono text-xs">{t.table}</Td>
+              <Td>
+                <Badge tone={STATE_TONES[t.state] ?? 'neutral'}>{STATE_LABELS[t.state] ?? t.state}</Badge>
+              </Td>
+              <Td>
+                <ProgressBar value={t.total ? ((t.written + t.rejected) / t.total) * 100 : t.state === 'done' ? 100 : 0} label={`${t.table}: rows copied`} />
+              </Td>
+              <Td className="text-right tabular-nums">{n(t.written + t.rejected)}</Td>
+              <Td className="text-right tabular-nums">{n(t.written)}</Td>
+              <Td className={`text-right tabular-nums ${t.rejected ? 'font-medium text-red-700' : ''}`}>{n(t.rejected)}</Td>
+              <Td className="text-right tabular-nums">{t.rowsPerSecond ? n(t.rowsPerSecond) : '–'}</Td>
+              <Td className="text-right tabular-nums">
+                {duration(t.seconds)}
+                {t.state === 'copying' && t.etaSeconds !== null ? <span className="block text-xs text-zinc-500">{duration(t.etaSeconds)} left</span> : null}
+              </Td>
+            </tr>
+          ))}
+          <tr className="font-medium">
+            <Td>Total</Td>
+            <Td />
+            <Td>
+              <ProgressBar value={total.rows ? (total.read / total.rows) * 100 : 0} label="All tables: rows copied" />
+            </Td>
+            <Td className="text-right tabular-nums">{n(total.read)}</Td>
+            <Td className="text-right tabular-nums">{n(total.written)}</Td>
+            <Td className="text-right tabular-nums">{n(total.rejected)}</Td>
+            <Td />
+            <Td />
+          </tr>
+        </tbody>
+      </Table>
+      {copy.warnings?.length ? (
+        <details className="text-xs text-amber-900">
+          <summary className="cursor-pointer">
+            {copy.warnings.length} warning{copy.warnings.length === 1 ? '' : 's'} about the schema
+          </summary>
+          <ul className="mt-1 list-disc pl-5">
+            {copy.warnings.map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+      {copy.rejectedValues ? <RejectedRows runId={runId} stepRunId={step.id} /> : null}
+    </div>
+  )
+}
+
+/** The rejected rows of a copy step, a page at a time, filtered by table and column. */
+function RejectedRows({ runId, stepRunId }: { runId: string; stepRunId: string }) {
+  const [filter, setFilter] = useState('')
+  const [offset, setOffset] = useState(0)
+  const [table = '', column = ''] = filter ? filter.split('\u0000') : []
+  const { data, error, isFetching } = useQuery({
+    queryKey: ['rejects', runId, stepRunId, filter, offset],
+    placeholderData: keepPreviousData,
+    queryFn: async (): Promise<CopyRejectsDTO> => {
+      const search = new URLSearchParams({ step: stepRunId, offset: String(offset), ...(table ? { table, column } : {}) })
+      const response = await fetch(`/api/runs/${runId}/rejects?${search}`, { cache: 'no-store' })
+      if (!response.ok) throw new Error('The rejected rows could not be loaded.')
+      return response.json() as Promise<CopyRejectsDTO>
+    },
+  })
+  const end = data ? data.offset + data.rows.length : 0
+  return (
+    <section className="space-y-2 rounded-md border border-red-200 bg-red-50/40 p-3" aria-label="Rejected rows" data-testid="copy-rejects">
+      <div className="flex flex-wrap items-center gap-3">
+        <h3 className="text-sm font-semibold text-red-900">Rejected rows</h3>
+        <label className="flex items-center gap-2 text-xs">
+          Show
+          <select
+            className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-xs"
+            value={filter}
+            onChange={(e) => {
+              setFilter(e.target.value)
+              setOffset(0)
+            }}
+          >
+            <option value="">all tables and columns</option>
+            {data?.groups.map((g) => (
+              <option key={`${g.table}.${g.column}`} value={`${g.table}\u0000${g.column}`}>
+                {g.table}.{g.column} ({n(g.rows)})
+              </option>
+            ))}
+          </select>
+        </label>
+        {isFetching ? <span className="text-xs text-zinc-500">Loading…</span> : null}
+      </div>
+      <ErrorText message={error ? error.message : null} />
+      {data ? (
+        <>
+          <Table caption="Rejected rows">
+            <thead>
+              <tr>
+                <Th>Table</Th>
+                <Th>Key</Th>
+                <Th>Column</Th>
+                <Th>Value</Th>
+                <Th>Reason</Th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-zinc-100 bg-white">
+              {data.rows.map((r) => (
+                <tr key={r.id}>
+                  <Td className="font-mono text-xs">{r.table}</Td>
+                  <Td className="font-mono text-xs">{r.key}</Td>
+                  <Td className="font-mono text-xs">{r.column}</Td>
+                  <Td className="max-w-48 truncate font-mono text-xs" title={r.value ?? ''}>
+                    {r.value ?? <span className="text-zinc-400">NULL</span>}
+                  </Td>
+                  <Td className="text-xs">{r.reason}</Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+          <div className="flex items-center gap-2 text-xs text-zinc-600">
+            <span>
+              {data.total ? `${n(data.offset + 1)}–${n(end)} of ${n(data.total)}` : 'None'} (a row with several misfits is listed once per column)
+            </span>
+            <Button size="sm" variant="ghost" disabled={data.offset === 0} onClick={() => setOffset(Math.max(0, data.offset - data.pageSize))}>
+              Previous
+            </Button>
+            <Button size="sm" variant="ghost" disabled={end >= data.total} onClick={() => setOffset(end)}>
+              Next
+            </Button>
+          </div>
+        </>
+      ) : null}
+    </section>
+  )
+}

@@ -1,0 +1,40 @@
+import { db } from '@/lib/db'
+import type { UserActor } from '@/lib/server/actor'
+import { assertCan } from '@/lib/server/authorize'
+import { notFound } from '@/lib/server/errors'
+import { ZId } from '@/lib/server/fields'
+
+// The rows a copy step could not write, queryable like pgloader's reject files: counted by table and
+// column, listed a page at a time, filtered by table or column.
+
+export const REJECTS_PAGE = 50
+
+export type CopyRejectsDTO = {
+  total: number
+  groups: { table: string; column: string; rows: number }[]
+  rows: { id: string; table: string; key: string; column: string; reason: string; value: string | null }[]
+  offset: number
+  pageSize: number
+}
+
+export async function listCopyRejects(actor: UserActor, runId: string, query: { step?: string | null; table?: string | null; column?: string | null; offset?: number }): Promise<CopyRejectsDTO> {
+  assertCan(actor, 'run:read')
+  if (!ZId.safeParse(runId).success || !ZId.safeParse(query.step ?? '').success) throw notFound('Step')
+  const stepRun = await db.stepRun.findFirst({ where: { id: query.step as string, runId }, select: { id: true } })
+  if (!stepRun) throw notFound('Step')
+  const base = { stepRunId: stepRun.id }
+  const where = { ...base, ...(query.table ? { tableName: query.table } : {}), ...(query.column ? { column: query.column } : {}) }
+  const offset = Math.max(0, Math.floor(query.offset ?? 0))
+  const [total, groups, rows] = await Promise.all([
+    db.copyReject.count({ where }),
+    db.copyReject.groupBy({ by: ['tableName', 'column'], where: base, _count: { _all: true }, orderBy: [{ tableName: 'asc' }, { column: 'asc' }] }),
+    db.copyReject.findMany({ where, orderBy: [{ tableName: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }], skip: offset, take: REJECTS_PAGE }),
+  ])
+  return {
+    total,
+    groups: groups.map((g) => ({ table: g.tableName, column: g.column, rows: g._count._all })),
+    rows: rows.map((r) => ({ id: r.id, table: r.tableName, key: r.rowKey, column: r.column, reason: r.reason, value: r.value })),
+    offset,
+    pageSize: REJECTS_PAGE,
+  }
+}
