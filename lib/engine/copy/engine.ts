@@ -192,6 +192,9 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
   const session = o.session
   const q = (name: string) => `${quoteIdent(schema)}.${quoteIdent(name)}`
 
+  // The source first: a bad table name or an unreadable file changes nothing on the target.
+  const sourceTables = await o.source.tables(o.tables)
+  if (sourceTables.length === 0) throw new CopyRefused('The source has no tables to copy.')
   await ensureCopyState(session)
   let state: CopyState | null = await loadCopyState(session, o.copyId)
   if (state?.phase === 'done' && !o.reload) {
@@ -206,8 +209,6 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
     return { status: 'ALREADY_COPIED', tables, warnings, seconds: seconds(), indexSeconds: 0 }
   }
 
-  const sourceTables = await o.source.tables(o.tables)
-  if (sourceTables.length === 0) throw new CopyRefused('The source has no tables to copy.')
   if (state?.phase === 'done') {
     const emptied = await undoCopy(session, o.copyId, schema)
     log('info', `Reloading: ${emptied.length} tables emptied on the target.`)
