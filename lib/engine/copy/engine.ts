@@ -402,7 +402,8 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
         // NOT VALID – enforced for new rows – and the orphans are reported instead of failing the whole copy.
         if (error.code === FOREIGN_KEY_VIOLATION && isForeignKey(statement.sql)) {
           await run(`${statement.sql} NOT VALID`)
-          const warning = `${statement.sql.replace(/^ALTER TABLE (\S+) .*$/s, '$1')}: ${error.detail ?? error.message} – the foreign key was added NOT VALID (new rows are checked); fix the orphaned rows, then VALIDATE CONSTRAINT.`
+          const table = statement.sql.replace(/^ALTER TABLE (\S+) .*$/s, '$1').replace(/^"[^"]*"\./, '').replace(/"/g, '')
+          const warning = `${table}: ${error.detail ?? error.message} – the foreign key was added NOT VALID (new rows are checked); fix the orphaned rows, then VALIDATE CONSTRAINT.`
           warnings.push(warning)
           log('warn', warning)
           return
