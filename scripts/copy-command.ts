@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { CopySource, CopySummary, RejectedRow } from '@/lib/engine/copy/model'
-import { flag, option, targetOption, UsageError } from './cli'
+import { flag, option, targetOption, UsageError } from './cli-args'
 
 export const COPY_USAGE = 'Usage: lockstep copy --from SQLITE_FILE|postgresql://… --to postgresql://… [--tables a,b] [--jobs N] [--into-existing] [--chunk-rows N] [--max-rejects N] [--reload] [--rejects FILE.csv] [--json]'
 

@@ -10,7 +10,8 @@ import { DocumentError, ZDocPlan } from '@/lib/plan-document/types'
 import { openDatabaseForTool } from '@/lib/runtime/database'
 import { resolveDataDir } from '@/lib/runtime/local-state'
 import type { UserActor } from '@/lib/server/actor'
-import { flag, formatCliError, milliseconds, option, targetOption, UsageError } from './cli'
+import { formatCliError } from './cli'
+import { flag, milliseconds, option, targetOption, UsageError } from './cli-args'
 import { copyCommand } from './copy-command'
 
 const USAGE = `Usage: lockstep <command>

@@ -97,13 +97,16 @@ export function sqliteSource(path: string, label = path): CopySource {
           if (range.after) where.push(keyColumns.length === 1 ? `${keyList} > ?` : `(${keyList}) > (${keyColumns.map(() => '?').join(', ')})`)
           const hi = range.hi !== null && table.key === 'integer' ? range.hi : null
           if (hi !== null) where.push(`${keyList} <= ?`)
+          // A rowid alias that is copied anyway is read once, as a column, not again as the key.
+          const keyColumn = table.key === 'integer' && t.rowidAlias ? columns.findIndex((c) => c.name === t.rowidAlias) : -1
           const job: ChunkJob = {
             table: t.name,
-            sql: `SELECT ${keyList}, ${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${quoteIdent(t.name)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${keyList} LIMIT ?`,
+            sql: `SELECT ${keyColumn >= 0 ? '' : `${keyList}, `}${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${quoteIdent(t.name)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${keyList} LIMIT ?`,
             after: range.after,
             hi,
             limit: range.limit,
-            keyWidth: keyColumns.length,
+            keyWidth: keyColumn >= 0 ? 0 : keyColumns.length,
+            keyColumn: keyColumn >= 0 ? keyColumn : null,
             columns: columns.map((c) => ({ name: c.name, type: c.type, dates: DATE_KINDS.has(c.type.kind) ? dateEncodingOf(t.name, c.name) : undefined })),
             // What names a row to a person: its primary key, else its rowid.
             shownKey: t.primaryKey.length && t.primaryKey.every((k) => columns.some((c) => c.name === k)) ? t.primaryKey.map((k) => columns.findIndex((c) => c.name === k)) : [],
@@ -117,7 +120,7 @@ export function sqliteSource(path: string, label = path): CopySource {
               if (message.id !== id) return
               if (message.type === 'data') {
                 writing = writing.then(async () => {
-                  if (!sink.write(Buffer.from(message.bytes))) await once(sink, 'drain')
+                  if (!sink.write(message.text)) await once(sink, 'drain')
                   worker.postMessage({ type: 'ack' } satisfies ToWorker)
                 })
                 writing.catch(onError)

@@ -104,7 +104,33 @@ const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]((\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 const daysIn = (y: number, m: number) => (m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : (DAYS[m - 1] ?? 0))
 
+const digit = (text: string, i: number) => text.charCodeAt(i) - 48
+const digits = (text: string, from: number, to: number) => {
+  let n = 0
+  for (let i = from; i < to; i++) {
+    const d = digit(text, i)
+    if (d < 0 || d > 9) return -1
+    n = n * 10 + d
+  }
+  return n
+}
+
+/** "YYYY-MM-DD HH:MM:SS" – how SQLite and most applications write datetimes – checked without a regular expression. */
+function commonIso(text: string): string | null | undefined {
+  if (text.length !== 19 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 32 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return undefined
+  const y = digits(text, 0, 4)
+  const mo = digits(text, 5, 7)
+  const d = digits(text, 8, 10)
+  const h = digits(text, 11, 13)
+  const mi = digits(text, 14, 16)
+  const s = digits(text, 17, 19)
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) return null
+  return `${text}+00`
+}
+
 function isoInstant(text: string): string | null {
+  const common = commonIso(text)
+  if (common !== undefined) return common
   const m = ISO.exec(text.length && (text.charCodeAt(0) <= 32 || text.charCodeAt(text.length - 1) <= 32) ? text.trim() : text)
   if (!m) return null
   // A real calendar day and clock time (Date.parse would roll 2024-02-30 over to March).

@@ -15,7 +15,10 @@ export type ChunkJob = {
   after: KeyValue[] | null
   hi: string | null
   limit: number
+  /** Key values selected before the columns (0 when the key is one of the columns: `keyColumn`). */
   keyWidth: number
+  /** The column that is the key (a rowid alias), read once; null when the key is selected before the columns. */
+  keyColumn: number | null
   columns: { name: string; type: PgType; dates?: DateEncoding }[]
   /** Positions (among the columns) of the primary key that names a rejected row; empty: the rowid names it. */
   shownKey: number[]
@@ -24,7 +27,7 @@ export type ChunkJob = {
 export type ChunkOutcome = { read: number; written: number; rejects: RejectedRow[]; lastKey: KeyValue[] | null; exhausted: boolean }
 
 /** COPY text is handed on in pieces of about this size. */
-export const PIECE_CHARS = 256 * 1024
+export const PIECE_CHARS = 64 * 1024
 
 // Shown to people and kept in Lockstep's database: NUL bytes (which PostgreSQL text cannot hold) made visible.
 const visible = (text: string) => text.replace(/\0/g, '\\0')
@@ -34,6 +37,7 @@ export async function encodeChunk(statement: (sql: string) => Database.Statement
   const params: unknown[] = [...(job.after ?? []).map(fromKeyValue), ...(job.hi !== null ? [BigInt(job.hi)] : []), job.limit]
   const encoders: Encoder[] = job.columns.map((c) => encoderFor(c.type, { dates: c.dates }))
   const offset = job.keyWidth
+  const keyOf = (row: unknown[]) => (job.keyColumn === null ? row.slice(0, offset) : [row[job.keyColumn]])
   const width = encoders.length
   const rejects: RejectedRow[] = []
   let read = 0
@@ -49,7 +53,7 @@ export async function encodeChunk(statement: (sql: string) => Database.Statement
       const value = row[offset + i]
       const field = (encoders[i] as Encoder)(value)
       if (isRejected(field)) {
-        const key = visible(job.shownKey.length ? keyText(job.shownKey.map((k) => row[offset + k])) : keyText(row.slice(0, offset)))
+        const key = visible(keyText(job.shownKey.length ? job.shownKey.map((k) => row[offset + k]) : keyOf(row)))
         ;(bad ??= []).push({ table: job.table, key, column: job.columns[i]?.name ?? '', reason: field.reject, value: describeValue(value) })
       } else line += i === 0 ? field : `\t${field}`
     }
@@ -66,5 +70,5 @@ export async function encodeChunk(statement: (sql: string) => Database.Statement
     }
   }
   if (buffer) await emit(buffer)
-  return { read, written, rejects, lastKey: last ? last.slice(0, offset).map(toKeyValue) : null, exhausted: read < job.limit }
+  return { read, written, rejects, lastKey: last ? keyOf(last).map(toKeyValue) : null, exhausted: read < job.limit }
 }

@@ -20,6 +20,6 @@ function workerCode(): string {
 
 /** A reader thread on the SQLite file at `path`. */
 export function startReaderThread(path: string): Worker {
-  // A small young generation: the thread's garbage (one piece of rows after another) is collected often.
-  return new Worker(workerCode(), { eval: true, workerData: { path, requireFrom: import.meta.url } })
+  // A bounded young generation: fast to collect, and the thread never holds more than a few pieces of rows.
+  return new Worker(workerCode(), { eval: true, workerData: { path, requireFrom: import.meta.url }, resourceLimits: { maxYoungGenerationSizeMb: 32 } })
 }

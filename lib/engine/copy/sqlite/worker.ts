@@ -5,12 +5,12 @@ import { encodeChunk, type ChunkJob } from './encode-chunk'
 
 // A copy job's SQLite reader, in a thread of its own so that reading and encoding run on another core
 // than the main thread's network writes (and than the other jobs). Pieces go to the main thread as
-// transferred buffers; at most CREDITS of them are unacknowledged, so memory stays bounded.
+// strings; at most CREDITS of them are unacknowledged, so memory stays bounded.
 
 export type ToWorker = { type: 'chunk'; id: number; job: ChunkJob } | { type: 'ack' }
-export type FromWorker = { type: 'data'; id: number; bytes: ArrayBuffer } | { type: 'done'; id: number; outcome: Awaited<ReturnType<typeof encodeChunk>> } | { type: 'error'; id: number; message: string; code?: string }
+export type FromWorker = { type: 'data'; id: number; text: string } | { type: 'done'; id: number; outcome: Awaited<ReturnType<typeof encodeChunk>> } | { type: 'error'; id: number; message: string; code?: string }
 
-export const CREDITS = 4
+export const CREDITS = 8
 
 const port = parentPort
 if (!port) throw new Error('This module runs as a worker thread.')
@@ -38,10 +38,9 @@ port.on('message', (message: ToWorker) => {
   encodeChunk(statement, job, async (text) => {
     while (credits <= 0) await new Promise<void>((resolve) => (wake = resolve))
     credits--
-    // A buffer of its own (not Node's shared pool), so it can be transferred rather than copied.
-    const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text))
-    bytes.write(text)
-    port.postMessage({ type: 'data', id, bytes: bytes.buffer } satisfies FromWorker, [bytes.buffer as ArrayBuffer])
+    // As a string: copied into the main thread's young generation, where it is collected within moments
+    // (transferred buffers would wait there for a full collection and pile up).
+    port.postMessage({ type: 'data', id, text } satisfies FromWorker)
   }).then(
     (outcome) => port.postMessage({ type: 'done', id, outcome } satisfies FromWorker),
     (error: Error & { code?: string }) => port.postMessage({ type: 'error', id, message: error.message, code: error.code } satisfies FromWorker),
