@@ -4,9 +4,11 @@
 //   - the naive path of the plans we see: one INSERT … ON CONFLICT DO NOTHING per row (on 50,000 rows);
 //   - psql's \copy of the same rows from CSV, then the same primary key and index (PostgreSQL's ingest limit);
 //   - pgloader, when installed (apt-get install pgloader).
-//   npm run bench:copy [-- --rows 1000000 --naive-rows 50000 --jobs 2 --json]
+//   npm run bench:copy [-- --rows 1000000 --naive-rows 50000 --jobs 2 --repeat 3 --json]
+// The copies run REPEAT times each, interleaved, into fresh databases; the median time is reported (this
+// machine's timings vary by ±15 % from one run to the next).
 import { spawn, spawnSync } from 'node:child_process'
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, existsSync } from 'node:fs'
 import { mkdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -22,6 +24,7 @@ const arg = (name: string, fallback: number) => {
 const ROWS = arg('rows', 1_000_000)
 const NAIVE_ROWS = arg('naive-rows', 50_000)
 const JOBS = arg('jobs', 2)
+const REPEAT = arg('repeat', 3)
 const JSON_OUTPUT = process.argv.includes('--json')
 const DIR = join(tmpdir(), 'lockstep-bench-copy')
 const say = (message: string) => (JSON_OUTPUT ? process.stderr : process.stdout).write(`${message}\n`)
@@ -104,15 +107,17 @@ async function naive(sqlitePath: string, url: string): Promise<Result> {
 async function psqlCopy(sqlitePath: string, url: string): Promise<Result | { method: string; missing: string }> {
   if (spawnSync('psql', ['--version']).status !== 0) return { method: 'psql \\copy', missing: 'psql is not installed (apt-get install postgresql-client)' }
   const csvPath = join(DIR, 'items.csv')
-  const out = createWriteStream(csvPath)
-  const db = new Database(sqlitePath, { readonly: true })
-  for (const [id, email, score, active, createdAt, note] of db.prepare('SELECT id, email, score, active, created_at, note FROM items ORDER BY id').raw(true).iterate() as Iterable<[number, string, number, number, string, string | null]>) {
-    const line = `${id},${email},${score},${active ? 't' : 'f'},${createdAt}+00,${note === null ? '' : `"${note}"`}\n`
-    if (!out.write(line)) await once(out, 'drain')
+  if (!existsSync(csvPath)) {
+    const out = createWriteStream(csvPath)
+    const db = new Database(sqlitePath, { readonly: true })
+    for (const [id, email, score, active, createdAt, note] of db.prepare('SELECT id, email, score, active, created_at, note FROM items ORDER BY id').raw(true).iterate() as Iterable<[number, string, number, number, string, string | null]>) {
+      const line = `${id},${email},${score},${active ? 't' : 'f'},${createdAt}+00,${note === null ? '' : `"${note}"`}\n`
+      if (!out.write(line)) await once(out, 'drain')
+    }
+    db.close()
+    out.end()
+    await once(out, 'finish')
   }
-  db.close()
-  out.end()
-  await once(out, 'finish')
   await query(url, TABLE)
   const { value, seconds } = await time(() => run('psql', [url, '-v', 'ON_ERROR_STOP=1', '-c', `\\copy items FROM '${csvPath}' CSV`, ...KEYS.flatMap((sql) => ['-c', sql])]))
   if (value.code !== 0) throw new Error(`psql failed: ${value.stderr}`)
@@ -142,15 +147,27 @@ async function main() {
       return `${server.url(name)}?sslmode=disable`
     }
     const results: (Result | { method: string; missing: string })[] = []
-    say('Lockstep copy…')
-    results.push(await ours(sqlitePath, await url('ours')))
-    say(`  ${JSON.stringify(results.at(-1))}`)
+    const median = (runs: Result[]): Result => {
+      const sorted = [...runs].sort((a, b) => a.seconds - b.seconds)
+      const middle = sorted[Math.floor(sorted.length / 2)] as Result
+      const rss = Math.max(...runs.map((r) => r.peakRssMb ?? 0))
+      return { ...middle, ...(rss ? { peakRssMb: rss } : {}), note: `median of ${runs.length} (${sorted.map((r) => r.seconds.toFixed(2)).join(', ')} s)${middle.note ? `; ${middle.note}` : ''}` }
+    }
+    const runs: Record<'ours' | 'psql' | 'pgloader', (Result | { method: string; missing: string })[]> = { ours: [], psql: [], pgloader: [] }
+    for (let i = 0; i < REPEAT; i++) {
+      say(`Round ${i + 1} of ${REPEAT}: Lockstep copy, psql \\copy, pgloader…`)
+      runs.ours.push(await ours(sqlitePath, await url(`ours_${i}`)))
+      runs.psql.push(await psqlCopy(sqlitePath, await url(`psql_${i}`)))
+      runs.pgloader.push(await pgloader(sqlitePath, await url(`pgloader_${i}`)))
+    }
+    const summarize = (list: (Result | { method: string; missing: string })[]) => {
+      const measured = list.filter((r): r is Result => 'rowsPerSecond' in r)
+      return measured.length ? median(measured) : (list[0] as { method: string; missing: string })
+    }
+    results.push(summarize(runs.ours))
     say(`Naive per-row inserts (${NAIVE_ROWS.toLocaleString('en')} rows)…`)
     results.push(await naive(sqlitePath, await url('naive')))
-    say('psql \\copy…')
-    results.push(await psqlCopy(sqlitePath, await url('psql')))
-    say('pgloader…')
-    results.push(await pgloader(sqlitePath, await url('pgloader')))
+    results.push(summarize(runs.psql), summarize(runs.pgloader))
 
     const measured = results.filter((r): r is Result => 'rowsPerSecond' in r)
     const mine = measured[0] as Result

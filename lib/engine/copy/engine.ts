@@ -52,7 +52,7 @@ export type CopyOptions = {
 /** A copy's id on the target: the same source, tables and mode give the same id (and so resume). */
 export const copyIdOf = (prefix: string, identity: unknown) => `${prefix}-${createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 16)}`
 
-export const COPY_DEFAULTS = { jobs: 2, chunkRows: 100_000 } as const
+export const COPY_DEFAULTS = { jobs: 2, chunkRows: 250_000 } as const
 const FOREIGN_KEY_VIOLATION = '23503'
 const clamp = (n: number | undefined, lo: number, hi: number, fallback: number) => (n === undefined || !Number.isFinite(n) ? fallback : Math.min(hi, Math.max(lo, Math.round(n))))
 
@@ -87,12 +87,12 @@ function mapColumns(table: SourceTable, target: TargetColumn[], warnings: string
   return columns
 }
 
-/** Splits a table of two chunks or more with an integer key into `jobs` ranges (the first and last open-ended). */
+/** Splits a table of two chunks (or 100,000 rows) or more with an integer key into `jobs` ranges (the first and last open-ended). */
 async function planParts(source: CopySource, tables: readonly SourceTable[], jobs: number, chunkRows: number): Promise<PartState[]> {
   const parts: PartState[] = []
   const part = (table: string, index: number, lo: string | null, hi: string | null): PartState => ({ table, part: index, lo, hi, lastKey: null, written: 0, rejected: 0, done: false })
   for (const table of tables) {
-    const bounds = table.key === 'integer' && jobs > 1 && table.rows >= 2 * chunkRows ? await source.bounds(table) : null
+    const bounds = table.key === 'integer' && jobs > 1 && table.rows >= Math.min(2 * chunkRows, 100_000) ? await source.bounds(table) : null
     if (!bounds) {
       parts.push(part(table.name, 0, null, null))
       continue

@@ -18,7 +18,7 @@ export type SqlConfig = { statementTimeoutMs?: number; lockTimeoutMs?: number }
  */
 export type CopyConfig = { tables: string[]; mode: 'create' | 'existing'; jobs: number; chunkRows: number; maxRejectedRows: number; reload: boolean }
 
-export const COPY_CONFIG_DEFAULTS: CopyConfig = { tables: [], mode: 'create', jobs: 2, chunkRows: 100_000, maxRejectedRows: 0, reload: false }
+export const COPY_CONFIG_DEFAULTS: CopyConfig = { tables: [], mode: 'create', jobs: 2, chunkRows: 250_000, maxRejectedRows: 0, reload: false }
 
 /** A stored copy configuration, with defaults for what it leaves out. */
 export function copyConfigOf(json: unknown): CopyConfig {
