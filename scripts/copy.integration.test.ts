@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
+import { childEnv } from '@/lib/env'
 import { createFreshDatabase } from '@/lib/testing/fresh-database'
 
 // `lockstep copy` as a user runs it: the package's bin in a process of its own – killed with SIGKILL in the
@@ -13,7 +14,7 @@ const BIN = join(import.meta.dirname, '..', 'bin', 'lockstep.mjs')
 
 function lockstep(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: '' }, cwd: tmpdir(), maxBuffer: 10 * 1024 * 1024 }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }))
+    execFile(process.execPath, [BIN, ...args], { env: childEnv({ DATABASE_URL: '' }), cwd: tmpdir(), maxBuffer: 10 * 1024 * 1024 }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }))
   })
 }
 
@@ -43,7 +44,7 @@ describe('lockstep copy', () => {
     const url = `${await createFreshDatabase('copy_cli', { migrate: false })}?sslmode=disable`
     const args = ['copy', '--from', file, '--to', url, '--jobs', '2', '--chunk-rows', '2000']
 
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: '' }, stdio: 'ignore' })
+    const child = spawn(process.execPath, [BIN, ...args], { env: childEnv({ DATABASE_URL: '' }), stdio: 'ignore' })
     // Kill it once some chunks have committed – well before the end.
     for (let i = 0; i < 600; i++) {
       await new Promise((r) => setTimeout(r, 50))

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
-import { exportEnv } from '@/lib/env'
+import { childEnv, exportEnv } from '@/lib/env'
 import { createFreshDatabase } from '@/lib/testing/fresh-database'
 
 // Real worker processes (`npm run worker`'s entry point) against a database of their own, so that they
@@ -32,7 +32,7 @@ afterAll(async () => {
 function startWorkerProcess(): { process: ChildProcess; output: () => string } {
   let output = ''
   const child = spawn(process.execPath, ['--import', 'tsx', join(process.cwd(), 'scripts/worker.ts')], {
-    env: { ...process.env, DATABASE_URL: appUrl, WORKER_HEARTBEAT_MS: '500' },
+    env: childEnv({ DATABASE_URL: appUrl, WORKER_HEARTBEAT_MS: '500' }),
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()))

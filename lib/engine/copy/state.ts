@@ -68,10 +68,11 @@ export async function recordCopyStart(client: pg.Client, copyId: string, mode: C
 
 /** A chunk's record, in the transaction that wrote its rows. `restart`: the part was copied whole again. */
 export async function recordChunk(client: pg.Client, copyId: string, part: PartState, chunk: { lastKey: KeyValue[] | null; written: number; rejected: number; done: boolean; restart?: boolean }) {
-  const plus = chunk.restart ? '' : '+' // a part copied whole again counts from zero
+  // A part copied whole again (a table without a key) counts from zero; a chunk adds to its part.
+  const total = (column: string) => (chunk.restart ? '' : `${column} + `)
   await client.query(
     `UPDATE ${PART_TABLE} SET last_key = coalesce($4::jsonb, last_key), done = $7,
-            rows_written = ${plus ? 'rows_written + ' : ''}$5, rows_rejected = ${plus ? 'rows_rejected + ' : ''}$6
+            rows_written = ${total('rows_written')}$5, rows_rejected = ${total('rows_rejected')}$6
       WHERE copy_id = $1 AND table_name = $2 AND part = $3`,
     [copyId, part.table, part.part, chunk.lastKey ? JSON.stringify(chunk.lastKey) : null, chunk.written, chunk.rejected, chunk.done],
   )

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { pgTypeOf } from './sqlite-types'
-import { detectDateEncoding, encoderFor, escapeCopyText, NULL_FIELD, type DateEncoding } from './values'
+import { dateEncodingFrom, encoderFor, escapeCopyText, NULL_FIELD, type DateEncoding } from './values'
 
 const encode = (declared: string, value: unknown, dates?: DateEncoding) => encoderFor(pgTypeOf(declared), { dates })(value)
 
@@ -66,9 +66,10 @@ describe('COPY text encoding of SQLite values', () => {
   })
 
   it('detects how a column stores datetimes from its values, not per row', () => {
-    expect(detectDateEncoding(['2024-01-01', null, '2024-01-02 10:00'])).toBe('iso')
-    expect(detectDateEncoding([1709214300n, 1709214301n])).toBe('epoch-s')
-    expect(detectDateEncoding([1709214300123n, 1709214300999n, 1709214300n])).toBe('epoch-ms') // Prisma's DateTime
+    expect(dateEncodingFrom({ text: 2, seconds: 0, millis: 0 })).toBe('iso')
+    expect(dateEncodingFrom({ text: 0, seconds: 2, millis: 0 })).toBe('epoch-s')
+    expect(dateEncodingFrom({ text: 0, seconds: 1, millis: 2 })).toBe('epoch-ms') // Prisma's DateTime
+    expect(dateEncodingFrom({ text: 2, seconds: 1, millis: 1 })).toBe('iso') // the majority decides
   })
 
   it('writes blobs as bytea hex, and rejects a blob in a text column', () => {

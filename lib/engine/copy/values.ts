@@ -241,27 +241,10 @@ export function encoderFor(type: PgType, options: { dates?: DateEncoding } = {})
 }
 
 /**
- * How a datetime column stores its values, from a sample of them: text → ISO; numbers → epoch
- * milliseconds when they are that large (10^11 ms is 1973, 10^11 s is the year 5138), else epoch seconds.
- * The majority decides; values stored the other way are rejected, with the reason.
+ * How a datetime column stores its values, from counts over all of them (sqlite-source.ts counts them in
+ * SQL): text → ISO; numbers → epoch milliseconds when they are that large (10^11 ms is 1973, 10^11 s is the
+ * year 5138), else epoch seconds. The majority decides; values stored the other way are rejected.
  */
-export function detectDateEncoding(samples: readonly unknown[]): DateEncoding {
-  let text = 0
-  let seconds = 0
-  let millis = 0
-  for (const v of samples) {
-    if (v === null || v === undefined) continue
-    if (typeof v === 'string' && !NUMERIC.test(v)) text++
-    else {
-      const n = Math.abs(Number(v))
-      if (n >= 1e11) millis++
-      else seconds++
-    }
-  }
-  return dateEncodingFrom({ text, seconds, millis })
-}
-
-/** The rule itself, from counts of a column's values: text, numbers below 10^11, numbers from 10^11. */
 export function dateEncodingFrom(counts: { text: number; seconds: number; millis: number }): DateEncoding {
   if (counts.text >= counts.seconds + counts.millis) return 'iso'
   return counts.millis >= counts.seconds ? 'epoch-ms' : 'epoch-s'

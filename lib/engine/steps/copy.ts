@@ -4,7 +4,7 @@ import { postgresSource } from '@/lib/engine/copy/postgres-source'
 import { sqliteSource } from '@/lib/engine/copy/sqlite-source'
 import { planSourceOf, type PlanSource } from '@/lib/server/runs/target'
 import { copyConfigOf, type CopyConfig } from './kinds'
-import type { StepContext, StepResult, StepRunner } from './types'
+import { progressWriter, requireTarget, type StepContext, type StepResult, type StepRunner } from './types'
 
 // `copy` steps: the plan's source connection on the run's environment into its target, through the copy
 // engine (lib/engine/copy). Live per-table figures land in the step run's `detail`; rejected rows in
@@ -25,11 +25,6 @@ export type CopyDetail = {
 
 const copyIdFor = (ctx: StepContext, source: PlanSource, config: CopyConfig) => copyIdOf(`step-${ctx.step.id}`, { source: source.identity, tables: [...config.tables].sort(), mode: config.mode })
 
-function requireTarget(ctx: StepContext) {
-  if (!ctx.target) throw new Error('The run has no target session.')
-  return ctx.target
-}
-
 async function sourceOf(ctx: StepContext): Promise<PlanSource> {
   const source = await planSourceOf(ctx.planId, ctx.environmentId)
   if (!source) throw new Error('The plan has no source connection on this environment; choose one on the plan page.')
@@ -49,11 +44,8 @@ export const copyRunner: StepRunner = {
     if (ctx.dryRun) return { status: 'SKIPPED', message: 'not run in a dry run (a copy writes rows)' }
     const copyId = copyIdFor(ctx, planSource, config)
     const base = { copyId, source: planSource.name, mode: config.mode }
-    // Live figures are written one after another (never two updates racing), the last one always.
-    let writing = Promise.resolve()
-    const write = (detail: CopyDetail) => {
-      writing = writing.then(() => ctx.progress({ detail })).catch(() => undefined)
-    }
+    const writer = progressWriter()
+    const write = (detail: CopyDetail) => writer.track(() => ctx.progress({ detail }))
     const source = open(planSource)
     let summary: CopySummary
     try {
@@ -77,7 +69,7 @@ export const copyRunner: StepRunner = {
       await source.close()
     }
     write({ ...base, tables: summary.tables, status: summary.status, warnings: summary.warnings, seconds: summary.seconds, indexSeconds: summary.indexSeconds })
-    await writing
+    await writer.flushed()
     const written = summary.tables.reduce((n, t) => n + t.written, 0)
     const rejected = summary.tables.reduce((n, t) => n + t.rejected, 0)
     switch (summary.status) {

@@ -1,7 +1,7 @@
 import { applyInSession, rollbackInSession, type ApplyEvent, type ApplyOptions, type Script } from '@/lib/engine/sql/apply'
 import { splitStatements } from '@/lib/engine/sql/split'
 import type { SqlConfig } from './kinds'
-import type { StepContext, StepResult, StepRunner } from './types'
+import { progressWriter, requireTarget, type StepContext, type StepResult, type StepRunner } from './types'
 
 // `sql` steps: the step's script (and its rollback) through the same engine as `lockstep sql apply`,
 // recorded in the target's history under the step's id.
@@ -20,22 +20,6 @@ function optionsOf(ctx: StepContext, track: (write: () => Promise<void>) => void
     log: (e: ApplyEvent) => ctx.log(e.level, e.message),
     onStatement: (running) => track(() => ctx.progress(running ? { currentStatement: running.sql.slice(0, 2000), backendPid: running.backendPid, statementsApplied: running.index } : { currentStatement: null, backendPid: null })),
   }
-}
-
-/** Live figures are written one after another, and all are written before the step's end is. */
-function progressWriter() {
-  let chain = Promise.resolve()
-  return {
-    track: (write: () => Promise<void>) => {
-      chain = chain.then(write).catch(() => undefined)
-    },
-    flushed: () => chain,
-  }
-}
-
-function requireTarget(ctx: StepContext) {
-  if (!ctx.target) throw new Error('The run has no target session.')
-  return ctx.target
 }
 
 export const sqlRunner: StepRunner = {

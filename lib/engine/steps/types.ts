@@ -45,3 +45,20 @@ export type StepRunner = {
   /** Undoes a step that ran, when a failed run is rolled back. Absent: the kind changes nothing to undo. */
   rollback?: (ctx: StepContext) => Promise<StepResult>
 }
+
+/** The run's target session, for runners that declared `needsTarget`. */
+export function requireTarget(ctx: StepContext): TargetSession {
+  if (!ctx.target) throw new Error('The run has no target session.')
+  return ctx.target
+}
+
+/** Live figures are written one after another, and all are written before the step's end is. */
+export function progressWriter() {
+  let chain = Promise.resolve()
+  return {
+    track: (write: () => Promise<void>) => {
+      chain = chain.then(write).catch(() => undefined)
+    },
+    flushed: () => chain,
+  }
+}

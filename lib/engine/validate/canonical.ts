@@ -89,7 +89,7 @@ export function canonicalFromSqlite(value: unknown, type: PgType, dates?: DateEn
   if (isRejected(encoded)) return null
   switch (type.kind) {
     case 'double':
-      return float(typeof value === 'bigint' ? Number(value) : Number(value))
+      return float(Number(value))
     case 'bytea':
       return Buffer.isBuffer(value) ? value.toString('hex') : Buffer.from(String(value), 'utf8').toString('hex')
     case 'text':

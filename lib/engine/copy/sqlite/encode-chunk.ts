@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { fromKeyValue, keyText, toKeyValue, type KeyValue, type RejectedRow } from '../model'
+import { fromKeyValue, keyText, toKeyValue, type ChunkResult, type KeyValue, type RejectedRow } from '../model'
 import type { PgType } from '../sqlite-types'
 import { encoderFor, isRejected, type DateEncoding, type Encoder } from '../values'
 
@@ -24,8 +24,6 @@ export type ChunkJob = {
   shownKey: number[]
 }
 
-export type ChunkOutcome = { read: number; written: number; rejects: RejectedRow[]; lastKey: KeyValue[] | null; exhausted: boolean }
-
 /** COPY text is handed on in pieces of about this size. */
 export const PIECE_CHARS = 64 * 1024
 
@@ -33,7 +31,7 @@ export const PIECE_CHARS = 64 * 1024
 const visible = (text: string) => text.replace(/\0/g, '\\0')
 const describeValue = (v: unknown) => (v === null || v === undefined ? null : Buffer.isBuffer(v) ? `x'${v.subarray(0, 32).toString('hex')}${v.length > 32 ? '…' : ''}'` : visible(String(v).slice(0, 200)))
 
-export async function encodeChunk(statement: (sql: string) => Database.Statement, job: ChunkJob, emit: (text: string) => void | Promise<void>): Promise<ChunkOutcome> {
+export async function encodeChunk(statement: (sql: string) => Database.Statement, job: ChunkJob, emit: (text: string) => void | Promise<void>): Promise<ChunkResult> {
   const params: unknown[] = [...(job.after ?? []).map(fromKeyValue), ...(job.hi !== null ? [BigInt(job.hi)] : []), job.limit]
   const encoders: Encoder[] = job.columns.map((c) => encoderFor(c.type, { dates: c.dates }))
   const offset = job.keyWidth

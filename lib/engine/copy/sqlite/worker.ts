@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module'
 import { parentPort, workerData } from 'node:worker_threads'
 import type BetterSqlite3 from 'better-sqlite3'
+import type { ChunkResult } from '../model'
 import { encodeChunk, type ChunkJob } from './encode-chunk'
 
 // A copy job's SQLite reader, in a thread of its own so that reading and encoding run on another core
@@ -8,7 +9,7 @@ import { encodeChunk, type ChunkJob } from './encode-chunk'
 // strings; at most CREDITS of them are unacknowledged, so memory stays bounded.
 
 export type ToWorker = { type: 'chunk'; id: number; job: ChunkJob } | { type: 'ack' }
-export type FromWorker = { type: 'data'; id: number; text: string } | { type: 'done'; id: number; outcome: Awaited<ReturnType<typeof encodeChunk>> } | { type: 'error'; id: number; message: string; code?: string }
+export type FromWorker = { type: 'data'; id: number; text: string } | { type: 'done'; id: number; outcome: ChunkResult } | { type: 'error'; id: number; message: string; code?: string }
 
 export const CREDITS = 8
 
