@@ -15,12 +15,14 @@ import { COPY_TABLE, PART_TABLE } from './state'
 // table without a primary key is copied in one transaction, and restarted whole when interrupted.
 
 type PgColumn = { name: string; type: string; notNull: boolean; default: string | null; identity: string; generated: string; typtype: string; builtin: boolean; baseType: string | null }
-type PgTable = { oid: number; name: string; columns: PgColumn[]; primaryKey: string[]; keyTypes: string[]; constraints: { name: string; type: string; def: string; references: string | null }[]; indexes: string[] }
+export type PgConstraint = { name: string; type: string; def: string; references: string | null; columns: string[]; refColumns: string[]; validated: boolean }
+export type PgTable = { oid: number; name: string; columns: PgColumn[]; primaryKey: string[]; keyTypes: string[]; constraints: PgConstraint[]; indexes: string[] }
 
 const INTEGER_TYPES = new Set(['smallint', 'integer', 'bigint'])
 const OWN_TABLES = [HISTORY_TABLE, COPY_TABLE, PART_TABLE]
 
-async function readSchema(client: pg.Client, schema: string): Promise<PgTable[]> {
+/** The tables of `schema` (Lockstep's own bookkeeping tables left out): columns, keys, constraints, indexes. */
+export async function readSchema(client: pg.Client, schema: string): Promise<PgTable[]> {
   const tables = await client.query<{ oid: number; name: string }>(
     `SELECT c.oid, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> ALL ($2) ORDER BY c.relname`,
@@ -36,9 +38,10 @@ async function readSchema(client: pg.Client, schema: string): Promise<PgTable[]>
       WHERE a.attrelid = ANY ($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum`,
     [oids],
   )
-  const constraints = await client.query<{ table: number; name: string; type: string; def: string; references: string | null; key: string[] | null }>(
-    `SELECT c.conrelid AS "table", c.conname AS name, c.contype AS type, pg_get_constraintdef(c.oid) AS def, r.relname AS "references",
-            CASE WHEN c.contype = 'p' THEN (SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(c.conkey) WITH ORDINALITY k(num, ord) JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.num) END AS key
+  const constraints = await client.query<PgConstraint & { table: number }>(
+    `SELECT c.conrelid AS "table", c.conname AS name, c.contype AS type, pg_get_constraintdef(c.oid) AS def, r.relname AS "references", c.convalidated AS validated,
+            coalesce((SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(c.conkey) WITH ORDINALITY k(num, ord) JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.num), '{}') AS columns,
+            coalesce((SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(c.confkey) WITH ORDINALITY k(num, ord) JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.num), '{}') AS "refColumns"
        FROM pg_constraint c LEFT JOIN pg_class r ON r.oid = c.confrelid
       WHERE c.conrelid = ANY ($1) AND c.contype IN ('p', 'u', 'f', 'c', 'x') ORDER BY c.conrelid, c.contype, c.conname`,
     [oids],
@@ -51,7 +54,7 @@ async function readSchema(client: pg.Client, schema: string): Promise<PgTable[]>
   )
   return tables.rows.map((t) => {
     const cols = columns.rows.filter((c) => c.table === t.oid)
-    const primaryKey = constraints.rows.find((c) => c.table === t.oid && c.type === 'p')?.key ?? []
+    const primaryKey = constraints.rows.find((c) => c.table === t.oid && c.type === 'p')?.columns ?? []
     return {
       oid: t.oid,
       name: t.name,

@@ -27,6 +27,19 @@ function rowidName(table: SqliteTable): string {
   return free
 }
 
+/** How a datetime column stores its instants, decided once from every stored value (not row by row). */
+export function columnDateEncoding(db: Database.Database, table: string, column: string): DateEncoding {
+  // Counted over the whole column, storage classes only (DATETIME columns have NUMERIC affinity: numbers
+  // written as text are stored as numbers already); the numbers are split only when they are the majority.
+  const c = quoteIdent(column)
+  const from = `FROM ${quoteIdent(table)} NOT INDEXED`
+  const count = (sql: string) => (db.prepare(sql).pluck().get() as number) ?? 0
+  const stored = count(`SELECT count(${c}) ${from}`)
+  const text = count(`SELECT count(*) ${from} WHERE typeof(${c}) IN ('text', 'blob')`)
+  const millis = text >= stored - text ? 0 : count(`SELECT count(*) ${from} WHERE typeof(${c}) IN ('integer', 'real') AND abs(${c}) >= 1e11`)
+  return dateEncodingFrom({ text, seconds: stored - text - millis, millis })
+}
+
 export function sqliteSource(path: string, label = path): CopySource {
   const db = open(path)
   const schema = new Map<string, SqliteTable>()
@@ -38,20 +51,11 @@ export function sqliteSource(path: string, label = path): CopySource {
     return table
   }
 
-  /** How a datetime column stores its instants, decided once from every stored value (not row by row). */
   function dateEncodingOf(table: string, column: string): DateEncoding {
     const cacheKey = `${table}\u0000${column}`
     const known = dates.get(cacheKey)
     if (known) return known
-    // Counted over the whole column, storage classes only (DATETIME columns have NUMERIC affinity: numbers
-    // written as text are stored as numbers already); the numbers are split only when they are the majority.
-    const c = quoteIdent(column)
-    const from = `FROM ${quoteIdent(table)} NOT INDEXED`
-    const count = (sql: string) => (db.prepare(sql).pluck().get() as number) ?? 0
-    const stored = count(`SELECT count(${c}) ${from}`)
-    const text = count(`SELECT count(*) ${from} WHERE typeof(${c}) IN ('text', 'blob')`)
-    const millis = text >= stored - text ? 0 : count(`SELECT count(*) ${from} WHERE typeof(${c}) IN ('integer', 'real') AND abs(${c}) >= 1e11`)
-    const encoding = dateEncodingFrom({ text, seconds: stored - text - millis, millis })
+    const encoding = columnDateEncoding(db, table, column)
     dates.set(cacheKey, encoding)
     return encoding
   }

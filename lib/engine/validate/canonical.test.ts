@@ -1,46 +1,46 @@
 import { describe, expect, it } from 'vitest'
 import { pgTypeOf } from '@/lib/engine/copy/sqlite-types'
-import { CANONICAL_NULL, canonicalFromPostgres, canonicalFromSqlite } from './canonical'
+import { jsonbText, NULL_MARK, pgFloatText, readableValue, sqliteCanonical, UNREADABLE } from './canonical'
 
-// Equal data that SQLite and PostgreSQL print differently has one canonical form; different data does not.
-const same = (declared: string, sqlite: unknown, postgres: string | null, dates?: 'iso' | 'epoch-s' | 'epoch-ms') => {
-  const type = pgTypeOf(declared)
-  expect(canonicalFromSqlite(sqlite, type, dates)).toBe(canonicalFromPostgres(postgres, type))
-}
+// SQLite values in their canonical text – the text PostgreSQL computes in SQL for the same data
+// (validate.integration.test.ts checks both sides agree on a real server).
+const canonical = (declared: string, value: unknown, dates?: 'iso' | 'epoch-s' | 'epoch-ms') => sqliteCanonical(pgTypeOf(declared), dates)(value)
 
 describe('canonical values', () => {
-  it('agrees on equal integers, floats, booleans, decimals and big integers', () => {
-    same('INTEGER', 9007199254740993n, '9007199254740993')
-    same('REAL', 0.1 + 0.2, '0.30000000000000004')
-    same('REAL', 1e21, '1e+21')
-    same('REAL', 12, '12')
-    same('BOOLEAN', 1n, 't')
-    same('BOOLEAN', 'false', 'f')
-    same('DECIMAL(8,2)', '12.3', '12.30')
-    same('DECIMAL(8,2)', 0, '0.00')
-    same('NUMERIC', '-0.50', '-0.5')
+  it('writes integers exactly and doubles the way PostgreSQL prints them', () => {
+    expect(canonical('INTEGER', 9007199254740993n)).toBe('9007199254740993')
+    expect(canonical('REAL', 0.1 + 0.2)).toBe('0.30000000000000004')
+    expect(pgFloatText(1e21)).toBe('1e+21')
+    expect(pgFloatText(1e-7)).toBe('1e-07')
+    expect(pgFloatText(1e15)).toBe('1e+15')
+    expect(pgFloatText(123456789012345)).toBe('123456789012345')
+    expect(pgFloatText(0.0001)).toBe('0.0001')
+    expect(pgFloatText(-2.5e-300)).toBe('-2.5e-300')
+    expect(canonical('REAL', 12n)).toBe('12')
   })
 
-  it('agrees on equal instants however they are stored: ISO text, epoch seconds, Prisma epoch milliseconds', () => {
-    same('DATETIME', '2024-02-29 13:45:00', '2024-02-29 13:45:00+00', 'iso')
-    same('DATETIME', '2024-03-01T08:00:00.250+02:00', '2024-03-01 06:00:00.25+00', 'iso')
-    same('DATETIME', 1709214300n, '2024-02-29 13:45:00+00', 'epoch-s')
-    same('DATETIME', 1709214300123n, '2024-02-29 13:45:00.123+00', 'epoch-ms')
-    same('DATE', '2024-02-29', '2024-02-29', 'iso')
+  it('agrees on booleans, decimals and instants however SQLite stores them', () => {
+    expect([canonical('BOOLEAN', 1n), canonical('BOOLEAN', 'true'), canonical('BOOLEAN', 'false')]).toEqual(['t', 't', 'f'])
+    expect([canonical('DECIMAL(8,2)', '12.30'), canonical('NUMERIC', '-0.50'), canonical('NUMERIC', '1.5e3'), canonical('NUMERIC', 0n)]).toEqual(['12.3', '-0.5', '1500', '0'])
+    const instant = '2024-02-29T13:45:00.000000Z'
+    expect(canonical('DATETIME', '2024-02-29 13:45:00', 'iso')).toBe(instant)
+    expect(canonical('DATETIME', '2024-02-29T15:45:00+02:00', 'iso')).toBe(instant)
+    expect(canonical('DATETIME', 1709214300n, 'epoch-s')).toBe(instant)
+    expect(canonical('DATETIME', 1709214300123n, 'epoch-ms')).toBe('2024-02-29T13:45:00.123000Z')
+    expect(canonical('DATE', '2024-02-29', 'iso')).toBe('2024-02-29')
   })
 
-  it('agrees on bytes, JSON and UUIDs printed differently', () => {
-    same('BLOB', Buffer.from([0, 255]), '\\x00ff')
-    same('JSON', '{"b": 1, "a": [1, 2]}', '{"a": [1, 2], "b": 1}')
-    same('UUID', '0F8FAD5B-D9CB-469F-A165-70867728950E', '0f8fad5b-d9cb-469f-a165-70867728950e')
+  it('writes bytes as hex, JSON as jsonb prints it, UUIDs in lower case', () => {
+    expect(canonical('BLOB', Buffer.from([0, 255]))).toBe('00ff')
+    expect(jsonbText(JSON.parse('{"bb": 1, "a": [1, {"z": null, "y": true}], "c": "x"}'))).toBe('{"a": [1, {"y": true, "z": null}], "c": "x", "bb": 1}')
+    expect(canonical('UUID', '0F8FAD5B-D9CB-469F-A165-70867728950E')).toBe('0f8fad5b-d9cb-469f-a165-70867728950e')
   })
 
-  it('keeps NULL apart from the empty string, and different values apart', () => {
-    expect(canonicalFromPostgres(null, pgTypeOf('TEXT'))).toBe(CANONICAL_NULL)
-    expect(canonicalFromSqlite('', pgTypeOf('TEXT'))).toBe('')
-    expect(canonicalFromSqlite(0.1, pgTypeOf('REAL'))).not.toBe(canonicalFromPostgres('0.10000000000000002', pgTypeOf('REAL')))
-    expect(canonicalFromSqlite('2024-02-29 13:45:00', pgTypeOf('DATETIME'), 'iso')).not.toBe(canonicalFromPostgres('2024-02-29 13:45:01+00', pgTypeOf('DATETIME')))
-    // A value the copy rejects has no canonical form: it is reported, never silently equal.
-    expect(canonicalFromSqlite('twelve', pgTypeOf('INTEGER'))).toBeNull()
+  it('keeps NULL apart from the empty string, and marks values the copy would reject', () => {
+    expect(canonical('TEXT', null)).toBe(NULL_MARK)
+    expect(canonical('TEXT', '')).toBe('')
+    expect(canonical('INTEGER', 'twelve')).toBe(`${UNREADABLE}twelve`)
+    expect(readableValue(`${UNREADABLE}twelve`)).toBe('twelve (does not fit the target column)')
+    expect(readableValue(NULL_MARK)).toBeNull()
   })
 })

@@ -1,19 +1,65 @@
+import { hash } from 'node:crypto'
+import { quoteIdent } from '@/lib/engine/copy/sqlite-schema'
 import type { PgType } from '@/lib/engine/copy/sqlite-types'
 import { encoderFor, isRejected, type DateEncoding } from '@/lib/engine/copy/values'
 
 // One canonical text per value, so that SQLite and PostgreSQL agree on equal data however each prints it:
-// integers as exact decimals, floats as the shortest text that reads back as the same double, booleans as
-// t/f, instants in UTC with microseconds, dates as YYYY-MM-DD, bytes as hex, decimals without trailing
-// zeros, JSON with sorted keys, UUIDs lower-case. NULL has a marker of its own (never equal to ''). Values
-// are hashed from these forms (validation compares checksums by key range, then rows).
+// integers as exact decimals, floats as PostgreSQL prints a double (shortest round-trip digits), booleans
+// as t/f, instants in UTC with microseconds, dates as YYYY-MM-DD, bytes as hex, decimals without
+// trailing zeros, JSON as jsonb prints it, UUIDs lower-case. PostgreSQL computes the same text in SQL
+// (canonicalSql) – so checksums are pushed down and never need the rows to leave the server – and SQLite
+// values get it in JavaScript (sqliteCanonical). A row is its values joined by SEPARATOR, NULL written
+// NULL_MARK (never equal to ''), and hashed with MD5, which both sides have.
 
-export const CANONICAL_NULL = '\u0000N'
+export const SEPARATOR = '\u001f'
+export const NULL_MARK = '\u001e'
+/** Starts the canonical text of a SQLite value the copy would reject: it matches nothing on the target. */
+export const UNREADABLE = '\u001d'
 
+const TWO_48 = 2 ** 48
+
+export const md5Hex = (text: string) => hash('md5', text)
+
+/** A row's digest: two 48-bit lanes of its MD5, summed per segment modulo 2^48 (order does not matter). */
+export function rowDigest(text: string): [number, number] {
+  const hex = md5Hex(text)
+  return [parseInt(hex.slice(0, 12), 16), parseInt(hex.slice(12, 24), 16)]
+}
+
+export const addLane = (sum: number, lane: number) => (sum + lane) % TWO_48
+
+/** The SQL of the same two lanes, from an MD5 hex text `m`, and their sums per group. */
+export const laneSql = (m: string) => [`('x' || substr(${m}, 1, 12))::bit(48)::bigint`, `('x' || substr(${m}, 13, 12))::bit(48)::bigint`]
+export const laneSumSql = (lane: string) => `(coalesce(sum(${lane}), 0) % ${TWO_48})::bigint`
+
+/** A double as PostgreSQL's float8out prints it (extra_float_digits ≥ 1): shortest digits, exponent outside 1e-4 … 1e15. */
+export function pgFloatText(n: number): string {
+  if (Number.isNaN(n)) return 'NaN'
+  if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity'
+  if (n === 0) return Object.is(n, -0) ? '-0' : '0'
+  const [mantissa = '', exp = '0'] = n.toExponential().split('e')
+  const exponent = Number(exp)
+  const negative = mantissa.startsWith('-')
+  const digits = mantissa.replace(/[-.]/g, '')
+  let body: string
+  if (exponent >= -4 && exponent < 15) {
+    if (exponent < 0) body = `0.${'0'.repeat(-exponent - 1)}${digits}`
+    else if (digits.length <= exponent + 1) body = digits.padEnd(exponent + 1, '0')
+    else body = `${digits.slice(0, exponent + 1)}.${digits.slice(exponent + 1)}`
+  } else {
+    const e = Math.abs(exponent)
+    body = `${digits[0]}${digits.length > 1 ? `.${digits.slice(1)}` : ''}e${exponent < 0 ? '-' : '+'}${e < 10 ? `0${e}` : e}`
+  }
+  return negative ? `-${body}` : body
+}
+
+/** A decimal without leading or trailing zeros, as PostgreSQL's trim_scale(numeric) prints it. */
 function decimal(text: string): string {
   let t = text.trim()
+  if (/^[-+]?(NaN|Infinity)$/i.test(t)) return t.replace(/^\+/, '')
   const negative = t.startsWith('-')
   t = t.replace(/^[-+]/, '')
-  if (/e/i.test(t)) t = Number(t).toString()
+  if (/e/i.test(t)) t = expandExponent(t)
   let [whole = '0', fraction = ''] = t.split('.')
   whole = whole.replace(/^0+(?=\d)/, '') || '0'
   fraction = fraction.replace(/0+$/, '')
@@ -21,86 +67,144 @@ function decimal(text: string): string {
   return negative && body !== '0' ? `-${body}` : body
 }
 
-function float(n: number): string {
-  if (Number.isNaN(n)) return 'NaN'
-  if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity'
-  return Object.is(n, -0) ? '0' : String(n)
+/** "1.5e3" → "1500", "25e-3" → "0.025", exactly (no binary floating point in between). */
+function expandExponent(text: string): string {
+  const [mantissa = '0', exp = '0'] = text.toLowerCase().split('e')
+  const [whole = '', fraction = ''] = mantissa.split('.')
+  const digits = `${whole}${fraction}`
+  const point = whole.length + Number(exp)
+  if (point <= 0) return `0.${'0'.repeat(-point)}${digits}`
+  if (point >= digits.length) return digits.padEnd(point, '0')
+  return `${digits.slice(0, point)}.${digits.slice(point)}`
 }
 
-/** An instant as PostgreSQL or the copy encoder writes it ("2024-02-29 13:45:00.5+02") → "2024-02-29T11:45:00.500000Z". */
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n))
+
+/** An instant as the copy encoder writes it ("2024-02-29 13:45:00.5+02", "…T…Z") → "2024-02-29T11:45:00.500000Z". */
 function instant(text: string): string {
-  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?\s*(Z|[-+]\d{2}(?::?\d{2})?)?$/i.exec(text.trim())
+  // The common case – whole seconds in UTC, as SQLite writes them – without a regular expression or a Date.
+  if (text.length === 22 && text.endsWith('+00') && text.charCodeAt(10) === 32) return `${text.slice(0, 10)}T${text.slice(11, 19)}.000000Z`
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d{1,6})\d*)?\s*(Z|[-+]\d{2}(?::?\d{2})?)?$/i.exec(text.trim())
   if (!m) return text
   const [, date, time, fraction = '', zone = 'Z'] = m
-  const offset = zone.toUpperCase() === 'Z' ? 'Z' : zone.length === 3 ? `${zone}:00` : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`
+  const upper = zone.toUpperCase()
+  const fractionText = `.${fraction.padEnd(6, '0')}Z`
+  if (upper === 'Z' || /^\+00(:?00)?$/.test(upper)) return `${date}T${time}${fractionText}`
+  const offset = zone.length === 3 ? `${zone}:00` : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`
   const utc = new Date(`${date}T${time}${offset}`)
   if (Number.isNaN(+utc)) return text
-  return `${utc.toISOString().slice(0, 19)}.${fraction.padEnd(6, '0')}Z`
+  return `${utc.getUTCFullYear()}-${pad2(utc.getUTCMonth() + 1)}-${pad2(utc.getUTCDate())}T${pad2(utc.getUTCHours())}:${pad2(utc.getUTCMinutes())}:${pad2(utc.getUTCSeconds())}${fractionText}`
 }
 
-/** A timestamp without time zone: its wall time, microseconds always written. */
+/** A timestamp without time zone as the copy writes it ("2024-02-29 13:45:00.5") → "2024-02-29T13:45:00.500000". */
 function wallTime(text: string): string {
-  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?$/.exec(text.trim())
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d{1,6})\d*)?$/.exec(text.trim())
   return m ? `${m[1]}T${m[2]}.${(m[3] ?? '').padEnd(6, '0')}` : text
 }
 
-function sortedJson(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortedJson)
-  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortedJson((value as Record<string, unknown>)[k])]))
-  return value
+/** A time of day as PostgreSQL prints it: seconds always, fraction without trailing zeros. */
+function timeOfDay(text: string): string {
+  const [clock = '', fraction = ''] = text.trim().split('.')
+  const full = clock.length === 5 ? `${clock}:00` : clock
+  const f = fraction.replace(/0+$/, '')
+  return f ? `${full}.${f}` : full
 }
 
-/** The canonical text of a value as PostgreSQL prints it (text protocol, TimeZone UTC), for a column of `type`. */
-export function canonicalFromPostgres(text: string | null, type: PgType): string {
-  if (text === null) return CANONICAL_NULL
+const utf8Length = (s: string) => Buffer.byteLength(s, 'utf8')
+
+/** JSON as PostgreSQL prints jsonb: object keys by length then bytes (last duplicate wins), ", " and ": " between. */
+export function jsonbText(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(jsonbText).join(', ')}]`
+  if (value && typeof value === 'object') {
+    const keys = Object.keys(value).sort((a, b) => utf8Length(a) - utf8Length(b) || Buffer.compare(Buffer.from(a), Buffer.from(b)))
+    return `{${keys.map((k) => `${JSON.stringify(k)}: ${jsonbText((value as Record<string, unknown>)[k])}`).join(', ')}}`
+  }
+  return JSON.stringify(value)
+}
+
+/**
+ * The SQL expression of a PostgreSQL column's canonical text (NULL stays NULL). The session runs with
+ * TimeZone UTC, DateStyle ISO and extra_float_digits 1 (validationSession in postgres-side.ts).
+ */
+export function canonicalSql(type: PgType, column: string): string {
+  const c = quoteIdent(column)
+  switch (type.kind) {
+    case 'numeric':
+      return `trim_scale(${c})::text`
+    case 'double':
+      // real widened to double; + 0 turns -0 into 0 (SQLite has no negative zero).
+      return `(${c}::float8 + 0)::text`
+    case 'boolean':
+      return `CASE WHEN ${c} THEN 't' WHEN NOT ${c} THEN 'f' END`
+    case 'timestamptz':
+      return `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+    case 'timestamp':
+      return `to_char(${c}, 'YYYY-MM-DD"T"HH24:MI:SS.US')`
+    case 'bytea':
+      return `encode(${c}, 'hex')`
+    case 'jsonb':
+      return `${c}::jsonb::text`
+    default:
+      return `${c}::text`
+  }
+}
+
+/** A row's canonical text in SQL, from its columns' canonical expressions. */
+export const rowSql = (expressions: readonly string[]) => (expressions.length ? `concat_ws(E'\\x1f', ${expressions.map((e) => `coalesce(${e}, E'\\x1e')`).join(', ')})` : `''`)
+
+export type Canonicalizer = (value: unknown) => string
+
+/**
+ * The canonical text of a SQLite column's values for a target column of `type` (datetimes read as the
+ * column stores them), through the same checks the copy applies: a value the copy would reject becomes
+ * UNREADABLE + what it was, which matches nothing on the target.
+ */
+export function sqliteCanonical(type: PgType, dates?: DateEncoding): Canonicalizer {
+  const encode = encoderFor(type, { dates })
+  const checked =
+    (canonical: (value: unknown, encoded: string) => string): Canonicalizer =>
+    (value) => {
+      if (value === null || value === undefined) return NULL_MARK
+      const encoded = encode(value)
+      if (isRejected(encoded)) return `${UNREADABLE}${Buffer.isBuffer(value) ? `x'${value.toString('hex')}'` : String(value)}`
+      return canonical(value, encoded)
+    }
+  const real = /^(real|float4)$/i.test(type.sql)
   switch (type.kind) {
     case 'smallint':
     case 'integer':
     case 'bigint':
-      return BigInt(text).toString()
+      return checked((_, encoded) => encoded)
     case 'numeric':
-      return /^[-+]?(NaN|Infinity)$/i.test(text) ? text : decimal(text)
+      return checked((_, encoded) => decimal(encoded))
     case 'double':
-      return float(Number(text))
+      return checked((value) => {
+        const n = typeof value === 'bigint' ? Number(value) : Number(value)
+        return pgFloatText(real ? Math.fround(n) : n === 0 ? 0 : n)
+      })
     case 'boolean':
-      return text === 't' || text === 'true' ? 't' : 'f'
-    case 'timestamptz':
-      return instant(text)
-    case 'timestamp':
-      return wallTime(text)
+      return checked((_, encoded) => encoded)
     case 'bytea':
-      return text.startsWith('\\x') ? text.slice(2).toLowerCase() : text
+      return checked((value) => (Buffer.isBuffer(value) ? value.toString('hex') : Buffer.from(String(value), 'utf8').toString('hex')))
+    case 'timestamptz':
+      return checked((_, encoded) => instant(encoded))
+    case 'timestamp':
+      return checked((_, encoded) => wallTime(encoded))
+    case 'time':
+      return checked((_, encoded) => timeOfDay(encoded))
     case 'jsonb':
-      return JSON.stringify(sortedJson(JSON.parse(text)))
+      return checked((value) => jsonbText(JSON.parse(String(value))))
     case 'uuid':
-      return text.toLowerCase()
+      return checked((_, encoded) => (encoded.length === 32 ? encoded.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5') : encoded).toLowerCase().replace(/^([0-9a-f]{8})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{12})$/, '$1-$2-$3-$4-$5'))
     default:
-      return text
+      // date: the encoder's YYYY-MM-DD; text: the value itself (the encoder's output is COPY-escaped).
+      return type.kind === 'date' ? checked((_, encoded) => encoded) : checked((value) => (typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : String(value)))
   }
 }
 
-/**
- * The canonical text of a SQLite value for a column of `type` (datetimes read as the column stores them),
- * through the same checks the copy applies; a value the copy would reject has no canonical form (null).
- */
-export function canonicalFromSqlite(value: unknown, type: PgType, dates?: DateEncoding): string | null {
-  if (value === null || value === undefined) return CANONICAL_NULL
-  const encoded = encoderFor(type, { dates })(value)
-  if (isRejected(encoded)) return null
-  switch (type.kind) {
-    case 'double':
-      return float(Number(value))
-    case 'bytea':
-      return Buffer.isBuffer(value) ? value.toString('hex') : Buffer.from(String(value), 'utf8').toString('hex')
-    case 'text':
-    case 'varchar':
-      return Buffer.isBuffer(value) ? value.toString('utf8') : String(value)
-    case 'jsonb':
-      return JSON.stringify(sortedJson(JSON.parse(String(value))))
-    case 'uuid':
-      return Buffer.isBuffer(value) ? value.toString('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5') : String(value).trim().toLowerCase().replace(/^([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})$/, '$1-$2-$3-$4-$5')
-    default:
-      // The copy's own encoding (what PostgreSQL received) read back the way PostgreSQL would print it.
-      return canonicalFromPostgres(encoded, type)
-  }
+/** A canonical value as people read it in a mismatch: NULL spelled out, a value the copy rejects marked. */
+export function readableValue(canonical: string): string | null {
+  if (canonical === NULL_MARK) return null
+  if (canonical.startsWith(UNREADABLE)) return `${canonical.slice(1)} (does not fit the target column)`
+  return canonical
 }

@@ -1,0 +1,249 @@
+import type pg from 'pg'
+import { readableValue } from './canonical'
+import { checkIntegrity, runRules } from './integrity'
+import {
+  VALIDATION_DEFAULTS,
+  type Difference,
+  type Digest,
+  type Filter,
+  type Rows,
+  type Scope,
+  type TableResult,
+  type TableShape,
+  type ValidationOptions,
+  type ValidationReport,
+  type ValidationSide,
+} from './model'
+
+// Validation of a target against its source, table by table, the way data-diff does it: both sides
+// compute a row count and a checksum per segment of the key space, segments that agree are done, those
+// that differ are split and compared again, down to segments small enough to compare row by row – so the
+// rows that differ are found at the cost of reading the table about once. Integer keys are split into
+// ranges; other keys into buckets by the MD5 of the key; tables without a primary key are compared by
+// count and whole-table checksum. Then the target's integrity (orphans, NOT NULL, unique) and custom rules.
+
+/** Segments a table's key range is first split into, and each differing segment after that. */
+const TOP_SEGMENTS = 64
+const SUB_SEGMENTS = 16
+/** Segments of at most this many rows are compared row by row. */
+const LEAF_ROWS = 1_000
+/** Key-hash buckets are compared row by row once the differing ones hold at most this many rows together. */
+const LEAF_BATCH_ROWS = 5_000
+
+const INTEGER_KINDS = new Set(['smallint', 'integer', 'bigint'])
+
+export class ValidationCancelled extends Error {
+  constructor() {
+    super('The validation was cancelled.')
+  }
+}
+
+const sameDigest = (a: Digest | undefined, b: Digest | undefined) => (a?.count ?? 0) === (b?.count ?? 0) && (a?.h1 ?? 0) === (b?.h1 ?? 0) && (a?.h2 ?? 0) === (b?.h2 ?? 0)
+
+/** The source's table shape names its key columns; the target must have the same key for rows to be paired. */
+function keyOf(source: TableShape, target: TableShape): string[] {
+  if (!source.primaryKey.length || source.primaryKey.length !== target.primaryKey.length) return []
+  return source.primaryKey.every((k) => target.primaryKey.includes(k)) ? source.primaryKey : []
+}
+
+/** The key as people read it: `42`, or `(7, eu)` for a composite key. */
+const shownKey = (key: string) => (key.includes('\u001f') ? `(${key.split('\u001f').map((v) => readableValue(v) ?? 'NULL').join(', ')})` : (readableValue(key) ?? 'NULL'))
+
+export type PostgresTargetSide = ValidationSide & { client(): Promise<pg.Client>; schema: string }
+
+export async function runValidation(source: ValidationSide, target: PostgresTargetSide, options: ValidationOptions = {}): Promise<ValidationReport> {
+  const started = performance.now()
+  const maxSamples = options.maxSamples ?? VALIDATION_DEFAULTS.maxSamples
+  const maxDifferences = options.maxDifferences ?? VALIDATION_DEFAULTS.maxDifferences
+  const report: ValidationReport = { status: 'RUNNING', source: source.label, target: target.label, tables: [], integrity: [], integrityChecked: 0, rules: [], warnings: [], seconds: 0 }
+  const progress = () => {
+    report.seconds = (performance.now() - started) / 1000
+    options.onProgress?.(structuredClone(report))
+  }
+  const checkCancelled = () => {
+    if (options.signal?.aborted) throw new ValidationCancelled()
+  }
+
+  const [sourceTables, targetTables] = await Promise.all([source.tables(), target.tables()])
+  const only = options.tables?.length ? options.tables : null
+  const unknown = (only ?? []).filter((name) => !sourceTables.some((t) => t.name === name))
+  if (unknown.length) throw new Error(`The source has no table ${unknown.map((m) => `“${m}”`).join(', ')}.`)
+  const chosen = sourceTables.filter((t) => !only || only.includes(t.name))
+  report.tables = chosen.map((t) => ({ table: t.name, state: 'PENDING', sourceRows: null, targetRows: null, method: null, missing: 0, extra: 0, changed: 0, samples: [], suspended: false, compared: 0, notes: [], seconds: 0 }))
+  progress()
+
+  try {
+    for (const [i, sourceTable] of chosen.entries()) {
+      checkCancelled()
+      const result = report.tables[i] as TableResult
+      const targetTable = targetTables.find((t) => t.name === sourceTable.name)
+      const tableStarted = performance.now()
+      result.state = 'VALIDATING'
+      progress()
+      try {
+        if (!targetTable) throw new Error(`The target has no table “${sourceTable.name}”.`)
+        await compareTable(sourceTable, targetTable, result)
+      } catch (error) {
+        if (error instanceof ValidationCancelled) throw error
+        result.state = 'ERROR'
+        result.error = (error as Error).message
+      }
+      result.seconds = (performance.now() - tableStarted) / 1000
+      progress()
+    }
+
+    const compared = chosen.map((s) => ({ source: s, target: targetTables.find((t) => t.name === s.name) })).filter((p): p is { source: TableShape; target: TableShape } => !!p.target)
+    const client = await target.client()
+    if (options.integrity ?? VALIDATION_DEFAULTS.integrity) {
+      checkCancelled()
+      const integrity = await checkIntegrity(client, target.schema, compared, targetTables)
+      report.integrity = integrity.findings
+      report.integrityChecked = integrity.checked
+      progress()
+    }
+    if (options.rules?.length) {
+      checkCancelled()
+      report.rules = await runRules(client, options.rules)
+      for (const rule of report.rules) if (!rule.passed && rule.action === 'warn') report.warnings.push(`Rule “${rule.name}”: ${rule.error ?? `${rule.violations} violating row${rule.violations === 1 ? '' : 's'}`}.`)
+    }
+    const failed =
+      report.tables.some((t) => t.state === 'MISMATCHED' || t.state === 'ERROR') || report.integrity.some((f) => f.count > 0) || report.rules.some((r) => !r.passed && r.action === 'fail')
+    report.status = failed ? 'FAILED' : 'PASSED'
+  } catch (error) {
+    if (!(error instanceof ValidationCancelled)) throw error
+    report.status = 'CANCELLED'
+    for (const t of report.tables) if (t.state === 'VALIDATING' || t.state === 'PENDING') t.notes.push('not finished: the validation was cancelled')
+  }
+  progress()
+  return report
+
+  async function compareTable(sourceTable: TableShape, targetTable: TableShape, result: TableResult) {
+    const targetColumns = new Map(targetTable.columns.map((c) => [c.name, c]))
+    const common = sourceTable.columns.filter((c) => targetColumns.has(c.name))
+    const sourceOnly = sourceTable.columns.filter((c) => !targetColumns.has(c.name)).map((c) => c.name)
+    const targetOnly = targetTable.columns.filter((c) => !sourceTable.columns.some((s) => s.name === c.name)).map((c) => c.name)
+    if (sourceOnly.length) result.notes.push(`only in the source, not compared: ${sourceOnly.join(', ')}`)
+    if (targetOnly.length) result.notes.push(`only in the target, not compared: ${targetOnly.join(', ')}`)
+
+    // SQLite values are read as the target's column types (what the copy made of them); PostgreSQL sources as their own.
+    const key = keyOf(sourceTable, targetTable)
+    const sourceScope: Scope = { table: sourceTable, key, columns: common.map((c) => ({ name: c.name, type: source.engine === 'sqlite' ? (targetColumns.get(c.name)?.type ?? c.type) : c.type })) }
+    const targetScope: Scope = { table: targetTable, key, columns: common.map((c) => ({ name: c.name, type: targetColumns.get(c.name)?.type ?? c.type })) }
+    const columns = common.map((c) => c.name)
+
+    const [sourceRows, targetRows] = await Promise.all([source.count(sourceTable), target.count(targetTable)])
+    result.sourceRows = sourceRows
+    result.targetRows = targetRows
+    progress()
+
+    const differences = () => result.missing + result.extra + result.changed
+    const record = (sourceSide: Rows, targetSide: Rows) => {
+      const keys = new Set([...sourceSide.keys(), ...targetSide.keys()])
+      for (const k of keys) {
+        if (differences() >= maxDifferences) {
+          result.suspended = true
+          return
+        }
+        const s = sourceSide.get(k)
+        const t = targetSide.get(k)
+        let difference: Difference | null = null
+        if (s && !t) {
+          result.missing++
+          difference = { kind: 'missing', key: shownKey(k), columns: columns.map((column, i) => ({ column, source: readableValue(s[i] as string), target: null })) }
+        } else if (!s && t) {
+          result.extra++
+          difference = { kind: 'extra', key: shownKey(k), columns: columns.map((column, i) => ({ column, source: null, target: readableValue(t[i] as string) })) }
+        } else if (s && t) {
+          const changed = columns.flatMap((column, i) => (s[i] === t[i] ? [] : [{ column, source: readableValue(s[i] as string), target: readableValue(t[i] as string) }]))
+          if (changed.length) {
+            result.changed++
+            difference = { kind: 'changed', key: shownKey(k), columns: changed }
+          }
+        }
+        if (difference && result.samples.length < maxSamples) result.samples.push(difference)
+      }
+    }
+
+    if (!key.length) {
+      result.method = 'whole-table'
+      const whole: Filter = { kind: 'all' }
+      const [a, b] = await Promise.all([source.digests(sourceScope, whole, { kind: 'none' }), target.digests(targetScope, whole, { kind: 'none' })])
+      result.compared = Math.max(sourceRows, targetRows)
+      const equal = sameDigest(a.get(''), b.get(''))
+      const why = !sourceTable.primaryKey.length || !targetTable.primaryKey.length ? 'no primary key' : 'the primary keys differ'
+      result.notes.push(`${why}: compared by row count and whole-table checksum – ${equal ? 'equal' : 'they differ; without a key the differing rows cannot be told apart'}`)
+      result.state = equal ? 'NO_PRIMARY_KEY' : 'MISMATCHED'
+      return
+    }
+
+    const integerKey = key.length === 1 && INTEGER_KINDS.has(sourceScope.columns.find((c) => c.name === key[0])?.type.kind ?? '') && INTEGER_KINDS.has(targetScope.columns.find((c) => c.name === key[0])?.type.kind ?? '')
+    const bounds = integerKey ? await Promise.all([source.bounds(sourceTable, key[0] as string), target.bounds(targetTable, key[0] as string)]) : null
+    if (bounds && !bounds.some((b) => b?.mixed)) {
+      result.method = 'key-ranges'
+      const present = bounds.filter((b): b is { min: bigint; max: bigint } => !!b)
+      if (present.length) {
+        const lo = present.reduce((m, b) => (b.min < m ? b.min : m), present[0]!.min)
+        const hi = present.reduce((m, b) => (b.max > m ? b.max : m), present[0]!.max)
+        await compareRange(lo, hi, TOP_SEGMENTS, true)
+      }
+    } else {
+      result.method = 'key-hash'
+      await compareBuckets([], 2)
+    }
+    result.compared = Math.max(sourceRows, targetRows)
+    result.state = differences() ? 'MISMATCHED' : 'VALIDATED'
+    if (result.suspended) result.notes.push(`stopped after ${maxDifferences} differences: the counts are at least these`)
+
+    async function compareRange(lo: bigint, hi: bigint, segments: number, top: boolean): Promise<void> {
+      const span = hi - lo + 1n
+      const width = (span + BigInt(segments) - 1n) / BigInt(segments)
+      const filter: Filter = { kind: 'range', lo, hi }
+      const grouping = { kind: 'range', lo, width } as const
+      const [a, b] = await Promise.all([source.digests(sourceScope, filter, grouping), target.digests(targetScope, filter, grouping)])
+      if (top) {
+        result.compared = Math.max(sourceRows, targetRows)
+        progress()
+      }
+      const buckets = [...new Set([...a.keys(), ...b.keys()])].filter((k) => !sameDigest(a.get(k), b.get(k))).sort((x, y) => Number(BigInt(x) - BigInt(y)))
+      for (const bucket of buckets) {
+        checkCancelled()
+        if (result.suspended || differences() >= maxDifferences) {
+          result.suspended = true
+          return
+        }
+        const from = lo + BigInt(bucket) * width
+        const to = from + width - 1n < hi ? from + width - 1n : hi
+        const rows = Math.max(a.get(bucket)?.count ?? 0, b.get(bucket)?.count ?? 0)
+        if (rows <= LEAF_ROWS || to - from < BigInt(LEAF_ROWS)) {
+          const leaf: Filter = { kind: 'range', lo: from, hi: to }
+          const [s, t] = await Promise.all([source.rows(sourceScope, leaf, rows + 1), target.rows(targetScope, leaf, rows + 1)])
+          record(s, t)
+        } else await compareRange(from, to, SUB_SEGMENTS, false)
+      }
+    }
+
+    async function compareBuckets(prefixes: string[], length: number): Promise<void> {
+      const filter: Filter = prefixes.length ? { kind: 'prefix', prefixes } : { kind: 'all' }
+      const [a, b] = await Promise.all([source.digests(sourceScope, filter, { kind: 'prefix', length }), target.digests(targetScope, filter, { kind: 'prefix', length })])
+      if (!prefixes.length) {
+        result.compared = Math.max(sourceRows, targetRows)
+        progress()
+      }
+      const differing = [...new Set([...a.keys(), ...b.keys()])].filter((k) => !sameDigest(a.get(k), b.get(k))).sort()
+      if (!differing.length) return
+      checkCancelled()
+      const rows = differing.reduce((n, k) => n + Math.max(a.get(k)?.count ?? 0, b.get(k)?.count ?? 0), 0)
+      if (rows <= LEAF_BATCH_ROWS || length >= 32) {
+        const leaf: Filter = { kind: 'prefix', prefixes: differing }
+        const [s, t] = await Promise.all([source.rows(sourceScope, leaf, rows + 1), target.rows(targetScope, leaf, rows + 1)])
+        record(s, t)
+        return
+      }
+      // Too many differences to fetch at once: only as many buckets as the threshold can still use.
+      const budget = Math.max(1, maxDifferences - differences())
+      const next = differing.slice(0, budget)
+      if (next.length < differing.length) result.suspended = true
+      await compareBuckets(next, Math.min(32, length + 2))
+    }
+  }
+}

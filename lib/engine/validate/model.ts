@@ -1,0 +1,125 @@
+import type { PgType } from '@/lib/engine/copy/sqlite-types'
+
+// The shapes the validation engine (engine.ts) shares with its two sides (SQLite, PostgreSQL): a side
+// describes its tables, and for a scope of columns computes digests – row count and checksum – grouped
+// into segments, or returns the canonical rows of a small range to compare one by one.
+
+export type ColumnShape = { name: string; type: PgType; notNull: boolean }
+export type ForeignKey = { name: string | null; columns: string[]; table: string; refColumns: string[]; validated: boolean }
+export type TableShape = {
+  name: string
+  columns: ColumnShape[]
+  primaryKey: string[]
+  /** Unique column sets (the primary key's included). */
+  uniques: string[][]
+  foreignKeys: ForeignKey[]
+  /** SQLite: the table has a rowid (scans split by it). */
+  rowid?: boolean
+}
+
+/** The columns compared on one side, each with the type its values are read as (the target's type for SQLite). */
+export type Scope = { table: TableShape; columns: { name: string; type: PgType }[]; key: string[] }
+
+/** Which rows: all, an integer key range (inclusive), or keys whose MD5 starts with one of the prefixes. */
+export type Filter = { kind: 'all' } | { kind: 'range'; lo: bigint; hi: bigint } | { kind: 'prefix'; prefixes: string[] }
+
+/** How rows are grouped into segments: by integer key range of `width` from `lo`, by MD5 prefix of the key, or not at all. */
+export type Grouping = { kind: 'range'; lo: bigint; width: bigint } | { kind: 'prefix'; length: number } | { kind: 'none' }
+
+/** A segment's row count and the two checksum lanes (sums of row digests modulo 2^48). */
+export type Digest = { count: number; h1: number; h2: number }
+
+/** Canonical rows by canonical key text: the values of the scope's columns. */
+export type Rows = Map<string, string[]>
+
+export interface ValidationSide {
+  readonly engine: 'sqlite' | 'postgres'
+  /** Where the rows are, for messages (never with a password). */
+  readonly label: string
+  tables(): Promise<TableShape[]>
+  count(table: TableShape): Promise<number>
+  /** The smallest and largest key; null when the table is empty; mixed when some keys are not integers. */
+  bounds(table: TableShape, column: string): Promise<{ min: bigint; max: bigint; mixed?: boolean } | null>
+  digests(scope: Scope, filter: Filter, grouping: Grouping): Promise<Map<string, Digest>>
+  rows(scope: Scope, filter: Filter, limit: number): Promise<Rows>
+  close(): Promise<void>
+}
+
+export const TABLE_STATES = ['PENDING', 'VALIDATING', 'VALIDATED', 'MISMATCHED', 'NO_PRIMARY_KEY', 'ERROR'] as const
+export type TableState = (typeof TABLE_STATES)[number]
+
+export type ColumnDifference = { column: string; source: string | null; target: string | null }
+
+/** One differing row: missing on the target, extra on the target, or changed (the columns that differ, both values). */
+export type Difference = { kind: 'missing' | 'extra' | 'changed'; key: string; columns: ColumnDifference[] }
+
+export type TableResult = {
+  table: string
+  state: TableState
+  sourceRows: number | null
+  targetRows: number | null
+  /** How rows were compared: checksums of key ranges, of key-hash buckets, or of the whole table (no primary key). */
+  method: 'key-ranges' | 'key-hash' | 'whole-table' | null
+  missing: number
+  extra: number
+  changed: number
+  /** At most maxSamples differences. */
+  samples: Difference[]
+  /** The comparison stopped after maxDifferences differences: the totals are lower bounds. */
+  suspended: boolean
+  /** Rows covered so far (live progress). */
+  compared: number
+  notes: string[]
+  error?: string
+  seconds: number
+}
+
+export type IntegrityFinding = {
+  kind: 'orphan' | 'not-null' | 'unique'
+  table: string
+  columns: string[]
+  /** Orphans: the parent table and its columns. */
+  references?: { table: string; columns: string[] }
+  /** Where the rule comes from: a constraint declared on the target (not validated), or only in the source. */
+  origin: 'target' | 'source'
+  count: number
+  samples: string[]
+}
+
+export type RuleSeverity = 'warning' | 'error'
+export type RuleAction = 'fail' | 'warn'
+export type CustomRule = { name: string; sql: string; severity: RuleSeverity; action: RuleAction }
+
+export type RuleResult = { name: string; severity: RuleSeverity; action: RuleAction; violations: number; samples: Record<string, string | null>[]; error?: string; passed: boolean }
+
+export type ValidationStatus = 'RUNNING' | 'PASSED' | 'FAILED' | 'ERROR' | 'CANCELLED'
+
+export type ValidationReport = {
+  status: ValidationStatus
+  source: string
+  target: string
+  tables: TableResult[]
+  integrity: IntegrityFinding[]
+  /** Checks that were made and found nothing, for the evidence ("orphans: 3 relations checked"). */
+  integrityChecked: number
+  rules: RuleResult[]
+  warnings: string[]
+  error?: string
+  seconds: number
+}
+
+export type ValidationOptions = {
+  /** Tables to compare (all of the source's when empty). */
+  tables?: readonly string[]
+  /** Differences kept per table. */
+  maxSamples?: number
+  /** A table is suspended after this many differences. */
+  maxDifferences?: number
+  /** Check orphans, NOT NULL and unique on the target. */
+  integrity?: boolean
+  rules?: readonly CustomRule[]
+  signal?: AbortSignal
+  onProgress?: (report: ValidationReport) => void
+}
+
+export const VALIDATION_DEFAULTS = { maxSamples: 20, maxDifferences: 1000, integrity: true } as const

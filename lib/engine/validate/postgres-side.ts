@@ -1,0 +1,101 @@
+import type pg from 'pg'
+import { readSchema } from '@/lib/engine/copy/postgres-source'
+import { quoteIdent } from '@/lib/engine/copy/sqlite-schema'
+import { catalogTypeOf } from '@/lib/engine/copy/sqlite-types'
+import { openTargetConnection } from '@/lib/engine/sql/apply'
+import type { PostgresTarget } from '@/lib/targets/postgres'
+import { canonicalSql, laneSql, laneSumSql, NULL_MARK, rowSql } from './canonical'
+import type { Digest, Filter, Grouping, Rows, Scope, TableShape, ValidationSide } from './model'
+
+// A PostgreSQL database as one side of a validation. Everything is computed where the rows are: each
+// row's canonical text and MD5, summed per segment in one scan (GROUP BY), so only a few numbers per
+// segment cross the network – for PostgreSQL → PostgreSQL both sides work in SQL, in parallel.
+
+/** A connection with the settings canonical text relies on; read-only, no parallel plans (slower for these scans). */
+export async function openValidationConnection(target: PostgresTarget, name: string): Promise<pg.Client> {
+  const client = await openTargetConnection(target, name)
+  await client.query(`SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET extra_float_digits = 1; SET bytea_output = 'hex'; SET max_parallel_workers_per_gather = 0; SET default_transaction_read_only = on`)
+  return client
+}
+
+const TWO_62 = 2n ** 62n
+
+export function postgresSide(target: PostgresTarget, options: { schema?: string; label?: string } = {}): ValidationSide & { client(): Promise<pg.Client>; schema: string } {
+  const schema = options.schema ?? 'public'
+  let connection: Promise<pg.Client> | null = null
+  const client = () => (connection ??= openValidationConnection(target, 'lockstep validate'))
+  const q = (name: string) => `${quoteIdent(schema)}.${quoteIdent(name)}`
+  // Key bounds are bigint literals: comparable with any integer column and its index (numeric would cast the column).
+  const literal = (value: bigint) => `${value}::bigint`
+
+  function where(scope: Scope, filter: Filter, params: unknown[]): string {
+    if (filter.kind === 'all') return ''
+    if (filter.kind === 'range') {
+      const k = quoteIdent(scope.key[0] ?? '')
+      return ` WHERE ${k} BETWEEN ${literal(filter.lo)} AND ${literal(filter.hi)}`
+    }
+    params.push(filter.prefixes)
+    const length = filter.prefixes[0]?.length ?? 0
+    return ` WHERE left(md5(${keySql(scope)}), ${length}) = ANY ($${params.length}::text[])`
+  }
+
+  const keySql = (scope: Scope) => rowSql(scope.key.map((k) => canonicalSql(scope.columns.find((c) => c.name === k)?.type ?? catalogTypeOf('text'), k)))
+  const valuesSql = (scope: Scope) => scope.columns.map((c) => canonicalSql(c.type, c.name))
+
+  return {
+    engine: 'postgres',
+    schema,
+    client,
+    label: options.label ?? `${target.host}:${target.port}/${target.database}`,
+    async tables() {
+      const tables = await readSchema(await client(), schema)
+      return tables.map<TableShape>((t) => ({
+        name: t.name,
+        columns: t.columns.filter((c) => !c.generated).map((c) => ({ name: c.name, type: catalogTypeOf(c.type), notNull: c.notNull })),
+        primaryKey: t.primaryKey,
+        uniques: t.constraints.filter((c) => c.type === 'p' || c.type === 'u').map((c) => c.columns),
+        foreignKeys: t.constraints.filter((c) => c.type === 'f' && c.references).map((c) => ({ name: c.name, columns: c.columns, table: c.references as string, refColumns: c.refColumns, validated: c.validated })),
+      }))
+    },
+    async count(table) {
+      const { rows } = await (await client()).query<{ n: string }>(`SELECT count(*) AS n FROM ${q(table.name)}`)
+      return Number(rows[0]?.n ?? 0)
+    },
+    async bounds(table, column) {
+      const k = quoteIdent(column)
+      const { rows } = await (await client()).query<{ lo: string | null; hi: string | null }>(`SELECT min(${k})::text AS lo, max(${k})::text AS hi FROM ${q(table.name)}`)
+      const row = rows[0]
+      return !row || row.lo === null || row.hi === null ? null : { min: BigInt(row.lo), max: BigInt(row.hi) }
+    },
+    async digests(scope, filter, grouping) {
+      const params: unknown[] = []
+      const [h1, h2] = laneSql('m') as [string, string]
+      const k = quoteIdent(scope.key[0] ?? '')
+      let bucket: string
+      if (grouping.kind === 'range') {
+        // bigint arithmetic unless the keys span more than 2^62 (then numeric: slower, never wrong).
+        const narrow = filter.kind === 'range' && filter.hi - grouping.lo < TWO_62 && grouping.lo > -TWO_62
+        bucket = narrow ? `((${k}::bigint - ${grouping.lo}::bigint) / ${grouping.width}::bigint)::text` : `div(${k}::numeric - ${grouping.lo}::numeric, ${grouping.width}::numeric)::text`
+      } else if (grouping.kind === 'prefix') bucket = `left(md5(${keySql(scope)}), ${grouping.length})`
+      else bucket = `''`
+      const filterSql = where(scope, filter, params)
+      const sql = `SELECT b, count(*)::int AS n, ${laneSumSql(h1)} AS h1, ${laneSumSql(h2)} AS h2
+                     FROM (SELECT ${bucket} AS b, md5(${rowSql(valuesSql(scope))}) AS m FROM ${q(scope.table.name)}${filterSql}) s GROUP BY b`
+      const { rows } = await (await client()).query<{ b: string; n: number; h1: string; h2: string }>(sql, params)
+      return new Map<string, Digest>(rows.map((r) => [r.b, { count: r.n, h1: Number(r.h1), h2: Number(r.h2) }]))
+    },
+    async rows(scope, filter, limit) {
+      const params: unknown[] = []
+      const sql = `SELECT ${keySql(scope)} AS k, ${valuesSql(scope).join(', ')} FROM ${q(scope.table.name)}${where(scope, filter, params)} LIMIT ${Math.max(0, Math.floor(limit))}`
+      const { rows } = await (await client()).query({ text: sql, values: params, rowMode: 'array' })
+      const result: Rows = new Map()
+      for (const row of rows as (string | null)[][]) result.set(row[0] as string, row.slice(1).map((v) => v ?? NULL_MARK))
+      return result
+    },
+    async close() {
+      const open = connection
+      connection = null
+      if (open) await (await open.catch(() => null))?.end().catch(() => undefined)
+    },
+  }
+}

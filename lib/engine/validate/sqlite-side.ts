@@ -1,0 +1,186 @@
+import { createRequire } from 'node:module'
+import type { Worker } from 'node:worker_threads'
+import Database from 'better-sqlite3'
+import { columnDateEncoding } from '@/lib/engine/copy/sqlite-source'
+import { quoteIdent, readSqliteSchema } from '@/lib/engine/copy/sqlite-schema'
+import { startBundledThread } from '@/lib/engine/copy/sqlite/thread'
+import type { DateEncoding } from '@/lib/engine/copy/values'
+import type { Digest, Filter, Grouping, Rows, Scope, TableShape, ValidationSide } from './model'
+import type { ScanJob, ScanResult } from './sqlite/scan'
+import type { ScanReply, ScanRequest } from './sqlite/worker'
+
+// A SQLite file as one side of a validation. SQLite has no MD5 and prints values its own way, so rows are
+// read (better-sqlite3, safe integers) and canonicalised and hashed in JavaScript – in THREADS threads,
+// each scanning its own key or rowid range, while PostgreSQL computes the other side at the same time.
+
+const DATE_KINDS = new Set(['timestamptz', 'timestamp', 'date'])
+const THREADS = 2
+/** Scans of fewer rows than this run in one thread. */
+const SPLIT_ROWS = 20_000
+
+type Pool = { run(job: ScanJob): Promise<ScanResult>; close(): Promise<void> }
+
+function startPool(path: string, size: number): Pool {
+  const entry = createRequire(import.meta.url).resolve('./sqlite/worker.ts')
+  const threads: Worker[] = []
+  const idle: Worker[] = []
+  const waiting: ((w: Worker) => void)[] = []
+  const pending = new Map<number, { resolve: (r: ScanResult) => void; reject: (e: Error) => void }>()
+  let nextId = 0
+  const release = (worker: Worker) => {
+    const next = waiting.shift()
+    if (next) next(worker)
+    else idle.push(worker)
+  }
+  const acquire = () =>
+    new Promise<Worker>((resolve) => {
+      const free = idle.pop()
+      if (free) resolve(free)
+      else if (threads.length < size) {
+        const worker = startBundledThread(entry, { path })
+        worker.on('message', (reply: ScanReply) => {
+          const waiter = pending.get(reply.id)
+          pending.delete(reply.id)
+          release(worker)
+          if ('error' in reply) waiter?.reject(new Error(reply.error))
+          else waiter?.resolve(reply.result)
+        })
+        worker.on('error', (error) => {
+          for (const waiter of pending.values()) waiter.reject(error)
+          pending.clear()
+        })
+        threads.push(worker)
+        resolve(worker)
+      } else waiting.push(resolve)
+    })
+  return {
+    async run(job) {
+      const worker = await acquire()
+      const id = nextId++
+      return new Promise<ScanResult>((resolve, reject) => {
+        pending.set(id, { resolve, reject })
+        worker.postMessage({ id, job } satisfies ScanRequest)
+      })
+    },
+    async close() {
+      await Promise.all(threads.map((t) => t.terminate()))
+    },
+  }
+}
+
+/** Splits [lo, hi] into at most `parts` ranges, on multiples of `align` from `base`. */
+function splitRange(lo: bigint, hi: bigint, parts: number, base: bigint, align: bigint): [bigint, bigint][] {
+  const segments = (hi - base) / align - (lo - base) / align + 1n
+  const per = (segments + BigInt(parts) - 1n) / BigInt(parts)
+  const ranges: [bigint, bigint][] = []
+  for (let from = lo; from <= hi; ) {
+    const firstSegment = (from - base) / align
+    const to = base + (firstSegment + per) * align - 1n
+    ranges.push([from, to < hi ? to : hi])
+    from = to + 1n
+  }
+  return ranges
+}
+
+export function sqliteSide(path: string, label = path): ValidationSide {
+  const db = new Database(path, { readonly: true, fileMustExist: true })
+  const dates = new Map<string, DateEncoding>()
+  let pool: Pool | null = null
+  const threads = () => (pool ??= startPool(path, THREADS))
+
+  const dateEncoding = (table: string, column: string) => {
+    const key = `${table}\u0000${column}`
+    let encoding = dates.get(key)
+    if (!encoding) dates.set(key, (encoding = columnDateEncoding(db, table, column)))
+    return encoding
+  }
+
+  function job(scope: Scope, where: string[], params: (string | number | bigint)[], output: ScanJob['output'], prefixes?: string[]): ScanJob {
+    const t = scope.table.name
+    return {
+      sql: `SELECT ${scope.columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${quoteIdent(t)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`,
+      params,
+      columns: scope.columns.map((c) => ({ type: c.type, dates: DATE_KINDS.has(c.type.kind) ? dateEncoding(t, c.name) : undefined })),
+      key: scope.key.map((k) => scope.columns.findIndex((c) => c.name === k)),
+      prefixes,
+      output,
+    }
+  }
+
+  /** The scan's jobs: split by key range (range filters) or by rowid (other scans of rowid tables) when there are enough rows. */
+  async function jobs(scope: Scope, filter: Filter, output: ScanJob['output'], grouping?: Grouping): Promise<ScanJob[]> {
+    const prefixes = filter.kind === 'prefix' ? filter.prefixes : undefined
+    if (filter.kind === 'range') {
+      const k = quoteIdent(scope.key[0] ?? '')
+      const base = grouping?.kind === 'range' ? grouping.lo : filter.lo
+      const align = grouping?.kind === 'range' ? grouping.width : 1n
+      const parts = output.kind === 'digests' && filter.hi - filter.lo >= BigInt(SPLIT_ROWS) ? THREADS : 1
+      return splitRange(filter.lo, filter.hi, parts, base, align).map(([lo, hi]) => job(scope, [`${k} BETWEEN ? AND ?`], [lo, hi], output))
+    }
+    if (output.kind === 'digests' && scope.table.rowid) {
+      const bounds = db.prepare(`SELECT min(rowid) AS lo, max(rowid) AS hi, count(*) AS n FROM ${quoteIdent(scope.table.name)}`).safeIntegers(true).get() as { lo: bigint | null; hi: bigint | null; n: bigint }
+      if (bounds.lo !== null && bounds.hi !== null && bounds.n >= BigInt(SPLIT_ROWS)) {
+        const name = rowidName(scope.table)
+        return splitRange(bounds.lo, bounds.hi, THREADS, bounds.lo, 1n).map(([lo, hi]) => job(scope, [`${name} BETWEEN ? AND ?`], [lo, hi], output, prefixes))
+      }
+    }
+    return [job(scope, [], [], output, prefixes)]
+  }
+
+  return {
+    engine: 'sqlite',
+    label,
+    async tables() {
+      return readSqliteSchema(db).map<TableShape>((t) => ({
+        name: t.name,
+        columns: t.columns.map((c) => ({ name: c.name, type: c.type, notNull: c.notNull })),
+        primaryKey: t.primaryKey,
+        uniques: [...(t.primaryKey.length ? [t.primaryKey] : []), ...t.indexes.filter((i) => i.unique && !i.partial).map((i) => i.columns)],
+        foreignKeys: t.foreignKeys.map((f) => ({ name: null, columns: f.columns, table: f.table, refColumns: f.references, validated: true })),
+        rowid: !t.withoutRowid,
+      }))
+    },
+    async count(table) {
+      return (db.prepare(`SELECT count(*) AS n FROM ${quoteIdent(table.name)}`).get() as { n: number }).n
+    },
+    async bounds(table, column) {
+      const c = quoteIdent(column)
+      // Keys stored as something other than an integer (possible unless the key is the rowid) fall outside
+      // any range: such a table is compared by key hash instead.
+      const row = db.prepare(`SELECT min(${c}) AS lo, max(${c}) AS hi, sum(typeof(${c}) <> 'integer') AS other FROM ${quoteIdent(table.name)}`).safeIntegers(true).get() as { lo: bigint | null; hi: bigint | null; other: bigint | null }
+      if (row.other) return { min: 0n, max: 0n, mixed: true }
+      return row.lo === null || row.hi === null ? null : { min: row.lo, max: row.hi }
+    },
+    async digests(scope, filter, grouping) {
+      const results = await Promise.all((await jobs(scope, filter, { kind: 'digests', grouping }, grouping)).map((j) => threads().run(j)))
+      const merged = new Map<string, Digest>()
+      for (const result of results) {
+        if (result.kind !== 'digests') continue
+        for (const [bucket, count, h1, h2] of result.entries) {
+          const known = merged.get(bucket)
+          merged.set(bucket, known ? { count: known.count + count, h1: (known.h1 + h1) % 2 ** 48, h2: (known.h2 + h2) % 2 ** 48 } : { count, h1, h2 })
+        }
+      }
+      return merged
+    },
+    async rows(scope, filter, limit) {
+      const results = await Promise.all((await jobs(scope, filter, { kind: 'rows', limit })).map((j) => threads().run(j)))
+      const rows: Rows = new Map()
+      for (const result of results) if (result.kind === 'rows') for (const [key, values] of result.rows) rows.set(key, values)
+      return rows
+    },
+    async close() {
+      await pool?.close()
+      pool = null
+      db.close()
+    },
+  }
+}
+
+/** The name the table's rowid answers to (a column may be called rowid). */
+function rowidName(table: TableShape): string {
+  const taken = new Set(table.columns.map((c) => c.name.toLowerCase()))
+  const free = ['rowid', '_rowid_', 'oid'].find((n) => !taken.has(n))
+  if (!free) throw new Error(`The table ${table.name} has columns named rowid, _rowid_ and oid; it cannot be scanned in parts.`)
+  return free
+}

@@ -1,0 +1,75 @@
+import type BetterSqlite3 from 'better-sqlite3'
+import type { PgType } from '@/lib/engine/copy/sqlite-types'
+import type { DateEncoding } from '@/lib/engine/copy/values'
+import { addLane, md5Hex, rowDigest, SEPARATOR, sqliteCanonical } from '../canonical'
+import type { Grouping } from '../model'
+
+// One pass over SQLite rows (in a thread of its own, worker.ts): each value's canonical text, each row's
+// digest, summed per segment – or the canonical rows themselves, for the few rows of a differing segment.
+
+export type ScanJob = {
+  sql: string
+  params: (string | number | bigint)[]
+  columns: { type: PgType; dates?: DateEncoding }[]
+  /** Positions of the key's columns among `columns`. */
+  key: number[]
+  /** Only rows whose key's MD5 starts with one of these (hex, all of one length). */
+  prefixes?: string[]
+  output: { kind: 'digests'; grouping: Grouping } | { kind: 'rows'; limit: number }
+}
+
+export type DigestEntry = [bucket: string, count: number, h1: number, h2: number]
+export type ScanResult = { kind: 'digests'; entries: DigestEntry[] } | { kind: 'rows'; rows: [key: string, values: string[]][] }
+
+export function scan(statement: BetterSqlite3.Statement, job: ScanJob): ScanResult {
+  const canonical = job.columns.map((c) => sqliteCanonical(c.type, c.dates))
+  const width = job.columns.length
+  const keyOf = (values: string[]) => (job.key.length === 1 ? (values[job.key[0] as number] as string) : job.key.map((i) => values[i]).join(SEPARATOR))
+  const prefixes = job.prefixes?.length ? new Set(job.prefixes) : null
+  const prefixLength = job.prefixes?.[0]?.length ?? 0
+  const keep = (values: string[]) => !prefixes || prefixes.has(md5Hex(keyOf(values)).slice(0, prefixLength))
+  const values: string[] = new Array<string>(width)
+
+  if (job.output.kind === 'rows') {
+    const rows: [string, string[]][] = []
+    for (const row of statement.iterate(...job.params) as Iterable<unknown[]>) {
+      const canon = row.map((v, i) => (canonical[i] as (v: unknown) => string)(v))
+      if (!keep(canon)) continue
+      rows.push([keyOf(canon), canon])
+      if (rows.length >= job.output.limit) break
+    }
+    return { kind: 'rows', rows }
+  }
+
+  const grouping = job.output.grouping
+  const buckets = new Map<string, DigestEntry>()
+  // Range buckets in plain numbers while the keys allow it (exact below 2^53), else in BigInt.
+  const lo = grouping.kind === 'range' ? grouping.lo : 0n
+  const step = grouping.kind === 'range' ? grouping.width : 1n
+  const small = lo > -(2n ** 52n) && lo < 2n ** 52n && step < 2n ** 52n
+  const loN = Number(lo)
+  const stepN = Number(step)
+  const keyColumn = job.key[0] ?? 0
+  for (const row of statement.iterate(...job.params) as Iterable<unknown[]>) {
+    for (let i = 0; i < width; i++) values[i] = (canonical[i] as (v: unknown) => string)(row[i])
+    let bucket: string
+    if (grouping.kind === 'range') {
+      const k = row[keyColumn] as bigint
+      bucket = small && k < 2n ** 53n && k > -(2n ** 53n) ? String(Math.floor((Number(k) - loN) / stepN)) : String((k - lo) / step)
+    } else if (grouping.kind === 'prefix') {
+      bucket = md5Hex(keyOf(values)).slice(0, grouping.length)
+      if (prefixes && !prefixes.has(bucket.slice(0, prefixLength))) continue
+    } else {
+      if (!keep(values)) continue
+      bucket = ''
+    }
+    const [h1, h2] = rowDigest(values.join(SEPARATOR))
+    const entry = buckets.get(bucket)
+    if (entry) {
+      entry[1]++
+      entry[2] = addLane(entry[2], h1)
+      entry[3] = addLane(entry[3], h2)
+    } else buckets.set(bucket, [bucket, 1, h1, h2])
+  }
+  return { kind: 'digests', entries: [...buckets.values()] }
+}
