@@ -180,10 +180,10 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
     const bounds = integerKey ? await Promise.all([source.bounds(sourceTable, key[0] as string), target.bounds(targetTable, key[0] as string)]) : null
     if (bounds && !bounds.some((b) => b?.mixed)) {
       result.method = 'key-ranges'
-      const present = bounds.filter((b): b is { min: bigint; max: bigint } => !!b)
-      if (present.length) {
-        const lo = present.reduce((m, b) => (b.min < m ? b.min : m), present[0]!.min)
-        const hi = present.reduce((m, b) => (b.max > m ? b.max : m), present[0]!.max)
+      const [first, ...rest] = bounds.filter((b): b is { min: bigint; max: bigint } => !!b)
+      if (first) {
+        const lo = rest.reduce((m, b) => (b.min < m ? b.min : m), first.min)
+        const hi = rest.reduce((m, b) => (b.max > m ? b.max : m), first.max)
         await compareRange(lo, hi, TOP_SEGMENTS, true)
       }
     } else {

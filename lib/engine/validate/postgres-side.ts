@@ -5,7 +5,7 @@ import { catalogTypeOf } from '@/lib/engine/copy/sqlite-types'
 import { openTargetConnection } from '@/lib/engine/sql/apply'
 import type { PostgresTarget } from '@/lib/targets/postgres'
 import { canonicalSql, laneSql, laneSumSql, NULL_MARK, rowSql } from './canonical'
-import type { Digest, Filter, Grouping, Rows, Scope, TableShape, ValidationSide } from './model'
+import type { Digest, Filter, Rows, Scope, TableShape, ValidationSide } from './model'
 
 // A PostgreSQL database as one side of a validation. Everything is computed where the rows are: each
 // row's canonical text and MD5, summed per segment in one scan (GROUP BY), so only a few numbers per
