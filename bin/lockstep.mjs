@@ -6,5 +6,9 @@ import { register } from 'tsx/esm/api'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 register({ tsconfig: join(root, 'tsconfig.json') })
-// `copy` has a lean entry point of its own (it starts faster without the plan tooling).
-await import(join(root, 'scripts', process.argv[2] === 'copy' ? 'lockstep-copy.ts' : 'lockstep.ts'))
+// `copy` and `validate` have lean entry points of their own (they start faster without the plan tooling).
+const entries = new Map([
+  ['copy', 'lockstep-copy.ts'],
+  ['validate', 'lockstep-validate.ts'],
+])
+await import(join(root, 'scripts', entries.get(process.argv[2]) ?? 'lockstep.ts'))

@@ -36,6 +36,8 @@ that do not fit their columns kept aside with the reason.
 
 ## Success Criteria
 - Every table copied, with no more than 10 rejected rows
+- Row counts match on every table
+- No orphaned rows on the target
 `
 
 const DOCUMENT = `# ${DEMO_PLAN_TITLE}
@@ -168,10 +170,12 @@ async function seedHomeverse(admin: UserActor, environmentId: string, targetConn
   const { writeHomeverseDatabase, HOMEVERSE_FILE } = await import('./demo-homeverse')
   const { parsePlanDocument } = await import('@/lib/plan-document/parse')
   const { importPlanDocument } = await import('@/lib/server/plans/documents')
-  const { addCopyStep, addManualStep } = await import('@/lib/server/plans/step-commands')
+  const { addCopyStep, addManualStep, addValidateStep } = await import('@/lib/server/plans/step-commands')
+  const { addRule, bindCriterion } = await import('@/lib/server/validations/commands')
+  const { ZAddRule } = await import('@/lib/server/validations/schemas')
   const { createConnection } = await import('@/lib/server/connections/commands')
   const { setPlanEnvironment } = await import('@/lib/server/plans/environment-commands')
-  const { ZAddCopyStep, ZAddManualStep } = await import('@/lib/server/plans/schemas')
+  const { ZAddCopyStep, ZAddManualStep, ZAddValidateStep } = await import('@/lib/server/plans/schemas')
   const { ZConnection } = await import('@/lib/server/connections/schemas')
   const { db } = await import('@/lib/db')
 
@@ -183,6 +187,13 @@ async function seedHomeverse(admin: UserActor, environmentId: string, targetConn
   const [copyPhase, verify] = await db.phase.findMany({ where: { planId }, orderBy: { position: 'asc' } })
   if (!copyPhase || !verify) throw new Error('The HomeVerse document lost its phases.')
   await addCopyStep(admin, ZAddCopyStep.parse({ phaseId: copyPhase.id, name: 'Copy HomeVerse into PostgreSQL', tables: '', mode: 'create', jobs: '2', chunkRows: '', maxRejectedRows: '10', reload: '' }))
+  await addValidateStep(admin, ZAddValidateStep.parse({ phaseId: verify.id, name: 'Compare the target with the source', tables: '', maxSamples: '20', maxDifferences: '1000', integrity: 'on' }))
+  await addRule(admin, ZAddRule.parse({ planId, name: 'Matches score between 0 and 100', sql: 'SELECT id, score FROM matches WHERE score < 0 OR score > 100', severity: 'ERROR', action: 'FAIL' }))
+  const criteria = await db.successCriterion.findMany({ where: { planId }, orderBy: { position: 'asc' } })
+  for (const [text, check] of [['Row counts match on every table', 'row-counts'], ['No orphaned rows on the target', 'orphans']] as const) {
+    const criterion = criteria.find((c) => c.text === text)
+    if (criterion) await bindCriterion(admin, { criterionId: criterion.id, check })
+  }
   await addManualStep(admin, ZAddManualStep.parse({ phaseId: verify.id, name: 'Application team signs off the data', instructions: 'Release once the rejected rows are understood and the counts compared.', requireChecklist: 'on' }))
   const { id: sourceConnectionId } = await createConnection(admin, ZConnection.parse({ environmentId, engine: 'SQLITE', name: 'HomeVerse SQLite', role: 'SOURCE', filePath: HOMEVERSE_FILE }))
   await setPlanEnvironment(admin, { planId, environmentId, sourceConnectionId, targetConnectionId })

@@ -1,4 +1,6 @@
 // Command-line arguments, shared by the `lockstep` commands (light: nothing here loads the application).
+import { stat } from 'node:fs/promises'
+import { resolve } from 'node:path'
 
 /** A mistake in the command line: printed with the usage. */
 export class UsageError extends Error {}
@@ -18,6 +20,21 @@ export function flag(args: string[], name: string): boolean {
   return i >= 0
 }
 
+/** A whole number from `min` to `max`, or undefined when the option is not given. */
+export const count = (value: string | undefined, name: string, min: number, max: number) => {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} takes a whole number from ${min} to ${max}.`)
+  return n
+}
+
+/** A comma-separated list of names (`--tables a,b`). */
+export const names = (value: string | undefined) =>
+  value
+    ?.split(',')
+    .map((t) => t.trim())
+    .filter(Boolean)
+
 export const milliseconds = (value: string | undefined, name: string) => {
   if (value === undefined) return undefined
   const n = Number(value)
@@ -32,5 +49,25 @@ export async function targetOption(url: string, name: string) {
     return postgresTargetFromUrl(url)
   } catch {
     throw new UsageError(`${name} must be a postgresql://user:password@host:port/database URL.`)
+  }
+}
+
+export const isPostgresUrl = (value: string) => /^postgres(ql)?:\/\//i.test(value)
+
+/** Opens the SQLite file `file` with `open` and reads it once with `probe`, so that a missing file or one that is
+ * not a database fails here, with a message that says so. */
+export async function openSqliteFile<T extends { close(): Promise<void> }>(file: string, open: (path: string) => T | Promise<T>, probe: (opened: T) => Promise<unknown>): Promise<{ opened: T; path: string }> {
+  const path = resolve(file)
+  const info = await stat(path).catch(() => null)
+  if (!info?.isFile()) throw new Error(`Cannot read ${file}: no such file.`)
+  let opened: T | null = null
+  try {
+    opened = await open(path)
+    await probe(opened) // reads the header: fails now on a file that is not a database
+    return { opened, path }
+  } catch (error) {
+    await opened?.close().catch(() => undefined)
+    const code = (error as { code?: string }).code
+    throw new Error(code === 'SQLITE_NOTADB' ? `${file} is not a SQLite database.` : `SQLite could not read ${file}: ${(error as Error).message}`)
   }
 }

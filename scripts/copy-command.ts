@@ -1,39 +1,21 @@
 // `lockstep copy`: the copy engine from the command line, with the same resume and summary as a copy step.
 import { createWriteStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { CopySource, CopySummary, RejectedRow } from '@/lib/engine/copy/model'
-import { flag, option, targetOption, UsageError } from './cli-args'
+import { count, flag, isPostgresUrl, names, openSqliteFile, option, targetOption, UsageError } from './cli-args'
 
 export const COPY_USAGE = 'Usage: lockstep copy --from SQLITE_FILE|postgresql://… --to postgresql://… [--tables a,b] [--jobs N] [--into-existing] [--chunk-rows N] [--max-rejects N] [--reload] [--rejects FILE.csv] [--json]'
-
-const count = (value: string | undefined, name: string, min: number, max: number) => {
-  if (value === undefined) return undefined
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} takes a whole number from ${min} to ${max}.`)
-  return n
-}
 
 const csv = (value: string | null) => (value === null ? '' : /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value)
 
 async function openSource(from: string): Promise<{ source: CopySource; identity: string }> {
-  if (/^postgres(ql)?:\/\//i.test(from)) {
+  if (isPostgresUrl(from)) {
     const target = await targetOption(from, '--from')
     const { postgresSource } = await import('@/lib/engine/copy/postgres-source')
     return { source: postgresSource(target), identity: `${target.host}:${target.port}/${target.database}` }
   }
-  const path = resolve(from)
-  const info = await stat(path).catch(() => null)
-  if (!info?.isFile()) throw new Error(`Cannot read ${from}: no such file.`)
-  const { sqliteSource } = await import('@/lib/engine/copy/sqlite-source')
-  try {
-    const source = sqliteSource(path, from)
-    await source.tables([]) // reads the header: fails now on a file that is not a database
-    return { source, identity: path }
-  } catch (error) {
-    const code = (error as { code?: string }).code
-    throw new Error(code === 'SQLITE_NOTADB' ? `${from} is not a SQLite database.` : `SQLite could not read ${from}: ${(error as Error).message}`)
-  }
+  const { opened, path } = await openSqliteFile(from, async (path) => (await import('@/lib/engine/copy/sqlite-source')).sqliteSource(path, from), (source) => source.tables([]))
+  return { source: opened, identity: path }
 }
 
 function printSummary(summary: CopySummary) {
@@ -51,10 +33,7 @@ export async function copyCommand(args: string[]): Promise<number> {
   const json = flag(args, '--json')
   const from = option(args, '--from')
   const to = option(args, '--to')
-  const tables = option(args, '--tables')
-    ?.split(',')
-    .map((t) => t.trim())
-    .filter(Boolean)
+  const tables = names(option(args, '--tables'))
   const jobs = count(option(args, '--jobs'), '--jobs', 1, 16)
   const chunkRows = count(option(args, '--chunk-rows'), '--chunk-rows', 100, 1_000_000)
   const maxRejectedRows = count(option(args, '--max-rejects'), '--max-rejects', 0, Number.MAX_SAFE_INTEGER) ?? null

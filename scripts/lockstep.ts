@@ -13,6 +13,7 @@ import type { UserActor } from '@/lib/server/actor'
 import { formatCliError } from './cli'
 import { flag, milliseconds, option, targetOption, UsageError } from './cli-args'
 import { copyCommand } from './copy-command'
+import { validateCommand } from './validate-command'
 
 const USAGE = `Usage: lockstep <command>
 
@@ -40,6 +41,14 @@ const USAGE = `Usage: lockstep <command>
                                           it again after an interruption and it continues; a finished copy
                                           is not repeated unless --reload. Prints the per-table summary;
                                           exit 1 when the copy fails, 3 when refused
+
+  lockstep validate --source SQLITE_FILE|URL --target URL [--tables a,b] [--max-samples N]
+                    [--max-differences N] [--no-integrity] [--json]
+                                          compares the target's rows with the source's, table by table,
+                                          and checks the target's integrity (orphans, NOT NULL, unique);
+                                          prints the tables, the differing rows and findings; exit 0 when
+                                          everything matches, 1 when rows differ or there are findings,
+                                          3 when a database cannot be reached or read, 130 interrupted
 
 FILE may be - for standard input. The database is DATABASE_URL, or else the embedded one of \`npm start\`.`
 
@@ -152,6 +161,7 @@ async function main(argv: string[]): Promise<number> {
   const args = [...argv]
   if (args[0] === 'sql') return sqlCommand(args[1], args.slice(2))
   if (args[0] === 'copy') return copyCommand(args.slice(1))
+  if (args[0] === 'validate') return validateCommand(args.slice(1))
   const as = option(args, '--as')
   const [group, command, target, ...extra] = args
   if (!group || group === 'help' || group === '--help' || group === '-h') {

@@ -1,5 +1,6 @@
 'use client'
 
+import Link from 'next/link'
 import { ActionForm } from '@/components/ui/action-form'
 import { Badge } from '@/components/ui/badge'
 import { Field, Input, Select } from '@/components/ui/field'
@@ -23,7 +24,7 @@ export function CriteriaAndTriggers({ plan }: { plan: Pick<PlanDetailDTO, 'id' |
         {plan.successCriteria.length === 0 ? <p className="text-sm text-zinc-500">None yet: how will you know the migration succeeded?</p> : null}
         <ul className="space-y-2">
           {plan.successCriteria.map((c) => (
-            <CriterionRow key={c.id} criterion={c} canEdit={plan.canEdit} />
+            <CriterionRow key={c.id} planId={plan.id} criterion={c} canEdit={plan.canEdit} />
           ))}
         </ul>
         {plan.canEdit ? (
@@ -86,12 +87,25 @@ export function CriteriaAndTriggers({ plan }: { plan: Pick<PlanDetailDTO, 'id' |
   )
 }
 
-function CriterionRow({ criterion, canEdit }: { criterion: PlanDetailDTO['successCriteria'][number]; canEdit: boolean }) {
+function CriterionRow({ planId, criterion, canEdit }: { planId: string; criterion: PlanDetailDTO['successCriteria'][number]; canEdit: boolean }) {
   const { error, pending, run } = usePlanCommand()
   return (
     <li className="flex items-start gap-3 rounded-md border border-zinc-200 bg-white px-3 py-2 text-sm" data-testid="criterion">
       <span className="flex-1">
         {criterion.text}
+        {criterion.boundTo ? (
+          <span className="block text-xs text-zinc-500">
+            Decided by validation: {criterion.boundTo}
+            {criterion.evidenceId ? (
+              <>
+                {' · '}
+                <Link href={`/plans/${planId}/validation?v=${criterion.evidenceId}`} className="text-indigo-700 hover:underline">
+                  evidence
+                </Link>
+              </>
+            ) : null}
+          </span>
+        ) : null}
         {error ? (
           <span role="alert" className="block text-xs text-red-600">
             {error}

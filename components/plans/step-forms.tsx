@@ -6,8 +6,8 @@ import { ActionForm } from '@/components/ui/action-form'
 import { Button } from '@/components/ui/button'
 import { ErrorText } from '@/components/ui/error-text'
 import { Field, Input } from '@/components/ui/field'
-import { addCopyStepAction, addManualStepAction, addSqlStepAction, editCopyStepAction, editSqlStepAction } from '@/lib/actions/plans'
-import { COPY_CONFIG_DEFAULTS } from '@/lib/engine/steps/kinds'
+import { addCopyStepAction, addManualStepAction, addSqlStepAction, addValidateStepAction, editCopyStepAction, editSqlStepAction, editValidateStepAction } from '@/lib/actions/plans'
+import { COPY_CONFIG_DEFAULTS, VALIDATE_CONFIG_DEFAULTS } from '@/lib/engine/steps/kinds'
 import type { StepDTO, StepLintDTO } from '@/lib/server/plans/queries'
 import { LintBadge, LintTable } from './lint-report'
 
@@ -153,6 +153,48 @@ export function CopyStepForm({ phaseId, step, onSuccess }: { phaseId: string; st
             Copy again in later runs even when already copied (the copied tables are emptied first)
           </label>
           <p className="text-xs text-zinc-600">The source and target are the plan&apos;s connections on the environment a run is started for.</p>
+        </>
+      )}
+    </ActionForm>
+  )
+}
+
+/**
+ * Adds a validate step (`step` given: edits one): the plan's target compared with its source on the run's
+ * environment – counts, checksums down to the differing rows, integrity, the plan's custom rules.
+ */
+export function ValidateStepForm({ phaseId, step, onSuccess }: { phaseId: string; step?: StepDTO; onSuccess: () => void }) {
+  const prefix = step ? `edit-validate-${step.id}` : `validate-${phaseId}`
+  const config = step?.validate ?? VALIDATE_CONFIG_DEFAULTS
+  return (
+    <ActionForm
+      action={step ? editValidateStepAction : addValidateStepAction}
+      hidden={step ? { stepId: step.id } : { phaseId }}
+      submitLabel={step ? 'Save step' : 'Add validate step'}
+      onSuccess={onSuccess}
+      className="mt-2 space-y-3 rounded-md border border-zinc-200 bg-white p-3"
+    >
+      {(errors) => (
+        <>
+          <Field label="Step name" name="name" id={`${prefix}-name`} errors={errors?.name}>
+            <Input name="name" id={`${prefix}-name`} maxLength={200} invalid={!!errors?.name} defaultValue={step?.name} placeholder="e.g. Verify data integrity" />
+          </Field>
+          <Field label="Tables (optional)" name="tables" id={`${prefix}-tables`} errors={errors?.tables} hint="One per line or separated by commas, spelled as in the source. Empty: every table of the source.">
+            <textarea name="tables" id={`${prefix}-tables`} rows={2} className="block w-full rounded-md border border-zinc-300 px-3 py-2 font-mono text-xs" spellCheck={false} defaultValue={config.tables.join('\n')} />
+          </Field>
+          <div className="flex flex-wrap gap-4">
+            <Field label="Samples per table" name="maxSamples" id={`${prefix}-samples`} errors={errors?.maxSamples} hint="Differing rows shown with both values.">
+              <Input name="maxSamples" id={`${prefix}-samples`} type="number" min={1} max={200} inputMode="numeric" className="w-28" defaultValue={config.maxSamples} invalid={!!errors?.maxSamples} />
+            </Field>
+            <Field label="Stop a table after" name="maxDifferences" id={`${prefix}-differences`} errors={errors?.maxDifferences} hint="Differences counted before the table is suspended.">
+              <Input name="maxDifferences" id={`${prefix}-differences`} type="number" min={1} inputMode="numeric" className="w-32" defaultValue={config.maxDifferences} invalid={!!errors?.maxDifferences} />
+            </Field>
+          </div>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" name="integrity" defaultChecked={config.integrity} className="size-4 accent-indigo-600" />
+            Check the target for orphaned rows, NULLs and duplicates the source&apos;s constraints forbid
+          </label>
+          <p className="text-xs text-zinc-600">Any difference, finding or failing rule fails the step. The plan&apos;s custom rules (Validation page) always run; bound success criteria are decided from the result.</p>
         </>
       )}
     </ActionForm>

@@ -10,6 +10,7 @@ import { LintBadge } from '@/components/plans/lint-report'
 import { ConfirmDialog } from '@/components/ui/confirm-dialog'
 import type { RunDTO } from '@/lib/server/runs/queries'
 import { CopyProgress } from './copy-progress'
+import { StepValidation } from '@/components/validations/validation-report'
 import { RunStatusBadge } from './run-status'
 import { ErrorText } from '@/components/ui/error-text'
 import { Alert } from '@/components/ui/alert'
@@ -87,6 +88,7 @@ export function RunView({ initial }: { initial: RunDTO }) {
               </div>
             ) : null}
             {step.copy ? <CopyProgress runId={run.id} step={{ ...step, copy: step.copy }} /> : null}
+            {step.validationId ? <StepValidation validationId={step.validationId} /> : null}
             {step.error ? <span className="w-full text-red-700">{step.error}</span> : null}
           </li>
         ))}

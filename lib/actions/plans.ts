@@ -5,7 +5,7 @@ import { redirect } from 'next/navigation'
 import { z } from 'zod'
 import { addChecklist, addItem, setItemDone, updateItem } from '@/lib/server/plans/checklist-commands'
 import { setPlanEnvironment } from '@/lib/server/plans/environment-commands'
-import { addCopyStep, addManualStep, addSqlStep, editCopyStep, editSqlStep, overrideLint, removeStep, setStepReady } from '@/lib/server/plans/step-commands'
+import { addCopyStep, addManualStep, addSqlStep, addValidateStep, editCopyStep, editSqlStep, editValidateStep, overrideLint, removeStep, setStepReady } from '@/lib/server/plans/step-commands'
 import { addPhase, blockPhase, completePhase, movePhase, reopenPhase, unblockPhase, updatePhase } from '@/lib/server/plans/phase-commands'
 import { archivePlan, createPlan, restorePlan, updatePlan } from '@/lib/server/plans/plan-commands'
 import { addCriterion, addRisk, addTrigger, updateRisk } from '@/lib/server/plans/register-commands'
@@ -27,8 +27,10 @@ import {
   ZSetItemDone,
   ZSetPlanEnvironment,
   ZAddCopyStep,
+  ZAddValidateStep,
   ZAddManualStep,
   ZEditCopyStep,
+  ZEditValidateStep,
   ZAddSqlStep,
   ZEditSqlStep,
   ZOverrideLint,
@@ -91,6 +93,8 @@ export const editSqlStepAction = planAction(ZEditSqlStep, async (input, actor) =
 export const addManualStepAction = planAction(ZAddManualStep, async (input, actor) => addManualStep(actor, input))
 export const addCopyStepAction = planAction(ZAddCopyStep, async (input, actor) => addCopyStep(actor, input))
 export const editCopyStepAction = planAction(ZEditCopyStep, async (input, actor) => editCopyStep(actor, input))
+export const addValidateStepAction = planAction(ZAddValidateStep, async (input, actor) => addValidateStep(actor, input))
+export const editValidateStepAction = planAction(ZEditValidateStep, async (input, actor) => editValidateStep(actor, input))
 export const removeStepAction = planAction(ZRemoveStep, async (input, actor) => removeStep(actor, input))
 // The data layer re-checks that the actor is a DBA (run:resolve) inside the plan's transaction.
 export const overrideLintAction = planAction(ZOverrideLint, async (input, actor) => overrideLint(actor, input))

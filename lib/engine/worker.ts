@@ -5,13 +5,14 @@ import { appEnv } from '@/lib/env'
 import type { SystemActor } from '@/lib/server/actor'
 import { expireWindows } from '@/lib/server/windows/commands'
 import { claimRollback, claimRun, executeRollback, executeRun, markInterrupted } from './runs'
+import { claimValidation, executeValidation, requeueValidations } from './validations'
 
 export type WorkerHandle = { id: string; stop: () => Promise<void> }
 
 /**
  * Starts the worker loop in this process. It announces itself with a heartbeat row (the UI shows whether
  * execution is possible; other workers tell from it whether this one died), expires windows, and claims
- * queued runs and requested rollbacks one at a time.
+ * queued runs, requested rollbacks and validations one at a time.
  */
 export async function startWorker(log: (line: string) => void = console.log): Promise<WorkerHandle> {
   const id = randomUUID()
@@ -39,8 +40,11 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
   // Runs a worker held when it died are interrupted, then claimed and resumed like queued ones – checked
   // at start and on every heartbeat, since a worker can die while this one runs.
   const reclaim = () =>
-    markInterrupted(interval * 3)
-      .then((n) => n && log(`marked ${n} run${n === 1 ? '' : 's'} of a stopped worker interrupted`))
+    Promise.all([markInterrupted(interval * 3), requeueValidations(interval * 3)])
+      .then(([n, v]) => {
+        if (n) log(`marked ${n} run${n === 1 ? '' : 's'} of a stopped worker interrupted`)
+        if (v) log(`queued ${v} validation${v === 1 ? '' : 's'} of a stopped worker again`)
+      })
       .catch((error: Error) => log(`interrupted-run check failed: ${error.message.split('\n')[0]}`))
   await reclaim()
   let stopping = false
@@ -56,6 +60,10 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
       for (let runId = await claimRollback(id); runId && !stopping; runId = await claimRollback(id)) {
         log(`run ${runId.slice(0, 8)} rolling back`)
         log(`run ${runId.slice(0, 8)} ${(await executeRollback(runId)).toLowerCase().replace('_', ' ')}`)
+      }
+      for (let validationId = await claimValidation(id); validationId && !stopping; validationId = await claimValidation(id)) {
+        log(`validation ${validationId.slice(0, 8)} claimed`)
+        log(`validation ${validationId.slice(0, 8)} ${(await executeValidation(validationId)).toLowerCase()}`)
       }
     } catch (error) {
       log(`run loop failed: ${(error as Error).message.split('\n')[0]}`)

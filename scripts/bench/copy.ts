@@ -11,8 +11,9 @@ import { spawn, spawnSync } from 'node:child_process'
 import { createWriteStream, existsSync } from 'node:fs'
 import { mkdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { once } from 'node:events'
+import { pathToFileURL } from 'node:url'
 import Database from 'better-sqlite3'
 import pg from 'pg'
 import { startEmbeddedPostgres } from '@/lib/runtime/embedded-postgres'
@@ -35,13 +36,14 @@ type Result = { method: string; rows: number; seconds: number; rowsPerSecond: nu
 // datetimes at all – "date/time field value out of range" – so the comparison uses text it can read.)
 const isoText = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ')
 
-function makeSqlite(path: string) {
+/** The benchmark's SQLite table `items` (also used by validate.ts): `rows` rows of six mixed columns, and an index. */
+export function makeSqlite(path: string, rows = ROWS) {
   const db = new Database(path)
   db.pragma('journal_mode = WAL')
   db.exec(`CREATE TABLE items (id INTEGER PRIMARY KEY, email VARCHAR(120) NOT NULL, score REAL, active BOOLEAN NOT NULL, created_at DATETIME NOT NULL, note TEXT)`)
   const insert = db.prepare('INSERT INTO items VALUES (?, ?, ?, ?, ?, ?)')
   db.transaction(() => {
-    for (let i = 1; i <= ROWS; i++) insert.run(i, `user${i}@example.com`, ((i * 7919) % 100000) / 100, i % 2, isoText(1_700_000_000_000 + i * 1000), i % 3 ? `note ${i}\twith a tab` : null)
+    for (let i = 1; i <= rows; i++) insert.run(i, `user${i}@example.com`, ((i * 7919) % 100000) / 100, i % 2, isoText(1_700_000_000_000 + i * 1000), i % 3 ? `note ${i}\twith a tab` : null)
   })()
   db.exec('CREATE INDEX items_created_at ON items (created_at)')
   db.close()
@@ -199,10 +201,13 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: Error) => {
-    console.error(`Benchmark failed: ${error.message}`)
-    process.exit(1)
-  },
-)
+// Run only when started as a script, not when another benchmark imports makeSqlite.
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().then(
+    () => process.exit(0),
+    (error: Error) => {
+      console.error(`Benchmark failed: ${error.message}`)
+      process.exit(1)
+    },
+  )
+}

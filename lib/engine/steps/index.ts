@@ -2,6 +2,7 @@ import type { StepKind } from '@/lib/generated/prisma/enums'
 import { KIND_NAMES } from './kinds'
 import { copyRunner } from './copy'
 import { sqlRunner } from './sql'
+import { validateRunner } from './validate'
 import type { StepRunner } from './types'
 
 // The runner of each step kind. Kinds not runnable yet fail with a clear message (and startRun refuses
@@ -22,7 +23,7 @@ export const RUNNERS: Record<StepKind, StepRunner> = {
   SQL: sqlRunner,
   MANUAL: manualRunner,
   COPY: copyRunner,
-  VALIDATE: unavailable('VALIDATE'),
+  VALIDATE: validateRunner,
   BACKUP: unavailable('BACKUP'),
   OBSERVE: unavailable('OBSERVE'),
 }

@@ -1,7 +1,7 @@
 import type { StepKind } from '@/lib/generated/prisma/enums'
 
 // Which step kinds the worker can run today; the others can be planned but not started yet.
-export const RUNNABLE_KINDS: readonly StepKind[] = ['SQL', 'MANUAL', 'COPY']
+export const RUNNABLE_KINDS: readonly StepKind[] = ['SQL', 'MANUAL', 'COPY', 'VALIDATE']
 
 export const KIND_NAMES: Record<StepKind, string> = { SQL: 'SQL', COPY: 'copy', VALIDATE: 'validate', BACKUP: 'backup', MANUAL: 'manual gate', OBSERVE: 'observe' }
 
@@ -31,5 +31,25 @@ export function copyConfigOf(json: unknown): CopyConfig {
     chunkRows: whole(c.chunkRows, COPY_CONFIG_DEFAULTS.chunkRows),
     maxRejectedRows: whole(c.maxRejectedRows, COPY_CONFIG_DEFAULTS.maxRejectedRows),
     reload: c.reload === true,
+  }
+}
+
+/**
+ * Validate steps: the plan's target against its source on the run's environment – `tables` empty: all of
+ * the source's; at most `maxSamples` differences kept and `maxDifferences` counted per table; `integrity`:
+ * orphans, NOT NULL and unique checked on the target. The plan's custom rules always run.
+ */
+export type ValidateConfig = { tables: string[]; maxSamples: number; maxDifferences: number; integrity: boolean }
+
+export const VALIDATE_CONFIG_DEFAULTS: ValidateConfig = { tables: [], maxSamples: 20, maxDifferences: 1000, integrity: true }
+
+export function validateConfigOf(json: unknown): ValidateConfig {
+  const c = (json && typeof json === 'object' ? json : {}) as Partial<ValidateConfig>
+  const whole = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : fallback)
+  return {
+    tables: Array.isArray(c.tables) ? c.tables.filter((t): t is string => typeof t === 'string') : [],
+    maxSamples: whole(c.maxSamples, VALIDATE_CONFIG_DEFAULTS.maxSamples),
+    maxDifferences: whole(c.maxDifferences, VALIDATE_CONFIG_DEFAULTS.maxDifferences),
+    integrity: c.integrity !== false,
   }
 }

@@ -12,7 +12,8 @@ import { lintDTO } from './lint'
 import { PLAN_STATUSES } from '@/lib/domain/plan-values'
 import type { Step } from '@/lib/generated/prisma/client'
 import type { LintReport } from '@/lib/engine/sql/lint'
-import { copyConfigOf, type CopyConfig, type ManualConfig, type SqlConfig } from '@/lib/engine/steps/kinds'
+import { bindingOf, CHECK_LABELS } from '@/lib/engine/validate/criteria'
+import { copyConfigOf, validateConfigOf, type CopyConfig, type ManualConfig, type SqlConfig, type ValidateConfig } from '@/lib/engine/steps/kinds'
 
 export const PLAN_PAGE_SIZE = 25
 
@@ -134,6 +135,7 @@ export type StepDTO = {
   requireChecklist: boolean
   /** Copy steps: tables, mode and limits. */
   copy: CopyConfig | null
+  validate: ValidateConfig | null
   lint: StepLintDTO | null
   lintOverride: { reason: string; byName: string | null; at: string } | null
 }
@@ -171,7 +173,8 @@ export type PlanDetailDTO = {
   phases: PhaseSummaryDTO[]
   checklists: { id: string; name: string; items: ChecklistItemDTO[] }[]
   risks: RiskDTO[]
-  successCriteria: { id: string; text: string; status: CriterionStatus }[]
+  /** `boundTo`: the validation check that decides it; `evidenceId`: the validation that last did. */
+  successCriteria: { id: string; text: string; status: CriterionStatus; boundTo: string | null; evidenceId: string | null }[]
   rollbackTriggers: { id: string; text: string; metric: string | null; comparator: string | null; threshold: number | null }[]
   rollbackSteps: { id: string; text: string; body: string | null; language: string | null }[]
   timeline: { id: string; text: string }[]
@@ -293,7 +296,10 @@ export const getPlanForViewer = cache(async (actor: UserActor, planId: string): 
     risks: plan.risks
       .map((r) => ({ id: r.id, title: r.title, impact: r.impact, likelihood: r.likelihood, score: riskScore(r.impact, r.likelihood), mitigation: r.mitigation, owner: r.owner, status: r.status }))
       .sort((a, b) => (b.score ?? -1) - (a.score ?? -1)),
-    successCriteria: plan.successCriteria.map((c) => ({ id: c.id, text: c.text, status: c.status })),
+    successCriteria: plan.successCriteria.map((c) => {
+      const binding = bindingOf(c.binding)
+      return { id: c.id, text: c.text, status: c.status, boundTo: binding ? (binding.check === 'rule' ? 'a custom rule passes' : CHECK_LABELS[binding.check]) : null, evidenceId: c.evidenceId }
+    }),
     rollbackTriggers: plan.rollbackTriggers.map((t) => ({ id: t.id, text: t.text, metric: t.metric, comparator: t.comparator, threshold: t.threshold })),
     rollbackSteps: plan.rollbackSteps.map((s) => ({ id: s.id, text: s.text, body: s.body, language: s.language })),
     timeline: plan.timeline.map((t) => ({ id: t.id, text: t.text })),
@@ -358,7 +364,7 @@ export async function listPlanEnvironments(actor: UserActor, planId: string): Pr
   })
 }
 
-const NO_STEP_DETAILS = { rollbackBody: null, statementTimeoutSeconds: null, lockTimeoutMs: null, requireChecklist: false, copy: null, lint: null, lintOverride: null } as const
+const NO_STEP_DETAILS = { rollbackBody: null, statementTimeoutSeconds: null, lockTimeoutMs: null, requireChecklist: false, copy: null, validate: null, lint: null, lintOverride: null } as const
 
 function stepDTO(s: Step & { lintOverrideBy: { name: string } | null }): StepDTO {
   const config = (s.config ?? {}) as SqlConfig & ManualConfig
@@ -375,6 +381,7 @@ function stepDTO(s: Step & { lintOverrideBy: { name: string } | null }): StepDTO
     lockTimeoutMs: config.lockTimeoutMs ?? null,
     requireChecklist: !!config.requireChecklist,
     copy: s.kind === 'COPY' ? copyConfigOf(s.config) : null,
+    validate: s.kind === 'VALIDATE' ? validateConfigOf(s.config) : null,
     lint: lint ? lintDTO(lint) : null,
     lintOverride: s.lintOverrideReason && s.lintOverrideAt ? { reason: s.lintOverrideReason, byName: s.lintOverrideBy?.name ?? null, at: s.lintOverrideAt.toISOString() } : null,
   }

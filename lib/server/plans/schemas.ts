@@ -142,6 +142,17 @@ export const ZAddCopyStep = z.object({ phaseId: ZId, ...copyStepFields })
 export type TAddCopyStep = z.infer<typeof ZAddCopyStep>
 export const ZEditCopyStep = z.object({ stepId: ZId, ...copyStepFields })
 export type TEditCopyStep = z.infer<typeof ZEditCopyStep>
+const validateStepFields = {
+  name: requiredText('a name', 200),
+  tables: copyStepFields.tables,
+  maxSamples: optionalWhole('the samples per table', 1, 200).optional().transform((v) => v ?? null),
+  maxDifferences: optionalWhole('the differences per table', 1, 1_000_000).optional().transform((v) => v ?? null),
+  integrity: checkbox,
+}
+export const ZAddValidateStep = z.object({ phaseId: ZId, ...validateStepFields })
+export type TAddValidateStep = z.infer<typeof ZAddValidateStep>
+export const ZEditValidateStep = z.object({ stepId: ZId, ...validateStepFields })
+export type TEditValidateStep = z.infer<typeof ZEditValidateStep>
 export const ZAddManualStep = z.object({
   phaseId: ZId,
   name: requiredText('a name', 200),

@@ -4,8 +4,9 @@ import { assertCanInTx } from '@/lib/server/authorize'
 import { conflict, notFound } from '@/lib/server/errors'
 import { editPlan, nextPosition, planIdOf } from './edit-plan'
 import { lintScripts } from './lint'
-import { COPY_CONFIG_DEFAULTS, type CopyConfig } from '@/lib/engine/steps/kinds'
-import type { TAddCopyStep, TAddManualStep, TAddSqlStep, TEditCopyStep, TEditSqlStep, TOverrideLint, TRemoveStep, TSetStepReady } from './schemas'
+import type { Prisma } from '@/lib/db'
+import { COPY_CONFIG_DEFAULTS, KIND_NAMES, VALIDATE_CONFIG_DEFAULTS, type CopyConfig, type ValidateConfig } from '@/lib/engine/steps/kinds'
+import type { TAddCopyStep, TAddManualStep, TAddSqlStep, TAddValidateStep, TEditCopyStep, TEditSqlStep, TEditValidateStep, TOverrideLint, TRemoveStep, TSetStepReady } from './schemas'
 
 // Steps of a phase: SQL scripts (linted on every save) and manual gates, added, edited and removed by
 // editors; drafts (as imported) marked ready after review; a DBA's written acceptance of lint errors.
@@ -62,29 +63,41 @@ const copyConfig = (input: TAddCopyStep | TEditCopyStep): CopyConfig => ({
 })
 
 /** Copies the plan's source into its target on the run's environment (tables, mode and limits in the config). */
-export async function addCopyStep(actor: UserActor, input: TAddCopyStep): Promise<{ id: string }> {
-  return editPlan(actor, await planIdOf('phase', input.phaseId), async ({ tx, plan, audit }) => {
-    const phase = await tx.phase.findFirst({ where: { id: input.phaseId, planId: plan.id } })
+/** Adds a step of a kind configured by `config` alone (copy, validate). */
+async function addConfiguredStep(actor: UserActor, phaseId: string, kind: 'COPY' | 'VALIDATE', name: string, config: Prisma.InputJsonObject): Promise<{ id: string }> {
+  return editPlan(actor, await planIdOf('phase', phaseId), async ({ tx, plan, audit }) => {
+    const phase = await tx.phase.findFirst({ where: { id: phaseId, planId: plan.id } })
     if (!phase) throw notFound('Phase')
     const position = nextPosition(await tx.step.aggregate({ where: { phaseId: phase.id }, _max: { position: true } }))
-    const config = copyConfig(input)
-    const step = await tx.step.create({ data: { planId: plan.id, phaseId: phase.id, position, kind: 'COPY', name: input.name, config, isDraft: false } })
-    await audit({ action: 'step.create', entityType: 'Step', entityId: step.id, after: { name: step.name, phase: phase.name, kind: 'COPY', ...config } })
+    const step = await tx.step.create({ data: { planId: plan.id, phaseId: phase.id, position, kind, name, config, isDraft: false } })
+    await audit({ action: 'step.create', entityType: 'Step', entityId: step.id, after: { name: step.name, phase: phase.name, kind, ...config } })
     return { id: step.id }
   })
 }
 
-export async function editCopyStep(actor: UserActor, input: TEditCopyStep): Promise<{ id: string }> {
-  return editPlan(actor, await planIdOf('step', input.stepId), async ({ tx, plan, audit }) => {
-    const step = await tx.step.findFirst({ where: { id: input.stepId, planId: plan.id, removedAt: null } })
+async function editConfiguredStep(actor: UserActor, stepId: string, kind: 'COPY' | 'VALIDATE', name: string, config: Prisma.InputJsonObject): Promise<{ id: string }> {
+  return editPlan(actor, await planIdOf('step', stepId), async ({ tx, plan, audit }) => {
+    const step = await tx.step.findFirst({ where: { id: stepId, planId: plan.id, removedAt: null } })
     if (!step) throw notFound('Step')
-    if (step.kind !== 'COPY') throw conflict('Only copy steps have tables and copy options.')
-    const config = copyConfig(input)
-    await tx.step.update({ where: { id: step.id }, data: { name: input.name, config } })
-    await audit({ action: 'step.update', entityType: 'Step', entityId: step.id, before: { name: step.name, config: step.config }, after: { name: input.name, config } })
+    if (step.kind !== kind) throw conflict(`Only ${KIND_NAMES[kind]} steps have these options.`)
+    await tx.step.update({ where: { id: step.id }, data: { name, config } })
+    await audit({ action: 'step.update', entityType: 'Step', entityId: step.id, before: { name: step.name, config: step.config }, after: { name, config } })
     return { id: step.id }
   })
 }
+
+export const addCopyStep = (actor: UserActor, input: TAddCopyStep) => addConfiguredStep(actor, input.phaseId, 'COPY', input.name, copyConfig(input))
+export const editCopyStep = (actor: UserActor, input: TEditCopyStep) => editConfiguredStep(actor, input.stepId, 'COPY', input.name, copyConfig(input))
+
+const validateConfig = (input: TAddValidateStep | TEditValidateStep): ValidateConfig => ({
+  tables: input.tables,
+  maxSamples: input.maxSamples ?? VALIDATE_CONFIG_DEFAULTS.maxSamples,
+  maxDifferences: input.maxDifferences ?? VALIDATE_CONFIG_DEFAULTS.maxDifferences,
+  integrity: input.integrity,
+})
+
+export const addValidateStep = (actor: UserActor, input: TAddValidateStep) => addConfiguredStep(actor, input.phaseId, 'VALIDATE', input.name, validateConfig(input))
+export const editValidateStep = (actor: UserActor, input: TEditValidateStep) => editConfiguredStep(actor, input.stepId, 'VALIDATE', input.name, validateConfig(input))
 
 /** A gate a person releases during a run; optionally only once the phase's required checklist items are done. */
 export async function addManualStep(actor: UserActor, input: TAddManualStep): Promise<{ id: string }> {

@@ -47,8 +47,8 @@ export async function startRun(actor: UserActor, input: TStartRun, now = new Dat
     if (draft) throw conflict(`The step “${draft.name}” is a draft; review it and mark it ready before running it.`)
     const unsupported = phase.steps.find((s) => !RUNNABLE_KINDS.includes(s.kind))
     if (unsupported) throw conflict(`The step “${unsupported.name}” is a ${KIND_NAMES[unsupported.kind]} step, which this version of Lockstep cannot run yet.`)
-    const copy = phase.steps.find((s) => s.kind === 'COPY')
-    if (copy && !mapping.sourceConnectionId) throw conflict(`The copy step “${copy.name}” needs the source connection of “${environment.name}” for this plan; choose it first (plan page → Environments).`)
+    const copy = phase.steps.find((s) => s.kind === 'COPY' || s.kind === 'VALIDATE')
+    if (copy && !mapping.sourceConnectionId) throw conflict(`The ${KIND_NAMES[copy.kind]} step “${copy.name}” needs the source connection of “${environment.name}” for this plan; choose it first (plan page → Environments).`)
     if (environment.protected && !input.dryRun) {
       // Error-level lint findings block protected runs unless a DBA accepted them with a written reason.
       for (const step of phase.steps.filter((s) => s.kind === 'SQL' && !s.lintOverrideReason)) {

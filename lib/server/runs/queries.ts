@@ -3,6 +3,7 @@ import { db } from '@/lib/db'
 import type { RunStatus, StepKind, StepRunStatus } from '@/lib/generated/prisma/enums'
 import type { LintReport } from '@/lib/engine/sql/lint'
 import type { CopyDetail } from '@/lib/engine/steps/copy'
+import type { ValidateDetail } from '@/lib/engine/steps/validate'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCan } from '@/lib/server/authorize'
 import { notFound } from '@/lib/server/errors'
@@ -37,6 +38,8 @@ export type RunDTO = {
     lint: { errors: number; warnings: number; accepted: boolean } | null
     /** Copy steps: per-table figures (live, then the summary), and how many values were rejected. */
     copy: (CopyDetail & { rejectedValues: number }) | null
+    /** Validate steps: the validation they made (its report is read from /api/validations/<id>). */
+    validationId: string | null
     error: string | null
     startedAt: string | null
     finishedAt: string | null
@@ -104,6 +107,7 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
         instructions: s.step.kind === 'MANUAL' ? s.step.body || null : null,
         lint: s.step.kind === 'SQL' && lint ? { errors: lint.errors, warnings: lint.warnings, accepted: !!s.step.lintOverrideReason } : null,
         copy: s.step.kind === 'COPY' && s.detail ? { ...(s.detail as CopyDetail), rejectedValues: rejectedValues.get(s.id) ?? 0 } : null,
+        validationId: s.step.kind === 'VALIDATE' && s.detail ? ((s.detail as ValidateDetail).validationId ?? null) : null,
         error: s.error,
         startedAt: iso(s.startedAt),
         finishedAt: iso(s.finishedAt),

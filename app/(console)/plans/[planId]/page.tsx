@@ -72,6 +72,9 @@ export default async function PlanPage({ params, searchParams }: { params: Param
             </p>
           </div>
           <div className="flex flex-wrap items-center gap-2">
+            <Link href={`/plans/${plan.id}/validation`} className="inline-flex h-9 items-center rounded-md px-3 text-sm font-medium text-indigo-700 hover:bg-indigo-50">
+              Validation
+            </Link>
             <a href={`/plans/${plan.id}/export`} download className="inline-flex h-9 items-center rounded-md px-3 text-sm font-medium text-indigo-700 hover:bg-indigo-50">
               Export Markdown
             </a>

@@ -1,0 +1,91 @@
+import { db } from '@/lib/db'
+import type { ValidationStatus } from '@/lib/generated/prisma/enums'
+import { planSourceOf, planTargetOf } from '@/lib/server/runs/target'
+import { cancelRequested, finishValidation, saveLiveReport } from '@/lib/server/validations/record'
+import { runValidation } from './validate/engine'
+import type { ValidationReport } from './validate/model'
+import { postgresSide } from './validate/postgres-side'
+import { sqliteSide } from './validate/sqlite-side'
+
+// The worker's side of validations: those asked for from the plan (claimed like runs) and those of
+// validate steps share validatePlan – the plan's source and target on an environment, its custom rules,
+// the report written live (at most once a second) and at the end with the criteria it decides.
+
+const LIVE_EVERY_MS = 1_000
+
+export type PlanValidation = { validationId: string; planId: string; environmentId: string; tables: string[]; maxSamples: number; maxDifferences: number; integrity?: boolean; signal?: AbortSignal }
+
+/** Validates and records; the report, or throws when the databases cannot be read (the validation ends in ERROR then). */
+export async function validatePlan(v: PlanValidation): Promise<ValidationReport> {
+  const cancel = new AbortController()
+  v.signal?.addEventListener('abort', () => cancel.abort(), { once: true })
+  const poll = setInterval(() => {
+    cancelRequested(v.validationId)
+      .then((yes) => yes && cancel.abort())
+      .catch(() => undefined)
+  }, LIVE_EVERY_MS)
+  let lastWrite = 0
+  let writing = Promise.resolve()
+  try {
+    const [sourceConnection, targetConnection] = await Promise.all([planSourceOf(v.planId, v.environmentId), planTargetOf(v.planId, v.environmentId)])
+    if (!sourceConnection) throw new Error('The plan has no source connection on this environment; choose one on the plan page.')
+    if (!targetConnection) throw new Error('The plan has no PostgreSQL target connection on this environment; choose one on the plan page.')
+    const rules = await db.validationRule.findMany({ where: { planId: v.planId }, orderBy: { position: 'asc' } })
+    const source = sourceConnection.engine === 'SQLITE' ? sqliteSide(sourceConnection.path, sourceConnection.name) : postgresSide(sourceConnection.target, { label: sourceConnection.name })
+    const target = postgresSide(targetConnection, { label: targetConnection.name })
+    try {
+      const report = await runValidation(source, target, {
+        tables: v.tables,
+        maxSamples: v.maxSamples,
+        maxDifferences: v.maxDifferences,
+        integrity: v.integrity,
+        rules: rules.map((r) => ({ name: r.name, sql: r.sql, severity: r.severity === 'ERROR' ? 'error' : 'warning', action: r.action === 'FAIL' ? 'fail' : 'warn' })),
+        signal: cancel.signal,
+        onProgress: (live) => {
+          const now = Date.now()
+          if (now - lastWrite < LIVE_EVERY_MS && live.status === 'RUNNING') return
+          lastWrite = now
+          writing = writing.then(() => saveLiveReport(v.validationId, live)).catch(() => undefined)
+        },
+      })
+      await writing
+      await finishValidation(v.validationId, { report })
+      return report
+    } finally {
+      await Promise.all([source.close(), target.close()])
+    }
+  } catch (error) {
+    await writing
+    const message = (error as Error).message
+    await finishValidation(v.validationId, { error: message })
+    throw error
+  } finally {
+    clearInterval(poll)
+  }
+}
+
+/** Takes the oldest queued validation for this worker, or null. Safe with any number of workers. */
+export async function claimValidation(workerId: string): Promise<string | null> {
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    UPDATE "Validation" SET "status" = 'RUNNING', "workerId" = ${workerId}, "startedAt" = now(), "updatedAt" = now()
+     WHERE "id" = (SELECT "id" FROM "Validation" WHERE "status" = 'QUEUED' ORDER BY "createdAt" FOR UPDATE SKIP LOCKED LIMIT 1)
+    RETURNING "id"`
+  return rows[0]?.id ?? null
+}
+
+/** Validations a stopped worker held are queued again (they only read, so starting over is safe). */
+export async function requeueValidations(staleAfterMs: number): Promise<number> {
+  return db.$executeRaw`
+    UPDATE "Validation" v SET "status" = 'QUEUED', "workerId" = NULL, "updatedAt" = now()
+     WHERE v."status" = 'RUNNING' AND v."stepRunId" IS NULL AND v."workerId" IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM "WorkerHeartbeat" h WHERE h."id" = v."workerId" AND h."lastSeenAt" > now() - make_interval(secs => ${staleAfterMs / 1000}))`
+}
+
+export async function executeValidation(validationId: string): Promise<ValidationStatus> {
+  const v = await db.validation.findUniqueOrThrow({ where: { id: validationId } })
+  try {
+    return (await validatePlan({ validationId, planId: v.planId, environmentId: v.environmentId, tables: v.tables, maxSamples: v.maxSamples, maxDifferences: v.maxDifferences })).status as ValidationStatus
+  } catch {
+    return 'ERROR'
+  }
+}

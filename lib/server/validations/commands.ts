@@ -1,0 +1,109 @@
+import { db, Prisma } from '@/lib/db'
+import { ruleQuery } from '@/lib/engine/validate/integrity'
+import type { UserActor } from '@/lib/server/actor'
+import { recordAudit } from '@/lib/server/audit/record'
+import { assertCanInTx } from '@/lib/server/authorize'
+import { conflict, invalid, notFound } from '@/lib/server/errors'
+import { editPlan, nextPosition, planIdOf } from '@/lib/server/plans/edit-plan'
+import type { TAddRule, TBindCriterion, TEditRule, TRequestValidation } from './schemas'
+
+// Validations on demand, custom rules and criteria bindings. A validation only reads both databases, so
+// leads may ask for one on any environment, windows or not; the worker runs it (lib/engine/validations.ts).
+
+export async function requestValidation(actor: UserActor, input: TRequestValidation): Promise<{ id: string }> {
+  return db.$transaction(async (tx) => {
+    await assertCanInTx(tx, actor, 'run:start')
+    const plan = await tx.plan.findUnique({ where: { id: input.planId } })
+    if (!plan) throw notFound('Plan')
+    if (plan.status === 'ARCHIVED') throw conflict('This plan is archived; restore it to validate it.')
+    const mapping = await tx.planEnvironment.findUnique({ where: { planId_environmentId: { planId: plan.id, environmentId: input.environmentId } }, include: { environment: true } })
+    if (!mapping) throw notFound('Environment')
+    if (!mapping.sourceConnectionId || !mapping.targetConnectionId) throw conflict(`Choose both the source and the target connection of “${mapping.environment.name}” for this plan first (plan page → Environments).`)
+    const busy = await tx.validation.findFirst({ where: { planId: plan.id, environmentId: mapping.environmentId, status: { in: ['QUEUED', 'RUNNING'] } } })
+    if (busy) throw conflict(`A validation of “${mapping.environment.name}” is already ${busy.status === 'QUEUED' ? 'queued' : 'running'}; wait for it or cancel it.`)
+    const validation = await tx.validation.create({
+      data: { planId: plan.id, environmentId: mapping.environmentId, requestedById: actor.id, tables: input.tables, maxSamples: input.maxSamples, maxDifferences: input.maxDifferences },
+    })
+    await recordAudit(tx, actor, { action: 'validation.request', entityType: 'Validation', entityId: validation.id, planId: plan.id, after: { environment: mapping.environment.name, tables: input.tables } })
+    return { id: validation.id }
+  })
+}
+
+export async function cancelValidation(actor: UserActor, validationId: string): Promise<{ id: string }> {
+  return db.$transaction(async (tx) => {
+    await assertCanInTx(tx, actor, 'run:start')
+    const validation = await tx.validation.findUnique({ where: { id: validationId } })
+    if (!validation) throw notFound('Validation')
+    if (validation.status !== 'QUEUED' && validation.status !== 'RUNNING') throw conflict('This validation has already ended.')
+    // A queued one ends now; a running one stops at its next table or segment.
+    await tx.validation.update({ where: { id: validationId }, data: validation.status === 'QUEUED' ? { status: 'CANCELLED', finishedAt: new Date(), cancelRequested: true } : { cancelRequested: true } })
+    await recordAudit(tx, actor, { action: 'validation.cancel', entityType: 'Validation', entityId: validationId, planId: validation.planId, before: { status: validation.status } })
+    return { id: validationId }
+  })
+}
+
+async function checkedQuery(sql: string): Promise<string> {
+  try {
+    return await ruleQuery(sql)
+  } catch (error) {
+    throw invalid((error as Error).message, { sql: [(error as Error).message] })
+  }
+}
+
+async function ruleOf(ruleId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(ruleId)) throw notFound('Rule')
+  const rule = await db.validationRule.findUnique({ where: { id: ruleId }, select: { planId: true } })
+  if (!rule) throw notFound('Rule')
+  return rule.planId
+}
+
+export async function addRule(actor: UserActor, input: TAddRule): Promise<{ id: string }> {
+  const sql = await checkedQuery(input.sql)
+  return editPlan(actor, input.planId, async ({ tx, plan, audit }) => {
+    if (await tx.validationRule.findFirst({ where: { planId: plan.id, name: input.name } })) throw invalid('A rule of this plan already has this name.', { name: ['A rule of this plan already has this name.'] })
+    const position = nextPosition(await tx.validationRule.aggregate({ where: { planId: plan.id }, _max: { position: true } }))
+    const rule = await tx.validationRule.create({ data: { planId: plan.id, position, name: input.name, sql, severity: input.severity, action: input.action } })
+    await audit({ action: 'validationRule.create', entityType: 'ValidationRule', entityId: rule.id, after: { name: rule.name, sql, severity: rule.severity, action: rule.action } })
+    return { id: rule.id }
+  })
+}
+
+export async function editRule(actor: UserActor, input: TEditRule): Promise<{ id: string }> {
+  const sql = await checkedQuery(input.sql)
+  return editPlan(actor, await ruleOf(input.ruleId), async ({ tx, plan, audit }) => {
+    const before = await tx.validationRule.findFirst({ where: { id: input.ruleId, planId: plan.id } })
+    if (!before) throw notFound('Rule')
+    if (await tx.validationRule.findFirst({ where: { planId: plan.id, name: input.name, id: { not: before.id } } })) throw invalid('A rule of this plan already has this name.', { name: ['A rule of this plan already has this name.'] })
+    await tx.validationRule.update({ where: { id: before.id }, data: { name: input.name, sql, severity: input.severity, action: input.action } })
+    await audit({ action: 'validationRule.update', entityType: 'ValidationRule', entityId: before.id, before: { name: before.name, sql: before.sql, severity: before.severity, action: before.action }, after: { name: input.name, sql, severity: input.severity, action: input.action } })
+    return { id: before.id }
+  })
+}
+
+export async function removeRule(actor: UserActor, ruleId: string): Promise<{ id: string }> {
+  return editPlan(actor, await ruleOf(ruleId), async ({ tx, plan, audit }) => {
+    const rule = await tx.validationRule.findFirst({ where: { id: ruleId, planId: plan.id } })
+    if (!rule) throw notFound('Rule')
+    await tx.validationRule.delete({ where: { id: rule.id } })
+    await audit({ action: 'validationRule.delete', entityType: 'ValidationRule', entityId: rule.id, before: { name: rule.name, sql: rule.sql } })
+    return { id: rule.id }
+  })
+}
+
+/** Binds a success criterion to a check (or unbinds it): from the next validation on, its status follows the results. */
+export async function bindCriterion(actor: UserActor, input: TBindCriterion): Promise<{ id: string }> {
+  return editPlan(actor, await planIdOf('criterion', input.criterionId), async ({ tx, plan, audit }) => {
+    const criterion = await tx.successCriterion.findFirst({ where: { id: input.criterionId, planId: plan.id } })
+    if (!criterion) throw notFound('Success criterion')
+    let binding: { check: string; ruleId?: string } | null = null
+    if (input.check.startsWith('rule:')) {
+      const rule = await tx.validationRule.findFirst({ where: { id: input.check.slice(5), planId: plan.id } })
+      if (!rule) throw notFound('Rule')
+      binding = { check: 'rule', ruleId: rule.id }
+    } else if (input.check !== 'none') binding = { check: input.check }
+    // A new binding starts undecided: the next validation decides it.
+    await tx.successCriterion.update({ where: { id: criterion.id }, data: { binding: binding ?? Prisma.DbNull, evidenceId: null, evaluatedAt: null } })
+    await audit({ action: 'successCriterion.bind', entityType: 'SuccessCriterion', entityId: criterion.id, before: { binding: criterion.binding }, after: { binding } })
+    return { id: criterion.id }
+  })
+}
