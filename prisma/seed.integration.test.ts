@@ -120,4 +120,59 @@ describe('seed', () => {
       await client.end()
     }
   }, 120_000)
+
+  it('validates the copied HomeVerse data: the validate step reports exactly the rejected rows, the orphans, and decides the bound criteria; a validation on demand too', async () => {
+    const plan = await db.plan.findFirstOrThrow({ where: { title: HOMEVERSE_PLAN_TITLE }, include: { phases: { orderBy: { position: 'asc' } }, environments: true } })
+    const admin = await db.user.findFirstOrThrow({ where: { email: 'first@example.com' } })
+    const actor = { kind: 'user' as const, id: admin.id, email: admin.email, name: admin.name, role: admin.role, origin: null }
+    const environmentId = plan.environments[0]?.environmentId ?? ''
+    const { id } = await startRun(actor, { planId: plan.id, phaseId: plan.phases[1]?.id ?? '', environmentId, dryRun: false })
+    expect(await claimRun('seed-test')).toBe(id)
+    expect(await executeRun(id)).toBe('FAILED')
+    const run = await db.run.findUniqueOrThrow({ where: { id }, include: { steps: { orderBy: { position: 'asc' }, include: { validation: true } } } })
+    expect(run.steps[0]?.error).toMatch(/^Validation found differences – activities: 1 missing; applicants: 3 missing; .*orphaned row/)
+    const validation = run.steps[0]?.validation
+    const report = validation?.report as { tables: { table: string; state: string; missing: number; extra: number; changed: number; samples: { key: string; columns: { column: string; source: string | null }[] }[] }[]; integrity: { kind: string; table: string; count: number }[]; rules: { name: string; passed: boolean }[] }
+    expect(validation?.status).toBe('FAILED')
+    const differing = report.tables.filter((t) => t.state !== 'VALIDATED').map((t) => [t.table, t.state, t.missing, t.extra, t.changed])
+    expect(differing).toEqual([
+      ['activities', 'MISMATCHED', 1, 0, 0],
+      ['applicants', 'MISMATCHED', 3, 0, 0],
+      ['projects', 'MISMATCHED', 1, 0, 0],
+    ])
+    // The rejected value is shown as it is in the source, marked as not fitting its column.
+    const project = report.tables.find((t) => t.table === 'projects')?.samples[0]
+    expect(project?.key).toBe('42')
+    expect(project?.columns.find((c) => c.column === 'starts_on')?.source).toMatch(/does not fit the target column/)
+    expect(report.integrity.filter((f) => f.kind === 'orphan').map((f) => f.table)).toEqual(expect.arrayContaining(['matches']))
+    expect(report.rules).toEqual([expect.objectContaining({ name: 'Matches score between 0 and 100', passed: true })])
+    const criteria = await db.successCriterion.findMany({ where: { planId: plan.id, NOT: { evidenceId: null } }, orderBy: { position: 'asc' } })
+    expect(criteria.map((c) => [c.text, c.status, c.evidenceId])).toEqual([
+      ['Row counts match on every table', 'NOT_MET', validation?.id],
+      ['No orphaned rows on the target', 'NOT_MET', validation?.id],
+    ])
+    expect(await db.auditEvent.count({ where: { action: 'successCriterion.evaluate', planId: plan.id } })).toBe(2)
+
+    // On demand, for the tables that copied whole: every count matches – but a selection of tables decides no criterion.
+    const { requestValidation } = await import('@/lib/server/validations/commands')
+    const { claimValidation, executeValidation } = await import('@/lib/engine/validations')
+    const asked = await requestValidation(actor, { planId: plan.id, environmentId, tables: ['companies', 'users'], maxSamples: 20, maxDifferences: 1000 })
+    await expect(requestValidation(actor, { planId: plan.id, environmentId, tables: [], maxSamples: 20, maxDifferences: 1000 })).rejects.toThrow(/already queued/)
+    expect(await claimValidation('seed-test')).toBe(asked.id)
+    expect(await executeValidation(asked.id)).toBe('PASSED')
+    expect((await db.successCriterion.findFirstOrThrow({ where: { planId: plan.id, text: 'Row counts match on every table' } })).status).toBe('NOT_MET')
+    // Once the rejected rows are fixed on the target by hand (here: deleted from the source), a full validation decides it MET.
+    const source = new Database(join(sqliteDir, HOMEVERSE_FILE))
+    source.pragma('foreign_keys = OFF')
+    source.exec('DELETE FROM applicants WHERE id IN (999, 1234, 2345); DELETE FROM projects WHERE id = 42; DELETE FROM activities WHERE id = 4321')
+    source.close()
+    const full = await requestValidation(actor, { planId: plan.id, environmentId, tables: [], maxSamples: 20, maxDifferences: 1000 })
+    expect(await claimValidation('seed-test')).toBe(full.id)
+    expect(await executeValidation(full.id)).toBe('FAILED') // the orphans are still there
+    const decided = await db.successCriterion.findMany({ where: { planId: plan.id, NOT: { evidenceId: null } }, orderBy: { position: 'asc' } })
+    expect(decided.map((c) => [c.text, c.status, c.evidenceId])).toEqual([
+      ['Row counts match on every table', 'MET', full.id],
+      ['No orphaned rows on the target', 'NOT_MET', full.id],
+    ])
+  }, 120_000)
 })

@@ -154,7 +154,7 @@ export function ValidationReportView({ initial }: { initial: ValidationDTO }) {
               </>
             ) : null}
             {report && !LIVE.includes(validation.status) ? ` · took ${report.seconds.toFixed(1)} s` : ''}
-            {validation.requestedTables.length ? ` · tables: ${validation.requestedTables.join(', ')}` : ''}
+            {validation.requestedTables.length ? ` · only ${validation.requestedTables.join(', ')} (success criteria are decided by validations of every table)` : ''}
           </p>
         </div>
         {validation.canCancel ? (

@@ -49,7 +49,11 @@ export async function validatePlan(v: PlanValidation): Promise<ValidationReport>
         },
       })
       await writing
-      await finishValidation(v.validationId, { report })
+      try {
+        await finishValidation(v.validationId, { report })
+      } catch (error) {
+        throw new Error(`The validation's report could not be saved: ${(error as Error).message.trim().split('\n').pop()}`)
+      }
       return report
     } finally {
       await Promise.all([source.close(), target.close()])

@@ -42,5 +42,6 @@ describe('canonical values', () => {
     expect(canonical('INTEGER', 'twelve')).toBe(`${UNREADABLE}twelve`)
     expect(readableValue(`${UNREADABLE}twelve`)).toBe('twelve (does not fit the target column)')
     expect(readableValue(NULL_MARK)).toBeNull()
+    expect(readableValue(canonical('TEXT', 'a\u0000b'))).toBe('a␀b (does not fit the target column)')
   })
 })

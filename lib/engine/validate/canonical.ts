@@ -205,6 +205,8 @@ export function sqliteCanonical(type: PgType, dates?: DateEncoding): Canonicaliz
 /** A canonical value as people read it in a mismatch: NULL spelled out, a value the copy rejects marked. */
 export function readableValue(canonical: string): string | null {
   if (canonical === NULL_MARK) return null
-  if (canonical.startsWith(UNREADABLE)) return `${canonical.slice(1)} (does not fit the target column)`
-  return canonical
+  // NUL bytes (SQLite text may hold them) shown as a symbol: reports are stored as jsonb, which refuses them.
+  const visible = canonical.includes('\u0000') ? canonical.replace(/\u0000/g, '␀') : canonical
+  if (visible.startsWith(UNREADABLE)) return `${visible.slice(1)} (does not fit the target column)`
+  return visible
 }

@@ -19,7 +19,7 @@ export async function cancelRequested(validationId: string): Promise<boolean> {
   return (await db.validation.findUnique({ where: { id: validationId }, select: { cancelRequested: true } }))?.cancelRequested ?? false
 }
 
-/** Ends a validation with its report (or an error), and decides the plan's bound criteria from it. */
+/** Ends a validation with its report (or an error), and – when it covered every table – decides the plan's bound criteria from it. */
 export async function finishValidation(validationId: string, outcome: { report: ValidationReport } | { error: string }): Promise<void> {
   await db.$transaction(async (tx) => {
     const validation = await tx.validation.findUniqueOrThrow({ where: { id: validationId } })
@@ -27,7 +27,8 @@ export async function finishValidation(validationId: string, outcome: { report: 
     const status = report ? (report.status === 'RUNNING' ? 'ERROR' : report.status) : 'ERROR'
     await tx.validation.update({ where: { id: validationId }, data: { status, report: report ? json(report) : undefined, error: 'error' in outcome ? outcome.error : (report?.error ?? null), finishedAt: new Date() } })
     await recordAudit(tx, WORKER, { action: 'validation.finish', entityType: 'Validation', entityId: validationId, planId: validation.planId, after: { status, ...(report ? { tables: report.tables.length, findings: report.integrity.length } : {}) } })
-    if (!report) return
+    // Criteria speak of the whole migration: only a validation of every table decides them.
+    if (!report || validation.tables.length) return
     const criteria = await tx.successCriterion.findMany({ where: { planId: validation.planId, NOT: { binding: { equals: Prisma.DbNull } } } })
     const rules = await tx.validationRule.findMany({ where: { planId: validation.planId }, select: { id: true, name: true } })
     for (const criterion of criteria) {
