@@ -52,7 +52,7 @@ type Found = { changed: number; missing: number; extra: number }
 type Scenario = { name: 'identical' | '1 diff' | '1,000 diffs'; database: string; ids: { changed: number[]; missing: number[]; extra: number[] } }
 /** Seconds spent in each side's calls (the two sides work at the same time), by method. */
 type Busy = Record<string, number>
-type Run = { seconds: number; found: Found; breakdown: Record<string, number> }
+type Run = { seconds: number; found: Found; breakdown: Record<string, number>; calls?: Record<string, number> }
 type Result = {
   direction: Direction
   scenario: Scenario['name']
@@ -64,6 +64,8 @@ type Result = {
   found: Found
   /** Of the median run: Lockstep – seconds each side was busy (source.*, target.*); naive – fetching and comparing. */
   breakdown: Record<string, number>
+  /** Lockstep: the number of calls of each side's methods in the median run. */
+  calls?: Record<string, number>
 }
 
 /** A small seeded generator (mulberry32), so the differing rows are the same from run to run. */
@@ -91,8 +93,8 @@ const time = async <T>(fn: () => Promise<T>) => {
   return { value, seconds: (performance.now() - started) / 1000 }
 }
 
-/** The side with each of its calls timed into `busy` (prefixed by `name`); its connection and schema are kept. */
-function timed<S extends ValidationSide>(side: S, name: string, busy: Busy): S {
+/** The side with each of its calls timed into `busy` and counted into `calls` (prefixed by `name`); its connection and schema are kept. */
+function timed<S extends ValidationSide>(side: S, name: string, busy: Busy, calls: Record<string, number>): S {
   const wrap =
     <A extends unknown[], R>(method: string, fn: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
@@ -102,6 +104,7 @@ function timed<S extends ValidationSide>(side: S, name: string, busy: Busy): S {
       } finally {
         const key = `${name}.${method}`
         busy[key] = (busy[key] ?? 0) + (performance.now() - started) / 1000
+        calls[key] = (calls[key] ?? 0) + 1
       }
     }
   return {
@@ -209,16 +212,17 @@ async function main() {
 
     async function lockstep(direction: Direction, s: Scenario): Promise<Run> {
       const busy: Busy = {}
+      const calls: Record<string, number> = {}
       const { value: report, seconds } = await time(async () => {
-        const source = timed(direction === 'sqlite' ? sqliteSide(sqlitePath) : postgresSide(postgresTargetFromUrl(url('bench_source'))), 'source', busy)
-        const target = timed(postgresSide(postgresTargetFromUrl(url(s.database))), 'target', busy)
+        const source = timed(direction === 'sqlite' ? sqliteSide(sqlitePath) : postgresSide(postgresTargetFromUrl(url('bench_source'))), 'source', busy, calls)
+        const target = timed(postgresSide(postgresTargetFromUrl(url(s.database))), 'target', busy, calls)
         try {
           return await runValidation(source, target, { maxDifferences: 10_000 })
         } finally {
           await Promise.all([source.close(), target.close()])
         }
       })
-      return { seconds, found: check(report, s, direction), breakdown: busy }
+      return { seconds, found: check(report, s, direction), breakdown: busy, calls }
     }
 
     // The naive way: every row of both sides in memory, normalised, compared by id.
@@ -301,7 +305,7 @@ async function main() {
           const sorted = [...list].sort((a, b) => a.seconds - b.seconds)
           const middle = sorted[Math.floor(sorted.length / 2)]
           if (!middle) continue
-          results.push({ direction, scenario: s.name, method, rows: ROWS, seconds: middle.seconds, runs: list.map((r) => r.seconds), rowsPerSecond: ROWS / middle.seconds, found: middle.found, breakdown: middle.breakdown })
+          results.push({ direction, scenario: s.name, method, rows: ROWS, seconds: middle.seconds, runs: list.map((r) => r.seconds), rowsPerSecond: ROWS / middle.seconds, found: middle.found, breakdown: middle.breakdown, ...(middle.calls ? { calls: middle.calls } : {}) })
         }
       }
     }
@@ -336,7 +340,8 @@ async function main() {
     const where = (r: Result) => {
       const s = (n: number | undefined) => `${(n ?? 0).toFixed(2)} s`
       if (r.method === 'naive') return `fetch ${s(r.breakdown['fetch both'])} (source alone ${s(r.breakdown['fetch source'])}), compare ${s(r.breakdown.compare)}`
-      const side = (name: string) => `${s(sum(r.breakdown, `${name}.`))} (digests ${s(r.breakdown[`${name}.digests`])}, rows ${s(r.breakdown[`${name}.rows`])})`
+      const part = (key: string) => `${s(r.breakdown[key])} in ${r.calls?.[key] ?? 0}`
+      const side = (name: string) => `${s(sum(r.breakdown, `${name}.`))} (digests ${part(`${name}.digests`)}, rows ${part(`${name}.rows`)})`
       return `${r.direction === 'sqlite' ? 'SQLite' : 'PG source'} ${side('source')}; PG target ${side('target')}`
     }
     console.log(`\n${ROWS.toLocaleString('en')} rows × 6 columns (id, varchar, real, boolean, datetime as ISO text, text); medians of ${REPEAT} interleaved runs`)

@@ -22,11 +22,12 @@ describe('canonical values', () => {
   it('agrees on booleans, decimals and instants however SQLite stores them', () => {
     expect([canonical('BOOLEAN', 1n), canonical('BOOLEAN', 'true'), canonical('BOOLEAN', 'false')]).toEqual(['t', 't', 'f'])
     expect([canonical('DECIMAL(8,2)', '12.30'), canonical('NUMERIC', '-0.50'), canonical('NUMERIC', '1.5e3'), canonical('NUMERIC', 0n)]).toEqual(['12.3', '-0.5', '1500', '0'])
-    const instant = '2024-02-29T13:45:00.000000Z'
+    // As PostgreSQL prints a timestamptz in a UTC session.
+    const instant = '2024-02-29 13:45:00+00'
     expect(canonical('DATETIME', '2024-02-29 13:45:00', 'iso')).toBe(instant)
     expect(canonical('DATETIME', '2024-02-29T15:45:00+02:00', 'iso')).toBe(instant)
     expect(canonical('DATETIME', 1709214300n, 'epoch-s')).toBe(instant)
-    expect(canonical('DATETIME', 1709214300123n, 'epoch-ms')).toBe('2024-02-29T13:45:00.123000Z')
+    expect(canonical('DATETIME', 1709214300120n, 'epoch-ms')).toBe('2024-02-29 13:45:00.12+00')
     expect(canonical('DATE', '2024-02-29', 'iso')).toBe('2024-02-29')
   })
 

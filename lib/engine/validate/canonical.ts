@@ -2,38 +2,42 @@ import { hash } from 'node:crypto'
 import { quoteIdent } from '@/lib/engine/copy/sqlite-schema'
 import type { PgType } from '@/lib/engine/copy/sqlite-types'
 import { encoderFor, isRejected, type DateEncoding } from '@/lib/engine/copy/values'
+import { hashTextExtended } from './pg-hash'
 
 // One canonical text per value, so that SQLite and PostgreSQL agree on equal data however each prints it:
-// integers as exact decimals, floats as PostgreSQL prints a double (shortest round-trip digits), booleans
-// as t/f, instants in UTC with microseconds, dates as YYYY-MM-DD, bytes as hex, decimals without
-// trailing zeros, JSON as jsonb prints it, UUIDs lower-case. PostgreSQL computes the same text in SQL
-// (canonicalSql) – so checksums are pushed down and never need the rows to leave the server – and SQLite
-// values get it in JavaScript (sqliteCanonical). A row is its values joined by SEPARATOR, NULL written
-// NULL_MARK (never equal to ''), and hashed with MD5, which both sides have.
+// the text PostgreSQL itself prints for the target's column type in a UTC session – integers exact,
+// doubles with the shortest round-trip digits, instants as "2024-02-29 13:45:00.5+00", dates as
+// YYYY-MM-DD – except booleans (t/f), bytes (hex), decimals (no trailing zeros) and JSON (as jsonb prints
+// it). PostgreSQL computes it in SQL (canonicalSql) – so checksums are pushed down and the rows never
+// leave the server – and SQLite values get it in JavaScript (sqliteCanonical). A row is its values joined
+// by SEPARATOR, NULL written NULL_MARK (never equal to ''), hashed with PostgreSQL's hashtextextended
+// (pg-hash.ts computes the same in JavaScript).
 
 export const SEPARATOR = '\u001f'
 export const NULL_MARK = '\u001e'
 /** Starts the canonical text of a SQLite value the copy would reject: it matches nothing on the target. */
 export const UNREADABLE = '\u001d'
 
-const TWO_48 = 2 ** 48
+const TWO_32 = 2 ** 32
 
+/** MD5 of a key's canonical text: buckets of keys that are not integers, on both sides. */
 export const md5Hex = (text: string) => hash('md5', text)
 
-/** A row's digest: two 48-bit lanes of its MD5, summed per segment modulo 2^48 (order does not matter). */
-export function rowDigest(text: string): [number, number] {
-  const hex = md5Hex(text)
-  return [parseInt(hex.slice(0, 12), 16), parseInt(hex.slice(12, 24), 16)]
-}
+/** A row's digest: the two 32-bit halves of its 64-bit hash, each summed per segment modulo 2^32 (order does not matter). */
+export const rowDigest = hashTextExtended
 
-export const addLane = (sum: number, lane: number) => (sum + lane) % TWO_48
+/** A lane's sum in [0, 2^32), however it was added up. */
+export const lane = (sum: number) => ((sum % TWO_32) + TWO_32) % TWO_32
+export const addLane = (sum: number, value: number) => (sum + value) % TWO_32
 
-/** The SQL of the same two lanes, from an MD5 hex text `m`, and their sums per group. */
-export const laneSql = (m: string) => [`('x' || substr(${m}, 1, 12))::bit(48)::bigint`, `('x' || substr(${m}, 13, 12))::bit(48)::bigint`]
-export const laneSumSql = (lane: string) => `(coalesce(sum(${lane}), 0) % ${TWO_48})::bigint`
+/** The SQL of the same two lanes' sums, from a 64-bit row hash `h`. */
+export const laneSumsSql = (h: string) => [`coalesce(sum(${h} >> 32) % ${TWO_32}, 0)::bigint`, `coalesce(sum(${h} & ${TWO_32 - 1}) % ${TWO_32}, 0)::bigint`]
 
 /** A double as PostgreSQL's float8out prints it (extra_float_digits ≥ 1): shortest digits, exponent outside 1e-4 … 1e15. */
 export function pgFloatText(n: number): string {
+  // Between 1e-4 and 1e15 both print the shortest round-trip digits in fixed notation.
+  const magnitude = n < 0 ? -n : n
+  if (magnitude >= 1e-4 && magnitude < 1e15) return String(n)
   if (Number.isNaN(n)) return 'NaN'
   if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity'
   if (n === 0) return Object.is(n, -0) ? '-0' : '0'
@@ -80,26 +84,31 @@ function expandExponent(text: string): string {
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n))
 
-/** An instant as the copy encoder writes it ("2024-02-29 13:45:00.5+02", "…T…Z") → "2024-02-29T11:45:00.500000Z". */
+/** A fraction of a second as PostgreSQL prints it: up to microseconds, no trailing zeros. */
+const fractionText = (digits: string) => {
+  const f = digits.slice(0, 6).replace(/0+$/, '')
+  return f ? `.${f}` : ''
+}
+
+/** An instant as the copy encoder writes it ("2024-02-29T13:45:00.500+02:00") → as PostgreSQL prints it in UTC ("2024-02-29 11:45:00.5+00"). */
 function instant(text: string): string {
-  // The common case – whole seconds in UTC, as SQLite writes them – without a regular expression or a Date.
-  if (text.length === 22 && text.endsWith('+00') && text.charCodeAt(10) === 32) return `${text.slice(0, 10)}T${text.slice(11, 19)}.000000Z`
-  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d{1,6})\d*)?\s*(Z|[-+]\d{2}(?::?\d{2})?)?$/i.exec(text.trim())
+  // The common case – whole seconds in UTC, as SQLite writes them – is already PostgreSQL's text.
+  if (text.length === 22 && text.charCodeAt(10) === 32 && text.endsWith('+00')) return text
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d+))?\s*(Z|[-+]\d{2}(?::?\d{2})?)?$/i.exec(text.trim())
   if (!m) return text
   const [, date, time, fraction = '', zone = 'Z'] = m
   const upper = zone.toUpperCase()
-  const fractionText = `.${fraction.padEnd(6, '0')}Z`
-  if (upper === 'Z' || /^\+00(:?00)?$/.test(upper)) return `${date}T${time}${fractionText}`
+  if (upper === 'Z' || /^\+00(:?00)?$/.test(upper)) return `${date} ${time}${fractionText(fraction)}+00`
   const offset = zone.length === 3 ? `${zone}:00` : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`
   const utc = new Date(`${date}T${time}${offset}`)
   if (Number.isNaN(+utc)) return text
-  return `${utc.getUTCFullYear()}-${pad2(utc.getUTCMonth() + 1)}-${pad2(utc.getUTCDate())}T${pad2(utc.getUTCHours())}:${pad2(utc.getUTCMinutes())}:${pad2(utc.getUTCSeconds())}${fractionText}`
+  return `${utc.getUTCFullYear()}-${pad2(utc.getUTCMonth() + 1)}-${pad2(utc.getUTCDate())} ${pad2(utc.getUTCHours())}:${pad2(utc.getUTCMinutes())}:${pad2(utc.getUTCSeconds())}${fractionText(fraction)}+00`
 }
 
-/** A timestamp without time zone as the copy writes it ("2024-02-29 13:45:00.5") → "2024-02-29T13:45:00.500000". */
+/** A timestamp without time zone as the copy writes it ("2024-02-29 13:45:00.500") → as PostgreSQL prints it ("2024-02-29 13:45:00.5"). */
 function wallTime(text: string): string {
-  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d{1,6})\d*)?$/.exec(text.trim())
-  return m ? `${m[1]}T${m[2]}.${(m[3] ?? '').padEnd(6, '0')}` : text
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d+))?$/.exec(text.trim())
+  return m ? `${m[1]} ${m[2]}${fractionText(m[3] ?? '')}` : text
 }
 
 /** A time of day as PostgreSQL prints it: seconds always, fraction without trailing zeros. */
@@ -132,14 +141,10 @@ export function canonicalSql(type: PgType, column: string): string {
     case 'numeric':
       return `trim_scale(${c})::text`
     case 'double':
-      // real widened to double; + 0 turns -0 into 0 (SQLite has no negative zero).
-      return `(${c}::float8 + 0)::text`
+      // real widened to double (as the copy's JavaScript numbers are).
+      return `${c}::float8::text`
     case 'boolean':
       return `CASE WHEN ${c} THEN 't' WHEN NOT ${c} THEN 'f' END`
-    case 'timestamptz':
-      return `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
-    case 'timestamp':
-      return `to_char(${c}, 'YYYY-MM-DD"T"HH24:MI:SS.US')`
     case 'bytea':
       return `encode(${c}, 'hex')`
     case 'jsonb':
@@ -180,7 +185,7 @@ export function sqliteCanonical(type: PgType, dates?: DateEncoding): Canonicaliz
     case 'double':
       return checked((value) => {
         const n = typeof value === 'bigint' ? Number(value) : Number(value)
-        return pgFloatText(real ? Math.fround(n) : n === 0 ? 0 : n)
+        return pgFloatText(real ? Math.fround(n) : n)
       })
     case 'boolean':
       return checked((_, encoded) => encoded)

@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import type { PgType } from '@/lib/engine/copy/sqlite-types'
 import { readableValue } from './canonical'
 import { checkIntegrity, runRules } from './integrity'
 import {
@@ -26,11 +27,21 @@ import {
 const TOP_SEGMENTS = 64
 const SUB_SEGMENTS = 16
 /** Segments of at most this many rows are compared row by row. */
-const LEAF_ROWS = 1_000
+const LEAF_ROWS = 256
 /** Key-hash buckets are compared row by row once the differing ones hold at most this many rows together. */
 const LEAF_BATCH_ROWS = 5_000
 
 const INTEGER_KINDS = new Set(['smallint', 'integer', 'bigint'])
+/** Built-in types whose hash functions agree on equal values (integers of any width hash alike, as do text and varchar). */
+const NATIVE_KINDS = new Set(['smallint', 'integer', 'bigint', 'numeric', 'double', 'boolean', 'bytea', 'date', 'time', 'timestamptz', 'timestamp', 'jsonb', 'uuid'])
+const TEXT_TYPES = /^(text|character varying(\(\d+\))?|varchar\(\d+\))$/
+
+function sameHashType(a: PgType, b: PgType): boolean {
+  if (INTEGER_KINDS.has(a.kind) && INTEGER_KINDS.has(b.kind)) return true
+  if (a.kind !== b.kind) return false
+  if (a.kind === 'text' || a.kind === 'varchar') return TEXT_TYPES.test(a.sql) && TEXT_TYPES.test(b.sql)
+  return NATIVE_KINDS.has(a.kind) && (a.kind !== 'double' || a.sql === b.sql)
+}
 
 export class ValidationCancelled extends Error {
   constructor() {
@@ -49,7 +60,18 @@ function keyOf(source: TableShape, target: TableShape): string[] {
 /** The key as people read it: `42`, or `(7, eu)` for a composite key. */
 const shownKey = (key: string) => (key.includes('\u001f') ? `(${key.split('\u001f').map((v) => readableValue(v) ?? 'NULL').join(', ')})` : (readableValue(key) ?? 'NULL'))
 
-export type PostgresTargetSide = ValidationSide & { client(): Promise<pg.Client>; schema: string }
+/** The parts of [from, to] inside `ranges` (sorted, disjoint). */
+function clip(from: bigint, to: bigint, ranges: readonly [bigint, bigint][]): [bigint, bigint][] {
+  const pieces: [bigint, bigint][] = []
+  for (const [lo, hi] of ranges) {
+    if (hi < from) continue
+    if (lo > to) break
+    pieces.push([lo > from ? lo : from, hi < to ? hi : to])
+  }
+  return pieces
+}
+
+export type PostgresTargetSide = ValidationSide & { client(): Promise<pg.Client>; schema: string; nativeHash(): Promise<boolean> }
 
 export async function runValidation(source: ValidationSide, target: PostgresTargetSide, options: ValidationOptions = {}): Promise<ValidationReport> {
   const started = performance.now()
@@ -65,6 +87,7 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
   }
 
   const [sourceTables, targetTables] = await Promise.all([source.tables(), target.tables()])
+  const native = source.engine === 'postgres' && (await source.nativeHash?.()) === true && (await target.nativeHash()) === true
   const only = options.tables?.length ? options.tables : null
   const unknown = (only ?? []).filter((name) => !sourceTables.some((t) => t.name === name))
   if (unknown.length) throw new Error(`The source has no table ${unknown.map((m) => `“${m}”`).join(', ')}.`)
@@ -127,8 +150,9 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
 
     // SQLite values are read as the target's column types (what the copy made of them); PostgreSQL sources as their own.
     const key = keyOf(sourceTable, targetTable)
-    const sourceScope: Scope = { table: sourceTable, key, columns: common.map((c) => ({ name: c.name, type: source.engine === 'sqlite' ? (targetColumns.get(c.name)?.type ?? c.type) : c.type })) }
-    const targetScope: Scope = { table: targetTable, key, columns: common.map((c) => ({ name: c.name, type: targetColumns.get(c.name)?.type ?? c.type })) }
+    const hash = native && common.every((c) => sameHashType(c.type, targetColumns.get(c.name)?.type ?? c.type)) ? 'native' : 'text'
+    const sourceScope: Scope = { table: sourceTable, key, hash, columns: common.map((c) => ({ name: c.name, type: source.engine === 'sqlite' ? (targetColumns.get(c.name)?.type ?? c.type) : c.type })) }
+    const targetScope: Scope = { table: targetTable, key, hash, columns: common.map((c) => ({ name: c.name, type: targetColumns.get(c.name)?.type ?? c.type })) }
     const columns = common.map((c) => c.name)
 
     const [sourceRows, targetRows] = await Promise.all([source.count(sourceTable), target.count(targetTable)])
@@ -184,7 +208,7 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
       if (first) {
         const lo = rest.reduce((m, b) => (b.min < m ? b.min : m), first.min)
         const hi = rest.reduce((m, b) => (b.max > m ? b.max : m), first.max)
-        await compareRange(lo, hi, TOP_SEGMENTS, true)
+        await compareRanges(lo, hi)
       }
     } else {
       result.method = 'key-hash'
@@ -194,31 +218,51 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
     result.state = differences() ? 'MISMATCHED' : 'VALIDATED'
     if (result.suspended) result.notes.push(`stopped after ${maxDifferences} differences: the counts are at least these`)
 
-    async function compareRange(lo: bigint, hi: bigint, segments: number, top: boolean): Promise<void> {
-      const span = hi - lo + 1n
-      const width = (span + BigInt(segments) - 1n) / BigInt(segments)
-      const filter: Filter = { kind: 'range', lo, hi }
-      const grouping = { kind: 'range', lo, width } as const
-      const [a, b] = await Promise.all([source.digests(sourceScope, filter, grouping), target.digests(targetScope, filter, grouping)])
-      if (top) {
-        result.compared = Math.max(sourceRows, targetRows)
-        progress()
-      }
-      const buckets = [...new Set([...a.keys(), ...b.keys()])].filter((k) => !sameDigest(a.get(k), b.get(k))).sort((x, y) => Number(BigInt(x) - BigInt(y)))
-      for (const bucket of buckets) {
+    /**
+     * Level by level: each level is one pass per side over the key ranges still differing, bucketed on a
+     * grid of `width` keys (64 buckets at first, 16 times finer at each level); buckets that differ become
+     * the next level's ranges, or – at most LEAF_ROWS rows – are compared row by row, all in one fetch.
+     */
+    async function compareRanges(lo: bigint, hi: bigint): Promise<void> {
+      let ranges: [bigint, bigint][] = [[lo, hi]]
+      let width = (hi - lo + BigInt(TOP_SEGMENTS)) / BigInt(TOP_SEGMENTS)
+      for (let level = 0; ranges.length; level++) {
         checkCancelled()
+        const filter: Filter = ranges.length === 1 ? { kind: 'range', lo: (ranges[0] as [bigint, bigint])[0], hi: (ranges[0] as [bigint, bigint])[1] } : { kind: 'ranges', ranges }
+        const grouping = { kind: 'range', lo, width } as const
+        const [a, b] = await Promise.all([source.digests(sourceScope, filter, grouping), target.digests(targetScope, filter, grouping)])
+        if (level === 0) {
+          result.compared = Math.max(sourceRows, targetRows)
+          progress()
+        }
+        const differing = [...new Set([...a.keys(), ...b.keys()])].filter((k) => !sameDigest(a.get(k), b.get(k))).sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1))
+        const leaves: [bigint, bigint][] = []
+        const next: [bigint, bigint][] = []
+        let leafRows = 0
+        for (const bucket of differing) {
+          const from = lo + BigInt(bucket) * width
+          const to = from + width - 1n < hi ? from + width - 1n : hi
+          const rows = Math.max(a.get(bucket)?.count ?? 0, b.get(bucket)?.count ?? 0)
+          // The bucket's part inside this level's ranges (the grid does not follow their edges).
+          const pieces = clip(from, to, ranges)
+          if (rows <= LEAF_ROWS || to - from < BigInt(LEAF_ROWS)) {
+            leaves.push(...pieces)
+            leafRows += rows
+          } else next.push(...pieces)
+        }
+        if (leaves.length) {
+          const leaf: Filter = { kind: 'ranges', ranges: leaves }
+          const [s, t] = await Promise.all([source.rows(sourceScope, leaf, leafRows + 1), target.rows(targetScope, leaf, leafRows + 1)])
+          record(s, t)
+        }
         if (result.suspended || differences() >= maxDifferences) {
-          result.suspended = true
+          if (next.length) result.suspended = true
           return
         }
-        const from = lo + BigInt(bucket) * width
-        const to = from + width - 1n < hi ? from + width - 1n : hi
-        const rows = Math.max(a.get(bucket)?.count ?? 0, b.get(bucket)?.count ?? 0)
-        if (rows <= LEAF_ROWS || to - from < BigInt(LEAF_ROWS)) {
-          const leaf: Filter = { kind: 'range', lo: from, hi: to }
-          const [s, t] = await Promise.all([source.rows(sourceScope, leaf, rows + 1), target.rows(targetScope, leaf, rows + 1)])
-          record(s, t)
-        } else await compareRange(from, to, SUB_SEGMENTS, false)
+        // Only as many ranges as the threshold can still use.
+        ranges = next.slice(0, Math.max(1, maxDifferences - differences()))
+        if (ranges.length < next.length) result.suspended = true
+        width = (width + BigInt(SUB_SEGMENTS) - 1n) / BigInt(SUB_SEGMENTS)
       }
     }
 

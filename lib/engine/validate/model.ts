@@ -17,11 +17,15 @@ export type TableShape = {
   rowid?: boolean
 }
 
-/** The columns compared on one side, each with the type its values are read as (the target's type for SQLite). */
-export type Scope = { table: TableShape; columns: { name: string; type: PgType }[]; key: string[] }
+/**
+ * The columns compared on one side, each with the type its values are read as (the target's type for
+ * SQLite), and how rows are hashed: their canonical text (hashtextextended), or – PostgreSQL on both sides,
+ * same column types – PostgreSQL's own hash of the row (hash_record_extended), which needs no text.
+ */
+export type Scope = { table: TableShape; columns: { name: string; type: PgType }[]; key: string[]; hash: 'text' | 'native' }
 
-/** Which rows: all, an integer key range (inclusive), or keys whose MD5 starts with one of the prefixes. */
-export type Filter = { kind: 'all' } | { kind: 'range'; lo: bigint; hi: bigint } | { kind: 'prefix'; prefixes: string[] }
+/** Which rows: all, an integer key range or several (inclusive), or keys whose MD5 starts with one of the prefixes. */
+export type Filter = { kind: 'all' } | { kind: 'range'; lo: bigint; hi: bigint } | { kind: 'ranges'; ranges: [bigint, bigint][] } | { kind: 'prefix'; prefixes: string[] }
 
 /** How rows are grouped into segments: by integer key range of `width` from `lo`, by MD5 prefix of the key, or not at all. */
 export type Grouping = { kind: 'range'; lo: bigint; width: bigint } | { kind: 'prefix'; length: number } | { kind: 'none' }
@@ -40,6 +44,8 @@ export interface ValidationSide {
   count(table: TableShape): Promise<number>
   /** The smallest and largest key; null when the table is empty; mixed when some keys are not integers. */
   bounds(table: TableShape, column: string): Promise<{ min: bigint; max: bigint; mixed?: boolean } | null>
+  /** PostgreSQL 14 and later: rows can be hashed with hash_record_extended. */
+  nativeHash?(): Promise<boolean>
   digests(scope: Scope, filter: Filter, grouping: Grouping): Promise<Map<string, Digest>>
   rows(scope: Scope, filter: Filter, limit: number): Promise<Rows>
   close(): Promise<void>

@@ -4,7 +4,7 @@ import { quoteIdent } from '@/lib/engine/copy/sqlite-schema'
 import { catalogTypeOf } from '@/lib/engine/copy/sqlite-types'
 import { openTargetConnection } from '@/lib/engine/sql/apply'
 import type { PostgresTarget } from '@/lib/targets/postgres'
-import { canonicalSql, laneSql, laneSumSql, NULL_MARK, rowSql } from './canonical'
+import { canonicalSql, lane, laneSumsSql, NULL_MARK, rowSql } from './canonical'
 import type { Digest, Filter, Rows, Scope, TableShape, ValidationSide } from './model'
 
 // A PostgreSQL database as one side of a validation. Everything is computed where the rows are: each
@@ -20,7 +20,7 @@ export async function openValidationConnection(target: PostgresTarget, name: str
 
 const TWO_62 = 2n ** 62n
 
-export function postgresSide(target: PostgresTarget, options: { schema?: string; label?: string } = {}): ValidationSide & { client(): Promise<pg.Client>; schema: string } {
+export function postgresSide(target: PostgresTarget, options: { schema?: string; label?: string } = {}): ValidationSide & { client(): Promise<pg.Client>; schema: string; nativeHash(): Promise<boolean> } {
   const schema = options.schema ?? 'public'
   let connection: Promise<pg.Client> | null = null
   const client = () => (connection ??= openValidationConnection(target, 'lockstep validate'))
@@ -28,15 +28,19 @@ export function postgresSide(target: PostgresTarget, options: { schema?: string;
   // Key bounds are bigint literals: comparable with any integer column and its index (numeric would cast the column).
   const literal = (value: bigint) => `${value}::bigint`
 
-  function where(scope: Scope, filter: Filter, params: unknown[]): string {
-    if (filter.kind === 'all') return ''
-    if (filter.kind === 'range') {
-      const k = quoteIdent(scope.key[0] ?? '')
-      return ` WHERE ${k} BETWEEN ${literal(filter.lo)} AND ${literal(filter.hi)}`
+  /** The table, and the rows of the filter: one key range, many (an index range scan each), or key-hash prefixes. */
+  function from(scope: Scope, filter: Filter, params: unknown[]): string {
+    const table = q(scope.table.name)
+    const k = quoteIdent(scope.key[0] ?? '')
+    if (filter.kind === 'all') return table
+    if (filter.kind === 'range') return `${table} WHERE ${k} BETWEEN ${literal(filter.lo)} AND ${literal(filter.hi)}`
+    if (filter.kind === 'ranges') {
+      params.push(filter.ranges.map(([lo]) => lo.toString()), filter.ranges.map(([, hi]) => hi.toString()))
+      return `unnest($${params.length - 1}::bigint[], $${params.length}::bigint[]) AS "lockstep range"("lockstep lo", "lockstep hi") JOIN ${table} ON ${k} BETWEEN "lockstep lo" AND "lockstep hi"`
     }
     params.push(filter.prefixes)
     const length = filter.prefixes[0]?.length ?? 0
-    return ` WHERE left(md5(${keySql(scope)}), ${length}) = ANY ($${params.length}::text[])`
+    return `${table} WHERE left(md5(${keySql(scope)}), ${length}) = ANY ($${params.length}::text[])`
   }
 
   const keySql = (scope: Scope) => rowSql(scope.key.map((k) => canonicalSql(scope.columns.find((c) => c.name === k)?.type ?? catalogTypeOf('text'), k)))
@@ -67,26 +71,33 @@ export function postgresSide(target: PostgresTarget, options: { schema?: string;
       const row = rows[0]
       return !row || row.lo === null || row.hi === null ? null : { min: BigInt(row.lo), max: BigInt(row.hi) }
     },
+    async nativeHash() {
+      const { rows } = await (await client()).query<{ v: number }>(`SELECT current_setting('server_version_num')::int AS v`)
+      return (rows[0]?.v ?? 0) >= 140000
+    },
     async digests(scope, filter, grouping) {
       const params: unknown[] = []
-      const [h1, h2] = laneSql('m') as [string, string]
       const k = quoteIdent(scope.key[0] ?? '')
       let bucket: string
       if (grouping.kind === 'range') {
         // bigint arithmetic unless the keys span more than 2^62 (then numeric: slower, never wrong).
-        const narrow = filter.kind === 'range' && filter.hi - grouping.lo < TWO_62 && grouping.lo > -TWO_62
-        bucket = narrow ? `((${k}::bigint - ${grouping.lo}::bigint) / ${grouping.width}::bigint)::text` : `div(${k}::numeric - ${grouping.lo}::numeric, ${grouping.width}::numeric)::text`
+        const top = filter.kind === 'range' ? filter.hi : filter.kind === 'ranges' ? filter.ranges.reduce((m, [, hi]) => (hi > m ? hi : m), grouping.lo) : null
+        const narrow = top !== null && top - grouping.lo < TWO_62 && grouping.lo > -TWO_62
+        bucket = narrow ? `(${k}::bigint - ${grouping.lo}::bigint) / ${grouping.width}::bigint` : `div(${k}::numeric - ${grouping.lo}::numeric, ${grouping.width}::numeric)`
       } else if (grouping.kind === 'prefix') bucket = `left(md5(${keySql(scope)}), ${grouping.length})`
-      else bucket = `''`
-      const filterSql = where(scope, filter, params)
-      const sql = `SELECT b, count(*)::int AS n, ${laneSumSql(h1)} AS h1, ${laneSumSql(h2)} AS h2
-                     FROM (SELECT ${bucket} AS b, md5(${rowSql(valuesSql(scope))}) AS m FROM ${q(scope.table.name)}${filterSql}) s GROUP BY b`
+      else bucket = `0`
+      // PostgreSQL → PostgreSQL with the same column types: the types' own hash functions, no text at all.
+      const hash = scope.hash === 'native' ? `hash_record_extended(ROW(${scope.columns.map((c) => quoteIdent(c.name)).join(', ')}), 0)` : `hashtextextended(${rowSql(valuesSql(scope))}, 0)`
+      const [h1, h2] = laneSumsSql('h') as [string, string]
+      // OFFSET 0 keeps the subquery whole: each row is hashed once, not once per lane.
+      const sql = `SELECT b::text AS b, count(*)::int AS n, ${h1} AS h1, ${h2} AS h2
+                     FROM (SELECT ${bucket} AS b, ${hash} AS h FROM ${from(scope, filter, params)} OFFSET 0) s GROUP BY b`
       const { rows } = await (await client()).query<{ b: string; n: number; h1: string; h2: string }>(sql, params)
-      return new Map<string, Digest>(rows.map((r) => [r.b, { count: r.n, h1: Number(r.h1), h2: Number(r.h2) }]))
+      return new Map<string, Digest>(rows.map((r) => [grouping.kind === 'none' ? '' : r.b, { count: r.n, h1: lane(Number(r.h1)), h2: lane(Number(r.h2)) }]))
     },
     async rows(scope, filter, limit) {
       const params: unknown[] = []
-      const sql = `SELECT ${keySql(scope)} AS k, ${valuesSql(scope).join(', ')} FROM ${q(scope.table.name)}${where(scope, filter, params)} LIMIT ${Math.max(0, Math.floor(limit))}`
+      const sql = `SELECT ${keySql(scope)} AS k, ${valuesSql(scope).join(', ')} FROM ${from(scope, filter, params)} LIMIT ${Math.max(0, Math.floor(limit))}`
       const { rows } = await (await client()).query({ text: sql, values: params, rowMode: 'array' })
       const result: Rows = new Map()
       for (const row of rows as (string | null)[][]) result.set(row[0] as string, row.slice(1).map((v) => v ?? NULL_MARK))

@@ -5,6 +5,7 @@ import { columnDateEncoding } from '@/lib/engine/copy/sqlite-source'
 import { quoteIdent, readSqliteSchema } from '@/lib/engine/copy/sqlite-schema'
 import { startBundledThread } from '@/lib/engine/copy/sqlite/thread'
 import type { DateEncoding } from '@/lib/engine/copy/values'
+import { lane } from './canonical'
 import type { Digest, Filter, Grouping, Rows, Scope, TableShape, ValidationSide } from './model'
 import type { ScanJob, ScanResult } from './sqlite/scan'
 import type { ScanReply, ScanRequest } from './sqlite/worker'
@@ -110,6 +111,11 @@ export function sqliteSide(path: string, label = path): ValidationSide {
   /** The scan's jobs: split by key range (range filters) or by rowid (other scans of rowid tables) when there are enough rows. */
   async function jobs(scope: Scope, filter: Filter, output: ScanJob['output'], grouping?: Grouping): Promise<ScanJob[]> {
     const prefixes = filter.kind === 'prefix' ? filter.prefixes : undefined
+    if (filter.kind === 'ranges') {
+      // A job per range, shared out among the threads.
+      const k = quoteIdent(scope.key[0] ?? '')
+      return filter.ranges.map(([lo, hi]) => job(scope, [`${k} BETWEEN ? AND ?`], [lo, hi], output))
+    }
     if (filter.kind === 'range') {
       const k = quoteIdent(scope.key[0] ?? '')
       const base = grouping?.kind === 'range' ? grouping.lo : filter.lo
@@ -158,7 +164,7 @@ export function sqliteSide(path: string, label = path): ValidationSide {
         if (result.kind !== 'digests') continue
         for (const [bucket, count, h1, h2] of result.entries) {
           const known = merged.get(bucket)
-          merged.set(bucket, known ? { count: known.count + count, h1: (known.h1 + h1) % 2 ** 48, h2: (known.h2 + h2) % 2 ** 48 } : { count, h1, h2 })
+          merged.set(bucket, known ? { count: known.count + count, h1: lane(known.h1 + h1), h2: lane(known.h2 + h2) } : { count, h1, h2 })
         }
       }
       return merged

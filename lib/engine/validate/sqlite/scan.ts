@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3'
 import type { PgType } from '@/lib/engine/copy/sqlite-types'
 import type { DateEncoding } from '@/lib/engine/copy/values'
-import { addLane, md5Hex, rowDigest, SEPARATOR, sqliteCanonical } from '../canonical'
+import { addLane, lane, md5Hex, rowDigest, SEPARATOR, sqliteCanonical } from '../canonical'
 import type { Grouping } from '../model'
 
 // One pass over SQLite rows (in a thread of its own, worker.ts): each value's canonical text, each row's
@@ -71,5 +71,5 @@ export function scan(statement: BetterSqlite3.Statement, job: ScanJob): ScanResu
       entry[3] = addLane(entry[3], h2)
     } else buckets.set(bucket, [bucket, 1, h1, h2])
   }
-  return { kind: 'digests', entries: [...buckets.values()] }
+  return { kind: 'digests', entries: [...buckets.values()].map(([b, n, h1, h2]) => [b, n, lane(h1), lane(h2)]) }
 }

@@ -1,0 +1,56 @@
+// PostgreSQL's hashtextextended(text, 0) in JavaScript: the 64-bit form of Bob Jenkins' lookup3 hash that
+// PostgreSQL uses for hash partitioning (so it is stable across versions), over a string's UTF-8 bytes.
+// SQLite rows are hashed with it in the validation threads while PostgreSQL computes the same function in
+// SQL for the other side; a test compares both on a real server, string by string.
+
+const rot = (x: number, k: number) => (x << k) | (x >>> (32 - k))
+
+let buffer = Buffer.allocUnsafe(4096)
+
+/** The hash as its two 32-bit halves: [high, low] – high signed (as PostgreSQL's `h >> 32`), low unsigned. */
+export function hashTextExtended(text: string): [number, number] {
+  // ASCII and most text: one UTF-8 byte per UTF-16 unit or fewer bytes than three per unit.
+  if (text.length * 3 > buffer.length) buffer = Buffer.allocUnsafe(Math.max(text.length * 3, buffer.length * 2))
+  const length = buffer.write(text, 0, 'utf8')
+  const k = buffer
+  let a = (0x9e3779b9 + length + 3923095) | 0
+  let b = a
+  let c = a
+  let i = 0
+  let left = length
+  while (left >= 12) {
+    a = (a + (k[i]! | (k[i + 1]! << 8) | (k[i + 2]! << 16) | (k[i + 3]! << 24))) | 0
+    b = (b + (k[i + 4]! | (k[i + 5]! << 8) | (k[i + 6]! << 16) | (k[i + 7]! << 24))) | 0
+    c = (c + (k[i + 8]! | (k[i + 9]! << 8) | (k[i + 10]! << 16) | (k[i + 11]! << 24))) | 0
+    a = (a - c) | 0; a ^= rot(c, 4); c = (c + b) | 0
+    b = (b - a) | 0; b ^= rot(a, 6); a = (a + c) | 0
+    c = (c - b) | 0; c ^= rot(b, 8); b = (b + a) | 0
+    a = (a - c) | 0; a ^= rot(c, 16); c = (c + b) | 0
+    b = (b - a) | 0; b ^= rot(a, 19); a = (a + c) | 0
+    c = (c - b) | 0; c ^= rot(b, 4); b = (b + a) | 0
+    i += 12
+    left -= 12
+  }
+  // The last 11 bytes; the lowest byte of c stays for the length, as in PostgreSQL.
+  switch (left) {
+    case 11: c = (c + (k[i + 10]! << 24)) | 0 // falls through
+    case 10: c = (c + (k[i + 9]! << 16)) | 0 // falls through
+    case 9: c = (c + (k[i + 8]! << 8)) | 0 // falls through
+    case 8: b = (b + (k[i + 7]! << 24)) | 0 // falls through
+    case 7: b = (b + (k[i + 6]! << 16)) | 0 // falls through
+    case 6: b = (b + (k[i + 5]! << 8)) | 0 // falls through
+    case 5: b = (b + k[i + 4]!) | 0 // falls through
+    case 4: a = (a + (k[i + 3]! << 24)) | 0 // falls through
+    case 3: a = (a + (k[i + 2]! << 16)) | 0 // falls through
+    case 2: a = (a + (k[i + 1]! << 8)) | 0 // falls through
+    case 1: a = (a + k[i]!) | 0
+  }
+  c ^= b; c = (c - rot(b, 14)) | 0
+  a ^= c; a = (a - rot(c, 11)) | 0
+  b ^= a; b = (b - rot(a, 25)) | 0
+  c ^= b; c = (c - rot(b, 16)) | 0
+  a ^= c; a = (a - rot(c, 4)) | 0
+  b ^= a; b = (b - rot(a, 14)) | 0
+  c ^= b; c = (c - rot(b, 24)) | 0
+  return [b | 0, c >>> 0]
+}
