@@ -10,6 +10,7 @@ import { sqliteSource } from '@/lib/engine/copy/sqlite-source'
 import { createFreshDatabase } from '@/lib/testing/fresh-database'
 import { postgresTargetFromUrl } from '@/lib/targets/postgres'
 import { pgFloatText } from './canonical'
+import { hashTextExtended } from './pg-hash'
 import { runValidation } from './engine'
 import type { ValidationOptions, ValidationSide } from './model'
 import { postgresSide } from './postgres-side'
@@ -206,6 +207,15 @@ describe('validating SQLite → PostgreSQL', () => {
     ])
     expect(report.warnings).toEqual(['Rule “no negative balances”: 2 violating rows.'])
     expect((await to.client.query('SELECT count(*)::int AS n FROM account')).rows[0]?.n).toBe(3)
+  })
+})
+
+describe('row hashes', () => {
+  it('are PostgreSQL’s own hashtextextended, computed in JavaScript: every length around the 12-byte blocks, Unicode, the separators', async () => {
+    const db = await freshDatabase('validate_hash')
+    const texts = ['', ...Array.from({ length: 40 }, (_, i) => 'abcdefghijklmnopqrstuvwxyz0123456789ABCD'.slice(0, i + 1)), 'ü', 'José Müller — 😀 日本語', `42${'\u001f'}x${'\u001e'}`, 'x'.repeat(5000)]
+    const { rows } = await db.client.query<{ hi: number; lo: string }>(`SELECT (h >> 32)::int AS hi, (h & 4294967295)::text AS lo FROM unnest($1::text[]) WITH ORDINALITY u(t, i), LATERAL (SELECT hashtextextended(t, 0) AS h) x ORDER BY i`, [texts])
+    expect(texts.map((t) => hashTextExtended(t))).toEqual(rows.map((r) => [r.hi, Number(r.lo)]))
   })
 })
 
