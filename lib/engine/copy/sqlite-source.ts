@@ -31,13 +31,13 @@ function rowidName(table: SqliteTable): string {
 export function columnDateEncoding(db: Database.Database, table: string, column: string): DateEncoding {
   // Counted over the whole column, storage classes only (DATETIME columns have NUMERIC affinity: numbers
   // written as text are stored as numbers already); the numbers are split only when they are the majority.
+  // One pass over the column.
   const c = quoteIdent(column)
-  const from = `FROM ${quoteIdent(table)} NOT INDEXED`
-  const count = (sql: string) => (db.prepare(sql).pluck().get() as number) ?? 0
-  const stored = count(`SELECT count(${c}) ${from}`)
-  const text = count(`SELECT count(*) ${from} WHERE typeof(${c}) IN ('text', 'blob')`)
-  const millis = text >= stored - text ? 0 : count(`SELECT count(*) ${from} WHERE typeof(${c}) IN ('integer', 'real') AND abs(${c}) >= 1e11`)
-  return dateEncodingFrom({ text, seconds: stored - text - millis, millis })
+  const row = db
+    .prepare(`SELECT count(${c}) AS stored, coalesce(sum(typeof(${c}) IN ('text', 'blob')), 0) AS text, coalesce(sum(typeof(${c}) IN ('integer', 'real') AND abs(${c}) >= 1e11), 0) AS millis FROM ${quoteIdent(table)} NOT INDEXED`)
+    .get() as { stored: number; text: number; millis: number }
+  const millis = row.text >= row.stored - row.text ? 0 : row.millis
+  return dateEncodingFrom({ text: row.text, seconds: row.stored - row.text - millis, millis })
 }
 
 export function sqliteSource(path: string, label = path): CopySource {

@@ -175,20 +175,31 @@ export function sqliteCanonical(type: PgType, dates?: DateEncoding): Canonicaliz
       return canonical(value, encoded)
     }
   const real = /^(real|float4)$/i.test(type.sql)
+  const slow = (canonical: (value: unknown, encoded: string) => string) => checked(canonical)
+  // Fast paths for the values SQLite usually holds in such a column (same checks as the copy's encoders); the rest goes through them.
+  const fast =
+    (quick: (value: unknown) => string | undefined, rest: Canonicalizer): Canonicalizer =>
+    (value) =>
+      quick(value) ?? rest(value)
   switch (type.kind) {
-    case 'smallint':
-    case 'integer':
     case 'bigint':
-      return checked((_, encoded) => encoded)
+      // SQLite integers are 64-bit: every one fits.
+      return fast((v) => (typeof v === 'bigint' ? v.toString() : undefined), slow((_, encoded) => encoded))
+    case 'smallint':
+    case 'integer': {
+      const limit = type.kind === 'smallint' ? 32768n : 2147483648n
+      return fast((v) => (typeof v === 'bigint' && v < limit && v >= -limit ? v.toString() : undefined), slow((_, encoded) => encoded))
+    }
     case 'numeric':
       return checked((_, encoded) => decimal(encoded))
     case 'double':
+      if (!real) return fast((v) => (typeof v === 'number' && !Number.isNaN(v) ? pgFloatText(v) : undefined), slow((value) => pgFloatText(Number(value))))
       return checked((value) => {
         const n = typeof value === 'bigint' ? Number(value) : Number(value)
         return pgFloatText(real ? Math.fround(n) : n)
       })
     case 'boolean':
-      return checked((_, encoded) => encoded)
+      return fast((v) => (v === 1n ? 't' : v === 0n ? 'f' : undefined), slow((_, encoded) => encoded))
     case 'bytea':
       return checked((value) => (Buffer.isBuffer(value) ? value.toString('hex') : Buffer.from(String(value), 'utf8').toString('hex')))
     case 'timestamptz':
@@ -203,7 +214,14 @@ export function sqliteCanonical(type: PgType, dates?: DateEncoding): Canonicaliz
       return checked((_, encoded) => (encoded.length === 32 ? encoded.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5') : encoded).toLowerCase().replace(/^([0-9a-f]{8})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{12})$/, '$1-$2-$3-$4-$5'))
     default:
       // date: the encoder's YYYY-MM-DD; text: the value itself (the encoder's output is COPY-escaped).
-      return type.kind === 'date' ? checked((_, encoded) => encoded) : checked((value) => (typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : String(value)))
+      if (type.kind === 'date') return checked((_, encoded) => encoded)
+      if (type.kind === 'varchar' || type.kind === 'text') {
+        // Text fits unless it holds a NUL byte or is longer than varchar(n) allows (in characters).
+        const max = type.kind === 'varchar' ? Number(/\((\d+)\)/.exec(type.sql)?.[1] ?? Infinity) : Infinity
+        const rest = slow((value) => (typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : String(value)))
+        return fast((v) => (typeof v === 'string' && v.length <= max && !v.includes('\u0000') ? v : undefined), rest)
+      }
+      return checked((value) => (typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : String(value)))
   }
 }
 

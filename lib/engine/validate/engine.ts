@@ -23,8 +23,13 @@ import {
 // ranges; other keys into buckets by the MD5 of the key; tables without a primary key are compared by
 // count and whole-table checksum. Then the target's integrity (orphans, NOT NULL, unique) and custom rules.
 
-/** Segments a table's key range is first split into, and each differing segment after that. */
-const TOP_SEGMENTS = 64
+/**
+ * The first pass splits a table's key range into segments of about TOP_SEGMENT_ROWS rows (at most
+ * MAX_SEGMENTS of them; the pass costs the same however many there are), so that scattered differences
+ * are mostly found in one pass plus a small fetch; each later pass splits differing segments 16 ways.
+ */
+const TOP_SEGMENT_ROWS = 64
+const MAX_SEGMENTS = 65_536
 const SUB_SEGMENTS = 16
 /** Segments of at most this many rows are compared row by row. */
 const LEAF_ROWS = 256
@@ -220,12 +225,13 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
 
     /**
      * Level by level: each level is one pass per side over the key ranges still differing, bucketed on a
-     * grid of `width` keys (64 buckets at first, 16 times finer at each level); buckets that differ become
+     * grid of `width` keys (16 times finer at each level); buckets that differ become
      * the next level's ranges, or – at most LEAF_ROWS rows – are compared row by row, all in one fetch.
      */
     async function compareRanges(lo: bigint, hi: bigint): Promise<void> {
       let ranges: [bigint, bigint][] = [[lo, hi]]
-      let width = (hi - lo + BigInt(TOP_SEGMENTS)) / BigInt(TOP_SEGMENTS)
+      const segments = BigInt(Math.min(MAX_SEGMENTS, Math.max(64, Math.ceil(Math.max(sourceRows, targetRows) / TOP_SEGMENT_ROWS))))
+      let width = (hi - lo + segments) / segments
       for (let level = 0; ranges.length; level++) {
         checkCancelled()
         const filter: Filter = ranges.length === 1 ? { kind: 'range', lo: (ranges[0] as [bigint, bigint])[0], hi: (ranges[0] as [bigint, bigint])[1] } : { kind: 'ranges', ranges }

@@ -13,8 +13,9 @@ export type TableShape = {
   /** Unique column sets (the primary key's included). */
   uniques: string[][]
   foreignKeys: ForeignKey[]
-  /** SQLite: the table has a rowid (scans split by it). */
+  /** SQLite: the table has a rowid (scans split by it), and the column that is the rowid, if any (always an integer). */
   rowid?: boolean
+  rowidAlias?: string | null
 }
 
 /**

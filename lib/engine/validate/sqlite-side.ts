@@ -4,7 +4,7 @@ import Database from 'better-sqlite3'
 import { columnDateEncoding } from '@/lib/engine/copy/sqlite-source'
 import { quoteIdent, readSqliteSchema } from '@/lib/engine/copy/sqlite-schema'
 import { startBundledThread } from '@/lib/engine/copy/sqlite/thread'
-import type { DateEncoding } from '@/lib/engine/copy/values'
+import { dateEncodingFrom, type DateEncoding } from '@/lib/engine/copy/values'
 import { lane } from './canonical'
 import type { Digest, Filter, Grouping, Rows, Scope, TableShape, ValidationSide } from './model'
 import type { ScanJob, ScanResult } from './sqlite/scan'
@@ -21,38 +21,71 @@ const SPLIT_ROWS = 20_000
 
 type Pool = { run(job: ScanJob): Promise<ScanResult>; close(): Promise<void> }
 
+/** Threads no validation uses, kept warm for IDLE_MS. */
+const IDLE_MS = 30_000
+const idle: { worker: Worker; timer: NodeJS.Timeout }[] = []
+
+function takeIdleThread(): Worker | null {
+  const spare = idle.pop()
+  if (!spare) return null
+  clearTimeout(spare.timer)
+  return spare.worker
+}
+
+function putIdleThread(worker: Worker) {
+  worker.postMessage({ release: true } satisfies ScanRequest)
+  const timer = setTimeout(() => {
+    const i = idle.findIndex((t) => t.worker === worker)
+    if (i >= 0) idle.splice(i, 1)
+    void worker.terminate()
+  }, IDLE_MS)
+  timer.unref()
+  worker.unref()
+  idle.push({ worker, timer })
+}
+
 function startPool(path: string, size: number): Pool {
   const entry = createRequire(import.meta.url).resolve('./sqlite/worker.ts')
   const threads: Worker[] = []
-  const idle: Worker[] = []
+  const free: Worker[] = []
   const waiting: ((w: Worker) => void)[] = []
   const pending = new Map<number, { resolve: (r: ScanResult) => void; reject: (e: Error) => void }>()
   let nextId = 0
+  let broken = false
   const release = (worker: Worker) => {
     const next = waiting.shift()
     if (next) next(worker)
-    else idle.push(worker)
+    else free.push(worker)
   }
+  const onMessage = (worker: Worker) => (reply: ScanReply) => {
+    const waiter = pending.get(reply.id)
+    if (!waiter) return
+    pending.delete(reply.id)
+    release(worker)
+    if ('error' in reply) waiter.reject(new Error(reply.error))
+    else waiter.resolve(reply.result)
+  }
+  const onError = (error: Error) => {
+    broken = true
+    for (const waiter of pending.values()) waiter.reject(error)
+    pending.clear()
+  }
+  const listeners = new Map<Worker, (reply: ScanReply) => void>()
   const acquire = () =>
     new Promise<Worker>((resolve) => {
-      const free = idle.pop()
-      if (free) resolve(free)
-      else if (threads.length < size) {
-        const worker = startBundledThread(entry, { path })
-        worker.on('message', (reply: ScanReply) => {
-          const waiter = pending.get(reply.id)
-          pending.delete(reply.id)
-          release(worker)
-          if ('error' in reply) waiter?.reject(new Error(reply.error))
-          else waiter?.resolve(reply.result)
-        })
-        worker.on('error', (error) => {
-          for (const waiter of pending.values()) waiter.reject(error)
-          pending.clear()
-        })
+      const ready = free.pop()
+      if (ready) return resolve(ready)
+      if (threads.length < size) {
+        const worker = takeIdleThread() ?? startBundledThread(entry, {})
+        worker.ref()
+        const listener = onMessage(worker)
+        listeners.set(worker, listener)
+        worker.on('message', listener)
+        worker.on('error', onError)
         threads.push(worker)
-        resolve(worker)
-      } else waiting.push(resolve)
+        return resolve(worker)
+      }
+      waiting.push(resolve)
     })
   return {
     async run(job) {
@@ -60,11 +93,18 @@ function startPool(path: string, size: number): Pool {
       const id = nextId++
       return new Promise<ScanResult>((resolve, reject) => {
         pending.set(id, { resolve, reject })
-        worker.postMessage({ id, job } satisfies ScanRequest)
+        worker.postMessage({ id, path, job } satisfies ScanRequest)
       })
     },
     async close() {
-      await Promise.all(threads.map((t) => t.terminate()))
+      for (const worker of threads) {
+        worker.off('message', listeners.get(worker) as (reply: ScanReply) => void)
+        worker.off('error', onError)
+        // A thread that failed, or still has a scan running (a cancelled validation), is not reused.
+        if (broken || pending.size) await worker.terminate()
+        else putIdleThread(worker)
+      }
+      threads.length = 0
     },
   }
 }
@@ -89,19 +129,33 @@ export function sqliteSide(path: string, label = path): ValidationSide {
   let pool: Pool | null = null
   const threads = () => (pool ??= startPool(path, THREADS))
 
-  const dateEncoding = (table: string, column: string) => {
+  // A datetime column's encoding is decided over all its values (as the copy decides it). Counting them
+  // costs a pass over the table, so the first pass of a table – which reads every row anyway – starts
+  // from a guess on a sample and counts as it goes; a wrong guess (rare: a column stored mostly one way,
+  // its first rows another) is corrected and that pass repeated.
+  const guessed = new Set<string>()
+  const dateEncoding = (table: string, column: string, firstPass: boolean) => {
     const key = `${table}\u0000${column}`
     let encoding = dates.get(key)
+    if (!encoding && firstPass) {
+      const c = quoteIdent(column)
+      const sample = db.prepare(`SELECT coalesce(sum(typeof(v) IN ('text', 'blob')), 0) AS text, coalesce(sum(typeof(v) IN ('integer', 'real') AND abs(v) >= 1e11), 0) AS millis, count(*) AS stored FROM (SELECT ${c} AS v FROM ${quoteIdent(table)} WHERE ${c} IS NOT NULL LIMIT 1000)`).get() as { text: number; millis: number; stored: number }
+      dates.set(key, (encoding = dateEncodingFrom({ text: sample.text, seconds: sample.stored - sample.text - sample.millis, millis: sample.millis })))
+      guessed.add(key)
+    }
     if (!encoding) dates.set(key, (encoding = columnDateEncoding(db, table, column)))
     return encoding
   }
+  const scanned = new Set<string>()
 
   function job(scope: Scope, where: string[], params: (string | number | bigint)[], output: ScanJob['output'], prefixes?: string[]): ScanJob {
     const t = scope.table.name
+    const firstPass = output.kind === 'digests' && !scanned.has(t)
     return {
+      split: where.length === 1 && params.length === 2,
       sql: `SELECT ${scope.columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${quoteIdent(t)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`,
       params,
-      columns: scope.columns.map((c) => ({ type: c.type, dates: DATE_KINDS.has(c.type.kind) ? dateEncoding(t, c.name) : undefined })),
+      columns: scope.columns.map((c) => ({ type: c.type, dates: DATE_KINDS.has(c.type.kind) ? dateEncoding(t, c.name, firstPass) : undefined })),
       key: scope.key.map((k) => scope.columns.findIndex((c) => c.name === k)),
       prefixes,
       output,
@@ -144,6 +198,7 @@ export function sqliteSide(path: string, label = path): ValidationSide {
         uniques: [...(t.primaryKey.length ? [t.primaryKey] : []), ...t.indexes.filter((i) => i.unique && !i.partial).map((i) => i.columns)],
         foreignKeys: t.foreignKeys.map((f) => ({ name: null, columns: f.columns, table: f.table, refColumns: f.references, validated: true })),
         rowid: !t.withoutRowid,
+        rowidAlias: t.rowidAlias,
       }))
     },
     async count(table) {
@@ -151,6 +206,10 @@ export function sqliteSide(path: string, label = path): ValidationSide {
     },
     async bounds(table, column) {
       const c = quoteIdent(column)
+      if (table.rowidAlias === column) {
+        const row = db.prepare(`SELECT min(${c}) AS lo, max(${c}) AS hi FROM ${quoteIdent(table.name)}`).safeIntegers(true).get() as { lo: bigint | null; hi: bigint | null }
+        return row.lo === null || row.hi === null ? null : { min: row.lo, max: row.hi }
+      }
       // Keys stored as something other than an integer (possible unless the key is the rowid) fall outside
       // any range: such a table is compared by key hash instead.
       const row = db.prepare(`SELECT min(${c}) AS lo, max(${c}) AS hi, sum(typeof(${c}) <> 'integer') AS other FROM ${quoteIdent(table.name)}`).safeIntegers(true).get() as { lo: bigint | null; hi: bigint | null; other: bigint | null }
@@ -158,7 +217,33 @@ export function sqliteSide(path: string, label = path): ValidationSide {
       return row.lo === null || row.hi === null ? null : { min: row.lo, max: row.hi }
     },
     async digests(scope, filter, grouping) {
+      const table = scope.table.name
+      const first = !scanned.has(table)
       const results = await Promise.all((await jobs(scope, filter, { kind: 'digests', grouping }, grouping)).map((j) => threads().run(j)))
+      scanned.add(table)
+      if (first) {
+        // The first pass read every row: it decides the encodings it guessed; a wrong guess is read again.
+        let wrong = false
+        scope.columns.forEach((c, i) => {
+          const key = `${table}\u0000${c.name}`
+          if (!guessed.has(key)) return
+          guessed.delete(key)
+          const counts = { text: 0, seconds: 0, millis: 0 }
+          for (const r of results) {
+            const d = r.kind === 'digests' ? r.dates[i] : null
+            if (!d) continue
+            counts.text += d.text
+            counts.seconds += d.seconds
+            counts.millis += d.millis
+          }
+          const decided = dateEncodingFrom(counts)
+          if (decided !== dates.get(key)) {
+            dates.set(key, decided)
+            wrong = true
+          }
+        })
+        if (wrong) return this.digests(scope, filter, grouping)
+      }
       const merged = new Map<string, Digest>()
       for (const result of results) {
         if (result.kind !== 'digests') continue

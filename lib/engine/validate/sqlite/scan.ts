@@ -16,10 +16,40 @@ export type ScanJob = {
   /** Only rows whose key's MD5 starts with one of these (hex, all of one length). */
   prefixes?: string[]
   output: { kind: 'digests'; grouping: Grouping } | { kind: 'rows'; limit: number }
+  /** The statement ends in BETWEEN ? AND ? over the params' key range: read it in pieces with .all() (faster than iterating). */
+  split?: boolean
 }
 
+const PIECE = 8192n
+
+/** The job's rows in batches (one step per batch, not per row). */
+function* batchesOf(statement: BetterSqlite3.Statement, job: ScanJob): Generator<unknown[][]> {
+  const [lo, hi] = job.params as [bigint, bigint]
+  if (job.split && typeof lo === 'bigint' && typeof hi === 'bigint') {
+    for (let from = lo; from <= hi; from += PIECE) yield statement.all(from, from + PIECE - 1n < hi ? from + PIECE - 1n : hi) as unknown[][]
+    return
+  }
+  let batch: unknown[][] = []
+  for (const row of statement.iterate(...job.params) as Iterable<unknown[]>) {
+    batch.push(row)
+    if (batch.length === Number(PIECE)) {
+      yield batch
+      batch = []
+    }
+  }
+  if (batch.length) yield batch
+}
+
+function* rowsOf(statement: BetterSqlite3.Statement, job: ScanJob): Generator<unknown[]> {
+  for (const batch of batchesOf(statement, job)) yield* batch
+}
+
+const SAFE = 2n ** 53n
+
 export type DigestEntry = [bucket: string, count: number, h1: number, h2: number]
-export type ScanResult = { kind: 'digests'; entries: DigestEntry[] } | { kind: 'rows'; rows: [key: string, values: string[]][] }
+/** How a datetime column stores its values, counted over the rows scanned (to confirm the encoding they were read with). */
+export type DateCounts = { text: number; seconds: number; millis: number }
+export type ScanResult = { kind: 'digests'; entries: DigestEntry[]; dates: (DateCounts | null)[] } | { kind: 'rows'; rows: [key: string, values: string[]][] }
 
 export function scan(statement: BetterSqlite3.Statement, job: ScanJob): ScanResult {
   const canonical = job.columns.map((c) => sqliteCanonical(c.type, c.dates))
@@ -32,7 +62,7 @@ export function scan(statement: BetterSqlite3.Statement, job: ScanJob): ScanResu
 
   if (job.output.kind === 'rows') {
     const rows: [string, string[]][] = []
-    for (const row of statement.iterate(...job.params) as Iterable<unknown[]>) {
+    for (const row of rowsOf(statement, job)) {
       const canon = row.map((v, i) => (canonical[i] as (v: unknown) => string)(v))
       if (!keep(canon)) continue
       rows.push([keyOf(canon), canon])
@@ -42,6 +72,8 @@ export function scan(statement: BetterSqlite3.Statement, job: ScanJob): ScanResu
   }
 
   const grouping = job.output.grouping
+  // Range buckets by number (no string per row); other groupings by their text.
+  const numbered = new Map<number, DigestEntry>()
   const buckets = new Map<string, DigestEntry>()
   // Range buckets in plain numbers while the keys allow it (exact below 2^53), else in BigInt.
   const lo = grouping.kind === 'range' ? grouping.lo : 0n
@@ -50,12 +82,43 @@ export function scan(statement: BetterSqlite3.Statement, job: ScanJob): ScanResu
   const loN = Number(lo)
   const stepN = Number(step)
   const keyColumn = job.key[0] ?? 0
-  for (const row of statement.iterate(...job.params) as Iterable<unknown[]>) {
+  const dates: (DateCounts | null)[] = job.columns.map((c) => (c.dates ? { text: 0, seconds: 0, millis: 0 } : null))
+  const dateColumns = dates.flatMap((d, i) => (d ? [i] : []))
+  for (const batch of batchesOf(statement, job))
+  for (let r = 0; r < batch.length; r++) {
+    const row = batch[r] as unknown[]
     for (let i = 0; i < width; i++) values[i] = (canonical[i] as (v: unknown) => string)(row[i])
+    for (const i of dateColumns) {
+      const v = row[i]
+      const counts = dates[i] as DateCounts
+      if (typeof v === 'string' || Buffer.isBuffer(v)) counts.text++
+      else if (typeof v === 'bigint' || typeof v === 'number') {
+        if ((v < 0 ? -v : v) >= 1e11) counts.millis++
+        else counts.seconds++
+      }
+    }
     let bucket: string
     if (grouping.kind === 'range') {
       const k = row[keyColumn] as bigint
-      bucket = small && k < 2n ** 53n && k > -(2n ** 53n) ? String(Math.floor((Number(k) - loN) / stepN)) : String((k - lo) / step)
+      const [h1, h2] = rowDigest(values.join(SEPARATOR))
+      if (small && k < SAFE && k > -SAFE) {
+        const b = Math.floor((Number(k) - loN) / stepN)
+        const entry = numbered.get(b)
+        if (entry) {
+          entry[1]++
+          entry[2] = addLane(entry[2], h1)
+          entry[3] = addLane(entry[3], h2)
+        } else numbered.set(b, [String(b), 1, h1, h2])
+        continue
+      }
+      bucket = String((k - lo) / step)
+      const entry = buckets.get(bucket)
+      if (entry) {
+        entry[1]++
+        entry[2] = addLane(entry[2], h1)
+        entry[3] = addLane(entry[3], h2)
+      } else buckets.set(bucket, [bucket, 1, h1, h2])
+      continue
     } else if (grouping.kind === 'prefix') {
       bucket = md5Hex(keyOf(values)).slice(0, grouping.length)
       if (prefixes && !prefixes.has(bucket.slice(0, prefixLength))) continue
@@ -71,5 +134,5 @@ export function scan(statement: BetterSqlite3.Statement, job: ScanJob): ScanResu
       entry[3] = addLane(entry[3], h2)
     } else buckets.set(bucket, [bucket, 1, h1, h2])
   }
-  return { kind: 'digests', entries: [...buckets.values()].map(([b, n, h1, h2]) => [b, n, lane(h1), lane(h2)]) }
+  return { kind: 'digests', entries: [...numbered.values(), ...buckets.values()].map(([b, n, h1, h2]) => [b, n, lane(h1), lane(h2)]), dates }
 }
