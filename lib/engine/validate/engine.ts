@@ -45,6 +45,8 @@ function sameHashType(a: PgType, b: PgType): boolean {
   if (INTEGER_KINDS.has(a.kind) && INTEGER_KINDS.has(b.kind)) return true
   if (a.kind !== b.kind) return false
   if (a.kind === 'text' || a.kind === 'varchar') return TEXT_TYPES.test(a.sql) && TEXT_TYPES.test(b.sql)
+  // json (unlike jsonb) has no hash function; real and double precision differ in value.
+  if (a.kind === 'jsonb') return a.sql === 'jsonb' && b.sql === 'jsonb'
   return NATIVE_KINDS.has(a.kind) && (a.kind !== 'double' || a.sql === b.sql)
 }
 

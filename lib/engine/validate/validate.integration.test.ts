@@ -222,8 +222,9 @@ describe('row hashes', () => {
 describe('validating PostgreSQL → PostgreSQL', () => {
   it('pushes checksums into SQL on both sides and finds differences by integer key, by text key and without a key', async () => {
     const from = await freshDatabase('validate_pg_source')
-    await from.client.query(`CREATE TABLE orders (id bigint PRIMARY KEY, customer text NOT NULL, total numeric(10,2), placed_at timestamptz, paid boolean, tags jsonb);
-      INSERT INTO orders SELECT i, 'customer ' || (i % 97), i * 1.25, timestamptz '2024-01-01' + i * interval '1 minute', i % 2 = 0, jsonb_build_object('n', i) FROM generate_series(1, 30000) i;
+    await from.client.query(`CREATE TABLE orders (id bigint PRIMARY KEY, customer text NOT NULL, total numeric(10,2), placed_at timestamptz, paid boolean, tags jsonb, extra json);
+      INSERT INTO orders SELECT i, 'customer ' || (i % 97), i * 1.25, timestamptz '2024-01-01' + i * interval '1 minute', i % 2 = 0, jsonb_build_object('n', i), json_build_object('i', i) FROM generate_series(1, 30000) i;
+      CREATE TABLE item (id int PRIMARY KEY, sku varchar(20), price numeric, weight real, at timestamp); INSERT INTO item SELECT i, 'sku-' || i, i / 7.0, i / 3.0, timestamp '2024-01-01' + i * interval '1 second' FROM generate_series(1, 5000) i;
       CREATE TABLE country (code text PRIMARY KEY, name text); INSERT INTO country SELECT 'c' || i, 'Country ' || i FROM generate_series(1, 500) i;
       CREATE TABLE audit (at timestamptz, line text); INSERT INTO audit SELECT timestamptz '2024-01-01' + i * interval '1 hour', 'line ' || i FROM generate_series(1, 100) i;`)
     const to = await freshDatabase('validate_pg_target')
@@ -233,7 +234,16 @@ describe('validating PostgreSQL → PostgreSQL', () => {
     expect(equal.tables.map((t) => [t.table, t.state, t.method])).toEqual([
       ['audit', 'NO_PRIMARY_KEY', 'whole-table'],
       ['country', 'VALIDATED', 'key-hash'],
+      ['item', 'VALIDATED', 'key-ranges'],
       ['orders', 'VALIDATED', 'key-ranges'],
+    ])
+    // Native row hashes see a changed real, timestamp and varchar as surely as text does.
+    await to.client.query(`UPDATE item SET weight = weight + 0.5 WHERE id = 10; UPDATE item SET at = at + interval '1 microsecond' WHERE id = 20; UPDATE item SET sku = 'SKU-30' WHERE id = 30`)
+    const items = await validate(postgresSide(from.target), to, { tables: ['item'] })
+    expect(items.tables[0]?.samples.map((d) => [d.key, d.columns.map((c) => c.column)])).toEqual([
+      ['10', ['weight']],
+      ['20', ['at']],
+      ['30', ['sku']],
     ])
 
     await to.client.query(`UPDATE orders SET total = total + 0.01 WHERE id = 12345; DELETE FROM country WHERE code = 'c77'; INSERT INTO country VALUES ('zz', 'Extra')`)
