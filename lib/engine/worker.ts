@@ -6,13 +6,15 @@ import type { SystemActor } from '@/lib/server/actor'
 import { expireWindows } from '@/lib/server/windows/commands'
 import { claimRollback, claimRun, executeRollback, executeRun, markInterrupted } from './runs'
 import { claimValidation, executeValidation, requeueValidations } from './validations'
+import { createSampler, SAMPLE_EVERY_MS } from './monitor/sampler'
 
 export type WorkerHandle = { id: string; stop: () => Promise<void> }
 
 /**
  * Starts the worker loop in this process. It announces itself with a heartbeat row (the UI shows whether
  * execution is possible; other workers tell from it whether this one died), expires windows, and claims
- * queued runs, requested rollbacks and validations one at a time.
+ * queued runs, requested rollbacks and validations one at a time, and samples the health of the
+ * connections that matter now.
  */
 export async function startWorker(log: (line: string) => void = console.log): Promise<WorkerHandle> {
   const id = randomUUID()
@@ -73,13 +75,32 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
   }
   const runTimer = setInterval(() => void work(), 1_000)
 
+  // The monitor samples the connections that matter now (lib/engine/monitor/sampler.ts), beside the runs.
+  const sampler = createSampler({ log })
+  let sampling = false
+  const sample = async () => {
+    if (sampling || stopping) return
+    sampling = true
+    try {
+      await sampler.tick()
+    } catch (error) {
+      log(`monitor failed: ${(error as Error).message.split('\n')[0]}`)
+    } finally {
+      sampling = false
+    }
+  }
+  const sampleTimer = setInterval(() => void sample(), SAMPLE_EVERY_MS)
+
   let beats = 0
   const timer = setInterval(() => {
     if (stopping) return
     beat()
       .then(reclaim)
       .catch((error: Error) => log(`heartbeat failed: ${error.message.split('\n')[0]}`))
-    if (++beats % Math.max(1, Math.round(60_000 / interval)) === 0) void sweep()
+    if (++beats % Math.max(1, Math.round(60_000 / interval)) === 0) {
+      void sweep()
+      sampler.prune().catch((error: Error) => log(`sample pruning failed: ${error.message.split('\n')[0]}`))
+    }
   }, interval)
 
   return {
@@ -88,6 +109,8 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
       stopping = true
       clearInterval(timer)
       clearInterval(runTimer)
+      clearInterval(sampleTimer)
+      await sampler.stop()
       await db.workerHeartbeat.delete({ where: { id } }).catch(() => undefined)
       await db.$disconnect()
       log(`worker ${id.slice(0, 8)} stopped`)
