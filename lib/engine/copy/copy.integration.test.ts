@@ -1,11 +1,6 @@
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createFreshDatabase } from '@/lib/testing/fresh-database'
-import { postgresTargetFromUrl } from '@/lib/targets/postgres'
+import { describe, expect, it } from 'vitest'
+import { targetDatabases, type TestDatabase } from '@/lib/testing/target-databases'
 import { runCopy, type CopyOptions } from './engine'
 import type { RejectedRow } from './model'
 import { postgresSource } from './postgres-source'
@@ -15,34 +10,9 @@ import { sqliteSource } from './sqlite-source'
 // rejects, thresholds, cancel and resume, tables without keys, parallel ranges, existing tables, and
 // PostgreSQL → PostgreSQL.
 
-let dir: string
-const clients: pg.Client[] = []
+const { fresh: freshTarget, sqliteFile } = targetDatabases('copy')
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lockstep-copy-'))
-})
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.end()))
-})
-
-async function freshTarget(prefix: string) {
-  const url = await createFreshDatabase(prefix, { migrate: false })
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  clients.push(client)
-  return { url, client, target: postgresTargetFromUrl(`${url}?sslmode=disable`) }
-}
-
-function sqliteFile(name: string, sql: string, fill?: (db: Database.Database) => void) {
-  const path = join(dir, name)
-  const db = new Database(path)
-  db.exec(sql)
-  fill?.(db)
-  db.close()
-  return path
-}
-
-type Target = Awaited<ReturnType<typeof freshTarget>>
+type Target = TestDatabase
 
 async function copy(t: Target, source: CopyOptions['source'], options: Partial<CopyOptions> = {}) {
   const rejects: RejectedRow[] = []

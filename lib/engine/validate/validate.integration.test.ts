@@ -1,14 +1,8 @@
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import Database from 'better-sqlite3'
-import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { targetDatabases, type TestDatabase } from '@/lib/testing/target-databases'
 import { runCopy } from '@/lib/engine/copy/engine'
 import { postgresSource } from '@/lib/engine/copy/postgres-source'
 import { sqliteSource } from '@/lib/engine/copy/sqlite-source'
-import { createFreshDatabase } from '@/lib/testing/fresh-database'
-import { postgresTargetFromUrl } from '@/lib/targets/postgres'
 import { pgFloatText } from './canonical'
 import { hashTextExtended } from './pg-hash'
 import { runValidation } from './engine'
@@ -20,41 +14,15 @@ import { sqliteSide } from './sqlite-side'
 // validated, then changed on the target in known ways – exactly those rows must be reported, with the
 // right kind and columns, and equal data printed differently must never be.
 
-let dir: string
-const clients: pg.Client[] = []
+const { fresh: freshDatabase, sqliteFile } = targetDatabases('validate')
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lockstep-validate-'))
-})
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.end()))
-})
-
-async function freshDatabase(prefix: string) {
-  const url = await createFreshDatabase(prefix, { migrate: false })
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  clients.push(client)
-  return { url, client, target: postgresTargetFromUrl(`${url}?sslmode=disable`) }
-}
-type Db = Awaited<ReturnType<typeof freshDatabase>>
-
-function sqliteFile(name: string, sql: string, fill?: (db: Database.Database) => void) {
-  const path = join(dir, name)
-  const db = new Database(path)
-  db.exec(sql)
-  fill?.(db)
-  db.close()
-  return path
-}
-
-async function copySqlite(path: string, to: Db) {
+async function copySqlite(path: string, to: TestDatabase) {
   const summary = await runCopy({ copyId: 'test', session: to.client, target: to.target, source: sqliteSource(path), mode: 'create', onRejects: async () => undefined })
   expect(summary.status).toBe('SUCCEEDED')
   return summary
 }
 
-async function validate(source: ValidationSide, to: Db, options: ValidationOptions = {}) {
+async function validate(source: ValidationSide, to: TestDatabase, options: ValidationOptions = {}) {
   const target = postgresSide(to.target)
   try {
     return await runValidation(source, target, options)

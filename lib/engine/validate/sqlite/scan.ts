@@ -72,10 +72,7 @@ export function scan(statement: BetterSqlite3.Statement, job: ScanJob): ScanResu
   }
 
   const grouping = job.output.grouping
-  // Range buckets by number (no string per row); other groupings by their text.
-  const numbered = new Map<number, DigestEntry>()
-  const buckets = new Map<string, DigestEntry>()
-  // Range buckets in plain numbers while the keys allow it (exact below 2^53), else in BigInt.
+  const buckets = new Map<string | number, DigestEntry>()
   const lo = grouping.kind === 'range' ? grouping.lo : 0n
   const step = grouping.kind === 'range' ? grouping.width : 1n
   const small = lo > -(2n ** 52n) && lo < 2n ** 52n && step < 2n ** 52n
@@ -97,28 +94,11 @@ export function scan(statement: BetterSqlite3.Statement, job: ScanJob): ScanResu
         else counts.seconds++
       }
     }
-    let bucket: string
+    let bucket: string | number
     if (grouping.kind === 'range') {
       const k = row[keyColumn] as bigint
-      const [h1, h2] = rowDigest(values.join(SEPARATOR))
-      if (small && k < SAFE && k > -SAFE) {
-        const b = Math.floor((Number(k) - loN) / stepN)
-        const entry = numbered.get(b)
-        if (entry) {
-          entry[1]++
-          entry[2] = addLane(entry[2], h1)
-          entry[3] = addLane(entry[3], h2)
-        } else numbered.set(b, [String(b), 1, h1, h2])
-        continue
-      }
-      bucket = String((k - lo) / step)
-      const entry = buckets.get(bucket)
-      if (entry) {
-        entry[1]++
-        entry[2] = addLane(entry[2], h1)
-        entry[3] = addLane(entry[3], h2)
-      } else buckets.set(bucket, [bucket, 1, h1, h2])
-      continue
+      // Range buckets by number while the keys allow it (no string per row), else in BigInt.
+      bucket = small && k < SAFE && k > -SAFE ? Math.floor((Number(k) - loN) / stepN) : String((k - lo) / step)
     } else if (grouping.kind === 'prefix') {
       bucket = md5Hex(keyOf(values)).slice(0, grouping.length)
       if (prefixes && !prefixes.has(bucket.slice(0, prefixLength))) continue
@@ -132,7 +112,7 @@ export function scan(statement: BetterSqlite3.Statement, job: ScanJob): ScanResu
       entry[1]++
       entry[2] = addLane(entry[2], h1)
       entry[3] = addLane(entry[3], h2)
-    } else buckets.set(bucket, [bucket, 1, h1, h2])
+    } else buckets.set(bucket, [String(bucket), 1, h1, h2])
   }
-  return { kind: 'digests', entries: [...numbered.values(), ...buckets.values()].map(([b, n, h1, h2]) => [b, n, lane(h1), lane(h2)]), dates }
+  return { kind: 'digests', entries: [...buckets.values()].map(([b, n, h1, h2]) => [b, n, lane(h1), lane(h2)]), dates }
 }
