@@ -4,6 +4,7 @@ import type { PostgresTargetSide } from '@/lib/engine/validate/engine'
 import { VALIDATION_DEFAULTS, type Difference, type IntegrityFinding, type RuleResult, type TableResult, type ValidationReport, type ValidationSide } from '@/lib/engine/validate/model'
 import type { PostgresTarget } from '@/lib/targets/postgres'
 import { count, flag, isPostgresUrl, names, openSqliteFile, option, targetOption, UsageError } from './cli-args'
+import { plural } from '@/lib/domain/words'
 
 export const VALIDATE_USAGE = `Usage: lockstep validate --source SQLITE_FILE|postgresql://… --target postgresql://… [--tables a,b]
                          [--max-samples N] [--max-differences N] [--no-integrity] [--json]
@@ -44,7 +45,6 @@ async function openSource(from: string, target: PostgresTarget | null): Promise<
   return { side: opened, tables }
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`
 const number = (v: number | null) => (v === null ? '–' : v.toLocaleString('en'))
 
 /** A value as read in a terminal: NULL, or the text – quoted when blanks or separators would make it ambiguous. */

@@ -10,6 +10,7 @@ import { addCopyStepAction, addManualStepAction, addSqlStepAction, addValidateSt
 import { COPY_CONFIG_DEFAULTS, VALIDATE_CONFIG_DEFAULTS } from '@/lib/engine/steps/kinds'
 import type { StepDTO, StepLintDTO } from '@/lib/server/plans/queries'
 import { LintBadge, LintTable } from './lint-report'
+import { TablesField, ValidationLimitsFields } from './step-fields'
 
 const SCRIPT = 'block w-full rounded-md border border-zinc-300 px-3 py-2 font-mono text-xs'
 
@@ -118,9 +119,7 @@ export function CopyStepForm({ phaseId, step, onSuccess }: { phaseId: string; st
           <Field label="Step name" name="name" id={`${prefix}-name`} errors={errors?.name}>
             <Input name="name" id={`${prefix}-name`} maxLength={200} invalid={!!errors?.name} defaultValue={step?.name} placeholder="e.g. Copy the data from SQLite" />
           </Field>
-          <Field label="Tables (optional)" name="tables" id={`${prefix}-tables`} errors={errors?.tables} hint="One per line or separated by commas, spelled as in the source. Empty: every table of the source.">
-            <textarea name="tables" id={`${prefix}-tables`} rows={2} className="block w-full rounded-md border border-zinc-300 px-3 py-2 font-mono text-xs" spellCheck={false} defaultValue={config.tables.join('\n')} />
-          </Field>
+          <TablesField prefix={prefix} errors={errors} tables={config.tables} />
           <fieldset className="space-y-1 text-sm">
             <legend className="font-medium">Where the rows go</legend>
             <label className="flex items-start gap-2">
@@ -179,16 +178,9 @@ export function ValidateStepForm({ phaseId, step, onSuccess }: { phaseId: string
           <Field label="Step name" name="name" id={`${prefix}-name`} errors={errors?.name}>
             <Input name="name" id={`${prefix}-name`} maxLength={200} invalid={!!errors?.name} defaultValue={step?.name} placeholder="e.g. Verify data integrity" />
           </Field>
-          <Field label="Tables (optional)" name="tables" id={`${prefix}-tables`} errors={errors?.tables} hint="One per line or separated by commas, spelled as in the source. Empty: every table of the source.">
-            <textarea name="tables" id={`${prefix}-tables`} rows={2} className="block w-full rounded-md border border-zinc-300 px-3 py-2 font-mono text-xs" spellCheck={false} defaultValue={config.tables.join('\n')} />
-          </Field>
+          <TablesField prefix={prefix} errors={errors} tables={config.tables} />
           <div className="flex flex-wrap gap-4">
-            <Field label="Samples per table" name="maxSamples" id={`${prefix}-samples`} errors={errors?.maxSamples} hint="Differing rows shown with both values.">
-              <Input name="maxSamples" id={`${prefix}-samples`} type="number" min={1} max={200} inputMode="numeric" className="w-28" defaultValue={config.maxSamples} invalid={!!errors?.maxSamples} />
-            </Field>
-            <Field label="Stop a table after" name="maxDifferences" id={`${prefix}-differences`} errors={errors?.maxDifferences} hint="Differences counted before the table is suspended.">
-              <Input name="maxDifferences" id={`${prefix}-differences`} type="number" min={1} inputMode="numeric" className="w-32" defaultValue={config.maxDifferences} invalid={!!errors?.maxDifferences} />
-            </Field>
+            <ValidationLimitsFields prefix={prefix} errors={errors} maxSamples={config.maxSamples} maxDifferences={config.maxDifferences} />
           </div>
           <label className="flex items-center gap-2 text-sm">
             <input type="checkbox" name="integrity" defaultChecked={config.integrity} className="size-4 accent-indigo-600" />

@@ -6,6 +6,8 @@ import { Button } from '@/components/ui/button'
 import { ConfirmDialog } from '@/components/ui/confirm-dialog'
 import { Field, Input, Select } from '@/components/ui/field'
 import { addRuleAction, bindCriterionAction, editRuleAction, removeRuleAction, requestValidationAction } from '@/lib/actions/validations'
+import { TablesField, ValidationLimitsFields } from '@/components/plans/step-fields'
+import { VALIDATE_CONFIG_DEFAULTS } from '@/lib/engine/steps/kinds'
 import { CHECK_LABELS } from '@/lib/engine/validate/criteria'
 import type { ValidationPageDTO } from '@/lib/server/validations/queries'
 
@@ -29,16 +31,9 @@ export function ValidateForm({ planId, environments }: { planId: string; environ
                 ))}
               </Select>
             </Field>
-            <Field label="Samples per table" name="maxSamples" id="validate-samples" errors={errors?.maxSamples} hint="Differing rows shown.">
-              <Input name="maxSamples" id="validate-samples" type="number" min={1} max={200} inputMode="numeric" className="w-28" defaultValue={20} invalid={!!errors?.maxSamples} />
-            </Field>
-            <Field label="Stop a table after" name="maxDifferences" id="validate-differences" errors={errors?.maxDifferences} hint="Differences counted before it is suspended.">
-              <Input name="maxDifferences" id="validate-differences" type="number" min={1} inputMode="numeric" className="w-32" defaultValue={1000} invalid={!!errors?.maxDifferences} />
-            </Field>
+            <ValidationLimitsFields prefix="validate" errors={errors} maxSamples={VALIDATE_CONFIG_DEFAULTS.maxSamples} maxDifferences={VALIDATE_CONFIG_DEFAULTS.maxDifferences} />
           </div>
-          <Field label="Tables (optional)" name="tables" id="validate-tables" errors={errors?.tables} hint="One per line or separated by commas, as named in the source. Empty: every table of the source.">
-            <textarea name="tables" id="validate-tables" rows={2} className={textarea} spellCheck={false} />
-          </Field>
+          <TablesField prefix="validate" errors={errors} />
         </>
       )}
     </ActionForm>

@@ -21,6 +21,15 @@ export type SqliteTable = {
 }
 
 export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`
+
+/** The name a table's rowid answers to: its INTEGER PRIMARY KEY, else rowid, _rowid_ or oid – whichever no column took. */
+export function rowidName(table: { name: string; columns: readonly { name: string }[]; rowidAlias?: string | null }): string {
+  if (table.rowidAlias) return quoteIdent(table.rowidAlias)
+  const taken = new Set(table.columns.map((c) => c.name.toLowerCase()))
+  const free = ['rowid', '_rowid_', 'oid'].find((n) => !taken.has(n))
+  if (!free) throw new Error(`The table ${table.name} has columns named rowid, _rowid_ and oid; it cannot be read in rowid order.`)
+  return free
+}
 const sqliteQuote = quoteIdent // SQLite accepts the same double-quoted identifiers
 
 export function readSqliteSchema(db: Database.Database, only?: readonly string[]): SqliteTable[] {

@@ -2,7 +2,7 @@ import { once } from 'node:events'
 import type { Writable } from 'node:stream'
 import Database from 'better-sqlite3'
 import { type ChunkReader, type ChunkResult, type ColumnPlan, type CopySource, type SourceTable } from './model'
-import { postgresDdl, quoteIdent, readSqliteSchema, type SqliteTable } from './sqlite-schema'
+import { postgresDdl, quoteIdent, readSqliteSchema, rowidName, type SqliteTable } from './sqlite-schema'
 import type { ChunkJob } from './sqlite/encode-chunk'
 import { startReaderThread } from './sqlite/thread'
 import type { FromWorker, ToWorker } from './sqlite/worker'
@@ -17,15 +17,6 @@ import { dateEncodingFrom, type DateEncoding } from './values'
 const DATE_KINDS = new Set(['timestamptz', 'timestamp', 'date'])
 
 const open = (path: string) => new Database(path, { readonly: true, fileMustExist: true })
-
-/** The name the table's rowid answers to (a column may be called rowid). */
-function rowidName(table: SqliteTable): string {
-  if (table.rowidAlias) return quoteIdent(table.rowidAlias)
-  const taken = new Set(table.columns.map((c) => c.name.toLowerCase()))
-  const free = ['rowid', '_rowid_', 'oid'].find((n) => !taken.has(n))
-  if (!free) throw new Error(`The table ${table.name} has columns named rowid, _rowid_ and oid; it cannot be read in rowid order.`)
-  return free
-}
 
 /** How a datetime column stores its instants, decided once from every stored value (not row by row). */
 export function columnDateEncoding(db: Database.Database, table: string, column: string): DateEncoding {

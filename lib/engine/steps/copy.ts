@@ -5,6 +5,7 @@ import { sqliteSource } from '@/lib/engine/copy/sqlite-source'
 import { planSourceOf, type PlanSource } from '@/lib/server/runs/target'
 import { copyConfigOf, type CopyConfig } from './kinds'
 import { progressWriter, requireTarget, type StepContext, type StepResult, type StepRunner } from './types'
+import { plural } from '@/lib/domain/words'
 
 // `copy` steps: the plan's source connection on the run's environment into its target, through the copy
 // engine (lib/engine/copy). Live per-table figures land in the step run's `detail`; rejected rows in
@@ -32,8 +33,6 @@ async function sourceOf(ctx: StepContext): Promise<PlanSource> {
 }
 
 const open = (source: PlanSource): CopySource => (source.engine === 'SQLITE' ? sqliteSource(source.path, source.name) : postgresSource(source.target, { label: source.name }))
-
-const plural = (n: number, one: string) => `${n.toLocaleString('en')} ${one}${n === 1 ? '' : 's'}`
 
 export const copyRunner: StepRunner = {
   needsTarget: true,

@@ -2,6 +2,7 @@ import { startStepValidation } from '@/lib/server/validations/record'
 import { validatePlan } from '@/lib/engine/validations'
 import { validateConfigOf } from './kinds'
 import type { StepResult, StepRunner } from './types'
+import { plural } from '@/lib/domain/words'
 
 // `validate` steps: the plan's target against its source on the run's environment (lib/engine/validate),
 // recorded as a validation of the plan – its report live on the run page and the validation page – and
@@ -9,8 +10,6 @@ import type { StepResult, StepRunner } from './types'
 // A validation only reads, so it runs in dry runs too.
 
 export type ValidateDetail = { validationId: string }
-
-const plural = (n: number, one: string) => `${n.toLocaleString('en')} ${one}${n === 1 ? '' : 's'}`
 
 export const validateRunner: StepRunner = {
   needsTarget: true,

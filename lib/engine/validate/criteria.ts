@@ -1,4 +1,5 @@
 import type { ValidationReport } from './model'
+import { plural } from '@/lib/domain/words'
 
 // Success criteria bound to validation results: when a validation finishes, each bound criterion of its
 // plan turns MET or NOT_MET from the report, with the evidence in words.
@@ -20,8 +21,6 @@ export function bindingOf(json: unknown): CriterionBinding | null {
   if (!b.check || !CRITERION_CHECKS.includes(b.check)) return null
   return { check: b.check, ...(typeof b.ruleId === 'string' ? { ruleId: b.ruleId } : {}), ...(typeof b.ruleName === 'string' ? { ruleName: b.ruleName } : {}) }
 }
-
-const plural = (n: number, one: string) => `${n.toLocaleString('en')} ${one}${n === 1 ? '' : 's'}`
 
 /** The criterion's status from a finished validation, and why; null when the report says nothing about it. */
 export function evaluateBinding(binding: CriterionBinding, report: ValidationReport): { met: boolean; evidence: string } | null {

@@ -7,6 +7,7 @@ import {
   type Difference,
   type Digest,
   type Filter,
+  type Grouping,
   type Rows,
   type Scope,
   type TableResult,
@@ -57,6 +58,9 @@ export class ValidationCancelled extends Error {
 }
 
 const sameDigest = (a: Digest | undefined, b: Digest | undefined) => (a?.count ?? 0) === (b?.count ?? 0) && (a?.h1 ?? 0) === (b?.h1 ?? 0) && (a?.h2 ?? 0) === (b?.h2 ?? 0)
+
+/** The segments whose count or checksum differ between the two sides (a segment one side lacks counts as empty). */
+const differingBuckets = (a: Map<string, Digest>, b: Map<string, Digest>) => [...new Set([...a.keys(), ...b.keys()])].filter((k) => !sameDigest(a.get(k), b.get(k)))
 
 /** The source's table shape names its key columns; the target must have the same key for rows to be paired. */
 function keyOf(source: TableShape, target: TableShape): string[] {
@@ -161,6 +165,8 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
     const sourceScope: Scope = { table: sourceTable, key, hash, columns: common.map((c) => ({ name: c.name, type: source.engine === 'sqlite' ? (targetColumns.get(c.name)?.type ?? c.type) : c.type })) }
     const targetScope: Scope = { table: targetTable, key, hash, columns: common.map((c) => ({ name: c.name, type: targetColumns.get(c.name)?.type ?? c.type })) }
     const columns = common.map((c) => c.name)
+    const bothDigests = (filter: Filter, grouping: Grouping) => Promise.all([source.digests(sourceScope, filter, grouping), target.digests(targetScope, filter, grouping)])
+    const bothRows = (filter: Filter, limit: number) => Promise.all([source.rows(sourceScope, filter, limit), target.rows(targetScope, filter, limit)])
 
     const [sourceRows, targetRows] = await Promise.all([source.count(sourceTable), target.count(targetTable)])
     result.sourceRows = sourceRows
@@ -198,7 +204,7 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
     if (!key.length) {
       result.method = 'whole-table'
       const whole: Filter = { kind: 'all' }
-      const [a, b] = await Promise.all([source.digests(sourceScope, whole, { kind: 'none' }), target.digests(targetScope, whole, { kind: 'none' })])
+      const [a, b] = await bothDigests(whole, { kind: 'none' })
       result.compared = Math.max(sourceRows, targetRows)
       const equal = sameDigest(a.get(''), b.get(''))
       const why = !sourceTable.primaryKey.length || !targetTable.primaryKey.length ? 'no primary key' : 'the primary keys differ'
@@ -238,12 +244,12 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
         checkCancelled()
         const filter: Filter = ranges.length === 1 ? { kind: 'range', lo: (ranges[0] as [bigint, bigint])[0], hi: (ranges[0] as [bigint, bigint])[1] } : { kind: 'ranges', ranges }
         const grouping = { kind: 'range', lo, width } as const
-        const [a, b] = await Promise.all([source.digests(sourceScope, filter, grouping), target.digests(targetScope, filter, grouping)])
+        const [a, b] = await bothDigests(filter, grouping)
         if (level === 0) {
           result.compared = Math.max(sourceRows, targetRows)
           progress()
         }
-        const differing = [...new Set([...a.keys(), ...b.keys()])].filter((k) => !sameDigest(a.get(k), b.get(k))).sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1))
+        const differing = differingBuckets(a, b).sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1))
         const leaves: [bigint, bigint][] = []
         const next: [bigint, bigint][] = []
         let leafRows = 0
@@ -260,7 +266,7 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
         }
         if (leaves.length) {
           const leaf: Filter = { kind: 'ranges', ranges: leaves }
-          const [s, t] = await Promise.all([source.rows(sourceScope, leaf, leafRows + 1), target.rows(targetScope, leaf, leafRows + 1)])
+          const [s, t] = await bothRows(leaf, leafRows + 1)
           record(s, t)
         }
         if (result.suspended || differences() >= maxDifferences) {
@@ -276,18 +282,18 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
 
     async function compareBuckets(prefixes: string[], length: number): Promise<void> {
       const filter: Filter = prefixes.length ? { kind: 'prefix', prefixes } : { kind: 'all' }
-      const [a, b] = await Promise.all([source.digests(sourceScope, filter, { kind: 'prefix', length }), target.digests(targetScope, filter, { kind: 'prefix', length })])
+      const [a, b] = await bothDigests(filter, { kind: 'prefix', length })
       if (!prefixes.length) {
         result.compared = Math.max(sourceRows, targetRows)
         progress()
       }
-      const differing = [...new Set([...a.keys(), ...b.keys()])].filter((k) => !sameDigest(a.get(k), b.get(k))).sort()
+      const differing = differingBuckets(a, b).sort()
       if (!differing.length) return
       checkCancelled()
       const rows = differing.reduce((n, k) => n + Math.max(a.get(k)?.count ?? 0, b.get(k)?.count ?? 0), 0)
       if (rows <= LEAF_BATCH_ROWS || length >= 32) {
         const leaf: Filter = { kind: 'prefix', prefixes: differing }
-        const [s, t] = await Promise.all([source.rows(sourceScope, leaf, rows + 1), target.rows(targetScope, leaf, rows + 1)])
+        const [s, t] = await bothRows(leaf, rows + 1)
         record(s, t)
         return
       }

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module'
 import type { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { columnDateEncoding } from '@/lib/engine/copy/sqlite-source'
-import { quoteIdent, readSqliteSchema } from '@/lib/engine/copy/sqlite-schema'
+import { quoteIdent, readSqliteSchema, rowidName } from '@/lib/engine/copy/sqlite-schema'
 import { startBundledThread } from '@/lib/engine/copy/sqlite/thread'
 import { dateEncodingFrom, type DateEncoding } from '@/lib/engine/copy/values'
 import { lane } from './canonical'
@@ -187,6 +187,45 @@ export function sqliteSide(path: string, label = path): ValidationSide {
     return [job(scope, [], [], output, prefixes)]
   }
 
+  async function digests(scope: Scope, filter: Filter, grouping: Grouping): Promise<Map<string, Digest>> {
+    const table = scope.table.name
+    const first = !scanned.has(table)
+    const results = await Promise.all((await jobs(scope, filter, { kind: 'digests', grouping }, grouping)).map((j) => threads().run(j)))
+    scanned.add(table)
+    if (first) {
+      // The first pass read every row: it decides the encodings it guessed; a wrong guess is read again.
+      let wrong = false
+      scope.columns.forEach((c, i) => {
+        const key = `${table}\u0000${c.name}`
+        if (!guessed.has(key)) return
+        guessed.delete(key)
+        const counts = { text: 0, seconds: 0, millis: 0 }
+        for (const r of results) {
+          const d = r.kind === 'digests' ? r.dates[i] : null
+          if (!d) continue
+          counts.text += d.text
+          counts.seconds += d.seconds
+          counts.millis += d.millis
+        }
+        const decided = dateEncodingFrom(counts)
+        if (decided !== dates.get(key)) {
+          dates.set(key, decided)
+          wrong = true
+        }
+      })
+      if (wrong) return digests(scope, filter, grouping)
+    }
+    const merged = new Map<string, Digest>()
+    for (const result of results) {
+      if (result.kind !== 'digests') continue
+      for (const [bucket, count, h1, h2] of result.entries) {
+        const known = merged.get(bucket)
+        merged.set(bucket, known ? { count: known.count + count, h1: lane(known.h1 + h1), h2: lane(known.h2 + h2) } : { count, h1, h2 })
+      }
+    }
+    return merged
+  }
+
   return {
     engine: 'sqlite',
     label,
@@ -216,44 +255,7 @@ export function sqliteSide(path: string, label = path): ValidationSide {
       if (row.other) return { min: 0n, max: 0n, mixed: true }
       return row.lo === null || row.hi === null ? null : { min: row.lo, max: row.hi }
     },
-    async digests(scope, filter, grouping) {
-      const table = scope.table.name
-      const first = !scanned.has(table)
-      const results = await Promise.all((await jobs(scope, filter, { kind: 'digests', grouping }, grouping)).map((j) => threads().run(j)))
-      scanned.add(table)
-      if (first) {
-        // The first pass read every row: it decides the encodings it guessed; a wrong guess is read again.
-        let wrong = false
-        scope.columns.forEach((c, i) => {
-          const key = `${table}\u0000${c.name}`
-          if (!guessed.has(key)) return
-          guessed.delete(key)
-          const counts = { text: 0, seconds: 0, millis: 0 }
-          for (const r of results) {
-            const d = r.kind === 'digests' ? r.dates[i] : null
-            if (!d) continue
-            counts.text += d.text
-            counts.seconds += d.seconds
-            counts.millis += d.millis
-          }
-          const decided = dateEncodingFrom(counts)
-          if (decided !== dates.get(key)) {
-            dates.set(key, decided)
-            wrong = true
-          }
-        })
-        if (wrong) return this.digests(scope, filter, grouping)
-      }
-      const merged = new Map<string, Digest>()
-      for (const result of results) {
-        if (result.kind !== 'digests') continue
-        for (const [bucket, count, h1, h2] of result.entries) {
-          const known = merged.get(bucket)
-          merged.set(bucket, known ? { count: known.count + count, h1: lane(known.h1 + h1), h2: lane(known.h2 + h2) } : { count, h1, h2 })
-        }
-      }
-      return merged
-    },
+    digests,
     async rows(scope, filter, limit) {
       const results = await Promise.all((await jobs(scope, filter, { kind: 'rows', limit })).map((j) => threads().run(j)))
       const rows: Rows = new Map()
@@ -266,12 +268,4 @@ export function sqliteSide(path: string, label = path): ValidationSide {
       db.close()
     },
   }
-}
-
-/** The name the table's rowid answers to (a column may be called rowid). */
-function rowidName(table: TableShape): string {
-  const taken = new Set(table.columns.map((c) => c.name.toLowerCase()))
-  const free = ['rowid', '_rowid_', 'oid'].find((n) => !taken.has(n))
-  if (!free) throw new Error(`The table ${table.name} has columns named rowid, _rowid_ and oid; it cannot be scanned in parts.`)
-  return free
 }

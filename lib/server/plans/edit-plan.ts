@@ -39,8 +39,8 @@ export function nextPosition(aggregate: { _max: { position: number | null } }): 
 }
 
 /** The plan a child row belongs to; any miss (or malformed id) is "not found". */
-export async function planIdOf(kind: 'phase' | 'item' | 'risk' | 'checklist' | 'criterion' | 'trigger' | 'step', id: string): Promise<string> {
-  const label = { phase: 'Phase', item: 'Checklist item', risk: 'Risk', checklist: 'Checklist', criterion: 'Success criterion', trigger: 'Rollback trigger', step: 'Step' }[kind]
+export async function planIdOf(kind: 'phase' | 'item' | 'risk' | 'checklist' | 'criterion' | 'trigger' | 'step' | 'rule', id: string): Promise<string> {
+  const label = { phase: 'Phase', item: 'Checklist item', risk: 'Risk', checklist: 'Checklist', criterion: 'Success criterion', trigger: 'Rollback trigger', step: 'Step', rule: 'Rule' }[kind]
   if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound(label)
   let planId: string | null | undefined
   if (kind === 'phase') planId = (await db.phase.findUnique({ where: { id }, select: { planId: true } }))?.planId
@@ -49,6 +49,7 @@ export async function planIdOf(kind: 'phase' | 'item' | 'risk' | 'checklist' | '
   if (kind === 'criterion') planId = (await db.successCriterion.findUnique({ where: { id }, select: { planId: true } }))?.planId
   if (kind === 'trigger') planId = (await db.rollbackTrigger.findUnique({ where: { id }, select: { planId: true } }))?.planId
   if (kind === 'step') planId = (await db.step.findUnique({ where: { id }, select: { planId: true } }))?.planId
+  if (kind === 'rule') planId = (await db.validationRule.findUnique({ where: { id }, select: { planId: true } }))?.planId
   if (kind === 'item') {
     const item = await db.checklistItem.findUnique({ where: { id }, select: { phase: { select: { planId: true } }, checklist: { select: { planId: true } } } })
     planId = item?.phase?.planId ?? item?.checklist?.planId

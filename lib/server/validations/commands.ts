@@ -50,13 +50,6 @@ async function checkedQuery(sql: string): Promise<string> {
   }
 }
 
-async function ruleOf(ruleId: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(ruleId)) throw notFound('Rule')
-  const rule = await db.validationRule.findUnique({ where: { id: ruleId }, select: { planId: true } })
-  if (!rule) throw notFound('Rule')
-  return rule.planId
-}
-
 export async function addRule(actor: UserActor, input: TAddRule): Promise<{ id: string }> {
   const sql = await checkedQuery(input.sql)
   return editPlan(actor, input.planId, async ({ tx, plan, audit }) => {
@@ -70,7 +63,7 @@ export async function addRule(actor: UserActor, input: TAddRule): Promise<{ id: 
 
 export async function editRule(actor: UserActor, input: TEditRule): Promise<{ id: string }> {
   const sql = await checkedQuery(input.sql)
-  return editPlan(actor, await ruleOf(input.ruleId), async ({ tx, plan, audit }) => {
+  return editPlan(actor, await planIdOf('rule', input.ruleId), async ({ tx, plan, audit }) => {
     const before = await tx.validationRule.findFirst({ where: { id: input.ruleId, planId: plan.id } })
     if (!before) throw notFound('Rule')
     if (await tx.validationRule.findFirst({ where: { planId: plan.id, name: input.name, id: { not: before.id } } })) throw invalid('A rule of this plan already has this name.', { name: ['A rule of this plan already has this name.'] })
@@ -81,7 +74,7 @@ export async function editRule(actor: UserActor, input: TEditRule): Promise<{ id
 }
 
 export async function removeRule(actor: UserActor, ruleId: string): Promise<{ id: string }> {
-  return editPlan(actor, await ruleOf(ruleId), async ({ tx, plan, audit }) => {
+  return editPlan(actor, await planIdOf('rule', ruleId), async ({ tx, plan, audit }) => {
     const rule = await tx.validationRule.findFirst({ where: { id: ruleId, planId: plan.id } })
     if (!rule) throw notFound('Rule')
     await tx.validationRule.delete({ where: { id: rule.id } })

@@ -45,9 +45,9 @@ export type ValidationPageDTO = {
   canValidate: boolean
 }
 
+const WITH_NAMES = { environment: { select: { name: true } }, requestedBy: { select: { name: true } }, stepRun: { select: { runId: true } }, plan: { select: { title: true } } } as const
 type Row = Awaited<ReturnType<typeof loadValidation>>
-const loadValidation = (id: string) =>
-  db.validation.findUnique({ where: { id }, include: { environment: { select: { name: true } }, requestedBy: { select: { name: true } }, stepRun: { select: { runId: true } }, plan: { select: { title: true } } } })
+const loadValidation = (id: string) => db.validation.findUnique({ where: { id }, include: WITH_NAMES })
 
 function summaryOf(v: NonNullable<Row>): ValidationSummary {
   const report = v.report as ValidationReport | null
@@ -100,7 +100,7 @@ export async function validationPage(actor: UserActor, planId: string): Promise<
     where: { planId },
     orderBy: { createdAt: 'desc' },
     take: 50,
-    include: { environment: { select: { name: true } }, requestedBy: { select: { name: true } }, stepRun: { select: { runId: true } }, plan: { select: { title: true } } },
+    include: WITH_NAMES,
   })
   return {
     plan: { id: plan.id, title: plan.title },

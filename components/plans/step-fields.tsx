@@ -1,0 +1,28 @@
+import { Field, Input } from '@/components/ui/field'
+
+// Fields that copy steps, validate steps and validations on demand share.
+
+type Errors = Record<string, string[]> | undefined
+
+/** The tables to copy or validate: one per line or comma-separated; empty means all. */
+export function TablesField({ prefix, errors, tables = [] }: { prefix: string; errors: Errors; tables?: readonly string[] }) {
+  return (
+    <Field label="Tables (optional)" name="tables" id={`${prefix}-tables`} errors={errors?.tables} hint="One per line or separated by commas, spelled as in the source. Empty: every table of the source.">
+      <textarea name="tables" id={`${prefix}-tables`} rows={2} className="block w-full rounded-md border border-zinc-300 px-3 py-2 font-mono text-xs" spellCheck={false} defaultValue={tables.join('\n')} />
+    </Field>
+  )
+}
+
+/** How much of a validation's differences is kept and counted per table. */
+export function ValidationLimitsFields({ prefix, errors, maxSamples, maxDifferences }: { prefix: string; errors: Errors; maxSamples: number; maxDifferences: number }) {
+  return (
+    <>
+      <Field label="Samples per table" name="maxSamples" id={`${prefix}-samples`} errors={errors?.maxSamples} hint="Differing rows shown with both values.">
+        <Input name="maxSamples" id={`${prefix}-samples`} type="number" min={1} max={200} inputMode="numeric" className="w-28" defaultValue={maxSamples} invalid={!!errors?.maxSamples} />
+      </Field>
+      <Field label="Stop a table after" name="maxDifferences" id={`${prefix}-differences`} errors={errors?.maxDifferences} hint="Differences counted before the table is suspended.">
+        <Input name="maxDifferences" id={`${prefix}-differences`} type="number" min={1} inputMode="numeric" className="w-32" defaultValue={maxDifferences} invalid={!!errors?.maxDifferences} />
+      </Field>
+    </>
+  )
+}
