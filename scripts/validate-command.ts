@@ -107,7 +107,7 @@ function finalLine(report: ValidationReport, integrityAsked: boolean): string {
   const unfinished = report.tables.length - matched - noKey - differ - errors
   if (matched) parts.push(`${plural(matched, 'table')} validated`)
   if (noKey) parts.push(`${plural(noKey, 'table')} without a primary key equal by checksum`)
-  if (differ) parts.push(`${plural(differ, 'table')} differ`)
+  if (differ) parts.push(`${plural(differ, 'table')} ${differ === 1 ? 'differs' : 'differ'}`)
   if (errors) parts.push(`${plural(errors, 'table')} could not be compared`)
   if (unfinished) parts.push(`${plural(unfinished, 'table')} not finished`)
   if (!report.tables.length) parts.push('no tables')
