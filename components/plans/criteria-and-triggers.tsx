@@ -6,10 +6,14 @@ import { Badge } from '@/components/ui/badge'
 import { Field, Input, Select } from '@/components/ui/field'
 import { Options } from '@/components/ui/options'
 import { addCriterionAction, addTriggerAction, setCriterionStatusAction } from '@/lib/actions/plans'
+import { describeCondition } from '@/lib/domain/health'
+import { METRIC_NAMES, METRICS, type MetricName } from '@/lib/domain/metrics'
 import { COMPARATOR_SYMBOLS, COMPARATORS, CRITERION_STATUSES } from '@/lib/domain/plan-values'
 import type { PlanDetailDTO } from '@/lib/server/plans/queries'
 import { RemoveButton } from './remove-button'
 import { usePlanCommand } from './use-plan-command'
+
+const METRIC_LABELS = Object.fromEntries(METRIC_NAMES.map((m) => [m, `${METRICS[m].label}${METRICS[m].unit ? ` (${METRICS[m].unit})` : ''}`])) as Record<MetricName, string>
 
 const CRITERION_TONE = { PENDING: 'neutral', MET: 'success', NOT_MET: 'danger' } as const
 const CRITERION_LABEL = { PENDING: 'Pending', MET: 'Met', NOT_MET: 'Not met' } as const
@@ -49,7 +53,7 @@ export function CriteriaAndTriggers({ plan }: { plan: Pick<PlanDetailDTO, 'id' |
                 {t.text}
                 {t.metric && t.comparator ? (
                   <code className="ml-2 rounded bg-zinc-100 px-1.5 py-0.5 text-xs">
-                    {t.metric} {COMPARATOR_SYMBOLS[t.comparator as keyof typeof COMPARATOR_SYMBOLS]} {t.threshold}
+                    {describeCondition({ metric: t.metric, comparator: t.comparator, threshold: t.threshold ?? 0, sustainedSeconds: t.sustainedSeconds })}
                   </code>
                 ) : null}
               </span>
@@ -64,9 +68,12 @@ export function CriteriaAndTriggers({ plan }: { plan: Pick<PlanDetailDTO, 'id' |
                 <Field label="New rollback trigger" name="text" id="trigger-text" errors={errors?.text}>
                   <Input name="text" id="trigger-text" maxLength={1000} invalid={!!errors?.text} placeholder="e.g. Error rate above 5%" />
                 </Field>
-                <div className="grid grid-cols-[1fr_6rem_6rem] gap-2">
+                <div className="grid grid-cols-[1fr_5rem_6rem_7rem] gap-2">
                   <Field label="Metric (optional)" name="metric" id="trigger-metric" errors={errors?.metric}>
-                    <Input name="metric" id="trigger-metric" maxLength={100} placeholder="error_rate_percent" invalid={!!errors?.metric} />
+                    <Select name="metric" id="trigger-metric" defaultValue="" invalid={!!errors?.metric}>
+                      <option value="">— not measured —</option>
+                      <Options values={METRIC_NAMES} labels={METRIC_LABELS} />
+                    </Select>
                   </Field>
                   <Field label="Is" name="comparator" id="trigger-comparator" errors={errors?.comparator}>
                     <Select name="comparator" id="trigger-comparator" defaultValue="">
@@ -76,6 +83,9 @@ export function CriteriaAndTriggers({ plan }: { plan: Pick<PlanDetailDTO, 'id' |
                   </Field>
                   <Field label="Threshold" name="threshold" id="trigger-threshold" errors={errors?.threshold}>
                     <Input name="threshold" id="trigger-threshold" inputMode="decimal" invalid={!!errors?.threshold} />
+                  </Field>
+                  <Field label="For (seconds)" name="sustainedSeconds" id="trigger-sustained" errors={errors?.sustainedSeconds}>
+                    <Input name="sustainedSeconds" id="trigger-sustained" inputMode="numeric" placeholder="0" invalid={!!errors?.sustainedSeconds} />
                   </Field>
                 </div>
               </>

@@ -134,7 +134,12 @@ export async function executeRun(runId: string, now: () => Date = () => new Date
             throw new Cancelled()
           case 'FAILED':
             await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'FAILED', error: result.error, ...counts, finishedAt: new Date(), currentStatement: null, backendPid: null } })
-            return finish(runId, 'FAILED', `Step “${step.name}” failed: ${result.error}`)
+            await finish(runId, 'FAILED', `Step “${step.name}” failed: ${result.error}`)
+            if ('rollback' in result && result.rollback && !run.dryRun) {
+              await db.run.update({ where: { id: runId }, data: { status: 'ROLLING_BACK', workerId: null, error: null } })
+              await event(runId, 'warn', `Rollback started by “${step.name}”, as the step asks when a rollback trigger fires.`)
+            }
+            return 'FAILED'
           default:
             await db.stepRun.update({ where: { id: stepRun.id }, data: { status: result.status, ...counts, finishedAt: new Date(), currentStatement: null, backendPid: null } })
             await event(runId, 'info', `Step “${step.name}” ${result.message}.`)

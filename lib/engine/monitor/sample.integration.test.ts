@@ -4,10 +4,11 @@ import { from as copyFrom } from 'pg-copy-streams'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createFreshDatabase } from '@/lib/testing/fresh-database'
 import { postgresTargetFromUrl } from '@/lib/targets/postgres'
-import { openMonitorConnection, rates, sampleDatabase } from './sample'
+import { openMonitorConnection, rates, sampleDatabase, type DatabaseSample } from './sample'
 
 // The monitor's sample against a real PostgreSQL: a lock queue, a COPY in flight, commits and rollbacks
-// under a generated load (compared with pg_stat_database's own deltas), pg_stat_statements absent.
+// under a generated load (compared with pg_stat_database's own deltas), unused indexes until a query scans
+// them, pg_stat_statements absent.
 
 const url = await createFreshDatabase('monitor', { migrate: false })
 const target = postgresTargetFromUrl(`${url}?sslmode=disable`)
@@ -94,6 +95,37 @@ describe('a database sample', () => {
     expect(r.commitsPerSecond).toBeCloseTo((after.counters.commits - before.counters.commits) / r.seconds, 6)
     expect(r.rollbacksPerSecond).toBeGreaterThan(0)
     expect(after.counters.sizeBytes).toBeGreaterThan(0)
+  })
+
+  it('lists indexes never scanned, largest first, but not those enforcing a key or a constraint, until a query scans one', async () => {
+    const setup = await connect()
+    await setup.query(`CREATE TABLE orders (id int PRIMARY KEY, code text, customer int, note text);
+      INSERT INTO orders SELECT i, 'code-' || i, i % 100, repeat('x', 60) || i FROM generate_series(1, 2000) AS i;
+      CREATE UNIQUE INDEX orders_code ON orders (code);
+      CREATE INDEX orders_customer ON orders (customer);
+      CREATE INDEX orders_note ON orders (note);
+      CREATE TABLE slots (id int, EXCLUDE USING btree (id WITH =))`)
+    const monitor = await openMonitorConnection(target)
+    clients.push(monitor)
+    const listed = (sample: DatabaseSample) => sample.unusedIndexes.filter((u) => u.table === 'orders' || u.table === 'slots')
+    const before = listed(await sampleDatabase(monitor))
+    expect(before.map((u) => u.index)).toEqual(['orders_note', 'orders_customer'])
+    expect(before).toEqual([expect.objectContaining({ table: 'orders', scans: 0 }), expect.objectContaining({ table: 'orders', scans: 0 })])
+    const [note, customer] = before.map((u) => u.sizeBytes)
+    expect(customer).toBeGreaterThan(0)
+    expect(note).toBeGreaterThan(customer ?? 0)
+
+    const reader = await connect()
+    await reader.query('SET enable_seqscan = off')
+    const plan = await reader.query<{ 'QUERY PLAN': string }>('EXPLAIN SELECT count(*) FROM orders WHERE customer = 7')
+    expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('orders_customer')
+    expect((await reader.query('SELECT count(*)::int AS n FROM orders WHERE customer = 7')).rows[0]).toEqual({ n: 20 })
+    await reader.query('SELECT pg_stat_force_next_flush()')
+    const after = await until(async () => {
+      const now = listed(await sampleDatabase(monitor))
+      return now.some((u) => u.index === 'orders_customer') ? null : now
+    }, 'the index scan to be counted')
+    expect(after.map((u) => u.index)).toEqual(['orders_note'])
   })
 
   it('says how to enable pg_stat_statements when it is absent', async () => {

@@ -5,12 +5,13 @@ import type { PostgresTarget } from '@/lib/targets/postgres'
 // One sample of a PostgreSQL database's health, read from the statistics views in a few cheap, bounded
 // queries on a connection of the monitor's own (short statement and lock timeouts, its own backend left
 // out): counters of pg_stat_database, sessions of pg_stat_activity, who blocks whom (pg_locks through
-// pg_blocking_pids), COPY and CREATE INDEX progress, replication lag, and the top statements when
-// pg_stat_statements is installed. Rates (commits per second…) come from two samples (rates()).
+// pg_blocking_pids), COPY and CREATE INDEX progress, replication lag, the largest indexes never scanned,
+// and the top statements when pg_stat_statements is installed. Rates (commits per second…) come from two samples (rates()).
 
 export const MONITOR_APPLICATION = 'lockstep monitor'
 /** Every statement of the monitor is cancelled after this long: sampling never holds a target up. */
 export const SAMPLE_TIMEOUT_MS = 2_000
+export const UNUSED_INDEX_LIMIT = 20
 
 export type DatabaseCounters = {
   backends: number
@@ -39,6 +40,8 @@ export type BlockedSession = {
 export type CopyProgress = { pid: number; relation: string | null; command: string; type: string; bytesProcessed: number; bytesTotal: number; tuplesProcessed: number; tuplesExcluded: number }
 export type IndexProgress = { pid: number; relation: string | null; index: string | null; phase: string; blocksDone: number; blocksTotal: number; tuplesDone: number; tuplesTotal: number }
 export type ReplicaLag = { name: string; state: string; replayLagSeconds: number | null }
+/** An index no query has scanned since the statistics were last reset: it costs writes and space for nothing. */
+export type UnusedIndex = { table: string; index: string; sizeBytes: number; scans: number }
 export type TopStatement = { query: string; calls: number; totalMs: number; meanMs: number; rows: number }
 
 export type DatabaseSample = {
@@ -50,6 +53,8 @@ export type DatabaseSample = {
   copies: CopyProgress[]
   indexes: IndexProgress[]
   replicas: ReplicaLag[]
+  /** The largest unused indexes (at most UNUSED_INDEX_LIMIT); those enforcing a key or a constraint are not listed. */
+  unusedIndexes: UnusedIndex[]
   /** Top statements by total time; or why they are not available. */
   statements: { available: true; top: TopStatement[] } | { available: false; reason: string }
 }
@@ -109,6 +114,15 @@ export async function sampleDatabase(client: pg.Client): Promise<DatabaseSample>
   const replicas = (
     await client.query<{ name: string; state: string; lag: number | null }>(`SELECT application_name AS name, state, extract(epoch FROM replay_lag)::float8 AS lag FROM pg_stat_replication`).catch(() => ({ rows: [] }))
   ).rows
+  // Unique, primary key and exclusion indexes enforce a rule even when no query reads them: never "unused".
+  // The filters need no file access, so only indexes already known unused have their size taken (a stat()
+  // per segment file, no page read).
+  const unused = await client.query<{ table: string; index: string; size: string; scans: string }>(
+    `SELECT s.relid::regclass::text AS table, s.indexrelid::regclass::text AS index, pg_relation_size(s.indexrelid) AS size, s.idx_scan AS scans
+       FROM pg_stat_user_indexes s JOIN pg_index i ON i.indexrelid = s.indexrelid
+      WHERE s.idx_scan = 0 AND NOT (i.indisunique OR i.indisprimary OR i.indisexclusion)
+      ORDER BY size DESC, index LIMIT ${UNUSED_INDEX_LIMIT}`,
+  )
   return {
     at: new Date().toISOString(),
     serverVersion: version,
@@ -133,6 +147,7 @@ export async function sampleDatabase(client: pg.Client): Promise<DatabaseSample>
     copies: copies.map((r) => ({ pid: n(r.pid), relation: r.relation ?? null, command: String(r.command), type: String(r.type), bytesProcessed: n(r.bytes_processed), bytesTotal: n(r.bytes_total), tuplesProcessed: n(r.tuples_processed), tuplesExcluded: n(r.tuples_excluded) })),
     indexes: indexes.map((r) => ({ pid: n(r.pid), relation: r.relation ?? null, index: r.index ?? null, phase: String(r.phase), blocksDone: n(r.blocks_done), blocksTotal: n(r.blocks_total), tuplesDone: n(r.tuples_done), tuplesTotal: n(r.tuples_total) })),
     replicas: replicas.map((r) => ({ name: r.name, state: r.state, replayLagSeconds: r.lag })),
+    unusedIndexes: unused.rows.map((r) => ({ table: r.table, index: r.index, sizeBytes: n(r.size), scans: n(r.scans) })),
     statements: await topStatements(client),
   }
 }

@@ -1,6 +1,7 @@
 import type { StepKind } from '@/lib/generated/prisma/enums'
 import { KIND_NAMES } from './kinds'
 import { copyRunner } from './copy'
+import { observeRunner } from './observe'
 import { sqlRunner } from './sql'
 import { validateRunner } from './validate'
 import type { StepRunner } from './types'
@@ -25,5 +26,5 @@ export const RUNNERS: Record<StepKind, StepRunner> = {
   COPY: copyRunner,
   VALIDATE: validateRunner,
   BACKUP: unavailable('BACKUP'),
-  OBSERVE: unavailable('OBSERVE'),
+  OBSERVE: observeRunner,
 }

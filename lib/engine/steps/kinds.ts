@@ -1,7 +1,7 @@
 import type { StepKind } from '@/lib/generated/prisma/enums'
 
 // Which step kinds the worker can run today; the others can be planned but not started yet.
-export const RUNNABLE_KINDS: readonly StepKind[] = ['SQL', 'MANUAL', 'COPY', 'VALIDATE']
+export const RUNNABLE_KINDS: readonly StepKind[] = ['SQL', 'MANUAL', 'COPY', 'VALIDATE', 'OBSERVE']
 
 export const KIND_NAMES: Record<StepKind, string> = { SQL: 'SQL', COPY: 'copy', VALIDATE: 'validate', BACKUP: 'backup', MANUAL: 'manual gate', OBSERVE: 'observe' }
 
@@ -52,4 +52,19 @@ export function validateConfigOf(json: unknown): ValidateConfig {
     maxDifferences: whole(c.maxDifferences, VALIDATE_CONFIG_DEFAULTS.maxDifferences),
     integrity: c.integrity !== false,
   }
+}
+
+/**
+ * Observe steps: watch the run's target for `seconds` against the plan's rollback triggers; a trigger that
+ * fires fails the step, and with `rollback` "start" the run's rollback starts at once (else it is offered).
+ */
+export type ObserveConfig = { seconds: number; rollback: 'offer' | 'start' }
+
+export const OBSERVE_CONFIG_DEFAULTS: ObserveConfig = { seconds: 300, rollback: 'offer' }
+export const MAX_OBSERVE_SECONDS = 24 * 3600
+
+export function observeConfigOf(json: unknown): ObserveConfig {
+  const c = (json && typeof json === 'object' ? json : {}) as Partial<ObserveConfig>
+  const seconds = typeof c.seconds === 'number' && Number.isInteger(c.seconds) && c.seconds >= 1 && c.seconds <= MAX_OBSERVE_SECONDS ? c.seconds : OBSERVE_CONFIG_DEFAULTS.seconds
+  return { seconds, rollback: c.rollback === 'start' ? 'start' : 'offer' }
 }

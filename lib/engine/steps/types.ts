@@ -33,7 +33,8 @@ export type StepContext = {
 export type StepResult =
   | { status: 'SUCCEEDED'; statementsApplied?: number; statementsTotal?: number; message: string }
   | { status: 'SKIPPED'; message: string }
-  | { status: 'FAILED'; error: string; statementsApplied?: number; statementsTotal?: number }
+  /** `rollback`: the step asks for the run's rollback to start at once (observe steps whose trigger fired). */
+  | { status: 'FAILED'; error: string; statementsApplied?: number; statementsTotal?: number; rollback?: boolean }
   | { status: 'CANCELLED'; statementsApplied?: number }
   /** Stops the run until a person releases the step (manual gates). */
   | { status: 'WAITING'; message: string }

@@ -172,7 +172,7 @@ describe('plan commands', () => {
     expect(event.after).toEqual({ status: 'MITIGATED' })
     expect((await getPlanForViewer(lead, planId)).risks.map((r) => [r.title, r.score])).toEqual([['Data loss', 12], ['Minor', 2]])
     await addCriterion(lead, { planId, text: 'Zero data loss' })
-    await addTrigger(lead, { planId, text: 'Error rate > 5%', metric: 'error_rate_percent', comparator: 'GT', threshold: 5 })
+    await addTrigger(lead, { planId, text: 'Error rate > 5%', metric: 'error_rate_percent', comparator: 'GT', threshold: 5, sustainedSeconds: 0 })
     const detail = await getPlanForViewer(lead, planId)
     expect(detail.successCriteria).toMatchObject([{ text: 'Zero data loss', status: 'PENDING' }])
     expect(detail.rollbackTriggers).toMatchObject([{ metric: 'error_rate_percent', comparator: 'GT', threshold: 5 }])

@@ -2,7 +2,7 @@ import { cache } from 'react'
 import { z } from 'zod'
 import { can } from '@/lib/auth/permissions'
 import { db, Prisma } from '@/lib/db'
-import type { CriterionStatus, PlanStatus, RiskImpact, RiskLikelihood, RiskStatus, StepKind } from '@/lib/generated/prisma/enums'
+import type { Comparator, CriterionStatus, PlanStatus, RiskImpact, RiskLikelihood, RiskStatus, StepKind } from '@/lib/generated/prisma/enums'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCan } from '@/lib/server/authorize'
 import { notFound } from '@/lib/server/errors'
@@ -175,7 +175,7 @@ export type PlanDetailDTO = {
   risks: RiskDTO[]
   /** `boundTo`: the validation check that decides it; `evidenceId`: the validation that last did. */
   successCriteria: { id: string; text: string; status: CriterionStatus; boundTo: string | null; evidenceId: string | null }[]
-  rollbackTriggers: { id: string; text: string; metric: string | null; comparator: string | null; threshold: number | null }[]
+  rollbackTriggers: { id: string; text: string; metric: string | null; comparator: Comparator | null; threshold: number | null; sustainedSeconds: number }[]
   rollbackSteps: { id: string; text: string; body: string | null; language: string | null }[]
   timeline: { id: string; text: string }[]
   /** Steps and scripts not in any phase. */
@@ -300,7 +300,7 @@ export const getPlanForViewer = cache(async (actor: UserActor, planId: string): 
       const binding = bindingOf(c.binding)
       return { id: c.id, text: c.text, status: c.status, boundTo: binding ? (binding.check === 'rule' ? 'a custom rule passes' : CHECK_LABELS[binding.check]) : null, evidenceId: c.evidenceId }
     }),
-    rollbackTriggers: plan.rollbackTriggers.map((t) => ({ id: t.id, text: t.text, metric: t.metric, comparator: t.comparator, threshold: t.threshold })),
+    rollbackTriggers: plan.rollbackTriggers.map((t) => ({ id: t.id, text: t.text, metric: t.metric, comparator: t.comparator, threshold: t.threshold, sustainedSeconds: t.sustainedSeconds })),
     rollbackSteps: plan.rollbackSteps.map((s) => ({ id: s.id, text: s.text, body: s.body, language: s.language })),
     timeline: plan.timeline.map((t) => ({ id: t.id, text: t.text })),
     unplacedSteps: stepsOf(null),

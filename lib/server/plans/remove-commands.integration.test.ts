@@ -23,7 +23,7 @@ describe('removing parts of a plan', () => {
     const item = await addItem(lead, ZAddItem.parse({ phaseId, text: 'Obsolete step' }))
     const risk = await addRisk(lead, { planId, title: 'Gone risk', impact: 'LOW', likelihood: 'RARE', mitigation: '', owner: null, status: 'OPEN' })
     const criterion = await addCriterion(lead, { planId, text: 'Gone criterion' })
-    const trigger = await addTrigger(lead, { planId, text: 'Gone trigger', metric: null, comparator: null, threshold: null })
+    const trigger = await addTrigger(lead, { planId, text: 'Gone trigger', metric: null, comparator: null, threshold: null, sustainedSeconds: 0 })
     for (const [kind, id] of [['item', item.id], ['risk', risk.id], ['criterion', criterion.id], ['trigger', trigger.id]] as const) {
       await removeFromPlan(lead, { kind, id })
       const events = await db.auditEvent.findMany({ where: { entityId: id, action: { endsWith: '.delete' } } })

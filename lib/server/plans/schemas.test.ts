@@ -39,8 +39,11 @@ describe('rollback trigger input', () => {
   it('takes a complete measurable condition or none', () => {
     expect(ZAddTrigger.parse({ planId: PLAN_ID, text: 'Error rate above 5%', metric: 'error_rate_percent', comparator: 'GT', threshold: '5' })).toMatchObject({ threshold: 5 })
     expect(ZAddTrigger.parse({ planId: PLAN_ID, text: 'Data loss', metric: '', comparator: '', threshold: '' })).toMatchObject({ metric: null })
-    expect(fieldErrors(ZAddTrigger.safeParse({ planId: PLAN_ID, text: 'x', metric: 'latency', comparator: '', threshold: '' }))).toEqual({
+    expect(fieldErrors(ZAddTrigger.safeParse({ planId: PLAN_ID, text: 'x', metric: 'error_rate_percent', comparator: '', threshold: '' }))).toEqual({
       metric: 'A measurable condition needs a metric, a comparison and a threshold.',
     })
+    expect(fieldErrors(ZAddTrigger.safeParse({ planId: PLAN_ID, text: 'x', metric: 'latency', comparator: 'GT', threshold: '1' }))).toEqual({ metric: 'Choose a metric Lockstep measures.' })
+    expect(ZAddTrigger.parse({ planId: PLAN_ID, text: 'x', metric: 'rollbacks_per_second', comparator: 'GT', threshold: '5', sustainedSeconds: '30' })).toMatchObject({ sustainedSeconds: 30 })
+    expect(fieldErrors(ZAddTrigger.safeParse({ planId: PLAN_ID, text: 'x', sustainedSeconds: '-1' }))).toEqual({ sustainedSeconds: 'Enter 0 or more seconds.' })
   })
 })

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { COMPARATORS, CRITERION_STATUSES, IMPACTS, LIKELIHOODS, PLAN_STATUSES, RISK_STATUSES } from '@/lib/domain/plan-values'
+import { METRIC_NAMES } from '@/lib/domain/metrics'
 import { blankToNull, checkbox, longText, optionalDate, optionalText, requiredText, ZId } from '@/lib/server/fields'
 
 export { ZId }
@@ -86,9 +87,13 @@ export const ZAddTrigger = z
   .object({
     planId: ZId,
     text: requiredText('the trigger', 1_000),
-    metric: optionalText(100),
+    metric: z.preprocess(blankToNull, z.enum(METRIC_NAMES, 'Choose a metric Lockstep measures.').nullable()),
     comparator: z.preprocess(blankToNull, z.enum(COMPARATORS, 'Choose a comparison.').nullable()),
     threshold: z.preprocess(blankToNull, z.coerce.number('Enter a number.').finite('Enter a number.').nullable()),
+    sustainedSeconds: z.preprocess(
+      (v) => blankToNull(v) ?? 0,
+      z.coerce.number('Enter a number of seconds.').int('Enter whole seconds.').min(0, 'Enter 0 or more seconds.').max(86_400, 'Use at most a day (86,400 s).'),
+    ),
   })
   .refine((t) => [t.metric, t.comparator, t.threshold].every((v) => v === null) || [t.metric, t.comparator, t.threshold].every((v) => v !== null), {
     path: ['metric'],

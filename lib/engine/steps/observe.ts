@@ -1,0 +1,65 @@
+import { setTimeout as delay } from 'node:timers/promises'
+import { db } from '@/lib/db'
+import { evaluateHealth, type Health } from '@/lib/domain/health'
+import { isMetricName } from '@/lib/domain/metrics'
+import { loadSeries } from '@/lib/engine/monitor/series'
+import { SAMPLE_EVERY_MS } from '@/lib/engine/monitor/sampler'
+import { observeConfigOf, type ObserveConfig } from './kinds'
+import type { StepResult, StepRunner } from './types'
+
+// `observe` steps: watch the run's target for a while against the plan's rollback triggers. The worker's
+// monitor samples the target while the run is in progress (lib/engine/monitor/sampler.ts); this step
+// evaluates the triggers on the samples taken since it started, after each new one. A trigger that fires
+// fails the step with its evidence – and, if the step says so, starts the run's rollback.
+
+export type ObserveDetail = { seconds: number; startedAt: string; endsAt: string; rollback: ObserveConfig['rollback']; health: Health; reasons: string[]; samples: number }
+
+const STALE_MS = 30_000
+
+export const observeRunner: StepRunner = {
+  needsTarget: false,
+  async run(ctx): Promise<StepResult> {
+    const config = observeConfigOf(ctx.step.config)
+    if (ctx.dryRun) return { status: 'SKIPPED', message: 'not observed in a dry run' }
+    const plan = await db.plan.findUniqueOrThrow({
+      where: { id: ctx.planId },
+      select: { rollbackTriggers: { orderBy: { position: 'asc' } }, environments: { where: { environmentId: ctx.environmentId }, select: { targetConnectionId: true } } },
+    })
+    const connectionId = plan.environments[0]?.targetConnectionId
+    if (!connectionId) return { status: 'FAILED', error: 'The plan has no target connection on this environment to observe.' }
+    const triggers = plan.rollbackTriggers
+    const measurable = triggers.filter((t) => isMetricName(t.metric) && t.comparator && t.threshold !== null)
+    if (!measurable.length) ctx.log('warn', 'The plan has no measurable rollback trigger: the observation records the metrics but nothing can make it fail.')
+    // A resumed run observes again for the whole duration: what happened while no worker watched is not evidence of health.
+    const startedAt = new Date()
+    const endsAt = new Date(startedAt.getTime() + config.seconds * 1000)
+    ctx.log('info', `Observing the target until ${endsAt.toISOString().slice(11, 19)} UTC against ${measurable.length} rollback trigger(s).`)
+    let samples = 0
+    for (;;) {
+      const now = new Date()
+      const points = await loadSeries(connectionId, startedAt, now, Number.POSITIVE_INFINITY)
+      samples = points.filter((p) => p.ok).length
+      const report = evaluateHealth(triggers, points, { now: now.getTime(), staleAfterMs: STALE_MS })
+      const detail: ObserveDetail = { seconds: config.seconds, startedAt: startedAt.toISOString(), endsAt: endsAt.toISOString(), rollback: config.rollback, health: report.health, reasons: report.reasons, samples }
+      await ctx.progress({ detail })
+      if (report.health === 'FAILING') {
+        const fired = report.reasons.filter((r) => r.includes(' fired at ')).join(' ')
+        return { status: 'FAILED', error: `A rollback trigger fired – ${fired}`, rollback: config.rollback === 'start' }
+      }
+      if (now >= endsAt) break
+      try {
+        await delay(Math.min(SAMPLE_EVERY_MS, endsAt.getTime() - now.getTime()), undefined, { signal: ctx.signal })
+      } catch {
+        return { status: 'CANCELLED' }
+      }
+    }
+    if (!samples) return { status: 'FAILED', error: 'The target could not be sampled during the observation, so its health is unknown.' }
+    return { status: 'SUCCEEDED', message: `observed the target for ${formatDuration(config.seconds)} (${samples} samples): no rollback trigger fired` }
+  },
+}
+
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`
+  const minutes = seconds / 60
+  return Number.isInteger(minutes) ? `${minutes} min` : `${Math.floor(minutes)} min ${seconds % 60} s`
+}
