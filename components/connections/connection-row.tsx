@@ -1,5 +1,6 @@
 'use client'
 
+import Link from 'next/link'
 import { useState } from 'react'
 import { Badge } from '@/components/ui/badge'
 import { Button } from '@/components/ui/button'
@@ -48,6 +49,9 @@ export function ConnectionRow({ connection: c, environmentId, canManage }: { con
           <Button size="sm" variant="ghost" disabled={busy !== null} onClick={() => void introspect()}>
             {busy === 'introspect' ? 'Reading…' : 'Show schema'}
           </Button>
+          <Link href={`/connections/${c.id}/monitor`} className="inline-flex items-center rounded-md px-2.5 py-1 text-sm font-medium text-indigo-700 hover:bg-indigo-50">
+            Monitor<span className="sr-only"> {c.name}</span>
+          </Link>
           {canManage ? (
             <>
               <Button size="sm" variant="ghost" aria-expanded={editing} onClick={() => setEditing((e) => !e)}>

@@ -6,8 +6,8 @@ import { ActionForm } from '@/components/ui/action-form'
 import { Button } from '@/components/ui/button'
 import { ErrorText } from '@/components/ui/error-text'
 import { Field, Input } from '@/components/ui/field'
-import { addCopyStepAction, addManualStepAction, addSqlStepAction, addValidateStepAction, editCopyStepAction, editSqlStepAction, editValidateStepAction } from '@/lib/actions/plans'
-import { COPY_CONFIG_DEFAULTS, VALIDATE_CONFIG_DEFAULTS } from '@/lib/engine/steps/kinds'
+import { addCopyStepAction, addManualStepAction, addObserveStepAction, addSqlStepAction, addValidateStepAction, editCopyStepAction, editObserveStepAction, editSqlStepAction, editValidateStepAction } from '@/lib/actions/plans'
+import { COPY_CONFIG_DEFAULTS, OBSERVE_CONFIG_DEFAULTS, VALIDATE_CONFIG_DEFAULTS } from '@/lib/engine/steps/kinds'
 import type { StepDTO, StepLintDTO } from '@/lib/server/plans/queries'
 import { LintBadge, LintTable } from './lint-report'
 import { TablesField, ValidationLimitsFields } from './step-fields'
@@ -187,6 +187,48 @@ export function ValidateStepForm({ phaseId, step, onSuccess }: { phaseId: string
             Check the target for orphaned rows, NULLs and duplicates the source&apos;s constraints forbid
           </label>
           <p className="text-xs text-zinc-600">Any difference, finding or failing rule fails the step. The plan&apos;s custom rules (Validation page) always run; bound success criteria are decided from the result.</p>
+        </>
+      )}
+    </ActionForm>
+  )
+}
+
+/**
+ * Adds an observe step (`step` given: edits one): the run's target watched for a while against the plan's
+ * rollback triggers; a trigger that fires fails the step and offers – or starts – the run's rollback.
+ */
+export function ObserveStepForm({ phaseId, step, onSuccess }: { phaseId: string; step?: StepDTO; onSuccess: () => void }) {
+  const prefix = step ? `edit-observe-${step.id}` : `observe-${phaseId}`
+  const config = step?.observe ?? OBSERVE_CONFIG_DEFAULTS
+  return (
+    <ActionForm
+      action={step ? editObserveStepAction : addObserveStepAction}
+      hidden={step ? { stepId: step.id } : { phaseId }}
+      submitLabel={step ? 'Save step' : 'Add observe step'}
+      onSuccess={onSuccess}
+      className="mt-2 space-y-3 rounded-md border border-zinc-200 bg-white p-3"
+    >
+      {(errors) => (
+        <>
+          <Field label="Step name" name="name" id={`${prefix}-name`} errors={errors?.name}>
+            <Input name="name" id={`${prefix}-name`} maxLength={200} invalid={!!errors?.name} defaultValue={step?.name} placeholder="e.g. Watch the target after the cutover" />
+          </Field>
+          <Field label="Watch for (minutes)" name="minutes" id={`${prefix}-minutes`} errors={errors?.minutes}>
+            <Input name="minutes" id={`${prefix}-minutes`} inputMode="decimal" className="w-32" invalid={!!errors?.minutes} defaultValue={String(config.seconds / 60)} />
+          </Field>
+          <fieldset className="space-y-1 text-sm">
+            <legend className="font-medium">When a rollback trigger fires</legend>
+            <label className="flex items-center gap-2">
+              <input type="radio" name="rollback" value="offer" defaultChecked={config.rollback === 'offer'} className="size-4 accent-indigo-600" />
+              The step fails and a DBA decides (the run offers its rollback)
+            </label>
+            <label className="flex items-center gap-2">
+              <input type="radio" name="rollback" value="start" defaultChecked={config.rollback === 'start'} className="size-4 accent-indigo-600" />
+              The step fails and the run&apos;s rollback starts at once
+            </label>
+            {errors?.rollback ? <p className="text-xs text-red-700">{errors.rollback[0]}</p> : null}
+          </fieldset>
+          <p className="text-xs text-zinc-600">The plan&apos;s measurable rollback triggers are checked on every sample of the target (every 2 seconds). Add them on the plan page with a metric, a comparison, a threshold and how long it must hold.</p>
         </>
       )}
     </ActionForm>

@@ -6,9 +6,10 @@ import { Button } from '@/components/ui/button'
 import { ConfirmDialog } from '@/components/ui/confirm-dialog'
 import { Timestamp } from '@/components/ui/timestamp'
 import { overrideLintAction, removeStepAction, setStepReadyAction } from '@/lib/actions/plans'
+import { formatDuration } from '@/lib/domain/words'
 import type { StepDTO } from '@/lib/server/plans/queries'
 import { LintBadge, LintTable } from './lint-report'
-import { CopyStepForm, SqlStepForm, ValidateStepForm } from './step-forms'
+import { CopyStepForm, ObserveStepForm, SqlStepForm, ValidateStepForm } from './step-forms'
 
 const KIND_LABELS: Record<StepDTO['kind'], string> = { SQL: 'SQL', COPY: 'Copy', VALIDATE: 'Validate', BACKUP: 'Backup', MANUAL: 'Manual gate', OBSERVE: 'Observe', SCRIPT: 'Script' }
 
@@ -26,6 +27,9 @@ const describeCopy = (c: NonNullable<StepDTO['copy']>) =>
 const describeValidate = (c: NonNullable<StepDTO['validate']>) =>
   [c.tables.length ? `${c.tables.length} table${c.tables.length === 1 ? '' : 's'}` : 'all tables', c.integrity ? 'with integrity checks' : 'without integrity checks', `suspends a table after ${c.maxDifferences.toLocaleString('en')} differences`].join(' · ')
 
+const describeObserve = (c: NonNullable<StepDTO['observe']>) =>
+  `watches the target for ${formatDuration(c.seconds)} · ${c.rollback === 'start' ? 'a fired trigger starts the rollback' : 'a fired trigger fails the step; a DBA decides on the rollback'}`
+
 function StepItem({ step, canEdit, canAcceptLint }: { step: StepDTO; canEdit: boolean; canAcceptLint: boolean }) {
   const [editing, setEditing] = useState(false)
   const runnable = step.kind !== 'SCRIPT'
@@ -41,6 +45,7 @@ function StepItem({ step, canEdit, canAcceptLint }: { step: StepDTO; canEdit: bo
           {step.kind === 'MANUAL' && step.requireChecklist ? <span className="text-xs text-zinc-500">needs the required checklist items done</span> : null}
           {step.copy ? <span className="text-xs text-zinc-500">{describeCopy(step.copy)}</span> : null}
           {step.validate ? <span className="text-xs text-zinc-500">{describeValidate(step.validate)}</span> : null}
+          {step.observe ? <span className="text-xs text-zinc-500">{describeObserve(step.observe)}</span> : null}
         </summary>
         {step.body ? <pre className="max-h-96 overflow-auto border-t border-zinc-200 bg-white px-3 py-2 font-mono text-xs whitespace-pre-wrap">{step.body}</pre> : null}
         {step.rollbackBody ? (
@@ -64,7 +69,7 @@ function StepItem({ step, canEdit, canAcceptLint }: { step: StepDTO; canEdit: bo
       </details>
       {canEdit && runnable ? (
         <div className="flex flex-wrap items-center gap-1 py-0.5">
-          {step.kind === 'SQL' || step.kind === 'COPY' || step.kind === 'VALIDATE' ? (
+          {step.kind === 'SQL' || step.kind === 'COPY' || step.kind === 'VALIDATE' || step.kind === 'OBSERVE' ? (
             <Button size="sm" variant="ghost" aria-expanded={editing} onClick={() => setEditing((e) => !e)}>
               {editing ? 'Close editor' : 'Edit'}
               <span className="sr-only"> “{step.name}”</span>
@@ -107,6 +112,7 @@ function StepItem({ step, canEdit, canAcceptLint }: { step: StepDTO; canEdit: bo
       {editing && step.kind === 'SQL' ? <SqlStepForm phaseId="" step={step} onSuccess={() => setEditing(false)} /> : null}
       {editing && step.kind === 'COPY' ? <CopyStepForm phaseId="" step={step} onSuccess={() => setEditing(false)} /> : null}
       {editing && step.kind === 'VALIDATE' ? <ValidateStepForm phaseId="" step={step} onSuccess={() => setEditing(false)} /> : null}
+      {editing && step.kind === 'OBSERVE' ? <ObserveStepForm phaseId="" step={step} onSuccess={() => setEditing(false)} /> : null}
     </li>
   )
 }

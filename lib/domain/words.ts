@@ -1,2 +1,9 @@
 /** A count and its noun, e.g. "1 row", "1,250 rows" ("many" for irregular plurals). */
 export const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`
+
+/** A whole number of seconds as "45 s", "5 min", "2 min 30 s". */
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`
+  const minutes = Math.floor(seconds / 60)
+  return seconds % 60 ? `${minutes} min ${seconds % 60} s` : `${minutes} min`
+}

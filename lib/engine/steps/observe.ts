@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises'
 import { db } from '@/lib/db'
 import { evaluateHealth, type Health } from '@/lib/domain/health'
 import { isMetricName } from '@/lib/domain/metrics'
+import { formatDuration } from '@/lib/domain/words'
 import { loadSeries } from '@/lib/engine/monitor/series'
 import { SAMPLE_EVERY_MS } from '@/lib/engine/monitor/sampler'
 import { observeConfigOf, type ObserveConfig } from './kinds'
@@ -56,10 +57,4 @@ export const observeRunner: StepRunner = {
     if (!samples) return { status: 'FAILED', error: 'The target could not be sampled during the observation, so its health is unknown.' }
     return { status: 'SUCCEEDED', message: `observed the target for ${formatDuration(config.seconds)} (${samples} samples): no rollback trigger fired` }
   },
-}
-
-export function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${seconds} s`
-  const minutes = seconds / 60
-  return Number.isInteger(minutes) ? `${minutes} min` : `${Math.floor(minutes)} min ${seconds % 60} s`
 }

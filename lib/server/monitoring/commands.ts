@@ -6,7 +6,8 @@ import { assertCanInTx } from '@/lib/server/authorize'
 import { postgresTargetOf } from '@/lib/server/connections/secrets'
 import { conflict, DomainError, invalid, notFound } from '@/lib/server/errors'
 import { connectPostgres, describePostgresError } from '@/lib/targets/postgres'
-import { confirmationOf, type TSignalBackend } from './schemas'
+import { confirmationOf } from '@/lib/domain/signals'
+import type { TSignalBackend } from './schemas'
 
 // DBAs may cancel a blocking session's statement or terminate its backend from the lock table, after
 // typing "cancel <pid>" / "terminate <pid>". The pid must still be a client session of the connection's

@@ -1,7 +1,6 @@
 import { z } from 'zod'
+import { SIGNALS } from '@/lib/domain/signals'
 import { ZId } from '@/lib/server/fields'
-
-export const SIGNALS = ['cancel', 'terminate'] as const
 
 /** `confirm`: the typed confirmation, e.g. "terminate 4242". */
 export const ZSignalBackend = z.object({
@@ -11,5 +10,3 @@ export const ZSignalBackend = z.object({
   confirm: z.string().trim().max(100),
 })
 export type TSignalBackend = z.infer<typeof ZSignalBackend>
-
-export const confirmationOf = (signal: TSignalBackend['signal'], pid: number) => `${signal} ${pid}`

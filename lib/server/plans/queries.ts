@@ -13,7 +13,7 @@ import { PLAN_STATUSES } from '@/lib/domain/plan-values'
 import type { Step } from '@/lib/generated/prisma/client'
 import type { LintReport } from '@/lib/engine/sql/lint'
 import { bindingOf, CHECK_LABELS } from '@/lib/engine/validate/criteria'
-import { copyConfigOf, validateConfigOf, type CopyConfig, type ManualConfig, type SqlConfig, type ValidateConfig } from '@/lib/engine/steps/kinds'
+import { copyConfigOf, observeConfigOf, validateConfigOf, type CopyConfig, type ManualConfig, type ObserveConfig, type SqlConfig, type ValidateConfig } from '@/lib/engine/steps/kinds'
 
 export const PLAN_PAGE_SIZE = 25
 
@@ -136,6 +136,7 @@ export type StepDTO = {
   /** Copy steps: tables, mode and limits. */
   copy: CopyConfig | null
   validate: ValidateConfig | null
+  observe: ObserveConfig | null
   lint: StepLintDTO | null
   lintOverride: { reason: string; byName: string | null; at: string } | null
 }
@@ -364,7 +365,7 @@ export async function listPlanEnvironments(actor: UserActor, planId: string): Pr
   })
 }
 
-const NO_STEP_DETAILS = { rollbackBody: null, statementTimeoutSeconds: null, lockTimeoutMs: null, requireChecklist: false, copy: null, validate: null, lint: null, lintOverride: null } as const
+const NO_STEP_DETAILS = { rollbackBody: null, statementTimeoutSeconds: null, lockTimeoutMs: null, requireChecklist: false, copy: null, validate: null, observe: null, lint: null, lintOverride: null } as const
 
 function stepDTO(s: Step & { lintOverrideBy: { name: string } | null }): StepDTO {
   const config = (s.config ?? {}) as SqlConfig & ManualConfig
@@ -382,6 +383,7 @@ function stepDTO(s: Step & { lintOverrideBy: { name: string } | null }): StepDTO
     requireChecklist: !!config.requireChecklist,
     copy: s.kind === 'COPY' ? copyConfigOf(s.config) : null,
     validate: s.kind === 'VALIDATE' ? validateConfigOf(s.config) : null,
+    observe: s.kind === 'OBSERVE' ? observeConfigOf(s.config) : null,
     lint: lint ? lintDTO(lint) : null,
     lintOverride: s.lintOverrideReason && s.lintOverrideAt ? { reason: s.lintOverrideReason, byName: s.lintOverrideBy?.name ?? null, at: s.lintOverrideAt.toISOString() } : null,
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { COMPARATORS, CRITERION_STATUSES, IMPACTS, LIKELIHOODS, PLAN_STATUSES, RISK_STATUSES } from '@/lib/domain/plan-values'
 import { METRIC_NAMES } from '@/lib/domain/metrics'
+import { MAX_OBSERVE_SECONDS } from '@/lib/engine/steps/kinds'
 import { blankToNull, checkbox, longText, optionalDate, optionalText, requiredText, ZId } from '@/lib/server/fields'
 
 export { ZId }
@@ -158,6 +159,18 @@ export const ZAddValidateStep = z.object({ phaseId: ZId, ...validateStepFields }
 export type TAddValidateStep = z.infer<typeof ZAddValidateStep>
 export const ZEditValidateStep = z.object({ stepId: ZId, ...validateStepFields })
 export type TEditValidateStep = z.infer<typeof ZEditValidateStep>
+const observeStepFields = {
+  name: requiredText('a name', 200),
+  minutes: z.preprocess(
+    blankToNull,
+    z.coerce.number({ error: 'Enter the minutes to watch.' }).finite('Enter the minutes to watch.').min(0.1, 'Watch for at least 0.1 minutes (6 s).').max(MAX_OBSERVE_SECONDS / 60, `Watch for at most ${MAX_OBSERVE_SECONDS / 60} minutes (a day).`),
+  ),
+  rollback: z.enum(['offer', 'start'], 'Choose what happens when a trigger fires.'),
+}
+export const ZAddObserveStep = z.object({ phaseId: ZId, ...observeStepFields })
+export type TAddObserveStep = z.infer<typeof ZAddObserveStep>
+export const ZEditObserveStep = z.object({ stepId: ZId, ...observeStepFields })
+export type TEditObserveStep = z.infer<typeof ZEditObserveStep>
 export const ZAddManualStep = z.object({
   phaseId: ZId,
   name: requiredText('a name', 200),

@@ -5,8 +5,8 @@ import { conflict, notFound } from '@/lib/server/errors'
 import { editPlan, nextPosition, planIdOf } from './edit-plan'
 import { lintScripts } from './lint'
 import type { Prisma } from '@/lib/db'
-import { COPY_CONFIG_DEFAULTS, KIND_NAMES, VALIDATE_CONFIG_DEFAULTS, type CopyConfig, type ValidateConfig } from '@/lib/engine/steps/kinds'
-import type { TAddCopyStep, TAddManualStep, TAddSqlStep, TAddValidateStep, TEditCopyStep, TEditSqlStep, TEditValidateStep, TOverrideLint, TRemoveStep, TSetStepReady } from './schemas'
+import { COPY_CONFIG_DEFAULTS, KIND_NAMES, VALIDATE_CONFIG_DEFAULTS, type CopyConfig, type ObserveConfig, type ValidateConfig } from '@/lib/engine/steps/kinds'
+import type { TAddCopyStep, TAddManualStep, TAddObserveStep, TAddSqlStep, TAddValidateStep, TEditObserveStep, TEditCopyStep, TEditSqlStep, TEditValidateStep, TOverrideLint, TRemoveStep, TSetStepReady } from './schemas'
 
 // Steps of a phase: SQL scripts (linted on every save) and manual gates, added, edited and removed by
 // editors; drafts (as imported) marked ready after review; a DBA's written acceptance of lint errors.
@@ -63,8 +63,8 @@ const copyConfig = (input: TAddCopyStep | TEditCopyStep): CopyConfig => ({
 })
 
 /** Copies the plan's source into its target on the run's environment (tables, mode and limits in the config). */
-/** Adds a step of a kind configured by `config` alone (copy, validate). */
-async function addConfiguredStep(actor: UserActor, phaseId: string, kind: 'COPY' | 'VALIDATE', name: string, config: Prisma.InputJsonObject): Promise<{ id: string }> {
+/** Adds a step of a kind configured by `config` alone (copy, validate, observe). */
+async function addConfiguredStep(actor: UserActor, phaseId: string, kind: 'COPY' | 'VALIDATE' | 'OBSERVE', name: string, config: Prisma.InputJsonObject): Promise<{ id: string }> {
   return editPlan(actor, await planIdOf('phase', phaseId), async ({ tx, plan, audit }) => {
     const phase = await tx.phase.findFirst({ where: { id: phaseId, planId: plan.id } })
     if (!phase) throw notFound('Phase')
@@ -75,7 +75,7 @@ async function addConfiguredStep(actor: UserActor, phaseId: string, kind: 'COPY'
   })
 }
 
-async function editConfiguredStep(actor: UserActor, stepId: string, kind: 'COPY' | 'VALIDATE', name: string, config: Prisma.InputJsonObject): Promise<{ id: string }> {
+async function editConfiguredStep(actor: UserActor, stepId: string, kind: 'COPY' | 'VALIDATE' | 'OBSERVE', name: string, config: Prisma.InputJsonObject): Promise<{ id: string }> {
   return editPlan(actor, await planIdOf('step', stepId), async ({ tx, plan, audit }) => {
     const step = await tx.step.findFirst({ where: { id: stepId, planId: plan.id, removedAt: null } })
     if (!step) throw notFound('Step')
@@ -98,6 +98,11 @@ const validateConfig = (input: TAddValidateStep | TEditValidateStep): ValidateCo
 
 export const addValidateStep = (actor: UserActor, input: TAddValidateStep) => addConfiguredStep(actor, input.phaseId, 'VALIDATE', input.name, validateConfig(input))
 export const editValidateStep = (actor: UserActor, input: TEditValidateStep) => editConfiguredStep(actor, input.stepId, 'VALIDATE', input.name, validateConfig(input))
+
+const observeConfig = (input: TAddObserveStep | TEditObserveStep): ObserveConfig => ({ seconds: Math.round(input.minutes * 60), rollback: input.rollback })
+
+export const addObserveStep = (actor: UserActor, input: TAddObserveStep) => addConfiguredStep(actor, input.phaseId, 'OBSERVE', input.name, observeConfig(input))
+export const editObserveStep = (actor: UserActor, input: TEditObserveStep) => editConfiguredStep(actor, input.stepId, 'OBSERVE', input.name, observeConfig(input))
 
 /** A gate a person releases during a run; optionally only once the phase's required checklist items are done. */
 export async function addManualStep(actor: UserActor, input: TAddManualStep): Promise<{ id: string }> {

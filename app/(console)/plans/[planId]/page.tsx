@@ -8,6 +8,7 @@ import { PlanActions } from '@/components/plans/plan-actions'
 import { PlanChecklists } from '@/components/plans/plan-checklists'
 import { PhaseRun } from '@/components/plans/phase-run'
 import { PlanEnvironments } from '@/components/plans/plan-environments'
+import { PlanHealth } from '@/components/monitoring/plan-health'
 import { RiskRegister } from '@/components/plans/risk-register'
 import { StepList } from '@/components/plans/step-list'
 import { PlanStatusBadge } from '@/components/plans/status'
@@ -19,6 +20,7 @@ import { requirePageActor } from '@/lib/auth/current-user'
 import { can } from '@/lib/auth/permissions'
 import { loadOrNotFound } from '@/lib/server/load-or-not-found'
 import { getPlanForViewer, listPhaseItems, listPlanActivity, listPlanEnvironments } from '@/lib/server/plans/queries'
+import { getPlanHealth } from '@/lib/server/monitoring/queries'
 import { latestRunsByPhase } from '@/lib/server/runs/queries'
 import { LARGE_PLAN_ITEMS, openPhaseIds, toggleOpenPhase } from '@/lib/server/plans/rules'
 
@@ -50,7 +52,7 @@ export default async function PlanPage({ params, searchParams }: { params: Param
   // Client components get only their part of the plan: the browser is sent each checklist once, if at all.
   const archived = plan.status === 'ARCHIVED'
   const open = openPhaseIds(plan.phases, typeof requested === 'string' ? requested : undefined)
-  const [items, environments, latestRuns] = await Promise.all([listPhaseItems(actor, plan.id, [...open]), listPlanEnvironments(actor, plan.id), latestRunsByPhase(actor, plan.id)])
+  const [items, environments, latestRuns, health] = await Promise.all([listPhaseItems(actor, plan.id, [...open]), listPlanEnvironments(actor, plan.id), latestRunsByPhase(actor, plan.id), getPlanHealth(actor, plan.id)])
   const runTargets = environments.filter((e) => e.configured.target).map((e) => e.environment)
   const canStart = can(actor.role, 'run:start') && plan.status !== 'ARCHIVED'
   const openHref = (value: string) => `/plans/${plan.id}?open=${value || 'none'}`
@@ -70,6 +72,7 @@ export default async function PlanPage({ params, searchParams }: { params: Param
               <span>Owner: {plan.ownerName}</span>
               {plan.startDate ? <span>· Starts {plan.startDate}</span> : null}
             </p>
+            <PlanHealth health={health} canMonitorConnections={can(actor.role, 'connection:read')} />
           </div>
           <div className="flex flex-wrap items-center gap-2">
             <Link href={`/plans/${plan.id}/validation`} className="inline-flex h-9 items-center rounded-md px-3 text-sm font-medium text-indigo-700 hover:bg-indigo-50">

@@ -1,0 +1,178 @@
+'use client'
+
+import { useQuery, useQueryClient } from '@tanstack/react-query'
+import { useState } from 'react'
+import { Alert } from '@/components/ui/alert'
+import { ProgressBar } from '@/components/ui/progress-bar'
+import { Table, Td, Th } from '@/components/ui/table'
+import { Timestamp } from '@/components/ui/timestamp'
+import { formatMetric, METRICS, type MetricName } from '@/lib/domain/metrics'
+import type { MonitorDTO } from '@/lib/server/monitoring/queries'
+import { HealthBadge } from './health-badge'
+import { LockTable } from './lock-table'
+import { MetricChart } from './metric-chart'
+import { ProgressSection, SqliteSection, StatementsSection, UnusedIndexesSection } from './sample-details'
+
+export const MONITOR_POLL_MS = 2_000
+const CURRENT: MetricName[] = ['connections', 'active_sessions', 'blocked_sessions', 'idle_in_transaction', 'commits_per_second', 'rollbacks_per_second', 'error_rate_percent', 'cache_hit_percent', 'longest_query_seconds', 'longest_transaction_seconds', 'replication_lag_seconds', 'database_size_mb']
+const TRIGGER_LABELS = { OK: 'not met', BREACHED: 'breached', FIRING: 'fired', RECOVERED: 'fired, recovered', NO_DATA: 'no data' } as const
+const duration = (s: number) => (s >= 90 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${Math.round(s)} s`)
+
+/** The live monitoring of a connection or a run: polls its GET route every 2 seconds while it is live. */
+export function MonitorView({ initial, url }: { initial: MonitorDTO; url: string }) {
+  const client = useQueryClient()
+  const [notice, setNotice] = useState<string | null>(null)
+  const { data: view = initial, isError } = useQuery({
+    queryKey: ['monitor', url],
+    initialData: initial,
+    queryFn: async (): Promise<MonitorDTO> => {
+      const response = await fetch(url, { cache: 'no-store' })
+      if (!response.ok) throw new Error(String(response.status))
+      return response.json() as Promise<MonitorDTO>
+    },
+    refetchInterval: (query) => (query.state.data?.run && ['SUCCEEDED', 'FAILED', 'CANCELLED', 'ROLLED_BACK', 'ROLLBACK_FAILED'].includes(query.state.data.run.status) ? false : MONITOR_POLL_MS),
+  })
+  const latest = view.points.findLast((p) => p.ok)
+  const current = view.current
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center gap-3 text-sm" data-testid="monitor-summary">
+        <HealthBadge health={view.health.health} />
+        {view.connection ? (
+          <span>
+            <strong>{view.connection.name}</strong> on {view.connection.environmentName}
+          </span>
+        ) : null}
+        <span className="text-zinc-500">
+          {view.live ? 'live · sampled every 2 s' : 'not sampled now'} · last sample <Timestamp iso={view.health.lastSampleAt} empty="none yet" />
+        </span>
+      </div>
+      {!view.connection ? <Alert tone="info">The plan has no target connection on this environment: there is nothing to watch.</Alert> : null}
+      {view.unreachable ? <Alert tone="error">The database cannot be sampled: {view.unreachable}. Sampling backs off and tries again.</Alert> : null}
+      {isError ? <Alert tone="error">Lost contact with Lockstep; the figures below may be stale. Retrying…</Alert> : null}
+      {notice ? <Alert tone="success">{notice}</Alert> : null}
+      {view.health.reasons.length ? (
+        <ul className="list-disc space-y-1 pl-5 text-sm" data-testid="health-reasons">
+          {view.health.reasons.map((r) => (
+            <li key={r}>{r}</li>
+          ))}
+        </ul>
+      ) : null}
+      {view.run ? <RunFigures run={view.run} /> : null}
+      {latest ? (
+        <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-6" aria-label="Current values">
+          {CURRENT.filter((m) => latest.values[m] !== undefined).map((m) => (
+            <div key={m} className="rounded-md border border-zinc-200 bg-white px-3 py-2" title={METRICS[m].help}>
+              <dt className="text-xs text-zinc-500">{METRICS[m].label}</dt>
+              <dd className="text-lg font-semibold tabular-nums" data-testid={`current-${m}`}>
+                {formatMetric(m, latest.values[m] as number)}
+              </dd>
+            </div>
+          ))}
+        </dl>
+      ) : view.connection ? (
+        <p className="text-sm text-zinc-500">Waiting for the first samples: the worker takes one every 2 seconds while this view is open.</p>
+      ) : null}
+      {view.connection?.engine === 'POSTGRES' ? (
+        <div className="grid gap-3 lg:grid-cols-2" aria-label="Charts">
+          <MetricChart title="Transactions per second" metrics={['commits_per_second', 'rollbacks_per_second']} points={view.points} />
+          <MetricChart title="Sessions" metrics={['connections', 'active_sessions', 'blocked_sessions']} points={view.points} />
+          <MetricChart title="Error rate" metrics={['error_rate_percent']} points={view.points} />
+          <MetricChart title="Cache hit ratio" metrics={['cache_hit_percent']} points={view.points} />
+        </div>
+      ) : view.connection ? (
+        <MetricChart title="File size" metrics={['database_size_mb']} points={view.points} />
+      ) : null}
+      <TriggerTable health={view.health} />
+      {current?.kind === 'postgres' && view.connection ? (
+        <>
+          <section className="space-y-2" aria-label="Locks">
+            <h3 className="text-sm font-semibold text-zinc-800">Locks: who blocks whom</h3>
+            <LockTable
+              connectionId={view.connection.id}
+              blocked={current.sample.blocked}
+              canSignal={view.canSignal}
+              onSignalled={(message) => {
+                setNotice(message)
+                void client.invalidateQueries({ queryKey: ['monitor', url] })
+              }}
+            />
+          </section>
+          <ProgressSection sample={current.sample} />
+          <StatementsSection sample={current.sample} />
+          <UnusedIndexesSection sample={current.sample} />
+        </>
+      ) : null}
+      {current?.kind === 'sqlite' ? <SqliteSection data={current} /> : null}
+    </div>
+  )
+}
+
+function RunFigures({ run }: { run: NonNullable<MonitorDTO['run']> }) {
+  const figures: [string, string][] = [
+    ['Elapsed', duration(run.elapsedSeconds)],
+    ['Steps done', `${run.stepsDone} of ${run.stepsTotal}`],
+    ['Rows copied', `${run.rowsWritten.toLocaleString('en')}${run.rowsTotal ? ` of ${run.rowsTotal.toLocaleString('en')}` : ''}`],
+    ['Rows per second', run.rowsPerSecond ? Math.round(run.rowsPerSecond).toLocaleString('en') : '–'],
+    ['Rejected rows', `${run.rejectedRows.toLocaleString('en')} (${run.rejectedPercent.toFixed(2)} %)`],
+    ['Errors in the log', run.errors.toLocaleString('en')],
+  ]
+  return (
+    <section className="space-y-3 rounded-lg border border-zinc-200 bg-white p-4" aria-label="The run">
+      <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
+        {figures.map(([label, value]) => (
+          <div key={label}>
+            <dt className="text-xs text-zinc-500">{label}</dt>
+            <dd className="font-semibold tabular-nums" data-testid={`run-${label.toLowerCase().replaceAll(' ', '-')}`}>
+              {value}
+            </dd>
+          </div>
+        ))}
+      </dl>
+      {run.observe ? (
+        <div className="space-y-1 text-sm" data-testid="observe-progress">
+          <p>
+            Observing: <strong>{run.observe.stepName}</strong> – {duration(run.observe.elapsedSeconds)} of {duration(run.observe.seconds)} <HealthBadge health={run.observe.health} what="Observed health" />
+          </p>
+          <ProgressBar value={(100 * run.observe.elapsedSeconds) / run.observe.seconds} label={`Observation ${run.observe.stepName}`} />
+        </div>
+      ) : null}
+    </section>
+  )
+}
+
+function TriggerTable({ health }: { health: MonitorDTO['health'] }) {
+  if (!health.triggers.length && !health.unmeasurable.length) return <p className="text-sm text-zinc-500">No rollback trigger: add measurable ones on the plan page (metric, comparison, threshold, duration) and they are evaluated on every sample.</p>
+  return (
+    <section className="space-y-2" aria-label="Rollback triggers">
+      <h3 className="text-sm font-semibold text-zinc-800">Rollback triggers</h3>
+      {health.triggers.length ? (
+        <Table caption="Rollback triggers">
+          <thead>
+            <tr>
+              <Th>Trigger</Th>
+              <Th>Condition</Th>
+              <Th>Now</Th>
+              <Th>State</Th>
+              <Th>Evidence</Th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100">
+            {health.triggers.map((t) => (
+              <tr key={t.triggerId} data-testid="trigger-row">
+                <Td>{t.text}</Td>
+                <Td className="font-mono text-xs">{t.condition}</Td>
+                <Td className="tabular-nums">{t.value ?? '–'}</Td>
+                <Td className={t.state === 'FIRING' ? 'font-semibold text-red-700' : t.state === 'BREACHED' || t.state === 'RECOVERED' ? 'text-amber-800' : ''}>{TRIGGER_LABELS[t.state]}</Td>
+                <Td className="text-xs text-zinc-600">
+                  {t.firedAt ? `fired ${t.firedAt.slice(11, 19)} UTC at ${t.firedValue}` : t.breachedSince ? `breached since ${t.breachedSince.slice(11, 19)} UTC` : '—'}
+                </Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      ) : null}
+      {health.unmeasurable.length ? <p className="text-xs text-zinc-500">Judged by people, not measured: {health.unmeasurable.join('; ')}.</p> : null}
+    </section>
+  )
+}
