@@ -60,6 +60,9 @@ concurrently, and a backfill – each with its rollback.
 - [ ] Switch the application to the new status column
 - [ ] Confirm order pages show the status
 
+### Phase 4: Watch after the switch
+- [ ] Keep the monitoring view open for the first minutes
+
 ## Risk Assessment
 - **Long lock on orders while adding columns** – Impact: High, Likelihood: Low. Mitigation: lock_timeout with retries; columns without defaults.
 - **Backfill slower than planned** – Impact: Medium, Likelihood: Medium. Mitigation: run during the window; watch progress.
@@ -130,18 +133,19 @@ export async function seedDemo(admin: UserActor, serverUrl: string): Promise<{ p
   // Imported late: the data layer's client reads DATABASE_URL when it loads.
   const { parsePlanDocument } = await import('@/lib/plan-document/parse')
   const { importPlanDocument } = await import('@/lib/server/plans/documents')
-  const { addManualStep, addSqlStep } = await import('@/lib/server/plans/step-commands')
+  const { addManualStep, addObserveStep, addSqlStep } = await import('@/lib/server/plans/step-commands')
+  const { addTrigger } = await import('@/lib/server/plans/register-commands')
   const { updateItem } = await import('@/lib/server/plans/checklist-commands')
   const { createConnection, createEnvironment } = await import('@/lib/server/connections/commands')
   const { setPlanEnvironment } = await import('@/lib/server/plans/environment-commands')
-  const { ZAddManualStep, ZAddSqlStep, ZUpdateItem } = await import('@/lib/server/plans/schemas')
+  const { ZAddManualStep, ZAddObserveStep, ZAddSqlStep, ZAddTrigger, ZUpdateItem } = await import('@/lib/server/plans/schemas')
   const { ZConnection } = await import('@/lib/server/connections/schemas')
   const { db } = await import('@/lib/db')
 
   const { id: planId } = await importPlanDocument(admin, parsePlanDocument(DOCUMENT))
   const phases = await db.phase.findMany({ where: { planId }, orderBy: { position: 'asc' } })
-  const [preparation, upgrade, cutover] = phases
-  if (!preparation || !upgrade || !cutover) throw new Error('The demo document lost its phases.')
+  const [preparation, upgrade, cutover, watch] = phases
+  if (!preparation || !upgrade || !cutover || !watch) throw new Error('The demo document lost its phases.')
   // The preparation gate opens only once its checklist is done.
   for (const item of await db.checklistItem.findMany({ where: { phaseId: preparation.id } })) {
     await updateItem(admin, ZUpdateItem.parse({ itemId: item.id, text: item.text, isRequired: 'on' }))
@@ -149,6 +153,10 @@ export async function seedDemo(admin: UserActor, serverUrl: string): Promise<{ p
   await addManualStep(admin, ZAddManualStep.parse({ phaseId: preparation.id, name: 'Support team has the announcement', instructions: 'Release once the maintenance window is announced and the backup verified.', requireChecklist: 'on' }))
   for (const script of SCRIPTS) await addSqlStep(admin, ZAddSqlStep.parse({ phaseId: upgrade.id, ...script }))
   await addManualStep(admin, ZAddManualStep.parse({ phaseId: cutover.id, name: 'Application team confirms the switch', instructions: 'Release when order pages show the status.', requireChecklist: '' }))
+  // Measured on every sample of the target; the watch phase fails (and a DBA decides on the rollback) when one fires.
+  await addTrigger(admin, ZAddTrigger.parse({ planId, text: 'Error rate above 5 % for 30 seconds', metric: 'error_rate_percent', comparator: 'GT', threshold: '5', sustainedSeconds: '30' }))
+  await addTrigger(admin, ZAddTrigger.parse({ planId, text: 'Sessions wait for locks for more than a minute', metric: 'blocked_sessions', comparator: 'GT', threshold: '0', sustainedSeconds: '60' }))
+  await addObserveStep(admin, ZAddObserveStep.parse({ phaseId: watch.id, name: 'Watch the orders database', minutes: '2', rollback: 'offer' }))
 
   const database = await provisionDemoDatabase(serverUrl).catch((error: Error) => ({ skipped: error.message.split('\n')[0] ?? 'unknown error' }))
   if ('skipped' in database) return { planId, note: `The demo plan has no target database: ${database.skipped}.` }

@@ -44,6 +44,11 @@ describe('seed', () => {
       ['Preparation', ['MANUAL']],
       ['Schema upgrade', ['SQL', 'SQL', 'SQL']],
       ['Cutover', ['MANUAL']],
+      ['Watch after the switch', ['OBSERVE']],
+    ])
+    expect(await db.rollbackTrigger.findMany({ where: { planId: plan.id, metric: { not: null } }, select: { metric: true, comparator: true, threshold: true, sustainedSeconds: true } })).toEqual([
+      { metric: 'error_rate_percent', comparator: 'GT', threshold: 5, sustainedSeconds: 30 },
+      { metric: 'blocked_sessions', comparator: 'GT', threshold: 0, sustainedSeconds: 60 },
     ])
     const connection = plan.environments[0]?.targetConnection
     expect(connection).toMatchObject({ username: DEMO_ROLE, database: DEMO_DATABASE })

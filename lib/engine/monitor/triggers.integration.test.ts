@@ -176,6 +176,7 @@ describe('the lock table', () => {
     // A stakeholder follows the run's view: the same table without the statements, and no controls.
     const stakeholder = await makeUser('STAKEHOLDER')
     const { id: runId } = await startRun(lead, { planId, phaseId, environmentId, dryRun: true })
+    await db.run.update({ where: { id: runId }, data: { status: 'CANCELLED' } }) // never for a worker to pick up
     const seen = await getRunMonitor(stakeholder, runId)
     expect(seen.canSignal).toBe(false)
     expect(seen.current?.kind === 'postgres' && seen.current.sample.blocked[0]?.blockedQuery).toMatch(/hidden/)
