@@ -1,0 +1,91 @@
+import { expect, test, type Locator } from '@playwright/test'
+import pg from 'pg'
+import { appDatabaseUrl, auditEvents, query, seedUser } from './fixtures/db'
+import { signIn } from './fixtures/session'
+
+// Live monitoring during a demo run: the DBA's view moves every 2 seconds (charts, the observation's
+// progress), shows a session blocking another with both statements, and terminates the blocker after a
+// typed confirmation; a stakeholder watches the same view without statements and without the controls.
+
+const pointsOf = async (chart: Locator) => Number(await chart.getAttribute('data-points'))
+
+test('a DBA watches the demo run live and terminates a blocking session; a stakeholder sees the charts but no controls', async ({ page, browser }, testInfo) => {
+  test.setTimeout(120_000)
+  const dba = await seedUser('DBA')
+  const stakeholder = await seedUser('STAKEHOLDER')
+  await signIn(page, dba.email, dba.password)
+  await page.goto('/plans')
+  await page.getByRole('link', { name: 'Demo: orders schema upgrade' }).click()
+  await expect(page.getByRole('region', { name: /Watch after the switch/ }).getByTestId('step')).toContainText('watches the target for 2 min')
+  await page.getByRole('button', { name: 'Run… Watch after the switch' }).click()
+  await page.getByRole('combobox', { name: 'Environment' }).selectOption({ label: 'demo' })
+  await page.getByRole('button', { name: 'Start run' }).click()
+  await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/)
+  const runUrl = page.url()
+  await page.getByRole('link', { name: 'Monitoring' }).click()
+  await page.waitForURL(/\/runs\/[0-9a-f-]{36}\/monitor$/)
+
+  // The charts gain a point every 2 seconds and the observation's bar advances.
+  const chart = page.getByRole('figure', { name: 'Transactions per second' })
+  await expect.poll(() => pointsOf(chart), { timeout: 20_000 }).toBeGreaterThanOrEqual(2)
+  const before = await pointsOf(chart)
+  await expect.poll(() => pointsOf(chart), { timeout: 10_000 }).toBeGreaterThan(before)
+  await expect(chart.locator('.recharts-line-curve').first()).toBeVisible()
+  const bar = page.getByRole('progressbar', { name: 'Observation Watch the orders database' })
+  await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 15_000 }).toBeGreaterThan(0)
+  const progress = Number(await bar.getAttribute('aria-valuenow'))
+  await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 15_000 }).toBeGreaterThan(progress)
+  await expect(page.getByTestId('monitor-summary')).toContainText('Healthy')
+  await expect(page.getByRole('region', { name: 'Rollback triggers' })).toContainText('error_rate_percent > 5 for 30 s')
+
+  // A session holds a lock on orders while another waits for it.
+  const demoUrl = new URL(appDatabaseUrl())
+  demoUrl.pathname = '/lockstep_demo'
+  const holder = new pg.Client({ connectionString: demoUrl.toString(), application_name: 'e2e holder' })
+  const waiter = new pg.Client({ connectionString: demoUrl.toString(), application_name: 'e2e waiter' })
+  holder.on('error', () => undefined)
+  await Promise.all([holder.connect(), waiter.connect()])
+  try {
+    await holder.query('BEGIN; LOCK TABLE orders IN ACCESS EXCLUSIVE MODE')
+    const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid as number
+    const waiting = waiter.query('SELECT count(*) AS n FROM orders')
+    const row = page.getByTestId('lock-row')
+    await expect(row).toHaveCount(1, { timeout: 15_000 })
+    await expect(row).toContainText(`pid ${holderPid}`)
+    await expect(row).toContainText('SELECT count(*) AS n FROM orders')
+    await expect(row).toContainText('Lock: relation')
+    await page.screenshot({ path: testInfo.outputPath('monitor-dba.png'), fullPage: true })
+
+    // The stakeholder's view of the same run: charts and the lock, no statements, no controls.
+    const context = await browser.newContext()
+    const other = await context.newPage()
+    await signIn(other, stakeholder.email, stakeholder.password)
+    await other.goto(`${runUrl}/monitor`)
+    await expect(other.getByRole('figure', { name: 'Transactions per second' })).toBeVisible()
+    await expect.poll(() => pointsOf(other.getByRole('figure', { name: 'Sessions' })), { timeout: 10_000 }).toBeGreaterThan(0)
+    await expect(other.getByTestId('lock-row')).toContainText(`pid ${holderPid}`)
+    await expect(other.getByTestId('lock-row')).toContainText('statement hidden')
+    await expect(other.getByRole('button', { name: /Terminate|Cancel statement/ })).toHaveCount(0)
+    await other.screenshot({ path: testInfo.outputPath('monitor-stakeholder.png'), fullPage: true })
+    await context.close()
+
+    // The DBA terminates the blocker after typing the confirmation; the waiting query goes through.
+    await row.getByRole('button', { name: 'Terminate…' }).click()
+    const dialog = page.getByRole('dialog')
+    await expect(dialog.getByRole('button', { name: 'Terminate session' })).toBeDisabled()
+    await dialog.getByRole('textbox', { name: 'Confirmation phrase' }).fill(`terminate ${holderPid}`)
+    await dialog.getByRole('button', { name: 'Terminate session' }).click()
+    await expect(page.getByText(`Session ${holderPid} was terminated.`)).toBeVisible()
+    expect((await waiting).rows).toHaveLength(1)
+    await expect(page.getByTestId('lock-row')).toHaveCount(0, { timeout: 10_000 })
+    const [connection] = await query<{ id: string }>(`SELECT "id" FROM "Connection" WHERE "name" = 'Demo orders database'`)
+    expect(await auditEvents(connection?.id ?? '')).toContainEqual(expect.objectContaining({ action: 'session.terminate', actorLabel: dba.email }))
+  } finally {
+    await Promise.all([holder.end().catch(() => undefined), waiter.end()])
+  }
+
+  // The run is cancelled so the worker moves on (an observation holds it for its whole duration).
+  await page.goto(runUrl)
+  await page.getByRole('button', { name: 'Cancel run' }).click()
+  await expect(page.getByTestId('run-summary')).toContainText('Cancelled', { timeout: 15_000 })
+})
