@@ -25,7 +25,7 @@ export type PostgresSampleData = { kind: 'postgres'; sample: DatabaseSample; rat
 export type SqliteSampleData = { kind: 'sqlite'; at: string; sizeBytes: number; tables: { name: string; rows: number }[] }
 export type SampleData = PostgresSampleData | SqliteSampleData
 
-type State = { client: pg.Client | null; previous: DatabaseSample | null; failures: number; nextAt: number }
+type State = { client: pg.Client | null; previous: DatabaseSample | null; failures: number; nextAt: number; sqliteCounts?: SqliteCounts }
 
 /** Connections to sample at `now`: an approved window is open or a run is in progress on their environment, or their view is open. */
 export function connectionsToSample(now: Date) {
@@ -40,15 +40,23 @@ export function connectionsToSample(now: Date) {
   })
 }
 
-async function sqliteSample(connection: Connection): Promise<SqliteSampleData> {
+/** Row counts of a SQLite file are full scans: taken again only when the file changed, and at most once a minute. */
+const SQLITE_RECOUNT_MS = 60_000
+type SqliteCounts = { mtimeMs: number; countedAt: number; tables: SqliteSampleData['tables'] }
+
+async function sqliteSample(connection: Connection, state: State): Promise<SqliteSampleData> {
   const dir = appEnv().LOCKSTEP_SQLITE_DIR
   if (!dir) throw new Error('SQLite files are not available: LOCKSTEP_SQLITE_DIR is not set.')
   const path = resolveSqlitePath(dir, connection.filePath ?? '')
-  const sizeBytes = (await stat(path)).size
+  const { size: sizeBytes, mtimeMs } = await stat(path)
+  const cached = state.sqliteCounts
+  if (cached && (cached.mtimeMs === mtimeMs || Date.now() - cached.countedAt < SQLITE_RECOUNT_MS)) return { kind: 'sqlite', at: new Date().toISOString(), sizeBytes, tables: cached.tables }
   const file = new Database(path, { readonly: true, fileMustExist: true })
   try {
     const names = file.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all() as string[]
-    return { kind: 'sqlite', at: new Date().toISOString(), sizeBytes, tables: names.map((name) => ({ name, rows: (file.prepare(`SELECT count(*) FROM ${quoteIdent(name)}`).pluck().get() as number) ?? 0 })) }
+    const tables = names.map((name) => ({ name, rows: (file.prepare(`SELECT count(*) FROM ${quoteIdent(name)}`).pluck().get() as number) ?? 0 }))
+    state.sqliteCounts = { mtimeMs, countedAt: Date.now(), tables }
+    return { kind: 'sqlite', at: new Date().toISOString(), sizeBytes, tables }
   } finally {
     file.close()
   }
@@ -71,7 +79,7 @@ export function createSampler(options: { everyMs?: number; log?: (line: string) 
         const sample = await sampleDatabase(state.client)
         data = { kind: 'postgres', sample, rates: state.previous ? rates(state.previous, sample) : null }
         state.previous = sample
-      } else data = await sqliteSample(connection)
+      } else data = await sqliteSample(connection, state)
       await db.metricSample.create({ data: { connectionId: connection.id, ok: true, data: data as unknown as Prisma.InputJsonValue } })
       state.failures = 0
       state.nextAt = now + (connection.engine === 'SQLITE' ? SQLITE_EVERY_MS : everyMs)
