@@ -14,6 +14,7 @@ import { StepValidation } from '@/components/validations/validation-report'
 import { RunStatusBadge } from './run-status'
 import { ErrorText } from '@/components/ui/error-text'
 import { Alert } from '@/components/ui/alert'
+import { Observation } from './observation'
 
 const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'ROLLED_BACK', 'ROLLBACK_FAILED']
 
@@ -89,6 +90,7 @@ export function RunView({ initial }: { initial: RunDTO }) {
             ) : null}
             {step.copy ? <CopyProgress runId={run.id} step={{ ...step, copy: step.copy }} /> : null}
             {step.validationId ? <StepValidation validationId={step.validationId} /> : null}
+            {step.observe ? <Observation runId={run.id} observe={step.observe} running={step.status === 'RUNNING'} finishedAt={step.finishedAt} /> : null}
             {step.error ? <span className="w-full text-red-700">{step.error}</span> : null}
           </li>
         ))}

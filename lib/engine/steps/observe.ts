@@ -13,7 +13,7 @@ import type { StepResult, StepRunner } from './types'
 // evaluates the triggers on the samples taken since it started, after each new one. A trigger that fires
 // fails the step with its evidence – and, if the step says so, starts the run's rollback.
 
-export type ObserveDetail = { seconds: number; startedAt: string; endsAt: string; rollback: ObserveConfig['rollback']; health: Health; reasons: string[]; samples: number }
+export type ObserveDetail = { seconds: number; startedAt: string; endsAt: string; evaluatedAt?: string; rollback: ObserveConfig['rollback']; health: Health; reasons: string[]; samples: number }
 
 const STALE_MS = 30_000
 
@@ -41,7 +41,7 @@ export const observeRunner: StepRunner = {
       const points = await loadSeries(connectionId, startedAt, now, Number.POSITIVE_INFINITY)
       samples = points.filter((p) => p.ok).length
       const report = evaluateHealth(triggers, points, { now: now.getTime(), staleAfterMs: STALE_MS })
-      const detail: ObserveDetail = { seconds: config.seconds, startedAt: startedAt.toISOString(), endsAt: endsAt.toISOString(), rollback: config.rollback, health: report.health, reasons: report.reasons, samples }
+      const detail: ObserveDetail = { seconds: config.seconds, startedAt: startedAt.toISOString(), endsAt: endsAt.toISOString(), evaluatedAt: now.toISOString(), rollback: config.rollback, health: report.health, reasons: report.reasons, samples }
       await ctx.progress({ detail })
       if (report.health === 'FAILING') {
         const fired = report.reasons.filter((r) => r.includes(' fired at ')).join(' ')

@@ -3,6 +3,7 @@ import { db } from '@/lib/db'
 import type { RunStatus, StepKind, StepRunStatus } from '@/lib/generated/prisma/enums'
 import type { LintReport } from '@/lib/engine/sql/lint'
 import type { CopyDetail } from '@/lib/engine/steps/copy'
+import type { ObserveDetail } from '@/lib/engine/steps/observe'
 import type { ValidateDetail } from '@/lib/engine/steps/validate'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCan } from '@/lib/server/authorize'
@@ -40,6 +41,8 @@ export type RunDTO = {
     copy: (CopyDetail & { rejectedValues: number }) | null
     /** Validate steps: the validation they made (its report is read from /api/validations/<id>). */
     validationId: string | null
+    /** Observe steps: the observation's window, health and reasons, as of its last evaluation. */
+    observe: ObserveDetail | null
     error: string | null
     startedAt: string | null
     finishedAt: string | null
@@ -108,6 +111,7 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
         lint: s.step.kind === 'SQL' && lint ? { errors: lint.errors, warnings: lint.warnings, accepted: !!s.step.lintOverrideReason } : null,
         copy: s.step.kind === 'COPY' && s.detail ? { ...(s.detail as CopyDetail), rejectedValues: rejectedValues.get(s.id) ?? 0 } : null,
         validationId: s.step.kind === 'VALIDATE' && s.detail ? ((s.detail as ValidateDetail).validationId ?? null) : null,
+        observe: s.step.kind === 'OBSERVE' && s.detail ? (s.detail as ObserveDetail) : null,
         error: s.error,
         startedAt: iso(s.startedAt),
         finishedAt: iso(s.finishedAt),
