@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { expect, test, type Locator } from '@playwright/test'
 import pg from 'pg'
 import { appDatabaseUrl, auditEvents, query, seedUser } from './fixtures/db'
@@ -38,9 +39,17 @@ test('a DBA watches the demo run live and terminates a blocking session; a stake
   await expect(page.getByTestId('monitor-summary')).toContainText('Healthy')
   await expect(page.getByRole('region', { name: 'Rollback triggers' })).toContainText('error_rate_percent > 5 for 30 s')
 
-  // A session holds a lock on orders while another waits for it.
+  // An application's session holds a lock on orders while another waits for it.
+  const app = `e2e_app_${randomUUID().slice(0, 8)}`
+  await query(`CREATE ROLE ${app} LOGIN PASSWORD 'app password'`)
   const demoUrl = new URL(appDatabaseUrl())
   demoUrl.pathname = '/lockstep_demo'
+  const admin = new pg.Client({ connectionString: demoUrl.toString() })
+  await admin.connect()
+  await admin.query(`GRANT SELECT, UPDATE ON orders TO ${app}; GRANT USAGE ON SCHEMA public TO ${app}`)
+  await admin.end()
+  demoUrl.username = app
+  demoUrl.password = 'app password'
   const holder = new pg.Client({ connectionString: demoUrl.toString(), application_name: 'e2e holder' })
   const waiter = new pg.Client({ connectionString: demoUrl.toString(), application_name: 'e2e waiter' })
   holder.on('error', () => undefined)

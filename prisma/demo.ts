@@ -106,6 +106,9 @@ async function provisionDemoDatabase(serverUrl: string): Promise<{ url: string }
     await admin.query(`${exists ? 'ALTER' : 'CREATE'} ROLE ${role} LOGIN PASSWORD ${admin.escapeLiteral(password)}`)
     if ((await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DEMO_DATABASE])).rowCount) return { skipped: `a database named ${DEMO_DATABASE} already exists` }
     await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(DEMO_DATABASE)} OWNER ${role}`)
+    // What a DBA's monitoring account needs: every session's statement and wait (pg_monitor), and cancelling or
+    // terminating another role's session from the lock table (pg_signal_backend; never a superuser's).
+    await admin.query(`GRANT pg_monitor, pg_signal_backend TO ${role}`).catch(() => undefined)
   } finally {
     await admin.end()
   }

@@ -88,6 +88,12 @@ export function MonitorView({ initial, url }: { initial: MonitorDTO; url: string
         <>
           <section className="space-y-2" aria-label="Locks">
             <h3 className="text-sm font-semibold text-zinc-800">Locks: who blocks whom</h3>
+            {current.sample.seesAllSessions === false ? (
+              <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="monitor-role-hint">
+                The connection&apos;s role {current.sample.role} sees other roles&apos; sessions without their statements or waits, so it cannot tell who blocks whom. Grant it
+                pg_monitor (<code>GRANT pg_monitor TO {current.sample.role}</code>) – and pg_signal_backend to cancel or terminate their sessions.
+              </p>
+            ) : null}
             <LockTable
               connectionId={view.connection.id}
               blocked={current.sample.blocked}

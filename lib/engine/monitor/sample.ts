@@ -48,6 +48,9 @@ export type TopStatement = { query: string; calls: number; totalMs: number; mean
 export type DatabaseSample = {
   at: string
   serverVersion: number
+  /** The monitor's role, and whether it sees other roles' statements and waits (superuser or pg_read_all_stats, e.g. through pg_monitor). */
+  role: string
+  seesAllSessions: boolean
   counters: DatabaseCounters
   activity: Activity
   blocked: BlockedSession[]
@@ -88,7 +91,13 @@ const UNUSED_INDEXES_SQL = `
 const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v))
 
 export async function sampleDatabase(client: pg.Client): Promise<DatabaseSample> {
-  const version = n((await client.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`)).rows[0]?.v)
+  const settings = (
+    await client.query<{ v: string; role: string; sees: boolean }>(
+      `SELECT current_setting('server_version_num') AS v, current_user AS role,
+              (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) OR pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER') AS sees`,
+    )
+  ).rows[0]
+  const version = n(settings?.v)
   const counters = (
     await client.query(
       `SELECT numbackends, xact_commit, xact_rollback, blks_read, blks_hit, deadlocks, temp_bytes, pg_database_size(datid) AS size
@@ -137,6 +146,8 @@ export async function sampleDatabase(client: pg.Client): Promise<DatabaseSample>
   return {
     at: new Date().toISOString(),
     serverVersion: version,
+    role: settings?.role ?? '',
+    seesAllSessions: settings?.sees === true,
     counters: {
       backends: n(counters?.numbackends),
       commits: n(counters?.xact_commit),

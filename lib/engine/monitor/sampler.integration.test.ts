@@ -13,12 +13,14 @@ import { createSampler, RETENTION_HOURS, SAMPLE_EVERY_MS, type PostgresSampleDat
 // run in progress, an open view), stores rates from the second sample on, records an unreachable server
 // and backs off from it, and forgets samples past the retention.
 
-const sampler = createSampler()
+const environments: string[] = [] // this file's: other files' connections are theirs to sample
+const sampler = createSampler({ environmentIds: () => environments })
 afterAll(() => sampler.stop())
 
 async function setup() {
   const dba = await makeUser('DBA')
   const { id: environmentId } = await createEnvironment(dba, { name: `monitored-${randomUUID().slice(0, 8)}`, description: '', protected: true })
+  environments.push(environmentId)
   const url = await createFreshDatabase('sampled', { migrate: false })
   const { id: good } = await createConnection(dba, ZConnection.parse({ environmentId, engine: 'POSTGRES', name: 'target', role: 'TARGET', url: `${url}?sslmode=disable` }))
   const { id: gone } = await createConnection(dba, ZConnection.parse({ environmentId, engine: 'POSTGRES', name: 'gone', role: 'SOURCE', url: 'postgresql://nobody:secret@127.0.0.1:1/nothing?sslmode=disable' }))

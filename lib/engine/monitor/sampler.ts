@@ -28,9 +28,10 @@ export type SampleData = PostgresSampleData | SqliteSampleData
 type State = { client: pg.Client | null; previous: DatabaseSample | null; failures: number; nextAt: number; sqliteCounts?: SqliteCounts }
 
 /** Connections to sample at `now`: an approved window is open or a run is in progress on their environment, or their view is open. */
-export function connectionsToSample(now: Date) {
+export function connectionsToSample(now: Date, environmentIds?: readonly string[]) {
   return db.connection.findMany({
     where: {
+      ...(environmentIds ? { environmentId: { in: [...environmentIds] } } : {}),
       OR: [
         { watchedUntil: { gt: now } },
         { environment: { windows: { some: { status: 'APPROVED', startsAt: { lte: now }, endsAt: { gt: now } } } } },
@@ -62,7 +63,8 @@ async function sqliteSample(connection: Connection, state: State): Promise<Sqlit
   }
 }
 
-export function createSampler(options: { everyMs?: number; log?: (line: string) => void } = {}) {
+/** `environmentIds`: sample only these environments' connections (a worker of its own for some environments, or a test). */
+export function createSampler(options: { everyMs?: number; log?: (line: string) => void; environmentIds?: () => readonly string[] } = {}) {
   const everyMs = options.everyMs ?? SAMPLE_EVERY_MS
   const states = new Map<string, State>()
   const close = async (state: State | undefined) => {
@@ -97,7 +99,7 @@ export function createSampler(options: { everyMs?: number; log?: (line: string) 
   return {
     /** Samples every connection that is due; returns how many were sampled. */
     async tick(now = new Date()): Promise<number> {
-      const due = await connectionsToSample(now)
+      const due = await connectionsToSample(now, options.environmentIds?.())
       const ids = new Set(due.map((c) => c.id))
       for (const [id, state] of states) {
         if (ids.has(id)) continue

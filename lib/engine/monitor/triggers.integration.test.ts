@@ -26,7 +26,8 @@ import { loadSeries } from './series'
 
 // The worker's interval: PostgreSQL publishes a busy backend's counters about once a second, so shorter
 // intervals would see bursts and gaps rather than a rate.
-const sampler = createSampler()
+const environments: string[] = [] // this file's: other files' connections are theirs to sample
+const sampler = createSampler({ environmentIds: () => environments })
 const clients: pg.Client[] = []
 afterAll(async () => {
   await sampler.stop()
@@ -68,6 +69,7 @@ async function setup(observe?: { minutes: string; rollback: 'offer' | 'start' })
   const lead = await makeUser('LEAD')
   const url = await createFreshDatabase('triggers', { migrate: false })
   const { id: environmentId } = await createEnvironment(dba, { name: `watched-${randomUUID().slice(0, 8)}`, description: '', protected: false })
+  environments.push(environmentId)
   const { id: connectionId } = await createConnection(dba, ZConnection.parse({ environmentId, engine: 'POSTGRES', name: 'target', role: 'TARGET', url: `${url}?sslmode=disable` }))
   const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: `Triggers ${randomUUID().slice(0, 8)}` }))
   await setPlanEnvironment(lead, { planId, environmentId, sourceConnectionId: null, targetConnectionId: connectionId })
