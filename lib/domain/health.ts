@@ -39,6 +39,21 @@ export function describeCondition(t: { metric: string; comparator: Comparator; t
   return `${t.metric} ${COMPARATOR_SYMBOLS[t.comparator]} ${t.threshold}${t.sustainedSeconds ? ` for ${t.sustainedSeconds} s` : ''}`
 }
 
+export type Condition = { metric: MetricName; comparator: Comparator; threshold: number; sustainedSeconds: number }
+
+const SYMBOL_COMPARATORS: Record<string, Comparator> = { '>': 'GT', '≥': 'GTE', '>=': 'GTE', '<': 'LT', '≤': 'LTE', '<=': 'LTE' }
+
+/**
+ * A trigger's text with its measurable condition at the end in parentheses, as plan documents write it –
+ * "Error rate above 5 % (error_rate_percent > 5 for 30 s)" – split into the text and the condition.
+ */
+export function splitCondition(line: string): { text: string; condition: Condition | null } {
+  const match = /^(.*\S)\s*\(\s*([a-z_]+)\s*(>=|<=|>|<|≥|≤)\s*(-?\d+(?:\.\d+)?)(?:\s+for\s+(\d+)\s*s)?\s*\)\s*$/.exec(line)
+  const comparator = match ? SYMBOL_COMPARATORS[match[3] ?? ''] : undefined
+  if (!match || !isMetricName(match[2]) || !comparator) return { text: line, condition: null }
+  return { text: match[1] ?? line, condition: { metric: match[2], comparator, threshold: Number(match[4]), sustainedSeconds: Number(match[5] ?? 0) } }
+}
+
 /** One trigger over a series of samples, oldest first. */
 export function evaluateTrigger(trigger: TriggerInput & { metric: MetricName; comparator: Comparator; threshold: number }, points: readonly SeriesPoint[]): TriggerEvaluation {
   let since: number | null = null

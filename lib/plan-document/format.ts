@@ -3,6 +3,7 @@ import { fromMarkdown } from 'mdast-util-from-markdown'
 import { gfmFromMarkdown, gfmToMarkdown } from 'mdast-util-gfm'
 import { toMarkdown } from 'mdast-util-to-markdown'
 import { gfm } from 'micromark-extension-gfm'
+import { describeCondition } from '@/lib/domain/health'
 import { IMPACT_LABELS, LIKELIHOOD_LABELS } from '@/lib/domain/plan-values'
 import { TIME_LIKE } from './parse'
 import type { DocItem, DocPlan, DocStep } from './types'
@@ -110,7 +111,13 @@ export function formatPlanDocument(plan: DocPlan): string {
   }
   if (plan.risks.length) doc.push(heading(2, 'Risks'), riskTable(plan))
   if (plan.successCriteria.length) doc.push(heading(2, 'Success criteria'), checklist(plan.successCriteria, (c) => c.met))
-  if (plan.rollbackTriggers.length) doc.push(heading(2, 'Rollback triggers'), list(plan.rollbackTriggers.map((t) => listItem(t.text, null))))
+  if (plan.rollbackTriggers.length) {
+    const trigger = (t: DocPlan['rollbackTriggers'][number]): ListItem =>
+      t.condition
+        ? { type: 'listItem', spread: false, checked: null, children: [{ type: 'paragraph', children: [text(`${t.text} (`), { type: 'inlineCode', value: describeCondition(t.condition) }, text(')')] }] }
+        : listItem(t.text, null)
+    doc.push(heading(2, 'Rollback triggers'), list(plan.rollbackTriggers.map(trigger)))
+  }
   if (plan.rollbackSteps.length) doc.push(heading(2, 'Rollback plan'), ...rollback(plan))
   if (plan.timeline.length) doc.push(heading(2, 'Timeline'), list(plan.timeline.map((t) => listItem(t.text, null))))
   if (plan.steps.length) doc.push(heading(2, 'Unplaced scripts'), ...steps(plan.steps))

@@ -4,6 +4,7 @@ import { gfmFromMarkdown, gfmToMarkdown } from 'mdast-util-gfm'
 import { toMarkdown } from 'mdast-util-to-markdown'
 import { toString } from 'mdast-util-to-string'
 import { gfm } from 'micromark-extension-gfm'
+import { splitCondition } from '@/lib/domain/health'
 import { impactLevel, likelihoodLevel } from './levels'
 import { MAX_DOCUMENT_BYTES, TOO_LARGE } from './limits'
 import { cleanName, keyOf, repairText } from './text'
@@ -375,7 +376,7 @@ class Parser {
   }
 
   triggers(section: Section) {
-    this.leaves(section, (text) => this.plan.rollbackTriggers.push({ text }), 'rollback triggers')
+    this.leaves(section, (text) => this.plan.rollbackTriggers.push(splitCondition(text)), 'rollback triggers')
   }
 
   timeline(section: Section) {
@@ -418,7 +419,7 @@ class Parser {
           const scripts: DocStep[] = []
           this.items(node, group, items, scripts)
           if (label && classify(keyOf(label)) === 'triggers') {
-            for (const item of items) this.plan.rollbackTriggers.push({ text: item.text })
+            for (const item of items) this.plan.rollbackTriggers.push(splitCondition(item.text))
             label = null
             continue
           }

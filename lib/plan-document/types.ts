@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { IMPACTS, LIKELIHOODS } from '@/lib/domain/plan-values'
+import { METRIC_NAMES } from '@/lib/domain/metrics'
+import { COMPARATORS, IMPACTS, LIKELIHOODS } from '@/lib/domain/plan-values'
 
 // A migration plan as a document says it: what `parsePlanDocument` returns and `formatPlanDocument`
 // writes. Plain data (no ids), so it travels as JSON (`lockstep plan parse`) and into an import.
@@ -49,7 +50,15 @@ export const ZDocPlan = z.object({
   checklists: z.array(z.object({ name: z.string().min(1).max(200), items: z.array(ZDocItem).default([]) })).default([]),
   risks: z.array(ZDocRisk).default([]),
   successCriteria: z.array(z.object({ text: text.min(1), met: z.boolean().default(false), group: z.string().max(2_000).nullable().default(null) })).default([]),
-  rollbackTriggers: z.array(z.object({ text: text.min(1) })).default([]),
+  rollbackTriggers: z
+    .array(
+      z.object({
+        text: text.min(1),
+        /** A measurable condition, written after the text: "(error_rate_percent > 5 for 30 s)". */
+        condition: z.object({ metric: z.enum(METRIC_NAMES), comparator: z.enum(COMPARATORS), threshold: z.number().finite(), sustainedSeconds: z.number().int().min(0).max(86_400) }).nullable().default(null),
+      }),
+    )
+    .default([]),
   rollbackSteps: z.array(z.object({ text: text.min(1), body: z.string().max(1_000_000).nullable().default(null), language: z.string().max(40).nullable().default(null) })).default([]),
   timeline: z.array(z.object({ text: text.min(1) })).default([]),
   /** Fenced blocks found outside any phase. */

@@ -23,6 +23,29 @@ describe('plan documents in the database', () => {
     expect(structure(parsePlanDocument(formatPlanDocument(exported)))).toEqual({ ...structure(doc), notes: expect.any(Array) })
   })
 
+  it('keeps the measurable condition of rollback triggers through export and import', async () => {
+    const lead = await makeUser('LEAD')
+    const doc = parsePlanDocument(
+      '# Triggers\n\n## Rollback triggers\n- Error rate above 5 % (error_rate_percent > 5 for 30 s)\n- Lag (replication_lag_seconds >= 2.5)\n- Customers complain (loudly)\n- Odd (unknown_metric > 1)\n',
+    )
+    expect(doc.rollbackTriggers).toEqual([
+      { text: 'Error rate above 5 %', condition: { metric: 'error_rate_percent', comparator: 'GT', threshold: 5, sustainedSeconds: 30 } },
+      { text: 'Lag', condition: { metric: 'replication_lag_seconds', comparator: 'GTE', threshold: 2.5, sustainedSeconds: 0 } },
+      { text: 'Customers complain (loudly)', condition: null },
+      { text: 'Odd (unknown_metric > 1)', condition: null },
+    ])
+    const { id } = await importPlanDocument(lead, doc)
+    expect((await getPlanForViewer(lead, id)).rollbackTriggers.map(({ text, metric, comparator, threshold, sustainedSeconds }) => [text, metric, comparator, threshold, sustainedSeconds])).toEqual([
+      ['Error rate above 5 %', 'error_rate_percent', 'GT', 5, 30],
+      ['Lag', 'replication_lag_seconds', 'GTE', 2.5, 0],
+      ['Customers complain (loudly)', null, null, null, 0],
+      ['Odd (unknown_metric > 1)', null, null, null, 0],
+    ])
+    const markdown = formatPlanDocument(await exportPlanDocument(lead, id))
+    expect(markdown).toContain('- Error rate above 5 % (`error_rate_percent > 5 for 30 s`)')
+    expect(parsePlanDocument(markdown).rollbackTriggers).toEqual(doc.rollbackTriggers)
+  })
+
   it('saves one draft plan owned by the importer, with one audit event and the list rollup', async () => {
     const lead = await makeUser('LEAD')
     const { id } = await importPlanDocument(lead, fixture('generic-five-week-plan.md'))

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { db } from '@/lib/db'
+import { isMetricName } from '@/lib/domain/metrics'
 import { ZDocPlan, type DocPlan, type DocStep } from '@/lib/plan-document/types'
 import type { UserActor } from '@/lib/server/actor'
 import { recordAudit } from '@/lib/server/audit/record'
@@ -63,7 +64,7 @@ export async function importPlanDocument(actor: UserActor, input: unknown): Prom
         data: doc.risks.map((r) => ({ planId, title: r.title, impact: r.impact, likelihood: r.likelihood, mitigation: r.mitigation, owner: r.owner, extra: r.extra })),
       })
       await tx.successCriterion.createMany({ data: doc.successCriteria.map((c, position) => ({ planId, position, text: c.text, group: c.group, status: c.met ? ('MET' as const) : ('PENDING' as const) })) })
-      await tx.rollbackTrigger.createMany({ data: doc.rollbackTriggers.map((t, position) => ({ planId, position, text: t.text })) })
+      await tx.rollbackTrigger.createMany({ data: doc.rollbackTriggers.map((t, position) => ({ planId, position, text: t.text, ...t.condition })) })
       await tx.rollbackStep.createMany({ data: doc.rollbackSteps.map((s, position) => ({ planId, position, text: s.text, body: s.body, language: s.language })) })
       await tx.timelineEntry.createMany({ data: doc.timeline.map((t, position) => ({ planId, position, text: t.text })) })
       await tx.$executeRawUnsafe(PLAN_ROLLUP_SQL, [planId])
@@ -121,7 +122,10 @@ export async function exportPlanDocument(actor: UserActor, planId: string): Prom
     checklists: plan.checklists.map((c) => ({ name: c.name, items: c.items.map((i) => ({ text: i.text, done: i.doneAt !== null, group: i.group })) })),
     risks: plan.risks.map((r) => ({ title: r.title, impact: r.impact, likelihood: r.likelihood, mitigation: r.mitigation, owner: r.owner, extra: stringRecord(r.extra) })),
     successCriteria: plan.successCriteria.map((c) => ({ text: c.text, met: c.status === 'MET', group: c.group })),
-    rollbackTriggers: plan.rollbackTriggers.map((t) => ({ text: t.text })),
+    rollbackTriggers: plan.rollbackTriggers.map((t) => ({
+      text: t.text,
+      condition: isMetricName(t.metric) && t.comparator && t.threshold !== null ? { metric: t.metric, comparator: t.comparator, threshold: t.threshold, sustainedSeconds: t.sustainedSeconds } : null,
+    })),
     rollbackSteps: plan.rollbackSteps.map((s) => ({ text: s.text, body: s.body, language: s.language })),
     timeline: plan.timeline.map((t) => ({ text: t.text })),
     steps: stepsOf(null),
