@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import { expect, test, type Locator } from '@playwright/test'
+import { expect, test, type Browser, type Locator, type Page, type TestInfo } from '@playwright/test'
 import pg from 'pg'
-import { appDatabaseUrl, auditEvents, query, seedUser } from './fixtures/db'
+import { appDatabaseUrl, auditEvents, query, seedUser, type SeededUser } from './fixtures/db'
 import { signIn } from './fixtures/session'
 
 // Live monitoring during a demo run: the DBA's view moves every 2 seconds (charts, the observation's
@@ -23,6 +23,15 @@ test('a DBA watches the demo run live and terminates a blocking session; a stake
   await page.getByRole('button', { name: 'Start run' }).click()
   await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/)
   const runUrl = page.url()
+  try {
+    await watchAndTerminate(page, browser, runUrl, dba, stakeholder, testInfo)
+  } finally {
+    // An observation holds its run for minutes: whatever happened above, it must not outlive this test.
+    await query(`UPDATE "Run" SET "cancelRequested" = true WHERE "id" = $1 AND "status" IN ('QUEUED', 'RUNNING')`, [runUrl.split('/').pop()])
+  }
+})
+
+async function watchAndTerminate(page: Page, browser: Browser, runUrl: string, dba: SeededUser, stakeholder: SeededUser, testInfo: TestInfo) {
   await page.getByRole('link', { name: 'Monitoring' }).click()
   await page.waitForURL(/\/runs\/[0-9a-f-]{36}\/monitor$/)
 
@@ -97,4 +106,34 @@ test('a DBA watches the demo run live and terminates a blocking session; a stake
   await page.goto(runUrl)
   await page.getByRole('button', { name: 'Cancel run' }).click()
   await expect(page.getByTestId('run-summary')).toContainText('Cancelled', { timeout: 15_000 })
+}
+
+test('a connection is sampled while its monitoring view is open; the plan shows its health and takes measurable triggers', async ({ page }, testInfo) => {
+  const dba = await seedUser('DBA')
+  await signIn(page, dba.email, dba.password)
+  await page.goto('/connections')
+  await page.getByRole('link', { name: 'Monitor Demo orders database' }).click()
+  await page.waitForURL(/\/connections\/[0-9a-f-]{36}\/monitor$/)
+  // No run and no window: the open view alone has the worker sample the connection.
+  const chart = page.getByRole('figure', { name: 'Sessions' })
+  await expect.poll(() => pointsOf(chart), { timeout: 20_000 }).toBeGreaterThanOrEqual(3)
+  await expect(page.getByTestId('monitor-summary')).toContainText('live · sampled every 2 s')
+  await page.getByRole('link', { name: '5 min', exact: true }).click()
+  await expect(page.getByRole('link', { name: '5 min', exact: true })).toHaveAttribute('aria-current', 'page')
+  await expect.poll(() => pointsOf(page.getByRole('figure', { name: 'Sessions' })), { timeout: 10_000 }).toBeGreaterThanOrEqual(3)
+  await page.screenshot({ path: testInfo.outputPath('connection-monitor.png'), fullPage: true })
+
+  await page.goto('/plans')
+  await page.getByRole('link', { name: 'Demo: orders schema upgrade' }).click()
+  await expect(page.getByTestId('plan-health')).toContainText(/(Healthy|Degraded).*on demo/)
+  await page.screenshot({ path: testInfo.outputPath('plan-health.png') })
+  const triggers = page.getByRole('region', { name: 'Success criteria and rollback triggers' })
+  await page.getByLabel('New rollback trigger').fill('Deadlocks appear')
+  await page.getByRole('combobox', { name: 'Metric (optional)' }).selectOption({ label: 'Deadlocks' })
+  await page.getByRole('combobox', { name: 'Is', exact: true }).selectOption({ label: '>' })
+  await page.getByLabel('Threshold', { exact: true }).fill('0')
+  await page.getByLabel('For (seconds)').fill('10')
+  await page.getByRole('button', { name: 'Add trigger' }).click()
+  await expect(page.getByText('deadlocks > 0 for 10 s')).toBeVisible()
+  await triggers.screenshot({ path: testInfo.outputPath('plan-triggers.png') })
 })

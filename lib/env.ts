@@ -30,6 +30,7 @@ const ZAppEnv = ZDatabaseEnv.extend({
   SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 90).default(24),
   SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   WORKER_HEARTBEAT_MS: z.coerce.number().int().min(250).max(60_000).default(5_000),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(3),
   // 32 random bytes, base64: the key connection credentials are encrypted under (never stored in the database).
   LOCKSTEP_SECRET_KEY: z
     .string()

@@ -18,7 +18,7 @@ export function Observation({ runId, observe, running, finishedAt }: { runId: st
           {observe.rollback === 'start' ? 'a fired trigger starts the rollback' : 'a fired trigger fails the step; a DBA decides on the rollback'}
         </span>
         <Link href={`/runs/${runId}/monitor`} className="text-indigo-700 hover:underline">
-          Monitoring
+          Watch live
         </Link>
       </p>
       {running ? <ProgressBar value={(100 * elapsed) / observe.seconds} label="Observation" /> : null}

@@ -18,9 +18,9 @@ const { ZConnection } = await import('@/lib/server/connections/schemas')
 const { setPlanEnvironment } = await import('@/lib/server/plans/environment-commands')
 const { createPlan } = await import('@/lib/server/plans/plan-commands')
 const { addPhase } = await import('@/lib/server/plans/phase-commands')
-const { addSqlStep } = await import('@/lib/server/plans/step-commands')
-const { ZAddPhase, ZAddSqlStep, ZCreatePlan } = await import('@/lib/server/plans/schemas')
-const { startRun } = await import('@/lib/server/runs/commands')
+const { addObserveStep, addSqlStep } = await import('@/lib/server/plans/step-commands')
+const { ZAddObserveStep, ZAddPhase, ZAddSqlStep, ZCreatePlan } = await import('@/lib/server/plans/schemas')
+const { cancelRun, startRun } = await import('@/lib/server/runs/commands')
 
 const workers: ChildProcess[] = []
 afterAll(async () => {
@@ -76,7 +76,12 @@ async function setup(phases: { name: string; steps: { name: string; body: string
     }
   }
   await target('CREATE TABLE applied (step text, n int, at timestamptz DEFAULT clock_timestamp())')
-  return { lead, environmentId, planId, phaseIds, target }
+  const watch = async (minutes: string) => {
+    const { id: phaseId } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Watch' }))
+    await addObserveStep(lead, ZAddObserveStep.parse({ phaseId, name: 'Watch the target', minutes, rollback: 'offer' }))
+    return phaseId
+  }
+  return { lead, environmentId, planId, phaseIds, target, watch }
 }
 
 const finished = (runId: string) => until(`run ${runId} to end`, async () => {
@@ -85,6 +90,23 @@ const finished = (runId: string) => until(`run ${runId} to end`, async () => {
 })
 
 describe('worker processes', () => {
+  it('one worker carries an observation and another run side by side', async () => {
+    const { lead, environmentId, planId, phaseIds, target, watch } = await setup([{ name: 'Apply', steps: [{ name: 'Mark', body: "INSERT INTO applied (step, n) VALUES ('apply', 1);" }] }])
+    const watchPhase = await watch('1')
+    const spawned = new Date()
+    const worker = startWorkerProcess()
+    await until('the worker to start', async () => (await db.workerHeartbeat.count({ where: { startedAt: { gte: spawned } } })) >= 1, 60_000)
+    const observing = await startRun(lead, { planId, phaseId: watchPhase, environmentId, dryRun: false })
+    await until('the observation to start', async () => (await db.stepRun.findFirst({ where: { runId: observing.id, status: 'RUNNING' } })) !== null)
+    const applying = await startRun(lead, { planId, phaseId: phaseIds[0] ?? '', environmentId, dryRun: false })
+    expect((await finished(applying.id)).status).toBe('SUCCEEDED')
+    expect(await target('SELECT step FROM applied')).toEqual([{ step: 'apply' }])
+    expect((await db.run.findUniqueOrThrow({ where: { id: observing.id } })).status).toBe('RUNNING') // still watching
+    await cancelRun(lead, observing.id)
+    expect((await finished(observing.id)).status).toBe('CANCELLED')
+    worker.process.kill('SIGKILL') // nothing of this file's other tests is for it to claim
+  }, 120_000)
+
   it('kill -9 mid-run: a new worker finds the run INTERRUPTED, resumes it, and every statement is applied exactly once', async () => {
     const { lead, environmentId, planId, phaseIds, target } = await setup([
       {

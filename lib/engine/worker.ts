@@ -50,30 +50,57 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
       .catch((error: Error) => log(`interrupted-run check failed: ${error.message.split('\n')[0]}`))
   await reclaim()
   let stopping = false
-  let working = false
+  // Runs and rollbacks go on side by side, up to WORKER_CONCURRENCY of them (an observe step watches for
+  // minutes; a gate or a copy must not hold every other plan up); two on one target still take turns on
+  // its advisory lock. Validations have a lane of their own, one at a time.
+  const limit = appEnv().WORKER_CONCURRENCY
+  const active = new Set<Promise<void>>()
+  const launch = (job: () => Promise<void>) => {
+    const done: Promise<void> = job()
+      .catch((error: Error) => log(`run loop failed: ${error.message.split('\n')[0]}`))
+      .finally(() => active.delete(done))
+    active.add(done)
+  }
+  let claiming = false
   const work = async () => {
-    if (working || stopping) return
-    working = true
+    if (claiming || stopping) return
+    claiming = true
     try {
-      for (let runId = await claimRun(id); runId && !stopping; runId = await claimRun(id)) {
-        log(`run ${runId.slice(0, 8)} claimed`)
-        log(`run ${runId.slice(0, 8)} ${(await executeRun(runId)).toLowerCase()}`) // waiting: at a manual gate
+      for (let runId = active.size < limit ? await claimRun(id) : null; runId && !stopping; runId = active.size < limit ? await claimRun(id) : null) {
+        const claimed = runId
+        log(`run ${claimed.slice(0, 8)} claimed`)
+        launch(async () => log(`run ${claimed.slice(0, 8)} ${(await executeRun(claimed)).toLowerCase()}`)) // waiting: at a manual gate
       }
-      for (let runId = await claimRollback(id); runId && !stopping; runId = await claimRollback(id)) {
-        log(`run ${runId.slice(0, 8)} rolling back`)
-        log(`run ${runId.slice(0, 8)} ${(await executeRollback(runId)).toLowerCase().replace('_', ' ')}`)
+      for (let runId = active.size < limit ? await claimRollback(id) : null; runId && !stopping; runId = active.size < limit ? await claimRollback(id) : null) {
+        const claimed = runId
+        log(`run ${claimed.slice(0, 8)} rolling back`)
+        launch(async () => log(`run ${claimed.slice(0, 8)} ${(await executeRollback(claimed)).toLowerCase().replace('_', ' ')}`))
       }
+    } catch (error) {
+      log(`run loop failed: ${(error as Error).message.split('\n')[0]}`)
+    } finally {
+      claiming = false
+    }
+  }
+  let validating = false
+  const validate = async () => {
+    if (validating || stopping) return
+    validating = true
+    try {
       for (let validationId = await claimValidation(id); validationId && !stopping; validationId = await claimValidation(id)) {
         log(`validation ${validationId.slice(0, 8)} claimed`)
         log(`validation ${validationId.slice(0, 8)} ${(await executeValidation(validationId)).toLowerCase()}`)
       }
     } catch (error) {
-      log(`run loop failed: ${(error as Error).message.split('\n')[0]}`)
+      log(`validation loop failed: ${(error as Error).message.split('\n')[0]}`)
     } finally {
-      working = false
+      validating = false
     }
   }
-  const runTimer = setInterval(() => void work(), 1_000)
+  const runTimer = setInterval(() => {
+    void work()
+    void validate()
+  }, 1_000)
 
   // The monitor samples the connections that matter now (lib/engine/monitor/sampler.ts), beside the runs.
   const sampler = createSampler({ log })
