@@ -55,7 +55,7 @@ test('repeated failures lock the account, even for the right password', async ({
 test('a stakeholder signs in and sees only what they may read', async ({ page }) => {
   const stakeholder = await seedUser('STAKEHOLDER')
   await signIn(page, stakeholder.email, stakeholder.password)
-  await expect(page).toHaveURL(/\/plans$/)
+  await expect(page).toHaveURL(/\/reports$/) // the portfolio of status reports is a stakeholder's home
   await expect(page.getByTestId('current-role')).toHaveText('Stakeholder')
   const nav = page.getByRole('navigation', { name: 'Main' })
   await expect(nav.getByRole('link', { name: 'Plans' })).toBeVisible()
