@@ -45,6 +45,14 @@ describe('evaluateHealth', () => {
     expect(report.health).toBe('FAILING')
   })
 
+  it('starts the duration again after a gap longer than the sampler ever leaves', () => {
+    const points: SeriesPoint[] = [
+      { at: T0, ok: true, values: { rollbacks_per_second: 9 } },
+      { at: T0 + 3_600_000, ok: true, values: { rollbacks_per_second: 9 } },
+    ]
+    expect(evaluateHealth([trigger({ sustainedSeconds: 60 })], points).triggers[0]?.state).toBe('BREACHED')
+  })
+
   it('remembers a trigger that fired and recovered', () => {
     const report = evaluateHealth([trigger()], series([1, 8, 2]))
     expect(report.health).toBe('DEGRADED')

@@ -32,6 +32,9 @@ export type TriggerEvaluation = {
 
 export type HealthReport = { health: Health; reasons: string[]; triggers: TriggerEvaluation[]; unmeasurable: string[]; lastSampleAt: string | null }
 
+/** Measured points further apart than this (the sampler backs off to a minute) break a streak. */
+export const MAX_GAP_MS = 65_000
+
 const holds = (comparator: Comparator, value: number, threshold: number) =>
   comparator === 'GT' ? value > threshold : comparator === 'GTE' ? value >= threshold : comparator === 'LT' ? value < threshold : value <= threshold
 
@@ -48,7 +51,7 @@ const SYMBOL_COMPARATORS: Record<string, Comparator> = { '>': 'GT', '≥': 'GTE'
  * "Error rate above 5 % (error_rate_percent > 5 for 30 s)" – split into the text and the condition.
  */
 export function splitCondition(line: string): { text: string; condition: Condition | null } {
-  const match = /^(.*\S)\s*\(\s*([a-z_]+)\s*(>=|<=|>|<|≥|≤)\s*(-?\d+(?:\.\d+)?)(?:\s+for\s+(\d+)\s*s)?\s*\)\s*$/.exec(line)
+  const match = /^(.*\S)\s*\(\s*([a-z_]+)\s*(>=|<=|>|<|≥|≤)\s*(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)(?:\s+for\s+(\d+)\s*s)?\s*\)\s*$/.exec(line)
   const comparator = match ? SYMBOL_COMPARATORS[match[3] ?? ''] : undefined
   if (!match || !isMetricName(match[2]) || !comparator) return { text: line, condition: null }
   return { text: match[1] ?? line, condition: { metric: match[2], comparator, threshold: Number(match[4]), sustainedSeconds: Number(match[5] ?? 0) } }
@@ -59,9 +62,13 @@ export function evaluateTrigger(trigger: TriggerInput & { metric: MetricName; co
   let since: number | null = null
   let fired: { at: number; value: number } | null = null
   let latest: { value: number; firing: boolean } | null = null
+  let lastAt: number | null = null
   for (const point of points) {
     const value = point.ok ? point.values[trigger.metric] : undefined
     if (value === undefined) continue
+    // Nothing was measured for longer than the sampler's longest back-off: the streak cannot be vouched for.
+    if (lastAt !== null && point.at - lastAt > MAX_GAP_MS) since = null
+    lastAt = point.at
     if (!holds(trigger.comparator, value, trigger.threshold)) {
       since = null
       latest = { value, firing: false }

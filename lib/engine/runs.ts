@@ -50,6 +50,23 @@ async function finish(runId: string, status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED
   return status
 }
 
+/**
+ * A failed step asked for the run's rollback (an observe step whose trigger fired): the run goes straight
+ * from RUNNING to ROLLING_BACK in one write – no FAILED in between for a person to act on – when an
+ * earlier step of this run changed the target with a way to undo it; otherwise it fails and a DBA decides.
+ */
+async function startRollback(runId: string, position: number, error: string): Promise<RunOutcome> {
+  const ran = await db.stepRun.findMany({ where: { runId, position: { lt: position }, status: 'SUCCEEDED' }, select: { step: { select: { kind: true, rollbackBody: true } } } })
+  const undoable = ran.some(({ step }) => RUNNERS[step.kind].rollback && (step.kind !== 'SQL' || step.rollbackBody))
+  if (!undoable) {
+    await event(runId, 'warn', 'The step asks for the rollback, but no earlier step of this run changed the target with a way to undo it: a DBA decides.')
+    return finish(runId, 'FAILED', error)
+  }
+  const moved = await db.run.updateMany({ where: { id: runId, status: 'RUNNING' }, data: { status: 'ROLLING_BACK', workerId: null, error, retryFailed: false } })
+  if (moved.count) await event(runId, 'error', `${error} Rollback started, as the step asks when a rollback trigger fires.`)
+  return 'FAILED'
+}
+
 /** Aborts when a person asks to cancel the run (polled; the request lands in the database). */
 function watchCancel(runId: string): { signal: AbortSignal; stop: () => void } {
   const controller = new AbortController()
@@ -134,12 +151,8 @@ export async function executeRun(runId: string, now: () => Date = () => new Date
             throw new Cancelled()
           case 'FAILED':
             await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'FAILED', error: result.error, ...counts, finishedAt: new Date(), currentStatement: null, backendPid: null } })
-            await finish(runId, 'FAILED', `Step “${step.name}” failed: ${result.error}`)
-            if ('rollback' in result && result.rollback && !run.dryRun) {
-              await db.run.update({ where: { id: runId }, data: { status: 'ROLLING_BACK', workerId: null, error: null } })
-              await event(runId, 'warn', `Rollback started by “${step.name}”, as the step asks when a rollback trigger fires.`)
-            }
-            return 'FAILED'
+            if ('rollback' in result && result.rollback && !run.dryRun) return startRollback(runId, stepRun.position, `Step “${step.name}” failed: ${result.error}`)
+            return finish(runId, 'FAILED', `Step “${step.name}” failed: ${result.error}`)
           default:
             await db.stepRun.update({ where: { id: stepRun.id }, data: { status: result.status, ...counts, finishedAt: new Date(), currentStatement: null, backendPid: null } })
             await event(runId, 'info', `Step “${step.name}” ${result.message}.`)

@@ -55,9 +55,14 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
   // its advisory lock. Validations have a lane of their own, one at a time.
   const limit = appEnv().WORKER_CONCURRENCY
   const active = new Set<Promise<void>>()
-  const launch = (job: () => Promise<void>) => {
+  const launch = (runId: string, job: () => Promise<void>) => {
     const done: Promise<void> = job()
-      .catch((error: Error) => log(`run loop failed: ${error.message.split('\n')[0]}`))
+      .catch(async (error: Error) => {
+        log(`run ${runId.slice(0, 8)} stopped: ${error.message.split('\n')[0]}`)
+        // Not left held under a live heartbeat for ever: a run is interrupted (and resumed), a rollback released to be taken again.
+        await db.run.updateMany({ where: { id: runId, workerId: id, status: 'RUNNING' }, data: { status: 'INTERRUPTED', workerId: null } }).catch(() => undefined)
+        await db.run.updateMany({ where: { id: runId, workerId: id, status: 'ROLLING_BACK' }, data: { workerId: null } }).catch(() => undefined)
+      })
       .finally(() => active.delete(done))
     active.add(done)
   }
@@ -69,12 +74,12 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
       for (let runId = active.size < limit ? await claimRun(id) : null; runId && !stopping; runId = active.size < limit ? await claimRun(id) : null) {
         const claimed = runId
         log(`run ${claimed.slice(0, 8)} claimed`)
-        launch(async () => log(`run ${claimed.slice(0, 8)} ${(await executeRun(claimed)).toLowerCase()}`)) // waiting: at a manual gate
+        launch(claimed, async () => log(`run ${claimed.slice(0, 8)} ${(await executeRun(claimed)).toLowerCase()}`)) // waiting: at a manual gate
       }
       for (let runId = active.size < limit ? await claimRollback(id) : null; runId && !stopping; runId = active.size < limit ? await claimRollback(id) : null) {
         const claimed = runId
         log(`run ${claimed.slice(0, 8)} rolling back`)
-        launch(async () => log(`run ${claimed.slice(0, 8)} ${(await executeRollback(claimed)).toLowerCase().replace('_', ' ')}`))
+        launch(claimed, async () => log(`run ${claimed.slice(0, 8)} ${(await executeRollback(claimed)).toLowerCase().replace('_', ' ')}`))
       }
     } catch (error) {
       log(`run loop failed: ${(error as Error).message.split('\n')[0]}`)

@@ -16,21 +16,27 @@ function sourceOf(row: Row): MetricSource | null {
   return null
 }
 
-/** A connection's samples from `from` to `to`, oldest first, thinned evenly to at most `maxPoints` (charts: 600). */
-export async function loadSeries(connectionId: string, from: Date, to: Date = new Date(), maxPoints = MAX_POINTS): Promise<SeriesPoint[]> {
+/** A connection's samples from `from` to `to`, oldest first. */
+export async function loadSeries(connectionId: string, from: Date, to: Date = new Date()): Promise<SeriesPoint[]> {
   const rows = await db.$queryRaw<Row[]>`
     SELECT "at", "ok", "error", "data"->>'kind' AS kind, "data"->'sample'->'counters' AS counters, "data"->'sample'->'activity' AS activity,
            "data"->'sample'->'replicas' AS replicas, "data"->'rates' AS rates, ("data"->>'sizeBytes')::float8 AS "sizeBytes"
       FROM "MetricSample"
      WHERE "connectionId" = ${connectionId}::uuid AND "at" >= ${from} AND "at" <= ${to}
      ORDER BY "at"`
-  const every = Math.ceil(rows.length / maxPoints)
-  // Thinning keeps the newest sample: the live value and the health's latest state come from it.
-  const kept = every > 1 ? rows.filter((_, i) => (rows.length - 1 - i) % every === 0) : rows
-  return kept.map((row) => {
+  return rows.map((row) => {
     const source = row.ok ? sourceOf(row) : null
     return { at: row.at.getTime(), ok: row.ok, error: row.error, values: source ? metricValuesOf(source) : {} }
   })
+}
+
+/**
+ * Points thinned evenly to at most `max` for a chart (never for judging health: a dropped dip would make a
+ * breach look sustained). The newest point is always kept: the live value comes from it.
+ */
+export function thin<T>(points: readonly T[], max = MAX_POINTS): T[] {
+  const every = Math.ceil(points.length / max)
+  return every > 1 ? points.filter((_, i) => (points.length - 1 - i) % every === 0) : [...points]
 }
 
 /** A connection's newest successful sample, whole (sessions, locks, progress, statements), and when it was taken. */

@@ -3,7 +3,7 @@ import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { db } from '@/lib/db'
 import { evaluateHealth } from '@/lib/domain/health'
-import { claimRollback, executeRun } from '@/lib/engine/runs'
+import { executeRollback, executeRun } from '@/lib/engine/runs'
 import { createConnection, createEnvironment } from '@/lib/server/connections/commands'
 import { ZConnection } from '@/lib/server/connections/schemas'
 import { signalBackend } from '@/lib/server/monitoring/commands'
@@ -12,8 +12,8 @@ import { setPlanEnvironment } from '@/lib/server/plans/environment-commands'
 import { createPlan } from '@/lib/server/plans/plan-commands'
 import { addPhase } from '@/lib/server/plans/phase-commands'
 import { addTrigger } from '@/lib/server/plans/register-commands'
-import { ZAddObserveStep, ZAddPhase, ZAddTrigger, ZCreatePlan } from '@/lib/server/plans/schemas'
-import { addObserveStep } from '@/lib/server/plans/step-commands'
+import { ZAddObserveStep, ZAddPhase, ZAddSqlStep, ZAddTrigger, ZCreatePlan } from '@/lib/server/plans/schemas'
+import { addObserveStep, addSqlStep } from '@/lib/server/plans/step-commands'
 import { startRun } from '@/lib/server/runs/commands'
 import { auditEventsFor, makeUser } from '@/lib/testing/factories'
 import { createFreshDatabase } from '@/lib/testing/fresh-database'
@@ -64,7 +64,7 @@ async function failingLoad(client: pg.Client, ms: number) {
   while (Date.now() < end) await client.query('INSERT INTO orders VALUES (1)').catch(() => undefined)
 }
 
-async function setup(observe?: { minutes: string; rollback: 'offer' | 'start' }) {
+async function setup(observe?: { minutes: string; rollback: 'offer' | 'start'; after?: { body: string; rollbackBody: string } }) {
   const dba = await makeUser('DBA')
   const lead = await makeUser('LEAD')
   const url = await createFreshDatabase('triggers', { migrate: false })
@@ -75,7 +75,8 @@ async function setup(observe?: { minutes: string; rollback: 'offer' | 'start' })
   await setPlanEnvironment(lead, { planId, environmentId, sourceConnectionId: null, targetConnectionId: connectionId })
   await addTrigger(lead, ZAddTrigger.parse({ planId, text: 'Transactions fail', metric: 'rollbacks_per_second', comparator: 'GT', threshold: '20', sustainedSeconds: '1' }))
   const { id: phaseId } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Cutover' }))
-  if (observe) await addObserveStep(lead, ZAddObserveStep.parse({ phaseId, name: 'Watch the target', ...observe }))
+  if (observe?.after) await addSqlStep(lead, ZAddSqlStep.parse({ phaseId, name: 'Switch', ...observe.after }))
+  if (observe) await addObserveStep(lead, ZAddObserveStep.parse({ phaseId, name: 'Watch the target', minutes: observe.minutes, rollback: observe.rollback }))
   const triggers = await db.rollbackTrigger.findMany({ where: { planId } })
   return { dba, lead, url, environmentId, connectionId, planId, phaseId, triggers }
 }
@@ -123,7 +124,7 @@ describe('rollback triggers on live samples', () => {
   })
 
   it('fail an observe step, which starts the rollback when it says so; a quiet observation passes', async () => {
-    const failing = await setup({ minutes: '0.25', rollback: 'start' })
+    const failing = await setup({ minutes: '0.25', rollback: 'start', after: { body: 'CREATE TABLE switched (id int);', rollbackBody: 'DROP TABLE switched;' } })
     const stop = sampling()
     try {
       const { id: runId } = await startRun(failing.lead, { planId: failing.planId, phaseId: failing.phaseId, environmentId: failing.environmentId, dryRun: false })
@@ -133,13 +134,14 @@ describe('rollback triggers on live samples', () => {
       await until(async () => !!(await db.stepRun.findFirst({ where: { runId, status: 'RUNNING' } })))
       await failingLoad(load, 7_000)
       expect(await outcome).toBe('FAILED')
-      const step = await db.stepRun.findFirstOrThrow({ where: { runId } })
-      expect(step.status).toBe('FAILED')
-      expect(step.error).toMatch(/^A rollback trigger fired – “Transactions fail” fired at/)
+      const steps = await db.stepRun.findMany({ where: { runId }, orderBy: { position: 'asc' } })
+      expect(steps.map((st) => st.status)).toEqual(['SUCCEEDED', 'FAILED'])
+      expect(steps[1]?.error).toMatch(/^A rollback trigger fired – “Transactions fail” fired at \d\d:\d\d:\d\d UTC: [\d,.]+ \/s \(rollbacks_per_second > 20 for 1 s\)\.$/)
       const run = await db.run.findUniqueOrThrow({ where: { id: runId } })
-      expect(run.status).toBe('ROLLING_BACK')
-      expect((await db.runEvent.findMany({ where: { runId } })).map((e) => e.message)).toContain('Rollback started by “Watch the target”, as the step asks when a rollback trigger fires.')
-      expect(await claimRollback('test')).not.toBeNull() // a worker picks the rollback up
+      expect(run.status).toBe('ROLLING_BACK') // straight from RUNNING: never FAILED for a person to act on meanwhile
+      expect((await db.runEvent.findMany({ where: { runId } })).map((e) => e.message)).toContainEqual(expect.stringMatching(/Rollback started, as the step asks when a rollback trigger fires\.$/))
+      expect(await executeRollback(runId)).toBe('ROLLED_BACK') // what a worker does with it
+      expect((await load.query("SELECT to_regclass('switched') AS t")).rows).toEqual([{ t: null }])
 
       const figures = await getRunMonitor(failing.lead, runId)
       expect(figures.run?.observe).toMatchObject({ stepName: 'Watch the target', health: 'FAILING', seconds: 15 })

@@ -38,14 +38,17 @@ export const observeRunner: StepRunner = {
     let samples = 0
     for (;;) {
       const now = new Date()
-      const points = await loadSeries(connectionId, startedAt, now, Number.POSITIVE_INFINITY)
+      const points = await loadSeries(connectionId, startedAt, now)
       samples = points.filter((p) => p.ok).length
       const report = evaluateHealth(triggers, points, { now: now.getTime(), staleAfterMs: STALE_MS })
-      const detail: ObserveDetail = { seconds: config.seconds, startedAt: startedAt.toISOString(), endsAt: endsAt.toISOString(), evaluatedAt: now.toISOString(), rollback: config.rollback, health: report.health, reasons: report.reasons, samples }
+      // Fired at any sample since the start – even if the latest has recovered – is a failed observation.
+      const fired = report.triggers.filter((t) => t.firedAt)
+      const health = fired.length ? 'FAILING' : report.health
+      const detail: ObserveDetail = { seconds: config.seconds, startedAt: startedAt.toISOString(), endsAt: endsAt.toISOString(), evaluatedAt: now.toISOString(), rollback: config.rollback, health, reasons: report.reasons, samples }
       await ctx.progress({ detail })
-      if (report.health === 'FAILING') {
-        const fired = report.reasons.filter((r) => r.includes(' fired at ')).join(' ')
-        return { status: 'FAILED', error: `A rollback trigger fired – ${fired}`, rollback: config.rollback === 'start' }
+      if (fired.length) {
+        const evidence = fired.map((t) => `“${t.text}” fired at ${t.firedAt?.slice(11, 19)} UTC: ${t.firedValue} (${t.condition}).`).join(' ')
+        return { status: 'FAILED', error: `A rollback trigger fired – ${evidence}`, rollback: config.rollback === 'start' }
       }
       if (now >= endsAt) break
       try {

@@ -2,7 +2,7 @@ import { can } from '@/lib/auth/permissions'
 import { db } from '@/lib/db'
 import { evaluateHealth, type HealthReport, type TriggerInput } from '@/lib/domain/health'
 import type { MetricValues } from '@/lib/domain/metrics'
-import { loadSeries, latestSample } from '@/lib/engine/monitor/series'
+import { latestSample, loadSeries, thin } from '@/lib/engine/monitor/series'
 import type { SampleData } from '@/lib/engine/monitor/sampler'
 import type { ConnectionEngine, RunStatus } from '@/lib/generated/prisma/enums'
 import type { UserActor } from '@/lib/server/actor'
@@ -46,11 +46,16 @@ function redact(data: SampleData, visible: boolean): SampleData {
     ...data,
     sample: {
       ...sample,
+      role: '',
       blocked: sample.blocked.map((b) => ({ ...b, blockedQuery: HIDDEN, blockingQuery: HIDDEN })),
       statements: sample.statements.available ? { available: true, top: sample.statements.top.map((s) => ({ ...s, query: HIDDEN })) } : sample.statements,
     },
   }
 }
+
+/** Health reasons quote a failed sample's error; for non-editors it is only said that the database did not answer. */
+const redactHealth = (health: HealthReport, editor: boolean): HealthReport =>
+  editor ? health : { ...health, reasons: health.reasons.map((r) => r.replace(/^(The database could not be sampled at [\d:]+): .*$/, '$1.')) }
 
 const triggerInputs = (triggers: { id: string; text: string; metric: string | null; comparator: TriggerInput['comparator']; threshold: number | null; sustainedSeconds: number }[], prefix = '') =>
   triggers.map((t) => ({ ...t, text: prefix + t.text }))
@@ -61,16 +66,18 @@ async function present(actor: UserActor, args: { title: string; connection: Moni
   const points = args.connection ? await loadSeries(args.connection.id, args.from, to) : []
   const last = points.at(-1)
   const current = args.connection ? await latestSample(args.connection.id, new Date(to.getTime() - LIVE_SAMPLE_MS)) : null
+  // Connection errors name hosts, ports and users: editors' business only.
+  const editor = can(actor.role, 'connection:read')
   return {
     title: args.title,
     connection: args.connection,
     from: args.from.toISOString(),
     now: now.toISOString(),
-    points: points.map((p) => ({ at: new Date(p.at).toISOString(), ok: p.ok, values: p.values })),
-    unreachable: last && !last.ok ? (last.error ?? 'unreachable') : null,
+    points: thin(points).map((p) => ({ at: new Date(p.at).toISOString(), ok: p.ok, values: p.values })),
+    unreachable: last && !last.ok ? (editor ? (last.error ?? 'unreachable') : 'the database does not answer') : null,
     live: !!last && now.getTime() - last.at < LIVE_SAMPLE_MS,
-    current: current ? { ...redact(current.data, can(actor.role, 'connection:read')), at: current.at.toISOString() } : null,
-    health: evaluateHealth(args.triggers, points, args.to ? {} : { now: now.getTime(), staleAfterMs: LIVE_SAMPLE_MS * 2 }),
+    current: current ? { ...redact(current.data, editor), at: current.at.toISOString() } : null,
+    health: redactHealth(evaluateHealth(args.triggers, points, args.to ? {} : { now: now.getTime(), staleAfterMs: LIVE_SAMPLE_MS * 2 }), editor),
     run: args.run,
     canSignal: !!args.connection && args.connection.engine === 'POSTGRES' && can(actor.role, 'connection:manage') && !args.to,
   }
@@ -141,7 +148,7 @@ export async function getPlanHealth(actor: UserActor, planId: string): Promise<P
     const points = await loadSeries(mapping.targetConnectionId, new Date(now - 5 * 60_000))
     if (!points.length) continue
     const live = await db.run.findFirst({ where: { planId, environmentId: mapping.environmentId, status: { notIn: [...TERMINAL] } }, orderBy: { createdAt: 'desc' }, select: { id: true } })
-    result.push({ environmentName: mapping.environment.name, connectionId: mapping.targetConnectionId, runId: live?.id ?? null, health: evaluateHealth(triggerInputs(plan.rollbackTriggers), points, { now, staleAfterMs: LIVE_SAMPLE_MS * 2 }) })
+    result.push({ environmentName: mapping.environment.name, connectionId: mapping.targetConnectionId, runId: live?.id ?? null, health: redactHealth(evaluateHealth(triggerInputs(plan.rollbackTriggers), points, { now, staleAfterMs: LIVE_SAMPLE_MS * 2 }), can(actor.role, 'connection:read')) })
   }
   return result
 }

@@ -37,7 +37,8 @@ export async function runFiguresOf(runId: string): Promise<RunFiguresDTO> {
   const rejected = tables.reduce((sum, t) => sum + t.rejected, 0)
   const loading = tables.filter((t) => t.state === 'copying')
   const copySeconds = tables.reduce((sum, t) => sum + t.seconds, 0)
-  const observing = run.steps.find((s) => s.step.kind === 'OBSERVE' && s.detail && (s.status === 'RUNNING' || s.status === 'FAILED' || s.status === 'SUCCEEDED'))
+  const observed = run.steps.filter((s) => s.step.kind === 'OBSERVE' && s.detail && (s.status === 'RUNNING' || s.status === 'FAILED' || s.status === 'SUCCEEDED'))
+  const observing = observed.find((s) => s.status === 'RUNNING') ?? observed.at(-1)
   const observeDetail = observing?.detail as ObserveDetail | undefined
   return {
     status: run.status,

@@ -26,11 +26,12 @@ describe('plan documents in the database', () => {
   it('keeps the measurable condition of rollback triggers through export and import', async () => {
     const lead = await makeUser('LEAD')
     const doc = parsePlanDocument(
-      '# Triggers\n\n## Rollback triggers\n- Error rate above 5 % (error_rate_percent > 5 for 30 s)\n- Lag (replication_lag_seconds >= 2.5)\n- Customers complain (loudly)\n- Odd (unknown_metric > 1)\n',
+      '# Triggers\n\n## Rollback triggers\n- Error rate above 5 % (error_rate_percent > 5 for 30 s)\n- Lag (replication_lag_seconds >= 2.5)\n- Tiny (temp_mb_per_second > 1e-7)\n- Customers complain (loudly)\n- Odd (unknown_metric > 1)\n',
     )
     expect(doc.rollbackTriggers).toEqual([
       { text: 'Error rate above 5 %', condition: { metric: 'error_rate_percent', comparator: 'GT', threshold: 5, sustainedSeconds: 30 } },
       { text: 'Lag', condition: { metric: 'replication_lag_seconds', comparator: 'GTE', threshold: 2.5, sustainedSeconds: 0 } },
+      { text: 'Tiny', condition: { metric: 'temp_mb_per_second', comparator: 'GT', threshold: 1e-7, sustainedSeconds: 0 } },
       { text: 'Customers complain (loudly)', condition: null },
       { text: 'Odd (unknown_metric > 1)', condition: null },
     ])
@@ -38,6 +39,7 @@ describe('plan documents in the database', () => {
     expect((await getPlanForViewer(lead, id)).rollbackTriggers.map(({ text, metric, comparator, threshold, sustainedSeconds }) => [text, metric, comparator, threshold, sustainedSeconds])).toEqual([
       ['Error rate above 5 %', 'error_rate_percent', 'GT', 5, 30],
       ['Lag', 'replication_lag_seconds', 'GTE', 2.5, 0],
+      ['Tiny', 'temp_mb_per_second', 'GT', 1e-7, 0],
       ['Customers complain (loudly)', null, null, null, 0],
       ['Odd (unknown_metric > 1)', null, null, null, 0],
     ])

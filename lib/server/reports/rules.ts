@@ -1,4 +1,5 @@
 import type { CriterionStatus, PlanStatus, RiskImpact, RiskLikelihood, RiskStatus, RunStatus } from '@/lib/generated/prisma/enums'
+import type { ReportStatus } from '@/lib/domain/report-values'
 import { riskScore, riskSeverity, type PhaseStatus } from '@/lib/server/plans/rules'
 
 // A plan's overall status for its report, from the facts – each rule documented, each with its reasons:
@@ -15,8 +16,7 @@ import { riskScore, riskSeverity, type PhaseStatus } from '@/lib/server/plans/ru
 // The first rule that holds decides the status; the reasons list every rule that holds, so a blocked plan
 // with an overdue phase says both.
 
-export const REPORT_STATUSES = ['ON_TRACK', 'AT_RISK', 'BLOCKED', 'DONE', 'ROLLED_BACK'] as const
-export type ReportStatus = (typeof REPORT_STATUSES)[number]
+export type { ReportStatus }
 
 export type StatusFacts = {
   planStatus: PlanStatus
