@@ -75,6 +75,9 @@ export default async function PlanPage({ params, searchParams }: { params: Param
             <PlanHealth health={health} canMonitorConnections={can(actor.role, 'connection:read')} />
           </div>
           <div className="flex flex-wrap items-center gap-2">
+            <Link href={`/plans/${plan.id}/report`} className="inline-flex h-9 items-center rounded-md px-3 text-sm font-medium text-indigo-700 hover:bg-indigo-50">
+              Status report
+            </Link>
             <Link href={`/plans/${plan.id}/validation`} className="inline-flex h-9 items-center rounded-md px-3 text-sm font-medium text-indigo-700 hover:bg-indigo-50">
               Validation
             </Link>

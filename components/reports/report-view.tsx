@@ -1,0 +1,202 @@
+import Link from 'next/link'
+import { PhaseStatusBadge, RiskStatusBadge } from '@/components/plans/status'
+import { RunStatusBadge } from '@/components/runs/run-status'
+import { ValidationStatusBadge } from '@/components/validations/validation-status'
+import { ProgressBar } from '@/components/ui/progress-bar'
+import { Table, Td, Th } from '@/components/ui/table'
+import { Timestamp } from '@/components/ui/timestamp'
+import { IMPACT_LABELS, LIKELIHOOD_LABELS } from '@/lib/domain/plan-values'
+import type { ReportDTO } from '@/lib/server/reports/queries'
+import { ReportStatusBadge } from './report-status'
+
+const day = (iso: string | null) => iso?.slice(0, 10) ?? '—'
+const duration = (s: number | null) => (s === null ? '—' : s >= 90 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`)
+
+function Section({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <section aria-label={title} className="space-y-2 break-inside-avoid">
+      <h2 className="text-lg font-semibold">{title}</h2>
+      {children}
+    </section>
+  )
+}
+
+/** A plan's status report: what a stakeholder reads at a glance, on screen and on paper. */
+export function ReportView({ report }: { report: ReportDTO }) {
+  const open = report.risks.filter((r) => r.status === 'OPEN' || r.status === 'ACCEPTED')
+  return (
+    <article className="space-y-8 print:space-y-5">
+      <section aria-label="Status" className="space-y-3 rounded-lg border border-zinc-200 bg-white p-5 print:border-0 print:p-0">
+        <p className="flex flex-wrap items-center gap-3 text-sm">
+          <ReportStatusBadge status={report.verdict.status} />
+          <span>
+            Progress <strong>{report.progress} %</strong>
+          </span>
+          <span className="text-zinc-500">
+            Owner {report.plan.ownerName} · as of <Timestamp iso={report.generatedAt} />
+          </span>
+        </p>
+        <div className="max-w-md">
+          <ProgressBar value={report.progress} label="Plan progress" />
+        </div>
+        <ul className="list-disc space-y-1 pl-5 text-sm" data-testid="report-reasons">
+          {report.verdict.reasons.map((r) => (
+            <li key={r}>{r}</li>
+          ))}
+        </ul>
+      </section>
+
+      <Section title="Phases">
+        <Table caption="Phases against the timeline">
+          <thead>
+            <tr>
+              <Th>Phase</Th>
+              <Th>Status</Th>
+              <Th>Planned</Th>
+              <Th>Actual</Th>
+              <Th className="text-right">Slippage</Th>
+              <Th className="w-40">Checklist</Th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100" data-testid="report-phases">
+            {report.phases.map((p) => (
+              <tr key={p.name}>
+                <Td className="font-medium">{p.name}</Td>
+                <Td>
+                  <PhaseStatusBadge status={p.status} />
+                </Td>
+                <Td className="text-xs tabular-nums">{p.plannedStart || p.plannedEnd ? `${day(p.plannedStart)} → ${day(p.plannedEnd)}` : (p.plannedLabel ?? '—')}</Td>
+                <Td className="text-xs tabular-nums">{p.actualStart ? `${day(p.actualStart)} → ${p.actualEnd ? day(p.actualEnd) : '…'}` : '—'}</Td>
+                <Td className={`text-right tabular-nums ${p.slippageDays && p.slippageDays > 0 ? 'font-semibold text-red-700' : ''}`}>{p.slippageDays === null ? '—' : p.slippageDays > 0 ? `${p.slippageDays} d late` : p.slippageDays < 0 ? `${-p.slippageDays} d early` : 'on time'}</Td>
+                <Td>{p.itemsTotal ? <ProgressBar value={(100 * p.itemsDone) / p.itemsTotal} label={`${p.name}: checklist`} /> : <span className="text-xs text-zinc-500">no checklist</span>}</Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      </Section>
+
+      <div className="grid gap-8 lg:grid-cols-2 print:grid-cols-2">
+        <Section title="Maintenance windows">
+          {report.windows.length ? (
+            <ul className="space-y-1 text-sm">
+              {report.windows.map((w) => (
+                <li key={`${w.environmentName}-${w.startsAt}`}>
+                  <strong>{w.active ? 'Active now' : w.status === 'APPROVED' ? 'Approved' : 'Requested'}</strong> on {w.environmentName}
+                  {w.phaseName ? ` for “${w.phaseName}”` : ''}: <Timestamp iso={w.startsAt} /> → <Timestamp iso={w.endsAt} />
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="text-sm text-zinc-500">No window requested or approved ahead.</p>
+          )}
+        </Section>
+        <Section title="Last validation">
+          {report.validation ? (
+            <p className="flex flex-wrap items-center gap-2 text-sm">
+              <ValidationStatusBadge status={report.validation.status} />
+              <span>
+                on {report.validation.environmentName}, <Timestamp iso={report.validation.finishedAt} />: {report.validation.matching} of {report.validation.tables} tables match
+                {report.validation.differing ? `, ${report.validation.differing} differ` : ''}
+                {report.validation.findings ? `, ${report.validation.findings} integrity findings` : ''}
+                {report.validation.rulesFailed ? `, ${report.validation.rulesFailed} rules failed` : ''}.
+              </span>
+            </p>
+          ) : (
+            <p className="text-sm text-zinc-500">Not validated yet.</p>
+          )}
+        </Section>
+      </div>
+
+      <Section title={`Open risks (${open.length})`}>
+        {open.length ? (
+          <Table caption="Open and accepted risks, most severe first">
+            <thead>
+              <tr>
+                <Th>Risk</Th>
+                <Th>Impact × likelihood</Th>
+                <Th className="text-right">Score</Th>
+                <Th>Status</Th>
+                <Th>Owner</Th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-zinc-100">
+              {[...open]
+                .sort((a, b) => Number(b.critical) - Number(a.critical) || (b.score ?? 0) - (a.score ?? 0))
+                .map((r) => (
+                  <tr key={r.id}>
+                    <Td className={r.critical ? 'font-semibold text-red-800' : ''}>{r.title}</Td>
+                    <Td className="text-xs">{r.impact && r.likelihood ? `${IMPACT_LABELS[r.impact]} × ${LIKELIHOOD_LABELS[r.likelihood]}` : 'not rated'}</Td>
+                    <Td className="text-right tabular-nums">{r.score ?? '—'}</Td>
+                    <Td>
+                      <RiskStatusBadge status={r.status} />
+                    </Td>
+                    <Td className="text-xs">{r.owner ?? '—'}</Td>
+                  </tr>
+                ))}
+            </tbody>
+          </Table>
+        ) : (
+          <p className="text-sm text-zinc-500">No open risk.</p>
+        )}
+      </Section>
+
+      <Section title="Recent runs">
+        {report.runs.length ? (
+          <Table caption="Recent runs">
+            <thead>
+              <tr>
+                <Th>Phase</Th>
+                <Th>Environment</Th>
+                <Th>Outcome</Th>
+                <Th>Started</Th>
+                <Th className="text-right">Duration</Th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-zinc-100">
+              {report.runs.map((r) => (
+                <tr key={r.id}>
+                  <Td>
+                    <Link href={`/runs/${r.id}`} className="text-indigo-700 hover:underline print:text-zinc-900">
+                      {r.phaseName}
+                    </Link>
+                    {r.dryRun ? <span className="ml-1 text-xs text-zinc-500">(dry run)</span> : null}
+                  </Td>
+                  <Td>{r.environmentName}</Td>
+                  <Td>
+                    <RunStatusBadge status={r.status} />
+                  </Td>
+                  <Td className="text-xs">
+                    <Timestamp iso={r.startedAt} />
+                  </Td>
+                  <Td className="text-right tabular-nums">{duration(r.seconds)}</Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        ) : (
+          <p className="text-sm text-zinc-500">No run yet.</p>
+        )}
+      </Section>
+
+      <Section title="Success criteria">
+        {report.criteria.length ? (
+          <ul className="space-y-1 text-sm">
+            {report.criteria.map((c) => (
+              <li key={c.text} className="flex flex-wrap gap-2">
+                <span className={c.status === 'MET' ? 'text-emerald-700' : c.status === 'NOT_MET' ? 'text-red-700' : 'text-zinc-500'}>{c.status === 'MET' ? '✓ met' : c.status === 'NOT_MET' ? '✕ not met' : '○ pending'}</span>
+                <span>{c.text}</span>
+                {c.evaluatedAt ? (
+                  <span className="text-xs text-zinc-500">
+                    decided by a validation, <Timestamp iso={c.evaluatedAt} />
+                  </span>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="text-sm text-zinc-500">No success criteria written down.</p>
+        )}
+      </Section>
+    </article>
+  )
+}

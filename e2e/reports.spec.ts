@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { expect, test } from '@playwright/test'
+import { query, seedUser } from './fixtures/db'
+import { callServerAction, serverActionId } from './fixtures/server-actions'
+import { signIn } from './fixtures/session'
+import { BASE_URL } from './fixtures/settings'
+
+// The stakeholder's view: the portfolio as home page, a report whose status and reasons come from the
+// seeded facts, its Markdown export, and no way to change anything.
+
+test('a stakeholder lands on the portfolio, reads a report that tells why it is blocked, and exports it', async ({ page }, testInfo) => {
+  const lead = await seedUser('LEAD')
+  const stakeholder = await seedUser('STAKEHOLDER')
+  const title = `Billing move ${randomUUID().slice(0, 8)}`
+  const [plan] = await query<{ id: string }>(`INSERT INTO "Plan" ("id", "title", "ownerId", "status", "updatedAt") VALUES (gen_random_uuid(), $1, $2, 'ACTIVE', now()) RETURNING "id"`, [title, lead.id])
+  await query(
+    `INSERT INTO "Phase" ("id", "planId", "position", "name", "plannedStart", "plannedEnd", "blockedReason", "updatedAt") VALUES
+       (gen_random_uuid(), $1, 0, 'Copy invoices', '2026-01-05', '2026-01-10', 'waiting for the vendor export', now()),
+       (gen_random_uuid(), $1, 1, 'Verify totals', '2026-01-11', '2099-01-20', NULL, now())`,
+    [plan?.id],
+  )
+  await query(`INSERT INTO "Risk" ("id", "planId", "title", "impact", "likelihood", "status", "updatedAt") VALUES (gen_random_uuid(), $1, 'Invoices lost in transit', 'CRITICAL', 'UNLIKELY', 'OPEN', now())`, [plan?.id])
+
+  await signIn(page, stakeholder.email, stakeholder.password)
+  await expect(page).toHaveURL(/\/reports$/)
+  const row = page.getByTestId('portfolio').getByRole('row').filter({ hasText: title })
+  await expect(row).toContainText('Blocked')
+  await expect(row).toContainText('Invoices lost in transit')
+  await row.getByRole('link', { name: title }).click()
+  await expect(page).toHaveURL(new RegExp(`/plans/${plan?.id}/report$`))
+  await expect(page.getByTestId('report-status')).toHaveText('Blocked')
+  const reasons = page.getByTestId('report-reasons')
+  await expect(reasons).toContainText('Phase “Copy invoices” is blocked: waiting for the vendor export.')
+  await expect(reasons).toContainText(/Phase “Copy invoices” is overdue by \d+ days \(planned to end 2026-01-10\)\./)
+  await expect(reasons).toContainText('Risk “Invoices lost in transit” is open and critical.')
+  await expect(page.getByTestId('report-phases').getByRole('row')).toHaveCount(2)
+  await expect(page.getByTestId('report-phases')).toContainText(/Copy invoices.*Blocked.*2026-01-05 → 2026-01-10.*\d+ d late/)
+  await page.screenshot({ path: testInfo.outputPath('report.png'), fullPage: true })
+
+  const download = page.waitForEvent('download')
+  await page.getByRole('link', { name: 'Export Markdown' }).click()
+  const markdown = await readFile((await (await download).path()) ?? '', 'utf8')
+  expect(markdown).toContain(`# Status report: ${title}`)
+  expect(markdown).toContain('## Status: Blocked')
+  expect(markdown).toContain('| Phase | Status | Planned | Actual | Slippage (days) | Checklist |')
+  expect(markdown).toMatch(/\| Copy invoices \| blocked \| 2026-01-05 → 2026-01-10 \| — \| \d+ \| 0\/0 \|/)
+
+  // Printed, the shell goes away: a document of its own.
+  await page.emulateMedia({ media: 'print' })
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeHidden()
+  await expect(page.getByRole('button', { name: 'Print or save as PDF' })).toBeHidden()
+  const pdf = await page.pdf({ format: 'A4' })
+  expect(pdf.subarray(0, 5).toString()).toBe('%PDF-')
+  await page.emulateMedia({ media: 'screen' })
+
+  // Reading is all a stakeholder may do.
+  await page.goto(`/plans/${plan?.id}/edit`)
+  await expect(page.getByText(/not found/i).first()).toBeVisible()
+  const reply = await callServerAction(page.request, BASE_URL, serverActionId('lib/actions/plans.ts', 'updatePlanAction'), [{ planId: plan?.id, title: 'Hijacked', status: 'ACTIVE' }])
+  expect(reply).toContain('You do not have permission to do that.')
+  expect((await query<{ title: string }>(`SELECT "title" FROM "Plan" WHERE "id" = $1`, [plan?.id]))[0]?.title).toBe(title)
+})
