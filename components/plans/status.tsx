@@ -16,7 +16,7 @@ const PHASE: Record<PhaseStatus, { label: string; glyph: string; tone: BadgeTone
   NOT_STARTED: { label: 'Not started', glyph: '○', tone: 'neutral' },
   IN_PROGRESS: { label: 'In progress', glyph: '◐', tone: 'info' },
   DONE: { label: 'Done', glyph: '✓', tone: 'success' },
-  BLOCKED: { label: 'Blocked', glyph: '⛔', tone: 'danger' },
+  BLOCKED: { label: 'Blocked', glyph: '■', tone: 'danger' },
 }
 
 const RISK: Record<RiskStatus, { label: string; glyph: string; tone: BadgeTone }> = {

@@ -4,7 +4,7 @@ import { REPORT_STATUS_LABELS, type ReportStatus } from '@/lib/domain/report-val
 const LOOK: Record<ReportStatus, [BadgeTone, string]> = {
   ON_TRACK: ['success', '●'],
   AT_RISK: ['warning', '▲'],
-  BLOCKED: ['danger', '⛔'],
+  BLOCKED: ['danger', '■'],
   DONE: ['success', '✓'],
   ROLLED_BACK: ['neutral', '↺'],
 }
