@@ -1,4 +1,5 @@
 import Link from 'next/link'
+import { RiskHeatMap } from '@/components/plans/risk-heat-map'
 import { PhaseStatusBadge, RiskStatusBadge } from '@/components/plans/status'
 import { RunStatusBadge } from '@/components/runs/run-status'
 import { ValidationStatusBadge } from '@/components/validations/validation-status'
@@ -108,6 +109,7 @@ export function ReportView({ report }: { report: ReportDTO }) {
       </div>
 
       <Section title={`Open risks (${open.length})`}>
+        {open.length ? <RiskHeatMap risks={report.risks} /> : null}
         {open.length ? (
           <Table caption="Open and accepted risks, most severe first">
             <thead>
