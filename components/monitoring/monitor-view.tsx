@@ -7,6 +7,7 @@ import { ProgressBar } from '@/components/ui/progress-bar'
 import { Table, Td, Th } from '@/components/ui/table'
 import { Timestamp } from '@/components/ui/timestamp'
 import { formatMetric, METRICS, type MetricName } from '@/lib/domain/metrics'
+import { isTerminalRun } from '@/lib/domain/run-states'
 import type { MonitorDTO } from '@/lib/server/monitoring/queries'
 import { HealthBadge } from './health-badge'
 import { LockTable } from './lock-table'
@@ -30,7 +31,7 @@ export function MonitorView({ initial, url }: { initial: MonitorDTO; url: string
       if (!response.ok) throw new Error(String(response.status))
       return response.json() as Promise<MonitorDTO>
     },
-    refetchInterval: (query) => (query.state.data?.run && ['SUCCEEDED', 'FAILED', 'CANCELLED', 'ROLLED_BACK', 'ROLLBACK_FAILED'].includes(query.state.data.run.status) ? false : MONITOR_POLL_MS),
+    refetchInterval: (query) => (query.state.data?.run && isTerminalRun(query.state.data.run.status) ? false : MONITOR_POLL_MS),
   })
   const latest = view.points.findLast((p) => p.ok)
   const current = view.current

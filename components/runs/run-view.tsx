@@ -14,9 +14,9 @@ import { StepValidation } from '@/components/validations/validation-report'
 import { RunStatusBadge } from './run-status'
 import { ErrorText } from '@/components/ui/error-text'
 import { Alert } from '@/components/ui/alert'
+import { isTerminalRun } from '@/lib/domain/run-states'
 import { Observation } from './observation'
 
-const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'ROLLED_BACK', 'ROLLBACK_FAILED']
 
 /** The live view of a run: polls its GET route every second until the run ends. */
 export function RunView({ initial }: { initial: RunDTO }) {
@@ -32,7 +32,7 @@ export function RunView({ initial }: { initial: RunDTO }) {
       return response.json() as Promise<RunDTO>
     },
     // Every second while it moves; slower while it waits for a person; not at all once it has ended.
-    refetchInterval: (query) => (TERMINAL.includes(query.state.data?.status ?? '') ? false : query.state.data?.status === 'WAITING' ? 3_000 : 1_000),
+    refetchInterval: (query) => (isTerminalRun(query.state.data?.status ?? '') ? false : query.state.data?.status === 'WAITING' ? 3_000 : 1_000),
   })
   // Elapsed as of the last poll (a render must not read the clock).
   const elapsed = run.startedAt ? Math.max(0, Math.round(((run.finishedAt ? Date.parse(run.finishedAt) : dataUpdatedAt) - Date.parse(run.startedAt)) / 1000)) : null

@@ -1,4 +1,5 @@
 import { can } from '@/lib/auth/permissions'
+import { TERMINAL_RUN_STATES } from '@/lib/domain/run-states'
 import { db } from '@/lib/db'
 import type { RunStatus, StepKind, StepRunStatus } from '@/lib/generated/prisma/enums'
 import type { LintReport } from '@/lib/engine/sql/lint'
@@ -10,7 +11,7 @@ import { assertCan } from '@/lib/server/authorize'
 import { notFound } from '@/lib/server/errors'
 import { ZId } from '@/lib/server/fields'
 
-export const TERMINAL: readonly RunStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'ROLLED_BACK', 'ROLLBACK_FAILED']
+export const TERMINAL = TERMINAL_RUN_STATES
 
 export type RunDTO = {
   id: string
