@@ -5,8 +5,8 @@ import { Table, Td, Th } from '@/components/ui/table'
 import { signalBackendAction } from '@/lib/actions/monitoring'
 import type { BlockedSession } from '@/lib/engine/monitor/sample'
 import { confirmationOf, type Signal } from '@/lib/domain/signals'
+import { formatSeconds } from '@/lib/domain/words'
 
-const seconds = (s: number) => (s >= 90 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${s.toFixed(1)} s`)
 
 /** Who blocks whom: each waiting session with the session holding it up; DBAs may cancel or terminate the blocker. */
 export function LockTable({ connectionId, blocked, canSignal, onSignalled }: { connectionId: string; blocked: BlockedSession[]; canSignal: boolean; onSignalled: (message: string) => void }) {
@@ -42,7 +42,7 @@ export function LockTable({ connectionId, blocked, canSignal, onSignalled }: { c
               <span className="block max-w-xs break-words text-zinc-600">{b.blockedQuery}</span>
             </Td>
             <Td className="text-xs">{b.waitEvent ?? '—'}</Td>
-            <Td className="text-right text-xs tabular-nums">{seconds(b.blockedSeconds)}</Td>
+            <Td className="text-right text-xs tabular-nums">{formatSeconds(b.blockedSeconds)}</Td>
             {canSignal ? (
               <Td>
                 <div className="flex gap-2">

@@ -13,11 +13,11 @@ import { HealthBadge } from './health-badge'
 import { LockTable } from './lock-table'
 import { MetricChart } from './metric-chart'
 import { ProgressSection, SqliteSection, StatementsSection, UnusedIndexesSection } from './sample-details'
+import { formatDuration, formatSeconds } from '@/lib/domain/words'
 
 export const MONITOR_POLL_MS = 2_000
 const CURRENT: MetricName[] = ['connections', 'active_sessions', 'blocked_sessions', 'idle_in_transaction', 'commits_per_second', 'rollbacks_per_second', 'error_rate_percent', 'cache_hit_percent', 'longest_query_seconds', 'longest_transaction_seconds', 'replication_lag_seconds', 'database_size_mb']
 const TRIGGER_LABELS = { OK: 'not met', BREACHED: 'breached', FIRING: 'fired', RECOVERED: 'fired, recovered', NO_DATA: 'no data' } as const
-const duration = (s: number) => (s >= 90 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${Math.round(s)} s`)
 
 /** The live monitoring of a connection or a run: polls its GET route every 2 seconds while it is live. */
 export function MonitorView({ initial, url }: { initial: MonitorDTO; url: string }) {
@@ -117,7 +117,7 @@ export function MonitorView({ initial, url }: { initial: MonitorDTO; url: string
 
 function RunFigures({ run }: { run: NonNullable<MonitorDTO['run']> }) {
   const figures: [string, string][] = [
-    ['Elapsed', duration(run.elapsedSeconds)],
+    ['Elapsed', formatSeconds(run.elapsedSeconds)],
     ['Steps done', `${run.stepsDone} of ${run.stepsTotal}`],
     ['Rows copied', `${run.rowsWritten.toLocaleString('en')}${run.rowsTotal ? ` of ${run.rowsTotal.toLocaleString('en')}` : ''}`],
     ['Rows per second', run.rowsPerSecond ? Math.round(run.rowsPerSecond).toLocaleString('en') : '–'],
@@ -139,7 +139,7 @@ function RunFigures({ run }: { run: NonNullable<MonitorDTO['run']> }) {
       {run.observe ? (
         <div className="space-y-1 text-sm" data-testid="observe-progress">
           <p>
-            Observing: <strong>{run.observe.stepName}</strong> – {duration(run.observe.elapsedSeconds)} of {duration(run.observe.seconds)} <HealthBadge health={run.observe.health} what="Observed health" />
+            Observing: <strong>{run.observe.stepName}</strong> – {formatSeconds(run.observe.elapsedSeconds)} of {formatDuration(run.observe.seconds)} <HealthBadge health={run.observe.health} what="Observed health" />
           </p>
           <ProgressBar value={(100 * run.observe.elapsedSeconds) / run.observe.seconds} label={`Observation ${run.observe.stepName}`} />
         </div>

@@ -9,9 +9,9 @@ import { Timestamp } from '@/components/ui/timestamp'
 import { IMPACT_LABELS, LIKELIHOOD_LABELS } from '@/lib/domain/plan-values'
 import type { ReportDTO } from '@/lib/server/reports/queries'
 import { ReportStatusBadge } from './report-status'
+import { formatSeconds } from '@/lib/domain/words'
 
 const day = (iso: string | null) => iso?.slice(0, 10) ?? '—'
-const duration = (s: number | null) => (s === null ? '—' : s >= 90 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`)
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
   return (
@@ -170,7 +170,7 @@ export function ReportView({ report }: { report: ReportDTO }) {
                   <Td className="text-xs">
                     <Timestamp iso={r.startedAt} />
                   </Td>
-                  <Td className="text-right tabular-nums">{duration(r.seconds)}</Td>
+                  <Td className="text-right tabular-nums">{r.seconds === null ? '—' : formatSeconds(r.seconds)}</Td>
                 </tr>
               ))}
             </tbody>

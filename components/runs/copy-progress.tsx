@@ -9,13 +9,13 @@ import { ProgressBar } from '@/components/ui/progress-bar'
 import { Table, Td, Th } from '@/components/ui/table'
 import type { RunDTO } from '@/lib/server/runs/queries'
 import type { CopyRejectsDTO } from '@/lib/server/runs/rejects'
+import { formatSeconds } from '@/lib/domain/words'
 
 type CopyStep = RunDTO['steps'][number] & { copy: NonNullable<RunDTO['steps'][number]['copy']> }
 
 const STATE_TONES: Record<string, BadgeTone> = { pending: 'neutral', copying: 'info', indexing: 'info', done: 'success', failed: 'danger' }
 const STATE_LABELS: Record<string, string> = { pending: 'waiting', copying: 'copying', indexing: 'keys and indexes', done: 'done', failed: 'failed' }
 const n = (v: number) => v.toLocaleString('en')
-const duration = (s: number) => (s >= 90 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${s.toFixed(s < 10 ? 1 : 0)} s`)
 
 /** A copy step's tables: live rows, rate and time left while it runs; pgloader's summary once it ended. */
 export function CopyProgress({ runId, step }: { runId: string; step: CopyStep }) {
@@ -26,7 +26,7 @@ export function CopyProgress({ runId, step }: { runId: string; step: CopyStep })
       <p className="text-xs text-zinc-600">
         From <strong>{copy.source}</strong> · {copy.mode === 'create' ? 'tables created on the target' : 'into the existing tables'}
         {copy.status === 'ALREADY_COPIED' ? ' · already copied earlier; nothing done' : ''}
-        {copy.seconds !== undefined ? ` · ${duration(copy.seconds)} in all${copy.indexSeconds ? `, of which keys and indexes ${duration(copy.indexSeconds)}` : ''}` : ''}
+        {copy.seconds !== undefined ? ` · ${formatSeconds(copy.seconds)} in all${copy.indexSeconds ? `, of which keys and indexes ${formatSeconds(copy.indexSeconds)}` : ''}` : ''}
       </p>
       <Table caption={`Tables of ${step.name}`}>
         <thead>
@@ -56,8 +56,8 @@ export function CopyProgress({ runId, step }: { runId: string; step: CopyStep })
               <Td className={`text-right tabular-nums ${t.rejected ? 'font-medium text-red-700' : ''}`}>{n(t.rejected)}</Td>
               <Td className="text-right tabular-nums">{t.rowsPerSecond ? n(t.rowsPerSecond) : '–'}</Td>
               <Td className="text-right tabular-nums">
-                {duration(t.seconds)}
-                {t.state === 'copying' && t.etaSeconds !== null ? <span className="block text-xs text-zinc-500">{duration(t.etaSeconds)} left</span> : null}
+                {formatSeconds(t.seconds)}
+                {t.state === 'copying' && t.etaSeconds !== null ? <span className="block text-xs text-zinc-500">{formatSeconds(t.etaSeconds)} left</span> : null}
               </Td>
             </tr>
           ))}

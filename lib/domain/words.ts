@@ -7,3 +7,6 @@ export function formatDuration(seconds: number): string {
   const minutes = Math.floor(seconds / 60)
   return seconds % 60 ? `${minutes} min ${seconds % 60} s` : `${minutes} min`
 }
+
+/** A measured number of seconds: "4.2 s", "37 s", "2 min 5 s". */
+export const formatSeconds = (s: number) => (s >= 90 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${s.toFixed(s < 10 ? 1 : 0)} s`)
