@@ -17,11 +17,8 @@ import { pathToFileURL } from 'node:url'
 import Database from 'better-sqlite3'
 import pg from 'pg'
 import { startEmbeddedPostgres } from '@/lib/runtime/embedded-postgres'
+import { arg } from './args'
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`)
-  return i > 0 ? Number(process.argv[i + 1]) : fallback
-}
 const ROWS = arg('rows', 1_000_000)
 const NAIVE_ROWS = arg('naive-rows', 50_000)
 const JOBS = arg('jobs', 2)

@@ -21,11 +21,8 @@ import pg from 'pg'
 import { openMonitorConnection, sampleDatabase } from '@/lib/engine/monitor/sample'
 import { startEmbeddedPostgres } from '@/lib/runtime/embedded-postgres'
 import { postgresTargetFromUrl } from '@/lib/targets/postgres'
+import { arg } from './args'
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`)
-  return i > 0 ? Number(process.argv[i + 1]) : fallback
-}
 const SECONDS = arg('seconds', 30)
 const ROUNDS = arg('rounds', 3)
 const TPS = arg('tps', 200)

@@ -13,11 +13,8 @@ import pg from 'pg'
 import { childEnv } from '@/lib/env'
 import { PLAN_ROLLUP_SQL } from '@/lib/server/plans/rollup'
 import { waitForHttp } from '@/lib/runtime/children'
+import { arg } from './args'
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`)
-  return i > 0 ? Number(process.argv[i + 1]) : fallback
-}
 const DURATION = arg('duration', 20)
 const CONNECTIONS = arg('connections', 20)
 const PORT = arg('port', 3300)

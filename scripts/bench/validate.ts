@@ -29,11 +29,8 @@ import { sqliteSide } from '@/lib/engine/validate/sqlite-side'
 import { startEmbeddedPostgres } from '@/lib/runtime/embedded-postgres'
 import { postgresTargetFromUrl } from '@/lib/targets/postgres'
 import { makeSqlite } from './copy'
+import { arg } from './args'
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`)
-  return i > 0 ? Number(process.argv[i + 1]) : fallback
-}
 const ROWS = arg('rows', 1_000_000)
 const REPEAT = arg('repeat', 3)
 const JSON_OUTPUT = process.argv.includes('--json')
