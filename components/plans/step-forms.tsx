@@ -224,7 +224,7 @@ export function ObserveStepForm({ phaseId, step, onSuccess }: { phaseId: string;
             </label>
             <label className="flex items-center gap-2">
               <input type="radio" name="rollback" value="start" defaultChecked={config.rollback === 'start'} className="size-4 accent-indigo-600" />
-              The step fails and the run&apos;s rollback starts at once
+              The step fails and the run&apos;s rollback starts at once (when an earlier step of the phase can be undone; otherwise a DBA decides)
             </label>
             {errors?.rollback ? <p className="text-xs text-red-700">{errors.rollback[0]}</p> : null}
           </fieldset>
