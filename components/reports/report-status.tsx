@@ -10,7 +10,7 @@ const LOOK: Record<ReportStatus, [BadgeTone, string]> = {
 }
 
 /** The one badge of a plan's report status. */
-export function ReportStatusBadge({ status }: { status: ReportStatus }) {
+export function ReportStatusBadge({ status, testId }: { status: ReportStatus; testId?: string }) {
   const [tone, icon] = LOOK[status]
   const label = REPORT_STATUS_LABELS[status]
   return (
@@ -19,7 +19,7 @@ export function ReportStatusBadge({ status }: { status: ReportStatus }) {
         {icon}
       </span>
       <span className="sr-only">Report status: </span>
-      <span data-testid="report-status">{label}</span>
+      <span data-testid={testId}>{label}</span>
     </Badge>
   )
 }

@@ -7,13 +7,14 @@ import { ProgressBar } from '@/components/ui/progress-bar'
 import { Table, Td, Th } from '@/components/ui/table'
 import { Timestamp } from '@/components/ui/timestamp'
 import { IMPACT_LABELS, LIKELIHOOD_LABELS } from '@/lib/domain/plan-values'
+import { isOpenRisk } from '@/lib/domain/report-values'
 import type { ReportDTO } from '@/lib/server/reports/queries'
 import { ReportStatusBadge } from './report-status'
 import { formatSeconds } from '@/lib/domain/words'
 
 const day = (iso: string | null) => iso?.slice(0, 10) ?? '—'
 
-function Section({ title, children }: { title: string; children: React.ReactNode }) {
+export function Section({ title, children }: { title: string; children: React.ReactNode }) {
   return (
     <section aria-label={title} className="space-y-2 break-inside-avoid">
       <h2 className="text-lg font-semibold">{title}</h2>
@@ -22,14 +23,17 @@ function Section({ title, children }: { title: string; children: React.ReactNode
   )
 }
 
-/** A plan's status report: what a stakeholder reads at a glance, on screen and on paper. */
-export function ReportView({ report }: { report: ReportDTO }) {
-  const open = report.risks.filter((r) => r.status === 'OPEN' || r.status === 'ACCEPTED')
+/**
+ * A plan's status report: what a stakeholder reads at a glance, on screen and on paper – today's, or a
+ * snapshot's as it was. `afterStatus` and `afterPhases` take what only one of them has (what changed, the trend).
+ */
+export function ReportView({ report, afterStatus, afterPhases }: { report: ReportDTO; afterStatus?: React.ReactNode; afterPhases?: React.ReactNode }) {
+  const open = report.risks.filter(isOpenRisk)
   return (
     <article className="space-y-8 print:space-y-5">
       <section aria-label="Status" className="space-y-3 rounded-lg border border-zinc-200 bg-white p-5 print:border-0 print:p-0">
         <p className="flex flex-wrap items-center gap-3 text-sm">
-          <ReportStatusBadge status={report.verdict.status} />
+          <ReportStatusBadge status={report.verdict.status} testId="report-status" />
           <span>
             Progress <strong>{report.progress} %</strong>
           </span>
@@ -46,6 +50,8 @@ export function ReportView({ report }: { report: ReportDTO }) {
           ))}
         </ul>
       </section>
+
+      {afterStatus}
 
       <Section title="Phases">
         <Table caption="Phases against the timeline">
@@ -75,6 +81,8 @@ export function ReportView({ report }: { report: ReportDTO }) {
           </tbody>
         </Table>
       </Section>
+
+      {afterPhases}
 
       <div className="grid gap-8 lg:grid-cols-2 print:grid-cols-2">
         <Section title="Maintenance windows">

@@ -3,6 +3,7 @@ import { hostname } from 'node:os'
 import { db } from '@/lib/db'
 import { appEnv } from '@/lib/env'
 import type { SystemActor } from '@/lib/server/actor'
+import { takeDailySnapshots, watchReportStatuses } from '@/lib/server/reports/snapshots'
 import { expireWindows } from '@/lib/server/windows/commands'
 import { claimRollback, claimRun, executeRollback, executeRun, markInterrupted } from './runs'
 import { claimValidation, executeValidation, requeueValidations } from './validations'
@@ -39,6 +40,23 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
       .catch((error: Error) => log(`window sweep failed: ${error.message.split('\n')[0]}`))
   await sweep()
 
+  // Each plan's report status is watched (a change notifies people) and snapshotted once a day.
+  let reporting = false
+  const report = async () => {
+    if (reporting || stopping) return
+    reporting = true
+    try {
+      const changed = await watchReportStatuses(actor)
+      if (changed) log(`${changed} plan${changed === 1 ? '' : 's'} changed report status`)
+      const taken = await takeDailySnapshots()
+      if (taken) log(`took ${taken} daily report snapshot${taken === 1 ? '' : 's'}`)
+    } catch (error) {
+      log(`report watch failed: ${(error as Error).message.split('\n')[0]}`)
+    } finally {
+      reporting = false
+    }
+  }
+
   // Runs a worker held when it died are interrupted, then claimed and resumed like queued ones – checked
   // at start and on every heartbeat, since a worker can die while this one runs.
   const reclaim = () =>
@@ -50,6 +68,7 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
       .catch((error: Error) => log(`interrupted-run check failed: ${error.message.split('\n')[0]}`))
   await reclaim()
   let stopping = false
+  void report()
   // Runs and rollbacks go on side by side, up to WORKER_CONCURRENCY of them (an observe step watches for
   // minutes; a gate or a copy must not hold every other plan up); two on one target still take turns on
   // its advisory lock. Validations have a lane of their own, one at a time.
@@ -131,6 +150,7 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
       .catch((error: Error) => log(`heartbeat failed: ${error.message.split('\n')[0]}`))
     if (++beats % Math.max(1, Math.round(60_000 / interval)) === 0) {
       void sweep()
+      void report()
       sampler.prune().catch((error: Error) => log(`sample pruning failed: ${error.message.split('\n')[0]}`))
     }
   }, interval)

@@ -44,6 +44,11 @@ const RECENT_RUNS = 10
 export async function getPlanReport(actor: UserActor, planId: string, now = new Date()): Promise<ReportDTO> {
   assertCan(actor, 'report:read')
   if (!ZId.safeParse(planId).success) throw notFound('Plan')
+  return buildPlanReport(planId, now)
+}
+
+/** A plan's report as of `now` (not found when the plan is gone). Callers authorize. */
+export async function buildPlanReport(planId: string, now = new Date()): Promise<ReportDTO> {
   const plan = await db.plan.findUnique({
     where: { id: planId },
     select: {

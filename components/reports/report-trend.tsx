@@ -1,0 +1,35 @@
+'use client'
+
+import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
+import type { SnapshotPointDTO } from '@/lib/server/reports/history'
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10)
+const SERIES: Record<string, string> = { progress: 'Progress (%)', openRisks: 'Open risks', risksOpened: 'Risks opened', risksClosed: 'Risks closed' }
+
+/** Progress and the risk register over time, one point per snapshot and one for now. */
+export function ReportTrend({ points, now }: { points: SnapshotPointDTO[]; now: { at: string; progress: number; openRisks: number } }) {
+  const data = [
+    ...points.map((p) => ({ at: Date.parse(p.takenAt), progress: p.progress, openRisks: p.openRisks, risksOpened: p.risksOpened, risksClosed: -p.risksClosed })),
+    { at: Date.parse(now.at), progress: now.progress, openRisks: now.openRisks, risksOpened: null, risksClosed: null },
+  ]
+  return (
+    <figure className="rounded-lg border border-zinc-200 bg-white p-3 print:border-0 print:p-0" data-testid="report-trend" data-points={points.length} aria-label="Progress and risks over time">
+      <div className="h-56 print:h-44">
+        <ResponsiveContainer width="100%" height="100%">
+          <ComposedChart data={data} margin={{ top: 4, right: 4, bottom: 0, left: -16 }}>
+            <CartesianGrid stroke="#f4f4f5" />
+            <XAxis dataKey="at" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={day} tick={{ fontSize: 10 }} minTickGap={48} />
+            <YAxis yAxisId="progress" domain={[0, 100]} tick={{ fontSize: 10 }} width={44} unit="%" />
+            <YAxis yAxisId="risks" orientation="right" tick={{ fontSize: 10 }} width={32} allowDecimals={false} />
+            <Tooltip labelFormatter={(v) => day(Number(v))} formatter={(v, name) => [Math.abs(Number(v)), SERIES[String(name)] ?? String(name)]} />
+            <Legend formatter={(name) => SERIES[String(name)] ?? String(name)} wrapperStyle={{ fontSize: 11 }} />
+            <Bar yAxisId="risks" dataKey="risksOpened" fill="#fca5a5" isAnimationActive={false} maxBarSize={8} />
+            <Bar yAxisId="risks" dataKey="risksClosed" fill="#6ee7b7" isAnimationActive={false} maxBarSize={8} />
+            <Line yAxisId="risks" dataKey="openRisks" type="stepAfter" stroke="#dc2626" dot={false} strokeWidth={1.25} isAnimationActive={false} />
+            <Line yAxisId="progress" dataKey="progress" type="monotone" stroke="#4f46e5" dot={points.length < 40} strokeWidth={2} isAnimationActive={false} />
+          </ComposedChart>
+        </ResponsiveContainer>
+      </div>
+    </figure>
+  )
+}
