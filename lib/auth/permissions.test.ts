@@ -19,6 +19,10 @@ describe('can', () => {
     expect(ROLES.filter((role) => can(role, 'run:start-protected'))).toEqual(['ADMIN', 'DBA'])
   })
 
+  it('lets every role read its own notifications', () => {
+    expect(ROLES.filter((role) => can(role, 'notification:read'))).toEqual(ROLES)
+  })
+
   it('denies unknown permissions and missing roles', () => {
     expect(can('ADMIN', 'plan:delete-everything')).toBe(false)
     expect(can('ADMIN', 'toString')).toBe(false)

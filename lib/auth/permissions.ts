@@ -29,6 +29,8 @@ const PERMISSIONS = {
   'run:resolve': DBAS,
   'user:manage': ['ADMIN'],
   'audit:read': ['ADMIN'],
+  // One's own notices and their read state: personal, not a change to any plan, so stakeholders too.
+  'notification:read': EVERYONE,
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof PERMISSIONS

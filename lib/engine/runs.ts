@@ -1,4 +1,5 @@
-import { db } from '@/lib/db'
+import { db, type Tx } from '@/lib/db'
+import { notifyRunFailed } from '@/lib/server/notifications/run-failed'
 import { planTargetOf } from '@/lib/server/runs/target'
 import { mayStartRun } from '@/lib/server/windows/rules'
 import { Cancelled, withTargetSession, type TargetSession } from './sql/apply'
@@ -42,11 +43,16 @@ export async function markInterrupted(staleAfterMs: number): Promise<number> {
   return rows.length
 }
 
-const event = (runId: string, level: 'info' | 'warn' | 'error', message: string) => db.runEvent.create({ data: { runId, level, message } })
+const event = (runId: string, level: 'info' | 'warn' | 'error', message: string, client: Pick<Tx, 'runEvent'> = db) => client.runEvent.create({ data: { runId, level, message } })
 
+// The end of a run, its last log line and the notices of a failure commit together: nobody is told of a
+// failure the run does not show, and no failed run goes untold.
 async function finish(runId: string, status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED', error: string | null = null) {
-  await db.run.update({ where: { id: runId }, data: { status, error, finishedAt: new Date(), workerId: null, retryFailed: false } })
-  await event(runId, status === 'SUCCEEDED' ? 'info' : 'error', status === 'SUCCEEDED' ? 'Run succeeded.' : status === 'CANCELLED' ? 'Run cancelled.' : `Run failed: ${error}`)
+  await db.$transaction(async (tx) => {
+    await tx.run.update({ where: { id: runId }, data: { status, error, finishedAt: new Date(), workerId: null, retryFailed: false } })
+    await event(runId, status === 'SUCCEEDED' ? 'info' : 'error', status === 'SUCCEEDED' ? 'Run succeeded.' : status === 'CANCELLED' ? 'Run cancelled.' : `Run failed: ${error}`, tx)
+    if (status === 'FAILED') await notifyRunFailed(tx, runId, status, error)
+  })
   return status
 }
 
@@ -180,8 +186,11 @@ export async function executeRun(runId: string, now: () => Date = () => new Date
 export async function executeRollback(runId: string): Promise<'ROLLED_BACK' | 'ROLLBACK_FAILED'> {
   const run = await loadRun(runId)
   const end = async (status: 'ROLLED_BACK' | 'ROLLBACK_FAILED', error: string | null = null) => {
-    await db.run.update({ where: { id: runId }, data: { status, error, finishedAt: new Date(), workerId: null } })
-    await event(runId, status === 'ROLLED_BACK' ? 'info' : 'error', status === 'ROLLED_BACK' ? 'Run rolled back.' : `Rollback failed: ${error}`)
+    await db.$transaction(async (tx) => {
+      await tx.run.update({ where: { id: runId }, data: { status, error, finishedAt: new Date(), workerId: null } })
+      await event(runId, status === 'ROLLED_BACK' ? 'info' : 'error', status === 'ROLLED_BACK' ? 'Run rolled back.' : `Rollback failed: ${error}`, tx)
+      if (status === 'ROLLBACK_FAILED') await notifyRunFailed(tx, runId, status, error)
+    })
     return status
   }
   const toUndo = [...run.steps].reverse().filter((s) => s.status === 'SUCCEEDED' || s.status === 'FAILED' || s.status === 'CANCELLED')

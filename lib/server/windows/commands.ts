@@ -4,11 +4,17 @@ import { recordAudit } from '@/lib/server/audit/record'
 import { assertCanInTx } from '@/lib/server/authorize'
 import { conflict, DomainError, invalid, notFound } from '@/lib/server/errors'
 import { ZId } from '@/lib/server/fields'
+import { approversOf, notify } from '@/lib/server/notifications/notify'
+import { clipNotice, windowSpan } from '@/lib/server/notifications/rules'
 import { mayStartRun, type RunPermission } from './rules'
 import type { TDecideWindow, TRejectWindow, TRequestWindow } from './schemas'
 
 // Maintenance windows: leads and DBAs request, DBAs decide (never on their own request), the requester
-// or a DBA cancels, and the worker expires what has passed. Each transition is one audited transaction.
+// or a DBA cancels, and the worker expires what has passed. Each transition is one audited transaction,
+// and the people it concerns (the approvers of a request, the requester of a decision) are told in it.
+
+// Windows have no page of their own; the list shows each with its decision.
+const WINDOWS_HREF = '/windows'
 
 const snapshot = (w: { status: string; startsAt: Date; endsAt: Date; latestStartAt: Date }) => ({
   status: w.status,
@@ -41,6 +47,13 @@ export async function requestWindow(actor: UserActor, input: TRequestWindow, now
       },
     })
     await recordAudit(tx, actor, { action: 'window.request', entityType: 'MaintenanceWindow', entityId: w.id, planId: plan.id, after: { environment: environment.name, ...snapshot(w), reason: w.reason } })
+    await notify(tx, await approversOf(tx, actor.id), {
+      kind: 'WINDOW_AWAITING_APPROVAL',
+      title: `Window on ${environment.name} awaits your approval`,
+      body: clipNotice(`${plan.title}: ${windowSpan(w.startsAt, w.endsAt)}, requested by ${actor.name}. ${w.reason}`),
+      href: WINDOWS_HREF,
+      planId: plan.id,
+    })
     return { id: w.id }
   })
 }
@@ -52,7 +65,20 @@ async function lockWindow(tx: Tx, windowId: string) {
   if (!found) throw notFound('Maintenance window')
   await tx.$queryRaw`SELECT "id" FROM "Environment" WHERE "id" = ${found.environmentId}::uuid FOR UPDATE`
   await tx.$queryRaw`SELECT "id" FROM "MaintenanceWindow" WHERE "id" = ${windowId}::uuid FOR UPDATE`
-  return tx.maintenanceWindow.findUniqueOrThrow({ where: { id: windowId }, include: { environment: true } })
+  return tx.maintenanceWindow.findUniqueOrThrow({ where: { id: windowId }, include: { environment: true, plan: { select: { title: true } } } })
+}
+
+/** The requester's notice of a decision, in the deciding transaction. */
+function notifyDecision(tx: Tx, w: Awaited<ReturnType<typeof lockWindow>>, decider: UserActor, decision: 'approved' | 'rejected', note: string) {
+  // The note first: a clipped body keeps the reason rather than the plan's title.
+  const said = note.trim() ? `: “${note.trim()}”` : ''
+  return notify(tx, [w.requestedById], {
+    kind: decision === 'approved' ? 'WINDOW_APPROVED' : 'WINDOW_REJECTED',
+    title: `Your window on ${w.environment.name} was ${decision}`,
+    body: clipNotice(`${decision === 'approved' ? 'Approved' : 'Rejected'} by ${decider.name}${said}. ${w.plan.title}, ${windowSpan(w.startsAt, w.endsAt)}.`),
+    href: WINDOWS_HREF,
+    planId: w.planId,
+  })
 }
 
 /**
@@ -77,6 +103,7 @@ export async function approveWindow(actor: UserActor, input: TDecideWindow, now 
     if (clash) throw conflict(`It overlaps an approved window on “${w.environment.name}” (${clash.startsAt.toISOString()} – ${clash.endsAt.toISOString()}).`)
     const approved = await tx.maintenanceWindow.update({ where: { id: w.id }, data: { status: 'APPROVED', decidedById: actor.id, decidedAt: now, decisionNote: input.note || null } })
     await recordAudit(tx, actor, { action: 'window.approve', entityType: 'MaintenanceWindow', entityId: w.id, planId: w.planId, before: snapshot(w), after: { ...snapshot(approved), note: input.note } })
+    await notifyDecision(tx, w, actor, 'approved', input.note)
     return { id: w.id }
   })
 }
@@ -92,6 +119,7 @@ export async function rejectWindow(actor: UserActor, input: TRejectWindow, now =
     if (w.status !== 'REQUESTED') throw conflict(`This window is ${w.status.toLowerCase()}; only a requested window can be rejected.`)
     const rejected = await tx.maintenanceWindow.update({ where: { id: w.id }, data: { status: 'REJECTED', decidedById: actor.id, decidedAt: now, decisionNote: input.note } })
     await recordAudit(tx, actor, { action: 'window.reject', entityType: 'MaintenanceWindow', entityId: w.id, planId: w.planId, before: snapshot(w), after: { ...snapshot(rejected), note: input.note } })
+    await notifyDecision(tx, w, actor, 'rejected', input.note)
     return { id: w.id }
   })
 }
