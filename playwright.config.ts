@@ -37,6 +37,7 @@ export default defineConfig({
       LOCKSTEP_ADMIN_PASSWORD: E2E.adminPassword,
       DATABASE_URL: '',
       WORKER_HEARTBEAT_MS: '1000',
+      REPORT_WATCH_MS: '2000',
     },
   },
 })

@@ -60,4 +60,11 @@ test('a stakeholder lands on the portfolio, reads a report that tells why it is 
   const reply = await callServerAction(page.request, BASE_URL, serverActionId('lib/actions/plans.ts', 'updatePlanAction'), [{ planId: plan?.id, title: 'Hijacked', status: 'ACTIVE' }])
   expect(reply).toContain('You do not have permission to do that.')
   expect((await query<{ title: string }>(`SELECT "title" FROM "Plan" WHERE "id" = $1`, [plan?.id]))[0]?.title).toBe(title)
+  // Not even a snapshot: the button is not there, and the action refuses a forged call.
+  await page.goto(`/plans/${plan?.id}/report`)
+  await expect(page.getByTestId('report-status')).toHaveText('Blocked')
+  await expect(page.getByRole('button', { name: 'Take snapshot' })).toHaveCount(0)
+  const snapshot = await callServerAction(page.request, BASE_URL, serverActionId('lib/actions/reports.ts', 'takeSnapshotAction'), [{ planId: plan?.id }])
+  expect(snapshot).toContain('You do not have permission to do that.')
+  expect(await query(`SELECT 1 FROM "ReportSnapshot" WHERE "takenById" = $1`, [stakeholder.id])).toHaveLength(0)
 })

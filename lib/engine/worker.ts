@@ -141,6 +141,7 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
     }
   }
   const sampleTimer = setInterval(() => void sample(), SAMPLE_EVERY_MS)
+  const reportTimer = setInterval(() => void report(), appEnv().REPORT_WATCH_MS)
 
   let beats = 0
   const timer = setInterval(() => {
@@ -150,7 +151,6 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
       .catch((error: Error) => log(`heartbeat failed: ${error.message.split('\n')[0]}`))
     if (++beats % Math.max(1, Math.round(60_000 / interval)) === 0) {
       void sweep()
-      void report()
       sampler.prune().catch((error: Error) => log(`sample pruning failed: ${error.message.split('\n')[0]}`))
     }
   }, interval)
@@ -162,6 +162,7 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
       clearInterval(timer)
       clearInterval(runTimer)
       clearInterval(sampleTimer)
+      clearInterval(reportTimer)
       await sampler.stop()
       await db.workerHeartbeat.delete({ where: { id } }).catch(() => undefined)
       await db.$disconnect()

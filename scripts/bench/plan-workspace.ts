@@ -4,15 +4,10 @@
 //   - closed loop: 20 connections firing back to back with no pause (autocannon) – a stress figure;
 //   - users: 20 simulated people who each wait about a second (0.5–1.5 s) between pages.
 //   npm run bench:plans [-- --duration 20 --connections 20]
-import { spawn } from 'node:child_process'
-import { readFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import autocannon from 'autocannon'
 import pg from 'pg'
-import { childEnv } from '@/lib/env'
 import { PLAN_ROLLUP_SQL } from '@/lib/server/plans/rollup'
-import { waitForHttp } from '@/lib/runtime/children'
+import { BENCH_EMAIL, percentiles, startBenchApp } from './app'
 import { arg } from './args'
 
 const DURATION = arg('duration', 20)
@@ -21,22 +16,14 @@ const PORT = arg('port', 3300)
 const PLANS = 200
 const PHASES = 10
 const ITEMS = 30
-const BASE = `http://localhost:${PORT}`
-const DATA_DIR = join(tmpdir(), 'lockstep-bench')
-const EMAIL = 'bench@lockstep.local'
-const PASSWORD = 'bench password 123'
+let BASE = ''
 
 async function main() {
-  console.log(`Starting Lockstep on ${BASE} (fresh data in ${DATA_DIR})…`)
-  const app = spawn(join(process.cwd(), 'node_modules/.bin/tsx'), ['scripts/start.ts', '--fresh'], {
-    env: { ...childEnv({ PORT: String(PORT), LOCKSTEP_DATA_DIR: DATA_DIR, LOCKSTEP_ADMIN_EMAIL: EMAIL, LOCKSTEP_ADMIN_PASSWORD: PASSWORD }), DATABASE_URL: '' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
+  const app = await startBenchApp(PORT, 'lockstep-bench')
+  BASE = app.base
   try {
-    if (!(await waitForHttp(`${BASE}/login`, 600_000, () => app.exitCode === null))) throw new Error('Lockstep did not start.')
-    const { databaseUrl } = JSON.parse(await readFile(join(DATA_DIR, 'runtime.json'), 'utf8')) as { databaseUrl: string }
-    const planId = await seed(databaseUrl)
-    const cookie = await signIn()
+    const planId = await seed(app.databaseUrl)
+    const cookie = await app.cookie()
     const results = []
     for (const [label, path] of [
       ['plan list', '/plans'],
@@ -61,8 +48,7 @@ async function main() {
     )
     for (const r of results) console.log(`${r.label}: p95 ${r.p95.toFixed(0)} ms – ${r.p95 < 300 ? 'within' : 'ABOVE'} the 300 ms target`)
   } finally {
-    app.kill('SIGTERM')
-    await new Promise((resolve) => app.once('exit', resolve))
+    await app.stop()
   }
 }
 
@@ -72,7 +58,7 @@ async function seed(databaseUrl: string): Promise<string> {
   await client.connect()
   try {
     const started = Date.now()
-    const { rows } = await client.query<{ id: string }>(`SELECT "id" FROM "User" WHERE "email" = $1`, [EMAIL])
+    const { rows } = await client.query<{ id: string }>(`SELECT "id" FROM "User" WHERE "email" = $1`, [BENCH_EMAIL])
     const owner = rows[0]?.id
     await client.query('BEGIN')
     await client.query(
@@ -114,28 +100,6 @@ async function seed(databaseUrl: string): Promise<string> {
   } finally {
     await client.end()
   }
-}
-
-/** Signs in through Auth.js's own endpoints and returns the session cookie. */
-async function signIn(): Promise<string> {
-  const csrf = await fetch(`${BASE}/api/auth/csrf`)
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string }
-  const csrfCookie = csrf.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
-  const response = await fetch(`${BASE}/api/auth/callback/credentials`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: csrfCookie },
-    body: new URLSearchParams({ email: EMAIL, password: PASSWORD, csrfToken, callbackUrl: `${BASE}/plans` }),
-  })
-  const session = response.headers.getSetCookie().find((c) => c.startsWith('authjs.session-token='))
-  if (!session) throw new Error('Sign-in failed: no session cookie.')
-  return session.split(';')[0] ?? ''
-}
-
-const percentiles = (times: number[]) => {
-  times.sort((a, b) => a - b)
-  const at = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))] ?? NaN
-  return { p50: at(50), p95: at(95), p99: at(99) }
 }
 
 /**

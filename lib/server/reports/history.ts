@@ -1,3 +1,4 @@
+import { cache } from 'react'
 import { db } from '@/lib/db'
 import type { ReportStatus } from '@/lib/generated/prisma/enums'
 import type { UserActor } from '@/lib/server/actor'
@@ -49,8 +50,11 @@ type PointRow = { id: string; takenAt: Date; day: Date | null; takenBy: { name: 
 
 const toPointDTO = ({ takenAt, day, takenBy, ...rest }: PointRow): SnapshotPointDTO => ({ ...rest, takenAt: takenAt.toISOString(), daily: day !== null, takenByName: takenBy?.name ?? null })
 
-/** Everyone: a plan's report as of now, with its trend and what changed since the latest snapshot. */
-export async function getReportPage(actor: UserActor, planId: string, now = new Date()): Promise<ReportPageDTO> {
+/**
+ * Everyone: a plan's report as of now, with its trend and what changed since the latest snapshot.
+ * Cached per request, so the page's title and body build it once.
+ */
+export const getReportPage = cache(async (actor: UserActor, planId: string, now = new Date()): Promise<ReportPageDTO> => {
   assertCan(actor, 'report:read')
   if (!ZId.safeParse(planId).success) throw notFound('Plan')
   const [report, points, latest] = await Promise.all([
@@ -63,7 +67,7 @@ export async function getReportPage(actor: UserActor, planId: string, now = new 
     trend: points.map(toPointDTO),
     since: latest ? { id: latest.id, takenAt: latest.takenAt.toISOString(), changes: reportChanges(latest.report as ReportDTO, report) } : null,
   }
-}
+})
 
 export type SnapshotDTO = {
   snapshot: SnapshotPointDTO

@@ -14,7 +14,6 @@ import { isOpenRisk } from '@/lib/domain/report-values'
 import { plural } from '@/lib/domain/words'
 import { loadOrNotFound } from '@/lib/server/load-or-not-found'
 import { getReportPage } from '@/lib/server/reports/history'
-import { getPlanReport } from '@/lib/server/reports/queries'
 
 type Params = Promise<{ planId: string }>
 
@@ -23,7 +22,7 @@ const linkClass = 'inline-flex h-9 items-center rounded-md px-3 text-sm font-med
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const actor = await requirePageActor('report:read')
-  const report = await loadOrNotFound(getPlanReport(actor, (await params).planId))
+  const { report } = await loadOrNotFound(getReportPage(actor, (await params).planId))
   return { title: `Status report: ${report.plan.title}` }
 }
 
