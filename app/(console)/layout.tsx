@@ -1,6 +1,7 @@
 import Link from 'next/link'
 import type { ReactNode } from 'react'
 import { NavLinks } from '@/components/shell/nav-links'
+import { NotificationBell } from '@/components/shell/notification-bell'
 import { SessionKeeper } from '@/components/shell/session-keeper'
 import { WorkerStatus } from '@/components/shell/worker-status'
 import { signOutAction } from '@/lib/actions/auth'
@@ -20,9 +21,12 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         Skip to content
       </a>
       <aside className="no-print flex w-56 shrink-0 flex-col bg-zinc-900 px-3 py-4 text-white">
-        <Link href="/" className="mb-6 px-3 text-lg font-semibold tracking-tight">
-          Lockstep
-        </Link>
+        <div className="mb-6 flex items-center justify-between gap-2 px-3">
+          <Link href="/" className="text-lg font-semibold tracking-tight">
+            Lockstep
+          </Link>
+          <NotificationBell />
+        </div>
         <NavLinks items={items} />
         <div className="mt-auto space-y-3 border-t border-zinc-800 px-3 pt-4">
           <WorkerStatus />

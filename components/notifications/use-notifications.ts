@@ -1,0 +1,63 @@
+'use client'
+
+import { useQuery, useQueryClient } from '@tanstack/react-query'
+import { useRouter } from 'next/navigation'
+import type { MouseEvent } from 'react'
+import { markAllNotificationsReadAction, markNotificationReadAction } from '@/lib/actions/notifications'
+import type { NotificationDTO, NotificationInboxDTO } from '@/lib/server/notifications/queries'
+
+export const notificationKeys = {
+  all: ['notifications'] as const,
+  inbox: () => [...notificationKeys.all, 'inbox'] as const,
+}
+
+export const NOTIFICATION_POLL_MS = 20_000
+
+/** The signed-in person's unread count and latest notices, polled from /api/notifications. */
+export function useNotificationInbox() {
+  return useQuery({
+    queryKey: notificationKeys.inbox(),
+    queryFn: async (): Promise<NotificationInboxDTO> => {
+      const response = await fetch('/api/notifications', { cache: 'no-store' })
+      if (!response.ok) throw new Error(String(response.status))
+      return response.json() as Promise<NotificationInboxDTO>
+    },
+    refetchInterval: NOTIFICATION_POLL_MS,
+  })
+}
+
+const isPlainClick = (event: MouseEvent) => event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey
+
+/**
+ * Opening a notice marks it read, then follows it. The bell's count drops at once; the server's answer
+ * settles it. A click that opens a new tab or window keeps the browser's own behaviour.
+ */
+export function useOpenNotice(afterMark?: () => void) {
+  const client = useQueryClient()
+  const router = useRouter()
+  return async (notice: NotificationDTO, event: MouseEvent) => {
+    const plain = isPlainClick(event)
+    if (plain) event.preventDefault()
+    if (!notice.read) {
+      client.setQueryData<NotificationInboxDTO>(notificationKeys.inbox(), (old) =>
+        old ? { unread: Math.max(0, old.unread - 1), items: old.items.map((n) => (n.id === notice.id ? { ...n, read: true } : n)) } : old,
+      )
+      // A refused mark (the notice is gone) changes nothing to show; the refetch below corrects the count.
+      await markNotificationReadAction({ notificationId: notice.id })
+      afterMark?.()
+      void client.invalidateQueries({ queryKey: notificationKeys.all })
+    }
+    if (plain) router.push(notice.href)
+  }
+}
+
+/** Marks every notice read; resolves to an error message to show, or null. */
+export function useMarkAllRead(afterMark?: () => void) {
+  const client = useQueryClient()
+  return async (): Promise<string | null> => {
+    const result = await markAllNotificationsReadAction({})
+    await client.invalidateQueries({ queryKey: notificationKeys.all })
+    afterMark?.()
+    return result.ok ? null : result.error
+  }
+}
