@@ -14,12 +14,12 @@ export function ReportTrend({ points, now }: { points: SnapshotPointDTO[]; now: 
   ]
   return (
     <figure className="rounded-lg border border-zinc-200 bg-white p-3 print:border-0 print:p-0" data-testid="report-trend" data-points={points.length} aria-label="Progress and risks over time">
-      <div className="h-56 print:h-44">
+      <div className="h-56">
         <ResponsiveContainer width="100%" height="100%">
-          <ComposedChart data={data} margin={{ top: 4, right: 4, bottom: 0, left: -16 }}>
+          <ComposedChart data={data} margin={{ top: 8, right: 4, bottom: 0, left: 4 }}>
             <CartesianGrid stroke="#f4f4f5" />
             <XAxis dataKey="at" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={day} tick={{ fontSize: 10 }} minTickGap={48} />
-            <YAxis yAxisId="progress" domain={[0, 100]} tick={{ fontSize: 10 }} width={44} unit="%" />
+            <YAxis yAxisId="progress" domain={[0, 100]} tick={{ fontSize: 10 }} width={48} unit=" %" />
             <YAxis yAxisId="risks" orientation="right" tick={{ fontSize: 10 }} width={32} allowDecimals={false} />
             <Tooltip labelFormatter={(v) => day(Number(v))} formatter={(v, name) => [Math.abs(Number(v)), SERIES[String(name)] ?? String(name)]} />
             <Legend formatter={(name) => SERIES[String(name)] ?? String(name)} wrapperStyle={{ fontSize: 11 }} />
