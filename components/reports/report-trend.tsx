@@ -19,12 +19,12 @@ export function ReportTrend({ points, now }: { points: SnapshotPointDTO[]; now: 
           <ComposedChart data={data} margin={{ top: 8, right: 4, bottom: 0, left: 4 }}>
             <CartesianGrid stroke="#f4f4f5" />
             <XAxis dataKey="at" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={day} tick={{ fontSize: 10 }} minTickGap={48} />
-            <YAxis yAxisId="progress" domain={[0, 100]} tick={{ fontSize: 10 }} width={48} unit=" %" />
+            <YAxis yAxisId="progress" domain={[0, 100]} tick={{ fontSize: 10 }} width={44} unit="%" />
             <YAxis yAxisId="risks" orientation="right" tick={{ fontSize: 10 }} width={32} allowDecimals={false} />
             <Tooltip labelFormatter={(v) => day(Number(v))} formatter={(v, name) => [Math.abs(Number(v)), SERIES[String(name)] ?? String(name)]} />
             <Legend formatter={(name) => SERIES[String(name)] ?? String(name)} wrapperStyle={{ fontSize: 11 }} />
-            <Bar yAxisId="risks" dataKey="risksOpened" fill="#fca5a5" isAnimationActive={false} maxBarSize={8} />
-            <Bar yAxisId="risks" dataKey="risksClosed" fill="#6ee7b7" isAnimationActive={false} maxBarSize={8} />
+            <Bar yAxisId="risks" dataKey="risksOpened" fill="#f87171" isAnimationActive={false} maxBarSize={8} />
+            <Bar yAxisId="risks" dataKey="risksClosed" fill="#10b981" isAnimationActive={false} maxBarSize={8} />
             <Line yAxisId="risks" dataKey="openRisks" type="stepAfter" stroke="#dc2626" dot={false} strokeWidth={1.25} isAnimationActive={false} />
             <Line yAxisId="progress" dataKey="progress" type="monotone" stroke="#4f46e5" dot={points.length < 40} strokeWidth={2} isAnimationActive={false} />
           </ComposedChart>
