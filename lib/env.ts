@@ -40,6 +40,11 @@ const ZAppEnv = ZDatabaseEnv.extend({
     .optional(),
   // SQLite connections may only name files inside this directory.
   LOCKSTEP_SQLITE_DIR: z.string().min(1).optional(),
+  // Backup artifacts are written here; older than the retention they are pruned.
+  LOCKSTEP_BACKUP_DIR: z.string().min(1).optional(),
+  LOCKSTEP_BACKUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
+  // The directory of pg_dump and pg_restore, when they are not the newest under /usr/lib/postgresql or on the PATH.
+  LOCKSTEP_PG_BIN: z.string().min(1).optional(),
 })
 export type AppEnv = z.infer<typeof ZAppEnv>
 
@@ -49,6 +54,7 @@ const ZLauncherEnv = z.object({
   LOCKSTEP_DATA_DIR: z.string().min(1).default('.lockstep'),
   LOCKSTEP_SECRET_KEY: z.string().optional(),
   LOCKSTEP_SQLITE_DIR: z.string().optional(),
+  LOCKSTEP_BACKUP_DIR: z.string().optional(),
   LOCKSTEP_ADMIN_EMAIL: z.email().optional(),
   LOCKSTEP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   // A fresh installation seeds a runnable demo plan (and its database) unless this is false.

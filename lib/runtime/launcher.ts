@@ -8,7 +8,7 @@ import { isBuildCurrent, markBuildCurrent, sourceFingerprint } from './build-fin
 import { runToCompletion, spawnPrefixed, stopChild, waitForHttp } from './children'
 import { openDatabase, pgDataDir, type OpenDatabase } from './database'
 import { StartupError } from './errors'
-import { defaultSqliteDir, loadOrCreateSecretKey, resolveDataDir } from './local-state'
+import { defaultBackupDir, defaultSqliteDir, loadOrCreateSecretKey, resolveDataDir } from './local-state'
 import { isPortFree } from './ports'
 
 export type LaunchOptions = { dev: boolean; fresh: boolean }
@@ -52,11 +52,14 @@ export async function launch(options: LaunchOptions): Promise<void> {
     if (applied.length) log(`Applied ${applied.length} migration(s).`)
     const sqliteDir = resolve(env.LOCKSTEP_SQLITE_DIR ?? defaultSqliteDir(dataDir))
     await mkdir(sqliteDir, { recursive: true })
+    const backupDir = resolve(env.LOCKSTEP_BACKUP_DIR ?? defaultBackupDir(dataDir))
+    await mkdir(backupDir, { recursive: true, mode: 0o700 })
     const shared = {
       DATABASE_URL: database.url,
       AUTH_SECRET: env.AUTH_SECRET ?? database.local.authSecret,
       LOCKSTEP_SECRET_KEY: env.LOCKSTEP_SECRET_KEY ?? (await loadOrCreateSecretKey(dataDir)),
       LOCKSTEP_SQLITE_DIR: sqliteDir,
+      LOCKSTEP_BACKUP_DIR: backupDir,
     }
     exportEnv(shared)
     const childEnv = makeChildEnv({ ...shared, PORT: String(env.PORT), NEXT_TELEMETRY_DISABLED: '1' })

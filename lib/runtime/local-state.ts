@@ -57,3 +57,6 @@ export async function loadOrCreateSecretKey(dataDir: string): Promise<string> {
 
 /** Where SQLite connections may point, unless LOCKSTEP_SQLITE_DIR says otherwise. */
 export const defaultSqliteDir = (dataDir: string) => join(dataDir, 'sqlite')
+
+/** Where backups are written, unless LOCKSTEP_BACKUP_DIR says otherwise. */
+export const defaultBackupDir = (dataDir: string) => join(dataDir, 'backups')

@@ -1,0 +1,54 @@
+import { connectPostgres, type PostgresTarget } from '@/lib/targets/postgres'
+import { findPgTool, libpqEnv, runTool } from './tools'
+
+// PostgreSQL backups: pg_dump's custom format (compressed, restorable table by table, readable by
+// pg_restore --list without a server), verified by reading its table of contents back.
+
+export type ServerInfo = { major: number; version: string }
+
+export async function serverInfo(target: PostgresTarget): Promise<ServerInfo> {
+  const client = await connectPostgres(target, { applicationName: 'lockstep backup' })
+  try {
+    const { rows } = await client.query<{ num: string; version: string }>(`SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS version`)
+    const row = rows[0]
+    return { major: Math.floor(Number(row?.num) / 10_000), version: row?.version ?? 'unknown' }
+  } finally {
+    await client.end().catch(() => undefined)
+  }
+}
+
+/** `schema.table` as pg_dump's -t takes it: each part quoted, so names with capitals or dots mean themselves. */
+export function tablePattern(name: string): string {
+  const [schema, table] = name.includes('.') ? [name.slice(0, name.indexOf('.')), name.slice(name.indexOf('.') + 1)] : ['public', name]
+  const quote = (part: string) => `"${part.replace(/"/g, '""')}"`
+  return `${quote(schema)}.${quote(table)}`
+}
+
+/** Dumps `target` (or only `tables`) to `file` with pg_dump -Fc. Returns the tool's and the server's versions. */
+export async function dumpPostgres(target: PostgresTarget, file: string, options: { tables?: string[]; signal?: AbortSignal } = {}): Promise<{ tool: string; server: string }> {
+  const server = await serverInfo(target)
+  const pgDump = await findPgTool('pg_dump', server.major)
+  const tables = (options.tables ?? []).flatMap((t) => ['--table', tablePattern(t)])
+  await runTool(pgDump.path, ['--format=custom', '--no-password', '--file', file, ...tables], libpqEnv(target), options.signal)
+  return { tool: pgDump.version, server: `PostgreSQL ${server.version}` }
+}
+
+/** Reads the dump's table of contents back with pg_restore --list; throws when it cannot. */
+export async function verifyPostgresDump(file: string): Promise<string> {
+  const pgRestore = await findPgTool('pg_restore', null)
+  const { stdout } = await runTool(pgRestore.path, ['--list', file], { PATH: process.env.PATH })
+  const entries = stdout.split('\n').filter((line) => line.trim() && !line.startsWith(';')).length
+  if (entries === 0) throw new Error('pg_restore --list found no entries in the backup.')
+  return `pg_restore --list read ${entries} entr${entries === 1 ? 'y' : 'ies'}`
+}
+
+/**
+ * Restores a dump into `target` in one transaction (all or nothing), objects owned by the connecting role.
+ * `clean` drops the dump's objects first (for a restore over the database the dump came from).
+ */
+export async function restorePostgres(target: PostgresTarget, file: string, options: { clean?: boolean; signal?: AbortSignal } = {}): Promise<void> {
+  const server = await serverInfo(target)
+  const pgRestore = await findPgTool('pg_restore', server.major)
+  const clean = options.clean ? ['--clean', '--if-exists'] : []
+  await runTool(pgRestore.path, ['--no-password', '--single-transaction', '--exit-on-error', '--no-owner', '--no-privileges', ...clean, '--dbname', target.database, file], libpqEnv(target), options.signal)
+}
