@@ -5,7 +5,7 @@ import { redirect } from 'next/navigation'
 import { z } from 'zod'
 import { addChecklist, addItem, setItemDone, updateItem } from '@/lib/server/plans/checklist-commands'
 import { setPlanEnvironment } from '@/lib/server/plans/environment-commands'
-import { addCopyStep, addManualStep, addObserveStep, addSqlStep, addValidateStep, editCopyStep, editObserveStep, editSqlStep, editValidateStep, overrideLint, removeStep, setStepReady } from '@/lib/server/plans/step-commands'
+import { addBackupStep, addCopyStep, addManualStep, editBackupStep, addObserveStep, addSqlStep, addValidateStep, editCopyStep, editObserveStep, editSqlStep, editValidateStep, overrideLint, removeStep, setStepReady } from '@/lib/server/plans/step-commands'
 import { addPhase, blockPhase, completePhase, movePhase, reopenPhase, unblockPhase, updatePhase } from '@/lib/server/plans/phase-commands'
 import { archivePlan, createPlan, restorePlan, updatePlan } from '@/lib/server/plans/plan-commands'
 import { addCriterion, addRisk, addTrigger, updateRisk } from '@/lib/server/plans/register-commands'
@@ -29,6 +29,8 @@ import {
   ZAddCopyStep,
   ZAddValidateStep,
   ZAddObserveStep,
+  ZAddBackupStep,
+  ZEditBackupStep,
   ZEditObserveStep,
   ZAddManualStep,
   ZEditCopyStep,
@@ -99,6 +101,8 @@ export const addValidateStepAction = planAction(ZAddValidateStep, async (input, 
 export const editValidateStepAction = planAction(ZEditValidateStep, async (input, actor) => editValidateStep(actor, input))
 export const addObserveStepAction = planAction(ZAddObserveStep, async (input, actor) => addObserveStep(actor, input))
 export const editObserveStepAction = planAction(ZEditObserveStep, async (input, actor) => editObserveStep(actor, input))
+export const addBackupStepAction = planAction(ZAddBackupStep, async (input, actor) => addBackupStep(actor, input))
+export const editBackupStepAction = planAction(ZEditBackupStep, async (input, actor) => editBackupStep(actor, input))
 export const removeStepAction = planAction(ZRemoveStep, async (input, actor) => removeStep(actor, input))
 // The data layer re-checks that the actor is a DBA (run:resolve) inside the plan's transaction.
 export const overrideLintAction = planAction(ZOverrideLint, async (input, actor) => overrideLint(actor, input))

@@ -13,3 +13,15 @@ export const formatSeconds = (s: number) => (s >= 90 ? `${Math.floor(s / 60)} mi
 
 /** An instant as the app writes it everywhere: "2026-11-21 14:05 UTC". */
 export const formatUtc = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`
+
+/** A size in bytes as people read it: "812 B", "4.2 KB", "37 MB", "1.2 GB" (powers of 1024). */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB']
+  let value = bytes
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`
+}

@@ -17,8 +17,8 @@ import { backupSqlite, verifySqliteBackup } from './sqlite'
 /** What to back up: a PostgreSQL database (the plan's target or a PostgreSQL source) or a SQLite file. */
 export type BackupSubject = { connectionId: string | null; name: string } & ({ engine: 'POSTGRES'; target: PostgresTarget } | { engine: 'SQLITE'; path: string })
 
-export const subjectOfSource = (connectionId: string | null, source: PlanSource): BackupSubject =>
-  source.engine === 'SQLITE' ? { connectionId, name: source.name, engine: 'SQLITE', path: source.path } : { connectionId, name: source.name, engine: 'POSTGRES', target: source.target }
+export const subjectOfSource = (source: PlanSource): BackupSubject =>
+  source.engine === 'SQLITE' ? { connectionId: source.connectionId, name: source.name, engine: 'SQLITE', path: source.path } : { connectionId: source.connectionId, name: source.name, engine: 'POSTGRES', target: source.target }
 
 export function backupDir(): string {
   const dir = appEnv().LOCKSTEP_BACKUP_DIR

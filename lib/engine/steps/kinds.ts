@@ -1,7 +1,7 @@
 import type { StepKind } from '@/lib/generated/prisma/enums'
 
 // Which step kinds the worker can run today; the others can be planned but not started yet.
-export const RUNNABLE_KINDS: readonly StepKind[] = ['SQL', 'MANUAL', 'COPY', 'VALIDATE', 'OBSERVE']
+export const RUNNABLE_KINDS: readonly StepKind[] = ['SQL', 'MANUAL', 'COPY', 'VALIDATE', 'OBSERVE', 'BACKUP']
 
 export const KIND_NAMES: Record<StepKind, string> = { SQL: 'SQL', COPY: 'copy', VALIDATE: 'validate', BACKUP: 'backup', MANUAL: 'manual gate', OBSERVE: 'observe' }
 
@@ -67,4 +67,14 @@ export function observeConfigOf(json: unknown): ObserveConfig {
   const c = (json && typeof json === 'object' ? json : {}) as Partial<ObserveConfig>
   const seconds = typeof c.seconds === 'number' && Number.isInteger(c.seconds) && c.seconds >= 1 && c.seconds <= MAX_OBSERVE_SECONDS ? c.seconds : OBSERVE_CONFIG_DEFAULTS.seconds
   return { seconds, rollback: c.rollback === 'start' ? 'start' : 'offer' }
+}
+
+/** Backup steps: the plan's target (or source) on the run's environment; `tables` empty: the whole database. */
+export type BackupConfig = { of: 'target' | 'source'; tables: string[] }
+
+export const BACKUP_CONFIG_DEFAULTS: BackupConfig = { of: 'target', tables: [] }
+
+export function backupConfigOf(json: unknown): BackupConfig {
+  const c = (json && typeof json === 'object' ? json : {}) as Partial<BackupConfig>
+  return { of: c.of === 'source' ? 'source' : 'target', tables: Array.isArray(c.tables) ? c.tables.filter((t): t is string => typeof t === 'string') : [] }
 }

@@ -171,6 +171,15 @@ export const ZAddObserveStep = z.object({ phaseId: ZId, ...observeStepFields })
 export type TAddObserveStep = z.infer<typeof ZAddObserveStep>
 export const ZEditObserveStep = z.object({ stepId: ZId, ...observeStepFields })
 export type TEditObserveStep = z.infer<typeof ZEditObserveStep>
+const backupStepFields = {
+  name: requiredText('a name', 200),
+  of: z.enum(['target', 'source'], 'Choose which database to back up.'),
+  tables: copyStepFields.tables,
+}
+export const ZAddBackupStep = z.object({ phaseId: ZId, ...backupStepFields })
+export type TAddBackupStep = z.infer<typeof ZAddBackupStep>
+export const ZEditBackupStep = z.object({ stepId: ZId, ...backupStepFields })
+export type TEditBackupStep = z.infer<typeof ZEditBackupStep>
 export const ZAddManualStep = z.object({
   phaseId: ZId,
   name: requiredText('a name', 200),

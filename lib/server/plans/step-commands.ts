@@ -5,8 +5,8 @@ import { conflict, notFound } from '@/lib/server/errors'
 import { editPlan, nextPosition, planIdOf } from './edit-plan'
 import { lintScripts } from './lint'
 import type { Prisma } from '@/lib/db'
-import { COPY_CONFIG_DEFAULTS, KIND_NAMES, VALIDATE_CONFIG_DEFAULTS, type CopyConfig, type ObserveConfig, type ValidateConfig } from '@/lib/engine/steps/kinds'
-import type { TAddCopyStep, TAddManualStep, TAddObserveStep, TAddSqlStep, TAddValidateStep, TEditObserveStep, TEditCopyStep, TEditSqlStep, TEditValidateStep, TOverrideLint, TRemoveStep, TSetStepReady } from './schemas'
+import { COPY_CONFIG_DEFAULTS, KIND_NAMES, VALIDATE_CONFIG_DEFAULTS, type BackupConfig, type CopyConfig, type ObserveConfig, type ValidateConfig } from '@/lib/engine/steps/kinds'
+import type { TAddBackupStep, TAddCopyStep, TAddManualStep, TEditBackupStep, TAddObserveStep, TAddSqlStep, TAddValidateStep, TEditObserveStep, TEditCopyStep, TEditSqlStep, TEditValidateStep, TOverrideLint, TRemoveStep, TSetStepReady } from './schemas'
 
 // Steps of a phase: SQL scripts (linted on every save) and manual gates, added, edited and removed by
 // editors; drafts (as imported) marked ready after review; a DBA's written acceptance of lint errors.
@@ -63,8 +63,10 @@ const copyConfig = (input: TAddCopyStep | TEditCopyStep): CopyConfig => ({
 })
 
 /** Copies the plan's source into its target on the run's environment (tables, mode and limits in the config). */
-/** Adds a step of a kind configured by `config` alone (copy, validate, observe). */
-async function addConfiguredStep(actor: UserActor, phaseId: string, kind: 'COPY' | 'VALIDATE' | 'OBSERVE', name: string, config: Prisma.InputJsonObject): Promise<{ id: string }> {
+type ConfiguredKind = 'COPY' | 'VALIDATE' | 'OBSERVE' | 'BACKUP'
+
+/** Adds a step of a kind configured by `config` alone (copy, validate, observe, backup). */
+async function addConfiguredStep(actor: UserActor, phaseId: string, kind: ConfiguredKind, name: string, config: Prisma.InputJsonObject): Promise<{ id: string }> {
   return editPlan(actor, await planIdOf('phase', phaseId), async ({ tx, plan, audit }) => {
     const phase = await tx.phase.findFirst({ where: { id: phaseId, planId: plan.id } })
     if (!phase) throw notFound('Phase')
@@ -75,7 +77,7 @@ async function addConfiguredStep(actor: UserActor, phaseId: string, kind: 'COPY'
   })
 }
 
-async function editConfiguredStep(actor: UserActor, stepId: string, kind: 'COPY' | 'VALIDATE' | 'OBSERVE', name: string, config: Prisma.InputJsonObject): Promise<{ id: string }> {
+async function editConfiguredStep(actor: UserActor, stepId: string, kind: ConfiguredKind, name: string, config: Prisma.InputJsonObject): Promise<{ id: string }> {
   return editPlan(actor, await planIdOf('step', stepId), async ({ tx, plan, audit }) => {
     const step = await tx.step.findFirst({ where: { id: stepId, planId: plan.id, removedAt: null } })
     if (!step) throw notFound('Step')
@@ -95,6 +97,11 @@ const validateConfig = (input: TAddValidateStep | TEditValidateStep): ValidateCo
   maxDifferences: input.maxDifferences ?? VALIDATE_CONFIG_DEFAULTS.maxDifferences,
   integrity: input.integrity,
 })
+
+const backupConfig = (input: TAddBackupStep | TEditBackupStep): BackupConfig => ({ of: input.of, tables: input.tables })
+
+export const addBackupStep = (actor: UserActor, input: TAddBackupStep) => addConfiguredStep(actor, input.phaseId, 'BACKUP', input.name, backupConfig(input))
+export const editBackupStep = (actor: UserActor, input: TEditBackupStep) => editConfiguredStep(actor, input.stepId, 'BACKUP', input.name, backupConfig(input))
 
 export const addValidateStep = (actor: UserActor, input: TAddValidateStep) => addConfiguredStep(actor, input.phaseId, 'VALIDATE', input.name, validateConfig(input))
 export const editValidateStep = (actor: UserActor, input: TEditValidateStep) => editConfiguredStep(actor, input.stepId, 'VALIDATE', input.name, validateConfig(input))
