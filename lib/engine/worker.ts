@@ -7,6 +7,7 @@ import { takeDailySnapshots, watchReportStatuses } from '@/lib/server/reports/sn
 import { expireWindows } from '@/lib/server/windows/commands'
 import { claimRollback, claimRun, executeRollback, executeRun, markInterrupted } from './runs'
 import { claimValidation, executeValidation, requeueValidations } from './validations'
+import { pruneBackups } from './backup/artifacts'
 import { createSampler, SAMPLE_EVERY_MS } from './monitor/sampler'
 
 export type WorkerHandle = { id: string; stop: () => Promise<void> }
@@ -152,6 +153,12 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
     if (++beats % Math.max(1, Math.round(60_000 / interval)) === 0) {
       void sweep()
       sampler.prune().catch((error: Error) => log(`sample pruning failed: ${error.message.split('\n')[0]}`))
+      // Backups past the retention: their files go, their rows stay as history.
+      if (appEnv().LOCKSTEP_BACKUP_DIR) {
+        pruneBackups()
+          .then((n) => n && log(`pruned ${n} backup${n === 1 ? '' : 's'} past the retention`))
+          .catch((error: Error) => log(`backup pruning failed: ${error.message.split('\n')[0]}`))
+      }
     }
   }, interval)
 
