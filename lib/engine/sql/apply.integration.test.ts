@@ -101,4 +101,15 @@ describe('applying SQL scripts to a PostgreSQL target', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['DRY_RUN', 'SKIPPED', 'FAILED'])
     expect((await sql(`SELECT to_regclass('orders') AS t, (SELECT count(*)::int FROM ${HISTORY_TABLE}) AS n`)).rows[0]).toEqual({ t: null, n: 0 })
   })
+
+  it('applies and rolls back without a history table when told not to record history', async () => {
+    const { target: t, sql } = await target()
+    const options = { appliedBy: 'test', recordHistory: false }
+    expect((await applyScripts(t, THREE, options)).map((o) => o.status)).toEqual(['APPLIED', 'APPLIED', 'APPLIED'])
+    // Nothing says V1 ran, so it runs again, and its statement-by-statement failure counts what did run.
+    const [again] = await applyScripts(t, [{ version: 'V1', description: 'again', sql: 'CREATE INDEX CONCURRENTLY orders_total ON orders (total);\nCREATE INDEX CONCURRENTLY orders_status ON orders (status);' }], options)
+    expect(again).toMatchObject({ status: 'FAILED', statementsApplied: 1, error: 'relation "orders_status" already exists' })
+    expect(await rollbackScript(t, { version: 'V1', description: 'orders table', sql: '', rollbackSql: 'DROP TABLE orders;' }, options)).toMatchObject({ status: 'APPLIED' })
+    expect((await sql(`SELECT to_regclass('orders') AS t, to_regclass('${HISTORY_TABLE}') AS h`)).rows[0]).toEqual({ t: null, h: null })
+  })
 })

@@ -32,6 +32,8 @@ export type ApplyOptions = {
   signal?: AbortSignal
   /** Told when a statement starts (with the backend running it) and when it ends (null). */
   onStatement?: (running: RunningStatement | null) => void
+  /** False: neither read nor write the history table (a rehearsal's scripts are not the plan's versions). */
+  recordHistory?: boolean
 }
 
 export type RunningStatement = { version: string; index: number; sql: string; backendPid: number }
@@ -139,7 +141,8 @@ const QUERY_CANCELED = '57014'
  */
 export type TargetSession = { client: pg.Client; monitor: pg.Client; pid: number; secrets: string[]; target: PostgresTarget }
 
-export type SessionOptions = { log?: (event: ApplyEvent) => void; signal?: AbortSignal; lockWaitMs?: number; applicationName?: string }
+/** `recordHistory: false` leaves the target without Lockstep's history table when it has none. */
+export type SessionOptions = { log?: (event: ApplyEvent) => void; signal?: AbortSignal; lockWaitMs?: number; applicationName?: string; recordHistory?: boolean }
 
 /** Opens a session on the target, waits for Lockstep's lock (polling), runs `fn`, and always lets go. */
 export async function withTargetSession<T>(target: PostgresTarget, options: SessionOptions, fn: (session: TargetSession) => Promise<T>): Promise<T> {
@@ -153,7 +156,7 @@ export async function withTargetSession<T>(target: PostgresTarget, options: Sess
     const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? 0
     await takeTargetLock(client, options.lockWaitMs ?? 60_000, options.log ?? (() => undefined), options.signal)
     try {
-      await ensureHistory(client)
+      if (options.recordHistory !== false) await ensureHistory(client)
       return await fn({ client, monitor, pid, secrets: [target.password], target })
     } finally {
       await client.query('SELECT pg_advisory_unlock($1::bigint)', [LOCK_KEY]).catch(() => undefined)
@@ -257,7 +260,9 @@ export async function applyInSession(session: TargetSession, scripts: Script[], 
   const lockRetries = options.lockRetries ?? 3
   const statementTimeoutMs = options.statementTimeoutMs ?? 5 * 60_000
   const outcomes: ScriptOutcome[] = []
-  const history = new Map((await client.query<HistoryRow>(`SELECT version, checksum, success, statements_applied, rolled_back_at, error FROM ${HISTORY_TABLE}`)).rows.map((r) => [r.version, r]))
+  const keepsHistory = options.recordHistory !== false
+  const writesHistory = keepsHistory && !options.dryRun
+  const history = new Map(keepsHistory ? (await client.query<HistoryRow>(`SELECT version, checksum, success, statements_applied, rolled_back_at, error FROM ${HISTORY_TABLE}`)).rows.map((r) => [r.version, r]) : [])
   // Refuse before running anything: an applied script changed, or a failed one awaits a decision.
   for (const script of scripts) {
     const row = history.get(script.version)
@@ -293,7 +298,7 @@ export async function applyInSession(session: TargetSession, scripts: Script[], 
       }
     }
     const started = new Date()
-    if (!options.dryRun) {
+    if (writesHistory) {
       await client.query(
         `INSERT INTO ${HISTORY_TABLE} (version, description, checksum, applied_by, started_at, statements_total, statements_applied, success, error, rolled_back_at, finished_at, duration_ms)
          VALUES ($1, $2, $3, $4, $5, $6, $7, false, NULL, NULL, NULL, NULL)
@@ -318,11 +323,11 @@ export async function applyInSession(session: TargetSession, scripts: Script[], 
           onStatement: options.onStatement,
           progress: async (n) => {
             done = n
-            await client.query(`UPDATE ${HISTORY_TABLE} SET statements_applied = $2 WHERE version = $1`, [script.version, n])
+            if (writesHistory) await client.query(`UPDATE ${HISTORY_TABLE} SET statements_applied = $2 WHERE version = $1`, [script.version, n])
           },
         })
         const durationMs = Date.now() - +started
-        if (!options.dryRun) {
+        if (writesHistory) {
           await client.query(`UPDATE ${HISTORY_TABLE} SET success = true, statements_applied = $2, finished_at = now(), duration_ms = $3 WHERE version = $1`, [script.version, applied, durationMs])
         }
         outcomes.push({ version: script.version, status: options.dryRun ? 'DRY_RUN' : 'APPLIED', statementsApplied: applied, statementsTotal: statements.length, durationMs })
@@ -343,8 +348,8 @@ export async function applyInSession(session: TargetSession, scripts: Script[], 
         else if (e.code === QUERY_CANCELED) message = `Stopped by statement_timeout (${statementTimeoutMs} ms) or a cancel from another session: ${message}`
         const invalid = transactional ? [] : await invalidIndexes(client, statements).catch(() => [])
         if (invalid.length) message += ` The index ${invalid.join(', ')} was left INVALID; drop it (DROP INDEX CONCURRENTLY ${invalid[0]}) before retrying.`
-        const applied = transactional ? 0 : ((await client.query<{ n: number }>(`SELECT statements_applied AS n FROM ${HISTORY_TABLE} WHERE version = $1`, [script.version]).catch(() => null))?.rows[0]?.n ?? 0)
-        if (!options.dryRun) {
+        const applied = transactional ? 0 : !writesHistory ? done : ((await client.query<{ n: number }>(`SELECT statements_applied AS n FROM ${HISTORY_TABLE} WHERE version = $1`, [script.version]).catch(() => null))?.rows[0]?.n ?? 0)
+        if (writesHistory) {
           // A cancelled transactional script left nothing behind: it counts as rolled back, free to run again.
           if (cancelled && transactional) await client.query(`UPDATE ${HISTORY_TABLE} SET success = false, error = $2, finished_at = now(), duration_ms = $3, rolled_back_at = now() WHERE version = $1`, [script.version, message, Date.now() - +started])
           else await client.query(`UPDATE ${HISTORY_TABLE} SET success = false, error = $2, finished_at = now(), duration_ms = $3 WHERE version = $1`, [script.version, message, Date.now() - +started])
@@ -380,7 +385,7 @@ export async function rollbackInSession(session: TargetSession, script: Script, 
       onStatement: options.onStatement,
       progress: async () => undefined,
     })
-    if (!options.dryRun) await markRolledBack(session, script.version)
+    if (!options.dryRun && options.recordHistory !== false) await markRolledBack(session, script.version)
     return { version: script.version, status: options.dryRun ? 'DRY_RUN' : 'APPLIED', statementsApplied: applied, statementsTotal: statements.length, durationMs: Date.now() - started }
   } catch (error) {
     const message = redact((error as Error).message, session.secrets)

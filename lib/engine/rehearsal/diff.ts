@@ -1,0 +1,51 @@
+import type { SchemaSnapshot } from './schema'
+
+// Comparing two schema snapshots key by key. A rehearsal makes two comparisons: before the up against
+// after the rollback (did the rollback restore the schema?), and after the first up against after the
+// second (does the up repeat after a rollback?).
+
+export type Difference = {
+  key: string
+  /** `missing`: in the first snapshot only; `extra`: in the second only; `changed`: in both, defined differently. */
+  kind: 'missing' | 'extra' | 'changed'
+  before: string | null
+  after: string | null
+}
+
+export type Diff = { identical: boolean; differences: Difference[] }
+
+/** Which comparison a difference comes from, for the words that describe it. */
+export type Comparison = 'rollback' | 'repeat'
+
+export function diffSnapshots(before: SchemaSnapshot, after: SchemaSnapshot): Diff {
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  const differences: Difference[] = []
+  for (const key of keys) {
+    const was = Object.hasOwn(before, key) ? (before[key] ?? null) : null
+    const is = Object.hasOwn(after, key) ? (after[key] ?? null) : null
+    if (was === is) continue
+    differences.push({ key, kind: is === null ? 'missing' : was === null ? 'extra' : 'changed', before: was, after: is })
+  }
+  return { identical: differences.length === 0, differences }
+}
+
+// Function bodies and view definitions span lines; a report line should not.
+const oneLine = (definition: string | null) => (definition ?? '').replace(/\s+/g, ' ').trim()
+
+const WORDS: Record<Comparison, { after: string; notBefore: string; first: string; second: string }> = {
+  rollback: { after: 'after the rollback', notBefore: 'but not before the up', first: 'before the up', second: 'after the rollback' },
+  repeat: { after: 'after the second up', notBefore: 'but not after the first up', first: 'after the first up', second: 'after the second up' },
+}
+
+/** One plain-English line, e.g. "index public.orders_status_idx is missing after the rollback (CREATE INDEX …)". */
+export function describeDifference(d: Difference, comparison: Comparison = 'rollback'): string {
+  const words = WORDS[comparison]
+  switch (d.kind) {
+    case 'missing':
+      return `${d.key} is missing ${words.after} (${oneLine(d.before)})`
+    case 'extra':
+      return `${d.key} exists ${words.after} ${words.notBefore} (${oneLine(d.after)})`
+    case 'changed':
+      return `${d.key} differs ${words.after}: ${words.first} “${oneLine(d.before)}”, ${words.second} “${oneLine(d.after)}”`
+  }
+}
