@@ -27,6 +27,7 @@ const PERMISSIONS = {
   'run:start': EDITORS,
   'run:start-protected': DBAS,
   'run:resolve': DBAS,
+  'backup:restore': DBAS,
   'user:manage': ['ADMIN'],
   'audit:read': ['ADMIN'],
   // One's own notices and their read state: personal, not a change to any plan, so stakeholders too.

@@ -8,6 +8,7 @@ import { expireWindows } from '@/lib/server/windows/commands'
 import { claimRollback, claimRun, executeRollback, executeRun, markInterrupted } from './runs'
 import { claimValidation, executeValidation, requeueValidations } from './validations'
 import { pruneBackups } from './backup/artifacts'
+import { claimRestore, executeRestore } from './restores'
 import { createSampler, SAMPLE_EVERY_MS } from './monitor/sampler'
 
 export type WorkerHandle = { id: string; stop: () => Promise<void> }
@@ -115,6 +116,11 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
       for (let validationId = await claimValidation(id); validationId && !stopping; validationId = await claimValidation(id)) {
         log(`validation ${validationId.slice(0, 8)} claimed`)
         log(`validation ${validationId.slice(0, 8)} ${(await executeValidation(validationId)).toLowerCase()}`)
+      }
+      // Restores share the lane: each is one pg_restore, and they are rare.
+      for (let restoreId = await claimRestore(id); restoreId && !stopping; restoreId = await claimRestore(id)) {
+        log(`restore ${restoreId.slice(0, 8)} claimed`)
+        log(`restore ${restoreId.slice(0, 8)} ${(await executeRestore(restoreId)).toLowerCase()}`)
       }
     } catch (error) {
       log(`validation loop failed: ${(error as Error).message.split('\n')[0]}`)

@@ -33,11 +33,15 @@ export async function dumpPostgres(target: PostgresTarget, file: string, options
   return { tool: pgDump.version, server: `PostgreSQL ${server.version}` }
 }
 
-/** Reads the dump's table of contents back with pg_restore --list; throws when it cannot. */
-export async function verifyPostgresDump(file: string): Promise<string> {
+async function tocEntries(file: string): Promise<number> {
   const pgRestore = await findPgTool('pg_restore', null)
   const { stdout } = await runTool(pgRestore.path, ['--list', file], { PATH: process.env.PATH })
-  const entries = stdout.split('\n').filter((line) => line.trim() && !line.startsWith(';')).length
+  return stdout.split('\n').filter((line) => line.trim() && !line.startsWith(';')).length
+}
+
+/** Reads the dump's table of contents back with pg_restore --list; throws when it cannot. */
+export async function verifyPostgresDump(file: string): Promise<string> {
+  const entries = await tocEntries(file)
   if (entries === 0) throw new Error('pg_restore --list found no entries in the backup.')
   return `pg_restore --list read ${entries} entr${entries === 1 ? 'y' : 'ies'}`
 }
@@ -46,9 +50,16 @@ export async function verifyPostgresDump(file: string): Promise<string> {
  * Restores a dump into `target` in one transaction (all or nothing), objects owned by the connecting role.
  * `clean` drops the dump's objects first (for a restore over the database the dump came from).
  */
-export async function restorePostgres(target: PostgresTarget, file: string, options: { clean?: boolean; signal?: AbortSignal } = {}): Promise<void> {
+export async function restorePostgres(target: PostgresTarget, file: string, options: { clean?: boolean; signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<void> {
   const server = await serverInfo(target)
   const pgRestore = await findPgTool('pg_restore', server.major)
   const clean = options.clean ? ['--clean', '--if-exists'] : []
-  await runTool(pgRestore.path, ['--no-password', '--single-transaction', '--exit-on-error', '--no-owner', '--no-privileges', ...clean, '--dbname', target.database, file], libpqEnv(target), options.signal)
+  // --verbose names each entry as it is restored: the count against the table of contents is the progress.
+  const total = await tocEntries(file)
+  let done = 0
+  const onLine = (line: string) => {
+    if (/^pg_restore: (creating|processing data|executing|restoring)/.test(line)) options.onProgress?.(Math.min(++done, total), total)
+  }
+  await runTool(pgRestore.path, ['--verbose', '--no-password', '--single-transaction', '--exit-on-error', '--no-owner', '--no-privileges', ...clean, '--dbname', target.database, file], libpqEnv(target), options.signal, onLine)
+  options.onProgress?.(total, total)
 }

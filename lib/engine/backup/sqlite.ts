@@ -20,6 +20,21 @@ export async function backupSqlite(path: string, file: string, onProgress?: (don
   }
 }
 
+/** Writes the backup `file` over the SQLite database at `path`, through the same online backup API. */
+export async function restoreSqlite(file: string, path: string, onProgress?: (done: number) => void): Promise<void> {
+  const backup = new Database(file, { readonly: true, fileMustExist: true })
+  try {
+    await backup.backup(path, {
+      progress: ({ totalPages, remainingPages }) => {
+        onProgress?.(totalPages ? 1 - remainingPages / totalPages : 1)
+        return 1024
+      },
+    })
+  } finally {
+    backup.close()
+  }
+}
+
 /** Opens the copy read-only and runs PRAGMA integrity_check; throws with what it found unless "ok". */
 export function verifySqliteBackup(file: string): string {
   let copy: Database.Database

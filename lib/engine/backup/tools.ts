@@ -75,7 +75,7 @@ export function libpqEnv(target: PostgresTarget): ToolEnv {
  * Runs a tool to its end; rejects with the last lines it wrote to stderr (the useful part of a pg_dump
  * failure). Aborting `signal` stops it.
  */
-export function runTool(path: string, args: string[], env: ToolEnv, signal?: AbortSignal): Promise<{ stdout: string }> {
+export function runTool(path: string, args: string[], env: ToolEnv, signal?: AbortSignal, onStderrLine?: (line: string) => void): Promise<{ stdout: string }> {
   return new Promise((resolve, reject) => {
     // Only libpq's variables reach the tool: none of the worker's own secrets.
     const child = spawn(path, args, { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'], signal })
@@ -84,8 +84,14 @@ export function runTool(path: string, args: string[], env: ToolEnv, signal?: Abo
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString()
     })
+    let partial = ''
     child.stderr.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-4000)
+      const text = chunk.toString()
+      stderr = (stderr + text).slice(-4000)
+      if (!onStderrLine) return
+      const lines = (partial + text).split('\n')
+      partial = lines.pop() ?? ''
+      for (const line of lines) onStderrLine(line)
     })
     child.on('error', (error) => reject(signal?.aborted ? new Error('Cancelled.') : error))
     child.on('close', (code) => {

@@ -1,0 +1,36 @@
+import { db } from '@/lib/db'
+import type { UserActor } from '@/lib/server/actor'
+import { recordAudit } from '@/lib/server/audit/record'
+import { assertCan, assertCanInTx } from '@/lib/server/authorize'
+import { conflict, invalid, notFound } from '@/lib/server/errors'
+import { confirmationNameOf, isSameDatabase } from './rules'
+import type { TRequestRestore } from './schemas'
+
+// Restores: a DBA asks for a verified backup to be restored into a connection; the worker does it
+// (lib/engine/restores.ts). Over the database the backup came from only with its name typed.
+
+const ENDPOINT = { id: true, engine: true, host: true, port: true, database: true, filePath: true } as const
+
+/** DBAs (role re-read): queues the restore of a verified backup into a connection, audited. */
+export async function requestRestore(actor: UserActor, input: TRequestRestore): Promise<{ id: string }> {
+  assertCan(actor, 'backup:restore')
+  return db.$transaction(async (tx) => {
+    await assertCanInTx(tx, actor, 'backup:restore')
+    const backup = await tx.backup.findUnique({ where: { id: input.backupId }, include: { connection: { select: ENDPOINT } } })
+    if (!backup) throw notFound('Backup')
+    if (backup.status !== 'VERIFIED') throw conflict(backup.status === 'PRUNED' ? 'This backup was pruned by the retention setting; its file is gone.' : 'Only a verified backup can be restored.')
+    const into = await tx.connection.findUnique({ where: { id: input.connectionId }, select: { ...ENDPOINT, name: true } })
+    if (!into) throw notFound('Connection')
+    const wanted = backup.format === 'PG_DUMP' ? 'POSTGRES' : 'SQLITE'
+    if (into.engine !== wanted) throw invalid(`A ${backup.format === 'PG_DUMP' ? 'PostgreSQL' : 'SQLite'} backup restores into a ${backup.format === 'PG_DUMP' ? 'PostgreSQL' : 'SQLite'} connection.`, { connectionId: ['Choose a connection of the same kind.'] })
+    const overSource = !!backup.connection && isSameDatabase(backup.connection, into)
+    if (overSource && input.confirm !== confirmationNameOf(into)) {
+      throw invalid(`This is the database the backup was taken from: its objects are dropped and replaced. Type “${confirmationNameOf(into)}” to confirm.`, { confirm: [`Type “${confirmationNameOf(into)}” to confirm.`] })
+    }
+    const busy = await tx.restore.count({ where: { connectionId: into.id, status: { in: ['QUEUED', 'RUNNING'] } } })
+    if (busy) throw conflict(`A restore into ${into.name} is already under way.`)
+    const restore = await tx.restore.create({ data: { backupId: backup.id, connectionId: into.id, connectionName: into.name, requestedById: actor.id, overSource }, select: { id: true } })
+    await recordAudit(tx, actor, { action: 'backup.restore', entityType: 'Restore', entityId: restore.id, planId: backup.planId, after: { backup: backup.id, taken: backup.createdAt.toISOString(), from: backup.connectionName, into: into.name, overSource } })
+    return restore
+  })
+}

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto'
+import { mkdtemp, open } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { db } from '@/lib/db'
+import { exportEnv } from '@/lib/env'
+import { artifactPath, takeBackup } from '@/lib/engine/backup/artifacts'
+import { executeRestore } from '@/lib/engine/restores'
+import { createConnection, createEnvironment } from '@/lib/server/connections/commands'
+import { ZConnection } from '@/lib/server/connections/schemas'
+import { DomainError } from '@/lib/server/errors'
+import { postgresTargetFromUrl } from '@/lib/targets/postgres'
+import { createFreshDatabase } from '@/lib/testing/fresh-database'
+import { auditEventsFor, makeUser } from '@/lib/testing/factories'
+import { requestRestore } from './commands'
+import { ZRequestRestore } from './schemas'
+
+beforeAll(async () => {
+  exportEnv({ LOCKSTEP_BACKUP_DIR: await mkdtemp(join(tmpdir(), 'lockstep-restore-backups-')) })
+})
+
+async function refusal(promise: Promise<unknown>): Promise<DomainError> {
+  const error = await promise.then(() => null, (e: unknown) => e)
+  expect(error).toBeInstanceOf(DomainError)
+  return error as DomainError
+}
+
+async function query(url: string, sql: string) {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    return (await client.query(sql)).rows
+  } finally {
+    await client.end()
+  }
+}
+
+const rows = async (url: string) => (await query(url, `SELECT coalesce(json_agg(t ORDER BY t.id)::text, '[]') AS rows FROM invoices t`))[0]?.rows as string
+
+/** Executed here rather than by a worker of another test file. */
+async function work(restoreId: string) {
+  await db.restore.update({ where: { id: restoreId }, data: { status: 'RUNNING', workerId: 'test', startedAt: new Date() } })
+  return executeRestore(restoreId)
+}
+
+async function setup() {
+  const dba = await makeUser('DBA')
+  const [shopUrl, copyUrl] = await Promise.all([createFreshDatabase('restore_shop', { migrate: false }), createFreshDatabase('restore_copy', { migrate: false })])
+  await query(shopUrl, `CREATE TABLE invoices (id int PRIMARY KEY, amount numeric(10,2), customer text); INSERT INTO invoices SELECT g, g * 1.5, 'Customer ' || g FROM generate_series(1, 500) g`)
+  const { id: environmentId } = await createEnvironment(dba, { name: `env-${randomUUID().slice(0, 8)}`, description: '', protected: true })
+  const connect = async (name: string, url: string) => (await createConnection(dba, ZConnection.parse({ environmentId, engine: 'POSTGRES', name, role: 'TARGET', url: `${url}?sslmode=disable` }))).id
+  const shopId = await connect('shop', shopUrl)
+  const copyId = await connect('shop copy', copyUrl)
+  const aliasId = await connect('shop, by another name', shopUrl)
+  const backup = await takeBackup({ connectionId: shopId, name: 'shop', engine: 'POSTGRES', target: postgresTargetFromUrl(`${shopUrl}?sslmode=disable`) })
+  if (!backup.ok) throw new Error(backup.error)
+  const database = new URL(shopUrl).pathname.slice(1)
+  return { dba, shopUrl, copyUrl, shopId, copyId, aliasId, backup, database }
+}
+
+describe('restores', () => {
+  it('restore a verified backup into another database, for DBAs only, audited', async () => {
+    const { dba, shopUrl, copyUrl, copyId, backup } = await setup()
+    for (const role of ['LEAD', 'STAKEHOLDER'] as const) {
+      expect((await refusal(requestRestore(await makeUser(role), ZRequestRestore.parse({ backupId: backup.id, connectionId: copyId })))).code).toBe('FORBIDDEN')
+    }
+    const { id } = await requestRestore(dba, ZRequestRestore.parse({ backupId: backup.id, connectionId: copyId }))
+    expect((await auditEventsFor(id)).map((e) => [e.action, e.actorId])).toEqual([['backup.restore', dba.id]])
+    expect((await refusal(requestRestore(dba, ZRequestRestore.parse({ backupId: backup.id, connectionId: copyId })))).message).toBe('A restore into shop copy is already under way.')
+    expect(await work(id)).toBe('SUCCEEDED')
+    expect(await rows(copyUrl)).toBe(await rows(shopUrl))
+    const restore = await db.restore.findUniqueOrThrow({ where: { id } })
+    expect([restore.status, restore.overSource, restore.done, restore.total > 0, restore.done === restore.total]).toEqual(['SUCCEEDED', false, restore.total, true, true])
+    expect((await auditEventsFor(id)).map((e) => e.action)).toEqual(['backup.restore', 'restore.succeed'])
+  })
+
+  it('over the database the backup came from only with its name typed, then bring a dropped table back', async () => {
+    const { dba, shopUrl, shopId, aliasId, backup, database } = await setup()
+    const before = await rows(shopUrl)
+    for (const connectionId of [shopId, aliasId]) {
+      for (const confirm of [undefined, 'shop', `${database} `.repeat(2)]) {
+        const error = await refusal(requestRestore(dba, ZRequestRestore.parse({ backupId: backup.id, connectionId, confirm })))
+        expect(error.fieldErrors?.confirm).toEqual([`Type “${database}” to confirm.`])
+      }
+    }
+    expect(await db.restore.count({ where: { backupId: backup.id } })).toBe(0)
+    await query(shopUrl, 'DROP TABLE invoices')
+    const { id } = await requestRestore(dba, ZRequestRestore.parse({ backupId: backup.id, connectionId: aliasId, confirm: database }))
+    expect(await work(id)).toBe('SUCCEEDED')
+    expect(await rows(shopUrl)).toBe(before)
+    expect((await db.restore.findUniqueOrThrow({ where: { id } })).overSource).toBe(true)
+  })
+
+  it('refuse a corrupted backup at restore time, and name what is wrong', async () => {
+    const { dba, copyUrl, copyId, backup } = await setup()
+    const file = await open(artifactPath(backup.ok ? backup.fileName : ''), 'r+')
+    await file.write(Buffer.from('tampered'), 0, 8, 100)
+    await file.close()
+    const { id } = await requestRestore(dba, ZRequestRestore.parse({ backupId: backup.id, connectionId: copyId }))
+    expect(await work(id)).toBe('FAILED')
+    expect((await db.restore.findUniqueOrThrow({ where: { id } })).error).toMatch(/^The backup did not verify: The backup file was changed since it was taken/)
+    expect(await query(copyUrl, `SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`)).toEqual([{ n: 0 }])
+    expect((await auditEventsFor(id)).map((e) => e.action)).toEqual(['backup.restore', 'restore.fail'])
+    // A backup that failed verification is not offered again.
+    expect((await refusal(requestRestore(dba, ZRequestRestore.parse({ backupId: backup.id, connectionId: copyId })))).message).toBe('Only a verified backup can be restored.')
+  })
+})
