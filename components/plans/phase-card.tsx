@@ -8,7 +8,7 @@ import type { ChecklistItemDTO, PhaseSummaryDTO } from '@/lib/server/plans/queri
 import { ChecklistItems } from './checklist-items'
 import { PhaseForm } from './phase-form'
 import { RemoveButton } from './remove-button'
-import { CopyStepForm, ManualStepForm, ObserveStepForm, SqlStepForm, ValidateStepForm } from './step-forms'
+import { BackupStepForm, CopyStepForm, ManualStepForm, ObserveStepForm, SqlStepForm, ValidateStepForm } from './step-forms'
 import { StepList } from './step-list'
 import { PhaseStatusBadge } from './status'
 import { usePlanCommand } from './use-plan-command'
@@ -29,7 +29,7 @@ type Props = {
 }
 
 export function PhaseCard({ phase, items, toggleHref, index, count, canEdit, canAcceptLint = false, footer }: Props) {
-  const [addingStep, setAddingStep] = useState<'sql' | 'copy' | 'validate' | 'observe' | 'gate' | null>(null)
+  const [addingStep, setAddingStep] = useState<'sql' | 'copy' | 'validate' | 'observe' | 'backup' | 'gate' | null>(null)
   const { error, pending, run } = usePlanCommand()
   const [blocking, setBlocking] = useState(false)
   const [editing, setEditing] = useState(false)
@@ -153,6 +153,9 @@ export function PhaseCard({ phase, items, toggleHref, index, count, canEdit, can
             <Button size="sm" variant="ghost" aria-expanded={addingStep === 'observe'} onClick={() => setAddingStep((a) => (a === 'observe' ? null : 'observe'))}>
               {addingStep === 'observe' ? 'Close' : '+ Add observe step…'}
             </Button>
+            <Button size="sm" variant="ghost" aria-expanded={addingStep === 'backup'} onClick={() => setAddingStep((a) => (a === 'backup' ? null : 'backup'))}>
+              {addingStep === 'backup' ? 'Close' : '+ Add backup step…'}
+            </Button>
             <Button size="sm" variant="ghost" aria-expanded={addingStep === 'gate'} onClick={() => setAddingStep((a) => (a === 'gate' ? null : 'gate'))}>
               {addingStep === 'gate' ? 'Close' : '+ Add manual gate…'}
             </Button>
@@ -160,6 +163,7 @@ export function PhaseCard({ phase, items, toggleHref, index, count, canEdit, can
             {addingStep === 'copy' ? <CopyStepForm phaseId={phase.id} onSuccess={() => setAddingStep(null)} /> : null}
             {addingStep === 'validate' ? <ValidateStepForm phaseId={phase.id} onSuccess={() => setAddingStep(null)} /> : null}
             {addingStep === 'observe' ? <ObserveStepForm phaseId={phase.id} onSuccess={() => setAddingStep(null)} /> : null}
+            {addingStep === 'backup' ? <BackupStepForm phaseId={phase.id} onSuccess={() => setAddingStep(null)} /> : null}
             {addingStep === 'gate' ? <ManualStepForm phaseId={phase.id} onSuccess={() => setAddingStep(null)} /> : null}
           </div>
         ) : null}

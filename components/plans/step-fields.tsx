@@ -1,13 +1,15 @@
 import { Field, Input } from '@/components/ui/field'
 
-// Fields that copy steps, validate steps and validations on demand share.
+// Fields that copy, validate and backup steps and validations on demand share.
 
 type Errors = Record<string, string[]> | undefined
 
-/** The tables to copy or validate: one per line or comma-separated; empty means all. */
-export function TablesField({ prefix, errors, tables = [] }: { prefix: string; errors: Errors; tables?: readonly string[] }) {
+const EVERY_SOURCE_TABLE = 'One per line or separated by commas, spelled as in the source. Empty: every table of the source.'
+
+/** The tables to copy, validate or back up: one per line or comma-separated; empty means all. */
+export function TablesField({ prefix, errors, tables = [], hint = EVERY_SOURCE_TABLE }: { prefix: string; errors: Errors; tables?: readonly string[]; hint?: string }) {
   return (
-    <Field label="Tables (optional)" name="tables" id={`${prefix}-tables`} errors={errors?.tables} hint="One per line or separated by commas, spelled as in the source. Empty: every table of the source.">
+    <Field label="Tables (optional)" name="tables" id={`${prefix}-tables`} errors={errors?.tables} hint={hint}>
       <textarea name="tables" id={`${prefix}-tables`} rows={2} className="block w-full rounded-md border border-zinc-300 px-3 py-2 font-mono text-xs" spellCheck={false} defaultValue={tables.join('\n')} />
     </Field>
   )

@@ -5,9 +5,9 @@ import { useRef } from 'react'
 import { ActionForm } from '@/components/ui/action-form'
 import { Button } from '@/components/ui/button'
 import { ErrorText } from '@/components/ui/error-text'
-import { Field, Input } from '@/components/ui/field'
-import { addCopyStepAction, addManualStepAction, addObserveStepAction, addSqlStepAction, addValidateStepAction, editCopyStepAction, editObserveStepAction, editSqlStepAction, editValidateStepAction } from '@/lib/actions/plans'
-import { COPY_CONFIG_DEFAULTS, OBSERVE_CONFIG_DEFAULTS, VALIDATE_CONFIG_DEFAULTS } from '@/lib/engine/steps/kinds'
+import { Field, Input, Select } from '@/components/ui/field'
+import { addBackupStepAction, addCopyStepAction, addManualStepAction, addObserveStepAction, addSqlStepAction, addValidateStepAction, editBackupStepAction, editCopyStepAction, editObserveStepAction, editSqlStepAction, editValidateStepAction } from '@/lib/actions/plans'
+import { BACKUP_CONFIG_DEFAULTS, COPY_CONFIG_DEFAULTS, OBSERVE_CONFIG_DEFAULTS, VALIDATE_CONFIG_DEFAULTS } from '@/lib/engine/steps/kinds'
 import type { StepDTO, StepLintDTO } from '@/lib/server/plans/queries'
 import { LintBadge, LintTable } from './lint-report'
 import { TablesField, ValidationLimitsFields } from './step-fields'
@@ -229,6 +229,43 @@ export function ObserveStepForm({ phaseId, step, onSuccess }: { phaseId: string;
             {errors?.rollback ? <p className="text-xs text-red-700">{errors.rollback[0]}</p> : null}
           </fieldset>
           <p className="text-xs text-zinc-600">The plan&apos;s measurable rollback triggers are checked on every sample of the target (every 2 seconds). Add them on the plan page with a metric, a comparison, a threshold and how long it must hold.</p>
+        </>
+      )}
+    </ActionForm>
+  )
+}
+
+/**
+ * Adds a backup step (`step` given: edits one): the plan's target or source on the run's environment,
+ * backed up into the backup directory, checksummed and verified before the run goes on.
+ */
+export function BackupStepForm({ phaseId, step, onSuccess }: { phaseId: string; step?: StepDTO; onSuccess: () => void }) {
+  const prefix = step ? `edit-backup-${step.id}` : `backup-${phaseId}`
+  const config = step?.backup ?? BACKUP_CONFIG_DEFAULTS
+  return (
+    <ActionForm
+      action={step ? editBackupStepAction : addBackupStepAction}
+      hidden={step ? { stepId: step.id } : { phaseId }}
+      submitLabel={step ? 'Save step' : 'Add backup step'}
+      onSuccess={onSuccess}
+      className="mt-2 space-y-3 rounded-md border border-zinc-200 bg-white p-3"
+    >
+      {(errors) => (
+        <>
+          <Field label="Step name" name="name" id={`${prefix}-name`} errors={errors?.name}>
+            <Input name="name" id={`${prefix}-name`} maxLength={200} invalid={!!errors?.name} defaultValue={step?.name} placeholder="e.g. Back up the orders database" />
+          </Field>
+          <Field label="Back up" name="of" id={`${prefix}-of`} errors={errors?.of}>
+            <Select name="of" id={`${prefix}-of`} className="w-auto" defaultValue={config.of} invalid={!!errors?.of}>
+              <option value="target">The plan&apos;s target</option>
+              <option value="source">The plan&apos;s source</option>
+            </Select>
+          </Field>
+          <TablesField prefix={prefix} errors={errors} tables={config.tables} hint="One per line or separated by commas (schema.table where it is not public). Empty: the whole database, schema and data." />
+          <p className="text-xs text-zinc-600">
+            PostgreSQL databases are dumped with pg_dump -Fc (custom format, restorable table by table); SQLite files are copied with SQLite&apos;s online backup API. Each artifact is checksummed (SHA-256) and verified – read back with pg_restore --list or
+            an integrity check – before the run goes on; a backup that fails fails the step. The target and source are the plan&apos;s connections on the environment a run is started for.
+          </p>
         </>
       )}
     </ActionForm>

@@ -9,7 +9,7 @@ import { overrideLintAction, removeStepAction, setStepReadyAction } from '@/lib/
 import { formatDuration } from '@/lib/domain/words'
 import type { StepDTO } from '@/lib/server/plans/queries'
 import { LintBadge, LintTable } from './lint-report'
-import { CopyStepForm, ObserveStepForm, SqlStepForm, ValidateStepForm } from './step-forms'
+import { BackupStepForm, CopyStepForm, ObserveStepForm, SqlStepForm, ValidateStepForm } from './step-forms'
 
 const KIND_LABELS: Record<StepDTO['kind'], string> = { SQL: 'SQL', COPY: 'Copy', VALIDATE: 'Validate', BACKUP: 'Backup', MANUAL: 'Manual gate', OBSERVE: 'Observe', SCRIPT: 'Script' }
 
@@ -30,6 +30,8 @@ const describeValidate = (c: NonNullable<StepDTO['validate']>) =>
 const describeObserve = (c: NonNullable<StepDTO['observe']>) =>
   `watches the target for ${formatDuration(c.seconds)} · ${c.rollback === 'start' ? 'a fired trigger starts the rollback' : 'a fired trigger fails the step; a DBA decides on the rollback'}`
 
+const describeBackup = (c: NonNullable<StepDTO['backup']>) => `${c.of}${c.tables.length ? `: ${c.tables.join(', ')}` : ', whole database'}`
+
 function StepItem({ step, canEdit, canAcceptLint }: { step: StepDTO; canEdit: boolean; canAcceptLint: boolean }) {
   const [editing, setEditing] = useState(false)
   const runnable = step.kind !== 'SCRIPT'
@@ -46,6 +48,7 @@ function StepItem({ step, canEdit, canAcceptLint }: { step: StepDTO; canEdit: bo
           {step.copy ? <span className="text-xs text-zinc-500">{describeCopy(step.copy)}</span> : null}
           {step.validate ? <span className="text-xs text-zinc-500">{describeValidate(step.validate)}</span> : null}
           {step.observe ? <span className="text-xs text-zinc-500">{describeObserve(step.observe)}</span> : null}
+          {step.backup ? <span className="text-xs text-zinc-500">{describeBackup(step.backup)}</span> : null}
         </summary>
         {step.body ? <pre className="max-h-96 overflow-auto border-t border-zinc-200 bg-white px-3 py-2 font-mono text-xs whitespace-pre-wrap">{step.body}</pre> : null}
         {step.rollbackBody ? (
@@ -69,7 +72,7 @@ function StepItem({ step, canEdit, canAcceptLint }: { step: StepDTO; canEdit: bo
       </details>
       {canEdit && runnable ? (
         <div className="flex flex-wrap items-center gap-1 py-0.5">
-          {step.kind === 'SQL' || step.kind === 'COPY' || step.kind === 'VALIDATE' || step.kind === 'OBSERVE' ? (
+          {step.kind === 'SQL' || step.kind === 'COPY' || step.kind === 'VALIDATE' || step.kind === 'OBSERVE' || step.kind === 'BACKUP' ? (
             <Button size="sm" variant="ghost" aria-expanded={editing} onClick={() => setEditing((e) => !e)}>
               {editing ? 'Close editor' : 'Edit'}
               <span className="sr-only"> “{step.name}”</span>
@@ -113,6 +116,7 @@ function StepItem({ step, canEdit, canAcceptLint }: { step: StepDTO; canEdit: bo
       {editing && step.kind === 'COPY' ? <CopyStepForm phaseId="" step={step} onSuccess={() => setEditing(false)} /> : null}
       {editing && step.kind === 'VALIDATE' ? <ValidateStepForm phaseId="" step={step} onSuccess={() => setEditing(false)} /> : null}
       {editing && step.kind === 'OBSERVE' ? <ObserveStepForm phaseId="" step={step} onSuccess={() => setEditing(false)} /> : null}
+      {editing && step.kind === 'BACKUP' ? <BackupStepForm phaseId="" step={step} onSuccess={() => setEditing(false)} /> : null}
     </li>
   )
 }

@@ -13,7 +13,7 @@ import { PLAN_STATUSES } from '@/lib/domain/plan-values'
 import type { Step } from '@/lib/generated/prisma/client'
 import type { LintReport } from '@/lib/engine/sql/lint'
 import { bindingOf, CHECK_LABELS } from '@/lib/engine/validate/criteria'
-import { copyConfigOf, observeConfigOf, validateConfigOf, type CopyConfig, type ManualConfig, type ObserveConfig, type SqlConfig, type ValidateConfig } from '@/lib/engine/steps/kinds'
+import { backupConfigOf, copyConfigOf, observeConfigOf, validateConfigOf, type BackupConfig, type CopyConfig, type ManualConfig, type ObserveConfig, type SqlConfig, type ValidateConfig } from '@/lib/engine/steps/kinds'
 
 export const PLAN_PAGE_SIZE = 25
 
@@ -137,6 +137,8 @@ export type StepDTO = {
   copy: CopyConfig | null
   validate: ValidateConfig | null
   observe: ObserveConfig | null
+  /** Backup steps: the target or the source, and the tables (none: the whole database). */
+  backup: BackupConfig | null
   lint: StepLintDTO | null
   lintOverride: { reason: string; byName: string | null; at: string } | null
 }
@@ -365,7 +367,7 @@ export async function listPlanEnvironments(actor: UserActor, planId: string): Pr
   })
 }
 
-const NO_STEP_DETAILS = { rollbackBody: null, statementTimeoutSeconds: null, lockTimeoutMs: null, requireChecklist: false, copy: null, validate: null, observe: null, lint: null, lintOverride: null } as const
+const NO_STEP_DETAILS = { rollbackBody: null, statementTimeoutSeconds: null, lockTimeoutMs: null, requireChecklist: false, copy: null, validate: null, observe: null, backup: null, lint: null, lintOverride: null } as const
 
 function stepDTO(s: Step & { lintOverrideBy: { name: string } | null }): StepDTO {
   const config = (s.config ?? {}) as SqlConfig & ManualConfig
@@ -384,6 +386,7 @@ function stepDTO(s: Step & { lintOverrideBy: { name: string } | null }): StepDTO
     copy: s.kind === 'COPY' ? copyConfigOf(s.config) : null,
     validate: s.kind === 'VALIDATE' ? validateConfigOf(s.config) : null,
     observe: s.kind === 'OBSERVE' ? observeConfigOf(s.config) : null,
+    backup: s.kind === 'BACKUP' ? backupConfigOf(s.config) : null,
     lint: lint ? lintDTO(lint) : null,
     lintOverride: s.lintOverrideReason && s.lintOverrideAt ? { reason: s.lintOverrideReason, byName: s.lintOverrideBy?.name ?? null, at: s.lintOverrideAt.toISOString() } : null,
   }
