@@ -16,6 +16,7 @@ import { ErrorText } from '@/components/ui/error-text'
 import { Alert } from '@/components/ui/alert'
 import { isTerminalRun } from '@/lib/domain/run-states'
 import { Observation } from './observation'
+import { BackupArtifact } from '@/components/backups/backup-artifact'
 
 
 /** The live view of a run: polls its GET route every second until the run ends. */
@@ -65,6 +66,11 @@ export function RunView({ initial }: { initial: RunDTO }) {
           </Button>
         ) : null}
       </div>
+      {run.coveredBy ? (
+        <p className="text-sm text-emerald-800" data-testid="run-backup">
+          Covered by backup {run.coveredBy.connectionName} taken <Timestamp iso={run.coveredBy.takenAt} /> (verified)
+        </p>
+      ) : null}
       {run.error ? <Alert tone="error">{run.error}</Alert> : null}
       <ErrorText message={error} />
       <Gate run={run} refresh={refresh} />
@@ -90,6 +96,7 @@ export function RunView({ initial }: { initial: RunDTO }) {
             ) : null}
             {step.copy ? <CopyProgress runId={run.id} step={{ ...step, copy: step.copy }} /> : null}
             {step.validationId ? <StepValidation validationId={step.validationId} /> : null}
+            {step.backup ? <BackupArtifact backup={step.backup} showError={!step.error} /> : null}
             {step.observe ? <Observation runId={run.id} observe={step.observe} running={step.status === 'RUNNING'} finishedAt={step.finishedAt} /> : null}
             {step.error ? <span className="w-full text-red-700">{step.error}</span> : null}
           </li>

@@ -8,6 +8,7 @@ import type { ObserveDetail } from '@/lib/engine/steps/observe'
 import type { ValidateDetail } from '@/lib/engine/steps/validate'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCan } from '@/lib/server/authorize'
+import { BACKUP_SELECT, seesBackupDetails, toBackupDTO, type BackupDTO } from '@/lib/server/backups/queries'
 import { notFound } from '@/lib/server/errors'
 import { ZId } from '@/lib/server/fields'
 
@@ -44,11 +45,15 @@ export type RunDTO = {
     validationId: string | null
     /** Observe steps: the observation's window, health and reasons, as of its last evaluation. */
     observe: ObserveDetail | null
+    /** Backup steps: the artifact, from the moment the backup starts. */
+    backup: BackupDTO | null
     error: string | null
     startedAt: string | null
     finishedAt: string | null
   }[]
   events: { id: string; level: string; message: string; createdAt: string }[]
+  /** The first verified backup a step of this run took: what a restore would start from. */
+  coveredBy: { connectionName: string; takenAt: string } | null
   canCancel: boolean
   canRollBack: boolean
   /** A person may release the gate the run waits at. */
@@ -72,7 +77,7 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
       phase: { select: { name: true } },
       environment: { select: { name: true, protected: true } },
       requestedBy: { select: { name: true } },
-      steps: { orderBy: { position: 'asc' }, include: { step: { select: { name: true, kind: true, body: true, lint: true, lintOverrideReason: true } } } },
+      steps: { orderBy: { position: 'asc' }, include: { step: { select: { name: true, kind: true, body: true, lint: true, lintOverrideReason: true } }, backup: { select: BACKUP_SELECT } } },
       events: { orderBy: { id: 'desc' }, take: 200 },
     },
   })
@@ -85,6 +90,8 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
   const resolver = can(actor.role, 'run:resolve')
   const undoable = ['FAILED', 'ROLLBACK_FAILED', 'CANCELLED'].includes(run.status) && !run.dryRun && resolver
   const failed = run.steps.find((s) => s.status === 'FAILED')
+  const details = seesBackupDetails(actor)
+  const covering = run.steps.find((s) => s.backup?.status === 'VERIFIED')?.backup
   return {
     id: run.id,
     status: run.status,
@@ -113,12 +120,14 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
         copy: s.step.kind === 'COPY' && s.detail ? { ...(s.detail as CopyDetail), rejectedValues: rejectedValues.get(s.id) ?? 0 } : null,
         validationId: s.step.kind === 'VALIDATE' && s.detail ? ((s.detail as ValidateDetail).validationId ?? null) : null,
         observe: s.step.kind === 'OBSERVE' && s.detail ? (s.detail as ObserveDetail) : null,
+        backup: s.backup ? toBackupDTO(s.backup, details) : null,
         error: s.error,
         startedAt: iso(s.startedAt),
         finishedAt: iso(s.finishedAt),
       }
     }),
     events: run.events.reverse().map((e) => ({ id: e.id.toString(), level: e.level, message: e.message, createdAt: e.createdAt.toISOString() })),
+    coveredBy: covering ? { connectionName: covering.connectionName, takenAt: covering.createdAt.toISOString() } : null,
     canCancel: live && !run.cancelRequested && can(actor.role, 'run:start') && (run.requestedById === actor.id || can(actor.role, 'run:resolve')),
     canRollBack: undoable,
     canRelease: run.status === 'WAITING' && can(actor.role, run.environment.protected ? 'run:start-protected' : 'run:start'),

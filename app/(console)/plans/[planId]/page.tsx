@@ -9,6 +9,7 @@ import { PlanChecklists } from '@/components/plans/plan-checklists'
 import { PhaseRun } from '@/components/plans/phase-run'
 import { PlanEnvironments } from '@/components/plans/plan-environments'
 import { PlanHealth } from '@/components/monitoring/plan-health'
+import { PlanBackups } from '@/components/backups/plan-backups'
 import { RiskRegister } from '@/components/plans/risk-register'
 import { StepList } from '@/components/plans/step-list'
 import { PlanStatusBadge } from '@/components/plans/status'
@@ -21,6 +22,7 @@ import { can } from '@/lib/auth/permissions'
 import { loadOrNotFound } from '@/lib/server/load-or-not-found'
 import { getPlanForViewer, listPhaseItems, listPlanActivity, listPlanEnvironments } from '@/lib/server/plans/queries'
 import { getPlanHealth } from '@/lib/server/monitoring/queries'
+import { listPlanBackups, PLAN_BACKUPS_SHOWN } from '@/lib/server/backups/queries'
 import { latestRunsByPhase } from '@/lib/server/runs/queries'
 import { LARGE_PLAN_ITEMS, openPhaseIds, toggleOpenPhase } from '@/lib/server/plans/rules'
 
@@ -38,6 +40,7 @@ const SECTIONS = [
   ['risks', 'Risks'],
   ['criteria', 'Criteria & triggers'],
   ['rollback', 'Rollback'],
+  ['backups', 'Backups'],
   ['environments', 'Environments'],
   ['timeline', 'Timeline'],
   ['notes', 'Notes'],
@@ -52,7 +55,13 @@ export default async function PlanPage({ params, searchParams }: { params: Param
   // Client components get only their part of the plan: the browser is sent each checklist once, if at all.
   const archived = plan.status === 'ARCHIVED'
   const open = openPhaseIds(plan.phases, typeof requested === 'string' ? requested : undefined)
-  const [items, environments, latestRuns, health] = await Promise.all([listPhaseItems(actor, plan.id, [...open]), listPlanEnvironments(actor, plan.id), latestRunsByPhase(actor, plan.id), getPlanHealth(actor, plan.id)])
+  const [items, environments, latestRuns, health, backups] = await Promise.all([
+    listPhaseItems(actor, plan.id, [...open]),
+    listPlanEnvironments(actor, plan.id),
+    latestRunsByPhase(actor, plan.id),
+    getPlanHealth(actor, plan.id),
+    listPlanBackups(actor, plan.id),
+  ])
   const runTargets = environments.filter((e) => e.configured.target).map((e) => e.environment)
   const canStart = can(actor.role, 'run:start') && plan.status !== 'ARCHIVED'
   const openHref = (value: string) => `/plans/${plan.id}?open=${value || 'none'}`
@@ -169,6 +178,9 @@ export default async function PlanPage({ params, searchParams }: { params: Param
             </li>
           ))}
         </ol>
+      </Section>
+      <Section id="backups" title="Backups">
+        <PlanBackups backups={backups} shown={PLAN_BACKUPS_SHOWN} />
       </Section>
       <Section id="environments" title="Environments">
         <PlanEnvironments planId={plan.id} environments={environments} canEdit={plan.canEdit} />
