@@ -4,8 +4,9 @@ import type { UserActor } from '@/lib/server/actor'
 
 // The demo a fresh installation starts with: a small "orders" database of its own on the same PostgreSQL
 // server (its own role and password, never Lockstep's credentials), an environment with that database as
-// its target, and a plan whose phases can run at once – a three-script schema upgrade with rollbacks and
-// a manual gate. Everything is created through the data layer, like a person would, so it is audited.
+// its target, and a plan whose phases can run at once – a verified backup, a three-script schema upgrade
+// with rollbacks and a manual gate. Everything is created through the data layer, like a person would, so
+// it is audited.
 
 export const DEMO_ROLE = 'lockstep_demo'
 export const DEMO_DATABASE = 'lockstep_demo'
@@ -136,12 +137,12 @@ export async function seedDemo(admin: UserActor, serverUrl: string): Promise<{ p
   // Imported late: the data layer's client reads DATABASE_URL when it loads.
   const { parsePlanDocument } = await import('@/lib/plan-document/parse')
   const { importPlanDocument } = await import('@/lib/server/plans/documents')
-  const { addManualStep, addObserveStep, addSqlStep } = await import('@/lib/server/plans/step-commands')
+  const { addBackupStep, addManualStep, addObserveStep, addSqlStep } = await import('@/lib/server/plans/step-commands')
   const { addTrigger } = await import('@/lib/server/plans/register-commands')
   const { updateItem } = await import('@/lib/server/plans/checklist-commands')
   const { createConnection, createEnvironment } = await import('@/lib/server/connections/commands')
   const { setPlanEnvironment } = await import('@/lib/server/plans/environment-commands')
-  const { ZAddManualStep, ZAddObserveStep, ZAddSqlStep, ZAddTrigger, ZUpdateItem } = await import('@/lib/server/plans/schemas')
+  const { ZAddBackupStep, ZAddManualStep, ZAddObserveStep, ZAddSqlStep, ZAddTrigger, ZUpdateItem } = await import('@/lib/server/plans/schemas')
   const { ZConnection } = await import('@/lib/server/connections/schemas')
   const { db } = await import('@/lib/db')
 
@@ -153,6 +154,8 @@ export async function seedDemo(admin: UserActor, serverUrl: string): Promise<{ p
   for (const item of await db.checklistItem.findMany({ where: { phaseId: preparation.id } })) {
     await updateItem(admin, ZUpdateItem.parse({ itemId: item.id, text: item.text, isRequired: 'on' }))
   }
+  // First, so the gate is released only with a verified backup of the target in the run.
+  await addBackupStep(admin, ZAddBackupStep.parse({ phaseId: preparation.id, name: 'Back up the orders database', of: 'target', tables: '' }))
   await addManualStep(admin, ZAddManualStep.parse({ phaseId: preparation.id, name: 'Support team has the announcement', instructions: 'Release once the maintenance window is announced and the backup verified.', requireChecklist: 'on' }))
   for (const script of SCRIPTS) await addSqlStep(admin, ZAddSqlStep.parse({ phaseId: upgrade.id, ...script }))
   await addManualStep(admin, ZAddManualStep.parse({ phaseId: cutover.id, name: 'Application team confirms the switch', instructions: 'Release when order pages show the status.', requireChecklist: '' }))

@@ -41,7 +41,7 @@ describe('seed', () => {
 
     const plan = await db.plan.findFirstOrThrow({ where: { title: DEMO_PLAN_TITLE }, include: { phases: { orderBy: { position: 'asc' }, include: { steps: { orderBy: { position: 'asc' } } } }, environments: { include: { targetConnection: true } } } })
     expect(plan.phases.map((p) => [p.name, p.steps.map((s) => s.kind)])).toEqual([
-      ['Preparation', ['MANUAL']],
+      ['Preparation', ['BACKUP', 'MANUAL']],
       ['Schema upgrade', ['SQL', 'SQL', 'SQL']],
       ['Cutover', ['MANUAL']],
       ['Watch after the switch', ['OBSERVE']],
