@@ -9,6 +9,7 @@ import { claimRollback, claimRun, executeRollback, executeRun, markInterrupted }
 import { claimValidation, executeValidation, requeueValidations } from './validations'
 import { pruneBackups } from './backup/artifacts'
 import { claimRestore, executeRestore } from './restores'
+import { claimRehearsal, executeRehearsal, failAbandonedRehearsals } from './rehearsals'
 import { createSampler, SAMPLE_EVERY_MS } from './monitor/sampler'
 
 export type WorkerHandle = { id: string; stop: () => Promise<void> }
@@ -62,10 +63,11 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
   // Runs a worker held when it died are interrupted, then claimed and resumed like queued ones – checked
   // at start and on every heartbeat, since a worker can die while this one runs.
   const reclaim = () =>
-    Promise.all([markInterrupted(interval * 3), requeueValidations(interval * 3)])
-      .then(([n, v]) => {
+    Promise.all([markInterrupted(interval * 3), requeueValidations(interval * 3), failAbandonedRehearsals(interval * 3)])
+      .then(([n, v, r]) => {
         if (n) log(`marked ${n} run${n === 1 ? '' : 's'} of a stopped worker interrupted`)
         if (v) log(`queued ${v} validation${v === 1 ? '' : 's'} of a stopped worker again`)
+        if (r) log(`failed ${r} rehearsal${r === 1 ? '' : 's'} of a stopped worker`)
       })
       .catch((error: Error) => log(`interrupted-run check failed: ${error.message.split('\n')[0]}`))
   await reclaim()
@@ -121,6 +123,11 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
       for (let restoreId = await claimRestore(id); restoreId && !stopping; restoreId = await claimRestore(id)) {
         log(`restore ${restoreId.slice(0, 8)} claimed`)
         log(`restore ${restoreId.slice(0, 8)} ${(await executeRestore(restoreId)).toLowerCase()}`)
+      }
+      // Rehearsals too: one target's scripts up, down and up again, minutes at most.
+      for (let rehearsalId = await claimRehearsal(id); rehearsalId && !stopping; rehearsalId = await claimRehearsal(id)) {
+        log(`rehearsal ${rehearsalId.slice(0, 8)} claimed`)
+        log(`rehearsal ${rehearsalId.slice(0, 8)} ${(await executeRehearsal(rehearsalId)).toLowerCase()}`)
       }
     } catch (error) {
       log(`validation loop failed: ${(error as Error).message.split('\n')[0]}`)
