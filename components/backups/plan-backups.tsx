@@ -38,7 +38,7 @@ export function PlanBackups({ backups, shown }: { backups: BackupDTO[]; shown: n
                 <Td>
                   <BackupStatusBadge status={b.status} />
                 </Td>
-                <Td className="text-xs">
+                <Td className="min-w-64 text-xs">
                   {b.verification ? <span className="block">{b.verification}</span> : null}
                   {b.sha256 ? (
                     <span className="block">

@@ -256,10 +256,12 @@ export function BackupStepForm({ phaseId, step, onSuccess }: { phaseId: string; 
             <Input name="name" id={`${prefix}-name`} maxLength={200} invalid={!!errors?.name} defaultValue={step?.name} placeholder="e.g. Back up the orders database" />
           </Field>
           <Field label="Back up" name="of" id={`${prefix}-of`} errors={errors?.of}>
-            <Select name="of" id={`${prefix}-of`} className="w-auto" defaultValue={config.of} invalid={!!errors?.of}>
-              <option value="target">The plan&apos;s target</option>
-              <option value="source">The plan&apos;s source</option>
-            </Select>
+            <div className="max-w-xs">
+              <Select name="of" id={`${prefix}-of`} defaultValue={config.of} invalid={!!errors?.of}>
+                <option value="target">The plan&apos;s target</option>
+                <option value="source">The plan&apos;s source</option>
+              </Select>
+            </div>
           </Field>
           <TablesField prefix={prefix} errors={errors} tables={config.tables} hint="One per line or separated by commas (schema.table where it is not public). Empty: the whole database, schema and data." />
           <p className="text-xs text-zinc-600">
