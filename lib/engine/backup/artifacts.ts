@@ -49,6 +49,9 @@ export async function takeBackup(subject: BackupSubject, options: { planId?: str
   const tables = options.tables ?? []
   const now = new Date()
   const extension = subject.engine === 'SQLITE' ? 'sqlite' : 'dump'
+  // A retried or resumed step takes a new backup: the earlier attempt stays as history (of its plan), and
+  // the step run names the latest one.
+  if (options.stepRunId) await db.backup.updateMany({ where: { stepRunId: options.stepRunId }, data: { stepRunId: null } })
   const row = await db.backup.create({
     data: { planId: options.planId ?? null, connectionId: subject.connectionId, connectionName: subject.name, stepRunId: options.stepRunId ?? null, format: subject.engine === 'SQLITE' ? 'SQLITE' : 'PG_DUMP', tables, fileName: '' },
     select: { id: true },

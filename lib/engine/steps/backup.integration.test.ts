@@ -59,6 +59,24 @@ describe('backup steps', () => {
     expect(events.map((e) => e.message).join('\n')).toMatch(/backed up ledger: [\d.]+ (B|KB|MB), verified \(pg_restore --list read \d+ entries\)/)
   })
 
+  it('take a new backup when the step runs again, keeping the earlier one as history', async () => {
+    const { planId, run } = await setup()
+    const { runId } = await run(false)
+    const stepRun = await db.stepRun.findFirstOrThrow({ where: { runId } })
+    const first = (stepRun.detail as BackupDetail).backupId
+    // The step run again, as a retry or a resumed run does.
+    await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'PENDING' } })
+    await db.run.update({ where: { id: runId }, data: { status: 'RUNNING', workerId: 'test' } })
+    expect(await executeRun(runId)).toBe('SUCCEEDED')
+    const second = ((await db.stepRun.findUniqueOrThrow({ where: { id: stepRun.id } })).detail as BackupDetail).backupId
+    expect(second).not.toBe(first)
+    const backups = await db.backup.findMany({ where: { planId }, orderBy: { createdAt: 'asc' } })
+    expect(backups.map((b) => [b.id, b.status, b.stepRunId])).toEqual([
+      [first, 'VERIFIED', null],
+      [second, 'VERIFIED', stepRun.id],
+    ])
+  })
+
   it('in a dry run, check the server and pg_dump without writing a backup', async () => {
     const { planId, run } = await setup()
     const { runId, outcome } = await run(true)
