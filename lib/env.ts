@@ -135,3 +135,6 @@ export function exportEnv(values: Record<string, string>): void {
   Object.assign(process.env, values)
   app = undefined
 }
+
+/** The PATH the worker's child tools (pg_dump, pg_restore) are found on and run with. */
+export const systemPath = (): string => process.env.PATH ?? ''

@@ -1,3 +1,4 @@
+import { systemPath } from '@/lib/env'
 import { connectPostgres, type PostgresTarget } from '@/lib/targets/postgres'
 import { findPgTool, libpqEnv, runTool } from './tools'
 
@@ -35,7 +36,7 @@ export async function dumpPostgres(target: PostgresTarget, file: string, options
 
 async function tocEntries(file: string): Promise<number> {
   const pgRestore = await findPgTool('pg_restore', null)
-  const { stdout } = await runTool(pgRestore.path, ['--list', file], { PATH: process.env.PATH })
+  const { stdout } = await runTool(pgRestore.path, ['--list', file], { PATH: systemPath() })
   return stdout.split('\n').filter((line) => line.trim() && !line.startsWith(';')).length
 }
 

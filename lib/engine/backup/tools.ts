@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process'
 import { access, constants, readdir } from 'node:fs/promises'
 import { delimiter, join } from 'node:path'
-import { appEnv } from '@/lib/env'
+import { appEnv, systemPath } from '@/lib/env'
 import type { PostgresTarget } from '@/lib/targets/postgres'
 
 // pg_dump and pg_restore: found where Debian installs them (the newest major first), then on the PATH, or
@@ -29,7 +29,7 @@ async function candidates(tool: PgTool): Promise<string[]> {
   if (configured) return [join(configured, tool)]
   const debian = await readdir('/usr/lib/postgresql').catch(() => [] as string[])
   const majors = debian.filter((d) => /^\d+$/.test(d)).sort((a, b) => Number(b) - Number(a))
-  return [...majors.map((m) => join('/usr/lib/postgresql', m, 'bin', tool)), ...(process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, tool))]
+  return [...majors.map((m) => join('/usr/lib/postgresql', m, 'bin', tool)), ...systemPath().split(delimiter).filter(Boolean).map((dir) => join(dir, tool))]
 }
 
 const versionOf = (path: string) =>
@@ -59,7 +59,7 @@ export type ToolEnv = Record<string, string | undefined>
 
 export function libpqEnv(target: PostgresTarget): ToolEnv {
   return {
-    PATH: process.env.PATH,
+    PATH: systemPath(),
     PGHOST: target.host,
     PGPORT: String(target.port),
     PGDATABASE: target.database,
