@@ -1,4 +1,5 @@
-import { Badge, type BadgeTone } from '@/components/ui/badge'
+import type { BadgeTone } from '@/components/ui/badge'
+import { StatusBadge } from '@/components/ui/status-badge'
 import type { BackupStatus } from '@/lib/generated/prisma/enums'
 
 const LABELS: Record<BackupStatus, [string, BadgeTone, string]> = {
@@ -10,14 +11,6 @@ const LABELS: Record<BackupStatus, [string, BadgeTone, string]> = {
 
 /** A backup's state: icon, word, colour (never colour alone). */
 export function BackupStatusBadge({ status }: { status: BackupStatus }) {
-  const [label, tone, icon] = LABELS[status]
-  return (
-    <Badge tone={tone}>
-      <span aria-hidden="true" className="mr-1">
-        {icon}
-      </span>
-      <span className="sr-only">Backup status: </span>
-      {label}
-    </Badge>
-  )
+  const [label, tone, glyph] = LABELS[status]
+  return <StatusBadge tone={tone} glyph={glyph} label={label} srPrefix="Backup status:" />
 }

@@ -1,4 +1,5 @@
-import { Badge, type BadgeTone } from '@/components/ui/badge'
+import type { BadgeTone } from '@/components/ui/badge'
+import { StatusBadge } from '@/components/ui/status-badge'
 import type { Health } from '@/lib/domain/health'
 
 const LOOK: Record<Health, [string, BadgeTone, string]> = {
@@ -9,14 +10,6 @@ const LOOK: Record<Health, [string, BadgeTone, string]> = {
 
 /** The one status badge of health (rollback triggers against the samples). */
 export function HealthBadge({ health, what = 'Health' }: { health: Health; what?: string }) {
-  const [label, tone, icon] = LOOK[health]
-  return (
-    <Badge tone={tone}>
-      <span aria-hidden="true" className="mr-1">
-        {icon}
-      </span>
-      <span className="sr-only">{what}: </span>
-      <span data-testid="health">{label}</span>
-    </Badge>
-  )
+  const [label, tone, glyph] = LOOK[health]
+  return <StatusBadge tone={tone} glyph={glyph} label={label} srPrefix={`${what}:`} testId="health" />
 }

@@ -1,4 +1,5 @@
-import { Badge, type BadgeTone } from '@/components/ui/badge'
+import type { BadgeTone } from '@/components/ui/badge'
+import { StatusBadge } from '@/components/ui/status-badge'
 import type { PlanStatus, RiskStatus } from '@/lib/generated/prisma/enums'
 import type { PhaseStatus } from '@/lib/server/plans/rules'
 
@@ -31,18 +32,8 @@ const labelsOf = <K extends string>(table: Record<K, { label: string }>) => Obje
 export const PLAN_STATUS_LABELS = labelsOf(PLAN)
 export const RISK_STATUS_LABELS = labelsOf(RISK)
 
-function StatusBadge({ entry, kind }: { entry: { label: string; glyph: string; tone: BadgeTone }; kind: string }) {
-  return (
-    <Badge tone={entry.tone}>
-      <span aria-hidden className="mr-1">
-        {entry.glyph}
-      </span>
-      <span className="sr-only">{kind} status: </span>
-      {entry.label}
-    </Badge>
-  )
-}
+const Status = ({ entry, kind }: { entry: { label: string; glyph: string; tone: BadgeTone }; kind: string }) => <StatusBadge tone={entry.tone} glyph={entry.glyph} label={entry.label} srPrefix={`${kind} status:`} />
 
-export const PlanStatusBadge = ({ status }: { status: PlanStatus }) => <StatusBadge entry={PLAN[status]} kind="Plan" />
-export const PhaseStatusBadge = ({ status }: { status: PhaseStatus }) => <StatusBadge entry={PHASE[status]} kind="Phase" />
-export const RiskStatusBadge = ({ status }: { status: RiskStatus }) => <StatusBadge entry={RISK[status]} kind="Risk" />
+export const PlanStatusBadge = ({ status }: { status: PlanStatus }) => <Status entry={PLAN[status]} kind="Plan" />
+export const PhaseStatusBadge = ({ status }: { status: PhaseStatus }) => <Status entry={PHASE[status]} kind="Phase" />
+export const RiskStatusBadge = ({ status }: { status: RiskStatus }) => <Status entry={RISK[status]} kind="Risk" />

@@ -1,4 +1,5 @@
-import { Badge, type BadgeTone } from '@/components/ui/badge'
+import type { BadgeTone } from '@/components/ui/badge'
+import { StatusBadge } from '@/components/ui/status-badge'
 import { REPORT_STATUS_LABELS, type ReportStatus } from '@/lib/domain/report-values'
 
 const LOOK: Record<ReportStatus, [BadgeTone, string]> = {
@@ -11,15 +12,6 @@ const LOOK: Record<ReportStatus, [BadgeTone, string]> = {
 
 /** The one badge of a plan's report status. */
 export function ReportStatusBadge({ status, testId }: { status: ReportStatus; testId?: string }) {
-  const [tone, icon] = LOOK[status]
-  const label = REPORT_STATUS_LABELS[status]
-  return (
-    <Badge tone={tone}>
-      <span aria-hidden="true" className="mr-1">
-        {icon}
-      </span>
-      <span className="sr-only">Report status: </span>
-      <span data-testid={testId}>{label}</span>
-    </Badge>
-  )
+  const [tone, glyph] = LOOK[status]
+  return <StatusBadge tone={tone} glyph={glyph} label={REPORT_STATUS_LABELS[status]} srPrefix="Report status:" testId={testId} />
 }

@@ -1,4 +1,5 @@
-import { Badge, type BadgeTone } from '@/components/ui/badge'
+import type { BadgeTone } from '@/components/ui/badge'
+import { StatusBadge } from '@/components/ui/status-badge'
 
 const LABELS: Record<string, [string, BadgeTone, string]> = {
   QUEUED: ['Queued', 'neutral', '…'],
@@ -17,14 +18,6 @@ const LABELS: Record<string, [string, BadgeTone, string]> = {
 
 /** A run's or a step's state: icon, word, colour (never colour alone). */
 export function RunStatusBadge({ status, what = 'Run' }: { status: string; what?: string }) {
-  const [label, tone, icon] = LABELS[status] ?? [status, 'neutral', '?']
-  return (
-    <Badge tone={tone}>
-      <span aria-hidden="true" className="mr-1">
-        {icon}
-      </span>
-      <span className="sr-only">{what} status: </span>
-      {label}
-    </Badge>
-  )
+  const [label, tone, glyph] = LABELS[status] ?? [status, 'neutral', '?']
+  return <StatusBadge tone={tone} glyph={glyph} label={label} srPrefix={`${what} status:`} />
 }
