@@ -3,7 +3,8 @@ import { readFile, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { expect, test } from '@playwright/test'
 import { defaultBackupDir } from '@/lib/runtime/local-state'
-import { query, seedUser } from './fixtures/db'
+import pg from 'pg'
+import { appDatabaseUrl, auditEvents, query, seedUser } from './fixtures/db'
 import { signIn } from './fixtures/session'
 import { E2E } from './fixtures/settings'
 
@@ -13,6 +14,9 @@ import { E2E } from './fixtures/settings'
 
 // As the launcher decides it: LOCKSTEP_BACKUP_DIR if the test's environment sets one, else under the data directory.
 const backupDir = resolve(process.env.LOCKSTEP_BACKUP_DIR || defaultBackupDir(E2E.dataDir))
+
+// The second test restores the first one's backup: they run in order, and not at all after a failure.
+test.describe.configure({ mode: 'serial' })
 
 type BackupRow = { id: string; status: string; fileName: string; sizeBytes: string; sha256: string; verification: string; connectionName: string }
 
@@ -104,4 +108,76 @@ test('a DBA runs the demo preparation: the backup step succeeds with a verified 
   await expect(listed).toContainText('Verified')
   await expect(listed).not.toContainText(backup.fileName)
   await context.close()
+})
+
+// The demo upgrade's rollback rehearsed on the demo environment (which leaves its steps applied), then the
+// preparation's backup restored over the demo database: afterwards the orders are exactly as backed up.
+test('a DBA rehearses the demo upgrade’s rollback and reads “identical” on the plan, then restores the backup over the demo database', async ({ page }, testInfo) => {
+  test.setTimeout(120_000)
+  const demoUrl = new URL(appDatabaseUrl())
+  demoUrl.pathname = '/lockstep_demo'
+  const demo = new pg.Client({ connectionString: demoUrl.toString() })
+  await demo.connect()
+  try {
+    const ordersDigest = async () => (await demo.query<{ digest: string }>(`SELECT md5(string_agg(o::text, ',' ORDER BY o.id)) AS digest FROM orders o`)).rows[0]?.digest
+    const hasStatusColumn = async () => (await demo.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'status'`)).rowCount === 1
+    const backedUp = await ordersDigest()
+    expect(await hasStatusColumn()).toBe(false)
+
+    const dba = await seedUser('DBA')
+    await signIn(page, dba.email, dba.password)
+    await page.goto('/plans')
+    await page.getByRole('link', { name: 'Demo: orders schema upgrade' }).click()
+    const upgrade = page.getByRole('region', { name: /Schema upgrade/ })
+    const rehearsals = upgrade.getByTestId('phase-rehearsals')
+    await expect(rehearsals).toContainText('Rollback not rehearsed yet.')
+    await upgrade.getByRole('button', { name: 'Rehearse rollback… of Schema upgrade' }).click()
+    await upgrade.getByRole('combobox', { name: 'Environment' }).last().selectOption({ label: 'demo' })
+    await upgrade.getByRole('button', { name: 'Start rehearsal' }).click()
+
+    // The page follows the rehearsal until the worker reports it.
+    const result = rehearsals.getByTestId('rehearsal-result')
+    await expect(result).toContainText(/Rollback rehearsed 20\d\d-\d\d-\d\d \d\d:\d\d UTC on demo:/, { timeout: 60_000 })
+    await expect(result).toContainText('Identical')
+    await expect(result).not.toContainText('stale')
+    await upgrade.screenshot({ path: testInfo.outputPath('rehearsal-result.png') })
+    const [rehearsal] = await query<{ id: string; status: string; checksum: string | null; stepsRun: number; stepNames: string[] }>(
+      `SELECT r."id", r."status", r."checksum", r."stepsRun", r."stepNames" FROM "RollbackRehearsal" r JOIN "Plan" p ON p."id" = r."planId" WHERE p."title" = 'Demo: orders schema upgrade' ORDER BY r."createdAt" DESC LIMIT 1`,
+    )
+    expect(rehearsal).toMatchObject({ status: 'IDENTICAL', checksum: expect.stringMatching(/^[0-9a-f]{64}$/), stepNames: ['V1 – add status columns', 'V2 – index orders by status', 'V3 – backfill status'] })
+    expect((await auditEvents(rehearsal?.id ?? '')).map((e) => e.action)).toContain('rehearsal.request')
+    // A rehearsal leaves its steps applied: the demo database now has the upgrade, with no history of it.
+    expect(await hasStatusColumn()).toBe(true)
+
+    // The restore over the database the backup came from asks for its name.
+    const backups = page.getByRole('region', { name: 'Backups' })
+    await backups.getByRole('button', { name: /^Restore… the backup of Demo orders database/ }).first().click()
+    const dialog = page.getByRole('dialog')
+    await dialog.getByRole('combobox', { name: 'Restore into' }).selectOption({ label: 'demo · Demo orders database (the database this backup came from)' })
+    await expect(dialog).toContainText('changes made since are lost')
+    const queue = dialog.getByRole('button', { name: 'Queue restore' })
+    await dialog.getByRole('textbox', { name: 'Database name' }).fill('lockstep')
+    await expect(queue).toBeDisabled()
+    await dialog.getByRole('textbox', { name: 'Database name' }).fill('lockstep_demo')
+    await dialog.screenshot({ path: testInfo.outputPath('restore-dialog.png') })
+    await queue.click()
+    await expect(dialog).toHaveCount(0)
+    const restore = backups.getByTestId('plan-restore').first()
+    await expect(restore).toContainText('into Demo orders database (over the database it came from)')
+    await expect(restore).toContainText('Restored', { timeout: 60_000 })
+    await backups.screenshot({ path: testInfo.outputPath('restore-done.png') })
+
+    const [row] = await query<{ id: string; status: string; overSource: boolean; done: number; total: number }>(
+      `SELECT r."id", r."status", r."overSource", r."done", r."total" FROM "Restore" r JOIN "Backup" b ON b."id" = r."backupId" JOIN "Plan" p ON p."id" = b."planId" WHERE p."title" = 'Demo: orders schema upgrade' ORDER BY r."createdAt" DESC LIMIT 1`,
+    )
+    expect(row).toMatchObject({ status: 'SUCCEEDED', overSource: true })
+    expect(row?.total).toBeGreaterThan(0)
+    expect(row?.done).toBe(row?.total)
+    expect((await auditEvents(row?.id ?? '')).map((e) => e.action).sort()).toEqual(['backup.restore', 'restore.succeed'])
+    // The orders are exactly as they were backed up, and the rehearsal's columns are gone.
+    expect(await hasStatusColumn()).toBe(false)
+    expect(await ordersDigest()).toBe(backedUp)
+  } finally {
+    await demo.end()
+  }
 })

@@ -1,17 +1,28 @@
+'use client'
+
 import { Table, Td, Th } from '@/components/ui/table'
 import { Timestamp } from '@/components/ui/timestamp'
 import { formatBytes } from '@/lib/domain/words'
-import type { BackupDTO } from '@/lib/server/backups/queries'
+import type { PlanRecoveryDTO } from '@/lib/server/backups/recovery'
 import { ShortChecksum, tablesOf } from './backup-artifact'
 import { BackupStatusBadge } from './backup-status'
+import { PlanRestores } from './plan-restores'
+import { RestoreDialog } from './restore-dialog'
+import { usePlanRecovery } from './use-plan-recovery'
 
-/** The plan's latest backups, newest first: when, of what, how big, and whether each was verified. */
-export function PlanBackups({ backups, shown }: { backups: BackupDTO[]; shown: number }) {
+/**
+ * The plan's latest backups, newest first: when, of what, how big, and whether each was verified; for
+ * DBAs a restore of each verified one; then the latest restores, live while one runs.
+ */
+export function PlanBackups({ planId, initial, shown }: { planId: string; initial: PlanRecoveryDTO; shown: number }) {
+  const { recovery, refresh } = usePlanRecovery(planId, initial)
+  const { backups, restores, restoreChoices } = recovery
   if (backups.length === 0) {
     return <p className="text-sm text-zinc-500">No backups yet. A backup step takes one each time its phase runs (dry runs only check that it could).</p>
   }
   return (
-    <div className="space-y-1">
+    <div className="space-y-4">
+      <div className="space-y-1">
       <div className="rounded-md border border-zinc-200 bg-white">
         <Table caption="Backups of this plan">
           <thead>
@@ -21,6 +32,7 @@ export function PlanBackups({ backups, shown }: { backups: BackupDTO[]; shown: n
               <Th className="text-right">Size</Th>
               <Th>Status</Th>
               <Th>Verification</Th>
+              {restoreChoices ? <Th><span className="sr-only">Restore</span></Th> : null}
             </tr>
           </thead>
           <tbody className="divide-y divide-zinc-100">
@@ -47,12 +59,15 @@ export function PlanBackups({ backups, shown }: { backups: BackupDTO[]; shown: n
                   ) : null}
                   {b.error ? <span className="block text-red-700">{b.error}</span> : null}
                 </Td>
+                {restoreChoices ? <Td>{restoreChoices[b.id] ? <RestoreDialog backup={b} choices={restoreChoices[b.id] ?? []} onQueued={() => void refresh()} /> : null}</Td> : null}
               </tr>
             ))}
           </tbody>
         </Table>
       </div>
       {backups.length === shown ? <p className="text-xs text-zinc-500">The latest {shown} are shown.</p> : null}
+      </div>
+      <PlanRestores restores={restores} />
     </div>
   )
 }

@@ -7,6 +7,7 @@ import { resolveSqlitePath } from '@/lib/targets/sqlite'
 import { artifactPath, verifyBackup } from './backup/artifacts'
 import { restorePostgres } from './backup/postgres'
 import { restoreSqlite } from './backup/sqlite'
+import { progressWriter } from './steps/types'
 
 // The worker's side of restores (requested by a DBA, lib/server/backups/commands.ts): the backup verified
 // again – checksum and tool – then restored into the chosen database, progress written as it goes, the
@@ -27,12 +28,14 @@ export async function claimRestore(workerId: string): Promise<string | null> {
 export async function executeRestore(restoreId: string): Promise<'SUCCEEDED' | 'FAILED'> {
   const restore = await db.restore.findUniqueOrThrow({ where: { id: restoreId }, include: { backup: true, connection: true } })
   let lastWrite = 0
+  const writes = progressWriter()
   const progress = (done: number, total: number) => {
     if (Date.now() - lastWrite < PROGRESS_EVERY_MS && done < total) return
     lastWrite = Date.now()
-    void db.restore.update({ where: { id: restoreId }, data: { done, total } }).catch(() => undefined)
+    writes.track(async () => void (await db.restore.update({ where: { id: restoreId }, data: { done, total } })))
   }
   const end = async (status: 'SUCCEEDED' | 'FAILED', error: string | null = null) => {
+    await writes.flushed()
     await db.$transaction(async (tx) => {
       await tx.restore.update({ where: { id: restoreId }, data: { status, error, finishedAt: new Date(), workerId: null } })
       await recordAudit(tx, WORKER, { action: status === 'SUCCEEDED' ? 'restore.succeed' : 'restore.fail', entityType: 'Restore', entityId: restoreId, planId: restore.backup.planId, after: { backup: restore.backupId, into: restore.connectionName, error } })

@@ -72,6 +72,20 @@ export async function listPhaseRehearsals(actor: UserActor, planId: string): Pro
     .sort((a, b) => (order.get(a.phaseId) ?? 0) - (order.get(b.phaseId) ?? 0) || a.environmentName.localeCompare(b.environmentName))
 }
 
+export type PendingRehearsalDTO = { id: string; phaseId: string; environmentName: string; status: 'QUEUED' | 'RUNNING'; createdAt: string }
+
+/** Every role that reads plans: the plan's rehearsals that are queued or running, oldest first. */
+export async function listPendingRehearsals(actor: UserActor, planId: string): Promise<PendingRehearsalDTO[]> {
+  assertCan(actor, 'plan:read')
+  if (!ZId.safeParse(planId).success) throw notFound('Plan')
+  const rows = await db.rollbackRehearsal.findMany({
+    where: { planId, status: { in: ['QUEUED', 'RUNNING'] } },
+    orderBy: { createdAt: 'asc' },
+    select: { id: true, phaseId: true, environment: { select: { name: true } }, status: true, createdAt: true },
+  })
+  return rows.flatMap((r) => (r.status === 'QUEUED' || r.status === 'RUNNING' ? [{ id: r.id, phaseId: r.phaseId, environmentName: r.environment.name, status: r.status, createdAt: r.createdAt.toISOString() }] : []))
+}
+
 /** No authorization (for rules whose callers already authorized): an IDENTICAL rehearsal of exactly these scripts exists. */
 export async function hasCurrentRehearsal(planId: string, phaseId: string, checksum: string): Promise<boolean> {
   return (await db.rollbackRehearsal.count({ where: { planId, phaseId, checksum, status: 'IDENTICAL' } })) > 0

@@ -10,6 +10,7 @@ import { PhaseRun } from '@/components/plans/phase-run'
 import { PlanEnvironments } from '@/components/plans/plan-environments'
 import { PlanHealth } from '@/components/monitoring/plan-health'
 import { PlanBackups } from '@/components/backups/plan-backups'
+import { PhaseRehearsals } from '@/components/rehearsals/phase-rehearsals'
 import { RiskRegister } from '@/components/plans/risk-register'
 import { StepList } from '@/components/plans/step-list'
 import { PlanStatusBadge } from '@/components/plans/status'
@@ -22,7 +23,8 @@ import { can } from '@/lib/auth/permissions'
 import { loadOrNotFound } from '@/lib/server/load-or-not-found'
 import { getPlanForViewer, listPhaseItems, listPlanActivity, listPlanEnvironments } from '@/lib/server/plans/queries'
 import { getPlanHealth } from '@/lib/server/monitoring/queries'
-import { listPlanBackups, PLAN_BACKUPS_SHOWN } from '@/lib/server/backups/queries'
+import { PLAN_BACKUPS_SHOWN } from '@/lib/server/backups/queries'
+import { getPlanRecovery } from '@/lib/server/backups/recovery'
 import { latestRunsByPhase } from '@/lib/server/runs/queries'
 import { LARGE_PLAN_ITEMS, openPhaseIds, toggleOpenPhase } from '@/lib/server/plans/rules'
 
@@ -55,14 +57,15 @@ export default async function PlanPage({ params, searchParams }: { params: Param
   // Client components get only their part of the plan: the browser is sent each checklist once, if at all.
   const archived = plan.status === 'ARCHIVED'
   const open = openPhaseIds(plan.phases, typeof requested === 'string' ? requested : undefined)
-  const [items, environments, latestRuns, health, backups] = await Promise.all([
+  const [items, environments, latestRuns, health, recovery] = await Promise.all([
     listPhaseItems(actor, plan.id, [...open]),
     listPlanEnvironments(actor, plan.id),
     latestRunsByPhase(actor, plan.id),
     getPlanHealth(actor, plan.id),
-    listPlanBackups(actor, plan.id),
+    getPlanRecovery(actor, plan.id),
   ])
   const runTargets = environments.filter((e) => e.configured.target).map((e) => e.environment)
+  const rehearsalTargets = runTargets.filter((e) => !e.protected).map(({ id, name }) => ({ id, name }))
   const canStart = can(actor.role, 'run:start') && plan.status !== 'ARCHIVED'
   const openHref = (value: string) => `/plans/${plan.id}?open=${value || 'none'}`
   return (
@@ -148,7 +151,14 @@ export default async function PlanPage({ params, searchParams }: { params: Param
               count={plan.phases.length}
               canEdit={plan.canEdit}
               canAcceptLint={plan.canEdit && can(actor.role, 'run:resolve')}
-              footer={<PhaseRun planId={plan.id} phaseId={phase.id} phaseName={phase.name} targets={runTargets} latest={latestRuns[phase.id] ?? null} canStart={canStart} />}
+              footer={
+                <div className="space-y-3">
+                  <PhaseRun planId={plan.id} phaseId={phase.id} phaseName={phase.name} targets={runTargets} latest={latestRuns[phase.id] ?? null} canStart={canStart} />
+                  {phase.steps.some((s) => s.kind === 'SQL') ? (
+                    <PhaseRehearsals planId={plan.id} phaseId={phase.id} phaseName={phase.name} initial={recovery} environments={rehearsalTargets} canRequest={canStart} />
+                  ) : null}
+                </div>
+              }
             />
           ))}
         </div>
@@ -180,7 +190,7 @@ export default async function PlanPage({ params, searchParams }: { params: Param
         </ol>
       </Section>
       <Section id="backups" title="Backups">
-        <PlanBackups backups={backups} shown={PLAN_BACKUPS_SHOWN} />
+        <PlanBackups planId={plan.id} initial={recovery} shown={PLAN_BACKUPS_SHOWN} />
       </Section>
       <Section id="environments" title="Environments">
         <PlanEnvironments planId={plan.id} environments={environments} canEdit={plan.canEdit} />
