@@ -1,6 +1,7 @@
 'use client'
 
 import { useQuery, useQueryClient } from '@tanstack/react-query'
+import { useEffect } from 'react'
 import type { PlanRecoveryDTO } from '@/lib/server/backups/recovery'
 
 export const recoveryKey = (planId: string) => ['plan', planId, 'recovery'] as const
@@ -11,6 +12,10 @@ export const recoveryKey = (planId: string) => ['plan', planId, 'recovery'] as c
  */
 export function usePlanRecovery(planId: string, initial: PlanRecoveryDTO) {
   const client = useQueryClient()
+  // A server render (a navigation, or a refresh after an action) brings newer figures than the cache holds.
+  useEffect(() => {
+    client.setQueryData(recoveryKey(planId), initial)
+  }, [client, planId, initial])
   const { data = initial, isError } = useQuery({
     queryKey: recoveryKey(planId),
     queryFn: async (): Promise<PlanRecoveryDTO> => {

@@ -66,9 +66,19 @@ export function RunView({ initial }: { initial: RunDTO }) {
           </Button>
         ) : null}
       </div>
+      {run.safeguards && !run.dryRun ? (
+        <p className="text-sm text-zinc-600" data-testid="run-safeguards">
+          On {run.environment.name}: {run.safeguards}
+        </p>
+      ) : null}
+      {run.rehearsal ? (
+        <p className="text-sm text-emerald-800" data-testid="run-rehearsal">
+          Rollback rehearsed <Timestamp iso={run.rehearsal.finishedAt} /> on {run.rehearsal.environmentName}: identical, for exactly these scripts
+        </p>
+      ) : null}
       {run.coveredBy ? (
         <p className="text-sm text-emerald-800" data-testid="run-backup">
-          Covered by backup {run.coveredBy.connectionName} taken <Timestamp iso={run.coveredBy.takenAt} /> (verified)
+          Covered by backup {run.coveredBy.connectionName} taken <Timestamp iso={run.coveredBy.takenAt} /> (verified{run.coveredBy.required ? `, as ${run.environment.name} requires` : ''})
         </p>
       ) : null}
       {run.error ? <Alert tone="error">{run.error}</Alert> : null}

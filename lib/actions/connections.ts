@@ -3,6 +3,7 @@
 import { revalidatePath } from 'next/cache'
 import { createConnection, createEnvironment, deleteConnection, introspectConnection, testConnection, updateConnection, updateEnvironment } from '@/lib/server/connections/commands'
 import { ZConnection, ZConnectionId, ZEnvironment, ZUpdateConnection, ZUpdateEnvironment } from '@/lib/server/connections/schemas'
+import { setEnvironmentSafeguards, ZEnvironmentSafeguards } from '@/lib/server/connections/safeguards'
 import { defineAction } from './define-action'
 
 const changed = <T>(result: T) => {
@@ -12,6 +13,7 @@ const changed = <T>(result: T) => {
 }
 
 export const createEnvironmentAction = defineAction('connection:manage', ZEnvironment, async (input, actor) => changed(await createEnvironment(actor, input)))
+export const setEnvironmentSafeguardsAction = defineAction('connection:manage', ZEnvironmentSafeguards, async (input, actor) => changed(await setEnvironmentSafeguards(actor, input)))
 export const updateEnvironmentAction = defineAction('connection:manage', ZUpdateEnvironment, async (input, actor) => changed(await updateEnvironment(actor, input)))
 export const createConnectionAction = defineAction('connection:manage', ZConnection, async (input, actor) => changed(await createConnection(actor, input)))
 export const updateConnectionAction = defineAction('connection:manage', ZUpdateConnection, async (input, actor) => changed(await updateConnection(actor, input)))

@@ -1,5 +1,6 @@
 import { db, type Tx } from '@/lib/db'
 import { notifyRunFailed } from '@/lib/server/notifications/run-failed'
+import { coveringNote, guardStep } from '@/lib/server/runs/safeguards'
 import { planTargetOf } from '@/lib/server/runs/target'
 import { mayStartRun } from '@/lib/server/windows/rules'
 import { Cancelled, withTargetSession, type TargetSession } from './sql/apply'
@@ -86,7 +87,7 @@ function watchCancel(runId: string): { signal: AbortSignal; stop: () => void } {
 }
 
 const loadRun = (runId: string) =>
-  db.run.findUniqueOrThrow({ where: { id: runId }, include: { steps: { orderBy: { position: 'asc' }, include: { step: true } }, requestedBy: { select: { email: true } } } })
+  db.run.findUniqueOrThrow({ where: { id: runId }, include: { steps: { orderBy: { position: 'asc' }, include: { step: true } }, requestedBy: { select: { email: true } }, phase: { select: { name: true } } } })
 
 type LoadedRun = Awaited<ReturnType<typeof loadRun>>
 
@@ -142,6 +143,15 @@ export async function executeRun(runId: string, now: () => Date = () => new Date
         const permission = mayStartRun(current.environment, current.environment.windows, now())
         if (!permission.allowed) return finish(runId, 'FAILED', permission.reason)
         const step = stepRun.step
+        const guard = await guardStep(db, { run: { ...current, phaseName: run.phase.name }, environment: current.environment, step, now: now() })
+        if (!guard.ok) {
+          await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'FAILED', error: guard.error, finishedAt: new Date() } })
+          return finish(runId, 'FAILED', `Step “${step.name}” was not started: ${guard.error}`)
+        }
+        if (guard.covering) {
+          await db.run.update({ where: { id: runId }, data: { coveringBackupId: guard.covering.id } })
+          await event(runId, 'info', coveringNote(guard.covering, current.environment))
+        }
         await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'RUNNING', startedAt: stepRun.startedAt ?? new Date(), error: null } })
         await event(runId, 'info', `Step “${step.name}” started.`)
         const result = await RUNNERS[step.kind].run(contextFor(run, stepRun, target, cancel.signal)).catch((error: Error) => ({ status: 'FAILED' as const, error: error.message }))

@@ -3,6 +3,8 @@ import { ConnectionForm } from '@/components/connections/connection-form'
 import { ConnectionRow } from '@/components/connections/connection-row'
 import { EnvironmentForm } from '@/components/connections/environment-form'
 import { EnvironmentProtection } from '@/components/connections/environment-protection'
+import { EnvironmentSafeguards } from '@/components/connections/environment-safeguards'
+import { safeguardsInWords } from '@/lib/domain/safeguards'
 import { Badge } from '@/components/ui/badge'
 import { Card } from '@/components/ui/card'
 import { EmptyState } from '@/components/ui/empty-state'
@@ -37,6 +39,11 @@ export default async function ConnectionsPage() {
             {env.description ? <span className="text-sm text-zinc-600">{env.description}</span> : null}
             {canManage ? <EnvironmentProtection environment={env} /> : null}
           </div>
+          {env.protected ? (
+            <p className="text-sm text-zinc-600" data-testid="environment-safeguards">
+              {safeguardsInWords(env)}
+            </p>
+          ) : null}
           <Card className="px-5 py-2">
             {env.connections.length === 0 ? <p className="py-3 text-sm text-zinc-500">No connections yet.</p> : null}
             <ul className="divide-y divide-zinc-100">
@@ -52,6 +59,7 @@ export default async function ConnectionsPage() {
                 </div>
               </details>
             ) : null}
+            {canManage && env.protected ? <EnvironmentSafeguards environment={env} /> : null}
           </Card>
         </section>
       ))}

@@ -26,6 +26,23 @@ UPDATE orders SET note = 'é' WHERE id < 10`
     expect(kinds.map((s) => s.transactional)).toEqual([false, false, false, true, true])
   })
 
+  it('marks the statements that can lose data', async () => {
+    const script = `CREATE TABLE t (id int PRIMARY KEY, note text);
+ALTER TABLE t ADD COLUMN done boolean;
+CREATE INDEX CONCURRENTLY t_note ON t (note);
+INSERT INTO t VALUES (1, 'a') ON CONFLICT DO NOTHING;
+INSERT INTO t VALUES (1, 'a') ON CONFLICT (id) DO UPDATE SET note = excluded.note;
+UPDATE t SET note = 'b';
+DELETE FROM t WHERE id = 1;
+ALTER TABLE t ALTER COLUMN note TYPE varchar(1);
+ALTER TABLE t DROP COLUMN done;
+ALTER TABLE t RENAME COLUMN note TO remark;
+TRUNCATE t;
+DO $$ BEGIN PERFORM 1; END $$;
+DROP TABLE t;`
+    expect((await splitStatements(script)).map((s) => s.destructive)).toEqual([false, false, false, false, true, true, true, true, true, false, true, true, true])
+  })
+
   it('reports the line of a syntax error, and refuses transaction control', async () => {
     await expect(splitStatements('SELECT 1;\nSELECT FROM WHERE;')).rejects.toThrow(new SqlSyntaxError('syntax error at or near "WHERE"', 2))
     await expect(splitStatements('BEGIN;\nSELECT 1;\nCOMMIT;')).rejects.toThrow(/remove BEGIN\/COMMIT/)

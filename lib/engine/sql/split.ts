@@ -15,6 +15,8 @@ export type Statement = {
   transactional: boolean
   /** The strongest table lock the statement takes, for review. */
   lock: string
+  /** It can lose data that only a backup brings back (see `losesData`). */
+  destructive: boolean
 }
 
 export class SqlSyntaxError extends Error {
@@ -37,6 +39,18 @@ function nonTransactional(kind: string, node: Node): boolean {
   if (kind === 'ReindexStmt') return JSON.stringify(node.params ?? []).includes('"concurrently"')
   if (kind === 'VacuumStmt') return node.is_vacuumcmd === true
   return ['CreatedbStmt', 'DropdbStmt', 'AlterSystemStmt', 'CreateTableSpaceStmt', 'DropTableSpaceStmt'].includes(kind)
+}
+
+// Statements that can lose data: drops, truncates, deletes and updates (an UPDATE overwrites what was
+// there), upserts that update, dropped or retyped columns, and DO blocks, whose bodies are not looked into.
+// Adding things, indexes, constraints and renames lose nothing.
+const LOSES_DATA = new Set(['DropStmt', 'TruncateStmt', 'DeleteStmt', 'UpdateStmt', 'MergeStmt', 'DropdbStmt', 'DropOwnedStmt', 'DoStmt'])
+
+function losesData(kind: string, node: Node): boolean {
+  if (LOSES_DATA.has(kind)) return true
+  if (kind === 'InsertStmt') return JSON.stringify(node.onConflictClause ?? {}).includes('ONCONFLICT_UPDATE')
+  if (kind === 'AlterTableStmt') return /"AT_(DropColumn|AlterColumnType)"/.test(JSON.stringify(node.cmds ?? []))
+  return false
 }
 
 function lockOf(kind: string, node: Node): string {
@@ -101,7 +115,7 @@ export async function splitStatements(script: string): Promise<Statement[]> {
     if (!sql) continue
     const [kind = 'Unknown', node = {}] = Object.entries(raw.stmt)[0] ?? []
     if (kind === 'TransactionStmt') throw new SqlSyntaxError('remove BEGIN/COMMIT/ROLLBACK: Lockstep runs each script in a transaction of its own where it can', lineAt(start + text.indexOf(sql)))
-    statements.push({ index: statements.length, sql, line: lineAt(start + text.indexOf(sql)), kind, transactional: !nonTransactional(kind, node), lock: lockOf(kind, node) })
+    statements.push({ index: statements.length, sql, line: lineAt(start + text.indexOf(sql)), kind, transactional: !nonTransactional(kind, node), lock: lockOf(kind, node), destructive: losesData(kind, node) })
   }
   return statements
 }

@@ -19,7 +19,16 @@ export type ConnectionDTO = {
   hasPassword: boolean
 }
 
-export type EnvironmentDTO = { id: string; name: string; description: string; protected: boolean; connections: ConnectionDTO[] }
+export type EnvironmentDTO = {
+  id: string
+  name: string
+  description: string
+  protected: boolean
+  /** What runs on it require while it is protected (lib/server/runs/safeguards.ts). */
+  requireRehearsal: boolean
+  requireBackupHours: number | null
+  connections: ConnectionDTO[]
+}
 
 /**
  * Editors see environments with their connections (never a secret: only whether one is set);
@@ -34,6 +43,8 @@ export async function listEnvironments(actor: UserActor): Promise<EnvironmentDTO
     name: env.name,
     description: env.description,
     protected: env.protected,
+    requireRehearsal: env.requireRehearsal,
+    requireBackupHours: env.requireBackupHours,
     connections: (details ? env.connections : []).map((c) => ({
       id: c.id,
       name: c.name,

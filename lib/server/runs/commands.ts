@@ -8,6 +8,7 @@ import { ZId } from '@/lib/server/fields'
 import { mayStartRun } from '@/lib/server/windows/rules'
 import { KIND_NAMES, RUNNABLE_KINDS } from '@/lib/engine/steps/kinds'
 import type { LintReport } from '@/lib/engine/sql/lint'
+import { checkStartSafeguards } from './safeguards'
 
 // Starting and cancelling runs. Nothing executes in the request: the run is queued in the same
 // transaction that checks who may start it and where, and a worker claims it (lib/engine/runs.ts).
@@ -57,6 +58,9 @@ export async function startRun(actor: UserActor, input: TStartRun, now = new Dat
         if (lint.errors > 0) throw conflict(`The step “${step.name}” has ${lint.errors} error-level lint finding${lint.errors === 1 ? '' : 's'}; fix the script, or a DBA accepts ${lint.errors === 1 ? 'it' : 'them'} with a written reason, before it runs on “${environment.name}”.`)
       }
     }
+    const target = await tx.connection.findUniqueOrThrow({ where: { id: mapping.targetConnectionId }, select: { id: true, name: true } })
+    const guards = await checkStartSafeguards(tx, { environment, phase, target: { connectionId: target.id, name: target.name }, dryRun: input.dryRun, now })
+    if (!guards.ok) throw conflict(guards.reason)
     const busy = await tx.run.findFirst({ where: { phaseId: phase.id, environmentId: environment.id, status: { in: ['QUEUED', 'RUNNING', 'ROLLING_BACK', 'INTERRUPTED', 'WAITING'] } } })
     if (busy) throw conflict(`A run of “${phase.name}” on “${environment.name}” is already ${busy.status.toLowerCase().replace('_', ' ')}.`)
     const run = await tx.run.create({
@@ -66,6 +70,7 @@ export async function startRun(actor: UserActor, input: TStartRun, now = new Dat
         environmentId: environment.id,
         dryRun: input.dryRun,
         requestedById: actor.id,
+        rehearsalId: guards.rehearsalId,
         steps: { create: phase.steps.map((step, position) => ({ stepId: step.id, position })) },
       },
     })

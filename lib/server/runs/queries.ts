@@ -1,3 +1,4 @@
+import { safeguardsInWords } from '@/lib/domain/safeguards'
 import { can } from '@/lib/auth/permissions'
 import { TERMINAL_RUN_STATES } from '@/lib/domain/run-states'
 import { db } from '@/lib/db'
@@ -52,8 +53,15 @@ export type RunDTO = {
     finishedAt: string | null
   }[]
   events: { id: string; level: string; message: string; createdAt: string }[]
-  /** The first verified backup a step of this run took: what a restore would start from. */
-  coveredBy: { connectionName: string; takenAt: string } | null
+  /**
+   * The backup that covers the run: the one its environment required before the first step that can lose
+   * data (`required`), else the first verified backup a step of this run took. What a restore starts from.
+   */
+  coveredBy: { connectionName: string; takenAt: string; required: boolean } | null
+  /** What the run's environment requires of it (protected environments only), in words; null: nothing beyond a window. */
+  safeguards: string | null
+  /** The identical rollback rehearsal of the phase's scripts the run started with. */
+  rehearsal: { environmentName: string; finishedAt: string } | null
   canCancel: boolean
   canRollBack: boolean
   /** A person may release the gate the run waits at. */
@@ -75,8 +83,10 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
     include: {
       plan: { select: { id: true, title: true } },
       phase: { select: { name: true } },
-      environment: { select: { name: true, protected: true } },
+      environment: { select: { name: true, protected: true, requireRehearsal: true, requireBackupHours: true } },
       requestedBy: { select: { name: true } },
+      coveringBackup: { select: { connectionName: true, createdAt: true } },
+      rehearsal: { select: { finishedAt: true, environment: { select: { name: true } } } },
       steps: { orderBy: { position: 'asc' }, include: { step: { select: { name: true, kind: true, body: true, lint: true, lintOverrideReason: true } }, backup: { select: BACKUP_SELECT } } },
       events: { orderBy: { id: 'desc' }, take: 200 },
     },
@@ -91,14 +101,15 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
   const undoable = ['FAILED', 'ROLLBACK_FAILED', 'CANCELLED'].includes(run.status) && !run.dryRun && resolver
   const failed = run.steps.find((s) => s.status === 'FAILED')
   const details = seesBackupDetails(actor)
-  const covering = run.steps.find((s) => s.backup?.status === 'VERIFIED')?.backup
+  const own = run.steps.find((s) => s.backup?.status === 'VERIFIED')?.backup
+  const covering = run.coveringBackup ?? own
   return {
     id: run.id,
     status: run.status,
     dryRun: run.dryRun,
     plan: run.plan,
     phaseName: run.phase.name,
-    environment: run.environment,
+    environment: { name: run.environment.name, protected: run.environment.protected },
     requestedByName: run.requestedBy.name,
     error: run.error,
     createdAt: run.createdAt.toISOString(),
@@ -127,7 +138,9 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
       }
     }),
     events: run.events.reverse().map((e) => ({ id: e.id.toString(), level: e.level, message: e.message, createdAt: e.createdAt.toISOString() })),
-    coveredBy: covering ? { connectionName: covering.connectionName, takenAt: covering.createdAt.toISOString() } : null,
+    coveredBy: covering ? { connectionName: covering.connectionName, takenAt: covering.createdAt.toISOString(), required: !!run.coveringBackup } : null,
+    safeguards: run.environment.protected ? safeguardsInWords(run.environment) : null,
+    rehearsal: run.rehearsal?.finishedAt ? { environmentName: run.rehearsal.environment.name, finishedAt: run.rehearsal.finishedAt.toISOString() } : null,
     canCancel: live && !run.cancelRequested && can(actor.role, 'run:start') && (run.requestedById === actor.id || can(actor.role, 'run:resolve')),
     canRollBack: undoable,
     canRelease: run.status === 'WAITING' && can(actor.role, run.environment.protected ? 'run:start-protected' : 'run:start'),
