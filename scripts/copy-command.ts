@@ -44,7 +44,7 @@ export async function copyCommand(args: string[]): Promise<number> {
   const target = await targetOption(to, '--to')
   const { source, identity } = await openSource(from)
   const { runCopy, copyIdOf, CopyRefused } = await import('@/lib/engine/copy/engine')
-  const { withTargetSession, ApplyRefused, Cancelled } = await import('@/lib/engine/sql/apply')
+  const { withTargetSession, ApplyRefused, Cancelled } = await import('@/lib/engine/sql/session')
 
   const controller = new AbortController()
   process.once('SIGINT', () => {

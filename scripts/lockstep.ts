@@ -128,7 +128,7 @@ async function sqlCommand(command: string | undefined, args: string[]): Promise<
     const statementTimeoutMs = milliseconds(option(args, '--statement-timeout'), '--statement-timeout')
     if (!url || !dir || args.length) throw new UsageError('Usage: lockstep sql apply --target postgresql://… --dir DIR [--dry-run] [--json]')
     const target = await targetOption(url, '--target')
-    const { applyScripts, ApplyRefused } = await import('@/lib/engine/sql/apply')
+    const [{ applyScripts }, { ApplyRefused }] = await Promise.all([import('@/lib/engine/sql/apply'), import('@/lib/engine/sql/session')])
     const { readScriptsDir } = await import('@/lib/engine/sql/scripts-dir')
     const scripts = await readScriptsDir(resolve(dir)).catch((error: Error) => {
       throw new DocumentError(error.message)

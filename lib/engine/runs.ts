@@ -3,7 +3,7 @@ import { notifyRunFailed } from '@/lib/server/notifications/run-failed'
 import { coveringNote, guardStep } from '@/lib/server/runs/safeguards'
 import { planTargetOf } from '@/lib/server/runs/target'
 import { mayStartRun } from '@/lib/server/windows/rules'
-import { Cancelled, withTargetSession, type TargetSession } from './sql/apply'
+import { Cancelled, withTargetSession, type TargetSession } from './sql/session'
 import { RUNNERS } from './steps'
 import type { StepContext, StepProgress } from './steps/types'
 

@@ -1,4 +1,6 @@
-import { applyInSession, checksumOf, rollbackInSession, withTargetSession, type ApplyOptions, type Script, type TargetSession } from '@/lib/engine/sql/apply'
+import { applyInSession, rollbackInSession, type ApplyOptions, type Script } from '@/lib/engine/sql/apply'
+import { checksumOf } from '@/lib/engine/sql/history'
+import { withTargetSession, type TargetSession } from '@/lib/engine/sql/session'
 import { splitStatements } from '@/lib/engine/sql/split'
 import type { PostgresTarget } from '@/lib/targets/postgres'
 import { redact } from '@/lib/targets/redact'

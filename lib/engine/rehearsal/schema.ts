@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import { HISTORY_TABLE } from '@/lib/engine/sql/apply'
+import { HISTORY_TABLE } from '@/lib/engine/sql/history'
 
 // A schema snapshot: every user object of a database as `objectKey → definition`, read from the catalogs
 // through PostgreSQL's own pg_get_*def functions. Two databases built by the same script give the same

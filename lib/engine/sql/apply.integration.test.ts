@@ -2,7 +2,9 @@ import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { createFreshDatabase } from '@/lib/testing/fresh-database'
 import type { PostgresTarget } from '@/lib/targets/postgres'
-import { applyScripts, ApplyRefused, checksumOf, HISTORY_TABLE, rollbackScript, type ApplyEvent, type Script } from './apply'
+import { applyScripts, rollbackScript, type Script } from './apply'
+import { ApplyRefused, type ApplyEvent } from './session'
+import { checksumOf, HISTORY_TABLE } from './history'
 
 async function target(): Promise<{ target: PostgresTarget; sql: (text: string, params?: unknown[]) => Promise<pg.QueryResult> }> {
   const url = new URL(await createFreshDatabase('apply', { migrate: false }))

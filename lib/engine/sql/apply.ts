@@ -1,14 +1,15 @@
-import { createHash } from 'node:crypto'
 import type pg from 'pg'
-import { connectPostgres, describePostgresError, type PostgresTarget } from '@/lib/targets/postgres'
+import type { PostgresTarget } from '@/lib/targets/postgres'
 import { redact } from '@/lib/targets/redact'
+import { checksumOf, HISTORY_TABLE, markRolledBack, type HistoryRow } from './history'
+import { ApplyRefused, blockersOf, Cancelled, withTargetSession, type ApplyEvent, type TargetSession } from './session'
 import { splitStatements, type Statement } from './split'
 
-// Applies versioned SQL scripts to a PostgreSQL target, the way the worker and `lockstep sql apply` do:
-// one run per target at a time (a session advisory lock, polled – never a transactional lock), a history
-// table on the target with checksums, each script in one transaction unless a statement forbids it (then
-// statement by statement, with progress recorded after each), lock_timeout with retries that name the
-// blocking session, statement_timeout, and a failed script kept FAILED until someone resolves it.
+// Applies versioned SQL scripts to a PostgreSQL target, the way the worker and `lockstep sql apply` do,
+// inside a session holding Lockstep's lock on it (./session.ts) and recorded in its history table
+// (./history.ts): each script in one transaction unless a statement forbids it (then statement by
+// statement, with progress recorded after each), lock_timeout with retries that name the blocking
+// session, statement_timeout, and a failed script kept FAILED until someone resolves it.
 
 /** `label`: how messages name the script when its version is an internal key (a plan step's id). */
 export type Script = { version: string; description: string; sql: string; rollbackSql?: string | null; label?: string }
@@ -38,8 +39,6 @@ export type ApplyOptions = {
 
 export type RunningStatement = { version: string; index: number; sql: string; backendPid: number }
 
-export type ApplyEvent = { level: 'info' | 'warn' | 'error'; version?: string; statement?: number; message: string }
-
 export type ScriptOutcome = {
   version: string
   status: 'APPLIED' | 'ALREADY_APPLIED' | 'FAILED' | 'DRY_RUN' | 'SKIPPED' | 'CANCELLED'
@@ -49,123 +48,8 @@ export type ScriptOutcome = {
   error?: string
 }
 
-/** A refusal before anything runs: a changed checksum, a failed script awaiting a decision, a busy target. */
-export class ApplyRefused extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'ApplyRefused'
-  }
-}
-
-export const HISTORY_TABLE = 'lockstep_schema_history'
-// One advisory lock key for "Lockstep is migrating this database" (the first 8 bytes of sha256("lockstep")).
-const LOCK_KEY = BigInt.asIntN(64, BigInt(`0x${createHash('sha256').update('lockstep').digest('hex').slice(0, 16)}`)).toString()
-
-/** Connects, turning a failure into the same plain message "Test connection" gives. */
-/** A long-running connection to the target, with failures described for the person who must fix them. */
-export async function openTargetConnection(target: PostgresTarget, applicationName: string): Promise<pg.Client> {
-  try {
-    return await connectPostgres(target, { applicationName, longRunning: true })
-  } catch (error) {
-    throw new Error(describePostgresError(error, target).message)
-  }
-}
-
-export const checksumOf = (sql: string) => createHash('sha256').update(sql, 'utf8').digest('hex')
-
-type HistoryRow = { version: string; checksum: string; success: boolean; statements_applied: number; rolled_back_at: Date | null; error: string | null }
-
-async function ensureHistory(client: pg.Client) {
-  await client.query(`CREATE TABLE IF NOT EXISTS ${HISTORY_TABLE} (
-    version text PRIMARY KEY,
-    description text NOT NULL,
-    checksum text NOT NULL,
-    applied_by text NOT NULL,
-    started_at timestamptz NOT NULL,
-    finished_at timestamptz,
-    duration_ms integer,
-    statements_applied integer NOT NULL DEFAULT 0,
-    statements_total integer NOT NULL,
-    success boolean NOT NULL DEFAULT false,
-    rolled_back_at timestamptz,
-    error text
-  )`)
-}
-
-/** Thrown when a person cancelled before or between statements. */
-export class Cancelled extends Error {
-  constructor() {
-    super('Cancelled.')
-    this.name = 'Cancelled'
-  }
-}
-
-/** Waits for the target's migration lock, polling pg_try_advisory_lock; names the holder when it gives up. */
-async function takeTargetLock(client: pg.Client, waitMs: number, log: (e: ApplyEvent) => void, signal?: AbortSignal) {
-  const deadline = Date.now() + waitMs
-  let told = false
-  for (;;) {
-    if (signal?.aborted) throw new Cancelled()
-    const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [LOCK_KEY])
-    if (rows[0]?.ok) return
-    const holder = await client.query<{ pid: number; application_name: string }>(
-      `SELECT l.pid, a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-        WHERE l.locktype = 'advisory' AND l.granted AND ((l.classid::bigint << 32) | l.objid::bigint) = $1::bigint`,
-      [LOCK_KEY],
-    )
-    const who = holder.rows[0] ? `session ${holder.rows[0].pid}${holder.rows[0].application_name ? ` (${holder.rows[0].application_name})` : ''}` : 'another session'
-    if (Date.now() > deadline) throw new ApplyRefused(`Another run is migrating this database (${who} holds Lockstep's lock); try again when it has finished.`)
-    if (!told) log({ level: 'info', message: `Waiting for another run on this database to finish (${who}).` })
-    told = true
-    await new Promise((r) => setTimeout(r, 500))
-  }
-}
-
-/** Who is blocking `pid` right now, in words, or null. */
-async function blockersOf(monitor: pg.Client, pid: number): Promise<string | null> {
-  const { rows } = await monitor.query<{ pid: number; usename: string; application_name: string; state: string; query: string }>(
-    `SELECT a.pid, a.usename, a.application_name, a.state, left(a.query, 120) AS query
-       FROM pg_stat_activity a WHERE a.pid = ANY (pg_blocking_pids($1))`,
-    [pid],
-  )
-  if (rows.length === 0) return null
-  return rows.map((r) => `session ${r.pid} (user ${r.usename}${r.application_name ? `, ${r.application_name}` : ''}, ${r.state}${r.query ? `: ${r.query.replace(/\s+/g, ' ')}` : ''})`).join('; ')
-}
-
 const LOCK_NOT_AVAILABLE = '55P03'
 const QUERY_CANCELED = '57014'
-
-/**
- * A connection to the target that holds Lockstep's migration lock (one run per target at a time), and a
- * second one that watches it: who blocks it, and pg_cancel_backend when a person cancels.
- */
-export type TargetSession = { client: pg.Client; monitor: pg.Client; pid: number; secrets: string[]; target: PostgresTarget }
-
-/** `recordHistory: false` leaves the target without Lockstep's history table when it has none. */
-export type SessionOptions = { log?: (event: ApplyEvent) => void; signal?: AbortSignal; lockWaitMs?: number; applicationName?: string; recordHistory?: boolean }
-
-/** Opens a session on the target, waits for Lockstep's lock (polling), runs `fn`, and always lets go. */
-export async function withTargetSession<T>(target: PostgresTarget, options: SessionOptions, fn: (session: TargetSession) => Promise<T>): Promise<T> {
-  const name = options.applicationName ?? 'lockstep'
-  const client = await openTargetConnection(target, name)
-  let monitor: pg.Client | null = null
-  try {
-    monitor = await openTargetConnection(target, `${name} (monitor)`)
-    // A backend whose client died mid-statement notices within a second and ends, letting the lock go (PostgreSQL 14+).
-    await client.query('SET client_connection_check_interval = 1000').catch(() => undefined)
-    const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? 0
-    await takeTargetLock(client, options.lockWaitMs ?? 60_000, options.log ?? (() => undefined), options.signal)
-    try {
-      if (options.recordHistory !== false) await ensureHistory(client)
-      return await fn({ client, monitor, pid, secrets: [target.password], target })
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1::bigint)', [LOCK_KEY]).catch(() => undefined)
-    }
-  } finally {
-    await client.end().catch(() => undefined)
-    await monitor?.end().catch(() => undefined)
-  }
-}
 
 type ExecuteOptions = {
   transactional: boolean
@@ -393,18 +277,3 @@ export async function rollbackInSession(session: TargetSession, script: Script, 
   }
 }
 
-/** The history says the script is undone (by its rollback, or by hand as a DBA states). */
-export async function markRolledBack(session: TargetSession, version: string): Promise<void> {
-  await session.client.query(`UPDATE ${HISTORY_TABLE} SET rolled_back_at = now(), success = false WHERE version = $1`, [version])
-}
-
-/** The history says the script is fully applied (a DBA finished it by hand); its checksum becomes the script's. */
-export async function markApplied(session: TargetSession, script: Script, appliedBy: string): Promise<void> {
-  const total = (await splitStatements(script.sql)).length
-  await session.client.query(
-    `INSERT INTO ${HISTORY_TABLE} (version, description, checksum, applied_by, started_at, finished_at, statements_total, statements_applied, success, error)
-     VALUES ($1, $2, $3, $4, now(), now(), $5, $5, true, NULL)
-     ON CONFLICT (version) DO UPDATE SET checksum = $3, applied_by = $4, finished_at = now(), statements_applied = $5, statements_total = $5, success = true, error = NULL, rolled_back_at = NULL`,
-    [script.version, script.description, checksumOf(script.sql), appliedBy, total],
-  )
-}

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Script } from './apply'
+import { type Script } from './apply'
 
 // Versioned scripts from a directory, in the two layouts teams already have: Flyway's V1__name.sql with an
 // optional U1__name.sql undo script, and Prisma's <timestamp>_<name>/migration.sql (optional down.sql).

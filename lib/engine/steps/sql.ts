@@ -1,4 +1,5 @@
-import { applyInSession, rollbackInSession, type ApplyEvent, type ApplyOptions, type Script } from '@/lib/engine/sql/apply'
+import { applyInSession, rollbackInSession, type ApplyOptions, type Script } from '@/lib/engine/sql/apply'
+import { type ApplyEvent } from '@/lib/engine/sql/session'
 import { splitStatements } from '@/lib/engine/sql/split'
 import type { SqlConfig } from './kinds'
 import { progressWriter, requireTarget, type StepContext, type StepResult, type StepRunner } from './types'

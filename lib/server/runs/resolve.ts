@@ -1,5 +1,6 @@
 import { db, type Tx } from '@/lib/db'
-import { markApplied, markRolledBack, withTargetSession } from '@/lib/engine/sql/apply'
+import { markApplied, markRolledBack } from '@/lib/engine/sql/history'
+import { withTargetSession } from '@/lib/engine/sql/session'
 import type { ManualConfig } from '@/lib/engine/steps/kinds'
 import type { UserActor } from '@/lib/server/actor'
 import { recordAudit } from '@/lib/server/audit/record'

@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto'
+import type pg from 'pg'
+import { splitStatements } from './split'
+import type { TargetSession } from './session'
+
+// Lockstep's history table on a target: one row per applied script version with its checksum, so a
+// script is never applied twice and an edited one is noticed; failures stay until someone resolves them.
+
+export const HISTORY_TABLE = 'lockstep_schema_history'
+
+export const checksumOf = (sql: string) => createHash('sha256').update(sql, 'utf8').digest('hex')
+
+export type HistoryRow = { version: string; checksum: string; success: boolean; statements_applied: number; rolled_back_at: Date | null; error: string | null }
+
+export async function ensureHistory(client: pg.Client) {
+  await client.query(`CREATE TABLE IF NOT EXISTS ${HISTORY_TABLE} (
+    version text PRIMARY KEY,
+    description text NOT NULL,
+    checksum text NOT NULL,
+    applied_by text NOT NULL,
+    started_at timestamptz NOT NULL,
+    finished_at timestamptz,
+    duration_ms integer,
+    statements_applied integer NOT NULL DEFAULT 0,
+    statements_total integer NOT NULL,
+    success boolean NOT NULL DEFAULT false,
+    rolled_back_at timestamptz,
+    error text
+  )`)
+}
+
+/** The history says the script is undone (by its rollback, or by hand as a DBA states). */
+export async function markRolledBack(session: TargetSession, version: string): Promise<void> {
+  await session.client.query(`UPDATE ${HISTORY_TABLE} SET rolled_back_at = now(), success = false WHERE version = $1`, [version])
+}
+
+/** The history says the script is fully applied (a DBA finished it by hand); its checksum becomes the script's. */
+export async function markApplied(session: TargetSession, script: { version: string; description: string; sql: string }, appliedBy: string): Promise<void> {
+  const total = (await splitStatements(script.sql)).length
+  await session.client.query(
+    `INSERT INTO ${HISTORY_TABLE} (version, description, checksum, applied_by, started_at, finished_at, statements_total, statements_applied, success, error)
+     VALUES ($1, $2, $3, $4, now(), now(), $5, $5, true, NULL)
+     ON CONFLICT (version) DO UPDATE SET checksum = $3, applied_by = $4, finished_at = now(), statements_applied = $5, statements_total = $5, success = true, error = NULL, rolled_back_at = NULL`,
+    [script.version, script.description, checksumOf(script.sql), appliedBy, total],
+  )
+}
