@@ -2,8 +2,8 @@
 
 import { revalidatePath } from 'next/cache'
 import { createConnection, createEnvironment, deleteConnection, introspectConnection, testConnection, updateConnection, updateEnvironment } from '@/lib/server/connections/commands'
-import { ZConnection, ZConnectionId, ZEnvironment, ZUpdateConnection, ZUpdateEnvironment } from '@/lib/server/connections/schemas'
-import { setEnvironmentSafeguards, ZEnvironmentSafeguards } from '@/lib/server/connections/safeguards'
+import { ZConnection, ZConnectionId, ZEnvironment, ZEnvironmentSafeguards, ZUpdateConnection, ZUpdateEnvironment } from '@/lib/server/connections/schemas'
+import { setEnvironmentSafeguards } from '@/lib/server/connections/safeguards'
 import { defineAction } from './define-action'
 
 const changed = <T>(result: T) => {

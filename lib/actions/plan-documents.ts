@@ -2,22 +2,18 @@
 
 import { revalidatePath } from 'next/cache'
 import { redirect } from 'next/navigation'
-import { z } from 'zod'
+import type { z } from 'zod'
 import { MAX_DOCUMENT_BYTES, TOO_LARGE } from '@/lib/plan-document/limits'
 import { parsePlanDocument } from '@/lib/plan-document/parse'
 import { DocumentError, type DocPlan } from '@/lib/plan-document/types'
 import { invalid } from '@/lib/server/errors'
 import { importPlanDocument } from '@/lib/server/plans/documents'
+import { ZPlanDocument } from '@/lib/server/plans/schemas'
 import { defineAction } from './define-action'
 
-// A document arrives as an uploaded file or as pasted text; either way the server parses it itself
-// (a preview sent back by the browser is never trusted).
-const ZDocumentInput = z.object({
-  file: z.instanceof(File).optional(),
-  text: z.string().optional(),
-})
+// Either way it arrives, the server parses the document itself (a preview sent back by the browser is never trusted).
 
-async function readDocument(input: z.infer<typeof ZDocumentInput>): Promise<DocPlan> {
+async function readDocument(input: z.infer<typeof ZPlanDocument>): Promise<DocPlan> {
   const file = input.file && input.file.size > 0 ? input.file : null
   if (file && file.size > MAX_DOCUMENT_BYTES) throw invalid(TOO_LARGE)
   const source = file ? new Uint8Array(await file.arrayBuffer()) : (input.text ?? '')
@@ -31,10 +27,10 @@ async function readDocument(input: z.infer<typeof ZDocumentInput>): Promise<DocP
 }
 
 /** What the document would become, for the preview; saves nothing. */
-export const previewPlanDocumentAction = defineAction('plan:edit', ZDocumentInput, async (input) => readDocument(input))
+export const previewPlanDocumentAction = defineAction('plan:edit', ZPlanDocument, async (input) => readDocument(input))
 
 /** Saves the document as a new draft plan and opens it. */
-export const importPlanDocumentAction = defineAction('plan:edit', ZDocumentInput, async (input, actor) => {
+export const importPlanDocumentAction = defineAction('plan:edit', ZPlanDocument, async (input, actor) => {
   const { id } = await importPlanDocument(actor, await readDocument(input))
   revalidatePath('/plans')
   redirect(`/plans/${id}`)

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from 'next/cache'
 import { redirect } from 'next/navigation'
-import { z } from 'zod'
+import type { z } from 'zod'
 import { addChecklist, addItem, setItemDone, updateItem } from '@/lib/server/plans/checklist-commands'
 import { setPlanEnvironment } from '@/lib/server/plans/environment-commands'
 import { addBackupStep, addCopyStep, addManualStep, editBackupStep, addObserveStep, addSqlStep, addValidateStep, editCopyStep, editObserveStep, editSqlStep, editValidateStep, overrideLint, removeStep, setStepReady } from '@/lib/server/plans/step-commands'
@@ -19,7 +19,7 @@ import {
   ZAddTrigger,
   ZBlockPhase,
   ZCreatePlan,
-  ZId,
+  ZPlanRef,
   ZMovePhase,
   ZPhaseId,
   ZRemove,
@@ -48,8 +48,6 @@ import {
 import type { UserActor } from '@/lib/server/actor'
 import { defineAction } from './define-action'
 
-const ZPlanId = z.object({ planId: ZId })
-
 export const createPlanAction = defineAction('plan:edit', ZCreatePlan, async (input, actor) => {
   const { id } = await createPlan(actor, input)
   revalidatePath('/plans')
@@ -71,8 +69,8 @@ function planAction<S extends z.ZodType, T>(schema: S, handler: (input: z.infer<
   })
 }
 
-export const archivePlanAction = planAction(ZPlanId, async ({ planId }, actor) => archivePlan(actor, planId))
-export const restorePlanAction = planAction(ZPlanId, async ({ planId }, actor) => restorePlan(actor, planId))
+export const archivePlanAction = planAction(ZPlanRef, async ({ planId }, actor) => archivePlan(actor, planId))
+export const restorePlanAction = planAction(ZPlanRef, async ({ planId }, actor) => restorePlan(actor, planId))
 export const addPhaseAction = planAction(ZAddPhase, async (input, actor) => addPhase(actor, input))
 export const updatePhaseAction = planAction(ZUpdatePhase, async (input, actor) => updatePhase(actor, input))
 export const movePhaseAction = planAction(ZMovePhase, async (input, actor) => movePhase(actor, input))

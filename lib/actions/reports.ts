@@ -1,14 +1,13 @@
 'use server'
 
 import { revalidatePath } from 'next/cache'
-import { z } from 'zod'
-import { ZId } from '@/lib/server/fields'
+import { ZPlanRef } from '@/lib/server/plans/schemas'
 import { takeSnapshot } from '@/lib/server/reports/snapshots'
 import { defineAction } from './define-action'
 
 export const takeSnapshotAction = defineAction(
   'plan:edit',
-  z.object({ planId: ZId }),
+  ZPlanRef,
   async ({ planId }, actor) => {
     const snapshot = await takeSnapshot(actor, planId)
     revalidatePath(`/plans/${planId}/report`)

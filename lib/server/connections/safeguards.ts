@@ -1,25 +1,12 @@
-import { z } from 'zod'
 import { db } from '@/lib/db'
 import type { UserActor } from '@/lib/server/actor'
 import { recordAudit } from '@/lib/server/audit/record'
 import { assertCan, assertCanInTx } from '@/lib/server/authorize'
 import { conflict, notFound } from '@/lib/server/errors'
-import { blankToNull, checkbox, ZId } from '@/lib/server/fields'
+import type { TEnvironmentSafeguards } from './schemas'
 
 // The safeguards a protected environment asks of its runs (enforced in lib/server/runs/safeguards.ts):
 // DBAs and admins set them, audited. An unprotected environment keeps none: its runs are not guarded.
-
-export const MAX_BACKUP_HOURS = 24 * 14
-
-export const ZEnvironmentSafeguards = z.object({
-  environmentId: ZId,
-  requireRehearsal: checkbox,
-  requireBackupHours: z.preprocess(
-    blankToNull,
-    z.coerce.number('Enter a number of hours.').int('Enter whole hours.').min(1, 'Use at least 1 hour.').max(MAX_BACKUP_HOURS, `Use at most ${MAX_BACKUP_HOURS} hours (14 days).`).nullable(),
-  ),
-})
-export type TEnvironmentSafeguards = z.infer<typeof ZEnvironmentSafeguards>
 
 /** DBAs and admins (role re-read): sets a protected environment's safeguards, audited. */
 export async function setEnvironmentSafeguards(actor: UserActor, input: TEnvironmentSafeguards): Promise<{ id: string }> {

@@ -18,6 +18,19 @@ export type TEnvironment = z.infer<typeof ZEnvironment>
 export const ZUpdateEnvironment = ZEnvironment.extend({ environmentId: ZId })
 export type TUpdateEnvironment = z.infer<typeof ZUpdateEnvironment>
 
+/** What a protected environment requires of its runs (lib/server/runs/safeguards.ts). */
+export const MAX_BACKUP_HOURS = 24 * 14
+
+export const ZEnvironmentSafeguards = z.object({
+  environmentId: ZId,
+  requireRehearsal: checkbox,
+  requireBackupHours: z.preprocess(
+    blankToNull,
+    z.coerce.number('Enter a number of hours.').int('Enter whole hours.').min(1, 'Use at least 1 hour.').max(MAX_BACKUP_HOURS, `Use at most ${MAX_BACKUP_HOURS} hours (14 days).`).nullable(),
+  ),
+})
+export type TEnvironmentSafeguards = z.infer<typeof ZEnvironmentSafeguards>
+
 const common = {
   environmentId: ZId,
   name: requiredText('a name', 100),

@@ -193,3 +193,12 @@ export const ZOverrideLint = z.object({ stepId: ZId, reason: requiredText('the r
 export type TOverrideLint = z.infer<typeof ZOverrideLint>
 export const ZSetStepReady = z.object({ stepId: ZId, ready: checkbox })
 export type TSetStepReady = z.infer<typeof ZSetStepReady>
+
+/** An action on a whole plan (archive, restore, snapshot). */
+export const ZPlanRef = z.object({ planId: ZId })
+
+/** A plan document arrives as an uploaded file or as pasted text; the server parses it itself. */
+export const ZPlanDocument = z.object({
+  file: z.instanceof(File).optional(),
+  text: z.string().optional(),
+})
