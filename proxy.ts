@@ -1,11 +1,11 @@
 import { NextResponse, type NextRequest } from 'next/server'
+import { SESSION_COOKIE } from '@/lib/auth/session-rules'
 
 // Optimistic only: sends visitors without a session cookie to sign in. The real checks happen in
 // the data layer on every call.
-const SESSION_COOKIES = ['authjs.session-token', '__Secure-authjs.session-token']
 
 export function proxy(request: NextRequest) {
-  if (SESSION_COOKIES.some((name) => request.cookies.has(name))) return NextResponse.next()
+  if (request.cookies.has(SESSION_COOKIE)) return NextResponse.next()
   const url = request.nextUrl.clone()
   url.pathname = '/login'
   url.search = request.nextUrl.pathname === '/' ? '' : `?next=${encodeURIComponent(request.nextUrl.pathname + request.nextUrl.search)}`

@@ -3,6 +3,7 @@ import { query, seedUser } from './fixtures/db'
 import { callServerAction, serverActionId } from './fixtures/server-actions'
 import { signIn } from './fixtures/session'
 import { BASE_URL } from './fixtures/settings'
+import { SESSION_COOKIE } from '@/lib/auth/session-rules'
 
 test('a stakeholder cannot reach the admin pages', async ({ page }) => {
   const stakeholder = await seedUser('STAKEHOLDER')
@@ -48,7 +49,7 @@ test('a visitor with a forged session cookie is refused by the action itself', a
     BASE_URL,
     serverActionId('lib/actions/users.ts', 'createUserAction'),
     [{ name: 'Anon', email, role: 'ADMIN', password: 'anonymous password 1' }],
-    { Cookie: 'authjs.session-token=forged.session.token' },
+    { Cookie: `${SESSION_COOKIE}=forged.session.token` },
   )
   expect(reply).toContain('Your session has ended. Sign in again.')
   expect(await query('SELECT 1 FROM "User" WHERE "email" = $1', [email])).toHaveLength(0)

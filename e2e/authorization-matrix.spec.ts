@@ -18,6 +18,7 @@ import { FOREIGN_ID, foreignProbe } from './fixtures/probes'
 import { callServerAction } from './fixtures/server-actions'
 import { signIn } from './fixtures/session'
 import { BASE_URL } from './fixtures/settings'
+import { SESSION_COOKIE } from '@/lib/auth/session-rules'
 
 // Every server action in the build and every route handler in app/, found from the build and the code –
 // so a new one cannot be forgotten – called directly by a signed-out client and by each role, and compared
@@ -179,7 +180,7 @@ test('every action and route handler answers each role as the permission table s
       pairs++
       const allowed = role !== 'signed out' && can(role as (typeof ROLES)[number], decision.permission)
       // Signed out, with a forged session cookie so the sign-in redirect lets it through: the action itself must refuse.
-      const garbage = await callServerAction(request, BASE_URL, id, [{}], role === 'signed out' ? { Cookie: 'authjs.session-token=forged' } : {})
+      const garbage = await callServerAction(request, BASE_URL, id, [{}], role === 'signed out' ? { Cookie: `${SESSION_COOKIE}=forged` } : {})
       const expected = role === 'signed out' ? SIGNED_OUT : allowed ? null : DENIED
       const refusedAs = garbage.includes(SIGNED_OUT) ? SIGNED_OUT : garbage.includes(DENIED) ? DENIED : null
       if (refusedAs !== expected) mismatches.push(`${key} as ${role}: expected ${expected ?? 'to pass the gate'}, got ${refusedAs ?? 'through the gate'}`)

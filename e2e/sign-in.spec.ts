@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test'
 import { auditEvents, seedUser, userByEmail } from './fixtures/db'
 import { signIn } from './fixtures/session'
 import { E2E } from './fixtures/settings'
+import { SESSION_COOKIE } from '@/lib/auth/session-rules'
 
 test('the seeded admin signs in, sees the console and signs out', async ({ page }) => {
   await page.goto('/admin/users')
@@ -15,6 +16,15 @@ test('the seeded admin signs in, sees the console and signs out', async ({ page 
   const nav = page.getByRole('navigation', { name: 'Main' })
   for (const item of ['Plans', 'Windows', 'Connections', 'Runs', 'Reports', 'Admin']) await expect(nav.getByRole('link', { name: item })).toBeVisible()
   await expect(page.getByText('Worker online')).toBeVisible()
+  // The session cookie: bound to this origin, out of scripts' reach, not sent on cross-site posts, and
+  // living as long as the idle limit (30 minutes) – renewed only while the person is active.
+  const [session, ...others] = (await page.context().cookies()).filter((c) => c.name.includes('session'))
+  expect(others).toEqual([])
+  expect(session).toMatchObject({ name: SESSION_COOKIE, path: '/', secure: true, httpOnly: true, sameSite: 'Lax', domain: 'localhost' })
+  const lifetime = (session?.expires ?? 0) - Date.now() / 1000
+  expect(lifetime).toBeGreaterThan(29 * 60)
+  expect(lifetime).toBeLessThanOrEqual(30 * 60)
+  expect(await page.evaluate(() => document.cookie)).not.toContain(SESSION_COOKIE)
 
   await page.getByRole('button', { name: 'Sign out' }).click()
   await expect(page).toHaveURL(/\/login/)

@@ -26,8 +26,8 @@ export type DatabaseEnv = z.infer<typeof ZDatabaseEnv>
 const ZAppEnv = ZDatabaseEnv.extend({
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (generate one with: openssl rand -base64 33)'),
   // Idle limit: a session unused this long ends. Absolute limit: no session outlives this, however active.
-  SESSION_IDLE_HOURS: z.coerce.number().positive().max(24 * 30).default(8),
-  SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 90).default(24),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(30),
+  SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 7).default(12),
   SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   WORKER_HEARTBEAT_MS: z.coerce.number().int().min(250).max(60_000).default(5_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(3),

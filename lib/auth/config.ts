@@ -5,7 +5,7 @@ import { appEnv } from '@/lib/env'
 import { authenticate } from '@/lib/server/users/authenticate'
 import { PASSWORD_MAX_LENGTH } from './password'
 import { originFromHeaders } from './origin'
-import { isWithinAbsoluteLimit } from './session-rules'
+import { isWithinAbsoluteLimit, SESSION_COOKIE } from './session-rules'
 
 class InvalidCredentials extends CredentialsSignin {
   code = 'invalid'
@@ -44,7 +44,11 @@ export const { handlers, signIn, signOut } = NextAuth(() => {
       },
     },
     pages: { signIn: '/login' },
-    session: { strategy: 'jwt', maxAge: Math.min(env.SESSION_IDLE_HOURS, env.SESSION_MAX_AGE_HOURS) * 3600, updateAge: 5 * 60 },
+    // The cookie lives as long as the idle limit; Auth.js renews it when its session endpoint is read,
+    // which the console does only while the person is active (components/shell/session-keeper.tsx).
+    session: { strategy: 'jwt', maxAge: Math.min(env.SESSION_IDLE_MINUTES * 60, env.SESSION_MAX_AGE_HOURS * 3600), updateAge: 60 },
+    useSecureCookies: true,
+    cookies: { sessionToken: { name: SESSION_COOKIE, options: { httpOnly: true, sameSite: 'lax', path: '/', secure: true } } },
     providers: [
       Credentials({
         credentials: { email: { label: 'Email' }, password: { label: 'Password', type: 'password' } },

@@ -1,5 +1,5 @@
 import { getToken } from 'next-auth/jwt'
-import { cookies, headers } from 'next/headers'
+import { headers } from 'next/headers'
 import { notFound, redirect } from 'next/navigation'
 import { cache } from 'react'
 import type { UserActor } from '@/lib/server/actor'
@@ -8,7 +8,7 @@ import { findActiveUser } from '@/lib/server/users/queries'
 import { appEnv } from '@/lib/env'
 import { originFromHeaders } from './origin'
 import { can, type Permission } from './permissions'
-import { isWithinAbsoluteLimit } from './session-rules'
+import { isWithinAbsoluteLimit, SESSION_COOKIE } from './session-rules'
 
 /**
  * The session cookie, decrypted and checked for expiry and the absolute lifetime. Cheaper than
@@ -17,8 +17,7 @@ import { isWithinAbsoluteLimit } from './session-rules'
  */
 async function readSession(): Promise<{ userId: string; sessionVersion: number } | null> {
   const env = appEnv()
-  const secureCookie = (await cookies()).has('__Secure-authjs.session-token')
-  const token = await getToken({ req: { headers: await headers() }, secret: env.AUTH_SECRET, secureCookie }).catch(() => null)
+  const token = await getToken({ req: { headers: await headers() }, secret: env.AUTH_SECRET, cookieName: SESSION_COOKIE, salt: SESSION_COOKIE }).catch(() => null)
   if (!token?.sub || !isWithinAbsoluteLimit(token.authTime, env.SESSION_MAX_AGE_HOURS)) return null
   return { userId: token.sub, sessionVersion: typeof token.sv === 'number' ? token.sv : -1 }
 }

@@ -1,3 +1,10 @@
+/**
+ * The session cookie: `__Host-` binds it to this exact origin (no Domain, path /, Secure), HttpOnly keeps it
+ * from scripts, SameSite=Lax from cross-site posts. Browsers accept Secure cookies over https and on
+ * http://localhost only; anything else serves Lockstep behind TLS.
+ */
+export const SESSION_COOKIE = '__Host-lockstep.session'
+
 /** True while a session signed in at `authTime` (seconds since the epoch) is younger than `maxAgeHours`. */
 export function isWithinAbsoluteLimit(authTime: unknown, maxAgeHours: number, nowMs = Date.now()): boolean {
   return typeof authTime === 'number' && nowMs / 1000 - authTime <= maxAgeHours * 3600

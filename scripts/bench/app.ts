@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { childEnv } from '@/lib/env'
 import { waitForHttp } from '@/lib/runtime/children'
+import { SESSION_COOKIE } from '@/lib/auth/session-rules'
 
 export const BENCH_EMAIL = 'bench@lockstep.local'
 const PASSWORD = 'bench password 123'
@@ -47,7 +48,7 @@ async function signIn(base: string): Promise<string> {
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: csrfCookie },
     body: new URLSearchParams({ email: BENCH_EMAIL, password: PASSWORD, csrfToken, callbackUrl: `${base}/plans` }),
   })
-  const session = response.headers.getSetCookie().find((c) => c.startsWith('authjs.session-token='))
+  const session = response.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`))
   if (!session) throw new Error('Sign-in failed: no session cookie.')
   return session.split(';')[0] ?? ''
 }
