@@ -1,17 +1,34 @@
 import { NextResponse, type NextRequest } from 'next/server'
+import { contentSecurityPolicy, newNonce } from '@/lib/auth/csp'
+import { appEnv } from '@/lib/env'
 import { SESSION_COOKIE } from '@/lib/auth/session-rules'
 
-// Optimistic only: sends visitors without a session cookie to sign in. The real checks happen in
-// the data layer on every call.
+// Two jobs, neither of them a decision about access (the data layer makes those on every call):
+// - every page gets a Content-Security-Policy with a fresh nonce, which Next.js reads from the request and
+//   puts on the scripts it renders;
+// - visitors without a session cookie are sent to sign in (optimistically: any cookie gets past this).
+
+const PUBLIC = /^\/(login|api)(\/|$)/
 
 export function proxy(request: NextRequest) {
-  if (request.cookies.has(SESSION_COOKIE)) return NextResponse.next()
-  const url = request.nextUrl.clone()
-  url.pathname = '/login'
-  url.search = request.nextUrl.pathname === '/' ? '' : `?next=${encodeURIComponent(request.nextUrl.pathname + request.nextUrl.search)}`
-  return NextResponse.redirect(url)
+  const { pathname, search } = request.nextUrl
+  if (!PUBLIC.test(pathname) && !request.cookies.has(SESSION_COOKIE)) {
+    const url = request.nextUrl.clone()
+    url.pathname = '/login'
+    url.search = pathname === '/' ? '' : `?next=${encodeURIComponent(pathname + search)}`
+    return NextResponse.redirect(url)
+  }
+  const nonce = newNonce()
+  const policy = contentSecurityPolicy(nonce, { development: appEnv().NODE_ENV === 'development' })
+  const headers = new Headers(request.headers)
+  headers.set('x-nonce', nonce)
+  headers.set('Content-Security-Policy', policy)
+  const response = NextResponse.next({ request: { headers } })
+  response.headers.set('Content-Security-Policy', policy)
+  return response
 }
 
 export const config = {
-  matcher: ['/((?!login|api|_next/static|_next/image|favicon.ico|icon.svg).*)'],
+  // Pages and route handlers; not the build's static files, which carry no markup to protect.
+  matcher: [{ source: '/((?!_next/static|_next/image|favicon.ico|icon.svg).*)', missing: [{ type: 'header', key: 'next-router-prefetch' }] }],
 }

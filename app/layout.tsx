@@ -1,4 +1,5 @@
 import type { Metadata } from 'next'
+import { connection } from 'next/server'
 import type { ReactNode } from 'react'
 import { Providers } from '@/components/providers'
 import './globals.css'
@@ -9,7 +10,9 @@ export const metadata: Metadata = {
   icons: '/icon.svg',
 }
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+// Rendered for each request: every page carries the nonce of its request's Content-Security-Policy (proxy.ts).
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  await connection()
   return (
     <html lang="en">
       <body className="min-h-screen font-sans">
