@@ -195,7 +195,7 @@ test('every action and route handler answers each role as the permission table s
     const namesAnId = url.includes(FOREIGN_ID)
     for (const [role, request] of clients) {
       pairs++
-      const options = { maxRedirects: 0, ...(decision.body ? { data: decision.body } : {}) }
+      const options = { maxRedirects: 0, headers: { Origin: BASE_URL }, ...(decision.body ? { data: decision.body } : {}) }
       const response = decision.method === 'POST' ? await request.post(url, options) : await request.get(url, options)
       const allowed = decision.permission === 'public' || (role !== 'signed out' && (decision.permission === 'signed-in' || can(role as (typeof ROLES)[number], decision.permission)))
       // Signed out: 401 from the API, a redirect to sign in from a page's route; refused: 404, like a missing id.

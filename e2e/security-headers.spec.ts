@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { expect, test } from '@playwright/test'
 import { query, seedUser } from './fixtures/db'
+import { callServerAction, serverActionId } from './fixtures/server-actions'
 import { signIn } from './fixtures/session'
+import { BASE_URL } from './fixtures/settings'
 
 // Every page carries a strict Content-Security-Policy with a fresh nonce on each of its scripts and no
 // framing; the console works under it without a single violation; Markdown written into a plan is shown as
@@ -45,8 +47,10 @@ test('the console runs under the policy without a violation, and Markdown with H
   }
   // Client-side navigation and a live view after hydration.
   await page.getByRole('link', { name: 'Plans', exact: true }).click()
+  await page.waitForURL(/\/plans$/)
   await page.getByRole('link', { name: title }).click()
-  await expect(page.getByRole('heading', { name: title })).toBeVisible()
+  await page.waitForURL(`**/plans/${plan?.id}`)
+  await expect(page.getByRole('heading', { name: title, exact: true })).toBeVisible()
   // The tags are dropped; nothing they held runs.
   const summary = page.locator('article p', { hasText: 'Before' })
   await expect(summary).toContainText('after, and a link')
@@ -54,4 +58,23 @@ test('the console runs under the policy without a violation, and Markdown with H
   expect((await page.locator('article a', { hasText: 'a link' }).getAttribute('href')) ?? '').not.toContain('javascript:')
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
   expect(violations).toEqual([])
+})
+
+test('a change posted without an Origin, or from another site, is refused before any action runs', async ({ page }) => {
+  const lead = await seedUser('LEAD')
+  await signIn(page, lead.email, lead.password)
+  const title = `Forged ${randomUUID().slice(0, 8)}`
+  const action = serverActionId('lib/actions/plans.ts', 'createPlanAction')
+  for (const origin of [null, 'https://evil.example', 'null']) {
+    const response = await page.request.post('/plans', {
+      headers: { 'Next-Action': action, 'Content-Type': 'text/plain;charset=UTF-8', Accept: 'text/x-component', ...(origin ? { Origin: origin } : {}) },
+      data: JSON.stringify([{ title }]),
+    })
+    expect(response.status(), String(origin)).toBe(403)
+    expect(await response.text()).toContain('a change must come from a Lockstep page')
+  }
+  expect(await query('SELECT 1 FROM "Plan" WHERE "title" = $1', [title])).toEqual([])
+  // The same request from the page's own origin goes through: the refusals above are the origin check.
+  await callServerAction(page.request, BASE_URL, action, [{ title }])
+  expect(await query('SELECT 1 FROM "Plan" WHERE "title" = $1', [title])).toHaveLength(1)
 })

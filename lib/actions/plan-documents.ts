@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache'
 import { redirect } from 'next/navigation'
 import type { z } from 'zod'
 import { MAX_DOCUMENT_BYTES, TOO_LARGE } from '@/lib/plan-document/limits'
-import { parsePlanDocument } from '@/lib/plan-document/parse'
+import { parsePlanDocumentSafely } from '@/lib/plan-document/parse-safely'
 import { DocumentError, type DocPlan } from '@/lib/plan-document/types'
 import { invalid } from '@/lib/server/errors'
 import { importPlanDocument } from '@/lib/server/plans/documents'
@@ -19,7 +19,7 @@ async function readDocument(input: z.infer<typeof ZPlanDocument>): Promise<DocPl
   const source = file ? new Uint8Array(await file.arrayBuffer()) : (input.text ?? '')
   if (!file && !source.length) throw invalid('Choose a Markdown file, or paste the document.')
   try {
-    return parsePlanDocument(source)
+    return await parsePlanDocumentSafely(source)
   } catch (error) {
     if (error instanceof DocumentError) throw invalid(error.message)
     throw error

@@ -45,7 +45,7 @@ async function signIn(base: string): Promise<string> {
   const response = await fetch(`${base}/api/auth/callback/credentials`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: csrfCookie },
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: csrfCookie, Origin: base },
     body: new URLSearchParams({ email: BENCH_EMAIL, password: PASSWORD, csrfToken, callbackUrl: `${base}/plans` }),
   })
   const session = response.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`))
