@@ -1,8 +1,8 @@
 'use client'
 
-import { useId, useState, type ReactNode } from 'react'
+import { useState, type ReactNode } from 'react'
 import { Button, type ButtonProps } from './button'
-import { MODAL_CLASS } from './modal'
+import { ModalForm } from './modal-form'
 
 type Props = {
   triggerLabel: ReactNode
@@ -27,7 +27,6 @@ export function ConfirmDialog({ triggerLabel, triggerVariant = 'secondary', titl
   const [written, setWritten] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [pending, setPending] = useState(false)
-  const id = useId()
 
   const close = () => {
     setOpen(false)
@@ -49,47 +48,36 @@ export function ConfirmDialog({ triggerLabel, triggerVariant = 'secondary', titl
         {triggerLabel}
       </Button>
       {open ? (
-        <dialog ref={(dialog) => void (dialog && !dialog.open && dialog.showModal())} aria-labelledby={`${id}-title`} className={MODAL_CLASS} onClose={close}>
-          <form
-            method="dialog"
-            className="space-y-4 p-5"
-            onSubmit={(event) => {
-              event.preventDefault()
-              void confirm()
-            }}
-          >
-            <h2 id={`${id}-title`} className="text-base font-semibold">
-              {title}
-            </h2>
-            <div className="text-sm text-zinc-600">{description}</div>
-            {note ? (
-              <label className="block space-y-1 text-sm">
-                <span className="font-medium text-zinc-700">{note.label}</span>
-                <textarea
-                  autoFocus
-                  required
-                  rows={3}
-                  maxLength={2000}
-                  value={written}
-                  onChange={(event) => setWritten(event.target.value)}
-                  className="block w-full rounded-md border border-zinc-300 px-3 py-2 text-sm"
-                />
-                {note.hint ? <span className="block text-xs text-zinc-500">{note.hint}</span> : null}
-              </label>
-            ) : null}
-            {phrase ? (
-              <label className="block space-y-1 text-sm">
-                <span>
-                  Type <strong className="font-mono">{phrase}</strong> to confirm
-                </span>
-                <input
-                  autoFocus={!note}
-                  value={typed}
-                  onChange={(event) => setTyped(event.target.value)}
-                  className="block w-full rounded-md border border-zinc-300 px-3 py-2 font-mono text-sm"
-                  aria-label="Confirmation phrase"
-                />
-              </label>
+        <ModalForm title={title} onClose={close} onSubmit={() => void confirm()}>
+          <div className="text-sm text-zinc-600">{description}</div>
+          {note ? (
+            <label className="block space-y-1 text-sm">
+              <span className="font-medium text-zinc-700">{note.label}</span>
+              <textarea
+                autoFocus
+                required
+                rows={3}
+                maxLength={2000}
+                value={written}
+                onChange={(event) => setWritten(event.target.value)}
+                className="block w-full rounded-md border border-zinc-300 px-3 py-2 text-sm"
+              />
+              {note.hint ? <span className="block text-xs text-zinc-500">{note.hint}</span> : null}
+            </label>
+          ) : null}
+          {phrase ? (
+            <label className="block space-y-1 text-sm">
+              <span>
+                Type <strong className="font-mono">{phrase}</strong> to confirm
+              </span>
+              <input
+                autoFocus={!note}
+                value={typed}
+                onChange={(event) => setTyped(event.target.value)}
+                className="block w-full rounded-md border border-zinc-300 px-3 py-2 font-mono text-sm"
+                aria-label="Confirmation phrase"
+              />
+            </label>
           ) : null}
           {error ? (
             <p role="alert" className="text-sm text-red-600">
@@ -104,8 +92,7 @@ export function ConfirmDialog({ triggerLabel, triggerVariant = 'secondary', titl
               {pending ? 'Working…' : confirmLabel}
             </Button>
           </div>
-        </form>
-      </dialog>
+        </ModalForm>
       ) : null}
     </>
   )
