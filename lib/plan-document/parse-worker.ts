@@ -6,7 +6,7 @@ import { DocumentError } from './types'
 // this thread's time and stack, never the server's.
 
 try {
-  parentPort?.postMessage({ ok: true, plan: parsePlanDocument(workerData as string | Uint8Array) })
+  parentPort?.postMessage({ ok: true, plan: parsePlanDocument((workerData as { source: string | Uint8Array }).source) })
 } catch (error) {
   parentPort?.postMessage({ ok: false, known: error instanceof DocumentError, message: (error as Error).message })
 }
