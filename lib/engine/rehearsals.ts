@@ -4,6 +4,7 @@ import type { SystemActor } from '@/lib/server/actor'
 import { rehearsedStepsOf } from '@/lib/server/rehearsals/steps'
 import { planTargetOf } from '@/lib/server/runs/target'
 import { rehearse, rehearsalChecksum, type RehearsalResult } from './rehearsal/rehearse'
+import { claimQueuedJob } from './jobs'
 
 // The worker's side of rollback rehearsals (requested by an editor, lib/server/rehearsals/commands.ts):
 // the phase's SQL steps as they are now, rehearsed on the plan's target of the environment, the outcome
@@ -13,13 +14,7 @@ const WORKER: SystemActor = { kind: 'system', label: 'worker', origin: null }
 
 type Outcome = RehearsalResult['outcome']
 
-export async function claimRehearsal(workerId: string): Promise<string | null> {
-  const rows = await db.$queryRaw<{ id: string }[]>`
-    UPDATE "RollbackRehearsal" SET "status" = 'RUNNING', "workerId" = ${workerId}, "startedAt" = now()
-     WHERE "id" = (SELECT "id" FROM "RollbackRehearsal" WHERE "status" = 'QUEUED' ORDER BY "createdAt" FOR UPDATE SKIP LOCKED LIMIT 1)
-    RETURNING "id"`
-  return rows[0]?.id ?? null
-}
+export const claimRehearsal = (workerId: string) => claimQueuedJob('RollbackRehearsal', workerId)
 
 /**
  * Rehearsals a stopped worker held end FAILED rather than queued again: the target is somewhere between

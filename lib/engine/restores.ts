@@ -8,6 +8,7 @@ import { artifactPath, verifyBackup } from './backup/artifacts'
 import { restorePostgres } from './backup/postgres'
 import { restoreSqlite } from './backup/sqlite'
 import { progressWriter } from './steps/types'
+import { claimQueuedJob } from './jobs'
 
 // The worker's side of restores (requested by a DBA, lib/server/backups/commands.ts): the backup verified
 // again – checksum and tool – then restored into the chosen database, progress written as it goes, the
@@ -17,13 +18,7 @@ import { progressWriter } from './steps/types'
 const WORKER: SystemActor = { kind: 'system', label: 'worker', origin: null }
 const PROGRESS_EVERY_MS = 500
 
-export async function claimRestore(workerId: string): Promise<string | null> {
-  const rows = await db.$queryRaw<{ id: string }[]>`
-    UPDATE "Restore" SET "status" = 'RUNNING', "workerId" = ${workerId}, "startedAt" = now()
-     WHERE "id" = (SELECT "id" FROM "Restore" WHERE "status" = 'QUEUED' ORDER BY "createdAt" FOR UPDATE SKIP LOCKED LIMIT 1)
-    RETURNING "id"`
-  return rows[0]?.id ?? null
-}
+export const claimRestore = (workerId: string) => claimQueuedJob('Restore', workerId)
 
 export async function executeRestore(restoreId: string): Promise<'SUCCEEDED' | 'FAILED'> {
   const restore = await db.restore.findUniqueOrThrow({ where: { id: restoreId }, include: { backup: true, connection: true } })

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto'
-import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { db } from '@/lib/db'
 import { createConnection, createEnvironment } from '@/lib/server/connections/commands'
@@ -18,7 +17,7 @@ import { ZAddItem, ZEditSqlStep } from '@/lib/server/plans/schemas'
 import { auditEventsFor } from '@/lib/testing/factories'
 import { approveWindow, cancelWindow, requestWindow } from '@/lib/server/windows/commands'
 import { ZRequestWindow } from '@/lib/server/windows/schemas'
-import { createFreshDatabase } from '@/lib/testing/fresh-database'
+import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database'
 import { makeUser } from '@/lib/testing/factories'
 import { claimRollback, claimRun, executeRollback, executeRun, markInterrupted } from './runs'
 
@@ -38,15 +37,7 @@ async function setup(options: { protected?: boolean; steps: StepSpec[] }) {
     if ('gate' in s) await addManualStep(lead, ZAddManualStep.parse({ phaseId, name: s.name, requireChecklist: s.requireChecklist ? 'on' : '' }))
     else await addSqlStep(lead, ZAddSqlStep.parse({ phaseId, name: s.name, body: s.body, rollbackBody: s.rollbackBody ?? '' }))
   }
-  const target = async (sql: string) => {
-    const client = new pg.Client({ connectionString: targetUrl })
-    await client.connect()
-    try {
-      return (await client.query(sql)).rows
-    } finally {
-      await client.end()
-    }
-  }
+  const target = (sql: string) => queryDatabase(targetUrl, sql)
   return { dba, lead, name, environmentId, planId, phaseId, target }
 }
 

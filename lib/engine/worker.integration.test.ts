@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
-import pg from 'pg'
+import type pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { childEnv, exportEnv } from '@/lib/env'
-import { createFreshDatabase } from '@/lib/testing/fresh-database'
+import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database'
 
 // Real worker processes (`npm run worker`'s entry point) against a database of their own, so that they
 // claim only this file's runs: one is killed with SIGKILL mid-run, and two share one target.
@@ -66,15 +66,7 @@ async function setup(phases: { name: string; steps: { name: string; body: string
     for (const step of phase.steps) await addSqlStep(lead, ZAddSqlStep.parse({ phaseId, ...step }))
     phaseIds.push(phaseId)
   }
-  const target = async <R extends pg.QueryResultRow>(sql: string) => {
-    const client = new pg.Client({ connectionString: targetUrl })
-    await client.connect()
-    try {
-      return (await client.query<R>(sql)).rows
-    } finally {
-      await client.end()
-    }
-  }
+  const target = <R extends pg.QueryResultRow>(sql: string) => queryDatabase<R>(targetUrl, sql)
   await target('CREATE TABLE applied (step text, n int, at timestamptz DEFAULT clock_timestamp())')
   const watch = async (minutes: string) => {
     const { id: phaseId } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Watch' }))

@@ -2,7 +2,6 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
-import pg from 'pg'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { db } from '@/lib/db'
 import { exportEnv } from '@/lib/env'
@@ -15,7 +14,7 @@ import { createPlan } from '@/lib/server/plans/plan-commands'
 import { ZAddBackupStep, ZAddPhase, ZCreatePlan } from '@/lib/server/plans/schemas'
 import { addBackupStep } from '@/lib/server/plans/step-commands'
 import { startRun } from '@/lib/server/runs/commands'
-import { createFreshDatabase } from '@/lib/testing/fresh-database'
+import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database'
 import { makeUser } from '@/lib/testing/factories'
 import type { BackupDetail } from './backup'
 
@@ -26,10 +25,7 @@ beforeAll(async () => {
 async function setup() {
   const dba = await makeUser('DBA')
   const targetUrl = await createFreshDatabase('backup_step', { migrate: false })
-  const client = new pg.Client({ connectionString: targetUrl })
-  await client.connect()
-  await client.query(`CREATE TABLE accounts (id int PRIMARY KEY, balance numeric); INSERT INTO accounts SELECT g, g * 10 FROM generate_series(1, 100) g`)
-  await client.end()
+  await queryDatabase(targetUrl, `CREATE TABLE accounts (id int PRIMARY KEY, balance numeric); INSERT INTO accounts SELECT g, g * 10 FROM generate_series(1, 100) g`)
   const { id: environmentId } = await createEnvironment(dba, { name: `env-${randomUUID().slice(0, 8)}`, description: '', protected: false })
   const { id: connectionId } = await createConnection(dba, ZConnection.parse({ environmentId, engine: 'POSTGRES', name: 'ledger', role: 'TARGET', url: `${targetUrl}?sslmode=disable` }))
   const { id: planId } = await createPlan(dba, ZCreatePlan.parse({ title: 'Ledger upgrade' }))

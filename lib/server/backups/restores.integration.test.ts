@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto'
 import { mkdtemp, open } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { db } from '@/lib/db'
 import { exportEnv } from '@/lib/env'
@@ -12,7 +11,7 @@ import { createConnection, createEnvironment } from '@/lib/server/connections/co
 import { ZConnection } from '@/lib/server/connections/schemas'
 import { DomainError } from '@/lib/server/errors'
 import { postgresTargetFromUrl } from '@/lib/targets/postgres'
-import { createFreshDatabase } from '@/lib/testing/fresh-database'
+import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database'
 import { auditEventsFor, makeUser } from '@/lib/testing/factories'
 import { requestRestore } from './commands'
 import { ZRequestRestore } from './schemas'
@@ -27,15 +26,7 @@ async function refusal(promise: Promise<unknown>): Promise<DomainError> {
   return error as DomainError
 }
 
-async function query(url: string, sql: string) {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    return (await client.query(sql)).rows
-  } finally {
-    await client.end()
-  }
-}
+const query = queryDatabase
 
 const rows = async (url: string) => (await query(url, `SELECT coalesce(json_agg(t ORDER BY t.id)::text, '[]') AS rows FROM invoices t`))[0]?.rows as string
 

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto'
-import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { db } from '@/lib/db'
 import { executeRehearsal, failAbandonedRehearsals } from '@/lib/engine/rehearsals'
@@ -12,7 +11,7 @@ import { addPhase } from '@/lib/server/plans/phase-commands'
 import { createPlan } from '@/lib/server/plans/plan-commands'
 import { ZAddPhase, ZAddSqlStep, ZCreatePlan, ZEditSqlStep } from '@/lib/server/plans/schemas'
 import { addSqlStep, editSqlStep } from '@/lib/server/plans/step-commands'
-import { createFreshDatabase } from '@/lib/testing/fresh-database'
+import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database'
 import { auditEventsFor, makeUser } from '@/lib/testing/factories'
 import { requestRehearsal } from './commands'
 import { hasCurrentRehearsal, listPhaseRehearsals } from './queries'
@@ -46,10 +45,7 @@ async function setup(options: { protected?: boolean } = {}) {
   const lead = await makeUser('LEAD')
   const dba = await makeUser('DBA')
   const targetUrl = await createFreshDatabase('rehearsal_target', { migrate: false })
-  const client = new pg.Client({ connectionString: targetUrl })
-  await client.connect()
-  await client.query(`CREATE TABLE customers (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL); INSERT INTO customers (email) VALUES ('ada@example.com')`)
-  await client.end()
+  await queryDatabase(targetUrl, `CREATE TABLE customers (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL); INSERT INTO customers (email) VALUES ('ada@example.com')`)
   const { id: environmentId } = await createEnvironment(dba, { name: `env-${randomUUID().slice(0, 8)}`, description: '', protected: options.protected ?? false })
   const { id: connectionId } = await createConnection(dba, ZConnection.parse({ environmentId, engine: 'POSTGRES', name: 'shop', role: 'TARGET', url: `${targetUrl}?sslmode=disable` }))
   const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: 'Orders' }))

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { db } from '@/lib/db'
 import { exportEnv } from '@/lib/env'
@@ -22,7 +21,7 @@ import { rehearsedStepsOf } from '@/lib/server/rehearsals/steps'
 import { approveWindow, requestWindow } from '@/lib/server/windows/commands'
 import { ZRequestWindow } from '@/lib/server/windows/schemas'
 import { postgresTargetFromUrl } from '@/lib/targets/postgres'
-import { createFreshDatabase } from '@/lib/testing/fresh-database'
+import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database'
 import { auditEventsFor, makeUser } from '@/lib/testing/factories'
 import { cancelRun, startRun } from './commands'
 import { getRun } from './queries'
@@ -38,15 +37,7 @@ async function setup() {
   const dba = await makeUser('DBA')
   const lead = await makeUser('LEAD')
   const targetUrl = `${await createFreshDatabase('guard_target', { migrate: false })}?sslmode=disable`
-  const query = async (sql: string) => {
-    const client = new pg.Client({ connectionString: targetUrl })
-    await client.connect()
-    try {
-      return (await client.query(sql)).rows
-    } finally {
-      await client.end()
-    }
-  }
+  const query = (sql: string) => queryDatabase(targetUrl, sql)
   await query('CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 100)')
   const name = `prod-${randomUUID().slice(0, 8)}`
   const { id: environmentId } = await createEnvironment(dba, { name, description: '', protected: true })
