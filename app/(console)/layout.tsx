@@ -38,6 +38,9 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
             <p className="text-xs text-zinc-400" data-testid="current-role">
               {ROLE_LABELS[actor.role]}
             </p>
+            <Link href="/account/security" className="text-xs text-zinc-400 hover:text-white">
+              Two-factor sign-in
+            </Link>
           </div>
           <form action={signOutAction}>
             <button type="submit" className="text-sm text-zinc-300 hover:text-white">

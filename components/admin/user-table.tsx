@@ -7,7 +7,7 @@ import { Button } from '@/components/ui/button'
 import { ConfirmDialog } from '@/components/ui/confirm-dialog'
 import { Table, Td, Th } from '@/components/ui/table'
 import { Timestamp } from '@/components/ui/timestamp'
-import { changeUserRoleAction, setUserActiveAction } from '@/lib/actions/users'
+import { changeUserRoleAction, resetMfaAction, setUserActiveAction } from '@/lib/actions/users'
 import type { UserDTO } from '@/lib/server/users/queries'
 import { ResetPasswordDialog } from './reset-password-dialog'
 import { RoleOptions } from './role-options'
@@ -70,7 +70,10 @@ function UserRow({ user, isSelf }: { user: UserDTO; isSelf: boolean }) {
         </select>
       </Td>
       <Td>
-        {!user.isActive ? <Badge>Deactivated</Badge> : user.isLocked ? <Badge tone="warning">Locked</Badge> : <Badge tone="success">Active</Badge>}
+        <div className="flex flex-wrap gap-1">
+          {!user.isActive ? <Badge>Deactivated</Badge> : user.isLocked ? <Badge tone="warning">Locked</Badge> : <Badge tone="success">Active</Badge>}
+          {user.hasMfa ? <Badge>Two-factor</Badge> : null}
+        </div>
       </Td>
       <Td className="whitespace-nowrap">
         <Timestamp iso={user.lastSignInAt} empty="Never" />
@@ -78,6 +81,20 @@ function UserRow({ user, isSelf }: { user: UserDTO; isSelf: boolean }) {
       <Td className="text-right whitespace-nowrap">
         <div className="flex justify-end gap-2">
           {user.isActive ? <ResetPasswordDialog user={user} /> : null}
+          {user.hasMfa && !isSelf ? (
+            <ConfirmDialog
+              title={`Reset two-factor sign-in for ${user.name}?`}
+              description="For a lost authenticator: their authenticator and recovery codes stop working, they are signed out everywhere, and they set up two-factor sign-in again at their next sign-in. Make sure it is really them who asked."
+              confirmLabel="Reset two-factor"
+              phrase={user.email}
+              onConfirm={async () => {
+                const result = await resetMfaAction({ userId: user.id })
+                router.refresh()
+                return result.ok ? null : result.error
+              }}
+              triggerLabel="Reset two-factor"
+            />
+          ) : null}
           {isSelf ? null : user.isActive ? (
             <ConfirmDialog
               title={`Deactivate ${user.name}?`}

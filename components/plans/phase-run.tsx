@@ -6,6 +6,7 @@ import { RunStatusBadge } from '@/components/runs/run-status'
 import { Button } from '@/components/ui/button'
 import { startRunAction } from '@/lib/actions/runs'
 import { ErrorText } from '@/components/ui/error-text'
+import { useReauthCode } from '@/components/auth/reauth-code'
 
 export type RunTarget = { id: string; name: string; protected: boolean }
 export type LatestRun = { id: string; status: string; environmentName: string }
@@ -17,6 +18,7 @@ export function PhaseRun({ planId, phaseId, phaseName, targets, latest, canStart
   const [dryRun, setDryRun] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [pending, setPending] = useState(false)
+  const reauth = useReauthCode()
   return (
     <div className="flex flex-wrap items-center gap-2 text-sm">
       {latest ? (
@@ -38,8 +40,9 @@ export function PhaseRun({ planId, phaseId, phaseName, targets, latest, canStart
             onSubmit={async (event) => {
               event.preventDefault()
               setPending(true)
-              const result = await startRunAction({ planId, phaseId, environmentId, dryRun: dryRun ? 'on' : '' })
+              const result = await startRunAction({ planId, phaseId, environmentId, dryRun: dryRun ? 'on' : '', ...reauth.input })
               setPending(false)
+              reauth.answered(result)
               if (result && !result.ok) setError(result.error)
             }}
           >
@@ -58,6 +61,7 @@ export function PhaseRun({ planId, phaseId, phaseName, targets, latest, canStart
               <input type="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.target.checked)} className="size-4 accent-indigo-600" />
               Dry run (roll back each script)
             </label>
+            {reauth.field}
             <Button type="submit" size="sm" disabled={pending}>
               {pending ? 'Queueing…' : 'Start run'}
             </Button>

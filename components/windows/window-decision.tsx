@@ -6,6 +6,7 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog'
 import { approveWindowAction, cancelWindowAction, rejectWindowAction } from '@/lib/actions/windows'
 import type { WindowDTO } from '@/lib/server/windows/queries'
 import { ErrorText } from '@/components/ui/error-text'
+import { useReauthCode } from '@/components/auth/reauth-code'
 
 /** Approve (typing the environment's name when it is protected), reject with a note, or cancel. */
 export function WindowDecision({ window: w }: { window: WindowDTO }) {
@@ -14,12 +15,14 @@ export function WindowDecision({ window: w }: { window: WindowDTO }) {
   const [confirm, setConfirm] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [pending, setPending] = useState(false)
+  const reauth = useReauthCode()
   const label = `${w.environment.name}, ${w.startsAt.slice(0, 16).replace('T', ' ')} UTC`
 
   const submit = async () => {
     setPending(true)
-    const result = mode === 'approve' ? await approveWindowAction({ windowId: w.id, note, confirm }) : await rejectWindowAction({ windowId: w.id, note })
+    const result = mode === 'approve' ? await approveWindowAction({ windowId: w.id, note, confirm, ...reauth.input }) : await rejectWindowAction({ windowId: w.id, note })
     setPending(false)
+    reauth.answered(result)
     if (!result.ok) setError(result.fieldErrors?.confirm?.[0] ?? result.fieldErrors?.note?.[0] ?? result.error)
     else {
       setMode(null)
@@ -78,6 +81,7 @@ export function WindowDecision({ window: w }: { window: WindowDTO }) {
               <input value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="off" className="block w-full rounded-md border border-zinc-300 px-3 py-2 text-sm" />
             </label>
           ) : null}
+          {mode === 'approve' ? reauth.field : null}
           <ErrorText message={error} />
           <Button type="submit" size="sm" variant={mode === 'approve' ? 'primary' : 'danger'} disabled={pending || (mode === 'approve' && w.environment.protected && confirm.trim() !== w.environment.name)}>
             {pending ? 'Saving…' : mode === 'approve' ? 'Approve window' : 'Reject window'}

@@ -4,25 +4,30 @@ import { AuthError, CredentialsSignin } from 'next-auth'
 import { unstable_rethrow } from 'next/navigation'
 import { signIn, signOut } from '@/lib/auth/config'
 
-export type SignInState = { error: string | null; email: string }
+/** `step: 'code'` once the password was right and the account needs a code from its authenticator. */
+export type SignInState = { error: string | null; email: string; step: 'password' | 'code' }
 
 /** Public by nature; the credentials provider does the checking, slowing and auditing. */
 export async function signInAction(_prev: SignInState, formData: FormData): Promise<SignInState> {
   const email = String(formData.get('email') ?? '').slice(0, 320)
   const password = String(formData.get('password') ?? '')
+  const code = String(formData.get('code') ?? '').slice(0, 32)
   const next = String(formData.get('next') ?? '/')
-  if (!email.trim() || !password) return { error: 'Enter your email and password.', email }
+  if (!email.trim() || !password) return { error: 'Enter your email and password.', email, step: 'password' }
+  const step = code ? 'code' : 'password'
   try {
-    await signIn('credentials', { email, password, redirectTo: safeNext(next) })
-    return { error: null, email }
+    await signIn('credentials', { email, password, ...(code ? { code } : {}), redirectTo: safeNext(next) })
+    return { error: null, email, step }
   } catch (error) {
     unstable_rethrow(error)
-    if (error instanceof CredentialsSignin && error.code.startsWith('locked:')) {
-      return { error: `Too many failed sign-ins. Try again in ${error.code.slice('locked:'.length)}.`, email }
+    if (error instanceof CredentialsSignin) {
+      if (error.code.startsWith('locked:')) return { error: `Too many failed sign-ins. Try again in ${error.code.slice('locked:'.length)}.`, email, step: 'password' }
+      if (error.code === 'code-required') return { error: null, email, step: 'code' }
+      if (error.code === 'code-invalid') return { error: 'That code is not right. Enter the 6 digits your authenticator shows now, or a recovery code.', email, step: 'code' }
     }
-    if (error instanceof AuthError) return { error: 'Wrong email or password.', email }
+    if (error instanceof AuthError) return { error: 'Wrong email or password.', email, step: 'password' }
     console.error('[sign-in] unexpected failure', error)
-    return { error: 'Signing in failed on our side. Try again in a moment.', email }
+    return { error: 'Signing in failed on our side. Try again in a moment.', email, step }
   }
 }
 

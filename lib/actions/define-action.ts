@@ -8,7 +8,7 @@ import { redact } from '@/lib/targets/redact'
 
 export type ActionResult<T> =
   | { ok: true; data: T; message?: string }
-  | { ok: false; error: string; fieldErrors?: Record<string, string[]> }
+  | { ok: false; error: string; fieldErrors?: Record<string, string[]>; reauthenticate?: true }
 
 type Input = FormData | Record<string, unknown>
 
@@ -25,18 +25,19 @@ function toObject(input: Input): Record<string, unknown> {
  * The one way to build a server action. Server actions are public POST endpoints, so every call
  * re-authenticates, checks `permission` against the role read from the database, validates its
  * input with `schema`, and answers with an ActionResult – never a stack trace.
- * Usable directly and with useActionState (previous state first).
+ * Usable directly and with useActionState (previous state first). `enrolling` is for the two-factor set-up
+ * actions only: they also serve an admin or DBA who has not set it up yet.
  */
 export function defineAction<S extends z.ZodType, T>(
   permission: Permission,
   schema: S,
   handler: (input: z.infer<S>, actor: UserActor) => Promise<T>,
-  options: { success?: (data: T) => string } = {},
+  options: { success?: (data: T) => string; enrolling?: boolean } = {},
 ) {
   return async function action(prevOrInput: ActionResult<T> | null | Input, maybeInput?: Input): Promise<ActionResult<T>> {
     const raw = maybeInput ?? (prevOrInput as Input | null) ?? {}
     try {
-      const actor = await requireActor(permission)
+      const actor = await requireActor(permission, { enrolling: options.enrolling })
       const parsed = schema.safeParse(toObject(raw))
       if (!parsed.success) {
         return { ok: false, error: 'Please correct the highlighted fields.', fieldErrors: fieldErrorsOf(parsed.error) }
@@ -45,7 +46,9 @@ export function defineAction<S extends z.ZodType, T>(
       return { ok: true, data, message: options.success?.(data) }
     } catch (error) {
       unstable_rethrow(error)
-      if (error instanceof DomainError) return { ok: false, error: error.message, fieldErrors: error.fieldErrors }
+      if (error instanceof DomainError) {
+        return { ok: false, error: error.message, fieldErrors: error.fieldErrors, ...(error.code === 'REAUTHENTICATE' ? { reauthenticate: true as const } : {}) }
+      }
       // Logged without secrets: connection URLs and passwords are masked.
       console.error('[action] unexpected failure', redact(error instanceof Error ? (error.stack ?? error.message) : String(error)))
       return { ok: false, error: 'Something went wrong on our side; nothing was changed. Try again in a moment.' }

@@ -2,7 +2,8 @@
 
 import { revalidatePath } from 'next/cache'
 import { changeUserRole, createUser, resetUserPassword, setUserActive } from '@/lib/server/users/commands'
-import { ZChangeUserRole, ZCreateUser, ZResetUserPassword, ZSetUserActive } from '@/lib/server/users/schemas'
+import { resetMfa } from '@/lib/server/users/mfa'
+import { ZChangeUserRole, ZCreateUser, ZResetMfa, ZResetUserPassword, ZSetUserActive } from '@/lib/server/users/schemas'
 import { defineAction } from './define-action'
 
 export const createUserAction = defineAction(
@@ -33,4 +34,15 @@ export const resetUserPasswordAction = defineAction(
   ZResetUserPassword,
   async (input, actor) => resetUserPassword(actor, input),
   { success: (user) => `Password changed; ${user.name}'s sessions have ended.` },
+)
+
+export const resetMfaAction = defineAction(
+  'user:manage',
+  ZResetMfa,
+  async ({ userId }, actor) => {
+    const user = await resetMfa(actor, userId)
+    revalidatePath('/admin/users')
+    return user
+  },
+  { success: () => 'Two-factor sign-in removed; their sessions have ended and they set it up again at their next sign-in.' },
 )

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import NextAuth, { CredentialsSignin } from 'next-auth'
 import Credentials from 'next-auth/providers/credentials'
 import { z } from 'zod'
@@ -10,6 +11,12 @@ import { isWithinAbsoluteLimit, SESSION_COOKIE } from './session-rules'
 class InvalidCredentials extends CredentialsSignin {
   code = 'invalid'
 }
+class CodeRequired extends CredentialsSignin {
+  code = 'code-required'
+}
+class CodeInvalid extends CredentialsSignin {
+  code = 'code-invalid'
+}
 class AccountLocked extends CredentialsSignin {
   constructor(readonly retryIn: string) {
     super()
@@ -20,12 +27,17 @@ class AccountLocked extends CredentialsSignin {
 const ZCredentials = z.object({
   email: z.string().trim().min(3).max(320),
   password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
+  code: z.string().max(32).optional(),
 })
 
 declare module 'next-auth' {
   interface Session {
     user: { id: string; email: string; name: string }
     sessionVersion: number
+  }
+  interface User {
+    sessionVersion?: number
+    sessionId?: string
   }
 }
 
@@ -51,13 +63,18 @@ export const { handlers, signIn, signOut } = NextAuth(() => {
     cookies: { sessionToken: { name: SESSION_COOKIE, options: { httpOnly: true, sameSite: 'lax', path: '/', secure: true } } },
     providers: [
       Credentials({
-        credentials: { email: { label: 'Email' }, password: { label: 'Password', type: 'password' } },
+        credentials: { email: { label: 'Email' }, password: { label: 'Password', type: 'password' }, code: { label: 'Code' } },
         async authorize(raw, request) {
           const parsed = ZCredentials.safeParse(raw)
           if (!parsed.success) throw new InvalidCredentials()
-          const result = await authenticate(parsed.data.email, parsed.data.password, originFromHeaders(request.headers))
-          if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name, sessionVersion: result.user.sessionVersion }
+          // Names this session, so that a code entered now is remembered for it alone (re-authentication).
+          const sessionId = randomUUID()
+          const { email, password, code } = parsed.data
+          const result = await authenticate(email, password, originFromHeaders(request.headers), { code, sessionId })
+          if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name, sessionVersion: result.user.sessionVersion, sessionId }
           if (result.reason === 'locked') throw new AccountLocked(result.retryIn)
+          if (result.reason === 'code-required') throw new CodeRequired()
+          if (result.reason === 'code-invalid') throw new CodeInvalid()
           throw new InvalidCredentials()
         },
       }),
@@ -66,7 +83,8 @@ export const { handlers, signIn, signOut } = NextAuth(() => {
       jwt({ token, user }) {
         if (user) {
           token.sub = user.id
-          token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0
+          token.sv = user.sessionVersion ?? 0
+          token.sid = user.sessionId
           token.authTime = Math.floor(Date.now() / 1000)
           return token
         }

@@ -32,6 +32,8 @@ const PERMISSIONS = {
   'audit:read': ['ADMIN'],
   // One's own notices and their read state: personal, not a change to any plan, so stakeholders too.
   'notification:read': EVERYONE,
+  // One's own sign-in: setting up two-factor sign-in, confirming a code.
+  'account:own': EVERYONE,
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof PERMISSIONS

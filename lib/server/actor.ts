@@ -9,6 +9,8 @@ export type UserActor = {
   role: Role
   /** Where the request came from (client address), for the audit log. */
   origin: string | null
+  /** The signed-in session (random per sign-in), which a re-authentication is remembered for. */
+  sessionId?: string
 }
 
 /** Lockstep itself: the seed, the command line, the worker. */

@@ -1,7 +1,8 @@
 /** Expected failures of a data-layer call; their messages are safe to show to the person acting. */
 export class DomainError extends Error {
   constructor(
-    readonly code: 'NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT' | 'INVALID' | 'UNAUTHENTICATED',
+    // REAUTHENTICATE: the person must enter a code from their authenticator first (lib/server/users/reauthenticate.ts).
+    readonly code: 'NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT' | 'INVALID' | 'UNAUTHENTICATED' | 'REAUTHENTICATE',
     message: string,
     readonly fieldErrors?: Record<string, string[]>,
   ) {

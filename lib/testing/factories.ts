@@ -11,8 +11,12 @@ let cachedHash: Promise<string> | undefined
 export async function makeUser(role: Role, overrides: { isActive?: boolean; password?: string } = {}): Promise<UserActor> {
   const passwordHash = overrides.password ? await hashPassword(overrides.password) : await (cachedHash ??= hashPassword(TEST_PASSWORD))
   const email = `${role.toLowerCase()}-${randomUUID().slice(0, 8)}@test.lockstep`
-  const user = await db.user.create({ data: { email, name: `Test ${role}`, role, passwordHash, isActive: overrides.isActive ?? true } })
-  return { kind: 'user', id: user.id, email: user.email, name: user.name, role: user.role, origin: '127.0.0.1' }
+  // As if signed in with a code just now: a fresh second factor in this session (re-authentication).
+  const sessionId = randomUUID()
+  const user = await db.user.create({
+    data: { email, name: `Test ${role}`, role, passwordHash, isActive: overrides.isActive ?? true, secondFactorAt: new Date(), secondFactorSession: sessionId },
+  })
+  return { kind: 'user', id: user.id, email: user.email, name: user.name, role: user.role, origin: '127.0.0.1', sessionId }
 }
 
 export function uniqueEmail(prefix = 'user'): string {

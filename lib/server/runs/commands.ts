@@ -9,11 +9,12 @@ import { mayStartRun } from '@/lib/server/windows/rules'
 import { KIND_NAMES, RUNNABLE_KINDS } from '@/lib/engine/steps/kinds'
 import type { LintReport } from '@/lib/engine/sql/lint'
 import { checkStartSafeguards } from './safeguards'
+import { assertRecentSecondFactorInTx, reauthenticate } from '@/lib/server/users/reauthenticate'
 
 // Starting and cancelling runs. Nothing executes in the request: the run is queued in the same
 // transaction that checks who may start it and where, and a worker claims it (lib/engine/runs.ts).
 
-export type TStartRun = { planId: string; phaseId: string; environmentId: string; dryRun: boolean }
+export type TStartRun = { planId: string; phaseId: string; environmentId: string; dryRun: boolean; code?: string }
 
 /** Adds a line to a run's log, in the caller's transaction. */
 export const logRun = (tx: Tx, runId: string, level: 'info' | 'warn' | 'error', message: string) => tx.runEvent.create({ data: { runId, level, message } })
@@ -24,6 +25,7 @@ export const logRun = (tx: Tx, runId: string, level: 'info' | 'warn' | 'error', 
  */
 export async function startRun(actor: UserActor, input: TStartRun, now = new Date()): Promise<{ id: string }> {
   for (const id of [input.planId, input.phaseId, input.environmentId]) if (!ZId.safeParse(id).success) throw notFound('Plan, phase or environment')
+  if (input.code) await reauthenticate(actor, input.code, now.getTime())
   return db.$transaction(async (tx) => {
     await assertCanInTx(tx, actor, 'run:start')
     const environment = await tx.environment.findUnique({
@@ -63,6 +65,8 @@ export async function startRun(actor: UserActor, input: TStartRun, now = new Dat
     if (!guards.ok) throw conflict(guards.reason)
     const busy = await tx.run.findFirst({ where: { phaseId: phase.id, environmentId: environment.id, status: { in: ['QUEUED', 'RUNNING', 'ROLLING_BACK', 'INTERRUPTED', 'WAITING'] } } })
     if (busy) throw conflict(`A run of “${phase.name}” on “${environment.name}” is already ${busy.status.toLowerCase().replace('_', ' ')}.`)
+    // A dry run changes nothing, so it needs no fresh proof of presence; a real one on production does.
+    if (environment.protected && !input.dryRun) await assertRecentSecondFactorInTx(tx, actor, `start a run on “${environment.name}”`, now.getTime())
     const run = await tx.run.create({
       data: {
         planId: phase.planId,

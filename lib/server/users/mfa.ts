@@ -1,6 +1,6 @@
 import QRCode from 'qrcode'
 import { db, type Tx } from '@/lib/db'
-import { acceptedStep, looksLikeRecoveryCode, newRecoveryCodes, newTotpSecret, recoveryHash, totpUri } from '@/lib/auth/totp'
+import { acceptedStep, looksLikeRecoveryCode, newRecoveryCodes, newTotpSecret, recoveryHash, requiresMfa, totpUri } from '@/lib/auth/totp'
 import type { Actor, UserActor } from '@/lib/server/actor'
 import { recordAudit } from '@/lib/server/audit/record'
 import { assertCanInTx } from '@/lib/server/authorize'
@@ -15,6 +15,16 @@ import { ZId } from '@/lib/server/fields'
 
 const context = (userId: string) => `totp:${userId}`
 const WRONG_CODE = 'That code is not right. Enter the 6 digits your authenticator shows now (or a recovery code).'
+
+export type MfaStatusDTO = { required: boolean; enabledAt: string | null; recoveryCodesLeft: number }
+
+/** The person themselves: whether two-factor sign-in is on, and how many recovery codes are left. */
+export async function getMfaStatus(actor: UserActor): Promise<MfaStatusDTO> {
+  const user = await db.user.findUnique({ where: { id: actor.id }, select: { role: true, totpEnabledAt: true } })
+  if (!user) throw notFound('User')
+  const recoveryCodesLeft = user.totpEnabledAt ? await db.recoveryCode.count({ where: { userId: actor.id, usedAt: null } }) : 0
+  return { required: requiresMfa(user.role), enabledAt: user.totpEnabledAt?.toISOString() ?? null, recoveryCodesLeft }
+}
 
 export type MfaEnrolment = { secret: string; uri: string; qrSvg: string }
 
@@ -41,7 +51,18 @@ export async function confirmMfaEnrolment(actor: UserActor, code: string, now = 
     const step = acceptedStep(decryptSecret(user.totpPending, context(actor.id)), code, null, now)
     if (step === null) throw invalid(WRONG_CODE, { code: [WRONG_CODE] })
     const recoveryCodes = newRecoveryCodes()
-    await tx.user.update({ where: { id: actor.id }, data: { totpSecret: user.totpPending, totpPending: null, totpEnabledAt: new Date(now), totpLastStep: step } })
+    await tx.user.update({
+      where: { id: actor.id },
+      data: {
+        totpSecret: user.totpPending,
+        totpPending: null,
+        totpEnabledAt: new Date(now),
+        totpLastStep: step,
+        // The code just entered proves presence in this session, as a sign-in with a code would.
+        secondFactorAt: new Date(now),
+        secondFactorSession: actor.sessionId ?? null,
+      },
+    })
     await tx.recoveryCode.deleteMany({ where: { userId: actor.id } })
     await tx.recoveryCode.createMany({ data: recoveryCodes.map((c) => ({ userId: actor.id, codeHash: recoveryHash(c) })) })
     await recordAudit(tx, actor, { action: 'user.mfa-enable', entityType: 'User', entityId: actor.id, after: { recoveryCodes: recoveryCodes.length } })
@@ -82,7 +103,7 @@ export async function resetMfa(actor: UserActor, userId: string): Promise<{ id: 
     const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true, totpEnabledAt: true } })
     if (!user) throw notFound('User')
     if (!user.totpEnabledAt) throw conflict(`${user.email} has no two-factor sign-in to reset.`)
-    await tx.user.update({ where: { id: userId }, data: { totpSecret: null, totpPending: null, totpEnabledAt: null, totpLastStep: null, sessionVersion: { increment: 1 } } })
+    await tx.user.update({ where: { id: userId }, data: { totpSecret: null, totpPending: null, totpEnabledAt: null, totpLastStep: null, secondFactorAt: null, secondFactorSession: null, sessionVersion: { increment: 1 } } })
     await tx.recoveryCode.deleteMany({ where: { userId } })
     await recordAudit(tx, actor, { action: 'user.mfa-reset', entityType: 'User', entityId: userId, before: { email: user.email, enabledAt: user.totpEnabledAt.toISOString() } })
     return { id: userId }

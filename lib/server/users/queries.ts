@@ -12,6 +12,8 @@ export type UserDTO = {
   isLocked: boolean
   lastSignInAt: string | null
   createdAt: string
+  /** Two-factor sign-in is set up. */
+  hasMfa: boolean
 }
 
 export const USER_SELECT = {
@@ -23,9 +25,10 @@ export const USER_SELECT = {
   lockedUntil: true,
   lastSignInAt: true,
   createdAt: true,
+  totpEnabledAt: true,
 } as const
 
-type UserRow = { id: string; email: string; name: string; role: Role; isActive: boolean; lockedUntil: Date | null; lastSignInAt: Date | null; createdAt: Date }
+type UserRow = { id: string; email: string; name: string; role: Role; isActive: boolean; lockedUntil: Date | null; lastSignInAt: Date | null; createdAt: Date; totpEnabledAt: Date | null }
 
 export function toUserDTO(row: UserRow): UserDTO {
   return {
@@ -37,6 +40,7 @@ export function toUserDTO(row: UserRow): UserDTO {
     isLocked: !!row.lockedUntil && row.lockedUntil.getTime() > Date.now(),
     lastSignInAt: row.lastSignInAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
+    hasMfa: !!row.totpEnabledAt,
   }
 }
 
@@ -45,7 +49,7 @@ export async function findActiveUser(id: string) {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return null
   return db.user.findFirst({
     where: { id, isActive: true },
-    select: { id: true, email: true, name: true, role: true, sessionVersion: true },
+    select: { id: true, email: true, name: true, role: true, sessionVersion: true, totpEnabledAt: true },
   })
 }
 

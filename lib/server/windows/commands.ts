@@ -8,6 +8,7 @@ import { approversOf, notify } from '@/lib/server/notifications/notify'
 import { clipNotice, windowSpan } from '@/lib/server/notifications/rules'
 import { mayStartRun, type RunPermission } from './rules'
 import type { TDecideWindow, TRejectWindow, TRequestWindow } from './schemas'
+import { assertRecentSecondFactorInTx, reauthenticate } from '@/lib/server/users/reauthenticate'
 
 // Maintenance windows: leads and DBAs request, DBAs decide (never on their own request), the requester
 // or a DBA cancels, and the worker expires what has passed. Each transition is one audited transaction,
@@ -88,6 +89,7 @@ function notifyDecision(tx: Tx, w: Awaited<ReturnType<typeof lockWindow>>, decid
  * concurrent approvals cannot both pass.
  */
 export async function approveWindow(actor: UserActor, input: TDecideWindow, now = new Date()): Promise<{ id: string }> {
+  if (input.code) await reauthenticate(actor, input.code, now.getTime())
   return db.$transaction(async (tx) => {
     await assertCanInTx(tx, actor, 'window:approve')
     const w = await lockWindow(tx, input.windowId)
@@ -97,6 +99,7 @@ export async function approveWindow(actor: UserActor, input: TDecideWindow, now 
     if (w.environment.protected && input.confirm.trim() !== w.environment.name) {
       throw invalid('Please correct the highlighted fields.', { confirm: [`Type “${w.environment.name}” to approve a window on a protected environment.`] })
     }
+    if (w.environment.protected) await assertRecentSecondFactorInTx(tx, actor, `approve a window on “${w.environment.name}”`, now.getTime())
     const clash = await tx.maintenanceWindow.findFirst({
       where: { environmentId: w.environmentId, status: 'APPROVED', id: { not: w.id }, startsAt: { lt: w.endsAt }, endsAt: { gt: w.startsAt } },
     })

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { blankToNull, longText, requiredText, ZId } from '@/lib/server/fields'
+import { ZReauthCode } from '@/lib/server/users/schemas'
 
 // Times are entered and shown in UTC: a form's "2026-12-01T02:00" is 02:00 UTC.
 const asUtc = (value: unknown) => {
@@ -35,6 +36,8 @@ export const ZDecideWindow = z.object({
   note: longText(2_000),
   // For a protected environment: its name, typed to confirm.
   confirm: z.string().max(100).default(''),
+  // On a protected environment, when the last code is older than 15 minutes: a fresh one.
+  code: ZReauthCode,
 })
 export type TDecideWindow = z.infer<typeof ZDecideWindow>
 export const ZRejectWindow = z.object({ windowId: ZId, note: requiredText('why it is rejected', 2_000) })
