@@ -7,7 +7,7 @@ import { SESSION_COOKIE } from '@/lib/auth/session-rules'
 
 test('a stakeholder cannot reach the admin pages', async ({ page }) => {
   const stakeholder = await seedUser('STAKEHOLDER')
-  await signIn(page, stakeholder.email, stakeholder.password)
+  await signIn(page, stakeholder)
   for (const path of ['/admin/users', '/admin/audit', '/connections']) {
     const response = await page.goto(path)
     expect(response?.status()).toBe(404)
@@ -18,7 +18,7 @@ test('a stakeholder cannot reach the admin pages', async ({ page }) => {
 
 test('a stakeholder calling the create-user server action directly is refused and nothing is written', async ({ page }) => {
   const stakeholder = await seedUser('STAKEHOLDER')
-  await signIn(page, stakeholder.email, stakeholder.password)
+  await signIn(page, stakeholder)
   const actionId = serverActionId('lib/actions/users.ts', 'createUserAction')
   const email = `forged-${Date.now()}@e2e.lockstep`
   const before = await query<{ n: string }>('SELECT count(*)::text AS n FROM "AuditEvent"')
@@ -32,7 +32,7 @@ test('a stakeholder calling the create-user server action directly is refused an
 
 test('the same hand-made request works for an admin (so the refusal above is the permission check)', async ({ page }) => {
   const admin = await seedUser('ADMIN')
-  await signIn(page, admin.email, admin.password)
+  await signIn(page, admin)
   const email = `direct-${Date.now()}@e2e.lockstep`
   const reply = await callServerAction(page.request, BASE_URL, serverActionId('lib/actions/users.ts', 'createUserAction'), [
     { name: 'Direct', email, role: 'LEAD', password: 'direct password 123' },

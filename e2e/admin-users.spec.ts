@@ -4,34 +4,34 @@ import { signIn } from './fixtures/session'
 
 test('an admin creates a user who can then sign in; one audit event records it', async ({ page, browser }) => {
   const admin = await seedUser('ADMIN')
-  await signIn(page, admin.email, admin.password)
+  await signIn(page, admin)
   await page.goto('/admin/users')
   const email = `created-${Date.now()}@e2e.lockstep`
   const form = page.getByRole('form').or(page.locator('form').filter({ has: page.getByRole('button', { name: 'Add user' }) }))
   await form.getByLabel('Name').fill('Ada Lovelace')
   await form.getByLabel('Email').fill(email)
-  await form.getByLabel('Role').selectOption('DBA')
+  await form.getByLabel('Role').selectOption('LEAD')
   await form.getByLabel('Initial password').fill('ada password 1843')
   await form.getByRole('button', { name: 'Add user' }).click()
   await expect(page.getByText(`Ada Lovelace can now sign in as ${email}.`)).toBeVisible()
   await expect(page.getByTestId(`user-row-${email}`)).toContainText('Ada Lovelace')
 
   const stored = await userByEmail(email)
-  expect(stored).toMatchObject({ role: 'DBA', isActive: true })
+  expect(stored).toMatchObject({ role: 'LEAD', isActive: true })
   const events = await auditEvents(stored?.id ?? '')
   expect(events).toHaveLength(1)
-  expect(events[0]).toMatchObject({ action: 'user.create', actorLabel: admin.email, after: { email, role: 'DBA', name: 'Ada Lovelace', isActive: true } })
+  expect(events[0]).toMatchObject({ action: 'user.create', actorLabel: admin.email, after: { email, role: 'LEAD', name: 'Ada Lovelace', isActive: true } })
 
   const context = await browser.newContext()
   const newcomer = await context.newPage()
-  await signIn(newcomer, email, 'ada password 1843')
-  await expect(newcomer.getByTestId('current-role')).toHaveText('DBA')
+  await signIn(newcomer, { email, password: 'ada password 1843' })
+  await expect(newcomer.getByTestId('current-role')).toHaveText('Project lead')
   await context.close()
 })
 
 test('invalid input gets field messages and writes nothing', async ({ page }) => {
   const admin = await seedUser('ADMIN')
-  await signIn(page, admin.email, admin.password)
+  await signIn(page, admin)
   await page.goto('/admin/users')
   const email = `invalid-${Date.now()}@e2e.lockstep`
   await page.getByLabel('Email', { exact: true }).fill(email)
@@ -49,9 +49,9 @@ test('deactivating asks for the email, ends their session at once, and is audite
   const lead = await seedUser('LEAD')
   const context = await browser.newContext()
   const leadPage = await context.newPage()
-  await signIn(leadPage, lead.email, lead.password)
+  await signIn(leadPage, lead)
 
-  await signIn(page, admin.email, admin.password)
+  await signIn(page, admin)
   await page.goto('/admin/users')
   const row = page.getByTestId(`user-row-${lead.email}`)
   await row.getByRole('button', { name: 'Deactivate' }).click()
@@ -76,7 +76,7 @@ test('deactivating asks for the email, ends their session at once, and is audite
 test('the audit log shows changes and filters by action', async ({ page }) => {
   const admin = await seedUser('ADMIN')
   const stakeholder = await seedUser('STAKEHOLDER')
-  await signIn(page, admin.email, admin.password)
+  await signIn(page, admin)
   await page.goto('/admin/users')
   await page.getByLabel(`Role of ${stakeholder.email}`).selectOption('LEAD')
   await expect.poll(async () => (await userByEmail(stakeholder.email))?.role).toBe('LEAD')

@@ -6,11 +6,12 @@ import { can, type Permission } from '@/lib/auth/permissions'
 import { ZRequestRestore } from '@/lib/server/backups/schemas'
 import { ZConnection, ZConnectionId, ZEnvironment, ZEnvironmentSafeguards, ZUpdateConnection, ZUpdateEnvironment } from '@/lib/server/connections/schemas'
 import { ZSignalBackend } from '@/lib/server/monitoring/schemas'
-import { ZNoInput, ZNotificationId } from '@/lib/server/notifications/schemas'
+import { ZNoInput } from '@/lib/server/fields'
+import { ZNotificationId } from '@/lib/server/notifications/schemas'
 import * as P from '@/lib/server/plans/schemas'
 import { ZRequestRehearsal } from '@/lib/server/rehearsals/schemas'
 import { ZRunDecision, ZRunId, ZStartRun } from '@/lib/server/runs/schemas'
-import { ZChangeUserRole, ZCreateUser, ZResetUserPassword, ZSetUserActive } from '@/lib/server/users/schemas'
+import { ZChangeUserRole, ZConfirmMfa, ZCreateUser, ZResetMfa, ZResetUserPassword, ZSetUserActive } from '@/lib/server/users/schemas'
 import { ZAddRule, ZBindCriterion, ZCancelValidation, ZEditRule, ZRemoveRule, ZRequestValidation } from '@/lib/server/validations/schemas'
 import { ZDecideWindow, ZRejectWindow, ZRequestWindow, ZWindowId } from '@/lib/server/windows/schemas'
 import { query, seedUser } from './fixtures/db'
@@ -21,7 +22,8 @@ import { BASE_URL } from './fixtures/settings'
 import { SESSION_COOKIE } from '@/lib/auth/session-rules'
 
 // Every server action in the build and every route handler in app/, found from the build and the code –
-// so a new one cannot be forgotten – called directly by a signed-out client and by each role, and compared
+// so a new one cannot be forgotten – called directly by a signed-out client, by each role and by an admin
+// who has not set up two-factor sign-in (refused everything but setting it up), and compared
 // with the decision written here against the permission table (lib/auth/permissions.ts). A foreign id
 // answers "not found". An endpoint without a decision, or a decision without an endpoint, fails the test.
 //
@@ -32,6 +34,8 @@ import { SESSION_COOKIE } from '@/lib/auth/session-rules'
 type Decision = { permission: Permission | 'public'; schema?: z.ZodType; probe?: Record<string, unknown> }
 
 const ACTIONS: Record<string, Decision> = {
+  'lib/actions/account.ts#startMfaEnrolmentAction': { permission: 'account:own', schema: ZNoInput },
+  'lib/actions/account.ts#confirmMfaEnrolmentAction': { permission: 'account:own', schema: ZConfirmMfa },
   'lib/actions/auth.ts#signInAction': { permission: 'public' },
   'lib/actions/auth.ts#signOutAction': { permission: 'public' },
   'lib/actions/backups.ts#requestRestoreAction': { permission: 'backup:restore', schema: ZRequestRestore },
@@ -97,6 +101,7 @@ const ACTIONS: Record<string, Decision> = {
   'lib/actions/users.ts#changeUserRoleAction': { permission: 'user:manage', schema: ZChangeUserRole },
   'lib/actions/users.ts#setUserActiveAction': { permission: 'user:manage', schema: ZSetUserActive },
   'lib/actions/users.ts#resetUserPasswordAction': { permission: 'user:manage', schema: ZResetUserPassword },
+  'lib/actions/users.ts#resetMfaAction': { permission: 'user:manage', schema: ZResetMfa },
   'lib/actions/validations.ts#requestValidationAction': { permission: 'run:start', schema: ZRequestValidation },
   'lib/actions/validations.ts#cancelValidationAction': { permission: 'run:start', schema: ZCancelValidation },
   'lib/actions/validations.ts#addRuleAction': { permission: 'plan:edit', schema: ZAddRule, probe: { planId: FOREIGN_ID, name: 'probe', sql: 'SELECT 1', severity: 'ERROR', action: 'FAIL' } },
@@ -132,6 +137,9 @@ const ROUTES: Record<string, { method: 'GET' | 'POST'; permission: Permission | 
 const ROLES = ['STAKEHOLDER', 'LEAD', 'DBA', 'ADMIN'] as const
 const DENIED = 'You do not have permission to do that.'
 const SIGNED_OUT = 'Your session has ended. Sign in again.'
+// An admin who has not set up two-factor sign-in yet: signed in for setting it up and nothing else.
+const UNENROLLED = 'ADMIN without two-factor'
+const ENROL_FIRST = 'Set up two-factor sign-in first'
 const NOT_FOUND = / not found\./
 
 type Manifest = { node: Record<string, { filename?: string; exportedName?: string }> }
@@ -163,9 +171,16 @@ test('every action and route handler answers each role as the permission table s
     const user = await seedUser(role, `matrix ${role.toLowerCase()}`)
     const context = await browser.newContext()
     const page = await context.newPage()
-    await signIn(page, user.email, user.password)
+    await signIn(page, user)
     clients.push([role, context.request, [user.id]])
   }
+  const unenrolled = await seedUser('ADMIN', 'matrix unenrolled admin', { mfa: false })
+  const pendingPage = await (await browser.newContext()).newPage()
+  await signIn(pendingPage, unenrolled)
+  await expect(pendingPage).toHaveURL(/\/account\/security$/)
+  clients.push([UNENROLLED, pendingPage.context().request, [unenrolled.id]])
+  const gateOf = (role: string, permission: Permission) =>
+    role === 'signed out' ? false : role === UNENROLLED ? permission === 'account:own' : can(role as (typeof ROLES)[number], permission)
   const userIds = clients.flatMap(([, , ids]) => ids)
   const audited = async () => (await query<{ n: number }>(`SELECT count(*)::int AS n FROM "AuditEvent" WHERE "actorId" = ANY($1::uuid[])`, [userIds]))[0]?.n
   const auditedBefore = await audited()
@@ -178,11 +193,11 @@ test('every action and route handler answers each role as the permission table s
     const probe = decision.probe ? { input: decision.probe, namesAnId: true } : foreignProbe(decision.schema)
     for (const [role, request] of clients) {
       pairs++
-      const allowed = role !== 'signed out' && can(role as (typeof ROLES)[number], decision.permission)
+      const allowed = gateOf(role, decision.permission)
       // Signed out, with a forged session cookie so the sign-in redirect lets it through: the action itself must refuse.
       const garbage = await callServerAction(request, BASE_URL, id, [{}], role === 'signed out' ? { Cookie: `${SESSION_COOKIE}=forged` } : {})
-      const expected = role === 'signed out' ? SIGNED_OUT : allowed ? null : DENIED
-      const refusedAs = garbage.includes(SIGNED_OUT) ? SIGNED_OUT : garbage.includes(DENIED) ? DENIED : null
+      const expected = role === 'signed out' ? SIGNED_OUT : allowed ? null : role === UNENROLLED ? ENROL_FIRST : DENIED
+      const refusedAs = [SIGNED_OUT, DENIED, ENROL_FIRST].find((message) => garbage.includes(message)) ?? null
       if (refusedAs !== expected) mismatches.push(`${key} as ${role}: expected ${expected ?? 'to pass the gate'}, got ${refusedAs ?? 'through the gate'}`)
       if (allowed && probe.namesAnId) {
         const reply = await callServerAction(request, BASE_URL, id, [probe.input])
@@ -197,7 +212,8 @@ test('every action and route handler answers each role as the permission table s
       pairs++
       const options = { maxRedirects: 0, headers: { Origin: BASE_URL }, ...(decision.body ? { data: decision.body } : {}) }
       const response = decision.method === 'POST' ? await request.post(url, options) : await request.get(url, options)
-      const allowed = decision.permission === 'public' || (role !== 'signed out' && (decision.permission === 'signed-in' || can(role as (typeof ROLES)[number], decision.permission)))
+      const allowed =
+        decision.permission === 'public' || (role !== 'signed out' && role !== UNENROLLED && (decision.permission === 'signed-in' || gateOf(role, decision.permission)))
       // Signed out: 401 from the API, a redirect to sign in from a page's route; refused: 404, like a missing id.
       const expected = allowed ? (namesAnId ? [404] : [200]) : role === 'signed out' ? [401, 302, 303, 307] : [404]
       if (!expected.includes(response.status())) mismatches.push(`${decision.method} ${url} (${file}) as ${role}: expected ${expected.join(' or ')}, got ${response.status()}`)

@@ -22,7 +22,7 @@ type BackupRow = { id: string; status: string; fileName: string; sizeBytes: stri
 
 test('a DBA runs the demo preparation: the backup step succeeds with a verified artifact whose checksum is the file’s; the plan lists it', async ({ page, browser }, testInfo) => {
   const dba = await seedUser('DBA')
-  await signIn(page, dba.email, dba.password)
+  await signIn(page, dba)
   await page.goto('/plans')
   await page.getByRole('link', { name: 'Demo: orders schema upgrade' }).click()
   const preparation = page.getByRole('region', { name: /Preparation/ })
@@ -97,7 +97,7 @@ test('a DBA runs the demo preparation: the backup step succeeds with a verified 
   const stakeholder = await seedUser('STAKEHOLDER')
   const context = await browser.newContext()
   const reader = await context.newPage()
-  await signIn(reader, stakeholder.email, stakeholder.password)
+  await signIn(reader, stakeholder)
   await reader.goto(`/runs/${runId}`)
   await expect(reader.getByTestId('backup-artifact')).toContainText(backup.verification)
   await expect(reader.getByTestId('run-backup')).toContainText('Covered by backup Demo orders database')
@@ -125,7 +125,7 @@ test('a DBA rehearses the demo upgrade’s rollback and reads “identical” on
     expect(await hasStatusColumn()).toBe(false)
 
     const dba = await seedUser('DBA')
-    await signIn(page, dba.email, dba.password)
+    await signIn(page, dba)
     await page.goto('/plans')
     await page.getByRole('link', { name: 'Demo: orders schema upgrade' }).click()
     const upgrade = page.getByRole('region', { name: /Schema upgrade/ })

@@ -8,7 +8,7 @@ test.describe.configure({ mode: 'serial' })
 
 test('a DBA copies the HomeVerse demo from SQLite in the browser: live per-table progress, pgloader-like summary, rejected rows to query', async ({ page }, testInfo) => {
   const dba = await seedUser('DBA')
-  await signIn(page, dba.email, dba.password)
+  await signIn(page, dba)
   await page.goto('/plans')
   await page.getByRole('link', { name: 'Demo: HomeVerse SQLite → PostgreSQL' }).click()
   const copyPhase = page.getByRole('region', { name: /Copy the data/ })
@@ -56,7 +56,7 @@ test('a DBA copies the HomeVerse demo from SQLite in the browser: live per-table
 
 test('the copied data is validated: the validate step finds exactly the rejected rows and the orphans, criteria are decided with evidence, rules and validations on demand work', async ({ page, browser }, testInfo) => {
   const dba = await seedUser('DBA')
-  await signIn(page, dba.email, dba.password)
+  await signIn(page, dba)
   await page.goto('/plans')
   await page.getByRole('link', { name: 'Demo: HomeVerse SQLite → PostgreSQL' }).click()
   const verify = page.getByRole('region', { name: /Verify/ })
@@ -116,7 +116,7 @@ test('the copied data is validated: the validate step finds exactly the rejected
   const stakeholder = await seedUser('STAKEHOLDER')
   const context = await browser.newContext()
   const reader = await context.newPage()
-  await signIn(reader, stakeholder.email, stakeholder.password)
+  await signIn(reader, stakeholder)
   await reader.goto(page.url())
   await expect(reader.getByTestId('validation-report')).toContainText('all match')
   await expect(reader.getByRole('button', { name: 'Validate now' })).toHaveCount(0)

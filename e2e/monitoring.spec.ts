@@ -14,7 +14,7 @@ test('a DBA watches the demo run live and terminates a blocking session; a stake
   test.setTimeout(120_000)
   const dba = await seedUser('DBA')
   const stakeholder = await seedUser('STAKEHOLDER')
-  await signIn(page, dba.email, dba.password)
+  await signIn(page, dba)
   await page.goto('/plans')
   await page.getByRole('link', { name: 'Demo: orders schema upgrade' }).click()
   await expect(page.getByRole('region', { name: /Watch after the switch/ }).getByTestId('step')).toContainText('watches the target for 2 min')
@@ -77,7 +77,7 @@ async function watchAndTerminate(page: Page, browser: Browser, runUrl: string, d
     // The stakeholder's view of the same run: charts and the lock, no statements, no controls.
     const context = await browser.newContext()
     const other = await context.newPage()
-    await signIn(other, stakeholder.email, stakeholder.password)
+    await signIn(other, stakeholder)
     await other.goto(`${runUrl}/monitor`)
     await expect(other.getByRole('figure', { name: 'Transactions per second' })).toBeVisible()
     await expect.poll(() => pointsOf(other.getByRole('figure', { name: 'Sessions' })), { timeout: 10_000 }).toBeGreaterThan(0)
@@ -110,7 +110,7 @@ async function watchAndTerminate(page: Page, browser: Browser, runUrl: string, d
 
 test('a connection is sampled while its monitoring view is open; the plan shows its health and takes measurable triggers', async ({ page }, testInfo) => {
   const dba = await seedUser('DBA')
-  await signIn(page, dba.email, dba.password)
+  await signIn(page, dba)
   await page.goto('/connections')
   await page.getByRole('link', { name: 'Monitor Demo orders database' }).click()
   await page.waitForURL(/\/connections\/[0-9a-f-]{36}\/monitor$/)

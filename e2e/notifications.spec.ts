@@ -18,7 +18,7 @@ test('a lead requests a window; the DBA’s bell shows it, and opening the notic
   await query(`INSERT INTO "Environment" ("id", "name", "description", "protected", "updatedAt") VALUES (gen_random_uuid(), $1, '', false, now())`, [env])
   await query(`INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now())`, [title, lead.id])
 
-  await signIn(page, lead.email, lead.password)
+  await signIn(page, lead)
   await page.goto('/windows')
   await page.getByLabel('Environment').selectOption({ label: env })
   await page.getByLabel('Plan').selectOption({ label: title })
@@ -31,7 +31,7 @@ test('a lead requests a window; the DBA’s bell shows it, and opening the notic
 
   const dbaContext = await browser.newContext()
   const dbaPage = await dbaContext.newPage()
-  await signIn(dbaPage, dba.email, dba.password)
+  await signIn(dbaPage, dba)
   const bell = dbaPage.getByRole('button', { name: 'Notifications, 1 unread' })
   await expect(bell).toBeVisible()
   await expect(bell.getByTestId('notification-badge')).toHaveText('1')
@@ -83,7 +83,7 @@ test('a stakeholder marks all notices read from the bell; a person without notic
   }
   await query(`INSERT INTO "Notification" ("id", "userId", "kind", "title", "body", "href") VALUES (gen_random_uuid(), $1, 'PLAN_STATUS_CHANGED', $2, '', '/reports')`, [other.id, `${plan} is done`])
 
-  await signIn(page, stakeholder.email, stakeholder.password)
+  await signIn(page, stakeholder)
   await page.getByRole('button', { name: 'Notifications, 2 unread' }).click()
   const panel = page.getByRole('dialog', { name: 'Notifications' })
   await expect(panel.getByTestId('notification')).toHaveText([new RegExp(`${plan} is blocked`), new RegExp(`${plan} is at risk`)])
@@ -96,7 +96,7 @@ test('a stakeholder marks all notices read from the bell; a person without notic
 
   await page.context().clearCookies()
   const newcomer = await seedUser('LEAD')
-  await signIn(page, newcomer.email, newcomer.password)
+  await signIn(page, newcomer)
   await page.getByRole('button', { name: 'Notifications', exact: true }).click()
   await expect(page.getByRole('dialog', { name: 'Notifications' })).toContainText('Nothing new.')
   await page.goto('/notifications')

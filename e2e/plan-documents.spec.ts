@@ -32,7 +32,7 @@ async function importThroughUi(page: Page, file: string): Promise<string> {
 
 test('a lead imports a Markdown plan, ticks an item, exports it, and the export re-imports to the same plan', async ({ page }, testInfo) => {
   const lead = await seedUser('LEAD')
-  await signIn(page, lead.email, lead.password)
+  await signIn(page, lead)
 
   // Preview first: the structure and the warnings, nothing saved yet.
   await page.goto('/plans/import')
@@ -74,7 +74,7 @@ test('a lead imports a Markdown plan, ticks an item, exports it, and the export 
 
 test('a file that is not a plan gets a clear message and nothing is saved', async ({ page }, testInfo) => {
   const lead = await seedUser('LEAD')
-  await signIn(page, lead.email, lead.password)
+  await signIn(page, lead)
   const binary = testInfo.outputPath('image.png')
   await writeFile(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]))
   await page.goto('/plans/import')
@@ -92,7 +92,7 @@ test('a file that is not a plan gets a clear message and nothing is saved', asyn
 
 test('a stakeholder cannot reach the import page', async ({ page }) => {
   const stakeholder = await seedUser('STAKEHOLDER')
-  await signIn(page, stakeholder.email, stakeholder.password)
+  await signIn(page, stakeholder)
   await page.goto('/plans')
   await expect(page.getByRole('link', { name: 'Import Markdown' })).toHaveCount(0)
   const response = await page.goto('/plans/import')

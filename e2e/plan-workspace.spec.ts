@@ -25,7 +25,7 @@ test('a lead builds a plan; a stakeholder reads it and cannot change it', async 
   const lead = await seedUser('LEAD')
   const suffix = Date.now()
   const title = `Orders to PostgreSQL ${suffix}`
-  await signIn(page, lead.email, lead.password)
+  await signIn(page, lead)
 
   // Create the plan.
   await page.goto('/plans')
@@ -102,7 +102,7 @@ test('a lead builds a plan; a stakeholder reads it and cannot change it', async 
   const stakeholder = await seedUser('STAKEHOLDER')
   const context = await browser.newContext()
   const reader = await context.newPage()
-  await signIn(reader, stakeholder.email, stakeholder.password)
+  await signIn(reader, stakeholder)
   await reader.goto(`/plans/${planId}`)
   await expect(reader.getByRole('heading', { level: 1, name: title })).toBeVisible()
   await expect(reader.getByTestId('phase').getByRole('heading')).toHaveText([/Preparation/, /Validation/, /Data Copy/])
@@ -121,7 +121,7 @@ test('a lead builds a plan; a stakeholder reads it and cannot change it', async 
 test('a refused tick rolls back the optimistic checkbox and says why', async ({ page, browser }) => {
   const lead = await seedUser('LEAD')
   const title = `Stale page ${Date.now()}`
-  await signIn(page, lead.email, lead.password)
+  await signIn(page, lead)
   await page.goto('/plans/new')
   await page.getByLabel('Title').fill(title)
   await page.getByRole('button', { name: 'Create plan' }).click()
@@ -132,7 +132,7 @@ test('a refused tick rolls back the optimistic checkbox and says why', async ({ 
   // Another tab closes the phase; this tab still shows it open.
   const other = await browser.newContext()
   const otherPage = await other.newPage()
-  await signIn(otherPage, lead.email, lead.password)
+  await signIn(otherPage, lead)
   await otherPage.goto(page.url())
   await phaseCard(otherPage, 'Cutover').getByRole('button', { name: 'Mark done' }).click()
   await expect(phaseCard(otherPage, 'Cutover').getByRole('button', { name: 'Reopen' })).toBeVisible()
@@ -147,7 +147,7 @@ test('a refused tick rolls back the optimistic checkbox and says why', async ({ 
 
 test('invalid plan input gets field messages and writes nothing', async ({ page }) => {
   const lead = await seedUser('LEAD')
-  await signIn(page, lead.email, lead.password)
+  await signIn(page, lead)
   await page.goto('/plans/new')
   await page.getByRole('button', { name: 'Create plan' }).click()
   await expect(page.getByText('Enter a title.')).toBeVisible()
@@ -162,7 +162,7 @@ test('invalid plan input gets field messages and writes nothing', async ({ page 
 test('a lead removes an item after confirming, records a verdict, and the activity keeps both', async ({ page }) => {
   const lead = await seedUser('LEAD')
   const title = `Tidy-up ${Date.now()}`
-  await signIn(page, lead.email, lead.password)
+  await signIn(page, lead)
   await page.goto('/plans/new')
   await page.getByLabel('Title').fill(title)
   await page.getByRole('button', { name: 'Create plan' }).click()
@@ -215,7 +215,7 @@ test('a large plan opens at the current phase; others unfold on request, and a p
        FROM "Phase" f, generate_series(0, 49) g WHERE f."planId" = $1`,
     [planId, lead.id],
   )
-  await signIn(page, lead.email, lead.password)
+  await signIn(page, lead)
   await page.goto(`/plans/${planId}`)
 
   // Only the current phase (the first not done) shows its checklist; the others show their counts.

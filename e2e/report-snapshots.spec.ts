@@ -21,7 +21,7 @@ test('the report tells what changed since the last snapshot, and a snapshot open
   // The worker keeps today's report of every plan in progress without being asked.
   await expect.poll(async () => (await query<{ day: string | null }>(`SELECT "day"::text AS day FROM "ReportSnapshot" WHERE "planId" = $1`, [planId])).map((s) => s.day !== null), { timeout: 30_000 }).toEqual([true])
 
-  await signIn(page, lead.email, lead.password)
+  await signIn(page, lead)
   await page.goto(`/plans/${planId}/report`)
   const since = page.getByRole('region', { name: 'Since the last snapshot' })
   await expect(since).toContainText('Nothing changed.')

@@ -22,7 +22,7 @@ test('a stakeholder lands on the portfolio, reads a report that tells why it is 
   )
   await query(`INSERT INTO "Risk" ("id", "planId", "title", "impact", "likelihood", "status", "updatedAt") VALUES (gen_random_uuid(), $1, 'Invoices lost in transit', 'CRITICAL', 'UNLIKELY', 'OPEN', now())`, [plan?.id])
 
-  await signIn(page, stakeholder.email, stakeholder.password)
+  await signIn(page, stakeholder)
   await expect(page).toHaveURL(/\/reports$/)
   const row = page.getByTestId('portfolio').getByRole('row').filter({ hasText: title })
   await expect(row).toContainText('Blocked')

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { expect, test } from '@playwright/test'
 import pg from 'pg'
-import { appDatabaseUrl, auditEvents, query, seedUser } from './fixtures/db'
+import { appDatabaseUrl, auditEvents, authenticatorCode, query, seedUser } from './fixtures/db'
 import { signIn } from './fixtures/session'
 
 // A DBA sets what a protected environment requires of its runs: a run of an unrehearsed phase is refused
 // with the reason; once only a fresh backup is required, the phase's own backup step covers the run and the
-// run page says so.
+// run page says so. Starting it asks for a fresh code from the DBA's authenticator.
 
 test('a DBA sets a protected environment’s safeguards; a run is refused without a rehearsal, then covered by its own backup', async ({ page }, testInfo) => {
   test.setTimeout(120_000)
@@ -25,7 +25,7 @@ test('a DBA sets a protected environment’s safeguards; a run is refused withou
     await query(`INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 0, 'Cleanup', now())`, [plan?.id])
 
     // The protected environment, its target, and its safeguards – a bad figure first.
-    await signIn(page, dba.email, dba.password)
+    await signIn(page, dba)
     await page.goto('/connections')
     const newEnvironment = page.getByRole('region', { name: 'Add an environment' })
     await newEnvironment.getByLabel('Name').fill(env)
@@ -94,6 +94,12 @@ test('a DBA sets a protected environment’s safeguards; a run is refused withou
     await page.goto(`/plans/${plan?.id}`)
     await cleanup.getByRole('button', { name: 'Run… Cleanup' }).click()
     await cleanup.getByRole('combobox', { name: 'Environment' }).selectOption({ label: `${env} (protected)` })
+    // The DBA's last code is 16 minutes old: starting a production run asks for a fresh one first.
+    await query(`UPDATE "User" SET "secondFactorAt" = now() - interval '16 minutes' WHERE "id" = $1`, [dba.id])
+    await cleanup.getByRole('button', { name: 'Start run' }).click()
+    await expect(cleanup.getByRole('alert')).toHaveText(`Confirm it is you to start a run on “${env}”: enter the 6-digit code from your authenticator.`)
+    expect(await query('SELECT 1 FROM "Run" WHERE "planId" = $1', [plan?.id])).toEqual([])
+    await cleanup.getByLabel('Code from your authenticator').fill(await authenticatorCode(dba.id, dba.totpSecret ?? ''))
     await cleanup.getByRole('button', { name: 'Start run' }).click()
     await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/)
     const runId = page.url().split('/').pop() ?? ''

@@ -8,7 +8,7 @@ import { BASE_URL } from './fixtures/settings'
 
 test('a DBA runs the seeded demo plan: lint verdicts on the plan, a live run to SUCCEEDED, a gate released by hand', async ({ page }, testInfo) => {
   const dba = await seedUser('DBA')
-  await signIn(page, dba.email, dba.password)
+  await signIn(page, dba)
   await page.goto('/plans')
   await page.getByRole('link', { name: 'Demo: orders schema upgrade' }).click()
   const upgrade = page.getByRole('region', { name: /Schema upgrade/ })
@@ -69,7 +69,7 @@ test('a DBA watches a run succeed live, rolls a failed one back from the UI; a s
   ])
 
   // The DBA adds the environment and its target connection in the UI (the password is encrypted by the server).
-  await signIn(page, dba.email, dba.password)
+  await signIn(page, dba)
   await page.goto('/connections')
   await page.getByRole('region', { name: 'Add an environment' }).getByLabel('Name').fill(env)
   await page.getByRole('button', { name: 'Add environment' }).click()
@@ -142,7 +142,7 @@ test('a DBA watches a run succeed live, rolls a failed one back from the UI; a s
   const stakeholder = await seedUser('STAKEHOLDER')
   const context = await browser.newContext()
   const reader = await context.newPage()
-  await signIn(reader, stakeholder.email, stakeholder.password)
+  await signIn(reader, stakeholder)
   await reader.goto(`/runs/${runId}`)
   await expect(reader.getByTestId('run-summary')).toContainText('Succeeded')
   await expect(reader.getByRole('button', { name: /Cancel run/ })).toHaveCount(0)

@@ -40,7 +40,7 @@ test('the console runs under the policy without a violation, and Markdown with H
     `INSERT INTO "Plan" ("id", "title", "ownerId", "summary", "updatedAt") VALUES (gen_random_uuid(), $1, $2, $3, now()) RETURNING "id"`,
     [title, lead.id, 'Before <script>window.__pwned = 1</script> <img src="x" onerror="window.__pwned = 2"> after, and [a link](javascript:window.__pwned=3).'],
   )
-  await signIn(page, lead.email, lead.password)
+  await signIn(page, lead)
   for (const path of ['/plans', `/plans/${plan?.id}`, `/plans/${plan?.id}/report`, '/runs', '/windows', '/connections', '/reports']) {
     await page.goto(path)
     await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible()
@@ -62,7 +62,7 @@ test('the console runs under the policy without a violation, and Markdown with H
 
 test('a change posted without an Origin, or from another site, is refused before any action runs', async ({ page }) => {
   const lead = await seedUser('LEAD')
-  await signIn(page, lead.email, lead.password)
+  await signIn(page, lead)
   const title = `Forged ${randomUUID().slice(0, 8)}`
   const action = serverActionId('lib/actions/plans.ts', 'createPlanAction')
   for (const origin of [null, 'https://evil.example', 'null']) {

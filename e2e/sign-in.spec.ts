@@ -1,16 +1,22 @@
 import { expect, test } from '@playwright/test'
 import { auditEvents, seedUser, userByEmail } from './fixtures/db'
-import { signIn } from './fixtures/session'
+import { enrolThroughPage, signIn } from './fixtures/session'
 import { E2E } from './fixtures/settings'
 import { SESSION_COOKIE } from '@/lib/auth/session-rules'
 
-test('the seeded admin signs in, sees the console and signs out', async ({ page }) => {
+test('the seeded admin signs in, sets up two-factor sign-in, sees the console and signs out', async ({ page }) => {
   await page.goto('/admin/users')
   await expect(page).toHaveURL(/\/login\?next=%2Fadmin%2Fusers/)
   await page.getByLabel('Email').fill(E2E.adminEmail)
   await page.getByLabel('Password').fill(E2E.adminPassword)
   await page.getByRole('button', { name: 'Sign in' }).click()
-  // Back where they were going.
+  // An admin's first sign-in leads to setting up two-factor sign-in, and nowhere else until it is done.
+  await expect(page).toHaveURL(/\/account\/security$/)
+  await page.goto('/admin/users')
+  await expect(page).toHaveURL(/\/account\/security$/)
+  await enrolThroughPage(page)
+  await page.getByRole('link', { name: 'I have saved them – continue' }).click()
+  await page.goto('/admin/users')
   await expect(page).toHaveURL(/\/admin\/users$/)
   await expect(page.getByTestId('current-role')).toHaveText('Admin')
   const nav = page.getByRole('navigation', { name: 'Main' })
@@ -64,7 +70,7 @@ test('repeated failures lock the account, even for the right password', async ({
 
 test('a stakeholder signs in and sees only what they may read', async ({ page }) => {
   const stakeholder = await seedUser('STAKEHOLDER')
-  await signIn(page, stakeholder.email, stakeholder.password)
+  await signIn(page, stakeholder)
   await expect(page).toHaveURL(/\/reports$/) // the portfolio of status reports is a stakeholder's home
   await expect(page.getByTestId('current-role')).toHaveText('Stakeholder')
   const nav = page.getByRole('navigation', { name: 'Main' })

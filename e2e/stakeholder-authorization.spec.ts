@@ -21,7 +21,7 @@ test('a stakeholder reaches no edit page and no action that changes anything', a
   const title = `Read-only ${randomUUID().slice(0, 8)}`
   const [plan] = await query<{ id: string }>(`INSERT INTO "Plan" ("id", "title", "ownerId", "status", "updatedAt") VALUES (gen_random_uuid(), $1, $2, 'ACTIVE', now()) RETURNING "id"`, [title, lead.id])
   const [connection] = await query<{ id: string }>(`SELECT "id" FROM "Connection" LIMIT 1`)
-  await signIn(page, stakeholder.email, stakeholder.password)
+  await signIn(page, stakeholder)
 
   for (const path of ['/plans/new', '/plans/import', `/plans/${plan?.id}/edit`, '/connections', `/connections/${connection?.id}/monitor`, '/admin/users', '/admin/audit']) {
     await page.goto(path)

@@ -18,7 +18,7 @@ test('a lead requests a production window; a DBA sees the badge and approves it 
   const title = `Cutover plan ${randomUUID().slice(0, 6)}`
 
   // An admin creates the protected environment.
-  await signIn(page, admin.email, admin.password)
+  await signIn(page, admin)
   await page.goto('/connections')
   const newEnvironment = page.getByRole('region', { name: 'Add an environment' })
   await newEnvironment.getByLabel('Name').fill(env)
@@ -30,7 +30,7 @@ test('a lead requests a production window; a DBA sees the badge and approves it 
 
   // The lead requests a window on it.
   await query(`INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now())`, [title, lead.id])
-  await signIn(page, lead.email, lead.password)
+  await signIn(page, lead)
   await page.goto('/windows')
   await page.getByLabel('Environment').selectOption({ label: `${env} (protected)` })
   await page.getByLabel('Plan').selectOption({ label: title })
@@ -51,7 +51,7 @@ test('a lead requests a production window; a DBA sees the badge and approves it 
   // The DBA sees the badge and approves, typing the environment's name.
   const dbaContext = await browser.newContext()
   const dbaPage = await dbaContext.newPage()
-  await signIn(dbaPage, dba.email, dba.password)
+  await signIn(dbaPage, dba)
   await expect(dbaPage.getByRole('link', { name: /Windows/ }).getByTestId('nav-badge')).toBeVisible()
   await dbaPage.getByRole('link', { name: /Windows/ }).click()
   const toDecide = dbaPage.getByTestId('window').filter({ hasText: env })
@@ -71,7 +71,7 @@ test('a lead requests a production window; a DBA sees the badge and approves it 
 
 test('a stakeholder sees windows but no connection details', async ({ page }) => {
   const stakeholder = await seedUser('STAKEHOLDER')
-  await signIn(page, stakeholder.email, stakeholder.password)
+  await signIn(page, stakeholder)
   await expect(page.getByRole('link', { name: 'Connections' })).toHaveCount(0)
   expect((await page.goto('/connections'))?.status()).toBe(404)
   await page.goto('/windows')
@@ -85,7 +85,7 @@ test('testing a connection names what is wrong: a closed port, a wrong password,
   const env = `staging-${randomUUID().slice(0, 6)}`
   const databaseUrl = appDatabaseUrl()
   const own = new URL(databaseUrl)
-  await signIn(page, admin.email, admin.password)
+  await signIn(page, admin)
   await page.goto('/connections')
   await page.getByRole('region', { name: 'Add an environment' }).getByLabel('Name').fill(env)
   await page.getByRole('button', { name: 'Add environment' }).click()

@@ -1,7 +1,8 @@
 'use server'
 
 import { confirmMfaEnrolment, startMfaEnrolment } from '@/lib/server/users/mfa'
-import { ZConfirmMfa, ZNoInput } from '@/lib/server/users/schemas'
+import { ZNoInput } from '@/lib/server/fields'
+import { ZConfirmMfa } from '@/lib/server/users/schemas'
 import { defineAction } from './define-action'
 
 // One's own two-factor sign-in. These also serve an admin or DBA who still has to set it up, and nothing else does.

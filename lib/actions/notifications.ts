@@ -1,7 +1,8 @@
 'use server'
 
 import { markAllNotificationsRead, markNotificationRead } from '@/lib/server/notifications/commands'
-import { ZNoInput, ZNotificationId } from '@/lib/server/notifications/schemas'
+import { ZNoInput } from '@/lib/server/fields'
+import { ZNotificationId } from '@/lib/server/notifications/schemas'
 import { defineAction } from './define-action'
 
 // No revalidatePath: the bell and the notifications page refresh their own data after a mark, and a

@@ -12,6 +12,9 @@ export const requiresMfa = (role: Role) => MFA_ROLES.includes(role)
 const ISSUER = 'Lockstep'
 const totpFor = (secretBase32: string, label = 'account') => new TOTP({ issuer: ISSUER, label, secret: Secret.fromBase32(secretBase32), algorithm: 'SHA1', digits: 6, period: 30 })
 
+/** What a user's encrypted secret is bound to, so a ciphertext copied onto another user's row fails. */
+export const totpContext = (userId: string) => `totp:${userId}`
+
 /** A fresh 160-bit secret (RFC 4226's recommendation), base32 as authenticator apps take it. */
 export const newTotpSecret = () => new Secret({ size: 20 }).base32
 

@@ -10,6 +10,9 @@ export const requiredText = (what: string, max: number) =>
 export const optionalText = (max: number) => z.preprocess(blankToNull, z.string().trim().max(max, `Use at most ${max} characters.`).nullable())
 export const longText = (max: number) => z.string().max(max, `Use at most ${max} characters.`).default('')
 export const optionalDate = z.preprocess(blankToNull, z.iso.date('Enter a date as YYYY-MM-DD.').nullable())
+/** For actions that take nothing: anything sent is ignored. */
+export const ZNoInput = z.object({})
+
 export const checkbox = z.preprocess((value) => value === true || value === 'on' || value === 'true', z.boolean())
 
 export const ZId = z.uuid('Unknown item.')

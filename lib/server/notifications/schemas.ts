@@ -3,4 +3,3 @@ import { ZId } from '@/lib/server/fields'
 
 export const ZNotificationId = z.object({ notificationId: ZId })
 export type TNotificationId = z.infer<typeof ZNotificationId>
-export const ZNoInput = z.object({})

@@ -1,6 +1,6 @@
 import QRCode from 'qrcode'
 import { db, type Tx } from '@/lib/db'
-import { acceptedStep, looksLikeRecoveryCode, newRecoveryCodes, newTotpSecret, recoveryHash, requiresMfa, totpUri } from '@/lib/auth/totp'
+import { acceptedStep, looksLikeRecoveryCode, newRecoveryCodes, newTotpSecret, recoveryHash, requiresMfa, totpContext, totpUri } from '@/lib/auth/totp'
 import type { Actor, UserActor } from '@/lib/server/actor'
 import { recordAudit } from '@/lib/server/audit/record'
 import { assertCanInTx } from '@/lib/server/authorize'
@@ -13,7 +13,6 @@ import { ZId } from '@/lib/server/fields'
 // against it; an admin can reset it for someone who lost their device. Secrets are encrypted at rest and
 // bound to their user; recovery codes are kept as SHA-256 only.
 
-const context = (userId: string) => `totp:${userId}`
 const WRONG_CODE = 'That code is not right. Enter the 6 digits your authenticator shows now (or a recovery code).'
 
 export type MfaStatusDTO = { required: boolean; enabledAt: string | null; recoveryCodesLeft: number }
@@ -36,7 +35,7 @@ export async function startMfaEnrolment(actor: UserActor): Promise<MfaEnrolment>
     const user = await tx.user.findUnique({ where: { id: actor.id }, select: { totpEnabledAt: true } })
     if (!user) throw notFound('User')
     if (user.totpEnabledAt) throw conflict('Two-factor sign-in is already set up. An admin can reset it if you lost your authenticator.')
-    await tx.user.update({ where: { id: actor.id }, data: { totpPending: Uint8Array.from(encryptSecret(secret, context(actor.id))) } })
+    await tx.user.update({ where: { id: actor.id }, data: { totpPending: Uint8Array.from(encryptSecret(secret, totpContext(actor.id))) } })
   })
   return { secret, uri, qrSvg: await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 }) }
 }
@@ -48,7 +47,7 @@ export async function confirmMfaEnrolment(actor: UserActor, code: string, now = 
     if (!user) throw notFound('User')
     if (user.totpEnabledAt) throw conflict('Two-factor sign-in is already set up.')
     if (!user.totpPending) throw conflict('Start the set-up again: no enrolment is waiting for a code.')
-    const step = acceptedStep(decryptSecret(user.totpPending, context(actor.id)), code, null, now)
+    const step = acceptedStep(decryptSecret(user.totpPending, totpContext(actor.id)), code, null, now)
     if (step === null) throw invalid(WRONG_CODE, { code: [WRONG_CODE] })
     const recoveryCodes = newRecoveryCodes()
     await tx.user.update({
@@ -88,7 +87,7 @@ export async function verifySecondFactor(userId: string, code: string, actor: Ac
       await recordAudit(tx, actor, { action: 'user.recovery-code-used', entityType: 'User', entityId: userId, after: { left } })
       return 'recovery'
     }
-    const step = acceptedStep(decryptSecret(user.totpSecret, context(userId)), code, user.totpLastStep, now)
+    const step = acceptedStep(decryptSecret(user.totpSecret, totpContext(userId)), code, user.totpLastStep, now)
     if (step === null) return null
     const moved = await tx.user.updateMany({ where: { id: userId, OR: [{ totpLastStep: null }, { totpLastStep: { lt: step } }] }, data: { totpLastStep: step } })
     return moved.count === 1 ? 'totp' : null

@@ -29,7 +29,6 @@ export type TResetUserPassword = z.infer<typeof ZResetUserPassword>
 /** A code from an authenticator (6 digits) or a recovery code (xxxxx-xxxxx); spaces are forgiven. */
 export const ZSecondFactorCode = z.string().trim().min(1, 'Enter the code from your authenticator.').max(32, 'That is not a code.')
 export const ZConfirmMfa = z.object({ code: ZSecondFactorCode })
-export const ZNoInput = z.object({})
 export const ZResetMfa = z.object({ userId: ZUserId })
 /** A fresh code for re-authentication, sent only when the server asked for one. */
 export const ZReauthCode = z.string().trim().max(32, 'That is not a code.').optional()
