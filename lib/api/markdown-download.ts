@@ -1,5 +1,5 @@
 import { NextResponse } from 'next/server'
-import { getActor } from '@/lib/auth/current-user'
+import { getActor, getEnrollingActor } from '@/lib/auth/current-user'
 import { can, type Permission } from '@/lib/auth/permissions'
 import type { UserActor } from '@/lib/server/actor'
 import { DomainError } from '@/lib/server/errors'
@@ -7,7 +7,7 @@ import { DomainError } from '@/lib/server/errors'
 /** A Markdown download for the signed-in reader with `permission`: a missing or foreign plan answers 404. */
 export async function markdownDownload(request: Request, permission: Permission, make: (actor: UserActor) => Promise<{ title: string; markdown: string; suffix?: string }>): Promise<NextResponse> {
   const actor = await getActor()
-  if (!actor) return NextResponse.redirect(new URL('/login', request.url))
+  if (!actor) return NextResponse.redirect(new URL((await getEnrollingActor()) ? '/account/security' : '/login', request.url))
   if (!can(actor.role, permission)) return new NextResponse('Not found', { status: 404 })
   try {
     const { title, markdown, suffix = '' } = await make(actor)
