@@ -10,7 +10,7 @@ import { confirmMfaEnrolmentAction, startMfaEnrolmentAction } from '@/lib/action
 type Enrolment = { secret: string; qrSvg: string }
 
 /** Scan a QR code (or type the key), confirm with a code, then keep the recovery codes – shown this once. */
-export function MfaEnrolment({ email }: { email: string }) {
+export function MfaEnrolment({ email, notice }: { email: string; notice: string | null }) {
   const [enrolment, setEnrolment] = useState<Enrolment | null>(null)
   const [code, setCode] = useState('')
   const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null)
@@ -59,6 +59,7 @@ export function MfaEnrolment({ email }: { email: string }) {
   if (!enrolment) {
     return (
       <div className="space-y-3">
+        {notice ? <Alert tone="info">{notice}</Alert> : null}
         <p>You need an authenticator app on your phone or computer (1Password, Google Authenticator, Microsoft Authenticator, FreeOTP…).</p>
         {error ? <Alert tone="error">{error}</Alert> : null}
         <Button onClick={() => void start()} disabled={pending}>
@@ -77,6 +78,7 @@ export function MfaEnrolment({ email }: { email: string }) {
         void confirm()
       }}
     >
+      {notice ? <Alert tone="info">{notice}</Alert> : null}
       <ol className="list-decimal space-y-3 pl-5">
         <li>
           Scan this QR code with your authenticator app.

@@ -3,7 +3,6 @@ import Link from 'next/link'
 import { redirect } from 'next/navigation'
 import { AuthCard } from '@/components/auth/auth-card'
 import { MfaEnrolment } from '@/components/auth/mfa-enrolment'
-import { Alert } from '@/components/ui/alert'
 import { Timestamp } from '@/components/ui/timestamp'
 import { signOutAction } from '@/lib/actions/auth'
 import { getEnrollingActor } from '@/lib/auth/current-user'
@@ -20,12 +19,6 @@ export default async function SecurityPage() {
   return (
     <AuthCard title="Two-factor sign-in" wide>
       <div className="space-y-4 text-sm">
-        {mustEnrolMfa ? (
-          <Alert tone="info">
-            Your role ({ROLE_LABELS[actor.role]}) can change production, so signing in takes a code from an authenticator app as well as your password. Set it up
-            to continue.
-          </Alert>
-        ) : null}
         {status.enabledAt ? (
           <div className="space-y-2" data-testid="mfa-status">
             <p>
@@ -38,7 +31,14 @@ export default async function SecurityPage() {
             <p className="text-zinc-500">Lost your authenticator and your recovery codes? An admin can reset two-factor sign-in for you.</p>
           </div>
         ) : (
-          <MfaEnrolment email={actor.email} />
+          <MfaEnrolment
+            email={actor.email}
+            notice={
+              mustEnrolMfa
+                ? `Your role (${ROLE_LABELS[actor.role]}) can change production, so signing in takes a code from an authenticator app as well as your password. Set it up to continue.`
+                : null
+            }
+          />
         )}
         <div className="flex items-center justify-between border-t border-zinc-100 pt-4">
           {mustEnrolMfa ? <span /> : <Link href="/" className="font-medium text-indigo-700 hover:underline">Back to Lockstep</Link>}
