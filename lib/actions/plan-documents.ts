@@ -3,6 +3,7 @@
 import { revalidatePath } from 'next/cache'
 import { redirect } from 'next/navigation'
 import type { z } from 'zod'
+import { hiddenCharacterFields } from '@/lib/domain/hidden-characters'
 import { MAX_DOCUMENT_BYTES, TOO_LARGE } from '@/lib/plan-document/limits'
 import { parsePlanDocumentSafely } from '@/lib/plan-document/parse-safely'
 import { DocumentError, type DocPlan } from '@/lib/plan-document/types'
@@ -18,12 +19,17 @@ async function readDocument(input: z.infer<typeof ZPlanDocument>): Promise<DocPl
   if (file && file.size > MAX_DOCUMENT_BYTES) throw invalid(TOO_LARGE)
   const source = file ? new Uint8Array(await file.arrayBuffer()) : (input.text ?? '')
   if (!file && !source.length) throw invalid('Choose a Markdown file, or paste the document.')
+  let plan: DocPlan
   try {
-    return await parsePlanDocumentSafely(source)
+    plan = await parsePlanDocumentSafely(source)
   } catch (error) {
     if (error instanceof DocumentError) throw invalid(error.message)
     throw error
   }
+  // The same rule as every form field, for what the document would put into the plan (names, items, SQL).
+  const [where, messages] = Object.entries(hiddenCharacterFields(plan))[0] ?? []
+  if (where && messages?.[0]) throw invalid(`In the document's ${where}: ${messages[0]}`)
+  return plan
 }
 
 /** What the document would become, for the preview; saves nothing. */

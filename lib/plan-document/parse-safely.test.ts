@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { MARKDOWN_BOMBS } from '@/e2e/hostile/corpus'
 import { parsePlanDocument } from './parse'
 import { parsePlanDocumentSafely, TOO_COMPLEX } from './parse-safely'
 import { DocumentError } from './types'
@@ -15,11 +16,7 @@ describe('parsePlanDocumentSafely', () => {
     expect(await parsePlanDocumentSafely(source)).toEqual(parsePlanDocument(source))
   }, 30_000)
 
-  it.each([
-    ['a list nested 1,000 deep', `# Plan\n\n${Array.from({ length: 1_000 }, (_, i) => `${'  '.repeat(i)}- item ${i}`).join('\n')}`],
-    ['1 MB of emphasis marks', `# Plan\n\n${Array.from({ length: 250 }, () => '*a'.repeat(2_000)).join('\n\n')}`],
-    ['a quote nested 15,000 deep', `# Plan\n\n${'>'.repeat(15_000)} deep`],
-  ])('refuses %s with a message', async (_name, source) => {
+  it.each(MARKDOWN_BOMBS.map((bomb) => [bomb.name, bomb.text()]))('refuses %s with a message', async (_name, source) => {
     const error = await refusal(parsePlanDocumentSafely(source, 3_000))
     expect(error).toBeInstanceOf(DocumentError)
     expect(error.message).toBe(TOO_COMPLEX)

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
 import { db, Prisma } from '@/lib/db'
 import { appEnv } from '@/lib/env'
@@ -64,11 +65,17 @@ function sqliteDir(): string {
 /** The stored form of a connection: plain fields, plus the password encrypted for this row. */
 function storedFields(id: string, input: TConnection | TUpdateConnection, keep: Uint8Array | null) {
   if (input.engine === 'SQLITE') {
+    let path: string
     try {
-      resolveSqlitePath(sqliteDir(), input.filePath, { allowMissing: true })
+      path = resolveSqlitePath(sqliteDir(), input.filePath, { allowMissing: true })
     } catch (error) {
       if (error instanceof SqlitePathError) throw invalid('Please correct the highlighted fields.', { filePath: [error.message] })
       throw error
+    }
+    // A file that is there must be a readable database; one still to come is checked when it is tested or read.
+    if (existsSync(path)) {
+      const probe = probeSqlite(sqliteDir(), input.filePath)
+      if (!probe.ok) throw invalid('Please correct the highlighted fields.', { filePath: [probe.message] })
     }
     return { engine: 'SQLITE' as const, filePath: input.filePath, host: null, port: null, database: null, username: null, sslMode: null, secret: null }
   }

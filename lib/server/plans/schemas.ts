@@ -3,6 +3,7 @@ import { COMPARATORS, CRITERION_STATUSES, IMPACTS, LIKELIHOODS, PLAN_STATUSES, R
 import { METRIC_NAMES } from '@/lib/domain/metrics'
 import { MAX_OBSERVE_SECONDS } from '@/lib/engine/steps/kinds'
 import { blankToNull, checkbox, longText, optionalDate, optionalText, requiredText, ZId } from '@/lib/server/fields'
+import { MAX_DOCUMENT_BYTES, TOO_LARGE } from '@/lib/plan-document/limits'
 
 export { ZId }
 
@@ -200,5 +201,6 @@ export const ZPlanRef = z.object({ planId: ZId })
 /** A plan document arrives as an uploaded file or as pasted text; the server parses it itself. */
 export const ZPlanDocument = z.object({
   file: z.instanceof(File).optional(),
-  text: z.string().optional(),
+  // Characters are at most as many as bytes: the byte limit itself is checked when the text is read.
+  text: z.string().max(MAX_DOCUMENT_BYTES, TOO_LARGE).optional(),
 })

@@ -10,8 +10,9 @@ export const tableList = z.preprocess(
   (value) => (Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[\n,]/) : []),
   z
     .array(z.string().trim().max(63, 'A table name has at most 63 characters.'))
+    .max(5_000, 'Name at most 500 tables.')
     .transform((names) => [...new Set(names.filter(Boolean))])
-    .pipe(z.array(z.string()).max(500, 'Name at most 500 tables.')),
+    .pipe(z.array(z.string().max(63)).max(500, 'Name at most 500 tables.')),
 )
 
 const whole = (what: string, min: number, max: number) => z.coerce.number(`Enter ${what} as a whole number.`).int(`Enter ${what} as a whole number.`).min(min, `${what} is at least ${min}.`).max(max, `${what} is at most ${max}.`)
