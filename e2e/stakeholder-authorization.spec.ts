@@ -10,8 +10,9 @@ import { BASE_URL } from './fixtures/settings'
 // A stakeholder reads; they change nothing. Every page that edits answers "not found", and every server
 // action in the build – found the way an attacker reading the bundle would – refuses them, whatever it is sent.
 
-// The actions a stakeholder may call: signing out, and marking their own notices read.
-const ALLOWED = new Set(['lib/actions/auth.ts', 'lib/actions/notifications.ts'])
+// The actions a stakeholder may call: signing out, marking their own notices read, and setting up their own
+// two-factor sign-in.
+const ALLOWED = new Set(['lib/actions/auth.ts', 'lib/actions/notifications.ts', 'lib/actions/account.ts'])
 
 type Manifest = { node: Record<string, { filename?: string; exportedName?: string }> }
 
