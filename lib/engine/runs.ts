@@ -5,6 +5,7 @@ import { planTargetOf } from '@/lib/server/runs/target'
 import { mayStartRun } from '@/lib/server/windows/rules'
 import { Cancelled, withTargetSession, type TargetSession } from './sql/session'
 import { RUNNERS } from './steps'
+import { isStateStoreDown, StateStoreDown } from './state-outage'
 import type { StepContext, StepProgress } from './steps/types'
 
 // The worker's side of runs: claim one safely among several workers, execute its steps in order from the
@@ -91,7 +92,15 @@ const loadRun = (runId: string) =>
 
 type LoadedRun = Awaited<ReturnType<typeof loadRun>>
 
-function contextFor(run: LoadedRun, stepRun: LoadedRun['steps'][number], target: TargetSession | null, signal: AbortSignal): StepContext {
+/** What a step saw of Lockstep's own database failing under it (its progress could not be written). */
+type StateWatch = { down: unknown }
+
+function contextFor(run: LoadedRun, stepRun: LoadedRun['steps'][number], target: TargetSession | null, signal: AbortSignal, state: StateWatch = { down: null }): StepContext {
+  const watched = async <T>(write: () => Promise<T>) =>
+    write().catch((error: unknown) => {
+      if (isStateStoreDown(error)) state.down = error
+      throw error
+    })
   return {
     runId: run.id,
     stepRunId: stepRun.id,
@@ -107,13 +116,13 @@ function contextFor(run: LoadedRun, stepRun: LoadedRun['steps'][number], target:
       event(run.id, level, message).catch(() => undefined) // the log must never stop the run
     },
     progress: async (update: StepProgress) => {
-      await db.stepRun.update({ where: { id: stepRun.id }, data: update })
+      await watched(() => db.stepRun.update({ where: { id: stepRun.id }, data: update }))
     },
     saveRejects: async (copyId, rejects) => {
-      await db.copyReject.createMany({
+      await watched(() => db.copyReject.createMany({
         data: rejects.map((r) => ({ stepRunId: stepRun.id, copyId, tableName: r.table, rowKey: r.key, column: r.column, reason: r.reason, value: r.value })),
         skipDuplicates: true,
-      })
+      }))
     },
   }
 }
@@ -154,7 +163,13 @@ export async function executeRun(runId: string, now: () => Date = () => new Date
         }
         await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'RUNNING', startedAt: stepRun.startedAt ?? new Date(), error: null } })
         await event(runId, 'info', `Step “${step.name}” started.`)
-        const result = await RUNNERS[step.kind].run(contextFor(run, stepRun, target, cancel.signal)).catch((error: Error) => ({ status: 'FAILED' as const, error: error.message }))
+        const state: StateWatch = { down: null }
+        const result = await RUNNERS[step.kind].run(contextFor(run, stepRun, target, cancel.signal, state)).catch((error: Error) => {
+          if (isStateStoreDown(error)) state.down = error
+          return { status: 'FAILED' as const, error: error.message }
+        })
+        // The step stopped because Lockstep could not record it, not because of the target: interrupted, not failed.
+        if (result.status === 'FAILED' && state.down) throw new StateStoreDown(state.down)
         const counts = 'statementsTotal' in result && result.statementsTotal !== undefined ? { statementsApplied: result.statementsApplied ?? 0, statementsTotal: result.statementsTotal } : {}
         switch (result.status) {
           case 'WAITING':
@@ -183,6 +198,8 @@ export async function executeRun(runId: string, now: () => Date = () => new Date
       await db.stepRun.updateMany({ where: { runId, status: { in: ['PENDING', 'RUNNING', 'WAITING'] } }, data: { status: 'CANCELLED', currentStatement: null, backendPid: null } })
       return finish(runId, 'CANCELLED')
     }
+    // Left RUNNING for the worker to mark interrupted once its database answers again (lib/engine/worker.ts).
+    if (error instanceof StateStoreDown || isStateStoreDown(error)) throw error instanceof StateStoreDown ? error : new StateStoreDown(error)
     return finish(runId, 'FAILED', (error as Error).message)
   } finally {
     cancel.stop()

@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { join } from 'node:path'
 import type pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
-import { childEnv, exportEnv } from '@/lib/env'
+import { exportEnv } from '@/lib/env'
 import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database'
+import { startWorkerProcess, until } from '@/lib/testing/worker-process'
 
 // Real worker processes (`npm run worker`'s entry point) against a database of their own, so that they
 // claim only this file's runs: one is killed with SIGKILL mid-run, and two share one target.
@@ -28,28 +28,7 @@ afterAll(async () => {
   await db.$disconnect()
 })
 
-/** Starts `scripts/worker.ts` in a process of its own (node with tsx's loader: one process to kill). */
-function startWorkerProcess(): { process: ChildProcess; output: () => string } {
-  let output = ''
-  const child = spawn(process.execPath, ['--import', 'tsx', join(process.cwd(), 'scripts/worker.ts')], {
-    env: childEnv({ DATABASE_URL: appUrl, WORKER_HEARTBEAT_MS: '500' }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()))
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()))
-  workers.push(child)
-  return { process: child, output: () => output }
-}
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
+const startWorker = () => startWorkerProcess({ DATABASE_URL: appUrl }, workers)
 
 async function setup(phases: { name: string; steps: { name: string; body: string }[] }[]) {
   const lead = await makeUser('LEAD')
@@ -86,7 +65,7 @@ describe('worker processes', () => {
     const { lead, environmentId, planId, phaseIds, target, watch } = await setup([{ name: 'Apply', steps: [{ name: 'Mark', body: "INSERT INTO applied (step, n) VALUES ('apply', 1);" }] }])
     const watchPhase = await watch('1')
     const spawned = new Date()
-    const worker = startWorkerProcess()
+    const worker = startWorker()
     await until('the worker to start', async () => (await db.workerHeartbeat.count({ where: { startedAt: { gte: spawned } } })) >= 1, 60_000)
     const observing = await startRun(lead, { planId, phaseId: watchPhase, environmentId, dryRun: false })
     await until('the observation to start', async () => (await db.stepRun.findFirst({ where: { runId: observing.id, status: 'RUNNING' } })) !== null)
@@ -111,7 +90,7 @@ describe('worker processes', () => {
         ],
       },
     ])
-    const first = startWorkerProcess()
+    const first = startWorker()
     const { id } = await startRun(lead, { planId, phaseId: phaseIds[0] ?? '', environmentId, dryRun: false })
     // Kill the worker while the second script sleeps after its first statement.
     await until('the second script to start', async () => (await target<{ n: number }>("SELECT count(*)::int AS n FROM applied WHERE step = 'concurrent'"))[0]?.n === 1, 30_000)
@@ -119,7 +98,7 @@ describe('worker processes', () => {
     first.process.kill('SIGKILL')
     expect((await db.run.findUniqueOrThrow({ where: { id } })).status).toBe('RUNNING')
 
-    const second = startWorkerProcess()
+    const second = startWorker()
     const run = await finished(id)
     expect(run.status, second.output()).toBe('SUCCEEDED')
     const log = (await db.runEvent.findMany({ where: { runId: id }, orderBy: { id: 'asc' } })).map((e) => e.message)
@@ -148,8 +127,8 @@ describe('worker processes', () => {
       { name: 'B', steps: step('b') },
     ])
     const spawned = new Date()
-    startWorkerProcess()
-    startWorkerProcess()
+    startWorker()
+    startWorker()
     // Both workers are up (each polls for runs every second) before the runs are queued.
     await until('both workers to start', async () => (await db.workerHeartbeat.count({ where: { startedAt: { gte: spawned } } })) >= 2, 60_000)
     const runs = [

@@ -14,6 +14,12 @@ import { createSampler, SAMPLE_EVERY_MS } from './monitor/sampler'
 
 export type WorkerHandle = { id: string; stop: () => Promise<void> }
 
+// Prisma's messages start with a blank line and the call site; the cause is on the last non-empty one.
+const firstLine = (error: unknown) => {
+  const lines = String((error as Error)?.message ?? error).split('\n').map((l) => l.trim()).filter(Boolean)
+  return (/invocation/.test(lines[0] ?? '') ? lines.at(-1) : lines[0]) ?? 'unknown error'
+}
+
 /**
  * Starts the worker loop in this process. It announces itself with a heartbeat row (the UI shows whether
  * execution is possible; other workers tell from it whether this one died), expires windows, and claims
@@ -40,7 +46,7 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
   const sweep = () =>
     expireWindows(actor)
       .then((n) => n && log(`expired ${n} maintenance window${n === 1 ? '' : 's'}`))
-      .catch((error: Error) => log(`window sweep failed: ${error.message.split('\n')[0]}`))
+      .catch((error: Error) => log(`window sweep failed: ${firstLine(error)}`))
   await sweep()
 
   // Each plan's report status is watched (a change notifies people) and snapshotted once a day.
@@ -54,7 +60,7 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
       const taken = await takeDailySnapshots()
       if (taken) log(`took ${taken} daily report snapshot${taken === 1 ? '' : 's'}`)
     } catch (error) {
-      log(`report watch failed: ${(error as Error).message.split('\n')[0]}`)
+      log(`report watch failed: ${firstLine(error)}`)
     } finally {
       reporting = false
     }
@@ -69,7 +75,7 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
         if (v) log(`queued ${v} validation${v === 1 ? '' : 's'} of a stopped worker again`)
         if (r) log(`failed ${r} rehearsal${r === 1 ? '' : 's'} of a stopped worker`)
       })
-      .catch((error: Error) => log(`interrupted-run check failed: ${error.message.split('\n')[0]}`))
+      .catch((error: Error) => log(`interrupted-run check failed: ${firstLine(error)}`))
   await reclaim()
   let stopping = false
   void report()
@@ -78,13 +84,23 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
   // its advisory lock. Validations have a lane of their own, one at a time.
   const limit = appEnv().WORKER_CONCURRENCY
   const active = new Set<Promise<void>>()
+  // Not left held under a live heartbeat for ever: a run that stopped on an error is interrupted (and resumed),
+  // a rollback released to be taken again. When Lockstep's own database is what failed, that waits until it
+  // answers again: every heartbeat tries the runs still to release.
+  const unreleased = new Set<string>()
+  const release = async (runId: string) => {
+    const interrupted = await db.run.updateMany({ where: { id: runId, workerId: id, status: 'RUNNING' }, data: { status: 'INTERRUPTED', workerId: null } })
+    await db.run.updateMany({ where: { id: runId, workerId: id, status: 'ROLLING_BACK' }, data: { workerId: null } })
+    if (interrupted.count) await db.runEvent.create({ data: { runId, level: 'warn', message: 'The run stopped where it was and is interrupted; it resumes from its first unfinished step.' } })
+    unreleased.delete(runId)
+  }
+  const releaseAll = () => Promise.all([...unreleased].map((runId) => release(runId).catch(() => undefined)))
   const launch = (runId: string, job: () => Promise<void>) => {
     const done: Promise<void> = job()
       .catch(async (error: Error) => {
-        log(`run ${runId.slice(0, 8)} stopped: ${error.message.split('\n')[0]}`)
-        // Not left held under a live heartbeat for ever: a run is interrupted (and resumed), a rollback released to be taken again.
-        await db.run.updateMany({ where: { id: runId, workerId: id, status: 'RUNNING' }, data: { status: 'INTERRUPTED', workerId: null } }).catch(() => undefined)
-        await db.run.updateMany({ where: { id: runId, workerId: id, status: 'ROLLING_BACK' }, data: { workerId: null } }).catch(() => undefined)
+        log(`run ${runId.slice(0, 8)} stopped: ${firstLine(error)}`)
+        unreleased.add(runId)
+        await release(runId).catch(() => log(`run ${runId.slice(0, 8)} is released once Lockstep's database answers again`))
       })
       .finally(() => active.delete(done))
     active.add(done)
@@ -105,7 +121,7 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
         launch(claimed, async () => log(`run ${claimed.slice(0, 8)} ${(await executeRollback(claimed)).toLowerCase().replace('_', ' ')}`))
       }
     } catch (error) {
-      log(`run loop failed: ${(error as Error).message.split('\n')[0]}`)
+      log(`run loop failed: ${firstLine(error)}`)
     } finally {
       claiming = false
     }
@@ -130,7 +146,7 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
         log(`rehearsal ${rehearsalId.slice(0, 8)} ${(await executeRehearsal(rehearsalId)).toLowerCase()}`)
       }
     } catch (error) {
-      log(`validation loop failed: ${(error as Error).message.split('\n')[0]}`)
+      log(`validation loop failed: ${firstLine(error)}`)
     } finally {
       validating = false
     }
@@ -149,7 +165,7 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
     try {
       await sampler.tick()
     } catch (error) {
-      log(`monitor failed: ${(error as Error).message.split('\n')[0]}`)
+      log(`monitor failed: ${firstLine(error)}`)
     } finally {
       sampling = false
     }
@@ -161,16 +177,17 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
   const timer = setInterval(() => {
     if (stopping) return
     beat()
+      .then(releaseAll)
       .then(reclaim)
-      .catch((error: Error) => log(`heartbeat failed: ${error.message.split('\n')[0]}`))
+      .catch((error: Error) => log(`heartbeat failed: ${firstLine(error)}`))
     if (++beats % Math.max(1, Math.round(60_000 / interval)) === 0) {
       void sweep()
-      sampler.prune().catch((error: Error) => log(`sample pruning failed: ${error.message.split('\n')[0]}`))
+      sampler.prune().catch((error: Error) => log(`sample pruning failed: ${firstLine(error)}`))
       // Backups past the retention: their files go, their rows stay as history.
       if (appEnv().LOCKSTEP_BACKUP_DIR) {
         pruneBackups()
           .then((n) => n && log(`pruned ${n} backup${n === 1 ? '' : 's'} past the retention`))
-          .catch((error: Error) => log(`backup pruning failed: ${error.message.split('\n')[0]}`))
+          .catch((error: Error) => log(`backup pruning failed: ${firstLine(error)}`))
       }
     }
   }, interval)

@@ -69,6 +69,15 @@ export async function connectPostgres(target: PostgresTarget, options: ConnectOp
   }
 }
 
+// The server ended the session (terminated, shut down, crashed) or the network dropped it.
+const CONNECTION_LOST_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006'])
+
+/** True when `error` means the connection itself is gone, rather than a statement failing on a live one. */
+export function isConnectionLost(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | null
+  return CONNECTION_LOST_CODES.has(e?.code ?? '') || ['ECONNRESET', 'EPIPE'].includes(e?.code ?? '') || /Connection terminated|not queryable|server closed the connection/i.test(e?.message ?? '')
+}
+
 /** A failure to connect, named for the person who has to fix it. */
 export function describePostgresError(error: unknown, target: PostgresTarget): { kind: Extract<ProbeResult, { ok: false }>['kind']; message: string } {
   const e = error as NodeJS.ErrnoException & { code?: string }

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { PostgresTarget } from '@/lib/targets/postgres'
+import { isConnectionLost, type PostgresTarget } from '@/lib/targets/postgres'
 import { redact } from '@/lib/targets/redact'
 import { checksumOf, HISTORY_TABLE, markRolledBack, type HistoryRow } from './history'
 import { ApplyRefused, blockersOf, Cancelled, withTargetSession, type ApplyEvent, type TargetSession } from './session'
@@ -230,10 +230,14 @@ export async function applyInSession(session: TargetSession, scripts: Script[], 
         if (e.code === LOCK_NOT_AVAILABLE) message = `No lock within ${lockTimeoutMs} ms after ${lockRetries + 1} tries${e.blocker ? `; blocked by ${e.blocker}` : ''}.`
         else if (cancelled) message = 'Cancelled by a person.'
         else if (e.code === QUERY_CANCELED) message = `Stopped by statement_timeout (${statementTimeoutMs} ms) or a cancel from another session: ${message}`
-        const invalid = transactional ? [] : await invalidIndexes(client, statements).catch(() => [])
+        // A lost connection cannot record anything more on the target: say what happened instead.
+        const lost = !cancelled && isConnectionLost(e)
+        const invalid = transactional || lost ? [] : await invalidIndexes(client, statements).catch(() => [])
         if (invalid.length) message += ` The index ${invalid.join(', ')} was left INVALID; drop it (DROP INDEX CONCURRENTLY ${invalid[0]}) before retrying.`
-        const applied = transactional ? 0 : !writesHistory ? done : ((await client.query<{ n: number }>(`SELECT statements_applied AS n FROM ${HISTORY_TABLE} WHERE version = $1`, [script.version]).catch(() => null))?.rows[0]?.n ?? 0)
-        if (writesHistory) {
+        const applied = transactional ? 0 : !writesHistory || lost ? done : ((await client.query<{ n: number }>(`SELECT statements_applied AS n FROM ${HISTORY_TABLE} WHERE version = $1`, [script.version]).catch(() => null))?.rows[0]?.n ?? 0)
+        if (lost) {
+          message = `The target ended the connection (${message}). ${transactional ? 'Nothing of this script was kept' : `${applied} of its ${statements.length} statements stay applied`}; retry the run to go on.`
+        } else if (writesHistory) {
           // A cancelled transactional script left nothing behind: it counts as rolled back, free to run again.
           if (cancelled && transactional) await client.query(`UPDATE ${HISTORY_TABLE} SET success = false, error = $2, finished_at = now(), duration_ms = $3, rolled_back_at = now() WHERE version = $1`, [script.version, message, Date.now() - +started])
           else await client.query(`UPDATE ${HISTORY_TABLE} SET success = false, error = $2, finished_at = now(), duration_ms = $3 WHERE version = $1`, [script.version, message, Date.now() - +started])
