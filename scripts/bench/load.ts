@@ -6,15 +6,17 @@
 // server. Then the phase is run REPEAT times each way, interleaved, every time into a freshly created target
 // database so all copies do the same work:
 //   - idle: nothing else asks anything of the app;
-//   - loaded: from the moment the run is queued until it ends, CONNECTIONS connections (autocannon, closed
-//     loop: each asks again as soon as it has its answer) request the plan page, the copy's own run page
-//     and the plan's status report, a third of them each.
+//   - loaded: from the moment the run is queued until it ends, CONNECTIONS users request the plan page, the
+//     copy's own run page and the plan's status report. A user reads each page before opening the next, for
+//     THINK ms on average (uniformly between half and one and a half times it), as people do; with
+//     `--think 0` each is a closed-loop connection instead (autocannon: it asks again the moment it has its
+//     answer), a stress test far beyond 50 people, reported as such.
 // Page times are measured over loopback, so they are the server's time including any wait for a free web
 // process. Copy throughput is the rows written over the copy step's own time (start to end of the step,
 // keys and indexes included), as the worker recorded it; medians are compared (this machine's timings vary
 // by ±15 % from one run to the next). The web server, the worker, PostgreSQL and this process (the load
 // generator) share the machine's cores.
-//   npm run bench:load [-- --rows 1000000 --connections 50 --jobs 2 --repeat 3]
+//   npm run bench:load [-- --rows 1000000 --connections 50 --think 5000 --jobs 2 --repeat 3]
 import { randomBytes } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import { availableParallelism, tmpdir } from 'node:os'
@@ -31,6 +33,7 @@ import { makeSqlite } from './copy'
 
 const ROWS = arg('rows', 1_000_000)
 const CONNECTIONS = arg('connections', 50)
+const THINK = arg('think', 5_000)
 const JOBS = arg('jobs', 2)
 const REPEAT = arg('repeat', 3)
 const PORT = arg('port', 3302)
@@ -87,7 +90,7 @@ async function main() {
       // Idle first in odd rounds and last in even ones, so a drift of the machine over time favours neither.
       for (const loaded of round % 2 ? [false, true] : [true, false]) {
         console.log(`Round ${round} of ${REPEAT}: copy ${loaded ? `with ${CONNECTIONS} connections on the plan, run and report pages` : 'idle'}…`)
-        const { result, load } = await copy(admin, seeded, loaded ? (runId) => startLoad(app.base, cookie, pages(runId)) : undefined)
+        const { result, load } = await copy(admin, seeded, loaded ? (runId) => (THINK > 0 ? startUsers : startLoad)(app.base, cookie, pages(runId)) : undefined)
         ;(loaded ? busy : idle).push(result)
         if (load) loads.push(load)
       }
@@ -102,10 +105,11 @@ async function main() {
 
     console.log(`\n1 plan: ${PHASES.length} phases × ${ITEMS} checklist items, ${RISKS} risks, ${CRITERIA} success criteria, ${RUNS} finished runs`)
     console.log(`Copy: ${ROWS.toLocaleString('en')} rows × 6 columns, SQLite → PostgreSQL (same embedded server), ${JOBS} jobs, primary key + 1 index; ${REPEAT} idle and ${REPEAT} loaded, interleaved`)
-    console.log(`Load: ${CONNECTIONS} connections, closed loop, from each loaded run's queueing to the last answer after it ended (${seconds.toFixed(1)} s in all); ${availableParallelism()} cores shared by web, worker, PostgreSQL and the load generator`)
+    const model = THINK > 0 ? `${CONNECTIONS} users, each reading a page ${THINK / 2_000}–${(THINK * 1.5) / 1_000} s before the next` : `${CONNECTIONS} connections, closed loop (no time between answer and next request)`
+    console.log(`Load: ${model}, from each loaded run's queueing to the last answer after it ended (${seconds.toFixed(1)} s in all); ${availableParallelism()} cores shared by web, worker, PostgreSQL and the load generator`)
     console.log('"alone": one request at a time with nothing else running (the run page: a finished run)\n')
     console.table(
-      load.map((p, i) => ({ page: p.label, 'alone p50 ms': ms(alone[i] ?? NaN), connections: p.connections, requests: p.count, 'req/s': (p.count / seconds).toFixed(1), 'p50 ms': ms(p.p50), 'p95 ms': ms(p.p95), 'p99 ms': ms(p.p99), 'max ms': ms(p.max), 'non-2xx': p.non2xx, errors: p.errors })),
+      load.map((p, i) => ({ page: p.label, 'alone p50 ms': ms(alone[i] ?? NaN), [THINK > 0 ? 'users' : 'connections']: p.connections, requests: p.count, 'req/s': (p.count / seconds).toFixed(1), 'p50 ms': ms(p.p50), 'p95 ms': ms(p.p95), 'p99 ms': ms(p.p99), 'max ms': ms(p.max), 'non-2xx': p.non2xx, errors: p.errors })),
     )
     const median = (list: CopyResult[]) => {
       const sorted = list.map((c) => c.rowsPerSecond).sort((a, b) => a - b)
@@ -340,6 +344,45 @@ async function startLoad(base: string, cookie: string, pages: { label: string; p
       for (const r of running) r.stop()
       await Promise.all(running.map((r) => r.done))
       return { seconds: (last - started) / 1000, pages: running.map((r) => ({ connections: r.connections, times: r.times, ...r.counts() })) }
+    },
+  }
+}
+
+/**
+ * CONNECTIONS users, each opening the pages in turn (starting at a different one) and reading each for THINK ms
+ * on average, until stopped; a user stops after the answer it is waiting for.
+ */
+async function startUsers(base: string, cookie: string, pages: { label: string; path: string }[]): Promise<{ stop: () => Promise<Load> }> {
+  const started = performance.now()
+  let last = started
+  let stopping = false
+  const results: PageLoad[] = pages.map(() => ({ connections: 0, times: [], non2xx: 0, errors: 0 }))
+  const user = async (n: number) => {
+    await sleep(Math.random() * THINK) // arrivals spread out, not all at once
+    for (let i = n; !stopping; i++) {
+      const page = pages[i % pages.length]
+      const result = results[i % pages.length]
+      if (!page || !result) break
+      const requested = performance.now()
+      try {
+        const response = await fetch(`${base}${page.path}`, { headers: { cookie }, redirect: 'manual' })
+        await response.arrayBuffer()
+        result.times.push(performance.now() - requested)
+        if (response.status < 200 || response.status > 299) result.non2xx++
+      } catch {
+        result.errors++
+      }
+      last = performance.now()
+      await sleep(THINK * (0.5 + Math.random()))
+    }
+  }
+  for (const result of results) result.connections = CONNECTIONS // every user opens every page in turn
+  const users = Array.from({ length: CONNECTIONS }, (_, n) => user(n))
+  return {
+    stop: async () => {
+      stopping = true
+      await Promise.all(users)
+      return { seconds: (last - started) / 1000, pages: results }
     },
   }
 }
