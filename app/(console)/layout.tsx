@@ -4,7 +4,7 @@ import { NavLinks } from '@/components/shell/nav-links'
 import { NotificationBell } from '@/components/shell/notification-bell'
 import { SessionKeeper } from '@/components/shell/session-keeper'
 import { WorkerStatus } from '@/components/shell/worker-status'
-import { signOutAction } from '@/lib/actions/auth'
+import { SignOutButton } from '@/components/auth/sign-out-button'
 import { requirePageActor } from '@/lib/auth/current-user'
 import { ROLE_LABELS } from '@/lib/auth/permissions'
 import { navItemsFor } from '@/lib/navigation'
@@ -42,11 +42,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
               Two-factor sign-in
             </Link>
           </div>
-          <form action={signOutAction}>
-            <button type="submit" className="text-sm text-zinc-300 hover:text-white">
-              Sign out
-            </button>
-          </form>
+          <SignOutButton className="text-sm text-zinc-300 hover:text-white" />
         </div>
       </aside>
       <main id="main" className="min-w-0 flex-1 px-8 py-8">

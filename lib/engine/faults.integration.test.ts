@@ -32,17 +32,7 @@ const appUrl = appServer.url('lockstep')
 await applyMigrations(appUrl)
 exportEnv({ DATABASE_URL: appUrl, LOCKSTEP_SQLITE_DIR: sqliteDir })
 
-const { db } = await import('@/lib/db')
-const { makeUser } = await import('@/lib/testing/factories')
-const { createConnection, createEnvironment } = await import('@/lib/server/connections/commands')
-const { ZConnection } = await import('@/lib/server/connections/schemas')
-const { setPlanEnvironment } = await import('@/lib/server/plans/environment-commands')
-const { createPlan } = await import('@/lib/server/plans/plan-commands')
-const { addPhase } = await import('@/lib/server/plans/phase-commands')
-const { addCopyStep, addSqlStep, addValidateStep } = await import('@/lib/server/plans/step-commands')
-const { ZAddCopyStep, ZAddPhase, ZAddSqlStep, ZAddValidateStep, ZCreatePlan } = await import('@/lib/server/plans/schemas')
-const { startRun } = await import('@/lib/server/runs/commands')
-const { retryRun } = await import('@/lib/server/runs/resolve')
+const { db, makeUser, createConnection, createEnvironment, ZConnection, setPlanEnvironment, createPlan, addPhase, addCopyStep, addSqlStep, addValidateStep, ZAddCopyStep, ZAddPhase, ZAddSqlStep, ZAddValidateStep, ZCreatePlan, startRun, retryRun } = await import('@/lib/testing/engine-api')
 
 const workers: ChildProcess[] = []
 afterAll(async () => {

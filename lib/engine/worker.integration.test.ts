@@ -11,16 +11,7 @@ import { startWorkerProcess, until } from '@/lib/testing/worker-process'
 
 const appUrl = await createFreshDatabase('worker_app', { migrate: true })
 exportEnv({ DATABASE_URL: appUrl })
-const { db } = await import('@/lib/db')
-const { makeUser } = await import('@/lib/testing/factories')
-const { createConnection, createEnvironment } = await import('@/lib/server/connections/commands')
-const { ZConnection } = await import('@/lib/server/connections/schemas')
-const { setPlanEnvironment } = await import('@/lib/server/plans/environment-commands')
-const { createPlan } = await import('@/lib/server/plans/plan-commands')
-const { addPhase } = await import('@/lib/server/plans/phase-commands')
-const { addObserveStep, addSqlStep } = await import('@/lib/server/plans/step-commands')
-const { ZAddObserveStep, ZAddPhase, ZAddSqlStep, ZCreatePlan } = await import('@/lib/server/plans/schemas')
-const { cancelRun, startRun } = await import('@/lib/server/runs/commands')
+const { db, makeUser, createConnection, createEnvironment, ZConnection, setPlanEnvironment, createPlan, addPhase, addObserveStep, addSqlStep, ZAddObserveStep, ZAddPhase, ZAddSqlStep, ZCreatePlan, cancelRun, startRun } = await import('@/lib/testing/engine-api')
 
 const workers: ChildProcess[] = []
 afterAll(async () => {

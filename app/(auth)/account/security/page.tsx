@@ -3,8 +3,8 @@ import Link from 'next/link'
 import { redirect } from 'next/navigation'
 import { AuthCard } from '@/components/auth/auth-card'
 import { MfaEnrolment } from '@/components/auth/mfa-enrolment'
+import { SignOutButton } from '@/components/auth/sign-out-button'
 import { Timestamp } from '@/components/ui/timestamp'
-import { signOutAction } from '@/lib/actions/auth'
 import { getEnrollingActor } from '@/lib/auth/current-user'
 import { ROLE_LABELS } from '@/lib/auth/permissions'
 import { getMfaStatus } from '@/lib/server/users/mfa'
@@ -42,11 +42,7 @@ export default async function SecurityPage() {
         )}
         <div className="flex items-center justify-between border-t border-zinc-100 pt-4">
           {mustEnrolMfa ? <span /> : <Link href="/" className="font-medium text-indigo-700 hover:underline">Back to Lockstep</Link>}
-          <form action={signOutAction}>
-            <button type="submit" className="text-zinc-500 hover:text-zinc-800">
-              Sign out
-            </button>
-          </form>
+          <SignOutButton className="text-zinc-500 hover:text-zinc-800" />
         </div>
       </div>
     </AuthCard>
