@@ -38,6 +38,9 @@ function clientConfig(target: PostgresTarget, ssl: boolean, overrides: ConnectOp
     query_timeout: CONNECT_TIMEOUT_MS,
     statement_timeout: CONNECT_TIMEOUT_MS,
     application_name: overrides.applicationName ?? 'lockstep',
+    // Literals Lockstep writes or passes on (defaults, definitions from a source) mean what they say only with
+    // standard strings; a role or database set to the old backslash escapes must not change that.
+    options: '-c standard_conforming_strings=on',
     ...(overrides.longRunning ? { query_timeout: undefined, statement_timeout: undefined } : {}),
     ssl: !ssl ? false : target.sslMode === 'verify-full' ? { rejectUnauthorized: true, servername: target.host } : { rejectUnauthorized: false },
   }

@@ -1,3 +1,4 @@
+import { escapeLiteral } from 'pg'
 import type Database from 'better-sqlite3'
 import { pgTypeOf, type PgType } from './sqlite-types'
 
@@ -63,8 +64,8 @@ export function readSqliteSchema(db: Database.Database, only?: readonly string[]
 /** Restarts the identity (or serial sequence) of `column` after the largest value loaded. */
 export function restartIdentitySql(schema: string, table: string, column: string): string {
   const qualified = `${quoteIdent(schema)}.${quoteIdent(table)}`
-  const literal = (text: string) => `'${text.replace(/'/g, "''")}'`
-  return `SELECT setval(pg_get_serial_sequence(${literal(qualified)}, ${literal(column)}), coalesce((SELECT max(${quoteIdent(column)}) FROM ${qualified}), 0) + 1, false)`
+  // escapeLiteral doubles backslashes too: safe whatever the server's standard_conforming_strings.
+  return `SELECT setval(pg_get_serial_sequence(${escapeLiteral(qualified)}, ${escapeLiteral(column)}), coalesce((SELECT max(${quoteIdent(column)}) FROM ${qualified}), 0) + 1, false)`
 }
 
 // Defaults that mean the same in PostgreSQL; others are left out (with a warning).
