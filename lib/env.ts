@@ -31,6 +31,8 @@ const ZAppEnv = ZDatabaseEnv.extend({
   SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   WORKER_HEARTBEAT_MS: z.coerce.number().int().min(250).max(60_000).default(5_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(3),
+  // The worker's CPU priority (a nice value): where it shares cores with the web server, pages come first.
+  WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   // How often the worker re-decides each plan's report status (notifying on a change) and takes the day's snapshots.
   REPORT_WATCH_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
   // 32 random bytes, base64: the key connection credentials are encrypted under (never stored in the database).

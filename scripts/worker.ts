@@ -1,8 +1,11 @@
 // The worker process: `npm run worker` (npm start runs one beside the app).
 import { startWorker } from '@/lib/engine/worker'
+import { appEnv } from '@/lib/env'
+import { lowerPriority } from '@/lib/runtime/priority'
 import { formatCliError } from './cli'
 
 try {
+  console.log(lowerPriority(appEnv().WORKER_NICE))
   const worker = await startWorker((line) => console.log(line))
   const shutdown = () => {
     void worker.stop().finally(() => process.exit(0))
