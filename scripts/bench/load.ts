@@ -16,7 +16,11 @@
 // keys and indexes included), as the worker recorded it; medians are compared (this machine's timings vary
 // by ±15 % from one run to the next). The web server, the worker, PostgreSQL and this process (the load
 // generator) share the machine's cores.
-//   npm run bench:load [-- --rows 1000000 --connections 50 --think 5000 --jobs 2 --repeat 3]
+// The copy's target is a PostgreSQL server of its own, as it would be anywhere but here.
+// With `--split-cores`, the machine is split as a deployment that gives the worker cores of its own would be:
+// the web server, Lockstep's PostgreSQL and the load generator on the first half of the cores, the worker and
+// the target's PostgreSQL on the rest (idle and loaded copies alike).
+//   npm run bench:load [-- --rows 1000000 --connections 50 --think 5000 --jobs 2 --repeat 3 --split-cores]
 import { randomBytes } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import { availableParallelism, tmpdir } from 'node:os'
@@ -24,11 +28,14 @@ import { join } from 'node:path'
 import autocannon from 'autocannon'
 import pg from 'pg'
 import { exportEnv } from '@/lib/env'
+import { pgDataDir } from '@/lib/runtime/database'
+import { startEmbeddedPostgres } from '@/lib/runtime/embedded-postgres'
 import type { CopyDetail } from '@/lib/engine/steps/copy'
 import type { UserActor } from '@/lib/server/actor'
 import { loadLocalState, loadOrCreateSecretKey } from '@/lib/runtime/local-state'
 import { BENCH_EMAIL, percentiles, startBenchApp } from './app'
 import { arg } from './args'
+import { commandTree, single, splitCores } from './cores'
 import { makeSqlite } from './copy'
 
 const ROWS = arg('rows', 1_000_000)
@@ -37,6 +44,8 @@ const THINK = arg('think', 5_000)
 const JOBS = arg('jobs', 2)
 const REPEAT = arg('repeat', 3)
 const PORT = arg('port', 3302)
+const SPLIT_CORES = process.argv.includes('--split-cores')
+const CORES = availableParallelism() // before any split: this process is then held to a part of them
 const NAME = 'lockstep-bench-load'
 const PHASES = ['Preparation', 'Schema upgrade', 'Reference data', 'Copy the data', 'Verify', 'Cutover', 'Watch after the switch', 'Clean-up', 'Decommission the SQLite file', 'Retrospective']
 const COPY_PHASE = 3
@@ -63,16 +72,30 @@ async function main() {
   const app = await startBenchApp(PORT, NAME)
   const dataDir = join(tmpdir(), NAME)
   const admin = new pg.Client({ connectionString: app.databaseUrl })
+  const targetDir = join(dataDir, 'target-pgdata')
+  await rm(targetDir, { recursive: true, force: true })
+  const targetServer = await startEmbeddedPostgres({ dataDir: targetDir, password: randomBytes(18).toString('base64url') }).catch(async (error: unknown) => {
+    await app.stop()
+    throw error
+  })
+  const targetAdmin = new pg.Client({ connectionString: targetServer.url('postgres') })
   let dataLayer = false
   try {
     await admin.connect()
+    await targetAdmin.connect()
     console.log(`Generating ${ROWS.toLocaleString('en')} rows in SQLite…`)
     makeSqlite(join(dataDir, 'sqlite', SQLITE_FILE), ROWS)
     // The data layer runs in this process, configured as the launcher configures the app's own processes.
     exportEnv({ DATABASE_URL: app.databaseUrl, AUTH_SECRET: (await loadLocalState(dataDir)).authSecret, LOCKSTEP_SECRET_KEY: await loadOrCreateSecretKey(dataDir), LOCKSTEP_SQLITE_DIR: join(dataDir, 'sqlite') })
     dataLayer = true
-    const targetUrl = await createTargetRole(admin, app.databaseUrl)
-    const seeded = await seed(admin, targetUrl)
+    const targetUrl = await createTargetRole(targetAdmin, targetServer.url(TARGET_DATABASE))
+    const seeded = await seed(admin, targetAdmin, targetUrl)
+    const cores = SPLIT_CORES
+      ? splitCores(
+          [commandTree('the web server', 'scripts/web.ts'), commandTree("Lockstep's PostgreSQL", `-D ${pgDataDir(dataDir)} `), single('the load generator', process.pid)],
+          [commandTree('the worker', 'scripts/worker.ts'), commandTree("the target's PostgreSQL", `-D ${targetDir} `)],
+        )
+      : undefined
     const cookie = await app.cookie()
     const pages = (runId: string) => [
       { label: 'plan page', path: `/plans/${seeded.planId}` },
@@ -90,7 +113,7 @@ async function main() {
       // Idle first in odd rounds and last in even ones, so a drift of the machine over time favours neither.
       for (const loaded of round % 2 ? [false, true] : [true, false]) {
         console.log(`Round ${round} of ${REPEAT}: copy ${loaded ? `with ${CONNECTIONS} connections on the plan, run and report pages` : 'idle'}…`)
-        const { result, load } = await copy(admin, seeded, loaded ? (runId) => (THINK > 0 ? startUsers : startLoad)(app.base, cookie, pages(runId)) : undefined)
+        const { result, load } = await copy(admin, targetAdmin, seeded, loaded ? (runId) => (THINK > 0 ? startUsers : startLoad)(app.base, cookie, pages(runId)) : undefined)
         ;(loaded ? busy : idle).push(result)
         if (load) loads.push(load)
       }
@@ -104,9 +127,12 @@ async function main() {
     })
 
     console.log(`\n1 plan: ${PHASES.length} phases × ${ITEMS} checklist items, ${RISKS} risks, ${CRITERIA} success criteria, ${RUNS} finished runs`)
-    console.log(`Copy: ${ROWS.toLocaleString('en')} rows × 6 columns, SQLite → PostgreSQL (same embedded server), ${JOBS} jobs, primary key + 1 index; ${REPEAT} idle and ${REPEAT} loaded, interleaved`)
+    console.log(`Copy: ${ROWS.toLocaleString('en')} rows × 6 columns, SQLite → PostgreSQL (a server of its own), ${JOBS} jobs, primary key + 1 index; ${REPEAT} idle and ${REPEAT} loaded, interleaved`)
     const model = THINK > 0 ? `${CONNECTIONS} users, each reading a page ${THINK / 2_000}–${(THINK * 1.5) / 1_000} s before the next` : `${CONNECTIONS} connections, closed loop (no time between answer and next request)`
-    console.log(`Load: ${model}, from each loaded run's queueing to the last answer after it ended (${seconds.toFixed(1)} s in all); ${availableParallelism()} cores shared by web, worker, PostgreSQL and the load generator`)
+    const machine = cores
+      ? `${CORES} cores split: web, Lockstep's PostgreSQL and the load generator on ${cores[0]}; the worker and the target's PostgreSQL on ${cores[1]}`
+      : `${CORES} cores shared by web, worker, both PostgreSQL servers and the load generator`
+    console.log(`Load: ${model}, from each loaded run's queueing to the last answer after it ended (${seconds.toFixed(1)} s in all); ${machine}`)
     console.log('"alone": one request at a time with nothing else running (the run page: a finished run)\n')
     console.table(
       load.map((p, i) => ({ page: p.label, 'alone p50 ms': ms(alone[i] ?? NaN), [THINK > 0 ? 'users' : 'connections']: p.connections, requests: p.count, 'req/s': (p.count / seconds).toFixed(1), 'p50 ms': ms(p.p50), 'p95 ms': ms(p.p95), 'p99 ms': ms(p.p99), 'max ms': ms(p.max), 'non-2xx': p.non2xx, errors: p.errors })),
@@ -135,6 +161,9 @@ async function main() {
     console.log(`(benchmark took ${((performance.now() - started) / 1000).toFixed(0)} s)`)
   } finally {
     await admin.end().catch(() => undefined)
+    await targetAdmin.end().catch(() => undefined)
+    await targetServer.stop()
+    await rm(targetDir, { recursive: true, force: true })
     if (dataLayer) await (await import('@/lib/db')).db.$disconnect()
     await app.stop()
     await rm(join(dataDir, 'sqlite', SQLITE_FILE), { force: true })
@@ -162,7 +191,7 @@ async function freshTarget(admin: pg.Client) {
 }
 
 /** The plan through the data layer, as people build one (audited); only the run history is inserted directly. */
-async function seed(admin: pg.Client, targetUrl: string): Promise<Seeded> {
+async function seed(admin: pg.Client, targetAdmin: pg.Client, targetUrl: string): Promise<Seeded> {
   const started = Date.now()
   const { parsePlanDocument } = await import('@/lib/plan-document/parse')
   const { importPlanDocument } = await import('@/lib/server/plans/documents')
@@ -206,8 +235,8 @@ async function seed(admin: pg.Client, targetUrl: string): Promise<Seeded> {
     }
   }
   await addCopyStep(actor, ZAddCopyStep.parse({ phaseId: copyPhase.id, name: 'Copy items into PostgreSQL', tables: '', mode: 'create', jobs: String(JOBS), chunkRows: '', maxRejectedRows: '0', reload: '' }))
-  const { id: environmentId } = await createEnvironment(actor, { name: 'bench-staging', description: 'The copy target, on the same server as Lockstep.', protected: false })
-  await freshTarget(admin)
+  const { id: environmentId } = await createEnvironment(actor, { name: 'bench-staging', description: 'The copy target.', protected: false })
+  await freshTarget(targetAdmin)
   const { id: targetConnectionId } = await createConnection(actor, ZConnection.parse({ environmentId, engine: 'POSTGRES', name: 'Items on PostgreSQL', role: 'TARGET', url: targetUrl }))
   const { id: sourceConnectionId } = await createConnection(actor, ZConnection.parse({ environmentId, engine: 'SQLITE', name: 'Items SQLite file', role: 'SOURCE', filePath: SQLITE_FILE }))
   await setPlanEnvironment(actor, { planId, environmentId, sourceConnectionId, targetConnectionId })
@@ -281,9 +310,9 @@ type Load = { seconds: number; pages: PageLoad[] }
  * Queues a run of the copy phase into a fresh target as a person would (startRun), starts `during` (the
  * load) once it is queued, and waits for the run to end; the copy's figures come from its step run.
  */
-async function copy(admin: pg.Client, seeded: Seeded, during?: (runId: string) => Promise<{ stop: () => Promise<Load> }>): Promise<{ result: CopyResult; load?: Load }> {
+async function copy(admin: pg.Client, targetAdmin: pg.Client, seeded: Seeded, during?: (runId: string) => Promise<{ stop: () => Promise<Load> }>): Promise<{ result: CopyResult; load?: Load }> {
   const { startRun } = await import('@/lib/server/runs/commands')
-  await freshTarget(admin)
+  await freshTarget(targetAdmin)
   const { id: runId } = await startRun(seeded.actor, { planId: seeded.planId, phaseId: seeded.copyPhaseId, environmentId: seeded.environmentId, dryRun: false })
   const load = await during?.(runId)
   let run: { status: string; error: string | null } | undefined
