@@ -1,5 +1,6 @@
 import type pg from 'pg'
 import { isConnectionLost, type PostgresTarget } from '@/lib/targets/postgres'
+import { quoteIdent } from '@/lib/targets/quote'
 import { redact } from '@/lib/targets/redact'
 import { checksumOf, HISTORY_TABLE, markRolledBack, type HistoryRow } from './history'
 import { ApplyRefused, blockersOf, Cancelled, withTargetSession, type ApplyEvent, type TargetSession } from './session'
@@ -178,7 +179,7 @@ export async function applyInSession(session: TargetSession, scripts: Script[], 
       // An interrupted CREATE INDEX CONCURRENTLY leaves an INVALID index that would make the retry fail.
       for (const name of await invalidIndexes(client, [resumed])) {
         log({ level: 'warn', version: script.version, message: `Dropping the INVALID index ${name} the interrupted attempt left, before building it again.` })
-        await client.query(`DROP INDEX CONCURRENTLY IF EXISTS "${name.replace(/"/g, '""')}"`)
+        await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${quoteIdent(name)}`)
       }
     }
     const started = new Date()
