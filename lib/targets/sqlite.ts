@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs'
 import { isAbsolute, relative, resolve } from 'node:path'
 import Database from 'better-sqlite3'
+import { quoteIdent } from './quote'
 import type { Introspection, ProbeResult } from './types'
 
 // SQLite files a plan migrates from. They must live inside one configured directory: a path that
@@ -72,18 +73,16 @@ export function probeSqlite(dir: string, file: string): ProbeResult {
   }
 }
 
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`
-
 export function introspectSqlite(dir: string, file: string): Introspection {
   const db = open(resolveSqlitePath(dir, file))
   try {
     const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]
     return {
       tables: tables.map(({ name }) => {
-        const columns = db.prepare(`PRAGMA table_info(${quote(name)})`).all() as { name: string; type: string; notnull: number; dflt_value: string | null; pk: number }[]
-        const fks = db.prepare(`PRAGMA foreign_key_list(${quote(name)})`).all() as { id: number; table: string; from: string; to: string | null }[]
-        const indexes = db.prepare(`PRAGMA index_list(${quote(name)})`).all() as { name: string; unique: number; origin: string }[]
-        const { count } = db.prepare(`SELECT count(*) AS count FROM ${quote(name)}`).get() as { count: number }
+        const columns = db.prepare(`PRAGMA table_info(${quoteIdent(name)})`).all() as { name: string; type: string; notnull: number; dflt_value: string | null; pk: number }[]
+        const fks = db.prepare(`PRAGMA foreign_key_list(${quoteIdent(name)})`).all() as { id: number; table: string; from: string; to: string | null }[]
+        const indexes = db.prepare(`PRAGMA index_list(${quoteIdent(name)})`).all() as { name: string; unique: number; origin: string }[]
+        const { count } = db.prepare(`SELECT count(*) AS count FROM ${quoteIdent(name)}`).get() as { count: number }
         const fkIds = [...new Set(fks.map((f) => f.id))]
         return {
           schema: 'main',
@@ -97,7 +96,7 @@ export function introspectSqlite(dir: string, file: string): Introspection {
             return { name: `fk_${name}_${id}`, columns: parts.map((p) => p.from), definition: `FOREIGN KEY (${parts.map((p) => p.from).join(', ')}) REFERENCES ${target}(${parts.map((p) => p.to ?? '').join(', ')})` }
           }),
           indexes: indexes.map((i) => {
-            const cols = (db.prepare(`PRAGMA index_info(${quote(i.name)})`).all() as { name: string }[]).map((c) => c.name)
+            const cols = (db.prepare(`PRAGMA index_info(${quoteIdent(i.name)})`).all() as { name: string }[]).map((c) => c.name)
             return { name: i.name, unique: i.unique === 1, definition: `${i.unique ? 'UNIQUE ' : ''}INDEX ${i.name} ON ${name} (${cols.join(', ')})` }
           }),
         }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import pg from 'pg'
 import { inject } from 'vitest'
 import { applyMigrations } from '@/lib/migrate/migrations'
+import { quoteIdent } from '@/lib/targets/quote'
 
 /** Creates an empty database on the test server; with `migrate`, Lockstep's migrations applied. */
 export async function createFreshDatabase(prefix: string, options: { migrate: boolean }): Promise<string> {
@@ -9,7 +10,7 @@ export async function createFreshDatabase(prefix: string, options: { migrate: bo
   const client = new pg.Client({ connectionString: inject('serverUrl') })
   await client.connect()
   try {
-    await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`)
+    await client.query(`CREATE DATABASE ${quoteIdent(name)}`)
   } finally {
     await client.end()
   }

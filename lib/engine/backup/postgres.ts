@@ -1,5 +1,6 @@
 import { systemPath } from '@/lib/env'
 import { connectPostgres, type PostgresTarget } from '@/lib/targets/postgres'
+import { quoteIdent } from '@/lib/targets/quote'
 import { findPgTool, libpqEnv, runTool } from './tools'
 
 // PostgreSQL backups: pg_dump's custom format (compressed, restorable table by table, readable by
@@ -21,8 +22,7 @@ export async function serverInfo(target: PostgresTarget): Promise<ServerInfo> {
 /** `schema.table` as pg_dump's -t takes it: each part quoted, so names with capitals or dots mean themselves. */
 export function tablePattern(name: string): string {
   const [schema, table] = name.includes('.') ? [name.slice(0, name.indexOf('.')), name.slice(name.indexOf('.') + 1)] : ['public', name]
-  const quote = (part: string) => `"${part.replace(/"/g, '""')}"`
-  return `${quote(schema)}.${quote(table)}`
+  return `${quoteIdent(schema)}.${quoteIdent(table)}`
 }
 
 /** Dumps `target` (or only `tables`) to `file` with pg_dump -Fc. Returns the tool's and the server's versions. */

@@ -215,4 +215,37 @@ describe('copying PostgreSQL into PostgreSQL', () => {
     await expect(to.client.query(`INSERT INTO orders (customer_id, total) VALUES (1, -1)`)).rejects.toThrow(/check constraint/)
     expect((await to.client.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'orders' ORDER BY 1`)).rows).toEqual([{ indexname: 'orders_customer_idx' }, { indexname: 'orders_pkey' }])
   })
+
+  it('creates the indexes and foreign keys of a source schema on the tables of a different target schema', async () => {
+    const from = await freshTarget('copy_pg_schema_source')
+    await from.client.query(`
+      CREATE SCHEMA src;
+      CREATE TABLE src.customers (id bigint PRIMARY KEY, name text NOT NULL);
+      CREATE TABLE src."Orders" (id bigint PRIMARY KEY, customer_id bigint REFERENCES src.customers (id) ON DELETE CASCADE, placed date, note text);
+      CREATE INDEX orders_customer_idx ON src."Orders" (customer_id, placed DESC NULLS LAST);
+      CREATE UNIQUE INDEX "Orders by note" ON src."Orders" USING btree (lower(note)) INCLUDE (placed) WHERE note IS NOT NULL;
+      CREATE TABLE src.events (id bigint, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+      CREATE TABLE src.events_2024 PARTITION OF src.events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+      CREATE INDEX events_at_idx ON src.events USING brin (at);
+      INSERT INTO src.events SELECT g, date '2024-01-01' + g FROM generate_series(1, 30) g;
+      INSERT INTO src.customers SELECT g, 'c' || g FROM generate_series(1, 20) g;
+      INSERT INTO src."Orders" SELECT g, 1 + g % 20, date '2024-01-01' + g, 'n' || g FROM generate_series(1, 100) g;
+    `)
+    const to = await freshTarget('copy_pg_schema_target')
+    await to.client.query('CREATE SCHEMA dst')
+    const { summary } = await copy(to, postgresSource(from.target, { schema: 'src' }), { schema: 'dst' })
+    expect(summary.status).toBe('SUCCEEDED')
+    const indexes = `SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = $1 ORDER BY tablename, indexname`
+    expect((await to.client.query(indexes, ['dst'])).rows).toEqual([
+      { tablename: 'Orders', indexdef: 'CREATE UNIQUE INDEX "Orders by note" ON dst."Orders" USING btree (lower(note)) INCLUDE (placed) WHERE (note IS NOT NULL)' },
+      { tablename: 'Orders', indexdef: 'CREATE UNIQUE INDEX "Orders_pkey" ON dst."Orders" USING btree (id)' },
+      { tablename: 'Orders', indexdef: 'CREATE INDEX orders_customer_idx ON dst."Orders" USING btree (customer_id, placed DESC NULLS LAST)' },
+      { tablename: 'customers', indexdef: 'CREATE UNIQUE INDEX customers_pkey ON dst.customers USING btree (id)' },
+      { tablename: 'events', indexdef: 'CREATE INDEX events_at_idx ON dst.events USING brin (at)' },
+      { tablename: 'events', indexdef: 'CREATE UNIQUE INDEX events_pkey ON dst.events USING btree (id, at)' },
+    ])
+    const references = `SELECT conrelid::regclass::text AS "table", confrelid::regclass::text AS "references" FROM pg_constraint WHERE contype = 'f' AND connamespace = 'dst'::regnamespace`
+    expect((await to.client.query(references)).rows).toEqual([{ table: 'dst."Orders"', references: 'dst.customers' }])
+    await expect(to.client.query(`INSERT INTO dst."Orders" (id, customer_id) VALUES (1000, 99)`)).rejects.toThrow(/foreign key/)
+  })
 })

@@ -5,8 +5,9 @@ import { to as copyTo } from 'pg-copy-streams'
 import { openTargetConnection } from '@/lib/engine/sql/session'
 import { HISTORY_TABLE } from '@/lib/engine/sql/history'
 import type { PostgresTarget } from '@/lib/targets/postgres'
+import { quoteIdent } from '@/lib/targets/quote'
 import { keyValueText, type ChunkReader, type ChunkResult, type ColumnPlan, type CopySource, type KeyValue, type SourceTable } from './model'
-import { quoteIdent, restartIdentitySql, type Ddl } from './sqlite-schema'
+import { restartIdentitySql, type Ddl } from './sqlite-schema'
 import { catalogTypeOf } from './sqlite-types'
 import { COPY_TABLE, PART_TABLE } from './state'
 
@@ -16,8 +17,11 @@ import { COPY_TABLE, PART_TABLE } from './state'
 // table without a primary key is copied in one transaction, and restarted whole when interrupted.
 
 type PgColumn = { name: string; type: string; notNull: boolean; default: string | null; identity: string; generated: string; typtype: string; builtin: boolean; baseType: string | null }
-export type PgConstraint = { name: string; type: string; def: string; references: string | null; columns: string[]; refColumns: string[]; validated: boolean }
-export type PgTable = { oid: number; name: string; columns: PgColumn[]; primaryKey: string[]; keyTypes: string[]; constraints: PgConstraint[]; indexes: string[] }
+/** `referencedAs`: for a foreign key to a table of the same schema, the head of `def` up to that table's name and `(`. */
+export type PgConstraint = { name: string; type: string; def: string; references: string | null; referencedAs: string | null; columns: string[]; refColumns: string[]; validated: boolean }
+/** `head`: the start of `def` up to `USING method `, exactly as pg_get_indexdef prints it. */
+export type PgIndex = { name: string; unique: boolean; method: string; def: string; head: string }
+export type PgTable = { oid: number; name: string; columns: PgColumn[]; primaryKey: string[]; keyTypes: string[]; constraints: PgConstraint[]; indexes: PgIndex[] }
 
 const INTEGER_TYPES = new Set(['smallint', 'integer', 'bigint'])
 const OWN_TABLES = [HISTORY_TABLE, COPY_TABLE, PART_TABLE]
@@ -39,16 +43,28 @@ export async function readSchema(client: pg.Client, schema: string): Promise<PgT
       WHERE a.attrelid = ANY ($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum`,
     [oids],
   )
+  // A foreign key's definition names the table it references with its schema unless the search_path shows
+  // it (REFERENCES src.customers(id)); "referencedAs" is that head exactly as pg_get_constraintdef prints it.
   const constraints = await client.query<PgConstraint & { table: number }>(
     `SELECT c.conrelid AS "table", c.conname AS name, c.contype AS type, pg_get_constraintdef(c.oid) AS def, r.relname AS "references", c.convalidated AS validated,
             coalesce((SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(c.conkey) WITH ORDINALITY k(num, ord) JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.num), '{}') AS columns,
-            coalesce((SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(c.confkey) WITH ORDINALITY k(num, ord) JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.num), '{}') AS "refColumns"
-       FROM pg_constraint c LEFT JOIN pg_class r ON r.oid = c.confrelid
+            coalesce((SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(c.confkey) WITH ORDINALITY k(num, ord) JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.num), '{}') AS "refColumns",
+            CASE WHEN c.contype = 'f' AND rn.nspname = $2 THEN
+              'FOREIGN KEY (' || (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY k.ord) FROM unnest(c.conkey) WITH ORDINALITY k(num, ord) JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.num)
+              || ') REFERENCES ' || CASE WHEN pg_table_is_visible(r.oid) THEN '' ELSE quote_ident(rn.nspname) || '.' END || quote_ident(r.relname) || '('
+            END AS "referencedAs"
+       FROM pg_constraint c LEFT JOIN pg_class r ON r.oid = c.confrelid LEFT JOIN pg_namespace rn ON rn.oid = r.relnamespace
       WHERE c.conrelid = ANY ($1) AND c.contype IN ('p', 'u', 'f', 'c', 'x') ORDER BY c.conrelid, c.contype, c.conname`,
-    [oids],
+    [oids, schema],
   )
-  const indexes = await client.query<{ table: number; def: string }>(
-    `SELECT i.indrelid AS "table", pg_get_indexdef(i.indexrelid) AS def FROM pg_index i
+  // pg_get_indexdef names the source's schema and table (CREATE INDEX x ON src.t USING btree (a)); "head" is
+  // that start exactly as it prints it (its format, quote_ident being its quote_identifier).
+  const indexes = await client.query<PgIndex & { table: number }>(
+    `SELECT i.indrelid AS "table", ic.relname AS name, i.indisunique AS "unique", am.amname AS method, pg_get_indexdef(i.indexrelid) AS def,
+            format('CREATE %sINDEX %s ON %s%s.%s USING %s ', CASE WHEN i.indisunique THEN 'UNIQUE ' END, quote_ident(ic.relname), CASE WHEN ic.relkind = 'I' THEN 'ONLY ' END,
+                   quote_ident(tn.nspname), quote_ident(t.relname), quote_ident(am.amname)) AS head
+       FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam
+       JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace tn ON tn.oid = t.relnamespace
       WHERE i.indrelid = ANY ($1) AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid)
       ORDER BY i.indrelid, i.indexrelid`,
     [oids],
@@ -63,9 +79,15 @@ export async function readSchema(client: pg.Client, schema: string): Promise<PgT
       primaryKey,
       keyTypes: primaryKey.map((k) => cols.find((c) => c.name === k)?.type ?? 'text'),
       constraints: constraints.rows.filter((c) => c.table === t.oid),
-      indexes: indexes.rows.filter((i) => i.table === t.oid).map((i) => i.def),
+      indexes: indexes.rows.filter((i) => i.table === t.oid),
     }
   })
+}
+
+/** `def` with its `head` (as the source printed it) replaced: the same index or foreign key on the target's tables. */
+function replaceHead(what: string, def: string, head: string, replacement: string): string {
+  if (!def.startsWith(head)) throw new Error(`The source defines ${what} in an unexpected form, which cannot be moved to the target schema: ${def}`)
+  return replacement + def.slice(head.length)
 }
 
 /** The column's type on a target Lockstep creates: built-in types as they are, domains as their base type, other user types as text. */
@@ -133,11 +155,13 @@ export function postgresSource(target: PostgresTarget, options: { schema?: strin
         })
         beforeLoad.push(`CREATE TABLE ${tq(t.name)} (\n  ${columns.join(',\n  ')}\n)`)
         for (const c of t.constraints) {
-          const statement = `ALTER TABLE ${tq(t.name)} ADD CONSTRAINT ${quoteIdent(c.name)} ${c.def}`
+          // A reference to a table of the source's schema becomes one to the same table in the target's.
+          const def = c.referencedAs !== null && c.references !== null ? replaceHead(`the foreign key ${c.name}`, c.def, c.referencedAs, `FOREIGN KEY (${c.columns.map(quoteIdent).join(', ')}) REFERENCES ${tq(c.references)}(`) : c.def
+          const statement = `ALTER TABLE ${tq(t.name)} ADD CONSTRAINT ${quoteIdent(c.name)} ${def}`
           if (c.type === 'f') fks.push(statement)
           else keys.push(statement)
         }
-        after.push(...t.indexes)
+        for (const i of t.indexes) after.push(replaceHead(`the index ${i.name}`, i.def, i.head, `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${tq(t.name)} USING ${quoteIdent(i.method)} `))
       }
       return { beforeLoad, afterLoad: [...keys, ...after, ...fks], warnings } satisfies Ddl
     },

@@ -1,5 +1,6 @@
 import { escapeLiteral } from 'pg'
 import type Database from 'better-sqlite3'
+import { quoteIdent } from '@/lib/targets/quote'
 import { pgTypeOf, type PgType } from './sqlite-types'
 
 // Reads a SQLite database's tables (columns with declared types, keys, indexes, defaults) and writes the
@@ -21,8 +22,6 @@ export type SqliteTable = {
   indexes: SqliteIndex[]
 }
 
-export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`
-
 /** The name a table's rowid answers to: its INTEGER PRIMARY KEY, else rowid, _rowid_ or oid – whichever no column took. */
 export function rowidName(table: { name: string; columns: readonly { name: string }[]; rowidAlias?: string | null }): string {
   if (table.rowidAlias) return quoteIdent(table.rowidAlias)
@@ -31,29 +30,28 @@ export function rowidName(table: { name: string; columns: readonly { name: strin
   if (!free) throw new Error(`The table ${table.name} has columns named rowid, _rowid_ and oid; it cannot be read in rowid order.`)
   return free
 }
-const sqliteQuote = quoteIdent // SQLite accepts the same double-quoted identifiers
 
 export function readSqliteSchema(db: Database.Database, only?: readonly string[]): SqliteTable[] {
   const names = (db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string; sql: string | null }[]).filter((t) => !only || only.includes(t.name))
   return names.map(({ name, sql }) => {
-    const info = db.prepare(`PRAGMA table_xinfo(${sqliteQuote(name)})`).all() as { name: string; type: string; notnull: number; dflt_value: string | null; pk: number; hidden: number }[]
+    const info = db.prepare(`PRAGMA table_xinfo(${quoteIdent(name)})`).all() as { name: string; type: string; notnull: number; dflt_value: string | null; pk: number; hidden: number }[]
     const columns = info.filter((c) => c.hidden === 0).map<SqliteColumn>((c) => ({ name: c.name, declared: c.type, type: pgTypeOf(c.type), notNull: c.notnull === 1 || c.pk > 0, default: c.dflt_value, pkPosition: c.pk }))
     const primaryKey = columns.filter((c) => c.pkPosition > 0).sort((a, b) => a.pkPosition - b.pkPosition).map((c) => c.name)
     const withoutRowid = /\)\s*WITHOUT\s+ROWID\s*;?\s*$/i.test(sql ?? '')
     const single = primaryKey.length === 1 ? columns.find((c) => c.name === primaryKey[0]) : undefined
     const rowidAlias = single && !withoutRowid && single.declared.trim().toUpperCase() === 'INTEGER' ? single.name : null
-    const fkRows = db.prepare(`PRAGMA foreign_key_list(${sqliteQuote(name)})`).all() as { id: number; seq: number; table: string; from: string; to: string | null; on_update: string; on_delete: string }[]
+    const fkRows = db.prepare(`PRAGMA foreign_key_list(${quoteIdent(name)})`).all() as { id: number; seq: number; table: string; from: string; to: string | null; on_update: string; on_delete: string }[]
     const foreignKeys = [...new Set(fkRows.map((f) => f.id))].map((id) => {
       const parts = fkRows.filter((f) => f.id === id).sort((a, b) => a.seq - b.seq)
       const first = parts[0]
       return { columns: parts.map((p) => p.from), table: first?.table ?? '', references: parts.map((p) => p.to ?? ''), onDelete: first?.on_delete ?? 'NO ACTION', onUpdate: first?.on_update ?? 'NO ACTION' }
     })
-    const indexes = (db.prepare(`PRAGMA index_list(${sqliteQuote(name)})`).all() as { name: string; unique: number; origin: string; partial: number }[])
+    const indexes = (db.prepare(`PRAGMA index_list(${quoteIdent(name)})`).all() as { name: string; unique: number; origin: string; partial: number }[])
       .filter((i) => i.origin !== 'pk')
       .map<SqliteIndex>((i) => ({
         name: i.name,
         unique: i.unique === 1,
-        columns: (db.prepare(`PRAGMA index_info(${sqliteQuote(i.name)})`).all() as { seqno: number; name: string | null }[]).sort((a, b) => a.seqno - b.seqno).map((c) => c.name ?? ''),
+        columns: (db.prepare(`PRAGMA index_info(${quoteIdent(i.name)})`).all() as { seqno: number; name: string | null }[]).sort((a, b) => a.seqno - b.seqno).map((c) => c.name ?? ''),
         partial: i.partial === 1,
         fromConstraint: i.origin === 'u',
       }))

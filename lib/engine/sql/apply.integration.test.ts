@@ -97,6 +97,28 @@ describe('applying SQL scripts to a PostgreSQL target', () => {
     expect((await sql('SELECT count(*)::int AS n FROM slow')).rows[0]?.n).toBe(1)
   })
 
+  it('drops the INVALID index a failed CREATE INDEX CONCURRENTLY left before building it again, found by the name PostgreSQL gave it', async () => {
+    const { target: t, sql } = await target()
+    await sql(`CREATE SCHEMA sales; CREATE TABLE sales.orders (id int PRIMARY KEY, code text, ref text); INSERT INTO sales.orders VALUES (1, 'a', 'x'), (2, 'a', 'x')`)
+    // An unquoted name is folded to lower case; a quoted one keeps its case, its spaces and its quotes.
+    const cases = [
+      { script: { version: 'V1', description: 'unique code', sql: 'CREATE UNIQUE INDEX CONCURRENTLY Orders_Code_Key ON sales.orders (code);' }, name: 'orders_code_key', fix: `UPDATE sales.orders SET code = 'b' WHERE id = 2` },
+      { script: { version: 'V2', description: 'unique ref', sql: 'CREATE UNIQUE INDEX CONCURRENTLY "Orders ""Ref"" Key" ON sales.orders (ref);' }, name: 'Orders "Ref" Key', fix: `UPDATE sales.orders SET ref = 'y' WHERE id = 2` },
+    ]
+    for (const { script, name, fix } of cases) {
+      const [failed] = await applyScripts(t, [script], { appliedBy: 'test' })
+      expect(failed?.status).toBe('FAILED')
+      expect(failed?.error).toContain(`The index ${name} was left INVALID`)
+      await sql(fix)
+      const events: ApplyEvent[] = []
+      const [retried] = await applyScripts(t, [script], { appliedBy: 'test', retryFailed: true, log: (e) => events.push(e) })
+      expect(retried?.status).toBe('APPLIED')
+      expect(events.map((e) => e.message)).toContain(`Dropping the INVALID index ${name} the interrupted attempt left, before building it again.`)
+      const indexes = await sql(`SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1 AND c.relnamespace = 'sales'::regnamespace`, [name])
+      expect(indexes.rows).toEqual([{ indisvalid: true }])
+    }
+  })
+
   it('tries transactional scripts in a dry run and leaves nothing behind', async () => {
     const { target: t, sql } = await target()
     const outcomes = await applyScripts(t, THREE, { appliedBy: 'test', dryRun: true })

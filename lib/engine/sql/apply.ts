@@ -1,5 +1,6 @@
 import type pg from 'pg'
 import { isConnectionLost, type PostgresTarget } from '@/lib/targets/postgres'
+import { quoteIdent } from '@/lib/targets/quote'
 import { redact } from '@/lib/targets/redact'
 import { checksumOf, HISTORY_TABLE, markRolledBack, type HistoryRow } from './history'
 import { ApplyRefused, blockersOf, Cancelled, withTargetSession, type ApplyEvent, type TargetSession } from './session'
@@ -122,14 +123,24 @@ async function execute(session: TargetSession, statements: Statement[], opts: Ex
   }
 }
 
-const concurrentIndexName = (s: Statement) => (s.kind === 'IndexStmt' ? /INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?("?[\w$]+"?)/i.exec(s.sql)?.[1]?.replace(/"/g, '') : undefined)
+type InvalidIndex = { schema: string; name: string }
+
+const qualified = (index: InvalidIndex) => `${quoteIdent(index.schema)}.${quoteIdent(index.name)}`
 
 /** After a failed CREATE INDEX CONCURRENTLY: the index it left behind, marked INVALID. */
-async function invalidIndexes(client: pg.Client, statements: Statement[]): Promise<string[]> {
-  const names = statements.map(concurrentIndexName).filter((n): n is string => !!n)
-  if (names.length === 0) return []
-  const { rows } = await client.query<{ name: string }>(`SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = ANY($1)`, [names])
-  return rows.map((r) => r.name)
+async function invalidIndexes(client: pg.Client, statements: Statement[]): Promise<InvalidIndex[]> {
+  // The names are PostgreSQL's own (folded by the parser); the table, found the way the statement found it,
+  // tells which schema's index of that name is meant.
+  const built = statements.flatMap(({ concurrentIndex: b }) => (b?.name ? [{ name: b.name, table: `${b.schema === null ? '' : `${quoteIdent(b.schema)}.`}${quoteIdent(b.table)}` }] : []))
+  if (built.length === 0) return []
+  const { rows } = await client.query<InvalidIndex>(
+    `SELECT n.nspname AS schema, c.relname AS name FROM unnest($1::text[], $2::text[]) AS b(name, "table")
+       JOIN pg_class c ON c.relname = b.name JOIN pg_namespace n ON n.oid = c.relnamespace
+       JOIN pg_index i ON i.indexrelid = c.oid AND i.indrelid = to_regclass(b."table")
+      WHERE NOT i.indisvalid`,
+    [built.map((b) => b.name), built.map((b) => b.table)],
+  )
+  return rows
 }
 
 export async function applyScripts(target: PostgresTarget, scripts: Script[], options: ApplyOptions): Promise<ScriptOutcome[]> {
@@ -176,9 +187,9 @@ export async function applyInSession(session: TargetSession, scripts: Script[], 
     const resumed = statements[from]
     if (!transactional && row && resumed) {
       // An interrupted CREATE INDEX CONCURRENTLY leaves an INVALID index that would make the retry fail.
-      for (const name of await invalidIndexes(client, [resumed])) {
-        log({ level: 'warn', version: script.version, message: `Dropping the INVALID index ${name} the interrupted attempt left, before building it again.` })
-        await client.query(`DROP INDEX CONCURRENTLY IF EXISTS "${name.replace(/"/g, '""')}"`)
+      for (const index of await invalidIndexes(client, [resumed])) {
+        log({ level: 'warn', version: script.version, message: `Dropping the INVALID index ${index.name} the interrupted attempt left, before building it again.` })
+        await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${qualified(index)}`)
       }
     }
     const started = new Date()
@@ -233,7 +244,7 @@ export async function applyInSession(session: TargetSession, scripts: Script[], 
         // A lost connection cannot record anything more on the target: say what happened instead.
         const lost = !cancelled && isConnectionLost(e)
         const invalid = transactional || lost ? [] : await invalidIndexes(client, statements).catch(() => [])
-        if (invalid.length) message += ` The index ${invalid.join(', ')} was left INVALID; drop it (DROP INDEX CONCURRENTLY ${invalid[0]}) before retrying.`
+        if (invalid[0]) message += ` The index ${invalid.map((i) => i.name).join(', ')} was left INVALID; drop it (DROP INDEX CONCURRENTLY ${qualified(invalid[0])}) before retrying.`
         const applied = transactional ? 0 : !writesHistory || lost ? done : ((await client.query<{ n: number }>(`SELECT statements_applied AS n FROM ${HISTORY_TABLE} WHERE version = $1`, [script.version]).catch(() => null))?.rows[0]?.n ?? 0)
         if (lost) {
           message = `The target ended the connection (${message}). ${transactional ? 'Nothing of this script was kept' : `${applied} of its ${statements.length} statements stay applied`}; retry the run to go on.`

@@ -26,6 +26,16 @@ UPDATE orders SET note = 'é' WHERE id < 10`
     expect(kinds.map((s) => s.transactional)).toEqual([false, false, false, true, true])
   })
 
+  it('names the index of a CREATE INDEX CONCURRENTLY as PostgreSQL will: unquoted names in lower case, quoted ones as written', async () => {
+    const statements = await splitStatements('CREATE INDEX CONCURRENTLY IF NOT EXISTS Orders_Created_Idx ON Sales."Orders" (a); CREATE INDEX CONCURRENTLY "Mixed ""Q"" Idx" ON t (a); CREATE INDEX CONCURRENTLY ON t (a); CREATE INDEX t_a ON t (a);')
+    expect(statements.map((s) => s.concurrentIndex)).toEqual([
+      { name: 'orders_created_idx', schema: 'sales', table: 'Orders' },
+      { name: 'Mixed "Q" Idx', schema: null, table: 't' },
+      { name: null, schema: null, table: 't' },
+      null,
+    ])
+  })
+
   it('marks the statements that can lose data', async () => {
     const script = `CREATE TABLE t (id int PRIMARY KEY, note text);
 ALTER TABLE t ADD COLUMN done boolean;

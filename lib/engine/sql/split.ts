@@ -17,7 +17,16 @@ export type Statement = {
   lock: string
   /** It can lose data that only a backup brings back (see `losesData`). */
   destructive: boolean
+  /** CREATE INDEX CONCURRENTLY: the index it builds (see `ConcurrentIndex`), else null. */
+  concurrentIndex: ConcurrentIndex | null
 }
+
+/**
+ * An index built concurrently, named as the parser read it: like PostgreSQL, it folds unquoted names to
+ * lower case and keeps quoted ones as written. `name` is null when PostgreSQL is left to choose it; `schema`
+ * is null when the table is found through the search_path.
+ */
+export type ConcurrentIndex = { name: string | null; schema: string | null; table: string }
 
 export class SqlSyntaxError extends Error {
   constructor(
@@ -51,6 +60,12 @@ function losesData(kind: string, node: Node): boolean {
   if (kind === 'InsertStmt') return JSON.stringify(node.onConflictClause ?? {}).includes('ONCONFLICT_UPDATE')
   if (kind === 'AlterTableStmt') return /"AT_(DropColumn|AlterColumnType)"/.test(JSON.stringify(node.cmds ?? []))
   return false
+}
+
+function concurrentIndexOf(kind: string, node: Node): ConcurrentIndex | null {
+  if (kind !== 'IndexStmt' || node.concurrent !== true) return null
+  const relation = (node.relation ?? {}) as { schemaname?: string; relname?: string }
+  return { name: typeof node.idxname === 'string' ? node.idxname : null, schema: relation.schemaname ?? null, table: relation.relname ?? '' }
 }
 
 function lockOf(kind: string, node: Node): string {
@@ -115,7 +130,7 @@ export async function splitStatements(script: string): Promise<Statement[]> {
     if (!sql) continue
     const [kind = 'Unknown', node = {}] = Object.entries(raw.stmt)[0] ?? []
     if (kind === 'TransactionStmt') throw new SqlSyntaxError('remove BEGIN/COMMIT/ROLLBACK: Lockstep runs each script in a transaction of its own where it can', lineAt(start + text.indexOf(sql)))
-    statements.push({ index: statements.length, sql, line: lineAt(start + text.indexOf(sql)), kind, transactional: !nonTransactional(kind, node), lock: lockOf(kind, node), destructive: losesData(kind, node) })
+    statements.push({ index: statements.length, sql, line: lineAt(start + text.indexOf(sql)), kind, transactional: !nonTransactional(kind, node), lock: lockOf(kind, node), destructive: losesData(kind, node), concurrentIndex: concurrentIndexOf(kind, node) })
   }
   return statements
 }

@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto'
-import { quoteIdent } from '@/lib/engine/copy/sqlite-schema'
 import type { PgType } from '@/lib/engine/copy/sqlite-types'
 import { encoderFor, isRejected, type DateEncoding } from '@/lib/engine/copy/values'
+import { quoteIdent } from '@/lib/targets/quote'
 import { hashTextExtended } from './pg-hash'
 
 // One canonical text per value, so that SQLite and PostgreSQL agree on equal data however each prints it:

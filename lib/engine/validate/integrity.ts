@@ -1,6 +1,6 @@
 import type pg from 'pg'
-import { quoteIdent } from '@/lib/engine/copy/sqlite-schema'
 import { splitStatements, type Statement } from '@/lib/engine/sql/split'
+import { quoteIdent } from '@/lib/targets/quote'
 import type { CustomRule, ForeignKey, IntegrityFinding, RuleResult, TableShape } from './model'
 
 // The target's integrity, for what PostgreSQL does not already guarantee: foreign keys that are declared

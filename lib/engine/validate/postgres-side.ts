@@ -1,9 +1,9 @@
 import type pg from 'pg'
 import { readSchema } from '@/lib/engine/copy/postgres-source'
-import { quoteIdent } from '@/lib/engine/copy/sqlite-schema'
 import { catalogTypeOf } from '@/lib/engine/copy/sqlite-types'
 import { openTargetConnection } from '@/lib/engine/sql/session'
 import type { PostgresTarget } from '@/lib/targets/postgres'
+import { quoteIdent } from '@/lib/targets/quote'
 import { canonicalSql, lane, laneSumsSql, NULL_MARK, rowSql } from './canonical'
 import type { Digest, Filter, Rows, Scope, TableShape, ValidationSide } from './model'
 

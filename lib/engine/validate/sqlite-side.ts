@@ -2,8 +2,9 @@ import { createRequire } from 'node:module'
 import type { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { columnDateEncoding } from '@/lib/engine/copy/sqlite-source'
-import { quoteIdent, readSqliteSchema, rowidName } from '@/lib/engine/copy/sqlite-schema'
+import { readSqliteSchema, rowidName } from '@/lib/engine/copy/sqlite-schema'
 import { startBundledThread } from '@/lib/runtime/threads'
+import { quoteIdent } from '@/lib/targets/quote'
 import { dateEncodingFrom, type DateEncoding } from '@/lib/engine/copy/values'
 import { lane } from './canonical'
 import type { Digest, Filter, Grouping, Rows, Scope, TableShape, ValidationSide } from './model'
@@ -178,9 +179,10 @@ export function sqliteSide(path: string, label = path): ValidationSide {
       return splitRange(filter.lo, filter.hi, parts, base, align).map(([lo, hi]) => job(scope, [`${k} BETWEEN ? AND ?`], [lo, hi], output))
     }
     if (output.kind === 'digests' && scope.table.rowid) {
-      const bounds = db.prepare(`SELECT min(rowid) AS lo, max(rowid) AS hi, count(*) AS n FROM ${quoteIdent(scope.table.name)}`).safeIntegers(true).get() as { lo: bigint | null; hi: bigint | null; n: bigint }
+      // A column of the table's own may be called rowid: the hidden rowid then answers to another name.
+      const name = rowidName(scope.table)
+      const bounds = db.prepare(`SELECT min(${name}) AS lo, max(${name}) AS hi, count(*) AS n FROM ${quoteIdent(scope.table.name)}`).safeIntegers(true).get() as { lo: bigint | null; hi: bigint | null; n: bigint }
       if (bounds.lo !== null && bounds.hi !== null && bounds.n >= BigInt(SPLIT_ROWS)) {
-        const name = rowidName(scope.table)
         return splitRange(bounds.lo, bounds.hi, THREADS, bounds.lo, 1n).map(([lo, hi]) => job(scope, [`${name} BETWEEN ? AND ?`], [lo, hi], output, prefixes))
       }
     }

@@ -141,6 +141,24 @@ describe('validating SQLite → PostgreSQL', () => {
     expect(report.tables.find((t) => t.table === 'parent')).toMatchObject({ state: 'MISMATCHED', extra: 2 })
   })
 
+  it('splits the scan of a large table by its hidden rowid even when a column of its own is called rowid', async () => {
+    // The column rowid holds values no hidden rowid has: ranges taken from it would read no rows at all.
+    const path = sqliteFile('rowid-column.db', `CREATE TABLE ledger (code TEXT PRIMARY KEY, rowid INTEGER NOT NULL, amount REAL)`, (db) => {
+      const insert = db.prepare('INSERT INTO ledger VALUES (?, ?, ?)')
+      db.transaction(() => {
+        for (let i = 1; i <= 25_000; i++) insert.run(`L-${i}`, -i, i / 4)
+      })()
+    })
+    const to = await freshDatabase('validate_rowid_column')
+    await copySqlite(path, to)
+    const equal = await validate(sqliteSide(path), to)
+    expect(equal.tables[0]).toMatchObject({ table: 'ledger', state: 'VALIDATED', sourceRows: 25_000, targetRows: 25_000, missing: 0, extra: 0, changed: 0, suspended: false })
+
+    await to.client.query(`UPDATE ledger SET amount = 0 WHERE code = 'L-24000'`)
+    const changed = await validate(sqliteSide(path), to)
+    expect(changed.tables[0]?.samples).toEqual([{ kind: 'changed', key: 'L-24000', columns: [{ column: 'amount', source: '6000', target: '0' }] }])
+  })
+
   it('validates a table without a primary key by count and whole-table checksum, and says so', async () => {
     const path = sqliteFile('nokey.db', `CREATE TABLE log (at TEXT, line TEXT); INSERT INTO log VALUES ('a', 'one'), ('b', 'two'), ('b', 'two');`)
     const to = await freshDatabase('validate_nokey')
