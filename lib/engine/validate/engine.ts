@@ -174,6 +174,8 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
     progress()
 
     const differences = () => result.missing + result.extra + result.changed
+    // Whether any checksum differed: then the table is not shown equal, even if no row differed when fetched.
+    let checksumsDiffered = false
     const record = (sourceSide: Rows, targetSide: Rows) => {
       const keys = new Set([...sourceSide.keys(), ...targetSide.keys()])
       for (const k of keys) {
@@ -228,8 +230,10 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
       await compareBuckets([], 2)
     }
     result.compared = Math.max(sourceRows, targetRows)
-    result.state = differences() ? 'MISMATCHED' : 'VALIDATED'
-    if (result.suspended) result.notes.push(`stopped after ${maxDifferences} differences: the counts are at least these`)
+    const unexplained = checksumsDiffered && differences() === 0
+    result.state = differences() || unexplained ? 'MISMATCHED' : 'VALIDATED'
+    if (unexplained) result.notes.push('checksums differ, but no row differs when compared one by one: the table cannot be shown equal')
+    if (result.suspended && !unexplained) result.notes.push(`stopped after ${maxDifferences} differences: the counts are at least these`)
 
     /**
      * Level by level: each level is one pass per side over the key ranges still differing, bucketed on a
@@ -250,6 +254,7 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
           progress()
         }
         const differing = differingBuckets(a, b).sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1))
+        if (differing.length) checksumsDiffered = true
         const leaves: [bigint, bigint][] = []
         const next: [bigint, bigint][] = []
         let leafRows = 0
@@ -289,6 +294,7 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
       }
       const differing = differingBuckets(a, b).sort()
       if (!differing.length) return
+      checksumsDiffered = true
       checkCancelled()
       const rows = differing.reduce((n, k) => n + Math.max(a.get(k)?.count ?? 0, b.get(k)?.count ?? 0), 0)
       if (rows <= LEAF_BATCH_ROWS || length >= 32) {

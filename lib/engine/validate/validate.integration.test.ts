@@ -6,7 +6,7 @@ import { sqliteSource } from '@/lib/engine/copy/sqlite-source'
 import { pgFloatText } from './canonical'
 import { hashTextExtended } from './pg-hash'
 import { runValidation } from './engine'
-import type { ValidationOptions, ValidationSide } from './model'
+import type { Filter, Scope, ValidationOptions, ValidationSide } from './model'
 import { postgresSide } from './postgres-side'
 import { sqliteSide } from './sqlite-side'
 
@@ -157,6 +157,31 @@ describe('validating SQLite → PostgreSQL', () => {
     await to.client.query(`UPDATE ledger SET amount = 0 WHERE code = 'L-24000'`)
     const changed = await validate(sqliteSide(path), to)
     expect(changed.tables[0]?.samples).toEqual([{ kind: 'changed', key: 'L-24000', columns: [{ column: 'amount', source: '6000', target: '0' }] }])
+  })
+
+  it('never calls a table equal while its checksums differ, even when no row is found to differ one by one', async () => {
+    const path = sqliteFile('unexplained.db', `CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT)`, (db) => {
+      const insert = db.prepare('INSERT INTO items VALUES (?, ?)')
+      for (let i = 1; i <= 2_000; i++) insert.run(i, `item ${i}`)
+    })
+    const to = await freshDatabase('validate_unexplained')
+    await copySqlite(path, to)
+    await to.client.query(`UPDATE items SET name = 'changed' WHERE id = 1234`)
+    // A row fetch that disagrees with its own side's checksums (as one reading the wrong rows would): the
+    // target answers with the source's rows, so comparing rows one by one finds nothing.
+    const source = sqliteSide(path)
+    let sourceScope: Scope | undefined
+    const watched: ValidationSide = { ...source, rows: (scope, filter, limit) => source.rows((sourceScope = scope), filter, limit) }
+    const target = postgresSide(to.target)
+    const blind = { ...target, rows: (_scope: Scope, filter: Filter, limit: number) => source.rows(sourceScope as Scope, filter, limit) }
+    try {
+      const report = await runValidation(watched, blind)
+      expect(report.tables[0]).toMatchObject({ table: 'items', state: 'MISMATCHED', missing: 0, extra: 0, changed: 0 })
+      expect(report.tables[0]?.notes.join(' ')).toMatch(/checksums differ, but no row differs/)
+      expect(report.status).toBe('FAILED')
+    } finally {
+      await Promise.all([source.close(), target.close()])
+    }
   })
 
   it('validates a table without a primary key by count and whole-table checksum, and says so', async () => {
