@@ -1,13 +1,16 @@
 // Splits the machine's cores between two groups of processes, as a deployment that gives the worker cores
 // of its own would (Linux: /proc and taskset). A process's descendants are pinned with it; processes forked
-// later (a PostgreSQL backend for a new connection) inherit their parent's cores.
+// later (a PostgreSQL backend for a new connection) inherit their parent's cores. Also counts the CPU time a
+// group of processes has used, so a benchmark can say where the machine's cores went.
 import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 
-export type Proc = { pid: number; parent: number; command: string }
+export type Proc = { pid: number; parent: number; command: string; cpuSeconds: number }
 /** Chooses a group's processes from all the machine's. */
 export type Choose = { label: string; pids: (all: Proc[]) => number[] }
+
+const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
 
 function processes(): Proc[] {
   return readdirSync('/proc')
@@ -16,8 +19,12 @@ function processes(): Proc[] {
       try {
         const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
         // "pid (comm) state ppid …": the command may hold spaces and parentheses, so read after the last ")".
-        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-        return [{ pid: Number(name), parent, command: readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ') }]
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+        // utime, stime, cutime, cstime (proc(5) fields 14–17, in clock ticks): the process's own time, all its
+        // threads included, and that of the descendants it has waited for, which are gone from /proc. Summed
+        // over a tree of live processes, every process that ever ran in it is counted once.
+        const ticks = [11, 12, 13, 14].reduce((n, i) => n + Number(fields[i]), 0)
+        return [{ pid: Number(name), parent: Number(fields[1]), command: readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' '), cpuSeconds: ticks / TICKS_PER_SECOND }]
       } catch {
         return [] // gone meanwhile
       }
@@ -71,4 +78,18 @@ export function splitCores(first: Choose[], second: Choose[]): [string, string] 
     }
   }
   return lists
+}
+
+/** The CPU seconds each group's processes have used so far, by label (a process in two groups counts in the first). */
+export function cpuSeconds(groups: Choose[]): Map<string, number> {
+  const all = processes()
+  const byPid = new Map(all.map((p) => [p.pid, p]))
+  const counted = new Set<number>()
+  return new Map(
+    groups.map(({ label, pids }) => {
+      const mine = pids(all).filter((pid) => !counted.has(pid))
+      for (const pid of mine) counted.add(pid)
+      return [label, mine.reduce((n, pid) => n + (byPid.get(pid)?.cpuSeconds ?? 0), 0)]
+    }),
+  )
 }

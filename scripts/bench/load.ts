@@ -15,7 +15,8 @@
 // process. Copy throughput is the rows written over the copy step's own time (start to end of the step,
 // keys and indexes included), as the worker recorded it; medians are compared (this machine's timings vary
 // by ±15 % from one run to the next). The web server, the worker, PostgreSQL and this process (the load
-// generator) share the machine's cores.
+// generator) share the machine's cores. Each group's CPU time over the copies is counted too (/proc), so the
+// figures say how many cores the copy and the pages each ask for, and whether the machine has them.
 // The copy's target is a PostgreSQL server of its own, as it would be anywhere but here.
 // With `--split-cores`, the machine is split as a deployment that gives the worker cores of its own would be:
 // the web server, Lockstep's PostgreSQL and the load generator on the first half of the cores, the worker and
@@ -36,7 +37,7 @@ import type { UserActor } from '@/lib/server/actor'
 import { loadLocalState, loadOrCreateSecretKey } from '@/lib/runtime/local-state'
 import { BENCH_EMAIL, percentiles, startBenchApp } from './app'
 import { arg } from './args'
-import { commandTree, single, splitCores } from './cores'
+import { type Choose, commandTree, cpuSeconds, single, splitCores } from './cores'
 import { makeSqlite } from './copy'
 
 const ROWS = arg('rows', 1_000_000)
@@ -91,12 +92,10 @@ async function main() {
     dataLayer = true
     const targetUrl = await createTargetRole(targetAdmin, targetServer.url(TARGET_DATABASE))
     const seeded = await seed(admin, targetAdmin, targetUrl)
-    const cores = SPLIT_CORES
-      ? splitCores(
-          [commandTree('the web server', 'scripts/web.ts'), commandTree("Lockstep's PostgreSQL", `-D ${pgDataDir(dataDir)} `), single('the load generator', process.pid)],
-          [commandTree('the worker', 'scripts/worker.ts'), commandTree("the target's PostgreSQL", `-D ${targetDir} `)],
-        )
-      : undefined
+    const front = [commandTree('the web server', 'scripts/web.ts'), commandTree("Lockstep's PostgreSQL", `-D ${pgDataDir(dataDir)} `), single('the load generator', process.pid)]
+    const back = [commandTree('the worker', 'scripts/worker.ts'), commandTree("the target's PostgreSQL", `-D ${targetDir} `)]
+    const groups = [...front, ...back]
+    const cores = SPLIT_CORES ? splitCores(front, back) : undefined
     const cookie = await app.cookie()
     const pages = (runId: string) => [
       { label: 'plan page', path: `/plans/${seeded.planId}` },
@@ -111,11 +110,17 @@ async function main() {
     const idle: CopyResult[] = []
     const busy: CopyResult[] = []
     const loads: Load[] = []
+    // CPU seconds per group of processes over each kind of copy, from its queueing to its end.
+    const idleCpu = { seconds: 0, cpu: new Map<string, number>() }
+    const busyCpu = { seconds: 0, cpu: new Map<string, number>() }
     for (let round = 1; round <= REPEAT; round++) {
       // Idle first in odd rounds and last in even ones, so a drift of the machine over time favours neither.
       for (const loaded of round % 2 ? [false, true] : [true, false]) {
         console.log(`Round ${round} of ${REPEAT}: copy ${loaded ? `with ${CONNECTIONS} connections on the plan, run and report pages` : 'idle'}…`)
-        const { result, load } = await copy(admin, targetAdmin, seeded, loaded ? (runId) => (THINK > 0 ? startUsers : startLoad)(app.base, cookie, pages(runId)) : undefined)
+        const { result, load, cpu } = await copy(admin, targetAdmin, seeded, groups, loaded ? (runId) => (THINK > 0 ? startUsers : startLoad)(app.base, cookie, pages(runId)) : undefined)
+        const usage = loaded ? busyCpu : idleCpu
+        usage.seconds += cpu.seconds
+        for (const [label, used] of cpu.used) usage.cpu.set(label, (usage.cpu.get(label) ?? 0) + used)
         ;(loaded ? busy : idle).push(result)
         if (load) loads.push(load)
       }
@@ -156,6 +161,31 @@ async function main() {
       const failures = p.non2xx + p.errors ? `; ${p.non2xx} non-2xx answers and ${p.errors} errors count as misses too` : ''
       if (p.count === 0) console.log(`${p.label}: no request finished while the copy ran – the ${P95_TARGET_MS} ms target is NOT MET${failures}`)
       else console.log(`${p.label} p95 ${ms(p.p95)} ms – ${p.p95 < P95_TARGET_MS ? 'within' : 'ABOVE'} the ${P95_TARGET_MS} ms target${failures}`)
+    }
+    // Where the cores went: each group's CPU time over the copies' wall time, in cores. The pages' own cost is
+    // what the web server and Lockstep's PostgreSQL used under load beyond what they use beside an idle copy.
+    const coresUsed = (usage: typeof idleCpu, label: string) => (usage.cpu.get(label) ?? 0) / usage.seconds
+    const labels = groups.map((g) => g.label)
+    const share = (usage: typeof idleCpu) => Object.fromEntries([...labels.map((l) => [l, coresUsed(usage, l).toFixed(2)]), ['in all', labels.reduce((n, l) => n + coresUsed(usage, l), 0).toFixed(2)]])
+    console.log(`\nCores in use on average (CPU seconds over wall seconds; the machine has ${CORES}):`)
+    console.table([
+      { copy: 'idle', ...share(idleCpu) },
+      { copy: 'under load', ...share(busyCpu) },
+    ])
+    const pageTier = labels.slice(0, 2)
+    const requests = load.reduce((n, p) => n + p.count, 0)
+    const pageCpu = pageTier.reduce((n, l) => n + (busyCpu.cpu.get(l) ?? 0) - coresUsed(idleCpu, l) * busyCpu.seconds, 0)
+    const copyIdle = back.reduce((n, g) => n + coresUsed(idleCpu, g.label), 0)
+    console.log(`the pages cost ${ms((pageCpu / requests) * 1000)} ms of CPU each (web server and Lockstep's PostgreSQL, ${requests} requests), ${(pageCpu / busyCpu.seconds).toFixed(2)} cores at this load`)
+    console.log(`the idle copy used ${copyIdle.toFixed(2)} cores (worker and target's PostgreSQL); ${Math.round((1 - THROUGHPUT_TARGET) * 100)} % of its throughput is worth about ${(copyIdle * (1 - THROUGHPUT_TARGET)).toFixed(2)} cores`)
+    const generator = coresUsed(busyCpu, 'the load generator')
+    if (cores) {
+      const frontCores = Math.floor(CORES / 2)
+      const busyFront = front.reduce((n, g) => n + coresUsed(busyCpu, g.label), 0)
+      console.log(`the web server's side (${frontCores} core${frontCores === 1 ? '' : 's'}) was ${Math.round((busyFront / frontCores) * 100)} % busy under load; the worker's side was ${Math.round((back.reduce((n, g) => n + coresUsed(busyCpu, g.label), 0) / (CORES - frontCores)) * 100)} % busy`)
+    } else {
+      const demand = copyIdle + pageCpu / busyCpu.seconds + generator
+      console.log(`the copy at full speed and the pages together ask for ${demand.toFixed(2)} cores (the load generator's ${generator.toFixed(2)} included) of the machine's ${CORES}`)
     }
     const ratio = busyRate / idleRate
     console.log(`copy throughput idle: ${perSecond(idleRate)} rows/s (median of ${idle.length})`)
@@ -330,9 +360,16 @@ type Load = { seconds: number; pages: PageLoad[] }
  * Queues a run of the copy phase into a fresh target as a person would (startRun), starts `during` (the
  * load) once it is queued, and waits for the run to end; the copy's figures come from its step run.
  */
-async function copy(admin: pg.Client, targetAdmin: pg.Client, seeded: Seeded, during?: (runId: string) => Promise<{ stop: () => Promise<Load> }>): Promise<{ result: CopyResult; load?: Load }> {
+async function copy(
+  admin: pg.Client,
+  targetAdmin: pg.Client,
+  seeded: Seeded,
+  groups: Choose[],
+  during?: (runId: string) => Promise<{ stop: () => Promise<Load> }>,
+): Promise<{ result: CopyResult; load?: Load; cpu: { seconds: number; used: Map<string, number> } }> {
   const { startRun } = await import('@/lib/server/runs/commands')
   await freshTarget(targetAdmin)
+  const before = { at: performance.now(), cpu: cpuSeconds(groups) }
   const { id: runId } = await startRun(seeded.actor, { planId: seeded.planId, phaseId: seeded.copyPhaseId, environmentId: seeded.environmentId, dryRun: false })
   const load = await during?.(runId)
   let run: { status: string; error: string | null } | undefined
@@ -340,6 +377,8 @@ async function copy(admin: pg.Client, targetAdmin: pg.Client, seeded: Seeded, du
     await sleep(250)
     run = (await admin.query<{ status: string; error: string | null }>(`SELECT "status", "error" FROM "Run" WHERE "id" = $1`, [runId])).rows[0]
   }
+  const after = cpuSeconds(groups)
+  const cpu = { seconds: (performance.now() - before.at) / 1000, used: new Map([...after].map(([label, used]) => [label, used - (before.cpu.get(label) ?? 0)])) }
   const figures = await load?.stop()
   if (run.status !== 'SUCCEEDED') throw new Error(`The copy run ended ${run.status}: ${run.error ?? 'no error recorded'}.`)
   const step = (await admin.query<{ startedAt: Date; finishedAt: Date; detail: CopyDetail }>(`SELECT "startedAt", "finishedAt", "detail" FROM "StepRun" WHERE "runId" = $1`, [runId])).rows[0]
@@ -351,7 +390,7 @@ async function copy(admin: pg.Client, targetAdmin: pg.Client, seeded: Seeded, du
   await target.end()
   if (rows !== ROWS || counted !== ROWS) throw new Error(`The copy wrote ${rows} rows (${counted} on the target), not ${ROWS}.`)
   const seconds = (step.finishedAt.getTime() - step.startedAt.getTime()) / 1000
-  return { result: { runId, rows, seconds, engineSeconds: step.detail.seconds ?? NaN, indexSeconds: step.detail.indexSeconds ?? NaN, rowsPerSecond: rows / seconds }, load: figures }
+  return { result: { runId, rows, seconds, engineSeconds: step.detail.seconds ?? NaN, indexSeconds: step.detail.indexSeconds ?? NaN, rowsPerSecond: rows / seconds }, load: figures, cpu }
 }
 
 /**
