@@ -42,7 +42,7 @@ import { makeSqlite } from './copy'
 
 const ROWS = arg('rows', 1_000_000)
 const CONNECTIONS = arg('connections', 50)
-const THINK = arg('think', 5_000)
+const THINK = arg('think', 5_000, 0)
 const JOBS = arg('jobs', 2)
 const REPEAT = arg('repeat', 3)
 const PORT = arg('port', 3302)
