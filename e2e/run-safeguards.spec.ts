@@ -3,6 +3,7 @@ import { expect, test } from '@playwright/test'
 import pg from 'pg'
 import { appDatabaseUrl, auditEvents, authenticatorCode, query, seedUser } from './fixtures/db'
 import { signIn } from './fixtures/session'
+import { phaseChecksum, type StepContent } from '@/lib/domain/step-content'
 
 // A DBA sets what a protected environment requires of its runs: a run of an unrehearsed phase is refused
 // with the reason; once only a fresh backup is required, the phase's own backup step covers the run and the
@@ -52,12 +53,6 @@ test('a DBA sets a protected environment’s safeguards; a run is refused withou
     await section.screenshot({ path: testInfo.outputPath('environment-safeguards.png') })
     const [environment] = await query<{ id: string }>('SELECT "id" FROM "Environment" WHERE "name" = $1', [env])
     expect((await auditEvents(environment?.id ?? '')).map((e) => e.action)).toContain('environment.safeguards')
-    // An approved window open now (its approval flow has a spec of its own).
-    await query(
-      `INSERT INTO "MaintenanceWindow" ("id", "environmentId", "planId", "startsAt", "endsAt", "latestStartAt", "reason", "status", "requestedById", "decidedById", "decidedAt", "updatedAt")
-       VALUES (gen_random_uuid(), $1, $2, now() - interval '1 minute', now() + interval '1 hour', now() + interval '50 minutes', 'cleanup', 'APPROVED', $3, $3, now(), now())`,
-      [environment?.id, plan?.id, dba.id],
-    )
 
     // The phase: its own backup of the target, then a step that deletes rows.
     await page.goto(`/plans/${plan?.id}`)
@@ -76,6 +71,14 @@ test('a DBA sets a protected environment’s safeguards; a run is refused withou
     await cleanup.getByLabel('Rollback script (optional)').fill('SELECT 1;')
     await cleanup.getByRole('button', { name: 'Add step' }).click()
     await expect(cleanup.getByTestId('step')).toHaveCount(2)
+    // An approved window open now, approved for these steps (its approval flow has a spec of its own).
+    const steps = await query<StepContent & { phaseId: string }>('SELECT "phaseId", "kind"::text AS "kind", "body", "rollbackBody", "config" FROM "Step" WHERE "planId" = $1 AND "removedAt" IS NULL ORDER BY "position"', [plan?.id])
+    const phaseId = steps[0]?.phaseId ?? ''
+    await query(
+      `INSERT INTO "MaintenanceWindow" ("id", "environmentId", "planId", "startsAt", "endsAt", "latestStartAt", "reason", "status", "requestedById", "decidedById", "decidedAt", "approvedContent", "updatedAt")
+       VALUES (gen_random_uuid(), $1, $2, now() - interval '1 minute', now() + interval '1 hour', now() + interval '50 minutes', 'cleanup', 'APPROVED', $3, $3, now(), $4, now())`,
+      [environment?.id, plan?.id, dba.id, JSON.stringify({ [phaseId]: phaseChecksum(steps) })],
+    )
 
     // Never rehearsed: refused, with what to do, and no run queued.
     await cleanup.getByRole('button', { name: 'Run… Cleanup' }).click()

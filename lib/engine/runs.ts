@@ -3,6 +3,8 @@ import { notifyRunFailed } from '@/lib/server/notifications/run-failed'
 import { coveringNote, guardStep } from '@/lib/server/runs/safeguards'
 import { planTargetOf } from '@/lib/server/runs/target'
 import { mayStartRun } from '@/lib/server/windows/rules'
+import { SCOPED_WINDOWS } from '@/lib/server/runs/content'
+import { stepChecksum } from '@/lib/domain/step-content'
 import { Cancelled, withTargetSession, type TargetSession } from './sql/session'
 import { RUNNERS } from './steps'
 import { isStateStoreDown, StateStoreDown } from './state-outage'
@@ -64,8 +66,8 @@ async function finish(runId: string, status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED
  * earlier step of this run changed the target with a way to undo it; otherwise it fails and a DBA decides.
  */
 async function startRollback(runId: string, position: number, error: string): Promise<RunOutcome> {
-  const ran = await db.stepRun.findMany({ where: { runId, position: { lt: position }, status: 'SUCCEEDED' }, select: { step: { select: { kind: true, rollbackBody: true } } } })
-  const undoable = ran.some(({ step }) => RUNNERS[step.kind].rollback && (step.kind !== 'SQL' || step.rollbackBody))
+  const ran = await db.stepRun.findMany({ where: { runId, position: { lt: position }, status: 'SUCCEEDED' }, select: { kind: true, rollbackBody: true } })
+  const undoable = ran.some((step) => RUNNERS[step.kind].rollback && (step.kind !== 'SQL' || step.rollbackBody))
   if (!undoable) {
     await event(runId, 'warn', 'The step asks for the rollback, but no earlier step of this run changed the target with a way to undo it: a DBA decides.')
     return finish(runId, 'FAILED', error)
@@ -87,15 +89,24 @@ function watchCancel(runId: string): { signal: AbortSignal; stop: () => void } {
   return { signal: controller.signal, stop: () => clearInterval(timer) }
 }
 
+// The step runs carry the steps as they were when the run was queued; that is what runs, not the step's current text.
 const loadRun = (runId: string) =>
-  db.run.findUniqueOrThrow({ where: { id: runId }, include: { steps: { orderBy: { position: 'asc' }, include: { step: true } }, requestedBy: { select: { email: true } }, phase: { select: { name: true } } } })
+  db.run.findUniqueOrThrow({ where: { id: runId }, include: { steps: { orderBy: { position: 'asc' } }, requestedBy: { select: { email: true } }, phase: { select: { name: true } } } })
 
 type LoadedRun = Awaited<ReturnType<typeof loadRun>>
+type LoadedStepRun = LoadedRun['steps'][number]
+
+const stepOf = (stepRun: LoadedStepRun): StepContext['step'] => ({ id: stepRun.stepId, name: stepRun.name, kind: stepRun.kind, body: stepRun.body, rollbackBody: stepRun.rollbackBody, config: stepRun.config })
+
+/** Step runs queued before their content was kept carry no checksum; every other one must still match it. */
+const isIntact = (stepRun: LoadedStepRun) => stepRun.checksum === '' || stepChecksum(stepRun) === stepRun.checksum
+
+const scriptsOf = (run: LoadedRun) => run.steps.filter((s) => s.kind === 'SQL').map((s) => ({ name: s.name, body: s.body, rollbackBody: s.rollbackBody }))
 
 /** What a step saw of Lockstep's own database failing under it (its progress could not be written). */
 type StateWatch = { down: unknown }
 
-function contextFor(run: LoadedRun, stepRun: LoadedRun['steps'][number], target: TargetSession | null, signal: AbortSignal, state: StateWatch = { down: null }): StepContext {
+function contextFor(run: LoadedRun, stepRun: LoadedStepRun, target: TargetSession | null, signal: AbortSignal, state: StateWatch = { down: null }): StepContext {
   const watched = async <T>(write: () => Promise<T>) =>
     write().catch((error: unknown) => {
       if (isStateStoreDown(error)) state.down = error
@@ -106,7 +117,7 @@ function contextFor(run: LoadedRun, stepRun: LoadedRun['steps'][number], target:
     stepRunId: stepRun.id,
     planId: run.planId,
     environmentId: run.environmentId,
-    step: stepRun.step,
+    step: stepOf(stepRun),
     dryRun: run.dryRun,
     retryFailed: run.retryFailed && stepRun.status === 'FAILED',
     appliedBy: run.requestedBy.email,
@@ -144,15 +155,20 @@ export async function executeRun(runId: string, now: () => Date = () => new Date
   const pending = run.steps.filter((s) => s.status !== 'SUCCEEDED' && s.status !== 'SKIPPED')
   const cancel = watchCancel(runId)
   try {
-    const outcome = await withTargetIfNeeded(run, pending.some((s) => RUNNERS[s.step.kind].needsTarget), cancel.signal, async (target): Promise<RunOutcome> => {
+    const outcome = await withTargetIfNeeded(run, pending.some((s) => RUNNERS[s.kind].needsTarget), cancel.signal, async (target): Promise<RunOutcome> => {
       for (const stepRun of pending) {
-        const current = await db.run.findUniqueOrThrow({ where: { id: runId }, include: { environment: { include: { windows: { where: { status: 'APPROVED' } } } } } })
+        const current = await db.run.findUniqueOrThrow({ where: { id: runId }, include: { environment: { include: { windows: SCOPED_WINDOWS(now()) } } } })
         if (current.cancelRequested) throw new Cancelled()
-        // The window rule, again before each step: a window can close or be cancelled while a run waits.
-        const permission = mayStartRun(current.environment, current.environment.windows, now())
+        // The window rule, again before each step: a window can close, be cancelled or be sent back for approval while a run waits.
+        const permission = mayStartRun(current.environment, current.environment.windows, now(), { planId: run.planId, phaseId: run.phaseId, phaseName: run.phase.name, contentChecksum: run.contentChecksum })
         if (!permission.allowed) return finish(runId, 'FAILED', permission.reason)
-        const step = stepRun.step
-        const guard = await guardStep(db, { run: { ...current, phaseName: run.phase.name }, environment: current.environment, step, now: now() })
+        const step = stepOf(stepRun)
+        if (!isIntact(stepRun)) {
+          const error = 'Its content no longer matches the checksum it was queued with; nothing of it ran.'
+          await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'FAILED', error, finishedAt: new Date() } })
+          return finish(runId, 'FAILED', `Step “${step.name}” was not started: ${error}`)
+        }
+        const guard = await guardStep(db, { run: { ...current, phaseName: run.phase.name }, environment: current.environment, step, scripts: scriptsOf(run), now: now() })
         if (!guard.ok) {
           await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'FAILED', error: guard.error, finishedAt: new Date() } })
           return finish(runId, 'FAILED', `Step “${step.name}” was not started: ${guard.error}`)
@@ -222,9 +238,9 @@ export async function executeRollback(runId: string): Promise<'ROLLED_BACK' | 'R
   }
   const toUndo = [...run.steps].reverse().filter((s) => s.status === 'SUCCEEDED' || s.status === 'FAILED' || s.status === 'CANCELLED')
   const never = new AbortController().signal
-  const outcome = await withTargetIfNeeded(run, toUndo.some((s) => RUNNERS[s.step.kind].needsTarget), never, async (target) => {
+  const outcome = await withTargetIfNeeded(run, toUndo.some((s) => RUNNERS[s.kind].needsTarget), never, async (target) => {
     for (const stepRun of toUndo) {
-      const step = stepRun.step
+      const step = stepOf(stepRun)
       const runner = RUNNERS[step.kind]
       if (!runner.rollback) continue // gates and read-only kinds change nothing
       if (step.kind === 'SQL' && !step.rollbackBody) {

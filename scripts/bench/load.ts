@@ -286,8 +286,8 @@ async function seed(admin: pg.Client, targetAdmin: pg.Client, targetUrl: string)
     [planId, others, environmentId, actor.id, RUNS],
   )
   await admin.query(
-    `INSERT INTO "StepRun" ("id", "runId", "stepId", "position", "status", "statementsApplied", "statementsTotal", "error", "startedAt", "finishedAt")
-     SELECT gen_random_uuid(), r."id", s."id", s."position",
+    `INSERT INTO "StepRun" ("id", "runId", "stepId", "position", "name", "kind", "body", "rollbackBody", "config", "checksum", "status", "statementsApplied", "statementsTotal", "error", "startedAt", "finishedAt")
+     SELECT gen_random_uuid(), r."id", s."id", s."position", s."name", s."kind", s."body", s."rollbackBody", s."config", '',
             (CASE WHEN r."status" = 'ROLLED_BACK' THEN 'ROLLED_BACK' WHEN r."status" = 'FAILED' AND s."position" > 0 THEN 'FAILED' ELSE 'SUCCEEDED' END)::"StepRunStatus",
             CASE WHEN r."status" = 'FAILED' AND s."position" > 0 THEN 1 ELSE 2 END, 2,
             CASE WHEN r."status" = 'FAILED' AND s."position" > 0 THEN 'canceling statement due to lock timeout' END,

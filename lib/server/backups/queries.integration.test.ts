@@ -8,6 +8,7 @@ import { addBackupStep } from '@/lib/server/plans/step-commands'
 import { getRun } from '@/lib/server/runs/queries'
 import { makeUser } from '@/lib/testing/factories'
 import { listPlanBackups, PLAN_BACKUPS_SHOWN } from './queries'
+import { snapshotOf } from '@/lib/server/runs/content'
 
 // Backups as the plan page and the run page read them: rows written here as the backup engine writes them.
 async function setup() {
@@ -69,7 +70,7 @@ describe('backup queries', () => {
   it('give a run’s backup step its artifact, and the run the verified backup that covers it', async () => {
     const { dba, planId, phaseId, stepId, environmentId } = await setup()
     const run = await db.run.create({ data: { planId, phaseId, environmentId, requestedById: dba.id, status: 'SUCCEEDED' } })
-    const stepRun = await db.stepRun.create({ data: { runId: run.id, stepId, position: 0, status: 'SUCCEEDED' } })
+    const stepRun = await db.stepRun.create({ data: { runId: run.id, ...snapshotOf(await db.step.findUniqueOrThrow({ where: { id: stepId } }), 0), status: 'SUCCEEDED' } })
     const stakeholder = await makeUser('STAKEHOLDER')
     expect((await getRun(stakeholder, run.id)).coveredBy).toBeNull()
 

@@ -18,6 +18,7 @@ import { createFreshDatabase } from '@/lib/testing/fresh-database'
 import { markAllNotificationsRead, markNotificationRead } from './commands'
 import { notify } from './notify'
 import { listNotifications, unreadCount } from './queries'
+import { snapshotOf } from '@/lib/server/runs/content'
 
 const HOUR = 3_600_000
 const at = (hours: number) => new Date(Date.now() + hours * HOUR)
@@ -54,7 +55,7 @@ async function heldRun(input: { planId: string; phaseId: string; environmentId: 
       status: input.status ?? 'RUNNING',
       workerId: WORKER,
       startedAt: new Date(),
-      steps: { create: [{ stepId: input.stepId, position: 0, status: input.stepStatus ?? 'PENDING', statementsApplied: input.stepStatus === 'SUCCEEDED' ? 1 : 0 }] },
+      steps: { create: [{ ...snapshotOf(await db.step.findUniqueOrThrow({ where: { id: input.stepId } }), 0), status: input.stepStatus ?? 'PENDING', statementsApplied: input.stepStatus === 'SUCCEEDED' ? 1 : 0 }] },
     },
   })
   return run.id

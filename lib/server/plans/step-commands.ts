@@ -4,12 +4,33 @@ import { assertCanInTx } from '@/lib/server/authorize'
 import { conflict, notFound } from '@/lib/server/errors'
 import { editPlan, nextPosition, planIdOf } from './edit-plan'
 import { lintScripts } from './lint'
-import type { Prisma } from '@/lib/db'
+import type { Prisma, Tx } from '@/lib/db'
+import { scriptsChecksum, stepChecksum } from '@/lib/domain/step-content'
+import { assertNoActiveRun } from '@/lib/server/runs/content'
+import { reopenApprovalsAfterChange } from '@/lib/server/windows/commands'
 import { COPY_CONFIG_DEFAULTS, KIND_NAMES, VALIDATE_CONFIG_DEFAULTS, type BackupConfig, type CopyConfig, type ObserveConfig, type ValidateConfig } from '@/lib/engine/steps/kinds'
 import type { TAddBackupStep, TAddCopyStep, TAddManualStep, TEditBackupStep, TAddObserveStep, TAddSqlStep, TAddValidateStep, TEditObserveStep, TEditCopyStep, TEditSqlStep, TEditValidateStep, TOverrideLint, TRemoveStep, TSetStepReady } from './schemas'
 
 // Steps of a phase: SQL scripts (linted on every save) and manual gates, added, edited and removed by
 // editors; drafts (as imported) marked ready after review; a DBA's written acceptance of lint errors.
+
+const NO_LINT_OVERRIDE = { lintOverrideReason: null, lintOverrideById: null, lintOverrideAt: null, lintOverrideChecksum: null }
+
+/** The phase, in this plan, when no run of it is under way. */
+async function phaseToChange(tx: Tx, planId: string, phaseId: string) {
+  const phase = await tx.phase.findFirst({ where: { id: phaseId, planId } })
+  if (!phase) throw notFound('Phase')
+  await assertNoActiveRun(tx, phase)
+  return phase
+}
+
+/** The step, in this plan and not removed, when no run of its phase is under way. */
+async function stepToChange(tx: Tx, planId: string, stepId: string) {
+  const step = await tx.step.findFirst({ where: { id: stepId, planId, removedAt: null }, include: { phase: { select: { id: true, name: true } } } })
+  if (!step) throw notFound('Step')
+  if (step.phase) await assertNoActiveRun(tx, step.phase)
+  return step
+}
 
 const sqlConfig = (input: { statementTimeoutSeconds: number | null; lockTimeoutMs: number | null }) => ({
   ...(input.statementTimeoutSeconds ? { statementTimeoutMs: input.statementTimeoutSeconds * 1000 } : {}),
@@ -19,29 +40,35 @@ const sqlConfig = (input: { statementTimeoutSeconds: number | null; lockTimeoutM
 export async function addSqlStep(actor: UserActor, input: TAddSqlStep): Promise<{ id: string }> {
   const lint = await lintScripts(input.body, input.rollbackBody)
   return editPlan(actor, await planIdOf('phase', input.phaseId), async ({ tx, plan, audit }) => {
-    const phase = await tx.phase.findFirst({ where: { id: input.phaseId, planId: plan.id } })
-    if (!phase) throw notFound('Phase')
+    const phase = await phaseToChange(tx, plan.id, input.phaseId)
     const position = nextPosition(await tx.step.aggregate({ where: { phaseId: phase.id }, _max: { position: true } }))
     const step = await tx.step.create({
       data: { planId: plan.id, phaseId: phase.id, position, kind: 'SQL', name: input.name, body: input.body, rollbackBody: input.rollbackBody, config: sqlConfig(input), lint, isDraft: false },
     })
     await audit({ action: 'step.create', entityType: 'Step', entityId: step.id, after: { name: step.name, phase: phase.name, kind: 'SQL', lintErrors: lint.errors, lintWarnings: lint.warnings } })
+    await reopenApprovalsAfterChange(tx, actor, { planId: plan.id, phaseId: phase.id, what: `the step “${step.name}” was added to “${phase.name}”` })
     return { id: step.id }
   })
 }
 
-/** A changed script is linted again and loses any lint acceptance (it was given for other SQL). */
+/**
+ * A changed script or rollback script is linted again and loses any lint acceptance (it was given for
+ * other SQL); any change sends the windows approved for the phase back for approval.
+ */
 export async function editSqlStep(actor: UserActor, input: TEditSqlStep): Promise<{ id: string }> {
   const lint = await lintScripts(input.body, input.rollbackBody)
   return editPlan(actor, await planIdOf('step', input.stepId), async ({ tx, plan, audit }) => {
-    const step = await tx.step.findFirst({ where: { id: input.stepId, planId: plan.id, removedAt: null } })
-    if (!step) throw notFound('Step')
+    const step = await stepToChange(tx, plan.id, input.stepId)
     if (step.kind !== 'SQL') throw conflict('Only SQL steps have a script to edit.')
-    const changed = step.body !== input.body
+    const config = sqlConfig(input)
+    const scriptsChanged = scriptsChecksum(step) !== scriptsChecksum(input)
     await tx.step.update({
       where: { id: step.id },
-      data: { name: input.name, body: input.body, rollbackBody: input.rollbackBody, config: sqlConfig(input), lint, ...(changed ? { lintOverrideReason: null, lintOverrideById: null, lintOverrideAt: null } : {}) },
+      data: { name: input.name, body: input.body, rollbackBody: input.rollbackBody, config, lint, ...(scriptsChanged ? NO_LINT_OVERRIDE : {}) },
     })
+    if (stepChecksum(step) !== stepChecksum({ kind: 'SQL', body: input.body, rollbackBody: input.rollbackBody, config })) {
+      await reopenApprovalsAfterChange(tx, actor, { planId: plan.id, phaseId: step.phaseId, what: `the step “${step.name}” was edited` })
+    }
     await audit({
       action: 'step.update',
       entityType: 'Step',
@@ -68,21 +95,21 @@ type ConfiguredKind = 'COPY' | 'VALIDATE' | 'OBSERVE' | 'BACKUP'
 /** Adds a step of a kind configured by `config` alone (copy, validate, observe, backup). */
 async function addConfiguredStep(actor: UserActor, phaseId: string, kind: ConfiguredKind, name: string, config: Prisma.InputJsonObject): Promise<{ id: string }> {
   return editPlan(actor, await planIdOf('phase', phaseId), async ({ tx, plan, audit }) => {
-    const phase = await tx.phase.findFirst({ where: { id: phaseId, planId: plan.id } })
-    if (!phase) throw notFound('Phase')
+    const phase = await phaseToChange(tx, plan.id, phaseId)
     const position = nextPosition(await tx.step.aggregate({ where: { phaseId: phase.id }, _max: { position: true } }))
     const step = await tx.step.create({ data: { planId: plan.id, phaseId: phase.id, position, kind, name, config, isDraft: false } })
     await audit({ action: 'step.create', entityType: 'Step', entityId: step.id, after: { name: step.name, phase: phase.name, kind, ...config } })
+    await reopenApprovalsAfterChange(tx, actor, { planId: plan.id, phaseId: phase.id, what: `the step “${step.name}” was added to “${phase.name}”` })
     return { id: step.id }
   })
 }
 
 async function editConfiguredStep(actor: UserActor, stepId: string, kind: ConfiguredKind, name: string, config: Prisma.InputJsonObject): Promise<{ id: string }> {
   return editPlan(actor, await planIdOf('step', stepId), async ({ tx, plan, audit }) => {
-    const step = await tx.step.findFirst({ where: { id: stepId, planId: plan.id, removedAt: null } })
-    if (!step) throw notFound('Step')
+    const step = await stepToChange(tx, plan.id, stepId)
     if (step.kind !== kind) throw conflict(`Only ${KIND_NAMES[kind]} steps have these options.`)
     await tx.step.update({ where: { id: step.id }, data: { name, config } })
+    if (stepChecksum(step) !== stepChecksum({ ...step, config })) await reopenApprovalsAfterChange(tx, actor, { planId: plan.id, phaseId: step.phaseId, what: `the step “${step.name}” was edited` })
     await audit({ action: 'step.update', entityType: 'Step', entityId: step.id, before: { name: step.name, config: step.config }, after: { name, config } })
     return { id: step.id }
   })
@@ -114,13 +141,13 @@ export const editObserveStep = (actor: UserActor, input: TEditObserveStep) => ed
 /** A gate a person releases during a run; optionally only once the phase's required checklist items are done. */
 export async function addManualStep(actor: UserActor, input: TAddManualStep): Promise<{ id: string }> {
   return editPlan(actor, await planIdOf('phase', input.phaseId), async ({ tx, plan, audit }) => {
-    const phase = await tx.phase.findFirst({ where: { id: input.phaseId, planId: plan.id } })
-    if (!phase) throw notFound('Phase')
+    const phase = await phaseToChange(tx, plan.id, input.phaseId)
     const position = nextPosition(await tx.step.aggregate({ where: { phaseId: phase.id }, _max: { position: true } }))
     const step = await tx.step.create({
       data: { planId: plan.id, phaseId: phase.id, position, kind: 'MANUAL', name: input.name, body: input.instructions ?? '', config: { requireChecklist: input.requireChecklist }, isDraft: false },
     })
     await audit({ action: 'step.create', entityType: 'Step', entityId: step.id, after: { name: step.name, phase: phase.name, kind: 'MANUAL', requireChecklist: input.requireChecklist } })
+    await reopenApprovalsAfterChange(tx, actor, { planId: plan.id, phaseId: phase.id, what: `the step “${step.name}” was added to “${phase.name}”` })
     return { id: step.id }
   })
 }
@@ -128,14 +155,12 @@ export async function addManualStep(actor: UserActor, input: TAddManualStep): Pr
 /** Removed steps leave the phase and new runs; past runs keep showing them. */
 export async function removeStep(actor: UserActor, input: TRemoveStep): Promise<{ id: string }> {
   return editPlan(actor, await planIdOf('step', input.stepId), async ({ tx, plan, audit }) => {
-    const step = await tx.step.findFirst({ where: { id: input.stepId, planId: plan.id, removedAt: null } })
-    if (!step) throw notFound('Step')
-    const live = await tx.stepRun.findFirst({ where: { stepId: step.id, run: { status: { in: ['QUEUED', 'RUNNING', 'WAITING', 'INTERRUPTED', 'ROLLING_BACK'] } } } })
-    if (live) throw conflict(`“${step.name}” is part of a run that has not finished; remove it once the run has ended.`)
+    const step = await stepToChange(tx, plan.id, input.stepId)
     const used = await tx.stepRun.count({ where: { stepId: step.id } })
     if (used === 0) await tx.step.delete({ where: { id: step.id } })
     else await tx.step.update({ where: { id: step.id }, data: { removedAt: new Date() } })
     await audit({ action: 'step.delete', entityType: 'Step', entityId: step.id, before: { name: step.name, kind: step.kind, body: step.body } })
+    await reopenApprovalsAfterChange(tx, actor, { planId: plan.id, phaseId: step.phaseId, what: `the step “${step.name}” was removed` })
     return { id: step.id }
   })
 }
@@ -143,8 +168,7 @@ export async function removeStep(actor: UserActor, input: TRemoveStep): Promise<
 export async function setStepReady(actor: UserActor, input: TSetStepReady): Promise<{ id: string }> {
   const planId = await planIdOf('step', input.stepId)
   return editPlan(actor, planId, async ({ tx, plan, audit }) => {
-    const step = await tx.step.findFirst({ where: { id: input.stepId, planId: plan.id, removedAt: null } })
-    if (!step) throw notFound('Step')
+    const step = await stepToChange(tx, plan.id, input.stepId)
     // A reviewed draft is linted like a step written here (an imported script may not even parse).
     const lint = input.ready && step.kind === 'SQL' ? await lintScripts(step.body, step.rollbackBody) : undefined
     await tx.step.update({ where: { id: step.id }, data: { isDraft: !input.ready, ...(lint ? { lint } : {}) } })
@@ -161,7 +185,7 @@ export async function overrideLint(actor: UserActor, input: TOverrideLint): Prom
     if (!step) throw notFound('Step')
     const lint = step.lint as LintReport | null
     if (step.kind !== 'SQL' || !lint || lint.errors === 0) throw conflict('This step has no error-level lint findings to accept.')
-    await tx.step.update({ where: { id: step.id }, data: { lintOverrideReason: input.reason, lintOverrideById: actor.id, lintOverrideAt: new Date() } })
+    await tx.step.update({ where: { id: step.id }, data: { lintOverrideReason: input.reason, lintOverrideById: actor.id, lintOverrideAt: new Date(), lintOverrideChecksum: scriptsChecksum(step) } })
     await audit({ action: 'step.lint-override', entityType: 'Step', entityId: step.id, after: { name: step.name, reason: input.reason, errors: lint.errors, rules: lint.statements.flatMap((s) => s.findings.filter((f) => f.level === 'error').map((f) => f.rule)) } })
     return { id: step.id }
   })

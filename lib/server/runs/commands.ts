@@ -7,6 +7,8 @@ import { conflict, DomainError, notFound } from '@/lib/server/errors'
 import { ZId } from '@/lib/server/fields'
 import { mayStartRun } from '@/lib/server/windows/rules'
 import { KIND_NAMES, RUNNABLE_KINDS } from '@/lib/engine/steps/kinds'
+import { phaseChecksum, scriptsChecksum } from '@/lib/domain/step-content'
+import { RUN_STEPS, SCOPED_WINDOWS, snapshotOf } from './content'
 import type { LintReport } from '@/lib/engine/sql/lint'
 import { checkStartSafeguards } from './safeguards'
 import { assertRecentSecondFactorInTx, reauthenticate } from '@/lib/server/users/reauthenticate'
@@ -20,28 +22,31 @@ export type TStartRun = { planId: string; phaseId: string; environmentId: string
 export const logRun = (tx: Tx, runId: string, level: 'info' | 'warn' | 'error', message: string) => tx.runEvent.create({ data: { runId, level, message } })
 
 /**
- * Leads and DBAs queue a run of a phase on an environment; on a protected environment only a DBA,
- * inside an approved, active window (the worker checks again when it claims the run and before each step).
+ * Leads and DBAs queue a run of a phase on an environment; on a protected environment only a DBA, with a
+ * fresh second factor, inside an approved, active window for this plan and phase that was approved for
+ * exactly these steps – a dry run too, since it executes the scripts. The run fixes each step's text and
+ * configuration as they are now; the worker executes that and checks the window again before each step.
  */
 export async function startRun(actor: UserActor, input: TStartRun, now = new Date()): Promise<{ id: string }> {
   for (const id of [input.planId, input.phaseId, input.environmentId]) if (!ZId.safeParse(id).success) throw notFound('Plan, phase or environment')
   if (input.code) await reauthenticate(actor, input.code, now.getTime())
   return db.$transaction(async (tx) => {
     await assertCanInTx(tx, actor, 'run:start')
-    const environment = await tx.environment.findUnique({
-      where: { id: input.environmentId },
-      include: { windows: { where: { status: 'APPROVED', endsAt: { gt: now } } } },
-    })
+    // Edits of the plan's steps take this lock too (editPlan): the steps read below are the ones queued.
+    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Plan" WHERE "id" = ${input.planId}::uuid FOR UPDATE`
+    if (locked.length === 0) throw notFound('Phase')
+    const environment = await tx.environment.findUnique({ where: { id: input.environmentId }, include: { windows: SCOPED_WINDOWS(now) } })
     if (!environment) throw notFound('Environment')
+    const phase = await tx.phase.findFirst({ where: { id: input.phaseId, planId: input.planId }, include: { plan: true, steps: RUN_STEPS } })
+    if (!phase) throw notFound('Phase')
+    const contentChecksum = phaseChecksum(phase.steps)
     if (environment.protected) {
       await assertCanInTx(tx, actor, 'run:start-protected').catch(() => {
         throw new DomainError('FORBIDDEN', `Only a DBA can start runs on the protected environment “${environment.name}”.`)
       })
-      const permission = mayStartRun(environment, environment.windows, now)
+      const permission = mayStartRun(environment, environment.windows, now, { planId: phase.planId, phaseId: phase.id, phaseName: phase.name, contentChecksum })
       if (!permission.allowed) throw conflict(permission.reason)
     }
-    const phase = await tx.phase.findFirst({ where: { id: input.phaseId, planId: input.planId }, include: { plan: true, steps: { where: { removedAt: null }, orderBy: { position: 'asc' } } } })
-    if (!phase) throw notFound('Phase')
     if (phase.plan.status === 'ARCHIVED') throw conflict('This plan is archived; restore it to run it.')
     const mapping = await tx.planEnvironment.findUnique({ where: { planId_environmentId: { planId: phase.planId, environmentId: environment.id } } })
     if (!mapping?.targetConnectionId) throw conflict(`Choose the target connection of “${environment.name}” for this plan first (plan page → Environments).`)
@@ -52,21 +57,22 @@ export async function startRun(actor: UserActor, input: TStartRun, now = new Dat
     if (unsupported) throw conflict(`The step “${unsupported.name}” is a ${KIND_NAMES[unsupported.kind]} step, which this version of Lockstep cannot run yet.`)
     const copy = phase.steps.find((s) => s.kind === 'COPY' || s.kind === 'VALIDATE')
     if (copy && !mapping.sourceConnectionId) throw conflict(`The ${KIND_NAMES[copy.kind]} step “${copy.name}” needs the source connection of “${environment.name}” for this plan; choose it first (plan page → Environments).`)
-    if (environment.protected && !input.dryRun) {
-      // Error-level lint findings block protected runs unless a DBA accepted them with a written reason.
-      for (const step of phase.steps.filter((s) => s.kind === 'SQL' && !s.lintOverrideReason)) {
+    if (environment.protected) {
+      // Error-level lint findings block protected runs unless a DBA accepted them, for exactly these scripts, with a written reason.
+      for (const step of phase.steps.filter((s) => s.kind === 'SQL')) {
+        if (step.lintOverrideReason && step.lintOverrideChecksum === scriptsChecksum(step)) continue
         const lint = step.lint as LintReport | null
         if (!lint) throw conflict(`The step “${step.name}” has not been linted; open it and save it once before running it on “${environment.name}”.`)
         if (lint.errors > 0) throw conflict(`The step “${step.name}” has ${lint.errors} error-level lint finding${lint.errors === 1 ? '' : 's'}; fix the script, or a DBA accepts ${lint.errors === 1 ? 'it' : 'them'} with a written reason, before it runs on “${environment.name}”.`)
       }
     }
     const target = await tx.connection.findUniqueOrThrow({ where: { id: mapping.targetConnectionId }, select: { id: true, name: true } })
-    const guards = await checkStartSafeguards(tx, { environment, phase, target: { connectionId: target.id, name: target.name }, dryRun: input.dryRun, now })
+    const guards = await checkStartSafeguards(tx, { environment, phase, target: { connectionId: target.id, name: target.name }, now })
     if (!guards.ok) throw conflict(guards.reason)
     const busy = await tx.run.findFirst({ where: { phaseId: phase.id, environmentId: environment.id, status: { in: ['QUEUED', 'RUNNING', 'ROLLING_BACK', 'INTERRUPTED', 'WAITING'] } } })
     if (busy) throw conflict(`A run of “${phase.name}” on “${environment.name}” is already ${busy.status.toLowerCase().replace('_', ' ')}.`)
-    // A dry run changes nothing, so it needs no fresh proof of presence; a real one on production does.
-    if (environment.protected && !input.dryRun) await assertRecentSecondFactorInTx(tx, actor, `start a run on “${environment.name}”`, now.getTime())
+    // A dry run executes the scripts too (and takes their locks): on production it needs a fresh proof of presence like a real one.
+    if (environment.protected) await assertRecentSecondFactorInTx(tx, actor, `start a ${input.dryRun ? 'dry run' : 'run'} on “${environment.name}”`, now.getTime())
     const run = await tx.run.create({
       data: {
         planId: phase.planId,
@@ -75,11 +81,12 @@ export async function startRun(actor: UserActor, input: TStartRun, now = new Dat
         dryRun: input.dryRun,
         requestedById: actor.id,
         rehearsalId: guards.rehearsalId,
-        steps: { create: phase.steps.map((step, position) => ({ stepId: step.id, position })) },
+        contentChecksum,
+        steps: { create: phase.steps.map((step, position) => snapshotOf(step, position)) },
       },
     })
     await logRun(tx, run.id, 'info', `${input.dryRun ? 'Dry run' : 'Run'} of “${phase.name}” on “${environment.name}” queued by ${actor.name}.`)
-    await recordAudit(tx, actor, { action: 'run.start', entityType: 'Run', entityId: run.id, planId: phase.planId, after: { phase: phase.name, environment: environment.name, dryRun: input.dryRun } })
+    await recordAudit(tx, actor, { action: 'run.start', entityType: 'Run', entityId: run.id, planId: phase.planId, after: { phase: phase.name, environment: environment.name, dryRun: input.dryRun, contentChecksum } })
     return { id: run.id }
   })
 }

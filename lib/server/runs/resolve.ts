@@ -10,6 +10,7 @@ import { ZId } from '@/lib/server/fields'
 import { mayStartRun } from '@/lib/server/windows/rules'
 import { describePostgresError } from '@/lib/targets/postgres'
 import { logRun } from './commands'
+import { SCOPED_WINDOWS } from './content'
 import { planTargetOf } from './target'
 
 // The guided ways out of a stopped run: release a manual gate, and a DBA's decisions on a failed run –
@@ -25,8 +26,8 @@ async function lockRun(tx: Tx, runId: string, states: string[], what: string) {
   const run = await tx.run.findUnique({
     where: { id: runId },
     include: {
-      environment: { include: { windows: { where: { status: 'APPROVED' } } } },
-      steps: { orderBy: { position: 'asc' }, include: { step: true } },
+      environment: { include: { windows: SCOPED_WINDOWS(new Date()) } },
+      steps: { orderBy: { position: 'asc' } },
       phase: { select: { id: true, name: true } },
     },
   })
@@ -37,7 +38,7 @@ async function lockRun(tx: Tx, runId: string, states: string[], what: string) {
 
 /** A run may only go on inside its environment's rules (the worker checks again before each step). */
 function assertMayContinue(run: Awaited<ReturnType<typeof lockRun>>, now: Date) {
-  const permission = mayStartRun(run.environment, run.environment.windows, now)
+  const permission = mayStartRun(run.environment, run.environment.windows, now, { planId: run.planId, phaseId: run.phaseId, phaseName: run.phase.name, contentChecksum: run.contentChecksum })
   if (!permission.allowed) throw conflict(permission.reason)
 }
 
@@ -54,7 +55,7 @@ export async function releaseGate(actor: UserActor, runId: string, now = new Dat
     assertMayContinue(run, now)
     const gate = run.steps.find((s) => s.status === 'WAITING')
     if (!gate) throw conflict('This run is not waiting at a gate.')
-    if ((gate.step.config as ManualConfig | null)?.requireChecklist) {
+    if ((gate.config as ManualConfig | null)?.requireChecklist) {
       const open = await tx.checklistItem.findMany({ where: { phaseId: run.phaseId, isRequired: true, doneAt: null }, orderBy: { position: 'asc' }, select: { text: true } })
       if (open.length > 0) {
         const names = open.slice(0, 3).map((i) => `“${i.text}”`).join(', ')
@@ -63,8 +64,8 @@ export async function releaseGate(actor: UserActor, runId: string, now = new Dat
     }
     await tx.stepRun.update({ where: { id: gate.id }, data: { status: 'SUCCEEDED', finishedAt: now } })
     await tx.run.update({ where: { id: run.id }, data: { status: 'QUEUED' } })
-    await logRun(tx, run.id, 'info', `Gate “${gate.step.name}” released by ${actor.name}; the run goes on.`)
-    await recordAudit(tx, actor, { action: 'run.gate.release', entityType: 'Run', entityId: run.id, planId: run.planId, after: { gate: gate.step.name } })
+    await logRun(tx, run.id, 'info', `Gate “${gate.name}” released by ${actor.name}; the run goes on.`)
+    await recordAudit(tx, actor, { action: 'run.gate.release', entityType: 'Run', entityId: run.id, planId: run.planId, after: { gate: gate.name } })
     return { id: run.id }
   })
 }
@@ -106,18 +107,18 @@ export async function markRunApplied(actor: UserActor, input: Decision, now = ne
     await assertCanInTx(tx, actor, 'run:resolve')
     const run = await lockRun(tx, input.runId, ['FAILED'], 'Only a failed run’s step can be marked applied.')
     const failed = run.steps.find((s) => s.status === 'FAILED')
-    if (!failed || failed.step.kind !== 'SQL') throw conflict('This run has no failed SQL step to mark applied.')
+    if (!failed || failed.kind !== 'SQL') throw conflict('This run has no failed SQL step to mark applied.')
     return { run, failed }
   })
   const { run, failed } = check
-  await onTarget(run.planId, run.environmentId, (session) => markApplied(session, { version: `step-${failed.step.id}`, description: failed.step.name, sql: failed.step.body }, actor.email))
+  await onTarget(run.planId, run.environmentId, (session) => markApplied(session, { version: `step-${failed.stepId}`, description: failed.name, sql: failed.body }, actor.email))
   return db.$transaction(async (tx) => {
     const again = await lockRun(tx, run.id, ['FAILED'], 'The run changed meanwhile; nothing more was done.')
     const more = again.steps.some((s) => s.position > failed.position && s.status !== 'SUCCEEDED' && s.status !== 'SKIPPED')
     await tx.stepRun.update({ where: { id: failed.id }, data: { status: 'SUCCEEDED', statementsApplied: failed.statementsTotal, finishedAt: now } })
     await tx.run.update({ where: { id: run.id }, data: more ? { status: 'QUEUED', error: null, finishedAt: null, workerId: null } : { status: 'SUCCEEDED', error: null, finishedAt: now } })
-    await logRun(tx, run.id, 'warn', `${actor.name} marked “${failed.step.name}” applied by hand: ${input.note}${more ? ' The run goes on with its next steps.' : ''}`)
-    await recordAudit(tx, actor, { action: 'run.mark-applied', entityType: 'Run', entityId: run.id, planId: run.planId, before: { status: run.status, error: run.error }, after: { step: failed.step.name, note: input.note } })
+    await logRun(tx, run.id, 'warn', `${actor.name} marked “${failed.name}” applied by hand: ${input.note}${more ? ' The run goes on with its next steps.' : ''}`)
+    await recordAudit(tx, actor, { action: 'run.mark-applied', entityType: 'Run', entityId: run.id, planId: run.planId, before: { status: run.status, error: run.error }, after: { step: failed.name, note: input.note } })
     return { id: run.id }
   })
 }
@@ -131,10 +132,10 @@ export async function markRunRolledBack(actor: UserActor, input: Decision, now =
     await assertCanInTx(tx, actor, 'run:resolve')
     return lockRun(tx, input.runId, ['FAILED', 'ROLLBACK_FAILED', 'CANCELLED'], 'Only a failed or cancelled run can be marked rolled back.')
   })
-  const touched = run.steps.filter((s) => s.step.kind === 'SQL' && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(s.status))
+  const touched = run.steps.filter((s) => s.kind === 'SQL' && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(s.status))
   if (touched.length > 0 && !run.dryRun) {
     await onTarget(run.planId, run.environmentId, async (session) => {
-      for (const s of touched) await markRolledBack(session, `step-${s.step.id}`)
+      for (const s of touched) await markRolledBack(session, `step-${s.stepId}`)
     })
   }
   return db.$transaction(async (tx) => {
@@ -142,7 +143,7 @@ export async function markRunRolledBack(actor: UserActor, input: Decision, now =
     await tx.stepRun.updateMany({ where: { id: { in: touched.map((s) => s.id) } }, data: { status: 'ROLLED_BACK' } })
     await tx.run.update({ where: { id: run.id }, data: { status: 'ROLLED_BACK', error: null, finishedAt: now, workerId: null } })
     await logRun(tx, run.id, 'warn', `${actor.name} marked the run rolled back by hand: ${input.note}`)
-    await recordAudit(tx, actor, { action: 'run.mark-rolled-back', entityType: 'Run', entityId: run.id, planId: run.planId, before: { status: run.status, error: run.error }, after: { note: input.note, steps: touched.map((s) => s.step.name) } })
+    await recordAudit(tx, actor, { action: 'run.mark-rolled-back', entityType: 'Run', entityId: run.id, planId: run.planId, before: { status: run.status, error: run.error }, after: { note: input.note, steps: touched.map((s) => s.name) } })
     return { id: run.id }
   })
 }

@@ -32,7 +32,7 @@ beforeAll(async () => {
 
 const DELETE = 'DELETE FROM t WHERE id > 50;'
 
-/** A protected environment with an open window, its target holding t(id) 1..100, and a plan. */
+/** A protected environment, its target holding t(id) 1..100, a plan, and a window to approve once its steps are written. */
 async function setup() {
   const dba = await makeUser('DBA')
   const lead = await makeUser('LEAD')
@@ -45,7 +45,8 @@ async function setup() {
   const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: `Guarded ${name}` }))
   await setPlanEnvironment(lead, { planId, environmentId, sourceConnectionId: null, targetConnectionId: connectionId })
   const window = await requestWindow(lead, ZRequestWindow.parse({ environmentId, planId, reason: 'cleanup', startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString() }))
-  await approveWindow(dba, { windowId: window.id, note: '', confirm: name })
+  // An approval is for the steps as they are: approved (again) after they are written.
+  const approve = () => approveWindow(dba, { windowId: window.id, note: '', confirm: name })
   const phase = async (phaseName: string) => (await addPhase(lead, ZAddPhase.parse({ planId, name: phaseName }))).id
   const backup = async () => {
     const outcome = await takeBackup({ connectionId, name: 'orders', engine: 'POSTGRES', target: postgresTargetFromUrl(targetUrl) })
@@ -53,7 +54,7 @@ async function setup() {
     return outcome.id
   }
   const count = async () => (await query('SELECT count(*)::int AS n FROM t'))[0]?.n as number
-  return { dba, lead, name, environmentId, planId, phase, backup, count }
+  return { dba, lead, name, environmentId, planId, phase, approve, backup, count }
 }
 
 /** Executed here rather than by a worker of another test file. */
@@ -73,10 +74,11 @@ async function rehearsed(planId: string, phaseId: string, environmentId: string,
 }
 
 describe('run safeguards on a protected environment', () => {
-  it('a required rehearsal: refused until one of exactly these scripts came back identical; an edit before the step runs stops the run', async () => {
-    const { dba, lead, environmentId, planId, phase, count } = await setup()
+  it('a required rehearsal: refused until one of exactly these scripts came back identical, for dry runs too; a rehearsal gone before the step runs stops the run', async () => {
+    const { dba, lead, environmentId, planId, phase, approve, count } = await setup()
     const phaseId = await phase('Cleanup')
     await addSqlStep(lead, ZAddSqlStep.parse({ phaseId, name: 'Delete old rows', body: DELETE, rollbackBody: 'SELECT 1;' }))
+    await approve()
     const staging = (await createEnvironment(dba, { name: `staging-${randomUUID().slice(0, 8)}`, description: '', protected: false })).id
 
     expect((await refusal(setEnvironmentSafeguards(lead, ZEnvironmentSafeguards.parse({ environmentId, requireRehearsal: 'on', requireBackupHours: '' })))).code).toBe('FORBIDDEN')
@@ -87,29 +89,36 @@ describe('run safeguards on a protected environment', () => {
     expect((await refusal(start())).message).toMatch(/requires a rollback rehearsal of “Cleanup”.*and it has never been rehearsed/)
     await rehearsed(planId, phaseId, staging, lead.id, 'DIFFERENT')
     expect((await refusal(start())).message).toContain('and the rehearsal of these scripts found differences')
-    // A dry run changes nothing and needs no rehearsal.
-    await cancelRun(dba, (await startRun(dba, { planId, phaseId, environmentId, dryRun: true })).id)
+    // A dry run executes the scripts too: the same rule.
+    expect((await refusal(startRun(dba, { planId, phaseId, environmentId, dryRun: true }))).message).toContain('and the rehearsal of these scripts found differences')
 
     const identical = await rehearsed(planId, phaseId, staging, lead.id, 'IDENTICAL')
     const { id: runId } = await start()
     expect((await db.run.findUniqueOrThrow({ where: { id: runId } })).rehearsalId).toBe(identical.id)
 
-    // The script changes while the run waits for a worker: the engine refuses to start the step.
+    // The script cannot change while the run waits for a worker; the rehearsal that covered it is gone when the worker comes: the engine refuses to start the step.
     const step = await db.step.findFirstOrThrow({ where: { phaseId } })
-    await editSqlStep(lead, ZEditSqlStep.parse({ stepId: step.id, name: 'Delete old rows', body: 'DELETE FROM t WHERE id > 10;', rollbackBody: 'SELECT 1;' }))
+    const edit = () => editSqlStep(lead, ZEditSqlStep.parse({ stepId: step.id, name: 'Delete old rows', body: 'DELETE FROM t WHERE id > 10;', rollbackBody: 'SELECT 1;' }))
+    expect((await refusal(edit())).message).toContain('is queued; its steps cannot change until it ends')
+    await db.rollbackRehearsal.delete({ where: { id: identical.id } })
     expect(await work(runId)).toBe('FAILED')
     const run = await db.run.findUniqueOrThrow({ where: { id: runId }, include: { steps: true } })
-    expect(run.error).toMatch(/^Step “Delete old rows” was not started: .*a script changed since its last rehearsal/)
+    expect(run.error).toMatch(/^Step “Delete old rows” was not started: .*the rehearsal of these scripts found differences/)
     expect(run.steps.map((s) => s.status)).toEqual(['FAILED'])
     expect(await count()).toBe(100)
+    // Once the run has ended the script can change, and the rehearsal no longer fits it.
+    await cancelRun(dba, runId).catch(() => undefined)
+    await edit()
+    await approve()
     expect((await refusal(start())).message).toContain('a script changed since its last rehearsal')
   })
 
   it('a required backup: refused without a recent verified one before the first step that can lose data; the run records the backup that covers it', async () => {
-    const { dba, lead, environmentId, planId, phase, backup, count } = await setup()
+    const { dba, lead, environmentId, planId, phase, approve, backup, count } = await setup()
     const phaseId = await phase('Cleanup')
     await addSqlStep(lead, ZAddSqlStep.parse({ phaseId, name: 'Add a note column', body: 'ALTER TABLE t ADD COLUMN IF NOT EXISTS note text;' }))
     await addSqlStep(lead, ZAddSqlStep.parse({ phaseId, name: 'Delete old rows', body: `SELECT 1;\n${DELETE}` }))
+    await approve()
     expect(ZEnvironmentSafeguards.safeParse({ environmentId, requireRehearsal: '', requireBackupHours: '0' }).error?.issues.map((i) => i.message)).toEqual(['Use at least 1 hour.'])
     await setEnvironmentSafeguards(dba, ZEnvironmentSafeguards.parse({ environmentId, requireRehearsal: '', requireBackupHours: '2' }))
     const start = () => startRun(dba, { planId, phaseId, environmentId, dryRun: false })
@@ -143,6 +152,7 @@ describe('run safeguards on a protected environment', () => {
     const backedUp = await phase('Backed-up cleanup')
     await addBackupStep(lead, ZAddBackupStep.parse({ phaseId: backedUp, name: 'Back up orders', of: 'target', tables: '' }))
     await addSqlStep(lead, ZAddSqlStep.parse({ phaseId: backedUp, name: 'Delete more rows', body: 'DELETE FROM t WHERE id > 25;' }))
+    await approve()
     const { id: own } = await startRun(dba, { planId, phaseId: backedUp, environmentId, dryRun: false })
     expect(await work(own)).toBe('SUCCEEDED')
     const ownBackup = await db.backup.findFirstOrThrow({ where: { stepRun: { runId: own } } })

@@ -1,16 +1,16 @@
 import type { Tx } from '@/lib/db'
-import { rehearsalChecksum } from '@/lib/engine/rehearsal/rehearse'
+import { rehearsalChecksum, type RehearsalStep } from '@/lib/engine/rehearsal/rehearse'
 import { splitStatements } from '@/lib/engine/sql/split'
 import { backupConfigOf, copyConfigOf } from '@/lib/engine/steps/kinds'
 import type { Prisma, StepKind } from '@/lib/generated/prisma/client'
 import { formatUtc } from '@/lib/domain/words'
 import { rehearsedStepsOf } from '@/lib/server/rehearsals/steps'
 
-// The safeguards a protected environment can ask of its runs (dry runs change nothing and are exempt):
-// - a rollback rehearsal that came back identical for exactly the phase's current SQL scripts;
+// The safeguards a protected environment can ask of its runs (dry runs too: they execute the scripts):
+// - a rollback rehearsal that came back identical for exactly the SQL scripts the run executes;
 // - a verified backup of the target younger than N hours before the run's first step that can lose data.
 // startRun checks both so a person hears at once; the engine checks again before each step, because
-// scripts can be edited and backups age while a run waits for its turn or at a gate.
+// rehearsals and backups can be removed and backups age while a run waits for its turn or at a gate.
 
 export type SafeguardEnvironment = { name: string; protected: boolean; requireRehearsal: boolean; requireBackupHours: number | null }
 type GuardedStep = { name: string; kind: StepKind; body: string; config: Prisma.JsonValue }
@@ -30,9 +30,12 @@ export async function firstLossOf(step: GuardedStep): Promise<string | null> {
 
 type RehearsalVerdict = { ok: true; rehearsalId: string | null } | { ok: false; reason: string }
 
-/** Whether the phase's current SQL scripts have an identical rehearsal; a phase without SQL needs none. */
-export async function rehearsalVerdict(client: Reader, phaseId: string): Promise<RehearsalVerdict> {
-  const steps = await rehearsedStepsOf(client, phaseId)
+/**
+ * Whether these SQL scripts – the phase's current ones, or those a run was queued with – have an identical
+ * rehearsal; a phase without SQL needs none.
+ */
+export async function rehearsalVerdict(client: Reader, phaseId: string, scripts?: RehearsalStep[]): Promise<RehearsalVerdict> {
+  const steps = scripts ?? (await rehearsedStepsOf(client, phaseId))
   if (steps.length === 0) return { ok: true, rehearsalId: null }
   const checksum = rehearsalChecksum(steps)
   const identical = await client.rollbackRehearsal.findFirst({ where: { phaseId, checksum, status: 'IDENTICAL' }, orderBy: { finishedAt: 'desc' }, select: { id: true } })
@@ -64,13 +67,11 @@ type StartInput = {
   environment: SafeguardEnvironment
   phase: { id: string; name: string; steps: (GuardedStep & { id: string })[] }
   target: { connectionId: string; name: string }
-  dryRun: boolean
   now: Date
 }
 
 /** For startRun, inside its transaction: refuses a run its environment's safeguards forbid; names the rehearsal that covers it. */
-export async function checkStartSafeguards(tx: Reader, { environment, phase, target, dryRun, now }: StartInput): Promise<{ ok: true; rehearsalId: string | null } | { ok: false; reason: string }> {
-  if (dryRun) return { ok: true, rehearsalId: null }
+export async function checkStartSafeguards(tx: Reader, { environment, phase, target, now }: StartInput): Promise<{ ok: true; rehearsalId: string | null } | { ok: false; reason: string }> {
   const verdict = await rehearsalVerdict(tx, phase.id)
   const guarded = environment.protected
   if (guarded && environment.requireRehearsal && !verdict.ok) return { ok: false, reason: rehearsalRefusal(environment, phase.name, verdict.reason) }
@@ -90,9 +91,11 @@ export async function checkStartSafeguards(tx: Reader, { environment, phase, tar
 export type StepGuard = { ok: true; covering: CoveringBackup | null } | { ok: false; error: string }
 
 type GuardInput = {
-  run: { planId: string; phaseId: string; phaseName: string; dryRun: boolean; coveringBackupId: string | null }
+  run: { planId: string; phaseId: string; phaseName: string; coveringBackupId: string | null }
   environment: SafeguardEnvironment & { id: string }
   step: GuardedStep
+  /** The SQL scripts the run was queued with, in order. */
+  scripts: RehearsalStep[]
   now: Date
 }
 
@@ -100,10 +103,10 @@ type GuardInput = {
  * For the engine, before each step: the rehearsal again for SQL steps; before the first step that can lose
  * data, the covering backup (`covering`: the engine records it on the run, and later steps are covered).
  */
-export async function guardStep(client: Reader, { run, environment, step, now }: GuardInput): Promise<StepGuard> {
-  if (run.dryRun || !environment.protected) return { ok: true, covering: null }
+export async function guardStep(client: Reader, { run, environment, step, scripts, now }: GuardInput): Promise<StepGuard> {
+  if (!environment.protected) return { ok: true, covering: null }
   if (environment.requireRehearsal && step.kind === 'SQL') {
-    const verdict = await rehearsalVerdict(client, run.phaseId)
+    const verdict = await rehearsalVerdict(client, run.phaseId, scripts)
     if (!verdict.ok) return { ok: false, error: rehearsalRefusal(environment, run.phaseName, verdict.reason) }
   }
   if (!environment.requireBackupHours || run.coveringBackupId) return { ok: true, covering: null }

@@ -1,4 +1,4 @@
-import { db, type Tx } from '@/lib/db'
+import { db, Prisma, type Tx } from '@/lib/db'
 import type { Actor, UserActor } from '@/lib/server/actor'
 import { recordAudit } from '@/lib/server/audit/record'
 import { assertCanInTx } from '@/lib/server/authorize'
@@ -6,6 +6,7 @@ import { conflict, DomainError, invalid, notFound } from '@/lib/server/errors'
 import { ZId } from '@/lib/server/fields'
 import { approversOf, notify } from '@/lib/server/notifications/notify'
 import { clipNotice, windowSpan } from '@/lib/server/notifications/rules'
+import { contentOfPhases, SCOPED_WINDOWS } from '@/lib/server/runs/content'
 import { mayStartRun, type RunPermission } from './rules'
 import type { TDecideWindow, TRejectWindow, TRequestWindow } from './schemas'
 import { assertRecentSecondFactorInTx, reauthenticate } from '@/lib/server/users/reauthenticate'
@@ -104,7 +105,10 @@ export async function approveWindow(actor: UserActor, input: TDecideWindow, now 
       where: { environmentId: w.environmentId, status: 'APPROVED', id: { not: w.id }, startsAt: { lt: w.endsAt }, endsAt: { gt: w.startsAt } },
     })
     if (clash) throw conflict(`It overlaps an approved window on “${w.environment.name}” (${clash.startsAt.toISOString()} – ${clash.endsAt.toISOString()}).`)
-    const approved = await tx.maintenanceWindow.update({ where: { id: w.id }, data: { status: 'APPROVED', decidedById: actor.id, decidedAt: now, decisionNote: input.note || null } })
+    // The approval is for the steps as they are now: of the phase it names, or of every phase of the plan.
+    const phaseIds = w.phaseId ? [w.phaseId] : (await tx.phase.findMany({ where: { planId: w.planId }, select: { id: true } })).map((p) => p.id)
+    const approvedContent = await contentOfPhases(tx, phaseIds)
+    const approved = await tx.maintenanceWindow.update({ where: { id: w.id }, data: { status: 'APPROVED', decidedById: actor.id, decidedAt: now, decisionNote: input.note || null, approvedContent } })
     await recordAudit(tx, actor, { action: 'window.approve', entityType: 'MaintenanceWindow', entityId: w.id, planId: w.planId, before: snapshot(w), after: { ...snapshot(approved), note: input.note } })
     await notifyDecision(tx, w, actor, 'approved', input.note)
     return { id: w.id }
@@ -158,13 +162,38 @@ export async function expireWindows(actor: Actor, now = new Date()): Promise<num
   })
 }
 
-/** For the execution engine: may a run start on this environment now? */
-export async function runPermission(environmentId: string, now = new Date()): Promise<RunPermission> {
+/** May a run of the phase, as its steps are now, start on this environment now? (What startRun and the worker decide.) */
+export async function runPermission(phaseId: string, environmentId: string, now = new Date()): Promise<RunPermission> {
   if (!ZId.safeParse(environmentId).success) throw notFound('Environment')
-  const environment = await db.environment.findUnique({
-    where: { id: environmentId },
-    include: { windows: { where: { status: 'APPROVED', startsAt: { lte: new Date(+now + 7 * 86_400_000) }, endsAt: { gt: now } } } },
-  })
+  if (!ZId.safeParse(phaseId).success) throw notFound('Phase')
+  const phase = await db.phase.findUnique({ where: { id: phaseId }, select: { id: true, name: true, planId: true } })
+  if (!phase) throw notFound('Phase')
+  const environment = await db.environment.findUnique({ where: { id: environmentId }, include: { windows: SCOPED_WINDOWS(now) } })
   if (!environment) throw notFound('Environment')
-  return mayStartRun(environment, environment.windows, now)
+  const content = await contentOfPhases(db, [phase.id])
+  return mayStartRun(environment, environment.windows, now, { planId: phase.planId, phaseId: phase.id, phaseName: phase.name, contentChecksum: content[phase.id] ?? null })
+}
+
+/**
+ * After a change to the steps of a phase (or of several, `phaseId` null): the approved windows that have not
+ * ended and cover it go back to REQUESTED – an approval is for the steps as they were approved – each
+ * audited, and the DBAs are told, in the editing transaction.
+ */
+export async function reopenApprovalsAfterChange(tx: Tx, actor: UserActor, change: { planId: string; phaseId: string | null; what: string }, now = new Date()): Promise<number> {
+  const covering = change.phaseId ? { OR: [{ phaseId: null }, { phaseId: change.phaseId }] } : {}
+  const windows = await tx.maintenanceWindow.findMany({ where: { planId: change.planId, status: 'APPROVED', endsAt: { gt: now }, ...covering }, include: { environment: { select: { name: true } }, plan: { select: { title: true } } } })
+  for (const w of windows) {
+    await tx.$queryRaw`SELECT "id" FROM "MaintenanceWindow" WHERE "id" = ${w.id}::uuid FOR UPDATE`
+    const note = `Sent back for approval: ${change.what} after it was approved.`
+    const reopened = await tx.maintenanceWindow.update({ where: { id: w.id }, data: { status: 'REQUESTED', decidedById: null, decidedAt: null, decisionNote: note, approvedContent: Prisma.DbNull } })
+    await recordAudit(tx, actor, { action: 'window.reopen', entityType: 'MaintenanceWindow', entityId: w.id, planId: w.planId, before: snapshot(w), after: { ...snapshot(reopened), note } })
+    await notify(tx, await approversOf(tx, w.requestedById), {
+      kind: 'WINDOW_AWAITING_APPROVAL',
+      title: `Window on ${w.environment.name} awaits your approval again`,
+      body: clipNotice(`${w.plan.title}: ${windowSpan(w.startsAt, w.endsAt)}. ${note}`),
+      href: WINDOWS_HREF,
+      planId: w.planId,
+    })
+  }
+  return windows.length
 }

@@ -6,6 +6,9 @@ import { createEnvironment } from '@/lib/server/connections/commands'
 import { createPlan } from '@/lib/server/plans/plan-commands'
 import { ZCreatePlan } from '@/lib/server/plans/schemas'
 import { auditEventsFor, makeUser } from '@/lib/testing/factories'
+import { addPhase } from '@/lib/server/plans/phase-commands'
+import { addSqlStep, editSqlStep } from '@/lib/server/plans/step-commands'
+import { ZAddPhase, ZAddSqlStep, ZEditSqlStep } from '@/lib/server/plans/schemas'
 import { approveWindow, cancelWindow, expireWindows, rejectWindow, requestWindow, runPermission } from './commands'
 import { ZRequestWindow } from './schemas'
 
@@ -19,9 +22,11 @@ async function setup(isProtected = true) {
   const name = `prod-${randomUUID().slice(0, 8)}`
   const { id: environmentId } = await createEnvironment(admin, { name, description: '', protected: isProtected })
   const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: `Windows ${name}` }))
+  const { id: phaseId } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Cutover' }))
+  const { id: stepId } = await addSqlStep(lead, ZAddSqlStep.parse({ phaseId, name: 'Add column', body: 'ALTER TABLE t ADD COLUMN c int;', rollbackBody: 'ALTER TABLE t DROP COLUMN c;' }))
   const request = (startHours: number, endHours: number, who = lead) =>
     requestWindow(who, ZRequestWindow.parse({ environmentId, planId, startsAt: at(startHours).toISOString(), endsAt: at(endHours).toISOString(), reason: 'Cutover' }))
-  return { admin, lead, dba, name, environmentId, planId, request }
+  return { admin, lead, dba, name, environmentId, planId, phaseId, stepId, request }
 }
 
 describe('maintenance windows', () => {
@@ -94,19 +99,55 @@ describe('maintenance windows', () => {
 
 describe('the run rule', () => {
   it('needs no window on an unprotected environment', async () => {
-    const { environmentId } = await setup(false)
-    expect(await runPermission(environmentId)).toEqual({ allowed: true, windowId: null })
+    const { environmentId, phaseId } = await setup(false)
+    expect(await runPermission(phaseId, environmentId)).toEqual({ allowed: true, windowId: null })
   })
 
   it('allows a protected run only inside an approved, active window and before its latest start', async () => {
-    const { dba, name, environmentId, planId, lead } = await setup()
-    expect(await runPermission(environmentId)).toMatchObject({ allowed: false, reason: expect.stringContaining('is protected') })
+    const { dba, name, environmentId, planId, phaseId, lead } = await setup()
+    expect(await runPermission(phaseId, environmentId)).toMatchObject({ allowed: false, reason: expect.stringContaining('is protected') })
     const { id } = await requestWindow(lead, ZRequestWindow.parse({ environmentId, planId, reason: 'x', startsAt: at(0.5).toISOString(), endsAt: at(4).toISOString(), latestStartAt: at(2).toISOString() }))
-    expect(await runPermission(environmentId, at(1))).toMatchObject({ allowed: false }) // requested, not approved
+    expect(await runPermission(phaseId, environmentId, at(1))).toMatchObject({ allowed: false }) // requested, not approved
     await approveWindow(dba, { windowId: id, note: '', confirm: name })
-    expect(await runPermission(environmentId)).toMatchObject({ allowed: false, reason: expect.stringContaining('the next one opens') })
-    expect(await runPermission(environmentId, at(1))).toEqual({ allowed: true, windowId: id })
-    expect(await runPermission(environmentId, at(3))).toMatchObject({ allowed: false, reason: expect.stringContaining('allows no new runs after') })
-    expect(await runPermission(environmentId, at(5))).toMatchObject({ allowed: false })
+    expect(await runPermission(phaseId, environmentId)).toMatchObject({ allowed: false, reason: expect.stringContaining('the next one opens') })
+    expect(await runPermission(phaseId, environmentId, at(1))).toEqual({ allowed: true, windowId: id })
+    expect(await runPermission(phaseId, environmentId, at(3))).toMatchObject({ allowed: false, reason: expect.stringContaining('allows no new runs after') })
+    expect(await runPermission(phaseId, environmentId, at(5))).toMatchObject({ allowed: false })
+  })
+
+  it('authorizes only the plan, and the phase when named, it was requested for', async () => {
+    const { dba, lead, name, environmentId, planId, phaseId } = await setup()
+    const { id: otherPhaseId } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Verify' }))
+    const { id: otherPlanId } = await createPlan(lead, ZCreatePlan.parse({ title: `Other ${name}` }))
+    const { id: otherPlanPhaseId } = await addPhase(lead, ZAddPhase.parse({ planId: otherPlanId, name: 'Verify' }))
+    const { id } = await requestWindow(lead, ZRequestWindow.parse({ environmentId, planId, phaseId, reason: 'x', startsAt: at(-0.5).toISOString(), endsAt: at(2).toISOString() }))
+    await approveWindow(dba, { windowId: id, note: '', confirm: name })
+    expect(await runPermission(phaseId, environmentId)).toEqual({ allowed: true, windowId: id })
+    expect(await runPermission(otherPhaseId, environmentId)).toMatchObject({ allowed: false, reason: expect.stringContaining(`is for the phase “Cutover” of “Windows ${name}”; it does not authorize “Verify”`) })
+    expect(await runPermission(otherPlanPhaseId, environmentId)).toMatchObject({ allowed: false, reason: expect.stringContaining('it does not authorize “Verify”') })
+  })
+
+  it('is approved for the steps as they were: a change sends the window back for approval, audited and told', async () => {
+    const { dba, lead, name, environmentId, planId, phaseId, stepId } = await setup()
+    const { id } = await requestWindow(lead, ZRequestWindow.parse({ environmentId, planId, reason: 'x', startsAt: at(-0.5).toISOString(), endsAt: at(2).toISOString() }))
+    await approveWindow(dba, { windowId: id, note: '', confirm: name })
+    expect(await runPermission(phaseId, environmentId)).toEqual({ allowed: true, windowId: id })
+    // Only the rollback script changes: that, too, is not what was approved.
+    await editSqlStep(lead, ZEditSqlStep.parse({ stepId, name: 'Add column', body: 'ALTER TABLE t ADD COLUMN c int;', rollbackBody: 'DROP TABLE t;' }))
+    expect(await db.maintenanceWindow.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'REQUESTED', decidedById: null, approvedContent: null })
+    expect(await runPermission(phaseId, environmentId)).toMatchObject({ allowed: false })
+    expect((await auditEventsFor(id)).map((e) => e.action)).toEqual(['window.request', 'window.approve', 'window.reopen'])
+    expect(await db.notification.count({ where: { userId: dba.id, title: { contains: 'awaits your approval again' } } })).toBe(1)
+    await approveWindow(dba, { windowId: id, note: 'Seen the new rollback', confirm: name })
+    expect(await runPermission(phaseId, environmentId)).toEqual({ allowed: true, windowId: id })
+  })
+
+  it('refuses a run whose steps are not the ones the window was approved for', async () => {
+    const { dba, lead, name, environmentId, planId, phaseId, stepId } = await setup()
+    const { id } = await requestWindow(lead, ZRequestWindow.parse({ environmentId, planId, phaseId, reason: 'x', startsAt: at(-0.5).toISOString(), endsAt: at(2).toISOString() }))
+    await approveWindow(dba, { windowId: id, note: '', confirm: name })
+    // A change that went around the commands (the worker's check must not trust that windows were reopened).
+    await db.step.update({ where: { id: stepId }, data: { body: 'DROP TABLE t;' } })
+    expect(await runPermission(phaseId, environmentId)).toMatchObject({ allowed: false, reason: expect.stringContaining('are not the ones the maintenance window') })
   })
 })
