@@ -8,6 +8,7 @@ import { requestRestoreAction } from '@/lib/actions/backups'
 import { formatUtc } from '@/lib/domain/words'
 import type { BackupDTO } from '@/lib/server/backups/queries'
 import type { RestoreChoiceDTO } from '@/lib/server/backups/recovery'
+import { useReauthCode } from '@/components/auth/reauth-code'
 
 /**
  * DBAs: restore a verified backup into a connection of the same kind. The database it came from is
@@ -21,6 +22,7 @@ export function RestoreDialog({ backup, choices, onQueued }: { backup: BackupDTO
   const [typed, setTyped] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [pending, setPending] = useState(false)
+  const reauth = useReauthCode()
   const chosen = ordered.find((c) => c.connectionId === connectionId) ?? null
   const close = () => {
     setOpen(false)
@@ -30,8 +32,9 @@ export function RestoreDialog({ backup, choices, onQueued }: { backup: BackupDTO
   const submit = async () => {
     if (!chosen) return
     setPending(true)
-    const result = await requestRestoreAction({ backupId: backup.id, connectionId: chosen.connectionId, confirm: typed })
+    const result = await requestRestoreAction({ backupId: backup.id, connectionId: chosen.connectionId, confirm: typed, ...reauth.input })
     setPending(false)
+    reauth.answered(result)
     if (!result.ok) return setError(result.error)
     close()
     onQueued()
@@ -81,6 +84,7 @@ export function RestoreDialog({ backup, choices, onQueued }: { backup: BackupDTO
               </label>
             </div>
           ) : null}
+          {reauth.field}
           <ErrorText message={error} />
           <div className="flex justify-end gap-2">
             <Button variant="secondary" onClick={close}>

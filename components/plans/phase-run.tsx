@@ -58,9 +58,15 @@ export function PhaseRun({ planId, phaseId, phaseName, targets, latest, canStart
               </select>
             </label>
             <label className="flex items-center gap-2 pb-1.5 text-sm">
-              <input type="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.target.checked)} className="size-4 accent-indigo-600" />
+              <input type="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.target.checked)} aria-describedby={`dry-run-note-${phaseId}`} className="size-4 accent-indigo-600" />
               Dry run (roll back each script)
             </label>
+            {dryRun ? (
+              <p id={`dry-run-note-${phaseId}`} className="w-full text-xs text-amber-800" data-testid="dry-run-note">
+                A dry run executes each script on the target and then rolls it back: it takes the same locks while it runs, and what happens outside a transaction – sequences advanced, sessions
+                signalled, scripts that cannot run in a transaction are skipped – is not undone. On a protected environment it needs the same window, checks and code as a run.
+              </p>
+            ) : null}
             {reauth.field}
             <Button type="submit" size="sm" disabled={pending}>
               {pending ? 'Queueing…' : 'Start run'}

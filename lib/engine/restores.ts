@@ -3,6 +3,8 @@ import { appEnv } from '@/lib/env'
 import { recordAudit } from '@/lib/server/audit/record'
 import type { SystemActor } from '@/lib/server/actor'
 import { postgresTargetOf } from '@/lib/server/connections/secrets'
+import { SCOPED_WINDOWS } from '@/lib/server/runs/content'
+import { mayRestore } from '@/lib/server/windows/rules'
 import { resolveSqlitePath } from '@/lib/targets/sqlite'
 import { artifactPath, verifyBackup } from './backup/artifacts'
 import { restorePostgres } from './backup/postgres'
@@ -21,7 +23,7 @@ const PROGRESS_EVERY_MS = 500
 export const claimRestore = (workerId: string) => claimQueuedJob('Restore', workerId)
 
 export async function executeRestore(restoreId: string): Promise<'SUCCEEDED' | 'FAILED'> {
-  const restore = await db.restore.findUniqueOrThrow({ where: { id: restoreId }, include: { backup: true, connection: true } })
+  const restore = await db.restore.findUniqueOrThrow({ where: { id: restoreId }, include: { backup: true, connection: { include: { environment: { include: { windows: SCOPED_WINDOWS(new Date()) } } } } } })
   let lastWrite = 0
   const writes = progressWriter()
   const progress = (done: number, total: number) => {
@@ -40,6 +42,9 @@ export async function executeRestore(restoreId: string): Promise<'SUCCEEDED' | '
   try {
     const connection = restore.connection
     if (!connection) throw new Error('The connection to restore into was removed.')
+    // The window rule again: it can close or be cancelled while the restore waits for a worker.
+    const permission = mayRestore(connection.environment, connection.environment.windows, new Date(), restore.backup.planId)
+    if (!permission.allowed) throw new Error(permission.reason)
     const verified = await verifyBackup(restore.backupId)
     if (!verified.ok) throw new Error(`The backup did not verify: ${verified.error}`)
     const file = artifactPath(restore.backup.fileName)

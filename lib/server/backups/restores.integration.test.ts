@@ -15,6 +15,10 @@ import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database
 import { auditEventsFor, makeUser } from '@/lib/testing/factories'
 import { requestRestore } from './commands'
 import { ZRequestRestore } from './schemas'
+import { createPlan } from '@/lib/server/plans/plan-commands'
+import { ZCreatePlan } from '@/lib/server/plans/schemas'
+import { approveWindow, cancelWindow, requestWindow } from '@/lib/server/windows/commands'
+import { ZRequestWindow } from '@/lib/server/windows/schemas'
 
 beforeAll(async () => {
   exportEnv({ LOCKSTEP_BACKUP_DIR: await mkdtemp(join(tmpdir(), 'lockstep-restore-backups-')) })
@@ -36,19 +40,20 @@ async function work(restoreId: string) {
   return executeRestore(restoreId)
 }
 
-async function setup() {
+async function setup(options: { protected?: boolean; planId?: string } = {}) {
   const dba = await makeUser('DBA')
   const [shopUrl, copyUrl] = await Promise.all([createFreshDatabase('restore_shop', { migrate: false }), createFreshDatabase('restore_copy', { migrate: false })])
   await query(shopUrl, `CREATE TABLE invoices (id int PRIMARY KEY, amount numeric(10,2), customer text); INSERT INTO invoices SELECT g, g * 1.5, 'Customer ' || g FROM generate_series(1, 500) g`)
-  const { id: environmentId } = await createEnvironment(dba, { name: `env-${randomUUID().slice(0, 8)}`, description: '', protected: true })
+  const environmentName = `env-${randomUUID().slice(0, 8)}`
+  const { id: environmentId } = await createEnvironment(dba, { name: environmentName, description: '', protected: !!options.protected })
   const connect = async (name: string, url: string) => (await createConnection(dba, ZConnection.parse({ environmentId, engine: 'POSTGRES', name, role: 'TARGET', url: `${url}?sslmode=disable` }))).id
   const shopId = await connect('shop', shopUrl)
   const copyId = await connect('shop copy', copyUrl)
   const aliasId = await connect('shop, by another name', shopUrl)
-  const backup = await takeBackup({ connectionId: shopId, name: 'shop', engine: 'POSTGRES', target: postgresTargetFromUrl(`${shopUrl}?sslmode=disable`) })
+  const backup = await takeBackup({ connectionId: shopId, name: 'shop', engine: 'POSTGRES', target: postgresTargetFromUrl(`${shopUrl}?sslmode=disable`) }, { planId: options.planId })
   if (!backup.ok) throw new Error(backup.error)
   const database = new URL(shopUrl).pathname.slice(1)
-  return { dba, shopUrl, copyUrl, shopId, copyId, aliasId, backup, database }
+  return { dba, shopUrl, copyUrl, shopId, copyId, aliasId, backup, database, environmentId, environmentName }
 }
 
 describe('restores', () => {
@@ -96,5 +101,31 @@ describe('restores', () => {
     expect((await auditEventsFor(id)).map((e) => e.action)).toEqual(['backup.restore', 'restore.fail'])
     // A backup that failed verification is not offered again.
     expect((await refusal(requestRestore(dba, ZRequestRestore.parse({ backupId: backup.id, connectionId: copyId })))).message).toBe('Only a verified backup can be restored.')
+  })
+
+  it('into a protected environment only as a run there: an approved window for the backup’s plan, active now, and a fresh second factor', async () => {
+    const lead = await makeUser('LEAD')
+    const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: `Restore ${randomUUID().slice(0, 8)}` }))
+    const { id: otherPlanId } = await createPlan(lead, ZCreatePlan.parse({ title: `Other ${randomUUID().slice(0, 8)}` }))
+    const { dba, copyId, backup, environmentId, environmentName } = await setup({ protected: true, planId })
+    const restore = (code?: string) => requestRestore(dba, ZRequestRestore.parse({ backupId: backup.id, connectionId: copyId, code }))
+    expect((await refusal(restore())).message).toContain(`“${environmentName}” is protected: a restore there needs an approved maintenance window for the backup's plan that is active now.`)
+    const open = (forPlan: string) => requestWindow(lead, ZRequestWindow.parse({ environmentId, planId: forPlan, reason: 'restore', startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString() }))
+    const other = await open(otherPlanId)
+    await approveWindow(dba, { windowId: other.id, note: '', confirm: environmentName })
+    expect((await refusal(restore())).message).toContain('is for the plan “Other')
+    await cancelWindow(dba, other.id)
+    const own = await open(planId)
+    await approveWindow(dba, { windowId: own.id, note: '', confirm: environmentName })
+    // The DBA's last code is an hour old: a restore over production asks for a fresh one.
+    await db.user.update({ where: { id: dba.id }, data: { secondFactorAt: new Date(Date.now() - 3_600_000) } })
+    expect((await refusal(restore())).code).toBe('REAUTHENTICATE')
+    expect(await db.restore.count({ where: { backupId: backup.id } })).toBe(0)
+    await db.user.update({ where: { id: dba.id }, data: { secondFactorAt: new Date() } })
+    const { id } = await restore()
+    // The window is cancelled before a worker gets to it: the worker refuses too.
+    await cancelWindow(dba, own.id)
+    expect(await work(id)).toBe('FAILED')
+    expect((await db.restore.findUniqueOrThrow({ where: { id } })).error).toContain('is protected: a restore there needs an approved maintenance window')
   })
 })

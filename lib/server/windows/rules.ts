@@ -57,3 +57,21 @@ export function mayStartRun(environment: { name: string; protected: boolean }, w
   }
   return { allowed: true, windowId: active.id }
 }
+
+/**
+ * Restoring over a database of a protected environment needs what a run there needs: an approved window
+ * for the backup's plan that is active now and before its latest start (any of its phases – a restore is
+ * how a phase's change is undone).
+ */
+export function mayRestore(environment: { name: string; protected: boolean }, windows: ScopedWindow[], now: Date, planId: string | null): RunPermission {
+  if (!environment.protected) return { allowed: true, windowId: null }
+  const open = windows.filter((w) => w.status === 'APPROVED' && w.startsAt <= now && now < w.endsAt)
+  const active = open.find((w) => w.planId === planId)
+  if (!active) {
+    const other = open[0]
+    const why = other ? ` The approved window open now (${span(other)}) is for the plan “${other.plan.title}”.` : ''
+    return { allowed: false, reason: `“${environment.name}” is protected: a restore there needs an approved maintenance window for the backup's plan that is active now.${why}` }
+  }
+  if (now > active.latestStartAt) return { allowed: false, reason: `The maintenance window on “${environment.name}” allows no new changes after ${active.latestStartAt.toISOString()}.` }
+  return { allowed: true, windowId: active.id }
+}
