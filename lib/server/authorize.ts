@@ -18,3 +18,9 @@ export async function assertCanInTx(tx: Tx, actor: UserActor, permission: Permis
   const current = rows[0]
   if (!current?.isActive || !can(current.role as UserActor['role'], permission)) throw forbidden()
 }
+
+/**
+ * Who reads what a database holds: editors see row values, error texts and connection details; stakeholders
+ * see counts, keys and column names only – everywhere, the APIs included.
+ */
+export const seesRowData = (actor: UserActor): boolean => can(actor.role, 'connection:read')

@@ -8,7 +8,8 @@ import type { CopyDetail } from '@/lib/engine/steps/copy'
 import type { ObserveDetail } from '@/lib/engine/steps/observe'
 import type { ValidateDetail } from '@/lib/engine/steps/validate'
 import type { UserActor } from '@/lib/server/actor'
-import { assertCan } from '@/lib/server/authorize'
+import { assertCan, seesRowData } from '@/lib/server/authorize'
+import { scriptsChecksum } from '@/lib/domain/step-content'
 import { BACKUP_SELECT, seesBackupDetails, toBackupDTO, type BackupDTO } from '@/lib/server/backups/queries'
 import { notFound } from '@/lib/server/errors'
 import { ZId } from '@/lib/server/fields'
@@ -74,7 +75,13 @@ export type RunDTO = {
 
 const iso = (d: Date | null) => d?.toISOString() ?? null
 
-/** Everyone: one run with its steps and the last 200 lines of its log. */
+/** What a stakeholder reads where an error or a warning was: that there was one, not its text (it can quote values and connection details). */
+const withheldLine = (level: string) => (level === 'error' ? 'An error was recorded here; editors can read it.' : level === 'warn' ? 'A warning was recorded here; editors can read it.' : null)
+
+/**
+ * Everyone: one run with its steps – as they were queued – and the last 200 lines of its log. Error texts and
+ * warnings, which can quote row values and connection details, for editors only.
+ */
 export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
   assertCan(actor, 'run:read')
   if (!ZId.safeParse(runId).success) throw notFound('Run')
@@ -87,12 +94,12 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
       requestedBy: { select: { name: true } },
       coveringBackup: { select: { connectionName: true, createdAt: true } },
       rehearsal: { select: { finishedAt: true, environment: { select: { name: true } } } },
-      steps: { orderBy: { position: 'asc' }, include: { step: { select: { name: true, kind: true, body: true, lint: true, lintOverrideReason: true } }, backup: { select: BACKUP_SELECT } } },
+      steps: { orderBy: { position: 'asc' }, include: { step: { select: { lint: true, lintOverrideReason: true, lintOverrideChecksum: true } }, backup: { select: BACKUP_SELECT } } },
       events: { orderBy: { id: 'desc' }, take: 200 },
     },
   })
   if (!run) throw notFound('Run')
-  const copySteps = run.steps.filter((s) => s.step.kind === 'COPY').map((s) => s.id)
+  const copySteps = run.steps.filter((s) => s.kind === 'COPY').map((s) => s.id)
   const rejectedValues = new Map(
     copySteps.length ? (await db.copyReject.groupBy({ by: ['stepRunId'], where: { stepRunId: { in: copySteps } }, _count: { _all: true } })).map((g) => [g.stepRunId, g._count._all]) : [],
   )
@@ -103,6 +110,7 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
   const details = seesBackupDetails(actor)
   const own = run.steps.find((s) => s.backup?.status === 'VERIFIED')?.backup
   const covering = run.coveringBackup ?? own
+  const rowData = seesRowData(actor)
   return {
     id: run.id,
     status: run.status,
@@ -111,7 +119,7 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
     phaseName: run.phase.name,
     environment: { name: run.environment.name, protected: run.environment.protected },
     requestedByName: run.requestedBy.name,
-    error: run.error,
+    error: run.error && !rowData ? 'The run stopped with an error; editors can read it.' : run.error,
     createdAt: run.createdAt.toISOString(),
     startedAt: iso(run.startedAt),
     finishedAt: iso(run.finishedAt),
@@ -119,25 +127,25 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
       const lint = s.step.lint as LintReport | null
       return {
         id: s.id,
-        name: s.step.name,
-        kind: s.step.kind,
+        name: s.name,
+        kind: s.kind,
         status: s.status,
         statementsApplied: s.statementsApplied,
         statementsTotal: s.statementsTotal,
         currentStatement: s.status === 'RUNNING' ? s.currentStatement : null,
         backendPid: s.status === 'RUNNING' ? s.backendPid : null,
-        instructions: s.step.kind === 'MANUAL' ? s.step.body || null : null,
-        lint: s.step.kind === 'SQL' && lint ? { errors: lint.errors, warnings: lint.warnings, accepted: !!s.step.lintOverrideReason } : null,
-        copy: s.step.kind === 'COPY' && s.detail ? { ...(s.detail as CopyDetail), rejectedValues: rejectedValues.get(s.id) ?? 0 } : null,
-        validationId: s.step.kind === 'VALIDATE' && s.detail ? ((s.detail as ValidateDetail).validationId ?? null) : null,
-        observe: s.step.kind === 'OBSERVE' && s.detail ? (s.detail as ObserveDetail) : null,
+        instructions: s.kind === 'MANUAL' ? s.body || null : null,
+        lint: s.kind === 'SQL' && lint ? { errors: lint.errors, warnings: lint.warnings, accepted: !!s.step.lintOverrideReason && s.step.lintOverrideChecksum === scriptsChecksum(s) } : null,
+        copy: s.kind === 'COPY' && s.detail ? { ...(s.detail as CopyDetail), rejectedValues: rejectedValues.get(s.id) ?? 0 } : null,
+        validationId: s.kind === 'VALIDATE' && s.detail ? ((s.detail as ValidateDetail).validationId ?? null) : null,
+        observe: s.kind === 'OBSERVE' && s.detail ? (s.detail as ObserveDetail) : null,
         backup: s.backup ? toBackupDTO(s.backup, details) : null,
-        error: s.error,
+        error: s.error && !rowData ? 'The step stopped with an error; editors can read it.' : s.error,
         startedAt: iso(s.startedAt),
         finishedAt: iso(s.finishedAt),
       }
     }),
-    events: run.events.reverse().map((e) => ({ id: e.id.toString(), level: e.level, message: e.message, createdAt: e.createdAt.toISOString() })),
+    events: run.events.reverse().map((e) => ({ id: e.id.toString(), level: e.level, message: (!rowData && withheldLine(e.level)) || e.message, createdAt: e.createdAt.toISOString() })),
     coveredBy: covering ? { connectionName: covering.connectionName, takenAt: covering.createdAt.toISOString(), required: !!run.coveringBackup } : null,
     safeguards: run.environment.protected ? safeguardsInWords(run.environment) : null,
     rehearsal: run.rehearsal?.finishedAt ? { environmentName: run.rehearsal.environment.name, finishedAt: run.rehearsal.finishedAt.toISOString() } : null,
@@ -145,7 +153,7 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
     canRollBack: undoable,
     canRelease: run.status === 'WAITING' && can(actor.role, run.environment.protected ? 'run:start-protected' : 'run:start'),
     canRetry: run.status === 'FAILED' && resolver,
-    canMarkApplied: run.status === 'FAILED' && resolver && failed?.step.kind === 'SQL',
+    canMarkApplied: run.status === 'FAILED' && resolver && failed?.kind === 'SQL',
     canMarkRolledBack: undoable,
   }
 }

@@ -1,6 +1,6 @@
 import { db } from '@/lib/db'
 import type { UserActor } from '@/lib/server/actor'
-import { assertCan } from '@/lib/server/authorize'
+import { assertCan, seesRowData } from '@/lib/server/authorize'
 import { notFound } from '@/lib/server/errors'
 import { ZId } from '@/lib/server/fields'
 
@@ -17,6 +17,7 @@ export type CopyRejectsDTO = {
   pageSize: number
 }
 
+/** Everyone; the values and the reasons (which quote them) for editors only – stakeholders get tables, columns, keys and counts. */
 export async function listCopyRejects(actor: UserActor, runId: string, query: { step?: string | null; table?: string | null; column?: string | null; offset?: number }): Promise<CopyRejectsDTO> {
   assertCan(actor, 'run:read')
   if (!ZId.safeParse(runId).success || !ZId.safeParse(query.step ?? '').success) throw notFound('Step')
@@ -25,6 +26,7 @@ export async function listCopyRejects(actor: UserActor, runId: string, query: { 
   const base = { stepRunId: stepRun.id }
   const where = { ...base, ...(query.table ? { tableName: query.table } : {}), ...(query.column ? { column: query.column } : {}) }
   const offset = Math.max(0, Math.floor(query.offset ?? 0))
+  const rowData = seesRowData(actor)
   const [total, groups, rows] = await Promise.all([
     db.copyReject.count({ where }),
     db.copyReject.groupBy({ by: ['tableName', 'column'], where: base, _count: { _all: true }, orderBy: [{ tableName: 'asc' }, { column: 'asc' }] }),
@@ -33,7 +35,7 @@ export async function listCopyRejects(actor: UserActor, runId: string, query: { 
   return {
     total,
     groups: groups.map((g) => ({ table: g.tableName, column: g.column, rows: g._count._all })),
-    rows: rows.map((r) => ({ id: r.id, table: r.tableName, key: r.rowKey, column: r.column, reason: r.reason, value: r.value })),
+    rows: rows.map((r) => ({ id: r.id, table: r.tableName, key: r.rowKey, column: r.column, ...(rowData ? { reason: r.reason, value: r.value } : { reason: 'The value does not fit its column; editors can read it.', value: null }) })),
     offset,
     pageSize: REJECTS_PAGE,
   }

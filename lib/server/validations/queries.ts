@@ -4,7 +4,7 @@ import type { CriterionStatus, RuleAction, RuleSeverity, ValidationStatus } from
 import { bindingOf, CHECK_LABELS } from '@/lib/engine/validate/criteria'
 import type { ValidationReport } from '@/lib/engine/validate/model'
 import type { UserActor } from '@/lib/server/actor'
-import { assertCan } from '@/lib/server/authorize'
+import { assertCan, seesRowData } from '@/lib/server/authorize'
 import { notFound } from '@/lib/server/errors'
 import { ZId } from '@/lib/server/fields'
 
@@ -65,19 +65,43 @@ function summaryOf(v: NonNullable<Row>): ValidationSummary {
   }
 }
 
+const WITHHELD = 'Withheld: editors can read it.'
+
+/**
+ * The report as a reader without access to row data sees it: counts, states, keys and column names – no
+ * values of differing rows, no integrity or rule samples, no error texts (they can quote values).
+ */
+export function reportForStakeholder(report: ValidationReport): ValidationReport {
+  return {
+    ...report,
+    tables: report.tables.map((t) => ({
+      ...t,
+      samples: t.samples.map((d) => ({ ...d, columns: d.columns.map((c) => ({ column: c.column, source: null, target: null })) })),
+      ...(t.error ? { error: WITHHELD } : {}),
+    })),
+    integrity: report.integrity.map((f) => ({ ...f, samples: [] })),
+    rules: report.rules.map((r) => ({ ...r, samples: [], ...(r.error ? { error: WITHHELD } : {}) })),
+    warnings: report.warnings.length ? [`${report.warnings.length} warning${report.warnings.length === 1 ? '' : 's'}; editors can read ${report.warnings.length === 1 ? 'it' : 'them'}.`] : [],
+    ...(report.error ? { error: WITHHELD } : {}),
+  }
+}
+
+/** Everyone; row values and error texts for editors only (reportForStakeholder). */
 export async function getValidation(actor: UserActor, validationId: string): Promise<ValidationDTO> {
   assertCan(actor, 'plan:read')
   if (!ZId.safeParse(validationId).success) throw notFound('Validation')
   const v = await loadValidation(validationId)
   if (!v) throw notFound('Validation')
+  const rowData = seesRowData(actor)
+  const report = v.report as ValidationReport | null
   return {
     ...summaryOf(v),
     planId: v.planId,
     planTitle: v.plan.title,
     requestedTables: v.tables,
-    error: v.error,
+    error: v.error && !rowData ? WITHHELD : v.error,
     startedAt: v.startedAt?.toISOString() ?? null,
-    report: v.report as ValidationReport | null,
+    report: report && !rowData ? reportForStakeholder(report) : report,
     canCancel: (v.status === 'QUEUED' || v.status === 'RUNNING') && !v.cancelRequested && !v.stepRunId && can(actor.role, 'run:start'),
   }
 }
