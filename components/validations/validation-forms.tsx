@@ -34,6 +34,13 @@ export function ValidateForm({ planId, environments }: { planId: string; environ
             <ValidationLimitsFields prefix="validate" errors={errors} maxSamples={VALIDATE_CONFIG_DEFAULTS.maxSamples} maxDifferences={VALIDATE_CONFIG_DEFAULTS.maxDifferences} />
           </div>
           <TablesField prefix="validate" errors={errors} />
+          {errors?.code ? (
+            <div className="max-w-xs">
+              <Field label="Code from your authenticator" name="code" id="validate-code" errors={errors.code} hint="Validating on a protected environment runs the plan's rules there: it needs a code entered in the last 15 minutes.">
+                <Input name="code" id="validate-code" autoComplete="one-time-code" maxLength={32} autoFocus spellCheck={false} invalid />
+              </Field>
+            </div>
+          ) : null}
         </>
       )}
     </ActionForm>
@@ -48,7 +55,7 @@ function RuleFields({ errors, rule, prefix }: { errors: Record<string, string[]>
       <Field label="Rule name" name="name" id={`${prefix}-name`} errors={errors?.name}>
         <Input name="name" id={`${prefix}-name`} maxLength={120} defaultValue={rule?.name} invalid={!!errors?.name} placeholder="e.g. Every order has a customer" />
       </Field>
-      <Field label="Query returning the violating rows" name="sql" id={`${prefix}-sql`} errors={errors?.sql} hint="One SELECT, run read-only on the target with a one-minute limit. No rows: the rule passes.">
+      <Field label="Query returning the violating rows" name="sql" id={`${prefix}-sql`} errors={errors?.sql} hint="One SELECT calling no function that changes anything, run read-only on the target with a 30-second limit; at most 10,000 rows are counted. No rows: the rule passes.">
         <textarea name="sql" id={`${prefix}-sql`} rows={3} className={textarea} spellCheck={false} defaultValue={rule?.sql} aria-invalid={!!errors?.sql || undefined} placeholder="SELECT id, email FROM users WHERE email NOT LIKE '%@%'" />
       </Field>
       <div className="flex flex-wrap gap-4">

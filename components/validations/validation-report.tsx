@@ -230,7 +230,7 @@ export function ValidationReportView({ initial }: { initial: ValidationDTO }) {
                     <li key={r.name} className="flex flex-wrap items-center gap-2">
                       <Badge tone={r.passed ? 'success' : r.action === 'fail' ? 'danger' : 'warning'}>{r.passed ? 'passed' : r.action === 'fail' ? 'failed' : 'warning'}</Badge>
                       <span>{r.name}</span>
-                      {!r.passed ? <span className="text-xs text-zinc-600">{r.error ?? `${r.violations.toLocaleString('en')} violating row${r.violations === 1 ? '' : 's'}${r.samples.length ? `, e.g. ${r.samples.map((s) => Object.entries(s).map(([k, v]) => `${k}=${v ?? 'NULL'}`).join(' ')).join('; ')}` : ''}`}</span> : null}
+                      {!r.passed ? <span className="text-xs text-zinc-600">{r.error ?? `${r.capped ? 'at least ' : ''}${r.violations.toLocaleString('en')} violating row${r.violations === 1 ? '' : 's'}${r.samples.length ? `, e.g. ${r.samples.map((s) => Object.entries(s).map(([k, v]) => `${k}=${v ?? 'NULL'}`).join(' ')).join('; ')}` : ''}`}</span> : null}
                     </li>
                   ))}
                 </ul>

@@ -4,7 +4,7 @@ import { recordAudit } from '@/lib/server/audit/record'
 import type { SystemActor } from '@/lib/server/actor'
 import { postgresTargetOf } from '@/lib/server/connections/secrets'
 import { SCOPED_WINDOWS } from '@/lib/server/runs/content'
-import { mayRestore } from '@/lib/server/windows/rules'
+import { mayWorkOnPlan } from '@/lib/server/windows/rules'
 import { resolveSqlitePath } from '@/lib/targets/sqlite'
 import { artifactPath, verifyBackup } from './backup/artifacts'
 import { restorePostgres } from './backup/postgres'
@@ -43,7 +43,7 @@ export async function executeRestore(restoreId: string): Promise<'SUCCEEDED' | '
     const connection = restore.connection
     if (!connection) throw new Error('The connection to restore into was removed.')
     // The window rule again: it can close or be cancelled while the restore waits for a worker.
-    const permission = mayRestore(connection.environment, connection.environment.windows, new Date(), restore.backup.planId)
+    const permission = mayWorkOnPlan(connection.environment, connection.environment.windows, new Date(), restore.backup.planId, 'a restore')
     if (!permission.allowed) throw new Error(permission.reason)
     const verified = await verifyBackup(restore.backupId)
     if (!verified.ok) throw new Error(`The backup did not verify: ${verified.error}`)

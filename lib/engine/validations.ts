@@ -1,6 +1,8 @@
 import { db } from '@/lib/db'
 import type { ValidationStatus } from '@/lib/generated/prisma/enums'
+import { SCOPED_WINDOWS } from '@/lib/server/runs/content'
 import { planSourceOf, planTargetOf } from '@/lib/server/runs/target'
+import { mayWorkOnPlan } from '@/lib/server/windows/rules'
 import { cancelRequested, finishValidation, saveLiveReport } from '@/lib/server/validations/record'
 import { runValidation } from './validate/engine'
 import type { ValidationReport } from './validate/model'
@@ -86,7 +88,13 @@ export async function requeueValidations(staleAfterMs: number): Promise<number> 
 }
 
 export async function executeValidation(validationId: string): Promise<ValidationStatus> {
-  const v = await db.validation.findUniqueOrThrow({ where: { id: validationId } })
+  const v = await db.validation.findUniqueOrThrow({ where: { id: validationId }, include: { environment: { include: { windows: SCOPED_WINDOWS(new Date()) } } } })
+  // The window rule again on a protected environment: it can close or be cancelled while the validation waits.
+  const permission = mayWorkOnPlan(v.environment, v.environment.windows, new Date(), v.planId, 'a validation')
+  if (!permission.allowed) {
+    await finishValidation(validationId, { error: permission.reason })
+    return 'ERROR'
+  }
   try {
     return (await validatePlan({ validationId, planId: v.planId, environmentId: v.environmentId, tables: v.tables, maxSamples: v.maxSamples, maxDifferences: v.maxDifferences })).status as ValidationStatus
   } catch {

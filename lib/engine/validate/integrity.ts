@@ -1,15 +1,16 @@
 import type pg from 'pg'
-import { splitStatements, type Statement } from '@/lib/engine/sql/split'
 import { quoteIdent } from '@/lib/targets/quote'
+import { parseRuleQuery, volatileFunctionsOf, volatileRefusal } from './rule-query'
 import type { CustomRule, ForeignKey, IntegrityFinding, RuleResult, TableShape } from './model'
 
 // The target's integrity, for what PostgreSQL does not already guarantee: foreign keys that are declared
 // but not validated (a copy adds them NOT VALID over orphans) or only declared in the source, NOT NULL and
 // unique constraints the source has and the target lacks. Then the plan's custom rules: queries that
-// return violating rows, run read-only with a time limit.
+// return violating rows, checked (rule-query.ts) and run read-only with a time limit and a row cap.
 
 const SAMPLES = 5
-const RULE_TIMEOUT_MS = 60_000
+const RULE_TIMEOUT_MS = 30_000
+const RULE_LOCK_TIMEOUT_MS = 5_000
 
 type Pair = { source: TableShape; target: TableShape }
 
@@ -65,28 +66,29 @@ export async function checkIntegrity(client: pg.Client, schema: string, pairs: r
   return { findings, checked }
 }
 
-/** A rule's query: exactly one SELECT (WITH … SELECT included), as the real parser reads it; else an error saying what is wrong. */
-export async function ruleQuery(sql: string): Promise<string> {
-  const statements = await splitStatements(sql)
-  if (statements.length !== 1) throw new Error(`A rule is one SELECT query returning the violating rows; this has ${statements.length} statements.`)
-  const [statement] = statements as [Statement]
-  if (statement.kind !== 'SelectStmt') throw new Error('A rule is one SELECT query returning the violating rows; this is not a SELECT.')
-  return statement.sql.replace(/;\s*$/, '')
-}
+/** At most this many violating rows are counted: a rule that matches a whole table stops there. */
+export const RULE_ROW_CAP = 10_000
 
-/** Each rule's violating rows (counted, a few kept), in a read-only transaction; a failing query is the rule's error. */
+/**
+ * Each rule's violating rows (counted up to RULE_ROW_CAP, a few kept), in a read-only transaction with a time
+ * limit, after the target's own catalog confirmed it calls no volatile function; a refused or failing query
+ * is the rule's error.
+ */
 export async function runRules(client: pg.Client, rules: readonly CustomRule[]): Promise<RuleResult[]> {
   const results: RuleResult[] = []
   for (const rule of rules) {
     const base = { name: rule.name, severity: rule.severity, action: rule.action }
     try {
-      const body = await ruleQuery(rule.sql)
-      await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${RULE_TIMEOUT_MS}`)
-      const { rows } = await client.query<Record<string, unknown>>(`SELECT count(*) OVER () AS "lockstep total", rule.* FROM (${body}) rule LIMIT ${SAMPLES}`)
+      const query = await parseRuleQuery(rule.sql)
+      const volatile = await volatileFunctionsOf(query, async (sql, params) => (await client.query<{ schema: string; name: string }>(sql, params)).rows)
+      if (volatile.length) throw new Error(volatileRefusal(volatile))
+      await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${RULE_TIMEOUT_MS}; SET LOCAL lock_timeout = ${RULE_LOCK_TIMEOUT_MS}`)
+      const { rows } = await client.query<Record<string, unknown>>(`SELECT count(*) OVER () AS "lockstep total", rule.* FROM (SELECT * FROM (${query.sql}) capped LIMIT ${RULE_ROW_CAP + 1}) rule LIMIT ${SAMPLES}`)
       await client.query('COMMIT')
-      const violations = Number(rows[0]?.['lockstep total'] ?? 0)
+      const counted = Number(rows[0]?.['lockstep total'] ?? 0)
       const samples = rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'lockstep total').map(([k, v]) => [k, v === null ? null : v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v)])))
-      results.push({ ...base, violations, samples, passed: violations === 0 })
+      const capped = counted > RULE_ROW_CAP
+      results.push({ ...base, violations: Math.min(counted, RULE_ROW_CAP), ...(capped ? { capped } : {}), samples, passed: counted === 0 })
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined)
       const message = (error as Error).message

@@ -97,7 +97,8 @@ export type RuleSeverity = 'warning' | 'error'
 export type RuleAction = 'fail' | 'warn'
 export type CustomRule = { name: string; sql: string; severity: RuleSeverity; action: RuleAction }
 
-export type RuleResult = { name: string; severity: RuleSeverity; action: RuleAction; violations: number; samples: Record<string, string | null>[]; error?: string; passed: boolean }
+/** `capped`: counting stopped at the cap (RULE_ROW_CAP); `violations` is a lower bound. */
+export type RuleResult = { name: string; severity: RuleSeverity; action: RuleAction; violations: number; capped?: boolean; samples: Record<string, string | null>[]; error?: string; passed: boolean }
 
 export type ValidationStatus = 'RUNNING' | 'PASSED' | 'FAILED' | 'ERROR' | 'CANCELLED'
 

@@ -5,7 +5,7 @@ import { assertCan, assertCanInTx } from '@/lib/server/authorize'
 import { conflict, invalid, notFound } from '@/lib/server/errors'
 import { SCOPED_WINDOWS } from '@/lib/server/runs/content'
 import { assertRecentSecondFactorInTx, reauthenticate } from '@/lib/server/users/reauthenticate'
-import { mayRestore } from '@/lib/server/windows/rules'
+import { mayWorkOnPlan } from '@/lib/server/windows/rules'
 import { confirmationNameOf, isSameDatabase } from './rules'
 import type { TRequestRestore } from './schemas'
 
@@ -29,7 +29,7 @@ export async function requestRestore(actor: UserActor, input: TRequestRestore, n
     if (backup.status !== 'VERIFIED') throw conflict(backup.status === 'PRUNED' ? 'This backup was pruned by the retention setting; its file is gone.' : 'Only a verified backup can be restored.')
     const into = await tx.connection.findUnique({ where: { id: input.connectionId }, select: { ...ENDPOINT, name: true, environment: { include: { windows: SCOPED_WINDOWS(now) } } } })
     if (!into) throw notFound('Connection')
-    const permission = mayRestore(into.environment, into.environment.windows, now, backup.planId)
+    const permission = mayWorkOnPlan(into.environment, into.environment.windows, now, backup.planId, 'a restore')
     if (!permission.allowed) throw conflict(permission.reason)
     const wanted = backup.format === 'PG_DUMP' ? 'POSTGRES' : 'SQLITE'
     if (into.engine !== wanted) throw invalid(`A ${backup.format === 'PG_DUMP' ? 'PostgreSQL' : 'SQLite'} backup restores into a ${backup.format === 'PG_DUMP' ? 'PostgreSQL' : 'SQLite'} connection.`, { connectionId: ['Choose a connection of the same kind.'] })

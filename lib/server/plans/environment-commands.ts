@@ -1,5 +1,6 @@
 import type { UserActor } from '@/lib/server/actor'
-import { invalid, notFound } from '@/lib/server/errors'
+import { assertCanInTx } from '@/lib/server/authorize'
+import { DomainError, invalid, notFound } from '@/lib/server/errors'
 import { editPlan } from './edit-plan'
 import type { TSetPlanEnvironment } from './schemas'
 
@@ -18,6 +19,13 @@ export async function setPlanEnvironment(actor: UserActor, input: TSetPlanEnviro
     const source = pick(input.sourceConnectionId, 'SOURCE', 'sourceConnectionId')
     const target = pick(input.targetConnectionId, 'TARGET', 'targetConnectionId')
     const before = await tx.planEnvironment.findUnique({ where: { planId_environmentId: { planId: plan.id, environmentId: environment.id } } })
+    // The plan's validation rules will run on it: bringing them to a protected environment is a DBA's decision,
+    // as changing them there is (lib/server/validations/commands.ts).
+    if (environment.protected && !before && (await tx.validationRule.count({ where: { planId: plan.id } })) > 0) {
+      await assertCanInTx(tx, actor, 'run:start-protected').catch(() => {
+        throw new DomainError('FORBIDDEN', `Only a DBA can add the protected environment “${environment.name}” to a plan with validation rules: they would run there.`)
+      })
+    }
     const row = await tx.planEnvironment.upsert({
       where: { planId_environmentId: { planId: plan.id, environmentId: environment.id } },
       create: { planId: plan.id, environmentId: environment.id, sourceConnectionId: source?.id ?? null, targetConnectionId: target?.id ?? null },

@@ -1,26 +1,43 @@
-import { db, Prisma } from '@/lib/db'
-import { ruleQuery } from '@/lib/engine/validate/integrity'
+import { db, Prisma, type Tx } from '@/lib/db'
+import { parseRuleQuery, volatileFunctionsOf, volatileRefusal } from '@/lib/engine/validate/rule-query'
 import type { UserActor } from '@/lib/server/actor'
 import { recordAudit } from '@/lib/server/audit/record'
 import { assertCanInTx } from '@/lib/server/authorize'
+import { DomainError } from '@/lib/server/errors'
+import { SCOPED_WINDOWS } from '@/lib/server/runs/content'
+import { assertRecentSecondFactorInTx, reauthenticate } from '@/lib/server/users/reauthenticate'
+import { mayWorkOnPlan } from '@/lib/server/windows/rules'
 import { conflict, invalid, notFound } from '@/lib/server/errors'
 import { editPlan, nextPosition, planIdOf } from '@/lib/server/plans/edit-plan'
 import type { TAddRule, TBindCriterion, TEditRule, TRequestValidation } from './schemas'
 
-// Validations on demand, custom rules and criteria bindings. A validation only reads both databases, so
-// leads may ask for one on any environment, windows or not; the worker runs it (lib/engine/validations.ts).
+// Validations on demand, custom rules and criteria bindings. A validation runs the plan's custom rules – code
+// its editors wrote – on the target, so on a protected environment it follows the rules of a run there: a
+// DBA, an approved window for the plan active now (the worker checks again), a fresh second factor. Rules
+// themselves are checked SELECTs (lib/engine/validate/rule-query.ts), and on a plan that runs on a
+// protected environment only a DBA may change them. The worker runs validations (lib/engine/validations.ts).
 
-export async function requestValidation(actor: UserActor, input: TRequestValidation): Promise<{ id: string }> {
+export async function requestValidation(actor: UserActor, input: TRequestValidation, now = new Date()): Promise<{ id: string }> {
+  if (input.code) await reauthenticate(actor, input.code, now.getTime())
   return db.$transaction(async (tx) => {
     await assertCanInTx(tx, actor, 'run:start')
     const plan = await tx.plan.findUnique({ where: { id: input.planId } })
     if (!plan) throw notFound('Plan')
     if (plan.status === 'ARCHIVED') throw conflict('This plan is archived; restore it to validate it.')
-    const mapping = await tx.planEnvironment.findUnique({ where: { planId_environmentId: { planId: plan.id, environmentId: input.environmentId } }, include: { environment: true } })
+    const mapping = await tx.planEnvironment.findUnique({ where: { planId_environmentId: { planId: plan.id, environmentId: input.environmentId } }, include: { environment: { include: { windows: SCOPED_WINDOWS(now) } } } })
     if (!mapping) throw notFound('Environment')
+    const environment = mapping.environment
+    if (environment.protected) {
+      await assertCanInTx(tx, actor, 'run:start-protected').catch(() => {
+        throw new DomainError('FORBIDDEN', `Only a DBA can validate on the protected environment “${environment.name}”: a validation runs the plan's rules there.`)
+      })
+      const permission = mayWorkOnPlan(environment, environment.windows, now, plan.id, 'a validation')
+      if (!permission.allowed) throw conflict(permission.reason)
+    }
     if (!mapping.sourceConnectionId || !mapping.targetConnectionId) throw conflict(`Choose both the source and the target connection of “${mapping.environment.name}” for this plan first (plan page → Environments).`)
     const busy = await tx.validation.findFirst({ where: { planId: plan.id, environmentId: mapping.environmentId, status: { in: ['QUEUED', 'RUNNING'] } } })
     if (busy) throw conflict(`A validation of “${mapping.environment.name}” is already ${busy.status === 'QUEUED' ? 'queued' : 'running'}; wait for it or cancel it.`)
+    if (environment.protected) await assertRecentSecondFactorInTx(tx, actor, `validate on “${environment.name}”`, now.getTime())
     const validation = await tx.validation.create({
       data: { planId: plan.id, environmentId: mapping.environmentId, requestedById: actor.id, tables: input.tables, maxSamples: input.maxSamples, maxDifferences: input.maxDifferences },
     })
@@ -42,17 +59,34 @@ export async function cancelValidation(actor: UserActor, validationId: string): 
   })
 }
 
+/**
+ * The rule's query as it is kept: one checked SELECT, calling no function PostgreSQL's catalog marks volatile
+ * (read here from Lockstep's own server, which knows the built-in ones; the target's catalog is read again
+ * before every run of the rule, for the functions only it has).
+ */
 async function checkedQuery(sql: string): Promise<string> {
-  try {
-    return await ruleQuery(sql)
-  } catch (error) {
-    throw invalid((error as Error).message, { sql: [(error as Error).message] })
-  }
+  const refuse = (message: string) => invalid(message, { sql: [message] })
+  const query = await parseRuleQuery(sql).catch((error: Error) => {
+    throw refuse(error.message)
+  })
+  const volatile = await volatileFunctionsOf(query, (text, params) => db.$queryRawUnsafe(text, ...params))
+  if (volatile.length) throw refuse(volatileRefusal(volatile))
+  return query.sql
+}
+
+/** On a plan that runs on a protected environment, its rules run there: only a DBA may change them. */
+async function assertMayChangeRules(tx: Tx, actor: UserActor, planId: string): Promise<void> {
+  const guarded = await tx.planEnvironment.findFirst({ where: { planId, environment: { protected: true } }, include: { environment: { select: { name: true } } } })
+  if (!guarded) return
+  await assertCanInTx(tx, actor, 'run:start-protected').catch(() => {
+    throw new DomainError('FORBIDDEN', `Only a DBA can change the validation rules of this plan: they run on the protected environment “${guarded.environment.name}”.`)
+  })
 }
 
 export async function addRule(actor: UserActor, input: TAddRule): Promise<{ id: string }> {
   const sql = await checkedQuery(input.sql)
   return editPlan(actor, input.planId, async ({ tx, plan, audit }) => {
+    await assertMayChangeRules(tx, actor, plan.id)
     if (await tx.validationRule.findFirst({ where: { planId: plan.id, name: input.name } })) throw invalid('A rule of this plan already has this name.', { name: ['A rule of this plan already has this name.'] })
     const position = nextPosition(await tx.validationRule.aggregate({ where: { planId: plan.id }, _max: { position: true } }))
     const rule = await tx.validationRule.create({ data: { planId: plan.id, position, name: input.name, sql, severity: input.severity, action: input.action } })
@@ -66,6 +100,7 @@ export async function editRule(actor: UserActor, input: TEditRule): Promise<{ id
   return editPlan(actor, await planIdOf('rule', input.ruleId), async ({ tx, plan, audit }) => {
     const before = await tx.validationRule.findFirst({ where: { id: input.ruleId, planId: plan.id } })
     if (!before) throw notFound('Rule')
+    await assertMayChangeRules(tx, actor, plan.id)
     if (await tx.validationRule.findFirst({ where: { planId: plan.id, name: input.name, id: { not: before.id } } })) throw invalid('A rule of this plan already has this name.', { name: ['A rule of this plan already has this name.'] })
     await tx.validationRule.update({ where: { id: before.id }, data: { name: input.name, sql, severity: input.severity, action: input.action } })
     await audit({ action: 'validationRule.update', entityType: 'ValidationRule', entityId: before.id, before: { name: before.name, sql: before.sql, severity: before.severity, action: before.action }, after: { name: input.name, sql, severity: input.severity, action: input.action } })
@@ -77,6 +112,7 @@ export async function removeRule(actor: UserActor, ruleId: string): Promise<{ id
   return editPlan(actor, await planIdOf('rule', ruleId), async ({ tx, plan, audit }) => {
     const rule = await tx.validationRule.findFirst({ where: { id: ruleId, planId: plan.id } })
     if (!rule) throw notFound('Rule')
+    await assertMayChangeRules(tx, actor, plan.id)
     await tx.validationRule.delete({ where: { id: rule.id } })
     await audit({ action: 'validationRule.delete', entityType: 'ValidationRule', entityId: rule.id, before: { name: rule.name, sql: rule.sql } })
     return { id: rule.id }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { CRITERION_CHECKS } from '@/lib/engine/validate/criteria'
 import { requiredText, ZId } from '@/lib/server/fields'
+import { ZReauthCode } from '@/lib/server/users/schemas'
 
 // What people send to ask for a validation, keep custom rules and bind success criteria – checked before
 // anything is read or written.
@@ -23,6 +24,8 @@ export const ZRequestValidation = z.object({
   tables: tableList,
   maxSamples: whole('the samples per table', 1, 200).default(20),
   maxDifferences: whole('the differences per table', 1, 1_000_000).default(1000),
+  // A fresh code from the authenticator, asked for validations on a protected environment.
+  code: ZReauthCode,
 })
 export type TRequestValidation = z.infer<typeof ZRequestValidation>
 

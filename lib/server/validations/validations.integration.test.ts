@@ -8,6 +8,11 @@ import { auditEventsFor, makeUser } from '@/lib/testing/factories'
 import { addRule, bindCriterion, cancelValidation, editRule, removeRule, requestValidation } from './commands'
 import { getValidation, validationPage } from './queries'
 import { ZAddRule, ZRequestValidation } from './schemas'
+import { createEnvironment } from '@/lib/server/connections/commands'
+import { setPlanEnvironment } from '@/lib/server/plans/environment-commands'
+import { approveWindow, cancelWindow, requestWindow } from '@/lib/server/windows/commands'
+import { ZRequestWindow } from '@/lib/server/windows/schemas'
+import { executeValidation } from '@/lib/engine/validations'
 
 // Who may validate and keep rules, what is refused and why – each write audited, nothing changed on refusal.
 async function setup() {
@@ -75,5 +80,54 @@ describe('custom rules and bound criteria', () => {
     await removeRule(lead, ruleId)
     expect((await auditEventsFor(ruleId)).map((e) => e.action)).toEqual(['validationRule.create', 'validationRule.update', 'validationRule.delete'])
     expect((await auditEventsFor(criterionId)).map((e) => e.action)).toEqual(['successCriterion.create', 'successCriterion.bind', 'successCriterion.bind'])
+  })
+
+  it('a rule only reads: no volatile function, no SELECT INTO, no row locks, no data-modifying WITH', async () => {
+    const { lead, planId } = await setup()
+    const add = (sql: string) => addRule(lead, ZAddRule.parse({ planId, name: `Rule ${randomUUID().slice(0, 8)}`, sql, severity: 'ERROR', action: 'FAIL' }))
+    const refused = async (sql: string, message: RegExp) => expect(add(sql)).rejects.toMatchObject({ code: 'INVALID', fieldErrors: { sql: [expect.stringMatching(message)] } })
+    await refused("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'app'", /the volatile function pg_terminate_backend\(\)/)
+    await refused("SELECT * FROM orders WHERE id > pg_catalog.nextval('orders_id_seq')", /pg_catalog\.nextval\(\)/)
+    await refused('SELECT pg_sleep(10), pg_cancel_backend(1)', /the volatile functions pg_sleep\(\), pg_cancel_backend\(\)/)
+    await refused('SELECT * INTO stolen FROM orders', /SELECT … INTO creates a table/)
+    await refused('SELECT * FROM orders FOR UPDATE', /FOR UPDATE \/ FOR SHARE lock rows/)
+    await refused('WITH gone AS (DELETE FROM orders RETURNING *) SELECT * FROM gone', /its WITH “gone” is a DELETE/)
+    expect(await db.validationRule.count({ where: { planId } })).toBe(0)
+    // Reading functions are fine: stable and immutable ones, aggregates.
+    await add("SELECT id FROM customers WHERE lower(email) <> email OR created_at > now() OR length(name) = 0 GROUP BY id HAVING count(*) > 1")
+    expect(await db.validationRule.count({ where: { planId } })).toBe(1)
+  })
+
+  it('on a plan that runs on a protected environment: rules are a DBA’s to change, validations follow the rules of a run there', async () => {
+    const { lead, planId, source, target } = await setup()
+    const dba = await makeUser('DBA')
+    const { id: ruleId } = await addRule(lead, ZAddRule.parse({ planId, name: 'Orphans', sql: 'SELECT 1 WHERE false', severity: 'ERROR', action: 'FAIL' }))
+    const name = `prod-${randomUUID().slice(0, 8)}`
+    const { id: environmentId } = await createEnvironment(dba, { name, description: '', protected: true })
+    await db.connection.updateMany({ where: { id: { in: [source.id, target.id] } }, data: { environmentId } })
+    // Bringing the plan's rules to production is a DBA's decision.
+    await expect(setPlanEnvironment(lead, { planId, environmentId, sourceConnectionId: source.id, targetConnectionId: target.id })).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    await setPlanEnvironment(dba, { planId, environmentId, sourceConnectionId: source.id, targetConnectionId: target.id })
+    const rule = ZAddRule.parse({ planId, name: 'Read production', sql: 'SELECT * FROM customers', severity: 'ERROR', action: 'FAIL' })
+    await expect(addRule(lead, rule)).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining(`they run on the protected environment “${name}”`) })
+    await expect(editRule(lead, { ruleId, name: 'Orphans', sql: 'SELECT * FROM customers', severity: 'ERROR', action: 'FAIL' })).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    await expect(removeRule(lead, ruleId)).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    expect(await db.validationRule.findMany({ where: { planId }, select: { name: true, sql: true } })).toEqual([{ name: 'Orphans', sql: 'SELECT 1 WHERE false' }])
+    await addRule(dba, rule)
+
+    await expect(requestValidation(lead, ask(planId, environmentId))).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('Only a DBA can validate on the protected environment') })
+    await expect(requestValidation(dba, ask(planId, environmentId))).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('a validation there needs an approved maintenance window for the plan') })
+    const window = await requestWindow(lead, ZRequestWindow.parse({ environmentId, planId, reason: 'verify', startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString() }))
+    await approveWindow(dba, { windowId: window.id, note: '', confirm: name })
+    await db.user.update({ where: { id: dba.id }, data: { secondFactorAt: new Date(Date.now() - 3_600_000) } })
+    await expect(requestValidation(dba, ask(planId, environmentId))).rejects.toMatchObject({ code: 'REAUTHENTICATE' })
+    expect(await db.validation.count({ where: { planId } })).toBe(0)
+    await db.user.update({ where: { id: dba.id }, data: { secondFactorAt: new Date() } })
+    const { id } = await requestValidation(dba, ask(planId, environmentId))
+    // The window closes before a worker gets to it: the worker refuses too.
+    await cancelWindow(dba, window.id)
+    await db.validation.update({ where: { id }, data: { status: 'RUNNING', workerId: 'test' } })
+    expect(await executeValidation(id)).toBe('ERROR')
+    expect((await db.validation.findUniqueOrThrow({ where: { id } })).error).toContain('a validation there needs an approved maintenance window')
   })
 })

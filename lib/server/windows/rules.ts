@@ -59,19 +59,19 @@ export function mayStartRun(environment: { name: string; protected: boolean }, w
 }
 
 /**
- * Restoring over a database of a protected environment needs what a run there needs: an approved window
- * for the backup's plan that is active now and before its latest start (any of its phases – a restore is
- * how a phase's change is undone).
+ * What else reaches a protected environment's databases – a restore over one, a validation that runs a plan's
+ * rules there – needs what a run there needs: an approved window for the plan that is active now and before
+ * its latest start (any of its phases: such work is not a phase's change).
  */
-export function mayRestore(environment: { name: string; protected: boolean }, windows: ScopedWindow[], now: Date, planId: string | null): RunPermission {
+export function mayWorkOnPlan(environment: { name: string; protected: boolean }, windows: ScopedWindow[], now: Date, planId: string | null, what: 'a restore' | 'a validation'): RunPermission {
   if (!environment.protected) return { allowed: true, windowId: null }
   const open = windows.filter((w) => w.status === 'APPROVED' && w.startsAt <= now && now < w.endsAt)
   const active = open.find((w) => w.planId === planId)
   if (!active) {
     const other = open[0]
     const why = other ? ` The approved window open now (${span(other)}) is for the plan “${other.plan.title}”.` : ''
-    return { allowed: false, reason: `“${environment.name}” is protected: a restore there needs an approved maintenance window for the backup's plan that is active now.${why}` }
+    return { allowed: false, reason: `“${environment.name}” is protected: ${what} there needs an approved maintenance window for ${what === 'a restore' ? "the backup's plan" : 'the plan'} that is active now.${why}` }
   }
-  if (now > active.latestStartAt) return { allowed: false, reason: `The maintenance window on “${environment.name}” allows no new changes after ${active.latestStartAt.toISOString()}.` }
+  if (now > active.latestStartAt) return { allowed: false, reason: `The maintenance window on “${environment.name}” allows no new work after ${active.latestStartAt.toISOString()}.` }
   return { allowed: true, windowId: active.id }
 }
