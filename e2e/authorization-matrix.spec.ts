@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { expect, test, type APIRequestContext } from '@playwright/test'
@@ -16,7 +17,8 @@ import { ZAddRule, ZBindCriterion, ZCancelValidation, ZEditRule, ZRemoveRule, ZR
 import { ZDecideWindow, ZRejectWindow, ZRequestWindow, ZWindowId } from '@/lib/server/windows/schemas'
 import { query, seedUser } from './fixtures/db'
 import { FOREIGN_ID, foreignProbe } from './fixtures/probes'
-import { callServerAction } from './fixtures/server-actions'
+import { callServerAction, serverActionId } from './fixtures/server-actions'
+import { ROW_SECRET, seedProtectedPlan } from './fixtures/protected-plan'
 import { signIn } from './fixtures/session'
 import { BASE_URL } from './fixtures/settings'
 import { SESSION_COOKIE } from '@/lib/auth/session-rules'
@@ -230,4 +232,79 @@ test('every action and route handler answers each role as the permission table s
   expect(mismatches).toEqual([])
   // Refused and foreign-id calls changed nothing the audit log would record.
   expect(await audited()).toBe(auditedBefore)
+})
+
+// The attacker's moves against what a DBA relies on, each tried by every role on a plan that runs on a
+// protected environment with no window open: editing a step while its run waits at a gate, keeping rules
+// and validating there, a restore and a dry run there – and every API that returns rows, read per role.
+test('the attacker’s moves: each role against a protected environment’s guarantees, and the APIs that return rows', async ({ browser }) => {
+  test.setTimeout(180_000)
+  const owner = await seedUser('LEAD', 'attack owner')
+  const target = await seedProtectedPlan(owner.id)
+  const action = (file: string, name: string) => serverActionId(`lib/actions/${file}.ts`, name)
+  const moves: { name: string; id: string; input: Record<string, unknown>; expect: Record<(typeof ROLES)[number], RegExp> }[] = [
+    {
+      name: 'edit a step of a phase whose run waits at a gate',
+      id: action('plans', 'editSqlStepAction'),
+      input: { stepId: target.stepId, name: 'Reviewed change', body: 'DROP TABLE orders;', rollbackBody: '' },
+      expect: { STAKEHOLDER: /You do not have permission/, LEAD: /is waiting; its steps cannot change until it ends/, DBA: /is waiting; its steps cannot change until it ends/, ADMIN: /is waiting; its steps cannot change until it ends/ },
+    },
+    {
+      name: 'change a rule of a plan that runs on a protected environment',
+      id: action('validations', 'editRuleAction'),
+      input: { ruleId: target.ruleId, name: 'No orphans', sql: 'SELECT * FROM customers', severity: 'ERROR', action: 'FAIL' },
+      expect: { STAKEHOLDER: /You do not have permission/, LEAD: /Only a DBA can change the validation rules/, DBA: /"ok":true/, ADMIN: /"ok":true/ },
+    },
+    {
+      name: 'add a rule that kills sessions',
+      id: action('validations', 'addRuleAction'),
+      input: { planId: target.planId, name: `Kill ${randomUUID().slice(0, 8)}`, sql: 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity', severity: 'ERROR', action: 'FAIL' },
+      expect: { STAKEHOLDER: /You do not have permission/, LEAD: /Only a DBA can change the validation rules/, DBA: /the volatile function pg_terminate_backend\(\)/, ADMIN: /the volatile function pg_terminate_backend\(\)/ },
+    },
+    {
+      name: 'validate on the protected environment without a window',
+      id: action('validations', 'requestValidationAction'),
+      input: { planId: target.planId, environmentId: '', tables: '' },
+      expect: { STAKEHOLDER: /You do not have permission/, LEAD: /Only a DBA can validate on the protected environment/, DBA: /a validation there needs an approved maintenance window/, ADMIN: /a validation there needs an approved maintenance window/ },
+    },
+    {
+      name: 'restore over the protected target without a window',
+      id: action('backups', 'requestRestoreAction'),
+      input: { backupId: target.backupId, connectionId: target.targetId, confirm: 'victim' },
+      expect: { STAKEHOLDER: /You do not have permission/, LEAD: /You do not have permission/, DBA: /a restore there needs an approved maintenance window/, ADMIN: /a restore there needs an approved maintenance window/ },
+    },
+    {
+      name: 'dry-run the phase on the protected environment without a window',
+      id: action('runs', 'startRunAction'),
+      input: { planId: target.planId, phaseId: target.phaseId, environmentId: '', dryRun: 'on' },
+      expect: { STAKEHOLDER: /You do not have permission/, LEAD: /Only a DBA can start runs on the protected environment/, DBA: /is protected: runs need an approved maintenance window/, ADMIN: /is protected: runs need an approved maintenance window/ },
+    },
+  ]
+  const [environment] = await query<{ id: string }>('SELECT "id" FROM "Environment" WHERE "name" = $1', [target.environmentName])
+  for (const move of moves) if ('environmentId' in move.input) move.input.environmentId = environment?.id
+  const mismatches: string[] = []
+  for (const role of ROLES) {
+    const page = await (await browser.newContext()).newPage()
+    await signIn(page, await seedUser(role, `attacker ${role.toLowerCase()}`))
+    const request = page.context().request
+    for (const move of moves) {
+      const reply = await callServerAction(request, BASE_URL, move.id, [move.input])
+      if (!move.expect[role].test(reply)) mismatches.push(`${move.name} as ${role}: expected ${move.expect[role]}, got ${reply.slice(-300)}`)
+    }
+    // Every API that returns rows: editors read the values, stakeholders counts, keys and column names only.
+    for (const url of [`/api/runs/${target.runId}`, `/api/runs/${target.runId}/rejects?step=${target.stepRunId}`, `/api/validations/${target.validationId}`]) {
+      const response = await request.get(url)
+      const body = await response.text()
+      if (response.status() !== 200) mismatches.push(`GET ${url} as ${role}: ${response.status()}`)
+      else if (body.includes(ROW_SECRET) !== (role !== 'STAKEHOLDER')) mismatches.push(`GET ${url} as ${role}: ${role === 'STAKEHOLDER' ? 'shows' : 'hides'} row values`)
+    }
+    await page.context().close()
+  }
+  expect(mismatches).toEqual([])
+  // Nothing the refused moves aimed at changed: the step, the run, no run, restore or validation queued.
+  expect(await query('SELECT "body" FROM "Step" WHERE "id" = $1', [target.stepId])).toEqual([{ body: target.stepBody }])
+  expect(await query<{ status: string }>('SELECT "status"::text AS status FROM "Run" WHERE "planId" = $1', [target.planId])).toEqual([{ status: 'WAITING' }])
+  expect(await query('SELECT 1 FROM "Restore" WHERE "backupId" = $1', [target.backupId])).toEqual([])
+  expect(await query(`SELECT 1 FROM "Validation" WHERE "planId" = $1 AND "status" = 'QUEUED'`, [target.planId])).toEqual([])
+  expect(await query(`SELECT 1 FROM "ValidationRule" WHERE "planId" = $1 AND "sql" ILIKE '%pg_terminate_backend%'`, [target.planId])).toEqual([])
 })
