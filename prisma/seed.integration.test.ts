@@ -17,7 +17,6 @@ exportEnv({ DATABASE_URL: appUrl, LOCKSTEP_SQLITE_DIR: sqliteDir })
 const { db } = await import('@/lib/db')
 const { seed } = await import('./seed')
 const { startRun } = await import('@/lib/server/runs/commands')
-const { retryRun } = await import('@/lib/server/runs/resolve')
 const { claimRun, executeRun } = await import('@/lib/engine/runs')
 
 afterAll(() => db.$disconnect())
@@ -71,7 +70,7 @@ describe('seed', () => {
     }
   }, 60_000)
 
-  it('copies the HomeVerse demo from SQLite: the limit of rejected rows fails the step with the reasons, a retry with a higher limit resumes and finishes', async () => {
+  it('copies the HomeVerse demo from SQLite: the limit of rejected rows fails the step with the reasons, a new run with a higher limit resumes and finishes', async () => {
     const plan = await db.plan.findFirstOrThrow({ where: { title: HOMEVERSE_PLAN_TITLE }, include: { phases: { orderBy: { position: 'asc' }, include: { steps: true } }, environments: true } })
     const admin = await db.user.findFirstOrThrow({ where: { email: 'first@example.com' } })
     const actor = { kind: 'user' as const, id: admin.id, email: admin.email, name: admin.name, role: admin.role, origin: null }
@@ -86,11 +85,13 @@ describe('seed', () => {
     const failed = await db.run.findUniqueOrThrow({ where: { id }, include: { steps: true } })
     expect(failed.steps[0]?.error).toMatch(/rows were rejected, more than the limit of 2\. Most rejected: /)
 
+    // A run executes the configuration it was queued with: a retry would fail the same way. A new run with the
+    // higher limit resumes the copy where the failed one left it.
     await db.step.update({ where: { id: step?.id }, data: { config: { ...(step?.config as object), maxRejectedRows: 10, chunkRows: 1000 } } })
-    await retryRun(actor, id)
-    expect(await claimRun('seed-test')).toBe(id)
-    expect(await executeRun(id)).toBe('SUCCEEDED')
-    const stepRun = await db.stepRun.findFirstOrThrow({ where: { runId: id } })
+    const { id: again } = await startRun(actor, { planId: plan.id, phaseId: copyPhase?.id ?? '', environmentId: plan.environments[0]?.environmentId ?? '', dryRun: false })
+    expect(await claimRun('seed-test')).toBe(again)
+    expect(await executeRun(again)).toBe('SUCCEEDED')
+    const stepRun = await db.stepRun.findFirstOrThrow({ where: { runId: again } })
     const detail = stepRun.detail as { status: string; tables: { table: string; written: number; rejected: number; total: number }[]; warnings: string[] }
     expect(detail.status).toBe('SUCCEEDED')
     // Five misfits in the generated data, each kept once although the retry read their chunks again.

@@ -81,6 +81,12 @@ export function WindowDecision({ window: w }: { window: WindowDTO }) {
               <input value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="off" className="block w-full rounded-md border border-zinc-300 px-3 py-2 text-sm" />
             </label>
           ) : null}
+          {mode === 'approve' ? (
+            <p className="text-xs text-zinc-600">
+              You approve {w.phaseName ? `the steps of “${w.phaseName}”` : 'the steps of every phase of the plan'} as they are now: runs in this window execute exactly those, and any change to them sends the
+              window back for approval.
+            </p>
+          ) : null}
           {mode === 'approve' ? reauth.field : null}
           <ErrorText message={error} />
           <Button type="submit" size="sm" variant={mode === 'approve' ? 'primary' : 'danger'} disabled={pending || (mode === 'approve' && w.environment.protected && confirm.trim() !== w.environment.name)}>

@@ -55,6 +55,11 @@ export function WindowList({ windows, empty }: { windows: WindowDTO[]; empty: st
                     · {w.state === 'REJECTED' ? 'rejected' : 'approved'} by {w.decidedByName}
                     {w.decisionNote ? `: “${w.decisionNote}”` : ''}
                   </>
+                ) : w.decisionNote ? (
+                  <span className="text-amber-800" data-testid="window-reopened">
+                    {' '}
+                    · {w.decisionNote}
+                  </span>
                 ) : null}
               </p>
             </div>
