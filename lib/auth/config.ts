@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { appEnv } from '@/lib/env'
 import { authenticate } from '@/lib/server/users/authenticate'
 import { PASSWORD_MAX_LENGTH } from './password'
-import { originFromHeaders } from './origin'
+import { signInClientAddress } from './client-address'
 import { isWithinAbsoluteLimit, SESSION_COOKIE } from './session-rules'
 
 class InvalidCredentials extends CredentialsSignin {
@@ -70,7 +70,7 @@ export const { handlers, signIn, signOut } = NextAuth(() => {
           // Names this session, so that a code entered now is remembered for it alone (re-authentication).
           const sessionId = randomUUID()
           const { email, password, code } = parsed.data
-          const result = await authenticate(email, password, originFromHeaders(request.headers), { code, sessionId })
+          const result = await authenticate(email, password, signInClientAddress(request.headers), { code, sessionId })
           if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name, sessionVersion: result.user.sessionVersion, sessionId }
           if (result.reason === 'locked') throw new AccountLocked(result.retryIn)
           if (result.reason === 'code-required') throw new CodeRequired()
