@@ -4,6 +4,7 @@ import type { Actor, UserActor } from '@/lib/server/actor'
 import { recordAudit } from '@/lib/server/audit/record'
 import { verifySecondFactor, type SecondFactor } from './mfa'
 import { describeWait, normaliseEmail } from './rules'
+import { startSessionInTx } from './sessions'
 import { countAccountAttempt, countAddressAttempt, countUnknownEmailAttempt, uncountAccountAttempt, uncountAddressAttempt, type Attempt } from './sign-in-limits'
 
 export type AuthenticateResult =
@@ -17,8 +18,8 @@ export type AuthenticateResult =
  * against the account (wrong passwords and wrong codes alike) and against the client address (`origin`), so
  * attempts sent at once cannot outrun either limit (sign-in-limits.ts). An email that names no active account
  * is counted and answered exactly as an account is, after a password check just as slow. Every outcome that
- * changes state is audited. `sessionId` names the session a correct code is remembered for (re-authentication,
- * lib/server/users/reauthenticate.ts).
+ * changes state is audited. `sessionId` names the session a sign-in opens (sessions.ts), which a correct code
+ * is remembered for (re-authentication, lib/server/users/reauthenticate.ts).
  */
 export async function authenticate(
   emailInput: string,
@@ -59,6 +60,7 @@ export async function authenticate(
       },
     })
     await uncountAddressAttempt(fromAddress, tx)
+    if (factor.sessionId) await startSessionInTx(tx, user.id, factor.sessionId, origin, now)
     await recordAudit(tx, actor, { action: 'auth.signIn', entityType: 'User', entityId: user.id, after: secondFactor ? { secondFactor } : undefined })
   })
   return { ok: true, user: { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion }, secondFactor }
