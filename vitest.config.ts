@@ -9,6 +9,7 @@ export default defineConfig({
     include: ['{lib,prisma,scripts,components}/**/*.test.ts'],
     exclude: ['node_modules/**', 'lib/generated/**'],
     environment: 'node',
+    server: { deps: { inline: ['next-auth'] } },
     // One real PostgreSQL for the whole run, started by the global setup; never a mock.
     globalSetup: ['lib/testing/global-setup.ts'],
     setupFiles: ['lib/testing/setup.ts'],

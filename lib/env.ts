@@ -29,6 +29,8 @@ const ZAppEnv = ZDatabaseEnv.extend({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(30),
   SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 7).default(12),
   SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  // Failed sign-ins one client address may make in 15 minutes, whatever emails it names.
+  SIGNIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(30),
   WORKER_HEARTBEAT_MS: z.coerce.number().int().min(250).max(60_000).default(5_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(3),
   // The worker's CPU priority (a nice value): where it shares cores with the web server, pages come first.

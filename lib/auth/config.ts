@@ -4,9 +4,10 @@ import Credentials from 'next-auth/providers/credentials'
 import { z } from 'zod'
 import { appEnv } from '@/lib/env'
 import { authenticate } from '@/lib/server/users/authenticate'
+import { endSession, renewOpenSession } from '@/lib/server/users/sessions'
 import { PASSWORD_MAX_LENGTH } from './password'
-import { originFromHeaders } from './origin'
-import { isWithinAbsoluteLimit, SESSION_COOKIE } from './session-rules'
+import { signInClientAddress } from './client-address'
+import { isWithinAbsoluteLimit, SESSION_COOKIE, sessionClaims } from './session-rules'
 
 class InvalidCredentials extends CredentialsSignin {
   code = 'invalid'
@@ -61,16 +62,25 @@ export const { handlers, signIn, signOut } = NextAuth(() => {
     session: { strategy: 'jwt', maxAge: Math.min(env.SESSION_IDLE_MINUTES * 60, env.SESSION_MAX_AGE_HOURS * 3600), updateAge: 60 },
     useSecureCookies: true,
     cookies: { sessionToken: { name: SESSION_COOKIE, options: { httpOnly: true, sameSite: 'lax', path: '/', secure: true } } },
+    // Signing out through Auth.js's own endpoint ends the session server-side too (the console's sign-out
+    // button has already ended it: lib/actions/auth.ts).
+    events: {
+      async signOut(message) {
+        const claims = 'token' in message ? sessionClaims(message.token) : null
+        if (claims) await endSession(claims.userId, claims.sessionId, null)
+      },
+    },
     providers: [
       Credentials({
         credentials: { email: { label: 'Email' }, password: { label: 'Password', type: 'password' }, code: { label: 'Code' } },
         async authorize(raw, request) {
           const parsed = ZCredentials.safeParse(raw)
           if (!parsed.success) throw new InvalidCredentials()
-          // Names this session, so that a code entered now is remembered for it alone (re-authentication).
+          // Names the session a successful sign-in opens server-side; the cookie carries it, and a code entered
+          // now is remembered for it alone (re-authentication).
           const sessionId = randomUUID()
           const { email, password, code } = parsed.data
-          const result = await authenticate(email, password, originFromHeaders(request.headers), { code, sessionId })
+          const result = await authenticate(email, password, signInClientAddress(request.headers), { code, sessionId })
           if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name, sessionVersion: result.user.sessionVersion, sessionId }
           if (result.reason === 'locked') throw new AccountLocked(result.retryIn)
           if (result.reason === 'code-required') throw new CodeRequired()
@@ -80,7 +90,7 @@ export const { handlers, signIn, signOut } = NextAuth(() => {
       }),
     ],
     callbacks: {
-      jwt({ token, user }) {
+      async jwt({ token, user }) {
         if (user) {
           token.sub = user.id
           token.sv = user.sessionVersion ?? 0
@@ -88,8 +98,11 @@ export const { handlers, signIn, signOut } = NextAuth(() => {
           token.authTime = Math.floor(Date.now() / 1000)
           return token
         }
-        // Sliding renewal keeps an active session alive, but never past the absolute limit.
-        return isWithinAbsoluteLimit(token.authTime, env.SESSION_MAX_AGE_HOURS) ? token : null
+        // Sliding renewal keeps an active session alive, but never past the absolute limit, and never one that
+        // was signed out or ended server-side: null makes the session endpoint answer nothing and clear the cookie.
+        if (!isWithinAbsoluteLimit(token.authTime, env.SESSION_MAX_AGE_HOURS)) return null
+        const claims = sessionClaims(token)
+        return claims && (await renewOpenSession(claims)) ? token : null
       },
       session({ session, token }) {
         session.user.id = token.sub ?? ''

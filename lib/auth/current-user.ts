@@ -1,41 +1,34 @@
-import { getToken } from 'next-auth/jwt'
 import { headers } from 'next/headers'
 import { notFound, redirect } from 'next/navigation'
 import { cache } from 'react'
 import type { UserActor } from '@/lib/server/actor'
 import { DomainError, forbidden } from '@/lib/server/errors'
-import { findActiveUser } from '@/lib/server/users/queries'
-import { appEnv } from '@/lib/env'
+import { endSession } from '@/lib/server/users/sessions'
 import { originFromHeaders } from './origin'
 import { can, type Permission } from './permissions'
 import { requiresMfa } from './totp'
-import { isWithinAbsoluteLimit, SESSION_COOKIE } from './session-rules'
-
-/**
- * The session cookie, decrypted and checked for expiry and the absolute lifetime. Cheaper than
- * `auth()`, which runs Auth.js's whole request handler and re-encrypts the token on every call;
- * renewal happens in the session endpoint, which the console calls while it is open.
- */
-async function readSession(): Promise<{ userId: string; sessionVersion: number; sessionId?: string } | null> {
-  const env = appEnv()
-  const token = await getToken({ req: { headers: await headers() }, secret: env.AUTH_SECRET, cookieName: SESSION_COOKIE, salt: SESSION_COOKIE }).catch(() => null)
-  if (!token?.sub || !isWithinAbsoluteLimit(token.authTime, env.SESSION_MAX_AGE_HOURS)) return null
-  return { userId: token.sub, sessionVersion: typeof token.sv === 'number' ? token.sv : -1, sessionId: typeof token.sid === 'string' ? token.sid : undefined }
-}
+import { findSessionUser, readSessionClaims } from './session-token'
 
 /**
  * The signed-in user as the database knows them right now (role, active flag, second factor), and whether
- * their role requires two-factor sign-in they have not set up yet. A session issued before the user's
- * access last changed no longer counts.
+ * their role requires two-factor sign-in they have not set up yet. A session that was signed out or ended by a
+ * change to the user's access (lib/server/users/sessions.ts) no longer counts, whatever its cookie says.
  */
 const readSessionUser = cache(async (): Promise<{ actor: UserActor; mustEnrolMfa: boolean } | null> => {
-  const session = await readSession()
+  const requestHeaders = await headers()
+  const session = await findSessionUser(requestHeaders)
   if (!session) return null
-  const user = await findActiveUser(session.userId)
-  if (!user || user.sessionVersion !== session.sessionVersion) return null
-  const actor: UserActor = { kind: 'user', id: user.id, email: user.email, name: user.name, role: user.role, origin: originFromHeaders(await headers()), sessionId: session.sessionId }
+  const { user, sessionId } = session
+  const actor: UserActor = { kind: 'user', id: user.id, email: user.email, name: user.name, role: user.role, origin: originFromHeaders(requestHeaders), sessionId }
   return { actor, mustEnrolMfa: requiresMfa(user.role) && !user.totpEnabledAt }
 })
+
+/** Signing out: ends the session the request's cookie names, server-side, before the cookie is cleared. */
+export async function endCurrentSession(): Promise<void> {
+  const requestHeaders = await headers()
+  const claims = await readSessionClaims(requestHeaders)
+  if (claims) await endSession(claims.userId, claims.sessionId, originFromHeaders(requestHeaders))
+}
 
 /**
  * The signed-in user, or null. An admin or DBA without two-factor sign-in set up is not signed in for

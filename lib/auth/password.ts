@@ -18,9 +18,9 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
   }
 }
 
-// Verifying against this when the email is unknown keeps both answers equally slow.
-let dummyHash: Promise<string> | undefined
-export function dummyPasswordHash(): Promise<string> {
-  dummyHash ??= hashPassword('lockstep-timing-equaliser')
-  return dummyHash
-}
+/**
+ * Verified against when the email names no account, so that both answers cost one Argon2id verification.
+ * Fixed rather than made on first use, which would make the first such answer twice as slow; made with
+ * OPTIONS (password.test.ts holds them equal).
+ */
+export const DUMMY_PASSWORD_HASH = '$argon2id$v=19$m=19456,t=2,p=1$h8IvjnyFhg9OQjvkCwheFg$iTBGJJqt3QiOIOugqwjmjP7vQxsM4086/DpKIV2W00I'

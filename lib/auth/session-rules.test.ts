@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isWithinAbsoluteLimit } from './session-rules'
+import { isWithinAbsoluteLimit, sessionClaims } from './session-rules'
 
 describe('isWithinAbsoluteLimit', () => {
   const signedIn = 1_800_000_000
@@ -14,5 +14,22 @@ describe('isWithinAbsoluteLimit', () => {
   it('ends sessions that carry no sign-in time (issued before the limit existed, or forged)', () => {
     expect(isWithinAbsoluteLimit(undefined, 24, at(1))).toBe(false)
     expect(isWithinAbsoluteLimit('1800000000', 24, at(1))).toBe(false)
+  })
+})
+
+describe('sessionClaims', () => {
+  const sub = '01900000-0000-7000-8000-000000000001'
+  const sid = '4f1c2a3b-0000-4000-8000-000000000002'
+
+  it('reads the user, the server-side session and the session version', () => {
+    expect(sessionClaims({ sub, sid, sv: 3 })).toEqual({ userId: sub, sessionId: sid, sessionVersion: 3 })
+  })
+
+  it('claims nothing for a cookie without its session (issued before sessions were kept, or forged)', () => {
+    expect(sessionClaims({ sub, sv: 0 })).toBeNull()
+    expect(sessionClaims({ sub, sid: 7, sv: 0 })).toBeNull()
+    expect(sessionClaims({ sid, sv: 0 })).toBeNull()
+    expect(sessionClaims({ sub, sid })).toBeNull()
+    expect(sessionClaims(null)).toBeNull()
   })
 })

@@ -1,3 +1,5 @@
+import type { JWT } from 'next-auth/jwt'
+
 /**
  * The session cookie: `__Host-` binds it to this exact origin (no Domain, path /, Secure), HttpOnly keeps it
  * from scripts, SameSite=Lax from cross-site posts. Browsers accept Secure cookies over https and on
@@ -8,4 +10,12 @@ export const SESSION_COOKIE = '__Host-lockstep.session'
 /** True while a session signed in at `authTime` (seconds since the epoch) is younger than `maxAgeHours`. */
 export function isWithinAbsoluteLimit(authTime: unknown, maxAgeHours: number, nowMs = Date.now()): boolean {
   return typeof authTime === 'number' && nowMs / 1000 - authTime <= maxAgeHours * 3600
+}
+
+export type SessionClaims = { userId: string; sessionId: string; sessionVersion: number }
+
+/** What a decrypted session cookie claims: its user, its server-side session and the user's session version; null if any is missing. */
+export function sessionClaims(token: JWT | null | undefined): SessionClaims | null {
+  if (!token?.sub || typeof token.sid !== 'string' || typeof token.sv !== 'number') return null
+  return { userId: token.sub, sessionId: token.sid, sessionVersion: token.sv }
 }

@@ -13,8 +13,8 @@ export type UserActor = {
   sessionId?: string
 }
 
-/** Lockstep itself: the seed, the command line, the worker. */
-export type SystemActor = { kind: 'system'; label: 'system' | 'cli' | 'worker'; origin: string | null }
+/** Lockstep itself: the seed, the command line, the worker; or a visitor signing in with an email that names no account. */
+export type SystemActor = { kind: 'system'; label: 'system' | 'cli' | 'worker' | 'anonymous'; origin: string | null }
 
 export type Actor = UserActor | SystemActor
 

@@ -38,7 +38,7 @@ describe('authenticate', () => {
     expect((await db.user.findUniqueOrThrow({ where: { id: lead.id } })).failedSignIns).toBe(3)
   })
 
-  it('refuses deactivated and unknown users alike, changing nothing', async () => {
+  it('refuses deactivated and unknown users alike, changing nothing on the account', async () => {
     const gone = await makeUser('LEAD', { isActive: false })
     expect(await authenticate(gone.email, TEST_PASSWORD, null)).toEqual({ ok: false, reason: 'invalid' })
     expect(await authenticate('nobody@test.lockstep', TEST_PASSWORD, null)).toEqual({ ok: false, reason: 'invalid' })

@@ -5,6 +5,7 @@ import { recordAudit } from '@/lib/server/audit/record'
 import { assertCanInTx } from '@/lib/server/authorize'
 import { conflict, invalid, notFound } from '@/lib/server/errors'
 import { toUserDTO, USER_SELECT, type UserDTO } from './queries'
+import { endAllSessionsInTx } from './sessions'
 import type { TChangeUserRole, TCreateUser, TResetUserPassword, TSetUserActive } from './schemas'
 
 // All commands here: admins only, re-checked inside the transaction. Admins can neither demote nor
@@ -47,6 +48,7 @@ export async function changeUserRole(actor: UserActor, input: TChangeUserRole): 
       select: USER_SELECT,
     })
     await recordAudit(tx, actor, { action: 'user.changeRole', entityType: 'User', entityId: user.id, before: { role: before.role }, after: { role: user.role } })
+    await endAllSessionsInTx(tx, actor, user.id, 'role-changed')
     return toUserDTO(user)
   })
 }
@@ -72,6 +74,7 @@ export async function setUserActive(actor: UserActor, input: TSetUserActive): Pr
       before: { isActive: before.isActive },
       after: { isActive: user.isActive },
     })
+    if (!input.isActive) await endAllSessionsInTx(tx, actor, user.id, 'deactivated')
     return toUserDTO(user)
   })
 }
@@ -88,6 +91,7 @@ export async function resetUserPassword(actor: UserActor, input: TResetUserPassw
     })
     // The audit row says that it changed, never what it is.
     await recordAudit(tx, actor, { action: 'user.resetPassword', entityType: 'User', entityId: user.id })
+    await endAllSessionsInTx(tx, actor, user.id, 'password-reset')
     return toUserDTO(user)
   })
 }

@@ -7,6 +7,7 @@ import { assertCanInTx } from '@/lib/server/authorize'
 import { decryptSecret, encryptSecret } from '@/lib/server/connections/secrets'
 import { conflict, invalid, notFound } from '@/lib/server/errors'
 import { ZId } from '@/lib/server/fields'
+import { endAllSessionsInTx } from './sessions'
 
 // Two-factor sign-in: a person enrols their own authenticator (a secret shown once as a QR code, confirmed
 // with a code, answered with ten recovery codes shown once); sign-in and re-authentication check a code
@@ -105,6 +106,7 @@ export async function resetMfa(actor: UserActor, userId: string): Promise<{ id: 
     await tx.user.update({ where: { id: userId }, data: { totpSecret: null, totpPending: null, totpEnabledAt: null, totpLastStep: null, secondFactorAt: null, secondFactorSession: null, sessionVersion: { increment: 1 } } })
     await tx.recoveryCode.deleteMany({ where: { userId } })
     await recordAudit(tx, actor, { action: 'user.mfa-reset', entityType: 'User', entityId: userId, before: { email: user.email, enabledAt: user.totpEnabledAt.toISOString() } })
+    await endAllSessionsInTx(tx, actor, userId, 'mfa-reset')
     return { id: userId }
   })
 }

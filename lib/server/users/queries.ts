@@ -44,15 +44,6 @@ export function toUserDTO(row: UserRow): UserDTO {
   }
 }
 
-/** Internal: the session lookup. Unauthenticated by design; returns nothing secret. */
-export async function findActiveUser(id: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null
-  return db.user.findFirst({
-    where: { id, isActive: true },
-    select: { id: true, email: true, name: true, role: true, sessionVersion: true, totpEnabledAt: true },
-  })
-}
-
 /** Admins only. */
 export async function listUsersForAdmin(actor: UserActor): Promise<UserDTO[]> {
   assertCan(actor, 'user:manage')

@@ -2,8 +2,10 @@ import { db, type Tx } from '@/lib/db'
 import type { UserActor } from '@/lib/server/actor'
 import { recordAudit } from '@/lib/server/audit/record'
 import { DomainError, notFound } from '@/lib/server/errors'
-import { lockedFor, recordFailedAttempt } from './authenticate'
+import { auditFailure } from './authenticate'
 import { verifySecondFactor } from './mfa'
+import { describeWait } from './rules'
+import { countAccountAttempt } from './sign-in-limits'
 
 // Re-authentication: changing production (approving a window on a protected environment, starting a run
 // there) needs a code from the authenticator entered in this very session within the last 15 minutes – a
@@ -16,20 +18,20 @@ const ask = (what: string) =>
 
 /**
  * The person themselves: proves presence with a code (or a recovery code), remembered for this session.
- * Wrong codes count towards the sign-in lockout. Audited.
+ * Wrong codes count towards the sign-in lockout, each counted before it is checked (sign-in-limits.ts), so
+ * codes sent at once cannot outrun it. Audited.
  */
 export async function reauthenticate(actor: UserActor, code: string, now = Date.now()): Promise<void> {
-  const user = await db.user.findUnique({ where: { id: actor.id }, select: { lockedUntil: true } })
-  if (!user) throw notFound('User')
-  const locked = lockedFor(user.lockedUntil, now)
-  if (locked) throw refused(`Too many wrong codes or passwords. Try again in ${locked}.`)
+  const attempt = await countAccountAttempt(actor.id, now)
+  if (!attempt) throw notFound('User')
+  if (!attempt.ok) throw refused(`Too many wrong codes or passwords. Try again in ${attempt.retryIn}.`)
   const factor = await verifySecondFactor(actor.id, code, actor, now)
   if (!factor) {
-    const lockMs = await recordFailedAttempt(actor, 'auth.reauthFailed', now)
-    throw refused(lockMs ? `Too many wrong codes. Try again in ${lockedFor(new Date(now + lockMs), now)}.` : 'That code is not right. Enter the 6 digits your authenticator shows now (or a recovery code).')
+    const lockMs = await auditFailure(actor, 'auth.reauthFailed', attempt)
+    throw refused(lockMs ? `Too many wrong codes. Try again in ${describeWait(lockMs)}.` : 'That code is not right. Enter the 6 digits your authenticator shows now (or a recovery code).')
   }
   await db.$transaction(async (tx) => {
-    await tx.user.update({ where: { id: actor.id }, data: { secondFactorAt: new Date(now), secondFactorSession: actor.sessionId ?? null, failedSignIns: 0 } })
+    await tx.user.update({ where: { id: actor.id }, data: { secondFactorAt: new Date(now), secondFactorSession: actor.sessionId ?? null, failedSignIns: 0, lockedUntil: null } })
     await recordAudit(tx, actor, { action: 'auth.reauthenticate', entityType: 'User', entityId: actor.id, after: { secondFactor: factor } })
   })
 }

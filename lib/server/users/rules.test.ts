@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { describeWait, lockoutMs, normaliseEmail } from './rules'
+import { addressLimitKey, describeWait, lockoutMs, normaliseEmail } from './rules'
 
 describe('lockoutMs', () => {
   it('does not lock below the limit', () => {
@@ -25,5 +25,29 @@ describe('account helpers', () => {
     expect(describeWait(1_000)).toBe('1 second')
     expect(describeWait(30_000)).toBe('30 seconds')
     expect(describeWait(61_000)).toBe('2 minutes')
+  })
+})
+
+describe('addressLimitKey', () => {
+  it('counts an IPv4 client by its address, however it is written', () => {
+    expect(addressLimitKey('203.0.113.7')).toBe('203.0.113.7')
+    expect(addressLimitKey(' 203.0.113.7 ')).toBe('203.0.113.7')
+    expect(addressLimitKey('::ffff:203.0.113.7')).toBe('203.0.113.7')
+    expect(addressLimitKey('::FFFF:cb00:7107')).toBe('203.0.113.7')
+  })
+
+  it('counts an IPv6 client by its /64 network', () => {
+    expect(addressLimitKey('2001:db8:1:2::1')).toBe('2001:db8:1:2::/64')
+    expect(addressLimitKey('2001:DB8:1:2:aaaa:bbbb:cccc:dddd')).toBe('2001:db8:1:2::/64')
+    expect(addressLimitKey('2001:db8::1')).toBe('2001:db8:0:0::/64')
+    expect(addressLimitKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64')
+    expect(addressLimitKey('::1')).toBe('0:0:0:0::/64')
+    expect(addressLimitKey('64:ff9b::192.0.2.33')).toBe('64:ff9b:0:0::/64')
+  })
+
+  it('keeps anything else as it is, and has nothing to count under without an address', () => {
+    expect(addressLimitKey('Unknown-Proxy')).toBe('unknown-proxy')
+    expect(addressLimitKey(null)).toBeNull()
+    expect(addressLimitKey('  ')).toBeNull()
   })
 })
