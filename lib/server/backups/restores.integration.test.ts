@@ -41,7 +41,7 @@ async function setup() {
   const [shopUrl, copyUrl] = await Promise.all([createFreshDatabase('restore_shop', { migrate: false }), createFreshDatabase('restore_copy', { migrate: false })])
   await query(shopUrl, `CREATE TABLE invoices (id int PRIMARY KEY, amount numeric(10,2), customer text); INSERT INTO invoices SELECT g, g * 1.5, 'Customer ' || g FROM generate_series(1, 500) g`)
   const { id: environmentId } = await createEnvironment(dba, { name: `env-${randomUUID().slice(0, 8)}`, description: '', protected: true })
-  const connect = async (name: string, url: string) => (await createConnection(dba, ZConnection.parse({ environmentId, engine: 'POSTGRES', name, role: 'TARGET', url: `${url}?sslmode=disable` }))).id
+  const connect = async (name: string, url: string) => (await createConnection(await makeUser('ADMIN'), ZConnection.parse({ environmentId, engine: 'POSTGRES', ownServer: 'allow', name, role: 'TARGET', url: `${url}?sslmode=disable` }))).id
   const shopId = await connect('shop', shopUrl)
   const copyId = await connect('shop copy', copyUrl)
   const aliasId = await connect('shop, by another name', shopUrl)
