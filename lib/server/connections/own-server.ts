@@ -2,7 +2,7 @@ import { lookup } from 'node:dns/promises'
 import { isIP } from 'node:net'
 import { networkInterfaces } from 'node:os'
 import { parse } from 'pg-connection-string'
-import { appEnv } from '@/lib/env'
+import { databaseEnv } from '@/lib/env'
 
 // Lockstep's own database server is no target: a connection there could read and change Lockstep's own
 // state (users, roles, stored secrets). It is found by port and address, not by name: "localhost",
@@ -51,7 +51,7 @@ async function resolve(host: string): Promise<ResolvedAddress[]> {
 
 /** Lockstep's own database server, from DATABASE_URL (which also names the embedded server when that is in use). */
 async function ownServer(): Promise<{ host: string; port: number; local: boolean; addresses: Set<string> }> {
-  const config = parse(appEnv().DATABASE_URL)
+  const config = parse(databaseEnv().DATABASE_URL)
   const host = config.host || 'localhost'
   const port = Number(config.port || 5432)
   if (host.startsWith('/')) return { host, port, local: true, addresses: new Set() }
