@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { expect, test } from '@playwright/test'
 import pg from 'pg'
+import { addOwnServerConnectionAsAdmin } from './fixtures/connections'
 import { appDatabaseUrl, auditEvents, authenticatorCode, query, seedUser } from './fixtures/db'
 import { signIn } from './fixtures/session'
 import { phaseChecksum, type StepContent } from '@/lib/domain/step-content'
@@ -9,7 +10,7 @@ import { phaseChecksum, type StepContent } from '@/lib/domain/step-content'
 // with the reason; once only a fresh backup is required, the phase's own backup step covers the run and the
 // run page says so. Starting it asks for a fresh code from the DBA's authenticator.
 
-test('a DBA sets a protected environment’s safeguards; a run is refused without a rehearsal, then covered by its own backup', async ({ page }, testInfo) => {
+test('a DBA sets a protected environment’s safeguards; a run is refused without a rehearsal, then covered by its own backup', async ({ page, browser }, testInfo) => {
   test.setTimeout(120_000)
   const dba = await seedUser('DBA')
   const suffix = randomUUID().slice(0, 8)
@@ -33,10 +34,9 @@ test('a DBA sets a protected environment’s safeguards; a run is refused withou
     await newEnvironment.getByLabel('Protected (runs need an approved window)').check()
     await page.getByRole('button', { name: 'Add environment' }).click()
     const section = page.getByTestId('environment').filter({ has: page.getByRole('heading', { name: env }) })
-    await section.getByText(`Add a connection to ${env}`).click()
-    await section.getByLabel('Name', { exact: true }).fill('orders')
-    await section.getByLabel('URL (optional, instead of the fields below)').fill(`${targetUrl}?sslmode=disable`)
-    await section.getByRole('button', { name: 'Add connection' }).click()
+    // The target database lives on Lockstep's own server: an admin adds its connection, allowing that.
+    await addOwnServerConnectionAsAdmin(browser, env, 'orders', `${targetUrl}?sslmode=disable`)
+    await page.reload()
     await expect(section.getByTestId('connection')).toHaveCount(1)
     await expect(section.getByTestId('environment-safeguards')).toHaveText('Runs require an approved window.')
     await section.getByText(`Safeguards for runs on ${env}`).click()

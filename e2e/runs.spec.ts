@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { expect, test } from '@playwright/test'
 import pg from 'pg'
+import { addOwnServerConnectionAsAdmin } from './fixtures/connections'
 import { appDatabaseUrl, query, seedUser } from './fixtures/db'
 import { callServerAction, serverActionId } from './fixtures/server-actions'
 import { signIn } from './fixtures/session'
@@ -78,6 +79,10 @@ test('a DBA watches a run succeed live, rolls a failed one back from the UI; a s
   await section.getByLabel('Name', { exact: true }).fill('target')
   await section.getByLabel('URL (optional, instead of the fields below)').fill(`${targetUrl}?sslmode=disable`)
   await section.getByRole('button', { name: 'Add connection' }).click()
+  // The target database lives on Lockstep's own server: only an admin may allow a connection there.
+  await expect(section.getByRole('alert').filter({ hasText: "“target” points at Lockstep's own database server; only an admin can allow that." })).toBeVisible()
+  await addOwnServerConnectionAsAdmin(browser, env, 'target', `${targetUrl}?sslmode=disable`)
+  await page.reload()
   await expect(section.getByTestId('connection')).toHaveCount(1)
   await page.goto(`/plans/${plan?.id}`)
   const mapping = page.getByTestId('plan-environment').filter({ hasText: env })

@@ -80,7 +80,7 @@ test('a stakeholder sees windows but no connection details', async ({ page }) =>
   await expect(page.getByText('postgresql://')).toHaveCount(0)
 })
 
-test('testing a connection names what is wrong: a closed port, a wrong password, a missing SQLite file', async ({ page }) => {
+test('testing a connection names what is wrong: nothing answering, a wrong password, a missing SQLite file; a moved connection needs its password again', async ({ page }) => {
   const admin = await seedUser('ADMIN')
   const env = `staging-${randomUUID().slice(0, 6)}`
   const databaseUrl = appDatabaseUrl()
@@ -91,16 +91,21 @@ test('testing a connection names what is wrong: a closed port, a wrong password,
   await page.getByRole('button', { name: 'Add environment' }).click()
   const section = page.getByTestId('environment').filter({ has: page.getByRole('heading', { name: env }) })
 
-  const add = async (fields: Record<string, string>, engine: 'PostgreSQL' | 'SQLite file' = 'PostgreSQL') => {
+  const add = async (fields: Record<string, string>, engine: 'PostgreSQL' | 'SQLite file' = 'PostgreSQL', choices: Record<string, string> = {}) => {
     const adding = section.locator('details').filter({ hasText: `Add a connection to ${env}` })
     if (!(await adding.evaluate((d) => (d as HTMLDetailsElement).open))) await section.getByText(`Add a connection to ${env}`).click()
     await section.getByLabel('Engine').selectOption({ label: engine })
     for (const [label, value] of Object.entries(fields)) await section.getByLabel(label, { exact: true }).fill(value)
+    for (const [label, option] of Object.entries(choices)) await section.getByLabel(label, { exact: true }).selectOption({ label: option })
     await section.getByRole('button', { name: 'Add connection' }).click()
     await expect(section.getByTestId('connection').filter({ hasText: fields.Name ?? '' })).toBeVisible()
   }
   await add({ Name: 'closed port', Host: '127.0.0.1', Port: '1', Database: 'x', User: 'app', Password: 'pw-1' })
-  await add({ Name: 'wrong password', Host: own.hostname, Port: own.port, Database: 'lockstep', User: 'postgres', Password: 'not-the-password' })
+  // Lockstep's own database server: refused unless an admin allows it for the connection.
+  await add({ Name: 'wrong password', Host: own.hostname, Port: own.port, Database: 'lockstep', User: 'postgres', Password: 'not-the-password' }, 'PostgreSQL', {
+    "Lockstep's own database server": 'Allowed for this connection',
+  })
+  await expect(section.getByTestId('connection').filter({ hasText: 'wrong password' })).toContainText("Lockstep's own server: allowed by an admin")
   const file = `gone-${randomUUID().slice(0, 6)}.db`
   await writeFile(join(E2E.dataDir, 'sqlite', file), '')
   await add({ Name: 'gone file', 'File (inside the SQLite directory)': file }, 'SQLite file')
@@ -113,7 +118,7 @@ test('testing a connection names what is wrong: a closed port, a wrong password,
   expect(stored[0]?.secret.includes(Buffer.from('not-the-password'))).toBe(false)
 
   for (const [name, message] of [
-    ['closed port', 'the connection was refused'],
+    ['closed port', 'No PostgreSQL server answered at 127.0.0.1:1'],
     ['wrong password', 'Password authentication failed for user “postgres”'],
     ['gone file', `There is no file “${file}”`],
   ] as const) {
@@ -123,4 +128,18 @@ test('testing a connection names what is wrong: a closed port, a wrong password,
     await expect(row.getByTestId('probe-result')).toContainText(message, { timeout: 10_000 })
     expect(Date.now() - started).toBeLessThan(10_000)
   }
+
+  // Moving a connection with a saved password to another host needs the password again: said while editing, refused on save.
+  const moved = section.getByTestId('connection').filter({ hasText: 'closed port' })
+  await moved.getByRole('button', { name: 'Edit' }).click()
+  await moved.getByLabel('Host', { exact: true }).fill('192.0.2.10')
+  const retype = 'You changed the host; type the password again – a stored password is only ever sent to the server it was saved for.'
+  await expect(moved.getByText(retype)).toBeVisible()
+  await moved.getByRole('button', { name: 'Save connection' }).click()
+  await expect(moved.getByRole('alert').filter({ hasText: retype })).toBeVisible()
+  expect(await query(`SELECT c."host" FROM "Connection" c JOIN "Environment" e ON e."id" = c."environmentId" WHERE e."name" = $1 AND c."name" = 'closed port'`, [env])).toEqual([{ host: '127.0.0.1' }])
+  await moved.getByLabel('Password', { exact: true }).fill('pw-2')
+  await moved.getByRole('button', { name: 'Save connection' }).click()
+  await expect(moved.getByRole('button', { name: 'Edit' })).toBeVisible()
+  expect(await query(`SELECT c."host" FROM "Connection" c JOIN "Environment" e ON e."id" = c."environmentId" WHERE e."name" = $1 AND c."name" = 'closed port'`, [env])).toEqual([{ host: '192.0.2.10' }])
 })

@@ -168,7 +168,8 @@ export async function seedDemo(admin: UserActor, serverUrl: string): Promise<{ p
   const database = await provisionDemoDatabase(serverUrl).catch((error: Error) => ({ skipped: error.message.split('\n')[0] ?? 'unknown error' }))
   if ('skipped' in database) return { planId, note: `The demo plan has no target database: ${database.skipped}.` }
   const { id: environmentId } = await createEnvironment(admin, { name: DEMO_ENVIRONMENT, description: 'The demo orders database, on the same server as Lockstep.', protected: false })
-  const { id: connectionId } = await createConnection(admin, ZConnection.parse({ environmentId, engine: 'POSTGRES', name: 'Demo orders database', role: 'TARGET', url: database.url }))
+  // The demo database lives on Lockstep's own server, which connections may reach only with an admin's allowance.
+  const { id: connectionId } = await createConnection(admin, ZConnection.parse({ environmentId, engine: 'POSTGRES', name: 'Demo orders database', role: 'TARGET', url: database.url, ownServer: 'allow' }))
   await setPlanEnvironment(admin, { planId, environmentId, sourceConnectionId: null, targetConnectionId: connectionId })
   const homeverse = await seedHomeverse(admin, environmentId, connectionId)
   return { planId, note: homeverse }

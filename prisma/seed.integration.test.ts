@@ -50,12 +50,16 @@ describe('seed', () => {
       { metric: 'blocked_sessions', comparator: 'GT', threshold: 0, sustainedSeconds: 60 },
     ])
     const connection = plan.environments[0]?.targetConnection
-    expect(connection).toMatchObject({ username: DEMO_ROLE, database: DEMO_DATABASE })
+    expect(connection).toMatchObject({ username: DEMO_ROLE, database: DEMO_DATABASE, ownServerAllowed: true })
     expect(connection?.secret).toBeTruthy() // the password is stored encrypted, not in the URL fields
 
     const admin = await db.user.findFirstOrThrow({ where: { email: 'first@example.com' } })
+    const actor = { kind: 'user' as const, id: admin.id, email: admin.email, name: admin.name, role: admin.role, origin: null }
+    // The demo database is on Lockstep's own server: seeded as allowed, so "Test connection" works on it.
+    const { testConnection } = await import('@/lib/server/connections/probes')
+    expect(await testConnection(actor, connection?.id ?? '')).toMatchObject({ ok: true })
     const upgrade = plan.phases[1]
-    const { id } = await startRun({ kind: 'user', id: admin.id, email: admin.email, name: admin.name, role: admin.role, origin: null }, { planId: plan.id, phaseId: upgrade?.id ?? '', environmentId: plan.environments[0]?.environmentId ?? '', dryRun: false })
+    const { id } = await startRun(actor, { planId: plan.id, phaseId: upgrade?.id ?? '', environmentId: plan.environments[0]?.environmentId ?? '', dryRun: false })
     expect(await claimRun('seed-test')).toBe(id)
     expect(await executeRun(id)).toBe('SUCCEEDED')
     const demoUrl = new URL(appUrl)

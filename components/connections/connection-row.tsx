@@ -11,7 +11,7 @@ import type { Introspection, ProbeResult } from '@/lib/targets/types'
 import { ConnectionForm } from './connection-form'
 import { ErrorText } from '@/components/ui/error-text'
 
-export function ConnectionRow({ connection: c, environmentId, canManage }: { connection: ConnectionDTO; environmentId: string; canManage: boolean }) {
+export function ConnectionRow({ connection: c, environmentId, canManage, canAllowOwnServer }: { connection: ConnectionDTO; environmentId: string; canManage: boolean; canAllowOwnServer: boolean }) {
   const [probe, setProbe] = useState<ProbeResult | { ok: false; message: string } | null>(null)
   const [schema, setSchema] = useState<Introspection | null>(null)
   const [busy, setBusy] = useState<'test' | 'introspect' | null>(null)
@@ -41,6 +41,7 @@ export function ConnectionRow({ connection: c, environmentId, canManage }: { con
         <Badge tone={c.role === 'SOURCE' ? 'neutral' : 'info'}>{c.role === 'SOURCE' ? 'Source' : 'Target'}</Badge>
         <span className="font-mono text-xs text-zinc-600">{c.display}</span>
         {c.engine === 'POSTGRES' ? <span className="text-xs text-zinc-500">ssl {c.sslMode}</span> : null}
+        {c.ownServerAllowed ? <Badge tone="warning">{"Lockstep's own server: allowed by an admin"}</Badge> : null}
         <span className="ml-auto flex flex-wrap gap-1">
           <Button size="sm" variant="secondary" disabled={busy !== null} onClick={() => void test()}>
             {busy === 'test' ? 'Testing…' : 'Test connection'}
@@ -91,7 +92,7 @@ export function ConnectionRow({ connection: c, environmentId, canManage }: { con
       {schema ? <SchemaView schema={schema} /> : null}
       {editing && canManage ? (
         <div className="rounded-md border border-zinc-200 p-3">
-          <ConnectionForm action={updateConnectionAction} environmentId={environmentId} initial={c} idPrefix={`edit-${c.id}`} onSuccess={() => setEditing(false)} />
+          <ConnectionForm action={updateConnectionAction} environmentId={environmentId} initial={c} idPrefix={`edit-${c.id}`} onSuccess={() => setEditing(false)} canAllowOwnServer={canAllowOwnServer} />
         </div>
       ) : null}
     </li>

@@ -1,7 +1,8 @@
 'use server'
 
 import { revalidatePath } from 'next/cache'
-import { createConnection, createEnvironment, deleteConnection, introspectConnection, testConnection, updateConnection, updateEnvironment } from '@/lib/server/connections/commands'
+import { createConnection, createEnvironment, deleteConnection, updateConnection, updateEnvironment } from '@/lib/server/connections/commands'
+import { introspectConnection, testConnection } from '@/lib/server/connections/probes'
 import { ZConnection, ZConnectionId, ZEnvironment, ZEnvironmentSafeguards, ZUpdateConnection, ZUpdateEnvironment } from '@/lib/server/connections/schemas'
 import { setEnvironmentSafeguards } from '@/lib/server/connections/safeguards'
 import { defineAction } from './define-action'

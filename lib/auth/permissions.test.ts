@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { can, ROLES } from './permissions'
 
 describe('can', () => {
-  it('lets only admins manage users and read the audit log', () => {
+  it("lets only admins manage users, read the audit log and allow connections to Lockstep's own database server", () => {
     expect(ROLES.filter((role) => can(role, 'user:manage'))).toEqual(['ADMIN'])
     expect(ROLES.filter((role) => can(role, 'audit:read'))).toEqual(['ADMIN'])
+    expect(ROLES.filter((role) => can(role, 'connection:own-server'))).toEqual(['ADMIN'])
   })
 
   it('lets stakeholders read but never change plans or see connections', () => {

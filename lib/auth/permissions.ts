@@ -23,6 +23,8 @@ const PERMISSIONS = {
   'window:approve': DBAS,
   'connection:read': EDITORS,
   'connection:manage': DBAS,
+  // Letting a connection reach Lockstep's own database server, whose data is everyone's roles and secrets.
+  'connection:own-server': ['ADMIN'],
   'run:read': EVERYONE,
   'run:start': EDITORS,
   'run:start-protected': DBAS,

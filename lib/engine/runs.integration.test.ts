@@ -29,7 +29,7 @@ async function setup(options: { protected?: boolean; steps: StepSpec[] }) {
   const targetUrl = await createFreshDatabase('run_target', { migrate: false })
   const name = `env-${randomUUID().slice(0, 8)}`
   const { id: environmentId } = await createEnvironment(dba, { name, description: '', protected: !!options.protected })
-  const { id: connectionId } = await createConnection(dba, ZConnection.parse({ environmentId, engine: 'POSTGRES', name: 'target', role: 'TARGET', url: `${targetUrl}?sslmode=disable` }))
+  const { id: connectionId } = await createConnection(await makeUser('ADMIN'), ZConnection.parse({ environmentId, engine: 'POSTGRES', ownServer: 'allow', name: 'target', role: 'TARGET', url: `${targetUrl}?sslmode=disable` }))
   const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: `Run ${name}` }))
   const { id: phaseId } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Schema' }))
   await setPlanEnvironment(lead, { planId, environmentId, sourceConnectionId: null, targetConnectionId: connectionId })

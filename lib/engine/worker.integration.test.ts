@@ -27,7 +27,7 @@ async function setup(phases: { name: string; steps: { name: string; body: string
   const targetUrl = await createFreshDatabase('worker_target', { migrate: false })
   const name = `env-${randomUUID().slice(0, 8)}`
   const { id: environmentId } = await createEnvironment(dba, { name, description: '', protected: false })
-  const { id: connectionId } = await createConnection(dba, ZConnection.parse({ environmentId, engine: 'POSTGRES', name: 'target', role: 'TARGET', url: `${targetUrl}?sslmode=disable` }))
+  const { id: connectionId } = await createConnection(await makeUser('ADMIN'), ZConnection.parse({ environmentId, engine: 'POSTGRES', ownServer: 'allow', name: 'target', role: 'TARGET', url: `${targetUrl}?sslmode=disable` }))
   const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: `Workers ${name}` }))
   await setPlanEnvironment(lead, { planId, environmentId, sourceConnectionId: null, targetConnectionId: connectionId })
   const phaseIds: string[] = []

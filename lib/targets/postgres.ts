@@ -1,3 +1,4 @@
+import { Socket, type LookupFunction } from 'node:net'
 import pg from 'pg'
 import { parse } from 'pg-connection-string'
 import type { Introspection, ProbeResult } from './types'
@@ -7,7 +8,32 @@ import { redact } from './redact'
 
 export type SslMode = 'disable' | 'prefer' | 'require' | 'verify-full'
 
-export type PostgresTarget = { host: string; port: number; database: string; user: string; password: string; sslMode: SslMode }
+export type PostgresTarget = {
+  host: string
+  port: number
+  database: string
+  user: string
+  password: string
+  sslMode: SslMode
+  /** When set, the only addresses the host may lead to (already checked); the host still names the server for TLS. */
+  addresses?: readonly { address: string; family: number }[]
+}
+
+/** A socket that connects only to `addresses`, whatever the host name resolves to by then. */
+function pinnedSocket(addresses: readonly { address: string; family: number }[]): Socket {
+  const socket = new Socket()
+  const lookup: LookupFunction = (_host, options, callback) => {
+    const fitting = addresses.filter((a) => !options.family || a.family === options.family)
+    const first = fitting[0]
+    if (options.all) callback(null, fitting.map((a) => ({ ...a })))
+    else if (first) callback(null, first.address, first.family)
+    else callback(Object.assign(new Error('no address of the requested family'), { code: 'ENOTFOUND' }), '')
+  }
+  const connect = socket.connect.bind(socket)
+  // pg calls connect(port, host) for TCP; a Unix socket path is never pinned.
+  socket.connect = ((port: number, host: string) => connect({ port, host, lookup })) as typeof socket.connect
+  return socket
+}
 
 /** A postgresql:// URL as a target (sslmode=disable|require|verify-full, else prefer); throws when it is not one. */
 export function postgresTargetFromUrl(url: string): PostgresTarget {
@@ -43,6 +69,7 @@ function clientConfig(target: PostgresTarget, ssl: boolean, overrides: ConnectOp
     options: '-c standard_conforming_strings=on',
     ...(overrides.longRunning ? { query_timeout: undefined, statement_timeout: undefined } : {}),
     ssl: !ssl ? false : target.sslMode === 'verify-full' ? { rejectUnauthorized: true, servername: target.host } : { rejectUnauthorized: false },
+    ...(target.addresses?.length ? { stream: () => pinnedSocket(target.addresses ?? []) } : {}),
   }
 }
 

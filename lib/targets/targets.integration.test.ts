@@ -41,6 +41,15 @@ describe('PostgreSQL targets', () => {
     }
   })
 
+  it('connects only to the addresses it is given, whatever the host name would resolve to', async () => {
+    const good = await target()
+    // The name resolves nowhere; the address checked before is where the connection goes.
+    expect(await probePostgres({ ...good, host: 'no-such-host.invalid', addresses: [{ address: good.host, family: 4 }] })).toMatchObject({ ok: true })
+    // And a name that resolves to the server does not reach it when told another address (the server listens on 127.0.0.1 only).
+    expect(await probePostgres({ ...good, host: 'localhost' })).toMatchObject({ ok: true })
+    expect(await probePostgres({ ...good, host: 'localhost', addresses: [{ address: '127.0.0.2', family: 4 }] })).toMatchObject({ ok: false, kind: 'refused' })
+  })
+
   it('lists tables with estimates, columns, keys and indexes', async () => {
     const t = await target()
     const client = new pg.Client({ ...t, ssl: false })

@@ -2,7 +2,7 @@
 
 export type ProbeResult =
   | { ok: true; engine: 'POSTGRES' | 'SQLITE'; serverVersion: string; latencyMs: number; user: string | null; privileges: string[] }
-  | { ok: false; kind: 'dns' | 'refused' | 'timeout' | 'auth' | 'ssl' | 'database' | 'file' | 'other'; message: string }
+  | { ok: false; kind: 'dns' | 'refused' | 'timeout' | 'unreachable' | 'auth' | 'ssl' | 'database' | 'file' | 'other'; message: string }
 
 export type IntrospectedTable = {
   schema: string

@@ -20,6 +20,7 @@ export default async function ConnectionsPage() {
   const actor = await requirePageActor('connection:read')
   const environments = await listEnvironments(actor)
   const canManage = can(actor.role, 'connection:manage')
+  const canAllowOwnServer = can(actor.role, 'connection:own-server')
   return (
     <div className="space-y-8">
       <PageHeader
@@ -48,14 +49,14 @@ export default async function ConnectionsPage() {
             {env.connections.length === 0 ? <p className="py-3 text-sm text-zinc-500">No connections yet.</p> : null}
             <ul className="divide-y divide-zinc-100">
               {env.connections.map((c) => (
-                <ConnectionRow key={c.id} connection={c} environmentId={env.id} canManage={canManage} />
+                <ConnectionRow key={c.id} connection={c} environmentId={env.id} canManage={canManage} canAllowOwnServer={canAllowOwnServer} />
               ))}
             </ul>
             {canManage ? (
               <details className="border-t border-zinc-100 py-3">
                 <summary className="cursor-pointer text-sm font-medium text-indigo-700">Add a connection to {env.name}</summary>
                 <div className="pt-3">
-                  <ConnectionForm action={createConnectionAction} environmentId={env.id} idPrefix={`new-${env.id}`} />
+                  <ConnectionForm action={createConnectionAction} environmentId={env.id} idPrefix={`new-${env.id}`} canAllowOwnServer={canAllowOwnServer} />
                 </div>
               </details>
             ) : null}

@@ -22,7 +22,7 @@ async function setup() {
   const { id: environmentId } = await createEnvironment(dba, { name: `monitored-${randomUUID().slice(0, 8)}`, description: '', protected: true })
   environments.push(environmentId)
   const url = await createFreshDatabase('sampled', { migrate: false })
-  const { id: good } = await createConnection(dba, ZConnection.parse({ environmentId, engine: 'POSTGRES', name: 'target', role: 'TARGET', url: `${url}?sslmode=disable` }))
+  const { id: good } = await createConnection(await makeUser('ADMIN'), ZConnection.parse({ environmentId, engine: 'POSTGRES', ownServer: 'allow', name: 'target', role: 'TARGET', url: `${url}?sslmode=disable` }))
   const { id: gone } = await createConnection(dba, ZConnection.parse({ environmentId, engine: 'POSTGRES', name: 'gone', role: 'SOURCE', url: 'postgresql://nobody:secret@127.0.0.1:1/nothing?sslmode=disable' }))
   return { dba, environmentId, good, gone }
 }

@@ -70,7 +70,7 @@ async function setup(observe?: { minutes: string; rollback: 'offer' | 'start'; a
   const url = await createFreshDatabase('triggers', { migrate: false })
   const { id: environmentId } = await createEnvironment(dba, { name: `watched-${randomUUID().slice(0, 8)}`, description: '', protected: false })
   environments.push(environmentId)
-  const { id: connectionId } = await createConnection(dba, ZConnection.parse({ environmentId, engine: 'POSTGRES', name: 'target', role: 'TARGET', url: `${url}?sslmode=disable` }))
+  const { id: connectionId } = await createConnection(await makeUser('ADMIN'), ZConnection.parse({ environmentId, engine: 'POSTGRES', ownServer: 'allow', name: 'target', role: 'TARGET', url: `${url}?sslmode=disable` }))
   const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: `Triggers ${randomUUID().slice(0, 8)}` }))
   await setPlanEnvironment(lead, { planId, environmentId, sourceConnectionId: null, targetConnectionId: connectionId })
   await addTrigger(lead, ZAddTrigger.parse({ planId, text: 'Transactions fail', metric: 'rollbacks_per_second', comparator: 'GT', threshold: '20', sustainedSeconds: '1' }))

@@ -27,7 +27,7 @@ async function setup() {
   const targetUrl = await createFreshDatabase('backup_step', { migrate: false })
   await queryDatabase(targetUrl, `CREATE TABLE accounts (id int PRIMARY KEY, balance numeric); INSERT INTO accounts SELECT g, g * 10 FROM generate_series(1, 100) g`)
   const { id: environmentId } = await createEnvironment(dba, { name: `env-${randomUUID().slice(0, 8)}`, description: '', protected: false })
-  const { id: connectionId } = await createConnection(dba, ZConnection.parse({ environmentId, engine: 'POSTGRES', name: 'ledger', role: 'TARGET', url: `${targetUrl}?sslmode=disable` }))
+  const { id: connectionId } = await createConnection(await makeUser('ADMIN'), ZConnection.parse({ environmentId, engine: 'POSTGRES', ownServer: 'allow', name: 'ledger', role: 'TARGET', url: `${targetUrl}?sslmode=disable` }))
   const { id: planId } = await createPlan(dba, ZCreatePlan.parse({ title: 'Ledger upgrade' }))
   const { id: phaseId } = await addPhase(dba, ZAddPhase.parse({ planId, name: 'Preparation' }))
   await setPlanEnvironment(dba, { planId, environmentId, sourceConnectionId: null, targetConnectionId: connectionId })

@@ -46,7 +46,8 @@ async function setup(options: { protected?: boolean; planId?: string } = {}) {
   await query(shopUrl, `CREATE TABLE invoices (id int PRIMARY KEY, amount numeric(10,2), customer text); INSERT INTO invoices SELECT g, g * 1.5, 'Customer ' || g FROM generate_series(1, 500) g`)
   const environmentName = `env-${randomUUID().slice(0, 8)}`
   const { id: environmentId } = await createEnvironment(dba, { name: environmentName, description: '', protected: !!options.protected })
-  const connect = async (name: string, url: string) => (await createConnection(dba, ZConnection.parse({ environmentId, engine: 'POSTGRES', name, role: 'TARGET', url: `${url}?sslmode=disable` }))).id
+  const admin = await makeUser('ADMIN')
+  const connect = async (name: string, url: string) => (await createConnection(admin, ZConnection.parse({ environmentId, engine: 'POSTGRES', ownServer: 'allow', name, role: 'TARGET', url: `${url}?sslmode=disable` }))).id
   const shopId = await connect('shop', shopUrl)
   const copyId = await connect('shop copy', copyUrl)
   const aliasId = await connect('shop, by another name', shopUrl)

@@ -17,6 +17,8 @@ export type ConnectionDTO = {
   sslMode: string | null
   filePath: string | null
   hasPassword: boolean
+  /** An admin allowed it to reach Lockstep's own database server. */
+  ownServerAllowed: boolean
 }
 
 export type EnvironmentDTO = {
@@ -58,6 +60,7 @@ export async function listEnvironments(actor: UserActor): Promise<EnvironmentDTO
       sslMode: c.sslMode,
       filePath: c.filePath,
       hasPassword: c.secret !== null,
+      ownServerAllowed: c.ownServerAllowed,
     })),
   }))
 }

@@ -1,8 +1,9 @@
 import { parse as parseConnectionString } from 'pg-connection-string'
 import { z } from 'zod'
+import { SSL_MODES, type SslMode } from '@/lib/domain/connection-endpoint'
 import { blankToNull, checkbox, longText, optionalText, requiredText, ZId } from '@/lib/server/fields'
 
-export const SSL_MODES = ['disable', 'prefer', 'require', 'verify-full'] as const
+export { SSL_MODES }
 
 export const ZEnvironment = z.object({
   name: z
@@ -49,6 +50,9 @@ const ZPostgresFields = z.object({
   // Blank when editing keeps the stored password.
   password: z.preprocess(blankToNull, z.string().max(1_000, 'Use at most 1000 characters.').nullable()),
   sslMode: z.enum(SSL_MODES, 'Choose an SSL mode.').default('prefer'),
+  // Admins only: whether the connection may reach Lockstep's own database server. Absent keeps what is
+  // stored for as long as the connection keeps its host, port, database and user.
+  ownServer: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.enum(['allow', 'refuse'], 'Choose whether Lockstep\'s own database server is allowed.').optional()),
 })
 
 const ZSqliteFields = z.object({
@@ -57,7 +61,7 @@ const ZSqliteFields = z.object({
   filePath: requiredText('the file path', 500),
 })
 
-export type PostgresParts = { host: string; port: number; database: string; username: string; password: string | null; sslMode: (typeof SSL_MODES)[number] }
+export type PostgresParts = { host: string; port: number; database: string; username: string; password: string | null; sslMode: SslMode }
 
 /** The parts a PostgreSQL connection is stored as, from the URL and/or the separate fields. */
 export function postgresParts(input: z.infer<typeof ZPostgresFields>): PostgresParts | { fieldErrors: Record<string, string[]> } {
@@ -72,7 +76,8 @@ export function postgresParts(input: z.infer<typeof ZPostgresFields>): PostgresP
         port: parsed.port ? Number(parsed.port) : undefined,
         database: parsed.database ?? undefined,
         username: parsed.user ?? undefined,
-        password: parsed.password ?? null,
+        // A URL without a password (user@host) gives none, as a blank password field does: the stored one is kept.
+        password: parsed.password || null,
         sslMode: SSL_MODES.find((m) => m === (ssl === 'verify-ca' ? 'verify-full' : ssl)) ?? undefined,
       }
     } catch {

@@ -72,7 +72,7 @@ async function runSetup(options: { target: boolean }) {
   const { id: phaseId } = await addPhase(owner, ZAddPhase.parse({ planId, name: 'Schema' }))
   if (options.target) {
     const url = await createFreshDatabase('notices_target', { migrate: false })
-    const { id: connectionId } = await createConnection(dba, ZConnection.parse({ environmentId, engine: 'POSTGRES', name: 'target', role: 'TARGET', url: `${url}?sslmode=disable` }))
+    const { id: connectionId } = await createConnection(await makeUser('ADMIN'), ZConnection.parse({ environmentId, engine: 'POSTGRES', ownServer: 'allow', name: 'target', role: 'TARGET', url: `${url}?sslmode=disable` }))
     await setPlanEnvironment(owner, { planId, environmentId, sourceConnectionId: null, targetConnectionId: connectionId })
   }
   const { id: stepId } = await addSqlStep(owner, ZAddSqlStep.parse({ phaseId, name: 'Bad', body: 'CREATE TABLE a (id int);\nSELECT 1 / 0;', rollbackBody: '' }))

@@ -47,7 +47,7 @@ async function setup(options: { protected?: boolean } = {}) {
   const targetUrl = await createFreshDatabase('rehearsal_target', { migrate: false })
   await queryDatabase(targetUrl, `CREATE TABLE customers (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL); INSERT INTO customers (email) VALUES ('ada@example.com')`)
   const { id: environmentId } = await createEnvironment(dba, { name: `env-${randomUUID().slice(0, 8)}`, description: '', protected: options.protected ?? false })
-  const { id: connectionId } = await createConnection(dba, ZConnection.parse({ environmentId, engine: 'POSTGRES', name: 'shop', role: 'TARGET', url: `${targetUrl}?sslmode=disable` }))
+  const { id: connectionId } = await createConnection(await makeUser('ADMIN'), ZConnection.parse({ environmentId, engine: 'POSTGRES', ownServer: 'allow', name: 'shop', role: 'TARGET', url: `${targetUrl}?sslmode=disable` }))
   const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: 'Orders' }))
   const { id: phaseId } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Schema' }))
   await setPlanEnvironment(lead, { planId, environmentId, sourceConnectionId: null, targetConnectionId: connectionId })

@@ -41,7 +41,7 @@ async function setup() {
   await query('CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 100)')
   const name = `prod-${randomUUID().slice(0, 8)}`
   const { id: environmentId } = await createEnvironment(dba, { name, description: '', protected: true })
-  const { id: connectionId } = await createConnection(dba, ZConnection.parse({ environmentId, engine: 'POSTGRES', name: 'orders', role: 'TARGET', url: targetUrl }))
+  const { id: connectionId } = await createConnection(await makeUser('ADMIN'), ZConnection.parse({ environmentId, engine: 'POSTGRES', ownServer: 'allow', name: 'orders', role: 'TARGET', url: targetUrl }))
   const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: `Guarded ${name}` }))
   await setPlanEnvironment(lead, { planId, environmentId, sourceConnectionId: null, targetConnectionId: connectionId })
   const window = await requestWindow(lead, ZRequestWindow.parse({ environmentId, planId, reason: 'cleanup', startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString() }))
