@@ -3,10 +3,10 @@
 // at a time, so one per core is what lets concurrent users be served in parallel. Pages keep no state
 // between requests, so any process can answer any request.
 import cluster from 'node:cluster'
-import { createServer } from 'node:http'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { appEnv, webEnv } from '@/lib/env'
+import { createWebServer } from '@/lib/runtime/web-server'
 import { formatCliError } from './cli'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -59,7 +59,7 @@ async function runServer(port: number): Promise<void> {
   const app = next({ dev: false, dir: ROOT, port })
   const handle = app.getRequestHandler()
   await app.prepare()
-  const server = createServer((req, res) => void handle(req, res))
+  const server = createWebServer(handle)
   server.listen(port)
   const stop = () => {
     server.close(() => process.exit(0))
