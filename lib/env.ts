@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os'
 import { z } from 'zod'
+import { isProxyAddress } from './auth/forwarded'
 
 // The only module that reads process.env. Each reader is parsed on first use so that
 // `next build` (which imports server modules without a database) does not need runtime secrets.
@@ -16,6 +17,19 @@ const ZPostgresUrl = z
       return false
     }
   }, 'must be a postgresql://user:password@host:port/database URL')
+
+// Reverse proxies whose X-Forwarded-For, -Host and -Proto headers count (lib/auth/forwarded.ts): a comma-separated
+// list of addresses and CIDR ranges. None by default: those headers from anyone else are dropped.
+const ZTrustedProxies = z
+  .string()
+  .default('')
+  .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+  .superRefine((entries, ctx) => {
+    for (const entry of entries.filter((e) => !isProxyAddress(e))) {
+      ctx.addIssue({ code: 'custom', message: `has “${entry.slice(0, 60)}”, which is not an IP address or a CIDR range (such as 10.0.0.0/8 or fd00::/8)` })
+    }
+  })
+  .readonly()
 
 const ZDatabaseEnv = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -49,6 +63,7 @@ const ZAppEnv = ZDatabaseEnv.extend({
   LOCKSTEP_BACKUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
   // The directory of pg_dump and pg_restore, when they are not the newest under /usr/lib/postgresql or on the PATH.
   LOCKSTEP_PG_BIN: z.string().min(1).optional(),
+  TRUSTED_PROXIES: ZTrustedProxies,
 })
 export type AppEnv = z.infer<typeof ZAppEnv>
 
@@ -77,6 +92,7 @@ const ZWebEnv = z.object({
     .min(1)
     .max(64)
     .default(() => Math.min(4, availableParallelism())),
+  TRUSTED_PROXIES: ZTrustedProxies,
 })
 export type WebEnv = z.infer<typeof ZWebEnv>
 

@@ -3,10 +3,11 @@
 // at a time, so one per core is what lets concurrent users be served in parallel. Pages keep no state
 // between requests, so any process can answer any request.
 import cluster from 'node:cluster'
-import { createServer } from 'node:http'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { appEnv, webEnv } from '@/lib/env'
+import { MAX_REQUEST_BYTES } from '@/lib/auth/request-size'
+import { appEnv, webEnv, type WebEnv } from '@/lib/env'
+import { createWebServer } from '@/lib/runtime/web-server'
 import { formatCliError } from './cli'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -16,7 +17,7 @@ try {
   appEnv() // fail fast, once, on a missing DATABASE_URL or AUTH_SECRET
   const env = webEnv()
   if (cluster.isPrimary) runPrimary(env.PORT, env.WEB_CONCURRENCY)
-  else await runServer(env.PORT)
+  else await runServer(env)
 } catch (error) {
   console.error(formatCliError(error))
   process.exit(1)
@@ -54,12 +55,13 @@ function runPrimary(port: number, processes: number): void {
   process.once('SIGTERM', () => stop(0))
 }
 
-async function runServer(port: number): Promise<void> {
+async function runServer({ PORT: port, TRUSTED_PROXIES: trustedProxies }: WebEnv): Promise<void> {
   const { default: next } = await import('next')
   const app = next({ dev: false, dir: ROOT, port })
   const handle = app.getRequestHandler()
   await app.prepare()
-  const server = createServer((req, res) => void handle(req, res))
+  // Request bodies are counted and cut here, below every route (lib/runtime/web-server.ts).
+  const server = createWebServer(handle, { maxBodyBytes: MAX_REQUEST_BYTES, trustedProxies })
   server.listen(port)
   const stop = () => {
     server.close(() => process.exit(0))

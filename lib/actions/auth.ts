@@ -4,13 +4,17 @@ import { AuthError, CredentialsSignin } from 'next-auth'
 import { unstable_rethrow } from 'next/navigation'
 import { signIn, signOut } from '@/lib/auth/config'
 import { endCurrentSession } from '@/lib/auth/current-user'
+import { isForeignActionRequest } from '@/lib/auth/origin'
+import { FORGED_WRITE } from '@/lib/auth/same-origin'
 
 /** `step: 'code'` once the password was right and the account needs a code from its authenticator. */
 export type SignInState = { error: string | null; email: string; step: 'password' | 'code' }
 
-/** Public by nature; the credentials provider does the checking, slowing and auditing. */
+/** Public by nature, but only from a Lockstep page; the credentials provider does the checking, slowing and auditing. */
 export async function signInAction(_prev: SignInState, formData: FormData): Promise<SignInState> {
   const email = String(formData.get('email') ?? '').slice(0, 320)
+  // Another site signing a visitor in to an account of its choosing (login CSRF) is refused like any other change.
+  if (await isForeignActionRequest()) return { error: FORGED_WRITE, email, step: 'password' }
   const password = String(formData.get('password') ?? '')
   const code = String(formData.get('code') ?? '').slice(0, 32)
   const next = String(formData.get('next') ?? '/')
@@ -34,6 +38,7 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
 
 /** Public: ends the session its own cookie names, server-side first, so that a copy of the cookie is worthless too. */
 export async function signOutAction(): Promise<void> {
+  if (await isForeignActionRequest()) return
   await endCurrentSession()
   await signOut({ redirectTo: '/login' })
 }

@@ -1,7 +1,9 @@
 import { unstable_rethrow } from 'next/navigation'
 import type { z } from 'zod'
 import { requireActor } from '@/lib/auth/current-user'
+import { isForeignActionRequest } from '@/lib/auth/origin'
 import type { Permission } from '@/lib/auth/permissions'
+import { FORGED_WRITE } from '@/lib/auth/same-origin'
 import type { UserActor } from '@/lib/server/actor'
 import { hiddenCharacterFields } from '@/lib/domain/hidden-characters'
 import { DomainError } from '@/lib/server/errors'
@@ -23,7 +25,8 @@ function toObject(input: Input): Record<string, unknown> {
 }
 
 /**
- * The one way to build a server action. Server actions are public POST endpoints, so every call
+ * The one way to build a server action. Server actions are public POST endpoints, so every call refuses a
+ * request from another site or without an Origin (as proxy.ts does, in case a request ever gets past it),
  * re-authenticates, checks `permission` against the role read from the database, refuses hidden
  * characters in any field (lib/domain/hidden-characters.ts), validates its input with `schema`, and
  * answers with an ActionResult – never a stack trace.
@@ -39,6 +42,7 @@ export function defineAction<S extends z.ZodType, T>(
   return async function action(prevOrInput: ActionResult<T> | null | Input, maybeInput?: Input): Promise<ActionResult<T>> {
     const raw = maybeInput ?? (prevOrInput as Input | null) ?? {}
     try {
+      if (await isForeignActionRequest()) return { ok: false, error: FORGED_WRITE }
       const actor = await requireActor(permission, { enrolling: options.enrolling })
       const input = toObject(raw)
       // Before any schema: no field of any form may carry text-direction overrides or control characters.

@@ -1,6 +1,16 @@
-/** The client address a request came from, as the first proxy hop reports it. */
-export function originFromHeaders(headers: Headers): string | null {
-  const forwarded = headers.get('x-forwarded-for')?.split(',')[0]?.trim()
-  const value = forwarded || headers.get('x-real-ip')?.trim()
-  return value ? value.slice(0, 100) : null
+import { headers } from 'next/headers'
+import { appEnv } from '@/lib/env'
+import { clientAddress } from './forwarded'
+import { isForeignOrigin } from './same-origin'
+
+// Where a request came from, as TRUSTED_PROXIES lets Lockstep believe it (lib/auth/forwarded.ts).
+
+/** The client address a request came from, for the audit log: forwarded headers count only from a trusted proxy. */
+export function originFromHeaders(requestHeaders: Headers): string | null {
+  return clientAddress(requestHeaders, appEnv().TRUSTED_PROXIES)
+}
+
+/** For server actions: true when the action's request does not come from a Lockstep page (lib/auth/same-origin.ts). */
+export async function isForeignActionRequest(): Promise<boolean> {
+  return isForeignOrigin(await headers(), appEnv().TRUSTED_PROXIES)
 }

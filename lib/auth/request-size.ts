@@ -1,6 +1,8 @@
 // The largest request Lockstep reads: a plan document of up to 2 MB (lib/plan-document/limits.ts) and the form
-// around it. Server actions are held to it by Next.js (serverActions.bodySizeLimit in next.config.ts); proxy.ts
-// refuses any larger declared body before a route handler or an action reads a byte of it.
+// around it. The web server counts every body as it arrives and cuts it here, whatever route it is for and
+// whether or not it declares a length (lib/runtime/web-server.ts). Behind it, proxy.ts refuses a larger declared
+// body, Next.js holds server actions to the same limit (serverActions.bodySizeLimit in next.config.ts), and route
+// handlers read bodies through a bounded reader (lib/api/read-body.ts).
 
 export const MAX_REQUEST_BYTES = 3 * 1024 * 1024
 

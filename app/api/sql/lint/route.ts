@@ -1,4 +1,5 @@
 import { NextResponse } from 'next/server'
+import { readBodyText } from '@/lib/api/read-body'
 import { respond } from '@/lib/api/respond'
 import { requireActor } from '@/lib/auth/current-user'
 import { MAX_SCRIPT_CHARS, previewLint } from '@/lib/server/plans/lint'
@@ -11,8 +12,9 @@ export const dynamic = 'force-dynamic'
  */
 export async function POST(request: Request) {
   if (!request.headers.get('content-type')?.startsWith('application/json')) return NextResponse.json({ error: 'Send JSON.' }, { status: 415 })
-  const text = await request.text()
-  if (text.length > MAX_SCRIPT_CHARS + 1_000) return NextResponse.json({ error: `A script has at most ${MAX_SCRIPT_CHARS.toLocaleString('en')} characters.` }, { status: 413 })
+  // At most 3 bytes of UTF-8 for each character a script may have, and the JSON around it.
+  const text = await readBodyText(request, (MAX_SCRIPT_CHARS + 1_000) * 3)
+  if (text === null || text.length > MAX_SCRIPT_CHARS + 1_000) return NextResponse.json({ error: `A script has at most ${MAX_SCRIPT_CHARS.toLocaleString('en')} characters.` }, { status: 413 })
   return respond(async () => {
     const actor = await requireActor('plan:edit')
     let body: unknown = null
