@@ -26,7 +26,8 @@ async function protectedPlan(steps: { gate?: true; name: string; body?: string; 
   const targetUrl = await createFreshDatabase('content_target', { migrate: false })
   const name = `prod-${randomUUID().slice(0, 8)}`
   const { id: environmentId } = await createEnvironment(dba, { name, description: '', protected: true })
-  const { id: connectionId } = await createConnection(dba, ZConnection.parse({ environmentId, engine: 'POSTGRES', name: 'target', role: 'TARGET', url: `${targetUrl}?sslmode=disable` }))
+  // The test's target lives on the test server, which is also Lockstep's own: an admin allows that.
+  const { id: connectionId } = await createConnection(await makeUser('ADMIN'), ZConnection.parse({ environmentId, engine: 'POSTGRES', ownServer: 'allow', name: 'target', role: 'TARGET', url: `${targetUrl}?sslmode=disable` }))
   const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: `Content ${name}` }))
   const { id: phaseId } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Cutover' }))
   await setPlanEnvironment(lead, { planId, environmentId, sourceConnectionId: null, targetConnectionId: connectionId })
