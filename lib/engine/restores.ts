@@ -3,6 +3,7 @@ import { appEnv } from '@/lib/env'
 import { recordAudit } from '@/lib/server/audit/record'
 import type { SystemActor } from '@/lib/server/actor'
 import { postgresTargetOf } from '@/lib/server/connections/secrets'
+import { withoutServerPaths } from '@/lib/server/paths'
 import { resolveSqlitePath } from '@/lib/targets/sqlite'
 import { artifactPath, verifyBackup } from './backup/artifacts'
 import { restorePostgres } from './backup/postgres'
@@ -52,6 +53,6 @@ export async function executeRestore(restoreId: string): Promise<'SUCCEEDED' | '
     }
     return await end('SUCCEEDED')
   } catch (error) {
-    return end('FAILED', (error as Error).message)
+    return end('FAILED', withoutServerPaths((error as Error).message))
   }
 }

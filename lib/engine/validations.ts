@@ -1,5 +1,6 @@
 import { db } from '@/lib/db'
 import type { ValidationStatus } from '@/lib/generated/prisma/enums'
+import { withoutServerPaths } from '@/lib/server/paths'
 import { planSourceOf, planTargetOf } from '@/lib/server/runs/target'
 import { cancelRequested, finishValidation, saveLiveReport } from '@/lib/server/validations/record'
 import { runValidation } from './validate/engine'
@@ -60,7 +61,7 @@ export async function validatePlan(v: PlanValidation): Promise<ValidationReport>
     }
   } catch (error) {
     await writing
-    const message = (error as Error).message
+    const message = withoutServerPaths((error as Error).message)
     await finishValidation(v.validationId, { error: message })
     throw error
   } finally {

@@ -164,7 +164,12 @@ export async function testConnection(actor: UserActor, connectionId: string): Pr
 /** Editors: the tables, columns, keys and indexes of the connection's database. */
 export async function introspectConnection(actor: UserActor, connectionId: string): Promise<Introspection> {
   const t = await targetOf(actor, connectionId)
-  if (t.engine === 'SQLITE') return introspectSqlite(t.dir, t.file)
+  if (t.engine === 'SQLITE') {
+    // A missing or unreadable file is said as the connection test says it, not as an unexpected failure.
+    const probe = probeSqlite(t.dir, t.file)
+    if (!probe.ok) throw conflict(probe.message)
+    return introspectSqlite(t.dir, t.file)
+  }
   const probe = await probePostgres(t.target)
   if (!probe.ok) throw conflict(probe.message)
   return introspectPostgres(t.target)
