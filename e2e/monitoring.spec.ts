@@ -51,6 +51,9 @@ async function watchAndTerminate(page: Page, browser: Browser, runUrl: string, d
   // An application's session holds a lock on orders while another waits for it.
   const app = `e2e_app_${randomUUID().slice(0, 8)}`
   await query(`CREATE ROLE ${app} LOGIN PASSWORD 'app password'`)
+  // The demo role holds nothing server-wide (no pg_monitor, no pg_signal_backend): to see the application's
+  // statements and waits and to end its sessions it is granted the application's role, as a DBA would.
+  await query(`GRANT ${app} TO lockstep_demo`)
   const demoUrl = new URL(appDatabaseUrl())
   demoUrl.pathname = '/lockstep_demo'
   const admin = new pg.Client({ connectionString: demoUrl.toString() })

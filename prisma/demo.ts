@@ -8,6 +8,12 @@ import { quoteIdent } from '@/lib/targets/quote'
 // its target, and a plan whose phases can run at once – a verified backup, a three-script schema upgrade
 // with rollbacks and a manual gate. Everything is created through the data layer, like a person would, so
 // it is audited.
+//
+// The demo's role owns its database and holds nothing server-wide. It shares a server with Lockstep's own
+// database, so pg_monitor (every session's statement on the server, Lockstep's included) or pg_signal_backend
+// (ending any non-superuser's session, Lockstep's included) would reach well beyond the demo. It needs neither:
+// the monitor reads the demo database's own sessions, all of them the demo role's, in full without them
+// (lib/engine/monitor/sample.ts), and a role may cancel and terminate its own sessions.
 
 export const DEMO_ROLE = 'lockstep_demo'
 export const DEMO_DATABASE = 'lockstep_demo'
@@ -92,6 +98,28 @@ const SCRIPTS = [
   },
 ]
 
+/** The server-wide roles earlier versions granted the demo role; `npm start` revokes them (restrictDemoRole). */
+const SERVER_ROLES = ['pg_monitor', 'pg_signal_backend']
+
+/**
+ * Takes pg_monitor and pg_signal_backend from the demo role on the server of `serverUrl`, where an earlier
+ * version granted them. Does nothing when there is no demo role or it holds neither.
+ */
+export async function restrictDemoRole(serverUrl: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: serverUrl })
+  await admin.connect()
+  try {
+    const { rows } = await admin.query<{ rolname: string }>(
+      `SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles r ON r.oid = m.member
+        WHERE r.rolname = $1 AND g.rolname = ANY($2::text[])`,
+      [DEMO_ROLE, SERVER_ROLES],
+    )
+    if (rows.length) await admin.query(`REVOKE ${rows.map((r) => quoteIdent(r.rolname)).join(', ')} FROM ${quoteIdent(DEMO_ROLE)}`)
+  } finally {
+    await admin.end()
+  }
+}
+
 /**
  * Creates the demo database (role, database, two tables with rows) on the server of `serverUrl`, or
  * returns null with the reason when the server does not let Lockstep's user create roles and databases.
@@ -108,9 +136,6 @@ async function provisionDemoDatabase(serverUrl: string): Promise<{ url: string }
     await admin.query(`${exists ? 'ALTER' : 'CREATE'} ROLE ${role} LOGIN PASSWORD ${admin.escapeLiteral(password)}`)
     if ((await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DEMO_DATABASE])).rowCount) return { skipped: `a database named ${DEMO_DATABASE} already exists` }
     await admin.query(`CREATE DATABASE ${quoteIdent(DEMO_DATABASE)} OWNER ${role}`)
-    // What a DBA's monitoring account needs: every session's statement and wait (pg_monitor), and cancelling or
-    // terminating another role's session from the lock table (pg_signal_backend; never a superuser's).
-    await admin.query(`GRANT pg_monitor, pg_signal_backend TO ${role}`).catch(() => undefined)
   } finally {
     await admin.end()
   }

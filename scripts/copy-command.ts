@@ -1,12 +1,11 @@
 // `lockstep copy`: the copy engine from the command line, with the same resume and summary as a copy step.
 import { createWriteStream } from 'node:fs'
 import { resolve } from 'node:path'
+import { csvRow } from '@/lib/domain/csv'
 import type { CopySource, CopySummary, RejectedRow } from '@/lib/engine/copy/model'
 import { count, flag, isPostgresUrl, names, openSqliteFile, option, targetOption, UsageError } from './cli-args'
 
 export const COPY_USAGE = 'Usage: lockstep copy --from SQLITE_FILE|postgresql://… --to postgresql://… [--tables a,b] [--jobs N] [--into-existing] [--chunk-rows N] [--max-rejects N] [--reload] [--rejects FILE.csv] [--json]'
-
-const csv = (value: string | null) => (value === null ? '' : /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value)
 
 async function openSource(from: string): Promise<{ source: CopySource; identity: string }> {
   if (isPostgresUrl(from)) {
@@ -73,7 +72,7 @@ export async function copyCommand(args: string[]): Promise<number> {
         onRejects: async (rows) => {
           rejected += rows.length
           for (const r of rows) if (sample.length < 100) sample.push(r)
-          for (const r of rows) out?.write(`${[r.table, r.key, r.column, r.reason, r.value].map(csv).join(',')}\n`)
+          for (const r of rows) out?.write(csvRow([r.table, r.key, r.column, r.reason, r.value]))
         },
         onProgress: (progress) => {
           if (json || Date.now() - lastLine < 2000) return

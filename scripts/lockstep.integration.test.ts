@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { parsePlanDocument } from '@/lib/plan-document/parse'
 import { getPlanForViewer } from '@/lib/server/plans/queries'
 import { makeUser } from '@/lib/testing/factories'
-import { createFreshDatabase } from '@/lib/testing/fresh-database'
+import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database'
 
 // The `lockstep` command as a user runs it: the package's bin, a separate process, real files.
 const BIN = join(import.meta.dirname, '..', 'bin', 'lockstep.mjs')
@@ -75,6 +75,17 @@ describe('lockstep plan import / export', () => {
     const exported = await lockstep(['plan', 'export', id], env)
     expect(exported.code).toBe(0)
     expect(parsePlanDocument(exported.stdout).phases.map((p) => p.name)).toEqual(['Preparation (Pre-Migration)', 'Schema Creation', 'Data Migration Script', 'Dual-Write Implementation', 'Switchover Process'])
+  })
+
+  it('refuses a document with a hidden character in a checklist item, naming where, and saves nothing', async () => {
+    const lead = await makeUser('LEAD')
+    const dir = await mkdtemp(join(tmpdir(), 'lockstep-cli-'))
+    const title = `Hidden ${Date.now()}`
+    await writeFile(join(dir, 'hidden.md'), `# ${title}\n\n## Phase 1: Copy\n- [ ] Snapshot\n- [ ] Copy invoice\u202Efdp.exe\n`)
+    const refused = await lockstep(['plan', 'import', join(dir, 'hidden.md'), '--as', lead.email], { DATABASE_URL: inject('databaseUrl') })
+    expect(refused).toMatchObject({ code: 1, stdout: '' })
+    expect(refused.stderr).toContain("In the document's phases.0.items.1.text: Remove the invisible character U+202E at position 13")
+    expect(await queryDatabase(inject('databaseUrl'), `SELECT 1 FROM "Plan" WHERE "title" = '${title}'`)).toEqual([])
   })
 
   it('refuses a stakeholder and an unknown plan', async () => {

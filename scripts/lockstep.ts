@@ -69,7 +69,10 @@ async function readInput(file: string | undefined): Promise<Buffer> {
   if (!info) throw new DocumentError(`Cannot read ${file}: no such file.`)
   if (!info.isFile()) throw new DocumentError(`Cannot read ${file}: not a file.`)
   if (info.size > MAX_DOCUMENT_BYTES) throw new DocumentError(TOO_LARGE)
-  return readFile(path)
+  // Named as given: the file system's own message would carry the absolute path.
+  return readFile(path).catch((error: NodeJS.ErrnoException) => {
+    throw new DocumentError(`Cannot read ${file}: ${error.code === 'EACCES' || error.code === 'EPERM' ? 'permission denied' : (error.code ?? 'unreadable')}.`)
+  })
 }
 
 function printWarnings(warnings: { line: number | null; message: string }[]) {

@@ -91,8 +91,9 @@ export function MonitorView({ initial, url }: { initial: MonitorDTO; url: string
             <h3 className="text-sm font-semibold text-zinc-800">Locks: who blocks whom</h3>
             {current.sample.seesAllSessions === false ? (
               <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="monitor-role-hint">
-                The connection&apos;s role {current.sample.role} sees other roles&apos; sessions without their statements or waits, so it cannot tell who blocks whom. Grant it
-                pg_monitor (<code>GRANT pg_monitor TO {current.sample.role}</code>) – and pg_signal_backend to cancel or terminate their sessions.
+                Some sessions of this database belong to roles whose statements and waits the connection&apos;s role {current.sample.role} cannot see, so it cannot tell who
+                blocks whom among them. Grant it those roles (<code>GRANT app_role TO {current.sample.role}</code>), which also lets it cancel or terminate their sessions; or
+                pg_read_all_stats to see every session on the server, and pg_signal_backend to end any session that is not a superuser&apos;s.
               </p>
             ) : null}
             <LockTable

@@ -3,12 +3,11 @@
 import { revalidatePath } from 'next/cache'
 import { redirect } from 'next/navigation'
 import type { z } from 'zod'
-import { hiddenCharacterFields } from '@/lib/domain/hidden-characters'
 import { MAX_DOCUMENT_BYTES, TOO_LARGE } from '@/lib/plan-document/limits'
 import { parsePlanDocumentSafely } from '@/lib/plan-document/parse-safely'
 import { DocumentError, type DocPlan } from '@/lib/plan-document/types'
 import { invalid } from '@/lib/server/errors'
-import { importPlanDocument } from '@/lib/server/plans/documents'
+import { assertNoHiddenCharacters, importPlanDocument } from '@/lib/server/plans/documents'
 import { ZPlanDocument } from '@/lib/server/plans/schemas'
 import { defineAction } from './define-action'
 
@@ -26,9 +25,8 @@ async function readDocument(input: z.infer<typeof ZPlanDocument>): Promise<DocPl
     if (error instanceof DocumentError) throw invalid(error.message)
     throw error
   }
-  // The same rule as every form field, for what the document would put into the plan (names, items, SQL).
-  const [where, messages] = Object.entries(hiddenCharacterFields(plan))[0] ?? []
-  if (where && messages?.[0]) throw invalid(`In the document's ${where}: ${messages[0]}`)
+  // The preview says now what saving would refuse (importPlanDocument checks again).
+  assertNoHiddenCharacters(plan)
   return plan
 }
 

@@ -5,6 +5,7 @@ import type { SystemActor } from '@/lib/server/actor'
 import { postgresTargetOf } from '@/lib/server/connections/secrets'
 import { SCOPED_WINDOWS } from '@/lib/server/runs/content'
 import { mayWorkOnPlan } from '@/lib/server/windows/rules'
+import { withoutServerPaths } from '@/lib/server/paths'
 import { resolveSqlitePath } from '@/lib/targets/sqlite'
 import { artifactPath, verifyBackup } from './backup/artifacts'
 import { restorePostgres } from './backup/postgres'
@@ -57,6 +58,6 @@ export async function executeRestore(restoreId: string): Promise<'SUCCEEDED' | '
     }
     return await end('SUCCEEDED')
   } catch (error) {
-    return end('FAILED', (error as Error).message)
+    return end('FAILED', withoutServerPaths((error as Error).message))
   }
 }

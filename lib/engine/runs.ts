@@ -1,5 +1,6 @@
 import { db, type Tx } from '@/lib/db'
 import { notifyRunFailed } from '@/lib/server/notifications/run-failed'
+import { withoutServerPaths } from '@/lib/server/paths'
 import { coveringNote, guardStep } from '@/lib/server/runs/safeguards'
 import { planTargetOf } from '@/lib/server/runs/target'
 import { mayStartRun } from '@/lib/server/windows/rules'
@@ -51,7 +52,9 @@ const event = (runId: string, level: 'info' | 'warn' | 'error', message: string,
 
 // The end of a run, its last log line and the notices of a failure commit together: nobody is told of a
 // failure the run does not show, and no failed run goes untold.
-async function finish(runId: string, status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED', error: string | null = null) {
+async function finish(runId: string, status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED', failure: string | null = null) {
+  // Whatever failed – a file, a tool, a step – people read it without the server's paths.
+  const error = failure === null ? null : withoutServerPaths(failure)
   await db.$transaction(async (tx) => {
     await tx.run.update({ where: { id: runId }, data: { status, error, finishedAt: new Date(), workerId: null, retryFailed: false } })
     await event(runId, status === 'SUCCEEDED' ? 'info' : 'error', status === 'SUCCEEDED' ? 'Run succeeded.' : status === 'CANCELLED' ? 'Run cancelled.' : `Run failed: ${error}`, tx)
@@ -196,10 +199,12 @@ export async function executeRun(runId: string, now: () => Date = () => new Date
           case 'CANCELLED':
             await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'CANCELLED', statementsApplied: result.statementsApplied, finishedAt: new Date(), currentStatement: null, backendPid: null } })
             throw new Cancelled()
-          case 'FAILED':
-            await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'FAILED', error: result.error, ...counts, finishedAt: new Date(), currentStatement: null, backendPid: null } })
-            if ('rollback' in result && result.rollback && !run.dryRun) return startRollback(runId, stepRun.position, `Step “${step.name}” failed: ${result.error}`)
-            return finish(runId, 'FAILED', `Step “${step.name}” failed: ${result.error}`)
+          case 'FAILED': {
+            const error = withoutServerPaths(result.error)
+            await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'FAILED', error, ...counts, finishedAt: new Date(), currentStatement: null, backendPid: null } })
+            if ('rollback' in result && result.rollback && !run.dryRun) return startRollback(runId, stepRun.position, `Step “${step.name}” failed: ${error}`)
+            return finish(runId, 'FAILED', `Step “${step.name}” failed: ${error}`)
+          }
           default:
             await db.stepRun.update({ where: { id: stepRun.id }, data: { status: result.status, ...counts, finishedAt: new Date(), currentStatement: null, backendPid: null } })
             await event(runId, 'info', `Step “${step.name}” ${result.message}.`)
@@ -228,7 +233,8 @@ export async function executeRun(runId: string, now: () => Date = () => new Date
  */
 export async function executeRollback(runId: string): Promise<'ROLLED_BACK' | 'ROLLBACK_FAILED'> {
   const run = await loadRun(runId)
-  const end = async (status: 'ROLLED_BACK' | 'ROLLBACK_FAILED', error: string | null = null) => {
+  const end = async (status: 'ROLLED_BACK' | 'ROLLBACK_FAILED', failure: string | null = null) => {
+    const error = failure === null ? null : withoutServerPaths(failure)
     await db.$transaction(async (tx) => {
       await tx.run.update({ where: { id: runId }, data: { status, error, finishedAt: new Date(), workerId: null } })
       await event(runId, status === 'ROLLED_BACK' ? 'info' : 'error', status === 'ROLLED_BACK' ? 'Run rolled back.' : `Rollback failed: ${error}`, tx)

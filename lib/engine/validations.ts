@@ -1,6 +1,7 @@
 import { db } from '@/lib/db'
 import type { ValidationStatus } from '@/lib/generated/prisma/enums'
 import { SCOPED_WINDOWS } from '@/lib/server/runs/content'
+import { withoutServerPaths } from '@/lib/server/paths'
 import { planSourceOf, planTargetOf } from '@/lib/server/runs/target'
 import { mayWorkOnPlan } from '@/lib/server/windows/rules'
 import { cancelRequested, finishValidation, saveLiveReport } from '@/lib/server/validations/record'
@@ -62,7 +63,7 @@ export async function validatePlan(v: PlanValidation): Promise<ValidationReport>
     }
   } catch (error) {
     await writing
-    const message = (error as Error).message
+    const message = withoutServerPaths((error as Error).message)
     await finishValidation(v.validationId, { error: message })
     throw error
   } finally {

@@ -5,12 +5,14 @@ import { toMarkdown } from 'mdast-util-to-markdown'
 import { gfm } from 'micromark-extension-gfm'
 import { describeCondition } from '@/lib/domain/health'
 import { IMPACT_LABELS, LIKELIHOOD_LABELS } from '@/lib/domain/plan-values'
+import { inertMarkdown } from './inert-markdown'
 import { TIME_LIKE } from './parse'
 import type { DocItem, DocPlan, DocStep } from './types'
 
 // Writes a plan as Markdown in one canonical layout that `parsePlanDocument` reads back to the same
 // structure. The document is built as a Markdown syntax tree and serialised by mdast-util-to-markdown,
-// which does all the escaping.
+// which does all the escaping: text of the plan (a title, an item) is written as text, never as HTML or a
+// link, and the Markdown of summaries and notes goes through inertMarkdown first.
 
 const text = (value: string): PhrasingContent => ({ type: 'text', value })
 const paragraph = (...children: PhrasingContent[]): RootContent => ({ type: 'paragraph', children })
@@ -24,8 +26,8 @@ const listItem = (value: string, checked: boolean | null, children: BlockContent
 })
 const list = (items: ListItem[], ordered = false): List => ({ type: 'list', ordered, spread: false, children: items })
 
-/** Existing Markdown (a summary, a note) as nodes, to be placed in the document as it is. */
-const blocks = (markdown: string): RootContent[] => (markdown.trim() ? fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }).children : [])
+/** Existing Markdown (a summary, a note) as nodes, to be placed in the document with its HTML and script links as text. */
+const blocks = (markdown: string): RootContent[] => (markdown.trim() ? inertMarkdown(fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }).children) : [])
 
 /** Items as a task list; consecutive items of one group sit under that group's entry. */
 function checklist<T extends { text: string; group: string | null }>(items: T[], done: (item: T) => boolean | null): List {

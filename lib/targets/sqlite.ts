@@ -2,10 +2,12 @@ import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:
 import { isAbsolute, relative, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { quoteIdent } from './quote'
+import { withoutPaths } from './redact'
 import type { Introspection, ProbeResult } from './types'
 
 // SQLite files a plan migrates from. They must live inside one configured directory: a path that
-// leaves it – by "..", an absolute path, or a symbolic link pointing out – is refused.
+// leaves it – by "..", an absolute path, or a symbolic link pointing out – is refused. Messages name a file
+// as it was given and the directory as "the SQLite directory", never by its place on the server.
 
 export class SqlitePathError extends Error {
   constructor(message: string) {
@@ -24,18 +26,25 @@ const inside = (base: string, path: string) => {
  * `allowMissing`, a file that does not exist yet passes if its path stays inside (checked again on use).
  */
 export function resolveSqlitePath(dir: string, file: string, options: { allowMissing?: boolean } = {}): string {
-  if (!existsSync(dir)) throw new SqlitePathError(`The SQLite directory ${dir} does not exist.`)
+  if (!existsSync(dir)) throw new SqlitePathError('The SQLite directory (LOCKSTEP_SQLITE_DIR) does not exist.')
   const base = realpathSync(dir)
   const candidate = resolve(base, file)
-  if (!inside(base, candidate)) throw new SqlitePathError(`“${file}” is outside the SQLite directory (${base}); only files inside it can be used.`)
+  if (!inside(base, candidate)) throw new SqlitePathError(`“${file}” is outside the SQLite directory; only files inside it can be used.`)
   if (!existsSync(candidate)) {
     if (options.allowMissing) return candidate
-    throw new SqlitePathError(`There is no file “${file}” in the SQLite directory (${base}).`)
+    throw new SqlitePathError(`There is no file “${file}” in the SQLite directory.`)
   }
   const real = realpathSync(candidate)
-  if (!inside(base, real)) throw new SqlitePathError(`“${file}” is a link that leads outside the SQLite directory (${base}); it is refused.`)
+  if (!inside(base, real)) throw new SqlitePathError(`“${file}” is a link that leads outside the SQLite directory; it is refused.`)
   if (!statSync(real).isFile()) throw new SqlitePathError(`“${file}” is not a file.`)
   return real
+}
+
+/** A file-system or SQLite error about a file of `dir`, with the file named relative to the directory. */
+export function sqliteMessage(dir: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  const roots = [resolve(dir), ...(existsSync(dir) ? [realpathSync(dir)] : [])].map((path) => ({ path, name: 'the SQLite directory' }))
+  return withoutPaths(message, roots)
 }
 
 function open(path: string): Database.Database {
@@ -47,7 +56,7 @@ export function probeSqlite(dir: string, file: string): ProbeResult {
   try {
     path = resolveSqlitePath(dir, file)
   } catch (error) {
-    return { ok: false, kind: 'file', message: (error as Error).message }
+    return { ok: false, kind: 'file', message: sqliteMessage(dir, error) }
   }
   const started = performance.now()
   let db: Database.Database | null = null
@@ -67,7 +76,7 @@ export function probeSqlite(dir: string, file: string): ProbeResult {
     const code = (error as { code?: string }).code
     if (code === 'SQLITE_NOTADB') return { ok: false, kind: 'file', message: `“${file}” is not a SQLite database.` }
     if (code === 'SQLITE_CANTOPEN') return { ok: false, kind: 'file', message: `“${file}” cannot be opened (permissions?).` }
-    return { ok: false, kind: 'other', message: `SQLite could not read “${file}”: ${(error as Error).message}` }
+    return { ok: false, kind: 'other', message: `SQLite could not read “${file}”: ${sqliteMessage(dir, error)}` }
   } finally {
     db?.close()
   }

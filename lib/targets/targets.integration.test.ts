@@ -1,4 +1,4 @@
-import { mkdtemp, symlink, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -112,5 +112,26 @@ describe('SQLite targets', () => {
     expect(probeSqlite(dir, 'link.db')).toMatchObject({ ok: false, message: expect.stringContaining('a link that leads outside') })
     expect(probeSqlite(dir, 'notes.db')).toEqual({ ok: false, kind: 'file', message: '“notes.db” is not a SQLite database.' })
     expect(() => resolveSqlitePath(dir, 'link.db')).toThrow(/leads outside/)
+  })
+
+  it('names files as they were given, never where the directory is on the server', async () => {
+    const dir = await directory()
+    const outside = await mkdtemp(join(tmpdir(), 'lockstep-outside-'))
+    await writeFile(join(outside, 'secret.db'), 'x')
+    await symlink(join(outside, 'secret.db'), join(dir, 'link.db'))
+    await mkdir(join(dir, 'folder.db'))
+    const messages = [
+      ...['missing.db', '../x.db', 'link.db', 'folder.db'].map((file) => probeSqlite(dir, file)),
+      probeSqlite(join(dir, 'not-there'), 'shop.db'),
+    ].map((probe) => (probe.ok ? '' : probe.message))
+    expect(messages).toEqual([
+      'There is no file “missing.db” in the SQLite directory.',
+      '“../x.db” is outside the SQLite directory; only files inside it can be used.',
+      '“link.db” is a link that leads outside the SQLite directory; it is refused.',
+      '“folder.db” is not a file.',
+      'The SQLite directory (LOCKSTEP_SQLITE_DIR) does not exist.',
+    ])
+    for (const message of messages) expect(message).not.toContain(tmpdir())
+    expect(() => introspectSqlite(dir, 'missing.db')).toThrow('There is no file “missing.db” in the SQLite directory.')
   })
 })

@@ -5,6 +5,7 @@ import { dirname, join, resolve, sep } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { db } from '@/lib/db'
 import { appEnv } from '@/lib/env'
+import { withoutServerPaths } from '@/lib/server/paths'
 import type { PlanSource } from '@/lib/server/runs/target'
 import type { PostgresTarget } from '@/lib/targets/postgres'
 import { dumpPostgres, verifyPostgresDump } from './postgres'
@@ -70,7 +71,7 @@ export async function takeBackup(subject: BackupSubject, options: { planId?: str
     })
     return { id: row.id, ok: true, fileName, sizeBytes: size, sha256, verification }
   } catch (error) {
-    const message = (error as Error).message
+    const message = withoutServerPaths((error as Error).message)
     await rm(artifactPath(fileName), { force: true }).catch(() => undefined)
     await db.backup.update({ where: { id: row.id }, data: { status: 'FAILED', error: message, finishedAt: new Date() } })
     return { id: row.id, ok: false, error: message }
@@ -94,7 +95,7 @@ export async function verifyBackup(backupId: string): Promise<{ ok: true; verifi
     await db.backup.update({ where: { id: backupId }, data: { status: 'VERIFIED', verification, verifiedAt: new Date(), error: null } })
     return { ok: true, verification }
   } catch (error) {
-    const message = (error as Error).message
+    const message = withoutServerPaths((error as Error).message)
     await db.backup.update({ where: { id: backupId }, data: { status: backup.status === 'PRUNED' ? 'PRUNED' : 'FAILED', error: message } })
     return { ok: false, error: message }
   }

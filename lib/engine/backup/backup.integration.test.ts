@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { mkdtemp, open, readFile, stat } from 'node:fs/promises'
+import { mkdtemp, open, readFile, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -126,6 +126,26 @@ describe('SQLite backups', () => {
     expect(await verifyBackup(outcome.id)).toMatchObject({ ok: false, error: expect.stringMatching(/checksum/) })
     // And SQLite itself finds the damage, checksum or not.
     expect(() => verifySqliteBackup(artifactPath(outcome.fileName))).toThrow(/integrity_check/)
+  })
+})
+
+describe('backup errors', () => {
+  it('name the backup file relative to the backup directory, never where the directory is on the server', async () => {
+    const path = dbs.sqliteFile('paths.db', 'CREATE TABLE t (id INTEGER PRIMARY KEY)')
+    // The configured directory is a file: creating the day's folder in it fails in the file system.
+    const notADirectory = join(await mkdtemp(join(tmpdir(), 'lockstep-backups-file-')), 'backups')
+    await writeFile(notADirectory, 'not a directory')
+    const configured = process.env.LOCKSTEP_BACKUP_DIR ?? ''
+    exportEnv({ LOCKSTEP_BACKUP_DIR: notADirectory })
+    try {
+      const outcome = await takeBackup({ connectionId: null, name: 'Paths', engine: 'SQLITE', path })
+      expect(outcome).toMatchObject({ ok: false, error: expect.stringMatching(/^ENOTDIR: not a directory, mkdir '\d{4}-\d{2}-\d{2}'$/) })
+      const row = await db.backup.findUniqueOrThrow({ where: { id: outcome.id } })
+      expect(row.error).not.toContain(tmpdir())
+      expect(row.error).not.toContain(notADirectory)
+    } finally {
+      exportEnv({ LOCKSTEP_BACKUP_DIR: configured })
+    }
   })
 })
 

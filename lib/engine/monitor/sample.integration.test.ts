@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { once } from 'node:events'
 import pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
@@ -13,8 +14,8 @@ import { openMonitorConnection, rates, sampleDatabase, type DatabaseSample } fro
 const url = await createFreshDatabase('monitor', { migrate: false })
 const target = postgresTargetFromUrl(`${url}?sslmode=disable`)
 const clients: pg.Client[] = []
-const connect = async () => {
-  const client = new pg.Client({ connectionString: url })
+const connect = async (connectionString = url) => {
+  const client = new pg.Client({ connectionString })
   client.on('error', () => undefined)
   await client.connect()
   clients.push(client)
@@ -126,6 +127,44 @@ describe('a database sample', () => {
       return now.some((u) => u.index === 'orders_customer') ? null : now
     }, 'the index scan to be counted')
     expect(after.map((u) => u.index)).toEqual(['orders_note'])
+  })
+
+  it("needs no pg_monitor where every session of the database is its own role's, and says when another role's are hidden from it", async () => {
+    const suffix = randomUUID().slice(0, 8)
+    const [owner, app] = [`monitor_owner_${suffix}`, `monitor_app_${suffix}`]
+    const ownUrl = await createFreshDatabase('monitor_own', { migrate: false })
+    const setup = await connect()
+    await setup.query(`CREATE ROLE ${owner} LOGIN PASSWORD 'owner password'; CREATE ROLE ${app} LOGIN PASSWORD 'app password'`)
+    await setup.query(`ALTER DATABASE ${new URL(ownUrl).pathname.slice(1)} OWNER TO ${owner}`)
+    const as = (role: string, password: string) => {
+      const u = new URL(ownUrl)
+      u.username = role
+      u.password = password
+      return u.toString()
+    }
+    const holder = await connect(as(owner, 'owner password'))
+    const waiter = await connect(as(owner, 'owner password'))
+    await holder.query('CREATE TABLE accounts (id int PRIMARY KEY)')
+    await holder.query('BEGIN')
+    await holder.query('LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE')
+    const waiting = waiter.query('SELECT count(*) FROM accounts').catch(() => undefined)
+    const monitor = await openMonitorConnection(postgresTargetFromUrl(`${as(owner, 'owner password')}?sslmode=disable`))
+    clients.push(monitor)
+    const sample = await until(async () => {
+      const s = await sampleDatabase(monitor)
+      return s.blocked.length ? s : null
+    }, 'the lock queue')
+    expect(sample).toMatchObject({ role: owner, seesAllSessions: true })
+    expect(sample.blocked).toEqual([expect.objectContaining({ blockedQuery: 'SELECT count(*) FROM accounts', waitEvent: 'Lock: relation', blockingQuery: 'LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE' })])
+    await holder.query('ROLLBACK')
+    await waiting
+
+    // An application's session under a role of its own: its statement and wait are hidden from the monitor's role…
+    await connect(as(app, 'app password'))
+    expect(await sampleDatabase(monitor)).toMatchObject({ seesAllSessions: false })
+    // …until that role is granted to it: still nothing server-wide.
+    await setup.query(`GRANT ${app} TO ${owner}`)
+    expect(await sampleDatabase(monitor)).toMatchObject({ seesAllSessions: true })
   })
 
   it('says how to enable pg_stat_statements when it is absent', async () => {

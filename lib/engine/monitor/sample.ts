@@ -48,7 +48,11 @@ export type TopStatement = { query: string; calls: number; totalMs: number; mean
 export type DatabaseSample = {
   at: string
   serverVersion: number
-  /** The monitor's role, and whether it sees other roles' statements and waits (superuser or pg_read_all_stats, e.g. through pg_monitor). */
+  /**
+   * The monitor's role, and whether it sees the statement and wait of every session of this database: it is a
+   * superuser or has pg_read_all_stats (e.g. through pg_monitor), or every session belongs to a role whose
+   * privileges it has – its own, or one granted to it.
+   */
   role: string
   seesAllSessions: boolean
   counters: DatabaseCounters
@@ -94,7 +98,9 @@ export async function sampleDatabase(client: pg.Client): Promise<DatabaseSample>
   const settings = (
     await client.query<{ v: string; role: string; sees: boolean }>(
       `SELECT current_setting('server_version_num') AS v, current_user AS role,
-              (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) OR pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER') AS sees`,
+              (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) OR pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER')
+              OR NOT EXISTS (SELECT 1 FROM pg_stat_activity
+                              WHERE datname = current_database() AND usesysid IS NOT NULL AND NOT pg_has_role(current_user, usesysid, 'USAGE')) AS sees`,
     )
   ).rows[0]
   const version = n(settings?.v)

@@ -5,6 +5,7 @@ import { db, type Prisma } from '@/lib/db'
 import { appEnv } from '@/lib/env'
 import type { Connection } from '@/lib/generated/prisma/client'
 import { postgresTargetOf } from '@/lib/server/connections/secrets'
+import { withoutServerPaths } from '@/lib/server/paths'
 import { describePostgresError } from '@/lib/targets/postgres'
 import { quoteIdent } from '@/lib/targets/quote'
 import { resolveSqlitePath } from '@/lib/targets/sqlite'
@@ -90,7 +91,7 @@ export function createSampler(options: { everyMs?: number; log?: (line: string) 
       state.previous = null
       state.failures++
       state.nextAt = now + Math.min(MAX_BACKOFF_MS, everyMs * 2 ** state.failures)
-      const message = connection.engine === 'POSTGRES' ? describePostgresError(error, postgresTargetOf(connection)).message : (error as Error).message
+      const message = connection.engine === 'POSTGRES' ? describePostgresError(error, postgresTargetOf(connection)).message : withoutServerPaths((error as Error).message)
       await db.metricSample.create({ data: { connectionId: connection.id, ok: false, error: message } }).catch(() => undefined)
       if (state.failures === 1) options.log?.(`monitor: ${connection.name}: ${message}`)
     }

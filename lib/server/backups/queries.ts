@@ -4,6 +4,7 @@ import type { BackupFormat, BackupStatus } from '@/lib/generated/prisma/enums'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCan } from '@/lib/server/authorize'
 import { notFound } from '@/lib/server/errors'
+import { withoutServerPaths } from '@/lib/server/paths'
 import { ZId } from '@/lib/server/fields'
 
 // Reading backups: a plan's latest ones, and the artifact a run's backup step made. Every role may read
@@ -68,7 +69,8 @@ export function toBackupDTO(row: BackupRow, details: boolean): BackupDTO {
     toolVersion: row.toolVersion,
     serverVersion: row.serverVersion,
     verification: row.verification,
-    error: row.error === null ? null : details ? row.error : 'The backup failed; editors can read why.',
+    // Also for rows written before errors were stored without the server's paths.
+    error: row.error === null ? null : details ? withoutServerPaths(row.error) : 'The backup failed; editors can read why.',
     createdAt: row.createdAt.toISOString(),
     verifiedAt: row.verifiedAt?.toISOString() ?? null,
     finishedAt: row.finishedAt?.toISOString() ?? null,

@@ -4,6 +4,7 @@ import type { RestoreStatus } from '@/lib/generated/prisma/enums'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCan } from '@/lib/server/authorize'
 import { notFound } from '@/lib/server/errors'
+import { withoutServerPaths } from '@/lib/server/paths'
 import { ZId } from '@/lib/server/fields'
 import { listPendingRehearsals, listPhaseRehearsals, type PendingRehearsalDTO, type PhaseRehearsalDTO } from '@/lib/server/rehearsals/queries'
 import { listPlanBackups, seesBackupDetails, type BackupDTO } from './queries'
@@ -74,7 +75,7 @@ export async function listPlanRestores(actor: UserActor, planId: string): Promis
     done: r.done,
     total: r.total,
     requestedByName: r.requestedBy.name,
-    error: r.error === null ? null : details ? r.error : 'The restore failed; editors can read why.',
+    error: r.error === null ? null : details ? withoutServerPaths(r.error) : 'The restore failed; editors can read why.',
     createdAt: r.createdAt.toISOString(),
     finishedAt: r.finishedAt?.toISOString() ?? null,
   }))

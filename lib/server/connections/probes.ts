@@ -86,7 +86,12 @@ export async function testConnection(actor: UserActor, connectionId: string): Pr
 /** Editors (counted with the tests, audited): the tables, columns, keys and indexes of the connection's database. */
 export async function introspectConnection(actor: UserActor, connectionId: string): Promise<Introspection> {
   const p = await startProbe(actor, connectionId, 'connection.introspect')
-  if (p.engine === 'SQLITE') return introspectSqlite(p.dir, p.file)
+  if (p.engine === 'SQLITE') {
+    // A missing or unreadable file is said as the connection test says it, not as an unexpected failure.
+    const probe = probeSqlite(p.dir, p.file)
+    if (!probe.ok) throw conflict(probe.message)
+    return introspectSqlite(p.dir, p.file)
+  }
   if (!p.target) throw conflict(unresolvable(p.host))
   const probe = answerOf(await probePostgres(p.target), p.target)
   if (!probe.ok) throw conflict(probe.message)

@@ -71,6 +71,18 @@ describe('plan documents in the database', () => {
     ])
   })
 
+  it('refuses a document with a hidden character in any field, however it arrives, and saves nothing', async () => {
+    const lead = await makeUser('LEAD')
+    const title = `Hidden ${Date.now()}`
+    // Parsed from Markdown (the form, an upload, the command line) or given as data (the API): the same check.
+    const parsed = parsePlanDocument(`# ${title}\n\n## Phase 1: Copy\n- [ ] Snapshot\n- [ ] Copy invoice\u202Efdp.exe\n`)
+    await expect(importPlanDocument(lead, parsed)).rejects.toMatchObject({ code: 'INVALID', message: expect.stringContaining("In the document's phases.0.items.1.text: Remove the invisible character U+202E") })
+    const given = { title, risks: [{ title: 'Lag', mitigation: 'Throttle\u200Bthe copy' }], phases: [{ name: 'Copy', steps: [{ kind: 'sql', name: 'Add', body: 'SELECT 1; -- \u2066 hidden' }] }] }
+    await expect(importPlanDocument(lead, given)).rejects.toMatchObject({ code: 'INVALID', message: expect.stringContaining("phases.0.steps.0.body: Remove the invisible character U+2066") })
+    await expect(importPlanDocument(lead, { ...given, phases: [] })).rejects.toMatchObject({ code: 'INVALID', message: expect.stringContaining("risks.0.mitigation: Remove the invisible character U+200B") })
+    expect(await db.plan.count({ where: { title } })).toBe(0)
+  })
+
   it('refuses stakeholders and invalid documents, writing nothing', async () => {
     const title = `Refused ${Date.now()}`
     const stakeholder = await makeUser('STAKEHOLDER')

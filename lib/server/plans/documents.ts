@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { db } from '@/lib/db'
+import { hiddenCharacterFields } from '@/lib/domain/hidden-characters'
 import { isMetricName } from '@/lib/domain/metrics'
 import { ZDocPlan, type DocPlan, type DocStep } from '@/lib/plan-document/types'
 import type { UserActor } from '@/lib/server/actor'
@@ -18,11 +19,24 @@ export const MAX_IMPORT_ITEMS = 5_000
 
 const isoDay = (date: Date | null) => date?.toISOString().slice(0, 10) ?? null
 
-/** Leads, DBAs and admins: saves a parsed document as a new draft plan owned by the actor. */
+/**
+ * The rule of every form field, for all a document would put into a plan (names, items, SQL): throws INVALID
+ * naming the first field with a hidden character. The parser's warnings are not saved and are not checked.
+ */
+export function assertNoHiddenCharacters(doc: DocPlan): void {
+  const [where, messages] = Object.entries(hiddenCharacterFields({ ...doc, warnings: [] }))[0] ?? []
+  if (where && messages?.[0]) throw invalid(`In the document's ${where}: ${messages[0]}`)
+}
+
+/**
+ * Leads, DBAs and admins: saves a parsed document as a new draft plan owned by the actor. Every way a document
+ * comes in (form, upload, command line, seed) ends here, so the document's checks live here.
+ */
 export async function importPlanDocument(actor: UserActor, input: unknown): Promise<{ id: string }> {
   const parsed = ZDocPlan.safeParse(input)
   if (!parsed.success) throw invalid(`The plan document is not valid: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`)
   const doc = parsed.data
+  assertNoHiddenCharacters(doc)
   const itemCount = doc.phases.reduce((n, p) => n + p.items.length, 0) + doc.checklists.reduce((n, c) => n + c.items.length, 0)
   if (doc.phases.length > MAX_IMPORT_PHASES) throw invalid(`A plan has at most ${MAX_IMPORT_PHASES} phases; this document has ${doc.phases.length}.`)
   if (itemCount > MAX_IMPORT_ITEMS) throw invalid(`A plan has at most ${MAX_IMPORT_ITEMS} checklist items; this document has ${itemCount}.`)

@@ -1,23 +1,44 @@
+import type { PhrasingContent, Root, RootContent, Table } from 'mdast'
+import { gfmToMarkdown } from 'mdast-util-gfm'
+import { toMarkdown } from 'mdast-util-to-markdown'
 import { isOpenRisk, REPORT_STATUS_LABELS } from '@/lib/domain/report-values'
 import { formatUtc } from '@/lib/domain/words'
 import type { ReportPageDTO } from './history'
 import type { ReportDTO } from './queries'
 
-// A report as a Markdown document: what the page shows, in tables a mail or a wiki renders.
+// A report as a Markdown document: what the page shows, in tables a mail or a wiki renders. Built as a Markdown
+// syntax tree and serialised by mdast-util-to-markdown, so every name and text of the plan (a phase called
+// "<script>…", a mitigation with a [link](javascript:…)) is escaped and renders as the text it is.
 
-const cell = (value: string | number | null) => String(value ?? '—').replace(/\|/g, '\\|').replace(/\s+/g, ' ')
-const row = (cells: (string | number | null)[]) => `| ${cells.map(cell).join(' | ')} |`
-const table = (head: string[], rows: (string | number | null)[][]) => [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n')
+type Cell = string | number | null
+
+const text = (value: string): PhrasingContent => ({ type: 'text', value })
+const heading = (depth: 1 | 2, value: string): RootContent => ({ type: 'heading', depth, children: [text(value)] })
+const paragraph = (value: string): RootContent => ({ type: 'paragraph', children: [text(value)] })
+const bullets = (values: string[]): RootContent => ({
+  type: 'list',
+  ordered: false,
+  spread: false,
+  children: values.map((value) => ({ type: 'listItem', spread: false, children: [{ type: 'paragraph', children: [text(value)] }] })),
+})
+const cell = (value: Cell) => String(value ?? '—').replace(/\s+/g, ' ')
+const table = (head: string[], rows: Cell[][]): Table => ({
+  type: 'table',
+  align: head.map(() => null),
+  children: [head, ...rows].map((cells) => ({ type: 'tableRow', children: cells.map((value) => ({ type: 'tableCell', children: [text(cell(value))] })) })),
+})
 const day = (iso: string | null) => iso?.slice(0, 10) ?? null
 
 export function formatReportMarkdown(report: ReportDTO, since: ReportPageDTO['since'] = null): string {
-  const parts = [
-    `# Status report: ${report.plan.title}`,
-    `Generated ${formatUtc(report.generatedAt)} · owner ${report.plan.ownerName} · progress ${report.progress} %`,
-    `## Status: ${REPORT_STATUS_LABELS[report.verdict.status]}`,
-    report.verdict.reasons.map((r) => `- ${r}`).join('\n'),
-    ...(since ? [`## Since the snapshot of ${formatUtc(since.takenAt)}`, since.changes.length ? since.changes.map((c) => `- ${c.text}`).join('\n') : 'Nothing changed.'] : []),
-    '## Phases',
+  const doc: RootContent[] = [
+    heading(1, `Status report: ${report.plan.title}`),
+    paragraph(`Generated ${formatUtc(report.generatedAt)} · owner ${report.plan.ownerName} · progress ${report.progress} %`),
+    heading(2, `Status: ${REPORT_STATUS_LABELS[report.verdict.status]}`),
+  ]
+  if (report.verdict.reasons.length) doc.push(bullets(report.verdict.reasons))
+  if (since) doc.push(heading(2, `Since the snapshot of ${formatUtc(since.takenAt)}`), since.changes.length ? bullets(since.changes.map((c) => c.text)) : paragraph('Nothing changed.'))
+  doc.push(
+    heading(2, 'Phases'),
     table(
       ['Phase', 'Status', 'Planned', 'Actual', 'Slippage (days)', 'Checklist'],
       report.phases.map((p) => [
@@ -29,15 +50,15 @@ export function formatReportMarkdown(report: ReportDTO, since: ReportPageDTO['si
         `${p.itemsDone}/${p.itemsTotal}`,
       ]),
     ),
-  ]
-  if (report.windows.length) parts.push('## Maintenance windows', table(['Environment', 'Phase', 'Status', 'From', 'To'], report.windows.map((w) => [w.environmentName, w.phaseName, w.active ? 'active' : w.status.toLowerCase(), formatUtc(w.startsAt), formatUtc(w.endsAt)])))
+  )
+  if (report.windows.length) doc.push(heading(2, 'Maintenance windows'), table(['Environment', 'Phase', 'Status', 'From', 'To'], report.windows.map((w) => [w.environmentName, w.phaseName, w.active ? 'active' : w.status.toLowerCase(), formatUtc(w.startsAt), formatUtc(w.endsAt)])))
   const open = report.risks.filter(isOpenRisk)
-  parts.push('## Open risks', open.length ? table(['Risk', 'Impact', 'Likelihood', 'Score', 'Status', 'Owner', 'Mitigation'], open.map((r) => [r.title, r.impact, r.likelihood, r.score, r.status.toLowerCase(), r.owner, r.mitigation])) : 'None.')
-  if (report.runs.length) parts.push('## Recent runs', table(['Phase', 'Environment', 'Outcome', 'Started', 'Duration (s)'], report.runs.map((r) => [r.phaseName + (r.dryRun ? ' (dry run)' : ''), r.environmentName, r.status.toLowerCase().replace('_', ' '), r.startedAt ? formatUtc(r.startedAt) : null, r.seconds])))
+  doc.push(heading(2, 'Open risks'), open.length ? table(['Risk', 'Impact', 'Likelihood', 'Score', 'Status', 'Owner', 'Mitigation'], open.map((r) => [r.title, r.impact, r.likelihood, r.score, r.status.toLowerCase(), r.owner, r.mitigation])) : paragraph('None.'))
+  if (report.runs.length) doc.push(heading(2, 'Recent runs'), table(['Phase', 'Environment', 'Outcome', 'Started', 'Duration (s)'], report.runs.map((r) => [r.phaseName + (r.dryRun ? ' (dry run)' : ''), r.environmentName, r.status.toLowerCase().replace('_', ' '), r.startedAt ? formatUtc(r.startedAt) : null, r.seconds])))
   if (report.validation) {
     const v = report.validation
-    parts.push('## Last validation', `${v.status.toLowerCase()} on ${v.environmentName}${v.finishedAt ? ` at ${formatUtc(v.finishedAt)}` : ''}: ${v.matching} of ${v.tables} tables match, ${v.differing} differ, ${v.findings} integrity findings, ${v.rulesFailed} rules failed.`)
+    doc.push(heading(2, 'Last validation'), paragraph(`${v.status.toLowerCase()} on ${v.environmentName}${v.finishedAt ? ` at ${formatUtc(v.finishedAt)}` : ''}: ${v.matching} of ${v.tables} tables match, ${v.differing} differ, ${v.findings} integrity findings, ${v.rulesFailed} rules failed.`))
   }
-  if (report.criteria.length) parts.push('## Success criteria', table(['Criterion', 'Status', 'Decided'], report.criteria.map((c) => [c.text, c.status.toLowerCase().replace('_', ' '), c.evaluatedAt ? formatUtc(c.evaluatedAt) : null])))
-  return `${parts.join('\n\n')}\n`
+  if (report.criteria.length) doc.push(heading(2, 'Success criteria'), table(['Criterion', 'Status', 'Decided'], report.criteria.map((c) => [c.text, c.status.toLowerCase().replace('_', ' '), c.evaluatedAt ? formatUtc(c.evaluatedAt) : null])))
+  return `${toMarkdown({ type: 'root', children: doc } satisfies Root, { extensions: [gfmToMarkdown({ tablePipeAlign: false })], bullet: '-', listItemIndent: 'one' }).trim()}\n`
 }
