@@ -12,6 +12,7 @@ import { assertCan, seesRowData } from '@/lib/server/authorize'
 import { scriptsChecksum } from '@/lib/domain/step-content'
 import { BACKUP_SELECT, seesBackupDetails, toBackupDTO, type BackupDTO } from '@/lib/server/backups/queries'
 import { notFound } from '@/lib/server/errors'
+import { rejectsOfCopy } from './rejects'
 import { ZId } from '@/lib/server/fields'
 
 export const TERMINAL = TERMINAL_RUN_STATES
@@ -99,9 +100,8 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
     },
   })
   if (!run) throw notFound('Run')
-  const copySteps = run.steps.filter((s) => s.kind === 'COPY').map((s) => s.id)
   const rejectedValues = new Map(
-    copySteps.length ? (await db.copyReject.groupBy({ by: ['stepRunId'], where: { stepRunId: { in: copySteps } }, _count: { _all: true } })).map((g) => [g.stepRunId, g._count._all]) : [],
+    await Promise.all(run.steps.filter((s) => s.kind === 'COPY').map(async (s) => [s.id, await db.copyReject.count({ where: rejectsOfCopy({ ...s, run }) })] as const)),
   )
   const live = !TERMINAL.includes(run.status)
   const resolver = can(actor.role, 'run:resolve')

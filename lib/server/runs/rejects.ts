@@ -1,4 +1,4 @@
-import { db } from '@/lib/db'
+import { db, type Prisma } from '@/lib/db'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCan, seesRowData } from '@/lib/server/authorize'
 import { notFound } from '@/lib/server/errors'
@@ -18,12 +18,22 @@ export type CopyRejectsDTO = {
 }
 
 /** Everyone; the values and the reasons (which quote them) for editors only – stakeholders get tables, columns, keys and counts. */
+/**
+ * The rejected rows of the copy a step run made or resumed: a copy interrupted or failed in one run and resumed
+ * by the next (a new run of the phase) keeps the rejects of its earlier chunks under its copy id, on the same
+ * environment. A step run that has not started its copy has only its own.
+ */
+export function rejectsOfCopy(stepRun: { id: string; detail: unknown; run: { environmentId: string } }): Prisma.CopyRejectWhereInput {
+  const copyId = (stepRun.detail as { copyId?: unknown } | null)?.copyId
+  return typeof copyId === 'string' ? { copyId, stepRun: { run: { environmentId: stepRun.run.environmentId } } } : { stepRunId: stepRun.id }
+}
+
 export async function listCopyRejects(actor: UserActor, runId: string, query: { step?: string | null; table?: string | null; column?: string | null; offset?: number }): Promise<CopyRejectsDTO> {
   assertCan(actor, 'run:read')
   if (!ZId.safeParse(runId).success || !ZId.safeParse(query.step ?? '').success) throw notFound('Step')
-  const stepRun = await db.stepRun.findFirst({ where: { id: query.step as string, runId }, select: { id: true } })
+  const stepRun = await db.stepRun.findFirst({ where: { id: query.step as string, runId }, select: { id: true, detail: true, run: { select: { environmentId: true } } } })
   if (!stepRun) throw notFound('Step')
-  const base = { stepRunId: stepRun.id }
+  const base = rejectsOfCopy(stepRun)
   const where = { ...base, ...(query.table ? { tableName: query.table } : {}), ...(query.column ? { column: query.column } : {}) }
   const offset = Math.max(0, Math.floor(query.offset ?? 0))
   const rowData = seesRowData(actor)
