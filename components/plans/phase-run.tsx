@@ -63,8 +63,8 @@ export function PhaseRun({ planId, phaseId, phaseName, targets, latest, canStart
             </label>
             {dryRun ? (
               <p id={`dry-run-note-${phaseId}`} className="w-full text-xs text-amber-800" data-testid="dry-run-note">
-                A dry run executes each script on the target and then rolls it back: it takes the same locks while it runs, and what happens outside a transaction – sequences advanced, sessions
-                signalled, scripts that cannot run in a transaction are skipped – is not undone. On a protected environment it needs the same window, checks and code as a run.
+                A dry run executes each script on the target and rolls it back. It takes the same locks while it runs; what happens outside a transaction – a sequence advanced, a session
+                signalled – is not undone, and statements that cannot run in a transaction are skipped. On a protected environment it needs the same window, checks and code as a run.
               </p>
             ) : null}
             {reauth.field}
