@@ -2,6 +2,7 @@ import type pg from 'pg'
 import type { PgType } from '@/lib/engine/copy/sqlite-types'
 import { readableValue } from './canonical'
 import { checkIntegrity, runRules } from './integrity'
+import { pairByName } from './pairing'
 import {
   VALIDATION_DEFAULTS,
   type Difference,
@@ -62,10 +63,15 @@ const sameDigest = (a: Digest | undefined, b: Digest | undefined) => (a?.count ?
 /** The segments whose count or checksum differ between the two sides (a segment one side lacks counts as empty). */
 const differingBuckets = (a: Map<string, Digest>, b: Map<string, Digest>) => [...new Set([...a.keys(), ...b.keys()])].filter((k) => !sameDigest(a.get(k), b.get(k)))
 
-/** The source's table shape names its key columns; the target must have the same key for rows to be paired. */
-function keyOf(source: TableShape, target: TableShape): string[] {
-  if (!source.primaryKey.length || source.primaryKey.length !== target.primaryKey.length) return []
-  return source.primaryKey.every((k) => target.primaryKey.includes(k)) ? source.primaryKey : []
+/**
+ * The key rows are paired by, on each side: the source's primary key, when the target's primary key is the same
+ * columns (`targetName` gives the target's name of a source column); else none.
+ */
+function keyOf(source: TableShape, target: TableShape, targetName: (column: string) => string | undefined): { source: string[]; target: string[] } {
+  const none = { source: [], target: [] }
+  if (!source.primaryKey.length || source.primaryKey.length !== target.primaryKey.length) return none
+  const mapped = source.primaryKey.map(targetName)
+  return mapped.every((k): k is string => !!k && target.primaryKey.includes(k)) ? { source: source.primaryKey, target: mapped } : none
 }
 
 /** The key as people read it: `42`, or `(7, eu)` for a composite key. */
@@ -103,6 +109,8 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
   const unknown = (only ?? []).filter((name) => !sourceTables.some((t) => t.name === name))
   if (unknown.length) throw new Error(`The source has no table ${unknown.map((m) => `“${m}”`).join(', ')}.`)
   const chosen = sourceTables.filter((t) => !only || only.includes(t.name))
+  const tables = pairByName(chosen, targetTables)
+  const targetOf = (sourceTable: TableShape) => tables.pairs.find((p) => p.source === sourceTable)?.target
   report.tables = chosen.map((t) => ({ table: t.name, state: 'PENDING', sourceRows: null, targetRows: null, method: null, missing: 0, extra: 0, changed: 0, samples: [], suspended: false, compared: 0, notes: [], seconds: 0 }))
   progress()
 
@@ -110,12 +118,13 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
     for (const [i, sourceTable] of chosen.entries()) {
       checkCancelled()
       const result = report.tables[i] as TableResult
-      const targetTable = targetTables.find((t) => t.name === sourceTable.name)
+      const targetTable = targetOf(sourceTable)
       const tableStarted = performance.now()
       result.state = 'VALIDATING'
       progress()
       try {
         if (!targetTable) throw new Error(`The target has no table “${sourceTable.name}”.`)
+        if (targetTable.name !== sourceTable.name) result.notes.push(`compared with the target's table “${targetTable.name}” (the same name ignoring case)`)
         await compareTable(sourceTable, targetTable, result)
       } catch (error) {
         if (error instanceof ValidationCancelled) throw error
@@ -126,7 +135,7 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
       progress()
     }
 
-    const compared = chosen.map((s) => ({ source: s, target: targetTables.find((t) => t.name === s.name) })).filter((p): p is { source: TableShape; target: TableShape } => !!p.target)
+    const compared = tables.pairs.filter((p) => p.source.name === p.target.name)
     const client = await target.client()
     if (options.integrity ?? VALIDATION_DEFAULTS.integrity) {
       checkCancelled()
@@ -152,19 +161,24 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
   return report
 
   async function compareTable(sourceTable: TableShape, targetTable: TableShape, result: TableResult) {
-    const targetColumns = new Map(targetTable.columns.map((c) => [c.name, c]))
-    const common = sourceTable.columns.filter((c) => targetColumns.has(c.name))
-    const sourceOnly = sourceTable.columns.filter((c) => !targetColumns.has(c.name)).map((c) => c.name)
-    const targetOnly = targetTable.columns.filter((c) => !sourceTable.columns.some((s) => s.name === c.name)).map((c) => c.name)
-    if (sourceOnly.length) result.notes.push(`only in the source, not compared: ${sourceOnly.join(', ')}`)
+    const pairing = pairByName(sourceTable.columns, targetTable.columns)
+    const common = pairing.pairs
+    const sourceOnly = pairing.sourceOnly.map((c) => c.name)
+    const targetOnly = pairing.targetOnly.map((c) => c.name)
+    if (!common.length) {
+      throw new Error(`The source's “${sourceTable.name}” and the target's “${targetTable.name}” have no column in common (source: ${sourceOnly.join(', ') || 'none'}; target: ${targetOnly.join(', ') || 'none'}); nothing could be compared.`)
+    }
+    if (pairing.folded.length) result.notes.push(`columns matched ignoring case: ${pairing.folded.join(', ')}`)
+    if (sourceOnly.length) result.notes.push(`missing on the target: ${sourceOnly.join(', ')} – the table cannot be shown equal`)
     if (targetOnly.length) result.notes.push(`only in the target, not compared: ${targetOnly.join(', ')}`)
 
     // SQLite values are read as the target's column types (what the copy made of them); PostgreSQL sources as their own.
-    const key = keyOf(sourceTable, targetTable)
-    const hash = native && common.every((c) => sameHashType(c.type, targetColumns.get(c.name)?.type ?? c.type)) ? 'native' : 'text'
-    const sourceScope: Scope = { table: sourceTable, key, hash, columns: common.map((c) => ({ name: c.name, type: source.engine === 'sqlite' ? (targetColumns.get(c.name)?.type ?? c.type) : c.type })) }
-    const targetScope: Scope = { table: targetTable, key, hash, columns: common.map((c) => ({ name: c.name, type: targetColumns.get(c.name)?.type ?? c.type })) }
-    const columns = common.map((c) => c.name)
+    const targetName = (column: string) => common.find((p) => p.source.name === column)?.target.name
+    const key = keyOf(sourceTable, targetTable, targetName)
+    const hash = native && common.every((p) => sameHashType(p.source.type, p.target.type)) ? 'native' : 'text'
+    const sourceScope: Scope = { table: sourceTable, key: key.source, hash, columns: common.map((p) => ({ name: p.source.name, type: source.engine === 'sqlite' ? p.target.type : p.source.type })) }
+    const targetScope: Scope = { table: targetTable, key: key.target, hash, columns: common.map((p) => ({ name: p.target.name, type: p.target.type })) }
+    const columns = common.map((p) => p.source.name)
     const bothDigests = (filter: Filter, grouping: Grouping) => Promise.all([source.digests(sourceScope, filter, grouping), target.digests(targetScope, filter, grouping)])
     const bothRows = (filter: Filter, limit: number) => Promise.all([source.rows(sourceScope, filter, limit), target.rows(targetScope, filter, limit)])
 
@@ -203,7 +217,7 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
       }
     }
 
-    if (!key.length) {
+    if (!key.source.length) {
       result.method = 'whole-table'
       const whole: Filter = { kind: 'all' }
       const [a, b] = await bothDigests(whole, { kind: 'none' })
@@ -211,12 +225,15 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
       const equal = sameDigest(a.get(''), b.get(''))
       const why = !sourceTable.primaryKey.length || !targetTable.primaryKey.length ? 'no primary key' : 'the primary keys differ'
       result.notes.push(`${why}: compared by row count and whole-table checksum – ${equal ? 'equal' : 'they differ; without a key the differing rows cannot be told apart'}`)
-      result.state = equal ? 'NO_PRIMARY_KEY' : 'MISMATCHED'
+      result.state = equal && !sourceOnly.length ? 'NO_PRIMARY_KEY' : 'MISMATCHED'
       return
     }
 
-    const integerKey = key.length === 1 && INTEGER_KINDS.has(sourceScope.columns.find((c) => c.name === key[0])?.type.kind ?? '') && INTEGER_KINDS.has(targetScope.columns.find((c) => c.name === key[0])?.type.kind ?? '')
-    const bounds = integerKey ? await Promise.all([source.bounds(sourceTable, key[0] as string), target.bounds(targetTable, key[0] as string)]) : null
+    const [sourceKey] = key.source
+    const [targetKey] = key.target
+    const integerKey =
+      key.source.length === 1 && INTEGER_KINDS.has(sourceScope.columns.find((c) => c.name === sourceKey)?.type.kind ?? '') && INTEGER_KINDS.has(targetScope.columns.find((c) => c.name === targetKey)?.type.kind ?? '')
+    const bounds = integerKey && sourceKey && targetKey ? await Promise.all([source.bounds(sourceTable, sourceKey), target.bounds(targetTable, targetKey)]) : null
     if (bounds && !bounds.some((b) => b?.mixed)) {
       result.method = 'key-ranges'
       const [first, ...rest] = bounds.filter((b): b is { min: bigint; max: bigint } => !!b)
@@ -231,7 +248,8 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
     }
     result.compared = Math.max(sourceRows, targetRows)
     const unexplained = checksumsDiffered && differences() === 0
-    result.state = differences() || unexplained ? 'MISMATCHED' : 'VALIDATED'
+    // A target that lacks a column the source has is never shown equal, whatever its rows hold.
+    result.state = differences() || unexplained || sourceOnly.length ? 'MISMATCHED' : 'VALIDATED'
     if (unexplained) result.notes.push('checksums differ, but no row differs when compared one by one: the table cannot be shown equal')
     if (result.suspended && !unexplained) result.notes.push(`stopped after ${maxDifferences} differences: the counts are at least these`)
 
