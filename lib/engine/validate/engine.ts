@@ -2,7 +2,7 @@ import type pg from 'pg'
 import type { PgType } from '@/lib/engine/copy/sqlite-types'
 import { readableValue } from './canonical'
 import { checkIntegrity, runRules } from './integrity'
-import { pairByName } from './pairing'
+import { inTargetNames, pairByName } from './pairing'
 import {
   VALIDATION_DEFAULTS,
   type Difference,
@@ -135,7 +135,11 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
       progress()
     }
 
-    const compared = tables.pairs.filter((p) => p.source.name === p.target.name)
+    // The integrity checks read the target by the source's constraints, so the source speaks the target's names.
+    const columnPairings = new Map(tables.pairs.map((p) => [p.source.name, pairByName(p.source.columns, p.target.columns)]))
+    const tableName = (name: string) => tables.pairs.find((p) => p.source.name === name)?.target.name
+    const columnName = (table: string, column: string) => columnPairings.get(table)?.pairs.find((p) => p.source.name === column)?.target.name
+    const compared = tables.pairs.map((p) => ({ source: inTargetNames(p.source, tableName, columnName), target: p.target }))
     const client = await target.client()
     if (options.integrity ?? VALIDATION_DEFAULTS.integrity) {
       checkCancelled()

@@ -42,4 +42,18 @@ describe('validating a target whose names another tool folded', () => {
     expect(customer?.notes).toContain('missing on the target: Email – the table cannot be shown equal')
     expect(invoice).toMatchObject({ state: 'ERROR', error: 'The source\'s “Invoice” and the target\'s “Invoice” have no column in common (source: InvoiceId, Total; target: id, amount); nothing could be compared.' })
   })
+
+  it('checks the target’s integrity by the source’s constraints through the paired names', async () => {
+    const path = sqliteFile('folded-fk.db', `${SOURCE}
+      CREATE TABLE "Invoice" ("InvoiceId" INTEGER PRIMARY KEY, "CustomerId" INTEGER NOT NULL REFERENCES "Customer" ("CustomerId"));
+      INSERT INTO "Invoice" VALUES (10, 1), (11, 2);`)
+    const to = await fresh('validate_folded_fk')
+    // Loaded without the foreign key, and one invoice's customer changed to one that does not exist.
+    await to.client.query(`CREATE TABLE customer (customerid bigint PRIMARY KEY, firstname text, email text);
+      INSERT INTO customer VALUES (1, 'Luís', 'luis@example.com'), (2, 'Leonie', 'leonie@example.com'), (3, 'François', NULL);
+      CREATE TABLE invoice (invoiceid bigint PRIMARY KEY, customerid bigint); INSERT INTO invoice VALUES (10, 1), (11, 99)`)
+    const report = await runValidation(sqliteSide(path), postgresSide(to.target))
+    expect(report.integrity).toEqual([expect.objectContaining({ kind: 'orphan', table: 'invoice', columns: ['customerid'], references: { table: 'customer', columns: ['customerid'] }, origin: 'source', count: 1 })])
+    expect(report.tables.find((t) => t.table === 'Invoice')).toMatchObject({ state: 'MISMATCHED', changed: 1 })
+  })
 })

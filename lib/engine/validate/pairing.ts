@@ -36,3 +36,22 @@ export function pairByName<T extends { name: string }>(source: readonly T[], tar
   }
   return { pairs, sourceOnly, targetOnly: target.filter((t) => !taken.has(t)), folded }
 }
+
+type Shape = { name: string; columns: { name: string }[]; primaryKey: string[]; uniques: string[][]; foreignKeys: { columns: string[]; table: string; refColumns: string[] }[] }
+
+/**
+ * The source's table described in the target's names, for the checks that read the target by the source's
+ * constraints: its name, columns, keys and references renamed through the pairings (names without a pair stay).
+ */
+export function inTargetNames<T extends Shape>(table: T, tableName: (source: string) => string | undefined, columnName: (sourceTable: string, column: string) => string | undefined): T {
+  const col = (t: string) => (c: string) => columnName(t, c) ?? c
+  const own = col(table.name)
+  return {
+    ...table,
+    name: tableName(table.name) ?? table.name,
+    columns: table.columns.map((c) => ({ ...c, name: own(c.name) })),
+    primaryKey: table.primaryKey.map(own),
+    uniques: table.uniques.map((u) => u.map(own)),
+    foreignKeys: table.foreignKeys.map((f) => ({ ...f, columns: f.columns.map(own), table: tableName(f.table) ?? f.table, refColumns: f.refColumns.map(col(f.table)) })),
+  }
+}
