@@ -32,7 +32,7 @@ test('a DBA runs the seeded demo plan: lint verdicts on the plan, a live run to 
   const demo = new pg.Client({ connectionString: demoUrl.toString() })
   await demo.connect()
   expect((await demo.query('SELECT count(*)::int AS n FROM orders WHERE status IS NULL')).rows[0]?.n).toBe(0)
-  expect((await demo.query('SELECT count(*)::int AS n FROM lockstep_schema_history WHERE success')).rows[0]?.n).toBe(3)
+  expect((await demo.query('SELECT count(*)::int AS n FROM lockstep.schema_history WHERE success')).rows[0]?.n).toBe(3)
   await demo.end()
 
   // The cutover phase stops at its gate until the DBA releases it.
@@ -104,7 +104,7 @@ test('a DBA watches a run succeed live, rolls a failed one back from the UI; a s
   const target = new pg.Client({ connectionString: targetUrl.toString() })
   await target.connect()
   expect((await target.query('SELECT count(*)::int AS n FROM orders')).rows[0]?.n).toBe(100)
-  expect((await target.query('SELECT count(*)::int AS n FROM lockstep_schema_history WHERE success')).rows[0]?.n).toBe(1)
+  expect((await target.query('SELECT count(*)::int AS n FROM lockstep.schema_history WHERE success')).rows[0]?.n).toBe(1)
   await target.end()
 
   // A second run fails; the DBA rolls it back from the run page.

@@ -73,12 +73,12 @@ describe('lockstep copy', () => {
     // Kill it once some chunks have committed – well before the end.
     for (let i = 0; i < 600; i++) {
       await new Promise((r) => setTimeout(r, 50))
-      const rows = await query<{ n: number }>(url, `SELECT coalesce(sum(rows_written), 0)::int AS n FROM lockstep_copy_part`).catch(() => [{ n: 0 }])
+      const rows = await query<{ n: number }>(url, `SELECT coalesce(sum(rows_written), 0)::int AS n FROM lockstep.copy_part`).catch(() => [{ n: 0 }])
       if ((rows[0]?.n ?? 0) >= 10_000) break
     }
     child.kill('SIGKILL')
     await new Promise((r) => child.once('exit', r))
-    const [partial] = await query<{ n: number }>(url, `SELECT sum(rows_written)::int AS n FROM lockstep_copy_part`)
+    const [partial] = await query<{ n: number }>(url, `SELECT sum(rows_written)::int AS n FROM lockstep.copy_part`)
     expect(partial?.n).toBeGreaterThanOrEqual(10_000)
     expect(partial?.n).toBeLessThan(125_000)
 
@@ -152,6 +152,6 @@ describe('lockstep copy', () => {
     const unknown = await lockstep(['copy', '--from', join(dir, 'one.db'), '--to', url, '--tables', 'a,zzz'])
     expect(unknown.code).toBe(1)
     expect(unknown.stderr).toContain('The source has no table “zzz”')
-    expect(await query(url, `SELECT relname FROM pg_class WHERE relname IN ('a', 'lockstep_copy')`)).toEqual([])
+    expect(await query(url, `SELECT to_regclass('a')::text AS a, to_regclass('lockstep.copy')::text AS copy`)).toEqual([{ a: null, copy: null }])
   }, 60_000)
 })

@@ -30,7 +30,7 @@ const USAGE = `Usage: lockstep <command>
                     [--lock-timeout MS] [--statement-timeout MS]
                                           applies V1__name.sql (U1__name.sql undoes it) or Prisma
                                           <ts>_<name>/migration.sql scripts in order, recorded in
-                                          lockstep_schema_history on the target; exit 1 when a script
+                                          lockstep.schema_history on the target; exit 1 when a script
                                           fails, 3 when refused (an applied script changed, a failed
                                           script awaits a decision, another run holds the target)
 

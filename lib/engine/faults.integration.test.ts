@@ -103,7 +103,7 @@ async function copyPlan(rows: number) {
      CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.04); RETURN NULL; END $$;
      CREATE TRIGGER slow AFTER INSERT ON items FOR EACH STATEMENT EXECUTE FUNCTION slow()`,
   )
-  const written = async () => Number((await onTarget<{ n: string }>(plan.database, "SELECT coalesce(sum(rows_written), 0)::text AS n FROM lockstep_copy_part WHERE table_name = 'items'").catch(() => [{ n: '0' }]))[0]?.n)
+  const written = async () => Number((await onTarget<{ n: string }>(plan.database, "SELECT coalesce(sum(rows_written), 0)::text AS n FROM lockstep.copy_part WHERE table_name = 'items'").catch(() => [{ n: '0' }]))[0]?.n)
   return { ...plan, written }
 }
 
@@ -163,7 +163,7 @@ describe('faults', () => {
       { step: 'tx', n: 1 },
       { step: 'tx', n: 2 },
     ])
-    expect(await onTarget(database, 'SELECT count(*)::int AS n FROM lockstep_schema_history WHERE success')).toEqual([{ n: 1 }])
+    expect(await onTarget(database, 'SELECT count(*)::int AS n FROM lockstep.schema_history WHERE success')).toEqual([{ n: 1 }])
     expect(await advisoryLocks(database)).toBe(0)
     await stopWorker(second, 'SIGTERM')
   }, 120_000)
@@ -255,7 +255,7 @@ describe('faults', () => {
     const port = appServer.port
     await appServer.stop()
     // Down until the copy has finished on the target, so that its end cannot be recorded.
-    await until('the copy to finish while Lockstep’s database is down', async () => (await onTarget(database, 'SELECT 1 FROM lockstep_copy WHERE finished_at IS NOT NULL')).length === 1, 60_000, 200)
+    await until('the copy to finish while Lockstep’s database is down', async () => (await onTarget(database, 'SELECT 1 FROM lockstep.copy WHERE finished_at IS NOT NULL')).length === 1, 60_000, 200)
     appServer = await startServer('app', port)
     expect(appServer.port).toBe(port)
 

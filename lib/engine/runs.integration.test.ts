@@ -65,7 +65,7 @@ describe('runs', () => {
       ['SUCCEEDED', 2],
       ['SUCCEEDED', 1],
     ])
-    expect((await target('SELECT count(*)::int AS n FROM lockstep_schema_history WHERE success'))[0]?.n).toBe(2)
+    expect((await target('SELECT count(*)::int AS n FROM lockstep.schema_history WHERE success'))[0]?.n).toBe(2)
     const log = (await db.runEvent.findMany({ where: { runId: id }, orderBy: { id: 'asc' } })).map((e) => e.message)
     expect(log[0]).toMatch(/^Run of “Schema” on “env-.*” queued by Test LEAD\.$/)
     expect(log.at(-1)).toBe('Run succeeded.')
@@ -89,7 +89,7 @@ describe('runs', () => {
     expect(await db.run.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'ROLLED_BACK' })
     expect((await db.stepRun.findMany({ where: { runId: id }, orderBy: { position: 'asc' } })).map((s) => s.status)).toEqual(['ROLLED_BACK', 'ROLLED_BACK'])
     expect(await target("SELECT to_regclass('g')::text AS g")).toEqual([{ g: null }])
-    expect((await target('SELECT count(*)::int AS n FROM lockstep_schema_history WHERE rolled_back_at IS NOT NULL'))[0]?.n).toBe(2)
+    expect((await target('SELECT count(*)::int AS n FROM lockstep.schema_history WHERE rolled_back_at IS NOT NULL'))[0]?.n).toBe(2)
   })
 
   it('on a protected environment: refused without an open window, by the action and again by the worker', async () => {
@@ -187,19 +187,19 @@ describe('runs', () => {
     expect((await work()).status).toBe('FAILED')
     await expect(markRunApplied(dba, { runId: id, note: '' })).resolves.toBeDefined() // the note is checked by the action's schema
     expect((await db.run.findUniqueOrThrow({ where: { id } })).status).toBe('QUEUED')
-    expect(await target("SELECT success, error FROM lockstep_schema_history WHERE description = 'Breaks'")).toEqual([{ success: true, error: null }])
+    expect(await target("SELECT success, error FROM lockstep.schema_history WHERE description = 'Breaks'")).toEqual([{ success: true, error: null }])
     expect((await work()).status).toBe('SUCCEEDED')
 
     // A second run of the phase finds everything applied; the plan's new failing step is then undone by hand.
     const step = await db.step.findFirstOrThrow({ where: { phaseId, name: 'Next' } })
     await editSqlStep(lead, ZEditSqlStep.parse({ stepId: step.id, name: 'Next', body: 'CREATE TABLE next_step (id int);\nSELECT 1 / 0;' }))
-    await target('DROP TABLE next_step; DELETE FROM lockstep_schema_history WHERE description = \'Next\'')
+    await target('DROP TABLE next_step; DELETE FROM lockstep.schema_history WHERE description = \'Next\'')
     const second = await startRun(lead, { planId, phaseId, environmentId, dryRun: false })
     expect((await work()).status).toBe('FAILED')
     await expect(markRunRolledBack(lead, { runId: second.id, note: 'dropped by hand' })).rejects.toMatchObject({ code: 'FORBIDDEN' })
     await markRunRolledBack(dba, { runId: second.id, note: 'dropped by hand' })
     expect((await db.run.findUniqueOrThrow({ where: { id: second.id } })).status).toBe('ROLLED_BACK')
-    expect(await target("SELECT rolled_back_at IS NOT NULL AS undone FROM lockstep_schema_history WHERE description = 'Next'")).toEqual([{ undone: true }])
+    expect(await target("SELECT rolled_back_at IS NOT NULL AS undone FROM lockstep.schema_history WHERE description = 'Next'")).toEqual([{ undone: true }])
     const actions = (await auditEventsFor(second.id)).map((e) => e.action)
     expect(actions).toContain('run.mark-rolled-back')
   })

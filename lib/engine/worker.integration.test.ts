@@ -102,7 +102,7 @@ describe('worker processes', () => {
       { step: 'concurrent', n: 3 },
       { step: 'last', n: 1 },
     ])
-    expect(await target('SELECT count(*)::int AS n FROM lockstep_schema_history WHERE success AND statements_applied = statements_total')).toEqual([{ n: 3 }])
+    expect(await target('SELECT count(*)::int AS n FROM lockstep.schema_history WHERE success AND statements_applied = statements_total')).toEqual([{ n: 3 }])
     // No session is left holding Lockstep's lock on the target.
     expect(await target("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")).toEqual([{ n: 0 }])
     second.process.kill('SIGTERM')

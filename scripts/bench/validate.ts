@@ -167,7 +167,7 @@ async function main() {
         const written = summary.tables.reduce((n, t) => n + t.written, 0)
         if (summary.status !== 'SUCCEEDED' || written !== ROWS) throw new Error(`The copy into ${database} ${summary.status === 'SUCCEEDED' ? `wrote ${written} rows, not ${ROWS}` : `failed: ${summary.error ?? summary.status}`}.`)
         // Only the table itself is compared: the copy's own record goes.
-        await session.query('DROP TABLE lockstep_copy_part, lockstep_copy')
+        await session.query('DROP TABLE lockstep.copy_part, lockstep.copy')
       })
     }
     await withClient(url('bench_one'), (c) => c.query(`UPDATE items SET email = 'changed@example.com' WHERE id = $1`, [oneId]))

@@ -134,9 +134,9 @@ describe('copying SQLite into PostgreSQL', () => {
     }
     const first = await copy(t, interrupted, { ...options, signal: controller.signal })
     expect(first.summary.status).toBe('CANCELLED')
-    const partial = await t.client.query(`SELECT sum(rows_written)::int AS n FROM lockstep_copy_part`)
+    const partial = await t.client.query(`SELECT sum(rows_written)::int AS n FROM lockstep.copy_part`)
     expect(partial.rows[0].n).toBeLessThan(6000 - 61 + 3000 + 2000)
-    const parts = await t.client.query(`SELECT count(*)::int AS n FROM lockstep_copy_part WHERE table_name = 'events'`)
+    const parts = await t.client.query(`SELECT count(*)::int AS n FROM lockstep.copy_part WHERE table_name = 'events'`)
     expect(parts.rows[0].n).toBe(3) // split into key ranges for three jobs
 
     const second = await copy(t, sqliteSource(path), options)

@@ -1,12 +1,13 @@
 import type pg from 'pg'
+import { ensureBookkeeping, qualified } from '@/lib/targets/bookkeeping'
 import type { KeyValue } from './model'
 
-// Where a copy got to, kept in the target database next to the rows it wrote: each chunk's rows and the
-// record of its last key commit in one transaction, so after any interruption the copy resumes exactly
-// after the last committed chunk – no row twice, none missing.
+// Where a copy got to, kept in the target database – in Lockstep's own schema there (lib/targets/bookkeeping.ts):
+// each chunk's rows and the record of its last key commit in one transaction, so after any interruption the
+// copy resumes exactly after the last committed chunk – no row twice, none missing.
 
-export const COPY_TABLE = 'lockstep_copy'
-export const PART_TABLE = 'lockstep_copy_part'
+export const COPY_TABLE = qualified('copy')
+export const PART_TABLE = qualified('copyPart')
 
 export type CopyMode = 'create' | 'existing'
 export type CopyPhase = 'loading' | 'finishing' | 'done'
@@ -18,6 +19,8 @@ export type PartState = { table: string; part: number; lo: string | null; hi: st
 export type CopyState = { phase: CopyPhase; mode: CopyMode; afterLoadDone: number[]; parts: PartState[] }
 
 export async function ensureCopyState(client: pg.Client) {
+  // The copy part table refers to the copy table: both move together.
+  await ensureBookkeeping(client, ['copy', 'copyPart'])
   await client.query(`CREATE TABLE IF NOT EXISTS ${COPY_TABLE} (
     copy_id text PRIMARY KEY,
     phase text NOT NULL,

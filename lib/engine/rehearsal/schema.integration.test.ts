@@ -44,7 +44,7 @@ describe('schema snapshots', () => {
     await second.client.query(SCHEMA)
     await second.client.query(`ALTER TABLE customers ADD COLUMN gone int; ALTER TABLE customers DROP COLUMN gone`)
     await second.client.query(`INSERT INTO customers (email) VALUES ('a@example.com'); SELECT nextval('billing.invoice_numbers')`)
-    await second.client.query(`CREATE TABLE ${HISTORY_TABLE} (version text PRIMARY KEY, checksum text)`)
+    await second.client.query(`CREATE SCHEMA lockstep; CREATE TABLE ${HISTORY_TABLE} (version text PRIMARY KEY, checksum text)`)
     await second.client.query(`SET search_path = billing, public; SET TimeZone = 'Asia/Kolkata'; SET DateStyle = 'SQL, DMY'`)
 
     const a = await schemaSnapshot(first.client)

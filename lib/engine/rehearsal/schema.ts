@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import { HISTORY_TABLE } from '@/lib/engine/sql/history'
+import { BOOKKEEPING_SCHEMA, BOOKKEEPING_TABLES } from '@/lib/targets/bookkeeping'
 
 // A schema snapshot: every user object of a database as `objectKey → definition`, read from the catalogs
 // through PostgreSQL's own pg_get_*def functions. Two databases built by the same script give the same
@@ -14,12 +14,14 @@ export type SnapshotOptions = {
   schemas?: string[]
 }
 
-// $1: the schemas asked for, or null for all user schemas (CREATE SCHEMA refuses names starting with pg_).
-const inScope = (column: string) => `(CASE WHEN $1::text[] IS NULL THEN ${column} !~ '^pg_' AND ${column} <> 'information_schema' ELSE ${column} = ANY ($1::text[]) END)`
+// $1: the schemas asked for, or null for all user schemas (CREATE SCHEMA refuses names starting with pg_) but
+// Lockstep's own, whose bookkeeping changes with every run.
+const inScope = (column: string) =>
+  `(CASE WHEN $1::text[] IS NULL THEN ${column} !~ '^pg_' AND ${column} NOT IN ('information_schema', '${BOOKKEEPING_SCHEMA}') ELSE ${column} = ANY ($1::text[]) END)`
 // Objects an extension created come and go with the extension, which is compared by name and version.
 const notFromExtension = (catalog: string, oid: string) => `NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = '${catalog}'::regclass AND e.objid = ${oid} AND e.deptype = 'e')`
-// Lockstep's history table on the target changes with every run; it is bookkeeping, not the user's schema.
-const notHistory = (relname: string) => `${relname} <> '${HISTORY_TABLE}'`
+// Lockstep's tables where earlier versions kept them, beside the user's (moved to its schema when next touched).
+const notHistory = (relname: string) => `${relname} NOT IN (${Object.values(BOOKKEEPING_TABLES).map((t) => `'${t.legacy}'`).join(', ')})`
 
 const RELATIONS = `
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

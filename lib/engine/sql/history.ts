@@ -1,18 +1,20 @@
 import { createHash } from 'node:crypto'
 import type pg from 'pg'
+import { ensureBookkeeping, qualified } from '@/lib/targets/bookkeeping'
 import { splitStatements } from './split'
 import type { TargetSession } from './session'
 
-// Lockstep's history table on a target: one row per applied script version with its checksum, so a
+// Lockstep's history table on a target (in Lockstep's own schema there, lib/targets/bookkeeping.ts): one row per applied script version with its checksum, so a
 // script is never applied twice and an edited one is noticed; failures stay until someone resolves them.
 
-export const HISTORY_TABLE = 'lockstep_schema_history'
+export const HISTORY_TABLE = qualified('history')
 
 export const checksumOf = (sql: string) => createHash('sha256').update(sql, 'utf8').digest('hex')
 
 export type HistoryRow = { version: string; checksum: string; success: boolean; statements_applied: number; rolled_back_at: Date | null; error: string | null }
 
 export async function ensureHistory(client: pg.Client) {
+  await ensureBookkeeping(client, ['history'])
   await client.query(`CREATE TABLE IF NOT EXISTS ${HISTORY_TABLE} (
     version text PRIMARY KEY,
     description text NOT NULL,
