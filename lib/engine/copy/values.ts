@@ -202,8 +202,11 @@ const uuidEncoder: Encoder = (value) => {
   return typeof value === 'string' && UUID.test(value.trim()) ? value.trim() : reject(`${describe(value)} is not a UUID`)
 }
 
-/** The encoder of a column: NULL is always \N; everything else is checked against the column's type. */
-export function encoderFor(type: PgType, options: { dates?: DateEncoding } = {}): Encoder {
+/**
+ * The encoder of a column: NULL is \N – or, where the target refuses NULL, a reject with the reason
+ * `notNull` – and everything else is checked against the column's type.
+ */
+export function encoderFor(type: PgType, options: { dates?: DateEncoding; notNull?: string } = {}): Encoder {
   const dates = options.dates ?? 'iso'
   const encode: Encoder = (() => {
     switch (type.kind) {
@@ -237,7 +240,8 @@ export function encoderFor(type: PgType, options: { dates?: DateEncoding } = {})
         return textEncoder(null, type.sql)
     }
   })()
-  return (value) => (value === null || value === undefined ? NULL_FIELD : encode(value))
+  const empty: Encoded = options.notNull ? reject(options.notNull) : NULL_FIELD
+  return (value) => (value === null || value === undefined ? empty : encode(value))
 }
 
 /**
