@@ -78,11 +78,26 @@ export function CopyProgress({ runId, step }: { runId: string; step: CopyStep })
       {copy.warnings?.length ? (
         <details className="text-xs text-amber-900">
           <summary className="cursor-pointer">
-            {copy.warnings.length} warning{copy.warnings.length === 1 ? '' : 's'} about the schema
+            {copy.warnings.length} warning{copy.warnings.length === 1 ? '' : 's'} and note{copy.warnings.length === 1 ? '' : 's'} about the schema and the values
           </summary>
           <ul className="mt-1 list-disc pl-5">
             {copy.warnings.map((w) => (
               <li key={w}>{w}</li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+      {copy.notCopied?.length ? (
+        <details className="text-xs text-amber-900" data-testid="copy-not-copied">
+          <summary className="cursor-pointer">
+            {copy.notCopied.length} object{copy.notCopied.length === 1 ? '' : 's'} of the source not copied
+          </summary>
+          <ul className="mt-1 list-disc pl-5">
+            {copy.notCopied.map((item) => (
+              <li key={`${item.table ?? ''}\u0000${item.object}`}>
+                {item.table ? `${item.table}: ` : ''}
+                <strong>{item.object}</strong> – {item.reason}
+              </li>
             ))}
           </ul>
         </details>

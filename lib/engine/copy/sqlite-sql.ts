@@ -106,7 +106,7 @@ export function translateTokens(tokens: readonly Token[], names: NameBook): stri
   const emit = (...pieces: string[]) => {
     const t = tokens[current]
     const before = tokens[current - 1]
-    glue.push(out.length === 0 || t?.kind === 'close' || t?.kind === 'comma' || t?.text === '.' || before?.text === '.' || before?.kind === 'open' || (t?.kind === 'open' && before?.kind === 'word' && !KEYWORDS.has(before.text.toLowerCase())))
+    glue.push(out.length === 0 || t?.kind === 'close' || t?.kind === 'comma' || t?.text === '.' || before?.text === '.' || before?.kind === 'open' || (t?.kind === 'open' && before?.kind === 'word' && (!KEYWORDS.has(before.text.toLowerCase()) || before.text.toLowerCase() === 'cast')))
     for (const [n, piece] of pieces.entries()) {
       if (n > 0) glue.push(false)
       out.push(piece)

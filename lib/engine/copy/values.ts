@@ -146,9 +146,14 @@ function isoInstant(text: string): string | null {
 function epochInstant(value: unknown, unit: 'epoch-s' | 'epoch-ms'): string | null {
   const n = typeof value === 'bigint' ? Number(value) : typeof value === 'number' ? value : typeof value === 'string' && NUMERIC.test(value) ? Number(value) : NaN
   if (!Number.isFinite(n)) return null
-  const date = new Date(unit === 'epoch-s' ? n * 1000 : n)
+  // Whole microseconds (what PostgreSQL keeps): a Date alone would cut fractions of a millisecond.
+  const micros = typeof value === 'bigint' ? value * (unit === 'epoch-s' ? 1_000_000n : 1_000n) : BigInt(Math.round(n * (unit === 'epoch-s' ? 1e6 : 1e3)))
+  const millis = micros >= 0n ? micros / 1000n : -((-micros + 999n) / 1000n)
+  const date = new Date(Number(millis))
   if (Number.isNaN(+date) || date.getUTCFullYear() > 9999 || date.getUTCFullYear() < -4712) return null
-  return date.toISOString()
+  const sub = Number(micros - millis * 1000n)
+  const iso = date.toISOString()
+  return sub ? `${iso.slice(0, -1)}${String(sub).padStart(3, '0')}Z` : iso
 }
 
 function timestampEncoder(encoding: DateEncoding): Encoder {
