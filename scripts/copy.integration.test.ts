@@ -109,7 +109,7 @@ describe('lockstep copy', () => {
     expect(third.stdout).toContain('Already copied')
   }, 180_000)
 
-  it('writes rejected values that a spreadsheet would run as formulas to --rejects as text', async () => {
+  it('fails on rejected rows unless --max-rejects allows them, naming the rows left behind, and writes rejected values that a spreadsheet would run as formulas to --rejects as text', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lockstep-copy-rejects-'))
     const file = join(dir, 'people.db')
     const db = new Database(file)
@@ -121,7 +121,14 @@ describe('lockstep copy', () => {
     db.close()
     const url = `${await createFreshDatabase('copy_rejects', { migrate: false })}?sslmode=disable`
     const csvFile = join(dir, 'rejects.csv')
-    const result = await lockstep(['copy', '--from', file, '--to', url, '--rejects', csvFile])
+    // No reject limit given: 0, like a plan step's – the copy fails, and says what was left behind and why.
+    const strict = await lockstep(['copy', '--from', file, '--to', url, '--rejects', csvFile])
+    expect(strict.code).toBe(1)
+    expect(strict.stderr).toContain('left behind: 7 rows of people – age: ')
+    expect(strict.stderr).toContain('(7 values)')
+    expect(strict.stderr).toContain('more than the limit of 0')
+    // Allowed by --max-rejects, the same copy resumes and finishes: exit 0, the rejects still named.
+    const result = await lockstep(['copy', '--from', file, '--to', url, '--rejects', csvFile, '--max-rejects', '10'])
     expect(result.code, result.stderr).toBe(0)
     const { readFile } = await import('node:fs/promises')
     const csv = await readFile(csvFile, 'utf8')

@@ -65,11 +65,21 @@ export function checkStatements(table: NamedTable, schema: string): { optional: 
   return { optional, notCopied }
 }
 
-type SchemaObject = { type: 'view' | 'trigger' | 'index'; name: string; table: string; sql: string | null }
+/** `columns`: a view's column names (other views may use them). */
+type SchemaObject = { type: 'view' | 'trigger' | 'index'; name: string; table: string; sql: string | null; columns?: string[] }
 
 /** Views, triggers and the indexes written as SQL (partial or on expressions), in the order they were created. */
 export function readSqliteObjects(db: Database.Database): SchemaObject[] {
-  return db.prepare(`SELECT type, name, tbl_name AS "table", sql FROM sqlite_master WHERE type IN ('view', 'trigger', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY rowid`).all() as SchemaObject[]
+  const objects = db.prepare(`SELECT type, name, tbl_name AS "table", sql FROM sqlite_master WHERE type IN ('view', 'trigger', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY rowid`).all() as SchemaObject[]
+  for (const o of objects) {
+    if (o.type !== 'view') continue
+    try {
+      o.columns = (db.prepare(`PRAGMA table_info(${quoteIdent(o.name)})`).all() as { name: string }[]).map((c) => c.name)
+    } catch {
+      o.columns = [] // a view SQLite itself cannot read any more (a table it uses is gone): PostgreSQL will say so
+    }
+  }
+  return objects
 }
 
 /** CREATE VIEW for PostgreSQL, names resolved in the copy's schema; throws Untranslatable. */
@@ -130,7 +140,7 @@ export function objectStatements(objects: readonly SchemaObject[], tables: reado
   const byName = new Map(tables.map((t) => [t.name, t]))
   const book = namesOf(
     tables,
-    objects.filter((o) => o.type === 'view').map((o) => [o.name, relationNames.get(o.name) ?? o.name] as [string, string]),
+    objects.filter((o) => o.type === 'view').flatMap((o) => [[o.name, relationNames.get(o.name) ?? o.name] as [string, string], ...(o.columns ?? []).map((c) => [c, c] as [string, string])]),
   )
   for (const o of objects) {
     const pgName = relationNames.get(o.name) ?? o.name
