@@ -21,7 +21,7 @@ function prefix(name: string, max: number): string {
 
 function shortened(name: string, attempt: number): string {
   const hash = createHash('sha256').update(attempt ? `${name}\u0000${attempt}` : name).digest('hex').slice(0, 8)
-  return `${prefix(name, PG_IDENTIFIER_BYTES - hash.length - 1)}_${hash}`
+  return `${prefix(name, PG_IDENTIFIER_BYTES - hash.length - 1).replace(/_+$/, '')}_${hash}`
 }
 
 /** Each name as PostgreSQL will keep it: unchanged when it fits in 63 bytes, else shortened uniquely among `names`. */

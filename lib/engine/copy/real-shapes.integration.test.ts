@@ -86,7 +86,7 @@ describe('the real-shapes corpus: SQLite → PostgreSQL', () => {
     const warnings = summary.warnings.join('\n')
     expect(warnings).toMatch(/stamps\.StartTime: the default 0 is a number, which is not a timestamptz value; the column has no default/)
     expect(warnings).toMatch(/typenames\.is_public: the default '"0"' does not fit: “"0"” is not a whole number/)
-    expect(warnings).toMatch(/datetime_default\.foo: the default DATETIME\('now', 'localtime'\) shifts the clock/)
+    expect(warnings).toMatch(/datetime_default\.foo: the default .*'localtime'.* shifts the clock/)
     expect(await defaultOf(t, 'stamps', 'StartTime')).toBeNull()
     expect(await defaultOf(t, 'appointments', 'time')).toBe('CURRENT_TIMESTAMP')
     expect(await defaultOf(t, 'datetime_default', 'bar')).toBe('CURRENT_TIMESTAMP')
@@ -144,8 +144,8 @@ describe('the real-shapes corpus: SQLite → PostgreSQL', () => {
       ]),
     )
     expect(summary.notCopied).toHaveLength(3)
-    const views = await t.client.query(`SELECT table_name FROM information_schema.views WHERE table_schema = 'public' ORDER BY 1`)
-    expect(views.rows.map((r) => r.table_name)).toEqual(['NamedLikeA', 'Product Details', 'ProductsAboveAveragePrice'])
+    const views = await t.client.query(`SELECT table_name FROM information_schema.views WHERE table_schema = 'public'`)
+    expect(views.rows.map((r) => r.table_name).sort()).toEqual(['NamedLikeA', 'Product Details', 'ProductsAboveAveragePrice'])
     const sqlite = new Database(path, { readonly: true })
     for (const view of ['Product Details', 'ProductsAboveAveragePrice', 'NamedLikeA']) {
       const expected = (sqlite.prepare(`SELECT count(*) FROM "${view}"`).pluck().get() as number) ?? -1

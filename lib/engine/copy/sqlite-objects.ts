@@ -162,7 +162,7 @@ export function objectStatements(objects: readonly SchemaObject[], tables: reado
     }
     const table = byName.get(o.table)
     if (!table || !o.sql) continue // indexes of tables not copied; automatic indexes (keys) are made from the keys
-    if (!/\bwhere\b/i.test(o.sql) && !isExpressionIndex(o.sql)) continue // plain indexes are created from the catalog
+    if (!/\bwhere\b/i.test(o.sql) && !safely(() => isExpressionIndex(o.sql ?? ''))) continue // plain indexes are created from the catalog
     try {
       optional.push({ table: o.table, object: `index ${o.name}`, sql: indexStatement(o.sql, pgName, table, schema) })
     } catch (error) {
@@ -170,6 +170,15 @@ export function objectStatements(objects: readonly SchemaObject[], tables: reado
     }
   }
   return { optional, notCopied }
+}
+
+/** true when `test` says so or cannot tell (the index is then tried, and reported if it fails). */
+const safely = (test: () => boolean) => {
+  try {
+    return test()
+  } catch {
+    return true
+  }
 }
 
 function isExpressionIndex(sql: string): boolean {

@@ -35,6 +35,7 @@ const RULES: Rule[] = [
 /** The PostgreSQL type for a declared SQLite type; unknown or missing declarations become text, with a warning. */
 export function pgTypeOf(declared: string | null | undefined): PgType {
   const type = (declared ?? '')
+    .replace(/["`[\]]/g, '') // a quoted type name (x "double precision") is still that type
     .trim()
     .toLowerCase()
     .replace(/\s+/g, ' ')
