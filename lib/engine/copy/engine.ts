@@ -414,7 +414,7 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
           log('warn', warning)
           return
         }
-        throw error instanceof Cancelled ? error : new Error(`${statement.sql.split('\n')[0]} failed: ${error.message}`)
+        throw error instanceof Cancelled ? error : new Error(`${statement.sql.split('\n')[0]} failed: ${error.message}${error.detail ? ` (${error.detail})` : ''}`)
       })
     }
     // Translated CHECK constraints, views and indexes: one that PostgreSQL refuses is reported as not copied

@@ -52,31 +52,39 @@ export function readSqliteSchema(db: Database.Database, only?: readonly string[]
   const relations = relationNames(db)
   const names = (db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string; sql: string | null }[]).filter((t) => !only || only.includes(t.name) || only.includes(relations.get(t.name) ?? t.name))
   return names.map(({ name, sql }) => {
-    const info = db.prepare(`PRAGMA table_xinfo(${quoteIdent(name)})`).all() as { name: string; type: string; notnull: number; dflt_value: string | null; pk: number; hidden: number }[]
-    const visible = info.filter((c) => c.hidden === 0)
-    const columnNames = pgNames(visible.map((c) => c.name))
-    const columns = visible.map<SqliteColumn>((c) => ({ name: c.name, pgName: columnNames.get(c.name) ?? c.name, declared: c.type, type: pgTypeOf(c.type), notNull: c.notnull === 1 || c.pk > 0, default: c.dflt_value, pkPosition: c.pk }))
-    const primaryKey = columns.filter((c) => c.pkPosition > 0).sort((a, b) => a.pkPosition - b.pkPosition).map((c) => c.name)
-    const withoutRowid = /\)\s*WITHOUT\s+ROWID\s*;?\s*$/i.test(sql ?? '')
-    const single = primaryKey.length === 1 ? columns.find((c) => c.name === primaryKey[0]) : undefined
-    const rowidAlias = single && !withoutRowid && single.declared.trim().toUpperCase() === 'INTEGER' ? single.name : null
-    const fkRows = db.prepare(`PRAGMA foreign_key_list(${quoteIdent(name)})`).all() as { id: number; seq: number; table: string; from: string; to: string | null; on_update: string; on_delete: string }[]
-    const foreignKeys = [...new Set(fkRows.map((f) => f.id))].map((id) => {
-      const parts = fkRows.filter((f) => f.id === id).sort((a, b) => a.seq - b.seq)
-      const first = parts[0]
-      return { columns: parts.map((p) => p.from), table: first?.table ?? '', references: parts.map((p) => p.to ?? ''), onDelete: first?.on_delete ?? 'NO ACTION', onUpdate: first?.on_update ?? 'NO ACTION' }
-    })
-    const indexes = (db.prepare(`PRAGMA index_list(${quoteIdent(name)})`).all() as { name: string; unique: number; origin: string; partial: number }[])
-      .filter((i) => i.origin !== 'pk')
-      .map<SqliteIndex>((i) => ({
-        name: i.name,
-        unique: i.unique === 1,
-        columns: (db.prepare(`PRAGMA index_info(${quoteIdent(i.name)})`).all() as { seqno: number; name: string | null }[]).sort((a, b) => a.seqno - b.seqno).map((c) => c.name ?? ''),
-        partial: i.partial === 1,
-        fromConstraint: i.origin === 'u',
-      }))
-    return { name, pgName: relations.get(name) ?? name, sql, columns, primaryKey, rowidAlias, withoutRowid, foreignKeys, indexes }
+    try {
+      return readTable(db, name, sql, relations)
+    } catch (error) {
+      throw new Error(`The SQLite table ${name} cannot be read: ${(error as Error).message}`)
+    }
   })
+}
+
+function readTable(db: Database.Database, name: string, sql: string | null, relations: ReadonlyMap<string, string>): SqliteTable {
+  const info = db.prepare(`PRAGMA table_xinfo(${quoteIdent(name)})`).all() as { name: string; type: string; notnull: number; dflt_value: string | null; pk: number; hidden: number }[]
+  const visible = info.filter((c) => c.hidden === 0)
+  const columnNames = pgNames(visible.map((c) => c.name))
+  const columns = visible.map<SqliteColumn>((c) => ({ name: c.name, pgName: columnNames.get(c.name) ?? c.name, declared: c.type, type: pgTypeOf(c.type), notNull: c.notnull === 1 || c.pk > 0, default: c.dflt_value, pkPosition: c.pk }))
+  const primaryKey = columns.filter((c) => c.pkPosition > 0).sort((a, b) => a.pkPosition - b.pkPosition).map((c) => c.name)
+  const withoutRowid = /\)\s*WITHOUT\s+ROWID\s*;?\s*$/i.test(sql ?? '')
+  const single = primaryKey.length === 1 ? columns.find((c) => c.name === primaryKey[0]) : undefined
+  const rowidAlias = single && !withoutRowid && single.declared.trim().toUpperCase() === 'INTEGER' ? single.name : null
+  const fkRows = db.prepare(`PRAGMA foreign_key_list(${quoteIdent(name)})`).all() as { id: number; seq: number; table: string; from: string; to: string | null; on_update: string; on_delete: string }[]
+  const foreignKeys = [...new Set(fkRows.map((f) => f.id))].map((id) => {
+    const parts = fkRows.filter((f) => f.id === id).sort((a, b) => a.seq - b.seq)
+    const first = parts[0]
+    return { columns: parts.map((p) => p.from), table: first?.table ?? '', references: parts.map((p) => p.to ?? ''), onDelete: first?.on_delete ?? 'NO ACTION', onUpdate: first?.on_update ?? 'NO ACTION' }
+  })
+  const indexes = (db.prepare(`PRAGMA index_list(${quoteIdent(name)})`).all() as { name: string; unique: number; origin: string; partial: number }[])
+    .filter((i) => i.origin !== 'pk')
+    .map<SqliteIndex>((i) => ({
+      name: i.name,
+      unique: i.unique === 1,
+      columns: (db.prepare(`PRAGMA index_info(${quoteIdent(i.name)})`).all() as { seqno: number; name: string | null }[]).sort((a, b) => a.seqno - b.seqno).map((c) => c.name ?? ''),
+      partial: i.partial === 1,
+      fromConstraint: i.origin === 'u',
+    }))
+  return { name, pgName: relations.get(name) ?? name, sql, columns, primaryKey, rowidAlias, withoutRowid, foreignKeys, indexes }
 }
 
 /** Restarts the identity (or serial sequence) of `column` after the largest value loaded. */
