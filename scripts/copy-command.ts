@@ -101,6 +101,7 @@ export async function copyCommand(args: string[]): Promise<number> {
     else {
       printSummary(summary)
       for (const w of summary.warnings) console.error(`warning: ${w}`)
+      for (const n of summary.notes ?? []) console.error(`note: ${n}`)
       for (const n of summary.notCopied ?? []) console.error(`not copied: ${n.table ? `${n.table}: ` : ''}${n.object} – ${n.reason}`)
       for (const t of leftBehind) console.error(`left behind: ${t.rows.toLocaleString('en')} row${t.rows === 1 ? '' : 's'} of ${t.table}${t.reasons.length ? ` – ${t.reasons.map((r) => `${r.column}: ${r.example}${r.values > 1 ? ` (${r.values.toLocaleString('en')} values)` : ''}`).join('; ')}` : ''}`)
       if (rejected) console.error(`${rejected} values rejected${rejectsFile ? ` (written to ${rejectsFile})` : `; the first: ${sample.slice(0, 5).map((r) => `${r.table} ${r.key} ${r.column}: ${r.reason}`).join('; ')}`}`)

@@ -78,11 +78,21 @@ export function CopyProgress({ runId, step }: { runId: string; step: CopyStep })
       {copy.warnings?.length ? (
         <details className="text-xs text-amber-900">
           <summary className="cursor-pointer">
-            {copy.warnings.length} warning{copy.warnings.length === 1 ? '' : 's'} and note{copy.warnings.length === 1 ? '' : 's'} about the schema and the values
+            {copy.warnings.length} warning{copy.warnings.length === 1 ? '' : 's'} about the schema
           </summary>
           <ul className="mt-1 list-disc pl-5">
             {copy.warnings.map((w) => (
               <li key={w}>{w}</li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+      {copy.notes?.length ? (
+        <details className="text-xs text-zinc-700" data-testid="copy-notes">
+          <summary className="cursor-pointer">How the values were read ({copy.notes.length} column{copy.notes.length === 1 ? '' : 's'})</summary>
+          <ul className="mt-1 list-disc pl-5">
+            {copy.notes.map((note) => (
+              <li key={note}>{note}</li>
             ))}
           </ul>
         </details>

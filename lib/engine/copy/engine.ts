@@ -258,8 +258,10 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
     const format = o.source.formatFor(t, targetTypes)
     plans.set(t.name, { source: t, columns, format, copySql: `COPY ${q(t.name)} (${columns.map((c) => quoteIdent(c.targetName ?? c.name)).join(', ')}) FROM STDIN (FORMAT ${format})` })
   }
-  for (const t of tables) warnings.push(...((await o.source.notes?.(t, plans.get(t.name)?.columns ?? [])) ?? []))
   for (const w of warnings) log('warn', w)
+  const notes: string[] = []
+  for (const t of tables) notes.push(...((await o.source.notes?.(t, plans.get(t.name)?.columns ?? [])) ?? []))
+  for (const n of notes) log('info', n)
   const notCopied = [...(ddl?.notCopied ?? [])]
 
   const tracker = new Tracker(tables, copyState.parts)
@@ -377,11 +379,11 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
       await Promise.all(connections.map(job))
       if (cancelled) {
         log('warn', 'Copy cancelled; the chunks committed so far stay, and the copy resumes after them.')
-        return { status: 'CANCELLED', tables: tracker.snapshot(), warnings, notCopied, seconds: seconds(), indexSeconds: 0 }
+        return { status: 'CANCELLED', tables: tracker.snapshot(), warnings, notes, notCopied, seconds: seconds(), indexSeconds: 0 }
       }
       if (failure) {
         for (const t of tables) if (tracker.states.get(t.name) === 'copying') tracker.end(t.name, 'failed')
-        return { status: 'FAILED', tables: tracker.snapshot(), warnings, notCopied, error: failure, seconds: seconds(), indexSeconds: 0 }
+        return { status: 'FAILED', tables: tracker.snapshot(), warnings, notes, notCopied, error: failure, seconds: seconds(), indexSeconds: 0 }
       }
       await recordPhase(session, o.copyId, 'finishing')
     }
@@ -455,13 +457,13 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
       for (const statement of pending.filter((s) => isForeignKey(s.sql))) if (first) await runStatement(first, statement)
       if (first) await runOptional(first, ddl?.optional ?? [], afterLoad.length)
     } catch (error) {
-      if (error instanceof Cancelled) return { status: 'CANCELLED', tables: tracker.snapshot(), warnings, notCopied, seconds: seconds(), indexSeconds: 0 }
-      return { status: 'FAILED', tables: tracker.snapshot(), warnings, notCopied, error: (error as Error).message, seconds: seconds(), indexSeconds: 0 }
+      if (error instanceof Cancelled) return { status: 'CANCELLED', tables: tracker.snapshot(), warnings, notes, notCopied, seconds: seconds(), indexSeconds: 0 }
+      return { status: 'FAILED', tables: tracker.snapshot(), warnings, notes, notCopied, error: (error as Error).message, seconds: seconds(), indexSeconds: 0 }
     }
     await recordPhase(session, o.copyId, 'done')
     for (const t of tables) tracker.end(t.name, 'done')
     const indexSeconds = Math.round((performance.now() - indexStarted) / 100) / 10
-    return { status: 'SUCCEEDED', tables: tracker.snapshot(), warnings, notCopied, seconds: seconds(), indexSeconds }
+    return { status: 'SUCCEEDED', tables: tracker.snapshot(), warnings, notes, notCopied, seconds: seconds(), indexSeconds }
   } finally {
     clearInterval(ticker)
     report()

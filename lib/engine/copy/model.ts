@@ -113,6 +113,8 @@ export type CopySummary = {
   status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'ALREADY_COPIED'
   tables: TableProgress[]
   warnings: string[]
+  /** What the copy assumed about values, per column (how a datetime column's numbers or text were read). */
+  notes?: string[]
   /** Schema objects (CHECK constraints, views, triggers, indexes) not recreated on the target, with the reason. */
   notCopied?: NotCopied[]
   error?: string

@@ -166,7 +166,7 @@ describe('the real-shapes corpus: SQLite → PostgreSQL', () => {
 
   it('datetimes: what the copy assumed is said per column, and microseconds stay microseconds', async () => {
     const { path, t, summary } = await copyFixture('datetimes')
-    const warnings = summary.warnings.join('\n')
+    const warnings = (summary.notes ?? []).join('\n')
     expect(warnings).toMatch(/Invoice\.InvoiceDate: read as ISO 8601 text; a value without a time zone is taken as UTC/)
     expect(warnings).toMatch(/events\.at_seconds: numbers read as Unix time in seconds \(UTC\)/)
     expect(warnings).toMatch(/events\.at_millis: numbers read as Unix time in milliseconds \(UTC\)/)

@@ -20,6 +20,8 @@ export type CopyDetail = {
   tables: TableProgress[]
   status?: CopySummary['status']
   warnings?: string[]
+  /** What the copy assumed about values, per column. */
+  notes?: string[]
   /** Schema objects not recreated on the target, with the reason. */
   notCopied?: NotCopied[]
   seconds?: number
@@ -69,7 +71,7 @@ export const copyRunner: StepRunner = {
     } finally {
       await source.close()
     }
-    write({ ...base, tables: summary.tables, status: summary.status, warnings: summary.warnings, notCopied: summary.notCopied, seconds: summary.seconds, indexSeconds: summary.indexSeconds })
+    write({ ...base, tables: summary.tables, status: summary.status, warnings: summary.warnings, notes: summary.notes, notCopied: summary.notCopied, seconds: summary.seconds, indexSeconds: summary.indexSeconds })
     await writer.flushed()
     const written = summary.tables.reduce((n, t) => n + t.written, 0)
     const rejected = summary.tables.reduce((n, t) => n + t.rejected, 0)
