@@ -43,3 +43,10 @@ describe('partial and expression indexes', () => {
     expect(() => indexStatement(`CREATE INDEX e ON Users (email COLLATE NOCASE, id) WHERE id > 0`, 'e', t, 'public')).toThrow(/COLLATE/)
   })
 })
+
+describe('SQLite schema names in views', () => {
+  it('drops SQLite’s main. so that names resolve in the copy schema', () => {
+    const tables = [table('Orders', ['OrderID'])]
+    expect(viewStatement(`CREATE VIEW v AS SELECT o.OrderID FROM main.Orders AS o`, 'v', 'app', namesOf(tables))).toBe(`SET LOCAL search_path TO "app"; CREATE VIEW "app"."v" AS SELECT "o"."OrderID" FROM "Orders" AS "o"`)
+  })
+})

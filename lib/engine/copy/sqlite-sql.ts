@@ -9,6 +9,8 @@ import { pgTypeOf } from './sqlite-types'
 
 export type Token = { kind: 'word' | 'ident' | 'string' | 'number' | 'blob' | 'op' | 'open' | 'close' | 'comma' | 'semi'; text: string }
 
+const PUNCTUATION: Record<string, Token['kind']> = { '(': 'open', ')': 'close', ',': 'comma', ';': 'semi' }
+
 export function tokenize(sql: string): Token[] {
   const tokens: Token[] = []
   let i = 0
@@ -54,11 +56,10 @@ export function tokenize(sql: string): Token[] {
       const text = m?.[0] ?? c
       tokens.push({ kind: 'word', text })
       i += text.length
-    } else if (c === '(') tokens.push({ kind: 'open', text: c }), i++
-    else if (c === ')') tokens.push({ kind: 'close', text: c }), i++
-    else if (c === ',') tokens.push({ kind: 'comma', text: c }), i++
-    else if (c === ';') tokens.push({ kind: 'semi', text: c }), i++
-    else {
+    } else if (PUNCTUATION[c]) {
+      tokens.push({ kind: PUNCTUATION[c], text: c })
+      i++
+    } else {
       const two = sql.slice(i, i + 2)
       const op = ['==', '!=', '<>', '<=', '>=', '||', '<<', '>>'].includes(two) ? two : c
       tokens.push({ kind: 'op', text: op })
@@ -103,14 +104,15 @@ export function translateTokens(tokens: readonly Token[], names: NameBook): stri
   const out: string[] = []
   const glue: boolean[] = [] // no space before this piece
   let current = 0
+  let before: Token | undefined // the last token emitted
   const emit = (...pieces: string[]) => {
     const t = tokens[current]
-    const before = tokens[current - 1]
     glue.push(out.length === 0 || t?.kind === 'close' || t?.kind === 'comma' || t?.text === '.' || before?.text === '.' || before?.kind === 'open' || (t?.kind === 'open' && before?.kind === 'word' && (!KEYWORDS.has(before.text.toLowerCase()) || before.text.toLowerCase() === 'cast')))
     for (const [n, piece] of pieces.entries()) {
       if (n > 0) glue.push(false)
       out.push(piece)
     }
+    before = t
   }
   for (let i = 0; i < tokens.length; i++) {
     current = i
@@ -134,6 +136,10 @@ export function translateTokens(tokens: readonly Token[], names: NameBook): stri
         emit(t.text === '==' ? '=' : t.text)
         break
       case 'word': {
+        if (lower === 'main' && next?.text === '.' && !book.has('main')) {
+          i++ // SQLite's own schema name: the names resolve in the copy's schema instead
+          break
+        }
         if (next?.kind === 'open') {
           if (SQLITE_ONLY.has(lower)) throw new Untranslatable(`uses SQLite's ${lower}(), which PostgreSQL does not have`)
           emit(lower === 'ifnull' ? 'coalesce' : t.text)
@@ -148,7 +154,7 @@ export function translateTokens(tokens: readonly Token[], names: NameBook): stri
           // CAST(x AS type): the type as the copy translates a declared type.
           const words: string[] = []
           let j = i + 1
-          while (tokens[j]?.kind === 'word') words.push((tokens[j] as Token).text), j++
+          for (let w = tokens[j]; w?.kind === 'word'; w = tokens[++j]) words.push(w.text)
           if (tokens[j]?.kind === 'open') {
             const size = parenthesised(tokens, j)
             words.push(`(${size.inner.map((s) => s.text).join('')})`)
