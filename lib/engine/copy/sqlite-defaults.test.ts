@@ -52,6 +52,7 @@ describe('translateDefault: the defaults real SQLite databases hold', () => {
     expect(reason('CURRENT_TIMESTAMP', 'INTEGER')).toMatch(/does not fit a bigint column/)
     expect(reason("julianday('now')", 'REAL')).toMatch(/julianday\(\)/)
     expect(reason('(abs(random()) % 100)', 'INTEGER')).toMatch(/expression/)
+    expect(reason("lower('X')", 'TEXT')).toBe('is an expression PostgreSQL has no equivalent for')
     expect(reason("strftime('%w', 'now')", 'TEXT')).toMatch(/not a date or time/)
   })
 })

@@ -17,6 +17,8 @@ const UTC_NOW = `(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')`
 /** COPY text back to the value it stands for (the encoders write COPY text). */
 const unescapeCopy = (field: string) => field.replace(/\\(.)/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : c))
 
+const CLOCK_FUNCTIONS = new Set(['datetime', 'date', 'time', 'strftime', 'unixepoch', 'julianday'])
+
 type Clock = { kind: 'datetime' | 'date' | 'time' | 'epoch'; format?: string }
 
 // strftime() conversions → to_char() patterns (SQLite's clock is UTC).
@@ -62,7 +64,7 @@ function clockOf(tokens: readonly Token[]): Clock | { reason: string } | null {
     if (name === 'current_time') return { kind: 'time', format: '%H:%M:%S' }
     return null
   }
-  if (second?.kind !== 'open' || tokens.at(-1)?.kind !== 'close') return null
+  if (second?.kind !== 'open' || tokens.at(-1)?.kind !== 'close' || !CLOCK_FUNCTIONS.has(name)) return null
   const args = tokens.slice(2, -1).filter((t) => t.kind !== 'comma')
   if (args.some((t) => t.kind !== 'string')) return { reason: 'is an expression PostgreSQL has no equivalent for' }
   const texts = args.map((t) => t.text.toLowerCase())
