@@ -176,3 +176,19 @@ describe('the real-shapes corpus: SQLite → PostgreSQL', () => {
     await expectExactCopy(path, t)
   }, 120_000)
 })
+
+describe('the real-shapes corpus: virtual tables', () => {
+  it('copies a virtual table’s rows into a plain table with a warning, and lists its internal tables as not copied', async () => {
+    const { path, t, summary } = await copyFixture('virtual-tables')
+    expect(summary.tables.map((s) => [s.table, s.written])).toEqual([
+      ['docs', 120],
+      ['notes', 250],
+      ['notes_fts', 250],
+    ])
+    expect(summary.warnings).toContain('docs: a virtual table (fts5); its rows are copied into a plain table, the fts5 index itself is not recreated')
+    const skipped = (summary.notCopied ?? []).map((n) => n.object).sort()
+    expect(skipped).toEqual(['table docs_config', 'table docs_content', 'table docs_data', 'table docs_docsize', 'table docs_idx', 'table notes_fts_config', 'table notes_fts_data', 'table notes_fts_docsize', 'table notes_fts_idx'])
+    expect((summary.notCopied ?? []).find((n) => n.table === 'docs_data')?.reason).toBe('internal table of the virtual table docs; PostgreSQL keeps no such table')
+    await expectExactCopy(path, t)
+  }, 120_000)
+})

@@ -47,10 +47,45 @@ export function relationNames(db: Database.Database): Map<string, string> {
   return pgNames(all)
 }
 
+/** The module of a virtual table (`CREATE VIRTUAL TABLE x USING fts5(…)`), or null. */
+export const virtualModule = (sql: string | null) => /^\s*CREATE\s+VIRTUAL\s+TABLE\b.*?\bUSING\s+([\w]+)/is.exec(sql ?? '')?.[1]?.toLowerCase() ?? null
+
+/**
+ * The tables the copy leaves out, with the reason: the internal (shadow) tables of virtual tables such as a
+ * full-text index, and virtual tables whose module this SQLite does not have.
+ */
+export function skippedTables(db: Database.Database): NotCopied[] {
+  let kinds: { name: string; type: string }[] = []
+  try {
+    kinds = db.prepare(`PRAGMA main.table_list`).all() as { name: string; type: string }[]
+  } catch {
+    return [] // a SQLite before 3.37 has no table_list; its shadow tables are copied as tables
+  }
+  const rows = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string; sql: string | null }[]
+  const virtual = rows.filter((r) => virtualModule(r.sql))
+  const skipped: NotCopied[] = []
+  for (const k of kinds) {
+    if (k.type !== 'shadow') continue
+    const owner = virtual.filter((v) => k.name.startsWith(`${v.name}_`)).sort((a, b) => b.name.length - a.name.length)[0]
+    skipped.push({ table: k.name, object: `table ${k.name}`, reason: `internal table of the virtual table ${owner?.name ?? '(unknown)'}; PostgreSQL keeps no such table` })
+  }
+  for (const v of virtual) {
+    try {
+      db.prepare(`PRAGMA table_xinfo(${quoteIdent(v.name)})`).all()
+    } catch (error) {
+      skipped.push({ table: v.name, object: `virtual table ${v.name}`, reason: `uses the module ${virtualModule(v.sql)}, which cannot be read here (${(error as Error).message})` })
+    }
+  }
+  return skipped
+}
+
 /** `only`: the tables to read, by their SQLite name or their name on the target. */
 export function readSqliteSchema(db: Database.Database, only?: readonly string[]): SqliteTable[] {
   const relations = relationNames(db)
-  const names = (db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string; sql: string | null }[]).filter((t) => !only || only.includes(t.name) || only.includes(relations.get(t.name) ?? t.name))
+  const skipped = new Set(skippedTables(db).map((s) => s.table))
+  const names = (db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string; sql: string | null }[]).filter(
+    (t) => !skipped.has(t.name) && (!only || only.includes(t.name) || only.includes(relations.get(t.name) ?? t.name)),
+  )
   return names.map(({ name, sql }) => {
     try {
       return readTable(db, name, sql, relations)
@@ -121,6 +156,8 @@ export function postgresDdl(tables: readonly SqliteTable[], schema = 'public', s
   const relations = source ? relationNames(source.db) : new Map<string, string>()
   for (const table of tables) {
     if (table.pgName !== table.name) warnings.push(shortenedWarning(`table ${table.name}`, table.name, table.pgName))
+    const module = virtualModule(table.sql)
+    if (module) warnings.push(`${table.name}: a virtual table (${module}); its rows are copied into a plain table, the ${module} index itself is not recreated`)
     const columns = table.columns.map((c) => {
       if (c.pgName !== c.name) warnings.push(shortenedWarning(`${table.name}.${c.name}`, c.name, c.pgName))
       if (c.type.warning) warnings.push(`${table.name}.${c.name}: ${c.type.warning}`)
@@ -163,6 +200,7 @@ export function postgresDdl(tables: readonly SqliteTable[], schema = 'public', s
     }),
   )
   if (source) {
+    notCopied.push(...skippedTables(source.db))
     const objects = objectStatements(readSqliteObjects(source.db), tables, relations, schema, source.copiedAll)
     optional.push(...objects.optional)
     notCopied.push(...objects.notCopied)

@@ -74,7 +74,7 @@ export function sqliteSource(path: string, label = path): CopySource {
       const tables = readSqliteSchema(db, only)
       const missing = (only ?? []).filter((name) => !tables.some((t) => t.name === name || t.pgName === name))
       if (missing.length) throw new Error(`The source has no table ${missing.map((m) => `“${m}”`).join(', ')}.`)
-      tableCount = (db.prepare(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().get() as number) ?? 0
+      tableCount = only?.length ? readSqliteSchema(db).length : tables.length
       const pgNameOf = new Map(tables.map((t) => [t.name, t.pgName]))
       return tables.map<SourceTable>((t) => {
         schema.set(t.pgName, t)
