@@ -156,8 +156,8 @@ export function postgresDdl(tables: readonly SqliteTable[], schema = 'public', s
   const relations = source ? relationNames(source.db) : new Map<string, string>()
   for (const table of tables) {
     if (table.pgName !== table.name) warnings.push(shortenedWarning(`table ${table.name}`, table.name, table.pgName))
-    const module = virtualModule(table.sql)
-    if (module) warnings.push(`${table.name}: a virtual table (${module}); its rows are copied into a plain table, the ${module} index itself is not recreated`)
+    const virtual = virtualModule(table.sql)
+    if (virtual) warnings.push(`${table.name}: a virtual table (${virtual}); its rows are copied into a plain table, the ${virtual} index itself is not recreated`)
     const columns = table.columns.map((c) => {
       if (c.pgName !== c.name) warnings.push(shortenedWarning(`${table.name}.${c.name}`, c.name, c.pgName))
       if (c.type.warning) warnings.push(`${table.name}.${c.name}: ${c.type.warning}`)
