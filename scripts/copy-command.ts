@@ -5,7 +5,7 @@ import { csvRow } from '@/lib/domain/csv'
 import type { CopySource, CopySummary, RejectedRow } from '@/lib/engine/copy/model'
 import { count, flag, isPostgresUrl, names, openSqliteFile, option, targetOption, UsageError } from './cli-args'
 
-export const COPY_USAGE = 'Usage: lockstep copy --from SQLITE_FILE|postgresql://… --to postgresql://… [--tables a,b] [--jobs N] [--into-existing] [--chunk-rows N] [--max-rejects N] [--reload] [--rejects FILE.csv] [--json]'
+export const COPY_USAGE = 'Usage: lockstep copy --from SQLITE_FILE|postgresql://… --to postgresql://… [--tables a,b] [--jobs N] [--into-existing] [--chunk-rows N] [--max-rejects N (default 0)] [--reload] [--rejects FILE.csv] [--json]'
 
 async function openSource(from: string): Promise<{ source: CopySource; identity: string }> {
   if (isPostgresUrl(from)) {
@@ -35,7 +35,8 @@ export async function copyCommand(args: string[]): Promise<number> {
   const tables = names(option(args, '--tables'))
   const jobs = count(option(args, '--jobs'), '--jobs', 1, 16)
   const chunkRows = count(option(args, '--chunk-rows'), '--chunk-rows', 100, 1_000_000)
-  const maxRejectedRows = count(option(args, '--max-rejects'), '--max-rejects', 0, Number.MAX_SAFE_INTEGER) ?? null
+  // Like a plan step's copy: a rejected row fails the copy unless --max-rejects allows it.
+  const maxRejectedRows = count(option(args, '--max-rejects'), '--max-rejects', 0, Number.MAX_SAFE_INTEGER) ?? 0
   const rejectsFile = option(args, '--rejects')
   const mode = flag(args, '--into-existing') ? 'existing' : 'create'
   const reload = flag(args, '--reload')
@@ -51,6 +52,7 @@ export async function copyCommand(args: string[]): Promise<number> {
     controller.abort()
   })
   const sample: RejectedRow[] = []
+  const reasons = new Map<string, Map<string, { values: number; example: string }>>()
   let rejected = 0
   const out = rejectsFile ? createWriteStream(resolve(rejectsFile), { flags: 'a' }) : null
   let lastLine = 0
@@ -72,6 +74,13 @@ export async function copyCommand(args: string[]): Promise<number> {
         onRejects: async (rows) => {
           rejected += rows.length
           for (const r of rows) if (sample.length < 100) sample.push(r)
+          for (const r of rows) {
+            const columns = reasons.get(r.table) ?? new Map<string, { values: number; example: string }>()
+            const seen = columns.get(r.column) ?? { values: 0, example: r.reason }
+            seen.values++
+            columns.set(r.column, seen)
+            reasons.set(r.table, columns)
+          }
           for (const r of rows) out?.write(csvRow([r.table, r.key, r.column, r.reason, r.value]))
         },
         onProgress: (progress) => {
@@ -85,16 +94,23 @@ export async function copyCommand(args: string[]): Promise<number> {
     await source.close()
     out?.end()
     const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024)
-    if (json) console.log(JSON.stringify({ ...summary, rejectedSample: sample, peakRssMb }, null, 2))
+    const leftBehind = summary.tables
+      .filter((t) => t.rejected > 0)
+      .map((t) => ({ table: t.table, rows: t.rejected, reasons: [...(reasons.get(t.table) ?? new Map<string, { values: number; example: string }>()).entries()].map(([column, r]) => ({ column, values: r.values, example: r.example })) }))
+    if (json) console.log(JSON.stringify({ ...summary, leftBehind, rejectedSample: sample, peakRssMb }, null, 2))
     else {
       printSummary(summary)
       for (const w of summary.warnings) console.error(`warning: ${w}`)
+      for (const n of summary.notes ?? []) console.error(`note: ${n}`)
+      for (const n of summary.notCopied ?? []) console.error(`not copied: ${n.table ? `${n.table}: ` : ''}${n.object} – ${n.reason}`)
+      for (const t of leftBehind) console.error(`left behind: ${t.rows.toLocaleString('en')} row${t.rows === 1 ? '' : 's'} of ${t.table}${t.reasons.length ? ` – ${t.reasons.map((r) => `${r.column}: ${r.example}${r.values > 1 ? ` (${r.values.toLocaleString('en')} values)` : ''}`).join('; ')}` : ''}`)
       if (rejected) console.error(`${rejected} values rejected${rejectsFile ? ` (written to ${rejectsFile})` : `; the first: ${sample.slice(0, 5).map((r) => `${r.table} ${r.key} ${r.column}: ${r.reason}`).join('; ')}`}`)
       if (summary.status === 'ALREADY_COPIED') console.log('Already copied: nothing to do (--reload copies again).')
       if (summary.status === 'CANCELLED') console.log('Stopped; run the same command again to resume.')
       if (summary.error) console.error(`Copy failed: ${summary.error}`)
     }
-    return summary.status === 'FAILED' ? 1 : summary.status === 'CANCELLED' ? 130 : 0
+    // 4: every row is there, but schema objects (views, triggers, CHECK constraints…) were not copied – listed above.
+    return summary.status === 'FAILED' ? 1 : summary.status === 'CANCELLED' ? 130 : summary.notCopied?.length ? 4 : 0
   } catch (error) {
     await source.close()
     if (error instanceof CopyRefused || error instanceof ApplyRefused) {

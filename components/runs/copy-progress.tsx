@@ -87,6 +87,31 @@ export function CopyProgress({ runId, step }: { runId: string; step: CopyStep })
           </ul>
         </details>
       ) : null}
+      {copy.notes?.length ? (
+        <details className="text-xs text-zinc-700" data-testid="copy-notes">
+          <summary className="cursor-pointer">How the values were read ({copy.notes.length} column{copy.notes.length === 1 ? '' : 's'})</summary>
+          <ul className="mt-1 list-disc pl-5">
+            {copy.notes.map((note) => (
+              <li key={note}>{note}</li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+      {copy.notCopied?.length ? (
+        <details className="text-xs text-amber-900" data-testid="copy-not-copied">
+          <summary className="cursor-pointer">
+            {copy.notCopied.length} object{copy.notCopied.length === 1 ? '' : 's'} of the source not copied
+          </summary>
+          <ul className="mt-1 list-disc pl-5">
+            {copy.notCopied.map((item) => (
+              <li key={`${item.table ?? ''}\u0000${item.object}`}>
+                {item.table ? `${item.table}: ` : ''}
+                <strong>{item.object}</strong> – {item.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
       {copy.rejectedValues ? <RejectedRows runId={runId} stepRunId={step.id} /> : null}
     </div>
   )

@@ -5,7 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams'
 import { Cancelled, openTargetConnection } from '@/lib/engine/sql/session'
 import type { PostgresTarget } from '@/lib/targets/postgres'
 import { quoteIdent } from '@/lib/targets/quote'
-import type { ChunkReader, ColumnPlan, CopyFormat, CopySource, CopySummary, KeyValue, RejectedRow, SourceTable, TableProgress, TableState } from './model'
+import type { ChunkReader, ColumnPlan, CopyFormat, CopySource, CopySummary, KeyValue, OptionalStatement, RejectedRow, SourceTable, TableProgress, TableState } from './model'
 import { restartIdentitySql } from './sqlite-schema'
 import { catalogTypeOf } from './sqlite-types'
 import { ensureCopyState, forgetCopy, loadCopyState, recordAfterLoad, recordChunk, recordCopyStart, recordPhase, type CopyMode, type CopyState, type PartState } from './state'
@@ -55,6 +55,8 @@ export const copyIdOf = (prefix: string, identity: unknown) => `${prefix}-${crea
 
 export const COPY_DEFAULTS = { jobs: 2, chunkRows: 250_000 } as const
 const FOREIGN_KEY_VIOLATION = '23503'
+const CHECK_VIOLATION = '23514'
+const UNIQUE_VIOLATION = '23505'
 const clamp = (n: number | undefined, lo: number, hi: number, fallback: number) => (n === undefined || !Number.isFinite(n) ? fallback : Math.min(hi, Math.max(lo, Math.round(n))))
 
 type TablePlan = { source: SourceTable; columns: ColumnPlan[]; format: CopyFormat; copySql: string }
@@ -76,12 +78,13 @@ function mapColumns(table: SourceTable, target: TargetColumn[], warnings: string
   const writable = target.filter((c) => !c.generated)
   const columns: ColumnPlan[] = []
   for (const column of table.columns) {
-    const match = writable.find((c) => c.name === column.name) ?? writable.filter((c) => c.name.toLowerCase() === column.name.toLowerCase()).at(0)
+    const wanted = column.targetName ?? column.name
+    const match = writable.find((c) => c.name === wanted) ?? writable.filter((c) => c.name.toLowerCase() === wanted.toLowerCase()).at(0)
     if (!match) {
       warnings.push(`${table.name}.${column.name}: the target table has no such column; not copied`)
       continue
     }
-    columns.push({ name: column.name, type: catalogTypeOf(match.type), targetName: match.name })
+    columns.push({ name: column.name, type: catalogTypeOf(match.type), targetName: match.name, notNull: match.notNull })
   }
   const required = writable.filter((c) => c.notNull && !c.hasDefault && !c.identity && !columns.some((p) => p.targetName === c.name))
   if (required.length) throw new CopyRefused(`The target table ${table.name} requires ${required.map((c) => `“${c.name}”`).join(', ')}, which the source does not have.`)
@@ -233,7 +236,7 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
     }
     const parts = await planParts(o.source, sourceTables, jobs, chunkRows)
     await inTransaction(session, async () => {
-      for (const statement of ddl?.beforeLoad ?? []) await session.query(statement)
+      for (const statement of ddl?.beforeLoad ?? []) await session.query(statement).catch((error: Error) => Promise.reject(new CopyRefused(`${statement.split('\n')[0]} failed: ${error.message}`)))
       await recordCopyStart(session, o.copyId, o.mode, parts)
     })
     state = { phase: 'loading', mode: o.mode, afterLoadDone: [], parts }
@@ -256,6 +259,10 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
     plans.set(t.name, { source: t, columns, format, copySql: `COPY ${q(t.name)} (${columns.map((c) => quoteIdent(c.targetName ?? c.name)).join(', ')}) FROM STDIN (FORMAT ${format})` })
   }
   for (const w of warnings) log('warn', w)
+  const notes: string[] = []
+  for (const t of tables) notes.push(...((await o.source.notes?.(t, plans.get(t.name)?.columns ?? [])) ?? []))
+  for (const n of notes) log('info', n)
+  const notCopied = [...(ddl?.notCopied ?? [])]
 
   const tracker = new Tracker(tables, copyState.parts)
   const report = () => o.onProgress?.(tracker.snapshot())
@@ -372,11 +379,11 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
       await Promise.all(connections.map(job))
       if (cancelled) {
         log('warn', 'Copy cancelled; the chunks committed so far stay, and the copy resumes after them.')
-        return { status: 'CANCELLED', tables: tracker.snapshot(), warnings, seconds: seconds(), indexSeconds: 0 }
+        return { status: 'CANCELLED', tables: tracker.snapshot(), warnings, notes, notCopied, seconds: seconds(), indexSeconds: 0 }
       }
       if (failure) {
         for (const t of tables) if (tracker.states.get(t.name) === 'copying') tracker.end(t.name, 'failed')
-        return { status: 'FAILED', tables: tracker.snapshot(), warnings, error: failure, seconds: seconds(), indexSeconds: 0 }
+        return { status: 'FAILED', tables: tracker.snapshot(), warnings, notes, notCopied, error: failure, seconds: seconds(), indexSeconds: 0 }
       }
       await recordPhase(session, o.copyId, 'finishing')
     }
@@ -409,8 +416,34 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
           log('warn', warning)
           return
         }
-        throw error instanceof Cancelled ? error : new Error(`${statement.sql.split('\n')[0]} failed: ${error.message}`)
+        throw error instanceof Cancelled ? error : new Error(`${statement.sql.split('\n')[0]} failed: ${error.message}${error.detail ? ` (${error.detail})` : ''}`)
       })
+    }
+    // Translated CHECK constraints, views and indexes: one that PostgreSQL refuses is reported as not copied
+    // (and tried again on a resume); a CHECK that rows violate is added NOT VALID, like a foreign key.
+    const runOptional = async (client: pg.Client, statements: readonly OptionalStatement[], offset: number) => {
+      for (const [i, statement] of statements.entries()) {
+        if (copyState.afterLoadDone.includes(offset + i)) continue
+        if (o.signal?.aborted) throw new Cancelled()
+        const run = (sql: string) =>
+          inTransaction(client, async () => {
+            await client.query(sql)
+            await recordAfterLoad(client, o.copyId, offset + i)
+          })
+        await run(statement.sql).catch(async (error: Error & { code?: string }) => {
+          if (error.code === CHECK_VIOLATION && /\bCHECK\b/.test(statement.sql)) {
+            await run(`${statement.sql} NOT VALID`)
+            const warning = `${statement.table}: rows violate ${statement.object} – it was added NOT VALID (new rows are checked); fix the rows, then VALIDATE CONSTRAINT.`
+            warnings.push(warning)
+            log('warn', warning)
+            return
+          }
+          if (!error.code?.startsWith('42') && !error.code?.startsWith('22') && error.code !== UNIQUE_VIOLATION) throw error instanceof Cancelled ? error : new Error(`${statement.table ? `${statement.table}: ` : ''}${statement.object} failed: ${error.message}`)
+          const item = { table: statement.table, object: statement.object, reason: `PostgreSQL refused it: ${error.message}` }
+          notCopied.push(item)
+          log('warn', `${item.table ? `${item.table}: ` : ''}${item.object} not copied – ${item.reason}`)
+        })
+      }
     }
     try {
       const parallel = pending.filter((s) => !isForeignKey(s.sql))
@@ -422,14 +455,15 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
       )
       const [first] = connections
       for (const statement of pending.filter((s) => isForeignKey(s.sql))) if (first) await runStatement(first, statement)
+      if (first) await runOptional(first, ddl?.optional ?? [], afterLoad.length)
     } catch (error) {
-      if (error instanceof Cancelled) return { status: 'CANCELLED', tables: tracker.snapshot(), warnings, seconds: seconds(), indexSeconds: 0 }
-      return { status: 'FAILED', tables: tracker.snapshot(), warnings, error: (error as Error).message, seconds: seconds(), indexSeconds: 0 }
+      if (error instanceof Cancelled) return { status: 'CANCELLED', tables: tracker.snapshot(), warnings, notes, notCopied, seconds: seconds(), indexSeconds: 0 }
+      return { status: 'FAILED', tables: tracker.snapshot(), warnings, notes, notCopied, error: (error as Error).message, seconds: seconds(), indexSeconds: 0 }
     }
     await recordPhase(session, o.copyId, 'done')
     for (const t of tables) tracker.end(t.name, 'done')
     const indexSeconds = Math.round((performance.now() - indexStarted) / 100) / 10
-    return { status: 'SUCCEEDED', tables: tracker.snapshot(), warnings, seconds: seconds(), indexSeconds }
+    return { status: 'SUCCEEDED', tables: tracker.snapshot(), warnings, notes, notCopied, seconds: seconds(), indexSeconds }
   } finally {
     clearInterval(ticker)
     report()

@@ -23,8 +23,17 @@ export const keyText = (values: readonly unknown[]) => {
   return values.length === 1 ? one(values[0]) : `(${values.map(one).join(', ')})`
 }
 
-/** A column to copy: its source name, the type its values must fit on the target, and its target name when that differs. */
-export type ColumnPlan = { name: string; type: PgType; targetName?: string }
+/**
+ * A column to copy: its source name, the type its values must fit on the target, its target name when that
+ * differs, and whether the target refuses NULL in it (such rows are rejected, not sent to fail a whole chunk).
+ */
+export type ColumnPlan = { name: string; type: PgType; targetName?: string; notNull?: boolean }
+
+/** Something of the source's schema the copy did not recreate on the target, and why. */
+export type NotCopied = { table: string | null; object: string; reason: string }
+
+/** A statement after the load that PostgreSQL may refuse (a translated CHECK, view or index): refused, it is reported as not copied. */
+export type OptionalStatement = { sql: string; table: string | null; object: string }
 
 export type SourceTable = {
   name: string
@@ -73,6 +82,8 @@ export interface CopySource {
   ddl(tables: readonly SourceTable[], schema: string): Promise<Ddl>
   /** The smallest and largest integer key of a table, to split it into ranges; null when it is empty. */
   bounds(table: SourceTable): Promise<{ min: bigint; max: bigint } | null>
+  /** What the copy assumes about the values of these columns (the epoch of a number in a datetime column…), one line each. */
+  notes?(table: SourceTable, columns: readonly ColumnPlan[]): Promise<string[]>
   /** The COPY format that moves these columns losslessly into a target of `targetTypes` (format_type text). */
   formatFor(table: SourceTable, targetTypes: readonly string[]): CopyFormat
   /** A reader on a connection of its own (one per parallel job). */
@@ -102,6 +113,10 @@ export type CopySummary = {
   status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'ALREADY_COPIED'
   tables: TableProgress[]
   warnings: string[]
+  /** What the copy assumed about values, per column (how a datetime column's numbers or text were read). */
+  notes?: string[]
+  /** Schema objects (CHECK constraints, views, triggers, indexes) not recreated on the target, with the reason. */
+  notCopied?: NotCopied[]
   error?: string
   /** Seconds of the whole copy (this attempt), and seconds spent on keys, indexes and foreign keys after the load. */
   seconds: number

@@ -26,9 +26,9 @@ describe('SQLite schema → PostgreSQL DDL', () => {
     const ddl = postgresDdl(tables)
     expect(ddl.warnings).toEqual([
       'Company.shape: unknown type “GEOMETRY”; copied as text',
-      "Company.note: the default lower('X') has no PostgreSQL equivalent; left out",
-      'user: the index partial_idx is partial or on an expression; not created',
+      "Company.note: the default lower('X') is an expression PostgreSQL has no equivalent for; the column has no default on the target",
     ])
+    expect(ddl.notCopied).toEqual([{ table: 'user', object: 'index partial_idx', reason: 'partial or on an expression' }])
     const url = await createFreshDatabase('copy_ddl', { migrate: false })
     const client = new pg.Client({ connectionString: url })
     await client.connect()

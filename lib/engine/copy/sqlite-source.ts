@@ -17,6 +17,13 @@ import { dateEncodingFrom, type DateEncoding } from './values'
 
 const DATE_KINDS = new Set(['timestamptz', 'timestamp', 'date'])
 
+/** What a datetime column's values are taken to mean, said in the copy's summary. */
+const DATE_ASSUMPTION: Record<DateEncoding, string> = {
+  iso: 'read as ISO 8601 text; a value without a time zone is taken as UTC (SQLite’s convention), fractions of a second kept to the microsecond',
+  'epoch-s': 'numbers read as Unix time in seconds (UTC), fractions kept to the microsecond',
+  'epoch-ms': 'numbers read as Unix time in milliseconds (UTC), fractions kept to the microsecond',
+}
+
 const open = (path: string) => new Database(path, { readonly: true, fileMustExist: true })
 
 /** How a datetime column stores its instants, decided once from every stored value (not row by row). */
@@ -32,16 +39,24 @@ export function columnDateEncoding(db: Database.Database, table: string, column:
   return dateEncodingFrom({ text: row.text, seconds: row.stored - row.text - millis, millis })
 }
 
+/** Why a row with NULL in `column` is rejected: the target's column is NOT NULL (SQLite let the NULL in). */
+function notNullReason(table: SqliteTable, column: string): string {
+  if (table.primaryKey.includes(column)) return `NULL in the primary key column ${column}: SQLite allows it in a primary key that is not an INTEGER PRIMARY KEY, PostgreSQL does not; the row is not copied and the key is created without it`
+  return `NULL in ${column}, which is NOT NULL on the target`
+}
+
 export function sqliteSource(path: string, label = path): CopySource {
   const db = open(path)
   const schema = new Map<string, SqliteTable>()
   const dates = new Map<string, DateEncoding>()
 
+  // Keyed by the table's name on the target (its SQLite name but for names past PostgreSQL's 63 bytes).
   const schemaOf = (name: string) => {
     const table = schema.get(name)
     if (!table) throw new Error(`The source has no table “${name}”.`)
     return table
   }
+  let tableCount = 0
 
   function dateEncodingOf(table: string, column: string): DateEncoding {
     const cacheKey = `${table}\u0000${column}`
@@ -57,19 +72,32 @@ export function sqliteSource(path: string, label = path): CopySource {
     label,
     async tables(only) {
       const tables = readSqliteSchema(db, only)
-      const missing = (only ?? []).filter((name) => !tables.some((t) => t.name === name))
+      const missing = (only ?? []).filter((name) => !tables.some((t) => t.name === name || t.pgName === name))
       if (missing.length) throw new Error(`The source has no table ${missing.map((m) => `“${m}”`).join(', ')}.`)
+      tableCount = only?.length ? readSqliteSchema(db).length : tables.length
+      const pgNameOf = new Map(tables.map((t) => [t.name, t.pgName]))
       return tables.map<SourceTable>((t) => {
-        schema.set(t.name, t)
+        schema.set(t.pgName, t)
         const rows = (db.prepare(`SELECT count(*) AS n FROM ${quoteIdent(t.name)}`).get() as { n: number }).n
-        return { name: t.name, columns: t.columns.map((c) => ({ name: c.name, type: c.type })), rows, key: t.withoutRowid ? 'composite' : 'integer', references: [...new Set(t.foreignKeys.map((f) => f.table).filter((r) => r !== t.name))] }
+        return {
+          name: t.pgName,
+          columns: t.columns.map((c) => ({ name: c.name, type: c.type, ...(c.pgName !== c.name ? { targetName: c.pgName } : {}) })),
+          rows,
+          key: t.withoutRowid ? 'composite' : 'integer',
+          references: [...new Set(t.foreignKeys.map((f) => pgNameOf.get(f.table) ?? f.table).filter((r) => r !== t.pgName))],
+        }
       })
     },
     async ddl(tables, targetSchema) {
       return postgresDdl(
         tables.map((t) => schemaOf(t.name)),
         targetSchema,
+        { db, copiedAll: tables.length === tableCount },
       )
+    },
+    async notes(table, columns) {
+      const t = schemaOf(table.name)
+      return columns.filter((c) => DATE_KINDS.has(c.type.kind)).map((c) => `${t.name}.${c.name}: ${DATE_ASSUMPTION[dateEncodingOf(t.name, c.name)]} (${c.type.sql})`)
     },
     async bounds(table) {
       const t = schemaOf(table.name)
@@ -96,14 +124,14 @@ export function sqliteSource(path: string, label = path): CopySource {
           // A rowid alias that is copied anyway is read once, as a column, not again as the key.
           const keyColumn = table.key === 'integer' && t.rowidAlias ? columns.findIndex((c) => c.name === t.rowidAlias) : -1
           const job: ChunkJob = {
-            table: t.name,
+            table: table.name,
             sql: `SELECT ${keyColumn >= 0 ? '' : `${keyList}, `}${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${quoteIdent(t.name)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${keyList} LIMIT ?`,
             after: range.after,
             hi,
             limit: range.limit,
             keyWidth: keyColumn >= 0 ? 0 : keyColumns.length,
             keyColumn: keyColumn >= 0 ? keyColumn : null,
-            columns: columns.map((c) => ({ name: c.name, type: c.type, dates: DATE_KINDS.has(c.type.kind) ? dateEncodingOf(t.name, c.name) : undefined })),
+            columns: columns.map((c) => ({ name: c.name, type: c.type, dates: DATE_KINDS.has(c.type.kind) ? dateEncodingOf(t.name, c.name) : undefined, notNull: c.notNull ? notNullReason(t, c.name) : undefined })),
             // What names a row to a person: its primary key, else its rowid.
             shownKey: t.primaryKey.length && t.primaryKey.every((k) => columns.some((c) => c.name === k)) ? t.primaryKey.map((k) => columns.findIndex((c) => c.name === k)) : [],
           }

@@ -4,6 +4,10 @@ import { pgTypeOf } from './sqlite-types'
 describe('pgTypeOf', () => {
   it.each([
     ['INTEGER', 'bigint'],
+    ['integer auto_increment', 'bigint'],
+    ['text nocase', 'text'],
+    ['short integer', 'smallint'],
+    ['BLOB SUB_TYPE TEXT', 'text'],
     ['int', 'bigint'],
     ['BIGINT', 'bigint'],
     ['smallint', 'smallint'],

@@ -65,6 +65,19 @@ describe('COPY text encoding of SQLite values', () => {
     expect(encode('DATETIME', 'yesterday', 'iso')).toEqual({ reject: expect.stringContaining('ISO text') })
   })
 
+  it('keeps the microseconds of epoch numbers with fractions, as PostgreSQL keeps them', () => {
+    expect(encode('DATETIME', 1709214300.123456, 'epoch-s')).toBe('2024-02-29T13:45:00.123456Z')
+    expect(encode('DATETIME', 1709214300123.25, 'epoch-ms')).toBe('2024-02-29T13:45:00.123250Z')
+    expect(encode('DATETIME', -0.5, 'epoch-s')).toBe('1969-12-31T23:59:59.500Z')
+    expect(encode('DATETIME', 1.000001, 'epoch-s')).toBe('1970-01-01T00:00:01.000001Z')
+  })
+
+  it('rejects NULL where the target column is NOT NULL, with the reason given (a NULL in a SQLite primary key)', () => {
+    const encoder = encoderFor(pgTypeOf('TEXT'), { notNull: 'NULL in the primary key column code' })
+    expect(encoder(null)).toEqual({ reject: 'NULL in the primary key column code' })
+    expect(encoder('x')).toBe('x')
+  })
+
   it('detects how a column stores datetimes from its values, not per row', () => {
     expect(dateEncodingFrom({ text: 2, seconds: 0, millis: 0 })).toBe('iso')
     expect(dateEncodingFrom({ text: 0, seconds: 2, millis: 0 })).toBe('epoch-s')

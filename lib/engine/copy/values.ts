@@ -146,9 +146,14 @@ function isoInstant(text: string): string | null {
 function epochInstant(value: unknown, unit: 'epoch-s' | 'epoch-ms'): string | null {
   const n = typeof value === 'bigint' ? Number(value) : typeof value === 'number' ? value : typeof value === 'string' && NUMERIC.test(value) ? Number(value) : NaN
   if (!Number.isFinite(n)) return null
-  const date = new Date(unit === 'epoch-s' ? n * 1000 : n)
+  // Whole microseconds (what PostgreSQL keeps): a Date alone would cut fractions of a millisecond.
+  const micros = typeof value === 'bigint' ? value * (unit === 'epoch-s' ? 1_000_000n : 1_000n) : BigInt(Math.round(n * (unit === 'epoch-s' ? 1e6 : 1e3)))
+  const millis = micros >= 0n ? micros / 1000n : -((-micros + 999n) / 1000n)
+  const date = new Date(Number(millis))
   if (Number.isNaN(+date) || date.getUTCFullYear() > 9999 || date.getUTCFullYear() < -4712) return null
-  return date.toISOString()
+  const sub = Number(micros - millis * 1000n)
+  const iso = date.toISOString()
+  return sub ? `${iso.slice(0, -1)}${String(sub).padStart(3, '0')}Z` : iso
 }
 
 function timestampEncoder(encoding: DateEncoding): Encoder {
@@ -202,8 +207,11 @@ const uuidEncoder: Encoder = (value) => {
   return typeof value === 'string' && UUID.test(value.trim()) ? value.trim() : reject(`${describe(value)} is not a UUID`)
 }
 
-/** The encoder of a column: NULL is always \N; everything else is checked against the column's type. */
-export function encoderFor(type: PgType, options: { dates?: DateEncoding } = {}): Encoder {
+/**
+ * The encoder of a column: NULL is \N – or, where the target refuses NULL, a reject with the reason
+ * `notNull` – and everything else is checked against the column's type.
+ */
+export function encoderFor(type: PgType, options: { dates?: DateEncoding; notNull?: string } = {}): Encoder {
   const dates = options.dates ?? 'iso'
   const encode: Encoder = (() => {
     switch (type.kind) {
@@ -237,7 +245,8 @@ export function encoderFor(type: PgType, options: { dates?: DateEncoding } = {})
         return textEncoder(null, type.sql)
     }
   })()
-  return (value) => (value === null || value === undefined ? NULL_FIELD : encode(value))
+  const empty: Encoded = options.notNull ? reject(options.notNull) : NULL_FIELD
+  return (value) => (value === null || value === undefined ? empty : encode(value))
 }
 
 /**

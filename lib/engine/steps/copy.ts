@@ -1,5 +1,5 @@
 import { copyIdOf, runCopy, undoCopy } from '@/lib/engine/copy/engine'
-import type { CopySource, CopySummary, TableProgress } from '@/lib/engine/copy/model'
+import type { CopySource, CopySummary, NotCopied, TableProgress } from '@/lib/engine/copy/model'
 import { postgresSource } from '@/lib/engine/copy/postgres-source'
 import { sqliteSource } from '@/lib/engine/copy/sqlite-source'
 import { planSourceOf, type PlanSource } from '@/lib/server/runs/target'
@@ -20,6 +20,10 @@ export type CopyDetail = {
   tables: TableProgress[]
   status?: CopySummary['status']
   warnings?: string[]
+  /** What the copy assumed about values, per column. */
+  notes?: string[]
+  /** Schema objects not recreated on the target, with the reason. */
+  notCopied?: NotCopied[]
   seconds?: number
   indexSeconds?: number
 }
@@ -67,7 +71,7 @@ export const copyRunner: StepRunner = {
     } finally {
       await source.close()
     }
-    write({ ...base, tables: summary.tables, status: summary.status, warnings: summary.warnings, seconds: summary.seconds, indexSeconds: summary.indexSeconds })
+    write({ ...base, tables: summary.tables, status: summary.status, warnings: summary.warnings, notes: summary.notes, notCopied: summary.notCopied, seconds: summary.seconds, indexSeconds: summary.indexSeconds })
     await writer.flushed()
     const written = summary.tables.reduce((n, t) => n + t.written, 0)
     const rejected = summary.tables.reduce((n, t) => n + t.rejected, 0)

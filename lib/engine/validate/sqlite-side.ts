@@ -2,7 +2,7 @@ import { createRequire } from 'node:module'
 import type { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { columnDateEncoding } from '@/lib/engine/copy/sqlite-source'
-import { readSqliteSchema, rowidName } from '@/lib/engine/copy/sqlite-schema'
+import { readSqliteSchema, rowidName, type SqliteTable } from '@/lib/engine/copy/sqlite-schema'
 import { startBundledThread } from '@/lib/runtime/threads'
 import { quoteIdent } from '@/lib/targets/quote'
 import { dateEncodingFrom, type DateEncoding } from '@/lib/engine/copy/values'
@@ -148,15 +148,29 @@ export function sqliteSide(path: string, label = path): ValidationSide {
     return encoding
   }
   const scanned = new Set<string>()
+  // Tables and columns are named as the copy named them on the target (names past PostgreSQL's 63 bytes
+  // shortened), and read by their SQLite names.
+  let cached: { schema: SqliteTable[]; byTarget: Map<string, SqliteTable> } | null = null
+  const read = () => {
+    if (cached) return cached
+    const schema = readSqliteSchema(db)
+    return (cached = { schema, byTarget: new Map(schema.map((t) => [t.pgName, t])) })
+  }
+  const sqliteTable = (name: string) => read().byTarget.get(name)?.name ?? name
+  const sqliteColumn = (table: string, column: string) => read().byTarget.get(table)?.columns.find((c) => c.pgName === column)?.name ?? column
+  const rowidOf = (table: string) => {
+    const t = read().byTarget.get(table)
+    return t ? rowidName(t) : 'rowid'
+  }
 
   function job(scope: Scope, where: string[], params: (string | number | bigint)[], output: ScanJob['output'], prefixes?: string[]): ScanJob {
-    const t = scope.table.name
-    const firstPass = output.kind === 'digests' && !scanned.has(t)
+    const t = sqliteTable(scope.table.name)
+    const firstPass = output.kind === 'digests' && !scanned.has(scope.table.name)
     return {
       split: where.length === 1 && params.length === 2,
-      sql: `SELECT ${scope.columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${quoteIdent(t)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`,
+      sql: `SELECT ${scope.columns.map((c) => quoteIdent(sqliteColumn(scope.table.name, c.name))).join(', ')} FROM ${quoteIdent(t)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`,
       params,
-      columns: scope.columns.map((c) => ({ type: c.type, dates: DATE_KINDS.has(c.type.kind) ? dateEncoding(t, c.name, firstPass) : undefined })),
+      columns: scope.columns.map((c) => ({ type: c.type, dates: DATE_KINDS.has(c.type.kind) ? dateEncoding(t, sqliteColumn(scope.table.name, c.name), firstPass) : undefined })),
       key: scope.key.map((k) => scope.columns.findIndex((c) => c.name === k)),
       prefixes,
       output,
@@ -168,11 +182,11 @@ export function sqliteSide(path: string, label = path): ValidationSide {
     const prefixes = filter.kind === 'prefix' ? filter.prefixes : undefined
     if (filter.kind === 'ranges') {
       // A job per range, shared out among the threads.
-      const k = quoteIdent(scope.key[0] ?? '')
+      const k = quoteIdent(sqliteColumn(scope.table.name, scope.key[0] ?? ''))
       return filter.ranges.map(([lo, hi]) => job(scope, [`${k} BETWEEN ? AND ?`], [lo, hi], output))
     }
     if (filter.kind === 'range') {
-      const k = quoteIdent(scope.key[0] ?? '')
+      const k = quoteIdent(sqliteColumn(scope.table.name, scope.key[0] ?? ''))
       const base = grouping?.kind === 'range' ? grouping.lo : filter.lo
       const align = grouping?.kind === 'range' ? grouping.width : 1n
       const parts = output.kind === 'digests' && filter.hi - filter.lo >= BigInt(SPLIT_ROWS) ? THREADS : 1
@@ -180,8 +194,8 @@ export function sqliteSide(path: string, label = path): ValidationSide {
     }
     if (output.kind === 'digests' && scope.table.rowid) {
       // A column of the table's own may be called rowid: the hidden rowid then answers to another name.
-      const name = rowidName(scope.table)
-      const bounds = db.prepare(`SELECT min(${name}) AS lo, max(${name}) AS hi, count(*) AS n FROM ${quoteIdent(scope.table.name)}`).safeIntegers(true).get() as { lo: bigint | null; hi: bigint | null; n: bigint }
+      const name = rowidOf(scope.table.name)
+      const bounds = db.prepare(`SELECT min(${name}) AS lo, max(${name}) AS hi, count(*) AS n FROM ${quoteIdent(sqliteTable(scope.table.name))}`).safeIntegers(true).get() as { lo: bigint | null; hi: bigint | null; n: bigint }
       if (bounds.lo !== null && bounds.hi !== null && bounds.n >= BigInt(SPLIT_ROWS)) {
         return splitRange(bounds.lo, bounds.hi, THREADS, bounds.lo, 1n).map(([lo, hi]) => job(scope, [`${name} BETWEEN ? AND ?`], [lo, hi], output, prefixes))
       }
@@ -198,7 +212,7 @@ export function sqliteSide(path: string, label = path): ValidationSide {
       // The first pass read every row: it decides the encodings it guessed; a wrong guess is read again.
       let wrong = false
       scope.columns.forEach((c, i) => {
-        const key = `${table}\u0000${c.name}`
+        const key = `${sqliteTable(table)}\u0000${sqliteColumn(table, c.name)}`
         if (!guessed.has(key)) return
         guessed.delete(key)
         const counts = { text: 0, seconds: 0, millis: 0 }
@@ -232,28 +246,36 @@ export function sqliteSide(path: string, label = path): ValidationSide {
     engine: 'sqlite',
     label,
     async tables() {
-      return readSqliteSchema(db).map<TableShape>((t) => ({
-        name: t.name,
-        columns: t.columns.map((c) => ({ name: c.name, type: c.type, notNull: c.notNull })),
-        primaryKey: t.primaryKey,
-        uniques: [...(t.primaryKey.length ? [t.primaryKey] : []), ...t.indexes.filter((i) => i.unique && !i.partial).map((i) => i.columns)],
-        foreignKeys: t.foreignKeys.map((f) => ({ name: null, columns: f.columns, table: f.table, refColumns: f.references, validated: true })),
-        rowid: !t.withoutRowid,
-        rowidAlias: t.rowidAlias,
-      }))
+      const { schema } = read()
+      return schema.map<TableShape>((t) => {
+        const pg = (columns: readonly string[], table = t) => columns.map((n) => table.columns.find((c) => c.name === n)?.pgName ?? n)
+        return {
+          name: t.pgName,
+          columns: t.columns.map((c) => ({ name: c.pgName, type: c.type, notNull: c.notNull })),
+          primaryKey: pg(t.primaryKey),
+          uniques: [...(t.primaryKey.length ? [pg(t.primaryKey)] : []), ...t.indexes.filter((i) => i.unique && !i.partial).map((i) => pg(i.columns))],
+          foreignKeys: t.foreignKeys.map((f) => {
+            const parent = schema.find((p) => p.name === f.table)
+            return { name: null, columns: pg(f.columns), table: parent?.pgName ?? f.table, refColumns: parent ? pg(f.references, parent) : f.references, validated: true }
+          }),
+          rowid: !t.withoutRowid,
+          rowidAlias: t.rowidAlias === null ? null : (pg([t.rowidAlias])[0] ?? null),
+        }
+      })
     },
     async count(table) {
-      return (db.prepare(`SELECT count(*) AS n FROM ${quoteIdent(table.name)}`).get() as { n: number }).n
+      return (db.prepare(`SELECT count(*) AS n FROM ${quoteIdent(sqliteTable(table.name))}`).get() as { n: number }).n
     },
     async bounds(table, column) {
-      const c = quoteIdent(column)
+      const c = quoteIdent(sqliteColumn(table.name, column))
+      const from = quoteIdent(sqliteTable(table.name))
       if (table.rowidAlias === column) {
-        const row = db.prepare(`SELECT min(${c}) AS lo, max(${c}) AS hi FROM ${quoteIdent(table.name)}`).safeIntegers(true).get() as { lo: bigint | null; hi: bigint | null }
+        const row = db.prepare(`SELECT min(${c}) AS lo, max(${c}) AS hi FROM ${from}`).safeIntegers(true).get() as { lo: bigint | null; hi: bigint | null }
         return row.lo === null || row.hi === null ? null : { min: row.lo, max: row.hi }
       }
       // Keys stored as something other than an integer (possible unless the key is the rowid) fall outside
       // any range: such a table is compared by key hash instead.
-      const row = db.prepare(`SELECT min(${c}) AS lo, max(${c}) AS hi, sum(typeof(${c}) <> 'integer') AS other FROM ${quoteIdent(table.name)}`).safeIntegers(true).get() as { lo: bigint | null; hi: bigint | null; other: bigint | null }
+      const row = db.prepare(`SELECT min(${c}) AS lo, max(${c}) AS hi, sum(typeof(${c}) <> 'integer') AS other FROM ${from}`).safeIntegers(true).get() as { lo: bigint | null; hi: bigint | null; other: bigint | null }
       if (row.other) return { min: 0n, max: 0n, mixed: true }
       return row.lo === null || row.hi === null ? null : { min: row.lo, max: row.hi }
     },

@@ -19,7 +19,8 @@ export type ChunkJob = {
   keyWidth: number
   /** The column that is the key (a rowid alias), read once; null when the key is selected before the columns. */
   keyColumn: number | null
-  columns: { name: string; type: PgType; dates?: DateEncoding }[]
+  /** `notNull`: the target refuses NULL here; the reason a row with one is rejected. */
+  columns: { name: string; type: PgType; dates?: DateEncoding; notNull?: string }[]
   /** Positions (among the columns) of the primary key that names a rejected row; empty: the rowid names it. */
   shownKey: number[]
 }
@@ -33,7 +34,7 @@ const describeValue = (v: unknown) => (v === null || v === undefined ? null : Bu
 
 export async function encodeChunk(statement: (sql: string) => Database.Statement, job: ChunkJob, emit: (text: string) => void | Promise<void>): Promise<ChunkResult> {
   const params: unknown[] = [...(job.after ?? []).map(fromKeyValue), ...(job.hi !== null ? [BigInt(job.hi)] : []), job.limit]
-  const encoders: Encoder[] = job.columns.map((c) => encoderFor(c.type, { dates: c.dates }))
+  const encoders: Encoder[] = job.columns.map((c) => encoderFor(c.type, { dates: c.dates, notNull: c.notNull }))
   const offset = job.keyWidth
   const keyOf = (row: unknown[]) => (job.keyColumn === null ? row.slice(0, offset) : [row[job.keyColumn]])
   const width = encoders.length
