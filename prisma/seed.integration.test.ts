@@ -69,7 +69,7 @@ describe('seed', () => {
     await client.connect()
     try {
       expect((await client.query('SELECT count(*)::int AS n FROM orders WHERE status IS NULL')).rows).toEqual([{ n: 0 }])
-      expect((await client.query('SELECT count(*)::int AS n FROM lockstep_schema_history WHERE success')).rows).toEqual([{ n: 3 }])
+      expect((await client.query('SELECT count(*)::int AS n FROM lockstep.schema_history WHERE success')).rows).toEqual([{ n: 3 }])
     } finally {
       await client.end()
     }
