@@ -76,22 +76,24 @@ export async function readUserTypes(client: pg.Client, oids: readonly number[]):
 
   // The type's name on the target (null: it cannot be recreated), creating it first when needed.
   async function take(oid: number, formatted?: string): Promise<string | null> {
-    if (done.has(oid)) return done.get(oid) ?? null
     const t = rows.get(oid)
     if (!t) return null
-    done.set(oid, null) // a type that (indirectly) contains itself is not recreated
-    let name: string | null = null
-    if (t.builtin) name = formatted ?? null
-    else if (isArray(t)) {
-      const element = await take(t.elem)
-      name = element === null ? null : `${element}[]`
-    } else if (t.extension) {
+    // Built-in and extension types keep their modifiers as format_type printed them (varchar(10), vector(20)).
+    if (t.builtin) return formatted ?? null
+    if (t.extension) {
       if (!extensions.has(t.extension)) {
         extensions.add(t.extension)
         statements.push(`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(t.extension)}`)
         notes.push(`the extension ${t.extension} is created on the target when missing (for its type ${t.name})`)
       }
-      name = formatted ?? quoteIdent(t.name)
+      return formatted ?? quoteIdent(t.name)
+    }
+    if (done.has(oid)) return done.get(oid) ?? null
+    done.set(oid, null) // a type that (indirectly) contains itself is not recreated
+    let name: string | null = null
+    if (isArray(t)) {
+      const element = await take(t.elem)
+      name = element === null ? null : `${element}[]`
     } else if (t.typtype === 'e') {
       const labels = await client.query<{ label: string }>(`SELECT enumlabel AS label FROM pg_enum WHERE enumtypid = $1 ORDER BY enumsortorder`, [oid])
       name = quoteIdent(t.name)
@@ -146,10 +148,8 @@ export async function readUserTypes(client: pg.Client, oids: readonly number[]):
     notes,
     columnType(oid, formatted) {
       const t = rows.get(oid)
-      if (!t || t.builtin) return formatted
-      const name = done.get(oid) ?? null
-      // Extension types keep their modifiers as format_type printed them (vector(20)).
-      return name !== null && t.extension ? formatted : name
+      if (!t || t.builtin || t.extension) return formatted
+      return done.get(oid) ?? null
     },
   }
 }
