@@ -75,7 +75,7 @@ export async function holdCyclicKeys(client: pg.Client, copyId: string, schema: 
   const { rows } = await client.query<ForeignKey>(
     `SELECT c.relname AS "table", r.relname AS "references", k.conname AS name, pg_get_constraintdef(k.oid) AS definition
        FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_class r ON r.oid = k.confrelid
-      WHERE k.contype = 'f' AND c.relnamespace = $1::regnamespace AND r.relnamespace = $1::regnamespace AND c.relname = ANY ($2)
+      WHERE k.contype = 'f' AND k.conparentid = 0 AND c.relnamespace = $1::regnamespace AND r.relnamespace = $1::regnamespace AND c.relname = ANY ($2)
       ORDER BY c.relname, k.conname`,
     [quoteIdent(schema), tables],
   )

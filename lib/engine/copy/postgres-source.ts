@@ -120,6 +120,18 @@ const OTHER_SCHEMAS_SQL = `SELECT n.nspname AS schema, count(*)::int AS tables F
     AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND c.relname <> ALL ($2)
   GROUP BY 1 ORDER BY 1`
 
+// The schema's objects the copy does not recreate (an extension's own are left out: the extension brings them).
+const NOT_COPIED_SQL = `SELECT kind, array_agg(name ORDER BY name) AS names FROM (
+    SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'foreign table' END AS kind, c.relname::text AS name
+      FROM pg_class c WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('v', 'm', 'f')
+    UNION ALL
+    SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END, p.proname::text
+      FROM pg_proc p WHERE p.pronamespace = $1::regnamespace AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+    UNION ALL
+    SELECT 'trigger', c.relname || '.' || t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+     WHERE c.relnamespace = $1::regnamespace AND NOT t.tgisinternal AND t.tgparentid = 0
+  ) o GROUP BY kind ORDER BY kind`
+
 export function postgresSource(target: PostgresTarget, options: { schema?: string; label?: string } = {}): CopySource {
   const schema = options.schema ?? 'public'
   let main: pg.Client | null = null
@@ -153,6 +165,11 @@ export function postgresSource(target: PostgresTarget, options: { schema?: strin
       const chosen = known.filter((t) => !only || only.includes(t.name))
       notes.length = 0
       const others = await client.query<{ schema: string; tables: number }>(OTHER_SCHEMAS_SQL, [schema, OWN_TABLES])
+      const skipped = await client.query<{ kind: string; names: string[] }>(NOT_COPIED_SQL, [quoteIdent(schema)])
+      if (skipped.rows.length) {
+        const list = skipped.rows.map((r) => `${r.names.length} ${r.kind}${r.names.length === 1 ? '' : 's'} (${r.names.slice(0, 5).join(', ')}${r.names.length > 5 ? ', …' : ''})`)
+        notes.push(`Not copied: ${list.join('; ')} – create them on the target with the application's own migrations.`)
+      }
       if (others.rows.length) notes.push(`Not copied: the source's tables in other schemas than ${schema} – ${others.rows.map((o) => `${o.schema} (${o.tables} table${o.tables === 1 ? '' : 's'})`).join(', ')}; copy each schema with a copy of its own.`)
       const result: SourceTable[] = []
       for (const t of chosen) {
