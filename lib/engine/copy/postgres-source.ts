@@ -9,7 +9,7 @@ import type { PostgresTarget } from '@/lib/targets/postgres'
 import { quoteIdent } from '@/lib/targets/quote'
 import { keyValueText, type ChunkReader, type ChunkResult, type ColumnPlan, type CopySource, type KeyValue, type SourceTable } from './model'
 import { HELD_KEY_TABLE } from './held-keys'
-import { readUserTypes } from './postgres-types'
+import { readUserTypes, usedExtensions } from './postgres-types'
 import type { Ddl } from './sqlite-schema'
 import { catalogTypeOf } from './sqlite-types'
 import { COPY_TABLE, PART_TABLE } from './state'
@@ -187,7 +187,9 @@ export function postgresSource(target: PostgresTarget, options: { schema?: strin
     },
     async ddl(tables, targetSchema) {
       const warnings: string[] = []
-      const types = await readUserTypes(await connection(), tables.flatMap(({ name }) => tableOf(name).columns.map((c) => c.typeOid)))
+      const client = await connection()
+      const types = await readUserTypes(client, tables.flatMap(({ name }) => tableOf(name).columns.map((c) => c.typeOid)))
+      const extensions = await usedExtensions(client, tables.map(({ name }) => tableOf(name).oid))
       // SET LOCAL: for the transaction that creates the tables; public stays visible for Lockstep's own tables.
       const searchPath = `SET LOCAL search_path TO ${[...new Set([quoteIdent(targetSchema), 'public'])].join(', ')}`
       const tablesSql: string[] = []
@@ -198,6 +200,7 @@ export function postgresSource(target: PostgresTarget, options: { schema?: strin
       const fks: string[] = []
       const tq = (name: string) => `${quoteIdent(targetSchema)}.${quoteIdent(name)}`
       for (const note of types.notes) warnings.push(`Types: ${note}.`)
+      if (extensions.length) warnings.push(`Extensions the tables' defaults, indexes or checks use, created on the target when missing: ${extensions.join(', ')}.`)
       const users = (sequence: string) => known.reduce((n, t) => n + t.columns.filter((c) => c.sequence?.name === sequence).length, 0)
       for (const { name } of tables) {
         const t = tableOf(name)
@@ -234,7 +237,8 @@ export function postgresSource(target: PostgresTarget, options: { schema?: strin
       }
       // public exists already, and CREATE SCHEMA IF NOT EXISTS would still ask for the right to create schemas.
       const createSchema = targetSchema === 'public' ? [] : [`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(targetSchema)}`]
-      const beforeLoad = [...createSchema, searchPath, ...sequenceSql, ...types.statements, ...tablesSql]
+      const extensionSql = extensions.map((e) => `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(e)}`)
+      const beforeLoad = [...createSchema, searchPath, ...extensionSql, ...sequenceSql, ...types.statements, ...tablesSql]
       // Identities and sequences are moved past the copied rows by the engine, from the target's catalog.
       return { beforeLoad, afterLoad: [...keys, ...after, ...fks], warnings } satisfies Ddl
     },
