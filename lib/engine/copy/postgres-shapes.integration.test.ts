@@ -80,6 +80,8 @@ describe('copying the shapes of real PostgreSQL schemas', () => {
         'Types: the domain year is recreated with its checks.',
         'Types: the composite type address_line is recreated.',
         'Types: the range type price_range is recreated.',
+        'Types: the extension citext is created on the target when missing (for its type citext).',
+        'Extensions the tables\' defaults, indexes or checks use, created on the target when missing: pg_trgm.',
         'payment: partitioned on the source (2 partitions); created as one table holding the rows of all of them.',
         'film_note: inherits from note on the source; created as a table of its own, its rows copied here only (not again with its parent).',
       ]),
