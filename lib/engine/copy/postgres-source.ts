@@ -215,7 +215,8 @@ export function postgresSource(target: PostgresTarget, options: { schema?: strin
           if (c.sequence && !serial && !c.identity && !sequences.has(c.sequence.name)) {
             sequences.add(c.sequence.name)
             sequenceSql.push(`CREATE SEQUENCE IF NOT EXISTS ${quoteIdent(c.sequence.name)} ${c.sequence.definition}`)
-            if (c.sequence.last !== null) sequenceSql.push(`SELECT setval(${escapeLiteral(quoteIdent(c.sequence.name))}, ${c.sequence.last})`)
+            // Where the source's sequence stands (never back, when an earlier copy made it already).
+            if (c.sequence.last !== null) sequenceSql.push(`SELECT setval(${escapeLiteral(quoteIdent(c.sequence.name))}, greatest(${c.sequence.last}, last_value)) FROM ${quoteIdent(c.sequence.name)}`)
           }
           let sql = `${quoteIdent(c.name)} ${type ?? 'text'}`
           if (c.generated) sql += ` GENERATED ALWAYS AS (${c.default}) STORED`
