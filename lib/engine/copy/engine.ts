@@ -7,7 +7,7 @@ import type { PostgresTarget } from '@/lib/targets/postgres'
 import { quoteIdent } from '@/lib/targets/quote'
 import type { ChunkReader, ColumnPlan, CopyFormat, CopySource, CopySummary, KeyValue, RejectedRow, SourceTable, TableProgress, TableState } from './model'
 import { describeFilled, emptyTables, filledTables, mergePlan, type ExistingRows, type FilledTable, type MergePlan } from './existing-rows'
-import { heldKeyStatements, holdCyclicKeys } from './held-keys'
+import { cyclicGroups, heldKeyStatements, holdCyclicKeys } from './held-keys'
 import { sequenceRestarts } from './sequences'
 import { catalogTypeOf } from './sqlite-types'
 import { ensureCopyState, forgetCopy, loadCopyState, recordAfterLoad, recordChunk, recordCopyStart, recordPhase, type CopyMode, type CopyState, type PartState } from './state'
@@ -260,9 +260,10 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
     const parts = await planParts(o.source, sourceTables, jobs, chunkRows)
     await inTransaction(session, async () => {
       for (const statement of ddl?.beforeLoad ?? []) await session.query(statement).catch((error: unknown) => Promise.reject(new Error(describeDdlError(statement, error))))
-      if (o.mode === 'existing' && o.existingRows === 'empty') await emptyTables(session, schema, filled.map((f) => f.table))
-      if (o.mode === 'existing') held = await holdCyclicKeys(session, o.copyId, schema, sourceTables.map((t) => t.name))
+      // All the copied tables at once (the empty ones too): TRUNCATE wants the tables that reference a table with it.
+      if (o.mode === 'existing' && o.existingRows === 'empty' && filled.length) await emptyTables(session, schema, sourceTables.map((t) => t.name))
       await recordCopyStart(session, o.copyId, o.mode, parts)
+      if (o.mode === 'existing') held = await holdCyclicKeys(session, o.copyId, schema, sourceTables.map((t) => t.name))
     })
     if (o.mode === 'existing' && o.existingRows === 'empty' && filled.length) warnings.push(`Emptied before the load: ${describeFilled(filled)}.`)
     for (const line of held) warnings.push(line)
@@ -316,8 +317,13 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
         wake()
         changed = new Promise<void>((r) => (wake = r))
       }
-      // Into existing tables, parents load before children (their foreign keys are checked row by row).
-      const ready = (p: PartState) => o.mode === 'create' || (plans.get(p.table)?.source.references ?? []).every((r) => !plans.has(r) || tableDone(r))
+      // Into existing tables, parents load before children (their foreign keys are checked row by row); within a
+      // cycle of references there is no such order, and its foreign keys are held back for the load instead.
+      const cycles = cyclicGroups(
+        tables.map((t) => t.name),
+        tables.flatMap((t) => t.references.map((r) => ({ from: t.name, to: r }))),
+      )
+      const ready = (p: PartState) => o.mode === 'create' || (plans.get(p.table)?.source.references ?? []).every((r) => !plans.has(r) || tableDone(r) || cycles.get(r) === cycles.get(p.table))
       const take = (): PartState | 'wait' | null => {
         const open = queue.filter((p) => !taken.has(p))
         if (open.length === 0) return null

@@ -30,7 +30,7 @@ export const describeFilled = (filled: readonly FilledTable[]) => filled.map((f)
 export async function emptyTables(client: pg.Client, schema: string, tables: readonly string[]) {
   if (tables.length === 0) return
   await client.query(`TRUNCATE ${tables.map((t) => `${quoteIdent(schema)}.${quoteIdent(t)}`).join(', ')}`).catch((error: Error) => {
-    throw new Error(`Emptying ${tables.map((t) => `“${t}”`).join(', ')} on the target failed: ${error.message}. Copy the referencing tables too, or empty them yourself.`)
+    throw new Error(`Emptying the tables to copy on the target failed: ${error.message}. Copy the referencing tables too, or empty them yourself.`)
   })
 }
 

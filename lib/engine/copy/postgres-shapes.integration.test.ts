@@ -93,10 +93,10 @@ describe('copying the shapes of real PostgreSQL schemas', () => {
     const columns = `SELECT attname, format_type(atttypid, atttypmod) AS type, pg_get_expr(adbin, adrelid) AS default FROM pg_attribute LEFT JOIN pg_attrdef ON adrelid = attrelid AND adnum = attnum
                       WHERE attrelid = 'film'::regclass AND attnum > 0 AND attname IN ('rating', 'ratings_seen', 'release_year', 'home', 'prices', 'fulltext', 'special_features', 'big_number') ORDER BY attnum`
     expect((await to.client.query(columns)).rows).toEqual((await from.client.query(columns)).rows)
-    await expect(to.client.query(`INSERT INTO film (title, fulltext, release_year) VALUES ('too old', '', 1800)`)).rejects.toThrow(/year_check/)
 
     const report = await validate(from, to)
-    expect(report.tables.filter((t) => t.state !== 'VALIDATED')).toEqual([])
+    // film_note has no primary key (inheritance does not carry it): compared by count and whole-table checksum.
+    expect(report.tables.filter((t) => t.state !== 'VALIDATED').map((t) => [t.table, t.state, t.notes])).toEqual([['film_note', 'NO_PRIMARY_KEY', ['no primary key: compared by row count and whole-table checksum – equal']]])
     expect(report.status).toBe('PASSED')
 
     // Every sequence past the copied rows: identities, the sequence three tables share, one no column owns.
@@ -106,6 +106,7 @@ describe('copying the shapes of real PostgreSQL schemas', () => {
     expect(await next(`INSERT INTO staff (store_id, name) VALUES (1, 'new') RETURNING staff_id`)).toEqual({ staff_id: 4 })
     expect(await next(`INSERT INTO film (title, fulltext) VALUES ('new', '') RETURNING film_id, rating::text`)).toEqual({ film_id: 1201, rating: 'G' })
     expect(await next(`INSERT INTO film_note (body) VALUES ('new') RETURNING note_id`)).toEqual({ note_id: 51 })
+    await expect(to.client.query(`INSERT INTO film (title, fulltext, release_year) VALUES ('too old', '', 1800)`)).rejects.toThrow(/year_check/)
 
     expect((await copy(from, to)).status).toBe('ALREADY_COPIED')
   })
@@ -114,7 +115,7 @@ describe('copying the shapes of real PostgreSQL schemas', () => {
     const from = await source('shapes_src_existing', 'postgres-shapes.sql')
     const to = await fresh('shapes_existing')
     await to.client.query(fixture('postgres-shapes.sql').schema)
-    const keys = `SELECT conrelid::regclass::text AS t, conname, pg_get_constraintdef(oid) AS def, convalidated FROM pg_constraint WHERE contype = 'f' ORDER BY 1, 2`
+    const keys = `SELECT conrelid::regclass::text AS t, conname, pg_get_constraintdef(oid) AS def, convalidated FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text NOT LIKE 'lockstep%' ORDER BY 1, 2`
     const before = (await to.client.query(keys)).rows
     const summary = await copy(from, to, { mode: 'existing', chunkRows: 100, jobs: 2 })
     expect(summary.error).toBeUndefined()
@@ -144,6 +145,7 @@ describe('copying the shapes of real PostgreSQL schemas', () => {
     const emptied = await seeded('prisma_emptied')
     const asked: string[][] = []
     const summary = await copy(from, emptied, { mode: 'existing', existingRows: 'empty', confirmEmpty: async (tables) => (asked.push(tables.map((t) => t.table)), true), chunkRows: 100 })
+    expect(summary.error).toBeUndefined()
     expect(summary.status).toBe('SUCCEEDED')
     expect(asked).toEqual([['Setting', 'User']])
     expect(summary.warnings).toContain('Emptied before the load: “Setting” (2 rows), “User” (1 row).')
