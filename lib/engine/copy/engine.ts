@@ -7,7 +7,7 @@ import type { PostgresTarget } from '@/lib/targets/postgres'
 import { quoteIdent } from '@/lib/targets/quote'
 import type { ChunkReader, ColumnPlan, CopyFormat, CopySource, CopySummary, KeyValue, RejectedRow, SourceTable, TableProgress, TableState } from './model'
 import { describeFilled, emptyTables, filledTables, mergePlan, type ExistingRows, type FilledTable, type MergePlan } from './existing-rows'
-import { cyclicGroups, heldKeyStatements, holdCyclicKeys } from './held-keys'
+import { cyclicGroups, heldKeyStatements, holdCyclicKeys, targetReferences } from './held-keys'
 import { sequenceRestarts } from './sequences'
 import { catalogTypeOf } from './sqlite-types'
 import { ensureCopyState, forgetCopy, loadCopyState, recordAfterLoad, recordChunk, recordCopyStart, recordPhase, type CopyMode, type CopyState, type PartState } from './state'
@@ -319,11 +319,14 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
       }
       // Into existing tables, parents load before children (their foreign keys are checked row by row); within a
       // cycle of references there is no such order, and its foreign keys are held back for the load instead.
+      // The target's own foreign keys count too (those of its partitions included).
+      const references = [...tables.flatMap((t) => t.references.map((r) => ({ from: t.name, to: r }))), ...(o.mode === 'existing' ? await targetReferences(session, schema, tables.map((t) => t.name)) : [])]
       const cycles = cyclicGroups(
         tables.map((t) => t.name),
-        tables.flatMap((t) => t.references.map((r) => ({ from: t.name, to: r }))),
+        references,
       )
-      const ready = (p: PartState) => o.mode === 'create' || (plans.get(p.table)?.source.references ?? []).every((r) => !plans.has(r) || tableDone(r) || cycles.get(r) === cycles.get(p.table))
+      const parentsOf = (table: string) => references.filter((r) => r.from === table && r.to !== table).map((r) => r.to)
+      const ready = (p: PartState) => o.mode === 'create' || parentsOf(p.table).every((r) => !plans.has(r) || tableDone(r) || cycles.get(r) === cycles.get(p.table))
       const take = (): PartState | 'wait' | null => {
         const open = queue.filter((p) => !taken.has(p))
         if (open.length === 0) return null

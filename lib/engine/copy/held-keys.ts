@@ -104,3 +104,21 @@ export async function heldKeyStatements(client: pg.Client, copyId: string, schem
   )
   return rows.filter((k) => !missingOnly || !k.present).map((k) => `ALTER TABLE ${quoteIdent(schema)}.${quoteIdent(k.table_name)} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.definition}`)
 }
+
+/**
+ * The target's own references between `tables`, as `table → referenced table`: the foreign keys rows are checked
+ * against during the load, also those declared on the partitions of a partitioned table (pagila declares its
+ * payment keys per partition), each counted for the partitioned table it belongs to.
+ */
+export async function targetReferences(client: pg.Client, schema: string, tables: readonly string[]): Promise<{ from: string; to: string }[]> {
+  const { rows } = await client.query<{ from: string; to: string }>(
+    `SELECT DISTINCT c.relname AS "from", r.relname AS "to"
+       FROM pg_constraint k
+       JOIN pg_class c ON c.oid = coalesce(pg_partition_root(k.conrelid), k.conrelid)
+       JOIN pg_class r ON r.oid = coalesce(pg_partition_root(k.confrelid), k.confrelid)
+      WHERE k.contype = 'f' AND c.relnamespace = $1::regnamespace AND r.relnamespace = $1::regnamespace AND c.relname = ANY ($2) AND r.relname = ANY ($2)
+      ORDER BY 1, 2`,
+    [quoteIdent(schema), tables],
+  )
+  return rows
+}
