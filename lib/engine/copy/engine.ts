@@ -6,7 +6,7 @@ import { Cancelled, openTargetConnection } from '@/lib/engine/sql/session'
 import type { PostgresTarget } from '@/lib/targets/postgres'
 import { quoteIdent } from '@/lib/targets/quote'
 import type { ChunkReader, ColumnPlan, CopyFormat, CopySource, CopySummary, KeyValue, RejectedRow, SourceTable, TableProgress, TableState } from './model'
-import { describeFilled, emptyTables, filledTables, mergePlan, type ExistingRows, type FilledTable, type MergePlan } from './existing-rows'
+import { describeFilled, emptyTables, filledTables, insertTriggers, mergePlan, type ExistingRows, type FilledTable, type MergePlan } from './existing-rows'
 import { cyclicGroups, heldKeyStatements, holdCyclicKeys, targetReferences } from './held-keys'
 import { sequenceRestarts } from './sequences'
 import { catalogTypeOf } from './sqlite-types'
@@ -274,6 +274,7 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
     log('info', `Resuming the copy: ${done} of ${state.parts.length} parts finished, ${state.parts.reduce((n, p) => n + p.written, 0).toLocaleString('en')} rows already on the target.`)
   }
   for (const w of ddl?.warnings ?? []) warnings.push(w)
+  if (o.mode === 'existing') warnings.push(...(await insertTriggers(session, schema, sourceTables.map((t) => t.name))))
 
   const copyState = state
   const tables = sourceTables.filter((t) => copyState.parts.some((p) => p.table === t.name))

@@ -61,3 +61,18 @@ export async function mergePlan(client: pg.Client, schema: string, table: string
     insert: `INSERT INTO ${target} (${list}) OVERRIDING SYSTEM VALUE SELECT ${list} FROM ${stage} ON CONFLICT (${key.map(quoteIdent).join(', ')}) DO ${updates.length ? `UPDATE SET ${updates.join(', ')}` : 'NOTHING'}`,
   }
 }
+
+/**
+ * The existing tables' own triggers that run for each copied row (ON INSERT, enabled): what they change or add
+ * is not the source's data, so the summary names them (validation then shows the rows they changed).
+ */
+export async function insertTriggers(client: pg.Client, schema: string, tables: readonly string[]): Promise<string[]> {
+  const { rows } = await client.query<{ table: string; names: string[] }>(
+    `SELECT c.relname AS "table", array_agg(t.tgname::text ORDER BY t.tgname) AS names
+       FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+      WHERE c.relnamespace = $1::regnamespace AND c.relname = ANY ($2) AND NOT t.tgisinternal AND t.tgenabled <> 'D' AND (t.tgtype & 4) <> 0
+      GROUP BY 1 ORDER BY 1`,
+    [quoteIdent(schema), tables],
+  )
+  return rows.map((r) => `${r.table}: the target's trigger${r.names.length === 1 ? '' : 's'} ${r.names.join(', ')} run${r.names.length === 1 ? 's' : ''} on every copied row; what ${r.names.length === 1 ? 'it changes' : 'they change'} differs from the source (validation shows those rows).`)
+}

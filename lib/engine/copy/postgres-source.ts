@@ -120,13 +120,14 @@ const OTHER_SCHEMAS_SQL = `SELECT n.nspname AS schema, count(*)::int AS tables F
     AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND c.relname <> ALL ($2)
   GROUP BY 1 ORDER BY 1`
 
-// The schema's objects the copy does not recreate (an extension's own are left out: the extension brings them).
+// The schema's objects the copy does not recreate (an extension's own, and a range type's constructors, are left
+// out: the extension or the type brings them).
 const NOT_COPIED_SQL = `SELECT kind, array_agg(name ORDER BY name) AS names FROM (
     SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'foreign table' END AS kind, c.relname::text AS name
       FROM pg_class c WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('v', 'm', 'f')
     UNION ALL
     SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END, p.proname::text
-      FROM pg_proc p WHERE p.pronamespace = $1::regnamespace AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+      FROM pg_proc p WHERE p.pronamespace = $1::regnamespace AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype IN ('e', 'i'))
     UNION ALL
     SELECT 'trigger', c.relname || '.' || t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
      WHERE c.relnamespace = $1::regnamespace AND NOT t.tgisinternal AND t.tgparentid = 0
