@@ -2,19 +2,39 @@
 import { createWriteStream } from 'node:fs'
 import { resolve } from 'node:path'
 import { csvRow } from '@/lib/domain/csv'
+import type { FilledTable } from '@/lib/engine/copy/existing-rows'
 import type { CopySource, CopySummary, RejectedRow } from '@/lib/engine/copy/model'
 import { count, flag, isPostgresUrl, names, openSqliteFile, option, targetOption, UsageError } from './cli-args'
 
-export const COPY_USAGE = 'Usage: lockstep copy --from SQLITE_FILE|postgresql://… --to postgresql://… [--tables a,b] [--jobs N] [--into-existing] [--chunk-rows N] [--max-rejects N (default 0)] [--reload] [--rejects FILE.csv] [--json]'
+export const COPY_USAGE = 'Usage: lockstep copy --from SQLITE_FILE|postgresql://… --to postgresql://… [--tables a,b] [--jobs N] [--into-existing [--existing-rows empty|merge] [--yes]] [--schema NAME] [--chunk-rows N] [--max-rejects N (default 0)] [--reload] [--rejects FILE.csv] [--json]'
 
-async function openSource(from: string): Promise<{ source: CopySource; identity: string }> {
+async function openSource(from: string, schema: string | undefined): Promise<{ source: CopySource; identity: string }> {
   if (isPostgresUrl(from)) {
     const target = await targetOption(from, '--from')
     const { postgresSource } = await import('@/lib/engine/copy/postgres-source')
-    return { source: postgresSource(target), identity: `${target.host}:${target.port}/${target.database}` }
+    return { source: postgresSource(target, { schema }), identity: `${target.host}:${target.port}/${target.database}${schema ? `/${schema}` : ''}` }
   }
+  if (schema) throw new UsageError('--schema names a schema of a PostgreSQL source.')
   const { opened, path } = await openSqliteFile(from, async (path) => (await import('@/lib/engine/copy/sqlite-source')).sqliteSource(path, from), (source) => source.tables([]))
   return { source: opened, identity: path }
+}
+
+/** Emptying tables is confirmed by --yes, or by typing the database's name at the terminal. */
+async function confirmEmptying(filled: readonly FilledTable[], database: string, yes: boolean): Promise<boolean> {
+  if (yes) return true
+  const { describeFilled } = await import('@/lib/engine/copy/existing-rows')
+  if (!process.stdin.isTTY) {
+    console.error(`Emptying ${describeFilled(filled)} needs a confirmation: add --yes.`)
+    return false
+  }
+  const { createInterface } = await import('node:readline/promises')
+  const prompt = createInterface({ input: process.stdin, output: process.stderr })
+  try {
+    const answer = await prompt.question(`The copy will first delete every row of ${describeFilled(filled)} in “${database}”. Type the database name to go on: `)
+    return answer.trim() === database
+  } finally {
+    prompt.close()
+  }
 }
 
 function printSummary(summary: CopySummary) {
@@ -40,9 +60,14 @@ export async function copyCommand(args: string[]): Promise<number> {
   const rejectsFile = option(args, '--rejects')
   const mode = flag(args, '--into-existing') ? 'existing' : 'create'
   const reload = flag(args, '--reload')
+  const schema = option(args, '--schema')
+  const existingRows = option(args, '--existing-rows')
+  const yes = flag(args, '--yes')
+  if (existingRows !== undefined && existingRows !== 'empty' && existingRows !== 'merge') throw new UsageError('--existing-rows takes empty or merge.')
+  if (existingRows && mode !== 'existing') throw new UsageError('--existing-rows goes with --into-existing.')
   if (!from || !to || args.length) throw new UsageError(args.length ? `Unexpected: ${args.join(' ')}` : 'Name the source (--from) and the target (--to).')
   const target = await targetOption(to, '--to')
-  const { source, identity } = await openSource(from)
+  const { source, identity } = await openSource(from, schema)
   const { runCopy, copyIdOf, CopyRefused } = await import('@/lib/engine/copy/engine')
   const { withTargetSession, ApplyRefused, Cancelled } = await import('@/lib/engine/sql/session')
 
@@ -59,7 +84,7 @@ export async function copyCommand(args: string[]): Promise<number> {
   try {
     const summary = await withTargetSession(target, { applicationName: 'lockstep copy', lockWaitMs: 60_000, signal: controller.signal }, (session) =>
       runCopy({
-        copyId: copyIdOf('cli', { from: identity, tables: tables ?? null, mode }),
+        copyId: copyIdOf('cli', { from: identity, tables: tables ?? null, mode, ...(existingRows ? { existingRows } : {}) }),
         session: session.client,
         target,
         source,
@@ -69,6 +94,9 @@ export async function copyCommand(args: string[]): Promise<number> {
         chunkRows,
         maxRejectedRows,
         reload,
+        ...(schema ? { schema } : {}),
+        existingRows: existingRows ?? 'refuse',
+        confirmEmpty: (filled) => confirmEmptying(filled, target.database, yes),
         signal: controller.signal,
         log: json ? undefined : (level, message) => console.error(`${level === 'info' ? '' : `${level}: `}${message}`),
         onRejects: async (rows) => {

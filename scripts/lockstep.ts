@@ -35,9 +35,11 @@ const USAGE = `Usage: lockstep <command>
                                           script awaits a decision, another run holds the target)
 
   lockstep copy --from SQLITE_FILE|URL --to URL [--tables a,b] [--jobs N] [--into-existing]
+                [--existing-rows empty|merge] [--yes] [--schema NAME]
                 [--chunk-rows N] [--max-rejects N] [--reload] [--rejects FILE.csv] [--json]
                                           copies tables into PostgreSQL (created there, keys and indexes
-                                          after the load; or into existing empty tables), resumable: run
+                                          after the load; or into existing tables: with rows in them only
+                                          when told to empty them first or merge by key), resumable: run
                                           it again after an interruption and it continues; a finished copy
                                           is not repeated unless --reload. Prints the per-table summary,
                                           the rows left behind and the objects not copied, with reasons;

@@ -7,11 +7,12 @@ import { count, flag, isPostgresUrl, names, openSqliteFile, option, targetOption
 import { plural } from '@/lib/domain/words'
 
 export const VALIDATE_USAGE = `Usage: lockstep validate --source SQLITE_FILE|postgresql://… --target postgresql://… [--tables a,b]
-                         [--max-samples N] [--max-differences N] [--no-integrity] [--json]
+                         [--schema NAME] [--max-samples N] [--max-differences N] [--no-integrity] [--json]
 
   Compares the target's rows with the source's, table by table (tables without a primary key by row count
   and checksum), then checks the target for orphans, NULLs and duplicates the source's constraints forbid.
   --tables a,b          only these tables (default: all of the source's)
+  --schema NAME         a schema other than public, on both sides (as \`lockstep copy --schema\` copied it)
   --max-samples N       differing rows shown per table (default ${VALIDATION_DEFAULTS.maxSamples})
   --max-differences N   a table is compared until N differences are found (default ${VALIDATION_DEFAULTS.maxDifferences})
   --no-integrity        rows only, no integrity checks
@@ -23,9 +24,9 @@ export const VALIDATE_USAGE = `Usage: lockstep validate --source SQLITE_FILE|pos
 const EXIT = { passed: 0, failed: 1, unavailable: 3, cancelled: 130 } as const
 
 /** A PostgreSQL side, connected now: a server that cannot be reached fails here, saying which side it is. */
-async function openPostgres(target: PostgresTarget, role: 'source' | 'target'): Promise<{ side: PostgresTargetSide; tables: string[] }> {
+async function openPostgres(target: PostgresTarget, role: 'source' | 'target', schema: string | undefined): Promise<{ side: PostgresTargetSide; tables: string[] }> {
   const { postgresSide } = await import('@/lib/engine/validate/postgres-side')
-  const side = postgresSide(target)
+  const side = postgresSide(target, { schema })
   try {
     return { side, tables: (await side.tables()).map((t) => t.name) }
   } catch (error) {
@@ -34,8 +35,8 @@ async function openPostgres(target: PostgresTarget, role: 'source' | 'target'): 
   }
 }
 
-async function openSource(from: string, target: PostgresTarget | null): Promise<{ side: ValidationSide; tables: string[] }> {
-  if (target) return openPostgres(target, 'source')
+async function openSource(from: string, target: PostgresTarget | null, schema: string | undefined): Promise<{ side: ValidationSide; tables: string[] }> {
+  if (target) return openPostgres(target, 'source', schema)
   let tables: string[] = []
   const { opened } = await openSqliteFile(
     from,
@@ -149,6 +150,7 @@ export async function validateCommand(args: string[]): Promise<number> {
   const from = option(args, '--source')
   const to = option(args, '--target')
   const tables = names(option(args, '--tables'))
+  const schema = option(args, '--schema')
   const maxSamples = count(option(args, '--max-samples'), '--max-samples', 0, 10_000)
   const maxDifferences = count(option(args, '--max-differences'), '--max-differences', 1, Number.MAX_SAFE_INTEGER)
   if (!from || !to || args.length) throw new UsageError(args.length ? `Unexpected: ${args.join(' ')}` : 'Name the source (--source) and the target (--target).')
@@ -156,7 +158,7 @@ export async function validateCommand(args: string[]): Promise<number> {
   const sourceUrl = isPostgresUrl(from) ? await targetOption(from, '--source') : null
 
   try {
-    const source = await openSource(from, sourceUrl)
+    const source = await openSource(from, sourceUrl, schema)
     let targetSide: PostgresTargetSide | null = null
     const controller = new AbortController()
     const stop = () => {
@@ -164,7 +166,7 @@ export async function validateCommand(args: string[]): Promise<number> {
       controller.abort()
     }
     try {
-      targetSide = (await openPostgres(target, 'target')).side
+      targetSide = (await openPostgres(target, 'target', schema)).side
       const unknown = (tables ?? []).filter((name) => !source.tables.includes(name))
       if (unknown.length) throw new UsageError(`The source has no table ${unknown.map((name) => `“${name}”`).join(', ')}.`)
       const { runValidation } = await import('@/lib/engine/validate/engine')

@@ -11,6 +11,7 @@ export const BOOKKEEPING_TABLES = {
   history: { name: 'schema_history', legacy: 'lockstep_schema_history' },
   copy: { name: 'copy', legacy: 'lockstep_copy' },
   copyPart: { name: 'copy_part', legacy: 'lockstep_copy_part' },
+  heldKey: { name: 'copy_held_key', legacy: 'lockstep_copy_held_key' },
 } as const
 
 export const qualified = (table: keyof typeof BOOKKEEPING_TABLES) => `${BOOKKEEPING_SCHEMA}.${BOOKKEEPING_TABLES[table].name}`

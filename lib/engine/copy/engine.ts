@@ -6,7 +6,9 @@ import { Cancelled, openTargetConnection } from '@/lib/engine/sql/session'
 import type { PostgresTarget } from '@/lib/targets/postgres'
 import { quoteIdent } from '@/lib/targets/quote'
 import type { ChunkReader, ColumnPlan, CopyFormat, CopySource, CopySummary, KeyValue, OptionalStatement, RejectedRow, SourceTable, TableProgress, TableState } from './model'
-import { restartIdentitySql } from './sqlite-schema'
+import { describeFilled, emptyTables, filledTables, insertTriggers, mergePlan, type ExistingRows, type FilledTable, type MergePlan } from './existing-rows'
+import { cyclicGroups, heldKeyStatements, holdCyclicKeys, targetReferences } from './held-keys'
+import { sequenceRestarts } from './sequences'
 import { catalogTypeOf } from './sqlite-types'
 import { ensureCopyState, forgetCopy, loadCopyState, recordAfterLoad, recordChunk, recordCopyStart, recordPhase, type CopyMode, type CopyState, type PartState } from './state'
 
@@ -42,6 +44,10 @@ export type CopyOptions = {
   maxRejectedRows?: number | null
   /** Copy a finished copy again (its tables are emptied first). */
   reload?: boolean
+  /** Into existing tables that already have rows: refuse (the default), empty them first, or merge by primary key. */
+  existingRows?: ExistingRows
+  /** Asked before existing tables with rows are emptied; anything but true refuses the copy. */
+  confirmEmpty?: (tables: readonly FilledTable[]) => Promise<boolean>
   signal?: AbortSignal
   log?: (level: 'info' | 'warn' | 'error', message: string) => void
   /** Live figures, about once a second and at the end. */
@@ -59,7 +65,7 @@ const CHECK_VIOLATION = '23514'
 const UNIQUE_VIOLATION = '23505'
 const clamp = (n: number | undefined, lo: number, hi: number, fallback: number) => (n === undefined || !Number.isFinite(n) ? fallback : Math.min(hi, Math.max(lo, Math.round(n))))
 
-type TablePlan = { source: SourceTable; columns: ColumnPlan[]; format: CopyFormat; copySql: string }
+type TablePlan = { source: SourceTable; columns: ColumnPlan[]; format: CopyFormat; copySql: string; merge: MergePlan | null }
 type TargetColumn = { table: string; name: string; type: string; notNull: boolean; hasDefault: boolean; identity: boolean; generated: boolean; serial: boolean }
 
 async function targetColumns(client: pg.Client, schema: string, tables: readonly string[]): Promise<TargetColumn[]> {
@@ -119,6 +125,8 @@ export async function undoCopy(session: pg.Client, copyId: string, schema = 'pub
   await session.query('BEGIN')
   try {
     if (tables.length) await session.query(state.mode === 'create' ? `DROP TABLE IF EXISTS ${list} CASCADE` : `TRUNCATE ${list}`)
+    // Foreign keys dropped for a load that never finished come back (on the emptied tables they hold).
+    if (state.mode === 'existing') for (const statement of await heldKeyStatements(session, copyId, schema, true)) await session.query(statement)
     await forgetCopy(session, copyId)
     await session.query('COMMIT')
   } catch (error) {
@@ -138,6 +146,17 @@ async function inTransaction<T>(client: pg.Client, fn: () => Promise<T>): Promis
     await client.query('ROLLBACK').catch(() => undefined)
     throw error
   }
+}
+
+/** A statement as people read it in a message: its first line, without the search path set before it. */
+const shownStatement = (sql: string) => (sql.replace(/^SET LOCAL search_path TO [^;]*; /, '').split('\n')[0] ?? sql)
+
+/** What creating the target's tables (or types) failed on, naming the object. */
+const describeDdlError = (sql: string, error: unknown) => {
+  const e = error as Error & { detail?: string; hint?: string }
+  const table = /^CREATE TABLE (\S+)/.exec(sql)?.[1]
+  const what = table ? `Creating the table ${table.replace(/^"[^"]*"\./, '').replace(/"/g, '')} on the target` : `${shownStatement(sql)} on the target`
+  return `${what} failed: ${e.message}${e.detail ? ` (${e.detail})` : ''}${e.hint ? ` Hint: ${e.hint}` : ''}`
 }
 
 const describeError = (table: string, error: unknown) => {
@@ -199,6 +218,7 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
   // The source first: a bad table name or an unreadable file changes nothing on the target.
   const sourceTables = await o.source.tables(o.tables)
   if (sourceTables.length === 0) throw new CopyRefused('The source has no tables to copy.')
+  for (const note of o.source.notes?.() ?? []) warnings.push(note)
   await ensureCopyState(session)
   let state: CopyState | null = await loadCopyState(session, o.copyId)
   if (state?.phase === 'done' && !o.reload) {
@@ -220,6 +240,8 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
   }
   const ddl = o.mode === 'create' ? await o.source.ddl(sourceTables, schema) : null
 
+  let filled: FilledTable[] = []
+  let held: string[] = []
   if (!state) {
     const present = await targetColumns(session, schema, sourceTables.map((t) => t.name))
     const existing = [...new Set(present.map((c) => c.table))]
@@ -229,16 +251,25 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
     if (o.mode === 'existing') {
       const missing = sourceTables.filter((t) => !existing.includes(t.name)).map((t) => `“${t.name}”`)
       if (missing.length) throw new CopyRefused(`The target has no table ${missing.join(', ')}; create ${missing.length === 1 ? 'it' : 'them'} first (the application's migrations), or let the copy create the tables.`)
-      for (const t of sourceTables) {
-        const { rows } = await session.query(`SELECT 1 FROM ${q(t.name)} LIMIT 1`)
-        if (rows.length) throw new CopyRefused(`The target table “${t.name}” already has rows; the copy only fills empty tables. Empty it first.`)
+      filled = await filledTables(session, schema, sourceTables.map((t) => t.name))
+      const choice = o.existingRows ?? 'refuse'
+      if (filled.length && choice === 'refuse') {
+        throw new CopyRefused(
+          `The target ${filled.length === 1 ? 'table' : 'tables'} ${describeFilled(filled)} already ${filled.length === 1 ? 'has' : 'have'} rows (seeded by the application's migrations?). Choose: empty ${filled.length === 1 ? 'it' : 'them'} first, or merge the source's rows by primary key.`,
+        )
       }
+      if (filled.length && choice === 'empty' && !(await o.confirmEmpty?.(filled))) throw new CopyRefused(`Emptying ${describeFilled(filled)} was not confirmed; nothing was changed.`)
     }
     const parts = await planParts(o.source, sourceTables, jobs, chunkRows)
     await inTransaction(session, async () => {
-      for (const statement of ddl?.beforeLoad ?? []) await session.query(statement).catch((error: Error) => Promise.reject(new CopyRefused(`${statement.split('\n')[0]} failed: ${error.message}`)))
+      for (const statement of ddl?.beforeLoad ?? []) await session.query(statement).catch((error: unknown) => Promise.reject(new CopyRefused(describeDdlError(statement, error))))
+      // All the copied tables at once (the empty ones too): TRUNCATE wants the tables that reference a table with it.
+      if (o.mode === 'existing' && o.existingRows === 'empty' && filled.length) await emptyTables(session, schema, sourceTables.map((t) => t.name))
       await recordCopyStart(session, o.copyId, o.mode, parts)
+      if (o.mode === 'existing') held = await holdCyclicKeys(session, o.copyId, schema, sourceTables.map((t) => t.name))
     })
+    if (o.mode === 'existing' && o.existingRows === 'empty' && filled.length) warnings.push(`Emptied before the load: ${describeFilled(filled)}.`)
+    for (const line of held) warnings.push(line)
     state = { phase: 'loading', mode: o.mode, afterLoadDone: [], parts }
     log('info', `Copying ${sourceTables.length} tables (${sourceTables.reduce((n, t) => n + t.rows, 0).toLocaleString('en')} rows) from ${o.source.label}${o.mode === 'create' ? '; tables created' : ' into the existing tables'}.`)
   } else {
@@ -246,6 +277,7 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
     log('info', `Resuming the copy: ${done} of ${state.parts.length} parts finished, ${state.parts.reduce((n, p) => n + p.written, 0).toLocaleString('en')} rows already on the target.`)
   }
   for (const w of ddl?.warnings ?? []) warnings.push(w)
+  if (o.mode === 'existing') warnings.push(...(await insertTriggers(session, schema, sourceTables.map((t) => t.name))))
 
   const copyState = state
   const tables = sourceTables.filter((t) => copyState.parts.some((p) => p.table === t.name))
@@ -256,7 +288,9 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
     if (o.mode === 'create') columns.forEach((c, i) => (c.type = t.columns[i]?.type ?? c.type)) // the source's own types decide
     const targetTypes = columns.map((c) => present.find((p) => p.table === t.name && p.name === c.targetName)?.type ?? '')
     const format = o.source.formatFor(t, targetTypes)
-    plans.set(t.name, { source: t, columns, format, copySql: `COPY ${q(t.name)} (${columns.map((c) => quoteIdent(c.targetName ?? c.name)).join(', ')}) FROM STDIN (FORMAT ${format})` })
+    const names = columns.map((c) => c.targetName ?? c.name)
+    const merge = o.mode === 'existing' && o.existingRows === 'merge' ? await mergePlan(session, schema, t.name, names).catch((error: Error) => Promise.reject(new CopyRefused(error.message))) : null
+    plans.set(t.name, { source: t, columns, format, merge, copySql: `COPY ${merge?.stage ?? q(t.name)} (${names.map(quoteIdent).join(', ')}) FROM STDIN (FORMAT ${format})` })
   }
   for (const w of warnings) log('warn', w)
   const notes: string[] = []
@@ -291,8 +325,16 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
         wake()
         changed = new Promise<void>((r) => (wake = r))
       }
-      // Into existing tables, parents load before children (their foreign keys are checked row by row).
-      const ready = (p: PartState) => o.mode === 'create' || (plans.get(p.table)?.source.references ?? []).every((r) => !plans.has(r) || tableDone(r))
+      // Into existing tables, parents load before children (their foreign keys are checked row by row); within a
+      // cycle of references there is no such order, and its foreign keys are held back for the load instead.
+      // The target's own foreign keys count too (those of its partitions included).
+      const references = [...tables.flatMap((t) => t.references.map((r) => ({ from: t.name, to: r }))), ...(o.mode === 'existing' ? await targetReferences(session, schema, tables.map((t) => t.name)) : [])]
+      const cycles = cyclicGroups(
+        tables.map((t) => t.name),
+        references,
+      )
+      const parentsOf = (table: string) => references.filter((r) => r.from === table && r.to !== table).map((r) => r.to)
+      const ready = (p: PartState) => o.mode === 'create' || parentsOf(p.table).every((r) => !plans.has(r) || tableDone(r) || cycles.get(r) === cycles.get(p.table))
       const take = (): PartState | 'wait' | null => {
         const open = queue.filter((p) => !taken.has(p))
         if (open.length === 0) return null
@@ -311,12 +353,14 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
           if (failure) return
           const after: KeyValue[] | null = part.lastKey ?? (part.lo !== null ? [{ i: part.lo }] : null)
           const written = await inTransaction(client, async () => {
+            if (plan.merge) await client.query(plan.merge.createStage)
             const sink = client.query(copyFrom(plan.copySql))
             try {
               const result = await reader.chunk(plan.source, plan.columns, { after, hi: part.hi, limit: chunkRows }, sink, plan.format)
               sink.end()
               await finished(sink)
               const rows = sink.rowCount
+              if (plan.merge) await client.query(plan.merge.insert)
               if (result.rejects.length) {
                 await o.onRejects?.(result.rejects)
                 for (const r of result.rejects) {
@@ -392,10 +436,10 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
     // left to autovacuum, as after any bulk load.)
     const indexStarted = performance.now()
     for (const t of tables) tracker.begin(t.name, 'indexing')
-    const afterLoad =
-      o.mode === 'create'
-        ? [...(ddl?.afterLoad ?? [])]
-        : present.filter((c) => tables.some((t) => t.name === c.table) && (c.identity || c.serial)).map((c) => restartIdentitySql(schema, c.table, c.name))
+    // Then every sequence the copied columns draw from (identities, serials, shared nextval() defaults) is moved
+    // past the copied rows, in both modes; foreign keys held back for a cycle come back with the others.
+    const tableNames = tables.map((t) => t.name)
+    const afterLoad = [...(o.mode === 'create' ? (ddl?.afterLoad ?? []) : []), ...(await heldKeyStatements(session, o.copyId, schema)), ...(await sequenceRestarts(session, schema, tableNames))]
     const isForeignKey = (sql: string) => /\bFOREIGN KEY\b/i.test(sql)
     const pending = afterLoad.map((sql, index) => ({ sql, index })).filter((s) => !copyState.afterLoadDone.includes(s.index))
     const runStatement = async (client: pg.Client, statement: { sql: string; index: number }) => {
@@ -416,7 +460,7 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
           log('warn', warning)
           return
         }
-        throw error instanceof Cancelled ? error : new Error(`${statement.sql.split('\n')[0]} failed: ${error.message}${error.detail ? ` (${error.detail})` : ''}`)
+        throw error instanceof Cancelled ? error : new Error(`${shownStatement(statement.sql)} failed: ${error.message}${error.detail ? ` (${error.detail})` : ''}`)
       })
     }
     // Translated CHECK constraints, views and indexes: one that PostgreSQL refuses is reported as not copied

@@ -1,13 +1,16 @@
 import type { Writable } from 'node:stream'
 import { finished } from 'node:stream/promises'
 import type pg from 'pg'
+import { escapeLiteral } from 'pg'
 import { to as copyTo } from 'pg-copy-streams'
 import { openTargetConnection } from '@/lib/engine/sql/session'
 import { HISTORY_TABLE } from '@/lib/engine/sql/history'
 import type { PostgresTarget } from '@/lib/targets/postgres'
 import { quoteIdent } from '@/lib/targets/quote'
 import { keyValueText, type ChunkReader, type ChunkResult, type ColumnPlan, type CopySource, type KeyValue, type SourceTable } from './model'
-import { restartIdentitySql, type Ddl } from './sqlite-schema'
+import { HELD_KEY_TABLE } from './held-keys'
+import { readUserTypes, usedExtensions } from './postgres-types'
+import type { Ddl } from './sqlite-schema'
 import { catalogTypeOf } from './sqlite-types'
 import { COPY_TABLE, PART_TABLE } from './state'
 
@@ -16,28 +19,46 @@ import { COPY_TABLE, PART_TABLE } from './state'
 // without being decoded in between. Tables are read in primary-key ranges (resumable chunk by chunk); a
 // table without a primary key is copied in one transaction, and restarted whole when interrupted.
 
-type PgColumn = { name: string; type: string; notNull: boolean; default: string | null; identity: string; generated: string; typtype: string; builtin: boolean; baseType: string | null }
+/** `sequence`: the sequence a `nextval()` default draws from, whether this column owns it (a serial), and how to create it. */
+export type PgSequence = { name: string; owned: boolean; definition: string; last: string | null }
+type PgColumn = { name: string; type: string; typeOid: number; notNull: boolean; default: string | null; identity: string; generated: string; typtype: string; builtin: boolean; baseType: string | null; sequence: PgSequence | null }
 /** `referencedAs`: for a foreign key to a table of the same schema, the head of `def` up to that table's name and `(`. */
 export type PgConstraint = { name: string; type: string; def: string; references: string | null; referencedAs: string | null; columns: string[]; refColumns: string[]; validated: boolean }
 /** `head`: the start of `def` up to `USING method `, exactly as pg_get_indexdef prints it. */
 export type PgIndex = { name: string; unique: boolean; method: string; def: string; head: string }
-export type PgTable = { oid: number; name: string; columns: PgColumn[]; primaryKey: string[]; keyTypes: string[]; constraints: PgConstraint[]; indexes: PgIndex[] }
+/** `kind`: r a table, p a partitioned table (read with its partitions); `parents`: the tables it inherits from; `partitions`: how many it has. */
+export type PgTable = { oid: number; name: string; kind: 'r' | 'p'; parents: string[]; partitions: number; columns: PgColumn[]; primaryKey: string[]; keyTypes: string[]; constraints: PgConstraint[]; indexes: PgIndex[] }
 
 const INTEGER_TYPES = new Set(['smallint', 'integer', 'bigint'])
-const OWN_TABLES = [HISTORY_TABLE, COPY_TABLE, PART_TABLE]
+const OWN_TABLES = [HISTORY_TABLE, COPY_TABLE, PART_TABLE, HELD_KEY_TABLE]
+
+/**
+ * The table as a query reads its own rows: a partitioned table with all its partitions (which are not listed
+ * as tables), a plain table without the rows of tables that inherit from it (they are copied as themselves).
+ */
+export const ownRows = (table: { kind: 'r' | 'p' }, qualified: string) => (table.kind === 'p' ? qualified : `ONLY ${qualified}`)
 
 /** The tables of `schema` (Lockstep's own bookkeeping tables left out): columns, keys, constraints, indexes. */
 export async function readSchema(client: pg.Client, schema: string): Promise<PgTable[]> {
-  const tables = await client.query<{ oid: number; name: string }>(
-    `SELECT c.oid, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  const tables = await client.query<{ oid: number; name: string; kind: 'r' | 'p'; parents: string[]; partitions: number }>(
+    `SELECT c.oid, c.relname AS name, c.relkind AS kind,
+            array(SELECT p.relname::text FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid ORDER BY i.inhseqno) AS parents,
+            (SELECT count(*)::int FROM pg_inherits i WHERE i.inhparent = c.oid AND c.relkind = 'p') AS partitions
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> ALL ($2) ORDER BY c.relname`,
     [schema, OWN_TABLES],
   )
   const oids = tables.rows.map((t) => t.oid)
   const columns = await client.query<PgColumn & { table: number }>(
-    `SELECT a.attrelid AS "table", a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS "notNull",
+    `SELECT a.attrelid AS "table", a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.atttypid::int AS "typeOid", a.attnotnull AS "notNull",
             pg_get_expr(d.adbin, d.adrelid) AS default, a.attidentity AS identity, a.attgenerated AS generated, t.typtype,
-            tn.nspname = 'pg_catalog' AS builtin, CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END AS "baseType"
+            tn.nspname = 'pg_catalog' AS builtin, CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END AS "baseType",
+            (SELECT jsonb_build_object('name', s.relname, 'last', ps.last_value::text,
+                      'owned', EXISTS (SELECT 1 FROM pg_depend o WHERE o.classid = 'pg_class'::regclass AND o.objid = s.oid AND o.refobjid = a.attrelid AND o.refobjsubid = a.attnum AND o.deptype = 'a'),
+                      'definition', format('AS %s INCREMENT BY %s MINVALUE %s MAXVALUE %s START WITH %s CACHE %s%s', ps.data_type, ps.increment_by, ps.min_value, ps.max_value, ps.start_value, ps.cache_size, CASE WHEN ps.cycle THEN ' CYCLE' ELSE '' END))
+               FROM pg_depend sd JOIN pg_class s ON s.oid = sd.refobjid AND s.relkind = 'S' JOIN pg_namespace sn ON sn.oid = s.relnamespace
+               JOIN pg_sequences ps ON ps.schemaname = sn.nspname AND ps.sequencename = s.relname
+              WHERE sd.classid = 'pg_attrdef'::regclass AND sd.objid = d.oid AND sd.refclassid = 'pg_class'::regclass LIMIT 1) AS sequence
        FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid JOIN pg_namespace tn ON tn.oid = t.typnamespace
        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
       WHERE a.attrelid = ANY ($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum`,
@@ -75,6 +96,9 @@ export async function readSchema(client: pg.Client, schema: string): Promise<PgT
     return {
       oid: t.oid,
       name: t.name,
+      kind: t.kind,
+      parents: t.parents,
+      partitions: t.partitions,
       columns: cols,
       primaryKey,
       keyTypes: primaryKey.map((k) => cols.find((c) => c.name === k)?.type ?? 'text'),
@@ -90,37 +114,67 @@ function replaceHead(what: string, def: string, head: string, replacement: strin
   return replacement + def.slice(head.length)
 }
 
-/** The column's type on a target Lockstep creates: built-in types as they are, domains as their base type, other user types as text. */
-function targetTypeOf(c: PgColumn): { type: string; warning?: string } {
-  if (c.builtin) return { type: c.type }
-  if (c.typtype === 'd' && c.baseType) return { type: c.baseType, warning: `the domain ${c.type} becomes its base type ${c.baseType} (its checks are not copied)` }
-  return { type: 'text', warning: `the type ${c.type} (${c.typtype === 'e' ? 'an enum' : 'user-defined'}) becomes text` }
-}
+// The source's schemas that hold tables, other than the one copied, and PostgreSQL's own.
+const OTHER_SCHEMAS_SQL = `SELECT n.nspname AS schema, count(*)::int AS tables FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname <> $1 AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'lockstep')
+    AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND c.relname <> ALL ($2)
+  GROUP BY 1 ORDER BY 1`
+
+// The schema's objects the copy does not recreate (an extension's own, and a range type's constructors, are left
+// out: the extension or the type brings them).
+const NOT_COPIED_SQL = `SELECT kind, array_agg(name ORDER BY name) AS names FROM (
+    SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'foreign table' END AS kind, c.relname::text AS name
+      FROM pg_class c WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('v', 'm', 'f')
+    UNION ALL
+    SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END, p.proname::text
+      FROM pg_proc p WHERE p.pronamespace = $1::regnamespace AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype IN ('e', 'i'))
+    UNION ALL
+    SELECT 'trigger', c.relname || '.' || t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+     WHERE c.relnamespace = $1::regnamespace AND NOT t.tgisinternal AND t.tgparentid = 0
+  ) o GROUP BY kind ORDER BY kind`
 
 export function postgresSource(target: PostgresTarget, options: { schema?: string; label?: string } = {}): CopySource {
   const schema = options.schema ?? 'public'
   let main: pg.Client | null = null
   let known: PgTable[] = []
-  const connection = async () => (main ??= await openTargetConnection(target, 'lockstep copy (source)'))
+  const notes: string[] = []
+  // With the copied schema alone on the search path, definitions (defaults, checks, index expressions) name its
+  // types, sequences and functions unqualified, so that they resolve to their copies in the target's schema.
+  const connection = async () => {
+    if (main) return main
+    const client = await openTargetConnection(target, 'lockstep copy (source)')
+    await client.query(`SELECT set_config('search_path', $1, false)`, [quoteIdent(schema)])
+    return (main = client)
+  }
   const tableOf = (name: string) => {
     const table = known.find((t) => t.name === name)
     if (!table) throw new Error(`The source has no table “${name}”.`)
     return table
   }
   const q = (name: string) => `${quoteIdent(schema)}.${quoteIdent(name)}`
+  const rowsOf = (name: string) => ownRows(tableOf(name), q(name))
 
   return {
     engine: 'postgres',
     label: options.label ?? `${target.host}:${target.port}/${target.database}`,
+    notes: () => [...notes],
     async tables(only) {
       const client = await connection()
       known = await readSchema(client, schema)
       const missing = (only ?? []).filter((name) => !known.some((t) => t.name === name))
       if (missing.length) throw new Error(`The source has no table ${missing.map((m) => `“${m}”`).join(', ')} in the schema ${schema}.`)
       const chosen = known.filter((t) => !only || only.includes(t.name))
+      notes.length = 0
+      const others = await client.query<{ schema: string; tables: number }>(OTHER_SCHEMAS_SQL, [schema, OWN_TABLES])
+      const skipped = await client.query<{ kind: string; names: string[] }>(NOT_COPIED_SQL, [quoteIdent(schema)])
+      if (skipped.rows.length) {
+        const list = skipped.rows.map((r) => `${r.names.length} ${r.kind}${r.names.length === 1 ? '' : 's'} (${r.names.slice(0, 5).join(', ')}${r.names.length > 5 ? ', …' : ''})`)
+        notes.push(`Not copied: ${list.join('; ')} – create them on the target with the application's own migrations.`)
+      }
+      if (others.rows.length) notes.push(`Not copied: the source's tables in other schemas than ${schema} – ${others.rows.map((o) => `${o.schema} (${o.tables} table${o.tables === 1 ? '' : 's'})`).join(', ')}; copy each schema with a copy of its own.`)
       const result: SourceTable[] = []
       for (const t of chosen) {
-        const rows = Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${q(t.name)}`)).rows[0]?.n ?? 0)
+        const rows = Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${rowsOf(t.name)}`)).rows[0]?.n ?? 0)
         const key = t.primaryKey.length === 0 ? 'none' : t.primaryKey.length === 1 && INTEGER_TYPES.has(t.keyTypes[0] ?? '') ? 'integer' : 'composite'
         result.push({
           name: t.name,
@@ -134,41 +188,66 @@ export function postgresSource(target: PostgresTarget, options: { schema?: strin
     },
     async ddl(tables, targetSchema) {
       const warnings: string[] = []
-      const beforeLoad: string[] = []
+      const client = await connection()
+      const types = await readUserTypes(client, tables.flatMap(({ name }) => tableOf(name).columns.map((c) => c.typeOid)))
+      const extensions = await usedExtensions(client, tables.map(({ name }) => tableOf(name).oid))
+      // SET LOCAL: for the transaction that creates the tables; public stays visible for Lockstep's own tables.
+      const searchPath = `SET LOCAL search_path TO ${[...new Set([quoteIdent(targetSchema), 'public'])].join(', ')}`
+      const tablesSql: string[] = []
+      const sequenceSql: string[] = []
+      const sequences = new Set<string>()
       const keys: string[] = []
       const after: string[] = []
       const fks: string[] = []
       const tq = (name: string) => `${quoteIdent(targetSchema)}.${quoteIdent(name)}`
+      for (const note of types.notes) warnings.push(`Types: ${note}.`)
+      if (extensions.length) warnings.push(`Extensions the tables' defaults, indexes or checks use, created on the target when missing: ${extensions.join(', ')}.`)
+      const users = (sequence: string) => known.reduce((n, t) => n + t.columns.filter((c) => c.sequence?.name === sequence).length, 0)
       for (const { name } of tables) {
         const t = tableOf(name)
+        if (t.kind === 'p') warnings.push(`${t.name}: partitioned on the source (${t.partitions} partition${t.partitions === 1 ? '' : 's'}); created as one table holding the rows of all of them.`)
+        if (t.parents.length) warnings.push(`${t.name}: inherits from ${t.parents.join(', ')} on the source; created as a table of its own, its rows copied here only (not again with its parent).`)
         const columns = t.columns.map((c) => {
-          const { type, warning } = targetTypeOf(c)
-          if (warning) warnings.push(`${t.name}.${c.name}: ${warning}`)
-          const serial = !c.identity && c.default?.startsWith('nextval(') && INTEGER_TYPES.has(c.type)
-          let sql = `${quoteIdent(c.name)} ${type}`
+          const type = types.columnType(c.typeOid, c.type)
+          if (type === null) warnings.push(`${t.name}.${c.name}: the type ${c.type} cannot be recreated on the target; copied as text`)
+          // A serial becomes an identity – unless other columns draw from its sequence too (an inheritance child).
+          const serial = !c.identity && c.sequence?.owned === true && INTEGER_TYPES.has(c.type) && users(c.sequence.name) === 1
+          // A sequence no column owns (shared, or made by hand) is created as it is, and the default keeps using it.
+          if (c.sequence && !serial && !c.identity && !sequences.has(c.sequence.name)) {
+            sequences.add(c.sequence.name)
+            sequenceSql.push(`CREATE SEQUENCE IF NOT EXISTS ${quoteIdent(c.sequence.name)} ${c.sequence.definition}`)
+            // Where the source's sequence stands (never back, when an earlier copy made it already).
+            if (c.sequence.last !== null) sequenceSql.push(`SELECT setval(${escapeLiteral(quoteIdent(c.sequence.name))}, greatest(${c.sequence.last}, last_value)) FROM ${quoteIdent(c.sequence.name)}`)
+          }
+          let sql = `${quoteIdent(c.name)} ${type ?? 'text'}`
           if (c.generated) sql += ` GENERATED ALWAYS AS (${c.default}) STORED`
           else if (c.identity || serial) sql += ` GENERATED ${c.identity === 'a' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`
-          else if (c.default !== null) sql += ` DEFAULT ${c.default}`
+          else if (c.default !== null && type !== null) sql += ` DEFAULT ${c.default}`
+          else if (c.default !== null) warnings.push(`${t.name}.${c.name}: the default ${c.default} is left out (the column is text)`)
           if (c.notNull && !c.identity && !serial) sql += ' NOT NULL'
-          if (c.identity || serial) after.push(restartIdentitySql(targetSchema, t.name, c.name))
           return sql
         })
-        beforeLoad.push(`CREATE TABLE ${tq(t.name)} (\n  ${columns.join(',\n  ')}\n)`)
+        tablesSql.push(`CREATE TABLE ${tq(t.name)} (\n  ${columns.join(',\n  ')}\n)`)
         for (const c of t.constraints) {
           // A reference to a table of the source's schema becomes one to the same table in the target's.
           const def = c.referencedAs !== null && c.references !== null ? replaceHead(`the foreign key ${c.name}`, c.def, c.referencedAs, `FOREIGN KEY (${c.columns.map(quoteIdent).join(', ')}) REFERENCES ${tq(c.references)}(`) : c.def
           const statement = `ALTER TABLE ${tq(t.name)} ADD CONSTRAINT ${quoteIdent(c.name)} ${def}`
           if (c.type === 'f') fks.push(statement)
-          else keys.push(statement)
+          else keys.push(`${searchPath}; ${statement}`)
         }
-        for (const i of t.indexes) after.push(replaceHead(`the index ${i.name}`, i.def, i.head, `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${tq(t.name)} USING ${quoteIdent(i.method)} `))
+        for (const i of t.indexes) after.push(`${searchPath}; ${replaceHead(`the index ${i.name}`, i.def, i.head, `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${tq(t.name)} USING ${quoteIdent(i.method)} `)}`)
       }
+      // public exists already, and CREATE SCHEMA IF NOT EXISTS would still ask for the right to create schemas.
+      const createSchema = targetSchema === 'public' ? [] : [`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(targetSchema)}`]
+      const extensionSql = extensions.map((e) => `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(e)}`)
+      const beforeLoad = [...createSchema, searchPath, ...extensionSql, ...sequenceSql, ...types.statements, ...tablesSql]
+      // Identities and sequences are moved past the copied rows by the engine, from the target's catalog.
       return { beforeLoad, afterLoad: [...keys, ...after, ...fks], warnings } satisfies Ddl
     },
     async bounds(table) {
       const t = tableOf(table.name)
       const key = quoteIdent(t.primaryKey[0] ?? '')
-      const { rows } = await (await connection()).query<{ lo: string | null; hi: string | null }>(`SELECT min(${key})::text AS lo, max(${key})::text AS hi FROM ${q(t.name)}`)
+      const { rows } = await (await connection()).query<{ lo: string | null; hi: string | null }>(`SELECT min(${key})::text AS lo, max(${key})::text AS hi FROM ${rowsOf(t.name)}`)
       const row = rows[0]
       return !row || row.lo === null || row.hi === null ? null : { min: BigInt(row.lo), max: BigInt(row.hi) }
     },
@@ -180,6 +259,8 @@ export function postgresSource(target: PostgresTarget, options: { schema?: strin
     },
     async reader(): Promise<ChunkReader> {
       const client = await openTargetConnection(target, 'lockstep copy (source reader)')
+      // Key types are cast by the names the schema reading printed (a domain or enum key).
+      await client.query(`SELECT set_config('search_path', $1, false)`, [quoteIdent(schema)])
       return {
         async chunk(table: SourceTable, columns: ColumnPlan[], range, sink: Writable, format): Promise<ChunkResult> {
           const t = tableOf(table.name)
@@ -193,7 +274,7 @@ export function postgresSource(target: PostgresTarget, options: { schema?: strin
             if (range.after) where.push(`(${keyList}) > ${keyRow(range.after)}`)
             if (range.hi !== null && table.key === 'integer') where.push(`${keyList} <= ${client.escapeLiteral(range.hi)}::${t.keyTypes[0]}`)
             const filter = where.length ? ` WHERE ${where.join(' AND ')}` : ''
-            const upper = await client.query({ text: `SELECT ${t.primaryKey.map((k) => `${quoteIdent(k)}::text`).join(', ')} FROM ${q(t.name)}${filter} ORDER BY ${keyList} OFFSET ${range.limit - 1} LIMIT 1`, rowMode: 'array' })
+            const upper = await client.query({ text: `SELECT ${t.primaryKey.map((k) => `${quoteIdent(k)}::text`).join(', ')} FROM ${rowsOf(t.name)}${filter} ORDER BY ${keyList} OFFSET ${range.limit - 1} LIMIT 1`, rowMode: 'array' })
             const edge = upper.rows[0] as string[] | undefined
             if (edge) {
               where.push(`(${keyList}) <= ${keyRow(edge)}`)
@@ -201,7 +282,7 @@ export function postgresSource(target: PostgresTarget, options: { schema?: strin
               exhausted = false
             }
           }
-          const source = client.query(copyTo(`COPY (SELECT ${list} FROM ${q(t.name)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}) TO STDOUT (FORMAT ${format})`))
+          const source = client.query(copyTo(`COPY (SELECT ${list} FROM ${rowsOf(t.name)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}) TO STDOUT (FORMAT ${format})`))
           source.pipe(sink, { end: false })
           await finished(source)
           const rows = source.rowCount

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import { readSchema } from '@/lib/engine/copy/postgres-source'
+import { ownRows, readSchema } from '@/lib/engine/copy/postgres-source'
 import { catalogTypeOf } from '@/lib/engine/copy/sqlite-types'
 import { openTargetConnection } from '@/lib/engine/sql/session'
 import type { PostgresTarget } from '@/lib/targets/postgres'
@@ -25,12 +25,15 @@ export function postgresSide(target: PostgresTarget, options: { schema?: string;
   let connection: Promise<pg.Client> | null = null
   const client = () => (connection ??= openValidationConnection(target, 'lockstep validate'))
   const q = (name: string) => `${quoteIdent(schema)}.${quoteIdent(name)}`
+  // A table's own rows, as the copy read them: a partitioned table with its partitions, a parent without its children.
+  const partitioned = new Set<string>()
+  const rowsOf = (name: string) => ownRows({ kind: partitioned.has(name) ? 'p' : 'r' }, q(name))
   // Key bounds are bigint literals: comparable with any integer column and its index (numeric would cast the column).
   const literal = (value: bigint) => `${value}::bigint`
 
   /** The table, and the rows of the filter: one key range, many (an index range scan each), or key-hash prefixes. */
   function from(scope: Scope, filter: Filter, params: unknown[]): string {
-    const table = q(scope.table.name)
+    const table = rowsOf(scope.table.name)
     const k = quoteIdent(scope.key[0] ?? '')
     if (filter.kind === 'all') return table
     if (filter.kind === 'range') return `${table} WHERE ${k} BETWEEN ${literal(filter.lo)} AND ${literal(filter.hi)}`
@@ -53,6 +56,8 @@ export function postgresSide(target: PostgresTarget, options: { schema?: string;
     label: options.label ?? `${target.host}:${target.port}/${target.database}`,
     async tables() {
       const tables = await readSchema(await client(), schema)
+      partitioned.clear()
+      for (const t of tables) if (t.kind === 'p') partitioned.add(t.name)
       return tables.map<TableShape>((t) => ({
         name: t.name,
         columns: t.columns.filter((c) => !c.generated).map((c) => ({ name: c.name, type: catalogTypeOf(c.type), notNull: c.notNull })),
@@ -62,12 +67,12 @@ export function postgresSide(target: PostgresTarget, options: { schema?: string;
       }))
     },
     async count(table) {
-      const { rows } = await (await client()).query<{ n: string }>(`SELECT count(*) AS n FROM ${q(table.name)}`)
+      const { rows } = await (await client()).query<{ n: string }>(`SELECT count(*) AS n FROM ${rowsOf(table.name)}`)
       return Number(rows[0]?.n ?? 0)
     },
     async bounds(table, column) {
       const k = quoteIdent(column)
-      const { rows } = await (await client()).query<{ lo: string | null; hi: string | null }>(`SELECT min(${k})::text AS lo, max(${k})::text AS hi FROM ${q(table.name)}`)
+      const { rows } = await (await client()).query<{ lo: string | null; hi: string | null }>(`SELECT min(${k})::text AS lo, max(${k})::text AS hi FROM ${rowsOf(table.name)}`)
       const row = rows[0]
       return !row || row.lo === null || row.hi === null ? null : { min: BigInt(row.lo), max: BigInt(row.hi) }
     },
