@@ -80,7 +80,7 @@ describe('runs', () => {
     })
     const { id } = await startRun(lead, { planId, phaseId, environmentId, dryRun: false })
     expect((await work()).status).toBe('FAILED')
-    expect(await db.run.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'FAILED', error: 'Step “Bad” failed: division by zero' })
+    expect(await db.run.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'FAILED', error: 'Step “Bad” failed: line 3: division by zero' })
     expect(await target("SELECT to_regclass('a')::text AS a, to_regclass('g')::text AS g")).toEqual([{ a: null, g: 'g' }])
     await expect(rollbackRun(lead, id)).rejects.toMatchObject({ code: 'FORBIDDEN' })
     await rollbackRun(dba, id)
