@@ -70,6 +70,11 @@ describe('reading a directory of migrations', () => {
     ])
   })
 
+  it('names the repeatable scripts of a directory that holds nothing else, rather than finding no scripts', async () => {
+    const dir = await layout({ 'R__initial_schema.sql': 'CREATE TABLE IF NOT EXISTS t (id int);' })
+    expect(await readScriptsDir(dir)).toEqual({ scripts: [], skipped: [{ name: 'R__initial_schema.sql', reason: 'a repeatable migration (R__): Lockstep applies versioned V<version>__ scripts only' }] })
+  })
+
   it('refuses two scripts of one version, naming both files', async () => {
     const dir = await layout({ 'V1__a.sql': 'SELECT 1;', 'sub/V1__b.sql': 'SELECT 2;' })
     await expect(readScriptsDir(dir)).rejects.toThrow('Two scripts have version 1: sub/V1__b.sql and V1__a.sql.')

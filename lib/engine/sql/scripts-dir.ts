@@ -100,6 +100,7 @@ export async function readScriptsDir(dir: string): Promise<ScriptsDir> {
   const topFiles = entries.filter((e) => e.isFile()).map((e) => e.name)
   if (folders.length && !topFiles.some((f) => FLYWAY.test(f))) return readPrisma(dir, folders, topFiles)
   const files = await filesBelow(dir)
-  if (files.some((f) => FLYWAY.test(baseName(f)))) return readFlyway(dir, files)
+  // Only repeatable R__ scripts: Flyway's layout still, with nothing Lockstep runs – said per file.
+  if (files.some((f) => FLYWAY.test(baseName(f)) || FLYWAY_LIKE.test(baseName(f)))) return readFlyway(dir, files)
   throw new Error(`No scripts in ${dir}: expected V1__name.sql files (Flyway) or <timestamp>_<name>/migration.sql folders (Prisma).`)
 }
