@@ -127,7 +127,7 @@ async function sqlLint(args: string[], json: boolean): Promise<number> {
   console.log(`${name}: runs ${report.transactions.description}`)
   for (const s of report.statements) {
     const where = s.inTransaction ? IN_TRANSACTION[report.transactions.mode] : 'outside a transaction'
-    console.log(`line ${s.line}: ${s.kind} – ${s.transactionControl ? "the script's own transaction control" : where}; takes ${s.lock}`)
+    console.log(`line ${s.line}: ${s.kind} – ${s.transactionControl ? "the script's own transaction control" : where}; locks: ${s.lock}`)
     for (const f of s.findings) console.log(`  ${f.level}: ${f.message}${f.help ? ` (${f.help})` : ''} [${f.rule}]`)
   }
   console.log(`${report.statements.length} statements, ${report.errors} errors, ${report.warnings} warnings`)
