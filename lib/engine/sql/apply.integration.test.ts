@@ -77,7 +77,7 @@ describe('applying SQL scripts to a PostgreSQL target', () => {
       expect(outcome?.error).toContain('No lock within 300 ms after 3 tries')
       expect(outcome?.error).toContain(`blocked by session ${holderPid}`)
       expect(outcome?.error).toContain('long report')
-      expect(events.filter((e) => e.message.startsWith('No lock within 300 ms')).length).toBe(2)
+      expect(events.filter((e) => e.message.startsWith('V1, line 1: no lock within 300 ms')).length).toBe(2)
       expect(Date.now() - started).toBeLessThan(10_000)
     } finally {
       await holder.query('ROLLBACK')
