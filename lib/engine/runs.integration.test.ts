@@ -229,7 +229,7 @@ describe('runs', () => {
     // The editor's preview: the same parser and linter, for editors only, nothing stored.
     await expect(previewLint(lead, { sql: 'SELECT 1;\nSELEC 2;' })).rejects.toMatchObject({ code: 'INVALID', message: expect.stringContaining('line 2') })
     await expect(previewLint(await makeUser('STAKEHOLDER'), { sql: 'SELECT 1;' })).rejects.toMatchObject({ code: 'FORBIDDEN' })
-    expect(await previewLint(lead, { sql: 'CREATE INDEX i ON t (id);' })).toMatchObject({ errors: 1, statements: [{ line: 1, kind: 'IndexStmt', lock: 'SHARE' }] })
+    expect(await previewLint(lead, { sql: 'CREATE INDEX i ON t (id);' })).toMatchObject({ errors: 1, transactions: 'in one transaction', statements: [{ line: 1, kind: 'IndexStmt', lock: 'SHARE on t', inTransaction: true }] })
     const { id } = await startRun(lead, { planId, phaseId, environmentId, dryRun: true })
     expect((await work()).status).toBe('SUCCEEDED')
     const step = await db.step.findFirstOrThrow({ where: { phaseId } })
