@@ -71,6 +71,24 @@ describe('runs', () => {
     expect(log.at(-1)).toBe('Run succeeded.')
   })
 
+  it("runs a step with its own BEGIN … COMMIT (Prisma's enum change) as written, and the target's history says so", async () => {
+    const { lead, environmentId, planId, phaseId, target } = await setup({
+      steps: [
+        { name: 'Enum', body: `CREATE TYPE "Status" AS ENUM ('draft', 'live');\nCREATE TABLE "Post" ("id" int PRIMARY KEY, "status" "Status" NOT NULL DEFAULT 'draft');` },
+        {
+          name: 'Drop draft',
+          body: `-- AlterEnum\nBEGIN;\nCREATE TYPE "Status_new" AS ENUM ('live');\nALTER TABLE "Post" ALTER COLUMN "status" DROP DEFAULT;\nALTER TABLE "Post" ALTER COLUMN "status" TYPE "Status_new" USING ("status"::text::"Status_new");\nALTER TYPE "Status" RENAME TO "Status_old";\nALTER TYPE "Status_new" RENAME TO "Status";\nDROP TYPE "Status_old";\nCOMMIT;`,
+        },
+      ],
+    })
+    const { id } = await startRun(lead, { planId, phaseId, environmentId, dryRun: false })
+    expect((await work()).status).toBe('SUCCEEDED')
+    expect(await target('SELECT transaction_mode FROM lockstep_schema_history ORDER BY started_at')).toEqual([{ transaction_mode: 'lockstep' }, { transaction_mode: 'script' }])
+    expect(await target(`SELECT enum_range(NULL::"Status")::text AS values`)).toEqual([{ values: '{live}' }])
+    const log = (await db.runEvent.findMany({ where: { runId: id }, orderBy: { id: 'asc' } })).map((e) => e.message)
+    expect(log).toContainEqual(expect.stringContaining("as written, in its own transactions (lines 2–9), without Lockstep's"))
+  })
+
   it('stop at a failing step, leaving its transaction undone; a DBA then has the run rolled back', async () => {
     const { dba, lead, environmentId, planId, phaseId, target } = await setup({
       steps: [
