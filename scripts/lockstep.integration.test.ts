@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inject } from 'vitest'
@@ -107,9 +107,9 @@ describe('lockstep sql', () => {
     await writeFile(join(dir, 'bad.sql'), 'SELECT FROM WHERE;\n')
     const ok = await lockstep(['sql', 'lint', join(dir, 'ok.sql'), '--json'])
     expect(ok.code).toBe(0)
-    expect(JSON.parse(ok.stdout)).toMatchObject({ statements: [{ kind: 'CreateStmt', lock: 'none on existing tables', transactional: true }] })
+    expect(JSON.parse(ok.stdout)).toMatchObject({ statements: [{ kind: 'CreateStmt', lock: 'no table lock (a new table)', transactional: true, inTransaction: true }], transactions: { mode: 'lockstep' } })
     const bad = await lockstep(['sql', 'lint', join(dir, 'bad.sql')])
-    expect(bad).toMatchObject({ code: 1, stderr: expect.stringContaining('Syntax error on line 1') })
+    expect(bad).toMatchObject({ code: 1, stderr: `Error: ${join(dir, 'bad.sql')}, line 1: syntax error: syntax error at or near "WHERE"\n` })
   })
 
   it('applies versioned scripts, applies nothing the second time, and refuses an edited applied script', async () => {
@@ -136,5 +136,36 @@ describe('lockstep sql', () => {
     expect(wrong.code).toBe(1)
     expect(wrong.stderr).toContain('Password authentication failed for user “postgres”')
     expect(wrong.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it("applies Prisma folders with their own BEGIN/COMMIT as written, lists a folder without SQL as not run (exit 4), and names the file and line of a failure (exit 1)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lockstep-prisma-'))
+    const folder = async (name: string, file: string, text: string) => {
+      await mkdir(join(dir, name))
+      await writeFile(join(dir, name, file), text)
+    }
+    await writeFile(join(dir, 'migration_lock.toml'), 'provider = "postgresql"\n')
+    await folder('20240101000000_init', 'migration.sql', `CREATE TYPE "Status" AS ENUM ('draft', 'live');\nCREATE TABLE "Post" ("id" SERIAL PRIMARY KEY, "status" "Status" NOT NULL DEFAULT 'draft');\n`)
+    await folder('20240102000000_backfill', 'migration.ts', 'export default async function migrate() {}\n')
+    await folder(
+      '20240103000000_drop_draft',
+      'migration.sql',
+      `-- AlterEnum\nBEGIN;\nCREATE TYPE "Status_new" AS ENUM ('live');\nALTER TABLE "Post" ALTER COLUMN "status" DROP DEFAULT;\nALTER TABLE "Post" ALTER COLUMN "status" TYPE "Status_new" USING ("status"::text::"Status_new");\nALTER TYPE "Status" RENAME TO "Status_old";\nALTER TYPE "Status_new" RENAME TO "Status";\nDROP TYPE "Status_old";\nCOMMIT;\n`,
+    )
+    const target = await createFreshDatabase('cli_prisma', { migrate: false })
+    const applied = await lockstep(['sql', 'apply', '--target', target, '--dir', dir])
+    expect(applied.code).toBe(4)
+    expect(applied.stderr).toContain('Not run: 20240102000000_backfill – holds migration.ts and no migration.sql: a data migration in code, which Lockstep does not run')
+    expect(applied.stderr).toContain('1 migration was not run (listed above).')
+    expect(applied.stdout).toContain("20240103000000_drop_draft: applied (as written, in its own transactions (lines 2–9), without Lockstep's)")
+    expect(await queryDatabase(target, `SELECT version, transaction_mode FROM lockstep.schema_history ORDER BY version`)).toEqual([
+      { version: '20240101000000_init', transaction_mode: 'lockstep' },
+      { version: '20240103000000_drop_draft', transaction_mode: 'script' },
+    ])
+
+    await folder('20240104000000_broken', 'migration.sql', 'ALTER TABLE "Post" ADD COLUMN "title" TEXT;\n\nUPDATE "Post"\n   SET "headline" = "title";\n')
+    const failed = await lockstep(['sql', 'apply', '--target', target, '--dir', dir])
+    expect(failed.code).toBe(1)
+    expect(failed.stdout).toContain('20240104000000_broken: failed – 20240104000000_broken/migration.sql, line 4: column "headline" of relation "Post" does not exist')
   })
 })

@@ -24,15 +24,19 @@ const USAGE = `Usage: lockstep <command>
                                           EMAIL is the lead, DBA or admin it is imported as (default: the first admin)
   lockstep plan export PLAN_ID            the plan as Markdown
 
-  lockstep sql lint FILE.sql [--json]     statements, the lock each takes, and squawk's findings;
-                                          exit 1 when a finding is an error
+  lockstep sql lint FILE.sql [--json]     statements, the lock each takes, whether each runs in a
+                                          transaction, and squawk's findings; exit 1 when a finding
+                                          is an error
   lockstep sql apply --target URL --dir DIR [--dry-run] [--json] [--retry-failed]
                     [--lock-timeout MS] [--statement-timeout MS]
                                           applies V1__name.sql (U1__name.sql undoes it) or Prisma
                                           <ts>_<name>/migration.sql scripts in order, recorded in
-                                          lockstep.schema_history on the target; exit 1 when a script
-                                          fails, 3 when refused (an applied script changed, a failed
-                                          script awaits a decision, another run holds the target)
+                                          lockstep.schema_history on the target; a script with its own
+                                          BEGIN/COMMIT runs as written; exit 1 when a script fails,
+                                          3 when refused (an applied script changed, a failed script
+                                          awaits a decision, a script does not parse, another run holds
+                                          the target), 4 when all ran but something was not run (a
+                                          folder without migration.sql, a script a dry run skips)
 
   lockstep copy --from SQLITE_FILE|URL --to URL [--tables a,b] [--jobs N] [--into-existing]
                 [--existing-rows empty|merge] [--yes] [--schema NAME]
@@ -110,58 +114,78 @@ async function withDatabase<T>(email: string | undefined, body: (actor: UserActo
   }
 }
 
-async function sqlCommand(command: string | undefined, args: string[]): Promise<number> {
-  const json = flag(args, '--json')
-  if (command === 'lint') {
-    const [file, ...extra] = args
-    if (!file || extra.length) throw new UsageError('Usage: lockstep sql lint FILE.sql [--json]')
-    const { lintSql } = await import('@/lib/engine/sql/lint')
-    const report = await lintSql((await readInput(file)).toString('utf8'))
-    if (json) console.log(JSON.stringify(report, null, 2))
-    else {
-      for (const s of report.statements) {
-        console.log(`line ${s.line}: ${s.kind} – ${s.transactional ? 'in a transaction' : 'cannot run in a transaction'}; takes ${s.lock}`)
-        for (const f of s.findings) console.log(`  ${f.level}: ${f.message}${f.help ? ` (${f.help})` : ''} [${f.rule}]`)
-      }
-      console.log(`${report.statements.length} statements, ${report.errors} errors, ${report.warnings} warnings`)
-    }
+const IN_TRANSACTION = { lockstep: "in Lockstep's transaction", script: "in the script's own transaction", none: 'outside a transaction' } as const
+
+async function sqlLint(args: string[], json: boolean): Promise<number> {
+  const [file, ...extra] = args
+  if (!file || extra.length) throw new UsageError('Usage: lockstep sql lint FILE.sql [--json]')
+  const [{ lintSql }, { SqlSyntaxError }] = await Promise.all([import('@/lib/engine/sql/lint'), import('@/lib/engine/sql/split')])
+  const name = file === '-' ? 'standard input' : file
+  const report = await lintSql((await readInput(file)).toString('utf8')).catch((error: Error) => {
+    if (error instanceof SqlSyntaxError) throw new DocumentError(`${name}, line ${error.line}: syntax error: ${error.reason}`)
+    throw new DocumentError(`${name}: ${error.message}`)
+  })
+  if (json) {
+    console.log(JSON.stringify(report, null, 2))
     return report.errors > 0 ? 1 : 0
   }
-  if (command === 'apply') {
-    const url = option(args, '--target')
-    const dir = option(args, '--dir')
-    const dryRun = flag(args, '--dry-run')
-    const retryFailed = flag(args, '--retry-failed')
-    const lockTimeoutMs = milliseconds(option(args, '--lock-timeout'), '--lock-timeout')
-    const statementTimeoutMs = milliseconds(option(args, '--statement-timeout'), '--statement-timeout')
-    if (!url || !dir || args.length) throw new UsageError('Usage: lockstep sql apply --target postgresql://… --dir DIR [--dry-run] [--json]')
-    const target = await targetOption(url, '--target')
-    const [{ applyScripts }, { ApplyRefused }] = await Promise.all([import('@/lib/engine/sql/apply'), import('@/lib/engine/sql/session')])
-    const { readScriptsDir } = await import('@/lib/engine/sql/scripts-dir')
-    const scripts = await readScriptsDir(resolve(dir)).catch((error: Error) => {
-      throw new DocumentError(error.message)
-    })
-    try {
-      const outcomes = await applyScripts(target, scripts, {
-        appliedBy: `lockstep cli (${userInfo().username})`,
-        dryRun,
-        retryFailed,
-        lockTimeoutMs,
-        statementTimeoutMs,
-        log: json ? undefined : (e) => (e.level === 'info' ? console.log : console.error)(`${e.level === 'info' ? '' : `${e.level}: `}${e.message}`),
-      })
-      if (json) console.log(JSON.stringify({ outcomes }, null, 2))
-      else console.log(outcomes.map((o) => `${o.version}: ${o.status.toLowerCase().replace('_', ' ')}`).join('\n'))
-      return outcomes.some((o) => o.status === 'FAILED') ? 1 : 0
-    } catch (error) {
-      if (error instanceof ApplyRefused) {
-        if (json) console.log(JSON.stringify({ refused: error.message }, null, 2))
-        console.error(`Refused: ${error.message}`)
-        return 3
-      }
-      throw error
-    }
+  console.log(`${name}: runs ${report.transactions.description}`)
+  for (const s of report.statements) {
+    const where = s.inTransaction ? IN_TRANSACTION[report.transactions.mode] : 'outside a transaction'
+    console.log(`line ${s.line}: ${s.kind} – ${s.transactionControl ? "the script's own transaction control" : where}; locks: ${s.lock}`)
+    for (const f of s.findings) console.log(`  ${f.level}: ${f.message}${f.help ? ` (${f.help})` : ''} [${f.rule}]`)
   }
+  console.log(`${report.statements.length} statements, ${report.errors} errors, ${report.warnings} warnings`)
+  return report.errors > 0 ? 1 : 0
+}
+
+async function sqlApply(args: string[], json: boolean): Promise<number> {
+  const url = option(args, '--target')
+  const dir = option(args, '--dir')
+  const dryRun = flag(args, '--dry-run')
+  const retryFailed = flag(args, '--retry-failed')
+  const lockTimeoutMs = milliseconds(option(args, '--lock-timeout'), '--lock-timeout')
+  const statementTimeoutMs = milliseconds(option(args, '--statement-timeout'), '--statement-timeout')
+  if (!url || !dir || args.length) throw new UsageError('Usage: lockstep sql apply --target postgresql://… --dir DIR [--dry-run] [--json]')
+  const target = await targetOption(url, '--target')
+  const [{ applyScripts }, { ApplyRefused }] = await Promise.all([import('@/lib/engine/sql/apply'), import('@/lib/engine/sql/session')])
+  const { readScriptsDir } = await import('@/lib/engine/sql/scripts-dir')
+  const { scripts, skipped } = await readScriptsDir(resolve(dir)).catch((error: Error) => {
+    // Named as given: the absolute path is the machine's business.
+    throw new DocumentError(error.message.replaceAll(resolve(dir), dir))
+  })
+  if (!json) for (const s of skipped) console.error(`Not run: ${s.name} – ${s.reason}.`)
+  try {
+    const outcomes = await applyScripts(target, scripts, {
+      appliedBy: `lockstep cli (${userInfo().username})`,
+      dryRun,
+      retryFailed,
+      lockTimeoutMs,
+      statementTimeoutMs,
+      log: json ? undefined : (e) => (e.level === 'info' ? console.log : console.error)(`${e.level === 'info' ? '' : `${e.level}: `}${e.message}`),
+    })
+    const notRun = skipped.length + outcomes.filter((o) => o.status === 'SKIPPED').length
+    if (json) console.log(JSON.stringify({ outcomes, skipped }, null, 2))
+    else {
+      console.log(outcomes.map((o) => `${o.version}: ${o.status.toLowerCase().replace('_', ' ')}${o.status === 'APPLIED' && o.transactions && !o.transactions.startsWith('in one') ? ` (${o.transactions})` : ''}${o.error ? ` – ${o.error}` : ''}${o.reason ? ` – ${o.reason}` : ''}`).join('\n'))
+      if (notRun) console.error(`${notRun} ${notRun === 1 ? 'migration was' : 'migrations were'} not run (listed above).`)
+    }
+    if (outcomes.some((o) => o.status === 'FAILED' || o.status === 'CANCELLED')) return 1
+    return notRun ? 4 : 0
+  } catch (error) {
+    if (error instanceof ApplyRefused) {
+      if (json) console.log(JSON.stringify({ refused: error.message, skipped }, null, 2))
+      console.error(`Refused: ${error.message}`)
+      return 3
+    }
+    throw error
+  }
+}
+
+async function sqlCommand(command: string | undefined, args: string[]): Promise<number> {
+  const json = flag(args, '--json')
+  if (command === 'lint') return sqlLint(args, json)
+  if (command === 'apply') return sqlApply(args, json)
   throw new UsageError(`Unknown command: sql ${command ?? ''}`)
 }
 

@@ -208,7 +208,7 @@ describe('faults', () => {
     await onTarget(database, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep((SELECT sleep_seconds%' AND state = 'active' AND pid <> pg_backend_pid()")
     const failed = await ended(runId)
     expect(failed.status, worker.output()).toBe('FAILED')
-    expect(failed.error).toMatch(/The target ended the connection \(terminating connection due to administrator command\)\. Nothing of this script was kept; retry the run to go on\./)
+    expect(failed.error).toMatch(/The target ended the connection \(line 2: terminating connection due to administrator command\)\. Nothing of this script was kept; retry the run to go on\./)
     expect(await onTarget(database, 'SELECT step, n FROM applied')).toEqual([])
     expect(await advisoryLocks(database)).toBe(0)
 

@@ -71,6 +71,24 @@ describe('runs', () => {
     expect(log.at(-1)).toBe('Run succeeded.')
   })
 
+  it("runs a step with its own BEGIN … COMMIT (Prisma's enum change) as written, and the target's history says so", async () => {
+    const { lead, environmentId, planId, phaseId, target } = await setup({
+      steps: [
+        { name: 'Enum', body: `CREATE TYPE "Status" AS ENUM ('draft', 'live');\nCREATE TABLE "Post" ("id" int PRIMARY KEY, "status" "Status" NOT NULL DEFAULT 'draft');` },
+        {
+          name: 'Drop draft',
+          body: `-- AlterEnum\nBEGIN;\nCREATE TYPE "Status_new" AS ENUM ('live');\nALTER TABLE "Post" ALTER COLUMN "status" DROP DEFAULT;\nALTER TABLE "Post" ALTER COLUMN "status" TYPE "Status_new" USING ("status"::text::"Status_new");\nALTER TYPE "Status" RENAME TO "Status_old";\nALTER TYPE "Status_new" RENAME TO "Status";\nDROP TYPE "Status_old";\nCOMMIT;`,
+        },
+      ],
+    })
+    const { id } = await startRun(lead, { planId, phaseId, environmentId, dryRun: false })
+    expect((await work()).status).toBe('SUCCEEDED')
+    expect(await target('SELECT transaction_mode FROM lockstep_schema_history ORDER BY started_at')).toEqual([{ transaction_mode: 'lockstep' }, { transaction_mode: 'script' }])
+    expect(await target(`SELECT enum_range(NULL::"Status")::text AS values`)).toEqual([{ values: '{live}' }])
+    const log = (await db.runEvent.findMany({ where: { runId: id }, orderBy: { id: 'asc' } })).map((e) => e.message)
+    expect(log).toContainEqual(expect.stringContaining("as written, in its own transactions (lines 2–9), without Lockstep's"))
+  })
+
   it('stop at a failing step, leaving its transaction undone; a DBA then has the run rolled back', async () => {
     const { dba, lead, environmentId, planId, phaseId, target } = await setup({
       steps: [
@@ -80,7 +98,7 @@ describe('runs', () => {
     })
     const { id } = await startRun(lead, { planId, phaseId, environmentId, dryRun: false })
     expect((await work()).status).toBe('FAILED')
-    expect(await db.run.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'FAILED', error: 'Step “Bad” failed: division by zero' })
+    expect(await db.run.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'FAILED', error: 'Step “Bad” failed: line 3: division by zero' })
     expect(await target("SELECT to_regclass('a')::text AS a, to_regclass('g')::text AS g")).toEqual([{ a: null, g: 'g' }])
     await expect(rollbackRun(lead, id)).rejects.toMatchObject({ code: 'FORBIDDEN' })
     await rollbackRun(dba, id)
@@ -229,7 +247,7 @@ describe('runs', () => {
     // The editor's preview: the same parser and linter, for editors only, nothing stored.
     await expect(previewLint(lead, { sql: 'SELECT 1;\nSELEC 2;' })).rejects.toMatchObject({ code: 'INVALID', message: expect.stringContaining('line 2') })
     await expect(previewLint(await makeUser('STAKEHOLDER'), { sql: 'SELECT 1;' })).rejects.toMatchObject({ code: 'FORBIDDEN' })
-    expect(await previewLint(lead, { sql: 'CREATE INDEX i ON t (id);' })).toMatchObject({ errors: 1, statements: [{ line: 1, kind: 'IndexStmt', lock: 'SHARE' }] })
+    expect(await previewLint(lead, { sql: 'CREATE INDEX i ON t (id);' })).toMatchObject({ errors: 1, transactions: 'in one transaction', statements: [{ line: 1, kind: 'IndexStmt', lock: 'SHARE on t', inTransaction: true }] })
     const { id } = await startRun(lead, { planId, phaseId, environmentId, dryRun: true })
     expect((await work()).status).toBe('SUCCEEDED')
     const step = await db.step.findFirstOrThrow({ where: { phaseId } })

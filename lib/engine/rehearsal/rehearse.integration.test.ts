@@ -110,7 +110,7 @@ describe('rollback rehearsals', () => {
     const lines: string[] = []
     const result = await rehearse({ target: db.target, steps: [ORDERS, broken], log: (line) => lines.push(line) })
     expect(result).toMatchObject({ outcome: 'FAILED', stepsRun: 2, rollback: { identical: false, differences: [] }, repeat: { identical: false, differences: [] } })
-    expect(result.error).toBe('“Open orders view and touch trigger” failed during the rollback: table "order_notes" does not exist')
+    expect(result.error).toBe('“Open orders view and touch trigger” failed during the rollback: rollback script, line 2: table "order_notes" does not exist')
     expect(lines.at(-1)).toContain('The target is left as the failed step left it.')
     // The failed rollback ran in one transaction: its first statement was undone with it.
     expect((await db.client.query(`SELECT count(*)::int AS n FROM pg_trigger WHERE tgname = 'orders_touch'`)).rows[0]?.n).toBe(1)
@@ -122,7 +122,7 @@ describe('rollback rehearsals', () => {
     const once = { ...TOUCH, body: TOUCH.body.replace('IF NOT EXISTS ', ''), rollbackBody: 'DROP TRIGGER orders_touch ON orders;\nDROP FUNCTION touch_updated_at();\nDROP VIEW open_orders;' }
     const result = await rehearse({ target: db.target, steps: [ORDERS, once] })
     expect(result).toMatchObject({ outcome: 'FAILED', stepsRun: 5, repeat: { identical: false, differences: [] } })
-    expect(result.error).toBe('“Open orders view and touch trigger” failed during the up again: relation "customers_email_lower_idx" already exists')
+    expect(result.error).toBe('“Open orders view and touch trigger” failed during the up again: line 1: relation "customers_email_lower_idx" already exists')
     expect(result.rollback.differences.map((d) => `${d.kind} ${d.key}`)).toEqual(['extra index public.customers_email_lower_idx'])
   })
 })

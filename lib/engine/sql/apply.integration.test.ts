@@ -53,9 +53,9 @@ describe('applying SQL scripts to a PostgreSQL target', () => {
     const { target: t, sql } = await target()
     const script: Script = { version: 'V1', description: 'bad', sql: 'CREATE TABLE a (id int);\nINSERT INTO a VALUES (1);\nSELECT 1 / 0;', rollbackSql: 'DROP TABLE IF EXISTS a;' }
     const [outcome] = await applyScripts(t, [script], { appliedBy: 'test' })
-    expect(outcome).toMatchObject({ status: 'FAILED', statementsApplied: 0, error: 'division by zero' })
+    expect(outcome).toMatchObject({ status: 'FAILED', statementsApplied: 0, error: 'V1, line 3: division by zero' })
     expect((await sql(`SELECT to_regclass('a') AS t`)).rows[0]?.t).toBeNull()
-    expect((await sql(`SELECT success, error FROM ${HISTORY_TABLE}`)).rows).toEqual([{ success: false, error: 'division by zero' }])
+    expect((await sql(`SELECT success, error FROM ${HISTORY_TABLE}`)).rows).toEqual([{ success: false, error: 'V1, line 3: division by zero' }])
     // A failed script stays failed until someone decides.
     await expect(applyScripts(t, [script], { appliedBy: 'test' })).rejects.toBeInstanceOf(ApplyRefused)
     expect(await rollbackScript(t, script, { appliedBy: 'test' })).toMatchObject({ status: 'APPLIED' })
@@ -77,7 +77,7 @@ describe('applying SQL scripts to a PostgreSQL target', () => {
       expect(outcome?.error).toContain('No lock within 300 ms after 3 tries')
       expect(outcome?.error).toContain(`blocked by session ${holderPid}`)
       expect(outcome?.error).toContain('long report')
-      expect(events.filter((e) => e.message.startsWith('No lock within 300 ms')).length).toBe(2)
+      expect(events.filter((e) => e.message.startsWith('V1, line 1: no lock within 300 ms')).length).toBe(2)
       expect(Date.now() - started).toBeLessThan(10_000)
     } finally {
       await holder.query('ROLLBACK')
@@ -132,8 +132,71 @@ describe('applying SQL scripts to a PostgreSQL target', () => {
     expect((await applyScripts(t, THREE, options)).map((o) => o.status)).toEqual(['APPLIED', 'APPLIED', 'APPLIED'])
     // Nothing says V1 ran, so it runs again, and its statement-by-statement failure counts what did run.
     const [again] = await applyScripts(t, [{ version: 'V1', description: 'again', sql: 'CREATE INDEX CONCURRENTLY orders_total ON orders (total);\nCREATE INDEX CONCURRENTLY orders_status ON orders (status);' }], options)
-    expect(again).toMatchObject({ status: 'FAILED', statementsApplied: 1, error: 'relation "orders_status" already exists' })
+    expect(again).toMatchObject({ status: 'FAILED', statementsApplied: 1, error: 'V1, line 2: relation "orders_status" already exists' })
     expect(await rollbackScript(t, { version: 'V1', description: 'orders table', sql: '', rollbackSql: 'DROP TABLE orders;' }, options)).toMatchObject({ status: 'APPLIED' })
     expect((await sql(`SELECT to_regclass('orders') AS t, to_regclass('${HISTORY_TABLE}') AS h`)).rows[0]).toEqual({ t: null, h: null })
+  })
+
+  it('runs a script with its own BEGIN … COMMIT as written: a failure inside a block undoes only that block, and a retry starts at its BEGIN', async () => {
+    const { target: t, sql } = await target()
+    const script: Script = {
+      version: 'V1',
+      description: 'enum and rows',
+      file: 'V1__enum_and_rows.sql',
+      sql: `CREATE TYPE status AS ENUM ('a', 'b');
+CREATE TABLE t (id int PRIMARY KEY, s status);
+BEGIN;
+INSERT INTO t VALUES (1, 'a');
+COMMIT;
+BEGIN;
+INSERT INTO t VALUES (2, 'b');
+INSERT INTO t VALUES (1, 'b');
+COMMIT;`,
+    }
+    const events: ApplyEvent[] = []
+    const [failed] = await applyScripts(t, [script], { appliedBy: 'test', log: (e) => events.push(e) })
+    expect(failed).toMatchObject({
+      status: 'FAILED',
+      statementsApplied: 5,
+      error: 'V1__enum_and_rows.sql, line 8: duplicate key value violates unique constraint "t_pkey" (Key (id)=(1) already exists.)',
+      transactions: "as written, in its own transactions (lines 3–5, lines 6–9), without Lockstep's",
+    })
+    expect(events.map((e) => e.message)).toContain("Applying V1 (9 statements, as written, in its own transactions (lines 3–5, lines 6–9), without Lockstep's).")
+    expect((await sql('SELECT id, s::text FROM t ORDER BY id')).rows).toEqual([{ id: 1, s: 'a' }])
+    expect((await sql(`SELECT statements_applied, success, transaction_mode, error FROM ${HISTORY_TABLE}`)).rows).toEqual([{ statements_applied: 5, success: false, transaction_mode: 'script', error: failed?.error }])
+
+    await sql('DELETE FROM t')
+    const [retried] = await applyScripts(t, [script], { appliedBy: 'test', retryFailed: true, log: (e) => events.push(e) })
+    expect(retried).toMatchObject({ status: 'APPLIED', statementsApplied: 9 })
+    expect(events.map((e) => e.message)).toContain("Applying V1 (9 statements, as written, in its own transactions (lines 3–5, lines 6–9), without Lockstep's, resuming at statement 6).")
+    expect((await sql('SELECT id, s::text FROM t ORDER BY id')).rows).toEqual([
+      { id: 1, s: 'b' },
+      { id: 2, s: 'b' },
+    ])
+    expect((await sql(`SELECT success, transaction_mode FROM ${HISTORY_TABLE}`)).rows).toEqual([{ success: true, transaction_mode: 'script' }])
+  })
+
+  it('refuses before running anything a script that does not parse or never commits, naming its file and line', async () => {
+    const { target: t, sql } = await target()
+    const first: Script = { version: 'V1', description: 'a', file: 'V1__a.sql', sql: 'CREATE TABLE a (id int);' }
+    const unparsable: Script = { version: 'V2', description: 'bad', file: 'sql/V2__bad.sql', sql: 'SELECT 1;\nSELEC 2;' }
+    await expect(applyScripts(t, [first, unparsable], { appliedBy: 'test' })).rejects.toThrow(new ApplyRefused('sql/V2__bad.sql, line 2: syntax error: syntax error at or near "SELEC". Nothing was run; correct the script first.'))
+    const open: Script = { ...unparsable, sql: 'SELECT 1;\nBEGIN;\nUPDATE a SET id = 2;' }
+    await expect(applyScripts(t, [first, open], { appliedBy: 'test' })).rejects.toThrow(new ApplyRefused('sql/V2__bad.sql, line 2: BEGIN is never followed by COMMIT or ROLLBACK, so the transaction it starts would be rolled back at the end. Nothing was run; correct the script first.'))
+    expect((await sql(`SELECT to_regclass('a') AS t`)).rows[0]?.t).toBeNull()
+  })
+
+  it('names the line inside a statement where PostgreSQL points, with its detail', async () => {
+    const { target: t } = await target()
+    const [outcome] = await applyScripts(t, [{ version: 'V1', description: 'x', file: 'V1__x.sql', sql: 'CREATE TABLE a (id int);\n\nINSERT INTO a (id)\n  SELECT missing\n  FROM a;' }], { appliedBy: 'test' })
+    expect(outcome?.error).toBe('V1__x.sql, line 4: column "missing" does not exist')
+    const [step] = await applyScripts(t, [{ version: 'step-1', description: 'y', label: 'Fill a', sql: 'CREATE TABLE b (id int PRIMARY KEY);\nINSERT INTO b VALUES (1), (1);' }], { appliedBy: 'test' })
+    expect(step?.error).toBe('line 2: duplicate key value violates unique constraint "b_pkey" (Key (id)=(1) already exists.)')
+  })
+
+  it('skips a script with its own transactions in a dry run and says why', async () => {
+    const { target: t } = await target()
+    const [outcome] = await applyScripts(t, [{ version: 'V1', description: 'own', sql: 'SELECT 1;\nBEGIN;\nSELECT 2;\nCOMMIT;' }], { appliedBy: 'test', dryRun: true })
+    expect(outcome).toMatchObject({ status: 'SKIPPED', reason: 'it manages its own transactions (BEGIN on line 2), so what it did could not be rolled back afterwards' })
   })
 })

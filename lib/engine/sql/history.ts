@@ -6,6 +6,8 @@ import type { TargetSession } from './session'
 
 // Lockstep's history table on a target (in Lockstep's own schema there, lib/targets/bookkeeping.ts): one row per applied script version with its checksum, so a
 // script is never applied twice and an edited one is noticed; failures stay until someone resolves them.
+// `transaction_mode` says how the script ran: `lockstep` (in Lockstep's one transaction), `script` (as
+// written, in the script's own BEGIN … COMMIT), `none` (statement by statement, outside a transaction).
 
 export const HISTORY_TABLE = qualified('history')
 
@@ -27,8 +29,13 @@ export async function ensureHistory(client: pg.Client) {
     statements_total integer NOT NULL,
     success boolean NOT NULL DEFAULT false,
     rolled_back_at timestamptz,
-    error text
+    error text,
+    transaction_mode text
   )`)
+  // Targets whose history was created before the column existed; looked up first, so that the usual
+  // case takes no ACCESS EXCLUSIVE lock on the table.
+  const { rowCount } = await client.query(`SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'transaction_mode' AND NOT attisdropped`, [HISTORY_TABLE])
+  if (!rowCount) await client.query(`ALTER TABLE ${HISTORY_TABLE} ADD COLUMN IF NOT EXISTS transaction_mode text`)
 }
 
 /** The history says the script is undone (by its rollback, or by hand as a DBA states). */

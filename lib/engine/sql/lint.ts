@@ -4,13 +4,20 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { splitStatements, type Statement } from './split'
+import { describeTransactions, scriptTransactions, type ScriptBlock, type TransactionMode } from './transactions'
 
 // Lint before run: squawk's findings (a maintained PostgreSQL migration linter, run as its binary with the
-// JSON reporter), attached to the statements the PostgreSQL parser found, each with the lock it takes.
+// JSON reporter), attached to the statements the PostgreSQL parser found, each with the lock it takes and
+// whether it runs in a transaction – Lockstep's own, or the script's own BEGIN … COMMIT.
 
 export type Finding = { rule: string; level: 'error' | 'warning'; message: string; help: string | null; line: number }
-export type LintedStatement = Omit<Statement, 'sql'> & { sql: string; findings: Finding[] }
-export type LintReport = { statements: LintedStatement[]; errors: number; warnings: number }
+export type LintedStatement = Omit<Statement, 'sql'> & { sql: string; findings: Finding[]; inTransaction: boolean }
+/** How the script will run: `mode` (see ./transactions.ts) and the same in words. */
+export type LintTransactions = { mode: TransactionMode; description: string; blocks: ScriptBlock[] }
+export type LintReport = { statements: LintedStatement[]; errors: number; warnings: number; transactions: LintTransactions }
+
+/** Lockstep's own finding on a script it cannot run as written (a BEGIN never committed…). */
+export const TRANSACTION_RULE = 'transaction-as-written'
 
 // squawk reports every finding as a warning. Lockstep's severity: a rule is an error when breaking it can
 // take the application down (long exclusive locks, rewrites) or lose data; these block protected runs
@@ -45,17 +52,43 @@ function squawkBinary(): string {
 
 type SquawkFinding = { line: number; level: string; message: string; help: string | null; rule_name: string }
 
+const unqualified = (name: string) => name.replace(/^public\./, '')
+
+/**
+ * Findings about a table the script itself creates earlier (without IF NOT EXISTS) and has not filled yet
+ * are not errors: the table is new and empty, so nothing waits on its lock and nothing is scanned.
+ */
+function demoteOnNewTables(statements: LintedStatement[]) {
+  const created = new Map<string, number>()
+  for (const s of statements) {
+    const subject = s.subject ? unqualified(s.subject) : null
+    const createdOn = subject ? created.get(subject) : undefined
+    if (subject && createdOn !== undefined) {
+      for (const f of s.findings.filter((f) => f.level === 'error')) {
+        f.level = 'warning'
+        f.message += ` Not an error here: ${s.subject} is created by this script (line ${createdOn}), so it is new and empty.`
+      }
+    }
+    if (subject && s.createsTable) created.set(subject, s.line)
+    else if (subject && ['InsertStmt', 'CopyStmt', 'MergeStmt', 'CreateTableAsStmt'].includes(s.kind)) created.delete(subject)
+  }
+}
+
 export async function lintSql(sql: string): Promise<LintReport> {
   const statements = await splitStatements(sql)
+  const transactions = scriptTransactions(statements)
+  // Squawk's advice for scripts outside a transaction ("missing transaction") does not apply to a script
+  // Lockstep runs in one; a script with its own BEGIN … COMMIT shows squawk its transactions itself.
+  const assumeInTransaction = transactions.mode === 'lockstep' ? ['--assume-in-transaction'] : []
   const dir = await mkdtemp(join(tmpdir(), 'lockstep-lint-'))
   try {
     const file = join(dir, 'script.sql')
     await writeFile(file, sql)
     const output = await new Promise<string>((resolve, reject) => {
-      execFile(squawkBinary(), ['--reporter', 'json', `--exclude=${HANDLED_BY_LOCKSTEP.join(',')}`, file], { timeout: 30_000, maxBuffer: 20 * 1024 * 1024 }, (error, stdout) => {
+      execFile(squawkBinary(), ['--reporter', 'json', `--exclude=${HANDLED_BY_LOCKSTEP.join(',')}`, ...assumeInTransaction, file], { timeout: 30_000, maxBuffer: 20 * 1024 * 1024 }, (error, stdout) => {
         // squawk exits 1 when it has findings; only a missing or broken report is a failure.
         if (stdout.trim().startsWith('[')) resolve(stdout)
-        else reject(new Error(`The SQL linter did not run: ${error?.message ?? 'no output'}`))
+        else reject(new Error(`The SQL linter (squawk) did not run: ${error?.message ?? 'no output'}`))
       })
     })
     const findings = (JSON.parse(output) as SquawkFinding[]).map<Finding>((f) => ({
@@ -66,12 +99,24 @@ export async function lintSql(sql: string): Promise<LintReport> {
       line: f.line + 1, // squawk counts lines from 0
     }))
     // Each finding belongs to the last statement starting on or before its line.
-    const linted = statements.map((s) => ({ ...s, findings: [] as Finding[] }))
+    const linted: LintedStatement[] = statements.map((s, i) => ({ ...s, findings: [] as Finding[], inTransaction: transactions.inTransaction[i] ?? false }))
     for (const finding of findings) {
       const owner = [...linted].reverse().find((s) => s.line <= finding.line) ?? linted[0]
       owner?.findings.push(finding)
     }
-    return { statements: linted, errors: findings.filter((f) => f.level === 'error').length, warnings: findings.filter((f) => f.level === 'warning').length }
+    demoteOnNewTables(linted)
+    const problem = transactions.problem
+    if (problem) {
+      const owner = linted.find((s) => s.line === problem.line) ?? linted[0]
+      owner?.findings.push({ rule: TRANSACTION_RULE, level: 'error', message: `${problem.message}.`, help: 'End every BEGIN with COMMIT, and keep statements that cannot run in a transaction outside BEGIN … COMMIT.', line: problem.line })
+    }
+    const all = linted.flatMap((s) => s.findings)
+    return {
+      statements: linted,
+      errors: all.filter((f) => f.level === 'error').length,
+      warnings: all.filter((f) => f.level === 'warning').length,
+      transactions: { mode: transactions.mode, description: describeTransactions(transactions), blocks: transactions.blocks },
+    }
   } finally {
     await rm(dir, { recursive: true, force: true })
   }

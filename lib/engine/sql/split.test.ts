@@ -11,10 +11,10 @@ CREATE INDEX CONCURRENTLY orders_note ON orders (note);
 UPDATE orders SET note = 'é' WHERE id < 10`
     const statements = await splitStatements(script)
     expect(statements.map((s) => [s.line, s.kind, s.transactional, s.lock])).toEqual([
-      [2, 'AlterTableStmt', true, 'ACCESS EXCLUSIVE'],
-      [4, 'CreateFunctionStmt', true, 'none on existing tables'],
-      [5, 'IndexStmt', false, 'SHARE UPDATE EXCLUSIVE'],
-      [6, 'UpdateStmt', true, 'ROW EXCLUSIVE'],
+      [2, 'AlterTableStmt', true, 'ACCESS EXCLUSIVE on orders'],
+      [4, 'CreateFunctionStmt', true, 'no table lock (creates a new object)'],
+      [5, 'IndexStmt', false, 'SHARE UPDATE EXCLUSIVE on orders'],
+      [6, 'UpdateStmt', true, 'ROW EXCLUSIVE on orders'],
     ])
     expect(statements[0]?.sql).toBe("ALTER TABLE orders ADD COLUMN note text DEFAULT 'a;b'")
     expect(statements[1]?.sql).toContain('RETURN 1; END $$')
@@ -53,8 +53,21 @@ DROP TABLE t;`
     expect((await splitStatements(script)).map((s) => s.destructive)).toEqual([false, false, false, false, true, true, true, true, true, false, true, true, true])
   })
 
-  it('reports the line of a syntax error, and refuses transaction control', async () => {
+  it('reports the line of a syntax error', async () => {
     await expect(splitStatements('SELECT 1;\nSELECT FROM WHERE;')).rejects.toThrow(new SqlSyntaxError('syntax error at or near "WHERE"', 2))
-    await expect(splitStatements('BEGIN;\nSELECT 1;\nCOMMIT;')).rejects.toThrow(/remove BEGIN\/COMMIT/)
+  })
+
+  it("takes a script's own transaction control as statements that cannot run inside Lockstep's transaction; savepoints can", async () => {
+    const statements = await splitStatements('BEGIN;\nSAVEPOINT a;\nROLLBACK TO SAVEPOINT a;\nCOMMIT;\nSTART TRANSACTION ISOLATION LEVEL SERIALIZABLE;\nEND;\nBEGIN;\nROLLBACK;')
+    expect(statements.map((s) => [s.line, s.transactionControl, s.transactional])).toEqual([
+      [1, 'begin', false],
+      [2, null, true],
+      [3, null, true],
+      [4, 'end', false],
+      [5, 'begin', false],
+      [6, 'end', false],
+      [7, 'begin', false],
+      [8, 'end', false],
+    ])
   })
 })

@@ -1,4 +1,5 @@
 import { loadModule, parseSync } from 'libpg-query'
+import { analyseLocks, describeLocks, type TableLock } from './locks'
 
 // SQL scripts are split into statements by the real PostgreSQL parser (libpg-query), never by
 // semicolons and never sent as one multi-statement string. Each statement says whether it may run
@@ -13,8 +14,18 @@ export type Statement = {
   kind: string
   /** False for statements PostgreSQL refuses inside a transaction block (CREATE INDEX CONCURRENTLY…). */
   transactional: boolean
-  /** The strongest table lock the statement takes, for review. */
+  /** The table locks the statement takes, in words for review ("SHARE ROW EXCLUSIVE on a and b", "unknown (…)"); see ./locks.ts. */
   lock: string
+  /** The same, table by table (empty when it takes none or they are unknown). */
+  locks: TableLock[]
+  /** The lock depends on code that is not analysed (a DO block, a function or procedure call). */
+  lockUnknown: boolean
+  /** The table the statement works on (created, altered, indexed…), when it has one. */
+  subject: string | null
+  /** It creates a new, empty table (CREATE TABLE without IF NOT EXISTS). */
+  createsTable: boolean
+  /** Transaction control written in the script: BEGIN/START TRANSACTION, or COMMIT/END/ROLLBACK, else null (savepoints too). */
+  transactionControl: 'begin' | 'end' | null
   /** It can lose data that only a backup brings back (see `losesData`). */
   destructive: boolean
   /** CREATE INDEX CONCURRENTLY: the index it builds (see `ConcurrentIndex`), else null. */
@@ -30,10 +41,11 @@ export type ConcurrentIndex = { name: string | null; schema: string | null; tabl
 
 export class SqlSyntaxError extends Error {
   constructor(
-    message: string,
+    /** The parser's words, without the line. */
+    readonly reason: string,
     readonly line: number,
   ) {
-    super(`Syntax error on line ${line}: ${message}`)
+    super(`Syntax error on line ${line}: ${reason}`)
     this.name = 'SqlSyntaxError'
   }
 }
@@ -43,7 +55,18 @@ const ready = () => (loaded ??= loadModule())
 
 type Node = Record<string, unknown>
 
+const BEGINS = new Set(['TRANS_STMT_BEGIN', 'TRANS_STMT_START'])
+const ENDS = new Set(['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_PREPARE', 'TRANS_STMT_COMMIT_PREPARED', 'TRANS_STMT_ROLLBACK_PREPARED'])
+
+function transactionControlOf(kind: string, node: Node): Statement['transactionControl'] {
+  if (kind !== 'TransactionStmt') return null
+  if (BEGINS.has(String(node.kind))) return 'begin'
+  return ENDS.has(String(node.kind)) ? 'end' : null
+}
+
 function nonTransactional(kind: string, node: Node): boolean {
+  // A script's own BEGIN or COMMIT cannot run inside Lockstep's transaction; its savepoints can.
+  if (transactionControlOf(kind, node)) return true
   if (kind === 'IndexStmt' || kind === 'DropStmt') return node.concurrent === true
   if (kind === 'ReindexStmt') return JSON.stringify(node.params ?? []).includes('"concurrently"')
   if (kind === 'VacuumStmt') return node.is_vacuumcmd === true
@@ -68,47 +91,6 @@ function concurrentIndexOf(kind: string, node: Node): ConcurrentIndex | null {
   return { name: typeof node.idxname === 'string' ? node.idxname : null, schema: relation.schemaname ?? null, table: relation.relname ?? '' }
 }
 
-function lockOf(kind: string, node: Node): string {
-  switch (kind) {
-    case 'SelectStmt':
-      return 'ACCESS SHARE'
-    case 'InsertStmt':
-    case 'UpdateStmt':
-    case 'DeleteStmt':
-    case 'MergeStmt':
-      return 'ROW EXCLUSIVE'
-    case 'IndexStmt':
-      return node.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE'
-    case 'DropStmt':
-      return node.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE'
-    case 'ReindexStmt':
-      return JSON.stringify(node.params ?? []).includes('"concurrently"') ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE'
-    case 'VacuumStmt':
-      return 'SHARE UPDATE EXCLUSIVE'
-    case 'CreateTrigStmt':
-      return 'SHARE ROW EXCLUSIVE'
-    case 'AlterTableStmt': {
-      const commands = JSON.stringify(node.cmds ?? [])
-      if (/"AT_ValidateConstraint"/.test(commands) && !/"AT_(?!ValidateConstraint)/.test(commands)) return 'SHARE UPDATE EXCLUSIVE'
-      return 'ACCESS EXCLUSIVE'
-    }
-    case 'CreateStmt':
-    case 'CreateSeqStmt':
-    case 'ViewStmt':
-    case 'CreateFunctionStmt':
-    case 'CreateEnumStmt':
-    case 'CreateSchemaStmt':
-    case 'CreateExtensionStmt':
-    case 'CommentStmt':
-    case 'GrantStmt':
-    case 'VariableSetStmt':
-    case 'DoStmt':
-      return 'none on existing tables'
-    default:
-      return 'ACCESS EXCLUSIVE (assumed)'
-  }
-}
-
 /** The statements of a script, in order. Throws SqlSyntaxError with the line of the first error. */
 export async function splitStatements(script: string): Promise<Statement[]> {
   await ready()
@@ -129,8 +111,22 @@ export async function splitStatements(script: string): Promise<Statement[]> {
     const sql = text.trim()
     if (!sql) continue
     const [kind = 'Unknown', node = {}] = Object.entries(raw.stmt)[0] ?? []
-    if (kind === 'TransactionStmt') throw new SqlSyntaxError('remove BEGIN/COMMIT/ROLLBACK: Lockstep runs each script in a transaction of its own where it can', lineAt(start + text.indexOf(sql)))
-    statements.push({ index: statements.length, sql, line: lineAt(start + text.indexOf(sql)), kind, transactional: !nonTransactional(kind, node), lock: lockOf(kind, node), destructive: losesData(kind, node), concurrentIndex: concurrentIndexOf(kind, node) })
+    const locks = analyseLocks(kind, node)
+    statements.push({
+      index: statements.length,
+      sql,
+      line: lineAt(start + text.indexOf(sql)),
+      kind,
+      transactional: !nonTransactional(kind, node),
+      lock: describeLocks(locks),
+      locks: locks.locks,
+      lockUnknown: locks.unknown !== null,
+      subject: locks.subject,
+      createsTable: kind === 'CreateStmt' && node.if_not_exists !== true,
+      transactionControl: transactionControlOf(kind, node),
+      destructive: losesData(kind, node),
+      concurrentIndex: concurrentIndexOf(kind, node),
+    })
   }
   return statements
 }

@@ -38,13 +38,14 @@ export const sqlRunner: StepRunner = {
       case 'CANCELLED':
         return { status: 'CANCELLED', statementsApplied: outcome.statementsApplied }
       case 'SKIPPED':
-        return { status: 'SKIPPED', message: 'skipped in the dry run (it cannot run inside a transaction)' }
+        return { status: 'SKIPPED', message: `skipped in the dry run: ${outcome.reason ?? 'it cannot run inside a transaction'}` }
       case 'ALREADY_APPLIED':
         return { status: 'SUCCEEDED', message: 'was already applied on this target', ...counts }
       case 'DRY_RUN':
         return { status: 'SUCCEEDED', message: 'ran and was rolled back (dry run)', ...counts }
       default:
-        return { status: 'SUCCEEDED', message: 'succeeded', ...counts }
+        // A script with its own BEGIN … COMMIT ran as written: the step says so, as the history does.
+        return { status: 'SUCCEEDED', message: outcome.transactions?.startsWith('as written') ? `succeeded, ${outcome.transactions}` : 'succeeded', ...counts }
     }
   },
   async rollback(ctx): Promise<StepResult> {

@@ -125,9 +125,9 @@ describe('notices of failed runs', () => {
     const { owner, requester, dba, stakeholder, name, held } = await runSetup({ target: true })
     const runId = await held()
     expect(await executeRun(runId)).toBe('FAILED')
-    expect(await db.run.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: 'FAILED', error: 'Step “Bad” failed: division by zero' })
+    expect(await db.run.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: 'FAILED', error: 'Step “Bad” failed: line 2: division by zero' })
     for (const told of [owner, requester, dba]) {
-      expect(await noticesOf(told)).toMatchObject([{ kind: 'RUN_FAILED', title: `Run of Schema on ${name} failed`, body: 'Step “Bad” failed: division by zero', href: `/runs/${runId}`, readAt: null }])
+      expect(await noticesOf(told)).toMatchObject([{ kind: 'RUN_FAILED', title: `Run of Schema on ${name} failed`, body: 'Step “Bad” failed: line 2: division by zero', href: `/runs/${runId}`, readAt: null }])
     }
     expect(await noticesOf(stakeholder)).toEqual([])
   })

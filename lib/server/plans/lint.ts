@@ -1,4 +1,4 @@
-import { lintSql, type LintReport } from '@/lib/engine/sql/lint'
+import { lintSql, type LintedStatement, type LintReport } from '@/lib/engine/sql/lint'
 import { SqlSyntaxError } from '@/lib/engine/sql/split'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCan } from '@/lib/server/authorize'
@@ -23,12 +23,16 @@ export async function lintScripts(body: string, rollbackBody: string | null): Pr
   return check(body, 'body')
 }
 
+/** A lint report as stored with a step: those saved before transactions were reported lack them. */
+type StoredLintReport = Omit<LintReport, 'transactions' | 'statements'> & { transactions?: LintReport['transactions']; statements: (Omit<LintedStatement, 'inTransaction'> & { inTransaction?: boolean })[] }
+
 /** What pages show of a lint report (statement texts cut; the full script is the step's body). */
-export function lintDTO(lint: LintReport): StepLintDTO {
+export function lintDTO(lint: StoredLintReport): StepLintDTO {
   return {
     errors: lint.errors,
     warnings: lint.warnings,
-    statements: lint.statements.map((s) => ({ line: s.line, kind: s.kind, lock: s.lock, transactional: s.transactional, sql: s.sql.slice(0, 300), findings: s.findings })),
+    transactions: lint.transactions?.description ?? null,
+    statements: lint.statements.map((s) => ({ line: s.line, kind: s.kind, lock: s.lock, transactional: s.transactional, inTransaction: s.inTransaction ?? s.transactional, sql: s.sql.slice(0, 300), findings: s.findings })),
   }
 }
 

@@ -146,7 +146,10 @@ export type StepDTO = {
 export type StepLintDTO = {
   errors: number
   warnings: number
-  statements: { line: number; kind: string; lock: string; transactional: boolean; sql: string; findings: { rule: string; level: 'error' | 'warning'; message: string; help: string | null; line: number }[] }[]
+  /** How the script runs ("in one transaction", "as written, in its own transactions (…)…"); null for lints saved before it was recorded. */
+  transactions: string | null
+  /** `inTransaction`: inside Lockstep's transaction or the script's own BEGIN … COMMIT. */
+  statements: { line: number; kind: string; lock: string; transactional: boolean; inTransaction: boolean; sql: string; findings: { rule: string; level: 'error' | 'warning'; message: string; help: string | null; line: number }[] }[]
 }
 
 export type RiskDTO = {
