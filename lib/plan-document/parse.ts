@@ -5,11 +5,12 @@ import { toMarkdown } from 'mdast-util-to-markdown'
 import { toString } from 'mdast-util-to-string'
 import { gfm } from 'micromark-extension-gfm'
 import { splitCondition } from '@/lib/domain/health'
+import { isGantt, readGantt, textEntry } from './gantt'
 import { inertMarkdown } from './inert-markdown'
 import { impactLevel, likelihoodLevel } from './levels'
 import { MAX_DOCUMENT_BYTES, TOO_LARGE } from './limits'
 import { cleanName, keyOf, repairText } from './text'
-import { DocumentError, type DocItem, type DocPhase, type DocPlan, type DocRisk, type DocStep, type DocWarning } from './types'
+import { DocumentError, type DocItem, type DocPhase, type DocPlan, type DocRisk, type DocStep, type DocTimelineEntry, type DocWarning } from './types'
 
 // Reads a migration plan from a Markdown document by its structure: the heading tree, lists, task
 // lists, tables and fenced code (mdast, GitHub-flavoured). Sections are recognised by what their titles
@@ -27,10 +28,11 @@ const PHASE_TITLE = /^(phase|stage|wave|step|week|sprint|milestone|day)\s*\d+[a-
 function classify(key: string): Kind {
   if (PHASE_TITLE.test(key)) return 'phase'
   if (/\bcheck ?lists?\b/.test(key)) return 'checklist'
-  if (/\b(roll ?back|abort|revert) (triggers?|criteria|conditions|thresholds)\b|\bwhen to (roll ?back|abort)\b|\bno go\b|\bgo no go\b/.test(key)) return 'triggers'
+  if (/\b(roll ?back|abort|revert) (triggers?|criteria|conditions|thresholds)\b|\bwhen to (roll ?back|abort)\b|\bno go\b|\bgo no go\b|\b(stop|abort|halt|roll ?back)( the)?( migration| deployment| cutover)? (if|when)\b|\bred flags\b/.test(key)) return 'triggers'
   if (/\b(roll ?back|back ?out|fall ?back|revert)\b|\brecovery (plan|procedures?|steps)\b/.test(key)) return 'rollback'
   if (/\b(success|acceptance|exit|completion) (criteria|metrics|measures)\b|\bdefinition of done\b/.test(key)) return 'criteria'
-  if (/\brisks?\b/.test(key)) return 'risks'
+  // "Risks", "Risk Assessment", "Known risks" – not "High-Risk Migration", which is about something else.
+  if (/\brisks\b|^(key |main |major |known |potential |technical )?risk( (register|assessment|analysis|matrix|management|log|mitigations?|areas?|and|\d+))?$|^risk\b.*\b(mitigation|register|assessment)\b/.test(key)) return 'risks'
   if (/\b(timeline|schedule|milestones|calendar)\b/.test(key)) return 'timeline'
   if (/^(overview|summary|introduction|purpose|background|executive summary|context|scope|about|why|motivation|rationale|problem statement)\b|^migration (overview|goals|objectives)\b|^(goals|objectives)\b/.test(key)) return 'summary'
   if (/^(current|existing|source|legacy)\b|\bas is\b/.test(key)) return 'current'
@@ -82,6 +84,16 @@ function stepName(code: Code, label: string | null, fallback: string): string {
 
 const isSql = (code: Code) => /^(sql|pgsql|postgres(ql)?|plpgsql|psql)$/i.test(code.lang ?? '')
 
+/** A list most of whose entries are tasks (`- [ ]`, `- [x]`). */
+const isTaskList = (list: List) => list.children.length > 0 && list.children.filter((i) => typeof i.checked === 'boolean').length * 2 >= list.children.length
+
+/** Entries that name phases ("Phase 2 – Load", "Week 1"), whatever else they say. */
+const phaseWordsIn = (list: List) => list.children.filter((item) => /\b(phase|stage|wave)\b|^(week|day|sprint)\s*\d/i.test(leadOf(item))).length
+
+/** A section that is a checklist by its shape: a task list of its own, and no phases beneath it. */
+const isChecklistShaped = (section: Section) =>
+  section.nodes.some((n) => n.type === 'list' && isTaskList(n) && phaseWordsIn(n) * 2 < n.children.length) && !section.children.some((c) => classify(c.key) === 'phase')
+
 class Parser {
   readonly warnings: DocWarning[] = []
   readonly plan: Omit<DocPlan, 'warnings'> = {
@@ -100,6 +112,9 @@ class Parser {
     notes: [],
   }
 
+  /** Where each timeline entry stands in the document: charts are read before the sections, yet keep their place. */
+  readonly timelineLines = new Map<DocTimelineEntry, number>()
+
   warn(line: number | null, message: string) {
     this.warnings.push({ line, message })
   }
@@ -112,10 +127,20 @@ class Parser {
     this.warn(line ?? lineOf(content[0]), `${why}; kept as a note.`)
   }
 
+  /** A Mermaid Gantt chart, wherever it stands, is the plan's timeline: its tasks with their dates. */
+  gantt(code: Code) {
+    const { entries, warnings } = readGantt(code.value, lineOf(code))
+    for (const entry of entries) this.timelineLines.set(entry, lineOf(code) ?? 0)
+    this.plan.timeline.push(...entries)
+    this.warnings.push(...warnings)
+  }
+
   // ---- sections ------------------------------------------------------------------------------
 
   section(section: Section) {
     const kind = classify(section.key)
+    // "### ✅ Migration Design" over "- [ ] **Item** text": a checklist, whatever the heading's words or decoration.
+    if ((kind === 'unknown' || (kind === 'phases' && section.children.length === 0)) && isChecklistShaped(section)) return this.taskChecklist(section)
     switch (kind) {
       case 'summary':
         return this.appendText('summary', section)
@@ -177,6 +202,34 @@ class Parser {
     for (const child of section.children) this.section(child)
   }
 
+  /** A heading over task lists: one checklist of its own lists; its sub-sections are read on their own. */
+  taskChecklist(section: Section) {
+    const items: DocItem[] = []
+    const checklist = { name: section.title.replace(/^check ?list\s*[:–—-]\s*/i, '').slice(0, 200) || 'Checklist', items }
+    this.plan.checklists.push(checklist)
+    this.checklistNodes(section.title, section.nodes, null, items)
+    for (const child of section.children) this.section(child)
+  }
+
+  /**
+   * The lists of a checklist as its items. A line ending with ":" right before a list ("For tables with > 1M
+   * rows:") names that list's group; SQL becomes an unplaced step; other content is kept as a note.
+   */
+  checklistNodes(title: string, nodes: RootContent[], group: string | null, items: DocItem[]) {
+    const rest: RootContent[] = []
+    nodes.forEach((node, i) => {
+      const previous = nodes[i - 1]
+      const intro = previous?.type === 'paragraph' && plain(previous).endsWith(':') ? plain(previous).slice(0, -1).trim() : null
+      if (node.type === 'list') this.items(node, group ?? intro, items, this.plan.steps)
+      else if (node.type === 'paragraph' && plain(node).endsWith(':') && nodes[i + 1]?.type === 'list') return
+      else if (node.type === 'code' && isSql(node)) {
+        this.plan.steps.push(this.step(node, null, title))
+        this.warn(lineOf(node), `SQL block in the checklist “${title}” is not inside a phase; kept as an unplaced step.`)
+      } else if (node.type !== 'thematicBreak' && node.type !== 'heading') rest.push(node)
+    })
+    this.keep(title, rest, `Text in the checklist “${title}”`)
+  }
+
   /** Pulls "Pre-migration …" / "Post-migration …" / "… checklist" items out of a list as plan checklists. */
   checklistsInList(list: List): List {
     const keep: ListItem[] = []
@@ -200,7 +253,11 @@ class Parser {
     let listed = false
     for (const node of section.nodes) {
       if (node.type === 'list' && this.listOfPhases(node, section.children.length === 0)) listed = true
-      else if (node.type === 'table' && this.tableOfPhases(node)) listed = true
+      else if (node.type === 'list' && isTaskList(node)) {
+        const items: DocItem[] = []
+        this.items(node, null, items, this.plan.steps)
+        this.plan.checklists.push({ name: section.title.slice(0, 200) || 'Checklist', items })
+      } else if (node.type === 'table' && this.tableOfPhases(node)) listed = true
       else if (node.type === 'code' && isSql(node)) {
         this.plan.steps.push(this.step(node, null, section.title))
         this.warn(lineOf(node), `SQL block under “${section.title}” is not inside a phase; kept as an unplaced step.`)
@@ -246,7 +303,9 @@ class Parser {
   /** A list whose items are phases ("1. **Preparation Phase**" with nested tasks). */
   listOfPhases(list: List, alone: boolean): boolean {
     const nestedCount = list.children.filter((item) => item.children.some((c) => c.type === 'list')).length
-    const phaseWords = list.children.filter((item) => /\b(phase|stage|wave)\b|^(week|day|sprint)\s*\d/i.test(leadOf(item))).length
+    const phaseWords = phaseWordsIn(list)
+    // Tasks ("- [ ] Take a backup") are a checklist, never phases, unless they say they are phases.
+    if (isTaskList(list) && phaseWords * 2 < list.children.length) return false
     if (nestedCount < list.children.length / 2 && phaseWords < list.children.length / 2 && !alone) return false
     for (const item of list.children) {
       const { name, window } = phaseTitle(leadOf(item).replace(/\s+phase$/i, ''))
@@ -265,17 +324,39 @@ class Parser {
     const phase: DocPhase = { name, window, goal: '', items: [], steps: [] }
     this.phaseContent(phase, section.nodes, null, section.title)
     for (const child of section.children) {
-      const group = genericLabel(child) ? null : child.title
-      this.phaseContent(phase, [...child.nodes, ...child.children.flatMap(flatten)], group, child.title)
+      // A phase's "Success Criteria" or "Rollback Triggers" are the plan's, not tasks of the phase.
+      const kind = classify(child.key)
+      if (kind === 'criteria') this.criteria(child, phase.name)
+      else if (kind === 'triggers') this.triggers(child)
+      else if (kind === 'risks') this.risks(child)
+      else if (kind === 'rollback' && !genericLabel(child)) this.rollback(child, phase.name)
+      else if (/^(estimated )?(duration|timeline|timing|window|schedule|time ?frame)$/.test(child.key) && !phase.window && child.nodes[0]?.type === 'paragraph' && child.children.length === 0) {
+        phase.window = plain(child.nodes[0]).slice(0, 100)
+        this.phaseContent(phase, child.nodes.slice(1), child.title, child.title)
+      } else this.phaseContent(phase, [...child.nodes, ...child.children.flatMap(flatten)], genericLabel(child) ? null : child.title, child.title)
     }
     return phase
   }
 
   phaseContent(phase: DocPhase, nodes: RootContent[], group: string | null, where: string) {
     let label: string | null = null
+    let labelNode: RootContent | null = null
     const rest: RootContent[] = []
     for (const node of nodes) {
-      if (node.type === 'list') this.items(node, group, phase.items, phase.steps)
+      // "For tables with > 1M rows:" before a list groups its items; before nothing it is text to keep.
+      if (labelNode && node.type !== 'code' && node.type !== 'list') rest.push(labelNode)
+      const intro = labelNode ? label : null
+      labelNode = null
+      if (node.type === 'list') {
+        // "- **Duration**: 2 days" among the tasks is the phase's window, not a task.
+        const items: DocItem[] = []
+        this.items(node, group ?? intro ?? null, items, phase.steps)
+        for (const item of items) {
+          const window = /^(duration|estimated duration|window|timeline|timing|when|schedule)\s*:\s*(.+)$/i.exec(item.text)?.[2]
+          if (window && !phase.window) phase.window = window.slice(0, 100)
+          else phase.items.push(item)
+        }
+      }
       else if (node.type === 'code') this.phaseCode(phase, node, label ?? group)
       else if (node.type === 'paragraph') {
         const text = plain(node)
@@ -283,8 +364,10 @@ class Parser {
         const stepLabel = /^step\s*:\s*(.+)$/i.exec(text)
         if (stepLabel?.[1]) label = stepLabel[1]
         else if (windowMatch?.[2] && !phase.window) phase.window = windowMatch[2].slice(0, 100)
-        else if (text.endsWith(':')) label = text.slice(0, -1)
-        else if (!phase.goal && !group) phase.goal = text.replace(/^goal\s*:\s*/i, '').slice(0, 2_000)
+        else if (text.endsWith(':')) {
+          label = text.slice(0, -1)
+          labelNode = node
+        } else if (!phase.goal && !group) phase.goal = text.replace(/^goal\s*:\s*/i, '').slice(0, 2_000)
         else rest.push(node)
         continue
       } else if (node.type === 'heading' || node.type === 'thematicBreak') continue
@@ -292,6 +375,7 @@ class Parser {
       else rest.push(node)
       label = null
     }
+    if (labelNode) rest.push(labelNode)
     this.keep(`${phase.name}: ${where}`, rest, `Content of phase “${phase.name}” that is neither a checklist nor a script`)
   }
 
@@ -325,11 +409,14 @@ class Parser {
   /** Leaves of a (nested) list as checklist items; a parent's words become its children's group. */
   items(list: List, group: string | null, out: DocItem[], steps: DocStep[]) {
     for (const item of list.children) {
-      const lead = leadOf(item).replace(/\s*:$/, '')
+      // "- ✅ **All checks** pass": a leading emoji decorates the entry; it does not tick it.
+      const lead = leadOf(item).replace(/\s*:$/, '').replace(LEADING_EMOJI, '').replace(/^\[[ xX]?\]$/, '')
       const nested = item.children.filter((c): c is List => c.type === 'list')
       if (lead && (nested.length === 0 || typeof item.checked === 'boolean')) out.push({ text: lead.slice(0, 2_000), done: item.checked === true, group })
+      else if (!lead && !item.children.some((c) => c.type !== 'paragraph' && c.type !== 'heading')) this.warn(lineOf(item), 'An empty list entry was skipped.')
       for (const child of item.children) {
         if (child.type === 'list') this.items(child, lead || group, out, steps)
+        else if (child.type === 'code' && isGantt(child)) this.gantt(child)
         else if (child.type === 'code') steps.push(this.step(child, lead || null, lead || 'Script'))
         else if (child.type !== 'paragraph' && child.type !== 'heading') this.keep(lead || 'List item', [child], `Part of the list item at line ${lineOf(item)}`)
       }
@@ -358,24 +445,15 @@ class Parser {
       }
     }
     const items: DocItem[] = []
-    const rest: RootContent[] = []
-    for (const node of section.nodes) {
-      if (node.type === 'list') this.items(node, null, items, this.plan.steps)
-      else if (node.type !== 'thematicBreak') rest.push(node)
-    }
-    for (const child of section.children) {
-      for (const node of [...child.nodes, ...child.children.flatMap(flatten)]) {
-        if (node.type === 'list') this.items(node, child.title, items, this.plan.steps)
-        else if (node.type !== 'heading' && node.type !== 'thematicBreak') rest.push(node)
-      }
-    }
     const name = section.title.replace(/^check ?list\s*[:–—-]\s*/i, '') || section.title
     this.plan.checklists.push({ name: name.slice(0, 200), items })
-    this.keep(section.title, rest, `Text in checklist “${section.title}”`)
+    this.checklistNodes(section.title, section.nodes, null, items)
+    for (const child of section.children) this.checklistNodes(section.title, [...child.nodes, ...child.children.flatMap(flatten)], child.title, items)
   }
 
-  criteria(section: Section) {
-    this.leaves(section, (text, done, group) => this.plan.successCriteria.push({ text, met: done, group }), 'success criteria')
+  /** `group` names the phase whose sub-section these criteria are. */
+  criteria(section: Section, group: string | null = null) {
+    this.leaves(section, (text, done, g) => this.plan.successCriteria.push({ text, met: done, group: g }), 'success criteria', group)
   }
 
   triggers(section: Section) {
@@ -384,11 +462,18 @@ class Parser {
 
   timeline(section: Section) {
     const rest: RootContent[] = []
-    const add = (text: string) => text && this.plan.timeline.push({ text: text.slice(0, 2_000) })
+    let at = 0
+    const add = (text: string) => {
+      if (!text) return
+      const entry = textEntry(text)
+      this.timelineLines.set(entry, at)
+      this.plan.timeline.push(entry)
+    }
     // "### Week 1" with its tasks beneath is a phase laid out on the timeline.
     const phases = section.children.filter((c) => classify(c.key) === 'phase' && hasList(c))
     for (const child of phases) this.plan.phases.push(this.phaseFromSection(child))
     for (const node of [...section.nodes, ...section.children.filter((c) => !phases.includes(c)).flatMap(flatten)]) {
+      at = lineOf(node) ?? at
       if (node.type === 'list') {
         const items: DocItem[] = []
         this.items(node, null, items, [])
@@ -403,7 +488,8 @@ class Parser {
     this.keep(section.title, rest, `Part of the timeline “${section.title}”`)
   }
 
-  rollback(section: Section) {
+  /** `group` names the phase whose sub-section this rollback plan is; its steps say so. */
+  rollback(section: Section, group: string | null = null) {
     let label: string | null = null
     // A list whose last entry ends with ":" ("2. Replay writes:") hands it the script that follows.
     let awaitingScript: number | null = null
@@ -454,17 +540,19 @@ class Parser {
         else rest.push(node)
       }
     }
-    walk(section.nodes, null)
+    walk(section.nodes, group)
     for (const child of section.children) {
       if (classify(child.key) === 'triggers') this.triggers(child)
+      // "Rollback Readiness" over a task list is what to have ready, not what to do.
+      else if (/\b(readiness|ready|prerequisites|preparation|check ?list)\b/.test(child.key) && isChecklistShaped(child)) this.taskChecklist(child)
       // "Steps" or "Procedure" says nothing a rollback step needs repeating.
-      else walk([...child.nodes, ...child.children.flatMap(flatten)], genericLabel(child) ? null : child.title)
+      else walk([...child.nodes, ...child.children.flatMap(flatten)], genericLabel(child) ? group : child.title)
     }
     this.keep(section.title, rest, `Part of the rollback plan “${section.title}”`)
   }
 
   /** Criteria and triggers: list leaves (task state kept), table rows or paragraphs, one each. */
-  leaves(section: Section, add: (text: string, done: boolean, group: string | null) => void, what: string) {
+  leaves(section: Section, add: (text: string, done: boolean, group: string | null) => void, what: string, group: string | null = null) {
     const rest: RootContent[] = []
     const walk = (nodes: RootContent[], group: string | null) => {
       for (const node of nodes) {
@@ -479,8 +567,8 @@ class Parser {
         else if (node.type !== 'thematicBreak' && node.type !== 'heading') rest.push(node)
       }
     }
-    walk(section.nodes, null)
-    for (const child of section.children) walk([...child.nodes, ...child.children.flatMap(flatten)], genericLabel(child) ? null : child.title)
+    walk(section.nodes, group)
+    for (const child of section.children) walk([...child.nodes, ...child.children.flatMap(flatten)], genericLabel(child) ? group : child.title)
     this.keep(section.title, rest, `Part of the ${what} “${section.title}”`)
   }
 
@@ -608,6 +696,8 @@ class Parser {
   }
 }
 
+const LEADING_EMOJI = /^(?:[\p{Extended_Pictographic}\uFE0F\u200D]+\s+)+/u
+
 const DONE_WORD = /^(done|complete|completed|finished|yes|x|✅|✔️?|☑️?|\[x\])$/i
 const NOT_DONE_WORD = /^(todo|to do|pending|open|not started|in progress|no|-|☐|⬜|\[ \])$/i
 
@@ -655,7 +745,8 @@ function tableRows(table: Table): string[] {
 }
 
 /** Sub-headings such as "Tasks" or "How" label a block; they name nothing worth keeping on each item. */
-const genericLabel = (section: Section) => /^(tasks?|steps?|actions?|activities|check ?list|to ?dos?|how|what|details|deliverables|work|items|procedures?|process|(rollback|recovery) (steps|procedures?|process))$/.test(section.key)
+const genericLabel = (section: Section) =>
+  /^(tasks?|steps?|actions?|activities|check ?list|to ?dos?|how|what|details|deliverables|work|items|procedures?|process|(rollback|recovery) (steps|procedures?|process|execution)( if (needed|required|necessary))?)$/.test(section.key)
 
 const newRisk = (title: string): DocRisk => ({ title: title.slice(0, 200), impact: null, likelihood: null, mitigation: '', owner: null, extra: {} })
 
@@ -727,11 +818,17 @@ export function parsePlanDocument(input: string | Uint8Array): DocPlan {
     throw new DocumentError('This does not look like a migration plan: it has no headings, lists or tables.')
   }
 
+  const parser = new Parser()
+  parser.warnings.push(...early)
   // The heading tree.
   const root: Section = { heading: null, title: '', key: '', line: null, nodes: [], children: [] }
   const stack: { depth: number; section: Section }[] = [{ depth: 0, section: root }]
   let headingDepth = 0
   for (const [index, original] of tree.children.entries()) {
+    if (original.type === 'code' && isGantt(original)) {
+      parser.gantt(original)
+      continue
+    }
     // A line that is only bold text ("**Rollback triggers:**") right before a list, table or script
     // works as a heading one level below the last real one.
     const next = tree.children[index + 1]?.type
@@ -747,8 +844,6 @@ export function parsePlanDocument(input: string | Uint8Array): DocPlan {
     } else stack.at(-1)?.section.nodes.push(node)
   }
 
-  const parser = new Parser()
-  parser.warnings.push(...early)
   const [first, ...others] = root.children
   let top: Section[]
   let preamble: RootContent[] = root.nodes
@@ -764,8 +859,12 @@ export function parsePlanDocument(input: string | Uint8Array): DocPlan {
   readPreamble(parser, preamble)
   for (const section of top) parser.section(section)
 
+  parser.plan.timeline = parser.plan.timeline.map((entry, i) => ({ entry, i, line: parser.timelineLines.get(entry) ?? 0 })).sort((a, b) => a.line - b.line || a.i - b.i).map((e) => e.entry)
   parser.plan.phases = mergePhases(parser.plan.phases, (message) => parser.warn(null, message))
-  if (parser.plan.phases.length === 0) parser.warn(null, 'No phases found (sections such as “Phase 1: Preparation” or a list under “Migration Phases”).')
+  if (parser.plan.phases.length === 0 && parser.plan.checklists.length > 0) {
+    const items = parser.plan.checklists.reduce((n, c) => n + c.items.length, 0)
+    parser.warn(null, `No phases found; the document is read as a plan of ${parser.plan.checklists.length} checklist${parser.plan.checklists.length === 1 ? '' : 's'} (${items} item${items === 1 ? '' : 's'}).`)
+  } else if (parser.plan.phases.length === 0) parser.warn(null, 'No phases found (sections such as “Phase 1: Preparation” or a list under “Migration Phases”).')
   parser.plan.summary = canonical(parser.plan.summary).slice(0, 10_000)
   parser.plan.currentState = canonical(parser.plan.currentState).slice(0, 10_000)
   parser.plan.targetState = canonical(parser.plan.targetState).slice(0, 10_000)

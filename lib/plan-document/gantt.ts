@@ -1,0 +1,209 @@
+import type { Code } from 'mdast'
+import { GANTT_TAGS, type DocTimelineEntry, type DocWarning } from './types'
+
+// Mermaid `gantt` charts as timeline entries: each task with its section, id, start, end, duration,
+// dependencies (`after a b`) and tags, dates resolved the way Mermaid draws them; and back to a chart.
+
+type Tag = (typeof GANTT_TAGS)[number]
+
+/** A timeline entry that is only text ("Total duration: 5 weeks"). */
+export const textEntry = (text: string): DocTimelineEntry => ({ text: text.slice(0, 2_000), section: null, ref: null, start: null, end: null, duration: null, after: [], tags: [] })
+
+/** Whether an entry says more than its text, so that it is written back as a task of a chart. */
+export const isTask = (e: DocTimelineEntry) => Boolean(e.section || e.ref || e.start || e.end || e.duration || e.after.length || e.tags.length)
+
+const firstLine = (value: string) => value.split('\n').find((line) => line.trim() && !line.trim().startsWith('%%'))?.trim() ?? ''
+
+export const isGantt = (code: Code) => /^mermaid$/i.test(code.lang ?? '') && /^gantt\b/.test(firstLine(code.value))
+
+// Lines that change how a chart is drawn, not what it schedules.
+const PRESENTATION = /^(title|axisFormat|tickInterval|todayMarker|displayMode|weekday|topAxis|click|accTitle|accDescr)\b/
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w|M|y)$/
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
+
+/** A date format of dayjs (as Mermaid's `dateFormat` takes) as a reader of dates, or null if it has tokens we do not read. */
+function dateReader(format: string): { read: (text: string) => number | null; hasDate: boolean; hasTime: boolean } | null {
+  const tokens = /YYYY|MM|DD|HH|mm|ss|M|D|H|m|s/g
+  const fields: string[] = []
+  let pattern = ''
+  let last = 0
+  for (const match of format.matchAll(tokens)) {
+    pattern += format.slice(last, match.index).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    pattern += match[0] === 'YYYY' ? '(\\d{4})' : '(\\d{1,2})'
+    fields.push(match[0].charAt(0))
+    last = match.index + match[0].length
+  }
+  const rest = format.slice(last)
+  if (/[A-Za-z]/.test(rest) || /[A-Za-z]/.test(format.replace(tokens, ''))) return null
+  pattern += rest.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const regex = new RegExp(`^${pattern}$`)
+  const hasDate = fields.some((f) => f === 'Y' || f === 'M' || f === 'D')
+  const hasTime = fields.some((f) => f === 'H' || f === 'm' || f === 's')
+  return {
+    hasDate,
+    hasTime,
+    read(text) {
+      const match = regex.exec(text.trim())
+      if (!match) return null
+      const part = { Y: 1970, M: 1, D: 1, H: 0, m: 0, s: 0 }
+      fields.forEach((field, i) => (part[field as keyof typeof part] = Number(match[i + 1])))
+      const ms = Date.UTC(part.Y, part.M - 1, part.D, part.H, part.m, part.s)
+      const back = new Date(ms)
+      if (back.getUTCMonth() !== part.M - 1 || back.getUTCDate() !== part.D || part.H > 23 || part.m > 59 || part.s > 59) return null
+      return ms
+    },
+  }
+}
+
+const pad = (n: number) => String(n).padStart(2, '0')
+
+function isoOf(ms: number, hasDate: boolean, hasTime: boolean): string {
+  const d = new Date(ms)
+  const date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`
+  const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}${d.getUTCSeconds() ? `:${pad(d.getUTCSeconds())}` : ''}`
+  if (hasDate && hasTime) return `${date} ${time}`
+  return hasTime ? time : date
+}
+
+function addDuration(ms: number, duration: string): number | null {
+  const match = DURATION.exec(duration)
+  if (!match?.[1] || !match[2]) return null
+  const amount = Number(match[1])
+  const unit = match[2]
+  const perUnit = UNIT_MS[unit]
+  if (perUnit !== undefined) return ms + amount * perUnit
+  if (!Number.isInteger(amount)) return null
+  const d = new Date(ms)
+  if (unit === 'M') d.setUTCMonth(d.getUTCMonth() + amount)
+  else d.setUTCFullYear(d.getUTCFullYear() + amount)
+  return d.getTime()
+}
+
+type Resolved = { entry: DocTimelineEntry; startMs: number | null; endMs: number | null }
+
+/** The tasks of a chart; `line` is the line of the chart's opening fence, so warnings name the task's own line. */
+export function readGantt(value: string, line: number | null): { entries: DocTimelineEntry[]; warnings: DocWarning[] } {
+  const warnings: DocWarning[] = []
+  const tasks: Resolved[] = []
+  const entries: DocTimelineEntry[] = []
+  const byRef = new Map<string, Resolved>()
+  let reader = dateReader('YYYY-MM-DD')
+  let format = 'YYYY-MM-DD'
+  let section: string | null = null
+  let sawGantt = false
+  value.split('\n').forEach((raw, index) => {
+    const at = line === null ? null : line + 1 + index
+    const text = raw.replace(/%%.*$/, '').trim()
+    if (!text) return
+    if (!sawGantt && /^gantt\b/.test(text)) {
+      sawGantt = true
+      return
+    }
+    const keyword = /^(\w+)\s*(.*)$/.exec(text)
+    const [, word = '', argument = ''] = keyword ?? []
+    if (word === 'dateFormat') {
+      format = argument.trim()
+      reader = dateReader(format)
+      if (!reader) warnings.push({ line: at, message: `Gantt chart: the date format “${format}” is not one Lockstep reads (YYYY, MM, DD, HH, mm, ss); its tasks are kept without dates.` })
+      return
+    }
+    if (word === 'section') {
+      section = argument.trim().slice(0, 200) || null
+      return
+    }
+    if (word === 'excludes' || word === 'includes' || word === 'inclusiveEndDates') {
+      warnings.push({ line: at, message: `Gantt chart: “${text}” is not applied; Lockstep counts durations in calendar time, so end dates may come earlier than the chart draws them.` })
+      return
+    }
+    // The chart's title is a line of the timeline of its own; the other settings only change the drawing.
+    if (word === 'title' && argument.trim()) {
+      entries.push(textEntry(argument.trim()))
+      return
+    }
+    if (PRESENTATION.test(text)) return
+    const colon = text.indexOf(':')
+    if (colon <= 0) {
+      warnings.push({ line: at, message: `Gantt chart: the line “${text.slice(0, 80)}” is neither a task (“Name : …”) nor a setting Lockstep knows; skipped.` })
+      return
+    }
+    const name = text.slice(0, colon).trim()
+    const parts = text
+      .slice(colon + 1)
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)
+    const tags: Tag[] = []
+    while (parts.length && (GANTT_TAGS as readonly string[]).includes(parts[0] ?? '')) tags.push(parts.shift() as Tag)
+    const [ref, startText, endText] = parts.length >= 3 ? parts : parts.length === 2 ? [null, parts[0], parts[1]] : [null, null, parts[0]]
+    if (parts.length > 3) warnings.push({ line: at, message: `Gantt task “${name}”: more than an id, a start and an end (“${parts.slice(3).join(', ')}”); the rest is ignored.` })
+    const entry: DocTimelineEntry = { ...textEntry(name), section, ref: ref?.slice(0, 100) ?? null, tags }
+    const problem = (what: string) => warnings.push({ line: at, message: `Gantt task “${name}”: ${what}` })
+    let startMs: number | null = null
+    if (startText && /^after\s/.test(startText)) {
+      entry.after = startText.split(/\s+/).slice(1).filter(Boolean).slice(0, 50)
+      const ends = entry.after.map((r) => byRef.get(r))
+      const missing = entry.after.filter((_, i) => !ends[i])
+      if (missing.length) problem(`it follows ${missing.map((m) => `“${m}”`).join(', ')}, which no task before it is called; its dates are left open.`)
+      else {
+        const known = ends.map((e) => e?.endMs ?? null)
+        startMs = known.every((e): e is number => e !== null) ? Math.max(...known) : null
+      }
+    } else if (startText) {
+      startMs = reader?.read(startText) ?? null
+      if (startMs === null && reader) problem(`the start “${startText}” is not a date in the chart's format (${format}); its dates are left open.`)
+    } else if (tasks.length) {
+      const previous = tasks.at(-1)
+      startMs = previous?.endMs ?? null
+      if (startMs === null && reader) problem(`it starts when “${previous?.entry.text}” ends, which is open; its dates are left open.`)
+    }
+    let endMs: number | null = null
+    if (!endText) problem('it has no duration or end; kept without them.')
+    else if (DURATION.test(endText)) {
+      entry.duration = endText
+      endMs = startMs === null ? null : addDuration(startMs, endText)
+    } else if (/^until\s/.test(endText)) {
+      const until = byRef.get(endText.split(/\s+/)[1] ?? '')
+      if (!until) problem(`it lasts “${endText}”, but no task before it has that id; its end is left open.`)
+      endMs = until?.startMs ?? null
+    } else {
+      endMs = reader?.read(endText) ?? null
+      if (endMs === null && reader) problem(`the end “${endText}” is neither a duration (5d, 2w, 90m) nor a date in the chart's format (${format}); its end is left open.`)
+    }
+    if (reader && startMs !== null) entry.start = isoOf(startMs, reader.hasDate, reader.hasTime)
+    if (reader && endMs !== null) entry.end = isoOf(endMs, reader.hasDate, reader.hasTime)
+    const resolved = { entry, startMs, endMs }
+    tasks.push(resolved)
+    entries.push(entry)
+    if (entry.ref) byRef.set(entry.ref, resolved)
+  })
+  if (tasks.length === 0) warnings.push({ line, message: 'A Gantt chart without tasks was skipped.' })
+  return { entries, warnings }
+}
+
+/** The format a chart needs to write these entries' dates back as they are. */
+function formatOf(entries: DocTimelineEntry[]): string {
+  const dates = entries.flatMap((e) => [e.start, e.end]).filter((d): d is string => d !== null)
+  if (dates.some((d) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(d))) return 'YYYY-MM-DD HH:mm:ss'
+  if (dates.some((d) => /^\d{4}-\d{2}-\d{2} /.test(d))) return 'YYYY-MM-DD HH:mm'
+  if (dates.some((d) => /^\d{2}:\d{2}:\d{2}$/.test(d))) return 'HH:mm:ss'
+  if (dates.some((d) => /^\d{2}:\d{2}$/.test(d))) return 'HH:mm'
+  return 'YYYY-MM-DD'
+}
+
+/** Entries as the lines of one Mermaid chart that `readGantt` reads back to the same entries. */
+export function formatGantt(entries: DocTimelineEntry[]): string {
+  const out = ['gantt', `    dateFormat ${formatOf(entries)}`]
+  let section: string | null = null
+  // A task's name ends at its first colon, and a chart has no line breaks within a line.
+  const clean = (text: string) => text.replace(/[\n\r]+/g, ' ').trim()
+  for (const e of entries) {
+    if (e.section && e.section !== section) out.push(`    section ${clean(e.section)}`)
+    section = e.section ?? section
+    const start = e.after.length ? `after ${e.after.join(' ')}` : e.start
+    const end = e.duration ?? e.end
+    const parts = [...e.tags, ...(e.ref ? [e.ref] : []), ...(e.ref || start ? [start ?? ''] : []), ...(end ? [end] : [])]
+    out.push(`    ${clean(e.text).replace(/:/g, ' ')} :${parts.join(', ')}`)
+  }
+  return out.join('\n')
+}
