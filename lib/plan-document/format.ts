@@ -5,7 +5,7 @@ import { toMarkdown } from 'mdast-util-to-markdown'
 import { gfm } from 'micromark-extension-gfm'
 import { describeCondition } from '@/lib/domain/health'
 import { IMPACT_LABELS, LIKELIHOOD_LABELS } from '@/lib/domain/plan-values'
-import { formatGantt, isTask } from './gantt'
+import { dateFormatOf, formatGantt, isTask } from './gantt'
 import { inertMarkdown } from './inert-markdown'
 import { TIME_LIKE } from './parse'
 import type { DocItem, DocPlan, DocStep, DocTimelineEntry } from './types'
@@ -95,11 +95,15 @@ function rollback(plan: DocPlan): RootContent[] {
 
 /** Lines of text as a list, tasks of a Gantt chart as a Mermaid chart, in the order they come. */
 function timeline(entries: DocTimelineEntry[]): RootContent[] {
-  const runs: { tasks: boolean; entries: DocTimelineEntry[] }[] = []
+  const runs: { tasks: boolean; format: string | null; entries: DocTimelineEntry[] }[] = []
   for (const entry of entries) {
     const last = runs.at(-1)
-    if (last && last.tasks === isTask(entry)) last.entries.push(entry)
-    else runs.push({ tasks: isTask(entry), entries: [entry] })
+    const format = isTask(entry) ? dateFormatOf(entry) : null
+    // A chart has one date format: tasks with dates of another kind start a chart of their own.
+    if (last && last.tasks === isTask(entry) && (!format || !last.format || format === last.format)) {
+      last.entries.push(entry)
+      last.format ??= format
+    } else runs.push({ tasks: isTask(entry), format, entries: [entry] })
   }
   return runs.map((run) => (run.tasks ? ({ type: 'code', lang: 'mermaid', value: formatGantt(run.entries) } as RootContent) : list(run.entries.map((t) => listItem(t.text, null)))))
 }

@@ -151,6 +151,7 @@ export function readGantt(value: string, line: number | null): { entries: DocTim
       }
     } else if (startText) {
       startMs = reader?.read(startText) ?? null
+      if (startMs === null) entry.start = startText.slice(0, 40)
       if (startMs === null && reader) problem(`the start “${startText}” is not a date in the chart's format (${format}); its dates are left open.`)
     } else if (tasks.length) {
       const previous = tasks.at(-1)
@@ -163,11 +164,13 @@ export function readGantt(value: string, line: number | null): { entries: DocTim
       entry.duration = endText
       endMs = startMs === null ? null : addDuration(startMs, endText)
     } else if (/^until\s/.test(endText)) {
+      entry.duration = endText.slice(0, 40)
       const until = byRef.get(endText.split(/\s+/)[1] ?? '')
       if (!until) problem(`it lasts “${endText}”, but no task before it has that id; its end is left open.`)
       endMs = until?.startMs ?? null
     } else {
       endMs = reader?.read(endText) ?? null
+      if (endMs === null) entry.end = endText.slice(0, 40)
       if (endMs === null && reader) problem(`the end “${endText}” is neither a duration (5d, 2w, 90m) nor a date in the chart's format (${format}); its end is left open.`)
     }
     if (reader && startMs !== null) entry.start = isoOf(startMs, reader.hasDate, reader.hasTime)
@@ -181,15 +184,21 @@ export function readGantt(value: string, line: number | null): { entries: DocTim
   return { entries, warnings }
 }
 
-/** The format a chart needs to write these entries' dates back as they are. */
-function formatOf(entries: DocTimelineEntry[]): string {
-  const dates = entries.flatMap((e) => [e.start, e.end]).filter((d): d is string => d !== null)
-  if (dates.some((d) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(d))) return 'YYYY-MM-DD HH:mm:ss'
-  if (dates.some((d) => /^\d{4}-\d{2}-\d{2} /.test(d))) return 'YYYY-MM-DD HH:mm'
-  if (dates.some((d) => /^\d{2}:\d{2}:\d{2}$/.test(d))) return 'HH:mm:ss'
-  if (dates.some((d) => /^\d{2}:\d{2}$/.test(d))) return 'HH:mm'
-  return 'YYYY-MM-DD'
+const FORMATS: [RegExp, string][] = [
+  [/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, 'YYYY-MM-DD HH:mm:ss'],
+  [/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/, 'YYYY-MM-DD HH:mm'],
+  [/^\d{2}:\d{2}:\d{2}$/, 'HH:mm:ss'],
+  [/^\d{2}:\d{2}$/, 'HH:mm'],
+  [/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'],
+]
+
+/** The date format an entry's dates are written in, or null when it has none; one chart holds one format. */
+export function dateFormatOf(entry: DocTimelineEntry): string | null {
+  for (const date of [entry.start, entry.end]) for (const [pattern, format] of FORMATS) if (date && pattern.test(date)) return format
+  return null
 }
+
+const formatOf = (entries: DocTimelineEntry[]) => entries.map(dateFormatOf).find((f) => f !== null) ?? 'YYYY-MM-DD'
 
 /** Entries as the lines of one Mermaid chart that `readGantt` reads back to the same entries. */
 export function formatGantt(entries: DocTimelineEntry[]): string {

@@ -49,11 +49,11 @@ export const ZDocTimelineEntry = z.object({
   section: z.string().max(200).nullable().default(null),
   /** The task's id in its chart ("a1"), which other tasks name after `after`. */
   ref: z.string().max(100).nullable().default(null),
-  /** ISO date ("2024-01-08"), time ("14:23") or both ("2024-01-08 14:23"), as the chart's date format allows. */
+  /** ISO date ("2024-01-08"), time ("14:23") or both ("2024-01-08 14:23"), as the chart's date format allows; as written when it is not a date. */
   start: z.string().max(40).nullable().default(null),
-  /** When the task ends: the moment the tasks that follow it start. */
+  /** When the task ends: the moment the tasks that follow it start (as written when it is not a date). */
   end: z.string().max(40).nullable().default(null),
-  /** As written: "5d", "2w", "90m". */
+  /** How long it lasts, as written: "5d", "2w", "90m", "until m2". */
   duration: z.string().max(40).nullable().default(null),
   /** The refs of the tasks this one follows. */
   after: z.array(z.string().max(100)).max(50).default([]),
