@@ -1,0 +1,207 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fromMarkdown } from 'mdast-util-from-markdown'
+import { gfmFromMarkdown } from 'mdast-util-gfm'
+import { gfm } from 'micromark-extension-gfm'
+import { describe, expect, it } from 'vitest'
+import { formatPlanDocument } from './format'
+import { parsePlanDocument } from './parse'
+import type { DocPlan } from './types'
+
+// Shapes of plan documents found in public repositories, rewritten as small documents of our own:
+// checklists whose headings carry emoji over `- [ ] **Item** text` tasks, documents that are nothing but
+// checklists, phases with their own "Rollback Triggers" and "Success Criteria", and Mermaid Gantt charts.
+const DIR = join(import.meta.dirname, 'fixtures', 'real-shapes')
+const documents = readdirSync(DIR).filter((name) => name.endsWith('.md'))
+const read = (name: string) => parsePlanDocument(readFileSync(join(DIR, name)))
+const items = (list: { items: { text: string; done: boolean; group: string | null }[] }) => list.items.map((i) => `${i.done ? '[x] ' : ''}${i.group ? `${i.group} / ` : ''}${i.text}`)
+const messages = (plan: DocPlan) => plan.warnings.map((w) => `${w.line ?? '-'}: ${w.message}`)
+
+describe('a checklist with emoji headings over task lists', () => {
+  const plan = read('01-checklist-emoji-headings.md')
+
+  it('makes every heading over a task list a checklist with its items, none of them a phase', () => {
+    expect(plan.phases).toEqual([])
+    expect(plan.checklists.map((c) => [c.name, c.items.length])).toEqual([
+      ['Design', 4],
+      ['Environments', 3],
+      ['Execution Steps', 3],
+      ['Big Tables', 3],
+      ['Rollback Readiness', 2],
+    ])
+    expect(items(plan.checklists[0] ?? { items: [] })).toEqual([
+      'Purpose written down in the ticket',
+      'Breaking changes listed, with the services they touch',
+      '[x] Row estimate taken for every table the change rewrites',
+      'Rollback path described and tried on a copy',
+    ])
+    // The line that introduces a list names its group; the script beside it is kept as a step.
+    expect(items(plan.checklists[3] ?? { items: [] })[0]).toBe('For tables over 10 million rows / Batches of at most 5,000 rows')
+    expect(plan.steps.map((s) => [s.kind, s.name])).toEqual([['sql', 'Backfill in batches']])
+  })
+
+  it('reads the rollback execution as rollback steps, the red flags as triggers and the ticked criteria without their emoji', () => {
+    expect(plan.rollbackSteps.map((s) => s.text)).toEqual(['Traffic drained from the ledger service', 'Down script run and its output saved', 'Service restarted and smoke-tested'])
+    expect(plan.rollbackTriggers.map((t) => t.text)).toEqual(['Locks held longer than 30 seconds', 'Replication lag above 5 minutes', 'Error rate of the ledger API above 2 %'])
+    expect(plan.successCriteria).toEqual([
+      { text: 'Row counts match before and after', met: false, group: null },
+      { text: 'p95 latency of ledger writes is unchanged', met: false, group: null },
+      { text: 'No new errors in the service log', met: false, group: null },
+    ])
+  })
+
+  it('says what it kept aside and that the plan is one of checklists', () => {
+    expect(plan.notes.map((n) => n.title)).toEqual(['Contacts'])
+    expect(messages(plan)).toEqual([
+      '35: SQL block in the checklist “Big Tables” is not inside a phase; kept as an unplaced step.',
+      "74: Section “Contacts” is not part of a plan's structure; kept as a note.",
+      '-: No phases found; the document is read as a plan of 5 checklists (15 items).',
+    ])
+  })
+})
+
+describe('a rollout document that is only checklists', () => {
+  const plan = read('02-rollout-sections-only-checklists.md')
+
+  it('imports as a plan of checklists, nested tasks grouped under their task', () => {
+    expect(plan.phases).toEqual([])
+    expect(plan.checklists.map((c) => c.name)).toEqual(['Migration Review', 'Compatibility', 'Backups', 'People', 'Technical'])
+    expect(items(plan.checklists[2] ?? { items: [] })).toEqual(['[x] Nightly backup finished', 'Point-in-time recovery window covers the rollout'])
+    expect(items(plan.checklists[3] ?? { items: [] })).toEqual([
+      'Release captain named',
+      'Support told the time of the rollout',
+      'Support told the time of the rollout / Status page message drafted',
+      'Support told the time of the rollout / Customer success lead told',
+    ])
+  })
+
+  it('does not take a section about a high-risk change for a risk register', () => {
+    expect(plan.risks).toEqual([])
+    expect(plan.notes.map((n) => n.title)).toEqual(['If It Goes Wrong', 'High-Risk Change'])
+    expect(messages(plan)).toContain("44: Section “High-Risk Change” is not part of a plan's structure; kept as a note.")
+  })
+})
+
+describe('phases with their own criteria, triggers, rollback and duration', () => {
+  const plan = read('03-phases-with-criteria-and-triggers.md')
+
+  it('feeds the plan’s triggers, criteria and rollback steps, not the phases’ items', () => {
+    expect(plan.phases.map((p) => [p.name, p.window, p.items.length])).toEqual([
+      ['Foundation', '3 days', 5],
+      ['Data Copy', '2 days', 2],
+      ['Cutover', null, 3],
+    ])
+    expect(plan.phases.flatMap((p) => p.items.map((i) => i.text))).not.toContain('Schema translation loses a column')
+    expect(plan.rollbackTriggers.map((t) => t.text)).toEqual(['Schema translation loses a column', 'Provisioning takes more than two days', 'Error rate above 5% for 5 minutes', 'p99 latency doubles'])
+    expect(plan.successCriteria).toEqual([
+      { text: 'Every table exists on the target', met: false, group: 'Foundation' },
+      { text: 'Foreign keys reviewed by the DBA', met: true, group: 'Foundation' },
+      { text: 'Row counts match on every table', met: false, group: 'Data Copy' },
+    ])
+    expect(plan.rollbackSteps.map((s) => s.text)).toEqual(['Data Copy: Stop change capture', 'Data Copy: Drop the target database'])
+    expect(plan.risks.map((r) => [r.title, r.impact, r.likelihood])).toEqual([['Collation differences change sort order', 'MEDIUM', 'LIKELY']])
+  })
+})
+
+describe('Mermaid Gantt charts', () => {
+  const plan = read('04-gantt-timeline.md')
+  const task = (name: string, p: DocPlan = plan) => p.timeline.find((t) => t.text === name)
+
+  it('become the timeline: tasks with sections, dates, durations, dependencies and tags', () => {
+    expect(plan.timeline.map((t) => t.text)).toEqual([
+      'Orders upgrade schedule',
+      'Inventory of extensions',
+      'Risk review',
+      'Go decision',
+      'Build replica',
+      'Application tests',
+      'Load tests',
+      'Sign-off',
+      'Final backup',
+      'Upgrade',
+      'Watch',
+      'Cleanup',
+      'Total: about four weeks, with the upgrade on a Saturday night.',
+      'Stop writers',
+      'Final sync',
+      'Flip DNS',
+      'Verify',
+    ])
+    expect(task('Inventory of extensions')).toEqual({ text: 'Inventory of extensions', section: 'Planning', ref: 'plan1', start: '2025-03-03', end: '2025-03-06', duration: '3d', after: [], tags: ['done'] })
+    expect(task('Sign-off')).toEqual({ text: 'Sign-off', section: 'Staging', ref: 'm2', start: '2025-03-19', end: '2025-03-19', duration: '0d', after: ['stg2', 'stg3'], tags: ['milestone'] })
+    expect(task('Upgrade')).toMatchObject({ start: '2025-03-30', duration: '6h', after: ['prod1'], tags: ['crit', 'active'] })
+    expect(task('Flip DNS')).toMatchObject({ section: 'Switch', start: '22:25', end: '22:30', after: ['sync'], tags: ['crit'] })
+    expect(plan.phases.map((p) => p.name)).toEqual(['Preparation', 'Upgrade'])
+    // Another kind of diagram is kept as it is.
+    expect(plan.notes.map((n) => n.title)).toEqual(['Architecture'])
+  })
+
+  it('names each line it could not take, and why', () => {
+    expect(messages(plan)).toEqual([
+      '19: Gantt chart: “excludes weekends” is not applied; Lockstep counts durations in calendar time, so end dates may come earlier than the chart draws them.',
+      '35: Gantt task “Watch”: it lasts “until m9”, but no task before it has that id; its end is left open.',
+      '36: Gantt task “Cleanup”: it starts when “Watch” ends, which is open; its dates are left open.',
+      "53: Section “Architecture” is not part of a plan's structure; kept as a note.",
+    ])
+  })
+
+  it('reads other date formats, several dependencies, `until`, and charts inside phases', () => {
+    const variants = read('06-gantt-variants.md')
+    expect(variants.phases.map((p) => [p.name, p.window, p.items.length, p.steps.length])).toEqual([
+      ['Frontend Updates', '2 weeks', 0, 0],
+      ['Database Migration', '1 week', 2, 0],
+    ])
+    expect(task('Update sign-in', variants)).toMatchObject({ start: '2025-01-06', end: '2025-01-09' })
+    expect(task('Shared release', variants)).toMatchObject({ start: '2025-01-11', end: '2025-01-12', after: ['a2', 'b1'] })
+    expect(task('Hotfix window', variants)).toMatchObject({ start: '2025-01-08', end: '2025-01-09', duration: 'until a2' })
+    expect(task('Copy data', variants)).toMatchObject({ start: '2025-01-22', end: '2025-01-23', duration: '1.5d' })
+    expect(task('Primary', variants)).toMatchObject({ start: '04:00', end: '04:10', after: ['old1'] })
+    expect(task('Read-only mode', variants)).toMatchObject({ start: '180m', end: null, duration: '60m' })
+    expect(messages(variants)).toEqual([
+      '28: Gantt chart: “excludes 2025-01-20, weekends” is not applied; Lockstep counts durations in calendar time, so end dates may come earlier than the chart draws them.',
+      '32: Gantt task “Checks”: it follows “f9”, which no task before it is called; its dates are left open.',
+      "33: Gantt task “Sign-off”: the start “2025-13-40” is not a date in the chart's format (YYYY-MM-DD); its dates are left open.",
+      "44: Gantt task “Read-only mode”: the start “180m” is not a date in the chart's format (HH:mm); its dates are left open.",
+      '49: Gantt chart: the line “???” is neither a task (“Name : …”) nor a setting Lockstep knows; skipped.',
+    ])
+  })
+})
+
+describe('nested task lists and nothing else', () => {
+  it('reads sections of tasks as checklists and names the empty entry it skipped', () => {
+    const plan = read('05-nested-task-lists-only.md')
+    expect(plan.checklists.map((c) => [c.name, items(c)])).toEqual([
+      ['Schema', ['[x] Migrations applied on staging', 'Constraints named', 'Constraints named / Foreign keys', '[x] Constraints named / Check constraints']],
+      ['Data', ['Seed rows present', 'Orphans checked: none found']],
+    ])
+    expect(messages(plan)).toEqual(['8: An empty list entry was skipped.', '-: No phases found; the document is read as a plan of 2 checklists (6 items).'])
+  })
+})
+
+describe('every real shape', () => {
+  it.each(documents)('formats %s to Markdown that reads back to the same structure', (name) => {
+    const plan = read(name)
+    const again = parsePlanDocument(formatPlanDocument(plan))
+    expect({ ...again, warnings: [], notes: [] }).toEqual({ ...plan, warnings: [], notes: [] })
+  })
+
+  const strings = (value: unknown): string[] =>
+    typeof value === 'string' ? [value] : Array.isArray(value) ? value.flatMap(strings) : value && typeof value === 'object' ? Object.values(value).flatMap(strings) : []
+  const words = (text: string) => text.replace(/\\/g, '').toLowerCase().match(/[\p{L}\p{N}_]{3,}/gu) ?? []
+
+  it.each(documents)('keeps every word of %s somewhere in the plan (charts are checked task by task above)', (name) => {
+    const tree = fromMarkdown(readFileSync(join(DIR, name), 'utf8'), { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] })
+    const found: string[] = []
+    const walk = (node: { type: string; value?: string; lang?: string; children?: unknown[] }, inHeading: boolean) => {
+      const isChart = node.type === 'code' && /^gantt/.test(node.value ?? '')
+      if ((node.type === 'text' || node.type === 'inlineCode' || node.type === 'code') && node.value && !inHeading && !isChart) found.push(node.value)
+      for (const child of node.children ?? []) walk(child as typeof node, inHeading || node.type === 'heading')
+    }
+    walk(tree as never, false)
+    const output = new Set(words(strings(read(name)).join(' ')))
+    // Words that only introduce a list of criteria ("The change is done when:"), and labels the structure
+    // takes the place of ("**Source**:", "**Duration**:", a risk table's headers).
+    const introductions = new Set(['the', 'change', 'done', 'when', 'source', 'duration', 'risk', 'impact', 'likelihood', 'mitigation'])
+    expect(found.flatMap(words).filter((word) => !output.has(word) && !introductions.has(word))).toEqual([])
+  })
+})
