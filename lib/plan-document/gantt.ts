@@ -216,3 +216,21 @@ export function formatGantt(entries: DocTimelineEntry[]): string {
   }
   return out.join('\n')
 }
+
+const TAG_WORDS: Record<Tag, string> = { done: 'done', active: 'in progress', crit: 'critical', milestone: 'milestone' }
+
+/**
+ * What a task of a chart says beyond its name, for people: "2025-03-06 → 2025-03-08 (2d), after Inventory of
+ * extensions · critical"; null for a line of text. Refs are named by their tasks among `all`.
+ */
+export function describeTask(entry: DocTimelineEntry, all: DocTimelineEntry[]): string | null {
+  if (!isTask(entry)) return null
+  const name = (ref: string) => all.find((e) => e.ref === ref)?.text ?? ref
+  const dates = entry.start && entry.end && entry.start !== entry.end ? `${entry.start} → ${entry.end}` : (entry.start ?? (entry.end ? `until ${entry.end}` : ''))
+  const parts = [
+    [dates, entry.duration && !/^0[a-z]*$/i.test(entry.duration) ? `(${entry.duration})` : ''].filter(Boolean).join(' '),
+    entry.after.length ? `after ${entry.after.map(name).join(', ')}` : '',
+  ].filter(Boolean)
+  const tags = entry.tags.map((t) => TAG_WORDS[t])
+  return [[entry.section ? `${entry.section}` : '', parts.join(', ')].filter(Boolean).join(': '), ...tags].filter(Boolean).join(' · ') || null
+}

@@ -5,6 +5,7 @@ import { gfmFromMarkdown } from 'mdast-util-gfm'
 import { gfm } from 'micromark-extension-gfm'
 import { describe, expect, it } from 'vitest'
 import { formatPlanDocument } from './format'
+import { describeTask } from './gantt'
 import { parsePlanDocument } from './parse'
 import type { DocPlan } from './types'
 
@@ -143,6 +144,17 @@ describe('Mermaid Gantt charts', () => {
       '36: Gantt task “Cleanup”: it starts when “Watch” ends, which is open; its dates are left open.',
       "53: Section “Architecture” is not part of a plan's structure; kept as a note.",
     ])
+  })
+
+  it('describes a task in words, naming the tasks it follows', () => {
+    const described = (name: string) => {
+      const entry = task(name)
+      return entry ? describeTask(entry, plan.timeline) : `no task “${name}”`
+    }
+    expect(described('Sign-off')).toBe('Staging: 2025-03-19, after Application tests, Load tests · milestone')
+    expect(described('Risk review')).toBe('Planning: 2025-03-06 → 2025-03-08 (2d), after Inventory of extensions')
+    expect(described('Upgrade')).toBe('Production: 2025-03-30 (6h), after Final backup · critical · in progress')
+    expect(described('Orders upgrade schedule')).toBeNull()
   })
 
   it('reads other date formats, several dependencies, `until`, and charts inside phases', () => {
