@@ -251,8 +251,18 @@ class Parser {
     const firstPhase = this.plan.phases.length
     const rest: RootContent[] = []
     let listed = false
-    for (const node of section.nodes) {
-      if (node.type === 'list' && this.listOfPhases(node, section.children.length === 0)) listed = true
+    section.nodes.forEach((node, i) => {
+      const previous = section.nodes[i - 1]
+      // "Phase 1: Foundation (Months 1-3)" on a line of its own, its tasks in the list beneath.
+      const titled = previous?.type === 'paragraph' && classify(keyOf(plain(previous))) === 'phase' ? plain(previous) : null
+      if (node.type === 'paragraph' && classify(keyOf(plain(node))) === 'phase' && section.nodes[i + 1]?.type === 'list') return
+      if (node.type === 'list' && titled) {
+        const { name, window } = phaseTitle(titled)
+        const phase: DocPhase = { name, window, goal: '', items: [], steps: [] }
+        this.items(node, null, phase.items, phase.steps)
+        this.plan.phases.push(phase)
+        listed = true
+      } else if (node.type === 'list' && this.listOfPhases(node, section.children.length === 0)) listed = true
       else if (node.type === 'list' && isTaskList(node)) {
         const items: DocItem[] = []
         this.items(node, null, items, this.plan.steps)
@@ -262,7 +272,7 @@ class Parser {
         this.plan.steps.push(this.step(node, null, section.title))
         this.warn(lineOf(node), `SQL block under “${section.title}” is not inside a phase; kept as an unplaced step.`)
       } else rest.push(node)
-    }
+    })
     this.keep(section.title, rest, `Text under “${section.title}” outside its phases`)
     // Sub-sections are phases when titled like one; failing any such title (and any list of phases),
     // those holding a list are ("### Preparation" under "## Migration Steps").
@@ -829,6 +839,12 @@ export function parsePlanDocument(input: string | Uint8Array): DocPlan {
       parser.gantt(original)
       continue
     }
+    // A plan written inside a ```markdown fence (a template, a checklist to copy) is read as the Markdown it is.
+    const fenced = original.type === 'code' && /^(markdown|md)$/i.test(original.lang ?? '') ? fencedMarkdown(original) : null
+    if (fenced) {
+      stack.at(-1)?.section.nodes.push(...fenced)
+      continue
+    }
     // A line that is only bold text ("**Rollback triggers:**") right before a list, table or script
     // works as a heading one level below the last real one.
     const next = tree.children[index + 1]?.type
@@ -869,6 +885,19 @@ export function parsePlanDocument(input: string | Uint8Array): DocPlan {
   parser.plan.currentState = canonical(parser.plan.currentState).slice(0, 10_000)
   parser.plan.targetState = canonical(parser.plan.targetState).slice(0, 10_000)
   return { ...parser.plan, warnings: parser.warnings }
+}
+
+/** The blocks of a fenced Markdown block, placed on the document's lines; null when it holds headings (which would reshape the plan) or no list. */
+function fencedMarkdown(code: Code): RootContent[] | null {
+  const nodes = fromMarkdown(code.value, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }).children
+  if (nodes.some((n) => n.type === 'heading') || !nodes.some((n) => n.type === 'list')) return null
+  const offset = lineOf(code) ?? 0
+  const shift = (node: Nodes) => {
+    if (node.position) node.position = { start: { ...node.position.start, line: node.position.start.line + offset }, end: { ...node.position.end, line: node.position.end.line + offset } }
+    if ('children' in node) for (const child of node.children) shift(child)
+  }
+  for (const node of nodes) shift(node)
+  return nodes
 }
 
 /** The words of a paragraph that is nothing but bold text (and perhaps a colon), or null. */

@@ -190,6 +190,22 @@ describe('nested task lists and nothing else', () => {
   })
 })
 
+describe('plans written inside ```markdown fences', () => {
+  it('reads a fenced template as Markdown: phases titled on a line of their own, checklists grouped by their intro lines', () => {
+    const plan = read('07-fenced-markdown-templates.md')
+    expect(plan.phases.map((p) => [p.name, p.window, p.items.map((i) => i.text)])).toEqual([
+      ['Groundwork', 'Months 1-2', ['Stand up the new cluster', 'Wire monitoring and alerts', 'Deliverable: empty cluster ready']],
+      ['Bulk Load', 'Month 3', ['Copy the history tables', 'Reconcile counts per partition']],
+    ])
+    expect(plan.checklists.map((c) => [c.name, items(c)])).toEqual([
+      ['Readiness', ['Infrastructure / Cluster sized for peak load', 'Infrastructure / Network path to the old site open', '[x] People / On-call rota published', 'People / Runbook reviewed by support']],
+    ])
+    // A fence that holds headings would reshape the plan: it stays a script, kept as a note.
+    expect(plan.notes.map((n) => [n.title, n.body.startsWith('```markdown')])).toEqual([['Example Layout', true]])
+    expect(messages(plan)).toEqual(["30: Section “Example Layout” is not part of a plan's structure; kept as a note."])
+  })
+})
+
 describe('every real shape', () => {
   it.each(documents)('formats %s to Markdown that reads back to the same structure', (name) => {
     const plan = read(name)
@@ -204,12 +220,15 @@ describe('every real shape', () => {
   it.each(documents)('keeps every word of %s somewhere in the plan (charts are checked task by task above)', (name) => {
     const tree = fromMarkdown(readFileSync(join(DIR, name), 'utf8'), { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] })
     const found: string[] = []
-    const walk = (node: { type: string; value?: string; lang?: string; children?: unknown[] }, inHeading: boolean) => {
+    type Node = { type: string; value?: string; children?: Node[] }
+    // A line of bold text alone ("**Phased Approach:**") works as a heading, and headings name sections.
+    const boldLine = (node: Node) => node.type === 'paragraph' && node.children?.[0]?.type === 'strong' && node.children.slice(1).every((c) => c.type === 'text' && /^\s*:?\s*$/.test(c.value ?? ''))
+    const walk = (node: Node, inHeading: boolean) => {
       const isChart = node.type === 'code' && /^gantt/.test(node.value ?? '')
-      if ((node.type === 'text' || node.type === 'inlineCode' || node.type === 'code') && node.value && !inHeading && !isChart) found.push(node.value)
-      for (const child of node.children ?? []) walk(child as typeof node, inHeading || node.type === 'heading')
+      if ((node.type === 'text' || node.type === 'inlineCode' || node.type === 'code') && node.value && !inHeading && !isChart) found.push(node.value.replace(/^Phase \d+:/gm, ''))
+      for (const child of node.children ?? []) walk(child, inHeading || node.type === 'heading' || boldLine(node))
     }
-    walk(tree as never, false)
+    walk(tree as Node, false)
     const output = new Set(words(strings(read(name)).join(' ')))
     // Words that only introduce a list of criteria ("The change is done when:"), and labels the structure
     // takes the place of ("**Source**:", "**Duration**:", a risk table's headers).
