@@ -7,7 +7,7 @@ import { describeCondition } from '@/lib/domain/health'
 import { IMPACT_LABELS, LIKELIHOOD_LABELS } from '@/lib/domain/plan-values'
 import { dateFormatOf, formatGantt, isTask } from './gantt'
 import { inertMarkdown } from './inert-markdown'
-import { TIME_LIKE } from './parse'
+import { TIME_LIKE } from './sections'
 import type { DocItem, DocPlan, DocStep, DocTimelineEntry } from './types'
 
 // Writes a plan as Markdown in one canonical layout that `parsePlanDocument` reads back to the same

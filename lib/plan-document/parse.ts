@@ -1,16 +1,15 @@
-import type { Code, Heading, List, ListItem, Nodes, Paragraph, PhrasingContent, Root, RootContent, Table } from 'mdast'
+import type { Code, Heading, List, ListItem, RootContent, Table } from 'mdast'
 import { fromMarkdown } from 'mdast-util-from-markdown'
-import { gfmFromMarkdown, gfmToMarkdown } from 'mdast-util-gfm'
-import { toMarkdown } from 'mdast-util-to-markdown'
-import { toString } from 'mdast-util-to-string'
+import { gfmFromMarkdown } from 'mdast-util-gfm'
 import { gfm } from 'micromark-extension-gfm'
 import { splitCondition } from '@/lib/domain/health'
 import { isGantt, readGantt, textEntry } from './gantt'
-import { inertMarkdown } from './inert-markdown'
-import { impactLevel, likelihoodLevel } from './levels'
 import { MAX_DOCUMENT_BYTES, TOO_LARGE } from './limits'
+import { RiskReader } from './risks'
+import { boldLine, canonical, DONE_WORD, escapeRegExp, fencedMarkdown, isSql, isTaskList, lastLeaf, leadOf, LEADING_EMOJI, lineOf, lines, markdown, NOT_DONE_WORD, numberedComments, phaseWordsIn, plain, stepName, tableRows } from './nodes'
+import { classify, flatten, genericLabel, hasList, isChecklistShaped, mergePhases, phaseTitle, type Section } from './sections'
 import { cleanName, keyOf, repairText } from './text'
-import { DocumentError, type DocItem, type DocPhase, type DocPlan, type DocRisk, type DocStep, type DocTimelineEntry, type DocWarning } from './types'
+import { DocumentError, type DocItem, type DocPhase, type DocPlan, type DocStep, type DocTimelineEntry, type DocWarning } from './types'
 
 // Reads a migration plan from a Markdown document by its structure: the heading tree, lists, task
 // lists, tables and fenced code (mdast, GitHub-flavoured). Sections are recognised by what their titles
@@ -18,83 +17,10 @@ import { DocumentError, type DocItem, type DocPhase, type DocPlan, type DocRisk,
 // anything not understood is kept as a note and reported as a warning with its line.
 
 export { MAX_DOCUMENT_BYTES } from './limits'
-
-type Section = { heading: Heading | null; title: string; key: string; line: number | null; nodes: RootContent[]; children: Section[] }
-
-type Kind = 'summary' | 'current' | 'target' | 'phases' | 'phase' | 'checklist' | 'risks' | 'criteria' | 'triggers' | 'rollback' | 'timeline' | 'unknown'
-
-const PHASE_TITLE = /^(phase|stage|wave|step|week|sprint|milestone|day)\s*\d+[a-z]?\b/
-
-function classify(key: string): Kind {
-  if (PHASE_TITLE.test(key)) return 'phase'
-  if (/\bcheck ?lists?\b/.test(key)) return 'checklist'
-  if (/\b(roll ?back|abort|revert) (triggers?|criteria|conditions|thresholds)\b|\bwhen to (roll ?back|abort)\b|\bno go\b|\bgo no go\b|\b(stop|abort|halt|roll ?back)( the)?( migration| deployment| cutover)? (if|when)\b|\bred flags\b/.test(key)) return 'triggers'
-  if (/\b(roll ?back|back ?out|fall ?back|revert)\b|\brecovery (plan|procedures?|steps)\b/.test(key)) return 'rollback'
-  if (/\b(success|acceptance|exit|completion) (criteria|metrics|measures)\b|\bdefinition of done\b/.test(key)) return 'criteria'
-  // "Risks", "Risk Assessment", "Known risks" – not "High-Risk Migration", which is about something else.
-  if (/\brisks\b|^(key |main |major |known |potential |technical )?risk( (register|assessment|analysis|matrix|management|log|mitigations?|areas?|and|\d+))?$|^risk\b.*\b(mitigation|register|assessment)\b/.test(key)) return 'risks'
-  if (/\b(timeline|schedule|milestones|calendar)\b/.test(key)) return 'timeline'
-  if (/^(overview|summary|introduction|purpose|background|executive summary|context|scope|about|why|motivation|rationale|problem statement)\b|^migration (overview|goals|objectives)\b|^(goals|objectives)\b/.test(key)) return 'summary'
-  if (/^(current|existing|source|legacy)\b|\bas is\b/.test(key)) return 'current'
-  if (/^(target|desired|future|destination)\b|\bto be\b/.test(key)) return 'target'
-  if (/\bphases\b|\b(migration|implementation|execution|rollout|deployment|cutover) (steps|plan|phases|approach|process|stages)\b|\bapproach\b|\broadmap\b/.test(key)) return 'phases'
-  return 'unknown'
-}
-
-const lineOf = (node: Nodes | null | undefined): number | null => node?.position?.start.line ?? null
-
-// Markdown the plan keeps (summaries, states, notes) is inert: raw HTML and links to scripts as text, in the
-// spelling the exporter writes, so an exported plan reads back the same.
-const markdown = (nodes: RootContent[]) => toMarkdown({ type: 'root', children: inertMarkdown(nodes) } as Root, { extensions: [gfmToMarkdown()], bullet: '-' }).trim()
-
-const plain = (node: Nodes) => toString(node).replace(/\s+/g, ' ').trim()
-
-/** A paragraph's text with its hard line breaks kept as newlines. */
-function lines(node: Nodes): string[] {
-  const walk = (n: Nodes): string => (n.type === 'break' ? '\n' : 'children' in n ? n.children.map((c) => walk(c as Nodes)).join('') : 'value' in n ? n.value : '')
-  return walk(node).split('\n')
-}
-
-/** The words of a list item before any nested list or block. */
-function leadOf(item: ListItem): string {
-  return item.children
-    .filter((child) => child.type === 'paragraph' || child.type === 'heading')
-    .map(plain)
-    .join(' ')
-    .trim()
-}
-
-/** Numbered comments in a script ("# 1. Install dependencies", "-- 2) Copy"), with the lines each introduces. */
-function numberedComments(code: string): { text: string; body: string }[] {
-  const lines = code.split('\n')
-  const marks: { index: number; text: string }[] = []
-  lines.forEach((line, index) => {
-    const match = /^\s*(?:#|--|\/\/)\s*(?:step\s*)?\d+[.)]\s+(.+?)\s*$/i.exec(line)
-    if (match?.[1]) marks.push({ index, text: match[1] })
-  })
-  return marks.map((mark, i) => ({ text: mark.text, body: lines.slice(mark.index, marks[i + 1]?.index ?? lines.length).join('\n').trim() }))
-}
-
-function stepName(code: Code, label: string | null, fallback: string): string {
-  const comment = /^\s*(?:--|#(?!!)|\/\/)\s*(.+?)\s*$/.exec(code.value.split('\n').find((l) => l.trim()) ?? '')?.[1]
-  const firstComment = comment && !/^(?:step\s*)?\d+[.)]\s/i.test(comment) ? comment : undefined
-  const name = label ?? firstComment ?? `${fallback}${code.lang ? ` (${code.lang})` : ''}`
-  return cleanName(name).slice(0, 200) || 'Script'
-}
-
-const isSql = (code: Code) => /^(sql|pgsql|postgres(ql)?|plpgsql|psql)$/i.test(code.lang ?? '')
-
-/** A list most of whose entries are tasks (`- [ ]`, `- [x]`). */
-const isTaskList = (list: List) => list.children.length > 0 && list.children.filter((i) => typeof i.checked === 'boolean').length * 2 >= list.children.length
-
-/** Entries that name phases ("Phase 2 – Load", "Week 1"), whatever else they say. */
-const phaseWordsIn = (list: List) => list.children.filter((item) => /\b(phase|stage|wave)\b|^(week|day|sprint)\s*\d/i.test(leadOf(item))).length
-
-/** A section that is a checklist by its shape: a task list of its own, and no phases beneath it. */
-const isChecklistShaped = (section: Section) =>
-  section.nodes.some((n) => n.type === 'list' && isTaskList(n) && phaseWordsIn(n) * 2 < n.children.length) && !section.children.some((c) => classify(c.key) === 'phase')
+export { phaseTitle, TIME_LIKE } from './sections'
 
 class Parser {
+  readonly riskReader = new RiskReader(this)
   readonly warnings: DocWarning[] = []
   readonly plan: Omit<DocPlan, 'warnings'> = {
     title: '',
@@ -155,7 +81,7 @@ class Parser {
       case 'checklist':
         return this.checklist(section)
       case 'risks':
-        return this.risks(section)
+        return this.riskReader.section(section)
       case 'criteria':
         return this.criteria(section)
       case 'triggers':
@@ -338,7 +264,7 @@ class Parser {
       const kind = classify(child.key)
       if (kind === 'criteria') this.criteria(child, phase.name)
       else if (kind === 'triggers') this.triggers(child)
-      else if (kind === 'risks') this.risks(child)
+      else if (kind === 'risks') this.riskReader.section(child)
       else if (kind === 'rollback' && !genericLabel(child)) this.rollback(child, phase.name)
       else if (/^(estimated )?(duration|timeline|timing|window|schedule|time ?frame)$/.test(child.key) && !phase.window && child.nodes[0]?.type === 'paragraph' && child.children.length === 0) {
         phase.window = plain(child.nodes[0]).slice(0, 100)
@@ -582,215 +508,6 @@ class Parser {
     this.keep(section.title, rest, `Part of the ${what} “${section.title}”`)
   }
 
-  // ---- risks ---------------------------------------------------------------------------------
-
-  risks(section: Section) {
-    const rest: RootContent[] = []
-    const before = this.plan.risks.length
-    for (const node of section.nodes) {
-      if (node.type === 'table') this.riskTable(node)
-      else if (node.type === 'list') for (const item of node.children) this.riskFromItem(item)
-      else if (node.type === 'paragraph' || node.type === 'thematicBreak') rest.push(node)
-      else rest.push(node)
-    }
-    for (const child of section.children) {
-      // "### Risk 1: Data loss" with its facts as a list or table beneath.
-      const risk = newRisk(cleanName(child.title.replace(/^risk\s*\d*\s*[:.\-–]?\s*/i, '')) || child.title)
-      for (const node of child.nodes) {
-        if (node.type === 'list') for (const item of node.children) this.riskFact(risk, leadOf(item), item)
-        else if (node.type === 'paragraph') for (const line of lines(node)) this.riskFact(risk, line.trim(), null)
-        else if (node.type === 'table') this.riskTable(node)
-        else if (node.type !== 'thematicBreak') rest.push(node)
-      }
-      for (const grandchild of child.children) rest.push(...flatten(grandchild))
-      this.addRisk(risk, child.line)
-    }
-    this.keep(section.title, rest.filter((n) => n.type !== 'thematicBreak'), `Text in the risk section “${section.title}”`)
-    const unrated = this.plan.risks.slice(before).filter((r) => !r.impact || !r.likelihood).length
-    if (unrated) this.warn(section.line, `${unrated} risk${unrated === 1 ? ' is' : 's are'} not fully rated (impact or likelihood missing or not understood); rate ${unrated === 1 ? 'it' : 'them'} after import.`)
-  }
-
-  riskTable(table: Table) {
-    const [header, ...rows] = table.children
-    if (!header) return
-    const headers = header.children.map(plain)
-    const role = (h: string): keyof DocRisk | 'extra' => {
-      const k = h.toLowerCase()
-      if (/^(#|no\.?|id|ref)$|\b(id|ref)$/.test(k)) return 'extra'
-      if (/\b(impact|severity|consequence|level|rating|priority)\b/.test(k)) return 'impact'
-      if (/\b(likelihood|probability|chance|frequency)\b/.test(k)) return 'likelihood'
-      if (/\b(mitigation|response|action|contingency|countermeasure|plan)\b/.test(k)) return 'mitigation'
-      if (/\b(owner|responsible|assignee)\b/.test(k)) return 'owner'
-      if (/\b(risk|title|issue|threat|description|name)\b/.test(k)) return 'title'
-      return 'extra'
-    }
-    // One column of each kind (the first); a second "Description" column is kept as extra.
-    const roles = headers.map(role).map((r, i, all) => (r !== 'extra' && all.indexOf(r) !== i ? 'extra' : r))
-    if (!roles.includes('title')) roles[roles.indexOf('extra') === -1 ? 0 : roles.indexOf('extra')] = 'title'
-    for (const row of rows) {
-      const cells = row.children.map(plain)
-      const risk = newRisk(cells[roles.indexOf('title')] ?? '')
-      cells.forEach((cell, i) => {
-        const r = roles[i]
-        if (r === 'impact') this.level(risk, 'impact', cell, lineOf(row))
-        else if (r === 'likelihood') this.level(risk, 'likelihood', cell, lineOf(row))
-        else if (r === 'mitigation') risk.mitigation = cell.slice(0, 5_000)
-        else if (r === 'owner') risk.owner = cell.slice(0, 200) || null
-        else if (r === 'extra' && cell) risk.extra[headers[i] || `Column ${i + 1}`] = cell
-      })
-      this.addRisk(risk, lineOf(row))
-    }
-  }
-
-  riskFromItem(item: ListItem) {
-    const lead = leadOf(item)
-    const strong = item.children[0]?.type === 'paragraph' && item.children[0].children[0]?.type === 'strong' ? plain(item.children[0].children[0]) : null
-    const title = cleanName(strong ?? lead.split(/\s[–—-]\s|:\s/)[0] ?? lead)
-    const risk = newRisk(title)
-    const remainder = lead.slice((strong ?? title).length).replace(/^[\s:–—-]+/, '').trim()
-    if (remainder) this.riskInline(risk, remainder)
-    for (const child of item.children) if (child.type === 'list') for (const fact of child.children) this.riskFact(risk, leadOf(fact), fact)
-    this.addRisk(risk, lineOf(item))
-  }
-
-  /** "(Impact: High, Likelihood: Low)" or a description after the title. */
-  riskInline(risk: DocRisk, text: string) {
-    // A level is a word or two after its name ("Impact: High", "likelihood very low"); the rest of the
-    // text, once the levels are taken out, is the mitigation.
-    let rest = text
-    for (const field of ['impact', 'likelihood'] as const) {
-      const names = field === 'impact' ? 'impact|severity' : 'likelihood|probability'
-      const match = new RegExp(`\\b(?:${names})\\s*[:=]?\\s*([\\p{L}\\p{N}]+(?:[ -][\\p{L}]+)?)`, 'iu').exec(rest)
-      if (!match?.[1]) continue
-      const [first = '', second] = match[1].split(/[ -]/)
-      const twoWords = second !== undefined && (field === 'impact' ? impactLevel(match[1]) : likelihoodLevel(match[1])) !== undefined
-      const value = twoWords ? match[1] : first
-      this.level(risk, field, value, null)
-      rest = rest.replace(new RegExp(`\\b(?:${names})\\s*[:=]?\\s*${value.replace(/[-]/g, '[ -]')}`, 'iu'), '')
-    }
-    const mitigation = rest
-      .replace(/\(\s*[,;]?\s*[,;]?\s*\)/g, '')
-      .replace(/^[\s,;:.()–—-]+|[\s,;:()–—-]+$/g, '')
-      .replace(/^mitigat(?:e|ed|ion)\s*(?:by|:)?\s*/i, '')
-      .trim()
-    if (mitigation) risk.mitigation = [risk.mitigation, mitigation].filter(Boolean).join('; ').slice(0, 5_000)
-  }
-
-  riskFact(risk: DocRisk, text: string, item: ListItem | null) {
-    if (!text) return
-    const match = /^([\p{L} /]+?)\s*[:=]\s*(.+)$/u.exec(text)
-    const key = match?.[1]?.toLowerCase().trim() ?? ''
-    const value = match?.[2]?.trim() ?? ''
-    if (/^(impact|severity)$/.test(key)) this.level(risk, 'impact', value, lineOf(item))
-    else if (/^(likelihood|probability)$/.test(key)) this.level(risk, 'likelihood', value, lineOf(item))
-    else if (/^(mitigation|mitigations|response|action|contingency)$/.test(key)) risk.mitigation = [risk.mitigation, value].filter(Boolean).join('; ').slice(0, 5_000)
-    else if (/^(owner|responsible)$/.test(key)) risk.owner = value.slice(0, 200)
-    else if (match && key.split(' ').length <= 3) risk.extra[match[1]?.trim() ?? key] = value
-    else risk.mitigation = [risk.mitigation, text].filter(Boolean).join('; ').slice(0, 5_000)
-    if (item) for (const child of item.children) if (child.type === 'list') for (const sub of child.children) this.riskFact(risk, leadOf(sub), sub)
-  }
-
-  level(risk: DocRisk, field: 'impact' | 'likelihood', raw: string, line: number | null) {
-    const level = field === 'impact' ? impactLevel(raw) : likelihoodLevel(raw)
-    if (level === undefined) this.warn(line, `Risk “${risk.title}”: ${field} “${raw}” is not a level Lockstep knows; left unset.`)
-    else if (field === 'impact') risk.impact = level as DocRisk['impact']
-    else risk.likelihood = level as DocRisk['likelihood']
-  }
-
-  addRisk(risk: DocRisk, line: number | null) {
-    if (!risk.title) {
-      this.warn(line, 'A risk without a title was skipped.')
-      return
-    }
-    this.plan.risks.push(risk)
-  }
-}
-
-const LEADING_EMOJI = /^(?:[\p{Extended_Pictographic}\uFE0F\u200D]+\s+)+/u
-
-const DONE_WORD = /^(done|complete|completed|finished|yes|x|✅|✔️?|☑️?|\[x\])$/i
-const NOT_DONE_WORD = /^(todo|to do|pending|open|not started|in progress|no|-|☐|⬜|\[ \])$/i
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-
-/** A phase a document describes twice (a summary table, then a section) is one phase. */
-function mergePhases(phases: DocPhase[], warn: (message: string) => void): DocPhase[] {
-  const merged: DocPhase[] = []
-  for (const phase of phases) {
-    const same = merged.find((p) => keyOf(p.name) === keyOf(phase.name))
-    if (!same) {
-      merged.push(phase)
-      continue
-    }
-    same.window ??= phase.window
-    same.goal ||= phase.goal
-    // The later description is the detailed one: its checklist replaces a summary row's activities.
-    if (phase.items.length) same.items = phase.items
-    same.steps.push(...phase.steps)
-    warn(`Phase “${phase.name}” is described twice; the two descriptions were merged.`)
-  }
-  return merged
-}
-
-/** The last entry of a list, at the deepest level. */
-function lastLeaf(list: List): ListItem | undefined {
-  const last = list.children.at(-1)
-  const nested = last?.children.filter((c): c is List => c.type === 'list').at(-1)
-  return nested ? lastLeaf(nested) : last
-}
-
-/** Table rows as text; a bare number takes its column's name ("Week" + "1" → "Week 1"). */
-function tableRows(table: Table): string[] {
-  const [header, ...rows] = table.children
-  const headers = (header?.children ?? []).map(plain)
-  return rows.map((row) =>
-    row.children
-      .map((cell, i) => {
-        const text = plain(cell)
-        return /^\d+([–-]\d+)?$/.test(text) && headers[i] ? `${headers[i]} ${text}` : text
-      })
-      .filter(Boolean)
-      .join(' – '),
-  )
-}
-
-/** Sub-headings such as "Tasks" or "How" label a block; they name nothing worth keeping on each item. */
-const genericLabel = (section: Section) =>
-  /^(tasks?|steps?|actions?|activities|check ?list|to ?dos?|how|what|details|deliverables|work|items|procedures?|process|(rollback|recovery) (steps|procedures?|process|execution)( if (needed|required|necessary))?)$/.test(section.key)
-
-const newRisk = (title: string): DocRisk => ({ title: title.slice(0, 200), impact: null, likelihood: null, mitigation: '', owner: null, extra: {} })
-
-const hasList = (section: Section): boolean => section.nodes.some((n) => n.type === 'list') || section.children.some(hasList)
-
-/** A section and everything beneath it, as nodes again (headings included). */
-function flatten(section: Section): RootContent[] {
-  return [...(section.heading ? [section.heading] : []), ...section.nodes, ...section.children.flatMap(flatten)]
-}
-
-export const TIME_LIKE = /\b(week|weeks|day|days|hour|hours|hrs?|minutes?|mins?|month|months|sprint|q[1-4]|h[12]|mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d{4}-\d{2}(-\d{2})?)\b|^\d+\s*(d|w|h|m)$/i
-
-/** "Phase 2: Data Migration (Week 2)" → name "Data Migration", window "Week 2". */
-export function phaseTitle(raw: string): { name: string; window: string | null } {
-  let name = cleanName(raw)
-  let window: string | null = null
-  const paren = /^(.*?)\s*\(([^()]+)\)$/.exec(name)
-  if (paren?.[1] && paren[2] && TIME_LIKE.test(paren[2])) {
-    name = paren[1].trim()
-    window = paren[2].trim()
-  }
-  const prefix = /^(phase|stage|wave|step|sprint|milestone)\s*\d+[a-z]?\s*[:.)\-–—]?\s*(.*)$/i.exec(name)
-  if (prefix?.[2]) name = prefix[2].trim()
-  const weekPrefix = /^((?:week|day|days)\s*[\d–-]+(?:\s*[-–]\s*\d+)?)\s*[:.)\-–—]\s*(.+)$/i.exec(name)
-  if (weekPrefix?.[1] && weekPrefix[2]) {
-    window ??= weekPrefix[1].trim()
-    name = weekPrefix[2].trim()
-  }
-  const dash = /^(.+?)\s+[–—-]\s+(.+)$/.exec(name)
-  if (!window && dash?.[1] && dash[2] && TIME_LIKE.test(dash[2])) {
-    name = dash[1].trim()
-    window = dash[2].trim()
-  }
-  return { name: (name || cleanName(raw) || 'Phase').slice(0, 200), window: window ? window.slice(0, 100) : null }
 }
 
 function decode(input: string | Uint8Array, warnings: DocWarning[]): string {
@@ -887,31 +604,8 @@ export function parsePlanDocument(input: string | Uint8Array): DocPlan {
   return { ...parser.plan, warnings: parser.warnings }
 }
 
-/** The blocks of a fenced Markdown block, placed on the document's lines; null when it holds headings (which would reshape the plan) or no list. */
-function fencedMarkdown(code: Code): RootContent[] | null {
-  const nodes = fromMarkdown(code.value, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }).children
-  if (nodes.some((n) => n.type === 'heading') || !nodes.some((n) => n.type === 'list')) return null
-  const offset = lineOf(code) ?? 0
-  const shift = (node: Nodes) => {
-    if (node.position) node.position = { start: { ...node.position.start, line: node.position.start.line + offset }, end: { ...node.position.end, line: node.position.end.line + offset } }
-    if ('children' in node) for (const child of node.children) shift(child)
-  }
-  for (const node of nodes) shift(node)
-  return nodes
-}
-
-/** The words of a paragraph that is nothing but bold text (and perhaps a colon), or null. */
-function boldLine(paragraph: Paragraph): PhrasingContent[] | null {
-  const [first, ...rest] = paragraph.children
-  if (first?.type !== 'strong' || rest.some((c) => c.type !== 'text' || !/^\s*:?\s*$/.test(c.value))) return null
-  return first.children
-}
-
 const PREAMBLE_CURRENT = /\b(?:current|source|from)\s*:\s*(.+?)(?:\s*(?:→|->|=>|\bto\b)\s*|$)/i
 const PREAMBLE_TARGET = /\b(?:target|destination|to)\s*:\s*(.+)$/i
-
-/** Markdown in one spelling (as the formatter writes it), so a summary reads back exactly. */
-const canonical = (text: string) => (text.trim() ? markdown(fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }).children) : '')
 
 /** Text between the title and the first section: "**Current**: SQLite → **Target**: PostgreSQL", a summary. */
 function readPreamble(parser: Parser, nodes: RootContent[]) {
