@@ -19,6 +19,8 @@ import { DocumentError, type DocItem, type DocPhase, type DocPlan, type DocStep,
 export { MAX_DOCUMENT_BYTES } from './limits'
 export { phaseTitle, TIME_LIKE } from './sections'
 
+const WINDOW_LINE = /^(window|duration|timeline|when|timing|schedule|dates?|estimated duration)\s*:\s*(.+)$/i
+
 class Parser {
   readonly riskReader = new RiskReader(this)
   readonly warnings: DocWarning[] = []
@@ -295,8 +297,17 @@ class Parser {
       }
       else if (node.type === 'code') this.phaseCode(phase, node, label ?? group)
       else if (node.type === 'paragraph') {
-        const text = plain(node)
-        const windowMatch = /^(window|duration|timeline|when|timing|schedule)\s*:\s*(.+)$/i.exec(text)
+        // "**Dates**: Day 8-14" may share its paragraph with other facts, one a line.
+        const all = lines(node).map((l) => l.trim()).filter(Boolean)
+        const windowLine = all.length > 1 && !phase.window ? all.find((l) => WINDOW_LINE.test(l)) : undefined
+        const windowMatch = WINDOW_LINE.exec(windowLine ?? plain(node))
+        const text = windowLine ? all.filter((l) => l !== windowLine).join(' ') : plain(node)
+        if (windowLine && windowMatch?.[2]) {
+          phase.window = windowMatch[2].slice(0, 100)
+          if (!phase.goal && !group) phase.goal = text.replace(/^goal\s*:\s*/i, '').slice(0, 2_000)
+          else rest.push({ type: 'paragraph', children: [{ type: 'text', value: text }], position: node.position })
+          continue
+        }
         const stepLabel = /^step\s*:\s*(.+)$/i.exec(text)
         if (stepLabel?.[1]) label = stepLabel[1]
         else if (windowMatch?.[2] && !phase.window) phase.window = windowMatch[2].slice(0, 100)
@@ -393,7 +404,8 @@ class Parser {
   }
 
   triggers(section: Section) {
-    this.leaves(section, (text) => this.plan.rollbackTriggers.push(splitCondition(text)), 'rollback triggers')
+    // A trigger has no group: the entry a detail sits under is part of its text.
+    this.leaves(section, (text, _done, _group, parent) => this.plan.rollbackTriggers.push(splitCondition(parent ? `${parent}: ${text}` : text)), 'rollback triggers')
   }
 
   timeline(section: Section) {
@@ -488,18 +500,22 @@ class Parser {
   }
 
   /** Criteria and triggers: list leaves (task state kept), table rows or paragraphs, one each. */
-  leaves(section: Section, add: (text: string, done: boolean, group: string | null) => void, what: string, group: string | null = null) {
+  leaves(section: Section, add: (text: string, done: boolean, group: string | null, parent: string | null) => void, what: string, group: string | null = null) {
     const rest: RootContent[] = []
     const walk = (nodes: RootContent[], group: string | null) => {
       for (const node of nodes) {
         if (node.type === 'list') {
           const items: DocItem[] = []
           this.items(node, group, items, [])
-          for (const item of items) add(item.text, item.done, item.group)
+          // An entry's group other than the section's is the list entry it sits under ("Data loss > 1%").
+          for (const item of items) add(item.text, item.done, item.group, item.group !== group ? item.group : null)
         } else if (node.type === 'paragraph') {
+          // "🚨 Error rate > 1% for 5 minutes" a line, each line marked: one entry a line.
+          const marked = lines(node).map((l) => l.trim()).filter(Boolean)
+          if (marked.length > 1 && marked.every((l) => LEADING_EMOJI.test(l) || /^[•·▪►→]\s/.test(l))) for (const l of marked) add(l.replace(LEADING_EMOJI, '').replace(/^[•·▪►→]\s+/, ''), false, group, null)
           // "Roll back if any of these hold:" introduces the list; it is not an entry itself.
-          if (!plain(node).endsWith(':')) add(plain(node), false, group)
-        } else if (node.type === 'table') for (const row of tableRows(node)) add(row, false, group)
+          else if (!plain(node).endsWith(':')) add(plain(node), false, group, null)
+        } else if (node.type === 'table') for (const row of tableRows(node)) add(row, false, group, null)
         else if (node.type !== 'thematicBreak' && node.type !== 'heading') rest.push(node)
       }
     }

@@ -190,6 +190,36 @@ describe('nested task lists and nothing else', () => {
   })
 })
 
+describe('a staged rollout by weeks', () => {
+  const plan = read('08-staged-rollout-weeks.md')
+
+  it('reads each week as a phase, its facts as its goal, and its criteria and triggers as the plan’s', () => {
+    expect(plan.phases.map((p) => [p.name, p.window, p.goal, p.items.length])).toEqual([
+      ['Internal Traffic', 'Week 1', 'Dates: Day 1-7 Traffic: staff accounts only Target Volume: about 2,000 queries a day', 4],
+      ['10% of Customers', 'Week 2', 'Dates: Day 8-14 Traffic: one customer in ten', 1],
+    ])
+    expect(plan.successCriteria.map((c) => [c.group, c.text])).toEqual([
+      ['Internal Traffic', 'Zero failed queries'],
+      ['Internal Traffic', 'p95 latency under 150 ms'],
+    ])
+  })
+
+  it('takes triggers from lists, lines marked with an emoji, nested details and tables, keeping the entry each detail sits under', () => {
+    expect(plan.rollbackTriggers.map((t) => t.text)).toEqual([
+      'Any data returned from the wrong tenant',
+      'p95 latency above 400 ms for 10 minutes',
+      'Error rate > 1% for 5 minutes',
+      'Heap above 90% on any node',
+      'Stale results above 1%: More than one query in a hundred returns documents older than the source',
+      'Stale results above 1%: Action: switch reads back to the old index',
+      'Indexing lag above 10 minutes: Action: pause the rollout and rebuild',
+      'Disk above 85% on a node – Stop the rollout – On-call',
+    ])
+    expect(plan.rollbackSteps.map((s) => s.text)).toEqual(['Point the search service at the old index', 'Stop the indexing workers'])
+    expect(plan.warnings).toEqual([])
+  })
+})
+
 describe('plans written inside ```markdown fences', () => {
   it('reads a fenced template as Markdown: phases titled on a line of their own, checklists grouped by their intro lines', () => {
     const plan = read('07-fenced-markdown-templates.md')
@@ -231,8 +261,8 @@ describe('every real shape', () => {
     walk(tree as Node, false)
     const output = new Set(words(strings(read(name)).join(' ')))
     // Words that only introduce a list of criteria ("The change is done when:"), and labels the structure
-    // takes the place of ("**Source**:", "**Duration**:", a risk table's headers).
-    const introductions = new Set(['the', 'change', 'done', 'when', 'source', 'duration', 'risk', 'impact', 'likelihood', 'mitigation'])
+    // takes the place of ("**Source**:", "**Duration**:", the headers of a risk or trigger table).
+    const introductions = new Set(['the', 'change', 'done', 'when', 'source', 'duration', 'risk', 'impact', 'likelihood', 'mitigation', 'trigger', 'owner'])
     expect(found.flatMap(words).filter((word) => !output.has(word) && !introductions.has(word))).toEqual([])
   })
 })
