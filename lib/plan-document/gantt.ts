@@ -141,7 +141,7 @@ export function readGantt(value: string, line: number | null): { entries: DocTim
     const problem = (what: string) => warnings.push({ line: at, message: `Gantt task “${name}”: ${what}` })
     let startMs: number | null = null
     if (startText && /^after\s/.test(startText)) {
-      entry.after = startText.split(/\s+/).slice(1).filter(Boolean).slice(0, 50)
+      entry.after = startText.split(/\s+/).slice(1).filter(Boolean).slice(0, 50).map((r) => r.slice(0, 100))
       const ends = entry.after.map((r) => byRef.get(r))
       const missing = entry.after.filter((_, i) => !ends[i])
       if (missing.length) problem(`it follows ${missing.map((m) => `“${m}”`).join(', ')}, which no task before it is called; its dates are left open.`)

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { formatPlanDocument } from './format'
 import { describeTask } from './gantt'
 import { parsePlanDocument } from './parse'
-import type { DocPlan } from './types'
+import { ZDocPlan, type DocPlan } from './types'
 
 // Shapes of plan documents found in public repositories, rewritten as small documents of our own:
 // checklists whose headings carry emoji over `- [ ] **Item** text` tasks, documents that are nothing but
@@ -241,6 +241,11 @@ describe('every real shape', () => {
     const plan = read(name)
     const again = parsePlanDocument(formatPlanDocument(plan))
     expect({ ...again, warnings: [], notes: [] }).toEqual({ ...plan, warnings: [], notes: [] })
+  })
+
+  it.each(documents)('reads %s to a plan an import accepts as it is', (name) => {
+    const plan = read(name)
+    expect(ZDocPlan.parse(plan)).toEqual(plan)
   })
 
   const strings = (value: unknown): string[] =>
