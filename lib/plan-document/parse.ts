@@ -98,8 +98,11 @@ class Parser {
   }
 
   appendText(field: 'summary' | 'currentState' | 'targetState', section: Section) {
-    const rendered = markdown([...section.nodes, ...section.children.flatMap(flatten)])
+    // "## Source Database Analysis" over "### Schema Inventory" task lists: those are checklists, not prose.
+    const checklists = section.children.filter(isChecklistShaped)
+    const rendered = markdown([...section.nodes, ...section.children.filter((c) => !checklists.includes(c)).flatMap(flatten)])
     if (rendered) this.plan[field] = [this.plan[field], rendered].filter(Boolean).join('\n\n')
+    for (const child of checklists) this.taskChecklist(child)
   }
 
   unknown(section: Section) {

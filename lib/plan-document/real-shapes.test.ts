@@ -220,6 +220,19 @@ describe('a staged rollout by weeks', () => {
   })
 })
 
+describe('an assessment whose checklists sit under "Source" and "Target" headings', () => {
+  it('reads the task lists as checklists and keeps the prose as the current and target state', () => {
+    const plan = read('09-assessment-under-state-headings.md')
+    expect(plan.checklists.map((c) => [c.name, items(c)])).toEqual([
+      ['Schema Inventory', ['Tables and their owners listed', 'Triggers and views listed']],
+      ['Data Profile', ['[x] Size per table measured', 'Growth per month estimated']],
+      ['Feature Parity', ['Type mappings checked against PostgreSQL 16']],
+    ])
+    expect(plan.currentState).toBe("The source is the CRM's MySQL 5.7 primary.")
+    expect(plan.targetState).toBe('### Effort Estimate\n\n- Schema work: \\_\\_\\_ hours\n- Data work: \\_\\_\\_ hours')
+  })
+})
+
 describe('plans written inside ```markdown fences', () => {
   it('reads a fenced template as Markdown: phases titled on a line of their own, checklists grouped by their intro lines', () => {
     const plan = read('07-fenced-markdown-templates.md')

@@ -42,6 +42,7 @@ export const ZDocRisk = z.object({
 })
 
 export const GANTT_TAGS = ['done', 'active', 'crit', 'milestone'] as const
+export const isGanttTag = (tag: string): tag is (typeof GANTT_TAGS)[number] => (GANTT_TAGS as readonly string[]).includes(tag)
 
 /** A line of the timeline; a task of a Gantt chart also has its section, dates, duration and dependencies. */
 export const ZDocTimelineEntry = z.object({
