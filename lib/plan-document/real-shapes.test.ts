@@ -233,6 +233,34 @@ describe('an assessment whose checklists sit under "Source" and "Target" heading
   })
 })
 
+describe('a T-minus cutover runbook', () => {
+  const plan = read('10-t-minus-cutover-runbook.md')
+
+  it('reads the phases of the cutover with their clock windows, goals, timed tasks and scripts', () => {
+    expect(plan.phases.map((p) => [p.name, p.window, p.goal, p.items.map((i) => i.text), p.steps.map((s) => [s.kind, s.name])])).toEqual([
+      [
+        'Freeze Writes',
+        'T+0 to T+15min',
+        'no new writes reach the old database',
+        ['T+0: Maintenance banner on', 'T+5: Confirm writes stopped', 'T+15: Record row counts'],
+        [['sql', 'T+5: Confirm writes stopped']],
+      ],
+      ['Copy and Verify', 'T+15min to T+60min', 'the new database holds every row', ['T+15: Run the copy', 'T+50: Compare counts'], [['note', 'T+15: Run the copy']]],
+    ])
+  })
+
+  it('reads the prerequisites, checks and decision as checklists, the escalation criteria as triggers and the rollback procedure as steps', () => {
+    expect(plan.checklists.map((c) => [c.name, c.items.length])).toEqual([
+      ['Prerequisites', 2],
+      ['Health Check', 4],
+      ['Decision', 2],
+    ])
+    expect(plan.rollbackTriggers.map((t) => t.text)).toEqual(['Error rate > 5% of requests', 'Payments fail for more than 10 minutes'])
+    expect(plan.rollbackSteps.map((s) => s.text)).toEqual(['Immediately: point DNS back at the old system', 'Within 15min: confirm customers can pay'])
+    expect(messages(plan)).toEqual(["17: Section “T-24h: Final Verification” is not part of a plan's structure; kept as a note."])
+  })
+})
+
 describe('plans written inside ```markdown fences', () => {
   it('reads a fenced template as Markdown: phases titled on a line of their own, checklists grouped by their intro lines', () => {
     const plan = read('07-fenced-markdown-templates.md')
@@ -279,8 +307,8 @@ describe('every real shape', () => {
     walk(tree as Node, false)
     const output = new Set(words(strings(read(name)).join(' ')))
     // Words that only introduce a list of criteria ("The change is done when:"), and labels the structure
-    // takes the place of ("**Source**:", "**Duration**:", the headers of a risk or trigger table).
-    const introductions = new Set(['the', 'change', 'done', 'when', 'source', 'duration', 'risk', 'impact', 'likelihood', 'mitigation', 'trigger', 'owner'])
+    // takes the place of ("**Source**:", "**Duration**:", "**Goal:**", the headers of a risk or trigger table).
+    const introductions = new Set(['the', 'change', 'done', 'when', 'source', 'duration', 'risk', 'impact', 'likelihood', 'mitigation', 'trigger', 'owner', 'goal'])
     expect(found.flatMap(words).filter((word) => !output.has(word) && !introductions.has(word))).toEqual([])
   })
 })

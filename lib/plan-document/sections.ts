@@ -63,7 +63,8 @@ export function flatten(section: Section): RootContent[] {
   return [...(section.heading ? [section.heading] : []), ...section.nodes, ...section.children.flatMap(flatten)]
 }
 
-export const TIME_LIKE = /\b(week|weeks|day|days|hour|hours|hrs?|minutes?|mins?|month|months|sprint|q[1-4]|h[12]|mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d{4}-\d{2}(-\d{2})?)\b|^\d+\s*(d|w|h|m)$/i
+// "Week 2", "Day 1-2", "Q3", "2025-03", "T+0 to T+15min" (a runbook's clock, counted from the cutover).
+export const TIME_LIKE = /\b(week|weeks|day|days|hour|hours|hrs?|minutes?|mins?|month|months|sprint|q[1-4]|h[12]|mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d{4}-\d{2}(-\d{2})?)\b|^\d+\s*(d|w|h|m)$|\bT\s*[+-]\s*\d|\d\s*(min|mins|minutes|h|hrs?|hours|d|days|w|weeks)\b/i
 
 /** "Phase 2: Data Migration (Week 2)" → name "Data Migration", window "Week 2". */
 export function phaseTitle(raw: string): { name: string; window: string | null } {
