@@ -12,7 +12,15 @@ export const textEntry = (text: string): DocTimelineEntry => ({ text: text.slice
 /** Whether an entry says more than its text, so that it is written back as a task of a chart. */
 export const isTask = (e: DocTimelineEntry) => Boolean(e.section || e.ref || e.start || e.end || e.duration || e.after.length || e.tags.length)
 
-const firstLine = (value: string) => value.split('\n').find((line) => line.trim() && !line.trim().startsWith('%%'))?.trim() ?? ''
+// A chart may open with front matter ("---\ntitle: …\nconfig: …\n---") and %% comments or directives.
+const FRONT_MATTER = /^\s*---\n([\s\S]*?)\n---[ \t]*(?:\n|$)/
+
+const firstLine = (value: string) =>
+  value
+    .replace(FRONT_MATTER, '')
+    .split('\n')
+    .find((line) => line.trim() && !line.trim().startsWith('%%'))
+    ?.trim() ?? ''
 
 export const isGantt = (code: Code) => /^mermaid$/i.test(code.lang ?? '') && /^gantt\b/.test(firstLine(code.value))
 
@@ -92,7 +100,12 @@ export function readGantt(value: string, line: number | null): { entries: DocTim
   let format = 'YYYY-MM-DD'
   let section: string | null = null
   let sawGantt = false
+  const front = FRONT_MATTER.exec(value)
+  const frontTitle = front?.[1] ? /^title:\s*["']?(.+?)["']?\s*$/m.exec(front[1])?.[1] : undefined
+  if (frontTitle) entries.push(textEntry(frontTitle))
+  const skipped = front ? front[0].split('\n').length - 1 : 0
   value.split('\n').forEach((raw, index) => {
+    if (index < skipped) return
     const at = line === null ? null : line + 1 + index
     const text = raw.replace(/%%.*$/, '').trim()
     if (!text) return

@@ -169,6 +169,12 @@ describe('Mermaid Gantt charts', () => {
     expect(task('Copy data', variants)).toMatchObject({ start: '2025-01-22', end: '2025-01-23', duration: '1.5d' })
     expect(task('Primary', variants)).toMatchObject({ start: '04:00', end: '04:10', after: ['old1'] })
     expect(task('Read-only mode', variants)).toMatchObject({ start: '180m', end: null, duration: '60m' })
+    // Front matter and directives before `gantt`: the chart's title is the front matter's.
+    expect(variants.timeline.slice(-3).map((t) => [t.text, t.start, t.end])).toEqual([
+      ['Night of the move', null, null],
+      ['Freeze', '22:00', '22:10'],
+      ['Copy', '22:10', '22:50'],
+    ])
     expect(messages(variants)).toEqual([
       '28: Gantt chart: “excludes 2025-01-20, weekends” is not applied; Lockstep counts durations in calendar time, so end dates may come earlier than the chart draws them.',
       '32: Gantt task “Checks”: it follows “f9”, which no task before it is called; its dates are left open.',
@@ -296,11 +302,11 @@ describe('every real shape', () => {
   it.each(documents)('keeps every word of %s somewhere in the plan (charts are checked task by task above)', (name) => {
     const tree = fromMarkdown(readFileSync(join(DIR, name), 'utf8'), { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] })
     const found: string[] = []
-    type Node = { type: string; value?: string; children?: Node[] }
+    type Node = { type: string; value?: string; lang?: string; children?: Node[] }
     // A line of bold text alone ("**Phased Approach:**") works as a heading, and headings name sections.
     const boldLine = (node: Node) => node.type === 'paragraph' && node.children?.[0]?.type === 'strong' && node.children.slice(1).every((c) => c.type === 'text' && /^\s*:?\s*$/.test(c.value ?? ''))
     const walk = (node: Node, inHeading: boolean) => {
-      const isChart = node.type === 'code' && /^gantt/.test(node.value ?? '')
+      const isChart = node.type === 'code' && node.lang === 'mermaid' && /^\s*gantt\b/m.test(node.value ?? '')
       if ((node.type === 'text' || node.type === 'inlineCode' || node.type === 'code') && node.value && !inHeading && !isChart) found.push(node.value.replace(/^Phase \d+:/gm, ''))
       for (const child of node.children ?? []) walk(child, inHeading || node.type === 'heading' || boldLine(node))
     }
