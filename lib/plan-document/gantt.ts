@@ -32,19 +32,19 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_0
 
 /** A date format of dayjs (as Mermaid's `dateFormat` takes) as a reader of dates, or null if it has tokens we do not read. */
 function dateReader(format: string): { read: (text: string) => number | null; hasDate: boolean; hasTime: boolean } | null {
-  const tokens = /YYYY|MM|DD|HH|mm|ss|M|D|H|m|s/g
+  // Every run of letters is a token; a format with any token but these (MMM, Do, A, X…) is not read.
+  const supported = new Set(['YYYY', 'MM', 'M', 'DD', 'D', 'HH', 'H', 'mm', 'm', 'ss', 's'])
   const fields: string[] = []
   let pattern = ''
   let last = 0
-  for (const match of format.matchAll(tokens)) {
+  for (const match of format.matchAll(/([A-Za-z])\1*/g)) {
+    if (!supported.has(match[0])) return null
     pattern += format.slice(last, match.index).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
     pattern += match[0] === 'YYYY' ? '(\\d{4})' : '(\\d{1,2})'
     fields.push(match[0].charAt(0))
     last = match.index + match[0].length
   }
-  const rest = format.slice(last)
-  if (/[A-Za-z]/.test(rest) || /[A-Za-z]/.test(format.replace(tokens, ''))) return null
-  pattern += rest.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  pattern += format.slice(last).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
   const regex = new RegExp(`^${pattern}$`)
   const hasDate = fields.some((f) => f === 'Y' || f === 'M' || f === 'D')
   const hasTime = fields.some((f) => f === 'H' || f === 'm' || f === 's')
@@ -82,9 +82,14 @@ function addDuration(ms: number, duration: string): number | null {
   const perUnit = UNIT_MS[unit]
   if (perUnit !== undefined) return ms + amount * perUnit
   if (!Number.isInteger(amount)) return null
+  // Calendar months and years, the day kept within the month as dayjs does (31 January + 1M = 28 February).
   const d = new Date(ms)
-  if (unit === 'M') d.setUTCMonth(d.getUTCMonth() + amount)
-  else d.setUTCFullYear(d.getUTCFullYear() + amount)
+  const months = unit === 'M' ? amount : amount * 12
+  const day = d.getUTCDate()
+  d.setUTCDate(1)
+  d.setUTCMonth(d.getUTCMonth() + months)
+  const lastDay = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate()
+  d.setUTCDate(Math.min(day, lastDay))
   return d.getTime()
 }
 
