@@ -93,14 +93,24 @@ describe('phases with their own criteria, triggers, rollback and duration', () =
       ['Cutover', null, 3],
     ])
     expect(plan.phases.flatMap((p) => p.items.map((i) => i.text))).not.toContain('Schema translation loses a column')
-    expect(plan.rollbackTriggers.map((t) => t.text)).toEqual(['Schema translation loses a column', 'Provisioning takes more than two days', 'Error rate above 5% for 5 minutes', 'p99 latency doubles'])
+    expect(plan.rollbackTriggers.map((t) => t.text)).toEqual([
+      'Schema translation loses a column',
+      'Provisioning takes more than two days',
+      'Error rate above 5% for 5 minutes',
+      'p99 latency doubles',
+      'Disk use above 90% on the source',
+    ])
     expect(plan.successCriteria).toEqual([
       { text: 'Every table exists on the target', met: false, group: 'Foundation' },
       { text: 'Foreign keys reviewed by the DBA', met: true, group: 'Foundation' },
       { text: 'Row counts match on every table', met: false, group: 'Data Copy' },
     ])
     expect(plan.rollbackSteps.map((s) => s.text)).toEqual(['Data Copy: Stop change capture', 'Data Copy: Drop the target database'])
-    expect(plan.risks.map((r) => [r.title, r.impact, r.likelihood])).toEqual([['Collation differences change sort order', 'MEDIUM', 'LIKELY']])
+    // "Critical Risks" under "Risk Assessment" is a register of its own, its "Rollback Triggers" the plan's triggers.
+    expect(plan.risks.map((r) => [r.title, r.impact, r.likelihood])).toEqual([
+      ['Collation differences change sort order', 'MEDIUM', 'LIKELY'],
+      ['Replication slot fills the disk', 'HIGH', 'POSSIBLE'],
+    ])
   })
 })
 

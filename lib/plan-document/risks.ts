@@ -1,7 +1,7 @@
 import type { ListItem, RootContent, Table } from 'mdast'
 import { impactLevel, likelihoodLevel } from './levels'
 import { leadOf, lineOf, lines, plain } from './nodes'
-import { flatten, newRisk, type Section } from './sections'
+import { classify, flatten, newRisk, type Section } from './sections'
 import { cleanName } from './text'
 import type { DocPlan, DocRisk } from './types'
 
@@ -13,6 +13,8 @@ export type RiskHost = {
   plan: Pick<DocPlan, 'risks'>
   warn(line: number | null, message: string): void
   keep(title: string, nodes: RootContent[], why: string, line?: number | null): void
+  /** Reads a section that is another part of the plan ("Rollback Triggers" beneath "Risk Assessment"). */
+  section(section: Section): void
 }
 
 export class RiskReader {
@@ -30,6 +32,16 @@ export class RiskReader {
       else rest.push(node)
     }
     for (const child of section.children) {
+      // "### Critical Risks" is a register of its own; "### Rollback Triggers" is another part of the plan.
+      const kind = classify(child.key)
+      if (kind === 'risks' && !/^risk\s*\d/.test(child.key)) {
+        this.section(child)
+        continue
+      }
+      if (kind !== 'risks' && kind !== 'unknown' && kind !== 'phase') {
+        this.host.section(child)
+        continue
+      }
       // "### Risk 1: Data loss" with its facts as a list or table beneath.
       const risk = newRisk(cleanName(child.title.replace(/^risk\s*\d*\s*[:.\-–]?\s*/i, '')) || child.title)
       for (const node of child.nodes) {
