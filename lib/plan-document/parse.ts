@@ -19,6 +19,8 @@ import { DocumentError, type DocItem, type DocPhase, type DocPlan, type DocStep,
 export { MAX_DOCUMENT_BYTES } from './limits'
 export { phaseTitle, TIME_LIKE } from './sections'
 
+const FIELD_KIND = { summary: 'summary', currentState: 'current', targetState: 'target' } as const
+
 const WINDOW_LINE = /^(window|duration|timeline|when|timing|schedule|dates?|estimated duration)\s*:\s*(.+)$/i
 
 class Parser {
@@ -98,11 +100,13 @@ class Parser {
   }
 
   appendText(field: 'summary' | 'currentState' | 'targetState', section: Section) {
-    // "## Source Database Analysis" over "### Schema Inventory" task lists: those are checklists, not prose.
-    const checklists = section.children.filter(isChecklistShaped)
-    const rendered = markdown([...section.nodes, ...section.children.filter((c) => !checklists.includes(c)).flatMap(flatten)])
+    // "## Source Database Analysis" over "### Schema Inventory" task lists: those are checklists, not prose; and
+    // "### Current State" or "### Timeline" beneath "## Migration Overview" are those parts of the plan.
+    const apart = section.children.filter((c) => isChecklistShaped(c) || (classify(c.key) !== 'unknown' && classify(c.key) !== FIELD_KIND[field]))
+    // A rule between sections ("---") separates them; it is not part of the text.
+    const rendered = markdown([...section.nodes, ...section.children.filter((c) => !apart.includes(c)).flatMap(flatten)].filter((n) => n.type !== 'thematicBreak'))
     if (rendered) this.plan[field] = [this.plan[field], rendered].filter(Boolean).join('\n\n')
-    for (const child of checklists) this.taskChecklist(child)
+    for (const child of apart) this.section(child)
   }
 
   unknown(section: Section) {
@@ -575,9 +579,11 @@ export function parsePlanDocument(input: string | Uint8Array): DocPlan {
       parser.gantt(original)
       continue
     }
-    // A plan written inside a ```markdown fence (a template, a checklist to copy) is read as the Markdown it is.
+    // A checklist or a list of phases written inside a ```markdown fence (a template to copy) is read as the
+    // Markdown it is; other fenced Markdown (a risk written as "Risk: …" lines) stays a script, kept as a note.
     const fenced = original.type === 'code' && /^(markdown|md)$/i.test(original.lang ?? '') ? fencedMarkdown(original) : null
-    if (fenced) {
+    const phaseTitled = (nodes: RootContent[]) => nodes.some((n, i) => n.type === 'paragraph' && classify(keyOf(plain(n))) === 'phase' && nodes[i + 1]?.type === 'list')
+    if (fenced && (fenced.some((n) => n.type === 'list' && isTaskList(n)) || phaseTitled(fenced))) {
       stack.at(-1)?.section.nodes.push(...fenced)
       continue
     }

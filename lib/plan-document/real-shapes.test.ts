@@ -277,6 +277,18 @@ describe('a T-minus cutover runbook', () => {
   })
 })
 
+describe('an overview with the current and target state and the timeline beneath it', () => {
+  it('reads each part where it belongs, and keeps a risk written in a Markdown fence as a note', () => {
+    const plan = read('11-overview-with-parts-beneath.md')
+    expect([plan.summary, plan.currentState, plan.targetState]).toEqual(['**Owner:** data platform team\n\nMove the ledger from Oracle to PostgreSQL in one quarter.', 'Oracle 19c on two racks.', 'PostgreSQL 17 with a hot standby.'])
+    expect(plan.timeline.map((t) => t.text)).toEqual(['Quarter 3, cutover in week 11'])
+    expect(plan.rollbackTriggers.map((t) => t.text)).toEqual(['Account sums differ after cutover'])
+    expect(plan.risks).toEqual([])
+    expect(plan.notes.map((n) => n.title)).toEqual(['Common Risks'])
+    expect(messages(plan)[0]).toBe('31: Text in the risk section “Common Risks”; kept as a note.')
+  })
+})
+
 describe('plans written inside ```markdown fences', () => {
   it('reads a fenced template as Markdown: phases titled on a line of their own, checklists grouped by their intro lines', () => {
     const plan = read('07-fenced-markdown-templates.md')
