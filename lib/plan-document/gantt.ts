@@ -252,3 +252,39 @@ export function describeTask(entry: DocTimelineEntry, all: DocTimelineEntry[]): 
   const tags = entry.tags.map((t) => TAG_WORDS[t])
   return [[entry.section ? `${entry.section}` : '', parts.join(', ')].filter(Boolean).join(': '), ...tags].filter(Boolean).join(' · ') || null
 }
+
+/** A Mermaid chart that is a schedule: `gantt` or `timeline`. */
+export const isSchedule = (code: Code) => isGantt(code) || isMermaidTimeline(code)
+
+export const isMermaidTimeline = (code: Code) => /^mermaid$/i.test(code.lang ?? '') && /^timeline\b/.test(firstLine(code.value))
+
+/**
+ * A Mermaid `timeline` diagram as lines of the timeline: "Phase 1 – Week 1: Context gathering" for each period
+ * and its events, the title first.
+ */
+export function readMermaidTimeline(value: string): DocTimelineEntry[] {
+  const entries: DocTimelineEntry[] = []
+  let section: string | null = null
+  let period: string | null = null
+  let seen = false
+  for (const raw of value.replace(FRONT_MATTER, '').split('\n')) {
+    const text = raw.replace(/%%.*$/, '').trim()
+    if (!text) continue
+    if (!seen && /^timeline\b/.test(text)) {
+      seen = true
+      continue
+    }
+    const title = /^title\s+(.+)$/.exec(text)?.[1]
+    const sectionName = /^section\s+(.+)$/.exec(text)?.[1]
+    if (title) entries.push(textEntry(title))
+    else if (sectionName) section = sectionName
+    else if (!PRESENTATION.test(text)) {
+      // "2024 : Event A : Event B", or ": Event C" continuing the period above.
+      const [head = '', ...events] = text.split(/\s*:\s*/)
+      if (head) period = head
+      const line = [period, events.filter(Boolean).join('; ')].filter(Boolean).join(': ')
+      if (line) entries.push(textEntry(section ? `${section} – ${line}` : line))
+    }
+  }
+  return entries
+}

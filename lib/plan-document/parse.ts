@@ -2,7 +2,7 @@ import type { Code, Heading, List, RootContent, Table } from 'mdast'
 import { fromMarkdown } from 'mdast-util-from-markdown'
 import { gfmFromMarkdown } from 'mdast-util-gfm'
 import { gfm } from 'micromark-extension-gfm'
-import { isGantt } from './gantt'
+import { isSchedule } from './gantt'
 import { MAX_DOCUMENT_BYTES, TOO_LARGE } from './limits'
 import { PlanPartsReader } from './plan-parts'
 import { RiskReader } from './risks'
@@ -318,8 +318,8 @@ export function parsePlanDocument(input: string | Uint8Array): DocPlan {
   const stack: { depth: number; section: Section }[] = [{ depth: 0, section: root }]
   let headingDepth = 0
   for (const [index, original] of tree.children.entries()) {
-    if (original.type === 'code' && isGantt(original)) {
-      parser.gantt(original)
+    if (original.type === 'code' && isSchedule(original)) {
+      parser.schedule(original)
       continue
     }
     // A checklist or a list of phases written inside a ```markdown fence (a template to copy) is read as the

@@ -1,5 +1,5 @@
 import type { Code, List, RootContent } from 'mdast'
-import { isGantt, readGantt } from './gantt'
+import { isGantt, isSchedule, readGantt, readMermaidTimeline } from './gantt'
 import { LEADING_EMOJI, isSql, leadOf, lineOf, markdown, stepName } from './nodes'
 import type { Section } from './sections'
 import type { DocItem, DocPlan, DocStep, DocTimelineEntry, DocWarning } from './types'
@@ -40,9 +40,9 @@ export abstract class DocumentReader {
     this.warn(line ?? lineOf(content[0]), `${why}; kept as a note.`)
   }
 
-  /** A Mermaid Gantt chart, wherever it stands, is the plan's timeline: its tasks with their dates. */
-  gantt(code: Code) {
-    const { entries, warnings } = readGantt(code.value, lineOf(code))
+  /** A Mermaid `gantt` or `timeline` chart, wherever it stands, is the plan's timeline: its tasks with their dates. */
+  schedule(code: Code) {
+    const { entries, warnings } = isGantt(code) ? readGantt(code.value, lineOf(code)) : { entries: readMermaidTimeline(code.value), warnings: [] }
     for (const entry of entries) this.timelineLines.set(entry, lineOf(code) ?? 0)
     this.plan.timeline.push(...entries)
     this.warnings.push(...warnings)
@@ -62,7 +62,7 @@ export abstract class DocumentReader {
       else if (!lead && !item.children.some((c) => c.type !== 'paragraph' && c.type !== 'heading')) this.warn(lineOf(item), 'An empty list entry was skipped.')
       for (const child of item.children) {
         if (child.type === 'list') this.items(child, lead || group, out, steps)
-        else if (child.type === 'code' && isGantt(child)) this.gantt(child)
+        else if (child.type === 'code' && isSchedule(child)) this.schedule(child)
         else if (child.type === 'code') steps.push(this.step(child, lead || null, lead || 'Script'))
         else if (child.type !== 'paragraph' && child.type !== 'heading') this.keep(lead || 'List item', [child], `Part of the list item at line ${lineOf(item)}`)
       }

@@ -179,8 +179,16 @@ describe('Mermaid Gantt charts', () => {
     expect(task('Copy data', variants)).toMatchObject({ start: '2025-01-22', end: '2025-01-23', duration: '1.5d' })
     expect(task('Primary', variants)).toMatchObject({ start: '04:00', end: '04:10', after: ['old1'] })
     expect(task('Read-only mode', variants)).toMatchObject({ start: '180m', end: null, duration: '60m' })
+    // A Mermaid `timeline` is lines of the timeline: a section, its period and the period's events.
+    expect(variants.timeline.slice(-5).map((t) => t.text)).toEqual([
+      'Consolidation roadmap',
+      'Phase 1 – Week 1: Inventory; Freeze schema changes',
+      'Phase 1 – Week 2: Copy history',
+      'Phase 2 – Week 3: Cutover',
+      'Phase 2 – Week 3: Decommission old cluster',
+    ])
     // Front matter and directives before `gantt`: the chart's title is the front matter's.
-    expect(variants.timeline.slice(-3).map((t) => [t.text, t.start, t.end])).toEqual([
+    expect(variants.timeline.slice(-8, -5).map((t) => [t.text, t.start, t.end])).toEqual([
       ['Night of the move', null, null],
       ['Freeze', '22:00', '22:10'],
       ['Copy', '22:10', '22:50'],
@@ -328,7 +336,7 @@ describe('every real shape', () => {
     // A line of bold text alone ("**Phased Approach:**") works as a heading, and headings name sections.
     const boldLine = (node: Node) => node.type === 'paragraph' && node.children?.[0]?.type === 'strong' && node.children.slice(1).every((c) => c.type === 'text' && /^\s*:?\s*$/.test(c.value ?? ''))
     const walk = (node: Node, inHeading: boolean) => {
-      const isChart = node.type === 'code' && node.lang === 'mermaid' && /^\s*gantt\b/m.test(node.value ?? '')
+      const isChart = node.type === 'code' && node.lang === 'mermaid' && /^\s*(gantt|timeline)\b/m.test(node.value ?? '')
       if ((node.type === 'text' || node.type === 'inlineCode' || node.type === 'code') && node.value && !inHeading && !isChart) found.push(node.value.replace(/^Phase \d+:/gm, ''))
       for (const child of node.children ?? []) walk(child, inHeading || node.type === 'heading' || boldLine(node))
     }
