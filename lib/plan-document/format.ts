@@ -99,8 +99,9 @@ function timeline(entries: DocTimelineEntry[]): RootContent[] {
   for (const entry of entries) {
     const last = runs.at(-1)
     const format = isTask(entry) ? dateFormatOf(entry) : null
-    // A chart has one date format: tasks with dates of another kind start a chart of their own.
-    if (last && last.tasks === isTask(entry) && (!format || !last.format || format === last.format)) {
+    // A chart has one date format and one set of excluded days: tasks with others start a chart of their own.
+    const sameDays = !last || (last.entries.at(-1)?.excludes ?? null) === entry.excludes
+    if (last && last.tasks === isTask(entry) && sameDays && (!format || !last.format || format === last.format)) {
       last.entries.push(entry)
       last.format ??= format
     } else runs.push({ tasks: isTask(entry), format, entries: [entry] })

@@ -23,6 +23,24 @@ describe('Mermaid Gantt charts', () => {
     expect(warnings).toEqual([{ line: 6, message: 'Gantt chart: the date format “MMM D YYYY” is not one Lockstep reads (YYYY, MM, DD, HH, mm, ss); its tasks are kept without dates.' }])
   })
 
+  it('pushes ends past excluded days wherever the chart declares them, and writes them back', () => {
+    const { entries, warnings } = readGantt(chart('dateFormat DD/MM/YYYY', 'Load :l, 07/03/2025, 2d', 'Check :after l, 1d', 'excludes weekends, 10/03/2025'), 1)
+    expect(entries.map((e) => [e.text, e.start, e.end, e.excludes])).toEqual([
+      ['Load', '2025-03-07', '2025-03-12', 'weekends, 2025-03-10'],
+      ['Check', '2025-03-12', '2025-03-13', 'weekends, 2025-03-10'],
+    ])
+    expect(warnings).toEqual([])
+    expect(readGantt(formatGantt(entries), 1).entries).toEqual(entries)
+  })
+
+  it('says which excluded day it cannot read, and leaves the chart’s days as they are', () => {
+    const { entries, warnings } = readGantt(chart('excludes weekends, holidays', 'Load :2025-03-07, 2d'), 1)
+    expect(entries.map((e) => [e.end, e.excludes])).toEqual([['2025-03-09', null]])
+    expect(warnings).toEqual([
+      { line: 3, message: "Gantt chart: “excludes weekends, holidays” is not applied: “holidays” is neither a day of the week, “weekends” nor a date in the chart's format; end dates may differ from the ones the chart draws." },
+    ])
+  })
+
   it('names a chart without tasks', () => {
     expect(readGantt(chart('title Nothing yet'), 3)).toEqual({ entries: [expect.objectContaining({ text: 'Nothing yet' })], warnings: [{ line: 3, message: 'A Gantt chart without tasks was skipped.' }] })
   })

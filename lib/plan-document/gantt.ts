@@ -7,10 +7,10 @@ import { GANTT_TAGS, type DocTimelineEntry, type DocWarning } from './types'
 type Tag = (typeof GANTT_TAGS)[number]
 
 /** A timeline entry that is only text ("Total duration: 5 weeks"). */
-export const textEntry = (text: string): DocTimelineEntry => ({ text: text.slice(0, 2_000), section: null, ref: null, start: null, end: null, duration: null, after: [], tags: [] })
+export const textEntry = (text: string): DocTimelineEntry => ({ text: text.slice(0, 2_000), section: null, ref: null, start: null, end: null, duration: null, after: [], tags: [], excludes: null })
 
 /** Whether an entry says more than its text, so that it is written back as a task of a chart. */
-export const isTask = (e: DocTimelineEntry) => Boolean(e.section || e.ref || e.start || e.end || e.duration || e.after.length || e.tags.length)
+export const isTask = (e: DocTimelineEntry) => Boolean(e.section || e.ref || e.start || e.end || e.duration || e.after.length || e.tags.length || e.excludes)
 
 // A chart may open with front matter ("---\ntitle: …\nconfig: …\n---") and %% comments or directives.
 const FRONT_MATTER = /^\s*---\n([\s\S]*?)\n---[ \t]*(?:\n|$)/
@@ -95,16 +95,51 @@ function addDuration(ms: number, duration: string): number | null {
 
 type Resolved = { entry: DocTimelineEntry; startMs: number | null; endMs: number | null }
 
+const DAY_MS = 86_400_000
+const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday']
+
+/** A chart's `excludes` ("weekends, 2025-01-20, friday") as a test of a day, and in ISO spelling; null with the reason when it cannot be read. */
+function readExcludes(argument: string, reader: NonNullable<ReturnType<typeof dateReader>>): { text: string; test: (ms: number) => boolean } | { problem: string } {
+  const days = new Set<number>()
+  const dates = new Set<number>()
+  const spelled: string[] = []
+  for (const token of argument.split(/[\s,]+/).filter(Boolean)) {
+    const word = token.toLowerCase()
+    if (word === 'weekends' || word === 'weekend') [0, 6].forEach((d) => days.add(d))
+    else if (WEEKDAYS.includes(word)) days.add(WEEKDAYS.indexOf(word))
+    else {
+      const ms = reader.read(token)
+      if (ms === null) return { problem: `“${token}” is neither a day of the week, “weekends” nor a date in the chart's format` }
+      dates.add(Math.floor(ms / DAY_MS))
+      spelled.push(isoOf(ms, true, false))
+      continue
+    }
+    spelled.push(word)
+  }
+  return { text: spelled.join(', ').slice(0, 200), test: (ms) => days.has(new Date(ms).getUTCDay()) || dates.has(Math.floor(ms / DAY_MS)) }
+}
+
+/** As Mermaid does: every excluded day from the start to the end pushes the end a day later. */
+function pushPastExcluded(startMs: number, endMs: number, excluded: (ms: number) => boolean): number {
+  let end = endMs
+  for (let day = startMs; day <= end; day += DAY_MS) if (excluded(day)) end += DAY_MS
+  return end
+}
+
 /** The tasks of a chart; `line` is the line of the chart's opening fence, so warnings name the task's own line. */
 export function readGantt(value: string, line: number | null): { entries: DocTimelineEntry[]; warnings: DocWarning[] } {
   const warnings: DocWarning[] = []
   const tasks: Resolved[] = []
   const entries: DocTimelineEntry[] = []
   const byRef = new Map<string, Resolved>()
-  let reader = dateReader('YYYY-MM-DD')
-  let format = 'YYYY-MM-DD'
   let section: string | null = null
   let sawGantt = false
+  // `dateFormat` and `excludes` hold for the whole chart, wherever they are written.
+  const declared = (name: string) => [...value.matchAll(new RegExp(`^\\s*${name}\\s+(.+)$`, 'gm'))].at(-1)?.[1]?.replace(/%%.*$/, '').trim()
+  const format = declared('dateFormat') ?? 'YYYY-MM-DD'
+  const reader = dateReader(format)
+  const excludesText = declared('excludes')
+  const excludes = excludesText && reader?.hasDate ? readExcludes(excludesText, reader) : null
   const front = FRONT_MATTER.exec(value)
   const frontTitle = front?.[1] ? /^title:\s*["']?(.+?)["']?\s*$/m.exec(front[1])?.[1] : undefined
   if (frontTitle) entries.push(textEntry(frontTitle))
@@ -121,17 +156,17 @@ export function readGantt(value: string, line: number | null): { entries: DocTim
     const keyword = /^(\w+)\s*(.*)$/.exec(text)
     const [, word = '', argument = ''] = keyword ?? []
     if (word === 'dateFormat') {
-      format = argument.trim()
-      reader = dateReader(format)
-      if (!reader) warnings.push({ line: at, message: `Gantt chart: the date format “${format}” is not one Lockstep reads (YYYY, MM, DD, HH, mm, ss); its tasks are kept without dates.` })
+      if (!reader && argument.trim() === format) warnings.push({ line: at, message: `Gantt chart: the date format “${format}” is not one Lockstep reads (YYYY, MM, DD, HH, mm, ss); its tasks are kept without dates.` })
       return
     }
     if (word === 'section') {
       section = argument.trim().slice(0, 200) || null
       return
     }
+    if (word === 'excludes' && excludes && 'text' in excludes) return
     if (word === 'excludes' || word === 'includes' || word === 'inclusiveEndDates') {
-      warnings.push({ line: at, message: `Gantt chart: “${text}” is not applied; Lockstep counts durations in calendar time, so end dates may come earlier than the chart draws them.` })
+      const why = word === 'excludes' && excludes && 'problem' in excludes ? `: ${excludes.problem}` : word === 'excludes' ? ': the chart has no dates' : ''
+      warnings.push({ line: at, message: `Gantt chart: “${text}” is not applied${why}; end dates may differ from the ones the chart draws.` })
       return
     }
     // The chart's title is a line of the timeline of its own; the other settings only change the drawing.
@@ -191,6 +226,10 @@ export function readGantt(value: string, line: number | null): { entries: DocTim
       if (endMs === null) entry.end = endText.slice(0, 40)
       if (endMs === null && reader) problem(`the end “${endText}” is neither a duration (5d, 2w, 90m) nor a date in the chart's format (${format}); its end is left open.`)
     }
+    if (excludes && 'text' in excludes) {
+      entry.excludes = excludes.text
+      if (startMs !== null && endMs !== null) endMs = pushPastExcluded(startMs, endMs, excludes.test)
+    }
     if (reader && startMs !== null) entry.start = isoOf(startMs, reader.hasDate, reader.hasTime)
     if (reader && endMs !== null) entry.end = isoOf(endMs, reader.hasDate, reader.hasTime)
     const resolved = { entry, startMs, endMs }
@@ -220,7 +259,8 @@ const formatOf = (entries: DocTimelineEntry[]) => entries.map(dateFormatOf).find
 
 /** Entries as the lines of one Mermaid chart that `readGantt` reads back to the same entries. */
 export function formatGantt(entries: DocTimelineEntry[]): string {
-  const out = ['gantt', `    dateFormat ${formatOf(entries)}`]
+  const excludes = entries.find((e) => e.excludes)?.excludes
+  const out = ['gantt', `    dateFormat ${formatOf(entries)}`, ...(excludes ? [`    excludes ${excludes}`] : [])]
   let section: string | null = null
   // A task's name ends at its first colon, and a chart has no line breaks within a line.
   const clean = (text: string) => text.replace(/[\n\r]+/g, ' ').trim()

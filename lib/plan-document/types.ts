@@ -59,6 +59,8 @@ export const ZDocTimelineEntry = z.object({
   /** The refs of the tasks this one follows. */
   after: z.array(z.string().max(100)).max(50).default([]),
   tags: z.array(z.enum(GANTT_TAGS)).default([]),
+  /** The days its chart leaves out ("weekends, 2025-01-20"), which push its end later as they push the chart's. */
+  excludes: z.string().max(200).nullable().default(null),
 })
 
 export const ZDocPlan = z.object({

@@ -39,7 +39,7 @@ describe('plan documents in the database', () => {
     const lead = await makeUser('LEAD')
     const { id } = await importPlanDocument(lead, fixture('real-shapes/04-gantt-timeline.md'))
     const timeline = (await getPlanForViewer(lead, id)).timeline
-    expect(timeline.find((t) => t.text === 'Sign-off')?.detail).toBe('Staging: 2025-03-19, after Application tests, Load tests · milestone')
+    expect(timeline.find((t) => t.text === 'Sign-off')?.detail).toBe('Staging: 2025-03-25, after Application tests, Load tests · milestone')
     expect(timeline.find((t) => t.text === 'Orders upgrade schedule')?.detail).toBeNull()
   })
 

@@ -2,6 +2,7 @@
 ALTER TABLE "TimelineEntry" ADD COLUMN     "after" TEXT[] DEFAULT ARRAY[]::TEXT[],
 ADD COLUMN     "duration" TEXT,
 ADD COLUMN     "end" TEXT,
+ADD COLUMN     "excludes" TEXT,
 ADD COLUMN     "ref" TEXT,
 ADD COLUMN     "section" TEXT,
 ADD COLUMN     "start" TEXT,
