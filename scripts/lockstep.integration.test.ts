@@ -47,8 +47,8 @@ describe('lockstep plan parse / format', () => {
     await writeFile(join(dir, 'empty.md'), '')
     await writeFile(join(dir, 'bad.json'), '{"title": 3}')
     const cases: [string[], number, string][] = [
-      [['plan', 'parse', join(dir, 'binary.md')], 1, 'Error: This file is binary, not a Markdown document.'],
-      [['plan', 'parse', join(dir, 'empty.md')], 1, 'Error: The document is empty.'],
+      [['plan', 'parse', join(dir, 'binary.md')], 1, `Error: ${join(dir, 'binary.md')}: This file is binary, not a Markdown document.`],
+      [['plan', 'parse', join(dir, 'empty.md')], 1, `Error: ${join(dir, 'empty.md')}: The document is empty.`],
       [['plan', 'parse', join(dir, 'missing.md')], 1, 'no such file'],
       [['plan', 'format', join(dir, 'bad.json')], 1, 'title: Invalid input'],
       [['plan', 'frobnicate'], 2, 'Unknown command'],
@@ -69,7 +69,7 @@ describe('lockstep plan import / export', () => {
     const imported = await lockstep(['plan', 'import', join(FIXTURES, 'sqlite-to-postgres-dual-write.md'), '--as', lead.email], env)
     expect(imported.stderr.split('\n').filter((l) => !l.startsWith('warning')).join('\n')).toBe('')
     expect(imported.code).toBe(0)
-    expect(imported.stderr).toContain('warning (line 1): Repaired garbled characters')
+    expect(imported.stderr).toContain(`warning (${join(FIXTURES, 'sqlite-to-postgres-dual-write.md')} line 1): Repaired garbled characters`)
     const id = imported.stdout.trim()
     expect(await getPlanForViewer(lead, id)).toMatchObject({ title: 'Database Migration Strategy', ownerName: lead.name, status: 'DRAFT' })
     const exported = await lockstep(['plan', 'export', id], env)

@@ -84,8 +84,22 @@ async function readInput(file: string | undefined): Promise<Buffer> {
   })
 }
 
-function printWarnings(warnings: { line: number | null; message: string }[]) {
-  for (const w of warnings) console.error(`warning${w.line ? ` (line ${w.line})` : ''}: ${w.message}`)
+/** The file as given ("-" is standard input), for messages. */
+const fileLabel = (file: string | undefined) => (!file || file === '-' ? 'standard input' : file)
+
+/** Reads a plan document; a document that cannot be a plan is refused naming the file. */
+async function readPlanDocument(file: string | undefined) {
+  const input = await readInput(file)
+  try {
+    return parsePlanDocument(input)
+  } catch (error) {
+    if (error instanceof DocumentError) throw new DocumentError(`${fileLabel(file)}: ${error.message}`)
+    throw error
+  }
+}
+
+function printWarnings(file: string | undefined, warnings: { line: number | null; message: string }[]) {
+  for (const w of warnings) console.error(`warning (${fileLabel(file)}${w.line ? ` line ${w.line}` : ''}): ${w.message}`)
 }
 
 /** Runs `body` against Lockstep's database, acting as the user `email` (or the first admin). Modules that use the
@@ -204,7 +218,7 @@ async function main(argv: string[]): Promise<number> {
   if (extra.length) throw new UsageError(`Unexpected: ${extra.join(' ')}`)
   switch (command) {
     case 'parse': {
-      const plan = parsePlanDocument(await readInput(target))
+      const plan = await readPlanDocument(target)
       console.log(JSON.stringify(plan, null, 2))
       return 0
     }
@@ -225,8 +239,8 @@ async function main(argv: string[]): Promise<number> {
       return 0
     }
     case 'import': {
-      const plan = parsePlanDocument(await readInput(target))
-      printWarnings(plan.warnings)
+      const plan = await readPlanDocument(target)
+      printWarnings(target, plan.warnings)
       const { id } = await withDatabase(as, async (actor) => (await import('@/lib/server/plans/documents')).importPlanDocument(actor, plan))
       console.log(id)
       return 0

@@ -7,6 +7,7 @@ import { Card } from '@/components/ui/card'
 import { importPlanDocumentAction, previewPlanDocumentAction } from '@/lib/actions/plan-documents'
 import { IMPACT_LABELS, LIKELIHOOD_LABELS } from '@/lib/domain/plan-values'
 import { MAX_DOCUMENT_BYTES, TOO_LARGE } from '@/lib/plan-document/limits'
+import { describeTask } from '@/lib/plan-document/gantt'
 import type { DocPlan } from '@/lib/plan-document/types'
 
 
@@ -138,7 +139,7 @@ export function DocumentPreview({ plan }: { plan: DocPlan }) {
 
         {plan.warnings.length ? (
           <div className="rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
-            <p className="font-medium">{plural(plan.warnings.length, 'warning')} – nothing is dropped: what is not understood is kept as a note.</p>
+            <p className="font-medium">{plural(plan.warnings.length, 'warning')} – what is not understood is kept as a note, and whatever is skipped is named here with its line.</p>
             <ul className="mt-2 list-disc space-y-0.5 pl-5" aria-label="Warnings">
               {plan.warnings.map((w, i) => (
                 <li key={i}>
@@ -229,7 +230,7 @@ export function DocumentPreview({ plan }: { plan: DocPlan }) {
         <TextList title="Success criteria" entries={plan.successCriteria.map((c) => `${c.met ? '☑ ' : ''}${c.group ? `${c.group}: ` : ''}${c.text}`)} />
         <TextList title="Rollback triggers" entries={plan.rollbackTriggers.map((t) => t.text)} />
         <TextList title="Rollback steps" entries={plan.rollbackSteps.map((s) => s.text)} ordered />
-        <TextList title="Timeline" entries={plan.timeline.map((t) => t.text)} />
+        <TextList title="Timeline" entries={plan.timeline.map((t) => [t.text, describeTask(t, plan.timeline)].filter(Boolean).join(' – '))} />
         <TextList title="Scripts outside any phase" entries={plan.steps.map((s) => `${s.kind === 'sql' ? 'SQL' : 'Script'}: ${s.name}`)} />
         <TextList title="Kept as notes" entries={plan.notes.map((n) => n.title)} />
       </div>

@@ -22,7 +22,8 @@ async function readDocument(input: z.infer<typeof ZPlanDocument>): Promise<DocPl
   try {
     plan = await parsePlanDocumentSafely(source)
   } catch (error) {
-    if (error instanceof DocumentError) throw invalid(error.message)
+    // An uploaded file is named by the name it had on the person's machine; pasted text has none.
+    if (error instanceof DocumentError) throw invalid(file?.name ? `${file.name}: ${error.message}` : error.message)
     throw error
   }
   // The preview says now what saving would refuse (importPlanDocument checks again).

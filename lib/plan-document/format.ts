@@ -5,9 +5,10 @@ import { toMarkdown } from 'mdast-util-to-markdown'
 import { gfm } from 'micromark-extension-gfm'
 import { describeCondition } from '@/lib/domain/health'
 import { IMPACT_LABELS, LIKELIHOOD_LABELS } from '@/lib/domain/plan-values'
+import { dateFormatOf, formatGantt, isTask } from './gantt'
 import { inertMarkdown } from './inert-markdown'
-import { TIME_LIKE } from './parse'
-import type { DocItem, DocPlan, DocStep } from './types'
+import { TIME_LIKE } from './sections'
+import type { DocItem, DocPlan, DocStep, DocTimelineEntry } from './types'
 
 // Writes a plan as Markdown in one canonical layout that `parsePlanDocument` reads back to the same
 // structure. The document is built as a Markdown syntax tree and serialised by mdast-util-to-markdown,
@@ -92,6 +93,22 @@ function rollback(plan: DocPlan): RootContent[] {
   return out
 }
 
+/** Lines of text as a list, tasks of a Gantt chart as a Mermaid chart, in the order they come. */
+function timeline(entries: DocTimelineEntry[]): RootContent[] {
+  const runs: { tasks: boolean; format: string | null; entries: DocTimelineEntry[] }[] = []
+  for (const entry of entries) {
+    const last = runs.at(-1)
+    const format = isTask(entry) ? dateFormatOf(entry) : null
+    // A chart has one date format and one set of excluded days: tasks with others start a chart of their own.
+    const sameDays = !last || (last.entries.at(-1)?.excludes ?? null) === entry.excludes
+    if (last && last.tasks === isTask(entry) && sameDays && (!format || !last.format || format === last.format)) {
+      last.entries.push(entry)
+      last.format ??= format
+    } else runs.push({ tasks: isTask(entry), format, entries: [entry] })
+  }
+  return runs.map((run) => (run.tasks ? ({ type: 'code', lang: 'mermaid', value: formatGantt(run.entries) } as RootContent) : list(run.entries.map((t) => listItem(t.text, null)))))
+}
+
 export function formatPlanDocument(plan: DocPlan): string {
   const doc: RootContent[] = [heading(1, plan.title), ...blocks(plan.summary)]
   if (plan.currentState) doc.push(heading(2, 'Current state'), ...blocks(plan.currentState))
@@ -121,7 +138,7 @@ export function formatPlanDocument(plan: DocPlan): string {
     doc.push(heading(2, 'Rollback triggers'), list(plan.rollbackTriggers.map(trigger)))
   }
   if (plan.rollbackSteps.length) doc.push(heading(2, 'Rollback plan'), ...rollback(plan))
-  if (plan.timeline.length) doc.push(heading(2, 'Timeline'), list(plan.timeline.map((t) => listItem(t.text, null))))
+  if (plan.timeline.length) doc.push(heading(2, 'Timeline'), ...timeline(plan.timeline))
   if (plan.steps.length) doc.push(heading(2, 'Unplaced scripts'), ...steps(plan.steps))
   if (plan.notes.length) {
     doc.push(heading(2, 'Notes'))

@@ -1,15 +1,15 @@
-import type { Code, Heading, List, ListItem, Nodes, Paragraph, PhrasingContent, Root, RootContent, Table } from 'mdast'
+import type { Code, Heading, List, RootContent, Table } from 'mdast'
 import { fromMarkdown } from 'mdast-util-from-markdown'
-import { gfmFromMarkdown, gfmToMarkdown } from 'mdast-util-gfm'
-import { toMarkdown } from 'mdast-util-to-markdown'
-import { toString } from 'mdast-util-to-string'
+import { gfmFromMarkdown } from 'mdast-util-gfm'
 import { gfm } from 'micromark-extension-gfm'
-import { splitCondition } from '@/lib/domain/health'
-import { inertMarkdown } from './inert-markdown'
-import { impactLevel, likelihoodLevel } from './levels'
+import { isSchedule } from './gantt'
 import { MAX_DOCUMENT_BYTES, TOO_LARGE } from './limits'
+import { PlanPartsReader } from './plan-parts'
+import { RiskReader } from './risks'
+import { boldLine, canonical, DONE_WORD, escapeRegExp, fencedMarkdown, isSql, isTaskList, leadOf, lineOf, lines, markdown, NOT_DONE_WORD, numberedComments, phaseWordsIn, plain } from './nodes'
+import { classify, flatten, genericLabel, hasList, isChecklistShaped, mergePhases, phaseTitle, type Section } from './sections'
 import { cleanName, keyOf, repairText } from './text'
-import { DocumentError, type DocItem, type DocPhase, type DocPlan, type DocRisk, type DocStep, type DocWarning } from './types'
+import { DocumentError, type DocItem, type DocPhase, type DocPlan, type DocWarning } from './types'
 
 // Reads a migration plan from a Markdown document by its structure: the heading tree, lists, task
 // lists, tables and fenced code (mdast, GitHub-flavoured). Sections are recognised by what their titles
@@ -17,105 +17,21 @@ import { DocumentError, type DocItem, type DocPhase, type DocPlan, type DocRisk,
 // anything not understood is kept as a note and reported as a warning with its line.
 
 export { MAX_DOCUMENT_BYTES } from './limits'
+export { phaseTitle, TIME_LIKE } from './sections'
 
-type Section = { heading: Heading | null; title: string; key: string; line: number | null; nodes: RootContent[]; children: Section[] }
+const FIELD_KIND = { summary: 'summary', currentState: 'current', targetState: 'target' } as const
 
-type Kind = 'summary' | 'current' | 'target' | 'phases' | 'phase' | 'checklist' | 'risks' | 'criteria' | 'triggers' | 'rollback' | 'timeline' | 'unknown'
+const WINDOW_LINE = /^(window|duration|timeline|when|timing|schedule|dates?|estimated duration)\s*:\s*(.+)$/i
 
-const PHASE_TITLE = /^(phase|stage|wave|step|week|sprint|milestone|day)\s*\d+[a-z]?\b/
-
-function classify(key: string): Kind {
-  if (PHASE_TITLE.test(key)) return 'phase'
-  if (/\bcheck ?lists?\b/.test(key)) return 'checklist'
-  if (/\b(roll ?back|abort|revert) (triggers?|criteria|conditions|thresholds)\b|\bwhen to (roll ?back|abort)\b|\bno go\b|\bgo no go\b/.test(key)) return 'triggers'
-  if (/\b(roll ?back|back ?out|fall ?back|revert)\b|\brecovery (plan|procedures?|steps)\b/.test(key)) return 'rollback'
-  if (/\b(success|acceptance|exit|completion) (criteria|metrics|measures)\b|\bdefinition of done\b/.test(key)) return 'criteria'
-  if (/\brisks?\b/.test(key)) return 'risks'
-  if (/\b(timeline|schedule|milestones|calendar)\b/.test(key)) return 'timeline'
-  if (/^(overview|summary|introduction|purpose|background|executive summary|context|scope|about|why|motivation|rationale|problem statement)\b|^migration (overview|goals|objectives)\b|^(goals|objectives)\b/.test(key)) return 'summary'
-  if (/^(current|existing|source|legacy)\b|\bas is\b/.test(key)) return 'current'
-  if (/^(target|desired|future|destination)\b|\bto be\b/.test(key)) return 'target'
-  if (/\bphases\b|\b(migration|implementation|execution|rollout|deployment|cutover) (steps|plan|phases|approach|process|stages)\b|\bapproach\b|\broadmap\b/.test(key)) return 'phases'
-  return 'unknown'
-}
-
-const lineOf = (node: Nodes | null | undefined): number | null => node?.position?.start.line ?? null
-
-// Markdown the plan keeps (summaries, states, notes) is inert: raw HTML and links to scripts as text, in the
-// spelling the exporter writes, so an exported plan reads back the same.
-const markdown = (nodes: RootContent[]) => toMarkdown({ type: 'root', children: inertMarkdown(nodes) } as Root, { extensions: [gfmToMarkdown()], bullet: '-' }).trim()
-
-const plain = (node: Nodes) => toString(node).replace(/\s+/g, ' ').trim()
-
-/** A paragraph's text with its hard line breaks kept as newlines. */
-function lines(node: Nodes): string[] {
-  const walk = (n: Nodes): string => (n.type === 'break' ? '\n' : 'children' in n ? n.children.map((c) => walk(c as Nodes)).join('') : 'value' in n ? n.value : '')
-  return walk(node).split('\n')
-}
-
-/** The words of a list item before any nested list or block. */
-function leadOf(item: ListItem): string {
-  return item.children
-    .filter((child) => child.type === 'paragraph' || child.type === 'heading')
-    .map(plain)
-    .join(' ')
-    .trim()
-}
-
-/** Numbered comments in a script ("# 1. Install dependencies", "-- 2) Copy"), with the lines each introduces. */
-function numberedComments(code: string): { text: string; body: string }[] {
-  const lines = code.split('\n')
-  const marks: { index: number; text: string }[] = []
-  lines.forEach((line, index) => {
-    const match = /^\s*(?:#|--|\/\/)\s*(?:step\s*)?\d+[.)]\s+(.+?)\s*$/i.exec(line)
-    if (match?.[1]) marks.push({ index, text: match[1] })
-  })
-  return marks.map((mark, i) => ({ text: mark.text, body: lines.slice(mark.index, marks[i + 1]?.index ?? lines.length).join('\n').trim() }))
-}
-
-function stepName(code: Code, label: string | null, fallback: string): string {
-  const comment = /^\s*(?:--|#(?!!)|\/\/)\s*(.+?)\s*$/.exec(code.value.split('\n').find((l) => l.trim()) ?? '')?.[1]
-  const firstComment = comment && !/^(?:step\s*)?\d+[.)]\s/i.test(comment) ? comment : undefined
-  const name = label ?? firstComment ?? `${fallback}${code.lang ? ` (${code.lang})` : ''}`
-  return cleanName(name).slice(0, 200) || 'Script'
-}
-
-const isSql = (code: Code) => /^(sql|pgsql|postgres(ql)?|plpgsql|psql)$/i.test(code.lang ?? '')
-
-class Parser {
-  readonly warnings: DocWarning[] = []
-  readonly plan: Omit<DocPlan, 'warnings'> = {
-    title: '',
-    summary: '',
-    currentState: '',
-    targetState: '',
-    phases: [],
-    checklists: [],
-    risks: [],
-    successCriteria: [],
-    rollbackTriggers: [],
-    rollbackSteps: [],
-    timeline: [],
-    steps: [],
-    notes: [],
-  }
-
-  warn(line: number | null, message: string) {
-    this.warnings.push({ line, message })
-  }
-
-  /** Keeps content the parser did not place, as a note, and says so. */
-  keep(title: string, nodes: RootContent[], why: string, line?: number | null) {
-    const content = nodes.filter((n) => n.type !== 'thematicBreak' && n.type !== 'definition')
-    if (content.length === 0) return
-    this.plan.notes.push({ title: title.slice(0, 200), body: markdown(content) })
-    this.warn(line ?? lineOf(content[0]), `${why}; kept as a note.`)
-  }
+class Parser extends PlanPartsReader {
+  readonly riskReader = new RiskReader(this)
 
   // ---- sections ------------------------------------------------------------------------------
 
   section(section: Section) {
     const kind = classify(section.key)
+    // "### ✅ Migration Design" over "- [ ] **Item** text": a checklist, whatever the heading's words or decoration.
+    if ((kind === 'unknown' || (kind === 'phases' && section.children.length === 0)) && isChecklistShaped(section)) return this.taskChecklist(section)
     switch (kind) {
       case 'summary':
         return this.appendText('summary', section)
@@ -130,7 +46,7 @@ class Parser {
       case 'checklist':
         return this.checklist(section)
       case 'risks':
-        return this.risks(section)
+        return this.riskReader.section(section)
       case 'criteria':
         return this.criteria(section)
       case 'triggers':
@@ -145,8 +61,13 @@ class Parser {
   }
 
   appendText(field: 'summary' | 'currentState' | 'targetState', section: Section) {
-    const rendered = markdown([...section.nodes, ...section.children.flatMap(flatten)])
+    // "## Source Database Analysis" over "### Schema Inventory" task lists: those are checklists, not prose; and
+    // "### Current State" or "### Timeline" beneath "## Migration Overview" are those parts of the plan.
+    const apart = section.children.filter((c) => isChecklistShaped(c) || (classify(c.key) !== 'unknown' && classify(c.key) !== FIELD_KIND[field]))
+    // A rule between sections ("---") separates them; it is not part of the text.
+    const rendered = markdown([...section.nodes, ...section.children.filter((c) => !apart.includes(c)).flatMap(flatten)].filter((n) => n.type !== 'thematicBreak'))
     if (rendered) this.plan[field] = [this.plan[field], rendered].filter(Boolean).join('\n\n')
+    for (const child of apart) this.section(child)
   }
 
   unknown(section: Section) {
@@ -177,35 +98,34 @@ class Parser {
     for (const child of section.children) this.section(child)
   }
 
-  /** Pulls "Pre-migration …" / "Post-migration …" / "… checklist" items out of a list as plan checklists. */
-  checklistsInList(list: List): List {
-    const keep: ListItem[] = []
-    for (const item of list.children) {
-      const lead = leadOf(item)
-      const nested = item.children.filter((c): c is List => c.type === 'list')
-      if (nested.length && /^(pre|post)[ -]?(migration|deployment|cutover|launch)\b|^(before|after) (the )?(migration|deployment|cutover|launch|go[ -]live)\b|\bcheck ?list\b/i.test(cleanName(lead))) {
-        const items: DocItem[] = []
-        for (const n of nested) this.items(n, null, items, [])
-        this.plan.checklists.push({ name: cleanName(lead).slice(0, 200), items })
-      } else keep.push(item)
-    }
-    return { ...list, children: keep }
-  }
-
   // ---- phases --------------------------------------------------------------------------------
 
   phaseContainer(section: Section) {
     const firstPhase = this.plan.phases.length
     const rest: RootContent[] = []
     let listed = false
-    for (const node of section.nodes) {
-      if (node.type === 'list' && this.listOfPhases(node, section.children.length === 0)) listed = true
-      else if (node.type === 'table' && this.tableOfPhases(node)) listed = true
+    section.nodes.forEach((node, i) => {
+      const previous = section.nodes[i - 1]
+      // "Phase 1: Foundation (Months 1-3)" on a line of its own, its tasks in the list beneath.
+      const titled = previous?.type === 'paragraph' && classify(keyOf(plain(previous))) === 'phase' ? plain(previous) : null
+      if (node.type === 'paragraph' && classify(keyOf(plain(node))) === 'phase' && section.nodes[i + 1]?.type === 'list') return
+      if (node.type === 'list' && titled) {
+        const { name, window } = phaseTitle(titled)
+        const phase: DocPhase = { name, window, goal: '', items: [], steps: [] }
+        this.items(node, null, phase.items, phase.steps)
+        this.plan.phases.push(phase)
+        listed = true
+      } else if (node.type === 'list' && this.listOfPhases(node, section.children.length === 0)) listed = true
+      else if (node.type === 'list' && isTaskList(node)) {
+        const items: DocItem[] = []
+        this.items(node, null, items, this.plan.steps)
+        this.plan.checklists.push({ name: section.title.slice(0, 200) || 'Checklist', items })
+      } else if (node.type === 'table' && this.tableOfPhases(node)) listed = true
       else if (node.type === 'code' && isSql(node)) {
         this.plan.steps.push(this.step(node, null, section.title))
         this.warn(lineOf(node), `SQL block under “${section.title}” is not inside a phase; kept as an unplaced step.`)
       } else rest.push(node)
-    }
+    })
     this.keep(section.title, rest, `Text under “${section.title}” outside its phases`)
     // Sub-sections are phases when titled like one; failing any such title (and any list of phases),
     // those holding a list are ("### Preparation" under "## Migration Steps").
@@ -246,7 +166,9 @@ class Parser {
   /** A list whose items are phases ("1. **Preparation Phase**" with nested tasks). */
   listOfPhases(list: List, alone: boolean): boolean {
     const nestedCount = list.children.filter((item) => item.children.some((c) => c.type === 'list')).length
-    const phaseWords = list.children.filter((item) => /\b(phase|stage|wave)\b|^(week|day|sprint)\s*\d/i.test(leadOf(item))).length
+    const phaseWords = phaseWordsIn(list)
+    // Tasks ("- [ ] Take a backup") are a checklist, never phases, unless they say they are phases.
+    if (isTaskList(list) && phaseWords * 2 < list.children.length) return false
     if (nestedCount < list.children.length / 2 && phaseWords < list.children.length / 2 && !alone) return false
     for (const item of list.children) {
       const { name, window } = phaseTitle(leadOf(item).replace(/\s+phase$/i, ''))
@@ -265,26 +187,59 @@ class Parser {
     const phase: DocPhase = { name, window, goal: '', items: [], steps: [] }
     this.phaseContent(phase, section.nodes, null, section.title)
     for (const child of section.children) {
-      const group = genericLabel(child) ? null : child.title
-      this.phaseContent(phase, [...child.nodes, ...child.children.flatMap(flatten)], group, child.title)
+      // A phase's "Success Criteria" or "Rollback Triggers" are the plan's, not tasks of the phase.
+      const kind = classify(child.key)
+      if (kind === 'criteria') this.criteria(child, phase.name)
+      else if (kind === 'triggers') this.triggers(child)
+      else if (kind === 'risks') this.riskReader.section(child)
+      else if (kind === 'rollback' && !genericLabel(child)) this.rollback(child, phase.name)
+      else if (/^(estimated )?(duration|timeline|timing|window|schedule|time ?frame)$/.test(child.key) && !phase.window && child.nodes[0]?.type === 'paragraph' && child.children.length === 0) {
+        phase.window = plain(child.nodes[0]).slice(0, 100)
+        this.phaseContent(phase, child.nodes.slice(1), child.title, child.title)
+      } else this.phaseContent(phase, [...child.nodes, ...child.children.flatMap(flatten)], genericLabel(child) ? null : child.title, child.title)
     }
     return phase
   }
 
   phaseContent(phase: DocPhase, nodes: RootContent[], group: string | null, where: string) {
     let label: string | null = null
+    let labelNode: RootContent | null = null
     const rest: RootContent[] = []
     for (const node of nodes) {
-      if (node.type === 'list') this.items(node, group, phase.items, phase.steps)
+      // "For tables with > 1M rows:" before a list groups its items; before nothing it is text to keep.
+      if (labelNode && node.type !== 'code' && node.type !== 'list') rest.push(labelNode)
+      const intro = labelNode ? label : null
+      labelNode = null
+      if (node.type === 'list') {
+        // "- **Duration**: 2 days" among the tasks is the phase's window, not a task.
+        const items: DocItem[] = []
+        this.items(node, group ?? intro ?? null, items, phase.steps)
+        for (const item of items) {
+          const window = /^(duration|estimated duration|window|timeline|timing|when|schedule)\s*:\s*(.+)$/i.exec(item.text)?.[2]
+          if (window && !phase.window) phase.window = window.slice(0, 100)
+          else phase.items.push(item)
+        }
+      }
       else if (node.type === 'code') this.phaseCode(phase, node, label ?? group)
       else if (node.type === 'paragraph') {
-        const text = plain(node)
-        const windowMatch = /^(window|duration|timeline|when|timing|schedule)\s*:\s*(.+)$/i.exec(text)
+        // "**Dates**: Day 8-14" may share its paragraph with other facts, one a line.
+        const all = lines(node).map((l) => l.trim()).filter(Boolean)
+        const windowLine = all.length > 1 && !phase.window ? all.find((l) => WINDOW_LINE.test(l)) : undefined
+        const windowMatch = WINDOW_LINE.exec(windowLine ?? plain(node))
+        const text = windowLine ? all.filter((l) => l !== windowLine).join(' ') : plain(node)
+        if (windowLine && windowMatch?.[2]) {
+          phase.window = windowMatch[2].slice(0, 100)
+          if (!phase.goal && !group) phase.goal = text.replace(/^goal\s*:\s*/i, '').slice(0, 2_000)
+          else rest.push({ type: 'paragraph', children: [{ type: 'text', value: text }], position: node.position })
+          continue
+        }
         const stepLabel = /^step\s*:\s*(.+)$/i.exec(text)
         if (stepLabel?.[1]) label = stepLabel[1]
         else if (windowMatch?.[2] && !phase.window) phase.window = windowMatch[2].slice(0, 100)
-        else if (text.endsWith(':')) label = text.slice(0, -1)
-        else if (!phase.goal && !group) phase.goal = text.replace(/^goal\s*:\s*/i, '').slice(0, 2_000)
+        else if (text.endsWith(':')) {
+          label = text.slice(0, -1)
+          labelNode = node
+        } else if (!phase.goal && !group) phase.goal = text.replace(/^goal\s*:\s*/i, '').slice(0, 2_000)
         else rest.push(node)
         continue
       } else if (node.type === 'heading' || node.type === 'thematicBreak') continue
@@ -292,6 +247,7 @@ class Parser {
       else rest.push(node)
       label = null
     }
+    if (labelNode) rest.push(labelNode)
     this.keep(`${phase.name}: ${where}`, rest, `Content of phase “${phase.name}” that is neither a checklist nor a script`)
   }
 
@@ -318,378 +274,6 @@ class Parser {
     }
   }
 
-  step(code: Code, label: string | null, fallback: string): DocStep {
-    return { kind: isSql(code) ? 'sql' : 'note', name: stepName(code, label, fallback), language: code.lang ?? null, body: code.value }
-  }
-
-  /** Leaves of a (nested) list as checklist items; a parent's words become its children's group. */
-  items(list: List, group: string | null, out: DocItem[], steps: DocStep[]) {
-    for (const item of list.children) {
-      const lead = leadOf(item).replace(/\s*:$/, '')
-      const nested = item.children.filter((c): c is List => c.type === 'list')
-      if (lead && (nested.length === 0 || typeof item.checked === 'boolean')) out.push({ text: lead.slice(0, 2_000), done: item.checked === true, group })
-      for (const child of item.children) {
-        if (child.type === 'list') this.items(child, lead || group, out, steps)
-        else if (child.type === 'code') steps.push(this.step(child, lead || null, lead || 'Script'))
-        else if (child.type !== 'paragraph' && child.type !== 'heading') this.keep(lead || 'List item', [child], `Part of the list item at line ${lineOf(item)}`)
-      }
-    }
-  }
-
-  // ---- plan-level parts ----------------------------------------------------------------------
-
-  checklist(section: Section) {
-    // "## Checklists" with "### Pre-migration" and "### Post-migration" beneath: one checklist each.
-    if (section.children.length && !section.nodes.some((n) => n.type === 'list')) {
-      this.keep(section.title, section.nodes, `Text in “${section.title}”`)
-      for (const child of section.children) this.checklist(child)
-      return
-    }
-    // One list of "Before cutover" / "After cutover" entries is as many checklists.
-    const lists = section.nodes.filter((n): n is List => n.type === 'list')
-    const [only] = lists
-    if (lists.length === 1 && only && only.children.length > 1 && only.children.every((i) => /^(pre|post|before|after)\b/i.test(cleanName(leadOf(i))) && i.children.some((c) => c.type === 'list'))) {
-      const before = this.plan.checklists.length
-      const others = this.checklistsInList(only)
-      if (this.plan.checklists.length - before === only.children.length && others.children.length === 0) {
-        this.keep(section.title, section.nodes.filter((n) => n !== only), `Text in “${section.title}”`)
-        for (const child of section.children) this.checklist(child)
-        return
-      }
-    }
-    const items: DocItem[] = []
-    const rest: RootContent[] = []
-    for (const node of section.nodes) {
-      if (node.type === 'list') this.items(node, null, items, this.plan.steps)
-      else if (node.type !== 'thematicBreak') rest.push(node)
-    }
-    for (const child of section.children) {
-      for (const node of [...child.nodes, ...child.children.flatMap(flatten)]) {
-        if (node.type === 'list') this.items(node, child.title, items, this.plan.steps)
-        else if (node.type !== 'heading' && node.type !== 'thematicBreak') rest.push(node)
-      }
-    }
-    const name = section.title.replace(/^check ?list\s*[:–—-]\s*/i, '') || section.title
-    this.plan.checklists.push({ name: name.slice(0, 200), items })
-    this.keep(section.title, rest, `Text in checklist “${section.title}”`)
-  }
-
-  criteria(section: Section) {
-    this.leaves(section, (text, done, group) => this.plan.successCriteria.push({ text, met: done, group }), 'success criteria')
-  }
-
-  triggers(section: Section) {
-    this.leaves(section, (text) => this.plan.rollbackTriggers.push(splitCondition(text)), 'rollback triggers')
-  }
-
-  timeline(section: Section) {
-    const rest: RootContent[] = []
-    const add = (text: string) => text && this.plan.timeline.push({ text: text.slice(0, 2_000) })
-    // "### Week 1" with its tasks beneath is a phase laid out on the timeline.
-    const phases = section.children.filter((c) => classify(c.key) === 'phase' && hasList(c))
-    for (const child of phases) this.plan.phases.push(this.phaseFromSection(child))
-    for (const node of [...section.nodes, ...section.children.filter((c) => !phases.includes(c)).flatMap(flatten)]) {
-      if (node.type === 'list') {
-        const items: DocItem[] = []
-        this.items(node, null, items, [])
-        for (const item of items) add(item.group ? `${item.group}: ${item.text}` : item.text)
-      } else if (node.type === 'code') {
-        // "Week 1 / Day 1-2" trees drawn in a code block: one entry per line, tree drawing removed.
-        for (const line of node.value.split('\n')) add(line.replace(/^[\s│├└─|`+\\-]+/u, '').replace(/\s+/g, ' ').trim())
-      } else if (node.type === 'paragraph' || node.type === 'heading') add(plain(node))
-      else if (node.type === 'table') for (const row of tableRows(node)) add(row)
-      else if (node.type !== 'thematicBreak') rest.push(node)
-    }
-    this.keep(section.title, rest, `Part of the timeline “${section.title}”`)
-  }
-
-  rollback(section: Section) {
-    let label: string | null = null
-    // A list whose last entry ends with ":" ("2. Replay writes:") hands it the script that follows.
-    let awaitingScript: number | null = null
-    const rest: RootContent[] = []
-    const steps = this.plan.rollbackSteps
-    const walk = (nodes: RootContent[], group: string | null) => {
-      for (const node of nodes) {
-        const awaiting = awaitingScript
-        awaitingScript = null
-        if (node.type === 'code' && awaiting !== null && steps[awaiting]) {
-          Object.assign(steps[awaiting], { body: node.value, language: node.lang ?? null })
-          continue
-        }
-        if (node.type === 'list') {
-          const items: DocItem[] = []
-          const scripts: DocStep[] = []
-          this.items(node, group, items, scripts)
-          if (label && classify(keyOf(label)) === 'triggers') {
-            for (const item of items) this.plan.rollbackTriggers.push(splitCondition(item.text))
-            label = null
-            continue
-          }
-          label = null
-          const at = new Map<string, number>()
-          for (const item of items) {
-            at.set(item.text, steps.length)
-            steps.push({ text: item.group ? `${item.group}: ${item.text}` : item.text, body: null, language: null })
-          }
-          const lastEntry = items.length ? steps.length - 1 : null
-          // A script indented under an entry belongs to that entry.
-          for (const script of scripts) {
-            const index = at.get(script.name)
-            if (index !== undefined && steps[index]?.body === null) Object.assign(steps[index], { body: script.body, language: script.language })
-            else steps.push({ text: script.name, body: script.body, language: script.language })
-          }
-          const last = lastLeaf(node)
-          if (last && leadOf(last).trim().endsWith(':') && last.children.every((c) => c.type !== 'code')) awaitingScript = lastEntry
-        } else if (node.type === 'code') {
-          const numbered = numberedComments(node.value)
-          if (numbered.length) for (const { text, body } of numbered) steps.push({ text, body, language: node.lang ?? null })
-          else steps.push({ text: stepName(node, label, 'Rollback script'), body: node.value, language: node.lang ?? null })
-          label = null
-        } else if (node.type === 'paragraph') {
-          const text = plain(node)
-          if (text.endsWith(':')) label = text.slice(0, -1)
-          else steps.push({ text: text.slice(0, 20_000), body: null, language: null })
-        } else if (node.type === 'heading' || node.type === 'thematicBreak') continue
-        else rest.push(node)
-      }
-    }
-    walk(section.nodes, null)
-    for (const child of section.children) {
-      if (classify(child.key) === 'triggers') this.triggers(child)
-      // "Steps" or "Procedure" says nothing a rollback step needs repeating.
-      else walk([...child.nodes, ...child.children.flatMap(flatten)], genericLabel(child) ? null : child.title)
-    }
-    this.keep(section.title, rest, `Part of the rollback plan “${section.title}”`)
-  }
-
-  /** Criteria and triggers: list leaves (task state kept), table rows or paragraphs, one each. */
-  leaves(section: Section, add: (text: string, done: boolean, group: string | null) => void, what: string) {
-    const rest: RootContent[] = []
-    const walk = (nodes: RootContent[], group: string | null) => {
-      for (const node of nodes) {
-        if (node.type === 'list') {
-          const items: DocItem[] = []
-          this.items(node, group, items, [])
-          for (const item of items) add(item.text, item.done, item.group)
-        } else if (node.type === 'paragraph') {
-          // "Roll back if any of these hold:" introduces the list; it is not an entry itself.
-          if (!plain(node).endsWith(':')) add(plain(node), false, group)
-        } else if (node.type === 'table') for (const row of tableRows(node)) add(row, false, group)
-        else if (node.type !== 'thematicBreak' && node.type !== 'heading') rest.push(node)
-      }
-    }
-    walk(section.nodes, null)
-    for (const child of section.children) walk([...child.nodes, ...child.children.flatMap(flatten)], genericLabel(child) ? null : child.title)
-    this.keep(section.title, rest, `Part of the ${what} “${section.title}”`)
-  }
-
-  // ---- risks ---------------------------------------------------------------------------------
-
-  risks(section: Section) {
-    const rest: RootContent[] = []
-    const before = this.plan.risks.length
-    for (const node of section.nodes) {
-      if (node.type === 'table') this.riskTable(node)
-      else if (node.type === 'list') for (const item of node.children) this.riskFromItem(item)
-      else if (node.type === 'paragraph' || node.type === 'thematicBreak') rest.push(node)
-      else rest.push(node)
-    }
-    for (const child of section.children) {
-      // "### Risk 1: Data loss" with its facts as a list or table beneath.
-      const risk = newRisk(cleanName(child.title.replace(/^risk\s*\d*\s*[:.\-–]?\s*/i, '')) || child.title)
-      for (const node of child.nodes) {
-        if (node.type === 'list') for (const item of node.children) this.riskFact(risk, leadOf(item), item)
-        else if (node.type === 'paragraph') for (const line of lines(node)) this.riskFact(risk, line.trim(), null)
-        else if (node.type === 'table') this.riskTable(node)
-        else if (node.type !== 'thematicBreak') rest.push(node)
-      }
-      for (const grandchild of child.children) rest.push(...flatten(grandchild))
-      this.addRisk(risk, child.line)
-    }
-    this.keep(section.title, rest.filter((n) => n.type !== 'thematicBreak'), `Text in the risk section “${section.title}”`)
-    const unrated = this.plan.risks.slice(before).filter((r) => !r.impact || !r.likelihood).length
-    if (unrated) this.warn(section.line, `${unrated} risk${unrated === 1 ? ' is' : 's are'} not fully rated (impact or likelihood missing or not understood); rate ${unrated === 1 ? 'it' : 'them'} after import.`)
-  }
-
-  riskTable(table: Table) {
-    const [header, ...rows] = table.children
-    if (!header) return
-    const headers = header.children.map(plain)
-    const role = (h: string): keyof DocRisk | 'extra' => {
-      const k = h.toLowerCase()
-      if (/^(#|no\.?|id|ref)$|\b(id|ref)$/.test(k)) return 'extra'
-      if (/\b(impact|severity|consequence|level|rating|priority)\b/.test(k)) return 'impact'
-      if (/\b(likelihood|probability|chance|frequency)\b/.test(k)) return 'likelihood'
-      if (/\b(mitigation|response|action|contingency|countermeasure|plan)\b/.test(k)) return 'mitigation'
-      if (/\b(owner|responsible|assignee)\b/.test(k)) return 'owner'
-      if (/\b(risk|title|issue|threat|description|name)\b/.test(k)) return 'title'
-      return 'extra'
-    }
-    // One column of each kind (the first); a second "Description" column is kept as extra.
-    const roles = headers.map(role).map((r, i, all) => (r !== 'extra' && all.indexOf(r) !== i ? 'extra' : r))
-    if (!roles.includes('title')) roles[roles.indexOf('extra') === -1 ? 0 : roles.indexOf('extra')] = 'title'
-    for (const row of rows) {
-      const cells = row.children.map(plain)
-      const risk = newRisk(cells[roles.indexOf('title')] ?? '')
-      cells.forEach((cell, i) => {
-        const r = roles[i]
-        if (r === 'impact') this.level(risk, 'impact', cell, lineOf(row))
-        else if (r === 'likelihood') this.level(risk, 'likelihood', cell, lineOf(row))
-        else if (r === 'mitigation') risk.mitigation = cell.slice(0, 5_000)
-        else if (r === 'owner') risk.owner = cell.slice(0, 200) || null
-        else if (r === 'extra' && cell) risk.extra[headers[i] || `Column ${i + 1}`] = cell
-      })
-      this.addRisk(risk, lineOf(row))
-    }
-  }
-
-  riskFromItem(item: ListItem) {
-    const lead = leadOf(item)
-    const strong = item.children[0]?.type === 'paragraph' && item.children[0].children[0]?.type === 'strong' ? plain(item.children[0].children[0]) : null
-    const title = cleanName(strong ?? lead.split(/\s[–—-]\s|:\s/)[0] ?? lead)
-    const risk = newRisk(title)
-    const remainder = lead.slice((strong ?? title).length).replace(/^[\s:–—-]+/, '').trim()
-    if (remainder) this.riskInline(risk, remainder)
-    for (const child of item.children) if (child.type === 'list') for (const fact of child.children) this.riskFact(risk, leadOf(fact), fact)
-    this.addRisk(risk, lineOf(item))
-  }
-
-  /** "(Impact: High, Likelihood: Low)" or a description after the title. */
-  riskInline(risk: DocRisk, text: string) {
-    // A level is a word or two after its name ("Impact: High", "likelihood very low"); the rest of the
-    // text, once the levels are taken out, is the mitigation.
-    let rest = text
-    for (const field of ['impact', 'likelihood'] as const) {
-      const names = field === 'impact' ? 'impact|severity' : 'likelihood|probability'
-      const match = new RegExp(`\\b(?:${names})\\s*[:=]?\\s*([\\p{L}\\p{N}]+(?:[ -][\\p{L}]+)?)`, 'iu').exec(rest)
-      if (!match?.[1]) continue
-      const [first = '', second] = match[1].split(/[ -]/)
-      const twoWords = second !== undefined && (field === 'impact' ? impactLevel(match[1]) : likelihoodLevel(match[1])) !== undefined
-      const value = twoWords ? match[1] : first
-      this.level(risk, field, value, null)
-      rest = rest.replace(new RegExp(`\\b(?:${names})\\s*[:=]?\\s*${value.replace(/[-]/g, '[ -]')}`, 'iu'), '')
-    }
-    const mitigation = rest
-      .replace(/\(\s*[,;]?\s*[,;]?\s*\)/g, '')
-      .replace(/^[\s,;:.()–—-]+|[\s,;:()–—-]+$/g, '')
-      .replace(/^mitigat(?:e|ed|ion)\s*(?:by|:)?\s*/i, '')
-      .trim()
-    if (mitigation) risk.mitigation = [risk.mitigation, mitigation].filter(Boolean).join('; ').slice(0, 5_000)
-  }
-
-  riskFact(risk: DocRisk, text: string, item: ListItem | null) {
-    if (!text) return
-    const match = /^([\p{L} /]+?)\s*[:=]\s*(.+)$/u.exec(text)
-    const key = match?.[1]?.toLowerCase().trim() ?? ''
-    const value = match?.[2]?.trim() ?? ''
-    if (/^(impact|severity)$/.test(key)) this.level(risk, 'impact', value, lineOf(item))
-    else if (/^(likelihood|probability)$/.test(key)) this.level(risk, 'likelihood', value, lineOf(item))
-    else if (/^(mitigation|mitigations|response|action|contingency)$/.test(key)) risk.mitigation = [risk.mitigation, value].filter(Boolean).join('; ').slice(0, 5_000)
-    else if (/^(owner|responsible)$/.test(key)) risk.owner = value.slice(0, 200)
-    else if (match && key.split(' ').length <= 3) risk.extra[match[1]?.trim() ?? key] = value
-    else risk.mitigation = [risk.mitigation, text].filter(Boolean).join('; ').slice(0, 5_000)
-    if (item) for (const child of item.children) if (child.type === 'list') for (const sub of child.children) this.riskFact(risk, leadOf(sub), sub)
-  }
-
-  level(risk: DocRisk, field: 'impact' | 'likelihood', raw: string, line: number | null) {
-    const level = field === 'impact' ? impactLevel(raw) : likelihoodLevel(raw)
-    if (level === undefined) this.warn(line, `Risk “${risk.title}”: ${field} “${raw}” is not a level Lockstep knows; left unset.`)
-    else if (field === 'impact') risk.impact = level as DocRisk['impact']
-    else risk.likelihood = level as DocRisk['likelihood']
-  }
-
-  addRisk(risk: DocRisk, line: number | null) {
-    if (!risk.title) {
-      this.warn(line, 'A risk without a title was skipped.')
-      return
-    }
-    this.plan.risks.push(risk)
-  }
-}
-
-const DONE_WORD = /^(done|complete|completed|finished|yes|x|✅|✔️?|☑️?|\[x\])$/i
-const NOT_DONE_WORD = /^(todo|to do|pending|open|not started|in progress|no|-|☐|⬜|\[ \])$/i
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-
-/** A phase a document describes twice (a summary table, then a section) is one phase. */
-function mergePhases(phases: DocPhase[], warn: (message: string) => void): DocPhase[] {
-  const merged: DocPhase[] = []
-  for (const phase of phases) {
-    const same = merged.find((p) => keyOf(p.name) === keyOf(phase.name))
-    if (!same) {
-      merged.push(phase)
-      continue
-    }
-    same.window ??= phase.window
-    same.goal ||= phase.goal
-    // The later description is the detailed one: its checklist replaces a summary row's activities.
-    if (phase.items.length) same.items = phase.items
-    same.steps.push(...phase.steps)
-    warn(`Phase “${phase.name}” is described twice; the two descriptions were merged.`)
-  }
-  return merged
-}
-
-/** The last entry of a list, at the deepest level. */
-function lastLeaf(list: List): ListItem | undefined {
-  const last = list.children.at(-1)
-  const nested = last?.children.filter((c): c is List => c.type === 'list').at(-1)
-  return nested ? lastLeaf(nested) : last
-}
-
-/** Table rows as text; a bare number takes its column's name ("Week" + "1" → "Week 1"). */
-function tableRows(table: Table): string[] {
-  const [header, ...rows] = table.children
-  const headers = (header?.children ?? []).map(plain)
-  return rows.map((row) =>
-    row.children
-      .map((cell, i) => {
-        const text = plain(cell)
-        return /^\d+([–-]\d+)?$/.test(text) && headers[i] ? `${headers[i]} ${text}` : text
-      })
-      .filter(Boolean)
-      .join(' – '),
-  )
-}
-
-/** Sub-headings such as "Tasks" or "How" label a block; they name nothing worth keeping on each item. */
-const genericLabel = (section: Section) => /^(tasks?|steps?|actions?|activities|check ?list|to ?dos?|how|what|details|deliverables|work|items|procedures?|process|(rollback|recovery) (steps|procedures?|process))$/.test(section.key)
-
-const newRisk = (title: string): DocRisk => ({ title: title.slice(0, 200), impact: null, likelihood: null, mitigation: '', owner: null, extra: {} })
-
-const hasList = (section: Section): boolean => section.nodes.some((n) => n.type === 'list') || section.children.some(hasList)
-
-/** A section and everything beneath it, as nodes again (headings included). */
-function flatten(section: Section): RootContent[] {
-  return [...(section.heading ? [section.heading] : []), ...section.nodes, ...section.children.flatMap(flatten)]
-}
-
-export const TIME_LIKE = /\b(week|weeks|day|days|hour|hours|hrs?|minutes?|mins?|month|months|sprint|q[1-4]|h[12]|mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d{4}-\d{2}(-\d{2})?)\b|^\d+\s*(d|w|h|m)$/i
-
-/** "Phase 2: Data Migration (Week 2)" → name "Data Migration", window "Week 2". */
-export function phaseTitle(raw: string): { name: string; window: string | null } {
-  let name = cleanName(raw)
-  let window: string | null = null
-  const paren = /^(.*?)\s*\(([^()]+)\)$/.exec(name)
-  if (paren?.[1] && paren[2] && TIME_LIKE.test(paren[2])) {
-    name = paren[1].trim()
-    window = paren[2].trim()
-  }
-  const prefix = /^(phase|stage|wave|step|sprint|milestone)\s*\d+[a-z]?\s*[:.)\-–—]?\s*(.*)$/i.exec(name)
-  if (prefix?.[2]) name = prefix[2].trim()
-  const weekPrefix = /^((?:week|day|days)\s*[\d–-]+(?:\s*[-–]\s*\d+)?)\s*[:.)\-–—]\s*(.+)$/i.exec(name)
-  if (weekPrefix?.[1] && weekPrefix[2]) {
-    window ??= weekPrefix[1].trim()
-    name = weekPrefix[2].trim()
-  }
-  const dash = /^(.+?)\s+[–—-]\s+(.+)$/.exec(name)
-  if (!window && dash?.[1] && dash[2] && TIME_LIKE.test(dash[2])) {
-    name = dash[1].trim()
-    window = dash[2].trim()
-  }
-  return { name: (name || cleanName(raw) || 'Phase').slice(0, 200), window: window ? window.slice(0, 100) : null }
 }
 
 function decode(input: string | Uint8Array, warnings: DocWarning[]): string {
@@ -727,11 +311,25 @@ export function parsePlanDocument(input: string | Uint8Array): DocPlan {
     throw new DocumentError('This does not look like a migration plan: it has no headings, lists or tables.')
   }
 
+  const parser = new Parser()
+  parser.warnings.push(...early)
   // The heading tree.
   const root: Section = { heading: null, title: '', key: '', line: null, nodes: [], children: [] }
   const stack: { depth: number; section: Section }[] = [{ depth: 0, section: root }]
   let headingDepth = 0
   for (const [index, original] of tree.children.entries()) {
+    if (original.type === 'code' && isSchedule(original)) {
+      parser.schedule(original)
+      continue
+    }
+    // A checklist or a list of phases written inside a ```markdown fence (a template to copy) is read as the
+    // Markdown it is; other fenced Markdown (a risk written as "Risk: …" lines) stays a script, kept as a note.
+    const fenced = original.type === 'code' && /^(markdown|md)$/i.test(original.lang ?? '') ? fencedMarkdown(original) : null
+    const phaseTitled = (nodes: RootContent[]) => nodes.some((n, i) => n.type === 'paragraph' && classify(keyOf(plain(n))) === 'phase' && nodes[i + 1]?.type === 'list')
+    if (fenced && (fenced.some((n) => n.type === 'list' && isTaskList(n)) || phaseTitled(fenced))) {
+      stack.at(-1)?.section.nodes.push(...fenced)
+      continue
+    }
     // A line that is only bold text ("**Rollback triggers:**") right before a list, table or script
     // works as a heading one level below the last real one.
     const next = tree.children[index + 1]?.type
@@ -747,8 +345,6 @@ export function parsePlanDocument(input: string | Uint8Array): DocPlan {
     } else stack.at(-1)?.section.nodes.push(node)
   }
 
-  const parser = new Parser()
-  parser.warnings.push(...early)
   const [first, ...others] = root.children
   let top: Section[]
   let preamble: RootContent[] = root.nodes
@@ -764,26 +360,20 @@ export function parsePlanDocument(input: string | Uint8Array): DocPlan {
   readPreamble(parser, preamble)
   for (const section of top) parser.section(section)
 
+  parser.plan.timeline = parser.plan.timeline.map((entry, i) => ({ entry, i, line: parser.timelineLines.get(entry) ?? 0 })).sort((a, b) => a.line - b.line || a.i - b.i).map((e) => e.entry)
   parser.plan.phases = mergePhases(parser.plan.phases, (message) => parser.warn(null, message))
-  if (parser.plan.phases.length === 0) parser.warn(null, 'No phases found (sections such as “Phase 1: Preparation” or a list under “Migration Phases”).')
+  if (parser.plan.phases.length === 0 && parser.plan.checklists.length > 0) {
+    const items = parser.plan.checklists.reduce((n, c) => n + c.items.length, 0)
+    parser.warn(null, `No phases found; the document is read as a plan of ${parser.plan.checklists.length} checklist${parser.plan.checklists.length === 1 ? '' : 's'} (${items} item${items === 1 ? '' : 's'}).`)
+  } else if (parser.plan.phases.length === 0) parser.warn(null, 'No phases found (sections such as “Phase 1: Preparation” or a list under “Migration Phases”).')
   parser.plan.summary = canonical(parser.plan.summary).slice(0, 10_000)
   parser.plan.currentState = canonical(parser.plan.currentState).slice(0, 10_000)
   parser.plan.targetState = canonical(parser.plan.targetState).slice(0, 10_000)
   return { ...parser.plan, warnings: parser.warnings }
 }
 
-/** The words of a paragraph that is nothing but bold text (and perhaps a colon), or null. */
-function boldLine(paragraph: Paragraph): PhrasingContent[] | null {
-  const [first, ...rest] = paragraph.children
-  if (first?.type !== 'strong' || rest.some((c) => c.type !== 'text' || !/^\s*:?\s*$/.test(c.value))) return null
-  return first.children
-}
-
 const PREAMBLE_CURRENT = /\b(?:current|source|from)\s*:\s*(.+?)(?:\s*(?:→|->|=>|\bto\b)\s*|$)/i
 const PREAMBLE_TARGET = /\b(?:target|destination|to)\s*:\s*(.+)$/i
-
-/** Markdown in one spelling (as the formatter writes it), so a summary reads back exactly. */
-const canonical = (text: string) => (text.trim() ? markdown(fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }).children) : '')
 
 /** Text between the title and the first section: "**Current**: SQLite → **Target**: PostgreSQL", a summary. */
 function readPreamble(parser: Parser, nodes: RootContent[]) {

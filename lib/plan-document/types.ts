@@ -41,6 +41,28 @@ export const ZDocRisk = z.object({
   extra: z.record(z.string(), z.string()).default({}),
 })
 
+export const GANTT_TAGS = ['done', 'active', 'crit', 'milestone'] as const
+export const isGanttTag = (tag: string): tag is (typeof GANTT_TAGS)[number] => (GANTT_TAGS as readonly string[]).includes(tag)
+
+/** A line of the timeline; a task of a Gantt chart also has its section, dates, duration and dependencies. */
+export const ZDocTimelineEntry = z.object({
+  text: text.min(1),
+  section: z.string().max(200).nullable().default(null),
+  /** The task's id in its chart ("a1"), which other tasks name after `after`. */
+  ref: z.string().max(100).nullable().default(null),
+  /** ISO date ("2024-01-08"), time ("14:23") or both ("2024-01-08 14:23"), as the chart's date format allows; as written when it is not a date. */
+  start: z.string().max(40).nullable().default(null),
+  /** When the task ends: the moment the tasks that follow it start (as written when it is not a date). */
+  end: z.string().max(40).nullable().default(null),
+  /** How long it lasts, as written: "5d", "2w", "90m", "until m2". */
+  duration: z.string().max(40).nullable().default(null),
+  /** The refs of the tasks this one follows. */
+  after: z.array(z.string().max(100)).max(50).default([]),
+  tags: z.array(z.enum(GANTT_TAGS)).default([]),
+  /** The days its chart leaves out ("weekends, 2025-01-20"), which push its end later as they push the chart's. */
+  excludes: z.string().max(200).nullable().default(null),
+})
+
 export const ZDocPlan = z.object({
   title: z.string().min(1).max(200),
   summary: z.string().max(10_000).default(''),
@@ -60,7 +82,7 @@ export const ZDocPlan = z.object({
     )
     .default([]),
   rollbackSteps: z.array(z.object({ text: text.min(1), body: z.string().max(1_000_000).nullable().default(null), language: z.string().max(40).nullable().default(null) })).default([]),
-  timeline: z.array(z.object({ text: text.min(1) })).default([]),
+  timeline: z.array(ZDocTimelineEntry).default([]),
   /** Fenced blocks found outside any phase. */
   steps: z.array(ZDocStep).default([]),
   /** Sections that are not part of the structure above, kept as Markdown. */
@@ -73,6 +95,7 @@ export type DocStep = z.infer<typeof ZDocStep>
 export type DocPhase = z.infer<typeof ZDocPhase>
 export type DocRisk = z.infer<typeof ZDocRisk>
 export type DocPlan = z.infer<typeof ZDocPlan>
+export type DocTimelineEntry = z.infer<typeof ZDocTimelineEntry>
 export type DocWarning = DocPlan['warnings'][number]
 
 /** A document that cannot be read as a plan at all; the message is for the person who gave it. */

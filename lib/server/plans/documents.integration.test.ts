@@ -23,6 +23,26 @@ describe('plan documents in the database', () => {
     expect(structure(parsePlanDocument(formatPlanDocument(exported)))).toEqual({ ...structure(doc), notes: expect.any(Array) })
   })
 
+  it.each(['01-checklist-emoji-headings.md', '03-phases-with-criteria-and-triggers.md', '04-gantt-timeline.md', '06-gantt-variants.md', '07-fenced-markdown-templates.md', '10-t-minus-cutover-runbook.md'])(
+    'import then export gives back the real shape %s, Gantt tasks with their dates and dependencies included',
+    async (name) => {
+      const lead = await makeUser('LEAD')
+      const doc = fixture(`real-shapes/${name}`)
+      const { id } = await importPlanDocument(lead, doc)
+      const exported = await exportPlanDocument(lead, id)
+      expect(structure(exported)).toEqual(structure(doc))
+      expect(structure(parsePlanDocument(formatPlanDocument(exported)))).toEqual({ ...structure(doc), notes: expect.any(Array) })
+    },
+  )
+
+  it('shows a Gantt task on the plan page with its dates, length and the tasks it follows by name', async () => {
+    const lead = await makeUser('LEAD')
+    const { id } = await importPlanDocument(lead, fixture('real-shapes/04-gantt-timeline.md'))
+    const timeline = (await getPlanForViewer(lead, id)).timeline
+    expect(timeline.find((t) => t.text === 'Sign-off')?.detail).toBe('Staging: 2025-03-25, after Application tests, Load tests · milestone')
+    expect(timeline.find((t) => t.text === 'Orders upgrade schedule')?.detail).toBeNull()
+  })
+
   it('keeps the measurable condition of rollback triggers through export and import', async () => {
     const lead = await makeUser('LEAD')
     const doc = parsePlanDocument(

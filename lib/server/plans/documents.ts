@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { db } from '@/lib/db'
 import { hiddenCharacterFields } from '@/lib/domain/hidden-characters'
 import { isMetricName } from '@/lib/domain/metrics'
-import { ZDocPlan, type DocPlan, type DocStep } from '@/lib/plan-document/types'
+import { isGanttTag, ZDocPlan, type DocPlan, type DocStep } from '@/lib/plan-document/types'
 import type { UserActor } from '@/lib/server/actor'
 import { recordAudit } from '@/lib/server/audit/record'
 import { assertCan, assertCanInTx } from '@/lib/server/authorize'
@@ -80,7 +80,9 @@ export async function importPlanDocument(actor: UserActor, input: unknown): Prom
       await tx.successCriterion.createMany({ data: doc.successCriteria.map((c, position) => ({ planId, position, text: c.text, group: c.group, status: c.met ? ('MET' as const) : ('PENDING' as const) })) })
       await tx.rollbackTrigger.createMany({ data: doc.rollbackTriggers.map((t, position) => ({ planId, position, text: t.text, ...t.condition })) })
       await tx.rollbackStep.createMany({ data: doc.rollbackSteps.map((s, position) => ({ planId, position, text: s.text, body: s.body, language: s.language })) })
-      await tx.timelineEntry.createMany({ data: doc.timeline.map((t, position) => ({ planId, position, text: t.text })) })
+      await tx.timelineEntry.createMany({
+        data: doc.timeline.map((t, position) => ({ planId, position, text: t.text, section: t.section, ref: t.ref, start: t.start, end: t.end, duration: t.duration, after: t.after, tags: t.tags, excludes: t.excludes })),
+      })
       await tx.$executeRawUnsafe(PLAN_ROLLUP_SQL, [planId])
       await recordAudit(tx, actor, {
         action: 'plan.import',
@@ -141,7 +143,7 @@ export async function exportPlanDocument(actor: UserActor, planId: string): Prom
       condition: isMetricName(t.metric) && t.comparator && t.threshold !== null ? { metric: t.metric, comparator: t.comparator, threshold: t.threshold, sustainedSeconds: t.sustainedSeconds } : null,
     })),
     rollbackSteps: plan.rollbackSteps.map((s) => ({ text: s.text, body: s.body, language: s.language })),
-    timeline: plan.timeline.map((t) => ({ text: t.text })),
+    timeline: plan.timeline.map((t) => ({ text: t.text, section: t.section, ref: t.ref, start: t.start, end: t.end, duration: t.duration, after: t.after, tags: t.tags.filter(isGanttTag), excludes: t.excludes })),
     steps: stepsOf(null),
     notes: plan.notes.filter((n) => n.language === null).map((n) => ({ title: n.title, body: n.body })),
     warnings: [],

@@ -13,9 +13,19 @@ import { PLAN_STATUSES } from '@/lib/domain/plan-values'
 import type { Step } from '@/lib/generated/prisma/client'
 import type { LintReport } from '@/lib/engine/sql/lint'
 import { bindingOf, CHECK_LABELS } from '@/lib/engine/validate/criteria'
+import { describeTask } from '@/lib/plan-document/gantt'
+import { isGanttTag, type DocTimelineEntry } from '@/lib/plan-document/types'
 import { backupConfigOf, copyConfigOf, observeConfigOf, validateConfigOf, type BackupConfig, type CopyConfig, type ManualConfig, type ObserveConfig, type SqlConfig, type ValidateConfig } from '@/lib/engine/steps/kinds'
 
 export const PLAN_PAGE_SIZE = 25
+
+type TimelineRow = Omit<DocTimelineEntry, 'tags'> & { id: string; tags: string[] }
+
+/** Timeline rows with their Gantt details in words. */
+function timelineOf(rows: TimelineRow[]): PlanDetailDTO['timeline'] {
+  const entries = rows.map((r) => ({ ...r, tags: r.tags.filter(isGanttTag) }))
+  return entries.map((e) => ({ id: e.id, text: e.text, detail: describeTask(e, entries) }))
+}
 
 export const ZPlanListFilter = z.object({
   q: z.string().trim().max(200).optional().catch(undefined),
@@ -183,7 +193,8 @@ export type PlanDetailDTO = {
   successCriteria: { id: string; text: string; status: CriterionStatus; boundTo: string | null; evidenceId: string | null }[]
   rollbackTriggers: { id: string; text: string; metric: string | null; comparator: Comparator | null; threshold: number | null; sustainedSeconds: number }[]
   rollbackSteps: { id: string; text: string; body: string | null; language: string | null }[]
-  timeline: { id: string; text: string }[]
+  /** `detail`: a Gantt task's section, dates, length, dependencies and tags, in words; null for a line of text. */
+  timeline: { id: string; text: string; detail: string | null }[]
   /** Steps and scripts not in any phase. */
   unplacedSteps: StepDTO[]
   notes: { id: string; title: string; body: string }[]
@@ -308,7 +319,7 @@ export const getPlanForViewer = cache(async (actor: UserActor, planId: string): 
     }),
     rollbackTriggers: plan.rollbackTriggers.map((t) => ({ id: t.id, text: t.text, metric: t.metric, comparator: t.comparator, threshold: t.threshold, sustainedSeconds: t.sustainedSeconds })),
     rollbackSteps: plan.rollbackSteps.map((s) => ({ id: s.id, text: s.text, body: s.body, language: s.language })),
-    timeline: plan.timeline.map((t) => ({ id: t.id, text: t.text })),
+    timeline: timelineOf(plan.timeline),
     unplacedSteps: stepsOf(null),
     notes: plan.notes.filter((n) => n.language === null).map((n) => ({ id: n.id, title: n.title, body: n.body })),
   }

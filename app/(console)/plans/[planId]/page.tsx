@@ -200,7 +200,10 @@ export default async function PlanPage({ params, searchParams }: { params: Param
         {plan.timeline.length ? (
           <ul className="list-disc space-y-0.5 pl-5 text-sm" aria-label="Timeline notes">
             {plan.timeline.map((entry) => (
-              <li key={entry.id}>{entry.text}</li>
+              <li key={entry.id}>
+                {entry.text}
+                {entry.detail ? <span className="text-zinc-500"> – {entry.detail}</span> : null}
+              </li>
             ))}
           </ul>
         ) : null}
