@@ -83,7 +83,7 @@ describe('runs', () => {
     })
     const { id } = await startRun(lead, { planId, phaseId, environmentId, dryRun: false })
     expect((await work()).status).toBe('SUCCEEDED')
-    expect(await target('SELECT transaction_mode FROM lockstep_schema_history ORDER BY started_at')).toEqual([{ transaction_mode: 'lockstep' }, { transaction_mode: 'script' }])
+    expect(await target('SELECT transaction_mode FROM lockstep.schema_history ORDER BY started_at')).toEqual([{ transaction_mode: 'lockstep' }, { transaction_mode: 'script' }])
     expect(await target(`SELECT enum_range(NULL::"Status")::text AS values`)).toEqual([{ values: '{live}' }])
     const log = (await db.runEvent.findMany({ where: { runId: id }, orderBy: { id: 'asc' } })).map((e) => e.message)
     expect(log).toContainEqual(expect.stringContaining("as written, in its own transactions (lines 2–9), without Lockstep's"))

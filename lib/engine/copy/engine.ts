@@ -218,7 +218,7 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
   // The source first: a bad table name or an unreadable file changes nothing on the target.
   const sourceTables = await o.source.tables(o.tables)
   if (sourceTables.length === 0) throw new CopyRefused('The source has no tables to copy.')
-  for (const note of o.source.notes?.() ?? []) warnings.push(note)
+  for (const note of o.source.leftOut?.() ?? []) warnings.push(note)
   await ensureCopyState(session)
   let state: CopyState | null = await loadCopyState(session, o.copyId)
   if (state?.phase === 'done' && !o.reload) {

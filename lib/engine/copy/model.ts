@@ -79,7 +79,7 @@ export interface CopySource {
   /** The source's tables (all, or those named), rows counted. Unknown names are an error naming them. */
   tables(only?: readonly string[]): Promise<SourceTable[]>
   /** What the source leaves out and why (other schemas…), known once `tables` was read: lines of the summary. */
-  notes?(): string[]
+  leftOut?(): string[]
   /** CREATE TABLE before the load; keys, indexes, foreign keys and identity restarts after it. */
   ddl(tables: readonly SourceTable[], schema: string): Promise<Ddl>
   /** The smallest and largest integer key of a table, to split it into ranges; null when it is empty. */

@@ -157,7 +157,7 @@ export function postgresSource(target: PostgresTarget, options: { schema?: strin
   return {
     engine: 'postgres',
     label: options.label ?? `${target.host}:${target.port}/${target.database}`,
-    notes: () => [...notes],
+    leftOut: () => [...notes],
     async tables(only) {
       const client = await connection()
       known = await readSchema(client, schema)
