@@ -67,6 +67,6 @@ test('a lead’s edit after approval sends the window back, an edit during a run
   await cutover.getByRole('button', { name: 'Run… Cutover' }).click()
   await expect(cutover.getByTestId('dry-run-note')).toHaveCount(0)
   await cutover.getByLabel('Dry run (roll back each script)').check()
-  await expect(cutover.getByTestId('dry-run-note')).toContainText('it takes the same locks while it runs')
+  await expect(cutover.getByTestId('dry-run-note')).toContainText('It takes the same locks while it runs')
   await cutover.screenshot({ path: testInfo.outputPath('dry-run-note.png') })
 })

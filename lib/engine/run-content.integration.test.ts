@@ -8,7 +8,7 @@ import { createPlan } from '@/lib/server/plans/plan-commands'
 import { addPhase } from '@/lib/server/plans/phase-commands'
 import { ZAddManualStep, ZAddPhase, ZAddSqlStep, ZCreatePlan, ZEditSqlStep } from '@/lib/server/plans/schemas'
 import { addManualStep, addSqlStep, editSqlStep, overrideLint, removeStep, setStepReady } from '@/lib/server/plans/step-commands'
-import { startRun } from '@/lib/server/runs/commands'
+import { cancelRun, startRun } from '@/lib/server/runs/commands'
 import { releaseGate } from '@/lib/server/runs/resolve'
 import { approveWindow, requestWindow } from '@/lib/server/windows/commands'
 import { ZRequestWindow } from '@/lib/server/windows/schemas'
@@ -95,7 +95,9 @@ describe('a run executes exactly what was started', () => {
     await db.step.update({ where: { id: step.id }, data: { lintOverrideReason: 'stale', lintOverrideChecksum: 'f'.repeat(64) } })
     await expect(startRun(dba, { planId, phaseId, environmentId, dryRun: false })).rejects.toMatchObject({ message: expect.stringContaining('1 error-level lint finding') })
     await overrideLint(dba, { stepId: step.id, reason: 'Reviewed with the new rollback.' })
-    expect((await startRun(dba, { planId, phaseId, environmentId, dryRun: false })).id).toBeTruthy()
+    const { id } = await startRun(dba, { planId, phaseId, environmentId, dryRun: false })
+    // Not left queued for another test file's worker to claim.
+    await cancelRun(dba, id)
   })
 
   it('a dry run on a protected environment passes the same gates as a real one: second factor and lint', async () => {
