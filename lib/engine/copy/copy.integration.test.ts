@@ -5,6 +5,7 @@ import { runCopy, type CopyOptions } from './engine'
 import type { RejectedRow } from './model'
 import { postgresSource } from './postgres-source'
 import { sqliteSource } from './sqlite-source'
+import { interruptedAt } from '@/lib/testing/interrupted-source'
 
 // The copy engine against a real PostgreSQL: every value case compared value by value on both sides,
 // rejects, thresholds, cancel and resume, tables without keys, parallel ranges, existing tables, and
@@ -118,20 +119,7 @@ describe('copying SQLite into PostgreSQL', () => {
     const options = { chunkRows: 250, jobs: 3 }
     // A person cancels while the fifth chunk is being written.
     const source = sqliteSource(path)
-    let chunks = 0
-    const interrupted: CopyOptions['source'] = {
-      ...source,
-      reader: async () => {
-        const reader = await source.reader()
-        return {
-          ...reader,
-          chunk: async (...args) => {
-            if (++chunks === 5) controller.abort()
-            return reader.chunk(...args)
-          },
-        }
-      },
-    }
+    const interrupted = interruptedAt(source, 5, controller)
     const first = await copy(t, interrupted, { ...options, signal: controller.signal })
     expect(first.summary.status).toBe('CANCELLED')
     const partial = await t.client.query(`SELECT sum(rows_written)::int AS n FROM lockstep.copy_part`)

@@ -9,6 +9,7 @@ import { sqliteSide } from '@/lib/engine/validate/sqlite-side'
 import { runCopy, type CopyOptions } from './engine'
 import type { CopySummary, RejectedRow } from './model'
 import { sqliteSource } from './sqlite-source'
+import { interruptedAt } from '@/lib/testing/interrupted-source'
 
 // The corpus of real-world SQLite shapes (fixtures/real-shapes/*.sql, each reproducing what public sample
 // databases and pgloader's test files hold): each is copied with an interruption on the way, resumed,
@@ -29,20 +30,7 @@ async function copyFixture(name: string): Promise<Outcome> {
 
   const controller = new AbortController()
   const source = sqliteSource(path)
-  let chunks = 0
-  const interrupted: CopyOptions['source'] = {
-    ...source,
-    reader: async () => {
-      const reader = await source.reader()
-      return {
-        ...reader,
-        chunk: async (...args) => {
-          if (++chunks === 2) controller.abort()
-          return reader.chunk(...args)
-        },
-      }
-    },
-  }
+  const interrupted = interruptedAt(source, 2, controller)
   const first = await runCopy(options(interrupted, controller.signal))
   await source.close()
   expect(first.status).toBe('CANCELLED')
