@@ -6,7 +6,7 @@ import Database from 'better-sqlite3'
 import type pg from 'pg'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { db } from '@/lib/db'
-import { exportEnv } from '@/lib/env'
+import { appEnv, exportEnv } from '@/lib/env'
 import { targetDatabases } from '@/lib/testing/target-databases'
 import { artifactPath, pruneBackups, sha256Of, takeBackup, verifyBackup } from './artifacts'
 import { restorePostgres, verifyPostgresDump } from './postgres'
@@ -135,7 +135,7 @@ describe('backup errors', () => {
     // The configured directory is a file: creating the day's folder in it fails in the file system.
     const notADirectory = join(await mkdtemp(join(tmpdir(), 'lockstep-backups-file-')), 'backups')
     await writeFile(notADirectory, 'not a directory')
-    const configured = process.env.LOCKSTEP_BACKUP_DIR ?? ''
+    const configured = appEnv().LOCKSTEP_BACKUP_DIR ?? ''
     exportEnv({ LOCKSTEP_BACKUP_DIR: notADirectory })
     try {
       const outcome = await takeBackup({ connectionId: null, name: 'Paths', engine: 'SQLITE', path })
