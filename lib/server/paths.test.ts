@@ -2,10 +2,10 @@ import { mkdtemp, symlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { exportEnv } from '@/lib/env'
+import { appEnv, exportEnv } from '@/lib/env'
 import { withoutServerPaths } from './paths'
 
-const configured = { LOCKSTEP_SQLITE_DIR: process.env.LOCKSTEP_SQLITE_DIR ?? '', LOCKSTEP_BACKUP_DIR: process.env.LOCKSTEP_BACKUP_DIR ?? '' }
+const configured = { LOCKSTEP_SQLITE_DIR: appEnv().LOCKSTEP_SQLITE_DIR ?? '', LOCKSTEP_BACKUP_DIR: appEnv().LOCKSTEP_BACKUP_DIR ?? '' }
 afterEach(() => exportEnv(configured))
 
 describe('messages without the server paths', () => {

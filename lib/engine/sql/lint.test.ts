@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { lintSql, TRANSACTION_RULE } from './lint'
+import { PRISMA_ENUM_CHANGE } from './fixtures/prisma-enum-change'
 
 describe('lintSql', () => {
   it('attaches squawk findings to the statements that cause them, with their locks', async () => {
@@ -74,17 +75,7 @@ CREATE INDEX CONCURRENTLY c_id ON c (id);`)
   })
 
   it("reports Prisma's own BEGIN … COMMIT around an enum change as the script's transaction", async () => {
-    const report = await lintSql(`-- AlterEnum
-BEGIN;
-CREATE TYPE "Status_new" AS ENUM ('open', 'closed');
-ALTER TABLE "Ticket" ALTER COLUMN "status" TYPE "Status_new" USING ("status"::text::"Status_new");
-ALTER TYPE "Status" RENAME TO "Status_old";
-ALTER TYPE "Status_new" RENAME TO "Status";
-DROP TYPE "Status_old";
-COMMIT;
-
-ALTER TABLE "Ticket" ADD COLUMN "note" TEXT;
-`)
+    const report = await lintSql(PRISMA_ENUM_CHANGE)
     expect(report.transactions.mode).toBe('script')
     expect(report.transactions.description).toBe("as written, in its own transactions (lines 2–8), without Lockstep's")
     expect(report.statements.map((s) => s.inTransaction)).toEqual([true, true, true, true, true, true, true, false])

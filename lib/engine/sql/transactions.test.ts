@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { splitStatements } from './split'
 import { describeTransactions, scriptTransactions } from './transactions'
+import { PRISMA_ENUM_CHANGE } from './fixtures/prisma-enum-change'
 
 const of = async (sql: string) => scriptTransactions(await splitStatements(sql))
-
-// The shape Prisma writes when it changes an enum: its own transaction around the type swap.
-const PRISMA_ENUM_CHANGE = `-- AlterEnum
-BEGIN;
-CREATE TYPE "Status_new" AS ENUM ('open', 'closed');
-ALTER TABLE "Ticket" ALTER COLUMN "status" TYPE "Status_new" USING ("status"::text::"Status_new");
-ALTER TYPE "Status" RENAME TO "Status_old";
-ALTER TYPE "Status_new" RENAME TO "Status";
-DROP TYPE "Status_old";
-COMMIT;
-
--- AlterTable
-ALTER TABLE "Ticket" ADD COLUMN "note" TEXT;
-`
 
 describe('how a script runs with respect to transactions', () => {
   it("runs a plain script in Lockstep's one transaction", async () => {
