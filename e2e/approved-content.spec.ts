@@ -45,6 +45,11 @@ test('a lead’s edit after approval sends the window back, an edit during a run
   const reopened = page.getByRole('region', { name: 'Awaiting approval' }).getByTestId('window').filter({ hasText: env })
   await expect(reopened.getByTestId('window-reopened')).toHaveText('· Sent back for approval: the step “Add a status column” was edited after it was approved.')
   await reopened.screenshot({ path: testInfo.outputPath('window-sent-back.png') })
+  // On a phone the reason still reads in full.
+  await page.setViewportSize({ width: 390, height: 844 })
+  await expect(reopened.getByTestId('window-reopened')).toBeVisible()
+  await page.screenshot({ path: testInfo.outputPath('window-sent-back-phone.png'), fullPage: true })
+  await page.setViewportSize({ width: 1280, height: 800 })
 
   // A run of the phase waits at a gate: the step cannot change, and the form says why.
   const [run] = await query<{ id: string }>(`INSERT INTO "Run" ("id", "planId", "phaseId", "environmentId", "status", "requestedById", "updatedAt") VALUES (gen_random_uuid(), $1, $2, $3, 'WAITING', $4, now()) RETURNING "id"`, [
@@ -69,4 +74,7 @@ test('a lead’s edit after approval sends the window back, an edit during a run
   await cutover.getByLabel('Dry run (roll back each script)').check()
   await expect(cutover.getByTestId('dry-run-note')).toContainText('It takes the same locks while it runs')
   await cutover.screenshot({ path: testInfo.outputPath('dry-run-note.png') })
+  await page.setViewportSize({ width: 390, height: 844 })
+  await expect(cutover.getByTestId('dry-run-note')).toBeVisible()
+  await cutover.screenshot({ path: testInfo.outputPath('dry-run-note-phone.png') })
 })

@@ -16,11 +16,11 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const pending = await pendingApprovalCount(actor)
   const items = navItemsFor(actor.role).map(({ href, label }) => ({ href, label, badge: href === '/windows' && pending ? { count: pending, label: `${pending} window${pending === 1 ? '' : 's'} awaiting approval` } : undefined }))
   return (
-    <div className="flex min-h-screen">
+    <div className="flex min-h-screen flex-col md:flex-row">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-10 focus:rounded focus:bg-white focus:px-3 focus:py-2">
         Skip to content
       </a>
-      <aside className="no-print flex w-56 shrink-0 flex-col bg-zinc-900 px-3 py-4 text-white">
+      <aside className="no-print flex w-full shrink-0 flex-col bg-zinc-900 px-3 py-4 text-white md:w-56">
         <div className="mb-6 flex items-center justify-between gap-2 px-3">
           <Link href="/" className="text-lg font-semibold tracking-tight">
             Lockstep
@@ -28,7 +28,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           <NotificationBell />
         </div>
         <NavLinks items={items} />
-        <div className="mt-auto space-y-3 border-t border-zinc-800 px-3 pt-4">
+        <div className="mt-4 space-y-3 border-t border-zinc-800 px-3 pt-4 md:mt-auto">
           <WorkerStatus />
           <SessionKeeper />
           <div className="text-sm">
@@ -45,7 +45,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           <SignOutButton className="text-sm text-zinc-300 hover:text-white" />
         </div>
       </aside>
-      <main id="main" className="min-w-0 flex-1 px-8 py-8">
+      <main id="main" className="min-w-0 flex-1 px-4 py-6 md:px-8 md:py-8">
         {children}
       </main>
     </div>
