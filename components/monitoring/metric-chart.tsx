@@ -7,7 +7,11 @@ import type { MonitorDTO } from '@/lib/server/monitoring/queries'
 const COLOURS = ['#4f46e5', '#dc2626', '#059669', '#d97706']
 const clock = (ms: number) => new Date(ms).toISOString().slice(11, 19)
 
-/** A time-series chart of one or more metrics over the view's samples (a gap where a sample failed). */
+/**
+ * A time-series chart of one or more metrics over the view's samples (a gap where a sample failed): a time
+ * scale, straight lines between samples (no curve invents values between them), and the legend, the tooltip
+ * and the caption's figures in the same order.
+ */
 export function MetricChart({ title, metrics, points }: { title: string; metrics: MetricName[]; points: MonitorDTO['points'] }) {
   const data = points.map((p) => ({ at: Date.parse(p.at), ...Object.fromEntries(metrics.map((m) => [m, p.ok ? (p.values[m] ?? null) : null])) }))
   const measured = data.filter((d) => metrics.some((m) => (d as Record<string, number | null>)[m] !== null))
@@ -24,12 +28,12 @@ export function MetricChart({ title, metrics, points }: { title: string; metrics
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: -12 }}>
             <CartesianGrid stroke="#f4f4f5" />
-            <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} tickFormatter={clock} tick={{ fontSize: 10 }} minTickGap={40} />
+            <XAxis dataKey="at" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={clock} tick={{ fontSize: 10 }} minTickGap={40} />
             <YAxis tick={{ fontSize: 10 }} width={48} allowDecimals />
-            <Tooltip labelFormatter={(v) => `${clock(Number(v))} UTC`} formatter={(v, name) => [formatMetric(name as MetricName, Number(v)), METRICS[name as MetricName].label]} />
-            {metrics.length > 1 ? <Legend formatter={(name) => METRICS[name as MetricName].label} wrapperStyle={{ fontSize: 11 }} /> : null}
+            <Tooltip itemSorter={(item) => metrics.indexOf(item.dataKey as MetricName)} labelFormatter={(v) => `${clock(Number(v))} UTC`} formatter={(v, name) => [formatMetric(name as MetricName, Number(v)), METRICS[name as MetricName].label]} />
+            {metrics.length > 1 ? <Legend itemSorter={(item) => metrics.indexOf(item.dataKey as MetricName)} formatter={(name) => METRICS[name as MetricName].label} wrapperStyle={{ fontSize: 11 }} /> : null}
             {metrics.map((m, i) => (
-              <Line key={m} dataKey={m} type="monotone" stroke={COLOURS[i % COLOURS.length]} dot={false} strokeWidth={1.5} isAnimationActive={false} connectNulls={false} />
+              <Line key={m} dataKey={m} type="linear" stroke={COLOURS[i % COLOURS.length]} dot={false} strokeWidth={1.5} isAnimationActive={false} connectNulls={false} />
             ))}
           </LineChart>
         </ResponsiveContainer>

@@ -117,12 +117,18 @@ export function MonitorView({ initial, url }: { initial: MonitorDTO; url: string
 }
 
 function RunFigures({ run }: { run: NonNullable<MonitorDTO['run']> }) {
+  const copy = run.copy
   const figures: [string, string][] = [
     ['Elapsed', formatSeconds(run.elapsedSeconds)],
     ['Steps done', `${run.stepsDone} of ${run.stepsTotal}`],
-    ['Rows copied', `${run.rowsWritten.toLocaleString('en')}${run.rowsTotal ? ` of ${run.rowsTotal.toLocaleString('en')}` : ''}`],
-    ['Rows per second', run.rowsPerSecond ? Math.round(run.rowsPerSecond).toLocaleString('en') : '–'],
-    ['Rejected rows', `${run.rejectedRows.toLocaleString('en')} (${run.rejectedPercent.toFixed(2)} %)`],
+    // Only what applies to the run: a run without copy steps has no rows to count.
+    ...(copy
+      ? ([
+          ['Rows copied', `${copy.rowsWritten.toLocaleString('en')}${copy.rowsTotal ? ` of ${copy.rowsTotal.toLocaleString('en')}` : ''}${copy.seconds > 0 ? ` in ${formatSeconds(copy.seconds)}` : ''}`],
+          ['Rows per second', copy.rowsPerSecond ? `${Math.round(copy.rowsPerSecond).toLocaleString('en')} average${copy.rowsPerSecondNow !== null ? ` · ${Math.round(copy.rowsPerSecondNow).toLocaleString('en')} now` : ''}` : '–'],
+          ['Rejected rows', `${copy.rejectedRows.toLocaleString('en')} (${copy.rejectedPercent.toFixed(2)} %)`],
+        ] satisfies [string, string][])
+      : []),
     ['Errors in the log', run.errors.toLocaleString('en')],
   ]
   return (

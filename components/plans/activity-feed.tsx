@@ -7,6 +7,7 @@ const VERBS: Record<string, string> = {
   'plan.update': 'edited the plan',
   'plan.archive': 'archived the plan',
   'plan.restore': 'restored the plan',
+  'plan.activate': 'made the plan active by starting its first run',
   'phase.create': 'added a phase',
   'phase.update': 'edited a phase',
   'phase.move': 'reordered the phases',

@@ -35,6 +35,7 @@ export function PhaseCard({ phase, items, toggleHref, index, count, canEdit, can
   const [editing, setEditing] = useState(false)
   const [reason, setReason] = useState('')
   const done = phase.status === 'DONE'
+  const marked = phase.completedAt !== null
   const plannedWindow = [phase.plannedLabel, phase.plannedStart && phase.plannedEnd ? `${phase.plannedStart} → ${phase.plannedEnd}` : phase.plannedStart].filter(Boolean).join(' · ')
   return (
     <section aria-labelledby={`phase-${phase.id}`} data-testid="phase" className="rounded-lg border border-zinc-200 bg-white shadow-xs">
@@ -49,7 +50,8 @@ export function PhaseCard({ phase, items, toggleHref, index, count, canEdit, can
             {phase.goal ? ` · ${phase.goal}` : ''}
           </p>
           {phase.blockedReason ? <p className="mt-1 text-sm text-red-700">Blocked: {phase.blockedReason}</p> : null}
-          {done && phase.completedByName ? <p className="mt-1 text-xs text-emerald-700">Marked done by {phase.completedByName}</p> : null}
+          {marked && phase.completedByName ? <p className="mt-1 text-xs text-emerald-700">Marked done by {phase.completedByName}</p> : null}
+          {done && !marked ? <p className="mt-1 text-xs text-emerald-700">Done: every step ran on {phase.lastEnvironment}</p> : null}
         </div>
         <PhaseStatusBadge status={phase.status} />
         {canEdit ? (
@@ -60,12 +62,17 @@ export function PhaseCard({ phase, items, toggleHref, index, count, canEdit, can
             <Button size="sm" variant="ghost" aria-label={`Move ${phase.name} down`} disabled={pending || index === count - 1} onClick={() => run(() => movePhaseAction({ phaseId: phase.id, direction: 'down' }))}>
               ↓
             </Button>
-            {done ? (
+            {marked ? (
               <Button size="sm" variant="secondary" disabled={pending} onClick={() => run(() => reopenPhaseAction({ phaseId: phase.id }))}>
                 Reopen
               </Button>
-            ) : (
-              <Button size="sm" variant="secondary" disabled={pending} onClick={() => run(() => completePhaseAction({ phaseId: phase.id }))}>
+            ) : done ? null : (
+              <Button
+                size="sm"
+                variant="secondary"
+                disabled={pending || phase.activeRunOn !== null}
+                onClick={() => run(() => completePhaseAction({ phaseId: phase.id }))}
+              >
                 Mark done
               </Button>
             )}
@@ -126,6 +133,12 @@ export function PhaseCard({ phase, items, toggleHref, index, count, canEdit, can
             {phase.itemCount === 0 ? 'No checklist items yet' : `${phase.doneCount} of ${phase.itemCount} items done`}
             {phase.openRequiredCount > 0 ? ` · ${phase.openRequiredCount} required open` : ''}
           </span>
+          {phase.stepCount > 0 ? (
+            <span data-testid="phase-steps-done">
+              {phase.lastEnvironment ? `${phase.stepsDone} of ${phase.stepCount} step${phase.stepCount === 1 ? '' : 's'} done on ${phase.lastEnvironment}` : `${phase.stepCount} step${phase.stepCount === 1 ? '' : 's'}, no environment yet`}
+            </span>
+          ) : null}
+          {phase.activeRunOn && !done ? <span>A run on {phase.activeRunOn} has not ended: the phase can be marked done after it.</span> : null}
           {phase.itemCount > 0 || items === null ? (
             <Link href={toggleHref} scroll={false} replace className="font-medium text-indigo-700 hover:underline">
               {items === null ? 'Show checklist' : 'Hide checklist'}
@@ -133,7 +146,7 @@ export function PhaseCard({ phase, items, toggleHref, index, count, canEdit, can
             </Link>
           ) : null}
         </p>
-        {items === null ? null : <ChecklistItems items={items} canEdit={canEdit && !done} home={{ phaseId: phase.id }} />}
+        {items === null ? null : <ChecklistItems items={items} canEdit={canEdit && !marked} home={{ phaseId: phase.id }} />}
         {phase.steps.length ? (
           <div className="mt-3">
             <StepList steps={phase.steps} label={`Steps of ${phase.name}`} canEdit={canEdit} canAcceptLint={canAcceptLint} />

@@ -1,7 +1,7 @@
 import type { BadgeTone } from '@/components/ui/badge'
 import { StatusBadge } from '@/components/ui/status-badge'
 import type { PlanStatus, RiskStatus } from '@/lib/generated/prisma/enums'
-import type { PhaseStatus } from '@/lib/server/plans/rules'
+import type { PhaseStatus } from '@/lib/domain/progress'
 
 // One canonical presentation per state machine: glyph, colour and an accessible label.
 
@@ -16,6 +16,7 @@ const PLAN: Record<PlanStatus, { label: string; glyph: string; tone: BadgeTone }
 const PHASE: Record<PhaseStatus, { label: string; glyph: string; tone: BadgeTone }> = {
   NOT_STARTED: { label: 'Not started', glyph: '○', tone: 'neutral' },
   IN_PROGRESS: { label: 'In progress', glyph: '◐', tone: 'info' },
+  FAILED: { label: 'Run failed', glyph: '✕', tone: 'danger' },
   DONE: { label: 'Done', glyph: '✓', tone: 'success' },
   BLOCKED: { label: 'Blocked', glyph: '■', tone: 'danger' },
 }

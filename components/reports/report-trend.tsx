@@ -5,6 +5,8 @@ import type { SnapshotPointDTO } from '@/lib/server/reports/history'
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10)
 const SERIES: Record<string, string> = { progress: 'Progress (%)', openRisks: 'Open risks', risksOpened: 'Risks opened', risksClosed: 'Risks closed' }
+// Legend and tooltip in the order above (recharts sorts them alphabetically otherwise).
+const order = (item: { dataKey?: unknown }) => Object.keys(SERIES).indexOf(String(item.dataKey))
 
 /** Progress and the risk register over time, one point per snapshot and one for now. */
 export function ReportTrend({ points, now }: { points: SnapshotPointDTO[]; now: { at: string; progress: number; openRisks: number } }) {
@@ -21,12 +23,12 @@ export function ReportTrend({ points, now }: { points: SnapshotPointDTO[]; now: 
             <XAxis dataKey="at" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={day} tick={{ fontSize: 10 }} minTickGap={48} />
             <YAxis yAxisId="progress" domain={[0, 100]} tick={{ fontSize: 10 }} width={44} unit="%" />
             <YAxis yAxisId="risks" orientation="right" tick={{ fontSize: 10 }} width={32} allowDecimals={false} />
-            <Tooltip labelFormatter={(v) => day(Number(v))} formatter={(v, name) => [Math.abs(Number(v)), SERIES[String(name)] ?? String(name)]} />
-            <Legend formatter={(name) => SERIES[String(name)] ?? String(name)} wrapperStyle={{ fontSize: 11 }} />
+            <Tooltip itemSorter={order} labelFormatter={(v) => day(Number(v))} formatter={(v, name) => [Math.abs(Number(v)), SERIES[String(name)] ?? String(name)]} />
+            <Legend itemSorter={order} formatter={(name) => SERIES[String(name)] ?? String(name)} wrapperStyle={{ fontSize: 11 }} />
             <Bar yAxisId="risks" dataKey="risksOpened" fill="#f87171" isAnimationActive={false} maxBarSize={8} />
             <Bar yAxisId="risks" dataKey="risksClosed" fill="#10b981" isAnimationActive={false} maxBarSize={8} />
             <Line yAxisId="risks" dataKey="openRisks" type="stepAfter" stroke="#dc2626" dot={false} strokeWidth={1.25} isAnimationActive={false} />
-            <Line yAxisId="progress" dataKey="progress" type="monotone" stroke="#4f46e5" dot={points.length < 40} strokeWidth={2} isAnimationActive={false} />
+            <Line yAxisId="progress" dataKey="progress" type="linear" stroke="#4f46e5" dot={points.length < 40} strokeWidth={2} isAnimationActive={false} />
           </ComposedChart>
         </ResponsiveContainer>
       </div>

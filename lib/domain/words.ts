@@ -25,3 +25,6 @@ export function formatBytes(bytes: number): string {
   }
   return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`
 }
+
+/** A state as a sentence says it: ROLLING_BACK → "rolling back". */
+export const stateWords = (state: string) => state.toLowerCase().replaceAll('_', ' ')

@@ -1,3 +1,5 @@
+import { ACTIVE_RUN_STATES } from '@/lib/domain/progress'
+import { stateWords } from '@/lib/domain/words'
 import type { UserActor } from '@/lib/server/actor'
 import { conflict, invalid, notFound } from '@/lib/server/errors'
 import { editPlan, planIdOf, type PlanEdit } from './edit-plan'
@@ -63,6 +65,9 @@ export async function completePhase(actor: UserActor, input: TPhaseId): Promise<
     const phase = await findPhase(edit, input.phaseId)
     if (phase.completedAt) return { id: phase.id }
     if (phase.blockedReason) throw conflict(`“${phase.name}” is blocked (${phase.blockedReason}); unblock it first.`)
+    // Runs start under the same plan lock (startRun), so none can begin between this check and the update.
+    const active = await edit.tx.run.findFirst({ where: { phaseId: phase.id, status: { in: [...ACTIVE_RUN_STATES] } }, select: { status: true, environment: { select: { name: true } } } })
+    if (active) throw conflict(`“${phase.name}” cannot be marked done while its run on “${active.environment.name}” is ${stateWords(active.status)}; wait for it to end.`)
     const open = await edit.tx.checklistItem.findMany({ where: { phaseId: phase.id, isRequired: true, doneAt: null }, select: { text: true }, orderBy: { position: 'asc' } })
     if (open.length > 0) {
       const list = open.slice(0, 3).map((i) => `“${i.text}”`).join(', ')

@@ -6,7 +6,9 @@ import type { Comparator, CriterionStatus, PlanStatus, RiskImpact, RiskLikelihoo
 import type { UserActor } from '@/lib/server/actor'
 import { assertCan } from '@/lib/server/authorize'
 import { notFound } from '@/lib/server/errors'
-import { phaseStatus, planProgress, riskScore, type PhaseStatus } from './rules'
+import { riskScore } from './rules'
+import { isActiveRun, type PhaseStatus } from '@/lib/domain/progress'
+import { planProgressOf } from './progress'
 import { stepsAndScripts } from './steps'
 import { lintDTO } from './lint'
 import { PLAN_STATUSES } from '@/lib/domain/plan-values'
@@ -54,9 +56,6 @@ type ListRow = {
   startDate: Date | null
   updatedAt: Date
   phaseCount: number
-  phasesDone: number
-  itemCount: number
-  itemsDone: number
   openRiskCount: number
   total: number
 }
@@ -65,7 +64,8 @@ export type PlanListPage = { plans: PlanListItemDTO[]; total: number; page: numb
 
 /**
  * Any signed-in role. Newest activity first, a page at a time; archived plans only when asked for by
- * status. Progress comes from the rollup each edit keeps on the plan row (see rollup.ts).
+ * status. Counts come from the rollup each edit keeps on the plan row (see rollup.ts); progress, which runs
+ * move too, from the page's plans' checklists and runs (progress.ts).
  */
 export async function listPlansForViewer(actor: UserActor, filter: TPlanListFilter): Promise<PlanListPage> {
   assertCan(actor, 'plan:read')
@@ -74,12 +74,13 @@ export async function listPlansForViewer(actor: UserActor, filter: TPlanListFilt
   if (filter.q) conditions.push(Prisma.sql`p."title" ILIKE ${`%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`)
   const rows = await db.$queryRaw<ListRow[]>`
     SELECT p."id", p."title", p."status", u."name" AS "ownerName", p."startDate", p."updatedAt",
-           p."phaseCount", p."phasesDone", p."itemCount", p."itemsDone", p."openRiskCount", count(*) OVER ()::int AS "total"
+           p."phaseCount", p."openRiskCount", count(*) OVER ()::int AS "total"
       FROM "Plan" p JOIN "User" u ON u."id" = p."ownerId"
      WHERE ${Prisma.join(conditions, ' AND ')}
      ORDER BY p."updatedAt" DESC, p."id"
      LIMIT ${PLAN_PAGE_SIZE} OFFSET ${(page - 1) * PLAN_PAGE_SIZE}`
   const total = rows[0]?.total ?? 0
+  const progress = await planProgressOf(rows.map((row) => row.id))
   return {
     total,
     page,
@@ -91,7 +92,7 @@ export async function listPlansForViewer(actor: UserActor, filter: TPlanListFilt
       ownerName: row.ownerName,
       startDate: row.startDate?.toISOString().slice(0, 10) ?? null,
       updatedAt: row.updatedAt.toISOString(),
-      progress: planProgress({ itemsDone: row.itemsDone, itemsTotal: row.itemCount, phasesDone: row.phasesDone, phasesTotal: row.phaseCount }),
+      progress: progress.get(row.id)?.progress ?? 0,
       phaseCount: row.phaseCount,
       openRiskCount: row.openRiskCount,
     })),
@@ -126,6 +127,12 @@ export type PhaseSummaryDTO = {
   openRequiredCount: number
   itemCount: number
   doneCount: number
+  /** Steps, and those done: all of a done phase's, else those its latest run on the plan's last environment got through. */
+  stepCount: number
+  stepsDone: number
+  /** Where the phase's steps count as done (the plan's last environment), and where a run of it is active now. */
+  lastEnvironment: string | null
+  activeRunOn: string | null
   steps: StepDTO[]
 }
 
@@ -229,8 +236,6 @@ function toItemDTO(item: ItemRow): ChecklistItemDTO {
 const isoDate = (date: Date | null) => date?.toISOString().slice(0, 10) ?? null
 const byPosition = { orderBy: { position: 'asc' as const } }
 
-type PhaseCountRow = { phaseId: string; items: number; done: number; requiredOpen: number }
-
 /**
  * Any signed-in role; `canEdit` tells the page whether to offer editing. Unknown id: not found.
  * Phases come with their checklist counts, not their items (see `listPhaseItems`), so the cost of
@@ -239,7 +244,7 @@ type PhaseCountRow = { phaseId: string; items: number; done: number; requiredOpe
 export const getPlanForViewer = cache(async (actor: UserActor, planId: string): Promise<PlanDetailDTO> => {
   assertCan(actor, 'plan:read')
   if (!z.uuid().safeParse(planId).success) throw notFound('Plan')
-  const [plan, phaseCounts] = await Promise.all([
+  const [plan, progressOf] = await Promise.all([
     db.plan.findUnique({
       relationLoadStrategy: 'join',
       where: { id: planId },
@@ -256,17 +261,10 @@ export const getPlanForViewer = cache(async (actor: UserActor, planId: string): 
         notes: byPosition,
       },
     }),
-    db.$queryRaw<PhaseCountRow[]>`
-      SELECT i."phaseId", count(*)::int AS "items", count(i."doneAt")::int AS "done",
-             (count(*) FILTER (WHERE i."isRequired" AND i."doneAt" IS NULL))::int AS "requiredOpen"
-        FROM "Phase" f JOIN "ChecklistItem" i ON i."phaseId" = f."id"
-       WHERE f."planId" = ${planId}::uuid
-       GROUP BY i."phaseId"`,
+    planProgressOf([planId]),
   ])
   if (!plan) throw notFound('Plan')
-  const counts = new Map(phaseCounts.map((c) => [c.phaseId, c]))
-  const countsOf = (phaseId: string) => counts.get(phaseId) ?? { items: 0, done: 0, requiredOpen: 0 }
-  const planItems = plan.checklists.flatMap((c) => c.items)
+  const progress = progressOf.get(plan.id)
   const stepsOf = (phaseId: string | null) =>
     stepsAndScripts<StepDTO, (typeof plan.steps)[number]>(plan.steps, plan.notes, phaseId, {
       step: (s) => stepDTO(s),
@@ -282,15 +280,10 @@ export const getPlanForViewer = cache(async (actor: UserActor, planId: string): 
     ownerName: plan.owner.name,
     startDate: isoDate(plan.startDate),
     updatedAt: plan.updatedAt.toISOString(),
-    progress: planProgress({
-      itemsDone: planItems.filter((i) => i.doneAt).length + phaseCounts.reduce((sum, c) => sum + c.done, 0),
-      itemsTotal: planItems.length + phaseCounts.reduce((sum, c) => sum + c.items, 0),
-      phasesDone: plan.phases.filter((p) => p.completedAt).length,
-      phasesTotal: plan.phases.length,
-    }),
+    progress: progress?.progress ?? 0,
     canEdit: can(actor.role, 'plan:edit') && plan.status !== 'ARCHIVED',
     phases: plan.phases.map((phase) => {
-      const c = countsOf(phase.id)
+      const c = progress?.phases.get(phase.id)
       return {
         id: phase.id,
         position: phase.position,
@@ -299,13 +292,17 @@ export const getPlanForViewer = cache(async (actor: UserActor, planId: string): 
         plannedStart: isoDate(phase.plannedStart),
         plannedEnd: isoDate(phase.plannedEnd),
         plannedLabel: phase.plannedLabel,
-        status: phaseStatus({ blockedReason: phase.blockedReason, completedAt: phase.completedAt, itemsDone: c.done, itemsTotal: c.items }),
+        status: c?.status ?? 'NOT_STARTED',
         blockedReason: phase.blockedReason,
         completedAt: phase.completedAt?.toISOString() ?? null,
         completedByName: phase.completedBy?.name ?? null,
-        openRequiredCount: c.requiredOpen,
-        itemCount: c.items,
-        doneCount: c.done,
+        openRequiredCount: c?.requiredOpen ?? 0,
+        itemCount: c?.itemsTotal ?? 0,
+        doneCount: c?.itemsDone ?? 0,
+        stepCount: c?.steps ?? 0,
+        stepsDone: c?.stepsDone ?? 0,
+        lastEnvironment: c?.lastEnvironment ?? null,
+        activeRunOn: c?.latestRuns.find((r) => isActiveRun(r.status))?.environment ?? null,
         steps: stepsOf(phase.id),
       }
     }),

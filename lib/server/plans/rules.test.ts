@@ -1,24 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LARGE_PLAN_ITEMS, openPhaseIds, phaseStatus, planProgress, reorder, riskScore, riskSeverity, toggleOpenPhase } from './rules'
-
-describe('phaseStatus', () => {
-  const base = { blockedReason: null, completedAt: null, itemsDone: 0, itemsTotal: 3 }
-  it('follows the checklist until completed, and a block overrides everything', () => {
-    expect(phaseStatus(base)).toBe('NOT_STARTED')
-    expect(phaseStatus({ ...base, itemsDone: 1 })).toBe('IN_PROGRESS')
-    expect(phaseStatus({ ...base, itemsDone: 3 })).toBe('IN_PROGRESS')
-    expect(phaseStatus({ ...base, itemsDone: 3, completedAt: new Date() })).toBe('DONE')
-    expect(phaseStatus({ ...base, completedAt: new Date(), blockedReason: 'vendor outage' })).toBe('BLOCKED')
-  })
-})
-
-describe('planProgress', () => {
-  it('counts checklist items, or completed phases when there are no items', () => {
-    expect(planProgress({ itemsDone: 1, itemsTotal: 3, phasesDone: 0, phasesTotal: 2 })).toBe(33)
-    expect(planProgress({ itemsDone: 0, itemsTotal: 0, phasesDone: 1, phasesTotal: 4 })).toBe(25)
-    expect(planProgress({ itemsDone: 0, itemsTotal: 0, phasesDone: 0, phasesTotal: 0 })).toBe(0)
-  })
-})
+import { LARGE_PLAN_ITEMS, openPhaseIds, reorder, riskScore, riskSeverity, toggleOpenPhase } from './rules'
 
 describe('risk scoring', () => {
   it('multiplies impact by likelihood', () => {

@@ -1,25 +1,8 @@
 import { IMPACTS, LIKELIHOODS } from '@/lib/domain/plan-values'
 import type { RiskImpact, RiskLikelihood } from '@/lib/generated/prisma/enums'
+import type { PhaseStatus } from '@/lib/domain/progress'
 
 // Pure rules of the plan workspace.
-
-export type PhaseStatus = 'NOT_STARTED' | 'IN_PROGRESS' | 'DONE' | 'BLOCKED'
-
-type PhaseFacts = { blockedReason: string | null; completedAt: Date | string | null; itemsDone: number; itemsTotal: number }
-
-/** Derived from the checklist; a lead's block wins, then an explicit completion. */
-export function phaseStatus(phase: PhaseFacts): PhaseStatus {
-  if (phase.blockedReason) return 'BLOCKED'
-  if (phase.completedAt) return 'DONE'
-  return phase.itemsDone > 0 ? 'IN_PROGRESS' : 'NOT_STARTED'
-}
-
-/** Share of the plan's work done, 0–100: checklist items where there are any, otherwise completed phases. */
-export function planProgress(facts: { itemsDone: number; itemsTotal: number; phasesDone: number; phasesTotal: number }): number {
-  if (facts.itemsTotal > 0) return Math.round((100 * facts.itemsDone) / facts.itemsTotal)
-  if (facts.phasesTotal > 0) return Math.round((100 * facts.phasesDone) / facts.phasesTotal)
-  return 0
-}
 
 /** Impact (1–4) × likelihood (1–5): 1 to 20; null while the risk is not rated. */
 export function riskScore(impact: RiskImpact | null, likelihood: RiskLikelihood | null): number | null {

@@ -26,7 +26,7 @@ export function reportChanges(before: ReportDTO, after: ReportDTO): ReportChange
   for (const p of after.phases) {
     const old = phasesBefore.get(p.name)
     if (!old) push(`Phase “${p.name}” was added.`)
-    else if (old.status !== p.status) push(`Phase “${p.name}” went from ${words(old.status)} to ${words(p.status)}.`, toneOf(p.status === 'DONE', p.status === 'BLOCKED'))
+    else if (old.status !== p.status) push(`Phase “${p.name}” went from ${words(old.status)} to ${words(p.status)}.`, toneOf(p.status === 'DONE', p.status === 'BLOCKED' || p.status === 'FAILED'))
     else if ((old.slippageDays ?? 0) <= 0 && (p.slippageDays ?? 0) > 0 && !p.actualEnd) push(`Phase “${p.name}” is now overdue (planned to end ${p.plannedEnd}).`, 'worse')
   }
   const phasesAfter = new Set(after.phases.map((p) => p.name))

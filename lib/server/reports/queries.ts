@@ -5,7 +5,8 @@ import type { UserActor } from '@/lib/server/actor'
 import { assertCan } from '@/lib/server/authorize'
 import { notFound } from '@/lib/server/errors'
 import { ZId } from '@/lib/server/fields'
-import { riskScore, type PhaseStatus } from '@/lib/server/plans/rules'
+import { riskScore } from '@/lib/server/plans/rules'
+import type { PhaseStatus } from '@/lib/domain/progress'
 import { planFacts } from './facts'
 import { daysBetween, isCriticalRisk, type StatusVerdict } from './rules'
 
@@ -62,7 +63,7 @@ export async function buildPlanReport(planId: string, now = new Date()): Promise
     },
   })
   if (!plan) throw notFound('Plan')
-  const [facts, windows, runs, firstRuns, validation] = await Promise.all([
+  const [facts, windows, runs, validation] = await Promise.all([
     planFacts([plan.id], now),
     db.maintenanceWindow.findMany({
       where: { planId: plan.id, status: { in: ['APPROVED', 'REQUESTED'] }, endsAt: { gt: now } },
@@ -76,7 +77,6 @@ export async function buildPlanReport(planId: string, now = new Date()): Promise
       take: RECENT_RUNS,
       select: { id: true, status: true, dryRun: true, startedAt: true, finishedAt: true, phase: { select: { name: true } }, environment: { select: { name: true } } },
     }),
-    db.run.groupBy({ by: ['phaseId'], where: { planId: plan.id, dryRun: false }, _min: { startedAt: true } }),
     db.validation.findFirst({
       where: { planId: plan.id, status: { in: ['PASSED', 'FAILED', 'ERROR'] } },
       orderBy: { createdAt: 'desc' },
@@ -85,7 +85,6 @@ export async function buildPlanReport(planId: string, now = new Date()): Promise
   ])
   const f = facts.get(plan.id)
   if (!f) throw notFound('Plan')
-  const firstRun = new Map(firstRuns.map((r) => [r.phaseId, r._min.startedAt]))
   const report = validation?.report as ValidationReport | null | undefined
   return {
     plan: { id: plan.id, title: plan.title, status: plan.status, ownerName: plan.owner.name, startDate: plan.startDate?.toISOString().slice(0, 10) ?? null },
@@ -93,9 +92,8 @@ export async function buildPlanReport(planId: string, now = new Date()): Promise
     verdict: f.verdict,
     progress: f.progress,
     phases: f.phases.map((p) => {
-      const starts = [p.firstTickAt, firstRun.get(p.id) ?? null].filter((d): d is Date => d !== null)
-      const actualStart = starts.length ? new Date(Math.min(...starts.map((d) => d.getTime()))) : null
-      const actualEnd = p.completedAt
+      const actualStart = p.firstActivityAt
+      const actualEnd = p.doneAt
       const slippageDays = !p.plannedEnd ? null : actualEnd ? daysBetween(p.plannedEnd, actualEnd.toISOString()) : p.plannedEnd < f.today ? daysBetween(p.plannedEnd, f.today) : 0
       return {
         name: p.name,

@@ -1,6 +1,7 @@
 import type { CriterionStatus, PlanStatus, RiskImpact, RiskLikelihood, RiskStatus, RunStatus } from '@/lib/generated/prisma/enums'
 import type { ReportStatus } from '@/lib/domain/report-values'
-import { riskScore, riskSeverity, type PhaseStatus } from '@/lib/server/plans/rules'
+import { riskScore, riskSeverity } from '@/lib/server/plans/rules'
+import { UNRESOLVED_RUN_STATES, type PhaseStatus } from '@/lib/domain/progress'
 
 // A plan's overall status for its report, from the facts – each rule documented, each with its reasons:
 //
@@ -31,8 +32,6 @@ export type StatusFacts = {
 
 export type StatusVerdict = { status: ReportStatus; reasons: string[] }
 
-const UNRESOLVED: readonly RunStatus[] = ['FAILED', 'ROLLBACK_FAILED']
-
 /** Whole days from `from` to `to` (YYYY-MM-DD), negative when `to` is earlier. */
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to.slice(0, 10)}T00:00:00Z`) - Date.parse(`${from.slice(0, 10)}T00:00:00Z`)) / 86_400_000)
@@ -54,7 +53,7 @@ export function reportStatus(facts: StatusFacts): StatusVerdict {
       atRisk.push(`Phase “${p.name}” is overdue by ${late} day${late === 1 ? '' : 's'} (planned to end ${p.plannedEnd}).`)
     }
   }
-  for (const r of facts.latestRuns.filter((run) => UNRESOLVED.includes(run.status))) {
+  for (const r of facts.latestRuns.filter((run) => UNRESOLVED_RUN_STATES.includes(run.status))) {
     blocked.push(`The last run of “${r.phaseName}” on ${r.environmentName} ${r.status === 'FAILED' ? 'failed' : 'failed to roll back'} and is not resolved.`)
   }
   for (const r of facts.risks.filter(isCriticalRisk)) atRisk.push(`Risk “${r.title}” is open and critical.`)

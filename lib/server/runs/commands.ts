@@ -87,6 +87,11 @@ export async function startRun(actor: UserActor, input: TStartRun, now = new Dat
     })
     await logRun(tx, run.id, 'info', `${input.dryRun ? 'Dry run' : 'Run'} of “${phase.name}” on “${environment.name}” queued by ${actor.name}.`)
     await recordAudit(tx, actor, { action: 'run.start', entityType: 'Run', entityId: run.id, planId: phase.planId, after: { phase: phase.name, environment: environment.name, dryRun: input.dryRun, contentChecksum } })
+    // A plan whose work has begun is no longer a draft (a dry run changes nothing, so it leaves the plan as it is).
+    if (!input.dryRun && phase.plan.status === 'DRAFT') {
+      await tx.plan.update({ where: { id: phase.planId }, data: { status: 'ACTIVE' } })
+      await recordAudit(tx, actor, { action: 'plan.activate', entityType: 'Plan', entityId: phase.planId, planId: phase.planId, before: { status: 'DRAFT' }, after: { status: 'ACTIVE', because: `a run of “${phase.name}” on “${environment.name}” started` } })
+    }
     return { id: run.id }
   })
 }
