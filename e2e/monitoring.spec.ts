@@ -41,6 +41,12 @@ async function watchAndTerminate(page: Page, browser: Browser, runUrl: string, d
   const before = await pointsOf(chart)
   await expect.poll(() => pointsOf(chart), { timeout: 10_000 }).toBeGreaterThan(before)
   await expect(chart.locator('.recharts-line-curve').first()).toBeVisible()
+  // Straight lines between samples (no curve invents values between them), and the legend in the caption's order.
+  expect(await chart.locator('.recharts-line-curve').first().getAttribute('d')).toMatch(/^M[\d.,\s-]+(L[\d.,\s-]+)*$/)
+  await expect(page.getByRole('figure', { name: 'Sessions' }).locator('.recharts-legend-item-text')).toHaveText(['Connections', 'Active sessions', 'Sessions waiting for a lock'])
+  // An observe-only run copies nothing: no rows to count.
+  await expect(page.getByTestId('run-steps-done')).toBeVisible()
+  await expect(page.getByTestId('run-rows-copied')).toHaveCount(0)
   const bar = page.getByRole('progressbar', { name: 'Observation Watch the orders database' })
   await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 15_000 }).toBeGreaterThan(0)
   const progress = Number(await bar.getAttribute('aria-valuenow'))
