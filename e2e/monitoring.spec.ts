@@ -42,7 +42,7 @@ async function watchAndTerminate(page: Page, browser: Browser, runUrl: string, d
   await expect.poll(() => pointsOf(chart), { timeout: 10_000 }).toBeGreaterThan(before)
   await expect(chart.locator('.recharts-line-curve').first()).toBeVisible()
   // Straight lines between samples (no curve invents values between them), and the legend in the caption's order.
-  expect(await chart.locator('.recharts-line-curve').first().getAttribute('d')).toMatch(/^M[\d.,\s-]+(L[\d.,\s-]+)*$/)
+  expect(await chart.locator('.recharts-line-curve').first().getAttribute('d')).toMatch(/^(?:[ML][\d.,\s-]+)+$/)
   await expect(page.getByRole('figure', { name: 'Sessions' }).locator('.recharts-legend-item-text')).toHaveText(['Connections', 'Active sessions', 'Sessions waiting for a lock'])
   // An observe-only run copies nothing: no rows to count.
   await expect(page.getByTestId('run-steps-done')).toBeVisible()
