@@ -63,6 +63,7 @@ export function ReportView({ report, afterStatus, afterPhases }: { report: Repor
               <Th>Actual</Th>
               <Th className="text-right">Slippage</Th>
               <Th className="w-40">Checklist</Th>
+              <Th className="w-40">Steps</Th>
             </tr>
           </thead>
           <tbody className="divide-y divide-zinc-100" data-testid="report-phases">
@@ -76,6 +77,7 @@ export function ReportView({ report, afterStatus, afterPhases }: { report: Repor
                 <Td className="text-xs tabular-nums">{p.actualStart ? `${day(p.actualStart)} → ${p.actualEnd ? day(p.actualEnd) : '…'}` : '—'}</Td>
                 <Td className={`text-right tabular-nums ${p.slippageDays && p.slippageDays > 0 ? 'font-semibold text-red-700' : ''}`}>{p.slippageDays === null ? '—' : p.slippageDays > 0 ? `${p.slippageDays} d late` : p.slippageDays < 0 ? `${-p.slippageDays} d early` : 'on time'}</Td>
                 <Td>{p.itemsTotal ? <ProgressBar value={(100 * p.itemsDone) / p.itemsTotal} label={`${p.name}: checklist`} /> : <span className="text-xs text-zinc-500">no checklist</span>}</Td>
+                <Td>{p.stepCount ? <ProgressBar value={(100 * (p.stepsDone ?? 0)) / p.stepCount} label={`${p.name}: steps`} /> : <span className="text-xs text-zinc-500">no steps</span>}</Td>
               </tr>
             ))}
           </tbody>

@@ -10,7 +10,7 @@ import { reportStatus, type StatusFacts, type StatusVerdict } from './rules'
 export type PlanFacts = Omit<StatusFacts, 'phases'> & {
   planId: string
   progress: number
-  phases: (StatusFacts['phases'][number] & { id: string; itemsDone: number; itemsTotal: number; firstActivityAt: Date | null; doneAt: Date | null; plannedStart: string | null; plannedLabel: string | null })[]
+  phases: (StatusFacts['phases'][number] & { id: string; itemsDone: number; itemsTotal: number; stepsDone: number; stepCount: number; firstActivityAt: Date | null; doneAt: Date | null; plannedStart: string | null; plannedLabel: string | null })[]
 }
 
 const day = (d: Date | null) => d?.toISOString().slice(0, 10) ?? null
@@ -55,6 +55,8 @@ export async function planFacts(planIds: readonly string[], now = new Date()): P
         plannedLabel: p.plannedLabel,
         itemsDone: c?.itemsDone ?? 0,
         itemsTotal: c?.itemsTotal ?? 0,
+        stepsDone: c?.stepsDone ?? 0,
+        stepCount: c?.steps ?? 0,
         firstActivityAt: c?.firstActivityAt ?? null,
         doneAt: c?.doneAt ?? null,
       }

@@ -44,6 +44,6 @@ describe('the report as Markdown', () => {
     expect(text).toContain(`Status report: Orders ${XSS}`)
     expect(text).toContain(`Risk “${XSS}” was opened.`)
     expect(markdown).toContain('| Phase | Status | Planned | Actual | Slippage (days) | Checklist |')
-    expect(markdown).toMatch(/^\| Copy \\\| .* \| blocked \| 2026-01-05 → 2026-01-10 \| — \| 3 \| 0\/0 \|$/m)
+    expect(markdown).toMatch(/^\| Copy \\\| .* \| blocked \| 2026-01-05 → 2026-01-10 \| — \| 3 \| 0\/0 \| — \|$/m)
   })
 })

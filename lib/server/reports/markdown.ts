@@ -40,14 +40,15 @@ export function formatReportMarkdown(report: ReportDTO, since: ReportPageDTO['si
   doc.push(
     heading(2, 'Phases'),
     table(
-      ['Phase', 'Status', 'Planned', 'Actual', 'Slippage (days)', 'Checklist'],
+      ['Phase', 'Status', 'Planned', 'Actual', 'Slippage (days)', 'Checklist', 'Steps'],
       report.phases.map((p) => [
         p.name,
-        p.status.replace('_', ' ').toLowerCase(),
+        p.status === 'FAILED' ? 'run failed' : p.status.replace('_', ' ').toLowerCase(),
         p.plannedStart || p.plannedEnd ? `${p.plannedStart ?? '…'} → ${p.plannedEnd ?? '…'}` : p.plannedLabel,
         p.actualStart ? `${day(p.actualStart)} → ${day(p.actualEnd) ?? '…'}` : null,
         p.slippageDays,
         `${p.itemsDone}/${p.itemsTotal}`,
+        p.stepCount ? `${p.stepsDone ?? 0}/${p.stepCount}` : null,
       ]),
     ),
   )

@@ -30,6 +30,9 @@ export type ReportDTO = {
     slippageDays: number | null
     itemsDone: number
     itemsTotal: number
+    /** Steps done where they count (the plan's last environment); absent in snapshots taken before steps were counted. */
+    stepsDone?: number
+    stepCount?: number
   }[]
   windows: { environmentName: string; phaseName: string | null; status: WindowStatus; startsAt: string; endsAt: string; active: boolean }[]
   risks: { id: string; title: string; impact: RiskImpact | null; likelihood: RiskLikelihood | null; score: number | null; status: RiskStatus; owner: string | null; mitigation: string; critical: boolean }[]
@@ -106,6 +109,8 @@ export async function buildPlanReport(planId: string, now = new Date()): Promise
         slippageDays,
         itemsDone: p.itemsDone,
         itemsTotal: p.itemsTotal,
+        stepsDone: p.stepsDone,
+        stepCount: p.stepCount,
       }
     }),
     windows: windows.map((w) => ({
