@@ -77,7 +77,7 @@ test('a lead requests a window for one phase, a DBA approves and runs it, and ev
   await toDecide.getByRole('button', { name: /^Approve/ }).click()
   await toDecide.getByLabel(`Type ${env} to approve.`).fill(env)
   await toDecide.getByRole('button', { name: 'Approve window' }).click()
-  await expect(dbaPage.getByRole('region', { name: 'Approved: active and upcoming' }).getByTestId('window').filter({ hasText: env })).toContainText('Approved')
+  await expect(dbaPage.getByRole('region', { name: 'Approved: active and upcoming' }).getByTestId('window').filter({ hasText: env })).toContainText(`approved by ${dba.name}`)
   await dbaPage.goto(`/plans/${plan?.id}`)
   await dbaPage.getByRole('button', { name: 'Run… Schema upgrade' }).click()
   await dbaPage.getByRole('combobox', { name: 'Environment' }).selectOption({ label: `${env} (protected)` })
