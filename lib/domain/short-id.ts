@@ -9,3 +9,12 @@ export const SHORT_ID_LENGTH = 8
 export function shortId(id: string): string {
   return id.replaceAll('-', '').slice(-SHORT_ID_LENGTH)
 }
+
+/**
+ * A run, a validation, a restore… as log lines name it: its kind and short id, then what it belongs to, e.g.
+ * `run 9f3c07a2 (“Orders move” › “Data Migration” › staging)`. Without names (not found, or not readable) just
+ * the kind and the short id.
+ */
+export function jobLabel(kind: string, id: string, names: readonly string[] | null = null): string {
+  return names?.length ? `${kind} ${shortId(id)} (${names.join(' › ')})` : `${kind} ${shortId(id)}`
+}
