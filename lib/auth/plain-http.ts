@@ -12,7 +12,10 @@ LOOPBACK.addAddress('::1', 'ipv6')
 
 /** True for a host name (without port) a browser treats as this machine: localhost, *.localhost, 127.x, ::1. */
 export function isLoopbackHost(hostname: string): boolean {
-  const name = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '')
+  const name = hostname
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '')
   if (name === 'localhost' || name.endsWith('.localhost')) return true
   const family = isIP(name)
   return family !== 0 && LOOPBACK.check(name, family === 6 ? 'ipv6' : 'ipv4')

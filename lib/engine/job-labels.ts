@@ -25,9 +25,7 @@ export async function rehearsalLabel(rehearsalId: string): Promise<string> {
 
 /** `validation 9f3c07a2 (“Orders move” › staging)` */
 export async function validationLabel(validationId: string): Promise<string> {
-  const validation = await db.validation
-    .findUnique({ where: { id: validationId }, select: { plan: { select: { title: true } }, environment: { select: { name: true } } } })
-    .catch(() => null)
+  const validation = await db.validation.findUnique({ where: { id: validationId }, select: { plan: { select: { title: true } }, environment: { select: { name: true } } } }).catch(() => null)
   return jobLabel('validation', validationId, validation && [quoted(validation.plan.title), validation.environment.name])
 }
 

@@ -47,7 +47,12 @@ describe('the audit log names the entities of its events', () => {
   it('leaves an entity without a name, or an id that is not one, to its short id', async () => {
     const admin = await makeUser('ADMIN')
     const id = randomUUID()
-    expect(await entityLabels(admin, [{ entityType: 'Plan', entityId: id, before: null, after: { status: 'DONE' } }, { entityType: 'Plan', entityId: 'not-an-id', before: null, after: null }])).toEqual([null, null])
+    expect(
+      await entityLabels(admin, [
+        { entityType: 'Plan', entityId: id, before: null, after: { status: 'DONE' } },
+        { entityType: 'Plan', entityId: 'not-an-id', before: null, after: null },
+      ]),
+    ).toEqual([null, null])
   })
 
   it('is for admins only', async () => {

@@ -36,9 +36,15 @@ const LOOKUPS: Record<string, Lookup> = {
       label: `${quoted(r.plan.title)} › ${quoted(r.environment.name)}`,
     })),
   Run: async (ids) =>
-    (await db.run.findMany({ where: { id: { in: ids } }, select: { id: true, ...run } })).map((r) => ({ id: r.id, label: `${quoted(r.plan.title)} › ${quoted(r.phase.name)} › ${quoted(r.environment.name)}` })),
+    (await db.run.findMany({ where: { id: { in: ids } }, select: { id: true, ...run } })).map((r) => ({
+      id: r.id,
+      label: `${quoted(r.plan.title)} › ${quoted(r.phase.name)} › ${quoted(r.environment.name)}`,
+    })),
   RollbackRehearsal: async (ids) =>
-    (await db.rollbackRehearsal.findMany({ where: { id: { in: ids } }, select: { id: true, ...run } })).map((r) => ({ id: r.id, label: `${quoted(r.plan.title)} › ${quoted(r.phase.name)} › ${quoted(r.environment.name)}` })),
+    (await db.rollbackRehearsal.findMany({ where: { id: { in: ids } }, select: { id: true, ...run } })).map((r) => ({
+      id: r.id,
+      label: `${quoted(r.plan.title)} › ${quoted(r.phase.name)} › ${quoted(r.environment.name)}`,
+    })),
   Validation: async (ids) =>
     (await db.validation.findMany({ where: { id: { in: ids } }, select: { id: true, plan: { select: { title: true } }, environment: { select: { name: true } } } })).map((r) => ({
       id: r.id,
