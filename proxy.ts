@@ -3,7 +3,7 @@ import { contentSecurityPolicy, newNonce } from '@/lib/auth/csp'
 import { appEnv } from '@/lib/env'
 import { isOversized, TOO_LARGE_REQUEST } from '@/lib/auth/request-size'
 import { FORGED_WRITE, isForgedWrite } from '@/lib/auth/same-origin'
-import { SESSION_COOKIE } from '@/lib/auth/session-rules'
+import { sessionCookie } from '@/lib/auth/session-rules'
 
 // Four jobs, none of them a decision about access (the data layer makes those on every call):
 // - a state-changing request without this site's Origin is refused (lib/auth/same-origin.ts);
@@ -21,7 +21,7 @@ export function proxy(request: NextRequest) {
   if (isForgedWrite(request.method, request.headers, env.TRUSTED_PROXIES)) return new NextResponse(FORGED_WRITE, { status: 403 })
   if (isOversized(request.headers)) return new NextResponse(TOO_LARGE_REQUEST, { status: 413 })
   const { pathname, search } = request.nextUrl
-  if (!PUBLIC.test(pathname) && !request.cookies.has(SESSION_COOKIE)) {
+  if (!PUBLIC.test(pathname) && !request.cookies.has(sessionCookie(env.LOCKSTEP_ALLOW_INSECURE_HTTP).name)) {
     const url = request.nextUrl.clone()
     url.pathname = '/login'
     url.search = pathname === '/' ? '' : `?next=${encodeURIComponent(pathname + search)}`

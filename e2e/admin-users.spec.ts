@@ -90,4 +90,6 @@ test('the audit log shows changes and filters by action', async ({ page }) => {
   await expect(rows.first()).toContainText('user.changeRole')
   await expect(rows.first()).toContainText('{"role":"STAKEHOLDER"}')
   await expect(rows.first()).toContainText('{"role":"LEAD"}')
+  // The entity by its name, not by the start of a time-ordered id that every user made that minute shares.
+  await expect(rows.first().getByRole('link', { name: stakeholder.email })).toBeVisible()
 })

@@ -64,6 +64,12 @@ const ZAppEnv = ZDatabaseEnv.extend({
   // The directory of pg_dump and pg_restore, when they are not the newest under /usr/lib/postgresql or on the PATH.
   LOCKSTEP_PG_BIN: z.string().min(1).optional(),
   TRUSTED_PROXIES: ZTrustedProxies,
+  // Signing in over plain HTTP on a trusted network: the session cookie loses its `__Host-` prefix and its Secure
+  // flag, so anyone who can watch the network can take a session (lib/auth/session-rules.ts). Off by default.
+  LOCKSTEP_ALLOW_INSECURE_HTTP: z
+    .enum(['true', 'false'], 'must be true or false')
+    .default('false')
+    .transform((value) => value === 'true'),
 })
 export type AppEnv = z.infer<typeof ZAppEnv>
 

@@ -1,5 +1,6 @@
 import { Table, Td, Th } from '@/components/ui/table'
 import { Timestamp } from '@/components/ui/timestamp'
+import { shortId } from '@/lib/domain/short-id'
 import type { AuditEventDTO } from '@/lib/server/audit/queries'
 
 export function AuditTable({ events }: { events: AuditEventDTO[] }) {
@@ -28,8 +29,8 @@ export function AuditTable({ events }: { events: AuditEventDTO[] }) {
             <Td>
               {event.entityType}
               {event.entityId ? (
-                <a href={`?entityType=${encodeURIComponent(event.entityType)}&entityId=${encodeURIComponent(event.entityId)}`} className="ml-1 font-mono text-xs text-indigo-700 hover:underline" title="All events of this entity">
-                  {event.entityId.slice(0, 8)}
+                <a href={`?entityType=${encodeURIComponent(event.entityType)}&entityId=${encodeURIComponent(event.entityId)}`} className={`ml-1 text-indigo-700 hover:underline ${event.entityLabel ? '' : 'font-mono text-xs'}`} title={`All events of this entity (${event.entityId})`}>
+                  {event.entityLabel ?? shortId(event.entityId)}
                 </a>
               ) : null}
             </Td>

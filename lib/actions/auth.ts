@@ -4,7 +4,7 @@ import { AuthError, CredentialsSignin } from 'next-auth'
 import { unstable_rethrow } from 'next/navigation'
 import { signIn, signOut } from '@/lib/auth/config'
 import { endCurrentSession } from '@/lib/auth/current-user'
-import { isForeignActionRequest } from '@/lib/auth/origin'
+import { insecureSignInOrigin, isForeignActionRequest } from '@/lib/auth/origin'
 import { FORGED_WRITE } from '@/lib/auth/same-origin'
 
 /** `step: 'code'` once the password was right and the account needs a code from its authenticator. */
@@ -15,6 +15,9 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
   const email = String(formData.get('email') ?? '').slice(0, 320)
   // Another site signing a visitor in to an account of its choosing (login CSRF) is refused like any other change.
   if (await isForeignActionRequest()) return { error: FORGED_WRITE, email, step: 'password' }
+  // Over plain HTTP off this machine the browser would drop the session cookie: say so instead of a silent return.
+  const plainHttpHost = await insecureSignInOrigin()
+  if (plainHttpHost) return { error: plainHttpSignIn(plainHttpHost), email, step: 'password' }
   const password = String(formData.get('password') ?? '')
   const code = String(formData.get('code') ?? '').slice(0, 32)
   const next = String(formData.get('next') ?? '/')
@@ -47,3 +50,6 @@ export async function signOutAction(): Promise<void> {
 function safeNext(next: string): string {
   return next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/'
 }
+
+const plainHttpSignIn = (host: string) =>
+  `Signing in cannot work at http://${host}: browsers keep Lockstep's session cookie only over HTTPS or on localhost, so you would be back on this form. Open Lockstep at its HTTPS address, or ask an administrator to serve it over HTTPS or to allow plain HTTP on a trusted network.`

@@ -7,7 +7,7 @@ import { authenticate } from '@/lib/server/users/authenticate'
 import { endSession, renewOpenSession } from '@/lib/server/users/sessions'
 import { PASSWORD_MAX_LENGTH } from './password'
 import { signInClientAddress } from './client-address'
-import { isWithinAbsoluteLimit, SESSION_COOKIE, sessionClaims } from './session-rules'
+import { isWithinAbsoluteLimit, sessionClaims, sessionCookie } from './session-rules'
 
 class InvalidCredentials extends CredentialsSignin {
   code = 'invalid'
@@ -44,6 +44,7 @@ declare module 'next-auth' {
 
 export const { handlers, signIn, signOut } = NextAuth(() => {
   const env = appEnv()
+  const cookie = sessionCookie(env.LOCKSTEP_ALLOW_INSECURE_HTTP)
   return {
     secret: env.AUTH_SECRET,
     trustHost: true,
@@ -60,8 +61,9 @@ export const { handlers, signIn, signOut } = NextAuth(() => {
     // The cookie lives as long as the idle limit; Auth.js renews it when its session endpoint is read,
     // which the console does only while the person is active (components/shell/session-keeper.tsx).
     session: { strategy: 'jwt', maxAge: Math.min(env.SESSION_IDLE_MINUTES * 60, env.SESSION_MAX_AGE_HOURS * 3600), updateAge: 60 },
-    useSecureCookies: true,
-    cookies: { sessionToken: { name: SESSION_COOKIE, options: { httpOnly: true, sameSite: 'lax', path: '/', secure: true } } },
+    // Auth.js's other cookies (CSRF, callback URL) follow the session cookie: Secure and prefixed unless plain HTTP is allowed.
+    useSecureCookies: cookie.secure,
+    cookies: { sessionToken: { name: cookie.name, options: { httpOnly: true, sameSite: 'lax', path: '/', secure: cookie.secure } } },
     // Signing out through Auth.js's own endpoint ends the session server-side too (the console's sign-out
     // button has already ended it: lib/actions/auth.ts).
     events: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isWithinAbsoluteLimit, sessionClaims } from './session-rules'
+import { isWithinAbsoluteLimit, PLAIN_HTTP_SESSION_COOKIE, SESSION_COOKIE, sessionClaims, sessionCookie } from './session-rules'
 
 describe('isWithinAbsoluteLimit', () => {
   const signedIn = 1_800_000_000
@@ -31,5 +31,14 @@ describe('sessionClaims', () => {
     expect(sessionClaims({ sid, sv: 0 })).toBeNull()
     expect(sessionClaims({ sub, sid })).toBeNull()
     expect(sessionClaims(null)).toBeNull()
+  })
+})
+
+describe('sessionCookie', () => {
+  it('is __Host- and Secure unless plain HTTP is allowed, then neither', () => {
+    expect(sessionCookie(false)).toEqual({ name: SESSION_COOKIE, secure: true })
+    expect(SESSION_COOKIE.startsWith('__Host-')).toBe(true)
+    expect(sessionCookie(true)).toEqual({ name: PLAIN_HTTP_SESSION_COOKIE, secure: false })
+    expect(PLAIN_HTTP_SESSION_COOKIE).not.toMatch(/^__(Host|Secure)-/)
   })
 })

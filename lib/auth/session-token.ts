@@ -1,7 +1,7 @@
 import { getToken } from 'next-auth/jwt'
 import { appEnv } from '@/lib/env'
 import { findOpenSession } from '@/lib/server/users/sessions'
-import { isWithinAbsoluteLimit, SESSION_COOKIE, sessionClaims, type SessionClaims } from './session-rules'
+import { isWithinAbsoluteLimit, sessionClaims, sessionCookie, type SessionClaims } from './session-rules'
 
 /**
  * The claims of a request's session cookie, decrypted and checked for expiry and the absolute lifetime.
@@ -10,7 +10,8 @@ import { isWithinAbsoluteLimit, SESSION_COOKIE, sessionClaims, type SessionClaim
  */
 export async function readSessionClaims(headers: Headers): Promise<SessionClaims | null> {
   const env = appEnv()
-  const token = await getToken({ req: { headers }, secret: env.AUTH_SECRET, cookieName: SESSION_COOKIE, salt: SESSION_COOKIE }).catch(() => null)
+  const { name } = sessionCookie(env.LOCKSTEP_ALLOW_INSECURE_HTTP)
+  const token = await getToken({ req: { headers }, secret: env.AUTH_SECRET, cookieName: name, salt: name }).catch(() => null)
   if (!token || !isWithinAbsoluteLimit(token.authTime, env.SESSION_MAX_AGE_HOURS)) return null
   return sessionClaims(token)
 }

@@ -6,6 +6,7 @@ import { planTargetOf } from '@/lib/server/runs/target'
 import { mayStartRun } from '@/lib/server/windows/rules'
 import { SCOPED_WINDOWS } from '@/lib/server/runs/content'
 import { stepChecksum } from '@/lib/domain/step-content'
+import { shortId } from '@/lib/domain/short-id'
 import { Cancelled, withTargetSession, type TargetSession } from './sql/session'
 import { RUNNERS } from './steps'
 import { isStateStoreDown, StateStoreDown } from './state-outage'
@@ -147,7 +148,7 @@ async function withTargetIfNeeded<T>(run: LoadedRun, needed: boolean, signal: Ab
   const target = await planTargetOf(run.planId, run.environmentId)
   if (!target) return 'NO_TARGET'
   await event(run.id, 'info', `Connecting to ${target.name}.`)
-  return withTargetSession(target, { signal, lockWaitMs: Number.POSITIVE_INFINITY, applicationName: `lockstep run ${run.id.slice(0, 8)}`, log: (e) => void event(run.id, e.level, e.message).catch(() => undefined) }, fn)
+  return withTargetSession(target, { signal, lockWaitMs: Number.POSITIVE_INFINITY, applicationName: `lockstep run ${shortId(run.id)}`, log: (e) => void event(run.id, e.level, e.message).catch(() => undefined) }, fn)
 }
 
 /** Executes a claimed run to its end, to the first failure, a cancel, a closed window, or a manual gate. */

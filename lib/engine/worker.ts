@@ -11,6 +11,8 @@ import { pruneBackups } from './backup/artifacts'
 import { claimRestore, executeRestore } from './restores'
 import { claimRehearsal, executeRehearsal, failAbandonedRehearsals } from './rehearsals'
 import { createSampler, SAMPLE_EVERY_MS } from './monitor/sampler'
+import { rehearsalLabel, restoreLabel, runLabel, validationLabel } from './job-labels'
+import { shortId } from '@/lib/domain/short-id'
 
 export type WorkerHandle = { id: string; stop: () => Promise<void> }
 
@@ -39,7 +41,7 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
   await beat()
   // Rows of workers that stopped long ago are noise in the status view.
   await db.workerHeartbeat.deleteMany({ where: { lastSeenAt: { lt: new Date(Date.now() - 24 * 3600_000) } } })
-  log(`worker ${id.slice(0, 8)} ready (pid ${process.pid})`)
+  log(`worker ${shortId(id)} ready (pid ${process.pid})`)
 
   // Maintenance windows whose time has passed expire by themselves (each with its audit event).
   const actor: SystemActor = { kind: 'system', label: 'worker', origin: hostname() }
@@ -95,12 +97,12 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
     unreleased.delete(runId)
   }
   const releaseAll = () => Promise.all([...unreleased].map((runId) => release(runId).catch(() => undefined)))
-  const launch = (runId: string, job: () => Promise<void>) => {
+  const launch = (runId: string, label: string, job: () => Promise<void>) => {
     const done: Promise<void> = job()
       .catch(async (error: Error) => {
-        log(`run ${runId.slice(0, 8)} stopped: ${firstLine(error)}`)
+        log(`${label} stopped: ${firstLine(error)}`)
         unreleased.add(runId)
-        await release(runId).catch(() => log(`run ${runId.slice(0, 8)} is released once Lockstep's database answers again`))
+        await release(runId).catch(() => log(`${label} is released once Lockstep's database answers again`))
       })
       .finally(() => active.delete(done))
     active.add(done)
@@ -112,13 +114,15 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
     try {
       for (let runId = active.size < limit ? await claimRun(id) : null; runId && !stopping; runId = active.size < limit ? await claimRun(id) : null) {
         const claimed = runId
-        log(`run ${claimed.slice(0, 8)} claimed`)
-        launch(claimed, async () => log(`run ${claimed.slice(0, 8)} ${(await executeRun(claimed)).toLowerCase()}`)) // waiting: at a manual gate
+        const label = await runLabel(claimed)
+        log(`${label} claimed`)
+        launch(claimed, label, async () => log(`${label} ${(await executeRun(claimed)).toLowerCase()}`)) // waiting: at a manual gate
       }
       for (let runId = active.size < limit ? await claimRollback(id) : null; runId && !stopping; runId = active.size < limit ? await claimRollback(id) : null) {
         const claimed = runId
-        log(`run ${claimed.slice(0, 8)} rolling back`)
-        launch(claimed, async () => log(`run ${claimed.slice(0, 8)} ${(await executeRollback(claimed)).toLowerCase().replace('_', ' ')}`))
+        const label = await runLabel(claimed)
+        log(`${label} rolling back`)
+        launch(claimed, label, async () => log(`${label} ${(await executeRollback(claimed)).toLowerCase().replace('_', ' ')}`))
       }
     } catch (error) {
       log(`run loop failed: ${firstLine(error)}`)
@@ -132,18 +136,21 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
     validating = true
     try {
       for (let validationId = await claimValidation(id); validationId && !stopping; validationId = await claimValidation(id)) {
-        log(`validation ${validationId.slice(0, 8)} claimed`)
-        log(`validation ${validationId.slice(0, 8)} ${(await executeValidation(validationId)).toLowerCase()}`)
+        const label = await validationLabel(validationId)
+        log(`${label} claimed`)
+        log(`${label} ${(await executeValidation(validationId)).toLowerCase()}`)
       }
       // Restores share the lane: each is one pg_restore, and they are rare.
       for (let restoreId = await claimRestore(id); restoreId && !stopping; restoreId = await claimRestore(id)) {
-        log(`restore ${restoreId.slice(0, 8)} claimed`)
-        log(`restore ${restoreId.slice(0, 8)} ${(await executeRestore(restoreId)).toLowerCase()}`)
+        const label = await restoreLabel(restoreId)
+        log(`${label} claimed`)
+        log(`${label} ${(await executeRestore(restoreId)).toLowerCase()}`)
       }
       // Rehearsals too: one target's scripts up, down and up again, minutes at most.
       for (let rehearsalId = await claimRehearsal(id); rehearsalId && !stopping; rehearsalId = await claimRehearsal(id)) {
-        log(`rehearsal ${rehearsalId.slice(0, 8)} claimed`)
-        log(`rehearsal ${rehearsalId.slice(0, 8)} ${(await executeRehearsal(rehearsalId)).toLowerCase()}`)
+        const label = await rehearsalLabel(rehearsalId)
+        log(`${label} claimed`)
+        log(`${label} ${(await executeRehearsal(rehearsalId)).toLowerCase()}`)
       }
     } catch (error) {
       log(`validation loop failed: ${firstLine(error)}`)
@@ -203,7 +210,7 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
       await sampler.stop()
       await db.workerHeartbeat.delete({ where: { id } }).catch(() => undefined)
       await db.$disconnect()
-      log(`worker ${id.slice(0, 8)} stopped`)
+      log(`worker ${shortId(id)} stopped`)
     },
   }
 }

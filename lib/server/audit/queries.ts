@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { db, type Prisma } from '@/lib/db'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCan } from '@/lib/server/authorize'
+import { entityLabels } from './labels'
 
 export const AUDIT_PAGE_SIZE = 50
 
@@ -23,6 +24,8 @@ export type AuditEventDTO = {
   action: string
   entityType: string
   entityId: string | null
+  /** The entity's name (“Orders move”, alice@example.com), or null: then the log shows the part of its id that differs. */
+  entityLabel: string | null
   before: unknown
   after: unknown
   origin: string | null
@@ -52,13 +55,15 @@ export async function listAuditEventsForAdmin(actor: UserActor, filter: TAuditFi
     db.$queryRaw<{ entityType: string }[]>`SELECT DISTINCT "entityType" FROM "AuditEvent" ORDER BY 1`,
   ])
   const page = rows.slice(0, AUDIT_PAGE_SIZE)
+  const labels = await entityLabels(actor, page)
   return {
-    events: page.map((row) => ({
+    events: page.map((row, i) => ({
       id: row.id.toString(),
       actorLabel: row.actorLabel,
       action: row.action,
       entityType: row.entityType,
       entityId: row.entityId,
+      entityLabel: labels[i] ?? null,
       before: row.before,
       after: row.after,
       origin: row.origin,
