@@ -73,6 +73,19 @@ describe('restores', () => {
     expect((await auditEventsFor(id)).map((e) => e.action)).toEqual(['backup.restore', 'restore.succeed'])
   })
 
+  it('exactly one of six simultaneous restores into one connection is queued; the others are told one is under way', async () => {
+    const { dba, copyId, backup } = await setup()
+    const results = await Promise.allSettled(Array.from({ length: 6 }, () => requestRestore(dba, ZRequestRestore.parse({ backupId: backup.id, connectionId: copyId }))))
+    try {
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+      for (const r of results.filter((r) => r.status === 'rejected')) expect(r.reason).toMatchObject({ code: 'CONFLICT', message: 'A restore into shop copy is already under way.' })
+      expect(await db.restore.count({ where: { connectionId: copyId } })).toBe(1)
+    } finally {
+      // Nothing left for a worker to claim.
+      await db.restore.updateMany({ where: { connectionId: copyId, status: 'QUEUED' }, data: { status: 'FAILED', error: 'Ended by the test.', finishedAt: new Date() } })
+    }
+  })
+
   it('over the database the backup came from only with its name typed, then bring a dropped table back', async () => {
     const { dba, shopUrl, shopId, aliasId, backup, database } = await setup()
     const before = await rows(shopUrl)

@@ -53,6 +53,25 @@ describe('validations on demand', () => {
   })
 })
 
+describe('one validation asked for per plan and environment', () => {
+  it('six simultaneous requests queue exactly one validation; the others are told one is under way', async () => {
+    const { lead, planId, environment, source, target } = await setup()
+    await db.planEnvironment.create({ data: { planId, environmentId: environment.id, sourceConnectionId: source.id, targetConnectionId: target.id } })
+    const results = await Promise.allSettled(Array.from({ length: 6 }, () => requestValidation(lead, ask(planId, environment.id))))
+    const queued = await db.validation.findMany({ where: { planId, environmentId: environment.id }, select: { id: true } })
+    try {
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+      for (const r of results.filter((r) => r.status === 'rejected')) {
+        expect(r.reason).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(new RegExp(`^A validation of “${environment.name}” is already (queued|running|under way); wait for it or cancel it\\.$`)) })
+      }
+      expect(queued).toHaveLength(1)
+      expect(await db.auditEvent.count({ where: { planId, action: 'validation.request' } })).toBe(1)
+    } finally {
+      for (const v of queued) await cancelValidation(lead, v.id).catch(() => undefined)
+    }
+  })
+})
+
 describe('custom rules and bound criteria', () => {
   it('keeps only one SELECT per rule, names unique per plan, and binds criteria to checks or to the plan’s own rules', async () => {
     const { lead, planId } = await setup()
