@@ -13,6 +13,7 @@ import { DomainError } from '@/lib/server/errors'
 import { postgresTargetFromUrl } from '@/lib/targets/postgres'
 import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database'
 import { auditEventsFor, makeUser } from '@/lib/testing/factories'
+import { holdWrite } from '@/lib/testing/held-write'
 import { requestRestore } from './commands'
 import { ZRequestRestore } from './schemas'
 import { createPlan } from '@/lib/server/plans/plan-commands'
@@ -82,6 +83,18 @@ describe('restores', () => {
       expect(await db.restore.count({ where: { connectionId: copyId } })).toBe(1)
     } finally {
       // Nothing left for a worker to claim.
+      await db.restore.updateMany({ where: { connectionId: copyId, status: 'QUEUED' }, data: { status: 'FAILED', error: 'Ended by the test.', finishedAt: new Date() } })
+    }
+  })
+
+  it('a restore whose check ran before another one into the connection was committed is refused by the database, with the same message', async () => {
+    const { dba, copyId, backup } = await setup()
+    const held = await holdWrite(`INSERT INTO "Restore" ("id", "backupId", "connectionId", "connectionName", "requestedById") VALUES (gen_random_uuid(), $1, $2, 'shop copy', $3)`, [backup.id, copyId, dba.id])
+    const result = await held.whileHeld(() => requestRestore(dba, ZRequestRestore.parse({ backupId: backup.id, connectionId: copyId })))
+    try {
+      expect(result).toMatchObject({ status: 'rejected', reason: { code: 'CONFLICT', message: 'A restore into shop copy is already under way.' } })
+      expect(await db.restore.count({ where: { connectionId: copyId } })).toBe(1)
+    } finally {
       await db.restore.updateMany({ where: { connectionId: copyId, status: 'QUEUED' }, data: { status: 'FAILED', error: 'Ended by the test.', finishedAt: new Date() } })
     }
   })

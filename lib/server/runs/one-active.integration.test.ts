@@ -10,6 +10,7 @@ import { ZAddPhase, ZAddSqlStep, ZCreatePlan } from '@/lib/server/plans/schemas'
 import { addSqlStep } from '@/lib/server/plans/step-commands'
 import { createFreshDatabase } from '@/lib/testing/fresh-database'
 import { makeUser } from '@/lib/testing/factories'
+import { holdWrite } from '@/lib/testing/held-write'
 import { ACTIVE_RUN } from './active'
 import { cancelRun, rollbackRun, startRun } from './commands'
 import { snapshotOf } from './content'
@@ -85,6 +86,22 @@ describe('one active run per phase and environment', () => {
       expect(moved).toHaveLength(1)
       expect(runs.filter((r) => (ACTIVE_RUN as readonly string[]).includes(r.status)).length).toBeLessThanOrEqual(1)
       expect(await db.auditEvent.count({ where: { planId, action: { in: ['run.start', 'run.retry', 'run.rollback'] } } })).toBe(1)
+    } finally {
+      await settle(lead, runs)
+    }
+  })
+
+  it('a retry whose check ran before another run of the phase was committed is refused by the database, with the same message', async () => {
+    const { lead, dba, name, planId, phaseId, environmentId, failedRun, runsOfPhase } = await setup()
+    const failed = await failedRun()
+    const held = await holdWrite(`INSERT INTO "Run" ("id", "planId", "phaseId", "environmentId", "status", "requestedById", "updatedAt") VALUES (gen_random_uuid(), $1, $2, $3, 'QUEUED', $4, now())`, [planId, phaseId, environmentId, lead.id])
+    const result = await held.whileHeld(() => retryRun(dba, failed.id))
+    const runs = await runsOfPhase()
+    try {
+      expect(result).toMatchObject({ status: 'rejected', reason: refusedAsBusy(name) })
+      expect(result.status === 'rejected' && (result.reason as Error).message).toMatch(/; retry this one once it has ended\.$/)
+      expect(runs.find((r) => r.id === failed.id)?.status).toBe('FAILED')
+      expect(runs.filter((r) => (ACTIVE_RUN as readonly string[]).includes(r.status))).toHaveLength(1)
     } finally {
       await settle(lead, runs)
     }

@@ -13,6 +13,7 @@ import { setPlanEnvironment } from '@/lib/server/plans/environment-commands'
 import { approveWindow, cancelWindow, requestWindow } from '@/lib/server/windows/commands'
 import { ZRequestWindow } from '@/lib/server/windows/schemas'
 import { executeValidation } from '@/lib/engine/validations'
+import { holdWrite } from '@/lib/testing/held-write'
 
 // Who may validate and keep rules, what is refused and why – each write audited, nothing changed on refusal.
 async function setup() {
@@ -66,6 +67,20 @@ describe('one validation asked for per plan and environment', () => {
       }
       expect(queued).toHaveLength(1)
       expect(await db.auditEvent.count({ where: { planId, action: 'validation.request' } })).toBe(1)
+    } finally {
+      for (const v of queued) await cancelValidation(lead, v.id).catch(() => undefined)
+    }
+  })
+
+  it('a request whose check ran before another one was committed is refused by the database, with the same message', async () => {
+    const { lead, planId, environment, source, target } = await setup()
+    await db.planEnvironment.create({ data: { planId, environmentId: environment.id, sourceConnectionId: source.id, targetConnectionId: target.id } })
+    const held = await holdWrite(`INSERT INTO "Validation" ("id", "planId", "environmentId", "requestedById", "tables", "updatedAt") VALUES (gen_random_uuid(), $1, $2, $3, '{}', now())`, [planId, environment.id, lead.id])
+    const result = await held.whileHeld(() => requestValidation(lead, ask(planId, environment.id)))
+    const queued = await db.validation.findMany({ where: { planId, environmentId: environment.id }, select: { id: true } })
+    try {
+      expect(result).toMatchObject({ status: 'rejected', reason: { code: 'CONFLICT', message: expect.stringMatching(new RegExp(`^A validation of “${environment.name}” is already (queued|running); wait for it or cancel it\\.$`)) } })
+      expect(queued).toHaveLength(1)
     } finally {
       for (const v of queued) await cancelValidation(lead, v.id).catch(() => undefined)
     }
