@@ -13,7 +13,7 @@ import { DomainError } from '@/lib/server/errors'
 import { postgresTargetFromUrl } from '@/lib/targets/postgres'
 import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database'
 import { auditEventsFor, makeUser } from '@/lib/testing/factories'
-import { holdWrite } from '@/lib/testing/held-write'
+import { holdWrite, warmPool } from '@/lib/testing/concurrency'
 import { requestRestore } from './commands'
 import { ZRequestRestore } from './schemas'
 import { createPlan } from '@/lib/server/plans/plan-commands'
@@ -76,6 +76,7 @@ describe('restores', () => {
 
   it('exactly one of six simultaneous restores into one connection is queued; the others are told one is under way', async () => {
     const { dba, copyId, backup } = await setup()
+    await warmPool()
     const results = await Promise.allSettled(Array.from({ length: 6 }, () => requestRestore(dba, ZRequestRestore.parse({ backupId: backup.id, connectionId: copyId }))))
     try {
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)

@@ -12,6 +12,7 @@ import { createPlan } from '@/lib/server/plans/plan-commands'
 import { ZAddPhase, ZAddSqlStep, ZCreatePlan, ZEditSqlStep } from '@/lib/server/plans/schemas'
 import { addSqlStep, editSqlStep } from '@/lib/server/plans/step-commands'
 import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database'
+import { warmPool } from '@/lib/testing/concurrency'
 import { auditEventsFor, makeUser } from '@/lib/testing/factories'
 import { requestRehearsal } from './commands'
 import { hasCurrentRehearsal, listPhaseRehearsals } from './queries'
@@ -118,6 +119,7 @@ describe('rollback rehearsals', () => {
     await setPlanEnvironment(lead, { planId, environmentId, sourceConnectionId: null, targetConnectionId })
     await addSqlStep(lead, ZAddSqlStep.parse({ phaseId, ...EMAIL_INDEX }))
     const other = ZRequestRehearsal.parse({ planId, phaseId, environmentId })
+    await warmPool()
     const results = await Promise.allSettled([input, other, input, other, input, other].map((i) => requestRehearsal(lead, i)))
     const queued = await db.rollbackRehearsal.findMany({ where: { environmentId }, select: { id: true } })
     try {

@@ -10,11 +10,11 @@ import { ZAddPhase, ZAddSqlStep, ZCreatePlan } from '@/lib/server/plans/schemas'
 import { addSqlStep } from '@/lib/server/plans/step-commands'
 import { createFreshDatabase } from '@/lib/testing/fresh-database'
 import { makeUser } from '@/lib/testing/factories'
-import { holdWrite } from '@/lib/testing/held-write'
+import { holdWrite, warmPool } from '@/lib/testing/concurrency'
 import { ACTIVE_RUN } from './active'
 import { cancelRun, rollbackRun, startRun } from './commands'
 import { snapshotOf } from './content'
-import { retryRun } from './resolve'
+import { markRunApplied, retryRun } from './resolve'
 
 // One run of a phase on an environment at a time, whoever asks and however many at once: exactly one
 // request wins, the others hear which run is in the way, and the database holds one active run.
@@ -29,12 +29,23 @@ async function setup() {
   const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: `One at a time ${name}` }))
   const { id: phaseId } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Schema' }))
   await setPlanEnvironment(lead, { planId, environmentId, sourceConnectionId: null, targetConnectionId: connectionId })
-  const { id: stepId } = await addSqlStep(lead, ZAddSqlStep.parse({ phaseId, name: 'Create t', body: 'CREATE TABLE t (id int);', rollbackBody: 'DROP TABLE t;' }))
-  /** A run that failed at its step, as the worker leaves one. */
+  await addSqlStep(lead, ZAddSqlStep.parse({ phaseId, name: 'Create t', body: 'CREATE TABLE t (id int);', rollbackBody: 'DROP TABLE t;' }))
+  await addSqlStep(lead, ZAddSqlStep.parse({ phaseId, name: 'Create u', body: 'CREATE TABLE u (id int);', rollbackBody: 'DROP TABLE u;' }))
+  /** A run that failed at its first step, as the worker leaves one. */
   const failedRun = async () => {
-    const step = await db.step.findUniqueOrThrow({ where: { id: stepId } })
+    const [first, second] = await db.step.findMany({ where: { phaseId }, orderBy: { position: 'asc' } })
+    if (!first || !second) throw new Error('the phase has two steps')
     return db.run.create({
-      data: { planId, phaseId, environmentId, requestedById: lead.id, status: 'FAILED', error: 'Step “Create t” failed', finishedAt: new Date(), steps: { create: [{ ...snapshotOf(step, 0), status: 'FAILED' }] } },
+      data: {
+        planId,
+        phaseId,
+        environmentId,
+        requestedById: lead.id,
+        status: 'FAILED',
+        error: 'Step “Create t” failed',
+        finishedAt: new Date(),
+        steps: { create: [{ ...snapshotOf(first, 0), status: 'FAILED' }, { ...snapshotOf(second, 1), status: 'PENDING' }] },
+      },
     })
   }
   const runsOfPhase = () => db.run.findMany({ where: { phaseId, environmentId }, select: { id: true, status: true } })
@@ -53,9 +64,10 @@ async function settle(lead: Awaited<ReturnType<typeof makeUser>>, runs: { id: st
 }
 
 describe('one active run per phase and environment', () => {
-  it('six simultaneous starts of a phase, runs and dry runs, queue exactly one run; the others are told which run is in the way', async () => {
+  it('five simultaneous starts of a phase, runs and dry runs, queue exactly one run; the others are told which run is in the way', async () => {
     const { lead, dba, name, planId, phaseId, environmentId, runsOfPhase } = await setup()
-    const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => startRun(i % 2 ? dba : lead, { planId, phaseId, environmentId, dryRun: i % 3 === 0 })))
+    await warmPool()
+    const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => startRun(i % 2 ? dba : lead, { planId, phaseId, environmentId, dryRun: i % 3 === 0 })))
     const runs = await runsOfPhase()
     try {
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
@@ -70,6 +82,7 @@ describe('one active run per phase and environment', () => {
   it('starts, a retry and a rollback of failed runs of the phase, all at once: exactly one makes a run active', async () => {
     const { lead, dba, name, planId, phaseId, environmentId, failedRun, runsOfPhase } = await setup()
     const [retried, rolledBack] = [await failedRun(), await failedRun()]
+    await warmPool()
     const results = await Promise.allSettled([
       startRun(lead, { planId, phaseId, environmentId, dryRun: false }),
       retryRun(dba, retried.id),
@@ -107,13 +120,15 @@ describe('one active run per phase and environment', () => {
     }
   })
 
-  it('refuses a retry or a rollback while another run of the phase is active, naming it', async () => {
+  it('refuses a retry, a rollback or a step marked applied while another run of the phase is active, naming it', async () => {
     const { lead, dba, name, planId, phaseId, environmentId, failedRun } = await setup()
     const failed = await failedRun()
     const { id } = await startRun(lead, { planId, phaseId, environmentId, dryRun: false })
     try {
       await expect(retryRun(dba, failed.id)).rejects.toMatchObject({ code: 'CONFLICT', message: `A run of “Schema” on “${name}” is already queued; retry this one once it has ended.` })
       await expect(rollbackRun(dba, failed.id)).rejects.toMatchObject({ code: 'CONFLICT', message: `A run of “Schema” on “${name}” is already queued; roll this one back once it has ended.` })
+      // Marking its step applied would queue it again for its next step.
+      await expect(markRunApplied(dba, { runId: failed.id, note: 'applied by hand' })).rejects.toMatchObject({ code: 'CONFLICT', message: `A run of “Schema” on “${name}” is already queued; mark this one’s step applied once it has ended.` })
       expect((await db.run.findUniqueOrThrow({ where: { id: failed.id } })).status).toBe('FAILED')
     } finally {
       await cancelRun(lead, id)

@@ -13,7 +13,7 @@ import { setPlanEnvironment } from '@/lib/server/plans/environment-commands'
 import { approveWindow, cancelWindow, requestWindow } from '@/lib/server/windows/commands'
 import { ZRequestWindow } from '@/lib/server/windows/schemas'
 import { executeValidation } from '@/lib/engine/validations'
-import { holdWrite } from '@/lib/testing/held-write'
+import { holdWrite, warmPool } from '@/lib/testing/concurrency'
 
 // Who may validate and keep rules, what is refused and why – each write audited, nothing changed on refusal.
 async function setup() {
@@ -58,6 +58,7 @@ describe('one validation asked for per plan and environment', () => {
   it('six simultaneous requests queue exactly one validation; the others are told one is under way', async () => {
     const { lead, planId, environment, source, target } = await setup()
     await db.planEnvironment.create({ data: { planId, environmentId: environment.id, sourceConnectionId: source.id, targetConnectionId: target.id } })
+    await warmPool()
     const results = await Promise.allSettled(Array.from({ length: 6 }, () => requestValidation(lead, ask(planId, environment.id))))
     const queued = await db.validation.findMany({ where: { planId, environmentId: environment.id }, select: { id: true } })
     try {

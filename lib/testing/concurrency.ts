@@ -4,6 +4,14 @@ import { db } from '@/lib/db'
 import { until } from './worker-process'
 
 /**
+ * Opens `n` connections of the app's pool at once, so that requests fired together each find one ready: on
+ * a loaded machine, opening them as the requests start can outlast Prisma's wait for a transaction (2 s).
+ */
+export async function warmPool(n = 8): Promise<void> {
+  await Promise.all(Array.from({ length: n }, () => db.$executeRaw`SELECT pg_sleep(0.1)`))
+}
+
+/**
  * A write in a transaction of its own on the test database, left open: what a concurrent request has done
  * after its check passed and before it committed – the moment a check cannot see. `whileHeld` starts a
  * request, waits until PostgreSQL makes it wait for this transaction (or until it ends), then commits the
