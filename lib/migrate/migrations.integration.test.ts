@@ -17,6 +17,10 @@ const CATALOG_QUERIES = {
           FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY 1 ORDER BY 1`,
 }
 
+// Partial unique indexes, which Prisma's schema cannot express: written by hand in their migration
+// (20261206155723_one_active_at_a_time), so only the database built from migrations has them.
+const HAND_WRITTEN_INDEXES = ['Restore_one_active_per_connection', 'Run_one_active_per_phase_environment', 'Validation_one_requested_per_plan_environment']
+
 async function catalog(url: string) {
   const client = new pg.Client({ connectionString: url })
   await client.connect()
@@ -46,7 +50,9 @@ describe('migrations', () => {
     await execute(fromSchema, await diffSchemas(null, await readFile(SCHEMA_PATH, 'utf8'), fromSchema))
     const [a, b] = await Promise.all([catalog(fromMigrations), catalog(fromSchema)])
     expect(a.columns?.length).toBeGreaterThan(0)
-    expect(a).toEqual(b)
+    const isHandWritten = (row: unknown) => HAND_WRITTEN_INDEXES.includes((row as { indexname: string }).indexname)
+    expect((a.indexes ?? []).filter(isHandWritten).map((row) => (row as { indexname: string }).indexname)).toEqual(HAND_WRITTEN_INDEXES)
+    expect({ ...a, indexes: a.indexes?.filter((row) => !isHandWritten(row)) }).toEqual(b)
   })
 
   it('have a migration for every schema change (the newest snapshot is the schema)', async () => {

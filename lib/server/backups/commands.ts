@@ -5,6 +5,7 @@ import { assertCan, assertCanInTx } from '@/lib/server/authorize'
 import { conflict, invalid, notFound } from '@/lib/server/errors'
 import { SCOPED_WINDOWS } from '@/lib/server/runs/content'
 import { assertRecentSecondFactorInTx, reauthenticate } from '@/lib/server/users/reauthenticate'
+import { refuseOnViolation } from '@/lib/server/unique-index'
 import { mayWorkOnPlan } from '@/lib/server/windows/rules'
 import { confirmationNameOf, isSameDatabase } from './rules'
 import type { TRequestRestore } from './schemas'
@@ -22,6 +23,17 @@ const ENDPOINT = { id: true, engine: true, host: true, port: true, database: tru
 export async function requestRestore(actor: UserActor, input: TRequestRestore, now = new Date()): Promise<{ id: string }> {
   assertCan(actor, 'backup:restore')
   if (input.code) await reauthenticate(actor, input.code, now.getTime())
+  // One restore into a connection at a time: checked below to say so, and held by the partial unique index
+  // when two requests check at once.
+  return refuseOnViolation('Restore_one_active_per_connection', () => restoreInTx(actor, input, now), async () => {
+    const into = await db.connection.findUnique({ where: { id: input.connectionId }, select: { name: true } })
+    return busyRefusal(into?.name ?? 'this connection')
+  })
+}
+
+const busyRefusal = (connectionName: string) => conflict(`A restore into ${connectionName} is already under way.`)
+
+function restoreInTx(actor: UserActor, input: TRequestRestore, now: Date): Promise<{ id: string }> {
   return db.$transaction(async (tx) => {
     await assertCanInTx(tx, actor, 'backup:restore')
     const backup = await tx.backup.findUnique({ where: { id: input.backupId }, include: { connection: { select: ENDPOINT } } })
@@ -38,7 +50,7 @@ export async function requestRestore(actor: UserActor, input: TRequestRestore, n
       throw invalid(`This is the database the backup was taken from: its objects are dropped and replaced. Type “${confirmationNameOf(into)}” to confirm.`, { confirm: [`Type “${confirmationNameOf(into)}” to confirm.`] })
     }
     const busy = await tx.restore.count({ where: { connectionId: into.id, status: { in: ['QUEUED', 'RUNNING'] } } })
-    if (busy) throw conflict(`A restore into ${into.name} is already under way.`)
+    if (busy) throw busyRefusal(into.name)
     if (into.environment.protected) await assertRecentSecondFactorInTx(tx, actor, `restore over ${into.name} on “${into.environment.name}”`, now.getTime())
     const restore = await tx.restore.create({ data: { backupId: backup.id, connectionId: into.id, connectionName: into.name, requestedById: actor.id, overSource }, select: { id: true } })
     await recordAudit(tx, actor, { action: 'backup.restore', entityType: 'Restore', entityId: restore.id, planId: backup.planId, after: { backup: backup.id, taken: backup.createdAt.toISOString(), from: backup.connectionName, into: into.name, overSource } })

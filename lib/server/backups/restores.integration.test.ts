@@ -13,6 +13,7 @@ import { DomainError } from '@/lib/server/errors'
 import { postgresTargetFromUrl } from '@/lib/targets/postgres'
 import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database'
 import { auditEventsFor, makeUser } from '@/lib/testing/factories'
+import { holdWrite, warmPool } from '@/lib/testing/concurrency'
 import { requestRestore } from './commands'
 import { ZRequestRestore } from './schemas'
 import { createPlan } from '@/lib/server/plans/plan-commands'
@@ -71,6 +72,32 @@ describe('restores', () => {
     const restore = await db.restore.findUniqueOrThrow({ where: { id } })
     expect([restore.status, restore.overSource, restore.done, restore.total > 0, restore.done === restore.total]).toEqual(['SUCCEEDED', false, restore.total, true, true])
     expect((await auditEventsFor(id)).map((e) => e.action)).toEqual(['backup.restore', 'restore.succeed'])
+  })
+
+  it('exactly one of six simultaneous restores into one connection is queued; the others are told one is under way', async () => {
+    const { dba, copyId, backup } = await setup()
+    await warmPool()
+    const results = await Promise.allSettled(Array.from({ length: 6 }, () => requestRestore(dba, ZRequestRestore.parse({ backupId: backup.id, connectionId: copyId }))))
+    try {
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+      for (const r of results.filter((r) => r.status === 'rejected')) expect(r.reason).toMatchObject({ code: 'CONFLICT', message: 'A restore into shop copy is already under way.' })
+      expect(await db.restore.count({ where: { connectionId: copyId } })).toBe(1)
+    } finally {
+      // Nothing left for a worker to claim.
+      await db.restore.updateMany({ where: { connectionId: copyId, status: 'QUEUED' }, data: { status: 'FAILED', error: 'Ended by the test.', finishedAt: new Date() } })
+    }
+  })
+
+  it('a restore whose check ran before another one into the connection was committed is refused by the database, with the same message', async () => {
+    const { dba, copyId, backup } = await setup()
+    const held = await holdWrite(`INSERT INTO "Restore" ("id", "backupId", "connectionId", "connectionName", "requestedById") VALUES (gen_random_uuid(), $1, $2, 'shop copy', $3)`, [backup.id, copyId, dba.id])
+    const result = await held.whileHeld(() => requestRestore(dba, ZRequestRestore.parse({ backupId: backup.id, connectionId: copyId })))
+    try {
+      expect(result).toMatchObject({ status: 'rejected', reason: { code: 'CONFLICT', message: 'A restore into shop copy is already under way.' } })
+      expect(await db.restore.count({ where: { connectionId: copyId } })).toBe(1)
+    } finally {
+      await db.restore.updateMany({ where: { connectionId: copyId, status: 'QUEUED' }, data: { status: 'FAILED', error: 'Ended by the test.', finishedAt: new Date() } })
+    }
   })
 
   it('over the database the backup came from only with its name typed, then bring a dropped table back', async () => {

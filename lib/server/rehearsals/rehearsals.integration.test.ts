@@ -12,6 +12,7 @@ import { createPlan } from '@/lib/server/plans/plan-commands'
 import { ZAddPhase, ZAddSqlStep, ZCreatePlan, ZEditSqlStep } from '@/lib/server/plans/schemas'
 import { addSqlStep, editSqlStep } from '@/lib/server/plans/step-commands'
 import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database'
+import { warmPool } from '@/lib/testing/concurrency'
 import { auditEventsFor, makeUser } from '@/lib/testing/factories'
 import { requestRehearsal } from './commands'
 import { hasCurrentRehearsal, listPhaseRehearsals } from './queries'
@@ -106,6 +107,30 @@ describe('rollback rehearsals', () => {
     await other.addStep(ORDERS)
     await requestRehearsal(other.lead, other.input)
     expect((await refusal(requestRehearsal(other.lead, other.input))).message).toBe(`A rehearsal on shop (“${(await db.environment.findUniqueOrThrow({ where: { id: other.environmentId } })).name}”) is already queued; wait for it to finish.`)
+  })
+
+  it('queue exactly one of six simultaneous rehearsals on one target, of two plans; the others are told one is queued', async () => {
+    const { lead, environmentId, addStep, input } = await setup()
+    await addStep(ORDERS)
+    // A second plan whose phase runs on the same target connection of the environment.
+    const { targetConnectionId } = await db.planEnvironment.findUniqueOrThrow({ where: { planId_environmentId: { planId: input.planId, environmentId } } })
+    const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: 'Invoices' }))
+    const { id: phaseId } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Schema' }))
+    await setPlanEnvironment(lead, { planId, environmentId, sourceConnectionId: null, targetConnectionId })
+    await addSqlStep(lead, ZAddSqlStep.parse({ phaseId, ...EMAIL_INDEX }))
+    const other = ZRequestRehearsal.parse({ planId, phaseId, environmentId })
+    await warmPool()
+    const results = await Promise.allSettled([input, other, input, other, input, other].map((i) => requestRehearsal(lead, i)))
+    const queued = await db.rollbackRehearsal.findMany({ where: { environmentId }, select: { id: true } })
+    try {
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+      const environment = (await db.environment.findUniqueOrThrow({ where: { id: environmentId } })).name
+      for (const r of results.filter((r) => r.status === 'rejected')) expect(r.reason).toMatchObject({ code: 'CONFLICT', message: `A rehearsal on shop (“${environment}”) is already queued; wait for it to finish.` })
+      expect(queued).toHaveLength(1)
+    } finally {
+      // Nothing left for a worker to claim.
+      await db.rollbackRehearsal.updateMany({ where: { id: { in: queued.map((r) => r.id) }, status: 'QUEUED' }, data: { status: 'FAILED', error: 'Ended by the test.', finishedAt: new Date() } })
+    }
   })
 
   it('forbid stakeholders; answer not found for a phase of another plan', async () => {

@@ -11,6 +11,7 @@ import { phaseChecksum, scriptsChecksum } from '@/lib/domain/step-content'
 import { RUN_STEPS, SCOPED_WINDOWS, snapshotOf } from './content'
 import type { LintReport } from '@/lib/engine/sql/lint'
 import { checkStartSafeguards } from './safeguards'
+import { assertNoOtherActiveRun, oneActiveRun } from './active'
 import { assertRecentSecondFactorInTx, reauthenticate } from '@/lib/server/users/reauthenticate'
 
 // Starting and cancelling runs. Nothing executes in the request: the run is queued in the same
@@ -30,7 +31,7 @@ export const logRun = (tx: Tx, runId: string, level: 'info' | 'warn' | 'error', 
 export async function startRun(actor: UserActor, input: TStartRun, now = new Date()): Promise<{ id: string }> {
   for (const id of [input.planId, input.phaseId, input.environmentId]) if (!ZId.safeParse(id).success) throw notFound('Plan, phase or environment')
   if (input.code) await reauthenticate(actor, input.code, now.getTime())
-  return db.$transaction(async (tx) => {
+  return oneActiveRun(input, '', () => db.$transaction(async (tx) => {
     await assertCanInTx(tx, actor, 'run:start')
     // Edits of the plan's steps take this lock too (editPlan): the steps read below are the ones queued.
     const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Plan" WHERE "id" = ${input.planId}::uuid FOR UPDATE`
@@ -69,8 +70,7 @@ export async function startRun(actor: UserActor, input: TStartRun, now = new Dat
     const target = await tx.connection.findUniqueOrThrow({ where: { id: mapping.targetConnectionId }, select: { id: true, name: true } })
     const guards = await checkStartSafeguards(tx, { environment, phase, target: { connectionId: target.id, name: target.name }, now })
     if (!guards.ok) throw conflict(guards.reason)
-    const busy = await tx.run.findFirst({ where: { phaseId: phase.id, environmentId: environment.id, status: { in: ['QUEUED', 'RUNNING', 'ROLLING_BACK', 'INTERRUPTED', 'WAITING'] } } })
-    if (busy) throw conflict(`A run of “${phase.name}” on “${environment.name}” is already ${busy.status.toLowerCase().replace('_', ' ')}.`)
+    await assertNoOtherActiveRun(tx, { phaseId: phase.id, environmentId: environment.id, phaseName: phase.name, environmentName: environment.name })
     // A dry run executes the scripts too (and takes their locks): on production it needs a fresh proof of presence like a real one.
     if (environment.protected) await assertRecentSecondFactorInTx(tx, actor, `start a ${input.dryRun ? 'dry run' : 'run'} on “${environment.name}”`, now.getTime())
     const run = await tx.run.create({
@@ -93,24 +93,28 @@ export async function startRun(actor: UserActor, input: TStartRun, now = new Dat
       await recordAudit(tx, actor, { action: 'plan.activate', entityType: 'Plan', entityId: phase.planId, planId: phase.planId, before: { status: 'DRAFT' }, after: { status: 'ACTIVE', because: `a run of “${phase.name}” on “${environment.name}” started` } })
     }
     return { id: run.id }
-  })
+  }))
 }
+
+const ROLLBACK_LATER = '; roll this one back once it has ended'
 
 /** DBAs: a failed run's rollback scripts are queued for a worker to run, newest step first. */
 export async function rollbackRun(actor: UserActor, runId: string): Promise<{ id: string }> {
   if (!ZId.safeParse(runId).success) throw notFound('Run')
-  return db.$transaction(async (tx) => {
+  return oneActiveRun({ runId }, ROLLBACK_LATER, () => db.$transaction(async (tx) => {
     await assertCanInTx(tx, actor, 'run:resolve')
     await tx.$queryRaw`SELECT "id" FROM "Run" WHERE "id" = ${runId}::uuid FOR UPDATE`
-    const run = await tx.run.findUnique({ where: { id: runId } })
+    const run = await tx.run.findUnique({ where: { id: runId }, include: { phase: { select: { name: true } }, environment: { select: { name: true } } } })
     if (!run) throw notFound('Run')
     if (run.status !== 'FAILED' && run.status !== 'ROLLBACK_FAILED' && run.status !== 'CANCELLED') throw conflict(`Only a failed or cancelled run can be rolled back; this one is ${run.status.toLowerCase().replace('_', ' ')}.`)
     if (run.dryRun) throw conflict('A dry run changed nothing; there is nothing to roll back.')
+    // Its rollback scripts would run beside another run of the phase on the same target.
+    await assertNoOtherActiveRun(tx, { phaseId: run.phaseId, environmentId: run.environmentId, phaseName: run.phase.name, environmentName: run.environment.name }, ROLLBACK_LATER, run.id)
     await tx.run.update({ where: { id: run.id }, data: { status: 'ROLLING_BACK', workerId: null, error: null } })
     await logRun(tx, run.id, 'warn', `Rollback requested by ${actor.name}.`)
     await recordAudit(tx, actor, { action: 'run.rollback', entityType: 'Run', entityId: run.id, planId: run.planId, before: { status: run.status } })
     return { id: run.id }
-  })
+  }))
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Prisma, Tx } from '@/lib/db'
 import type { StepKind } from '@/lib/generated/prisma/enums'
 import { phaseChecksum, stepChecksum } from '@/lib/domain/step-content'
 import { conflict } from '@/lib/server/errors'
+import { ACTIVE_RUN } from './active'
 
 // What a run of a phase executes: its steps that are not removed, in order. The same list is fixed on the
 // run when it is queued (each step run keeps its step's text and configuration) and is what an approved
@@ -33,8 +34,6 @@ export async function contentOfPhases(client: StepReader, phaseIds: string[]): P
 
 /** The windows a run is checked against: approved, not ended, with what each was approved for. */
 export const SCOPED_WINDOWS = (now: Date) => ({ where: { status: 'APPROVED' as const, endsAt: { gt: now } }, include: { plan: { select: { title: true } }, phase: { select: { name: true } } } })
-
-const ACTIVE_RUN = ['QUEUED', 'RUNNING', 'WAITING', 'INTERRUPTED', 'ROLLING_BACK'] as const
 
 /**
  * Refuses a change to a phase's steps while a run of the phase has not ended: the run executes what it

@@ -10,6 +10,7 @@ import { ZId } from '@/lib/server/fields'
 import { mayStartRun } from '@/lib/server/windows/rules'
 import { describePostgresError } from '@/lib/targets/postgres'
 import { logRun } from './commands'
+import { assertNoOtherActiveRun, oneActiveRun } from './active'
 import { SCOPED_WINDOWS } from './content'
 import { planTargetOf } from './target'
 
@@ -42,6 +43,13 @@ function assertMayContinue(run: Awaited<ReturnType<typeof lockRun>>, now: Date) 
   if (!permission.allowed) throw conflict(permission.reason)
 }
 
+/** A failed run goes on only while no other run of its phase is active on its environment (one target, one run). */
+const assertAlone = (tx: Tx, run: Awaited<ReturnType<typeof lockRun>>, then: string) =>
+  assertNoOtherActiveRun(tx, { phaseId: run.phaseId, environmentId: run.environmentId, phaseName: run.phase.name, environmentName: run.environment.name }, then, run.id)
+
+const RETRY_LATER = '; retry this one once it has ended'
+const GO_ON_LATER = '; mark this one’s step applied once it has ended'
+
 /** Leads and DBAs (DBAs only on protected environments): a run waiting at a manual gate goes on. */
 export async function releaseGate(actor: UserActor, runId: string, now = new Date()): Promise<{ id: string }> {
   return db.$transaction(async (tx) => {
@@ -72,18 +80,23 @@ export async function releaseGate(actor: UserActor, runId: string, now = new Dat
 
 /** DBAs: the failed step runs again (a non-transactional script from its first unapplied statement). */
 export async function retryRun(actor: UserActor, runId: string, now = new Date()): Promise<{ id: string }> {
-  return db.$transaction(async (tx) => {
+  return oneActiveRun({ runId }, RETRY_LATER, () => db.$transaction(async (tx) => {
     await assertCanInTx(tx, actor, 'run:resolve')
     const run = await lockRun(tx, runId, ['FAILED'], 'Only a failed run can be retried.')
     assertMayContinue(run, now)
+    await assertAlone(tx, run, RETRY_LATER)
     await tx.run.update({ where: { id: run.id }, data: { status: 'QUEUED', retryFailed: true, error: null, finishedAt: null, workerId: null, cancelRequested: false } })
     await logRun(tx, run.id, 'warn', `Retry requested by ${actor.name}: the run goes on from its failed step.`)
     await recordAudit(tx, actor, { action: 'run.retry', entityType: 'Run', entityId: run.id, planId: run.planId, before: { status: run.status, error: run.error } })
     return { id: run.id }
-  })
+  }))
 }
 
 type Decision = { runId: string; note: string }
+
+/** Whether the run has steps to go on with after `step`: marking it applied queues the run again. */
+const hasStepsAfter = (run: { steps: { position: number; status: string }[] }, step: { position: number }) =>
+  run.steps.some((s) => s.position > step.position && s.status !== 'SUCCEEDED' && s.status !== 'SKIPPED')
 
 /** Records a decision in the target's history table; a target that cannot be reached changes nothing. */
 async function onTarget(planId: string, environmentId: string, fn: Parameters<typeof withTargetSession>[2]) {
@@ -108,19 +121,21 @@ export async function markRunApplied(actor: UserActor, input: Decision, now = ne
     const run = await lockRun(tx, input.runId, ['FAILED'], 'Only a failed run’s step can be marked applied.')
     const failed = run.steps.find((s) => s.status === 'FAILED')
     if (!failed || failed.kind !== 'SQL') throw conflict('This run has no failed SQL step to mark applied.')
+    if (hasStepsAfter(run, failed)) await assertAlone(tx, run, GO_ON_LATER)
     return { run, failed }
   })
   const { run, failed } = check
   await onTarget(run.planId, run.environmentId, (session) => markApplied(session, { version: `step-${failed.stepId}`, description: failed.name, sql: failed.body }, actor.email))
-  return db.$transaction(async (tx) => {
+  return oneActiveRun({ runId: run.id }, GO_ON_LATER, () => db.$transaction(async (tx) => {
     const again = await lockRun(tx, run.id, ['FAILED'], 'The run changed meanwhile; nothing more was done.')
-    const more = again.steps.some((s) => s.position > failed.position && s.status !== 'SUCCEEDED' && s.status !== 'SKIPPED')
+    const more = hasStepsAfter(again, failed)
+    if (more) await assertAlone(tx, again, GO_ON_LATER)
     await tx.stepRun.update({ where: { id: failed.id }, data: { status: 'SUCCEEDED', statementsApplied: failed.statementsTotal, finishedAt: now } })
     await tx.run.update({ where: { id: run.id }, data: more ? { status: 'QUEUED', error: null, finishedAt: null, workerId: null } : { status: 'SUCCEEDED', error: null, finishedAt: now } })
     await logRun(tx, run.id, 'warn', `${actor.name} marked “${failed.name}” applied by hand: ${input.note}${more ? ' The run goes on with its next steps.' : ''}`)
     await recordAudit(tx, actor, { action: 'run.mark-applied', entityType: 'Run', entityId: run.id, planId: run.planId, before: { status: run.status, error: run.error }, after: { step: failed.name, note: input.note } })
     return { id: run.id }
-  })
+  }))
 }
 
 /**

@@ -9,6 +9,7 @@ import { assertRecentSecondFactorInTx, reauthenticate } from '@/lib/server/users
 import { mayWorkOnPlan } from '@/lib/server/windows/rules'
 import { conflict, invalid, notFound } from '@/lib/server/errors'
 import { editPlan, nextPosition, planIdOf } from '@/lib/server/plans/edit-plan'
+import { refuseOnViolation } from '@/lib/server/unique-index'
 import type { TAddRule, TBindCriterion, TEditRule, TRequestValidation } from './schemas'
 
 // Validations on demand, custom rules and criteria bindings. A validation runs the plan's custom rules – code
@@ -17,8 +18,28 @@ import type { TAddRule, TBindCriterion, TEditRule, TRequestValidation } from './
 // themselves are checked SELECTs (lib/engine/validate/rule-query.ts), and on a plan that runs on a
 // protected environment only a DBA may change them. The worker runs validations (lib/engine/validations.ts).
 
+// One validation asked for per plan and environment at a time (a validate step's belongs to its run): checked
+// to say which one is in the way, and held by the partial unique index below when two requests check at once.
+const ONE_REQUESTED_INDEX = 'Validation_one_requested_per_plan_environment'
+
+const busyRefusal = (environmentName: string, status: string | null) =>
+  conflict(`A validation of “${environmentName}” is already ${status === 'RUNNING' ? 'running' : status === 'QUEUED' ? 'queued' : 'under way'}; wait for it or cancel it.`)
+
+/** After the index refused a request: the check's refusal, read now. */
+async function requestedRefusal(planId: string, environmentId: string) {
+  const [environment, busy] = await Promise.all([
+    db.environment.findUnique({ where: { id: environmentId }, select: { name: true } }),
+    db.validation.findFirst({ where: { planId, environmentId, stepRunId: null, status: { in: ['QUEUED', 'RUNNING'] } }, select: { status: true } }),
+  ])
+  return busyRefusal(environment?.name ?? 'this environment', busy?.status ?? null)
+}
+
 export async function requestValidation(actor: UserActor, input: TRequestValidation, now = new Date()): Promise<{ id: string }> {
   if (input.code) await reauthenticate(actor, input.code, now.getTime())
+  return refuseOnViolation(ONE_REQUESTED_INDEX, () => requestInTx(actor, input, now), () => requestedRefusal(input.planId, input.environmentId))
+}
+
+function requestInTx(actor: UserActor, input: TRequestValidation, now: Date): Promise<{ id: string }> {
   return db.$transaction(async (tx) => {
     await assertCanInTx(tx, actor, 'run:start')
     const plan = await tx.plan.findUnique({ where: { id: input.planId } })
@@ -36,7 +57,7 @@ export async function requestValidation(actor: UserActor, input: TRequestValidat
     }
     if (!mapping.sourceConnectionId || !mapping.targetConnectionId) throw conflict(`Choose both the source and the target connection of “${mapping.environment.name}” for this plan first (plan page → Environments).`)
     const busy = await tx.validation.findFirst({ where: { planId: plan.id, environmentId: mapping.environmentId, status: { in: ['QUEUED', 'RUNNING'] } } })
-    if (busy) throw conflict(`A validation of “${mapping.environment.name}” is already ${busy.status === 'QUEUED' ? 'queued' : 'running'}; wait for it or cancel it.`)
+    if (busy) throw busyRefusal(mapping.environment.name, busy.status)
     if (environment.protected) await assertRecentSecondFactorInTx(tx, actor, `validate on “${environment.name}”`, now.getTime())
     const validation = await tx.validation.create({
       data: { planId: plan.id, environmentId: mapping.environmentId, requestedById: actor.id, tables: input.tables, maxSamples: input.maxSamples, maxDifferences: input.maxDifferences },

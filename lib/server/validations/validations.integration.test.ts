@@ -13,6 +13,7 @@ import { setPlanEnvironment } from '@/lib/server/plans/environment-commands'
 import { approveWindow, cancelWindow, requestWindow } from '@/lib/server/windows/commands'
 import { ZRequestWindow } from '@/lib/server/windows/schemas'
 import { executeValidation } from '@/lib/engine/validations'
+import { holdWrite, warmPool } from '@/lib/testing/concurrency'
 
 // Who may validate and keep rules, what is refused and why – each write audited, nothing changed on refusal.
 async function setup() {
@@ -50,6 +51,40 @@ describe('validations on demand', () => {
     expect((await db.validation.findUniqueOrThrow({ where: { id } })).status).toBe('CANCELLED')
     await expect(cancelValidation(lead, id)).rejects.toThrow(/already ended/)
     expect((await validationPage(stakeholder, planId)).history.map((h) => h.status)).toEqual(['CANCELLED'])
+  })
+})
+
+describe('one validation asked for per plan and environment', () => {
+  it('six simultaneous requests queue exactly one validation; the others are told one is under way', async () => {
+    const { lead, planId, environment, source, target } = await setup()
+    await db.planEnvironment.create({ data: { planId, environmentId: environment.id, sourceConnectionId: source.id, targetConnectionId: target.id } })
+    await warmPool()
+    const results = await Promise.allSettled(Array.from({ length: 6 }, () => requestValidation(lead, ask(planId, environment.id))))
+    const queued = await db.validation.findMany({ where: { planId, environmentId: environment.id }, select: { id: true } })
+    try {
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+      for (const r of results.filter((r) => r.status === 'rejected')) {
+        expect(r.reason).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(new RegExp(`^A validation of “${environment.name}” is already (queued|running|under way); wait for it or cancel it\\.$`)) })
+      }
+      expect(queued).toHaveLength(1)
+      expect(await db.auditEvent.count({ where: { planId, action: 'validation.request' } })).toBe(1)
+    } finally {
+      for (const v of queued) await cancelValidation(lead, v.id).catch(() => undefined)
+    }
+  })
+
+  it('a request whose check ran before another one was committed is refused by the database, with the same message', async () => {
+    const { lead, planId, environment, source, target } = await setup()
+    await db.planEnvironment.create({ data: { planId, environmentId: environment.id, sourceConnectionId: source.id, targetConnectionId: target.id } })
+    const held = await holdWrite(`INSERT INTO "Validation" ("id", "planId", "environmentId", "requestedById", "tables", "updatedAt") VALUES (gen_random_uuid(), $1, $2, $3, '{}', now())`, [planId, environment.id, lead.id])
+    const result = await held.whileHeld(() => requestValidation(lead, ask(planId, environment.id)))
+    const queued = await db.validation.findMany({ where: { planId, environmentId: environment.id }, select: { id: true } })
+    try {
+      expect(result).toMatchObject({ status: 'rejected', reason: { code: 'CONFLICT', message: expect.stringMatching(new RegExp(`^A validation of “${environment.name}” is already (queued|running); wait for it or cancel it\\.$`)) } })
+      expect(queued).toHaveLength(1)
+    } finally {
+      for (const v of queued) await cancelValidation(lead, v.id).catch(() => undefined)
+    }
   })
 })
 
