@@ -9,12 +9,15 @@ import type { RunStatus } from '@/lib/generated/prisma/enums'
 
 export type PhaseStatus = 'NOT_STARTED' | 'IN_PROGRESS' | 'FAILED' | 'DONE' | 'BLOCKED'
 
-/** Runs that hold the phase: queued, running, waiting at a gate, interrupted (resumable) or rolling back. */
-export const ACTIVE_RUN_STATES: readonly RunStatus[] = ['QUEUED', 'RUNNING', 'WAITING', 'INTERRUPTED', 'ROLLING_BACK']
+/**
+ * Runs that hold the phase: queued, running, waiting at a gate, interrupted (resumable) or rolling back. A partial
+ * unique index holds exactly these states to one run per phase and environment (migration one_active_at_a_time).
+ */
+export const ACTIVE_RUN_STATES = ['QUEUED', 'RUNNING', 'WAITING', 'INTERRUPTED', 'ROLLING_BACK'] as const satisfies readonly RunStatus[]
 /** A latest run in these states failed and nobody has resolved it since. */
 export const UNRESOLVED_RUN_STATES: readonly RunStatus[] = ['FAILED', 'ROLLBACK_FAILED']
 
-export const isActiveRun = (status: RunStatus) => ACTIVE_RUN_STATES.includes(status)
+export const isActiveRun = (status: RunStatus) => (ACTIVE_RUN_STATES as readonly RunStatus[]).includes(status)
 
 export type LatestRun = { status: RunStatus; environment: string }
 

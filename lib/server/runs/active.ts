@@ -1,5 +1,7 @@
 import { db, type Tx } from '@/lib/db'
+import { ACTIVE_RUN_STATES as ACTIVE_RUN } from '@/lib/domain/progress'
 import { conflict, type DomainError } from '@/lib/server/errors'
+import { stateWords } from '@/lib/domain/words'
 import { refuseOnViolation } from '@/lib/server/unique-index'
 
 // One run of a phase on an environment at a time: a dry run counts, and so does a rollback or a retry,
@@ -7,7 +9,7 @@ import { refuseOnViolation } from '@/lib/server/unique-index'
 // the way; the partial unique index below (migration 20261206155723_one_active_at_a_time, on exactly
 // these states) makes it hold when two of them check at once.
 
-export const ACTIVE_RUN = ['QUEUED', 'RUNNING', 'WAITING', 'INTERRUPTED', 'ROLLING_BACK'] as const
+export { ACTIVE_RUN }
 export const ONE_ACTIVE_RUN_INDEX = 'Run_one_active_per_phase_environment'
 
 type Where = { phaseId: string; environmentId: string }
@@ -15,7 +17,7 @@ type Named = { phaseName: string; environmentName: string }
 
 /** "A run of “Schema” on “prod” is already queued." – `then` adds what the person may do about it. */
 export const activeRunRefusal = ({ phaseName, environmentName }: Named, status: string | null, then = ''): DomainError =>
-  conflict(`A run of “${phaseName}” on “${environmentName}” is already ${status ? status.toLowerCase().replace('_', ' ') : 'under way'}${then}.`)
+  conflict(`A run of “${phaseName}” on “${environmentName}” is already ${status ? stateWords(status) : 'under way'}${then}.`)
 
 /** In the caller's transaction: refuses when a run of the phase (other than `exceptRunId`) is active on the environment. */
 export async function assertNoOtherActiveRun(tx: Pick<Tx, 'run'>, scope: Where & Named, then = '', exceptRunId?: string): Promise<void> {
