@@ -11,14 +11,15 @@ export type ManualConfig = { requireChecklist?: boolean }
 export type SqlConfig = { statementTimeoutMs?: number; lockTimeoutMs?: number }
 
 /**
- * Copy steps: the plan's source on the run's environment into its target. `tables` empty: all of them;
+ * Copy steps: the plan's source on the run's environment into its target. `tables` empty: all of them
+ * (`schema.table` names a table outside public); `schemas` empty: every schema of a PostgreSQL source;
  * `mode` create (tables made from the source's schema) or existing (empty tables the application's own
  * migrations made); more rejected rows than `maxRejectedRows` fail the step; `reload` copies a finished
  * copy again.
  */
-export type CopyConfig = { tables: string[]; mode: 'create' | 'existing'; jobs: number; chunkRows: number; maxRejectedRows: number; reload: boolean }
+export type CopyConfig = { tables: string[]; schemas: string[]; mode: 'create' | 'existing'; jobs: number; chunkRows: number; maxRejectedRows: number; reload: boolean }
 
-export const COPY_CONFIG_DEFAULTS: CopyConfig = { tables: [], mode: 'create', jobs: 2, chunkRows: 250_000, maxRejectedRows: 0, reload: false }
+export const COPY_CONFIG_DEFAULTS: CopyConfig = { tables: [], schemas: [], mode: 'create', jobs: 2, chunkRows: 250_000, maxRejectedRows: 0, reload: false }
 
 /** A stored copy configuration, with defaults for what it leaves out. */
 export function copyConfigOf(json: unknown): CopyConfig {
@@ -26,6 +27,7 @@ export function copyConfigOf(json: unknown): CopyConfig {
   const whole = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : fallback)
   return {
     tables: Array.isArray(c.tables) ? c.tables.filter((t): t is string => typeof t === 'string') : [],
+    schemas: Array.isArray(c.schemas) ? c.schemas.filter((t): t is string => typeof t === 'string') : [],
     mode: c.mode === 'existing' ? 'existing' : 'create',
     jobs: whole(c.jobs, COPY_CONFIG_DEFAULTS.jobs),
     chunkRows: whole(c.chunkRows, COPY_CONFIG_DEFAULTS.chunkRows),
