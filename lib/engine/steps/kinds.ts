@@ -38,18 +38,19 @@ export function copyConfigOf(json: unknown): CopyConfig {
 
 /**
  * Validate steps: the plan's target against its source on the run's environment – `tables` empty: all of
- * the source's; at most `maxSamples` differences kept and `maxDifferences` counted per table; `integrity`:
+ * the source's; `schemas` empty: every schema of a PostgreSQL source; at most `maxSamples` differences kept and `maxDifferences` counted per table; `integrity`:
  * orphans, NOT NULL and unique checked on the target. The plan's custom rules always run.
  */
-export type ValidateConfig = { tables: string[]; maxSamples: number; maxDifferences: number; integrity: boolean }
+export type ValidateConfig = { tables: string[]; schemas: string[]; maxSamples: number; maxDifferences: number; integrity: boolean }
 
-export const VALIDATE_CONFIG_DEFAULTS: ValidateConfig = { tables: [], maxSamples: 20, maxDifferences: 1000, integrity: true }
+export const VALIDATE_CONFIG_DEFAULTS: ValidateConfig = { tables: [], schemas: [], maxSamples: 20, maxDifferences: 1000, integrity: true }
 
 export function validateConfigOf(json: unknown): ValidateConfig {
   const c = (json && typeof json === 'object' ? json : {}) as Partial<ValidateConfig>
   const whole = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : fallback)
   return {
     tables: Array.isArray(c.tables) ? c.tables.filter((t): t is string => typeof t === 'string') : [],
+    schemas: Array.isArray(c.schemas) ? c.schemas.filter((t): t is string => typeof t === 'string') : [],
     maxSamples: whole(c.maxSamples, VALIDATE_CONFIG_DEFAULTS.maxSamples),
     maxDifferences: whole(c.maxDifferences, VALIDATE_CONFIG_DEFAULTS.maxDifferences),
     integrity: c.integrity !== false,
