@@ -72,8 +72,8 @@ export function chooseSchemas(all: readonly SourceSchema[], options: { schemas?:
     const fallback = chosen?.length === 1 ? (chosen[0] as string) : 'public'
     tables.clear()
     for (const name of options.tables) {
-      const { schema, table } = splitTableName(name, wanted, fallback)
-      if (!wanted.includes(schema)) throw new Error(`The table “${name}” is not in a schema the copy takes (${wanted.join(', ') || 'none'}).`)
+      const { schema, table } = splitTableName(name, names, fallback)
+      if (!wanted.includes(schema)) throw new Error(`The table “${name}” is not in a chosen schema (${wanted.join(', ') || 'none'}).`)
       tables.set(schema, [...(tables.get(schema) ?? []), table])
     }
     wanted = wanted.filter((s) => tables.has(s))
