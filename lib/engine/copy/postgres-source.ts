@@ -46,7 +46,7 @@ export const createSchemaSql = (schema: string) => {
   IF to_regnamespace(${name}) IS NULL THEN CREATE SCHEMA ${quoteIdent(schema)}; END IF;
 EXCEPTION WHEN insufficient_privilege THEN
   RAISE EXCEPTION 'The target''s role “%” may not create the schema “%” for the source''s tables of that schema. Run GRANT CREATE ON DATABASE % TO %, or create the schema first and GRANT USAGE, CREATE ON SCHEMA % TO %.',
-    current_user, ${escapeLiteral(schema)}, quote_ident(current_database()), quote_ident(current_user), ${name}, quote_ident(current_user) USING ERRCODE = 'insufficient_privilege';
+    current_user, ${escapeLiteral(schema)}, quote_ident(current_database()), quote_ident(current_user), quote_ident(${escapeLiteral(schema)}), quote_ident(current_user) USING ERRCODE = 'insufficient_privilege';
 END $lockstep$`
 }
 
