@@ -75,8 +75,7 @@ export async function copyCommand(args: string[]): Promise<number> {
   const { runCopy, copyIdOf, CopyRefused } = await import('@/lib/engine/copy/engine')
   const { copySchemas } = await import('@/lib/engine/copy/schemas')
   // One copy per schema of a PostgreSQL source; public keeps the id a copy of one schema always had.
-  const copyIdFor = (schema: string | null, only: readonly string[] | null) =>
-    copyIdOf('cli', { from: schema && schema !== 'public' ? `${opened.identity}/${schema}` : opened.identity, tables: only, mode, ...(existingRows ? { existingRows } : {}) })
+  const copyIdFor = (schema: string | null, only: readonly string[] | null) => copyIdOf('cli', { from: schema && schema !== 'public' ? `${opened.identity}/${schema}` : opened.identity, tables: only, mode, ...(existingRows ? { existingRows } : {}) })
   const { withTargetSession, ApplyRefused, Cancelled } = await import('@/lib/engine/sql/session')
 
   const controller = new AbortController()

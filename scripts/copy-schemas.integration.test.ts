@@ -64,7 +64,7 @@ describe('lockstep copy with several schemas', () => {
       expect(unreadable.code).toBe(4)
       expect(await tablesOf(partial)).toEqual(['a.item', 'public.item'])
       const refused = await lockstep(['copy', '--from', limited.toString(), '--to', partial, '--schema', 'b'])
-      expect(refused.stderr).toContain('Refused: The source\'s role may not read the schema “b”: GRANT USAGE ON SCHEMA b')
+      expect(refused.stderr).toContain("Refused: The source's role may not read the schema “b”: GRANT USAGE ON SCHEMA b")
       expect(refused.code).toBe(3)
     } finally {
       await queryDatabase(source, `DROP OWNED BY ${role}; DROP ROLE ${role}`).catch(() => undefined)

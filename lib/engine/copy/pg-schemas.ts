@@ -102,8 +102,7 @@ export function loadOrder(schemas: readonly string[], references: ReadonlyMap<st
 }
 
 /** The summary's lines for what a choice leaves out: schemas not chosen (named), and schemas the role may not read. */
-export const notChosenLine = (choice: SchemaChoice) =>
-  choice.notChosen.length ? `Not chosen, so not copied: the source's tables in the schema${choice.notChosen.length === 1 ? '' : 's'} ${choice.notChosen.map(describe).join(', ')}.` : null
+export const notChosenLine = (choice: SchemaChoice) => (choice.notChosen.length ? `Not chosen, so not copied: the source's tables in the schema${choice.notChosen.length === 1 ? '' : 's'} ${choice.notChosen.map(describe).join(', ')}.` : null)
 
 export const unreadableReason = (s: SourceSchema) => `the source's role may not read the schema ${describe(s)}: GRANT USAGE ON SCHEMA ${s.schema} (and SELECT on its tables) to it`
 

@@ -116,10 +116,7 @@ async function addCrossSchemaKeys(session: pg.Client, keys: readonly CrossSchema
   let added = 0
   for (const key of mine) {
     const table = qualifiedName(key.schema, key.table)
-    const present = await session.query(
-      `SELECT 1 FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2 AND k.conname = $3`,
-      [key.schema, key.table, key.name],
-    )
+    const present = await session.query(`SELECT 1 FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2 AND k.conname = $3`, [key.schema, key.table, key.name])
     if (present.rowCount) continue
     const sql = `ALTER TABLE ${quoteIdent(key.schema)}.${quoteIdent(key.table)} ADD CONSTRAINT ${quoteIdent(key.name)} ${key.definition}`
     const run = async (statement: string) => {
