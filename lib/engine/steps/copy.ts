@@ -38,8 +38,8 @@ async function sourceOf(ctx: StepContext): Promise<PlanSource> {
   return source
 }
 
-function sqliteOnly(source: PlanSource, config: CopyConfig): asserts source is PlanSource & { engine: 'SQLITE' } {
-  if (source.engine !== 'SQLITE') return
+/** A SQLite file has no schemas: a step that names some says so instead of ignoring them. */
+function refuseSchemasOfSqlite(source: PlanSource, config: CopyConfig) {
   if (config.schemas.length) throw new Error(`The step names schemas (${config.schemas.join(', ')}), but the plan's source ${source.name} is a SQLite file, which has none; clear the step's schemas.`)
 }
 
@@ -73,7 +73,7 @@ export const copyRunner: StepRunner = {
     if (planSource.engine === 'POSTGRES') {
       summary = await copySchemas({ ...common, from: planSource.target, label: planSource.name, schemas: config.schemas, tables: config.tables, copyIdFor: idFor })
     } else {
-      sqliteOnly(planSource, config)
+      refuseSchemasOfSqlite(planSource, config)
       const source: CopySource = sqliteSource(planSource.path, planSource.name)
       try {
         summary = await runCopy({ ...common, copyId, source, tables: config.tables.length ? config.tables : undefined })
