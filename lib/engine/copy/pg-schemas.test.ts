@@ -27,7 +27,7 @@ describe('choosing the schemas of a PostgreSQL source', () => {
   it('names the schemas left out by a choice', () => {
     const choice = chooseSchemas(ALL, { schemas: ['sales'] })
     expect(choice.picked).toEqual([{ schema: 'sales', tables: null }])
-    expect(notChosenLine(choice)).toBe("Not chosen, so not copied: the source's tables in the schemas crm (1 table), public (2 tables).")
+    expect(notChosenLine(choice)).toBe("Not chosen, so not copied: the source's tables in the schemas crm (1 table), public (2 tables), vault (1 table).")
     expect(choice.unreadable).toEqual([])
   })
 
@@ -42,7 +42,8 @@ describe('choosing the schemas of a PostgreSQL source', () => {
       { schema: 'public', tables: ['note'] },
       { schema: 'sales', tables: ['orders', 'note'] },
     ])
-    expect(choice.notChosen.map((s) => s.schema)).toEqual(['crm'])
+    expect(choice.notChosen.map((s) => s.schema)).toEqual(['crm', 'vault'])
+    expect(choice.unreadable).toEqual([])
     expect(chooseSchemas(ALL, { schemas: ['sales'], tables: ['orders'] }).picked).toEqual([{ schema: 'sales', tables: ['orders'] }])
     expect(() => chooseSchemas(ALL, { schemas: ['sales'], tables: ['crm.customer'] })).toThrow('The table “crm.customer” is not in a chosen schema (sales).')
     expect(splitTableName('odd.name', ['public', 'sales'], 'public')).toEqual({ schema: 'public', table: 'odd.name' })

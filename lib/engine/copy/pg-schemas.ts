@@ -65,6 +65,7 @@ export function chooseSchemas(all: readonly SourceSchema[], options: { schemas?:
   if (chosen && closed.length) {
     throw new Error(`The source's role may not read the schema ${closed.map((s) => `“${s.schema}”`).join(', ')}: GRANT USAGE ON SCHEMA ${closed.map((s) => s.schema).join(', ')} (and SELECT on its tables) to it.`)
   }
+  const explicit = !!chosen || !!options.tables?.length
   let wanted = all.filter((s) => s.readable && (!chosen || chosen.includes(s.schema))).map((s) => s.schema)
   const tables = new Map<string, string[] | null>(wanted.map((s) => [s, null]))
   if (options.tables?.length) {
@@ -80,8 +81,9 @@ export function chooseSchemas(all: readonly SourceSchema[], options: { schemas?:
   }
   return {
     picked: loadOrder(wanted, options.references ?? new Map()).map((schema) => ({ schema, tables: tables.get(schema) ?? null })),
-    notChosen: all.filter((s) => s.readable && !wanted.includes(s.schema)),
-    unreadable: chosen ? [] : closed,
+    // Named schemas or tables are a choice: a schema left out of it is not chosen, readable or not.
+    notChosen: all.filter((s) => !wanted.includes(s.schema) && (s.readable || explicit)),
+    unreadable: explicit ? [] : closed,
   }
 }
 
