@@ -36,6 +36,8 @@ const OWN_TABLES = [HISTORY_TABLE, COPY_TABLE, PART_TABLE, HELD_KEY_TABLE]
  * The table as a query reads its own rows: a partitioned table with all its partitions (which are not listed
  * as tables), a plain table without the rows of tables that inherit from it (they are copied as themselves).
  */
+export const ownRows = (table: { kind: 'r' | 'p' }, qualified: string) => (table.kind === 'p' ? qualified : `ONLY ${qualified}`)
+
 /**
  * Creates the target's schema when it is missing – only then asking for the right to create schemas – and says
  * which GRANT is missing when the role may not (describeDdlError shows such a message as it is).
@@ -49,8 +51,6 @@ EXCEPTION WHEN insufficient_privilege THEN
     current_user, ${escapeLiteral(schema)}, quote_ident(current_database()), quote_ident(current_user), quote_ident(${escapeLiteral(schema)}), quote_ident(current_user) USING ERRCODE = 'insufficient_privilege';
 END $lockstep$`
 }
-
-export const ownRows = (table: { kind: 'r' | 'p' }, qualified: string) => (table.kind === 'p' ? qualified : `ONLY ${qualified}`)
 
 /** The tables of `schema` (Lockstep's own bookkeeping tables left out): columns, keys, constraints, indexes. */
 export async function readSchema(client: pg.Client, schema: string): Promise<PgTable[]> {
@@ -249,7 +249,7 @@ export function postgresSource(target: PostgresTarget, options: { schema?: strin
         }
         for (const i of t.indexes) after.push(`${searchPath}; ${replaceHead(`the index ${i.name}`, i.def, i.head, `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${tq(t.name)} USING ${quoteIdent(i.method)} `)}`)
       }
-      // public exists already, and CREATE SCHEMA IF NOT EXISTS would still ask for the right to create schemas.
+      // public exists already; another schema is created only when missing (see createSchemaSql).
       const createSchema = targetSchema === 'public' ? [] : [createSchemaSql(targetSchema)]
       const extensionSql = extensions.map((e) => `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(e)}`)
       const beforeLoad = [...createSchema, searchPath, ...extensionSql, ...sequenceSql, ...types.statements, ...tablesSql]
