@@ -11,7 +11,7 @@ import { signIn } from './fixtures/session'
 const [DDL = '', DATA = ''] = readFileSync(new URL('../lib/engine/copy/fixtures/multi-schema.sql', import.meta.url), 'utf8').split('\n-- data\n')
 
 test('a copy step names the schemas it copies; the run page shows schema.table and the schema left out', async ({ page, browser }, testInfo) => {
-  test.setTimeout(120_000)
+  test.setTimeout(300_000)
   const dba = await seedUser('DBA')
   const suffix = randomUUID().slice(0, 8)
   const env = `schemas-${suffix}`
