@@ -63,7 +63,10 @@ test('a copy step names the schemas it copies; the run page shows schema.table a
   const tables = page.getByTestId('copy-progress').getByRole('table', { name: 'Tables of Copy the shop' })
   await expect(tables.getByRole('row', { name: /^crm\.customer/ })).toContainText(/done.*300\s*300\s*0/)
   await expect(tables.getByRole('row', { name: /^note/ })).toContainText(/done.*40\s*40\s*0/)
-  await page.getByTestId('copy-progress').getByText(/warnings? about the schema/).click()
+  await page
+    .getByTestId('copy-progress')
+    .getByText(/warnings? about the schema/)
+    .click()
   await expect(page.getByTestId('copy-progress')).toContainText("Not chosen, so not copied: the source's tables in the schema sales (2 tables).")
   await page.screenshot({ path: testInfo.outputPath('copy-schemas-run.png'), fullPage: true })
 
