@@ -7,12 +7,14 @@ import { count, flag, isPostgresUrl, names, openSqliteFile, option, targetOption
 import { plural } from '@/lib/domain/words'
 
 export const VALIDATE_USAGE = `Usage: lockstep validate --source SQLITE_FILE|postgresql://… --target postgresql://… [--tables a,b]
-                         [--schema NAME] [--max-samples N] [--max-differences N] [--no-integrity] [--json]
+                         [--schema a,b] [--max-samples N] [--max-differences N] [--no-integrity] [--json]
 
   Compares the target's rows with the source's, table by table (tables without a primary key by row count
   and checksum), then checks the target for orphans, NULLs and duplicates the source's constraints forbid.
-  --tables a,b          only these tables (default: all of the source's)
-  --schema NAME         a schema other than public, on both sides (as \`lockstep copy --schema\` copied it)
+  --tables a,b          only these tables (default: all of the source's; schema.table outside public)
+  --schema a,b          a PostgreSQL source: only these schemas, each against the same-named schema of the
+                        target (default: every schema that holds tables, as \`lockstep copy\` copies them);
+                        a SQLite source: the one target schema its tables were copied into (default public)
   --max-samples N       differing rows shown per table (default ${VALIDATION_DEFAULTS.maxSamples})
   --max-differences N   a table is compared until N differences are found (default ${VALIDATION_DEFAULTS.maxDifferences})
   --no-integrity        rows only, no integrity checks
@@ -150,12 +152,15 @@ export async function validateCommand(args: string[]): Promise<number> {
   const from = option(args, '--source')
   const to = option(args, '--target')
   const tables = names(option(args, '--tables'))
-  const schema = option(args, '--schema')
+  const schemas = names(option(args, '--schema'))
   const maxSamples = count(option(args, '--max-samples'), '--max-samples', 0, 10_000)
   const maxDifferences = count(option(args, '--max-differences'), '--max-differences', 1, Number.MAX_SAFE_INTEGER)
   if (!from || !to || args.length) throw new UsageError(args.length ? `Unexpected: ${args.join(' ')}` : 'Name the source (--source) and the target (--target).')
   const target = await targetOption(to, '--target')
   const sourceUrl = isPostgresUrl(from) ? await targetOption(from, '--source') : null
+
+  if (!sourceUrl && (schemas?.length ?? 0) > 1) throw new UsageError('A SQLite source was copied into one schema: --schema takes one name with it.')
+  const schema = sourceUrl ? undefined : schemas?.[0]
 
   try {
     const source = await openSource(from, sourceUrl, schema)
@@ -167,12 +172,14 @@ export async function validateCommand(args: string[]): Promise<number> {
     }
     try {
       targetSide = (await openPostgres(target, 'target', schema)).side
-      const unknown = (tables ?? []).filter((name) => !source.tables.includes(name))
+      // A PostgreSQL source's tables are checked schema by schema (a table may be named schema.table).
+      const unknown = sourceUrl ? [] : (tables ?? []).filter((name) => !source.tables.includes(name))
       if (unknown.length) throw new UsageError(`The source has no table ${unknown.map((name) => `“${name}”`).join(', ')}.`)
       const { runValidation } = await import('@/lib/engine/validate/engine')
+      const { validateSchemas } = await import('@/lib/engine/validate/schemas')
       process.once('SIGINT', stop)
       let lastLine = Date.now()
-      const report = await runValidation(source.side, targetSide, {
+      const options = {
         tables,
         maxSamples,
         maxDifferences,
@@ -180,7 +187,7 @@ export async function validateCommand(args: string[]): Promise<number> {
         signal: controller.signal,
         onProgress: json
           ? undefined
-          : (progress) => {
+          : (progress: ValidationReport) => {
               const active = progress.tables.find((t) => t.state === 'VALIDATING')
               if (!active || Date.now() - lastLine < 2000) return
               lastLine = Date.now()
@@ -188,7 +195,8 @@ export async function validateCommand(args: string[]): Promise<number> {
               const rows = active.sourceRows === null || active.targetRows === null ? null : Math.max(active.sourceRows, active.targetRows)
               console.error(`${active.table}: ${rows === null ? 'counting rows' : `comparing ${plural(rows, 'row')}`}; ${done} of ${plural(progress.tables.length, 'table')} done`)
             },
-      })
+      }
+      const report = sourceUrl ? await validateSchemas(sourceUrl, target, { ...options, schemas, sourceLabel: source.side.label, targetLabel: targetSide.label }) : await runValidation(source.side, targetSide, options)
       if (json) console.log(JSON.stringify(report, null, 2))
       else printReport(report, integrity)
       return report.status === 'PASSED' ? EXIT.passed : report.status === 'FAILED' ? EXIT.failed : report.status === 'CANCELLED' ? EXIT.cancelled : EXIT.unavailable

@@ -15,6 +15,16 @@ export function TablesField({ prefix, errors, tables = [], hint = EVERY_SOURCE_T
   )
 }
 
+/** The schemas of a PostgreSQL source to copy or validate: one per line or comma-separated; empty means every schema with tables. */
+export function SchemasField({ prefix, errors, schemas = [], verb = 'copy' }: { prefix: string; errors: Errors; schemas?: readonly string[]; verb?: 'copy' | 'validate' }) {
+  const hint = `PostgreSQL sources: one per line or separated by commas. Empty: every schema that holds tables${verb === 'copy' ? ', each into the schema of the same name' : ', each against the schema of the same name'}.`
+  return (
+    <Field label="Schemas (optional)" name="schemas" id={`${prefix}-schemas`} errors={errors?.schemas} hint={hint}>
+      <textarea name="schemas" id={`${prefix}-schemas`} rows={1} className="block w-full rounded-md border border-zinc-300 px-3 py-2 font-mono text-xs" spellCheck={false} defaultValue={schemas.join('\n')} />
+    </Field>
+  )
+}
+
 /** How much of a validation's differences is kept and counted per table. */
 export function ValidationLimitsFields({ prefix, errors, maxSamples, maxDifferences }: { prefix: string; errors: Errors; maxSamples: number; maxDifferences: number }) {
   return (

@@ -10,7 +10,7 @@ import { addBackupStepAction, addCopyStepAction, addManualStepAction, addObserve
 import { BACKUP_CONFIG_DEFAULTS, COPY_CONFIG_DEFAULTS, OBSERVE_CONFIG_DEFAULTS, VALIDATE_CONFIG_DEFAULTS } from '@/lib/engine/steps/kinds'
 import type { StepDTO, StepLintDTO } from '@/lib/server/plans/queries'
 import { LintBadge, LintTable } from './lint-report'
-import { TablesField, ValidationLimitsFields } from './step-fields'
+import { SchemasField, TablesField, ValidationLimitsFields } from './step-fields'
 
 const SCRIPT = 'block w-full rounded-md border border-zinc-300 px-3 py-2 font-mono text-xs'
 
@@ -119,7 +119,8 @@ export function CopyStepForm({ phaseId, step, onSuccess }: { phaseId: string; st
           <Field label="Step name" name="name" id={`${prefix}-name`} errors={errors?.name}>
             <Input name="name" id={`${prefix}-name`} maxLength={200} invalid={!!errors?.name} defaultValue={step?.name} placeholder="e.g. Copy the data from SQLite" />
           </Field>
-          <TablesField prefix={prefix} errors={errors} tables={config.tables} />
+          <TablesField prefix={prefix} errors={errors} tables={config.tables} hint="One per line or separated by commas (schema.table where it is not public). Empty: every table of the source." />
+          <SchemasField prefix={prefix} errors={errors} schemas={config.schemas} />
           <fieldset className="space-y-1 text-sm">
             <legend className="font-medium">Where the rows go</legend>
             <label className="flex items-start gap-2">
@@ -178,7 +179,8 @@ export function ValidateStepForm({ phaseId, step, onSuccess }: { phaseId: string
           <Field label="Step name" name="name" id={`${prefix}-name`} errors={errors?.name}>
             <Input name="name" id={`${prefix}-name`} maxLength={200} invalid={!!errors?.name} defaultValue={step?.name} placeholder="e.g. Verify data integrity" />
           </Field>
-          <TablesField prefix={prefix} errors={errors} tables={config.tables} />
+          <TablesField prefix={prefix} errors={errors} tables={config.tables} hint="One per line or separated by commas (schema.table where it is not public). Empty: every table of the source." />
+          <SchemasField prefix={prefix} errors={errors} schemas={config.schemas} verb="validate" />
           <div className="flex flex-wrap gap-4">
             <ValidationLimitsFields prefix={prefix} errors={errors} maxSamples={config.maxSamples} maxDifferences={config.maxDifferences} />
           </div>

@@ -16,6 +16,7 @@ const KIND_LABELS: Record<StepDTO['kind'], string> = { SQL: 'SQL', COPY: 'Copy',
 const describeCopy = (c: NonNullable<StepDTO['copy']>) =>
   [
     c.tables.length ? `${c.tables.length} table${c.tables.length === 1 ? '' : 's'} (${c.tables.slice(0, 4).join(', ')}${c.tables.length > 4 ? '…' : ''})` : 'every table',
+    c.schemas.length ? `schema${c.schemas.length === 1 ? '' : 's'} ${c.schemas.join(', ')}` : null,
     c.mode === 'create' ? 'tables created' : 'into existing tables',
     `${c.jobs} connection${c.jobs === 1 ? '' : 's'}`,
     c.maxRejectedRows ? `up to ${c.maxRejectedRows.toLocaleString('en')} rejected rows` : 'no rejected rows allowed',

@@ -9,6 +9,7 @@ import { runValidation } from './validate/engine'
 import type { ValidationReport } from './validate/model'
 import { postgresSide } from './validate/postgres-side'
 import { sqliteSide } from './validate/sqlite-side'
+import { validateSchemas } from './validate/schemas'
 
 // The worker's side of validations: those asked for from the plan (claimed like runs) and those of
 // validate steps share validatePlan – the plan's source and target on an environment, its custom rules,
@@ -16,7 +17,7 @@ import { sqliteSide } from './validate/sqlite-side'
 
 const LIVE_EVERY_MS = 1_000
 
-export type PlanValidation = { validationId: string; planId: string; environmentId: string; tables: string[]; maxSamples: number; maxDifferences: number; integrity?: boolean; signal?: AbortSignal }
+export type PlanValidation = { validationId: string; planId: string; environmentId: string; tables: string[]; schemas?: string[]; maxSamples: number; maxDifferences: number; integrity?: boolean; signal?: AbortSignal }
 
 /** Validates and records; the report, or throws when the databases cannot be read (the validation ends in ERROR then). */
 export async function validatePlan(v: PlanValidation): Promise<ValidationReport> {
@@ -34,33 +35,40 @@ export async function validatePlan(v: PlanValidation): Promise<ValidationReport>
     if (!sourceConnection) throw new Error('The plan has no source connection on this environment; choose one on the plan page.')
     if (!targetConnection) throw new Error('The plan has no PostgreSQL target connection on this environment; choose one on the plan page.')
     const rules = await db.validationRule.findMany({ where: { planId: v.planId }, orderBy: { position: 'asc' } })
-    const source = sourceConnection.engine === 'SQLITE' ? sqliteSide(sourceConnection.path, sourceConnection.name) : postgresSide(sourceConnection.target, { label: sourceConnection.name })
-    const target = postgresSide(targetConnection, { label: targetConnection.name })
-    try {
-      const report = await runValidation(source, target, {
-        tables: v.tables,
-        maxSamples: v.maxSamples,
-        maxDifferences: v.maxDifferences,
-        integrity: v.integrity,
-        rules: rules.map((r) => ({ name: r.name, sql: r.sql, severity: r.severity === 'ERROR' ? 'error' : 'warning', action: r.action === 'FAIL' ? 'fail' : 'warn' })),
-        signal: cancel.signal,
-        onProgress: (live) => {
-          const now = Date.now()
-          if (now - lastWrite < LIVE_EVERY_MS && live.status === 'RUNNING') return
-          lastWrite = now
-          writing = writing.then(() => saveLiveReport(v.validationId, live)).catch(() => undefined)
-        },
-      })
-      await writing
-      try {
-        await finishValidation(v.validationId, { report })
-      } catch (error) {
-        throw new Error(`The validation's report could not be saved: ${(error as Error).message.trim().split('\n').pop()}`)
-      }
-      return report
-    } finally {
-      await Promise.all([source.close(), target.close()])
+    const options = {
+      tables: v.tables,
+      maxSamples: v.maxSamples,
+      maxDifferences: v.maxDifferences,
+      integrity: v.integrity,
+      rules: rules.map((r) => ({ name: r.name, sql: r.sql, severity: r.severity === 'ERROR' ? ('error' as const) : ('warning' as const), action: r.action === 'FAIL' ? ('fail' as const) : ('warn' as const) })),
+      signal: cancel.signal,
+      onProgress: (live: ValidationReport) => {
+        const now = Date.now()
+        if (now - lastWrite < LIVE_EVERY_MS && live.status === 'RUNNING') return
+        lastWrite = now
+        writing = writing.then(() => saveLiveReport(v.validationId, live)).catch(() => undefined)
+      },
     }
+    // A PostgreSQL source: every schema with tables (or those the step names), as its copy takes them.
+    const validate = async (): Promise<ValidationReport> => {
+      if (sourceConnection.engine === 'POSTGRES') return validateSchemas(sourceConnection.target, targetConnection, { ...options, schemas: v.schemas, sourceLabel: sourceConnection.name, targetLabel: targetConnection.name })
+      if (v.schemas?.length) throw new Error(`The step names schemas (${v.schemas.join(', ')}), but the plan's source ${sourceConnection.name} is a SQLite file, which has none; clear the step's schemas.`)
+      const source = sqliteSide(sourceConnection.path, sourceConnection.name)
+      const target = postgresSide(targetConnection, { label: targetConnection.name })
+      try {
+        return await runValidation(source, target, options)
+      } finally {
+        await Promise.all([source.close(), target.close()])
+      }
+    }
+    const report = await validate()
+    await writing
+    try {
+      await finishValidation(v.validationId, { report })
+    } catch (error) {
+      throw new Error(`The validation's report could not be saved: ${(error as Error).message.trim().split('\n').pop()}`)
+    }
+    return report
   } catch (error) {
     await writing
     const message = withoutServerPaths((error as Error).message)

@@ -153,7 +153,9 @@ const shownStatement = (sql: string) => (sql.replace(/^SET LOCAL search_path TO 
 
 /** What creating the target's tables (or types) failed on, naming the object. */
 const describeDdlError = (sql: string, error: unknown) => {
-  const e = error as Error & { detail?: string; hint?: string }
+  const e = error as Error & { detail?: string; hint?: string; code?: string }
+  // createSchemaSql's own message names the schema and the GRANT it needs.
+  if (/^DO \$lockstep\$ BEGIN\s+IF to_regnamespace/.test(sql)) return e.code === '42501' ? e.message : `Creating the schema on the target failed: ${e.message}`
   const table = /^CREATE TABLE (\S+)/.exec(sql)?.[1]
   const what = table ? `Creating the table ${table.replace(/^"[^"]*"\./, '').replace(/"/g, '')} on the target` : `${shownStatement(sql)} on the target`
   return `${what} failed: ${e.message}${e.detail ? ` (${e.detail})` : ''}${e.hint ? ` Hint: ${e.hint}` : ''}`

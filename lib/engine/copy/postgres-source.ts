@@ -38,6 +38,20 @@ const OWN_TABLES = [HISTORY_TABLE, COPY_TABLE, PART_TABLE, HELD_KEY_TABLE]
  */
 export const ownRows = (table: { kind: 'r' | 'p' }, qualified: string) => (table.kind === 'p' ? qualified : `ONLY ${qualified}`)
 
+/**
+ * Creates the target's schema when it is missing – only then asking for the right to create schemas – and says
+ * which GRANT is missing when the role may not (describeDdlError shows such a message as it is).
+ */
+export const createSchemaSql = (schema: string) => {
+  const name = escapeLiteral(quoteIdent(schema))
+  return `DO $lockstep$ BEGIN
+  IF to_regnamespace(${name}) IS NULL THEN CREATE SCHEMA ${quoteIdent(schema)}; END IF;
+EXCEPTION WHEN insufficient_privilege THEN
+  RAISE EXCEPTION 'The target''s role “%” may not create the schema “%” for the source''s tables of that schema. Run GRANT CREATE ON DATABASE % TO %, or create the schema first and GRANT USAGE, CREATE ON SCHEMA % TO %.',
+    current_user, ${escapeLiteral(schema)}, quote_ident(current_database()), quote_ident(current_user), quote_ident(${escapeLiteral(schema)}), quote_ident(current_user) USING ERRCODE = 'insufficient_privilege';
+END $lockstep$`
+}
+
 /** The tables of `schema` (Lockstep's own bookkeeping tables left out): columns, keys, constraints, indexes. */
 export async function readSchema(client: pg.Client, schema: string): Promise<PgTable[]> {
   const tables = await client.query<{ oid: number; name: string; kind: 'r' | 'p'; parents: string[]; partitions: number }>(
@@ -114,12 +128,6 @@ function replaceHead(what: string, def: string, head: string, replacement: strin
   return replacement + def.slice(head.length)
 }
 
-// The source's schemas that hold tables, other than the one copied, and PostgreSQL's own.
-const OTHER_SCHEMAS_SQL = `SELECT n.nspname AS schema, count(*)::int AS tables FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname <> $1 AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'lockstep')
-    AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND c.relname <> ALL ($2)
-  GROUP BY 1 ORDER BY 1`
-
 // The schema's objects the copy does not recreate (an extension's own, and a range type's constructors, are left
 // out: the extension or the type brings them).
 const NOT_COPIED_SQL = `SELECT kind, array_agg(name ORDER BY name) AS names FROM (
@@ -133,7 +141,11 @@ const NOT_COPIED_SQL = `SELECT kind, array_agg(name ORDER BY name) AS names FROM
      WHERE c.relnamespace = $1::regnamespace AND NOT t.tgisinternal AND t.tgparentid = 0
   ) o GROUP BY kind ORDER BY kind`
 
-export function postgresSource(target: PostgresTarget, options: { schema?: string; label?: string } = {}): CopySource {
+/**
+ * The tables of one schema of a PostgreSQL database. `deferCrossSchemaKeys`: foreign keys to tables of other
+ * schemas are left to the caller (copySchemas adds them once every schema is loaded) instead of being made here.
+ */
+export function postgresSource(target: PostgresTarget, options: { schema?: string; label?: string; deferCrossSchemaKeys?: boolean } = {}): CopySource {
   const schema = options.schema ?? 'public'
   let main: pg.Client | null = null
   let known: PgTable[] = []
@@ -165,13 +177,11 @@ export function postgresSource(target: PostgresTarget, options: { schema?: strin
       if (missing.length) throw new Error(`The source has no table ${missing.map((m) => `“${m}”`).join(', ')} in the schema ${schema}.`)
       const chosen = known.filter((t) => !only || only.includes(t.name))
       notes.length = 0
-      const others = await client.query<{ schema: string; tables: number }>(OTHER_SCHEMAS_SQL, [schema, OWN_TABLES])
       const skipped = await client.query<{ kind: string; names: string[] }>(NOT_COPIED_SQL, [quoteIdent(schema)])
       if (skipped.rows.length) {
         const list = skipped.rows.map((r) => `${r.names.length} ${r.kind}${r.names.length === 1 ? '' : 's'} (${r.names.slice(0, 5).join(', ')}${r.names.length > 5 ? ', …' : ''})`)
         notes.push(`Not copied: ${list.join('; ')} – create them on the target with the application's own migrations.`)
       }
-      if (others.rows.length) notes.push(`Not copied: the source's tables in other schemas than ${schema} – ${others.rows.map((o) => `${o.schema} (${o.tables} table${o.tables === 1 ? '' : 's'})`).join(', ')}; copy each schema with a copy of its own.`)
       const result: SourceTable[] = []
       for (const t of chosen) {
         const rows = Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${rowsOf(t.name)}`)).rows[0]?.n ?? 0)
@@ -181,7 +191,8 @@ export function postgresSource(target: PostgresTarget, options: { schema?: strin
           columns: t.columns.filter((c) => !c.generated).map((c) => ({ name: c.name, type: catalogTypeOf(c.type) })),
           rows,
           key,
-          references: [...new Set(t.constraints.filter((c) => c.type === 'f' && c.references && c.references !== t.name).map((c) => c.references as string))],
+          // Only references within the schema order its tables (referencedAs is set for those alone).
+          references: [...new Set(t.constraints.filter((c) => c.type === 'f' && c.referencedAs !== null && c.references && c.references !== t.name).map((c) => c.references as string))],
         })
       }
       return result
@@ -229,6 +240,7 @@ export function postgresSource(target: PostgresTarget, options: { schema?: strin
         })
         tablesSql.push(`CREATE TABLE ${tq(t.name)} (\n  ${columns.join(',\n  ')}\n)`)
         for (const c of t.constraints) {
+          if (c.type === 'f' && c.referencedAs === null && options.deferCrossSchemaKeys) continue
           // A reference to a table of the source's schema becomes one to the same table in the target's.
           const def = c.referencedAs !== null && c.references !== null ? replaceHead(`the foreign key ${c.name}`, c.def, c.referencedAs, `FOREIGN KEY (${c.columns.map(quoteIdent).join(', ')}) REFERENCES ${tq(c.references)}(`) : c.def
           const statement = `ALTER TABLE ${tq(t.name)} ADD CONSTRAINT ${quoteIdent(c.name)} ${def}`
@@ -237,8 +249,8 @@ export function postgresSource(target: PostgresTarget, options: { schema?: strin
         }
         for (const i of t.indexes) after.push(`${searchPath}; ${replaceHead(`the index ${i.name}`, i.def, i.head, `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${tq(t.name)} USING ${quoteIdent(i.method)} `)}`)
       }
-      // public exists already, and CREATE SCHEMA IF NOT EXISTS would still ask for the right to create schemas.
-      const createSchema = targetSchema === 'public' ? [] : [`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(targetSchema)}`]
+      // public exists already; another schema is created only when missing (see createSchemaSql).
+      const createSchema = targetSchema === 'public' ? [] : [createSchemaSql(targetSchema)]
       const extensionSql = extensions.map((e) => `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(e)}`)
       const beforeLoad = [...createSchema, searchPath, ...extensionSql, ...sequenceSql, ...types.statements, ...tablesSql]
       // Identities and sequences are moved past the copied rows by the engine, from the target's catalog.

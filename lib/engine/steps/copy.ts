@@ -1,6 +1,6 @@
 import { copyIdOf, runCopy, undoCopy } from '@/lib/engine/copy/engine'
-import type { CopySource, CopySummary, NotCopied, TableProgress } from '@/lib/engine/copy/model'
-import { postgresSource } from '@/lib/engine/copy/postgres-source'
+import type { CopySource, CopySummary, NotCopied, RejectedRow, TableProgress } from '@/lib/engine/copy/model'
+import { copySchemas, undoSchemas } from '@/lib/engine/copy/schemas'
 import { sqliteSource } from '@/lib/engine/copy/sqlite-source'
 import { planSourceOf, type PlanSource } from '@/lib/server/runs/target'
 import { copyConfigOf, type CopyConfig } from './kinds'
@@ -28,7 +28,9 @@ export type CopyDetail = {
   indexSeconds?: number
 }
 
-const copyIdFor = (ctx: StepContext, source: PlanSource, config: CopyConfig) => copyIdOf(`step-${ctx.step.id}`, { source: source.identity, tables: [...config.tables].sort(), mode: config.mode })
+/** One schema's copy id (public, and a SQLite source, keep the id a copy of one schema always had). */
+const copyIdFor = (ctx: StepContext, source: PlanSource, config: CopyConfig) => (schema: string | null, tables: readonly string[] | null) =>
+  copyIdOf(`step-${ctx.step.id}`, { source: source.identity, ...(schema && schema !== 'public' ? { schema } : {}), tables: [...(tables ?? [])].sort(), mode: config.mode })
 
 async function sourceOf(ctx: StepContext): Promise<PlanSource> {
   const source = await planSourceOf(ctx.planId, ctx.environmentId)
@@ -36,7 +38,10 @@ async function sourceOf(ctx: StepContext): Promise<PlanSource> {
   return source
 }
 
-const open = (source: PlanSource): CopySource => (source.engine === 'SQLITE' ? sqliteSource(source.path, source.name) : postgresSource(source.target, { label: source.name }))
+/** A SQLite file has no schemas: a step that names some says so instead of ignoring them. */
+function refuseSchemasOfSqlite(source: PlanSource, config: CopyConfig) {
+  if (config.schemas.length) throw new Error(`The step names schemas (${config.schemas.join(', ')}), but the plan's source ${source.name} is a SQLite file, which has none; clear the step's schemas.`)
+}
 
 export const copyRunner: StepRunner = {
   needsTarget: true,
@@ -45,31 +50,36 @@ export const copyRunner: StepRunner = {
     const config = copyConfigOf(ctx.step.config)
     const planSource = await sourceOf(ctx)
     if (ctx.dryRun) return { status: 'SKIPPED', message: 'not run in a dry run (a copy writes rows)' }
-    const copyId = copyIdFor(ctx, planSource, config)
+    const idFor = copyIdFor(ctx, planSource, config)
+    // The detail names the copy of public (or of the SQLite file): each other schema's copy has an id of its own.
+    const copyId = idFor(null, config.tables.length ? config.tables : null)
     const base = { copyId, source: planSource.name, mode: config.mode }
     const writer = progressWriter()
     const write = (detail: CopyDetail) => writer.track(() => ctx.progress({ detail }))
-    const source = open(planSource)
+    const common = {
+      session: session.client,
+      target: session.target,
+      mode: config.mode,
+      jobs: config.jobs,
+      chunkRows: config.chunkRows,
+      maxRejectedRows: config.maxRejectedRows,
+      reload: config.reload,
+      signal: ctx.signal,
+      log: ctx.log,
+      onProgress: (tables: TableProgress[]) => write({ ...base, tables }),
+      onRejects: (rejects: RejectedRow[]) => ctx.saveRejects(copyId, rejects),
+    }
     let summary: CopySummary
-    try {
-      summary = await runCopy({
-        copyId,
-        session: session.client,
-        target: session.target,
-        source,
-        tables: config.tables.length ? config.tables : undefined,
-        mode: config.mode,
-        jobs: config.jobs,
-        chunkRows: config.chunkRows,
-        maxRejectedRows: config.maxRejectedRows,
-        reload: config.reload,
-        signal: ctx.signal,
-        log: ctx.log,
-        onProgress: (tables) => write({ ...base, tables }),
-        onRejects: (rejects) => ctx.saveRejects(copyId, rejects),
-      })
-    } finally {
-      await source.close()
+    if (planSource.engine === 'POSTGRES') {
+      summary = await copySchemas({ ...common, from: planSource.target, label: planSource.name, schemas: config.schemas, tables: config.tables, copyIdFor: idFor })
+    } else {
+      refuseSchemasOfSqlite(planSource, config)
+      const source: CopySource = sqliteSource(planSource.path, planSource.name)
+      try {
+        summary = await runCopy({ ...common, copyId, source, tables: config.tables.length ? config.tables : undefined })
+      } finally {
+        await source.close()
+      }
     }
     write({ ...base, tables: summary.tables, status: summary.status, warnings: summary.warnings, notes: summary.notes, notCopied: summary.notCopied, seconds: summary.seconds, indexSeconds: summary.indexSeconds })
     await writer.flushed()
@@ -90,7 +100,12 @@ export const copyRunner: StepRunner = {
   async rollback(ctx): Promise<StepResult> {
     const session = requireTarget(ctx)
     const config = copyConfigOf(ctx.step.config)
-    const tables = await undoCopy(session.client, copyIdFor(ctx, await sourceOf(ctx), config))
+    const planSource = await sourceOf(ctx)
+    const idFor = copyIdFor(ctx, planSource, config)
+    const tables =
+      planSource.engine === 'POSTGRES'
+        ? await undoSchemas(session.client, planSource.target, { schemas: config.schemas, tables: config.tables, copyIdFor: idFor })
+        : await undoCopy(session.client, idFor(null, config.tables.length ? config.tables : null))
     return { status: 'SUCCEEDED', message: tables.length ? `${config.mode === 'create' ? 'dropped' : 'emptied'} ${tables.join(', ')}` : 'nothing had been copied' }
   },
 }

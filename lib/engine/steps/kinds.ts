@@ -11,14 +11,15 @@ export type ManualConfig = { requireChecklist?: boolean }
 export type SqlConfig = { statementTimeoutMs?: number; lockTimeoutMs?: number }
 
 /**
- * Copy steps: the plan's source on the run's environment into its target. `tables` empty: all of them;
+ * Copy steps: the plan's source on the run's environment into its target. `tables` empty: all of them
+ * (`schema.table` names a table outside public); `schemas` empty: every schema of a PostgreSQL source;
  * `mode` create (tables made from the source's schema) or existing (empty tables the application's own
  * migrations made); more rejected rows than `maxRejectedRows` fail the step; `reload` copies a finished
  * copy again.
  */
-export type CopyConfig = { tables: string[]; mode: 'create' | 'existing'; jobs: number; chunkRows: number; maxRejectedRows: number; reload: boolean }
+export type CopyConfig = { tables: string[]; schemas: string[]; mode: 'create' | 'existing'; jobs: number; chunkRows: number; maxRejectedRows: number; reload: boolean }
 
-export const COPY_CONFIG_DEFAULTS: CopyConfig = { tables: [], mode: 'create', jobs: 2, chunkRows: 250_000, maxRejectedRows: 0, reload: false }
+export const COPY_CONFIG_DEFAULTS: CopyConfig = { tables: [], schemas: [], mode: 'create', jobs: 2, chunkRows: 250_000, maxRejectedRows: 0, reload: false }
 
 /** A stored copy configuration, with defaults for what it leaves out. */
 export function copyConfigOf(json: unknown): CopyConfig {
@@ -26,6 +27,7 @@ export function copyConfigOf(json: unknown): CopyConfig {
   const whole = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : fallback)
   return {
     tables: Array.isArray(c.tables) ? c.tables.filter((t): t is string => typeof t === 'string') : [],
+    schemas: Array.isArray(c.schemas) ? c.schemas.filter((t): t is string => typeof t === 'string') : [],
     mode: c.mode === 'existing' ? 'existing' : 'create',
     jobs: whole(c.jobs, COPY_CONFIG_DEFAULTS.jobs),
     chunkRows: whole(c.chunkRows, COPY_CONFIG_DEFAULTS.chunkRows),
@@ -36,18 +38,19 @@ export function copyConfigOf(json: unknown): CopyConfig {
 
 /**
  * Validate steps: the plan's target against its source on the run's environment – `tables` empty: all of
- * the source's; at most `maxSamples` differences kept and `maxDifferences` counted per table; `integrity`:
+ * the source's; `schemas` empty: every schema of a PostgreSQL source; at most `maxSamples` differences kept and `maxDifferences` counted per table; `integrity`:
  * orphans, NOT NULL and unique checked on the target. The plan's custom rules always run.
  */
-export type ValidateConfig = { tables: string[]; maxSamples: number; maxDifferences: number; integrity: boolean }
+export type ValidateConfig = { tables: string[]; schemas: string[]; maxSamples: number; maxDifferences: number; integrity: boolean }
 
-export const VALIDATE_CONFIG_DEFAULTS: ValidateConfig = { tables: [], maxSamples: 20, maxDifferences: 1000, integrity: true }
+export const VALIDATE_CONFIG_DEFAULTS: ValidateConfig = { tables: [], schemas: [], maxSamples: 20, maxDifferences: 1000, integrity: true }
 
 export function validateConfigOf(json: unknown): ValidateConfig {
   const c = (json && typeof json === 'object' ? json : {}) as Partial<ValidateConfig>
   const whole = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : fallback)
   return {
     tables: Array.isArray(c.tables) ? c.tables.filter((t): t is string => typeof t === 'string') : [],
+    schemas: Array.isArray(c.schemas) ? c.schemas.filter((t): t is string => typeof t === 'string') : [],
     maxSamples: whole(c.maxSamples, VALIDATE_CONFIG_DEFAULTS.maxSamples),
     maxDifferences: whole(c.maxDifferences, VALIDATE_CONFIG_DEFAULTS.maxDifferences),
     integrity: c.integrity !== false,

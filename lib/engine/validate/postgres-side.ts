@@ -63,7 +63,8 @@ export function postgresSide(target: PostgresTarget, options: { schema?: string;
         columns: t.columns.filter((c) => !c.generated).map((c) => ({ name: c.name, type: catalogTypeOf(c.type), notNull: c.notNull })),
         primaryKey: t.primaryKey,
         uniques: t.constraints.filter((c) => c.type === 'p' || c.type === 'u').map((c) => c.columns),
-        foreignKeys: t.constraints.filter((c) => c.type === 'f' && c.references).map((c) => ({ name: c.name, columns: c.columns, table: c.references as string, refColumns: c.refColumns, validated: c.validated })),
+        // Foreign keys within the schema (a key to another schema's table is checked by the target itself).
+        foreignKeys: t.constraints.filter((c) => c.type === 'f' && c.references && c.referencedAs !== null).map((c) => ({ name: c.name, columns: c.columns, table: c.references as string, refColumns: c.refColumns, validated: c.validated })),
       }))
     },
     async count(table) {

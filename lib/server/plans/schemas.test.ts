@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ZAddItem, ZAddPhase, ZAddTrigger, ZCreatePlan } from './schemas'
+import { ZAddCopyStep, ZAddItem, ZAddPhase, ZAddTrigger, ZAddValidateStep, ZCreatePlan } from './schemas'
 
 const PLAN_ID = '0190a000-0000-7000-8000-000000000001'
 
@@ -45,5 +45,15 @@ describe('rollback trigger input', () => {
     expect(fieldErrors(ZAddTrigger.safeParse({ planId: PLAN_ID, text: 'x', metric: 'latency', comparator: 'GT', threshold: '1' }))).toEqual({ metric: 'Choose a metric Lockstep measures.' })
     expect(ZAddTrigger.parse({ planId: PLAN_ID, text: 'x', metric: 'rollbacks_per_second', comparator: 'GT', threshold: '5', sustainedSeconds: '30' })).toMatchObject({ sustainedSeconds: 30 })
     expect(fieldErrors(ZAddTrigger.safeParse({ planId: PLAN_ID, text: 'x', sustainedSeconds: '-1' }))).toEqual({ sustainedSeconds: 'Enter 0 or more seconds.' })
+  })
+})
+
+describe('copy and validate step input', () => {
+  const PHASE_ID = '0190a000-0000-7000-8000-000000000002'
+  it('reads the schemas of a PostgreSQL source one per line or comma-separated, and none when the form leaves them out', () => {
+    expect(ZAddCopyStep.parse({ phaseId: PHASE_ID, name: 'Copy', tables: 'sales.orders\nnote', schemas: 'sales, crm\n\nsales', mode: 'create', reload: '' })).toMatchObject({ tables: ['sales.orders', 'note'], schemas: ['sales', 'crm'] })
+    expect(ZAddCopyStep.parse({ phaseId: PHASE_ID, name: 'Copy', tables: '', mode: 'create', reload: '' })).toMatchObject({ schemas: [] })
+    expect(ZAddValidateStep.parse({ phaseId: PHASE_ID, name: 'Validate', tables: '', schemas: 'crm', integrity: 'on' })).toMatchObject({ schemas: ['crm'] })
+    expect(fieldErrors(ZAddCopyStep.safeParse({ phaseId: PHASE_ID, name: 'Copy', tables: '', schemas: 'x'.repeat(64), mode: 'create', reload: '' }))).toEqual({ 'schemas.0': 'Schema names have at most 63 characters.' })
   })
 })

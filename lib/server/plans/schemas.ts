@@ -139,6 +139,14 @@ const copyStepFields = {
     (v) => (typeof v === 'string' ? [...new Set(v.split(/[,\n]/).map((t) => t.trim()).filter(Boolean))] : v),
     z.array(z.string().max(128, 'Table names have at most 128 characters.')).max(1_000, 'Name at most 1,000 tables.'),
   ),
+  // Schema names of a PostgreSQL source, likewise; empty: every schema that holds tables.
+  schemas: z.preprocess(
+    (v) => (v === undefined ? '' : v),
+    z.preprocess(
+      (v) => (typeof v === 'string' ? [...new Set(v.split(/[,\n]/).map((t) => t.trim()).filter(Boolean))] : v),
+      z.array(z.string().max(63, 'Schema names have at most 63 characters.')).max(200, 'Name at most 200 schemas.'),
+    ),
+  ),
   mode: z.enum(['create', 'existing'], 'Choose where the rows go.'),
   jobs: optionalWhole('the number of connections', 1, 16).optional().transform((v) => v ?? null),
   chunkRows: optionalWhole('the rows per chunk', 100, 1_000_000).optional().transform((v) => v ?? null),
@@ -152,6 +160,7 @@ export type TEditCopyStep = z.infer<typeof ZEditCopyStep>
 const validateStepFields = {
   name: requiredText('a name', 200),
   tables: copyStepFields.tables,
+  schemas: copyStepFields.schemas,
   maxSamples: optionalWhole('the samples per table', 1, 200).optional().transform((v) => v ?? null),
   maxDifferences: optionalWhole('the differences per table', 1, 1_000_000).optional().transform((v) => v ?? null),
   integrity: checkbox,

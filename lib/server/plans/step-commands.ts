@@ -82,6 +82,7 @@ export async function editSqlStep(actor: UserActor, input: TEditSqlStep): Promis
 
 const copyConfig = (input: TAddCopyStep | TEditCopyStep): CopyConfig => ({
   tables: input.tables,
+  schemas: input.schemas,
   mode: input.mode,
   jobs: input.jobs ?? COPY_CONFIG_DEFAULTS.jobs,
   chunkRows: input.chunkRows ?? COPY_CONFIG_DEFAULTS.chunkRows,
@@ -120,6 +121,7 @@ export const editCopyStep = (actor: UserActor, input: TEditCopyStep) => editConf
 
 const validateConfig = (input: TAddValidateStep | TEditValidateStep): ValidateConfig => ({
   tables: input.tables,
+  schemas: input.schemas,
   maxSamples: input.maxSamples ?? VALIDATE_CONFIG_DEFAULTS.maxSamples,
   maxDifferences: input.maxDifferences ?? VALIDATE_CONFIG_DEFAULTS.maxDifferences,
   integrity: input.integrity,
