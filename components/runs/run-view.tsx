@@ -192,6 +192,10 @@ function Decisions({ run, refresh }: PanelProps) {
             <DecisionRow name="Roll back" explanation="a worker runs the rollback scripts of every step that ran, newest first. A step that changed the target without a rollback script stops it.">
               <ConfirmDialog triggerLabel="Roll back…" title="Roll back this run?" description="The rollback scripts of every step that ran are run on the target, newest first." confirmLabel="Roll back" phrase={phrase} onConfirm={() => act(rollbackRunAction({ runId: run.id }))} />
             </DecisionRow>
+          ) : run.canMarkRolledBack ? (
+            <DecisionRow name="Nothing to roll back" explanation="no step of this run changed the target in a way a rollback undoes.">
+              {null}
+            </DecisionRow>
           ) : null}
           {run.canMarkApplied ? (
             <DecisionRow name="Mark applied" explanation="you finished the failed script by hand. The target's history records it applied, and the run goes on with its next steps.">

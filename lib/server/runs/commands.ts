@@ -8,6 +8,7 @@ import { ZId } from '@/lib/server/fields'
 import { mayStartRun } from '@/lib/server/windows/rules'
 import { KIND_NAMES, RUNNABLE_KINDS } from '@/lib/engine/steps/kinds'
 import { phaseChecksum, scriptsChecksum } from '@/lib/domain/step-content'
+import { hasSomethingToUndo } from '@/lib/domain/undo'
 import { RUN_STEPS, SCOPED_WINDOWS, snapshotOf } from './content'
 import type { LintReport } from '@/lib/engine/sql/lint'
 import { checkStartSafeguards } from './safeguards'
@@ -91,7 +92,7 @@ export async function startRun(actor: UserActor, input: TStartRun, now = new Dat
   })
 }
 
-/** DBAs: a failed run's rollback scripts are queued for a worker to run, newest step first. */
+/** DBAs: a failed run's rollback scripts are queued for a worker to run, newest step first – only when some step has something to undo. */
 export async function rollbackRun(actor: UserActor, runId: string): Promise<{ id: string }> {
   if (!ZId.safeParse(runId).success) throw notFound('Run')
   return db.$transaction(async (tx) => {
@@ -101,6 +102,8 @@ export async function rollbackRun(actor: UserActor, runId: string): Promise<{ id
     if (!run) throw notFound('Run')
     if (run.status !== 'FAILED' && run.status !== 'ROLLBACK_FAILED' && run.status !== 'CANCELLED') throw conflict(`Only a failed or cancelled run can be rolled back; this one is ${run.status.toLowerCase().replace('_', ' ')}.`)
     if (run.dryRun) throw conflict('A dry run changed nothing; there is nothing to roll back.')
+    const steps = await tx.stepRun.findMany({ where: { runId: run.id }, select: { kind: true, status: true, statementsApplied: true, rollbackBody: true, detail: true } })
+    if (!hasSomethingToUndo(steps)) throw conflict('No step of this run changed the target in a way a rollback undoes, so there is nothing to roll back. Retry the run, or mark it rolled back to close it.')
     await tx.run.update({ where: { id: run.id }, data: { status: 'ROLLING_BACK', workerId: null, error: null } })
     await logRun(tx, run.id, 'warn', `Rollback requested by ${actor.name}.`)
     await recordAudit(tx, actor, { action: 'run.rollback', entityType: 'Run', entityId: run.id, planId: run.planId, before: { status: run.status } })
