@@ -78,7 +78,7 @@ export function RunView({ initial }: { initial: RunDTO }) {
       ) : null}
       {run.coveredBy ? (
         <p className="text-sm text-emerald-800" data-testid="run-backup">
-          Covered by backup {run.coveredBy.connectionName} taken <Timestamp iso={run.coveredBy.takenAt} /> (verified{run.coveredBy.required ? `, as ${run.environment.name} requires` : ''})
+          Covered by backup {run.coveredBy.connectionName} taken <Timestamp iso={run.coveredBy.takenAt} /> (read back{run.coveredBy.required ? `, as ${run.environment.name} requires` : ''})
         </p>
       ) : null}
       {run.error ? <Alert tone="error">{run.error}</Alert> : null}
