@@ -104,6 +104,9 @@ test('the copied data is validated: the validate step finds exactly the rejected
   await page.waitForURL(/validation\?v=/)
   const onDemand = page.getByTestId('validation-report')
   await expect(onDemand).toContainText('all match', { timeout: 30_000 })
+  // The history follows the same live result without a reload: its row no longer says queued with 0 tables.
+  const history = page.getByRole('table', { name: 'Validations of this plan' })
+  await expect(history.getByRole('row').filter({ has: page.locator('a[aria-current="true"]') })).toContainText(/all match\s*2\s*–/)
   await expect(onDemand.getByRole('table', { name: 'Tables compared' }).getByRole('row')).toHaveCount(3)
   await expect(onDemand).toContainText('Users have an email')
   await page.reload()

@@ -1,3 +1,4 @@
+import { Timestamp } from '@/components/ui/timestamp'
 import { formatBytes } from '@/lib/domain/words'
 import type { BackupDTO } from '@/lib/server/backups/queries'
 import { BackupStatusBadge } from './backup-status'
@@ -12,6 +13,26 @@ export function ShortChecksum({ sha256 }: { sha256: string }) {
 }
 
 export const tablesOf = (backup: Pick<BackupDTO, 'tables'>) => (backup.tables.length ? backup.tables.join(', ') : 'whole database')
+
+/**
+ * What was checked of a backup, in its own words: reading it back (its table of contents, or SQLite's integrity
+ * check) is not restoring it, so until a restore succeeded it says so and points to a test restore.
+ */
+export function BackupCheck({ backup, where }: { backup: Pick<BackupDTO, 'status' | 'verification' | 'lastRestore'>; where: 'here' | 'plan page' }) {
+  if (backup.status !== 'VERIFIED') return backup.verification ? <span className="block">Checked: {backup.verification}</span> : null
+  return (
+    <>
+      {backup.verification ? <span className="block">Checked: {backup.verification}</span> : null}
+      {backup.lastRestore ? (
+        <span className="block">
+          Restored into {backup.lastRestore.intoConnectionName} <Timestamp iso={backup.lastRestore.finishedAt} />: it restores.
+        </span>
+      ) : (
+        <span className="block text-amber-800">Never restored. A test restore into a scratch database {where === 'here' ? '(Restore…, DBAs)' : '(plan page → Backups, DBAs)'} shows that it restores.</span>
+      )}
+    </>
+  )
+}
 
 /** A backup step's artifact on the run page: what was backed up, how big, its checksum and how it was verified. */
 export function BackupArtifact({ backup, showError }: { backup: BackupDTO; showError: boolean }) {
@@ -29,7 +50,9 @@ export function BackupArtifact({ backup, showError }: { backup: BackupDTO; showE
           </span>
         ) : null}
       </p>
-      {backup.verification ? <p>Verification: {backup.verification}</p> : null}
+      <p>
+        <BackupCheck backup={backup} where="plan page" />
+      </p>
       {backup.toolVersion || backup.serverVersion ? <p className="text-zinc-500">{[backup.toolVersion, backup.serverVersion].filter(Boolean).join(' · ')}</p> : null}
       {backup.fileName ? (
         <p className="text-zinc-500">

@@ -4,7 +4,8 @@ import type { BackupStatus } from '@/lib/generated/prisma/enums'
 
 const LABELS: Record<BackupStatus, [string, BadgeTone, string]> = {
   RUNNING: ['Backing up', 'info', '▶'],
-  VERIFIED: ['Verified', 'success', '✓'],
+  // Read back (checksum, table of contents or integrity check), not restored: the word says no more than that.
+  VERIFIED: ['Read back', 'success', '✓'],
   FAILED: ['Failed', 'danger', '✗'],
   PRUNED: ['Pruned', 'neutral', '⊘'],
 }

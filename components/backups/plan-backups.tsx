@@ -4,7 +4,7 @@ import { Table, Td, Th } from '@/components/ui/table'
 import { Timestamp } from '@/components/ui/timestamp'
 import { formatBytes } from '@/lib/domain/words'
 import type { PlanRecoveryDTO } from '@/lib/server/backups/recovery'
-import { ShortChecksum, tablesOf } from './backup-artifact'
+import { BackupCheck, ShortChecksum, tablesOf } from './backup-artifact'
 import { BackupStatusBadge } from './backup-status'
 import { PlanRestores } from './plan-restores'
 import { RestoreDialog } from './restore-dialog'
@@ -51,7 +51,7 @@ export function PlanBackups({ planId, initial, shown }: { planId: string; initia
                   <BackupStatusBadge status={b.status} />
                 </Td>
                 <Td className="min-w-64 text-xs">
-                  {b.verification ? <span className="block">{b.verification}</span> : null}
+                  <BackupCheck backup={b} where="here" />
                   {b.sha256 ? (
                     <span className="block">
                       SHA-256 <ShortChecksum sha256={b.sha256} />

@@ -78,7 +78,7 @@ export function RunView({ initial }: { initial: RunDTO }) {
       ) : null}
       {run.coveredBy ? (
         <p className="text-sm text-emerald-800" data-testid="run-backup">
-          Covered by backup {run.coveredBy.connectionName} taken <Timestamp iso={run.coveredBy.takenAt} /> (verified{run.coveredBy.required ? `, as ${run.environment.name} requires` : ''})
+          Covered by backup {run.coveredBy.connectionName} taken <Timestamp iso={run.coveredBy.takenAt} /> (read back{run.coveredBy.required ? `, as ${run.environment.name} requires` : ''})
         </p>
       ) : null}
       {run.error ? <Alert tone="error">{run.error}</Alert> : null}
@@ -191,6 +191,10 @@ function Decisions({ run, refresh }: PanelProps) {
           {run.canRollBack ? (
             <DecisionRow name="Roll back" explanation="a worker runs the rollback scripts of every step that ran, newest first. A step that changed the target without a rollback script stops it.">
               <ConfirmDialog triggerLabel="Roll back…" title="Roll back this run?" description="The rollback scripts of every step that ran are run on the target, newest first." confirmLabel="Roll back" phrase={phrase} onConfirm={() => act(rollbackRunAction({ runId: run.id }))} />
+            </DecisionRow>
+          ) : run.canMarkRolledBack ? (
+            <DecisionRow name="Nothing to roll back" explanation="no step of this run changed the target in a way a rollback undoes.">
+              {null}
             </DecisionRow>
           ) : null}
           {run.canMarkApplied ? (

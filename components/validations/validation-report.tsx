@@ -1,6 +1,6 @@
 'use client'
 
-import { useQuery } from '@tanstack/react-query'
+import { queryOptions, useQuery } from '@tanstack/react-query'
 import Link from 'next/link'
 import { useState } from 'react'
 import { Badge, type BadgeTone } from '@/components/ui/badge'
@@ -18,7 +18,7 @@ const STATE_LABELS: Record<TableState, string> = { PENDING: 'pending', VALIDATIN
 const METHOD_LABELS: Record<NonNullable<TableResult['method']>, string> = { 'key-ranges': 'checksums by key range', 'key-hash': 'checksums by key hash', 'whole-table': 'count and whole-table checksum' }
 const KIND_LABELS: Record<Difference['kind'], string> = { missing: 'missing on the target', extra: 'extra on the target', changed: 'changed' }
 const n = (v: number | null) => (v === null ? '–' : v.toLocaleString('en'))
-const LIVE: readonly string[] = ['QUEUED', 'RUNNING']
+export const LIVE: readonly string[] = ['QUEUED', 'RUNNING']
 
 function Value({ value }: { value: string | null }) {
   return value === null ? <span className="text-zinc-400 italic">NULL</span> : <span className="break-all whitespace-pre-wrap">{value}</span>
@@ -104,10 +104,10 @@ function TableRow({ t }: { t: TableResult }) {
   )
 }
 
-function useValidation(id: string, initial?: ValidationDTO) {
-  return useQuery({
+/** One validation, by id: the report and the history's row share this query, so both show the same result. */
+export const validationQuery = (id: string) =>
+  queryOptions({
     queryKey: ['validation', id],
-    initialData: initial,
     queryFn: async (): Promise<ValidationDTO> => {
       const response = await fetch(`/api/validations/${id}`, { cache: 'no-store' })
       if (!response.ok) throw new Error(String(response.status))
@@ -116,6 +116,9 @@ function useValidation(id: string, initial?: ValidationDTO) {
     // Every second while it runs, not at all once it has ended.
     refetchInterval: (query) => (!query.state.data || LIVE.includes(query.state.data.status) ? 1_000 : false),
   })
+
+function useValidation(id: string, initial?: ValidationDTO) {
+  return useQuery({ ...validationQuery(id), initialData: initial })
 }
 
 /** A validate step's validation, on the run page: the same view, loaded by its id. */

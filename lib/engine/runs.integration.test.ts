@@ -9,6 +9,7 @@ import { addPhase } from '@/lib/server/plans/phase-commands'
 import { ZAddManualStep, ZAddPhase, ZAddSqlStep, ZCreatePlan } from '@/lib/server/plans/schemas'
 import { addManualStep, addSqlStep } from '@/lib/server/plans/step-commands'
 import { cancelRun, rollbackRun, startRun } from '@/lib/server/runs/commands'
+import { getRun } from '@/lib/server/runs/queries'
 import { markRunApplied, markRunRolledBack, releaseGate, retryRun } from '@/lib/server/runs/resolve'
 import { addItem, setItemDone } from '@/lib/server/plans/checklist-commands'
 import { editSqlStep, overrideLint, removeStep } from '@/lib/server/plans/step-commands'
@@ -23,10 +24,10 @@ import { claimRollback, claimRun, executeRollback, executeRun, markInterrupted }
 
 type StepSpec = { name: string; body: string; rollbackBody?: string } | { name: string; gate: true; requireChecklist?: boolean }
 
-async function setup(options: { protected?: boolean; steps: StepSpec[] }) {
+async function setup(options: { protected?: boolean; steps: StepSpec[]; targetUrl?: string }) {
   const dba = await makeUser('DBA')
   const lead = await makeUser('LEAD')
-  const targetUrl = await createFreshDatabase('run_target', { migrate: false })
+  const targetUrl = options.targetUrl ?? (await createFreshDatabase('run_target', { migrate: false }))
   const name = `env-${randomUUID().slice(0, 8)}`
   const { id: environmentId } = await createEnvironment(dba, { name, description: '', protected: !!options.protected })
   const { id: connectionId } = await createConnection(await makeUser('ADMIN'), ZConnection.parse({ environmentId, engine: 'POSTGRES', ownServer: 'allow', name: 'target', role: 'TARGET', url: `${targetUrl}?sslmode=disable` }))
@@ -87,6 +88,41 @@ describe('runs', () => {
     expect(await target(`SELECT enum_range(NULL::"Status")::text AS values`)).toEqual([{ values: '{live}' }])
     const log = (await db.runEvent.findMany({ where: { runId: id }, orderBy: { id: 'asc' } })).map((e) => e.message)
     expect(log).toContainEqual(expect.stringContaining("as written, in its own transactions (lines 2–9), without Lockstep's"))
+  })
+
+  const rollbackOffer = (run: Awaited<ReturnType<typeof getRun>>) => ({ status: run.status, canRollBack: run.canRollBack, canMarkRolledBack: run.canMarkRolledBack })
+
+  /** The run fails without changing anything: the page offers no rollback, and asking for one is refused. */
+  async function expectNothingToRollBack({ dba, lead, planId, phaseId, environmentId }: Awaited<ReturnType<typeof setup>>) {
+    const { id } = await startRun(lead, { planId, phaseId, environmentId, dryRun: false })
+    await work()
+    expect(rollbackOffer(await getRun(dba, id))).toEqual({ status: 'FAILED', canRollBack: false, canMarkRolledBack: true })
+    await expect(rollbackRun(dba, id)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/nothing to roll back/) })
+    expect((await db.run.findUniqueOrThrow({ where: { id } })).status).toBe('FAILED')
+  }
+
+  it('offer no rollback when the target refused the connection', async () => {
+    // Nothing accepts connections on port 1: the run fails before anything ran.
+    await expectNothingToRollBack(await setup({ targetUrl: 'postgresql://nobody:secret@127.0.0.1:1/nowhere', steps: [{ name: 'Create', body: 'CREATE TABLE r (id int);', rollbackBody: 'DROP TABLE r;' }] }))
+  })
+
+  it('offer no rollback when the only script failed inside its transaction', async () => {
+    await expectNothingToRollBack(await setup({ steps: [{ name: 'Bad', body: 'CREATE TABLE a (id int);\nSELECT 1 / 0;', rollbackBody: 'DROP TABLE a;' }] }))
+  })
+
+  it('offer the rollback once a step with a rollback script changed the target', async () => {
+    const { dba, lead, planId, phaseId, environmentId } = await setup({
+      steps: [
+        { name: 'Good', body: 'CREATE TABLE g (id int);', rollbackBody: 'DROP TABLE g;' },
+        { name: 'Bad', body: 'SELECT 1 / 0;', rollbackBody: 'SELECT 1;' },
+      ],
+    })
+    const { id } = await startRun(lead, { planId, phaseId, environmentId, dryRun: false })
+    await work()
+    expect(rollbackOffer(await getRun(dba, id))).toEqual({ status: 'FAILED', canRollBack: true, canMarkRolledBack: true })
+    await rollbackRun(dba, id)
+    expect(await claimRollback('test-worker')).toBe(id)
+    expect(await executeRollback(id)).toBe('ROLLED_BACK')
   })
 
   it('stop at a failing step, leaving its transaction undone; a DBA then has the run rolled back', async () => {

@@ -7,6 +7,7 @@ import { mayStartRun } from '@/lib/server/windows/rules'
 import { SCOPED_WINDOWS } from '@/lib/server/runs/content'
 import { stepChecksum } from '@/lib/domain/step-content'
 import { shortId } from '@/lib/domain/short-id'
+import { hasSomethingToUndo } from '@/lib/domain/undo'
 import { Cancelled, withTargetSession, type TargetSession } from './sql/session'
 import { RUNNERS } from './steps'
 import { isStateStoreDown, StateStoreDown } from './state-outage'
@@ -70,9 +71,8 @@ async function finish(runId: string, status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED
  * earlier step of this run changed the target with a way to undo it; otherwise it fails and a DBA decides.
  */
 async function startRollback(runId: string, position: number, error: string): Promise<RunOutcome> {
-  const ran = await db.stepRun.findMany({ where: { runId, position: { lt: position }, status: 'SUCCEEDED' }, select: { kind: true, rollbackBody: true } })
-  const undoable = ran.some((step) => RUNNERS[step.kind].rollback && (step.kind !== 'SQL' || step.rollbackBody))
-  if (!undoable) {
+  const ran = await db.stepRun.findMany({ where: { runId, position: { lt: position }, status: 'SUCCEEDED' }, select: { kind: true, status: true, statementsApplied: true, rollbackBody: true, detail: true } })
+  if (!hasSomethingToUndo(ran)) {
     await event(runId, 'warn', 'The step asks for the rollback, but no earlier step of this run changed the target with a way to undo it: a DBA decides.')
     return finish(runId, 'FAILED', error)
   }

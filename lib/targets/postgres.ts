@@ -76,6 +76,9 @@ function clientConfig(target: PostgresTarget, ssl: boolean, overrides: ConnectOp
 /** `longRunning`: no client-side query timeout (the engine sets statement_timeout itself). */
 export type ConnectOptions = { applicationName?: string; longRunning?: boolean }
 
+/** Errors thrown while connecting, as opposed to a session that was lost later. */
+const CONNECT_ERRORS = new WeakSet<object>()
+
 /** Connects with the SSL mode's rules ("prefer" falls back to plain when the server has no SSL). */
 export async function connectPostgres(target: PostgresTarget, options: ConnectOptions = {}): Promise<pg.Client> {
   const attempt = async (ssl: boolean) => {
@@ -86,6 +89,7 @@ export async function connectPostgres(target: PostgresTarget, options: ConnectOp
       return client
     } catch (error) {
       await client.end().catch(() => undefined)
+      if (typeof error === 'object' && error !== null) CONNECT_ERRORS.add(error)
       throw error
     }
   }
@@ -108,9 +112,9 @@ export function isConnectionLost(error: unknown): boolean {
   return CONNECTION_LOST_CODES.has(e?.code ?? '') || ['ECONNRESET', 'EPIPE'].includes(e?.code ?? '') || /Connection terminated|not queryable|server closed the connection/i.test(e?.message ?? '')
 }
 
-/** A failure to connect, named for the person who has to fix it. */
+/** A failure to connect (or a connection lost later), named for the person who has to fix it. */
 export function describePostgresError(error: unknown, target: PostgresTarget): { kind: Extract<ProbeResult, { ok: false }>['kind']; message: string } {
-  const e = error as NodeJS.ErrnoException & { code?: string }
+  const e = error as NodeJS.ErrnoException & { code?: string; library?: string }
   const where = `${target.host}:${target.port}`
   const message = redact(String(e?.message ?? error), [target.password])
   if (e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN') return { kind: 'dns', message: `The host name “${target.host}” cannot be resolved (DNS). Check the spelling, or use an IP address.` }
@@ -119,9 +123,26 @@ export function describePostgresError(error: unknown, target: PostgresTarget): {
   if (e?.code === '28P01') return { kind: 'auth', message: `Password authentication failed for user “${target.user}”. Check the user name and password.` }
   if (e?.code === '28000') return { kind: 'auth', message: `The server does not let user “${target.user}” in (role missing, or no pg_hba.conf entry for this host).` }
   if (e?.code === '3D000') return { kind: 'database', message: `The database “${target.database}” does not exist on ${where}.` }
-  if (/ssl|certificate|self[- ]signed|TLS/i.test(message)) return { kind: 'ssl', message: `SSL failed with mode “${target.sslMode}”: ${message}. Try another SSL mode, or check the server's certificate.` }
+  if (isCertificateError(e)) return { kind: 'ssl', message: `SSL failed with mode “${target.sslMode}”: the server's certificate was not accepted (${message}). Check the server's certificate, or choose “require” to encrypt without checking it.` }
+  if (/does not support SSL/i.test(message)) return { kind: 'ssl', message: `SSL failed with mode “${target.sslMode}”: the server at ${where} does not offer SSL. Choose “prefer” or “disable”, or turn SSL on in the server.` }
+  if (isTlsError(e)) return { kind: 'ssl', message: `SSL failed with mode “${target.sslMode}”: ${message}. Try another SSL mode.` }
+  // pg's words when the answer to its SSL request is neither yes nor no: something other than PostgreSQL answered.
+  if (/error establishing an SSL connection/i.test(message)) return { kind: 'other', message: `The server at ${where} answered in a way PostgreSQL never does – is it a PostgreSQL server on that port?` }
+  if (isClosedEarly(e, message)) {
+    if (typeof error === 'object' && error !== null && CONNECT_ERRORS.has(error)) return { kind: 'other', message: `The server at ${where} closed the connection right after connecting – is it a PostgreSQL server on that port?` }
+    return { kind: 'other', message: `The connection to ${where} was lost: ${message}.` }
+  }
   return { kind: 'other', message: `Could not connect to ${where}: ${message}` }
 }
+
+// OpenSSL's verification codes (DEPTH_ZERO_SELF_SIGNED_CERT, CERT_HAS_EXPIRED…) and Node's host name check.
+const isCertificateError = (e: { code?: string } | null) => /CERT|SIGNED|ALTNAME|HOSTNAME/.test(e?.code ?? '')
+
+/** An error of the TLS layer itself (a handshake or protocol failure), not a connection that merely ended during it. */
+const isTlsError = (e: { code?: string; library?: string } | null) => /^ERR_(SSL|TLS)_/.test(e?.code ?? '') || /SSL routines/i.test(e?.library ?? '')
+
+/** The server accepted the TCP connection and ended it before a word of PostgreSQL – during the SSL handshake too. */
+const isClosedEarly = (e: { code?: string } | null, message: string) => ['ECONNRESET', 'EPIPE'].includes(e?.code ?? '') || /Connection terminated unexpectedly|socket disconnected before secure TLS/i.test(message)
 
 /** Connects, and reports the server version, a round-trip latency and what the role may do. */
 export async function probePostgres(target: PostgresTarget): Promise<ProbeResult> {

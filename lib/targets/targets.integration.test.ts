@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises'
+import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -30,7 +31,7 @@ describe('PostgreSQL targets', () => {
       [{ password: 'definitely-wrong' }, 'auth', /Password authentication failed for user/],
       [{ database: 'no_such_db' }, 'database', /database “no_such_db” does not exist/],
       [{ host: 'no-such-host.invalid' }, 'dns', /cannot be resolved/],
-      [{ sslMode: 'require' }, 'ssl', /SSL failed/],
+      [{ sslMode: 'require' }, 'ssl', /SSL failed with mode “require”: the server at .* does not offer SSL/],
     ]
     for (const [change, kind, message] of cases) {
       const started = Date.now()
@@ -38,6 +39,38 @@ describe('PostgreSQL targets', () => {
       expect(result, JSON.stringify(change)).toMatchObject({ ok: false, kind, message: expect.stringMatching(message) })
       expect(JSON.stringify(result)).not.toContain(good.password)
       expect(Date.now() - started).toBeLessThan(10_000)
+    }
+  })
+
+  it('says SSL only for SSL: a server that accepts the connection and ends it is asked whether it is PostgreSQL', async () => {
+    // Real TCP servers on loopback: one closes at once, one answers the SSL request with bytes PostgreSQL
+    // never sends, one says yes to SSL and then closes instead of a TLS handshake.
+    const servers = [(socket: Socket) => socket.destroy(), (socket: Socket) => socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n')), (socket: Socket) => socket.once('data', () => socket.end('S'))]
+    const listening = await Promise.all(
+      servers.map(async (onConnection) => {
+        const server = createServer(onConnection)
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+        return { server, port: (server.address() as AddressInfo).port }
+      }),
+    )
+    try {
+      const good = await target()
+      const [closes, http, yesThenCloses] = listening.map((l) => l.port)
+      const cases: [number | undefined, PostgresTarget['sslMode'], RegExp][] = [
+        [closes, 'disable', /closed the connection right after connecting – is it a PostgreSQL server on that port\?/],
+        [closes, 'prefer', /closed the connection right after connecting – is it a PostgreSQL server on that port\?/],
+        [closes, 'verify-full', /closed the connection right after connecting – is it a PostgreSQL server on that port\?/],
+        [http, 'prefer', /answered in a way PostgreSQL never does – is it a PostgreSQL server on that port\?/],
+        [http, 'require', /answered in a way PostgreSQL never does – is it a PostgreSQL server on that port\?/],
+        [yesThenCloses, 'require', /closed the connection right after connecting – is it a PostgreSQL server on that port\?/],
+      ]
+      for (const [port, sslMode, message] of cases) {
+        const result = await probePostgres({ ...good, host: '127.0.0.1', port: port ?? 0, sslMode })
+        expect(result, `${port} ${sslMode}`).toMatchObject({ ok: false, kind: 'other', message: expect.stringMatching(message) })
+        expect(JSON.stringify(result), `${port} ${sslMode}`).not.toMatch(/SSL|certificate/i)
+      }
+    } finally {
+      for (const { server } of listening) server.close()
     }
   })
 

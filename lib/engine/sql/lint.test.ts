@@ -16,6 +16,21 @@ describe('lintSql', () => {
     expect(report.statements.flatMap((s) => s.findings).some((f) => f.rule === 'require-lock-timeout')).toBe(false)
     expect(report.errors + report.warnings).toBeGreaterThanOrEqual(2)
   })
+
+  it('keeps each finding under its own statement when several share a line', async () => {
+    const concurrentFirst = await lintSql('CREATE INDEX CONCURRENTLY IF NOT EXISTS a_x ON a (x); CREATE INDEX IF NOT EXISTS a_y ON a (y);\n')
+    const rulesOf = (report: typeof concurrentFirst) => report.statements.map((s) => [s.sql, s.findings.map((f) => f.rule).sort()])
+    expect(rulesOf(concurrentFirst)).toEqual([
+      ['CREATE INDEX CONCURRENTLY IF NOT EXISTS a_x ON a (x)', []],
+      ['CREATE INDEX IF NOT EXISTS a_y ON a (y)', ['require-concurrent-index-creation']],
+    ])
+    const concurrentLast = await lintSql('CREATE INDEX IF NOT EXISTS a_y ON a (y); DROP INDEX IF EXISTS a_z; CREATE INDEX CONCURRENTLY IF NOT EXISTS a_x ON a (x);\n')
+    expect(rulesOf(concurrentLast)).toEqual([
+      ['CREATE INDEX IF NOT EXISTS a_y ON a (y)', ['require-concurrent-index-creation']],
+      ['DROP INDEX IF EXISTS a_z', ['require-concurrent-index-deletion']],
+      ['CREATE INDEX CONCURRENTLY IF NOT EXISTS a_x ON a (x)', []],
+    ])
+  })
 })
 
 describe('lint severity', () => {

@@ -50,7 +50,21 @@ function squawkBinary(): string {
   return squawk.getBinaryPath()
 }
 
-type SquawkFinding = { line: number; level: string; message: string; help: string | null; rule_name: string }
+type SquawkFinding = { line: number; column?: number; level: string; message: string; help: string | null; rule_name: string }
+
+/**
+ * Where each statement starts in the script, as squawk counts (lines and columns from 0): several statements
+ * may share a line, and a finding belongs to the one it points into.
+ */
+function startsOf(script: string, statements: readonly Statement[]): { line: number; column: number }[] {
+  let cursor = 0
+  return statements.map((s) => {
+    const at = script.indexOf(s.sql, cursor)
+    if (at < 0) return { line: s.line - 1, column: 0 }
+    cursor = at + s.sql.length
+    return { line: s.line - 1, column: at - (script.lastIndexOf('\n', at - 1) + 1) }
+  })
+}
 
 const unqualified = (name: string) => name.replace(/^public\./, '')
 
@@ -91,18 +105,19 @@ export async function lintSql(sql: string): Promise<LintReport> {
         else reject(new Error(`The SQL linter (squawk) did not run: ${error?.message ?? 'no output'}`))
       })
     })
-    const findings = (JSON.parse(output) as SquawkFinding[]).map<Finding>((f) => ({
-      rule: f.rule_name,
-      level: /error/i.test(f.level) || ERROR_RULES.has(f.rule_name) ? 'error' : 'warning',
-      message: f.message,
-      help: f.help,
-      line: f.line + 1, // squawk counts lines from 0
-    }))
-    // Each finding belongs to the last statement starting on or before its line.
+    // Each finding belongs to the last statement starting at or before where it points (line, then column).
     const linted: LintedStatement[] = statements.map((s, i) => ({ ...s, findings: [] as Finding[], inTransaction: transactions.inTransaction[i] ?? false }))
-    for (const finding of findings) {
-      const owner = [...linted].reverse().find((s) => s.line <= finding.line) ?? linted[0]
-      owner?.findings.push(finding)
+    const starts = startsOf(sql, statements)
+    for (const f of JSON.parse(output) as SquawkFinding[]) {
+      const column = f.column ?? 0
+      const index = starts.findLastIndex((start) => start.line < f.line || (start.line === f.line && start.column <= column))
+      linted[Math.max(index, 0)]?.findings.push({
+        rule: f.rule_name,
+        level: /error/i.test(f.level) || ERROR_RULES.has(f.rule_name) ? 'error' : 'warning',
+        message: f.message,
+        help: f.help,
+        line: f.line + 1, // squawk counts lines from 0
+      })
     }
     demoteOnNewTables(linted)
     const problem = transactions.problem

@@ -47,6 +47,6 @@ export const backupRunner: StepRunner = {
       return ctx.signal.aborted ? { status: 'CANCELLED' } : { status: 'FAILED', error: `The backup of ${subject.name} failed: ${outcome.error}` }
     }
     await ctx.progress({ detail: { ...base, sizeBytes: outcome.sizeBytes, sha256: outcome.sha256, verification: outcome.verification } satisfies BackupDetail })
-    return { status: 'SUCCEEDED', message: `backed up ${subject.name}: ${formatBytes(outcome.sizeBytes)}, verified (${outcome.verification})` }
+    return { status: 'SUCCEEDED', message: `backed up ${subject.name}: ${formatBytes(outcome.sizeBytes)}, read back (${outcome.verification})` }
   },
 }

@@ -67,6 +67,22 @@ describe('backup queries', () => {
     expect(await listPlanBackups(stakeholder, randomUUID())).toEqual([])
   })
 
+  it('say a backup restores only once a restore of it succeeded, naming where and when', async () => {
+    const { dba, planId } = await setup()
+    const backup = await verified(planId, new Date('2026-11-02T00:00:00Z'))
+    expect((await listPlanBackups(dba, planId))[0]).toMatchObject({ id: backup.id, status: 'VERIFIED', lastRestore: null })
+    const restore = (connectionName: string, status: 'SUCCEEDED' | 'FAILED' | 'RUNNING', finishedAt: Date | null) =>
+      db.restore.create({ data: { backupId: backup.id, connectionName, requestedById: dba.id, status, createdAt: finishedAt ?? new Date(), finishedAt } })
+    await restore('scratch', 'FAILED', new Date('2026-11-03T00:00:00Z'))
+    await restore('scratch', 'RUNNING', null)
+    expect((await listPlanBackups(dba, planId))[0]?.lastRestore).toBeNull()
+    await restore('scratch-1', 'SUCCEEDED', new Date('2026-11-04T00:00:00Z'))
+    await restore('scratch-2', 'SUCCEEDED', new Date('2026-11-05T00:00:00Z'))
+    await restore('scratch-3', 'FAILED', new Date('2026-11-06T00:00:00Z'))
+    const stakeholder = await makeUser('STAKEHOLDER')
+    for (const reader of [dba, stakeholder]) expect((await listPlanBackups(reader, planId))[0]?.lastRestore).toEqual({ intoConnectionName: 'scratch-2', finishedAt: '2026-11-05T00:00:00.000Z' })
+  })
+
   it('give a run’s backup step its artifact, and the run the verified backup that covers it', async () => {
     const { dba, planId, phaseId, stepId, environmentId } = await setup()
     const run = await db.run.create({ data: { planId, phaseId, environmentId, requestedById: dba.id, status: 'SUCCEEDED' } })

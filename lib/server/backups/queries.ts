@@ -24,8 +24,10 @@ export type BackupDTO = {
   sha256: string | null
   toolVersion: string | null
   serverVersion: string | null
-  /** What reading the artifact back found ("pg_restore --list read 42 entries"). */
+  /** What reading the artifact back found ("table of contents read (pg_restore --list): 3 tables, 12 entries"): not a restore. */
   verification: string | null
+  /** The latest restore of it that succeeded – the proof that it restores; null while it was never restored. */
+  lastRestore: { intoConnectionName: string; finishedAt: string } | null
   error: string | null
   createdAt: string
   verifiedAt: string | null
@@ -48,12 +50,18 @@ export const BACKUP_SELECT = {
   createdAt: true,
   verifiedAt: true,
   finishedAt: true,
+  restores: { where: { status: 'SUCCEEDED' }, orderBy: [{ finishedAt: 'desc' }, { id: 'desc' }], take: 1, select: { connectionName: true, finishedAt: true } },
 } as const satisfies Prisma.BackupSelect
 
 type BackupRow = Prisma.BackupGetPayload<{ select: typeof BACKUP_SELECT }>
 
 /** Whether `actor` may read where backups are written and why one failed. */
 export const seesBackupDetails = (actor: UserActor) => can(actor.role, 'connection:read')
+
+function restoredOf(row: BackupRow): BackupDTO['lastRestore'] {
+  const restore = row.restores[0]
+  return restore?.finishedAt ? { intoConnectionName: restore.connectionName, finishedAt: restore.finishedAt.toISOString() } : null
+}
 
 export function toBackupDTO(row: BackupRow, details: boolean): BackupDTO {
   return {
@@ -69,6 +77,7 @@ export function toBackupDTO(row: BackupRow, details: boolean): BackupDTO {
     toolVersion: row.toolVersion,
     serverVersion: row.serverVersion,
     verification: row.verification,
+    lastRestore: restoredOf(row),
     // Also for rows written before errors were stored without the server's paths.
     error: row.error === null ? null : details ? withoutServerPaths(row.error) : 'The backup failed; editors can read why.',
     createdAt: row.createdAt.toISOString(),

@@ -64,7 +64,7 @@ async function startProbe(actor: UserActor, connectionId: string, action: (typeo
 /** A failure as a DBA needs it, without telling a closed port from a filtered one or from a service that is not PostgreSQL. */
 function answerOf(result: ProbeResult, target: PostgresTarget): ProbeResult {
   if (result.ok) return result
-  const unanswered = ['refused', 'timeout', 'other'].includes(result.kind) || (result.kind === 'ssl' && /error establishing an SSL connection/i.test(result.message))
+  const unanswered = ['refused', 'timeout', 'other'].includes(result.kind)
   if (!unanswered) return result
   return {
     ok: false,

@@ -10,7 +10,7 @@ import { addPhase } from '@/lib/server/plans/phase-commands'
 import { createPlan } from '@/lib/server/plans/plan-commands'
 import { ZAddPhase, ZAddSqlStep, ZCreatePlan } from '@/lib/server/plans/schemas'
 import { addSqlStep } from '@/lib/server/plans/step-commands'
-import { approveWindow, rejectWindow, requestWindow } from '@/lib/server/windows/commands'
+import { approveWindow, cancelWindow, rejectWindow, requestWindow } from '@/lib/server/windows/commands'
 import { ZRequestWindow } from '@/lib/server/windows/schemas'
 import type { UserActor } from '@/lib/server/actor'
 import { makeUser } from '@/lib/testing/factories'
@@ -110,6 +110,30 @@ describe('notices of maintenance windows', () => {
       { kind: 'WINDOW_REJECTED', title: `Your window on ${name} was rejected`, href: '/windows', body: expect.stringMatching(/^Rejected by Test DBA: “Clashes with the billing run”\. /) },
     ])
     expect((await noticesOf(dba)).length - before).toBe(1) // only the second request's notice, no decisions
+  })
+
+  it('once one DBA decides, no approver is still asked to: every notice of that window is resolved', async () => {
+    const { admin, lead, dba, name, title, request } = await windowSetup()
+    const otherDba = await makeUser('DBA')
+    const noticeOf = async (user: UserActor, windowId: string) => db.notification.findFirstOrThrow({ where: { userId: user.id, kind: 'WINDOW_AWAITING_APPROVAL', body: { contains: title }, windowId } })
+    const decisions: [string, (windowId: string) => Promise<unknown>][] = [
+      ['approved by Test DBA', (windowId) => approveWindow(dba, { windowId, note: '', confirm: '' })],
+      ['rejected by Test DBA', (windowId) => rejectWindow(dba, { windowId, note: 'Clashes with the billing run' })],
+      ['cancelled by Test LEAD', (windowId) => cancelWindow(lead, windowId)],
+    ]
+    for (const [outcome, decide] of decisions) {
+      const { id } = await request()
+      const before = await unreadCount(admin)
+      expect(await noticeOf(admin, id)).toMatchObject({ title: `Window on ${name} awaits your approval`, readAt: null, resolvedAt: null })
+      await decide(id)
+      for (const approver of [admin, dba, otherDba]) {
+        const notice = await noticeOf(approver, id)
+        expect(notice, `${outcome}: ${approver.role}`).toMatchObject({ title: `Window on ${name} was ${outcome}`, readAt: expect.any(Date), resolvedAt: expect.any(Date) })
+        expect(notice.body).toMatch(/^It no longer awaits your approval\. /)
+      }
+      expect(await unreadCount(admin)).toBe(before - 1)
+      expect((await listNotifications(admin, { limit: 100 })).filter((n) => n.title.includes(name) && /awaits your approval/.test(n.title))).toEqual([])
+    }
   })
 
   it('a refused request leaves no notice', async () => {

@@ -8,6 +8,7 @@ import { ZId } from '@/lib/server/fields'
 import { mayStartRun } from '@/lib/server/windows/rules'
 import { KIND_NAMES, RUNNABLE_KINDS } from '@/lib/engine/steps/kinds'
 import { phaseChecksum, scriptsChecksum } from '@/lib/domain/step-content'
+import { hasSomethingToUndo } from '@/lib/domain/undo'
 import { RUN_STEPS, SCOPED_WINDOWS, snapshotOf } from './content'
 import type { LintReport } from '@/lib/engine/sql/lint'
 import { checkStartSafeguards } from './safeguards'
@@ -98,7 +99,7 @@ export async function startRun(actor: UserActor, input: TStartRun, now = new Dat
 
 const ROLLBACK_LATER = '; roll this one back once it has ended'
 
-/** DBAs: a failed run's rollback scripts are queued for a worker to run, newest step first. */
+/** DBAs: a failed run's rollback scripts are queued for a worker to run, newest step first – only when some step has something to undo. */
 export async function rollbackRun(actor: UserActor, runId: string): Promise<{ id: string }> {
   if (!ZId.safeParse(runId).success) throw notFound('Run')
   return oneActiveRun({ runId }, ROLLBACK_LATER, () => db.$transaction(async (tx) => {
@@ -110,6 +111,8 @@ export async function rollbackRun(actor: UserActor, runId: string): Promise<{ id
     if (run.dryRun) throw conflict('A dry run changed nothing; there is nothing to roll back.')
     // Its rollback scripts would run beside another run of the phase on the same target.
     await assertNoOtherActiveRun(tx, { phaseId: run.phaseId, environmentId: run.environmentId, phaseName: run.phase.name, environmentName: run.environment.name }, ROLLBACK_LATER, run.id)
+    const steps = await tx.stepRun.findMany({ where: { runId: run.id }, select: { kind: true, status: true, statementsApplied: true, rollbackBody: true, detail: true } })
+    if (!hasSomethingToUndo(steps)) throw conflict('No step of this run changed the target in a way a rollback undoes, so there is nothing to roll back. Retry the run, or mark it rolled back to close it.')
     await tx.run.update({ where: { id: run.id }, data: { status: 'ROLLING_BACK', workerId: null, error: null } })
     await logRun(tx, run.id, 'warn', `Rollback requested by ${actor.name}.`)
     await recordAudit(tx, actor, { action: 'run.rollback', entityType: 'Run', entityId: run.id, planId: run.planId, before: { status: run.status } })

@@ -1,6 +1,7 @@
 import { safeguardsInWords } from '@/lib/domain/safeguards'
 import { can } from '@/lib/auth/permissions'
 import { TERMINAL_RUN_STATES } from '@/lib/domain/run-states'
+import { hasSomethingToUndo } from '@/lib/domain/undo'
 import { db } from '@/lib/db'
 import type { RunStatus, StepKind, StepRunStatus } from '@/lib/generated/prisma/enums'
 import type { LintReport } from '@/lib/engine/sql/lint'
@@ -65,6 +66,7 @@ export type RunDTO = {
   /** The identical rollback rehearsal of the phase's scripts the run started with. */
   rehearsal: { environmentName: string; finishedAt: string } | null
   canCancel: boolean
+  /** A failed or cancelled run in which some step with an undo changed the target (lib/domain/undo.ts). */
   canRollBack: boolean
   /** A person may release the gate the run waits at. */
   canRelease: boolean
@@ -150,7 +152,7 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
     safeguards: run.environment.protected ? safeguardsInWords(run.environment) : null,
     rehearsal: run.rehearsal?.finishedAt ? { environmentName: run.rehearsal.environment.name, finishedAt: run.rehearsal.finishedAt.toISOString() } : null,
     canCancel: live && !run.cancelRequested && can(actor.role, 'run:start') && (run.requestedById === actor.id || can(actor.role, 'run:resolve')),
-    canRollBack: undoable,
+    canRollBack: undoable && hasSomethingToUndo(run.steps),
     canRelease: run.status === 'WAITING' && can(actor.role, run.environment.protected ? 'run:start-protected' : 'run:start'),
     canRetry: run.status === 'FAILED' && resolver,
     canMarkApplied: run.status === 'FAILED' && resolver && failed?.kind === 'SQL',

@@ -4,7 +4,7 @@ import { recordAudit } from '@/lib/server/audit/record'
 import { assertCanInTx } from '@/lib/server/authorize'
 import { conflict, DomainError, invalid, notFound } from '@/lib/server/errors'
 import { ZId } from '@/lib/server/fields'
-import { approversOf, notify } from '@/lib/server/notifications/notify'
+import { approversOf, notify, resolveWindowNotices } from '@/lib/server/notifications/notify'
 import { clipNotice, windowSpan } from '@/lib/server/notifications/rules'
 import { contentOfPhases, SCOPED_WINDOWS } from '@/lib/server/runs/content'
 import { mayStartRun, type RunPermission } from './rules'
@@ -55,6 +55,7 @@ export async function requestWindow(actor: UserActor, input: TRequestWindow, now
       body: clipNotice(`${plan.title}: ${windowSpan(w.startsAt, w.endsAt)}, requested by ${actor.name}. ${w.reason}`),
       href: WINDOWS_HREF,
       planId: plan.id,
+      windowId: w.id,
     })
     return { id: w.id }
   })
@@ -111,6 +112,7 @@ export async function approveWindow(actor: UserActor, input: TDecideWindow, now 
     const approved = await tx.maintenanceWindow.update({ where: { id: w.id }, data: { status: 'APPROVED', decidedById: actor.id, decidedAt: now, decisionNote: input.note || null, approvedContent } })
     await recordAudit(tx, actor, { action: 'window.approve', entityType: 'MaintenanceWindow', entityId: w.id, planId: w.planId, before: snapshot(w), after: { ...snapshot(approved), note: input.note } })
     await notifyDecision(tx, w, actor, 'approved', input.note)
+    await resolveWindowNotices(tx, w.id, `approved by ${actor.name}`, now)
     return { id: w.id }
   })
 }
@@ -127,6 +129,7 @@ export async function rejectWindow(actor: UserActor, input: TRejectWindow, now =
     const rejected = await tx.maintenanceWindow.update({ where: { id: w.id }, data: { status: 'REJECTED', decidedById: actor.id, decidedAt: now, decisionNote: input.note } })
     await recordAudit(tx, actor, { action: 'window.reject', entityType: 'MaintenanceWindow', entityId: w.id, planId: w.planId, before: snapshot(w), after: { ...snapshot(rejected), note: input.note } })
     await notifyDecision(tx, w, actor, 'rejected', input.note)
+    await resolveWindowNotices(tx, w.id, `rejected by ${actor.name}`, now)
     return { id: w.id }
   })
 }
@@ -140,6 +143,7 @@ export async function cancelWindow(actor: UserActor, windowId: string, now = new
     if (!(w.status === 'REQUESTED' || w.status === 'APPROVED') || w.endsAt <= now) throw conflict(`This window is ${w.endsAt <= now ? 'over' : w.status.toLowerCase()}; it cannot be cancelled.`)
     const cancelled = await tx.maintenanceWindow.update({ where: { id: w.id }, data: { status: 'CANCELLED' } })
     await recordAudit(tx, actor, { action: 'window.cancel', entityType: 'MaintenanceWindow', entityId: w.id, planId: w.planId, before: snapshot(w), after: snapshot(cancelled) })
+    await resolveWindowNotices(tx, w.id, `cancelled by ${actor.name}`, now)
     return { id: w.id }
   })
 }
@@ -157,6 +161,7 @@ export async function expireWindows(actor: Actor, now = new Date()): Promise<num
     for (const w of due) {
       await tx.maintenanceWindow.update({ where: { id: w.id }, data: { status: 'EXPIRED' } })
       await recordAudit(tx, actor, { action: 'window.expire', entityType: 'MaintenanceWindow', entityId: w.id, planId: w.planId, before: snapshot(w), after: { status: 'EXPIRED' } })
+      if (w.status === 'REQUESTED') await resolveWindowNotices(tx, w.id, 'not decided before its latest start; it expired', now)
     }
     return due.length
   })
@@ -193,6 +198,7 @@ export async function reopenApprovalsAfterChange(tx: Tx, actor: UserActor, chang
       body: clipNotice(`${w.plan.title}: ${windowSpan(w.startsAt, w.endsAt)}. ${note}`),
       href: WINDOWS_HREF,
       planId: w.planId,
+      windowId: w.id,
     })
   }
   return windows.length

@@ -12,6 +12,7 @@ import { PlanHealth } from '@/components/monitoring/plan-health'
 import { PlanBackups } from '@/components/backups/plan-backups'
 import { PhaseRehearsals } from '@/components/rehearsals/phase-rehearsals'
 import { RiskRegister } from '@/components/plans/risk-register'
+import { RollbackPlanSummaryView } from '@/components/plans/rollback-plan'
 import { StepList } from '@/components/plans/step-list'
 import { PlanStatusBadge } from '@/components/plans/status'
 import { Timeline } from '@/components/plans/timeline'
@@ -26,6 +27,7 @@ import { getPlanHealth } from '@/lib/server/monitoring/queries'
 import { PLAN_BACKUPS_SHOWN } from '@/lib/server/backups/queries'
 import { getPlanRecovery } from '@/lib/server/backups/recovery'
 import { latestRunsByPhase } from '@/lib/server/runs/queries'
+import { rollbackPlanOf } from '@/lib/domain/rollback-plan'
 import { LARGE_PLAN_ITEMS, openPhaseIds, toggleOpenPhase } from '@/lib/server/plans/rules'
 
 type Params = Promise<{ planId: string }>
@@ -174,7 +176,7 @@ export default async function PlanPage({ params, searchParams }: { params: Param
         <CriteriaAndTriggers plan={{ id: plan.id, canEdit: plan.canEdit, successCriteria: plan.successCriteria, rollbackTriggers: plan.rollbackTriggers }} />
       </Section>
       <Section id="rollback" title="Rollback plan">
-        {plan.rollbackSteps.length === 0 ? <p className="text-sm text-zinc-500">No rollback steps written down.</p> : null}
+        <RollbackPlanSummaryView summary={rollbackPlanOf(plan)} />
         <ol className="list-decimal space-y-1 pl-5 text-sm" aria-label="Rollback steps">
           {plan.rollbackSteps.map((step) => (
             <li key={step.id}>

@@ -2,11 +2,10 @@ import type { Metadata } from 'next'
 import Link from 'next/link'
 import { Badge } from '@/components/ui/badge'
 import { EmptyState } from '@/components/ui/empty-state'
-import { Table, Td, Th } from '@/components/ui/table'
 import { Timestamp } from '@/components/ui/timestamp'
 import { AddRuleForm, CriterionBindingForm, RuleItem, ValidateForm } from '@/components/validations/validation-forms'
+import { ValidationHistory } from '@/components/validations/validation-history'
 import { ValidationReportView } from '@/components/validations/validation-report'
-import { ValidationStatusBadge } from '@/components/validations/validation-status'
 import { requirePageActor } from '@/lib/auth/current-user'
 import { loadOrNotFound } from '@/lib/server/load-or-not-found'
 import { getValidation, validationPage } from '@/lib/server/validations/queries'
@@ -65,38 +64,7 @@ export default async function ValidationPage({ params, searchParams }: { params:
           <h2 id="history-heading" className="text-lg font-semibold">
             History
           </h2>
-          <Table caption="Validations of this plan">
-            <thead>
-              <tr>
-                <Th>When</Th>
-                <Th>Environment</Th>
-                <Th>Result</Th>
-                <Th className="text-right">Tables</Th>
-                <Th className="text-right">Mismatched</Th>
-                <Th className="text-right">Findings</Th>
-                <Th>By</Th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100">
-              {page.history.map((h) => (
-                <tr key={h.id} className={h.id === shownId ? 'bg-indigo-50/50' : undefined}>
-                  <Td>
-                    <Link href={href(h.id)} className="text-indigo-700 hover:underline" aria-current={h.id === shownId ? 'true' : undefined}>
-                      <Timestamp iso={h.createdAt} />
-                    </Link>
-                  </Td>
-                  <Td>{h.environmentName}</Td>
-                  <Td>
-                    <ValidationStatusBadge status={h.status} />
-                  </Td>
-                  <Td className="text-right tabular-nums">{h.tables}</Td>
-                  <Td className="text-right tabular-nums">{h.mismatched || '–'}</Td>
-                  <Td className="text-right tabular-nums">{h.findings || '–'}</Td>
-                  <Td className="text-xs text-zinc-600">{h.runId ? <Link href={`/runs/${h.runId}`} className="text-indigo-700 hover:underline">a run&apos;s validate step</Link> : (h.requestedByName ?? '–')}</Td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
+          <ValidationHistory planId={page.plan.id} history={page.history} shownId={shownId} />
         </section>
       ) : null}
 
