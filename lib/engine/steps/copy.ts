@@ -1,4 +1,5 @@
-import { copyIdOf, runCopy, undoCopy } from '@/lib/engine/copy/engine'
+import { copyIdOf, RowsOnTarget, runCopy, undoCopy } from '@/lib/engine/copy/engine'
+import { describeFilled, type FilledTable } from '@/lib/engine/copy/existing-rows'
 import type { CopySource, CopySummary, NotCopied, TableProgress } from '@/lib/engine/copy/model'
 import { postgresSource } from '@/lib/engine/copy/postgres-source'
 import { sqliteSource } from '@/lib/engine/copy/sqlite-source'
@@ -24,11 +25,25 @@ export type CopyDetail = {
   notes?: string[]
   /** Schema objects not recreated on the target, with the reason. */
   notCopied?: NotCopied[]
+  /** Existing tables that already had rows: emptied before the load, or merged into by primary key. */
+  existingRows?: { done: 'emptied' | 'merged'; tables: FilledTable[] }
   seconds?: number
   indexSeconds?: number
 }
 
-const copyIdFor = (ctx: StepContext, source: PlanSource, config: CopyConfig) => copyIdOf(`step-${ctx.step.id}`, { source: source.identity, tables: [...config.tables].sort(), mode: config.mode })
+// The existing-rows choice is part of the copy's identity only when it is not the default, so the copies of
+// steps saved before the choice existed keep their ids; a changed choice starts a copy of its own.
+const copyIdFor = (ctx: StepContext, source: PlanSource, config: CopyConfig) =>
+  copyIdOf(`step-${ctx.step.id}`, { source: source.identity, tables: [...config.tables].sort(), mode: config.mode, ...(config.existingRows !== 'refuse' ? { existingRows: config.existingRows } : {}) })
+
+/** Why the copy left the target's rows alone, and which setting of the step decides it. */
+function rowsOnTargetError(config: CopyConfig, filled: readonly FilledTable[]) {
+  const them = filled.length === 1 ? 'it' : 'them'
+  if (config.existingRows === 'empty') {
+    return `The target ${filled.length === 1 ? 'table' : 'tables'} ${describeFilled(filled)} already ${filled.length === 1 ? 'has' : 'have'} rows, and emptying ${them} was never confirmed; nothing was changed. Edit the step and confirm that ${them} will be emptied, under “Rows already on the target”.`
+  }
+  return `The target ${filled.length === 1 ? 'table' : 'tables'} ${describeFilled(filled)} already ${filled.length === 1 ? 'has' : 'have'} rows (seeded by the application's migrations?); nothing was changed. Edit the step and choose, under “Rows already on the target”, to empty ${them} first or to merge the source's rows by primary key.`
+}
 
 async function sourceOf(ctx: StepContext): Promise<PlanSource> {
   const source = await planSourceOf(ctx.planId, ctx.environmentId)
@@ -46,7 +61,7 @@ export const copyRunner: StepRunner = {
     const planSource = await sourceOf(ctx)
     if (ctx.dryRun) return { status: 'SKIPPED', message: 'not run in a dry run (a copy writes rows)' }
     const copyId = copyIdFor(ctx, planSource, config)
-    const base = { copyId, source: planSource.name, mode: config.mode }
+    let base: Pick<CopyDetail, 'copyId' | 'source' | 'mode' | 'existingRows'> = { copyId, source: planSource.name, mode: config.mode }
     const writer = progressWriter()
     const write = (detail: CopyDetail) => writer.track(() => ctx.progress({ detail }))
     const source = open(planSource)
@@ -63,11 +78,18 @@ export const copyRunner: StepRunner = {
         chunkRows: config.chunkRows,
         maxRejectedRows: config.maxRejectedRows,
         reload: config.reload,
+        existingRows: config.existingRows,
+        // Confirmed by the person who chose "empty first" when saving the step; the step's content checksum covers it.
+        confirmEmpty: async () => config.emptyConfirmed,
+        onExistingRows: (done, tables) => (base = { ...base, existingRows: { done, tables: [...tables] } }),
         signal: ctx.signal,
         log: ctx.log,
         onProgress: (tables) => write({ ...base, tables }),
         onRejects: (rejects) => ctx.saveRejects(copyId, rejects),
       })
+    } catch (error) {
+      if (error instanceof RowsOnTarget) return { status: 'FAILED', error: rowsOnTargetError(config, error.filled) }
+      throw error
     } finally {
       await source.close()
     }
@@ -82,15 +104,18 @@ export const copyRunner: StepRunner = {
         return { status: 'CANCELLED' }
       case 'ALREADY_COPIED':
         return { status: 'SUCCEEDED', message: `was already copied (${plural(written, 'row')}); the step asks for no reload` }
-      default:
-        return { status: 'SUCCEEDED', message: `copied ${plural(written, 'row')} in ${plural(summary.tables.length, 'table')} in ${summary.seconds.toFixed(1)} s${rejected ? `, ${plural(rejected, 'row')} rejected` : ''}` }
+      default: {
+        const existing = base.existingRows ? `; ${base.existingRows.done === 'emptied' ? 'emptied first' : 'merged by primary key into'} ${describeFilled(base.existingRows.tables)}` : ''
+        return { status: 'SUCCEEDED', message: `copied ${plural(written, 'row')} in ${plural(summary.tables.length, 'table')} in ${summary.seconds.toFixed(1)} s${rejected ? `, ${plural(rejected, 'row')} rejected` : ''}${existing}` }
+      }
     }
   },
-  /** Undoes the copy: tables it created are dropped, existing tables it filled are emptied. */
+  /** Undoes the copy: tables it created are dropped, existing tables it filled are emptied (rows it merged into too). */
   async rollback(ctx): Promise<StepResult> {
     const session = requireTarget(ctx)
     const config = copyConfigOf(ctx.step.config)
     const tables = await undoCopy(session.client, copyIdFor(ctx, await sourceOf(ctx), config))
-    return { status: 'SUCCEEDED', message: tables.length ? `${config.mode === 'create' ? 'dropped' : 'emptied'} ${tables.join(', ')}` : 'nothing had been copied' }
+    const merged = config.existingRows === 'merge' ? ' (the rows they had before the copy too)' : ''
+    return { status: 'SUCCEEDED', message: tables.length ? `${config.mode === 'create' ? 'dropped' : 'emptied'} ${tables.join(', ')}${merged}` : 'nothing had been copied' }
   },
 }
