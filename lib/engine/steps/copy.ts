@@ -26,7 +26,7 @@ export type CopyDetail = {
   /** Schema objects not recreated on the target, with the reason. */
   notCopied?: NotCopied[]
   /** Existing tables that already had rows: emptied before the load, or merged into by primary key. */
-  existingRows?: { done: 'emptied' | 'merged'; tables: FilledTable[] }
+  existingRows?: { done: 'emptied' | 'merged'; tables: FilledTable[]; described: string }
   seconds?: number
   indexSeconds?: number
 }
@@ -61,7 +61,9 @@ export const copyRunner: StepRunner = {
     const planSource = await sourceOf(ctx)
     if (ctx.dryRun) return { status: 'SKIPPED', message: 'not run in a dry run (a copy writes rows)' }
     const copyId = copyIdFor(ctx, planSource, config)
-    let base: Pick<CopyDetail, 'copyId' | 'source' | 'mode' | 'existingRows'> = { copyId, source: planSource.name, mode: config.mode }
+    // A resumed copy finds the target's rows already emptied or merged: what the first attempt did stays shown.
+    const earlier = ctx.earlierDetail as Partial<CopyDetail> | null
+    let base: Pick<CopyDetail, 'copyId' | 'source' | 'mode' | 'existingRows'> = { copyId, source: planSource.name, mode: config.mode, ...(earlier?.copyId === copyId && earlier.existingRows ? { existingRows: earlier.existingRows } : {}) }
     const writer = progressWriter()
     const write = (detail: CopyDetail) => writer.track(() => ctx.progress({ detail }))
     const source = open(planSource)
@@ -81,7 +83,7 @@ export const copyRunner: StepRunner = {
         existingRows: config.existingRows,
         // Confirmed by the person who chose "empty first" when saving the step; the step's content checksum covers it.
         confirmEmpty: async () => config.emptyConfirmed,
-        onExistingRows: (done, tables) => (base = { ...base, existingRows: { done, tables: [...tables] } }),
+        onExistingRows: (done, tables) => (base = { ...base, existingRows: { done, tables: [...tables], described: describeFilled(tables) } }),
         signal: ctx.signal,
         log: ctx.log,
         onProgress: (tables) => write({ ...base, tables }),
@@ -105,7 +107,7 @@ export const copyRunner: StepRunner = {
       case 'ALREADY_COPIED':
         return { status: 'SUCCEEDED', message: `was already copied (${plural(written, 'row')}); the step asks for no reload` }
       default: {
-        const existing = base.existingRows ? `; ${base.existingRows.done === 'emptied' ? 'emptied first' : 'merged by primary key into'} ${describeFilled(base.existingRows.tables)}` : ''
+        const existing = base.existingRows ? `; ${base.existingRows.done === 'emptied' ? 'emptied first' : 'merged by primary key into'} ${base.existingRows.described}` : ''
         return { status: 'SUCCEEDED', message: `copied ${plural(written, 'row')} in ${plural(summary.tables.length, 'table')} in ${summary.seconds.toFixed(1)} s${rejected ? `, ${plural(rejected, 'row')} rejected` : ''}${existing}` }
       }
     }
