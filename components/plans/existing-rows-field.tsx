@@ -58,7 +58,7 @@ export function ExistingRowsField({ prefix, errors, config, tablesText }: { pref
                   {tables.map((t, i) => (
                     <span key={t}>
                       {i ? ', ' : ''}
-                      <strong className="font-mono break-all">{t}</strong>
+                      <strong className="font-mono break-words">{t}</strong>
                     </span>
                   ))}
                 </>
