@@ -18,16 +18,7 @@ export type SqlConfig = { statementTimeoutMs?: number; lockTimeoutMs?: number }
  * fails naming them), empty them first (only with `emptyConfirmed`, given by the person who saved the step),
  * or merge the source's rows by primary key.
  */
-export type CopyConfig = {
-  tables: string[]
-  mode: 'create' | 'existing'
-  jobs: number
-  chunkRows: number
-  maxRejectedRows: number
-  reload: boolean
-  existingRows: ExistingRowsChoice
-  emptyConfirmed: boolean
-}
+export type CopyConfig = { tables: string[]; mode: 'create' | 'existing'; jobs: number; chunkRows: number; maxRejectedRows: number; reload: boolean; existingRows: ExistingRowsChoice; emptyConfirmed: boolean }
 
 export const EXISTING_ROWS_CHOICES = ['refuse', 'empty', 'merge'] as const
 export type ExistingRowsChoice = (typeof EXISTING_ROWS_CHOICES)[number]
@@ -38,11 +29,10 @@ export const COPY_CONFIG_DEFAULTS: CopyConfig = { tables: [], mode: 'create', jo
 export function copyConfigOf(json: unknown): CopyConfig {
   const c = (json && typeof json === 'object' ? json : {}) as Partial<Record<keyof CopyConfig, unknown>>
   const whole = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : fallback)
-  const mode = c.mode === 'existing' ? 'existing' : 'create'
-  const existingRows = mode === 'existing' && (c.existingRows === 'empty' || c.existingRows === 'merge') ? c.existingRows : 'refuse'
+  const existingRows = c.mode === 'existing' && (c.existingRows === 'empty' || c.existingRows === 'merge') ? c.existingRows : 'refuse'
   return {
     tables: Array.isArray(c.tables) ? c.tables.filter((t): t is string => typeof t === 'string') : [],
-    mode,
+    mode: c.mode === 'existing' ? 'existing' : 'create',
     jobs: whole(c.jobs, COPY_CONFIG_DEFAULTS.jobs),
     chunkRows: whole(c.chunkRows, COPY_CONFIG_DEFAULTS.chunkRows),
     maxRejectedRows: whole(c.maxRejectedRows, COPY_CONFIG_DEFAULTS.maxRejectedRows),
