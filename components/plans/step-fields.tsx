@@ -7,10 +7,10 @@ type Errors = Record<string, string[]> | undefined
 const EVERY_SOURCE_TABLE = 'One per line or separated by commas, spelled as in the source. Empty: every table of the source.'
 
 /** The tables to copy, validate or back up: one per line or comma-separated; empty means all. */
-export function TablesField({ prefix, errors, tables = [], hint = EVERY_SOURCE_TABLE }: { prefix: string; errors: Errors; tables?: readonly string[]; hint?: string }) {
+export function TablesField({ prefix, errors, tables = [], hint = EVERY_SOURCE_TABLE, onChange }: { prefix: string; errors: Errors; tables?: readonly string[]; hint?: string; onChange?: (text: string) => void }) {
   return (
     <Field label="Tables (optional)" name="tables" id={`${prefix}-tables`} errors={errors?.tables} hint={hint}>
-      <textarea name="tables" id={`${prefix}-tables`} rows={2} className="block w-full rounded-md border border-zinc-300 px-3 py-2 font-mono text-xs" spellCheck={false} defaultValue={tables.join('\n')} />
+      <textarea name="tables" id={`${prefix}-tables`} rows={2} className="block w-full rounded-md border border-zinc-300 px-3 py-2 font-mono text-xs" spellCheck={false} defaultValue={tables.join('\n')} onChange={onChange ? (e) => onChange(e.target.value) : undefined} />
     </Field>
   )
 }

@@ -1,7 +1,7 @@
 'use client'
 
 import { useMutation } from '@tanstack/react-query'
-import { useRef } from 'react'
+import { useRef, useState } from 'react'
 import { ActionForm } from '@/components/ui/action-form'
 import { Button } from '@/components/ui/button'
 import { ErrorText } from '@/components/ui/error-text'
@@ -10,6 +10,7 @@ import { addBackupStepAction, addCopyStepAction, addManualStepAction, addObserve
 import { BACKUP_CONFIG_DEFAULTS, COPY_CONFIG_DEFAULTS, OBSERVE_CONFIG_DEFAULTS, VALIDATE_CONFIG_DEFAULTS } from '@/lib/engine/steps/kinds'
 import type { StepDTO, StepLintDTO } from '@/lib/server/plans/queries'
 import { LintBadge, LintTable } from './lint-report'
+import { ExistingRowsField } from './existing-rows-field'
 import { SchemasField, TablesField, ValidationLimitsFields } from './step-fields'
 
 const SCRIPT = 'block w-full rounded-md border border-zinc-300 px-3 py-2 font-mono text-xs'
@@ -101,11 +102,14 @@ export function ManualStepForm({ phaseId, onSuccess }: { phaseId: string; onSucc
 
 /**
  * Adds a copy step (`step` given: edits one): the plan's source into its target on the run's environment,
- * the tables named (or all), into tables it creates or into the application's own empty tables.
+ * the tables named (or all), into tables it creates or into the application's own tables – with a choice
+ * for the rows those already have.
  */
 export function CopyStepForm({ phaseId, step, onSuccess }: { phaseId: string; step?: StepDTO; onSuccess: () => void }) {
   const prefix = step ? `edit-copy-${step.id}` : `copy-${phaseId}`
   const config = step?.copy ?? COPY_CONFIG_DEFAULTS
+  const [mode, setMode] = useState(config.mode)
+  const [tablesText, setTablesText] = useState(config.tables.join('\n'))
   return (
     <ActionForm
       action={step ? editCopyStepAction : addCopyStepAction}
@@ -119,24 +123,25 @@ export function CopyStepForm({ phaseId, step, onSuccess }: { phaseId: string; st
           <Field label="Step name" name="name" id={`${prefix}-name`} errors={errors?.name}>
             <Input name="name" id={`${prefix}-name`} maxLength={200} invalid={!!errors?.name} defaultValue={step?.name} placeholder="e.g. Copy the data from SQLite" />
           </Field>
-          <TablesField prefix={prefix} errors={errors} tables={config.tables} hint="One per line or separated by commas (schema.table where it is not public). Empty: every table of the source." />
+          <TablesField prefix={prefix} errors={errors} tables={config.tables} onChange={setTablesText} hint="One per line or separated by commas (schema.table where it is not public). Empty: every table of the source." />
           <SchemasField prefix={prefix} errors={errors} schemas={config.schemas} />
           <fieldset className="space-y-1 text-sm">
             <legend className="font-medium">Where the rows go</legend>
             <label className="flex items-start gap-2">
-              <input type="radio" name="mode" value="create" defaultChecked={config.mode === 'create'} className="mt-1 size-4 accent-indigo-600" />
+              <input type="radio" name="mode" value="create" checked={mode === 'create'} onChange={() => setMode('create')} className="mt-1 size-4 shrink-0 accent-indigo-600" />
               <span>
                 Create the tables from the source&apos;s schema <span className="text-zinc-500">– types translated, keys, indexes and foreign keys added after the load</span>
               </span>
             </label>
             <label className="flex items-start gap-2">
-              <input type="radio" name="mode" value="existing" defaultChecked={config.mode === 'existing'} className="mt-1 size-4 accent-indigo-600" />
+              <input type="radio" name="mode" value="existing" checked={mode === 'existing'} onChange={() => setMode('existing')} className="mt-1 size-4 shrink-0 accent-indigo-600" />
               <span>
-                Into existing, empty tables <span className="text-zinc-500">– made by the application&apos;s own migrations; parents before children</span>
+                Into existing tables <span className="text-zinc-500">– made by the application&apos;s own migrations; parents before children</span>
               </span>
             </label>
             <ErrorText message={errors?.mode?.[0] ?? null} />
           </fieldset>
+          {mode === 'existing' ? <ExistingRowsField prefix={prefix} errors={errors} config={config} tablesText={tablesText} /> : null}
           <div className="flex flex-wrap gap-4">
             <Field label="Connections" name="jobs" id={`${prefix}-jobs`} errors={errors?.jobs} hint="Tables, or ranges of a large table, at once (1–16).">
               <Input name="jobs" id={`${prefix}-jobs`} type="number" min={1} max={16} inputMode="numeric" className="w-28" defaultValue={config.jobs} invalid={!!errors?.jobs} />

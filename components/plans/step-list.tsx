@@ -13,11 +13,14 @@ import { BackupStepForm, CopyStepForm, ObserveStepForm, SqlStepForm, ValidateSte
 
 const KIND_LABELS: Record<StepDTO['kind'], string> = { SQL: 'SQL', COPY: 'Copy', VALIDATE: 'Validate', BACKUP: 'Backup', MANUAL: 'Manual gate', OBSERVE: 'Observe', SCRIPT: 'Script' }
 
+const EXISTING_ROWS_LABELS: Record<NonNullable<StepDTO['copy']>['existingRows'], string> = { refuse: 'stops at tables with rows', empty: 'empties tables with rows first', merge: 'merges into rows there by primary key' }
+
 const describeCopy = (c: NonNullable<StepDTO['copy']>) =>
   [
     c.tables.length ? `${c.tables.length} table${c.tables.length === 1 ? '' : 's'} (${c.tables.slice(0, 4).join(', ')}${c.tables.length > 4 ? '…' : ''})` : 'every table',
     c.schemas.length ? `schema${c.schemas.length === 1 ? '' : 's'} ${c.schemas.join(', ')}` : null,
     c.mode === 'create' ? 'tables created' : 'into existing tables',
+    c.mode === 'existing' ? `${EXISTING_ROWS_LABELS[c.existingRows]}${c.existingRows === 'empty' && !c.emptyConfirmed ? ' (not confirmed: the step stops)' : ''}` : null,
     `${c.jobs} connection${c.jobs === 1 ? '' : 's'}`,
     c.maxRejectedRows ? `up to ${c.maxRejectedRows.toLocaleString('en')} rejected rows` : 'no rejected rows allowed',
     c.reload ? 'copied again each run' : null,

@@ -28,6 +28,12 @@ export function CopyProgress({ runId, step }: { runId: string; step: CopyStep })
         {copy.status === 'ALREADY_COPIED' ? ' · already copied earlier; nothing done' : ''}
         {copy.seconds !== undefined ? ` · ${formatSeconds(copy.seconds)} in all${copy.indexSeconds ? `, of which keys and indexes ${formatSeconds(copy.indexSeconds)}` : ''}` : ''}
       </p>
+      {copy.existingRows ? (
+        <p className="rounded-md border border-amber-200 bg-amber-50 px-2 py-1 text-xs text-amber-900" data-testid="copy-existing-rows">
+          {copy.existingRows.done === 'emptied' ? 'Emptied on the target before the load: ' : 'Merged by primary key into the rows already on the target: '}
+          {copy.existingRows.described}
+        </p>
+      ) : null}
       <Table caption={`Tables of ${step.name}`}>
         <thead>
           <tr>

@@ -122,6 +122,7 @@ function contextFor(run: LoadedRun, stepRun: LoadedStepRun, target: TargetSessio
     planId: run.planId,
     environmentId: run.environmentId,
     step: stepOf(stepRun),
+    earlierDetail: stepRun.detail,
     dryRun: run.dryRun,
     retryFailed: run.retryFailed && stepRun.status === 'FAILED',
     appliedBy: run.requestedBy.email,

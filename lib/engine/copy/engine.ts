@@ -24,6 +24,17 @@ export class CopyRefused extends Error {
   }
 }
 
+/** Existing tables already have rows, and the copy was not told – or not allowed – to empty or merge them. */
+export class RowsOnTarget extends CopyRefused {
+  constructor(
+    message: string,
+    readonly filled: readonly FilledTable[],
+  ) {
+    super(message)
+    this.name = 'RowsOnTarget'
+  }
+}
+
 export type CopyOptions = {
   /** Names the copy on the target: the same id resumes it, and a finished copy is not repeated. */
   copyId: string
@@ -48,6 +59,8 @@ export type CopyOptions = {
   existingRows?: ExistingRows
   /** Asked before existing tables with rows are emptied; anything but true refuses the copy. */
   confirmEmpty?: (tables: readonly FilledTable[]) => Promise<boolean>
+  /** The existing tables that had rows, once they were emptied, or before the source's rows are merged into them. */
+  onExistingRows?: (done: 'emptied' | 'merged', tables: readonly FilledTable[]) => void
   signal?: AbortSignal
   log?: (level: 'info' | 'warn' | 'error', message: string) => void
   /** Live figures, about once a second and at the end. */
@@ -256,11 +269,12 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
       filled = await filledTables(session, schema, sourceTables.map((t) => t.name))
       const choice = o.existingRows ?? 'refuse'
       if (filled.length && choice === 'refuse') {
-        throw new CopyRefused(
+        throw new RowsOnTarget(
           `The target ${filled.length === 1 ? 'table' : 'tables'} ${describeFilled(filled)} already ${filled.length === 1 ? 'has' : 'have'} rows (seeded by the application's migrations?). Choose: empty ${filled.length === 1 ? 'it' : 'them'} first, or merge the source's rows by primary key.`,
+          filled,
         )
       }
-      if (filled.length && choice === 'empty' && !(await o.confirmEmpty?.(filled))) throw new CopyRefused(`Emptying ${describeFilled(filled)} was not confirmed; nothing was changed.`)
+      if (filled.length && choice === 'empty' && !(await o.confirmEmpty?.(filled))) throw new RowsOnTarget(`Emptying ${describeFilled(filled)} was not confirmed; nothing was changed.`, filled)
     }
     const parts = await planParts(o.source, sourceTables, jobs, chunkRows)
     await inTransaction(session, async () => {
@@ -270,7 +284,14 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
       await recordCopyStart(session, o.copyId, o.mode, parts)
       if (o.mode === 'existing') held = await holdCyclicKeys(session, o.copyId, schema, sourceTables.map((t) => t.name))
     })
-    if (o.mode === 'existing' && o.existingRows === 'empty' && filled.length) warnings.push(`Emptied before the load: ${describeFilled(filled)}.`)
+    if (o.mode === 'existing' && o.existingRows === 'empty' && filled.length) {
+      warnings.push(`Emptied before the load: ${describeFilled(filled)}.`)
+      o.onExistingRows?.('emptied', filled)
+    }
+    if (o.mode === 'existing' && o.existingRows === 'merge' && filled.length) {
+      warnings.push(`Merged by primary key into rows already there: ${describeFilled(filled)}; their rows the source does not have stay.`)
+      o.onExistingRows?.('merged', filled)
+    }
     for (const line of held) warnings.push(line)
     state = { phase: 'loading', mode: o.mode, afterLoadDone: [], parts }
     log('info', `Copying ${sourceTables.length} tables (${sourceTables.reduce((n, t) => n + t.rows, 0).toLocaleString('en')} rows) from ${o.source.label}${o.mode === 'create' ? '; tables created' : ' into the existing tables'}.`)

@@ -2,7 +2,7 @@ import type pg from 'pg'
 import { openTargetConnection } from '@/lib/engine/sql/session'
 import type { PostgresTarget } from '@/lib/targets/postgres'
 import { quoteIdent } from '@/lib/targets/quote'
-import { CopyRefused, runCopy, undoCopy, type CopyOptions } from './engine'
+import { CopyRefused, RowsOnTarget, runCopy, undoCopy, type CopyOptions } from './engine'
 import type { CopySummary, NotCopied, RejectedRow, TableProgress } from './model'
 import { chooseSchemas, notChosenLine, qualifiedName, readCrossSchemaKeys, readSourceSchemas, schemaReferences, unreadableReason, type CrossSchemaKey, type SchemaChoice } from './pg-schemas'
 import { postgresSource } from './postgres-source'
@@ -85,6 +85,7 @@ export async function copySchemas(o: SchemasCopyOptions): Promise<CopySummary> {
         onRejects: o.onRejects && ((rejects: RejectedRow[]) => o.onRejects?.(rejects.map((r) => ({ ...r, table: name(r.table) }))) ?? Promise.resolve()),
       })
     } catch (error) {
+      if (error instanceof RowsOnTarget) throw new RowsOnTarget(inSchema(schema, error.message), error.filled.map((f) => ({ ...f, table: name(f.table) })))
       throw error instanceof CopyRefused ? new CopyRefused(inSchema(schema, error.message)) : error
     } finally {
       await source.close()

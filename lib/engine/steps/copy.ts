@@ -1,4 +1,5 @@
-import { copyIdOf, runCopy, undoCopy } from '@/lib/engine/copy/engine'
+import { copyIdOf, RowsOnTarget, runCopy, undoCopy } from '@/lib/engine/copy/engine'
+import { describeFilled, type FilledTable } from '@/lib/engine/copy/existing-rows'
 import type { CopySource, CopySummary, NotCopied, RejectedRow, TableProgress } from '@/lib/engine/copy/model'
 import { copySchemas, undoSchemas } from '@/lib/engine/copy/schemas'
 import { sqliteSource } from '@/lib/engine/copy/sqlite-source'
@@ -24,13 +25,33 @@ export type CopyDetail = {
   notes?: string[]
   /** Schema objects not recreated on the target, with the reason. */
   notCopied?: NotCopied[]
+  /** Existing tables that already had rows: emptied before the load, or merged into by primary key. */
+  existingRows?: { done: 'emptied' | 'merged'; tables: FilledTable[]; described: string }
   seconds?: number
   indexSeconds?: number
 }
 
-/** One schema's copy id (public, and a SQLite source, keep the id a copy of one schema always had). */
+/**
+ * One schema's copy id (public, and a SQLite source, keep the id a copy of one schema always had). The
+ * existing-rows choice is part of it only when it is not the default, so the copies of steps saved before the
+ * choice existed keep their ids; a changed choice starts a copy of its own.
+ */
 const copyIdFor = (ctx: StepContext, source: PlanSource, config: CopyConfig) => (schema: string | null, tables: readonly string[] | null) =>
-  copyIdOf(`step-${ctx.step.id}`, { source: source.identity, ...(schema && schema !== 'public' ? { schema } : {}), tables: [...(tables ?? [])].sort(), mode: config.mode })
+  copyIdOf(`step-${ctx.step.id}`, {
+    source: source.identity,
+    ...(schema && schema !== 'public' ? { schema } : {}),
+    tables: [...(tables ?? [])].sort(),
+    mode: config.mode,
+    ...(config.existingRows !== 'refuse' ? { existingRows: config.existingRows } : {}),
+  })
+/** Why the copy left the target's rows alone, and which setting of the step decides it. */
+function rowsOnTargetError(config: CopyConfig, filled: readonly FilledTable[]) {
+  const them = filled.length === 1 ? 'it' : 'them'
+  if (config.existingRows === 'empty') {
+    return `The target ${filled.length === 1 ? 'table' : 'tables'} ${describeFilled(filled)} already ${filled.length === 1 ? 'has' : 'have'} rows, and emptying ${them} was never confirmed; nothing was changed. Edit the step and confirm that ${them} will be emptied, under “Rows already on the target”.`
+  }
+  return `The target ${filled.length === 1 ? 'table' : 'tables'} ${describeFilled(filled)} already ${filled.length === 1 ? 'has' : 'have'} rows (seeded by the application's migrations?); nothing was changed. Edit the step and choose, under “Rows already on the target”, to empty ${them} first or to merge the source's rows by primary key.`
+}
 
 async function sourceOf(ctx: StepContext): Promise<PlanSource> {
   const source = await planSourceOf(ctx.planId, ctx.environmentId)
@@ -53,7 +74,10 @@ export const copyRunner: StepRunner = {
     const idFor = copyIdFor(ctx, planSource, config)
     // The detail names the copy of public (or of the SQLite file): each other schema's copy has an id of its own.
     const copyId = idFor(null, config.tables.length ? config.tables : null)
-    const base = { copyId, source: planSource.name, mode: config.mode }
+    // A resumed copy finds the target's rows already emptied or merged: what the first attempt did stays shown.
+    const earlier = ctx.earlierDetail as Partial<CopyDetail> | null
+    let base: Pick<CopyDetail, 'copyId' | 'source' | 'mode' | 'existingRows'> = { copyId, source: planSource.name, mode: config.mode, ...(earlier?.copyId === copyId && earlier.existingRows ? { existingRows: earlier.existingRows } : {}) }
+    const handled: FilledTable[] = []
     const writer = progressWriter()
     const write = (detail: CopyDetail) => writer.track(() => ctx.progress({ detail }))
     const common = {
@@ -64,22 +88,35 @@ export const copyRunner: StepRunner = {
       chunkRows: config.chunkRows,
       maxRejectedRows: config.maxRejectedRows,
       reload: config.reload,
+      existingRows: config.existingRows,
+      // Confirmed by the person who chose "empty first" when saving the step; the step's content checksum covers it.
+      confirmEmpty: async () => config.emptyConfirmed,
+      // Called once per schema copied: the tables of every schema are listed.
+      onExistingRows: (done: 'emptied' | 'merged', tables: readonly FilledTable[]) => {
+        handled.push(...tables)
+        base = { ...base, existingRows: { done, tables: [...handled], described: describeFilled(handled) } }
+      },
       signal: ctx.signal,
       log: ctx.log,
       onProgress: (tables: TableProgress[]) => write({ ...base, tables }),
       onRejects: (rejects: RejectedRow[]) => ctx.saveRejects(copyId, rejects),
     }
     let summary: CopySummary
-    if (planSource.engine === 'POSTGRES') {
-      summary = await copySchemas({ ...common, from: planSource.target, label: planSource.name, schemas: config.schemas, tables: config.tables, copyIdFor: idFor })
-    } else {
-      refuseSchemasOfSqlite(planSource, config)
-      const source: CopySource = sqliteSource(planSource.path, planSource.name)
-      try {
-        summary = await runCopy({ ...common, copyId, source, tables: config.tables.length ? config.tables : undefined })
-      } finally {
-        await source.close()
+    try {
+      if (planSource.engine === 'POSTGRES') {
+        summary = await copySchemas({ ...common, from: planSource.target, label: planSource.name, schemas: config.schemas, tables: config.tables, copyIdFor: idFor })
+      } else {
+        refuseSchemasOfSqlite(planSource, config)
+        const source: CopySource = sqliteSource(planSource.path, planSource.name)
+        try {
+          summary = await runCopy({ ...common, copyId, source, tables: config.tables.length ? config.tables : undefined })
+        } finally {
+          await source.close()
+        }
       }
+    } catch (error) {
+      if (error instanceof RowsOnTarget) return { status: 'FAILED', error: rowsOnTargetError(config, error.filled) }
+      throw error
     }
     write({ ...base, tables: summary.tables, status: summary.status, warnings: summary.warnings, notes: summary.notes, notCopied: summary.notCopied, seconds: summary.seconds, indexSeconds: summary.indexSeconds })
     await writer.flushed()
@@ -92,11 +129,13 @@ export const copyRunner: StepRunner = {
         return { status: 'CANCELLED' }
       case 'ALREADY_COPIED':
         return { status: 'SUCCEEDED', message: `was already copied (${plural(written, 'row')}); the step asks for no reload` }
-      default:
-        return { status: 'SUCCEEDED', message: `copied ${plural(written, 'row')} in ${plural(summary.tables.length, 'table')} in ${summary.seconds.toFixed(1)} s${rejected ? `, ${plural(rejected, 'row')} rejected` : ''}` }
+      default: {
+        const existing = base.existingRows ? `; ${base.existingRows.done === 'emptied' ? 'emptied first' : 'merged by primary key into'} ${base.existingRows.described}` : ''
+        return { status: 'SUCCEEDED', message: `copied ${plural(written, 'row')} in ${plural(summary.tables.length, 'table')} in ${summary.seconds.toFixed(1)} s${rejected ? `, ${plural(rejected, 'row')} rejected` : ''}${existing}` }
+      }
     }
   },
-  /** Undoes the copy: tables it created are dropped, existing tables it filled are emptied. */
+  /** Undoes the copy: tables it created are dropped, existing tables it filled are emptied (rows it merged into too). */
   async rollback(ctx): Promise<StepResult> {
     const session = requireTarget(ctx)
     const config = copyConfigOf(ctx.step.config)
@@ -106,6 +145,7 @@ export const copyRunner: StepRunner = {
       planSource.engine === 'POSTGRES'
         ? await undoSchemas(session.client, planSource.target, { schemas: config.schemas, tables: config.tables, copyIdFor: idFor })
         : await undoCopy(session.client, idFor(null, config.tables.length ? config.tables : null))
-    return { status: 'SUCCEEDED', message: tables.length ? `${config.mode === 'create' ? 'dropped' : 'emptied'} ${tables.join(', ')}` : 'nothing had been copied' }
+    const merged = config.existingRows === 'merge' ? ' (the rows they had before the copy too)' : ''
+    return { status: 'SUCCEEDED', message: tables.length ? `${config.mode === 'create' ? 'dropped' : 'emptied'} ${tables.join(', ')}${merged}` : 'nothing had been copied' }
   },
 }

@@ -13,18 +13,24 @@ export type SqlConfig = { statementTimeoutMs?: number; lockTimeoutMs?: number }
 /**
  * Copy steps: the plan's source on the run's environment into its target. `tables` empty: all of them
  * (`schema.table` names a table outside public); `schemas` empty: every schema of a PostgreSQL source;
- * `mode` create (tables made from the source's schema) or existing (empty tables the application's own
- * migrations made); more rejected rows than `maxRejectedRows` fail the step; `reload` copies a finished
- * copy again.
+ * `mode` create (tables made from the source's schema) or existing (tables the application's own migrations
+ * made); more rejected rows than `maxRejectedRows` fail the step; `reload` copies a finished copy again.
+ * `existingRows` (mode existing only): what happens to tables that already have rows – refuse them (the step
+ * fails naming them), empty them first (only with `emptyConfirmed`, given by the person who saved the step),
+ * or merge the source's rows by primary key.
  */
-export type CopyConfig = { tables: string[]; schemas: string[]; mode: 'create' | 'existing'; jobs: number; chunkRows: number; maxRejectedRows: number; reload: boolean }
+export type CopyConfig = { tables: string[]; schemas: string[]; mode: 'create' | 'existing'; jobs: number; chunkRows: number; maxRejectedRows: number; reload: boolean; existingRows: ExistingRowsChoice; emptyConfirmed: boolean }
 
-export const COPY_CONFIG_DEFAULTS: CopyConfig = { tables: [], schemas: [], mode: 'create', jobs: 2, chunkRows: 250_000, maxRejectedRows: 0, reload: false }
+export const EXISTING_ROWS_CHOICES = ['refuse', 'empty', 'merge'] as const
+export type ExistingRowsChoice = (typeof EXISTING_ROWS_CHOICES)[number]
+
+export const COPY_CONFIG_DEFAULTS: CopyConfig = { tables: [], schemas: [], mode: 'create', jobs: 2, chunkRows: 250_000, maxRejectedRows: 0, reload: false, existingRows: 'refuse', emptyConfirmed: false }
 
 /** A stored copy configuration, with defaults for what it leaves out. */
 export function copyConfigOf(json: unknown): CopyConfig {
-  const c = (json && typeof json === 'object' ? json : {}) as Partial<CopyConfig>
+  const c = (json && typeof json === 'object' ? json : {}) as Partial<Record<keyof CopyConfig, unknown>>
   const whole = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : fallback)
+  const existingRows = c.mode === 'existing' && (c.existingRows === 'empty' || c.existingRows === 'merge') ? c.existingRows : 'refuse'
   return {
     tables: Array.isArray(c.tables) ? c.tables.filter((t): t is string => typeof t === 'string') : [],
     schemas: Array.isArray(c.schemas) ? c.schemas.filter((t): t is string => typeof t === 'string') : [],
@@ -33,7 +39,18 @@ export function copyConfigOf(json: unknown): CopyConfig {
     chunkRows: whole(c.chunkRows, COPY_CONFIG_DEFAULTS.chunkRows),
     maxRejectedRows: whole(c.maxRejectedRows, COPY_CONFIG_DEFAULTS.maxRejectedRows),
     reload: c.reload === true,
+    existingRows,
+    emptyConfirmed: existingRows === 'empty' && c.emptyConfirmed === true,
   }
+}
+
+/**
+ * The configuration as stored: the schemas and the existing-rows choice only when they are not the defaults, so
+ * a step saved before they existed keeps its content checksum (and its approved windows) when saved unchanged.
+ */
+export function storedCopyConfig({ existingRows, emptyConfirmed, schemas, ...rest }: CopyConfig) {
+  const choice = rest.mode === 'existing' ? existingRows : 'refuse'
+  return { ...rest, ...(schemas.length ? { schemas } : {}), ...(choice !== 'refuse' ? { existingRows: choice } : {}), ...(choice === 'empty' && emptyConfirmed ? { emptyConfirmed: true } : {}) }
 }
 
 /**

@@ -14,6 +14,8 @@ export type StepContext = {
   planId: string
   environmentId: string
   step: { id: string; name: string; kind: StepKind; body: string; rollbackBody: string | null; config: Prisma.JsonValue }
+  /** The step run's live figures as an earlier attempt left them (a resumed or retried step); null the first time. */
+  earlierDetail: Prisma.JsonValue | null
   dryRun: boolean
   /** A DBA chose to retry this failed step. */
   retryFailed: boolean

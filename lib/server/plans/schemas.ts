@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { COMPARATORS, CRITERION_STATUSES, IMPACTS, LIKELIHOODS, PLAN_STATUSES, RISK_STATUSES } from '@/lib/domain/plan-values'
 import { METRIC_NAMES } from '@/lib/domain/metrics'
-import { MAX_OBSERVE_SECONDS } from '@/lib/engine/steps/kinds'
+import { EXISTING_ROWS_CHOICES, MAX_OBSERVE_SECONDS } from '@/lib/engine/steps/kinds'
 import { blankToNull, checkbox, longText, optionalDate, optionalText, requiredText, ZId } from '@/lib/server/fields'
 import { MAX_DOCUMENT_BYTES, TOO_LARGE } from '@/lib/plan-document/limits'
 
@@ -152,10 +152,16 @@ const copyStepFields = {
   chunkRows: optionalWhole('the rows per chunk', 100, 1_000_000).optional().transform((v) => v ?? null),
   maxRejectedRows: optionalWhole('the limit of rejected rows', 0, 1_000_000_000).optional().transform((v) => v ?? null),
   reload: checkbox,
+  // Only read with mode "existing": the form leaves it out otherwise.
+  existingRows: z.preprocess((v) => blankToNull(v) ?? 'refuse', z.enum(EXISTING_ROWS_CHOICES, 'Choose what happens to rows already on the target.')),
+  confirmEmpty: checkbox,
 }
-export const ZAddCopyStep = z.object({ phaseId: ZId, ...copyStepFields })
+/** Emptying the target's tables is a choice a person confirms explicitly when saving the step. */
+const emptyingConfirmed = (step: { mode: string; existingRows: string; confirmEmpty: boolean }) => step.mode !== 'existing' || step.existingRows !== 'empty' || step.confirmEmpty
+const EMPTYING_NOT_CONFIRMED = { path: ['confirmEmpty'], message: 'Confirm that the rows already in these tables on the target will be deleted, or choose another way.' }
+export const ZAddCopyStep = z.object({ phaseId: ZId, ...copyStepFields }).refine(emptyingConfirmed, EMPTYING_NOT_CONFIRMED)
 export type TAddCopyStep = z.infer<typeof ZAddCopyStep>
-export const ZEditCopyStep = z.object({ stepId: ZId, ...copyStepFields })
+export const ZEditCopyStep = z.object({ stepId: ZId, ...copyStepFields }).refine(emptyingConfirmed, EMPTYING_NOT_CONFIRMED)
 export type TEditCopyStep = z.infer<typeof ZEditCopyStep>
 const validateStepFields = {
   name: requiredText('a name', 200),

@@ -8,7 +8,7 @@ import type { Prisma, Tx } from '@/lib/db'
 import { scriptsChecksum, stepChecksum } from '@/lib/domain/step-content'
 import { assertNoActiveRun } from '@/lib/server/runs/content'
 import { reopenApprovalsAfterChange } from '@/lib/server/windows/commands'
-import { COPY_CONFIG_DEFAULTS, KIND_NAMES, VALIDATE_CONFIG_DEFAULTS, type BackupConfig, type CopyConfig, type ObserveConfig, type ValidateConfig } from '@/lib/engine/steps/kinds'
+import { COPY_CONFIG_DEFAULTS, KIND_NAMES, storedCopyConfig, VALIDATE_CONFIG_DEFAULTS, type BackupConfig, type ObserveConfig, type ValidateConfig } from '@/lib/engine/steps/kinds'
 import type { TAddBackupStep, TAddCopyStep, TAddManualStep, TEditBackupStep, TAddObserveStep, TAddSqlStep, TAddValidateStep, TEditObserveStep, TEditCopyStep, TEditSqlStep, TEditValidateStep, TOverrideLint, TRemoveStep, TSetStepReady } from './schemas'
 
 // Steps of a phase: SQL scripts (linted on every save) and manual gates, added, edited and removed by
@@ -80,15 +80,19 @@ export async function editSqlStep(actor: UserActor, input: TEditSqlStep): Promis
   })
 }
 
-const copyConfig = (input: TAddCopyStep | TEditCopyStep): CopyConfig => ({
-  tables: input.tables,
-  schemas: input.schemas,
-  mode: input.mode,
-  jobs: input.jobs ?? COPY_CONFIG_DEFAULTS.jobs,
-  chunkRows: input.chunkRows ?? COPY_CONFIG_DEFAULTS.chunkRows,
-  maxRejectedRows: input.maxRejectedRows ?? COPY_CONFIG_DEFAULTS.maxRejectedRows,
-  reload: input.reload,
-})
+// "Empty first" is stored with the confirmation the schema demanded of the person saving it.
+const copyConfig = (input: TAddCopyStep | TEditCopyStep) =>
+  storedCopyConfig({
+    tables: input.tables,
+    schemas: input.schemas,
+    mode: input.mode,
+    jobs: input.jobs ?? COPY_CONFIG_DEFAULTS.jobs,
+    chunkRows: input.chunkRows ?? COPY_CONFIG_DEFAULTS.chunkRows,
+    maxRejectedRows: input.maxRejectedRows ?? COPY_CONFIG_DEFAULTS.maxRejectedRows,
+    reload: input.reload,
+    existingRows: input.existingRows,
+    emptyConfirmed: input.existingRows === 'empty' && input.confirmEmpty,
+  })
 
 /** Copies the plan's source into its target on the run's environment (tables, mode and limits in the config). */
 type ConfiguredKind = 'COPY' | 'VALIDATE' | 'OBSERVE' | 'BACKUP'

@@ -20,7 +20,13 @@ const short = (sql: string) => (sql.length > 80 ? `${sql.slice(0, 77).replace(/\
 
 /** Where a step can first lose data, for a person ("line 3: DELETE FROM …"); null when it cannot. */
 export async function firstLossOf(step: GuardedStep): Promise<string | null> {
-  if (step.kind === 'COPY') return copyConfigOf(step.config).reload ? 'it reloads the tables it copies, emptying them first' : null
+  if (step.kind === 'COPY') {
+    const copy = copyConfigOf(step.config)
+    if (copy.reload) return 'it reloads the tables it copies, emptying them first'
+    if (copy.existingRows === 'empty') return 'it empties the target tables it copies into that already have rows'
+    if (copy.existingRows === 'merge') return "it overwrites the target's rows that have the same primary key as a source row"
+    return null
+  }
   if (step.kind !== 'SQL') return null
   // A script that does not parse fails its step before running anything.
   const statements = await splitStatements(step.body).catch(() => [])
