@@ -263,7 +263,7 @@ describe('faults', () => {
     expect(run.status, worker.output()).toBe('SUCCEEDED')
     expect(worker.process.exitCode, worker.output()).toBeNull() // the same worker carried on
     expect(await log(runId)).toContainEqual('The run stopped where it was and is interrupted; it resumes from its first unfinished step.')
-    expect(worker.output()).toMatch(/run [0-9a-f]{8} stopped: Lockstep's own database could not be reached/)
+    expect(worker.output()).toMatch(/run [0-9a-f]{8}( \([^)]*\))? stopped: Lockstep's own database could not be reached/)
     await expectCopiedOnce(database, runId, rows)
     await stopWorker(worker, 'SIGTERM')
   }, 240_000)

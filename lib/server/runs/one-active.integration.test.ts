@@ -31,7 +31,7 @@ async function setup() {
   await setPlanEnvironment(lead, { planId, environmentId, sourceConnectionId: null, targetConnectionId: connectionId })
   await addSqlStep(lead, ZAddSqlStep.parse({ phaseId, name: 'Create t', body: 'CREATE TABLE t (id int);', rollbackBody: 'DROP TABLE t;' }))
   await addSqlStep(lead, ZAddSqlStep.parse({ phaseId, name: 'Create u', body: 'CREATE TABLE u (id int);', rollbackBody: 'DROP TABLE u;' }))
-  /** A run that failed at its first step, as the worker leaves one. */
+  /** A run that failed at its first step after one of its statements was kept (so it has something to roll back), as the worker leaves one. */
   const failedRun = async () => {
     const [first, second] = await db.step.findMany({ where: { phaseId }, orderBy: { position: 'asc' } })
     if (!first || !second) throw new Error('the phase has two steps')
@@ -44,7 +44,7 @@ async function setup() {
         status: 'FAILED',
         error: 'Step “Create t” failed',
         finishedAt: new Date(),
-        steps: { create: [{ ...snapshotOf(first, 0), status: 'FAILED' }, { ...snapshotOf(second, 1), status: 'PENDING' }] },
+        steps: { create: [{ ...snapshotOf(first, 0), status: 'FAILED', statementsApplied: 1, statementsTotal: 2 }, { ...snapshotOf(second, 1), status: 'PENDING' }] },
       },
     })
   }
