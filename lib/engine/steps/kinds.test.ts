@@ -6,6 +6,7 @@ describe('copyConfigOf', () => {
     expect(copyConfigOf(null)).toEqual(COPY_CONFIG_DEFAULTS)
     expect(copyConfigOf({ tables: ['users', 7], mode: 'existing', jobs: 4, chunkRows: -1, reload: 'yes' })).toEqual({
       tables: ['users'],
+      schemas: [],
       mode: 'existing',
       jobs: 4,
       chunkRows: COPY_CONFIG_DEFAULTS.chunkRows,
@@ -29,11 +30,13 @@ describe('copyConfigOf', () => {
 })
 
 describe('storedCopyConfig', () => {
-  it('leaves the default choice out, so a step saved before the choice existed keeps its stored form', () => {
+  it('leaves the default choice and schemas out, so a step saved before they existed keeps its stored form', () => {
     const before = { tables: ['users'], mode: 'existing', jobs: 2, chunkRows: 250_000, maxRejectedRows: 0, reload: false }
     expect(storedCopyConfig(copyConfigOf(before))).toEqual(before)
     expect(storedCopyConfig({ ...copyConfigOf(before), existingRows: 'merge' })).toEqual({ ...before, existingRows: 'merge' })
     expect(storedCopyConfig({ ...copyConfigOf(before), existingRows: 'empty', emptyConfirmed: true })).toEqual({ ...before, existingRows: 'empty', emptyConfirmed: true })
     expect(storedCopyConfig({ ...copyConfigOf(before), mode: 'create', existingRows: 'empty', emptyConfirmed: true })).toEqual({ ...before, mode: 'create' })
+    // Schemas too: only when some are named.
+    expect(storedCopyConfig({ ...copyConfigOf(before), schemas: ['sales'] })).toEqual({ ...before, schemas: ['sales'] })
   })
 })
