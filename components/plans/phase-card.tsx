@@ -41,7 +41,7 @@ export function PhaseCard({ phase, items, toggleHref, index, count, canEdit, can
       <header className="flex flex-wrap items-start gap-3 border-b border-zinc-100 px-5 py-3">
         <div className="min-w-0 flex-1">
           <h3 id={`phase-${phase.id}`} className="font-semibold text-zinc-900">
-            <span className="mr-2 text-zinc-400 tabular-nums">{index + 1}.</span>
+            <span className="mr-2 text-zinc-500 tabular-nums">{index + 1}.</span>
             {phase.name}
           </h3>
           <p className="text-xs text-zinc-500">

@@ -75,8 +75,8 @@ function RiskRow({ risk, canEdit }: { risk: RiskDTO; canEdit: boolean }) {
             </p>
           ) : null}
         </Td>
-        <Td>{risk.impact ? IMPACT_LABELS[risk.impact] : <span className="text-zinc-400">Not rated</span>}</Td>
-        <Td>{risk.likelihood ? LIKELIHOOD_LABELS[risk.likelihood] : <span className="text-zinc-400">Not rated</span>}</Td>
+        <Td>{risk.impact ? IMPACT_LABELS[risk.impact] : <span className="text-zinc-500">Not rated</span>}</Td>
+        <Td>{risk.likelihood ? LIKELIHOOD_LABELS[risk.likelihood] : <span className="text-zinc-500">Not rated</span>}</Td>
         <Td className="font-semibold tabular-nums">{risk.score ?? '—'}</Td>
         <Td>
           {canEdit ? (
