@@ -32,10 +32,11 @@ test.beforeAll(async () => {
   const [environment] = await query<{ id: string }>(`SELECT "id" FROM "Environment" WHERE "name" = 'demo'`)
   const [connection] = await query<{ id: string }>(`SELECT "id" FROM "Connection" WHERE "name" = 'Demo orders database'`)
   const [demoPlan] = await query<{ id: string }>(`SELECT "id" FROM "Plan" WHERE "title" = 'Demo: orders schema upgrade'`)
-  const [plan] = await query<{ id: string }>(
-    `INSERT INTO "Plan" ("id", "title", "summary", "ownerId", "status", "updatedAt") VALUES (gen_random_uuid(), $1, $2, $3, 'ACTIVE', now()) RETURNING "id"`,
-    [LONG_TITLE, `Moves the ledger. See https://example.com/${'very-long-path-segment-'.repeat(8)} for the background.`, users.LEAD.id],
-  )
+  const [plan] = await query<{ id: string }>(`INSERT INTO "Plan" ("id", "title", "summary", "ownerId", "status", "updatedAt") VALUES (gen_random_uuid(), $1, $2, $3, 'ACTIVE', now()) RETURNING "id"`, [
+    LONG_TITLE,
+    `Moves the ledger. See https://example.com/${'very-long-path-segment-'.repeat(8)} for the background.`,
+    users.LEAD.id,
+  ])
   const planId = plan?.id ?? ''
   const [phase] = await query<{ id: string }>(
     `INSERT INTO "Phase" ("id", "planId", "position", "name", "goal", "updatedAt") VALUES (gen_random_uuid(), $1, 0, 'Copy the ledgers', 'Every ledger row on the new cluster', now()) RETURNING "id"`,
@@ -71,10 +72,10 @@ test.beforeAll(async () => {
      VALUES (gen_random_uuid(), $1, $2, 0, 'Add the ledger index', 'SQL', 'CREATE INDEX ledger_by_account ON ledger (account_id);', '{}', 'x', 'FAILED', 1, 'relation "ledger" does not exist', now() - interval '5 minutes', now() - interval '4 minutes')`,
     [runId, step?.id],
   )
-  await query(
-    `INSERT INTO "RunEvent" ("runId", "level", "message", "createdAt") VALUES ($1, 'info', 'Run started', now() - interval '5 minutes'), ($1, 'error', $2, now() - interval '4 minutes')`,
-    [runId, `Step “Add the ledger index” failed: relation "ledger" does not exist ${'(while-running-statement-one-of-one) '.repeat(6)}`],
-  )
+  await query(`INSERT INTO "RunEvent" ("runId", "level", "message", "createdAt") VALUES ($1, 'info', 'Run started', now() - interval '5 minutes'), ($1, 'error', $2, now() - interval '4 minutes')`, [
+    runId,
+    `Step “Add the ledger index” failed: relation "ledger" does not exist ${'(while-running-statement-one-of-one) '.repeat(6)}`,
+  ])
   await query(
     `INSERT INTO "MaintenanceWindow" ("id", "environmentId", "planId", "phaseId", "startsAt", "endsAt", "latestStartAt", "reason", "status", "requestedById", "updatedAt")
      VALUES (gen_random_uuid(), $1, $2, $3, now() + interval '1 day', now() + interval '1 day 2 hours', now() + interval '1 day 1 hour', $4, 'REQUESTED', $5, now())`,
@@ -124,9 +125,7 @@ const PAGES: readonly PageVisit[] = [
 
 /** Axe's findings as lines a person can act on: rule, impact, what it means, and where. */
 function describe(violations: Awaited<ReturnType<AxeBuilder['analyze']>>['violations']): string {
-  return violations
-    .map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')}\n      ${n.failureSummary?.split('\n').join('\n      ')}`).join('\n')}`)
-    .join('\n')
+  return violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')}\n      ${n.failureSummary?.split('\n').join('\n      ')}`).join('\n')}`).join('\n')
 }
 
 async function settle(page: Page) {
@@ -138,16 +137,29 @@ async function check(page: Page, name: string) {
   await page.setViewportSize(DESKTOP)
   await settle(page)
   const { violations } = await new AxeBuilder({ page }).withTags(WCAG).analyze()
-  expect.soft(violations, `axe on ${name}:\n${describe(violations)}`).toEqual([])
+  expect.soft(describe(violations), `axe on ${name}`).toBe('')
   for (const [label, size] of [
     ['390 px', PHONE],
     ['200 % zoom', ZOOMED],
   ] as const) {
     await page.setViewportSize(size)
     const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }))
-    expect.soft(widths.scroll, `${name} at ${label} is ${widths.scroll} px wide in ${widths.client} px`).toBeLessThanOrEqual(widths.client)
+    const wider = widths.scroll > widths.client ? ` because of ${(await overflowing(page)).join('; ')}` : ''
+    expect.soft(widths.scroll, `${name} at ${label} is ${widths.scroll} px wide in ${widths.client} px${wider}`).toBeLessThanOrEqual(widths.client)
   }
   await page.setViewportSize(DESKTOP)
+}
+
+/** The innermost elements that reach past the right edge of the page, to say what to fix. */
+async function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const edge = document.documentElement.clientWidth + 1
+    const past = (el: Element) => el.getBoundingClientRect().right > edge
+    return [...document.querySelectorAll('body *')]
+      .filter((el) => past(el) && ![...el.children].some(past))
+      .slice(0, 5)
+      .map((el) => `<${el.tagName.toLowerCase()} class="${el.getAttribute('class') ?? ''}"> “${(el.textContent ?? '').trim().slice(0, 40)}” ends at ${Math.round(el.getBoundingClientRect().right)} px`)
+  })
 }
 
 for (const role of EVERYONE) {
@@ -202,5 +214,29 @@ test('Cancel in a confirmation dialog returns focus to the button that opened it
   })
   expect(outline.style !== 'none' && outline.width >= 2, `the focused panel has no visible outline: ${JSON.stringify(outline)}`).toBe(true)
   const { violations } = await new AxeBuilder({ page }).withTags(WCAG).include('[role="dialog"]').analyze()
-  expect.soft(violations, `axe on the notification panel:\n${describe(violations)}`).toEqual([])
+  expect(describe(violations), 'axe on the notification panel').toBe('')
+})
+
+test('a field near its limit counts its characters, and a paste past it is kept whole and refused with the reason', async ({ page }) => {
+  await signIn(page, seeded.users.LEAD)
+  await page.goto('/plans/new')
+  const title = page.getByLabel('Title')
+  await title.fill('t'.repeat(150))
+  await expect(page.getByTestId('character-count')).toHaveCount(0)
+  await title.fill('t'.repeat(170))
+  await expect(page.getByTestId('character-count')).toHaveText('170 of 200 characters')
+  await expect(title).toHaveAttribute('aria-describedby', /title-count/)
+  const pasted = `Pasted ${suffix} `.padEnd(250, 'p')
+  await title.fill('')
+  // Inserted as a paste is: a browser's maxlength would cut it to 200 characters without a word.
+  await page.keyboard.insertText(pasted)
+  await expect(title).toHaveValue(pasted)
+  await expect(page.getByTestId('character-count')).toHaveText('250 characters: 50 over the limit of 200. Shorten it to save.')
+  await expect(title).toHaveAttribute('aria-invalid', 'true')
+  await page.getByRole('button', { name: 'Create plan' }).click()
+  await expect(page.getByText('Use at most 200 characters.')).toBeVisible()
+  await expect(title).toHaveValue(pasted)
+  expect(await query('SELECT 1 FROM "Plan" WHERE "title" LIKE $1', [`Pasted ${suffix}%`])).toEqual([])
+  const { violations } = await new AxeBuilder({ page }).withTags(WCAG).analyze()
+  expect(describe(violations), 'axe on the refused form').toBe('')
 })

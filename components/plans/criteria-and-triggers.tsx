@@ -109,7 +109,7 @@ function CriterionRow({ planId, criterion, canEdit }: { planId: string; criterio
             {criterion.evidenceId ? (
               <>
                 {' · '}
-                <Link href={`/plans/${planId}/validation?v=${criterion.evidenceId}`} className="text-indigo-700 hover:underline">
+                <Link href={`/plans/${planId}/validation?v=${criterion.evidenceId}`} className="text-indigo-700 underline hover:no-underline">
                   evidence
                 </Link>
               </>

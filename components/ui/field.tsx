@@ -3,8 +3,7 @@
 import { createContext, use, useEffect, useRef, useState, type InputHTMLAttributes, type ReactNode, type RefObject, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react'
 import { cn } from './cn'
 
-const CONTROL =
-  'block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-xs placeholder:text-zinc-500 focus:border-indigo-500 aria-invalid:border-red-500'
+const CONTROL = 'block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-xs placeholder:text-zinc-500 focus:border-indigo-500 aria-invalid:border-red-500'
 
 // The control of a Field points at the message the Field actually shows (its error, else its hint), never at
 // an id that is not on the page.

@@ -148,7 +148,7 @@ export function ValidationReportView({ initial }: { initial: ValidationDTO }) {
               <>
                 {' '}
                 · by a validate step of{' '}
-                <Link href={`/runs/${validation.runId}`} className="text-indigo-700 hover:underline">
+                <Link href={`/runs/${validation.runId}`} className="text-indigo-700 underline hover:no-underline">
                   this run
                 </Link>
               </>

@@ -50,7 +50,7 @@ export default async function ValidationPage({ params, searchParams }: { params:
         ) : (
           <EmptyState title="Nothing to compare yet">
             Choose the source and the target connection of an environment on the{' '}
-            <Link href={`/plans/${page.plan.id}?open=none#environments`} className="text-indigo-700 hover:underline">
+            <Link href={`/plans/${page.plan.id}?open=none#environments`} className="text-indigo-700 underline hover:no-underline">
               plan page
             </Link>
             , then validate here.
@@ -92,7 +92,7 @@ export default async function ValidationPage({ params, searchParams }: { params:
                   <Td className="text-right tabular-nums">{h.tables}</Td>
                   <Td className="text-right tabular-nums">{h.mismatched || '–'}</Td>
                   <Td className="text-right tabular-nums">{h.findings || '–'}</Td>
-                  <Td className="text-xs text-zinc-600">{h.runId ? <Link href={`/runs/${h.runId}`} className="text-indigo-700 hover:underline">a run&apos;s validate step</Link> : (h.requestedByName ?? '–')}</Td>
+                  <Td className="text-xs text-zinc-600">{h.runId ? <Link href={`/runs/${h.runId}`} className="text-indigo-700 underline hover:no-underline">a run&apos;s validate step</Link> : (h.requestedByName ?? '–')}</Td>
                 </tr>
               ))}
             </tbody>
@@ -120,7 +120,7 @@ export default async function ValidationPage({ params, searchParams }: { params:
                     {c.evidenceId ? (
                       <>
                         Decided <Timestamp iso={c.evaluatedAt} /> by{' '}
-                        <Link href={href(c.evidenceId)} className="text-indigo-700 hover:underline">
+                        <Link href={href(c.evidenceId)} className="text-indigo-700 underline hover:no-underline">
                           this validation
                         </Link>
                         .
