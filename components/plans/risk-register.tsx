@@ -56,7 +56,8 @@ function RiskRow({ risk, canEdit }: { risk: RiskDTO; canEdit: boolean }) {
   return (
     <>
       <tr data-testid="risk-row">
-        <Td>
+        {/* Free text wraps anywhere so one long word cannot widen the register past its card. */}
+        <Td className="min-w-56 wrap-anywhere">
           <p className="font-medium">{risk.title}</p>
           {risk.mitigation ? <p className="text-xs text-zinc-600">Mitigation: {risk.mitigation}</p> : null}
           {risk.owner ? <p className="text-xs text-zinc-500">Owner: {risk.owner}</p> : null}
