@@ -18,7 +18,7 @@ import { usePlanCommand } from './use-plan-command'
 export function RiskRegister({ plan }: { plan: Pick<PlanDetailDTO, 'id' | 'canEdit' | 'risks'> }) {
   return (
     <div className="space-y-4">
-      <div className="grid gap-6 2xl:grid-cols-[minmax(0,1fr)_auto]">
+      <div className="grid grid-cols-1 gap-6 2xl:grid-cols-[minmax(0,1fr)_auto]">
         <div className="rounded-lg border border-zinc-200 bg-white shadow-xs">
           {plan.risks.length === 0 ? (
             <p className="px-5 py-4 text-sm text-zinc-500">No risks recorded yet.</p>
@@ -41,7 +41,7 @@ export function RiskRegister({ plan }: { plan: Pick<PlanDetailDTO, 'id' | 'canEd
             </Table>
           )}
         </div>
-        <div className="rounded-lg border border-zinc-200 bg-white p-4 shadow-xs">
+        <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white p-4 shadow-xs">
           <RiskHeatMap risks={plan.risks} />
         </div>
       </div>
