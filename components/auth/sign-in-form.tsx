@@ -31,9 +31,11 @@ export function SignInForm({ next }: { next: string }) {
       noValidate
     >
       <input type="hidden" name="next" value={next} />
-      {state.error && !startedOver ? <Alert tone="error" focusRef={errorRef}>
+      {state.error && !startedOver ? (
+        <Alert tone="error" focusRef={errorRef}>
           {state.error}
-        </Alert> : null}
+        </Alert>
+      ) : null}
       <div hidden={askCode} className="space-y-4">
         <Field label="Email" name="email">
           <Input name="email" type="email" autoComplete="username" required autoFocus defaultValue={state.email} />

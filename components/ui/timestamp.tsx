@@ -7,9 +7,5 @@ import { formatUtc } from '@/lib/domain/words'
 export function Timestamp({ iso, empty = '—' }: { iso: string | null; empty?: string }) {
   if (!iso) return <span className="text-zinc-500">{empty}</span>
   const text = formatUtc(iso)
-  return (
-    <time dateTime={iso}>
-      {text}
-    </time>
-  )
+  return <time dateTime={iso}>{text}</time>
 }

@@ -10,7 +10,6 @@ type Options = {
   plans: { id: string; title: string; phases: { id: string; name: string }[] }[]
 }
 
-
 /** A lead or DBA asks for a window; times are in UTC, like every time Lockstep shows. */
 export function WindowRequestForm({ environments, plans }: Options) {
   const [planId, setPlanId] = useState(plans[0]?.id ?? '')
