@@ -155,8 +155,13 @@ async function overflowing(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const edge = document.documentElement.clientWidth + 1
     const past = (el: Element) => el.getBoundingClientRect().right > edge
+    // Content that scrolls inside its own box (a wide table) does not widen the page.
+    const scrolled = (el: Element) => {
+      for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) if (getComputedStyle(up).overflowX !== 'visible') return true
+      return false
+    }
     return [...document.querySelectorAll('body *')]
-      .filter((el) => past(el) && ![...el.children].some(past))
+      .filter((el) => past(el) && !scrolled(el) && ![...el.children].some(past))
       .slice(0, 5)
       .map((el) => `<${el.tagName.toLowerCase()} class="${el.getAttribute('class') ?? ''}"> “${(el.textContent ?? '').trim().slice(0, 40)}” ends at ${Math.round(el.getBoundingClientRect().right)} px`)
   })
