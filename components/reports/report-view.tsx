@@ -84,7 +84,7 @@ export function ReportView({ report, afterStatus, afterPhases }: { report: Repor
 
       {afterPhases}
 
-      <div className="grid gap-8 lg:grid-cols-2 print:grid-cols-2">
+      <div className="grid grid-cols-1 gap-8 lg:grid-cols-2 print:grid-cols-2">
         <Section title="Maintenance windows">
           {report.windows.length ? (
             <ul className="space-y-1 text-sm">
