@@ -145,7 +145,10 @@ async function check(page: Page, name: string) {
     await page.setViewportSize(size)
     // Charts follow the new width once their resize observer fires: wait for the layout, then judge it.
     const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)
-    await expect.poll(fits, { timeout: 5_000 }).toBe(true).catch(() => undefined)
+    await expect
+      .poll(fits, { timeout: 5_000 })
+      .toBe(true)
+      .catch(() => undefined)
     const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }))
     const wider = widths.scroll > widths.client ? ` because of ${(await overflowing(page)).join('; ')}` : ''
     expect.soft(widths.scroll, `${name} at ${label} is ${widths.scroll} px wide in ${widths.client} px${wider}`).toBeLessThanOrEqual(widths.client)
