@@ -13,7 +13,7 @@ export function RiskHeatMap({ risks }: { risks: RiskDTO[] }) {
   const live = risks.filter((r) => r.status === 'OPEN' || r.status === 'ACCEPTED')
   const unrated = live.filter((r) => !r.impact || !r.likelihood).length
   return (
-    <div className="overflow-x-auto">
+    <div className="relative overflow-x-auto">
       <table className="text-xs" aria-label="Risk heat map: open and accepted risks by impact and likelihood">
         <thead>
           <tr>
