@@ -21,19 +21,21 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         Skip to content
       </a>
       <aside className="no-print flex w-full shrink-0 flex-col bg-zinc-900 px-3 py-4 text-white md:w-56">
-        <div className="mb-6 flex items-center justify-between gap-2 px-3">
+        <div className="mb-3 flex items-center justify-between gap-2 px-3 md:mb-6">
           <Link href="/" className="text-lg font-semibold tracking-tight">
             Lockstep
           </Link>
           <NotificationBell />
         </div>
         <NavLinks items={items} />
-        <div className="mt-4 space-y-3 border-t border-zinc-800 px-3 pt-4 md:mt-auto">
+        {/* On a phone the shell is a compact band above the page: links in rows, the account in one line. */}
+        <div className="mt-3 flex flex-wrap items-center gap-x-4 gap-y-2 border-t border-zinc-800 px-3 pt-3 md:mt-auto md:block md:space-y-3 md:pt-4">
           <WorkerStatus />
           <SessionKeeper />
-          <div className="text-sm">
-            <p className="truncate font-medium" title={actor.email}>
+          <div className="min-w-0 text-sm">
+            <p className="truncate font-medium">
               {actor.name}
+              <span className="sr-only"> ({actor.email})</span>
             </p>
             <p className="text-xs text-zinc-400" data-testid="current-role">
               {ROLE_LABELS[actor.role]}

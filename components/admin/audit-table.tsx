@@ -34,7 +34,7 @@ export function AuditTable({ events }: { events: AuditEventDTO[] }) {
                 </a>
               ) : null}
             </Td>
-            <Td className="max-w-md">
+            <Td className="min-w-72">
               <Change before={event.before} after={event.after} />
             </Td>
             <Td className="text-xs text-zinc-500">{event.origin ?? '—'}</Td>
@@ -50,17 +50,33 @@ function Change({ before, after }: { before: unknown; after: unknown }) {
     ['before', before, 'text-red-700'],
     ['after', after, 'text-emerald-700'],
   ] as const
-  if (before == null && after == null) return <span className="text-zinc-400">—</span>
+  if (before == null && after == null) return <span className="text-zinc-500">—</span>
   return (
-    <dl className="space-y-0.5 font-mono text-xs break-all">
+    <dl className="space-y-1 font-mono text-xs [overflow-wrap:anywhere]">
       {sides.map(([label, value, tone]) =>
         value == null ? null : (
           <div key={label}>
-            <dt className="inline text-zinc-500">{label} </dt>
-            <dd className={`inline ${tone}`}>{JSON.stringify(value)}</dd>
+            <dt className="text-zinc-500">{label}</dt>
+            <dd className={tone}>
+              <ChangeValue value={value} />
+            </dd>
           </div>
         ),
       )}
     </dl>
+  )
+}
+
+/** An object reads as one field a line; anything else as its JSON. */
+function ChangeValue({ value }: { value: unknown }) {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return <>{JSON.stringify(value)}</>
+  return (
+    <ul>
+      {Object.entries(value).map(([key, field]) => (
+        <li key={key}>
+          <span className="text-zinc-600">{key}:</span> {JSON.stringify(field)}
+        </li>
+      ))}
+    </ul>
   )
 }

@@ -1,6 +1,6 @@
 'use client'
 
-import { useActionState, useState } from 'react'
+import { useActionState, useEffect, useRef, useState } from 'react'
 import { Alert } from '@/components/ui/alert'
 import { Button } from '@/components/ui/button'
 import { Field, Input } from '@/components/ui/field'
@@ -16,6 +16,11 @@ export function SignInForm({ next }: { next: string }) {
   const [startedOver, setStartedOver] = useState(false)
   const askCode = state.step === 'code' && !startedOver
   const submit = submitKeepingInput(formAction)
+  const errorRef = useRef<HTMLDivElement>(null)
+  // A refused sign-in moves focus to the reason, so keyboard and screen-reader users are not left nowhere.
+  useEffect(() => {
+    if (state.error) errorRef.current?.focus()
+  }, [state])
   return (
     <form
       onSubmit={(event) => {
@@ -26,7 +31,11 @@ export function SignInForm({ next }: { next: string }) {
       noValidate
     >
       <input type="hidden" name="next" value={next} />
-      {state.error && !startedOver ? <Alert tone="error">{state.error}</Alert> : null}
+      {state.error && !startedOver ? (
+        <Alert tone="error" focusRef={errorRef}>
+          {state.error}
+        </Alert>
+      ) : null}
       <div hidden={askCode} className="space-y-4">
         <Field label="Email" name="email">
           <Input name="email" type="email" autoComplete="username" required autoFocus defaultValue={state.email} />

@@ -3,11 +3,12 @@ import { formatBytes } from '@/lib/domain/words'
 import type { BackupDTO } from '@/lib/server/backups/queries'
 import { BackupStatusBadge } from './backup-status'
 
-/** The first characters of a checksum; the whole of it on hover. */
+/** The first characters of a checksum; the whole of it on hover and for screen readers. */
 export function ShortChecksum({ sha256 }: { sha256: string }) {
   return (
     <code title={sha256} className="rounded bg-zinc-100 px-1 font-mono text-xs">
-      {sha256.slice(0, 12)}…
+      <span aria-hidden>{sha256.slice(0, 12)}…</span>
+      <span className="sr-only">{sha256}</span>
     </code>
   )
 }

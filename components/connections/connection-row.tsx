@@ -39,7 +39,7 @@ export function ConnectionRow({ connection: c, environmentId, canManage, canAllo
       <div className="flex flex-wrap items-center gap-2 text-sm">
         <span className="font-medium">{c.name}</span>
         <Badge tone={c.role === 'SOURCE' ? 'neutral' : 'info'}>{c.role === 'SOURCE' ? 'Source' : 'Target'}</Badge>
-        <span className="font-mono text-xs text-zinc-600">{c.display}</span>
+        <span className="min-w-0 font-mono text-xs wrap-anywhere text-zinc-600">{c.display}</span>
         {c.engine === 'POSTGRES' ? <span className="text-xs text-zinc-500">ssl {c.sslMode}</span> : null}
         {c.ownServerAllowed ? <Badge tone="warning">{"Lockstep's own server: allowed by an admin"}</Badge> : null}
         <span className="ml-auto flex flex-wrap gap-1">

@@ -63,11 +63,12 @@ export function MonitorView({ initial, url }: { initial: MonitorDTO; url: string
       {latest ? (
         <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-6" aria-label="Current values">
           {CURRENT.filter((m) => latest.values[m] !== undefined).map((m) => (
-            <div key={m} className="rounded-md border border-zinc-200 bg-white px-3 py-2" title={METRICS[m].help}>
+            <div key={m} className="rounded-md border border-zinc-200 bg-white px-3 py-2">
               <dt className="text-xs text-zinc-500">{METRICS[m].label}</dt>
               <dd className="text-lg font-semibold tabular-nums" data-testid={`current-${m}`}>
                 {formatMetric(m, latest.values[m] as number)}
               </dd>
+              <dd className="text-xs text-zinc-600">{METRICS[m].help}</dd>
             </div>
           ))}
         </dl>

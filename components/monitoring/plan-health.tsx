@@ -15,7 +15,7 @@ export function PlanHealth({ health, canMonitorConnections }: { health: PlanHeal
             <span>on {h.environmentName}</span>
             {h.health.reasons.length ? <span className="text-zinc-600">– {h.health.reasons.join(' ')}</span> : <span className="text-zinc-500">– no rollback trigger breached</span>}
             {href ? (
-              <Link href={href} className="text-indigo-700 hover:underline">
+              <Link href={href} className="text-indigo-700 underline hover:no-underline">
                 Monitoring
               </Link>
             ) : null}

@@ -20,7 +20,7 @@ const CRITERION_LABEL = { PENDING: 'Pending', MET: 'Met', NOT_MET: 'Not met' } a
 
 export function CriteriaAndTriggers({ plan }: { plan: Pick<PlanDetailDTO, 'id' | 'canEdit' | 'successCriteria' | 'rollbackTriggers'> }) {
   return (
-    <div className="grid gap-6 lg:grid-cols-2">
+    <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
       <section aria-labelledby="criteria-heading" className="space-y-3">
         <h3 id="criteria-heading" className="font-semibold">
           Success criteria
@@ -109,7 +109,7 @@ function CriterionRow({ planId, criterion, canEdit }: { planId: string; criterio
             {criterion.evidenceId ? (
               <>
                 {' · '}
-                <Link href={`/plans/${planId}/validation?v=${criterion.evidenceId}`} className="text-indigo-700 hover:underline">
+                <Link href={`/plans/${planId}/validation?v=${criterion.evidenceId}`} className="text-indigo-700 underline hover:no-underline">
                   evidence
                 </Link>
               </>

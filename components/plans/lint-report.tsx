@@ -36,7 +36,7 @@ export function LintTable({ lint }: { lint: StepLintDTO }) {
               <td className="px-3 py-1 whitespace-nowrap">{s.lock}</td>
               <td className="px-3 py-1">
                 {s.findings.length === 0 ? (
-                  <span className="text-zinc-400">none</span>
+                  <span className="text-zinc-500">none</span>
                 ) : (
                   <ul className="space-y-1">
                     {s.findings.map((f, i) => (

@@ -3,6 +3,7 @@
 import Link from 'next/link'
 import { useState } from 'react'
 import { Button } from '@/components/ui/button'
+import { Input } from '@/components/ui/field'
 import { blockPhaseAction, completePhaseAction, movePhaseAction, reopenPhaseAction, unblockPhaseAction, updatePhaseAction } from '@/lib/actions/plans'
 import type { ChecklistItemDTO, PhaseSummaryDTO } from '@/lib/server/plans/queries'
 import { ChecklistItems } from './checklist-items'
@@ -42,7 +43,7 @@ export function PhaseCard({ phase, items, toggleHref, index, count, canEdit, can
       <header className="flex flex-wrap items-start gap-3 border-b border-zinc-100 px-5 py-3">
         <div className="min-w-0 flex-1">
           <h3 id={`phase-${phase.id}`} className="font-semibold text-zinc-900">
-            <span className="mr-2 text-zinc-400 tabular-nums">{index + 1}.</span>
+            <span className="mr-2 text-zinc-500 tabular-nums">{index + 1}.</span>
             {phase.name}
           </h3>
           <p className="text-xs text-zinc-500">
@@ -118,10 +119,12 @@ export function PhaseCard({ phase, items, toggleHref, index, count, canEdit, can
             })
           }}
         >
-          <label className="flex-1 text-sm">
-            <span className="mb-1 block font-medium text-zinc-700">Why is {phase.name} blocked?</span>
-            <input value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} autoFocus className="block w-full rounded-md border border-zinc-300 px-3 py-1.5 text-sm" />
-          </label>
+          <div className="min-w-0 flex-1 text-sm">
+            <label htmlFor={`block-reason-${phase.id}`} className="mb-1 block font-medium text-zinc-700">
+              Why is {phase.name} blocked?
+            </label>
+            <Input name="reason" id={`block-reason-${phase.id}`} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} autoFocus className="py-1.5" />
+          </div>
           <Button type="submit" size="sm" variant="danger" disabled={pending}>
             Block phase
           </Button>

@@ -58,7 +58,7 @@ export function PhaseRun({ planId, phaseId, phaseName, targets, latest, canStart
               </select>
             </label>
             <label className="flex items-center gap-2 pb-1.5 text-sm">
-              <input type="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.target.checked)} aria-describedby={`dry-run-note-${phaseId}`} className="size-4 accent-indigo-600" />
+              <input type="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.target.checked)} aria-describedby={dryRun ? `dry-run-note-${phaseId}` : undefined} className="size-4 accent-indigo-600" />
               Dry run (roll back each script)
             </label>
             {dryRun ? (

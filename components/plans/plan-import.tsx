@@ -217,8 +217,8 @@ export function DocumentPreview({ plan }: { plan: DocPlan }) {
                 {plan.risks.map((r, i) => (
                   <tr key={i} data-testid="preview-risk">
                     <td className="py-1 pr-3">{r.title}</td>
-                    <td className="py-1 pr-3">{r.impact ? IMPACT_LABELS[r.impact] : <span className="text-zinc-400">Not rated</span>}</td>
-                    <td className="py-1 pr-3">{r.likelihood ? LIKELIHOOD_LABELS[r.likelihood] : <span className="text-zinc-400">Not rated</span>}</td>
+                    <td className="py-1 pr-3">{r.impact ? IMPACT_LABELS[r.impact] : <span className="text-zinc-500">Not rated</span>}</td>
+                    <td className="py-1 pr-3">{r.likelihood ? LIKELIHOOD_LABELS[r.likelihood] : <span className="text-zinc-500">Not rated</span>}</td>
                     <td className="py-1 text-zinc-600">{r.mitigation}</td>
                   </tr>
                 ))}

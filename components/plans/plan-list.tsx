@@ -21,7 +21,7 @@ export function PlanList({ plans }: { plans: PlanListItemDTO[] }) {
         <tbody className="divide-y divide-zinc-100">
           {plans.map((plan) => (
             <tr key={plan.id} data-testid="plan-row" className="hover:bg-zinc-50">
-              <Td>
+              <Td className="min-w-48 wrap-anywhere">
                 <Link href={`/plans/${plan.id}`} className="font-medium text-indigo-700 hover:underline">
                   {plan.title}
                 </Link>

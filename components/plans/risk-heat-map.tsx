@@ -13,7 +13,7 @@ export function RiskHeatMap({ risks }: { risks: RiskDTO[] }) {
   const live = risks.filter((r) => r.status === 'OPEN' || r.status === 'ACCEPTED')
   const unrated = live.filter((r) => !r.impact || !r.likelihood).length
   return (
-    <div>
+    <div className="relative overflow-x-auto">
       <table className="text-xs" aria-label="Risk heat map: open and accepted risks by impact and likelihood">
         <thead>
           <tr>
@@ -38,11 +38,13 @@ export function RiskHeatMap({ risks }: { risks: RiskDTO[] }) {
                 const score = (IMPACTS.length - row) * (col + 1)
                 return (
                   <td key={likelihood} className="p-0.5">
-                    <div
-                      title={`${IMPACT_LABELS[impact]} impact, ${LIKELIHOOD_LABELS[likelihood]}: ${count} risk${count === 1 ? '' : 's'} (score ${score})`}
-                      className={cn('flex h-10 items-center justify-center rounded font-semibold tabular-nums', tone(score), count ? 'text-zinc-900' : 'text-transparent')}
-                    >
-                      {count}
+                    {/* The row and column headers name the cell; the count shows, and the score is told in words. */}
+                    <div className={cn('flex h-10 items-center justify-center rounded font-semibold text-zinc-900 tabular-nums', tone(score))}>
+                      {count ? count : <span className="sr-only">0</span>}
+                      <span className="sr-only">
+                        {' '}
+                        risk{count === 1 ? '' : 's'}, score {score}
+                      </span>
                     </div>
                   </td>
                 )

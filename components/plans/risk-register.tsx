@@ -18,7 +18,7 @@ import { usePlanCommand } from './use-plan-command'
 export function RiskRegister({ plan }: { plan: Pick<PlanDetailDTO, 'id' | 'canEdit' | 'risks'> }) {
   return (
     <div className="space-y-4">
-      <div className="grid gap-6 2xl:grid-cols-[minmax(0,1fr)_auto]">
+      <div className="grid grid-cols-1 gap-6 2xl:grid-cols-[minmax(0,1fr)_auto]">
         <div className="rounded-lg border border-zinc-200 bg-white shadow-xs">
           {plan.risks.length === 0 ? (
             <p className="px-5 py-4 text-sm text-zinc-500">No risks recorded yet.</p>
@@ -41,7 +41,7 @@ export function RiskRegister({ plan }: { plan: Pick<PlanDetailDTO, 'id' | 'canEd
             </Table>
           )}
         </div>
-        <div className="rounded-lg border border-zinc-200 bg-white p-4 shadow-xs">
+        <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white p-4 shadow-xs">
           <RiskHeatMap risks={plan.risks} />
         </div>
       </div>
@@ -56,7 +56,8 @@ function RiskRow({ risk, canEdit }: { risk: RiskDTO; canEdit: boolean }) {
   return (
     <>
       <tr data-testid="risk-row">
-        <Td>
+        {/* Free text wraps anywhere so one long word cannot widen the register past its card. */}
+        <Td className="min-w-56 wrap-anywhere">
           <p className="font-medium">{risk.title}</p>
           {risk.mitigation ? <p className="text-xs text-zinc-600">Mitigation: {risk.mitigation}</p> : null}
           {risk.owner ? <p className="text-xs text-zinc-500">Owner: {risk.owner}</p> : null}
@@ -75,8 +76,8 @@ function RiskRow({ risk, canEdit }: { risk: RiskDTO; canEdit: boolean }) {
             </p>
           ) : null}
         </Td>
-        <Td>{risk.impact ? IMPACT_LABELS[risk.impact] : <span className="text-zinc-400">Not rated</span>}</Td>
-        <Td>{risk.likelihood ? LIKELIHOOD_LABELS[risk.likelihood] : <span className="text-zinc-400">Not rated</span>}</Td>
+        <Td>{risk.impact ? IMPACT_LABELS[risk.impact] : <span className="text-zinc-500">Not rated</span>}</Td>
+        <Td>{risk.likelihood ? LIKELIHOOD_LABELS[risk.likelihood] : <span className="text-zinc-500">Not rated</span>}</Td>
         <Td className="font-semibold tabular-nums">{risk.score ?? '—'}</Td>
         <Td>
           {canEdit ? (

@@ -5,7 +5,7 @@ import { useRef, useState } from 'react'
 import { ActionForm } from '@/components/ui/action-form'
 import { Button } from '@/components/ui/button'
 import { ErrorText } from '@/components/ui/error-text'
-import { Field, Input, Select } from '@/components/ui/field'
+import { Field, Input, Select, TextArea } from '@/components/ui/field'
 import { addBackupStepAction, addCopyStepAction, addManualStepAction, addObserveStepAction, addSqlStepAction, addValidateStepAction, editBackupStepAction, editCopyStepAction, editObserveStepAction, editSqlStepAction, editValidateStepAction } from '@/lib/actions/plans'
 import { BACKUP_CONFIG_DEFAULTS, COPY_CONFIG_DEFAULTS, OBSERVE_CONFIG_DEFAULTS, VALIDATE_CONFIG_DEFAULTS } from '@/lib/engine/steps/kinds'
 import type { StepDTO, StepLintDTO } from '@/lib/server/plans/queries'
@@ -88,7 +88,7 @@ export function ManualStepForm({ phaseId, onSuccess }: { phaseId: string; onSucc
             <Input name="name" id={`${prefix}-name`} maxLength={200} invalid={!!errors?.name} placeholder="e.g. Application team confirms read-only mode" />
           </Field>
           <Field label="Instructions (optional)" name="instructions" id={`${prefix}-instructions`} errors={errors?.instructions}>
-            <textarea name="instructions" id={`${prefix}-instructions`} rows={3} maxLength={10_000} className="block w-full rounded-md border border-zinc-300 px-3 py-2 text-sm" />
+            <TextArea name="instructions" id={`${prefix}-instructions`} rows={3} maxLength={10_000} />
           </Field>
           <label className="flex items-center gap-2 text-sm">
             <input type="checkbox" name="requireChecklist" className="size-4 accent-indigo-600" />

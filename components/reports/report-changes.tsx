@@ -3,7 +3,7 @@ import type { ReportChange } from '@/lib/server/reports/changes'
 const LOOK: Record<ReportChange['tone'], [string, string, string]> = {
   better: ['▲', 'text-emerald-700', 'better'],
   worse: ['▼', 'text-red-700', 'worse'],
-  neutral: ['•', 'text-zinc-400', 'changed'],
+  neutral: ['•', 'text-zinc-500', 'changed'],
 }
 
 /** What changed between two reports, each line marked better, worse or neither. */

@@ -4,6 +4,7 @@ import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, T
 import type { SnapshotPointDTO } from '@/lib/server/reports/history'
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10)
+// Series colours reach 4.5:1 on white: the legend's swatches and the bars must be told apart by people with low vision.
 const SERIES: Record<string, string> = { progress: 'Progress (%)', openRisks: 'Open risks', risksOpened: 'Risks opened', risksClosed: 'Risks closed' }
 // Legend and tooltip in the order above (recharts sorts them alphabetically otherwise).
 const order = (item: { dataKey?: unknown }) => Object.keys(SERIES).indexOf(String(item.dataKey))
@@ -24,10 +25,10 @@ export function ReportTrend({ points, now }: { points: SnapshotPointDTO[]; now: 
             <YAxis yAxisId="progress" domain={[0, 100]} tick={{ fontSize: 10 }} width={44} unit="%" />
             <YAxis yAxisId="risks" orientation="right" tick={{ fontSize: 10 }} width={32} allowDecimals={false} />
             <Tooltip itemSorter={order} labelFormatter={(v) => day(Number(v))} formatter={(v, name) => [Math.abs(Number(v)), SERIES[String(name)] ?? String(name)]} />
-            <Legend itemSorter={order} formatter={(name) => SERIES[String(name)] ?? String(name)} wrapperStyle={{ fontSize: 11 }} />
-            <Bar yAxisId="risks" dataKey="risksOpened" fill="#f87171" isAnimationActive={false} maxBarSize={8} />
-            <Bar yAxisId="risks" dataKey="risksClosed" fill="#10b981" isAnimationActive={false} maxBarSize={8} />
-            <Line yAxisId="risks" dataKey="openRisks" type="stepAfter" stroke="#dc2626" dot={false} strokeWidth={1.25} isAnimationActive={false} />
+            <Legend itemSorter={order} formatter={(name) => <span className="text-zinc-700">{SERIES[String(name)] ?? String(name)}</span>} wrapperStyle={{ fontSize: 11 }} />
+            <Bar yAxisId="risks" dataKey="risksOpened" fill="#dc2626" isAnimationActive={false} maxBarSize={8} />
+            <Bar yAxisId="risks" dataKey="risksClosed" fill="#047857" isAnimationActive={false} maxBarSize={8} />
+            <Line yAxisId="risks" dataKey="openRisks" type="stepAfter" stroke="#991b1b" dot={false} strokeWidth={1.25} isAnimationActive={false} />
             <Line yAxisId="progress" dataKey="progress" type="linear" stroke="#4f46e5" dot={points.length < 40} strokeWidth={2} isAnimationActive={false} />
           </ComposedChart>
         </ResponsiveContainer>

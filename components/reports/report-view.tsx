@@ -86,7 +86,7 @@ export function ReportView({ report, afterStatus, afterPhases }: { report: Repor
 
       {afterPhases}
 
-      <div className="grid gap-8 lg:grid-cols-2 print:grid-cols-2">
+      <div className="grid grid-cols-1 gap-8 lg:grid-cols-2 print:grid-cols-2">
         <Section title="Maintenance windows">
           {report.windows.length ? (
             <ul className="space-y-1 text-sm">
@@ -136,7 +136,7 @@ export function ReportView({ report, afterStatus, afterPhases }: { report: Repor
                 .sort((a, b) => Number(b.critical) - Number(a.critical) || (b.score ?? 0) - (a.score ?? 0))
                 .map((r) => (
                   <tr key={r.id}>
-                    <Td className={r.critical ? 'font-semibold text-red-800' : ''}>{r.title}</Td>
+                    <Td className={`min-w-48 wrap-anywhere ${r.critical ? 'font-semibold text-red-800' : ''}`}>{r.title}</Td>
                     <Td className="text-xs">{r.impact && r.likelihood ? `${IMPACT_LABELS[r.impact]} × ${LIKELIHOOD_LABELS[r.likelihood]}` : 'not rated'}</Td>
                     <Td className="text-right tabular-nums">{r.score ?? '—'}</Td>
                     <Td>

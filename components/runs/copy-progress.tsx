@@ -183,7 +183,7 @@ function RejectedRows({ runId, stepRunId }: { runId: string; stepRunId: string }
                   <Td className="font-mono text-xs">{r.key}</Td>
                   <Td className="font-mono text-xs">{r.column}</Td>
                   <Td className="max-w-48 truncate font-mono text-xs" title={r.value ?? ''}>
-                    {r.value ?? <span className="text-zinc-400">NULL</span>}
+                    {r.value ?? <span className="text-zinc-500">NULL</span>}
                   </Td>
                   <Td className="text-xs">{r.reason}</Td>
                 </tr>

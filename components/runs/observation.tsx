@@ -17,7 +17,7 @@ export function Observation({ runId, observe, running, finishedAt }: { runId: st
           {running ? 'Watching' : 'Watched'} the target: {formatDuration(elapsed)} of {formatDuration(observe.seconds)} · {observe.samples} samples ·{' '}
           {observe.rollback === 'start' ? 'a fired trigger starts the rollback' : 'a fired trigger fails the step; a DBA decides on the rollback'}
         </span>
-        <Link href={`/runs/${runId}/monitor`} className="text-indigo-700 hover:underline">
+        <Link href={`/runs/${runId}/monitor`} className="text-indigo-700 underline hover:no-underline">
           Watch live
         </Link>
       </p>

@@ -88,7 +88,7 @@ export function RunView({ initial }: { initial: RunDTO }) {
       <ol className="space-y-2" aria-label="Steps">
         {run.steps.map((step, i) => (
           <li key={step.id} className="flex flex-wrap items-center gap-3 rounded-md border border-zinc-200 bg-white px-4 py-2 text-sm" data-testid="run-step">
-            <span className="w-6 text-zinc-400 tabular-nums">{i + 1}.</span>
+            <span className="w-6 text-zinc-500 tabular-nums">{i + 1}.</span>
             <RunStatusBadge status={step.status} what="Step" />
             <span className="font-medium">{step.name}</span>
             <span className="text-xs text-zinc-500">{step.kind.toLowerCase()}</span>
@@ -116,10 +116,12 @@ export function RunView({ initial }: { initial: RunDTO }) {
         <h2 id="log-title" className="font-semibold">
           Log
         </h2>
-        <ol className="max-h-96 overflow-auto rounded-md border border-zinc-200 bg-zinc-950 p-3 font-mono text-xs text-zinc-100" aria-live="polite" data-testid="run-log">
+        <ol tabIndex={0} aria-labelledby="log-title" className="max-h-96 overflow-auto rounded-md border border-zinc-200 bg-zinc-950 p-3 font-mono text-xs break-words text-zinc-100" aria-live="polite" data-testid="run-log">
           {run.events.map((e) => (
             <li key={e.id} className={e.level === 'error' ? 'text-red-300' : e.level === 'warn' ? 'text-amber-200' : ''}>
-              <span className="text-zinc-500">{e.createdAt.slice(11, 19)} </span>
+              <time dateTime={e.createdAt} className="text-zinc-400">
+                {e.createdAt.slice(11, 19)}{' '}
+              </time>
               {e.message}
             </li>
           ))}

@@ -9,7 +9,7 @@ type Item = { href: string; label: string; badge?: { count: number; label: strin
 export function NavLinks({ items }: { items: Item[] }) {
   const pathname = usePathname()
   return (
-    <nav aria-label="Main" className="flex flex-col gap-0.5">
+    <nav aria-label="Main" className="flex flex-row flex-wrap gap-1 md:flex-col md:gap-0.5">
       {items.map((item) => {
         const section = item.href.split('/').slice(0, 2).join('/')
         const active = pathname === item.href || pathname.startsWith(`${section}/`) || pathname === section

@@ -87,7 +87,7 @@ export function NotificationBell() {
           aria-labelledby={`${panelId}-title`}
           tabIndex={-1}
           ref={panel}
-          className="absolute top-0 left-full z-50 ml-3 flex max-h-[min(32rem,calc(100vh-2rem))] w-96 flex-col overflow-hidden rounded-lg border border-zinc-200 bg-white text-zinc-900 shadow-xl outline-none"
+          className="absolute top-full right-0 z-50 mt-2 flex max-h-[min(32rem,calc(100vh-2rem))] w-[min(24rem,calc(100vw-1.5rem))] flex-col overflow-hidden rounded-lg border border-zinc-200 bg-white text-zinc-900 shadow-xl md:top-0 md:right-auto md:left-full md:mt-0 md:ml-3 md:w-96"
         >
           <div className="flex items-center justify-between gap-2 border-b border-zinc-100 px-4 py-3">
             <h2 id={`${panelId}-title`} className="text-sm font-semibold">

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react'
+import type { ReactNode, Ref } from 'react'
 import { cn } from './cn'
 
 const TONES = {
@@ -7,9 +7,10 @@ const TONES = {
   info: 'border-indigo-200 bg-indigo-50 text-indigo-800',
 } as const
 
-export function Alert({ tone, children }: { tone: keyof typeof TONES; children: ReactNode }) {
+/** `focusRef`: the alert can take focus, for a message that answers what the person just did. */
+export function Alert({ tone, children, focusRef }: { tone: keyof typeof TONES; children: ReactNode; focusRef?: Ref<HTMLDivElement> }) {
   return (
-    <div role={tone === 'error' ? 'alert' : 'status'} className={cn('rounded-md border px-3 py-2 text-sm', TONES[tone])}>
+    <div ref={focusRef} tabIndex={focusRef ? -1 : undefined} role={tone === 'error' ? 'alert' : 'status'} className={cn('rounded-md border px-3 py-2 text-sm', TONES[tone])}>
       {children}
     </div>
   )

@@ -1,6 +1,6 @@
 'use client'
 
-import { useId, type ReactNode } from 'react'
+import { useEffect, useId, useState, type ReactNode } from 'react'
 import { MODAL_CLASS } from './modal'
 
 /**
@@ -9,6 +9,17 @@ import { MODAL_CLASS } from './modal'
  */
 export function ModalForm({ title, onClose, onSubmit, children }: { title: ReactNode; onClose: () => void; onSubmit: () => void; children: ReactNode }) {
   const id = useId()
+  // What had focus when the dialog opened (it opens on the client, from a click or a key).
+  const [opener] = useState(() => (typeof document === 'undefined' ? null : document.activeElement))
+  // Closing by Escape gives focus back natively; a Cancel or a save unmounts the open dialog and would drop
+  // focus to the page, so it goes back to what opened the dialog, when that is still there.
+  useEffect(
+    () => () => {
+      const lost = !document.activeElement || document.activeElement === document.body || !document.activeElement.isConnected
+      if (lost && opener instanceof HTMLElement && opener.isConnected) opener.focus()
+    },
+    [opener],
+  )
   return (
     <dialog ref={(dialog) => void (dialog && !dialog.open && dialog.showModal())} aria-labelledby={`${id}-title`} className={MODAL_CLASS} onClose={onClose}>
       <form

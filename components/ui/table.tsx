@@ -3,7 +3,8 @@ import { cn } from './cn'
 
 export function Table({ children, caption }: { children: ReactNode; caption?: string }) {
   return (
-    <div className="overflow-x-auto">
+    // Relative: screen-reader-only text in a cell is placed inside the scrolling box, not past the page's edge.
+    <div className="relative overflow-x-auto">
       <table className="min-w-full divide-y divide-zinc-200 text-sm">
         {caption ? <caption className="sr-only">{caption}</caption> : null}
         {children}

@@ -44,7 +44,7 @@ export function ValidationHistory({ planId, history, shownId }: { planId: string
             <Td className="text-right tabular-nums">{h.tables}</Td>
             <Td className="text-right tabular-nums">{h.mismatched || '–'}</Td>
             <Td className="text-right tabular-nums">{h.findings || '–'}</Td>
-            <Td className="text-xs text-zinc-600">{h.runId ? <Link href={`/runs/${h.runId}`} className="text-indigo-700 hover:underline">a run&apos;s validate step</Link> : (h.requestedByName ?? '–')}</Td>
+            <Td className="text-xs text-zinc-600">{h.runId ? <Link href={`/runs/${h.runId}`} className="text-indigo-700 underline hover:no-underline">a run&apos;s validate step</Link> : (h.requestedByName ?? '–')}</Td>
           </tr>
         ))}
       </tbody>

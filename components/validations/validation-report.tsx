@@ -21,7 +21,7 @@ const n = (v: number | null) => (v === null ? '–' : v.toLocaleString('en'))
 export const LIVE: readonly string[] = ['QUEUED', 'RUNNING']
 
 function Value({ value }: { value: string | null }) {
-  return value === null ? <span className="text-zinc-400 italic">NULL</span> : <span className="break-all whitespace-pre-wrap">{value}</span>
+  return value === null ? <span className="text-zinc-500 italic">NULL</span> : <span className="break-all whitespace-pre-wrap">{value}</span>
 }
 
 /** A differing row: for a changed row the differing columns, source beside target; for a missing or extra row all its values. */
@@ -43,8 +43,8 @@ function DifferenceRow({ difference }: { difference: Difference }) {
           {difference.columns.map((c) => (
             <tr key={c.column} className="border-t border-zinc-100">
               <td className="py-0.5 pr-2 text-zinc-600">{c.column}</td>
-              <td className={`py-0.5 pr-2 ${difference.kind === 'changed' ? 'bg-red-50' : ''}`}>{difference.kind === 'extra' ? <span className="text-zinc-400">–</span> : <Value value={c.source} />}</td>
-              <td className={`py-0.5 ${difference.kind === 'changed' ? 'bg-emerald-50' : ''}`}>{difference.kind === 'missing' ? <span className="text-zinc-400">–</span> : <Value value={c.target} />}</td>
+              <td className={`py-0.5 pr-2 ${difference.kind === 'changed' ? 'bg-red-50' : ''}`}>{difference.kind === 'extra' ? <span className="text-zinc-500">–</span> : <Value value={c.source} />}</td>
+              <td className={`py-0.5 ${difference.kind === 'changed' ? 'bg-emerald-50' : ''}`}>{difference.kind === 'missing' ? <span className="text-zinc-500">–</span> : <Value value={c.target} />}</td>
             </tr>
           ))}
         </tbody>
@@ -151,7 +151,7 @@ export function ValidationReportView({ initial }: { initial: ValidationDTO }) {
               <>
                 {' '}
                 · by a validate step of{' '}
-                <Link href={`/runs/${validation.runId}`} className="text-indigo-700 hover:underline">
+                <Link href={`/runs/${validation.runId}`} className="text-indigo-700 underline hover:no-underline">
                   this run
                 </Link>
               </>

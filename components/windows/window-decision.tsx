@@ -6,6 +6,7 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog'
 import { approveWindowAction, cancelWindowAction, rejectWindowAction } from '@/lib/actions/windows'
 import type { WindowDTO } from '@/lib/server/windows/queries'
 import { ErrorText } from '@/components/ui/error-text'
+import { TextArea } from '@/components/ui/field'
 import { useReauthCode } from '@/components/auth/reauth-code'
 
 /** Approve (typing the environment's name when it is protected), reject with a note, or cancel. */
@@ -69,10 +70,12 @@ export function WindowDecision({ window: w }: { window: WindowDTO }) {
             void submit()
           }}
         >
-          <label className="block text-sm">
-            <span className="mb-1 block font-medium text-zinc-700">{mode === 'approve' ? 'Note (optional)' : 'Why is it rejected?'}</span>
-            <textarea value={note} onChange={(e) => setNote(e.target.value)} rows={2} maxLength={2000} className="block w-full rounded-md border border-zinc-300 px-3 py-2 text-sm" />
-          </label>
+          <div className="space-y-1 text-sm">
+            <label htmlFor={`decision-note-${w.id}`} className="block font-medium text-zinc-700">
+              {mode === 'approve' ? 'Note (optional)' : 'Why is it rejected?'}
+            </label>
+            <TextArea id={`decision-note-${w.id}`} value={note} onChange={(e) => setNote(e.target.value)} rows={2} maxLength={2000} />
+          </div>
           {mode === 'approve' && w.environment.protected ? (
             <label className="block text-sm">
               <span className="mb-1 block font-medium text-zinc-700">

@@ -2,15 +2,13 @@
 
 import { useState } from 'react'
 import { ActionForm } from '@/components/ui/action-form'
-import { Field, Input, Select } from '@/components/ui/field'
+import { Field, Input, Select, TextArea } from '@/components/ui/field'
 import { requestWindowAction } from '@/lib/actions/windows'
 
 type Options = {
   environments: { id: string; name: string; protected: boolean }[]
   plans: { id: string; title: string; phases: { id: string; name: string }[] }[]
 }
-
-const TEXTAREA = 'block w-full rounded-md border border-zinc-300 px-3 py-2 text-sm'
 
 /** A lead or DBA asks for a window; times are in UTC, like every time Lockstep shows. */
 export function WindowRequestForm({ environments, plans }: Options) {
@@ -62,12 +60,12 @@ export function WindowRequestForm({ environments, plans }: Options) {
           </Field>
           <div className="md:col-span-3">
             <Field label="Reason" name="reason" id="window-reason" errors={errors?.reason}>
-              <textarea name="reason" id="window-reason" rows={2} maxLength={2000} className={TEXTAREA} placeholder="e.g. Cut over orders to PostgreSQL" />
+              <TextArea name="reason" id="window-reason" rows={2} maxLength={2000} placeholder="e.g. Cut over orders to PostgreSQL" />
             </Field>
           </div>
           <div className="md:col-span-3">
             <Field label="Expected impact" name="expectedImpact" id="window-impact" errors={errors?.expectedImpact}>
-              <textarea name="expectedImpact" id="window-impact" rows={2} maxLength={2000} className={TEXTAREA} placeholder="e.g. Checkout read-only for up to 10 minutes" />
+              <TextArea name="expectedImpact" id="window-impact" rows={2} maxLength={2000} placeholder="e.g. Checkout read-only for up to 10 minutes" />
             </Field>
           </div>
         </div>

@@ -53,10 +53,10 @@ export default async function PortfolioPage() {
                       {p.nextWindow.status === 'REQUESTED' ? ' (requested)' : ''}
                     </>
                   ) : (
-                    <span className="text-zinc-400">none</span>
+                    <span className="text-zinc-500">none</span>
                   )}
                 </Td>
-                <Td className={`text-xs ${p.topRisk?.critical ? 'font-semibold text-red-800' : ''}`}>{p.topRisk ? `${p.topRisk.title}${p.topRisk.score !== null ? ` (${p.topRisk.score})` : ''}` : <span className="text-zinc-400">none open</span>}</Td>
+                <Td className={`text-xs ${p.topRisk?.critical ? 'font-semibold text-red-800' : ''}`}>{p.topRisk ? `${p.topRisk.title}${p.topRisk.score !== null ? ` (${p.topRisk.score})` : ''}` : <span className="text-zinc-500">none open</span>}</Td>
               </tr>
             ))}
           </tbody>

@@ -37,7 +37,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
                 Older events →
               </a>
             ) : (
-              <span className="text-zinc-400">No older events</span>
+              <span className="text-zinc-500">No older events</span>
             )}
           </div>
         </Card>

@@ -108,7 +108,7 @@ export default async function PlanPage({ params, searchParams }: { params: Param
         {!plan.canEdit && !archived ? <Alert tone="info">You can read this plan; changes are made by project leads and DBAs.</Alert> : null}
         {plan.summary ? <Markdown className="max-w-3xl">{plan.summary}</Markdown> : null}
         {plan.currentState || plan.targetState ? (
-          <dl className="grid max-w-4xl gap-4 text-sm md:grid-cols-2">
+          <dl className="grid max-w-4xl grid-cols-1 gap-4 text-sm md:grid-cols-2">
             <div>
               <dt className="font-medium text-zinc-500">Current state</dt>
               <dd>

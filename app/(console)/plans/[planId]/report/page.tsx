@@ -58,7 +58,7 @@ export default async function ReportPage({ params }: { params: Params }) {
               <>
                 <p className="text-xs text-zinc-500">
                   Compared with the{' '}
-                  <Link href={`/plans/${planId}/report/snapshots/${since.id}`} className="text-indigo-700 hover:underline print:text-zinc-900">
+                  <Link href={`/plans/${planId}/report/snapshots/${since.id}`} className="text-indigo-700 underline hover:no-underline print:text-zinc-900">
                     snapshot of <Timestamp iso={since.takenAt} />
                   </Link>
                   .

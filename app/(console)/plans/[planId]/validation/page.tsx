@@ -49,7 +49,7 @@ export default async function ValidationPage({ params, searchParams }: { params:
         ) : (
           <EmptyState title="Nothing to compare yet">
             Choose the source and the target connection of an environment on the{' '}
-            <Link href={`/plans/${page.plan.id}?open=none#environments`} className="text-indigo-700 hover:underline">
+            <Link href={`/plans/${page.plan.id}?open=none#environments`} className="text-indigo-700 underline hover:no-underline">
               plan page
             </Link>
             , then validate here.
@@ -88,7 +88,7 @@ export default async function ValidationPage({ params, searchParams }: { params:
                     {c.evidenceId ? (
                       <>
                         Decided <Timestamp iso={c.evaluatedAt} /> by{' '}
-                        <Link href={href(c.evidenceId)} className="text-indigo-700 hover:underline">
+                        <Link href={href(c.evidenceId)} className="text-indigo-700 underline hover:no-underline">
                           this validation
                         </Link>
                         .
