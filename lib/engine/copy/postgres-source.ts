@@ -7,7 +7,7 @@ import { openTargetConnection } from '@/lib/engine/sql/session'
 import { HISTORY_TABLE } from '@/lib/engine/sql/history'
 import type { PostgresTarget } from '@/lib/targets/postgres'
 import { quoteIdent } from '@/lib/targets/quote'
-import { keyValueText, type ChunkReader, type ChunkResult, type ColumnPlan, type CopySource, type KeyValue, type SourceTable } from './model'
+import { keyValueText, type NotCopied, type ChunkReader, type ChunkResult, type ColumnPlan, type CopySource, type KeyValue, type SourceTable } from './model'
 import { HELD_KEY_TABLE } from './held-keys'
 import { readUserTypes, usedExtensions } from './postgres-types'
 import type { Ddl } from './sqlite-schema'
@@ -128,6 +128,8 @@ function replaceHead(what: string, def: string, head: string, replacement: strin
   return replacement + def.slice(head.length)
 }
 
+const NOT_RECREATED = "a copy recreates tables with their keys, indexes, constraints and types; create views, functions and triggers on the target with the application's own migrations"
+
 // The schema's objects the copy does not recreate (an extension's own, and a range type's constructors, are left
 // out: the extension or the type brings them).
 const NOT_COPIED_SQL = `SELECT kind, array_agg(name ORDER BY name) AS names FROM (
@@ -150,6 +152,7 @@ export function postgresSource(target: PostgresTarget, options: { schema?: strin
   let main: pg.Client | null = null
   let known: PgTable[] = []
   const notes: string[] = []
+  let objectsLeft: NotCopied[] = []
   // With the copied schema alone on the search path, definitions (defaults, checks, index expressions) name its
   // types, sequences and functions unqualified, so that they resolve to their copies in the target's schema.
   const connection = async () => {
@@ -178,10 +181,8 @@ export function postgresSource(target: PostgresTarget, options: { schema?: strin
       const chosen = known.filter((t) => !only || only.includes(t.name))
       notes.length = 0
       const skipped = await client.query<{ kind: string; names: string[] }>(NOT_COPIED_SQL, [quoteIdent(schema)])
-      if (skipped.rows.length) {
-        const list = skipped.rows.map((r) => `${r.names.length} ${r.kind}${r.names.length === 1 ? '' : 's'} (${r.names.slice(0, 5).join(', ')}${r.names.length > 5 ? ', …' : ''})`)
-        notes.push(`Not copied: ${list.join('; ')} – create them on the target with the application's own migrations.`)
-      }
+      // Listed one by one as not copied (the summary, the run page, the CLI's exit code 4), never only mentioned.
+      objectsLeft = skipped.rows.flatMap((r) => r.names.map((name) => ({ table: r.kind === 'trigger' ? (name.split('.')[0] ?? null) : null, object: `${r.kind} ${name}`, reason: NOT_RECREATED })))
       const result: SourceTable[] = []
       for (const t of chosen) {
         const rows = Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${rowsOf(t.name)}`)).rows[0]?.n ?? 0)
@@ -212,7 +213,7 @@ export function postgresSource(target: PostgresTarget, options: { schema?: strin
       const fks: string[] = []
       const tq = (name: string) => `${quoteIdent(targetSchema)}.${quoteIdent(name)}`
       for (const note of types.notes) warnings.push(`Types: ${note}.`)
-      if (extensions.length) warnings.push(`Extensions the tables' defaults, indexes or checks use, created on the target when missing: ${extensions.join(', ')}.`)
+      if (extensions.length) warnings.push(`Extensions the tables' defaults, indexes or checks use, created on the target when missing: ${extensions.map((e) => e.name).join(', ')}.`)
       const users = (sequence: string) => known.reduce((n, t) => n + t.columns.filter((c) => c.sequence?.name === sequence).length, 0)
       for (const { name } of tables) {
         const t = tableOf(name)
@@ -251,10 +252,14 @@ export function postgresSource(target: PostgresTarget, options: { schema?: strin
       }
       // public exists already; another schema is created only when missing (see createSchemaSql).
       const createSchema = targetSchema === 'public' ? [] : [createSchemaSql(targetSchema)]
-      const extensionSql = extensions.map((e) => `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(e)}`)
+      // In the schema it has on the source: definitions name its functions with that schema where the copied
+      // schema's search path does not show it (public.uuid_generate_v1() in AdventureWorks' production schema).
+      const extensionSql = extensions.flatMap((e) =>
+        e.schema === 'pg_catalog' ? [`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(e.name)}`] : [`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(e.schema)}`, `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(e.name)} SCHEMA ${quoteIdent(e.schema)}`],
+      )
       const beforeLoad = [...createSchema, searchPath, ...extensionSql, ...sequenceSql, ...types.statements, ...tablesSql]
       // Identities and sequences are moved past the copied rows by the engine, from the target's catalog.
-      return { beforeLoad, afterLoad: [...keys, ...after, ...fks], warnings } satisfies Ddl
+      return { beforeLoad, afterLoad: [...keys, ...after, ...fks], warnings, notCopied: objectsLeft } satisfies Ddl
     },
     async bounds(table) {
       const t = tableOf(table.name)

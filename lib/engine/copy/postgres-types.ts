@@ -158,16 +158,16 @@ export async function readUserTypes(client: pg.Client, oids: readonly number[]):
  * The extensions whose objects the tables `oids` use beyond types – a default's function (uuid_generate_v4()),
  * an index's operator class (gin_trgm_ops), a check's function – which the target needs before them.
  */
-export async function usedExtensions(client: pg.Client, oids: readonly number[]): Promise<string[]> {
-  const { rows } = await client.query<{ name: string }>(
-    `SELECT DISTINCT e.extname AS name
+export async function usedExtensions(client: pg.Client, oids: readonly number[]): Promise<{ name: string; schema: string }[]> {
+  const { rows } = await client.query<{ name: string; schema: string }>(
+    `SELECT DISTINCT e.extname AS name, n.nspname AS schema
        FROM pg_depend d JOIN pg_depend x ON x.classid = d.refclassid AND x.objid = d.refobjid AND x.refclassid = 'pg_extension'::regclass AND x.deptype = 'e'
-       JOIN pg_extension e ON e.oid = x.refobjid
+       JOIN pg_extension e ON e.oid = x.refobjid JOIN pg_namespace n ON n.oid = e.extnamespace
       WHERE (d.classid = 'pg_attrdef'::regclass AND d.objid IN (SELECT oid FROM pg_attrdef WHERE adrelid = ANY ($1)))
          OR (d.classid = 'pg_class'::regclass AND d.objid IN (SELECT indexrelid FROM pg_index WHERE indrelid = ANY ($1)))
          OR (d.classid = 'pg_constraint'::regclass AND d.objid IN (SELECT oid FROM pg_constraint WHERE conrelid = ANY ($1)))
       ORDER BY 1`,
     [oids],
   )
-  return rows.map((r) => r.name)
+  return rows
 }
