@@ -93,7 +93,9 @@ export async function copySchemas(o: SchemasCopyOptions): Promise<CopySummary> {
     summary.tables.push(...result.tables.map((t) => ({ ...t, table: name(t.table) })))
     summary.warnings.push(...result.warnings.map((w) => inSchema(schema, w)))
     summary.notes?.push(...(result.notes ?? []).map((n) => inSchema(schema, n)))
-    summary.notCopied?.push(...(result.notCopied ?? []).map<NotCopied>((n) => ({ ...n, table: n.table === null ? null : name(n.table) })))
+    // "view vsales" of a schema other than public reads "view sales.vsales", as its tables do.
+    const objectIn = (object: string) => object.replace(/ (\S+)$/, (_, last: string) => ` ${name(last)}`)
+    summary.notCopied?.push(...(result.notCopied ?? []).map<NotCopied>((n) => (n.table === null ? { ...n, object: objectIn(n.object) } : { ...n, table: name(n.table) })))
     summary.indexSeconds += result.indexSeconds
     if (result.status !== 'ALREADY_COPIED') summary.status = result.status
     if (result.status === 'FAILED' || result.status === 'CANCELLED') {
