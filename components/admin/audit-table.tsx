@@ -29,8 +29,9 @@ export function AuditTable({ events }: { events: AuditEventDTO[] }) {
             <Td>
               {event.entityType}
               {event.entityId ? (
-                <a href={`?entityType=${encodeURIComponent(event.entityType)}&entityId=${encodeURIComponent(event.entityId)}`} className={`ml-1 text-indigo-700 hover:underline ${event.entityLabel ? '' : 'font-mono text-xs'}`} title={`All events of this entity (${event.entityId})`}>
+                <a href={`?entityType=${encodeURIComponent(event.entityType)}&entityId=${encodeURIComponent(event.entityId)}`} className={`ml-1 text-indigo-700 underline hover:no-underline ${event.entityLabel ? '' : 'font-mono text-xs'}`}>
                   {event.entityLabel ?? shortId(event.entityId)}
+                  <span className="sr-only"> – all events of this {event.entityType.toLowerCase()}</span>
                 </a>
               ) : null}
             </Td>
