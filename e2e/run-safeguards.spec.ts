@@ -108,7 +108,7 @@ test('a DBA sets a protected environment’s safeguards; a run is refused withou
     const runId = page.url().split('/').pop() ?? ''
     await expect(page.getByTestId('run-summary')).toContainText('Succeeded', { timeout: 30_000 })
     await expect(page.getByTestId('run-safeguards')).toContainText(`On ${env}: Runs require an approved window, a verified backup of the target younger than 1 h`)
-    await expect(page.getByTestId('run-backup')).toContainText(new RegExp(`Covered by backup orders taken 20\\d\\d-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC \\(verified, as ${env} requires\\)`))
+    await expect(page.getByTestId('run-backup')).toContainText(new RegExp(`Covered by backup orders taken 20\\d\\d-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC \\(read back, as ${env} requires\\)`))
     await expect(page.getByTestId('run-log')).toContainText('Covered by the verified backup of orders')
     await page.screenshot({ path: testInfo.outputPath('run-covered.png'), fullPage: true })
     const [run] = await query<{ coveringBackupId: string | null; own: string | null }>(
