@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
+import { queryDatabase } from '@/lib/testing/query-database'
 import { expect, test, type Browser, type Page } from '@playwright/test'
 import Database from 'better-sqlite3'
-import pg from 'pg'
 import { addOwnServerConnectionAsAdmin } from './fixtures/connections'
 import { appDatabaseUrl, query, seedUser, type SeededUser } from './fixtures/db'
 import { signIn } from './fixtures/session'
@@ -27,15 +27,6 @@ test.describe.configure({ timeout: 300_000 })
 
 type CopyPlan = { planId: string; env: string; targetUrl: string }
 
-async function onTarget<R extends pg.QueryResultRow>(url: string, sql: string): Promise<R[]> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    return (await client.query<R>(sql)).rows
-  } finally {
-    await client.end()
-  }
-}
 
 /** A plan with a "Copy" phase whose environment maps a SQLite source (`sqlite`) to a fresh target (`targetSql` run on it). */
 async function seedCopyPlan(browser: Browser, owner: SeededUser, sqlite: string, targetSql: string): Promise<CopyPlan> {
@@ -50,7 +41,7 @@ async function seedCopyPlan(browser: Browser, owner: SeededUser, sqlite: string,
   const target = new URL(appDatabaseUrl())
   target.pathname = `/${database}`
   const targetUrl = target.toString()
-  if (targetSql) await onTarget(targetUrl, targetSql)
+  if (targetSql) await queryDatabase(targetUrl, targetSql)
   const [environment] = await query<{ id: string }>(`INSERT INTO "Environment" ("id", "name", "protected", "updatedAt") VALUES (gen_random_uuid(), $1, false, now()) RETURNING "id"`, [env])
   await query(`INSERT INTO "Connection" ("id", "environmentId", "name", "engine", "role", "filePath", "updatedAt") VALUES (gen_random_uuid(), $1, 'app file', 'SQLITE', 'SOURCE', $2, now())`, [environment?.id, file])
   // The target is on Lockstep's own server: only an admin may allow that, in the connections page.
@@ -106,7 +97,7 @@ CREATE TRIGGER account_lowercase AFTER INSERT ON account BEGIN UPDATE account SE
   // What translated is on the target and not in the list.
   await expect(notCopied).not.toContainText('account_roles')
   await expect(notCopied).not.toContainText('account_email ')
-  expect(await onTarget(plan.targetUrl, `SELECT to_regclass('account_roles')::text AS view, to_regclass('account_email')::text AS index, to_regclass('recent_accounts')::text AS missing`)).toEqual([
+  expect(await queryDatabase(plan.targetUrl, `SELECT to_regclass('account_roles')::text AS view, to_regclass('account_email')::text AS index, to_regclass('recent_accounts')::text AS missing`)).toEqual([
     { view: 'account_roles', index: 'account_email', missing: null },
   ])
   await page.screenshot({ path: testInfo.outputPath('copy-not-copied.png'), fullPage: true })
@@ -139,7 +130,7 @@ test('a copy into seeded tables stops naming them; the step is changed to empty 
   await expect(page.getByTestId('run-step')).toContainText(
     "The target table “role” (2 rows) already has rows (seeded by the application's migrations?); nothing was changed. Edit the step and choose, under “Rows already on the target”, to empty it first or to merge the source's rows by primary key.",
   )
-  expect(await onTarget(plan.targetUrl, 'SELECT count(*)::int AS n FROM role')).toEqual([{ n: 2 }])
+  expect(await queryDatabase(plan.targetUrl, 'SELECT count(*)::int AS n FROM role')).toEqual([{ n: 2 }])
 
   // Emptying asks for a confirmation naming the tables; saving without it is refused. All by keyboard.
   await page.goto(`/plans/${plan.planId}`)
@@ -174,11 +165,11 @@ test('a copy into seeded tables stops naming them; the step is changed to empty 
   await runCopyPhase(page, plan, 'Succeeded')
   await expect(page.getByTestId('copy-existing-rows')).toHaveText('Emptied on the target before the load: “role” (2 rows)')
   await expect(page.getByTestId('run-log')).toContainText('emptied first “role” (2 rows)')
-  expect(await onTarget(plan.targetUrl, 'SELECT id::int, name FROM role ORDER BY id')).toEqual([
+  expect(await queryDatabase(plan.targetUrl, 'SELECT id::int, name FROM role ORDER BY id')).toEqual([
     { id: 1, name: 'owner' },
     { id: 2, name: 'member' },
   ])
-  expect(await onTarget(plan.targetUrl, 'SELECT count(*)::int AS n FROM account')).toEqual([{ n: 3 }])
+  expect(await queryDatabase(plan.targetUrl, 'SELECT count(*)::int AS n FROM account')).toEqual([{ n: 3 }])
   await page.screenshot({ path: testInfo.outputPath('copy-emptied-run.png'), fullPage: true })
   await page.setViewportSize({ width: 390, height: 844 })
   await page.screenshot({ path: testInfo.outputPath('copy-emptied-run-phone.png'), fullPage: true })
