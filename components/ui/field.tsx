@@ -1,6 +1,6 @@
 'use client'
 
-import { createContext, use, useEffect, useRef, useState, type InputHTMLAttributes, type ReactNode, type RefObject, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react'
+import { createContext, use, useEffect, useRef, useState, type ChangeEvent, type InputHTMLAttributes, type ReactNode, type RefObject, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react'
 import { cn } from './cn'
 
 const CONTROL = 'block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-xs placeholder:text-zinc-500 focus:border-indigo-500 aria-invalid:border-red-500'
@@ -74,6 +74,18 @@ function useLimit(ref: RefObject<HTMLInputElement | HTMLTextAreaElement | null>,
   return { over, describedBy: ids || undefined, note, onLength: setTyped }
 }
 
+/** What a limited control adds to its element: invalid past the limit, described by its messages, counting as it changes. */
+function limitedProps<E extends HTMLInputElement | HTMLTextAreaElement>(limit: ReturnType<typeof useLimit>, invalid: boolean | undefined, onChange: ((event: ChangeEvent<E>) => void) | undefined) {
+  return {
+    'aria-invalid': invalid || limit.over || undefined,
+    'aria-describedby': limit.describedBy,
+    onChange: (event: ChangeEvent<E>) => {
+      limit.onLength(event.target.value.length)
+      onChange?.(event)
+    },
+  }
+}
+
 type InputProps = InputHTMLAttributes<HTMLInputElement> & { name: string; invalid?: boolean }
 
 export function Input({ className, name, id = name, invalid, maxLength, onChange, 'aria-describedby': describedBy, ...props }: InputProps) {
@@ -81,19 +93,7 @@ export function Input({ className, name, id = name, invalid, maxLength, onChange
   const limit = useLimit(ref, { id, maxLength, value: props.value, defaultValue: props.defaultValue, describedBy })
   return (
     <>
-      <input
-        ref={ref}
-        id={id}
-        name={name}
-        aria-invalid={invalid || limit.over || undefined}
-        aria-describedby={limit.describedBy}
-        className={cn(CONTROL, className)}
-        onChange={(event) => {
-          limit.onLength(event.target.value.length)
-          onChange?.(event)
-        }}
-        {...props}
-      />
+      <input ref={ref} id={id} name={name} className={cn(CONTROL, className)} {...limitedProps(limit, invalid, onChange)} {...props} />
       {limit.note}
     </>
   )
@@ -106,18 +106,7 @@ export function TextArea({ className, id, invalid, maxLength, onChange, 'aria-de
   const limit = useLimit(ref, { id, maxLength, value: props.value, defaultValue: props.defaultValue, describedBy })
   return (
     <>
-      <textarea
-        ref={ref}
-        id={id}
-        aria-invalid={invalid || limit.over || undefined}
-        aria-describedby={limit.describedBy}
-        className={cn(CONTROL, className)}
-        onChange={(event) => {
-          limit.onLength(event.target.value.length)
-          onChange?.(event)
-        }}
-        {...props}
-      />
+      <textarea ref={ref} id={id} className={cn(CONTROL, className)} {...limitedProps(limit, invalid, onChange)} {...props} />
       {limit.note}
     </>
   )
