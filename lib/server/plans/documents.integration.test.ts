@@ -7,6 +7,7 @@ import { parsePlanDocument } from '@/lib/plan-document/parse'
 import type { DocPlan } from '@/lib/plan-document/types'
 import { makeUser } from '@/lib/testing/factories'
 import { exportPlanDocument, importPlanDocument } from './documents'
+import { planProgressOf } from './progress'
 import { getPlanForViewer, listPhaseItems } from './queries'
 
 const fixture = (name: string) => parsePlanDocument(readFileSync(join(import.meta.dirname, '../../plan-document/fixtures', name)))
@@ -72,7 +73,8 @@ describe('plan documents in the database', () => {
     const lead = await makeUser('LEAD')
     const { id } = await importPlanDocument(lead, fixture('generic-five-week-plan.md'))
     const plan = await db.plan.findUniqueOrThrow({ where: { id } })
-    expect(plan).toMatchObject({ status: 'DRAFT', ownerId: lead.id, phaseCount: 5, itemCount: 45, itemsDone: 0, openRiskCount: 3 })
+    expect(plan).toMatchObject({ status: 'DRAFT', ownerId: lead.id, phaseCount: 5, openRiskCount: 3 })
+    expect((await planProgressOf([id])).get(id)).toMatchObject({ itemsTotal: 45, itemsDone: 0 })
     const events = await db.auditEvent.findMany({ where: { planId: id } })
     expect(events.map((e) => e.action)).toEqual(['plan.import'])
     const detail = await getPlanForViewer(lead, id)

@@ -11,7 +11,7 @@ export type PhaseProgress = PhaseFacts & {
   planId: string
   status: PhaseStatus
   stepsDone: number
-  /** The plan's last environment (see the domain's progress rules), if it has any. */
+  /** Where the phase's steps count as done: the plan's protected environment, else the one it was given last; null without any. */
   lastEnvironment: string | null
   /** The first ticked item or run start; when it ended (marked done, or the last environment's run finished). */
   firstActivityAt: Date | null

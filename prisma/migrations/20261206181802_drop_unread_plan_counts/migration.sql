@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "Plan" DROP COLUMN "itemCount",
+DROP COLUMN "itemsDone",
+DROP COLUMN "phasesDone";
