@@ -5,14 +5,31 @@ import nextTs from 'eslint-config-next/typescript'
 // Only the data layer talks to Prisma: lib/db.ts, lib/server/**, the worker and engine (lib/engine/**),
 // migrations (lib/migrate/**), seeds (prisma/**), test support (lib/testing/**) and e2e fixtures.
 const PRISMA_IMPORTS = {
-  group: ['@/lib/db', '**/lib/db', '@/lib/generated/prisma/*', '!@/lib/generated/prisma/enums', '@prisma/*', '**/generated/prisma/*', '!**/generated/prisma/enums'],
-  message: 'Only the data layer (lib/db.ts, lib/server/**, lib/engine/**) may import Prisma; use a query or command from lib/server instead.',
+  group: [
+    '@/lib/db',
+    '**/lib/db',
+    '@/lib/generated/prisma/*',
+    '!@/lib/generated/prisma/enums',
+    '@prisma/*',
+    '**/generated/prisma/*',
+    '!**/generated/prisma/enums',
+  ],
+  message:
+    'Only the data layer (lib/db.ts, lib/server/**, lib/engine/**) may import Prisma; use a query or command from lib/server instead.',
 }
 
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
-  globalIgnores(['.next/**', 'node_modules/**', 'lib/generated/**', 'next-env.d.ts', 'playwright-report/**', 'test-results/**', '.lockstep/**']),
+  globalIgnores([
+    '.next/**',
+    'node_modules/**',
+    'lib/generated/**',
+    'next-env.d.ts',
+    'playwright-report/**',
+    'test-results/**',
+    '.lockstep/**',
+  ]),
   {
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
@@ -23,7 +40,15 @@ export default defineConfig([
     },
   },
   {
-    files: ['lib/db.ts', 'lib/server/**', 'lib/engine/**', 'lib/migrate/**', 'lib/testing/**', 'prisma/**', 'e2e/fixtures/**'],
+    files: [
+      'lib/db.ts',
+      'lib/server/**',
+      'lib/engine/**',
+      'lib/migrate/**',
+      'lib/testing/**',
+      'prisma/**',
+      'e2e/fixtures/**',
+    ],
     rules: { 'no-restricted-imports': 'off' },
   },
   {
@@ -33,7 +58,14 @@ export default defineConfig([
       'no-restricted-imports': [
         'error',
         {
-          patterns: [PRISMA_IMPORTS, { group: ['@/lib/server/*', '@/lib/server/**'], allowTypeImports: true, message: 'Components receive data as props; import only types from lib/server.' }],
+          patterns: [
+            PRISMA_IMPORTS,
+            {
+              group: ['@/lib/server/*', '@/lib/server/**'],
+              allowTypeImports: true,
+              message: 'Components receive data as props; import only types from lib/server.',
+            },
+          ],
         },
       ],
     },

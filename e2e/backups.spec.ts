@@ -18,9 +18,20 @@ const backupDir = resolve(process.env.LOCKSTEP_BACKUP_DIR || defaultBackupDir(E2
 // The second test restores the first one's backup: they run in order, and not at all after a failure.
 test.describe.configure({ mode: 'serial' })
 
-type BackupRow = { id: string; status: string; fileName: string; sizeBytes: string; sha256: string; verification: string; connectionName: string }
+type BackupRow = {
+  id: string
+  status: string
+  fileName: string
+  sizeBytes: string
+  sha256: string
+  verification: string
+  connectionName: string
+}
 
-test('a DBA runs the demo preparation: the backup step succeeds with a verified artifact whose checksum is the file’s; the plan lists it', async ({ page, browser }, testInfo) => {
+test('a DBA runs the demo preparation: the backup step succeeds with a verified artifact whose checksum is the file’s; the plan lists it', async ({
+  page,
+  browser,
+}, testInfo) => {
   const dba = await seedUser('DBA')
   await signIn(page, dba)
   await page.goto('/plans')
@@ -53,10 +64,16 @@ test('a DBA runs the demo preparation: the backup step succeeds with a verified 
   await expect(artifact).toContainText('Read back')
   await expect(artifact).toContainText('Demo orders database, whole database')
   await expect(artifact).toContainText(/\d+(\.\d)? (B|KB|MB)/)
-  await expect(artifact).toContainText(/Checked: table of contents read \(pg_restore --list\): \d+ tables?, \d+ entries/)
-  await expect(artifact).toContainText('Never restored. A test restore into a scratch database (plan page → Backups, DBAs) shows that it restores.')
+  await expect(artifact).toContainText(
+    /Checked: table of contents read \(pg_restore --list\): \d+ tables?, \d+ entries/,
+  )
+  await expect(artifact).toContainText(
+    'Never restored. A test restore into a scratch database (plan page → Backups, DBAs) shows that it restores.',
+  )
   await expect(artifact).toContainText('pg_dump (PostgreSQL) 15')
-  await expect(page.getByTestId('run-backup')).toContainText(/Covered by backup Demo orders database taken 20\d\d-\d\d-\d\d \d\d:\d\d UTC \(read back\)/)
+  await expect(page.getByTestId('run-backup')).toContainText(
+    /Covered by backup Demo orders database taken 20\d\d-\d\d-\d\d \d\d:\d\d UTC \(read back\)/,
+  )
 
   // The database holds the verified backup of this step run, and its checksum and size are the file's.
   const [backup] = await query<BackupRow>(
@@ -65,9 +82,17 @@ test('a DBA runs the demo preparation: the backup step succeeds with a verified 
     [runId],
   )
   if (!backup) throw new Error('The run has no backup row.')
-  expect(backup).toMatchObject({ status: 'VERIFIED', connectionName: 'Demo orders database', verification: expect.stringMatching(/^table of contents read \(pg_restore --list\): \d+ tables?, \d+ entries$/) })
+  expect(backup).toMatchObject({
+    status: 'VERIFIED',
+    connectionName: 'Demo orders database',
+    verification: expect.stringMatching(/^table of contents read \(pg_restore --list\): \d+ tables?, \d+ entries$/),
+  })
   const file = join(backupDir, backup.fileName)
-  expect(createHash('sha256').update(await readFile(file)).digest('hex')).toBe(backup.sha256)
+  expect(
+    createHash('sha256')
+      .update(await readFile(file))
+      .digest('hex'),
+  ).toBe(backup.sha256)
   expect(String((await stat(file)).size)).toBe(backup.sizeBytes)
   const checksum = artifact.locator('code', { hasText: backup.sha256.slice(0, 12) })
   await expect(checksum).toHaveAttribute('title', backup.sha256)
@@ -77,16 +102,31 @@ test('a DBA runs the demo preparation: the backup step succeeds with a verified 
 
   // The gate is released once the preparation's required checklist is done; the run then ends.
   await page.getByRole('link', { name: 'Demo: orders schema upgrade' }).click()
-  for (const item of ['Announce the maintenance window to the support team', 'Verify the latest backup of the orders database']) {
+  for (const item of [
+    'Announce the maintenance window to the support team',
+    'Verify the latest backup of the orders database',
+  ]) {
     await preparation.getByLabel(item).check()
     await expect(preparation.getByLabel(item)).toBeChecked()
   }
-  await expect.poll(async () => (await query(`SELECT 1 FROM "ChecklistItem" i JOIN "Phase" p ON p."id" = i."phaseId" JOIN "Run" r ON r."phaseId" = p."id" WHERE r."id" = $1 AND i."doneAt" IS NULL`, [runId])).length).toBe(0)
+  await expect
+    .poll(
+      async () =>
+        (
+          await query(
+            `SELECT 1 FROM "ChecklistItem" i JOIN "Phase" p ON p."id" = i."phaseId" JOIN "Run" r ON r."phaseId" = p."id" WHERE r."id" = $1 AND i."doneAt" IS NULL`,
+            [runId],
+          )
+        ).length,
+    )
+    .toBe(0)
   const backups = page.getByRole('region', { name: 'Backups' })
   const row = backups.getByTestId('plan-backup').filter({ hasText: backup.sha256.slice(0, 12) })
   await expect(row).toContainText('Demo orders database')
   await expect(row).toContainText('Read back')
-  await expect(row).toContainText('Never restored. A test restore into a scratch database (Restore…, DBAs) shows that it restores.')
+  await expect(row).toContainText(
+    'Never restored. A test restore into a scratch database (Restore…, DBAs) shows that it restores.',
+  )
   await expect(row).toContainText(backup.verification)
   await expect(row).toContainText(backup.fileName)
   await backups.screenshot({ path: testInfo.outputPath('plan-backups.png') })
@@ -106,7 +146,10 @@ test('a DBA runs the demo preparation: the backup step succeeds with a verified 
   await expect(reader.getByText(backup.fileName)).toHaveCount(0)
   await reader.goto('/plans')
   await reader.getByRole('link', { name: 'Demo: orders schema upgrade' }).click()
-  const listed = reader.getByRole('region', { name: 'Backups' }).getByTestId('plan-backup').filter({ hasText: backup.sha256.slice(0, 12) })
+  const listed = reader
+    .getByRole('region', { name: 'Backups' })
+    .getByTestId('plan-backup')
+    .filter({ hasText: backup.sha256.slice(0, 12) })
   await expect(listed).toContainText('Read back')
   await expect(listed).not.toContainText(backup.fileName)
   await context.close()
@@ -114,15 +157,27 @@ test('a DBA runs the demo preparation: the backup step succeeds with a verified 
 
 // The demo upgrade's rollback rehearsed on the demo environment (which leaves its steps applied), then the
 // preparation's backup restored over the demo database: afterwards the orders are exactly as backed up.
-test('a DBA rehearses the demo upgrade’s rollback and reads “identical” on the plan, then restores the backup over the demo database', async ({ page }, testInfo) => {
+test('a DBA rehearses the demo upgrade’s rollback and reads “identical” on the plan, then restores the backup over the demo database', async ({
+  page,
+}, testInfo) => {
   test.setTimeout(120_000)
   const demoUrl = new URL(appDatabaseUrl())
   demoUrl.pathname = '/lockstep_demo'
   const demo = new pg.Client({ connectionString: demoUrl.toString() })
   await demo.connect()
   try {
-    const ordersDigest = async () => (await demo.query<{ digest: string }>(`SELECT md5(string_agg(o::text, ',' ORDER BY o.id)) AS digest FROM orders o`)).rows[0]?.digest
-    const hasStatusColumn = async () => (await demo.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'status'`)).rowCount === 1
+    const ordersDigest = async () =>
+      (
+        await demo.query<{ digest: string }>(
+          `SELECT md5(string_agg(o::text, ',' ORDER BY o.id)) AS digest FROM orders o`,
+        )
+      ).rows[0]?.digest
+    const hasStatusColumn = async () =>
+      (
+        await demo.query(
+          `SELECT 1 FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'status'`,
+        )
+      ).rowCount === 1
     const backedUp = await ordersDigest()
     expect(await hasStatusColumn()).toBe(false)
 
@@ -139,23 +194,40 @@ test('a DBA rehearses the demo upgrade’s rollback and reads “identical” on
 
     // The page follows the rehearsal until the worker reports it.
     const result = rehearsals.getByTestId('rehearsal-result')
-    await expect(result).toContainText(/Rollback rehearsed 20\d\d-\d\d-\d\d \d\d:\d\d UTC on demo:/, { timeout: 60_000 })
+    await expect(result).toContainText(/Rollback rehearsed 20\d\d-\d\d-\d\d \d\d:\d\d UTC on demo:/, {
+      timeout: 60_000,
+    })
     await expect(result).toContainText('Identical')
     await expect(result).not.toContainText('stale')
     await upgrade.screenshot({ path: testInfo.outputPath('rehearsal-result.png') })
-    const [rehearsal] = await query<{ id: string; status: string; checksum: string | null; stepsRun: number; stepNames: string[] }>(
+    const [rehearsal] = await query<{
+      id: string
+      status: string
+      checksum: string | null
+      stepsRun: number
+      stepNames: string[]
+    }>(
       `SELECT r."id", r."status", r."checksum", r."stepsRun", r."stepNames" FROM "RollbackRehearsal" r JOIN "Plan" p ON p."id" = r."planId" WHERE p."title" = 'Demo: orders schema upgrade' ORDER BY r."createdAt" DESC LIMIT 1`,
     )
-    expect(rehearsal).toMatchObject({ status: 'IDENTICAL', checksum: expect.stringMatching(/^[0-9a-f]{64}$/), stepNames: ['V1 – add status columns', 'V2 – index orders by status', 'V3 – backfill status'] })
+    expect(rehearsal).toMatchObject({
+      status: 'IDENTICAL',
+      checksum: expect.stringMatching(/^[0-9a-f]{64}$/),
+      stepNames: ['V1 – add status columns', 'V2 – index orders by status', 'V3 – backfill status'],
+    })
     expect((await auditEvents(rehearsal?.id ?? '')).map((e) => e.action)).toContain('rehearsal.request')
     // A rehearsal leaves its steps applied: the demo database now has the upgrade, with no history of it.
     expect(await hasStatusColumn()).toBe(true)
 
     // The restore over the database the backup came from asks for its name.
     const backups = page.getByRole('region', { name: 'Backups' })
-    await backups.getByRole('button', { name: /^Restore… the backup of Demo orders database/ }).first().click()
+    await backups
+      .getByRole('button', { name: /^Restore… the backup of Demo orders database/ })
+      .first()
+      .click()
     const dialog = page.getByRole('dialog')
-    await dialog.getByRole('combobox', { name: 'Restore into' }).selectOption({ label: 'demo · Demo orders database (the database this backup came from)' })
+    await dialog
+      .getByRole('combobox', { name: 'Restore into' })
+      .selectOption({ label: 'demo · Demo orders database (the database this backup came from)' })
     await expect(dialog).toContainText('changes made since are lost')
     const queue = dialog.getByRole('button', { name: 'Queue restore' })
     await dialog.getByRole('textbox', { name: 'Database name' }).fill('lockstep')
@@ -175,7 +247,10 @@ test('a DBA rehearses the demo upgrade’s rollback and reads “identical” on
     expect(row).toMatchObject({ status: 'SUCCEEDED', overSource: true })
     expect(row?.total).toBeGreaterThan(0)
     expect(row?.done).toBe(row?.total)
-    expect((await auditEvents(row?.id ?? '')).map((e) => e.action).sort()).toEqual(['backup.restore', 'restore.succeed'])
+    expect((await auditEvents(row?.id ?? '')).map((e) => e.action).sort()).toEqual([
+      'backup.restore',
+      'restore.succeed',
+    ])
     // The orders are exactly as they were backed up, and the rehearsal's columns are gone.
     expect(await hasStatusColumn()).toBe(false)
     expect(await ordersDigest()).toBe(backedUp)

@@ -8,9 +8,15 @@ import { signIn } from './fixtures/session'
 // A lead's copy step from a PostgreSQL source with several schemas names the schemas to copy in the step form;
 // the run page shows the tables outside public as schema.table and names the schema left out.
 
-const [DDL = '', DATA = ''] = readFileSync(new URL('../lib/engine/copy/fixtures/multi-schema.sql', import.meta.url), 'utf8').split('\n-- data\n')
+const [DDL = '', DATA = ''] = readFileSync(
+  new URL('../lib/engine/copy/fixtures/multi-schema.sql', import.meta.url),
+  'utf8',
+).split('\n-- data\n')
 
-test('a copy step names the schemas it copies; the run page shows schema.table and the schema left out', async ({ page, browser }, testInfo) => {
+test('a copy step names the schemas it copies; the run page shows schema.table and the schema left out', async ({
+  page,
+  browser,
+}, testInfo) => {
   test.setTimeout(300_000)
   const dba = await seedUser('DBA')
   const suffix = randomUUID().slice(0, 8)
@@ -29,8 +35,14 @@ test('a copy step names the schemas it copies; the run page shows schema.table a
   await client.query(DDL)
   await client.query(DATA)
   await client.end()
-  const [plan] = await query<{ id: string }>(`INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now()) RETURNING "id"`, [`Schemas ${suffix}`, dba.id])
-  await query(`INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 0, 'Data Migration', now())`, [plan?.id])
+  const [plan] = await query<{ id: string }>(
+    `INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now()) RETURNING "id"`,
+    [`Schemas ${suffix}`, dba.id],
+  )
+  await query(
+    `INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 0, 'Data Migration', now())`,
+    [plan?.id],
+  )
 
   await signIn(page, dba)
   await page.goto('/connections')
@@ -45,7 +57,17 @@ test('a copy step names the schemas it copies; the run page shows schema.table a
   await mapping.getByLabel('Copy from (source)').selectOption({ label: 'shop' })
   await mapping.getByLabel('Copy to (target)').selectOption({ label: 'shop-next' })
   await mapping.getByRole('button', { name: 'Save' }).click()
-  await expect.poll(async () => (await query('SELECT 1 FROM "PlanEnvironment" WHERE "planId" = $1 AND "sourceConnectionId" IS NOT NULL AND "targetConnectionId" IS NOT NULL', [plan?.id])).length).toBe(1)
+  await expect
+    .poll(
+      async () =>
+        (
+          await query(
+            'SELECT 1 FROM "PlanEnvironment" WHERE "planId" = $1 AND "sourceConnectionId" IS NOT NULL AND "targetConnectionId" IS NOT NULL',
+            [plan?.id],
+          )
+        ).length,
+    )
+    .toBe(1)
 
   const phase = page.getByRole('region', { name: /Data Migration/ })
   await phase.getByRole('button', { name: '+ Add copy step…' }).click()
@@ -53,7 +75,9 @@ test('a copy step names the schemas it copies; the run page shows schema.table a
   await phase.getByLabel('Schemas (optional)').fill('public\ncrm')
   await phase.getByRole('button', { name: 'Add copy step' }).click()
   await expect(phase.getByTestId('step')).toContainText('every table · schemas public, crm · tables created')
-  expect(await query<{ config: { schemas: string[] } }>(`SELECT "config" FROM "Step" WHERE "planId" = $1`, [plan?.id])).toEqual([{ config: expect.objectContaining({ schemas: ['public', 'crm'] }) }])
+  expect(
+    await query<{ config: { schemas: string[] } }>(`SELECT "config" FROM "Step" WHERE "planId" = $1`, [plan?.id]),
+  ).toEqual([{ config: expect.objectContaining({ schemas: ['public', 'crm'] }) }])
 
   await page.getByRole('button', { name: 'Run… Data Migration' }).click()
   await page.getByRole('combobox', { name: 'Environment' }).selectOption({ label: env })
@@ -67,7 +91,9 @@ test('a copy step names the schemas it copies; the run page shows schema.table a
     .getByTestId('copy-progress')
     .getByText(/warnings? about the schema/)
     .click()
-  await expect(page.getByTestId('copy-progress')).toContainText("Not chosen, so not copied: the source's tables in the schema sales (2 tables).")
+  await expect(page.getByTestId('copy-progress')).toContainText(
+    "Not chosen, so not copied: the source's tables in the schema sales (2 tables).",
+  )
   await page.screenshot({ path: testInfo.outputPath('copy-schemas-run.png'), fullPage: true })
 
   const copied = new pg.Client({ connectionString: urlOf(target).toString() })

@@ -27,7 +27,6 @@ test.describe.configure({ timeout: 300_000 })
 
 type CopyPlan = { planId: string; env: string; targetUrl: string }
 
-
 /** A plan with a "Copy" phase whose environment maps a SQLite source (`sqlite`) to a fresh target (`targetSql` run on it). */
 async function seedCopyPlan(browser: Browser, owner: SeededUser, sqlite: string, targetSql: string): Promise<CopyPlan> {
   const suffix = randomUUID().slice(0, 8)
@@ -42,12 +41,24 @@ async function seedCopyPlan(browser: Browser, owner: SeededUser, sqlite: string,
   target.pathname = `/${database}`
   const targetUrl = target.toString()
   if (targetSql) await queryDatabase(targetUrl, targetSql)
-  const [environment] = await query<{ id: string }>(`INSERT INTO "Environment" ("id", "name", "protected", "updatedAt") VALUES (gen_random_uuid(), $1, false, now()) RETURNING "id"`, [env])
-  await query(`INSERT INTO "Connection" ("id", "environmentId", "name", "engine", "role", "filePath", "updatedAt") VALUES (gen_random_uuid(), $1, 'app file', 'SQLITE', 'SOURCE', $2, now())`, [environment?.id, file])
+  const [environment] = await query<{ id: string }>(
+    `INSERT INTO "Environment" ("id", "name", "protected", "updatedAt") VALUES (gen_random_uuid(), $1, false, now()) RETURNING "id"`,
+    [env],
+  )
+  await query(
+    `INSERT INTO "Connection" ("id", "environmentId", "name", "engine", "role", "filePath", "updatedAt") VALUES (gen_random_uuid(), $1, 'app file', 'SQLITE', 'SOURCE', $2, now())`,
+    [environment?.id, file],
+  )
   // The target is on Lockstep's own server: only an admin may allow that, in the connections page.
   await addOwnServerConnectionAsAdmin(browser, env, 'target', `${targetUrl}?sslmode=disable`)
-  const [plan] = await query<{ id: string }>(`INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now()) RETURNING "id"`, [`Copy plan ${suffix}`, owner.id])
-  await query(`INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 0, 'Copy', now())`, [plan?.id])
+  const [plan] = await query<{ id: string }>(
+    `INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now()) RETURNING "id"`,
+    [`Copy plan ${suffix}`, owner.id],
+  )
+  await query(
+    `INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 0, 'Copy', now())`,
+    [plan?.id],
+  )
   await query(
     `INSERT INTO "PlanEnvironment" ("id", "planId", "environmentId", "sourceConnectionId", "targetConnectionId")
      SELECT gen_random_uuid(), $1, $2, (SELECT "id" FROM "Connection" WHERE "environmentId" = $2 AND "role" = 'SOURCE'), (SELECT "id" FROM "Connection" WHERE "environmentId" = $2 AND "role" = 'TARGET')`,
@@ -66,7 +77,10 @@ async function runCopyPhase(page: Page, plan: CopyPlan, outcome: 'Succeeded' | '
   await expect(page.getByTestId('run-summary')).toContainText(outcome, { timeout: 120_000 })
 }
 
-test('the run page lists the SQLite objects a copy did not recreate, each with its reason, and not the ones it did', async ({ page, browser }, testInfo) => {
+test('the run page lists the SQLite objects a copy did not recreate, each with its reason, and not the ones it did', async ({
+  page,
+  browser,
+}, testInfo) => {
   const dba = await seedUser('DBA')
   const objects = `CREATE INDEX account_email ON account (email) WHERE email <> '';
 CREATE VIEW account_roles AS SELECT a.id, a.email, r.name AS role FROM account a JOIN role r ON r.id = a.role_id;
@@ -75,38 +89,47 @@ CREATE TRIGGER account_lowercase AFTER INSERT ON account BEGIN UPDATE account SE
   const plan = await seedCopyPlan(browser, dba, `${SQLITE_SCHEMA}\n${objects}`, '')
   const [phase] = await query<{ id: string }>(`SELECT "id" FROM "Phase" WHERE "planId" = $1`, [plan.planId])
   const config = { tables: [], mode: 'create', jobs: 1, chunkRows: 1000, maxRejectedRows: 0, reload: false }
-  await query(`INSERT INTO "Step" ("id", "planId", "phaseId", "position", "kind", "name", "config", "isDraft", "updatedAt") VALUES (gen_random_uuid(), $1, $2, 0, 'COPY', 'Copy the app', $3::jsonb, false, now())`, [
-    plan.planId,
-    phase?.id,
-    JSON.stringify(config),
-  ])
+  await query(
+    `INSERT INTO "Step" ("id", "planId", "phaseId", "position", "kind", "name", "config", "isDraft", "updatedAt") VALUES (gen_random_uuid(), $1, $2, 0, 'COPY', 'Copy the app', $3::jsonb, false, now())`,
+    [plan.planId, phase?.id, JSON.stringify(config)],
+  )
 
   await signIn(page, dba)
   await runCopyPhase(page, plan, 'Succeeded')
   const progress = page.getByTestId('copy-progress')
-  await expect(progress.getByRole('table', { name: 'Tables of Copy the app' }).getByRole('row', { name: /^Total/ })).toContainText('5')
+  await expect(
+    progress.getByRole('table', { name: 'Tables of Copy the app' }).getByRole('row', { name: /^Total/ }),
+  ).toContainText('5')
   const notCopied = progress.getByTestId('copy-not-copied')
   await expect(notCopied.locator('summary')).toHaveText('2 objects of the source not copied')
   await notCopied.locator('summary').click()
   const items = notCopied.getByRole('listitem')
   await expect(items).toHaveCount(2)
-  await expect(items.filter({ hasText: 'view recent_accounts' })).toHaveText("view recent_accounts – uses SQLite's date(), which PostgreSQL does not have")
+  await expect(items.filter({ hasText: 'view recent_accounts' })).toHaveText(
+    "view recent_accounts – uses SQLite's date(), which PostgreSQL does not have",
+  )
   await expect(items.filter({ hasText: 'trigger account_lowercase' })).toHaveText(
     'account: trigger account_lowercase – SQLite triggers are not translated; write it as a PostgreSQL trigger function if the application needs it',
   )
   // What translated is on the target and not in the list.
   await expect(notCopied).not.toContainText('account_roles')
   await expect(notCopied).not.toContainText('account_email ')
-  expect(await queryDatabase(plan.targetUrl, `SELECT to_regclass('account_roles')::text AS view, to_regclass('account_email')::text AS index, to_regclass('recent_accounts')::text AS missing`)).toEqual([
-    { view: 'account_roles', index: 'account_email', missing: null },
-  ])
+  expect(
+    await queryDatabase(
+      plan.targetUrl,
+      `SELECT to_regclass('account_roles')::text AS view, to_regclass('account_email')::text AS index, to_regclass('recent_accounts')::text AS missing`,
+    ),
+  ).toEqual([{ view: 'account_roles', index: 'account_email', missing: null }])
   await page.screenshot({ path: testInfo.outputPath('copy-not-copied.png'), fullPage: true })
   await page.setViewportSize({ width: 390, height: 844 })
   await expect(items).toHaveCount(2)
   await page.screenshot({ path: testInfo.outputPath('copy-not-copied-phone.png'), fullPage: true })
 })
 
-test('a copy into seeded tables stops naming them; the step is changed to empty them first, confirmed by a checkbox that names the tables, and the run page shows what was emptied', async ({ page, browser }, testInfo) => {
+test('a copy into seeded tables stops naming them; the step is changed to empty them first, confirmed by a checkbox that names the tables, and the run page shows what was emptied', async ({
+  page,
+  browser,
+}, testInfo) => {
   const lead = await seedUser('LEAD')
   const plan = await seedCopyPlan(browser, lead, SQLITE_SCHEMA, TARGET_MIGRATIONS)
   await signIn(page, lead)
@@ -139,15 +162,23 @@ test('a copy into seeded tables stops naming them; the step is changed to empty 
   await form.getByRole('radio', { name: /Stop and name them/ }).focus()
   await page.keyboard.press('ArrowDown')
   await expect(form.getByRole('radio', { name: /Empty them first/ })).toBeChecked()
-  const confirm = form.getByRole('checkbox', { name: /I confirm that every row already in the tables role, account on the target is deleted before the load/ })
+  const confirm = form.getByRole('checkbox', {
+    name: /I confirm that every row already in the tables role, account on the target is deleted before the load/,
+  })
   await expect(confirm).not.toBeChecked()
   await phase.getByRole('button', { name: 'Save step' }).click()
-  await expect(form.getByRole('alert')).toHaveText('Confirm that the rows already in these tables on the target will be deleted, or choose another way.')
+  await expect(form.getByRole('alert')).toHaveText(
+    'Confirm that the rows already in these tables on the target will be deleted, or choose another way.',
+  )
   await phase.screenshot({ path: testInfo.outputPath('copy-empty-first-form.png') })
   await page.setViewportSize({ width: 390, height: 844 })
   await phase.screenshot({ path: testInfo.outputPath('copy-empty-first-form-phone.png') })
   // At phone width the choice and its confirmation wrap inside the form instead of widening it.
-  expect(await form.evaluate((el) => el.scrollWidth <= el.clientWidth && el.getBoundingClientRect().right <= window.innerWidth)).toBe(true)
+  expect(
+    await form.evaluate(
+      (el) => el.scrollWidth <= el.clientWidth && el.getBoundingClientRect().right <= window.innerWidth,
+    ),
+  ).toBe(true)
   await page.setViewportSize({ width: 1280, height: 800 })
   await confirm.focus()
   await page.keyboard.press('Space')
@@ -159,11 +190,16 @@ test('a copy into seeded tables stops naming them; the step is changed to empty 
   await confirm.check()
   await phase.getByRole('button', { name: 'Save step' }).click()
   await expect(step).toContainText('into existing tables · empties tables with rows first')
-  const [stored] = await query<{ config: unknown }>(`SELECT "config" FROM "Step" WHERE "planId" = $1 AND "name" = 'Copy into the app'`, [plan.planId])
+  const [stored] = await query<{ config: unknown }>(
+    `SELECT "config" FROM "Step" WHERE "planId" = $1 AND "name" = 'Copy into the app'`,
+    [plan.planId],
+  )
   expect(stored?.config).toMatchObject({ mode: 'existing', existingRows: 'empty', emptyConfirmed: true })
 
   await runCopyPhase(page, plan, 'Succeeded')
-  await expect(page.getByTestId('copy-existing-rows')).toHaveText('Emptied on the target before the load: “role” (2 rows)')
+  await expect(page.getByTestId('copy-existing-rows')).toHaveText(
+    'Emptied on the target before the load: “role” (2 rows)',
+  )
   await expect(page.getByTestId('run-log')).toContainText('emptied first “role” (2 rows)')
   expect(await queryDatabase(plan.targetUrl, 'SELECT id::int, name FROM role ORDER BY id')).toEqual([
     { id: 1, name: 'owner' },

@@ -6,14 +6,18 @@ import { signIn } from './fixtures/session'
 // The HomeVerse demo end to end: the copy, then its validation (which needs the copied tables).
 test.describe.configure({ mode: 'serial' })
 
-test('a DBA copies the HomeVerse demo from SQLite in the browser: live per-table progress, pgloader-like summary, rejected rows to query', async ({ page }, testInfo) => {
+test('a DBA copies the HomeVerse demo from SQLite in the browser: live per-table progress, pgloader-like summary, rejected rows to query', async ({
+  page,
+}, testInfo) => {
   const dba = await seedUser('DBA')
   await signIn(page, dba)
   await page.goto('/plans')
   await page.getByRole('link', { name: 'Demo: HomeVerse SQLite → PostgreSQL' }).click()
   const copyPhase = page.getByRole('region', { name: /Copy the data/ })
   await expect(copyPhase.getByTestId('step')).toContainText(['Copy HomeVerse into PostgreSQL'])
-  await expect(copyPhase.getByTestId('step')).toContainText('every table · tables created · 2 connections · up to 10 rejected rows')
+  await expect(copyPhase.getByTestId('step')).toContainText(
+    'every table · tables created · 2 connections · up to 10 rejected rows',
+  )
   // The form a person would use to change it: tables, mode, connections, chunk size, limit.
   await copyPhase.getByRole('button', { name: 'Edit “Copy HomeVerse into PostgreSQL”' }).click()
   await expect(copyPhase.getByLabel('Rejected rows allowed')).toHaveValue('10')
@@ -48,13 +52,22 @@ test('a DBA copies the HomeVerse demo from SQLite in the browser: live per-table
   await demo.connect()
   try {
     expect((await demo.query('SELECT count(*)::int AS n FROM applicants')).rows[0]?.n).toBe(2997)
-    expect((await demo.query(`SELECT data_type FROM information_schema.columns WHERE table_name = 'applicants' AND column_name = 'created_at'`)).rows[0]?.data_type).toBe('timestamp with time zone')
+    expect(
+      (
+        await demo.query(
+          `SELECT data_type FROM information_schema.columns WHERE table_name = 'applicants' AND column_name = 'created_at'`,
+        )
+      ).rows[0]?.data_type,
+    ).toBe('timestamp with time zone')
   } finally {
     await demo.end()
   }
 })
 
-test('the copied data is validated: the validate step finds exactly the rejected rows and the orphans, criteria are decided with evidence, rules and validations on demand work', async ({ page, browser }, testInfo) => {
+test('the copied data is validated: the validate step finds exactly the rejected rows and the orphans, criteria are decided with evidence, rules and validations on demand work', async ({
+  page,
+  browser,
+}, testInfo) => {
   const dba = await seedUser('DBA')
   await signIn(page, dba)
   await page.goto('/plans')
@@ -85,18 +98,26 @@ test('the copied data is validated: the validate step finds exactly the rejected
   await page.getByRole('link', { name: 'Validation', exact: true }).click()
   await expect(page.getByRole('heading', { name: 'Validation', exact: true })).toBeVisible()
   const criteria = page.getByRole('region', { name: 'Success criteria decided by validation' })
-  await expect(criteria.getByRole('listitem').filter({ hasText: 'Row counts match on every table' })).toContainText(/not met.*Bound to: all tables’ row counts match.*this validation/s)
-  await expect(criteria.getByRole('listitem').filter({ hasText: 'No orphaned rows on the target' })).toContainText('not met')
+  await expect(criteria.getByRole('listitem').filter({ hasText: 'Row counts match on every table' })).toContainText(
+    /not met.*Bound to: all tables’ row counts match.*this validation/s,
+  )
+  await expect(criteria.getByRole('listitem').filter({ hasText: 'No orphaned rows on the target' })).toContainText(
+    'not met',
+  )
 
   // A rule that is not one SELECT is refused with the reason; a good one is kept.
   const rules = page.getByRole('region', { name: 'Custom rules' })
   await rules.getByLabel('Rule name').fill('Users have an email')
   await rules.getByLabel('Query returning the violating rows').fill('DELETE FROM users')
   await rules.getByRole('button', { name: 'Add rule' }).click()
-  await expect(rules.getByText('A rule is one SELECT query returning the violating rows; this is not a SELECT.')).toBeVisible()
+  await expect(
+    rules.getByText('A rule is one SELECT query returning the violating rows; this is not a SELECT.'),
+  ).toBeVisible()
   await rules.getByLabel('Query returning the violating rows').fill("SELECT id FROM users WHERE email NOT LIKE '%@%'")
   await rules.getByRole('button', { name: 'Add rule' }).click()
-  await expect(rules.getByRole('listitem').filter({ hasText: 'Users have an email' })).toContainText('fails the validation')
+  await expect(rules.getByRole('listitem').filter({ hasText: 'Users have an email' })).toContainText(
+    'fails the validation',
+  )
 
   // On demand, for the tables that copied whole: all match; a selection of tables leaves the criteria as they were.
   await page.getByLabel('Tables (optional)').fill('companies\nusers')
@@ -106,12 +127,16 @@ test('the copied data is validated: the validate step finds exactly the rejected
   await expect(onDemand).toContainText('all match', { timeout: 30_000 })
   // The history follows the same live result without a reload: its row no longer says queued with 0 tables.
   const history = page.getByRole('table', { name: 'Validations of this plan' })
-  await expect(history.getByRole('row').filter({ has: page.locator('a[aria-current="true"]') })).toContainText(/all match\s*2\s*–/)
+  await expect(history.getByRole('row').filter({ has: page.locator('a[aria-current="true"]') })).toContainText(
+    /all match\s*2\s*–/,
+  )
   await expect(onDemand.getByRole('table', { name: 'Tables compared' }).getByRole('row')).toHaveCount(3)
   await expect(onDemand).toContainText('Users have an email')
   await page.reload()
   await expect(onDemand).toContainText('success criteria are decided by validations of every table')
-  await expect(criteria.getByRole('listitem').filter({ hasText: 'Row counts match on every table' })).toContainText('not met')
+  await expect(criteria.getByRole('listitem').filter({ hasText: 'Row counts match on every table' })).toContainText(
+    'not met',
+  )
   await expect(page.getByRole('table', { name: 'Validations of this plan' }).getByRole('row')).toHaveCount(3)
   await page.screenshot({ path: testInfo.outputPath('validation-page.png'), fullPage: true })
 

@@ -32,7 +32,10 @@ async function expectRefused(context: BrowserContext) {
 }
 
 const sessionsOf = (userId: string) =>
-  query<{ revokedReason: string | null; origin: string | null }>(`SELECT "revokedReason", "origin" FROM "UserSession" WHERE "userId" = $1 ORDER BY "createdAt"`, [userId])
+  query<{ revokedReason: string | null; origin: string | null }>(
+    `SELECT "revokedReason", "origin" FROM "UserSession" WHERE "userId" = $1 ORDER BY "createdAt"`,
+    [userId],
+  )
 
 test('a signed-out session cookie is refused by the session endpoint and by pages', async ({ page, browser }) => {
   const lead = await seedUser('LEAD')
@@ -53,7 +56,10 @@ test('a signed-out session cookie is refused by the session endpoint and by page
   expect((await auditEvents(lead.id)).map((e) => e.action)).toEqual(['auth.signIn', 'auth.signOut'])
 })
 
-test('deactivation ends every session of that person at once, the session endpoint included', async ({ page, browser }) => {
+test('deactivation ends every session of that person at once, the session endpoint included', async ({
+  page,
+  browser,
+}) => {
   const admin = await seedUser('ADMIN')
   const lead = await seedUser('LEAD')
   const leadContext = await browser.newContext()

@@ -17,16 +17,29 @@ import { BROKEN_SQL, HUGE_UPLOAD, MARKDOWN_BOMBS, NOT_DOCUMENTS, NOT_SQLITE, TRI
 
 /** Audit events of `users` other than signing in: what any change would have written. */
 const auditCount = async (...users: SeededUser[]) =>
-  (await query<{ n: number }>(`SELECT count(*)::int AS n FROM "AuditEvent" WHERE "actorId" = ANY($1::uuid[]) AND "action" NOT LIKE 'auth.%'`, [users.map((u) => u.id)]))[0]?.n ?? 0
+  (
+    await query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM "AuditEvent" WHERE "actorId" = ANY($1::uuid[]) AND "action" NOT LIKE 'auth.%'`,
+      [users.map((u) => u.id)],
+    )
+  )[0]?.n ?? 0
 const count = async (table: string) => (await query<{ n: number }>(`SELECT count(*)::int AS n FROM "${table}"`))[0]?.n
 
 async function planWithPhase(owner: SeededUser) {
-  const [plan] = await query<{ id: string }>(`INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now()) RETURNING "id"`, [`Hostile ${randomUUID().slice(0, 8)}`, owner.id])
-  const [phase] = await query<{ id: string }>(`INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 0, 'Upgrade', now()) RETURNING "id"`, [plan?.id])
+  const [plan] = await query<{ id: string }>(
+    `INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now()) RETURNING "id"`,
+    [`Hostile ${randomUUID().slice(0, 8)}`, owner.id],
+  )
+  const [phase] = await query<{ id: string }>(
+    `INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 0, 'Upgrade', now()) RETURNING "id"`,
+    [plan?.id],
+  )
   return { planId: plan?.id ?? '', phaseId: phase?.id ?? '' }
 }
 
-test('SQL that PostgreSQL cannot parse – unterminated $$ bodies and strings – is refused with its line, and no step is saved', async ({ page }) => {
+test('SQL that PostgreSQL cannot parse – unterminated $$ bodies and strings – is refused with its line, and no step is saved', async ({
+  page,
+}) => {
   const lead = await seedUser('LEAD')
   const { planId, phaseId } = await planWithPhase(lead)
   await signIn(page, lead)
@@ -38,7 +51,10 @@ test('SQL that PostgreSQL cannot parse – unterminated $$ bodies and strings �
     await phase.getByLabel('Step name').fill(name)
     await phase.getByLabel('SQL script').fill(sql)
     await phase.getByRole('button', { name: 'Add step' }).click()
-    await expect(phase.getByText(/^Syntax error on line 2: unterminated (quoted|dollar-quoted) string at or near/), name).toBeVisible()
+    await expect(
+      phase.getByText(/^Syntax error on line 2: unterminated (quoted|dollar-quoted) string at or near/),
+      name,
+    ).toBeVisible()
     // What was typed stays, to be corrected.
     await expect(phase.getByLabel('SQL script')).toHaveValue(sql)
   }
@@ -46,7 +62,9 @@ test('SQL that PostgreSQL cannot parse – unterminated $$ bodies and strings �
   expect(await auditCount(lead)).toBe(audited)
 })
 
-test('files that are not plan documents, and Markdown bombs, are refused with a message; nothing is imported', async ({ page }) => {
+test('files that are not plan documents, and Markdown bombs, are refused with a message; nothing is imported', async ({
+  page,
+}) => {
   test.setTimeout(120_000)
   const lead = await seedUser('LEAD')
   await signIn(page, lead)
@@ -77,8 +95,12 @@ test('a 50 MB upload is refused before it is read, in the page and by the server
   await page.getByRole('button', { name: 'Preview' }).click()
   await expect(page.getByRole('alert').filter({ hasText: TOO_LARGE })).toBeVisible()
   // Sent anyway, by hand: to the import action, and to the one route handler that takes a body.
-  const send = (request: APIRequestContext, url: string, headers: Record<string, string>) => request.post(url, { headers: { Origin: BASE_URL, ...headers }, data: huge })
-  const toAction = await send(page.request, `${BASE_URL}/plans/import`, { 'Next-Action': serverActionId('lib/actions/plan-documents.ts', 'importPlanDocumentAction'), 'Content-Type': 'text/plain;charset=UTF-8' })
+  const send = (request: APIRequestContext, url: string, headers: Record<string, string>) =>
+    request.post(url, { headers: { Origin: BASE_URL, ...headers }, data: huge })
+  const toAction = await send(page.request, `${BASE_URL}/plans/import`, {
+    'Next-Action': serverActionId('lib/actions/plan-documents.ts', 'importPlanDocumentAction'),
+    'Content-Type': 'text/plain;charset=UTF-8',
+  })
   const toLint = await send(page.request, `${BASE_URL}/api/sql/lint`, { 'Content-Type': 'application/json' })
   for (const response of [toAction, toLint]) {
     expect(response.status()).toBe(413)
@@ -90,7 +112,10 @@ test('a 50 MB upload is refused before it is read, in the page and by the server
 
 test('files that are not SQLite databases are refused as SQLite connections with the reason', async ({ page }) => {
   const dba = await seedUser('DBA')
-  const [environment] = await query<{ id: string }>(`INSERT INTO "Environment" ("id", "name", "updatedAt") VALUES (gen_random_uuid(), $1, now()) RETURNING "id"`, [`hostile-${randomUUID().slice(0, 8)}`])
+  const [environment] = await query<{ id: string }>(
+    `INSERT INTO "Environment" ("id", "name", "updatedAt") VALUES (gen_random_uuid(), $1, now()) RETURNING "id"`,
+    [`hostile-${randomUUID().slice(0, 8)}`],
+  )
   await signIn(page, dba)
   const [connections, audited] = [await count('Connection'), await auditCount(dba)]
   const create = serverActionId('lib/actions/connections.ts', 'createConnectionAction')
@@ -98,7 +123,9 @@ test('files that are not SQLite databases are refused as SQLite connections with
     const file = `${randomUUID().slice(0, 8)}-${name}`
     await writeFile(join(E2E.dataDir, 'sqlite', file), bytes())
     try {
-      const reply = await callServerAction(page.request, BASE_URL, create, [{ environmentId: environment?.id, engine: 'SQLITE', name: 'source', role: 'SOURCE', filePath: file }])
+      const reply = await callServerAction(page.request, BASE_URL, create, [
+        { environmentId: environment?.id, engine: 'SQLITE', name: 'source', role: 'SOURCE', filePath: file },
+      ])
       expect(reply, name).toContain(`“${file}” is not a SQLite database.`)
     } finally {
       await rm(join(E2E.dataDir, 'sqlite', file))
@@ -108,11 +135,16 @@ test('files that are not SQLite databases are refused as SQLite connections with
   expect(await auditCount(dba)).toBe(audited)
 })
 
-test('names with text-direction overrides or control characters are refused in every form, naming the character', async ({ page }) => {
+test('names with text-direction overrides or control characters are refused in every form, naming the character', async ({
+  page,
+}) => {
   const lead = await seedUser('LEAD')
   const dba = await seedUser('DBA')
   const { planId } = await planWithPhase(lead)
-  const [environment] = await query<{ id: string }>(`INSERT INTO "Environment" ("id", "name", "updatedAt") VALUES (gen_random_uuid(), $1, now()) RETURNING "id"`, [`names-${randomUUID().slice(0, 8)}`])
+  const [environment] = await query<{ id: string }>(
+    `INSERT INTO "Environment" ("id", "name", "updatedAt") VALUES (gen_random_uuid(), $1, now()) RETURNING "id"`,
+    [`names-${randomUUID().slice(0, 8)}`],
+  )
   await signIn(page, lead)
   const [plans, phases, connections] = [await count('Plan'), await count('Phase'), await count('Connection')]
   const audited = await auditCount(lead, dba)
@@ -122,26 +154,53 @@ test('names with text-direction overrides or control characters are refused in e
   const [first] = TRICK_NAMES
   await page.getByLabel('Title').fill(first?.value ?? '')
   await page.getByRole('button', { name: 'Create plan' }).click()
-  await expect(page.getByRole('alert').filter({ hasText: 'Remove the invisible character U+202E at position 8' }).first()).toBeVisible()
+  await expect(
+    page.getByRole('alert').filter({ hasText: 'Remove the invisible character U+202E at position 8' }).first(),
+  ).toBeVisible()
 
   // Every name, posted directly to three forms' actions.
   const calls = [
-    { action: serverActionId('lib/actions/plans.ts', 'createPlanAction'), input: (value: string) => ({ title: value }) },
-    { action: serverActionId('lib/actions/plans.ts', 'addPhaseAction'), input: (value: string) => ({ planId, name: value }) },
+    {
+      action: serverActionId('lib/actions/plans.ts', 'createPlanAction'),
+      input: (value: string) => ({ title: value }),
+    },
+    {
+      action: serverActionId('lib/actions/plans.ts', 'addPhaseAction'),
+      input: (value: string) => ({ planId, name: value }),
+    },
   ]
   for (const { label, value } of TRICK_NAMES) {
     const found = findHiddenCharacter(value)
     expect(found, label).not.toBeNull()
     const expected = found ? hiddenCharacterMessage(found) : ''
-    for (const { action, input } of calls) expect(await callServerAction(page.request, BASE_URL, action, [input(value)]), label).toContain(expected)
+    for (const { action, input } of calls)
+      expect(await callServerAction(page.request, BASE_URL, action, [input(value)]), label).toContain(expected)
   }
   await page.context().clearCookies()
   await signIn(page, dba)
   for (const { label, value } of TRICK_NAMES) {
-    const reply = await callServerAction(page.request, BASE_URL, serverActionId('lib/actions/connections.ts', 'createConnectionAction'), [{ environmentId: environment?.id, engine: 'POSTGRES', name: value, role: 'TARGET', url: 'postgresql://u@localhost/db' }])
+    const reply = await callServerAction(
+      page.request,
+      BASE_URL,
+      serverActionId('lib/actions/connections.ts', 'createConnectionAction'),
+      [
+        {
+          environmentId: environment?.id,
+          engine: 'POSTGRES',
+          name: value,
+          role: 'TARGET',
+          url: 'postgresql://u@localhost/db',
+        },
+      ],
+    )
     expect(reply, label).toContain(hiddenCharacterMessage(findHiddenCharacter(value) ?? { codePoint: '', position: 0 }))
   }
-  expect([await count('Plan'), await count('Phase'), await count('Connection'), await auditCount(lead, dba)]).toEqual([plans, phases, connections, audited])
+  expect([await count('Plan'), await count('Phase'), await count('Connection'), await auditCount(lead, dba)]).toEqual([
+    plans,
+    phases,
+    connections,
+    audited,
+  ])
 })
 
 test('forged posts without an Origin are refused before any action runs', async ({ page }) => {
@@ -153,7 +212,10 @@ test('forged posts without an Origin are refused before any action runs', async 
     [serverActionId('lib/actions/plans.ts', 'createPlanAction'), { title: 'Forged plan' }],
     [serverActionId('lib/actions/plans.ts', 'addPhaseAction'), { planId, name: 'Forged phase' }],
   ] as const) {
-    const response = await page.request.post(`${BASE_URL}/plans`, { headers: { 'Next-Action': action, 'Content-Type': 'text/plain;charset=UTF-8' }, data: JSON.stringify([input]) })
+    const response = await page.request.post(`${BASE_URL}/plans`, {
+      headers: { 'Next-Action': action, 'Content-Type': 'text/plain;charset=UTF-8' },
+      data: JSON.stringify([input]),
+    })
     expect(response.status()).toBe(403)
   }
   expect([await count('Plan'), await count('Phase'), await auditCount(lead)]).toEqual([plans, phases, audited])

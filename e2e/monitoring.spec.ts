@@ -10,14 +10,19 @@ import { signIn } from './fixtures/session'
 
 const pointsOf = async (chart: Locator) => Number(await chart.getAttribute('data-points'))
 
-test('a DBA watches the demo run live and terminates a blocking session; a stakeholder sees the charts but no controls', async ({ page, browser }, testInfo) => {
+test('a DBA watches the demo run live and terminates a blocking session; a stakeholder sees the charts but no controls', async ({
+  page,
+  browser,
+}, testInfo) => {
   test.setTimeout(120_000)
   const dba = await seedUser('DBA')
   const stakeholder = await seedUser('STAKEHOLDER')
   await signIn(page, dba)
   await page.goto('/plans')
   await page.getByRole('link', { name: 'Demo: orders schema upgrade' }).click()
-  await expect(page.getByRole('region', { name: /Watch after the switch/ }).getByTestId('step')).toContainText('watches the target for 2 min')
+  await expect(page.getByRole('region', { name: /Watch after the switch/ }).getByTestId('step')).toContainText(
+    'watches the target for 2 min',
+  )
   await page.getByRole('button', { name: 'Run… Watch after the switch' }).click()
   await page.getByRole('combobox', { name: 'Environment' }).selectOption({ label: 'demo' })
   await page.getByRole('button', { name: 'Start run' }).click()
@@ -27,11 +32,20 @@ test('a DBA watches the demo run live and terminates a blocking session; a stake
     await watchAndTerminate(page, browser, runUrl, dba, stakeholder, testInfo)
   } finally {
     // An observation holds its run for minutes: whatever happened above, it must not outlive this test.
-    await query(`UPDATE "Run" SET "cancelRequested" = true WHERE "id" = $1 AND "status" IN ('QUEUED', 'RUNNING')`, [runUrl.split('/').pop()])
+    await query(`UPDATE "Run" SET "cancelRequested" = true WHERE "id" = $1 AND "status" IN ('QUEUED', 'RUNNING')`, [
+      runUrl.split('/').pop(),
+    ])
   }
 })
 
-async function watchAndTerminate(page: Page, browser: Browser, runUrl: string, dba: SeededUser, stakeholder: SeededUser, testInfo: TestInfo) {
+async function watchAndTerminate(
+  page: Page,
+  browser: Browser,
+  runUrl: string,
+  dba: SeededUser,
+  stakeholder: SeededUser,
+  testInfo: TestInfo,
+) {
   await page.getByRole('link', { name: 'Monitoring' }).click()
   await page.waitForURL(/\/runs\/[0-9a-f-]{36}\/monitor$/)
 
@@ -43,14 +57,20 @@ async function watchAndTerminate(page: Page, browser: Browser, runUrl: string, d
   await expect(chart.locator('.recharts-line-curve').first()).toBeVisible()
   // Straight lines between samples (no curve invents values between them), and the legend in the caption's order.
   expect(await chart.locator('.recharts-line-curve').first().getAttribute('d')).toMatch(/^(?:[ML][\d.,\s-]+)+$/)
-  await expect(page.getByRole('figure', { name: 'Sessions' }).locator('.recharts-legend-item-text')).toHaveText(['Connections', 'Active sessions', 'Sessions waiting for a lock'])
+  await expect(page.getByRole('figure', { name: 'Sessions' }).locator('.recharts-legend-item-text')).toHaveText([
+    'Connections',
+    'Active sessions',
+    'Sessions waiting for a lock',
+  ])
   // An observe-only run copies nothing: no rows to count.
   await expect(page.getByTestId('run-steps-done')).toBeVisible()
   await expect(page.getByTestId('run-rows-copied')).toHaveCount(0)
   const bar = page.getByRole('progressbar', { name: 'Observation Watch the orders database' })
   await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 15_000 }).toBeGreaterThan(0)
   const progress = Number(await bar.getAttribute('aria-valuenow'))
-  await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 15_000 }).toBeGreaterThan(progress)
+  await expect
+    .poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 15_000 })
+    .toBeGreaterThan(progress)
   await expect(page.getByTestId('monitor-summary')).toContainText('Healthy')
   await expect(page.getByRole('region', { name: 'Rollback triggers' })).toContainText('error_rate_percent > 5 for 30 s')
 
@@ -89,7 +109,9 @@ async function watchAndTerminate(page: Page, browser: Browser, runUrl: string, d
     await signIn(other, stakeholder)
     await other.goto(`${runUrl}/monitor`)
     await expect(other.getByRole('figure', { name: 'Transactions per second' })).toBeVisible()
-    await expect.poll(() => pointsOf(other.getByRole('figure', { name: 'Sessions' })), { timeout: 10_000 }).toBeGreaterThan(0)
+    await expect
+      .poll(() => pointsOf(other.getByRole('figure', { name: 'Sessions' })), { timeout: 10_000 })
+      .toBeGreaterThan(0)
     await expect(other.getByTestId('lock-row')).toContainText(`pid ${holderPid}`)
     await expect(other.getByTestId('lock-row')).toContainText('statement hidden')
     await expect(other.getByRole('button', { name: /Terminate|Cancel statement/ })).toHaveCount(0)
@@ -105,8 +127,12 @@ async function watchAndTerminate(page: Page, browser: Browser, runUrl: string, d
     await expect(page.getByText(`Session ${holderPid} was terminated.`)).toBeVisible()
     expect((await waiting).rows).toHaveLength(1)
     await expect(page.getByTestId('lock-row')).toHaveCount(0, { timeout: 10_000 })
-    const [connection] = await query<{ id: string }>(`SELECT "id" FROM "Connection" WHERE "name" = 'Demo orders database'`)
-    expect(await auditEvents(connection?.id ?? '')).toContainEqual(expect.objectContaining({ action: 'session.terminate', actorLabel: dba.email }))
+    const [connection] = await query<{ id: string }>(
+      `SELECT "id" FROM "Connection" WHERE "name" = 'Demo orders database'`,
+    )
+    expect(await auditEvents(connection?.id ?? '')).toContainEqual(
+      expect.objectContaining({ action: 'session.terminate', actorLabel: dba.email }),
+    )
   } finally {
     await Promise.all([holder.end().catch(() => undefined), waiter.end()])
   }
@@ -117,7 +143,9 @@ async function watchAndTerminate(page: Page, browser: Browser, runUrl: string, d
   await expect(page.getByTestId('run-summary')).toContainText('Cancelled', { timeout: 15_000 })
 }
 
-test('a connection is sampled while its monitoring view is open; the plan shows its health and takes measurable triggers', async ({ page }, testInfo) => {
+test('a connection is sampled while its monitoring view is open; the plan shows its health and takes measurable triggers', async ({
+  page,
+}, testInfo) => {
   const dba = await seedUser('DBA')
   await signIn(page, dba)
   await page.goto('/connections')
@@ -129,7 +157,9 @@ test('a connection is sampled while its monitoring view is open; the plan shows 
   await expect(page.getByTestId('monitor-summary')).toContainText('live · sampled every 2 s')
   await page.getByRole('link', { name: '5 min', exact: true }).click()
   await expect(page.getByRole('link', { name: '5 min', exact: true })).toHaveAttribute('aria-current', 'page')
-  await expect.poll(() => pointsOf(page.getByRole('figure', { name: 'Sessions' })), { timeout: 10_000 }).toBeGreaterThanOrEqual(3)
+  await expect
+    .poll(() => pointsOf(page.getByRole('figure', { name: 'Sessions' })), { timeout: 10_000 })
+    .toBeGreaterThanOrEqual(3)
   await page.screenshot({ path: testInfo.outputPath('connection-monitor.png'), fullPage: true })
 
   await page.goto('/plans')

@@ -7,16 +7,28 @@ import { signIn } from './fixtures/session'
 const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString().slice(0, 16)
 
 const noticesOf = (userId: string) =>
-  query<{ kind: string; title: string; href: string; readAt: Date | null }>(`SELECT "kind"::text AS "kind", "title", "href", "readAt" FROM "Notification" WHERE "userId" = $1 ORDER BY "createdAt"`, [userId])
+  query<{ kind: string; title: string; href: string; readAt: Date | null }>(
+    `SELECT "kind"::text AS "kind", "title", "href", "readAt" FROM "Notification" WHERE "userId" = $1 ORDER BY "createdAt"`,
+    [userId],
+  )
 
-test('a lead requests a window; the DBA’s bell shows it, and opening the notice leads to the windows and marks it read', async ({ page, browser }) => {
+test('a lead requests a window; the DBA’s bell shows it, and opening the notice leads to the windows and marks it read', async ({
+  page,
+  browser,
+}) => {
   // The DBA exists before the request: only the approvers of that moment are told.
   const dba = await seedUser('DBA')
   const lead = await seedUser('LEAD')
   const env = `staging-${randomUUID().slice(0, 6)}`
   const title = `Notified plan ${randomUUID().slice(0, 6)}`
-  await query(`INSERT INTO "Environment" ("id", "name", "description", "protected", "updatedAt") VALUES (gen_random_uuid(), $1, '', false, now())`, [env])
-  await query(`INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now())`, [title, lead.id])
+  await query(
+    `INSERT INTO "Environment" ("id", "name", "description", "protected", "updatedAt") VALUES (gen_random_uuid(), $1, '', false, now())`,
+    [env],
+  )
+  await query(`INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now())`, [
+    title,
+    lead.id,
+  ])
 
   await signIn(page, lead)
   await page.goto('/windows')
@@ -26,7 +38,9 @@ test('a lead requests a window; the DBA’s bell shows it, and opening the notic
   await page.getByLabel('Ends (UTC)').fill(inHours(26))
   await page.getByLabel('Reason').fill('Backfill the orders table')
   await page.getByRole('button', { name: 'Request window' }).click()
-  await expect(page.getByRole('region', { name: 'Awaiting approval' }).getByTestId('window').filter({ hasText: env })).toBeVisible()
+  await expect(
+    page.getByRole('region', { name: 'Awaiting approval' }).getByTestId('window').filter({ hasText: env }),
+  ).toBeVisible()
   expect(await noticesOf(lead.id)).toEqual([]) // the requester is not told of their own request
 
   const dbaContext = await browser.newContext()
@@ -58,7 +72,11 @@ test('a lead requests a window; the DBA’s bell shows it, and opening the notic
   await expect(dbaPage.getByRole('button', { name: 'Notifications', exact: true })).toBeVisible()
   await expect(dbaPage.getByTestId('notification-badge')).toHaveCount(0)
   const [stored] = await noticesOf(dba.id)
-  expect(stored).toMatchObject({ kind: 'WINDOW_AWAITING_APPROVAL', title: `Window on ${env} awaits your approval`, href: '/windows' })
+  expect(stored).toMatchObject({
+    kind: 'WINDOW_AWAITING_APPROVAL',
+    title: `Window on ${env} awaits your approval`,
+    href: '/windows',
+  })
   expect(stored?.readAt).toBeInstanceOf(Date)
 
   // The page of all notices shows it read; the badge stays away after a reload.
@@ -70,23 +88,33 @@ test('a lead requests a window; the DBA’s bell shows it, and opening the notic
   await dbaContext.close()
 })
 
-test('a stakeholder marks all notices read from the bell; a person without notices sees “Nothing new.”', async ({ page }) => {
+test('a stakeholder marks all notices read from the bell; a person without notices sees “Nothing new.”', async ({
+  page,
+}) => {
   const stakeholder = await seedUser('STAKEHOLDER')
   const other = await seedUser('STAKEHOLDER')
   const plan = `Status plan ${randomUUID().slice(0, 6)}`
-  for (const [status, minutesAgo] of [['at risk', 10], ['blocked', 5]] as const) {
-    await query(`INSERT INTO "Notification" ("id", "userId", "kind", "title", "body", "href", "createdAt") VALUES (gen_random_uuid(), $1, 'PLAN_STATUS_CHANGED', $2, '', '/reports', now() - make_interval(mins => $3))`, [
-      stakeholder.id,
-      `${plan} is ${status}`,
-      minutesAgo,
-    ])
+  for (const [status, minutesAgo] of [
+    ['at risk', 10],
+    ['blocked', 5],
+  ] as const) {
+    await query(
+      `INSERT INTO "Notification" ("id", "userId", "kind", "title", "body", "href", "createdAt") VALUES (gen_random_uuid(), $1, 'PLAN_STATUS_CHANGED', $2, '', '/reports', now() - make_interval(mins => $3))`,
+      [stakeholder.id, `${plan} is ${status}`, minutesAgo],
+    )
   }
-  await query(`INSERT INTO "Notification" ("id", "userId", "kind", "title", "body", "href") VALUES (gen_random_uuid(), $1, 'PLAN_STATUS_CHANGED', $2, '', '/reports')`, [other.id, `${plan} is done`])
+  await query(
+    `INSERT INTO "Notification" ("id", "userId", "kind", "title", "body", "href") VALUES (gen_random_uuid(), $1, 'PLAN_STATUS_CHANGED', $2, '', '/reports')`,
+    [other.id, `${plan} is done`],
+  )
 
   await signIn(page, stakeholder)
   await page.getByRole('button', { name: 'Notifications, 2 unread' }).click()
   const panel = page.getByRole('dialog', { name: 'Notifications' })
-  await expect(panel.getByTestId('notification')).toHaveText([new RegExp(`${plan} is blocked`), new RegExp(`${plan} is at risk`)])
+  await expect(panel.getByTestId('notification')).toHaveText([
+    new RegExp(`${plan} is blocked`),
+    new RegExp(`${plan} is at risk`),
+  ])
   await expect(panel.getByText(`${plan} is done`)).toHaveCount(0) // another person's notice
   await panel.getByRole('button', { name: 'Mark all read' }).click()
   await expect(page.getByTestId('notification-badge')).toHaveCount(0)

@@ -12,13 +12,22 @@ import { BASE_URL } from './fixtures/settings'
 
 const plansTitled = (title: string) => query<{ id: string }>('SELECT "id" FROM "Plan" WHERE "title" = $1', [title])
 
-test('a server action posted with a router-prefetch header and a foreign or missing Origin is refused with 403', async ({ page }) => {
+test('a server action posted with a router-prefetch header and a foreign or missing Origin is refused with 403', async ({
+  page,
+}) => {
   await signIn(page, await seedUser('LEAD'))
   const title = `Prefetch-forged ${randomUUID().slice(0, 8)}`
   const action = serverActionId('lib/actions/plans.ts', 'createPlanAction')
   for (const origin of ['https://evil.example', null]) {
     const response = await page.request.post('/plans', {
-      headers: { 'Next-Action': action, 'Next-Router-Prefetch': '1', RSC: '1', 'Content-Type': 'text/plain;charset=UTF-8', Accept: 'text/x-component', ...(origin ? { Origin: origin } : {}) },
+      headers: {
+        'Next-Action': action,
+        'Next-Router-Prefetch': '1',
+        RSC: '1',
+        'Content-Type': 'text/plain;charset=UTF-8',
+        Accept: 'text/x-component',
+        ...(origin ? { Origin: origin } : {}),
+      },
       data: JSON.stringify([{ title }]),
     })
     expect(response.status(), String(origin)).toBe(403)
@@ -27,7 +36,9 @@ test('a server action posted with a router-prefetch header and a foreign or miss
   expect(await plansTitled(title)).toEqual([])
 })
 
-test('a foreign Origin is refused even when X-Forwarded-Host names it, from a client that is not a trusted proxy', async ({ page }) => {
+test('a foreign Origin is refused even when X-Forwarded-Host names it, from a client that is not a trusted proxy', async ({
+  page,
+}) => {
   await signIn(page, await seedUser('LEAD'))
   const title = `Forwarded-forged ${randomUUID().slice(0, 8)}`
   const response = await page.request.post('/plans', {
@@ -49,10 +60,18 @@ test('a foreign Origin is refused even when X-Forwarded-Host names it, from a cl
 test("the audit log records the connection's address, not an X-Forwarded-For the client wrote", async ({ page }) => {
   await signIn(page, await seedUser('LEAD'))
   const title = `Forwarded-for ${randomUUID().slice(0, 8)}`
-  await callServerAction(page.request, BASE_URL, serverActionId('lib/actions/plans.ts', 'createPlanAction'), [{ title }], { 'X-Forwarded-For': '203.0.113.77', 'X-Real-IP': '203.0.113.77' })
+  await callServerAction(
+    page.request,
+    BASE_URL,
+    serverActionId('lib/actions/plans.ts', 'createPlanAction'),
+    [{ title }],
+    { 'X-Forwarded-For': '203.0.113.77', 'X-Real-IP': '203.0.113.77' },
+  )
   const [plan] = await plansTitled(title)
   expect(plan).toBeDefined()
-  const origins = await query<{ origin: string | null }>('SELECT "origin" FROM "AuditEvent" WHERE "entityId" = $1', [plan?.id])
+  const origins = await query<{ origin: string | null }>('SELECT "origin" FROM "AuditEvent" WHERE "entityId" = $1', [
+    plan?.id,
+  ])
   expect(origins.length).toBeGreaterThan(0)
   for (const { origin } of origins) expect(origin).toMatch(/^(::ffff:)?127\.0\.0\.1$|^::1$/)
 })

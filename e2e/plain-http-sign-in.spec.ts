@@ -12,7 +12,10 @@ function lanAddress(): string {
   const address = Object.values(networkInterfaces())
     .flat()
     .find((entry) => entry && entry.family === 'IPv4' && !entry.internal)?.address
-  if (!address) throw new Error('This machine has no network address besides loopback: the spec needs one to open Lockstep off localhost.')
+  if (!address)
+    throw new Error(
+      'This machine has no network address besides loopback: the spec needs one to open Lockstep off localhost.',
+    )
   return address
 }
 
@@ -32,7 +35,9 @@ test('signing in over plain HTTP at a network address is explained, not silently
   await expect(page.getByRole('alert').filter({ hasText: `Signing in cannot work at http://${host}` })).toBeVisible()
   await expect(page.getByLabel('Email')).toHaveValue(user.email)
   expect(new URL(page.url()).pathname).toBe('/login')
-  expect(await page.context().cookies()).not.toContainEqual(expect.objectContaining({ name: expect.stringContaining('session') }))
+  expect(await page.context().cookies()).not.toContainEqual(
+    expect.objectContaining({ name: expect.stringContaining('session') }),
+  )
   // Refused before the password was checked: neither a sign-in nor a failed one was recorded.
   expect((await auditEvents(user.id)).map((e) => e.action)).toEqual([])
 })

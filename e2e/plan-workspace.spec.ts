@@ -19,7 +19,8 @@ async function addItem(phase: Locator, text: string, required = false) {
   await expect(phase.getByText(text, { exact: true })).toBeVisible()
 }
 
-const phaseCard = (page: Page, name: string) => page.getByTestId('phase').filter({ has: page.getByRole('heading', { name }) })
+const phaseCard = (page: Page, name: string) =>
+  page.getByTestId('phase').filter({ has: page.getByRole('heading', { name }) })
 
 test('a lead builds a plan; a stakeholder reads it and cannot change it', async ({ page, browser }) => {
   const lead = await seedUser('LEAD')
@@ -56,13 +57,19 @@ test('a lead builds a plan; a stakeholder reads it and cannot change it', async 
   await page.getByRole('button', { name: 'Add risk' }).click()
   await expect(page.getByTestId('risk-row')).toContainText('Lock contention during cutover')
   await expect(page.getByTestId('risk-row')).toContainText('12')
-  expect(await query('SELECT 1 FROM "Risk" WHERE "planId" = $1 AND "impact" = \'HIGH\' AND "likelihood" = \'LIKELY\'', [planId])).toHaveLength(1)
+  expect(
+    await query('SELECT 1 FROM "Risk" WHERE "planId" = $1 AND "impact" = \'HIGH\' AND "likelihood" = \'LIKELY\'', [
+      planId,
+    ]),
+  ).toHaveLength(1)
   await page.getByRole('button', { name: 'Edit “Lock contention during cutover”' }).click()
   const riskEdit = page.locator('form').filter({ has: page.getByRole('button', { name: 'Save risk' }) })
   await riskEdit.getByLabel('Mitigation').fill('Cut over in the maintenance window with lock_timeout set')
   await riskEdit.getByRole('button', { name: 'Save risk' }).click()
   await expect(page.getByTestId('risk-row')).toContainText('Mitigation: Cut over in the maintenance window')
-  expect(await query('SELECT 1 FROM "Risk" WHERE "planId" = $1 AND "mitigation" LIKE \'Cut over%\'', [planId])).toHaveLength(1)
+  expect(
+    await query('SELECT 1 FROM "Risk" WHERE "planId" = $1 AND "mitigation" LIKE \'Cut over%\'', [planId]),
+  ).toHaveLength(1)
 
   // Tick an item: who and when survive a reload, and the database agrees.
   await preparation.getByLabel(inventory).check()
@@ -74,7 +81,9 @@ test('a lead builds a plan; a stakeholder reads it and cannot change it', async 
 
   // The phase cannot be closed while the required item is open.
   await phaseCard(page, 'Preparation').getByRole('button', { name: 'Mark done' }).click()
-  await expect(phaseCard(page, 'Preparation').getByRole('alert')).toContainText(`1 required item is still open (“${backup}”)`)
+  await expect(phaseCard(page, 'Preparation').getByRole('alert')).toContainText(
+    `1 required item is still open (“${backup}”)`,
+  )
   expect((await phasesOf(planId))[0]?.completedAt).toBeNull()
 
   // Reorder with the keyboard: Validation moves above Data Migration.
@@ -107,12 +116,19 @@ test('a lead builds a plan; a stakeholder reads it and cannot change it', async 
   await expect(reader.getByRole('heading', { level: 1, name: title })).toBeVisible()
   await expect(reader.getByTestId('phase').getByRole('heading')).toHaveText([/Preparation/, /Validation/, /Data Copy/])
   await expect(reader.getByLabel(inventory)).toBeDisabled()
-  await expect(reader.getByRole('button', { name: /Mark done|Add item|Add phase|Add risk|Archive|^Edit$/ })).toHaveCount(0)
+  await expect(
+    reader.getByRole('button', { name: /Mark done|Add item|Add phase|Add risk|Archive|^Edit$/ }),
+  ).toHaveCount(0)
   await expect(reader.getByRole('link', { name: 'Edit' })).toHaveCount(0)
 
   // …and calling an edit action directly is refused, with nothing written.
   const backupItem = await itemByText(backup)
-  const reply = await callServerAction(reader.request, BASE_URL, serverActionId('lib/actions/plans.ts', 'setItemDoneAction'), [{ itemId: backupItem?.id, done: 'true' }])
+  const reply = await callServerAction(
+    reader.request,
+    BASE_URL,
+    serverActionId('lib/actions/plans.ts', 'setItemDoneAction'),
+    [{ itemId: backupItem?.id, done: 'true' }],
+  )
   expect(reply).toContain('You do not have permission to do that.')
   expect((await itemByText(backup))?.doneAt).toBeNull()
   await context.close()
@@ -140,7 +156,9 @@ test('a refused tick rolls back the optimistic checkbox and says why', async ({ 
 
   const checkbox = page.getByLabel(text)
   await checkbox.click()
-  await expect(page.getByTestId('checklist-item').filter({ hasText: text }).getByRole('alert')).toContainText('reopen it to change its checklist')
+  await expect(page.getByTestId('checklist-item').filter({ hasText: text }).getByRole('alert')).toContainText(
+    'reopen it to change its checklist',
+  )
   await expect(checkbox).not.toBeChecked()
   expect((await itemByText(text))?.doneAt).toBeNull()
 })
@@ -190,7 +208,13 @@ test('a lead removes an item after confirming, records a verdict, and the activi
   await page.getByRole('button', { name: 'Add criterion' }).click()
   await page.getByLabel('Status of “Zero data loss”').selectOption('MET')
   const planId = (await planByTitle(title))?.id
-  await expect.poll(async () => (await query<{ status: string }>('SELECT "status" FROM "SuccessCriterion" WHERE "planId" = $1', [planId]))[0]?.status).toBe('MET')
+  await expect
+    .poll(
+      async () =>
+        (await query<{ status: string }>('SELECT "status" FROM "SuccessCriterion" WHERE "planId" = $1', [planId]))[0]
+          ?.status,
+    )
+    .toBe('MET')
 
   await page.reload()
   const activity = page.getByTestId('activity')
@@ -198,11 +222,16 @@ test('a lead removes an item after confirming, records a verdict, and the activi
   await expect(page.getByLabel('Status of “Zero data loss”')).toHaveValue('MET')
 })
 
-test('a large plan opens at the current phase; others unfold on request, and a phase can be removed', async ({ page }) => {
+test('a large plan opens at the current phase; others unfold on request, and a phase can be removed', async ({
+  page,
+}) => {
   const lead = await seedUser('LEAD')
   const title = `Large plan ${Date.now()}`
   // Three phases of 50 items each (more than a page shows unfolded); the first is done.
-  const [plan] = await query<{ id: string }>(`INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now()) RETURNING "id"`, [title, lead.id])
+  const [plan] = await query<{ id: string }>(
+    `INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now()) RETURNING "id"`,
+    [title, lead.id],
+  )
   const planId = plan?.id ?? ''
   await query(
     `INSERT INTO "Phase" ("id", "planId", "position", "name", "completedAt", "completedById", "updatedAt")
@@ -219,7 +248,9 @@ test('a large plan opens at the current phase; others unfold on request, and a p
   await page.goto(`/plans/${planId}`)
 
   // Only the current phase (the first not done) shows its checklist; the others show their counts.
-  await expect(page.getByText('A large plan (more than 120 checklist items) opens with the current phase')).toBeVisible()
+  await expect(
+    page.getByText('A large plan (more than 120 checklist items) opens with the current phase'),
+  ).toBeVisible()
   await expect(phaseCard(page, 'Stage 1').getByTestId('phase-counts')).toHaveText('50 of 50 items done')
   await expect(phaseCard(page, 'Stage 1').getByTestId('checklist-item')).toHaveCount(0)
   await expect(phaseCard(page, 'Stage 2').getByTestId('checklist-item')).toHaveCount(50)

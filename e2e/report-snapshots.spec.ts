@@ -6,20 +6,41 @@ import { signIn } from './fixtures/session'
 // The report's history: the worker's daily snapshot, what changed since it, a snapshot taken on demand, and
 // past snapshots opened as they were.
 
-test('the report tells what changed since the last snapshot, and a snapshot opens as it was', async ({ page }, testInfo) => {
+test('the report tells what changed since the last snapshot, and a snapshot opens as it was', async ({
+  page,
+}, testInfo) => {
   const lead = await seedUser('LEAD')
   const title = `Ledger move ${randomUUID().slice(0, 8)}`
-  const [plan] = await query<{ id: string }>(`INSERT INTO "Plan" ("id", "title", "ownerId", "status", "updatedAt") VALUES (gen_random_uuid(), $1, $2, 'ACTIVE', now()) RETURNING "id"`, [title, lead.id])
+  const [plan] = await query<{ id: string }>(
+    `INSERT INTO "Plan" ("id", "title", "ownerId", "status", "updatedAt") VALUES (gen_random_uuid(), $1, $2, 'ACTIVE', now()) RETURNING "id"`,
+    [title, lead.id],
+  )
   const planId = plan?.id ?? ''
-  const [phase] = await query<{ id: string }>(`INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 0, 'Copy ledgers', now()) RETURNING "id"`, [planId])
+  const [phase] = await query<{ id: string }>(
+    `INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 0, 'Copy ledgers', now()) RETURNING "id"`,
+    [planId],
+  )
   await query(
     `INSERT INTO "ChecklistItem" ("id", "phaseId", "position", "text", "updatedAt") VALUES (gen_random_uuid(), $1, 0, 'Freeze postings', now()), (gen_random_uuid(), $1, 1, 'Copy the ledger', now())`,
     [phase?.id],
   )
-  await query(`INSERT INTO "Risk" ("id", "planId", "title", "impact", "likelihood", "status", "updatedAt") VALUES (gen_random_uuid(), $1, 'Postings during the copy', 'HIGH', 'POSSIBLE', 'OPEN', now())`, [planId])
+  await query(
+    `INSERT INTO "Risk" ("id", "planId", "title", "impact", "likelihood", "status", "updatedAt") VALUES (gen_random_uuid(), $1, 'Postings during the copy', 'HIGH', 'POSSIBLE', 'OPEN', now())`,
+    [planId],
+  )
 
   // The worker keeps today's report of every plan in progress without being asked.
-  await expect.poll(async () => (await query<{ day: string | null }>(`SELECT "day"::text AS day FROM "ReportSnapshot" WHERE "planId" = $1`, [planId])).map((s) => s.day !== null), { timeout: 30_000 }).toEqual([true])
+  await expect
+    .poll(
+      async () =>
+        (
+          await query<{ day: string | null }>(`SELECT "day"::text AS day FROM "ReportSnapshot" WHERE "planId" = $1`, [
+            planId,
+          ])
+        ).map((s) => s.day !== null),
+      { timeout: 30_000 },
+    )
+    .toEqual([true])
 
   await signIn(page, lead)
   await page.goto(`/plans/${planId}/report`)
@@ -40,7 +61,10 @@ test('the report tells what changed since the last snapshot, and a snapshot open
   await expect(page.getByRole('status').filter({ hasText: 'Snapshot taken.' })).toBeVisible()
   await expect(since).toContainText('Nothing changed.')
   await expect(page.getByTestId('trend-summary')).toContainText('2 snapshots')
-  const snapshots = await query<{ id: string; takenById: string | null }>(`SELECT "id", "takenById" FROM "ReportSnapshot" WHERE "planId" = $1 ORDER BY "takenAt"`, [planId])
+  const snapshots = await query<{ id: string; takenById: string | null }>(
+    `SELECT "id", "takenById" FROM "ReportSnapshot" WHERE "planId" = $1 ORDER BY "takenAt"`,
+    [planId],
+  )
   expect(snapshots.map((s) => s.takenById)).toEqual([null, lead.id])
   expect((await auditEvents(snapshots[1]?.id ?? '')).map((e) => e.action)).toEqual(['report.snapshot'])
 
@@ -52,6 +76,8 @@ test('the report tells what changed since the last snapshot, and a snapshot open
   await expect(page.getByRole('region', { name: 'Since the snapshot before' })).toHaveCount(0)
   await page.getByRole('link', { name: 'Later →' }).click()
   await expect(page).toHaveURL(new RegExp(`/report/snapshots/${snapshots[1]?.id}$`))
-  await expect(page.getByRole('region', { name: 'Since the snapshot before' })).toContainText('Risk “Postings during the copy” was mitigated.')
+  await expect(page.getByRole('region', { name: 'Since the snapshot before' })).toContainText(
+    'Risk “Postings during the copy” was mitigated.',
+  )
   await page.screenshot({ path: testInfo.outputPath('snapshot.png'), fullPage: true })
 })

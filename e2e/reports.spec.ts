@@ -9,18 +9,26 @@ import { BASE_URL } from './fixtures/settings'
 // The stakeholder's view: the portfolio as home page, a report whose status and reasons come from the
 // seeded facts, its Markdown export, and no way to change anything.
 
-test('a stakeholder lands on the portfolio, reads a report that tells why it is blocked, and exports it', async ({ page }, testInfo) => {
+test('a stakeholder lands on the portfolio, reads a report that tells why it is blocked, and exports it', async ({
+  page,
+}, testInfo) => {
   const lead = await seedUser('LEAD')
   const stakeholder = await seedUser('STAKEHOLDER')
   const title = `Billing move ${randomUUID().slice(0, 8)}`
-  const [plan] = await query<{ id: string }>(`INSERT INTO "Plan" ("id", "title", "ownerId", "status", "updatedAt") VALUES (gen_random_uuid(), $1, $2, 'ACTIVE', now()) RETURNING "id"`, [title, lead.id])
+  const [plan] = await query<{ id: string }>(
+    `INSERT INTO "Plan" ("id", "title", "ownerId", "status", "updatedAt") VALUES (gen_random_uuid(), $1, $2, 'ACTIVE', now()) RETURNING "id"`,
+    [title, lead.id],
+  )
   await query(
     `INSERT INTO "Phase" ("id", "planId", "position", "name", "plannedStart", "plannedEnd", "blockedReason", "updatedAt") VALUES
        (gen_random_uuid(), $1, 0, 'Copy invoices', '2026-01-05', '2026-01-10', 'waiting for the vendor export', now()),
        (gen_random_uuid(), $1, 1, 'Verify totals', '2026-01-11', '2099-01-20', NULL, now())`,
     [plan?.id],
   )
-  await query(`INSERT INTO "Risk" ("id", "planId", "title", "impact", "likelihood", "status", "updatedAt") VALUES (gen_random_uuid(), $1, 'Invoices lost in transit', 'CRITICAL', 'UNLIKELY', 'OPEN', now())`, [plan?.id])
+  await query(
+    `INSERT INTO "Risk" ("id", "planId", "title", "impact", "likelihood", "status", "updatedAt") VALUES (gen_random_uuid(), $1, 'Invoices lost in transit', 'CRITICAL', 'UNLIKELY', 'OPEN', now())`,
+    [plan?.id],
+  )
 
   await signIn(page, stakeholder)
   await expect(page).toHaveURL(/\/reports$/)
@@ -35,7 +43,9 @@ test('a stakeholder lands on the portfolio, reads a report that tells why it is 
   await expect(reasons).toContainText(/Phase “Copy invoices” is overdue by \d+ days \(planned to end 2026-01-10\)\./)
   await expect(reasons).toContainText('Risk “Invoices lost in transit” is open and critical.')
   await expect(page.getByTestId('report-phases').getByRole('row')).toHaveCount(2)
-  await expect(page.getByTestId('report-phases')).toContainText(/Copy invoices.*Blocked.*2026-01-05 → 2026-01-10.*\d+ d late/)
+  await expect(page.getByTestId('report-phases')).toContainText(
+    /Copy invoices.*Blocked.*2026-01-05 → 2026-01-10.*\d+ d late/,
+  )
   await page.screenshot({ path: testInfo.outputPath('report.png'), fullPage: true })
 
   const download = page.waitForEvent('download')
@@ -57,14 +67,26 @@ test('a stakeholder lands on the portfolio, reads a report that tells why it is 
   // Reading is all a stakeholder may do.
   await page.goto(`/plans/${plan?.id}/edit`)
   await expect(page.getByText(/not found/i).first()).toBeVisible()
-  const reply = await callServerAction(page.request, BASE_URL, serverActionId('lib/actions/plans.ts', 'updatePlanAction'), [{ planId: plan?.id, title: 'Hijacked', status: 'ACTIVE' }])
+  const reply = await callServerAction(
+    page.request,
+    BASE_URL,
+    serverActionId('lib/actions/plans.ts', 'updatePlanAction'),
+    [{ planId: plan?.id, title: 'Hijacked', status: 'ACTIVE' }],
+  )
   expect(reply).toContain('You do not have permission to do that.')
-  expect((await query<{ title: string }>(`SELECT "title" FROM "Plan" WHERE "id" = $1`, [plan?.id]))[0]?.title).toBe(title)
+  expect((await query<{ title: string }>(`SELECT "title" FROM "Plan" WHERE "id" = $1`, [plan?.id]))[0]?.title).toBe(
+    title,
+  )
   // Not even a snapshot: the button is not there, and the action refuses a forged call.
   await page.goto(`/plans/${plan?.id}/report`)
   await expect(page.getByTestId('report-status')).toHaveText('Blocked')
   await expect(page.getByRole('button', { name: 'Take snapshot' })).toHaveCount(0)
-  const snapshot = await callServerAction(page.request, BASE_URL, serverActionId('lib/actions/reports.ts', 'takeSnapshotAction'), [{ planId: plan?.id }])
+  const snapshot = await callServerAction(
+    page.request,
+    BASE_URL,
+    serverActionId('lib/actions/reports.ts', 'takeSnapshotAction'),
+    [{ planId: plan?.id }],
+  )
   expect(snapshot).toContain('You do not have permission to do that.')
   expect(await query(`SELECT 1 FROM "ReportSnapshot" WHERE "takenById" = $1`, [stakeholder.id])).toHaveLength(0)
 })

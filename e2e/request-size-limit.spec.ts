@@ -13,14 +13,28 @@ const MB = 1024 * 1024
 const SENT_AT_MOST = MAX_REQUEST_BYTES + 32 * MB
 
 const cases = [
-  { name: 'the SQL lint route', path: '/api/sql/lint', bytes: 300 * MB, headers: () => ({ 'Content-Type': 'application/json' }) },
-  { name: 'the Auth.js sign-in callback', path: '/api/auth/callback/credentials', bytes: 100 * MB, headers: () => ({ 'Content-Type': 'application/x-www-form-urlencoded' }) },
+  {
+    name: 'the SQL lint route',
+    path: '/api/sql/lint',
+    bytes: 300 * MB,
+    headers: () => ({ 'Content-Type': 'application/json' }),
+  },
+  {
+    name: 'the Auth.js sign-in callback',
+    path: '/api/auth/callback/credentials',
+    bytes: 100 * MB,
+    headers: () => ({ 'Content-Type': 'application/x-www-form-urlencoded' }),
+  },
   {
     name: 'the sign-in server action',
     path: '/login',
     bytes: 100 * MB,
     // The action's id is read from the build, which exists only once the server is up: hence a function.
-    headers: () => ({ 'Content-Type': 'text/plain;charset=UTF-8', Accept: 'text/x-component', 'Next-Action': serverActionId('lib/actions/auth.ts', 'signInAction') }),
+    headers: () => ({
+      'Content-Type': 'text/plain;charset=UTF-8',
+      Accept: 'text/x-component',
+      'Next-Action': serverActionId('lib/actions/auth.ts', 'signInAction'),
+    }),
   },
 ]
 
@@ -40,7 +54,10 @@ test('a chunked body within the limit still reaches the route whole', async () =
   const script = Buffer.from(JSON.stringify({ sql: `SELECT 1;\n${'-- éééééééé\n'.repeat(70_000)}` }))
   expect(script.length).toBeGreaterThan(1.4 * MB)
   expect(script.toString().length).toBeLessThan(1_000_000) // MAX_SCRIPT_CHARS, lib/server/plans/lint.ts
-  const reply = await postChunked(`${BASE_URL}/api/sql/lint`, script, { Origin: BASE_URL, 'Content-Type': 'application/json' })
+  const reply = await postChunked(`${BASE_URL}/api/sql/lint`, script, {
+    Origin: BASE_URL,
+    'Content-Type': 'application/json',
+  })
   expect(reply.status).toBe(401)
   expect(reply.sent).toBe(script.length)
 })

@@ -10,7 +10,10 @@ import { phaseChecksum, type StepContent } from '@/lib/domain/step-content'
 // with the reason; once only a fresh backup is required, the phase's own backup step covers the run and the
 // run page says so. Starting it asks for a fresh code from the DBA's authenticator.
 
-test('a DBA sets a protected environment’s safeguards; a run is refused without a rehearsal, then covered by its own backup', async ({ page, browser }, testInfo) => {
+test('a DBA sets a protected environment’s safeguards; a run is refused without a rehearsal, then covered by its own backup', async ({
+  page,
+  browser,
+}, testInfo) => {
   test.setTimeout(120_000)
   const dba = await seedUser('DBA')
   const suffix = randomUUID().slice(0, 8)
@@ -23,8 +26,14 @@ test('a DBA sets a protected environment’s safeguards; a run is refused withou
   await target.connect()
   try {
     await target.query('CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 100)')
-    const [plan] = await query<{ id: string }>(`INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now()) RETURNING "id"`, [`Guarded ${suffix}`, dba.id])
-    await query(`INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 0, 'Cleanup', now())`, [plan?.id])
+    const [plan] = await query<{ id: string }>(
+      `INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now()) RETURNING "id"`,
+      [`Guarded ${suffix}`, dba.id],
+    )
+    await query(
+      `INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 0, 'Cleanup', now())`,
+      [plan?.id],
+    )
 
     // The protected environment, its target, and its safeguards – a bad figure first.
     await signIn(page, dba)
@@ -44,7 +53,9 @@ test('a DBA sets a protected environment’s safeguards; a run is refused withou
     await section.getByLabel('Require a verified backup younger than (hours)').fill('0')
     await section.getByRole('button', { name: 'Save safeguards' }).click()
     await expect(section.getByText('Use at least 1 hour.')).toBeVisible()
-    expect(await query('SELECT "requireRehearsal", "requireBackupHours" FROM "Environment" WHERE "name" = $1', [env])).toEqual([{ requireRehearsal: false, requireBackupHours: null }])
+    expect(
+      await query('SELECT "requireRehearsal", "requireBackupHours" FROM "Environment" WHERE "name" = $1', [env]),
+    ).toEqual([{ requireRehearsal: false, requireBackupHours: null }])
     await section.getByLabel('Require a verified backup younger than (hours)').fill('1')
     await section.getByRole('button', { name: 'Save safeguards' }).click()
     await expect(section.getByTestId('environment-safeguards')).toHaveText(
@@ -59,7 +70,16 @@ test('a DBA sets a protected environment’s safeguards; a run is refused withou
     const mapping = page.getByTestId('plan-environment').filter({ hasText: env })
     await mapping.getByLabel('Copy to (target)').selectOption({ label: 'orders' })
     await mapping.getByRole('button', { name: 'Save' }).click()
-    await expect.poll(async () => (await query('SELECT 1 FROM "PlanEnvironment" WHERE "planId" = $1 AND "targetConnectionId" IS NOT NULL', [plan?.id])).length).toBe(1)
+    await expect
+      .poll(
+        async () =>
+          (
+            await query('SELECT 1 FROM "PlanEnvironment" WHERE "planId" = $1 AND "targetConnectionId" IS NOT NULL', [
+              plan?.id,
+            ])
+          ).length,
+      )
+      .toBe(1)
     const cleanup = page.getByRole('region', { name: /Cleanup/ })
     await cleanup.getByRole('button', { name: '+ Add backup step…' }).click()
     await cleanup.getByLabel('Step name').fill('Back up orders')
@@ -72,7 +92,10 @@ test('a DBA sets a protected environment’s safeguards; a run is refused withou
     await cleanup.getByRole('button', { name: 'Add step' }).click()
     await expect(cleanup.getByTestId('step')).toHaveCount(2)
     // An approved window open now, approved for these steps (its approval flow has a spec of its own).
-    const steps = await query<StepContent & { phaseId: string }>('SELECT "phaseId", "kind"::text AS "kind", "body", "rollbackBody", "config" FROM "Step" WHERE "planId" = $1 AND "removedAt" IS NULL ORDER BY "position"', [plan?.id])
+    const steps = await query<StepContent & { phaseId: string }>(
+      'SELECT "phaseId", "kind"::text AS "kind", "body", "rollbackBody", "config" FROM "Step" WHERE "planId" = $1 AND "removedAt" IS NULL ORDER BY "position"',
+      [plan?.id],
+    )
     const phaseId = steps[0]?.phaseId ?? ''
     await query(
       `INSERT INTO "MaintenanceWindow" ("id", "environmentId", "planId", "startsAt", "endsAt", "latestStartAt", "reason", "status", "requestedById", "decidedById", "decidedAt", "approvedContent", "updatedAt")
@@ -84,7 +107,9 @@ test('a DBA sets a protected environment’s safeguards; a run is refused withou
     await cleanup.getByRole('button', { name: 'Run… Cleanup' }).click()
     await cleanup.getByRole('combobox', { name: 'Environment' }).selectOption({ label: `${env} (protected)` })
     await cleanup.getByRole('button', { name: 'Start run' }).click()
-    await expect(cleanup.getByRole('alert')).toContainText(`“${env}” requires a rollback rehearsal of “Cleanup” that came back identical for exactly its current scripts, and it has never been rehearsed.`)
+    await expect(cleanup.getByRole('alert')).toContainText(
+      `“${env}” requires a rollback rehearsal of “Cleanup” that came back identical for exactly its current scripts, and it has never been rehearsed.`,
+    )
     await cleanup.screenshot({ path: testInfo.outputPath('run-refused.png') })
     expect(await query('SELECT 1 FROM "Run" WHERE "planId" = $1', [plan?.id])).toEqual([])
 
@@ -93,22 +118,32 @@ test('a DBA sets a protected environment’s safeguards; a run is refused withou
     await section.getByText(`Safeguards for runs on ${env}`).click()
     await section.getByLabel(/Require a rollback rehearsal/).uncheck()
     await section.getByRole('button', { name: 'Save safeguards' }).click()
-    await expect(section.getByTestId('environment-safeguards')).toHaveText('Runs require an approved window, a verified backup of the target younger than 1 h before the first step that can lose data.')
+    await expect(section.getByTestId('environment-safeguards')).toHaveText(
+      'Runs require an approved window, a verified backup of the target younger than 1 h before the first step that can lose data.',
+    )
     await page.goto(`/plans/${plan?.id}`)
     await cleanup.getByRole('button', { name: 'Run… Cleanup' }).click()
     await cleanup.getByRole('combobox', { name: 'Environment' }).selectOption({ label: `${env} (protected)` })
     // The DBA's last code is 16 minutes old: starting a production run asks for a fresh one first.
     await query(`UPDATE "User" SET "secondFactorAt" = now() - interval '16 minutes' WHERE "id" = $1`, [dba.id])
     await cleanup.getByRole('button', { name: 'Start run' }).click()
-    await expect(cleanup.getByRole('alert')).toHaveText(`Confirm it is you to start a run on “${env}”: enter the 6-digit code from your authenticator.`)
+    await expect(cleanup.getByRole('alert')).toHaveText(
+      `Confirm it is you to start a run on “${env}”: enter the 6-digit code from your authenticator.`,
+    )
     expect(await query('SELECT 1 FROM "Run" WHERE "planId" = $1', [plan?.id])).toEqual([])
     await cleanup.getByLabel('Code from your authenticator').fill(await authenticatorCode(dba.id, dba.totpSecret ?? ''))
     await cleanup.getByRole('button', { name: 'Start run' }).click()
     await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/)
     const runId = page.url().split('/').pop() ?? ''
     await expect(page.getByTestId('run-summary')).toContainText('Succeeded', { timeout: 30_000 })
-    await expect(page.getByTestId('run-safeguards')).toContainText(`On ${env}: Runs require an approved window, a verified backup of the target younger than 1 h`)
-    await expect(page.getByTestId('run-backup')).toContainText(new RegExp(`Covered by backup orders taken 20\\d\\d-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC \\(read back, as ${env} requires\\)`))
+    await expect(page.getByTestId('run-safeguards')).toContainText(
+      `On ${env}: Runs require an approved window, a verified backup of the target younger than 1 h`,
+    )
+    await expect(page.getByTestId('run-backup')).toContainText(
+      new RegExp(
+        `Covered by backup orders taken 20\\d\\d-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC \\(read back, as ${env} requires\\)`,
+      ),
+    )
     await expect(page.getByTestId('run-log')).toContainText('Covered by the verified backup of orders')
     await page.screenshot({ path: testInfo.outputPath('run-covered.png'), fullPage: true })
     const [run] = await query<{ coveringBackupId: string | null; own: string | null }>(

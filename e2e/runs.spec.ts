@@ -7,7 +7,9 @@ import { callServerAction, serverActionId } from './fixtures/server-actions'
 import { signIn } from './fixtures/session'
 import { BASE_URL } from './fixtures/settings'
 
-test('a DBA runs the seeded demo plan: lint verdicts on the plan, a live run to SUCCEEDED, a gate released by hand', async ({ page }, testInfo) => {
+test('a DBA runs the seeded demo plan: lint verdicts on the plan, a live run to SUCCEEDED, a gate released by hand', async ({
+  page,
+}, testInfo) => {
   const dba = await seedUser('DBA')
   await signIn(page, dba)
   await page.goto('/plans')
@@ -16,7 +18,9 @@ test('a DBA runs the seeded demo plan: lint verdicts on the plan, a live run to 
   const steps = upgrade.getByTestId('step')
   await expect(steps).toHaveCount(3)
   await steps.filter({ hasText: 'V2 – index orders by status' }).locator('summary').click()
-  await expect(steps.filter({ hasText: 'V2 – index orders by status' }).getByRole('table', { name: 'Lint findings' })).toContainText('SHARE UPDATE EXCLUSIVE')
+  await expect(
+    steps.filter({ hasText: 'V2 – index orders by status' }).getByRole('table', { name: 'Lint findings' }),
+  ).toContainText('SHARE UPDATE EXCLUSIVE')
   await page.screenshot({ path: testInfo.outputPath('demo-plan.png'), fullPage: true })
 
   await page.getByRole('button', { name: 'Run… Schema upgrade' }).click()
@@ -24,7 +28,11 @@ test('a DBA runs the seeded demo plan: lint verdicts on the plan, a live run to 
   await page.getByRole('button', { name: 'Start run' }).click()
   await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/)
   await expect(page.getByTestId('run-summary')).toContainText('Succeeded', { timeout: 30_000 })
-  await expect(page.getByTestId('run-step')).toHaveText([/Succeeded.*V1.*2\/2 statements/, /Succeeded.*V2.*1\/1 statements/, /Succeeded.*V3.*1\/1 statements/])
+  await expect(page.getByTestId('run-step')).toHaveText([
+    /Succeeded.*V1.*2\/2 statements/,
+    /Succeeded.*V2.*1\/1 statements/,
+    /Succeeded.*V3.*1\/1 statements/,
+  ])
   await expect(page.getByTestId('run-log')).toContainText('statement by statement')
   await page.screenshot({ path: testInfo.outputPath('demo-run.png'), fullPage: true })
   const demoUrl = new URL(appDatabaseUrl())
@@ -42,7 +50,9 @@ test('a DBA runs the seeded demo plan: lint verdicts on the plan, a live run to 
   await page.getByRole('button', { name: 'Start run' }).click()
   await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/)
   await expect(page.getByTestId('run-summary')).toContainText('Waiting', { timeout: 30_000 })
-  await expect(page.getByRole('region', { name: /Waiting at/ })).toContainText('Release when order pages show the status.')
+  await expect(page.getByRole('region', { name: /Waiting at/ })).toContainText(
+    'Release when order pages show the status.',
+  )
   await page.screenshot({ path: testInfo.outputPath('demo-gate.png'), fullPage: true })
   await page.getByRole('button', { name: 'Release gate…' }).click()
   await page.getByRole('dialog').getByRole('button', { name: 'Release' }).click()
@@ -50,7 +60,10 @@ test('a DBA runs the seeded demo plan: lint verdicts on the plan, a live run to 
   await expect(page.getByTestId('run-log')).toContainText(`released by ${dba.name}`)
 })
 
-test('a DBA watches a run succeed live, rolls a failed one back from the UI; a stakeholder sees runs without buttons', async ({ page, browser }, testInfo) => {
+test('a DBA watches a run succeed live, rolls a failed one back from the UI; a stakeholder sees runs without buttons', async ({
+  page,
+  browser,
+}, testInfo) => {
   const dba = await seedUser('DBA')
   const suffix = randomUUID().slice(0, 8)
   const env = `staging-${suffix}`
@@ -61,13 +74,22 @@ test('a DBA watches a run succeed live, rolls a failed one back from the UI; a s
   targetUrl.pathname = `/${database}`
 
   // A plan with one ready SQL step.
-  const [plan] = await query<{ id: string }>(`INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now()) RETURNING "id"`, [`Run plan ${suffix}`, dba.id])
-  const [phase] = await query<{ id: string }>(`INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 0, 'Schema', now()) RETURNING "id"`, [plan?.id])
-  await query(`INSERT INTO "Step" ("id", "planId", "phaseId", "position", "kind", "name", "body", "isDraft", "updatedAt") VALUES (gen_random_uuid(), $1, $2, 0, 'SQL', 'Create orders', $3, false, now())`, [
-    plan?.id,
-    phase?.id,
-    'CREATE TABLE orders (id bigint PRIMARY KEY);\nINSERT INTO orders SELECT g FROM generate_series(1, 100) g;',
-  ])
+  const [plan] = await query<{ id: string }>(
+    `INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now()) RETURNING "id"`,
+    [`Run plan ${suffix}`, dba.id],
+  )
+  const [phase] = await query<{ id: string }>(
+    `INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 0, 'Schema', now()) RETURNING "id"`,
+    [plan?.id],
+  )
+  await query(
+    `INSERT INTO "Step" ("id", "planId", "phaseId", "position", "kind", "name", "body", "isDraft", "updatedAt") VALUES (gen_random_uuid(), $1, $2, 0, 'SQL', 'Create orders', $3, false, now())`,
+    [
+      plan?.id,
+      phase?.id,
+      'CREATE TABLE orders (id bigint PRIMARY KEY);\nINSERT INTO orders SELECT g FROM generate_series(1, 100) g;',
+    ],
+  )
 
   // The DBA adds the environment and its target connection in the UI (the password is encrypted by the server).
   await signIn(page, dba)
@@ -80,7 +102,11 @@ test('a DBA watches a run succeed live, rolls a failed one back from the UI; a s
   await section.getByLabel('URL (optional, instead of the fields below)').fill(`${targetUrl}?sslmode=disable`)
   await section.getByRole('button', { name: 'Add connection' }).click()
   // The target database lives on Lockstep's own server: only an admin may allow a connection there.
-  await expect(section.getByRole('alert').filter({ hasText: "“target” points at Lockstep's own database server; only an admin can allow that." })).toBeVisible()
+  await expect(
+    section
+      .getByRole('alert')
+      .filter({ hasText: "“target” points at Lockstep's own database server; only an admin can allow that." }),
+  ).toBeVisible()
   await addOwnServerConnectionAsAdmin(browser, env, 'target', `${targetUrl}?sslmode=disable`)
   await page.reload()
   await expect(section.getByTestId('connection')).toHaveCount(1)
@@ -88,7 +114,16 @@ test('a DBA watches a run succeed live, rolls a failed one back from the UI; a s
   const mapping = page.getByTestId('plan-environment').filter({ hasText: env })
   await mapping.getByLabel('Copy to (target)').selectOption({ label: 'target' })
   await mapping.getByRole('button', { name: 'Save' }).click()
-  await expect.poll(async () => (await query('SELECT 1 FROM "PlanEnvironment" WHERE "planId" = $1 AND "targetConnectionId" IS NOT NULL', [plan?.id])).length).toBe(1)
+  await expect
+    .poll(
+      async () =>
+        (
+          await query('SELECT 1 FROM "PlanEnvironment" WHERE "planId" = $1 AND "targetConnectionId" IS NOT NULL', [
+            plan?.id,
+          ])
+        ).length,
+    )
+    .toBe(1)
 
   // Start the run; the page follows it live to the end.
   await page.reload()
@@ -104,25 +139,38 @@ test('a DBA watches a run succeed live, rolls a failed one back from the UI; a s
   const target = new pg.Client({ connectionString: targetUrl.toString() })
   await target.connect()
   expect((await target.query('SELECT count(*)::int AS n FROM orders')).rows[0]?.n).toBe(100)
-  expect((await target.query('SELECT count(*)::int AS n FROM lockstep.schema_history WHERE success')).rows[0]?.n).toBe(1)
+  expect((await target.query('SELECT count(*)::int AS n FROM lockstep.schema_history WHERE success')).rows[0]?.n).toBe(
+    1,
+  )
   await target.end()
 
   // A second run fails; the DBA rolls it back from the run page.
-  await query(`INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 1, 'Backfill', now())`, [plan?.id])
+  await query(
+    `INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 1, 'Backfill', now())`,
+    [plan?.id],
+  )
   await page.goto(`/plans/${plan?.id}`)
   const backfill = page.getByRole('region', { name: /Backfill/ })
   await backfill.getByRole('button', { name: '+ Add SQL step…' }).click()
   await backfill.getByLabel('Step name').fill('Broken backfill')
-  await backfill.getByLabel('SQL script').fill('CREATE TABLE scratch (id int);\nINSERT INTO scratch VALUES (1);\nSELEC 1 / 0;')
+  await backfill
+    .getByLabel('SQL script')
+    .fill('CREATE TABLE scratch (id int);\nINSERT INTO scratch VALUES (1);\nSELEC 1 / 0;')
   await backfill.getByRole('button', { name: 'Check lint' }).click()
   await expect(backfill.getByTestId('lint-preview')).toContainText('Syntax error on line 3')
   await backfill.getByRole('button', { name: 'Add step' }).click()
   await expect(backfill.getByText('Syntax error on line 3')).toHaveCount(2) // the field error too: nothing saved
   await expect(backfill.getByTestId('step')).toHaveCount(0)
   // Built concurrently, the index runs outside a transaction: the statements before the failing one stay, so there is something to roll back.
-  await backfill.getByLabel('SQL script').fill('CREATE TABLE scratch (id int);\nINSERT INTO scratch VALUES (1);\nCREATE INDEX CONCURRENTLY scratch_id ON scratch (id);\nSELECT 1 / 0;')
+  await backfill
+    .getByLabel('SQL script')
+    .fill(
+      'CREATE TABLE scratch (id int);\nINSERT INTO scratch VALUES (1);\nCREATE INDEX CONCURRENTLY scratch_id ON scratch (id);\nSELECT 1 / 0;',
+    )
   await backfill.getByRole('button', { name: 'Check lint' }).click()
-  await expect(backfill.getByTestId('lint-preview').getByRole('table', { name: 'Lint findings' })).toContainText('INSERT INTO scratch')
+  await expect(backfill.getByTestId('lint-preview').getByRole('table', { name: 'Lint findings' })).toContainText(
+    'INSERT INTO scratch',
+  )
   await page.screenshot({ path: testInfo.outputPath('lint-preview.png'), fullPage: true })
   await backfill.getByLabel('Rollback script (optional)').fill('DROP TABLE IF EXISTS scratch;')
   await backfill.getByRole('button', { name: 'Add step' }).click()
@@ -137,7 +185,8 @@ test('a DBA watches a run succeed live, rolls a failed one back from the UI; a s
   await expect(page.getByRole('alert').filter({ hasText: 'division by zero' }).first()).toBeVisible()
   // Every way on is offered and explained to the DBA.
   const decide = page.getByRole('region', { name: 'How to go on' })
-  for (const option of ['Retry…', 'Roll back…', 'Mark applied…', 'Mark rolled back…']) await expect(decide.getByRole('button', { name: option })).toBeVisible()
+  for (const option of ['Retry…', 'Roll back…', 'Mark applied…', 'Mark rolled back…'])
+    await expect(decide.getByRole('button', { name: option })).toBeVisible()
   await page.screenshot({ path: testInfo.outputPath('failed-run.png'), fullPage: true })
   await decide.getByRole('button', { name: 'Roll back…' }).click()
   await page.getByRole('dialog', { name: 'Roll back this run?' }).getByRole('button', { name: 'Roll back' }).click()
@@ -158,9 +207,19 @@ test('a DBA watches a run succeed live, rolls a failed one back from the UI; a s
   await reader.goto(`/plans/${plan?.id}`)
   await expect(reader.getByRole('button', { name: /^Run…/ })).toHaveCount(0)
   await expect(reader.getByTestId('latest-run')).toHaveText([/Succeeded/, /Rolled back/])
-  const reply = await callServerAction(reader.request, BASE_URL, serverActionId('lib/actions/runs.ts', 'cancelRunAction'), [{ runId }])
+  const reply = await callServerAction(
+    reader.request,
+    BASE_URL,
+    serverActionId('lib/actions/runs.ts', 'cancelRunAction'),
+    [{ runId }],
+  )
   expect(reply).toContain('You do not have permission to do that.')
-  const retry = await callServerAction(reader.request, BASE_URL, serverActionId('lib/actions/runs.ts', 'retryRunAction'), [{ runId }])
+  const retry = await callServerAction(
+    reader.request,
+    BASE_URL,
+    serverActionId('lib/actions/runs.ts', 'retryRunAction'),
+    [{ runId }],
+  )
   expect(retry).toContain('You do not have permission to do that.')
   await context.close()
 })

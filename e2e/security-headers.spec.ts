@@ -26,22 +26,38 @@ test('pages carry a nonce-based policy that forbids framing, and every script ha
   for (const tag of scripts) expect(tag, tag).toContain(`nonce="${nonce}"`)
 })
 
-test('the console runs under the policy without a violation, and Markdown with HTML in it is shown as text', async ({ page }) => {
+test('the console runs under the policy without a violation, and Markdown with HTML in it is shown as text', async ({
+  page,
+}) => {
   const violations: string[] = []
   page.on('console', (message) => {
     if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text())
   })
   await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (event) => console.error(`Refused to load: ${event.violatedDirective} ${event.blockedURI}`))
+    document.addEventListener('securitypolicyviolation', (event) =>
+      console.error(`Refused to load: ${event.violatedDirective} ${event.blockedURI}`),
+    )
   })
   const lead = await seedUser('LEAD')
   const title = `Hostile summary ${randomUUID().slice(0, 8)}`
   const [plan] = await query<{ id: string }>(
     `INSERT INTO "Plan" ("id", "title", "ownerId", "summary", "updatedAt") VALUES (gen_random_uuid(), $1, $2, $3, now()) RETURNING "id"`,
-    [title, lead.id, 'Before <script>window.__pwned = 1</script> <img src="x" onerror="window.__pwned = 2"> after, and [a link](javascript:window.__pwned=3).'],
+    [
+      title,
+      lead.id,
+      'Before <script>window.__pwned = 1</script> <img src="x" onerror="window.__pwned = 2"> after, and [a link](javascript:window.__pwned=3).',
+    ],
   )
   await signIn(page, lead)
-  for (const path of ['/plans', `/plans/${plan?.id}`, `/plans/${plan?.id}/report`, '/runs', '/windows', '/connections', '/reports']) {
+  for (const path of [
+    '/plans',
+    `/plans/${plan?.id}`,
+    `/plans/${plan?.id}/report`,
+    '/runs',
+    '/windows',
+    '/connections',
+    '/reports',
+  ]) {
     await page.goto(path)
     await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible()
   }
@@ -55,7 +71,9 @@ test('the console runs under the policy without a violation, and Markdown with H
   const summary = page.locator('article p', { hasText: 'Before' })
   await expect(summary).toContainText('after, and a link')
   expect(await page.locator('article script, article img[src="x"]').count()).toBe(0)
-  expect((await page.locator('article a', { hasText: 'a link' }).getAttribute('href')) ?? '').not.toContain('javascript:')
+  expect((await page.locator('article a', { hasText: 'a link' }).getAttribute('href')) ?? '').not.toContain(
+    'javascript:',
+  )
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
   expect(violations).toEqual([])
 })
@@ -67,7 +85,12 @@ test('a change posted without an Origin, or from another site, is refused before
   const action = serverActionId('lib/actions/plans.ts', 'createPlanAction')
   for (const origin of [null, 'https://evil.example', 'null']) {
     const response = await page.request.post('/plans', {
-      headers: { 'Next-Action': action, 'Content-Type': 'text/plain;charset=UTF-8', Accept: 'text/x-component', ...(origin ? { Origin: origin } : {}) },
+      headers: {
+        'Next-Action': action,
+        'Content-Type': 'text/plain;charset=UTF-8',
+        Accept: 'text/x-component',
+        ...(origin ? { Origin: origin } : {}),
+      },
       data: JSON.stringify([{ title }]),
     })
     expect(response.status(), String(origin)).toBe(403)

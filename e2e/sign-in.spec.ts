@@ -20,13 +20,21 @@ test('the seeded admin signs in, sets up two-factor sign-in, sees the console an
   await expect(page).toHaveURL(/\/admin\/users$/)
   await expect(page.getByTestId('current-role')).toHaveText('Admin')
   const nav = page.getByRole('navigation', { name: 'Main' })
-  for (const item of ['Plans', 'Windows', 'Connections', 'Runs', 'Reports', 'Admin']) await expect(nav.getByRole('link', { name: item })).toBeVisible()
+  for (const item of ['Plans', 'Windows', 'Connections', 'Runs', 'Reports', 'Admin'])
+    await expect(nav.getByRole('link', { name: item })).toBeVisible()
   await expect(page.getByText('Worker online')).toBeVisible()
   // The session cookie: bound to this origin, out of scripts' reach, not sent on cross-site posts, and
   // living as long as the idle limit (30 minutes) – renewed only while the person is active.
   const [session, ...others] = (await page.context().cookies()).filter((c) => c.name.includes('session'))
   expect(others).toEqual([])
-  expect(session).toMatchObject({ name: SESSION_COOKIE, path: '/', secure: true, httpOnly: true, sameSite: 'Lax', domain: 'localhost' })
+  expect(session).toMatchObject({
+    name: SESSION_COOKIE,
+    path: '/',
+    secure: true,
+    httpOnly: true,
+    sameSite: 'Lax',
+    domain: 'localhost',
+  })
   const lifetime = (session?.expires ?? 0) - Date.now() / 1000
   expect(lifetime).toBeGreaterThan(29 * 60)
   expect(lifetime).toBeLessThanOrEqual(30 * 60)
@@ -61,7 +69,9 @@ test('repeated failures lock the account, even for the right password', async ({
     await page.getByRole('button', { name: 'Sign in' }).click()
     await expect(page.getByRole('button', { name: 'Sign in' })).toBeEnabled()
   }
-  await expect(page.getByRole('alert').filter({ hasText: 'Too many failed sign-ins. Try again in 30 seconds.' })).toBeVisible()
+  await expect(
+    page.getByRole('alert').filter({ hasText: 'Too many failed sign-ins. Try again in 30 seconds.' }),
+  ).toBeVisible()
   await page.getByLabel('Password').fill(dba.password)
   await page.getByRole('button', { name: 'Sign in' }).click()
   await expect(page.getByRole('alert').filter({ hasText: /Too many failed sign-ins/ })).toBeVisible()

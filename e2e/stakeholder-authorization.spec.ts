@@ -20,11 +20,22 @@ test('a stakeholder reaches no edit page and no action that changes anything', a
   const lead = await seedUser('LEAD')
   const stakeholder = await seedUser('STAKEHOLDER')
   const title = `Read-only ${randomUUID().slice(0, 8)}`
-  const [plan] = await query<{ id: string }>(`INSERT INTO "Plan" ("id", "title", "ownerId", "status", "updatedAt") VALUES (gen_random_uuid(), $1, $2, 'ACTIVE', now()) RETURNING "id"`, [title, lead.id])
+  const [plan] = await query<{ id: string }>(
+    `INSERT INTO "Plan" ("id", "title", "ownerId", "status", "updatedAt") VALUES (gen_random_uuid(), $1, $2, 'ACTIVE', now()) RETURNING "id"`,
+    [title, lead.id],
+  )
   const [connection] = await query<{ id: string }>(`SELECT "id" FROM "Connection" LIMIT 1`)
   await signIn(page, stakeholder)
 
-  for (const path of ['/plans/new', '/plans/import', `/plans/${plan?.id}/edit`, '/connections', `/connections/${connection?.id}/monitor`, '/admin/users', '/admin/audit']) {
+  for (const path of [
+    '/plans/new',
+    '/plans/import',
+    `/plans/${plan?.id}/edit`,
+    '/connections',
+    `/connections/${connection?.id}/monitor`,
+    '/admin/users',
+    '/admin/audit',
+  ]) {
     await page.goto(path)
     await expect(page.getByText(/not found/i).first(), path).toBeVisible()
   }
@@ -32,15 +43,26 @@ test('a stakeholder reaches no edit page and no action that changes anything', a
   await expect(page.getByRole('heading', { name: title })).toBeVisible()
   await expect(page.getByRole('button', { name: /add|edit|remove|delete|start|request|take snapshot/i })).toHaveCount(0)
 
-  const manifest = JSON.parse(readFileSync(join(process.cwd(), '.next/server/server-reference-manifest.json'), 'utf8')) as Manifest
-  const actions = Object.entries(manifest.node).filter(([, a]) => a.filename?.startsWith('lib/actions/') && !ALLOWED.has(a.filename))
+  const manifest = JSON.parse(
+    readFileSync(join(process.cwd(), '.next/server/server-reference-manifest.json'), 'utf8'),
+  ) as Manifest
+  const actions = Object.entries(manifest.node).filter(
+    ([, a]) => a.filename?.startsWith('lib/actions/') && !ALLOWED.has(a.filename),
+  )
   expect(actions.length).toBeGreaterThan(40)
-  const audited = async () => (await query<{ n: number }>(`SELECT count(*)::int AS n FROM "AuditEvent" WHERE "actorId" = $1`, [stakeholder.id]))[0]?.n
+  const audited = async () =>
+    (
+      await query<{ n: number }>(`SELECT count(*)::int AS n FROM "AuditEvent" WHERE "actorId" = $1`, [stakeholder.id])
+    )[0]?.n
   const before = await audited()
   for (const [id, action] of actions) {
-    const reply = await callServerAction(page.request, BASE_URL, id, [{ planId: plan?.id, title: 'Hijacked', status: 'ACTIVE' }])
+    const reply = await callServerAction(page.request, BASE_URL, id, [
+      { planId: plan?.id, title: 'Hijacked', status: 'ACTIVE' },
+    ])
     expect(reply, `${action.filename} ${action.exportedName}`).toContain('You do not have permission to do that.')
   }
   expect(await audited()).toBe(before)
-  expect((await query<{ title: string }>(`SELECT "title" FROM "Plan" WHERE "id" = $1`, [plan?.id]))[0]?.title).toBe(title)
+  expect((await query<{ title: string }>(`SELECT "title" FROM "Plan" WHERE "id" = $1`, [plan?.id]))[0]?.title).toBe(
+    title,
+  )
 })

@@ -13,9 +13,13 @@ const DESKTOP = { width: 1280, height: 800 }
 const LINT_CLEAN = '{"errors":0,"warnings":0,"statements":[]}'
 /** A datetime-local value (UTC, as the form reads it) `minutes` from now. */
 const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString().slice(0, 16)
-const progressOf = (page: Page, name: string) => page.getByRole('progressbar', { name }).first().getAttribute('aria-valuenow')
+const progressOf = (page: Page, name: string) =>
+  page.getByRole('progressbar', { name }).first().getAttribute('aria-valuenow')
 
-test('a lead requests a window for one phase, a DBA approves and runs it, and every view of the plan moves together for every role', async ({ page, browser }, testInfo) => {
+test('a lead requests a window for one phase, a DBA approves and runs it, and every view of the plan moves together for every role', async ({
+  page,
+  browser,
+}, testInfo) => {
   test.setTimeout(240_000)
   const lead = await seedUser('LEAD')
   const dba = await seedUser('DBA')
@@ -29,19 +33,41 @@ test('a lead requests a window for one phase, a DBA approves and runs it, and ev
   targetUrl.pathname = `/${database}`
 
   // The plan as a lead wrote it: two phases with one reviewed SQL step each, and a required item in the first.
-  await query(`INSERT INTO "Environment" ("id", "name", "protected", "updatedAt") VALUES (gen_random_uuid(), $1, true, now())`, [env])
-  const [plan] = await query<{ id: string }>(`INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now()) RETURNING "id"`, [title, lead.id])
+  await query(
+    `INSERT INTO "Environment" ("id", "name", "protected", "updatedAt") VALUES (gen_random_uuid(), $1, true, now())`,
+    [env],
+  )
+  const [plan] = await query<{ id: string }>(
+    `INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now()) RETURNING "id"`,
+    [title, lead.id],
+  )
   const phase = async (position: number, name: string, body: string, rollbackBody: string) => {
-    const [row] = await query<{ id: string }>(`INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, $2, $3, now()) RETURNING "id"`, [plan?.id, position, name])
+    const [row] = await query<{ id: string }>(
+      `INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, $2, $3, now()) RETURNING "id"`,
+      [plan?.id, position, name],
+    )
     await query(
       `INSERT INTO "Step" ("id", "planId", "phaseId", "position", "kind", "name", "body", "rollbackBody", "isDraft", "lint", "updatedAt") VALUES (gen_random_uuid(), $1, $2, 0, 'SQL', $3, $4, $5, false, $6, now())`,
       [plan?.id, row?.id, `${name}: script`, body, rollbackBody, LINT_CLEAN],
     )
     return row?.id
   }
-  const upgrade = await phase(0, 'Schema upgrade', 'CREATE TABLE orders (id bigint PRIMARY KEY, status text);', 'DROP TABLE orders;')
-  await phase(1, 'Cutover', 'ALTER TABLE orders ADD COLUMN shipped_at timestamptz;', 'ALTER TABLE orders DROP COLUMN shipped_at;')
-  await query(`INSERT INTO "ChecklistItem" ("id", "phaseId", "position", "text", "isRequired", "updatedAt") VALUES (gen_random_uuid(), $1, 0, 'Tell support about the change', true, now())`, [upgrade])
+  const upgrade = await phase(
+    0,
+    'Schema upgrade',
+    'CREATE TABLE orders (id bigint PRIMARY KEY, status text);',
+    'DROP TABLE orders;',
+  )
+  await phase(
+    1,
+    'Cutover',
+    'ALTER TABLE orders ADD COLUMN shipped_at timestamptz;',
+    'ALTER TABLE orders DROP COLUMN shipped_at;',
+  )
+  await query(
+    `INSERT INTO "ChecklistItem" ("id", "phaseId", "position", "text", "isRequired", "updatedAt") VALUES (gen_random_uuid(), $1, 0, 'Tell support about the change', true, now())`,
+    [upgrade],
+  )
   await addOwnServerConnectionAsAdmin(browser, env, 'orders', `${targetUrl}?sslmode=disable`)
   await query(
     `INSERT INTO "PlanEnvironment" ("id", "planId", "environmentId", "targetConnectionId")
@@ -66,7 +92,9 @@ test('a lead requests a window for one phase, a DBA approves and runs it, and ev
   await page.getByLabel('Ends (UTC)').fill(inMinutes(120))
   await page.getByLabel('Reason').fill('Create the orders table')
   await page.getByRole('button', { name: 'Request window' }).click()
-  await expect(page.getByRole('region', { name: 'Awaiting approval' }).getByTestId('window').filter({ hasText: env })).toContainText('Awaiting approval')
+  await expect(
+    page.getByRole('region', { name: 'Awaiting approval' }).getByTestId('window').filter({ hasText: env }),
+  ).toContainText('Awaiting approval')
 
   // The DBA approves it with the environment's name typed, and runs the phase inside it.
   const dbaContext = await browser.newContext()
@@ -77,7 +105,12 @@ test('a lead requests a window for one phase, a DBA approves and runs it, and ev
   await toDecide.getByRole('button', { name: /^Approve/ }).click()
   await toDecide.getByLabel(`Type ${env} to approve.`).fill(env)
   await toDecide.getByRole('button', { name: 'Approve window' }).click()
-  await expect(dbaPage.getByRole('region', { name: 'Approved: active and upcoming' }).getByTestId('window').filter({ hasText: env })).toContainText(`approved by ${dba.name}`)
+  await expect(
+    dbaPage
+      .getByRole('region', { name: 'Approved: active and upcoming' })
+      .getByTestId('window')
+      .filter({ hasText: env }),
+  ).toContainText(`approved by ${dba.name}`)
   await dbaPage.goto(`/plans/${plan?.id}`)
   await dbaPage.getByRole('button', { name: 'Run… Schema upgrade' }).click()
   await dbaPage.getByRole('combobox', { name: 'Environment' }).selectOption({ label: `${env} (protected)` })
@@ -122,8 +155,13 @@ test('a lead requests a window for one phase, a DBA approves and runs it, and ev
     await reader.goto(path)
     await expect(reader.getByRole('main')).toBeVisible()
     // Nothing runs off the side of a phone.
-    expect(await reader.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0)
-    await reader.screenshot({ path: testInfo.outputPath(`5-stakeholder-phone${path.replaceAll('/', '-')}.png`), fullPage: true })
+    expect(
+      await reader.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
+    ).toBeLessThanOrEqual(0)
+    await reader.screenshot({
+      path: testInfo.outputPath(`5-stakeholder-phone${path.replaceAll('/', '-')}.png`),
+      fullPage: true,
+    })
   }
   await readerContext.close()
 })

@@ -7,9 +7,16 @@ import { enrolThroughPage, signIn } from './fixtures/session'
 // they have set it up, setting it up is all they can do. Changing production asks for a fresh code.
 
 const userRow = async (id: string) =>
-  (await query<{ totpEnabledAt: Date | null; failedSignIns: number }>('SELECT "totpEnabledAt", "failedSignIns" FROM "User" WHERE "id" = $1', [id]))[0]
+  (
+    await query<{ totpEnabledAt: Date | null; failedSignIns: number }>(
+      'SELECT "totpEnabledAt", "failedSignIns" FROM "User" WHERE "id" = $1',
+      [id],
+    )
+  )[0]
 
-test('a DBA sets up two-factor sign-in at the first sign-in, then signs in with a code or a recovery code – once', async ({ page }, testInfo) => {
+test('a DBA sets up two-factor sign-in at the first sign-in, then signs in with a code or a recovery code – once', async ({
+  page,
+}, testInfo) => {
   const dba = await seedUser('DBA', 'newcomer dba', { mfa: false })
   await signIn(page, dba)
   await expect(page).toHaveURL(/\/account\/security$/)
@@ -41,7 +48,9 @@ test('a DBA sets up two-factor sign-in at the first sign-in, then signs in with 
   await expect(page.getByText(`Two-factor sign-in is on for ${dba.email}.`)).toBeVisible()
   await page.getByLabel('Authentication code').fill('123456')
   await page.getByRole('button', { name: 'Verify' }).click()
-  await expect(page.getByRole('alert').filter({ hasText: 'code' })).toHaveText('That code is not right. Enter the 6 digits your authenticator shows now, or a recovery code.')
+  await expect(page.getByRole('alert').filter({ hasText: 'code' })).toHaveText(
+    'That code is not right. Enter the 6 digits your authenticator shows now, or a recovery code.',
+  )
   await page.screenshot({ path: testInfo.outputPath('mfa-sign-in-code.png'), fullPage: true })
   expect((await userRow(dba.id))?.failedSignIns).toBe(1)
   await expect(page.getByRole('button', { name: 'Sign out' })).toHaveCount(0)
@@ -68,7 +77,10 @@ test('a DBA sets up two-factor sign-in at the first sign-in, then signs in with 
   await expect(page.getByTestId('mfa-status')).toContainText('9 of 10 recovery codes left.')
 })
 
-test('an admin resets a DBA’s lost authenticator: their sessions end and they set it up again', async ({ page, browser }) => {
+test('an admin resets a DBA’s lost authenticator: their sessions end and they set it up again', async ({
+  page,
+  browser,
+}) => {
   const admin = await seedUser('ADMIN')
   const dba = await seedUser('DBA')
   const dbaContext = await browser.newContext()
@@ -88,7 +100,12 @@ test('an admin resets a DBA’s lost authenticator: their sessions end and they 
   await expect(row).not.toContainText('Two-factor')
   expect((await userRow(dba.id))?.totpEnabledAt).toBeNull()
   // The reset, and the end of the sessions it ends, in one transaction.
-  expect((await auditEvents(dba.id)).slice(-2).map((e) => [e.action, e.actorLabel]).sort()).toEqual([
+  expect(
+    (await auditEvents(dba.id))
+      .slice(-2)
+      .map((e) => [e.action, e.actorLabel])
+      .sort(),
+  ).toEqual([
     ['auth.sessionsEnded', admin.email],
     ['user.mfa-reset', admin.email],
   ])
@@ -101,18 +118,27 @@ test('an admin resets a DBA’s lost authenticator: their sessions end and they 
   await dbaContext.close()
 })
 
-test('approving a production window asks for a fresh code once the last one is older than 15 minutes', async ({ page }, testInfo) => {
+test('approving a production window asks for a fresh code once the last one is older than 15 minutes', async ({
+  page,
+}, testInfo) => {
   const lead = await seedUser('LEAD')
   const dba = await seedUser('DBA')
   const env = `prod-${randomUUID().slice(0, 6)}`
-  const [environment] = await query<{ id: string }>(`INSERT INTO "Environment" ("id", "name", "protected", "updatedAt") VALUES (gen_random_uuid(), $1, true, now()) RETURNING "id"`, [env])
-  const [plan] = await query<{ id: string }>(`INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now()) RETURNING "id"`, [`Reauth ${env}`, lead.id])
+  const [environment] = await query<{ id: string }>(
+    `INSERT INTO "Environment" ("id", "name", "protected", "updatedAt") VALUES (gen_random_uuid(), $1, true, now()) RETURNING "id"`,
+    [env],
+  )
+  const [plan] = await query<{ id: string }>(
+    `INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now()) RETURNING "id"`,
+    [`Reauth ${env}`, lead.id],
+  )
   const [w] = await query<{ id: string }>(
     `INSERT INTO "MaintenanceWindow" ("id", "environmentId", "planId", "startsAt", "endsAt", "latestStartAt", "reason", "status", "requestedById", "updatedAt")
      VALUES (gen_random_uuid(), $1, $2, now() + interval '1 day', now() + interval '26 hours', now() + interval '25 hours', 'cutover', 'REQUESTED', $3, now()) RETURNING "id"`,
     [environment?.id, plan?.id, lead.id],
   )
-  const status = async () => (await query<{ status: string }>('SELECT "status" FROM "MaintenanceWindow" WHERE "id" = $1', [w?.id]))[0]?.status
+  const status = async () =>
+    (await query<{ status: string }>('SELECT "status" FROM "MaintenanceWindow" WHERE "id" = $1', [w?.id]))[0]?.status
 
   await signIn(page, dba)
   // Signed in with a code 16 minutes ago.
@@ -122,7 +148,9 @@ test('approving a production window asks for a fresh code once the last one is o
   await window.getByRole('button', { name: /^Approve/ }).click()
   await window.getByLabel(`Type ${env} to approve.`).fill(env)
   await window.getByRole('button', { name: 'Approve window' }).click()
-  await expect(window.getByRole('alert')).toHaveText(`Confirm it is you to approve a window on “${env}”: enter the 6-digit code from your authenticator.`)
+  await expect(window.getByRole('alert')).toHaveText(
+    `Confirm it is you to approve a window on “${env}”: enter the 6-digit code from your authenticator.`,
+  )
   await window.screenshot({ path: testInfo.outputPath('reauth-window.png') })
   expect(await status()).toBe('REQUESTED')
 
@@ -132,7 +160,12 @@ test('approving a production window asks for a fresh code once the last one is o
   expect(await status()).toBe('REQUESTED')
   await window.getByLabel('Code from your authenticator').fill(await authenticatorCode(dba.id, dba.totpSecret ?? ''))
   await window.getByRole('button', { name: 'Approve window' }).click()
-  await expect(page.getByRole('region', { name: 'Approved: active and upcoming' }).getByTestId('window').filter({ hasText: env })).toContainText('Approved')
+  await expect(
+    page.getByRole('region', { name: 'Approved: active and upcoming' }).getByTestId('window').filter({ hasText: env }),
+  ).toContainText('Approved')
   expect(await status()).toBe('APPROVED')
-  expect((await auditEvents(dba.id)).map((e) => e.action).slice(-2)).toEqual(['auth.reauthFailed', 'auth.reauthenticate'])
+  expect((await auditEvents(dba.id)).map((e) => e.action).slice(-2)).toEqual([
+    'auth.reauthFailed',
+    'auth.reauthenticate',
+  ])
 })

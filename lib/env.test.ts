@@ -13,6 +13,8 @@ describe('TRUSTED_PROXIES', () => {
   it('stops the process with a line naming each entry that is not an address or a range', () => {
     exportEnv({ TRUSTED_PROXIES: '10.0.0.0/8, proxy.internal, 10.0.0.0/40' })
     expect(() => webEnv()).toThrow(ConfigError)
-    expect(() => webEnv()).toThrow(/TRUSTED_PROXIES has “proxy\.internal”, which is not an IP address or a CIDR range.*TRUSTED_PROXIES has “10\.0\.0\.0\/40”/)
+    expect(() => webEnv()).toThrow(
+      /TRUSTED_PROXIES has “proxy\.internal”, which is not an IP address or a CIDR range.*TRUSTED_PROXIES has “10\.0\.0\.0\/40”/,
+    )
   })
 })

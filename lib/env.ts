@@ -23,10 +23,18 @@ const ZPostgresUrl = z
 const ZTrustedProxies = z
   .string()
   .default('')
-  .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  )
   .superRefine((entries, ctx) => {
     for (const entry of entries.filter((e) => !isProxyAddress(e))) {
-      ctx.addIssue({ code: 'custom', message: `has “${entry.slice(0, 60)}”, which is not an IP address or a CIDR range (such as 10.0.0.0/8 or fd00::/8)` })
+      ctx.addIssue({
+        code: 'custom',
+        message: `has “${entry.slice(0, 60)}”, which is not an IP address or a CIDR range (such as 10.0.0.0/8 or fd00::/8)`,
+      })
     }
   })
   .readonly()
@@ -40,8 +48,17 @@ export type DatabaseEnv = z.infer<typeof ZDatabaseEnv>
 const ZAppEnv = ZDatabaseEnv.extend({
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (generate one with: openssl rand -base64 33)'),
   // Idle limit: a session unused this long ends. Absolute limit: no session outlives this, however active.
-  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(30),
-  SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 7).default(12),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .default(30),
+  SESSION_MAX_AGE_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 7)
+    .default(12),
   SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   // Failed sign-ins one client address may make in 15 minutes, whatever emails it names.
   SIGNIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(30),
@@ -54,7 +71,10 @@ const ZAppEnv = ZDatabaseEnv.extend({
   // 32 random bytes, base64: the key connection credentials are encrypted under (never stored in the database).
   LOCKSTEP_SECRET_KEY: z
     .string()
-    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 random bytes in base64 (generate one with: openssl rand -base64 32)')
+    .refine(
+      (v) => Buffer.from(v, 'base64').length === 32,
+      'must be 32 random bytes in base64 (generate one with: openssl rand -base64 32)',
+    )
     .optional(),
   // SQLite connections may only name files inside this directory.
   LOCKSTEP_SQLITE_DIR: z.string().min(1).optional(),

@@ -84,7 +84,8 @@ const SCRIPTS = [
   {
     name: 'V1 – add status columns',
     body: 'ALTER TABLE orders ADD COLUMN IF NOT EXISTS status text;\nALTER TABLE orders ADD COLUMN IF NOT EXISTS status_changed_at timestamptz;',
-    rollbackBody: 'ALTER TABLE orders DROP COLUMN IF EXISTS status_changed_at;\nALTER TABLE orders DROP COLUMN IF EXISTS status;',
+    rollbackBody:
+      'ALTER TABLE orders DROP COLUMN IF EXISTS status_changed_at;\nALTER TABLE orders DROP COLUMN IF EXISTS status;',
   },
   {
     name: 'V2 – index orders by status',
@@ -114,7 +115,8 @@ export async function restrictDemoRole(serverUrl: string): Promise<void> {
         WHERE r.rolname = $1 AND g.rolname = ANY($2::text[])`,
       [DEMO_ROLE, SERVER_ROLES],
     )
-    if (rows.length) await admin.query(`REVOKE ${rows.map((r) => quoteIdent(r.rolname)).join(', ')} FROM ${quoteIdent(DEMO_ROLE)}`)
+    if (rows.length)
+      await admin.query(`REVOKE ${rows.map((r) => quoteIdent(r.rolname)).join(', ')} FROM ${quoteIdent(DEMO_ROLE)}`)
   } finally {
     await admin.end()
   }
@@ -129,12 +131,15 @@ async function provisionDemoDatabase(serverUrl: string): Promise<{ url: string }
   await admin.connect()
   const password = randomBytes(18).toString('base64url')
   try {
-    const { rows } = await admin.query<{ allowed: boolean }>('SELECT rolsuper OR (rolcreaterole AND rolcreatedb) AS allowed FROM pg_roles WHERE rolname = current_user')
+    const { rows } = await admin.query<{ allowed: boolean }>(
+      'SELECT rolsuper OR (rolcreaterole AND rolcreatedb) AS allowed FROM pg_roles WHERE rolname = current_user',
+    )
     if (!rows[0]?.allowed) return { skipped: 'the database user cannot create roles and databases' }
     const role = quoteIdent(DEMO_ROLE)
     const exists = (await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [DEMO_ROLE])).rowCount
     await admin.query(`${exists ? 'ALTER' : 'CREATE'} ROLE ${role} LOGIN PASSWORD ${admin.escapeLiteral(password)}`)
-    if ((await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DEMO_DATABASE])).rowCount) return { skipped: `a database named ${DEMO_DATABASE} already exists` }
+    if ((await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DEMO_DATABASE])).rowCount)
+      return { skipped: `a database named ${DEMO_DATABASE} already exists` }
     await admin.query(`CREATE DATABASE ${quoteIdent(DEMO_DATABASE)} OWNER ${role}`)
   } finally {
     await admin.end()
@@ -168,7 +173,8 @@ export async function seedDemo(admin: UserActor, serverUrl: string): Promise<{ p
   const { updateItem } = await import('@/lib/server/plans/checklist-commands')
   const { createConnection, createEnvironment } = await import('@/lib/server/connections/commands')
   const { setPlanEnvironment } = await import('@/lib/server/plans/environment-commands')
-  const { ZAddBackupStep, ZAddManualStep, ZAddObserveStep, ZAddSqlStep, ZAddTrigger, ZUpdateItem } = await import('@/lib/server/plans/schemas')
+  const { ZAddBackupStep, ZAddManualStep, ZAddObserveStep, ZAddSqlStep, ZAddTrigger, ZUpdateItem } =
+    await import('@/lib/server/plans/schemas')
   const { ZConnection } = await import('@/lib/server/connections/schemas')
   const { db } = await import('@/lib/db')
 
@@ -181,20 +187,78 @@ export async function seedDemo(admin: UserActor, serverUrl: string): Promise<{ p
     await updateItem(admin, ZUpdateItem.parse({ itemId: item.id, text: item.text, isRequired: 'on' }))
   }
   // First, so the gate is released only with a verified backup of the target in the run.
-  await addBackupStep(admin, ZAddBackupStep.parse({ phaseId: preparation.id, name: 'Back up the orders database', of: 'target', tables: '' }))
-  await addManualStep(admin, ZAddManualStep.parse({ phaseId: preparation.id, name: 'Support team has the announcement', instructions: 'Release once the maintenance window is announced and the backup verified.', requireChecklist: 'on' }))
+  await addBackupStep(
+    admin,
+    ZAddBackupStep.parse({ phaseId: preparation.id, name: 'Back up the orders database', of: 'target', tables: '' }),
+  )
+  await addManualStep(
+    admin,
+    ZAddManualStep.parse({
+      phaseId: preparation.id,
+      name: 'Support team has the announcement',
+      instructions: 'Release once the maintenance window is announced and the backup verified.',
+      requireChecklist: 'on',
+    }),
+  )
   for (const script of SCRIPTS) await addSqlStep(admin, ZAddSqlStep.parse({ phaseId: upgrade.id, ...script }))
-  await addManualStep(admin, ZAddManualStep.parse({ phaseId: cutover.id, name: 'Application team confirms the switch', instructions: 'Release when order pages show the status.', requireChecklist: '' }))
+  await addManualStep(
+    admin,
+    ZAddManualStep.parse({
+      phaseId: cutover.id,
+      name: 'Application team confirms the switch',
+      instructions: 'Release when order pages show the status.',
+      requireChecklist: '',
+    }),
+  )
   // Measured on every sample of the target; the watch phase fails (and a DBA decides on the rollback) when one fires.
-  await addTrigger(admin, ZAddTrigger.parse({ planId, text: 'Error rate above 5 % for 30 seconds', metric: 'error_rate_percent', comparator: 'GT', threshold: '5', sustainedSeconds: '30' }))
-  await addTrigger(admin, ZAddTrigger.parse({ planId, text: 'Sessions wait for locks for more than a minute', metric: 'blocked_sessions', comparator: 'GT', threshold: '0', sustainedSeconds: '60' }))
-  await addObserveStep(admin, ZAddObserveStep.parse({ phaseId: watch.id, name: 'Watch the orders database', minutes: '2', rollback: 'offer' }))
+  await addTrigger(
+    admin,
+    ZAddTrigger.parse({
+      planId,
+      text: 'Error rate above 5 % for 30 seconds',
+      metric: 'error_rate_percent',
+      comparator: 'GT',
+      threshold: '5',
+      sustainedSeconds: '30',
+    }),
+  )
+  await addTrigger(
+    admin,
+    ZAddTrigger.parse({
+      planId,
+      text: 'Sessions wait for locks for more than a minute',
+      metric: 'blocked_sessions',
+      comparator: 'GT',
+      threshold: '0',
+      sustainedSeconds: '60',
+    }),
+  )
+  await addObserveStep(
+    admin,
+    ZAddObserveStep.parse({ phaseId: watch.id, name: 'Watch the orders database', minutes: '2', rollback: 'offer' }),
+  )
 
-  const database = await provisionDemoDatabase(serverUrl).catch((error: Error) => ({ skipped: error.message.split('\n')[0] ?? 'unknown error' }))
+  const database = await provisionDemoDatabase(serverUrl).catch((error: Error) => ({
+    skipped: error.message.split('\n')[0] ?? 'unknown error',
+  }))
   if ('skipped' in database) return { planId, note: `The demo plan has no target database: ${database.skipped}.` }
-  const { id: environmentId } = await createEnvironment(admin, { name: DEMO_ENVIRONMENT, description: 'The demo orders database, on the same server as Lockstep.', protected: false })
+  const { id: environmentId } = await createEnvironment(admin, {
+    name: DEMO_ENVIRONMENT,
+    description: 'The demo orders database, on the same server as Lockstep.',
+    protected: false,
+  })
   // The demo database lives on Lockstep's own server, which connections may reach only with an admin's allowance.
-  const { id: connectionId } = await createConnection(admin, ZConnection.parse({ environmentId, engine: 'POSTGRES', name: 'Demo orders database', role: 'TARGET', url: database.url, ownServer: 'allow' }))
+  const { id: connectionId } = await createConnection(
+    admin,
+    ZConnection.parse({
+      environmentId,
+      engine: 'POSTGRES',
+      name: 'Demo orders database',
+      role: 'TARGET',
+      url: database.url,
+      ownServer: 'allow',
+    }),
+  )
   await setPlanEnvironment(admin, { planId, environmentId, sourceConnectionId: null, targetConnectionId: connectionId })
   const homeverse = await seedHomeverse(admin, environmentId, connectionId)
   return { planId, note: homeverse }
@@ -204,7 +268,11 @@ export async function seedDemo(admin: UserActor, serverUrl: string): Promise<{ p
  * The HomeVerse copy demo: the generated SQLite file in the SQLite directory as the source, the demo
  * database as the target, and a plan whose first phase copies it. Returns a note when it cannot be seeded.
  */
-async function seedHomeverse(admin: UserActor, environmentId: string, targetConnectionId: string): Promise<string | null> {
+async function seedHomeverse(
+  admin: UserActor,
+  environmentId: string,
+  targetConnectionId: string,
+): Promise<string | null> {
   const { existsSync } = await import('node:fs')
   const { join } = await import('node:path')
   const { appEnv } = await import('@/lib/env')
@@ -227,16 +295,67 @@ async function seedHomeverse(admin: UserActor, environmentId: string, targetConn
   const { id: planId } = await importPlanDocument(admin, parsePlanDocument(HOMEVERSE_DOCUMENT))
   const [copyPhase, verify] = await db.phase.findMany({ where: { planId }, orderBy: { position: 'asc' } })
   if (!copyPhase || !verify) throw new Error('The HomeVerse document lost its phases.')
-  await addCopyStep(admin, ZAddCopyStep.parse({ phaseId: copyPhase.id, name: 'Copy HomeVerse into PostgreSQL', tables: '', mode: 'create', jobs: '2', chunkRows: '', maxRejectedRows: '10', reload: '' }))
-  await addValidateStep(admin, ZAddValidateStep.parse({ phaseId: verify.id, name: 'Compare the target with the source', tables: '', maxSamples: '20', maxDifferences: '1000', integrity: 'on' }))
-  await addRule(admin, ZAddRule.parse({ planId, name: 'Matches score between 0 and 100', sql: 'SELECT id, score FROM matches WHERE score < 0 OR score > 100', severity: 'ERROR', action: 'FAIL' }))
+  await addCopyStep(
+    admin,
+    ZAddCopyStep.parse({
+      phaseId: copyPhase.id,
+      name: 'Copy HomeVerse into PostgreSQL',
+      tables: '',
+      mode: 'create',
+      jobs: '2',
+      chunkRows: '',
+      maxRejectedRows: '10',
+      reload: '',
+    }),
+  )
+  await addValidateStep(
+    admin,
+    ZAddValidateStep.parse({
+      phaseId: verify.id,
+      name: 'Compare the target with the source',
+      tables: '',
+      maxSamples: '20',
+      maxDifferences: '1000',
+      integrity: 'on',
+    }),
+  )
+  await addRule(
+    admin,
+    ZAddRule.parse({
+      planId,
+      name: 'Matches score between 0 and 100',
+      sql: 'SELECT id, score FROM matches WHERE score < 0 OR score > 100',
+      severity: 'ERROR',
+      action: 'FAIL',
+    }),
+  )
   const criteria = await db.successCriterion.findMany({ where: { planId }, orderBy: { position: 'asc' } })
-  for (const [text, check] of [['Row counts match on every table', 'row-counts'], ['No orphaned rows on the target', 'orphans']] as const) {
+  for (const [text, check] of [
+    ['Row counts match on every table', 'row-counts'],
+    ['No orphaned rows on the target', 'orphans'],
+  ] as const) {
     const criterion = criteria.find((c) => c.text === text)
     if (criterion) await bindCriterion(admin, { criterionId: criterion.id, check })
   }
-  await addManualStep(admin, ZAddManualStep.parse({ phaseId: verify.id, name: 'Application team signs off the data', instructions: 'Release once the rejected rows are understood and the counts compared.', requireChecklist: 'on' }))
-  const { id: sourceConnectionId } = await createConnection(admin, ZConnection.parse({ environmentId, engine: 'SQLITE', name: 'HomeVerse SQLite', role: 'SOURCE', filePath: HOMEVERSE_FILE }))
+  await addManualStep(
+    admin,
+    ZAddManualStep.parse({
+      phaseId: verify.id,
+      name: 'Application team signs off the data',
+      instructions: 'Release once the rejected rows are understood and the counts compared.',
+      requireChecklist: 'on',
+    }),
+  )
+  const { id: sourceConnectionId } = await createConnection(
+    admin,
+    ZConnection.parse({
+      environmentId,
+      engine: 'SQLITE',
+      name: 'HomeVerse SQLite',
+      role: 'SOURCE',
+      filePath: HOMEVERSE_FILE,
+    }),
+  )
   await setPlanEnvironment(admin, { planId, environmentId, sourceConnectionId, targetConnectionId })
   return null
 }

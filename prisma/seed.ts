@@ -6,7 +6,9 @@ import type { UserActor } from '@/lib/server/actor'
 import { recordAudit } from '@/lib/server/audit/record'
 import { DEMO_PLAN_TITLE, HOMEVERSE_PLAN_TITLE, seedDemo } from './demo'
 
-export type SeedResult = { adminCreated: false } | { adminCreated: true; email: string; password: string; generated: boolean; demo: string | null }
+export type SeedResult =
+  | { adminCreated: false }
+  | { adminCreated: true; email: string; password: string; generated: boolean; demo: string | null }
 
 export type SeedOptions = {
   adminEmail?: string
@@ -40,7 +42,8 @@ export async function seed(db: PrismaClient, options: SeedOptions): Promise<Seed
   if (options.demo) {
     const actor: UserActor = { kind: 'user', id: admin.id, email, name: admin.name, role: 'ADMIN', origin: 'seed' }
     const seeded = await seedDemo(actor, options.demo.serverUrl)
-    demo = seeded.note ?? `Seeded the plans “${DEMO_PLAN_TITLE}” and “${HOMEVERSE_PLAN_TITLE}” with their demo databases.`
+    demo =
+      seeded.note ?? `Seeded the plans “${DEMO_PLAN_TITLE}” and “${HOMEVERSE_PLAN_TITLE}” with their demo databases.`
   }
   return { adminCreated: true, email, password, generated: !options.adminPassword, demo }
 }

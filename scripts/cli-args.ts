@@ -24,7 +24,8 @@ export function flag(args: string[], name: string): boolean {
 export const count = (value: string | undefined, name: string, min: number, max: number) => {
   if (value === undefined) return undefined
   const n = Number(value)
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} takes a whole number from ${min} to ${max}.`)
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`${name} takes a whole number from ${min} to ${max}.`)
   return n
 }
 
@@ -56,7 +57,11 @@ export const isPostgresUrl = (value: string) => /^postgres(ql)?:\/\//i.test(valu
 
 /** Opens the SQLite file `file` with `open` and reads it once with `probe`, so that a missing file or one that is
  * not a database fails here, with a message that says so. */
-export async function openSqliteFile<T extends { close(): Promise<void> }>(file: string, open: (path: string) => T | Promise<T>, probe: (opened: T) => Promise<unknown>): Promise<{ opened: T; path: string }> {
+export async function openSqliteFile<T extends { close(): Promise<void> }>(
+  file: string,
+  open: (path: string) => T | Promise<T>,
+  probe: (opened: T) => Promise<unknown>,
+): Promise<{ opened: T; path: string }> {
   const path = resolve(file)
   const info = await stat(path).catch(() => null)
   if (!info?.isFile()) throw new Error(`Cannot read ${file}: no such file.`)
@@ -68,6 +73,10 @@ export async function openSqliteFile<T extends { close(): Promise<void> }>(file:
   } catch (error) {
     await opened?.close().catch(() => undefined)
     const code = (error as { code?: string }).code
-    throw new Error(code === 'SQLITE_NOTADB' ? `${file} is not a SQLite database.` : `SQLite could not read ${file}: ${(error as Error).message}`)
+    throw new Error(
+      code === 'SQLITE_NOTADB'
+        ? `${file} is not a SQLite database.`
+        : `SQLite could not read ${file}: ${(error as Error).message}`,
+    )
   }
 }

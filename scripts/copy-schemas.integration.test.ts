@@ -13,7 +13,12 @@ const BIN = join(import.meta.dirname, '..', 'bin', 'lockstep.mjs')
 
 function lockstep(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: childEnv({ DATABASE_URL: '' }), cwd: tmpdir(), maxBuffer: 10 * 1024 * 1024 }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }))
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: childEnv({ DATABASE_URL: '' }), cwd: tmpdir(), maxBuffer: 10 * 1024 * 1024 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    )
   })
 }
 
@@ -22,7 +27,11 @@ const SOURCE = `CREATE SCHEMA a; CREATE SCHEMA b;
   CREATE TABLE a.item (id int PRIMARY KEY, public_item int REFERENCES public.item); INSERT INTO a.item SELECT i, i % 20 + 1 FROM generate_series(1, 30) i;
   CREATE TABLE b.secret (id int PRIMARY KEY, value text); INSERT INTO b.secret SELECT i, 'secret ' || i FROM generate_series(1, 5) i;`
 
-const tablesOf = (url: string) => queryDatabase<{ name: string }>(url, `SELECT schemaname || '.' || tablename AS name FROM pg_tables WHERE schemaname IN ('public', 'a', 'b') ORDER BY 1`).then((rows) => rows.map((r) => r.name))
+const tablesOf = (url: string) =>
+  queryDatabase<{ name: string }>(
+    url,
+    `SELECT schemaname || '.' || tablename AS name FROM pg_tables WHERE schemaname IN ('public', 'a', 'b') ORDER BY 1`,
+  ).then((rows) => rows.map((r) => r.name))
 
 describe('lockstep copy with several schemas', () => {
   it('copies every schema by default and validates them all; a chosen schema names the others with exit 0; a schema the role may not read exits 4', async () => {
@@ -53,18 +62,25 @@ describe('lockstep copy with several schemas', () => {
 
     // A source role that may read public and a, not b.
     const role = `schema_reader_${Date.now().toString(36)}`
-    await queryDatabase(source, `CREATE ROLE ${role} LOGIN PASSWORD 'reader-pass'; GRANT USAGE ON SCHEMA a TO ${role}; GRANT SELECT ON ALL TABLES IN SCHEMA public, a TO ${role}`)
+    await queryDatabase(
+      source,
+      `CREATE ROLE ${role} LOGIN PASSWORD 'reader-pass'; GRANT USAGE ON SCHEMA a TO ${role}; GRANT SELECT ON ALL TABLES IN SCHEMA public, a TO ${role}`,
+    )
     try {
       const limited = new URL(source)
       limited.username = role
       limited.password = 'reader-pass'
       const partial = `${await createFreshDatabase('copy_schemas_partial', { migrate: false })}?sslmode=disable`
       const unreadable = await lockstep(['copy', '--from', limited.toString(), '--to', partial])
-      expect(unreadable.stderr).toContain("not copied: schema b – the source's role may not read the schema b (1 table): GRANT USAGE ON SCHEMA b (and SELECT on its tables) to it")
+      expect(unreadable.stderr).toContain(
+        "not copied: schema b – the source's role may not read the schema b (1 table): GRANT USAGE ON SCHEMA b (and SELECT on its tables) to it",
+      )
       expect(unreadable.code).toBe(4)
       expect(await tablesOf(partial)).toEqual(['a.item', 'public.item'])
       const refused = await lockstep(['copy', '--from', limited.toString(), '--to', partial, '--schema', 'b'])
-      expect(refused.stderr).toContain("Refused: The source's role may not read the schema “b”: GRANT USAGE ON SCHEMA b")
+      expect(refused.stderr).toContain(
+        "Refused: The source's role may not read the schema “b”: GRANT USAGE ON SCHEMA b",
+      )
       expect(refused.code).toBe(3)
     } finally {
       await queryDatabase(source, `DROP OWNED BY ${role}; DROP ROLE ${role}`).catch(() => undefined)

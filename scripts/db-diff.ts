@@ -11,7 +11,8 @@ import { runCli } from './cli'
 
 await runCli(async () => {
   const name = process.argv[2]?.trim()
-  if (!name || !/^[a-z0-9_]+$/.test(name)) throw new StartupError('Name the migration: npm run db:diff -- add_plans (lowercase, digits, _).')
+  if (!name || !/^[a-z0-9_]+$/.test(name))
+    throw new StartupError('Name the migration: npm run db:diff -- add_plans (lowercase, digits, _).')
   const schema = await readFile(SCHEMA_PATH, 'utf8')
   const previous = await readLatestSnapshot()
   // The engine needs a live connection even for a pure text diff; a throwaway server serves.

@@ -10,7 +10,9 @@ await runCli(async () => {
   const database = await openDatabase({ dataDir: resolveDataDir(env.LOCKSTEP_DATA_DIR), databaseUrl: env.DATABASE_URL })
   try {
     const applied = await applyMigrations(database.url)
-    console.log(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'The database is up to date.')
+    console.log(
+      applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'The database is up to date.',
+    )
   } finally {
     await database.close()
   }

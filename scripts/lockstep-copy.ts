@@ -7,7 +7,11 @@ try {
   code = await copyCommand(process.argv.slice(3))
 } catch (error) {
   // The general error formatter loads the application's configuration: only when it is needed.
-  console.error(error instanceof UsageError ? `Error: ${error.message}\n\n${COPY_USAGE}` : (await import('./cli')).formatCliError(error))
+  console.error(
+    error instanceof UsageError
+      ? `Error: ${error.message}\n\n${COPY_USAGE}`
+      : (await import('./cli')).formatCliError(error),
+  )
   code = error instanceof UsageError ? 2 : 1
 }
 // Exit explicitly (tsx's runner does not keep process.exitCode), once stdout has been written out.

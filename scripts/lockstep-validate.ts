@@ -7,7 +7,11 @@ try {
   code = await validateCommand(process.argv.slice(3))
 } catch (error) {
   // The general error formatter loads the application's configuration: only when it is needed.
-  console.error(error instanceof UsageError ? `Error: ${error.message}\n\n${VALIDATE_USAGE}` : (await import('./cli')).formatCliError(error))
+  console.error(
+    error instanceof UsageError
+      ? `Error: ${error.message}\n\n${VALIDATE_USAGE}`
+      : (await import('./cli')).formatCliError(error),
+  )
   // Anything but a mistake in the command line means the validation could not be made (never "differences": 1).
   code = error instanceof UsageError ? 2 : 3
 }

@@ -13,10 +13,16 @@ import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database
 const BIN = join(import.meta.dirname, '..', 'bin', 'lockstep.mjs')
 const FIXTURES = join(import.meta.dirname, '..', 'lib', 'plan-document', 'fixtures')
 
-function lockstep(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function lockstep(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: '', ...env }, cwd: tmpdir(), maxBuffer: 10 * 1024 * 1024 }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { ...process.env, DATABASE_URL: '', ...env }, cwd: tmpdir(), maxBuffer: 10 * 1024 * 1024 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     )
   })
 }
@@ -26,7 +32,10 @@ describe('lockstep plan parse / format', () => {
     const dir = await mkdtemp(join(tmpdir(), 'lockstep-cli-'))
     const parsed = await lockstep(['plan', 'parse', join(FIXTURES, 'generic-five-week-plan.md')])
     expect(parsed.code).toBe(0)
-    const json = JSON.parse(parsed.stdout) as { title: string; phases: { name: string; window: string; items: { text: string; done: boolean }[] }[] }
+    const json = JSON.parse(parsed.stdout) as {
+      title: string
+      phases: { name: string; window: string; items: { text: string; done: boolean }[] }[]
+    }
     expect(json.title).toBe('Database Migration Plan')
     expect(json.phases.map((p) => [p.name, p.window, p.items.length])).toEqual([
       ['Preparation', 'Week 1', 9],
@@ -38,7 +47,11 @@ describe('lockstep plan parse / format', () => {
     await writeFile(join(dir, 'plan.json'), parsed.stdout)
     const formatted = await lockstep(['plan', 'format', join(dir, 'plan.json')])
     expect(formatted.code).toBe(0)
-    expect(parsePlanDocument(formatted.stdout).phases).toEqual(parsePlanDocument(await import('node:fs').then((fs) => fs.readFileSync(join(FIXTURES, 'generic-five-week-plan.md')))).phases)
+    expect(parsePlanDocument(formatted.stdout).phases).toEqual(
+      parsePlanDocument(
+        await import('node:fs').then((fs) => fs.readFileSync(join(FIXTURES, 'generic-five-week-plan.md'))),
+      ).phases,
+    )
   })
 
   it('answers bad input with one clear line and a non-zero exit, never a stack trace', async () => {
@@ -47,7 +60,11 @@ describe('lockstep plan parse / format', () => {
     await writeFile(join(dir, 'empty.md'), '')
     await writeFile(join(dir, 'bad.json'), '{"title": 3}')
     const cases: [string[], number, string][] = [
-      [['plan', 'parse', join(dir, 'binary.md')], 1, `Error: ${join(dir, 'binary.md')}: This file is binary, not a Markdown document.`],
+      [
+        ['plan', 'parse', join(dir, 'binary.md')],
+        1,
+        `Error: ${join(dir, 'binary.md')}: This file is binary, not a Markdown document.`,
+      ],
       [['plan', 'parse', join(dir, 'empty.md')], 1, `Error: ${join(dir, 'empty.md')}: The document is empty.`],
       [['plan', 'parse', join(dir, 'missing.md')], 1, 'no such file'],
       [['plan', 'format', join(dir, 'bad.json')], 1, 'title: Invalid input'],
@@ -66,32 +83,62 @@ describe('lockstep plan import / export', () => {
   it('imports a document as the named user and exports it back', async () => {
     const lead = await makeUser('LEAD')
     const env = { DATABASE_URL: inject('databaseUrl') }
-    const imported = await lockstep(['plan', 'import', join(FIXTURES, 'sqlite-to-postgres-dual-write.md'), '--as', lead.email], env)
-    expect(imported.stderr.split('\n').filter((l) => !l.startsWith('warning')).join('\n')).toBe('')
+    const imported = await lockstep(
+      ['plan', 'import', join(FIXTURES, 'sqlite-to-postgres-dual-write.md'), '--as', lead.email],
+      env,
+    )
+    expect(
+      imported.stderr
+        .split('\n')
+        .filter((l) => !l.startsWith('warning'))
+        .join('\n'),
+    ).toBe('')
     expect(imported.code).toBe(0)
-    expect(imported.stderr).toContain(`warning (${join(FIXTURES, 'sqlite-to-postgres-dual-write.md')} line 1): Repaired garbled characters`)
+    expect(imported.stderr).toContain(
+      `warning (${join(FIXTURES, 'sqlite-to-postgres-dual-write.md')} line 1): Repaired garbled characters`,
+    )
     const id = imported.stdout.trim()
-    expect(await getPlanForViewer(lead, id)).toMatchObject({ title: 'Database Migration Strategy', ownerName: lead.name, status: 'DRAFT' })
+    expect(await getPlanForViewer(lead, id)).toMatchObject({
+      title: 'Database Migration Strategy',
+      ownerName: lead.name,
+      status: 'DRAFT',
+    })
     const exported = await lockstep(['plan', 'export', id], env)
     expect(exported.code).toBe(0)
-    expect(parsePlanDocument(exported.stdout).phases.map((p) => p.name)).toEqual(['Preparation (Pre-Migration)', 'Schema Creation', 'Data Migration Script', 'Dual-Write Implementation', 'Switchover Process'])
+    expect(parsePlanDocument(exported.stdout).phases.map((p) => p.name)).toEqual([
+      'Preparation (Pre-Migration)',
+      'Schema Creation',
+      'Data Migration Script',
+      'Dual-Write Implementation',
+      'Switchover Process',
+    ])
   })
 
   it('refuses a document with a hidden character in a checklist item, naming where, and saves nothing', async () => {
     const lead = await makeUser('LEAD')
     const dir = await mkdtemp(join(tmpdir(), 'lockstep-cli-'))
     const title = `Hidden ${Date.now()}`
-    await writeFile(join(dir, 'hidden.md'), `# ${title}\n\n## Phase 1: Copy\n- [ ] Snapshot\n- [ ] Copy invoice\u202Efdp.exe\n`)
-    const refused = await lockstep(['plan', 'import', join(dir, 'hidden.md'), '--as', lead.email], { DATABASE_URL: inject('databaseUrl') })
+    await writeFile(
+      join(dir, 'hidden.md'),
+      `# ${title}\n\n## Phase 1: Copy\n- [ ] Snapshot\n- [ ] Copy invoice\u202Efdp.exe\n`,
+    )
+    const refused = await lockstep(['plan', 'import', join(dir, 'hidden.md'), '--as', lead.email], {
+      DATABASE_URL: inject('databaseUrl'),
+    })
     expect(refused).toMatchObject({ code: 1, stdout: '' })
-    expect(refused.stderr).toContain("In the document's phases.0.items.1.text: Remove the invisible character U+202E at position 13")
+    expect(refused.stderr).toContain(
+      "In the document's phases.0.items.1.text: Remove the invisible character U+202E at position 13",
+    )
     expect(await queryDatabase(inject('databaseUrl'), `SELECT 1 FROM "Plan" WHERE "title" = '${title}'`)).toEqual([])
   })
 
   it('refuses a stakeholder and an unknown plan', async () => {
     const stakeholder = await makeUser('STAKEHOLDER')
     const env = { DATABASE_URL: inject('databaseUrl') }
-    const refused = await lockstep(['plan', 'import', join(FIXTURES, 'generic-five-week-plan.md'), '--as', stakeholder.email], env)
+    const refused = await lockstep(
+      ['plan', 'import', join(FIXTURES, 'generic-five-week-plan.md'), '--as', stakeholder.email],
+      env,
+    )
     expect(refused).toMatchObject({ code: 1, stdout: '' })
     expect(refused.stderr).toContain('permission')
     const missing = await lockstep(['plan', 'export', '00000000-0000-4000-8000-000000000000'], env)
@@ -107,9 +154,17 @@ describe('lockstep sql', () => {
     await writeFile(join(dir, 'bad.sql'), 'SELECT FROM WHERE;\n')
     const ok = await lockstep(['sql', 'lint', join(dir, 'ok.sql'), '--json'])
     expect(ok.code).toBe(0)
-    expect(JSON.parse(ok.stdout)).toMatchObject({ statements: [{ kind: 'CreateStmt', lock: 'no table lock (a new table)', transactional: true, inTransaction: true }], transactions: { mode: 'lockstep' } })
+    expect(JSON.parse(ok.stdout)).toMatchObject({
+      statements: [
+        { kind: 'CreateStmt', lock: 'no table lock (a new table)', transactional: true, inTransaction: true },
+      ],
+      transactions: { mode: 'lockstep' },
+    })
     const bad = await lockstep(['sql', 'lint', join(dir, 'bad.sql')])
-    expect(bad).toMatchObject({ code: 1, stderr: `Error: ${join(dir, 'bad.sql')}, line 1: syntax error: syntax error at or near "WHERE"\n` })
+    expect(bad).toMatchObject({
+      code: 1,
+      stderr: `Error: ${join(dir, 'bad.sql')}, line 1: syntax error: syntax error at or near "WHERE"\n`,
+    })
   })
 
   it('applies versioned scripts, applies nothing the second time, and refuses an edited applied script', async () => {
@@ -121,14 +176,25 @@ describe('lockstep sql', () => {
     const target = await createFreshDatabase('cli_apply', { migrate: false })
     const first = await lockstep(['sql', 'apply', '--target', target, '--dir', dir, '--json'])
     expect(first.code).toBe(0)
-    expect((JSON.parse(first.stdout) as { outcomes: { version: string; status: string }[] }).outcomes.map((o) => [o.version, o.status])).toEqual([
+    expect(
+      (JSON.parse(first.stdout) as { outcomes: { version: string; status: string }[] }).outcomes.map((o) => [
+        o.version,
+        o.status,
+      ]),
+    ).toEqual([
       ['V1', 'APPLIED'],
       ['V2', 'APPLIED'],
       ['V10', 'APPLIED'],
     ])
     const second = await lockstep(['sql', 'apply', '--target', target, '--dir', dir])
-    expect(second).toMatchObject({ code: 0, stdout: 'V1: already applied\nV2: already applied\nV10: already applied\n' })
-    await writeFile(join(dir, 'V1__create_orders.sql'), 'CREATE TABLE orders (id bigint PRIMARY KEY, status text, note text);\n')
+    expect(second).toMatchObject({
+      code: 0,
+      stdout: 'V1: already applied\nV2: already applied\nV10: already applied\n',
+    })
+    await writeFile(
+      join(dir, 'V1__create_orders.sql'),
+      'CREATE TABLE orders (id bigint PRIMARY KEY, status text, note text);\n',
+    )
     const edited = await lockstep(['sql', 'apply', '--target', target, '--dir', dir])
     expect(edited.code).toBe(3)
     expect(edited.stderr).toContain('V1 (create orders) changed after it ran')
@@ -138,14 +204,18 @@ describe('lockstep sql', () => {
     expect(wrong.stderr).not.toMatch(/\n\s+at /)
   })
 
-  it("applies Prisma folders with their own BEGIN/COMMIT as written, lists a folder without SQL as not run (exit 4), and names the file and line of a failure (exit 1)", async () => {
+  it('applies Prisma folders with their own BEGIN/COMMIT as written, lists a folder without SQL as not run (exit 4), and names the file and line of a failure (exit 1)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lockstep-prisma-'))
     const folder = async (name: string, file: string, text: string) => {
       await mkdir(join(dir, name))
       await writeFile(join(dir, name, file), text)
     }
     await writeFile(join(dir, 'migration_lock.toml'), 'provider = "postgresql"\n')
-    await folder('20240101000000_init', 'migration.sql', `CREATE TYPE "Status" AS ENUM ('draft', 'live');\nCREATE TABLE "Post" ("id" SERIAL PRIMARY KEY, "status" "Status" NOT NULL DEFAULT 'draft');\n`)
+    await folder(
+      '20240101000000_init',
+      'migration.sql',
+      `CREATE TYPE "Status" AS ENUM ('draft', 'live');\nCREATE TABLE "Post" ("id" SERIAL PRIMARY KEY, "status" "Status" NOT NULL DEFAULT 'draft');\n`,
+    )
     await folder('20240102000000_backfill', 'migration.ts', 'export default async function migrate() {}\n')
     await folder(
       '20240103000000_drop_draft',
@@ -155,17 +225,29 @@ describe('lockstep sql', () => {
     const target = await createFreshDatabase('cli_prisma', { migrate: false })
     const applied = await lockstep(['sql', 'apply', '--target', target, '--dir', dir])
     expect(applied.code).toBe(4)
-    expect(applied.stderr).toContain('Not run: 20240102000000_backfill – holds migration.ts and no migration.sql: a data migration in code, which Lockstep does not run')
+    expect(applied.stderr).toContain(
+      'Not run: 20240102000000_backfill – holds migration.ts and no migration.sql: a data migration in code, which Lockstep does not run',
+    )
     expect(applied.stderr).toContain('1 migration was not run (listed above).')
-    expect(applied.stdout).toContain("20240103000000_drop_draft: applied (as written, in its own transactions (lines 2–9), without Lockstep's)")
-    expect(await queryDatabase(target, `SELECT version, transaction_mode FROM lockstep.schema_history ORDER BY version`)).toEqual([
+    expect(applied.stdout).toContain(
+      "20240103000000_drop_draft: applied (as written, in its own transactions (lines 2–9), without Lockstep's)",
+    )
+    expect(
+      await queryDatabase(target, `SELECT version, transaction_mode FROM lockstep.schema_history ORDER BY version`),
+    ).toEqual([
       { version: '20240101000000_init', transaction_mode: 'lockstep' },
       { version: '20240103000000_drop_draft', transaction_mode: 'script' },
     ])
 
-    await folder('20240104000000_broken', 'migration.sql', 'ALTER TABLE "Post" ADD COLUMN "title" TEXT;\n\nUPDATE "Post"\n   SET "headline" = "title";\n')
+    await folder(
+      '20240104000000_broken',
+      'migration.sql',
+      'ALTER TABLE "Post" ADD COLUMN "title" TEXT;\n\nUPDATE "Post"\n   SET "headline" = "title";\n',
+    )
     const failed = await lockstep(['sql', 'apply', '--target', target, '--dir', dir])
     expect(failed.code).toBe(1)
-    expect(failed.stdout).toContain('20240104000000_broken: failed – 20240104000000_broken/migration.sql, line 4: column "headline" of relation "Post" does not exist')
+    expect(failed.stdout).toContain(
+      '20240104000000_broken: failed – 20240104000000_broken/migration.sql, line 4: column "headline" of relation "Post" does not exist',
+    )
   })
 })

@@ -80,7 +80,9 @@ async function readInput(file: string | undefined): Promise<Buffer> {
   if (info.size > MAX_DOCUMENT_BYTES) throw new DocumentError(TOO_LARGE)
   // Named as given: the file system's own message would carry the absolute path.
   return readFile(path).catch((error: NodeJS.ErrnoException) => {
-    throw new DocumentError(`Cannot read ${file}: ${error.code === 'EACCES' || error.code === 'EPERM' ? 'permission denied' : (error.code ?? 'unreadable')}.`)
+    throw new DocumentError(
+      `Cannot read ${file}: ${error.code === 'EACCES' || error.code === 'EPERM' ? 'permission denied' : (error.code ?? 'unreadable')}.`,
+    )
   })
 }
 
@@ -99,14 +101,22 @@ async function readPlanDocument(file: string | undefined) {
 }
 
 function printWarnings(file: string | undefined, warnings: { line: number | null; message: string }[]) {
-  for (const w of warnings) console.error(`warning (${fileLabel(file)}${w.line ? ` line ${w.line}` : ''}): ${w.message}`)
+  for (const w of warnings)
+    console.error(`warning (${fileLabel(file)}${w.line ? ` line ${w.line}` : ''}): ${w.message}`)
 }
 
 /** Runs `body` against Lockstep's database, acting as the user `email` (or the first admin). Modules that use the
  * database must be imported inside `body`, once DATABASE_URL is known. */
-async function withDatabase<T>(email: string | undefined, body: (actor: UserActor) => Promise<T>, options: { readOnly?: boolean } = {}): Promise<T> {
+async function withDatabase<T>(
+  email: string | undefined,
+  body: (actor: UserActor) => Promise<T>,
+  options: { readOnly?: boolean } = {},
+): Promise<T> {
   const env = launcherEnv()
-  const database = await openDatabaseForTool({ dataDir: resolveDataDir(env.LOCKSTEP_DATA_DIR), databaseUrl: env.DATABASE_URL })
+  const database = await openDatabaseForTool({
+    dataDir: resolveDataDir(env.LOCKSTEP_DATA_DIR),
+    databaseUrl: env.DATABASE_URL,
+  })
   try {
     exportEnv({ DATABASE_URL: database.url })
     const { applyMigrations } = await import('@/lib/migrate/migrations')
@@ -115,11 +125,25 @@ async function withDatabase<T>(email: string | undefined, body: (actor: UserActo
     try {
       // Reading needs no particular role: without --as, any active user (admins first) will do.
       const user = await db.user.findFirst({
-        where: email ? { email: email.toLowerCase(), isActive: true } : options.readOnly ? { isActive: true } : { role: 'ADMIN', isActive: true },
+        where: email
+          ? { email: email.toLowerCase(), isActive: true }
+          : options.readOnly
+            ? { isActive: true }
+            : { role: 'ADMIN', isActive: true },
         orderBy: [{ role: 'asc' }, { createdAt: 'asc' }],
       })
-      if (!user) throw new UsageError(email ? `No active user has the email ${email}.` : 'There is no active admin; name a user with --as EMAIL.')
-      return await body({ kind: 'user', id: user.id, email: user.email, name: user.name, role: user.role, origin: 'cli' })
+      if (!user)
+        throw new UsageError(
+          email ? `No active user has the email ${email}.` : 'There is no active admin; name a user with --as EMAIL.',
+        )
+      return await body({
+        kind: 'user',
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        role: user.role,
+        origin: 'cli',
+      })
     } finally {
       await db.$disconnect()
     }
@@ -128,15 +152,23 @@ async function withDatabase<T>(email: string | undefined, body: (actor: UserActo
   }
 }
 
-const IN_TRANSACTION = { lockstep: "in Lockstep's transaction", script: "in the script's own transaction", none: 'outside a transaction' } as const
+const IN_TRANSACTION = {
+  lockstep: "in Lockstep's transaction",
+  script: "in the script's own transaction",
+  none: 'outside a transaction',
+} as const
 
 async function sqlLint(args: string[], json: boolean): Promise<number> {
   const [file, ...extra] = args
   if (!file || extra.length) throw new UsageError('Usage: lockstep sql lint FILE.sql [--json]')
-  const [{ lintSql }, { SqlSyntaxError }] = await Promise.all([import('@/lib/engine/sql/lint'), import('@/lib/engine/sql/split')])
+  const [{ lintSql }, { SqlSyntaxError }] = await Promise.all([
+    import('@/lib/engine/sql/lint'),
+    import('@/lib/engine/sql/split'),
+  ])
   const name = file === '-' ? 'standard input' : file
   const report = await lintSql((await readInput(file)).toString('utf8')).catch((error: Error) => {
-    if (error instanceof SqlSyntaxError) throw new DocumentError(`${name}, line ${error.line}: syntax error: ${error.reason}`)
+    if (error instanceof SqlSyntaxError)
+      throw new DocumentError(`${name}, line ${error.line}: syntax error: ${error.reason}`)
     throw new DocumentError(`${name}: ${error.message}`)
   })
   if (json) {
@@ -146,7 +178,9 @@ async function sqlLint(args: string[], json: boolean): Promise<number> {
   console.log(`${name}: runs ${report.transactions.description}`)
   for (const s of report.statements) {
     const where = s.inTransaction ? IN_TRANSACTION[report.transactions.mode] : 'outside a transaction'
-    console.log(`line ${s.line}: ${s.kind} – ${s.transactionControl ? "the script's own transaction control" : where}; locks: ${s.lock}`)
+    console.log(
+      `line ${s.line}: ${s.kind} – ${s.transactionControl ? "the script's own transaction control" : where}; locks: ${s.lock}`,
+    )
     for (const f of s.findings) console.log(`  ${f.level}: ${f.message}${f.help ? ` (${f.help})` : ''} [${f.rule}]`)
   }
   console.log(`${report.statements.length} statements, ${report.errors} errors, ${report.warnings} warnings`)
@@ -160,9 +194,13 @@ async function sqlApply(args: string[], json: boolean): Promise<number> {
   const retryFailed = flag(args, '--retry-failed')
   const lockTimeoutMs = milliseconds(option(args, '--lock-timeout'), '--lock-timeout')
   const statementTimeoutMs = milliseconds(option(args, '--statement-timeout'), '--statement-timeout')
-  if (!url || !dir || args.length) throw new UsageError('Usage: lockstep sql apply --target postgresql://… --dir DIR [--dry-run] [--json]')
+  if (!url || !dir || args.length)
+    throw new UsageError('Usage: lockstep sql apply --target postgresql://… --dir DIR [--dry-run] [--json]')
   const target = await targetOption(url, '--target')
-  const [{ applyScripts }, { ApplyRefused }] = await Promise.all([import('@/lib/engine/sql/apply'), import('@/lib/engine/sql/session')])
+  const [{ applyScripts }, { ApplyRefused }] = await Promise.all([
+    import('@/lib/engine/sql/apply'),
+    import('@/lib/engine/sql/session'),
+  ])
   const { readScriptsDir } = await import('@/lib/engine/sql/scripts-dir')
   const { scripts, skipped } = await readScriptsDir(resolve(dir)).catch((error: Error) => {
     // Named as given: the absolute path is the machine's business.
@@ -176,13 +214,26 @@ async function sqlApply(args: string[], json: boolean): Promise<number> {
       retryFailed,
       lockTimeoutMs,
       statementTimeoutMs,
-      log: json ? undefined : (e) => (e.level === 'info' ? console.log : console.error)(`${e.level === 'info' ? '' : `${e.level}: `}${e.message}`),
+      log: json
+        ? undefined
+        : (e) =>
+            (e.level === 'info' ? console.log : console.error)(
+              `${e.level === 'info' ? '' : `${e.level}: `}${e.message}`,
+            ),
     })
     const notRun = skipped.length + outcomes.filter((o) => o.status === 'SKIPPED').length
     if (json) console.log(JSON.stringify({ outcomes, skipped }, null, 2))
     else {
-      console.log(outcomes.map((o) => `${o.version}: ${o.status.toLowerCase().replace('_', ' ')}${o.status === 'APPLIED' && o.transactions && !o.transactions.startsWith('in one') ? ` (${o.transactions})` : ''}${o.error ? ` – ${o.error}` : ''}${o.reason ? ` – ${o.reason}` : ''}`).join('\n'))
-      if (notRun) console.error(`${notRun} ${notRun === 1 ? 'migration was' : 'migrations were'} not run (listed above).`)
+      console.log(
+        outcomes
+          .map(
+            (o) =>
+              `${o.version}: ${o.status.toLowerCase().replace('_', ' ')}${o.status === 'APPLIED' && o.transactions && !o.transactions.startsWith('in one') ? ` (${o.transactions})` : ''}${o.error ? ` – ${o.error}` : ''}${o.reason ? ` – ${o.reason}` : ''}`,
+          )
+          .join('\n'),
+      )
+      if (notRun)
+        console.error(`${notRun} ${notRun === 1 ? 'migration was' : 'migrations were'} not run (listed above).`)
     }
     if (outcomes.some((o) => o.status === 'FAILED' || o.status === 'CANCELLED')) return 1
     return notRun ? 4 : 0
@@ -241,13 +292,19 @@ async function main(argv: string[]): Promise<number> {
     case 'import': {
       const plan = await readPlanDocument(target)
       printWarnings(target, plan.warnings)
-      const { id } = await withDatabase(as, async (actor) => (await import('@/lib/server/plans/documents')).importPlanDocument(actor, plan))
+      const { id } = await withDatabase(as, async (actor) =>
+        (await import('@/lib/server/plans/documents')).importPlanDocument(actor, plan),
+      )
       console.log(id)
       return 0
     }
     case 'export': {
       if (!target) throw new UsageError('Name the plan: lockstep plan export PLAN_ID')
-      const plan = await withDatabase(as, async (actor) => (await import('@/lib/server/plans/documents')).exportPlanDocument(actor, target), { readOnly: true })
+      const plan = await withDatabase(
+        as,
+        async (actor) => (await import('@/lib/server/plans/documents')).exportPlanDocument(actor, target),
+        { readOnly: true },
+      )
       process.stdout.write(formatPlanDocument(plan))
       return 0
     }

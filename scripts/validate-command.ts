@@ -1,7 +1,15 @@
 // `lockstep validate`: the validation engine from the command line – a target's rows compared with its source's,
 // then the target's integrity, with the same report as a validation step.
 import type { PostgresTargetSide } from '@/lib/engine/validate/engine'
-import { VALIDATION_DEFAULTS, type Difference, type IntegrityFinding, type RuleResult, type TableResult, type ValidationReport, type ValidationSide } from '@/lib/engine/validate/model'
+import {
+  VALIDATION_DEFAULTS,
+  type Difference,
+  type IntegrityFinding,
+  type RuleResult,
+  type TableResult,
+  type ValidationReport,
+  type ValidationSide,
+} from '@/lib/engine/validate/model'
 import type { PostgresTarget } from '@/lib/targets/postgres'
 import { count, flag, isPostgresUrl, names, openSqliteFile, option, targetOption, UsageError } from './cli-args'
 import { plural } from '@/lib/domain/words'
@@ -26,7 +34,11 @@ export const VALIDATE_USAGE = `Usage: lockstep validate --source SQLITE_FILE|pos
 const EXIT = { passed: 0, failed: 1, unavailable: 3, cancelled: 130 } as const
 
 /** A PostgreSQL side, connected now: a server that cannot be reached fails here, saying which side it is. */
-async function openPostgres(target: PostgresTarget, role: 'source' | 'target', schema: string | undefined): Promise<{ side: PostgresTargetSide; tables: string[] }> {
+async function openPostgres(
+  target: PostgresTarget,
+  role: 'source' | 'target',
+  schema: string | undefined,
+): Promise<{ side: PostgresTargetSide; tables: string[] }> {
   const { postgresSide } = await import('@/lib/engine/validate/postgres-side')
   const side = postgresSide(target, { schema })
   try {
@@ -37,7 +49,11 @@ async function openPostgres(target: PostgresTarget, role: 'source' | 'target', s
   }
 }
 
-async function openSource(from: string, target: PostgresTarget | null, schema: string | undefined): Promise<{ side: ValidationSide; tables: string[] }> {
+async function openSource(
+  from: string,
+  target: PostgresTarget | null,
+  schema: string | undefined,
+): Promise<{ side: ValidationSide; tables: string[] }> {
   if (target) return openPostgres(target, 'source', schema)
   let tables: string[] = []
   const { opened } = await openSqliteFile(
@@ -60,10 +76,22 @@ function shownValue(value: string | null): string {
 function printTables(tables: TableResult[]) {
   const head = ['table', 'source rows', 'target rows', 'state', 'missing', 'extra', 'changed']
   const atLeast = (t: TableResult, v: number) => `${number(v)}${t.suspended ? '+' : ''}`
-  const rows = tables.map((t) => [t.table, number(t.sourceRows), number(t.targetRows), t.state, atLeast(t, t.missing), atLeast(t, t.extra), atLeast(t, t.changed)])
+  const rows = tables.map((t) => [
+    t.table,
+    number(t.sourceRows),
+    number(t.targetRows),
+    t.state,
+    atLeast(t, t.missing),
+    atLeast(t, t.extra),
+    atLeast(t, t.changed),
+  ])
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)))
   const left = new Set([0, 3])
-  const line = (cells: string[]) => cells.map((c, i) => (left.has(i) ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ').trimEnd()
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (left.has(i) ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number)))
+      .join('  ')
+      .trimEnd()
   console.log(line(head))
   for (const r of rows) console.log(line(r))
 }
@@ -71,9 +99,14 @@ function printTables(tables: TableResult[]) {
 function printDetails(t: TableResult) {
   const total = t.missing + t.extra + t.changed
   if (!t.samples.length && !t.notes.length && !t.error) return
-  console.log(`\n${t.table}${total ? ` – ${plural(total, 'difference')}${t.suspended ? ' at least' : ''}${t.samples.length < total ? `, ${t.samples.length} shown` : ''}` : ''}:`)
+  console.log(
+    `\n${t.table}${total ? ` – ${plural(total, 'difference')}${t.suspended ? ' at least' : ''}${t.samples.length < total ? `, ${t.samples.length} shown` : ''}` : ''}:`,
+  )
   const keyWidth = Math.max(0, ...t.samples.map((s) => s.key.length))
-  const changes = (s: Difference) => (s.kind === 'changed' ? s.columns.map((c) => `${c.column}: ${shownValue(c.source)} → ${shownValue(c.target)}`).join('; ') : '')
+  const changes = (s: Difference) =>
+    s.kind === 'changed'
+      ? s.columns.map((c) => `${c.column}: ${shownValue(c.source)} → ${shownValue(c.target)}`).join('; ')
+      : ''
   for (const s of t.samples) console.log(`  ${s.kind.padEnd(7)}  ${s.key.padEnd(keyWidth)}  ${changes(s)}`.trimEnd())
   for (const note of t.notes) console.log(`  note: ${note}`)
   if (t.error) console.log(`  error: ${t.error}`)
@@ -84,10 +117,12 @@ function findingLine(f: IntegrityFinding): string {
   const examples = f.samples.length ? `; e.g. ${f.samples.join(', ')}` : ''
   if (f.kind === 'orphan') {
     const parent = f.references ? `${f.references.table}(${f.references.columns.join(', ')})` : 'parent'
-    const why = f.origin === 'target' ? 'foreign key declared on the target, not validated' : 'foreign key only in the source'
+    const why =
+      f.origin === 'target' ? 'foreign key declared on the target, not validated' : 'foreign key only in the source'
     return `orphans:  ${plural(f.count, 'row')} of ${columns} without a ${parent} (${why})${examples}`
   }
-  if (f.kind === 'not-null') return `NOT NULL: ${plural(f.count, 'row')} of ${f.table} with ${f.columns.join(', ')} NULL (NOT NULL in the source, not on the target)${examples}`
+  if (f.kind === 'not-null')
+    return `NOT NULL: ${plural(f.count, 'row')} of ${f.table} with ${f.columns.join(', ')} NULL (NOT NULL in the source, not on the target)${examples}`
   return `unique:   ${plural(f.count, 'duplicated value')} of ${columns} (unique in the source, not on the target)${examples}`
 }
 
@@ -98,7 +133,8 @@ function ruleLine(r: RuleResult): string {
 }
 
 /** Whether the integrity checks ran: asked for, and not cancelled before them (they follow the tables). */
-const integrityDone = (report: ValidationReport, asked: boolean) => asked && (report.status !== 'CANCELLED' || report.integrityChecked > 0 || report.integrity.length > 0)
+const integrityDone = (report: ValidationReport, asked: boolean) =>
+  asked && (report.status !== 'CANCELLED' || report.integrityChecked > 0 || report.integrity.length > 0)
 
 function finalLine(report: ValidationReport, integrityAsked: boolean): string {
   const states = (state: TableResult['state']) => report.tables.filter((t) => t.state === state).length
@@ -115,7 +151,13 @@ function finalLine(report: ValidationReport, integrityAsked: boolean): string {
   if (unfinished) parts.push(`${plural(unfinished, 'table')} not finished`)
   if (!report.tables.length) parts.push('no tables')
   const findings = report.integrity.length
-  parts.push(!integrityDone(report, integrityAsked) ? 'integrity not checked' : findings ? plural(findings, 'integrity finding') : 'no integrity findings')
+  parts.push(
+    !integrityDone(report, integrityAsked)
+      ? 'integrity not checked'
+      : findings
+        ? plural(findings, 'integrity finding')
+        : 'no integrity findings',
+  )
   const failedRules = report.rules.filter((r) => !r.passed && r.action === 'fail').length
   if (failedRules) parts.push(`${plural(failedRules, 'rule')} failed`)
   return `${report.status}: ${parts.join(', ')} (${report.seconds.toFixed(1)} s)`
@@ -127,7 +169,9 @@ function printReport(report: ValidationReport, integrityAsked: boolean) {
   for (const t of report.tables) printDetails(t)
   if (integrityDone(report, integrityAsked)) {
     const found = report.integrity.length ? plural(report.integrity.length, 'finding') : 'no findings'
-    console.log(`\nintegrity: ${report.integrityChecked ? `${found} (${plural(report.integrityChecked, 'check')})` : 'nothing to check – the target enforces the keys, NOT NULL and unique constraints of the source'}`)
+    console.log(
+      `\nintegrity: ${report.integrityChecked ? `${found} (${plural(report.integrityChecked, 'check')})` : 'nothing to check – the target enforces the keys, NOT NULL and unique constraints of the source'}`,
+    )
     for (const f of report.integrity) console.log(`  ${findingLine(f)}`)
   }
   if (report.rules.length) {
@@ -155,11 +199,15 @@ export async function validateCommand(args: string[]): Promise<number> {
   const schemas = names(option(args, '--schema'))
   const maxSamples = count(option(args, '--max-samples'), '--max-samples', 0, 10_000)
   const maxDifferences = count(option(args, '--max-differences'), '--max-differences', 1, Number.MAX_SAFE_INTEGER)
-  if (!from || !to || args.length) throw new UsageError(args.length ? `Unexpected: ${args.join(' ')}` : 'Name the source (--source) and the target (--target).')
+  if (!from || !to || args.length)
+    throw new UsageError(
+      args.length ? `Unexpected: ${args.join(' ')}` : 'Name the source (--source) and the target (--target).',
+    )
   const target = await targetOption(to, '--target')
   const sourceUrl = isPostgresUrl(from) ? await targetOption(from, '--source') : null
 
-  if (!sourceUrl && (schemas?.length ?? 0) > 1) throw new UsageError('A SQLite source was copied into one schema: --schema takes one name with it.')
+  if (!sourceUrl && (schemas?.length ?? 0) > 1)
+    throw new UsageError('A SQLite source was copied into one schema: --schema takes one name with it.')
   const schema = sourceUrl ? undefined : schemas?.[0]
 
   try {
@@ -174,7 +222,8 @@ export async function validateCommand(args: string[]): Promise<number> {
       targetSide = (await openPostgres(target, 'target', schema)).side
       // A PostgreSQL source's tables are checked schema by schema (a table may be named schema.table).
       const unknown = sourceUrl ? [] : (tables ?? []).filter((name) => !source.tables.includes(name))
-      if (unknown.length) throw new UsageError(`The source has no table ${unknown.map((name) => `“${name}”`).join(', ')}.`)
+      if (unknown.length)
+        throw new UsageError(`The source has no table ${unknown.map((name) => `“${name}”`).join(', ')}.`)
       const { runValidation } = await import('@/lib/engine/validate/engine')
       const { validateSchemas } = await import('@/lib/engine/validate/schemas')
       process.once('SIGINT', stop)
@@ -192,14 +241,32 @@ export async function validateCommand(args: string[]): Promise<number> {
               if (!active || Date.now() - lastLine < 2000) return
               lastLine = Date.now()
               const done = progress.tables.filter((t) => t.state !== 'PENDING' && t.state !== 'VALIDATING').length
-              const rows = active.sourceRows === null || active.targetRows === null ? null : Math.max(active.sourceRows, active.targetRows)
-              console.error(`${active.table}: ${rows === null ? 'counting rows' : `comparing ${plural(rows, 'row')}`}; ${done} of ${plural(progress.tables.length, 'table')} done`)
+              const rows =
+                active.sourceRows === null || active.targetRows === null
+                  ? null
+                  : Math.max(active.sourceRows, active.targetRows)
+              console.error(
+                `${active.table}: ${rows === null ? 'counting rows' : `comparing ${plural(rows, 'row')}`}; ${done} of ${plural(progress.tables.length, 'table')} done`,
+              )
             },
       }
-      const report = sourceUrl ? await validateSchemas(sourceUrl, target, { ...options, schemas, sourceLabel: source.side.label, targetLabel: targetSide.label }) : await runValidation(source.side, targetSide, options)
+      const report = sourceUrl
+        ? await validateSchemas(sourceUrl, target, {
+            ...options,
+            schemas,
+            sourceLabel: source.side.label,
+            targetLabel: targetSide.label,
+          })
+        : await runValidation(source.side, targetSide, options)
       if (json) console.log(JSON.stringify(report, null, 2))
       else printReport(report, integrity)
-      return report.status === 'PASSED' ? EXIT.passed : report.status === 'FAILED' ? EXIT.failed : report.status === 'CANCELLED' ? EXIT.cancelled : EXIT.unavailable
+      return report.status === 'PASSED'
+        ? EXIT.passed
+        : report.status === 'FAILED'
+          ? EXIT.failed
+          : report.status === 'CANCELLED'
+            ? EXIT.cancelled
+            : EXIT.unavailable
     } finally {
       process.off('SIGINT', stop)
       await Promise.all([source.side.close(), targetSide?.close()])

@@ -16,7 +16,12 @@ const BIN = join(import.meta.dirname, '..', 'bin', 'lockstep.mjs')
 
 function lockstep(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: childEnv({ DATABASE_URL: '' }), cwd: tmpdir(), maxBuffer: 10 * 1024 * 1024 }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }))
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: childEnv({ DATABASE_URL: '' }), cwd: tmpdir(), maxBuffer: 10 * 1024 * 1024 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    )
   })
 }
 
@@ -40,9 +45,20 @@ describe('lockstep validate', () => {
              CREATE TABLE tags (name TEXT, weight REAL)`)
     db.transaction(() => {
       const customer = db.prepare('INSERT INTO customers VALUES (?, ?, ?, ?)')
-      for (let i = 1; i <= 200; i++) customer.run(i, `Customer ${i}`, i % 7 ? i / 4 : null, `2024-03-${String((i % 28) + 1).padStart(2, '0')} 10:00:00`)
+      for (let i = 1; i <= 200; i++)
+        customer.run(
+          i,
+          `Customer ${i}`,
+          i % 7 ? i / 4 : null,
+          `2024-03-${String((i % 28) + 1).padStart(2, '0')} 10:00:00`,
+        )
       const country = db.prepare('INSERT INTO countries VALUES (?, ?)')
-      for (const [code, name] of [['DE', 'Germany'], ['FR', 'France'], ['JP', 'Japan']]) country.run(code, name)
+      for (const [code, name] of [
+        ['DE', 'Germany'],
+        ['FR', 'France'],
+        ['JP', 'Japan'],
+      ])
+        country.run(code, name)
       const tag = db.prepare('INSERT INTO tags VALUES (?, ?)')
       for (let i = 0; i < 20; i++) tag.run(`tag ${i}`, i / 3)
     })()
@@ -71,7 +87,9 @@ describe('lockstep validate', () => {
     expect(json.code, json.stderr).toBe(1)
     const report = JSON.parse(json.stdout) as ValidationReport
     expect(report.status).toBe('FAILED')
-    expect(report.tables.find((t) => t.table === 'customers')?.samples).toEqual([{ kind: 'changed', key: '42', columns: [{ column: 'name', source: 'Customer 42', target: 'Renamed' }] }])
+    expect(report.tables.find((t) => t.table === 'customers')?.samples).toEqual([
+      { kind: 'changed', key: '42', columns: [{ column: 'name', source: 'Customer 42', target: 'Renamed' }] },
+    ])
     expect(report.tables.find((t) => t.table === 'countries')).toMatchObject({ state: 'MISMATCHED', missing: 1 })
   }, 120_000)
 
@@ -84,7 +102,13 @@ describe('lockstep validate', () => {
     const [notSqlite, missing, noServer, noTarget] = await Promise.all([
       lockstep(['validate', '--source', notes, '--target', url]),
       lockstep(['validate', '--source', join(dir, 'missing.db'), '--target', url]),
-      lockstep(['validate', '--source', url, '--target', 'postgresql://nobody:secret@127.0.0.1:1/nothing?sslmode=disable']),
+      lockstep([
+        'validate',
+        '--source',
+        url,
+        '--target',
+        'postgresql://nobody:secret@127.0.0.1:1/nothing?sslmode=disable',
+      ]),
       lockstep(['validate', '--source', notes]),
     ])
     expect(notSqlite.code).toBe(3)

@@ -14,10 +14,20 @@ import { pendingApprovalCount } from '@/lib/server/windows/queries'
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const actor = await requirePageActor()
   const pending = await pendingApprovalCount(actor)
-  const items = navItemsFor(actor.role).map(({ href, label }) => ({ href, label, badge: href === '/windows' && pending ? { count: pending, label: `${pending} window${pending === 1 ? '' : 's'} awaiting approval` } : undefined }))
+  const items = navItemsFor(actor.role).map(({ href, label }) => ({
+    href,
+    label,
+    badge:
+      href === '/windows' && pending
+        ? { count: pending, label: `${pending} window${pending === 1 ? '' : 's'} awaiting approval` }
+        : undefined,
+  }))
   return (
     <div className="flex min-h-screen flex-col md:flex-row">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-10 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-10 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+      >
         Skip to content
       </a>
       <aside className="no-print flex w-full shrink-0 flex-col bg-zinc-900 px-3 py-4 text-white md:w-56">

@@ -16,7 +16,9 @@ export function AdminTabs({ current }: { current: (typeof TABS)[number]['key'] }
           aria-current={tab.key === current ? 'page' : undefined}
           className={cn(
             '-mb-px border-b-2 px-3 py-2 text-sm font-medium',
-            tab.key === current ? 'border-indigo-600 text-indigo-700' : 'border-transparent text-zinc-600 hover:text-zinc-900',
+            tab.key === current
+              ? 'border-indigo-600 text-indigo-700'
+              : 'border-transparent text-zinc-600 hover:text-zinc-900',
           )}
         >
           {tab.label}

@@ -7,7 +7,11 @@ type Props = { filter: TAuditFilter; actions: string[]; entityTypes: string[] }
 /** A plain GET form: filters live in the URL, so a filtered view can be bookmarked and shared. */
 export function AuditFilterForm({ filter, actions, entityTypes }: Props) {
   return (
-    <form method="get" className="mb-4 grid gap-3 rounded-lg border border-zinc-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-6" aria-label="Filter audit events">
+    <form
+      method="get"
+      className="mb-4 grid gap-3 rounded-lg border border-zinc-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-6"
+      aria-label="Filter audit events"
+    >
       <Field label="Actor" name="actor">
         <Input name="actor" defaultValue={filter.actor} placeholder="email contains…" />
       </Field>

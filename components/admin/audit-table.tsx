@@ -29,7 +29,10 @@ export function AuditTable({ events }: { events: AuditEventDTO[] }) {
             <Td>
               {event.entityType}
               {event.entityId ? (
-                <a href={`?entityType=${encodeURIComponent(event.entityType)}&entityId=${encodeURIComponent(event.entityId)}`} className={`ml-1 text-indigo-700 underline hover:no-underline ${event.entityLabel ? '' : 'font-mono text-xs'}`}>
+                <a
+                  href={`?entityType=${encodeURIComponent(event.entityType)}&entityId=${encodeURIComponent(event.entityId)}`}
+                  className={`ml-1 text-indigo-700 underline hover:no-underline ${event.entityLabel ? '' : 'font-mono text-xs'}`}
+                >
                   {event.entityLabel ?? shortId(event.entityId)}
                   <span className="sr-only"> – all events of this {event.entityType.toLowerCase()}</span>
                 </a>

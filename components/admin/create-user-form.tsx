@@ -31,8 +31,20 @@ export function CreateUserForm() {
             <RoleOptions />
           </Select>
         </Field>
-        <Field label="Initial password" name="password" errors={errors?.password} hint="At least 12 characters; share it safely.">
-          <Input name="password" type="password" required minLength={12} invalid={!!errors?.password} autoComplete="new-password" />
+        <Field
+          label="Initial password"
+          name="password"
+          errors={errors?.password}
+          hint="At least 12 characters; share it safely."
+        >
+          <Input
+            name="password"
+            type="password"
+            required
+            minLength={12}
+            invalid={!!errors?.password}
+            autoComplete="new-password"
+          />
         </Field>
       </div>
       <Button type="submit" disabled={pending}>

@@ -25,12 +25,20 @@ export function ResetPasswordDialog({ user }: { user: UserDTO }) {
       <dialog ref={ref} aria-label={`Set a new password for ${user.name}`} className={MODAL_CLASS}>
         <form ref={formRef} onSubmit={submitKeepingInput(formAction)} className="space-y-4 p-5" noValidate>
           <h2 className="text-base font-semibold">Set a new password for {user.name}</h2>
-          <p className="text-sm text-zinc-600">Their current sessions end, and a lockout from failed sign-ins is lifted.</p>
+          <p className="text-sm text-zinc-600">
+            Their current sessions end, and a lockout from failed sign-ins is lifted.
+          </p>
           <input type="hidden" name="userId" value={user.id} />
           {state?.ok ? <Alert tone="success">{state.message}</Alert> : null}
           {state && !state.ok && !errors?.password ? <Alert tone="error">{state.error}</Alert> : null}
           <Field label="New password" name="password" id={`password-${user.id}`} errors={errors?.password}>
-            <Input name="password" id={`password-${user.id}`} type="password" autoComplete="new-password" invalid={!!errors?.password} />
+            <Input
+              name="password"
+              id={`password-${user.id}`}
+              type="password"
+              autoComplete="new-password"
+              invalid={!!errors?.password}
+            />
           </Field>
           <div className="flex justify-end gap-2">
             <Button variant="secondary" onClick={() => ref.current?.close()}>

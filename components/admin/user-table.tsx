@@ -71,7 +71,13 @@ function UserRow({ user, isSelf }: { user: UserDTO; isSelf: boolean }) {
       </Td>
       <Td>
         <div className="flex flex-wrap gap-1">
-          {!user.isActive ? <Badge>Deactivated</Badge> : user.isLocked ? <Badge tone="warning">Locked</Badge> : <Badge tone="success">Active</Badge>}
+          {!user.isActive ? (
+            <Badge>Deactivated</Badge>
+          ) : user.isLocked ? (
+            <Badge tone="warning">Locked</Badge>
+          ) : (
+            <Badge tone="success">Active</Badge>
+          )}
           {user.hasMfa ? <Badge>Two-factor</Badge> : null}
         </div>
       </Td>

@@ -22,8 +22,9 @@ export function PlainHttpNotice({ host }: { host: string }) {
       <Alert tone="info">
         <p className="font-medium">Signing in needs HTTPS at this address.</p>
         <p className="mt-1">
-          You reached Lockstep over plain HTTP at {host}. Browsers keep its session cookie only over HTTPS or on localhost, so signing in here would bring you back to this form. Open Lockstep at its
-          HTTPS address, or ask an administrator to serve it over HTTPS or to allow plain HTTP on a trusted network.
+          You reached Lockstep over plain HTTP at {host}. Browsers keep its session cookie only over HTTPS or on
+          localhost, so signing in here would bring you back to this form. Open Lockstep at its HTTPS address, or ask an
+          administrator to serve it over HTTPS or to allow plain HTTP on a trusted network.
         </p>
       </Alert>
     </div>

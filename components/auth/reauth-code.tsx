@@ -23,8 +23,20 @@ export function useReauthCode() {
     },
     field: asked ? (
       <div className="w-full max-w-xs">
-        <Field label="Code from your authenticator" name="reauth-code" hint="Changing production needs a code entered in the last 15 minutes.">
-          <Input name="reauth-code" value={code} onChange={(e) => setCode(e.target.value)} autoComplete="one-time-code" maxLength={32} autoFocus spellCheck={false} />
+        <Field
+          label="Code from your authenticator"
+          name="reauth-code"
+          hint="Changing production needs a code entered in the last 15 minutes."
+        >
+          <Input
+            name="reauth-code"
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            autoComplete="one-time-code"
+            maxLength={32}
+            autoFocus
+            spellCheck={false}
+          />
         </Field>
       </div>
     ) : null,

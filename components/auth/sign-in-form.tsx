@@ -12,7 +12,11 @@ import { submitKeepingInput } from '@/components/ui/keep-input'
  * the form (hidden) so the second submit sends everything again: the server keeps nothing between the steps.
  */
 export function SignInForm({ next }: { next: string }) {
-  const [state, formAction, pending] = useActionState<SignInState, FormData>(signInAction, { error: null, email: '', step: 'password' })
+  const [state, formAction, pending] = useActionState<SignInState, FormData>(signInAction, {
+    error: null,
+    email: '',
+    step: 'password',
+  })
   const [startedOver, setStartedOver] = useState(false)
   const askCode = state.step === 'code' && !startedOver
   const submit = submitKeepingInput(formAction)
@@ -49,7 +53,11 @@ export function SignInForm({ next }: { next: string }) {
           <p className="text-sm text-zinc-600">
             Two-factor sign-in is on for <strong className="font-medium text-zinc-900">{state.email}</strong>.
           </p>
-          <Field label="Authentication code" name="code" hint="The 6 digits your authenticator app shows now, or one of your recovery codes.">
+          <Field
+            label="Authentication code"
+            name="code"
+            hint="The 6 digits your authenticator app shows now, or one of your recovery codes."
+          >
             <Input name="code" autoComplete="one-time-code" maxLength={32} required autoFocus spellCheck={false} />
           </Field>
         </>
@@ -58,7 +66,11 @@ export function SignInForm({ next }: { next: string }) {
         {pending ? 'Signing in…' : askCode ? 'Verify' : 'Sign in'}
       </Button>
       {askCode ? (
-        <button type="button" className="w-full text-center text-sm text-zinc-500 hover:text-zinc-800" onClick={() => setStartedOver(true)}>
+        <button
+          type="button"
+          className="w-full text-center text-sm text-zinc-500 hover:text-zinc-800"
+          onClick={() => setStartedOver(true)}
+        >
           Use another account
         </button>
       ) : null}

@@ -13,11 +13,16 @@ export function PlanRestores({ restores }: { restores: RestoreDTO[] }) {
       </h3>
       <ul className="space-y-2">
         {restores.map((r) => (
-          <li key={r.id} data-testid="plan-restore" className="space-y-1 rounded-md border border-zinc-200 bg-white px-3 py-2 text-sm">
+          <li
+            key={r.id}
+            data-testid="plan-restore"
+            className="space-y-1 rounded-md border border-zinc-200 bg-white px-3 py-2 text-sm"
+          >
             <p className="flex flex-wrap items-center gap-2">
               <RestoreStatusBadge status={r.status} />
               <span>
-                The backup of <strong>{r.fromConnectionName}</strong> taken <Timestamp iso={r.backupTakenAt} /> into <strong>{r.intoConnectionName}</strong>
+                The backup of <strong>{r.fromConnectionName}</strong> taken <Timestamp iso={r.backupTakenAt} /> into{' '}
+                <strong>{r.intoConnectionName}</strong>
                 {r.overSource ? ' (over the database it came from)' : ''}
               </span>
               <span className="text-xs text-zinc-500">
@@ -32,7 +37,10 @@ export function PlanRestores({ restores }: { restores: RestoreDTO[] }) {
             </p>
             {r.status === 'RUNNING' && r.total > 0 ? (
               <div className="max-w-sm">
-                <ProgressBar value={Math.round((100 * r.done) / r.total)} label={`Restoring into ${r.intoConnectionName}`} />
+                <ProgressBar
+                  value={Math.round((100 * r.done) / r.total)}
+                  label={`Restoring into ${r.intoConnectionName}`}
+                />
               </div>
             ) : null}
             {r.error ? <p className="text-xs text-red-700">{r.error}</p> : null}

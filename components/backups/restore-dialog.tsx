@@ -14,7 +14,15 @@ import { useReauthCode } from '@/components/auth/reauth-code'
  * DBAs: restore a verified backup into a connection of the same kind. The database it came from is
  * offered last and asks for its name typed, since its objects are dropped and replaced.
  */
-export function RestoreDialog({ backup, choices, onQueued }: { backup: BackupDTO; choices: RestoreChoiceDTO[]; onQueued: () => void }) {
+export function RestoreDialog({
+  backup,
+  choices,
+  onQueued,
+}: {
+  backup: BackupDTO
+  choices: RestoreChoiceDTO[]
+  onQueued: () => void
+}) {
   const [open, setOpen] = useState(false)
   // Another database first: restoring over the source is the exception, never the default.
   const ordered = [...choices].sort((a, b) => Number(a.confirmName !== null) - Number(b.confirmName !== null))
@@ -32,7 +40,12 @@ export function RestoreDialog({ backup, choices, onQueued }: { backup: BackupDTO
   const submit = async () => {
     if (!chosen) return
     setPending(true)
-    const result = await requestRestoreAction({ backupId: backup.id, connectionId: chosen.connectionId, confirm: typed, ...reauth.input })
+    const result = await requestRestoreAction({
+      backupId: backup.id,
+      connectionId: chosen.connectionId,
+      confirm: typed,
+      ...reauth.input,
+    })
     setPending(false)
     reauth.answered(result)
     if (!result.ok) return setError(result.error)
@@ -42,15 +55,27 @@ export function RestoreDialog({ backup, choices, onQueued }: { backup: BackupDTO
   return (
     <>
       <Button size="sm" variant="secondary" onClick={() => setOpen(true)}>
-        Restore…<span className="sr-only"> the backup of {backup.connectionName} taken {formatUtc(backup.createdAt)}</span>
+        Restore…
+        <span className="sr-only">
+          {' '}
+          the backup of {backup.connectionName} taken {formatUtc(backup.createdAt)}
+        </span>
       </Button>
       {open ? (
-        <ModalForm title={`Restore the backup of ${backup.connectionName}`} onClose={close} onSubmit={() => void submit()}>
+        <ModalForm
+          title={`Restore the backup of ${backup.connectionName}`}
+          onClose={close}
+          onSubmit={() => void submit()}
+        >
           <p className="text-sm text-zinc-600">
-            Taken {formatUtc(backup.createdAt)}. The worker checks the file’s checksum again, then restores it in one transaction: a failure leaves the database as it was.
+            Taken {formatUtc(backup.createdAt)}. The worker checks the file’s checksum again, then restores it in one
+            transaction: a failure leaves the database as it was.
           </p>
           {ordered.length === 0 ? (
-            <p className="text-sm text-zinc-600">There is no {backup.format === 'PG_DUMP' ? 'PostgreSQL' : 'SQLite'} connection to restore into. Add one on the Connections page.</p>
+            <p className="text-sm text-zinc-600">
+              There is no {backup.format === 'PG_DUMP' ? 'PostgreSQL' : 'SQLite'} connection to restore into. Add one on
+              the Connections page.
+            </p>
           ) : (
             <label className="block space-y-1 text-sm">
               <span className="font-medium text-zinc-700">Restore into</span>
@@ -75,12 +100,20 @@ export function RestoreDialog({ backup, choices, onQueued }: { backup: BackupDTO
           )}
           {chosen?.confirmName != null ? (
             <div className="space-y-2 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900">
-              <p>This is the database the backup was taken from. Every object in the backup is dropped there and replaced by its backed-up state; changes made since are lost.</p>
+              <p>
+                This is the database the backup was taken from. Every object in the backup is dropped there and replaced
+                by its backed-up state; changes made since are lost.
+              </p>
               <label className="block space-y-1">
                 <span>
                   Type <strong className="font-mono">{chosen.confirmName}</strong> to confirm
                 </span>
-                <input value={typed} onChange={(event) => setTyped(event.target.value)} aria-label="Database name" className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 font-mono text-sm" />
+                <input
+                  value={typed}
+                  onChange={(event) => setTyped(event.target.value)}
+                  aria-label="Database name"
+                  className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 font-mono text-sm"
+                />
               </label>
             </div>
           ) : null}
@@ -90,7 +123,11 @@ export function RestoreDialog({ backup, choices, onQueued }: { backup: BackupDTO
             <Button variant="secondary" onClick={close}>
               Cancel
             </Button>
-            <Button type="submit" variant={chosen?.confirmName != null ? 'danger' : 'primary'} disabled={pending || !chosen || (chosen.confirmName !== null && typed !== chosen.confirmName)}>
+            <Button
+              type="submit"
+              variant={chosen?.confirmName != null ? 'danger' : 'primary'}
+              disabled={pending || !chosen || (chosen.confirmName !== null && typed !== chosen.confirmName)}
+            >
               {pending ? 'Queueing…' : 'Queue restore'}
             </Button>
           </div>

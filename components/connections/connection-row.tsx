@@ -5,13 +5,28 @@ import { useState } from 'react'
 import { Badge } from '@/components/ui/badge'
 import { Button } from '@/components/ui/button'
 import { ConfirmDialog } from '@/components/ui/confirm-dialog'
-import { deleteConnectionAction, introspectConnectionAction, testConnectionAction, updateConnectionAction } from '@/lib/actions/connections'
+import {
+  deleteConnectionAction,
+  introspectConnectionAction,
+  testConnectionAction,
+  updateConnectionAction,
+} from '@/lib/actions/connections'
 import type { ConnectionDTO } from '@/lib/server/connections/queries'
 import type { Introspection, ProbeResult } from '@/lib/targets/types'
 import { ConnectionForm } from './connection-form'
 import { ErrorText } from '@/components/ui/error-text'
 
-export function ConnectionRow({ connection: c, environmentId, canManage, canAllowOwnServer }: { connection: ConnectionDTO; environmentId: string; canManage: boolean; canAllowOwnServer: boolean }) {
+export function ConnectionRow({
+  connection: c,
+  environmentId,
+  canManage,
+  canAllowOwnServer,
+}: {
+  connection: ConnectionDTO
+  environmentId: string
+  canManage: boolean
+  canAllowOwnServer: boolean
+}) {
   const [probe, setProbe] = useState<ProbeResult | { ok: false; message: string } | null>(null)
   const [schema, setSchema] = useState<Introspection | null>(null)
   const [busy, setBusy] = useState<'test' | 'introspect' | null>(null)
@@ -50,7 +65,10 @@ export function ConnectionRow({ connection: c, environmentId, canManage, canAllo
           <Button size="sm" variant="ghost" disabled={busy !== null} onClick={() => void introspect()}>
             {busy === 'introspect' ? 'Reading…' : 'Show schema'}
           </Button>
-          <Link href={`/connections/${c.id}/monitor`} className="inline-flex items-center rounded-md px-2.5 py-1 text-sm font-medium text-indigo-700 hover:bg-indigo-50">
+          <Link
+            href={`/connections/${c.id}/monitor`}
+            className="inline-flex items-center rounded-md px-2.5 py-1 text-sm font-medium text-indigo-700 hover:bg-indigo-50"
+          >
             Monitor<span className="sr-only"> {c.name}</span>
           </Link>
           {canManage ? (
@@ -80,7 +98,8 @@ export function ConnectionRow({ connection: c, environmentId, canManage, canAllo
       {probe ? (
         probe.ok ? (
           <p className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800" data-testid="probe-result">
-            Connected: {probe.serverVersion} · {probe.latencyMs} ms round trip{probe.user ? ` · as ${probe.user}` : ''} · may: {probe.privileges.join(', ') || 'nothing beyond connecting'}
+            Connected: {probe.serverVersion} · {probe.latencyMs} ms round trip{probe.user ? ` · as ${probe.user}` : ''}{' '}
+            · may: {probe.privileges.join(', ') || 'nothing beyond connecting'}
           </p>
         ) : (
           <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="probe-result">
@@ -92,7 +111,14 @@ export function ConnectionRow({ connection: c, environmentId, canManage, canAllo
       {schema ? <SchemaView schema={schema} /> : null}
       {editing && canManage ? (
         <div className="rounded-md border border-zinc-200 p-3">
-          <ConnectionForm action={updateConnectionAction} environmentId={environmentId} initial={c} idPrefix={`edit-${c.id}`} onSuccess={() => setEditing(false)} canAllowOwnServer={canAllowOwnServer} />
+          <ConnectionForm
+            action={updateConnectionAction}
+            environmentId={environmentId}
+            initial={c}
+            idPrefix={`edit-${c.id}`}
+            onSuccess={() => setEditing(false)}
+            canAllowOwnServer={canAllowOwnServer}
+          />
         </div>
       ) : null}
     </li>
@@ -112,7 +138,8 @@ function SchemaView({ schema }: { schema: Introspection }) {
               {t.name}
             </span>{' '}
             <span className="text-xs text-zinc-500">
-              ~{t.rowEstimate.toLocaleString('en')} rows · {t.columns.length} columns{t.primaryKey.length ? ` · key (${t.primaryKey.join(', ')})` : ' · no primary key'}
+              ~{t.rowEstimate.toLocaleString('en')} rows · {t.columns.length} columns
+              {t.primaryKey.length ? ` · key (${t.primaryKey.join(', ')})` : ' · no primary key'}
             </span>
           </summary>
           <div className="space-y-2 border-t border-zinc-100 px-3 py-2 text-xs">
@@ -125,8 +152,12 @@ function SchemaView({ schema }: { schema: Introspection }) {
                 </li>
               ))}
             </ul>
-            {t.foreignKeys.length ? <p className="font-mono text-zinc-600">{t.foreignKeys.map((f) => f.definition).join(' · ')}</p> : null}
-            {t.indexes.length ? <p className="font-mono text-zinc-600">{t.indexes.map((i) => i.name).join(', ')}</p> : null}
+            {t.foreignKeys.length ? (
+              <p className="font-mono text-zinc-600">{t.foreignKeys.map((f) => f.definition).join(' · ')}</p>
+            ) : null}
+            {t.indexes.length ? (
+              <p className="font-mono text-zinc-600">{t.indexes.map((i) => i.name).join(', ')}</p>
+            ) : null}
           </div>
         </details>
       ))}

@@ -5,7 +5,11 @@ import { updateEnvironmentAction } from '@/lib/actions/connections'
 import type { EnvironmentDTO } from '@/lib/server/connections/queries'
 
 /** DBAs and admins: protect an environment, or lift its protection after typing its name. */
-export function EnvironmentProtection({ environment: e }: { environment: Pick<EnvironmentDTO, 'id' | 'name' | 'description' | 'protected'> }) {
+export function EnvironmentProtection({
+  environment: e,
+}: {
+  environment: Pick<EnvironmentDTO, 'id' | 'name' | 'description' | 'protected'>
+}) {
   return (
     <ConfirmDialog
       triggerLabel={e.protected ? 'Remove protection…' : 'Protect…'}
@@ -19,7 +23,12 @@ export function EnvironmentProtection({ environment: e }: { environment: Pick<En
       confirmLabel={e.protected ? 'Remove protection' : 'Protect'}
       phrase={e.protected ? e.name : undefined}
       onConfirm={async () => {
-        const result = await updateEnvironmentAction({ environmentId: e.id, name: e.name, description: e.description, protected: !e.protected })
+        const result = await updateEnvironmentAction({
+          environmentId: e.id,
+          name: e.name,
+          description: e.description,
+          protected: !e.protected,
+        })
         return result.ok ? null : result.error
       }}
     />

@@ -7,9 +7,18 @@ import type { BlockedSession } from '@/lib/engine/monitor/sample'
 import { confirmationOf, type Signal } from '@/lib/domain/signals'
 import { formatSeconds } from '@/lib/domain/words'
 
-
 /** Who blocks whom: each waiting session with the session holding it up; DBAs may cancel or terminate the blocker. */
-export function LockTable({ connectionId, blocked, canSignal, onSignalled }: { connectionId: string; blocked: BlockedSession[]; canSignal: boolean; onSignalled: (message: string) => void }) {
+export function LockTable({
+  connectionId,
+  blocked,
+  canSignal,
+  onSignalled,
+}: {
+  connectionId: string
+  blocked: BlockedSession[]
+  canSignal: boolean
+  onSignalled: (message: string) => void
+}) {
   if (!blocked.length) return <p className="text-sm text-zinc-500">No session is waiting for a lock.</p>
   const signal = (pid: number, kind: Signal) => async () => {
     const result = await signalBackendAction({ connectionId, pid, signal: kind, confirm: confirmationOf(kind, pid) })

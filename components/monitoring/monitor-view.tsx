@@ -16,8 +16,27 @@ import { ProgressSection, SqliteSection, StatementsSection, UnusedIndexesSection
 import { formatDuration, formatSeconds } from '@/lib/domain/words'
 
 export const MONITOR_POLL_MS = 2_000
-const CURRENT: MetricName[] = ['connections', 'active_sessions', 'blocked_sessions', 'idle_in_transaction', 'commits_per_second', 'rollbacks_per_second', 'error_rate_percent', 'cache_hit_percent', 'longest_query_seconds', 'longest_transaction_seconds', 'replication_lag_seconds', 'database_size_mb']
-const TRIGGER_LABELS = { OK: 'not met', BREACHED: 'breached', FIRING: 'fired', RECOVERED: 'fired, recovered', NO_DATA: 'no data' } as const
+const CURRENT: MetricName[] = [
+  'connections',
+  'active_sessions',
+  'blocked_sessions',
+  'idle_in_transaction',
+  'commits_per_second',
+  'rollbacks_per_second',
+  'error_rate_percent',
+  'cache_hit_percent',
+  'longest_query_seconds',
+  'longest_transaction_seconds',
+  'replication_lag_seconds',
+  'database_size_mb',
+]
+const TRIGGER_LABELS = {
+  OK: 'not met',
+  BREACHED: 'breached',
+  FIRING: 'fired',
+  RECOVERED: 'fired, recovered',
+  NO_DATA: 'no data',
+} as const
 
 /** The live monitoring of a connection or a run: polls its GET route every 2 seconds while it is live. */
 export function MonitorView({ initial, url }: { initial: MonitorDTO; url: string }) {
@@ -31,7 +50,8 @@ export function MonitorView({ initial, url }: { initial: MonitorDTO; url: string
       if (!response.ok) throw new Error(String(response.status))
       return response.json() as Promise<MonitorDTO>
     },
-    refetchInterval: (query) => (query.state.data?.run && isTerminalRun(query.state.data.run.status) ? false : MONITOR_POLL_MS),
+    refetchInterval: (query) =>
+      query.state.data?.run && isTerminalRun(query.state.data.run.status) ? false : MONITOR_POLL_MS,
   })
   const latest = view.points.findLast((p) => p.ok)
   const current = view.current
@@ -45,12 +65,21 @@ export function MonitorView({ initial, url }: { initial: MonitorDTO; url: string
           </span>
         ) : null}
         <span className="text-zinc-500">
-          {view.live ? 'live · sampled every 2 s' : 'not sampled now'} · last sample <Timestamp iso={view.health.lastSampleAt} empty="none yet" />
+          {view.live ? 'live · sampled every 2 s' : 'not sampled now'} · last sample{' '}
+          <Timestamp iso={view.health.lastSampleAt} empty="none yet" />
         </span>
       </div>
-      {!view.connection ? <Alert tone="info">The plan has no target connection on this environment: there is nothing to watch.</Alert> : null}
-      {view.unreachable ? <Alert tone="error">The database cannot be sampled: {view.unreachable}. Sampling backs off and tries again.</Alert> : null}
-      {isError ? <Alert tone="error">Lost contact with Lockstep; the figures below may be stale. Retrying…</Alert> : null}
+      {!view.connection ? (
+        <Alert tone="info">The plan has no target connection on this environment: there is nothing to watch.</Alert>
+      ) : null}
+      {view.unreachable ? (
+        <Alert tone="error">
+          The database cannot be sampled: {view.unreachable}. Sampling backs off and tries again.
+        </Alert>
+      ) : null}
+      {isError ? (
+        <Alert tone="error">Lost contact with Lockstep; the figures below may be stale. Retrying…</Alert>
+      ) : null}
       {notice ? <Alert tone="success">{notice}</Alert> : null}
       {view.health.reasons.length ? (
         <ul className="list-disc space-y-1 pl-5 text-sm" data-testid="health-reasons">
@@ -73,12 +102,22 @@ export function MonitorView({ initial, url }: { initial: MonitorDTO; url: string
           ))}
         </dl>
       ) : view.connection ? (
-        <p className="text-sm text-zinc-500">Waiting for the first samples: the worker takes one every 2 seconds while this view is open.</p>
+        <p className="text-sm text-zinc-500">
+          Waiting for the first samples: the worker takes one every 2 seconds while this view is open.
+        </p>
       ) : null}
       {view.connection?.engine === 'POSTGRES' ? (
         <div className="grid gap-3 lg:grid-cols-2" aria-label="Charts">
-          <MetricChart title="Transactions per second" metrics={['commits_per_second', 'rollbacks_per_second']} points={view.points} />
-          <MetricChart title="Sessions" metrics={['connections', 'active_sessions', 'blocked_sessions']} points={view.points} />
+          <MetricChart
+            title="Transactions per second"
+            metrics={['commits_per_second', 'rollbacks_per_second']}
+            points={view.points}
+          />
+          <MetricChart
+            title="Sessions"
+            metrics={['connections', 'active_sessions', 'blocked_sessions']}
+            points={view.points}
+          />
           <MetricChart title="Error rate" metrics={['error_rate_percent']} points={view.points} />
           <MetricChart title="Cache hit ratio" metrics={['cache_hit_percent']} points={view.points} />
         </div>
@@ -92,9 +131,11 @@ export function MonitorView({ initial, url }: { initial: MonitorDTO; url: string
             <h3 className="text-sm font-semibold text-zinc-800">Locks: who blocks whom</h3>
             {current.sample.seesAllSessions === false ? (
               <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="monitor-role-hint">
-                Some sessions of this database belong to roles whose statements and waits the connection&apos;s role {current.sample.role} cannot see, so it cannot tell who
-                blocks whom among them. Grant it those roles (<code>GRANT app_role TO {current.sample.role}</code>), which also lets it cancel or terminate their sessions; or
-                pg_read_all_stats to see every session on the server, and pg_signal_backend to end any session that is not a superuser&apos;s.
+                Some sessions of this database belong to roles whose statements and waits the connection&apos;s role{' '}
+                {current.sample.role} cannot see, so it cannot tell who blocks whom among them. Grant it those roles (
+                <code>GRANT app_role TO {current.sample.role}</code>), which also lets it cancel or terminate their
+                sessions; or pg_read_all_stats to see every session on the server, and pg_signal_backend to end any
+                session that is not a superuser&apos;s.
               </p>
             ) : null}
             <LockTable
@@ -125,8 +166,16 @@ function RunFigures({ run }: { run: NonNullable<MonitorDTO['run']> }) {
     // Only what applies to the run: a run without copy steps has no rows to count.
     ...(copy
       ? ([
-          ['Rows copied', `${copy.rowsWritten.toLocaleString('en')}${copy.rowsTotal ? ` of ${copy.rowsTotal.toLocaleString('en')}` : ''}${copy.seconds > 0 ? ` in ${formatSeconds(copy.seconds)}` : ''}`],
-          ['Rows per second', copy.rowsPerSecond ? `${Math.round(copy.rowsPerSecond).toLocaleString('en')} average${copy.rowsPerSecondNow !== null ? ` · ${Math.round(copy.rowsPerSecondNow).toLocaleString('en')} now` : ''}` : '–'],
+          [
+            'Rows copied',
+            `${copy.rowsWritten.toLocaleString('en')}${copy.rowsTotal ? ` of ${copy.rowsTotal.toLocaleString('en')}` : ''}${copy.seconds > 0 ? ` in ${formatSeconds(copy.seconds)}` : ''}`,
+          ],
+          [
+            'Rows per second',
+            copy.rowsPerSecond
+              ? `${Math.round(copy.rowsPerSecond).toLocaleString('en')} average${copy.rowsPerSecondNow !== null ? ` · ${Math.round(copy.rowsPerSecondNow).toLocaleString('en')} now` : ''}`
+              : '–',
+          ],
           ['Rejected rows', `${copy.rejectedRows.toLocaleString('en')} (${copy.rejectedPercent.toFixed(2)} %)`],
         ] satisfies [string, string][])
       : []),
@@ -147,9 +196,13 @@ function RunFigures({ run }: { run: NonNullable<MonitorDTO['run']> }) {
       {run.observe ? (
         <div className="space-y-1 text-sm" data-testid="observe-progress">
           <p>
-            Observing: <strong>{run.observe.stepName}</strong> – {formatSeconds(run.observe.elapsedSeconds)} of {formatDuration(run.observe.seconds)} <HealthBadge health={run.observe.health} what="Observed health" />
+            Observing: <strong>{run.observe.stepName}</strong> – {formatSeconds(run.observe.elapsedSeconds)} of{' '}
+            {formatDuration(run.observe.seconds)} <HealthBadge health={run.observe.health} what="Observed health" />
           </p>
-          <ProgressBar value={(100 * run.observe.elapsedSeconds) / run.observe.seconds} label={`Observation ${run.observe.stepName}`} />
+          <ProgressBar
+            value={(100 * run.observe.elapsedSeconds) / run.observe.seconds}
+            label={`Observation ${run.observe.stepName}`}
+          />
         </div>
       ) : null}
     </section>
@@ -157,7 +210,13 @@ function RunFigures({ run }: { run: NonNullable<MonitorDTO['run']> }) {
 }
 
 function TriggerTable({ health }: { health: MonitorDTO['health'] }) {
-  if (!health.triggers.length && !health.unmeasurable.length) return <p className="text-sm text-zinc-500">No rollback trigger: add measurable ones on the plan page (metric, comparison, threshold, duration) and they are evaluated on every sample.</p>
+  if (!health.triggers.length && !health.unmeasurable.length)
+    return (
+      <p className="text-sm text-zinc-500">
+        No rollback trigger: add measurable ones on the plan page (metric, comparison, threshold, duration) and they are
+        evaluated on every sample.
+      </p>
+    )
   return (
     <section className="space-y-2" aria-label="Rollback triggers">
       <h3 className="text-sm font-semibold text-zinc-800">Rollback triggers</h3>
@@ -178,16 +237,32 @@ function TriggerTable({ health }: { health: MonitorDTO['health'] }) {
                 <Td>{t.text}</Td>
                 <Td className="font-mono text-xs">{t.condition}</Td>
                 <Td className="tabular-nums">{t.value ?? '–'}</Td>
-                <Td className={t.state === 'FIRING' ? 'font-semibold text-red-700' : t.state === 'BREACHED' || t.state === 'RECOVERED' ? 'text-amber-800' : ''}>{TRIGGER_LABELS[t.state]}</Td>
+                <Td
+                  className={
+                    t.state === 'FIRING'
+                      ? 'font-semibold text-red-700'
+                      : t.state === 'BREACHED' || t.state === 'RECOVERED'
+                        ? 'text-amber-800'
+                        : ''
+                  }
+                >
+                  {TRIGGER_LABELS[t.state]}
+                </Td>
                 <Td className="text-xs text-zinc-600">
-                  {t.firedAt ? `fired ${t.firedAt.slice(11, 19)} UTC at ${t.firedValue}` : t.breachedSince ? `breached since ${t.breachedSince.slice(11, 19)} UTC` : '—'}
+                  {t.firedAt
+                    ? `fired ${t.firedAt.slice(11, 19)} UTC at ${t.firedValue}`
+                    : t.breachedSince
+                      ? `breached since ${t.breachedSince.slice(11, 19)} UTC`
+                      : '—'}
                 </Td>
               </tr>
             ))}
           </tbody>
         </Table>
       ) : null}
-      {health.unmeasurable.length ? <p className="text-xs text-zinc-500">Judged by people, not measured: {health.unmeasurable.join('; ')}.</p> : null}
+      {health.unmeasurable.length ? (
+        <p className="text-xs text-zinc-500">Judged by people, not measured: {health.unmeasurable.join('; ')}.</p>
+      ) : null}
     </section>
   )
 }

@@ -4,7 +4,14 @@ import type { DatabaseSample } from '@/lib/engine/monitor/sample'
 import type { SqliteSampleData } from '@/lib/engine/monitor/sampler'
 
 const n = (v: number) => v.toLocaleString('en')
-const bytes = (b: number) => (b >= 1024 ** 3 ? `${(b / 1024 ** 3).toFixed(1)} GB` : b >= 1024 ** 2 ? `${(b / 1024 ** 2).toFixed(1)} MB` : b >= 1024 ? `${(b / 1024).toFixed(0)} kB` : `${b} B`)
+const bytes = (b: number) =>
+  b >= 1024 ** 3
+    ? `${(b / 1024 ** 3).toFixed(1)} GB`
+    : b >= 1024 ** 2
+      ? `${(b / 1024 ** 2).toFixed(1)} MB`
+      : b >= 1024
+        ? `${(b / 1024).toFixed(0)} kB`
+        : `${b} B`
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
   return (
@@ -17,7 +24,12 @@ function Section({ title, children }: { title: string; children: React.ReactNode
 
 /** COPY and CREATE INDEX in flight on the target, with their progress. */
 export function ProgressSection({ sample }: { sample: DatabaseSample }) {
-  if (!sample.copies.length && !sample.indexes.length) return <Section title="COPY and index builds"><p className="text-sm text-zinc-500">No COPY or index build is running.</p></Section>
+  if (!sample.copies.length && !sample.indexes.length)
+    return (
+      <Section title="COPY and index builds">
+        <p className="text-sm text-zinc-500">No COPY or index build is running.</p>
+      </Section>
+    )
   return (
     <Section title="COPY and index builds">
       <ul className="space-y-2" data-testid="server-progress">
@@ -30,13 +42,29 @@ export function ProgressSection({ sample }: { sample: DatabaseSample }) {
               pid {c.pid} · {n(c.tuplesProcessed)} rows · {bytes(c.bytesProcessed)}
               {c.bytesTotal ? ` of ${bytes(c.bytesTotal)}` : ''}
             </span>
-            {c.bytesTotal ? <ProgressBar value={(100 * c.bytesProcessed) / c.bytesTotal} label={`COPY ${c.relation ?? ''}`} /> : null}
+            {c.bytesTotal ? (
+              <ProgressBar value={(100 * c.bytesProcessed) / c.bytesTotal} label={`COPY ${c.relation ?? ''}`} />
+            ) : null}
           </li>
         ))}
         {sample.indexes.map((i) => (
           <li key={`index-${i.pid}`} className="text-sm">
-            <span className="font-mono text-xs">CREATE INDEX {i.index ?? ''} ON {i.relation ?? ''}</span> <span className="text-xs text-zinc-500">pid {i.pid} · {i.phase}</span>
-            <ProgressBar value={i.blocksTotal ? (100 * i.blocksDone) / i.blocksTotal : i.tuplesTotal ? (100 * i.tuplesDone) / i.tuplesTotal : 0} label={`Index build ${i.index ?? ''}`} />
+            <span className="font-mono text-xs">
+              CREATE INDEX {i.index ?? ''} ON {i.relation ?? ''}
+            </span>{' '}
+            <span className="text-xs text-zinc-500">
+              pid {i.pid} · {i.phase}
+            </span>
+            <ProgressBar
+              value={
+                i.blocksTotal
+                  ? (100 * i.blocksDone) / i.blocksTotal
+                  : i.tuplesTotal
+                    ? (100 * i.tuplesDone) / i.tuplesTotal
+                    : 0
+              }
+              label={`Index build ${i.index ?? ''}`}
+            />
           </li>
         ))}
       </ul>
@@ -85,10 +113,16 @@ export function UnusedIndexesSection({ sample }: { sample: DatabaseSample }) {
   return (
     <Section title="Unused indexes">
       {!unused.length ? (
-        <p className="text-sm text-zinc-500">Every index has been used since the statistics were last reset (primary keys and unique indexes are not listed).</p>
+        <p className="text-sm text-zinc-500">
+          Every index has been used since the statistics were last reset (primary keys and unique indexes are not
+          listed).
+        </p>
       ) : (
         <>
-          <p className="text-xs text-zinc-500">Never scanned since the statistics were last reset: each one slows every write and takes space. Check replicas and rare jobs before dropping one.</p>
+          <p className="text-xs text-zinc-500">
+            Never scanned since the statistics were last reset: each one slows every write and takes space. Check
+            replicas and rare jobs before dropping one.
+          </p>
           <Table caption="Unused indexes">
             <thead>
               <tr>
@@ -117,7 +151,8 @@ export function SqliteSection({ data }: { data: SqliteSampleData }) {
   return (
     <Section title="SQLite file">
       <p className="text-sm">
-        {bytes(data.sizeBytes)} on disk · {data.tables.length} tables. SQLite keeps no activity statistics: size and row counts are all there is to watch.
+        {bytes(data.sizeBytes)} on disk · {data.tables.length} tables. SQLite keeps no activity statistics: size and row
+        counts are all there is to watch.
       </p>
       <Table caption="Row counts">
         <thead>

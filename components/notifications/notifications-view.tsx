@@ -17,7 +17,12 @@ export function NotificationsView({ items, unread }: { items: NotificationDTO[];
   const markAll = useMarkAllRead(refresh)
   const [error, setError] = useState<string | null>(null)
   const [pending, setPending] = useState(false)
-  if (items.length === 0) return <EmptyState title="Nothing new.">Notices of windows to decide, decisions on your windows and failed runs appear here.</EmptyState>
+  if (items.length === 0)
+    return (
+      <EmptyState title="Nothing new.">
+        Notices of windows to decide, decisions on your windows and failed runs appear here.
+      </EmptyState>
+    )
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center justify-between gap-3">

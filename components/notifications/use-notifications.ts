@@ -26,7 +26,8 @@ export function useNotificationInbox() {
   })
 }
 
-const isPlainClick = (event: MouseEvent) => event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey
+const isPlainClick = (event: MouseEvent) =>
+  event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey
 
 /**
  * Opening a notice marks it read, then follows it. The bell's count drops at once; the server's answer
@@ -40,7 +41,12 @@ export function useOpenNotice(afterMark?: () => void) {
     if (plain) event.preventDefault()
     if (!notice.read) {
       client.setQueryData<NotificationInboxDTO>(notificationKeys.inbox(), (old) =>
-        old ? { unread: Math.max(0, old.unread - 1), items: old.items.map((n) => (n.id === notice.id ? { ...n, read: true } : n)) } : old,
+        old
+          ? {
+              unread: Math.max(0, old.unread - 1),
+              items: old.items.map((n) => (n.id === notice.id ? { ...n, read: true } : n)),
+            }
+          : old,
       )
       // A refused mark (the notice is gone) changes nothing to show; the refetch below corrects the count.
       await markNotificationReadAction({ notificationId: notice.id })

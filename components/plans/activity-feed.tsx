@@ -41,7 +41,8 @@ const VERBS: Record<string, string> = {
 function subject(event: ActivityDTO): string {
   const after = (event.after ?? event.before ?? {}) as Record<string, unknown>
   const named = after.text ?? after.name ?? after.title ?? after.environment
-  const showStatus = typeof after.status === 'string' && (typeof named !== 'string' || event.action.endsWith('.setStatus'))
+  const showStatus =
+    typeof after.status === 'string' && (typeof named !== 'string' || event.action.endsWith('.setStatus'))
   const status = showStatus ? `→ ${String(after.status).toLowerCase().replace('_', ' ')}` : ''
   return [typeof named === 'string' ? `“${named}”` : '', status].filter(Boolean).join(' ')
 }
@@ -56,7 +57,8 @@ export function ActivityFeed({ events }: { events: ActivityDTO[] }) {
             <Timestamp iso={event.createdAt} />
           </span>
           <span>
-            <strong className="font-medium">{event.actorLabel}</strong> {VERBS[event.action] ?? event.action} {subject(event)}
+            <strong className="font-medium">{event.actorLabel}</strong> {VERBS[event.action] ?? event.action}{' '}
+            {subject(event)}
           </span>
         </li>
       ))}

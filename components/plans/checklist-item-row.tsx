@@ -13,7 +13,15 @@ import { RemoveButton } from './remove-button'
  * A tickable item. The tick shows at once (optimistic); if the server refuses, the optimistic
  * state falls back to what the server holds and the reason is shown.
  */
-export function ChecklistItemRow({ item, canEdit, managing = false }: { item: ChecklistItemDTO; canEdit: boolean; managing?: boolean }) {
+export function ChecklistItemRow({
+  item,
+  canEdit,
+  managing = false,
+}: {
+  item: ChecklistItemDTO
+  canEdit: boolean
+  managing?: boolean
+}) {
   const [done, setOptimisticDone] = useOptimistic(!!item.doneAt)
   const [error, setError] = useState<string | null>(null)
   const [editing, setEditing] = useState(false)
@@ -69,7 +77,15 @@ export function ChecklistItemRow({ item, canEdit, managing = false }: { item: Ch
       ) : null}
       {editing && canEdit && managing ? (
         <div className="basis-full">
-          <ItemForm action={updateItemAction} hidden={{ itemId: item.id }} submitLabel="Save item" idPrefix={`edit-${item.id}`} initial={item} className="rounded-md bg-zinc-50 p-3" onSuccess={() => setEditing(false)} />
+          <ItemForm
+            action={updateItemAction}
+            hidden={{ itemId: item.id }}
+            submitLabel="Save item"
+            idPrefix={`edit-${item.id}`}
+            initial={item}
+            className="rounded-md bg-zinc-50 p-3"
+            onSuccess={() => setEditing(false)}
+          />
         </div>
       ) : null}
     </li>

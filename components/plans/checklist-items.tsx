@@ -6,7 +6,12 @@ import type { ChecklistItemDTO } from '@/lib/server/plans/queries'
 import { AddItemForm } from './add-item-form'
 import { ChecklistItemRow } from './checklist-item-row'
 
-type Props = { items: ChecklistItemDTO[]; canEdit: boolean; home: { phaseId: string } | { checklistId: string }; emptyText?: string }
+type Props = {
+  items: ChecklistItemDTO[]
+  canEdit: boolean
+  home: { phaseId: string } | { checklistId: string }
+  emptyText?: string
+}
 
 /** A checklist (of a phase or of the plan): its items, adding one, and per-item controls on request. */
 export function ChecklistItems({ items, canEdit, home, emptyText }: Props) {
@@ -20,7 +25,10 @@ export function ChecklistItems({ items, canEdit, home, emptyText }: Props) {
           <Fragment key={item.id}>
             {/* Items imported from a document keep the entry they sat under as a heading. */}
             {item.group && item.group !== items[i - 1]?.group ? (
-              <li className="pt-3 pb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase" data-testid="item-group">
+              <li
+                className="pt-3 pb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase"
+                data-testid="item-group"
+              >
                 {item.group}
               </li>
             ) : null}

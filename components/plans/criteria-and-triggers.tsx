@@ -13,19 +13,27 @@ import type { PlanDetailDTO } from '@/lib/server/plans/queries'
 import { RemoveButton } from './remove-button'
 import { usePlanCommand } from './use-plan-command'
 
-const METRIC_LABELS = Object.fromEntries(METRIC_NAMES.map((m) => [m, `${METRICS[m].label}${METRICS[m].unit ? ` (${METRICS[m].unit})` : ''}`])) as Record<MetricName, string>
+const METRIC_LABELS = Object.fromEntries(
+  METRIC_NAMES.map((m) => [m, `${METRICS[m].label}${METRICS[m].unit ? ` (${METRICS[m].unit})` : ''}`]),
+) as Record<MetricName, string>
 
 const CRITERION_TONE = { PENDING: 'neutral', MET: 'success', NOT_MET: 'danger' } as const
 const CRITERION_LABEL = { PENDING: 'Pending', MET: 'Met', NOT_MET: 'Not met' } as const
 
-export function CriteriaAndTriggers({ plan }: { plan: Pick<PlanDetailDTO, 'id' | 'canEdit' | 'successCriteria' | 'rollbackTriggers'> }) {
+export function CriteriaAndTriggers({
+  plan,
+}: {
+  plan: Pick<PlanDetailDTO, 'id' | 'canEdit' | 'successCriteria' | 'rollbackTriggers'>
+}) {
   return (
     <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
       <section aria-labelledby="criteria-heading" className="space-y-3">
         <h3 id="criteria-heading" className="font-semibold">
           Success criteria
         </h3>
-        {plan.successCriteria.length === 0 ? <p className="text-sm text-zinc-500">None yet: how will you know the migration succeeded?</p> : null}
+        {plan.successCriteria.length === 0 ? (
+          <p className="text-sm text-zinc-500">None yet: how will you know the migration succeeded?</p>
+        ) : null}
         <ul className="space-y-2">
           {plan.successCriteria.map((c) => (
             <CriterionRow key={c.id} planId={plan.id} criterion={c} canEdit={plan.canEdit} />
@@ -35,7 +43,13 @@ export function CriteriaAndTriggers({ plan }: { plan: Pick<PlanDetailDTO, 'id' |
           <ActionForm action={addCriterionAction} submitLabel="Add criterion" hidden={{ planId: plan.id }}>
             {(errors) => (
               <Field label="New success criterion" name="text" id="criterion-text" errors={errors?.text}>
-                <Input name="text" id="criterion-text" maxLength={1000} invalid={!!errors?.text} placeholder="e.g. Zero data loss: row counts match on every table" />
+                <Input
+                  name="text"
+                  id="criterion-text"
+                  maxLength={1000}
+                  invalid={!!errors?.text}
+                  placeholder="e.g. Zero data loss: row counts match on every table"
+                />
               </Field>
             )}
           </ActionForm>
@@ -45,15 +59,25 @@ export function CriteriaAndTriggers({ plan }: { plan: Pick<PlanDetailDTO, 'id' |
         <h3 id="triggers-heading" className="font-semibold">
           Rollback triggers
         </h3>
-        {plan.rollbackTriggers.length === 0 ? <p className="text-sm text-zinc-500">None yet: what would make you roll back?</p> : null}
+        {plan.rollbackTriggers.length === 0 ? (
+          <p className="text-sm text-zinc-500">None yet: what would make you roll back?</p>
+        ) : null}
         <ul className="space-y-2">
           {plan.rollbackTriggers.map((t) => (
-            <li key={t.id} className="flex items-start gap-2 rounded-md border border-zinc-200 bg-white px-3 py-2 text-sm">
+            <li
+              key={t.id}
+              className="flex items-start gap-2 rounded-md border border-zinc-200 bg-white px-3 py-2 text-sm"
+            >
               <span className="flex-1">
                 {t.text}
                 {t.metric && t.comparator ? (
                   <code className="ml-2 rounded bg-zinc-100 px-1.5 py-0.5 text-xs">
-                    {describeCondition({ metric: t.metric, comparator: t.comparator, threshold: t.threshold ?? 0, sustainedSeconds: t.sustainedSeconds })}
+                    {describeCondition({
+                      metric: t.metric,
+                      comparator: t.comparator,
+                      threshold: t.threshold ?? 0,
+                      sustainedSeconds: t.sustainedSeconds,
+                    })}
                   </code>
                 ) : null}
               </span>
@@ -66,7 +90,13 @@ export function CriteriaAndTriggers({ plan }: { plan: Pick<PlanDetailDTO, 'id' |
             {(errors) => (
               <>
                 <Field label="New rollback trigger" name="text" id="trigger-text" errors={errors?.text}>
-                  <Input name="text" id="trigger-text" maxLength={1000} invalid={!!errors?.text} placeholder="e.g. Error rate above 5%" />
+                  <Input
+                    name="text"
+                    id="trigger-text"
+                    maxLength={1000}
+                    invalid={!!errors?.text}
+                    placeholder="e.g. Error rate above 5%"
+                  />
                 </Field>
                 <div className="grid grid-cols-[1fr_5rem_6rem_7rem] gap-2">
                   <Field label="Metric (optional)" name="metric" id="trigger-metric" errors={errors?.metric}>
@@ -84,8 +114,19 @@ export function CriteriaAndTriggers({ plan }: { plan: Pick<PlanDetailDTO, 'id' |
                   <Field label="Threshold" name="threshold" id="trigger-threshold" errors={errors?.threshold}>
                     <Input name="threshold" id="trigger-threshold" inputMode="decimal" invalid={!!errors?.threshold} />
                   </Field>
-                  <Field label="For (seconds)" name="sustainedSeconds" id="trigger-sustained" errors={errors?.sustainedSeconds}>
-                    <Input name="sustainedSeconds" id="trigger-sustained" inputMode="numeric" placeholder="0" invalid={!!errors?.sustainedSeconds} />
+                  <Field
+                    label="For (seconds)"
+                    name="sustainedSeconds"
+                    id="trigger-sustained"
+                    errors={errors?.sustainedSeconds}
+                  >
+                    <Input
+                      name="sustainedSeconds"
+                      id="trigger-sustained"
+                      inputMode="numeric"
+                      placeholder="0"
+                      invalid={!!errors?.sustainedSeconds}
+                    />
                   </Field>
                 </div>
               </>
@@ -97,10 +138,21 @@ export function CriteriaAndTriggers({ plan }: { plan: Pick<PlanDetailDTO, 'id' |
   )
 }
 
-function CriterionRow({ planId, criterion, canEdit }: { planId: string; criterion: PlanDetailDTO['successCriteria'][number]; canEdit: boolean }) {
+function CriterionRow({
+  planId,
+  criterion,
+  canEdit,
+}: {
+  planId: string
+  criterion: PlanDetailDTO['successCriteria'][number]
+  canEdit: boolean
+}) {
   const { error, pending, run } = usePlanCommand()
   return (
-    <li className="flex items-start gap-3 rounded-md border border-zinc-200 bg-white px-3 py-2 text-sm" data-testid="criterion">
+    <li
+      className="flex items-start gap-3 rounded-md border border-zinc-200 bg-white px-3 py-2 text-sm"
+      data-testid="criterion"
+    >
       <span className="flex-1">
         {criterion.text}
         {criterion.boundTo ? (
@@ -109,7 +161,10 @@ function CriterionRow({ planId, criterion, canEdit }: { planId: string; criterio
             {criterion.evidenceId ? (
               <>
                 {' · '}
-                <Link href={`/plans/${planId}/validation?v=${criterion.evidenceId}`} className="text-indigo-700 underline hover:no-underline">
+                <Link
+                  href={`/plans/${planId}/validation?v=${criterion.evidenceId}`}
+                  className="text-indigo-700 underline hover:no-underline"
+                >
                   evidence
                 </Link>
               </>
@@ -128,7 +183,9 @@ function CriterionRow({ planId, criterion, canEdit }: { planId: string; criterio
             aria-label={`Status of “${criterion.text}”`}
             value={criterion.status}
             disabled={pending}
-            onChange={(event) => run(() => setCriterionStatusAction({ criterionId: criterion.id, status: event.target.value }))}
+            onChange={(event) =>
+              run(() => setCriterionStatusAction({ criterionId: criterion.id, status: event.target.value }))
+            }
             className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm"
           >
             <Options values={CRITERION_STATUSES} labels={CRITERION_LABEL} />

@@ -7,20 +7,50 @@ import type { CopyConfig, ExistingRowsChoice } from '@/lib/engine/steps/kinds'
 type Errors = Record<string, string[]> | undefined
 
 const CHOICES: { value: ExistingRowsChoice; label: string; detail: string }[] = [
-  { value: 'refuse', label: 'Stop and name them', detail: 'the step fails before changing anything, listing each table and its rows' },
-  { value: 'empty', label: 'Empty them first', detail: 'every row already in the copied tables is deleted, in the transaction that starts the copy' },
-  { value: 'merge', label: 'Merge by primary key', detail: "a source row replaces the target's row with the same key; the target's other rows stay (validation lists them as extra)" },
+  {
+    value: 'refuse',
+    label: 'Stop and name them',
+    detail: 'the step fails before changing anything, listing each table and its rows',
+  },
+  {
+    value: 'empty',
+    label: 'Empty them first',
+    detail: 'every row already in the copied tables is deleted, in the transaction that starts the copy',
+  },
+  {
+    value: 'merge',
+    label: 'Merge by primary key',
+    detail:
+      "a source row replaces the target's row with the same key; the target's other rows stay (validation lists them as extra)",
+  },
 ]
 
 /** The tables a person confirms will be emptied, as the tables field names them (empty: all of the source's). */
-const namedTables = (text: string) => [...new Set(text.split(/[,\n]/).map((t) => t.trim()).filter(Boolean))]
+const namedTables = (text: string) => [
+  ...new Set(
+    text
+      .split(/[,\n]/)
+      .map((t) => t.trim())
+      .filter(Boolean),
+  ),
+]
 
 /**
  * For a copy into existing tables: what happens to tables that already have rows (a schema made by the
  * application's own migrations often seeds a few). "Empty them first" asks for an explicit confirmation that
  * names the tables; a change of the tables or of the choice asks for it again.
  */
-export function ExistingRowsField({ prefix, errors, config, tablesText }: { prefix: string; errors: Errors; config: CopyConfig; tablesText: string }) {
+export function ExistingRowsField({
+  prefix,
+  errors,
+  config,
+  tablesText,
+}: {
+  prefix: string
+  errors: Errors
+  config: CopyConfig
+  tablesText: string
+}) {
   const [choice, setChoice] = useState<ExistingRowsChoice>(config.existingRows)
   const [confirmed, setConfirmed] = useState({ tables: tablesText, checked: config.emptyConfirmed })
   const isConfirmed = confirmed.checked && confirmed.tables === tablesText
@@ -28,10 +58,19 @@ export function ExistingRowsField({ prefix, errors, config, tablesText }: { pref
   return (
     <fieldset className="space-y-1 rounded-md border border-zinc-200 p-3 text-sm" data-testid="existing-rows">
       <legend className="px-1 font-medium">Rows already on the target</legend>
-      <p className="text-xs text-zinc-500">When a table to copy into already has rows – seeded by the application&apos;s migrations, say:</p>
+      <p className="text-xs text-zinc-500">
+        When a table to copy into already has rows – seeded by the application&apos;s migrations, say:
+      </p>
       {CHOICES.map((c) => (
         <label key={c.value} className="flex items-start gap-2">
-          <input type="radio" name="existingRows" value={c.value} checked={choice === c.value} onChange={() => setChoice(c.value)} className="mt-1 size-4 shrink-0 accent-indigo-600" />
+          <input
+            type="radio"
+            name="existingRows"
+            value={c.value}
+            checked={choice === c.value}
+            onChange={() => setChoice(c.value)}
+            className="mt-1 size-4 shrink-0 accent-indigo-600"
+          />
           <span>
             {c.label} <span className="text-zinc-500">– {c.detail}</span>
           </span>

@@ -4,9 +4,20 @@ import type { StepLintDTO } from '@/lib/server/plans/queries'
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 
 /** The lint verdict in a few words: errors (and whether a DBA accepted them) and warnings. */
-export function LintBadge({ lint, accepted }: { lint: Pick<StepLintDTO, 'errors' | 'warnings'> | null; accepted: boolean }) {
+export function LintBadge({
+  lint,
+  accepted,
+}: {
+  lint: Pick<StepLintDTO, 'errors' | 'warnings'> | null
+  accepted: boolean
+}) {
   if (!lint) return <span className="text-xs text-zinc-500">not linted</span>
-  if (lint.errors > 0) return <Badge tone={accepted ? 'warning' : 'danger'}>{`${plural(lint.errors, 'lint error')}${accepted ? ' · accepted' : ''}`}</Badge>
+  if (lint.errors > 0)
+    return (
+      <Badge
+        tone={accepted ? 'warning' : 'danger'}
+      >{`${plural(lint.errors, 'lint error')}${accepted ? ' · accepted' : ''}`}</Badge>
+    )
   if (lint.warnings > 0) return <Badge tone="warning">{plural(lint.warnings, 'lint warning')}</Badge>
   return <Badge tone="success">lint clean</Badge>
 }
@@ -41,7 +52,14 @@ export function LintTable({ lint }: { lint: StepLintDTO }) {
                   <ul className="space-y-1">
                     {s.findings.map((f, i) => (
                       <li key={i}>
-                        <span className={f.level === 'error' ? 'font-semibold text-red-700' : 'font-semibold text-amber-800'}>{f.level}</span> <code>{f.rule}</code>: {f.message}
+                        <span
+                          className={
+                            f.level === 'error' ? 'font-semibold text-red-700' : 'font-semibold text-amber-800'
+                          }
+                        >
+                          {f.level}
+                        </span>{' '}
+                        <code>{f.rule}</code>: {f.message}
                         {f.help ? <span className="block text-zinc-500">{f.help}</span> : null}
                       </li>
                     ))}
@@ -55,4 +73,3 @@ export function LintTable({ lint }: { lint: StepLintDTO }) {
     </>
   )
 }
-

@@ -1,7 +1,14 @@
 import Link from 'next/link'
 import type { TPlanListFilter } from '@/lib/server/plans/queries'
 
-type Props = { filter: TPlanListFilter; page: number; pageCount: number; pageSize: number; total: number; shown: number }
+type Props = {
+  filter: TPlanListFilter
+  page: number
+  pageCount: number
+  pageSize: number
+  total: number
+  shown: number
+}
 
 export function Pager({ filter, page, pageCount, pageSize, total, shown }: Props) {
   const href = (target: number) => {
@@ -20,11 +27,19 @@ export function Pager({ filter, page, pageCount, pageSize, total, shown }: Props
       </span>
       {pageCount > 1 ? (
         <span className="flex gap-3">
-          {page > 1 ? <Link href={href(page - 1)} className="text-indigo-700 hover:underline">← Newer</Link> : null}
+          {page > 1 ? (
+            <Link href={href(page - 1)} className="text-indigo-700 hover:underline">
+              ← Newer
+            </Link>
+          ) : null}
           <span>
             Page {page} of {pageCount}
           </span>
-          {page < pageCount ? <Link href={href(page + 1)} className="text-indigo-700 hover:underline">Older →</Link> : null}
+          {page < pageCount ? (
+            <Link href={href(page + 1)} className="text-indigo-700 hover:underline">
+              Older →
+            </Link>
+          ) : null}
         </span>
       ) : null}
     </nav>

@@ -4,12 +4,26 @@ import Link from 'next/link'
 import { useState } from 'react'
 import { Button } from '@/components/ui/button'
 import { Input } from '@/components/ui/field'
-import { blockPhaseAction, completePhaseAction, movePhaseAction, reopenPhaseAction, unblockPhaseAction, updatePhaseAction } from '@/lib/actions/plans'
+import {
+  blockPhaseAction,
+  completePhaseAction,
+  movePhaseAction,
+  reopenPhaseAction,
+  unblockPhaseAction,
+  updatePhaseAction,
+} from '@/lib/actions/plans'
 import type { ChecklistItemDTO, PhaseSummaryDTO } from '@/lib/server/plans/queries'
 import { ChecklistItems } from './checklist-items'
 import { PhaseForm } from './phase-form'
 import { RemoveButton } from './remove-button'
-import { BackupStepForm, CopyStepForm, ManualStepForm, ObserveStepForm, SqlStepForm, ValidateStepForm } from './step-forms'
+import {
+  BackupStepForm,
+  CopyStepForm,
+  ManualStepForm,
+  ObserveStepForm,
+  SqlStepForm,
+  ValidateStepForm,
+} from './step-forms'
 import { StepList } from './step-list'
 import { PhaseStatusBadge } from './status'
 import { usePlanCommand } from './use-plan-command'
@@ -37,9 +51,18 @@ export function PhaseCard({ phase, items, toggleHref, index, count, canEdit, can
   const [reason, setReason] = useState('')
   const done = phase.status === 'DONE'
   const marked = phase.completedAt !== null
-  const plannedWindow = [phase.plannedLabel, phase.plannedStart && phase.plannedEnd ? `${phase.plannedStart} → ${phase.plannedEnd}` : phase.plannedStart].filter(Boolean).join(' · ')
+  const plannedWindow = [
+    phase.plannedLabel,
+    phase.plannedStart && phase.plannedEnd ? `${phase.plannedStart} → ${phase.plannedEnd}` : phase.plannedStart,
+  ]
+    .filter(Boolean)
+    .join(' · ')
   return (
-    <section aria-labelledby={`phase-${phase.id}`} data-testid="phase" className="rounded-lg border border-zinc-200 bg-white shadow-xs">
+    <section
+      aria-labelledby={`phase-${phase.id}`}
+      data-testid="phase"
+      className="rounded-lg border border-zinc-200 bg-white shadow-xs"
+    >
       <header className="flex flex-wrap items-start gap-3 border-b border-zinc-100 px-5 py-3">
         <div className="min-w-0 flex-1">
           <h3 id={`phase-${phase.id}`} className="font-semibold text-zinc-900">
@@ -51,20 +74,41 @@ export function PhaseCard({ phase, items, toggleHref, index, count, canEdit, can
             {phase.goal ? ` · ${phase.goal}` : ''}
           </p>
           {phase.blockedReason ? <p className="mt-1 text-sm text-red-700">Blocked: {phase.blockedReason}</p> : null}
-          {marked && phase.completedByName ? <p className="mt-1 text-xs text-emerald-700">Marked done by {phase.completedByName}</p> : null}
-          {done && !marked ? <p className="mt-1 text-xs text-emerald-700">Done: every step ran on {phase.lastEnvironment}</p> : null}
+          {marked && phase.completedByName ? (
+            <p className="mt-1 text-xs text-emerald-700">Marked done by {phase.completedByName}</p>
+          ) : null}
+          {done && !marked ? (
+            <p className="mt-1 text-xs text-emerald-700">Done: every step ran on {phase.lastEnvironment}</p>
+          ) : null}
         </div>
         <PhaseStatusBadge status={phase.status} />
         {canEdit ? (
           <div className="flex flex-wrap gap-1">
-            <Button size="sm" variant="ghost" aria-label={`Move ${phase.name} up`} disabled={pending || index === 0} onClick={() => run(() => movePhaseAction({ phaseId: phase.id, direction: 'up' }))}>
+            <Button
+              size="sm"
+              variant="ghost"
+              aria-label={`Move ${phase.name} up`}
+              disabled={pending || index === 0}
+              onClick={() => run(() => movePhaseAction({ phaseId: phase.id, direction: 'up' }))}
+            >
               ↑
             </Button>
-            <Button size="sm" variant="ghost" aria-label={`Move ${phase.name} down`} disabled={pending || index === count - 1} onClick={() => run(() => movePhaseAction({ phaseId: phase.id, direction: 'down' }))}>
+            <Button
+              size="sm"
+              variant="ghost"
+              aria-label={`Move ${phase.name} down`}
+              disabled={pending || index === count - 1}
+              onClick={() => run(() => movePhaseAction({ phaseId: phase.id, direction: 'down' }))}
+            >
               ↓
             </Button>
             {marked ? (
-              <Button size="sm" variant="secondary" disabled={pending} onClick={() => run(() => reopenPhaseAction({ phaseId: phase.id }))}>
+              <Button
+                size="sm"
+                variant="secondary"
+                disabled={pending}
+                onClick={() => run(() => reopenPhaseAction({ phaseId: phase.id }))}
+              >
                 Reopen
               </Button>
             ) : done ? null : (
@@ -81,11 +125,22 @@ export function PhaseCard({ phase, items, toggleHref, index, count, canEdit, can
               {editing ? 'Close' : 'Edit'}
             </Button>
             {phase.blockedReason ? (
-              <Button size="sm" variant="secondary" disabled={pending} onClick={() => run(() => unblockPhaseAction({ phaseId: phase.id }))}>
+              <Button
+                size="sm"
+                variant="secondary"
+                disabled={pending}
+                onClick={() => run(() => unblockPhaseAction({ phaseId: phase.id }))}
+              >
                 Unblock
               </Button>
             ) : !done ? (
-              <Button size="sm" variant="ghost" disabled={pending} onClick={() => setBlocking((b) => !b)} aria-expanded={blocking}>
+              <Button
+                size="sm"
+                variant="ghost"
+                disabled={pending}
+                onClick={() => setBlocking((b) => !b)}
+                aria-expanded={blocking}
+              >
                 Block…
               </Button>
             ) : null}
@@ -99,10 +154,26 @@ export function PhaseCard({ phase, items, toggleHref, index, count, canEdit, can
       ) : null}
       {editing && canEdit ? (
         <div className="border-b border-zinc-100 px-5 py-3">
-          <PhaseForm action={updatePhaseAction} hidden={{ phaseId: phase.id }} submitLabel="Save phase" idPrefix={`edit-${phase.id}`} initial={phase} onSuccess={() => setEditing(false)} />
+          <PhaseForm
+            action={updatePhaseAction}
+            hidden={{ phaseId: phase.id }}
+            submitLabel="Save phase"
+            idPrefix={`edit-${phase.id}`}
+            initial={phase}
+            onSuccess={() => setEditing(false)}
+          />
           {done ? null : (
             <div className="mt-3 border-t border-zinc-100 pt-3">
-              <RemoveButton kind="phase" id={phase.id} label={phase.name} detail={phase.itemCount > 0 ? `with its ${phase.itemCount} checklist item${phase.itemCount === 1 ? '' : 's'}` : undefined} />
+              <RemoveButton
+                kind="phase"
+                id={phase.id}
+                label={phase.name}
+                detail={
+                  phase.itemCount > 0
+                    ? `with its ${phase.itemCount} checklist item${phase.itemCount === 1 ? '' : 's'}`
+                    : undefined
+                }
+              />
             </div>
           )}
         </div>
@@ -123,7 +194,15 @@ export function PhaseCard({ phase, items, toggleHref, index, count, canEdit, can
             <label htmlFor={`block-reason-${phase.id}`} className="mb-1 block font-medium text-zinc-700">
               Why is {phase.name} blocked?
             </label>
-            <Input name="reason" id={`block-reason-${phase.id}`} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} autoFocus className="py-1.5" />
+            <Input
+              name="reason"
+              id={`block-reason-${phase.id}`}
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              maxLength={500}
+              autoFocus
+              className="py-1.5"
+            />
           </div>
           <Button type="submit" size="sm" variant="danger" disabled={pending}>
             Block phase
@@ -138,10 +217,14 @@ export function PhaseCard({ phase, items, toggleHref, index, count, canEdit, can
           </span>
           {phase.stepCount > 0 ? (
             <span data-testid="phase-steps-done">
-              {phase.lastEnvironment ? `${phase.stepsDone} of ${phase.stepCount} step${phase.stepCount === 1 ? '' : 's'} done on ${phase.lastEnvironment}` : `${phase.stepCount} step${phase.stepCount === 1 ? '' : 's'}, no environment yet`}
+              {phase.lastEnvironment
+                ? `${phase.stepsDone} of ${phase.stepCount} step${phase.stepCount === 1 ? '' : 's'} done on ${phase.lastEnvironment}`
+                : `${phase.stepCount} step${phase.stepCount === 1 ? '' : 's'}, no environment yet`}
             </span>
           ) : null}
-          {phase.activeRunOn && !done ? <span>A run on {phase.activeRunOn} has not ended: the phase can be marked done after it.</span> : null}
+          {phase.activeRunOn && !done ? (
+            <span>A run on {phase.activeRunOn} has not ended: the phase can be marked done after it.</span>
+          ) : null}
           {phase.itemCount > 0 || items === null ? (
             <Link href={toggleHref} scroll={false} replace className="font-medium text-indigo-700 hover:underline">
               {items === null ? 'Show checklist' : 'Hide checklist'}
@@ -149,37 +232,80 @@ export function PhaseCard({ phase, items, toggleHref, index, count, canEdit, can
             </Link>
           ) : null}
         </p>
-        {items === null ? null : <ChecklistItems items={items} canEdit={canEdit && !marked} home={{ phaseId: phase.id }} />}
+        {items === null ? null : (
+          <ChecklistItems items={items} canEdit={canEdit && !marked} home={{ phaseId: phase.id }} />
+        )}
         {phase.steps.length ? (
           <div className="mt-3">
-            <StepList steps={phase.steps} label={`Steps of ${phase.name}`} canEdit={canEdit} canAcceptLint={canAcceptLint} />
+            <StepList
+              steps={phase.steps}
+              label={`Steps of ${phase.name}`}
+              canEdit={canEdit}
+              canAcceptLint={canAcceptLint}
+            />
           </div>
         ) : null}
         {canEdit ? (
           <div className="mt-2">
-            <Button size="sm" variant="ghost" aria-expanded={addingStep === 'sql'} onClick={() => setAddingStep((a) => (a === 'sql' ? null : 'sql'))}>
+            <Button
+              size="sm"
+              variant="ghost"
+              aria-expanded={addingStep === 'sql'}
+              onClick={() => setAddingStep((a) => (a === 'sql' ? null : 'sql'))}
+            >
               {addingStep === 'sql' ? 'Close' : '+ Add SQL step…'}
             </Button>
-            <Button size="sm" variant="ghost" aria-expanded={addingStep === 'copy'} onClick={() => setAddingStep((a) => (a === 'copy' ? null : 'copy'))}>
+            <Button
+              size="sm"
+              variant="ghost"
+              aria-expanded={addingStep === 'copy'}
+              onClick={() => setAddingStep((a) => (a === 'copy' ? null : 'copy'))}
+            >
               {addingStep === 'copy' ? 'Close' : '+ Add copy step…'}
             </Button>
-            <Button size="sm" variant="ghost" aria-expanded={addingStep === 'validate'} onClick={() => setAddingStep((a) => (a === 'validate' ? null : 'validate'))}>
+            <Button
+              size="sm"
+              variant="ghost"
+              aria-expanded={addingStep === 'validate'}
+              onClick={() => setAddingStep((a) => (a === 'validate' ? null : 'validate'))}
+            >
               {addingStep === 'validate' ? 'Close' : '+ Add validate step…'}
             </Button>
-            <Button size="sm" variant="ghost" aria-expanded={addingStep === 'observe'} onClick={() => setAddingStep((a) => (a === 'observe' ? null : 'observe'))}>
+            <Button
+              size="sm"
+              variant="ghost"
+              aria-expanded={addingStep === 'observe'}
+              onClick={() => setAddingStep((a) => (a === 'observe' ? null : 'observe'))}
+            >
               {addingStep === 'observe' ? 'Close' : '+ Add observe step…'}
             </Button>
-            <Button size="sm" variant="ghost" aria-expanded={addingStep === 'backup'} onClick={() => setAddingStep((a) => (a === 'backup' ? null : 'backup'))}>
+            <Button
+              size="sm"
+              variant="ghost"
+              aria-expanded={addingStep === 'backup'}
+              onClick={() => setAddingStep((a) => (a === 'backup' ? null : 'backup'))}
+            >
               {addingStep === 'backup' ? 'Close' : '+ Add backup step…'}
             </Button>
-            <Button size="sm" variant="ghost" aria-expanded={addingStep === 'gate'} onClick={() => setAddingStep((a) => (a === 'gate' ? null : 'gate'))}>
+            <Button
+              size="sm"
+              variant="ghost"
+              aria-expanded={addingStep === 'gate'}
+              onClick={() => setAddingStep((a) => (a === 'gate' ? null : 'gate'))}
+            >
               {addingStep === 'gate' ? 'Close' : '+ Add manual gate…'}
             </Button>
             {addingStep === 'sql' ? <SqlStepForm phaseId={phase.id} onSuccess={() => setAddingStep(null)} /> : null}
             {addingStep === 'copy' ? <CopyStepForm phaseId={phase.id} onSuccess={() => setAddingStep(null)} /> : null}
-            {addingStep === 'validate' ? <ValidateStepForm phaseId={phase.id} onSuccess={() => setAddingStep(null)} /> : null}
-            {addingStep === 'observe' ? <ObserveStepForm phaseId={phase.id} onSuccess={() => setAddingStep(null)} /> : null}
-            {addingStep === 'backup' ? <BackupStepForm phaseId={phase.id} onSuccess={() => setAddingStep(null)} /> : null}
+            {addingStep === 'validate' ? (
+              <ValidateStepForm phaseId={phase.id} onSuccess={() => setAddingStep(null)} />
+            ) : null}
+            {addingStep === 'observe' ? (
+              <ObserveStepForm phaseId={phase.id} onSuccess={() => setAddingStep(null)} />
+            ) : null}
+            {addingStep === 'backup' ? (
+              <BackupStepForm phaseId={phase.id} onSuccess={() => setAddingStep(null)} />
+            ) : null}
             {addingStep === 'gate' ? <ManualStepForm phaseId={phase.id} onSuccess={() => setAddingStep(null)} /> : null}
           </div>
         ) : null}

@@ -12,7 +12,21 @@ export type RunTarget = { id: string; name: string; protected: boolean }
 export type LatestRun = { id: string; status: string; environmentName: string }
 
 /** The phase's latest run, and for editors a form that queues a new one. */
-export function PhaseRun({ planId, phaseId, phaseName, targets, latest, canStart }: { planId: string; phaseId: string; phaseName: string; targets: RunTarget[]; latest: LatestRun | null; canStart: boolean }) {
+export function PhaseRun({
+  planId,
+  phaseId,
+  phaseName,
+  targets,
+  latest,
+  canStart,
+}: {
+  planId: string
+  phaseId: string
+  phaseName: string
+  targets: RunTarget[]
+  latest: LatestRun | null
+  canStart: boolean
+}) {
   const [open, setOpen] = useState(false)
   const [environmentId, setEnvironmentId] = useState(targets[0]?.id ?? '')
   const [dryRun, setDryRun] = useState(false)
@@ -22,7 +36,11 @@ export function PhaseRun({ planId, phaseId, phaseName, targets, latest, canStart
   return (
     <div className="flex flex-wrap items-center gap-2 text-sm">
       {latest ? (
-        <Link href={`/runs/${latest.id}`} className="inline-flex items-center gap-2 hover:underline" data-testid="latest-run">
+        <Link
+          href={`/runs/${latest.id}`}
+          className="inline-flex items-center gap-2 hover:underline"
+          data-testid="latest-run"
+        >
           Latest run on {latest.environmentName}: <RunStatusBadge status={latest.status} />
         </Link>
       ) : null}
@@ -33,14 +51,22 @@ export function PhaseRun({ planId, phaseId, phaseName, targets, latest, canStart
       ) : null}
       {open && canStart ? (
         targets.length === 0 ? (
-          <p className="w-full text-zinc-500">Choose a target connection for an environment first (Environments below).</p>
+          <p className="w-full text-zinc-500">
+            Choose a target connection for an environment first (Environments below).
+          </p>
         ) : (
           <form
             className="flex w-full flex-wrap items-end gap-3 rounded-md border border-zinc-200 bg-zinc-50 p-3"
             onSubmit={async (event) => {
               event.preventDefault()
               setPending(true)
-              const result = await startRunAction({ planId, phaseId, environmentId, dryRun: dryRun ? 'on' : '', ...reauth.input })
+              const result = await startRunAction({
+                planId,
+                phaseId,
+                environmentId,
+                dryRun: dryRun ? 'on' : '',
+                ...reauth.input,
+              })
               setPending(false)
               reauth.answered(result)
               if (result && !result.ok) setError(result.error)
@@ -48,7 +74,11 @@ export function PhaseRun({ planId, phaseId, phaseName, targets, latest, canStart
           >
             <label className="text-sm">
               <span className="mb-1 block font-medium text-zinc-700">Environment</span>
-              <select value={environmentId} onChange={(e) => setEnvironmentId(e.target.value)} className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm">
+              <select
+                value={environmentId}
+                onChange={(e) => setEnvironmentId(e.target.value)}
+                className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm"
+              >
                 {targets.map((t) => (
                   <option key={t.id} value={t.id}>
                     {t.name}
@@ -58,13 +88,21 @@ export function PhaseRun({ planId, phaseId, phaseName, targets, latest, canStart
               </select>
             </label>
             <label className="flex items-center gap-2 pb-1.5 text-sm">
-              <input type="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.target.checked)} aria-describedby={dryRun ? `dry-run-note-${phaseId}` : undefined} className="size-4 accent-indigo-600" />
+              <input
+                type="checkbox"
+                checked={dryRun}
+                onChange={(e) => setDryRun(e.target.checked)}
+                aria-describedby={dryRun ? `dry-run-note-${phaseId}` : undefined}
+                className="size-4 accent-indigo-600"
+              />
               Dry run (roll back each script)
             </label>
             {dryRun ? (
               <p id={`dry-run-note-${phaseId}`} className="w-full text-xs text-amber-800" data-testid="dry-run-note">
-                A dry run executes each script on the target and rolls it back. It takes the same locks while it runs; what happens outside a transaction – a sequence advanced, a session
-                signalled – is not undone, and statements that cannot run in a transaction are skipped. On a protected environment it needs the same window, checks and code as a run.
+                A dry run executes each script on the target and rolls it back. It takes the same locks while it runs;
+                what happens outside a transaction – a sequence advanced, a session signalled – is not undone, and
+                statements that cannot run in a transaction are skipped. On a protected environment it needs the same
+                window, checks and code as a run.
               </p>
             ) : null}
             {reauth.field}

@@ -12,7 +12,11 @@ export function PlanActions({ planId, title, archived }: { planId: string; title
   if (archived) {
     return (
       <div className="flex items-center gap-2">
-        {error ? <span role="alert" className="text-sm text-red-600">{error}</span> : null}
+        {error ? (
+          <span role="alert" className="text-sm text-red-600">
+            {error}
+          </span>
+        ) : null}
         <Button variant="secondary" disabled={pending} onClick={() => run(() => restorePlanAction({ planId }))}>
           Restore plan
         </Button>
@@ -21,7 +25,10 @@ export function PlanActions({ planId, title, archived }: { planId: string; title
   }
   return (
     <div className="flex items-center gap-2">
-      <Link href={`/plans/${planId}/edit`} className="inline-flex h-9 items-center rounded-md border border-zinc-300 bg-white px-4 text-sm font-medium hover:bg-zinc-50">
+      <Link
+        href={`/plans/${planId}/edit`}
+        className="inline-flex h-9 items-center rounded-md border border-zinc-300 bg-white px-4 text-sm font-medium hover:bg-zinc-50"
+      >
         Edit
       </Link>
       <ConfirmDialog

@@ -10,9 +10,17 @@ import { PLAN_STATUSES } from '@/lib/domain/plan-values'
 import { PLAN_STATUS_LABELS } from './status'
 import { submitKeepingInput } from '@/components/ui/keep-input'
 
-export type PlanFormValues = { title: string; summary: string; currentState: string; targetState: string; status: string; startDate: string }
+export type PlanFormValues = {
+  title: string
+  summary: string
+  currentState: string
+  targetState: string
+  status: string
+  startDate: string
+}
 
-const TEXTAREA = 'block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-xs aria-invalid:border-red-500'
+const TEXTAREA =
+  'block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-xs aria-invalid:border-red-500'
 
 /** Creates a plan, or edits one when `planId` is given. What was typed survives a refused submit. */
 export function PlanForm({ planId, initial }: { planId?: string; initial?: PlanFormValues }) {
@@ -20,7 +28,14 @@ export function PlanForm({ planId, initial }: { planId?: string; initial?: PlanF
   const errors = state && !state.ok ? state.fieldErrors : undefined
   const area = (name: keyof PlanFormValues, label: string, rows: number, hint?: string) => (
     <Field label={label} name={name} errors={errors?.[name]} hint={hint}>
-      <textarea id={name} name={name} rows={rows} defaultValue={initial?.[name]} aria-invalid={!!errors?.[name] || undefined} className={TEXTAREA} />
+      <textarea
+        id={name}
+        name={name}
+        rows={rows}
+        defaultValue={initial?.[name]}
+        aria-invalid={!!errors?.[name] || undefined}
+        className={TEXTAREA}
+      />
     </Field>
   )
   return (
@@ -28,7 +43,14 @@ export function PlanForm({ planId, initial }: { planId?: string; initial?: PlanF
       {planId ? <input type="hidden" name="planId" value={planId} /> : null}
       {state && !state.ok ? <Alert tone="error">{state.error}</Alert> : null}
       <Field label="Title" name="title" errors={errors?.title}>
-        <Input name="title" required maxLength={200} defaultValue={initial?.title} invalid={!!errors?.title} autoFocus />
+        <Input
+          name="title"
+          required
+          maxLength={200}
+          defaultValue={initial?.title}
+          invalid={!!errors?.title}
+          autoFocus
+        />
       </Field>
       {area('summary', 'Summary', 3)}
       <div className="grid gap-5 md:grid-cols-2">
@@ -49,7 +71,10 @@ export function PlanForm({ planId, initial }: { planId?: string; initial?: PlanF
         <Button type="submit" disabled={pending}>
           {pending ? 'Saving…' : planId ? 'Save changes' : 'Create plan'}
         </Button>
-        <a href={planId ? `/plans/${planId}` : '/plans'} className="inline-flex h-9 items-center px-3 text-sm text-zinc-600 hover:underline">
+        <a
+          href={planId ? `/plans/${planId}` : '/plans'}
+          className="inline-flex h-9 items-center px-3 text-sm text-zinc-600 hover:underline"
+        >
           Cancel
         </a>
       </div>

@@ -10,7 +10,6 @@ import { MAX_DOCUMENT_BYTES, TOO_LARGE } from '@/lib/plan-document/limits'
 import { describeTask } from '@/lib/plan-document/gantt'
 import type { DocPlan } from '@/lib/plan-document/types'
 
-
 /** Upload or paste a Markdown plan, see what Lockstep reads from it, then save it as a new plan. */
 export function PlanImport() {
   const [file, setFile] = useState<File | null>(null)
@@ -139,7 +138,10 @@ export function DocumentPreview({ plan }: { plan: DocPlan }) {
 
         {plan.warnings.length ? (
           <div className="rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
-            <p className="font-medium">{plural(plan.warnings.length, 'warning')} – what is not understood is kept as a note, and whatever is skipped is named here with its line.</p>
+            <p className="font-medium">
+              {plural(plan.warnings.length, 'warning')} – what is not understood is kept as a note, and whatever is
+              skipped is named here with its line.
+            </p>
             <ul className="mt-2 list-disc space-y-0.5 pl-5" aria-label="Warnings">
               {plan.warnings.map((w, i) => (
                 <li key={i}>
@@ -172,13 +174,17 @@ export function DocumentPreview({ plan }: { plan: DocPlan }) {
                   <ul className="mt-2 space-y-0.5 pl-4">
                     {phase.items.map((item, j) => (
                       <li key={j}>
-                        {item.done ? '☑' : '☐'} {item.group ? <span className="text-zinc-500">{item.group}: </span> : null}
+                        {item.done ? '☑' : '☐'}{' '}
+                        {item.group ? <span className="text-zinc-500">{item.group}: </span> : null}
                         {item.text}
                       </li>
                     ))}
                     {phase.steps.map((step, j) => (
                       <li key={`s${j}`} className="text-zinc-600">
-                        {step.kind === 'sql' ? 'SQL step (draft)' : `Script kept as a note${step.language ? ` (${step.language})` : ''}`}: {step.name}
+                        {step.kind === 'sql'
+                          ? 'SQL step (draft)'
+                          : `Script kept as a note${step.language ? ` (${step.language})` : ''}`}
+                        : {step.name}
                       </li>
                     ))}
                   </ul>
@@ -217,8 +223,16 @@ export function DocumentPreview({ plan }: { plan: DocPlan }) {
                 {plan.risks.map((r, i) => (
                   <tr key={i} data-testid="preview-risk">
                     <td className="py-1 pr-3">{r.title}</td>
-                    <td className="py-1 pr-3">{r.impact ? IMPACT_LABELS[r.impact] : <span className="text-zinc-500">Not rated</span>}</td>
-                    <td className="py-1 pr-3">{r.likelihood ? LIKELIHOOD_LABELS[r.likelihood] : <span className="text-zinc-500">Not rated</span>}</td>
+                    <td className="py-1 pr-3">
+                      {r.impact ? IMPACT_LABELS[r.impact] : <span className="text-zinc-500">Not rated</span>}
+                    </td>
+                    <td className="py-1 pr-3">
+                      {r.likelihood ? (
+                        LIKELIHOOD_LABELS[r.likelihood]
+                      ) : (
+                        <span className="text-zinc-500">Not rated</span>
+                      )}
+                    </td>
                     <td className="py-1 text-zinc-600">{r.mitigation}</td>
                   </tr>
                 ))}
@@ -227,11 +241,20 @@ export function DocumentPreview({ plan }: { plan: DocPlan }) {
           </div>
         ) : null}
 
-        <TextList title="Success criteria" entries={plan.successCriteria.map((c) => `${c.met ? '☑ ' : ''}${c.group ? `${c.group}: ` : ''}${c.text}`)} />
+        <TextList
+          title="Success criteria"
+          entries={plan.successCriteria.map((c) => `${c.met ? '☑ ' : ''}${c.group ? `${c.group}: ` : ''}${c.text}`)}
+        />
         <TextList title="Rollback triggers" entries={plan.rollbackTriggers.map((t) => t.text)} />
         <TextList title="Rollback steps" entries={plan.rollbackSteps.map((s) => s.text)} ordered />
-        <TextList title="Timeline" entries={plan.timeline.map((t) => [t.text, describeTask(t, plan.timeline)].filter(Boolean).join(' – '))} />
-        <TextList title="Scripts outside any phase" entries={plan.steps.map((s) => `${s.kind === 'sql' ? 'SQL' : 'Script'}: ${s.name}`)} />
+        <TextList
+          title="Timeline"
+          entries={plan.timeline.map((t) => [t.text, describeTask(t, plan.timeline)].filter(Boolean).join(' – '))}
+        />
+        <TextList
+          title="Scripts outside any phase"
+          entries={plan.steps.map((s) => `${s.kind === 'sql' ? 'SQL' : 'Script'}: ${s.name}`)}
+        />
         <TextList title="Kept as notes" entries={plan.notes.map((n) => n.title)} />
       </div>
     </Card>

@@ -4,7 +4,13 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog'
 import { removeFromPlanAction } from '@/lib/actions/plans'
 
 type Kind = 'phase' | 'item' | 'risk' | 'criterion' | 'trigger'
-const NOUN: Record<Kind, string> = { phase: 'phase', item: 'checklist item', risk: 'risk', criterion: 'success criterion', trigger: 'rollback trigger' }
+const NOUN: Record<Kind, string> = {
+  phase: 'phase',
+  item: 'checklist item',
+  risk: 'risk',
+  criterion: 'success criterion',
+  trigger: 'rollback trigger',
+}
 
 /** Removes one part of a plan after a confirmation; the audit log keeps what it was. */
 export function RemoveButton({ kind, id, label, detail }: { kind: Kind; id: string; label: string; detail?: string }) {
@@ -17,7 +23,11 @@ export function RemoveButton({ kind, id, label, detail }: { kind: Kind; id: stri
       }
       triggerVariant="ghost"
       title={`Remove this ${NOUN[kind]}?`}
-      description={<>“{label}” is removed from the plan{detail ? `, ${detail}` : ''}. The activity log keeps a record of it.</>}
+      description={
+        <>
+          “{label}” is removed from the plan{detail ? `, ${detail}` : ''}. The activity log keeps a record of it.
+        </>
+      }
       confirmLabel="Remove"
       onConfirm={async () => {
         const result = await removeFromPlanAction({ kind, id })

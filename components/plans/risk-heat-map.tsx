@@ -39,7 +39,12 @@ export function RiskHeatMap({ risks }: { risks: RiskDTO[] }) {
                 return (
                   <td key={likelihood} className="p-0.5">
                     {/* The row and column headers name the cell; the count shows, and the score is told in words. */}
-                    <div className={cn('flex h-10 items-center justify-center rounded font-semibold text-zinc-900 tabular-nums', tone(score))}>
+                    <div
+                      className={cn(
+                        'flex h-10 items-center justify-center rounded font-semibold text-zinc-900 tabular-nums',
+                        tone(score),
+                      )}
+                    >
                       {count ? count : <span className="sr-only">0</span>}
                       <span className="sr-only">
                         {' '}
@@ -53,7 +58,11 @@ export function RiskHeatMap({ risks }: { risks: RiskDTO[] }) {
           ))}
         </tbody>
       </table>
-      {unrated ? <p className="mt-1 text-xs text-zinc-500">{unrated} open risk{unrated === 1 ? ' is' : 's are'} not rated yet and not shown.</p> : null}
+      {unrated ? (
+        <p className="mt-1 text-xs text-zinc-500">
+          {unrated} open risk{unrated === 1 ? ' is' : 's are'} not rated yet and not shown.
+        </p>
+      ) : null}
     </div>
   )
 }

@@ -77,7 +77,9 @@ function RiskRow({ risk, canEdit }: { risk: RiskDTO; canEdit: boolean }) {
           ) : null}
         </Td>
         <Td>{risk.impact ? IMPACT_LABELS[risk.impact] : <span className="text-zinc-500">Not rated</span>}</Td>
-        <Td>{risk.likelihood ? LIKELIHOOD_LABELS[risk.likelihood] : <span className="text-zinc-500">Not rated</span>}</Td>
+        <Td>
+          {risk.likelihood ? LIKELIHOOD_LABELS[risk.likelihood] : <span className="text-zinc-500">Not rated</span>}
+        </Td>
         <Td className="font-semibold tabular-nums">{risk.score ?? '—'}</Td>
         <Td>
           {canEdit ? (
@@ -86,7 +88,17 @@ function RiskRow({ risk, canEdit }: { risk: RiskDTO; canEdit: boolean }) {
               value={risk.status}
               disabled={pending}
               onChange={(event) =>
-                run(() => updateRiskAction({ riskId: risk.id, title: risk.title, impact: risk.impact, likelihood: risk.likelihood, mitigation: risk.mitigation, owner: risk.owner ?? '', status: event.target.value }))
+                run(() =>
+                  updateRiskAction({
+                    riskId: risk.id,
+                    title: risk.title,
+                    impact: risk.impact,
+                    likelihood: risk.likelihood,
+                    mitigation: risk.mitigation,
+                    owner: risk.owner ?? '',
+                    status: event.target.value,
+                  }),
+                )
               }
               className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm"
             >
@@ -100,7 +112,14 @@ function RiskRow({ risk, canEdit }: { risk: RiskDTO; canEdit: boolean }) {
       {editing && canEdit ? (
         <tr>
           <td colSpan={5} className="bg-zinc-50 px-4 py-3">
-            <RiskForm action={updateRiskAction} hidden={{ riskId: risk.id }} submitLabel="Save risk" idPrefix={`edit-${risk.id}`} initial={risk} onSuccess={() => setEditing(false)} />
+            <RiskForm
+              action={updateRiskAction}
+              hidden={{ riskId: risk.id }}
+              submitLabel="Save risk"
+              idPrefix={`edit-${risk.id}`}
+              initial={risk}
+              onSuccess={() => setEditing(false)}
+            />
           </td>
         </tr>
       ) : null}
@@ -109,7 +128,15 @@ function RiskRow({ risk, canEdit }: { risk: RiskDTO; canEdit: boolean }) {
 }
 
 function AddRiskForm({ planId }: { planId: string }) {
-  return <RiskForm action={addRiskAction} hidden={{ planId }} submitLabel="Add risk" idPrefix="new-risk" className="rounded-lg border border-dashed border-zinc-300 bg-white p-4" />
+  return (
+    <RiskForm
+      action={addRiskAction}
+      hidden={{ planId }}
+      submitLabel="Add risk"
+      idPrefix="new-risk"
+      className="rounded-lg border border-dashed border-zinc-300 bg-white p-4"
+    />
+  )
 }
 
 type RiskFormProps = EntityFormProps<RiskDTO>
@@ -123,7 +150,14 @@ function RiskForm({ action, hidden, submitLabel, idPrefix, initial, className, o
         <div className="grid gap-3 md:grid-cols-2 xl:grid-cols-4">
           <div className="xl:col-span-2">
             <Field label="Risk" name="title" id={id('title')} errors={errors?.title}>
-              <Input name="title" id={id('title')} maxLength={300} invalid={!!errors?.title} defaultValue={initial?.title} placeholder="e.g. Replication lag during cutover" />
+              <Input
+                name="title"
+                id={id('title')}
+                maxLength={300}
+                invalid={!!errors?.title}
+                defaultValue={initial?.title}
+                placeholder="e.g. Replication lag during cutover"
+              />
             </Field>
           </div>
           <Field label="Impact" name="impact" id={id('impact')} errors={errors?.impact}>
@@ -133,7 +167,11 @@ function RiskForm({ action, hidden, submitLabel, idPrefix, initial, className, o
             </Select>
           </Field>
           <Field label="Likelihood" name="likelihood" id={id('likelihood')} errors={errors?.likelihood}>
-            <Select name="likelihood" id={id('likelihood')} defaultValue={initial ? (initial.likelihood ?? '') : 'POSSIBLE'}>
+            <Select
+              name="likelihood"
+              id={id('likelihood')}
+              defaultValue={initial ? (initial.likelihood ?? '') : 'POSSIBLE'}
+            >
               <option value="">Not rated</option>
               <Options values={LIKELIHOODS} labels={LIKELIHOOD_LABELS} />
             </Select>

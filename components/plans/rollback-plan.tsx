@@ -6,8 +6,17 @@ export function RollbackPlanSummaryView({ summary }: { summary: RollbackPlanSumm
   return (
     <div className="space-y-1 text-sm" data-testid="rollback-plan">
       <p className="text-zinc-700">{rollbackPlanInWords(summary)}</p>
-      {summary.scripted.length ? <p className="text-xs text-zinc-600">Rollback scripts (a run&apos;s rollback runs them, newest step first): {summary.scripted.map(name).join(', ')}.</p> : null}
-      {summary.unscripted.length && summary.scripted.length ? <p className="text-xs text-amber-800">No rollback script, so a rollback stops at: {summary.unscripted.map(name).join(', ')}.</p> : null}
+      {summary.scripted.length ? (
+        <p className="text-xs text-zinc-600">
+          Rollback scripts (a run&apos;s rollback runs them, newest step first): {summary.scripted.map(name).join(', ')}
+          .
+        </p>
+      ) : null}
+      {summary.unscripted.length && summary.scripted.length ? (
+        <p className="text-xs text-amber-800">
+          No rollback script, so a rollback stops at: {summary.unscripted.map(name).join(', ')}.
+        </p>
+      ) : null}
     </div>
   )
 }

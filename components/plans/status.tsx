@@ -28,12 +28,15 @@ const RISK: Record<RiskStatus, { label: string; glyph: string; tone: BadgeTone }
   CLOSED: { label: 'Closed', glyph: '▪', tone: 'neutral' },
 }
 
-const labelsOf = <K extends string>(table: Record<K, { label: string }>) => Object.fromEntries(Object.entries<{ label: string }>(table).map(([k, v]) => [k, v.label])) as Record<K, string>
+const labelsOf = <K extends string>(table: Record<K, { label: string }>) =>
+  Object.fromEntries(Object.entries<{ label: string }>(table).map(([k, v]) => [k, v.label])) as Record<K, string>
 
 export const PLAN_STATUS_LABELS = labelsOf(PLAN)
 export const RISK_STATUS_LABELS = labelsOf(RISK)
 
-const Status = ({ entry, kind }: { entry: { label: string; glyph: string; tone: BadgeTone }; kind: string }) => <StatusBadge tone={entry.tone} glyph={entry.glyph} label={entry.label} srPrefix={`${kind} status:`} />
+const Status = ({ entry, kind }: { entry: { label: string; glyph: string; tone: BadgeTone }; kind: string }) => (
+  <StatusBadge tone={entry.tone} glyph={entry.glyph} label={entry.label} srPrefix={`${kind} status:`} />
+)
 
 export const PlanStatusBadge = ({ status }: { status: PlanStatus }) => <Status entry={PLAN[status]} kind="Plan" />
 export const PhaseStatusBadge = ({ status }: { status: PhaseStatus }) => <Status entry={PHASE[status]} kind="Phase" />

@@ -6,8 +6,25 @@ import { ActionForm } from '@/components/ui/action-form'
 import { Button } from '@/components/ui/button'
 import { ErrorText } from '@/components/ui/error-text'
 import { Field, Input, Select, TextArea } from '@/components/ui/field'
-import { addBackupStepAction, addCopyStepAction, addManualStepAction, addObserveStepAction, addSqlStepAction, addValidateStepAction, editBackupStepAction, editCopyStepAction, editObserveStepAction, editSqlStepAction, editValidateStepAction } from '@/lib/actions/plans'
-import { BACKUP_CONFIG_DEFAULTS, COPY_CONFIG_DEFAULTS, OBSERVE_CONFIG_DEFAULTS, VALIDATE_CONFIG_DEFAULTS } from '@/lib/engine/steps/kinds'
+import {
+  addBackupStepAction,
+  addCopyStepAction,
+  addManualStepAction,
+  addObserveStepAction,
+  addSqlStepAction,
+  addValidateStepAction,
+  editBackupStepAction,
+  editCopyStepAction,
+  editObserveStepAction,
+  editSqlStepAction,
+  editValidateStepAction,
+} from '@/lib/actions/plans'
+import {
+  BACKUP_CONFIG_DEFAULTS,
+  COPY_CONFIG_DEFAULTS,
+  OBSERVE_CONFIG_DEFAULTS,
+  VALIDATE_CONFIG_DEFAULTS,
+} from '@/lib/engine/steps/kinds'
 import type { StepDTO, StepLintDTO } from '@/lib/server/plans/queries'
 import { LintBadge, LintTable } from './lint-report'
 import { ExistingRowsField } from './existing-rows-field'
@@ -22,8 +39,13 @@ export function SqlStepForm({ phaseId, step, onSuccess }: { phaseId: string; ste
   // "Check lint" while writing: the same parser and linter as on save, nothing stored.
   const check = useMutation({
     mutationFn: async (sql: string): Promise<StepLintDTO> => {
-      const response = await fetch('/api/sql/lint', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ sql }) })
-      const body = (await response.json().catch(() => ({ error: 'The linter did not answer.' }))) as StepLintDTO | { error: string }
+      const response = await fetch('/api/sql/lint', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ sql }),
+      })
+      const body = (await response.json().catch(() => ({ error: 'The linter did not answer.' }))) as
+        StepLintDTO | { error: string }
       if ('error' in body) throw new Error(body.error)
       return body
     },
@@ -40,14 +62,41 @@ export function SqlStepForm({ phaseId, step, onSuccess }: { phaseId: string; ste
       {(errors) => (
         <>
           <Field label="Step name" name="name" id={`${prefix}-name`} errors={errors?.name}>
-            <Input name="name" id={`${prefix}-name`} maxLength={200} invalid={!!errors?.name} defaultValue={step?.name} placeholder="e.g. Add status column" />
+            <Input
+              name="name"
+              id={`${prefix}-name`}
+              maxLength={200}
+              invalid={!!errors?.name}
+              defaultValue={step?.name}
+              placeholder="e.g. Add status column"
+            />
           </Field>
-          <Field label="SQL script" name="body" id={`${prefix}-body`} errors={errors?.body} hint="Runs in one transaction unless a statement cannot (CREATE INDEX CONCURRENTLY…). Saving parses it with PostgreSQL's parser and lints it.">
-            <textarea ref={script} name="body" id={`${prefix}-body`} rows={step ? 10 : 6} className={SCRIPT} spellCheck={false} defaultValue={step?.body} aria-invalid={!!errors?.body || undefined} />
+          <Field
+            label="SQL script"
+            name="body"
+            id={`${prefix}-body`}
+            errors={errors?.body}
+            hint="Runs in one transaction unless a statement cannot (CREATE INDEX CONCURRENTLY…). Saving parses it with PostgreSQL's parser and lints it."
+          >
+            <textarea
+              ref={script}
+              name="body"
+              id={`${prefix}-body`}
+              rows={step ? 10 : 6}
+              className={SCRIPT}
+              spellCheck={false}
+              defaultValue={step?.body}
+              aria-invalid={!!errors?.body || undefined}
+            />
           </Field>
           <div className="space-y-2" data-testid="lint-preview">
             <div className="flex flex-wrap items-center gap-2">
-              <Button size="sm" variant="secondary" disabled={check.isPending} onClick={() => check.mutate(script.current?.value ?? '')}>
+              <Button
+                size="sm"
+                variant="secondary"
+                disabled={check.isPending}
+                onClick={() => check.mutate(script.current?.value ?? '')}
+              >
                 {check.isPending ? 'Linting…' : 'Check lint'}
               </Button>
               {check.data ? <LintBadge lint={check.data} accepted={false} /> : null}
@@ -59,18 +108,66 @@ export function SqlStepForm({ phaseId, step, onSuccess }: { phaseId: string; ste
               </div>
             ) : null}
           </div>
-          <Field label="Rollback script (optional)" name="rollbackBody" id={`${prefix}-rollback`} errors={errors?.rollbackBody} hint="Run, newest step first, when a DBA rolls a failed run back.">
-            <textarea name="rollbackBody" id={`${prefix}-rollback`} rows={3} className={SCRIPT} spellCheck={false} defaultValue={step?.rollbackBody ?? ''} />
+          <Field
+            label="Rollback script (optional)"
+            name="rollbackBody"
+            id={`${prefix}-rollback`}
+            errors={errors?.rollbackBody}
+            hint="Run, newest step first, when a DBA rolls a failed run back."
+          >
+            <textarea
+              name="rollbackBody"
+              id={`${prefix}-rollback`}
+              rows={3}
+              className={SCRIPT}
+              spellCheck={false}
+              defaultValue={step?.rollbackBody ?? ''}
+            />
           </Field>
           <div className="flex flex-wrap gap-4">
-            <Field label="Statement timeout (seconds)" name="statementTimeoutSeconds" id={`${prefix}-st`} errors={errors?.statementTimeoutSeconds} hint="Empty: 300.">
-              <Input name="statementTimeoutSeconds" id={`${prefix}-st`} type="number" min={1} inputMode="numeric" className="w-32" defaultValue={step?.statementTimeoutSeconds ?? ''} invalid={!!errors?.statementTimeoutSeconds} />
+            <Field
+              label="Statement timeout (seconds)"
+              name="statementTimeoutSeconds"
+              id={`${prefix}-st`}
+              errors={errors?.statementTimeoutSeconds}
+              hint="Empty: 300."
+            >
+              <Input
+                name="statementTimeoutSeconds"
+                id={`${prefix}-st`}
+                type="number"
+                min={1}
+                inputMode="numeric"
+                className="w-32"
+                defaultValue={step?.statementTimeoutSeconds ?? ''}
+                invalid={!!errors?.statementTimeoutSeconds}
+              />
             </Field>
-            <Field label="Lock timeout (ms)" name="lockTimeoutMs" id={`${prefix}-lt`} errors={errors?.lockTimeoutMs} hint="Empty: 1000, retried 3 times.">
-              <Input name="lockTimeoutMs" id={`${prefix}-lt`} type="number" min={10} inputMode="numeric" className="w-32" defaultValue={step?.lockTimeoutMs ?? ''} invalid={!!errors?.lockTimeoutMs} />
+            <Field
+              label="Lock timeout (ms)"
+              name="lockTimeoutMs"
+              id={`${prefix}-lt`}
+              errors={errors?.lockTimeoutMs}
+              hint="Empty: 1000, retried 3 times."
+            >
+              <Input
+                name="lockTimeoutMs"
+                id={`${prefix}-lt`}
+                type="number"
+                min={10}
+                inputMode="numeric"
+                className="w-32"
+                defaultValue={step?.lockTimeoutMs ?? ''}
+                invalid={!!errors?.lockTimeoutMs}
+              />
             </Field>
           </div>
-          {step ? <p className="text-xs text-amber-800">If this script already ran on a target, a changed script is refused there (its checksum no longer matches); put changes in a new step instead.</p> : null}
+          {step ? (
+            <p className="text-xs text-amber-800">
+              If this script already ran on a target, a changed script is refused there (its checksum no longer
+              matches); put changes in a new step instead.
+            </p>
+          ) : null}
         </>
       )}
     </ActionForm>
@@ -81,13 +178,30 @@ export function SqlStepForm({ phaseId, step, onSuccess }: { phaseId: string; ste
 export function ManualStepForm({ phaseId, onSuccess }: { phaseId: string; onSuccess: () => void }) {
   const prefix = `gate-${phaseId}`
   return (
-    <ActionForm action={addManualStepAction} hidden={{ phaseId }} submitLabel="Add gate" onSuccess={onSuccess} className="mt-2 space-y-3 rounded-md border border-zinc-200 bg-white p-3">
+    <ActionForm
+      action={addManualStepAction}
+      hidden={{ phaseId }}
+      submitLabel="Add gate"
+      onSuccess={onSuccess}
+      className="mt-2 space-y-3 rounded-md border border-zinc-200 bg-white p-3"
+    >
       {(errors) => (
         <>
           <Field label="Gate name" name="name" id={`${prefix}-name`} errors={errors?.name}>
-            <Input name="name" id={`${prefix}-name`} maxLength={200} invalid={!!errors?.name} placeholder="e.g. Application team confirms read-only mode" />
+            <Input
+              name="name"
+              id={`${prefix}-name`}
+              maxLength={200}
+              invalid={!!errors?.name}
+              placeholder="e.g. Application team confirms read-only mode"
+            />
           </Field>
-          <Field label="Instructions (optional)" name="instructions" id={`${prefix}-instructions`} errors={errors?.instructions}>
+          <Field
+            label="Instructions (optional)"
+            name="instructions"
+            id={`${prefix}-instructions`}
+            errors={errors?.instructions}
+          >
             <TextArea name="instructions" id={`${prefix}-instructions`} rows={3} maxLength={10_000} />
           </Field>
           <label className="flex items-center gap-2 text-sm">
@@ -121,43 +235,126 @@ export function CopyStepForm({ phaseId, step, onSuccess }: { phaseId: string; st
       {(errors) => (
         <>
           <Field label="Step name" name="name" id={`${prefix}-name`} errors={errors?.name}>
-            <Input name="name" id={`${prefix}-name`} maxLength={200} invalid={!!errors?.name} defaultValue={step?.name} placeholder="e.g. Copy the data from SQLite" />
+            <Input
+              name="name"
+              id={`${prefix}-name`}
+              maxLength={200}
+              invalid={!!errors?.name}
+              defaultValue={step?.name}
+              placeholder="e.g. Copy the data from SQLite"
+            />
           </Field>
-          <TablesField prefix={prefix} errors={errors} tables={config.tables} onChange={setTablesText} hint="One per line or separated by commas (schema.table where it is not public). Empty: every table of the source." />
+          <TablesField
+            prefix={prefix}
+            errors={errors}
+            tables={config.tables}
+            onChange={setTablesText}
+            hint="One per line or separated by commas (schema.table where it is not public). Empty: every table of the source."
+          />
           <SchemasField prefix={prefix} errors={errors} schemas={config.schemas} />
           <fieldset className="space-y-1 text-sm">
             <legend className="font-medium">Where the rows go</legend>
             <label className="flex items-start gap-2">
-              <input type="radio" name="mode" value="create" checked={mode === 'create'} onChange={() => setMode('create')} className="mt-1 size-4 shrink-0 accent-indigo-600" />
+              <input
+                type="radio"
+                name="mode"
+                value="create"
+                checked={mode === 'create'}
+                onChange={() => setMode('create')}
+                className="mt-1 size-4 shrink-0 accent-indigo-600"
+              />
               <span>
-                Create the tables from the source&apos;s schema <span className="text-zinc-500">– types translated, keys, indexes and foreign keys added after the load</span>
+                Create the tables from the source&apos;s schema{' '}
+                <span className="text-zinc-500">
+                  – types translated, keys, indexes and foreign keys added after the load
+                </span>
               </span>
             </label>
             <label className="flex items-start gap-2">
-              <input type="radio" name="mode" value="existing" checked={mode === 'existing'} onChange={() => setMode('existing')} className="mt-1 size-4 shrink-0 accent-indigo-600" />
+              <input
+                type="radio"
+                name="mode"
+                value="existing"
+                checked={mode === 'existing'}
+                onChange={() => setMode('existing')}
+                className="mt-1 size-4 shrink-0 accent-indigo-600"
+              />
               <span>
-                Into existing tables <span className="text-zinc-500">– made by the application&apos;s own migrations; parents before children</span>
+                Into existing tables{' '}
+                <span className="text-zinc-500">
+                  – made by the application&apos;s own migrations; parents before children
+                </span>
               </span>
             </label>
             <ErrorText message={errors?.mode?.[0] ?? null} />
           </fieldset>
-          {mode === 'existing' ? <ExistingRowsField prefix={prefix} errors={errors} config={config} tablesText={tablesText} /> : null}
+          {mode === 'existing' ? (
+            <ExistingRowsField prefix={prefix} errors={errors} config={config} tablesText={tablesText} />
+          ) : null}
           <div className="flex flex-wrap gap-4">
-            <Field label="Connections" name="jobs" id={`${prefix}-jobs`} errors={errors?.jobs} hint="Tables, or ranges of a large table, at once (1–16).">
-              <Input name="jobs" id={`${prefix}-jobs`} type="number" min={1} max={16} inputMode="numeric" className="w-28" defaultValue={config.jobs} invalid={!!errors?.jobs} />
+            <Field
+              label="Connections"
+              name="jobs"
+              id={`${prefix}-jobs`}
+              errors={errors?.jobs}
+              hint="Tables, or ranges of a large table, at once (1–16)."
+            >
+              <Input
+                name="jobs"
+                id={`${prefix}-jobs`}
+                type="number"
+                min={1}
+                max={16}
+                inputMode="numeric"
+                className="w-28"
+                defaultValue={config.jobs}
+                invalid={!!errors?.jobs}
+              />
             </Field>
-            <Field label="Rows per chunk" name="chunkRows" id={`${prefix}-chunk`} errors={errors?.chunkRows} hint="Committed together; a resumed copy restarts at most one chunk.">
-              <Input name="chunkRows" id={`${prefix}-chunk`} type="number" min={100} inputMode="numeric" className="w-32" defaultValue={config.chunkRows} invalid={!!errors?.chunkRows} />
+            <Field
+              label="Rows per chunk"
+              name="chunkRows"
+              id={`${prefix}-chunk`}
+              errors={errors?.chunkRows}
+              hint="Committed together; a resumed copy restarts at most one chunk."
+            >
+              <Input
+                name="chunkRows"
+                id={`${prefix}-chunk`}
+                type="number"
+                min={100}
+                inputMode="numeric"
+                className="w-32"
+                defaultValue={config.chunkRows}
+                invalid={!!errors?.chunkRows}
+              />
             </Field>
-            <Field label="Rejected rows allowed" name="maxRejectedRows" id={`${prefix}-rejects`} errors={errors?.maxRejectedRows} hint="More fail the step. Rejected rows are listed on the run.">
-              <Input name="maxRejectedRows" id={`${prefix}-rejects`} type="number" min={0} inputMode="numeric" className="w-32" defaultValue={config.maxRejectedRows} invalid={!!errors?.maxRejectedRows} />
+            <Field
+              label="Rejected rows allowed"
+              name="maxRejectedRows"
+              id={`${prefix}-rejects`}
+              errors={errors?.maxRejectedRows}
+              hint="More fail the step. Rejected rows are listed on the run."
+            >
+              <Input
+                name="maxRejectedRows"
+                id={`${prefix}-rejects`}
+                type="number"
+                min={0}
+                inputMode="numeric"
+                className="w-32"
+                defaultValue={config.maxRejectedRows}
+                invalid={!!errors?.maxRejectedRows}
+              />
             </Field>
           </div>
           <label className="flex items-center gap-2 text-sm">
             <input type="checkbox" name="reload" defaultChecked={config.reload} className="size-4 accent-indigo-600" />
             Copy again in later runs even when already copied (the copied tables are emptied first)
           </label>
-          <p className="text-xs text-zinc-600">The source and target are the plan&apos;s connections on the environment a run is started for.</p>
+          <p className="text-xs text-zinc-600">
+            The source and target are the plan&apos;s connections on the environment a run is started for.
+          </p>
         </>
       )}
     </ActionForm>
@@ -168,7 +365,15 @@ export function CopyStepForm({ phaseId, step, onSuccess }: { phaseId: string; st
  * Adds a validate step (`step` given: edits one): the plan's target compared with its source on the run's
  * environment – counts, checksums down to the differing rows, integrity, the plan's custom rules.
  */
-export function ValidateStepForm({ phaseId, step, onSuccess }: { phaseId: string; step?: StepDTO; onSuccess: () => void }) {
+export function ValidateStepForm({
+  phaseId,
+  step,
+  onSuccess,
+}: {
+  phaseId: string
+  step?: StepDTO
+  onSuccess: () => void
+}) {
   const prefix = step ? `edit-validate-${step.id}` : `validate-${phaseId}`
   const config = step?.validate ?? VALIDATE_CONFIG_DEFAULTS
   return (
@@ -182,18 +387,43 @@ export function ValidateStepForm({ phaseId, step, onSuccess }: { phaseId: string
       {(errors) => (
         <>
           <Field label="Step name" name="name" id={`${prefix}-name`} errors={errors?.name}>
-            <Input name="name" id={`${prefix}-name`} maxLength={200} invalid={!!errors?.name} defaultValue={step?.name} placeholder="e.g. Verify data integrity" />
+            <Input
+              name="name"
+              id={`${prefix}-name`}
+              maxLength={200}
+              invalid={!!errors?.name}
+              defaultValue={step?.name}
+              placeholder="e.g. Verify data integrity"
+            />
           </Field>
-          <TablesField prefix={prefix} errors={errors} tables={config.tables} hint="One per line or separated by commas (schema.table where it is not public). Empty: every table of the source." />
+          <TablesField
+            prefix={prefix}
+            errors={errors}
+            tables={config.tables}
+            hint="One per line or separated by commas (schema.table where it is not public). Empty: every table of the source."
+          />
           <SchemasField prefix={prefix} errors={errors} schemas={config.schemas} verb="validate" />
           <div className="flex flex-wrap gap-4">
-            <ValidationLimitsFields prefix={prefix} errors={errors} maxSamples={config.maxSamples} maxDifferences={config.maxDifferences} />
+            <ValidationLimitsFields
+              prefix={prefix}
+              errors={errors}
+              maxSamples={config.maxSamples}
+              maxDifferences={config.maxDifferences}
+            />
           </div>
           <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" name="integrity" defaultChecked={config.integrity} className="size-4 accent-indigo-600" />
+            <input
+              type="checkbox"
+              name="integrity"
+              defaultChecked={config.integrity}
+              className="size-4 accent-indigo-600"
+            />
             Check the target for orphaned rows, NULLs and duplicates the source&apos;s constraints forbid
           </label>
-          <p className="text-xs text-zinc-600">Any difference, finding or failing rule fails the step. The plan&apos;s custom rules (Validation page) always run; bound success criteria are decided from the result.</p>
+          <p className="text-xs text-zinc-600">
+            Any difference, finding or failing rule fails the step. The plan&apos;s custom rules (Validation page)
+            always run; bound success criteria are decided from the result.
+          </p>
         </>
       )}
     </ActionForm>
@@ -204,7 +434,15 @@ export function ValidateStepForm({ phaseId, step, onSuccess }: { phaseId: string
  * Adds an observe step (`step` given: edits one): the run's target watched for a while against the plan's
  * rollback triggers; a trigger that fires fails the step and offers – or starts – the run's rollback.
  */
-export function ObserveStepForm({ phaseId, step, onSuccess }: { phaseId: string; step?: StepDTO; onSuccess: () => void }) {
+export function ObserveStepForm({
+  phaseId,
+  step,
+  onSuccess,
+}: {
+  phaseId: string
+  step?: StepDTO
+  onSuccess: () => void
+}) {
   const prefix = step ? `edit-observe-${step.id}` : `observe-${phaseId}`
   const config = step?.observe ?? OBSERVE_CONFIG_DEFAULTS
   return (
@@ -218,24 +456,54 @@ export function ObserveStepForm({ phaseId, step, onSuccess }: { phaseId: string;
       {(errors) => (
         <>
           <Field label="Step name" name="name" id={`${prefix}-name`} errors={errors?.name}>
-            <Input name="name" id={`${prefix}-name`} maxLength={200} invalid={!!errors?.name} defaultValue={step?.name} placeholder="e.g. Watch the target after the cutover" />
+            <Input
+              name="name"
+              id={`${prefix}-name`}
+              maxLength={200}
+              invalid={!!errors?.name}
+              defaultValue={step?.name}
+              placeholder="e.g. Watch the target after the cutover"
+            />
           </Field>
           <Field label="Watch for (minutes)" name="minutes" id={`${prefix}-minutes`} errors={errors?.minutes}>
-            <Input name="minutes" id={`${prefix}-minutes`} inputMode="decimal" className="w-32" invalid={!!errors?.minutes} defaultValue={String(config.seconds / 60)} />
+            <Input
+              name="minutes"
+              id={`${prefix}-minutes`}
+              inputMode="decimal"
+              className="w-32"
+              invalid={!!errors?.minutes}
+              defaultValue={String(config.seconds / 60)}
+            />
           </Field>
           <fieldset className="space-y-1 text-sm">
             <legend className="font-medium">When a rollback trigger fires</legend>
             <label className="flex items-center gap-2">
-              <input type="radio" name="rollback" value="offer" defaultChecked={config.rollback === 'offer'} className="size-4 accent-indigo-600" />
+              <input
+                type="radio"
+                name="rollback"
+                value="offer"
+                defaultChecked={config.rollback === 'offer'}
+                className="size-4 accent-indigo-600"
+              />
               The step fails and a DBA decides (the run offers its rollback)
             </label>
             <label className="flex items-center gap-2">
-              <input type="radio" name="rollback" value="start" defaultChecked={config.rollback === 'start'} className="size-4 accent-indigo-600" />
-              The step fails and the run&apos;s rollback starts at once (when an earlier step of the phase can be undone; otherwise a DBA decides)
+              <input
+                type="radio"
+                name="rollback"
+                value="start"
+                defaultChecked={config.rollback === 'start'}
+                className="size-4 accent-indigo-600"
+              />
+              The step fails and the run&apos;s rollback starts at once (when an earlier step of the phase can be
+              undone; otherwise a DBA decides)
             </label>
             {errors?.rollback ? <p className="text-xs text-red-700">{errors.rollback[0]}</p> : null}
           </fieldset>
-          <p className="text-xs text-zinc-600">The plan&apos;s measurable rollback triggers are checked on every sample of the target (every 2 seconds). Add them on the plan page with a metric, a comparison, a threshold and how long it must hold.</p>
+          <p className="text-xs text-zinc-600">
+            The plan&apos;s measurable rollback triggers are checked on every sample of the target (every 2 seconds).
+            Add them on the plan page with a metric, a comparison, a threshold and how long it must hold.
+          </p>
         </>
       )}
     </ActionForm>
@@ -246,7 +514,15 @@ export function ObserveStepForm({ phaseId, step, onSuccess }: { phaseId: string;
  * Adds a backup step (`step` given: edits one): the plan's target or source on the run's environment,
  * backed up into the backup directory, checksummed and verified before the run goes on.
  */
-export function BackupStepForm({ phaseId, step, onSuccess }: { phaseId: string; step?: StepDTO; onSuccess: () => void }) {
+export function BackupStepForm({
+  phaseId,
+  step,
+  onSuccess,
+}: {
+  phaseId: string
+  step?: StepDTO
+  onSuccess: () => void
+}) {
   const prefix = step ? `edit-backup-${step.id}` : `backup-${phaseId}`
   const config = step?.backup ?? BACKUP_CONFIG_DEFAULTS
   return (
@@ -260,7 +536,14 @@ export function BackupStepForm({ phaseId, step, onSuccess }: { phaseId: string; 
       {(errors) => (
         <>
           <Field label="Step name" name="name" id={`${prefix}-name`} errors={errors?.name}>
-            <Input name="name" id={`${prefix}-name`} maxLength={200} invalid={!!errors?.name} defaultValue={step?.name} placeholder="e.g. Back up the orders database" />
+            <Input
+              name="name"
+              id={`${prefix}-name`}
+              maxLength={200}
+              invalid={!!errors?.name}
+              defaultValue={step?.name}
+              placeholder="e.g. Back up the orders database"
+            />
           </Field>
           <Field label="Back up" name="of" id={`${prefix}-of`} errors={errors?.of}>
             <div className="max-w-xs">
@@ -270,10 +553,17 @@ export function BackupStepForm({ phaseId, step, onSuccess }: { phaseId: string; 
               </Select>
             </div>
           </Field>
-          <TablesField prefix={prefix} errors={errors} tables={config.tables} hint="One per line or separated by commas (schema.table where it is not public). Empty: the whole database, schema and data." />
+          <TablesField
+            prefix={prefix}
+            errors={errors}
+            tables={config.tables}
+            hint="One per line or separated by commas (schema.table where it is not public). Empty: the whole database, schema and data."
+          />
           <p className="text-xs text-zinc-600">
-            PostgreSQL databases are dumped with pg_dump -Fc (custom format, restorable table by table); SQLite files are copied with SQLite&apos;s online backup API. Each artifact is checksummed (SHA-256) and verified – read back with pg_restore --list or
-            an integrity check – before the run goes on; a backup that fails fails the step. The target and source are the plan&apos;s connections on the environment a run is started for.
+            PostgreSQL databases are dumped with pg_dump -Fc (custom format, restorable table by table); SQLite files
+            are copied with SQLite&apos;s online backup API. Each artifact is checksummed (SHA-256) and verified – read
+            back with pg_restore --list or an integrity check – before the run goes on; a backup that fails fails the
+            step. The target and source are the plan&apos;s connections on the environment a run is started for.
           </p>
         </>
       )}

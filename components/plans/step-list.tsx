@@ -11,16 +11,32 @@ import type { StepDTO } from '@/lib/server/plans/queries'
 import { LintBadge, LintTable } from './lint-report'
 import { BackupStepForm, CopyStepForm, ObserveStepForm, SqlStepForm, ValidateStepForm } from './step-forms'
 
-const KIND_LABELS: Record<StepDTO['kind'], string> = { SQL: 'SQL', COPY: 'Copy', VALIDATE: 'Validate', BACKUP: 'Backup', MANUAL: 'Manual gate', OBSERVE: 'Observe', SCRIPT: 'Script' }
+const KIND_LABELS: Record<StepDTO['kind'], string> = {
+  SQL: 'SQL',
+  COPY: 'Copy',
+  VALIDATE: 'Validate',
+  BACKUP: 'Backup',
+  MANUAL: 'Manual gate',
+  OBSERVE: 'Observe',
+  SCRIPT: 'Script',
+}
 
-const EXISTING_ROWS_LABELS: Record<NonNullable<StepDTO['copy']>['existingRows'], string> = { refuse: 'stops at tables with rows', empty: 'empties tables with rows first', merge: 'merges into rows there by primary key' }
+const EXISTING_ROWS_LABELS: Record<NonNullable<StepDTO['copy']>['existingRows'], string> = {
+  refuse: 'stops at tables with rows',
+  empty: 'empties tables with rows first',
+  merge: 'merges into rows there by primary key',
+}
 
 const describeCopy = (c: NonNullable<StepDTO['copy']>) =>
   [
-    c.tables.length ? `${c.tables.length} table${c.tables.length === 1 ? '' : 's'} (${c.tables.slice(0, 4).join(', ')}${c.tables.length > 4 ? '…' : ''})` : 'every table',
+    c.tables.length
+      ? `${c.tables.length} table${c.tables.length === 1 ? '' : 's'} (${c.tables.slice(0, 4).join(', ')}${c.tables.length > 4 ? '…' : ''})`
+      : 'every table',
     c.schemas.length ? `schema${c.schemas.length === 1 ? '' : 's'} ${c.schemas.join(', ')}` : null,
     c.mode === 'create' ? 'tables created' : 'into existing tables',
-    c.mode === 'existing' ? `${EXISTING_ROWS_LABELS[c.existingRows]}${c.existingRows === 'empty' && !c.emptyConfirmed ? ' (not confirmed: the step stops)' : ''}` : null,
+    c.mode === 'existing'
+      ? `${EXISTING_ROWS_LABELS[c.existingRows]}${c.existingRows === 'empty' && !c.emptyConfirmed ? ' (not confirmed: the step stops)' : ''}`
+      : null,
     `${c.jobs} connection${c.jobs === 1 ? '' : 's'}`,
     c.maxRejectedRows ? `up to ${c.maxRejectedRows.toLocaleString('en')} rejected rows` : 'no rejected rows allowed',
     c.reload ? 'copied again each run' : null,
@@ -29,12 +45,17 @@ const describeCopy = (c: NonNullable<StepDTO['copy']>) =>
     .join(' · ')
 
 const describeValidate = (c: NonNullable<StepDTO['validate']>) =>
-  [c.tables.length ? `${c.tables.length} table${c.tables.length === 1 ? '' : 's'}` : 'all tables', c.integrity ? 'with integrity checks' : 'without integrity checks', `suspends a table after ${c.maxDifferences.toLocaleString('en')} differences`].join(' · ')
+  [
+    c.tables.length ? `${c.tables.length} table${c.tables.length === 1 ? '' : 's'}` : 'all tables',
+    c.integrity ? 'with integrity checks' : 'without integrity checks',
+    `suspends a table after ${c.maxDifferences.toLocaleString('en')} differences`,
+  ].join(' · ')
 
 const describeObserve = (c: NonNullable<StepDTO['observe']>) =>
   `watches the target for ${formatDuration(c.seconds)} · ${c.rollback === 'start' ? 'a fired trigger starts the rollback' : 'a fired trigger fails the step; a DBA decides on the rollback'}`
 
-const describeBackup = (c: NonNullable<StepDTO['backup']>) => `${c.of}${c.tables.length ? `: ${c.tables.join(', ')}` : ', whole database'}`
+const describeBackup = (c: NonNullable<StepDTO['backup']>) =>
+  `${c.of}${c.tables.length ? `: ${c.tables.join(', ')}` : ', whole database'}`
 
 function StepItem({ step, canEdit, canAcceptLint }: { step: StepDTO; canEdit: boolean; canAcceptLint: boolean }) {
   const [editing, setEditing] = useState(false)
@@ -45,20 +66,30 @@ function StepItem({ step, canEdit, canAcceptLint }: { step: StepDTO; canEdit: bo
         <summary className="flex cursor-pointer flex-wrap items-center gap-2 px-3 py-1.5">
           <Badge tone={step.kind === 'SCRIPT' ? 'neutral' : 'info'}>{KIND_LABELS[step.kind]}</Badge>
           <span className="font-medium">{step.name}</span>
-          {step.kind === 'SCRIPT' ? <span className="text-xs text-zinc-500">kept as a note{step.language ? ` · ${step.language}` : ''}</span> : null}
+          {step.kind === 'SCRIPT' ? (
+            <span className="text-xs text-zinc-500">kept as a note{step.language ? ` · ${step.language}` : ''}</span>
+          ) : null}
           {step.isDraft && runnable ? <span className="text-xs text-amber-700">draft</span> : null}
           {step.kind === 'SQL' && !step.isDraft ? <LintBadge lint={step.lint} accepted={!!step.lintOverride} /> : null}
-          {step.kind === 'MANUAL' && step.requireChecklist ? <span className="text-xs text-zinc-500">needs the required checklist items done</span> : null}
+          {step.kind === 'MANUAL' && step.requireChecklist ? (
+            <span className="text-xs text-zinc-500">needs the required checklist items done</span>
+          ) : null}
           {step.copy ? <span className="text-xs text-zinc-500">{describeCopy(step.copy)}</span> : null}
           {step.validate ? <span className="text-xs text-zinc-500">{describeValidate(step.validate)}</span> : null}
           {step.observe ? <span className="text-xs text-zinc-500">{describeObserve(step.observe)}</span> : null}
           {step.backup ? <span className="text-xs text-zinc-500">{describeBackup(step.backup)}</span> : null}
         </summary>
-        {step.body ? <pre className="max-h-96 overflow-auto border-t border-zinc-200 bg-white px-3 py-2 font-mono text-xs whitespace-pre-wrap">{step.body}</pre> : null}
+        {step.body ? (
+          <pre className="max-h-96 overflow-auto border-t border-zinc-200 bg-white px-3 py-2 font-mono text-xs whitespace-pre-wrap">
+            {step.body}
+          </pre>
+        ) : null}
         {step.rollbackBody ? (
           <div className="border-t border-zinc-200">
             <p className="px-3 pt-2 text-xs font-medium text-zinc-600">Rollback script</p>
-            <pre className="max-h-48 overflow-auto bg-white px-3 py-2 font-mono text-xs whitespace-pre-wrap">{step.rollbackBody}</pre>
+            <pre className="max-h-48 overflow-auto bg-white px-3 py-2 font-mono text-xs whitespace-pre-wrap">
+              {step.rollbackBody}
+            </pre>
           </div>
         ) : null}
         {step.kind === 'SQL' && (step.statementTimeoutSeconds || step.lockTimeoutMs) ? (
@@ -70,32 +101,49 @@ function StepItem({ step, canEdit, canAcceptLint }: { step: StepDTO; canEdit: bo
         {step.lint ? <LintTable lint={step.lint} /> : null}
         {step.lintOverride ? (
           <p className="border-t border-zinc-200 px-3 py-2 text-xs text-amber-900" data-testid="lint-override">
-            Lint errors accepted for protected runs by {step.lintOverride.byName ?? 'a former user'} (<Timestamp iso={step.lintOverride.at} />): “{step.lintOverride.reason}”
+            Lint errors accepted for protected runs by {step.lintOverride.byName ?? 'a former user'} (
+            <Timestamp iso={step.lintOverride.at} />
+            ): “{step.lintOverride.reason}”
           </p>
         ) : null}
       </details>
       {canEdit && runnable ? (
         <div className="flex flex-wrap items-center gap-1 py-0.5">
-          {step.kind === 'SQL' || step.kind === 'COPY' || step.kind === 'VALIDATE' || step.kind === 'OBSERVE' || step.kind === 'BACKUP' ? (
+          {step.kind === 'SQL' ||
+          step.kind === 'COPY' ||
+          step.kind === 'VALIDATE' ||
+          step.kind === 'OBSERVE' ||
+          step.kind === 'BACKUP' ? (
             <Button size="sm" variant="ghost" aria-expanded={editing} onClick={() => setEditing((e) => !e)}>
               {editing ? 'Close editor' : 'Edit'}
               <span className="sr-only"> “{step.name}”</span>
             </Button>
           ) : null}
           {step.kind === 'SQL' ? (
-            <Button size="sm" variant="ghost" onClick={() => void setStepReadyAction({ stepId: step.id, ready: step.isDraft ? 'on' : '' })}>
+            <Button
+              size="sm"
+              variant="ghost"
+              onClick={() => void setStepReadyAction({ stepId: step.id, ready: step.isDraft ? 'on' : '' })}
+            >
               {step.isDraft ? 'Mark ready to run' : 'Back to draft'}
               <span className="sr-only"> “{step.name}”</span>
             </Button>
           ) : null}
           {canAcceptLint && step.lint && step.lint.errors > 0 && !step.lintOverride ? (
             <ConfirmDialog
-              triggerLabel={<>Accept lint errors…<span className="sr-only"> of “{step.name}”</span></>}
+              triggerLabel={
+                <>
+                  Accept lint errors…<span className="sr-only"> of “{step.name}”</span>
+                </>
+              }
               triggerVariant="ghost"
               tone="primary"
               title={`Accept the lint errors of “${step.name}”?`}
               description="Error-level findings block runs on protected environments. Accepting them lets this script run there as it is; the reason is kept with the step and in the audit log, and any edit of the script takes the acceptance away."
-              note={{ label: 'Why is it safe to run?', hint: 'e.g. the table has 40 rows; the lock lasts milliseconds.' }}
+              note={{
+                label: 'Why is it safe to run?',
+                hint: 'e.g. the table has 40 rows; the lock lasts milliseconds.',
+              }}
               confirmLabel="Accept"
               onConfirm={async (reason) => {
                 const result = await overrideLintAction({ stepId: step.id, reason })
@@ -104,7 +152,11 @@ function StepItem({ step, canEdit, canAcceptLint }: { step: StepDTO; canEdit: bo
             />
           ) : null}
           <ConfirmDialog
-            triggerLabel={<>Remove<span className="sr-only"> “{step.name}”</span></>}
+            triggerLabel={
+              <>
+                Remove<span className="sr-only"> “{step.name}”</span>
+              </>
+            }
             triggerVariant="ghost"
             title={`Remove “${step.name}”?`}
             description="The step leaves the phase and is not part of new runs. Runs that used it keep showing it."
@@ -116,17 +168,37 @@ function StepItem({ step, canEdit, canAcceptLint }: { step: StepDTO; canEdit: bo
           />
         </div>
       ) : null}
-      {editing && step.kind === 'SQL' ? <SqlStepForm phaseId="" step={step} onSuccess={() => setEditing(false)} /> : null}
-      {editing && step.kind === 'COPY' ? <CopyStepForm phaseId="" step={step} onSuccess={() => setEditing(false)} /> : null}
-      {editing && step.kind === 'VALIDATE' ? <ValidateStepForm phaseId="" step={step} onSuccess={() => setEditing(false)} /> : null}
-      {editing && step.kind === 'OBSERVE' ? <ObserveStepForm phaseId="" step={step} onSuccess={() => setEditing(false)} /> : null}
-      {editing && step.kind === 'BACKUP' ? <BackupStepForm phaseId="" step={step} onSuccess={() => setEditing(false)} /> : null}
+      {editing && step.kind === 'SQL' ? (
+        <SqlStepForm phaseId="" step={step} onSuccess={() => setEditing(false)} />
+      ) : null}
+      {editing && step.kind === 'COPY' ? (
+        <CopyStepForm phaseId="" step={step} onSuccess={() => setEditing(false)} />
+      ) : null}
+      {editing && step.kind === 'VALIDATE' ? (
+        <ValidateStepForm phaseId="" step={step} onSuccess={() => setEditing(false)} />
+      ) : null}
+      {editing && step.kind === 'OBSERVE' ? (
+        <ObserveStepForm phaseId="" step={step} onSuccess={() => setEditing(false)} />
+      ) : null}
+      {editing && step.kind === 'BACKUP' ? (
+        <BackupStepForm phaseId="" step={step} onSuccess={() => setEditing(false)} />
+      ) : null}
     </li>
   )
 }
 
 /** A phase's steps and kept scripts, each unfolding to its body, lint findings and actions. */
-export function StepList({ steps, label, canEdit = false, canAcceptLint = false }: { steps: StepDTO[]; label: string; canEdit?: boolean; canAcceptLint?: boolean }) {
+export function StepList({
+  steps,
+  label,
+  canEdit = false,
+  canAcceptLint = false,
+}: {
+  steps: StepDTO[]
+  label: string
+  canEdit?: boolean
+  canAcceptLint?: boolean
+}) {
   if (steps.length === 0) return null
   return (
     <ul className="space-y-1" aria-label={label}>

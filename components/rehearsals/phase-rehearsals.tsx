@@ -35,7 +35,9 @@ export function PhaseRehearsals({ planId, phaseId, phaseName, initial, environme
   const [submitting, setSubmitting] = useState(false)
   return (
     <div className="space-y-2 text-sm" data-testid="phase-rehearsals">
-      {latest.length === 0 && pending.length === 0 ? <p className="text-zinc-500">Rollback not rehearsed yet.</p> : null}
+      {latest.length === 0 && pending.length === 0 ? (
+        <p className="text-zinc-500">Rollback not rehearsed yet.</p>
+      ) : null}
       <ul className="space-y-1">
         {latest.map((r) => (
           <li key={r.id} data-testid="rehearsal-result" className="space-y-1">
@@ -44,10 +46,15 @@ export function PhaseRehearsals({ planId, phaseId, phaseName, initial, environme
                 Rollback rehearsed <Timestamp iso={r.finishedAt} /> on {r.environmentName}:
               </span>
               <RehearsalStatusBadge status={r.status} />
-              {r.current ? null : <span className="text-xs font-medium text-amber-800">stale: a script changed since</span>}
+              {r.current ? null : (
+                <span className="text-xs font-medium text-amber-800">stale: a script changed since</span>
+              )}
             </p>
             {r.differences.length > 0 ? (
-              <ul className="list-disc pl-5 font-mono text-xs text-red-800" aria-label={`Differences found on ${r.environmentName}`}>
+              <ul
+                className="list-disc pl-5 font-mono text-xs text-red-800"
+                aria-label={`Differences found on ${r.environmentName}`}
+              >
                 {r.differences.map((line) => (
                   <li key={line}>{line}</li>
                 ))}
@@ -58,7 +65,8 @@ export function PhaseRehearsals({ planId, phaseId, phaseName, initial, environme
         ))}
         {pending.map((r) => (
           <li key={r.id} className="flex flex-wrap items-center gap-2" aria-live="polite">
-            <RehearsalStatusBadge status={r.status} /> Rollback rehearsal on {r.environmentName}, requested <Timestamp iso={r.createdAt} />
+            <RehearsalStatusBadge status={r.status} /> Rollback rehearsal on {r.environmentName}, requested{' '}
+            <Timestamp iso={r.createdAt} />
           </li>
         ))}
       </ul>
@@ -69,7 +77,10 @@ export function PhaseRehearsals({ planId, phaseId, phaseName, initial, environme
       ) : null}
       {open && canRequest ? (
         environments.length === 0 ? (
-          <p className="text-zinc-500">A rehearsal runs on an environment that is not protected. Choose a target connection for one first (Environments below).</p>
+          <p className="text-zinc-500">
+            A rehearsal runs on an environment that is not protected. Choose a target connection for one first
+            (Environments below).
+          </p>
         ) : (
           <form
             className="flex flex-wrap items-end gap-3 rounded-md border border-zinc-200 bg-zinc-50 p-3"
@@ -86,11 +97,16 @@ export function PhaseRehearsals({ planId, phaseId, phaseName, initial, environme
             }}
           >
             <p className="w-full text-zinc-600">
-              Runs each SQL step, then its rollback script, then the step again, on the environment’s target, and compares the schema before and after each. The steps stay applied on that target afterwards.
+              Runs each SQL step, then its rollback script, then the step again, on the environment’s target, and
+              compares the schema before and after each. The steps stay applied on that target afterwards.
             </p>
             <label className="text-sm">
               <span className="mb-1 block font-medium text-zinc-700">Environment</span>
-              <select value={environmentId} onChange={(e) => setEnvironmentId(e.target.value)} className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm">
+              <select
+                value={environmentId}
+                onChange={(e) => setEnvironmentId(e.target.value)}
+                className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm"
+              >
                 {environments.map((e) => (
                   <option key={e.id} value={e.id}>
                     {e.name}

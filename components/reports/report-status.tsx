@@ -13,5 +13,13 @@ const LOOK: Record<ReportStatus, [BadgeTone, string]> = {
 /** The one badge of a plan's report status. */
 export function ReportStatusBadge({ status, testId }: { status: ReportStatus; testId?: string }) {
   const [tone, glyph] = LOOK[status]
-  return <StatusBadge tone={tone} glyph={glyph} label={REPORT_STATUS_LABELS[status]} srPrefix="Report status:" testId={testId} />
+  return (
+    <StatusBadge
+      tone={tone}
+      glyph={glyph}
+      label={REPORT_STATUS_LABELS[status]}
+      srPrefix="Report status:"
+      testId={testId}
+    />
+  )
 }

@@ -27,11 +27,22 @@ export function Section({ title, children }: { title: string; children: React.Re
  * A plan's status report: what a stakeholder reads at a glance, on screen and on paper – today's, or a
  * snapshot's as it was. `afterStatus` and `afterPhases` take what only one of them has (what changed, the trend).
  */
-export function ReportView({ report, afterStatus, afterPhases }: { report: ReportDTO; afterStatus?: React.ReactNode; afterPhases?: React.ReactNode }) {
+export function ReportView({
+  report,
+  afterStatus,
+  afterPhases,
+}: {
+  report: ReportDTO
+  afterStatus?: React.ReactNode
+  afterPhases?: React.ReactNode
+}) {
   const open = report.risks.filter(isOpenRisk)
   return (
     <article className="space-y-8 print:space-y-5">
-      <section aria-label="Status" className="space-y-3 rounded-lg border border-zinc-200 bg-white p-5 print:border-0 print:p-0">
+      <section
+        aria-label="Status"
+        className="space-y-3 rounded-lg border border-zinc-200 bg-white p-5 print:border-0 print:p-0"
+      >
         <p className="flex flex-wrap items-center gap-3 text-sm">
           <ReportStatusBadge status={report.verdict.status} testId="report-status" />
           <span>
@@ -73,11 +84,39 @@ export function ReportView({ report, afterStatus, afterPhases }: { report: Repor
                 <Td>
                   <PhaseStatusBadge status={p.status} />
                 </Td>
-                <Td className="text-xs tabular-nums">{p.plannedStart || p.plannedEnd ? `${day(p.plannedStart)} → ${day(p.plannedEnd)}` : (p.plannedLabel ?? '—')}</Td>
-                <Td className="text-xs tabular-nums">{p.actualStart ? `${day(p.actualStart)} → ${p.actualEnd ? day(p.actualEnd) : '…'}` : '—'}</Td>
-                <Td className={`text-right tabular-nums ${p.slippageDays && p.slippageDays > 0 ? 'font-semibold text-red-700' : ''}`}>{p.slippageDays === null ? '—' : p.slippageDays > 0 ? `${p.slippageDays} d late` : p.slippageDays < 0 ? `${-p.slippageDays} d early` : 'on time'}</Td>
-                <Td>{p.itemsTotal ? <ProgressBar value={(100 * p.itemsDone) / p.itemsTotal} label={`${p.name}: checklist`} /> : <span className="text-xs text-zinc-500">no checklist</span>}</Td>
-                <Td>{p.stepCount ? <ProgressBar value={(100 * (p.stepsDone ?? 0)) / p.stepCount} label={`${p.name}: steps`} /> : <span className="text-xs text-zinc-500">no steps</span>}</Td>
+                <Td className="text-xs tabular-nums">
+                  {p.plannedStart || p.plannedEnd
+                    ? `${day(p.plannedStart)} → ${day(p.plannedEnd)}`
+                    : (p.plannedLabel ?? '—')}
+                </Td>
+                <Td className="text-xs tabular-nums">
+                  {p.actualStart ? `${day(p.actualStart)} → ${p.actualEnd ? day(p.actualEnd) : '…'}` : '—'}
+                </Td>
+                <Td
+                  className={`text-right tabular-nums ${p.slippageDays && p.slippageDays > 0 ? 'font-semibold text-red-700' : ''}`}
+                >
+                  {p.slippageDays === null
+                    ? '—'
+                    : p.slippageDays > 0
+                      ? `${p.slippageDays} d late`
+                      : p.slippageDays < 0
+                        ? `${-p.slippageDays} d early`
+                        : 'on time'}
+                </Td>
+                <Td>
+                  {p.itemsTotal ? (
+                    <ProgressBar value={(100 * p.itemsDone) / p.itemsTotal} label={`${p.name}: checklist`} />
+                  ) : (
+                    <span className="text-xs text-zinc-500">no checklist</span>
+                  )}
+                </Td>
+                <Td>
+                  {p.stepCount ? (
+                    <ProgressBar value={(100 * (p.stepsDone ?? 0)) / p.stepCount} label={`${p.name}: steps`} />
+                  ) : (
+                    <span className="text-xs text-zinc-500">no steps</span>
+                  )}
+                </Td>
               </tr>
             ))}
           </tbody>
@@ -92,8 +131,10 @@ export function ReportView({ report, afterStatus, afterPhases }: { report: Repor
             <ul className="space-y-1 text-sm">
               {report.windows.map((w) => (
                 <li key={`${w.environmentName}-${w.startsAt}`}>
-                  <strong>{w.active ? 'Active now' : w.status === 'APPROVED' ? 'Approved' : 'Requested'}</strong> on {w.environmentName}
-                  {w.phaseName ? ` for “${w.phaseName}”` : ''}: <Timestamp iso={w.startsAt} /> → <Timestamp iso={w.endsAt} />
+                  <strong>{w.active ? 'Active now' : w.status === 'APPROVED' ? 'Approved' : 'Requested'}</strong> on{' '}
+                  {w.environmentName}
+                  {w.phaseName ? ` for “${w.phaseName}”` : ''}: <Timestamp iso={w.startsAt} /> →{' '}
+                  <Timestamp iso={w.endsAt} />
                 </li>
               ))}
             </ul>
@@ -106,7 +147,8 @@ export function ReportView({ report, afterStatus, afterPhases }: { report: Repor
             <p className="flex flex-wrap items-center gap-2 text-sm">
               <ValidationStatusBadge status={report.validation.status} />
               <span>
-                on {report.validation.environmentName}, <Timestamp iso={report.validation.finishedAt} />: {report.validation.matching} of {report.validation.tables} tables match
+                on {report.validation.environmentName}, <Timestamp iso={report.validation.finishedAt} />:{' '}
+                {report.validation.matching} of {report.validation.tables} tables match
                 {report.validation.differing ? `, ${report.validation.differing} differ` : ''}
                 {report.validation.findings ? `, ${report.validation.findings} integrity findings` : ''}
                 {report.validation.rulesFailed ? `, ${report.validation.rulesFailed} rules failed` : ''}.
@@ -136,8 +178,14 @@ export function ReportView({ report, afterStatus, afterPhases }: { report: Repor
                 .sort((a, b) => Number(b.critical) - Number(a.critical) || (b.score ?? 0) - (a.score ?? 0))
                 .map((r) => (
                   <tr key={r.id}>
-                    <Td className={`min-w-48 wrap-anywhere ${r.critical ? 'font-semibold text-red-800' : ''}`}>{r.title}</Td>
-                    <Td className="text-xs">{r.impact && r.likelihood ? `${IMPACT_LABELS[r.impact]} × ${LIKELIHOOD_LABELS[r.likelihood]}` : 'not rated'}</Td>
+                    <Td className={`min-w-48 wrap-anywhere ${r.critical ? 'font-semibold text-red-800' : ''}`}>
+                      {r.title}
+                    </Td>
+                    <Td className="text-xs">
+                      {r.impact && r.likelihood
+                        ? `${IMPACT_LABELS[r.impact]} × ${LIKELIHOOD_LABELS[r.likelihood]}`
+                        : 'not rated'}
+                    </Td>
                     <Td className="text-right tabular-nums">{r.score ?? '—'}</Td>
                     <Td>
                       <RiskStatusBadge status={r.status} />
@@ -195,7 +243,13 @@ export function ReportView({ report, afterStatus, afterPhases }: { report: Repor
           <ul className="space-y-1 text-sm">
             {report.criteria.map((c) => (
               <li key={c.text} className="flex flex-wrap gap-2">
-                <span className={c.status === 'MET' ? 'text-emerald-700' : c.status === 'NOT_MET' ? 'text-red-700' : 'text-zinc-500'}>{c.status === 'MET' ? '✓ met' : c.status === 'NOT_MET' ? '✕ not met' : '○ pending'}</span>
+                <span
+                  className={
+                    c.status === 'MET' ? 'text-emerald-700' : c.status === 'NOT_MET' ? 'text-red-700' : 'text-zinc-500'
+                  }
+                >
+                  {c.status === 'MET' ? '✓ met' : c.status === 'NOT_MET' ? '✕ not met' : '○ pending'}
+                </span>
                 <span>{c.text}</span>
                 {c.evaluatedAt ? (
                   <span className="text-xs text-zinc-500">

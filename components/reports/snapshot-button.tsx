@@ -13,7 +13,9 @@ export function SnapshotButton({ planId }: { planId: string }) {
   const take = () =>
     startTransition(async () => {
       const result = await takeSnapshotAction({ planId })
-      setMessage(result.ok ? { ok: true, text: result.message ?? 'Snapshot taken.' } : { ok: false, text: result.error })
+      setMessage(
+        result.ok ? { ok: true, text: result.message ?? 'Snapshot taken.' } : { ok: false, text: result.error },
+      )
       if (result.ok) router.refresh()
     })
   return (
@@ -22,7 +24,10 @@ export function SnapshotButton({ planId }: { planId: string }) {
         {pending ? 'Taking snapshot…' : 'Take snapshot'}
       </Button>
       {message ? (
-        <span role={message.ok ? 'status' : 'alert'} className={`text-xs ${message.ok ? 'text-emerald-700' : 'text-red-700'}`}>
+        <span
+          role={message.ok ? 'status' : 'alert'}
+          className={`text-xs ${message.ok ? 'text-emerald-700' : 'text-red-700'}`}
+        >
           {message.text}
         </span>
       ) : null}

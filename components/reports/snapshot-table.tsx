@@ -22,7 +22,10 @@ export function SnapshotTable({ planId, snapshots }: { planId: string; snapshots
         {snapshots.map((s) => (
           <tr key={s.id}>
             <Td>
-              <Link href={`/plans/${planId}/report/snapshots/${s.id}`} className="text-indigo-700 hover:underline print:text-zinc-900">
+              <Link
+                href={`/plans/${planId}/report/snapshots/${s.id}`}
+                className="text-indigo-700 hover:underline print:text-zinc-900"
+              >
                 <Timestamp iso={s.takenAt} />
               </Link>
             </Td>

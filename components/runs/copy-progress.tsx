@@ -13,24 +13,52 @@ import { formatSeconds } from '@/lib/domain/words'
 
 type CopyStep = RunDTO['steps'][number] & { copy: NonNullable<RunDTO['steps'][number]['copy']> }
 
-const STATE_TONES: Record<string, BadgeTone> = { pending: 'neutral', copying: 'info', indexing: 'info', done: 'success', failed: 'danger' }
-const STATE_LABELS: Record<string, string> = { pending: 'waiting', copying: 'copying', indexing: 'keys and indexes', done: 'done', failed: 'failed' }
+const STATE_TONES: Record<string, BadgeTone> = {
+  pending: 'neutral',
+  copying: 'info',
+  indexing: 'info',
+  done: 'success',
+  failed: 'danger',
+}
+const STATE_LABELS: Record<string, string> = {
+  pending: 'waiting',
+  copying: 'copying',
+  indexing: 'keys and indexes',
+  done: 'done',
+  failed: 'failed',
+}
 const n = (v: number) => v.toLocaleString('en')
 
 /** A copy step's tables: live rows, rate and time left while it runs; pgloader's summary once it ended. */
 export function CopyProgress({ runId, step }: { runId: string; step: CopyStep }) {
   const { copy } = step
-  const total = copy.tables.reduce((sum, t) => ({ read: sum.read + t.written + t.rejected, written: sum.written + t.written, rejected: sum.rejected + t.rejected, rows: sum.rows + t.total }), { read: 0, written: 0, rejected: 0, rows: 0 })
+  const total = copy.tables.reduce(
+    (sum, t) => ({
+      read: sum.read + t.written + t.rejected,
+      written: sum.written + t.written,
+      rejected: sum.rejected + t.rejected,
+      rows: sum.rows + t.total,
+    }),
+    { read: 0, written: 0, rejected: 0, rows: 0 },
+  )
   return (
     <div className="w-full space-y-2" data-testid="copy-progress">
       <p className="text-xs text-zinc-600">
-        From <strong>{copy.source}</strong> · {copy.mode === 'create' ? 'tables created on the target' : 'into the existing tables'}
+        From <strong>{copy.source}</strong> ·{' '}
+        {copy.mode === 'create' ? 'tables created on the target' : 'into the existing tables'}
         {copy.status === 'ALREADY_COPIED' ? ' · already copied earlier; nothing done' : ''}
-        {copy.seconds !== undefined ? ` · ${formatSeconds(copy.seconds)} in all${copy.indexSeconds ? `, of which keys and indexes ${formatSeconds(copy.indexSeconds)}` : ''}` : ''}
+        {copy.seconds !== undefined
+          ? ` · ${formatSeconds(copy.seconds)} in all${copy.indexSeconds ? `, of which keys and indexes ${formatSeconds(copy.indexSeconds)}` : ''}`
+          : ''}
       </p>
       {copy.existingRows ? (
-        <p className="rounded-md border border-amber-200 bg-amber-50 px-2 py-1 text-xs text-amber-900" data-testid="copy-existing-rows">
-          {copy.existingRows.done === 'emptied' ? 'Emptied on the target before the load: ' : 'Merged by primary key into the rows already on the target: '}
+        <p
+          className="rounded-md border border-amber-200 bg-amber-50 px-2 py-1 text-xs text-amber-900"
+          data-testid="copy-existing-rows"
+        >
+          {copy.existingRows.done === 'emptied'
+            ? 'Emptied on the target before the load: '
+            : 'Merged by primary key into the rows already on the target: '}
           {copy.existingRows.described}
         </p>
       ) : null}
@@ -55,15 +83,22 @@ export function CopyProgress({ runId, step }: { runId: string; step: CopyStep })
                 <Badge tone={STATE_TONES[t.state] ?? 'neutral'}>{STATE_LABELS[t.state] ?? t.state}</Badge>
               </Td>
               <Td>
-                <ProgressBar value={t.total ? ((t.written + t.rejected) / t.total) * 100 : t.state === 'done' ? 100 : 0} label={`${t.table}: rows copied`} />
+                <ProgressBar
+                  value={t.total ? ((t.written + t.rejected) / t.total) * 100 : t.state === 'done' ? 100 : 0}
+                  label={`${t.table}: rows copied`}
+                />
               </Td>
               <Td className="text-right tabular-nums">{n(t.written + t.rejected)}</Td>
               <Td className="text-right tabular-nums">{n(t.written)}</Td>
-              <Td className={`text-right tabular-nums ${t.rejected ? 'font-medium text-red-700' : ''}`}>{n(t.rejected)}</Td>
+              <Td className={`text-right tabular-nums ${t.rejected ? 'font-medium text-red-700' : ''}`}>
+                {n(t.rejected)}
+              </Td>
               <Td className="text-right tabular-nums">{t.rowsPerSecond ? n(t.rowsPerSecond) : '–'}</Td>
               <Td className="text-right tabular-nums">
                 {formatSeconds(t.seconds)}
-                {t.state === 'copying' && t.etaSeconds !== null ? <span className="block text-xs text-zinc-500">{formatSeconds(t.etaSeconds)} left</span> : null}
+                {t.state === 'copying' && t.etaSeconds !== null ? (
+                  <span className="block text-xs text-zinc-500">{formatSeconds(t.etaSeconds)} left</span>
+                ) : null}
               </Td>
             </tr>
           ))}
@@ -95,7 +130,9 @@ export function CopyProgress({ runId, step }: { runId: string; step: CopyStep })
       ) : null}
       {copy.notes?.length ? (
         <details className="text-xs text-zinc-700" data-testid="copy-notes">
-          <summary className="cursor-pointer">How the values were read ({copy.notes.length} column{copy.notes.length === 1 ? '' : 's'})</summary>
+          <summary className="cursor-pointer">
+            How the values were read ({copy.notes.length} column{copy.notes.length === 1 ? '' : 's'})
+          </summary>
           <ul className="mt-1 list-disc pl-5">
             {copy.notes.map((note) => (
               <li key={note}>{note}</li>
@@ -132,7 +169,11 @@ function RejectedRows({ runId, stepRunId }: { runId: string; stepRunId: string }
     queryKey: ['rejects', runId, stepRunId, filter, offset],
     placeholderData: keepPreviousData,
     queryFn: async (): Promise<CopyRejectsDTO> => {
-      const search = new URLSearchParams({ step: stepRunId, offset: String(offset), ...(table ? { table, column } : {}) })
+      const search = new URLSearchParams({
+        step: stepRunId,
+        offset: String(offset),
+        ...(table ? { table, column } : {}),
+      })
       const response = await fetch(`/api/runs/${runId}/rejects?${search}`, { cache: 'no-store' })
       if (!response.ok) throw new Error('The rejected rows could not be loaded.')
       return response.json() as Promise<CopyRejectsDTO>
@@ -140,7 +181,11 @@ function RejectedRows({ runId, stepRunId }: { runId: string; stepRunId: string }
   })
   const end = data ? data.offset + data.rows.length : 0
   return (
-    <section className="space-y-2 rounded-md border border-red-200 bg-red-50/40 p-3" aria-label="Rejected rows" data-testid="copy-rejects">
+    <section
+      className="space-y-2 rounded-md border border-red-200 bg-red-50/40 p-3"
+      aria-label="Rejected rows"
+      data-testid="copy-rejects"
+    >
       <div className="flex flex-wrap items-center gap-3">
         <h3 className="text-sm font-semibold text-red-900">Rejected rows</h3>
         <label className="flex items-center gap-2 text-xs">
@@ -192,9 +237,15 @@ function RejectedRows({ runId, stepRunId }: { runId: string; stepRunId: string }
           </Table>
           <div className="flex items-center gap-2 text-xs text-zinc-600">
             <span>
-              {data.total ? `${n(data.offset + 1)}–${n(end)} of ${n(data.total)}` : 'None'} (a row with several misfits is listed once per column)
+              {data.total ? `${n(data.offset + 1)}–${n(end)} of ${n(data.total)}` : 'None'} (a row with several misfits
+              is listed once per column)
             </span>
-            <Button size="sm" variant="ghost" disabled={data.offset === 0} onClick={() => setOffset(Math.max(0, data.offset - data.pageSize))}>
+            <Button
+              size="sm"
+              variant="ghost"
+              disabled={data.offset === 0}
+              onClick={() => setOffset(Math.max(0, data.offset - data.pageSize))}
+            >
               Previous
             </Button>
             <Button size="sm" variant="ghost" disabled={end >= data.total} onClick={() => setOffset(end)}>

@@ -5,7 +5,17 @@ import { formatDuration } from '@/lib/domain/words'
 import type { ObserveDetail } from '@/lib/engine/steps/observe'
 
 /** An observe step on the run page: how far the observation is, the health it sees, and why. */
-export function Observation({ runId, observe, running, finishedAt }: { runId: string; observe: ObserveDetail; running: boolean; finishedAt: string | null }) {
+export function Observation({
+  runId,
+  observe,
+  running,
+  finishedAt,
+}: {
+  runId: string
+  observe: ObserveDetail
+  running: boolean
+  finishedAt: string | null
+}) {
   // As of the step's last evaluation (every 2 seconds while it runs): a render must not read the clock.
   const until = finishedAt ? Date.parse(finishedAt) : Date.parse(observe.evaluatedAt ?? observe.startedAt)
   const elapsed = Math.min(observe.seconds, Math.max(0, Math.round((until - Date.parse(observe.startedAt)) / 1000)))
@@ -14,8 +24,11 @@ export function Observation({ runId, observe, running, finishedAt }: { runId: st
       <p className="flex flex-wrap items-center gap-2">
         <HealthBadge health={observe.health} what="Observed health" />
         <span>
-          {running ? 'Watching' : 'Watched'} the target: {formatDuration(elapsed)} of {formatDuration(observe.seconds)} · {observe.samples} samples ·{' '}
-          {observe.rollback === 'start' ? 'a fired trigger starts the rollback' : 'a fired trigger fails the step; a DBA decides on the rollback'}
+          {running ? 'Watching' : 'Watched'} the target: {formatDuration(elapsed)} of {formatDuration(observe.seconds)}{' '}
+          · {observe.samples} samples ·{' '}
+          {observe.rollback === 'start'
+            ? 'a fired trigger starts the rollback'
+            : 'a fired trigger fails the step; a DBA decides on the rollback'}
         </span>
         <Link href={`/runs/${runId}/monitor`} className="text-indigo-700 underline hover:no-underline">
           Watch live

@@ -5,7 +5,14 @@ import Link from 'next/link'
 import { useState } from 'react'
 import { Button } from '@/components/ui/button'
 import { Timestamp } from '@/components/ui/timestamp'
-import { cancelRunAction, markRunAppliedAction, markRunRolledBackAction, releaseGateAction, retryRunAction, rollbackRunAction } from '@/lib/actions/runs'
+import {
+  cancelRunAction,
+  markRunAppliedAction,
+  markRunRolledBackAction,
+  releaseGateAction,
+  retryRunAction,
+  rollbackRunAction,
+} from '@/lib/actions/runs'
 import { LintBadge } from '@/components/plans/lint-report'
 import { ConfirmDialog } from '@/components/ui/confirm-dialog'
 import type { RunDTO } from '@/lib/server/runs/queries'
@@ -17,7 +24,6 @@ import { Alert } from '@/components/ui/alert'
 import { isTerminalRun } from '@/lib/domain/run-states'
 import { Observation } from './observation'
 import { BackupArtifact } from '@/components/backups/backup-artifact'
-
 
 /** The live view of a run: polls its GET route every second until the run ends. */
 export function RunView({ initial }: { initial: RunDTO }) {
@@ -33,10 +39,16 @@ export function RunView({ initial }: { initial: RunDTO }) {
       return response.json() as Promise<RunDTO>
     },
     // Every second while it moves; slower while it waits for a person; not at all once it has ended.
-    refetchInterval: (query) => (isTerminalRun(query.state.data?.status ?? '') ? false : query.state.data?.status === 'WAITING' ? 3_000 : 1_000),
+    refetchInterval: (query) =>
+      isTerminalRun(query.state.data?.status ?? '') ? false : query.state.data?.status === 'WAITING' ? 3_000 : 1_000,
   })
   // Elapsed as of the last poll (a render must not read the clock).
-  const elapsed = run.startedAt ? Math.max(0, Math.round(((run.finishedAt ? Date.parse(run.finishedAt) : dataUpdatedAt) - Date.parse(run.startedAt)) / 1000)) : null
+  const elapsed = run.startedAt
+    ? Math.max(
+        0,
+        Math.round(((run.finishedAt ? Date.parse(run.finishedAt) : dataUpdatedAt) - Date.parse(run.startedAt)) / 1000),
+      )
+    : null
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center gap-3 text-sm" data-testid="run-summary">
@@ -73,12 +85,14 @@ export function RunView({ initial }: { initial: RunDTO }) {
       ) : null}
       {run.rehearsal ? (
         <p className="text-sm text-emerald-800" data-testid="run-rehearsal">
-          Rollback rehearsed <Timestamp iso={run.rehearsal.finishedAt} /> on {run.rehearsal.environmentName}: identical, for exactly these scripts
+          Rollback rehearsed <Timestamp iso={run.rehearsal.finishedAt} /> on {run.rehearsal.environmentName}: identical,
+          for exactly these scripts
         </p>
       ) : null}
       {run.coveredBy ? (
         <p className="text-sm text-emerald-800" data-testid="run-backup">
-          Covered by backup {run.coveredBy.connectionName} taken <Timestamp iso={run.coveredBy.takenAt} /> (read back{run.coveredBy.required ? `, as ${run.environment.name} requires` : ''})
+          Covered by backup {run.coveredBy.connectionName} taken <Timestamp iso={run.coveredBy.takenAt} /> (read back
+          {run.coveredBy.required ? `, as ${run.environment.name} requires` : ''})
         </p>
       ) : null}
       {run.error ? <Alert tone="error">{run.error}</Alert> : null}
@@ -87,7 +101,11 @@ export function RunView({ initial }: { initial: RunDTO }) {
       <Decisions run={run} refresh={refresh} />
       <ol className="space-y-2" aria-label="Steps">
         {run.steps.map((step, i) => (
-          <li key={step.id} className="flex flex-wrap items-center gap-3 rounded-md border border-zinc-200 bg-white px-4 py-2 text-sm" data-testid="run-step">
+          <li
+            key={step.id}
+            className="flex flex-wrap items-center gap-3 rounded-md border border-zinc-200 bg-white px-4 py-2 text-sm"
+            data-testid="run-step"
+          >
             <span className="w-6 text-zinc-500 tabular-nums">{i + 1}.</span>
             <RunStatusBadge status={step.status} what="Step" />
             <span className="font-medium">{step.name}</span>
@@ -100,14 +118,25 @@ export function RunView({ initial }: { initial: RunDTO }) {
             {step.kind === 'SQL' ? <LintBadge lint={step.lint} accepted={!!step.lint?.accepted} /> : null}
             {step.currentStatement ? (
               <div className="w-full" data-testid="running-statement">
-                <p className="text-xs text-zinc-500">Running now{step.backendPid ? ` (backend ${step.backendPid})` : ''}:</p>
-                <pre className="max-h-32 overflow-auto rounded bg-zinc-50 px-2 py-1 font-mono text-xs whitespace-pre-wrap">{step.currentStatement}</pre>
+                <p className="text-xs text-zinc-500">
+                  Running now{step.backendPid ? ` (backend ${step.backendPid})` : ''}:
+                </p>
+                <pre className="max-h-32 overflow-auto rounded bg-zinc-50 px-2 py-1 font-mono text-xs whitespace-pre-wrap">
+                  {step.currentStatement}
+                </pre>
               </div>
             ) : null}
             {step.copy ? <CopyProgress runId={run.id} step={{ ...step, copy: step.copy }} /> : null}
             {step.validationId ? <StepValidation validationId={step.validationId} /> : null}
             {step.backup ? <BackupArtifact backup={step.backup} showError={!step.error} /> : null}
-            {step.observe ? <Observation runId={run.id} observe={step.observe} running={step.status === 'RUNNING'} finishedAt={step.finishedAt} /> : null}
+            {step.observe ? (
+              <Observation
+                runId={run.id}
+                observe={step.observe}
+                running={step.status === 'RUNNING'}
+                finishedAt={step.finishedAt}
+              />
+            ) : null}
             {step.error ? <span className="w-full text-red-700">{step.error}</span> : null}
           </li>
         ))}
@@ -116,9 +145,18 @@ export function RunView({ initial }: { initial: RunDTO }) {
         <h2 id="log-title" className="font-semibold">
           Log
         </h2>
-        <ol tabIndex={0} aria-labelledby="log-title" className="max-h-96 overflow-auto rounded-md border border-zinc-200 bg-zinc-950 p-3 font-mono text-xs break-words text-zinc-100" aria-live="polite" data-testid="run-log">
+        <ol
+          tabIndex={0}
+          aria-labelledby="log-title"
+          className="max-h-96 overflow-auto rounded-md border border-zinc-200 bg-zinc-950 p-3 font-mono text-xs break-words text-zinc-100"
+          aria-live="polite"
+          data-testid="run-log"
+        >
           {run.events.map((e) => (
-            <li key={e.id} className={e.level === 'error' ? 'text-red-300' : e.level === 'warn' ? 'text-amber-200' : ''}>
+            <li
+              key={e.id}
+              className={e.level === 'error' ? 'text-red-300' : e.level === 'warn' ? 'text-amber-200' : ''}
+            >
               <time dateTime={e.createdAt} className="text-zinc-400">
                 {e.createdAt.slice(11, 19)}{' '}
               </time>
@@ -138,12 +176,17 @@ function Gate({ run, refresh }: PanelProps) {
   const gate = run.steps.find((s) => s.status === 'WAITING')
   if (run.status !== 'WAITING' || !gate) return null
   return (
-    <section aria-labelledby="gate-title" className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-4 text-sm">
+    <section
+      aria-labelledby="gate-title"
+      className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-4 text-sm"
+    >
       <h2 id="gate-title" className="font-semibold">
         Waiting at “{gate.name}”
       </h2>
       {gate.instructions ? <p className="whitespace-pre-wrap">{gate.instructions}</p> : null}
-      <p className="text-zinc-700">The run goes on with its next step once a person releases this gate. No worker is held meanwhile.</p>
+      <p className="text-zinc-700">
+        The run goes on with its next step once a person releases this gate. No worker is held meanwhile.
+      </p>
       {run.canRelease ? (
         <ConfirmDialog
           triggerLabel="Release gate…"
@@ -177,30 +220,62 @@ function Decisions({ run, refresh }: PanelProps) {
   }
   const phrase = run.environment.protected ? run.environment.name : undefined
   return (
-    <section aria-labelledby="decide-title" className="space-y-3 rounded-md border border-zinc-200 bg-white p-4 text-sm">
+    <section
+      aria-labelledby="decide-title"
+      className="space-y-3 rounded-md border border-zinc-200 bg-white p-4 text-sm"
+    >
       <h2 id="decide-title" className="font-semibold">
         How to go on
       </h2>
       {!any ? (
-        <p className="text-zinc-600">A DBA decides: retry the failed step, roll the run back, or record what was fixed by hand.</p>
+        <p className="text-zinc-600">
+          A DBA decides: retry the failed step, roll the run back, or record what was fixed by hand.
+        </p>
       ) : (
         <ul className="divide-y divide-zinc-100">
           {run.canRetry ? (
-            <DecisionRow name="Retry" explanation="after fixing the cause, run the failed step again. A script that ran statement by statement goes on from its first unapplied statement.">
-              <ConfirmDialog triggerLabel="Retry…" tone="primary" title="Retry the failed step?" description="The run is queued again and goes on from its failed step." confirmLabel="Retry" phrase={phrase} onConfirm={() => act(retryRunAction({ runId: run.id }))} />
+            <DecisionRow
+              name="Retry"
+              explanation="after fixing the cause, run the failed step again. A script that ran statement by statement goes on from its first unapplied statement."
+            >
+              <ConfirmDialog
+                triggerLabel="Retry…"
+                tone="primary"
+                title="Retry the failed step?"
+                description="The run is queued again and goes on from its failed step."
+                confirmLabel="Retry"
+                phrase={phrase}
+                onConfirm={() => act(retryRunAction({ runId: run.id }))}
+              />
             </DecisionRow>
           ) : null}
           {run.canRollBack ? (
-            <DecisionRow name="Roll back" explanation="a worker runs the rollback scripts of every step that ran, newest first. A step that changed the target without a rollback script stops it.">
-              <ConfirmDialog triggerLabel="Roll back…" title="Roll back this run?" description="The rollback scripts of every step that ran are run on the target, newest first." confirmLabel="Roll back" phrase={phrase} onConfirm={() => act(rollbackRunAction({ runId: run.id }))} />
+            <DecisionRow
+              name="Roll back"
+              explanation="a worker runs the rollback scripts of every step that ran, newest first. A step that changed the target without a rollback script stops it."
+            >
+              <ConfirmDialog
+                triggerLabel="Roll back…"
+                title="Roll back this run?"
+                description="The rollback scripts of every step that ran are run on the target, newest first."
+                confirmLabel="Roll back"
+                phrase={phrase}
+                onConfirm={() => act(rollbackRunAction({ runId: run.id }))}
+              />
             </DecisionRow>
           ) : run.canMarkRolledBack ? (
-            <DecisionRow name="Nothing to roll back" explanation="no step of this run changed the target in a way a rollback undoes.">
+            <DecisionRow
+              name="Nothing to roll back"
+              explanation="no step of this run changed the target in a way a rollback undoes."
+            >
               {null}
             </DecisionRow>
           ) : null}
           {run.canMarkApplied ? (
-            <DecisionRow name="Mark applied" explanation="you finished the failed script by hand. The target's history records it applied, and the run goes on with its next steps.">
+            <DecisionRow
+              name="Mark applied"
+              explanation="you finished the failed script by hand. The target's history records it applied, and the run goes on with its next steps."
+            >
               <ConfirmDialog
                 triggerLabel="Mark applied…"
                 tone="primary"
@@ -214,7 +289,10 @@ function Decisions({ run, refresh }: PanelProps) {
             </DecisionRow>
           ) : null}
           {run.canMarkRolledBack ? (
-            <DecisionRow name="Mark rolled back" explanation="you undid everything this run changed by hand. The target's history records its scripts rolled back, so they can run again.">
+            <DecisionRow
+              name="Mark rolled back"
+              explanation="you undid everything this run changed by hand. The target's history records its scripts rolled back, so they can run again."
+            >
               <ConfirmDialog
                 triggerLabel="Mark rolled back…"
                 title="Mark the run rolled back?"
@@ -233,7 +311,15 @@ function Decisions({ run, refresh }: PanelProps) {
 }
 
 /** One way on: what it does, in words, beside the button that asks for it. */
-function DecisionRow({ name, explanation, children }: { name: string; explanation: string; children: React.ReactNode }) {
+function DecisionRow({
+  name,
+  explanation,
+  children,
+}: {
+  name: string
+  explanation: string
+  children: React.ReactNode
+}) {
   return (
     <li className="flex flex-wrap items-center justify-between gap-2 py-2">
       <p className="max-w-xl text-zinc-700">

@@ -25,7 +25,10 @@ export function NavLinks({ items }: { items: Item[] }) {
           >
             {item.label}
             {item.badge ? (
-              <span className="ml-2 inline-flex min-w-5 items-center justify-center rounded-full bg-amber-400 px-1.5 text-xs font-semibold text-zinc-900" data-testid="nav-badge">
+              <span
+                className="ml-2 inline-flex min-w-5 items-center justify-center rounded-full bg-amber-400 px-1.5 text-xs font-semibold text-zinc-900"
+                data-testid="nav-badge"
+              >
                 {item.badge.count}
                 <span className="sr-only"> – {item.badge.label}</span>
               </span>

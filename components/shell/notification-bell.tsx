@@ -58,7 +58,8 @@ export function NotificationBell() {
       onKeyDown={onKeyDown}
       onBlur={(event) => {
         // Tabbing out of the panel closes it; focus lost to nothing (another window) does not.
-        if (open && event.relatedTarget instanceof Node && !event.currentTarget.contains(event.relatedTarget)) close(false)
+        if (open && event.relatedTarget instanceof Node && !event.currentTarget.contains(event.relatedTarget))
+          close(false)
       }}
     >
       <button
@@ -68,14 +69,30 @@ export function NotificationBell() {
         aria-expanded={open}
         aria-controls={open ? panelId : undefined}
         onClick={() => (open ? close(false) : setOpen(true))}
-        className={cn('relative inline-flex size-8 items-center justify-center rounded-md text-zinc-300 hover:bg-zinc-800 hover:text-white', open && 'bg-zinc-800 text-white')}
+        className={cn(
+          'relative inline-flex size-8 items-center justify-center rounded-md text-zinc-300 hover:bg-zinc-800 hover:text-white',
+          open && 'bg-zinc-800 text-white',
+        )}
       >
-        <svg aria-hidden viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={1.8} strokeLinecap="round" strokeLinejoin="round" className="size-5">
+        <svg
+          aria-hidden
+          viewBox="0 0 24 24"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth={1.8}
+          strokeLinecap="round"
+          strokeLinejoin="round"
+          className="size-5"
+        >
           <path d="M6 8a6 6 0 1 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
           <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
         </svg>
         {unread ? (
-          <span aria-hidden data-testid="notification-badge" className="absolute -top-1 -right-1 inline-flex min-w-5 items-center justify-center rounded-full bg-amber-400 px-1 text-xs leading-5 font-semibold text-zinc-900 tabular-nums">
+          <span
+            aria-hidden
+            data-testid="notification-badge"
+            className="absolute -top-1 -right-1 inline-flex min-w-5 items-center justify-center rounded-full bg-amber-400 px-1 text-xs leading-5 font-semibold text-zinc-900 tabular-nums"
+          >
             {unread > 99 ? '99+' : unread}
           </span>
         ) : null}
@@ -105,7 +122,9 @@ export function NotificationBell() {
           <ErrorText message={error} className="px-4 pt-2" />
           <div className="min-h-0 flex-1 overflow-y-auto">
             {!data ? (
-              <p className="px-4 py-6 text-center text-sm text-zinc-500">{isError ? 'Notifications are unavailable right now.' : 'Loading…'}</p>
+              <p className="px-4 py-6 text-center text-sm text-zinc-500">
+                {isError ? 'Notifications are unavailable right now.' : 'Loading…'}
+              </p>
             ) : data.items.length === 0 ? (
               <p className="px-4 py-6 text-center text-sm text-zinc-500">Nothing new.</p>
             ) : (
@@ -119,7 +138,11 @@ export function NotificationBell() {
             )}
           </div>
           <div className="border-t border-zinc-100 px-4 py-2 text-sm">
-            <Link href="/notifications" onClick={() => setOpen(false)} className="font-medium text-indigo-700 hover:underline">
+            <Link
+              href="/notifications"
+              onClick={() => setOpen(false)}
+              className="font-medium text-indigo-700 hover:underline"
+            >
               All notifications
             </Link>
           </div>

@@ -35,7 +35,15 @@ type Props = {
 }
 
 /** A form bound to a server action: field errors beside fields, a form error above, cleared after success. */
-export function ActionForm({ action, submitLabel, pendingLabel = 'Saving…', className, hidden, onSuccess, children }: Props) {
+export function ActionForm({
+  action,
+  submitLabel,
+  pendingLabel = 'Saving…',
+  className,
+  hidden,
+  onSuccess,
+  children,
+}: Props) {
   const [state, formAction, pending] = useActionState(action, null)
   const ref = useRef<HTMLFormElement>(null)
   // The latest callback, so that a new function identity on re-render does not repeat the success.

@@ -8,9 +8,22 @@ const TONES = {
 } as const
 
 /** `focusRef`: the alert can take focus, for a message that answers what the person just did. */
-export function Alert({ tone, children, focusRef }: { tone: keyof typeof TONES; children: ReactNode; focusRef?: Ref<HTMLDivElement> }) {
+export function Alert({
+  tone,
+  children,
+  focusRef,
+}: {
+  tone: keyof typeof TONES
+  children: ReactNode
+  focusRef?: Ref<HTMLDivElement>
+}) {
   return (
-    <div ref={focusRef} tabIndex={focusRef ? -1 : undefined} role={tone === 'error' ? 'alert' : 'status'} className={cn('rounded-md border px-3 py-2 text-sm', TONES[tone])}>
+    <div
+      ref={focusRef}
+      tabIndex={focusRef ? -1 : undefined}
+      role={tone === 'error' ? 'alert' : 'status'}
+      className={cn('rounded-md border px-3 py-2 text-sm', TONES[tone])}
+    >
       {children}
     </div>
   )

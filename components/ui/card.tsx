@@ -5,7 +5,15 @@ export function Card({ children, className }: { children: ReactNode; className?:
   return <section className={cn('rounded-lg border border-zinc-200 bg-white shadow-xs', className)}>{children}</section>
 }
 
-export function CardHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
+export function CardHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: string
+  description?: ReactNode
+  actions?: ReactNode
+}) {
   return (
     <div className="flex items-start justify-between gap-4 border-b border-zinc-100 px-5 py-4">
       <div>

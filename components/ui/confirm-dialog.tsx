@@ -20,7 +20,17 @@ type Props = {
 }
 
 /** A modal confirmation; onConfirm resolves to an error message to show, or null when done. */
-export function ConfirmDialog({ triggerLabel, triggerVariant = 'secondary', title, description, confirmLabel, phrase, note, tone = 'danger', onConfirm }: Props) {
+export function ConfirmDialog({
+  triggerLabel,
+  triggerVariant = 'secondary',
+  title,
+  description,
+  confirmLabel,
+  phrase,
+  note,
+  tone = 'danger',
+  onConfirm,
+}: Props) {
   // Rendered only while open: a page with hundreds of rows does not carry hundreds of dialogs.
   const [open, setOpen] = useState(false)
   const [typed, setTyped] = useState('')
@@ -88,7 +98,11 @@ export function ConfirmDialog({ triggerLabel, triggerVariant = 'secondary', titl
             <Button variant="secondary" onClick={close}>
               Cancel
             </Button>
-            <Button type="submit" variant={tone} disabled={pending || (!!phrase && typed !== phrase) || (!!note && !written.trim())}>
+            <Button
+              type="submit"
+              variant={tone}
+              disabled={pending || (!!phrase && typed !== phrase) || (!!note && !written.trim())}
+            >
               {pending ? 'Working…' : confirmLabel}
             </Button>
           </div>

@@ -17,7 +17,13 @@ export function Markdown({ children, className }: { children: string; className?
       <ReactMarkdown
         remarkPlugins={[remarkGfm]}
         skipHtml
-        components={{ a: ({ href, children }) => <a href={href} target="_blank" rel="noreferrer noopener" className="text-indigo-700 underline">{children}</a> }}
+        components={{
+          a: ({ href, children }) => (
+            <a href={href} target="_blank" rel="noreferrer noopener" className="text-indigo-700 underline">
+              {children}
+            </a>
+          ),
+        }}
       >
         {children}
       </ReactMarkdown>

@@ -7,7 +7,17 @@ import { MODAL_CLASS } from './modal'
  * A modal form, open while rendered: titled for screen readers, closed by Escape (`onClose`), submitted by
  * Enter or its submit button (`onSubmit`, the browser's own submission prevented).
  */
-export function ModalForm({ title, onClose, onSubmit, children }: { title: ReactNode; onClose: () => void; onSubmit: () => void; children: ReactNode }) {
+export function ModalForm({
+  title,
+  onClose,
+  onSubmit,
+  children,
+}: {
+  title: ReactNode
+  onClose: () => void
+  onSubmit: () => void
+  children: ReactNode
+}) {
   const id = useId()
   // What had focus when the dialog opened (it opens on the client, from a click or a key).
   const [opener] = useState(() => (typeof document === 'undefined' ? null : document.activeElement))
@@ -15,13 +25,19 @@ export function ModalForm({ title, onClose, onSubmit, children }: { title: React
   // focus to the page, so it goes back to what opened the dialog, when that is still there.
   useEffect(
     () => () => {
-      const lost = !document.activeElement || document.activeElement === document.body || !document.activeElement.isConnected
+      const lost =
+        !document.activeElement || document.activeElement === document.body || !document.activeElement.isConnected
       if (lost && opener instanceof HTMLElement && opener.isConnected) opener.focus()
     },
     [opener],
   )
   return (
-    <dialog ref={(dialog) => void (dialog && !dialog.open && dialog.showModal())} aria-labelledby={`${id}-title`} className={MODAL_CLASS} onClose={onClose}>
+    <dialog
+      ref={(dialog) => void (dialog && !dialog.open && dialog.showModal())}
+      aria-labelledby={`${id}-title`}
+      className={MODAL_CLASS}
+      onClose={onClose}
+    >
       <form
         method="dialog"
         className="space-y-4 p-5"

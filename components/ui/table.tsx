@@ -14,7 +14,13 @@ export function Table({ children, caption }: { children: ReactNode; caption?: st
 }
 
 export function Th({ className, ...props }: ThHTMLAttributes<HTMLTableCellElement>) {
-  return <th scope="col" className={cn('px-4 py-2 text-left text-xs font-semibold tracking-wide text-zinc-500 uppercase', className)} {...props} />
+  return (
+    <th
+      scope="col"
+      className={cn('px-4 py-2 text-left text-xs font-semibold tracking-wide text-zinc-500 uppercase', className)}
+      {...props}
+    />
+  )
 }
 
 export function Td({ className, ...props }: TdHTMLAttributes<HTMLTableCellElement>) {

@@ -5,7 +5,13 @@ import { ActionForm } from '@/components/ui/action-form'
 import { Button } from '@/components/ui/button'
 import { ConfirmDialog } from '@/components/ui/confirm-dialog'
 import { Field, Input, Select } from '@/components/ui/field'
-import { addRuleAction, bindCriterionAction, editRuleAction, removeRuleAction, requestValidationAction } from '@/lib/actions/validations'
+import {
+  addRuleAction,
+  bindCriterionAction,
+  editRuleAction,
+  removeRuleAction,
+  requestValidationAction,
+} from '@/lib/actions/validations'
 import { TablesField, ValidationLimitsFields } from '@/components/plans/step-fields'
 import { VALIDATE_CONFIG_DEFAULTS } from '@/lib/engine/steps/kinds'
 import { CHECK_LABELS } from '@/lib/engine/validate/criteria'
@@ -14,15 +20,38 @@ import type { ValidationPageDTO } from '@/lib/server/validations/queries'
 const textarea = 'block w-full rounded-md border border-zinc-300 px-3 py-2 font-mono text-xs'
 
 /** Asks the worker to validate the plan's target against its source on an environment. */
-export function ValidateForm({ planId, environments }: { planId: string; environments: ValidationPageDTO['environments'] }) {
+export function ValidateForm({
+  planId,
+  environments,
+}: {
+  planId: string
+  environments: ValidationPageDTO['environments']
+}) {
   const ready = environments.filter((e) => e.ready)
   return (
-    <ActionForm action={requestValidationAction} hidden={{ planId }} submitLabel="Validate now" pendingLabel="Queuing…" className="rounded-lg border border-zinc-200 bg-white p-4">
+    <ActionForm
+      action={requestValidationAction}
+      hidden={{ planId }}
+      submitLabel="Validate now"
+      pendingLabel="Queuing…"
+      className="rounded-lg border border-zinc-200 bg-white p-4"
+    >
       {(errors) => (
         <>
           <div className="flex flex-wrap gap-4">
-            <Field label="Environment" name="environmentId" id="validate-environment" errors={errors?.environmentId} hint="Its source and target connections for this plan are compared.">
-              <Select name="environmentId" id="validate-environment" defaultValue={ready[0]?.id} invalid={!!errors?.environmentId}>
+            <Field
+              label="Environment"
+              name="environmentId"
+              id="validate-environment"
+              errors={errors?.environmentId}
+              hint="Its source and target connections for this plan are compared."
+            >
+              <Select
+                name="environmentId"
+                id="validate-environment"
+                defaultValue={ready[0]?.id}
+                invalid={!!errors?.environmentId}
+              >
                 {environments.map((e) => (
                   <option key={e.id} value={e.id} disabled={!e.ready}>
                     {e.name}
@@ -31,13 +60,32 @@ export function ValidateForm({ planId, environments }: { planId: string; environ
                 ))}
               </Select>
             </Field>
-            <ValidationLimitsFields prefix="validate" errors={errors} maxSamples={VALIDATE_CONFIG_DEFAULTS.maxSamples} maxDifferences={VALIDATE_CONFIG_DEFAULTS.maxDifferences} />
+            <ValidationLimitsFields
+              prefix="validate"
+              errors={errors}
+              maxSamples={VALIDATE_CONFIG_DEFAULTS.maxSamples}
+              maxDifferences={VALIDATE_CONFIG_DEFAULTS.maxDifferences}
+            />
           </div>
           <TablesField prefix="validate" errors={errors} />
           {errors?.code ? (
             <div className="max-w-xs">
-              <Field label="Code from your authenticator" name="code" id="validate-code" errors={errors.code} hint="Validating on a protected environment runs the plan's rules there: it needs a code entered in the last 15 minutes.">
-                <Input name="code" id="validate-code" autoComplete="one-time-code" maxLength={32} autoFocus spellCheck={false} invalid />
+              <Field
+                label="Code from your authenticator"
+                name="code"
+                id="validate-code"
+                errors={errors.code}
+                hint="Validating on a protected environment runs the plan's rules there: it needs a code entered in the last 15 minutes."
+              >
+                <Input
+                  name="code"
+                  id="validate-code"
+                  autoComplete="one-time-code"
+                  maxLength={32}
+                  autoFocus
+                  spellCheck={false}
+                  invalid
+                />
               </Field>
             </div>
           ) : null}
@@ -49,14 +97,44 @@ export function ValidateForm({ planId, environments }: { planId: string; environ
 
 type Rule = ValidationPageDTO['rules'][number]
 
-function RuleFields({ errors, rule, prefix }: { errors: Record<string, string[]> | undefined; rule?: Rule; prefix: string }) {
+function RuleFields({
+  errors,
+  rule,
+  prefix,
+}: {
+  errors: Record<string, string[]> | undefined
+  rule?: Rule
+  prefix: string
+}) {
   return (
     <>
       <Field label="Rule name" name="name" id={`${prefix}-name`} errors={errors?.name}>
-        <Input name="name" id={`${prefix}-name`} maxLength={120} defaultValue={rule?.name} invalid={!!errors?.name} placeholder="e.g. Every order has a customer" />
+        <Input
+          name="name"
+          id={`${prefix}-name`}
+          maxLength={120}
+          defaultValue={rule?.name}
+          invalid={!!errors?.name}
+          placeholder="e.g. Every order has a customer"
+        />
       </Field>
-      <Field label="Query returning the violating rows" name="sql" id={`${prefix}-sql`} errors={errors?.sql} hint="One SELECT calling no function that changes anything, run read-only on the target with a 30-second limit; at most 10,000 rows are counted. No rows: the rule passes.">
-        <textarea name="sql" id={`${prefix}-sql`} rows={3} className={textarea} spellCheck={false} defaultValue={rule?.sql} aria-invalid={!!errors?.sql || undefined} placeholder="SELECT id, email FROM users WHERE email NOT LIKE '%@%'" />
+      <Field
+        label="Query returning the violating rows"
+        name="sql"
+        id={`${prefix}-sql`}
+        errors={errors?.sql}
+        hint="One SELECT calling no function that changes anything, run read-only on the target with a 30-second limit; at most 10,000 rows are counted. No rows: the rule passes."
+      >
+        <textarea
+          name="sql"
+          id={`${prefix}-sql`}
+          rows={3}
+          className={textarea}
+          spellCheck={false}
+          defaultValue={rule?.sql}
+          aria-invalid={!!errors?.sql || undefined}
+          placeholder="SELECT id, email FROM users WHERE email NOT LIKE '%@%'"
+        />
       </Field>
       <div className="flex flex-wrap gap-4">
         <Field label="Severity" name="severity" id={`${prefix}-severity`} errors={errors?.severity}>
@@ -78,7 +156,12 @@ function RuleFields({ errors, rule, prefix }: { errors: Record<string, string[]>
 
 export function AddRuleForm({ planId }: { planId: string }) {
   return (
-    <ActionForm action={addRuleAction} hidden={{ planId }} submitLabel="Add rule" className="rounded-lg border border-zinc-200 bg-white p-4">
+    <ActionForm
+      action={addRuleAction}
+      hidden={{ planId }}
+      submitLabel="Add rule"
+      className="rounded-lg border border-zinc-200 bg-white p-4"
+    >
       {(errors) => <RuleFields errors={errors} prefix="new-rule" />}
     </ActionForm>
   )
@@ -89,7 +172,12 @@ export function RuleItem({ rule, canEdit }: { rule: Rule; canEdit: boolean }) {
   return (
     <li className="rounded-md border border-zinc-200 bg-white p-3 text-sm">
       {editing ? (
-        <ActionForm action={editRuleAction} hidden={{ ruleId: rule.id }} submitLabel="Save rule" onSuccess={() => setEditing(false)}>
+        <ActionForm
+          action={editRuleAction}
+          hidden={{ ruleId: rule.id }}
+          submitLabel="Save rule"
+          onSuccess={() => setEditing(false)}
+        >
           {(errors) => (
             <>
               <RuleFields errors={errors} rule={rule} prefix={`rule-${rule.id}`} />
@@ -103,7 +191,10 @@ export function RuleItem({ rule, canEdit }: { rule: Rule; canEdit: boolean }) {
         <div className="flex flex-wrap items-start justify-between gap-2">
           <div className="min-w-0 flex-1">
             <p className="font-medium">
-              {rule.name} <span className="text-xs font-normal text-zinc-500">· {rule.severity.toLowerCase()} · {rule.action === 'FAIL' ? 'fails the validation' : 'warns'}</span>
+              {rule.name}{' '}
+              <span className="text-xs font-normal text-zinc-500">
+                · {rule.severity.toLowerCase()} · {rule.action === 'FAIL' ? 'fails the validation' : 'warns'}
+              </span>
             </p>
             <pre className="mt-1 overflow-x-auto rounded bg-zinc-50 px-2 py-1 font-mono text-xs">{rule.sql}</pre>
           </div>
@@ -132,14 +223,31 @@ export function RuleItem({ rule, canEdit }: { rule: Rule; canEdit: boolean }) {
 }
 
 /** Which validation result decides a success criterion. */
-export function CriterionBindingForm({ criterion, rules }: { criterion: ValidationPageDTO['criteria'][number]; rules: ValidationPageDTO['rules'] }) {
+export function CriterionBindingForm({
+  criterion,
+  rules,
+}: {
+  criterion: ValidationPageDTO['criteria'][number]
+  rules: ValidationPageDTO['rules']
+}) {
   const [saved, setSaved] = useState(false)
   return (
-    <ActionForm action={bindCriterionAction} hidden={{ criterionId: criterion.id }} submitLabel="Save" onSuccess={() => setSaved(true)} className="flex flex-wrap items-end gap-2 space-y-0">
+    <ActionForm
+      action={bindCriterionAction}
+      hidden={{ criterionId: criterion.id }}
+      submitLabel="Save"
+      onSuccess={() => setSaved(true)}
+      className="flex flex-wrap items-end gap-2 space-y-0"
+    >
       {(errors) => (
         <>
           <Field label="Decided by" name="check" id={`bind-${criterion.id}`} errors={errors?.check}>
-            <Select name="check" id={`bind-${criterion.id}`} defaultValue={criterion.binding} onChange={() => setSaved(false)}>
+            <Select
+              name="check"
+              id={`bind-${criterion.id}`}
+              defaultValue={criterion.binding}
+              onChange={() => setSaved(false)}
+            >
               <option value="none">a person (not bound)</option>
               <option value="row-counts">{CHECK_LABELS['row-counts']}</option>
               <option value="checksums">{CHECK_LABELS.checksums}</option>

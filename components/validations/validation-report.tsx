@@ -13,15 +13,41 @@ import type { Difference, TableResult, TableState } from '@/lib/engine/validate/
 import type { ValidationDTO } from '@/lib/server/validations/queries'
 import { ValidationStatusBadge } from './validation-status'
 
-const STATE_TONES: Record<TableState, BadgeTone> = { PENDING: 'neutral', VALIDATING: 'info', VALIDATED: 'success', MISMATCHED: 'danger', NO_PRIMARY_KEY: 'warning', ERROR: 'danger' }
-const STATE_LABELS: Record<TableState, string> = { PENDING: 'pending', VALIDATING: 'validating', VALIDATED: 'validated', MISMATCHED: 'mismatched', NO_PRIMARY_KEY: 'no primary key', ERROR: 'error' }
-const METHOD_LABELS: Record<NonNullable<TableResult['method']>, string> = { 'key-ranges': 'checksums by key range', 'key-hash': 'checksums by key hash', 'whole-table': 'count and whole-table checksum' }
-const KIND_LABELS: Record<Difference['kind'], string> = { missing: 'missing on the target', extra: 'extra on the target', changed: 'changed' }
+const STATE_TONES: Record<TableState, BadgeTone> = {
+  PENDING: 'neutral',
+  VALIDATING: 'info',
+  VALIDATED: 'success',
+  MISMATCHED: 'danger',
+  NO_PRIMARY_KEY: 'warning',
+  ERROR: 'danger',
+}
+const STATE_LABELS: Record<TableState, string> = {
+  PENDING: 'pending',
+  VALIDATING: 'validating',
+  VALIDATED: 'validated',
+  MISMATCHED: 'mismatched',
+  NO_PRIMARY_KEY: 'no primary key',
+  ERROR: 'error',
+}
+const METHOD_LABELS: Record<NonNullable<TableResult['method']>, string> = {
+  'key-ranges': 'checksums by key range',
+  'key-hash': 'checksums by key hash',
+  'whole-table': 'count and whole-table checksum',
+}
+const KIND_LABELS: Record<Difference['kind'], string> = {
+  missing: 'missing on the target',
+  extra: 'extra on the target',
+  changed: 'changed',
+}
 const n = (v: number | null) => (v === null ? '–' : v.toLocaleString('en'))
 export const LIVE: readonly string[] = ['QUEUED', 'RUNNING']
 
 function Value({ value }: { value: string | null }) {
-  return value === null ? <span className="text-zinc-500 italic">NULL</span> : <span className="break-all whitespace-pre-wrap">{value}</span>
+  return value === null ? (
+    <span className="text-zinc-500 italic">NULL</span>
+  ) : (
+    <span className="break-all whitespace-pre-wrap">{value}</span>
+  )
 }
 
 /** A differing row: for a changed row the differing columns, source beside target; for a missing or extra row all its values. */
@@ -29,7 +55,10 @@ function DifferenceRow({ difference }: { difference: Difference }) {
   return (
     <li className="rounded-md border border-zinc-200 bg-white p-2">
       <p className="text-xs">
-        <span className="font-mono font-medium">{difference.key}</span> · <span className={difference.kind === 'changed' ? 'text-amber-800' : 'text-red-700'}>{KIND_LABELS[difference.kind]}</span>
+        <span className="font-mono font-medium">{difference.key}</span> ·{' '}
+        <span className={difference.kind === 'changed' ? 'text-amber-800' : 'text-red-700'}>
+          {KIND_LABELS[difference.kind]}
+        </span>
       </p>
       <table className="mt-1 w-full text-xs">
         <thead>
@@ -43,8 +72,12 @@ function DifferenceRow({ difference }: { difference: Difference }) {
           {difference.columns.map((c) => (
             <tr key={c.column} className="border-t border-zinc-100">
               <td className="py-0.5 pr-2 text-zinc-600">{c.column}</td>
-              <td className={`py-0.5 pr-2 ${difference.kind === 'changed' ? 'bg-red-50' : ''}`}>{difference.kind === 'extra' ? <span className="text-zinc-500">–</span> : <Value value={c.source} />}</td>
-              <td className={`py-0.5 ${difference.kind === 'changed' ? 'bg-emerald-50' : ''}`}>{difference.kind === 'missing' ? <span className="text-zinc-500">–</span> : <Value value={c.target} />}</td>
+              <td className={`py-0.5 pr-2 ${difference.kind === 'changed' ? 'bg-red-50' : ''}`}>
+                {difference.kind === 'extra' ? <span className="text-zinc-500">–</span> : <Value value={c.source} />}
+              </td>
+              <td className={`py-0.5 ${difference.kind === 'changed' ? 'bg-emerald-50' : ''}`}>
+                {difference.kind === 'missing' ? <span className="text-zinc-500">–</span> : <Value value={c.target} />}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -66,7 +99,10 @@ function TableRow({ t }: { t: TableResult }) {
           <Badge tone={STATE_TONES[t.state]}>{STATE_LABELS[t.state]}</Badge>
           {t.state === 'VALIDATING' && t.sourceRows ? (
             <div className="mt-1 w-32">
-              <ProgressBar value={Math.min(100, Math.round((t.compared / Math.max(1, t.sourceRows, t.targetRows ?? 0)) * 100))} label={`${t.table} compared`} />
+              <ProgressBar
+                value={Math.min(100, Math.round((t.compared / Math.max(1, t.sourceRows, t.targetRows ?? 0)) * 100))}
+                label={`${t.table} compared`}
+              />
             </div>
           ) : null}
         </Td>
@@ -82,7 +118,12 @@ function TableRow({ t }: { t: TableResult }) {
           ))}
           {t.error ? <span className="block text-red-700">{t.error}</span> : null}
           {t.samples.length ? (
-            <button type="button" onClick={() => setOpen(!open)} aria-expanded={open} className="mt-1 block font-medium text-indigo-700 hover:underline">
+            <button
+              type="button"
+              onClick={() => setOpen(!open)}
+              aria-expanded={open}
+              className="mt-1 block font-medium text-indigo-700 hover:underline"
+            >
               {open ? 'Hide' : 'Show'} {t.samples.length === differences ? '' : `${t.samples.length} of `}
               {differences.toLocaleString('en')} differing row{differences === 1 ? '' : 's'}
             </button>
@@ -124,8 +165,13 @@ function useValidation(id: string, initial?: ValidationDTO) {
 /** A validate step's validation, on the run page: the same view, loaded by its id. */
 export function StepValidation({ validationId }: { validationId: string }) {
   const { data, isError } = useValidation(validationId)
-  if (isError && !data) return <p className="text-sm text-red-700">The validation could not be loaded; reload the page.</p>
-  return data ? <ValidationReportView initial={data} /> : <p className="text-sm text-zinc-600">Loading the validation…</p>
+  if (isError && !data)
+    return <p className="text-sm text-red-700">The validation could not be loaded; reload the page.</p>
+  return data ? (
+    <ValidationReportView initial={data} />
+  ) : (
+    <p className="text-sm text-zinc-600">Loading the validation…</p>
+  )
 }
 
 /** One validation: per table counts on both sides, state and differing rows; the target's integrity and the rules – live while it runs. */
@@ -157,7 +203,9 @@ export function ValidationReportView({ initial }: { initial: ValidationDTO }) {
               </>
             ) : null}
             {report && !LIVE.includes(validation.status) ? ` · took ${report.seconds.toFixed(1)} s` : ''}
-            {validation.requestedTables.length ? ` · only ${validation.requestedTables.join(', ')} (success criteria are decided by validations of every table)` : ''}
+            {validation.requestedTables.length
+              ? ` · only ${validation.requestedTables.join(', ')} (success criteria are decided by validations of every table)`
+              : ''}
           </p>
         </div>
         {validation.canCancel ? (
@@ -173,7 +221,9 @@ export function ValidationReportView({ initial }: { initial: ValidationDTO }) {
           />
         ) : null}
       </div>
-      {validation.status === 'QUEUED' ? <p className="text-sm text-zinc-600">Waiting for the worker to pick it up…</p> : null}
+      {validation.status === 'QUEUED' ? (
+        <p className="text-sm text-zinc-600">Waiting for the worker to pick it up…</p>
+      ) : null}
       {validation.error ? (
         <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
           {validation.error}
@@ -208,19 +258,32 @@ export function ValidationReportView({ initial }: { initial: ValidationDTO }) {
               {report.integrity.length ? (
                 <ul className="space-y-1 text-sm">
                   {report.integrity.map((f) => (
-                    <li key={`${f.kind}-${f.table}-${f.columns.join()}`} className="rounded-md border border-red-200 bg-red-50 px-2 py-1">
+                    <li
+                      key={`${f.kind}-${f.table}-${f.columns.join()}`}
+                      className="rounded-md border border-red-200 bg-red-50 px-2 py-1"
+                    >
                       <strong>
-                        {f.count.toLocaleString('en')} {f.kind === 'orphan' ? 'orphaned' : f.kind === 'not-null' ? 'NULL' : 'duplicate'} row{f.count === 1 ? '' : 's'}
+                        {f.count.toLocaleString('en')}{' '}
+                        {f.kind === 'orphan' ? 'orphaned' : f.kind === 'not-null' ? 'NULL' : 'duplicate'} row
+                        {f.count === 1 ? '' : 's'}
                       </strong>{' '}
                       in <span className="font-mono">{f.table}</span> ({f.columns.join(', ')}
                       {f.references ? ` → ${f.references.table}.${f.references.columns.join(', ')}` : ''}) –{' '}
-                      {f.origin === 'source' ? 'a rule of the source the target does not enforce' : 'a foreign key not validated on the target'}
+                      {f.origin === 'source'
+                        ? 'a rule of the source the target does not enforce'
+                        : 'a foreign key not validated on the target'}
                       <span className="block font-mono text-xs text-zinc-600">e.g. {f.samples.join('; ')}</span>
                     </li>
                   ))}
                 </ul>
               ) : (
-                <p className="text-sm text-zinc-600">{LIVE.includes(validation.status) ? 'Checked once the tables are compared.' : report.integrityChecked ? `No orphaned, NULL or duplicate rows (${report.integrityChecked} checks; declared, validated constraints are enforced by PostgreSQL).` : 'Nothing to check beyond what PostgreSQL enforces.'}</p>
+                <p className="text-sm text-zinc-600">
+                  {LIVE.includes(validation.status)
+                    ? 'Checked once the tables are compared.'
+                    : report.integrityChecked
+                      ? `No orphaned, NULL or duplicate rows (${report.integrityChecked} checks; declared, validated constraints are enforced by PostgreSQL).`
+                      : 'Nothing to check beyond what PostgreSQL enforces.'}
+                </p>
               )}
             </section>
             <section aria-labelledby={`rules-${validation.id}`} className="space-y-1">
@@ -231,14 +294,33 @@ export function ValidationReportView({ initial }: { initial: ValidationDTO }) {
                 <ul className="space-y-1 text-sm">
                   {report.rules.map((r) => (
                     <li key={r.name} className="flex flex-wrap items-center gap-2">
-                      <Badge tone={r.passed ? 'success' : r.action === 'fail' ? 'danger' : 'warning'}>{r.passed ? 'passed' : r.action === 'fail' ? 'failed' : 'warning'}</Badge>
+                      <Badge tone={r.passed ? 'success' : r.action === 'fail' ? 'danger' : 'warning'}>
+                        {r.passed ? 'passed' : r.action === 'fail' ? 'failed' : 'warning'}
+                      </Badge>
                       <span>{r.name}</span>
-                      {!r.passed ? <span className="text-xs text-zinc-600">{r.error ?? `${r.capped ? 'at least ' : ''}${r.violations.toLocaleString('en')} violating row${r.violations === 1 ? '' : 's'}${r.samples.length ? `, e.g. ${r.samples.map((s) => Object.entries(s).map(([k, v]) => `${k}=${v ?? 'NULL'}`).join(' ')).join('; ')}` : ''}`}</span> : null}
+                      {!r.passed ? (
+                        <span className="text-xs text-zinc-600">
+                          {r.error ??
+                            `${r.capped ? 'at least ' : ''}${r.violations.toLocaleString('en')} violating row${r.violations === 1 ? '' : 's'}${
+                              r.samples.length
+                                ? `, e.g. ${r.samples
+                                    .map((s) =>
+                                      Object.entries(s)
+                                        .map(([k, v]) => `${k}=${v ?? 'NULL'}`)
+                                        .join(' '),
+                                    )
+                                    .join('; ')}`
+                                : ''
+                            }`}
+                        </span>
+                      ) : null}
                     </li>
                   ))}
                 </ul>
               ) : (
-                <p className="text-sm text-zinc-600">{LIVE.includes(validation.status) ? 'Run after the tables.' : 'The plan has no custom rules.'}</p>
+                <p className="text-sm text-zinc-600">
+                  {LIVE.includes(validation.status) ? 'Run after the tables.' : 'The plan has no custom rules.'}
+                </p>
               )}
             </section>
           </div>

@@ -21,7 +21,10 @@ export function WindowDecision({ window: w }: { window: WindowDTO }) {
 
   const submit = async () => {
     setPending(true)
-    const result = mode === 'approve' ? await approveWindowAction({ windowId: w.id, note, confirm, ...reauth.input }) : await rejectWindowAction({ windowId: w.id, note })
+    const result =
+      mode === 'approve'
+        ? await approveWindowAction({ windowId: w.id, note, confirm, ...reauth.input })
+        : await rejectWindowAction({ windowId: w.id, note })
     setPending(false)
     reauth.answered(result)
     if (!result.ok) setError(result.fieldErrors?.confirm?.[0] ?? result.fieldErrors?.note?.[0] ?? result.error)
@@ -36,10 +39,19 @@ export function WindowDecision({ window: w }: { window: WindowDTO }) {
       <div className="flex flex-wrap gap-2">
         {w.canDecide ? (
           <>
-            <Button size="sm" aria-expanded={mode === 'approve'} onClick={() => setMode(mode === 'approve' ? null : 'approve')}>
+            <Button
+              size="sm"
+              aria-expanded={mode === 'approve'}
+              onClick={() => setMode(mode === 'approve' ? null : 'approve')}
+            >
               Approve…<span className="sr-only"> the window on {label}</span>
             </Button>
-            <Button size="sm" variant="secondary" aria-expanded={mode === 'reject'} onClick={() => setMode(mode === 'reject' ? null : 'reject')}>
+            <Button
+              size="sm"
+              variant="secondary"
+              aria-expanded={mode === 'reject'}
+              onClick={() => setMode(mode === 'reject' ? null : 'reject')}
+            >
               Reject…<span className="sr-only"> the window on {label}</span>
             </Button>
           </>
@@ -74,25 +86,44 @@ export function WindowDecision({ window: w }: { window: WindowDTO }) {
             <label htmlFor={`decision-note-${w.id}`} className="block font-medium text-zinc-700">
               {mode === 'approve' ? 'Note (optional)' : 'Why is it rejected?'}
             </label>
-            <TextArea id={`decision-note-${w.id}`} value={note} onChange={(e) => setNote(e.target.value)} rows={2} maxLength={2000} />
+            <TextArea
+              id={`decision-note-${w.id}`}
+              value={note}
+              onChange={(e) => setNote(e.target.value)}
+              rows={2}
+              maxLength={2000}
+            />
           </div>
           {mode === 'approve' && w.environment.protected ? (
             <label className="block text-sm">
               <span className="mb-1 block font-medium text-zinc-700">
                 “{w.environment.name}” is protected. Type <strong>{w.environment.name}</strong> to approve.
               </span>
-              <input value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="off" className="block w-full rounded-md border border-zinc-300 px-3 py-2 text-sm" />
+              <input
+                value={confirm}
+                onChange={(e) => setConfirm(e.target.value)}
+                autoComplete="off"
+                className="block w-full rounded-md border border-zinc-300 px-3 py-2 text-sm"
+              />
             </label>
           ) : null}
           {mode === 'approve' ? (
             <p className="text-xs text-zinc-600">
-              You approve {w.phaseName ? `the steps of “${w.phaseName}”` : 'the steps of every phase of the plan'} as they are now: runs in this window execute exactly those, and any change to them sends the
-              window back for approval.
+              You approve {w.phaseName ? `the steps of “${w.phaseName}”` : 'the steps of every phase of the plan'} as
+              they are now: runs in this window execute exactly those, and any change to them sends the window back for
+              approval.
             </p>
           ) : null}
           {mode === 'approve' ? reauth.field : null}
           <ErrorText message={error} />
-          <Button type="submit" size="sm" variant={mode === 'approve' ? 'primary' : 'danger'} disabled={pending || (mode === 'approve' && w.environment.protected && confirm.trim() !== w.environment.name)}>
+          <Button
+            type="submit"
+            size="sm"
+            variant={mode === 'approve' ? 'primary' : 'danger'}
+            disabled={
+              pending || (mode === 'approve' && w.environment.protected && confirm.trim() !== w.environment.name)
+            }
+          >
             {pending ? 'Saving…' : mode === 'approve' ? 'Approve window' : 'Reject window'}
           </Button>
         </form>

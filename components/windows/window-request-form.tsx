@@ -14,8 +14,14 @@ type Options = {
 export function WindowRequestForm({ environments, plans }: Options) {
   const [planId, setPlanId] = useState(plans[0]?.id ?? '')
   const phases = plans.find((p) => p.id === planId)?.phases ?? []
-  if (environments.length === 0) return <p className="text-sm text-zinc-500">There are no environments yet; a DBA or admin creates them under Connections.</p>
-  if (plans.length === 0) return <p className="text-sm text-zinc-500">Create a plan first; windows are requested for a plan.</p>
+  if (environments.length === 0)
+    return (
+      <p className="text-sm text-zinc-500">
+        There are no environments yet; a DBA or admin creates them under Connections.
+      </p>
+    )
+  if (plans.length === 0)
+    return <p className="text-sm text-zinc-500">Create a plan first; windows are requested for a plan.</p>
   return (
     <ActionForm action={requestWindowAction} submitLabel="Request window" pendingLabel="Requesting…">
       {(errors) => (
@@ -55,17 +61,35 @@ export function WindowRequestForm({ environments, plans }: Options) {
           <Field label="Ends (UTC)" name="endsAt" id="window-ends" errors={errors?.endsAt}>
             <Input type="datetime-local" name="endsAt" id="window-ends" required />
           </Field>
-          <Field label="Latest start of a run (UTC)" name="latestStartAt" id="window-latest" errors={errors?.latestStartAt} hint="Blank: until the end.">
+          <Field
+            label="Latest start of a run (UTC)"
+            name="latestStartAt"
+            id="window-latest"
+            errors={errors?.latestStartAt}
+            hint="Blank: until the end."
+          >
             <Input type="datetime-local" name="latestStartAt" id="window-latest" />
           </Field>
           <div className="md:col-span-3">
             <Field label="Reason" name="reason" id="window-reason" errors={errors?.reason}>
-              <TextArea name="reason" id="window-reason" rows={2} maxLength={2000} placeholder="e.g. Cut over orders to PostgreSQL" />
+              <TextArea
+                name="reason"
+                id="window-reason"
+                rows={2}
+                maxLength={2000}
+                placeholder="e.g. Cut over orders to PostgreSQL"
+              />
             </Field>
           </div>
           <div className="md:col-span-3">
             <Field label="Expected impact" name="expectedImpact" id="window-impact" errors={errors?.expectedImpact}>
-              <TextArea name="expectedImpact" id="window-impact" rows={2} maxLength={2000} placeholder="e.g. Checkout read-only for up to 10 minutes" />
+              <TextArea
+                name="expectedImpact"
+                id="window-impact"
+                rows={2}
+                maxLength={2000}
+                placeholder="e.g. Checkout read-only for up to 10 minutes"
+              />
             </Field>
           </div>
         </div>

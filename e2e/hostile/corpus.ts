@@ -8,26 +8,48 @@ import { join } from 'node:path'
 const file = (name: string) => readFileSync(join(process.cwd(), 'e2e/hostile', name))
 
 /** Scripts PostgreSQL's parser refuses: a step holding one could never run. */
-export const BROKEN_SQL = ['unterminated-dollar-quote.sql', 'unterminated-string.sql', 'dollar-tag-mismatch.sql'].map((name) => ({ name, sql: file(name).toString('utf8') }))
+export const BROKEN_SQL = ['unterminated-dollar-quote.sql', 'unterminated-string.sql', 'dollar-tag-mismatch.sql'].map(
+  (name) => ({ name, sql: file(name).toString('utf8') }),
+)
 
 /** Markdown that costs a naive parser minutes or its stack (measured: 157 s for the emphasis, a stack overflow for the list). */
 export const MARKDOWN_BOMBS = [
-  { name: 'a list nested 1,000 deep', text: () => `# Plan\n\n${Array.from({ length: 1_000 }, (_, i) => `${'  '.repeat(i)}- item ${i}`).join('\n')}` },
-  { name: '1 MB of emphasis marks', text: () => `# Plan\n\n${Array.from({ length: 250 }, () => '*a'.repeat(2_000)).join('\n\n')}` },
+  {
+    name: 'a list nested 1,000 deep',
+    text: () => `# Plan\n\n${Array.from({ length: 1_000 }, (_, i) => `${'  '.repeat(i)}- item ${i}`).join('\n')}`,
+  },
+  {
+    name: '1 MB of emphasis marks',
+    text: () => `# Plan\n\n${Array.from({ length: 250 }, () => '*a'.repeat(2_000)).join('\n\n')}`,
+  },
   { name: 'a quote nested 15,000 deep', text: () => `# Plan\n\n${'>'.repeat(15_000)} deep` },
 ]
 
 /** Files offered as plan documents that are not one. */
-export const NOT_DOCUMENTS = [{ name: 'image-named-plan.md', bytes: () => file('image-named-plan.md'), message: 'This file is binary, not a Markdown document.' }]
+export const NOT_DOCUMENTS = [
+  {
+    name: 'image-named-plan.md',
+    bytes: () => file('image-named-plan.md'),
+    message: 'This file is binary, not a Markdown document.',
+  },
+]
 
 /** A 50 MB upload: Lockstep reads at most 3 MB per request. */
-export const HUGE_UPLOAD = { name: 'fifty-megabytes.md', bytes: () => Buffer.alloc(50 * 1024 * 1024, '# Plan\n\n- [ ] a checklist item\n') }
+export const HUGE_UPLOAD = {
+  name: 'fifty-megabytes.md',
+  bytes: () => Buffer.alloc(50 * 1024 * 1024, '# Plan\n\n- [ ] a checklist item\n'),
+}
 
 /** Files offered as SQLite sources that are not SQLite databases: plain text, and SQLite's header over garbage. */
 export const NOT_SQLITE = [
   { name: 'not-sqlite.db', bytes: () => file('not-sqlite.db') },
-  { name: 'torn-sqlite.db', bytes: () => Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), randomBytes(8_176)]) },
+  {
+    name: 'torn-sqlite.db',
+    bytes: () => Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), randomBytes(8_176)]),
+  },
 ]
 
 /** Names that read differently from what they are (escapes in the JSON keep them visible in review). */
-export const TRICK_NAMES = (JSON.parse(file('names.json').toString('utf8')) as { names: { label: string; value: string }[] }).names
+export const TRICK_NAMES = (
+  JSON.parse(file('names.json').toString('utf8')) as { names: { label: string; value: string }[] }
+).names

@@ -29,9 +29,19 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
   } catch (error) {
     unstable_rethrow(error)
     if (error instanceof CredentialsSignin) {
-      if (error.code.startsWith('locked:')) return { error: `Too many failed sign-ins. Try again in ${error.code.slice('locked:'.length)}.`, email, step: 'password' }
+      if (error.code.startsWith('locked:'))
+        return {
+          error: `Too many failed sign-ins. Try again in ${error.code.slice('locked:'.length)}.`,
+          email,
+          step: 'password',
+        }
       if (error.code === 'code-required') return { error: null, email, step: 'code' }
-      if (error.code === 'code-invalid') return { error: 'That code is not right. Enter the 6 digits your authenticator shows now, or a recovery code.', email, step: 'code' }
+      if (error.code === 'code-invalid')
+        return {
+          error: 'That code is not right. Enter the 6 digits your authenticator shows now, or a recovery code.',
+          email,
+          step: 'code',
+        }
     }
     if (error instanceof AuthError) return { error: 'Wrong email or password.', email, step: 'password' }
     console.error('[sign-in] unexpected failure', error)

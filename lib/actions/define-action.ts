@@ -39,7 +39,10 @@ export function defineAction<S extends z.ZodType, T>(
   handler: (input: z.infer<S>, actor: UserActor) => Promise<T>,
   options: { success?: (data: T) => string; enrolling?: boolean } = {},
 ) {
-  return async function action(prevOrInput: ActionResult<T> | null | Input, maybeInput?: Input): Promise<ActionResult<T>> {
+  return async function action(
+    prevOrInput: ActionResult<T> | null | Input,
+    maybeInput?: Input,
+  ): Promise<ActionResult<T>> {
     const raw = maybeInput ?? (prevOrInput as Input | null) ?? {}
     try {
       if (await isForeignActionRequest()) return { ok: false, error: FORGED_WRITE }
@@ -58,10 +61,18 @@ export function defineAction<S extends z.ZodType, T>(
     } catch (error) {
       unstable_rethrow(error)
       if (error instanceof DomainError) {
-        return { ok: false, error: error.message, fieldErrors: error.fieldErrors, ...(error.code === 'REAUTHENTICATE' ? { reauthenticate: true as const } : {}) }
+        return {
+          ok: false,
+          error: error.message,
+          fieldErrors: error.fieldErrors,
+          ...(error.code === 'REAUTHENTICATE' ? { reauthenticate: true as const } : {}),
+        }
       }
       // Logged without secrets: connection URLs and passwords are masked.
-      console.error('[action] unexpected failure', redact(error instanceof Error ? (error.stack ?? error.message) : String(error)))
+      console.error(
+        '[action] unexpected failure',
+        redact(error instanceof Error ? (error.stack ?? error.message) : String(error)),
+      )
       return { ok: false, error: 'Something went wrong on our side; nothing was changed. Try again in a moment.' }
     }
   }

@@ -7,5 +7,11 @@ import { defineAction } from './define-action'
 
 // No revalidatePath: the bell and the notifications page refresh their own data after a mark, and a
 // layout-wide revalidation would re-render the console for a personal read state.
-export const markNotificationReadAction = defineAction('notification:read', ZNotificationId, async ({ notificationId }, actor) => markNotificationRead(actor, notificationId))
-export const markAllNotificationsReadAction = defineAction('notification:read', ZNoInput, async (_input, actor) => markAllNotificationsRead(actor))
+export const markNotificationReadAction = defineAction(
+  'notification:read',
+  ZNotificationId,
+  async ({ notificationId }, actor) => markNotificationRead(actor, notificationId),
+)
+export const markAllNotificationsReadAction = defineAction('notification:read', ZNoInput, async (_input, actor) =>
+  markAllNotificationsRead(actor),
+)

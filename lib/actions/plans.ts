@@ -5,8 +5,31 @@ import { redirect } from 'next/navigation'
 import type { z } from 'zod'
 import { addChecklist, addItem, setItemDone, updateItem } from '@/lib/server/plans/checklist-commands'
 import { setPlanEnvironment } from '@/lib/server/plans/environment-commands'
-import { addBackupStep, addCopyStep, addManualStep, editBackupStep, addObserveStep, addSqlStep, addValidateStep, editCopyStep, editObserveStep, editSqlStep, editValidateStep, overrideLint, removeStep, setStepReady } from '@/lib/server/plans/step-commands'
-import { addPhase, blockPhase, completePhase, movePhase, reopenPhase, unblockPhase, updatePhase } from '@/lib/server/plans/phase-commands'
+import {
+  addBackupStep,
+  addCopyStep,
+  addManualStep,
+  editBackupStep,
+  addObserveStep,
+  addSqlStep,
+  addValidateStep,
+  editCopyStep,
+  editObserveStep,
+  editSqlStep,
+  editValidateStep,
+  overrideLint,
+  removeStep,
+  setStepReady,
+} from '@/lib/server/plans/step-commands'
+import {
+  addPhase,
+  blockPhase,
+  completePhase,
+  movePhase,
+  reopenPhase,
+  unblockPhase,
+  updatePhase,
+} from '@/lib/server/plans/phase-commands'
 import { archivePlan, createPlan, restorePlan, updatePlan } from '@/lib/server/plans/plan-commands'
 import { addCriterion, addRisk, addTrigger, updateRisk } from '@/lib/server/plans/register-commands'
 import { removeFromPlan, setCriterionStatus } from '@/lib/server/plans/remove-commands'
@@ -86,9 +109,13 @@ export const updateRiskAction = planAction(ZUpdateRisk, async (input, actor) => 
 export const addCriterionAction = planAction(ZAddCriterion, async (input, actor) => addCriterion(actor, input))
 export const addTriggerAction = planAction(ZAddTrigger, async (input, actor) => addTrigger(actor, input))
 export const removeFromPlanAction = planAction(ZRemove, async (input, actor) => removeFromPlan(actor, input))
-export const setCriterionStatusAction = planAction(ZSetCriterionStatus, async (input, actor) => setCriterionStatus(actor, input))
+export const setCriterionStatusAction = planAction(ZSetCriterionStatus, async (input, actor) =>
+  setCriterionStatus(actor, input),
+)
 export const updateItemAction = planAction(ZUpdateItem, async (input, actor) => updateItem(actor, input))
-export const setPlanEnvironmentAction = planAction(ZSetPlanEnvironment, async (input, actor) => setPlanEnvironment(actor, input))
+export const setPlanEnvironmentAction = planAction(ZSetPlanEnvironment, async (input, actor) =>
+  setPlanEnvironment(actor, input),
+)
 export const addSqlStepAction = planAction(ZAddSqlStep, async (input, actor) => addSqlStep(actor, input))
 export const setStepReadyAction = planAction(ZSetStepReady, async (input, actor) => setStepReady(actor, input))
 export const editSqlStepAction = planAction(ZEditSqlStep, async (input, actor) => editSqlStep(actor, input))
@@ -96,7 +123,9 @@ export const addManualStepAction = planAction(ZAddManualStep, async (input, acto
 export const addCopyStepAction = planAction(ZAddCopyStep, async (input, actor) => addCopyStep(actor, input))
 export const editCopyStepAction = planAction(ZEditCopyStep, async (input, actor) => editCopyStep(actor, input))
 export const addValidateStepAction = planAction(ZAddValidateStep, async (input, actor) => addValidateStep(actor, input))
-export const editValidateStepAction = planAction(ZEditValidateStep, async (input, actor) => editValidateStep(actor, input))
+export const editValidateStepAction = planAction(ZEditValidateStep, async (input, actor) =>
+  editValidateStep(actor, input),
+)
 export const addObserveStepAction = planAction(ZAddObserveStep, async (input, actor) => addObserveStep(actor, input))
 export const editObserveStepAction = planAction(ZEditObserveStep, async (input, actor) => editObserveStep(actor, input))
 export const addBackupStepAction = planAction(ZAddBackupStep, async (input, actor) => addBackupStep(actor, input))

@@ -14,8 +14,16 @@ export const startRunAction = defineAction('run:start', ZStartRun, async (input,
 })
 
 export const cancelRunAction = defineAction('run:start', ZRunId, async ({ runId }, actor) => cancelRun(actor, runId))
-export const rollbackRunAction = defineAction('run:resolve', ZRunId, async ({ runId }, actor) => rollbackRun(actor, runId))
-export const releaseGateAction = defineAction('run:start', ZRunId, async ({ runId }, actor) => releaseGate(actor, runId))
+export const rollbackRunAction = defineAction('run:resolve', ZRunId, async ({ runId }, actor) =>
+  rollbackRun(actor, runId),
+)
+export const releaseGateAction = defineAction('run:start', ZRunId, async ({ runId }, actor) =>
+  releaseGate(actor, runId),
+)
 export const retryRunAction = defineAction('run:resolve', ZRunId, async ({ runId }, actor) => retryRun(actor, runId))
-export const markRunAppliedAction = defineAction('run:resolve', ZRunDecision, async (input, actor) => markRunApplied(actor, input))
-export const markRunRolledBackAction = defineAction('run:resolve', ZRunDecision, async (input, actor) => markRunRolledBack(actor, input))
+export const markRunAppliedAction = defineAction('run:resolve', ZRunDecision, async (input, actor) =>
+  markRunApplied(actor, input),
+)
+export const markRunRolledBackAction = defineAction('run:resolve', ZRunDecision, async (input, actor) =>
+  markRunRolledBack(actor, input),
+)

@@ -44,5 +44,8 @@ export const resetMfaAction = defineAction(
     revalidatePath('/admin/users')
     return user
   },
-  { success: () => 'Two-factor sign-in removed; their sessions have ended and they set it up again at their next sign-in.' },
+  {
+    success: () =>
+      'Two-factor sign-in removed; their sessions have ended and they set it up again at their next sign-in.',
+  },
 )

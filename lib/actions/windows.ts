@@ -10,9 +10,20 @@ const done = <T>(result: T) => {
   return result
 }
 
-export const requestWindowAction = defineAction('window:request', ZRequestWindow, async (input, actor) => done(await requestWindow(actor, input)), {
-  success: () => 'Window requested; a DBA will decide on it.',
-})
-export const approveWindowAction = defineAction('window:approve', ZDecideWindow, async (input, actor) => done(await approveWindow(actor, input)))
-export const rejectWindowAction = defineAction('window:approve', ZRejectWindow, async (input, actor) => done(await rejectWindow(actor, input)))
-export const cancelWindowAction = defineAction('window:request', ZWindowId, async ({ windowId }, actor) => done(await cancelWindow(actor, windowId)))
+export const requestWindowAction = defineAction(
+  'window:request',
+  ZRequestWindow,
+  async (input, actor) => done(await requestWindow(actor, input)),
+  {
+    success: () => 'Window requested; a DBA will decide on it.',
+  },
+)
+export const approveWindowAction = defineAction('window:approve', ZDecideWindow, async (input, actor) =>
+  done(await approveWindow(actor, input)),
+)
+export const rejectWindowAction = defineAction('window:approve', ZRejectWindow, async (input, actor) =>
+  done(await rejectWindow(actor, input)),
+)
+export const cancelWindowAction = defineAction('window:request', ZWindowId, async ({ windowId }, actor) =>
+  done(await cancelWindow(actor, windowId)),
+)

@@ -14,7 +14,12 @@ function streamedRequest(count: number, size: number, headers: Record<string, st
       pulled.cancelled = true
     },
   })
-  const request = new Request('http://lockstep.test/api/sql/lint', { method: 'POST', body, headers, duplex: 'half' } as RequestInit)
+  const request = new Request('http://lockstep.test/api/sql/lint', {
+    method: 'POST',
+    body,
+    headers,
+    duplex: 'half',
+  } as RequestInit)
   return { request, pulled }
 }
 
@@ -39,7 +44,10 @@ describe('readBodyText', () => {
 
   it('decodes UTF-8 split across pieces', async () => {
     const bytes = new TextEncoder().encode('Zürich ✓')
-    const request = new Request('http://lockstep.test/', { method: 'POST', body: new Blob([bytes.slice(0, 2), bytes.slice(2)]) })
+    const request = new Request('http://lockstep.test/', {
+      method: 'POST',
+      body: new Blob([bytes.slice(0, 2), bytes.slice(2)]),
+    })
     expect(await readBodyText(request, 100)).toBe('Zürich ✓')
   })
 })

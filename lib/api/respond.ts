@@ -1,7 +1,14 @@
 import { NextResponse } from 'next/server'
 import { DomainError } from '@/lib/server/errors'
 
-const STATUS: Record<DomainError['code'], number> = { UNAUTHENTICATED: 401, FORBIDDEN: 404, NOT_FOUND: 404, CONFLICT: 409, INVALID: 400, REAUTHENTICATE: 401 }
+const STATUS: Record<DomainError['code'], number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 404,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  INVALID: 400,
+  REAUTHENTICATE: 401,
+}
 
 /** Runs a GET handler body; domain errors become JSON with the right status, anything else a plain 500. */
 export async function respond<T>(body: () => Promise<T>): Promise<NextResponse> {

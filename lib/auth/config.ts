@@ -53,17 +53,27 @@ export const { handlers, signIn, signOut } = NextAuth(() => {
     logger: {
       error(error) {
         if (error instanceof CredentialsSignin) return
-        if ((error as { type?: string }).type === 'JWTSessionError') console.warn('[auth] ignored an invalid session cookie')
+        if ((error as { type?: string }).type === 'JWTSessionError')
+          console.warn('[auth] ignored an invalid session cookie')
         else console.error('[auth]', error)
       },
     },
     pages: { signIn: '/login' },
     // The cookie lives as long as the idle limit; Auth.js renews it when its session endpoint is read,
     // which the console does only while the person is active (components/shell/session-keeper.tsx).
-    session: { strategy: 'jwt', maxAge: Math.min(env.SESSION_IDLE_MINUTES * 60, env.SESSION_MAX_AGE_HOURS * 3600), updateAge: 60 },
+    session: {
+      strategy: 'jwt',
+      maxAge: Math.min(env.SESSION_IDLE_MINUTES * 60, env.SESSION_MAX_AGE_HOURS * 3600),
+      updateAge: 60,
+    },
     // Auth.js's other cookies (CSRF, callback URL) follow the session cookie: Secure and prefixed unless plain HTTP is allowed.
     useSecureCookies: cookie.secure,
-    cookies: { sessionToken: { name: cookie.name, options: { httpOnly: true, sameSite: 'lax', path: '/', secure: cookie.secure } } },
+    cookies: {
+      sessionToken: {
+        name: cookie.name,
+        options: { httpOnly: true, sameSite: 'lax', path: '/', secure: cookie.secure },
+      },
+    },
     // Signing out through Auth.js's own endpoint ends the session server-side too (the console's sign-out
     // button has already ended it: lib/actions/auth.ts).
     events: {
@@ -74,7 +84,11 @@ export const { handlers, signIn, signOut } = NextAuth(() => {
     },
     providers: [
       Credentials({
-        credentials: { email: { label: 'Email' }, password: { label: 'Password', type: 'password' }, code: { label: 'Code' } },
+        credentials: {
+          email: { label: 'Email' },
+          password: { label: 'Password', type: 'password' },
+          code: { label: 'Code' },
+        },
         async authorize(raw, request) {
           const parsed = ZCredentials.safeParse(raw)
           if (!parsed.success) throw new InvalidCredentials()
@@ -83,7 +97,14 @@ export const { handlers, signIn, signOut } = NextAuth(() => {
           const sessionId = randomUUID()
           const { email, password, code } = parsed.data
           const result = await authenticate(email, password, signInClientAddress(request.headers), { code, sessionId })
-          if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name, sessionVersion: result.user.sessionVersion, sessionId }
+          if (result.ok)
+            return {
+              id: result.user.id,
+              email: result.user.email,
+              name: result.user.name,
+              sessionVersion: result.user.sessionVersion,
+              sessionId,
+            }
           if (result.reason === 'locked') throw new AccountLocked(result.retryIn)
           if (result.reason === 'code-required') throw new CodeRequired()
           if (result.reason === 'code-invalid') throw new CodeInvalid()

@@ -19,7 +19,15 @@ const readSessionUser = cache(async (): Promise<{ actor: UserActor; mustEnrolMfa
   const session = await findSessionUser(requestHeaders)
   if (!session) return null
   const { user, sessionId } = session
-  const actor: UserActor = { kind: 'user', id: user.id, email: user.email, name: user.name, role: user.role, origin: originFromHeaders(requestHeaders), sessionId }
+  const actor: UserActor = {
+    kind: 'user',
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    origin: originFromHeaders(requestHeaders),
+    sessionId,
+  }
   return { actor, mustEnrolMfa: requiresMfa(user.role) && !user.totpEnabledAt }
 })
 
@@ -56,7 +64,11 @@ export async function requirePageActor(permission?: Permission): Promise<UserAct
 export async function requireActor(permission?: Permission, options: { enrolling?: boolean } = {}): Promise<UserActor> {
   const session = await readSessionUser()
   if (!session) throw new DomainError('UNAUTHENTICATED', 'Your session has ended. Sign in again.')
-  if (session.mustEnrolMfa && !options.enrolling) throw new DomainError('FORBIDDEN', 'Set up two-factor sign-in first: your role requires it (Account → Two-factor sign-in).')
+  if (session.mustEnrolMfa && !options.enrolling)
+    throw new DomainError(
+      'FORBIDDEN',
+      'Set up two-factor sign-in first: your role requires it (Account → Two-factor sign-in).',
+    )
   if (permission && !can(session.actor.role, permission)) throw forbidden()
   return session.actor
 }

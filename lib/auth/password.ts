@@ -23,4 +23,5 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
  * Fixed rather than made on first use, which would make the first such answer twice as slow; made with
  * OPTIONS (password.test.ts holds them equal).
  */
-export const DUMMY_PASSWORD_HASH = '$argon2id$v=19$m=19456,t=2,p=1$h8IvjnyFhg9OQjvkCwheFg$iTBGJJqt3QiOIOugqwjmjP7vQxsM4086/DpKIV2W00I'
+export const DUMMY_PASSWORD_HASH =
+  '$argon2id$v=19$m=19456,t=2,p=1$h8IvjnyFhg9OQjvkCwheFg$iTBGJJqt3QiOIOugqwjmjP7vQxsM4086/DpKIV2W00I'

@@ -36,7 +36,9 @@ export function isPlainHttpRemote(protocol: string, host: string | null): boolea
  * own server speaks (TLS is a reverse proxy's job, scripts/web.ts).
  */
 export function requestProtocol(headers: Headers, trusted: TrustedProxies): string {
-  const forwarded = isFromTrustedProxy(headers, trusted) ? headers.get('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase() : null
+  const forwarded = isFromTrustedProxy(headers, trusted)
+    ? headers.get('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase()
+    : null
   return forwarded || 'http'
 }
 

@@ -7,7 +7,8 @@ import { requestHost, type TrustedProxies } from './forwarded'
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
-export const FORGED_WRITE = 'Refused: a change must come from a Lockstep page (this request names no Origin, or another site).'
+export const FORGED_WRITE =
+  'Refused: a change must come from a Lockstep page (this request names no Origin, or another site).'
 
 /**
  * True when the request's Origin is missing, opaque, or not the host the request was sent to. That host is the

@@ -20,14 +20,19 @@ async function signIn(email: string): Promise<string[]> {
   const response = await handlers.POST(
     new NextRequest(`${BASE}/api/auth/callback/credentials`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookies.map((c) => c.split(';')[0]).join('; '), 'x-forwarded-for': '192.0.2.10' },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: csrfCookies.map((c) => c.split(';')[0]).join('; '),
+        'x-forwarded-for': '192.0.2.10',
+      },
       body: new URLSearchParams({ email, password: TEST_PASSWORD, csrfToken, callbackUrl: `${BASE}/` }),
     }),
   )
   return [...csrfCookies, ...response.headers.getSetCookie()]
 }
 
-const named = (cookies: string[], name: string) => cookies.find((c) => c.startsWith(`${name}=`) && !c.startsWith(`${name}=;`))
+const named = (cookies: string[], name: string) =>
+  cookies.find((c) => c.startsWith(`${name}=`) && !c.startsWith(`${name}=;`))
 const attributes = (cookie: string | undefined) =>
   (cookie ?? '')
     .split(';')
@@ -53,10 +58,16 @@ describe('the session cookie', () => {
     expect(named(cookies, SESSION_COOKIE)).toBeUndefined()
     const session = named(cookies, PLAIN_HTTP_SESSION_COOKIE)
     expect(attributes(session)).toEqual(expect.arrayContaining(['path=/', 'httponly', 'samesite=lax']))
-    expect(cookies.some((c) => attributes(c).includes('secure') || c.startsWith('__Host-') || c.startsWith('__Secure-'))).toBe(false)
+    expect(
+      cookies.some((c) => attributes(c).includes('secure') || c.startsWith('__Host-') || c.startsWith('__Secure-')),
+    ).toBe(false)
     expect((await findSessionUser(new Headers({ cookie: session?.split(';')[0] ?? '' })))?.user.id).toBe(user.id)
     // A cookie of the other kind is not read: one setting, one cookie.
     exportEnv({ LOCKSTEP_ALLOW_INSECURE_HTTP: 'false' })
-    expect(await findSessionUser(new Headers({ cookie: `${SESSION_COOKIE}=${session?.split(';')[0]?.split('=')[1] ?? ''}` }))).toBeNull()
+    expect(
+      await findSessionUser(
+        new Headers({ cookie: `${SESSION_COOKIE}=${session?.split(';')[0]?.split('=')[1] ?? ''}` }),
+      ),
+    ).toBeNull()
   })
 })

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { isWithinAbsoluteLimit, PLAIN_HTTP_SESSION_COOKIE, SESSION_COOKIE, sessionClaims, sessionCookie } from './session-rules'
+import {
+  isWithinAbsoluteLimit,
+  PLAIN_HTTP_SESSION_COOKIE,
+  SESSION_COOKIE,
+  sessionClaims,
+  sessionCookie,
+} from './session-rules'
 
 describe('isWithinAbsoluteLimit', () => {
   const signedIn = 1_800_000_000

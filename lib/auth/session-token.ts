@@ -11,7 +11,9 @@ import { isWithinAbsoluteLimit, sessionClaims, sessionCookie, type SessionClaims
 export async function readSessionClaims(headers: Headers): Promise<SessionClaims | null> {
   const env = appEnv()
   const { name } = sessionCookie(env.LOCKSTEP_ALLOW_INSECURE_HTTP)
-  const token = await getToken({ req: { headers }, secret: env.AUTH_SECRET, cookieName: name, salt: name }).catch(() => null)
+  const token = await getToken({ req: { headers }, secret: env.AUTH_SECRET, cookieName: name, salt: name }).catch(
+    () => null,
+  )
   if (!token || !isWithinAbsoluteLimit(token.authTime, env.SESSION_MAX_AGE_HOURS)) return null
   return sessionClaims(token)
 }

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { acceptedStep, looksLikeRecoveryCode, newRecoveryCodes, newTotpSecret, recoveryHash, requiresMfa, totpCode, totpUri } from './totp'
+import {
+  acceptedStep,
+  looksLikeRecoveryCode,
+  newRecoveryCodes,
+  newTotpSecret,
+  recoveryHash,
+  requiresMfa,
+  totpCode,
+  totpUri,
+} from './totp'
 
 const T0 = Date.UTC(2026, 10, 21, 12, 0, 0)
 
@@ -21,11 +30,14 @@ describe('TOTP', () => {
     expect(acceptedStep(secret, totpCode(secret, T0 + 30_000), null, T0)).toBe((step ?? 0n) + 1n)
     expect(acceptedStep(secret, totpCode(secret, T0 - 90_000), null, T0)).toBeNull()
     expect(acceptedStep(secret, ` ${now.slice(0, 3)} ${now.slice(3)} `, null, T0)).toBe(step)
-    for (const bad of ['', '12345', '1234567', 'abcdef', '12345a']) expect(acceptedStep(secret, bad, null, T0)).toBeNull()
+    for (const bad of ['', '12345', '1234567', 'abcdef', '12345a'])
+      expect(acceptedStep(secret, bad, null, T0)).toBeNull()
   })
 
   it('writes a URI authenticator apps read', () => {
-    expect(totpUri('JBSWY3DPEHPK3PXP', 'dba@example.com')).toBe('otpauth://totp/Lockstep:dba%40example.com?issuer=Lockstep&secret=JBSWY3DPEHPK3PXP&algorithm=SHA1&digits=6&period=30')
+    expect(totpUri('JBSWY3DPEHPK3PXP', 'dba@example.com')).toBe(
+      'otpauth://totp/Lockstep:dba%40example.com?issuer=Lockstep&secret=JBSWY3DPEHPK3PXP&algorithm=SHA1&digits=6&period=30',
+    )
   })
 
   it('asks admins and DBAs for a second factor', () => {

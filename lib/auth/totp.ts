@@ -10,7 +10,8 @@ export const MFA_ROLES: readonly Role[] = ['ADMIN', 'DBA']
 export const requiresMfa = (role: Role) => MFA_ROLES.includes(role)
 
 const ISSUER = 'Lockstep'
-const totpFor = (secretBase32: string, label = 'account') => new TOTP({ issuer: ISSUER, label, secret: Secret.fromBase32(secretBase32), algorithm: 'SHA1', digits: 6, period: 30 })
+const totpFor = (secretBase32: string, label = 'account') =>
+  new TOTP({ issuer: ISSUER, label, secret: Secret.fromBase32(secretBase32), algorithm: 'SHA1', digits: 6, period: 30 })
 
 /** What a user's encrypted secret is bound to, so a ciphertext copied onto another user's row fails. */
 export const totpContext = (userId: string) => `totp:${userId}`
@@ -25,7 +26,12 @@ export const totpUri = (secretBase32: string, email: string) => totpFor(secretBa
  * The time step a code is valid for – now, or one step either side for clock drift – or null. A step at or
  * before `lastStep` is refused: a code seen once (typed, or read over a shoulder) cannot be used again.
  */
-export function acceptedStep(secretBase32: string, code: string, lastStep: bigint | null, now = Date.now()): bigint | null {
+export function acceptedStep(
+  secretBase32: string,
+  code: string,
+  lastStep: bigint | null,
+  now = Date.now(),
+): bigint | null {
   const token = code.replace(/\s+/g, '')
   if (!/^\d{6}$/.test(token)) return null
   const delta = totpFor(secretBase32).validate({ token, timestamp: now, window: 1 })
@@ -48,6 +54,9 @@ export function newRecoveryCodes(count = 10): string[] {
 }
 
 /** What is stored of a recovery code; typing is forgiving about case, spaces and the dash. */
-export const recoveryHash = (code: string) => createHash('sha256').update(code.toLowerCase().replace(/[^a-z0-9]/g, '')).digest('hex')
+export const recoveryHash = (code: string) =>
+  createHash('sha256')
+    .update(code.toLowerCase().replace(/[^a-z0-9]/g, ''))
+    .digest('hex')
 
 export const looksLikeRecoveryCode = (code: string) => /^[a-z0-9]{10}$/.test(code.toLowerCase().replace(/[\s-]/g, ''))

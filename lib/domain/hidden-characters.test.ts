@@ -48,7 +48,8 @@ describe('hidden characters', () => {
   })
 
   it('leaves ordinary text alone: tabs, line breaks, accents, right-to-left scripts, emoji with joiners', () => {
-    for (const text of ['SELECT 1;\n\tSELECT 2;\r\n', 'Müller – Größe', 'שלום עולם', 'مرحبا', '👩‍💻 team', '']) expect(findHiddenCharacter(text)).toBeNull()
+    for (const text of ['SELECT 1;\n\tSELECT 2;\r\n', 'Müller – Größe', 'שלום עולם', 'مرحبا', '👩‍💻 team', ''])
+      expect(findHiddenCharacter(text)).toBeNull()
     // Positions count characters, not UTF-16 units.
     expect(findHiddenCharacter('👩‍💻\u202D')).toMatchObject({ position: 4 })
   })

@@ -30,7 +30,8 @@ const isHidden = (code: number) =>
 // Letters and marks of the scripts that join (or not) by ZWJ/ZWNJ; Latin, Greek and Cyrillic never need them.
 const JOINING_SCRIPT = /^[\p{L}\p{M}]$/u
 const NEEDS_NO_JOINER = /^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Script=Common}\p{Script=Inherited}]$/u
-const inJoiningScript = (char: string | undefined) => char !== undefined && JOINING_SCRIPT.test(char) && !NEEDS_NO_JOINER.test(char)
+const inJoiningScript = (char: string | undefined) =>
+  char !== undefined && JOINING_SCRIPT.test(char) && !NEEDS_NO_JOINER.test(char)
 // What may stand before the joiner of an emoji sequence: a pictograph, a skin tone, or the emoji variation selector.
 const EMOJI_BEFORE_JOINER = /^[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\uFE0F]$/u
 const EMOJI = /^\p{Extended_Pictographic}$/u
@@ -42,13 +43,20 @@ function joinerAllowed(chars: string[], i: number): boolean {
   const before = chars[i - 1]
   const after = chars[i + 1]
   if (inJoiningScript(before) && inJoiningScript(after)) return true
-  return chars[i]?.codePointAt(0) === ZWJ && before !== undefined && after !== undefined && EMOJI_BEFORE_JOINER.test(before) && EMOJI.test(after)
+  return (
+    chars[i]?.codePointAt(0) === ZWJ &&
+    before !== undefined &&
+    after !== undefined &&
+    EMOJI_BEFORE_JOINER.test(before) &&
+    EMOJI.test(after)
+  )
 }
 
 /** How many characters from `i` (a black flag) form a recommended subdivision flag with its tags, or 0. */
 function subdivisionFlagLength(codes: number[], i: number): number {
   for (const tags of FLAG_TAGS) {
-    if (tags.every((tag, k) => codes[i + 1 + k] === tag) && codes[i + 1 + tags.length] === CANCEL_TAG) return tags.length + 2
+    if (tags.every((tag, k) => codes[i + 1 + k] === tag) && codes[i + 1 + tags.length] === CANCEL_TAG)
+      return tags.length + 2
   }
   return 0
 }
@@ -82,9 +90,13 @@ export function hiddenCharacterFields(value: unknown, path = ''): Record<string,
     const found = findHiddenCharacter(value)
     return found ? { [path || '_form']: [hiddenCharacterMessage(found)] } : {}
   }
-  if (Array.isArray(value)) return Object.assign({}, ...value.map((v, i) => hiddenCharacterFields(v, path ? `${path}.${i}` : String(i))))
+  if (Array.isArray(value))
+    return Object.assign({}, ...value.map((v, i) => hiddenCharacterFields(v, path ? `${path}.${i}` : String(i))))
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.assign({}, ...Object.entries(value).map(([k, v]) => hiddenCharacterFields(v, path ? `${path}.${k}` : k)))
+    return Object.assign(
+      {},
+      ...Object.entries(value).map(([k, v]) => hiddenCharacterFields(v, path ? `${path}.${k}` : k)),
+    )
   }
   return {}
 }

@@ -4,16 +4,28 @@ import type { DatabaseSample, Rates } from '@/lib/engine/monitor/sample'
 // them: each one read from a stored metric sample (rates from the difference with the previous sample).
 
 export const METRICS = {
-  error_rate_percent: { label: 'Error rate', unit: '%', help: 'rolled back transactions out of all transactions since the previous sample' },
+  error_rate_percent: {
+    label: 'Error rate',
+    unit: '%',
+    help: 'rolled back transactions out of all transactions since the previous sample',
+  },
   rollbacks_per_second: { label: 'Rollbacks per second', unit: '/s', help: 'transactions rolled back per second' },
   commits_per_second: { label: 'Commits per second', unit: '/s', help: 'transactions committed per second' },
   connections: { label: 'Connections', unit: '', help: 'backends connected to the database' },
   active_sessions: { label: 'Active sessions', unit: '', help: 'sessions running a statement' },
-  blocked_sessions: { label: 'Sessions waiting for a lock', unit: '', help: 'sessions waiting for a lock another session holds' },
+  blocked_sessions: {
+    label: 'Sessions waiting for a lock',
+    unit: '',
+    help: 'sessions waiting for a lock another session holds',
+  },
   idle_in_transaction: { label: 'Idle in transaction', unit: '', help: 'sessions idle inside an open transaction' },
   longest_query_seconds: { label: 'Longest running query', unit: 's', help: 'age of the oldest running statement' },
   longest_transaction_seconds: { label: 'Longest transaction', unit: 's', help: 'age of the oldest open transaction' },
-  cache_hit_percent: { label: 'Cache hit ratio', unit: '%', help: 'blocks found in shared buffers out of all blocks read since the previous sample' },
+  cache_hit_percent: {
+    label: 'Cache hit ratio',
+    unit: '%',
+    help: 'blocks found in shared buffers out of all blocks read since the previous sample',
+  },
   deadlocks: { label: 'Deadlocks', unit: '', help: 'deadlocks since the previous sample' },
   temp_mb_per_second: { label: 'Temporary files', unit: 'MB/s', help: 'bytes written to temporary files per second' },
   replication_lag_seconds: { label: 'Replication lag', unit: 's', help: 'largest replay lag of the standbys' },
@@ -24,7 +36,8 @@ export type MetricName = keyof typeof METRICS
 export const METRIC_NAMES = Object.keys(METRICS) as MetricName[]
 export type MetricValues = Partial<Record<MetricName, number>>
 
-export const isMetricName = (name: string | null | undefined): name is MetricName => !!name && Object.hasOwn(METRICS, name)
+export const isMetricName = (name: string | null | undefined): name is MetricName =>
+  !!name && Object.hasOwn(METRICS, name)
 
 const MB = 1024 * 1024
 

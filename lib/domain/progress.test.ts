@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import { phaseStatus, planProgress, stepsDone, type PhaseFacts } from './progress'
 
-const base: PhaseFacts = { blockedReason: null, completedAt: null, itemsDone: 0, itemsTotal: 3, requiredOpen: 0, steps: 0, latestRuns: [], finalRun: null }
-const ran = (status: PhaseFacts['latestRuns'][number]['status'], environment = 'prod') => ({ latestRuns: [{ status, environment }] })
+const base: PhaseFacts = {
+  blockedReason: null,
+  completedAt: null,
+  itemsDone: 0,
+  itemsTotal: 3,
+  requiredOpen: 0,
+  steps: 0,
+  latestRuns: [],
+  finalRun: null,
+}
+const ran = (status: PhaseFacts['latestRuns'][number]['status'], environment = 'prod') => ({
+  latestRuns: [{ status, environment }],
+})
 
 describe('phaseStatus', () => {
   it('follows the checklist until completed, and a block overrides everything', () => {
@@ -16,7 +27,9 @@ describe('phaseStatus', () => {
   it('follows its runs: started, failed, and done once every step ran on the last environment', () => {
     const steps = { ...base, steps: 3 }
     expect(phaseStatus({ ...steps, ...ran('QUEUED') })).toBe('IN_PROGRESS')
-    expect(phaseStatus({ ...steps, ...ran('WAITING'), finalRun: { status: 'WAITING', stepsDone: 1 } })).toBe('IN_PROGRESS')
+    expect(phaseStatus({ ...steps, ...ran('WAITING'), finalRun: { status: 'WAITING', stepsDone: 1 } })).toBe(
+      'IN_PROGRESS',
+    )
     expect(phaseStatus({ ...steps, ...ran('SUCCEEDED', 'staging') })).toBe('IN_PROGRESS')
     expect(phaseStatus({ ...steps, ...ran('FAILED', 'staging') })).toBe('FAILED')
     expect(phaseStatus({ ...steps, ...ran('ROLLBACK_FAILED') })).toBe('FAILED')
@@ -24,7 +37,12 @@ describe('phaseStatus', () => {
   })
 
   it('waits for required items before a run makes it done', () => {
-    const succeeded = { ...base, steps: 2, ...ran('SUCCEEDED'), finalRun: { status: 'SUCCEEDED' as const, stepsDone: 2 } }
+    const succeeded = {
+      ...base,
+      steps: 2,
+      ...ran('SUCCEEDED'),
+      finalRun: { status: 'SUCCEEDED' as const, stepsDone: 2 },
+    }
     expect(phaseStatus({ ...succeeded, requiredOpen: 1 })).toBe('IN_PROGRESS')
     expect(phaseStatus({ ...succeeded, requiredOpen: 0 })).toBe('DONE')
     expect(phaseStatus({ ...succeeded, blockedReason: 'waiting for sign-off' })).toBe('BLOCKED')
@@ -42,13 +60,25 @@ describe('stepsDone', () => {
 
 describe('planProgress', () => {
   it('counts checklist items and steps, or completed phases when there are neither', () => {
-    expect(planProgress({ itemsDone: 1, itemsTotal: 3, stepsDone: 0, stepsTotal: 0, phasesDone: 0, phasesTotal: 2 })).toBe(33)
-    expect(planProgress({ itemsDone: 0, itemsTotal: 0, stepsDone: 3, stepsTotal: 4, phasesDone: 0, phasesTotal: 2 })).toBe(75)
-    expect(planProgress({ itemsDone: 1, itemsTotal: 1, stepsDone: 0, stepsTotal: 1, phasesDone: 0, phasesTotal: 1 })).toBe(50)
-    expect(planProgress({ itemsDone: 0, itemsTotal: 0, stepsDone: 0, stepsTotal: 0, phasesDone: 1, phasesTotal: 4 })).toBe(25)
-    expect(planProgress({ itemsDone: 0, itemsTotal: 0, stepsDone: 0, stepsTotal: 0, phasesDone: 0, phasesTotal: 0 })).toBe(0)
+    expect(
+      planProgress({ itemsDone: 1, itemsTotal: 3, stepsDone: 0, stepsTotal: 0, phasesDone: 0, phasesTotal: 2 }),
+    ).toBe(33)
+    expect(
+      planProgress({ itemsDone: 0, itemsTotal: 0, stepsDone: 3, stepsTotal: 4, phasesDone: 0, phasesTotal: 2 }),
+    ).toBe(75)
+    expect(
+      planProgress({ itemsDone: 1, itemsTotal: 1, stepsDone: 0, stepsTotal: 1, phasesDone: 0, phasesTotal: 1 }),
+    ).toBe(50)
+    expect(
+      planProgress({ itemsDone: 0, itemsTotal: 0, stepsDone: 0, stepsTotal: 0, phasesDone: 1, phasesTotal: 4 }),
+    ).toBe(25)
+    expect(
+      planProgress({ itemsDone: 0, itemsTotal: 0, stepsDone: 0, stepsTotal: 0, phasesDone: 0, phasesTotal: 0 }),
+    ).toBe(0)
   })
   it('never rounds unfinished work up to 100 %', () => {
-    expect(planProgress({ itemsDone: 199, itemsTotal: 200, stepsDone: 0, stepsTotal: 0, phasesDone: 0, phasesTotal: 1 })).toBe(99)
+    expect(
+      planProgress({ itemsDone: 199, itemsTotal: 200, stepsDone: 0, stepsTotal: 0, phasesDone: 0, phasesTotal: 1 }),
+    ).toBe(99)
   })
 })

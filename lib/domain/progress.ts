@@ -13,7 +13,13 @@ export type PhaseStatus = 'NOT_STARTED' | 'IN_PROGRESS' | 'FAILED' | 'DONE' | 'B
  * Runs that hold the phase: queued, running, waiting at a gate, interrupted (resumable) or rolling back. A partial
  * unique index holds exactly these states to one run per phase and environment (migration one_active_at_a_time).
  */
-export const ACTIVE_RUN_STATES = ['QUEUED', 'RUNNING', 'WAITING', 'INTERRUPTED', 'ROLLING_BACK'] as const satisfies readonly RunStatus[]
+export const ACTIVE_RUN_STATES = [
+  'QUEUED',
+  'RUNNING',
+  'WAITING',
+  'INTERRUPTED',
+  'ROLLING_BACK',
+] as const satisfies readonly RunStatus[]
 /** A latest run in these states failed and nobody has resolved it since. */
 export const UNRESOLVED_RUN_STATES: readonly RunStatus[] = ['FAILED', 'ROLLBACK_FAILED']
 
@@ -62,7 +68,14 @@ export function stepsDone(p: PhaseFacts): number {
  * Share of the plan's work done, 0–100: checklist items (the plan's own checklists and its phases') and the
  * phases' steps, each one unit; a plan with neither counts its done phases.
  */
-export function planProgress(facts: { itemsDone: number; itemsTotal: number; stepsDone: number; stepsTotal: number; phasesDone: number; phasesTotal: number }): number {
+export function planProgress(facts: {
+  itemsDone: number
+  itemsTotal: number
+  stepsDone: number
+  stepsTotal: number
+  phasesDone: number
+  phasesTotal: number
+}): number {
   const units = facts.itemsTotal + facts.stepsTotal
   if (units > 0) return Math.floor((100 * (facts.itemsDone + facts.stepsDone)) / units)
   if (facts.phasesTotal > 0) return Math.floor((100 * facts.phasesDone) / facts.phasesTotal)

@@ -14,9 +14,17 @@ export type RollbackPlanSummary = {
 }
 
 export function rollbackPlanOf(plan: PlanFacts): RollbackPlanSummary {
-  const sql = plan.phases.flatMap((phase) => phase.steps.filter((s) => s.kind === 'SQL').map((s) => ({ stepId: s.id, phaseName: phase.name, stepName: s.name, scripted: !!s.rollbackBody?.trim() })))
+  const sql = plan.phases.flatMap((phase) =>
+    phase.steps
+      .filter((s) => s.kind === 'SQL')
+      .map((s) => ({ stepId: s.id, phaseName: phase.name, stepName: s.name, scripted: !!s.rollbackBody?.trim() })),
+  )
   const strip = ({ stepId, phaseName, stepName }: (typeof sql)[number]) => ({ stepId, phaseName, stepName })
-  return { written: plan.rollbackSteps.length, scripted: sql.filter((s) => s.scripted).map(strip), unscripted: sql.filter((s) => !s.scripted).map(strip) }
+  return {
+    written: plan.rollbackSteps.length,
+    scripted: sql.filter((s) => s.scripted).map(strip),
+    unscripted: sql.filter((s) => !s.scripted).map(strip),
+  }
 }
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
@@ -25,12 +33,17 @@ const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : 
 export function rollbackPlanInWords(summary: RollbackPlanSummary): string {
   const sqlSteps = summary.scripted.length + summary.unscripted.length
   if (summary.written === 0 && summary.scripted.length === 0) {
-    if (sqlSteps === 0) return 'No rollback plan yet: no rollback steps written down and no SQL step with a rollback script.'
+    if (sqlSteps === 0)
+      return 'No rollback plan yet: no rollback steps written down and no SQL step with a rollback script.'
     return `No rollback plan yet: no rollback steps written down, and ${sqlSteps === 1 ? 'the SQL step has no rollback script' : `none of the ${sqlSteps} SQL steps has a rollback script`}.`
   }
   const parts = [
     summary.written ? `${count(summary.written, 'rollback step', 'rollback steps')} written down` : null,
-    sqlSteps ? (summary.unscripted.length ? `rollback scripts for ${summary.scripted.length} of ${count(sqlSteps, 'SQL step', 'SQL steps')}` : `a rollback script for every SQL step (${sqlSteps})`) : null,
+    sqlSteps
+      ? summary.unscripted.length
+        ? `rollback scripts for ${summary.scripted.length} of ${count(sqlSteps, 'SQL step', 'SQL steps')}`
+        : `a rollback script for every SQL step (${sqlSteps})`
+      : null,
   ].filter((p): p is string => p !== null)
   const sentence = parts.join('; ')
   return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`

@@ -5,7 +5,9 @@ export type Safeguards = { requireRehearsal: boolean; requireBackupHours: number
 export function safeguardsInWords(e: Safeguards): string {
   const parts = [
     e.requireRehearsal ? 'an identical rollback rehearsal of the same scripts' : null,
-    e.requireBackupHours ? `a verified backup of the target younger than ${e.requireBackupHours} h before the first step that can lose data` : null,
+    e.requireBackupHours
+      ? `a verified backup of the target younger than ${e.requireBackupHours} h before the first step that can lose data`
+      : null,
   ].filter(Boolean)
   return parts.length ? `Runs require an approved window, ${parts.join(' and ')}.` : 'Runs require an approved window.'
 }

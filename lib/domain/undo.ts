@@ -23,8 +23,13 @@ function copyStarted(detail: unknown): boolean {
  * or kept some of its statements (a failed transactional script keeps none), or a copy that ran.
  */
 export function hasUndo(step: StepRunForUndo): boolean {
-  if (step.kind === 'SQL') return !!step.rollbackBody?.trim() && (step.status === 'SUCCEEDED' || (['FAILED', 'CANCELLED'].includes(step.status) && step.statementsApplied > 0))
-  if (step.kind === 'COPY') return step.status === 'SUCCEEDED' || (['FAILED', 'CANCELLED'].includes(step.status) && copyStarted(step.detail))
+  if (step.kind === 'SQL')
+    return (
+      !!step.rollbackBody?.trim() &&
+      (step.status === 'SUCCEEDED' || (['FAILED', 'CANCELLED'].includes(step.status) && step.statementsApplied > 0))
+    )
+  if (step.kind === 'COPY')
+    return step.status === 'SUCCEEDED' || (['FAILED', 'CANCELLED'].includes(step.status) && copyStarted(step.detail))
   return false
 }
 

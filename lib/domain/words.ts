@@ -9,7 +9,8 @@ export function formatDuration(seconds: number): string {
 }
 
 /** A measured number of seconds: "4.2 s", "37 s", "2 min 5 s". */
-export const formatSeconds = (s: number) => (s >= 90 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${s.toFixed(s < 10 ? 1 : 0)} s`)
+export const formatSeconds = (s: number) =>
+  s >= 90 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${s.toFixed(s < 10 ? 1 : 0)} s`
 
 /** An instant as the app writes it everywhere: "2026-11-21 14:05 UTC". */
 export const formatUtc = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`

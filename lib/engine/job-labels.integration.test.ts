@@ -28,7 +28,10 @@ describe('how the worker log names a run', () => {
 
   it('ids Lockstep makes in one statement all differ in their short id', async () => {
     const prefix = `short-${randomUUID().slice(0, 8)}`
-    const rows = await db.environment.createManyAndReturn({ data: Array.from({ length: 50 }, (_, i) => ({ name: `${prefix}-${i}` })), select: { id: true } })
+    const rows = await db.environment.createManyAndReturn({
+      data: Array.from({ length: 50 }, (_, i) => ({ name: `${prefix}-${i}` })),
+      select: { id: true },
+    })
     await db.environment.deleteMany({ where: { name: { startsWith: prefix } } })
     expect(new Set(rows.map((r) => shortId(r.id))).size).toBe(rows.length)
   })

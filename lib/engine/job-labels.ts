@@ -10,7 +10,14 @@ const quoted = (name: string) => `“${name}”`
 /** `run 9f3c07a2 (“Orders move” › “Data Migration” › staging)` */
 export async function runLabel(runId: string): Promise<string> {
   const run = await db.run
-    .findUnique({ where: { id: runId }, select: { plan: { select: { title: true } }, phase: { select: { name: true } }, environment: { select: { name: true } } } })
+    .findUnique({
+      where: { id: runId },
+      select: {
+        plan: { select: { title: true } },
+        phase: { select: { name: true } },
+        environment: { select: { name: true } },
+      },
+    })
     .catch(() => null)
   return jobLabel('run', runId, run && [quoted(run.plan.title), quoted(run.phase.name), run.environment.name])
 }
@@ -18,19 +25,41 @@ export async function runLabel(runId: string): Promise<string> {
 /** `rehearsal 9f3c07a2 (“Orders move” › “Data Migration” › staging)` */
 export async function rehearsalLabel(rehearsalId: string): Promise<string> {
   const rehearsal = await db.rollbackRehearsal
-    .findUnique({ where: { id: rehearsalId }, select: { plan: { select: { title: true } }, phase: { select: { name: true } }, environment: { select: { name: true } } } })
+    .findUnique({
+      where: { id: rehearsalId },
+      select: {
+        plan: { select: { title: true } },
+        phase: { select: { name: true } },
+        environment: { select: { name: true } },
+      },
+    })
     .catch(() => null)
-  return jobLabel('rehearsal', rehearsalId, rehearsal && [quoted(rehearsal.plan.title), quoted(rehearsal.phase.name), rehearsal.environment.name])
+  return jobLabel(
+    'rehearsal',
+    rehearsalId,
+    rehearsal && [quoted(rehearsal.plan.title), quoted(rehearsal.phase.name), rehearsal.environment.name],
+  )
 }
 
 /** `validation 9f3c07a2 (“Orders move” › staging)` */
 export async function validationLabel(validationId: string): Promise<string> {
-  const validation = await db.validation.findUnique({ where: { id: validationId }, select: { plan: { select: { title: true } }, environment: { select: { name: true } } } }).catch(() => null)
-  return jobLabel('validation', validationId, validation && [quoted(validation.plan.title), validation.environment.name])
+  const validation = await db.validation
+    .findUnique({
+      where: { id: validationId },
+      select: { plan: { select: { title: true } }, environment: { select: { name: true } } },
+    })
+    .catch(() => null)
+  return jobLabel(
+    'validation',
+    validationId,
+    validation && [quoted(validation.plan.title), validation.environment.name],
+  )
 }
 
 /** `restore 9f3c07a2 (onto orders-db)` */
 export async function restoreLabel(restoreId: string): Promise<string> {
-  const restore = await db.restore.findUnique({ where: { id: restoreId }, select: { connectionName: true } }).catch(() => null)
+  const restore = await db.restore
+    .findUnique({ where: { id: restoreId }, select: { connectionName: true } })
+    .catch(() => null)
   return jobLabel('restore', restoreId, restore && [`onto ${restore.connectionName}`])
 }

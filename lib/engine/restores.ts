@@ -24,7 +24,13 @@ const PROGRESS_EVERY_MS = 500
 export const claimRestore = (workerId: string) => claimQueuedJob('Restore', workerId)
 
 export async function executeRestore(restoreId: string): Promise<'SUCCEEDED' | 'FAILED'> {
-  const restore = await db.restore.findUniqueOrThrow({ where: { id: restoreId }, include: { backup: true, connection: { include: { environment: { include: { windows: SCOPED_WINDOWS(new Date()) } } } } } })
+  const restore = await db.restore.findUniqueOrThrow({
+    where: { id: restoreId },
+    include: {
+      backup: true,
+      connection: { include: { environment: { include: { windows: SCOPED_WINDOWS(new Date()) } } } },
+    },
+  })
   let lastWrite = 0
   const writes = progressWriter()
   const progress = (done: number, total: number) => {
@@ -35,8 +41,17 @@ export async function executeRestore(restoreId: string): Promise<'SUCCEEDED' | '
   const end = async (status: 'SUCCEEDED' | 'FAILED', error: string | null = null) => {
     await writes.flushed()
     await db.$transaction(async (tx) => {
-      await tx.restore.update({ where: { id: restoreId }, data: { status, error, finishedAt: new Date(), workerId: null } })
-      await recordAudit(tx, WORKER, { action: status === 'SUCCEEDED' ? 'restore.succeed' : 'restore.fail', entityType: 'Restore', entityId: restoreId, planId: restore.backup.planId, after: { backup: restore.backupId, into: restore.connectionName, error } })
+      await tx.restore.update({
+        where: { id: restoreId },
+        data: { status, error, finishedAt: new Date(), workerId: null },
+      })
+      await recordAudit(tx, WORKER, {
+        action: status === 'SUCCEEDED' ? 'restore.succeed' : 'restore.fail',
+        entityType: 'Restore',
+        entityId: restoreId,
+        planId: restore.backup.planId,
+        after: { backup: restore.backupId, into: restore.connectionName, error },
+      })
     })
     return status
   }
@@ -44,7 +59,13 @@ export async function executeRestore(restoreId: string): Promise<'SUCCEEDED' | '
     const connection = restore.connection
     if (!connection) throw new Error('The connection to restore into was removed.')
     // The window rule again: it can close or be cancelled while the restore waits for a worker.
-    const permission = mayWorkOnPlan(connection.environment, connection.environment.windows, new Date(), restore.backup.planId, 'a restore')
+    const permission = mayWorkOnPlan(
+      connection.environment,
+      connection.environment.windows,
+      new Date(),
+      restore.backup.planId,
+      'a restore',
+    )
     if (!permission.allowed) throw new Error(permission.reason)
     const verified = await verifyBackup(restore.backupId)
     if (!verified.ok) throw new Error(`The backup did not verify: ${verified.error}`)
@@ -54,7 +75,9 @@ export async function executeRestore(restoreId: string): Promise<'SUCCEEDED' | '
     } else {
       const dir = appEnv().LOCKSTEP_SQLITE_DIR
       if (!dir) throw new Error('SQLite connections are not available: LOCKSTEP_SQLITE_DIR is not set.')
-      await restoreSqlite(file, resolveSqlitePath(dir, connection.filePath ?? '', { allowMissing: true }), (share) => progress(Math.round(share * 100), 100))
+      await restoreSqlite(file, resolveSqlitePath(dir, connection.filePath ?? '', { allowMissing: true }), (share) =>
+        progress(Math.round(share * 100), 100),
+      )
     }
     return await end('SUCCEEDED')
   } catch (error) {

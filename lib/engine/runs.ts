@@ -45,12 +45,19 @@ export async function markInterrupted(staleAfterMs: number): Promise<number> {
        AND NOT EXISTS (SELECT 1 FROM "WorkerHeartbeat" h WHERE h."id" = r."workerId" AND h."lastSeenAt" > now() - make_interval(secs => ${staleAfterMs / 1000}))
     RETURNING r."id", r."status"::text AS status`
   for (const { id, status } of rows) {
-    await event(id, 'warn', status === 'INTERRUPTED' ? 'The worker running this stopped; the run is interrupted and resumes from its first unfinished step.' : 'The worker rolling this back stopped; another worker takes the rollback over.')
+    await event(
+      id,
+      'warn',
+      status === 'INTERRUPTED'
+        ? 'The worker running this stopped; the run is interrupted and resumes from its first unfinished step.'
+        : 'The worker rolling this back stopped; another worker takes the rollback over.',
+    )
   }
   return rows.length
 }
 
-const event = (runId: string, level: 'info' | 'warn' | 'error', message: string, client: Pick<Tx, 'runEvent'> = db) => client.runEvent.create({ data: { runId, level, message } })
+const event = (runId: string, level: 'info' | 'warn' | 'error', message: string, client: Pick<Tx, 'runEvent'> = db) =>
+  client.runEvent.create({ data: { runId, level, message } })
 
 // The end of a run, its last log line and the notices of a failure commit together: nobody is told of a
 // failure the run does not show, and no failed run goes untold.
@@ -58,8 +65,16 @@ async function finish(runId: string, status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED
   // Whatever failed – a file, a tool, a step – people read it without the server's paths.
   const error = failure === null ? null : withoutServerPaths(failure)
   await db.$transaction(async (tx) => {
-    await tx.run.update({ where: { id: runId }, data: { status, error, finishedAt: new Date(), workerId: null, retryFailed: false } })
-    await event(runId, status === 'SUCCEEDED' ? 'info' : 'error', status === 'SUCCEEDED' ? 'Run succeeded.' : status === 'CANCELLED' ? 'Run cancelled.' : `Run failed: ${error}`, tx)
+    await tx.run.update({
+      where: { id: runId },
+      data: { status, error, finishedAt: new Date(), workerId: null, retryFailed: false },
+    })
+    await event(
+      runId,
+      status === 'SUCCEEDED' ? 'info' : 'error',
+      status === 'SUCCEEDED' ? 'Run succeeded.' : status === 'CANCELLED' ? 'Run cancelled.' : `Run failed: ${error}`,
+      tx,
+    )
     if (status === 'FAILED') await notifyRunFailed(tx, runId, status, error)
   })
   return status
@@ -71,13 +86,24 @@ async function finish(runId: string, status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED
  * earlier step of this run changed the target with a way to undo it; otherwise it fails and a DBA decides.
  */
 async function startRollback(runId: string, position: number, error: string): Promise<RunOutcome> {
-  const ran = await db.stepRun.findMany({ where: { runId, position: { lt: position }, status: 'SUCCEEDED' }, select: { kind: true, status: true, statementsApplied: true, rollbackBody: true, detail: true } })
+  const ran = await db.stepRun.findMany({
+    where: { runId, position: { lt: position }, status: 'SUCCEEDED' },
+    select: { kind: true, status: true, statementsApplied: true, rollbackBody: true, detail: true },
+  })
   if (!hasSomethingToUndo(ran)) {
-    await event(runId, 'warn', 'The step asks for the rollback, but no earlier step of this run changed the target with a way to undo it: a DBA decides.')
+    await event(
+      runId,
+      'warn',
+      'The step asks for the rollback, but no earlier step of this run changed the target with a way to undo it: a DBA decides.',
+    )
     return finish(runId, 'FAILED', error)
   }
-  const moved = await db.run.updateMany({ where: { id: runId, status: 'RUNNING' }, data: { status: 'ROLLING_BACK', workerId: null, error, retryFailed: false } })
-  if (moved.count) await event(runId, 'error', `${error} Rollback started, as the step asks when a rollback trigger fires.`)
+  const moved = await db.run.updateMany({
+    where: { id: runId, status: 'RUNNING' },
+    data: { status: 'ROLLING_BACK', workerId: null, error, retryFailed: false },
+  })
+  if (moved.count)
+    await event(runId, 'error', `${error} Rollback started, as the step asks when a rollback trigger fires.`)
   return 'FAILED'
 }
 
@@ -95,22 +121,43 @@ function watchCancel(runId: string): { signal: AbortSignal; stop: () => void } {
 
 // The step runs carry the steps as they were when the run was queued; that is what runs, not the step's current text.
 const loadRun = (runId: string) =>
-  db.run.findUniqueOrThrow({ where: { id: runId }, include: { steps: { orderBy: { position: 'asc' } }, requestedBy: { select: { email: true } }, phase: { select: { name: true } } } })
+  db.run.findUniqueOrThrow({
+    where: { id: runId },
+    include: {
+      steps: { orderBy: { position: 'asc' } },
+      requestedBy: { select: { email: true } },
+      phase: { select: { name: true } },
+    },
+  })
 
 type LoadedRun = Awaited<ReturnType<typeof loadRun>>
 type LoadedStepRun = LoadedRun['steps'][number]
 
-const stepOf = (stepRun: LoadedStepRun): StepContext['step'] => ({ id: stepRun.stepId, name: stepRun.name, kind: stepRun.kind, body: stepRun.body, rollbackBody: stepRun.rollbackBody, config: stepRun.config })
+const stepOf = (stepRun: LoadedStepRun): StepContext['step'] => ({
+  id: stepRun.stepId,
+  name: stepRun.name,
+  kind: stepRun.kind,
+  body: stepRun.body,
+  rollbackBody: stepRun.rollbackBody,
+  config: stepRun.config,
+})
 
 /** Step runs queued before their content was kept carry no checksum; every other one must still match it. */
 const isIntact = (stepRun: LoadedStepRun) => stepRun.checksum === '' || stepChecksum(stepRun) === stepRun.checksum
 
-const scriptsOf = (run: LoadedRun) => run.steps.filter((s) => s.kind === 'SQL').map((s) => ({ name: s.name, body: s.body, rollbackBody: s.rollbackBody }))
+const scriptsOf = (run: LoadedRun) =>
+  run.steps.filter((s) => s.kind === 'SQL').map((s) => ({ name: s.name, body: s.body, rollbackBody: s.rollbackBody }))
 
 /** What a step saw of Lockstep's own database failing under it (its progress could not be written). */
 type StateWatch = { down: unknown }
 
-function contextFor(run: LoadedRun, stepRun: LoadedStepRun, target: TargetSession | null, signal: AbortSignal, state: StateWatch = { down: null }): StepContext {
+function contextFor(
+  run: LoadedRun,
+  stepRun: LoadedStepRun,
+  target: TargetSession | null,
+  signal: AbortSignal,
+  state: StateWatch = { down: null },
+): StepContext {
   const watched = async <T>(write: () => Promise<T>) =>
     write().catch((error: unknown) => {
       if (isStateStoreDown(error)) state.down = error
@@ -135,94 +182,189 @@ function contextFor(run: LoadedRun, stepRun: LoadedStepRun, target: TargetSessio
       await watched(() => db.stepRun.update({ where: { id: stepRun.id }, data: update }))
     },
     saveRejects: async (copyId, rejects) => {
-      await watched(() => db.copyReject.createMany({
-        data: rejects.map((r) => ({ stepRunId: stepRun.id, copyId, tableName: r.table, rowKey: r.key, column: r.column, reason: r.reason, value: r.value })),
-        skipDuplicates: true,
-      }))
+      await watched(() =>
+        db.copyReject.createMany({
+          data: rejects.map((r) => ({
+            stepRunId: stepRun.id,
+            copyId,
+            tableName: r.table,
+            rowKey: r.key,
+            column: r.column,
+            reason: r.reason,
+            value: r.value,
+          })),
+          skipDuplicates: true,
+        }),
+      )
     },
   }
 }
 
 /** Opens the target with Lockstep's lock when a step needs it, for the whole of `fn`. */
-async function withTargetIfNeeded<T>(run: LoadedRun, needed: boolean, signal: AbortSignal, fn: (target: TargetSession | null) => Promise<T>): Promise<T | 'NO_TARGET'> {
+async function withTargetIfNeeded<T>(
+  run: LoadedRun,
+  needed: boolean,
+  signal: AbortSignal,
+  fn: (target: TargetSession | null) => Promise<T>,
+): Promise<T | 'NO_TARGET'> {
   if (!needed) return fn(null)
   const target = await planTargetOf(run.planId, run.environmentId)
   if (!target) return 'NO_TARGET'
   await event(run.id, 'info', `Connecting to ${target.name}.`)
-  return withTargetSession(target, { signal, lockWaitMs: Number.POSITIVE_INFINITY, applicationName: `lockstep run ${shortId(run.id)}`, log: (e) => void event(run.id, e.level, e.message).catch(() => undefined) }, fn)
+  return withTargetSession(
+    target,
+    {
+      signal,
+      lockWaitMs: Number.POSITIVE_INFINITY,
+      applicationName: `lockstep run ${shortId(run.id)}`,
+      log: (e) => void event(run.id, e.level, e.message).catch(() => undefined),
+    },
+    fn,
+  )
 }
 
 /** Executes a claimed run to its end, to the first failure, a cancel, a closed window, or a manual gate. */
 export async function executeRun(runId: string, now: () => Date = () => new Date()): Promise<RunOutcome> {
   const run = await loadRun(runId)
   const resuming = run.steps.some((s) => s.status !== 'PENDING')
-  await event(runId, 'info', resuming ? 'Worker picked the run up; resuming from its first unfinished step.' : 'Worker picked the run up.')
+  await event(
+    runId,
+    'info',
+    resuming ? 'Worker picked the run up; resuming from its first unfinished step.' : 'Worker picked the run up.',
+  )
   const pending = run.steps.filter((s) => s.status !== 'SUCCEEDED' && s.status !== 'SKIPPED')
   const cancel = watchCancel(runId)
   try {
-    const outcome = await withTargetIfNeeded(run, pending.some((s) => RUNNERS[s.kind].needsTarget), cancel.signal, async (target): Promise<RunOutcome> => {
-      for (const stepRun of pending) {
-        const current = await db.run.findUniqueOrThrow({ where: { id: runId }, include: { environment: { include: { windows: SCOPED_WINDOWS(now()) } } } })
-        if (current.cancelRequested) throw new Cancelled()
-        // The window rule, again before each step: a window can close, be cancelled or be sent back for approval while a run waits.
-        const permission = mayStartRun(current.environment, current.environment.windows, now(), { planId: run.planId, phaseId: run.phaseId, phaseName: run.phase.name, contentChecksum: run.contentChecksum })
-        if (!permission.allowed) return finish(runId, 'FAILED', permission.reason)
-        const step = stepOf(stepRun)
-        if (!isIntact(stepRun)) {
-          const error = 'Its content no longer matches the checksum it was queued with; nothing of it ran.'
-          await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'FAILED', error, finishedAt: new Date() } })
-          return finish(runId, 'FAILED', `Step “${step.name}” was not started: ${error}`)
-        }
-        const guard = await guardStep(db, { run: { ...current, phaseName: run.phase.name }, environment: current.environment, step, scripts: scriptsOf(run), now: now() })
-        if (!guard.ok) {
-          await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'FAILED', error: guard.error, finishedAt: new Date() } })
-          return finish(runId, 'FAILED', `Step “${step.name}” was not started: ${guard.error}`)
-        }
-        if (guard.covering) {
-          await db.run.update({ where: { id: runId }, data: { coveringBackupId: guard.covering.id } })
-          await event(runId, 'info', coveringNote(guard.covering, current.environment))
-        }
-        await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'RUNNING', startedAt: stepRun.startedAt ?? new Date(), error: null } })
-        await event(runId, 'info', `Step “${step.name}” started.`)
-        const state: StateWatch = { down: null }
-        const result = await RUNNERS[step.kind].run(contextFor(run, stepRun, target, cancel.signal, state)).catch((error: Error) => {
-          if (isStateStoreDown(error)) state.down = error
-          return { status: 'FAILED' as const, error: error.message }
-        })
-        // The step stopped because Lockstep could not record it, not because of the target: interrupted, not failed.
-        if (result.status === 'FAILED' && state.down) throw new StateStoreDown(state.down)
-        const counts = 'statementsTotal' in result && result.statementsTotal !== undefined ? { statementsApplied: result.statementsApplied ?? 0, statementsTotal: result.statementsTotal } : {}
-        switch (result.status) {
-          case 'WAITING':
-            await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'WAITING' } })
-            await db.run.update({ where: { id: runId }, data: { status: 'WAITING', workerId: null } })
-            await event(runId, 'info', result.message)
-            return 'WAITING'
-          case 'CANCELLED':
-            await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'CANCELLED', statementsApplied: result.statementsApplied, finishedAt: new Date(), currentStatement: null, backendPid: null } })
-            throw new Cancelled()
-          case 'FAILED': {
-            const error = withoutServerPaths(result.error)
-            await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'FAILED', error, ...counts, finishedAt: new Date(), currentStatement: null, backendPid: null } })
-            if ('rollback' in result && result.rollback && !run.dryRun) return startRollback(runId, stepRun.position, `Step “${step.name}” failed: ${error}`)
-            return finish(runId, 'FAILED', `Step “${step.name}” failed: ${error}`)
+    const outcome = await withTargetIfNeeded(
+      run,
+      pending.some((s) => RUNNERS[s.kind].needsTarget),
+      cancel.signal,
+      async (target): Promise<RunOutcome> => {
+        for (const stepRun of pending) {
+          const current = await db.run.findUniqueOrThrow({
+            where: { id: runId },
+            include: { environment: { include: { windows: SCOPED_WINDOWS(now()) } } },
+          })
+          if (current.cancelRequested) throw new Cancelled()
+          // The window rule, again before each step: a window can close, be cancelled or be sent back for approval while a run waits.
+          const permission = mayStartRun(current.environment, current.environment.windows, now(), {
+            planId: run.planId,
+            phaseId: run.phaseId,
+            phaseName: run.phase.name,
+            contentChecksum: run.contentChecksum,
+          })
+          if (!permission.allowed) return finish(runId, 'FAILED', permission.reason)
+          const step = stepOf(stepRun)
+          if (!isIntact(stepRun)) {
+            const error = 'Its content no longer matches the checksum it was queued with; nothing of it ran.'
+            await db.stepRun.update({
+              where: { id: stepRun.id },
+              data: { status: 'FAILED', error, finishedAt: new Date() },
+            })
+            return finish(runId, 'FAILED', `Step “${step.name}” was not started: ${error}`)
           }
-          default:
-            await db.stepRun.update({ where: { id: stepRun.id }, data: { status: result.status, ...counts, finishedAt: new Date(), currentStatement: null, backendPid: null } })
-            await event(runId, 'info', `Step “${step.name}” ${result.message}.`)
+          const guard = await guardStep(db, {
+            run: { ...current, phaseName: run.phase.name },
+            environment: current.environment,
+            step,
+            scripts: scriptsOf(run),
+            now: now(),
+          })
+          if (!guard.ok) {
+            await db.stepRun.update({
+              where: { id: stepRun.id },
+              data: { status: 'FAILED', error: guard.error, finishedAt: new Date() },
+            })
+            return finish(runId, 'FAILED', `Step “${step.name}” was not started: ${guard.error}`)
+          }
+          if (guard.covering) {
+            await db.run.update({ where: { id: runId }, data: { coveringBackupId: guard.covering.id } })
+            await event(runId, 'info', coveringNote(guard.covering, current.environment))
+          }
+          await db.stepRun.update({
+            where: { id: stepRun.id },
+            data: { status: 'RUNNING', startedAt: stepRun.startedAt ?? new Date(), error: null },
+          })
+          await event(runId, 'info', `Step “${step.name}” started.`)
+          const state: StateWatch = { down: null }
+          const result = await RUNNERS[step.kind]
+            .run(contextFor(run, stepRun, target, cancel.signal, state))
+            .catch((error: Error) => {
+              if (isStateStoreDown(error)) state.down = error
+              return { status: 'FAILED' as const, error: error.message }
+            })
+          // The step stopped because Lockstep could not record it, not because of the target: interrupted, not failed.
+          if (result.status === 'FAILED' && state.down) throw new StateStoreDown(state.down)
+          const counts =
+            'statementsTotal' in result && result.statementsTotal !== undefined
+              ? { statementsApplied: result.statementsApplied ?? 0, statementsTotal: result.statementsTotal }
+              : {}
+          switch (result.status) {
+            case 'WAITING':
+              await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'WAITING' } })
+              await db.run.update({ where: { id: runId }, data: { status: 'WAITING', workerId: null } })
+              await event(runId, 'info', result.message)
+              return 'WAITING'
+            case 'CANCELLED':
+              await db.stepRun.update({
+                where: { id: stepRun.id },
+                data: {
+                  status: 'CANCELLED',
+                  statementsApplied: result.statementsApplied,
+                  finishedAt: new Date(),
+                  currentStatement: null,
+                  backendPid: null,
+                },
+              })
+              throw new Cancelled()
+            case 'FAILED': {
+              const error = withoutServerPaths(result.error)
+              await db.stepRun.update({
+                where: { id: stepRun.id },
+                data: {
+                  status: 'FAILED',
+                  error,
+                  ...counts,
+                  finishedAt: new Date(),
+                  currentStatement: null,
+                  backendPid: null,
+                },
+              })
+              if ('rollback' in result && result.rollback && !run.dryRun)
+                return startRollback(runId, stepRun.position, `Step “${step.name}” failed: ${error}`)
+              return finish(runId, 'FAILED', `Step “${step.name}” failed: ${error}`)
+            }
+            default:
+              await db.stepRun.update({
+                where: { id: stepRun.id },
+                data: {
+                  status: result.status,
+                  ...counts,
+                  finishedAt: new Date(),
+                  currentStatement: null,
+                  backendPid: null,
+                },
+              })
+              await event(runId, 'info', `Step “${step.name}” ${result.message}.`)
+          }
         }
-      }
-      return finish(runId, 'SUCCEEDED')
-    })
-    if (outcome === 'NO_TARGET') return finish(runId, 'FAILED', 'The plan has no PostgreSQL target connection on this environment.')
+        return finish(runId, 'SUCCEEDED')
+      },
+    )
+    if (outcome === 'NO_TARGET')
+      return finish(runId, 'FAILED', 'The plan has no PostgreSQL target connection on this environment.')
     return outcome
   } catch (error) {
     if (error instanceof Cancelled) {
-      await db.stepRun.updateMany({ where: { runId, status: { in: ['PENDING', 'RUNNING', 'WAITING'] } }, data: { status: 'CANCELLED', currentStatement: null, backendPid: null } })
+      await db.stepRun.updateMany({
+        where: { runId, status: { in: ['PENDING', 'RUNNING', 'WAITING'] } },
+        data: { status: 'CANCELLED', currentStatement: null, backendPid: null },
+      })
       return finish(runId, 'CANCELLED')
     }
     // Left RUNNING for the worker to mark interrupted once its database answers again (lib/engine/worker.ts).
-    if (error instanceof StateStoreDown || isStateStoreDown(error)) throw error instanceof StateStoreDown ? error : new StateStoreDown(error)
+    if (error instanceof StateStoreDown || isStateStoreDown(error))
+      throw error instanceof StateStoreDown ? error : new StateStoreDown(error)
     return finish(runId, 'FAILED', (error as Error).message)
   } finally {
     cancel.stop()
@@ -239,29 +381,46 @@ export async function executeRollback(runId: string): Promise<'ROLLED_BACK' | 'R
     const error = failure === null ? null : withoutServerPaths(failure)
     await db.$transaction(async (tx) => {
       await tx.run.update({ where: { id: runId }, data: { status, error, finishedAt: new Date(), workerId: null } })
-      await event(runId, status === 'ROLLED_BACK' ? 'info' : 'error', status === 'ROLLED_BACK' ? 'Run rolled back.' : `Rollback failed: ${error}`, tx)
+      await event(
+        runId,
+        status === 'ROLLED_BACK' ? 'info' : 'error',
+        status === 'ROLLED_BACK' ? 'Run rolled back.' : `Rollback failed: ${error}`,
+        tx,
+      )
       if (status === 'ROLLBACK_FAILED') await notifyRunFailed(tx, runId, status, error)
     })
     return status
   }
-  const toUndo = [...run.steps].reverse().filter((s) => s.status === 'SUCCEEDED' || s.status === 'FAILED' || s.status === 'CANCELLED')
+  const toUndo = [...run.steps]
+    .reverse()
+    .filter((s) => s.status === 'SUCCEEDED' || s.status === 'FAILED' || s.status === 'CANCELLED')
   const never = new AbortController().signal
-  const outcome = await withTargetIfNeeded(run, toUndo.some((s) => RUNNERS[s.kind].needsTarget), never, async (target) => {
-    for (const stepRun of toUndo) {
-      const step = stepOf(stepRun)
-      const runner = RUNNERS[step.kind]
-      if (!runner.rollback) continue // gates and read-only kinds change nothing
-      if (step.kind === 'SQL' && !step.rollbackBody) {
-        // A transactional script that failed left nothing behind; a step that changed the target cannot be undone.
-        if (stepRun.status !== 'SUCCEEDED' && stepRun.statementsApplied === 0) continue
-        return end('ROLLBACK_FAILED', `“${step.name}” changed the target and has no rollback script.`)
+  const outcome = await withTargetIfNeeded(
+    run,
+    toUndo.some((s) => RUNNERS[s.kind].needsTarget),
+    never,
+    async (target) => {
+      for (const stepRun of toUndo) {
+        const step = stepOf(stepRun)
+        const runner = RUNNERS[step.kind]
+        if (!runner.rollback) continue // gates and read-only kinds change nothing
+        if (step.kind === 'SQL' && !step.rollbackBody) {
+          // A transactional script that failed left nothing behind; a step that changed the target cannot be undone.
+          if (stepRun.status !== 'SUCCEEDED' && stepRun.statementsApplied === 0) continue
+          return end('ROLLBACK_FAILED', `“${step.name}” changed the target and has no rollback script.`)
+        }
+        await event(runId, 'info', `Rolling back “${step.name}”.`)
+        const result = await runner
+          .rollback(contextFor(run, stepRun, target, never))
+          .catch((error: Error) => ({ status: 'FAILED' as const, error: error.message }))
+        if (result.status === 'FAILED')
+          return end('ROLLBACK_FAILED', `The rollback of “${step.name}” failed: ${result.error}`)
+        await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'ROLLED_BACK' } })
       }
-      await event(runId, 'info', `Rolling back “${step.name}”.`)
-      const result = await runner.rollback(contextFor(run, stepRun, target, never)).catch((error: Error) => ({ status: 'FAILED' as const, error: error.message }))
-      if (result.status === 'FAILED') return end('ROLLBACK_FAILED', `The rollback of “${step.name}” failed: ${result.error}`)
-      await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'ROLLED_BACK' } })
-    }
-    return end('ROLLED_BACK')
-  }).catch((error: Error) => end('ROLLBACK_FAILED', error.message))
-  return outcome === 'NO_TARGET' ? end('ROLLBACK_FAILED', 'The plan has no PostgreSQL target connection on this environment.') : outcome
+      return end('ROLLED_BACK')
+    },
+  ).catch((error: Error) => end('ROLLBACK_FAILED', error.message))
+  return outcome === 'NO_TARGET'
+    ? end('ROLLBACK_FAILED', 'The plan has no PostgreSQL target connection on this environment.')
+    : outcome
 }

@@ -17,7 +17,17 @@ import { validateSchemas } from './validate/schemas'
 
 const LIVE_EVERY_MS = 1_000
 
-export type PlanValidation = { validationId: string; planId: string; environmentId: string; tables: string[]; schemas?: string[]; maxSamples: number; maxDifferences: number; integrity?: boolean; signal?: AbortSignal }
+export type PlanValidation = {
+  validationId: string
+  planId: string
+  environmentId: string
+  tables: string[]
+  schemas?: string[]
+  maxSamples: number
+  maxDifferences: number
+  integrity?: boolean
+  signal?: AbortSignal
+}
 
 /** Validates and records; the report, or throws when the databases cannot be read (the validation ends in ERROR then). */
 export async function validatePlan(v: PlanValidation): Promise<ValidationReport> {
@@ -31,16 +41,26 @@ export async function validatePlan(v: PlanValidation): Promise<ValidationReport>
   let lastWrite = 0
   let writing = Promise.resolve()
   try {
-    const [sourceConnection, targetConnection] = await Promise.all([planSourceOf(v.planId, v.environmentId), planTargetOf(v.planId, v.environmentId)])
-    if (!sourceConnection) throw new Error('The plan has no source connection on this environment; choose one on the plan page.')
-    if (!targetConnection) throw new Error('The plan has no PostgreSQL target connection on this environment; choose one on the plan page.')
+    const [sourceConnection, targetConnection] = await Promise.all([
+      planSourceOf(v.planId, v.environmentId),
+      planTargetOf(v.planId, v.environmentId),
+    ])
+    if (!sourceConnection)
+      throw new Error('The plan has no source connection on this environment; choose one on the plan page.')
+    if (!targetConnection)
+      throw new Error('The plan has no PostgreSQL target connection on this environment; choose one on the plan page.')
     const rules = await db.validationRule.findMany({ where: { planId: v.planId }, orderBy: { position: 'asc' } })
     const options = {
       tables: v.tables,
       maxSamples: v.maxSamples,
       maxDifferences: v.maxDifferences,
       integrity: v.integrity,
-      rules: rules.map((r) => ({ name: r.name, sql: r.sql, severity: r.severity === 'ERROR' ? ('error' as const) : ('warning' as const), action: r.action === 'FAIL' ? ('fail' as const) : ('warn' as const) })),
+      rules: rules.map((r) => ({
+        name: r.name,
+        sql: r.sql,
+        severity: r.severity === 'ERROR' ? ('error' as const) : ('warning' as const),
+        action: r.action === 'FAIL' ? ('fail' as const) : ('warn' as const),
+      })),
       signal: cancel.signal,
       onProgress: (live: ValidationReport) => {
         const now = Date.now()
@@ -51,8 +71,17 @@ export async function validatePlan(v: PlanValidation): Promise<ValidationReport>
     }
     // A PostgreSQL source: every schema with tables (or those the step names), as its copy takes them.
     const validate = async (): Promise<ValidationReport> => {
-      if (sourceConnection.engine === 'POSTGRES') return validateSchemas(sourceConnection.target, targetConnection, { ...options, schemas: v.schemas, sourceLabel: sourceConnection.name, targetLabel: targetConnection.name })
-      if (v.schemas?.length) throw new Error(`The step names schemas (${v.schemas.join(', ')}), but the plan's source ${sourceConnection.name} is a SQLite file, which has none; clear the step's schemas.`)
+      if (sourceConnection.engine === 'POSTGRES')
+        return validateSchemas(sourceConnection.target, targetConnection, {
+          ...options,
+          schemas: v.schemas,
+          sourceLabel: sourceConnection.name,
+          targetLabel: targetConnection.name,
+        })
+      if (v.schemas?.length)
+        throw new Error(
+          `The step names schemas (${v.schemas.join(', ')}), but the plan's source ${sourceConnection.name} is a SQLite file, which has none; clear the step's schemas.`,
+        )
       const source = sqliteSide(sourceConnection.path, sourceConnection.name)
       const target = postgresSide(targetConnection, { label: targetConnection.name })
       try {
@@ -66,7 +95,9 @@ export async function validatePlan(v: PlanValidation): Promise<ValidationReport>
     try {
       await finishValidation(v.validationId, { report })
     } catch (error) {
-      throw new Error(`The validation's report could not be saved: ${(error as Error).message.trim().split('\n').pop()}`)
+      throw new Error(
+        `The validation's report could not be saved: ${(error as Error).message.trim().split('\n').pop()}`,
+      )
     }
     return report
   } catch (error) {
@@ -97,7 +128,10 @@ export async function requeueValidations(staleAfterMs: number): Promise<number> 
 }
 
 export async function executeValidation(validationId: string): Promise<ValidationStatus> {
-  const v = await db.validation.findUniqueOrThrow({ where: { id: validationId }, include: { environment: { include: { windows: SCOPED_WINDOWS(new Date()) } } } })
+  const v = await db.validation.findUniqueOrThrow({
+    where: { id: validationId },
+    include: { environment: { include: { windows: SCOPED_WINDOWS(new Date()) } } },
+  })
   // The window rule again on a protected environment: it can close or be cancelled while the validation waits.
   const permission = mayWorkOnPlan(v.environment, v.environment.windows, new Date(), v.planId, 'a validation')
   if (!permission.allowed) {
@@ -105,7 +139,16 @@ export async function executeValidation(validationId: string): Promise<Validatio
     return 'ERROR'
   }
   try {
-    return (await validatePlan({ validationId, planId: v.planId, environmentId: v.environmentId, tables: v.tables, maxSamples: v.maxSamples, maxDifferences: v.maxDifferences })).status as ValidationStatus
+    return (
+      await validatePlan({
+        validationId,
+        planId: v.planId,
+        environmentId: v.environmentId,
+        tables: v.tables,
+        maxSamples: v.maxSamples,
+        maxDifferences: v.maxDifferences,
+      })
+    ).status as ValidationStatus
   } catch {
     return 'ERROR'
   }

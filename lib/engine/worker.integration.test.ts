@@ -11,7 +11,24 @@ import { startWorkerProcess, until } from '@/lib/testing/worker-process'
 
 const appUrl = await createFreshDatabase('worker_app', { migrate: true })
 exportEnv({ DATABASE_URL: appUrl })
-const { db, makeUser, createConnection, createEnvironment, ZConnection, setPlanEnvironment, createPlan, addPhase, addObserveStep, addSqlStep, ZAddObserveStep, ZAddPhase, ZAddSqlStep, ZCreatePlan, cancelRun, startRun } = await import('@/lib/testing/engine-api')
+const {
+  db,
+  makeUser,
+  createConnection,
+  createEnvironment,
+  ZConnection,
+  setPlanEnvironment,
+  createPlan,
+  addPhase,
+  addObserveStep,
+  addSqlStep,
+  ZAddObserveStep,
+  ZAddPhase,
+  ZAddSqlStep,
+  ZCreatePlan,
+  cancelRun,
+  startRun,
+} = await import('@/lib/testing/engine-api')
 
 const workers: ChildProcess[] = []
 afterAll(async () => {
@@ -27,7 +44,17 @@ async function setup(phases: { name: string; steps: { name: string; body: string
   const targetUrl = await createFreshDatabase('worker_target', { migrate: false })
   const name = `env-${randomUUID().slice(0, 8)}`
   const { id: environmentId } = await createEnvironment(dba, { name, description: '', protected: false })
-  const { id: connectionId } = await createConnection(await makeUser('ADMIN'), ZConnection.parse({ environmentId, engine: 'POSTGRES', ownServer: 'allow', name: 'target', role: 'TARGET', url: `${targetUrl}?sslmode=disable` }))
+  const { id: connectionId } = await createConnection(
+    await makeUser('ADMIN'),
+    ZConnection.parse({
+      environmentId,
+      engine: 'POSTGRES',
+      ownServer: 'allow',
+      name: 'target',
+      role: 'TARGET',
+      url: `${targetUrl}?sslmode=disable`,
+    }),
+  )
   const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: `Workers ${name}` }))
   await setPlanEnvironment(lead, { planId, environmentId, sourceConnectionId: null, targetConnectionId: connectionId })
   const phaseIds: string[] = []
@@ -46,20 +73,30 @@ async function setup(phases: { name: string; steps: { name: string; body: string
   return { lead, environmentId, planId, phaseIds, target, watch }
 }
 
-const finished = (runId: string) => until(`run ${runId} to end`, async () => {
-  const run = await db.run.findUniqueOrThrow({ where: { id: runId } })
-  return ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(run.status) && run
-})
+const finished = (runId: string) =>
+  until(`run ${runId} to end`, async () => {
+    const run = await db.run.findUniqueOrThrow({ where: { id: runId } })
+    return ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(run.status) && run
+  })
 
 describe('worker processes', () => {
   it('one worker carries an observation and another run side by side', async () => {
-    const { lead, environmentId, planId, phaseIds, target, watch } = await setup([{ name: 'Apply', steps: [{ name: 'Mark', body: "INSERT INTO applied (step, n) VALUES ('apply', 1);" }] }])
+    const { lead, environmentId, planId, phaseIds, target, watch } = await setup([
+      { name: 'Apply', steps: [{ name: 'Mark', body: "INSERT INTO applied (step, n) VALUES ('apply', 1);" }] },
+    ])
     const watchPhase = await watch('1')
     const spawned = new Date()
     const worker = startWorker()
-    await until('the worker to start', async () => (await db.workerHeartbeat.count({ where: { startedAt: { gte: spawned } } })) >= 1, 60_000)
+    await until(
+      'the worker to start',
+      async () => (await db.workerHeartbeat.count({ where: { startedAt: { gte: spawned } } })) >= 1,
+      60_000,
+    )
     const observing = await startRun(lead, { planId, phaseId: watchPhase, environmentId, dryRun: false })
-    await until('the observation to start', async () => (await db.stepRun.findFirst({ where: { runId: observing.id, status: 'RUNNING' } })) !== null)
+    await until(
+      'the observation to start',
+      async () => (await db.stepRun.findFirst({ where: { runId: observing.id, status: 'RUNNING' } })) !== null,
+    )
     const applying = await startRun(lead, { planId, phaseId: phaseIds[0] ?? '', environmentId, dryRun: false })
     expect((await finished(applying.id)).status).toBe('SUCCEEDED')
     expect(await target('SELECT step FROM applied')).toEqual([{ step: 'apply' }])
@@ -76,7 +113,10 @@ describe('worker processes', () => {
         steps: [
           { name: 'First', body: "INSERT INTO applied (step, n) VALUES ('first', 1);" },
           // Statement by statement (it builds an index concurrently), with progress recorded after each.
-          { name: 'Concurrent', body: "INSERT INTO applied (step, n) VALUES ('concurrent', 1);\nSELECT pg_sleep(2);\nINSERT INTO applied (step, n) VALUES ('concurrent', 2);\nCREATE INDEX CONCURRENTLY applied_n ON applied (n);\nINSERT INTO applied (step, n) VALUES ('concurrent', 3);" },
+          {
+            name: 'Concurrent',
+            body: "INSERT INTO applied (step, n) VALUES ('concurrent', 1);\nSELECT pg_sleep(2);\nINSERT INTO applied (step, n) VALUES ('concurrent', 2);\nCREATE INDEX CONCURRENTLY applied_n ON applied (n);\nINSERT INTO applied (step, n) VALUES ('concurrent', 3);",
+          },
           { name: 'Last', body: "INSERT INTO applied (step, n) VALUES ('last', 1);" },
         ],
       },
@@ -84,7 +124,12 @@ describe('worker processes', () => {
     const first = startWorker()
     const { id } = await startRun(lead, { planId, phaseId: phaseIds[0] ?? '', environmentId, dryRun: false })
     // Kill the worker while the second script sleeps after its first statement.
-    await until('the second script to start', async () => (await target<{ n: number }>("SELECT count(*)::int AS n FROM applied WHERE step = 'concurrent'"))[0]?.n === 1, 30_000)
+    await until(
+      'the second script to start',
+      async () =>
+        (await target<{ n: number }>("SELECT count(*)::int AS n FROM applied WHERE step = 'concurrent'"))[0]?.n === 1,
+      30_000,
+    )
     await new Promise((r) => setTimeout(r, 300))
     first.process.kill('SIGKILL')
     expect((await db.run.findUniqueOrThrow({ where: { id } })).status).toBe('RUNNING')
@@ -102,9 +147,17 @@ describe('worker processes', () => {
       { step: 'concurrent', n: 3 },
       { step: 'last', n: 1 },
     ])
-    expect(await target('SELECT count(*)::int AS n FROM lockstep.schema_history WHERE success AND statements_applied = statements_total')).toEqual([{ n: 3 }])
+    expect(
+      await target(
+        'SELECT count(*)::int AS n FROM lockstep.schema_history WHERE success AND statements_applied = statements_total',
+      ),
+    ).toEqual([{ n: 3 }])
     // No session is left holding Lockstep's lock on the target.
-    expect(await target("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")).toEqual([{ n: 0 }])
+    expect(
+      await target(
+        "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+      ),
+    ).toEqual([{ n: 0 }])
     second.process.kill('SIGTERM')
   }, 120_000)
 
@@ -121,7 +174,11 @@ describe('worker processes', () => {
     startWorker()
     startWorker()
     // Both workers are up (each polls for runs every second) before the runs are queued.
-    await until('both workers to start', async () => (await db.workerHeartbeat.count({ where: { startedAt: { gte: spawned } } })) >= 2, 60_000)
+    await until(
+      'both workers to start',
+      async () => (await db.workerHeartbeat.count({ where: { startedAt: { gte: spawned } } })) >= 2,
+      60_000,
+    )
     const runs = [
       await startRun(lead, { planId, phaseId: phaseIds[0] ?? '', environmentId, dryRun: false }),
       await startRun(lead, { planId, phaseId: phaseIds[1] ?? '', environmentId, dryRun: false }),
@@ -130,7 +187,9 @@ describe('worker processes', () => {
     const rows = await target<{ step: string; n: number }>('SELECT step, n FROM applied ORDER BY at')
     // Each run's start and end are next to each other: nothing of one ran between the other's.
     expect(rows.map((r) => `${r.step}${r.n}`).join(' ')).toMatch(/^(a1 a2 b1 b2|b1 b2 a1 a2)$/)
-    const waited = await db.runEvent.findMany({ where: { runId: { in: runs.map((r) => r.id) }, message: { startsWith: 'Waiting for another run' } } })
+    const waited = await db.runEvent.findMany({
+      where: { runId: { in: runs.map((r) => r.id) }, message: { startsWith: 'Waiting for another run' } },
+    })
     expect(waited.length).toBeGreaterThanOrEqual(1) // both were in flight at once, one behind the other
   }, 120_000)
 })

@@ -18,7 +18,10 @@ export type WorkerHandle = { id: string; stop: () => Promise<void> }
 
 // Prisma's messages start with a blank line and the call site; the cause is on the last non-empty one.
 const firstLine = (error: unknown) => {
-  const lines = String((error as Error)?.message ?? error).split('\n').map((l) => l.trim()).filter(Boolean)
+  const lines = String((error as Error)?.message ?? error)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
   return (/invocation/.test(lines[0] ?? '') ? lines.at(-1) : lines[0]) ?? 'unknown error'
 }
 
@@ -71,7 +74,11 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
   // Runs a worker held when it died are interrupted, then claimed and resumed like queued ones – checked
   // at start and on every heartbeat, since a worker can die while this one runs.
   const reclaim = () =>
-    Promise.all([markInterrupted(interval * 3), requeueValidations(interval * 3), failAbandonedRehearsals(interval * 3)])
+    Promise.all([
+      markInterrupted(interval * 3),
+      requeueValidations(interval * 3),
+      failAbandonedRehearsals(interval * 3),
+    ])
       .then(([n, v, r]) => {
         if (n) log(`marked ${n} run${n === 1 ? '' : 's'} of a stopped worker interrupted`)
         if (v) log(`queued ${v} validation${v === 1 ? '' : 's'} of a stopped worker again`)
@@ -91,9 +98,19 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
   // answers again: every heartbeat tries the runs still to release.
   const unreleased = new Set<string>()
   const release = async (runId: string) => {
-    const interrupted = await db.run.updateMany({ where: { id: runId, workerId: id, status: 'RUNNING' }, data: { status: 'INTERRUPTED', workerId: null } })
+    const interrupted = await db.run.updateMany({
+      where: { id: runId, workerId: id, status: 'RUNNING' },
+      data: { status: 'INTERRUPTED', workerId: null },
+    })
     await db.run.updateMany({ where: { id: runId, workerId: id, status: 'ROLLING_BACK' }, data: { workerId: null } })
-    if (interrupted.count) await db.runEvent.create({ data: { runId, level: 'warn', message: 'The run stopped where it was and is interrupted; it resumes from its first unfinished step.' } })
+    if (interrupted.count)
+      await db.runEvent.create({
+        data: {
+          runId,
+          level: 'warn',
+          message: 'The run stopped where it was and is interrupted; it resumes from its first unfinished step.',
+        },
+      })
     unreleased.delete(runId)
   }
   const releaseAll = () => Promise.all([...unreleased].map((runId) => release(runId).catch(() => undefined)))
@@ -112,17 +129,27 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
     if (claiming || stopping) return
     claiming = true
     try {
-      for (let runId = active.size < limit ? await claimRun(id) : null; runId && !stopping; runId = active.size < limit ? await claimRun(id) : null) {
+      for (
+        let runId = active.size < limit ? await claimRun(id) : null;
+        runId && !stopping;
+        runId = active.size < limit ? await claimRun(id) : null
+      ) {
         const claimed = runId
         const label = await runLabel(claimed)
         log(`${label} claimed`)
         launch(claimed, label, async () => log(`${label} ${(await executeRun(claimed)).toLowerCase()}`)) // waiting: at a manual gate
       }
-      for (let runId = active.size < limit ? await claimRollback(id) : null; runId && !stopping; runId = active.size < limit ? await claimRollback(id) : null) {
+      for (
+        let runId = active.size < limit ? await claimRollback(id) : null;
+        runId && !stopping;
+        runId = active.size < limit ? await claimRollback(id) : null
+      ) {
         const claimed = runId
         const label = await runLabel(claimed)
         log(`${label} rolling back`)
-        launch(claimed, label, async () => log(`${label} ${(await executeRollback(claimed)).toLowerCase().replace('_', ' ')}`))
+        launch(claimed, label, async () =>
+          log(`${label} ${(await executeRollback(claimed)).toLowerCase().replace('_', ' ')}`),
+        )
       }
     } catch (error) {
       log(`run loop failed: ${firstLine(error)}`)
@@ -135,7 +162,11 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
     if (validating || stopping) return
     validating = true
     try {
-      for (let validationId = await claimValidation(id); validationId && !stopping; validationId = await claimValidation(id)) {
+      for (
+        let validationId = await claimValidation(id);
+        validationId && !stopping;
+        validationId = await claimValidation(id)
+      ) {
         const label = await validationLabel(validationId)
         log(`${label} claimed`)
         log(`${label} ${(await executeValidation(validationId)).toLowerCase()}`)
@@ -147,7 +178,11 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
         log(`${label} ${(await executeRestore(restoreId)).toLowerCase()}`)
       }
       // Rehearsals too: one target's scripts up, down and up again, minutes at most.
-      for (let rehearsalId = await claimRehearsal(id); rehearsalId && !stopping; rehearsalId = await claimRehearsal(id)) {
+      for (
+        let rehearsalId = await claimRehearsal(id);
+        rehearsalId && !stopping;
+        rehearsalId = await claimRehearsal(id)
+      ) {
         const label = await rehearsalLabel(rehearsalId)
         log(`${label} claimed`)
         log(`${label} ${(await executeRehearsal(rehearsalId)).toLowerCase()}`)

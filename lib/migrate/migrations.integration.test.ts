@@ -4,7 +4,14 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { createFreshDatabase } from '@/lib/testing/fresh-database'
-import { applyMigrations, diffSchemas, listMigrationDirs, MIGRATIONS_DIR, readLatestSnapshot, SCHEMA_PATH } from './migrations'
+import {
+  applyMigrations,
+  diffSchemas,
+  listMigrationDirs,
+  MIGRATIONS_DIR,
+  readLatestSnapshot,
+  SCHEMA_PATH,
+} from './migrations'
 
 // Everything about a schema that the data model decides, as comparable text.
 const CATALOG_QUERIES = {
@@ -19,7 +26,11 @@ const CATALOG_QUERIES = {
 
 // Partial unique indexes, which Prisma's schema cannot express: written by hand in their migration
 // (20261206155723_one_active_at_a_time), so only the database built from migrations has them.
-const HAND_WRITTEN_INDEXES = ['Restore_one_active_per_connection', 'Run_one_active_per_phase_environment', 'Validation_one_requested_per_plan_environment']
+const HAND_WRITTEN_INDEXES = [
+  'Restore_one_active_per_connection',
+  'Run_one_active_per_phase_environment',
+  'Validation_one_requested_per_plan_environment',
+]
 
 async function catalog(url: string) {
   const client = new pg.Client({ connectionString: url })
@@ -51,7 +62,9 @@ describe('migrations', () => {
     const [a, b] = await Promise.all([catalog(fromMigrations), catalog(fromSchema)])
     expect(a.columns?.length).toBeGreaterThan(0)
     const isHandWritten = (row: unknown) => HAND_WRITTEN_INDEXES.includes((row as { indexname: string }).indexname)
-    expect((a.indexes ?? []).filter(isHandWritten).map((row) => (row as { indexname: string }).indexname)).toEqual(HAND_WRITTEN_INDEXES)
+    expect((a.indexes ?? []).filter(isHandWritten).map((row) => (row as { indexname: string }).indexname)).toEqual(
+      HAND_WRITTEN_INDEXES,
+    )
     expect({ ...a, indexes: a.indexes?.filter((row) => !isHandWritten(row)) }).toEqual(b)
   })
 

@@ -57,7 +57,10 @@ export async function applyMigrations(databaseUrl: string): Promise<string[]> {
 export async function diffSchemas(fromText: string | null, toText: string, databaseUrl: string): Promise<string> {
   return withSchemaEngine(databaseUrl, SCHEMA_PATH, toText, async (engine) => {
     const result = await engine.diff({
-      from: fromText === null ? { tag: 'empty' } : { tag: 'schemaDatamodel', files: [{ path: SCHEMA_PATH, content: fromText }] },
+      from:
+        fromText === null
+          ? { tag: 'empty' }
+          : { tag: 'schemaDatamodel', files: [{ path: SCHEMA_PATH, content: fromText }] },
       to: { tag: 'schemaDatamodel', files: [{ path: SCHEMA_PATH, content: toText }] },
       script: true,
       exitCode: null,

@@ -65,7 +65,11 @@ export async function withSchemaEngine<T>(
   const factory = new WholeScriptPg({ connectionString: databaseUrl })
   const adapter = bindMigrationAwareSqlAdapterFactory(factory)
   const logs: string[] = []
-  const engine = await SchemaEngine.new({ datamodels: [[schemaPath, schemaText]] }, (line: string) => logs.push(line), adapter)
+  const engine = await SchemaEngine.new(
+    { datamodels: [[schemaPath, schemaText]] },
+    (line: string) => logs.push(line),
+    adapter,
+  )
   try {
     return await fn(engine)
   } finally {

@@ -28,10 +28,16 @@ const listItem = (value: string, checked: boolean | null, children: BlockContent
 const list = (items: ListItem[], ordered = false): List => ({ type: 'list', ordered, spread: false, children: items })
 
 /** Existing Markdown (a summary, a note) as nodes, to be placed in the document with its HTML and script links as text. */
-const blocks = (markdown: string): RootContent[] => (markdown.trim() ? inertMarkdown(fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }).children) : [])
+const blocks = (markdown: string): RootContent[] =>
+  markdown.trim()
+    ? inertMarkdown(fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }).children)
+    : []
 
 /** Items as a task list; consecutive items of one group sit under that group's entry. */
-function checklist<T extends { text: string; group: string | null }>(items: T[], done: (item: T) => boolean | null): List {
+function checklist<T extends { text: string; group: string | null }>(
+  items: T[],
+  done: (item: T) => boolean | null,
+): List {
   const out: ListItem[] = []
   let current = null as { group: string; list: List } | null
   for (const item of items) {
@@ -48,14 +54,20 @@ function checklist<T extends { text: string; group: string | null }>(items: T[],
 }
 
 function steps(all: DocStep[]): RootContent[] {
-  return all.flatMap((step) => [paragraph(strong('Step:'), text(` ${step.name}`)), { type: 'code', lang: step.language ?? (step.kind === 'sql' ? 'sql' : null), value: step.body } as RootContent])
+  return all.flatMap((step) => [
+    paragraph(strong('Step:'), text(` ${step.name}`)),
+    { type: 'code', lang: step.language ?? (step.kind === 'sql' ? 'sql' : null), value: step.body } as RootContent,
+  ])
 }
 
 function riskTable(plan: DocPlan): Table {
   const extras = [...new Set(plan.risks.flatMap((r) => Object.keys(r.extra)))]
   const withOwner = plan.risks.some((r) => r.owner)
   const headers = ['Risk', 'Impact', 'Likelihood', 'Mitigation', ...(withOwner ? ['Owner'] : []), ...extras]
-  const row = (cells: string[]) => ({ type: 'tableRow' as const, children: cells.map((cell) => ({ type: 'tableCell' as const, children: cell ? [text(cell)] : [] })) })
+  const row = (cells: string[]) => ({
+    type: 'tableRow' as const,
+    children: cells.map((cell) => ({ type: 'tableCell' as const, children: cell ? [text(cell)] : [] })),
+  })
   return {
     type: 'table',
     align: headers.map(() => null),
@@ -106,7 +118,11 @@ function timeline(entries: DocTimelineEntry[]): RootContent[] {
       last.format ??= format
     } else runs.push({ tasks: isTask(entry), format, entries: [entry] })
   }
-  return runs.map((run) => (run.tasks ? ({ type: 'code', lang: 'mermaid', value: formatGantt(run.entries) } as RootContent) : list(run.entries.map((t) => listItem(t.text, null)))))
+  return runs.map((run) =>
+    run.tasks
+      ? ({ type: 'code', lang: 'mermaid', value: formatGantt(run.entries) } as RootContent)
+      : list(run.entries.map((t) => listItem(t.text, null))),
+  )
 }
 
 export function formatPlanDocument(plan: DocPlan): string {
@@ -129,11 +145,29 @@ export function formatPlanDocument(plan: DocPlan): string {
     if (c.items.length) doc.push(checklist<DocItem>(c.items, (i) => i.done))
   }
   if (plan.risks.length) doc.push(heading(2, 'Risks'), riskTable(plan))
-  if (plan.successCriteria.length) doc.push(heading(2, 'Success criteria'), checklist(plan.successCriteria, (c) => c.met))
+  if (plan.successCriteria.length)
+    doc.push(
+      heading(2, 'Success criteria'),
+      checklist(plan.successCriteria, (c) => c.met),
+    )
   if (plan.rollbackTriggers.length) {
     const trigger = (t: DocPlan['rollbackTriggers'][number]): ListItem =>
       t.condition
-        ? { type: 'listItem', spread: false, checked: null, children: [{ type: 'paragraph', children: [text(`${t.text} (`), { type: 'inlineCode', value: describeCondition(t.condition) }, text(')')] }] }
+        ? {
+            type: 'listItem',
+            spread: false,
+            checked: null,
+            children: [
+              {
+                type: 'paragraph',
+                children: [
+                  text(`${t.text} (`),
+                  { type: 'inlineCode', value: describeCondition(t.condition) },
+                  text(')'),
+                ],
+              },
+            ],
+          }
         : listItem(t.text, null)
     doc.push(heading(2, 'Rollback triggers'), list(plan.rollbackTriggers.map(trigger)))
   }

@@ -7,10 +7,21 @@ import { GANTT_TAGS, type DocTimelineEntry, type DocWarning } from './types'
 type Tag = (typeof GANTT_TAGS)[number]
 
 /** A timeline entry that is only text ("Total duration: 5 weeks"). */
-export const textEntry = (text: string): DocTimelineEntry => ({ text: text.slice(0, 2_000), section: null, ref: null, start: null, end: null, duration: null, after: [], tags: [], excludes: null })
+export const textEntry = (text: string): DocTimelineEntry => ({
+  text: text.slice(0, 2_000),
+  section: null,
+  ref: null,
+  start: null,
+  end: null,
+  duration: null,
+  after: [],
+  tags: [],
+  excludes: null,
+})
 
 /** Whether an entry says more than its text, so that it is written back as a task of a chart. */
-export const isTask = (e: DocTimelineEntry) => Boolean(e.section || e.ref || e.start || e.end || e.duration || e.after.length || e.tags.length || e.excludes)
+export const isTask = (e: DocTimelineEntry) =>
+  Boolean(e.section || e.ref || e.start || e.end || e.duration || e.after.length || e.tags.length || e.excludes)
 
 // A chart may open with front matter ("---\ntitle: …\nconfig: …\n---") and %% comments or directives.
 const FRONT_MATTER = /^\s*---\n([\s\S]*?)\n---[ \t]*(?:\n|$)/
@@ -25,13 +36,16 @@ const firstLine = (value: string) =>
 export const isGantt = (code: Code) => /^mermaid$/i.test(code.lang ?? '') && /^gantt\b/.test(firstLine(code.value))
 
 // Lines that change how a chart is drawn, not what it schedules.
-const PRESENTATION = /^(title|axisFormat|tickInterval|todayMarker|displayMode|weekday|topAxis|click|accTitle|accDescr)\b/
+const PRESENTATION =
+  /^(title|axisFormat|tickInterval|todayMarker|displayMode|weekday|topAxis|click|accTitle|accDescr)\b/
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w|M|y)$/
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
 
 /** A date format of dayjs (as Mermaid's `dateFormat` takes) as a reader of dates, or null if it has tokens we do not read. */
-function dateReader(format: string): { read: (text: string) => number | null; hasDate: boolean; hasTime: boolean } | null {
+function dateReader(
+  format: string,
+): { read: (text: string) => number | null; hasDate: boolean; hasTime: boolean } | null {
   // Every run of letters is a token; a format with any token but these (MMM, Do, A, X…) is not read.
   const supported = new Set(['YYYY', 'MM', 'M', 'DD', 'D', 'HH', 'H', 'mm', 'm', 'ss', 's'])
   const fields: string[] = []
@@ -58,7 +72,14 @@ function dateReader(format: string): { read: (text: string) => number | null; ha
       fields.forEach((field, i) => (part[field as keyof typeof part] = Number(match[i + 1])))
       const ms = Date.UTC(part.Y, part.M - 1, part.D, part.H, part.m, part.s)
       const back = new Date(ms)
-      if (back.getUTCMonth() !== part.M - 1 || back.getUTCDate() !== part.D || part.H > 23 || part.m > 59 || part.s > 59) return null
+      if (
+        back.getUTCMonth() !== part.M - 1 ||
+        back.getUTCDate() !== part.D ||
+        part.H > 23 ||
+        part.m > 59 ||
+        part.s > 59
+      )
+        return null
       return ms
     },
   }
@@ -99,7 +120,10 @@ const DAY_MS = 86_400_000
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday']
 
 /** A chart's `excludes` ("weekends, 2025-01-20, friday") as a test of a day, and in ISO spelling; null with the reason when it cannot be read. */
-function readExcludes(argument: string, reader: NonNullable<ReturnType<typeof dateReader>>): { text: string; test: (ms: number) => boolean } | { problem: string } {
+function readExcludes(
+  argument: string,
+  reader: NonNullable<ReturnType<typeof dateReader>>,
+): { text: string; test: (ms: number) => boolean } | { problem: string } {
   const days = new Set<number>()
   const dates = new Set<number>()
   const spelled: string[] = []
@@ -109,14 +133,18 @@ function readExcludes(argument: string, reader: NonNullable<ReturnType<typeof da
     else if (WEEKDAYS.includes(word)) days.add(WEEKDAYS.indexOf(word))
     else {
       const ms = reader.read(token)
-      if (ms === null) return { problem: `“${token}” is neither a day of the week, “weekends” nor a date in the chart's format` }
+      if (ms === null)
+        return { problem: `“${token}” is neither a day of the week, “weekends” nor a date in the chart's format` }
       dates.add(Math.floor(ms / DAY_MS))
       spelled.push(isoOf(ms, true, false))
       continue
     }
     spelled.push(word)
   }
-  return { text: spelled.join(', ').slice(0, 200), test: (ms) => days.has(new Date(ms).getUTCDay()) || dates.has(Math.floor(ms / DAY_MS)) }
+  return {
+    text: spelled.join(', ').slice(0, 200),
+    test: (ms) => days.has(new Date(ms).getUTCDay()) || dates.has(Math.floor(ms / DAY_MS)),
+  }
 }
 
 /** As Mermaid does: every excluded day from the start to the end pushes the end a day later. */
@@ -135,7 +163,8 @@ export function readGantt(value: string, line: number | null): { entries: DocTim
   let section: string | null = null
   let sawGantt = false
   // `dateFormat` and `excludes` hold for the whole chart, wherever they are written.
-  const declared = (name: string) => [...value.matchAll(new RegExp(`^\\s*${name}\\s+(.+)$`, 'gm'))].at(-1)?.[1]?.replace(/%%.*$/, '').trim()
+  const declared = (name: string) =>
+    [...value.matchAll(new RegExp(`^\\s*${name}\\s+(.+)$`, 'gm'))].at(-1)?.[1]?.replace(/%%.*$/, '').trim()
   const format = declared('dateFormat') ?? 'YYYY-MM-DD'
   const reader = dateReader(format)
   const excludesText = declared('excludes')
@@ -156,7 +185,11 @@ export function readGantt(value: string, line: number | null): { entries: DocTim
     const keyword = /^(\w+)\s*(.*)$/.exec(text)
     const [, word = '', argument = ''] = keyword ?? []
     if (word === 'dateFormat') {
-      if (!reader && argument.trim() === format) warnings.push({ line: at, message: `Gantt chart: the date format “${format}” is not one Lockstep reads (YYYY, MM, DD, HH, mm, ss); its tasks are kept without dates.` })
+      if (!reader && argument.trim() === format)
+        warnings.push({
+          line: at,
+          message: `Gantt chart: the date format “${format}” is not one Lockstep reads (YYYY, MM, DD, HH, mm, ss); its tasks are kept without dates.`,
+        })
       return
     }
     if (word === 'section') {
@@ -165,8 +198,16 @@ export function readGantt(value: string, line: number | null): { entries: DocTim
     }
     if (word === 'excludes' && excludes && 'text' in excludes) return
     if (word === 'excludes' || word === 'includes' || word === 'inclusiveEndDates') {
-      const why = word === 'excludes' && excludes && 'problem' in excludes ? `: ${excludes.problem}` : word === 'excludes' ? ': the chart has no dates' : ''
-      warnings.push({ line: at, message: `Gantt chart: “${text}” is not applied${why}; end dates may differ from the ones the chart draws.` })
+      const why =
+        word === 'excludes' && excludes && 'problem' in excludes
+          ? `: ${excludes.problem}`
+          : word === 'excludes'
+            ? ': the chart has no dates'
+            : ''
+      warnings.push({
+        line: at,
+        message: `Gantt chart: “${text}” is not applied${why}; end dates may differ from the ones the chart draws.`,
+      })
       return
     }
     // The chart's title is a line of the timeline of its own; the other settings only change the drawing.
@@ -177,7 +218,10 @@ export function readGantt(value: string, line: number | null): { entries: DocTim
     if (PRESENTATION.test(text)) return
     const colon = text.indexOf(':')
     if (colon <= 0) {
-      warnings.push({ line: at, message: `Gantt chart: the line “${text.slice(0, 80)}” is neither a task (“Name : …”) nor a setting Lockstep knows; skipped.` })
+      warnings.push({
+        line: at,
+        message: `Gantt chart: the line “${text.slice(0, 80)}” is neither a task (“Name : …”) nor a setting Lockstep knows; skipped.`,
+      })
       return
     }
     const name = text.slice(0, colon).trim()
@@ -188,16 +232,29 @@ export function readGantt(value: string, line: number | null): { entries: DocTim
       .filter(Boolean)
     const tags: Tag[] = []
     while (parts.length && (GANTT_TAGS as readonly string[]).includes(parts[0] ?? '')) tags.push(parts.shift() as Tag)
-    const [ref, startText, endText] = parts.length >= 3 ? parts : parts.length === 2 ? [null, parts[0], parts[1]] : [null, null, parts[0]]
-    if (parts.length > 3) warnings.push({ line: at, message: `Gantt task “${name}”: more than an id, a start and an end (“${parts.slice(3).join(', ')}”); the rest is ignored.` })
+    const [ref, startText, endText] =
+      parts.length >= 3 ? parts : parts.length === 2 ? [null, parts[0], parts[1]] : [null, null, parts[0]]
+    if (parts.length > 3)
+      warnings.push({
+        line: at,
+        message: `Gantt task “${name}”: more than an id, a start and an end (“${parts.slice(3).join(', ')}”); the rest is ignored.`,
+      })
     const entry: DocTimelineEntry = { ...textEntry(name), section, ref: ref?.slice(0, 100) ?? null, tags }
     const problem = (what: string) => warnings.push({ line: at, message: `Gantt task “${name}”: ${what}` })
     let startMs: number | null = null
     if (startText && /^after\s/.test(startText)) {
-      entry.after = startText.split(/\s+/).slice(1).filter(Boolean).slice(0, 50).map((r) => r.slice(0, 100))
+      entry.after = startText
+        .split(/\s+/)
+        .slice(1)
+        .filter(Boolean)
+        .slice(0, 50)
+        .map((r) => r.slice(0, 100))
       const ends = entry.after.map((r) => byRef.get(r))
       const missing = entry.after.filter((_, i) => !ends[i])
-      if (missing.length) problem(`it follows ${missing.map((m) => `“${m}”`).join(', ')}, which no task before it is called; its dates are left open.`)
+      if (missing.length)
+        problem(
+          `it follows ${missing.map((m) => `“${m}”`).join(', ')}, which no task before it is called; its dates are left open.`,
+        )
       else {
         const known = ends.map((e) => e?.endMs ?? null)
         startMs = known.every((e): e is number => e !== null) ? Math.max(...known) : null
@@ -205,11 +262,13 @@ export function readGantt(value: string, line: number | null): { entries: DocTim
     } else if (startText) {
       startMs = reader?.read(startText) ?? null
       if (startMs === null) entry.start = startText.slice(0, 40)
-      if (startMs === null && reader) problem(`the start “${startText}” is not a date in the chart's format (${format}); its dates are left open.`)
+      if (startMs === null && reader)
+        problem(`the start “${startText}” is not a date in the chart's format (${format}); its dates are left open.`)
     } else if (tasks.length) {
       const previous = tasks.at(-1)
       startMs = previous?.endMs ?? null
-      if (startMs === null && reader) problem(`it starts when “${previous?.entry.text}” ends, which is open; its dates are left open.`)
+      if (startMs === null && reader)
+        problem(`it starts when “${previous?.entry.text}” ends, which is open; its dates are left open.`)
     }
     let endMs: number | null = null
     if (!endText) problem('it has no duration or end; kept without them.')
@@ -224,7 +283,10 @@ export function readGantt(value: string, line: number | null): { entries: DocTim
     } else {
       endMs = reader?.read(endText) ?? null
       if (endMs === null) entry.end = endText.slice(0, 40)
-      if (endMs === null && reader) problem(`the end “${endText}” is neither a duration (5d, 2w, 90m) nor a date in the chart's format (${format}); its end is left open.`)
+      if (endMs === null && reader)
+        problem(
+          `the end “${endText}” is neither a duration (5d, 2w, 90m) nor a date in the chart's format (${format}); its end is left open.`,
+        )
     }
     if (excludes && 'text' in excludes) {
       entry.excludes = excludes.text
@@ -251,7 +313,8 @@ const FORMATS: [RegExp, string][] = [
 
 /** The date format an entry's dates are written in, or null when it has none; one chart holds one format. */
 export function dateFormatOf(entry: DocTimelineEntry): string | null {
-  for (const date of [entry.start, entry.end]) for (const [pattern, format] of FORMATS) if (date && pattern.test(date)) return format
+  for (const date of [entry.start, entry.end])
+    for (const [pattern, format] of FORMATS) if (date && pattern.test(date)) return format
   return null
 }
 
@@ -269,7 +332,12 @@ export function formatGantt(entries: DocTimelineEntry[]): string {
     section = e.section ?? section
     const start = e.after.length ? `after ${e.after.join(' ')}` : e.start
     const end = e.duration ?? e.end
-    const parts = [...e.tags, ...(e.ref ? [e.ref] : []), ...(e.ref || start ? [start ?? ''] : []), ...(end ? [end] : [])]
+    const parts = [
+      ...e.tags,
+      ...(e.ref ? [e.ref] : []),
+      ...(e.ref || start ? [start ?? ''] : []),
+      ...(end ? [end] : []),
+    ]
     out.push(`    ${clean(e.text).replace(/:/g, ' ')} :${parts.join(', ')}`)
   }
   return out.join('\n')
@@ -284,19 +352,29 @@ const TAG_WORDS: Record<Tag, string> = { done: 'done', active: 'in progress', cr
 export function describeTask(entry: DocTimelineEntry, all: DocTimelineEntry[]): string | null {
   if (!isTask(entry)) return null
   const name = (ref: string) => all.find((e) => e.ref === ref)?.text ?? ref
-  const dates = entry.start && entry.end && entry.start !== entry.end ? `${entry.start} → ${entry.end}` : (entry.start ?? (entry.end ? `until ${entry.end}` : ''))
+  const dates =
+    entry.start && entry.end && entry.start !== entry.end
+      ? `${entry.start} → ${entry.end}`
+      : (entry.start ?? (entry.end ? `until ${entry.end}` : ''))
   const parts = [
-    [dates, entry.duration && !/^0[a-z]*$/i.test(entry.duration) ? `(${entry.duration})` : ''].filter(Boolean).join(' '),
+    [dates, entry.duration && !/^0[a-z]*$/i.test(entry.duration) ? `(${entry.duration})` : '']
+      .filter(Boolean)
+      .join(' '),
     entry.after.length ? `after ${entry.after.map(name).join(', ')}` : '',
   ].filter(Boolean)
   const tags = entry.tags.map((t) => TAG_WORDS[t])
-  return [[entry.section ? `${entry.section}` : '', parts.join(', ')].filter(Boolean).join(': '), ...tags].filter(Boolean).join(' · ') || null
+  return (
+    [[entry.section ? `${entry.section}` : '', parts.join(', ')].filter(Boolean).join(': '), ...tags]
+      .filter(Boolean)
+      .join(' · ') || null
+  )
 }
 
 /** A Mermaid chart that is a schedule: `gantt` or `timeline`. */
 export const isSchedule = (code: Code) => isGantt(code) || isMermaidTimeline(code)
 
-export const isMermaidTimeline = (code: Code) => /^mermaid$/i.test(code.lang ?? '') && /^timeline\b/.test(firstLine(code.value))
+export const isMermaidTimeline = (code: Code) =>
+  /^mermaid$/i.test(code.lang ?? '') && /^timeline\b/.test(firstLine(code.value))
 
 /**
  * A Mermaid `timeline` diagram as lines of the timeline: "Phase 1 – Week 1: Context gathering" for each period

@@ -19,7 +19,16 @@ export function isSafeUrl(url: string): boolean {
   return colon > firstDelimiter || SAFE_SCHEME.test(url.slice(0, colon))
 }
 
-const PHRASING_PARENTS = new Set<Nodes['type']>(['paragraph', 'heading', 'emphasis', 'strong', 'delete', 'link', 'linkReference', 'tableCell'])
+const PHRASING_PARENTS = new Set<Nodes['type']>([
+  'paragraph',
+  'heading',
+  'emphasis',
+  'strong',
+  'delete',
+  'link',
+  'linkReference',
+  'tableCell',
+])
 
 const text = (value: string): PhrasingContent => ({ type: 'text', value })
 
@@ -66,7 +75,9 @@ function replacement(node: Nodes, phrasing: boolean, unsafeDefinitions: Set<stri
       if (!unsafeDefinitions.has(node.identifier)) return node
       const shown = node.type === 'linkReference' ? `[${toString(node)}]` : `![${node.alt ?? ''}]`
       const label = node.label ?? node.identifier
-      return inert(shown + (node.referenceType === 'full' ? `[${label}]` : node.referenceType === 'collapsed' ? '[]' : ''))
+      return inert(
+        shown + (node.referenceType === 'full' ? `[${label}]` : node.referenceType === 'collapsed' ? '[]' : ''),
+      )
     }
     default:
       return node

@@ -16,7 +16,13 @@ const documents = readdirSync(DIR).filter((name) => name.endsWith('.md'))
 
 const shape = (p: DocPlan) => ({
   title: p.title,
-  phases: p.phases.map((ph) => [ph.name, ph.window, ph.items.length, ph.items.filter((i) => i.done).length, ph.steps.length]),
+  phases: p.phases.map((ph) => [
+    ph.name,
+    ph.window,
+    ph.items.length,
+    ph.items.filter((i) => i.done).length,
+    ph.steps.length,
+  ]),
   checklists: p.checklists.map((c) => [c.name, c.items.length]),
   risks: p.risks.map((r) => [r.title, r.impact, r.likelihood]),
   criteria: p.successCriteria.length,

@@ -13,13 +13,24 @@ export const lineOf = (node: Nodes | null | undefined): number | null => node?.p
 
 // Markdown the plan keeps (summaries, states, notes) is inert: raw HTML and links to scripts as text, in the
 // spelling the exporter writes, so an exported plan reads back the same.
-export const markdown = (nodes: RootContent[]) => toMarkdown({ type: 'root', children: inertMarkdown(nodes) } as Root, { extensions: [gfmToMarkdown()], bullet: '-' }).trim()
+export const markdown = (nodes: RootContent[]) =>
+  toMarkdown({ type: 'root', children: inertMarkdown(nodes) } as Root, {
+    extensions: [gfmToMarkdown()],
+    bullet: '-',
+  }).trim()
 
 export const plain = (node: Nodes) => toString(node).replace(/\s+/g, ' ').trim()
 
 /** A paragraph's text with its hard line breaks kept as newlines. */
 export function lines(node: Nodes): string[] {
-  const walk = (n: Nodes): string => (n.type === 'break' ? '\n' : 'children' in n ? n.children.map((c) => walk(c as Nodes)).join('') : 'value' in n ? n.value : '')
+  const walk = (n: Nodes): string =>
+    n.type === 'break'
+      ? '\n'
+      : 'children' in n
+        ? n.children.map((c) => walk(c as Nodes)).join('')
+        : 'value' in n
+          ? n.value
+          : ''
   return walk(node).split('\n')
 }
 
@@ -40,7 +51,13 @@ export function numberedComments(code: string): { text: string; body: string }[]
     const match = /^\s*(?:#|--|\/\/)\s*(?:step\s*)?\d+[.)]\s+(.+?)\s*$/i.exec(line)
     if (match?.[1]) marks.push({ index, text: match[1] })
   })
-  return marks.map((mark, i) => ({ text: mark.text, body: lines.slice(mark.index, marks[i + 1]?.index ?? lines.length).join('\n').trim() }))
+  return marks.map((mark, i) => ({
+    text: mark.text,
+    body: lines
+      .slice(mark.index, marks[i + 1]?.index ?? lines.length)
+      .join('\n')
+      .trim(),
+  }))
 }
 
 export function stepName(code: Code, label: string | null, fallback: string): string {
@@ -53,10 +70,13 @@ export function stepName(code: Code, label: string | null, fallback: string): st
 export const isSql = (code: Code) => /^(sql|pgsql|postgres(ql)?|plpgsql|psql)$/i.test(code.lang ?? '')
 
 /** A list most of whose entries are tasks (`- [ ]`, `- [x]`). */
-export const isTaskList = (list: List) => list.children.length > 0 && list.children.filter((i) => typeof i.checked === 'boolean').length * 2 >= list.children.length
+export const isTaskList = (list: List) =>
+  list.children.length > 0 &&
+  list.children.filter((i) => typeof i.checked === 'boolean').length * 2 >= list.children.length
 
 /** Entries that name phases ("Phase 2 – Load", "Week 1"), whatever else they say. */
-export const phaseWordsIn = (list: List) => list.children.filter((item) => /\b(phase|stage|wave)\b|^(week|day|sprint)\s*\d/i.test(leadOf(item))).length
+export const phaseWordsIn = (list: List) =>
+  list.children.filter((item) => /\b(phase|stage|wave)\b|^(week|day|sprint)\s*\d/i.test(leadOf(item))).length
 
 export const LEADING_EMOJI = /^(?:[\p{Extended_Pictographic}\uFE0F\u200D]+\s+)+/u
 
@@ -93,7 +113,11 @@ export function fencedMarkdown(code: Code): RootContent[] | null {
   if (nodes.some((n) => n.type === 'heading') || !nodes.some((n) => n.type === 'list')) return null
   const offset = lineOf(code) ?? 0
   const shift = (node: Nodes) => {
-    if (node.position) node.position = { start: { ...node.position.start, line: node.position.start.line + offset }, end: { ...node.position.end, line: node.position.end.line + offset } }
+    if (node.position)
+      node.position = {
+        start: { ...node.position.start, line: node.position.start.line + offset },
+        end: { ...node.position.end, line: node.position.end.line + offset },
+      }
     if ('children' in node) for (const child of node.children) shift(child)
   }
   for (const node of nodes) shift(node)
@@ -108,4 +132,7 @@ export function boldLine(paragraph: Paragraph): PhrasingContent[] | null {
 }
 
 /** Markdown in one spelling (as the formatter writes it), so a summary reads back exactly. */
-export const canonical = (text: string) => (text.trim() ? markdown(fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }).children) : '')
+export const canonical = (text: string) =>
+  text.trim()
+    ? markdown(fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }).children)
+    : ''

@@ -8,7 +8,13 @@ import { DocumentError } from './types'
 
 // Documents whose cost is out of all proportion to their size are refused; real ones parse as in-process.
 
-const refusal = (promise: Promise<unknown>) => promise.then(() => { throw new Error('expected a refusal') }, (error: Error) => error)
+const refusal = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('expected a refusal')
+    },
+    (error: Error) => error,
+  )
 
 describe('parsePlanDocumentSafely', () => {
   it('parses a real plan exactly as the parser does in-process', async () => {
@@ -16,11 +22,15 @@ describe('parsePlanDocumentSafely', () => {
     expect(await parsePlanDocumentSafely(source)).toEqual(parsePlanDocument(source))
   }, 30_000)
 
-  it.each(MARKDOWN_BOMBS.map((bomb) => [bomb.name, bomb.text()]))('refuses %s with a message', async (_name, source) => {
-    const error = await refusal(parsePlanDocumentSafely(source, 3_000))
-    expect(error).toBeInstanceOf(DocumentError)
-    expect(error.message).toBe(TOO_COMPLEX)
-  }, 30_000)
+  it.each(MARKDOWN_BOMBS.map((bomb) => [bomb.name, bomb.text()]))(
+    'refuses %s with a message',
+    async (_name, source) => {
+      const error = await refusal(parsePlanDocumentSafely(source, 3_000))
+      expect(error).toBeInstanceOf(DocumentError)
+      expect(error.message).toBe(TOO_COMPLEX)
+    },
+    30_000,
+  )
 
   it('passes the parser’s own refusals through', async () => {
     const error = await refusal(parsePlanDocumentSafely(new Uint8Array([0, 1, 2, 3, 0, 255])))

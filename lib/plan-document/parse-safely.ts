@@ -35,7 +35,15 @@ export function parsePlanDocumentSafely(source: string | Uint8Array, budgetMs = 
       else if (/call stack|out of memory/i.test(reply.message)) settle(() => reject(new DocumentError(TOO_COMPLEX)))
       else settle(() => reject(new Error(reply.message)))
     })
-    worker.once('error', (error) => settle(() => reject(/memory|call stack/i.test(error.message) ? new DocumentError(TOO_COMPLEX) : error)))
-    worker.once('exit', (code) => settle(() => reject(code === 0 ? new Error('The document parser stopped without an answer.') : new DocumentError(TOO_COMPLEX))))
+    worker.once('error', (error) =>
+      settle(() => reject(/memory|call stack/i.test(error.message) ? new DocumentError(TOO_COMPLEX) : error)),
+    )
+    worker.once('exit', (code) =>
+      settle(() =>
+        reject(
+          code === 0 ? new Error('The document parser stopped without an answer.') : new DocumentError(TOO_COMPLEX),
+        ),
+      ),
+    )
   })
 }

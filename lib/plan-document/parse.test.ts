@@ -21,7 +21,13 @@ describe('the five-week plan', () => {
     expect(plan.summary).toMatch(/^This document outlines the plan/)
     expect(plan.currentState).toContain('- Drizzle migrations for MLS data')
     expect(plan.targetState).toContain('- Consolidated PostgreSQL database')
-    expect(names(plan)).toEqual(['Preparation', 'Data Migration', 'Application Updates', 'Testing & Validation', 'Deployment'])
+    expect(names(plan)).toEqual([
+      'Preparation',
+      'Data Migration',
+      'Application Updates',
+      'Testing & Validation',
+      'Deployment',
+    ])
     expect(plan.phases.map((p) => p.window)).toEqual(['Week 1', 'Week 2', 'Week 3', 'Week 4', 'Week 5'])
   })
 
@@ -41,7 +47,9 @@ describe('the five-week plan', () => {
       ['Performance Issues', null, null, 'Performance testing; Query optimization; Resource monitoring'],
       ['Application Issues', null, null, 'Comprehensive testing; Staged deployment; Monitoring'],
     ])
-    expect(plan.warnings.map((w) => w.message)).toContain('3 risks are not fully rated (impact or likelihood missing or not understood); rate them after import.')
+    expect(plan.warnings.map((w) => w.message)).toContain(
+      '3 risks are not fully rated (impact or likelihood missing or not understood); rate them after import.',
+    )
   })
 
   it('reads criteria, rollback steps and the timeline, and keeps the other sections as notes', () => {
@@ -61,8 +69,16 @@ describe('the five-week plan', () => {
       'Dependencies: Backend Updates, Frontend Updates, ML Pipeline Updates',
     ])
     expect(plan.rollbackTriggers).toEqual([])
-    expect(plan.notes.map((n) => n.title)).toEqual(['Monitoring & Maintenance', 'Resources', 'Communication Plan', 'Documentation'])
-    expect(plan.warnings).toContainEqual({ line: 148, message: 'Section “Resources” is not part of a plan\'s structure; kept as a note.' })
+    expect(plan.notes.map((n) => n.title)).toEqual([
+      'Monitoring & Maintenance',
+      'Resources',
+      'Communication Plan',
+      'Documentation',
+    ])
+    expect(plan.warnings).toContainEqual({
+      line: 148,
+      message: "Section “Resources” is not part of a plan's structure; kept as a note.",
+    })
   })
 })
 
@@ -71,14 +87,23 @@ describe('the SQLite → PostgreSQL dual-write plan', () => {
 
   it('repairs the garbled emoji and cleans them from names', () => {
     expect(plan.title).toBe('Database Migration Strategy')
-    expect(plan.warnings[0]).toEqual({ line: 1, message: 'Repaired garbled characters (UTF-8 read in the wrong encoding) on 21 lines.' })
+    expect(plan.warnings[0]).toEqual({
+      line: 1,
+      message: 'Repaired garbled characters (UTF-8 read in the wrong encoding) on 21 lines.',
+    })
     expect(plan.phases[0]?.steps[0]?.body).toContain("print('✅ PostgreSQL connection successful')")
     expect(plan.currentState).toMatch(/^SQLite\n/)
     expect(plan.targetState).toBe('PostgreSQL')
   })
 
   it('reads the five phases, their scripts as notes, and their numbered comments as checklist items', () => {
-    expect(names(plan)).toEqual(['Preparation (Pre-Migration)', 'Schema Creation', 'Data Migration Script', 'Dual-Write Implementation', 'Switchover Process'])
+    expect(names(plan)).toEqual([
+      'Preparation (Pre-Migration)',
+      'Schema Creation',
+      'Data Migration Script',
+      'Dual-Write Implementation',
+      'Switchover Process',
+    ])
     expect(plan.phases.map((p) => p.items.length)).toEqual([4, 3, 0, 0, 6])
     expect(plan.phases[4]?.items.map((i) => i.text)).toEqual([
       'Enable dual-write mode',
@@ -110,12 +135,19 @@ describe('the SQLite → PostgreSQL dual-write plan', () => {
   })
 
   it('reads the rollback script step by step, the timeline, and keeps SQL outside phases as an unplaced step', () => {
-    expect(plan.rollbackSteps.map((s) => s.text)).toEqual(['Immediate rollback (< 5 min)', 'Data recovery (if needed)', 'Investigate issues'])
+    expect(plan.rollbackSteps.map((s) => s.text)).toEqual([
+      'Immediate rollback (< 5 min)',
+      'Data recovery (if needed)',
+      'Investigate issues',
+    ])
     expect(plan.rollbackSteps[1]?.body).toContain('cp homeverse_demo_backup_*.db homeverse_demo.db')
     expect(plan.timeline).toHaveLength(6)
     expect(plan.steps).toHaveLength(1)
     expect(plan.steps[0]).toMatchObject({ kind: 'sql', name: 'Optimize for read-heavy workload' })
-    expect(plan.warnings).toContainEqual({ line: 253, message: 'SQL block under “PostgreSQL Tuning” is not inside a phase; kept as an unplaced step.' })
+    expect(plan.warnings).toContainEqual({
+      line: 253,
+      message: 'SQL block under “PostgreSQL Tuning” is not inside a phase; kept as an unplaced step.',
+    })
   })
 })
 
@@ -125,7 +157,12 @@ describe('the zero-downtime data migration plan', () => {
   it('finds the phases in the numbered list under "Migration Phases"', () => {
     expect(plan.title).toBe('Data Migration Plan')
     expect(names(plan)).toEqual(['Preparation', 'Deployment', 'Verification'])
-    expect(plan.phases[2]?.items.map((i) => i.text)).toEqual(['Data consistency check', 'Application functionality test', 'Performance validation', 'Security audit'])
+    expect(plan.phases[2]?.items.map((i) => i.text)).toEqual([
+      'Data consistency check',
+      'Application functionality test',
+      'Performance validation',
+      'Security audit',
+    ])
   })
 
   it('takes pre- and post-migration validation as plan checklists and recovery procedures as rollback steps', () => {
@@ -192,7 +229,8 @@ function activeContent(markdown: string): string[] {
   const found: string[] = []
   const visit = (node: Nodes) => {
     if (node.type === 'html') found.push(node.value)
-    if ((node.type === 'link' || node.type === 'image' || node.type === 'definition') && !isSafeUrl(node.url)) found.push(node.url)
+    if ((node.type === 'link' || node.type === 'image' || node.type === 'definition') && !isSafeUrl(node.url))
+      found.push(node.url)
     if ('children' in node) node.children.forEach(visit)
   }
   visit(fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }))
@@ -200,13 +238,16 @@ function activeContent(markdown: string): string[] {
 }
 
 describe('round trip', () => {
-  it.each(['generic-five-week-plan.md', 'sqlite-to-postgres-dual-write.md', 'zero-downtime-data-migration.md'])('parse(format(%s)) keeps the structure', (name) => {
-    const plan = parsePlanDocument(fixture(name))
-    const again = parsePlanDocument(formatPlanDocument(plan))
-    const structure = (p: DocPlan) => ({ ...p, warnings: undefined, notes: undefined })
-    expect(structure(again)).toEqual(structure(plan))
-    expect(again.notes.map((n) => n.title)).toEqual(plan.notes.map((n) => n.title))
-  })
+  it.each(['generic-five-week-plan.md', 'sqlite-to-postgres-dual-write.md', 'zero-downtime-data-migration.md'])(
+    'parse(format(%s)) keeps the structure',
+    (name) => {
+      const plan = parsePlanDocument(fixture(name))
+      const again = parsePlanDocument(formatPlanDocument(plan))
+      const structure = (p: DocPlan) => ({ ...p, warnings: undefined, notes: undefined })
+      expect(structure(again)).toEqual(structure(plan))
+      expect(again.notes.map((n) => n.title)).toEqual(plan.notes.map((n) => n.title))
+    },
+  )
 
   it('exports user text with HTML and script links as text that renders no HTML and no link, and reads it back to the same structure', () => {
     expect(activeContent(HOSTILE).length).toBeGreaterThan(15) // the document itself is full of both
@@ -218,7 +259,10 @@ describe('round trip', () => {
     expect(formatPlanDocument(again)).toBe(markdown)
     // The words stay readable, as text.
     expect(plan.title).toBe('Orders <script>alert(1)</script> move')
-    expect(plan.phases[0]?.items.map((i) => i.text)).toEqual(['Item <script>alert(12)</script> with x', '<img src=x onerror=alert(14)>'])
+    expect(plan.phases[0]?.items.map((i) => i.text)).toEqual([
+      'Item <script>alert(12)</script> with x',
+      '<img src=x onerror=alert(14)>',
+    ])
     expect(plan.summary).toContain('\\<img src=x onerror=alert(1)>')
     expect(plan.summary).toContain('\\[x]\\(javascript:alert(1))')
     expect(plan.summary).toContain('[ok](https://example.com/a:b)')
@@ -227,7 +271,11 @@ describe('round trip', () => {
 
   it('makes text typed into the plan inert too, not only what came from a document', () => {
     const plan = parsePlanDocument('# Plan\n\n## Phase 1: Copy\n- [ ] Copy\n')
-    const typed = { ...plan, summary: '<img src=x onerror=alert(1)> [x](javascript:alert(1))', notes: [{ title: 'Typed', body: '<script>alert(2)</script>\n\n[y](vbscript:msgbox(3))' }] }
+    const typed = {
+      ...plan,
+      summary: '<img src=x onerror=alert(1)> [x](javascript:alert(1))',
+      notes: [{ title: 'Typed', body: '<script>alert(2)</script>\n\n[y](vbscript:msgbox(3))' }],
+    }
     const markdown = formatPlanDocument(typed)
     expect(activeContent(markdown)).toEqual([])
     expect(markdown).toContain('\\<img src=x onerror=alert(1)> \\[x]\\(javascript:alert(1))')
@@ -252,7 +300,10 @@ describe('other layouts of the same family', () => {
       ['Odd levels', null, null, '', null, {}],
     ])
     expect(plan.warnings.map((w) => w.message)).toEqual(
-      expect.arrayContaining(['Risk “Odd levels”: likelihood “often” is not a level Lockstep knows; left unset.', 'Risk “Odd levels”: impact “whatever” is not a level Lockstep knows; left unset.']),
+      expect.arrayContaining([
+        'Risk “Odd levels”: likelihood “often” is not a level Lockstep knows; left unset.',
+        'Risk “Odd levels”: impact “whatever” is not a level Lockstep knows; left unset.',
+      ]),
     )
   })
 
@@ -292,13 +343,24 @@ Week 1
       ['Snapshot taken', true],
       ['Bulk copy', false],
     ])
-    expect(plan.risks).toEqual([{ title: 'Data loss', impact: 'CRITICAL', likelihood: 'UNLIKELY', mitigation: 'verified backups', owner: null, extra: {} }])
+    expect(plan.risks).toEqual([
+      {
+        title: 'Data loss',
+        impact: 'CRITICAL',
+        likelihood: 'UNLIKELY',
+        mitigation: 'verified backups',
+        owner: null,
+        extra: {},
+      },
+    ])
     expect(plan.rollbackTriggers.map((t) => t.text)).toEqual(['Error rate > 5 % for 10 minutes', 'Data loss > 10 rows'])
     expect(plan.timeline.map((t) => t.text)).toEqual(['Week 1', 'Day 1-2: copy', 'Day 3: cutover'])
   })
 
   it('puts SQL blocks in the phase they sit in as draft SQL steps', () => {
-    const plan = parsePlanDocument('# P\n\n## Phase 1: Schema\n\n```sql\n-- Add the column\nALTER TABLE t ADD c int;\n```\n\n```sh\necho hi\n```\n')
+    const plan = parsePlanDocument(
+      '# P\n\n## Phase 1: Schema\n\n```sql\n-- Add the column\nALTER TABLE t ADD c int;\n```\n\n```sh\necho hi\n```\n',
+    )
     expect(plan.phases[0]?.steps).toEqual([
       { kind: 'sql', name: 'Add the column', language: 'sql', body: '-- Add the column\nALTER TABLE t ADD c int;' },
       { kind: 'note', name: 'Schema (sh)', language: 'sh', body: 'echo hi' },
@@ -327,14 +389,23 @@ describe('input that is not a plan', () => {
   it('refuses empty, binary, oversized and structureless input with a clear message', () => {
     expect(refusal('')).toBe('The document is empty.')
     expect(refusal(' \n\n ')).toBe('The document is empty.')
-    expect(refusal(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]))).toBe('This file is binary, not a Markdown document.')
+    expect(refusal(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]))).toBe(
+      'This file is binary, not a Markdown document.',
+    )
     expect(refusal(new Uint8Array(20 * 1024 * 1024).fill(0x61))).toMatch(/larger than 2 MB/)
     expect(refusal('Just a sentence of prose, with no structure at all.')).toMatch(/no headings, lists or tables/)
   })
 
   it('reads a bare title as a plan with a warning, and a document without a title as an untitled plan', () => {
-    expect(parsePlanDocument('# Only a title\n')).toMatchObject({ title: 'Only a title', phases: [], warnings: [{ line: null, message: expect.stringMatching(/^No phases found/) }] })
-    expect(parsePlanDocument('## Phase 1: Copy\n- a\n')).toMatchObject({ title: 'Untitled migration plan', phases: [{ name: 'Copy' }] })
+    expect(parsePlanDocument('# Only a title\n')).toMatchObject({
+      title: 'Only a title',
+      phases: [],
+      warnings: [{ line: null, message: expect.stringMatching(/^No phases found/) }],
+    })
+    expect(parsePlanDocument('## Phase 1: Copy\n- a\n')).toMatchObject({
+      title: 'Untitled migration plan',
+      phases: [{ name: 'Copy' }],
+    })
   })
 
   it('reads Windows-1252 bytes, saying so', () => {
@@ -348,29 +419,45 @@ describe('input that is not a plan', () => {
 describe('nothing is silently dropped', () => {
   /** Every string of a value, joined, with Markdown escapes and spacing evened out. */
   const strings = (value: unknown): string[] =>
-    typeof value === 'string' ? [value] : Array.isArray(value) ? value.flatMap(strings) : value && typeof value === 'object' ? Object.values(value).flatMap(strings) : []
+    typeof value === 'string'
+      ? [value]
+      : Array.isArray(value)
+        ? value.flatMap(strings)
+        : value && typeof value === 'object'
+          ? Object.values(value).flatMap(strings)
+          : []
   const even = (text: string) => text.replace(/\\/g, '').replace(/\s+/g, ' ').trim()
 
-  it.each(['generic-five-week-plan.md', 'sqlite-to-postgres-dual-write.md', 'zero-downtime-data-migration.md'])('every text and script of %s ends up in the plan', async (name) => {
-    const { fromMarkdown } = await import('mdast-util-from-markdown')
-    const { gfm } = await import('micromark-extension-gfm')
-    const { gfmFromMarkdown } = await import('mdast-util-gfm')
-    const { repairText } = await import('./text')
-    const tree = fromMarkdown(repairText(fixture(name).toString('utf8')).text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] })
-    const found: string[] = []
-    const walk = (node: { type: string; value?: string; children?: unknown[] }, inHeading: boolean) => {
-      if ((node.type === 'text' || node.type === 'inlineCode' || node.type === 'code') && node.value && !inHeading) found.push(node.value)
-      for (const child of node.children ?? []) walk(child as typeof node, inHeading || node.type === 'heading')
-    }
-    walk(tree as never, false)
-    // Word by word: the parser may reshape text ("Preparation Phase" → phase "Preparation", "**Current**: SQLite"
-    // → current state "SQLite") but every word of substance must land somewhere.
-    const words = (text: string) => even(text).toLowerCase().match(/[\p{L}\p{N}_]{3,}/gu) ?? []
-    const output = new Set(words(strings(parsePlanDocument(fixture(name))).join(' ')))
-    const consumed = new Set(['phase', 'current', 'target'])
-    const missing = found.flatMap(words).filter((word) => !output.has(word) && !consumed.has(word))
-    expect(missing).toEqual([])
-  })
+  it.each(['generic-five-week-plan.md', 'sqlite-to-postgres-dual-write.md', 'zero-downtime-data-migration.md'])(
+    'every text and script of %s ends up in the plan',
+    async (name) => {
+      const { fromMarkdown } = await import('mdast-util-from-markdown')
+      const { gfm } = await import('micromark-extension-gfm')
+      const { gfmFromMarkdown } = await import('mdast-util-gfm')
+      const { repairText } = await import('./text')
+      const tree = fromMarkdown(repairText(fixture(name).toString('utf8')).text, {
+        extensions: [gfm()],
+        mdastExtensions: [gfmFromMarkdown()],
+      })
+      const found: string[] = []
+      const walk = (node: { type: string; value?: string; children?: unknown[] }, inHeading: boolean) => {
+        if ((node.type === 'text' || node.type === 'inlineCode' || node.type === 'code') && node.value && !inHeading)
+          found.push(node.value)
+        for (const child of node.children ?? []) walk(child as typeof node, inHeading || node.type === 'heading')
+      }
+      walk(tree as never, false)
+      // Word by word: the parser may reshape text ("Preparation Phase" → phase "Preparation", "**Current**: SQLite"
+      // → current state "SQLite") but every word of substance must land somewhere.
+      const words = (text: string) =>
+        even(text)
+          .toLowerCase()
+          .match(/[\p{L}\p{N}_]{3,}/gu) ?? []
+      const output = new Set(words(strings(parsePlanDocument(fixture(name))).join(' ')))
+      const consumed = new Set(['phase', 'current', 'target'])
+      const missing = found.flatMap(words).filter((word) => !output.has(word) && !consumed.has(word))
+      expect(missing).toEqual([])
+    },
+  )
 })
 
 describe('more layouts of the family', () => {
@@ -390,8 +477,14 @@ describe('more layouts of the family', () => {
 1. Point the app back at the old database
 2. Replay the queued writes
 `)
-    expect(plan.rollbackTriggers.map((t) => t.text)).toEqual(['Error rate above 5 % for 5 minutes', 'Replication lag over 60 s'])
-    expect(plan.rollbackSteps.map((s) => s.text)).toEqual(['Point the app back at the old database', 'Replay the queued writes'])
+    expect(plan.rollbackTriggers.map((t) => t.text)).toEqual([
+      'Error rate above 5 % for 5 minutes',
+      'Replication lag over 60 s',
+    ])
+    expect(plan.rollbackSteps.map((s) => s.text)).toEqual([
+      'Point the app back at the old database',
+      'Replay the queued writes',
+    ])
   })
 
   it('reads phases from a table, and tasks of a phase from a table with their status', () => {
@@ -411,9 +504,33 @@ describe('more layouts of the family', () => {
 | Archive dumps | Ops | Pending |
 `)
     expect(plan.phases.map((p) => [p.name, p.window, p.goal, p.items.map((i) => [i.text, i.done])])).toEqual([
-      ['Discovery', 'Week 1', 'owner: Ana', [['inventory tables', false], ['size data', false]]],
-      ['Cutover', 'Day 10', 'owner: Ben', [['freeze writes', false], ['switch DNS', false]]],
-      ['Clean-up', null, '', [['Drop old replicas – DBA', true], ['Archive dumps – Ops', false]]],
+      [
+        'Discovery',
+        'Week 1',
+        'owner: Ana',
+        [
+          ['inventory tables', false],
+          ['size data', false],
+        ],
+      ],
+      [
+        'Cutover',
+        'Day 10',
+        'owner: Ben',
+        [
+          ['freeze writes', false],
+          ['switch DNS', false],
+        ],
+      ],
+      [
+        'Clean-up',
+        null,
+        '',
+        [
+          ['Drop old replicas – DBA', true],
+          ['Archive dumps – Ops', false],
+        ],
+      ],
     ])
   })
 
@@ -453,6 +570,15 @@ Total: three weeks.
 |---|---|---|---|---|
 | R1 | Long locks | High | Medium | lock_timeout |
 `)
-    expect(plan.risks).toEqual([{ title: 'Long locks', impact: 'HIGH', likelihood: 'POSSIBLE', mitigation: 'lock_timeout', owner: null, extra: { ID: 'R1' } }])
+    expect(plan.risks).toEqual([
+      {
+        title: 'Long locks',
+        impact: 'HIGH',
+        likelihood: 'POSSIBLE',
+        mitigation: 'lock_timeout',
+        owner: null,
+        extra: { ID: 'R1' },
+      },
+    ])
   })
 })

@@ -6,8 +6,33 @@ import { isSchedule } from './gantt'
 import { MAX_DOCUMENT_BYTES, TOO_LARGE } from './limits'
 import { PlanPartsReader } from './plan-parts'
 import { RiskReader } from './risks'
-import { boldLine, canonical, DONE_WORD, escapeRegExp, fencedMarkdown, isSql, isTaskList, leadOf, lineOf, lines, markdown, NOT_DONE_WORD, numberedComments, phaseWordsIn, plain } from './nodes'
-import { classify, flatten, genericLabel, hasList, isChecklistShaped, mergePhases, phaseTitle, type Section } from './sections'
+import {
+  boldLine,
+  canonical,
+  DONE_WORD,
+  escapeRegExp,
+  fencedMarkdown,
+  isSql,
+  isTaskList,
+  leadOf,
+  lineOf,
+  lines,
+  markdown,
+  NOT_DONE_WORD,
+  numberedComments,
+  phaseWordsIn,
+  plain,
+} from './nodes'
+import {
+  classify,
+  flatten,
+  genericLabel,
+  hasList,
+  isChecklistShaped,
+  mergePhases,
+  phaseTitle,
+  type Section,
+} from './sections'
 import { cleanName, keyOf, repairText } from './text'
 import { DocumentError, type DocItem, type DocPhase, type DocPlan, type DocWarning } from './types'
 
@@ -31,7 +56,8 @@ class Parser extends PlanPartsReader {
   section(section: Section) {
     const kind = classify(section.key)
     // "### ✅ Migration Design" over "- [ ] **Item** text": a checklist, whatever the heading's words or decoration.
-    if ((kind === 'unknown' || (kind === 'phases' && section.children.length === 0)) && isChecklistShaped(section)) return this.taskChecklist(section)
+    if ((kind === 'unknown' || (kind === 'phases' && section.children.length === 0)) && isChecklistShaped(section))
+      return this.taskChecklist(section)
     switch (kind) {
       case 'summary':
         return this.appendText('summary', section)
@@ -63,9 +89,15 @@ class Parser extends PlanPartsReader {
   appendText(field: 'summary' | 'currentState' | 'targetState', section: Section) {
     // "## Source Database Analysis" over "### Schema Inventory" task lists: those are checklists, not prose; and
     // "### Current State" or "### Timeline" beneath "## Migration Overview" are those parts of the plan.
-    const apart = section.children.filter((c) => isChecklistShaped(c) || (classify(c.key) !== 'unknown' && classify(c.key) !== FIELD_KIND[field]))
+    const apart = section.children.filter(
+      (c) => isChecklistShaped(c) || (classify(c.key) !== 'unknown' && classify(c.key) !== FIELD_KIND[field]),
+    )
     // A rule between sections ("---") separates them; it is not part of the text.
-    const rendered = markdown([...section.nodes, ...section.children.filter((c) => !apart.includes(c)).flatMap(flatten)].filter((n) => n.type !== 'thematicBreak'))
+    const rendered = markdown(
+      [...section.nodes, ...section.children.filter((c) => !apart.includes(c)).flatMap(flatten)].filter(
+        (n) => n.type !== 'thematicBreak',
+      ),
+    )
     if (rendered) this.plan[field] = [this.plan[field], rendered].filter(Boolean).join('\n\n')
     for (const child of apart) this.section(child)
   }
@@ -74,7 +106,13 @@ class Parser extends PlanPartsReader {
     if (section.key === 'notes') {
       // Lockstep's own export: every sub-section is a note as it stands.
       this.keep(section.title, section.nodes, `Text under “${section.title}”`, section.line)
-      for (const child of section.children) this.keep(child.title, [...child.nodes, ...child.children.flatMap(flatten)], `Note “${child.title}”`, child.line)
+      for (const child of section.children)
+        this.keep(
+          child.title,
+          [...child.nodes, ...child.children.flatMap(flatten)],
+          `Note “${child.title}”`,
+          child.line,
+        )
       return
     }
     const rest: RootContent[] = []
@@ -107,8 +145,14 @@ class Parser extends PlanPartsReader {
     section.nodes.forEach((node, i) => {
       const previous = section.nodes[i - 1]
       // "Phase 1: Foundation (Months 1-3)" on a line of its own, its tasks in the list beneath.
-      const titled = previous?.type === 'paragraph' && classify(keyOf(plain(previous))) === 'phase' ? plain(previous) : null
-      if (node.type === 'paragraph' && classify(keyOf(plain(node))) === 'phase' && section.nodes[i + 1]?.type === 'list') return
+      const titled =
+        previous?.type === 'paragraph' && classify(keyOf(plain(previous))) === 'phase' ? plain(previous) : null
+      if (
+        node.type === 'paragraph' &&
+        classify(keyOf(plain(node))) === 'phase' &&
+        section.nodes[i + 1]?.type === 'list'
+      )
+        return
       if (node.type === 'list' && titled) {
         const { name, window } = phaseTitle(titled)
         const phase: DocPhase = { name, window, goal: '', items: [], steps: [] }
@@ -133,10 +177,16 @@ class Parser extends PlanPartsReader {
     for (const child of section.children) {
       const kind = classify(child.key)
       // "### Backfill script" beside a list of phases belongs to the phase it names.
-      const named = kind === 'unknown' ? this.plan.phases.slice(firstPhase).find((p) => keyOf(p.name) && new RegExp(`\\b${escapeRegExp(keyOf(p.name))}\\b`).test(child.key)) : undefined
+      const named =
+        kind === 'unknown'
+          ? this.plan.phases
+              .slice(firstPhase)
+              .find((p) => keyOf(p.name) && new RegExp(`\\b${escapeRegExp(keyOf(p.name))}\\b`).test(child.key))
+          : undefined
       if (kind === 'phases') this.phaseContainer(child)
       else if (named) this.phaseContent(named, [...child.nodes, ...child.children.flatMap(flatten)], null, child.title)
-      else if (kind === 'phase' || (kind === 'unknown' && !explicit && hasList(child))) this.plan.phases.push(this.phaseFromSection(child))
+      else if (kind === 'phase' || (kind === 'unknown' && !explicit && hasList(child)))
+        this.plan.phases.push(this.phaseFromSection(child))
       else this.section(child)
     }
   }
@@ -145,8 +195,13 @@ class Parser extends PlanPartsReader {
   tableOfPhases(table: Table): boolean {
     const [header, ...rows] = table.children
     const headers = (header?.children ?? []).map((c) => plain(c).toLowerCase())
-    const nameAt = Math.max(0, headers.findIndex((h) => /\b(phase|stage|name|step|milestone)\b/.test(h)))
-    const windowAt = headers.findIndex((h) => /\b(duration|window|timeline|timing|when|week|weeks|dates?|schedule)\b/.test(h))
+    const nameAt = Math.max(
+      0,
+      headers.findIndex((h) => /\b(phase|stage|name|step|milestone)\b/.test(h)),
+    )
+    const windowAt = headers.findIndex((h) =>
+      /\b(duration|window|timeline|timing|when|week|weeks|dates?|schedule)\b/.test(h),
+    )
     const goalAt = headers.findIndex((h) => /\b(goal|objective|description|purpose|scope)\b/.test(h))
     const itemsAt = headers.findIndex((h) => /\b(activities|tasks|deliverables|actions|steps)\b/.test(h))
     if (rows.length === 0) return false
@@ -157,8 +212,22 @@ class Parser extends PlanPartsReader {
         .split(/\s*[;,•]\s*|<br>/)
         .filter(Boolean)
         .map((text) => ({ text: text.slice(0, 2_000), done: false, group: null }))
-      const extra = row.children.map((c, i) => (i === nameAt || i === windowAt || i === goalAt || i === itemsAt ? '' : plain(c) ? `${headers[i]}: ${plain(c)}` : '')).filter(Boolean)
-      this.plan.phases.push({ name, window: cell(windowAt).slice(0, 100) || window, goal: [cell(goalAt), ...extra].filter(Boolean).join(' · ').slice(0, 2_000), items, steps: [] })
+      const extra = row.children
+        .map((c, i) =>
+          i === nameAt || i === windowAt || i === goalAt || i === itemsAt
+            ? ''
+            : plain(c)
+              ? `${headers[i]}: ${plain(c)}`
+              : '',
+        )
+        .filter(Boolean)
+      this.plan.phases.push({
+        name,
+        window: cell(windowAt).slice(0, 100) || window,
+        goal: [cell(goalAt), ...extra].filter(Boolean).join(' · ').slice(0, 2_000),
+        items,
+        steps: [],
+      })
     }
     return true
   }
@@ -193,10 +262,21 @@ class Parser extends PlanPartsReader {
       else if (kind === 'triggers') this.triggers(child)
       else if (kind === 'risks') this.riskReader.section(child)
       else if (kind === 'rollback' && !genericLabel(child)) this.rollback(child, phase.name)
-      else if (/^(estimated )?(duration|timeline|timing|window|schedule|time ?frame)$/.test(child.key) && !phase.window && child.nodes[0]?.type === 'paragraph' && child.children.length === 0) {
+      else if (
+        /^(estimated )?(duration|timeline|timing|window|schedule|time ?frame)$/.test(child.key) &&
+        !phase.window &&
+        child.nodes[0]?.type === 'paragraph' &&
+        child.children.length === 0
+      ) {
         phase.window = plain(child.nodes[0]).slice(0, 100)
         this.phaseContent(phase, child.nodes.slice(1), child.title, child.title)
-      } else this.phaseContent(phase, [...child.nodes, ...child.children.flatMap(flatten)], genericLabel(child) ? null : child.title, child.title)
+      } else
+        this.phaseContent(
+          phase,
+          [...child.nodes, ...child.children.flatMap(flatten)],
+          genericLabel(child) ? null : child.title,
+          child.title,
+        )
     }
     return phase
   }
@@ -215,15 +295,18 @@ class Parser extends PlanPartsReader {
         const items: DocItem[] = []
         this.items(node, group ?? intro ?? null, items, phase.steps)
         for (const item of items) {
-          const window = /^(duration|estimated duration|window|timeline|timing|when|schedule)\s*:\s*(.+)$/i.exec(item.text)?.[2]
+          const window = /^(duration|estimated duration|window|timeline|timing|when|schedule)\s*:\s*(.+)$/i.exec(
+            item.text,
+          )?.[2]
           if (window && !phase.window) phase.window = window.slice(0, 100)
           else phase.items.push(item)
         }
-      }
-      else if (node.type === 'code') this.phaseCode(phase, node, label ?? group)
+      } else if (node.type === 'code') this.phaseCode(phase, node, label ?? group)
       else if (node.type === 'paragraph') {
         // "**Dates**: Day 8-14" may share its paragraph with other facts, one a line.
-        const all = lines(node).map((l) => l.trim()).filter(Boolean)
+        const all = lines(node)
+          .map((l) => l.trim())
+          .filter(Boolean)
         const windowLine = all.length > 1 && !phase.window ? all.find((l) => WINDOW_LINE.test(l)) : undefined
         const windowMatch = WINDOW_LINE.exec(windowLine ?? plain(node))
         const text = windowLine ? all.filter((l) => l !== windowLine).join(' ') : plain(node)
@@ -248,14 +331,21 @@ class Parser extends PlanPartsReader {
       label = null
     }
     if (labelNode) rest.push(labelNode)
-    this.keep(`${phase.name}: ${where}`, rest, `Content of phase “${phase.name}” that is neither a checklist nor a script`)
+    this.keep(
+      `${phase.name}: ${where}`,
+      rest,
+      `Content of phase “${phase.name}” that is neither a checklist nor a script`,
+    )
   }
 
   /** | Task | Owner | Status | – one item a row; a status such as "Done" or ✅ ticks it. */
   tableItems(table: Table, group: string | null, out: DocItem[]) {
     const [header, ...rows] = table.children
     const headers = (header?.children ?? []).map((c) => plain(c).toLowerCase())
-    const textAt = Math.max(0, headers.findIndex((h) => /\b(task|item|step|action|activity|check|description|what)\b/.test(h)))
+    const textAt = Math.max(
+      0,
+      headers.findIndex((h) => /\b(task|item|step|action|activity|check|description|what)\b/.test(h)),
+    )
     for (const row of rows) {
       const cells = row.children.map(plain)
       const status = (c: string) => DONE_WORD.test(c) || NOT_DONE_WORD.test(c)
@@ -270,10 +360,10 @@ class Parser extends PlanPartsReader {
     // A runbook's numbered comments are the phase's checklist ("# 1. Install dependencies").
     if (isSql(code)) return
     for (const { text } of numberedComments(code.value)) {
-      if (!phase.items.some((item) => item.text === text)) phase.items.push({ text: text.slice(0, 2_000), done: false, group: null })
+      if (!phase.items.some((item) => item.text === text))
+        phase.items.push({ text: text.slice(0, 2_000), done: false, group: null })
     }
   }
-
 }
 
 function decode(input: string | Uint8Array, warnings: DocWarning[]): string {
@@ -297,13 +387,19 @@ const tooLarge = () => new DocumentError(TOO_LARGE)
 /** Reads a plan from Markdown. Throws DocumentError when the input cannot be a plan at all. */
 export function parsePlanDocument(input: string | Uint8Array): DocPlan {
   const early: DocWarning[] = []
-  const raw = decode(input, early).replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
+  const raw = decode(input, early)
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
   if (!raw.trim()) throw new DocumentError('The document is empty.')
   const controls = raw.match(/[\x01-\x08\x0e-\x1f\x7f]/g)?.length ?? 0
-  if (controls > 0 && controls > raw.length / 100) throw new DocumentError('This file is binary, not a Markdown document.')
+  if (controls > 0 && controls > raw.length / 100)
+    throw new DocumentError('This file is binary, not a Markdown document.')
   const { text, repairedLines } = repairText(raw)
   if (repairedLines.length) {
-    early.push({ line: repairedLines[0] ?? null, message: `Repaired garbled characters (UTF-8 read in the wrong encoding) on ${repairedLines.length} line${repairedLines.length === 1 ? '' : 's'}.` })
+    early.push({
+      line: repairedLines[0] ?? null,
+      message: `Repaired garbled characters (UTF-8 read in the wrong encoding) on ${repairedLines.length} line${repairedLines.length === 1 ? '' : 's'}.`,
+    })
   }
 
   const tree = fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] })
@@ -324,8 +420,12 @@ export function parsePlanDocument(input: string | Uint8Array): DocPlan {
     }
     // A checklist or a list of phases written inside a ```markdown fence (a template to copy) is read as the
     // Markdown it is; other fenced Markdown (a risk written as "Risk: …" lines) stays a script, kept as a note.
-    const fenced = original.type === 'code' && /^(markdown|md)$/i.test(original.lang ?? '') ? fencedMarkdown(original) : null
-    const phaseTitled = (nodes: RootContent[]) => nodes.some((n, i) => n.type === 'paragraph' && classify(keyOf(plain(n))) === 'phase' && nodes[i + 1]?.type === 'list')
+    const fenced =
+      original.type === 'code' && /^(markdown|md)$/i.test(original.lang ?? '') ? fencedMarkdown(original) : null
+    const phaseTitled = (nodes: RootContent[]) =>
+      nodes.some(
+        (n, i) => n.type === 'paragraph' && classify(keyOf(plain(n))) === 'phase' && nodes[i + 1]?.type === 'list',
+      )
     if (fenced && (fenced.some((n) => n.type === 'list' && isTaskList(n)) || phaseTitled(fenced))) {
       stack.at(-1)?.section.nodes.push(...fenced)
       continue
@@ -333,8 +433,18 @@ export function parsePlanDocument(input: string | Uint8Array): DocPlan {
     // A line that is only bold text ("**Rollback triggers:**") right before a list, table or script
     // works as a heading one level below the last real one.
     const next = tree.children[index + 1]?.type
-    const pseudo = headingDepth > 0 && original.type === 'paragraph' && ['list', 'table', 'code'].includes(next ?? '') ? boldLine(original) : null
-    const node: RootContent = pseudo ? { type: 'heading', depth: Math.min(headingDepth + 1, 6) as Heading['depth'], children: pseudo, position: original.position } : original
+    const pseudo =
+      headingDepth > 0 && original.type === 'paragraph' && ['list', 'table', 'code'].includes(next ?? '')
+        ? boldLine(original)
+        : null
+    const node: RootContent = pseudo
+      ? {
+          type: 'heading',
+          depth: Math.min(headingDepth + 1, 6) as Heading['depth'],
+          children: pseudo,
+          position: original.position,
+        }
+      : original
     if (node.type === 'heading' && !pseudo) headingDepth = node.depth
     if (node.type === 'heading') {
       while ((stack.at(-1)?.depth ?? 0) >= node.depth) stack.pop()
@@ -354,18 +464,28 @@ export function parsePlanDocument(input: string | Uint8Array): DocPlan {
     top = [...first.children, ...others]
   } else {
     parser.plan.title = 'Untitled migration plan'
-    parser.warn(lineOf(first?.heading) ?? 1, 'The document has no top-level (#) title; the plan is called “Untitled migration plan”.')
+    parser.warn(
+      lineOf(first?.heading) ?? 1,
+      'The document has no top-level (#) title; the plan is called “Untitled migration plan”.',
+    )
     top = root.children
   }
   readPreamble(parser, preamble)
   for (const section of top) parser.section(section)
 
-  parser.plan.timeline = parser.plan.timeline.map((entry, i) => ({ entry, i, line: parser.timelineLines.get(entry) ?? 0 })).sort((a, b) => a.line - b.line || a.i - b.i).map((e) => e.entry)
+  parser.plan.timeline = parser.plan.timeline
+    .map((entry, i) => ({ entry, i, line: parser.timelineLines.get(entry) ?? 0 }))
+    .sort((a, b) => a.line - b.line || a.i - b.i)
+    .map((e) => e.entry)
   parser.plan.phases = mergePhases(parser.plan.phases, (message) => parser.warn(null, message))
   if (parser.plan.phases.length === 0 && parser.plan.checklists.length > 0) {
     const items = parser.plan.checklists.reduce((n, c) => n + c.items.length, 0)
-    parser.warn(null, `No phases found; the document is read as a plan of ${parser.plan.checklists.length} checklist${parser.plan.checklists.length === 1 ? '' : 's'} (${items} item${items === 1 ? '' : 's'}).`)
-  } else if (parser.plan.phases.length === 0) parser.warn(null, 'No phases found (sections such as “Phase 1: Preparation” or a list under “Migration Phases”).')
+    parser.warn(
+      null,
+      `No phases found; the document is read as a plan of ${parser.plan.checklists.length} checklist${parser.plan.checklists.length === 1 ? '' : 's'} (${items} item${items === 1 ? '' : 's'}).`,
+    )
+  } else if (parser.plan.phases.length === 0)
+    parser.warn(null, 'No phases found (sections such as “Phase 1: Preparation” or a list under “Migration Phases”).')
   parser.plan.summary = canonical(parser.plan.summary).slice(0, 10_000)
   parser.plan.currentState = canonical(parser.plan.currentState).slice(0, 10_000)
   parser.plan.targetState = canonical(parser.plan.targetState).slice(0, 10_000)

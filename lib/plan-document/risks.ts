@@ -20,7 +20,6 @@ export type RiskHost = {
 export class RiskReader {
   constructor(private readonly host: RiskHost) {}
 
-
   /** A section of risks: a table, a list, or a sub-section per risk. */
   section(section: Section) {
     const rest: RootContent[] = []
@@ -53,9 +52,17 @@ export class RiskReader {
       for (const grandchild of child.children) rest.push(...flatten(grandchild))
       this.addRisk(risk, child.line)
     }
-    this.host.keep(section.title, rest.filter((n) => n.type !== 'thematicBreak'), `Text in the risk section “${section.title}”`)
+    this.host.keep(
+      section.title,
+      rest.filter((n) => n.type !== 'thematicBreak'),
+      `Text in the risk section “${section.title}”`,
+    )
     const unrated = this.host.plan.risks.slice(before).filter((r) => !r.impact || !r.likelihood).length
-    if (unrated) this.host.warn(section.line, `${unrated} risk${unrated === 1 ? ' is' : 's are'} not fully rated (impact or likelihood missing or not understood); rate ${unrated === 1 ? 'it' : 'them'} after import.`)
+    if (unrated)
+      this.host.warn(
+        section.line,
+        `${unrated} risk${unrated === 1 ? ' is' : 's are'} not fully rated (impact or likelihood missing or not understood); rate ${unrated === 1 ? 'it' : 'them'} after import.`,
+      )
   }
 
   riskTable(table: Table) {
@@ -92,12 +99,19 @@ export class RiskReader {
 
   riskFromItem(item: ListItem) {
     const lead = leadOf(item)
-    const strong = item.children[0]?.type === 'paragraph' && item.children[0].children[0]?.type === 'strong' ? plain(item.children[0].children[0]) : null
+    const strong =
+      item.children[0]?.type === 'paragraph' && item.children[0].children[0]?.type === 'strong'
+        ? plain(item.children[0].children[0])
+        : null
     const title = cleanName(strong ?? lead.split(/\s[–—-]\s|:\s/)[0] ?? lead)
     const risk = newRisk(title)
-    const remainder = lead.slice((strong ?? title).length).replace(/^[\s:–—-]+/, '').trim()
+    const remainder = lead
+      .slice((strong ?? title).length)
+      .replace(/^[\s:–—-]+/, '')
+      .trim()
     if (remainder) this.riskInline(risk, remainder)
-    for (const child of item.children) if (child.type === 'list') for (const fact of child.children) this.riskFact(risk, leadOf(fact), fact)
+    for (const child of item.children)
+      if (child.type === 'list') for (const fact of child.children) this.riskFact(risk, leadOf(fact), fact)
     this.addRisk(risk, lineOf(item))
   }
 
@@ -111,7 +125,8 @@ export class RiskReader {
       const match = new RegExp(`\\b(?:${names})\\s*[:=]?\\s*([\\p{L}\\p{N}]+(?:[ -][\\p{L}]+)?)`, 'iu').exec(rest)
       if (!match?.[1]) continue
       const [first = '', second] = match[1].split(/[ -]/)
-      const twoWords = second !== undefined && (field === 'impact' ? impactLevel(match[1]) : likelihoodLevel(match[1])) !== undefined
+      const twoWords =
+        second !== undefined && (field === 'impact' ? impactLevel(match[1]) : likelihoodLevel(match[1])) !== undefined
       const value = twoWords ? match[1] : first
       this.level(risk, field, value, null)
       rest = rest.replace(new RegExp(`\\b(?:${names})\\s*[:=]?\\s*${value.replace(/[-]/g, '[ -]')}`, 'iu'), '')
@@ -131,16 +146,20 @@ export class RiskReader {
     const value = match?.[2]?.trim() ?? ''
     if (/^(impact|severity)$/.test(key)) this.level(risk, 'impact', value, lineOf(item))
     else if (/^(likelihood|probability)$/.test(key)) this.level(risk, 'likelihood', value, lineOf(item))
-    else if (/^(mitigation|mitigations|response|action|contingency)$/.test(key)) risk.mitigation = [risk.mitigation, value].filter(Boolean).join('; ').slice(0, 5_000)
+    else if (/^(mitigation|mitigations|response|action|contingency)$/.test(key))
+      risk.mitigation = [risk.mitigation, value].filter(Boolean).join('; ').slice(0, 5_000)
     else if (/^(owner|responsible)$/.test(key)) risk.owner = value.slice(0, 200)
     else if (match && key.split(' ').length <= 3) risk.extra[match[1]?.trim() ?? key] = value
     else risk.mitigation = [risk.mitigation, text].filter(Boolean).join('; ').slice(0, 5_000)
-    if (item) for (const child of item.children) if (child.type === 'list') for (const sub of child.children) this.riskFact(risk, leadOf(sub), sub)
+    if (item)
+      for (const child of item.children)
+        if (child.type === 'list') for (const sub of child.children) this.riskFact(risk, leadOf(sub), sub)
   }
 
   level(risk: DocRisk, field: 'impact' | 'likelihood', raw: string, line: number | null) {
     const level = field === 'impact' ? impactLevel(raw) : likelihoodLevel(raw)
-    if (level === undefined) this.host.warn(line, `Risk “${risk.title}”: ${field} “${raw}” is not a level Lockstep knows; left unset.`)
+    if (level === undefined)
+      this.host.warn(line, `Risk “${risk.title}”: ${field} “${raw}” is not a level Lockstep knows; left unset.`)
     else if (field === 'impact') risk.impact = level as DocRisk['impact']
     else risk.likelihood = level as DocRisk['likelihood']
   }

@@ -45,7 +45,8 @@ function restoreEmojiLeads(bytes: Uint8Array): Uint8Array {
   const out: number[] = []
   bytes.forEach((byte, i) => {
     const previous = bytes[i - 1] ?? 0
-    if (byte === 0x9f && (previous < 0x80 || previous >= 0xc0) && !(previous >= 0xf0 && previous <= 0xf4)) out.push(0xf0)
+    if (byte === 0x9f && (previous < 0x80 || previous >= 0xc0) && !(previous >= 0xf0 && previous <= 0xf4))
+      out.push(0xf0)
     out.push(byte)
   })
   return Uint8Array.from(out)
@@ -74,5 +75,9 @@ export function cleanName(raw: string): string {
 
 /** For matching section titles: lower case, no decoration, single spaces. */
 export function keyOf(raw: string): string {
-  return cleanName(raw).toLowerCase().replace(/&/g, ' and ').replace(/[^\p{L}\p{N}]+/gu, ' ').trim()
+  return cleanName(raw)
+    .toLowerCase()
+    .replace(/&/g, ' and ')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()
 }

@@ -42,7 +42,8 @@ export const ZDocRisk = z.object({
 })
 
 export const GANTT_TAGS = ['done', 'active', 'crit', 'milestone'] as const
-export const isGanttTag = (tag: string): tag is (typeof GANTT_TAGS)[number] => (GANTT_TAGS as readonly string[]).includes(tag)
+export const isGanttTag = (tag: string): tag is (typeof GANTT_TAGS)[number] =>
+  (GANTT_TAGS as readonly string[]).includes(tag)
 
 /** A line of the timeline; a task of a Gantt chart also has its section, dates, duration and dependencies. */
 export const ZDocTimelineEntry = z.object({
@@ -71,17 +72,41 @@ export const ZDocPlan = z.object({
   phases: z.array(ZDocPhase).default([]),
   checklists: z.array(z.object({ name: z.string().min(1).max(200), items: z.array(ZDocItem).default([]) })).default([]),
   risks: z.array(ZDocRisk).default([]),
-  successCriteria: z.array(z.object({ text: text.min(1), met: z.boolean().default(false), group: z.string().max(2_000).nullable().default(null) })).default([]),
+  successCriteria: z
+    .array(
+      z.object({
+        text: text.min(1),
+        met: z.boolean().default(false),
+        group: z.string().max(2_000).nullable().default(null),
+      }),
+    )
+    .default([]),
   rollbackTriggers: z
     .array(
       z.object({
         text: text.min(1),
         /** A measurable condition, written after the text: "(error_rate_percent > 5 for 30 s)". */
-        condition: z.object({ metric: z.enum(METRIC_NAMES), comparator: z.enum(COMPARATORS), threshold: z.number().finite(), sustainedSeconds: z.number().int().min(0).max(86_400) }).nullable().default(null),
+        condition: z
+          .object({
+            metric: z.enum(METRIC_NAMES),
+            comparator: z.enum(COMPARATORS),
+            threshold: z.number().finite(),
+            sustainedSeconds: z.number().int().min(0).max(86_400),
+          })
+          .nullable()
+          .default(null),
       }),
     )
     .default([]),
-  rollbackSteps: z.array(z.object({ text: text.min(1), body: z.string().max(1_000_000).nullable().default(null), language: z.string().max(40).nullable().default(null) })).default([]),
+  rollbackSteps: z
+    .array(
+      z.object({
+        text: text.min(1),
+        body: z.string().max(1_000_000).nullable().default(null),
+        language: z.string().max(40).nullable().default(null),
+      }),
+    )
+    .default([]),
   timeline: z.array(ZDocTimelineEntry).default([]),
   /** Fenced blocks found outside any phase. */
   steps: z.array(ZDocStep).default([]),

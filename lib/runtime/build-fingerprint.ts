@@ -3,7 +3,18 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join, relative } from 'node:path'
 
 // What a production build depends on. A change to any of these (by mtime and size) means rebuild.
-const INPUTS = ['app', 'components', 'lib', 'public', 'prisma/schema.prisma', 'proxy.ts', 'next.config.ts', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json']
+const INPUTS = [
+  'app',
+  'components',
+  'lib',
+  'public',
+  'prisma/schema.prisma',
+  'proxy.ts',
+  'next.config.ts',
+  'postcss.config.mjs',
+  'tsconfig.json',
+  'package-lock.json',
+]
 const SKIP = new Set(['node_modules', '.next', 'generated'])
 const STAMP = '.next/lockstep-build-fingerprint'
 
@@ -13,7 +24,8 @@ export function sourceFingerprint(root: string): string {
     if (!existsSync(path)) return
     const stat = statSync(path)
     if (stat.isDirectory()) {
-      for (const entry of readdirSync(path).sort()) if (!SKIP.has(entry) && !entry.endsWith('.test.ts')) visit(join(path, entry))
+      for (const entry of readdirSync(path).sort())
+        if (!SKIP.has(entry) && !entry.endsWith('.test.ts')) visit(join(path, entry))
     } else {
       hash.update(`${relative(root, path)}:${stat.size}:${stat.mtimeMs}\n`)
     }
@@ -24,7 +36,11 @@ export function sourceFingerprint(root: string): string {
 
 export function isBuildCurrent(root: string): boolean {
   const stamp = join(root, STAMP)
-  return existsSync(join(root, '.next', 'BUILD_ID')) && existsSync(stamp) && readFileSync(stamp, 'utf8') === sourceFingerprint(root)
+  return (
+    existsSync(join(root, '.next', 'BUILD_ID')) &&
+    existsSync(stamp) &&
+    readFileSync(stamp, 'utf8') === sourceFingerprint(root)
+  )
 }
 
 export function markBuildCurrent(root: string, fingerprint: string): void {

@@ -32,7 +32,10 @@ function explain(error: unknown, target: string): StartupError {
   const hint = 'Check DATABASE_URL, or unset it to use the embedded database.'
   switch (code) {
     case 'ECONNREFUSED':
-      return new StartupError(`Cannot reach PostgreSQL at ${target}: connection refused (is the server running?).`, hint)
+      return new StartupError(
+        `Cannot reach PostgreSQL at ${target}: connection refused (is the server running?).`,
+        hint,
+      )
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return new StartupError(`Cannot reach PostgreSQL at ${target}: the host name does not resolve.`, hint)
@@ -42,10 +45,14 @@ function explain(error: unknown, target: string): StartupError {
     case '28000':
       return new StartupError(`PostgreSQL at ${target} refused the user name or password.`, hint)
     case '3D000':
-      return new StartupError(`PostgreSQL at ${target}: the database does not exist. Create it first (CREATE DATABASE …).`, hint)
+      return new StartupError(
+        `PostgreSQL at ${target}: the database does not exist. Create it first (CREATE DATABASE …).`,
+        hint,
+      )
     default: {
       const message = (e.message ?? String(error)).split('\n')[0] ?? ''
-      if (/timeout/i.test(message)) return new StartupError(`Cannot reach PostgreSQL at ${target}: the connection timed out.`, hint)
+      if (/timeout/i.test(message))
+        return new StartupError(`Cannot reach PostgreSQL at ${target}: the connection timed out.`, hint)
       return new StartupError(`Cannot use PostgreSQL at ${target}: ${message}`, hint)
     }
   }

@@ -33,7 +33,8 @@ export async function openDatabase(options: { dataDir: string; databaseUrl?: str
     logFile: join(options.dataDir, 'postgres.log'),
   })
   try {
-    if (local.postgresPort !== embedded.port) await saveLocalState(options.dataDir, { ...local, postgresPort: embedded.port })
+    if (local.postgresPort !== embedded.port)
+      await saveLocalState(options.dataDir, { ...local, postgresPort: embedded.port })
     await embedded.createDatabase(EMBEDDED_DATABASE)
     const url = embedded.url(EMBEDDED_DATABASE)
     const { serverVersion } = await checkDatabase(url)
@@ -78,7 +79,14 @@ export async function openDatabaseForTool(options: { dataDir: string; databaseUr
       .catch(() => undefined)
     if (typeof running === 'string') {
       const reachable = await checkDatabase(running).catch(() => null)
-      if (reachable) return { url: running, embedded: null, local: await loadLocalState(options.dataDir), serverVersion: reachable.serverVersion, close: async () => undefined }
+      if (reachable)
+        return {
+          url: running,
+          embedded: null,
+          local: await loadLocalState(options.dataDir),
+          serverVersion: reachable.serverVersion,
+          close: async () => undefined,
+        }
     }
   }
   return openDatabase(options)

@@ -32,7 +32,9 @@ const USER = 'postgres'
 export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedServer> {
   const { dataDir, password, logFile } = options
   const port =
-    options.preferredPort && (await isPortFree(options.preferredPort, '127.0.0.1')) ? options.preferredPort : await findFreePort()
+    options.preferredPort && (await isPortFree(options.preferredPort, '127.0.0.1'))
+      ? options.preferredPort
+      : await findFreePort()
   const recent: string[] = []
   const log = (message: unknown) => {
     const text = String(message instanceof Error ? message.message : message)
@@ -81,7 +83,8 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedS
         'Stop the other Lockstep (or that process) and start again.',
       )
     }
-    if (/No space left/i.test(reason)) throw new StartupError(`The disk holding ${dataDir} is full.`, 'Free some space and start again.')
+    if (/No space left/i.test(reason))
+      throw new StartupError(`The disk holding ${dataDir} is full.`, 'Free some space and start again.')
     throw corrupted(dataDir, reason)
   }
 

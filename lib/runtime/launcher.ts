@@ -25,14 +25,21 @@ export async function launch(options: LaunchOptions): Promise<void> {
   const env = launcherEnv()
   const dataDir = resolveDataDir(env.LOCKSTEP_DATA_DIR)
   if (!(await isPortFree(env.PORT))) {
-    throw new StartupError(`Port ${env.PORT} is already in use.`, `Stop whatever listens there, or start on another port: PORT=${env.PORT + 1} npm start`)
+    throw new StartupError(
+      `Port ${env.PORT} is already in use.`,
+      `Stop whatever listens there, or start on another port: PORT=${env.PORT + 1} npm start`,
+    )
   }
   if (options.fresh) {
     await rm(pgDataDir(dataDir), { recursive: true, force: true })
     await rm(dataDir, { recursive: true, force: true })
   }
 
-  log(env.DATABASE_URL ? 'Connecting to PostgreSQL from DATABASE_URL…' : `Starting the embedded PostgreSQL (data in ${pgDataDir(dataDir)})…`)
+  log(
+    env.DATABASE_URL
+      ? 'Connecting to PostgreSQL from DATABASE_URL…'
+      : `Starting the embedded PostgreSQL (data in ${pgDataDir(dataDir)})…`,
+  )
   const database = await openDatabase({ dataDir, databaseUrl: env.DATABASE_URL })
   const children: ChildProcess[] = []
   let stopping = false
@@ -52,7 +59,9 @@ export async function launch(options: LaunchOptions): Promise<void> {
     const applied = await applyMigrations(database.url)
     if (applied.length) log(`Applied ${applied.length} migration(s).`)
     // Earlier versions gave the demo role server-wide rights; where Lockstep's user may not take them back, it says so.
-    await restrictDemoRole(database.url).catch((error: Error) => log(`Could not revoke pg_monitor and pg_signal_backend from the demo role: ${error.message.split('\n')[0]}`))
+    await restrictDemoRole(database.url).catch((error: Error) =>
+      log(`Could not revoke pg_monitor and pg_signal_backend from the demo role: ${error.message.split('\n')[0]}`),
+    )
     const sqliteDir = resolve(env.LOCKSTEP_SQLITE_DIR ?? defaultSqliteDir(dataDir))
     await mkdir(sqliteDir, { recursive: true })
     const backupDir = resolve(env.LOCKSTEP_BACKUP_DIR ?? defaultBackupDir(dataDir))
@@ -66,8 +75,16 @@ export async function launch(options: LaunchOptions): Promise<void> {
     }
     exportEnv(shared)
     const childEnv = makeChildEnv({ ...shared, PORT: String(env.PORT), NEXT_TELEMETRY_DISABLED: '1' })
-    const seeded = await seedDatabase({ adminEmail: env.LOCKSTEP_ADMIN_EMAIL, adminPassword: env.LOCKSTEP_ADMIN_PASSWORD, demo: env.LOCKSTEP_DEMO === 'true' ? { serverUrl: database.url } : undefined })
-    await writeFile(join(dataDir, 'runtime.json'), JSON.stringify({ databaseUrl: database.url, port: env.PORT, pid: process.pid }), { mode: 0o600 })
+    const seeded = await seedDatabase({
+      adminEmail: env.LOCKSTEP_ADMIN_EMAIL,
+      adminPassword: env.LOCKSTEP_ADMIN_PASSWORD,
+      demo: env.LOCKSTEP_DEMO === 'true' ? { serverUrl: database.url } : undefined,
+    })
+    await writeFile(
+      join(dataDir, 'runtime.json'),
+      JSON.stringify({ databaseUrl: database.url, port: env.PORT, pid: process.pid }),
+      { mode: 0o600 },
+    )
 
     if (!options.dev) await buildIfNeeded(childEnv)
     const web = options.dev
@@ -126,7 +143,10 @@ function printBanner(url: string, database: OpenDatabase, seeded: SeedResult): v
     `  Database: ${database.embedded ? 'embedded' : 'external'} PostgreSQL ${database.serverVersion}`,
   ]
   if (seeded.adminCreated && seeded.generated) {
-    lines.push(`  Sign in as ${seeded.email} with password ${seeded.password}`, '  (shown only this once – keep it, or set a new one under Admin → Users)')
+    lines.push(
+      `  Sign in as ${seeded.email} with password ${seeded.password}`,
+      '  (shown only this once – keep it, or set a new one under Admin → Users)',
+    )
   } else if (seeded.adminCreated) {
     lines.push(`  Sign in as ${seeded.email} with the password from LOCKSTEP_ADMIN_PASSWORD.`)
   } else {

@@ -23,14 +23,27 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true })
 })
 
-const authMethods = async () => (await queryDatabase<{ auth_method: string }>(database.url, 'SELECT DISTINCT auth_method FROM pg_hba_file_rules ORDER BY 1')).map((r) => r.auth_method)
+const authMethods = async () =>
+  (
+    await queryDatabase<{ auth_method: string }>(
+      database.url,
+      'SELECT DISTINCT auth_method FROM pg_hba_file_rules ORDER BY 1',
+    )
+  ).map((r) => r.auth_method)
 const memberships = async (role: string) =>
-  (await queryDatabase<{ rolname: string }>(database.url, `SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = '${role}' ORDER BY 1`)).map((r) => r.rolname)
+  (
+    await queryDatabase<{ rolname: string }>(
+      database.url,
+      `SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = '${role}' ORDER BY 1`,
+    )
+  ).map((r) => r.rolname)
 
 describe("Lockstep's embedded server", () => {
   it('asks every client for its password with scram-sha-256, never in cleartext', async () => {
     expect(await authMethods()).toEqual(['scram-sha-256'])
-    expect(await queryDatabase(database.url, 'SHOW password_encryption')).toEqual([{ password_encryption: 'scram-sha-256' }])
+    expect(await queryDatabase(database.url, 'SHOW password_encryption')).toEqual([
+      { password_encryption: 'scram-sha-256' },
+    ])
     const wrong = new URL(database.url)
     wrong.password = 'not-the-password'
     const client = new pg.Client({ connectionString: wrong.toString() })
@@ -62,13 +75,30 @@ describe('the demo role', () => {
     } finally {
       await db.$disconnect()
     }
-    const [role] = await queryDatabase<{ rolsuper: boolean; rolcreaterole: boolean; rolcreatedb: boolean; rolreplication: boolean; rolbypassrls: boolean }>(
+    const [role] = await queryDatabase<{
+      rolsuper: boolean
+      rolcreaterole: boolean
+      rolcreatedb: boolean
+      rolreplication: boolean
+      rolbypassrls: boolean
+    }>(
       database.url,
       `SELECT rolsuper, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls FROM pg_roles WHERE rolname = '${DEMO_ROLE}'`,
     )
-    expect(role).toEqual({ rolsuper: false, rolcreaterole: false, rolcreatedb: false, rolreplication: false, rolbypassrls: false })
+    expect(role).toEqual({
+      rolsuper: false,
+      rolcreaterole: false,
+      rolcreatedb: false,
+      rolreplication: false,
+      rolbypassrls: false,
+    })
     expect(await memberships(DEMO_ROLE)).toEqual([])
-    expect(await queryDatabase(database.url, `SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = '${DEMO_DATABASE}'`)).toEqual([{ owner: DEMO_ROLE }])
+    expect(
+      await queryDatabase(
+        database.url,
+        `SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = '${DEMO_DATABASE}'`,
+      ),
+    ).toEqual([{ owner: DEMO_ROLE }])
   })
 
   it('loses pg_monitor and pg_signal_backend, granted by earlier versions, when Lockstep starts', async () => {

@@ -14,7 +14,9 @@ const threadPriorities = (nice: number) => {
       console.log(JSON.stringify({ said, threads: readdirSync('/proc/self/task').map((t) => getPriority(Number(t))) }))
       process.exit(0)
     })`
-  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' })
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+  })
   return JSON.parse(out) as { said: string; threads: number[] }
 }
 

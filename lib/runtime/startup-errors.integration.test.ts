@@ -27,7 +27,10 @@ function start(env: Record<string, string>): Promise<{ code: number | null; stdo
   return new Promise((resolve) => {
     const child = spawn(join(process.cwd(), 'node_modules/.bin/tsx'), ['scripts/start.ts'], {
       // The test process has DATABASE_URL set for its own database; the child must not inherit it.
-      env: { ...childEnv({ LOCKSTEP_DATA_DIR: join(tmpdir(), 'lockstep-startup-unused'), ...env }), DATABASE_URL: env.DATABASE_URL ?? '' },
+      env: {
+        ...childEnv({ LOCKSTEP_DATA_DIR: join(tmpdir(), 'lockstep-startup-unused'), ...env }),
+        DATABASE_URL: env.DATABASE_URL ?? '',
+      },
     })
     let stdout = ''
     let stderr = ''
@@ -52,7 +55,9 @@ describe('checkDatabase', () => {
     const missing = new URL(inject('databaseUrl'))
     missing.pathname = '/no_such_database'
     await expect(checkDatabase(missing.toString())).rejects.toThrow(/database does not exist/)
-    await expect(checkDatabase(inject('databaseUrl'))).resolves.toMatchObject({ serverVersion: expect.stringMatching(/^\d+/) })
+    await expect(checkDatabase(inject('databaseUrl'))).resolves.toMatchObject({
+      serverVersion: expect.stringMatching(/^\d+/),
+    })
   })
 })
 
@@ -81,20 +86,29 @@ describe('npm start refuses bad configuration with one clear line', () => {
   it('for a malformed DATABASE_URL', async () => {
     const { code, stderr } = await start({ DATABASE_URL: 'mysql://nope' })
     expect(code).toBe(1)
-    expect(stderr.trim()).toBe('Error: invalid configuration – DATABASE_URL must be a postgresql://user:password@host:port/database URL')
+    expect(stderr.trim()).toBe(
+      'Error: invalid configuration – DATABASE_URL must be a postgresql://user:password@host:port/database URL',
+    )
   })
 
   it('for an unreachable server', async () => {
     const port = await findFreePort()
-    const { code, stderr } = await start({ DATABASE_URL: `postgresql://u:p@127.0.0.1:${port}/lockstep`, PORT: String(await findFreePort()) })
+    const { code, stderr } = await start({
+      DATABASE_URL: `postgresql://u:p@127.0.0.1:${port}/lockstep`,
+      PORT: String(await findFreePort()),
+    })
     expect(code).toBe(1)
-    expect(stderr).toMatch(new RegExp(`^Error: Cannot reach PostgreSQL at 127.0.0.1:${port}/lockstep: connection refused`))
+    expect(stderr).toMatch(
+      new RegExp(`^Error: Cannot reach PostgreSQL at 127.0.0.1:${port}/lockstep: connection refused`),
+    )
     expectNoStackTrace(stderr)
   })
 
   it('for a port in use', async () => {
     const server: Server = createServer()
-    const port = await new Promise<number>((resolve) => server.listen(0, () => resolve((server.address() as { port: number }).port)))
+    const port = await new Promise<number>((resolve) =>
+      server.listen(0, () => resolve((server.address() as { port: number }).port)),
+    )
     try {
       const { code, stderr } = await start({ PORT: String(port) })
       expect(code).toBe(1)

@@ -46,7 +46,13 @@ type Reply = { status: number; body: string; sent: number }
 function sendChunked(port: number, total: number): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const reply: Reply = { status: 0, body: '', sent: 0 }
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/api/sql/lint', headers: { 'content-type': 'application/json' } })
+    const req = request({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/api/sql/lint',
+      headers: { 'content-type': 'application/json' },
+    })
     req.on('response', (res) => {
       reply.status = res.statusCode ?? 0
       res.setEncoding('utf8')
@@ -83,9 +89,14 @@ function flood(port: number, total: number, contentLength?: number): Promise<{ s
     socket.on('error', () => undefined)
     socket.on('close', () => resolve({ sent, answer }))
     const framing = contentLength === undefined ? 'Transfer-Encoding: chunked' : `Content-Length: ${contentLength}`
-    socket.write(`POST /api/sql/lint HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\n${framing}\r\n\r\n`)
+    socket.write(
+      `POST /api/sql/lint HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\n${framing}\r\n\r\n`,
+    )
     const data = Buffer.alloc(64 * 1024, 0x20)
-    const chunk = contentLength === undefined ? Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`), data, Buffer.from('\r\n')]) : data
+    const chunk =
+      contentLength === undefined
+        ? Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`), data, Buffer.from('\r\n')])
+        : data
     const pump = () => {
       while (!socket.destroyed && sent < total) {
         sent += data.length
@@ -161,7 +172,13 @@ describe('request bodies', () => {
 
 describe('forwarded headers', () => {
   const echo: RequestHandler = async (req, res) => void res.end(JSON.stringify(req.headers))
-  const forwarded = { 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.9', 'x-real-ip': '203.0.113.9', forwarded: 'for=203.0.113.9' }
+  const forwarded = {
+    'x-forwarded-host': 'evil.example',
+    'x-forwarded-proto': 'https',
+    'x-forwarded-for': '203.0.113.9',
+    'x-real-ip': '203.0.113.9',
+    forwarded: 'for=203.0.113.9',
+  }
 
   it('are dropped when the connection does not come from a trusted proxy, and X-Forwarded-For names the connection', async () => {
     const seen = await get(await start(echo), forwarded)

@@ -14,7 +14,14 @@ import { TOO_LARGE_REQUEST } from '@/lib/auth/request-size'
 /** After answering with a body still coming, how long the client gets to read the answer before the connection is cut. */
 const LINGER_MS = 2_000
 
-const FORWARDED_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-port', 'x-forwarded-proto', 'x-real-ip']
+const FORWARDED_HEADERS = [
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-port',
+  'x-forwarded-proto',
+  'x-real-ip',
+]
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>
 export type WebServerOptions = { maxBodyBytes: number; trustedProxies: TrustedProxies }
@@ -78,7 +85,11 @@ function refuse(req: BoundedRequest, res: ServerResponse): void {
   for (const name of res.getHeaderNames()) res.removeHeader(name)
   // No `Connection: close`: Node would then cut the connection at once, and a client still sending could lose
   // the answer to the reset. closeInStages ends it once the answer is out.
-  res.writeHead(413, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(TOO_LARGE_REQUEST), 'Cache-Control': 'no-store' })
+  res.writeHead(413, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(TOO_LARGE_REQUEST),
+    'Cache-Control': 'no-store',
+  })
   res.end(TOO_LARGE_REQUEST)
 }
 

@@ -15,4 +15,5 @@ export class DomainError extends Error {
 export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found.`)
 export const forbidden = () => new DomainError('FORBIDDEN', 'You do not have permission to do that.')
 export const conflict = (message: string) => new DomainError('CONFLICT', message)
-export const invalid = (message: string, fieldErrors?: Record<string, string[]>) => new DomainError('INVALID', message, fieldErrors)
+export const invalid = (message: string, fieldErrors?: Record<string, string[]>) =>
+  new DomainError('INVALID', message, fieldErrors)

@@ -9,20 +9,40 @@ import { z } from 'zod'
 // transform shows no shape on one side; the other side must show its limit. Whatever arrives is also capped
 // as a whole by serverActions.bodySizeLimit (next.config.ts).
 
-type Node = { type?: string | string[]; maxLength?: number; maxItems?: number; enum?: unknown[]; const?: unknown; format?: string; pattern?: string; properties?: Record<string, Node>; items?: Node; anyOf?: Node[]; oneOf?: Node[]; allOf?: Node[] }
+type Node = {
+  type?: string | string[]
+  maxLength?: number
+  maxItems?: number
+  enum?: unknown[]
+  const?: unknown
+  format?: string
+  pattern?: string
+  properties?: Record<string, Node>
+  items?: Node
+  anyOf?: Node[]
+  oneOf?: Node[]
+  allOf?: Node[]
+}
 
 /** Paths of strings without a maximum length and lists without a maximum count. */
 function unbounded(node: Node, path: string): string[] {
   const branches = [...(node.anyOf ?? []), ...(node.oneOf ?? []), ...(node.allOf ?? [])]
   if (branches.length) return branches.flatMap((b) => unbounded(b, path))
   if (node.enum || node.const !== undefined) return []
-  if (node.type === 'string') return node.maxLength !== undefined || node.pattern || ['uuid', 'date', 'date-time'].includes(node.format ?? '') ? [] : [path]
-  if (node.type === 'array') return [...(node.maxItems === undefined ? [path] : []), ...(node.items ? unbounded(node.items, `${path}[]`) : [])]
-  if (node.type === 'object') return Object.entries(node.properties ?? {}).flatMap(([key, child]) => unbounded(child, `${path}.${key}`))
+  if (node.type === 'string')
+    return node.maxLength !== undefined || node.pattern || ['uuid', 'date', 'date-time'].includes(node.format ?? '')
+      ? []
+      : [path]
+  if (node.type === 'array')
+    return [...(node.maxItems === undefined ? [path] : []), ...(node.items ? unbounded(node.items, `${path}[]`) : [])]
+  if (node.type === 'object')
+    return Object.entries(node.properties ?? {}).flatMap(([key, child]) => unbounded(child, `${path}.${key}`))
   return []
 }
 
-const folders = readdirSync(__dirname, { withFileTypes: true }).filter((d) => d.isDirectory() && readdirSync(join(__dirname, d.name)).includes('schemas.ts'))
+const folders = readdirSync(__dirname, { withFileTypes: true }).filter(
+  (d) => d.isDirectory() && readdirSync(join(__dirname, d.name)).includes('schemas.ts'),
+)
 
 describe('field limits', () => {
   it('finds the schemas', () => expect(folders.length).toBeGreaterThan(8))
@@ -32,7 +52,8 @@ describe('field limits', () => {
     const missing: string[] = []
     for (const [name, schema] of Object.entries(schemas)) {
       if (!(schema instanceof z.ZodType)) continue
-      for (const io of ['input', 'output'] as const) missing.push(...unbounded(z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Node, `${folder}.${name}`))
+      for (const io of ['input', 'output'] as const)
+        missing.push(...unbounded(z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Node, `${folder}.${name}`))
     }
     expect([...new Set(missing)]).toEqual([])
   })

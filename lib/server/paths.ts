@@ -13,7 +13,9 @@ function roots(): PathRoot[] {
     [env.LOCKSTEP_SQLITE_DIR, 'the SQLite directory'],
     [env.LOCKSTEP_BACKUP_DIR, 'the backup directory'],
   ]
-  return dirs.flatMap(([dir, name]) => (dir ? [resolve(dir), ...(existsSync(dir) ? [realpathSync(dir)] : [])].map((path) => ({ path, name })) : []))
+  return dirs.flatMap(([dir, name]) =>
+    dir ? [resolve(dir), ...(existsSync(dir) ? [realpathSync(dir)] : [])].map((path) => ({ path, name })) : [],
+  )
 }
 
 /** `message` without this server's absolute paths (lib/targets/redact.ts, withoutPaths). */

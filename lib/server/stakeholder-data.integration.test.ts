@@ -24,7 +24,10 @@ async function setup() {
   const lead = await makeUser('LEAD')
   const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: `Customers ${randomUUID().slice(0, 8)}` }))
   const { id: phaseId } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Copy' }))
-  const { id: stepId } = await addCopyStep(lead, ZAddCopyStep.parse({ phaseId, name: 'Copy customers', tables: 'customers', mode: 'create', reload: '' }))
+  const { id: stepId } = await addCopyStep(
+    lead,
+    ZAddCopyStep.parse({ phaseId, name: 'Copy customers', tables: 'customers', mode: 'create', reload: '' }),
+  )
   const environment = await db.environment.create({ data: { name: `env-${randomUUID().slice(0, 8)}` } })
   const step = await db.step.findUniqueOrThrow({ where: { id: stepId } })
   const run = await db.run.create({
@@ -35,7 +38,15 @@ async function setup() {
       requestedById: lead.id,
       status: 'FAILED',
       error: `Step “Copy customers” failed: could not connect to ${HOST}:5432 as migrator`,
-      steps: { create: [{ ...snapshotOf(step, 0), status: 'FAILED', error: `value "${EMAIL}" is too long for type character varying(10)` }] },
+      steps: {
+        create: [
+          {
+            ...snapshotOf(step, 0),
+            status: 'FAILED',
+            error: `value "${EMAIL}" is too long for type character varying(10)`,
+          },
+        ],
+      },
       events: {
         create: [
           { level: 'info', message: 'Step “Copy customers” started.' },
@@ -47,7 +58,17 @@ async function setup() {
     include: { steps: true },
   })
   const stepRunId = run.steps[0]?.id ?? ''
-  await db.copyReject.create({ data: { stepRunId, copyId: randomUUID(), tableName: 'customers', rowKey: '42', column: 'income', reason: `"${INCOME}x" is not a number (column type integer)`, value: `${INCOME}x` } })
+  await db.copyReject.create({
+    data: {
+      stepRunId,
+      copyId: randomUUID(),
+      tableName: 'customers',
+      rowKey: '42',
+      column: 'income',
+      reason: `"${INCOME}x" is not a number (column type integer)`,
+      value: `${INCOME}x`,
+    },
+  })
   const report: ValidationReport = {
     status: 'FAILED',
     source: 'crm',
@@ -62,20 +83,49 @@ async function setup() {
         missing: 0,
         extra: 0,
         changed: 1,
-        samples: [{ kind: 'changed', key: '42', columns: [{ column: 'email', source: EMAIL, target: 'alice@example.com' }] }],
+        samples: [
+          { kind: 'changed', key: '42', columns: [{ column: 'email', source: EMAIL, target: 'alice@example.com' }] },
+        ],
         suspended: false,
         compared: 3,
         notes: [],
         seconds: 1,
       },
     ],
-    integrity: [{ kind: 'unique', table: 'customers', columns: ['email'], origin: 'source', count: 2, samples: [`${EMAIL} (2 rows)`] }],
+    integrity: [
+      {
+        kind: 'unique',
+        table: 'customers',
+        columns: ['email'],
+        origin: 'source',
+        count: 2,
+        samples: [`${EMAIL} (2 rows)`],
+      },
+    ],
     integrityChecked: 3,
-    rules: [{ name: 'High incomes', severity: 'error', action: 'fail', violations: 1, samples: [{ id: '42', income: INCOME }], passed: false }],
+    rules: [
+      {
+        name: 'High incomes',
+        severity: 'error',
+        action: 'fail',
+        violations: 1,
+        samples: [{ id: '42', income: INCOME }],
+        passed: false,
+      },
+    ],
     warnings: [`Rule “Rich”: invalid input syntax for type integer: "${INCOME}x"`],
     seconds: 2,
   }
-  const validation = await db.validation.create({ data: { planId, environmentId: environment.id, requestedById: lead.id, status: 'FAILED', report, error: `password authentication failed for user "migrator" on ${HOST}` } })
+  const validation = await db.validation.create({
+    data: {
+      planId,
+      environmentId: environment.id,
+      requestedById: lead.id,
+      status: 'FAILED',
+      report,
+      error: `password authentication failed for user "migrator" on ${HOST}`,
+    },
+  })
   return { lead, runId: run.id, stepRunId, validationId: validation.id }
 }
 
@@ -88,16 +138,33 @@ describe('what a stakeholder reads of a database', () => {
     const stakeholder = await getRun(await makeUser('STAKEHOLDER'), runId)
     const seen = JSON.stringify(stakeholder)
     for (const secret of [HOST, EMAIL, 'migrator']) expect(seen).not.toContain(secret)
-    expect(stakeholder).toMatchObject({ status: 'FAILED', error: 'The run stopped with an error; editors can read it.', steps: [{ name: 'Copy customers', status: 'FAILED', error: 'The step stopped with an error; editors can read it.' }] })
-    expect(stakeholder.events.map((e) => e.message)).toEqual(['Step “Copy customers” started.', 'A warning was recorded here; editors can read it.', 'An error was recorded here; editors can read it.'])
+    expect(stakeholder).toMatchObject({
+      status: 'FAILED',
+      error: 'The run stopped with an error; editors can read it.',
+      steps: [
+        { name: 'Copy customers', status: 'FAILED', error: 'The step stopped with an error; editors can read it.' },
+      ],
+    })
+    expect(stakeholder.events.map((e) => e.message)).toEqual([
+      'Step “Copy customers” started.',
+      'A warning was recorded here; editors can read it.',
+      'An error was recorded here; editors can read it.',
+    ])
   })
 
   it('a copy’s rejected rows: tables, columns, keys and counts, never the value or a reason quoting it', async () => {
     const { lead, runId, stepRunId } = await setup()
-    expect((await listCopyRejects(lead, runId, { step: stepRunId })).rows[0]).toMatchObject({ value: `${INCOME}x`, reason: expect.stringContaining(INCOME) })
+    expect((await listCopyRejects(lead, runId, { step: stepRunId })).rows[0]).toMatchObject({
+      value: `${INCOME}x`,
+      reason: expect.stringContaining(INCOME),
+    })
     const seen = await listCopyRejects(await makeUser('STAKEHOLDER'), runId, { step: stepRunId })
     expect(JSON.stringify(seen)).not.toContain(INCOME)
-    expect(seen).toMatchObject({ total: 1, groups: [{ table: 'customers', column: 'income', rows: 1 }], rows: [{ table: 'customers', key: '42', column: 'income', value: null }] })
+    expect(seen).toMatchObject({
+      total: 1,
+      groups: [{ table: 'customers', column: 'income', rows: 1 }],
+      rows: [{ table: 'customers', key: '42', column: 'income', value: null }],
+    })
   })
 
   it('a validation: counts, states, keys and column names; no differing values, no samples, no error texts', async () => {
@@ -107,7 +174,12 @@ describe('what a stakeholder reads of a database', () => {
     const seen = await getValidation(await makeUser('STAKEHOLDER'), validationId)
     const text = JSON.stringify(seen)
     for (const value of [EMAIL, INCOME, HOST, 'migrator', 'alice@example.com']) expect(text).not.toContain(value)
-    expect(seen.report?.tables[0]).toMatchObject({ table: 'customers', state: 'MISMATCHED', changed: 1, samples: [{ kind: 'changed', key: '42', columns: [{ column: 'email', source: null, target: null }] }] })
+    expect(seen.report?.tables[0]).toMatchObject({
+      table: 'customers',
+      state: 'MISMATCHED',
+      changed: 1,
+      samples: [{ kind: 'changed', key: '42', columns: [{ column: 'email', source: null, target: null }] }],
+    })
     expect(seen.report?.integrity[0]).toMatchObject({ kind: 'unique', columns: ['email'], count: 2, samples: [] })
     expect(seen.report?.rules[0]).toMatchObject({ name: 'High incomes', violations: 1, samples: [], passed: false })
     expect(seen.report?.warnings).toEqual(['1 warning; editors can read it.'])

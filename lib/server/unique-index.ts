@@ -15,7 +15,11 @@ export function violatesIndex(error: unknown, index: string): boolean {
 }
 
 /** Runs `write`; when it violated `index`, throws what `refusal` builds (read after the write's transaction ended). */
-export async function refuseOnViolation<T>(index: string, write: () => Promise<T>, refusal: () => Promise<Error>): Promise<T> {
+export async function refuseOnViolation<T>(
+  index: string,
+  write: () => Promise<T>,
+  refusal: () => Promise<Error>,
+): Promise<T> {
   try {
     return await write()
   } catch (error) {

@@ -24,7 +24,11 @@ afterAll(async () => {
 })
 
 const tablesOf = async (client: pg.Client, schema: string) =>
-  (await client.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = $1 ORDER BY 1`, [schema])).rows.map((r) => r.name)
+  (
+    await client.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = $1 ORDER BY 1`, [
+      schema,
+    ])
+  ).rows.map((r) => r.name)
 
 describe('Lockstep’s bookkeeping on a target', () => {
   it('is kept in the schema lockstep, and earlier tables in public move there with their rows', async () => {
@@ -40,8 +44,12 @@ describe('Lockstep’s bookkeeping on a target', () => {
     await ensureCopyState(client)
     expect(await tablesOf(client, 'public')).toEqual(['customers'])
     expect(await tablesOf(client, 'lockstep')).toEqual(['copy', 'copy_part', 'schema_history'])
-    expect((await client.query('SELECT version, success FROM lockstep.schema_history')).rows).toEqual([{ version: 'V1', success: true }])
-    expect((await client.query('SELECT copy_id, rows_written FROM lockstep.copy_part')).rows).toEqual([{ copy_id: 'c1', rows_written: '42' }])
+    expect((await client.query('SELECT version, success FROM lockstep.schema_history')).rows).toEqual([
+      { version: 'V1', success: true },
+    ])
+    expect((await client.query('SELECT copy_id, rows_written FROM lockstep.copy_part')).rows).toEqual([
+      { copy_id: 'c1', rows_written: '42' },
+    ])
     // Twice is the same as once.
     await ensureHistory(client)
     await ensureCopyState(client)
@@ -53,12 +61,16 @@ describe('Lockstep’s bookkeeping on a target', () => {
     const owner = await connect(fresh)
     const role = `bookkeeper_${Date.now().toString(36)}`
     const database = new URL(fresh).pathname.slice(1)
-    await owner.query(`CREATE ROLE ${role} LOGIN PASSWORD 'bookkeeper-pass'; REVOKE CREATE ON DATABASE "${database}" FROM PUBLIC; GRANT CONNECT ON DATABASE "${database}" TO ${role}`)
+    await owner.query(
+      `CREATE ROLE ${role} LOGIN PASSWORD 'bookkeeper-pass'; REVOKE CREATE ON DATABASE "${database}" FROM PUBLIC; GRANT CONNECT ON DATABASE "${database}" TO ${role}`,
+    )
     const limited = new URL(fresh)
     limited.username = role
     limited.password = 'bookkeeper-pass'
     const client = await connect(limited.toString())
-    await expect(ensureHistory(client)).rejects.toThrow(`Lockstep keeps its history and copy progress in a schema “lockstep” on the target, and the role “${role}” may not create it. Run GRANT CREATE ON DATABASE “${database}” TO “${role}”`)
+    await expect(ensureHistory(client)).rejects.toThrow(
+      `Lockstep keeps its history and copy progress in a schema “lockstep” on the target, and the role “${role}” may not create it. Run GRANT CREATE ON DATABASE “${database}” TO “${role}”`,
+    )
     expect((await owner.query(`SELECT to_regnamespace('lockstep') IS NULL AS absent`)).rows).toEqual([{ absent: true }])
   })
 })

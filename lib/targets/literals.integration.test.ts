@@ -15,7 +15,9 @@ describe('literals on a target', () => {
     await queryDatabase(url, `ALTER DATABASE ${database} SET standard_conforming_strings = off`)
     const client = await connectPostgres({ ...postgresTargetFromUrl(url), sslMode: 'disable' })
     try {
-      expect((await client.query('SHOW standard_conforming_strings')).rows).toEqual([{ standard_conforming_strings: 'on' }])
+      expect((await client.query('SHOW standard_conforming_strings')).rows).toEqual([
+        { standard_conforming_strings: 'on' },
+      ])
       await client.query(restartIdentitySql('public', 't', evil))
       expect((await client.query("SELECT to_regclass('victim') IS NOT NULL AS kept")).rows).toEqual([{ kept: true }])
     } finally {

@@ -25,7 +25,11 @@ function pinnedSocket(addresses: readonly { address: string; family: number }[])
   const lookup: LookupFunction = (_host, options, callback) => {
     const fitting = addresses.filter((a) => !options.family || a.family === options.family)
     const first = fitting[0]
-    if (options.all) callback(null, fitting.map((a) => ({ ...a })))
+    if (options.all)
+      callback(
+        null,
+        fitting.map((a) => ({ ...a })),
+      )
     else if (first) callback(null, first.address, first.family)
     else callback(Object.assign(new Error('no address of the requested family'), { code: 'ENOTFOUND' }), '')
   }
@@ -68,7 +72,11 @@ function clientConfig(target: PostgresTarget, ssl: boolean, overrides: ConnectOp
     // standard strings; a role or database set to the old backslash escapes must not change that.
     options: '-c standard_conforming_strings=on',
     ...(overrides.longRunning ? { query_timeout: undefined, statement_timeout: undefined } : {}),
-    ssl: !ssl ? false : target.sslMode === 'verify-full' ? { rejectUnauthorized: true, servername: target.host } : { rejectUnauthorized: false },
+    ssl: !ssl
+      ? false
+      : target.sslMode === 'verify-full'
+        ? { rejectUnauthorized: true, servername: target.host }
+        : { rejectUnauthorized: false },
     ...(target.addresses?.length ? { stream: () => pinnedSocket(target.addresses ?? []) } : {}),
   }
 }
@@ -109,27 +117,72 @@ const CONNECTION_LOST_CODES = new Set(['57P01', '57P02', '57P03', '08000', '0800
 /** True when `error` means the connection itself is gone, rather than a statement failing on a live one. */
 export function isConnectionLost(error: unknown): boolean {
   const e = error as { code?: string; message?: string } | null
-  return CONNECTION_LOST_CODES.has(e?.code ?? '') || ['ECONNRESET', 'EPIPE'].includes(e?.code ?? '') || /Connection terminated|not queryable|server closed the connection/i.test(e?.message ?? '')
+  return (
+    CONNECTION_LOST_CODES.has(e?.code ?? '') ||
+    ['ECONNRESET', 'EPIPE'].includes(e?.code ?? '') ||
+    /Connection terminated|not queryable|server closed the connection/i.test(e?.message ?? '')
+  )
 }
 
 /** A failure to connect (or a connection lost later), named for the person who has to fix it. */
-export function describePostgresError(error: unknown, target: PostgresTarget): { kind: Extract<ProbeResult, { ok: false }>['kind']; message: string } {
+export function describePostgresError(
+  error: unknown,
+  target: PostgresTarget,
+): { kind: Extract<ProbeResult, { ok: false }>['kind']; message: string } {
   const e = error as NodeJS.ErrnoException & { code?: string; library?: string }
   const where = `${target.host}:${target.port}`
   const message = redact(String(e?.message ?? error), [target.password])
-  if (e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN') return { kind: 'dns', message: `The host name “${target.host}” cannot be resolved (DNS). Check the spelling, or use an IP address.` }
-  if (e?.code === 'ECONNREFUSED') return { kind: 'refused', message: `Nothing accepts connections at ${where}: the connection was refused. Is PostgreSQL running and listening on that port?` }
-  if (e?.code === 'ETIMEDOUT' || e?.code === 'EHOSTUNREACH' || /timeout|timed out/i.test(message)) return { kind: 'timeout', message: `No answer from ${where} within ${CONNECT_TIMEOUT_MS / 1000} s. A firewall may be dropping the connection, or the host is down.` }
-  if (e?.code === '28P01') return { kind: 'auth', message: `Password authentication failed for user “${target.user}”. Check the user name and password.` }
-  if (e?.code === '28000') return { kind: 'auth', message: `The server does not let user “${target.user}” in (role missing, or no pg_hba.conf entry for this host).` }
-  if (e?.code === '3D000') return { kind: 'database', message: `The database “${target.database}” does not exist on ${where}.` }
-  if (isCertificateError(e)) return { kind: 'ssl', message: `SSL failed with mode “${target.sslMode}”: the server's certificate was not accepted (${message}). Check the server's certificate, or choose “require” to encrypt without checking it.` }
-  if (/does not support SSL/i.test(message)) return { kind: 'ssl', message: `SSL failed with mode “${target.sslMode}”: the server at ${where} does not offer SSL. Choose “prefer” or “disable”, or turn SSL on in the server.` }
-  if (isTlsError(e)) return { kind: 'ssl', message: `SSL failed with mode “${target.sslMode}”: ${message}. Try another SSL mode.` }
+  if (e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN')
+    return {
+      kind: 'dns',
+      message: `The host name “${target.host}” cannot be resolved (DNS). Check the spelling, or use an IP address.`,
+    }
+  if (e?.code === 'ECONNREFUSED')
+    return {
+      kind: 'refused',
+      message: `Nothing accepts connections at ${where}: the connection was refused. Is PostgreSQL running and listening on that port?`,
+    }
+  if (e?.code === 'ETIMEDOUT' || e?.code === 'EHOSTUNREACH' || /timeout|timed out/i.test(message))
+    return {
+      kind: 'timeout',
+      message: `No answer from ${where} within ${CONNECT_TIMEOUT_MS / 1000} s. A firewall may be dropping the connection, or the host is down.`,
+    }
+  if (e?.code === '28P01')
+    return {
+      kind: 'auth',
+      message: `Password authentication failed for user “${target.user}”. Check the user name and password.`,
+    }
+  if (e?.code === '28000')
+    return {
+      kind: 'auth',
+      message: `The server does not let user “${target.user}” in (role missing, or no pg_hba.conf entry for this host).`,
+    }
+  if (e?.code === '3D000')
+    return { kind: 'database', message: `The database “${target.database}” does not exist on ${where}.` }
+  if (isCertificateError(e))
+    return {
+      kind: 'ssl',
+      message: `SSL failed with mode “${target.sslMode}”: the server's certificate was not accepted (${message}). Check the server's certificate, or choose “require” to encrypt without checking it.`,
+    }
+  if (/does not support SSL/i.test(message))
+    return {
+      kind: 'ssl',
+      message: `SSL failed with mode “${target.sslMode}”: the server at ${where} does not offer SSL. Choose “prefer” or “disable”, or turn SSL on in the server.`,
+    }
+  if (isTlsError(e))
+    return { kind: 'ssl', message: `SSL failed with mode “${target.sslMode}”: ${message}. Try another SSL mode.` }
   // pg's words when the answer to its SSL request is neither yes nor no: something other than PostgreSQL answered.
-  if (/error establishing an SSL connection/i.test(message)) return { kind: 'other', message: `The server at ${where} answered in a way PostgreSQL never does – is it a PostgreSQL server on that port?` }
+  if (/error establishing an SSL connection/i.test(message))
+    return {
+      kind: 'other',
+      message: `The server at ${where} answered in a way PostgreSQL never does – is it a PostgreSQL server on that port?`,
+    }
   if (isClosedEarly(e, message)) {
-    if (typeof error === 'object' && error !== null && CONNECT_ERRORS.has(error)) return { kind: 'other', message: `The server at ${where} closed the connection right after connecting – is it a PostgreSQL server on that port?` }
+    if (typeof error === 'object' && error !== null && CONNECT_ERRORS.has(error))
+      return {
+        kind: 'other',
+        message: `The server at ${where} closed the connection right after connecting – is it a PostgreSQL server on that port?`,
+      }
     return { kind: 'other', message: `The connection to ${where} was lost: ${message}.` }
   }
   return { kind: 'other', message: `Could not connect to ${where}: ${message}` }
@@ -139,10 +192,13 @@ export function describePostgresError(error: unknown, target: PostgresTarget): {
 const isCertificateError = (e: { code?: string } | null) => /CERT|SIGNED|ALTNAME|HOSTNAME/.test(e?.code ?? '')
 
 /** An error of the TLS layer itself (a handshake or protocol failure), not a connection that merely ended during it. */
-const isTlsError = (e: { code?: string; library?: string } | null) => /^ERR_(SSL|TLS)_/.test(e?.code ?? '') || /SSL routines/i.test(e?.library ?? '')
+const isTlsError = (e: { code?: string; library?: string } | null) =>
+  /^ERR_(SSL|TLS)_/.test(e?.code ?? '') || /SSL routines/i.test(e?.library ?? '')
 
 /** The server accepted the TCP connection and ended it before a word of PostgreSQL – during the SSL handshake too. */
-const isClosedEarly = (e: { code?: string } | null, message: string) => ['ECONNRESET', 'EPIPE'].includes(e?.code ?? '') || /Connection terminated unexpectedly|socket disconnected before secure TLS/i.test(message)
+const isClosedEarly = (e: { code?: string } | null, message: string) =>
+  ['ECONNRESET', 'EPIPE'].includes(e?.code ?? '') ||
+  /Connection terminated unexpectedly|socket disconnected before secure TLS/i.test(message)
 
 /** Connects, and reports the server version, a round-trip latency and what the role may do. */
 export async function probePostgres(target: PostgresTarget): Promise<ProbeResult> {
@@ -172,7 +228,14 @@ export async function probePostgres(target: PostgresTarget): Promise<ProbeResult
       row.createdb && 'create databases',
       row.replication && 'replication',
     ].filter((p): p is string => typeof p === 'string')
-    return { ok: true, engine: 'POSTGRES', serverVersion: `PostgreSQL ${row.version}`, latencyMs, user: String(row.user ?? target.user), privileges }
+    return {
+      ok: true,
+      engine: 'POSTGRES',
+      serverVersion: `PostgreSQL ${row.version}`,
+      latencyMs,
+      user: String(row.user ?? target.user),
+      privileges,
+    }
   } catch (error) {
     return { ok: false, ...describePostgresError(error, target) }
   } finally {
@@ -188,19 +251,39 @@ export async function introspectPostgres(target: PostgresTarget): Promise<Intros
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
        WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
        ORDER BY 1, 2`)
-    const columns = await client.query<{ schema: string; table: string; name: string; type: string; nullable: boolean; default: string | null }>(`
+    const columns = await client.query<{
+      schema: string
+      table: string
+      name: string
+      type: string
+      nullable: boolean
+      default: string | null
+    }>(`
       SELECT n.nspname AS schema, c.relname AS table, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
              NOT a.attnotnull AS nullable, pg_get_expr(d.adbin, d.adrelid) AS default
         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
        WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
        ORDER BY 1, 2, a.attnum`)
-    const constraints = await client.query<{ schema: string; table: string; name: string; type: string; definition: string; columns: string[] }>(`
+    const constraints = await client.query<{
+      schema: string
+      table: string
+      name: string
+      type: string
+      definition: string
+      columns: string[]
+    }>(`
       SELECT n.nspname AS schema, c.relname AS table, k.conname AS name, k.contype AS type, pg_get_constraintdef(k.oid) AS definition,
              array(SELECT a.attname FROM unnest(k.conkey) WITH ORDINALITY u(n, i) JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n ORDER BY u.i)::text[] AS columns
         FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
        WHERE k.contype IN ('p', 'f') AND n.nspname NOT IN ('pg_catalog', 'information_schema')`)
-    const indexes = await client.query<{ schema: string; table: string; name: string; definition: string; unique: boolean }>(`
+    const indexes = await client.query<{
+      schema: string
+      table: string
+      name: string
+      definition: string
+      unique: boolean
+    }>(`
       SELECT n.nspname AS schema, t.relname AS table, i.relname AS name, pg_get_indexdef(x.indexrelid) AS definition, x.indisunique AS unique
         FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
        WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
@@ -213,9 +296,13 @@ export async function introspectPostgres(target: PostgresTarget): Promise<Intros
           schema: t.schema,
           name: t.name,
           rowEstimate: Number(t.estimate),
-          columns: columns.rows.filter(here).map((c) => ({ name: c.name, type: c.type, nullable: c.nullable, default: c.default })),
+          columns: columns.rows
+            .filter(here)
+            .map((c) => ({ name: c.name, type: c.type, nullable: c.nullable, default: c.default })),
           primaryKey: constraints.rows.find((k) => here(k) && k.type === 'p')?.columns ?? [],
-          foreignKeys: constraints.rows.filter((k) => here(k) && k.type === 'f').map((k) => ({ name: k.name, columns: k.columns, definition: k.definition })),
+          foreignKeys: constraints.rows
+            .filter((k) => here(k) && k.type === 'f')
+            .map((k) => ({ name: k.name, columns: k.columns, definition: k.definition })),
           indexes: indexes.rows.filter(here).map((i) => ({ name: i.name, unique: i.unique, definition: i.definition })),
         }
       }),

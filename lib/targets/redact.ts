@@ -20,7 +20,10 @@ const ABSOLUTE_PATH = /(?<![\p{L}\p{N}_.~:/\\-])(?:\/[^\s/'"“”‘’`()<>[\]
  * '/var/lib/…'), which tells a reader where the server keeps its data.
  */
 export function withoutPaths(text: string, roots: PathRoot[] = []): string {
-  const sorted = roots.map((r) => ({ ...r, path: r.path.replace(/\/+$/, '') })).filter((r) => r.path).sort((a, b) => b.path.length - a.path.length)
+  const sorted = roots
+    .map((r) => ({ ...r, path: r.path.replace(/\/+$/, '') }))
+    .filter((r) => r.path)
+    .sort((a, b) => b.path.length - a.path.length)
   return text.replace(ABSOLUTE_PATH, (match) => {
     // A sentence's full stop or colon after the path is not part of it.
     const path = match.replace(/[.:]+$/, '')

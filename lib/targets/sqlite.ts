@@ -29,13 +29,15 @@ export function resolveSqlitePath(dir: string, file: string, options: { allowMis
   if (!existsSync(dir)) throw new SqlitePathError('The SQLite directory (LOCKSTEP_SQLITE_DIR) does not exist.')
   const base = realpathSync(dir)
   const candidate = resolve(base, file)
-  if (!inside(base, candidate)) throw new SqlitePathError(`“${file}” is outside the SQLite directory; only files inside it can be used.`)
+  if (!inside(base, candidate))
+    throw new SqlitePathError(`“${file}” is outside the SQLite directory; only files inside it can be used.`)
   if (!existsSync(candidate)) {
     if (options.allowMissing) return candidate
     throw new SqlitePathError(`There is no file “${file}” in the SQLite directory.`)
   }
   const real = realpathSync(candidate)
-  if (!inside(base, real)) throw new SqlitePathError(`“${file}” is a link that leads outside the SQLite directory; it is refused.`)
+  if (!inside(base, real))
+    throw new SqlitePathError(`“${file}” is a link that leads outside the SQLite directory; it is refused.`)
   if (!statSync(real).isFile()) throw new SqlitePathError(`“${file}” is not a file.`)
   return real
 }
@@ -43,7 +45,10 @@ export function resolveSqlitePath(dir: string, file: string, options: { allowMis
 /** A file-system or SQLite error about a file of `dir`, with the file named relative to the directory. */
 export function sqliteMessage(dir: string, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error)
-  const roots = [resolve(dir), ...(existsSync(dir) ? [realpathSync(dir)] : [])].map((path) => ({ path, name: 'the SQLite directory' }))
+  const roots = [resolve(dir), ...(existsSync(dir) ? [realpathSync(dir)] : [])].map((path) => ({
+    path,
+    name: 'the SQLite directory',
+  }))
   return withoutPaths(message, roots)
 }
 
@@ -71,11 +76,19 @@ export function probeSqlite(dir: string, file: string): ProbeResult {
     } catch {
       writable = false
     }
-    return { ok: true, engine: 'SQLITE', serverVersion: `SQLite ${version}`, latencyMs, user: null, privileges: writable ? ['read', 'write'] : ['read'] }
+    return {
+      ok: true,
+      engine: 'SQLITE',
+      serverVersion: `SQLite ${version}`,
+      latencyMs,
+      user: null,
+      privileges: writable ? ['read', 'write'] : ['read'],
+    }
   } catch (error) {
     const code = (error as { code?: string }).code
     if (code === 'SQLITE_NOTADB') return { ok: false, kind: 'file', message: `“${file}” is not a SQLite database.` }
-    if (code === 'SQLITE_CANTOPEN') return { ok: false, kind: 'file', message: `“${file}” cannot be opened (permissions?).` }
+    if (code === 'SQLITE_CANTOPEN')
+      return { ok: false, kind: 'file', message: `“${file}” cannot be opened (permissions?).` }
     return { ok: false, kind: 'other', message: `SQLite could not read “${file}”: ${sqliteMessage(dir, error)}` }
   } finally {
     db?.close()
@@ -85,28 +98,63 @@ export function probeSqlite(dir: string, file: string): ProbeResult {
 export function introspectSqlite(dir: string, file: string): Introspection {
   const db = open(resolveSqlitePath(dir, file))
   try {
-    const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]
+    const tables = db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+      .all() as { name: string }[]
     return {
       tables: tables.map(({ name }) => {
-        const columns = db.prepare(`PRAGMA table_info(${quoteIdent(name)})`).all() as { name: string; type: string; notnull: number; dflt_value: string | null; pk: number }[]
-        const fks = db.prepare(`PRAGMA foreign_key_list(${quoteIdent(name)})`).all() as { id: number; table: string; from: string; to: string | null }[]
-        const indexes = db.prepare(`PRAGMA index_list(${quoteIdent(name)})`).all() as { name: string; unique: number; origin: string }[]
+        const columns = db.prepare(`PRAGMA table_info(${quoteIdent(name)})`).all() as {
+          name: string
+          type: string
+          notnull: number
+          dflt_value: string | null
+          pk: number
+        }[]
+        const fks = db.prepare(`PRAGMA foreign_key_list(${quoteIdent(name)})`).all() as {
+          id: number
+          table: string
+          from: string
+          to: string | null
+        }[]
+        const indexes = db.prepare(`PRAGMA index_list(${quoteIdent(name)})`).all() as {
+          name: string
+          unique: number
+          origin: string
+        }[]
         const { count } = db.prepare(`SELECT count(*) AS count FROM ${quoteIdent(name)}`).get() as { count: number }
         const fkIds = [...new Set(fks.map((f) => f.id))]
         return {
           schema: 'main',
           name,
           rowEstimate: count,
-          columns: columns.map((c) => ({ name: c.name, type: c.type || 'ANY', nullable: c.notnull === 0 && c.pk === 0, default: c.dflt_value })),
-          primaryKey: columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name),
+          columns: columns.map((c) => ({
+            name: c.name,
+            type: c.type || 'ANY',
+            nullable: c.notnull === 0 && c.pk === 0,
+            default: c.dflt_value,
+          })),
+          primaryKey: columns
+            .filter((c) => c.pk > 0)
+            .sort((a, b) => a.pk - b.pk)
+            .map((c) => c.name),
           foreignKeys: fkIds.map((id) => {
             const parts = fks.filter((f) => f.id === id)
             const target = parts[0]?.table ?? ''
-            return { name: `fk_${name}_${id}`, columns: parts.map((p) => p.from), definition: `FOREIGN KEY (${parts.map((p) => p.from).join(', ')}) REFERENCES ${target}(${parts.map((p) => p.to ?? '').join(', ')})` }
+            return {
+              name: `fk_${name}_${id}`,
+              columns: parts.map((p) => p.from),
+              definition: `FOREIGN KEY (${parts.map((p) => p.from).join(', ')}) REFERENCES ${target}(${parts.map((p) => p.to ?? '').join(', ')})`,
+            }
           }),
           indexes: indexes.map((i) => {
-            const cols = (db.prepare(`PRAGMA index_info(${quoteIdent(i.name)})`).all() as { name: string }[]).map((c) => c.name)
-            return { name: i.name, unique: i.unique === 1, definition: `${i.unique ? 'UNIQUE ' : ''}INDEX ${i.name} ON ${name} (${cols.join(', ')})` }
+            const cols = (db.prepare(`PRAGMA index_info(${quoteIdent(i.name)})`).all() as { name: string }[]).map(
+              (c) => c.name,
+            )
+            return {
+              name: i.name,
+              unique: i.unique === 1,
+              definition: `${i.unique ? 'UNIQUE ' : ''}INDEX ${i.name} ON ${name} (${cols.join(', ')})`,
+            }
           }),
         }
       }),

@@ -11,13 +11,24 @@ import { introspectSqlite, probeSqlite, resolveSqlitePath } from './sqlite'
 
 async function target(): Promise<PostgresTarget> {
   const url = new URL(await createFreshDatabase('target', { migrate: false }))
-  return { host: url.hostname, port: Number(url.port), database: url.pathname.slice(1), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password), sslMode: 'disable' }
+  return {
+    host: url.hostname,
+    port: Number(url.port),
+    database: url.pathname.slice(1),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    sslMode: 'disable',
+  }
 }
 
 describe('PostgreSQL targets', () => {
   it('reports version, latency and privileges of a reachable database', async () => {
     const result = await probePostgres(await target())
-    expect(result).toMatchObject({ ok: true, engine: 'POSTGRES', serverVersion: expect.stringMatching(/^PostgreSQL 15\./) })
+    expect(result).toMatchObject({
+      ok: true,
+      engine: 'POSTGRES',
+      serverVersion: expect.stringMatching(/^PostgreSQL 15\./),
+    })
     if (result.ok) {
       expect(result.latencyMs).toBeGreaterThanOrEqual(0)
       expect(result.privileges).toEqual(expect.arrayContaining(['superuser', 'connect', 'temporary tables']))
@@ -45,7 +56,11 @@ describe('PostgreSQL targets', () => {
   it('says SSL only for SSL: a server that accepts the connection and ends it is asked whether it is PostgreSQL', async () => {
     // Real TCP servers on loopback: one closes at once, one answers the SSL request with bytes PostgreSQL
     // never sends, one says yes to SSL and then closes instead of a TLS handshake.
-    const servers = [(socket: Socket) => socket.destroy(), (socket: Socket) => socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n')), (socket: Socket) => socket.once('data', () => socket.end('S'))]
+    const servers = [
+      (socket: Socket) => socket.destroy(),
+      (socket: Socket) => socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n')),
+      (socket: Socket) => socket.once('data', () => socket.end('S')),
+    ]
     const listening = await Promise.all(
       servers.map(async (onConnection) => {
         const server = createServer(onConnection)
@@ -59,14 +74,26 @@ describe('PostgreSQL targets', () => {
       const cases: [number | undefined, PostgresTarget['sslMode'], RegExp][] = [
         [closes, 'disable', /closed the connection right after connecting – is it a PostgreSQL server on that port\?/],
         [closes, 'prefer', /closed the connection right after connecting – is it a PostgreSQL server on that port\?/],
-        [closes, 'verify-full', /closed the connection right after connecting – is it a PostgreSQL server on that port\?/],
+        [
+          closes,
+          'verify-full',
+          /closed the connection right after connecting – is it a PostgreSQL server on that port\?/,
+        ],
         [http, 'prefer', /answered in a way PostgreSQL never does – is it a PostgreSQL server on that port\?/],
         [http, 'require', /answered in a way PostgreSQL never does – is it a PostgreSQL server on that port\?/],
-        [yesThenCloses, 'require', /closed the connection right after connecting – is it a PostgreSQL server on that port\?/],
+        [
+          yesThenCloses,
+          'require',
+          /closed the connection right after connecting – is it a PostgreSQL server on that port\?/,
+        ],
       ]
       for (const [port, sslMode, message] of cases) {
         const result = await probePostgres({ ...good, host: '127.0.0.1', port: port ?? 0, sslMode })
-        expect(result, `${port} ${sslMode}`).toMatchObject({ ok: false, kind: 'other', message: expect.stringMatching(message) })
+        expect(result, `${port} ${sslMode}`).toMatchObject({
+          ok: false,
+          kind: 'other',
+          message: expect.stringMatching(message),
+        })
         expect(JSON.stringify(result), `${port} ${sslMode}`).not.toMatch(/SSL|certificate/i)
       }
     } finally {
@@ -77,10 +104,14 @@ describe('PostgreSQL targets', () => {
   it('connects only to the addresses it is given, whatever the host name would resolve to', async () => {
     const good = await target()
     // The name resolves nowhere; the address checked before is where the connection goes.
-    expect(await probePostgres({ ...good, host: 'no-such-host.invalid', addresses: [{ address: good.host, family: 4 }] })).toMatchObject({ ok: true })
+    expect(
+      await probePostgres({ ...good, host: 'no-such-host.invalid', addresses: [{ address: good.host, family: 4 }] }),
+    ).toMatchObject({ ok: true })
     // And a name that resolves to the server does not reach it when told another address (the server listens on 127.0.0.1 only).
     expect(await probePostgres({ ...good, host: 'localhost' })).toMatchObject({ ok: true })
-    expect(await probePostgres({ ...good, host: 'localhost', addresses: [{ address: '127.0.0.2', family: 4 }] })).toMatchObject({ ok: false, kind: 'refused' })
+    expect(
+      await probePostgres({ ...good, host: 'localhost', addresses: [{ address: '127.0.0.2', family: 4 }] }),
+    ).toMatchObject({ ok: false, kind: 'refused' })
   })
 
   it('lists tables with estimates, columns, keys and indexes', async () => {
@@ -123,7 +154,12 @@ describe('SQLite targets', () => {
 
   it('opens a file inside the directory and introspects it', async () => {
     const dir = await directory()
-    expect(probeSqlite(dir, 'shop.db')).toMatchObject({ ok: true, engine: 'SQLITE', serverVersion: expect.stringMatching(/^SQLite 3\./), privileges: ['read', 'write'] })
+    expect(probeSqlite(dir, 'shop.db')).toMatchObject({
+      ok: true,
+      engine: 'SQLITE',
+      serverVersion: expect.stringMatching(/^SQLite 3\./),
+      privileges: ['read', 'write'],
+    })
     const { tables } = introspectSqlite(dir, 'shop.db')
     expect(tables.map((t) => [t.name, t.rowEstimate, t.primaryKey])).toEqual([
       ['customers', 2, ['id']],
@@ -139,11 +175,28 @@ describe('SQLite targets', () => {
     await writeFile(join(outside, 'secret.db'), 'x')
     await symlink(join(outside, 'secret.db'), join(dir, 'link.db'))
     await writeFile(join(dir, 'notes.db'), 'this is not a database, just text that is long enough to have a header')
-    expect(probeSqlite(dir, 'missing.db')).toEqual({ ok: false, kind: 'file', message: expect.stringContaining('There is no file “missing.db”') })
-    expect(probeSqlite(dir, '../x.db')).toMatchObject({ ok: false, message: expect.stringContaining('is outside the SQLite directory') })
-    expect(probeSqlite(dir, join(outside, 'secret.db'))).toMatchObject({ ok: false, message: expect.stringContaining('is outside the SQLite directory') })
-    expect(probeSqlite(dir, 'link.db')).toMatchObject({ ok: false, message: expect.stringContaining('a link that leads outside') })
-    expect(probeSqlite(dir, 'notes.db')).toEqual({ ok: false, kind: 'file', message: '“notes.db” is not a SQLite database.' })
+    expect(probeSqlite(dir, 'missing.db')).toEqual({
+      ok: false,
+      kind: 'file',
+      message: expect.stringContaining('There is no file “missing.db”'),
+    })
+    expect(probeSqlite(dir, '../x.db')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('is outside the SQLite directory'),
+    })
+    expect(probeSqlite(dir, join(outside, 'secret.db'))).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('is outside the SQLite directory'),
+    })
+    expect(probeSqlite(dir, 'link.db')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('a link that leads outside'),
+    })
+    expect(probeSqlite(dir, 'notes.db')).toEqual({
+      ok: false,
+      kind: 'file',
+      message: '“notes.db” is not a SQLite database.',
+    })
     expect(() => resolveSqlitePath(dir, 'link.db')).toThrow(/leads outside/)
   })
 

@@ -1,8 +1,19 @@
 // What Lockstep learns about a database a plan migrates from or to.
 
 export type ProbeResult =
-  | { ok: true; engine: 'POSTGRES' | 'SQLITE'; serverVersion: string; latencyMs: number; user: string | null; privileges: string[] }
-  | { ok: false; kind: 'dns' | 'refused' | 'timeout' | 'unreachable' | 'auth' | 'ssl' | 'database' | 'file' | 'other'; message: string }
+  | {
+      ok: true
+      engine: 'POSTGRES' | 'SQLITE'
+      serverVersion: string
+      latencyMs: number
+      user: string | null
+      privileges: string[]
+    }
+  | {
+      ok: false
+      kind: 'dns' | 'refused' | 'timeout' | 'unreachable' | 'auth' | 'ssl' | 'database' | 'file' | 'other'
+      message: string
+    }
 
 export type IntrospectedTable = {
   schema: string

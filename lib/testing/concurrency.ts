@@ -24,7 +24,12 @@ export async function holdWrite(sql: string, params: unknown[] = []) {
   const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')
   await client.query(sql, params)
   const pid = rows[0]?.pid ?? 0
-  const waitsForMe = async () => (await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE ${pid}::int = ANY(pg_blocking_pids(pid))`)[0]?.n
+  const waitsForMe = async () =>
+    (
+      await db.$queryRaw<
+        { n: number }[]
+      >`SELECT count(*)::int AS n FROM pg_stat_activity WHERE ${pid}::int = ANY(pg_blocking_pids(pid))`
+    )[0]?.n
   return {
     async whileHeld<T>(request: () => Promise<T>): Promise<PromiseSettledResult<T>> {
       let ended = false

@@ -8,6 +8,13 @@ export { setPlanEnvironment } from '@/lib/server/plans/environment-commands'
 export { createPlan } from '@/lib/server/plans/plan-commands'
 export { addPhase } from '@/lib/server/plans/phase-commands'
 export { addCopyStep, addObserveStep, addSqlStep, addValidateStep } from '@/lib/server/plans/step-commands'
-export { ZAddCopyStep, ZAddObserveStep, ZAddPhase, ZAddSqlStep, ZAddValidateStep, ZCreatePlan } from '@/lib/server/plans/schemas'
+export {
+  ZAddCopyStep,
+  ZAddObserveStep,
+  ZAddPhase,
+  ZAddSqlStep,
+  ZAddValidateStep,
+  ZCreatePlan,
+} from '@/lib/server/plans/schemas'
 export { cancelRun, startRun } from '@/lib/server/runs/commands'
 export { retryRun } from '@/lib/server/runs/resolve'

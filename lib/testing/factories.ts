@@ -8,15 +8,36 @@ export const TEST_PASSWORD = 'correct horse battery staple'
 let cachedHash: Promise<string> | undefined
 
 /** A user written straight to the database, with a unique email; returned as an actor. */
-export async function makeUser(role: Role, overrides: { isActive?: boolean; password?: string } = {}): Promise<UserActor> {
-  const passwordHash = overrides.password ? await hashPassword(overrides.password) : await (cachedHash ??= hashPassword(TEST_PASSWORD))
+export async function makeUser(
+  role: Role,
+  overrides: { isActive?: boolean; password?: string } = {},
+): Promise<UserActor> {
+  const passwordHash = overrides.password
+    ? await hashPassword(overrides.password)
+    : await (cachedHash ??= hashPassword(TEST_PASSWORD))
   const email = `${role.toLowerCase()}-${randomUUID().slice(0, 8)}@test.lockstep`
   // As if signed in with a code just now: a fresh second factor in this session (re-authentication).
   const sessionId = randomUUID()
   const user = await db.user.create({
-    data: { email, name: `Test ${role}`, role, passwordHash, isActive: overrides.isActive ?? true, secondFactorAt: new Date(), secondFactorSession: sessionId },
+    data: {
+      email,
+      name: `Test ${role}`,
+      role,
+      passwordHash,
+      isActive: overrides.isActive ?? true,
+      secondFactorAt: new Date(),
+      secondFactorSession: sessionId,
+    },
   })
-  return { kind: 'user', id: user.id, email: user.email, name: user.name, role: user.role, origin: '127.0.0.1', sessionId }
+  return {
+    kind: 'user',
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    origin: '127.0.0.1',
+    sessionId,
+  }
 }
 
 export function uniqueEmail(prefix = 'user'): string {

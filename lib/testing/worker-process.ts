@@ -20,7 +20,12 @@ export function startWorkerProcess(env: Record<string, string>, started: ChildPr
 }
 
 /** Polls `probe` until it answers something truthy; fails after `timeoutMs` naming `what`. */
-export async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000, everyMs = 100): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 60_000,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await probe().catch(() => null)

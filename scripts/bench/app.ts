@@ -23,7 +23,15 @@ export async function startBenchApp(port: number, name: string): Promise<BenchAp
   const dataDir = join(tmpdir(), name)
   console.log(`Starting Lockstep on ${base} (fresh data in ${dataDir})…`)
   const app = spawn(join(process.cwd(), 'node_modules/.bin/tsx'), ['scripts/start.ts', '--fresh'], {
-    env: { ...childEnv({ PORT: String(port), LOCKSTEP_DATA_DIR: dataDir, LOCKSTEP_ADMIN_EMAIL: BENCH_EMAIL, LOCKSTEP_ADMIN_PASSWORD: PASSWORD }), DATABASE_URL: '' },
+    env: {
+      ...childEnv({
+        PORT: String(port),
+        LOCKSTEP_DATA_DIR: dataDir,
+        LOCKSTEP_ADMIN_EMAIL: BENCH_EMAIL,
+        LOCKSTEP_ADMIN_PASSWORD: PASSWORD,
+      }),
+      DATABASE_URL: '',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const stop = async () => {
@@ -32,12 +40,14 @@ export async function startBenchApp(port: number, name: string): Promise<BenchAp
     await new Promise((resolve) => app.once('exit', resolve))
   }
   try {
-    if (!(await waitForHttp(`${base}/login`, 600_000, () => app.exitCode === null))) throw new Error('Lockstep did not start.')
+    if (!(await waitForHttp(`${base}/login`, 600_000, () => app.exitCode === null)))
+      throw new Error('Lockstep did not start.')
     const { databaseUrl } = JSON.parse(await readFile(join(dataDir, 'runtime.json'), 'utf8')) as { databaseUrl: string }
     // The admin signs in with a second factor, as the role requires: set up straight in the database.
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 })
     const secret = await (async () => {
-      const [admin] = (await pool.query<{ id: string }>('SELECT "id" FROM "User" WHERE "email" = $1', [BENCH_EMAIL])).rows
+      const [admin] = (await pool.query<{ id: string }>('SELECT "id" FROM "User" WHERE "email" = $1', [BENCH_EMAIL]))
+        .rows
       if (!admin) throw new Error('The benchmark admin was not seeded.')
       return enrolDirectly((sql, params) => pool.query(sql, params), admin.id, await loadOrCreateSecretKey(dataDir))
     })().finally(() => pool.end())
@@ -53,12 +63,21 @@ export async function startBenchApp(port: number, name: string): Promise<BenchAp
 async function signIn(base: string, totpSecret: string): Promise<string> {
   const csrf = await fetch(`${base}/api/auth/csrf`)
   const { csrfToken } = (await csrf.json()) as { csrfToken: string }
-  const csrfCookie = csrf.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+  const csrfCookie = csrf.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ')
   const response = await fetch(`${base}/api/auth/callback/credentials`, {
     method: 'POST',
     redirect: 'manual',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: csrfCookie, Origin: base },
-    body: new URLSearchParams({ email: BENCH_EMAIL, password: PASSWORD, code: totpCode(totpSecret), csrfToken, callbackUrl: `${base}/plans` }),
+    body: new URLSearchParams({
+      email: BENCH_EMAIL,
+      password: PASSWORD,
+      code: totpCode(totpSecret),
+      csrfToken,
+      callbackUrl: `${base}/plans`,
+    }),
   })
   const session = response.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`))
   if (!session) throw new Error('Sign-in failed: no session cookie.')

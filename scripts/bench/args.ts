@@ -8,7 +8,9 @@ export function arg(name: string, fallback: number, min = 1): number {
   const given = process.argv[i + 1]
   const value = Number(given)
   if (given === undefined || given.trim() === '' || !Number.isInteger(value) || value < min) {
-    console.error(`--${name} needs a whole number of at least ${min}, not ${given === undefined ? 'nothing' : `“${given}”`}.`)
+    console.error(
+      `--${name} needs a whole number of at least ${min}, not ${given === undefined ? 'nothing' : `“${given}”`}.`,
+    )
     process.exit(2)
   }
   return value

@@ -27,7 +27,14 @@ const JSON_OUTPUT = process.argv.includes('--json')
 const DIR = join(tmpdir(), 'lockstep-bench-copy')
 const say = (message: string) => (JSON_OUTPUT ? process.stderr : process.stdout).write(`${message}\n`)
 
-type Result = { method: string; rows: number; seconds: number; rowsPerSecond: number; peakRssMb?: number; note?: string }
+type Result = {
+  method: string
+  rows: number
+  seconds: number
+  rowsPerSecond: number
+  peakRssMb?: number
+  note?: string
+}
 
 // ISO text, as SQLite's CURRENT_TIMESTAMP writes it. (pgloader 3.6 cannot load Prisma's epoch-millisecond
 // datetimes at all – "date/time field value out of range" – so the comparison uses text it can read.)
@@ -37,10 +44,20 @@ const isoText = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace(
 export function makeSqlite(path: string, rows = ROWS) {
   const db = new Database(path)
   db.pragma('journal_mode = WAL')
-  db.exec(`CREATE TABLE items (id INTEGER PRIMARY KEY, email VARCHAR(120) NOT NULL, score REAL, active BOOLEAN NOT NULL, created_at DATETIME NOT NULL, note TEXT)`)
+  db.exec(
+    `CREATE TABLE items (id INTEGER PRIMARY KEY, email VARCHAR(120) NOT NULL, score REAL, active BOOLEAN NOT NULL, created_at DATETIME NOT NULL, note TEXT)`,
+  )
   const insert = db.prepare('INSERT INTO items VALUES (?, ?, ?, ?, ?, ?)')
   db.transaction(() => {
-    for (let i = 1; i <= rows; i++) insert.run(i, `user${i}@example.com`, ((i * 7919) % 100000) / 100, i % 2, isoText(1_700_000_000_000 + i * 1000), i % 3 ? `note ${i}\twith a tab` : null)
+    for (let i = 1; i <= rows; i++)
+      insert.run(
+        i,
+        `user${i}@example.com`,
+        ((i * 7919) % 100000) / 100,
+        i % 2,
+        isoText(1_700_000_000_000 + i * 1000),
+        i % 3 ? `note ${i}\twith a tab` : null,
+      )
   })()
   db.exec('CREATE INDEX items_created_at ON items (created_at)')
   db.close()
@@ -52,7 +69,11 @@ const time = async <T>(fn: () => Promise<T>) => {
   return { value, seconds: (performance.now() - started) / 1000 }
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolveRun) => {
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
@@ -77,39 +98,80 @@ const TABLE = `CREATE TABLE items (id bigint NOT NULL, email varchar(120) NOT NU
 const KEYS = [`ALTER TABLE items ADD PRIMARY KEY (id)`, `CREATE INDEX items_created_at ON items (created_at)`]
 
 async function ours(sqlitePath: string, url: string): Promise<Result> {
-  const { value, seconds } = await time(() => run(process.execPath, ['bin/lockstep.mjs', 'copy', '--from', sqlitePath, '--to', url, '--jobs', String(JOBS), '--json']))
+  const { value, seconds } = await time(() =>
+    run(process.execPath, [
+      'bin/lockstep.mjs',
+      'copy',
+      '--from',
+      sqlitePath,
+      '--to',
+      url,
+      '--jobs',
+      String(JOBS),
+      '--json',
+    ]),
+  )
   if (value.code !== 0) throw new Error(`lockstep copy failed: ${value.stderr || value.stdout}`)
-  const summary = JSON.parse(value.stdout) as { status: string; seconds: number; indexSeconds: number; peakRssMb: number; tables: { written: number }[] }
+  const summary = JSON.parse(value.stdout) as {
+    status: string
+    seconds: number
+    indexSeconds: number
+    peakRssMb: number
+    tables: { written: number }[]
+  }
   const rows = summary.tables.reduce((n, t) => n + t.written, 0)
   const count = Number((await query(url, 'SELECT count(*) AS n FROM items')).rows[0].n)
   if (count !== ROWS || rows !== ROWS) throw new Error(`lockstep copy wrote ${count} rows, not ${ROWS}.`)
-  return { method: `Lockstep copy (${JOBS} jobs)`, rows, seconds, rowsPerSecond: rows / seconds, peakRssMb: summary.peakRssMb, note: `process start to exit; engine ${summary.seconds.toFixed(1)} s of which keys/indexes ${summary.indexSeconds.toFixed(1)} s` }
+  return {
+    method: `Lockstep copy (${JOBS} jobs)`,
+    rows,
+    seconds,
+    rowsPerSecond: rows / seconds,
+    peakRssMb: summary.peakRssMb,
+    note: `process start to exit; engine ${summary.seconds.toFixed(1)} s of which keys/indexes ${summary.indexSeconds.toFixed(1)} s`,
+  }
 }
 
 async function naive(sqlitePath: string, url: string): Promise<Result> {
   await query(url, TABLE)
   for (const sql of KEYS) await query(url, sql)
   const db = new Database(sqlitePath, { readonly: true })
-  const rows = db.prepare('SELECT id, email, score, active, created_at, note FROM items ORDER BY id LIMIT ?').raw(true).all(NAIVE_ROWS) as [number, string, number, number, string, string | null][]
+  const rows = db
+    .prepare('SELECT id, email, score, active, created_at, note FROM items ORDER BY id LIMIT ?')
+    .raw(true)
+    .all(NAIVE_ROWS) as [number, string, number, number, string, string | null][]
   db.close()
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   const { seconds } = await time(async () => {
     for (const [id, email, score, active, createdAt, note] of rows) {
-      await client.query('INSERT INTO items (id, email, score, active, created_at, note) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING', [id, email, score, active === 1, `${createdAt}+00`, note])
+      await client.query(
+        'INSERT INTO items (id, email, score, active, created_at, note) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING',
+        [id, email, score, active === 1, `${createdAt}+00`, note],
+      )
     }
   })
   await client.end()
-  return { method: 'naive INSERT … ON CONFLICT per row', rows: rows.length, seconds, rowsPerSecond: rows.length / seconds, note: `measured on ${rows.length.toLocaleString('en')} rows` }
+  return {
+    method: 'naive INSERT … ON CONFLICT per row',
+    rows: rows.length,
+    seconds,
+    rowsPerSecond: rows.length / seconds,
+    note: `measured on ${rows.length.toLocaleString('en')} rows`,
+  }
 }
 
 async function psqlCopy(sqlitePath: string, url: string): Promise<Result | { method: string; missing: string }> {
-  if (spawnSync('psql', ['--version']).status !== 0) return { method: 'psql \\copy', missing: 'psql is not installed (apt-get install postgresql-client)' }
+  if (spawnSync('psql', ['--version']).status !== 0)
+    return { method: 'psql \\copy', missing: 'psql is not installed (apt-get install postgresql-client)' }
   const csvPath = join(DIR, 'items.csv')
   if (!existsSync(csvPath)) {
     const out = createWriteStream(csvPath)
     const db = new Database(sqlitePath, { readonly: true })
-    for (const [id, email, score, active, createdAt, note] of db.prepare('SELECT id, email, score, active, created_at, note FROM items ORDER BY id').raw(true).iterate() as Iterable<[number, string, number, number, string, string | null]>) {
+    for (const [id, email, score, active, createdAt, note] of db
+      .prepare('SELECT id, email, score, active, created_at, note FROM items ORDER BY id')
+      .raw(true)
+      .iterate() as Iterable<[number, string, number, number, string, string | null]>) {
       const line = `${id},${email},${score},${active ? 't' : 'f'},${createdAt}+00,${note === null ? '' : `"${note}"`}\n`
       if (!out.write(line)) await once(out, 'drain')
     }
@@ -118,19 +180,53 @@ async function psqlCopy(sqlitePath: string, url: string): Promise<Result | { met
     await once(out, 'finish')
   }
   await query(url, TABLE)
-  const { value, seconds } = await time(() => run('psql', [url, '-v', 'ON_ERROR_STOP=1', '-c', `\\copy items FROM '${csvPath}' CSV`, ...KEYS.flatMap((sql) => ['-c', sql])]))
+  const { value, seconds } = await time(() =>
+    run('psql', [
+      url,
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-c',
+      `\\copy items FROM '${csvPath}' CSV`,
+      ...KEYS.flatMap((sql) => ['-c', sql]),
+    ]),
+  )
   if (value.code !== 0) throw new Error(`psql failed: ${value.stderr}`)
-  return { method: 'psql \\copy from CSV, then keys', rows: ROWS, seconds, rowsPerSecond: ROWS / seconds, note: `CSV of ${((await stat(csvPath)).size / 1e6).toFixed(0)} MB written beforehand, not timed` }
+  return {
+    method: 'psql \\copy from CSV, then keys',
+    rows: ROWS,
+    seconds,
+    rowsPerSecond: ROWS / seconds,
+    note: `CSV of ${((await stat(csvPath)).size / 1e6).toFixed(0)} MB written beforehand, not timed`,
+  }
 }
 
 async function pgloader(sqlitePath: string, url: string): Promise<Result | { method: string; missing: string }> {
   const version = spawnSync('pgloader', ['--version'], { encoding: 'utf8' })
-  if (version.status !== 0) return { method: 'pgloader', missing: 'pgloader is not installed: apt-get install pgloader (Debian/Ubuntu), then run this again' }
+  if (version.status !== 0)
+    return {
+      method: 'pgloader',
+      missing: 'pgloader is not installed: apt-get install pgloader (Debian/Ubuntu), then run this again',
+    }
   const { value, seconds } = await time(() => run('pgloader', ['--quiet', `sqlite://${sqlitePath}`, url]))
-  const count = Number((await query(url, 'SELECT count(*) AS n FROM items').catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n)
+  const count = Number(
+    (await query(url, 'SELECT count(*) AS n FROM items').catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n,
+  )
   // pgloader exits 0 even when a table failed: the rows on the target decide.
-  if (value.code !== 0 || count !== ROWS) throw new Error(`pgloader wrote ${count} rows, not ${ROWS}: ${(value.stderr || value.stdout).split('\n').filter((l) => /ERROR/.test(l)).slice(0, 3).join(' ')}`)
-  return { method: `pgloader ${/\d+\.\d+\.\d+/.exec(version.stdout)?.[0] ?? ''}`.trim(), rows: ROWS, seconds, rowsPerSecond: ROWS / seconds, note: 'process start to exit' }
+  if (value.code !== 0 || count !== ROWS)
+    throw new Error(
+      `pgloader wrote ${count} rows, not ${ROWS}: ${(value.stderr || value.stdout)
+        .split('\n')
+        .filter((l) => /ERROR/.test(l))
+        .slice(0, 3)
+        .join(' ')}`,
+    )
+  return {
+    method: `pgloader ${/\d+\.\d+\.\d+/.exec(version.stdout)?.[0] ?? ''}`.trim(),
+    rows: ROWS,
+    seconds,
+    rowsPerSecond: ROWS / seconds,
+    note: 'process start to exit',
+  }
 }
 
 async function main() {
@@ -150,9 +246,17 @@ async function main() {
       const sorted = [...runs].sort((a, b) => a.seconds - b.seconds)
       const middle = sorted[Math.floor(sorted.length / 2)] as Result
       const rss = Math.max(...runs.map((r) => r.peakRssMb ?? 0))
-      return { ...middle, ...(rss ? { peakRssMb: rss } : {}), note: `median of ${runs.length} (${sorted.map((r) => r.seconds.toFixed(2)).join(', ')} s)${middle.note ? `; ${middle.note}` : ''}` }
+      return {
+        ...middle,
+        ...(rss ? { peakRssMb: rss } : {}),
+        note: `median of ${runs.length} (${sorted.map((r) => r.seconds.toFixed(2)).join(', ')} s)${middle.note ? `; ${middle.note}` : ''}`,
+      }
     }
-    const runs: Record<'ours' | 'psql' | 'pgloader', (Result | { method: string; missing: string })[]> = { ours: [], psql: [], pgloader: [] }
+    const runs: Record<'ours' | 'psql' | 'pgloader', (Result | { method: string; missing: string })[]> = {
+      ours: [],
+      psql: [],
+      pgloader: [],
+    }
     for (let i = 0; i < REPEAT; i++) {
       say(`Round ${i + 1} of ${REPEAT}: Lockstep copy, psql \\copy, pgloader…`)
       runs.ours.push(await ours(sqlitePath, await url(`ours_${i}`)))
@@ -179,20 +283,40 @@ async function main() {
       { target: '≥ 25× the naive path', ratio: ratio('naive'), need: 25 },
       { target: '≥ 0.5× psql \\copy', ratio: ratio('psql'), need: 0.5 },
     ].map((t) => ({ ...t, met: t.ratio === null ? null : t.ratio >= t.need }))
-    const rss = { target: 'peak RSS < 300 MB', peakRssMb: mine.peakRssMb ?? null, met: mine.peakRssMb !== undefined ? mine.peakRssMb < 300 : null }
+    const rss = {
+      target: 'peak RSS < 300 MB',
+      peakRssMb: mine.peakRssMb ?? null,
+      met: mine.peakRssMb !== undefined ? mine.peakRssMb < 300 : null,
+    }
     if (JSON_OUTPUT) {
       console.log(JSON.stringify({ rows: ROWS, jobs: JOBS, results, targets, rss }, null, 2))
       return
     }
-    console.log(`\n${ROWS.toLocaleString('en')} rows × 6 columns (id, varchar, real, boolean, datetime as ISO text, text), primary key + 1 index`)
+    console.log(
+      `\n${ROWS.toLocaleString('en')} rows × 6 columns (id, varchar, real, boolean, datetime as ISO text, text), primary key + 1 index`,
+    )
     console.table(
       results.map((r) =>
         'missing' in r
           ? { method: r.method, rows: '', seconds: '', 'rows/s': '', 'peak RSS MB': '', note: r.missing }
-          : { method: r.method, rows: r.rows, seconds: r.seconds.toFixed(2), 'rows/s': Math.round(r.rowsPerSecond).toLocaleString('en'), 'peak RSS MB': r.peakRssMb ?? '', note: r.note ?? '' },
+          : {
+              method: r.method,
+              rows: r.rows,
+              seconds: r.seconds.toFixed(2),
+              'rows/s': Math.round(r.rowsPerSecond).toLocaleString('en'),
+              'peak RSS MB': r.peakRssMb ?? '',
+              note: r.note ?? '',
+            },
       ),
     )
-    console.table([...targets.map((t) => ({ target: t.target, measured: t.ratio === null ? 'not measured' : `${t.ratio.toFixed(2)}×`, met: t.met === null ? '–' : t.met ? 'yes' : 'NO' })), { target: rss.target, measured: `${rss.peakRssMb} MB`, met: rss.met ? 'yes' : 'NO' }])
+    console.table([
+      ...targets.map((t) => ({
+        target: t.target,
+        measured: t.ratio === null ? 'not measured' : `${t.ratio.toFixed(2)}×`,
+        met: t.met === null ? '–' : t.met ? 'yes' : 'NO',
+      })),
+      { target: rss.target, measured: `${rss.peakRssMb} MB`, met: rss.met ? 'yes' : 'NO' },
+    ])
   } finally {
     await server.stop()
   }

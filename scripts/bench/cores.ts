@@ -24,7 +24,14 @@ function processes(): Proc[] {
         // threads included, and that of the descendants it has waited for, which are gone from /proc. Summed
         // over a tree of live processes, every process that ever ran in it is counted once.
         const ticks = [11, 12, 13, 14].reduce((n, i) => n + Number(fields[i]), 0)
-        return [{ pid: Number(name), parent: Number(fields[1]), command: readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' '), cpuSeconds: ticks / TICKS_PER_SECOND }]
+        return [
+          {
+            pid: Number(name),
+            parent: Number(fields[1]),
+            command: readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' '),
+            cpuSeconds: ticks / TICKS_PER_SECOND,
+          },
+        ]
       } catch {
         return [] // gone meanwhile
       }
@@ -32,24 +39,22 @@ function processes(): Proc[] {
 }
 
 /** The processes whose command line holds `text`, and all their descendants. */
-export const commandTree =
-  (label: string, text: string): Choose =>
-  ({
-    label,
-    pids: (all) => {
-      const chosen = new Set(all.filter((p) => p.command.includes(text)).map((p) => p.pid))
-      for (let grew = true; grew; ) {
-        grew = false
-        for (const p of all) {
-          if (chosen.has(p.parent) && !chosen.has(p.pid)) {
-            chosen.add(p.pid)
-            grew = true
-          }
+export const commandTree = (label: string, text: string): Choose => ({
+  label,
+  pids: (all) => {
+    const chosen = new Set(all.filter((p) => p.command.includes(text)).map((p) => p.pid))
+    for (let grew = true; grew;) {
+      grew = false
+      for (const p of all) {
+        if (chosen.has(p.parent) && !chosen.has(p.pid)) {
+          chosen.add(p.pid)
+          grew = true
         }
       }
-      return [...chosen]
-    },
-  })
+    }
+    return [...chosen]
+  },
+})
 
 /** One process, without its descendants. */
 export const single = (label: string, pid: number): Choose => ({ label, pids: () => [pid] })
@@ -59,7 +64,10 @@ export function splitCores(first: Choose[], second: Choose[]): [string, string] 
   const cores = availableParallelism()
   if (cores < 2) throw new Error('--split-cores needs at least 2 cores.')
   const half = Math.floor(cores / 2)
-  const lists: [string, string] = [half === 1 ? '0' : `0-${half - 1}`, half + 1 === cores ? String(half) : `${half}-${cores - 1}`]
+  const lists: [string, string] = [
+    half === 1 ? '0' : `0-${half - 1}`,
+    half + 1 === cores ? String(half) : `${half}-${cores - 1}`,
+  ]
   const all = processes()
   for (const [group, list] of [
     [first, lists[0]],

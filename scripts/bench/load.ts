@@ -49,7 +49,18 @@ const PORT = arg('port', 3302)
 const SPLIT_CORES = process.argv.includes('--split-cores')
 const CORES = availableParallelism() // before any split: this process is then held to a part of them
 const NAME = 'lockstep-bench-load'
-const PHASES = ['Preparation', 'Schema upgrade', 'Reference data', 'Copy the data', 'Verify', 'Cutover', 'Watch after the switch', 'Clean-up', 'Decommission the SQLite file', 'Retrospective']
+const PHASES = [
+  'Preparation',
+  'Schema upgrade',
+  'Reference data',
+  'Copy the data',
+  'Verify',
+  'Cutover',
+  'Watch after the switch',
+  'Clean-up',
+  'Decommission the SQLite file',
+  'Retrospective',
+]
 const COPY_PHASE = 3
 const ITEMS = 20
 const RISKS = 40
@@ -61,8 +72,22 @@ const TARGET_ROLE = 'lockstep_bench_target'
 const TARGET_DATABASE = 'lockstep_bench_target'
 const SQLITE_FILE = 'items.db'
 
-type Seeded = { planId: string; copyPhaseId: string; environmentId: string; finishedRunId: string; actor: UserActor; targetUrl: string }
-type CopyResult = { runId: string; rows: number; seconds: number; engineSeconds: number; indexSeconds: number; rowsPerSecond: number }
+type Seeded = {
+  planId: string
+  copyPhaseId: string
+  environmentId: string
+  finishedRunId: string
+  actor: UserActor
+  targetUrl: string
+}
+type CopyResult = {
+  runId: string
+  rows: number
+  seconds: number
+  engineSeconds: number
+  indexSeconds: number
+  rowsPerSecond: number
+}
 type PageLoad = { connections: number; times: number[]; non2xx: number; errors: number }
 
 const DONE = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'ROLLED_BACK', 'ROLLBACK_FAILED', 'WAITING']
@@ -76,7 +101,10 @@ async function main() {
   const admin = new pg.Client({ connectionString: app.databaseUrl })
   const targetDir = join(dataDir, 'target-pgdata')
   await rm(targetDir, { recursive: true, force: true })
-  const targetServer = await startEmbeddedPostgres({ dataDir: targetDir, password: randomBytes(18).toString('base64url') }).catch(async (error: unknown) => {
+  const targetServer = await startEmbeddedPostgres({
+    dataDir: targetDir,
+    password: randomBytes(18).toString('base64url'),
+  }).catch(async (error: unknown) => {
     await app.stop()
     throw error
   })
@@ -88,12 +116,24 @@ async function main() {
     console.log(`Generating ${ROWS.toLocaleString('en')} rows in SQLite…`)
     makeSqlite(join(dataDir, 'sqlite', SQLITE_FILE), ROWS)
     // The data layer runs in this process, configured as the launcher configures the app's own processes.
-    exportEnv({ DATABASE_URL: app.databaseUrl, AUTH_SECRET: (await loadLocalState(dataDir)).authSecret, LOCKSTEP_SECRET_KEY: await loadOrCreateSecretKey(dataDir), LOCKSTEP_SQLITE_DIR: join(dataDir, 'sqlite') })
+    exportEnv({
+      DATABASE_URL: app.databaseUrl,
+      AUTH_SECRET: (await loadLocalState(dataDir)).authSecret,
+      LOCKSTEP_SECRET_KEY: await loadOrCreateSecretKey(dataDir),
+      LOCKSTEP_SQLITE_DIR: join(dataDir, 'sqlite'),
+    })
     dataLayer = true
     const targetUrl = await createTargetRole(targetAdmin, targetServer.url(TARGET_DATABASE))
     const seeded = await seed(admin, targetAdmin, targetUrl)
-    const front = [commandTree('the web server', 'scripts/web.ts'), commandTree("Lockstep's PostgreSQL", `-D ${pgDataDir(dataDir)} `), single('the load generator', process.pid)]
-    const back = [commandTree('the worker', 'scripts/worker.ts'), commandTree("the target's PostgreSQL", `-D ${targetDir} `)]
+    const front = [
+      commandTree('the web server', 'scripts/web.ts'),
+      commandTree("Lockstep's PostgreSQL", `-D ${pgDataDir(dataDir)} `),
+      single('the load generator', process.pid),
+    ]
+    const back = [
+      commandTree('the worker', 'scripts/worker.ts'),
+      commandTree("the target's PostgreSQL", `-D ${targetDir} `),
+    ]
     const groups = [...front, ...back]
     const cores = SPLIT_CORES ? splitCores(front, back) : undefined
     const cookie = await app.cookie()
@@ -116,8 +156,16 @@ async function main() {
     for (let round = 1; round <= REPEAT; round++) {
       // Idle first in odd rounds and last in even ones, so a drift of the machine over time favours neither.
       for (const loaded of round % 2 ? [false, true] : [true, false]) {
-        console.log(`Round ${round} of ${REPEAT}: copy ${loaded ? `with ${CONNECTIONS} connections on the plan, run and report pages` : 'idle'}…`)
-        const { result, load, cpu } = await copy(admin, targetAdmin, seeded, groups, loaded ? (runId) => (THINK > 0 ? startUsers : startLoad)(app.base, cookie, pages(runId)) : undefined)
+        console.log(
+          `Round ${round} of ${REPEAT}: copy ${loaded ? `with ${CONNECTIONS} connections on the plan, run and report pages` : 'idle'}…`,
+        )
+        const { result, load, cpu } = await copy(
+          admin,
+          targetAdmin,
+          seeded,
+          groups,
+          loaded ? (runId) => (THINK > 0 ? startUsers : startLoad)(app.base, cookie, pages(runId)) : undefined,
+        )
         const usage = loaded ? busyCpu : idleCpu
         usage.seconds += cpu.seconds
         for (const [label, used] of cpu.used) usage.cpu.set(label, (usage.cpu.get(label) ?? 0) + used)
@@ -130,19 +178,48 @@ async function main() {
       const all = loads.map((l) => l.pages[i]).filter((p) => p !== undefined)
       const times = all.flatMap((p) => p.times)
       const sum = (key: 'non2xx' | 'errors') => all.reduce((n, p) => n + p[key], 0)
-      return { label: page.label, connections: all[0]?.connections ?? 0, count: times.length, non2xx: sum('non2xx'), errors: sum('errors'), max: times.length ? Math.max(...times) : NaN, ...percentiles(times) }
+      return {
+        label: page.label,
+        connections: all[0]?.connections ?? 0,
+        count: times.length,
+        non2xx: sum('non2xx'),
+        errors: sum('errors'),
+        max: times.length ? Math.max(...times) : NaN,
+        ...percentiles(times),
+      }
     })
 
-    console.log(`\n1 plan: ${PHASES.length} phases × ${ITEMS} checklist items, ${RISKS} risks, ${CRITERIA} success criteria, ${RUNS} finished runs`)
-    console.log(`Copy: ${ROWS.toLocaleString('en')} rows × 6 columns, SQLite → PostgreSQL (a server of its own), ${JOBS} jobs, primary key + 1 index; ${REPEAT} idle and ${REPEAT} loaded, interleaved`)
-    const model = THINK > 0 ? `${CONNECTIONS} users, each reading a page ${THINK / 2_000}–${(THINK * 1.5) / 1_000} s before the next` : `${CONNECTIONS} connections, closed loop (no time between answer and next request)`
+    console.log(
+      `\n1 plan: ${PHASES.length} phases × ${ITEMS} checklist items, ${RISKS} risks, ${CRITERIA} success criteria, ${RUNS} finished runs`,
+    )
+    console.log(
+      `Copy: ${ROWS.toLocaleString('en')} rows × 6 columns, SQLite → PostgreSQL (a server of its own), ${JOBS} jobs, primary key + 1 index; ${REPEAT} idle and ${REPEAT} loaded, interleaved`,
+    )
+    const model =
+      THINK > 0
+        ? `${CONNECTIONS} users, each reading a page ${THINK / 2_000}–${(THINK * 1.5) / 1_000} s before the next`
+        : `${CONNECTIONS} connections, closed loop (no time between answer and next request)`
     const machine = cores
       ? `${CORES} cores split: web, Lockstep's PostgreSQL and the load generator on ${cores[0]}; the worker and the target's PostgreSQL on ${cores[1]}`
       : `${CORES} cores shared by web, worker, both PostgreSQL servers and the load generator`
-    console.log(`Load: ${model}, from each loaded run's queueing to the last answer after it ended (${seconds.toFixed(1)} s in all); ${machine}`)
+    console.log(
+      `Load: ${model}, from each loaded run's queueing to the last answer after it ended (${seconds.toFixed(1)} s in all); ${machine}`,
+    )
     console.log('"alone": one request at a time with nothing else running (the run page: a finished run)\n')
     console.table(
-      load.map((p, i) => ({ page: p.label, 'alone p50 ms': ms(alone[i] ?? NaN), [THINK > 0 ? 'users' : 'connections']: p.connections, requests: p.count, 'req/s': (p.count / seconds).toFixed(1), 'p50 ms': ms(p.p50), 'p95 ms': ms(p.p95), 'p99 ms': ms(p.p99), 'max ms': ms(p.max), 'non-2xx': p.non2xx, errors: p.errors })),
+      load.map((p, i) => ({
+        page: p.label,
+        'alone p50 ms': ms(alone[i] ?? NaN),
+        [THINK > 0 ? 'users' : 'connections']: p.connections,
+        requests: p.count,
+        'req/s': (p.count / seconds).toFixed(1),
+        'p50 ms': ms(p.p50),
+        'p95 ms': ms(p.p95),
+        'p99 ms': ms(p.p99),
+        'max ms': ms(p.max),
+        'non-2xx': p.non2xx,
+        errors: p.errors,
+      })),
     )
     const median = (list: CopyResult[]) => {
       const sorted = list.map((c) => c.rowsPerSecond).sort((a, b) => a - b)
@@ -151,22 +228,43 @@ async function main() {
     }
     const [idleRate, busyRate] = [median(idle), median(busy)]
     const perSecond = (n: number) => Math.round(n).toLocaleString('en')
-    const row = (copy: string, c: CopyResult) => ({ copy, rows: c.rows, 'step s': c.seconds.toFixed(1), 'engine s': c.engineSeconds.toFixed(1), 'keys/indexes s': c.indexSeconds.toFixed(1), 'rows/s': perSecond(c.rowsPerSecond) })
+    const row = (copy: string, c: CopyResult) => ({
+      copy,
+      rows: c.rows,
+      'step s': c.seconds.toFixed(1),
+      'engine s': c.engineSeconds.toFixed(1),
+      'keys/indexes s': c.indexSeconds.toFixed(1),
+      'rows/s': perSecond(c.rowsPerSecond),
+    })
     console.table([
-      ...idle.flatMap((c, i) => [row(`round ${i + 1}, idle`, c), ...(busy[i] ? [row(`round ${i + 1}, under load`, busy[i])] : [])]),
+      ...idle.flatMap((c, i) => [
+        row(`round ${i + 1}, idle`, c),
+        ...(busy[i] ? [row(`round ${i + 1}, under load`, busy[i])] : []),
+      ]),
       { copy: 'median, idle', 'rows/s': perSecond(idleRate) },
       { copy: 'median, under load', 'rows/s': perSecond(busyRate) },
     ])
     for (const p of load) {
-      const failures = p.non2xx + p.errors ? `; ${p.non2xx} non-2xx answers and ${p.errors} errors count as misses too` : ''
-      if (p.count === 0) console.log(`${p.label}: no request finished while the copy ran – the ${P95_TARGET_MS} ms target is NOT MET${failures}`)
-      else console.log(`${p.label} p95 ${ms(p.p95)} ms – ${p.p95 < P95_TARGET_MS ? 'within' : 'ABOVE'} the ${P95_TARGET_MS} ms target${failures}`)
+      const failures =
+        p.non2xx + p.errors ? `; ${p.non2xx} non-2xx answers and ${p.errors} errors count as misses too` : ''
+      if (p.count === 0)
+        console.log(
+          `${p.label}: no request finished while the copy ran – the ${P95_TARGET_MS} ms target is NOT MET${failures}`,
+        )
+      else
+        console.log(
+          `${p.label} p95 ${ms(p.p95)} ms – ${p.p95 < P95_TARGET_MS ? 'within' : 'ABOVE'} the ${P95_TARGET_MS} ms target${failures}`,
+        )
     }
     // Where the cores went: each group's CPU time over the copies' wall time, in cores. The pages' own cost is
     // what the web server and Lockstep's PostgreSQL used under load beyond what they use beside an idle copy.
     const coresUsed = (usage: typeof idleCpu, label: string) => (usage.cpu.get(label) ?? 0) / usage.seconds
     const labels = groups.map((g) => g.label)
-    const share = (usage: typeof idleCpu) => Object.fromEntries([...labels.map((l) => [l, coresUsed(usage, l).toFixed(2)]), ['in all', labels.reduce((n, l) => n + coresUsed(usage, l), 0).toFixed(2)]])
+    const share = (usage: typeof idleCpu) =>
+      Object.fromEntries([
+        ...labels.map((l) => [l, coresUsed(usage, l).toFixed(2)]),
+        ['in all', labels.reduce((n, l) => n + coresUsed(usage, l), 0).toFixed(2)],
+      ])
     console.log(`\nCores in use on average (CPU seconds over wall seconds; the machine has ${CORES}):`)
     console.table([
       { copy: 'idle', ...share(idleCpu) },
@@ -174,22 +272,35 @@ async function main() {
     ])
     const pageTier = labels.slice(0, 2)
     const requests = load.reduce((n, p) => n + p.count, 0)
-    const pageCpu = pageTier.reduce((n, l) => n + (busyCpu.cpu.get(l) ?? 0) - coresUsed(idleCpu, l) * busyCpu.seconds, 0)
+    const pageCpu = pageTier.reduce(
+      (n, l) => n + (busyCpu.cpu.get(l) ?? 0) - coresUsed(idleCpu, l) * busyCpu.seconds,
+      0,
+    )
     const copyIdle = back.reduce((n, g) => n + coresUsed(idleCpu, g.label), 0)
-    console.log(`the pages cost ${ms((pageCpu / requests) * 1000)} ms of CPU each (web server and Lockstep's PostgreSQL, ${requests} requests), ${(pageCpu / busyCpu.seconds).toFixed(2)} cores at this load`)
-    console.log(`the idle copy used ${copyIdle.toFixed(2)} cores (worker and target's PostgreSQL); ${Math.round((1 - THROUGHPUT_TARGET) * 100)} % of its throughput is worth about ${(copyIdle * (1 - THROUGHPUT_TARGET)).toFixed(2)} cores`)
+    console.log(
+      `the pages cost ${ms((pageCpu / requests) * 1000)} ms of CPU each (web server and Lockstep's PostgreSQL, ${requests} requests), ${(pageCpu / busyCpu.seconds).toFixed(2)} cores at this load`,
+    )
+    console.log(
+      `the idle copy used ${copyIdle.toFixed(2)} cores (worker and target's PostgreSQL); ${Math.round((1 - THROUGHPUT_TARGET) * 100)} % of its throughput is worth about ${(copyIdle * (1 - THROUGHPUT_TARGET)).toFixed(2)} cores`,
+    )
     const generator = coresUsed(busyCpu, 'the load generator')
     if (cores) {
       const frontCores = Math.floor(CORES / 2)
       const busyFront = front.reduce((n, g) => n + coresUsed(busyCpu, g.label), 0)
-      console.log(`the web server's side (${frontCores} core${frontCores === 1 ? '' : 's'}) was ${Math.round((busyFront / frontCores) * 100)} % busy under load; the worker's side was ${Math.round((back.reduce((n, g) => n + coresUsed(busyCpu, g.label), 0) / (CORES - frontCores)) * 100)} % busy`)
+      console.log(
+        `the web server's side (${frontCores} core${frontCores === 1 ? '' : 's'}) was ${Math.round((busyFront / frontCores) * 100)} % busy under load; the worker's side was ${Math.round((back.reduce((n, g) => n + coresUsed(busyCpu, g.label), 0) / (CORES - frontCores)) * 100)} % busy`,
+      )
     } else {
       const demand = copyIdle + pageCpu / busyCpu.seconds + generator
-      console.log(`the copy at full speed and the pages together ask for ${demand.toFixed(2)} cores (the load generator's ${generator.toFixed(2)} included) of the machine's ${CORES}`)
+      console.log(
+        `the copy at full speed and the pages together ask for ${demand.toFixed(2)} cores (the load generator's ${generator.toFixed(2)} included) of the machine's ${CORES}`,
+      )
     }
     const ratio = busyRate / idleRate
     console.log(`copy throughput idle: ${perSecond(idleRate)} rows/s (median of ${idle.length})`)
-    console.log(`copy throughput under load: ${perSecond(busyRate)} rows/s = ${(ratio * 100).toFixed(0)} % of idle (target: within 10 %) – ${ratio >= THROUGHPUT_TARGET ? 'within the target' : 'BELOW the target'}`)
+    console.log(
+      `copy throughput under load: ${perSecond(busyRate)} rows/s = ${(ratio * 100).toFixed(0)} % of idle (target: within 10 %) – ${ratio >= THROUGHPUT_TARGET ? 'within the target' : 'BELOW the target'}`,
+    )
     console.log(`(benchmark took ${((performance.now() - started) / 1000).toFixed(0)} s)`)
   } finally {
     await admin.end().catch(() => undefined)
@@ -236,41 +347,126 @@ async function seed(admin: pg.Client, targetAdmin: pg.Client, targetUrl: string)
   const { ZConnection } = await import('@/lib/server/connections/schemas')
   const { PLAN_ROLLUP_SQL } = await import('@/lib/server/plans/rollup')
 
-  const user = (await admin.query<{ id: string; name: string; role: UserActor['role'] }>(`SELECT "id", "name", "role" FROM "User" WHERE "email" = $1`, [BENCH_EMAIL])).rows[0]
+  const user = (
+    await admin.query<{ id: string; name: string; role: UserActor['role'] }>(
+      `SELECT "id", "name", "role" FROM "User" WHERE "email" = $1`,
+      [BENCH_EMAIL],
+    )
+  ).rows[0]
   if (!user) throw new Error('The benchmark admin was not seeded.')
-  const actor: UserActor = { kind: 'user', id: user.id, email: BENCH_EMAIL, name: user.name, role: user.role, origin: 'bench' }
+  const actor: UserActor = {
+    kind: 'user',
+    id: user.id,
+    email: BENCH_EMAIL,
+    name: user.name,
+    role: user.role,
+    origin: 'bench',
+  }
   const title = 'Bench: items from SQLite to PostgreSQL'
-  const summary = 'Move the items application from its SQLite file to PostgreSQL, with the schema changes it needs on the way.'
+  const summary =
+    'Move the items application from its SQLite file to PostgreSQL, with the schema changes it needs on the way.'
   const document = [
     `# ${title}`,
     '## Overview',
     summary,
     '## Migration Phases',
-    ...PHASES.flatMap((name, p) => [`### Phase ${p + 1}: ${name}`, ...Array.from({ length: ITEMS }, (_, i) => `- [${p < 3 || (p < 5 && i < ITEMS / 2) ? 'x' : ' '}] ${name}: task ${i + 1} of ${ITEMS}, with its owner and the evidence`)]),
+    ...PHASES.flatMap((name, p) => [
+      `### Phase ${p + 1}: ${name}`,
+      ...Array.from(
+        { length: ITEMS },
+        (_, i) =>
+          `- [${p < 3 || (p < 5 && i < ITEMS / 2) ? 'x' : ' '}] ${name}: task ${i + 1} of ${ITEMS}, with its owner and the evidence`,
+      ),
+    ]),
     '## Risk Assessment',
-    ...Array.from({ length: RISKS }, (_, i) => `- **Risk ${i + 1}: ${['lock contention', 'slow backfill', 'rejected rows', 'replication lag', 'disk space'][i % 5]}** – Impact: ${['Low', 'Medium', 'High', 'Critical'][i % 4]}, Likelihood: ${['Low', 'Medium', 'High'][i % 3]}. Mitigation: rehearse it on staging and watch the monitor.`),
+    ...Array.from(
+      { length: RISKS },
+      (_, i) =>
+        `- **Risk ${i + 1}: ${['lock contention', 'slow backfill', 'rejected rows', 'replication lag', 'disk space'][i % 5]}** – Impact: ${['Low', 'Medium', 'High', 'Critical'][i % 4]}, Likelihood: ${['Low', 'Medium', 'High'][i % 3]}. Mitigation: rehearse it on staging and watch the monitor.`,
+    ),
     '## Success Criteria',
-    ...Array.from({ length: CRITERIA }, (_, i) => `- Criterion ${i + 1}: row counts and checksums match for table group ${i + 1}`),
+    ...Array.from(
+      { length: CRITERIA },
+      (_, i) => `- Criterion ${i + 1}: row counts and checksums match for table group ${i + 1}`,
+    ),
   ].join('\n\n')
   const { id: planId } = await importPlanDocument(actor, parsePlanDocument(document))
   await updatePlan(actor, ZUpdatePlan.parse({ planId, title, summary, status: 'ACTIVE', startDate: day(-60) }))
-  const phases = (await admin.query<{ id: string; name: string; goal: string; plannedLabel: string | null }>(`SELECT "id", "name", "goal", "plannedLabel" FROM "Phase" WHERE "planId" = $1 ORDER BY "position"`, [planId])).rows
+  const phases = (
+    await admin.query<{ id: string; name: string; goal: string; plannedLabel: string | null }>(
+      `SELECT "id", "name", "goal", "plannedLabel" FROM "Phase" WHERE "planId" = $1 ORDER BY "position"`,
+      [planId],
+    )
+  ).rows
   const copyPhase = phases[COPY_PHASE]
-  if (phases.length !== PHASES.length || !copyPhase) throw new Error(`The plan document gave ${phases.length} phases, not ${PHASES.length}.`)
+  if (phases.length !== PHASES.length || !copyPhase)
+    throw new Error(`The plan document gave ${phases.length} phases, not ${PHASES.length}.`)
   for (const [p, phase] of phases.entries()) {
-    await updatePhase(actor, ZUpdatePhase.parse({ phaseId: phase.id, name: phase.name, goal: phase.goal, plannedStart: day(-60 + p * 10), plannedEnd: day(-55 + p * 10), plannedLabel: phase.plannedLabel ?? '' }))
+    await updatePhase(
+      actor,
+      ZUpdatePhase.parse({
+        phaseId: phase.id,
+        name: phase.name,
+        goal: phase.goal,
+        plannedStart: day(-60 + p * 10),
+        plannedEnd: day(-55 + p * 10),
+        plannedLabel: phase.plannedLabel ?? '',
+      }),
+    )
     if (p < 3) await completePhase(actor, { phaseId: phase.id })
     if (p === COPY_PHASE) continue
     for (const k of [1, 2]) {
       const column = `c${p}_${k}`
-      await addSqlStep(actor, ZAddSqlStep.parse({ phaseId: phase.id, name: `V${p + 1}.${k} – add and fill ${column}`, body: `ALTER TABLE accounts ADD COLUMN IF NOT EXISTS ${column} text;\nUPDATE accounts SET ${column} = 'n/a' WHERE ${column} IS NULL;`, rollbackBody: `ALTER TABLE accounts DROP COLUMN IF EXISTS ${column};` }))
+      await addSqlStep(
+        actor,
+        ZAddSqlStep.parse({
+          phaseId: phase.id,
+          name: `V${p + 1}.${k} – add and fill ${column}`,
+          body: `ALTER TABLE accounts ADD COLUMN IF NOT EXISTS ${column} text;\nUPDATE accounts SET ${column} = 'n/a' WHERE ${column} IS NULL;`,
+          rollbackBody: `ALTER TABLE accounts DROP COLUMN IF EXISTS ${column};`,
+        }),
+      )
     }
   }
-  await addCopyStep(actor, ZAddCopyStep.parse({ phaseId: copyPhase.id, name: 'Copy items into PostgreSQL', tables: '', mode: 'create', jobs: String(JOBS), chunkRows: '', maxRejectedRows: '0', reload: '' }))
-  const { id: environmentId } = await createEnvironment(actor, { name: 'bench-staging', description: 'The copy target.', protected: false })
+  await addCopyStep(
+    actor,
+    ZAddCopyStep.parse({
+      phaseId: copyPhase.id,
+      name: 'Copy items into PostgreSQL',
+      tables: '',
+      mode: 'create',
+      jobs: String(JOBS),
+      chunkRows: '',
+      maxRejectedRows: '0',
+      reload: '',
+    }),
+  )
+  const { id: environmentId } = await createEnvironment(actor, {
+    name: 'bench-staging',
+    description: 'The copy target.',
+    protected: false,
+  })
   await freshTarget(targetAdmin)
-  const { id: targetConnectionId } = await createConnection(actor, ZConnection.parse({ environmentId, engine: 'POSTGRES', name: 'Items on PostgreSQL', role: 'TARGET', url: targetUrl }))
-  const { id: sourceConnectionId } = await createConnection(actor, ZConnection.parse({ environmentId, engine: 'SQLITE', name: 'Items SQLite file', role: 'SOURCE', filePath: SQLITE_FILE }))
+  const { id: targetConnectionId } = await createConnection(
+    actor,
+    ZConnection.parse({
+      environmentId,
+      engine: 'POSTGRES',
+      name: 'Items on PostgreSQL',
+      role: 'TARGET',
+      url: targetUrl,
+    }),
+  )
+  const { id: sourceConnectionId } = await createConnection(
+    actor,
+    ZConnection.parse({
+      environmentId,
+      engine: 'SQLITE',
+      name: 'Items SQLite file',
+      role: 'SOURCE',
+      filePath: SQLITE_FILE,
+    }),
+  )
   await setPlanEnvironment(actor, { planId, environmentId, sourceConnectionId, targetConnectionId })
 
   // The run history: finished runs of the other phases with their step runs and logs, spread over two months.
@@ -301,11 +497,20 @@ async function seed(admin: pg.Client, targetAdmin: pg.Client, targetUrl: string)
        FROM "Run" r, generate_series(1, 8) g WHERE r."planId" = $1`,
     [planId],
   )
-  await admin.query(`UPDATE "Risk" SET "status" = (ARRAY['OPEN','OPEN','MITIGATED','ACCEPTED','CLOSED'])[1 + abs(hashtext("title")) % 5]::"RiskStatus" WHERE "planId" = $1`, [planId])
+  await admin.query(
+    `UPDATE "Risk" SET "status" = (ARRAY['OPEN','OPEN','MITIGATED','ACCEPTED','CLOSED'])[1 + abs(hashtext("title")) % 5]::"RiskStatus" WHERE "planId" = $1`,
+    [planId],
+  )
   await admin.query(PLAN_ROLLUP_SQL, [[planId]])
   await admin.query('COMMIT')
   await admin.query('ANALYZE')
-  const finishedRunId = (await admin.query<{ id: string }>(`SELECT "id" FROM "Run" WHERE "planId" = $1 AND "status" = 'SUCCEEDED' ORDER BY "createdAt" DESC LIMIT 1`, [planId])).rows[0]?.id ?? ''
+  const finishedRunId =
+    (
+      await admin.query<{ id: string }>(
+        `SELECT "id" FROM "Run" WHERE "planId" = $1 AND "status" = 'SUCCEEDED' ORDER BY "createdAt" DESC LIMIT 1`,
+        [planId],
+      )
+    ).rows[0]?.id ?? ''
   const counts = (
     await admin.query(
       `SELECT (SELECT count(*) FROM "Phase" WHERE "planId" = $1)::int AS phases, (SELECT count(*) FROM "ChecklistItem" i JOIN "Phase" f ON f."id" = i."phaseId" WHERE f."planId" = $1)::int AS items,
@@ -370,27 +575,58 @@ async function copy(
   const { startRun } = await import('@/lib/server/runs/commands')
   await freshTarget(targetAdmin)
   const before = { at: performance.now(), cpu: cpuSeconds(groups) }
-  const { id: runId } = await startRun(seeded.actor, { planId: seeded.planId, phaseId: seeded.copyPhaseId, environmentId: seeded.environmentId, dryRun: false })
+  const { id: runId } = await startRun(seeded.actor, {
+    planId: seeded.planId,
+    phaseId: seeded.copyPhaseId,
+    environmentId: seeded.environmentId,
+    dryRun: false,
+  })
   const load = await during?.(runId)
   let run: { status: string; error: string | null } | undefined
   while (!run || !DONE.includes(run.status)) {
     await sleep(250)
-    run = (await admin.query<{ status: string; error: string | null }>(`SELECT "status", "error" FROM "Run" WHERE "id" = $1`, [runId])).rows[0]
+    run = (
+      await admin.query<{ status: string; error: string | null }>(
+        `SELECT "status", "error" FROM "Run" WHERE "id" = $1`,
+        [runId],
+      )
+    ).rows[0]
   }
   const after = cpuSeconds(groups)
-  const cpu = { seconds: (performance.now() - before.at) / 1000, used: new Map([...after].map(([label, used]) => [label, used - (before.cpu.get(label) ?? 0)])) }
+  const cpu = {
+    seconds: (performance.now() - before.at) / 1000,
+    used: new Map([...after].map(([label, used]) => [label, used - (before.cpu.get(label) ?? 0)])),
+  }
   const figures = await load?.stop()
-  if (run.status !== 'SUCCEEDED') throw new Error(`The copy run ended ${run.status}: ${run.error ?? 'no error recorded'}.`)
-  const step = (await admin.query<{ startedAt: Date; finishedAt: Date; detail: CopyDetail }>(`SELECT "startedAt", "finishedAt", "detail" FROM "StepRun" WHERE "runId" = $1`, [runId])).rows[0]
+  if (run.status !== 'SUCCEEDED')
+    throw new Error(`The copy run ended ${run.status}: ${run.error ?? 'no error recorded'}.`)
+  const step = (
+    await admin.query<{ startedAt: Date; finishedAt: Date; detail: CopyDetail }>(
+      `SELECT "startedAt", "finishedAt", "detail" FROM "StepRun" WHERE "runId" = $1`,
+      [runId],
+    )
+  ).rows[0]
   if (!step) throw new Error('The copy run has no step run.')
   const rows = step.detail.tables.reduce((n, t) => n + t.written, 0)
   const target = new pg.Client({ connectionString: seeded.targetUrl })
   await target.connect()
   const counted = Number((await target.query<{ n: string }>('SELECT count(*) AS n FROM items')).rows[0]?.n)
   await target.end()
-  if (rows !== ROWS || counted !== ROWS) throw new Error(`The copy wrote ${rows} rows (${counted} on the target), not ${ROWS}.`)
+  if (rows !== ROWS || counted !== ROWS)
+    throw new Error(`The copy wrote ${rows} rows (${counted} on the target), not ${ROWS}.`)
   const seconds = (step.finishedAt.getTime() - step.startedAt.getTime()) / 1000
-  return { result: { runId, rows, seconds, engineSeconds: step.detail.seconds ?? NaN, indexSeconds: step.detail.indexSeconds ?? NaN, rowsPerSecond: rows / seconds }, load: figures, cpu }
+  return {
+    result: {
+      runId,
+      rows,
+      seconds,
+      engineSeconds: step.detail.seconds ?? NaN,
+      indexSeconds: step.detail.indexSeconds ?? NaN,
+      rowsPerSecond: rows / seconds,
+    },
+    load: figures,
+    cpu,
+  }
 }
 
 /**
@@ -398,7 +634,11 @@ async function copy(
  * Stopping lets every connection finish the request it has in flight and send no other: the slowest answers
  * are not cut off, and the server is not left rendering pages nobody waits for into the next copy.
  */
-async function startLoad(base: string, cookie: string, pages: { label: string; path: string }[]): Promise<{ stop: () => Promise<Load> }> {
+async function startLoad(
+  base: string,
+  cookie: string,
+  pages: { label: string; path: string }[],
+): Promise<{ stop: () => Promise<Load> }> {
   const started = performance.now()
   let last = started
   const running = pages.map((page, i) => {
@@ -412,7 +652,14 @@ async function startLoad(base: string, cookie: string, pages: { label: string; p
     // Slow answers are measured, not cut off: autocannon's 10 s default would drop them from the percentiles.
     const done = new Promise<autocannon.Result>((resolve, reject) => {
       const instance = autocannon(
-        { url: `${base}${page.path}`, connections, duration: 3_600, timeout: 120, headers: { cookie }, setupClient: (client) => clients.push(client as unknown as (typeof clients)[number]) },
+        {
+          url: `${base}${page.path}`,
+          connections,
+          duration: 3_600,
+          timeout: 120,
+          headers: { cookie },
+          setupClient: (client) => clients.push(client as unknown as (typeof clients)[number]),
+        },
         (error, result) => (error ? reject(error) : resolve(result)),
       )
       instance.on('response', (_client, statusCode, _bytes, responseTime) => {
@@ -431,7 +678,10 @@ async function startLoad(base: string, cookie: string, pages: { label: string; p
     stop: async () => {
       for (const r of running) r.stop()
       await Promise.all(running.map((r) => r.done))
-      return { seconds: (last - started) / 1000, pages: running.map((r) => ({ connections: r.connections, times: r.times, ...r.counts() })) }
+      return {
+        seconds: (last - started) / 1000,
+        pages: running.map((r) => ({ connections: r.connections, times: r.times, ...r.counts() })),
+      }
     },
   }
 }
@@ -440,7 +690,11 @@ async function startLoad(base: string, cookie: string, pages: { label: string; p
  * CONNECTIONS users, each opening the pages in turn (starting at a different one) and reading each for THINK ms
  * on average, until stopped; a user stops after the answer it is waiting for.
  */
-async function startUsers(base: string, cookie: string, pages: { label: string; path: string }[]): Promise<{ stop: () => Promise<Load> }> {
+async function startUsers(
+  base: string,
+  cookie: string,
+  pages: { label: string; path: string }[],
+): Promise<{ stop: () => Promise<Load> }> {
   const started = performance.now()
   let last = started
   let stopping = false

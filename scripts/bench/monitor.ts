@@ -95,7 +95,9 @@ function startLoad(url: string, tps: number) {
     while (running) {
       await session.query('BEGIN')
       await session.query(`UPDATE ${table(random(TABLES))} SET amount = amount + 1 WHERE id = $1`, [random(ROWS)])
-      await session.query(`SELECT id, amount FROM ${table(random(TABLES))} WHERE account = $1 LIMIT 10`, [random(5_000)])
+      await session.query(`SELECT id, amount FROM ${table(random(TABLES))} WHERE account = $1 LIMIT 10`, [
+        random(5_000),
+      ])
       await session.query('INSERT INTO history (table_no, row_id) VALUES ($1, $2)', [random(TABLES), random(ROWS)])
       await session.query('COMMIT')
       transactions++
@@ -117,7 +119,14 @@ function startLoad(url: string, tps: number) {
 }
 
 type Load = ReturnType<typeof startLoad>
-type Window = { monitor: boolean; seconds: number; serverCpu: number; monitorCpu: number; samplesMs: number[]; transactions: number }
+type Window = {
+  monitor: boolean
+  seconds: number
+  serverCpu: number
+  monitorCpu: number
+  samplesMs: number[]
+  transactions: number
+}
 
 async function measureWindow(url: string, postmasterPid: number, monitor: boolean, load: Load | null): Promise<Window> {
   const client = monitor ? await openMonitorConnection(postgresTargetFromUrl(url)) : null
@@ -163,7 +172,9 @@ async function prepare(url: string) {
         CREATE INDEX ${t}_account ON ${t} (account);
         CREATE INDEX ${t}_created_at ON ${t} (created_at)`)
     }
-    await session.query('CREATE TABLE history (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, table_no int NOT NULL, row_id bigint NOT NULL, at timestamptz NOT NULL DEFAULT now())')
+    await session.query(
+      'CREATE TABLE history (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, table_no int NOT NULL, row_id bigint NOT NULL, at timestamptz NOT NULL DEFAULT now())',
+    )
     // Start from a settled server: no autovacuum of the fresh tables and no checkpoint of their pages pending.
     await session.query('VACUUM ANALYZE')
     await session.query('CHECKPOINT')
@@ -196,7 +207,9 @@ async function scenario(name: string, url: string, postmasterPid: number, load: 
     for (const monitor of order) {
       say(`${name}, round ${round + 1} of ${ROUNDS}: monitor ${monitor ? 'on' : 'off'} for ${SECONDS} s…`)
       const w = await measureWindow(url, postmasterPid, monitor, load)
-      say(`  server ${w.serverCpu.toFixed(2)} s of CPU in ${w.seconds.toFixed(1)} s${monitor ? `, of which the monitor's backend ${w.monitorCpu.toFixed(2)} s` : ''}`)
+      say(
+        `  server ${w.serverCpu.toFixed(2)} s of CPU in ${w.seconds.toFixed(1)} s${monitor ? `, of which the monitor's backend ${w.monitorCpu.toFixed(2)} s` : ''}`,
+      )
       pair.push(w)
     }
     const on = pair.find((w) => w.monitor)
@@ -234,15 +247,29 @@ function print(summaries: Summary[]) {
     ['added by the monitor (% of one core)', ...summaries.map((s) => pct(s.addedPercent))],
     [`added by the monitor (% of ${CORES} cores)`, ...summaries.map((s) => pct(s.addedPercent / CORES))],
     ["monitor's own backend (% of one core)", ...summaries.map((s) => pct(s.monitorPercent))],
-    ['one sample: mean / max', ...summaries.map((s) => `${s.sampleMeanMs.toFixed(1)} / ${s.sampleMaxMs.toFixed(1)} ms`)],
+    [
+      'one sample: mean / max',
+      ...summaries.map((s) => `${s.sampleMeanMs.toFixed(1)} / ${s.sampleMaxMs.toFixed(1)} ms`),
+    ],
     ['samples taken', ...summaries.map((s) => String(s.samples))],
-    ['load: transactions/s, off / on', ...summaries.map((s) => (s.tpsOff === null || s.tpsOn === null ? '–' : `${s.tpsOff.toFixed(0)} / ${s.tpsOn.toFixed(0)}`))],
+    [
+      'load: transactions/s, off / on',
+      ...summaries.map((s) =>
+        s.tpsOff === null || s.tpsOn === null ? '–' : `${s.tpsOff.toFixed(0)} / ${s.tpsOn.toFixed(0)}`,
+      ),
+    ],
   ]
   const widths = header.map((_, column) => Math.max(...rows.map((r) => (r[column] ?? '').length)))
-  const line = (r: string[]) => `│ ${r.map((cell, column) => (column ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0))).join(' │ ')} │`
-  const rule = (left: string, middle: string, right: string) => `${left}${widths.map((w) => '─'.repeat(w + 2)).join(middle)}${right}`
-  console.log(`\nPostgreSQL 15, ${TABLES} tables × ${ROWS.toLocaleString('en')} rows (primary key + 2 indexes each), pg_stat_statements on; sampled every ${SAMPLE_EVERY_MS / 1000} s`)
-  console.log(`${ROUNDS} interleaved rounds of ${SECONDS} s off / ${SECONDS} s on per column; medians (added: median of each round's on − off); ${CORES} cores, ${CLOCK_TICKS} clock ticks/s`)
+  const line = (r: string[]) =>
+    `│ ${r.map((cell, column) => (column ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0))).join(' │ ')} │`
+  const rule = (left: string, middle: string, right: string) =>
+    `${left}${widths.map((w) => '─'.repeat(w + 2)).join(middle)}${right}`
+  console.log(
+    `\nPostgreSQL 15, ${TABLES} tables × ${ROWS.toLocaleString('en')} rows (primary key + 2 indexes each), pg_stat_statements on; sampled every ${SAMPLE_EVERY_MS / 1000} s`,
+  )
+  console.log(
+    `${ROUNDS} interleaved rounds of ${SECONDS} s off / ${SECONDS} s on per column; medians (added: median of each round's on − off); ${CORES} cores, ${CLOCK_TICKS} clock ticks/s`,
+  )
   console.log(rule('┌', '┬', '┐'))
   rows.forEach((r, i) => {
     console.log(line(r))
@@ -253,12 +280,17 @@ function print(summaries: Summary[]) {
   // but misses what it causes elsewhere. The larger of the two is judged.
   for (const s of summaries) {
     const judged = Math.max(s.addedPercent, s.monitorPercent)
-    console.log(`${judged < TARGET_PERCENT_OF_A_CORE ? '✓' : '✗'} ${s.scenario}: the monitor adds < ${TARGET_PERCENT_OF_A_CORE} % CPU (of one core) – ${pct(judged)}`)
+    console.log(
+      `${judged < TARGET_PERCENT_OF_A_CORE ? '✓' : '✗'} ${s.scenario}: the monitor adds < ${TARGET_PERCENT_OF_A_CORE} % CPU (of one core) – ${pct(judged)}`,
+    )
   }
 }
 
 async function main() {
-  if (!(SECONDS >= SAMPLE_EVERY_MS / 1000) || !(ROUNDS >= 1) || !(TPS > 0) || !(TABLES >= 1) || !(ROWS >= 100)) throw new Error('--seconds must be at least 2, --rounds at least 1, --tps above 0, --tables at least 1 and --rows at least 100.')
+  if (!(SECONDS >= SAMPLE_EVERY_MS / 1000) || !(ROUNDS >= 1) || !(TPS > 0) || !(TABLES >= 1) || !(ROWS >= 100))
+    throw new Error(
+      '--seconds must be at least 2, --rounds at least 1, --tps above 0, --tables at least 1 and --rows at least 100.',
+    )
   await rm(DIR, { recursive: true, force: true })
   const dataDir = join(DIR, 'pg')
   say('Starting PostgreSQL with pg_stat_statements…')
@@ -288,7 +320,22 @@ async function main() {
       await load.stop()
     }
     if (JSON_OUTPUT) {
-      console.log(JSON.stringify({ seconds: SECONDS, rounds: ROUNDS, tps: TPS, tables: TABLES, rows: ROWS, cores: CORES, clockTicks: CLOCK_TICKS, summaries }, null, 2))
+      console.log(
+        JSON.stringify(
+          {
+            seconds: SECONDS,
+            rounds: ROUNDS,
+            tps: TPS,
+            tables: TABLES,
+            rows: ROWS,
+            cores: CORES,
+            clockTicks: CLOCK_TICKS,
+            summaries,
+          },
+          null,
+          2,
+        ),
+      )
       return
     }
     print(summaries)

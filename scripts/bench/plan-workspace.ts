@@ -34,7 +34,9 @@ async function main() {
       results.push({ label: `${label}, closed loop`, path, ...(await measure(path, cookie, DURATION)) })
       results.push({ label: `${label}, users`, path, ...(await measureUsers(path, cookie, DURATION)) })
     }
-    console.log(`\n${PLANS} plans × ${PHASES} phases × ${ITEMS} checklist items; ${CONNECTIONS} concurrent users; ${DURATION} s per page`)
+    console.log(
+      `\n${PLANS} plans × ${PHASES} phases × ${ITEMS} checklist items; ${CONNECTIONS} concurrent users; ${DURATION} s per page`,
+    )
     console.table(
       results.map((r) => ({
         page: r.label,
@@ -46,7 +48,8 @@ async function main() {
         'non-200': r.errors,
       })),
     )
-    for (const r of results) console.log(`${r.label}: p95 ${r.p95.toFixed(0)} ms – ${r.p95 < 300 ? 'within' : 'ABOVE'} the 300 ms target`)
+    for (const r of results)
+      console.log(`${r.label}: p95 ${r.p95.toFixed(0)} ms – ${r.p95 < 300 ? 'within' : 'ABOVE'} the 300 ms target`)
   } finally {
     await app.stop()
   }
@@ -130,7 +133,10 @@ async function measure(path: string, cookie: string, duration: number) {
   const times: number[] = []
   let errors = 0
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url: `${BASE}${path}`, connections: CONNECTIONS, duration, headers: { cookie } }, (error, done) => (error ? reject(error) : resolve(done)))
+    const instance = autocannon(
+      { url: `${BASE}${path}`, connections: CONNECTIONS, duration, headers: { cookie } },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    )
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
       times.push(responseTime)
       if (statusCode !== 200) errors++

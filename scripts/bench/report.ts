@@ -33,13 +33,36 @@ async function main() {
       results.push({ label, ...(await timeRequests(`${app.base}${path}`, cookie, REQUESTS)) })
     }
     const data = await timeDataLayer(app.databaseUrl, planId, REQUESTS)
-    console.log(`\n1 plan: ${PHASES} phases × ${ITEMS} checklist items, ${RISKS} risks, ${RUNS} runs, ${SNAPSHOTS} snapshots; ${REQUESTS} requests per page, one at a time`)
+    console.log(
+      `\n1 plan: ${PHASES} phases × ${ITEMS} checklist items, ${RISKS} risks, ${RUNS} runs, ${SNAPSHOTS} snapshots; ${REQUESTS} requests per page, one at a time`,
+    )
     console.table([
-      ...results.map((r) => ({ page: r.label, requests: r.count, 'p50 ms': r.p50.toFixed(1), 'p95 ms': r.p95.toFixed(1), 'p99 ms': r.p99.toFixed(1), 'max ms': r.max.toFixed(1), 'non-200': r.errors, 'KB': (r.bytes / 1024).toFixed(0) })),
-      { page: 'report data layer (in process)', requests: data.count, 'p50 ms': data.p50.toFixed(1), 'p95 ms': data.p95.toFixed(1), 'p99 ms': data.p99.toFixed(1), 'max ms': data.max.toFixed(1), 'non-200': 0, KB: '' },
+      ...results.map((r) => ({
+        page: r.label,
+        requests: r.count,
+        'p50 ms': r.p50.toFixed(1),
+        'p95 ms': r.p95.toFixed(1),
+        'p99 ms': r.p99.toFixed(1),
+        'max ms': r.max.toFixed(1),
+        'non-200': r.errors,
+        KB: (r.bytes / 1024).toFixed(0),
+      })),
+      {
+        page: 'report data layer (in process)',
+        requests: data.count,
+        'p50 ms': data.p50.toFixed(1),
+        'p95 ms': data.p95.toFixed(1),
+        'p99 ms': data.p99.toFixed(1),
+        'max ms': data.max.toFixed(1),
+        'non-200': 0,
+        KB: '',
+      },
     ])
     const report = results[0]
-    if (report) console.log(`status report: p95 ${report.p95.toFixed(0)} ms – ${report.p95 < 300 ? 'within' : 'ABOVE'} the 300 ms target`)
+    if (report)
+      console.log(
+        `status report: p95 ${report.p95.toFixed(0)} ms – ${report.p95 < 300 ? 'within' : 'ABOVE'} the 300 ms target`,
+      )
   } finally {
     await app.stop()
   }
@@ -66,7 +89,14 @@ async function timeDataLayer(databaseUrl: string, planId: string, count: number)
   const { getReportPage } = await import('@/lib/server/reports/history')
   const { db } = await import('@/lib/db')
   const user = await db.user.findUniqueOrThrow({ where: { email: BENCH_EMAIL } })
-  const actor = { kind: 'user' as const, id: user.id, email: user.email, name: user.name, role: user.role, origin: 'bench' }
+  const actor = {
+    kind: 'user' as const,
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    origin: 'bench',
+  }
   const times: number[] = []
   for (let i = 0; i < count + 20; i++) {
     const started = performance.now()
@@ -83,7 +113,8 @@ async function seed(databaseUrl: string): Promise<{ planId: string; snapshotId: 
   await client.connect()
   try {
     const started = Date.now()
-    const owner = (await client.query<{ id: string }>(`SELECT "id" FROM "User" WHERE "email" = $1`, [BENCH_EMAIL])).rows[0]?.id
+    const owner = (await client.query<{ id: string }>(`SELECT "id" FROM "User" WHERE "email" = $1`, [BENCH_EMAIL]))
+      .rows[0]?.id
     await client.query('BEGIN')
     const planId = (
       await client.query<{ id: string }>(
@@ -92,7 +123,11 @@ async function seed(databaseUrl: string): Promise<{ planId: string; snapshotId: 
         [owner],
       )
     ).rows[0]?.id
-    const envs = (await client.query<{ id: string }>(`INSERT INTO "Environment" ("id", "name", "protected", "updatedAt") VALUES (gen_random_uuid(), 'bench-staging', false, now()), (gen_random_uuid(), 'bench-production', true, now()) RETURNING "id"`)).rows.map((r) => r.id)
+    const envs = (
+      await client.query<{ id: string }>(
+        `INSERT INTO "Environment" ("id", "name", "protected", "updatedAt") VALUES (gen_random_uuid(), 'bench-staging', false, now()), (gen_random_uuid(), 'bench-production', true, now()) RETURNING "id"`,
+      )
+    ).rows.map((r) => r.id)
     await client.query(
       `INSERT INTO "Phase" ("id", "planId", "position", "name", "plannedStart", "plannedEnd", "completedAt", "updatedAt")
        SELECT gen_random_uuid(), $1, g, 'Phase ' || (g + 1), current_date - 300 + g * 30, current_date - 280 + g * 30,
@@ -129,8 +164,21 @@ async function seed(databaseUrl: string): Promise<{ planId: string; snapshotId: 
       [planId, owner, envs, RUNS, PHASES],
     )
     // The latest run of each phase succeeded: the status is decided by the register, not by a failed run.
-    await client.query(`UPDATE "Run" SET "status" = 'SUCCEEDED' WHERE "id" IN (SELECT DISTINCT ON ("phaseId", "environmentId") "id" FROM "Run" WHERE "planId" = $1 ORDER BY "phaseId", "environmentId", "createdAt" DESC)`, [planId])
-    const report = { status: 'PASSED', source: 'sqlite', target: 'postgres', tables: Array.from({ length: 30 }, (_, i) => ({ name: `table_${i}`, state: 'VALIDATED' })), integrity: [], integrityChecked: 12, rules: [], warnings: [], seconds: 42 }
+    await client.query(
+      `UPDATE "Run" SET "status" = 'SUCCEEDED' WHERE "id" IN (SELECT DISTINCT ON ("phaseId", "environmentId") "id" FROM "Run" WHERE "planId" = $1 ORDER BY "phaseId", "environmentId", "createdAt" DESC)`,
+      [planId],
+    )
+    const report = {
+      status: 'PASSED',
+      source: 'sqlite',
+      target: 'postgres',
+      tables: Array.from({ length: 30 }, (_, i) => ({ name: `table_${i}`, state: 'VALIDATED' })),
+      integrity: [],
+      integrityChecked: 12,
+      rules: [],
+      warnings: [],
+      seconds: 42,
+    }
     await client.query(
       `INSERT INTO "Validation" ("id", "planId", "environmentId", "requestedById", "status", "tables", "report", "startedAt", "finishedAt", "updatedAt")
        VALUES (gen_random_uuid(), $1, $2, $3, 'PASSED', '{}', $4, now() - interval '2 days', now() - interval '2 days' + interval '42 seconds', now())`,
@@ -155,7 +203,12 @@ async function seed(databaseUrl: string): Promise<{ planId: string; snapshotId: 
       [planId, JSON.stringify(snapshot), snapshot.progress, SNAPSHOTS],
     )
     await client.query('ANALYZE')
-    const oldest = (await client.query<{ id: string }>(`SELECT "id" FROM "ReportSnapshot" WHERE "planId" = $1 ORDER BY "takenAt" LIMIT 1`, [planId])).rows[0]?.id
+    const oldest = (
+      await client.query<{ id: string }>(
+        `SELECT "id" FROM "ReportSnapshot" WHERE "planId" = $1 ORDER BY "takenAt" LIMIT 1`,
+        [planId],
+      )
+    ).rows[0]?.id
     const counts = (
       await client.query(
         `SELECT (SELECT count(*) FROM "Phase" WHERE "planId" = $1)::int AS phases, (SELECT count(*) FROM "Risk" WHERE "planId" = $1)::int AS risks,

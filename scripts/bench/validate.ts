@@ -46,7 +46,11 @@ type Method = 'lockstep' | 'naive'
 const METHOD_LABEL: Record<Method, string> = { lockstep: 'Lockstep validation', naive: 'naive fetch + compare' }
 
 type Found = { changed: number; missing: number; extra: number }
-type Scenario = { name: 'identical' | '1 diff' | '1,000 diffs'; database: string; ids: { changed: number[]; missing: number[]; extra: number[] } }
+type Scenario = {
+  name: 'identical' | '1 diff' | '1,000 diffs'
+  database: string
+  ids: { changed: number[]; missing: number[]; extra: number[] }
+}
 /** Seconds spent in each side's calls (the two sides work at the same time), by method. */
 type Busy = Record<string, number>
 type Run = { seconds: number; found: Found; breakdown: Record<string, number>; calls?: Record<string, number> }
@@ -109,12 +113,15 @@ function timed<S extends ValidationSide>(side: S, name: string, busy: Busy, call
     tables: wrap('tables', () => side.tables()),
     count: wrap('count', (table: TableShape) => side.count(table)),
     bounds: wrap('bounds', (table: TableShape, column: string) => side.bounds(table, column)),
-    digests: wrap('digests', (scope: Scope, filter: Filter, grouping: Grouping) => side.digests(scope, filter, grouping)),
+    digests: wrap('digests', (scope: Scope, filter: Filter, grouping: Grouping) =>
+      side.digests(scope, filter, grouping),
+    ),
     rows: wrap('rows', (scope: Scope, filter: Filter, limit: number) => side.rows(scope, filter, limit)),
   }
 }
 
-const sum = (busy: Record<string, number>, prefix: string) => Object.entries(busy).reduce((n, [k, v]) => (k.startsWith(prefix) ? n + v : n), 0)
+const sum = (busy: Record<string, number>, prefix: string) =>
+  Object.entries(busy).reduce((n, [k, v]) => (k.startsWith(prefix) ? n + v : n), 0)
 
 async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url })
@@ -163,44 +170,74 @@ async function main() {
       say(`Copying the SQLite table into ${database}…`)
       await server.createDatabase(database)
       await withClient(url(database), async (session) => {
-        const summary = await runCopy({ copyId: 'bench', session, target: postgresTargetFromUrl(url(database)), source: sqliteSource(sqlitePath), mode: 'create', onRejects: async () => undefined })
+        const summary = await runCopy({
+          copyId: 'bench',
+          session,
+          target: postgresTargetFromUrl(url(database)),
+          source: sqliteSource(sqlitePath),
+          mode: 'create',
+          onRejects: async () => undefined,
+        })
         const written = summary.tables.reduce((n, t) => n + t.written, 0)
-        if (summary.status !== 'SUCCEEDED' || written !== ROWS) throw new Error(`The copy into ${database} ${summary.status === 'SUCCEEDED' ? `wrote ${written} rows, not ${ROWS}` : `failed: ${summary.error ?? summary.status}`}.`)
+        if (summary.status !== 'SUCCEEDED' || written !== ROWS)
+          throw new Error(
+            `The copy into ${database} ${summary.status === 'SUCCEEDED' ? `wrote ${written} rows, not ${ROWS}` : `failed: ${summary.error ?? summary.status}`}.`,
+          )
         // Only the table itself is compared: the copy's own record goes.
         await session.query('DROP TABLE lockstep.copy_part, lockstep.copy')
       })
     }
-    await withClient(url('bench_one'), (c) => c.query(`UPDATE items SET email = 'changed@example.com' WHERE id = $1`, [oneId]))
+    await withClient(url('bench_one'), (c) =>
+      c.query(`UPDATE items SET email = 'changed@example.com' WHERE id = $1`, [oneId]),
+    )
     await withClient(url('bench_thousand'), async (c) => {
       const inTurn = (k: number) => changed.filter((_, i) => i % 5 === k)
-      await c.query(`UPDATE items SET email = 'changed' || id || '@example.com' WHERE id = ANY ($1::bigint[])`, [inTurn(0)])
+      await c.query(`UPDATE items SET email = 'changed' || id || '@example.com' WHERE id = ANY ($1::bigint[])`, [
+        inTurn(0),
+      ])
       await c.query(`UPDATE items SET score = coalesce(score, 0) + 0.5 WHERE id = ANY ($1::bigint[])`, [inTurn(1)])
       await c.query(`UPDATE items SET active = NOT active WHERE id = ANY ($1::bigint[])`, [inTurn(2)])
-      await c.query(`UPDATE items SET created_at = created_at + interval '1 second' WHERE id = ANY ($1::bigint[])`, [inTurn(3)])
-      await c.query(`UPDATE items SET note = coalesce(note, '') || ' changed' WHERE id = ANY ($1::bigint[])`, [inTurn(4)])
+      await c.query(`UPDATE items SET created_at = created_at + interval '1 second' WHERE id = ANY ($1::bigint[])`, [
+        inTurn(3),
+      ])
+      await c.query(`UPDATE items SET note = coalesce(note, '') || ' changed' WHERE id = ANY ($1::bigint[])`, [
+        inTurn(4),
+      ])
       await c.query(`DELETE FROM items WHERE id = ANY ($1::bigint[])`, [missing])
-      await c.query(`INSERT INTO items SELECT id, 'extra' || id || '@example.com', 1.5, true, timestamptz '2024-01-01 00:00:00+00' + id * interval '1 second', NULL FROM unnest($1::bigint[]) id`, [extra])
+      await c.query(
+        `INSERT INTO items SELECT id, 'extra' || id || '@example.com', 1.5, true, timestamptz '2024-01-01 00:00:00+00' + id * interval '1 second', NULL FROM unnest($1::bigint[]) id`,
+        [extra],
+      )
     })
-    for (const database of ['bench_source', ...scenarios.map((s) => s.database)]) await withClient(url(database), (c) => c.query('VACUUM (FREEZE, ANALYZE) items'))
+    for (const database of ['bench_source', ...scenarios.map((s) => s.database)])
+      await withClient(url(database), (c) => c.query('VACUUM (FREEZE, ANALYZE) items'))
 
-    const expected = (s: Scenario): Found => ({ changed: s.ids.changed.length, missing: s.ids.missing.length, extra: s.ids.extra.length })
+    const expected = (s: Scenario): Found => ({
+      changed: s.ids.changed.length,
+      missing: s.ids.missing.length,
+      extra: s.ids.extra.length,
+    })
     const shown = (f: Found) => `${f.changed} changed, ${f.missing} missing, ${f.extra} extra`
-    const wrong = (what: string, s: Scenario, detail: string) => new Error(`${what} on “${s.name}” is wrong: ${detail}. No figures are reported from wrong results.`)
+    const wrong = (what: string, s: Scenario, detail: string) =>
+      new Error(`${what} on “${s.name}” is wrong: ${detail}. No figures are reported from wrong results.`)
 
     function check(report: ValidationReport, s: Scenario, direction: Direction): Found {
       const what = `Lockstep's validation ${DIRECTION_LABEL[direction]}`
       const table = report.tables.find((t) => t.table === 'items')
-      if (!table || report.tables.length !== 1) throw wrong(what, s, `tables ${report.tables.map((t) => t.table).join(', ') || 'none'}`)
+      if (!table || report.tables.length !== 1)
+        throw wrong(what, s, `tables ${report.tables.map((t) => t.table).join(', ') || 'none'}`)
       const found = { changed: table.changed, missing: table.missing, extra: table.extra }
       const want = expected(s)
       const differs = want.changed + want.missing + want.extra > 0
       const problems = [
         report.status !== (differs ? 'FAILED' : 'PASSED') && `status ${report.status}`,
-        table.state !== (differs ? 'MISMATCHED' : 'VALIDATED') && `state ${table.state}${table.error ? ` (${table.error})` : ''}`,
+        table.state !== (differs ? 'MISMATCHED' : 'VALIDATED') &&
+          `state ${table.state}${table.error ? ` (${table.error})` : ''}`,
         table.method !== 'key-ranges' && `method ${table.method}`,
         table.suspended && 'suspended',
         shown(found) !== shown(want) && `found ${shown(found)}, not ${shown(want)}`,
-        table.samples.some((d) => !s.ids[d.kind].includes(Number(d.key))) && `samples ${table.samples.map((d) => `${d.kind} ${d.key}`).join(', ')}`,
+        table.samples.some((d) => !s.ids[d.kind].includes(Number(d.key))) &&
+          `samples ${table.samples.map((d) => `${d.kind} ${d.key}`).join(', ')}`,
         report.integrity.length > 0 && `integrity findings ${report.integrity.map((f) => f.kind).join(', ')}`,
       ].filter(Boolean)
       if (problems.length) throw wrong(what, s, problems.join('; '))
@@ -211,7 +248,12 @@ async function main() {
       const busy: Busy = {}
       const calls: Record<string, number> = {}
       const { value: report, seconds } = await time(async () => {
-        const source = timed(direction === 'sqlite' ? sqliteSide(sqlitePath) : postgresSide(postgresTargetFromUrl(url('bench_source'))), 'source', busy, calls)
+        const source = timed(
+          direction === 'sqlite' ? sqliteSide(sqlitePath) : postgresSide(postgresTargetFromUrl(url('bench_source'))),
+          'source',
+          busy,
+          calls,
+        )
         const target = timed(postgresSide(postgresTargetFromUrl(url(s.database))), 'target', busy, calls)
         try {
           return await runValidation(source, target, { maxDifferences: 10_000 })
@@ -223,10 +265,38 @@ async function main() {
     }
 
     // The naive way: every row of both sides in memory, normalised, compared by id.
-    type Row = [id: string, email: string, score: number | null, active: boolean, createdAt: number, note: string | null]
-    type SqliteRow = { id: number; email: string; score: number | null; active: number; created_at: string; note: string | null }
-    type PgRow = { id: string; email: string; score: number | null; active: boolean; created_at: Date; note: string | null }
-    const fromSqlite = (r: SqliteRow): Row => [String(r.id), r.email, r.score, r.active === 1, Date.parse(`${r.created_at.replace(' ', 'T')}Z`), r.note]
+    type Row = [
+      id: string,
+      email: string,
+      score: number | null,
+      active: boolean,
+      createdAt: number,
+      note: string | null,
+    ]
+    type SqliteRow = {
+      id: number
+      email: string
+      score: number | null
+      active: number
+      created_at: string
+      note: string | null
+    }
+    type PgRow = {
+      id: string
+      email: string
+      score: number | null
+      active: boolean
+      created_at: Date
+      note: string | null
+    }
+    const fromSqlite = (r: SqliteRow): Row => [
+      String(r.id),
+      r.email,
+      r.score,
+      r.active === 1,
+      Date.parse(`${r.created_at.replace(' ', 'T')}Z`),
+      r.note,
+    ]
     const fromPg = (r: PgRow): Row => [String(r.id), r.email, r.score, r.active, r.created_at.getTime(), r.note]
 
     async function naive(direction: Direction, s: Scenario): Promise<Run> {
@@ -265,9 +335,23 @@ async function main() {
       }
       const seconds = (performance.now() - started) / 1000
       breakdown.compare = seconds - (breakdown['fetch both'] ?? 0)
-      const sameIds = (a: number[], b: number[]) => a.length === b.length && [...a].sort((x, y) => x - y).every((id, i) => id === b[i])
-      const found = { changed: differing.changed.length, missing: differing.missing.length, extra: differing.extra.length }
-      if (!sameIds(differing.changed, s.ids.changed) || !sameIds(differing.missing, s.ids.missing) || !sameIds(differing.extra, s.ids.extra)) throw wrong(`The naive comparison ${DIRECTION_LABEL[direction]}`, s, `found ${shown(found)}, not ${shown(expected(s))} (or other ids)`)
+      const sameIds = (a: number[], b: number[]) =>
+        a.length === b.length && [...a].sort((x, y) => x - y).every((id, i) => id === b[i])
+      const found = {
+        changed: differing.changed.length,
+        missing: differing.missing.length,
+        extra: differing.extra.length,
+      }
+      if (
+        !sameIds(differing.changed, s.ids.changed) ||
+        !sameIds(differing.missing, s.ids.missing) ||
+        !sameIds(differing.extra, s.ids.extra)
+      )
+        throw wrong(
+          `The naive comparison ${DIRECTION_LABEL[direction]}`,
+          s,
+          `found ${shown(found)}, not ${shown(expected(s))} (or other ids)`,
+        )
       return { seconds, found, breakdown }
     }
 
@@ -302,21 +386,42 @@ async function main() {
           const sorted = [...list].sort((a, b) => a.seconds - b.seconds)
           const middle = sorted[Math.floor(sorted.length / 2)]
           if (!middle) continue
-          results.push({ direction, scenario: s.name, method, rows: ROWS, seconds: middle.seconds, runs: list.map((r) => r.seconds), rowsPerSecond: ROWS / middle.seconds, found: middle.found, breakdown: middle.breakdown, ...(middle.calls ? { calls: middle.calls } : {}) })
+          results.push({
+            direction,
+            scenario: s.name,
+            method,
+            rows: ROWS,
+            seconds: middle.seconds,
+            runs: list.map((r) => r.seconds),
+            rowsPerSecond: ROWS / middle.seconds,
+            found: middle.found,
+            breakdown: middle.breakdown,
+            ...(middle.calls ? { calls: middle.calls } : {}),
+          })
         }
       }
     }
 
-    const find = (direction: Direction, scenario: Scenario['name'], method: Method) => results.find((r) => r.direction === direction && r.scenario === scenario && r.method === method)
+    const find = (direction: Direction, scenario: Scenario['name'], method: Method) =>
+      results.find((r) => r.direction === direction && r.scenario === scenario && r.method === method)
     const targets: { target: string; measured: string; met: boolean }[] = []
     for (const direction of DIRECTIONS) {
       const identical = find(direction, 'identical', 'lockstep')
       const one = find(direction, '1 diff', 'lockstep')
       const need = direction === 'sqlite' ? TARGETS.sqliteRowsPerSecond : TARGETS.postgresRowsPerSecond
-      if (identical) targets.push({ target: `${DIRECTION_LABEL[direction]}, identical: ≥ ${need.toLocaleString('en')} rows/s`, measured: `${Math.round(identical.rowsPerSecond).toLocaleString('en')} rows/s`, met: identical.rowsPerSecond >= need })
+      if (identical)
+        targets.push({
+          target: `${DIRECTION_LABEL[direction]}, identical: ≥ ${need.toLocaleString('en')} rows/s`,
+          measured: `${Math.round(identical.rowsPerSecond).toLocaleString('en')} rows/s`,
+          met: identical.rowsPerSecond >= need,
+        })
       if (identical && one) {
         const ratio = one.seconds / identical.seconds
-        targets.push({ target: `${DIRECTION_LABEL[direction]}, 1 diff ≤ ${TARGETS.oneDiffRatio}× identical`, measured: `${ratio.toFixed(2)}× (${one.seconds.toFixed(2)} s / ${identical.seconds.toFixed(2)} s)`, met: ratio <= TARGETS.oneDiffRatio })
+        targets.push({
+          target: `${DIRECTION_LABEL[direction]}, 1 diff ≤ ${TARGETS.oneDiffRatio}× identical`,
+          measured: `${ratio.toFixed(2)}× (${one.seconds.toFixed(2)} s / ${identical.seconds.toFixed(2)} s)`,
+          met: ratio <= TARGETS.oneDiffRatio,
+        })
       }
     }
     for (const direction of DIRECTIONS) {
@@ -325,24 +430,51 @@ async function main() {
         const theirs = find(direction, s.name, 'naive')
         if (!ours || !theirs) continue
         const speedup = theirs.seconds / ours.seconds
-        targets.push({ target: `${DIRECTION_LABEL[direction]}, ${s.name}: ≥ ${TARGETS.naiveSpeedup}× faster than naive`, measured: `${speedup.toFixed(2)}× (${theirs.seconds.toFixed(2)} s / ${ours.seconds.toFixed(2)} s)`, met: speedup >= TARGETS.naiveSpeedup })
+        targets.push({
+          target: `${DIRECTION_LABEL[direction]}, ${s.name}: ≥ ${TARGETS.naiveSpeedup}× faster than naive`,
+          measured: `${speedup.toFixed(2)}× (${theirs.seconds.toFixed(2)} s / ${ours.seconds.toFixed(2)} s)`,
+          met: speedup >= TARGETS.naiveSpeedup,
+        })
       }
     }
     const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024)
 
     if (JSON_OUTPUT) {
-      console.log(JSON.stringify({ rows: ROWS, repeat: REPEAT, differences: { '1 diff': { changed: [oneId] }, '1,000 diffs': { changed: changed.length, missing: missing.length, extra: extra.length } }, results, targets, peakRssMb, rssBeforeNaiveMb }, null, 2))
+      console.log(
+        JSON.stringify(
+          {
+            rows: ROWS,
+            repeat: REPEAT,
+            differences: {
+              '1 diff': { changed: [oneId] },
+              '1,000 diffs': { changed: changed.length, missing: missing.length, extra: extra.length },
+            },
+            results,
+            targets,
+            peakRssMb,
+            rssBeforeNaiveMb,
+          },
+          null,
+          2,
+        ),
+      )
       return
     }
     const where = (r: Result) => {
       const s = (n: number | undefined) => `${(n ?? 0).toFixed(2)} s`
-      if (r.method === 'naive') return `fetch ${s(r.breakdown['fetch both'])} (source alone ${s(r.breakdown['fetch source'])}), compare ${s(r.breakdown.compare)}`
+      if (r.method === 'naive')
+        return `fetch ${s(r.breakdown['fetch both'])} (source alone ${s(r.breakdown['fetch source'])}), compare ${s(r.breakdown.compare)}`
       const part = (key: string) => `${s(r.breakdown[key])} in ${r.calls?.[key] ?? 0}`
-      const side = (name: string) => `${s(sum(r.breakdown, `${name}.`))} (digests ${part(`${name}.digests`)}, rows ${part(`${name}.rows`)})`
+      const side = (name: string) =>
+        `${s(sum(r.breakdown, `${name}.`))} (digests ${part(`${name}.digests`)}, rows ${part(`${name}.rows`)})`
       return `${r.direction === 'sqlite' ? 'SQLite' : 'PG source'} ${side('source')}; PG target ${side('target')}`
     }
-    console.log(`\n${ROWS.toLocaleString('en')} rows × 6 columns (id, varchar, real, boolean, datetime as ISO text, text); medians of ${REPEAT} interleaved runs`)
-    console.log(`1,000 diffs: ${changed.length} updated and ${missing.length} deleted at random ids over the table, ${extra.length} extra just past its last key`)
+    console.log(
+      `\n${ROWS.toLocaleString('en')} rows × 6 columns (id, varchar, real, boolean, datetime as ISO text, text); medians of ${REPEAT} interleaved runs`,
+    )
+    console.log(
+      `1,000 diffs: ${changed.length} updated and ${missing.length} deleted at random ids over the table, ${extra.length} extra just past its last key`,
+    )
     console.table(
       results.map((r) => ({
         direction: DIRECTION_LABEL[r.direction],
@@ -356,7 +488,9 @@ async function main() {
       })),
     )
     for (const t of targets) console.log(`${t.met ? '✓' : '✗'} ${t.target}: ${t.measured}`)
-    console.log(`Peak RSS of this process: ${peakRssMb} MB (${rssBeforeNaiveMb} MB before the first naive comparison: data set-up and Lockstep's validations only)`)
+    console.log(
+      `Peak RSS of this process: ${peakRssMb} MB (${rssBeforeNaiveMb} MB before the first naive comparison: data set-up and Lockstep's validations only)`,
+    )
   } finally {
     await server.stop()
   }

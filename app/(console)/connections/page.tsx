@@ -28,7 +28,11 @@ export default async function ConnectionsPage() {
         description="Environments and the databases in them. Passwords are stored encrypted and never shown again; test a connection to see its version, latency and privileges."
       />
       {environments.length === 0 ? (
-        <EmptyState title="No environments yet">{canManage ? 'Add the first one below – e.g. staging, then production (protected).' : 'A DBA or admin adds environments and their connections.'}</EmptyState>
+        <EmptyState title="No environments yet">
+          {canManage
+            ? 'Add the first one below – e.g. staging, then production (protected).'
+            : 'A DBA or admin adds environments and their connections.'}
+        </EmptyState>
       ) : null}
       {environments.map((env) => (
         <section key={env.id} aria-labelledby={`env-${env.id}`} className="space-y-3" data-testid="environment">
@@ -49,14 +53,27 @@ export default async function ConnectionsPage() {
             {env.connections.length === 0 ? <p className="py-3 text-sm text-zinc-500">No connections yet.</p> : null}
             <ul className="divide-y divide-zinc-100">
               {env.connections.map((c) => (
-                <ConnectionRow key={c.id} connection={c} environmentId={env.id} canManage={canManage} canAllowOwnServer={canAllowOwnServer} />
+                <ConnectionRow
+                  key={c.id}
+                  connection={c}
+                  environmentId={env.id}
+                  canManage={canManage}
+                  canAllowOwnServer={canAllowOwnServer}
+                />
               ))}
             </ul>
             {canManage ? (
               <details className="border-t border-zinc-100 py-3">
-                <summary className="cursor-pointer text-sm font-medium text-indigo-700">Add a connection to {env.name}</summary>
+                <summary className="cursor-pointer text-sm font-medium text-indigo-700">
+                  Add a connection to {env.name}
+                </summary>
                 <div className="pt-3">
-                  <ConnectionForm action={createConnectionAction} environmentId={env.id} idPrefix={`new-${env.id}`} canAllowOwnServer={canAllowOwnServer} />
+                  <ConnectionForm
+                    action={createConnectionAction}
+                    environmentId={env.id}
+                    idPrefix={`new-${env.id}`}
+                    canAllowOwnServer={canAllowOwnServer}
+                  />
                 </div>
               </details>
             ) : null}

@@ -8,10 +8,16 @@ export const metadata: Metadata = { title: 'Notifications' }
 
 export default async function NotificationsPage() {
   const actor = await requirePageActor('notification:read')
-  const [items, unread] = await Promise.all([listNotifications(actor, { limit: MAX_NOTIFICATIONS }), unreadCount(actor)])
+  const [items, unread] = await Promise.all([
+    listNotifications(actor, { limit: MAX_NOTIFICATIONS }),
+    unreadCount(actor),
+  ])
   return (
     <>
-      <PageHeader title="Notifications" description={`Your latest ${MAX_NOTIFICATIONS} notices, newest first. Opening one marks it read; nobody else sees what you have read.`} />
+      <PageHeader
+        title="Notifications"
+        description={`Your latest ${MAX_NOTIFICATIONS} notices, newest first. Opening one marks it read; nobody else sees what you have read.`}
+      />
       <NotificationsView items={items} unread={unread} />
     </>
   )

@@ -16,9 +16,14 @@ export default async function PortfolioPage() {
   const plans = await listPortfolio(actor)
   return (
     <>
-      <PageHeader title="Status reports" description="Every plan in progress at a glance: its status and why, how far it is, its next maintenance window and its most severe open risk." />
+      <PageHeader
+        title="Status reports"
+        description="Every plan in progress at a glance: its status and why, how far it is, its next maintenance window and its most severe open risk."
+      />
       {plans.length === 0 ? (
-        <EmptyState title="No plan in progress">Draft and active plans appear here with their status report.</EmptyState>
+        <EmptyState title="No plan in progress">
+          Draft and active plans appear here with their status report.
+        </EmptyState>
       ) : (
         <Table caption="Plans in progress">
           <thead>
@@ -41,7 +46,9 @@ export default async function PortfolioPage() {
                 </Td>
                 <Td>
                   <ReportStatusBadge status={p.verdict.status} />
-                  {p.verdict.status !== 'ON_TRACK' && p.verdict.status !== 'DONE' ? <span className="mt-1 block max-w-xs text-xs text-zinc-600">{p.verdict.reasons[0]}</span> : null}
+                  {p.verdict.status !== 'ON_TRACK' && p.verdict.status !== 'DONE' ? (
+                    <span className="mt-1 block max-w-xs text-xs text-zinc-600">{p.verdict.reasons[0]}</span>
+                  ) : null}
                 </Td>
                 <Td>
                   <ProgressBar value={p.progress} label={`${p.title}: progress`} />
@@ -56,7 +63,13 @@ export default async function PortfolioPage() {
                     <span className="text-zinc-500">none</span>
                   )}
                 </Td>
-                <Td className={`text-xs ${p.topRisk?.critical ? 'font-semibold text-red-800' : ''}`}>{p.topRisk ? `${p.topRisk.title}${p.topRisk.score !== null ? ` (${p.topRisk.score})` : ''}` : <span className="text-zinc-500">none open</span>}</Td>
+                <Td className={`text-xs ${p.topRisk?.critical ? 'font-semibold text-red-800' : ''}`}>
+                  {p.topRisk ? (
+                    `${p.topRisk.title}${p.topRisk.score !== null ? ` (${p.topRisk.score})` : ''}`
+                  ) : (
+                    <span className="text-zinc-500">none open</span>
+                  )}
+                </Td>
               </tr>
             ))}
           </tbody>

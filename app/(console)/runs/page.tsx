@@ -14,9 +14,14 @@ export default async function RunsPage() {
   const runs = await listRuns(actor)
   return (
     <>
-      <PageHeader title="Runs" description="Each run executes one phase's steps on an environment; a worker runs it, this page only shows it." />
+      <PageHeader
+        title="Runs"
+        description="Each run executes one phase's steps on an environment; a worker runs it, this page only shows it."
+      />
       {runs.length === 0 ? (
-        <EmptyState title="No runs">Start a run from a plan’s phase. Queued, running and finished runs appear here with their progress.</EmptyState>
+        <EmptyState title="No runs">
+          Start a run from a plan’s phase. Queued, running and finished runs appear here with their progress.
+        </EmptyState>
       ) : (
         <ul className="divide-y divide-zinc-100 rounded-lg border border-zinc-200 bg-white">
           {runs.map((r) => (

@@ -22,8 +22,18 @@ const SHOP = `
   INSERT INTO orders SELECT g, 1 + g % 50, (g * 3.17)::numeric(12,2), '2026-01-01'::timestamptz + g * interval '1 hour', decode(md5(g::text), 'hex'), ARRAY['a' || g, NULL] FROM generate_series(1, 2000) g;`
 
 // The rows themselves, in key order, as PostgreSQL writes them: compared, not counted.
-const rowsOf = async (client: pg.Client, table: string) => (await client.query<{ rows: string }>(`SELECT coalesce(json_agg(t ORDER BY t.id)::text, '[]') AS rows FROM ${table} t`)).rows[0]?.rows
-const indexesOf = async (client: pg.Client) => (await client.query<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname`)).rows.map((r) => r.indexdef)
+const rowsOf = async (client: pg.Client, table: string) =>
+  (
+    await client.query<{ rows: string }>(
+      `SELECT coalesce(json_agg(t ORDER BY t.id)::text, '[]') AS rows FROM ${table} t`,
+    )
+  ).rows[0]?.rows
+const indexesOf = async (client: pg.Client) =>
+  (
+    await client.query<{ indexdef: string }>(
+      `SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname`,
+    )
+  ).rows.map((r) => r.indexdef)
 
 async function corrupt(path: string) {
   const { size } = await stat(path)
@@ -40,9 +50,18 @@ describe('PostgreSQL backups', () => {
   it('come back after a table is dropped: the same rows and indexes, restored over the database or into a new one', async () => {
     const shop = await dbs.fresh('backup_shop')
     await shop.client.query(SHOP)
-    const [customers, orders, indexes] = [await rowsOf(shop.client, 'customers'), await rowsOf(shop.client, 'orders'), await indexesOf(shop.client)]
+    const [customers, orders, indexes] = [
+      await rowsOf(shop.client, 'customers'),
+      await rowsOf(shop.client, 'orders'),
+      await indexesOf(shop.client),
+    ]
 
-    const outcome = await takeBackup({ connectionId: null, name: 'Shop (production)', engine: 'POSTGRES', target: shop.target })
+    const outcome = await takeBackup({
+      connectionId: null,
+      name: 'Shop (production)',
+      engine: 'POSTGRES',
+      target: shop.target,
+    })
     if (!outcome.ok) throw new Error(outcome.error)
     const backup = await db.backup.findUniqueOrThrow({ where: { id: outcome.id } })
     expect(backup).toMatchObject({ status: 'VERIFIED', format: 'PG_DUMP', connectionName: 'Shop (production)' })
@@ -67,11 +86,16 @@ describe('PostgreSQL backups', () => {
   it('of selected tables hold only those tables', async () => {
     const shop = await dbs.fresh('backup_tables')
     await shop.client.query(SHOP)
-    const outcome = await takeBackup({ connectionId: null, name: 'Shop', engine: 'POSTGRES', target: shop.target }, { tables: ['customers'] })
+    const outcome = await takeBackup(
+      { connectionId: null, name: 'Shop', engine: 'POSTGRES', target: shop.target },
+      { tables: ['customers'] },
+    )
     if (!outcome.ok) throw new Error(outcome.error)
     const copy = await dbs.fresh('backup_tables_copy')
     await restorePostgres(copy.target, artifactPath(outcome.fileName))
-    const tables = await copy.client.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`)
+    const tables = await copy.client.query<{ tablename: string }>(
+      `SELECT tablename FROM pg_tables WHERE schemaname = 'public'`,
+    )
     expect(tables.rows.map((r) => r.tablename)).toEqual(['customers'])
   })
 
@@ -83,7 +107,10 @@ describe('PostgreSQL backups', () => {
     expect(await verifyBackup(outcome.id)).toMatchObject({ ok: true })
     await corrupt(artifactPath(outcome.fileName))
     const verdict = await verifyBackup(outcome.id)
-    expect(verdict).toMatchObject({ ok: false, error: expect.stringMatching(/changed since it was taken: its checksum is/) })
+    expect(verdict).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/changed since it was taken: its checksum is/),
+    })
     expect((await db.backup.findUniqueOrThrow({ where: { id: outcome.id } })).status).toBe('FAILED')
 
     const garbage = join(tmpdir(), `not-a-dump-${outcome.id}.dump`)
@@ -96,7 +123,12 @@ describe('PostgreSQL backups', () => {
     exportEnv({ LOCKSTEP_PG_BIN: '/nonexistent/bin' })
     try {
       const outcome = await takeBackup({ connectionId: null, name: 'Shop', engine: 'POSTGRES', target: shop.target })
-      expect(outcome).toMatchObject({ ok: false, error: expect.stringMatching(/^pg_dump is not installed on the worker's machine\. Install it with: apt-get install postgresql-client-\d+/) })
+      expect(outcome).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(
+          /^pg_dump is not installed on the worker's machine\. Install it with: apt-get install postgresql-client-\d+/,
+        ),
+      })
       expect((await db.backup.findUniqueOrThrow({ where: { id: outcome.id } })).status).toBe('FAILED')
     } finally {
       exportEnv({ LOCKSTEP_PG_BIN: '' })
@@ -106,12 +138,16 @@ describe('PostgreSQL backups', () => {
 
 describe('SQLite backups', () => {
   it('are consistent copies through the online backup API, verified with integrity_check, and a corrupted one fails', async () => {
-    const path = dbs.sqliteFile('homes.db', 'CREATE TABLE homes (id INTEGER PRIMARY KEY, address TEXT, price REAL)', (d) => {
-      const insert = d.prepare('INSERT INTO homes (address, price) VALUES (?, ?)')
-      d.transaction(() => {
-        for (let i = 0; i < 5000; i++) insert.run(`${i} Elm Street`, i * 1000.5)
-      })()
-    })
+    const path = dbs.sqliteFile(
+      'homes.db',
+      'CREATE TABLE homes (id INTEGER PRIMARY KEY, address TEXT, price REAL)',
+      (d) => {
+        const insert = d.prepare('INSERT INTO homes (address, price) VALUES (?, ?)')
+        d.transaction(() => {
+          for (let i = 0; i < 5000; i++) insert.run(`${i} Elm Street`, i * 1000.5)
+        })()
+      },
+    )
     const outcome = await takeBackup({ connectionId: null, name: 'HomeVerse', engine: 'SQLITE', path })
     if (!outcome.ok) throw new Error(outcome.error)
     expect(outcome.verification).toBe('integrity_check: ok (1 table)')
@@ -140,7 +176,10 @@ describe('backup errors', () => {
     exportEnv({ LOCKSTEP_BACKUP_DIR: notADirectory })
     try {
       const outcome = await takeBackup({ connectionId: null, name: 'Paths', engine: 'SQLITE', path })
-      expect(outcome).toMatchObject({ ok: false, error: expect.stringMatching(/^ENOTDIR: not a directory, mkdir '\d{4}-\d{2}-\d{2}'$/) })
+      expect(outcome).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/^ENOTDIR: not a directory, mkdir '\d{4}-\d{2}-\d{2}'$/),
+      })
       const row = await db.backup.findUniqueOrThrow({ where: { id: outcome.id } })
       expect(row.error).not.toContain(tmpdir())
       expect(row.error).not.toContain(notADirectory)

@@ -11,7 +11,9 @@ export type ServerInfo = { major: number; version: string }
 export async function serverInfo(target: PostgresTarget): Promise<ServerInfo> {
   const client = await connectPostgres(target, { applicationName: 'lockstep backup' })
   try {
-    const { rows } = await client.query<{ num: string; version: string }>(`SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS version`)
+    const { rows } = await client.query<{ num: string; version: string }>(
+      `SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS version`,
+    )
     const row = rows[0]
     return { major: Math.floor(Number(row?.num) / 10_000), version: row?.version ?? 'unknown' }
   } finally {
@@ -21,16 +23,27 @@ export async function serverInfo(target: PostgresTarget): Promise<ServerInfo> {
 
 /** `schema.table` as pg_dump's -t takes it: each part quoted, so names with capitals or dots mean themselves. */
 export function tablePattern(name: string): string {
-  const [schema, table] = name.includes('.') ? [name.slice(0, name.indexOf('.')), name.slice(name.indexOf('.') + 1)] : ['public', name]
+  const [schema, table] = name.includes('.')
+    ? [name.slice(0, name.indexOf('.')), name.slice(name.indexOf('.') + 1)]
+    : ['public', name]
   return `${quoteIdent(schema)}.${quoteIdent(table)}`
 }
 
 /** Dumps `target` (or only `tables`) to `file` with pg_dump -Fc. Returns the tool's and the server's versions. */
-export async function dumpPostgres(target: PostgresTarget, file: string, options: { tables?: string[]; signal?: AbortSignal } = {}): Promise<{ tool: string; server: string }> {
+export async function dumpPostgres(
+  target: PostgresTarget,
+  file: string,
+  options: { tables?: string[]; signal?: AbortSignal } = {},
+): Promise<{ tool: string; server: string }> {
   const server = await serverInfo(target)
   const pgDump = await findPgTool('pg_dump', server.major)
   const tables = (options.tables ?? []).flatMap((t) => ['--table', tablePattern(t)])
-  await runTool(pgDump.path, ['--format=custom', '--no-password', '--file', file, ...tables], libpqEnv(target), options.signal)
+  await runTool(
+    pgDump.path,
+    ['--format=custom', '--no-password', '--file', file, ...tables],
+    libpqEnv(target),
+    options.signal,
+  )
   return { tool: pgDump.version, server: `PostgreSQL ${server.version}` }
 }
 
@@ -58,7 +71,11 @@ export async function verifyPostgresDump(file: string): Promise<string> {
  * Restores a dump into `target` in one transaction (all or nothing), objects owned by the connecting role.
  * `clean` drops the dump's objects first (for a restore over the database the dump came from).
  */
-export async function restorePostgres(target: PostgresTarget, file: string, options: { clean?: boolean; signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<void> {
+export async function restorePostgres(
+  target: PostgresTarget,
+  file: string,
+  options: { clean?: boolean; signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+): Promise<void> {
   const server = await serverInfo(target)
   const pgRestore = await findPgTool('pg_restore', server.major)
   const clean = options.clean ? ['--clean', '--if-exists'] : []
@@ -66,8 +83,26 @@ export async function restorePostgres(target: PostgresTarget, file: string, opti
   const total = await tocEntries(file)
   let done = 0
   const onLine = (line: string) => {
-    if (/^pg_restore: (creating|processing data|executing|restoring)/.test(line)) options.onProgress?.(Math.min(++done, total), total)
+    if (/^pg_restore: (creating|processing data|executing|restoring)/.test(line))
+      options.onProgress?.(Math.min(++done, total), total)
   }
-  await runTool(pgRestore.path, ['--verbose', '--no-password', '--single-transaction', '--exit-on-error', '--no-owner', '--no-privileges', ...clean, '--dbname', target.database, file], libpqEnv(target), options.signal, onLine)
+  await runTool(
+    pgRestore.path,
+    [
+      '--verbose',
+      '--no-password',
+      '--single-transaction',
+      '--exit-on-error',
+      '--no-owner',
+      '--no-privileges',
+      ...clean,
+      '--dbname',
+      target.database,
+      file,
+    ],
+    libpqEnv(target),
+    options.signal,
+    onLine,
+  )
   options.onProgress?.(total, total)
 }

@@ -4,7 +4,11 @@ import Database from 'better-sqlite3'
 // the file (a plain file copy of a live database can tear mid-transaction), verified with integrity_check.
 
 /** Copies the database at `path` to `file`; `onProgress` gets the share done (0–1). */
-export async function backupSqlite(path: string, file: string, onProgress?: (done: number) => void): Promise<{ tool: string; server: string }> {
+export async function backupSqlite(
+  path: string,
+  file: string,
+  onProgress?: (done: number) => void,
+): Promise<{ tool: string; server: string }> {
   const source = new Database(path, { readonly: true, fileMustExist: true })
   try {
     await source.backup(file, {
@@ -46,12 +50,16 @@ export function verifySqliteBackup(file: string): string {
   try {
     const rows = copy.prepare('PRAGMA integrity_check').all() as { integrity_check: string }[]
     const findings = rows.map((r) => r.integrity_check)
-    if (findings.length !== 1 || findings[0] !== 'ok') throw new Error(`integrity_check: ${findings.slice(0, 5).join('; ')}`)
-    const tables = (copy.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'`).get() as { n: number }).n
+    if (findings.length !== 1 || findings[0] !== 'ok')
+      throw new Error(`integrity_check: ${findings.slice(0, 5).join('; ')}`)
+    const tables = (copy.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'`).get() as { n: number })
+      .n
     return `integrity_check: ok (${tables} table${tables === 1 ? '' : 's'})`
   } catch (error) {
     const message = (error as Error).message
-    throw new Error(message.startsWith('integrity_check') ? message : `integrity_check could not read the backup: ${message}`)
+    throw new Error(
+      message.startsWith('integrity_check') ? message : `integrity_check could not read the backup: ${message}`,
+    )
   } finally {
     copy.close()
   }

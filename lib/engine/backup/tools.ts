@@ -29,13 +29,24 @@ async function candidates(tool: PgTool): Promise<string[]> {
   if (configured) return [join(configured, tool)]
   const debian = await readdir('/usr/lib/postgresql').catch(() => [] as string[])
   const majors = debian.filter((d) => /^\d+$/.test(d)).sort((a, b) => Number(b) - Number(a))
-  return [...majors.map((m) => join('/usr/lib/postgresql', m, 'bin', tool)), ...systemPath().split(delimiter).filter(Boolean).map((dir) => join(dir, tool))]
+  return [
+    ...majors.map((m) => join('/usr/lib/postgresql', m, 'bin', tool)),
+    ...systemPath()
+      .split(delimiter)
+      .filter(Boolean)
+      .map((dir) => join(dir, tool)),
+  ]
 }
 
 const versionOf = (path: string) =>
-  new Promise<string>((resolve, reject) => execFile(path, ['--version'], { timeout: 10_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout.trim()))))
+  new Promise<string>((resolve, reject) =>
+    execFile(path, ['--version'], { timeout: 10_000 }, (error, stdout) =>
+      error ? reject(error) : resolve(stdout.trim()),
+    ),
+  )
 
-const installHint = (major: number) => `Install it with: apt-get install postgresql-client-${major} (or set LOCKSTEP_PG_BIN to the bin directory of a PostgreSQL ${major} client).`
+const installHint = (major: number) =>
+  `Install it with: apt-get install postgresql-client-${major} (or set LOCKSTEP_PG_BIN to the bin directory of a PostgreSQL ${major} client).`
 
 /** The tool to use against a server of `serverMajor` (null: any), or a BackupToolError saying what to install. */
 export async function findPgTool(tool: PgTool, serverMajor: number | null): Promise<FoundTool> {
@@ -47,9 +58,12 @@ export async function findPgTool(tool: PgTool, serverMajor: number | null): Prom
     if (!version || !Number.isFinite(major)) continue
     if (!newest || major > newest.major) newest = { path, major, version }
   }
-  if (!newest) throw new BackupToolError(`${tool} is not installed on the worker's machine. ${installHint(serverMajor ?? 15)}`)
+  if (!newest)
+    throw new BackupToolError(`${tool} is not installed on the worker's machine. ${installHint(serverMajor ?? 15)}`)
   if (serverMajor !== null && newest.major < serverMajor) {
-    throw new BackupToolError(`${tool} ${newest.major} (${newest.path}) cannot dump a PostgreSQL ${serverMajor} server: it must be version ${serverMajor} or newer. ${installHint(serverMajor)}`)
+    throw new BackupToolError(
+      `${tool} ${newest.major} (${newest.path}) cannot dump a PostgreSQL ${serverMajor} server: it must be version ${serverMajor} or newer. ${installHint(serverMajor)}`,
+    )
   }
   return newest
 }
@@ -75,7 +89,13 @@ export function libpqEnv(target: PostgresTarget): ToolEnv {
  * Runs a tool to its end; rejects with the last lines it wrote to stderr (the useful part of a pg_dump
  * failure). Aborting `signal` stops it.
  */
-export function runTool(path: string, args: string[], env: ToolEnv, signal?: AbortSignal, onStderrLine?: (line: string) => void): Promise<{ stdout: string }> {
+export function runTool(
+  path: string,
+  args: string[],
+  env: ToolEnv,
+  signal?: AbortSignal,
+  onStderrLine?: (line: string) => void,
+): Promise<{ stdout: string }> {
   return new Promise((resolve, reject) => {
     // Only libpq's variables reach the tool: none of the worker's own secrets.
     const child = spawn(path, args, { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'], signal })

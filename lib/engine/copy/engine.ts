@@ -5,12 +5,44 @@ import { from as copyFrom } from 'pg-copy-streams'
 import { Cancelled, openTargetConnection } from '@/lib/engine/sql/session'
 import type { PostgresTarget } from '@/lib/targets/postgres'
 import { quoteIdent } from '@/lib/targets/quote'
-import type { ChunkReader, ColumnPlan, CopyFormat, CopySource, CopySummary, KeyValue, OptionalStatement, RejectedRow, SourceTable, TableProgress, TableState } from './model'
-import { describeFilled, emptyTables, filledTables, insertTriggers, mergePlan, type ExistingRows, type FilledTable, type MergePlan } from './existing-rows'
+import type {
+  ChunkReader,
+  ColumnPlan,
+  CopyFormat,
+  CopySource,
+  CopySummary,
+  KeyValue,
+  OptionalStatement,
+  RejectedRow,
+  SourceTable,
+  TableProgress,
+  TableState,
+} from './model'
+import {
+  describeFilled,
+  emptyTables,
+  filledTables,
+  insertTriggers,
+  mergePlan,
+  type ExistingRows,
+  type FilledTable,
+  type MergePlan,
+} from './existing-rows'
 import { cyclicGroups, heldKeyStatements, holdCyclicKeys, targetReferences } from './held-keys'
 import { sequenceRestarts } from './sequences'
 import { catalogTypeOf } from './sqlite-types'
-import { ensureCopyState, forgetCopy, loadCopyState, recordAfterLoad, recordChunk, recordCopyStart, recordPhase, type CopyMode, type CopyState, type PartState } from './state'
+import {
+  ensureCopyState,
+  forgetCopy,
+  loadCopyState,
+  recordAfterLoad,
+  recordChunk,
+  recordCopyStart,
+  recordPhase,
+  type CopyMode,
+  type CopyState,
+  type PartState,
+} from './state'
 
 // The copy engine: plans a copy (tables, key ranges), creates the target tables (or checks the existing
 // ones), then loads chunks through several connections at once – each chunk's rows and the record of its
@@ -70,16 +102,33 @@ export type CopyOptions = {
 }
 
 /** A copy's id on the target: the same source, tables and mode give the same id (and so resume). */
-export const copyIdOf = (prefix: string, identity: unknown) => `${prefix}-${createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 16)}`
+export const copyIdOf = (prefix: string, identity: unknown) =>
+  `${prefix}-${createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 16)}`
 
 export const COPY_DEFAULTS = { jobs: 2, chunkRows: 250_000 } as const
 const FOREIGN_KEY_VIOLATION = '23503'
 const CHECK_VIOLATION = '23514'
 const UNIQUE_VIOLATION = '23505'
-const clamp = (n: number | undefined, lo: number, hi: number, fallback: number) => (n === undefined || !Number.isFinite(n) ? fallback : Math.min(hi, Math.max(lo, Math.round(n))))
+const clamp = (n: number | undefined, lo: number, hi: number, fallback: number) =>
+  n === undefined || !Number.isFinite(n) ? fallback : Math.min(hi, Math.max(lo, Math.round(n)))
 
-type TablePlan = { source: SourceTable; columns: ColumnPlan[]; format: CopyFormat; copySql: string; merge: MergePlan | null }
-type TargetColumn = { table: string; name: string; type: string; notNull: boolean; hasDefault: boolean; identity: boolean; generated: boolean; serial: boolean }
+type TablePlan = {
+  source: SourceTable
+  columns: ColumnPlan[]
+  format: CopyFormat
+  copySql: string
+  merge: MergePlan | null
+}
+type TargetColumn = {
+  table: string
+  name: string
+  type: string
+  notNull: boolean
+  hasDefault: boolean
+  identity: boolean
+  generated: boolean
+  serial: boolean
+}
 
 async function targetColumns(client: pg.Client, schema: string, tables: readonly string[]): Promise<TargetColumn[]> {
   const { rows } = await client.query<TargetColumn>(
@@ -98,24 +147,48 @@ function mapColumns(table: SourceTable, target: TargetColumn[], warnings: string
   const columns: ColumnPlan[] = []
   for (const column of table.columns) {
     const wanted = column.targetName ?? column.name
-    const match = writable.find((c) => c.name === wanted) ?? writable.filter((c) => c.name.toLowerCase() === wanted.toLowerCase()).at(0)
+    const match =
+      writable.find((c) => c.name === wanted) ??
+      writable.filter((c) => c.name.toLowerCase() === wanted.toLowerCase()).at(0)
     if (!match) {
       warnings.push(`${table.name}.${column.name}: the target table has no such column; not copied`)
       continue
     }
     columns.push({ name: column.name, type: catalogTypeOf(match.type), targetName: match.name, notNull: match.notNull })
   }
-  const required = writable.filter((c) => c.notNull && !c.hasDefault && !c.identity && !columns.some((p) => p.targetName === c.name))
-  if (required.length) throw new CopyRefused(`The target table ${table.name} requires ${required.map((c) => `“${c.name}”`).join(', ')}, which the source does not have.`)
+  const required = writable.filter(
+    (c) => c.notNull && !c.hasDefault && !c.identity && !columns.some((p) => p.targetName === c.name),
+  )
+  if (required.length)
+    throw new CopyRefused(
+      `The target table ${table.name} requires ${required.map((c) => `“${c.name}”`).join(', ')}, which the source does not have.`,
+    )
   return columns
 }
 
 /** Splits a table of two chunks (or 100,000 rows) or more with an integer key into `jobs` ranges (the first and last open-ended). */
-async function planParts(source: CopySource, tables: readonly SourceTable[], jobs: number, chunkRows: number): Promise<PartState[]> {
+async function planParts(
+  source: CopySource,
+  tables: readonly SourceTable[],
+  jobs: number,
+  chunkRows: number,
+): Promise<PartState[]> {
   const parts: PartState[] = []
-  const part = (table: string, index: number, lo: string | null, hi: string | null): PartState => ({ table, part: index, lo, hi, lastKey: null, written: 0, rejected: 0, done: false })
+  const part = (table: string, index: number, lo: string | null, hi: string | null): PartState => ({
+    table,
+    part: index,
+    lo,
+    hi,
+    lastKey: null,
+    written: 0,
+    rejected: 0,
+    done: false,
+  })
   for (const table of tables) {
-    const bounds = table.key === 'integer' && jobs > 1 && table.rows >= Math.min(2 * chunkRows, 100_000) ? await source.bounds(table) : null
+    const bounds =
+      table.key === 'integer' && jobs > 1 && table.rows >= Math.min(2 * chunkRows, 100_000)
+        ? await source.bounds(table)
+        : null
     if (!bounds) {
       parts.push(part(table.name, 0, null, null))
       continue
@@ -123,7 +196,8 @@ async function planParts(source: CopySource, tables: readonly SourceTable[], job
     const n = BigInt(jobs)
     const span = bounds.max - bounds.min + 1n
     const edge = (i: bigint) => (bounds.min - 1n + (span * i) / n).toString()
-    for (let i = 0n; i < n; i++) parts.push(part(table.name, Number(i), i === 0n ? null : edge(i), i === n - 1n ? null : edge(i + 1n)))
+    for (let i = 0n; i < n; i++)
+      parts.push(part(table.name, Number(i), i === 0n ? null : edge(i), i === n - 1n ? null : edge(i + 1n)))
   }
   return parts
 }
@@ -137,9 +211,11 @@ export async function undoCopy(session: pg.Client, copyId: string, schema = 'pub
   const list = tables.map((t) => `${quoteIdent(schema)}.${quoteIdent(t)}`).join(', ')
   await session.query('BEGIN')
   try {
-    if (tables.length) await session.query(state.mode === 'create' ? `DROP TABLE IF EXISTS ${list} CASCADE` : `TRUNCATE ${list}`)
+    if (tables.length)
+      await session.query(state.mode === 'create' ? `DROP TABLE IF EXISTS ${list} CASCADE` : `TRUNCATE ${list}`)
     // Foreign keys dropped for a load that never finished come back (on the emptied tables they hold).
-    if (state.mode === 'existing') for (const statement of await heldKeyStatements(session, copyId, schema, true)) await session.query(statement)
+    if (state.mode === 'existing')
+      for (const statement of await heldKeyStatements(session, copyId, schema, true)) await session.query(statement)
     await forgetCopy(session, copyId)
     await session.query('COMMIT')
   } catch (error) {
@@ -162,15 +238,18 @@ async function inTransaction<T>(client: pg.Client, fn: () => Promise<T>): Promis
 }
 
 /** A statement as people read it in a message: its first line, without the search path set before it. */
-const shownStatement = (sql: string) => (sql.replace(/^SET LOCAL search_path TO [^;]*; /, '').split('\n')[0] ?? sql)
+const shownStatement = (sql: string) => sql.replace(/^SET LOCAL search_path TO [^;]*; /, '').split('\n')[0] ?? sql
 
 /** What creating the target's tables (or types) failed on, naming the object. */
 const describeDdlError = (sql: string, error: unknown) => {
   const e = error as Error & { detail?: string; hint?: string; code?: string }
   // createSchemaSql's own message names the schema and the GRANT it needs.
-  if (/^DO \$lockstep\$ BEGIN\s+IF to_regnamespace/.test(sql)) return e.code === '42501' ? e.message : `Creating the schema on the target failed: ${e.message}`
+  if (/^DO \$lockstep\$ BEGIN\s+IF to_regnamespace/.test(sql))
+    return e.code === '42501' ? e.message : `Creating the schema on the target failed: ${e.message}`
   const table = /^CREATE TABLE (\S+)/.exec(sql)?.[1]
-  const what = table ? `Creating the table ${table.replace(/^"[^"]*"\./, '').replace(/"/g, '')} on the target` : `${shownStatement(sql)} on the target`
+  const what = table
+    ? `Creating the table ${table.replace(/^"[^"]*"\./, '').replace(/"/g, '')} on the target`
+    : `${shownStatement(sql)} on the target`
   return `${what} failed: ${e.message}${e.detail ? ` (${e.detail})` : ''}${e.hint ? ` Hint: ${e.hint}` : ''}`
 }
 
@@ -188,14 +267,16 @@ class Tracker {
     private tables: readonly SourceTable[],
     private parts: readonly PartState[],
   ) {
-    for (const t of tables) this.states.set(t.name, parts.filter((p) => p.table === t.name).every((p) => p.done) ? 'done' : 'pending')
+    for (const t of tables)
+      this.states.set(t.name, parts.filter((p) => p.table === t.name).every((p) => p.done) ? 'done' : 'pending')
   }
   private totals(table: string) {
     const mine = this.parts.filter((p) => p.table === table)
     return { written: mine.reduce((n, p) => n + p.written, 0), rejected: mine.reduce((n, p) => n + p.rejected, 0) }
   }
   begin(table: string, state: TableState = 'copying') {
-    if (!this.started.has(table)) this.started.set(table, { at: performance.now(), written: this.totals(table).written })
+    if (!this.started.has(table))
+      this.started.set(table, { at: performance.now(), written: this.totals(table).written })
     this.states.set(table, state)
   }
   end(table: string, state: TableState) {
@@ -213,7 +294,16 @@ class Tracker {
       const rowsPerSecond = seconds > 0 ? Math.round(moved / seconds) : 0
       const left = Math.max(0, t.rows - written - rejected)
       const state = this.states.get(t.name) ?? 'pending'
-      return { table: t.name, state, total: t.rows, written, rejected, rowsPerSecond, etaSeconds: state === 'done' ? 0 : rowsPerSecond > 0 ? Math.round(left / rowsPerSecond) : null, seconds: Math.round(seconds * 10) / 10 }
+      return {
+        table: t.name,
+        state,
+        total: t.rows,
+        written,
+        rejected,
+        rowsPerSecond,
+        etaSeconds: state === 'done' ? 0 : rowsPerSecond > 0 ? Math.round(left / rowsPerSecond) : null,
+        seconds: Math.round(seconds * 10) / 10,
+      }
     })
   }
 }
@@ -242,7 +332,16 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
       const mine = finished.parts.filter((p) => p.table === table)
       const written = mine.reduce((n, p) => n + p.written, 0)
       const rejected = mine.reduce((n, p) => n + p.rejected, 0)
-      return { table, state: 'done', total: written + rejected, written, rejected, rowsPerSecond: 0, etaSeconds: 0, seconds: 0 }
+      return {
+        table,
+        state: 'done',
+        total: written + rejected,
+        written,
+        rejected,
+        rowsPerSecond: 0,
+        etaSeconds: 0,
+        seconds: 0,
+      }
     })
     log('info', 'This copy already finished on the target; nothing to do (ask for a reload to copy again).')
     return { status: 'ALREADY_COPIED', tables, warnings, seconds: seconds(), indexSeconds: 0 }
@@ -258,15 +357,28 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
   let filled: FilledTable[] = []
   let held: string[] = []
   if (!state) {
-    const present = await targetColumns(session, schema, sourceTables.map((t) => t.name))
+    const present = await targetColumns(
+      session,
+      schema,
+      sourceTables.map((t) => t.name),
+    )
     const existing = [...new Set(present.map((c) => c.table))]
     if (o.mode === 'create' && existing.length) {
-      throw new CopyRefused(`The target already has ${existing.length === 1 ? 'a table' : 'tables'} ${existing.map((t) => `“${t}”`).join(', ')}. Copy into existing tables instead, or drop ${existing.length === 1 ? 'it' : 'them'} first.`)
+      throw new CopyRefused(
+        `The target already has ${existing.length === 1 ? 'a table' : 'tables'} ${existing.map((t) => `“${t}”`).join(', ')}. Copy into existing tables instead, or drop ${existing.length === 1 ? 'it' : 'them'} first.`,
+      )
     }
     if (o.mode === 'existing') {
       const missing = sourceTables.filter((t) => !existing.includes(t.name)).map((t) => `“${t.name}”`)
-      if (missing.length) throw new CopyRefused(`The target has no table ${missing.join(', ')}; create ${missing.length === 1 ? 'it' : 'them'} first (the application's migrations), or let the copy create the tables.`)
-      filled = await filledTables(session, schema, sourceTables.map((t) => t.name))
+      if (missing.length)
+        throw new CopyRefused(
+          `The target has no table ${missing.join(', ')}; create ${missing.length === 1 ? 'it' : 'them'} first (the application's migrations), or let the copy create the tables.`,
+        )
+      filled = await filledTables(
+        session,
+        schema,
+        sourceTables.map((t) => t.name),
+      )
       const choice = o.existingRows ?? 'refuse'
       if (filled.length && choice === 'refuse') {
         throw new RowsOnTarget(
@@ -274,46 +386,97 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
           filled,
         )
       }
-      if (filled.length && choice === 'empty' && !(await o.confirmEmpty?.(filled))) throw new RowsOnTarget(`Emptying ${describeFilled(filled)} was not confirmed; nothing was changed.`, filled)
+      if (filled.length && choice === 'empty' && !(await o.confirmEmpty?.(filled)))
+        throw new RowsOnTarget(`Emptying ${describeFilled(filled)} was not confirmed; nothing was changed.`, filled)
     }
     const parts = await planParts(o.source, sourceTables, jobs, chunkRows)
     await inTransaction(session, async () => {
-      for (const statement of ddl?.beforeLoad ?? []) await session.query(statement).catch((error: unknown) => Promise.reject(new CopyRefused(describeDdlError(statement, error))))
+      for (const statement of ddl?.beforeLoad ?? [])
+        await session
+          .query(statement)
+          .catch((error: unknown) => Promise.reject(new CopyRefused(describeDdlError(statement, error))))
       // All the copied tables at once (the empty ones too): TRUNCATE wants the tables that reference a table with it.
-      if (o.mode === 'existing' && o.existingRows === 'empty' && filled.length) await emptyTables(session, schema, sourceTables.map((t) => t.name))
+      if (o.mode === 'existing' && o.existingRows === 'empty' && filled.length)
+        await emptyTables(
+          session,
+          schema,
+          sourceTables.map((t) => t.name),
+        )
       await recordCopyStart(session, o.copyId, o.mode, parts)
-      if (o.mode === 'existing') held = await holdCyclicKeys(session, o.copyId, schema, sourceTables.map((t) => t.name))
+      if (o.mode === 'existing')
+        held = await holdCyclicKeys(
+          session,
+          o.copyId,
+          schema,
+          sourceTables.map((t) => t.name),
+        )
     })
     if (o.mode === 'existing' && o.existingRows === 'empty' && filled.length) {
       warnings.push(`Emptied before the load: ${describeFilled(filled)}.`)
       o.onExistingRows?.('emptied', filled)
     }
     if (o.mode === 'existing' && o.existingRows === 'merge' && filled.length) {
-      warnings.push(`Merged by primary key into rows already there: ${describeFilled(filled)}; their rows the source does not have stay.`)
+      warnings.push(
+        `Merged by primary key into rows already there: ${describeFilled(filled)}; their rows the source does not have stay.`,
+      )
       o.onExistingRows?.('merged', filled)
     }
     for (const line of held) warnings.push(line)
     state = { phase: 'loading', mode: o.mode, afterLoadDone: [], parts }
-    log('info', `Copying ${sourceTables.length} tables (${sourceTables.reduce((n, t) => n + t.rows, 0).toLocaleString('en')} rows) from ${o.source.label}${o.mode === 'create' ? '; tables created' : ' into the existing tables'}.`)
+    log(
+      'info',
+      `Copying ${sourceTables.length} tables (${sourceTables.reduce((n, t) => n + t.rows, 0).toLocaleString('en')} rows) from ${o.source.label}${o.mode === 'create' ? '; tables created' : ' into the existing tables'}.`,
+    )
   } else {
     const done = state.parts.filter((p) => p.done).length
-    log('info', `Resuming the copy: ${done} of ${state.parts.length} parts finished, ${state.parts.reduce((n, p) => n + p.written, 0).toLocaleString('en')} rows already on the target.`)
+    log(
+      'info',
+      `Resuming the copy: ${done} of ${state.parts.length} parts finished, ${state.parts.reduce((n, p) => n + p.written, 0).toLocaleString('en')} rows already on the target.`,
+    )
   }
   for (const w of ddl?.warnings ?? []) warnings.push(w)
-  if (o.mode === 'existing') warnings.push(...(await insertTriggers(session, schema, sourceTables.map((t) => t.name))))
+  if (o.mode === 'existing')
+    warnings.push(
+      ...(await insertTriggers(
+        session,
+        schema,
+        sourceTables.map((t) => t.name),
+      )),
+    )
 
   const copyState = state
   const tables = sourceTables.filter((t) => copyState.parts.some((p) => p.table === t.name))
-  const present = await targetColumns(session, schema, tables.map((t) => t.name))
+  const present = await targetColumns(
+    session,
+    schema,
+    tables.map((t) => t.name),
+  )
   const plans = new Map<string, TablePlan>()
   for (const t of tables) {
-    const columns = mapColumns(t, present.filter((c) => c.table === t.name), warnings)
+    const columns = mapColumns(
+      t,
+      present.filter((c) => c.table === t.name),
+      warnings,
+    )
     if (o.mode === 'create') columns.forEach((c, i) => (c.type = t.columns[i]?.type ?? c.type)) // the source's own types decide
-    const targetTypes = columns.map((c) => present.find((p) => p.table === t.name && p.name === c.targetName)?.type ?? '')
+    const targetTypes = columns.map(
+      (c) => present.find((p) => p.table === t.name && p.name === c.targetName)?.type ?? '',
+    )
     const format = o.source.formatFor(t, targetTypes)
     const names = columns.map((c) => c.targetName ?? c.name)
-    const merge = o.mode === 'existing' && o.existingRows === 'merge' ? await mergePlan(session, schema, t.name, names).catch((error: Error) => Promise.reject(new CopyRefused(error.message))) : null
-    plans.set(t.name, { source: t, columns, format, merge, copySql: `COPY ${merge?.stage ?? q(t.name)} (${names.map(quoteIdent).join(', ')}) FROM STDIN (FORMAT ${format})` })
+    const merge =
+      o.mode === 'existing' && o.existingRows === 'merge'
+        ? await mergePlan(session, schema, t.name, names).catch((error: Error) =>
+            Promise.reject(new CopyRefused(error.message)),
+          )
+        : null
+    plans.set(t.name, {
+      source: t,
+      columns,
+      format,
+      merge,
+      copySql: `COPY ${merge?.stage ?? q(t.name)} (${names.map(quoteIdent).join(', ')}) FROM STDIN (FORMAT ${format})`,
+    })
   }
   for (const w of warnings) log('warn', w)
   const notes: string[] = []
@@ -339,7 +502,11 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
     }
 
     if (copyState.phase === 'loading') {
-      const queue = copyState.parts.filter((p) => !p.done).sort((a, b) => (plans.get(b.table)?.source.rows ?? 0) - (plans.get(a.table)?.source.rows ?? 0) || a.part - b.part)
+      const queue = copyState.parts
+        .filter((p) => !p.done)
+        .sort(
+          (a, b) => (plans.get(b.table)?.source.rows ?? 0) - (plans.get(a.table)?.source.rows ?? 0) || a.part - b.part,
+        )
       const taken = new Set<PartState>()
       const tableDone = (name: string) => copyState.parts.filter((p) => p.table === name).every((p) => p.done)
       let wake: () => void = () => undefined
@@ -351,13 +518,24 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
       // Into existing tables, parents load before children (their foreign keys are checked row by row); within a
       // cycle of references there is no such order, and its foreign keys are held back for the load instead.
       // The target's own foreign keys count too (those of its partitions included).
-      const references = [...tables.flatMap((t) => t.references.map((r) => ({ from: t.name, to: r }))), ...(o.mode === 'existing' ? await targetReferences(session, schema, tables.map((t) => t.name)) : [])]
+      const references = [
+        ...tables.flatMap((t) => t.references.map((r) => ({ from: t.name, to: r }))),
+        ...(o.mode === 'existing'
+          ? await targetReferences(
+              session,
+              schema,
+              tables.map((t) => t.name),
+            )
+          : []),
+      ]
       const cycles = cyclicGroups(
         tables.map((t) => t.name),
         references,
       )
       const parentsOf = (table: string) => references.filter((r) => r.from === table && r.to !== table).map((r) => r.to)
-      const ready = (p: PartState) => o.mode === 'create' || parentsOf(p.table).every((r) => !plans.has(r) || tableDone(r) || cycles.get(r) === cycles.get(p.table))
+      const ready = (p: PartState) =>
+        o.mode === 'create' ||
+        parentsOf(p.table).every((r) => !plans.has(r) || tableDone(r) || cycles.get(r) === cycles.get(p.table))
       const take = (): PartState | 'wait' | null => {
         const open = queue.filter((p) => !taken.has(p))
         if (open.length === 0) return null
@@ -379,7 +557,13 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
             if (plan.merge) await client.query(plan.merge.createStage)
             const sink = client.query(copyFrom(plan.copySql))
             try {
-              const result = await reader.chunk(plan.source, plan.columns, { after, hi: part.hi, limit: chunkRows }, sink, plan.format)
+              const result = await reader.chunk(
+                plan.source,
+                plan.columns,
+                { after, hi: part.hi, limit: chunkRows },
+                sink,
+                plan.format,
+              )
               sink.end()
               await finished(sink)
               const rows = sink.rowCount
@@ -394,7 +578,13 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
                 }
               }
               const rejected = result.read - result.written
-              await recordChunk(client, o.copyId, part, { lastKey: result.lastKey, written: rows, rejected, done: result.exhausted, restart: plan.source.key === 'none' })
+              await recordChunk(client, o.copyId, part, {
+                lastKey: result.lastKey,
+                written: rows,
+                rejected,
+                done: result.exhausted,
+                restart: plan.source.key === 'none',
+              })
               return { rows, rejected, lastKey: result.lastKey, done: result.exhausted }
             } catch (error) {
               if (!sink.writableFinished) {
@@ -411,8 +601,12 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
           part.lastKey = written.lastKey ?? part.lastKey
           part.done = written.done
           if (o.maxRejectedRows != null && tracker.rejected() > o.maxRejectedRows && !failure) {
-            const top = [...reasons.entries()].sort((a, b) => b[1].rows - a[1].rows).slice(0, 5).map(([where, r]) => `${where} (${r.rows}; e.g. ${r.example})`)
-            failure = `${tracker.rejected()} rows were rejected, more than the limit of ${o.maxRejectedRows}. ${top.length ? `Most rejected: ${top.join('; ')}.` : ''}`.trim()
+            const top = [...reasons.entries()]
+              .sort((a, b) => b[1].rows - a[1].rows)
+              .slice(0, 5)
+              .map(([where, r]) => `${where} (${r.rows}; e.g. ${r.example})`)
+            failure =
+              `${tracker.rejected()} rows were rejected, more than the limit of ${o.maxRejectedRows}. ${top.length ? `Most rejected: ${top.join('; ')}.` : ''}`.trim()
           }
         }
         if (tableDone(part.table)) tracker.end(part.table, 'done')
@@ -446,11 +640,28 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
       await Promise.all(connections.map(job))
       if (cancelled) {
         log('warn', 'Copy cancelled; the chunks committed so far stay, and the copy resumes after them.')
-        return { status: 'CANCELLED', tables: tracker.snapshot(), warnings, notes, notCopied, seconds: seconds(), indexSeconds: 0 }
+        return {
+          status: 'CANCELLED',
+          tables: tracker.snapshot(),
+          warnings,
+          notes,
+          notCopied,
+          seconds: seconds(),
+          indexSeconds: 0,
+        }
       }
       if (failure) {
         for (const t of tables) if (tracker.states.get(t.name) === 'copying') tracker.end(t.name, 'failed')
-        return { status: 'FAILED', tables: tracker.snapshot(), warnings, notes, notCopied, error: failure, seconds: seconds(), indexSeconds: 0 }
+        return {
+          status: 'FAILED',
+          tables: tracker.snapshot(),
+          warnings,
+          notes,
+          notCopied,
+          error: failure,
+          seconds: seconds(),
+          indexSeconds: 0,
+        }
       }
       await recordPhase(session, o.copyId, 'finishing')
     }
@@ -462,9 +673,15 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
     // Then every sequence the copied columns draw from (identities, serials, shared nextval() defaults) is moved
     // past the copied rows, in both modes; foreign keys held back for a cycle come back with the others.
     const tableNames = tables.map((t) => t.name)
-    const afterLoad = [...(o.mode === 'create' ? (ddl?.afterLoad ?? []) : []), ...(await heldKeyStatements(session, o.copyId, schema)), ...(await sequenceRestarts(session, schema, tableNames))]
+    const afterLoad = [
+      ...(o.mode === 'create' ? (ddl?.afterLoad ?? []) : []),
+      ...(await heldKeyStatements(session, o.copyId, schema)),
+      ...(await sequenceRestarts(session, schema, tableNames)),
+    ]
     const isForeignKey = (sql: string) => /\bFOREIGN KEY\b/i.test(sql)
-    const pending = afterLoad.map((sql, index) => ({ sql, index })).filter((s) => !copyState.afterLoadDone.includes(s.index))
+    const pending = afterLoad
+      .map((sql, index) => ({ sql, index }))
+      .filter((s) => !copyState.afterLoadDone.includes(s.index))
     const runStatement = async (client: pg.Client, statement: { sql: string; index: number }) => {
       if (o.signal?.aborted) throw new Cancelled()
       const run = (sql: string) =>
@@ -477,13 +694,20 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
         // NOT VALID – enforced for new rows – and the orphans are reported instead of failing the whole copy.
         if (error.code === FOREIGN_KEY_VIOLATION && isForeignKey(statement.sql)) {
           await run(`${statement.sql} NOT VALID`)
-          const table = statement.sql.replace(/^ALTER TABLE (\S+) .*$/s, '$1').replace(/^"[^"]*"\./, '').replace(/"/g, '')
+          const table = statement.sql
+            .replace(/^ALTER TABLE (\S+) .*$/s, '$1')
+            .replace(/^"[^"]*"\./, '')
+            .replace(/"/g, '')
           const warning = `${table}: ${error.detail ?? error.message} – the foreign key was added NOT VALID (new rows are checked); fix the orphaned rows, then VALIDATE CONSTRAINT.`
           warnings.push(warning)
           log('warn', warning)
           return
         }
-        throw error instanceof Cancelled ? error : new Error(`${shownStatement(statement.sql)} failed: ${error.message}${error.detail ? ` (${error.detail})` : ''}`)
+        throw error instanceof Cancelled
+          ? error
+          : new Error(
+              `${shownStatement(statement.sql)} failed: ${error.message}${error.detail ? ` (${error.detail})` : ''}`,
+            )
       })
     }
     // Translated CHECK constraints, views and indexes: one that PostgreSQL refuses is reported as not copied
@@ -505,8 +729,17 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
             log('warn', warning)
             return
           }
-          if (!error.code?.startsWith('42') && !error.code?.startsWith('22') && error.code !== UNIQUE_VIOLATION) throw error instanceof Cancelled ? error : new Error(`${statement.table ? `${statement.table}: ` : ''}${statement.object} failed: ${error.message}`)
-          const item = { table: statement.table, object: statement.object, reason: `PostgreSQL refused it: ${error.message}` }
+          if (!error.code?.startsWith('42') && !error.code?.startsWith('22') && error.code !== UNIQUE_VIOLATION)
+            throw error instanceof Cancelled
+              ? error
+              : new Error(
+                  `${statement.table ? `${statement.table}: ` : ''}${statement.object} failed: ${error.message}`,
+                )
+          const item = {
+            table: statement.table,
+            object: statement.object,
+            reason: `PostgreSQL refused it: ${error.message}`,
+          }
           notCopied.push(item)
           log('warn', `${item.table ? `${item.table}: ` : ''}${item.object} not copied – ${item.reason}`)
         })
@@ -517,20 +750,48 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
       let next = 0
       await Promise.all(
         connections.map(async (client) => {
-          for (let statement = parallel[next++]; statement; statement = parallel[next++]) await runStatement(client, statement)
+          for (let statement = parallel[next++]; statement; statement = parallel[next++])
+            await runStatement(client, statement)
         }),
       )
       const [first] = connections
-      for (const statement of pending.filter((s) => isForeignKey(s.sql))) if (first) await runStatement(first, statement)
+      for (const statement of pending.filter((s) => isForeignKey(s.sql)))
+        if (first) await runStatement(first, statement)
       if (first) await runOptional(first, ddl?.optional ?? [], afterLoad.length)
     } catch (error) {
-      if (error instanceof Cancelled) return { status: 'CANCELLED', tables: tracker.snapshot(), warnings, notes, notCopied, seconds: seconds(), indexSeconds: 0 }
-      return { status: 'FAILED', tables: tracker.snapshot(), warnings, notes, notCopied, error: (error as Error).message, seconds: seconds(), indexSeconds: 0 }
+      if (error instanceof Cancelled)
+        return {
+          status: 'CANCELLED',
+          tables: tracker.snapshot(),
+          warnings,
+          notes,
+          notCopied,
+          seconds: seconds(),
+          indexSeconds: 0,
+        }
+      return {
+        status: 'FAILED',
+        tables: tracker.snapshot(),
+        warnings,
+        notes,
+        notCopied,
+        error: (error as Error).message,
+        seconds: seconds(),
+        indexSeconds: 0,
+      }
     }
     await recordPhase(session, o.copyId, 'done')
     for (const t of tables) tracker.end(t.name, 'done')
     const indexSeconds = Math.round((performance.now() - indexStarted) / 100) / 10
-    return { status: 'SUCCEEDED', tables: tracker.snapshot(), warnings, notes, notCopied, seconds: seconds(), indexSeconds }
+    return {
+      status: 'SUCCEEDED',
+      tables: tracker.snapshot(),
+      warnings,
+      notes,
+      notCopied,
+      seconds: seconds(),
+      indexSeconds,
+    }
   } finally {
     clearInterval(ticker)
     report()

@@ -14,24 +14,40 @@ export type FilledTable = { table: string; rows: number }
 const COUNT_LIMIT = 10_000
 
 /** The tables among `tables` that already have rows, with their count (“10,000” means at least that). */
-export async function filledTables(client: pg.Client, schema: string, tables: readonly string[]): Promise<FilledTable[]> {
+export async function filledTables(
+  client: pg.Client,
+  schema: string,
+  tables: readonly string[],
+): Promise<FilledTable[]> {
   const filled: FilledTable[] = []
   for (const table of tables) {
-    const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${quoteIdent(schema)}.${quoteIdent(table)} LIMIT ${COUNT_LIMIT}) x`)
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${quoteIdent(schema)}.${quoteIdent(table)} LIMIT ${COUNT_LIMIT}) x`,
+    )
     const n = rows[0]?.n ?? 0
     if (n > 0) filled.push({ table, rows: n })
   }
   return filled
 }
 
-export const describeFilled = (filled: readonly FilledTable[]) => filled.map((f) => `“${f.table}” (${f.rows >= COUNT_LIMIT ? `${COUNT_LIMIT.toLocaleString('en')} or more rows` : `${f.rows.toLocaleString('en')} row${f.rows === 1 ? '' : 's'}`})`).join(', ')
+export const describeFilled = (filled: readonly FilledTable[]) =>
+  filled
+    .map(
+      (f) =>
+        `“${f.table}” (${f.rows >= COUNT_LIMIT ? `${COUNT_LIMIT.toLocaleString('en')} or more rows` : `${f.rows.toLocaleString('en')} row${f.rows === 1 ? '' : 's'}`})`,
+    )
+    .join(', ')
 
 /** Empties the tables (in the caller's transaction); a table other tables reference is named in the error. */
 export async function emptyTables(client: pg.Client, schema: string, tables: readonly string[]) {
   if (tables.length === 0) return
-  await client.query(`TRUNCATE ${tables.map((t) => `${quoteIdent(schema)}.${quoteIdent(t)}`).join(', ')}`).catch((error: Error) => {
-    throw new Error(`Emptying the tables to copy on the target failed: ${error.message}. Copy the referencing tables too, or empty them yourself.`)
-  })
+  await client
+    .query(`TRUNCATE ${tables.map((t) => `${quoteIdent(schema)}.${quoteIdent(t)}`).join(', ')}`)
+    .catch((error: Error) => {
+      throw new Error(
+        `Emptying the tables to copy on the target failed: ${error.message}. Copy the referencing tables too, or empty them yourself.`,
+      )
+    })
 }
 
 export type MergePlan = { stage: string; createStage: string; insert: string }
@@ -40,16 +56,27 @@ export type MergePlan = { stage: string; createStage: string; insert: string }
  * How chunks of `table` merge into the target by its primary key: the COPY goes into `stage`, a temporary table
  * made per chunk (dropped at commit), then `insert` moves its rows. Throws a message naming the table when it has no primary key.
  */
-export async function mergePlan(client: pg.Client, schema: string, table: string, columns: readonly string[]): Promise<MergePlan> {
+export async function mergePlan(
+  client: pg.Client,
+  schema: string,
+  table: string,
+  columns: readonly string[],
+): Promise<MergePlan> {
   const { rows } = await client.query<{ key: string[] | null }>(
     `SELECT (SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(c.conkey) WITH ORDINALITY k(num, ord) JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.num) AS key
        FROM pg_constraint c WHERE c.conrelid = to_regclass($1) AND c.contype = 'p'`,
     [`${quoteIdent(schema)}.${quoteIdent(table)}`],
   )
   const key = rows[0]?.key ?? []
-  if (key.length === 0) throw new Error(`The target table “${table}” has no primary key, so its rows cannot be merged by key; empty it instead.`)
+  if (key.length === 0)
+    throw new Error(
+      `The target table “${table}” has no primary key, so its rows cannot be merged by key; empty it instead.`,
+    )
   const missing = key.filter((k) => !columns.includes(k))
-  if (missing.length) throw new Error(`The source does not have the key ${missing.map((k) => `“${k}”`).join(', ')} of the target table “${table}”, so its rows cannot be merged by key; empty it instead.`)
+  if (missing.length)
+    throw new Error(
+      `The source does not have the key ${missing.map((k) => `“${k}”`).join(', ')} of the target table “${table}”, so its rows cannot be merged by key; empty it instead.`,
+    )
   const target = `${quoteIdent(schema)}.${quoteIdent(table)}`
   const stage = `pg_temp.${quoteIdent(`lockstep merge ${table}`)}`
   const list = columns.map(quoteIdent).join(', ')
@@ -74,5 +101,8 @@ export async function insertTriggers(client: pg.Client, schema: string, tables: 
       GROUP BY 1 ORDER BY 1`,
     [quoteIdent(schema), tables],
   )
-  return rows.map((r) => `${r.table}: the target's trigger${r.names.length === 1 ? '' : 's'} ${r.names.join(', ')} run${r.names.length === 1 ? 's' : ''} on every copied row; what ${r.names.length === 1 ? 'it changes' : 'they change'} differs from the source (validation shows those rows).`)
+  return rows.map(
+    (r) =>
+      `${r.table}: the target's trigger${r.names.length === 1 ? '' : 's'} ${r.names.join(', ')} run${r.names.length === 1 ? 's' : ''} on every copied row; what ${r.names.length === 1 ? 'it changes' : 'they change'} differs from the source (validation shows those rows).`,
+  )
 }

@@ -26,7 +26,10 @@ export async function ensureHeldKeys(client: pg.Client) {
 type ForeignKey = { table: string; references: string; name: string; definition: string }
 
 /** The tables of `edges` that lie on a cycle, each with the set of tables of its cycle (strongly connected components). */
-export function cyclicGroups(tables: readonly string[], edges: readonly { from: string; to: string }[]): Map<string, number> {
+export function cyclicGroups(
+  tables: readonly string[],
+  edges: readonly { from: string; to: string }[],
+): Map<string, number> {
   const index = new Map<string, number>()
   const low = new Map<string, number>()
   const stack: string[] = []
@@ -73,7 +76,12 @@ export function keysToHold(tables: readonly string[], keys: readonly ForeignKey[
  * Drops the target's foreign keys that form cycles among `tables`, recording them for `copyId` (call it in the
  * transaction that records the copy's start). Returns one line per cycle for the summary.
  */
-export async function holdCyclicKeys(client: pg.Client, copyId: string, schema: string, tables: readonly string[]): Promise<string[]> {
+export async function holdCyclicKeys(
+  client: pg.Client,
+  copyId: string,
+  schema: string,
+  tables: readonly string[],
+): Promise<string[]> {
   const { rows } = await client.query<ForeignKey>(
     `SELECT c.relname AS "table", r.relname AS "references", k.conname AS name, pg_get_constraintdef(k.oid) AS definition
        FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_class r ON r.oid = k.confrelid
@@ -85,17 +93,29 @@ export async function holdCyclicKeys(client: pg.Client, copyId: string, schema: 
   if (held.length === 0) return []
   await ensureHeldKeys(client)
   for (const [position, key] of held.entries()) {
-    await client.query(`INSERT INTO ${HELD_KEY_TABLE} (copy_id, position, table_name, name, definition) VALUES ($1, $2, $3, $4, $5)`, [copyId, position, key.table, key.name, key.definition])
-    await client.query(`ALTER TABLE ${quoteIdent(schema)}.${quoteIdent(key.table)} DROP CONSTRAINT ${quoteIdent(key.name)}`)
+    await client.query(
+      `INSERT INTO ${HELD_KEY_TABLE} (copy_id, position, table_name, name, definition) VALUES ($1, $2, $3, $4, $5)`,
+      [copyId, position, key.table, key.name, key.definition],
+    )
+    await client.query(
+      `ALTER TABLE ${quoteIdent(schema)}.${quoteIdent(key.table)} DROP CONSTRAINT ${quoteIdent(key.name)}`,
+    )
   }
-  return [`Foreign keys on a cycle of references, dropped for the load and added back after it: ${held.map((k) => `${k.table}.${k.name} → ${k.references}`).join(', ')}.`]
+  return [
+    `Foreign keys on a cycle of references, dropped for the load and added back after it: ${held.map((k) => `${k.table}.${k.name} → ${k.references}`).join(', ')}.`,
+  ]
 }
 
 /**
  * The statements that add the held foreign keys back, in their recorded order (none when nothing was held);
  * `missingOnly`: only those the target does not have (undoing a copy that stopped during its load).
  */
-export async function heldKeyStatements(client: pg.Client, copyId: string, schema: string, missingOnly = false): Promise<string[]> {
+export async function heldKeyStatements(
+  client: pg.Client,
+  copyId: string,
+  schema: string,
+  missingOnly = false,
+): Promise<string[]> {
   const exists = await client.query<{ found: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS found`, [HELD_KEY_TABLE])
   if (!exists.rows[0]?.found) return []
   const { rows } = await client.query<{ table_name: string; name: string; definition: string; present: boolean }>(
@@ -104,7 +124,12 @@ export async function heldKeyStatements(client: pg.Client, copyId: string, schem
        FROM ${HELD_KEY_TABLE} h WHERE h.copy_id = $1 ORDER BY h.position`,
     [copyId, quoteIdent(schema)],
   )
-  return rows.filter((k) => !missingOnly || !k.present).map((k) => `ALTER TABLE ${quoteIdent(schema)}.${quoteIdent(k.table_name)} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.definition}`)
+  return rows
+    .filter((k) => !missingOnly || !k.present)
+    .map(
+      (k) =>
+        `ALTER TABLE ${quoteIdent(schema)}.${quoteIdent(k.table_name)} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.definition}`,
+    )
 }
 
 /**
@@ -112,7 +137,11 @@ export async function heldKeyStatements(client: pg.Client, copyId: string, schem
  * against during the load, also those declared on the partitions of a partitioned table (pagila declares its
  * payment keys per partition), each counted for the partitioned table it belongs to.
  */
-export async function targetReferences(client: pg.Client, schema: string, tables: readonly string[]): Promise<{ from: string; to: string }[]> {
+export async function targetReferences(
+  client: pg.Client,
+  schema: string,
+  tables: readonly string[],
+): Promise<{ from: string; to: string }[]> {
   const { rows } = await client.query<{ from: string; to: string }>(
     `SELECT DISTINCT c.relname AS "from", r.relname AS "to"
        FROM pg_constraint k

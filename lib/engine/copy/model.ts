@@ -10,16 +10,25 @@ import type { PgType } from './sqlite-types'
 export type KeyValue = null | string | number | { i: string } | { b: string }
 
 export const toKeyValue = (v: unknown): KeyValue =>
-  typeof v === 'bigint' ? { i: v.toString() } : Buffer.isBuffer(v) ? { b: v.toString('hex') } : typeof v === 'number' || typeof v === 'string' ? v : null
+  typeof v === 'bigint'
+    ? { i: v.toString() }
+    : Buffer.isBuffer(v)
+      ? { b: v.toString('hex') }
+      : typeof v === 'number' || typeof v === 'string'
+        ? v
+        : null
 
-export const fromKeyValue = (v: KeyValue): unknown => (v === null || typeof v !== 'object' ? v : 'i' in v ? BigInt(v.i) : Buffer.from(v.b, 'hex'))
+export const fromKeyValue = (v: KeyValue): unknown =>
+  v === null || typeof v !== 'object' ? v : 'i' in v ? BigInt(v.i) : Buffer.from(v.b, 'hex')
 
 /** A key value as SQL text (PostgreSQL sources cast it back to the key's type). */
-export const keyValueText = (v: KeyValue): string => (v !== null && typeof v === 'object' ? ('i' in v ? v.i : `\\x${v.b}`) : String(v))
+export const keyValueText = (v: KeyValue): string =>
+  v !== null && typeof v === 'object' ? ('i' in v ? v.i : `\\x${v.b}`) : String(v)
 
 /** A key as people read it in the rejected rows: `42`, or `(7, 'eu')` for a composite key. */
 export const keyText = (values: readonly unknown[]) => {
-  const one = (v: unknown) => (typeof v === 'string' ? `'${v}'` : Buffer.isBuffer(v) ? `x'${v.toString('hex')}'` : String(v))
+  const one = (v: unknown) =>
+    typeof v === 'string' ? `'${v}'` : Buffer.isBuffer(v) ? `x'${v.toString('hex')}'` : String(v)
   return values.length === 1 ? one(values[0]) : `(${values.map(one).join(', ')})`
 }
 
@@ -68,7 +77,13 @@ export type CopyFormat = 'text' | 'binary'
 
 export interface ChunkReader {
   /** Writes the rows of `range` into `sink` (a COPY FROM STDIN stream of `format`), with backpressure; leaves it open. */
-  chunk(table: SourceTable, columns: ColumnPlan[], range: ChunkRange, sink: Writable, format: CopyFormat): Promise<ChunkResult>
+  chunk(
+    table: SourceTable,
+    columns: ColumnPlan[],
+    range: ChunkRange,
+    sink: Writable,
+    format: CopyFormat,
+  ): Promise<ChunkResult>
   close(): Promise<void>
 }
 

@@ -20,7 +20,10 @@ function prefix(name: string, max: number): string {
 }
 
 function shortened(name: string, attempt: number): string {
-  const hash = createHash('sha256').update(attempt ? `${name}\u0000${attempt}` : name).digest('hex').slice(0, 8)
+  const hash = createHash('sha256')
+    .update(attempt ? `${name}\u0000${attempt}` : name)
+    .digest('hex')
+    .slice(0, 8)
   return `${prefix(name, PG_IDENTIFIER_BYTES - hash.length - 1).replace(/_+$/, '')}_${hash}`
 }
 
@@ -44,4 +47,5 @@ export function pgNames(names: readonly string[]): Map<string, string> {
 }
 
 /** The warning for a shortened name (`what`: "table", or "column of the table X"). */
-export const shortenedWarning = (where: string, name: string, short: string) => `${where}: the name “${name}” is longer than PostgreSQL's ${PG_IDENTIFIER_BYTES} bytes; created as “${short}”`
+export const shortenedWarning = (where: string, name: string, short: string) =>
+  `${where}: the name “${name}” is longer than PostgreSQL's ${PG_IDENTIFIER_BYTES} bytes; created as “${short}”`

@@ -27,12 +27,16 @@ describe('choosing the schemas of a PostgreSQL source', () => {
   it('names the schemas left out by a choice', () => {
     const choice = chooseSchemas(ALL, { schemas: ['sales'] })
     expect(choice.picked).toEqual([{ schema: 'sales', tables: null }])
-    expect(notChosenLine(choice)).toBe("Not chosen, so not copied: the source's tables in the schemas crm (1 table), public (2 tables), vault (1 table).")
+    expect(notChosenLine(choice)).toBe(
+      "Not chosen, so not copied: the source's tables in the schemas crm (1 table), public (2 tables), vault (1 table).",
+    )
     expect(choice.unreadable).toEqual([])
   })
 
   it('refuses a schema the source does not have, or one its role may not read, naming it', () => {
-    expect(() => chooseSchemas(ALL, { schemas: ['sales', 'nope'] })).toThrow('The source has no schema “nope” with tables (its schemas with tables: crm, public, sales, vault).')
+    expect(() => chooseSchemas(ALL, { schemas: ['sales', 'nope'] })).toThrow(
+      'The source has no schema “nope” with tables (its schemas with tables: crm, public, sales, vault).',
+    )
     expect(() => chooseSchemas(ALL, { schemas: ['vault'] })).toThrow('GRANT USAGE ON SCHEMA vault')
   })
 
@@ -44,8 +48,12 @@ describe('choosing the schemas of a PostgreSQL source', () => {
     ])
     expect(choice.notChosen.map((s) => s.schema)).toEqual(['crm', 'vault'])
     expect(choice.unreadable).toEqual([])
-    expect(chooseSchemas(ALL, { schemas: ['sales'], tables: ['orders'] }).picked).toEqual([{ schema: 'sales', tables: ['orders'] }])
-    expect(() => chooseSchemas(ALL, { schemas: ['sales'], tables: ['crm.customer'] })).toThrow('The table “crm.customer” is not in a chosen schema (sales).')
+    expect(chooseSchemas(ALL, { schemas: ['sales'], tables: ['orders'] }).picked).toEqual([
+      { schema: 'sales', tables: ['orders'] },
+    ])
+    expect(() => chooseSchemas(ALL, { schemas: ['sales'], tables: ['crm.customer'] })).toThrow(
+      'The table “crm.customer” is not in a chosen schema (sales).',
+    )
     expect(splitTableName('odd.name', ['public', 'sales'], 'public')).toEqual({ schema: 'public', table: 'odd.name' })
   })
 

@@ -41,7 +41,11 @@ export const qualifiedName = (schema: string, table: string) => (schema === 'pub
  * A table name of a `tables` list in its schema: `sales.orders` when `sales` is one of the source's schemas,
  * else a table of `fallback` (public, or the one schema chosen) – a table of public may have a dot in its name.
  */
-export function splitTableName(name: string, schemas: readonly string[], fallback: string): { schema: string; table: string } {
+export function splitTableName(
+  name: string,
+  schemas: readonly string[],
+  fallback: string,
+): { schema: string; table: string } {
   const dot = name.indexOf('.')
   if (dot > 0 && schemas.includes(name.slice(0, dot))) return { schema: name.slice(0, dot), table: name.slice(dot + 1) }
   return { schema: fallback, table: name }
@@ -54,16 +58,27 @@ const describe = (s: SourceSchema) => `${s.schema} (${plural(s.tables, 'table')}
  * (qualified as splitTableName reads them) narrows that to the schemas of the tables named. A schema or table
  * the source does not have is an error naming it; `references` (schema → schemas it references) orders them.
  */
-export function chooseSchemas(all: readonly SourceSchema[], options: { schemas?: readonly string[]; tables?: readonly string[]; references?: ReadonlyMap<string, readonly string[]> }): SchemaChoice {
+export function chooseSchemas(
+  all: readonly SourceSchema[],
+  options: {
+    schemas?: readonly string[]
+    tables?: readonly string[]
+    references?: ReadonlyMap<string, readonly string[]>
+  },
+): SchemaChoice {
   const names = all.map((s) => s.schema)
   const chosen = options.schemas?.length ? [...new Set(options.schemas)] : null
   const unknown = (chosen ?? []).filter((s) => !names.includes(s))
   if (unknown.length) {
-    throw new Error(`The source has no schema ${unknown.map((s) => `“${s}”`).join(', ')} with tables (its schemas with tables: ${names.join(', ') || 'none'}).`)
+    throw new Error(
+      `The source has no schema ${unknown.map((s) => `“${s}”`).join(', ')} with tables (its schemas with tables: ${names.join(', ') || 'none'}).`,
+    )
   }
   const closed = all.filter((s) => !s.readable && (!chosen || chosen.includes(s.schema)))
   if (chosen && closed.length) {
-    throw new Error(`The source's role may not read the schema ${closed.map((s) => `“${s.schema}”`).join(', ')}: GRANT USAGE ON SCHEMA ${closed.map((s) => s.schema).join(', ')} (and SELECT on its tables) to it.`)
+    throw new Error(
+      `The source's role may not read the schema ${closed.map((s) => `“${s.schema}”`).join(', ')}: GRANT USAGE ON SCHEMA ${closed.map((s) => s.schema).join(', ')} (and SELECT on its tables) to it.`,
+    )
   }
   const explicit = !!chosen || !!options.tables?.length
   let wanted = all.filter((s) => s.readable && (!chosen || chosen.includes(s.schema))).map((s) => s.schema)
@@ -74,13 +89,17 @@ export function chooseSchemas(all: readonly SourceSchema[], options: { schemas?:
     tables.clear()
     for (const name of options.tables) {
       const { schema, table } = splitTableName(name, names, fallback)
-      if (!wanted.includes(schema)) throw new Error(`The table “${name}” is not in a chosen schema (${wanted.join(', ') || 'none'}).`)
+      if (!wanted.includes(schema))
+        throw new Error(`The table “${name}” is not in a chosen schema (${wanted.join(', ') || 'none'}).`)
       tables.set(schema, [...(tables.get(schema) ?? []), table])
     }
     wanted = wanted.filter((s) => tables.has(s))
   }
   return {
-    picked: loadOrder(wanted, options.references ?? new Map()).map((schema) => ({ schema, tables: tables.get(schema) ?? null })),
+    picked: loadOrder(wanted, options.references ?? new Map()).map((schema) => ({
+      schema,
+      tables: tables.get(schema) ?? null,
+    })),
     // Named schemas or tables are a choice: a schema left out of it is not chosen, readable or not.
     notChosen: all.filter((s) => !wanted.includes(s.schema) && (s.readable || explicit)),
     unreadable: explicit ? [] : closed,
@@ -95,7 +114,8 @@ export function loadOrder(schemas: readonly string[], references: ReadonlyMap<st
   const visit = (schema: string) => {
     if (order.includes(schema) || visiting.has(schema)) return
     visiting.add(schema)
-    for (const parent of [...(references.get(schema) ?? [])].sort()) if (sorted.includes(parent) && parent !== schema) visit(parent)
+    for (const parent of [...(references.get(schema) ?? [])].sort())
+      if (sorted.includes(parent) && parent !== schema) visit(parent)
     visiting.delete(schema)
     order.push(schema)
   }
@@ -104,12 +124,23 @@ export function loadOrder(schemas: readonly string[], references: ReadonlyMap<st
 }
 
 /** The summary's lines for what a choice leaves out: schemas not chosen (named), and schemas the role may not read. */
-export const notChosenLine = (choice: SchemaChoice) => (choice.notChosen.length ? `Not chosen, so not copied: the source's tables in the schema${choice.notChosen.length === 1 ? '' : 's'} ${choice.notChosen.map(describe).join(', ')}.` : null)
+export const notChosenLine = (choice: SchemaChoice) =>
+  choice.notChosen.length
+    ? `Not chosen, so not copied: the source's tables in the schema${choice.notChosen.length === 1 ? '' : 's'} ${choice.notChosen.map(describe).join(', ')}.`
+    : null
 
-export const unreadableReason = (s: SourceSchema) => `the source's role may not read the schema ${describe(s)}: GRANT USAGE ON SCHEMA ${s.schema} (and SELECT on its tables) to it`
+export const unreadableReason = (s: SourceSchema) =>
+  `the source's role may not read the schema ${describe(s)}: GRANT USAGE ON SCHEMA ${s.schema} (and SELECT on its tables) to it`
 
 /** A foreign key from a table of one schema to a table of another: added once both schemas are copied. */
-export type CrossSchemaKey = { schema: string; table: string; name: string; refSchema: string; refTable: string; definition: string }
+export type CrossSchemaKey = {
+  schema: string
+  table: string
+  name: string
+  refSchema: string
+  refTable: string
+  definition: string
+}
 
 /** The source's foreign keys between its schemas (definitions with schema-qualified names), by the schema they leave. */
 export async function readCrossSchemaKeys(client: pg.Client, schemas: readonly string[]): Promise<CrossSchemaKey[]> {

@@ -14,7 +14,9 @@ const { fresh } = targetDatabases('shapes')
 
 /** The fixture's schema (and seed rows), and the rows only a source has. */
 function fixture(name: string): { schema: string; data: string } {
-  const [schema = '', data = ''] = readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8').split('\n-- data\n')
+  const [schema = '', data = ''] = readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8').split(
+    '\n-- data\n',
+  )
   return { schema, data }
 }
 
@@ -27,7 +29,15 @@ async function source(name: string, file: string): Promise<TestDatabase> {
 }
 
 async function copy(from: TestDatabase, to: TestDatabase, options: Partial<CopyOptions> = {}) {
-  return runCopy({ copyId: 'shapes', session: to.client, target: to.target, source: postgresSource(from.target), mode: 'create', onRejects: async () => undefined, ...options })
+  return runCopy({
+    copyId: 'shapes',
+    session: to.client,
+    target: to.target,
+    source: postgresSource(from.target),
+    mode: 'create',
+    onRejects: async () => undefined,
+    ...options,
+  })
 }
 
 async function validate(from: TestDatabase, to: TestDatabase) {
@@ -44,8 +54,13 @@ async function dump(db: TestDatabase, tables: readonly string[]) {
   const result: Record<string, unknown> = {}
   for (const table of tables) {
     // A partitioned table with its partitions; any other without its inheritance children.
-    const kind = (await db.client.query(`SELECT relkind FROM pg_class WHERE oid = $1::regclass`, [`"${table}"`])).rows[0].relkind
-    result[table] = (await db.client.query(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h, count(*)::int AS n FROM ${kind === 'p' ? '' : 'ONLY '}"${table}" t`)).rows[0]
+    const kind = (await db.client.query(`SELECT relkind FROM pg_class WHERE oid = $1::regclass`, [`"${table}"`]))
+      .rows[0].relkind
+    result[table] = (
+      await db.client.query(
+        `SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h, count(*)::int AS n FROM ${kind === 'p' ? '' : 'ONLY '}"${table}" t`,
+      )
+    ).rows[0]
   }
   return result
 }
@@ -81,7 +96,7 @@ describe('copying the shapes of real PostgreSQL schemas', () => {
         'Types: the composite type address_line is recreated.',
         'Types: the range type price_range is recreated.',
         'Types: the extension citext is created on the target when missing (for its type citext).',
-        'Extensions the tables\' defaults, indexes or checks use, created on the target when missing: pg_trgm.',
+        "Extensions the tables' defaults, indexes or checks use, created on the target when missing: pg_trgm.",
         'payment: partitioned on the source (2 partitions); created as one table holding the rows of all of them.',
         'film_note: inherits from note on the source; created as a table of its own, its rows copied here only (not again with its parent).',
       ]),
@@ -101,17 +116,30 @@ describe('copying the shapes of real PostgreSQL schemas', () => {
 
     const report = await validate(from, to)
     // film_note has no primary key (inheritance does not carry it): compared by count and whole-table checksum.
-    expect(report.tables.filter((t) => t.state !== 'VALIDATED').map((t) => [t.table, t.state, t.notes])).toEqual([['film_note', 'NO_PRIMARY_KEY', ['no primary key: compared by row count and whole-table checksum – equal']]])
+    expect(report.tables.filter((t) => t.state !== 'VALIDATED').map((t) => [t.table, t.state, t.notes])).toEqual([
+      ['film_note', 'NO_PRIMARY_KEY', ['no primary key: compared by row count and whole-table checksum – equal']],
+    ])
     expect(report.status).toBe('PASSED')
 
     // Every sequence past the copied rows: identities, the sequence three tables share, one no column owns.
     const next = async (sql: string) => (await to.client.query(sql)).rows[0]
-    expect(await next(`INSERT INTO rental (film_id) VALUES (1) RETURNING rental_id, ticket`)).toEqual({ rental_id: 2150, ticket: '701' })
-    expect(await next(`INSERT INTO store (manager_staff_id, name) VALUES (1, 'new') RETURNING store_id`)).toEqual({ store_id: 3 })
-    expect(await next(`INSERT INTO staff (store_id, name) VALUES (1, 'new') RETURNING staff_id`)).toEqual({ staff_id: 4 })
-    expect(await next(`INSERT INTO film (title, fulltext) VALUES ('new', '') RETURNING film_id, rating::text`)).toEqual({ film_id: 1201, rating: 'G' })
+    expect(await next(`INSERT INTO rental (film_id) VALUES (1) RETURNING rental_id, ticket`)).toEqual({
+      rental_id: 2150,
+      ticket: '701',
+    })
+    expect(await next(`INSERT INTO store (manager_staff_id, name) VALUES (1, 'new') RETURNING store_id`)).toEqual({
+      store_id: 3,
+    })
+    expect(await next(`INSERT INTO staff (store_id, name) VALUES (1, 'new') RETURNING staff_id`)).toEqual({
+      staff_id: 4,
+    })
+    expect(await next(`INSERT INTO film (title, fulltext) VALUES ('new', '') RETURNING film_id, rating::text`)).toEqual(
+      { film_id: 1201, rating: 'G' },
+    )
     expect(await next(`INSERT INTO film_note (body) VALUES ('new') RETURNING note_id`)).toEqual({ note_id: 51 })
-    await expect(to.client.query(`INSERT INTO film (title, fulltext, release_year) VALUES ('too old', '', 1800)`)).rejects.toThrow(/year_check/)
+    await expect(
+      to.client.query(`INSERT INTO film (title, fulltext, release_year) VALUES ('too old', '', 1800)`),
+    ).rejects.toThrow(/year_check/)
 
     expect((await copy(from, to)).status).toBe('ALREADY_COPIED')
   })
@@ -125,15 +153,26 @@ describe('copying the shapes of real PostgreSQL schemas', () => {
     const summary = await copy(from, to, { mode: 'existing', chunkRows: 100, jobs: 2 })
     expect(summary.error).toBeUndefined()
     expect(summary.status).toBe('SUCCEEDED')
-    expect(summary.warnings).toContain('Foreign keys on a cycle of references, dropped for the load and added back after it: film.film_sequel_of_fkey → film, staff.staff_store_id_fkey → store, store.store_manager_fkey → staff.')
-    expect(summary.warnings).toContain("note: the target's trigger note_keep runs on every copied row; what it changes differs from the source (validation shows those rows).")
+    expect(summary.warnings).toContain(
+      'Foreign keys on a cycle of references, dropped for the load and added back after it: film.film_sequel_of_fkey → film, staff.staff_store_id_fkey → store, store.store_manager_fkey → staff.',
+    )
+    expect(summary.warnings).toContain(
+      "note: the target's trigger note_keep runs on every copied row; what it changes differs from the source (validation shows those rows).",
+    )
     expect((await to.client.query(keys)).rows).toEqual(before)
     expect(await dump(to, PAGILA_TABLES)).toEqual(await dump(from, PAGILA_TABLES))
     expect((await validate(from, to)).status).toBe('PASSED')
     const next = async (sql: string) => (await to.client.query(sql)).rows[0]
-    expect(await next(`INSERT INTO rental (film_id) VALUES (1) RETURNING rental_id, ticket`)).toEqual({ rental_id: 2150, ticket: '701' })
-    expect(await next(`INSERT INTO payment (paid_on, amount) VALUES ('2024-12-31', 1) RETURNING payment_id`)).toEqual({ payment_id: 2151 })
-    expect(await next(`INSERT INTO store (manager_staff_id, name) VALUES (1, 'new') RETURNING store_id`)).toEqual({ store_id: 3 })
+    expect(await next(`INSERT INTO rental (film_id) VALUES (1) RETURNING rental_id, ticket`)).toEqual({
+      rental_id: 2150,
+      ticket: '701',
+    })
+    expect(await next(`INSERT INTO payment (paid_on, amount) VALUES ('2024-12-31', 1) RETURNING payment_id`)).toEqual({
+      payment_id: 2151,
+    })
+    expect(await next(`INSERT INTO store (manager_staff_id, name) VALUES (1, 'new') RETURNING store_id`)).toEqual({
+      store_id: 3,
+    })
   })
 
   it('refuses existing tables that the migrations seeded, unless told to empty them (confirmed) or to merge by key; both validate exactly', async () => {
@@ -144,19 +183,30 @@ describe('copying the shapes of real PostgreSQL schemas', () => {
       return db
     }
     const refused = await seeded('prisma_refused')
-    await expect(copy(from, refused, { mode: 'existing' })).rejects.toThrow('The target tables “Setting” (2 rows), “User” (1 row) already have rows (seeded by the application\'s migrations?). Choose: empty them first, or merge the source\'s rows by primary key.')
-    await expect(copy(from, refused, { mode: 'existing', existingRows: 'empty', confirmEmpty: async () => false })).rejects.toThrow('Emptying “Setting” (2 rows), “User” (1 row) was not confirmed; nothing was changed.')
+    await expect(copy(from, refused, { mode: 'existing' })).rejects.toThrow(
+      "The target tables “Setting” (2 rows), “User” (1 row) already have rows (seeded by the application's migrations?). Choose: empty them first, or merge the source's rows by primary key.",
+    )
+    await expect(
+      copy(from, refused, { mode: 'existing', existingRows: 'empty', confirmEmpty: async () => false }),
+    ).rejects.toThrow('Emptying “Setting” (2 rows), “User” (1 row) was not confirmed; nothing was changed.')
     expect((await refused.client.query(`SELECT count(*)::int AS n FROM "Setting"`)).rows[0].n).toBe(2)
 
     const emptied = await seeded('prisma_emptied')
     const asked: string[][] = []
-    const summary = await copy(from, emptied, { mode: 'existing', existingRows: 'empty', confirmEmpty: async (tables) => (asked.push(tables.map((t) => t.table)), true), chunkRows: 100 })
+    const summary = await copy(from, emptied, {
+      mode: 'existing',
+      existingRows: 'empty',
+      confirmEmpty: async (tables) => (asked.push(tables.map((t) => t.table)), true),
+      chunkRows: 100,
+    })
     expect(summary.error).toBeUndefined()
     expect(summary.status).toBe('SUCCEEDED')
     expect(asked).toEqual([['Setting', 'User']])
     expect(summary.warnings).toContain('Emptied before the load: “Setting” (2 rows), “User” (1 row).')
     expect((await validate(from, emptied)).status).toBe('PASSED')
-    expect((await emptied.client.query(`INSERT INTO "User" (email) VALUES ('new@example.com') RETURNING id`)).rows).toEqual([{ id: 502 }])
+    expect(
+      (await emptied.client.query(`INSERT INTO "User" (email) VALUES ('new@example.com') RETURNING id`)).rows,
+    ).toEqual([{ id: 502 }])
 
     const merged = await seeded('prisma_merged')
     const merge = await copy(from, merged, { mode: 'existing', existingRows: 'merge', chunkRows: 100 })
@@ -168,21 +218,32 @@ describe('copying the shapes of real PostgreSQL schemas', () => {
       { key: 'theme', value: 'dark' },
     ])
     expect((await validate(from, merged)).status).toBe('PASSED')
-    expect((await merged.client.query(`INSERT INTO "User" (email) VALUES ('new@example.com') RETURNING id`)).rows).toEqual([{ id: 502 }])
+    expect(
+      (await merged.client.query(`INSERT INTO "User" (email) VALUES ('new@example.com') RETURNING id`)).rows,
+    ).toEqual([{ id: 502 }])
 
     // The same Prisma schema copied into a fresh database: enums and enum arrays with their defaults.
     const created = await fresh('prisma_created')
     const copied = await copy(from, created)
     expect(copied.status).toBe('SUCCEEDED')
     expect((await validate(from, created)).status).toBe('PASSED')
-    expect((await created.client.query(`INSERT INTO "User" (email) VALUES ('new@example.com') RETURNING id, role::text, roles::text`)).rows).toEqual([{ id: 502, role: 'USER', roles: '{USER}' }])
+    expect(
+      (
+        await created.client.query(
+          `INSERT INTO "User" (email) VALUES ('new@example.com') RETURNING id, role::text, roles::text`,
+        )
+      ).rows,
+    ).toEqual([{ id: 502, role: 'USER', roles: '{USER}' }])
   })
 
   it('names the table when the target cannot take what the source defines', async () => {
     const from = await fresh('shapes_src_function')
-    await from.client.query(`CREATE FUNCTION next_code() RETURNS text LANGUAGE sql AS $$ SELECT 'G-' || floor(random() * 1000)::text $$;
+    await from.client
+      .query(`CREATE FUNCTION next_code() RETURNS text LANGUAGE sql AS $$ SELECT 'G-' || floor(random() * 1000)::text $$;
       CREATE TABLE gadget (id int PRIMARY KEY, code text NOT NULL DEFAULT next_code()); INSERT INTO gadget (id) VALUES (1)`)
     const to = await fresh('shapes_function')
-    await expect(copy(from, to)).rejects.toThrow('Creating the table gadget on the target failed: function next_code() does not exist')
+    await expect(copy(from, to)).rejects.toThrow(
+      'Creating the table gadget on the target failed: function next_code() does not exist',
+    )
   })
 })

@@ -7,7 +7,16 @@ import { openTargetConnection } from '@/lib/engine/sql/session'
 import { HISTORY_TABLE } from '@/lib/engine/sql/history'
 import type { PostgresTarget } from '@/lib/targets/postgres'
 import { quoteIdent } from '@/lib/targets/quote'
-import { keyValueText, type NotCopied, type ChunkReader, type ChunkResult, type ColumnPlan, type CopySource, type KeyValue, type SourceTable } from './model'
+import {
+  keyValueText,
+  type NotCopied,
+  type ChunkReader,
+  type ChunkResult,
+  type ColumnPlan,
+  type CopySource,
+  type KeyValue,
+  type SourceTable,
+} from './model'
 import { HELD_KEY_TABLE } from './held-keys'
 import { readUserTypes, usedExtensions } from './postgres-types'
 import type { Ddl } from './sqlite-schema'
@@ -21,13 +30,45 @@ import { COPY_TABLE, PART_TABLE } from './state'
 
 /** `sequence`: the sequence a `nextval()` default draws from, whether this column owns it (a serial), and how to create it. */
 export type PgSequence = { name: string; owned: boolean; definition: string; last: string | null }
-type PgColumn = { name: string; type: string; typeOid: number; notNull: boolean; default: string | null; identity: string; generated: string; typtype: string; builtin: boolean; baseType: string | null; sequence: PgSequence | null }
+type PgColumn = {
+  name: string
+  type: string
+  typeOid: number
+  notNull: boolean
+  default: string | null
+  identity: string
+  generated: string
+  typtype: string
+  builtin: boolean
+  baseType: string | null
+  sequence: PgSequence | null
+}
 /** `referencedAs`: for a foreign key to a table of the same schema, the head of `def` up to that table's name and `(`. */
-export type PgConstraint = { name: string; type: string; def: string; references: string | null; referencedAs: string | null; columns: string[]; refColumns: string[]; validated: boolean }
+export type PgConstraint = {
+  name: string
+  type: string
+  def: string
+  references: string | null
+  referencedAs: string | null
+  columns: string[]
+  refColumns: string[]
+  validated: boolean
+}
 /** `head`: the start of `def` up to `USING method `, exactly as pg_get_indexdef prints it. */
 export type PgIndex = { name: string; unique: boolean; method: string; def: string; head: string }
 /** `kind`: r a table, p a partitioned table (read with its partitions); `parents`: the tables it inherits from; `partitions`: how many it has. */
-export type PgTable = { oid: number; name: string; kind: 'r' | 'p'; parents: string[]; partitions: number; columns: PgColumn[]; primaryKey: string[]; keyTypes: string[]; constraints: PgConstraint[]; indexes: PgIndex[] }
+export type PgTable = {
+  oid: number
+  name: string
+  kind: 'r' | 'p'
+  parents: string[]
+  partitions: number
+  columns: PgColumn[]
+  primaryKey: string[]
+  keyTypes: string[]
+  constraints: PgConstraint[]
+  indexes: PgIndex[]
+}
 
 const INTEGER_TYPES = new Set(['smallint', 'integer', 'bigint'])
 const OWN_TABLES = [HISTORY_TABLE, COPY_TABLE, PART_TABLE, HELD_KEY_TABLE]
@@ -36,7 +77,8 @@ const OWN_TABLES = [HISTORY_TABLE, COPY_TABLE, PART_TABLE, HELD_KEY_TABLE]
  * The table as a query reads its own rows: a partitioned table with all its partitions (which are not listed
  * as tables), a plain table without the rows of tables that inherit from it (they are copied as themselves).
  */
-export const ownRows = (table: { kind: 'r' | 'p' }, qualified: string) => (table.kind === 'p' ? qualified : `ONLY ${qualified}`)
+export const ownRows = (table: { kind: 'r' | 'p' }, qualified: string) =>
+  table.kind === 'p' ? qualified : `ONLY ${qualified}`
 
 /**
  * Creates the target's schema when it is missing – only then asking for the right to create schemas – and says
@@ -54,7 +96,13 @@ END $lockstep$`
 
 /** The tables of `schema` (Lockstep's own bookkeeping tables left out): columns, keys, constraints, indexes. */
 export async function readSchema(client: pg.Client, schema: string): Promise<PgTable[]> {
-  const tables = await client.query<{ oid: number; name: string; kind: 'r' | 'p'; parents: string[]; partitions: number }>(
+  const tables = await client.query<{
+    oid: number
+    name: string
+    kind: 'r' | 'p'
+    parents: string[]
+    partitions: number
+  }>(
     `SELECT c.oid, c.relname AS name, c.relkind AS kind,
             array(SELECT p.relname::text FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid ORDER BY i.inhseqno) AS parents,
             (SELECT count(*)::int FROM pg_inherits i WHERE i.inhparent = c.oid AND c.relkind = 'p') AS partitions
@@ -124,11 +172,15 @@ export async function readSchema(client: pg.Client, schema: string): Promise<PgT
 
 /** `def` with its `head` (as the source printed it) replaced: the same index or foreign key on the target's tables. */
 function replaceHead(what: string, def: string, head: string, replacement: string): string {
-  if (!def.startsWith(head)) throw new Error(`The source defines ${what} in an unexpected form, which cannot be moved to the target schema: ${def}`)
+  if (!def.startsWith(head))
+    throw new Error(
+      `The source defines ${what} in an unexpected form, which cannot be moved to the target schema: ${def}`,
+    )
   return replacement + def.slice(head.length)
 }
 
-const NOT_RECREATED = "a copy recreates tables with their keys, indexes, constraints and types; create views, functions and triggers on the target with the application's own migrations"
+const NOT_RECREATED =
+  "a copy recreates tables with their keys, indexes, constraints and types; create views, functions and triggers on the target with the application's own migrations"
 
 // The schema's objects the copy does not recreate (an extension's own, and a range type's constructors, are left
 // out: the extension or the type brings them).
@@ -147,7 +199,10 @@ const NOT_COPIED_SQL = `SELECT kind, array_agg(name ORDER BY name) AS names FROM
  * The tables of one schema of a PostgreSQL database. `deferCrossSchemaKeys`: foreign keys to tables of other
  * schemas are left to the caller (copySchemas adds them once every schema is loaded) instead of being made here.
  */
-export function postgresSource(target: PostgresTarget, options: { schema?: string; label?: string; deferCrossSchemaKeys?: boolean } = {}): CopySource {
+export function postgresSource(
+  target: PostgresTarget,
+  options: { schema?: string; label?: string; deferCrossSchemaKeys?: boolean } = {},
+): CopySource {
   const schema = options.schema ?? 'public'
   let main: pg.Client | null = null
   let known: PgTable[] = []
@@ -177,23 +232,43 @@ export function postgresSource(target: PostgresTarget, options: { schema?: strin
       const client = await connection()
       known = await readSchema(client, schema)
       const missing = (only ?? []).filter((name) => !known.some((t) => t.name === name))
-      if (missing.length) throw new Error(`The source has no table ${missing.map((m) => `“${m}”`).join(', ')} in the schema ${schema}.`)
+      if (missing.length)
+        throw new Error(`The source has no table ${missing.map((m) => `“${m}”`).join(', ')} in the schema ${schema}.`)
       const chosen = known.filter((t) => !only || only.includes(t.name))
       notes.length = 0
       const skipped = await client.query<{ kind: string; names: string[] }>(NOT_COPIED_SQL, [quoteIdent(schema)])
       // Listed one by one as not copied (the summary, the run page, the CLI's exit code 4), never only mentioned.
-      objectsLeft = skipped.rows.flatMap((r) => r.names.map((name) => ({ table: r.kind === 'trigger' ? (name.split('.')[0] ?? null) : null, object: `${r.kind} ${name}`, reason: NOT_RECREATED })))
+      objectsLeft = skipped.rows.flatMap((r) =>
+        r.names.map((name) => ({
+          table: r.kind === 'trigger' ? (name.split('.')[0] ?? null) : null,
+          object: `${r.kind} ${name}`,
+          reason: NOT_RECREATED,
+        })),
+      )
       const result: SourceTable[] = []
       for (const t of chosen) {
-        const rows = Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${rowsOf(t.name)}`)).rows[0]?.n ?? 0)
-        const key = t.primaryKey.length === 0 ? 'none' : t.primaryKey.length === 1 && INTEGER_TYPES.has(t.keyTypes[0] ?? '') ? 'integer' : 'composite'
+        const rows = Number(
+          (await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${rowsOf(t.name)}`)).rows[0]?.n ?? 0,
+        )
+        const key =
+          t.primaryKey.length === 0
+            ? 'none'
+            : t.primaryKey.length === 1 && INTEGER_TYPES.has(t.keyTypes[0] ?? '')
+              ? 'integer'
+              : 'composite'
         result.push({
           name: t.name,
           columns: t.columns.filter((c) => !c.generated).map((c) => ({ name: c.name, type: catalogTypeOf(c.type) })),
           rows,
           key,
           // Only references within the schema order its tables (referencedAs is set for those alone).
-          references: [...new Set(t.constraints.filter((c) => c.type === 'f' && c.referencedAs !== null && c.references && c.references !== t.name).map((c) => c.references as string))],
+          references: [
+            ...new Set(
+              t.constraints
+                .filter((c) => c.type === 'f' && c.referencedAs !== null && c.references && c.references !== t.name)
+                .map((c) => c.references as string),
+            ),
+          ],
         })
       }
       return result
@@ -201,8 +276,14 @@ export function postgresSource(target: PostgresTarget, options: { schema?: strin
     async ddl(tables, targetSchema) {
       const warnings: string[] = []
       const client = await connection()
-      const types = await readUserTypes(client, tables.flatMap(({ name }) => tableOf(name).columns.map((c) => c.typeOid)))
-      const extensions = await usedExtensions(client, tables.map(({ name }) => tableOf(name).oid))
+      const types = await readUserTypes(
+        client,
+        tables.flatMap(({ name }) => tableOf(name).columns.map((c) => c.typeOid)),
+      )
+      const extensions = await usedExtensions(
+        client,
+        tables.map(({ name }) => tableOf(name).oid),
+      )
       // SET LOCAL: for the transaction that creates the tables; public stays visible for Lockstep's own tables.
       const searchPath = `SET LOCAL search_path TO ${[...new Set([quoteIdent(targetSchema), 'public'])].join(', ')}`
       const tablesSql: string[] = []
@@ -213,29 +294,45 @@ export function postgresSource(target: PostgresTarget, options: { schema?: strin
       const fks: string[] = []
       const tq = (name: string) => `${quoteIdent(targetSchema)}.${quoteIdent(name)}`
       for (const note of types.notes) warnings.push(`Types: ${note}.`)
-      if (extensions.length) warnings.push(`Extensions the tables' defaults, indexes or checks use, created on the target when missing: ${extensions.map((e) => e.name).join(', ')}.`)
-      const users = (sequence: string) => known.reduce((n, t) => n + t.columns.filter((c) => c.sequence?.name === sequence).length, 0)
+      if (extensions.length)
+        warnings.push(
+          `Extensions the tables' defaults, indexes or checks use, created on the target when missing: ${extensions.map((e) => e.name).join(', ')}.`,
+        )
+      const users = (sequence: string) =>
+        known.reduce((n, t) => n + t.columns.filter((c) => c.sequence?.name === sequence).length, 0)
       for (const { name } of tables) {
         const t = tableOf(name)
-        if (t.kind === 'p') warnings.push(`${t.name}: partitioned on the source (${t.partitions} partition${t.partitions === 1 ? '' : 's'}); created as one table holding the rows of all of them.`)
-        if (t.parents.length) warnings.push(`${t.name}: inherits from ${t.parents.join(', ')} on the source; created as a table of its own, its rows copied here only (not again with its parent).`)
+        if (t.kind === 'p')
+          warnings.push(
+            `${t.name}: partitioned on the source (${t.partitions} partition${t.partitions === 1 ? '' : 's'}); created as one table holding the rows of all of them.`,
+          )
+        if (t.parents.length)
+          warnings.push(
+            `${t.name}: inherits from ${t.parents.join(', ')} on the source; created as a table of its own, its rows copied here only (not again with its parent).`,
+          )
         const columns = t.columns.map((c) => {
           const type = types.columnType(c.typeOid, c.type)
-          if (type === null) warnings.push(`${t.name}.${c.name}: the type ${c.type} cannot be recreated on the target; copied as text`)
+          if (type === null)
+            warnings.push(`${t.name}.${c.name}: the type ${c.type} cannot be recreated on the target; copied as text`)
           // A serial becomes an identity – unless other columns draw from its sequence too (an inheritance child).
-          const serial = !c.identity && c.sequence?.owned === true && INTEGER_TYPES.has(c.type) && users(c.sequence.name) === 1
+          const serial =
+            !c.identity && c.sequence?.owned === true && INTEGER_TYPES.has(c.type) && users(c.sequence.name) === 1
           // A sequence no column owns (shared, or made by hand) is created as it is, and the default keeps using it.
           if (c.sequence && !serial && !c.identity && !sequences.has(c.sequence.name)) {
             sequences.add(c.sequence.name)
             sequenceSql.push(`CREATE SEQUENCE IF NOT EXISTS ${quoteIdent(c.sequence.name)} ${c.sequence.definition}`)
             // Where the source's sequence stands (never back, when an earlier copy made it already).
-            if (c.sequence.last !== null) sequenceSql.push(`SELECT setval(${escapeLiteral(quoteIdent(c.sequence.name))}, greatest(${c.sequence.last}, last_value)) FROM ${quoteIdent(c.sequence.name)}`)
+            if (c.sequence.last !== null)
+              sequenceSql.push(
+                `SELECT setval(${escapeLiteral(quoteIdent(c.sequence.name))}, greatest(${c.sequence.last}, last_value)) FROM ${quoteIdent(c.sequence.name)}`,
+              )
           }
           let sql = `${quoteIdent(c.name)} ${type ?? 'text'}`
           if (c.generated) sql += ` GENERATED ALWAYS AS (${c.default}) STORED`
           else if (c.identity || serial) sql += ` GENERATED ${c.identity === 'a' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`
           else if (c.default !== null && type !== null) sql += ` DEFAULT ${c.default}`
-          else if (c.default !== null) warnings.push(`${t.name}.${c.name}: the default ${c.default} is left out (the column is text)`)
+          else if (c.default !== null)
+            warnings.push(`${t.name}.${c.name}: the default ${c.default} is left out (the column is text)`)
           if (c.notNull && !c.identity && !serial) sql += ' NOT NULL'
           return sql
         })
@@ -243,28 +340,55 @@ export function postgresSource(target: PostgresTarget, options: { schema?: strin
         for (const c of t.constraints) {
           if (c.type === 'f' && c.referencedAs === null && options.deferCrossSchemaKeys) continue
           // A reference to a table of the source's schema becomes one to the same table in the target's.
-          const def = c.referencedAs !== null && c.references !== null ? replaceHead(`the foreign key ${c.name}`, c.def, c.referencedAs, `FOREIGN KEY (${c.columns.map(quoteIdent).join(', ')}) REFERENCES ${tq(c.references)}(`) : c.def
+          const def =
+            c.referencedAs !== null && c.references !== null
+              ? replaceHead(
+                  `the foreign key ${c.name}`,
+                  c.def,
+                  c.referencedAs,
+                  `FOREIGN KEY (${c.columns.map(quoteIdent).join(', ')}) REFERENCES ${tq(c.references)}(`,
+                )
+              : c.def
           const statement = `ALTER TABLE ${tq(t.name)} ADD CONSTRAINT ${quoteIdent(c.name)} ${def}`
           if (c.type === 'f') fks.push(statement)
           else keys.push(`${searchPath}; ${statement}`)
         }
-        for (const i of t.indexes) after.push(`${searchPath}; ${replaceHead(`the index ${i.name}`, i.def, i.head, `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${tq(t.name)} USING ${quoteIdent(i.method)} `)}`)
+        for (const i of t.indexes)
+          after.push(
+            `${searchPath}; ${replaceHead(`the index ${i.name}`, i.def, i.head, `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${tq(t.name)} USING ${quoteIdent(i.method)} `)}`,
+          )
       }
       // public exists already; another schema is created only when missing (see createSchemaSql).
       const createSchema = targetSchema === 'public' ? [] : [createSchemaSql(targetSchema)]
       // In the schema it has on the source: definitions name its functions with that schema where the copied
       // schema's search path does not show it (public.uuid_generate_v1() in AdventureWorks' production schema).
       const extensionSql = extensions.flatMap((e) =>
-        e.schema === 'pg_catalog' ? [`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(e.name)}`] : [`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(e.schema)}`, `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(e.name)} SCHEMA ${quoteIdent(e.schema)}`],
+        e.schema === 'pg_catalog'
+          ? [`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(e.name)}`]
+          : [
+              `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(e.schema)}`,
+              `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(e.name)} SCHEMA ${quoteIdent(e.schema)}`,
+            ],
       )
-      const beforeLoad = [...createSchema, searchPath, ...extensionSql, ...sequenceSql, ...types.statements, ...tablesSql]
+      const beforeLoad = [
+        ...createSchema,
+        searchPath,
+        ...extensionSql,
+        ...sequenceSql,
+        ...types.statements,
+        ...tablesSql,
+      ]
       // Identities and sequences are moved past the copied rows by the engine, from the target's catalog.
       return { beforeLoad, afterLoad: [...keys, ...after, ...fks], warnings, notCopied: objectsLeft } satisfies Ddl
     },
     async bounds(table) {
       const t = tableOf(table.name)
       const key = quoteIdent(t.primaryKey[0] ?? '')
-      const { rows } = await (await connection()).query<{ lo: string | null; hi: string | null }>(`SELECT min(${key})::text AS lo, max(${key})::text AS hi FROM ${rowsOf(t.name)}`)
+      const { rows } = await (
+        await connection()
+      ).query<{ lo: string | null; hi: string | null }>(
+        `SELECT min(${key})::text AS lo, max(${key})::text AS hi FROM ${rowsOf(t.name)}`,
+      )
       const row = rows[0]
       return !row || row.lo === null || row.hi === null ? null : { min: BigInt(row.lo), max: BigInt(row.hi) }
     },
@@ -283,15 +407,20 @@ export function postgresSource(target: PostgresTarget, options: { schema?: strin
           const t = tableOf(table.name)
           const list = columns.map((c) => quoteIdent(c.name)).join(', ')
           const keyList = t.primaryKey.map(quoteIdent).join(', ')
-          const keyRow = (values: readonly KeyValue[]) => `(${values.map((v, i) => `${client.escapeLiteral(keyValueText(v))}::${t.keyTypes[i]}`).join(', ')})`
+          const keyRow = (values: readonly KeyValue[]) =>
+            `(${values.map((v, i) => `${client.escapeLiteral(keyValueText(v))}::${t.keyTypes[i]}`).join(', ')})`
           const where: string[] = []
           let lastKey: KeyValue[] | null = null
           let exhausted = true
           if (table.key !== 'none') {
             if (range.after) where.push(`(${keyList}) > ${keyRow(range.after)}`)
-            if (range.hi !== null && table.key === 'integer') where.push(`${keyList} <= ${client.escapeLiteral(range.hi)}::${t.keyTypes[0]}`)
+            if (range.hi !== null && table.key === 'integer')
+              where.push(`${keyList} <= ${client.escapeLiteral(range.hi)}::${t.keyTypes[0]}`)
             const filter = where.length ? ` WHERE ${where.join(' AND ')}` : ''
-            const upper = await client.query({ text: `SELECT ${t.primaryKey.map((k) => `${quoteIdent(k)}::text`).join(', ')} FROM ${rowsOf(t.name)}${filter} ORDER BY ${keyList} OFFSET ${range.limit - 1} LIMIT 1`, rowMode: 'array' })
+            const upper = await client.query({
+              text: `SELECT ${t.primaryKey.map((k) => `${quoteIdent(k)}::text`).join(', ')} FROM ${rowsOf(t.name)}${filter} ORDER BY ${keyList} OFFSET ${range.limit - 1} LIMIT 1`,
+              rowMode: 'array',
+            })
             const edge = upper.rows[0] as string[] | undefined
             if (edge) {
               where.push(`(${keyList}) <= ${keyRow(edge)}`)
@@ -299,7 +428,11 @@ export function postgresSource(target: PostgresTarget, options: { schema?: strin
               exhausted = false
             }
           }
-          const source = client.query(copyTo(`COPY (SELECT ${list} FROM ${rowsOf(t.name)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}) TO STDOUT (FORMAT ${format})`))
+          const source = client.query(
+            copyTo(
+              `COPY (SELECT ${list} FROM ${rowsOf(t.name)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}) TO STDOUT (FORMAT ${format})`,
+            ),
+          )
           source.pipe(sink, { end: false })
           await finished(source)
           const rows = source.rowCount

@@ -34,7 +34,8 @@ export type UserTypes = {
 
 // Kept as the source has it, but created only when the target has no type of that name yet (an earlier copy of
 // other tables from the same source made it): an existing type is used as it is.
-const createUnlessExists = (sql: string) => `DO $lockstep$ BEGIN ${sql}; EXCEPTION WHEN duplicate_object THEN NULL; END $lockstep$`
+const createUnlessExists = (sql: string) =>
+  `DO $lockstep$ BEGIN ${sql}; EXCEPTION WHEN duplicate_object THEN NULL; END $lockstep$`
 
 /** Reads the types behind `oids` (array element, domain base and composite attribute types too). */
 export async function readUserTypes(client: pg.Client, oids: readonly number[]): Promise<UserTypes> {
@@ -60,11 +61,21 @@ export async function readUserTypes(client: pg.Client, oids: readonly number[]):
     }
     const composites = found.filter((r) => r.typtype === 'c' && !r.builtin).map((r) => r.relid)
     if (composites.length) {
-      const { rows: attributes } = await client.query<{ type: number }>(`SELECT atttypid AS type FROM pg_attribute WHERE attrelid = ANY ($1) AND attnum > 0 AND NOT attisdropped`, [composites])
+      const { rows: attributes } = await client.query<{ type: number }>(
+        `SELECT atttypid AS type FROM pg_attribute WHERE attrelid = ANY ($1) AND attnum > 0 AND NOT attisdropped`,
+        [composites],
+      )
       next.push(...attributes.map((a) => a.type))
     }
     const ranges = found.filter((r) => r.typtype === 'r' && !r.builtin).map((r) => r.oid)
-    if (ranges.length) next.push(...(await client.query<{ sub: number }>(`SELECT rngsubtype AS sub FROM pg_range WHERE rngtypid = ANY ($1)`, [ranges])).rows.map((r) => r.sub))
+    if (ranges.length)
+      next.push(
+        ...(
+          await client.query<{ sub: number }>(`SELECT rngsubtype AS sub FROM pg_range WHERE rngtypid = ANY ($1)`, [
+            ranges,
+          ])
+        ).rows.map((r) => r.sub),
+      )
     pending = [...new Set(next)].filter((oid) => !rows.has(oid))
   }
 
@@ -95,14 +106,24 @@ export async function readUserTypes(client: pg.Client, oids: readonly number[]):
       const element = await take(t.elem)
       name = element === null ? null : `${element}[]`
     } else if (t.typtype === 'e') {
-      const labels = await client.query<{ label: string }>(`SELECT enumlabel AS label FROM pg_enum WHERE enumtypid = $1 ORDER BY enumsortorder`, [oid])
+      const labels = await client.query<{ label: string }>(
+        `SELECT enumlabel AS label FROM pg_enum WHERE enumtypid = $1 ORDER BY enumsortorder`,
+        [oid],
+      )
       name = quoteIdent(t.name)
-      statements.push(createUnlessExists(`CREATE TYPE ${name} AS ENUM (${labels.rows.map((l) => escapeLiteral(l.label)).join(', ')})`))
+      statements.push(
+        createUnlessExists(
+          `CREATE TYPE ${name} AS ENUM (${labels.rows.map((l) => escapeLiteral(l.label)).join(', ')})`,
+        ),
+      )
       notes.push(`the enum ${t.name} is recreated`)
     } else if (t.typtype === 'd') {
       const base = (await take(t.base, t.baseText ?? undefined)) ?? (rows.get(t.base)?.builtin ? t.baseText : null)
       if (base !== null) {
-        const checks = await client.query<{ name: string; def: string }>(`SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE contypid = $1 ORDER BY conname`, [oid])
+        const checks = await client.query<{ name: string; def: string }>(
+          `SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE contypid = $1 ORDER BY conname`,
+          [oid],
+        )
         name = quoteIdent(t.name)
         const parts = [`CREATE DOMAIN ${name} AS ${base}`]
         if (t.collation) parts.push(`COLLATE ${t.collation}`)
@@ -129,7 +150,10 @@ export async function readUserTypes(client: pg.Client, oids: readonly number[]):
         notes.push(`the composite type ${t.name} is recreated`)
       }
     } else if (t.typtype === 'r') {
-      const range = await client.query<{ sub: number; formatted: string }>(`SELECT rngsubtype AS sub, format_type(rngsubtype, NULL) AS formatted FROM pg_range WHERE rngtypid = $1`, [oid])
+      const range = await client.query<{ sub: number; formatted: string }>(
+        `SELECT rngsubtype AS sub, format_type(rngsubtype, NULL) AS formatted FROM pg_range WHERE rngtypid = $1`,
+        [oid],
+      )
       const first = range.rows[0]
       const subtype = first ? await take(first.sub, first.formatted) : null
       if (subtype !== null) {
@@ -158,7 +182,10 @@ export async function readUserTypes(client: pg.Client, oids: readonly number[]):
  * The extensions whose objects the tables `oids` use beyond types – a default's function (uuid_generate_v4()),
  * an index's operator class (gin_trgm_ops), a check's function – which the target needs before them.
  */
-export async function usedExtensions(client: pg.Client, oids: readonly number[]): Promise<{ name: string; schema: string }[]> {
+export async function usedExtensions(
+  client: pg.Client,
+  oids: readonly number[],
+): Promise<{ name: string; schema: string }[]> {
   const { rows } = await client.query<{ name: string; schema: string }>(
     `SELECT DISTINCT e.extname AS name, n.nspname AS schema
        FROM pg_depend d JOIN pg_depend x ON x.classid = d.refclassid AND x.objid = d.refobjid AND x.refclassid = 'pg_extension'::regclass AND x.deptype = 'e'

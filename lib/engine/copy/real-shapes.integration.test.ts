@@ -26,7 +26,18 @@ async function copyFixture(name: string): Promise<Outcome> {
   const path = sqliteFile(`${name}.db`, readFileSync(join(FIXTURES, `${name}.sql`), 'utf8'))
   const t = await fresh(`shape_${name.replace(/-/g, '_')}`)
   const rejects: RejectedRow[] = []
-  const options = (source: CopyOptions['source'], signal?: AbortSignal): CopyOptions => ({ copyId: 'shape', session: t.client, target: t.target, source, mode: 'create', chunkRows: 100, jobs: 2, maxRejectedRows: null, signal, onRejects: async (r) => void rejects.push(...r) })
+  const options = (source: CopyOptions['source'], signal?: AbortSignal): CopyOptions => ({
+    copyId: 'shape',
+    session: t.client,
+    target: t.target,
+    source,
+    mode: 'create',
+    chunkRows: 100,
+    jobs: 2,
+    maxRejectedRows: null,
+    signal,
+    onRejects: async (r) => void rejects.push(...r),
+  })
 
   const controller = new AbortController()
   const source = sqliteSource(path)
@@ -59,20 +70,30 @@ async function validate(path: string, t: TestDatabase) {
 
 async function expectExactCopy(path: string, t: TestDatabase) {
   const report = await validate(path, t)
-  expect(report.tables.filter((r) => !['VALIDATED', 'NO_PRIMARY_KEY'].includes(r.state)), JSON.stringify(report.tables)).toEqual([])
+  expect(
+    report.tables.filter((r) => !['VALIDATED', 'NO_PRIMARY_KEY'].includes(r.state)),
+    JSON.stringify(report.tables),
+  ).toEqual([])
   expect(report.status).toBe('PASSED')
   for (const r of report.tables) expect(r.targetRows, r.table).toBe(r.sourceRows)
 }
 
 const defaultOf = async (t: TestDatabase, table: string, column: string) =>
-  (await t.client.query<{ d: string | null }>(`SELECT column_default AS d FROM information_schema.columns WHERE table_name = $1 AND column_name = $2`, [table, column])).rows[0]?.d ?? null
+  (
+    await t.client.query<{ d: string | null }>(
+      `SELECT column_default AS d FROM information_schema.columns WHERE table_name = $1 AND column_name = $2`,
+      [table, column],
+    )
+  ).rows[0]?.d ?? null
 
 describe('the real-shapes corpus: SQLite → PostgreSQL', () => {
   it('defaults that do not fit their column are left out with a warning naming table and column; those that fit are kept and work', async () => {
     const { path, t, summary, rejects } = await copyFixture('defaults')
     expect(rejects).toEqual([])
     const warnings = summary.warnings.join('\n')
-    expect(warnings).toMatch(/stamps\.StartTime: the default 0 is a number, which is not a timestamptz value; the column has no default/)
+    expect(warnings).toMatch(
+      /stamps\.StartTime: the default 0 is a number, which is not a timestamptz value; the column has no default/,
+    )
     expect(warnings).toMatch(/typenames\.is_public: the default '"0"' does not fit: “"0"” is not a whole number/)
     expect(warnings).toMatch(/datetime_default\.foo: the default .*'localtime'.* shifts the clock/)
     expect(await defaultOf(t, 'stamps', 'StartTime')).toBeNull()
@@ -80,10 +101,14 @@ describe('the real-shapes corpus: SQLite → PostgreSQL', () => {
     expect(await defaultOf(t, 'datetime_default', 'bar')).toBe('CURRENT_TIMESTAMP')
     expect(await defaultOf(t, 'ints', 'a')).toBe("'0'::smallint")
     await expectExactCopy(path, t)
-    const inserted = await t.client.query(`INSERT INTO def (f2) VALUES ('z') RETURNING f1, flag, epoch > 1700000000 AS recent, id`)
+    const inserted = await t.client.query(
+      `INSERT INTO def (f2) VALUES ('z') RETURNING f1, flag, epoch > 1700000000 AS recent, id`,
+    )
     expect(inserted.rows[0]).toEqual({ f1: '', flag: true, recent: true, id: '3' })
     await t.client.query(`INSERT INTO currentdate (id) VALUES (2)`)
-    const made = await t.client.query(`SELECT made ~ '^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d$' AS sqlite_format, my_value IS NOT NULL AS dated FROM currentdate WHERE id = 2`)
+    const made = await t.client.query(
+      `SELECT made ~ '^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d$' AS sqlite_format, my_value IS NOT NULL AS dated FROM currentdate WHERE id = 2`,
+    )
     expect(made.rows[0]).toEqual({ sqlite_format: true, dated: true })
   }, 120_000)
 
@@ -93,9 +118,21 @@ describe('the real-shapes corpus: SQLite → PostgreSQL', () => {
       ['codes', 400, 2],
       ['pairs', 300, 2],
     ])
-    expect(rejects.map((r) => [r.table, r.column])).toEqual(expect.arrayContaining([['codes', 'code'], ['codes', 'code'], ['pairs', 'a'], ['pairs', 'b']]))
-    for (const r of rejects) expect(r.reason).toMatch(/^NULL in the primary key column (code|a|b): SQLite allows it .* PostgreSQL does not; the row is not copied and the key is created without it$/)
-    const keys = await t.client.query(`SELECT conrelid::regclass::text AS t FROM pg_constraint WHERE contype = 'p' AND conrelid::regclass::text IN ('codes', 'pairs') ORDER BY 1`)
+    expect(rejects.map((r) => [r.table, r.column])).toEqual(
+      expect.arrayContaining([
+        ['codes', 'code'],
+        ['codes', 'code'],
+        ['pairs', 'a'],
+        ['pairs', 'b'],
+      ]),
+    )
+    for (const r of rejects)
+      expect(r.reason).toMatch(
+        /^NULL in the primary key column (code|a|b): SQLite allows it .* PostgreSQL does not; the row is not copied and the key is created without it$/,
+      )
+    const keys = await t.client.query(
+      `SELECT conrelid::regclass::text AS t FROM pg_constraint WHERE contype = 'p' AND conrelid::regclass::text IN ('codes', 'pairs') ORDER BY 1`,
+    )
     expect(keys.rows.map((r) => r.t)).toEqual(['codes', 'pairs'])
     const report = await validate(path, t)
     expect(report.status).toBe('FAILED')
@@ -104,20 +141,36 @@ describe('the real-shapes corpus: SQLite → PostgreSQL', () => {
     // With the default limit of 0 rejected rows, the copy fails and says which table, column and why.
     const strict = await fresh('shape_null_keys_strict')
     const source = sqliteSource(path)
-    const failed = await runCopy({ copyId: 'strict', session: strict.client, target: strict.target, source, mode: 'create', maxRejectedRows: 0, onRejects: async () => undefined })
+    const failed = await runCopy({
+      copyId: 'strict',
+      session: strict.client,
+      target: strict.target,
+      source,
+      mode: 'create',
+      maxRejectedRows: 0,
+      onRejects: async () => undefined,
+    })
     await source.close()
     expect(failed.status).toBe('FAILED')
-    expect(failed.error).toMatch(/more than the limit of 0\. Most rejected: (codes\.code|pairs\.[ab]) \(\d+; e\.g\. NULL in the primary key column/)
+    expect(failed.error).toMatch(
+      /more than the limit of 0\. Most rejected: (codes\.code|pairs\.[ab]) \(\d+; e\.g\. NULL in the primary key column/,
+    )
   }, 120_000)
 
   it('names equal after 63 bytes are shortened uniquely with a warning, keys and foreign keys follow them, and validation maps them', async () => {
     const { path, t, summary } = await copyFixture('long-names')
     const warnings = summary.warnings.join('\n')
-    expect(warnings).toMatch(/products\.col_very_long_name_that_exceeds_postgresql_identifier_limit_aaax: the name .* is longer than PostgreSQL's 63 bytes; created as “col_very_long_name_that_exceeds_postgresql_identifier_[0-9a-f]{8}”/)
+    expect(warnings).toMatch(
+      /products\.col_very_long_name_that_exceeds_postgresql_identifier_limit_aaax: the name .* is longer than PostgreSQL's 63 bytes; created as “col_very_long_name_that_exceeds_postgresql_identifier_[0-9a-f]{8}”/,
+    )
     expect(warnings).toMatch(/table inventory_movements_recorded_by_the_warehouse_management_system_v1: the name/)
-    const columns = await t.client.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'products' ORDER BY ordinal_position`)
+    const columns = await t.client.query(
+      `SELECT column_name FROM information_schema.columns WHERE table_name = 'products' ORDER BY ordinal_position`,
+    )
     expect(new Set(columns.rows.map((r) => r.column_name)).size).toBe(4)
-    const fks = await t.client.query(`SELECT count(*)::int AS n FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace AND conrelid::regclass::text NOT LIKE 'lockstep%'`)
+    const fks = await t.client.query(
+      `SELECT count(*)::int AS n FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace AND conrelid::regclass::text NOT LIKE 'lockstep%'`,
+    )
     expect(fks.rows[0].n).toBe(1)
     await expectExactCopy(path, t)
   }, 120_000)
@@ -126,14 +179,26 @@ describe('the real-shapes corpus: SQLite → PostgreSQL', () => {
     const { path, t, summary } = await copyFixture('objects')
     expect(summary.notCopied).toEqual(
       expect.arrayContaining([
-        { table: 'Products', object: 'CHECK constraint price_is_real', reason: "uses SQLite's typeof(), which PostgreSQL does not have" },
-        { table: null, object: 'view ProductsByYear', reason: "uses SQLite's strftime(), which PostgreSQL does not have" },
+        {
+          table: 'Products',
+          object: 'CHECK constraint price_is_real',
+          reason: "uses SQLite's typeof(), which PostgreSQL does not have",
+        },
+        {
+          table: null,
+          object: 'view ProductsByYear',
+          reason: "uses SQLite's strftime(), which PostgreSQL does not have",
+        },
         { table: 'Products', object: 'trigger products_touch', reason: expect.stringContaining('not translated') },
       ]),
     )
     expect(summary.notCopied).toHaveLength(3)
     const views = await t.client.query(`SELECT table_name FROM information_schema.views WHERE table_schema = 'public'`)
-    expect(views.rows.map((r) => r.table_name).sort()).toEqual(['NamedLikeA', 'Product Details', 'ProductsAboveAveragePrice'])
+    expect(views.rows.map((r) => r.table_name).sort()).toEqual([
+      'NamedLikeA',
+      'Product Details',
+      'ProductsAboveAveragePrice',
+    ])
     const sqlite = new Database(path, { readonly: true })
     for (const view of ['Product Details', 'ProductsAboveAveragePrice', 'NamedLikeA']) {
       const expected = (sqlite.prepare(`SELECT count(*) FROM "${view}"`).pluck().get() as number) ?? -1
@@ -141,13 +206,19 @@ describe('the real-shapes corpus: SQLite → PostgreSQL', () => {
       expect(actual.rows[0].n, view).toBe(expected)
     }
     sqlite.close()
-    const checks = await t.client.query(`SELECT conrelid::regclass::text AS t, count(*)::int AS n FROM pg_constraint WHERE contype = 'c' AND connamespace = 'public'::regnamespace GROUP BY 1 ORDER BY 1`)
+    const checks = await t.client.query(
+      `SELECT conrelid::regclass::text AS t, count(*)::int AS n FROM pg_constraint WHERE contype = 'c' AND connamespace = 'public'::regnamespace GROUP BY 1 ORDER BY 1`,
+    )
     expect(checks.rows).toEqual([
       { t: '"Categories"', n: 1 },
       { t: '"Products"', n: 2 },
     ])
-    await expect(t.client.query(`INSERT INTO "Products" ("ProductName", "UnitPrice") VALUES ('cheap', -1)`)).rejects.toThrow(/check constraint/)
-    const indexes = await t.client.query(`SELECT indexname FROM pg_indexes WHERE indexname IN ('live_products', 'product_name_lower') ORDER BY 1`)
+    await expect(
+      t.client.query(`INSERT INTO "Products" ("ProductName", "UnitPrice") VALUES ('cheap', -1)`),
+    ).rejects.toThrow(/check constraint/)
+    const indexes = await t.client.query(
+      `SELECT indexname FROM pg_indexes WHERE indexname IN ('live_products', 'product_name_lower') ORDER BY 1`,
+    )
     expect(indexes.rows.map((r) => r.indexname)).toEqual(['live_products', 'product_name_lower'])
     await expectExactCopy(path, t)
   }, 120_000)
@@ -160,7 +231,11 @@ describe('the real-shapes corpus: SQLite → PostgreSQL', () => {
     expect(warnings).toMatch(/events\.at_millis: numbers read as Unix time in milliseconds \(UTC\)/)
     await t.client.query(`SET TIME ZONE 'UTC'`)
     const row = await t.client.query(`SELECT at_text::text, at_seconds::text, at_millis::text FROM events WHERE id = 1`)
-    expect(row.rows[0]).toEqual({ at_text: '2024-03-01 06:00:00.123456+00', at_seconds: '2023-11-14 22:13:21.123456+00', at_millis: '2023-11-14 22:13:20.001+00' })
+    expect(row.rows[0]).toEqual({
+      at_text: '2024-03-01 06:00:00.123456+00',
+      at_seconds: '2023-11-14 22:13:21.123456+00',
+      at_millis: '2023-11-14 22:13:20.001+00',
+    })
     await expectExactCopy(path, t)
   }, 120_000)
 })
@@ -173,10 +248,24 @@ describe('the real-shapes corpus: virtual tables', () => {
       ['notes', 250],
       ['notes_fts', 250],
     ])
-    expect(summary.warnings).toContain('docs: a virtual table (fts5); its rows are copied into a plain table, the fts5 index itself is not recreated')
+    expect(summary.warnings).toContain(
+      'docs: a virtual table (fts5); its rows are copied into a plain table, the fts5 index itself is not recreated',
+    )
     const skipped = (summary.notCopied ?? []).map((n) => n.object).sort()
-    expect(skipped).toEqual(['table docs_config', 'table docs_content', 'table docs_data', 'table docs_docsize', 'table docs_idx', 'table notes_fts_config', 'table notes_fts_data', 'table notes_fts_docsize', 'table notes_fts_idx'])
-    expect((summary.notCopied ?? []).find((n) => n.table === 'docs_data')?.reason).toBe('internal table of the virtual table docs; PostgreSQL keeps no such table')
+    expect(skipped).toEqual([
+      'table docs_config',
+      'table docs_content',
+      'table docs_data',
+      'table docs_docsize',
+      'table docs_idx',
+      'table notes_fts_config',
+      'table notes_fts_data',
+      'table notes_fts_docsize',
+      'table notes_fts_idx',
+    ])
+    expect((summary.notCopied ?? []).find((n) => n.table === 'docs_data')?.reason).toBe(
+      'internal table of the virtual table docs; PostgreSQL keeps no such table',
+    )
     await expectExactCopy(path, t)
   }, 120_000)
 })

@@ -13,7 +13,9 @@ import { copySchemas, type SchemasCopyOptions } from './schemas'
 // choice of schemas names the others, and a foreign key into a schema left out is reported, not dropped.
 
 const { fresh } = targetDatabases('schemas')
-const [DDL = '', DATA = ''] = readFileSync(new URL('./fixtures/multi-schema.sql', import.meta.url), 'utf8').split('\n-- data\n')
+const [DDL = '', DATA = ''] = readFileSync(new URL('./fixtures/multi-schema.sql', import.meta.url), 'utf8').split(
+  '\n-- data\n',
+)
 /** In load order (the schemas others reference first); a validation goes by schema name. */
 const ALL_TABLES = ['note', 'crm.customer', 'sales.note', 'sales.orders']
 const VALIDATED = ['crm.customer', 'note', 'sales.note', 'sales.orders']
@@ -25,10 +27,21 @@ async function source(name: string): Promise<TestDatabase> {
   return db
 }
 
-const idFor = (prefix: string) => (schema: string, tables: readonly string[] | null) => copyIdOf(prefix, { schema, tables })
+const idFor = (prefix: string) => (schema: string, tables: readonly string[] | null) =>
+  copyIdOf(prefix, { schema, tables })
 
 function copy(from: TestDatabase, to: TestDatabase, options: Partial<SchemasCopyOptions> = {}) {
-  return copySchemas({ from: from.target, session: to.client, target: to.target, mode: 'create', chunkRows: 100, jobs: 2, copyIdFor: idFor('schemas'), onRejects: async () => undefined, ...options })
+  return copySchemas({
+    from: from.target,
+    session: to.client,
+    target: to.target,
+    mode: 'create',
+    chunkRows: 100,
+    jobs: 2,
+    copyIdFor: idFor('schemas'),
+    onRejects: async () => undefined,
+    ...options,
+  })
 }
 
 function validate(from: TestDatabase, to: TestDatabase, schemas?: string[]) {
@@ -39,7 +52,11 @@ function validate(from: TestDatabase, to: TestDatabase, schemas?: string[]) {
 async function dump(db: TestDatabase) {
   const result: Record<string, unknown> = {}
   for (const table of ['public.note', 'crm.customer', 'sales.orders', 'sales.note']) {
-    result[table] = (await db.client.query(`SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) AS h, count(*)::int AS n FROM ${table} t`)).rows[0]
+    result[table] = (
+      await db.client.query(
+        `SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) AS h, count(*)::int AS n FROM ${table} t`,
+      )
+    ).rows[0]
   }
   return result
 }
@@ -57,7 +74,11 @@ describe('copying every schema of a PostgreSQL source', () => {
       copyId: idFor('schemas')('sales', null),
       session: to.client,
       target: to.target,
-      source: interruptedAt(postgresSource(from.target, { schema: 'sales', deferCrossSchemaKeys: true }), 3, controller),
+      source: interruptedAt(
+        postgresSource(from.target, { schema: 'sales', deferCrossSchemaKeys: true }),
+        3,
+        controller,
+      ),
       schema: 'sales',
       mode: 'create',
       chunkRows: 100,
@@ -82,8 +103,16 @@ describe('copying every schema of a PostgreSQL source', () => {
 
     expect(await dump(to)).toEqual(await dump(from))
     expect((await to.client.query(foreignKeys)).rows).toEqual((await from.client.query(foreignKeys)).rows)
-    expect((await to.client.query(`SELECT typnamespace::regnamespace::text AS schema FROM pg_type WHERE typname = 'order_state'`)).rows).toEqual([{ schema: 'sales' }])
-    expect((await to.client.query(`SELECT indexdef FROM pg_indexes WHERE indexname = 'orders_customer'`)).rows).toEqual([{ indexdef: 'CREATE INDEX orders_customer ON sales.orders USING btree (customer_id)' }])
+    expect(
+      (
+        await to.client.query(
+          `SELECT typnamespace::regnamespace::text AS schema FROM pg_type WHERE typname = 'order_state'`,
+        )
+      ).rows,
+    ).toEqual([{ schema: 'sales' }])
+    expect((await to.client.query(`SELECT indexdef FROM pg_indexes WHERE indexname = 'orders_customer'`)).rows).toEqual(
+      [{ indexdef: 'CREATE INDEX orders_customer ON sales.orders USING btree (customer_id)' }],
+    )
 
     const report = await validate(from, to)
     expect(report.tables.map((t) => [t.table, t.state])).toEqual(VALIDATED.map((t) => [t, 'VALIDATED']))
@@ -92,11 +121,18 @@ describe('copying every schema of a PostgreSQL source', () => {
 
     // New rows take the next keys, defaults use the copied enum, and the key between schemas holds.
     const next = async (sql: string) => (await to.client.query(sql)).rows[0]
-    expect(await next(`INSERT INTO sales.orders (customer_id) VALUES (7) RETURNING id, state::text`)).toEqual({ id: '701', state: 'open' })
+    expect(await next(`INSERT INTO sales.orders (customer_id) VALUES (7) RETURNING id, state::text`)).toEqual({
+      id: '701',
+      state: 'open',
+    })
     expect(await next(`INSERT INTO crm.customer (name) VALUES ('new') RETURNING id`)).toEqual({ id: 301 })
     expect(await next(`INSERT INTO sales.note (order_id, body) VALUES (701, 'new') RETURNING id`)).toEqual({ id: 251 })
-    await expect(to.client.query(`INSERT INTO sales.orders (customer_id) VALUES (999999)`)).rejects.toThrow(/orders_customer_id_fkey/)
-    await to.client.query(`DELETE FROM sales.note WHERE id = 251; DELETE FROM sales.orders WHERE id = 701; DELETE FROM crm.customer WHERE id = 301`)
+    await expect(to.client.query(`INSERT INTO sales.orders (customer_id) VALUES (999999)`)).rejects.toThrow(
+      /orders_customer_id_fkey/,
+    )
+    await to.client.query(
+      `DELETE FROM sales.note WHERE id = 251; DELETE FROM sales.orders WHERE id = 701; DELETE FROM crm.customer WHERE id = 301`,
+    )
 
     const again = await copy(from, to)
     expect(again.status).toBe('ALREADY_COPIED')
@@ -114,9 +150,15 @@ describe('copying every schema of a PostgreSQL source', () => {
     expect(summary.tables.map((t) => t.table)).toEqual(ALL_TABLES)
     expect(await dump(to)).toEqual(await dump(from))
     expect((await validate(from, to)).status).toBe('PASSED')
-    expect(await (await to.client.query(`INSERT INTO sales.orders (customer_id, state) VALUES (1, 'paid') RETURNING id`)).rows[0]).toEqual({ id: '701' })
+    expect(
+      await (
+        await to.client.query(`INSERT INTO sales.orders (customer_id, state) VALUES (1, 'paid') RETURNING id`)
+      ).rows[0],
+    ).toEqual({ id: '701' })
     await to.client.query(`DELETE FROM sales.orders WHERE id = 701`)
-    expect((await copy(from, to, { mode: 'existing', copyIdFor: idFor('schemas-existing') })).status).toBe('ALREADY_COPIED')
+    expect((await copy(from, to, { mode: 'existing', copyIdFor: idFor('schemas-existing') })).status).toBe(
+      'ALREADY_COPIED',
+    )
   })
 
   it('copies only the schemas chosen, names the others, and reports the foreign key into a schema left out', async () => {
@@ -125,15 +167,21 @@ describe('copying every schema of a PostgreSQL source', () => {
     const summary = await copy(from, to, { schemas: ['sales'], copyIdFor: idFor('schemas-chosen') })
     expect(summary.status).toBe('SUCCEEDED')
     expect(summary.tables.map((t) => t.table)).toEqual(['sales.note', 'sales.orders'])
-    expect(summary.warnings).toContain("Not chosen, so not copied: the source's tables in the schemas crm (1 table), public (1 table).")
+    expect(summary.warnings).toContain(
+      "Not chosen, so not copied: the source's tables in the schemas crm (1 table), public (1 table).",
+    )
     expect(summary.notCopied).toEqual([
       {
         table: 'sales.orders',
         object: 'foreign key orders_customer_id_fkey',
-        reason: expect.stringMatching(/^it references crm\.customer, which this copy did not take, and PostgreSQL refused it: .*crm/),
+        reason: expect.stringMatching(
+          /^it references crm\.customer, which this copy did not take, and PostgreSQL refused it: .*crm/,
+        ),
       },
     ])
-    expect((await to.client.query(`SELECT nspname FROM pg_namespace WHERE nspname IN ('crm', 'sales') ORDER BY 1`)).rows).toEqual([{ nspname: 'sales' }])
+    expect(
+      (await to.client.query(`SELECT nspname FROM pg_namespace WHERE nspname IN ('crm', 'sales') ORDER BY 1`)).rows,
+    ).toEqual([{ nspname: 'sales' }])
 
     // The chosen schema validates; the whole source does not: the target lacks the schema crm and public's table.
     expect((await validate(from, to, ['sales'])).status).toBe('PASSED')
@@ -161,7 +209,13 @@ describe('copying every schema of a PostgreSQL source', () => {
     const session = new pg.Client({ connectionString: url.toString() })
     await session.connect()
     try {
-      await expect(copy(from, to, { session, target: { ...to.target, user: role, password: 'copier-pass' }, copyIdFor: idFor('schemas-denied') })).rejects.toThrow(
+      await expect(
+        copy(from, to, {
+          session,
+          target: { ...to.target, user: role, password: 'copier-pass' },
+          copyIdFor: idFor('schemas-denied'),
+        }),
+      ).rejects.toThrow(
         `Schema crm: The target's role “${role}” may not create the schema “crm” for the source's tables of that schema. Run GRANT CREATE ON DATABASE ${database} TO ${role}, or create the schema first and GRANT USAGE, CREATE ON SCHEMA crm TO ${role}.`,
       )
     } finally {

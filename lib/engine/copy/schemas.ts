@@ -4,7 +4,17 @@ import type { PostgresTarget } from '@/lib/targets/postgres'
 import { quoteIdent } from '@/lib/targets/quote'
 import { CopyRefused, RowsOnTarget, runCopy, undoCopy, type CopyOptions } from './engine'
 import type { CopySummary, NotCopied, RejectedRow, TableProgress } from './model'
-import { chooseSchemas, notChosenLine, qualifiedName, readCrossSchemaKeys, readSourceSchemas, schemaReferences, unreadableReason, type CrossSchemaKey, type SchemaChoice } from './pg-schemas'
+import {
+  chooseSchemas,
+  notChosenLine,
+  qualifiedName,
+  readCrossSchemaKeys,
+  readSourceSchemas,
+  schemaReferences,
+  unreadableReason,
+  type CrossSchemaKey,
+  type SchemaChoice,
+} from './pg-schemas'
 import { postgresSource } from './postgres-source'
 
 // A PostgreSQL source copied whole: each of its schemas (or those chosen) by a copy of its own – its own id,
@@ -26,7 +36,10 @@ export type SchemasCopyOptions = Omit<CopyOptions, 'copyId' | 'source' | 'schema
 const FOREIGN_KEY_VIOLATION = '23503'
 
 /** Which schemas and tables of the source a copy takes, and the foreign keys between its schemas. */
-export async function planSchemas(from: PostgresTarget, options: { schemas?: readonly string[]; tables?: readonly string[] }): Promise<{ choice: SchemaChoice; keys: CrossSchemaKey[] }> {
+export async function planSchemas(
+  from: PostgresTarget,
+  options: { schemas?: readonly string[]; tables?: readonly string[] },
+): Promise<{ choice: SchemaChoice; keys: CrossSchemaKey[] }> {
   const client = await openTargetConnection(from, 'lockstep copy (schemas)')
   try {
     const all = await readSourceSchemas(client)
@@ -40,7 +53,12 @@ export async function planSchemas(from: PostgresTarget, options: { schemas?: rea
     } catch (error) {
       throw new CopyRefused((error as Error).message)
     }
-    if (choice.picked.length === 0) throw new CopyRefused(choice.unreadable.length ? `The source has no tables to copy: ${choice.unreadable.map(unreadableReason).join('; ')}.` : 'The source has no tables to copy.')
+    if (choice.picked.length === 0)
+      throw new CopyRefused(
+        choice.unreadable.length
+          ? `The source has no tables to copy: ${choice.unreadable.map(unreadableReason).join('; ')}.`
+          : 'The source has no tables to copy.',
+      )
     return { choice, keys }
   } finally {
     await client.end().catch(() => undefined)
@@ -54,10 +72,19 @@ const inSchema = (schema: string, line: string) => (schema === 'public' ? line :
 export async function copySchemas(o: SchemasCopyOptions): Promise<CopySummary> {
   const began = performance.now()
   const { choice, keys } = await planSchemas(o.from, o)
-  const summary: CopySummary = { status: 'ALREADY_COPIED', tables: [], warnings: [], notes: [], notCopied: [], seconds: 0, indexSeconds: 0 }
+  const summary: CopySummary = {
+    status: 'ALREADY_COPIED',
+    tables: [],
+    warnings: [],
+    notes: [],
+    notCopied: [],
+    seconds: 0,
+    indexSeconds: 0,
+  }
   const line = notChosenLine(choice)
   if (line) summary.warnings.push(line)
-  for (const s of choice.unreadable) summary.notCopied?.push({ table: null, object: `schema ${s.schema}`, reason: unreadableReason(s) })
+  for (const s of choice.unreadable)
+    summary.notCopied?.push({ table: null, object: `schema ${s.schema}`, reason: unreadableReason(s) })
   const live = new Map<string, TableProgress[]>()
   const progress = () => o.onProgress?.(choice.picked.flatMap((p) => live.get(p.schema) ?? []))
   const finish = () => ({ ...summary, seconds: Math.round((performance.now() - began) / 100) / 10 })
@@ -82,10 +109,17 @@ export async function copySchemas(o: SchemasCopyOptions): Promise<CopySummary> {
           )
           progress()
         },
-        onRejects: o.onRejects && ((rejects: RejectedRow[]) => o.onRejects?.(rejects.map((r) => ({ ...r, table: name(r.table) }))) ?? Promise.resolve()),
+        onRejects:
+          o.onRejects &&
+          ((rejects: RejectedRow[]) =>
+            o.onRejects?.(rejects.map((r) => ({ ...r, table: name(r.table) }))) ?? Promise.resolve()),
       })
     } catch (error) {
-      if (error instanceof RowsOnTarget) throw new RowsOnTarget(inSchema(schema, error.message), error.filled.map((f) => ({ ...f, table: name(f.table) })))
+      if (error instanceof RowsOnTarget)
+        throw new RowsOnTarget(
+          inSchema(schema, error.message),
+          error.filled.map((f) => ({ ...f, table: name(f.table) })),
+        )
       throw error instanceof CopyRefused ? new CopyRefused(inSchema(schema, error.message)) : error
     } finally {
       await source.close()
@@ -95,12 +129,17 @@ export async function copySchemas(o: SchemasCopyOptions): Promise<CopySummary> {
     summary.notes?.push(...(result.notes ?? []).map((n) => inSchema(schema, n)))
     // "view vsales" of a schema other than public reads "view sales.vsales", as its tables do.
     const objectIn = (object: string) => object.replace(/ (\S+)$/, (_, last: string) => ` ${name(last)}`)
-    summary.notCopied?.push(...(result.notCopied ?? []).map<NotCopied>((n) => (n.table === null ? { ...n, object: objectIn(n.object) } : { ...n, table: name(n.table) })))
+    summary.notCopied?.push(
+      ...(result.notCopied ?? []).map<NotCopied>((n) =>
+        n.table === null ? { ...n, object: objectIn(n.object) } : { ...n, table: name(n.table) },
+      ),
+    )
     summary.indexSeconds += result.indexSeconds
     if (result.status !== 'ALREADY_COPIED') summary.status = result.status
     if (result.status === 'FAILED' || result.status === 'CANCELLED') {
       const rest = choice.picked.slice(choice.picked.indexOf(pick) + 1).map((p) => p.schema)
-      if (result.error) summary.error = `${inSchema(schema, result.error)}${rest.length ? ` (not started: the schema${rest.length === 1 ? '' : 's'} ${rest.join(', ')})` : ''}`
+      if (result.error)
+        summary.error = `${inSchema(schema, result.error)}${rest.length ? ` (not started: the schema${rest.length === 1 ? '' : 's'} ${rest.join(', ')})` : ''}`
       return finish()
     }
   }
@@ -114,12 +153,23 @@ export async function copySchemas(o: SchemasCopyOptions): Promise<CopySummary> {
 }
 
 /** Adds the foreign keys between the copied schemas the target lacks; how many it added. */
-async function addCrossSchemaKeys(session: pg.Client, keys: readonly CrossSchemaKey[], choice: SchemaChoice, summary: CopySummary, log: SchemasCopyOptions['log']): Promise<number> {
-  const mine = keys.filter((k) => choice.picked.some((p) => p.schema === k.schema && (p.tables === null || p.tables.includes(k.table))))
+async function addCrossSchemaKeys(
+  session: pg.Client,
+  keys: readonly CrossSchemaKey[],
+  choice: SchemaChoice,
+  summary: CopySummary,
+  log: SchemasCopyOptions['log'],
+): Promise<number> {
+  const mine = keys.filter((k) =>
+    choice.picked.some((p) => p.schema === k.schema && (p.tables === null || p.tables.includes(k.table))),
+  )
   let added = 0
   for (const key of mine) {
     const table = qualifiedName(key.schema, key.table)
-    const present = await session.query(`SELECT 1 FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2 AND k.conname = $3`, [key.schema, key.table, key.name])
+    const present = await session.query(
+      `SELECT 1 FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2 AND k.conname = $3`,
+      [key.schema, key.table, key.name],
+    )
     if (present.rowCount) continue
     const sql = `ALTER TABLE ${quoteIdent(key.schema)}.${quoteIdent(key.table)} ADD CONSTRAINT ${quoteIdent(key.name)} ${key.definition}`
     const run = async (statement: string) => {
@@ -147,7 +197,9 @@ async function addCrossSchemaKeys(session: pg.Client, keys: readonly CrossSchema
         continue
       }
       const parent = `${key.refSchema}.${key.refTable}`
-      const copied = choice.picked.some((p) => p.schema === key.refSchema && (p.tables === null || p.tables.includes(key.refTable)))
+      const copied = choice.picked.some(
+        (p) => p.schema === key.refSchema && (p.tables === null || p.tables.includes(key.refTable)),
+      )
       const reason = `it references ${parent}, ${copied ? 'and' : 'which this copy did not take, and'} PostgreSQL refused it: ${e.message}`
       summary.notCopied?.push({ table, object: `foreign key ${key.name}`, reason })
       log?.('warn', `${table}: foreign key ${key.name} not copied – ${reason}`)
@@ -157,10 +209,19 @@ async function addCrossSchemaKeys(session: pg.Client, keys: readonly CrossSchema
 }
 
 /** Undoes each schema's copy (tables it created dropped, existing tables emptied); the tables, named across schemas. */
-export async function undoSchemas(session: pg.Client, from: PostgresTarget, options: { schemas?: readonly string[]; tables?: readonly string[]; copyIdFor: SchemasCopyOptions['copyIdFor'] }): Promise<string[]> {
+export async function undoSchemas(
+  session: pg.Client,
+  from: PostgresTarget,
+  options: { schemas?: readonly string[]; tables?: readonly string[]; copyIdFor: SchemasCopyOptions['copyIdFor'] },
+): Promise<string[]> {
   const { choice } = await planSchemas(from, options)
   const undone: string[] = []
   // Children first: the reverse of the load order.
-  for (const pick of [...choice.picked].reverse()) undone.push(...(await undoCopy(session, options.copyIdFor(pick.schema, pick.tables), pick.schema)).map((t) => qualifiedName(pick.schema, t)))
+  for (const pick of [...choice.picked].reverse())
+    undone.push(
+      ...(await undoCopy(session, options.copyIdFor(pick.schema, pick.tables), pick.schema)).map((t) =>
+        qualifiedName(pick.schema, t),
+      ),
+    )
   return undone
 }

@@ -34,11 +34,17 @@ async function sequenceUses(client: pg.Client, schema: string, tables: readonly 
 }
 
 /** One statement per sequence: moved to the largest value of its columns when that is at or past its next value. */
-export async function sequenceRestarts(client: pg.Client, schema: string, tables: readonly string[]): Promise<string[]> {
+export async function sequenceRestarts(
+  client: pg.Client,
+  schema: string,
+  tables: readonly string[],
+): Promise<string[]> {
   const uses = await sequenceUses(client, schema, tables)
   const sequences = [...new Set(uses.map((u) => u.sequence))]
   return sequences.map((sequence) => {
-    const maxima = uses.filter((u) => u.sequence === sequence).map((u) => `(SELECT max(${quoteIdent(u.column)})::bigint FROM ${u.table})`)
+    const maxima = uses
+      .filter((u) => u.sequence === sequence)
+      .map((u) => `(SELECT max(${quoteIdent(u.column)})::bigint FROM ${u.table})`)
     const top = maxima.length === 1 ? maxima[0] : `greatest(${maxima.join(', ')})`
     return `SELECT setval(${escapeLiteral(sequence)}, m, true) FROM (SELECT ${top} AS m) x, ${sequence} s WHERE m IS NOT NULL AND (m > s.last_value OR (m = s.last_value AND NOT s.is_called))`
   })

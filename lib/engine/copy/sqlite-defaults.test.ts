@@ -42,9 +42,15 @@ describe('translateDefault: the defaults real SQLite databases hold', () => {
     expect(sql("strftime('%s','now')", 'INTEGER')).toBe('floor(extract(epoch FROM CURRENT_TIMESTAMP))::bigint')
     expect(sql('unixepoch()', 'INTEGER')).toBe('floor(extract(epoch FROM CURRENT_TIMESTAMP))::bigint')
     expect(sql('current_date', 'date')).toBe(`(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')::date`)
-    expect(sql('current_date', 'datetime')).toBe(`(date_trunc('day', (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) AT TIME ZONE 'UTC')`)
-    expect(sql('CURRENT_TIMESTAMP', 'TEXT')).toBe(`to_char((CURRENT_TIMESTAMP AT TIME ZONE 'UTC'), 'YYYY-MM-DD HH24:MI:SS')`)
-    expect(sql("strftime('%Y-%m-%dT%H:%M:%fZ', 'now')", 'TEXT')).toBe(`to_char((CURRENT_TIMESTAMP AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`)
+    expect(sql('current_date', 'datetime')).toBe(
+      `(date_trunc('day', (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) AT TIME ZONE 'UTC')`,
+    )
+    expect(sql('CURRENT_TIMESTAMP', 'TEXT')).toBe(
+      `to_char((CURRENT_TIMESTAMP AT TIME ZONE 'UTC'), 'YYYY-MM-DD HH24:MI:SS')`,
+    )
+    expect(sql("strftime('%Y-%m-%dT%H:%M:%fZ', 'now')", 'TEXT')).toBe(
+      `to_char((CURRENT_TIMESTAMP AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+    )
   })
 
   it('drops clock defaults that have no fixed meaning or no fitting type, and expressions, saying why', () => {

@@ -15,14 +15,24 @@ const NUMBER_KINDS = new Set(['smallint', 'integer', 'bigint', 'numeric', 'doubl
 const UTC_NOW = `(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')`
 
 /** COPY text back to the value it stands for (the encoders write COPY text). */
-const unescapeCopy = (field: string) => field.replace(/\\(.)/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : c))
+const unescapeCopy = (field: string) =>
+  field.replace(/\\(.)/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : c))
 
 const CLOCK_FUNCTIONS = new Set(['datetime', 'date', 'time', 'strftime', 'unixepoch', 'julianday'])
 
 type Clock = { kind: 'datetime' | 'date' | 'time' | 'epoch'; format?: string }
 
 // strftime() conversions → to_char() patterns (SQLite's clock is UTC).
-const STRFTIME: Record<string, string> = { Y: 'YYYY', m: 'MM', d: 'DD', H: 'HH24', M: 'MI', S: 'SS', f: 'SS.MS', j: 'DDD' }
+const STRFTIME: Record<string, string> = {
+  Y: 'YYYY',
+  m: 'MM',
+  d: 'DD',
+  H: 'HH24',
+  M: 'MI',
+  S: 'SS',
+  f: 'SS.MS',
+  j: 'DDD',
+}
 
 /** to_char() pattern for a strftime() format, or null when it uses a conversion without one. */
 function toCharPattern(format: string): string | null {
@@ -70,9 +80,13 @@ function clockOf(tokens: readonly Token[]): Clock | { reason: string } | null {
   const texts = args.map((t) => t.text.toLowerCase())
   const [format = '', ...rest] = name === 'strftime' ? args.map((t) => t.text) : ['']
   const modifiers = name === 'strftime' ? rest.map((r) => r.toLowerCase()) : texts
-  if (name !== 'unixepoch' && modifiers[0] !== 'now') return { reason: 'does not read the clock (only “now” defaults are translated)' }
+  if (name !== 'unixepoch' && modifiers[0] !== 'now')
+    return { reason: 'does not read the clock (only “now” defaults are translated)' }
   const extra = modifiers.slice(name === 'unixepoch' && modifiers[0] !== 'now' ? 0 : 1).filter((m) => m !== 'utc')
-  if (extra.length) return { reason: `shifts the clock (${extra.map((m) => `'${m}'`).join(', ')}) – the SQLite server's local time has no fixed PostgreSQL meaning` }
+  if (extra.length)
+    return {
+      reason: `shifts the clock (${extra.map((m) => `'${m}'`).join(', ')}) – the SQLite server's local time has no fixed PostgreSQL meaning`,
+    }
   if (name === 'datetime') return { kind: 'datetime', format: '%Y-%m-%d %H:%M:%S' }
   if (name === 'date') return { kind: 'date', format: '%Y-%m-%d' }
   if (name === 'time') return { kind: 'time', format: '%H:%M:%S' }
@@ -80,7 +94,14 @@ function clockOf(tokens: readonly Token[]): Clock | { reason: string } | null {
   if (name === 'strftime') {
     if (format === '%s') return { kind: 'epoch' }
     const has = (c: string) => format.includes(`%${c}`)
-    const kind = has('Y') && has('m') && has('d') ? (has('H') && has('M') ? 'datetime' : 'date') : has('H') && has('M') ? 'time' : null
+    const kind =
+      has('Y') && has('m') && has('d')
+        ? has('H') && has('M')
+          ? 'datetime'
+          : 'date'
+        : has('H') && has('M')
+          ? 'time'
+          : null
     return kind ? { kind, format } : { reason: `formats the clock as ${format}, which is not a date or time` }
   }
   return { reason: `uses SQLite's ${name}(), which PostgreSQL does not have` }
@@ -92,8 +113,14 @@ function clockDefault(clock: Clock, type: PgType): string | null {
     if (DATETIME_KINDS.has(type.kind)) return 'CURRENT_TIMESTAMP'
     return null
   }
-  if (type.kind === 'timestamptz') return clock.kind === 'datetime' ? 'CURRENT_TIMESTAMP' : clock.kind === 'date' ? `(date_trunc('day', ${UTC_NOW}) AT TIME ZONE 'UTC')` : null
-  if (type.kind === 'timestamp') return clock.kind === 'datetime' ? UTC_NOW : clock.kind === 'date' ? `date_trunc('day', ${UTC_NOW})` : null
+  if (type.kind === 'timestamptz')
+    return clock.kind === 'datetime'
+      ? 'CURRENT_TIMESTAMP'
+      : clock.kind === 'date'
+        ? `(date_trunc('day', ${UTC_NOW}) AT TIME ZONE 'UTC')`
+        : null
+  if (type.kind === 'timestamp')
+    return clock.kind === 'datetime' ? UTC_NOW : clock.kind === 'date' ? `date_trunc('day', ${UTC_NOW})` : null
   if (type.kind === 'date') return clock.kind === 'time' ? null : `${UTC_NOW}::date`
   if (type.kind === 'time') return clock.kind === 'datetime' || clock.kind === 'time' ? `${UTC_NOW}::time(0)` : null
   if (type.kind === 'text' || type.kind === 'varchar') {
@@ -105,7 +132,12 @@ function clockDefault(clock: Clock, type: PgType): string | null {
 
 /** The value of a literal default: a number, a string, a blob, or null when the default is not a literal. */
 function literalOf(tokens: readonly Token[]): { value: unknown } | null {
-  if (tokens.length === 2 && tokens[0]?.kind === 'op' && (tokens[0].text === '-' || tokens[0].text === '+') && tokens[1]?.kind === 'number') {
+  if (
+    tokens.length === 2 &&
+    tokens[0]?.kind === 'op' &&
+    (tokens[0].text === '-' || tokens[0].text === '+') &&
+    tokens[1]?.kind === 'number'
+  ) {
     return { value: `${tokens[0].text === '-' ? '-' : ''}${tokens[1].text}` }
   }
   if (tokens.length !== 1) return null
@@ -125,7 +157,8 @@ export function translateDefault(raw: string, type: PgType): TranslatedDefault {
   } catch {
     return { reason: 'cannot be read' }
   }
-  while (tokens[0]?.kind === 'open' && tokens.at(-1)?.kind === 'close' && tokens.length > 2) tokens = tokens.slice(1, -1)
+  while (tokens[0]?.kind === 'open' && tokens.at(-1)?.kind === 'close' && tokens.length > 2)
+    tokens = tokens.slice(1, -1)
   if (tokens.length === 1 && tokens[0]?.kind === 'word' && /^null$/i.test(tokens[0].text)) return { sql: 'NULL' }
   const clock = clockOf(tokens)
   if (clock && 'reason' in clock) return clock
@@ -135,9 +168,13 @@ export function translateDefault(raw: string, type: PgType): TranslatedDefault {
   }
   const literal = literalOf(tokens)
   if (!literal) return { reason: 'is an expression PostgreSQL has no equivalent for' }
-  const isNumber = typeof literal.value === 'string' && /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(literal.value) && tokens.at(-1)?.kind === 'number'
+  const isNumber =
+    typeof literal.value === 'string' &&
+    /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(literal.value) &&
+    tokens.at(-1)?.kind === 'number'
   // A number in a datetime column could be epoch seconds, milliseconds or a “no date” marker: not guessed.
-  if (isNumber && (DATETIME_KINDS.has(type.kind) || type.kind === 'date' || type.kind === 'time')) return { reason: `is a number, which is not a ${type.sql} value` }
+  if (isNumber && (DATETIME_KINDS.has(type.kind) || type.kind === 'date' || type.kind === 'time'))
+    return { reason: `is a number, which is not a ${type.sql} value` }
   const field = encoderFor(type)(literal.value)
   if (isRejected(field)) return { reason: `does not fit: ${field.reject}` }
   const value = unescapeCopy(field)

@@ -1,18 +1,32 @@
 import type Database from 'better-sqlite3'
 import { quoteIdent } from '@/lib/targets/quote'
 import type { NotCopied, OptionalStatement } from './model'
-import { nameBook, parenthesised, tokenize, translateTokens, Untranslatable, type NameBook, type Token } from './sqlite-sql'
+import {
+  nameBook,
+  parenthesised,
+  tokenize,
+  translateTokens,
+  Untranslatable,
+  type NameBook,
+  type Token,
+} from './sqlite-sql'
 
 // What a SQLite schema holds besides tables and plain indexes: CHECK constraints (only in the CREATE TABLE
 // text), views, triggers, partial and expression indexes. What translates becomes a statement the copy tries
 // after the load – PostgreSQL has the last word, and a refusal is reported with its reason, as is everything
 // that does not translate at all. Nothing is left out without being named.
 
-export type NamedTable = { name: string; pgName: string; sql: string | null; columns: readonly { name: string; pgName: string }[] }
+export type NamedTable = {
+  name: string
+  pgName: string
+  sql: string | null
+  columns: readonly { name: string; pgName: string }[]
+}
 
 const word = (t: Token | undefined, text: string) => t?.kind === 'word' && t.text.toLowerCase() === text
 
-const reasonOf = (error: unknown) => (error instanceof Untranslatable ? error.message : `cannot be read (${(error as Error).message})`)
+const reasonOf = (error: unknown) =>
+  error instanceof Untranslatable ? error.message : `cannot be read (${(error as Error).message})`
 
 /** The CHECK constraints of a CREATE TABLE statement: their names (when given) and expressions. */
 export function checkConstraints(createSql: string): { name: string | null; expression: Token[] }[] {
@@ -38,10 +52,19 @@ export function checkConstraints(createSql: string): { name: string | null; expr
 
 /** Every table's and column's SQLite name with the name it has on the target (views see all of them). */
 export function namesOf(tables: readonly NamedTable[], extra: Iterable<[string, string]> = []): NameBook {
-  return nameBook([...tables.flatMap((t) => [[t.name, t.pgName] as [string, string], ...t.columns.map((c) => [c.name, c.pgName] as [string, string])]), ...extra])
+  return nameBook([
+    ...tables.flatMap((t) => [
+      [t.name, t.pgName] as [string, string],
+      ...t.columns.map((c) => [c.name, c.pgName] as [string, string]),
+    ]),
+    ...extra,
+  ])
 }
 
-export function checkStatements(table: NamedTable, schema: string): { optional: OptionalStatement[]; notCopied: NotCopied[] } {
+export function checkStatements(
+  table: NamedTable,
+  schema: string,
+): { optional: OptionalStatement[]; notCopied: NotCopied[] } {
   const optional: OptionalStatement[] = []
   const notCopied: NotCopied[] = []
   if (!table.sql) return { optional, notCopied }
@@ -57,7 +80,11 @@ export function checkStatements(table: NamedTable, schema: string): { optional: 
     try {
       const expression = translateTokens(check.expression, book)
       const name = check.name ? `CONSTRAINT ${quoteIdent(check.name)} ` : ''
-      optional.push({ table: table.name, object, sql: `ALTER TABLE ${quoteIdent(schema)}.${quoteIdent(table.pgName)} ADD ${name}CHECK (${expression})` })
+      optional.push({
+        table: table.name,
+        object,
+        sql: `ALTER TABLE ${quoteIdent(schema)}.${quoteIdent(table.pgName)} ADD ${name}CHECK (${expression})`,
+      })
     } catch (error) {
       notCopied.push({ table: table.name, object, reason: reasonOf(error) })
     }
@@ -66,15 +93,27 @@ export function checkStatements(table: NamedTable, schema: string): { optional: 
 }
 
 /** `columns`: a view's column names (other views may use them). */
-type SchemaObject = { type: 'view' | 'trigger' | 'index'; name: string; table: string; sql: string | null; columns?: string[] }
+type SchemaObject = {
+  type: 'view' | 'trigger' | 'index'
+  name: string
+  table: string
+  sql: string | null
+  columns?: string[]
+}
 
 /** Views, triggers and the indexes written as SQL (partial or on expressions), in the order they were created. */
 export function readSqliteObjects(db: Database.Database): SchemaObject[] {
-  const objects = db.prepare(`SELECT type, name, tbl_name AS "table", sql FROM sqlite_master WHERE type IN ('view', 'trigger', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY rowid`).all() as SchemaObject[]
+  const objects = db
+    .prepare(
+      `SELECT type, name, tbl_name AS "table", sql FROM sqlite_master WHERE type IN ('view', 'trigger', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY rowid`,
+    )
+    .all() as SchemaObject[]
   for (const o of objects) {
     if (o.type !== 'view') continue
     try {
-      o.columns = (db.prepare(`PRAGMA table_info(${quoteIdent(o.name)})`).all() as { name: string }[]).map((c) => c.name)
+      o.columns = (db.prepare(`PRAGMA table_info(${quoteIdent(o.name)})`).all() as { name: string }[]).map(
+        (c) => c.name,
+      )
     } catch {
       o.columns = [] // a view SQLite itself cannot read any more (a table it uses is gone): PostgreSQL will say so
     }
@@ -93,7 +132,10 @@ export function viewStatement(sql: string, pgName: string, schema: string, book:
   let columns = ''
   if (tokens[i]?.kind === 'open') {
     const list = parenthesised(tokens, i)
-    columns = ` (${list.inner.filter((t) => t.kind !== 'comma').map((t) => quoteIdent(book.get(t.text.toLowerCase()) ?? t.text)).join(', ')})`
+    columns = ` (${list.inner
+      .filter((t) => t.kind !== 'comma')
+      .map((t) => quoteIdent(book.get(t.text.toLowerCase()) ?? t.text))
+      .join(', ')})`
     i = list.end
   }
   if (at < 0 || !word(tokens[i], 'as')) throw new Untranslatable('is not a CREATE VIEW … AS statement')
@@ -111,7 +153,8 @@ export function indexStatement(sql: string, pgName: string, table: NamedTable, s
   const { inner, end } = parenthesised(tokens, open)
   const book = namesOf([table])
   const where = word(tokens[end], 'where') ? ` WHERE ${translateTokens(tokens.slice(end + 1), book)}` : ''
-  if (inner.some((t) => word(t, 'collate'))) throw new Untranslatable('uses a SQLite collation (COLLATE), which PostgreSQL does not have')
+  if (inner.some((t) => word(t, 'collate')))
+    throw new Untranslatable('uses a SQLite collation (COLLATE), which PostgreSQL does not have')
   // An expression as an index key needs parentheses of its own in PostgreSQL.
   const keys = splitOnCommas(inner).map((key) => {
     const text = translateTokens(key, book)
@@ -134,18 +177,35 @@ function splitOnCommas(tokens: readonly Token[]): Token[][] {
 }
 
 /** The views, triggers and SQL-written indexes of the copied tables, as statements to try or as not copied. */
-export function objectStatements(objects: readonly SchemaObject[], tables: readonly NamedTable[], relationNames: ReadonlyMap<string, string>, schema: string, copiedAll: boolean) {
+export function objectStatements(
+  objects: readonly SchemaObject[],
+  tables: readonly NamedTable[],
+  relationNames: ReadonlyMap<string, string>,
+  schema: string,
+  copiedAll: boolean,
+) {
   const optional: OptionalStatement[] = []
   const notCopied: NotCopied[] = []
   const byName = new Map(tables.map((t) => [t.name, t]))
   const book = namesOf(
     tables,
-    objects.filter((o) => o.type === 'view').flatMap((o) => [[o.name, relationNames.get(o.name) ?? o.name] as [string, string], ...(o.columns ?? []).map((c) => [c, c] as [string, string])]),
+    objects
+      .filter((o) => o.type === 'view')
+      .flatMap((o) => [
+        [o.name, relationNames.get(o.name) ?? o.name] as [string, string],
+        ...(o.columns ?? []).map((c) => [c, c] as [string, string]),
+      ]),
   )
   for (const o of objects) {
     const pgName = relationNames.get(o.name) ?? o.name
     if (o.type === 'trigger') {
-      if (byName.has(o.table) || copiedAll) notCopied.push({ table: o.table, object: `trigger ${o.name}`, reason: 'SQLite triggers are not translated; write it as a PostgreSQL trigger function if the application needs it' })
+      if (byName.has(o.table) || copiedAll)
+        notCopied.push({
+          table: o.table,
+          object: `trigger ${o.name}`,
+          reason:
+            'SQLite triggers are not translated; write it as a PostgreSQL trigger function if the application needs it',
+        })
       continue
     }
     if (o.type === 'view') {
@@ -187,6 +247,8 @@ function isExpressionIndex(sql: string): boolean {
   const open = tokens.findIndex((t, i) => i > on && t.kind === 'open')
   if (open < 0) return false
   // A column with a collation or an order is still a plain column (created from the catalog).
-  const plain = (key: Token[]) => key.filter((t, i) => !word(t, 'collate') && !word(key[i - 1], 'collate') && !/^(asc|desc)$/i.test(t.text)).length === 1
+  const plain = (key: Token[]) =>
+    key.filter((t, i) => !word(t, 'collate') && !word(key[i - 1], 'collate') && !/^(asc|desc)$/i.test(t.text))
+      .length === 1
   return !splitOnCommas(parenthesised(tokens, open).inner).every(plain)
 }

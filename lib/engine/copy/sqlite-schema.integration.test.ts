@@ -21,14 +21,20 @@ describe('SQLite schema → PostgreSQL DDL', () => {
     sqlite.close()
     const company = tables.find((t) => t.name === 'Company')
     expect(company).toMatchObject({ rowidAlias: 'id', primaryKey: ['id'] })
-    expect(tables.find((t) => t.name === 'pairs')).toMatchObject({ withoutRowid: true, rowidAlias: null, primaryKey: ['a', 'b'] })
+    expect(tables.find((t) => t.name === 'pairs')).toMatchObject({
+      withoutRowid: true,
+      rowidAlias: null,
+      primaryKey: ['a', 'b'],
+    })
 
     const ddl = postgresDdl(tables)
     expect(ddl.warnings).toEqual([
       'Company.shape: unknown type “GEOMETRY”; copied as text',
       "Company.note: the default lower('X') is an expression PostgreSQL has no equivalent for; the column has no default on the target",
     ])
-    expect(ddl.notCopied).toEqual([{ table: 'user', object: 'index partial_idx', reason: 'partial or on an expression' }])
+    expect(ddl.notCopied).toEqual([
+      { table: 'user', object: 'index partial_idx', reason: 'partial or on an expression' },
+    ])
     const url = await createFreshDatabase('copy_ddl', { migrate: false })
     const client = new pg.Client({ connectionString: url })
     await client.connect()
@@ -37,12 +43,23 @@ describe('SQLite schema → PostgreSQL DDL', () => {
       await client.query(`INSERT INTO "Company" (id, "displayName") VALUES (7, 'Acme')`)
       for (const sql of ddl.afterLoad) await client.query(sql)
       // The identity goes on after the copied ids; defaults translated.
-      const { rows } = await client.query(`INSERT INTO "Company" ("displayName") VALUES ('Next') RETURNING id, "order", "is active", created IS NOT NULL AS stamped`)
+      const { rows } = await client.query(
+        `INSERT INTO "Company" ("displayName") VALUES ('Next') RETURNING id, "order", "is active", created IS NOT NULL AS stamped`,
+      )
       expect(rows).toEqual([{ id: '8', order: '0', 'is active': true, stamped: true }])
-      const columns = await client.query(`SELECT table_name, column_name, data_type, character_maximum_length AS len FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position`)
-      expect(columns.rows).toContainEqual({ table_name: 'Company', column_name: 'displayName', data_type: 'character varying', len: 120 })
+      const columns = await client.query(
+        `SELECT table_name, column_name, data_type, character_maximum_length AS len FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position`,
+      )
+      expect(columns.rows).toContainEqual({
+        table_name: 'Company',
+        column_name: 'displayName',
+        data_type: 'character varying',
+        len: 120,
+      })
       expect(columns.rows).toContainEqual({ table_name: 'user', column_name: 'score', data_type: 'numeric', len: null })
-      const constraints = await client.query(`SELECT conrelid::regclass::text AS t, contype FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2`)
+      const constraints = await client.query(
+        `SELECT conrelid::regclass::text AS t, contype FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2`,
+      )
       expect(constraints.rows).toEqual([
         { t: '"Company"', contype: 'p' },
         { t: '"Company"', contype: 'u' },
@@ -50,9 +67,13 @@ describe('SQLite schema → PostgreSQL DDL', () => {
         { t: '"user"', contype: 'p' },
         { t: 'pairs', contype: 'p' },
       ])
-      const indexes = await client.query(`SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexname IN ('user_companyId_idx', 'user_email_key') ORDER BY 1`)
+      const indexes = await client.query(
+        `SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexname IN ('user_companyId_idx', 'user_email_key') ORDER BY 1`,
+      )
       expect(indexes.rows).toEqual([{ indexname: 'user_companyId_idx' }, { indexname: 'user_email_key' }])
-      await expect(client.query(`INSERT INTO "user" (id, "companyId", email) VALUES ('u1', 999, 'a@b')`)).rejects.toThrow(/foreign key/)
+      await expect(
+        client.query(`INSERT INTO "user" (id, "companyId", email) VALUES ('u1', 999, 'a@b')`),
+      ).rejects.toThrow(/foreign key/)
     } finally {
       await client.end()
     }

@@ -15,9 +15,29 @@ import { pgTypeOf, type PgType } from './sqlite-types'
 // on the target. CHECK constraints, views and SQL-written indexes follow as statements PostgreSQL may
 // refuse (sqlite-objects.ts); triggers and whatever does not translate are listed as not copied.
 
-export type SqliteColumn = { name: string; pgName: string; declared: string; type: PgType; notNull: boolean; default: string | null; pkPosition: number }
-export type SqliteForeignKey = { columns: string[]; table: string; references: string[]; onDelete: string; onUpdate: string }
-export type SqliteIndex = { name: string; unique: boolean; columns: string[]; partial: boolean; fromConstraint: boolean }
+export type SqliteColumn = {
+  name: string
+  pgName: string
+  declared: string
+  type: PgType
+  notNull: boolean
+  default: string | null
+  pkPosition: number
+}
+export type SqliteForeignKey = {
+  columns: string[]
+  table: string
+  references: string[]
+  onDelete: string
+  onUpdate: string
+}
+export type SqliteIndex = {
+  name: string
+  unique: boolean
+  columns: string[]
+  partial: boolean
+  fromConstraint: boolean
+}
 export type SqliteTable = {
   name: string
   pgName: string
@@ -33,22 +53,35 @@ export type SqliteTable = {
 }
 
 /** The name a table's rowid answers to: its INTEGER PRIMARY KEY, else rowid, _rowid_ or oid – whichever no column took. */
-export function rowidName(table: { name: string; columns: readonly { name: string }[]; rowidAlias?: string | null }): string {
+export function rowidName(table: {
+  name: string
+  columns: readonly { name: string }[]
+  rowidAlias?: string | null
+}): string {
   if (table.rowidAlias) return quoteIdent(table.rowidAlias)
   const taken = new Set(table.columns.map((c) => c.name.toLowerCase()))
   const free = ['rowid', '_rowid_', 'oid'].find((n) => !taken.has(n))
-  if (!free) throw new Error(`The table ${table.name} has columns named rowid, _rowid_ and oid; it cannot be read in rowid order.`)
+  if (!free)
+    throw new Error(
+      `The table ${table.name} has columns named rowid, _rowid_ and oid; it cannot be read in rowid order.`,
+    )
   return free
 }
 
 /** Target names of every table, view and index (one namespace in PostgreSQL as in SQLite), the same whichever tables are copied. */
 export function relationNames(db: Database.Database): Map<string, string> {
-  const all = db.prepare(`SELECT name FROM sqlite_master WHERE type IN ('table', 'view', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all() as string[]
+  const all = db
+    .prepare(
+      `SELECT name FROM sqlite_master WHERE type IN ('table', 'view', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY name`,
+    )
+    .pluck()
+    .all() as string[]
   return pgNames(all)
 }
 
 /** The module of a virtual table (`CREATE VIRTUAL TABLE x USING fts5(…)`), or null. */
-export const virtualModule = (sql: string | null) => /^\s*CREATE\s+VIRTUAL\s+TABLE\b.*?\bUSING\s+([\w]+)/is.exec(sql ?? '')?.[1]?.toLowerCase() ?? null
+export const virtualModule = (sql: string | null) =>
+  /^\s*CREATE\s+VIRTUAL\s+TABLE\b.*?\bUSING\s+([\w]+)/is.exec(sql ?? '')?.[1]?.toLowerCase() ?? null
 
 /**
  * The tables the copy leaves out, with the reason: the internal (shadow) tables of virtual tables such as a
@@ -61,19 +94,31 @@ export function skippedTables(db: Database.Database): NotCopied[] {
   } catch {
     return [] // a SQLite before 3.37 has no table_list; its shadow tables are copied as tables
   }
-  const rows = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string; sql: string | null }[]
+  const rows = db
+    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+    .all() as { name: string; sql: string | null }[]
   const virtual = rows.filter((r) => virtualModule(r.sql))
   const skipped: NotCopied[] = []
   for (const k of kinds) {
     if (k.type !== 'shadow') continue
-    const owner = virtual.filter((v) => k.name.startsWith(`${v.name}_`)).sort((a, b) => b.name.length - a.name.length)[0]
-    skipped.push({ table: k.name, object: `table ${k.name}`, reason: `internal table of the virtual table ${owner?.name ?? '(unknown)'}; PostgreSQL keeps no such table` })
+    const owner = virtual
+      .filter((v) => k.name.startsWith(`${v.name}_`))
+      .sort((a, b) => b.name.length - a.name.length)[0]
+    skipped.push({
+      table: k.name,
+      object: `table ${k.name}`,
+      reason: `internal table of the virtual table ${owner?.name ?? '(unknown)'}; PostgreSQL keeps no such table`,
+    })
   }
   for (const v of virtual) {
     try {
       db.prepare(`PRAGMA table_xinfo(${quoteIdent(v.name)})`).all()
     } catch (error) {
-      skipped.push({ table: v.name, object: `virtual table ${v.name}`, reason: `uses the module ${virtualModule(v.sql)}, which cannot be read here (${(error as Error).message})` })
+      skipped.push({
+        table: v.name,
+        object: `virtual table ${v.name}`,
+        reason: `uses the module ${virtualModule(v.sql)}, which cannot be read here (${(error as Error).message})`,
+      })
     }
   }
   return skipped
@@ -83,7 +128,11 @@ export function skippedTables(db: Database.Database): NotCopied[] {
 export function readSqliteSchema(db: Database.Database, only?: readonly string[]): SqliteTable[] {
   const relations = relationNames(db)
   const skipped = new Set(skippedTables(db).map((s) => s.table))
-  const names = (db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string; sql: string | null }[]).filter(
+  const names = (
+    db
+      .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+      .all() as { name: string; sql: string | null }[]
+  ).filter(
     (t) => !skipped.has(t.name) && (!only || only.includes(t.name) || only.includes(relations.get(t.name) ?? t.name)),
   )
   return names.map(({ name, sql }) => {
@@ -95,31 +144,89 @@ export function readSqliteSchema(db: Database.Database, only?: readonly string[]
   })
 }
 
-function readTable(db: Database.Database, name: string, sql: string | null, relations: ReadonlyMap<string, string>): SqliteTable {
-  const info = db.prepare(`PRAGMA table_xinfo(${quoteIdent(name)})`).all() as { name: string; type: string; notnull: number; dflt_value: string | null; pk: number; hidden: number }[]
+function readTable(
+  db: Database.Database,
+  name: string,
+  sql: string | null,
+  relations: ReadonlyMap<string, string>,
+): SqliteTable {
+  const info = db.prepare(`PRAGMA table_xinfo(${quoteIdent(name)})`).all() as {
+    name: string
+    type: string
+    notnull: number
+    dflt_value: string | null
+    pk: number
+    hidden: number
+  }[]
   const visible = info.filter((c) => c.hidden === 0)
   const columnNames = pgNames(visible.map((c) => c.name))
-  const columns = visible.map<SqliteColumn>((c) => ({ name: c.name, pgName: columnNames.get(c.name) ?? c.name, declared: c.type, type: pgTypeOf(c.type), notNull: c.notnull === 1 || c.pk > 0, default: c.dflt_value, pkPosition: c.pk }))
-  const primaryKey = columns.filter((c) => c.pkPosition > 0).sort((a, b) => a.pkPosition - b.pkPosition).map((c) => c.name)
+  const columns = visible.map<SqliteColumn>((c) => ({
+    name: c.name,
+    pgName: columnNames.get(c.name) ?? c.name,
+    declared: c.type,
+    type: pgTypeOf(c.type),
+    notNull: c.notnull === 1 || c.pk > 0,
+    default: c.dflt_value,
+    pkPosition: c.pk,
+  }))
+  const primaryKey = columns
+    .filter((c) => c.pkPosition > 0)
+    .sort((a, b) => a.pkPosition - b.pkPosition)
+    .map((c) => c.name)
   const withoutRowid = /\)\s*WITHOUT\s+ROWID\s*;?\s*$/i.test(sql ?? '')
   const single = primaryKey.length === 1 ? columns.find((c) => c.name === primaryKey[0]) : undefined
   const rowidAlias = single && !withoutRowid && single.declared.trim().toUpperCase() === 'INTEGER' ? single.name : null
-  const fkRows = db.prepare(`PRAGMA foreign_key_list(${quoteIdent(name)})`).all() as { id: number; seq: number; table: string; from: string; to: string | null; on_update: string; on_delete: string }[]
+  const fkRows = db.prepare(`PRAGMA foreign_key_list(${quoteIdent(name)})`).all() as {
+    id: number
+    seq: number
+    table: string
+    from: string
+    to: string | null
+    on_update: string
+    on_delete: string
+  }[]
   const foreignKeys = [...new Set(fkRows.map((f) => f.id))].map((id) => {
     const parts = fkRows.filter((f) => f.id === id).sort((a, b) => a.seq - b.seq)
     const first = parts[0]
-    return { columns: parts.map((p) => p.from), table: first?.table ?? '', references: parts.map((p) => p.to ?? ''), onDelete: first?.on_delete ?? 'NO ACTION', onUpdate: first?.on_update ?? 'NO ACTION' }
+    return {
+      columns: parts.map((p) => p.from),
+      table: first?.table ?? '',
+      references: parts.map((p) => p.to ?? ''),
+      onDelete: first?.on_delete ?? 'NO ACTION',
+      onUpdate: first?.on_update ?? 'NO ACTION',
+    }
   })
-  const indexes = (db.prepare(`PRAGMA index_list(${quoteIdent(name)})`).all() as { name: string; unique: number; origin: string; partial: number }[])
+  const indexes = (
+    db.prepare(`PRAGMA index_list(${quoteIdent(name)})`).all() as {
+      name: string
+      unique: number
+      origin: string
+      partial: number
+    }[]
+  )
     .filter((i) => i.origin !== 'pk')
     .map<SqliteIndex>((i) => ({
       name: i.name,
       unique: i.unique === 1,
-      columns: (db.prepare(`PRAGMA index_info(${quoteIdent(i.name)})`).all() as { seqno: number; name: string | null }[]).sort((a, b) => a.seqno - b.seqno).map((c) => c.name ?? ''),
+      columns: (
+        db.prepare(`PRAGMA index_info(${quoteIdent(i.name)})`).all() as { seqno: number; name: string | null }[]
+      )
+        .sort((a, b) => a.seqno - b.seqno)
+        .map((c) => c.name ?? ''),
       partial: i.partial === 1,
       fromConstraint: i.origin === 'u',
     }))
-  return { name, pgName: relations.get(name) ?? name, sql, columns, primaryKey, rowidAlias, withoutRowid, foreignKeys, indexes }
+  return {
+    name,
+    pgName: relations.get(name) ?? name,
+    sql,
+    columns,
+    primaryKey,
+    rowidAlias,
+    withoutRowid,
+    foreignKeys,
+    indexes,
+  }
 }
 
 /** Restarts the identity (or serial sequence) of `column` after the largest value loaded. */
@@ -143,10 +250,19 @@ export type Ddl = {
  * after; CHECK constraints, views and SQL-written indexes to try. `db` (the source) gives its views, triggers
  * and indexes; `copiedAll`: every table is copied (views are recreated only then).
  */
-export function postgresDdl(tables: readonly SqliteTable[], schema = 'public', source?: { db: Database.Database; copiedAll: boolean }): Ddl {
+export function postgresDdl(
+  tables: readonly SqliteTable[],
+  schema = 'public',
+  source?: { db: Database.Database; copiedAll: boolean },
+): Ddl {
   const q = (table: SqliteTable) => `${quoteIdent(schema)}.${quoteIdent(table.pgName)}`
   const byName = new Map(tables.map((t) => [t.name, t]))
-  const pgColumn = (table: SqliteTable | undefined, column: string) => quoteIdent(table?.columns.find((c) => c.name === column)?.pgName ?? table?.columns.find((c) => c.name.toLowerCase() === column.toLowerCase())?.pgName ?? column)
+  const pgColumn = (table: SqliteTable | undefined, column: string) =>
+    quoteIdent(
+      table?.columns.find((c) => c.name === column)?.pgName ??
+        table?.columns.find((c) => c.name.toLowerCase() === column.toLowerCase())?.pgName ??
+        column,
+    )
   const warnings: string[] = []
   const beforeLoad: string[] = []
   const afterLoad: string[] = []
@@ -157,7 +273,10 @@ export function postgresDdl(tables: readonly SqliteTable[], schema = 'public', s
   for (const table of tables) {
     if (table.pgName !== table.name) warnings.push(shortenedWarning(`table ${table.name}`, table.name, table.pgName))
     const virtual = virtualModule(table.sql)
-    if (virtual) warnings.push(`${table.name}: a virtual table (${virtual}); its rows are copied into a plain table, the ${virtual} index itself is not recreated`)
+    if (virtual)
+      warnings.push(
+        `${table.name}: a virtual table (${virtual}); its rows are copied into a plain table, the ${virtual} index itself is not recreated`,
+      )
     const columns = table.columns.map((c) => {
       if (c.pgName !== c.name) warnings.push(shortenedWarning(`${table.name}.${c.name}`, c.name, c.pgName))
       if (c.type.warning) warnings.push(`${table.name}.${c.name}: ${c.type.warning}`)
@@ -167,7 +286,10 @@ export function postgresDdl(tables: readonly SqliteTable[], schema = 'public', s
       if (c.default !== null && !identity) {
         const translated = translateDefault(c.default, c.type)
         if ('sql' in translated) sql += ` DEFAULT ${translated.sql}`
-        else warnings.push(`${table.name}.${c.name}: the default ${c.default} ${translated.reason}; the column has no default on the target`)
+        else
+          warnings.push(
+            `${table.name}.${c.name}: the default ${c.default} ${translated.reason}; the column has no default on the target`,
+          )
       }
       return sql
     })
@@ -177,14 +299,24 @@ export function postgresDdl(tables: readonly SqliteTable[], schema = 'public', s
     for (const index of table.indexes) {
       // Partial and expression indexes are translated from their SQL (sqlite-objects.ts).
       if (index.partial || index.columns.some((c) => !c)) {
-        if (!source) notCopied.push({ table: table.name, object: `index ${index.name}`, reason: 'partial or on an expression' })
+        if (!source)
+          notCopied.push({ table: table.name, object: `index ${index.name}`, reason: 'partial or on an expression' })
         continue
       }
       if (index.fromConstraint) keys.push(`ALTER TABLE ${q(table)} ADD UNIQUE (${cols(index.columns)})`)
-      else afterLoad.push(`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(relations.get(index.name) ?? index.name)} ON ${q(table)} (${cols(index.columns)})`)
+      else
+        afterLoad.push(
+          `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(relations.get(index.name) ?? index.name)} ON ${q(table)} (${cols(index.columns)})`,
+        )
     }
     if (table.rowidAlias) {
-      afterLoad.push(restartIdentitySql(schema, table.pgName, table.columns.find((c) => c.name === table.rowidAlias)?.pgName ?? table.rowidAlias))
+      afterLoad.push(
+        restartIdentitySql(
+          schema,
+          table.pgName,
+          table.columns.find((c) => c.name === table.rowidAlias)?.pgName ?? table.rowidAlias,
+        ),
+      )
     }
     const checks = checkStatements(table, schema)
     optional.push(...checks.optional)
@@ -193,9 +325,13 @@ export function postgresDdl(tables: readonly SqliteTable[], schema = 'public', s
   // Foreign keys last: every referenced key exists by then.
   const fks = tables.flatMap((table) =>
     table.foreignKeys.map((fk) => {
-      const action = (what: string, rule: string) => (rule && rule.toUpperCase() !== 'NO ACTION' ? ` ON ${what} ${rule.toUpperCase()}` : '')
-      const parent = byName.get(fk.table) ?? [...byName.values()].find((t) => t.name.toLowerCase() === fk.table.toLowerCase())
-      const references = fk.references.every((r) => r) ? ` (${fk.references.map((r) => pgColumn(parent, r)).join(', ')})` : ''
+      const action = (what: string, rule: string) =>
+        rule && rule.toUpperCase() !== 'NO ACTION' ? ` ON ${what} ${rule.toUpperCase()}` : ''
+      const parent =
+        byName.get(fk.table) ?? [...byName.values()].find((t) => t.name.toLowerCase() === fk.table.toLowerCase())
+      const references = fk.references.every((r) => r)
+        ? ` (${fk.references.map((r) => pgColumn(parent, r)).join(', ')})`
+        : ''
       return `ALTER TABLE ${q(table)} ADD FOREIGN KEY (${fk.columns.map((c) => pgColumn(table, c)).join(', ')}) REFERENCES ${quoteIdent(schema)}.${quoteIdent(parent?.pgName ?? relations.get(fk.table) ?? fk.table)}${references}${action('DELETE', fk.onDelete)}${action('UPDATE', fk.onUpdate)}`
     }),
   )

@@ -33,7 +33,9 @@ export function columnDateEncoding(db: Database.Database, table: string, column:
   // One pass over the column.
   const c = quoteIdent(column)
   const row = db
-    .prepare(`SELECT count(${c}) AS stored, coalesce(sum(typeof(${c}) IN ('text', 'blob')), 0) AS text, coalesce(sum(typeof(${c}) IN ('integer', 'real') AND abs(${c}) >= 1e11), 0) AS millis FROM ${quoteIdent(table)} NOT INDEXED`)
+    .prepare(
+      `SELECT count(${c}) AS stored, coalesce(sum(typeof(${c}) IN ('text', 'blob')), 0) AS text, coalesce(sum(typeof(${c}) IN ('integer', 'real') AND abs(${c}) >= 1e11), 0) AS millis FROM ${quoteIdent(table)} NOT INDEXED`,
+    )
     .get() as { stored: number; text: number; millis: number }
   const millis = row.text >= row.stored - row.text ? 0 : row.millis
   return dateEncodingFrom({ text: row.text, seconds: row.stored - row.text - millis, millis })
@@ -41,7 +43,8 @@ export function columnDateEncoding(db: Database.Database, table: string, column:
 
 /** Why a row with NULL in `column` is rejected: the target's column is NOT NULL (SQLite let the NULL in). */
 function notNullReason(table: SqliteTable, column: string): string {
-  if (table.primaryKey.includes(column)) return `NULL in the primary key column ${column}: SQLite allows it in a primary key that is not an INTEGER PRIMARY KEY, PostgreSQL does not; the row is not copied and the key is created without it`
+  if (table.primaryKey.includes(column))
+    return `NULL in the primary key column ${column}: SQLite allows it in a primary key that is not an INTEGER PRIMARY KEY, PostgreSQL does not; the row is not copied and the key is created without it`
   return `NULL in ${column}, which is NOT NULL on the target`
 }
 
@@ -81,10 +84,16 @@ export function sqliteSource(path: string, label = path): CopySource {
         const rows = (db.prepare(`SELECT count(*) AS n FROM ${quoteIdent(t.name)}`).get() as { n: number }).n
         return {
           name: t.pgName,
-          columns: t.columns.map((c) => ({ name: c.name, type: c.type, ...(c.pgName !== c.name ? { targetName: c.pgName } : {}) })),
+          columns: t.columns.map((c) => ({
+            name: c.name,
+            type: c.type,
+            ...(c.pgName !== c.name ? { targetName: c.pgName } : {}),
+          })),
           rows,
           key: t.withoutRowid ? 'composite' : 'integer',
-          references: [...new Set(t.foreignKeys.map((f) => pgNameOf.get(f.table) ?? f.table).filter((r) => r !== t.pgName))],
+          references: [
+            ...new Set(t.foreignKeys.map((f) => pgNameOf.get(f.table) ?? f.table).filter((r) => r !== t.pgName)),
+          ],
         }
       })
     },
@@ -97,12 +106,17 @@ export function sqliteSource(path: string, label = path): CopySource {
     },
     async notes(table, columns) {
       const t = schemaOf(table.name)
-      return columns.filter((c) => DATE_KINDS.has(c.type.kind)).map((c) => `${t.name}.${c.name}: ${DATE_ASSUMPTION[dateEncodingOf(t.name, c.name)]} (${c.type.sql})`)
+      return columns
+        .filter((c) => DATE_KINDS.has(c.type.kind))
+        .map((c) => `${t.name}.${c.name}: ${DATE_ASSUMPTION[dateEncodingOf(t.name, c.name)]} (${c.type.sql})`)
     },
     async bounds(table) {
       const t = schemaOf(table.name)
       const id = rowidName(t)
-      const row = db.prepare(`SELECT min(${id}) AS lo, max(${id}) AS hi FROM ${quoteIdent(t.name)}`).safeIntegers(true).get() as { lo: bigint | null; hi: bigint | null }
+      const row = db
+        .prepare(`SELECT min(${id}) AS lo, max(${id}) AS hi FROM ${quoteIdent(t.name)}`)
+        .safeIntegers(true)
+        .get() as { lo: bigint | null; hi: bigint | null }
       return row.lo === null || row.hi === null ? null : { min: BigInt(row.lo), max: BigInt(row.hi) }
     },
     formatFor: () => 'text',
@@ -118,11 +132,15 @@ export function sqliteSource(path: string, label = path): CopySource {
           const keyColumns = table.key === 'integer' ? [rowidName(t)] : t.primaryKey.map(quoteIdent)
           const keyList = keyColumns.join(', ')
           const where: string[] = []
-          if (range.after) where.push(keyColumns.length === 1 ? `${keyList} > ?` : `(${keyList}) > (${keyColumns.map(() => '?').join(', ')})`)
+          if (range.after)
+            where.push(
+              keyColumns.length === 1 ? `${keyList} > ?` : `(${keyList}) > (${keyColumns.map(() => '?').join(', ')})`,
+            )
           const hi = range.hi !== null && table.key === 'integer' ? range.hi : null
           if (hi !== null) where.push(`${keyList} <= ?`)
           // A rowid alias that is copied anyway is read once, as a column, not again as the key.
-          const keyColumn = table.key === 'integer' && t.rowidAlias ? columns.findIndex((c) => c.name === t.rowidAlias) : -1
+          const keyColumn =
+            table.key === 'integer' && t.rowidAlias ? columns.findIndex((c) => c.name === t.rowidAlias) : -1
           const job: ChunkJob = {
             table: table.name,
             sql: `SELECT ${keyColumn >= 0 ? '' : `${keyList}, `}${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${quoteIdent(t.name)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${keyList} LIMIT ?`,
@@ -131,9 +149,17 @@ export function sqliteSource(path: string, label = path): CopySource {
             limit: range.limit,
             keyWidth: keyColumn >= 0 ? 0 : keyColumns.length,
             keyColumn: keyColumn >= 0 ? keyColumn : null,
-            columns: columns.map((c) => ({ name: c.name, type: c.type, dates: DATE_KINDS.has(c.type.kind) ? dateEncodingOf(t.name, c.name) : undefined, notNull: c.notNull ? notNullReason(t, c.name) : undefined })),
+            columns: columns.map((c) => ({
+              name: c.name,
+              type: c.type,
+              dates: DATE_KINDS.has(c.type.kind) ? dateEncodingOf(t.name, c.name) : undefined,
+              notNull: c.notNull ? notNullReason(t, c.name) : undefined,
+            })),
             // What names a row to a person: its primary key, else its rowid.
-            shownKey: t.primaryKey.length && t.primaryKey.every((k) => columns.some((c) => c.name === k)) ? t.primaryKey.map((k) => columns.findIndex((c) => c.name === k)) : [],
+            shownKey:
+              t.primaryKey.length && t.primaryKey.every((k) => columns.some((c) => c.name === k))
+                ? t.primaryKey.map((k) => columns.findIndex((c) => c.name === k))
+                : [],
           }
           const id = nextId++
           return new Promise<ChunkResult>((resolve, reject) => {

@@ -7,7 +7,10 @@ import { pgTypeOf } from './sqlite-types'
 // (SQLite's LIKE ignores ASCII case), IFNULL as coalesce, CAST types as PostgreSQL's. What has no
 // PostgreSQL meaning is reported instead of being guessed.
 
-export type Token = { kind: 'word' | 'ident' | 'string' | 'number' | 'blob' | 'op' | 'open' | 'close' | 'comma' | 'semi'; text: string }
+export type Token = {
+  kind: 'word' | 'ident' | 'string' | 'number' | 'blob' | 'op' | 'open' | 'close' | 'comma' | 'semi'
+  text: string
+}
 
 const PUNCTUATION: Record<string, Token['kind']> = { '(': 'open', ')': 'close', ',': 'comma', ';': 'semi' }
 
@@ -38,7 +41,8 @@ export function tokenize(sql: string): Token[] {
     const c = sql[i] as string
     if (/\s/.test(c)) i++
     else if (c === '-' && sql[i + 1] === '-') i = sql.indexOf('\n', i) < 0 ? sql.length : sql.indexOf('\n', i)
-    else if (c === '/' && sql[i + 1] === '*') i = sql.indexOf('*/', i + 2) < 0 ? sql.length : sql.indexOf('*/', i + 2) + 2
+    else if (c === '/' && sql[i + 1] === '*')
+      i = sql.indexOf('*/', i + 2) < 0 ? sql.length : sql.indexOf('*/', i + 2) + 2
     else if (c === "'") tokens.push({ kind: 'string', text: closing("'", "'") })
     else if (c === '"') tokens.push({ kind: 'ident', text: closing('"', '"') })
     else if (c === '`') tokens.push({ kind: 'ident', text: closing('`', '`') })
@@ -73,11 +77,44 @@ export function tokenize(sql: string): Token[] {
 const KEYWORDS = new Set(
   `select from where and or not null is in as on join left right inner outer cross full natural using group by order having limit offset union all distinct
    case when then else end exists between like glob regexp match escape asc desc cast collate with recursive values true false intersect except
-   current_timestamp current_date current_time nulls first last isnull notnull filter over partition window rows range`.split(/\s+/),
+   current_timestamp current_date current_time nulls first last isnull notnull filter over partition window rows range`.split(
+    /\s+/,
+  ),
 )
 
 /** Functions SQLite has and PostgreSQL has not (or means otherwise): an expression using one is not translated. */
-const SQLITE_ONLY = new Set(['typeof', 'julianday', 'strftime', 'datetime', 'date', 'time', 'unixepoch', 'total', 'group_concat', 'printf', 'format', 'instr', 'hex', 'unhex', 'zeroblob', 'randomblob', 'likelihood', 'likely', 'unlikely', 'iif', 'char', 'unicode', 'quote', 'soundex', 'changes', 'last_insert_rowid', 'sqlite_version', 'json_extract', 'json', 'glob'])
+const SQLITE_ONLY = new Set([
+  'typeof',
+  'julianday',
+  'strftime',
+  'datetime',
+  'date',
+  'time',
+  'unixepoch',
+  'total',
+  'group_concat',
+  'printf',
+  'format',
+  'instr',
+  'hex',
+  'unhex',
+  'zeroblob',
+  'randomblob',
+  'likelihood',
+  'likely',
+  'unlikely',
+  'iif',
+  'char',
+  'unicode',
+  'quote',
+  'soundex',
+  'changes',
+  'last_insert_rowid',
+  'sqlite_version',
+  'json_extract',
+  'json',
+  'glob',
+])
 
 export class Untranslatable extends Error {}
 
@@ -99,7 +136,14 @@ export function translateTokens(tokens: readonly Token[], names: NameBook): stri
   // Column and table aliases (… AS Total) join the names, so every mention of them gets the same spelling.
   tokens.forEach((t, i) => {
     const before = tokens[i - 1]
-    if (before?.kind === 'word' && before.text.toLowerCase() === 'as' && (t.kind === 'word' || t.kind === 'ident') && !book.has(t.text.toLowerCase()) && !insideCast(tokens, i)) book.set(t.text.toLowerCase(), t.text)
+    if (
+      before?.kind === 'word' &&
+      before.text.toLowerCase() === 'as' &&
+      (t.kind === 'word' || t.kind === 'ident') &&
+      !book.has(t.text.toLowerCase()) &&
+      !insideCast(tokens, i)
+    )
+      book.set(t.text.toLowerCase(), t.text)
   })
   const out: string[] = []
   const glue: boolean[] = [] // no space before this piece
@@ -107,7 +151,17 @@ export function translateTokens(tokens: readonly Token[], names: NameBook): stri
   let before: Token | undefined // the last token emitted
   const emit = (...pieces: string[]) => {
     const t = tokens[current]
-    glue.push(out.length === 0 || t?.kind === 'close' || t?.kind === 'comma' || t?.text === '.' || before?.text === '.' || before?.kind === 'open' || (t?.kind === 'open' && before?.kind === 'word' && (!KEYWORDS.has(before.text.toLowerCase()) || before.text.toLowerCase() === 'cast')))
+    glue.push(
+      out.length === 0 ||
+        t?.kind === 'close' ||
+        t?.kind === 'comma' ||
+        t?.text === '.' ||
+        before?.text === '.' ||
+        before?.kind === 'open' ||
+        (t?.kind === 'open' &&
+          before?.kind === 'word' &&
+          (!KEYWORDS.has(before.text.toLowerCase()) || before.text.toLowerCase() === 'cast')),
+    )
     for (const [n, piece] of pieces.entries()) {
       if (n > 0) glue.push(false)
       out.push(piece)
@@ -141,11 +195,13 @@ export function translateTokens(tokens: readonly Token[], names: NameBook): stri
           break
         }
         if (next?.kind === 'open') {
-          if (SQLITE_ONLY.has(lower)) throw new Untranslatable(`uses SQLite's ${lower}(), which PostgreSQL does not have`)
+          if (SQLITE_ONLY.has(lower))
+            throw new Untranslatable(`uses SQLite's ${lower}(), which PostgreSQL does not have`)
           emit(lower === 'ifnull' ? 'coalesce' : t.text)
           break
         }
-        if (lower === 'glob' || lower === 'regexp' || lower === 'match') throw new Untranslatable(`uses SQLite's ${t.text.toUpperCase()} operator`)
+        if (lower === 'glob' || lower === 'regexp' || lower === 'match')
+          throw new Untranslatable(`uses SQLite's ${t.text.toUpperCase()} operator`)
         if (lower === 'like') {
           emit('ILIKE')
           break

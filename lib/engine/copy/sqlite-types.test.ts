@@ -33,7 +33,11 @@ describe('pgTypeOf', () => {
   })
 
   it('copies unknown and missing types as text, with a warning', () => {
-    expect(pgTypeOf('GEOMETRY')).toEqual({ sql: 'text', kind: 'text', warning: 'unknown type “GEOMETRY”; copied as text' })
+    expect(pgTypeOf('GEOMETRY')).toEqual({
+      sql: 'text',
+      kind: 'text',
+      warning: 'unknown type “GEOMETRY”; copied as text',
+    })
     expect(pgTypeOf('')).toMatchObject({ sql: 'text', warning: expect.stringContaining('no declared type') })
     expect(pgTypeOf(null).kind).toBe('text')
   })

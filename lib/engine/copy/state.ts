@@ -13,7 +13,16 @@ export type CopyMode = 'create' | 'existing'
 export type CopyPhase = 'loading' | 'finishing' | 'done'
 
 /** One key range of a table: keys after `lo` up to and including `hi` (null: unbounded). */
-export type PartState = { table: string; part: number; lo: string | null; hi: string | null; lastKey: KeyValue[] | null; written: number; rejected: number; done: boolean }
+export type PartState = {
+  table: string
+  part: number
+  lo: string | null
+  hi: string | null
+  lastKey: KeyValue[] | null
+  written: number
+  rejected: number
+  done: boolean
+}
 
 /** `afterLoadDone`: the after-load statements (keys, indexes, foreign keys…) already committed, by position. */
 export type CopyState = { phase: CopyPhase; mode: CopyMode; afterLoadDone: number[]; parts: PartState[] }
@@ -44,10 +53,22 @@ export async function ensureCopyState(client: pg.Client) {
 }
 
 export async function loadCopyState(client: pg.Client, copyId: string): Promise<CopyState | null> {
-  const copy = await client.query<{ phase: CopyPhase; mode: CopyMode; after_load_done: number[] }>(`SELECT phase, mode, after_load_done FROM ${COPY_TABLE} WHERE copy_id = $1`, [copyId])
+  const copy = await client.query<{ phase: CopyPhase; mode: CopyMode; after_load_done: number[] }>(
+    `SELECT phase, mode, after_load_done FROM ${COPY_TABLE} WHERE copy_id = $1`,
+    [copyId],
+  )
   const row = copy.rows[0]
   if (!row) return null
-  const parts = await client.query<{ table_name: string; part: number; lo: string | null; hi: string | null; last_key: KeyValue[] | null; rows_written: string; rows_rejected: string; done: boolean }>(
+  const parts = await client.query<{
+    table_name: string
+    part: number
+    lo: string | null
+    hi: string | null
+    last_key: KeyValue[] | null
+    rows_written: string
+    rows_rejected: string
+    done: boolean
+  }>(
     `SELECT table_name, part, lo, hi, last_key, rows_written, rows_rejected, done FROM ${PART_TABLE} WHERE copy_id = $1 ORDER BY table_name, part`,
     [copyId],
   )
@@ -55,7 +76,16 @@ export async function loadCopyState(client: pg.Client, copyId: string): Promise<
     phase: row.phase,
     mode: row.mode,
     afterLoadDone: row.after_load_done,
-    parts: parts.rows.map((p) => ({ table: p.table_name, part: p.part, lo: p.lo, hi: p.hi, lastKey: p.last_key, written: Number(p.rows_written), rejected: Number(p.rows_rejected), done: p.done })),
+    parts: parts.rows.map((p) => ({
+      table: p.table_name,
+      part: p.part,
+      lo: p.lo,
+      hi: p.hi,
+      lastKey: p.last_key,
+      written: Number(p.rows_written),
+      rejected: Number(p.rows_rejected),
+      done: p.done,
+    })),
   }
 }
 
@@ -70,24 +100,43 @@ export async function recordCopyStart(client: pg.Client, copyId: string, mode: C
 }
 
 /** A chunk's record, in the transaction that wrote its rows. `restart`: the part was copied whole again. */
-export async function recordChunk(client: pg.Client, copyId: string, part: PartState, chunk: { lastKey: KeyValue[] | null; written: number; rejected: number; done: boolean; restart?: boolean }) {
+export async function recordChunk(
+  client: pg.Client,
+  copyId: string,
+  part: PartState,
+  chunk: { lastKey: KeyValue[] | null; written: number; rejected: number; done: boolean; restart?: boolean },
+) {
   // A part copied whole again (a table without a key) counts from zero; a chunk adds to its part.
   const total = (column: string) => (chunk.restart ? '' : `${column} + `)
   await client.query(
     `UPDATE ${PART_TABLE} SET last_key = coalesce($4::jsonb, last_key), done = $7,
             rows_written = ${total('rows_written')}$5, rows_rejected = ${total('rows_rejected')}$6
       WHERE copy_id = $1 AND table_name = $2 AND part = $3`,
-    [copyId, part.table, part.part, chunk.lastKey ? JSON.stringify(chunk.lastKey) : null, chunk.written, chunk.rejected, chunk.done],
+    [
+      copyId,
+      part.table,
+      part.part,
+      chunk.lastKey ? JSON.stringify(chunk.lastKey) : null,
+      chunk.written,
+      chunk.rejected,
+      chunk.done,
+    ],
   )
 }
 
 export async function recordPhase(client: pg.Client, copyId: string, phase: CopyPhase) {
-  await client.query(`UPDATE ${COPY_TABLE} SET phase = $2, finished_at = CASE WHEN $2 = 'done' THEN now() END WHERE copy_id = $1`, [copyId, phase])
+  await client.query(
+    `UPDATE ${COPY_TABLE} SET phase = $2, finished_at = CASE WHEN $2 = 'done' THEN now() END WHERE copy_id = $1`,
+    [copyId, phase],
+  )
 }
 
 /** An after-load statement's record, in the transaction that ran it. */
 export async function recordAfterLoad(client: pg.Client, copyId: string, index: number) {
-  await client.query(`UPDATE ${COPY_TABLE} SET after_load_done = array_append(after_load_done, $2) WHERE copy_id = $1`, [copyId, index])
+  await client.query(
+    `UPDATE ${COPY_TABLE} SET after_load_done = array_append(after_load_done, $2) WHERE copy_id = $1`,
+    [copyId, index],
+  )
 }
 
 export async function forgetCopy(client: pg.Client, copyId: string) {

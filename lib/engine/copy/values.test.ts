@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { pgTypeOf } from './sqlite-types'
 import { dateEncodingFrom, encoderFor, escapeCopyText, NULL_FIELD, type DateEncoding } from './values'
 
-const encode = (declared: string, value: unknown, dates?: DateEncoding) => encoderFor(pgTypeOf(declared), { dates })(value)
+const encode = (declared: string, value: unknown, dates?: DateEncoding) =>
+  encoderFor(pgTypeOf(declared), { dates })(value)
 
 describe('COPY text encoding of SQLite values', () => {
   it('keeps NULL and the empty string apart', () => {
@@ -56,9 +57,19 @@ describe('COPY text encoding of SQLite values', () => {
     expect(encode('DATETIME', 1709214300n, 'epoch-s')).toBe('2024-02-29T13:45:00.000Z')
     expect(encode('DATETIME', 1709214300123n, 'epoch-ms')).toBe('2024-02-29T13:45:00.123Z')
     expect(encode('DATE', '2024-02-29', 'iso')).toBe('2024-02-29')
-    expect(encode('DATETIME', '2024-02-30 10:00', 'iso')).toEqual({ reject: expect.stringContaining('is not a datetime') })
+    expect(encode('DATETIME', '2024-02-30 10:00', 'iso')).toEqual({
+      reject: expect.stringContaining('is not a datetime'),
+    })
     // The common "YYYY-MM-DD HH:MM:SS" form is checked as strictly as the rest: real days, real clock times.
-    for (const bad of ['2023-02-29 00:00:00', '2024-13-01 00:00:00', '2024-04-31 12:00:00', '2024-01-01 24:00:00', '2024-01-01 12:60:00', '2024-01-01 12:00:60', '2024-0a-01 12:00:00']) {
+    for (const bad of [
+      '2023-02-29 00:00:00',
+      '2024-13-01 00:00:00',
+      '2024-04-31 12:00:00',
+      '2024-01-01 24:00:00',
+      '2024-01-01 12:60:00',
+      '2024-01-01 12:00:60',
+      '2024-0a-01 12:00:00',
+    ]) {
       expect(encode('DATETIME', bad, 'iso')).toEqual({ reject: expect.stringContaining('is not a datetime') })
     }
     expect(encode('DATETIME', '2000-02-29 23:59:59', 'iso')).toBe('2000-02-29 23:59:59+00')

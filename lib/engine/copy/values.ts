@@ -25,7 +25,12 @@ export function escapeCopyText(text: string): string {
   return text.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'))
 }
 
-const describe = (value: unknown) => (Buffer.isBuffer(value) ? `a ${value.length}-byte blob` : typeof value === 'string' ? `“${value.length > 40 ? `${value.slice(0, 40)}…` : value}”` : String(value))
+const describe = (value: unknown) =>
+  Buffer.isBuffer(value)
+    ? `a ${value.length}-byte blob`
+    : typeof value === 'string'
+      ? `“${value.length > 40 ? `${value.slice(0, 40)}…` : value}”`
+      : String(value)
 
 const INTEGER_RANGE = { smallint: 2n ** 15n, integer: 2n ** 31n, bigint: 2n ** 63n } as const
 
@@ -52,7 +57,14 @@ function numericEncoder(type: PgType): Encoder {
   const [, p, s] = /numeric\((\d+)(?:, (\d+))?\)/.exec(type.sql) ?? []
   const maxIntegerDigits = p ? Number(p) - Number(s ?? 0) : Infinity
   return (value) => {
-    const text = typeof value === 'bigint' ? value.toString() : typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' && NUMERIC.test(value) ? value.trim() : null
+    const text =
+      typeof value === 'bigint'
+        ? value.toString()
+        : typeof value === 'number' && Number.isFinite(value)
+          ? String(value)
+          : typeof value === 'string' && NUMERIC.test(value)
+            ? value.trim()
+            : null
     if (text === null) return reject(`${describe(value)} is not a number (column type ${type.sql})`)
     // Digits before the point, after scaling by any exponent: more than the precision allows is an overflow.
     const [mantissa = '', exponent = '0'] = text.replace(/^[-+]/, '').split(/[eE]/)
@@ -63,7 +75,14 @@ function numericEncoder(type: PgType): Encoder {
 }
 
 const doubleEncoder: Encoder = (value) => {
-  const n = typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : typeof value === 'string' && NUMERIC.test(value) ? Number(value) : null
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'bigint'
+        ? Number(value)
+        : typeof value === 'string' && NUMERIC.test(value)
+          ? Number(value)
+          : null
   if (n === null) return reject(`${describe(value)} is not a number (column type double precision)`)
   if (Number.isNaN(n)) return 'NaN'
   if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity'
@@ -76,7 +95,12 @@ const TRUE = new Set(['1', 'true', 't', 'yes', 'y', 'on'])
 const FALSE = new Set(['0', 'false', 'f', 'no', 'n', 'off'])
 
 const booleanEncoder: Encoder = (value) => {
-  const text = typeof value === 'bigint' || typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim().toLowerCase() : null
+  const text =
+    typeof value === 'bigint' || typeof value === 'number'
+      ? String(value)
+      : typeof value === 'string'
+        ? value.trim().toLowerCase()
+        : null
   if (text !== null && TRUE.has(text)) return 't'
   if (text !== null && FALSE.has(text)) return 'f'
   return reject(`${describe(value)} is not a boolean (0/1, true/false)`)
@@ -88,7 +112,8 @@ function textEncoder(max: number | null, type: string): Encoder {
     const text = typeof value === 'string' ? value : String(value)
     if (text.includes('\0')) return reject('text with a NUL byte (PostgreSQL text cannot hold one)')
     // Characters, not UTF-16 units: only a string longer than the limit in units can be too long.
-    if (max !== null && text.length > max && [...text].length > max) return reject(`${[...text].length} characters do not fit ${type}`)
+    if (max !== null && text.length > max && [...text].length > max)
+      return reject(`${[...text].length} characters do not fit ${type}`)
     return escapeCopyText(text)
   }
 }
@@ -100,9 +125,11 @@ const byteaEncoder: Encoder = (value) => {
 }
 
 // ISO 8601 as SQLite writes it: "2024-01-31", "2024-01-31 12:00:00", "2024-01-31T12:00:00.123Z", "…+02:00".
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]((\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?))?\s*(Z|[-+]\d{2}(?::?\d{2})?)?$/i
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ]((\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?))?\s*(Z|[-+]\d{2}(?::?\d{2})?)?$/i
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-const daysIn = (y: number, m: number) => (m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : (DAYS[m - 1] ?? 0))
+const daysIn = (y: number, m: number) =>
+  m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : (DAYS[m - 1] ?? 0)
 
 const digit = (text: string, i: number) => text.charCodeAt(i) - 48
 const digits = (text: string, from: number, to: number) => {
@@ -117,37 +144,71 @@ const digits = (text: string, from: number, to: number) => {
 
 /** "YYYY-MM-DD HH:MM:SS" – how SQLite and most applications write datetimes – checked without a regular expression. */
 function commonIso(text: string): string | null | undefined {
-  if (text.length !== 19 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 32 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return undefined
+  if (
+    text.length !== 19 ||
+    text.charCodeAt(4) !== 45 ||
+    text.charCodeAt(7) !== 45 ||
+    text.charCodeAt(10) !== 32 ||
+    text.charCodeAt(13) !== 58 ||
+    text.charCodeAt(16) !== 58
+  )
+    return undefined
   const y = digits(text, 0, 4)
   const mo = digits(text, 5, 7)
   const d = digits(text, 8, 10)
   const h = digits(text, 11, 13)
   const mi = digits(text, 14, 16)
   const s = digits(text, 17, 19)
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) return null
+  if (
+    y < 0 ||
+    mo < 1 ||
+    mo > 12 ||
+    d < 1 ||
+    d > daysIn(y, mo) ||
+    h < 0 ||
+    h > 23 ||
+    mi < 0 ||
+    mi > 59 ||
+    s < 0 ||
+    s > 59
+  )
+    return null
   return `${text}+00`
 }
 
 function isoInstant(text: string): string | null {
   const common = commonIso(text)
   if (common !== undefined) return common
-  const m = ISO.exec(text.length && (text.charCodeAt(0) <= 32 || text.charCodeAt(text.length - 1) <= 32) ? text.trim() : text)
+  const m = ISO.exec(
+    text.length && (text.charCodeAt(0) <= 32 || text.charCodeAt(text.length - 1) <= 32) ? text.trim() : text,
+  )
   if (!m) return null
   // A real calendar day and clock time (Date.parse would roll 2024-02-30 over to March).
   const y = +(m[1] as string)
   const mo = +(m[2] as string)
   const d = +(m[3] as string)
   if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo)) return null
-  if (m[4] !== undefined && (+(m[5] as string) > 23 || +(m[6] as string) > 59 || (m[7] !== undefined && +m[7] > 59))) return null
+  if (m[4] !== undefined && (+(m[5] as string) > 23 || +(m[6] as string) > 59 || (m[7] !== undefined && +m[7] > 59)))
+    return null
   const zone = m[8]
   return `${m[1]}-${m[2]}-${m[3]} ${m[4] ?? '00:00:00'}${zone && zone.toUpperCase() !== 'Z' ? zone : '+00'}` // no zone: UTC, SQLite's convention
 }
 
 function epochInstant(value: unknown, unit: 'epoch-s' | 'epoch-ms'): string | null {
-  const n = typeof value === 'bigint' ? Number(value) : typeof value === 'number' ? value : typeof value === 'string' && NUMERIC.test(value) ? Number(value) : NaN
+  const n =
+    typeof value === 'bigint'
+      ? Number(value)
+      : typeof value === 'number'
+        ? value
+        : typeof value === 'string' && NUMERIC.test(value)
+          ? Number(value)
+          : NaN
   if (!Number.isFinite(n)) return null
   // Whole microseconds (what PostgreSQL keeps): a Date alone would cut fractions of a millisecond.
-  const micros = typeof value === 'bigint' ? value * (unit === 'epoch-s' ? 1_000_000n : 1_000n) : BigInt(Math.round(n * (unit === 'epoch-s' ? 1e6 : 1e3)))
+  const micros =
+    typeof value === 'bigint'
+      ? value * (unit === 'epoch-s' ? 1_000_000n : 1_000n)
+      : BigInt(Math.round(n * (unit === 'epoch-s' ? 1e6 : 1e3)))
   const millis = micros >= 0n ? micros / 1000n : -((-micros + 999n) / 1000n)
   const date = new Date(Number(millis))
   if (Number.isNaN(+date) || date.getUTCFullYear() > 9999 || date.getUTCFullYear() < -4712) return null
@@ -158,8 +219,14 @@ function epochInstant(value: unknown, unit: 'epoch-s' | 'epoch-ms'): string | nu
 
 function timestampEncoder(encoding: DateEncoding): Encoder {
   return (value) => {
-    const instant = encoding === 'iso' ? (typeof value === 'string' ? isoInstant(value) : null) : epochInstant(value, encoding)
-    return instant ?? reject(`${describe(value)} is not a datetime (${encoding === 'iso' ? 'ISO text' : encoding === 'epoch-s' ? 'epoch seconds' : 'epoch milliseconds'}, as the column stores them)`)
+    const instant =
+      encoding === 'iso' ? (typeof value === 'string' ? isoInstant(value) : null) : epochInstant(value, encoding)
+    return (
+      instant ??
+      reject(
+        `${describe(value)} is not a datetime (${encoding === 'iso' ? 'ISO text' : encoding === 'epoch-s' ? 'epoch seconds' : 'epoch milliseconds'}, as the column stores them)`,
+      )
+    )
   }
 }
 
@@ -174,7 +241,10 @@ function utcTimestampEncoder(encoding: DateEncoding): Encoder {
     const [, local = '', zone = ''] = zoned
     const offset = zone.length === 3 ? `${zone}:00` : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`
     const fraction = /\.(\d+)/.exec(local)?.[1] ?? ''
-    const utc = new Date(`${local.replace(' ', 'T').replace(/\.\d+/, '')}${offset}`).toISOString().slice(0, 19).replace('T', ' ')
+    const utc = new Date(`${local.replace(' ', 'T').replace(/\.\d+/, '')}${offset}`)
+      .toISOString()
+      .slice(0, 19)
+      .replace('T', ' ')
     return fraction ? `${utc}.${fraction}` : utc
   }
 }
@@ -188,7 +258,10 @@ function dateEncoder(encoding: DateEncoding): Encoder {
 }
 
 const TIME = /^\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$/
-const timeEncoder: Encoder = (value) => (typeof value === 'string' && TIME.test(value.trim()) ? value.trim() : reject(`${describe(value)} is not a time of day`))
+const timeEncoder: Encoder = (value) =>
+  typeof value === 'string' && TIME.test(value.trim())
+    ? value.trim()
+    : reject(`${describe(value)} is not a time of day`)
 
 const jsonEncoder: Encoder = (value) => {
   if (typeof value !== 'string') return reject(`${describe(value)} is not JSON text`)
@@ -204,7 +277,9 @@ const jsonEncoder: Encoder = (value) => {
 const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i
 const uuidEncoder: Encoder = (value) => {
   if (Buffer.isBuffer(value) && value.length === 16) return value.toString('hex')
-  return typeof value === 'string' && UUID.test(value.trim()) ? value.trim() : reject(`${describe(value)} is not a UUID`)
+  return typeof value === 'string' && UUID.test(value.trim())
+    ? value.trim()
+    : reject(`${describe(value)} is not a UUID`)
 }
 
 /**

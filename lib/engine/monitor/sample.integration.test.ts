@@ -52,7 +52,14 @@ describe('a database sample', () => {
       return s.blocked.length ? s : null
     }, 'the lock queue')
     expect(sample.blocked).toEqual([
-      expect.objectContaining({ blockedPid: waiterPid, blockedQuery: 'SELECT balance FROM accounts WHERE id = 1', waitEvent: 'Lock: relation', blockingPid: holderPid, blockingQuery: 'LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE', blockingState: 'idle in transaction' }),
+      expect.objectContaining({
+        blockedPid: waiterPid,
+        blockedQuery: 'SELECT balance FROM accounts WHERE id = 1',
+        waitEvent: 'Lock: relation',
+        blockingPid: holderPid,
+        blockingQuery: 'LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE',
+        blockingState: 'idle in transaction',
+      }),
     ])
     expect(sample.activity).toMatchObject({ waiting: 1, idleInTransaction: 1 })
     await holder.query('ROLLBACK')
@@ -67,7 +74,10 @@ describe('a database sample', () => {
     for (let i = 0; i < 5000; i++) stream.write(`${i}\tnote ${i}\n`)
     const monitor = await openMonitorConnection(target)
     clients.push(monitor)
-    const copy = await until(async () => (await sampleDatabase(monitor)).copies.find((c) => c.tuplesProcessed > 0), 'COPY progress')
+    const copy = await until(
+      async () => (await sampleDatabase(monitor)).copies.find((c) => c.tuplesProcessed > 0),
+      'COPY progress',
+    )
     expect(copy).toMatchObject({ relation: 'events', command: 'COPY FROM', type: 'PIPE' })
     stream.end()
     await once(stream, 'finish')
@@ -108,10 +118,14 @@ describe('a database sample', () => {
       CREATE TABLE slots (id int, EXCLUDE USING btree (id WITH =))`)
     const monitor = await openMonitorConnection(target)
     clients.push(monitor)
-    const listed = (sample: DatabaseSample) => sample.unusedIndexes.filter((u) => u.table === 'orders' || u.table === 'slots')
+    const listed = (sample: DatabaseSample) =>
+      sample.unusedIndexes.filter((u) => u.table === 'orders' || u.table === 'slots')
     const before = listed(await sampleDatabase(monitor))
     expect(before.map((u) => u.index)).toEqual(['orders_note', 'orders_customer'])
-    expect(before).toEqual([expect.objectContaining({ table: 'orders', scans: 0 }), expect.objectContaining({ table: 'orders', scans: 0 })])
+    expect(before).toEqual([
+      expect.objectContaining({ table: 'orders', scans: 0 }),
+      expect.objectContaining({ table: 'orders', scans: 0 }),
+    ])
     const [note, customer] = before.map((u) => u.sizeBytes)
     expect(customer).toBeGreaterThan(0)
     expect(note).toBeGreaterThan(customer ?? 0)
@@ -134,7 +148,9 @@ describe('a database sample', () => {
     const [owner, app] = [`monitor_owner_${suffix}`, `monitor_app_${suffix}`]
     const ownUrl = await createFreshDatabase('monitor_own', { migrate: false })
     const setup = await connect()
-    await setup.query(`CREATE ROLE ${owner} LOGIN PASSWORD 'owner password'; CREATE ROLE ${app} LOGIN PASSWORD 'app password'`)
+    await setup.query(
+      `CREATE ROLE ${owner} LOGIN PASSWORD 'owner password'; CREATE ROLE ${app} LOGIN PASSWORD 'app password'`,
+    )
     await setup.query(`ALTER DATABASE ${new URL(ownUrl).pathname.slice(1)} OWNER TO ${owner}`)
     const as = (role: string, password: string) => {
       const u = new URL(ownUrl)
@@ -155,7 +171,13 @@ describe('a database sample', () => {
       return s.blocked.length ? s : null
     }, 'the lock queue')
     expect(sample).toMatchObject({ role: owner, seesAllSessions: true })
-    expect(sample.blocked).toEqual([expect.objectContaining({ blockedQuery: 'SELECT count(*) FROM accounts', waitEvent: 'Lock: relation', blockingQuery: 'LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE' })])
+    expect(sample.blocked).toEqual([
+      expect.objectContaining({
+        blockedQuery: 'SELECT count(*) FROM accounts',
+        waitEvent: 'Lock: relation',
+        blockingQuery: 'LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE',
+      }),
+    ])
     await holder.query('ROLLBACK')
     await waiting
 
@@ -171,6 +193,9 @@ describe('a database sample', () => {
     const monitor = await openMonitorConnection(target)
     clients.push(monitor)
     const { statements } = await sampleDatabase(monitor)
-    expect(statements).toEqual({ available: false, reason: expect.stringMatching(/shared_preload_libraries.*CREATE EXTENSION pg_stat_statements/) })
+    expect(statements).toEqual({
+      available: false,
+      reason: expect.stringMatching(/shared_preload_libraries.*CREATE EXTENSION pg_stat_statements/),
+    })
   })
 })

@@ -25,7 +25,13 @@ export type DatabaseCounters = {
   sizeBytes: number
 }
 
-export type Activity = { active: number; idleInTransaction: number; waiting: number; longestQuerySeconds: number; longestTransactionSeconds: number }
+export type Activity = {
+  active: number
+  idleInTransaction: number
+  waiting: number
+  longestQuerySeconds: number
+  longestTransactionSeconds: number
+}
 
 export type BlockedSession = {
   blockedPid: number
@@ -38,8 +44,26 @@ export type BlockedSession = {
   blockingState: string | null
 }
 
-export type CopyProgress = { pid: number; relation: string | null; command: string; type: string; bytesProcessed: number; bytesTotal: number; tuplesProcessed: number; tuplesExcluded: number }
-export type IndexProgress = { pid: number; relation: string | null; index: string | null; phase: string; blocksDone: number; blocksTotal: number; tuplesDone: number; tuplesTotal: number }
+export type CopyProgress = {
+  pid: number
+  relation: string | null
+  command: string
+  type: string
+  bytesProcessed: number
+  bytesTotal: number
+  tuplesProcessed: number
+  tuplesExcluded: number
+}
+export type IndexProgress = {
+  pid: number
+  relation: string | null
+  index: string | null
+  phase: string
+  blocksDone: number
+  blocksTotal: number
+  tuplesDone: number
+  tuplesTotal: number
+}
 export type ReplicaLag = { name: string; state: string; replayLagSeconds: number | null }
 /** An index no query has scanned since the statistics were last reset: it costs writes and space for nothing. */
 export type UnusedIndex = { table: string; index: string; sizeBytes: number; scans: number }
@@ -70,7 +94,9 @@ export type DatabaseSample = {
 /** The monitor's connection to a target: its own name (left out of what it reports) and short timeouts. */
 export async function openMonitorConnection(target: PostgresTarget): Promise<pg.Client> {
   const client = await connectPostgres(target, { applicationName: MONITOR_APPLICATION, longRunning: true })
-  await client.query(`SET statement_timeout = ${SAMPLE_TIMEOUT_MS}; SET lock_timeout = 200; SET idle_in_transaction_session_timeout = ${SAMPLE_TIMEOUT_MS * 5}`)
+  await client.query(
+    `SET statement_timeout = ${SAMPLE_TIMEOUT_MS}; SET lock_timeout = 200; SET idle_in_transaction_session_timeout = ${SAMPLE_TIMEOUT_MS * 5}`,
+  )
   return client
 }
 
@@ -121,7 +147,15 @@ export async function sampleDatabase(client: pg.Client): Promise<DatabaseSample>
         WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
     )
   ).rows[0] as Record<string, unknown> | undefined
-  const blocked = await client.query<{ blocked_pid: number; blocked_query: string; blocked_seconds: number; wait: string | null; blocking_pid: number; blocking_query: string | null; blocking_state: string | null }>(
+  const blocked = await client.query<{
+    blocked_pid: number
+    blocked_query: string
+    blocked_seconds: number
+    wait: string | null
+    blocking_pid: number
+    blocking_query: string | null
+    blocking_state: string | null
+  }>(
     `SELECT w.pid AS blocked_pid, w.query AS blocked_query, coalesce(extract(epoch FROM now() - w.query_start), 0)::float8 AS blocked_seconds,
             w.wait_event_type || ': ' || w.wait_event AS wait, b.pid AS blocking_pid, b.query AS blocking_query, b.state AS blocking_state
        FROM pg_stat_activity w
@@ -146,7 +180,11 @@ export async function sampleDatabase(client: pg.Client): Promise<DatabaseSample>
     )
   ).rows
   const replicas = (
-    await client.query<{ name: string; state: string; lag: number | null }>(`SELECT application_name AS name, state, extract(epoch FROM replay_lag)::float8 AS lag FROM pg_stat_replication`).catch(() => ({ rows: [] }))
+    await client
+      .query<{ name: string; state: string; lag: number | null }>(
+        `SELECT application_name AS name, state, extract(epoch FROM replay_lag)::float8 AS lag FROM pg_stat_replication`,
+      )
+      .catch(() => ({ rows: [] }))
   ).rows
   const unused = await client.query<{ table: string; index: string; size: string; scans: string }>(UNUSED_INDEXES_SQL)
   return {
@@ -171,31 +209,83 @@ export async function sampleDatabase(client: pg.Client): Promise<DatabaseSample>
       longestQuerySeconds: n(activity?.longest_query),
       longestTransactionSeconds: n(activity?.longest_transaction),
     },
-    blocked: blocked.rows.map((r) => ({ blockedPid: r.blocked_pid, blockedQuery: r.blocked_query, blockedSeconds: r.blocked_seconds, waitEvent: r.wait, blockingPid: r.blocking_pid, blockingQuery: r.blocking_query ?? '', blockingState: r.blocking_state })),
-    copies: copies.map((r) => ({ pid: n(r.pid), relation: r.relation ?? null, command: String(r.command), type: String(r.type), bytesProcessed: n(r.bytes_processed), bytesTotal: n(r.bytes_total), tuplesProcessed: n(r.tuples_processed), tuplesExcluded: n(r.tuples_excluded) })),
-    indexes: indexes.map((r) => ({ pid: n(r.pid), relation: r.relation ?? null, index: r.index ?? null, phase: String(r.phase), blocksDone: n(r.blocks_done), blocksTotal: n(r.blocks_total), tuplesDone: n(r.tuples_done), tuplesTotal: n(r.tuples_total) })),
+    blocked: blocked.rows.map((r) => ({
+      blockedPid: r.blocked_pid,
+      blockedQuery: r.blocked_query,
+      blockedSeconds: r.blocked_seconds,
+      waitEvent: r.wait,
+      blockingPid: r.blocking_pid,
+      blockingQuery: r.blocking_query ?? '',
+      blockingState: r.blocking_state,
+    })),
+    copies: copies.map((r) => ({
+      pid: n(r.pid),
+      relation: r.relation ?? null,
+      command: String(r.command),
+      type: String(r.type),
+      bytesProcessed: n(r.bytes_processed),
+      bytesTotal: n(r.bytes_total),
+      tuplesProcessed: n(r.tuples_processed),
+      tuplesExcluded: n(r.tuples_excluded),
+    })),
+    indexes: indexes.map((r) => ({
+      pid: n(r.pid),
+      relation: r.relation ?? null,
+      index: r.index ?? null,
+      phase: String(r.phase),
+      blocksDone: n(r.blocks_done),
+      blocksTotal: n(r.blocks_total),
+      tuplesDone: n(r.tuples_done),
+      tuplesTotal: n(r.tuples_total),
+    })),
     replicas: replicas.map((r) => ({ name: r.name, state: r.state, replayLagSeconds: r.lag })),
-    unusedIndexes: unused.rows.map((r) => ({ table: r.table, index: r.index, sizeBytes: n(r.size), scans: n(r.scans) })),
+    unusedIndexes: unused.rows.map((r) => ({
+      table: r.table,
+      index: r.index,
+      sizeBytes: n(r.size),
+      scans: n(r.scans),
+    })),
     statements: await topStatements(client),
   }
 }
 
 async function topStatements(client: pg.Client): Promise<DatabaseSample['statements']> {
   const installed = await client.query(`SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'`)
-  if (!installed.rowCount) return { available: false, reason: 'pg_stat_statements is not installed in this database: add it to shared_preload_libraries (a restart), then CREATE EXTENSION pg_stat_statements.' }
+  if (!installed.rowCount)
+    return {
+      available: false,
+      reason:
+        'pg_stat_statements is not installed in this database: add it to shared_preload_libraries (a restart), then CREATE EXTENSION pg_stat_statements.',
+    }
   try {
     const { rows } = await client.query<{ query: string; calls: string; total: number; mean: number; rows: string }>(
       `SELECT s.query, s.calls, s.total_exec_time AS total, s.mean_exec_time AS mean, s.rows
          FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid AND d.datname = current_database()
         ORDER BY s.total_exec_time DESC LIMIT 10`,
     )
-    return { available: true, top: rows.map((r) => ({ query: r.query, calls: n(r.calls), totalMs: n(r.total), meanMs: n(r.mean), rows: n(r.rows) })) }
+    return {
+      available: true,
+      top: rows.map((r) => ({
+        query: r.query,
+        calls: n(r.calls),
+        totalMs: n(r.total),
+        meanMs: n(r.mean),
+        rows: n(r.rows),
+      })),
+    }
   } catch (error) {
     return { available: false, reason: `pg_stat_statements cannot be read: ${(error as Error).message}` }
   }
 }
 
-export type Rates = { seconds: number; commitsPerSecond: number; rollbacksPerSecond: number; cacheHitRatio: number | null; deadlocks: number; tempBytesPerSecond: number }
+export type Rates = {
+  seconds: number
+  commitsPerSecond: number
+  rollbacksPerSecond: number
+  cacheHitRatio: number | null
+  deadlocks: number
+  tempBytesPerSecond: number
+}
 
 /** What happened between two samples: per-second rates, and the cache hit ratio of the blocks read meanwhile. */
 export function rates(previous: DatabaseSample, next: DatabaseSample): Rates {

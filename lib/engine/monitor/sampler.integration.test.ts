@@ -19,15 +19,39 @@ afterAll(() => sampler.stop())
 
 async function setup() {
   const dba = await makeUser('DBA')
-  const { id: environmentId } = await createEnvironment(dba, { name: `monitored-${randomUUID().slice(0, 8)}`, description: '', protected: true })
+  const { id: environmentId } = await createEnvironment(dba, {
+    name: `monitored-${randomUUID().slice(0, 8)}`,
+    description: '',
+    protected: true,
+  })
   environments.push(environmentId)
   const url = await createFreshDatabase('sampled', { migrate: false })
-  const { id: good } = await createConnection(await makeUser('ADMIN'), ZConnection.parse({ environmentId, engine: 'POSTGRES', ownServer: 'allow', name: 'target', role: 'TARGET', url: `${url}?sslmode=disable` }))
-  const { id: gone } = await createConnection(dba, ZConnection.parse({ environmentId, engine: 'POSTGRES', name: 'gone', role: 'SOURCE', url: 'postgresql://nobody:secret@127.0.0.1:1/nothing?sslmode=disable' }))
+  const { id: good } = await createConnection(
+    await makeUser('ADMIN'),
+    ZConnection.parse({
+      environmentId,
+      engine: 'POSTGRES',
+      ownServer: 'allow',
+      name: 'target',
+      role: 'TARGET',
+      url: `${url}?sslmode=disable`,
+    }),
+  )
+  const { id: gone } = await createConnection(
+    dba,
+    ZConnection.parse({
+      environmentId,
+      engine: 'POSTGRES',
+      name: 'gone',
+      role: 'SOURCE',
+      url: 'postgresql://nobody:secret@127.0.0.1:1/nothing?sslmode=disable',
+    }),
+  )
   return { dba, environmentId, good, gone }
 }
 
-const samplesOf = (connectionId: string) => db.metricSample.findMany({ where: { connectionId }, orderBy: { id: 'asc' } })
+const samplesOf = (connectionId: string) =>
+  db.metricSample.findMany({ where: { connectionId }, orderBy: { id: 'asc' } })
 
 describe('the sampler', () => {
   it('samples a connection while its view is open or a window is active, with rates from the second sample on; an unreachable one is recorded and retried later', async () => {
@@ -46,13 +70,30 @@ describe('the sampler', () => {
 
     // An approved window open now: every connection of the environment is sampled.
     const { id: planId } = await createPlan(dba, ZCreatePlan.parse({ title: 'Monitored plan' }))
-    await db.maintenanceWindow.create({ data: { environmentId, planId, startsAt: new Date(start.getTime() - 60_000), endsAt: new Date(start.getTime() + 3_600_000), latestStartAt: new Date(start.getTime() + 1_800_000), reason: 'test', status: 'APPROVED', requestedById: dba.id } })
+    await db.maintenanceWindow.create({
+      data: {
+        environmentId,
+        planId,
+        startsAt: new Date(start.getTime() - 60_000),
+        endsAt: new Date(start.getTime() + 3_600_000),
+        latestStartAt: new Date(start.getTime() + 1_800_000),
+        reason: 'test',
+        status: 'APPROVED',
+        requestedById: dba.id,
+      },
+    })
     const later = new Date(start.getTime() + SAMPLE_EVERY_MS)
     await sampler.tick(later)
     const goodSamples = await samplesOf(good)
     expect(goodSamples).toHaveLength(2)
-    expect((goodSamples[1]?.data as PostgresSampleData).rates).toMatchObject({ commitsPerSecond: expect.any(Number), rollbacksPerSecond: expect.any(Number), seconds: expect.any(Number) })
-    expect(await samplesOf(gone)).toEqual([expect.objectContaining({ ok: false, error: expect.stringMatching(/127\.0\.0\.1:1/) })])
+    expect((goodSamples[1]?.data as PostgresSampleData).rates).toMatchObject({
+      commitsPerSecond: expect.any(Number),
+      rollbacksPerSecond: expect.any(Number),
+      seconds: expect.any(Number),
+    })
+    expect(await samplesOf(gone)).toEqual([
+      expect.objectContaining({ ok: false, error: expect.stringMatching(/127\.0\.0\.1:1/) }),
+    ])
 
     // Too soon for either: the good one waits its interval, the unreachable one its back-off.
     await sampler.tick(new Date(later.getTime() + 100))
@@ -68,7 +109,9 @@ describe('the sampler', () => {
   it('forgets samples past the retention', async () => {
     const { good } = await setup()
     const now = new Date()
-    await db.metricSample.create({ data: { connectionId: good, ok: true, at: new Date(now.getTime() - (RETENTION_HOURS + 1) * 3_600_000) } })
+    await db.metricSample.create({
+      data: { connectionId: good, ok: true, at: new Date(now.getTime() - (RETENTION_HOURS + 1) * 3_600_000) },
+    })
     await db.metricSample.create({ data: { connectionId: good, ok: true, at: new Date(now.getTime() - 60_000) } })
     await sampler.prune(now)
     expect(await samplesOf(good)).toHaveLength(1)

@@ -23,10 +23,21 @@ const MAX_BACKOFF_MS = 60_000
 export const RETENTION_HOURS = 24
 
 export type PostgresSampleData = { kind: 'postgres'; sample: DatabaseSample; rates: Rates | null }
-export type SqliteSampleData = { kind: 'sqlite'; at: string; sizeBytes: number; tables: { name: string; rows: number }[] }
+export type SqliteSampleData = {
+  kind: 'sqlite'
+  at: string
+  sizeBytes: number
+  tables: { name: string; rows: number }[]
+}
 export type SampleData = PostgresSampleData | SqliteSampleData
 
-type State = { client: pg.Client | null; previous: DatabaseSample | null; failures: number; nextAt: number; sqliteCounts?: SqliteCounts }
+type State = {
+  client: pg.Client | null
+  previous: DatabaseSample | null
+  failures: number
+  nextAt: number
+  sqliteCounts?: SqliteCounts
+}
 
 /** Connections to sample at `now`: an approved window is open or a run is in progress on their environment, or their view is open. */
 export function connectionsToSample(now: Date, environmentIds?: readonly string[]) {
@@ -52,11 +63,22 @@ async function sqliteSample(connection: Connection, state: State): Promise<Sqlit
   const path = resolveSqlitePath(dir, connection.filePath ?? '')
   const { size: sizeBytes, mtimeMs } = await stat(path)
   const cached = state.sqliteCounts
-  if (cached && (cached.mtimeMs === mtimeMs || Date.now() - cached.countedAt < SQLITE_RECOUNT_MS)) return { kind: 'sqlite', at: new Date().toISOString(), sizeBytes, tables: cached.tables }
+  if (cached && (cached.mtimeMs === mtimeMs || Date.now() - cached.countedAt < SQLITE_RECOUNT_MS))
+    return { kind: 'sqlite', at: new Date().toISOString(), sizeBytes, tables: cached.tables }
   const file = new Database(path, { readonly: true, fileMustExist: true })
   try {
-    const names = file.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all() as string[]
-    const tables = names.map((name) => ({ name, rows: (file.prepare(`SELECT count(*) FROM ${quoteIdent(name)}`).pluck().get() as number) ?? 0 }))
+    const names = file
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+      .pluck()
+      .all() as string[]
+    const tables = names.map((name) => ({
+      name,
+      rows:
+        (file
+          .prepare(`SELECT count(*) FROM ${quoteIdent(name)}`)
+          .pluck()
+          .get() as number) ?? 0,
+    }))
     state.sqliteCounts = { mtimeMs, countedAt: Date.now(), tables }
     return { kind: 'sqlite', at: new Date().toISOString(), sizeBytes, tables }
   } finally {
@@ -65,7 +87,9 @@ async function sqliteSample(connection: Connection, state: State): Promise<Sqlit
 }
 
 /** `environmentIds`: sample only these environments' connections (a worker of its own for some environments, or a test). */
-export function createSampler(options: { everyMs?: number; log?: (line: string) => void; environmentIds?: () => readonly string[] } = {}) {
+export function createSampler(
+  options: { everyMs?: number; log?: (line: string) => void; environmentIds?: () => readonly string[] } = {},
+) {
   const everyMs = options.everyMs ?? SAMPLE_EVERY_MS
   const states = new Map<string, State>()
   const close = async (state: State | undefined) => {
@@ -83,7 +107,9 @@ export function createSampler(options: { everyMs?: number; log?: (line: string) 
         data = { kind: 'postgres', sample, rates: state.previous ? rates(state.previous, sample) : null }
         state.previous = sample
       } else data = await sqliteSample(connection, state)
-      await db.metricSample.create({ data: { connectionId: connection.id, ok: true, data: data as unknown as Prisma.InputJsonValue } })
+      await db.metricSample.create({
+        data: { connectionId: connection.id, ok: true, data: data as unknown as Prisma.InputJsonValue },
+      })
       state.failures = 0
       state.nextAt = now + (connection.engine === 'SQLITE' ? SQLITE_EVERY_MS : everyMs)
     } catch (error) {
@@ -91,8 +117,13 @@ export function createSampler(options: { everyMs?: number; log?: (line: string) 
       state.previous = null
       state.failures++
       state.nextAt = now + Math.min(MAX_BACKOFF_MS, everyMs * 2 ** state.failures)
-      const message = connection.engine === 'POSTGRES' ? describePostgresError(error, postgresTargetOf(connection)).message : withoutServerPaths((error as Error).message)
-      await db.metricSample.create({ data: { connectionId: connection.id, ok: false, error: message } }).catch(() => undefined)
+      const message =
+        connection.engine === 'POSTGRES'
+          ? describePostgresError(error, postgresTargetOf(connection)).message
+          : withoutServerPaths((error as Error).message)
+      await db.metricSample
+        .create({ data: { connectionId: connection.id, ok: false, error: message } })
+        .catch(() => undefined)
       if (state.failures === 1) options.log?.(`monitor: ${connection.name}: ${message}`)
     }
   }
@@ -119,7 +150,11 @@ export function createSampler(options: { everyMs?: number; log?: (line: string) 
     },
     /** Deletes samples older than the retention. */
     async prune(now = new Date()): Promise<number> {
-      return (await db.metricSample.deleteMany({ where: { at: { lt: new Date(now.getTime() - RETENTION_HOURS * 3_600_000) } } })).count
+      return (
+        await db.metricSample.deleteMany({
+          where: { at: { lt: new Date(now.getTime() - RETENTION_HOURS * 3_600_000) } },
+        })
+      ).count
     },
     async stop(): Promise<void> {
       await Promise.all([...states.values()].map(close))

@@ -8,10 +8,28 @@ import type { SampleData } from './sampler'
 
 const MAX_POINTS = 600
 
-type Row = { at: Date; ok: boolean; error: string | null; kind: string | null; counters: unknown; activity: unknown; replicas: unknown; rates: unknown; sizeBytes: number | null }
+type Row = {
+  at: Date
+  ok: boolean
+  error: string | null
+  kind: string | null
+  counters: unknown
+  activity: unknown
+  replicas: unknown
+  rates: unknown
+  sizeBytes: number | null
+}
 
 function sourceOf(row: Row): MetricSource | null {
-  if (row.kind === 'postgres') return { kind: 'postgres', sample: { counters: row.counters, activity: row.activity, replicas: row.replicas ?? [] } as Extract<MetricSource, { kind: 'postgres' }>['sample'], rates: (row.rates ?? null) as Extract<MetricSource, { kind: 'postgres' }>['rates'] }
+  if (row.kind === 'postgres')
+    return {
+      kind: 'postgres',
+      sample: { counters: row.counters, activity: row.activity, replicas: row.replicas ?? [] } as Extract<
+        MetricSource,
+        { kind: 'postgres' }
+      >['sample'],
+      rates: (row.rates ?? null) as Extract<MetricSource, { kind: 'postgres' }>['rates'],
+    }
   if (row.kind === 'sqlite') return { kind: 'sqlite', sizeBytes: Number(row.sizeBytes ?? 0) }
   return null
 }
@@ -40,7 +58,14 @@ export function thin<T>(points: readonly T[], max = MAX_POINTS): T[] {
 }
 
 /** A connection's newest successful sample, whole (sessions, locks, progress, statements), and when it was taken. */
-export async function latestSample(connectionId: string, notBefore?: Date): Promise<{ at: Date; data: SampleData } | null> {
-  const row = await db.metricSample.findFirst({ where: { connectionId, ok: true, ...(notBefore ? { at: { gte: notBefore } } : {}) }, orderBy: { at: 'desc' }, select: { at: true, data: true } })
+export async function latestSample(
+  connectionId: string,
+  notBefore?: Date,
+): Promise<{ at: Date; data: SampleData } | null> {
+  const row = await db.metricSample.findFirst({
+    where: { connectionId, ok: true, ...(notBefore ? { at: { gte: notBefore } } : {}) },
+    orderBy: { at: 'desc' },
+    select: { at: true, data: true },
+  })
   return row?.data ? { at: row.at, data: row.data as unknown as SampleData } : null
 }

@@ -32,7 +32,14 @@ beforeAll(async () => {
     password: PASSWORD,
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'shared_preload_libraries=pg_stat_statements'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'shared_preload_libraries=pg_stat_statements',
+    ],
     onLog: keep,
     onError: keep,
   })
@@ -41,7 +48,9 @@ beforeAll(async () => {
     await server.start()
   } catch (error) {
     // The package rejects a failed start with nothing: the server's own last lines say why.
-    throw new Error(`The PostgreSQL server with pg_stat_statements did not start: ${String(error ?? '')} ${log.slice(-5).join(' ')}`)
+    throw new Error(
+      `The PostgreSQL server with pg_stat_statements did not start: ${String(error ?? '')} ${log.slice(-5).join(' ')}`,
+    )
   }
   const admin = new pg.Client({ connectionString: `postgresql://postgres:${PASSWORD}@127.0.0.1:${port}/postgres` })
   await admin.connect()

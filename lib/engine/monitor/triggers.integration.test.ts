@@ -59,24 +59,63 @@ function sampling() {
  * wrote nothing only once it goes idle, so a loop of `SELECT 1/0` would show up late.)
  */
 async function failingLoad(client: pg.Client, ms: number) {
-  await client.query('CREATE TABLE IF NOT EXISTS orders (id int PRIMARY KEY); INSERT INTO orders VALUES (1) ON CONFLICT DO NOTHING')
+  await client.query(
+    'CREATE TABLE IF NOT EXISTS orders (id int PRIMARY KEY); INSERT INTO orders VALUES (1) ON CONFLICT DO NOTHING',
+  )
   const end = Date.now() + ms
   while (Date.now() < end) await client.query('INSERT INTO orders VALUES (1)').catch(() => undefined)
 }
 
-async function setup(observe?: { minutes: string; rollback: 'offer' | 'start'; after?: { body: string; rollbackBody: string } }) {
+async function setup(observe?: {
+  minutes: string
+  rollback: 'offer' | 'start'
+  after?: { body: string; rollbackBody: string }
+}) {
   const dba = await makeUser('DBA')
   const lead = await makeUser('LEAD')
   const url = await createFreshDatabase('triggers', { migrate: false })
-  const { id: environmentId } = await createEnvironment(dba, { name: `watched-${randomUUID().slice(0, 8)}`, description: '', protected: false })
+  const { id: environmentId } = await createEnvironment(dba, {
+    name: `watched-${randomUUID().slice(0, 8)}`,
+    description: '',
+    protected: false,
+  })
   environments.push(environmentId)
-  const { id: connectionId } = await createConnection(await makeUser('ADMIN'), ZConnection.parse({ environmentId, engine: 'POSTGRES', ownServer: 'allow', name: 'target', role: 'TARGET', url: `${url}?sslmode=disable` }))
+  const { id: connectionId } = await createConnection(
+    await makeUser('ADMIN'),
+    ZConnection.parse({
+      environmentId,
+      engine: 'POSTGRES',
+      ownServer: 'allow',
+      name: 'target',
+      role: 'TARGET',
+      url: `${url}?sslmode=disable`,
+    }),
+  )
   const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: `Triggers ${randomUUID().slice(0, 8)}` }))
   await setPlanEnvironment(lead, { planId, environmentId, sourceConnectionId: null, targetConnectionId: connectionId })
-  await addTrigger(lead, ZAddTrigger.parse({ planId, text: 'Transactions fail', metric: 'rollbacks_per_second', comparator: 'GT', threshold: '20', sustainedSeconds: '1' }))
+  await addTrigger(
+    lead,
+    ZAddTrigger.parse({
+      planId,
+      text: 'Transactions fail',
+      metric: 'rollbacks_per_second',
+      comparator: 'GT',
+      threshold: '20',
+      sustainedSeconds: '1',
+    }),
+  )
   const { id: phaseId } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Cutover' }))
   if (observe?.after) await addSqlStep(lead, ZAddSqlStep.parse({ phaseId, name: 'Switch', ...observe.after }))
-  if (observe) await addObserveStep(lead, ZAddObserveStep.parse({ phaseId, name: 'Watch the target', minutes: observe.minutes, rollback: observe.rollback }))
+  if (observe)
+    await addObserveStep(
+      lead,
+      ZAddObserveStep.parse({
+        phaseId,
+        name: 'Watch the target',
+        minutes: observe.minutes,
+        rollback: observe.rollback,
+      }),
+    )
   const triggers = await db.rollbackTrigger.findMany({ where: { planId } })
   return { dba, lead, url, environmentId, connectionId, planId, phaseId, triggers }
 }
@@ -97,14 +136,21 @@ describe('rollback triggers on live samples', () => {
     const load = await connect(url)
     try {
       const quietFrom = new Date()
-      await until(async () => (await loadSeries(connectionId, quietFrom)).filter((p) => p.values.rollbacks_per_second !== undefined).length >= 3)
+      await until(
+        async () =>
+          (await loadSeries(connectionId, quietFrom)).filter((p) => p.values.rollbacks_per_second !== undefined)
+            .length >= 3,
+      )
       const quiet = evaluateHealth(triggers, await loadSeries(connectionId, quietFrom))
       expect(quiet.health).toBe('HEALTHY')
       expect(quiet.triggers).toMatchObject([{ state: 'OK', firedAt: null }])
 
       const loadFrom = Date.now()
       await failingLoad(load, 6_000)
-      await until(async () => evaluateHealth(triggers, await loadSeries(connectionId, quietFrom)).health === 'FAILING', 5_000)
+      await until(
+        async () => evaluateHealth(triggers, await loadSeries(connectionId, quietFrom)).health === 'FAILING',
+        5_000,
+      )
       const series = await loadSeries(connectionId, quietFrom)
       const report = evaluateHealth(triggers, series)
       expect(report.triggers[0]?.state).toBe('FIRING')
@@ -116,7 +162,9 @@ describe('rollback triggers on live samples', () => {
       // The connection's view says the same, with the evidence.
       const view = await getConnectionMonitor(dba, connectionId, 5)
       expect(view.health.health).toBe('FAILING')
-      expect(view.health.reasons[0]).toMatch(/“.*Transactions fail” fired at \d\d:\d\d:\d\d: rollbacks per second [\d,.]+ \/s \(rollbacks_per_second > 20 for 1 s\)/)
+      expect(view.health.reasons[0]).toMatch(
+        /“.*Transactions fail” fired at \d\d:\d\d:\d\d: rollbacks per second [\d,.]+ \/s \(rollbacks_per_second > 20 for 1 s\)/,
+      )
       expect(view.points.some((p) => (p.values.error_rate_percent ?? 0) > 50)).toBe(true)
     } finally {
       stop()
@@ -124,11 +172,23 @@ describe('rollback triggers on live samples', () => {
   })
 
   it('fail an observe step, which starts the rollback when it says so; a quiet observation passes', async () => {
-    const failing = await setup({ minutes: '0.25', rollback: 'start', after: { body: 'CREATE TABLE switched (id int);', rollbackBody: 'DROP TABLE switched;' } })
+    const failing = await setup({
+      minutes: '0.25',
+      rollback: 'start',
+      after: { body: 'CREATE TABLE switched (id int);', rollbackBody: 'DROP TABLE switched;' },
+    })
     const stop = sampling()
     try {
-      const { id: runId } = await startRun(failing.lead, { planId: failing.planId, phaseId: failing.phaseId, environmentId: failing.environmentId, dryRun: false })
-      await db.run.update({ where: { id: runId }, data: { status: 'RUNNING', workerId: 'test', startedAt: new Date() } })
+      const { id: runId } = await startRun(failing.lead, {
+        planId: failing.planId,
+        phaseId: failing.phaseId,
+        environmentId: failing.environmentId,
+        dryRun: false,
+      })
+      await db.run.update({
+        where: { id: runId },
+        data: { status: 'RUNNING', workerId: 'test', startedAt: new Date() },
+      })
       const load = await connect(failing.url)
       const outcome = executeRun(runId)
       await until(async () => !!(await db.stepRun.findFirst({ where: { runId, status: 'RUNNING' } })))
@@ -136,10 +196,14 @@ describe('rollback triggers on live samples', () => {
       expect(await outcome).toBe('FAILED')
       const steps = await db.stepRun.findMany({ where: { runId }, orderBy: { position: 'asc' } })
       expect(steps.map((st) => st.status)).toEqual(['SUCCEEDED', 'FAILED'])
-      expect(steps[1]?.error).toMatch(/^A rollback trigger fired – “Transactions fail” fired at \d\d:\d\d:\d\d UTC: [\d,.]+ \/s \(rollbacks_per_second > 20 for 1 s\)\.$/)
+      expect(steps[1]?.error).toMatch(
+        /^A rollback trigger fired – “Transactions fail” fired at \d\d:\d\d:\d\d UTC: [\d,.]+ \/s \(rollbacks_per_second > 20 for 1 s\)\.$/,
+      )
       const run = await db.run.findUniqueOrThrow({ where: { id: runId } })
       expect(run.status).toBe('ROLLING_BACK') // straight from RUNNING: never FAILED for a person to act on meanwhile
-      expect((await db.runEvent.findMany({ where: { runId } })).map((e) => e.message)).toContainEqual(expect.stringMatching(/Rollback started, as the step asks when a rollback trigger fires\.$/))
+      expect((await db.runEvent.findMany({ where: { runId } })).map((e) => e.message)).toContainEqual(
+        expect.stringMatching(/Rollback started, as the step asks when a rollback trigger fires\.$/),
+      )
       expect(await executeRollback(runId)).toBe('ROLLED_BACK') // what a worker does with it
       expect((await load.query("SELECT to_regclass('switched') AS t")).rows).toEqual([{ t: null }])
 
@@ -147,11 +211,23 @@ describe('rollback triggers on live samples', () => {
       expect(figures.run?.observe).toMatchObject({ stepName: 'Watch the target', health: 'FAILING', seconds: 15 })
 
       const quiet = await setup({ minutes: '0.1', rollback: 'offer' })
-      const { id: quietRun } = await startRun(quiet.lead, { planId: quiet.planId, phaseId: quiet.phaseId, environmentId: quiet.environmentId, dryRun: false })
-      await db.run.update({ where: { id: quietRun }, data: { status: 'RUNNING', workerId: 'test', startedAt: new Date() } })
+      const { id: quietRun } = await startRun(quiet.lead, {
+        planId: quiet.planId,
+        phaseId: quiet.phaseId,
+        environmentId: quiet.environmentId,
+        dryRun: false,
+      })
+      await db.run.update({
+        where: { id: quietRun },
+        data: { status: 'RUNNING', workerId: 'test', startedAt: new Date() },
+      })
       expect(await executeRun(quietRun)).toBe('SUCCEEDED')
       const events = (await db.runEvent.findMany({ where: { runId: quietRun } })).map((e) => e.message)
-      expect(events).toContainEqual(expect.stringMatching(/^Step “Watch the target” observed the target for 6 s \(\d+ samples\): no rollback trigger fired\.$/))
+      expect(events).toContainEqual(
+        expect.stringMatching(
+          /^Step “Watch the target” observed the target for 6 s \(\d+ samples\): no rollback trigger fired\.$/,
+        ),
+      )
     } finally {
       stop()
     }
@@ -160,7 +236,10 @@ describe('rollback triggers on live samples', () => {
 
 describe('the lock table', () => {
   it('shows who blocks whom, hides statements from stakeholders, and lets a DBA terminate the blocker after typing the confirmation', async () => {
-    const { dba, lead, url, connectionId, planId, phaseId, environmentId } = await setup({ minutes: '1', rollback: 'offer' })
+    const { dba, lead, url, connectionId, planId, phaseId, environmentId } = await setup({
+      minutes: '1',
+      rollback: 'offer',
+    })
     const holder = await connect(url)
     const waiter = await connect(url)
     await holder.query('CREATE TABLE accounts (id int PRIMARY KEY)')
@@ -175,7 +254,9 @@ describe('the lock table', () => {
     })
     const view = await getConnectionMonitor(dba, connectionId, 5)
     expect(view.canSignal).toBe(true)
-    expect(view.current?.kind === 'postgres' && view.current.sample.blocked).toEqual([expect.objectContaining({ blockingPid: holderPid, blockedQuery: 'SELECT count(*) FROM accounts' })])
+    expect(view.current?.kind === 'postgres' && view.current.sample.blocked).toEqual([
+      expect.objectContaining({ blockingPid: holderPid, blockedQuery: 'SELECT count(*) FROM accounts' }),
+    ])
 
     // A stakeholder follows the run's view: the same table without the statements, and no controls.
     const stakeholder = await makeUser('STAKEHOLDER')
@@ -186,14 +267,31 @@ describe('the lock table', () => {
     expect(seen.current?.kind === 'postgres' && seen.current.sample.blocked[0]?.blockedQuery).toMatch(/hidden/)
     await expect(getConnectionMonitor(stakeholder, connectionId, 5)).rejects.toThrow('permission')
 
-    await expect(signalBackend(lead, { connectionId, pid: holderPid, signal: 'terminate', confirm: `terminate ${holderPid}` })).rejects.toThrow('permission')
-    await expect(signalBackend(dba, { connectionId, pid: holderPid, signal: 'terminate', confirm: 'terminate' })).rejects.toThrow(`Type “terminate ${holderPid}” to confirm.`)
+    await expect(
+      signalBackend(lead, { connectionId, pid: holderPid, signal: 'terminate', confirm: `terminate ${holderPid}` }),
+    ).rejects.toThrow('permission')
+    await expect(
+      signalBackend(dba, { connectionId, pid: holderPid, signal: 'terminate', confirm: 'terminate' }),
+    ).rejects.toThrow(`Type “terminate ${holderPid}” to confirm.`)
     expect((await holder.query('SELECT 1 AS alive')).rows).toEqual([{ alive: 1 }])
 
-    const outcome = await signalBackend(dba, { connectionId, pid: holderPid, signal: 'terminate', confirm: `terminate ${holderPid}` })
+    const outcome = await signalBackend(dba, {
+      connectionId,
+      pid: holderPid,
+      signal: 'terminate',
+      confirm: `terminate ${holderPid}`,
+    })
     expect(outcome).toMatchObject({ signalled: true, message: `Session ${holderPid} was terminated.` })
     expect((await waiting).rows).toEqual([{ count: '0' }]) // the lock is gone with its session
-    expect(await auditEventsFor(connectionId)).toContainEqual(expect.objectContaining({ action: 'session.terminate', actorId: dba.id, after: expect.objectContaining({ pid: holderPid, signalled: true }) }))
-    await expect(signalBackend(dba, { connectionId, pid: holderPid, signal: 'cancel', confirm: `cancel ${holderPid}` })).rejects.toThrow(`Session ${holderPid} is no longer connected`)
+    expect(await auditEventsFor(connectionId)).toContainEqual(
+      expect.objectContaining({
+        action: 'session.terminate',
+        actorId: dba.id,
+        after: expect.objectContaining({ pid: holderPid, signalled: true }),
+      }),
+    )
+    await expect(
+      signalBackend(dba, { connectionId, pid: holderPid, signal: 'cancel', confirm: `cancel ${holderPid}` }),
+    ).rejects.toThrow(`Session ${holderPid} is no longer connected`)
   })
 })

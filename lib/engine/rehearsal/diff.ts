@@ -18,13 +18,20 @@ export type Diff = { identical: boolean; differences: Difference[] }
 export type Comparison = 'rollback' | 'repeat'
 
 export function diffSnapshots(before: SchemaSnapshot, after: SchemaSnapshot): Diff {
-  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort((a, b) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  )
   const differences: Difference[] = []
   for (const key of keys) {
     const was = Object.hasOwn(before, key) ? (before[key] ?? null) : null
     const is = Object.hasOwn(after, key) ? (after[key] ?? null) : null
     if (was === is) continue
-    differences.push({ key, kind: is === null ? 'missing' : was === null ? 'extra' : 'changed', before: was, after: is })
+    differences.push({
+      key,
+      kind: is === null ? 'missing' : was === null ? 'extra' : 'changed',
+      before: was,
+      after: is,
+    })
   }
   return { identical: differences.length === 0, differences }
 }
@@ -33,8 +40,18 @@ export function diffSnapshots(before: SchemaSnapshot, after: SchemaSnapshot): Di
 const oneLine = (definition: string | null) => (definition ?? '').replace(/\s+/g, ' ').trim()
 
 const WORDS: Record<Comparison, { after: string; notBefore: string; first: string; second: string }> = {
-  rollback: { after: 'after the rollback', notBefore: 'but not before the up', first: 'before the up', second: 'after the rollback' },
-  repeat: { after: 'after the second up', notBefore: 'but not after the first up', first: 'after the first up', second: 'after the second up' },
+  rollback: {
+    after: 'after the rollback',
+    notBefore: 'but not before the up',
+    first: 'before the up',
+    second: 'after the rollback',
+  },
+  repeat: {
+    after: 'after the second up',
+    notBefore: 'but not after the first up',
+    first: 'after the first up',
+    second: 'after the second up',
+  },
 }
 
 /** One plain-English line, e.g. "index public.orders_status_idx is missing after the rollback (CREATE INDEX …)". */

@@ -36,11 +36,20 @@ export type RehearsalResult = {
   checksum: string
 }
 
-export type RehearseOptions = { target: PostgresTarget; steps: RehearsalStep[]; signal?: AbortSignal; log?: (line: string) => void }
+export type RehearseOptions = {
+  target: PostgresTarget
+  steps: RehearsalStep[]
+  signal?: AbortSignal
+  log?: (line: string) => void
+}
 
 /** sha256 over each step's body and rollback checksums (the history table's own checksums), in order. */
 export function rehearsalChecksum(steps: RehearsalStep[]): string {
-  return checksumOf(steps.map((s) => `${checksumOf(s.body)} ${s.rollbackBody == null ? 'no-rollback' : checksumOf(s.rollbackBody)}`).join('\n'))
+  return checksumOf(
+    steps
+      .map((s) => `${checksumOf(s.body)} ${s.rollbackBody == null ? 'no-rollback' : checksumOf(s.rollbackBody)}`)
+      .join('\n'),
+  )
 }
 
 const notCompared = (): Diff => ({ identical: false, differences: [] })
@@ -53,9 +62,13 @@ const quoted = (name: string) => `“${name}”`
 async function problemBeforeRunning(steps: RehearsalStep[]): Promise<string | null> {
   if (steps.length === 0) return 'There are no SQL steps to rehearse.'
   const without = steps.filter((s) => !s.rollbackBody?.trim()).map((s) => quoted(s.name))
-  if (without.length > 0) return `${without.join(', ')} ${without.length === 1 ? 'has' : 'have'} no rollback script; a rehearsal needs one for every SQL step.`
+  if (without.length > 0)
+    return `${without.join(', ')} ${without.length === 1 ? 'has' : 'have'} no rollback script; a rehearsal needs one for every SQL step.`
   for (const step of steps) {
-    for (const [which, sql] of [['script', step.body], ['rollback script', step.rollbackBody ?? '']] as const) {
+    for (const [which, sql] of [
+      ['script', step.body],
+      ['rollback script', step.rollbackBody ?? ''],
+    ] as const) {
       try {
         await splitStatements(sql)
       } catch (error) {
@@ -75,21 +88,35 @@ async function up(session: TargetSession, scripts: Script[], options: ApplyOptio
       continue
     }
     const name = scripts.find((s) => s.version === outcome.version)?.label ?? outcome.version
-    throw new RehearsalFailure(`${quoted(name)} ${outcome.status === 'CANCELLED' ? 'was cancelled' : 'failed'} during the ${progress.phase}: ${outcome.error ?? outcome.status}`)
+    throw new RehearsalFailure(
+      `${quoted(name)} ${outcome.status === 'CANCELLED' ? 'was cancelled' : 'failed'} during the ${progress.phase}: ${outcome.error ?? outcome.status}`,
+    )
   }
 }
 
 async function rollBack(session: TargetSession, scripts: Script[], options: ApplyOptions, progress: Progress) {
   for (const script of [...scripts].reverse()) {
-    options.log?.({ level: 'info', version: script.version, message: `Rolling back ${quoted(script.label ?? script.version)}.` })
+    options.log?.({
+      level: 'info',
+      version: script.version,
+      message: `Rolling back ${quoted(script.label ?? script.version)}.`,
+    })
     const outcome = await rollbackInSession(session, script, options)
-    if (outcome.status === 'FAILED') throw new RehearsalFailure(`${quoted(script.label ?? script.version)} failed during the ${progress.phase}: ${outcome.error ?? 'failed'}`)
+    if (outcome.status === 'FAILED')
+      throw new RehearsalFailure(
+        `${quoted(script.label ?? script.version)} failed during the ${progress.phase}: ${outcome.error ?? 'failed'}`,
+      )
     progress.stepsRun++
   }
 }
 
 /** Rehearses the steps' rollback on `target`; the caller has decided the target may be changed. */
-export async function rehearse({ target, steps, signal, log = () => undefined }: RehearseOptions): Promise<RehearsalResult> {
+export async function rehearse({
+  target,
+  steps,
+  signal,
+  log = () => undefined,
+}: RehearseOptions): Promise<RehearsalResult> {
   const started = performance.now()
   const progress: Progress = { phase: 'up', stepsRun: 0, rollback: notCompared(), repeat: notCompared() }
   const finish = (outcome: RehearsalResult['outcome'], error?: string): RehearsalResult => ({
@@ -106,8 +133,19 @@ export async function rehearse({ target, steps, signal, log = () => undefined }:
     log(`Not rehearsed: ${problem}`)
     return finish('FAILED', problem)
   }
-  const scripts: Script[] = steps.map((s, i) => ({ version: `rehearsal-${i + 1}`, description: s.name, label: s.name, sql: s.body, rollbackSql: s.rollbackBody }))
-  const options: ApplyOptions = { appliedBy: 'rehearsal', recordHistory: false, signal, log: (e) => log(`${progress.phase}: ${e.message}`) }
+  const scripts: Script[] = steps.map((s, i) => ({
+    version: `rehearsal-${i + 1}`,
+    description: s.name,
+    label: s.name,
+    sql: s.body,
+    rollbackSql: s.rollbackBody,
+  }))
+  const options: ApplyOptions = {
+    appliedBy: 'rehearsal',
+    recordHistory: false,
+    signal,
+    log: (e) => log(`${progress.phase}: ${e.message}`),
+  }
   try {
     await withTargetSession(target, { ...options, applicationName: 'lockstep rehearsal' }, async (session) => {
       const beforeUp = await schemaSnapshot(session.client)
@@ -121,14 +159,23 @@ export async function rehearse({ target, steps, signal, log = () => undefined }:
       progress.repeat = diffSnapshots(afterUp, await schemaSnapshot(session.client))
     })
   } catch (error) {
-    const message = error instanceof RehearsalFailure ? error.message : `The rehearsal stopped during the ${progress.phase}: ${redact((error as Error).message, [target.password])}`
+    const message =
+      error instanceof RehearsalFailure
+        ? error.message
+        : `The rehearsal stopped during the ${progress.phase}: ${redact((error as Error).message, [target.password])}`
     log(`${message} The target is left as the failed step left it.`)
     return finish('FAILED', message)
   }
   for (const d of progress.rollback.differences) log(describeDifference(d, 'rollback'))
   for (const d of progress.repeat.differences) log(describeDifference(d, 'repeat'))
   const identical = progress.rollback.identical && progress.repeat.identical
-  log(identical ? 'The rollback restored the schema, and the up gave the same schema again.' : 'The schemas differ (above).')
-  log(`The target keeps the steps applied (by the second up); Lockstep's history on it records none of the rehearsal's scripts.`)
+  log(
+    identical
+      ? 'The rollback restored the schema, and the up gave the same schema again.'
+      : 'The schemas differ (above).',
+  )
+  log(
+    `The target keeps the steps applied (by the second up); Lockstep's history on it records none of the rehearsal's scripts.`,
+  )
   return finish(identical ? 'IDENTICAL' : 'DIFFERENT')
 }

@@ -39,13 +39,21 @@ describe('schema snapshots', () => {
     const first = await fresh('snapshot_a')
     const second = await fresh('snapshot_b')
     // The second database takes other OIDs, a dropped column, used sequences and Lockstep's history table.
-    await second.client.query('CREATE TABLE scratch (id int); DROP TABLE scratch; CREATE TYPE scratch_t AS ENUM (); DROP TYPE scratch_t')
+    await second.client.query(
+      'CREATE TABLE scratch (id int); DROP TABLE scratch; CREATE TYPE scratch_t AS ENUM (); DROP TYPE scratch_t',
+    )
     await first.client.query(SCHEMA)
     await second.client.query(SCHEMA)
     await second.client.query(`ALTER TABLE customers ADD COLUMN gone int; ALTER TABLE customers DROP COLUMN gone`)
-    await second.client.query(`INSERT INTO customers (email) VALUES ('a@example.com'); SELECT nextval('billing.invoice_numbers')`)
-    await second.client.query(`CREATE SCHEMA lockstep; CREATE TABLE ${HISTORY_TABLE} (version text PRIMARY KEY, checksum text)`)
-    await second.client.query(`SET search_path = billing, public; SET TimeZone = 'Asia/Kolkata'; SET DateStyle = 'SQL, DMY'`)
+    await second.client.query(
+      `INSERT INTO customers (email) VALUES ('a@example.com'); SELECT nextval('billing.invoice_numbers')`,
+    )
+    await second.client.query(
+      `CREATE SCHEMA lockstep; CREATE TABLE ${HISTORY_TABLE} (version text PRIMARY KEY, checksum text)`,
+    )
+    await second.client.query(
+      `SET search_path = billing, public; SET TimeZone = 'Asia/Kolkata'; SET DateStyle = 'SQL, DMY'`,
+    )
 
     const a = await schemaSnapshot(first.client)
     const b = await schemaSnapshot(second.client)
@@ -58,22 +66,41 @@ describe('schema snapshots', () => {
       'column public.customers.name': 'text COLLATE pg_catalog."C"',
       'column billing.invoices.currency': "billing.currency NOT NULL DEFAULT 'EUR'::billing.currency",
       'column billing.invoices.id': "bigint NOT NULL DEFAULT nextval('billing.invoices_id_seq'::regclass)",
-      'constraint billing.invoices.invoices_customer_id_fkey': 'FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE',
+      'constraint billing.invoices.invoices_customer_id_fkey':
+        'FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE',
       'constraint public.customers.customers_pkey': 'PRIMARY KEY (id)',
-      'index billing.invoices_customer_idx': 'CREATE INDEX invoices_customer_idx ON billing.invoices USING btree (customer_id) WHERE ((total)::numeric > (0)::numeric)',
+      'index billing.invoices_customer_idx':
+        'CREATE INDEX invoices_customer_idx ON billing.invoices USING btree (customer_id) WHERE ((total)::numeric > (0)::numeric)',
       'sequence billing.invoice_numbers': 'integer START 10 INCREMENT 5 MINVALUE 10 MAXVALUE 100000 CACHE 1 CYCLE',
       'sequence billing.invoices_id_seq': expect.stringContaining('OWNED BY billing.invoices.id'),
       'table billing.events': 'partitioned table PARTITION BY RANGE (at)',
-      'table billing.events_2026': "table, partition of billing.events FOR VALUES FROM ('2026-01-01 00:00:00+00') TO ('2027-01-01 00:00:00+00')",
-      'trigger billing.invoices.invoices_stamp': 'CREATE TRIGGER invoices_stamp BEFORE INSERT ON billing.invoices FOR EACH ROW EXECUTE FUNCTION billing.stamp()',
+      'table billing.events_2026':
+        "table, partition of billing.events FOR VALUES FROM ('2026-01-01 00:00:00+00') TO ('2027-01-01 00:00:00+00')",
+      'trigger billing.invoices.invoices_stamp':
+        'CREATE TRIGGER invoices_stamp BEFORE INSERT ON billing.invoices FOR EACH ROW EXECUTE FUNCTION billing.stamp()',
       'extension plpgsql': expect.stringMatching(/^version [\d.]+ in schema pg_catalog$/),
     })
-    for (const key of ['domain billing.amount', 'type billing.money_pair', 'type billing.price_range', 'view billing.big_invoices', 'materialized view billing.totals', 'function billing.stamp()', 'procedure billing.close_month(IN month date)', 'aggregate billing.product(numeric)']) {
+    for (const key of [
+      'domain billing.amount',
+      'type billing.money_pair',
+      'type billing.price_range',
+      'view billing.big_invoices',
+      'materialized view billing.totals',
+      'function billing.stamp()',
+      'procedure billing.close_month(IN month date)',
+      'aggregate billing.product(numeric)',
+    ]) {
       expect(a, key).toHaveProperty([key])
     }
     // Owned pieces are reported once, by their owner: the identity sequence, the key's index, row and array
     // types, the range type's constructors.
-    expect(Object.keys(a).filter((k) => /customers_id_seq|index public\.customers_(pkey|email_key)|type \w+\.(_|customers$|invoices$)|price_multirange|function billing\.price_range|lockstep/.test(k))).toEqual([])
+    expect(
+      Object.keys(a).filter((k) =>
+        /customers_id_seq|index public\.customers_(pkey|email_key)|type \w+\.(_|customers$|invoices$)|price_multirange|function billing\.price_range|lockstep/.test(
+          k,
+        ),
+      ),
+    ).toEqual([])
   })
 
   it('limits the snapshot to the schemas asked for', async () => {

@@ -19,9 +19,13 @@ export type SnapshotOptions = {
 const inScope = (column: string) =>
   `(CASE WHEN $1::text[] IS NULL THEN ${column} !~ '^pg_' AND ${column} NOT IN ('information_schema', '${BOOKKEEPING_SCHEMA}') ELSE ${column} = ANY ($1::text[]) END)`
 // Objects an extension created come and go with the extension, which is compared by name and version.
-const notFromExtension = (catalog: string, oid: string) => `NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = '${catalog}'::regclass AND e.objid = ${oid} AND e.deptype = 'e')`
+const notFromExtension = (catalog: string, oid: string) =>
+  `NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = '${catalog}'::regclass AND e.objid = ${oid} AND e.deptype = 'e')`
 // Lockstep's tables where earlier versions kept them, beside the user's (moved to its schema when next touched).
-const notHistory = (relname: string) => `${relname} NOT IN (${Object.values(BOOKKEEPING_TABLES).map((t) => `'${t.legacy}'`).join(', ')})`
+const notHistory = (relname: string) =>
+  `${relname} NOT IN (${Object.values(BOOKKEEPING_TABLES)
+    .map((t) => `'${t.legacy}'`)
+    .join(', ')})`
 
 const RELATIONS = `
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -122,14 +126,20 @@ export async function schemaSnapshot(client: pg.Client, options: SnapshotOptions
   const rows: { key: string; definition: string | null }[] = []
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
   try {
-    await client.query(`SET LOCAL search_path = pg_catalog, pg_temp; SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'`)
-    for (const sql of QUERIES) rows.push(...(await client.query<{ key: string; definition: string | null }>(sql, [options.schemas ?? null])).rows)
+    await client.query(
+      `SET LOCAL search_path = pg_catalog, pg_temp; SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'`,
+    )
+    for (const sql of QUERIES)
+      rows.push(
+        ...(await client.query<{ key: string; definition: string | null }>(sql, [options.schemas ?? null])).rows,
+      )
     await client.query('COMMIT')
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined)
     throw error
   }
   const snapshot: SchemaSnapshot = {}
-  for (const row of rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) snapshot[row.key] = row.definition ?? ''
+  for (const row of rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)))
+    snapshot[row.key] = row.definition ?? ''
   return snapshot
 }

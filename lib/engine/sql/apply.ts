@@ -22,7 +22,14 @@ export type { RunningStatement } from './execute'
  * `label`: how messages name the script when its version is an internal key (a plan step's id);
  * `file`: the file it was read from, relative to its directory.
  */
-export type Script = { version: string; description: string; sql: string; rollbackSql?: string | null; label?: string; file?: string }
+export type Script = {
+  version: string
+  description: string
+  sql: string
+  rollbackSql?: string | null
+  label?: string
+  file?: string
+}
 
 /** The script as messages name it: "V1 (orders table)" from a directory, "“Add status”" for a plan step. */
 const named = (script: Script) => (script.label ? `“${script.label}”` : `${script.version} (${script.description})`)
@@ -85,7 +92,11 @@ const qualified = (index: InvalidIndex) => `${quoteIdent(index.schema)}.${quoteI
 async function invalidIndexes(client: pg.Client, statements: Statement[]): Promise<InvalidIndex[]> {
   // The names are PostgreSQL's own (folded by the parser); the table, found the way the statement found it,
   // tells which schema's index of that name is meant.
-  const built = statements.flatMap(({ concurrentIndex: b }) => (b?.name ? [{ name: b.name, table: `${b.schema === null ? '' : `${quoteIdent(b.schema)}.`}${quoteIdent(b.table)}` }] : []))
+  const built = statements.flatMap(({ concurrentIndex: b }) =>
+    b?.name
+      ? [{ name: b.name, table: `${b.schema === null ? '' : `${quoteIdent(b.schema)}.`}${quoteIdent(b.table)}` }]
+      : [],
+  )
   if (built.length === 0) return []
   const { rows } = await client.query<InvalidIndex>(
     `SELECT n.nspname AS schema, c.relname AS name FROM unnest($1::text[], $2::text[]) AS b(name, "table")
@@ -97,7 +108,11 @@ async function invalidIndexes(client: pg.Client, statements: Statement[]): Promi
   return rows
 }
 
-export async function applyScripts(target: PostgresTarget, scripts: Script[], options: ApplyOptions): Promise<ScriptOutcome[]> {
+export async function applyScripts(
+  target: PostgresTarget,
+  scripts: Script[],
+  options: ApplyOptions,
+): Promise<ScriptOutcome[]> {
   return withTargetSession(target, options, (session) => applyInSession(session, scripts, options))
 }
 
@@ -109,24 +124,35 @@ async function parse(script: Script, sql: string, rollback = false): Promise<Par
   try {
     statements = await splitStatements(sql)
   } catch (error) {
-    if (error instanceof SqlSyntaxError) throw new ApplyRefused(`${at(script, error.line, rollback)}: syntax error: ${error.reason}. Nothing was run; correct the script first.`)
+    if (error instanceof SqlSyntaxError)
+      throw new ApplyRefused(
+        `${at(script, error.line, rollback)}: syntax error: ${error.reason}. Nothing was run; correct the script first.`,
+      )
     throw error
   }
   const transactions = scriptTransactions(statements)
-  if (transactions.problem) throw new ApplyRefused(`${at(script, transactions.problem.line, rollback)}: ${transactions.problem.message}. Nothing was run; correct the script first.`)
+  if (transactions.problem)
+    throw new ApplyRefused(
+      `${at(script, transactions.problem.line, rollback)}: ${transactions.problem.message}. Nothing was run; correct the script first.`,
+    )
   return { statements, transactions }
 }
 
 /** Why a script is not tried in a dry run (it cannot be rolled back afterwards), or null. */
 function notInDryRun({ statements, transactions }: Parsed): string | null {
   if (transactions.mode === 'lockstep') return null
-  if (transactions.mode === 'script') return `it manages its own transactions (BEGIN on line ${transactions.blocks[0]?.beginLine ?? '?'}), so what it did could not be rolled back afterwards`
+  if (transactions.mode === 'script')
+    return `it manages its own transactions (BEGIN on line ${transactions.blocks[0]?.beginLine ?? '?'}), so what it did could not be rolled back afterwards`
   const first = statements.find((s) => !s.transactional)
   return `${first?.kind ?? 'a statement'} (line ${first?.line ?? '?'}) cannot run inside a transaction`
 }
 
 /** Applies scripts in a session that holds the target's lock (see withTargetSession). */
-export async function applyInSession(session: TargetSession, scripts: Script[], options: ApplyOptions): Promise<ScriptOutcome[]> {
+export async function applyInSession(
+  session: TargetSession,
+  scripts: Script[],
+  options: ApplyOptions,
+): Promise<ScriptOutcome[]> {
   const { client } = session
   const log = options.log ?? (() => undefined)
   const lockTimeoutMs = options.lockTimeoutMs ?? 1_000
@@ -135,7 +161,15 @@ export async function applyInSession(session: TargetSession, scripts: Script[], 
   const outcomes: ScriptOutcome[] = []
   const keepsHistory = options.recordHistory !== false
   const writesHistory = keepsHistory && !options.dryRun
-  const history = new Map(keepsHistory ? (await client.query<HistoryRow>(`SELECT version, checksum, success, statements_applied, rolled_back_at, error FROM ${HISTORY_TABLE}`)).rows.map((r) => [r.version, r]) : [])
+  const history = new Map(
+    keepsHistory
+      ? (
+          await client.query<HistoryRow>(
+            `SELECT version, checksum, success, statements_applied, rolled_back_at, error FROM ${HISTORY_TABLE}`,
+          )
+        ).rows.map((r) => [r.version, r])
+      : [],
+  )
   const isApplied = (script: Script) => {
     const row = history.get(script.version)
     return !!row?.success && !row.rolled_back_at
@@ -146,10 +180,14 @@ export async function applyInSession(session: TargetSession, scripts: Script[], 
     const row = history.get(script.version)
     if (!row || row.rolled_back_at) continue
     if (row.checksum !== checksumOf(script.sql)) {
-      throw new ApplyRefused(`${named(script)} changed after it ran: its checksum was ${row.checksum.slice(0, 12)}…, the file's is now ${checksumOf(script.sql).slice(0, 12)}…. An applied script must not change; put the change in a new version.`)
+      throw new ApplyRefused(
+        `${named(script)} changed after it ran: its checksum was ${row.checksum.slice(0, 12)}…, the file's is now ${checksumOf(script.sql).slice(0, 12)}…. An applied script must not change; put the change in a new version.`,
+      )
     }
     if (!row.success && row.error && !options.retryFailed && !options.dryRun) {
-      throw new ApplyRefused(`${named(script)} failed earlier (${row.error}) and awaits a decision: retry it, run its rollback, or mark it rolled back or applied.`)
+      throw new ApplyRefused(
+        `${named(script)} failed earlier (${row.error}) and awaits a decision: retry it, run its rollback, or mark it rolled back or applied.`,
+      )
     }
   }
   const parsed = new Map<Script, Parsed>()
@@ -159,7 +197,13 @@ export async function applyInSession(session: TargetSession, scripts: Script[], 
     const ready = parsed.get(script)
     if (!ready) {
       const total = (await splitStatements(script.sql).catch(() => null))?.length ?? row?.statements_applied ?? 0
-      outcomes.push({ version: script.version, status: 'ALREADY_APPLIED', statementsApplied: total, statementsTotal: total, durationMs: 0 })
+      outcomes.push({
+        version: script.version,
+        status: 'ALREADY_APPLIED',
+        statementsApplied: total,
+        statementsTotal: total,
+        durationMs: 0,
+      })
       continue
     }
     const { statements, transactions } = ready
@@ -168,7 +212,15 @@ export async function applyInSession(session: TargetSession, scripts: Script[], 
     const skip = options.dryRun ? notInDryRun(ready) : null
     if (skip) {
       log({ level: 'warn', version: script.version, message: `Not tried in a dry run: ${skip}.` })
-      outcomes.push({ version: script.version, status: 'SKIPPED', statementsApplied: 0, statementsTotal: statements.length, durationMs: 0, transactions: how, reason: skip })
+      outcomes.push({
+        version: script.version,
+        status: 'SKIPPED',
+        statementsApplied: 0,
+        statementsTotal: statements.length,
+        durationMs: 0,
+        transactions: how,
+        reason: skip,
+      })
       continue
     }
     // A script run statement by statement that stopped part-way resumes at its first unapplied statement.
@@ -177,7 +229,11 @@ export async function applyInSession(session: TargetSession, scripts: Script[], 
     if (!wrapped && row && resumed) {
       // An interrupted CREATE INDEX CONCURRENTLY leaves an INVALID index that would make the retry fail.
       for (const index of await invalidIndexes(client, [resumed])) {
-        log({ level: 'warn', version: script.version, message: `Dropping the INVALID index ${index.name} the interrupted attempt left, before building it again.` })
+        log({
+          level: 'warn',
+          version: script.version,
+          message: `Dropping the INVALID index ${index.name} the interrupted attempt left, before building it again.`,
+        })
         await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${qualified(index)}`)
       }
     }
@@ -187,10 +243,23 @@ export async function applyInSession(session: TargetSession, scripts: Script[], 
         `INSERT INTO ${HISTORY_TABLE} (version, description, checksum, applied_by, started_at, statements_total, statements_applied, success, error, rolled_back_at, finished_at, duration_ms, transaction_mode)
          VALUES ($1, $2, $3, $4, $5, $6, $7, false, NULL, NULL, NULL, NULL, $8)
          ON CONFLICT (version) DO UPDATE SET checksum = $3, applied_by = $4, started_at = $5, statements_total = $6, statements_applied = $7, success = false, error = NULL, rolled_back_at = NULL, finished_at = NULL, duration_ms = NULL, transaction_mode = $8`,
-        [script.version, script.description, checksumOf(script.sql), options.appliedBy, started, statements.length, from, transactions.mode],
+        [
+          script.version,
+          script.description,
+          checksumOf(script.sql),
+          options.appliedBy,
+          started,
+          statements.length,
+          from,
+          transactions.mode,
+        ],
       )
     }
-    log({ level: 'info', version: script.version, message: `${options.dryRun ? 'Trying' : 'Applying'} ${short(script)} (${statements.length} statements, ${how}${from ? `, resuming at statement ${from + 1}` : ''}).` })
+    log({
+      level: 'info',
+      version: script.version,
+      message: `${options.dryRun ? 'Trying' : 'Applying'} ${short(script)} (${statements.length} statements, ${how}${from ? `, resuming at statement ${from + 1}` : ''}).`,
+    })
     let attempt = 0
     let done = from // a retry after a lock timeout goes on from the statement that timed out (or its block's BEGIN)
     for (;;) {
@@ -207,14 +276,28 @@ export async function applyInSession(session: TargetSession, scripts: Script[], 
           onStatement: options.onStatement,
           progress: async (n) => {
             done = n
-            if (writesHistory) await client.query(`UPDATE ${HISTORY_TABLE} SET statements_applied = $2 WHERE version = $1`, [script.version, n])
+            if (writesHistory)
+              await client.query(`UPDATE ${HISTORY_TABLE} SET statements_applied = $2 WHERE version = $1`, [
+                script.version,
+                n,
+              ])
           },
         })
         const durationMs = Date.now() - +started
         if (writesHistory) {
-          await client.query(`UPDATE ${HISTORY_TABLE} SET success = true, statements_applied = $2, finished_at = now(), duration_ms = $3 WHERE version = $1`, [script.version, applied, durationMs])
+          await client.query(
+            `UPDATE ${HISTORY_TABLE} SET success = true, statements_applied = $2, finished_at = now(), duration_ms = $3 WHERE version = $1`,
+            [script.version, applied, durationMs],
+          )
         }
-        outcomes.push({ version: script.version, status: options.dryRun ? 'DRY_RUN' : 'APPLIED', statementsApplied: applied, statementsTotal: statements.length, durationMs, transactions: how })
+        outcomes.push({
+          version: script.version,
+          status: options.dryRun ? 'DRY_RUN' : 'APPLIED',
+          statementsApplied: applied,
+          statementsTotal: statements.length,
+          durationMs,
+          transactions: how,
+        })
         break
       } catch (error) {
         const e = error as ExecutionFailure
@@ -223,29 +306,66 @@ export async function applyInSession(session: TargetSession, scripts: Script[], 
         if (!cancelled && e.code === LOCK_NOT_AVAILABLE && attempt < lockRetries) {
           attempt++
           const backoff = 500 * 2 ** (attempt - 1)
-          log({ level: 'warn', version: script.version, message: `${at(script, lineOf(e))}: no lock within ${lockTimeoutMs} ms${e.blocker ? `; blocked by ${e.blocker}` : ''}. Retry ${attempt} of ${lockRetries} in ${backoff} ms.` })
+          log({
+            level: 'warn',
+            version: script.version,
+            message: `${at(script, lineOf(e))}: no lock within ${lockTimeoutMs} ms${e.blocker ? `; blocked by ${e.blocker}` : ''}. Retry ${attempt} of ${lockRetries} in ${backoff} ms.`,
+          })
           await new Promise((r) => setTimeout(r, backoff))
           continue
         }
         let message = e.message
-        if (e.code === LOCK_NOT_AVAILABLE) message = `No lock within ${lockTimeoutMs} ms after ${lockRetries + 1} tries${e.blocker ? `; blocked by ${e.blocker}` : ''}.`
+        if (e.code === LOCK_NOT_AVAILABLE)
+          message = `No lock within ${lockTimeoutMs} ms after ${lockRetries + 1} tries${e.blocker ? `; blocked by ${e.blocker}` : ''}.`
         else if (cancelled) message = 'Cancelled by a person.'
-        else if (e.code === QUERY_CANCELED) message = `Stopped by statement_timeout (${statementTimeoutMs} ms) or a cancel from another session: ${message}`
+        else if (e.code === QUERY_CANCELED)
+          message = `Stopped by statement_timeout (${statementTimeoutMs} ms) or a cancel from another session: ${message}`
         message = redact(cancelled ? message : located(script, e, message), session.secrets)
         // A lost connection cannot record anything more on the target: say what happened instead.
         const lost = !cancelled && isConnectionLost(e)
         const invalid = wrapped || lost ? [] : await invalidIndexes(client, statements).catch(() => [])
-        if (invalid[0]) message += ` The index ${invalid.map((i) => i.name).join(', ')} was left INVALID; drop it (DROP INDEX CONCURRENTLY ${qualified(invalid[0])}) before retrying.`
-        const applied = wrapped ? 0 : !writesHistory || lost ? done : ((await client.query<{ n: number }>(`SELECT statements_applied AS n FROM ${HISTORY_TABLE} WHERE version = $1`, [script.version]).catch(() => null))?.rows[0]?.n ?? 0)
+        if (invalid[0])
+          message += ` The index ${invalid.map((i) => i.name).join(', ')} was left INVALID; drop it (DROP INDEX CONCURRENTLY ${qualified(invalid[0])}) before retrying.`
+        const applied = wrapped
+          ? 0
+          : !writesHistory || lost
+            ? done
+            : ((
+                await client
+                  .query<{ n: number }>(`SELECT statements_applied AS n FROM ${HISTORY_TABLE} WHERE version = $1`, [
+                    script.version,
+                  ])
+                  .catch(() => null)
+              )?.rows[0]?.n ?? 0)
         if (lost) {
           message = `The target ended the connection (${message}). ${wrapped ? 'Nothing of this script was kept' : `${applied} of its ${statements.length} statements stay applied`}; retry the run to go on.`
         } else if (writesHistory) {
           // A cancelled transactional script left nothing behind: it counts as rolled back, free to run again.
-          if (cancelled && wrapped) await client.query(`UPDATE ${HISTORY_TABLE} SET success = false, error = $2, finished_at = now(), duration_ms = $3, rolled_back_at = now() WHERE version = $1`, [script.version, message, Date.now() - +started])
-          else await client.query(`UPDATE ${HISTORY_TABLE} SET success = false, error = $2, finished_at = now(), duration_ms = $3 WHERE version = $1`, [script.version, message, Date.now() - +started])
+          if (cancelled && wrapped)
+            await client.query(
+              `UPDATE ${HISTORY_TABLE} SET success = false, error = $2, finished_at = now(), duration_ms = $3, rolled_back_at = now() WHERE version = $1`,
+              [script.version, message, Date.now() - +started],
+            )
+          else
+            await client.query(
+              `UPDATE ${HISTORY_TABLE} SET success = false, error = $2, finished_at = now(), duration_ms = $3 WHERE version = $1`,
+              [script.version, message, Date.now() - +started],
+            )
         }
-        log({ level: cancelled ? 'warn' : 'error', version: script.version, message: `${short(script)} ${cancelled ? 'cancelled' : 'failed'}: ${message}` })
-        outcomes.push({ version: script.version, status: cancelled ? 'CANCELLED' : 'FAILED', statementsApplied: applied, statementsTotal: statements.length, durationMs: Date.now() - +started, error: message, transactions: how })
+        log({
+          level: cancelled ? 'warn' : 'error',
+          version: script.version,
+          message: `${short(script)} ${cancelled ? 'cancelled' : 'failed'}: ${message}`,
+        })
+        outcomes.push({
+          version: script.version,
+          status: cancelled ? 'CANCELLED' : 'FAILED',
+          statementsApplied: applied,
+          statementsTotal: statements.length,
+          durationMs: Date.now() - +started,
+          error: message,
+          transactions: how,
+        })
         return outcomes
       }
     }
@@ -254,11 +374,19 @@ export async function applyInSession(session: TargetSession, scripts: Script[], 
 }
 
 /** Runs a script's rollback and marks it rolled back in the history (so it may be applied again later). */
-export async function rollbackScript(target: PostgresTarget, script: Script, options: ApplyOptions): Promise<ScriptOutcome> {
+export async function rollbackScript(
+  target: PostgresTarget,
+  script: Script,
+  options: ApplyOptions,
+): Promise<ScriptOutcome> {
   return withTargetSession(target, options, (session) => rollbackInSession(session, script, options))
 }
 
-export async function rollbackInSession(session: TargetSession, script: Script, options: ApplyOptions): Promise<ScriptOutcome> {
+export async function rollbackInSession(
+  session: TargetSession,
+  script: Script,
+  options: ApplyOptions,
+): Promise<ScriptOutcome> {
   if (!script.rollbackSql) throw new ApplyRefused(`${short(script)} has no rollback script.`)
   const { statements, transactions } = await parse(script, script.rollbackSql, true)
   const started = Date.now()
@@ -276,9 +404,23 @@ export async function rollbackInSession(session: TargetSession, script: Script, 
       progress: async () => undefined,
     })
     if (!options.dryRun && options.recordHistory !== false) await markRolledBack(session, script.version)
-    return { version: script.version, status: options.dryRun ? 'DRY_RUN' : 'APPLIED', statementsApplied: applied, statementsTotal: statements.length, durationMs: Date.now() - started, transactions: describeTransactions(transactions) }
+    return {
+      version: script.version,
+      status: options.dryRun ? 'DRY_RUN' : 'APPLIED',
+      statementsApplied: applied,
+      statementsTotal: statements.length,
+      durationMs: Date.now() - started,
+      transactions: describeTransactions(transactions),
+    }
   } catch (error) {
     const message = redact(located(script, error as ExecutionFailure, (error as Error).message, true), session.secrets)
-    return { version: script.version, status: 'FAILED', statementsApplied: 0, statementsTotal: statements.length, durationMs: Date.now() - started, error: message }
+    return {
+      version: script.version,
+      status: 'FAILED',
+      statementsApplied: 0,
+      statementsTotal: statements.length,
+      durationMs: Date.now() - started,
+      error: message,
+    }
   }
 }

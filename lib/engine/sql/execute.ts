@@ -24,7 +24,15 @@ export type ExecuteOptions = {
  * A failure while executing: the database's error (or Cancelled) with the statement it came from, the
  * session blocking it (for lock timeouts), and the statement a retry starts from.
  */
-export type ExecutionFailure = Error & { code?: string; position?: string; detail?: string; hint?: string; blocker?: string | null; statement?: Statement; resumeAt?: number }
+export type ExecutionFailure = Error & {
+  code?: string
+  position?: string
+  detail?: string
+  hint?: string
+  blocker?: string | null
+  statement?: Statement
+  resumeAt?: number
+}
 
 /**
  * Runs `statements` in the session. `lockstep`: in one transaction (nothing stays behind on failure).
@@ -33,7 +41,11 @@ export type ExecutionFailure = Error & { code?: string; position?: string; detai
  * it, and a failure inside a block rolls it back and resumes at its BEGIN. A cancel stops between
  * statements and cancels the running one on the target.
  */
-export async function execute(session: TargetSession, statements: Statement[], opts: ExecuteOptions): Promise<{ applied: number }> {
+export async function execute(
+  session: TargetSession,
+  statements: Statement[],
+  opts: ExecuteOptions,
+): Promise<{ applied: number }> {
   const { client, monitor, pid } = session
   let blocker: string | null = null
   // While a statement runs, watch who blocks it: a lock timeout then says which session was in the way.
@@ -44,7 +56,8 @@ export async function execute(session: TargetSession, statements: Statement[], o
   }, 100)
   const cancelRunning = () => void monitor.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined)
   opts.signal?.addEventListener('abort', cancelRunning)
-  const fail = (error: unknown, statement: Statement | undefined, resumeAt?: number): ExecutionFailure => Object.assign(error as Error, { blocker, statement, resumeAt })
+  const fail = (error: unknown, statement: Statement | undefined, resumeAt?: number): ExecutionFailure =>
+    Object.assign(error as Error, { blocker, statement, resumeAt })
   const run = async (statement: Statement) => {
     if (opts.signal?.aborted) throw new Cancelled()
     blocker = null
@@ -53,10 +66,17 @@ export async function execute(session: TargetSession, statements: Statement[], o
     const result = await client.query(statement.sql)
     opts.onStatement?.(null)
     const rows = Array.isArray(result) ? undefined : result.rowCount
-    opts.log({ level: 'info', version: opts.version, statement: statement.index + 1, message: `${statement.kind} (line ${statement.line}) done in ${Math.round(performance.now() - started)} ms${rows != null ? `, ${rows} rows` : ''}` })
+    opts.log({
+      level: 'info',
+      version: opts.version,
+      statement: statement.index + 1,
+      message: `${statement.kind} (line ${statement.line}) done in ${Math.round(performance.now() - started)} ms${rows != null ? `, ${rows} rows` : ''}`,
+    })
   }
   try {
-    await client.query(`SET lock_timeout = ${Math.round(opts.lockTimeoutMs)}; SET statement_timeout = ${Math.round(opts.statementTimeoutMs)}`)
+    await client.query(
+      `SET lock_timeout = ${Math.round(opts.lockTimeoutMs)}; SET statement_timeout = ${Math.round(opts.statementTimeoutMs)}`,
+    )
     if (opts.mode === 'lockstep') {
       await client.query('BEGIN')
       let current: Statement | undefined

@@ -13,7 +13,14 @@ export const HISTORY_TABLE = qualified('history')
 
 export const checksumOf = (sql: string) => createHash('sha256').update(sql, 'utf8').digest('hex')
 
-export type HistoryRow = { version: string; checksum: string; success: boolean; statements_applied: number; rolled_back_at: Date | null; error: string | null }
+export type HistoryRow = {
+  version: string
+  checksum: string
+  success: boolean
+  statements_applied: number
+  rolled_back_at: Date | null
+  error: string | null
+}
 
 export async function ensureHistory(client: pg.Client) {
   await ensureBookkeeping(client, ['history'])
@@ -34,17 +41,26 @@ export async function ensureHistory(client: pg.Client) {
   )`)
   // Targets whose history was created before the column existed; looked up first, so that the usual
   // case takes no ACCESS EXCLUSIVE lock on the table.
-  const { rowCount } = await client.query(`SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'transaction_mode' AND NOT attisdropped`, [HISTORY_TABLE])
+  const { rowCount } = await client.query(
+    `SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'transaction_mode' AND NOT attisdropped`,
+    [HISTORY_TABLE],
+  )
   if (!rowCount) await client.query(`ALTER TABLE ${HISTORY_TABLE} ADD COLUMN IF NOT EXISTS transaction_mode text`)
 }
 
 /** The history says the script is undone (by its rollback, or by hand as a DBA states). */
 export async function markRolledBack(session: TargetSession, version: string): Promise<void> {
-  await session.client.query(`UPDATE ${HISTORY_TABLE} SET rolled_back_at = now(), success = false WHERE version = $1`, [version])
+  await session.client.query(`UPDATE ${HISTORY_TABLE} SET rolled_back_at = now(), success = false WHERE version = $1`, [
+    version,
+  ])
 }
 
 /** The history says the script is fully applied (a DBA finished it by hand); its checksum becomes the script's. */
-export async function markApplied(session: TargetSession, script: { version: string; description: string; sql: string }, appliedBy: string): Promise<void> {
+export async function markApplied(
+  session: TargetSession,
+  script: { version: string; description: string; sql: string },
+  appliedBy: string,
+): Promise<void> {
   const total = (await splitStatements(script.sql)).length
   await session.client.query(
     `INSERT INTO ${HISTORY_TABLE} (version, description, checksum, applied_by, started_at, finished_at, statements_total, statements_applied, success, error)

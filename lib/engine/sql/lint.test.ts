@@ -4,7 +4,9 @@ import { PRISMA_ENUM_CHANGE } from './fixtures/prisma-enum-change'
 
 describe('lintSql', () => {
   it('attaches squawk findings to the statements that cause them, with their locks', async () => {
-    const report = await lintSql('SELECT 1;\n\nCREATE INDEX orders_status ON orders (status);\nALTER TABLE orders ALTER COLUMN total TYPE numeric(14,2);\n')
+    const report = await lintSql(
+      'SELECT 1;\n\nCREATE INDEX orders_status ON orders (status);\nALTER TABLE orders ALTER COLUMN total TYPE numeric(14,2);\n',
+    )
     expect(report.statements.map((s) => [s.line, s.kind, s.lock])).toEqual([
       [1, 'SelectStmt', 'no table lock'],
       [3, 'IndexStmt', 'SHARE on orders'],
@@ -18,13 +20,18 @@ describe('lintSql', () => {
   })
 
   it('keeps each finding under its own statement when several share a line', async () => {
-    const concurrentFirst = await lintSql('CREATE INDEX CONCURRENTLY IF NOT EXISTS a_x ON a (x); CREATE INDEX IF NOT EXISTS a_y ON a (y);\n')
-    const rulesOf = (report: typeof concurrentFirst) => report.statements.map((s) => [s.sql, s.findings.map((f) => f.rule).sort()])
+    const concurrentFirst = await lintSql(
+      'CREATE INDEX CONCURRENTLY IF NOT EXISTS a_x ON a (x); CREATE INDEX IF NOT EXISTS a_y ON a (y);\n',
+    )
+    const rulesOf = (report: typeof concurrentFirst) =>
+      report.statements.map((s) => [s.sql, s.findings.map((f) => f.rule).sort()])
     expect(rulesOf(concurrentFirst)).toEqual([
       ['CREATE INDEX CONCURRENTLY IF NOT EXISTS a_x ON a (x)', []],
       ['CREATE INDEX IF NOT EXISTS a_y ON a (y)', ['require-concurrent-index-creation']],
     ])
-    const concurrentLast = await lintSql('CREATE INDEX IF NOT EXISTS a_y ON a (y); DROP INDEX IF EXISTS a_z; CREATE INDEX CONCURRENTLY IF NOT EXISTS a_x ON a (x);\n')
+    const concurrentLast = await lintSql(
+      'CREATE INDEX IF NOT EXISTS a_y ON a (y); DROP INDEX IF EXISTS a_z; CREATE INDEX CONCURRENTLY IF NOT EXISTS a_x ON a (x);\n',
+    )
     expect(rulesOf(concurrentLast)).toEqual([
       ['CREATE INDEX IF NOT EXISTS a_y ON a (y)', ['require-concurrent-index-creation']],
       ['DROP INDEX IF EXISTS a_z', ['require-concurrent-index-deletion']],
@@ -63,7 +70,11 @@ CREATE INDEX "User_name_idx" ON "User" (name);`
     for (const s of [index, fk]) {
       expect(s?.findings.length).toBeGreaterThan(0)
       expect(s?.findings.every((f) => f.level === 'warning')).toBe(true)
-      expect(s?.findings.some((f) => f.message.includes('Not an error here: Booking is created by this script (line 1), so it is new and empty.'))).toBe(true)
+      expect(
+        s?.findings.some((f) =>
+          f.message.includes('Not an error here: Booking is created by this script (line 1), so it is new and empty.'),
+        ),
+      ).toBe(true)
     }
     expect(existing?.findings.find((f) => f.rule === 'require-concurrent-index-creation')?.level).toBe('error')
     expect(report.errors).toBe(1)
@@ -76,16 +87,23 @@ CREATE INDEX a_id ON a (id);
 CREATE TABLE IF NOT EXISTS b (id bigint);
 CREATE INDEX b_id ON b (id);
 CREATE INDEX CONCURRENTLY c_id ON c (id);`)
-    expect(report.statements[2]?.findings.find((f) => f.rule === 'require-concurrent-index-creation')?.level).toBe('error')
-    expect(report.statements[4]?.findings.find((f) => f.rule === 'require-concurrent-index-creation')?.level).toBe('error')
+    expect(report.statements[2]?.findings.find((f) => f.rule === 'require-concurrent-index-creation')?.level).toBe(
+      'error',
+    )
+    expect(report.statements[4]?.findings.find((f) => f.rule === 'require-concurrent-index-creation')?.level).toBe(
+      'error',
+    )
   })
 
   it('reports no "missing transaction" on a script Lockstep runs in its transaction', async () => {
-    const script = 'ALTER TABLE "User" ADD CONSTRAINT "User_orgId_fkey" FOREIGN KEY ("orgId") REFERENCES "Org"("id") NOT VALID;\n'
+    const script =
+      'ALTER TABLE "User" ADD CONSTRAINT "User_orgId_fkey" FOREIGN KEY ("orgId") REFERENCES "Org"("id") NOT VALID;\n'
     const report = await lintSql(script)
     expect(report.transactions).toEqual({ mode: 'lockstep', description: 'in one transaction', blocks: [] })
     expect(report.statements[0]?.inTransaction).toBe(true)
-    expect(report.statements.flatMap((s) => s.findings).filter((f) => /missing transaction/i.test(f.message))).toEqual([])
+    expect(report.statements.flatMap((s) => s.findings).filter((f) => /missing transaction/i.test(f.message))).toEqual(
+      [],
+    )
     expect(report.statements[0]?.lock).toBe('SHARE ROW EXCLUSIVE on User and Org')
   })
 
@@ -101,7 +119,9 @@ CREATE INDEX CONCURRENTLY c_id ON c (id);`)
 
   it('makes a BEGIN never committed an error on its line', async () => {
     const report = await lintSql('SELECT 1;\nBEGIN;\nUPDATE "User" SET name = lower(name);\n')
-    expect(report.statements[1]?.findings).toContainEqual(expect.objectContaining({ rule: TRANSACTION_RULE, level: 'error', line: 2 }))
+    expect(report.statements[1]?.findings).toContainEqual(
+      expect.objectContaining({ rule: TRANSACTION_RULE, level: 'error', line: 2 }),
+    )
     expect(report.errors).toBeGreaterThanOrEqual(1)
   })
 })

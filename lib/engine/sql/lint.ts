@@ -14,7 +14,12 @@ export type Finding = { rule: string; level: 'error' | 'warning'; message: strin
 export type LintedStatement = Omit<Statement, 'sql'> & { sql: string; findings: Finding[]; inTransaction: boolean }
 /** How the script will run: `mode` (see ./transactions.ts) and the same in words. */
 export type LintTransactions = { mode: TransactionMode; description: string; blocks: ScriptBlock[] }
-export type LintReport = { statements: LintedStatement[]; errors: number; warnings: number; transactions: LintTransactions }
+export type LintReport = {
+  statements: LintedStatement[]
+  errors: number
+  warnings: number
+  transactions: LintTransactions
+}
 
 /** Lockstep's own finding on a script it cannot run as written (a BEGIN never committed…). */
 export const TRANSACTION_RULE = 'transaction-as-written'
@@ -50,7 +55,14 @@ function squawkBinary(): string {
   return squawk.getBinaryPath()
 }
 
-type SquawkFinding = { line: number; column?: number; level: string; message: string; help: string | null; rule_name: string }
+type SquawkFinding = {
+  line: number
+  column?: number
+  level: string
+  message: string
+  help: string | null
+  rule_name: string
+}
 
 /**
  * Where each statement starts in the script, as squawk counts (lines and columns from 0): several statements
@@ -84,7 +96,8 @@ function demoteOnNewTables(statements: LintedStatement[]) {
       }
     }
     if (subject && s.createsTable) created.set(subject, s.line)
-    else if (subject && ['InsertStmt', 'CopyStmt', 'MergeStmt', 'CreateTableAsStmt'].includes(s.kind)) created.delete(subject)
+    else if (subject && ['InsertStmt', 'CopyStmt', 'MergeStmt', 'CreateTableAsStmt'].includes(s.kind))
+      created.delete(subject)
   }
 }
 
@@ -99,18 +112,29 @@ export async function lintSql(sql: string): Promise<LintReport> {
     const file = join(dir, 'script.sql')
     await writeFile(file, sql)
     const output = await new Promise<string>((resolve, reject) => {
-      execFile(squawkBinary(), ['--reporter', 'json', `--exclude=${HANDLED_BY_LOCKSTEP.join(',')}`, ...assumeInTransaction, file], { timeout: 30_000, maxBuffer: 20 * 1024 * 1024 }, (error, stdout) => {
-        // squawk exits 1 when it has findings; only a missing or broken report is a failure.
-        if (stdout.trim().startsWith('[')) resolve(stdout)
-        else reject(new Error(`The SQL linter (squawk) did not run: ${error?.message ?? 'no output'}`))
-      })
+      execFile(
+        squawkBinary(),
+        ['--reporter', 'json', `--exclude=${HANDLED_BY_LOCKSTEP.join(',')}`, ...assumeInTransaction, file],
+        { timeout: 30_000, maxBuffer: 20 * 1024 * 1024 },
+        (error, stdout) => {
+          // squawk exits 1 when it has findings; only a missing or broken report is a failure.
+          if (stdout.trim().startsWith('[')) resolve(stdout)
+          else reject(new Error(`The SQL linter (squawk) did not run: ${error?.message ?? 'no output'}`))
+        },
+      )
     })
     // Each finding belongs to the last statement starting at or before where it points (line, then column).
-    const linted: LintedStatement[] = statements.map((s, i) => ({ ...s, findings: [] as Finding[], inTransaction: transactions.inTransaction[i] ?? false }))
+    const linted: LintedStatement[] = statements.map((s, i) => ({
+      ...s,
+      findings: [] as Finding[],
+      inTransaction: transactions.inTransaction[i] ?? false,
+    }))
     const starts = startsOf(sql, statements)
     for (const f of JSON.parse(output) as SquawkFinding[]) {
       const column = f.column ?? 0
-      const index = starts.findLastIndex((start) => start.line < f.line || (start.line === f.line && start.column <= column))
+      const index = starts.findLastIndex(
+        (start) => start.line < f.line || (start.line === f.line && start.column <= column),
+      )
       linted[Math.max(index, 0)]?.findings.push({
         rule: f.rule_name,
         level: /error/i.test(f.level) || ERROR_RULES.has(f.rule_name) ? 'error' : 'warning',
@@ -123,14 +147,24 @@ export async function lintSql(sql: string): Promise<LintReport> {
     const problem = transactions.problem
     if (problem) {
       const owner = linted.find((s) => s.line === problem.line) ?? linted[0]
-      owner?.findings.push({ rule: TRANSACTION_RULE, level: 'error', message: `${problem.message}.`, help: 'End every BEGIN with COMMIT, and keep statements that cannot run in a transaction outside BEGIN … COMMIT.', line: problem.line })
+      owner?.findings.push({
+        rule: TRANSACTION_RULE,
+        level: 'error',
+        message: `${problem.message}.`,
+        help: 'End every BEGIN with COMMIT, and keep statements that cannot run in a transaction outside BEGIN … COMMIT.',
+        line: problem.line,
+      })
     }
     const all = linted.flatMap((s) => s.findings)
     return {
       statements: linted,
       errors: all.filter((f) => f.level === 'error').length,
       warnings: all.filter((f) => f.level === 'warning').length,
-      transactions: { mode: transactions.mode, description: describeTransactions(transactions), blocks: transactions.blocks },
+      transactions: {
+        mode: transactions.mode,
+        description: describeTransactions(transactions),
+        blocks: transactions.blocks,
+      },
     }
   } finally {
     await rm(dir, { recursive: true, force: true })

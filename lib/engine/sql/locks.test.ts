@@ -6,7 +6,9 @@ const locksOf = async (sql: string) => (await splitStatements(sql)).map((s) => s
 // Each expectation follows PostgreSQL's documentation: "Table-level Lock Modes" and the ALTER TABLE page.
 describe('the locks a statement takes', () => {
   it('a foreign key takes SHARE ROW EXCLUSIVE on both tables, not ACCESS EXCLUSIVE', async () => {
-    const [fk] = await splitStatements('ALTER TABLE "Booking" ADD CONSTRAINT "Booking_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;')
+    const [fk] = await splitStatements(
+      'ALTER TABLE "Booking" ADD CONSTRAINT "Booking_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;',
+    )
     expect(fk?.locks).toEqual([
       { table: 'Booking', mode: 'SHARE ROW EXCLUSIVE' },
       { table: 'User', mode: 'SHARE ROW EXCLUSIVE' },
@@ -16,11 +18,11 @@ describe('the locks a statement takes', () => {
   })
 
   it('a new table referencing another locks only the referenced one; a new partition locks its parent', async () => {
-    expect(await locksOf('CREATE TABLE "Team" (id int PRIMARY KEY);\nCREATE TABLE b (id int, u int REFERENCES s."User"(id));\nCREATE TABLE p1 PARTITION OF p FOR VALUES IN (1);')).toEqual([
-      'no table lock (a new table)',
-      'SHARE ROW EXCLUSIVE on s.User',
-      'ACCESS EXCLUSIVE on p',
-    ])
+    expect(
+      await locksOf(
+        'CREATE TABLE "Team" (id int PRIMARY KEY);\nCREATE TABLE b (id int, u int REFERENCES s."User"(id));\nCREATE TABLE p1 PARTITION OF p FOR VALUES IN (1);',
+      ),
+    ).toEqual(['no table lock (a new table)', 'SHARE ROW EXCLUSIVE on s.User', 'ACCESS EXCLUSIVE on p'])
   })
 
   it('ALTER TYPE … ADD VALUE takes no table lock, and says so instead of assuming one', async () => {
@@ -41,7 +43,9 @@ INSERT INTO audit SELECT * FROM orders WHERE touch(id);`)
     expect(statements[1]?.lock).toBe('unknown (calls the procedure archive_orders(), whose locks are not known)')
     expect(statements[2]?.lock).toBe('unknown (calls create_hypertable(), whose locks are not known)')
     expect(statements[3]?.lock).toBe('ACCESS SHARE on orders')
-    expect(statements[4]?.lock).toBe('ROW EXCLUSIVE on audit; ACCESS SHARE on orders; unknown (calls touch(), whose locks are not known)')
+    expect(statements[4]?.lock).toBe(
+      'ROW EXCLUSIVE on audit; ACCESS SHARE on orders; unknown (calls touch(), whose locks are not known)',
+    )
     expect(statements.every((s) => !/none/.test(s.lock))).toBe(true)
   })
 

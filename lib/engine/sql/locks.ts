@@ -3,7 +3,16 @@
 // locks cannot be known from its text – a DO block, a procedure or function call, an extension's script –
 // says "unknown", never "none": what it locks depends on code this analysis does not read.
 
-export const LOCK_MODES = ['ACCESS SHARE', 'ROW SHARE', 'ROW EXCLUSIVE', 'SHARE UPDATE EXCLUSIVE', 'SHARE', 'SHARE ROW EXCLUSIVE', 'EXCLUSIVE', 'ACCESS EXCLUSIVE'] as const
+export const LOCK_MODES = [
+  'ACCESS SHARE',
+  'ROW SHARE',
+  'ROW EXCLUSIVE',
+  'SHARE UPDATE EXCLUSIVE',
+  'SHARE',
+  'SHARE ROW EXCLUSIVE',
+  'EXCLUSIVE',
+  'ACCESS EXCLUSIVE',
+] as const
 export type LockMode = (typeof LOCK_MODES)[number]
 
 /** `table` as written (schema-qualified when it was); `what` names a relation that is not a plain table. */
@@ -22,8 +31,10 @@ export type LockAnalysis = {
 type Node = Record<string, unknown>
 type RangeVar = { schemaname?: string; relname?: string }
 
-const nameOf = (r: RangeVar | undefined) => (r?.relname ? (r.schemaname ? `${r.schemaname}.${r.relname}` : r.relname) : null)
-const strings = (list: unknown): string[] => (Array.isArray(list) ? list.map((i) => ((i as { String?: { sval?: string } }).String?.sval ?? '')).filter(Boolean) : [])
+const nameOf = (r: RangeVar | undefined) =>
+  r?.relname ? (r.schemaname ? `${r.schemaname}.${r.relname}` : r.relname) : null
+const strings = (list: unknown): string[] =>
+  Array.isArray(list) ? list.map((i) => (i as { String?: { sval?: string } }).String?.sval ?? '').filter(Boolean) : []
 const objectName = (object: unknown): string | null => {
   const items = strings((object as { List?: { items?: unknown[] } } | undefined)?.List?.items)
   return items.length ? items.join('.') : null
@@ -87,8 +98,29 @@ const foreignKeyTargets = (tree: unknown) =>
       return name ? [{ table: name, mode: 'SHARE ROW EXCLUSIVE' as const }] : []
     })
 
-const SHARE_UPDATE_EXCLUSIVE_COMMANDS = new Set(['AT_SetStatistics', 'AT_SetOptions', 'AT_ResetOptions', 'AT_ClusterOn', 'AT_DropCluster', 'AT_ValidateConstraint', 'AT_SetRelOptions', 'AT_ResetRelOptions', 'AT_AddInherit', 'AT_DropInherit', 'AT_DetachPartitionFinalize'])
-const SHARE_ROW_EXCLUSIVE_COMMANDS = new Set(['AT_EnableTrig', 'AT_EnableAlwaysTrig', 'AT_EnableReplicaTrig', 'AT_EnableTrigAll', 'AT_EnableTrigUser', 'AT_DisableTrig', 'AT_DisableTrigAll', 'AT_DisableTrigUser'])
+const SHARE_UPDATE_EXCLUSIVE_COMMANDS = new Set([
+  'AT_SetStatistics',
+  'AT_SetOptions',
+  'AT_ResetOptions',
+  'AT_ClusterOn',
+  'AT_DropCluster',
+  'AT_ValidateConstraint',
+  'AT_SetRelOptions',
+  'AT_ResetRelOptions',
+  'AT_AddInherit',
+  'AT_DropInherit',
+  'AT_DetachPartitionFinalize',
+])
+const SHARE_ROW_EXCLUSIVE_COMMANDS = new Set([
+  'AT_EnableTrig',
+  'AT_EnableAlwaysTrig',
+  'AT_EnableReplicaTrig',
+  'AT_EnableTrigAll',
+  'AT_EnableTrigUser',
+  'AT_DisableTrig',
+  'AT_DisableTrigAll',
+  'AT_DisableTrigUser',
+])
 
 /** ALTER TABLE: each subcommand's lock on the table (the strongest wins), plus what its parts lock elsewhere. */
 function alterTableLocks(node: Node): TableLock[] {
@@ -100,7 +132,8 @@ function alterTableLocks(node: Node): TableLock[] {
     let mode: LockMode = 'ACCESS EXCLUSIVE'
     if (SHARE_UPDATE_EXCLUSIVE_COMMANDS.has(subtype)) mode = 'SHARE UPDATE EXCLUSIVE'
     else if (SHARE_ROW_EXCLUSIVE_COMMANDS.has(subtype)) mode = 'SHARE ROW EXCLUSIVE'
-    else if (subtype === 'AT_AddConstraint' && (def.Constraint as Node | undefined)?.contype === 'CONSTR_FOREIGN') mode = 'SHARE ROW EXCLUSIVE'
+    else if (subtype === 'AT_AddConstraint' && (def.Constraint as Node | undefined)?.contype === 'CONSTR_FOREIGN')
+      mode = 'SHARE ROW EXCLUSIVE'
     else if (subtype === 'AT_AttachPartition') {
       mode = 'SHARE UPDATE EXCLUSIVE'
       const partition = nameOf(((def.PartitionCmd as Node | undefined)?.name ?? undefined) as RangeVar | undefined)
@@ -109,8 +142,10 @@ function alterTableLocks(node: Node): TableLock[] {
       const partitionCmd = (def.PartitionCmd ?? {}) as Node
       mode = partitionCmd.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE'
       const partition = nameOf(partitionCmd.name as RangeVar | undefined)
-      if (partition) locks.push({ table: partition, mode: partitionCmd.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE' })
-    } else if (node.objtype === 'OBJECT_INDEX' && (subtype === 'AT_SetRelOptions' || subtype === 'AT_ResetRelOptions')) mode = 'SHARE UPDATE EXCLUSIVE'
+      if (partition)
+        locks.push({ table: partition, mode: partitionCmd.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE' })
+    } else if (node.objtype === 'OBJECT_INDEX' && (subtype === 'AT_SetRelOptions' || subtype === 'AT_ResetRelOptions'))
+      mode = 'SHARE UPDATE EXCLUSIVE'
     locks.push({ table, mode })
     // A foreign key also takes SHARE ROW EXCLUSIVE on the table it references.
     locks.push(...foreignKeyTargets(def))
@@ -118,9 +153,26 @@ function alterTableLocks(node: Node): TableLock[] {
   return locks
 }
 
-const RELATION_OBJECTS = new Set(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_SEQUENCE', 'OBJECT_FOREIGN_TABLE', 'OBJECT_COLUMN', 'OBJECT_TABCONSTRAINT', 'OBJECT_TRIGGER', 'OBJECT_RULE', 'OBJECT_POLICY'])
+const RELATION_OBJECTS = new Set([
+  'OBJECT_TABLE',
+  'OBJECT_VIEW',
+  'OBJECT_MATVIEW',
+  'OBJECT_SEQUENCE',
+  'OBJECT_FOREIGN_TABLE',
+  'OBJECT_COLUMN',
+  'OBJECT_TABCONSTRAINT',
+  'OBJECT_TRIGGER',
+  'OBJECT_RULE',
+  'OBJECT_POLICY',
+])
 
-const result = (locks: TableLock[], extra: Partial<LockAnalysis> = {}): LockAnalysis => ({ locks, unknown: null, note: null, subject: null, ...extra })
+const result = (locks: TableLock[], extra: Partial<LockAnalysis> = {}): LockAnalysis => ({
+  locks,
+  unknown: null,
+  note: null,
+  subject: null,
+  ...extra,
+})
 const dml = (target: RangeVar | undefined, mode: LockMode, node: Node): LockAnalysis => {
   const table = nameOf(target)
   const others = readTables(node).filter((l) => l.table !== table)
@@ -146,12 +198,23 @@ export function analyseLocks(kind: string, node: Node): LockAnalysis {
       const parents = ((node.inhRelations ?? []) as { RangeVar: RangeVar }[]).flatMap(({ RangeVar: r }) => {
         const name = nameOf(r)
         // A new partition takes ACCESS EXCLUSIVE on its parent; a new child of plain inheritance SHARE UPDATE EXCLUSIVE.
-        return name ? [{ table: name, mode: node.partbound ? ('ACCESS EXCLUSIVE' as const) : ('SHARE UPDATE EXCLUSIVE' as const) }] : []
+        return name
+          ? [
+              {
+                table: name,
+                mode: node.partbound ? ('ACCESS EXCLUSIVE' as const) : ('SHARE UPDATE EXCLUSIVE' as const),
+              },
+            ]
+          : []
       })
       return result([...parents, ...foreignKeyTargets(node.tableElts)], { subject: table, note: 'a new table' })
     }
     case 'CreateTableAsStmt':
-      return result(readTables(node.query), { unknown: unknownCalls(node.query), subject: nameOf((node.into as Node | undefined)?.rel as RangeVar), note: 'a new table' })
+      return result(readTables(node.query), {
+        unknown: unknownCalls(node.query),
+        subject: nameOf((node.into as Node | undefined)?.rel as RangeVar),
+        note: 'a new table',
+      })
     case 'ViewStmt': {
       const view = nameOf(node.view as RangeVar)
       const replaced = node.replace && view ? [{ table: view, mode: 'ACCESS EXCLUSIVE' as const }] : []
@@ -159,7 +222,9 @@ export function analyseLocks(kind: string, node: Node): LockAnalysis {
     }
     case 'IndexStmt': {
       const table = nameOf(node.relation as RangeVar)
-      return result(table ? [{ table, mode: node.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE' }] : [], { subject: table })
+      return result(table ? [{ table, mode: node.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE' }] : [], {
+        subject: table,
+      })
     }
     case 'AlterTableStmt':
       return result(alterTableLocks(node), { subject: nameOf(node.relation as RangeVar) })
@@ -167,22 +232,44 @@ export function analyseLocks(kind: string, node: Node): LockAnalysis {
       const relation = nameOf(node.relation as RangeVar)
       if (!relation) return result([], { note: 'renames an object that is not a table' })
       // Renaming an index takes SHARE UPDATE EXCLUSIVE (PostgreSQL 12 and later); anything else on a table ACCESS EXCLUSIVE.
-      return result([{ table: relation, mode: node.renameType === 'OBJECT_INDEX' ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE' }], { subject: relation })
+      return result(
+        [{ table: relation, mode: node.renameType === 'OBJECT_INDEX' ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE' }],
+        { subject: relation },
+      )
     }
     case 'AlterObjectSchemaStmt':
     case 'AlterOwnerStmt': {
       const relation = nameOf(node.relation as RangeVar)
-      return relation ? result([{ table: relation, mode: 'ACCESS EXCLUSIVE' }], { subject: relation }) : result([], { note: 'changes an object that is not a table' })
+      return relation
+        ? result([{ table: relation, mode: 'ACCESS EXCLUSIVE' }], { subject: relation })
+        : result([], { note: 'changes an object that is not a table' })
     }
     case 'DropStmt': {
       const type = String(node.removeType)
       const objects = ((node.objects ?? []) as unknown[]).map(objectName).filter((n): n is string => !!n)
-      if (type === 'OBJECT_INDEX') return result(objects.map((table) => ({ table: `${table} (index) and its table`, mode: node.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE' })))
-      if (['OBJECT_TRIGGER', 'OBJECT_RULE', 'OBJECT_POLICY'].includes(type)) return result(objects.map((o) => ({ table: o.split('.').slice(0, -1).join('.'), mode: 'ACCESS EXCLUSIVE' as const })))
-      if (RELATION_OBJECTS.has(type)) return result(objects.map((table) => ({ table, mode: 'ACCESS EXCLUSIVE' as const })), { subject: objects[0] ?? null })
-      if (type === 'OBJECT_SCHEMA') return result(objects.map((schema) => ({ table: `every table in schema ${schema}`, mode: 'ACCESS EXCLUSIVE' as const })))
+      if (type === 'OBJECT_INDEX')
+        return result(
+          objects.map((table) => ({
+            table: `${table} (index) and its table`,
+            mode: node.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE',
+          })),
+        )
+      if (['OBJECT_TRIGGER', 'OBJECT_RULE', 'OBJECT_POLICY'].includes(type))
+        return result(
+          objects.map((o) => ({ table: o.split('.').slice(0, -1).join('.'), mode: 'ACCESS EXCLUSIVE' as const })),
+        )
+      if (RELATION_OBJECTS.has(type))
+        return result(
+          objects.map((table) => ({ table, mode: 'ACCESS EXCLUSIVE' as const })),
+          { subject: objects[0] ?? null },
+        )
+      if (type === 'OBJECT_SCHEMA')
+        return result(
+          objects.map((schema) => ({ table: `every table in schema ${schema}`, mode: 'ACCESS EXCLUSIVE' as const })),
+        )
       if (type === 'OBJECT_EXTENSION') return result([], { unknown: 'drops an extension and whatever it created' })
-      if (node.behavior === 'DROP_CASCADE') return result([], { unknown: 'CASCADE drops whatever depends on it, tables and columns included' })
+      if (node.behavior === 'DROP_CASCADE')
+        return result([], { unknown: 'CASCADE drops whatever depends on it, tables and columns included' })
       return result([], { note: 'drops an object that is not a table' })
     }
     case 'TruncateStmt':
@@ -194,26 +281,42 @@ export function analyseLocks(kind: string, node: Node): LockAnalysis {
     case 'RuleStmt':
     case 'CreatePolicyStmt':
     case 'AlterPolicyStmt':
-      return result(lockOn(node.relation ?? node.table, 'ACCESS EXCLUSIVE'), { subject: nameOf((node.relation ?? node.table) as RangeVar) })
+      return result(lockOn(node.relation ?? node.table, 'ACCESS EXCLUSIVE'), {
+        subject: nameOf((node.relation ?? node.table) as RangeVar),
+      })
     case 'CommentStmt': {
       const type = String(node.objtype)
       if (!RELATION_OBJECTS.has(type)) return result([], { note: 'comments on an object that is not a table' })
       const name = objectName(node.object) ?? ''
-      return result([{ table: type === 'OBJECT_COLUMN' || type === 'OBJECT_TABCONSTRAINT' ? name.split('.').slice(0, -1).join('.') : name, mode: 'SHARE UPDATE EXCLUSIVE' }])
+      return result([
+        {
+          table:
+            type === 'OBJECT_COLUMN' || type === 'OBJECT_TABCONSTRAINT' ? name.split('.').slice(0, -1).join('.') : name,
+          mode: 'SHARE UPDATE EXCLUSIVE',
+        },
+      ])
     }
     case 'CreateStatsStmt':
       return result(readTables(node.relations, 'SHARE UPDATE EXCLUSIVE'))
     case 'VacuumStmt': {
       const full = collect<{ defname?: string }>(node.options, 'DefElem').some((d) => d.defname === 'full')
       const mode: LockMode = node.is_vacuumcmd && full ? 'ACCESS EXCLUSIVE' : 'SHARE UPDATE EXCLUSIVE'
-      const tables = collect<{ relation?: RangeVar }>(node.rels, 'VacuumRelation').flatMap((r) => lockOn(r.relation, mode))
+      const tables = collect<{ relation?: RangeVar }>(node.rels, 'VacuumRelation').flatMap((r) =>
+        lockOn(r.relation, mode),
+      )
       return result(tables.length ? tables : [{ table: 'every table in the database', mode }])
     }
     case 'ClusterStmt':
-      return result(node.relation ? lockOn(node.relation, 'ACCESS EXCLUSIVE') : [{ table: 'every clustered table', mode: 'ACCESS EXCLUSIVE' }])
+      return result(
+        node.relation
+          ? lockOn(node.relation, 'ACCESS EXCLUSIVE')
+          : [{ table: 'every clustered table', mode: 'ACCESS EXCLUSIVE' }],
+      )
     case 'ReindexStmt': {
       const concurrently = JSON.stringify(node.params ?? []).includes('"concurrently"')
-      const target = nameOf(node.relation as RangeVar) ?? (typeof node.name === 'string' ? `every table in ${node.name}` : 'its tables')
+      const target =
+        nameOf(node.relation as RangeVar) ??
+        (typeof node.name === 'string' ? `every table in ${node.name}` : 'its tables')
       return result([{ table: target, mode: concurrently ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE' }])
     }
     case 'RefreshMatViewStmt':
@@ -227,11 +330,13 @@ export function analyseLocks(kind: string, node: Node): LockAnalysis {
         ? result([{ table: 'every table with a column of the domain', mode: 'SHARE' }])
         : result([{ table: 'every table with a column of the domain', mode: 'ACCESS EXCLUSIVE' }])
     case 'ExplainStmt':
-      return analyseLocks(...(Object.entries((node.query ?? {}) as Node)[0] ?? ['Unknown', {}]) as [string, Node])
+      return analyseLocks(...((Object.entries((node.query ?? {}) as Node)[0] ?? ['Unknown', {}]) as [string, Node]))
     case 'DoStmt':
       return result([], { unknown: 'a DO block: what its body locks is not analysed' })
     case 'CallStmt':
-      return result([], { unknown: `calls the procedure ${strings(((node.funccall ?? {}) as Node).funcname).join('.')}(), whose locks are not known` })
+      return result([], {
+        unknown: `calls the procedure ${strings(((node.funccall ?? {}) as Node).funcname).join('.')}(), whose locks are not known`,
+      })
     case 'CreateExtensionStmt':
     case 'AlterExtensionStmt':
       return result([], { unknown: "runs the extension's own script" })
@@ -270,10 +375,16 @@ export function describeLocks({ locks, unknown, note }: LockAnalysis): string {
   for (const { table, mode } of [...locks].sort((a, b) => rank(b.mode) - rank(a.mode))) {
     const tables = byMode.get(mode) ?? []
     // A table locked twice keeps only its strongest mode.
-    if (!locks.some((l) => l.table === table && rank(l.mode) > rank(mode)) && !tables.includes(table)) tables.push(table)
+    if (!locks.some((l) => l.table === table && rank(l.mode) > rank(mode)) && !tables.includes(table))
+      tables.push(table)
     byMode.set(mode, tables)
   }
-  const parts = [...byMode].filter(([, tables]) => tables.length).map(([mode, tables]) => `${mode} on ${tables.length > 1 ? `${tables.slice(0, -1).join(', ')} and ${tables[tables.length - 1]}` : tables[0]}`)
+  const parts = [...byMode]
+    .filter(([, tables]) => tables.length)
+    .map(
+      ([mode, tables]) =>
+        `${mode} on ${tables.length > 1 ? `${tables.slice(0, -1).join(', ')} and ${tables[tables.length - 1]}` : tables[0]}`,
+    )
   if (unknown) parts.push(`unknown (${unknown})`)
   if (parts.length === 0) return note ? `no table lock (${note})` : 'no table lock'
   return parts.join('; ')
@@ -282,5 +393,8 @@ export function describeLocks({ locks, unknown, note }: LockAnalysis): string {
 /** The strongest mode the statement takes, or "unknown" when part of it is unknown. */
 export function strongestLock({ locks, unknown }: LockAnalysis): LockMode | 'unknown' | null {
   if (unknown) return 'unknown'
-  return locks.reduce<LockMode | null>((strongest, { mode }) => (strongest === null || rank(mode) > rank(strongest) ? mode : strongest), null)
+  return locks.reduce<LockMode | null>(
+    (strongest, { mode }) => (strongest === null || rank(mode) > rank(strongest) ? mode : strongest),
+    null,
+  )
 }

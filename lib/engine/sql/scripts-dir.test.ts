@@ -34,13 +34,25 @@ describe('reading a directory of migrations', () => {
     const { scripts, skipped } = await readScriptsDir(dir)
     expect(scripts.map((s) => [s.version, s.description, s.file, s.sql])).toEqual([
       ['20240101000000_init', 'init', '20240101000000_init/migration.sql', 'CREATE TABLE t (id int);'],
-      ['20240102000000_add_status', 'add status', '20240102000000_add_status/migration.sql', 'ALTER TABLE t ADD COLUMN status text;'],
+      [
+        '20240102000000_add_status',
+        'add status',
+        '20240102000000_add_status/migration.sql',
+        'ALTER TABLE t ADD COLUMN status text;',
+      ],
       ['20240105000000_split', 'split', '20240105000000_split/migration.sql', 'SELECT 1;'],
     ])
     expect(skipped).toEqual([
-      { name: '20240103000000_backfill_status', reason: 'holds migration.ts and no migration.sql: a data migration in code, which Lockstep does not run; run it with the project’s own tooling' },
+      {
+        name: '20240103000000_backfill_status',
+        reason:
+          'holds migration.ts and no migration.sql: a data migration in code, which Lockstep does not run; run it with the project’s own tooling',
+      },
       { name: '20240104000000_empty', reason: 'holds no migration.sql' },
-      { name: '20240105000000_split/migration.ts', reason: 'a data migration in code beside migration.sql: Lockstep runs the migration.sql only' },
+      {
+        name: '20240105000000_split/migration.ts',
+        reason: 'a data migration in code beside migration.sql: Lockstep runs the migration.sql only',
+      },
     ])
   })
 
@@ -64,7 +76,10 @@ describe('reading a directory of migrations', () => {
     ])
     expect(skipped).toEqual([
       { name: 'notes.sql', reason: 'not named V<version>__<description>.sql' },
-      { name: 'R__views.sql', reason: 'a repeatable migration (R__): Lockstep applies versioned V<version>__ scripts only' },
+      {
+        name: 'R__views.sql',
+        reason: 'a repeatable migration (R__): Lockstep applies versioned V<version>__ scripts only',
+      },
       { name: 'U9__orphan.sql', reason: 'an undo script without a V9__ script' },
       { name: 'V3__Backfill.java', reason: 'a migration in code, not SQL: run it with the project’s own tooling' },
     ])
@@ -72,7 +87,15 @@ describe('reading a directory of migrations', () => {
 
   it('names the repeatable scripts of a directory that holds nothing else, rather than finding no scripts', async () => {
     const dir = await layout({ 'R__initial_schema.sql': 'CREATE TABLE IF NOT EXISTS t (id int);' })
-    expect(await readScriptsDir(dir)).toEqual({ scripts: [], skipped: [{ name: 'R__initial_schema.sql', reason: 'a repeatable migration (R__): Lockstep applies versioned V<version>__ scripts only' }] })
+    expect(await readScriptsDir(dir)).toEqual({
+      scripts: [],
+      skipped: [
+        {
+          name: 'R__initial_schema.sql',
+          reason: 'a repeatable migration (R__): Lockstep applies versioned V<version>__ scripts only',
+        },
+      ],
+    })
   })
 
   it('refuses two scripts of one version, naming both files', async () => {

@@ -19,7 +19,8 @@ export type ScriptsDir = { scripts: Script[]; skipped: SkippedEntry[] }
 const byVersion = (a: string, b: string) => {
   const pa = a.split(/[._]/).map(Number)
   const pb = b.split(/[._]/).map(Number)
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0)
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++)
+    if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0)
   return 0
 }
 
@@ -53,15 +54,33 @@ async function readFlyway(dir: string, files: string[]): Promise<ScriptsDir> {
     if (other) throw new Error(`Two scripts have version ${version}: ${other} and ${file}.`)
     seen.set(version, file)
     const undo = versioned.find((f) => /^U/i.test(baseName(f)) && FLYWAY.exec(baseName(f))?.[2] === version)
-    scripts.push({ version: `V${version}`, description: name.replace(/_/g, ' '), file, sql: await readSql(join(dir, file)), rollbackSql: undo ? await readSql(join(dir, undo)) : null })
+    scripts.push({
+      version: `V${version}`,
+      description: name.replace(/_/g, ' '),
+      file,
+      sql: await readSql(join(dir, file)),
+      rollbackSql: undo ? await readSql(join(dir, undo)) : null,
+    })
   }
   for (const file of files) {
     const name = baseName(file)
     const match = FLYWAY.exec(name)
-    if (match?.[1]?.toUpperCase() === 'U' && !seen.has(match[2] ?? '')) skipped.push({ name: file, reason: `an undo script without a V${match[2]}__ script` })
-    else if (!match && /^R__/i.test(name)) skipped.push({ name: file, reason: 'a repeatable migration (R__): Lockstep applies versioned V<version>__ scripts only' })
-    else if (!match && FLYWAY_LIKE.test(name)) skipped.push({ name: file, reason: CODE.has(extname(name)) ? 'a migration in code, not SQL: run it with the project’s own tooling' : 'not named V<version>__<description>.sql' })
-    else if (!match && extname(name).toLowerCase() === '.sql') skipped.push({ name: file, reason: 'not named V<version>__<description>.sql' })
+    if (match?.[1]?.toUpperCase() === 'U' && !seen.has(match[2] ?? ''))
+      skipped.push({ name: file, reason: `an undo script without a V${match[2]}__ script` })
+    else if (!match && /^R__/i.test(name))
+      skipped.push({
+        name: file,
+        reason: 'a repeatable migration (R__): Lockstep applies versioned V<version>__ scripts only',
+      })
+    else if (!match && FLYWAY_LIKE.test(name))
+      skipped.push({
+        name: file,
+        reason: CODE.has(extname(name))
+          ? 'a migration in code, not SQL: run it with the project’s own tooling'
+          : 'not named V<version>__<description>.sql',
+      })
+    else if (!match && extname(name).toLowerCase() === '.sql')
+      skipped.push({ name: file, reason: 'not named V<version>__<description>.sql' })
   }
   return { scripts: scripts.sort((a, b) => byVersion(a.version.slice(1), b.version.slice(1))), skipped }
 }
@@ -70,7 +89,9 @@ async function readPrisma(dir: string, folders: string[], files: string[]): Prom
   const scripts: Script[] = []
   const skipped: SkippedEntry[] = []
   for (const folder of folders.sort((a, b) => a.localeCompare(b))) {
-    const inside = (await readdir(join(dir, folder), { withFileTypes: true })).filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => e.name)
+    const inside = (await readdir(join(dir, folder), { withFileTypes: true }))
+      .filter((e) => e.isFile() && !e.name.startsWith('.'))
+      .map((e) => e.name)
     const code = inside.filter((f) => /^migration\./.test(f) && CODE.has(extname(f)))
     if (!inside.includes('migration.sql')) {
       const reason = code.length
@@ -79,7 +100,11 @@ async function readPrisma(dir: string, folders: string[], files: string[]): Prom
       skipped.push({ name: folder, reason })
       continue
     }
-    for (const f of code) skipped.push({ name: `${folder}/${f}`, reason: 'a data migration in code beside migration.sql: Lockstep runs the migration.sql only' })
+    for (const f of code)
+      skipped.push({
+        name: `${folder}/${f}`,
+        reason: 'a data migration in code beside migration.sql: Lockstep runs the migration.sql only',
+      })
     scripts.push({
       version: folder,
       description: folder.replace(PRISMA_FOLDER, '').replace(/_/g, ' '),
@@ -88,7 +113,8 @@ async function readPrisma(dir: string, folders: string[], files: string[]): Prom
       rollbackSql: inside.includes('down.sql') ? await readSql(join(dir, folder, 'down.sql')) : null,
     })
   }
-  for (const file of files.filter((f) => extname(f).toLowerCase() === '.sql')) skipped.push({ name: file, reason: 'not in a <timestamp>_<name>/ folder' })
+  for (const file of files.filter((f) => extname(f).toLowerCase() === '.sql'))
+    skipped.push({ name: file, reason: 'not in a <timestamp>_<name>/ folder' })
   return { scripts, skipped }
 }
 
@@ -102,5 +128,7 @@ export async function readScriptsDir(dir: string): Promise<ScriptsDir> {
   const files = await filesBelow(dir)
   // Only repeatable R__ scripts: Flyway's layout still, with nothing Lockstep runs – said per file.
   if (files.some((f) => FLYWAY.test(baseName(f)) || FLYWAY_LIKE.test(baseName(f)))) return readFlyway(dir, files)
-  throw new Error(`No scripts in ${dir}: expected V1__name.sql files (Flyway) or <timestamp>_<name>/migration.sql folders (Prisma).`)
+  throw new Error(
+    `No scripts in ${dir}: expected V1__name.sql files (Flyway) or <timestamp>_<name>/migration.sql folders (Prisma).`,
+  )
 }

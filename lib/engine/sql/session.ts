@@ -18,7 +18,10 @@ export class ApplyRefused extends Error {
 }
 
 // One advisory lock key for "Lockstep is migrating this database" (the first 8 bytes of sha256("lockstep")).
-const LOCK_KEY = BigInt.asIntN(64, BigInt(`0x${createHash('sha256').update('lockstep').digest('hex').slice(0, 16)}`)).toString()
+const LOCK_KEY = BigInt.asIntN(
+  64,
+  BigInt(`0x${createHash('sha256').update('lockstep').digest('hex').slice(0, 16)}`),
+).toString()
 
 /** A long-running connection to the target, with failures described for the person who must fix them. */
 export async function openTargetConnection(target: PostgresTarget, applicationName: string): Promise<pg.Client> {
@@ -50,8 +53,13 @@ async function takeTargetLock(client: pg.Client, waitMs: number, log: (e: ApplyE
         WHERE l.locktype = 'advisory' AND l.granted AND ((l.classid::bigint << 32) | l.objid::bigint) = $1::bigint`,
       [LOCK_KEY],
     )
-    const who = holder.rows[0] ? `session ${holder.rows[0].pid}${holder.rows[0].application_name ? ` (${holder.rows[0].application_name})` : ''}` : 'another session'
-    if (Date.now() > deadline) throw new ApplyRefused(`Another run is migrating this database (${who} holds Lockstep's lock); try again when it has finished.`)
+    const who = holder.rows[0]
+      ? `session ${holder.rows[0].pid}${holder.rows[0].application_name ? ` (${holder.rows[0].application_name})` : ''}`
+      : 'another session'
+    if (Date.now() > deadline)
+      throw new ApplyRefused(
+        `Another run is migrating this database (${who} holds Lockstep's lock); try again when it has finished.`,
+      )
     if (!told) log({ level: 'info', message: `Waiting for another run on this database to finish (${who}).` })
     told = true
     await new Promise((r) => setTimeout(r, 500))
@@ -60,26 +68,53 @@ async function takeTargetLock(client: pg.Client, waitMs: number, log: (e: ApplyE
 
 /** Who is blocking `pid` right now, in words, or null. */
 export async function blockersOf(monitor: pg.Client, pid: number): Promise<string | null> {
-  const { rows } = await monitor.query<{ pid: number; usename: string; application_name: string; state: string; query: string }>(
+  const { rows } = await monitor.query<{
+    pid: number
+    usename: string
+    application_name: string
+    state: string
+    query: string
+  }>(
     `SELECT a.pid, a.usename, a.application_name, a.state, left(a.query, 120) AS query
        FROM pg_stat_activity a WHERE a.pid = ANY (pg_blocking_pids($1))`,
     [pid],
   )
   if (rows.length === 0) return null
-  return rows.map((r) => `session ${r.pid} (user ${r.usename}${r.application_name ? `, ${r.application_name}` : ''}, ${r.state}${r.query ? `: ${r.query.replace(/\s+/g, ' ')}` : ''})`).join('; ')
+  return rows
+    .map(
+      (r) =>
+        `session ${r.pid} (user ${r.usename}${r.application_name ? `, ${r.application_name}` : ''}, ${r.state}${r.query ? `: ${r.query.replace(/\s+/g, ' ')}` : ''})`,
+    )
+    .join('; ')
 }
 
 /**
  * A connection to the target that holds Lockstep's migration lock (one run per target at a time), and a
  * second one that watches it: who blocks it, and pg_cancel_backend when a person cancels.
  */
-export type TargetSession = { client: pg.Client; monitor: pg.Client; pid: number; secrets: string[]; target: PostgresTarget }
+export type TargetSession = {
+  client: pg.Client
+  monitor: pg.Client
+  pid: number
+  secrets: string[]
+  target: PostgresTarget
+}
 
 /** `recordHistory: false` leaves the target without Lockstep's history table when it has none. */
-export type SessionOptions = { log?: (event: ApplyEvent) => void; signal?: AbortSignal; lockWaitMs?: number; applicationName?: string; recordHistory?: boolean }
+export type SessionOptions = {
+  log?: (event: ApplyEvent) => void
+  signal?: AbortSignal
+  lockWaitMs?: number
+  applicationName?: string
+  recordHistory?: boolean
+}
 
 /** Opens a session on the target, waits for Lockstep's lock (polling), runs `fn`, and always lets go. */
-export async function withTargetSession<T>(target: PostgresTarget, options: SessionOptions, fn: (session: TargetSession) => Promise<T>): Promise<T> {
+export async function withTargetSession<T>(
+  target: PostgresTarget,
+  options: SessionOptions,
+  fn: (session: TargetSession) => Promise<T>,
+): Promise<T> {
   const name = options.applicationName ?? 'lockstep'
   const client = await openTargetConnection(target, name)
   let monitor: pg.Client | null = null

@@ -22,12 +22,16 @@ UPDATE orders SET note = 'é' WHERE id < 10`
   })
 
   it('knows the statements that cannot run in a transaction', async () => {
-    const kinds = await splitStatements('DROP INDEX CONCURRENTLY i; REINDEX INDEX CONCURRENTLY i; VACUUM t; ANALYZE t; DROP INDEX i;')
+    const kinds = await splitStatements(
+      'DROP INDEX CONCURRENTLY i; REINDEX INDEX CONCURRENTLY i; VACUUM t; ANALYZE t; DROP INDEX i;',
+    )
     expect(kinds.map((s) => s.transactional)).toEqual([false, false, false, true, true])
   })
 
   it('names the index of a CREATE INDEX CONCURRENTLY as PostgreSQL will: unquoted names in lower case, quoted ones as written', async () => {
-    const statements = await splitStatements('CREATE INDEX CONCURRENTLY IF NOT EXISTS Orders_Created_Idx ON Sales."Orders" (a); CREATE INDEX CONCURRENTLY "Mixed ""Q"" Idx" ON t (a); CREATE INDEX CONCURRENTLY ON t (a); CREATE INDEX t_a ON t (a);')
+    const statements = await splitStatements(
+      'CREATE INDEX CONCURRENTLY IF NOT EXISTS Orders_Created_Idx ON Sales."Orders" (a); CREATE INDEX CONCURRENTLY "Mixed ""Q"" Idx" ON t (a); CREATE INDEX CONCURRENTLY ON t (a); CREATE INDEX t_a ON t (a);',
+    )
     expect(statements.map((s) => s.concurrentIndex)).toEqual([
       { name: 'orders_created_idx', schema: 'sales', table: 'Orders' },
       { name: 'Mixed "Q" Idx', schema: null, table: 't' },
@@ -50,15 +54,33 @@ ALTER TABLE t RENAME COLUMN note TO remark;
 TRUNCATE t;
 DO $$ BEGIN PERFORM 1; END $$;
 DROP TABLE t;`
-    expect((await splitStatements(script)).map((s) => s.destructive)).toEqual([false, false, false, false, true, true, true, true, true, false, true, true, true])
+    expect((await splitStatements(script)).map((s) => s.destructive)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+      true,
+      true,
+      true,
+    ])
   })
 
   it('reports the line of a syntax error', async () => {
-    await expect(splitStatements('SELECT 1;\nSELECT FROM WHERE;')).rejects.toThrow(new SqlSyntaxError('syntax error at or near "WHERE"', 2))
+    await expect(splitStatements('SELECT 1;\nSELECT FROM WHERE;')).rejects.toThrow(
+      new SqlSyntaxError('syntax error at or near "WHERE"', 2),
+    )
   })
 
   it("takes a script's own transaction control as statements that cannot run inside Lockstep's transaction; savepoints can", async () => {
-    const statements = await splitStatements('BEGIN;\nSAVEPOINT a;\nROLLBACK TO SAVEPOINT a;\nCOMMIT;\nSTART TRANSACTION ISOLATION LEVEL SERIALIZABLE;\nEND;\nBEGIN;\nROLLBACK;')
+    const statements = await splitStatements(
+      'BEGIN;\nSAVEPOINT a;\nROLLBACK TO SAVEPOINT a;\nCOMMIT;\nSTART TRANSACTION ISOLATION LEVEL SERIALIZABLE;\nEND;\nBEGIN;\nROLLBACK;',
+    )
     expect(statements.map((s) => [s.line, s.transactionControl, s.transactional])).toEqual([
       [1, 'begin', false],
       [2, null, true],

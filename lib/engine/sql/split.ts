@@ -56,7 +56,13 @@ const ready = () => (loaded ??= loadModule())
 type Node = Record<string, unknown>
 
 const BEGINS = new Set(['TRANS_STMT_BEGIN', 'TRANS_STMT_START'])
-const ENDS = new Set(['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_PREPARE', 'TRANS_STMT_COMMIT_PREPARED', 'TRANS_STMT_ROLLBACK_PREPARED'])
+const ENDS = new Set([
+  'TRANS_STMT_COMMIT',
+  'TRANS_STMT_ROLLBACK',
+  'TRANS_STMT_PREPARE',
+  'TRANS_STMT_COMMIT_PREPARED',
+  'TRANS_STMT_ROLLBACK_PREPARED',
+])
 
 function transactionControlOf(kind: string, node: Node): Statement['transactionControl'] {
   if (kind !== 'TransactionStmt') return null
@@ -76,7 +82,16 @@ function nonTransactional(kind: string, node: Node): boolean {
 // Statements that can lose data: drops, truncates, deletes and updates (an UPDATE overwrites what was
 // there), upserts that update, dropped or retyped columns, and DO blocks, whose bodies are not looked into.
 // Adding things, indexes, constraints and renames lose nothing.
-const LOSES_DATA = new Set(['DropStmt', 'TruncateStmt', 'DeleteStmt', 'UpdateStmt', 'MergeStmt', 'DropdbStmt', 'DropOwnedStmt', 'DoStmt'])
+const LOSES_DATA = new Set([
+  'DropStmt',
+  'TruncateStmt',
+  'DeleteStmt',
+  'UpdateStmt',
+  'MergeStmt',
+  'DropdbStmt',
+  'DropOwnedStmt',
+  'DoStmt',
+])
 
 function losesData(kind: string, node: Node): boolean {
   if (LOSES_DATA.has(kind)) return true
@@ -88,7 +103,11 @@ function losesData(kind: string, node: Node): boolean {
 function concurrentIndexOf(kind: string, node: Node): ConcurrentIndex | null {
   if (kind !== 'IndexStmt' || node.concurrent !== true) return null
   const relation = (node.relation ?? {}) as { schemaname?: string; relname?: string }
-  return { name: typeof node.idxname === 'string' ? node.idxname : null, schema: relation.schemaname ?? null, table: relation.relname ?? '' }
+  return {
+    name: typeof node.idxname === 'string' ? node.idxname : null,
+    schema: relation.schemaname ?? null,
+    table: relation.relname ?? '',
+  }
 }
 
 /** The statements of a script, in order. Throws SqlSyntaxError with the line of the first error. */

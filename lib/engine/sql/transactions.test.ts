@@ -17,7 +17,7 @@ describe('how a script runs with respect to transactions', () => {
     expect(t).toMatchObject({ mode: 'none', inTransaction: [false, false], problem: null })
   })
 
-  it("runs a script with its own BEGIN … COMMIT as written, and knows which statements are inside", async () => {
+  it('runs a script with its own BEGIN … COMMIT as written, and knows which statements are inside', async () => {
     const t = await of(PRISMA_ENUM_CHANGE)
     expect(t.mode).toBe('script')
     expect(t.blocks).toEqual([{ begin: 0, end: 6, beginLine: 2, endLine: 8 }])
@@ -27,8 +27,16 @@ describe('how a script runs with respect to transactions', () => {
   })
 
   it('names the line of a BEGIN never committed, and of a statement that cannot run inside the script’s transaction', async () => {
-    expect((await of('SELECT 1;\nBEGIN;\nCREATE TABLE a (id int);')).problem).toEqual({ line: 2, message: 'BEGIN is never followed by COMMIT or ROLLBACK, so the transaction it starts would be rolled back at the end' })
-    expect((await of('BEGIN;\nCREATE TABLE a (id int);\nCREATE INDEX CONCURRENTLY i ON a (id);\nCOMMIT;')).problem).toEqual({ line: 3, message: "IndexStmt cannot run inside the script's own transaction (BEGIN on line 1)" })
-    expect((await of('CREATE INDEX CONCURRENTLY i ON a (id);\nBEGIN;\nUPDATE a SET id = 1;\nCOMMIT;')).problem).toBeNull()
+    expect((await of('SELECT 1;\nBEGIN;\nCREATE TABLE a (id int);')).problem).toEqual({
+      line: 2,
+      message:
+        'BEGIN is never followed by COMMIT or ROLLBACK, so the transaction it starts would be rolled back at the end',
+    })
+    expect(
+      (await of('BEGIN;\nCREATE TABLE a (id int);\nCREATE INDEX CONCURRENTLY i ON a (id);\nCOMMIT;')).problem,
+    ).toEqual({ line: 3, message: "IndexStmt cannot run inside the script's own transaction (BEGIN on line 1)" })
+    expect(
+      (await of('CREATE INDEX CONCURRENTLY i ON a (id);\nBEGIN;\nUPDATE a SET id = 1;\nCOMMIT;')).problem,
+    ).toBeNull()
   })
 })

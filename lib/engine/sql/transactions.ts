@@ -21,7 +21,10 @@ export type ScriptTransactions = {
   problem: { line: number; message: string } | null
 }
 
-const lines = (blocks: ScriptBlock[]) => blocks.map((b) => (b.beginLine === b.endLine ? `line ${b.beginLine}` : `lines ${b.beginLine}–${b.endLine}`)).join(', ')
+const lines = (blocks: ScriptBlock[]) =>
+  blocks
+    .map((b) => (b.beginLine === b.endLine ? `line ${b.beginLine}` : `lines ${b.beginLine}–${b.endLine}`))
+    .join(', ')
 
 /** The run mode in words, for logs, lint and the history ("in one transaction", "as written: …"). */
 export function describeTransactions(t: Pick<ScriptTransactions, 'mode' | 'blocks'>): string {
@@ -34,7 +37,12 @@ export function scriptTransactions(statements: Statement[]): ScriptTransactions 
   const manages = statements.some((s) => s.transactionControl !== null)
   if (!manages) {
     const wrapped = statements.every((s) => s.transactional)
-    return { mode: wrapped ? 'lockstep' : 'none', blocks: [], inTransaction: statements.map(() => wrapped), problem: null }
+    return {
+      mode: wrapped ? 'lockstep' : 'none',
+      blocks: [],
+      inTransaction: statements.map(() => wrapped),
+      problem: null,
+    }
   }
   const blocks: ScriptBlock[] = []
   const inTransaction: boolean[] = []
@@ -51,9 +59,18 @@ export function scriptTransactions(statements: Statement[]): ScriptTransactions 
       open = null
     } else {
       inTransaction.push(open !== null)
-      if (open && !s.transactional) problem ??= { line: s.line, message: `${s.kind} cannot run inside the script's own transaction (BEGIN on line ${open.line})` }
+      if (open && !s.transactional)
+        problem ??= {
+          line: s.line,
+          message: `${s.kind} cannot run inside the script's own transaction (BEGIN on line ${open.line})`,
+        }
     }
   }
-  if (open) problem ??= { line: open.line, message: 'BEGIN is never followed by COMMIT or ROLLBACK, so the transaction it starts would be rolled back at the end' }
+  if (open)
+    problem ??= {
+      line: open.line,
+      message:
+        'BEGIN is never followed by COMMIT or ROLLBACK, so the transaction it starts would be rolled back at the end',
+    }
   return { mode: 'script', blocks, inTransaction, problem }
 }

@@ -25,9 +25,26 @@ beforeAll(async () => {
 async function setup() {
   const dba = await makeUser('DBA')
   const targetUrl = await createFreshDatabase('backup_step', { migrate: false })
-  await queryDatabase(targetUrl, `CREATE TABLE accounts (id int PRIMARY KEY, balance numeric); INSERT INTO accounts SELECT g, g * 10 FROM generate_series(1, 100) g`)
-  const { id: environmentId } = await createEnvironment(dba, { name: `env-${randomUUID().slice(0, 8)}`, description: '', protected: false })
-  const { id: connectionId } = await createConnection(await makeUser('ADMIN'), ZConnection.parse({ environmentId, engine: 'POSTGRES', ownServer: 'allow', name: 'ledger', role: 'TARGET', url: `${targetUrl}?sslmode=disable` }))
+  await queryDatabase(
+    targetUrl,
+    `CREATE TABLE accounts (id int PRIMARY KEY, balance numeric); INSERT INTO accounts SELECT g, g * 10 FROM generate_series(1, 100) g`,
+  )
+  const { id: environmentId } = await createEnvironment(dba, {
+    name: `env-${randomUUID().slice(0, 8)}`,
+    description: '',
+    protected: false,
+  })
+  const { id: connectionId } = await createConnection(
+    await makeUser('ADMIN'),
+    ZConnection.parse({
+      environmentId,
+      engine: 'POSTGRES',
+      ownServer: 'allow',
+      name: 'ledger',
+      role: 'TARGET',
+      url: `${targetUrl}?sslmode=disable`,
+    }),
+  )
   const { id: planId } = await createPlan(dba, ZCreatePlan.parse({ title: 'Ledger upgrade' }))
   const { id: phaseId } = await addPhase(dba, ZAddPhase.parse({ planId, name: 'Preparation' }))
   await setPlanEnvironment(dba, { planId, environmentId, sourceConnectionId: null, targetConnectionId: connectionId })
@@ -49,10 +66,24 @@ describe('backup steps', () => {
     const stepRun = await db.stepRun.findFirstOrThrow({ where: { runId } })
     const detail = stepRun.detail as BackupDetail
     const backup = await db.backup.findUniqueOrThrow({ where: { id: detail.backupId } })
-    expect(backup).toMatchObject({ status: 'VERIFIED', planId, connectionId, connectionName: 'ledger', stepRunId: stepRun.id, format: 'PG_DUMP' })
-    expect(detail).toMatchObject({ connection: 'ledger', sizeBytes: Number(backup.sizeBytes), sha256: backup.sha256, verification: backup.verification })
+    expect(backup).toMatchObject({
+      status: 'VERIFIED',
+      planId,
+      connectionId,
+      connectionName: 'ledger',
+      stepRunId: stepRun.id,
+      format: 'PG_DUMP',
+    })
+    expect(detail).toMatchObject({
+      connection: 'ledger',
+      sizeBytes: Number(backup.sizeBytes),
+      sha256: backup.sha256,
+      verification: backup.verification,
+    })
     const events = await db.runEvent.findMany({ where: { runId }, orderBy: { id: 'asc' } })
-    expect(events.map((e) => e.message).join('\n')).toMatch(/backed up ledger: [\d.]+ (B|KB|MB), read back \(table of contents read \(pg_restore --list\): \d+ tables?, \d+ entries\)/)
+    expect(events.map((e) => e.message).join('\n')).toMatch(
+      /backed up ledger: [\d.]+ (B|KB|MB), read back \(table of contents read \(pg_restore --list\): \d+ tables?, \d+ entries\)/,
+    )
   })
 
   it('take a new backup when the step runs again, keeping the earlier one as history', async () => {

@@ -11,7 +11,15 @@ import type { StepContext, StepResult, StepRunner } from './types'
 // run page shows which backup covers the run.
 
 /** What the run page shows for a backup step. */
-export type BackupDetail = { backupId: string; connection: string; tables: string[]; sizeBytes?: number; sha256?: string; verification?: string; error?: string }
+export type BackupDetail = {
+  backupId: string
+  connection: string
+  tables: string[]
+  sizeBytes?: number
+  sha256?: string
+  verification?: string
+  error?: string
+}
 
 async function subjectOf(ctx: StepContext, config: BackupConfig): Promise<BackupSubject> {
   if (config.of === 'source') {
@@ -20,7 +28,8 @@ async function subjectOf(ctx: StepContext, config: BackupConfig): Promise<Backup
     return subjectOfSource(source)
   }
   const target = await planTargetOf(ctx.planId, ctx.environmentId)
-  if (!target) throw new Error('The plan has no PostgreSQL target connection on this environment; choose one on the plan page.')
+  if (!target)
+    throw new Error('The plan has no PostgreSQL target connection on this environment; choose one on the plan page.')
   const { name, connectionId, ...connection } = target
   return { connectionId, name, engine: 'POSTGRES', target: connection }
 }
@@ -34,19 +43,39 @@ export const backupRunner: StepRunner = {
     if (subject instanceof Error) return { status: 'FAILED', error: subject.message }
     if (ctx.dryRun) {
       // A dry run proves the backup could be taken: the server answers and a fitting pg_dump is installed.
-      if (subject.engine === 'SQLITE') return { status: 'SKIPPED', message: `would back up ${subject.name} with SQLite's online backup API (dry run)` }
-      const tool = await serverInfo(subject.target).then((server) => findPgTool('pg_dump', server.major)).catch((error: Error) => error)
+      if (subject.engine === 'SQLITE')
+        return { status: 'SKIPPED', message: `would back up ${subject.name} with SQLite's online backup API (dry run)` }
+      const tool = await serverInfo(subject.target)
+        .then((server) => findPgTool('pg_dump', server.major))
+        .catch((error: Error) => error)
       if (tool instanceof Error) return { status: 'FAILED', error: tool.message }
       return { status: 'SKIPPED', message: `would back up ${subject.name} with ${tool.version} (dry run)` }
     }
     ctx.log('info', `Backing up ${subject.name}${config.tables.length ? ` (${config.tables.join(', ')})` : ''}.`)
-    const outcome = await takeBackup(subject, { planId: ctx.planId, stepRunId: ctx.stepRunId, tables: config.tables, signal: ctx.signal })
+    const outcome = await takeBackup(subject, {
+      planId: ctx.planId,
+      stepRunId: ctx.stepRunId,
+      tables: config.tables,
+      signal: ctx.signal,
+    })
     const base = { backupId: outcome.id, connection: subject.name, tables: config.tables }
     if (!outcome.ok) {
       await ctx.progress({ detail: { ...base, error: outcome.error } satisfies BackupDetail })
-      return ctx.signal.aborted ? { status: 'CANCELLED' } : { status: 'FAILED', error: `The backup of ${subject.name} failed: ${outcome.error}` }
+      return ctx.signal.aborted
+        ? { status: 'CANCELLED' }
+        : { status: 'FAILED', error: `The backup of ${subject.name} failed: ${outcome.error}` }
     }
-    await ctx.progress({ detail: { ...base, sizeBytes: outcome.sizeBytes, sha256: outcome.sha256, verification: outcome.verification } satisfies BackupDetail })
-    return { status: 'SUCCEEDED', message: `backed up ${subject.name}: ${formatBytes(outcome.sizeBytes)}, read back (${outcome.verification})` }
+    await ctx.progress({
+      detail: {
+        ...base,
+        sizeBytes: outcome.sizeBytes,
+        sha256: outcome.sha256,
+        verification: outcome.verification,
+      } satisfies BackupDetail,
+    })
+    return {
+      status: 'SUCCEEDED',
+      message: `backed up ${subject.name}: ${formatBytes(outcome.sizeBytes)}, read back (${outcome.verification})`,
+    }
   },
 }

@@ -42,20 +42,45 @@ async function setup(input: CopyStepInput, options: { protected?: boolean } = {}
   const { id: environmentId } = await createEnvironment(dba, { name, description: '', protected: !!options.protected })
   // Both databases live on the test server, which is also Lockstep's own: an admin allows that.
   const connection = (role: 'SOURCE' | 'TARGET', url: string) =>
-    createConnection(admin, ZConnection.parse({ environmentId, engine: 'POSTGRES', ownServer: 'allow', name: role.toLowerCase(), role, url: `${url}?sslmode=disable` }))
+    createConnection(
+      admin,
+      ZConnection.parse({
+        environmentId,
+        engine: 'POSTGRES',
+        ownServer: 'allow',
+        name: role.toLowerCase(),
+        role,
+        url: `${url}?sslmode=disable`,
+      }),
+    )
   const { id: sourceConnectionId } = await connection('SOURCE', sourceUrl)
   const { id: targetConnectionId } = await connection('TARGET', targetUrl)
   const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: `Seeded ${name}` }))
   const { id: phaseId } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Copy' }))
   await setPlanEnvironment(lead, { planId, environmentId, sourceConnectionId, targetConnectionId })
-  const { id: stepId } = await addCopyStep(lead, ZAddCopyStep.parse({ phaseId, name: 'Copy the app', tables: 'role\naccount', mode: 'existing', jobs: '1', ...input }))
+  const { id: stepId } = await addCopyStep(
+    lead,
+    ZAddCopyStep.parse({
+      phaseId,
+      name: 'Copy the app',
+      tables: 'role\naccount',
+      mode: 'existing',
+      jobs: '1',
+      ...input,
+    }),
+  )
   const target = (sql: string) => queryDatabase(targetUrl, sql)
   return { dba, lead, name, environmentId, planId, phaseId, stepId, target }
 }
 
 /** Queues the phase's run and has a worker claim and execute it; the run, its copy step run and its log. */
 async function runPhase(plan: Awaited<ReturnType<typeof setup>>) {
-  const { id } = await startRun(plan.dba, { planId: plan.planId, phaseId: plan.phaseId, environmentId: plan.environmentId, dryRun: false })
+  const { id } = await startRun(plan.dba, {
+    planId: plan.planId,
+    phaseId: plan.phaseId,
+    environmentId: plan.environmentId,
+    dryRun: false,
+  })
   const claimed = await claimRun(`seeded-worker-${randomUUID().slice(0, 8)}`)
   if (!claimed) throw new Error('nothing to claim')
   await executeRun(claimed)
@@ -66,7 +91,8 @@ async function runPhase(plan: Awaited<ReturnType<typeof setup>>) {
 }
 
 const roles = (plan: Awaited<ReturnType<typeof setup>>) => plan.target('SELECT id, name FROM role ORDER BY id')
-const accounts = async (plan: Awaited<ReturnType<typeof setup>>) => (await plan.target('SELECT count(*)::int AS n FROM account'))[0]?.n
+const accounts = async (plan: Awaited<ReturnType<typeof setup>>) =>
+  (await plan.target('SELECT count(*)::int AS n FROM account'))[0]?.n
 
 describe('a copy step into existing tables that already have rows', () => {
   it('refuses them by default: the step fails naming each table and its rows and the setting to change, and nothing changes', async () => {
@@ -76,7 +102,7 @@ describe('a copy step into existing tables that already have rows', () => {
     expect(run.status).toBe('FAILED')
     expect(stepRun.status).toBe('FAILED')
     expect(stepRun.error).toBe(
-      'The target table “role” (2 rows) already has rows (seeded by the application\'s migrations?); nothing was changed. Edit the step and choose, under “Rows already on the target”, to empty it first or to merge the source\'s rows by primary key.',
+      "The target table “role” (2 rows) already has rows (seeded by the application's migrations?); nothing was changed. Edit the step and choose, under “Rows already on the target”, to empty it first or to merge the source's rows by primary key.",
     )
     expect(run.error).toContain('“role” (2 rows)')
     expect(await roles(plan)).toEqual([
@@ -87,12 +113,27 @@ describe('a copy step into existing tables that already have rows', () => {
   })
 
   it('empties them first only with a confirmation given when the step was saved, and the step run names what it emptied', async () => {
-    const refused = ZAddCopyStep.safeParse({ phaseId: randomUUID(), name: 'Copy', tables: '', mode: 'existing', existingRows: 'empty' })
+    const refused = ZAddCopyStep.safeParse({
+      phaseId: randomUUID(),
+      name: 'Copy',
+      tables: '',
+      mode: 'existing',
+      existingRows: 'empty',
+    })
     expect(refused.success).toBe(false)
-    expect(refused.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['confirmEmpty', 'Confirm that the rows already in these tables on the target will be deleted, or choose another way.']])
+    expect(refused.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      [
+        'confirmEmpty',
+        'Confirm that the rows already in these tables on the target will be deleted, or choose another way.',
+      ],
+    ])
 
     const plan = await setup({ existingRows: 'empty', confirmEmpty: 'on' })
-    expect((await db.step.findUniqueOrThrow({ where: { id: plan.stepId } })).config).toMatchObject({ mode: 'existing', existingRows: 'empty', emptyConfirmed: true })
+    expect((await db.step.findUniqueOrThrow({ where: { id: plan.stepId } })).config).toMatchObject({
+      mode: 'existing',
+      existingRows: 'empty',
+      emptyConfirmed: true,
+    })
     const { run, detail, log } = await runPhase(plan)
     expect(run.status).toBe('SUCCEEDED')
     expect(await roles(plan)).toEqual([
@@ -100,18 +141,31 @@ describe('a copy step into existing tables that already have rows', () => {
       { id: 2, name: 'member' },
     ])
     expect(await accounts(plan)).toBe(2)
-    expect(detail?.existingRows).toEqual({ done: 'emptied', tables: [{ table: 'role', rows: 2 }], described: '“role” (2 rows)' })
-    expect(log).toContainEqual(expect.stringMatching(/^Step “Copy the app” copied 4 rows in 2 tables in .* s; emptied first “role” \(2 rows\)\.$/))
+    expect(detail?.existingRows).toEqual({
+      done: 'emptied',
+      tables: [{ table: 'role', rows: 2 }],
+      described: '“role” (2 rows)',
+    })
+    expect(log).toContainEqual(
+      expect.stringMatching(
+        /^Step “Copy the app” copied 4 rows in 2 tables in .* s; emptied first “role” \(2 rows\)\.$/,
+      ),
+    )
     expect(log).toContain('Emptied before the load: “role” (2 rows).')
   })
 
   it('stops at an "empty first" nobody confirmed (a configuration that did not come through the form), changing nothing', async () => {
     const plan = await setup({})
     const step = await db.step.findUniqueOrThrow({ where: { id: plan.stepId } })
-    await db.step.update({ where: { id: step.id }, data: { config: { ...(step.config as object), existingRows: 'empty' } } })
+    await db.step.update({
+      where: { id: step.id },
+      data: { config: { ...(step.config as object), existingRows: 'empty' } },
+    })
     const { run, stepRun } = await runPhase(plan)
     expect(run.status).toBe('FAILED')
-    expect(stepRun.error).toContain('The target table “role” (2 rows) already has rows, and emptying it was never confirmed; nothing was changed.')
+    expect(stepRun.error).toContain(
+      'The target table “role” (2 rows) already has rows, and emptying it was never confirmed; nothing was changed.',
+    )
     expect(await roles(plan)).toEqual([
       { id: 1, name: 'admin' },
       { id: 99, name: 'guest' },
@@ -128,19 +182,47 @@ describe('a copy step into existing tables that already have rows', () => {
       { id: 99, name: 'guest' },
     ])
     expect(await accounts(plan)).toBe(2)
-    expect(detail?.existingRows).toEqual({ done: 'merged', tables: [{ table: 'role', rows: 2 }], described: '“role” (2 rows)' })
-    expect(log).toContainEqual(expect.stringMatching(/^Step “Copy the app” copied 4 rows in 2 tables in .* s; merged by primary key into “role” \(2 rows\)\.$/))
-    expect(log).toContain('Merged by primary key into rows already there: “role” (2 rows); their rows the source does not have stay.')
+    expect(detail?.existingRows).toEqual({
+      done: 'merged',
+      tables: [{ table: 'role', rows: 2 }],
+      described: '“role” (2 rows)',
+    })
+    expect(log).toContainEqual(
+      expect.stringMatching(
+        /^Step “Copy the app” copied 4 rows in 2 tables in .* s; merged by primary key into “role” \(2 rows\)\.$/,
+      ),
+    )
+    expect(log).toContain(
+      'Merged by primary key into rows already there: “role” (2 rows); their rows the source does not have stay.',
+    )
   })
 
   it('a changed choice is a change of the step: it sends an approved window back; saving it unchanged does not', async () => {
     const plan = await setup({}, { protected: true })
     const { id: windowId } = await requestWindow(
       plan.lead,
-      ZRequestWindow.parse({ environmentId: plan.environmentId, planId: plan.planId, phaseId: plan.phaseId, reason: 'copy', startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString() }),
+      ZRequestWindow.parse({
+        environmentId: plan.environmentId,
+        planId: plan.planId,
+        phaseId: plan.phaseId,
+        reason: 'copy',
+        startsAt: new Date(Date.now() - 60_000).toISOString(),
+        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      }),
     )
     await approveWindow(plan.dba, { windowId, note: '', confirm: plan.name })
-    const edit = (input: CopyStepInput) => editCopyStep(plan.lead, ZEditCopyStep.parse({ stepId: plan.stepId, name: 'Copy the app', tables: 'role\naccount', mode: 'existing', jobs: '1', ...input }))
+    const edit = (input: CopyStepInput) =>
+      editCopyStep(
+        plan.lead,
+        ZEditCopyStep.parse({
+          stepId: plan.stepId,
+          name: 'Copy the app',
+          tables: 'role\naccount',
+          mode: 'existing',
+          jobs: '1',
+          ...input,
+        }),
+      )
     const windowStatus = async () => (await db.maintenanceWindow.findUniqueOrThrow({ where: { id: windowId } })).status
     await edit({ existingRows: 'refuse' })
     expect(await windowStatus()).toBe('APPROVED')
@@ -149,7 +231,10 @@ describe('a copy step into existing tables that already have rows', () => {
     await approveWindow(plan.dba, { windowId, note: '', confirm: plan.name })
     await edit({ existingRows: 'empty', confirmEmpty: 'on' })
     expect(await windowStatus()).toBe('REQUESTED')
-    const audit = await db.auditEvent.findFirstOrThrow({ where: { entityId: plan.stepId, action: 'step.update' }, orderBy: { id: 'desc' } })
+    const audit = await db.auditEvent.findFirstOrThrow({
+      where: { entityId: plan.stepId, action: 'step.update' },
+      orderBy: { id: 'desc' },
+    })
     expect(audit.after).toMatchObject({ config: { existingRows: 'empty', emptyConfirmed: true } })
   })
 })

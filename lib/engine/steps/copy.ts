@@ -36,14 +36,16 @@ export type CopyDetail = {
  * existing-rows choice is part of it only when it is not the default, so the copies of steps saved before the
  * choice existed keep their ids; a changed choice starts a copy of its own.
  */
-const copyIdFor = (ctx: StepContext, source: PlanSource, config: CopyConfig) => (schema: string | null, tables: readonly string[] | null) =>
-  copyIdOf(`step-${ctx.step.id}`, {
-    source: source.identity,
-    ...(schema && schema !== 'public' ? { schema } : {}),
-    tables: [...(tables ?? [])].sort(),
-    mode: config.mode,
-    ...(config.existingRows !== 'refuse' ? { existingRows: config.existingRows } : {}),
-  })
+const copyIdFor =
+  (ctx: StepContext, source: PlanSource, config: CopyConfig) =>
+  (schema: string | null, tables: readonly string[] | null) =>
+    copyIdOf(`step-${ctx.step.id}`, {
+      source: source.identity,
+      ...(schema && schema !== 'public' ? { schema } : {}),
+      tables: [...(tables ?? [])].sort(),
+      mode: config.mode,
+      ...(config.existingRows !== 'refuse' ? { existingRows: config.existingRows } : {}),
+    })
 /** Why the copy left the target's rows alone, and which setting of the step decides it. */
 function rowsOnTargetError(config: CopyConfig, filled: readonly FilledTable[]) {
   const them = filled.length === 1 ? 'it' : 'them'
@@ -61,7 +63,10 @@ async function sourceOf(ctx: StepContext): Promise<PlanSource> {
 
 /** A SQLite file has no schemas: a step that names some says so instead of ignoring them. */
 function refuseSchemasOfSqlite(source: PlanSource, config: CopyConfig) {
-  if (config.schemas.length) throw new Error(`The step names schemas (${config.schemas.join(', ')}), but the plan's source ${source.name} is a SQLite file, which has none; clear the step's schemas.`)
+  if (config.schemas.length)
+    throw new Error(
+      `The step names schemas (${config.schemas.join(', ')}), but the plan's source ${source.name} is a SQLite file, which has none; clear the step's schemas.`,
+    )
 }
 
 export const copyRunner: StepRunner = {
@@ -76,7 +81,12 @@ export const copyRunner: StepRunner = {
     const copyId = idFor(null, config.tables.length ? config.tables : null)
     // A resumed copy finds the target's rows already emptied or merged: what the first attempt did stays shown.
     const earlier = ctx.earlierDetail as Partial<CopyDetail> | null
-    let base: Pick<CopyDetail, 'copyId' | 'source' | 'mode' | 'existingRows'> = { copyId, source: planSource.name, mode: config.mode, ...(earlier?.copyId === copyId && earlier.existingRows ? { existingRows: earlier.existingRows } : {}) }
+    let base: Pick<CopyDetail, 'copyId' | 'source' | 'mode' | 'existingRows'> = {
+      copyId,
+      source: planSource.name,
+      mode: config.mode,
+      ...(earlier?.copyId === copyId && earlier.existingRows ? { existingRows: earlier.existingRows } : {}),
+    }
     const handled: FilledTable[] = []
     const writer = progressWriter()
     const write = (detail: CopyDetail) => writer.track(() => ctx.progress({ detail }))
@@ -104,12 +114,24 @@ export const copyRunner: StepRunner = {
     let summary: CopySummary
     try {
       if (planSource.engine === 'POSTGRES') {
-        summary = await copySchemas({ ...common, from: planSource.target, label: planSource.name, schemas: config.schemas, tables: config.tables, copyIdFor: idFor })
+        summary = await copySchemas({
+          ...common,
+          from: planSource.target,
+          label: planSource.name,
+          schemas: config.schemas,
+          tables: config.tables,
+          copyIdFor: idFor,
+        })
       } else {
         refuseSchemasOfSqlite(planSource, config)
         const source: CopySource = sqliteSource(planSource.path, planSource.name)
         try {
-          summary = await runCopy({ ...common, copyId, source, tables: config.tables.length ? config.tables : undefined })
+          summary = await runCopy({
+            ...common,
+            copyId,
+            source,
+            tables: config.tables.length ? config.tables : undefined,
+          })
         } finally {
           await source.close()
         }
@@ -118,7 +140,16 @@ export const copyRunner: StepRunner = {
       if (error instanceof RowsOnTarget) return { status: 'FAILED', error: rowsOnTargetError(config, error.filled) }
       throw error
     }
-    write({ ...base, tables: summary.tables, status: summary.status, warnings: summary.warnings, notes: summary.notes, notCopied: summary.notCopied, seconds: summary.seconds, indexSeconds: summary.indexSeconds })
+    write({
+      ...base,
+      tables: summary.tables,
+      status: summary.status,
+      warnings: summary.warnings,
+      notes: summary.notes,
+      notCopied: summary.notCopied,
+      seconds: summary.seconds,
+      indexSeconds: summary.indexSeconds,
+    })
     await writer.flushed()
     const written = summary.tables.reduce((n, t) => n + t.written, 0)
     const rejected = summary.tables.reduce((n, t) => n + t.rejected, 0)
@@ -128,10 +159,18 @@ export const copyRunner: StepRunner = {
       case 'CANCELLED':
         return { status: 'CANCELLED' }
       case 'ALREADY_COPIED':
-        return { status: 'SUCCEEDED', message: `was already copied (${plural(written, 'row')}); the step asks for no reload` }
+        return {
+          status: 'SUCCEEDED',
+          message: `was already copied (${plural(written, 'row')}); the step asks for no reload`,
+        }
       default: {
-        const existing = base.existingRows ? `; ${base.existingRows.done === 'emptied' ? 'emptied first' : 'merged by primary key into'} ${base.existingRows.described}` : ''
-        return { status: 'SUCCEEDED', message: `copied ${plural(written, 'row')} in ${plural(summary.tables.length, 'table')} in ${summary.seconds.toFixed(1)} s${rejected ? `, ${plural(rejected, 'row')} rejected` : ''}${existing}` }
+        const existing = base.existingRows
+          ? `; ${base.existingRows.done === 'emptied' ? 'emptied first' : 'merged by primary key into'} ${base.existingRows.described}`
+          : ''
+        return {
+          status: 'SUCCEEDED',
+          message: `copied ${plural(written, 'row')} in ${plural(summary.tables.length, 'table')} in ${summary.seconds.toFixed(1)} s${rejected ? `, ${plural(rejected, 'row')} rejected` : ''}${existing}`,
+        }
       }
     }
   },
@@ -143,9 +182,18 @@ export const copyRunner: StepRunner = {
     const idFor = copyIdFor(ctx, planSource, config)
     const tables =
       planSource.engine === 'POSTGRES'
-        ? await undoSchemas(session.client, planSource.target, { schemas: config.schemas, tables: config.tables, copyIdFor: idFor })
+        ? await undoSchemas(session.client, planSource.target, {
+            schemas: config.schemas,
+            tables: config.tables,
+            copyIdFor: idFor,
+          })
         : await undoCopy(session.client, idFor(null, config.tables.length ? config.tables : null))
     const merged = config.existingRows === 'merge' ? ' (the rows they had before the copy too)' : ''
-    return { status: 'SUCCEEDED', message: tables.length ? `${config.mode === 'create' ? 'dropped' : 'emptied'} ${tables.join(', ')}${merged}` : 'nothing had been copied' }
+    return {
+      status: 'SUCCEEDED',
+      message: tables.length
+        ? `${config.mode === 'create' ? 'dropped' : 'emptied'} ${tables.join(', ')}${merged}`
+        : 'nothing had been copied',
+    }
   },
 }

@@ -11,7 +11,10 @@ import type { StepRunner } from './types'
 const manualRunner: StepRunner = {
   needsTarget: false,
   // A gate holds the run until a person releases it (lib/server/runs/resolve.ts); a dry run passes it.
-  run: async (ctx) => (ctx.dryRun ? { status: 'SKIPPED', message: 'passed without stopping (dry run)' } : { status: 'WAITING', message: `Waiting at the gate “${ctx.step.name}” for a person to release it.` }),
+  run: async (ctx) =>
+    ctx.dryRun
+      ? { status: 'SKIPPED', message: 'passed without stopping (dry run)' }
+      : { status: 'WAITING', message: `Waiting at the gate “${ctx.step.name}” for a person to release it.` },
 }
 
 export const RUNNERS: Record<StepKind, StepRunner> = {

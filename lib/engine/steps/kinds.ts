@@ -3,7 +3,14 @@ import type { StepKind } from '@/lib/generated/prisma/enums'
 // Which step kinds the worker can run today; the others can be planned but not started yet.
 export const RUNNABLE_KINDS: readonly StepKind[] = ['SQL', 'MANUAL', 'COPY', 'VALIDATE', 'OBSERVE', 'BACKUP']
 
-export const KIND_NAMES: Record<StepKind, string> = { SQL: 'SQL', COPY: 'copy', VALIDATE: 'validate', BACKUP: 'backup', MANUAL: 'manual gate', OBSERVE: 'observe' }
+export const KIND_NAMES: Record<StepKind, string> = {
+  SQL: 'SQL',
+  COPY: 'copy',
+  VALIDATE: 'validate',
+  BACKUP: 'backup',
+  MANUAL: 'manual gate',
+  OBSERVE: 'observe',
+}
 
 /** Manual gates: whether releasing needs the phase's required checklist items done. */
 export type ManualConfig = { requireChecklist?: boolean }
@@ -19,18 +26,40 @@ export type SqlConfig = { statementTimeoutMs?: number; lockTimeoutMs?: number }
  * fails naming them), empty them first (only with `emptyConfirmed`, given by the person who saved the step),
  * or merge the source's rows by primary key.
  */
-export type CopyConfig = { tables: string[]; schemas: string[]; mode: 'create' | 'existing'; jobs: number; chunkRows: number; maxRejectedRows: number; reload: boolean; existingRows: ExistingRowsChoice; emptyConfirmed: boolean }
+export type CopyConfig = {
+  tables: string[]
+  schemas: string[]
+  mode: 'create' | 'existing'
+  jobs: number
+  chunkRows: number
+  maxRejectedRows: number
+  reload: boolean
+  existingRows: ExistingRowsChoice
+  emptyConfirmed: boolean
+}
 
 export const EXISTING_ROWS_CHOICES = ['refuse', 'empty', 'merge'] as const
 export type ExistingRowsChoice = (typeof EXISTING_ROWS_CHOICES)[number]
 
-export const COPY_CONFIG_DEFAULTS: CopyConfig = { tables: [], schemas: [], mode: 'create', jobs: 2, chunkRows: 250_000, maxRejectedRows: 0, reload: false, existingRows: 'refuse', emptyConfirmed: false }
+export const COPY_CONFIG_DEFAULTS: CopyConfig = {
+  tables: [],
+  schemas: [],
+  mode: 'create',
+  jobs: 2,
+  chunkRows: 250_000,
+  maxRejectedRows: 0,
+  reload: false,
+  existingRows: 'refuse',
+  emptyConfirmed: false,
+}
 
 /** A stored copy configuration, with defaults for what it leaves out. */
 export function copyConfigOf(json: unknown): CopyConfig {
   const c = (json && typeof json === 'object' ? json : {}) as Partial<Record<keyof CopyConfig, unknown>>
-  const whole = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : fallback)
-  const existingRows = c.mode === 'existing' && (c.existingRows === 'empty' || c.existingRows === 'merge') ? c.existingRows : 'refuse'
+  const whole = (v: unknown, fallback: number) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : fallback
+  const existingRows =
+    c.mode === 'existing' && (c.existingRows === 'empty' || c.existingRows === 'merge') ? c.existingRows : 'refuse'
   return {
     tables: Array.isArray(c.tables) ? c.tables.filter((t): t is string => typeof t === 'string') : [],
     schemas: Array.isArray(c.schemas) ? c.schemas.filter((t): t is string => typeof t === 'string') : [],
@@ -50,7 +79,12 @@ export function copyConfigOf(json: unknown): CopyConfig {
  */
 export function storedCopyConfig({ existingRows, emptyConfirmed, schemas, ...rest }: CopyConfig) {
   const choice = rest.mode === 'existing' ? existingRows : 'refuse'
-  return { ...rest, ...(schemas.length ? { schemas } : {}), ...(choice !== 'refuse' ? { existingRows: choice } : {}), ...(choice === 'empty' && emptyConfirmed ? { emptyConfirmed: true } : {}) }
+  return {
+    ...rest,
+    ...(schemas.length ? { schemas } : {}),
+    ...(choice !== 'refuse' ? { existingRows: choice } : {}),
+    ...(choice === 'empty' && emptyConfirmed ? { emptyConfirmed: true } : {}),
+  }
 }
 
 /**
@@ -58,13 +92,26 @@ export function storedCopyConfig({ existingRows, emptyConfirmed, schemas, ...res
  * the source's; `schemas` empty: every schema of a PostgreSQL source; at most `maxSamples` differences kept and `maxDifferences` counted per table; `integrity`:
  * orphans, NOT NULL and unique checked on the target. The plan's custom rules always run.
  */
-export type ValidateConfig = { tables: string[]; schemas: string[]; maxSamples: number; maxDifferences: number; integrity: boolean }
+export type ValidateConfig = {
+  tables: string[]
+  schemas: string[]
+  maxSamples: number
+  maxDifferences: number
+  integrity: boolean
+}
 
-export const VALIDATE_CONFIG_DEFAULTS: ValidateConfig = { tables: [], schemas: [], maxSamples: 20, maxDifferences: 1000, integrity: true }
+export const VALIDATE_CONFIG_DEFAULTS: ValidateConfig = {
+  tables: [],
+  schemas: [],
+  maxSamples: 20,
+  maxDifferences: 1000,
+  integrity: true,
+}
 
 export function validateConfigOf(json: unknown): ValidateConfig {
   const c = (json && typeof json === 'object' ? json : {}) as Partial<ValidateConfig>
-  const whole = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : fallback)
+  const whole = (v: unknown, fallback: number) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : fallback
   return {
     tables: Array.isArray(c.tables) ? c.tables.filter((t): t is string => typeof t === 'string') : [],
     schemas: Array.isArray(c.schemas) ? c.schemas.filter((t): t is string => typeof t === 'string') : [],
@@ -85,7 +132,10 @@ export const MAX_OBSERVE_SECONDS = 24 * 3600
 
 export function observeConfigOf(json: unknown): ObserveConfig {
   const c = (json && typeof json === 'object' ? json : {}) as Partial<ObserveConfig>
-  const seconds = typeof c.seconds === 'number' && Number.isInteger(c.seconds) && c.seconds >= 1 && c.seconds <= MAX_OBSERVE_SECONDS ? c.seconds : OBSERVE_CONFIG_DEFAULTS.seconds
+  const seconds =
+    typeof c.seconds === 'number' && Number.isInteger(c.seconds) && c.seconds >= 1 && c.seconds <= MAX_OBSERVE_SECONDS
+      ? c.seconds
+      : OBSERVE_CONFIG_DEFAULTS.seconds
   return { seconds, rollback: c.rollback === 'start' ? 'start' : 'offer' }
 }
 
@@ -96,5 +146,8 @@ export const BACKUP_CONFIG_DEFAULTS: BackupConfig = { of: 'target', tables: [] }
 
 export function backupConfigOf(json: unknown): BackupConfig {
   const c = (json && typeof json === 'object' ? json : {}) as Partial<BackupConfig>
-  return { of: c.of === 'source' ? 'source' : 'target', tables: Array.isArray(c.tables) ? c.tables.filter((t): t is string => typeof t === 'string') : [] }
+  return {
+    of: c.of === 'source' ? 'source' : 'target',
+    tables: Array.isArray(c.tables) ? c.tables.filter((t): t is string => typeof t === 'string') : [],
+  }
 }

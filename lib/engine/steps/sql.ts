@@ -7,7 +7,13 @@ import { progressWriter, requireTarget, type StepContext, type StepResult, type 
 // `sql` steps: the step's script (and its rollback) through the same engine as `lockstep sql apply`,
 // recorded in the target's history under the step's id.
 
-const scriptOf = (ctx: StepContext): Script => ({ version: `step-${ctx.step.id}`, description: ctx.step.name, label: ctx.step.name, sql: ctx.step.body, rollbackSql: ctx.step.rollbackBody })
+const scriptOf = (ctx: StepContext): Script => ({
+  version: `step-${ctx.step.id}`,
+  description: ctx.step.name,
+  label: ctx.step.name,
+  sql: ctx.step.body,
+  rollbackSql: ctx.step.rollbackBody,
+})
 
 function optionsOf(ctx: StepContext, track: (write: () => Promise<void>) => void): ApplyOptions {
   const config = (ctx.step.config ?? {}) as SqlConfig
@@ -19,7 +25,18 @@ function optionsOf(ctx: StepContext, track: (write: () => Promise<void>) => void
     lockTimeoutMs: config.lockTimeoutMs,
     signal: ctx.signal,
     log: (e: ApplyEvent) => ctx.log(e.level, e.message),
-    onStatement: (running) => track(() => ctx.progress(running ? { currentStatement: running.sql.slice(0, 2000), backendPid: running.backendPid, statementsApplied: running.index } : { currentStatement: null, backendPid: null })),
+    onStatement: (running) =>
+      track(() =>
+        ctx.progress(
+          running
+            ? {
+                currentStatement: running.sql.slice(0, 2000),
+                backendPid: running.backendPid,
+                statementsApplied: running.index,
+              }
+            : { currentStatement: null, backendPid: null },
+        ),
+      ),
   }
 }
 
@@ -29,7 +46,9 @@ export const sqlRunner: StepRunner = {
     const statementsTotal = (await splitStatements(ctx.step.body)).length
     await ctx.progress({ statementsTotal })
     const writer = progressWriter()
-    const [outcome] = await applyInSession(requireTarget(ctx), [scriptOf(ctx)], optionsOf(ctx, writer.track)).finally(writer.flushed)
+    const [outcome] = await applyInSession(requireTarget(ctx), [scriptOf(ctx)], optionsOf(ctx, writer.track)).finally(
+      writer.flushed,
+    )
     if (!outcome) return { status: 'FAILED', error: 'The script produced no outcome.' }
     const counts = { statementsApplied: outcome.statementsApplied, statementsTotal: outcome.statementsTotal }
     switch (outcome.status) {
@@ -38,19 +57,30 @@ export const sqlRunner: StepRunner = {
       case 'CANCELLED':
         return { status: 'CANCELLED', statementsApplied: outcome.statementsApplied }
       case 'SKIPPED':
-        return { status: 'SKIPPED', message: `skipped in the dry run: ${outcome.reason ?? 'it cannot run inside a transaction'}` }
+        return {
+          status: 'SKIPPED',
+          message: `skipped in the dry run: ${outcome.reason ?? 'it cannot run inside a transaction'}`,
+        }
       case 'ALREADY_APPLIED':
         return { status: 'SUCCEEDED', message: 'was already applied on this target', ...counts }
       case 'DRY_RUN':
         return { status: 'SUCCEEDED', message: 'ran and was rolled back (dry run)', ...counts }
       default:
         // A script with its own BEGIN … COMMIT ran as written: the step says so, as the history does.
-        return { status: 'SUCCEEDED', message: outcome.transactions?.startsWith('as written') ? `succeeded, ${outcome.transactions}` : 'succeeded', ...counts }
+        return {
+          status: 'SUCCEEDED',
+          message: outcome.transactions?.startsWith('as written') ? `succeeded, ${outcome.transactions}` : 'succeeded',
+          ...counts,
+        }
     }
   },
   async rollback(ctx): Promise<StepResult> {
     const writer = progressWriter()
-    const outcome = await rollbackInSession(requireTarget(ctx), scriptOf(ctx), optionsOf(ctx, writer.track)).finally(writer.flushed)
-    return outcome.status === 'FAILED' ? { status: 'FAILED', error: outcome.error ?? 'failed' } : { status: 'SUCCEEDED', message: 'rolled back' }
+    const outcome = await rollbackInSession(requireTarget(ctx), scriptOf(ctx), optionsOf(ctx, writer.track)).finally(
+      writer.flushed,
+    )
+    return outcome.status === 'FAILED'
+      ? { status: 'FAILED', error: outcome.error ?? 'failed' }
+      : { status: 'SUCCEEDED', message: 'rolled back' }
   },
 }

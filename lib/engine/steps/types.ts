@@ -6,14 +6,27 @@ import { type TargetSession } from '@/lib/engine/sql/session'
 // windows, cancel and state; a runner only does its step's work and says how it ended.
 
 /** `detail`: a kind's own live figures (copy steps: a CopyDetail). */
-export type StepProgress = { statementsApplied?: number; statementsTotal?: number; currentStatement?: string | null; backendPid?: number | null; detail?: Prisma.InputJsonValue }
+export type StepProgress = {
+  statementsApplied?: number
+  statementsTotal?: number
+  currentStatement?: string | null
+  backendPid?: number | null
+  detail?: Prisma.InputJsonValue
+}
 
 export type StepContext = {
   runId: string
   stepRunId: string
   planId: string
   environmentId: string
-  step: { id: string; name: string; kind: StepKind; body: string; rollbackBody: string | null; config: Prisma.JsonValue }
+  step: {
+    id: string
+    name: string
+    kind: StepKind
+    body: string
+    rollbackBody: string | null
+    config: Prisma.JsonValue
+  }
   /** The step run's live figures as an earlier attempt left them (a resumed or retried step); null the first time. */
   earlierDetail: Prisma.JsonValue | null
   dryRun: boolean

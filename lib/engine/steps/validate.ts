@@ -17,20 +17,42 @@ export const validateRunner: StepRunner = {
     const config = validateConfigOf(ctx.step.config)
     const validationId = await startStepValidation(ctx.stepRunId, ctx.planId, ctx.environmentId, config)
     await ctx.progress({ detail: { validationId } satisfies ValidateDetail })
-    const report = await validatePlan({ validationId, planId: ctx.planId, environmentId: ctx.environmentId, ...config, signal: ctx.signal })
+    const report = await validatePlan({
+      validationId,
+      planId: ctx.planId,
+      environmentId: ctx.environmentId,
+      ...config,
+      signal: ctx.signal,
+    })
     for (const warning of report.warnings) ctx.log('warn', warning)
     const tables = report.tables
     if (report.status === 'CANCELLED') return { status: 'CANCELLED' }
     if (report.status === 'PASSED') {
       const noKey = tables.filter((t) => t.state === 'NO_PRIMARY_KEY').length
-      return { status: 'SUCCEEDED', message: `validated ${plural(tables.length, 'table')} in ${report.seconds.toFixed(1)} s: all match${noKey ? ` (${plural(noKey, 'table')} without a primary key compared by count and checksum)` : ''}` }
+      return {
+        status: 'SUCCEEDED',
+        message: `validated ${plural(tables.length, 'table')} in ${report.seconds.toFixed(1)} s: all match${noKey ? ` (${plural(noKey, 'table')} without a primary key compared by count and checksum)` : ''}`,
+      }
     }
     const problems = [
-      ...tables.filter((t) => t.state === 'MISMATCHED').map((t) => `${t.table}: ${[t.missing && `${t.missing} missing`, t.extra && `${t.extra} extra`, t.changed && `${t.changed} changed`].filter(Boolean).join(', ') || 'checksums differ'}`),
+      ...tables
+        .filter((t) => t.state === 'MISMATCHED')
+        .map(
+          (t) =>
+            `${t.table}: ${[t.missing && `${t.missing} missing`, t.extra && `${t.extra} extra`, t.changed && `${t.changed} changed`].filter(Boolean).join(', ') || 'checksums differ'}`,
+        ),
       ...tables.filter((t) => t.state === 'ERROR').map((t) => `${t.table}: ${t.error ?? 'error'}`),
-      ...report.integrity.map((f) => `${plural(f.count, f.kind === 'orphan' ? 'orphaned row' : f.kind === 'not-null' ? 'NULL' : 'duplicate')} in ${f.table} (${f.columns.join(', ')})`),
-      ...report.rules.filter((r) => !r.passed && r.action === 'fail').map((r) => `rule “${r.name}”: ${r.error ?? plural(r.violations, 'violating row')}`),
+      ...report.integrity.map(
+        (f) =>
+          `${plural(f.count, f.kind === 'orphan' ? 'orphaned row' : f.kind === 'not-null' ? 'NULL' : 'duplicate')} in ${f.table} (${f.columns.join(', ')})`,
+      ),
+      ...report.rules
+        .filter((r) => !r.passed && r.action === 'fail')
+        .map((r) => `rule “${r.name}”: ${r.error ?? plural(r.violations, 'violating row')}`),
     ]
-    return { status: 'FAILED', error: `Validation found differences – ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}.` }
+    return {
+      status: 'FAILED',
+      error: `Validation found differences – ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}.`,
+    }
   },
 }

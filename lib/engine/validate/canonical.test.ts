@@ -4,7 +4,8 @@ import { jsonbText, NULL_MARK, pgFloatText, readableValue, sqliteCanonical, UNRE
 
 // SQLite values in their canonical text – the text PostgreSQL computes in SQL for the same data
 // (validate.integration.test.ts checks both sides agree on a real server).
-const canonical = (declared: string, value: unknown, dates?: 'iso' | 'epoch-s' | 'epoch-ms') => sqliteCanonical(pgTypeOf(declared), dates)(value)
+const canonical = (declared: string, value: unknown, dates?: 'iso' | 'epoch-s' | 'epoch-ms') =>
+  sqliteCanonical(pgTypeOf(declared), dates)(value)
 
 describe('canonical values', () => {
   it('writes integers exactly and doubles the way PostgreSQL prints them', () => {
@@ -20,8 +21,17 @@ describe('canonical values', () => {
   })
 
   it('agrees on booleans, decimals and instants however SQLite stores them', () => {
-    expect([canonical('BOOLEAN', 1n), canonical('BOOLEAN', 'true'), canonical('BOOLEAN', 'false')]).toEqual(['t', 't', 'f'])
-    expect([canonical('DECIMAL(8,2)', '12.30'), canonical('NUMERIC', '-0.50'), canonical('NUMERIC', '1.5e3'), canonical('NUMERIC', 0n)]).toEqual(['12.3', '-0.5', '1500', '0'])
+    expect([canonical('BOOLEAN', 1n), canonical('BOOLEAN', 'true'), canonical('BOOLEAN', 'false')]).toEqual([
+      't',
+      't',
+      'f',
+    ])
+    expect([
+      canonical('DECIMAL(8,2)', '12.30'),
+      canonical('NUMERIC', '-0.50'),
+      canonical('NUMERIC', '1.5e3'),
+      canonical('NUMERIC', 0n),
+    ]).toEqual(['12.3', '-0.5', '1500', '0'])
     // As PostgreSQL prints a timestamptz in a UTC session.
     const instant = '2024-02-29 13:45:00+00'
     expect(canonical('DATETIME', '2024-02-29 13:45:00', 'iso')).toBe(instant)
@@ -33,7 +43,9 @@ describe('canonical values', () => {
 
   it('writes bytes as hex, JSON as jsonb prints it, UUIDs in lower case', () => {
     expect(canonical('BLOB', Buffer.from([0, 255]))).toBe('00ff')
-    expect(jsonbText(JSON.parse('{"bb": 1, "a": [1, {"z": null, "y": true}], "c": "x"}'))).toBe('{"a": [1, {"y": true, "z": null}], "c": "x", "bb": 1}')
+    expect(jsonbText(JSON.parse('{"bb": 1, "a": [1, {"z": null, "y": true}], "c": "x"}'))).toBe(
+      '{"a": [1, {"y": true, "z": null}], "c": "x", "bb": 1}',
+    )
     expect(canonical('UUID', '0F8FAD5B-D9CB-469F-A165-70867728950E')).toBe('0f8fad5b-d9cb-469f-a165-70867728950e')
   })
 

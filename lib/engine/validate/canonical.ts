@@ -31,7 +31,10 @@ export const lane = (sum: number) => ((sum % TWO_32) + TWO_32) % TWO_32
 export const addLane = (sum: number, value: number) => (sum + value) % TWO_32
 
 /** The SQL of the same two lanes' sums, from a 64-bit row hash `h`. */
-export const laneSumsSql = (h: string) => [`coalesce(sum(${h} >> 32) % ${TWO_32}, 0)::bigint`, `coalesce(sum(${h} & ${TWO_32 - 1}) % ${TWO_32}, 0)::bigint`]
+export const laneSumsSql = (h: string) => [
+  `coalesce(sum(${h} >> 32) % ${TWO_32}, 0)::bigint`,
+  `coalesce(sum(${h} & ${TWO_32 - 1}) % ${TWO_32}, 0)::bigint`,
+]
 
 /** A double as PostgreSQL's float8out prints it (extra_float_digits ≥ 1): shortest digits, exponent outside 1e-4 … 1e15. */
 export function pgFloatText(n: number): string {
@@ -125,7 +128,9 @@ const utf8Length = (s: string) => Buffer.byteLength(s, 'utf8')
 export function jsonbText(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(jsonbText).join(', ')}]`
   if (value && typeof value === 'object') {
-    const keys = Object.keys(value).sort((a, b) => utf8Length(a) - utf8Length(b) || Buffer.compare(Buffer.from(a), Buffer.from(b)))
+    const keys = Object.keys(value).sort(
+      (a, b) => utf8Length(a) - utf8Length(b) || Buffer.compare(Buffer.from(a), Buffer.from(b)),
+    )
     return `{${keys.map((k) => `${JSON.stringify(k)}: ${jsonbText((value as Record<string, unknown>)[k])}`).join(', ')}}`
   }
   return JSON.stringify(value)
@@ -155,7 +160,8 @@ export function canonicalSql(type: PgType, column: string): string {
 }
 
 /** A row's canonical text in SQL, from its columns' canonical expressions. */
-export const rowSql = (expressions: readonly string[]) => (expressions.length ? `concat_ws(E'\\x1f', ${expressions.map((e) => `coalesce(${e}, E'\\x1e')`).join(', ')})` : `''`)
+export const rowSql = (expressions: readonly string[]) =>
+  expressions.length ? `concat_ws(E'\\x1f', ${expressions.map((e) => `coalesce(${e}, E'\\x1e')`).join(', ')})` : `''`
 
 export type Canonicalizer = (value: unknown) => string
 
@@ -171,7 +177,8 @@ export function sqliteCanonical(type: PgType, dates?: DateEncoding): Canonicaliz
     (value) => {
       if (value === null || value === undefined) return NULL_MARK
       const encoded = encode(value)
-      if (isRejected(encoded)) return `${UNREADABLE}${Buffer.isBuffer(value) ? `x'${value.toString('hex')}'` : String(value)}`
+      if (isRejected(encoded))
+        return `${UNREADABLE}${Buffer.isBuffer(value) ? `x'${value.toString('hex')}'` : String(value)}`
       return canonical(value, encoded)
     }
   const real = /^(real|float4)$/i.test(type.sql)
@@ -184,24 +191,39 @@ export function sqliteCanonical(type: PgType, dates?: DateEncoding): Canonicaliz
   switch (type.kind) {
     case 'bigint':
       // SQLite integers are 64-bit: every one fits.
-      return fast((v) => (typeof v === 'bigint' ? v.toString() : undefined), slow((_, encoded) => encoded))
+      return fast(
+        (v) => (typeof v === 'bigint' ? v.toString() : undefined),
+        slow((_, encoded) => encoded),
+      )
     case 'smallint':
     case 'integer': {
       const limit = type.kind === 'smallint' ? 32768n : 2147483648n
-      return fast((v) => (typeof v === 'bigint' && v < limit && v >= -limit ? v.toString() : undefined), slow((_, encoded) => encoded))
+      return fast(
+        (v) => (typeof v === 'bigint' && v < limit && v >= -limit ? v.toString() : undefined),
+        slow((_, encoded) => encoded),
+      )
     }
     case 'numeric':
       return checked((_, encoded) => decimal(encoded))
     case 'double':
-      if (!real) return fast((v) => (typeof v === 'number' && !Number.isNaN(v) ? pgFloatText(v) : undefined), slow((value) => pgFloatText(Number(value))))
+      if (!real)
+        return fast(
+          (v) => (typeof v === 'number' && !Number.isNaN(v) ? pgFloatText(v) : undefined),
+          slow((value) => pgFloatText(Number(value))),
+        )
       return checked((value) => {
         const n = typeof value === 'bigint' ? Number(value) : Number(value)
         return pgFloatText(real ? Math.fround(n) : n)
       })
     case 'boolean':
-      return fast((v) => (v === 1n ? 't' : v === 0n ? 'f' : undefined), slow((_, encoded) => encoded))
+      return fast(
+        (v) => (v === 1n ? 't' : v === 0n ? 'f' : undefined),
+        slow((_, encoded) => encoded),
+      )
     case 'bytea':
-      return checked((value) => (Buffer.isBuffer(value) ? value.toString('hex') : Buffer.from(String(value), 'utf8').toString('hex')))
+      return checked((value) =>
+        Buffer.isBuffer(value) ? value.toString('hex') : Buffer.from(String(value), 'utf8').toString('hex'),
+      )
     case 'timestamptz':
       return checked((_, encoded) => instant(encoded))
     case 'timestamp':
@@ -211,17 +233,25 @@ export function sqliteCanonical(type: PgType, dates?: DateEncoding): Canonicaliz
     case 'jsonb':
       return checked((value) => jsonbText(JSON.parse(String(value))))
     case 'uuid':
-      return checked((_, encoded) => (encoded.length === 32 ? encoded.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5') : encoded).toLowerCase().replace(/^([0-9a-f]{8})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{12})$/, '$1-$2-$3-$4-$5'))
+      return checked((_, encoded) =>
+        (encoded.length === 32 ? encoded.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5') : encoded)
+          .toLowerCase()
+          .replace(/^([0-9a-f]{8})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{12})$/, '$1-$2-$3-$4-$5'),
+      )
     default:
       // date: the encoder's YYYY-MM-DD; text: the value itself (the encoder's output is COPY-escaped).
       if (type.kind === 'date') return checked((_, encoded) => encoded)
       if (type.kind === 'varchar' || type.kind === 'text') {
         // Text fits unless it holds a NUL byte or is longer than varchar(n) allows (in characters).
         const max = type.kind === 'varchar' ? Number(/\((\d+)\)/.exec(type.sql)?.[1] ?? Infinity) : Infinity
-        const rest = slow((value) => (typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : String(value)))
+        const rest = slow((value) =>
+          typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : String(value),
+        )
         return fast((v) => (typeof v === 'string' && v.length <= max && !v.includes('\u0000') ? v : undefined), rest)
       }
-      return checked((value) => (typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : String(value)))
+      return checked((value) =>
+        typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : String(value),
+      )
   }
 }
 

@@ -40,7 +40,21 @@ const LEAF_BATCH_ROWS = 5_000
 
 const INTEGER_KINDS = new Set(['smallint', 'integer', 'bigint'])
 /** Built-in types whose hash functions agree on equal values (integers of any width hash alike, as do text and varchar). */
-const NATIVE_KINDS = new Set(['smallint', 'integer', 'bigint', 'numeric', 'double', 'boolean', 'bytea', 'date', 'time', 'timestamptz', 'timestamp', 'jsonb', 'uuid'])
+const NATIVE_KINDS = new Set([
+  'smallint',
+  'integer',
+  'bigint',
+  'numeric',
+  'double',
+  'boolean',
+  'bytea',
+  'date',
+  'time',
+  'timestamptz',
+  'timestamp',
+  'jsonb',
+  'uuid',
+])
 const TEXT_TYPES = /^(text|character varying(\(\d+\))?|varchar\(\d+\))$/
 
 function sameHashType(a: PgType, b: PgType): boolean {
@@ -58,24 +72,38 @@ export class ValidationCancelled extends Error {
   }
 }
 
-const sameDigest = (a: Digest | undefined, b: Digest | undefined) => (a?.count ?? 0) === (b?.count ?? 0) && (a?.h1 ?? 0) === (b?.h1 ?? 0) && (a?.h2 ?? 0) === (b?.h2 ?? 0)
+const sameDigest = (a: Digest | undefined, b: Digest | undefined) =>
+  (a?.count ?? 0) === (b?.count ?? 0) && (a?.h1 ?? 0) === (b?.h1 ?? 0) && (a?.h2 ?? 0) === (b?.h2 ?? 0)
 
 /** The segments whose count or checksum differ between the two sides (a segment one side lacks counts as empty). */
-const differingBuckets = (a: Map<string, Digest>, b: Map<string, Digest>) => [...new Set([...a.keys(), ...b.keys()])].filter((k) => !sameDigest(a.get(k), b.get(k)))
+const differingBuckets = (a: Map<string, Digest>, b: Map<string, Digest>) =>
+  [...new Set([...a.keys(), ...b.keys()])].filter((k) => !sameDigest(a.get(k), b.get(k)))
 
 /**
  * The key rows are paired by, on each side: the source's primary key, when the target's primary key is the same
  * columns (`targetName` gives the target's name of a source column); else none.
  */
-function keyOf(source: TableShape, target: TableShape, targetName: (column: string) => string | undefined): { source: string[]; target: string[] } {
+function keyOf(
+  source: TableShape,
+  target: TableShape,
+  targetName: (column: string) => string | undefined,
+): { source: string[]; target: string[] } {
   const none = { source: [], target: [] }
   if (!source.primaryKey.length || source.primaryKey.length !== target.primaryKey.length) return none
   const mapped = source.primaryKey.map(targetName)
-  return mapped.every((k): k is string => !!k && target.primaryKey.includes(k)) ? { source: source.primaryKey, target: mapped } : none
+  return mapped.every((k): k is string => !!k && target.primaryKey.includes(k))
+    ? { source: source.primaryKey, target: mapped }
+    : none
 }
 
 /** The key as people read it: `42`, or `(7, eu)` for a composite key. */
-const shownKey = (key: string) => (key.includes('\u001f') ? `(${key.split('\u001f').map((v) => readableValue(v) ?? 'NULL').join(', ')})` : (readableValue(key) ?? 'NULL'))
+const shownKey = (key: string) =>
+  key.includes('\u001f')
+    ? `(${key
+        .split('\u001f')
+        .map((v) => readableValue(v) ?? 'NULL')
+        .join(', ')})`
+    : (readableValue(key) ?? 'NULL')
 
 /** The parts of [from, to] inside `ranges` (sorted, disjoint). */
 function clip(from: bigint, to: bigint, ranges: readonly [bigint, bigint][]): [bigint, bigint][] {
@@ -88,13 +116,31 @@ function clip(from: bigint, to: bigint, ranges: readonly [bigint, bigint][]): [b
   return pieces
 }
 
-export type PostgresTargetSide = ValidationSide & { client(): Promise<pg.Client>; schema: string; nativeHash(): Promise<boolean> }
+export type PostgresTargetSide = ValidationSide & {
+  client(): Promise<pg.Client>
+  schema: string
+  nativeHash(): Promise<boolean>
+}
 
-export async function runValidation(source: ValidationSide, target: PostgresTargetSide, options: ValidationOptions = {}): Promise<ValidationReport> {
+export async function runValidation(
+  source: ValidationSide,
+  target: PostgresTargetSide,
+  options: ValidationOptions = {},
+): Promise<ValidationReport> {
   const started = performance.now()
   const maxSamples = options.maxSamples ?? VALIDATION_DEFAULTS.maxSamples
   const maxDifferences = options.maxDifferences ?? VALIDATION_DEFAULTS.maxDifferences
-  const report: ValidationReport = { status: 'RUNNING', source: source.label, target: target.label, tables: [], integrity: [], integrityChecked: 0, rules: [], warnings: [], seconds: 0 }
+  const report: ValidationReport = {
+    status: 'RUNNING',
+    source: source.label,
+    target: target.label,
+    tables: [],
+    integrity: [],
+    integrityChecked: 0,
+    rules: [],
+    warnings: [],
+    seconds: 0,
+  }
   const progress = () => {
     report.seconds = (performance.now() - started) / 1000
     options.onProgress?.(structuredClone(report))
@@ -104,14 +150,29 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
   }
 
   const [sourceTables, targetTables] = await Promise.all([source.tables(), target.tables()])
-  const native = source.engine === 'postgres' && (await source.nativeHash?.()) === true && (await target.nativeHash()) === true
+  const native =
+    source.engine === 'postgres' && (await source.nativeHash?.()) === true && (await target.nativeHash()) === true
   const only = options.tables?.length ? options.tables : null
   const unknown = (only ?? []).filter((name) => !sourceTables.some((t) => t.name === name))
   if (unknown.length) throw new Error(`The source has no table ${unknown.map((m) => `“${m}”`).join(', ')}.`)
   const chosen = sourceTables.filter((t) => !only || only.includes(t.name))
   const tables = pairByName(chosen, targetTables)
   const targetOf = (sourceTable: TableShape) => tables.pairs.find((p) => p.source === sourceTable)?.target
-  report.tables = chosen.map((t) => ({ table: t.name, state: 'PENDING', sourceRows: null, targetRows: null, method: null, missing: 0, extra: 0, changed: 0, samples: [], suspended: false, compared: 0, notes: [], seconds: 0 }))
+  report.tables = chosen.map((t) => ({
+    table: t.name,
+    state: 'PENDING',
+    sourceRows: null,
+    targetRows: null,
+    method: null,
+    missing: 0,
+    extra: 0,
+    changed: 0,
+    samples: [],
+    suspended: false,
+    compared: 0,
+    notes: [],
+    seconds: 0,
+  }))
   progress()
 
   try {
@@ -124,7 +185,8 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
       progress()
       try {
         if (!targetTable) throw new Error(`The target has no table “${sourceTable.name}”.`)
-        if (targetTable.name !== sourceTable.name) result.notes.push(`compared with the target's table “${targetTable.name}” (the same name ignoring case)`)
+        if (targetTable.name !== sourceTable.name)
+          result.notes.push(`compared with the target's table “${targetTable.name}” (the same name ignoring case)`)
         await compareTable(sourceTable, targetTable, result)
       } catch (error) {
         if (error instanceof ValidationCancelled) throw error
@@ -136,10 +198,16 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
     }
 
     // The integrity checks read the target by the source's constraints, so the source speaks the target's names.
-    const columnPairings = new Map(tables.pairs.map((p) => [p.source.name, pairByName(p.source.columns, p.target.columns)]))
+    const columnPairings = new Map(
+      tables.pairs.map((p) => [p.source.name, pairByName(p.source.columns, p.target.columns)]),
+    )
     const tableName = (name: string) => tables.pairs.find((p) => p.source.name === name)?.target.name
-    const columnName = (table: string, column: string) => columnPairings.get(table)?.pairs.find((p) => p.source.name === column)?.target.name
-    const compared = tables.pairs.map((p) => ({ source: inTargetNames(p.source, tableName, columnName), target: p.target }))
+    const columnName = (table: string, column: string) =>
+      columnPairings.get(table)?.pairs.find((p) => p.source.name === column)?.target.name
+    const compared = tables.pairs.map((p) => ({
+      source: inTargetNames(p.source, tableName, columnName),
+      target: p.target,
+    }))
     const client = await target.client()
     if (options.integrity ?? VALIDATION_DEFAULTS.integrity) {
       checkCancelled()
@@ -151,15 +219,22 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
     if (options.rules?.length) {
       checkCancelled()
       report.rules = await runRules(client, options.rules)
-      for (const rule of report.rules) if (!rule.passed && rule.action === 'warn') report.warnings.push(`Rule “${rule.name}”: ${rule.error ?? `${rule.violations} violating row${rule.violations === 1 ? '' : 's'}`}.`)
+      for (const rule of report.rules)
+        if (!rule.passed && rule.action === 'warn')
+          report.warnings.push(
+            `Rule “${rule.name}”: ${rule.error ?? `${rule.violations} violating row${rule.violations === 1 ? '' : 's'}`}.`,
+          )
     }
     const failed =
-      report.tables.some((t) => t.state === 'MISMATCHED' || t.state === 'ERROR') || report.integrity.some((f) => f.count > 0) || report.rules.some((r) => !r.passed && r.action === 'fail')
+      report.tables.some((t) => t.state === 'MISMATCHED' || t.state === 'ERROR') ||
+      report.integrity.some((f) => f.count > 0) ||
+      report.rules.some((r) => !r.passed && r.action === 'fail')
     report.status = failed ? 'FAILED' : 'PASSED'
   } catch (error) {
     if (!(error instanceof ValidationCancelled)) throw error
     report.status = 'CANCELLED'
-    for (const t of report.tables) if (t.state === 'VALIDATING' || t.state === 'PENDING') t.notes.push('not finished: the validation was cancelled')
+    for (const t of report.tables)
+      if (t.state === 'VALIDATING' || t.state === 'PENDING') t.notes.push('not finished: the validation was cancelled')
   }
   progress()
   return report
@@ -170,21 +245,39 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
     const sourceOnly = pairing.sourceOnly.map((c) => c.name)
     const targetOnly = pairing.targetOnly.map((c) => c.name)
     if (!common.length) {
-      throw new Error(`The source's “${sourceTable.name}” and the target's “${targetTable.name}” have no column in common (source: ${sourceOnly.join(', ') || 'none'}; target: ${targetOnly.join(', ') || 'none'}); nothing could be compared.`)
+      throw new Error(
+        `The source's “${sourceTable.name}” and the target's “${targetTable.name}” have no column in common (source: ${sourceOnly.join(', ') || 'none'}; target: ${targetOnly.join(', ') || 'none'}); nothing could be compared.`,
+      )
     }
     if (pairing.folded.length) result.notes.push(`columns matched ignoring case: ${pairing.folded.join(', ')}`)
-    if (sourceOnly.length) result.notes.push(`missing on the target: ${sourceOnly.join(', ')} – the table cannot be shown equal`)
+    if (sourceOnly.length)
+      result.notes.push(`missing on the target: ${sourceOnly.join(', ')} – the table cannot be shown equal`)
     if (targetOnly.length) result.notes.push(`only in the target, not compared: ${targetOnly.join(', ')}`)
 
     // SQLite values are read as the target's column types (what the copy made of them); PostgreSQL sources as their own.
     const targetName = (column: string) => common.find((p) => p.source.name === column)?.target.name
     const key = keyOf(sourceTable, targetTable, targetName)
     const hash = native && common.every((p) => sameHashType(p.source.type, p.target.type)) ? 'native' : 'text'
-    const sourceScope: Scope = { table: sourceTable, key: key.source, hash, columns: common.map((p) => ({ name: p.source.name, type: source.engine === 'sqlite' ? p.target.type : p.source.type })) }
-    const targetScope: Scope = { table: targetTable, key: key.target, hash, columns: common.map((p) => ({ name: p.target.name, type: p.target.type })) }
+    const sourceScope: Scope = {
+      table: sourceTable,
+      key: key.source,
+      hash,
+      columns: common.map((p) => ({
+        name: p.source.name,
+        type: source.engine === 'sqlite' ? p.target.type : p.source.type,
+      })),
+    }
+    const targetScope: Scope = {
+      table: targetTable,
+      key: key.target,
+      hash,
+      columns: common.map((p) => ({ name: p.target.name, type: p.target.type })),
+    }
     const columns = common.map((p) => p.source.name)
-    const bothDigests = (filter: Filter, grouping: Grouping) => Promise.all([source.digests(sourceScope, filter, grouping), target.digests(targetScope, filter, grouping)])
-    const bothRows = (filter: Filter, limit: number) => Promise.all([source.rows(sourceScope, filter, limit), target.rows(targetScope, filter, limit)])
+    const bothDigests = (filter: Filter, grouping: Grouping) =>
+      Promise.all([source.digests(sourceScope, filter, grouping), target.digests(targetScope, filter, grouping)])
+    const bothRows = (filter: Filter, limit: number) =>
+      Promise.all([source.rows(sourceScope, filter, limit), target.rows(targetScope, filter, limit)])
 
     const [sourceRows, targetRows] = await Promise.all([source.count(sourceTable), target.count(targetTable)])
     result.sourceRows = sourceRows
@@ -206,12 +299,24 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
         let difference: Difference | null = null
         if (s && !t) {
           result.missing++
-          difference = { kind: 'missing', key: shownKey(k), columns: columns.map((column, i) => ({ column, source: readableValue(s[i] as string), target: null })) }
+          difference = {
+            kind: 'missing',
+            key: shownKey(k),
+            columns: columns.map((column, i) => ({ column, source: readableValue(s[i] as string), target: null })),
+          }
         } else if (!s && t) {
           result.extra++
-          difference = { kind: 'extra', key: shownKey(k), columns: columns.map((column, i) => ({ column, source: null, target: readableValue(t[i] as string) })) }
+          difference = {
+            kind: 'extra',
+            key: shownKey(k),
+            columns: columns.map((column, i) => ({ column, source: null, target: readableValue(t[i] as string) })),
+          }
         } else if (s && t) {
-          const changed = columns.flatMap((column, i) => (s[i] === t[i] ? [] : [{ column, source: readableValue(s[i] as string), target: readableValue(t[i] as string) }]))
+          const changed = columns.flatMap((column, i) =>
+            s[i] === t[i]
+              ? []
+              : [{ column, source: readableValue(s[i] as string), target: readableValue(t[i] as string) }],
+          )
           if (changed.length) {
             result.changed++
             difference = { kind: 'changed', key: shownKey(k), columns: changed }
@@ -227,8 +332,11 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
       const [a, b] = await bothDigests(whole, { kind: 'none' })
       result.compared = Math.max(sourceRows, targetRows)
       const equal = sameDigest(a.get(''), b.get(''))
-      const why = !sourceTable.primaryKey.length || !targetTable.primaryKey.length ? 'no primary key' : 'the primary keys differ'
-      result.notes.push(`${why}: compared by row count and whole-table checksum – ${equal ? 'equal' : 'they differ; without a key the differing rows cannot be told apart'}`)
+      const why =
+        !sourceTable.primaryKey.length || !targetTable.primaryKey.length ? 'no primary key' : 'the primary keys differ'
+      result.notes.push(
+        `${why}: compared by row count and whole-table checksum – ${equal ? 'equal' : 'they differ; without a key the differing rows cannot be told apart'}`,
+      )
       result.state = equal && !sourceOnly.length ? 'NO_PRIMARY_KEY' : 'MISMATCHED'
       return
     }
@@ -236,8 +344,13 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
     const [sourceKey] = key.source
     const [targetKey] = key.target
     const integerKey =
-      key.source.length === 1 && INTEGER_KINDS.has(sourceScope.columns.find((c) => c.name === sourceKey)?.type.kind ?? '') && INTEGER_KINDS.has(targetScope.columns.find((c) => c.name === targetKey)?.type.kind ?? '')
-    const bounds = integerKey && sourceKey && targetKey ? await Promise.all([source.bounds(sourceTable, sourceKey), target.bounds(targetTable, targetKey)]) : null
+      key.source.length === 1 &&
+      INTEGER_KINDS.has(sourceScope.columns.find((c) => c.name === sourceKey)?.type.kind ?? '') &&
+      INTEGER_KINDS.has(targetScope.columns.find((c) => c.name === targetKey)?.type.kind ?? '')
+    const bounds =
+      integerKey && sourceKey && targetKey
+        ? await Promise.all([source.bounds(sourceTable, sourceKey), target.bounds(targetTable, targetKey)])
+        : null
     if (bounds && !bounds.some((b) => b?.mixed)) {
       result.method = 'key-ranges'
       const [first, ...rest] = bounds.filter((b): b is { min: bigint; max: bigint } => !!b)
@@ -254,8 +367,12 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
     const unexplained = checksumsDiffered && differences() === 0
     // A target that lacks a column the source has is never shown equal, whatever its rows hold.
     result.state = differences() || unexplained || sourceOnly.length ? 'MISMATCHED' : 'VALIDATED'
-    if (unexplained) result.notes.push('checksums differ, but no row differs when compared one by one: the table cannot be shown equal')
-    if (result.suspended && !unexplained) result.notes.push(`stopped after ${maxDifferences} differences: the counts are at least these`)
+    if (unexplained)
+      result.notes.push(
+        'checksums differ, but no row differs when compared one by one: the table cannot be shown equal',
+      )
+    if (result.suspended && !unexplained)
+      result.notes.push(`stopped after ${maxDifferences} differences: the counts are at least these`)
 
     /**
      * Level by level: each level is one pass per side over the key ranges still differing, bucketed on a
@@ -264,11 +381,16 @@ export async function runValidation(source: ValidationSide, target: PostgresTarg
      */
     async function compareRanges(lo: bigint, hi: bigint): Promise<void> {
       let ranges: [bigint, bigint][] = [[lo, hi]]
-      const segments = BigInt(Math.min(MAX_SEGMENTS, Math.max(64, Math.ceil(Math.max(sourceRows, targetRows) / TOP_SEGMENT_ROWS))))
+      const segments = BigInt(
+        Math.min(MAX_SEGMENTS, Math.max(64, Math.ceil(Math.max(sourceRows, targetRows) / TOP_SEGMENT_ROWS))),
+      )
       let width = (hi - lo + segments) / segments
       for (let level = 0; ranges.length; level++) {
         checkCancelled()
-        const filter: Filter = ranges.length === 1 ? { kind: 'range', lo: (ranges[0] as [bigint, bigint])[0], hi: (ranges[0] as [bigint, bigint])[1] } : { kind: 'ranges', ranges }
+        const filter: Filter =
+          ranges.length === 1
+            ? { kind: 'range', lo: (ranges[0] as [bigint, bigint])[0], hi: (ranges[0] as [bigint, bigint])[1] }
+            : { kind: 'ranges', ranges }
         const grouping = { kind: 'range', lo, width } as const
         const [a, b] = await bothDigests(filter, grouping)
         if (level === 0) {

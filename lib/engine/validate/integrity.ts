@@ -14,9 +14,15 @@ const RULE_LOCK_TIMEOUT_MS = 5_000
 
 type Pair = { source: TableShape; target: TableShape }
 
-const sameColumns = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((c) => b.includes(c))
+const sameColumns = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((c) => b.includes(c))
 
-export async function checkIntegrity(client: pg.Client, schema: string, pairs: readonly Pair[], targetTables: readonly TableShape[]): Promise<{ findings: IntegrityFinding[]; checked: number }> {
+export async function checkIntegrity(
+  client: pg.Client,
+  schema: string,
+  pairs: readonly Pair[],
+  targetTables: readonly TableShape[],
+): Promise<{ findings: IntegrityFinding[]; checked: number }> {
   const q = (name: string) => `${quoteIdent(schema)}.${quoteIdent(name)}`
   const findings: IntegrityFinding[] = []
   let checked = 0
@@ -26,7 +32,9 @@ export async function checkIntegrity(client: pg.Client, schema: string, pairs: r
   }
   const run = async (finding: Omit<IntegrityFinding, 'count' | 'samples'>, sql: string) => {
     checked++
-    const { rows } = await client.query<{ total: string; sample: string }>(`SELECT count(*) OVER () AS total, sample FROM (${sql}) found LIMIT ${SAMPLES}`)
+    const { rows } = await client.query<{ total: string; sample: string }>(
+      `SELECT count(*) OVER () AS total, sample FROM (${sql}) found LIMIT ${SAMPLES}`,
+    )
     const count = Number(rows[0]?.total ?? 0)
     if (count) findings.push({ ...finding, count, samples: rows.map((r) => r.sample) })
   }
@@ -36,23 +44,45 @@ export async function checkIntegrity(client: pg.Client, schema: string, pairs: r
     // Foreign keys: declared on the target but not validated, and relations only the source declares.
     const relations: (ForeignKey & { origin: 'target' | 'source' })[] = [
       ...target.foreignKeys.filter((f) => !f.validated).map((f) => ({ ...f, origin: 'target' as const })),
-      ...source.foreignKeys.filter((f) => !target.foreignKeys.some((t) => t.table === f.table && sameColumns(t.columns, f.columns))).map((f) => ({ ...f, origin: 'source' as const })),
+      ...source.foreignKeys
+        .filter((f) => !target.foreignKeys.some((t) => t.table === f.table && sameColumns(t.columns, f.columns)))
+        .map((f) => ({ ...f, origin: 'source' as const })),
     ]
     for (const fk of relations) {
       const parent = targetTables.find((t) => t.name === fk.table)
-      const refColumns = fk.refColumns.length && fk.refColumns.every((c) => c) ? fk.refColumns : (parent?.primaryKey ?? [])
-      if (!parent || refColumns.length !== fk.columns.length || !fk.columns.every(has) || !refColumns.every((c) => parent.columns.some((p) => p.name === c))) continue
+      const refColumns =
+        fk.refColumns.length && fk.refColumns.every((c) => c) ? fk.refColumns : (parent?.primaryKey ?? [])
+      if (
+        !parent ||
+        refColumns.length !== fk.columns.length ||
+        !fk.columns.every(has) ||
+        !refColumns.every((c) => parent.columns.some((p) => p.name === c))
+      )
+        continue
       const notNull = fk.columns.map((c) => `c.${quoteIdent(c)} IS NOT NULL`).join(' AND ')
-      const match = fk.columns.map((c, i) => `p.${quoteIdent(refColumns[i] as string)} = c.${quoteIdent(c)}`).join(' AND ')
+      const match = fk.columns
+        .map((c, i) => `p.${quoteIdent(refColumns[i] as string)} = c.${quoteIdent(c)}`)
+        .join(' AND ')
       const shown = fk.columns.map((c) => `c.${quoteIdent(c)}::text`).join(` || ', ' || `)
       await run(
-        { kind: 'orphan', table: target.name, columns: fk.columns, references: { table: fk.table, columns: refColumns }, origin: fk.origin },
+        {
+          kind: 'orphan',
+          table: target.name,
+          columns: fk.columns,
+          references: { table: fk.table, columns: refColumns },
+          origin: fk.origin,
+        },
         `SELECT ${keyText(target, 'c')} || ' → ' || ${shown} AS sample FROM ${q(target.name)} c WHERE ${notNull} AND NOT EXISTS (SELECT 1 FROM ${q(fk.table)} p WHERE ${match})`,
       )
     }
     // NOT NULL the source declares and the target does not enforce.
-    for (const column of source.columns.filter((c) => c.notNull && target.columns.some((t) => t.name === c.name && !t.notNull))) {
-      await run({ kind: 'not-null', table: target.name, columns: [column.name], origin: 'source' }, `SELECT ${keyText(target, 't')} AS sample FROM ${q(target.name)} t WHERE t.${quoteIdent(column.name)} IS NULL`)
+    for (const column of source.columns.filter(
+      (c) => c.notNull && target.columns.some((t) => t.name === c.name && !t.notNull),
+    )) {
+      await run(
+        { kind: 'not-null', table: target.name, columns: [column.name], origin: 'source' },
+        `SELECT ${keyText(target, 't')} AS sample FROM ${q(target.name)} t WHERE t.${quoteIdent(column.name)} IS NULL`,
+      )
     }
     // Unique column sets (the primary key's included) the source declares and the target does not enforce.
     for (const unique of source.uniques.filter((u) => u.every(has) && !target.uniques.some((t) => sameColumns(t, u)))) {
@@ -80,19 +110,53 @@ export async function runRules(client: pg.Client, rules: readonly CustomRule[]):
     const base = { name: rule.name, severity: rule.severity, action: rule.action }
     try {
       const query = await parseRuleQuery(rule.sql)
-      const volatile = await volatileFunctionsOf(query, async (sql, params) => (await client.query<{ schema: string; name: string }>(sql, params)).rows)
+      const volatile = await volatileFunctionsOf(
+        query,
+        async (sql, params) => (await client.query<{ schema: string; name: string }>(sql, params)).rows,
+      )
       if (volatile.length) throw new Error(volatileRefusal(volatile))
-      await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${RULE_TIMEOUT_MS}; SET LOCAL lock_timeout = ${RULE_LOCK_TIMEOUT_MS}`)
-      const { rows } = await client.query<Record<string, unknown>>(`SELECT count(*) OVER () AS "lockstep total", rule.* FROM (SELECT * FROM (${query.sql}) capped LIMIT ${RULE_ROW_CAP + 1}) rule LIMIT ${SAMPLES}`)
+      await client.query(
+        `BEGIN READ ONLY; SET LOCAL statement_timeout = ${RULE_TIMEOUT_MS}; SET LOCAL lock_timeout = ${RULE_LOCK_TIMEOUT_MS}`,
+      )
+      const { rows } = await client.query<Record<string, unknown>>(
+        `SELECT count(*) OVER () AS "lockstep total", rule.* FROM (SELECT * FROM (${query.sql}) capped LIMIT ${RULE_ROW_CAP + 1}) rule LIMIT ${SAMPLES}`,
+      )
       await client.query('COMMIT')
       const counted = Number(rows[0]?.['lockstep total'] ?? 0)
-      const samples = rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'lockstep total').map(([k, v]) => [k, v === null ? null : v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v)])))
+      const samples = rows.map((r) =>
+        Object.fromEntries(
+          Object.entries(r)
+            .filter(([k]) => k !== 'lockstep total')
+            .map(([k, v]) => [
+              k,
+              v === null
+                ? null
+                : v instanceof Date
+                  ? v.toISOString()
+                  : typeof v === 'object'
+                    ? JSON.stringify(v)
+                    : String(v),
+            ]),
+        ),
+      )
       const capped = counted > RULE_ROW_CAP
-      results.push({ ...base, violations: Math.min(counted, RULE_ROW_CAP), ...(capped ? { capped } : {}), samples, passed: counted === 0 })
+      results.push({
+        ...base,
+        violations: Math.min(counted, RULE_ROW_CAP),
+        ...(capped ? { capped } : {}),
+        samples,
+        passed: counted === 0,
+      })
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined)
       const message = (error as Error).message
-      results.push({ ...base, violations: 0, samples: [], error: 'code' in (error as object) ? `The rule's query failed: ${message}` : message, passed: false })
+      results.push({
+        ...base,
+        violations: 0,
+        samples: [],
+        error: 'code' in (error as object) ? `The rule's query failed: ${message}` : message,
+        passed: false,
+      })
     }
   }
   return results

@@ -5,7 +5,13 @@ import type { PgType } from '@/lib/engine/copy/sqlite-types'
 // into segments, or returns the canonical rows of a small range to compare one by one.
 
 export type ColumnShape = { name: string; type: PgType; notNull: boolean }
-export type ForeignKey = { name: string | null; columns: string[]; table: string; refColumns: string[]; validated: boolean }
+export type ForeignKey = {
+  name: string | null
+  columns: string[]
+  table: string
+  refColumns: string[]
+  validated: boolean
+}
 export type TableShape = {
   name: string
   columns: ColumnShape[]
@@ -23,13 +29,23 @@ export type TableShape = {
  * SQLite), and how rows are hashed: their canonical text (hashtextextended), or – PostgreSQL on both sides,
  * same column types – PostgreSQL's own hash of the row (hash_record_extended), which needs no text.
  */
-export type Scope = { table: TableShape; columns: { name: string; type: PgType }[]; key: string[]; hash: 'text' | 'native' }
+export type Scope = {
+  table: TableShape
+  columns: { name: string; type: PgType }[]
+  key: string[]
+  hash: 'text' | 'native'
+}
 
 /** Which rows: all, an integer key range or several (inclusive), or keys whose MD5 starts with one of the prefixes. */
-export type Filter = { kind: 'all' } | { kind: 'range'; lo: bigint; hi: bigint } | { kind: 'ranges'; ranges: [bigint, bigint][] } | { kind: 'prefix'; prefixes: string[] }
+export type Filter =
+  | { kind: 'all' }
+  | { kind: 'range'; lo: bigint; hi: bigint }
+  | { kind: 'ranges'; ranges: [bigint, bigint][] }
+  | { kind: 'prefix'; prefixes: string[] }
 
 /** How rows are grouped into segments: by integer key range of `width` from `lo`, by MD5 prefix of the key, or not at all. */
-export type Grouping = { kind: 'range'; lo: bigint; width: bigint } | { kind: 'prefix'; length: number } | { kind: 'none' }
+export type Grouping =
+  { kind: 'range'; lo: bigint; width: bigint } | { kind: 'prefix'; length: number } | { kind: 'none' }
 
 /** A segment's row count and the two checksum lanes (sums of row digests modulo 2^48). */
 export type Digest = { count: number; h1: number; h2: number }
@@ -98,7 +114,16 @@ export type RuleAction = 'fail' | 'warn'
 export type CustomRule = { name: string; sql: string; severity: RuleSeverity; action: RuleAction }
 
 /** `capped`: counting stopped at the cap (RULE_ROW_CAP); `violations` is a lower bound. */
-export type RuleResult = { name: string; severity: RuleSeverity; action: RuleAction; violations: number; capped?: boolean; samples: Record<string, string | null>[]; error?: string; passed: boolean }
+export type RuleResult = {
+  name: string
+  severity: RuleSeverity
+  action: RuleAction
+  violations: number
+  capped?: boolean
+  samples: Record<string, string | null>[]
+  error?: string
+  passed: boolean
+}
 
 export type ValidationStatus = 'RUNNING' | 'PASSED' | 'FAILED' | 'ERROR' | 'CANCELLED'
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { pairByName } from './pairing'
 
 const named = (...names: string[]) => names.map((name) => ({ name }))
-const pairNames = (p: ReturnType<typeof pairByName<{ name: string }>>) => p.pairs.map(({ source, target }) => `${source.name}=${target.name}`)
+const pairNames = (p: ReturnType<typeof pairByName<{ name: string }>>) =>
+  p.pairs.map(({ source, target }) => `${source.name}=${target.name}`)
 
 describe('pairing source and target names', () => {
   it('pairs equal names first, then names equal ignoring case, and says which', () => {

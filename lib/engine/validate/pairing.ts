@@ -22,7 +22,8 @@ export function pairByName<T extends { name: string }>(source: readonly T[], tar
   const taken = new Set(pairs.map((p) => p.target))
   const rest = target.filter((t) => !taken.has(t))
   const fold = (name: string) => name.toLowerCase()
-  const count = <U extends { name: string }>(items: readonly U[], name: string) => items.filter((i) => fold(i.name) === fold(name)).length
+  const count = <U extends { name: string }>(items: readonly U[], name: string) =>
+    items.filter((i) => fold(i.name) === fold(name)).length
   const folded: string[] = []
   const sourceOnly: T[] = []
   for (const s of unmatched) {
@@ -37,13 +38,23 @@ export function pairByName<T extends { name: string }>(source: readonly T[], tar
   return { pairs, sourceOnly, targetOnly: target.filter((t) => !taken.has(t)), folded }
 }
 
-type Shape = { name: string; columns: { name: string }[]; primaryKey: string[]; uniques: string[][]; foreignKeys: { columns: string[]; table: string; refColumns: string[] }[] }
+type Shape = {
+  name: string
+  columns: { name: string }[]
+  primaryKey: string[]
+  uniques: string[][]
+  foreignKeys: { columns: string[]; table: string; refColumns: string[] }[]
+}
 
 /**
  * The source's table described in the target's names, for the checks that read the target by the source's
  * constraints: its name, columns, keys and references renamed through the pairings (names without a pair stay).
  */
-export function inTargetNames<T extends Shape>(table: T, tableName: (source: string) => string | undefined, columnName: (sourceTable: string, column: string) => string | undefined): T {
+export function inTargetNames<T extends Shape>(
+  table: T,
+  tableName: (source: string) => string | undefined,
+  columnName: (sourceTable: string, column: string) => string | undefined,
+): T {
   const col = (t: string) => (c: string) => columnName(t, c) ?? c
   const own = col(table.name)
   return {
@@ -52,6 +63,11 @@ export function inTargetNames<T extends Shape>(table: T, tableName: (source: str
     columns: table.columns.map((c) => ({ ...c, name: own(c.name) })),
     primaryKey: table.primaryKey.map(own),
     uniques: table.uniques.map((u) => u.map(own)),
-    foreignKeys: table.foreignKeys.map((f) => ({ ...f, columns: f.columns.map(own), table: tableName(f.table) ?? f.table, refColumns: f.refColumns.map(col(f.table)) })),
+    foreignKeys: table.foreignKeys.map((f) => ({
+      ...f,
+      columns: f.columns.map(own),
+      table: tableName(f.table) ?? f.table,
+      refColumns: f.refColumns.map(col(f.table)),
+    })),
   }
 }

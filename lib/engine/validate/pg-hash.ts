@@ -19,38 +19,86 @@ export function hashTextExtended(text: string): [number, number] {
   let i = 0
   let left = length
   while (left >= 12) {
-    a = (a + ((k[i] as number) | ((k[i + 1] as number) << 8) | ((k[i + 2] as number) << 16) | ((k[i + 3] as number) << 24))) | 0
-    b = (b + ((k[i + 4] as number) | ((k[i + 5] as number) << 8) | ((k[i + 6] as number) << 16) | ((k[i + 7] as number) << 24))) | 0
-    c = (c + ((k[i + 8] as number) | ((k[i + 9] as number) << 8) | ((k[i + 10] as number) << 16) | ((k[i + 11] as number) << 24))) | 0
-    a = (a - c) | 0; a ^= rot(c, 4); c = (c + b) | 0
-    b = (b - a) | 0; b ^= rot(a, 6); a = (a + c) | 0
-    c = (c - b) | 0; c ^= rot(b, 8); b = (b + a) | 0
-    a = (a - c) | 0; a ^= rot(c, 16); c = (c + b) | 0
-    b = (b - a) | 0; b ^= rot(a, 19); a = (a + c) | 0
-    c = (c - b) | 0; c ^= rot(b, 4); b = (b + a) | 0
+    a =
+      (a +
+        ((k[i] as number) |
+          ((k[i + 1] as number) << 8) |
+          ((k[i + 2] as number) << 16) |
+          ((k[i + 3] as number) << 24))) |
+      0
+    b =
+      (b +
+        ((k[i + 4] as number) |
+          ((k[i + 5] as number) << 8) |
+          ((k[i + 6] as number) << 16) |
+          ((k[i + 7] as number) << 24))) |
+      0
+    c =
+      (c +
+        ((k[i + 8] as number) |
+          ((k[i + 9] as number) << 8) |
+          ((k[i + 10] as number) << 16) |
+          ((k[i + 11] as number) << 24))) |
+      0
+    a = (a - c) | 0
+    a ^= rot(c, 4)
+    c = (c + b) | 0
+    b = (b - a) | 0
+    b ^= rot(a, 6)
+    a = (a + c) | 0
+    c = (c - b) | 0
+    c ^= rot(b, 8)
+    b = (b + a) | 0
+    a = (a - c) | 0
+    a ^= rot(c, 16)
+    c = (c + b) | 0
+    b = (b - a) | 0
+    b ^= rot(a, 19)
+    a = (a + c) | 0
+    c = (c - b) | 0
+    c ^= rot(b, 4)
+    b = (b + a) | 0
     i += 12
     left -= 12
   }
   // The last 11 bytes; the lowest byte of c stays for the length, as in PostgreSQL.
   switch (left) {
-    case 11: c = (c + ((k[i + 10] as number) << 24)) | 0 // falls through
-    case 10: c = (c + ((k[i + 9] as number) << 16)) | 0 // falls through
-    case 9: c = (c + ((k[i + 8] as number) << 8)) | 0 // falls through
-    case 8: b = (b + ((k[i + 7] as number) << 24)) | 0 // falls through
-    case 7: b = (b + ((k[i + 6] as number) << 16)) | 0 // falls through
-    case 6: b = (b + ((k[i + 5] as number) << 8)) | 0 // falls through
-    case 5: b = (b + (k[i + 4] as number)) | 0 // falls through
-    case 4: a = (a + ((k[i + 3] as number) << 24)) | 0 // falls through
-    case 3: a = (a + ((k[i + 2] as number) << 16)) | 0 // falls through
-    case 2: a = (a + ((k[i + 1] as number) << 8)) | 0 // falls through
-    case 1: a = (a + (k[i] as number)) | 0
+    case 11:
+      c = (c + ((k[i + 10] as number) << 24)) | 0 // falls through
+    case 10:
+      c = (c + ((k[i + 9] as number) << 16)) | 0 // falls through
+    case 9:
+      c = (c + ((k[i + 8] as number) << 8)) | 0 // falls through
+    case 8:
+      b = (b + ((k[i + 7] as number) << 24)) | 0 // falls through
+    case 7:
+      b = (b + ((k[i + 6] as number) << 16)) | 0 // falls through
+    case 6:
+      b = (b + ((k[i + 5] as number) << 8)) | 0 // falls through
+    case 5:
+      b = (b + (k[i + 4] as number)) | 0 // falls through
+    case 4:
+      a = (a + ((k[i + 3] as number) << 24)) | 0 // falls through
+    case 3:
+      a = (a + ((k[i + 2] as number) << 16)) | 0 // falls through
+    case 2:
+      a = (a + ((k[i + 1] as number) << 8)) | 0 // falls through
+    case 1:
+      a = (a + (k[i] as number)) | 0
   }
-  c ^= b; c = (c - rot(b, 14)) | 0
-  a ^= c; a = (a - rot(c, 11)) | 0
-  b ^= a; b = (b - rot(a, 25)) | 0
-  c ^= b; c = (c - rot(b, 16)) | 0
-  a ^= c; a = (a - rot(c, 4)) | 0
-  b ^= a; b = (b - rot(a, 14)) | 0
-  c ^= b; c = (c - rot(b, 24)) | 0
+  c ^= b
+  c = (c - rot(b, 14)) | 0
+  a ^= c
+  a = (a - rot(c, 11)) | 0
+  b ^= a
+  b = (b - rot(a, 25)) | 0
+  c ^= b
+  c = (c - rot(b, 16)) | 0
+  a ^= c
+  a = (a - rot(c, 4)) | 0
+  b ^= a
+  b = (b - rot(a, 14)) | 0
+  c ^= b
+  c = (c - rot(b, 24)) | 0
   return [b | 0, c >>> 0]
 }

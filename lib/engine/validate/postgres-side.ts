@@ -14,13 +14,18 @@ import type { Digest, Filter, Rows, Scope, TableShape, ValidationSide } from './
 /** A connection with the settings canonical text relies on; read-only, no parallel plans (slower for these scans). */
 export async function openValidationConnection(target: PostgresTarget, name: string): Promise<pg.Client> {
   const client = await openTargetConnection(target, name)
-  await client.query(`SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET extra_float_digits = 1; SET bytea_output = 'hex'; SET max_parallel_workers_per_gather = 0; SET default_transaction_read_only = on`)
+  await client.query(
+    `SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET extra_float_digits = 1; SET bytea_output = 'hex'; SET max_parallel_workers_per_gather = 0; SET default_transaction_read_only = on`,
+  )
   return client
 }
 
 const TWO_62 = 2n ** 62n
 
-export function postgresSide(target: PostgresTarget, options: { schema?: string; label?: string } = {}): ValidationSide & { client(): Promise<pg.Client>; schema: string; nativeHash(): Promise<boolean> } {
+export function postgresSide(
+  target: PostgresTarget,
+  options: { schema?: string; label?: string } = {},
+): ValidationSide & { client(): Promise<pg.Client>; schema: string; nativeHash(): Promise<boolean> } {
   const schema = options.schema ?? 'public'
   let connection: Promise<pg.Client> | null = null
   const client = () => (connection ??= openValidationConnection(target, 'lockstep validate'))
@@ -38,7 +43,10 @@ export function postgresSide(target: PostgresTarget, options: { schema?: string;
     if (filter.kind === 'all') return table
     if (filter.kind === 'range') return `${table} WHERE ${k} BETWEEN ${literal(filter.lo)} AND ${literal(filter.hi)}`
     if (filter.kind === 'ranges') {
-      params.push(filter.ranges.map(([lo]) => lo.toString()), filter.ranges.map(([, hi]) => hi.toString()))
+      params.push(
+        filter.ranges.map(([lo]) => lo.toString()),
+        filter.ranges.map(([, hi]) => hi.toString()),
+      )
       return `unnest($${params.length - 1}::bigint[], $${params.length}::bigint[]) AS "lockstep range"("lockstep lo", "lockstep hi") JOIN ${table} ON ${k} BETWEEN "lockstep lo" AND "lockstep hi"`
     }
     params.push(filter.prefixes)
@@ -46,7 +54,10 @@ export function postgresSide(target: PostgresTarget, options: { schema?: string;
     return `${table} WHERE left(md5(${keySql(scope)}), ${length}) = ANY ($${params.length}::text[])`
   }
 
-  const keySql = (scope: Scope) => rowSql(scope.key.map((k) => canonicalSql(scope.columns.find((c) => c.name === k)?.type ?? catalogTypeOf('text'), k)))
+  const keySql = (scope: Scope) =>
+    rowSql(
+      scope.key.map((k) => canonicalSql(scope.columns.find((c) => c.name === k)?.type ?? catalogTypeOf('text'), k)),
+    )
   const valuesSql = (scope: Scope) => scope.columns.map((c) => canonicalSql(c.type, c.name))
 
   return {
@@ -60,11 +71,21 @@ export function postgresSide(target: PostgresTarget, options: { schema?: string;
       for (const t of tables) if (t.kind === 'p') partitioned.add(t.name)
       return tables.map<TableShape>((t) => ({
         name: t.name,
-        columns: t.columns.filter((c) => !c.generated).map((c) => ({ name: c.name, type: catalogTypeOf(c.type), notNull: c.notNull })),
+        columns: t.columns
+          .filter((c) => !c.generated)
+          .map((c) => ({ name: c.name, type: catalogTypeOf(c.type), notNull: c.notNull })),
         primaryKey: t.primaryKey,
         uniques: t.constraints.filter((c) => c.type === 'p' || c.type === 'u').map((c) => c.columns),
         // Foreign keys within the schema (a key to another schema's table is checked by the target itself).
-        foreignKeys: t.constraints.filter((c) => c.type === 'f' && c.references && c.referencedAs !== null).map((c) => ({ name: c.name, columns: c.columns, table: c.references as string, refColumns: c.refColumns, validated: c.validated })),
+        foreignKeys: t.constraints
+          .filter((c) => c.type === 'f' && c.references && c.referencedAs !== null)
+          .map((c) => ({
+            name: c.name,
+            columns: c.columns,
+            table: c.references as string,
+            refColumns: c.refColumns,
+            validated: c.validated,
+          })),
       }))
     },
     async count(table) {
@@ -73,12 +94,18 @@ export function postgresSide(target: PostgresTarget, options: { schema?: string;
     },
     async bounds(table, column) {
       const k = quoteIdent(column)
-      const { rows } = await (await client()).query<{ lo: string | null; hi: string | null }>(`SELECT min(${k})::text AS lo, max(${k})::text AS hi FROM ${rowsOf(table.name)}`)
+      const { rows } = await (
+        await client()
+      ).query<{ lo: string | null; hi: string | null }>(
+        `SELECT min(${k})::text AS lo, max(${k})::text AS hi FROM ${rowsOf(table.name)}`,
+      )
       const row = rows[0]
       return !row || row.lo === null || row.hi === null ? null : { min: BigInt(row.lo), max: BigInt(row.hi) }
     },
     async nativeHash() {
-      const { rows } = await (await client()).query<{ v: number }>(`SELECT current_setting('server_version_num')::int AS v`)
+      const { rows } = await (
+        await client()
+      ).query<{ v: number }>(`SELECT current_setting('server_version_num')::int AS v`)
       return (rows[0]?.v ?? 0) >= 140000
     },
     async digests(scope, filter, grouping) {
@@ -87,26 +114,45 @@ export function postgresSide(target: PostgresTarget, options: { schema?: string;
       let bucket: string
       if (grouping.kind === 'range') {
         // bigint arithmetic unless the keys span more than 2^62 (then numeric: slower, never wrong).
-        const top = filter.kind === 'range' ? filter.hi : filter.kind === 'ranges' ? filter.ranges.reduce((m, [, hi]) => (hi > m ? hi : m), grouping.lo) : null
+        const top =
+          filter.kind === 'range'
+            ? filter.hi
+            : filter.kind === 'ranges'
+              ? filter.ranges.reduce((m, [, hi]) => (hi > m ? hi : m), grouping.lo)
+              : null
         const narrow = top !== null && top - grouping.lo < TWO_62 && grouping.lo > -TWO_62
-        bucket = narrow ? `(${k}::bigint - ${grouping.lo}::bigint) / ${grouping.width}::bigint` : `div(${k}::numeric - ${grouping.lo}::numeric, ${grouping.width}::numeric)`
+        bucket = narrow
+          ? `(${k}::bigint - ${grouping.lo}::bigint) / ${grouping.width}::bigint`
+          : `div(${k}::numeric - ${grouping.lo}::numeric, ${grouping.width}::numeric)`
       } else if (grouping.kind === 'prefix') bucket = `left(md5(${keySql(scope)}), ${grouping.length})`
       else bucket = `0`
       // PostgreSQL → PostgreSQL with the same column types: the types' own hash functions, no text at all.
-      const hash = scope.hash === 'native' ? `hash_record_extended(ROW(${scope.columns.map((c) => quoteIdent(c.name)).join(', ')}), 0)` : `hashtextextended(${rowSql(valuesSql(scope))}, 0)`
+      const hash =
+        scope.hash === 'native'
+          ? `hash_record_extended(ROW(${scope.columns.map((c) => quoteIdent(c.name)).join(', ')}), 0)`
+          : `hashtextextended(${rowSql(valuesSql(scope))}, 0)`
       const [h1, h2] = laneSumsSql('h') as [string, string]
       // OFFSET 0 keeps the subquery whole: each row is hashed once, not once per lane.
       const sql = `SELECT b::text AS b, count(*)::int AS n, ${h1} AS h1, ${h2} AS h2
                      FROM (SELECT ${bucket} AS b, ${hash} AS h FROM ${from(scope, filter, params)} OFFSET 0) s GROUP BY b`
       const { rows } = await (await client()).query<{ b: string; n: number; h1: string; h2: string }>(sql, params)
-      return new Map<string, Digest>(rows.map((r) => [grouping.kind === 'none' ? '' : r.b, { count: r.n, h1: lane(Number(r.h1)), h2: lane(Number(r.h2)) }]))
+      return new Map<string, Digest>(
+        rows.map((r) => [
+          grouping.kind === 'none' ? '' : r.b,
+          { count: r.n, h1: lane(Number(r.h1)), h2: lane(Number(r.h2)) },
+        ]),
+      )
     },
     async rows(scope, filter, limit) {
       const params: unknown[] = []
       const sql = `SELECT ${keySql(scope)} AS k, ${valuesSql(scope).join(', ')} FROM ${from(scope, filter, params)} LIMIT ${Math.max(0, Math.floor(limit))}`
       const { rows } = await (await client()).query({ text: sql, values: params, rowMode: 'array' })
       const result: Rows = new Map()
-      for (const row of rows as (string | null)[][]) result.set(row[0] as string, row.slice(1).map((v) => v ?? NULL_MARK))
+      for (const row of rows as (string | null)[][])
+        result.set(
+          row[0] as string,
+          row.slice(1).map((v) => v ?? NULL_MARK),
+        )
       return result
     },
     async close() {

@@ -27,24 +27,33 @@ function* walk(node: Node, type = ''): Generator<[string, Record<string, unknown
   }
 }
 
-const strings = (list: unknown) => (Array.isArray(list) ? list.map((n) => (n as { String?: { sval?: string } }).String?.sval ?? '') : [])
+const strings = (list: unknown) =>
+  Array.isArray(list) ? list.map((n) => (n as { String?: { sval?: string } }).String?.sval ?? '') : []
 
 /** A rule's query, checked; else an Error saying, in a person's words, what makes it no rule. */
 export async function parseRuleQuery(text: string): Promise<RuleQuery> {
   const statements = await splitStatements(text)
-  if (statements.length !== 1) throw new Error(`A rule is one SELECT query returning the violating rows; this has ${statements.length} statements.`)
+  if (statements.length !== 1)
+    throw new Error(
+      `A rule is one SELECT query returning the violating rows; this has ${statements.length} statements.`,
+    )
   const [statement] = statements as [Statement]
-  if (statement.kind !== 'SelectStmt') throw new Error('A rule is one SELECT query returning the violating rows; this is not a SELECT.')
+  if (statement.kind !== 'SelectStmt')
+    throw new Error('A rule is one SELECT query returning the violating rows; this is not a SELECT.')
   const sql = statement.sql.replace(/;\s*$/, '')
   await loadModule()
   const tree = parseSync(sql) as { stmts?: { stmt: unknown }[] }
   const functions: FunctionName[] = []
   for (const [type, node] of walk(tree.stmts?.[0]?.stmt)) {
     if (type === 'SelectStmt' && node.intoClause) throw new Error('A rule only reads: SELECT … INTO creates a table.')
-    if (type === 'SelectStmt' && node.lockingClause) throw new Error('A rule only reads: FOR UPDATE / FOR SHARE lock rows.')
+    if (type === 'SelectStmt' && node.lockingClause)
+      throw new Error('A rule only reads: FOR UPDATE / FOR SHARE lock rows.')
     if (type === 'CommonTableExpr') {
       const inner = Object.keys((node.ctequery ?? {}) as object)[0]
-      if (inner && inner !== 'SelectStmt') throw new Error(`A rule only reads: its WITH “${String(node.ctename)}” is a ${inner.replace(/Stmt$/, '').toUpperCase()}.`)
+      if (inner && inner !== 'SelectStmt')
+        throw new Error(
+          `A rule only reads: its WITH “${String(node.ctename)}” is a ${inner.replace(/Stmt$/, '').toUpperCase()}.`,
+        )
     }
     if (type === 'FuncCall') {
       const parts = strings(node.funcname)
@@ -70,7 +79,9 @@ export async function volatileFunctionsOf(query: RuleQuery, read: CatalogReader)
       WHERE p.provolatile = 'v' AND p.proname = ANY($1::text[])`,
     [[...new Set(query.functions.map((f) => f.name))]],
   )
-  const found = query.functions.filter((f) => rows.some((r) => r.name === f.name && (f.schema === null || r.schema === f.schema)))
+  const found = query.functions.filter((f) =>
+    rows.some((r) => r.name === f.name && (f.schema === null || r.schema === f.schema)),
+  )
   return [...new Set(found.map((f) => (f.schema ? `${f.schema}.${f.name}` : f.name)))]
 }
 

@@ -34,7 +34,11 @@ describe('custom rules on a target', () => {
       rule('Kill sessions', 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity'),
       rule('Emails', 'SELECT id FROM customers WHERE NOT public.is_email(email)'),
     ])
-    expect(own).toMatchObject({ passed: false, violations: 0, error: expect.stringContaining('the volatile function note_it()') })
+    expect(own).toMatchObject({
+      passed: false,
+      violations: 0,
+      error: expect.stringContaining('the volatile function note_it()'),
+    })
     expect(builtin).toMatchObject({ passed: false, error: expect.stringContaining('pg_terminate_backend()') })
     expect(fine).toMatchObject({ passed: true, violations: 0 })
     expect((await client.query('SELECT count(*)::int AS n FROM audit_log')).rows[0]).toEqual({ n: 0 })

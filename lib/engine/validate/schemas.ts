@@ -1,4 +1,10 @@
-import { chooseSchemas, qualifiedName, readSourceSchemas, unreadableReason, type SchemaChoice } from '@/lib/engine/copy/pg-schemas'
+import {
+  chooseSchemas,
+  qualifiedName,
+  readSourceSchemas,
+  unreadableReason,
+  type SchemaChoice,
+} from '@/lib/engine/copy/pg-schemas'
 import { openTargetConnection } from '@/lib/engine/sql/session'
 import type { PostgresTarget } from '@/lib/targets/postgres'
 import { quoteIdent } from '@/lib/targets/quote'
@@ -12,7 +18,11 @@ import { postgresSide } from './postgres-side'
 // outside public. A schema the target lacks fails its tables; one the source's role may not read fails the
 // validation: neither is ever shown equal.
 
-export type SchemasValidationOptions = ValidationOptions & { schemas?: readonly string[]; sourceLabel?: string; targetLabel?: string }
+export type SchemasValidationOptions = ValidationOptions & {
+  schemas?: readonly string[]
+  sourceLabel?: string
+  targetLabel?: string
+}
 
 async function chooseForValidation(from: PostgresTarget, options: SchemasValidationOptions): Promise<SchemaChoice> {
   const client = await openTargetConnection(from, 'lockstep validate (schemas)')
@@ -26,7 +36,11 @@ async function chooseForValidation(from: PostgresTarget, options: SchemasValidat
 const inSchema = (schema: string, line: string) => (schema === 'public' ? line : `Schema ${schema}: ${line}`)
 
 /** Validates the target against every chosen schema of the source; throws when a database cannot be read. */
-export async function validateSchemas(from: PostgresTarget, to: PostgresTarget, options: SchemasValidationOptions = {}): Promise<ValidationReport> {
+export async function validateSchemas(
+  from: PostgresTarget,
+  to: PostgresTarget,
+  options: SchemasValidationOptions = {},
+): Promise<ValidationReport> {
   const started = performance.now()
   const choice = await chooseForValidation(from, options)
   const report: ValidationReport = {
@@ -40,7 +54,10 @@ export async function validateSchemas(from: PostgresTarget, to: PostgresTarget, 
     warnings: [],
     seconds: 0,
   }
-  if (choice.notChosen.length) report.warnings.push(`Not chosen, so not validated: the source's tables in the schema${choice.notChosen.length === 1 ? '' : 's'} ${choice.notChosen.map((s) => `${s.schema} (${plural(s.tables, 'table')})`).join(', ')}.`)
+  if (choice.notChosen.length)
+    report.warnings.push(
+      `Not chosen, so not validated: the source's tables in the schema${choice.notChosen.length === 1 ? '' : 's'} ${choice.notChosen.map((s) => `${s.schema} (${plural(s.tables, 'table')})`).join(', ')}.`,
+    )
   for (const s of choice.unreadable) report.warnings.push(`Not validated: ${unreadableReason(s)}.`)
   const done: ValidationReport[] = []
   const merged = (live: ValidationReport | null, schemas: readonly string[]): ValidationReport => {
@@ -49,10 +66,19 @@ export async function validateSchemas(from: PostgresTarget, to: PostgresTarget, 
     return {
       ...report,
       tables: parts.flatMap((r, i) => r.tables.map((t) => ({ ...t, table: named(i, t.table) }))),
-      integrity: parts.flatMap((r, i) => r.integrity.map((f) => ({ ...f, table: named(i, f.table), ...(f.references ? { references: { ...f.references, table: named(i, f.references.table) } } : {}) }))),
+      integrity: parts.flatMap((r, i) =>
+        r.integrity.map((f) => ({
+          ...f,
+          table: named(i, f.table),
+          ...(f.references ? { references: { ...f.references, table: named(i, f.references.table) } } : {}),
+        })),
+      ),
       integrityChecked: parts.reduce((n, r) => n + r.integrityChecked, 0),
       rules: parts.flatMap((r) => r.rules),
-      warnings: [...report.warnings, ...parts.flatMap((r, i) => r.warnings.map((w) => inSchema(schemas[i] as string, w)))],
+      warnings: [
+        ...report.warnings,
+        ...parts.flatMap((r, i) => r.warnings.map((w) => inSchema(schemas[i] as string, w))),
+      ],
       seconds: (performance.now() - started) / 1000,
     }
   }
@@ -61,7 +87,11 @@ export async function validateSchemas(from: PostgresTarget, to: PostgresTarget, 
     const source = postgresSide(from, { schema: pick.schema, label: report.source })
     const target = postgresSide(to, { schema: pick.schema, label: report.target })
     try {
-      const absent = !(await (await target.client()).query<{ found: boolean }>(`SELECT to_regnamespace($1) IS NOT NULL AS found`, [quoteIdent(pick.schema)])).rows[0]?.found
+      const absent = !(
+        await (
+          await target.client()
+        ).query<{ found: boolean }>(`SELECT to_regnamespace($1) IS NOT NULL AS found`, [quoteIdent(pick.schema)])
+      ).rows[0]?.found
       const result = await runValidation(source, target, {
         ...options,
         tables: pick.tables ?? undefined,
@@ -69,7 +99,10 @@ export async function validateSchemas(from: PostgresTarget, to: PostgresTarget, 
         rules: i === choice.picked.length - 1 ? options.rules : undefined,
         onProgress: (live) => options.onProgress?.(merged({ ...live, status: 'RUNNING' }, schemas)),
       })
-      if (absent) for (const t of result.tables) if (t.state === 'ERROR') t.error = `The target has no schema “${pick.schema}” (where the copy puts this table).`
+      if (absent)
+        for (const t of result.tables)
+          if (t.state === 'ERROR')
+            t.error = `The target has no schema “${pick.schema}” (where the copy puts this table).`
       done.push(result)
       if (result.status === 'CANCELLED') break
     } catch (error) {
@@ -80,7 +113,11 @@ export async function validateSchemas(from: PostgresTarget, to: PostgresTarget, 
   }
   const final = merged(null, schemas)
   const statuses = done.map((r) => r.status)
-  final.status = statuses.includes('CANCELLED') ? 'CANCELLED' : statuses.includes('FAILED') || choice.unreadable.length ? 'FAILED' : 'PASSED'
+  final.status = statuses.includes('CANCELLED')
+    ? 'CANCELLED'
+    : statuses.includes('FAILED') || choice.unreadable.length
+      ? 'FAILED'
+      : 'PASSED'
   options.onProgress?.(final)
   return final
 }

@@ -115,7 +115,7 @@ function splitRange(lo: bigint, hi: bigint, parts: number, base: bigint, align: 
   const segments = (hi - base) / align - (lo - base) / align + 1n
   const per = (segments + BigInt(parts) - 1n) / BigInt(parts)
   const ranges: [bigint, bigint][] = []
-  for (let from = lo; from <= hi; ) {
+  for (let from = lo; from <= hi;) {
     const firstSegment = (from - base) / align
     const to = base + (firstSegment + per) * align - 1n
     ranges.push([from, to < hi ? to : hi])
@@ -140,8 +140,19 @@ export function sqliteSide(path: string, label = path): ValidationSide {
     let encoding = dates.get(key)
     if (!encoding && firstPass) {
       const c = quoteIdent(column)
-      const sample = db.prepare(`SELECT coalesce(sum(typeof(v) IN ('text', 'blob')), 0) AS text, coalesce(sum(typeof(v) IN ('integer', 'real') AND abs(v) >= 1e11), 0) AS millis, count(*) AS stored FROM (SELECT ${c} AS v FROM ${quoteIdent(table)} WHERE ${c} IS NOT NULL LIMIT 1000)`).get() as { text: number; millis: number; stored: number }
-      dates.set(key, (encoding = dateEncodingFrom({ text: sample.text, seconds: sample.stored - sample.text - sample.millis, millis: sample.millis })))
+      const sample = db
+        .prepare(
+          `SELECT coalesce(sum(typeof(v) IN ('text', 'blob')), 0) AS text, coalesce(sum(typeof(v) IN ('integer', 'real') AND abs(v) >= 1e11), 0) AS millis, count(*) AS stored FROM (SELECT ${c} AS v FROM ${quoteIdent(table)} WHERE ${c} IS NOT NULL LIMIT 1000)`,
+        )
+        .get() as { text: number; millis: number; stored: number }
+      dates.set(
+        key,
+        (encoding = dateEncodingFrom({
+          text: sample.text,
+          seconds: sample.stored - sample.text - sample.millis,
+          millis: sample.millis,
+        })),
+      )
       guessed.add(key)
     }
     if (!encoding) dates.set(key, (encoding = columnDateEncoding(db, table, column)))
@@ -157,20 +168,34 @@ export function sqliteSide(path: string, label = path): ValidationSide {
     return (cached = { schema, byTarget: new Map(schema.map((t) => [t.pgName, t])) })
   }
   const sqliteTable = (name: string) => read().byTarget.get(name)?.name ?? name
-  const sqliteColumn = (table: string, column: string) => read().byTarget.get(table)?.columns.find((c) => c.pgName === column)?.name ?? column
+  const sqliteColumn = (table: string, column: string) =>
+    read()
+      .byTarget.get(table)
+      ?.columns.find((c) => c.pgName === column)?.name ?? column
   const rowidOf = (table: string) => {
     const t = read().byTarget.get(table)
     return t ? rowidName(t) : 'rowid'
   }
 
-  function job(scope: Scope, where: string[], params: (string | number | bigint)[], output: ScanJob['output'], prefixes?: string[]): ScanJob {
+  function job(
+    scope: Scope,
+    where: string[],
+    params: (string | number | bigint)[],
+    output: ScanJob['output'],
+    prefixes?: string[],
+  ): ScanJob {
     const t = sqliteTable(scope.table.name)
     const firstPass = output.kind === 'digests' && !scanned.has(scope.table.name)
     return {
       split: where.length === 1 && params.length === 2,
       sql: `SELECT ${scope.columns.map((c) => quoteIdent(sqliteColumn(scope.table.name, c.name))).join(', ')} FROM ${quoteIdent(t)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`,
       params,
-      columns: scope.columns.map((c) => ({ type: c.type, dates: DATE_KINDS.has(c.type.kind) ? dateEncoding(t, sqliteColumn(scope.table.name, c.name), firstPass) : undefined })),
+      columns: scope.columns.map((c) => ({
+        type: c.type,
+        dates: DATE_KINDS.has(c.type.kind)
+          ? dateEncoding(t, sqliteColumn(scope.table.name, c.name), firstPass)
+          : undefined,
+      })),
       key: scope.key.map((k) => scope.columns.findIndex((c) => c.name === k)),
       prefixes,
       output,
@@ -178,7 +203,12 @@ export function sqliteSide(path: string, label = path): ValidationSide {
   }
 
   /** The scan's jobs: split by key range (range filters) or by rowid (other scans of rowid tables) when there are enough rows. */
-  async function jobs(scope: Scope, filter: Filter, output: ScanJob['output'], grouping?: Grouping): Promise<ScanJob[]> {
+  async function jobs(
+    scope: Scope,
+    filter: Filter,
+    output: ScanJob['output'],
+    grouping?: Grouping,
+  ): Promise<ScanJob[]> {
     const prefixes = filter.kind === 'prefix' ? filter.prefixes : undefined
     if (filter.kind === 'ranges') {
       // A job per range, shared out among the threads.
@@ -190,14 +220,23 @@ export function sqliteSide(path: string, label = path): ValidationSide {
       const base = grouping?.kind === 'range' ? grouping.lo : filter.lo
       const align = grouping?.kind === 'range' ? grouping.width : 1n
       const parts = output.kind === 'digests' && filter.hi - filter.lo >= BigInt(SPLIT_ROWS) ? THREADS : 1
-      return splitRange(filter.lo, filter.hi, parts, base, align).map(([lo, hi]) => job(scope, [`${k} BETWEEN ? AND ?`], [lo, hi], output))
+      return splitRange(filter.lo, filter.hi, parts, base, align).map(([lo, hi]) =>
+        job(scope, [`${k} BETWEEN ? AND ?`], [lo, hi], output),
+      )
     }
     if (output.kind === 'digests' && scope.table.rowid) {
       // A column of the table's own may be called rowid: the hidden rowid then answers to another name.
       const name = rowidOf(scope.table.name)
-      const bounds = db.prepare(`SELECT min(${name}) AS lo, max(${name}) AS hi, count(*) AS n FROM ${quoteIdent(sqliteTable(scope.table.name))}`).safeIntegers(true).get() as { lo: bigint | null; hi: bigint | null; n: bigint }
+      const bounds = db
+        .prepare(
+          `SELECT min(${name}) AS lo, max(${name}) AS hi, count(*) AS n FROM ${quoteIdent(sqliteTable(scope.table.name))}`,
+        )
+        .safeIntegers(true)
+        .get() as { lo: bigint | null; hi: bigint | null; n: bigint }
       if (bounds.lo !== null && bounds.hi !== null && bounds.n >= BigInt(SPLIT_ROWS)) {
-        return splitRange(bounds.lo, bounds.hi, THREADS, bounds.lo, 1n).map(([lo, hi]) => job(scope, [`${name} BETWEEN ? AND ?`], [lo, hi], output, prefixes))
+        return splitRange(bounds.lo, bounds.hi, THREADS, bounds.lo, 1n).map(([lo, hi]) =>
+          job(scope, [`${name} BETWEEN ? AND ?`], [lo, hi], output, prefixes),
+        )
       }
     }
     return [job(scope, [], [], output, prefixes)]
@@ -206,7 +245,9 @@ export function sqliteSide(path: string, label = path): ValidationSide {
   async function digests(scope: Scope, filter: Filter, grouping: Grouping): Promise<Map<string, Digest>> {
     const table = scope.table.name
     const first = !scanned.has(table)
-    const results = await Promise.all((await jobs(scope, filter, { kind: 'digests', grouping }, grouping)).map((j) => threads().run(j)))
+    const results = await Promise.all(
+      (await jobs(scope, filter, { kind: 'digests', grouping }, grouping)).map((j) => threads().run(j)),
+    )
     scanned.add(table)
     if (first) {
       // The first pass read every row: it decides the encodings it guessed; a wrong guess is read again.
@@ -236,7 +277,10 @@ export function sqliteSide(path: string, label = path): ValidationSide {
       if (result.kind !== 'digests') continue
       for (const [bucket, count, h1, h2] of result.entries) {
         const known = merged.get(bucket)
-        merged.set(bucket, known ? { count: known.count + count, h1: lane(known.h1 + h1), h2: lane(known.h2 + h2) } : { count, h1, h2 })
+        merged.set(
+          bucket,
+          known ? { count: known.count + count, h1: lane(known.h1 + h1), h2: lane(known.h2 + h2) } : { count, h1, h2 },
+        )
       }
     }
     return merged
@@ -248,15 +292,25 @@ export function sqliteSide(path: string, label = path): ValidationSide {
     async tables() {
       const { schema } = read()
       return schema.map<TableShape>((t) => {
-        const pg = (columns: readonly string[], table = t) => columns.map((n) => table.columns.find((c) => c.name === n)?.pgName ?? n)
+        const pg = (columns: readonly string[], table = t) =>
+          columns.map((n) => table.columns.find((c) => c.name === n)?.pgName ?? n)
         return {
           name: t.pgName,
           columns: t.columns.map((c) => ({ name: c.pgName, type: c.type, notNull: c.notNull })),
           primaryKey: pg(t.primaryKey),
-          uniques: [...(t.primaryKey.length ? [pg(t.primaryKey)] : []), ...t.indexes.filter((i) => i.unique && !i.partial).map((i) => pg(i.columns))],
+          uniques: [
+            ...(t.primaryKey.length ? [pg(t.primaryKey)] : []),
+            ...t.indexes.filter((i) => i.unique && !i.partial).map((i) => pg(i.columns)),
+          ],
           foreignKeys: t.foreignKeys.map((f) => {
             const parent = schema.find((p) => p.name === f.table)
-            return { name: null, columns: pg(f.columns), table: parent?.pgName ?? f.table, refColumns: parent ? pg(f.references, parent) : f.references, validated: true }
+            return {
+              name: null,
+              columns: pg(f.columns),
+              table: parent?.pgName ?? f.table,
+              refColumns: parent ? pg(f.references, parent) : f.references,
+              validated: true,
+            }
           }),
           rowid: !t.withoutRowid,
           rowidAlias: t.rowidAlias === null ? null : (pg([t.rowidAlias])[0] ?? null),
@@ -270,20 +324,29 @@ export function sqliteSide(path: string, label = path): ValidationSide {
       const c = quoteIdent(sqliteColumn(table.name, column))
       const from = quoteIdent(sqliteTable(table.name))
       if (table.rowidAlias === column) {
-        const row = db.prepare(`SELECT min(${c}) AS lo, max(${c}) AS hi FROM ${from}`).safeIntegers(true).get() as { lo: bigint | null; hi: bigint | null }
+        const row = db.prepare(`SELECT min(${c}) AS lo, max(${c}) AS hi FROM ${from}`).safeIntegers(true).get() as {
+          lo: bigint | null
+          hi: bigint | null
+        }
         return row.lo === null || row.hi === null ? null : { min: row.lo, max: row.hi }
       }
       // Keys stored as something other than an integer (possible unless the key is the rowid) fall outside
       // any range: such a table is compared by key hash instead.
-      const row = db.prepare(`SELECT min(${c}) AS lo, max(${c}) AS hi, sum(typeof(${c}) <> 'integer') AS other FROM ${from}`).safeIntegers(true).get() as { lo: bigint | null; hi: bigint | null; other: bigint | null }
+      const row = db
+        .prepare(`SELECT min(${c}) AS lo, max(${c}) AS hi, sum(typeof(${c}) <> 'integer') AS other FROM ${from}`)
+        .safeIntegers(true)
+        .get() as { lo: bigint | null; hi: bigint | null; other: bigint | null }
       if (row.other) return { min: 0n, max: 0n, mixed: true }
       return row.lo === null || row.hi === null ? null : { min: row.lo, max: row.hi }
     },
     digests,
     async rows(scope, filter, limit) {
-      const results = await Promise.all((await jobs(scope, filter, { kind: 'rows', limit })).map((j) => threads().run(j)))
+      const results = await Promise.all(
+        (await jobs(scope, filter, { kind: 'rows', limit })).map((j) => threads().run(j)),
+      )
       const rows: Rows = new Map()
-      for (const result of results) if (result.kind === 'rows') for (const [key, values] of result.rows) rows.set(key, values)
+      for (const result of results)
+        if (result.kind === 'rows') for (const [key, values] of result.rows) rows.set(key, values)
       return rows
     },
     async close() {

@@ -23,7 +23,10 @@ describe('the audit log names the entities of its events', () => {
     const title = `Orders move ${randomUUID().slice(0, 8)}`
     const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title }))
     const { id: phaseId } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Preparation' }))
-    const { id: stepId } = await addSqlStep(lead, ZAddSqlStep.parse({ phaseId, name: 'Add index', body: 'CREATE TABLE t (id int);' }))
+    const { id: stepId } = await addSqlStep(
+      lead,
+      ZAddSqlStep.parse({ phaseId, name: 'Add index', body: 'CREATE TABLE t (id int);' }),
+    )
     const { id: goneId } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Cleanup' }))
     await removeFromPlan(lead, ZRemove.parse({ kind: 'phase', id: goneId }))
     const stakeholder = await makeUser('STAKEHOLDER')
@@ -39,7 +42,12 @@ describe('the audit log names the entities of its events', () => {
   it('names users only to those who manage them', async () => {
     const lead = await makeUser('LEAD')
     const other = await makeUser('STAKEHOLDER')
-    const event = { entityType: 'User', entityId: other.id, before: { role: 'STAKEHOLDER' }, after: { role: 'LEAD', name: other.name } }
+    const event = {
+      entityType: 'User',
+      entityId: other.id,
+      before: { role: 'STAKEHOLDER' },
+      after: { role: 'LEAD', name: other.name },
+    }
     expect(await entityLabels(lead, [event])).toEqual([null])
     expect(await entityLabels(await makeUser('ADMIN'), [event])).toEqual([other.email])
   })

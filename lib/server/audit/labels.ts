@@ -16,22 +16,56 @@ const quoted = (name: string) => `“${clip(name)}”`
 type Lookup = (ids: string[]) => Promise<{ id: string; label: string }[]>
 
 const named = (rows: { id: string; name: string }[]) => rows.map((r) => ({ id: r.id, label: quoted(r.name) }))
-const run = { plan: { select: { title: true } }, phase: { select: { name: true } }, environment: { select: { name: true } } } as const
+const run = {
+  plan: { select: { title: true } },
+  phase: { select: { name: true } },
+  environment: { select: { name: true } },
+} as const
 
 const LOOKUPS: Record<string, Lookup> = {
-  Plan: async (ids) => (await db.plan.findMany({ where: { id: { in: ids } }, select: { id: true, title: true } })).map((r) => ({ id: r.id, label: quoted(r.title) })),
-  Phase: async (ids) => named(await db.phase.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
+  Plan: async (ids) =>
+    (await db.plan.findMany({ where: { id: { in: ids } }, select: { id: true, title: true } })).map((r) => ({
+      id: r.id,
+      label: quoted(r.title),
+    })),
+  Phase: async (ids) =>
+    named(await db.phase.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
   Step: async (ids) => named(await db.step.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
-  Checklist: async (ids) => named(await db.checklist.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
-  ChecklistItem: async (ids) => (await db.checklistItem.findMany({ where: { id: { in: ids } }, select: { id: true, text: true } })).map((r) => ({ id: r.id, label: quoted(r.text) })),
-  Risk: async (ids) => (await db.risk.findMany({ where: { id: { in: ids } }, select: { id: true, title: true } })).map((r) => ({ id: r.id, label: quoted(r.title) })),
-  SuccessCriterion: async (ids) => (await db.successCriterion.findMany({ where: { id: { in: ids } }, select: { id: true, text: true } })).map((r) => ({ id: r.id, label: quoted(r.text) })),
-  RollbackTrigger: async (ids) => (await db.rollbackTrigger.findMany({ where: { id: { in: ids } }, select: { id: true, text: true } })).map((r) => ({ id: r.id, label: quoted(r.text) })),
-  ValidationRule: async (ids) => named(await db.validationRule.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
-  Environment: async (ids) => named(await db.environment.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
-  Connection: async (ids) => named(await db.connection.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
+  Checklist: async (ids) =>
+    named(await db.checklist.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
+  ChecklistItem: async (ids) =>
+    (await db.checklistItem.findMany({ where: { id: { in: ids } }, select: { id: true, text: true } })).map((r) => ({
+      id: r.id,
+      label: quoted(r.text),
+    })),
+  Risk: async (ids) =>
+    (await db.risk.findMany({ where: { id: { in: ids } }, select: { id: true, title: true } })).map((r) => ({
+      id: r.id,
+      label: quoted(r.title),
+    })),
+  SuccessCriterion: async (ids) =>
+    (await db.successCriterion.findMany({ where: { id: { in: ids } }, select: { id: true, text: true } })).map((r) => ({
+      id: r.id,
+      label: quoted(r.text),
+    })),
+  RollbackTrigger: async (ids) =>
+    (await db.rollbackTrigger.findMany({ where: { id: { in: ids } }, select: { id: true, text: true } })).map((r) => ({
+      id: r.id,
+      label: quoted(r.text),
+    })),
+  ValidationRule: async (ids) =>
+    named(await db.validationRule.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
+  Environment: async (ids) =>
+    named(await db.environment.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
+  Connection: async (ids) =>
+    named(await db.connection.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
   PlanEnvironment: async (ids) =>
-    (await db.planEnvironment.findMany({ where: { id: { in: ids } }, select: { id: true, plan: { select: { title: true } }, environment: { select: { name: true } } } })).map((r) => ({
+    (
+      await db.planEnvironment.findMany({
+        where: { id: { in: ids } },
+        select: { id: true, plan: { select: { title: true } }, environment: { select: { name: true } } },
+      })
+    ).map((r) => ({
       id: r.id,
       label: `${quoted(r.plan.title)} › ${quoted(r.environment.name)}`,
     })),
@@ -46,25 +80,47 @@ const LOOKUPS: Record<string, Lookup> = {
       label: `${quoted(r.plan.title)} › ${quoted(r.phase.name)} › ${quoted(r.environment.name)}`,
     })),
   Validation: async (ids) =>
-    (await db.validation.findMany({ where: { id: { in: ids } }, select: { id: true, plan: { select: { title: true } }, environment: { select: { name: true } } } })).map((r) => ({
+    (
+      await db.validation.findMany({
+        where: { id: { in: ids } },
+        select: { id: true, plan: { select: { title: true } }, environment: { select: { name: true } } },
+      })
+    ).map((r) => ({
       id: r.id,
       label: `${quoted(r.plan.title)} › ${quoted(r.environment.name)}`,
     })),
   MaintenanceWindow: async (ids) =>
-    (await db.maintenanceWindow.findMany({ where: { id: { in: ids } }, select: { id: true, startsAt: true, environment: { select: { name: true } } } })).map((r) => ({
+    (
+      await db.maintenanceWindow.findMany({
+        where: { id: { in: ids } },
+        select: { id: true, startsAt: true, environment: { select: { name: true } } },
+      })
+    ).map((r) => ({
       id: r.id,
       label: `${quoted(r.environment.name)} from ${formatUtc(r.startsAt.toISOString())}`,
     })),
-  Restore: async (ids) => (await db.restore.findMany({ where: { id: { in: ids } }, select: { id: true, connectionName: true } })).map((r) => ({ id: r.id, label: `onto ${quoted(r.connectionName)}` })),
+  Restore: async (ids) =>
+    (await db.restore.findMany({ where: { id: { in: ids } }, select: { id: true, connectionName: true } })).map(
+      (r) => ({ id: r.id, label: `onto ${quoted(r.connectionName)}` }),
+    ),
   ReportSnapshot: async (ids) =>
-    (await db.reportSnapshot.findMany({ where: { id: { in: ids } }, select: { id: true, takenAt: true, plan: { select: { title: true } } } })).map((r) => ({
+    (
+      await db.reportSnapshot.findMany({
+        where: { id: { in: ids } },
+        select: { id: true, takenAt: true, plan: { select: { title: true } } },
+      })
+    ).map((r) => ({
       id: r.id,
       label: `${quoted(r.plan.title)} at ${formatUtc(r.takenAt.toISOString())}`,
     })),
 }
 
 /** A user is named by their email, and only to those who manage users. */
-const userLookup: Lookup = async (ids) => (await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } })).map((r) => ({ id: r.id, label: r.email }))
+const userLookup: Lookup = async (ids) =>
+  (await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } })).map((r) => ({
+    id: r.id,
+    label: r.email,
+  }))
 
 /** The name an event kept of its entity (the one a deletion recorded), when it kept one. */
 function keptName(event: { entityType: string; before: unknown; after: unknown }): string | null {
@@ -101,5 +157,9 @@ export async function entityLabels(actor: UserActor, events: readonly LabelledEv
       for (const { id, label } of lookup ? await lookup([...ids]) : []) found.set(`${type}:${id}`, label)
     }),
   )
-  return events.map((e) => (e.entityId ? found.get(`${e.entityType}:${e.entityId}`) : undefined) ?? (e.entityType === 'User' ? null : keptName(e)))
+  return events.map(
+    (e) =>
+      (e.entityId ? found.get(`${e.entityType}:${e.entityId}`) : undefined) ??
+      (e.entityType === 'User' ? null : keptName(e)),
+  )
 }

@@ -14,7 +14,11 @@ export const ZAuditFilter = z.object({
   entityId: z.string().trim().max(100).optional().catch(undefined),
   from: ZDate,
   to: ZDate,
-  before: z.string().regex(/^\d{1,19}$/).optional().catch(undefined),
+  before: z
+    .string()
+    .regex(/^\d{1,19}$/)
+    .optional()
+    .catch(undefined),
 })
 export type TAuditFilter = z.infer<typeof ZAuditFilter>
 

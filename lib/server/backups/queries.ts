@@ -50,7 +50,12 @@ export const BACKUP_SELECT = {
   createdAt: true,
   verifiedAt: true,
   finishedAt: true,
-  restores: { where: { status: 'SUCCEEDED' }, orderBy: [{ finishedAt: 'desc' }, { id: 'desc' }], take: 1, select: { connectionName: true, finishedAt: true } },
+  restores: {
+    where: { status: 'SUCCEEDED' },
+    orderBy: [{ finishedAt: 'desc' }, { id: 'desc' }],
+    take: 1,
+    select: { connectionName: true, finishedAt: true },
+  },
 } as const satisfies Prisma.BackupSelect
 
 type BackupRow = Prisma.BackupGetPayload<{ select: typeof BACKUP_SELECT }>
@@ -60,7 +65,9 @@ export const seesBackupDetails = (actor: UserActor) => can(actor.role, 'connecti
 
 function restoredOf(row: BackupRow): BackupDTO['lastRestore'] {
   const restore = row.restores[0]
-  return restore?.finishedAt ? { intoConnectionName: restore.connectionName, finishedAt: restore.finishedAt.toISOString() } : null
+  return restore?.finishedAt
+    ? { intoConnectionName: restore.connectionName, finishedAt: restore.finishedAt.toISOString() }
+    : null
 }
 
 export function toBackupDTO(row: BackupRow, details: boolean): BackupDTO {
@@ -79,7 +86,8 @@ export function toBackupDTO(row: BackupRow, details: boolean): BackupDTO {
     verification: row.verification,
     lastRestore: restoredOf(row),
     // Also for rows written before errors were stored without the server's paths.
-    error: row.error === null ? null : details ? withoutServerPaths(row.error) : 'The backup failed; editors can read why.',
+    error:
+      row.error === null ? null : details ? withoutServerPaths(row.error) : 'The backup failed; editors can read why.',
     createdAt: row.createdAt.toISOString(),
     verifiedAt: row.verifiedAt?.toISOString() ?? null,
     finishedAt: row.finishedAt?.toISOString() ?? null,
@@ -92,6 +100,11 @@ export const PLAN_BACKUPS_SHOWN = 10
 export async function listPlanBackups(actor: UserActor, planId: string): Promise<BackupDTO[]> {
   assertCan(actor, 'plan:read')
   if (!ZId.safeParse(planId).success) throw notFound('Plan')
-  const rows = await db.backup.findMany({ where: { planId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: PLAN_BACKUPS_SHOWN, select: BACKUP_SELECT })
+  const rows = await db.backup.findMany({
+    where: { planId },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: PLAN_BACKUPS_SHOWN,
+    select: BACKUP_SELECT,
+  })
   return rows.map((row) => toBackupDTO(row, seesBackupDetails(actor)))
 }

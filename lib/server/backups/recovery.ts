@@ -6,7 +6,12 @@ import { assertCan } from '@/lib/server/authorize'
 import { notFound } from '@/lib/server/errors'
 import { withoutServerPaths } from '@/lib/server/paths'
 import { ZId } from '@/lib/server/fields'
-import { listPendingRehearsals, listPhaseRehearsals, type PendingRehearsalDTO, type PhaseRehearsalDTO } from '@/lib/server/rehearsals/queries'
+import {
+  listPendingRehearsals,
+  listPhaseRehearsals,
+  type PendingRehearsalDTO,
+  type PhaseRehearsalDTO,
+} from '@/lib/server/rehearsals/queries'
 import { listPlanBackups, seesBackupDetails, type BackupDTO } from './queries'
 import { confirmationNameOf, isSameDatabase } from './rules'
 
@@ -75,7 +80,8 @@ export async function listPlanRestores(actor: UserActor, planId: string): Promis
     done: r.done,
     total: r.total,
     requestedByName: r.requestedBy.name,
-    error: r.error === null ? null : details ? withoutServerPaths(r.error) : 'The restore failed; editors can read why.',
+    error:
+      r.error === null ? null : details ? withoutServerPaths(r.error) : 'The restore failed; editors can read why.',
     createdAt: r.createdAt.toISOString(),
     finishedAt: r.finishedAt?.toISOString() ?? null,
   }))
@@ -84,13 +90,22 @@ export async function listPlanRestores(actor: UserActor, planId: string): Promis
 const ENDPOINT = { id: true, engine: true, host: true, port: true, database: true, filePath: true } as const
 
 /** DBAs only (backup:restore), else null: the connections each verified backup can be restored into. */
-async function restoreChoicesFor(actor: UserActor, backups: BackupDTO[]): Promise<Record<string, RestoreChoiceDTO[]> | null> {
+async function restoreChoicesFor(
+  actor: UserActor,
+  backups: BackupDTO[],
+): Promise<Record<string, RestoreChoiceDTO[]> | null> {
   if (!can(actor.role, 'backup:restore')) return null
   const verified = backups.filter((b) => b.status === 'VERIFIED')
   if (verified.length === 0) return {}
   const [sources, connections] = await Promise.all([
-    db.backup.findMany({ where: { id: { in: verified.map((b) => b.id) } }, select: { id: true, connection: { select: ENDPOINT } } }),
-    db.connection.findMany({ orderBy: [{ environment: { name: 'asc' } }, { name: 'asc' }], select: { ...ENDPOINT, name: true, environment: { select: { name: true } } } }),
+    db.backup.findMany({
+      where: { id: { in: verified.map((b) => b.id) } },
+      select: { id: true, connection: { select: ENDPOINT } },
+    }),
+    db.connection.findMany({
+      orderBy: [{ environment: { name: 'asc' } }, { name: 'asc' }],
+      select: { ...ENDPOINT, name: true, environment: { select: { name: true } } },
+    }),
   ])
   const sourceOf = new Map(sources.map((s) => [s.id, s.connection]))
   return Object.fromEntries(
@@ -99,7 +114,12 @@ async function restoreChoicesFor(actor: UserActor, backups: BackupDTO[]): Promis
       const kind = b.format === 'PG_DUMP' ? 'POSTGRES' : 'SQLITE'
       const choices = connections
         .filter((c) => c.engine === kind)
-        .map((c) => ({ connectionId: c.id, name: c.name, environmentName: c.environment.name, confirmName: source && isSameDatabase(source, c) ? confirmationNameOf(c) : null }))
+        .map((c) => ({
+          connectionId: c.id,
+          name: c.name,
+          environmentName: c.environment.name,
+          confirmName: source && isSameDatabase(source, c) ? confirmationNameOf(c) : null,
+        }))
       return [b.id, choices]
     }),
   )
@@ -113,6 +133,16 @@ export async function getPlanRecovery(actor: UserActor, planId: string): Promise
     listPhaseRehearsals(actor, planId),
     listPendingRehearsals(actor, planId),
   ])
-  const busy = pendingRehearsals.length > 0 || restores.some((r) => r.status === 'QUEUED' || r.status === 'RUNNING') || backups.some((b) => b.status === 'RUNNING')
-  return { backups, restores, rehearsals, pendingRehearsals, restoreChoices: await restoreChoicesFor(actor, backups), busy }
+  const busy =
+    pendingRehearsals.length > 0 ||
+    restores.some((r) => r.status === 'QUEUED' || r.status === 'RUNNING') ||
+    backups.some((b) => b.status === 'RUNNING')
+  return {
+    backups,
+    restores,
+    rehearsals,
+    pendingRehearsals,
+    restoreChoices: await restoreChoicesFor(actor, backups),
+    busy,
+  }
 }

@@ -68,6 +68,7 @@ export async function resolveEndpoint(host: string, port: number): Promise<Resol
   if (addresses.length === 0) return { resolvable: false, ownServer: false }
   const reachesOwn = own.local
     ? addresses.some((a) => isThisMachine(a.address))
-    : host.trim().toLowerCase() === own.host.toLowerCase() || addresses.some((a) => own.addresses.has(canonicalAddress(a.address)))
+    : host.trim().toLowerCase() === own.host.toLowerCase() ||
+      addresses.some((a) => own.addresses.has(canonicalAddress(a.address)))
   return { resolvable: true, addresses, ownServer: samePort && reachesOwn }
 }

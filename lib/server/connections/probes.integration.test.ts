@@ -11,12 +11,34 @@ import { ZConnection } from './schemas'
 
 async function connection(name: string, host: string, port: number) {
   const dba = await makeUser('DBA')
-  const { id: environmentId } = await createEnvironment(dba, { name: `probes-${randomUUID().slice(0, 8)}`, description: '', protected: false })
-  const { id } = await createConnection(dba, ZConnection.parse({ environmentId, engine: 'POSTGRES', name, role: 'TARGET', host, port, database: 'inventory', username: 'app', password: 'never-in-the-log', sslMode: 'disable' }))
+  const { id: environmentId } = await createEnvironment(dba, {
+    name: `probes-${randomUUID().slice(0, 8)}`,
+    description: '',
+    protected: false,
+  })
+  const { id } = await createConnection(
+    dba,
+    ZConnection.parse({
+      environmentId,
+      engine: 'POSTGRES',
+      name,
+      role: 'TARGET',
+      host,
+      port,
+      database: 'inventory',
+      username: 'app',
+      password: 'never-in-the-log',
+      sslMode: 'disable',
+    }),
+  )
   return id
 }
 
-const probesOf = (actorId: string) => db.auditEvent.findMany({ where: { actorId, action: { in: ['connection.test', 'connection.introspect'] } }, orderBy: { id: 'asc' } })
+const probesOf = (actorId: string) =>
+  db.auditEvent.findMany({
+    where: { actorId, action: { in: ['connection.test', 'connection.introspect'] } },
+    orderBy: { id: 'asc' },
+  })
 
 describe('testing a connection', () => {
   it(`is allowed ${PROBE_LIMIT} times a minute per person, even all at once, each test audited with host, port and database but no password`, async () => {
@@ -26,17 +48,34 @@ describe('testing a connection', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(PROBE_LIMIT)
     const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []))
     expect(refused).toHaveLength(3)
-    for (const reason of refused) expect(reason).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(new RegExp(`^You tested connections ${PROBE_LIMIT} times in the last minute; try again in \\d+ s\\.$`)) })
+    for (const reason of refused)
+      expect(reason).toMatchObject({
+        code: 'CONFLICT',
+        message: expect.stringMatching(
+          new RegExp(`^You tested connections ${PROBE_LIMIT} times in the last minute; try again in \\d+ s\\.$`),
+        ),
+      })
 
     const audited = await probesOf(lead.id)
     expect(audited).toHaveLength(PROBE_LIMIT)
-    for (const event of audited) expect(event).toMatchObject({ action: 'connection.test', entityId: id, after: { name: 'closed', host: '127.0.0.1', port: 1, database: 'inventory' } })
+    for (const event of audited)
+      expect(event).toMatchObject({
+        action: 'connection.test',
+        entityId: id,
+        after: { name: 'closed', host: '127.0.0.1', port: 1, database: 'inventory' },
+      })
     expect(JSON.stringify(audited.map((e) => [e.before, e.after]))).not.toContain('never-in-the-log')
 
     // Show schema draws on the same allowance; another person has an allowance of their own.
-    await expect(introspectConnection(lead, id)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('in the last minute') })
+    await expect(introspectConnection(lead, id)).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('in the last minute'),
+    })
     const dba = await makeUser('DBA')
-    await expect(introspectConnection(dba, id)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('No PostgreSQL server answered at 127.0.0.1:1') })
+    await expect(introspectConnection(dba, id)).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('No PostgreSQL server answered at 127.0.0.1:1'),
+    })
     expect((await probesOf(dba.id)).map((e) => e.action)).toEqual(['connection.introspect'])
   })
 

@@ -21,13 +21,22 @@ import { postgresTargetOf } from './secrets'
 export const PROBE_LIMIT = 10
 const PROBE_ACTIONS = ['connection.test', 'connection.introspect'] as const
 
-type Probe = { name: string } & ({ engine: 'SQLITE'; dir: string; file: string } | { engine: 'POSTGRES'; target: PostgresTarget | null; host: string })
+type Probe = { name: string } & (
+  { engine: 'SQLITE'; dir: string; file: string } | { engine: 'POSTGRES'; target: PostgresTarget | null; host: string }
+)
 
 /** One probe of a saved connection, counted and audited; throws when over the limit or when it leads to Lockstep's own server unallowed. */
-async function startProbe(actor: UserActor, connectionId: string, action: (typeof PROBE_ACTIONS)[number]): Promise<Probe> {
+async function startProbe(
+  actor: UserActor,
+  connectionId: string,
+  action: (typeof PROBE_ACTIONS)[number],
+): Promise<Probe> {
   assertCan(actor, 'connection:read')
   if (!ZId.safeParse(connectionId).success) throw notFound('Connection')
-  const seen = await db.connection.findUnique({ where: { id: connectionId }, select: { engine: true, host: true, port: true } })
+  const seen = await db.connection.findUnique({
+    where: { id: connectionId },
+    select: { engine: true, host: true, port: true },
+  })
   if (!seen) throw notFound('Connection')
   // Resolved outside the transaction (DNS may take seconds); the probe connects only to these addresses.
   const endpoint = seen.engine === 'POSTGRES' ? await resolveEndpoint(seen.host ?? '', seen.port ?? 5432) : null
@@ -36,12 +45,16 @@ async function startProbe(actor: UserActor, connectionId: string, action: (typeo
     await assertCanInTx(tx, actor, 'connection:read')
     const row = await tx.connection.findUnique({ where: { id: connectionId } })
     if (!row) throw notFound('Connection')
-    if (row.host !== seen.host || row.port !== seen.port) throw conflict(`“${row.name}” was changed just now; test it again.`)
+    if (row.host !== seen.host || row.port !== seen.port)
+      throw conflict(`“${row.name}” was changed just now; test it again.`)
     const [used] = await tx.$queryRaw<{ n: number; wait: number | null }[]>`
       SELECT count(*)::int AS n, ceil(extract(epoch FROM min("createdAt") + interval '1 minute' - now()))::int AS wait
         FROM "AuditEvent"
        WHERE "actorId" = ${actor.id}::uuid AND "action" IN (${Prisma.join([...PROBE_ACTIONS])}) AND "createdAt" > now() - interval '1 minute'`
-    if ((used?.n ?? 0) >= PROBE_LIMIT) throw conflict(`You tested connections ${PROBE_LIMIT} times in the last minute; try again in ${Math.max(1, used?.wait ?? 60)} s.`)
+    if ((used?.n ?? 0) >= PROBE_LIMIT)
+      throw conflict(
+        `You tested connections ${PROBE_LIMIT} times in the last minute; try again in ${Math.max(1, used?.wait ?? 60)} s.`,
+      )
     const refused = endpoint?.ownServer === true && !row.ownServerAllowed
     await recordAudit(tx, actor, {
       action,
@@ -49,7 +62,9 @@ async function startProbe(actor: UserActor, connectionId: string, action: (typeo
       entityId: row.id,
       after: {
         name: row.name,
-        ...(row.engine === 'SQLITE' ? { filePath: row.filePath } : { host: row.host, port: row.port, database: row.database }),
+        ...(row.engine === 'SQLITE'
+          ? { filePath: row.filePath }
+          : { host: row.host, port: row.port, database: row.database }),
         ...(refused ? { refused: 'own database server' } : {}),
       },
     })
@@ -58,7 +73,12 @@ async function startProbe(actor: UserActor, connectionId: string, action: (typeo
   if (refused) throw conflict(ownServerMessage(row.name))
   if (row.engine === 'SQLITE') return { name: row.name, engine: 'SQLITE', dir: sqliteDir(), file: row.filePath ?? '' }
   const addresses = endpoint?.resolvable ? (endpoint.addresses ?? undefined) : undefined
-  return { name: row.name, engine: 'POSTGRES', host: row.host ?? '', target: endpoint?.resolvable ? { ...postgresTargetOf(row), addresses } : null }
+  return {
+    name: row.name,
+    engine: 'POSTGRES',
+    host: row.host ?? '',
+    target: endpoint?.resolvable ? { ...postgresTargetOf(row), addresses } : null,
+  }
 }
 
 /** A failure as a DBA needs it, without telling a closed port from a filtered one or from a service that is not PostgreSQL. */
@@ -73,7 +93,8 @@ function answerOf(result: ProbeResult, target: PostgresTarget): ProbeResult {
   }
 }
 
-const unresolvable = (host: string) => `The host name “${host}” cannot be resolved (DNS). Check the spelling, or use an IP address.`
+const unresolvable = (host: string) =>
+  `The host name “${host}” cannot be resolved (DNS). Check the spelling, or use an IP address.`
 
 /** Editors (PROBE_LIMIT a minute, audited): connects with the saved settings and reports version, latency and privileges, or what went wrong. */
 export async function testConnection(actor: UserActor, connectionId: string): Promise<ProbeResult> {

@@ -39,7 +39,10 @@ export type EnvironmentDTO = {
 export async function listEnvironments(actor: UserActor): Promise<EnvironmentDTO[]> {
   assertCan(actor, 'window:read')
   const details = can(actor.role, 'connection:read')
-  const rows = await db.environment.findMany({ orderBy: { name: 'asc' }, include: { connections: { orderBy: { name: 'asc' } } } })
+  const rows = await db.environment.findMany({
+    orderBy: { name: 'asc' },
+    include: { connections: { orderBy: { name: 'asc' } } },
+  })
   return rows.map((env) => ({
     id: env.id,
     name: env.name,
@@ -52,7 +55,10 @@ export async function listEnvironments(actor: UserActor): Promise<EnvironmentDTO
       name: c.name,
       engine: c.engine,
       role: c.role,
-      display: c.engine === 'SQLITE' ? `sqlite:${c.filePath}` : `${c.username}${c.secret ? ':••••••' : ''}@${c.host}:${c.port}/${c.database}`,
+      display:
+        c.engine === 'SQLITE'
+          ? `sqlite:${c.filePath}`
+          : `${c.username}${c.secret ? ':••••••' : ''}@${c.host}:${c.port}/${c.database}`,
       host: c.host,
       port: c.port,
       database: c.database,

@@ -9,14 +9,24 @@ import type { TEnvironmentSafeguards } from './schemas'
 // DBAs and admins set them, audited. An unprotected environment keeps none: its runs are not guarded.
 
 /** DBAs and admins (role re-read): sets a protected environment's safeguards, audited. */
-export async function setEnvironmentSafeguards(actor: UserActor, input: TEnvironmentSafeguards): Promise<{ id: string }> {
+export async function setEnvironmentSafeguards(
+  actor: UserActor,
+  input: TEnvironmentSafeguards,
+): Promise<{ id: string }> {
   assertCan(actor, 'connection:manage')
   return db.$transaction(async (tx) => {
     await assertCanInTx(tx, actor, 'connection:manage')
-    const before = await tx.environment.findUnique({ where: { id: input.environmentId }, select: { id: true, name: true, protected: true, requireRehearsal: true, requireBackupHours: true } })
+    const before = await tx.environment.findUnique({
+      where: { id: input.environmentId },
+      select: { id: true, name: true, protected: true, requireRehearsal: true, requireBackupHours: true },
+    })
     if (!before) throw notFound('Environment')
-    if (!before.protected && (input.requireRehearsal || input.requireBackupHours !== null)) throw conflict(`“${before.name}” is not protected; protect it first, then set what its runs require.`)
-    const env = await tx.environment.update({ where: { id: before.id }, data: { requireRehearsal: input.requireRehearsal, requireBackupHours: input.requireBackupHours } })
+    if (!before.protected && (input.requireRehearsal || input.requireBackupHours !== null))
+      throw conflict(`“${before.name}” is not protected; protect it first, then set what its runs require.`)
+    const env = await tx.environment.update({
+      where: { id: before.id },
+      data: { requireRehearsal: input.requireRehearsal, requireBackupHours: input.requireBackupHours },
+    })
     await recordAudit(tx, actor, {
       action: 'environment.safeguards',
       entityType: 'Environment',

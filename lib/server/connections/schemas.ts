@@ -27,7 +27,12 @@ export const ZEnvironmentSafeguards = z.object({
   requireRehearsal: checkbox,
   requireBackupHours: z.preprocess(
     blankToNull,
-    z.coerce.number('Enter a number of hours.').int('Enter whole hours.').min(1, 'Use at least 1 hour.').max(MAX_BACKUP_HOURS, `Use at most ${MAX_BACKUP_HOURS} hours (14 days).`).nullable(),
+    z.coerce
+      .number('Enter a number of hours.')
+      .int('Enter whole hours.')
+      .min(1, 'Use at least 1 hour.')
+      .max(MAX_BACKUP_HOURS, `Use at most ${MAX_BACKUP_HOURS} hours (14 days).`)
+      .nullable(),
   ),
 })
 export type TEnvironmentSafeguards = z.infer<typeof ZEnvironmentSafeguards>
@@ -44,7 +49,15 @@ const ZPostgresFields = z.object({
   // Either a URL, or the parts. A URL fills in the parts it names.
   url: optionalText(2_000),
   host: optionalText(255),
-  port: z.preprocess(blankToNull, z.coerce.number('Enter a port.').int('Enter a port.').min(1, 'Enter a port from 1 to 65535.').max(65_535, 'Enter a port from 1 to 65535.').nullable()),
+  port: z.preprocess(
+    blankToNull,
+    z.coerce
+      .number('Enter a port.')
+      .int('Enter a port.')
+      .min(1, 'Enter a port from 1 to 65535.')
+      .max(65_535, 'Enter a port from 1 to 65535.')
+      .nullable(),
+  ),
   database: optionalText(63),
   username: optionalText(63),
   // Blank when editing keeps the stored password.
@@ -52,7 +65,10 @@ const ZPostgresFields = z.object({
   sslMode: z.enum(SSL_MODES, 'Choose an SSL mode.').default('prefer'),
   // Admins only: whether the connection may reach Lockstep's own database server. Absent keeps what is
   // stored for as long as the connection keeps its host, port, database and user.
-  ownServer: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.enum(['allow', 'refuse'], 'Choose whether Lockstep\'s own database server is allowed.').optional()),
+  ownServer: z.preprocess(
+    (v) => (v === '' || v === null ? undefined : v),
+    z.enum(['allow', 'refuse'], "Choose whether Lockstep's own database server is allowed.").optional(),
+  ),
 })
 
 const ZSqliteFields = z.object({
@@ -61,13 +77,23 @@ const ZSqliteFields = z.object({
   filePath: requiredText('the file path', 500),
 })
 
-export type PostgresParts = { host: string; port: number; database: string; username: string; password: string | null; sslMode: SslMode }
+export type PostgresParts = {
+  host: string
+  port: number
+  database: string
+  username: string
+  password: string | null
+  sslMode: SslMode
+}
 
 /** The parts a PostgreSQL connection is stored as, from the URL and/or the separate fields. */
-export function postgresParts(input: z.infer<typeof ZPostgresFields>): PostgresParts | { fieldErrors: Record<string, string[]> } {
+export function postgresParts(
+  input: z.infer<typeof ZPostgresFields>,
+): PostgresParts | { fieldErrors: Record<string, string[]> } {
   let fromUrl: Partial<PostgresParts> = {}
   if (input.url) {
-    if (!/^postgres(ql)?:\/\//i.test(input.url)) return { fieldErrors: { url: ['Use a postgresql://user:password@host:5432/database URL.'] } }
+    if (!/^postgres(ql)?:\/\//i.test(input.url))
+      return { fieldErrors: { url: ['Use a postgresql://user:password@host:5432/database URL.'] } }
     try {
       const parsed = parseConnectionString(input.url)
       const ssl = /sslmode=([a-z-]+)/i.exec(input.url)?.[1]?.toLowerCase()
@@ -100,8 +126,16 @@ export function postgresParts(input: z.infer<typeof ZPostgresFields>): PostgresP
   return parts as PostgresParts
 }
 
-export const ZConnection = z.discriminatedUnion('engine', [ZPostgresFields, ZSqliteFields], 'Choose PostgreSQL or SQLite.')
+export const ZConnection = z.discriminatedUnion(
+  'engine',
+  [ZPostgresFields, ZSqliteFields],
+  'Choose PostgreSQL or SQLite.',
+)
 export type TConnection = z.infer<typeof ZConnection>
-export const ZUpdateConnection = z.discriminatedUnion('engine', [ZPostgresFields.extend({ connectionId: ZId }), ZSqliteFields.extend({ connectionId: ZId })], 'Choose PostgreSQL or SQLite.')
+export const ZUpdateConnection = z.discriminatedUnion(
+  'engine',
+  [ZPostgresFields.extend({ connectionId: ZId }), ZSqliteFields.extend({ connectionId: ZId })],
+  'Choose PostgreSQL or SQLite.',
+)
 export type TUpdateConnection = z.infer<typeof ZUpdateConnection>
 export const ZConnectionId = z.object({ connectionId: ZId })

@@ -13,7 +13,9 @@ const IV_BYTES = 12
 const TAG_BYTES = 16
 
 /** A stored PostgreSQL connection as something to connect to; the password is decrypted here, server-side only. */
-export function postgresTargetOf(c: Pick<Connection, 'id' | 'host' | 'port' | 'database' | 'username' | 'sslMode' | 'secret'>): PostgresTarget {
+export function postgresTargetOf(
+  c: Pick<Connection, 'id' | 'host' | 'port' | 'database' | 'username' | 'sslMode' | 'secret'>,
+): PostgresTarget {
   return {
     host: c.host ?? '',
     port: c.port ?? 5432,
@@ -27,14 +29,21 @@ export function postgresTargetOf(c: Pick<Connection, 'id' | 'host' | 'port' | 'd
 /** A domain error (its message is shown as it is), and loud: nothing is returned in its place. */
 export class SecretKeyError extends DomainError {
   constructor() {
-    super('CONFLICT', 'Stored credentials cannot be decrypted with the configured key (LOCKSTEP_SECRET_KEY changed, or the data was altered). Re-enter the password, or restore the original key.')
+    super(
+      'CONFLICT',
+      'Stored credentials cannot be decrypted with the configured key (LOCKSTEP_SECRET_KEY changed, or the data was altered). Re-enter the password, or restore the original key.',
+    )
     this.name = 'SecretKeyError'
   }
 }
 
 function secretKey(): Buffer {
   const configured = appEnv().LOCKSTEP_SECRET_KEY
-  if (!configured) throw new DomainError('CONFLICT', 'Connection credentials cannot be stored or read: LOCKSTEP_SECRET_KEY is not set on the server.')
+  if (!configured)
+    throw new DomainError(
+      'CONFLICT',
+      'Connection credentials cannot be stored or read: LOCKSTEP_SECRET_KEY is not set on the server.',
+    )
   return Buffer.from(configured, 'base64')
 }
 

@@ -20,20 +20,38 @@ const ELSEWHERE = '192.0.2.10'
 async function setup() {
   const dba = await makeUser('DBA')
   const admin = await makeUser('ADMIN')
-  const { id: environmentId } = await createEnvironment(dba, { name: `stored-${randomUUID().slice(0, 8)}`, description: '', protected: false })
+  const { id: environmentId } = await createEnvironment(dba, {
+    name: `stored-${randomUUID().slice(0, 8)}`,
+    description: '',
+    protected: false,
+  })
   return { dba, admin, environmentId }
 }
 
 const rowOf = (id: string) => db.connection.findUniqueOrThrow({ where: { id } })
-const retype = (what: string) => `You changed ${what}; type the password again – a stored password is only ever sent to the server it was saved for.`
+const retype = (what: string) =>
+  `You changed ${what}; type the password again – a stored password is only ever sent to the server it was saved for.`
 
 describe('a stored password', () => {
   it('is kept on an edit only while host, port, database and user stay; a refused save changes nothing and Test keeps the saved settings', async () => {
     const { dba, admin, environmentId } = await setup()
     const url = new URL(await createFreshDatabase('kept', { migrate: false }))
-    const saved = { environmentId, engine: 'POSTGRES', name: 'orders', role: 'TARGET', host: url.hostname, port: url.port, database: url.pathname.slice(1), username: 'postgres', sslMode: 'prefer' }
+    const saved = {
+      environmentId,
+      engine: 'POSTGRES',
+      name: 'orders',
+      role: 'TARGET',
+      host: url.hostname,
+      port: url.port,
+      database: url.pathname.slice(1),
+      username: 'postgres',
+      sslMode: 'prefer',
+    }
     // The test server is Lockstep's own: an admin allows it once; a DBA edits from then on.
-    const { id } = await createConnection(admin, ZConnection.parse({ ...saved, password: decodeURIComponent(url.password), ownServer: 'allow' }))
+    const { id } = await createConnection(
+      admin,
+      ZConnection.parse({ ...saved, password: decodeURIComponent(url.password), ownServer: 'allow' }),
+    )
     const before = await rowOf(id)
     const audited = (await auditEventsFor(id)).length
 
@@ -43,9 +61,21 @@ describe('a stored password', () => {
       [{ database: 'other' }, 'the database'],
       [{ username: 'someone' }, 'the user'],
       [{ host: ELSEWHERE, port: '6543' }, 'the host and the port'],
-      [{ host: '', port: '', database: '', username: '', url: `postgresql://postgres@${ELSEWHERE}:${url.port}/${url.pathname.slice(1)}` }, 'the host'],
+      [
+        {
+          host: '',
+          port: '',
+          database: '',
+          username: '',
+          url: `postgresql://postgres@${ELSEWHERE}:${url.port}/${url.pathname.slice(1)}`,
+        },
+        'the host',
+      ],
     ] as const) {
-      await expect(updateConnection(dba, ZUpdateConnection.parse({ ...saved, ...change, connectionId: id, password: '' })), what).rejects.toMatchObject({
+      await expect(
+        updateConnection(dba, ZUpdateConnection.parse({ ...saved, ...change, connectionId: id, password: '' })),
+        what,
+      ).rejects.toMatchObject({
         code: 'INVALID',
         fieldErrors: { password: [retype(what)] },
       })
@@ -56,12 +86,18 @@ describe('a stored password', () => {
     expect(await testConnection(dba, id)).toMatchObject({ ok: true })
 
     // A rename alone keeps the password (and the admin's allowance: the endpoint did not move).
-    await updateConnection(dba, ZUpdateConnection.parse({ ...saved, connectionId: id, name: 'orders primary', password: '' }))
+    await updateConnection(
+      dba,
+      ZUpdateConnection.parse({ ...saved, connectionId: id, name: 'orders primary', password: '' }),
+    )
     expect(await rowOf(id)).toMatchObject({ name: 'orders primary', secret: before.secret, ownServerAllowed: true })
     expect(await testConnection(dba, id)).toMatchObject({ ok: true })
 
     // With the password typed again the move is saved: a new secret, and the allowance dropped with the old server.
-    await updateConnection(dba, ZUpdateConnection.parse({ ...saved, connectionId: id, host: ELSEWHERE, password: 'typed-again' }))
+    await updateConnection(
+      dba,
+      ZUpdateConnection.parse({ ...saved, connectionId: id, host: ELSEWHERE, password: 'typed-again' }),
+    )
     const moved = await rowOf(id)
     expect(moved).toMatchObject({ host: ELSEWHERE, ownServerAllowed: false })
     expect(Buffer.from(moved.secret ?? []).equals(Buffer.from(before.secret ?? []))).toBe(false)
@@ -73,28 +109,65 @@ describe('a stored password', () => {
 
   it('asks for the password again when the SSL mode gets weaker, not when it gets stronger', async () => {
     const { dba, environmentId } = await setup()
-    const saved = { environmentId, engine: 'POSTGRES', name: 'ledger', role: 'SOURCE', host: ELSEWHERE, port: '5432', database: 'ledger', username: 'app', sslMode: 'require' }
+    const saved = {
+      environmentId,
+      engine: 'POSTGRES',
+      name: 'ledger',
+      role: 'SOURCE',
+      host: ELSEWHERE,
+      port: '5432',
+      database: 'ledger',
+      username: 'app',
+      sslMode: 'require',
+    }
     const { id } = await createConnection(dba, ZConnection.parse({ ...saved, password: 'secret-1' }))
     const before = await rowOf(id)
     for (const weaker of ['prefer', 'disable'] as const) {
-      await expect(updateConnection(dba, ZUpdateConnection.parse({ ...saved, connectionId: id, sslMode: weaker, password: '' }))).rejects.toMatchObject({
+      await expect(
+        updateConnection(dba, ZUpdateConnection.parse({ ...saved, connectionId: id, sslMode: weaker, password: '' })),
+      ).rejects.toMatchObject({
         code: 'INVALID',
-        fieldErrors: { password: [`You weakened the SSL mode from require to ${weaker}; type the password again – a stored password is never sent less safely than it was saved for.`] },
+        fieldErrors: {
+          password: [
+            `You weakened the SSL mode from require to ${weaker}; type the password again – a stored password is never sent less safely than it was saved for.`,
+          ],
+        },
       })
     }
     expect(await rowOf(id)).toEqual(before)
-    await updateConnection(dba, ZUpdateConnection.parse({ ...saved, connectionId: id, sslMode: 'verify-full', password: '' }))
+    await updateConnection(
+      dba,
+      ZUpdateConnection.parse({ ...saved, connectionId: id, sslMode: 'verify-full', password: '' }),
+    )
     expect(await rowOf(id)).toMatchObject({ sslMode: 'verify-full', secret: before.secret })
-    await expect(updateConnection(dba, ZUpdateConnection.parse({ ...saved, connectionId: id, sslMode: 'require', password: '' }))).rejects.toMatchObject({ fieldErrors: { password: [expect.stringContaining('from verify-full to require')] } })
-    await updateConnection(dba, ZUpdateConnection.parse({ ...saved, connectionId: id, sslMode: 'disable', password: 'secret-2' }))
+    await expect(
+      updateConnection(dba, ZUpdateConnection.parse({ ...saved, connectionId: id, sslMode: 'require', password: '' })),
+    ).rejects.toMatchObject({ fieldErrors: { password: [expect.stringContaining('from verify-full to require')] } })
+    await updateConnection(
+      dba,
+      ZUpdateConnection.parse({ ...saved, connectionId: id, sslMode: 'disable', password: 'secret-2' }),
+    )
     expect(await rowOf(id)).toMatchObject({ sslMode: 'disable' })
   })
 
   it('is not asked for where none is stored, nor for a SQLite file, which holds no secret', async () => {
     const { dba, environmentId } = await setup()
-    const saved = { environmentId, engine: 'POSTGRES', name: 'trusting', role: 'SOURCE', host: ELSEWHERE, port: '5432', database: 'app', username: 'app', sslMode: 'require' }
+    const saved = {
+      environmentId,
+      engine: 'POSTGRES',
+      name: 'trusting',
+      role: 'SOURCE',
+      host: ELSEWHERE,
+      port: '5432',
+      database: 'app',
+      username: 'app',
+      sslMode: 'require',
+    }
     const { id } = await createConnection(dba, ZConnection.parse(saved))
-    await updateConnection(dba, ZUpdateConnection.parse({ ...saved, connectionId: id, host: '192.0.2.11', sslMode: 'disable', password: '' }))
+    await updateConnection(
+      dba,
+      ZUpdateConnection.parse({ ...saved, connectionId: id, host: '192.0.2.11', sslMode: 'disable', password: '' }),
+    )
     expect(await rowOf(id)).toMatchObject({ host: '192.0.2.11', sslMode: 'disable', secret: null })
 
     exportEnv({ LOCKSTEP_SQLITE_DIR: await mkdtemp(join(tmpdir(), 'lockstep-stored-')) })

@@ -17,7 +17,10 @@ type Outcome = { pid: number; signal: TSignalBackend['signal']; signalled: boole
 
 /** DBAs (role re-read): sends pg_cancel_backend / pg_terminate_backend to one session of a PostgreSQL connection. */
 export async function signalBackend(actor: UserActor, input: TSignalBackend): Promise<Outcome> {
-  if (input.confirm !== confirmationOf(input.signal, input.pid)) throw invalid(`Type “${confirmationOf(input.signal, input.pid)}” to confirm.`, { confirm: ['The confirmation does not match.'] })
+  if (input.confirm !== confirmationOf(input.signal, input.pid))
+    throw invalid(`Type “${confirmationOf(input.signal, input.pid)}” to confirm.`, {
+      confirm: ['The confirmation does not match.'],
+    })
   return db.$transaction(
     async (tx) => {
       await assertCanInTx(tx, actor, 'connection:manage')
@@ -37,9 +40,13 @@ export async function signalBackend(actor: UserActor, input: TSignalBackend): Pr
               [input.pid],
             )
           ).rows[0]
-          if (!session) throw conflict(`Session ${input.pid} is no longer connected to ${connection.name}; the lock table shows who blocks now.`)
+          if (!session)
+            throw conflict(
+              `Session ${input.pid} is no longer connected to ${connection.name}; the lock table shows who blocks now.`,
+            )
           const fn = input.signal === 'cancel' ? 'pg_cancel_backend' : 'pg_terminate_backend'
-          const signalled = (await client.query<{ ok: boolean }>(`SELECT ${fn}($1) AS ok`, [input.pid])).rows[0]?.ok === true
+          const signalled =
+            (await client.query<{ ok: boolean }>(`SELECT ${fn}($1) AS ok`, [input.pid])).rows[0]?.ok === true
           outcome = {
             pid: input.pid,
             signal: input.signal,
@@ -55,13 +62,23 @@ export async function signalBackend(actor: UserActor, input: TSignalBackend): Pr
         }
       } catch (error) {
         if (error instanceof DomainError) throw error
-        throw conflict(`Could not ${input.signal} session ${input.pid}: ${describePostgresError(error, target).message}`)
+        throw conflict(
+          `Could not ${input.signal} session ${input.pid}: ${describePostgresError(error, target).message}`,
+        )
       }
       await recordAudit(tx, actor, {
         action: `session.${input.signal}`,
         entityType: 'Connection',
         entityId: connection.id,
-        after: { connection: connection.name, pid: input.pid, signalled: outcome.signalled, user: session.usename, application: session.application_name, state: session.state, query: session.query },
+        after: {
+          connection: connection.name,
+          pid: input.pid,
+          signalled: outcome.signalled,
+          user: session.usename,
+          application: session.application_name,
+          state: session.state,
+          query: session.query,
+        },
       })
       return outcome
     },

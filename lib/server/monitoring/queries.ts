@@ -48,24 +48,52 @@ function redact(data: SampleData, visible: boolean): SampleData {
       ...sample,
       role: '',
       blocked: sample.blocked.map((b) => ({ ...b, blockedQuery: HIDDEN, blockingQuery: HIDDEN })),
-      statements: sample.statements.available ? { available: true, top: sample.statements.top.map((s) => ({ ...s, query: HIDDEN })) } : sample.statements,
+      statements: sample.statements.available
+        ? { available: true, top: sample.statements.top.map((s) => ({ ...s, query: HIDDEN })) }
+        : sample.statements,
     },
   }
 }
 
 /** Health reasons quote a failed sample's error; for non-editors it is only said that the database did not answer. */
 const redactHealth = (health: HealthReport, editor: boolean): HealthReport =>
-  editor ? health : { ...health, reasons: health.reasons.map((r) => r.replace(/^(The database could not be sampled at [\d:]+): .*$/, '$1.')) }
+  editor
+    ? health
+    : {
+        ...health,
+        reasons: health.reasons.map((r) => r.replace(/^(The database could not be sampled at [\d:]+): .*$/, '$1.')),
+      }
 
-const triggerInputs = (triggers: { id: string; text: string; metric: string | null; comparator: TriggerInput['comparator']; threshold: number | null; sustainedSeconds: number }[], prefix = '') =>
-  triggers.map((t) => ({ ...t, text: prefix + t.text }))
+const triggerInputs = (
+  triggers: {
+    id: string
+    text: string
+    metric: string | null
+    comparator: TriggerInput['comparator']
+    threshold: number | null
+    sustainedSeconds: number
+  }[],
+  prefix = '',
+) => triggers.map((t) => ({ ...t, text: prefix + t.text }))
 
-async function present(actor: UserActor, args: { title: string; connection: MonitorDTO['connection']; triggers: TriggerInput[]; from: Date; to: Date | null; run: RunFiguresDTO | null }): Promise<MonitorDTO> {
+async function present(
+  actor: UserActor,
+  args: {
+    title: string
+    connection: MonitorDTO['connection']
+    triggers: TriggerInput[]
+    from: Date
+    to: Date | null
+    run: RunFiguresDTO | null
+  },
+): Promise<MonitorDTO> {
   const now = new Date()
   const to = args.to ?? now
   const points = args.connection ? await loadSeries(args.connection.id, args.from, to) : []
   const last = points.at(-1)
-  const current = args.connection ? await latestSample(args.connection.id, new Date(to.getTime() - LIVE_SAMPLE_MS)) : null
+  const current = args.connection
+    ? await latestSample(args.connection.id, new Date(to.getTime() - LIVE_SAMPLE_MS))
+    : null
   // Connection errors name hosts, ports and users: editors' business only.
   const editor = can(actor.role, 'connection:read')
   return {
@@ -77,26 +105,45 @@ async function present(actor: UserActor, args: { title: string; connection: Moni
     unreachable: last && !last.ok ? (editor ? (last.error ?? 'unreachable') : 'the database does not answer') : null,
     live: !!last && now.getTime() - last.at < LIVE_SAMPLE_MS,
     current: current ? { ...redact(current.data, editor), at: current.at.toISOString() } : null,
-    health: redactHealth(evaluateHealth(args.triggers, points, args.to ? {} : { now: now.getTime(), staleAfterMs: LIVE_SAMPLE_MS * 2 }), editor),
+    health: redactHealth(
+      evaluateHealth(args.triggers, points, args.to ? {} : { now: now.getTime(), staleAfterMs: LIVE_SAMPLE_MS * 2 }),
+      editor,
+    ),
     run: args.run,
-    canSignal: !!args.connection && args.connection.engine === 'POSTGRES' && can(actor.role, 'connection:manage') && !args.to,
+    canSignal:
+      !!args.connection && args.connection.engine === 'POSTGRES' && can(actor.role, 'connection:manage') && !args.to,
   }
 }
 
 /** Editors: a connection's monitoring over the last `minutes`; the worker samples it while the view polls. */
-export async function getConnectionMonitor(actor: UserActor, connectionId: string, minutes: number): Promise<MonitorDTO> {
+export async function getConnectionMonitor(
+  actor: UserActor,
+  connectionId: string,
+  minutes: number,
+): Promise<MonitorDTO> {
   assertCan(actor, 'connection:read')
   if (!ZId.safeParse(connectionId).success) throw notFound('Connection')
   const connection = await db.connection.findUnique({
     where: { id: connectionId },
-    include: { environment: { select: { name: true } }, targetFor: { include: { plan: { select: { title: true, rollbackTriggers: { orderBy: { position: 'asc' } } } } } } },
+    include: {
+      environment: { select: { name: true } },
+      targetFor: { include: { plan: { select: { title: true, rollbackTriggers: { orderBy: { position: 'asc' } } } } } },
+    },
   })
   if (!connection) throw notFound('Connection')
   const now = new Date()
-  await db.connection.update({ where: { id: connection.id }, data: { watchedUntil: new Date(now.getTime() + WATCH_LEASE_MS) } })
+  await db.connection.update({
+    where: { id: connection.id },
+    data: { watchedUntil: new Date(now.getTime() + WATCH_LEASE_MS) },
+  })
   return present(actor, {
     title: connection.name,
-    connection: { id: connection.id, name: connection.name, engine: connection.engine, environmentName: connection.environment.name },
+    connection: {
+      id: connection.id,
+      name: connection.name,
+      engine: connection.engine,
+      environmentName: connection.environment.name,
+    },
     triggers: connection.targetFor.flatMap((m) => triggerInputs(m.plan.rollbackTriggers, `${m.plan.title}: `)),
     from: new Date(now.getTime() - minutes * 60_000),
     to: null,
@@ -111,7 +158,13 @@ export async function getRunMonitor(actor: UserActor, runId: string): Promise<Mo
   const run = await db.run.findUnique({
     where: { id: runId },
     include: {
-      plan: { select: { title: true, rollbackTriggers: { orderBy: { position: 'asc' } }, environments: { include: { targetConnection: { include: { environment: { select: { name: true } } } } } } } },
+      plan: {
+        select: {
+          title: true,
+          rollbackTriggers: { orderBy: { position: 'asc' } },
+          environments: { include: { targetConnection: { include: { environment: { select: { name: true } } } } } },
+        },
+      },
       phase: { select: { name: true } },
       environment: { select: { name: true } },
     },
@@ -122,7 +175,9 @@ export async function getRunMonitor(actor: UserActor, runId: string): Promise<Mo
   const start = run.startedAt ?? run.createdAt
   return present(actor, {
     title: `${run.plan.title} · ${run.phase.name} on ${run.environment.name}`,
-    connection: target ? { id: target.id, name: target.name, engine: target.engine, environmentName: target.environment.name } : null,
+    connection: target
+      ? { id: target.id, name: target.name, engine: target.engine, environmentName: target.environment.name }
+      : null,
     triggers: triggerInputs(run.plan.rollbackTriggers),
     from: new Date(start.getTime() - 60_000),
     to: finished ? new Date((run.finishedAt as Date).getTime() + 30_000) : null,
@@ -130,7 +185,12 @@ export async function getRunMonitor(actor: UserActor, runId: string): Promise<Mo
   })
 }
 
-export type PlanHealthDTO = { environmentName: string; connectionId: string; runId: string | null; health: HealthReport }[]
+export type PlanHealthDTO = {
+  environmentName: string
+  connectionId: string
+  runId: string | null
+  health: HealthReport
+}[]
 
 /** Everyone who reads plans: the health of each of the plan's targets sampled in the last 5 minutes. */
 export async function getPlanHealth(actor: UserActor, planId: string): Promise<PlanHealthDTO> {
@@ -138,7 +198,12 @@ export async function getPlanHealth(actor: UserActor, planId: string): Promise<P
   if (!ZId.safeParse(planId).success) throw notFound('Plan')
   const plan = await db.plan.findUnique({
     where: { id: planId },
-    select: { rollbackTriggers: { orderBy: { position: 'asc' } }, environments: { select: { environmentId: true, environment: { select: { name: true } }, targetConnectionId: true } } },
+    select: {
+      rollbackTriggers: { orderBy: { position: 'asc' } },
+      environments: {
+        select: { environmentId: true, environment: { select: { name: true } }, targetConnectionId: true },
+      },
+    },
   })
   if (!plan) throw notFound('Plan')
   const now = Date.now()
@@ -147,8 +212,20 @@ export async function getPlanHealth(actor: UserActor, planId: string): Promise<P
     if (!mapping.targetConnectionId) continue
     const points = await loadSeries(mapping.targetConnectionId, new Date(now - 5 * 60_000))
     if (!points.length) continue
-    const live = await db.run.findFirst({ where: { planId, environmentId: mapping.environmentId, status: { notIn: [...TERMINAL] } }, orderBy: { createdAt: 'desc' }, select: { id: true } })
-    result.push({ environmentName: mapping.environment.name, connectionId: mapping.targetConnectionId, runId: live?.id ?? null, health: redactHealth(evaluateHealth(triggerInputs(plan.rollbackTriggers), points, { now, staleAfterMs: LIVE_SAMPLE_MS * 2 }), can(actor.role, 'connection:read')) })
+    const live = await db.run.findFirst({
+      where: { planId, environmentId: mapping.environmentId, status: { notIn: [...TERMINAL] } },
+      orderBy: { createdAt: 'desc' },
+      select: { id: true },
+    })
+    result.push({
+      environmentName: mapping.environment.name,
+      connectionId: mapping.targetConnectionId,
+      runId: live?.id ?? null,
+      health: redactHealth(
+        evaluateHealth(triggerInputs(plan.rollbackTriggers), points, { now, staleAfterMs: LIVE_SAMPLE_MS * 2 }),
+        can(actor.role, 'connection:read'),
+      ),
+    })
   }
   return result
 }

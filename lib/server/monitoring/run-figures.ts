@@ -29,13 +29,34 @@ export type RunFiguresDTO = {
     rejectedPercent: number
   } | null
   errors: number
-  observe: { stepName: string; elapsedSeconds: number; seconds: number; health: ObserveDetail['health']; reasons: string[] } | null
+  observe: {
+    stepName: string
+    elapsedSeconds: number
+    seconds: number
+    health: ObserveDetail['health']
+    reasons: string[]
+  } | null
 }
 
 export async function runFiguresOf(runId: string): Promise<RunFiguresDTO> {
   const run = await db.run.findUniqueOrThrow({
     where: { id: runId },
-    select: { status: true, startedAt: true, finishedAt: true, steps: { orderBy: { position: 'asc' }, select: { status: true, detail: true, kind: true, startedAt: true, finishedAt: true, step: { select: { name: true, kind: true } } } } },
+    select: {
+      status: true,
+      startedAt: true,
+      finishedAt: true,
+      steps: {
+        orderBy: { position: 'asc' },
+        select: {
+          status: true,
+          detail: true,
+          kind: true,
+          startedAt: true,
+          finishedAt: true,
+          step: { select: { name: true, kind: true } },
+        },
+      },
+    },
   })
   const errors = await db.runEvent.count({ where: { runId, level: 'error' } })
   const now = Date.now()
@@ -46,8 +67,23 @@ export async function runFiguresOf(runId: string): Promise<RunFiguresDTO> {
   const rejected = tables.reduce((sum, t) => sum + t.rejected, 0)
   const loading = tables.filter((t) => t.state === 'copying')
   // Each copy step's own wall-clock time – its tables load in parallel, so their seconds do not add up to it.
-  const copySeconds = copies.reduce((sum, s) => sum + (s.startedAt ? Math.max(0, ((s.finishedAt?.getTime() ?? (isTerminalRun(run.status) ? end : now)) - s.startedAt.getTime()) / 1000) : 0), 0)
-  const observed = run.steps.filter((s) => s.step.kind === 'OBSERVE' && s.detail && (s.status === 'RUNNING' || s.status === 'FAILED' || s.status === 'SUCCEEDED'))
+  const copySeconds = copies.reduce(
+    (sum, s) =>
+      sum +
+      (s.startedAt
+        ? Math.max(
+            0,
+            ((s.finishedAt?.getTime() ?? (isTerminalRun(run.status) ? end : now)) - s.startedAt.getTime()) / 1000,
+          )
+        : 0),
+    0,
+  )
+  const observed = run.steps.filter(
+    (s) =>
+      s.step.kind === 'OBSERVE' &&
+      s.detail &&
+      (s.status === 'RUNNING' || s.status === 'FAILED' || s.status === 'SUCCEEDED'),
+  )
   const observing = observed.find((s) => s.status === 'RUNNING') ?? observed.at(-1)
   const observeDetail = observing?.detail as ObserveDetail | undefined
   return {
@@ -72,7 +108,10 @@ export async function runFiguresOf(runId: string): Promise<RunFiguresDTO> {
       observing && observeDetail
         ? {
             stepName: observing.step.name,
-            elapsedSeconds: Math.min(observeDetail.seconds, Math.max(0, ((observing.finishedAt?.getTime() ?? now) - Date.parse(observeDetail.startedAt)) / 1000)),
+            elapsedSeconds: Math.min(
+              observeDetail.seconds,
+              Math.max(0, ((observing.finishedAt?.getTime() ?? now) - Date.parse(observeDetail.startedAt)) / 1000),
+            ),
             seconds: observeDetail.seconds,
             health: observeDetail.health,
             reasons: observeDetail.reasons,

@@ -9,17 +9,31 @@ import { ZId } from '@/lib/server/fields'
 // Ownership is part of every lookup: another person's notice answers exactly like a missing one.
 
 /** Every role, its own notice only: marks it read (again is harmless; the first read time is kept). */
-export async function markNotificationRead(actor: UserActor, notificationId: string, now = new Date()): Promise<{ id: string }> {
+export async function markNotificationRead(
+  actor: UserActor,
+  notificationId: string,
+  now = new Date(),
+): Promise<{ id: string }> {
   assertCan(actor, 'notification:read')
   if (!ZId.safeParse(notificationId).success) throw notFound('Notification')
-  const { count } = await db.notification.updateMany({ where: { id: notificationId, userId: actor.id, readAt: null }, data: { readAt: now } })
-  if (!count && !(await db.notification.findFirst({ where: { id: notificationId, userId: actor.id }, select: { id: true } }))) throw notFound('Notification')
+  const { count } = await db.notification.updateMany({
+    where: { id: notificationId, userId: actor.id, readAt: null },
+    data: { readAt: now },
+  })
+  if (
+    !count &&
+    !(await db.notification.findFirst({ where: { id: notificationId, userId: actor.id }, select: { id: true } }))
+  )
+    throw notFound('Notification')
   return { id: notificationId }
 }
 
 /** Every role: marks all of its own unread notices read, and says how many. */
 export async function markAllNotificationsRead(actor: UserActor, now = new Date()): Promise<{ count: number }> {
   assertCan(actor, 'notification:read')
-  const { count } = await db.notification.updateMany({ where: { userId: actor.id, readAt: null }, data: { readAt: now } })
+  const { count } = await db.notification.updateMany({
+    where: { userId: actor.id, readAt: null },
+    data: { readAt: now },
+  })
   return { count }
 }

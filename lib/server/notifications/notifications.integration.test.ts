@@ -23,7 +23,8 @@ import { snapshotOf } from '@/lib/server/runs/content'
 const HOUR = 3_600_000
 const at = (hours: number) => new Date(Date.now() + hours * HOUR)
 
-const noticesOf = (user: UserActor) => db.notification.findMany({ where: { userId: user.id }, orderBy: { createdAt: 'asc' } })
+const noticesOf = (user: UserActor) =>
+  db.notification.findMany({ where: { userId: user.id }, orderBy: { createdAt: 'asc' } })
 
 async function windowSetup() {
   const admin = await makeUser('ADMIN')
@@ -36,15 +37,37 @@ async function windowSetup() {
   const title = `Notices ${name}`
   const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title }))
   const request = (who: UserActor = lead) =>
-    requestWindow(who, ZRequestWindow.parse({ environmentId, planId, startsAt: at(2).toISOString(), endsAt: at(4).toISOString(), reason: 'Cutover of the orders table' }))
+    requestWindow(
+      who,
+      ZRequestWindow.parse({
+        environmentId,
+        planId,
+        startsAt: at(2).toISOString(),
+        endsAt: at(4).toISOString(),
+        reason: 'Cutover of the orders table',
+      }),
+    )
   return { admin, lead, dba, stakeholder, retired, name, title, planId, request }
 }
 
 // Runs are written as a worker holds them (claimed, with a live heartbeat), so no other test's worker
 // loop claims or interrupts them while this file executes them.
 const WORKER = `notifications-test-${randomUUID().slice(0, 8)}`
-async function heldRun(input: { planId: string; phaseId: string; environmentId: string; requestedById: string; stepId: string; dryRun?: boolean; status?: RunStatus; stepStatus?: StepRunStatus }) {
-  await db.workerHeartbeat.upsert({ where: { id: WORKER }, create: { id: WORKER, hostname: 'test', pid: process.pid, startedAt: new Date(), lastSeenAt: new Date() }, update: { lastSeenAt: new Date() } })
+async function heldRun(input: {
+  planId: string
+  phaseId: string
+  environmentId: string
+  requestedById: string
+  stepId: string
+  dryRun?: boolean
+  status?: RunStatus
+  stepStatus?: StepRunStatus
+}) {
+  await db.workerHeartbeat.upsert({
+    where: { id: WORKER },
+    create: { id: WORKER, hostname: 'test', pid: process.pid, startedAt: new Date(), lastSeenAt: new Date() },
+    update: { lastSeenAt: new Date() },
+  })
   const run = await db.run.create({
     data: {
       planId: input.planId,
@@ -55,7 +78,15 @@ async function heldRun(input: { planId: string; phaseId: string; environmentId: 
       status: input.status ?? 'RUNNING',
       workerId: WORKER,
       startedAt: new Date(),
-      steps: { create: [{ ...snapshotOf(await db.step.findUniqueOrThrow({ where: { id: input.stepId } }), 0), status: input.stepStatus ?? 'PENDING', statementsApplied: input.stepStatus === 'SUCCEEDED' ? 1 : 0 }] },
+      steps: {
+        create: [
+          {
+            ...snapshotOf(await db.step.findUniqueOrThrow({ where: { id: input.stepId } }), 0),
+            status: input.stepStatus ?? 'PENDING',
+            statementsApplied: input.stepStatus === 'SUCCEEDED' ? 1 : 0,
+          },
+        ],
+      },
     },
   })
   return run.id
@@ -72,11 +103,30 @@ async function runSetup(options: { target: boolean }) {
   const { id: phaseId } = await addPhase(owner, ZAddPhase.parse({ planId, name: 'Schema' }))
   if (options.target) {
     const url = await createFreshDatabase('notices_target', { migrate: false })
-    const { id: connectionId } = await createConnection(await makeUser('ADMIN'), ZConnection.parse({ environmentId, engine: 'POSTGRES', ownServer: 'allow', name: 'target', role: 'TARGET', url: `${url}?sslmode=disable` }))
-    await setPlanEnvironment(owner, { planId, environmentId, sourceConnectionId: null, targetConnectionId: connectionId })
+    const { id: connectionId } = await createConnection(
+      await makeUser('ADMIN'),
+      ZConnection.parse({
+        environmentId,
+        engine: 'POSTGRES',
+        ownServer: 'allow',
+        name: 'target',
+        role: 'TARGET',
+        url: `${url}?sslmode=disable`,
+      }),
+    )
+    await setPlanEnvironment(owner, {
+      planId,
+      environmentId,
+      sourceConnectionId: null,
+      targetConnectionId: connectionId,
+    })
   }
-  const { id: stepId } = await addSqlStep(owner, ZAddSqlStep.parse({ phaseId, name: 'Bad', body: 'CREATE TABLE a (id int);\nSELECT 1 / 0;', rollbackBody: '' }))
-  const held = (extra: { dryRun?: boolean; status?: RunStatus; stepStatus?: StepRunStatus } = {}) => heldRun({ planId, phaseId, environmentId, requestedById: requester.id, stepId, ...extra })
+  const { id: stepId } = await addSqlStep(
+    owner,
+    ZAddSqlStep.parse({ phaseId, name: 'Bad', body: 'CREATE TABLE a (id int);\nSELECT 1 / 0;', rollbackBody: '' }),
+  )
+  const held = (extra: { dryRun?: boolean; status?: RunStatus; stepStatus?: StepRunStatus } = {}) =>
+    heldRun({ planId, phaseId, environmentId, requestedById: requester.id, stepId, ...extra })
   return { owner, requester, dba, stakeholder, name, planId, held }
 }
 
@@ -86,7 +136,14 @@ describe('notices of maintenance windows', () => {
     await request()
     for (const approver of [admin, dba]) {
       expect(await noticesOf(approver)).toMatchObject([
-        { kind: 'WINDOW_AWAITING_APPROVAL', title: `Window on ${name} awaits your approval`, href: '/windows', planId, readAt: null, body: expect.stringContaining(`${title}: `) },
+        {
+          kind: 'WINDOW_AWAITING_APPROVAL',
+          title: `Window on ${name} awaits your approval`,
+          href: '/windows',
+          planId,
+          readAt: null,
+          body: expect.stringContaining(`${title}: `),
+        },
       ])
     }
     expect((await noticesOf(dba))[0]?.body).toContain('requested by Test LEAD. Cutover of the orders table')
@@ -95,7 +152,10 @@ describe('notices of maintenance windows', () => {
     // A DBA's own request goes to the other approvers only.
     await request(dba)
     expect((await noticesOf(dba)).map((n) => n.kind)).toEqual(['WINDOW_AWAITING_APPROVAL'])
-    expect((await noticesOf(admin)).map((n) => n.kind)).toEqual(['WINDOW_AWAITING_APPROVAL', 'WINDOW_AWAITING_APPROVAL'])
+    expect((await noticesOf(admin)).map((n) => n.kind)).toEqual([
+      'WINDOW_AWAITING_APPROVAL',
+      'WINDOW_AWAITING_APPROVAL',
+    ])
   })
 
   it('a decision notifies the requester, a rejection with its note; the decider gets nothing', async () => {
@@ -106,8 +166,18 @@ describe('notices of maintenance windows', () => {
     const rejected = await request()
     await rejectWindow(dba, { windowId: rejected.id, note: 'Clashes with the billing run' })
     expect(await noticesOf(lead)).toMatchObject([
-      { kind: 'WINDOW_APPROVED', title: `Your window on ${name} was approved`, href: '/windows', body: expect.stringMatching(/^Approved by Test DBA\. /) },
-      { kind: 'WINDOW_REJECTED', title: `Your window on ${name} was rejected`, href: '/windows', body: expect.stringMatching(/^Rejected by Test DBA: “Clashes with the billing run”\. /) },
+      {
+        kind: 'WINDOW_APPROVED',
+        title: `Your window on ${name} was approved`,
+        href: '/windows',
+        body: expect.stringMatching(/^Approved by Test DBA\. /),
+      },
+      {
+        kind: 'WINDOW_REJECTED',
+        title: `Your window on ${name} was rejected`,
+        href: '/windows',
+        body: expect.stringMatching(/^Rejected by Test DBA: “Clashes with the billing run”\. /),
+      },
     ])
     expect((await noticesOf(dba)).length - before).toBe(1) // only the second request's notice, no decisions
   })
@@ -115,7 +185,10 @@ describe('notices of maintenance windows', () => {
   it('once one DBA decides, no approver is still asked to: every notice of that window is resolved', async () => {
     const { admin, lead, dba, name, title, request } = await windowSetup()
     const otherDba = await makeUser('DBA')
-    const noticeOf = async (user: UserActor, windowId: string) => db.notification.findFirstOrThrow({ where: { userId: user.id, kind: 'WINDOW_AWAITING_APPROVAL', body: { contains: title }, windowId } })
+    const noticeOf = async (user: UserActor, windowId: string) =>
+      db.notification.findFirstOrThrow({
+        where: { userId: user.id, kind: 'WINDOW_AWAITING_APPROVAL', body: { contains: title }, windowId },
+      })
     const decisions: [string, (windowId: string) => Promise<unknown>][] = [
       ['approved by Test DBA', (windowId) => approveWindow(dba, { windowId, note: '', confirm: '' })],
       ['rejected by Test DBA', (windowId) => rejectWindow(dba, { windowId, note: 'Clashes with the billing run' })],
@@ -124,15 +197,27 @@ describe('notices of maintenance windows', () => {
     for (const [outcome, decide] of decisions) {
       const { id } = await request()
       const before = await unreadCount(admin)
-      expect(await noticeOf(admin, id)).toMatchObject({ title: `Window on ${name} awaits your approval`, readAt: null, resolvedAt: null })
+      expect(await noticeOf(admin, id)).toMatchObject({
+        title: `Window on ${name} awaits your approval`,
+        readAt: null,
+        resolvedAt: null,
+      })
       await decide(id)
       for (const approver of [admin, dba, otherDba]) {
         const notice = await noticeOf(approver, id)
-        expect(notice, `${outcome}: ${approver.role}`).toMatchObject({ title: `Window on ${name} was ${outcome}`, readAt: expect.any(Date), resolvedAt: expect.any(Date) })
+        expect(notice, `${outcome}: ${approver.role}`).toMatchObject({
+          title: `Window on ${name} was ${outcome}`,
+          readAt: expect.any(Date),
+          resolvedAt: expect.any(Date),
+        })
         expect(notice.body).toMatch(/^It no longer awaits your approval\. /)
       }
       expect(await unreadCount(admin)).toBe(before - 1)
-      expect((await listNotifications(admin, { limit: 100 })).filter((n) => n.title.includes(name) && /awaits your approval/.test(n.title))).toEqual([])
+      expect(
+        (await listNotifications(admin, { limit: 100 })).filter(
+          (n) => n.title.includes(name) && /awaits your approval/.test(n.title),
+        ),
+      ).toEqual([])
     }
   })
 
@@ -149,9 +234,20 @@ describe('notices of failed runs', () => {
     const { owner, requester, dba, stakeholder, name, held } = await runSetup({ target: true })
     const runId = await held()
     expect(await executeRun(runId)).toBe('FAILED')
-    expect(await db.run.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: 'FAILED', error: 'Step “Bad” failed: line 2: division by zero' })
+    expect(await db.run.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({
+      status: 'FAILED',
+      error: 'Step “Bad” failed: line 2: division by zero',
+    })
     for (const told of [owner, requester, dba]) {
-      expect(await noticesOf(told)).toMatchObject([{ kind: 'RUN_FAILED', title: `Run of Schema on ${name} failed`, body: 'Step “Bad” failed: line 2: division by zero', href: `/runs/${runId}`, readAt: null }])
+      expect(await noticesOf(told)).toMatchObject([
+        {
+          kind: 'RUN_FAILED',
+          title: `Run of Schema on ${name} failed`,
+          body: 'Step “Bad” failed: line 2: division by zero',
+          href: `/runs/${runId}`,
+          readAt: null,
+        },
+      ])
     }
     expect(await noticesOf(stakeholder)).toEqual([])
   })
@@ -164,8 +260,18 @@ describe('notices of failed runs', () => {
     expect(await executeRollback(rollbackId)).toBe('ROLLBACK_FAILED')
     expect(await db.run.findUniqueOrThrow({ where: { id: rollbackId } })).toMatchObject({ status: 'ROLLBACK_FAILED' })
     const expected = [
-      { kind: 'RUN_FAILED', title: `Dry run of Schema on ${name} failed`, body: 'The plan has no PostgreSQL target connection on this environment.', href: `/runs/${dryRunId}` },
-      { kind: 'RUN_FAILED', title: `Rollback of the run of Schema on ${name} failed`, body: 'The plan has no PostgreSQL target connection on this environment.', href: `/runs/${rollbackId}` },
+      {
+        kind: 'RUN_FAILED',
+        title: `Dry run of Schema on ${name} failed`,
+        body: 'The plan has no PostgreSQL target connection on this environment.',
+        href: `/runs/${dryRunId}`,
+      },
+      {
+        kind: 'RUN_FAILED',
+        title: `Rollback of the run of Schema on ${name} failed`,
+        body: 'The plan has no PostgreSQL target connection on this environment.',
+        href: `/runs/${rollbackId}`,
+      },
     ]
     // The owner and the requester are told once each, whatever roles they also hold.
     expect(await noticesOf(owner)).toMatchObject(expected)
@@ -174,7 +280,10 @@ describe('notices of failed runs', () => {
 })
 
 describe('read state', () => {
-  const leave = (user: UserActor, title: string) => db.$transaction((tx) => notify(tx, [user.id], { kind: 'PLAN_STATUS_CHANGED', title, body: 'Now at risk.', href: '/reports' }))
+  const leave = (user: UserActor, title: string) =>
+    db.$transaction((tx) =>
+      notify(tx, [user.id], { kind: 'PLAN_STATUS_CHANGED', title, body: 'Now at risk.', href: '/reports' }),
+    )
 
   it('lists only one’s own notices, newest first, as DTOs with a read flag', async () => {
     const a = await makeUser('STAKEHOLDER')
@@ -184,7 +293,15 @@ describe('read state', () => {
     await leave(b, 'Not yours')
     const items = await listNotifications(a, { limit: 20 })
     expect(items.map((n) => n.title)).toEqual(['Second', 'First'])
-    expect(items[0]).toEqual({ id: expect.any(String), kind: 'PLAN_STATUS_CHANGED', title: 'Second', body: 'Now at risk.', href: '/reports', createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/), read: false })
+    expect(items[0]).toEqual({
+      id: expect.any(String),
+      kind: 'PLAN_STATUS_CHANGED',
+      title: 'Second',
+      body: 'Now at risk.',
+      href: '/reports',
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
+      read: false,
+    })
     expect((await listNotifications(a, { limit: 1 })).map((n) => n.title)).toEqual(['Second'])
     expect(await unreadCount(a)).toBe(2)
   })
@@ -198,7 +315,10 @@ describe('read state', () => {
     const [mine, other] = await listNotifications(a) // newest first: “Also for A”, then “For A”
     if (!mine || !other) throw new Error('notices missing')
 
-    await expect(markNotificationRead(b, mine.id)).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'Notification not found.' })
+    await expect(markNotificationRead(b, mine.id)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'Notification not found.',
+    })
     await expect(markNotificationRead(a, randomUUID())).rejects.toMatchObject({ code: 'NOT_FOUND' })
     await expect(markNotificationRead(a, 'not-an-id')).rejects.toMatchObject({ code: 'NOT_FOUND' })
     expect((await db.notification.findUniqueOrThrow({ where: { id: mine.id } })).readAt).toBeNull()

@@ -16,18 +16,37 @@ export type NotificationDTO = {
 
 export type NotificationInboxDTO = { unread: number; items: NotificationDTO[] }
 
-export const NOTIFICATION_SELECT = { id: true, kind: true, title: true, body: true, href: true, createdAt: true, readAt: true } as const satisfies Prisma.NotificationSelect
+export const NOTIFICATION_SELECT = {
+  id: true,
+  kind: true,
+  title: true,
+  body: true,
+  href: true,
+  createdAt: true,
+  readAt: true,
+} as const satisfies Prisma.NotificationSelect
 
 type NotificationRow = Prisma.NotificationGetPayload<{ select: typeof NOTIFICATION_SELECT }>
 
 export function toNotificationDTO(row: NotificationRow): NotificationDTO {
-  return { id: row.id, kind: row.kind, title: row.title, body: row.body, href: internalHref(row.href), createdAt: row.createdAt.toISOString(), read: row.readAt !== null }
+  return {
+    id: row.id,
+    kind: row.kind,
+    title: row.title,
+    body: row.body,
+    href: internalHref(row.href),
+    createdAt: row.createdAt.toISOString(),
+    read: row.readAt !== null,
+  }
 }
 
 export const MAX_NOTIFICATIONS = 100
 
 /** Every role, its own notices only: newest first, at most `limit` (1–100). */
-export async function listNotifications(actor: UserActor, { limit = 20 }: { limit?: number } = {}): Promise<NotificationDTO[]> {
+export async function listNotifications(
+  actor: UserActor,
+  { limit = 20 }: { limit?: number } = {},
+): Promise<NotificationDTO[]> {
   assertCan(actor, 'notification:read')
   const rows = await db.notification.findMany({
     where: { userId: actor.id },
@@ -46,7 +65,10 @@ export async function unreadCount(actor: UserActor): Promise<number> {
 }
 
 /** Every role: the bell's view of its own notices – the unread count and the latest `limit`. */
-export async function getNotificationInbox(actor: UserActor, { limit = 20 }: { limit?: number } = {}): Promise<NotificationInboxDTO> {
+export async function getNotificationInbox(
+  actor: UserActor,
+  { limit = 20 }: { limit?: number } = {},
+): Promise<NotificationInboxDTO> {
   const [unread, items] = await Promise.all([unreadCount(actor), listNotifications(actor, { limit })])
   return { unread, items }
 }

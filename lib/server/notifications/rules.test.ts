@@ -3,7 +3,9 @@ import { clipNotice, internalHref, NOTICE_BODY_MAX, noticeBody, runFailedTitle, 
 
 describe('noticeBody', () => {
   it('keeps the first line of an error, trimmed', () => {
-    expect(noticeBody('  Step “Bad” failed: division by zero\n    at Query.run (pg.js:1)\n')).toBe('Step “Bad” failed: division by zero')
+    expect(noticeBody('  Step “Bad” failed: division by zero\n    at Query.run (pg.js:1)\n')).toBe(
+      'Step “Bad” failed: division by zero',
+    )
     expect(noticeBody('\r\nfirst\r\nsecond')).toBe('first')
   })
 
@@ -29,8 +31,12 @@ describe('clipNotice', () => {
 
 describe('windowSpan', () => {
   it('names the date once within a day and twice across midnight', () => {
-    expect(windowSpan(new Date('2026-12-01T02:00:00Z'), new Date('2026-12-01T04:30:00Z'))).toBe('2026-12-01 02:00 – 04:30 UTC')
-    expect(windowSpan(new Date('2026-12-01T22:00:00Z'), new Date('2026-12-02T01:00:00Z'))).toBe('2026-12-01 22:00 – 2026-12-02 01:00 UTC')
+    expect(windowSpan(new Date('2026-12-01T02:00:00Z'), new Date('2026-12-01T04:30:00Z'))).toBe(
+      '2026-12-01 02:00 – 04:30 UTC',
+    )
+    expect(windowSpan(new Date('2026-12-01T22:00:00Z'), new Date('2026-12-02T01:00:00Z'))).toBe(
+      '2026-12-01 22:00 – 2026-12-02 01:00 UTC',
+    )
   })
 })
 
@@ -47,6 +53,7 @@ describe('internalHref', () => {
   it('keeps app paths and refuses anything that leaves the app', () => {
     expect(internalHref('/runs/0190-abc')).toBe('/runs/0190-abc')
     expect(internalHref('/windows')).toBe('/windows')
-    for (const href of ['https://evil.example/', '//evil.example/x', '/\\evil.example', 'javascript:alert(1)', '']) expect(internalHref(href)).toBe('/notifications')
+    for (const href of ['https://evil.example/', '//evil.example/x', '/\\evil.example', 'javascript:alert(1)', ''])
+      expect(internalHref(href)).toBe('/notifications')
   })
 })

@@ -21,9 +21,14 @@ export function windowSpan(startsAt: Date, endsAt: Date): string {
 }
 
 /** “Run of Schema on production failed”, with the dry run and the rollback said as such. */
-export function runFailedTitle(run: { dryRun: boolean; phaseName: string; environmentName: string }, status: 'FAILED' | 'ROLLBACK_FAILED'): string {
+export function runFailedTitle(
+  run: { dryRun: boolean; phaseName: string; environmentName: string },
+  status: 'FAILED' | 'ROLLBACK_FAILED',
+): string {
   const what = `${run.dryRun ? 'Dry run' : 'Run'} of ${run.phaseName} on ${run.environmentName}`
-  return status === 'FAILED' ? `${what} failed` : `Rollback of the ${what.charAt(0).toLowerCase()}${what.slice(1)} failed`
+  return status === 'FAILED'
+    ? `${what} failed`
+    : `Rollback of the ${what.charAt(0).toLowerCase()}${what.slice(1)} failed`
 }
 
 /** A notice leads only within Lockstep: anything but an app path (`/…`, not `//host`) leads to the notifications page. */

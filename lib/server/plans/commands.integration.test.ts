@@ -14,7 +14,10 @@ const plan = (title: string) => ZCreatePlan.parse({ title })
 const phase = (planId: string, name: string) => ZAddPhase.parse({ planId, name })
 
 async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(() => null, (e: unknown) => e)
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  )
   expect(error).toBeInstanceOf(DomainError)
   return error as DomainError
 }
@@ -32,10 +35,24 @@ describe('plan commands', () => {
     expect(await auditCount(planId)).toBe(3)
     await setItemDone(lead, { itemId, done: true })
     expect(await auditCount(planId)).toBe(4)
-    await addRisk(lead, { planId, title: 'Lock contention', impact: 'HIGH', likelihood: 'LIKELY', mitigation: '', owner: null, status: 'OPEN' })
+    await addRisk(lead, {
+      planId,
+      title: 'Lock contention',
+      impact: 'HIGH',
+      likelihood: 'LIKELY',
+      mitigation: '',
+      owner: null,
+      status: 'OPEN',
+    })
     expect(await auditCount(planId)).toBe(5)
     const activity = await listPlanActivity(lead, planId)
-    expect(activity.map((a) => a.action)).toEqual(['risk.create', 'checklistItem.tick', 'checklistItem.create', 'phase.create', 'plan.create'])
+    expect(activity.map((a) => a.action)).toEqual([
+      'risk.create',
+      'checklistItem.tick',
+      'checklistItem.create',
+      'phase.create',
+      'plan.create',
+    ])
   })
 
   it('keep who ticked an item and when, and clear both on untick', async () => {
@@ -78,7 +95,10 @@ describe('plan commands', () => {
     const { id: planId } = await createPlan(lead, plan('Block test'))
     const { id: phaseId } = await addPhase(lead, phase(planId, 'Data copy'))
     await blockPhase(lead, { phaseId, reason: 'Waiting for storage' })
-    expect((await getPlanForViewer(lead, planId)).phases[0]).toMatchObject({ status: 'BLOCKED', blockedReason: 'Waiting for storage' })
+    expect((await getPlanForViewer(lead, planId)).phases[0]).toMatchObject({
+      status: 'BLOCKED',
+      blockedReason: 'Waiting for storage',
+    })
     expect((await refusal(completePhase(lead, { phaseId }))).message).toContain('blocked')
     await unblockPhase(lead, { phaseId })
     await completePhase(lead, { phaseId })
@@ -92,7 +112,11 @@ describe('plan commands', () => {
     await movePhase(lead, { phaseId: ids[2] ?? '', direction: 'up' })
     await movePhase(lead, { phaseId: ids[0] ?? '', direction: 'up' })
     const phases = await db.phase.findMany({ where: { planId }, orderBy: { position: 'asc' } })
-    expect(phases.map((p) => [p.name, p.position])).toEqual([['One', 0], ['Three', 1], ['Two', 2]])
+    expect(phases.map((p) => [p.name, p.position])).toEqual([
+      ['One', 0],
+      ['Three', 1],
+      ['Two', 2],
+    ])
   })
 
   it('refuse stakeholders every edit and write nothing', async () => {
@@ -108,7 +132,16 @@ describe('plan commands', () => {
       () => addPhase(stakeholder, phase(planId, 'Sneaky')),
       () => setItemDone(stakeholder, { itemId, done: true }),
       () => completePhase(stakeholder, { phaseId }),
-      () => addRisk(stakeholder, { planId, title: 'x', impact: 'LOW', likelihood: 'RARE', mitigation: '', owner: null, status: 'OPEN' }),
+      () =>
+        addRisk(stakeholder, {
+          planId,
+          title: 'x',
+          impact: 'LOW',
+          likelihood: 'RARE',
+          mitigation: '',
+          owner: null,
+          status: 'OPEN',
+        }),
       () => archivePlan(stakeholder, planId),
     ]
     for (const attempt of attempts) expect((await refusal(attempt())).code).toBe('FORBIDDEN')
@@ -120,7 +153,9 @@ describe('plan commands', () => {
     const lead = await makeUser('LEAD')
     expect((await refusal(getPlanForViewer(lead, '00000000-0000-4000-8000-000000000000'))).code).toBe('NOT_FOUND')
     expect((await refusal(getPlanForViewer(lead, 'not-a-uuid'))).code).toBe('NOT_FOUND')
-    expect((await refusal(setItemDone(lead, { itemId: '00000000-0000-4000-8000-000000000000', done: true }))).code).toBe('NOT_FOUND')
+    expect(
+      (await refusal(setItemDone(lead, { itemId: '00000000-0000-4000-8000-000000000000', done: true }))).code,
+    ).toBe('NOT_FOUND')
   })
 
   it('freeze archived plans until restored, and hide them from the default list', async () => {
@@ -147,14 +182,27 @@ describe('plan commands', () => {
     await addItem(lead, ZAddItem.parse({ checklistId, text: 'd' }))
     await setItemDone(lead, { itemId: a.id, done: true })
     await setItemDone(lead, { itemId: c.id, done: true })
-    const { plans: [row], total } = await listPlansForViewer(lead, { q: title })
+    const {
+      plans: [row],
+      total,
+    } = await listPlansForViewer(lead, { q: title })
     expect(total).toBe(1)
     expect(row).toMatchObject({ progress: 50, phaseCount: 1, openRiskCount: 0 })
     // The rollup follows every later edit: a risk, an untick, a removal.
-    await addRisk(lead, { planId, title: 'Lag', impact: 'LOW', likelihood: 'RARE', mitigation: '', owner: null, status: 'OPEN' })
+    await addRisk(lead, {
+      planId,
+      title: 'Lag',
+      impact: 'LOW',
+      likelihood: 'RARE',
+      mitigation: '',
+      owner: null,
+      status: 'OPEN',
+    })
     await setItemDone(lead, { itemId: c.id, done: false })
     await removeFromPlan(lead, { kind: 'item', id: a.id })
-    const { plans: [after] } = await listPlansForViewer(lead, { q: title })
+    const {
+      plans: [after],
+    } = await listPlansForViewer(lead, { q: title })
     expect(after).toMatchObject({ progress: 0, phaseCount: 1, openRiskCount: 1 })
     await setItemDone(lead, { itemId: c.id, done: true })
     expect((await listPlansForViewer(lead, { q: title })).plans[0]?.progress).toBe(33)
@@ -166,13 +214,31 @@ describe('plan commands', () => {
     const base = { planId, mitigation: '', owner: null, status: 'OPEN' as const }
     const low = await addRisk(lead, { ...base, title: 'Minor', impact: 'LOW', likelihood: 'UNLIKELY' })
     await addRisk(lead, { ...base, title: 'Data loss', impact: 'CRITICAL', likelihood: 'POSSIBLE' })
-    await updateRisk(lead, { riskId: low.id, title: 'Minor', impact: 'LOW', likelihood: 'UNLIKELY', mitigation: '', owner: null, status: 'MITIGATED' })
+    await updateRisk(lead, {
+      riskId: low.id,
+      title: 'Minor',
+      impact: 'LOW',
+      likelihood: 'UNLIKELY',
+      mitigation: '',
+      owner: null,
+      status: 'MITIGATED',
+    })
     const event = await db.auditEvent.findFirstOrThrow({ where: { entityId: low.id, action: 'risk.update' } })
     expect(event.before).toEqual({ status: 'OPEN' })
     expect(event.after).toEqual({ status: 'MITIGATED' })
-    expect((await getPlanForViewer(lead, planId)).risks.map((r) => [r.title, r.score])).toEqual([['Data loss', 12], ['Minor', 2]])
+    expect((await getPlanForViewer(lead, planId)).risks.map((r) => [r.title, r.score])).toEqual([
+      ['Data loss', 12],
+      ['Minor', 2],
+    ])
     await addCriterion(lead, { planId, text: 'Zero data loss' })
-    await addTrigger(lead, { planId, text: 'Error rate > 5%', metric: 'error_rate_percent', comparator: 'GT', threshold: 5, sustainedSeconds: 0 })
+    await addTrigger(lead, {
+      planId,
+      text: 'Error rate > 5%',
+      metric: 'error_rate_percent',
+      comparator: 'GT',
+      threshold: 5,
+      sustainedSeconds: 0,
+    })
     const detail = await getPlanForViewer(lead, planId)
     expect(detail.successCriteria).toMatchObject([{ text: 'Zero data loss', status: 'PENDING' }])
     expect(detail.rollbackTriggers).toMatchObject([{ metric: 'error_rate_percent', comparator: 'GT', threshold: 5 }])

@@ -10,21 +10,35 @@ import { exportPlanDocument, importPlanDocument } from './documents'
 import { planProgressOf } from './progress'
 import { getPlanForViewer, listPhaseItems } from './queries'
 
-const fixture = (name: string) => parsePlanDocument(readFileSync(join(import.meta.dirname, '../../plan-document/fixtures', name)))
+const fixture = (name: string) =>
+  parsePlanDocument(readFileSync(join(import.meta.dirname, '../../plan-document/fixtures', name)))
 const structure = (plan: DocPlan) => ({ ...plan, warnings: [] })
 
 describe('plan documents in the database', () => {
-  it.each(['generic-five-week-plan.md', 'sqlite-to-postgres-dual-write.md', 'zero-downtime-data-migration.md'])('import then export gives back %s', async (name) => {
-    const lead = await makeUser('LEAD')
-    const doc = fixture(name)
-    const { id } = await importPlanDocument(lead, doc)
-    const exported = await exportPlanDocument(lead, id)
-    expect(structure(exported)).toEqual(structure(doc))
-    // …and the Markdown of the export reads back to the same structure again.
-    expect(structure(parsePlanDocument(formatPlanDocument(exported)))).toEqual({ ...structure(doc), notes: expect.any(Array) })
-  })
+  it.each(['generic-five-week-plan.md', 'sqlite-to-postgres-dual-write.md', 'zero-downtime-data-migration.md'])(
+    'import then export gives back %s',
+    async (name) => {
+      const lead = await makeUser('LEAD')
+      const doc = fixture(name)
+      const { id } = await importPlanDocument(lead, doc)
+      const exported = await exportPlanDocument(lead, id)
+      expect(structure(exported)).toEqual(structure(doc))
+      // …and the Markdown of the export reads back to the same structure again.
+      expect(structure(parsePlanDocument(formatPlanDocument(exported)))).toEqual({
+        ...structure(doc),
+        notes: expect.any(Array),
+      })
+    },
+  )
 
-  it.each(['01-checklist-emoji-headings.md', '03-phases-with-criteria-and-triggers.md', '04-gantt-timeline.md', '06-gantt-variants.md', '07-fenced-markdown-templates.md', '10-t-minus-cutover-runbook.md'])(
+  it.each([
+    '01-checklist-emoji-headings.md',
+    '03-phases-with-criteria-and-triggers.md',
+    '04-gantt-timeline.md',
+    '06-gantt-variants.md',
+    '07-fenced-markdown-templates.md',
+    '10-t-minus-cutover-runbook.md',
+  ])(
     'import then export gives back the real shape %s, Gantt tasks with their dates and dependencies included',
     async (name) => {
       const lead = await makeUser('LEAD')
@@ -32,7 +46,10 @@ describe('plan documents in the database', () => {
       const { id } = await importPlanDocument(lead, doc)
       const exported = await exportPlanDocument(lead, id)
       expect(structure(exported)).toEqual(structure(doc))
-      expect(structure(parsePlanDocument(formatPlanDocument(exported)))).toEqual({ ...structure(doc), notes: expect.any(Array) })
+      expect(structure(parsePlanDocument(formatPlanDocument(exported)))).toEqual({
+        ...structure(doc),
+        notes: expect.any(Array),
+      })
     },
   )
 
@@ -40,7 +57,9 @@ describe('plan documents in the database', () => {
     const lead = await makeUser('LEAD')
     const { id } = await importPlanDocument(lead, fixture('real-shapes/04-gantt-timeline.md'))
     const timeline = (await getPlanForViewer(lead, id)).timeline
-    expect(timeline.find((t) => t.text === 'Sign-off')?.detail).toBe('Staging: 2025-03-25, after Application tests, Load tests · milestone')
+    expect(timeline.find((t) => t.text === 'Sign-off')?.detail).toBe(
+      'Staging: 2025-03-25, after Application tests, Load tests · milestone',
+    )
     expect(timeline.find((t) => t.text === 'Orders upgrade schedule')?.detail).toBeNull()
   })
 
@@ -50,14 +69,33 @@ describe('plan documents in the database', () => {
       '# Triggers\n\n## Rollback triggers\n- Error rate above 5 % (error_rate_percent > 5 for 30 s)\n- Lag (replication_lag_seconds >= 2.5)\n- Tiny (temp_mb_per_second > 1e-7)\n- Customers complain (loudly)\n- Odd (unknown_metric > 1)\n',
     )
     expect(doc.rollbackTriggers).toEqual([
-      { text: 'Error rate above 5 %', condition: { metric: 'error_rate_percent', comparator: 'GT', threshold: 5, sustainedSeconds: 30 } },
-      { text: 'Lag', condition: { metric: 'replication_lag_seconds', comparator: 'GTE', threshold: 2.5, sustainedSeconds: 0 } },
-      { text: 'Tiny', condition: { metric: 'temp_mb_per_second', comparator: 'GT', threshold: 1e-7, sustainedSeconds: 0 } },
+      {
+        text: 'Error rate above 5 %',
+        condition: { metric: 'error_rate_percent', comparator: 'GT', threshold: 5, sustainedSeconds: 30 },
+      },
+      {
+        text: 'Lag',
+        condition: { metric: 'replication_lag_seconds', comparator: 'GTE', threshold: 2.5, sustainedSeconds: 0 },
+      },
+      {
+        text: 'Tiny',
+        condition: { metric: 'temp_mb_per_second', comparator: 'GT', threshold: 1e-7, sustainedSeconds: 0 },
+      },
       { text: 'Customers complain (loudly)', condition: null },
       { text: 'Odd (unknown_metric > 1)', condition: null },
     ])
     const { id } = await importPlanDocument(lead, doc)
-    expect((await getPlanForViewer(lead, id)).rollbackTriggers.map(({ text, metric, comparator, threshold, sustainedSeconds }) => [text, metric, comparator, threshold, sustainedSeconds])).toEqual([
+    expect(
+      (await getPlanForViewer(lead, id)).rollbackTriggers.map(
+        ({ text, metric, comparator, threshold, sustainedSeconds }) => [
+          text,
+          metric,
+          comparator,
+          threshold,
+          sustainedSeconds,
+        ],
+      ),
+    ).toEqual([
       ['Error rate above 5 %', 'error_rate_percent', 'GT', 5, 30],
       ['Lag', 'replication_lag_seconds', 'GTE', 2.5, 0],
       ['Tiny', 'temp_mb_per_second', 'GT', 1e-7, 0],
@@ -80,12 +118,17 @@ describe('plan documents in the database', () => {
     const detail = await getPlanForViewer(lead, id)
     expect(detail.risks.every((r) => r.score === null)).toBe(true)
     const first = detail.phases[0]?.id ?? ''
-    expect((await listPhaseItems(lead, id, [first])).get(first)?.[0]).toMatchObject({ text: 'Full backup of all existing databases' })
+    expect((await listPhaseItems(lead, id, [first])).get(first)?.[0]).toMatchObject({
+      text: 'Full backup of all existing databases',
+    })
   })
 
   it('records ticked items of the document as ticked by the importer', async () => {
     const lead = await makeUser('LEAD')
-    const { id } = await importPlanDocument(lead, parsePlanDocument('# T\n\n## Phase 1: Copy\n- [x] Snapshot\n- [ ] Copy\n'))
+    const { id } = await importPlanDocument(
+      lead,
+      parsePlanDocument('# T\n\n## Phase 1: Copy\n- [x] Snapshot\n- [ ] Copy\n'),
+    )
     const items = await db.checklistItem.findMany({ where: { phase: { planId: id } }, orderBy: { position: 'asc' } })
     expect(items.map((i) => [i.text, i.doneById])).toEqual([
       ['Snapshot', lead.id],
@@ -97,21 +140,42 @@ describe('plan documents in the database', () => {
     const lead = await makeUser('LEAD')
     const title = `Hidden ${Date.now()}`
     // Parsed from Markdown (the form, an upload, the command line) or given as data (the API): the same check.
-    const parsed = parsePlanDocument(`# ${title}\n\n## Phase 1: Copy\n- [ ] Snapshot\n- [ ] Copy invoice\u202Efdp.exe\n`)
-    await expect(importPlanDocument(lead, parsed)).rejects.toMatchObject({ code: 'INVALID', message: expect.stringContaining("In the document's phases.0.items.1.text: Remove the invisible character U+202E") })
-    const given = { title, risks: [{ title: 'Lag', mitigation: 'Throttle\u200Bthe copy' }], phases: [{ name: 'Copy', steps: [{ kind: 'sql', name: 'Add', body: 'SELECT 1; -- \u2066 hidden' }] }] }
-    await expect(importPlanDocument(lead, given)).rejects.toMatchObject({ code: 'INVALID', message: expect.stringContaining("phases.0.steps.0.body: Remove the invisible character U+2066") })
-    await expect(importPlanDocument(lead, { ...given, phases: [] })).rejects.toMatchObject({ code: 'INVALID', message: expect.stringContaining("risks.0.mitigation: Remove the invisible character U+200B") })
+    const parsed = parsePlanDocument(
+      `# ${title}\n\n## Phase 1: Copy\n- [ ] Snapshot\n- [ ] Copy invoice\u202Efdp.exe\n`,
+    )
+    await expect(importPlanDocument(lead, parsed)).rejects.toMatchObject({
+      code: 'INVALID',
+      message: expect.stringContaining(
+        "In the document's phases.0.items.1.text: Remove the invisible character U+202E",
+      ),
+    })
+    const given = {
+      title,
+      risks: [{ title: 'Lag', mitigation: 'Throttle\u200Bthe copy' }],
+      phases: [{ name: 'Copy', steps: [{ kind: 'sql', name: 'Add', body: 'SELECT 1; -- \u2066 hidden' }] }],
+    }
+    await expect(importPlanDocument(lead, given)).rejects.toMatchObject({
+      code: 'INVALID',
+      message: expect.stringContaining('phases.0.steps.0.body: Remove the invisible character U+2066'),
+    })
+    await expect(importPlanDocument(lead, { ...given, phases: [] })).rejects.toMatchObject({
+      code: 'INVALID',
+      message: expect.stringContaining('risks.0.mitigation: Remove the invisible character U+200B'),
+    })
     expect(await db.plan.count({ where: { title } })).toBe(0)
   })
 
   it('refuses stakeholders and invalid documents, writing nothing', async () => {
     const title = `Refused ${Date.now()}`
     const stakeholder = await makeUser('STAKEHOLDER')
-    await expect(importPlanDocument(stakeholder, { ...fixture('generic-five-week-plan.md'), title })).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    await expect(
+      importPlanDocument(stakeholder, { ...fixture('generic-five-week-plan.md'), title }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' })
     const lead = await makeUser('LEAD')
     await expect(importPlanDocument(lead, { title: '' })).rejects.toMatchObject({ code: 'INVALID' })
-    await expect(importPlanDocument(lead, { title, phases: Array.from({ length: 101 }, (_, i) => ({ name: `P${i}` })) })).rejects.toMatchObject({ code: 'INVALID' })
+    await expect(
+      importPlanDocument(lead, { title, phases: Array.from({ length: 101 }, (_, i) => ({ name: `P${i}` })) }),
+    ).rejects.toMatchObject({ code: 'INVALID' })
     expect(await db.plan.count({ where: { title } })).toBe(0)
   })
 })

@@ -34,54 +34,154 @@ export function assertNoHiddenCharacters(doc: DocPlan): void {
  */
 export async function importPlanDocument(actor: UserActor, input: unknown): Promise<{ id: string }> {
   const parsed = ZDocPlan.safeParse(input)
-  if (!parsed.success) throw invalid(`The plan document is not valid: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`)
+  if (!parsed.success)
+    throw invalid(
+      `The plan document is not valid: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`,
+    )
   const doc = parsed.data
   assertNoHiddenCharacters(doc)
-  const itemCount = doc.phases.reduce((n, p) => n + p.items.length, 0) + doc.checklists.reduce((n, c) => n + c.items.length, 0)
-  if (doc.phases.length > MAX_IMPORT_PHASES) throw invalid(`A plan has at most ${MAX_IMPORT_PHASES} phases; this document has ${doc.phases.length}.`)
-  if (itemCount > MAX_IMPORT_ITEMS) throw invalid(`A plan has at most ${MAX_IMPORT_ITEMS} checklist items; this document has ${itemCount}.`)
+  const itemCount =
+    doc.phases.reduce((n, p) => n + p.items.length, 0) + doc.checklists.reduce((n, c) => n + c.items.length, 0)
+  if (doc.phases.length > MAX_IMPORT_PHASES)
+    throw invalid(`A plan has at most ${MAX_IMPORT_PHASES} phases; this document has ${doc.phases.length}.`)
+  if (itemCount > MAX_IMPORT_ITEMS)
+    throw invalid(`A plan has at most ${MAX_IMPORT_ITEMS} checklist items; this document has ${itemCount}.`)
 
   return db.$transaction(
     async (tx) => {
       await assertCanInTx(tx, actor, 'plan:edit')
       const now = new Date()
       const plan = await tx.plan.create({
-        data: { title: doc.title, summary: doc.summary, currentState: doc.currentState, targetState: doc.targetState, status: 'DRAFT', ownerId: actor.id },
+        data: {
+          title: doc.title,
+          summary: doc.summary,
+          currentState: doc.currentState,
+          targetState: doc.targetState,
+          status: 'DRAFT',
+          ownerId: actor.id,
+        },
       })
       const planId = plan.id
       const phases = doc.phases.map((phase, position) => ({ id: randomUUID(), phase, position }))
       const checklists = doc.checklists.map((checklist, position) => ({ id: randomUUID(), checklist, position }))
       const done = (isDone: boolean) => (isDone ? { doneAt: now, doneById: actor.id } : {})
       await tx.phase.createMany({
-        data: phases.map(({ id, phase, position }) => ({ id, planId, position, name: phase.name, goal: phase.goal, plannedLabel: phase.window })),
+        data: phases.map(({ id, phase, position }) => ({
+          id,
+          planId,
+          position,
+          name: phase.name,
+          goal: phase.goal,
+          plannedLabel: phase.window,
+        })),
       })
-      await tx.checklist.createMany({ data: checklists.map(({ id, checklist, position }) => ({ id, planId, position, name: checklist.name })) })
+      await tx.checklist.createMany({
+        data: checklists.map(({ id, checklist, position }) => ({ id, planId, position, name: checklist.name })),
+      })
       await tx.checklistItem.createMany({
         data: [
-          ...phases.flatMap(({ id, phase }) => phase.items.map((item, position) => ({ phaseId: id, position, text: item.text, group: item.group, ...done(item.done) }))),
-          ...checklists.flatMap(({ id, checklist }) => checklist.items.map((item, position) => ({ checklistId: id, position, text: item.text, group: item.group, ...done(item.done) }))),
+          ...phases.flatMap(({ id, phase }) =>
+            phase.items.map((item, position) => ({
+              phaseId: id,
+              position,
+              text: item.text,
+              group: item.group,
+              ...done(item.done),
+            })),
+          ),
+          ...checklists.flatMap(({ id, checklist }) =>
+            checklist.items.map((item, position) => ({
+              checklistId: id,
+              position,
+              text: item.text,
+              group: item.group,
+              ...done(item.done),
+            })),
+          ),
         ],
       })
       // Steps and the scripts kept as notes share one order within their phase.
-      const placed = (steps: DocStep[], phaseId: string | null) => steps.map((step, position) => ({ step, position, phaseId }))
+      const placed = (steps: DocStep[], phaseId: string | null) =>
+        steps.map((step, position) => ({ step, position, phaseId }))
       const allSteps = [...phases.flatMap(({ id, phase }) => placed(phase.steps, id)), ...placed(doc.steps, null)]
       await tx.step.createMany({
-        data: allSteps.filter(({ step }) => step.kind === 'sql').map(({ step, position, phaseId }) => ({ planId, phaseId, position, kind: 'SQL' as const, name: step.name, body: step.body })),
+        data: allSteps
+          .filter(({ step }) => step.kind === 'sql')
+          .map(({ step, position, phaseId }) => ({
+            planId,
+            phaseId,
+            position,
+            kind: 'SQL' as const,
+            name: step.name,
+            body: step.body,
+          })),
       })
       await tx.planNote.createMany({
         data: [
-          ...allSteps.filter(({ step }) => step.kind === 'note').map(({ step, position, phaseId }) => ({ planId, phaseId, position, title: step.name, body: step.body, language: step.language ?? '' })),
-          ...doc.notes.map((note, position) => ({ planId, position: 10_000 + position, title: note.title, body: note.body })),
+          ...allSteps
+            .filter(({ step }) => step.kind === 'note')
+            .map(({ step, position, phaseId }) => ({
+              planId,
+              phaseId,
+              position,
+              title: step.name,
+              body: step.body,
+              language: step.language ?? '',
+            })),
+          ...doc.notes.map((note, position) => ({
+            planId,
+            position: 10_000 + position,
+            title: note.title,
+            body: note.body,
+          })),
         ],
       })
       await tx.risk.createMany({
-        data: doc.risks.map((r) => ({ planId, title: r.title, impact: r.impact, likelihood: r.likelihood, mitigation: r.mitigation, owner: r.owner, extra: r.extra })),
+        data: doc.risks.map((r) => ({
+          planId,
+          title: r.title,
+          impact: r.impact,
+          likelihood: r.likelihood,
+          mitigation: r.mitigation,
+          owner: r.owner,
+          extra: r.extra,
+        })),
       })
-      await tx.successCriterion.createMany({ data: doc.successCriteria.map((c, position) => ({ planId, position, text: c.text, group: c.group, status: c.met ? ('MET' as const) : ('PENDING' as const) })) })
-      await tx.rollbackTrigger.createMany({ data: doc.rollbackTriggers.map((t, position) => ({ planId, position, text: t.text, ...t.condition })) })
-      await tx.rollbackStep.createMany({ data: doc.rollbackSteps.map((s, position) => ({ planId, position, text: s.text, body: s.body, language: s.language })) })
+      await tx.successCriterion.createMany({
+        data: doc.successCriteria.map((c, position) => ({
+          planId,
+          position,
+          text: c.text,
+          group: c.group,
+          status: c.met ? ('MET' as const) : ('PENDING' as const),
+        })),
+      })
+      await tx.rollbackTrigger.createMany({
+        data: doc.rollbackTriggers.map((t, position) => ({ planId, position, text: t.text, ...t.condition })),
+      })
+      await tx.rollbackStep.createMany({
+        data: doc.rollbackSteps.map((s, position) => ({
+          planId,
+          position,
+          text: s.text,
+          body: s.body,
+          language: s.language,
+        })),
+      })
       await tx.timelineEntry.createMany({
-        data: doc.timeline.map((t, position) => ({ planId, position, text: t.text, section: t.section, ref: t.ref, start: t.start, end: t.end, duration: t.duration, after: t.after, tags: t.tags, excludes: t.excludes })),
+        data: doc.timeline.map((t, position) => ({
+          planId,
+          position,
+          text: t.text,
+          section: t.section,
+          ref: t.ref,
+          start: t.start,
+          end: t.end,
+          duration: t.duration,
+          after: t.after,
+          tags: t.tags,
+          excludes: t.excludes,
+        })),
       })
       await tx.$executeRawUnsafe(PLAN_ROLLUP_SQL, [planId])
       await recordAudit(tx, actor, {
@@ -89,7 +189,15 @@ export async function importPlanDocument(actor: UserActor, input: unknown): Prom
         entityType: 'Plan',
         entityId: planId,
         planId,
-        after: { title: doc.title, phases: doc.phases.length, items: itemCount, risks: doc.risks.length, steps: allSteps.length, notes: doc.notes.length, warnings: doc.warnings.length },
+        after: {
+          title: doc.title,
+          phases: doc.phases.length,
+          items: itemCount,
+          risks: doc.risks.length,
+          steps: allSteps.length,
+          notes: doc.notes.length,
+          warnings: doc.warnings.length,
+        },
       })
       return { id: planId }
     },
@@ -119,10 +227,16 @@ export async function exportPlanDocument(actor: UserActor, planId: string): Prom
   if (!plan) throw notFound('Plan')
   const stepsOf = (phaseId: string | null) =>
     stepsAndScripts<DocStep>(plan.steps, plan.notes, phaseId, {
-      step: (s) => ({ kind: s.kind === 'SQL' ? 'sql' : 'note', name: s.name, language: s.kind === 'SQL' ? 'sql' : s.kind.toLowerCase(), body: s.body }),
+      step: (s) => ({
+        kind: s.kind === 'SQL' ? 'sql' : 'note',
+        name: s.name,
+        language: s.kind === 'SQL' ? 'sql' : s.kind.toLowerCase(),
+        body: s.body,
+      }),
       script: (n) => ({ kind: 'note', name: n.title, language: n.language || null, body: n.body }),
     })
-  const dated = (p: (typeof plan.phases)[number]) => p.plannedLabel ?? ([isoDay(p.plannedStart), isoDay(p.plannedEnd)].filter(Boolean).join(' – ') || null)
+  const dated = (p: (typeof plan.phases)[number]) =>
+    p.plannedLabel ?? ([isoDay(p.plannedStart), isoDay(p.plannedEnd)].filter(Boolean).join(' – ') || null)
   return ZDocPlan.parse({
     title: plan.title,
     summary: plan.summary,
@@ -135,15 +249,38 @@ export async function exportPlanDocument(actor: UserActor, planId: string): Prom
       items: p.items.map((i) => ({ text: i.text, done: i.doneAt !== null, group: i.group })),
       steps: stepsOf(p.id),
     })),
-    checklists: plan.checklists.map((c) => ({ name: c.name, items: c.items.map((i) => ({ text: i.text, done: i.doneAt !== null, group: i.group })) })),
-    risks: plan.risks.map((r) => ({ title: r.title, impact: r.impact, likelihood: r.likelihood, mitigation: r.mitigation, owner: r.owner, extra: stringRecord(r.extra) })),
+    checklists: plan.checklists.map((c) => ({
+      name: c.name,
+      items: c.items.map((i) => ({ text: i.text, done: i.doneAt !== null, group: i.group })),
+    })),
+    risks: plan.risks.map((r) => ({
+      title: r.title,
+      impact: r.impact,
+      likelihood: r.likelihood,
+      mitigation: r.mitigation,
+      owner: r.owner,
+      extra: stringRecord(r.extra),
+    })),
     successCriteria: plan.successCriteria.map((c) => ({ text: c.text, met: c.status === 'MET', group: c.group })),
     rollbackTriggers: plan.rollbackTriggers.map((t) => ({
       text: t.text,
-      condition: isMetricName(t.metric) && t.comparator && t.threshold !== null ? { metric: t.metric, comparator: t.comparator, threshold: t.threshold, sustainedSeconds: t.sustainedSeconds } : null,
+      condition:
+        isMetricName(t.metric) && t.comparator && t.threshold !== null
+          ? { metric: t.metric, comparator: t.comparator, threshold: t.threshold, sustainedSeconds: t.sustainedSeconds }
+          : null,
     })),
     rollbackSteps: plan.rollbackSteps.map((s) => ({ text: s.text, body: s.body, language: s.language })),
-    timeline: plan.timeline.map((t) => ({ text: t.text, section: t.section, ref: t.ref, start: t.start, end: t.end, duration: t.duration, after: t.after, tags: t.tags.filter(isGanttTag), excludes: t.excludes })),
+    timeline: plan.timeline.map((t) => ({
+      text: t.text,
+      section: t.section,
+      ref: t.ref,
+      start: t.start,
+      end: t.end,
+      duration: t.duration,
+      after: t.after,
+      tags: t.tags.filter(isGanttTag),
+      excludes: t.excludes,
+    })),
     steps: stepsOf(null),
     notes: plan.notes.filter((n) => n.language === null).map((n) => ({ title: n.title, body: n.body })),
     warnings: [],
@@ -151,4 +288,6 @@ export async function exportPlanDocument(actor: UserActor, planId: string): Prom
 }
 
 const stringRecord = (value: unknown): Record<string, string> =>
-  value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string')) : {}
+  value && typeof value === 'object' && !Array.isArray(value)
+    ? Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'))
+    : {}

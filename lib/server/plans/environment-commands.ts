@@ -7,28 +7,47 @@ import type { TSetPlanEnvironment } from './schemas'
 /** Leads, DBAs and admins: which connections the plan copies from and to in one environment. */
 export async function setPlanEnvironment(actor: UserActor, input: TSetPlanEnvironment): Promise<{ id: string }> {
   return editPlan(actor, input.planId, async ({ tx, plan, audit }) => {
-    const environment = await tx.environment.findUnique({ where: { id: input.environmentId }, include: { connections: { select: { id: true, name: true, role: true } } } })
+    const environment = await tx.environment.findUnique({
+      where: { id: input.environmentId },
+      include: { connections: { select: { id: true, name: true, role: true } } },
+    })
     if (!environment) throw notFound('Environment')
     const pick = (id: string | null, role: 'SOURCE' | 'TARGET', field: string) => {
       if (!id) return null
       const c = environment.connections.find((x) => x.id === id)
-      if (!c) throw invalid('Please correct the highlighted fields.', { [field]: [`Choose a connection of “${environment.name}”.`] })
-      if (c.role !== role) throw invalid('Please correct the highlighted fields.', { [field]: [`“${c.name}” is a ${c.role.toLowerCase()} connection.`] })
+      if (!c)
+        throw invalid('Please correct the highlighted fields.', {
+          [field]: [`Choose a connection of “${environment.name}”.`],
+        })
+      if (c.role !== role)
+        throw invalid('Please correct the highlighted fields.', {
+          [field]: [`“${c.name}” is a ${c.role.toLowerCase()} connection.`],
+        })
       return c
     }
     const source = pick(input.sourceConnectionId, 'SOURCE', 'sourceConnectionId')
     const target = pick(input.targetConnectionId, 'TARGET', 'targetConnectionId')
-    const before = await tx.planEnvironment.findUnique({ where: { planId_environmentId: { planId: plan.id, environmentId: environment.id } } })
+    const before = await tx.planEnvironment.findUnique({
+      where: { planId_environmentId: { planId: plan.id, environmentId: environment.id } },
+    })
     // The plan's validation rules will run on it: bringing them to a protected environment is a DBA's decision,
     // as changing them there is (lib/server/validations/commands.ts).
     if (environment.protected && !before && (await tx.validationRule.count({ where: { planId: plan.id } })) > 0) {
       await assertCanInTx(tx, actor, 'run:start-protected').catch(() => {
-        throw new DomainError('FORBIDDEN', `Only a DBA can add the protected environment “${environment.name}” to a plan with validation rules: they would run there.`)
+        throw new DomainError(
+          'FORBIDDEN',
+          `Only a DBA can add the protected environment “${environment.name}” to a plan with validation rules: they would run there.`,
+        )
       })
     }
     const row = await tx.planEnvironment.upsert({
       where: { planId_environmentId: { planId: plan.id, environmentId: environment.id } },
-      create: { planId: plan.id, environmentId: environment.id, sourceConnectionId: source?.id ?? null, targetConnectionId: target?.id ?? null },
+      create: {
+        planId: plan.id,
+        environmentId: environment.id,
+        sourceConnectionId: source?.id ?? null,
+        targetConnectionId: target?.id ?? null,
+      },
       update: { sourceConnectionId: source?.id ?? null, targetConnectionId: target?.id ?? null },
     })
     await audit({

@@ -15,7 +15,10 @@ export async function lintScripts(body: string, rollbackBody: string | null): Pr
     try {
       return await lintSql(sql)
     } catch (error) {
-      if (error instanceof SqlSyntaxError) throw invalid(`The ${field === 'body' ? 'script' : 'rollback script'} is not valid SQL.`, { [field]: [error.message] })
+      if (error instanceof SqlSyntaxError)
+        throw invalid(`The ${field === 'body' ? 'script' : 'rollback script'} is not valid SQL.`, {
+          [field]: [error.message],
+        })
       throw error
     }
   }
@@ -24,7 +27,10 @@ export async function lintScripts(body: string, rollbackBody: string | null): Pr
 }
 
 /** A lint report as stored with a step: those saved before transactions were reported lack them. */
-type StoredLintReport = Omit<LintReport, 'transactions' | 'statements'> & { transactions?: LintReport['transactions']; statements: (Omit<LintedStatement, 'inTransaction'> & { inTransaction?: boolean })[] }
+type StoredLintReport = Omit<LintReport, 'transactions' | 'statements'> & {
+  transactions?: LintReport['transactions']
+  statements: (Omit<LintedStatement, 'inTransaction'> & { inTransaction?: boolean })[]
+}
 
 /** What pages show of a lint report (statement texts cut; the full script is the step's body). */
 export function lintDTO(lint: StoredLintReport): StepLintDTO {
@@ -32,7 +38,15 @@ export function lintDTO(lint: StoredLintReport): StepLintDTO {
     errors: lint.errors,
     warnings: lint.warnings,
     transactions: lint.transactions?.description ?? null,
-    statements: lint.statements.map((s) => ({ line: s.line, kind: s.kind, lock: s.lock, transactional: s.transactional, inTransaction: s.inTransaction ?? s.transactional, sql: s.sql.slice(0, 300), findings: s.findings })),
+    statements: lint.statements.map((s) => ({
+      line: s.line,
+      kind: s.kind,
+      lock: s.lock,
+      transactional: s.transactional,
+      inTransaction: s.inTransaction ?? s.transactional,
+      sql: s.sql.slice(0, 300),
+      findings: s.findings,
+    })),
   }
 }
 
@@ -41,7 +55,8 @@ export async function previewLint(actor: UserActor, input: unknown): Promise<Ste
   assertCan(actor, 'plan:edit')
   const sql = (input as { sql?: unknown } | null)?.sql
   if (typeof sql !== 'string' || !sql.trim()) throw invalid('Write a script to lint.')
-  if (sql.length > MAX_SCRIPT_CHARS) throw invalid(`A script has at most ${MAX_SCRIPT_CHARS.toLocaleString('en')} characters.`)
+  if (sql.length > MAX_SCRIPT_CHARS)
+    throw invalid(`A script has at most ${MAX_SCRIPT_CHARS.toLocaleString('en')} characters.`)
   try {
     return lintDTO(await lintScripts(sql, null))
   } catch (error) {

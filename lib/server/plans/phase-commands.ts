@@ -11,7 +11,13 @@ import type { TAddPhase, TBlockPhase, TMovePhase, TPhaseId, TUpdatePhase } from 
 const toDate = (iso: string | null) => (iso ? new Date(`${iso}T00:00:00Z`) : null)
 
 function phaseFields(input: TAddPhase | TUpdatePhase) {
-  return { name: input.name, goal: input.goal, plannedStart: toDate(input.plannedStart), plannedEnd: toDate(input.plannedEnd), plannedLabel: input.plannedLabel }
+  return {
+    name: input.name,
+    goal: input.goal,
+    plannedStart: toDate(input.plannedStart),
+    plannedEnd: toDate(input.plannedEnd),
+    plannedLabel: input.plannedLabel,
+  }
 }
 
 async function findPhase({ tx, plan }: PlanEdit, phaseId: string) {
@@ -25,7 +31,12 @@ export async function addPhase(actor: UserActor, input: TAddPhase): Promise<{ id
     const count = await tx.phase.count({ where: { planId: plan.id } })
     if (count >= 100) throw invalid('A plan has at most 100 phases.')
     const phase = await tx.phase.create({ data: { ...phaseFields(input), planId: plan.id, position: count } })
-    await audit({ action: 'phase.create', entityType: 'Phase', entityId: phase.id, after: { name: phase.name, position: phase.position } })
+    await audit({
+      action: 'phase.create',
+      entityType: 'Phase',
+      entityId: phase.id,
+      after: { name: phase.name, position: phase.position },
+    })
     return { id: phase.id }
   })
 }
@@ -34,7 +45,13 @@ export async function updatePhase(actor: UserActor, input: TUpdatePhase): Promis
   return editPlan(actor, await planIdOf('phase', input.phaseId), async (edit) => {
     const before = await findPhase(edit, input.phaseId)
     const phase = await edit.tx.phase.update({ where: { id: before.id }, data: phaseFields(input) })
-    await edit.audit({ action: 'phase.update', entityType: 'Phase', entityId: phase.id, before: { name: before.name, goal: before.goal }, after: { name: phase.name, goal: phase.goal } })
+    await edit.audit({
+      action: 'phase.update',
+      entityType: 'Phase',
+      entityId: phase.id,
+      before: { name: before.name, goal: before.goal },
+      after: { name: phase.name, goal: phase.goal },
+    })
     return { id: phase.id }
   })
 }
@@ -42,7 +59,11 @@ export async function updatePhase(actor: UserActor, input: TUpdatePhase): Promis
 /** Moves a phase one place up or down; positions stay 0..n-1 without gaps. */
 export async function movePhase(actor: UserActor, input: TMovePhase): Promise<{ id: string }> {
   return editPlan(actor, await planIdOf('phase', input.phaseId), async (edit) => {
-    const phases = await edit.tx.phase.findMany({ where: { planId: edit.plan.id }, orderBy: { position: 'asc' }, select: { id: true, name: true } })
+    const phases = await edit.tx.phase.findMany({
+      where: { planId: edit.plan.id },
+      orderBy: { position: 'asc' },
+      select: { id: true, name: true },
+    })
     const from = phases.findIndex((p) => p.id === input.phaseId)
     if (from < 0) throw notFound('Phase')
     const next = reorder(phases, from, input.direction === 'up' ? -1 : 1)
@@ -66,12 +87,27 @@ export async function completePhase(actor: UserActor, input: TPhaseId): Promise<
     if (phase.completedAt) return { id: phase.id }
     if (phase.blockedReason) throw conflict(`“${phase.name}” is blocked (${phase.blockedReason}); unblock it first.`)
     // Runs start under the same plan lock (startRun), so none can begin between this check and the update.
-    const active = await edit.tx.run.findFirst({ where: { phaseId: phase.id, status: { in: [...ACTIVE_RUN_STATES] } }, select: { status: true, environment: { select: { name: true } } } })
-    if (active) throw conflict(`“${phase.name}” cannot be marked done while its run on “${active.environment.name}” is ${stateWords(active.status)}; wait for it to end.`)
-    const open = await edit.tx.checklistItem.findMany({ where: { phaseId: phase.id, isRequired: true, doneAt: null }, select: { text: true }, orderBy: { position: 'asc' } })
+    const active = await edit.tx.run.findFirst({
+      where: { phaseId: phase.id, status: { in: [...ACTIVE_RUN_STATES] } },
+      select: { status: true, environment: { select: { name: true } } },
+    })
+    if (active)
+      throw conflict(
+        `“${phase.name}” cannot be marked done while its run on “${active.environment.name}” is ${stateWords(active.status)}; wait for it to end.`,
+      )
+    const open = await edit.tx.checklistItem.findMany({
+      where: { phaseId: phase.id, isRequired: true, doneAt: null },
+      select: { text: true },
+      orderBy: { position: 'asc' },
+    })
     if (open.length > 0) {
-      const list = open.slice(0, 3).map((i) => `“${i.text}”`).join(', ')
-      throw conflict(`“${phase.name}” cannot be marked done: ${open.length} required item${open.length === 1 ? ' is' : 's are'} still open (${list}${open.length > 3 ? ', …' : ''}).`)
+      const list = open
+        .slice(0, 3)
+        .map((i) => `“${i.text}”`)
+        .join(', ')
+      throw conflict(
+        `“${phase.name}” cannot be marked done: ${open.length} required item${open.length === 1 ? ' is' : 's are'} still open (${list}${open.length > 3 ? ', …' : ''}).`,
+      )
     }
     await edit.tx.phase.update({ where: { id: phase.id }, data: { completedAt: new Date(), completedById: actor.id } })
     await edit.audit({ action: 'phase.complete', entityType: 'Phase', entityId: phase.id, after: { name: phase.name } })
@@ -93,7 +129,13 @@ export async function blockPhase(actor: UserActor, input: TBlockPhase): Promise<
   return editPlan(actor, await planIdOf('phase', input.phaseId), async (edit) => {
     const phase = await findPhase(edit, input.phaseId)
     await edit.tx.phase.update({ where: { id: phase.id }, data: { blockedReason: input.reason } })
-    await edit.audit({ action: 'phase.block', entityType: 'Phase', entityId: phase.id, before: { blockedReason: phase.blockedReason }, after: { blockedReason: input.reason } })
+    await edit.audit({
+      action: 'phase.block',
+      entityType: 'Phase',
+      entityId: phase.id,
+      before: { blockedReason: phase.blockedReason },
+      after: { blockedReason: input.reason },
+    })
     return { id: phase.id }
   })
 }
@@ -103,7 +145,13 @@ export async function unblockPhase(actor: UserActor, input: TPhaseId): Promise<{
     const phase = await findPhase(edit, input.phaseId)
     if (!phase.blockedReason) return { id: phase.id }
     await edit.tx.phase.update({ where: { id: phase.id }, data: { blockedReason: null } })
-    await edit.audit({ action: 'phase.unblock', entityType: 'Phase', entityId: phase.id, before: { blockedReason: phase.blockedReason }, after: { blockedReason: null } })
+    await edit.audit({
+      action: 'phase.unblock',
+      entityType: 'Phase',
+      entityId: phase.id,
+      before: { blockedReason: phase.blockedReason },
+      after: { blockedReason: null },
+    })
     return { id: phase.id }
   })
 }

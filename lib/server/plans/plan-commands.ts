@@ -26,7 +26,13 @@ export async function createPlan(actor: UserActor, input: TCreatePlan): Promise<
   return db.$transaction(async (tx) => {
     await assertCanInTx(tx, actor, 'plan:edit')
     const plan = await tx.plan.create({ data: { ...planFields(input), ownerId: actor.id } })
-    await recordAudit(tx, actor, { action: 'plan.create', entityType: 'Plan', entityId: plan.id, planId: plan.id, after: { title: plan.title, status: plan.status } })
+    await recordAudit(tx, actor, {
+      action: 'plan.create',
+      entityType: 'Plan',
+      entityId: plan.id,
+      planId: plan.id,
+      after: { title: plan.title, status: plan.status },
+    })
     return { id: plan.id }
   })
 }
@@ -36,7 +42,9 @@ export async function updatePlan(actor: UserActor, input: TUpdatePlan): Promise<
     if (input.status === 'ARCHIVED') throw conflict('Use Archive to archive a plan.')
     const next = planFields(input)
     await tx.plan.update({ where: { id: plan.id }, data: next })
-    const changed = (Object.keys(next) as (keyof typeof next)[]).filter((key) => String(plan[key] ?? '') !== String(next[key] ?? ''))
+    const changed = (Object.keys(next) as (keyof typeof next)[]).filter(
+      (key) => String(plan[key] ?? '') !== String(next[key] ?? ''),
+    )
     await audit({
       action: 'plan.update',
       entityType: 'Plan',
@@ -51,7 +59,13 @@ export async function updatePlan(actor: UserActor, input: TUpdatePlan): Promise<
 export async function archivePlan(actor: UserActor, planId: string): Promise<{ id: string }> {
   return editPlan(actor, planId, async ({ tx, plan, audit }) => {
     await tx.plan.update({ where: { id: plan.id }, data: { status: 'ARCHIVED' } })
-    await audit({ action: 'plan.archive', entityType: 'Plan', entityId: plan.id, before: { status: plan.status }, after: { status: 'ARCHIVED' } })
+    await audit({
+      action: 'plan.archive',
+      entityType: 'Plan',
+      entityId: plan.id,
+      before: { status: plan.status },
+      after: { status: 'ARCHIVED' },
+    })
     return { id: plan.id }
   })
 }
@@ -63,7 +77,13 @@ export async function restorePlan(actor: UserActor, planId: string): Promise<{ i
     async ({ tx, plan, audit }) => {
       if (plan.status !== 'ARCHIVED') return { id: plan.id }
       await tx.plan.update({ where: { id: plan.id }, data: { status: 'DRAFT' } })
-      await audit({ action: 'plan.restore', entityType: 'Plan', entityId: plan.id, before: { status: 'ARCHIVED' }, after: { status: 'DRAFT' } })
+      await audit({
+        action: 'plan.restore',
+        entityType: 'Plan',
+        entityId: plan.id,
+        before: { status: 'ARCHIVED' },
+        after: { status: 'DRAFT' },
+      })
       return { id: plan.id }
     },
     { allowArchived: true },

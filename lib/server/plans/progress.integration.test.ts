@@ -21,14 +21,29 @@ import { createFreshDatabase } from '@/lib/testing/fresh-database'
 
 async function environmentWithTarget(admin: Awaited<ReturnType<typeof makeUser>>, label: string) {
   const targetUrl = await createFreshDatabase(`progress_${label}`, { migrate: false })
-  const { id: environmentId } = await createEnvironment(admin, { name: `${label}-${randomUUID().slice(0, 8)}`, description: '', protected: false })
-  const { id: connectionId } = await createConnection(admin, ZConnection.parse({ environmentId, engine: 'POSTGRES', ownServer: 'allow', name: 'target', role: 'TARGET', url: `${targetUrl}?sslmode=disable` }))
+  const { id: environmentId } = await createEnvironment(admin, {
+    name: `${label}-${randomUUID().slice(0, 8)}`,
+    description: '',
+    protected: false,
+  })
+  const { id: connectionId } = await createConnection(
+    admin,
+    ZConnection.parse({
+      environmentId,
+      engine: 'POSTGRES',
+      ownServer: 'allow',
+      name: 'target',
+      role: 'TARGET',
+      url: `${targetUrl}?sslmode=disable`,
+    }),
+  )
   return { environmentId, connectionId }
 }
 
 /** Claims this queued run as a worker does (claimRun takes the oldest anywhere, maybe another file's) and executes it. */
 async function work(runId: string) {
-  const claimed = await db.$executeRaw`UPDATE "Run" SET "status" = 'RUNNING', "workerId" = 'progress-test-worker', "startedAt" = now(), "updatedAt" = now() WHERE "id" = ${runId}::uuid AND "status" = 'QUEUED'`
+  const claimed =
+    await db.$executeRaw`UPDATE "Run" SET "status" = 'RUNNING', "workerId" = 'progress-test-worker', "startedAt" = now(), "updatedAt" = now() WHERE "id" = ${runId}::uuid AND "status" = 'QUEUED'`
   expect(claimed).toBe(1)
   return executeRun(runId)
 }
@@ -44,11 +59,36 @@ describe('progress follows runs', () => {
     const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title }))
     const { id: upgrade } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Schema upgrade' }))
     const { id: cutover } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Cutover' }))
-    await addSqlStep(lead, ZAddSqlStep.parse({ phaseId: upgrade, name: 'Create orders', body: 'CREATE TABLE orders (id int PRIMARY KEY);', rollbackBody: 'DROP TABLE orders;' }))
-    await addSqlStep(lead, ZAddSqlStep.parse({ phaseId: cutover, name: 'Broken', body: 'ALTER TABLE no_such_table ADD COLUMN x int;', rollbackBody: '' }))
-    const { id: signOff } = await addItem(lead, ZAddItem.parse({ phaseId: upgrade, text: 'Sign-off from the owner', isRequired: 'on' }))
+    await addSqlStep(
+      lead,
+      ZAddSqlStep.parse({
+        phaseId: upgrade,
+        name: 'Create orders',
+        body: 'CREATE TABLE orders (id int PRIMARY KEY);',
+        rollbackBody: 'DROP TABLE orders;',
+      }),
+    )
+    await addSqlStep(
+      lead,
+      ZAddSqlStep.parse({
+        phaseId: cutover,
+        name: 'Broken',
+        body: 'ALTER TABLE no_such_table ADD COLUMN x int;',
+        rollbackBody: '',
+      }),
+    )
+    const { id: signOff } = await addItem(
+      lead,
+      ZAddItem.parse({ phaseId: upgrade, text: 'Sign-off from the owner', isRequired: 'on' }),
+    )
     // Staging first, production last: the plan's last environment is where a phase counts as done.
-    for (const env of [staging, prod]) await setPlanEnvironment(lead, { planId, environmentId: env.environmentId, sourceConnectionId: null, targetConnectionId: env.connectionId })
+    for (const env of [staging, prod])
+      await setPlanEnvironment(lead, {
+        planId,
+        environmentId: env.environmentId,
+        sourceConnectionId: null,
+        targetConnectionId: env.connectionId,
+      })
 
     const views = async () => {
       const page = await getPlanForViewer(lead, planId)
@@ -56,26 +96,68 @@ describe('progress follows runs', () => {
       const report = await getPlanReport(stakeholder, planId)
       const portfolio = (await listPortfolio(stakeholder)).find((p) => p.id === planId)
       // Every view agrees, for every role that reads it.
-      expect([list?.progress, report.progress, portfolio?.progress]).toEqual([page.progress, page.progress, page.progress])
+      expect([list?.progress, report.progress, portfolio?.progress]).toEqual([
+        page.progress,
+        page.progress,
+        page.progress,
+      ])
       expect(report.phases.map((p) => p.status)).toEqual(page.phases.map((p) => p.status))
-      return { status: page.status, progress: page.progress, phases: page.phases.map((p) => p.status), verdict: report.verdict.status, actual: report.phases.map((p) => [!!p.actualStart, !!p.actualEnd]), page }
+      return {
+        status: page.status,
+        progress: page.progress,
+        phases: page.phases.map((p) => p.status),
+        verdict: report.verdict.status,
+        actual: report.phases.map((p) => [!!p.actualStart, !!p.actualEnd]),
+        page,
+      }
     }
 
-    expect(await views()).toMatchObject({ status: 'DRAFT', progress: 0, phases: ['NOT_STARTED', 'NOT_STARTED'], verdict: 'ON_TRACK' })
+    expect(await views()).toMatchObject({
+      status: 'DRAFT',
+      progress: 0,
+      phases: ['NOT_STARTED', 'NOT_STARTED'],
+      verdict: 'ON_TRACK',
+    })
 
-    const first = await startRun(lead, { planId, phaseId: upgrade, environmentId: staging.environmentId, dryRun: false })
+    const first = await startRun(lead, {
+      planId,
+      phaseId: upgrade,
+      environmentId: staging.environmentId,
+      dryRun: false,
+    })
     let now = await views()
     // Queued, not started: in progress, but no actual start until a worker starts it.
-    expect(now).toMatchObject({ status: 'ACTIVE', phases: ['IN_PROGRESS', 'NOT_STARTED'], actual: [[false, false], [false, false]] })
+    expect(now).toMatchObject({
+      status: 'ACTIVE',
+      phases: ['IN_PROGRESS', 'NOT_STARTED'],
+      actual: [
+        [false, false],
+        [false, false],
+      ],
+    })
     expect(now.page.phases[0]?.activeRunOn).toMatch(/^staging-/)
     expect((await auditEventsFor(planId)).map((e) => e.action)).toContain('plan.activate')
-    await expect(completePhase(lead, { phaseId: upgrade })).rejects.toThrow(/cannot be marked done while its run on “staging-.*” is queued/)
+    await expect(completePhase(lead, { phaseId: upgrade })).rejects.toThrow(
+      /cannot be marked done while its run on “staging-.*” is queued/,
+    )
 
     expect(await work(first.id)).toBe('SUCCEEDED')
     now = await views()
     // Succeeded on staging only: started, not done, none of its steps done where it counts.
-    expect(now).toMatchObject({ phases: ['IN_PROGRESS', 'NOT_STARTED'], progress: 0, actual: [[true, false], [false, false]] })
-    expect(now.page.phases[0]).toMatchObject({ stepsDone: 0, stepCount: 1, lastEnvironment: expect.stringMatching(/^prod-/), activeRunOn: null })
+    expect(now).toMatchObject({
+      phases: ['IN_PROGRESS', 'NOT_STARTED'],
+      progress: 0,
+      actual: [
+        [true, false],
+        [false, false],
+      ],
+    })
+    expect(now.page.phases[0]).toMatchObject({
+      stepsDone: 0,
+      stepCount: 1,
+      lastEnvironment: expect.stringMatching(/^prod-/),
+      activeRunOn: null,
+    })
 
     const second = await startRun(lead, { planId, phaseId: upgrade, environmentId: prod.environmentId, dryRun: false })
     expect(await work(second.id)).toBe('SUCCEEDED')
@@ -84,7 +166,14 @@ describe('progress follows runs', () => {
     expect(now).toMatchObject({ phases: ['IN_PROGRESS', 'NOT_STARTED'], progress: 33 })
     await setItemDone(lead, { itemId: signOff, done: true })
     now = await views()
-    expect(now).toMatchObject({ phases: ['DONE', 'NOT_STARTED'], progress: 66, actual: [[true, true], [false, false]] })
+    expect(now).toMatchObject({
+      phases: ['DONE', 'NOT_STARTED'],
+      progress: 66,
+      actual: [
+        [true, true],
+        [false, false],
+      ],
+    })
 
     const broken = await startRun(lead, { planId, phaseId: cutover, environmentId: prod.environmentId, dryRun: false })
     expect(await work(broken.id)).toBe('FAILED')

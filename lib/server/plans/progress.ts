@@ -1,5 +1,12 @@
 import { db, Prisma } from '@/lib/db'
-import { phaseStatus, planProgress, stepsDone, type LatestRun, type PhaseFacts, type PhaseStatus } from '@/lib/domain/progress'
+import {
+  phaseStatus,
+  planProgress,
+  stepsDone,
+  type LatestRun,
+  type PhaseFacts,
+  type PhaseStatus,
+} from '@/lib/domain/progress'
 import type { RunStatus } from '@/lib/generated/prisma/enums'
 
 // The progress of many plans in two queries: each phase's checklist counts, steps and runs (the latest run on
@@ -18,7 +25,12 @@ export type PhaseProgress = PhaseFacts & {
   doneAt: Date | null
 }
 
-export type PlanProgress = { progress: number; phases: Map<string, PhaseProgress>; itemsDone: number; itemsTotal: number }
+export type PlanProgress = {
+  progress: number
+  phases: Map<string, PhaseProgress>
+  itemsDone: number
+  itemsTotal: number
+}
 
 type PhaseRow = {
   id: string
@@ -72,7 +84,8 @@ const PHASES_SQL = (ids: Prisma.Sql) => Prisma.sql`
    WHERE f."planId" IN (${ids})
    ORDER BY f."planId", f."position"`
 
-const earliest = (...dates: (Date | null)[]) => dates.reduce<Date | null>((min, d) => (d && (!min || d < min) ? d : min), null)
+const earliest = (...dates: (Date | null)[]) =>
+  dates.reduce<Date | null>((min, d) => (d && (!min || d < min) ? d : min), null)
 
 /** Progress of each plan in `planIds`, with its phases' statuses. Callers authorize. */
 export async function planProgressOf(planIds: readonly string[]): Promise<Map<string, PlanProgress>> {
@@ -102,7 +115,16 @@ export async function planProgressOf(planIds: readonly string[]): Promise<Map<st
     }
     const status = phaseStatus(facts)
     const doneAt = status !== 'DONE' ? null : (row.completedAt ?? row.finalFinishedAt)
-    result.get(row.planId)?.phases.set(row.id, { ...facts, id: row.id, planId: row.planId, lastEnvironment: row.lastEnvironment, status, stepsDone: stepsDone(facts), firstActivityAt: earliest(row.firstTick, row.firstRunAt), doneAt })
+    result.get(row.planId)?.phases.set(row.id, {
+      ...facts,
+      id: row.id,
+      planId: row.planId,
+      lastEnvironment: row.lastEnvironment,
+      status,
+      stepsDone: stepsDone(facts),
+      firstActivityAt: earliest(row.firstTick, row.firstRunAt),
+      doneAt,
+    })
   }
   for (const plan of result.values()) {
     const list = [...plan.phases.values()]

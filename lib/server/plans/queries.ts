@@ -2,7 +2,15 @@ import { cache } from 'react'
 import { z } from 'zod'
 import { can } from '@/lib/auth/permissions'
 import { db, Prisma } from '@/lib/db'
-import type { Comparator, CriterionStatus, PlanStatus, RiskImpact, RiskLikelihood, RiskStatus, StepKind } from '@/lib/generated/prisma/enums'
+import type {
+  Comparator,
+  CriterionStatus,
+  PlanStatus,
+  RiskImpact,
+  RiskLikelihood,
+  RiskStatus,
+  StepKind,
+} from '@/lib/generated/prisma/enums'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCan } from '@/lib/server/authorize'
 import { notFound } from '@/lib/server/errors'
@@ -17,7 +25,18 @@ import type { LintReport } from '@/lib/engine/sql/lint'
 import { bindingOf, CHECK_LABELS } from '@/lib/engine/validate/criteria'
 import { describeTask } from '@/lib/plan-document/gantt'
 import { isGanttTag, type DocTimelineEntry } from '@/lib/plan-document/types'
-import { backupConfigOf, copyConfigOf, observeConfigOf, validateConfigOf, type BackupConfig, type CopyConfig, type ManualConfig, type ObserveConfig, type SqlConfig, type ValidateConfig } from '@/lib/engine/steps/kinds'
+import {
+  backupConfigOf,
+  copyConfigOf,
+  observeConfigOf,
+  validateConfigOf,
+  type BackupConfig,
+  type CopyConfig,
+  type ManualConfig,
+  type ObserveConfig,
+  type SqlConfig,
+  type ValidateConfig,
+} from '@/lib/engine/steps/kinds'
 
 export const PLAN_PAGE_SIZE = 25
 
@@ -70,7 +89,9 @@ export type PlanListPage = { plans: PlanListItemDTO[]; total: number; page: numb
 export async function listPlansForViewer(actor: UserActor, filter: TPlanListFilter): Promise<PlanListPage> {
   assertCan(actor, 'plan:read')
   const page = filter.page ?? 1
-  const conditions = [filter.status ? Prisma.sql`p."status" = ${filter.status}::"PlanStatus"` : Prisma.sql`p."status" <> 'ARCHIVED'`]
+  const conditions = [
+    filter.status ? Prisma.sql`p."status" = ${filter.status}::"PlanStatus"` : Prisma.sql`p."status" <> 'ARCHIVED'`,
+  ]
   if (filter.q) conditions.push(Prisma.sql`p."title" ILIKE ${`%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`)
   const rows = await db.$queryRaw<ListRow[]>`
     SELECT p."id", p."title", p."status", u."name" AS "ownerName", p."startDate", p."updatedAt",
@@ -166,7 +187,15 @@ export type StepLintDTO = {
   /** How the script runs ("in one transaction", "as written, in its own transactions (…)…"); null for lints saved before it was recorded. */
   transactions: string | null
   /** `inTransaction`: inside Lockstep's transaction or the script's own BEGIN … COMMIT. */
-  statements: { line: number; kind: string; lock: string; transactional: boolean; inTransaction: boolean; sql: string; findings: { rule: string; level: 'error' | 'warning'; message: string; help: string | null; line: number }[] }[]
+  statements: {
+    line: number
+    kind: string
+    lock: string
+    transactional: boolean
+    inTransaction: boolean
+    sql: string
+    findings: { rule: string; level: 'error' | 'warning'; message: string; help: string | null; line: number }[]
+  }[]
 }
 
 export type RiskDTO = {
@@ -197,8 +226,21 @@ export type PlanDetailDTO = {
   checklists: { id: string; name: string; items: ChecklistItemDTO[] }[]
   risks: RiskDTO[]
   /** `boundTo`: the validation check that decides it; `evidenceId`: the validation that last did. */
-  successCriteria: { id: string; text: string; status: CriterionStatus; boundTo: string | null; evidenceId: string | null }[]
-  rollbackTriggers: { id: string; text: string; metric: string | null; comparator: Comparator | null; threshold: number | null; sustainedSeconds: number }[]
+  successCriteria: {
+    id: string
+    text: string
+    status: CriterionStatus
+    boundTo: string | null
+    evidenceId: string | null
+  }[]
+  rollbackTriggers: {
+    id: string
+    text: string
+    metric: string | null
+    comparator: Comparator | null
+    threshold: number | null
+    sustainedSeconds: number
+  }[]
   rollbackSteps: { id: string; text: string; body: string | null; language: string | null }[]
   /** `detail`: a Gantt task's section, dates, length, dependencies and tags, in words; null for a line of text. */
   timeline: { id: string; text: string; detail: string | null }[]
@@ -268,7 +310,15 @@ export const getPlanForViewer = cache(async (actor: UserActor, planId: string): 
   const stepsOf = (phaseId: string | null) =>
     stepsAndScripts<StepDTO, (typeof plan.steps)[number]>(plan.steps, plan.notes, phaseId, {
       step: (s) => stepDTO(s),
-      script: (n) => ({ ...NO_STEP_DETAILS, id: n.id, kind: 'SCRIPT', name: n.title, body: n.body, language: n.language || null, isDraft: false }),
+      script: (n) => ({
+        ...NO_STEP_DETAILS,
+        id: n.id,
+        kind: 'SCRIPT',
+        name: n.title,
+        body: n.body,
+        language: n.language || null,
+        isDraft: false,
+      }),
     })
   return {
     id: plan.id,
@@ -308,13 +358,35 @@ export const getPlanForViewer = cache(async (actor: UserActor, planId: string): 
     }),
     checklists: plan.checklists.map((c) => ({ id: c.id, name: c.name, items: c.items.map(toItemDTO) })),
     risks: plan.risks
-      .map((r) => ({ id: r.id, title: r.title, impact: r.impact, likelihood: r.likelihood, score: riskScore(r.impact, r.likelihood), mitigation: r.mitigation, owner: r.owner, status: r.status }))
+      .map((r) => ({
+        id: r.id,
+        title: r.title,
+        impact: r.impact,
+        likelihood: r.likelihood,
+        score: riskScore(r.impact, r.likelihood),
+        mitigation: r.mitigation,
+        owner: r.owner,
+        status: r.status,
+      }))
       .sort((a, b) => (b.score ?? -1) - (a.score ?? -1)),
     successCriteria: plan.successCriteria.map((c) => {
       const binding = bindingOf(c.binding)
-      return { id: c.id, text: c.text, status: c.status, boundTo: binding ? (binding.check === 'rule' ? 'a custom rule passes' : CHECK_LABELS[binding.check]) : null, evidenceId: c.evidenceId }
+      return {
+        id: c.id,
+        text: c.text,
+        status: c.status,
+        boundTo: binding ? (binding.check === 'rule' ? 'a custom rule passes' : CHECK_LABELS[binding.check]) : null,
+        evidenceId: c.evidenceId,
+      }
     }),
-    rollbackTriggers: plan.rollbackTriggers.map((t) => ({ id: t.id, text: t.text, metric: t.metric, comparator: t.comparator, threshold: t.threshold, sustainedSeconds: t.sustainedSeconds })),
+    rollbackTriggers: plan.rollbackTriggers.map((t) => ({
+      id: t.id,
+      text: t.text,
+      metric: t.metric,
+      comparator: t.comparator,
+      threshold: t.threshold,
+      sustainedSeconds: t.sustainedSeconds,
+    })),
     rollbackSteps: plan.rollbackSteps.map((s) => ({ id: s.id, text: s.text, body: s.body, language: s.language })),
     timeline: timelineOf(plan.timeline),
     unplacedSteps: stepsOf(null),
@@ -323,7 +395,11 @@ export const getPlanForViewer = cache(async (actor: UserActor, planId: string): 
 })
 
 /** Any signed-in role: the checklists of the given phases of a plan, by phase id, in order. */
-export async function listPhaseItems(actor: UserActor, planId: string, phaseIds: readonly string[]): Promise<Map<string, ChecklistItemDTO[]>> {
+export async function listPhaseItems(
+  actor: UserActor,
+  planId: string,
+  phaseIds: readonly string[],
+): Promise<Map<string, ChecklistItemDTO[]>> {
   assertCan(actor, 'plan:read')
   const byPhase = new Map(phaseIds.map((id) => [id, [] as ChecklistItemDTO[]]))
   if (phaseIds.length === 0) return byPhase
@@ -337,13 +413,29 @@ export async function listPhaseItems(actor: UserActor, planId: string, phaseIds:
   return byPhase
 }
 
-export type ActivityDTO = { id: string; actorLabel: string; action: string; entityType: string; before: unknown; after: unknown; createdAt: string }
+export type ActivityDTO = {
+  id: string
+  actorLabel: string
+  action: string
+  entityType: string
+  before: unknown
+  after: unknown
+  createdAt: string
+}
 
 /** Any signed-in role: the plan's recent changes, newest first. */
 export async function listPlanActivity(actor: UserActor, planId: string, take = 30): Promise<ActivityDTO[]> {
   assertCan(actor, 'plan:read')
   const rows = await db.auditEvent.findMany({ where: { planId }, orderBy: { id: 'desc' }, take })
-  return rows.map((r) => ({ id: r.id.toString(), actorLabel: r.actorLabel, action: r.action, entityType: r.entityType, before: r.before, after: r.after, createdAt: r.createdAt.toISOString() }))
+  return rows.map((r) => ({
+    id: r.id.toString(),
+    actorLabel: r.actorLabel,
+    action: r.action,
+    entityType: r.entityType,
+    before: r.before,
+    after: r.after,
+    createdAt: r.createdAt.toISOString(),
+  }))
 }
 
 export type PlanEnvironmentDTO = {
@@ -361,8 +453,17 @@ export async function listPlanEnvironments(actor: UserActor, planId: string): Pr
   assertCan(actor, 'plan:read')
   const details = can(actor.role, 'connection:read')
   const [environments, mappings] = await Promise.all([
-    db.environment.findMany({ orderBy: { name: 'asc' }, include: { connections: { orderBy: { name: 'asc' }, select: { id: true, name: true, role: true } } } }),
-    db.planEnvironment.findMany({ where: { planId }, include: { sourceConnection: { select: { id: true, name: true } }, targetConnection: { select: { id: true, name: true } } } }),
+    db.environment.findMany({
+      orderBy: { name: 'asc' },
+      include: { connections: { orderBy: { name: 'asc' }, select: { id: true, name: true, role: true } } },
+    }),
+    db.planEnvironment.findMany({
+      where: { planId },
+      include: {
+        sourceConnection: { select: { id: true, name: true } },
+        targetConnection: { select: { id: true, name: true } },
+      },
+    }),
   ])
   return environments.map((env) => {
     const m = mappings.find((x) => x.environmentId === env.id)
@@ -372,13 +473,27 @@ export async function listPlanEnvironments(actor: UserActor, planId: string): Pr
       target: details ? (m?.targetConnection ?? null) : null,
       configured: { source: !!m?.sourceConnection, target: !!m?.targetConnection },
       choices: details
-        ? { sources: env.connections.filter((c) => c.role === 'SOURCE').map(({ id, name }) => ({ id, name })), targets: env.connections.filter((c) => c.role === 'TARGET').map(({ id, name }) => ({ id, name })) }
+        ? {
+            sources: env.connections.filter((c) => c.role === 'SOURCE').map(({ id, name }) => ({ id, name })),
+            targets: env.connections.filter((c) => c.role === 'TARGET').map(({ id, name }) => ({ id, name })),
+          }
         : null,
     }
   })
 }
 
-const NO_STEP_DETAILS = { rollbackBody: null, statementTimeoutSeconds: null, lockTimeoutMs: null, requireChecklist: false, copy: null, validate: null, observe: null, backup: null, lint: null, lintOverride: null } as const
+const NO_STEP_DETAILS = {
+  rollbackBody: null,
+  statementTimeoutSeconds: null,
+  lockTimeoutMs: null,
+  requireChecklist: false,
+  copy: null,
+  validate: null,
+  observe: null,
+  backup: null,
+  lint: null,
+  lintOverride: null,
+} as const
 
 function stepDTO(s: Step & { lintOverrideBy: { name: string } | null }): StepDTO {
   const config = (s.config ?? {}) as SqlConfig & ManualConfig
@@ -399,6 +514,9 @@ function stepDTO(s: Step & { lintOverrideBy: { name: string } | null }): StepDTO
     observe: s.kind === 'OBSERVE' ? observeConfigOf(s.config) : null,
     backup: s.kind === 'BACKUP' ? backupConfigOf(s.config) : null,
     lint: lint ? lintDTO(lint) : null,
-    lintOverride: s.lintOverrideReason && s.lintOverrideAt ? { reason: s.lintOverrideReason, byName: s.lintOverrideBy?.name ?? null, at: s.lintOverrideAt.toISOString() } : null,
+    lintOverride:
+      s.lintOverrideReason && s.lintOverrideAt
+        ? { reason: s.lintOverrideReason, byName: s.lintOverrideBy?.name ?? null, at: s.lintOverrideAt.toISOString() }
+        : null,
   }
 }

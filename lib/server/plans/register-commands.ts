@@ -34,9 +34,16 @@ export async function updateRisk(actor: UserActor, input: TUpdateRisk): Promise<
 
 export async function addCriterion(actor: UserActor, input: TAddCriterion): Promise<{ id: string }> {
   return editPlan(actor, input.planId, async ({ tx, plan, audit }) => {
-    const position = nextPosition(await tx.successCriterion.aggregate({ where: { planId: plan.id }, _max: { position: true } }))
+    const position = nextPosition(
+      await tx.successCriterion.aggregate({ where: { planId: plan.id }, _max: { position: true } }),
+    )
     const criterion = await tx.successCriterion.create({ data: { planId: plan.id, text: input.text, position } })
-    await audit({ action: 'successCriterion.create', entityType: 'SuccessCriterion', entityId: criterion.id, after: { text: criterion.text } })
+    await audit({
+      action: 'successCriterion.create',
+      entityType: 'SuccessCriterion',
+      entityId: criterion.id,
+      after: { text: criterion.text },
+    })
     return { id: criterion.id }
   })
 }
@@ -44,9 +51,16 @@ export async function addCriterion(actor: UserActor, input: TAddCriterion): Prom
 export async function addTrigger(actor: UserActor, input: TAddTrigger): Promise<{ id: string }> {
   const { planId, ...fields } = input
   return editPlan(actor, planId, async ({ tx, plan, audit }) => {
-    const position = nextPosition(await tx.rollbackTrigger.aggregate({ where: { planId: plan.id }, _max: { position: true } }))
+    const position = nextPosition(
+      await tx.rollbackTrigger.aggregate({ where: { planId: plan.id }, _max: { position: true } }),
+    )
     const trigger = await tx.rollbackTrigger.create({ data: { ...fields, planId: plan.id, position } })
-    await audit({ action: 'rollbackTrigger.create', entityType: 'RollbackTrigger', entityId: trigger.id, after: fields })
+    await audit({
+      action: 'rollbackTrigger.create',
+      entityType: 'RollbackTrigger',
+      entityId: trigger.id,
+      after: fields,
+    })
     return { id: trigger.id }
   })
 }

@@ -21,17 +21,42 @@ describe('removing parts of a plan', () => {
   it('removes items, risks, criteria and triggers, each with one audit event keeping what was removed', async () => {
     const { lead, planId, phaseId } = await setup()
     const item = await addItem(lead, ZAddItem.parse({ phaseId, text: 'Obsolete step' }))
-    const risk = await addRisk(lead, { planId, title: 'Gone risk', impact: 'LOW', likelihood: 'RARE', mitigation: '', owner: null, status: 'OPEN' })
+    const risk = await addRisk(lead, {
+      planId,
+      title: 'Gone risk',
+      impact: 'LOW',
+      likelihood: 'RARE',
+      mitigation: '',
+      owner: null,
+      status: 'OPEN',
+    })
     const criterion = await addCriterion(lead, { planId, text: 'Gone criterion' })
-    const trigger = await addTrigger(lead, { planId, text: 'Gone trigger', metric: null, comparator: null, threshold: null, sustainedSeconds: 0 })
-    for (const [kind, id] of [['item', item.id], ['risk', risk.id], ['criterion', criterion.id], ['trigger', trigger.id]] as const) {
+    const trigger = await addTrigger(lead, {
+      planId,
+      text: 'Gone trigger',
+      metric: null,
+      comparator: null,
+      threshold: null,
+      sustainedSeconds: 0,
+    })
+    for (const [kind, id] of [
+      ['item', item.id],
+      ['risk', risk.id],
+      ['criterion', criterion.id],
+      ['trigger', trigger.id],
+    ] as const) {
       await removeFromPlan(lead, { kind, id })
       const events = await db.auditEvent.findMany({ where: { entityId: id, action: { endsWith: '.delete' } } })
       expect(events).toHaveLength(1)
       expect(JSON.stringify(events[0]?.before)).toContain(kind === 'item' ? 'Obsolete step' : 'Gone')
     }
     const plan = await getPlanForViewer(lead, planId)
-    expect([(await listPhaseItems(lead, planId, [phaseId])).get(phaseId), plan.risks, plan.successCriteria, plan.rollbackTriggers]).toEqual([[], [], [], []])
+    expect([
+      (await listPhaseItems(lead, planId, [phaseId])).get(phaseId),
+      plan.risks,
+      plan.successCriteria,
+      plan.rollbackTriggers,
+    ]).toEqual([[], [], [], []])
   })
 
   it('keeps positions unique after a removal', async () => {
@@ -52,7 +77,10 @@ describe('removing parts of a plan', () => {
     await removeFromPlan(lead, { kind: 'phase', id: phaseId })
     await addPhase(lead, ZAddPhase.parse({ planId, name: 'Clean-up' }))
     const phases = await db.phase.findMany({ where: { planId }, orderBy: { position: 'asc' } })
-    expect(phases.map((p) => [p.name, p.position])).toEqual([['Cutover', 0], ['Clean-up', 1]])
+    expect(phases.map((p) => [p.name, p.position])).toEqual([
+      ['Cutover', 0],
+      ['Clean-up', 1],
+    ])
     expect(await db.checklistItem.count({ where: { phaseId } })).toBe(0)
     const event = await db.auditEvent.findFirstOrThrow({ where: { entityId: phaseId, action: 'phase.delete' } })
     expect(event.before).toEqual({ name: 'Preparation', position: 0, items: 1 })
@@ -84,7 +112,9 @@ describe('setCriterionStatus', () => {
     const { id } = await addCriterion(lead, { planId, text: 'Zero data loss' })
     await setCriterionStatus(lead, { criterionId: id, status: 'MET' })
     expect((await getPlanForViewer(lead, planId)).successCriteria[0]?.status).toBe('MET')
-    const event = await db.auditEvent.findFirstOrThrow({ where: { entityId: id, action: 'successCriterion.setStatus' } })
+    const event = await db.auditEvent.findFirstOrThrow({
+      where: { entityId: id, action: 'successCriterion.setStatus' },
+    })
     expect(event.before).toEqual({ status: 'PENDING' })
   })
 })
@@ -94,7 +124,10 @@ describe('updateItem', () => {
     const { lead, phaseId } = await setup()
     const { id } = await addItem(lead, ZAddItem.parse({ phaseId, text: 'Back up' }))
     await updateItem(lead, { itemId: id, text: 'Back up', owner: 'DBA team', dueDate: '2026-12-01', isRequired: true })
-    expect(await db.checklistItem.findUniqueOrThrow({ where: { id } })).toMatchObject({ owner: 'DBA team', isRequired: true })
+    expect(await db.checklistItem.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      owner: 'DBA team',
+      isRequired: true,
+    })
     const event = await db.auditEvent.findFirstOrThrow({ where: { entityId: id, action: 'checklistItem.update' } })
     expect(event.before).toEqual({ owner: null, isRequired: false, dueDate: null })
     expect(event.after).toEqual({ owner: 'DBA team', isRequired: true, dueDate: '2026-12-01', text: 'Back up' })

@@ -34,7 +34,12 @@ describe('openPhaseIds', () => {
 
   it('opens only the current phase of a large plan', () => {
     expect([...openPhaseIds(phases(LARGE_PLAN_ITEMS), undefined)]).toEqual(['b'])
-    expect([...openPhaseIds(phases(LARGE_PLAN_ITEMS).map((p) => ({ ...p, status: 'DONE' as const })), undefined)]).toEqual([])
+    expect([
+      ...openPhaseIds(
+        phases(LARGE_PLAN_ITEMS).map((p) => ({ ...p, status: 'DONE' as const })),
+        undefined,
+      ),
+    ]).toEqual([])
   })
 
   it('follows the request, ignoring ids of other plans', () => {

@@ -1,5 +1,12 @@
 import { z } from 'zod'
-import { COMPARATORS, CRITERION_STATUSES, IMPACTS, LIKELIHOODS, PLAN_STATUSES, RISK_STATUSES } from '@/lib/domain/plan-values'
+import {
+  COMPARATORS,
+  CRITERION_STATUSES,
+  IMPACTS,
+  LIKELIHOODS,
+  PLAN_STATUSES,
+  RISK_STATUSES,
+} from '@/lib/domain/plan-values'
 import { METRIC_NAMES } from '@/lib/domain/metrics'
 import { EXISTING_ROWS_CHOICES, MAX_OBSERVE_SECONDS } from '@/lib/engine/steps/kinds'
 import { blankToNull, checkbox, longText, optionalDate, optionalText, requiredText, ZId } from '@/lib/server/fields'
@@ -52,7 +59,10 @@ export const ZAddItem = z
     dueDate: optionalDate,
     isRequired: checkbox.default(false),
   })
-  .refine((i) => (i.phaseId === null) !== (i.checklistId === null), { path: ['text'], message: 'Add the item to a phase or a checklist.' })
+  .refine((i) => (i.phaseId === null) !== (i.checklistId === null), {
+    path: ['text'],
+    message: 'Add the item to a phase or a checklist.',
+  })
 export type TAddItem = z.infer<typeof ZAddItem>
 export const ZUpdateItem = z.object({
   itemId: ZId,
@@ -94,16 +104,28 @@ export const ZAddTrigger = z
     threshold: z.preprocess(blankToNull, z.coerce.number('Enter a number.').finite('Enter a number.').nullable()),
     sustainedSeconds: z.preprocess(
       (v) => blankToNull(v) ?? 0,
-      z.coerce.number('Enter a number of seconds.').int('Enter whole seconds.').min(0, 'Enter 0 or more seconds.').max(86_400, 'Use at most a day (86,400 s).'),
+      z.coerce
+        .number('Enter a number of seconds.')
+        .int('Enter whole seconds.')
+        .min(0, 'Enter 0 or more seconds.')
+        .max(86_400, 'Use at most a day (86,400 s).'),
     ),
   })
-  .refine((t) => [t.metric, t.comparator, t.threshold].every((v) => v === null) || [t.metric, t.comparator, t.threshold].every((v) => v !== null), {
-    path: ['metric'],
-    message: 'A measurable condition needs a metric, a comparison and a threshold.',
-  })
+  .refine(
+    (t) =>
+      [t.metric, t.comparator, t.threshold].every((v) => v === null) ||
+      [t.metric, t.comparator, t.threshold].every((v) => v !== null),
+    {
+      path: ['metric'],
+      message: 'A measurable condition needs a metric, a comparison and a threshold.',
+    },
+  )
 export type TAddTrigger = z.infer<typeof ZAddTrigger>
 
-export const ZSetCriterionStatus = z.object({ criterionId: ZId, status: z.enum(CRITERION_STATUSES, 'Choose a status.') })
+export const ZSetCriterionStatus = z.object({
+  criterionId: ZId,
+  status: z.enum(CRITERION_STATUSES, 'Choose a status.'),
+})
 export type TSetCriterionStatus = z.infer<typeof ZSetCriterionStatus>
 
 export const REMOVABLE = ['phase', 'item', 'risk', 'criterion', 'trigger'] as const
@@ -119,14 +141,26 @@ export const ZSetPlanEnvironment = z.object({
 export type TSetPlanEnvironment = z.infer<typeof ZSetPlanEnvironment>
 
 const optionalWhole = (what: string, min: number, max: number) =>
-  z.preprocess(blankToNull, z.coerce.number({ error: `Enter ${what} as a whole number.` }).int(`Enter ${what} as a whole number.`).min(min, `Use at least ${min}.`).max(max, `Use at most ${max.toLocaleString('en')}.`).nullable())
+  z.preprocess(
+    blankToNull,
+    z.coerce
+      .number({ error: `Enter ${what} as a whole number.` })
+      .int(`Enter ${what} as a whole number.`)
+      .min(min, `Use at least ${min}.`)
+      .max(max, `Use at most ${max.toLocaleString('en')}.`)
+      .nullable(),
+  )
 
 const sqlStepFields = {
   name: requiredText('a name', 200),
   body: requiredText('the SQL script', 1_000_000),
   rollbackBody: z.preprocess(blankToNull, z.string().max(1_000_000, 'Use at most 1,000,000 characters.').nullable()),
-  statementTimeoutSeconds: optionalWhole('the statement timeout', 1, 24 * 3600).optional().transform((v) => v ?? null),
-  lockTimeoutMs: optionalWhole('the lock timeout', 10, 600_000).optional().transform((v) => v ?? null),
+  statementTimeoutSeconds: optionalWhole('the statement timeout', 1, 24 * 3600)
+    .optional()
+    .transform((v) => v ?? null),
+  lockTimeoutMs: optionalWhole('the lock timeout', 10, 600_000)
+    .optional()
+    .transform((v) => v ?? null),
 }
 export const ZAddSqlStep = z.object({ phaseId: ZId, ...sqlStepFields })
 export type TAddSqlStep = z.infer<typeof ZAddSqlStep>
@@ -136,39 +170,80 @@ const copyStepFields = {
   name: requiredText('a name', 200),
   // Table names, one per line or separated by commas; empty: every table of the source.
   tables: z.preprocess(
-    (v) => (typeof v === 'string' ? [...new Set(v.split(/[,\n]/).map((t) => t.trim()).filter(Boolean))] : v),
+    (v) =>
+      typeof v === 'string'
+        ? [
+            ...new Set(
+              v
+                .split(/[,\n]/)
+                .map((t) => t.trim())
+                .filter(Boolean),
+            ),
+          ]
+        : v,
     z.array(z.string().max(128, 'Table names have at most 128 characters.')).max(1_000, 'Name at most 1,000 tables.'),
   ),
   // Schema names of a PostgreSQL source, likewise; empty: every schema that holds tables.
   schemas: z.preprocess(
     (v) => (v === undefined ? '' : v),
     z.preprocess(
-      (v) => (typeof v === 'string' ? [...new Set(v.split(/[,\n]/).map((t) => t.trim()).filter(Boolean))] : v),
+      (v) =>
+        typeof v === 'string'
+          ? [
+              ...new Set(
+                v
+                  .split(/[,\n]/)
+                  .map((t) => t.trim())
+                  .filter(Boolean),
+              ),
+            ]
+          : v,
       z.array(z.string().max(63, 'Schema names have at most 63 characters.')).max(200, 'Name at most 200 schemas.'),
     ),
   ),
   mode: z.enum(['create', 'existing'], 'Choose where the rows go.'),
-  jobs: optionalWhole('the number of connections', 1, 16).optional().transform((v) => v ?? null),
-  chunkRows: optionalWhole('the rows per chunk', 100, 1_000_000).optional().transform((v) => v ?? null),
-  maxRejectedRows: optionalWhole('the limit of rejected rows', 0, 1_000_000_000).optional().transform((v) => v ?? null),
+  jobs: optionalWhole('the number of connections', 1, 16)
+    .optional()
+    .transform((v) => v ?? null),
+  chunkRows: optionalWhole('the rows per chunk', 100, 1_000_000)
+    .optional()
+    .transform((v) => v ?? null),
+  maxRejectedRows: optionalWhole('the limit of rejected rows', 0, 1_000_000_000)
+    .optional()
+    .transform((v) => v ?? null),
   reload: checkbox,
   // Only read with mode "existing": the form leaves it out otherwise.
-  existingRows: z.preprocess((v) => blankToNull(v) ?? 'refuse', z.enum(EXISTING_ROWS_CHOICES, 'Choose what happens to rows already on the target.')),
+  existingRows: z.preprocess(
+    (v) => blankToNull(v) ?? 'refuse',
+    z.enum(EXISTING_ROWS_CHOICES, 'Choose what happens to rows already on the target.'),
+  ),
   confirmEmpty: checkbox,
 }
 /** Emptying the target's tables is a choice a person confirms explicitly when saving the step. */
-const emptyingConfirmed = (step: { mode: string; existingRows: string; confirmEmpty: boolean }) => step.mode !== 'existing' || step.existingRows !== 'empty' || step.confirmEmpty
-const EMPTYING_NOT_CONFIRMED = { path: ['confirmEmpty'], message: 'Confirm that the rows already in these tables on the target will be deleted, or choose another way.' }
-export const ZAddCopyStep = z.object({ phaseId: ZId, ...copyStepFields }).refine(emptyingConfirmed, EMPTYING_NOT_CONFIRMED)
+const emptyingConfirmed = (step: { mode: string; existingRows: string; confirmEmpty: boolean }) =>
+  step.mode !== 'existing' || step.existingRows !== 'empty' || step.confirmEmpty
+const EMPTYING_NOT_CONFIRMED = {
+  path: ['confirmEmpty'],
+  message: 'Confirm that the rows already in these tables on the target will be deleted, or choose another way.',
+}
+export const ZAddCopyStep = z
+  .object({ phaseId: ZId, ...copyStepFields })
+  .refine(emptyingConfirmed, EMPTYING_NOT_CONFIRMED)
 export type TAddCopyStep = z.infer<typeof ZAddCopyStep>
-export const ZEditCopyStep = z.object({ stepId: ZId, ...copyStepFields }).refine(emptyingConfirmed, EMPTYING_NOT_CONFIRMED)
+export const ZEditCopyStep = z
+  .object({ stepId: ZId, ...copyStepFields })
+  .refine(emptyingConfirmed, EMPTYING_NOT_CONFIRMED)
 export type TEditCopyStep = z.infer<typeof ZEditCopyStep>
 const validateStepFields = {
   name: requiredText('a name', 200),
   tables: copyStepFields.tables,
   schemas: copyStepFields.schemas,
-  maxSamples: optionalWhole('the samples per table', 1, 200).optional().transform((v) => v ?? null),
-  maxDifferences: optionalWhole('the differences per table', 1, 1_000_000).optional().transform((v) => v ?? null),
+  maxSamples: optionalWhole('the samples per table', 1, 200)
+    .optional()
+    .transform((v) => v ?? null),
+  maxDifferences: optionalWhole('the differences per table', 1, 1_000_000)
+    .optional()
+    .transform((v) => v ?? null),
   integrity: checkbox,
 }
 export const ZAddValidateStep = z.object({ phaseId: ZId, ...validateStepFields })
@@ -179,7 +254,11 @@ const observeStepFields = {
   name: requiredText('a name', 200),
   minutes: z.preprocess(
     blankToNull,
-    z.coerce.number({ error: 'Enter the minutes to watch.' }).finite('Enter the minutes to watch.').min(0.1, 'Watch for at least 0.1 minutes (6 s).').max(MAX_OBSERVE_SECONDS / 60, `Watch for at most ${MAX_OBSERVE_SECONDS / 60} minutes (a day).`),
+    z.coerce
+      .number({ error: 'Enter the minutes to watch.' })
+      .finite('Enter the minutes to watch.')
+      .min(0.1, 'Watch for at least 0.1 minutes (6 s).')
+      .max(MAX_OBSERVE_SECONDS / 60, `Watch for at most ${MAX_OBSERVE_SECONDS / 60} minutes (a day).`),
   ),
   rollback: z.enum(['offer', 'start'], 'Choose what happens when a trigger fires.'),
 }

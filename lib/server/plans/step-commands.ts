@@ -8,13 +8,41 @@ import type { Prisma, Tx } from '@/lib/db'
 import { scriptsChecksum, stepChecksum } from '@/lib/domain/step-content'
 import { assertNoActiveRun } from '@/lib/server/runs/content'
 import { reopenApprovalsAfterChange } from '@/lib/server/windows/commands'
-import { COPY_CONFIG_DEFAULTS, KIND_NAMES, storedCopyConfig, VALIDATE_CONFIG_DEFAULTS, type BackupConfig, type ObserveConfig, type ValidateConfig } from '@/lib/engine/steps/kinds'
-import type { TAddBackupStep, TAddCopyStep, TAddManualStep, TEditBackupStep, TAddObserveStep, TAddSqlStep, TAddValidateStep, TEditObserveStep, TEditCopyStep, TEditSqlStep, TEditValidateStep, TOverrideLint, TRemoveStep, TSetStepReady } from './schemas'
+import {
+  COPY_CONFIG_DEFAULTS,
+  KIND_NAMES,
+  storedCopyConfig,
+  VALIDATE_CONFIG_DEFAULTS,
+  type BackupConfig,
+  type ObserveConfig,
+  type ValidateConfig,
+} from '@/lib/engine/steps/kinds'
+import type {
+  TAddBackupStep,
+  TAddCopyStep,
+  TAddManualStep,
+  TEditBackupStep,
+  TAddObserveStep,
+  TAddSqlStep,
+  TAddValidateStep,
+  TEditObserveStep,
+  TEditCopyStep,
+  TEditSqlStep,
+  TEditValidateStep,
+  TOverrideLint,
+  TRemoveStep,
+  TSetStepReady,
+} from './schemas'
 
 // Steps of a phase: SQL scripts (linted on every save) and manual gates, added, edited and removed by
 // editors; drafts (as imported) marked ready after review; a DBA's written acceptance of lint errors.
 
-const NO_LINT_OVERRIDE = { lintOverrideReason: null, lintOverrideById: null, lintOverrideAt: null, lintOverrideChecksum: null }
+const NO_LINT_OVERRIDE = {
+  lintOverrideReason: null,
+  lintOverrideById: null,
+  lintOverrideAt: null,
+  lintOverrideChecksum: null,
+}
 
 /** The phase, in this plan, when no run of it is under way. */
 async function phaseToChange(tx: Tx, planId: string, phaseId: string) {
@@ -26,7 +54,10 @@ async function phaseToChange(tx: Tx, planId: string, phaseId: string) {
 
 /** The step, in this plan and not removed, when no run of its phase is under way. */
 async function stepToChange(tx: Tx, planId: string, stepId: string) {
-  const step = await tx.step.findFirst({ where: { id: stepId, planId, removedAt: null }, include: { phase: { select: { id: true, name: true } } } })
+  const step = await tx.step.findFirst({
+    where: { id: stepId, planId, removedAt: null },
+    include: { phase: { select: { id: true, name: true } } },
+  })
   if (!step) throw notFound('Step')
   if (step.phase) await assertNoActiveRun(tx, step.phase)
   return step
@@ -43,10 +74,30 @@ export async function addSqlStep(actor: UserActor, input: TAddSqlStep): Promise<
     const phase = await phaseToChange(tx, plan.id, input.phaseId)
     const position = nextPosition(await tx.step.aggregate({ where: { phaseId: phase.id }, _max: { position: true } }))
     const step = await tx.step.create({
-      data: { planId: plan.id, phaseId: phase.id, position, kind: 'SQL', name: input.name, body: input.body, rollbackBody: input.rollbackBody, config: sqlConfig(input), lint, isDraft: false },
+      data: {
+        planId: plan.id,
+        phaseId: phase.id,
+        position,
+        kind: 'SQL',
+        name: input.name,
+        body: input.body,
+        rollbackBody: input.rollbackBody,
+        config: sqlConfig(input),
+        lint,
+        isDraft: false,
+      },
     })
-    await audit({ action: 'step.create', entityType: 'Step', entityId: step.id, after: { name: step.name, phase: phase.name, kind: 'SQL', lintErrors: lint.errors, lintWarnings: lint.warnings } })
-    await reopenApprovalsAfterChange(tx, actor, { planId: plan.id, phaseId: phase.id, what: `the step “${step.name}” was added to “${phase.name}”` })
+    await audit({
+      action: 'step.create',
+      entityType: 'Step',
+      entityId: step.id,
+      after: { name: step.name, phase: phase.name, kind: 'SQL', lintErrors: lint.errors, lintWarnings: lint.warnings },
+    })
+    await reopenApprovalsAfterChange(tx, actor, {
+      planId: plan.id,
+      phaseId: phase.id,
+      what: `the step “${step.name}” was added to “${phase.name}”`,
+    })
     return { id: step.id }
   })
 }
@@ -64,10 +115,23 @@ export async function editSqlStep(actor: UserActor, input: TEditSqlStep): Promis
     const scriptsChanged = scriptsChecksum(step) !== scriptsChecksum(input)
     await tx.step.update({
       where: { id: step.id },
-      data: { name: input.name, body: input.body, rollbackBody: input.rollbackBody, config, lint, ...(scriptsChanged ? NO_LINT_OVERRIDE : {}) },
+      data: {
+        name: input.name,
+        body: input.body,
+        rollbackBody: input.rollbackBody,
+        config,
+        lint,
+        ...(scriptsChanged ? NO_LINT_OVERRIDE : {}),
+      },
     })
-    if (stepChecksum(step) !== stepChecksum({ kind: 'SQL', body: input.body, rollbackBody: input.rollbackBody, config })) {
-      await reopenApprovalsAfterChange(tx, actor, { planId: plan.id, phaseId: step.phaseId, what: `the step “${step.name}” was edited` })
+    if (
+      stepChecksum(step) !== stepChecksum({ kind: 'SQL', body: input.body, rollbackBody: input.rollbackBody, config })
+    ) {
+      await reopenApprovalsAfterChange(tx, actor, {
+        planId: plan.id,
+        phaseId: step.phaseId,
+        what: `the step “${step.name}” was edited`,
+      })
     }
     await audit({
       action: 'step.update',
@@ -98,30 +162,66 @@ const copyConfig = (input: TAddCopyStep | TEditCopyStep) =>
 type ConfiguredKind = 'COPY' | 'VALIDATE' | 'OBSERVE' | 'BACKUP'
 
 /** Adds a step of a kind configured by `config` alone (copy, validate, observe, backup). */
-async function addConfiguredStep(actor: UserActor, phaseId: string, kind: ConfiguredKind, name: string, config: Prisma.InputJsonObject): Promise<{ id: string }> {
+async function addConfiguredStep(
+  actor: UserActor,
+  phaseId: string,
+  kind: ConfiguredKind,
+  name: string,
+  config: Prisma.InputJsonObject,
+): Promise<{ id: string }> {
   return editPlan(actor, await planIdOf('phase', phaseId), async ({ tx, plan, audit }) => {
     const phase = await phaseToChange(tx, plan.id, phaseId)
     const position = nextPosition(await tx.step.aggregate({ where: { phaseId: phase.id }, _max: { position: true } }))
-    const step = await tx.step.create({ data: { planId: plan.id, phaseId: phase.id, position, kind, name, config, isDraft: false } })
-    await audit({ action: 'step.create', entityType: 'Step', entityId: step.id, after: { name: step.name, phase: phase.name, kind, ...config } })
-    await reopenApprovalsAfterChange(tx, actor, { planId: plan.id, phaseId: phase.id, what: `the step “${step.name}” was added to “${phase.name}”` })
+    const step = await tx.step.create({
+      data: { planId: plan.id, phaseId: phase.id, position, kind, name, config, isDraft: false },
+    })
+    await audit({
+      action: 'step.create',
+      entityType: 'Step',
+      entityId: step.id,
+      after: { name: step.name, phase: phase.name, kind, ...config },
+    })
+    await reopenApprovalsAfterChange(tx, actor, {
+      planId: plan.id,
+      phaseId: phase.id,
+      what: `the step “${step.name}” was added to “${phase.name}”`,
+    })
     return { id: step.id }
   })
 }
 
-async function editConfiguredStep(actor: UserActor, stepId: string, kind: ConfiguredKind, name: string, config: Prisma.InputJsonObject): Promise<{ id: string }> {
+async function editConfiguredStep(
+  actor: UserActor,
+  stepId: string,
+  kind: ConfiguredKind,
+  name: string,
+  config: Prisma.InputJsonObject,
+): Promise<{ id: string }> {
   return editPlan(actor, await planIdOf('step', stepId), async ({ tx, plan, audit }) => {
     const step = await stepToChange(tx, plan.id, stepId)
     if (step.kind !== kind) throw conflict(`Only ${KIND_NAMES[kind]} steps have these options.`)
     await tx.step.update({ where: { id: step.id }, data: { name, config } })
-    if (stepChecksum(step) !== stepChecksum({ ...step, config })) await reopenApprovalsAfterChange(tx, actor, { planId: plan.id, phaseId: step.phaseId, what: `the step “${step.name}” was edited` })
-    await audit({ action: 'step.update', entityType: 'Step', entityId: step.id, before: { name: step.name, config: step.config }, after: { name, config } })
+    if (stepChecksum(step) !== stepChecksum({ ...step, config }))
+      await reopenApprovalsAfterChange(tx, actor, {
+        planId: plan.id,
+        phaseId: step.phaseId,
+        what: `the step “${step.name}” was edited`,
+      })
+    await audit({
+      action: 'step.update',
+      entityType: 'Step',
+      entityId: step.id,
+      before: { name: step.name, config: step.config },
+      after: { name, config },
+    })
     return { id: step.id }
   })
 }
 
-export const addCopyStep = (actor: UserActor, input: TAddCopyStep) => addConfiguredStep(actor, input.phaseId, 'COPY', input.name, copyConfig(input))
-export const editCopyStep = (actor: UserActor, input: TEditCopyStep) => editConfiguredStep(actor, input.stepId, 'COPY', input.name, copyConfig(input))
+export const addCopyStep = (actor: UserActor, input: TAddCopyStep) =>
+  addConfiguredStep(actor, input.phaseId, 'COPY', input.name, copyConfig(input))
+export const editCopyStep = (actor: UserActor, input: TEditCopyStep) =>
+  editConfiguredStep(actor, input.stepId, 'COPY', input.name, copyConfig(input))
 
 const validateConfig = (input: TAddValidateStep | TEditValidateStep): ValidateConfig => ({
   tables: input.tables,
@@ -133,16 +233,25 @@ const validateConfig = (input: TAddValidateStep | TEditValidateStep): ValidateCo
 
 const backupConfig = (input: TAddBackupStep | TEditBackupStep): BackupConfig => ({ of: input.of, tables: input.tables })
 
-export const addBackupStep = (actor: UserActor, input: TAddBackupStep) => addConfiguredStep(actor, input.phaseId, 'BACKUP', input.name, backupConfig(input))
-export const editBackupStep = (actor: UserActor, input: TEditBackupStep) => editConfiguredStep(actor, input.stepId, 'BACKUP', input.name, backupConfig(input))
+export const addBackupStep = (actor: UserActor, input: TAddBackupStep) =>
+  addConfiguredStep(actor, input.phaseId, 'BACKUP', input.name, backupConfig(input))
+export const editBackupStep = (actor: UserActor, input: TEditBackupStep) =>
+  editConfiguredStep(actor, input.stepId, 'BACKUP', input.name, backupConfig(input))
 
-export const addValidateStep = (actor: UserActor, input: TAddValidateStep) => addConfiguredStep(actor, input.phaseId, 'VALIDATE', input.name, validateConfig(input))
-export const editValidateStep = (actor: UserActor, input: TEditValidateStep) => editConfiguredStep(actor, input.stepId, 'VALIDATE', input.name, validateConfig(input))
+export const addValidateStep = (actor: UserActor, input: TAddValidateStep) =>
+  addConfiguredStep(actor, input.phaseId, 'VALIDATE', input.name, validateConfig(input))
+export const editValidateStep = (actor: UserActor, input: TEditValidateStep) =>
+  editConfiguredStep(actor, input.stepId, 'VALIDATE', input.name, validateConfig(input))
 
-const observeConfig = (input: TAddObserveStep | TEditObserveStep): ObserveConfig => ({ seconds: Math.round(input.minutes * 60), rollback: input.rollback })
+const observeConfig = (input: TAddObserveStep | TEditObserveStep): ObserveConfig => ({
+  seconds: Math.round(input.minutes * 60),
+  rollback: input.rollback,
+})
 
-export const addObserveStep = (actor: UserActor, input: TAddObserveStep) => addConfiguredStep(actor, input.phaseId, 'OBSERVE', input.name, observeConfig(input))
-export const editObserveStep = (actor: UserActor, input: TEditObserveStep) => editConfiguredStep(actor, input.stepId, 'OBSERVE', input.name, observeConfig(input))
+export const addObserveStep = (actor: UserActor, input: TAddObserveStep) =>
+  addConfiguredStep(actor, input.phaseId, 'OBSERVE', input.name, observeConfig(input))
+export const editObserveStep = (actor: UserActor, input: TEditObserveStep) =>
+  editConfiguredStep(actor, input.stepId, 'OBSERVE', input.name, observeConfig(input))
 
 /** A gate a person releases during a run; optionally only once the phase's required checklist items are done. */
 export async function addManualStep(actor: UserActor, input: TAddManualStep): Promise<{ id: string }> {
@@ -150,10 +259,28 @@ export async function addManualStep(actor: UserActor, input: TAddManualStep): Pr
     const phase = await phaseToChange(tx, plan.id, input.phaseId)
     const position = nextPosition(await tx.step.aggregate({ where: { phaseId: phase.id }, _max: { position: true } }))
     const step = await tx.step.create({
-      data: { planId: plan.id, phaseId: phase.id, position, kind: 'MANUAL', name: input.name, body: input.instructions ?? '', config: { requireChecklist: input.requireChecklist }, isDraft: false },
+      data: {
+        planId: plan.id,
+        phaseId: phase.id,
+        position,
+        kind: 'MANUAL',
+        name: input.name,
+        body: input.instructions ?? '',
+        config: { requireChecklist: input.requireChecklist },
+        isDraft: false,
+      },
     })
-    await audit({ action: 'step.create', entityType: 'Step', entityId: step.id, after: { name: step.name, phase: phase.name, kind: 'MANUAL', requireChecklist: input.requireChecklist } })
-    await reopenApprovalsAfterChange(tx, actor, { planId: plan.id, phaseId: phase.id, what: `the step “${step.name}” was added to “${phase.name}”` })
+    await audit({
+      action: 'step.create',
+      entityType: 'Step',
+      entityId: step.id,
+      after: { name: step.name, phase: phase.name, kind: 'MANUAL', requireChecklist: input.requireChecklist },
+    })
+    await reopenApprovalsAfterChange(tx, actor, {
+      planId: plan.id,
+      phaseId: phase.id,
+      what: `the step “${step.name}” was added to “${phase.name}”`,
+    })
     return { id: step.id }
   })
 }
@@ -165,8 +292,17 @@ export async function removeStep(actor: UserActor, input: TRemoveStep): Promise<
     const used = await tx.stepRun.count({ where: { stepId: step.id } })
     if (used === 0) await tx.step.delete({ where: { id: step.id } })
     else await tx.step.update({ where: { id: step.id }, data: { removedAt: new Date() } })
-    await audit({ action: 'step.delete', entityType: 'Step', entityId: step.id, before: { name: step.name, kind: step.kind, body: step.body } })
-    await reopenApprovalsAfterChange(tx, actor, { planId: plan.id, phaseId: step.phaseId, what: `the step “${step.name}” was removed` })
+    await audit({
+      action: 'step.delete',
+      entityType: 'Step',
+      entityId: step.id,
+      before: { name: step.name, kind: step.kind, body: step.body },
+    })
+    await reopenApprovalsAfterChange(tx, actor, {
+      planId: plan.id,
+      phaseId: step.phaseId,
+      what: `the step “${step.name}” was removed`,
+    })
     return { id: step.id }
   })
 }
@@ -178,7 +314,12 @@ export async function setStepReady(actor: UserActor, input: TSetStepReady): Prom
     // A reviewed draft is linted like a step written here (an imported script may not even parse).
     const lint = input.ready && step.kind === 'SQL' ? await lintScripts(step.body, step.rollbackBody) : undefined
     await tx.step.update({ where: { id: step.id }, data: { isDraft: !input.ready, ...(lint ? { lint } : {}) } })
-    await audit({ action: input.ready ? 'step.ready' : 'step.draft', entityType: 'Step', entityId: step.id, after: { name: step.name } })
+    await audit({
+      action: input.ready ? 'step.ready' : 'step.draft',
+      entityType: 'Step',
+      entityId: step.id,
+      after: { name: step.name },
+    })
     return { id: step.id }
   })
 }
@@ -190,9 +331,28 @@ export async function overrideLint(actor: UserActor, input: TOverrideLint): Prom
     const step = await tx.step.findFirst({ where: { id: input.stepId, planId: plan.id, removedAt: null } })
     if (!step) throw notFound('Step')
     const lint = step.lint as LintReport | null
-    if (step.kind !== 'SQL' || !lint || lint.errors === 0) throw conflict('This step has no error-level lint findings to accept.')
-    await tx.step.update({ where: { id: step.id }, data: { lintOverrideReason: input.reason, lintOverrideById: actor.id, lintOverrideAt: new Date(), lintOverrideChecksum: scriptsChecksum(step) } })
-    await audit({ action: 'step.lint-override', entityType: 'Step', entityId: step.id, after: { name: step.name, reason: input.reason, errors: lint.errors, rules: lint.statements.flatMap((s) => s.findings.filter((f) => f.level === 'error').map((f) => f.rule)) } })
+    if (step.kind !== 'SQL' || !lint || lint.errors === 0)
+      throw conflict('This step has no error-level lint findings to accept.')
+    await tx.step.update({
+      where: { id: step.id },
+      data: {
+        lintOverrideReason: input.reason,
+        lintOverrideById: actor.id,
+        lintOverrideAt: new Date(),
+        lintOverrideChecksum: scriptsChecksum(step),
+      },
+    })
+    await audit({
+      action: 'step.lint-override',
+      entityType: 'Step',
+      entityId: step.id,
+      after: {
+        name: step.name,
+        reason: input.reason,
+        errors: lint.errors,
+        rules: lint.statements.flatMap((s) => s.findings.filter((f) => f.level === 'error').map((f) => f.rule)),
+      },
+    })
     return { id: step.id }
   })
 }

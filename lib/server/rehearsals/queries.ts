@@ -33,7 +33,10 @@ type StoredDifferences = { rollback?: Diff; repeat?: Diff }
 function differenceLines(stored: unknown): string[] {
   if (!stored || typeof stored !== 'object') return []
   const { rollback, repeat } = stored as StoredDifferences
-  return [...(rollback?.differences ?? []).map((d) => describeDifference(d, 'rollback')), ...(repeat?.differences ?? []).map((d) => describeDifference(d, 'repeat'))]
+  return [
+    ...(rollback?.differences ?? []).map((d) => describeDifference(d, 'rollback')),
+    ...(repeat?.differences ?? []).map((d) => describeDifference(d, 'repeat')),
+  ]
 }
 
 /** Every role that reads plans: the latest finished rehearsal per phase and environment of a plan. */
@@ -49,30 +52,51 @@ export async function listPhaseRehearsals(actor: UserActor, planId: string): Pro
     where: { planId, status: { in: [...FINISHED] } },
     orderBy: [{ finishedAt: 'desc' }, { id: 'desc' }],
     distinct: ['phaseId', 'environmentId'],
-    select: { id: true, phaseId: true, environmentId: true, environment: { select: { name: true } }, status: true, finishedAt: true, checksum: true, differences: true, error: true },
+    select: {
+      id: true,
+      phaseId: true,
+      environmentId: true,
+      environment: { select: { name: true } },
+      status: true,
+      finishedAt: true,
+      checksum: true,
+      differences: true,
+      error: true,
+    },
   })
   const checksums = new Map(plan.phases.map((p) => [p.id, rehearsalChecksum(p.steps)]))
   const order = new Map(plan.phases.map((p, i) => [p.id, i]))
   return rows
     .flatMap((r) => {
       if (r.status === 'QUEUED' || r.status === 'RUNNING' || !r.finishedAt) return []
-      return [{
-        id: r.id,
-        phaseId: r.phaseId,
-        environmentId: r.environmentId,
-        environmentName: r.environment.name,
-        status: r.status,
-        finishedAt: r.finishedAt.toISOString(),
-        checksum: r.checksum,
-        current: r.checksum !== null && r.checksum === checksums.get(r.phaseId),
-        differences: differenceLines(r.differences),
-        error: r.error,
-      }]
+      return [
+        {
+          id: r.id,
+          phaseId: r.phaseId,
+          environmentId: r.environmentId,
+          environmentName: r.environment.name,
+          status: r.status,
+          finishedAt: r.finishedAt.toISOString(),
+          checksum: r.checksum,
+          current: r.checksum !== null && r.checksum === checksums.get(r.phaseId),
+          differences: differenceLines(r.differences),
+          error: r.error,
+        },
+      ]
     })
-    .sort((a, b) => (order.get(a.phaseId) ?? 0) - (order.get(b.phaseId) ?? 0) || a.environmentName.localeCompare(b.environmentName))
+    .sort(
+      (a, b) =>
+        (order.get(a.phaseId) ?? 0) - (order.get(b.phaseId) ?? 0) || a.environmentName.localeCompare(b.environmentName),
+    )
 }
 
-export type PendingRehearsalDTO = { id: string; phaseId: string; environmentName: string; status: 'QUEUED' | 'RUNNING'; createdAt: string }
+export type PendingRehearsalDTO = {
+  id: string
+  phaseId: string
+  environmentName: string
+  status: 'QUEUED' | 'RUNNING'
+  createdAt: string
+}
 
 /** Every role that reads plans: the plan's rehearsals that are queued or running, oldest first. */
 export async function listPendingRehearsals(actor: UserActor, planId: string): Promise<PendingRehearsalDTO[]> {
@@ -83,7 +107,19 @@ export async function listPendingRehearsals(actor: UserActor, planId: string): P
     orderBy: { createdAt: 'asc' },
     select: { id: true, phaseId: true, environment: { select: { name: true } }, status: true, createdAt: true },
   })
-  return rows.flatMap((r) => (r.status === 'QUEUED' || r.status === 'RUNNING' ? [{ id: r.id, phaseId: r.phaseId, environmentName: r.environment.name, status: r.status, createdAt: r.createdAt.toISOString() }] : []))
+  return rows.flatMap((r) =>
+    r.status === 'QUEUED' || r.status === 'RUNNING'
+      ? [
+          {
+            id: r.id,
+            phaseId: r.phaseId,
+            environmentName: r.environment.name,
+            status: r.status,
+            createdAt: r.createdAt.toISOString(),
+          },
+        ]
+      : [],
+  )
 }
 
 /** No authorization (for rules whose callers already authorized): an IDENTICAL rehearsal of exactly these scripts exists. */

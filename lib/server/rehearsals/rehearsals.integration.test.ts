@@ -19,15 +19,25 @@ import { hasCurrentRehearsal, listPhaseRehearsals } from './queries'
 import { ZRequestRehearsal } from './schemas'
 
 async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(() => null, (e: unknown) => e)
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  )
   expect(error).toBeInstanceOf(DomainError)
   return error as DomainError
 }
 
 /** Executed here rather than by a worker of another test file; the heartbeat keeps such a worker from calling it abandoned. */
 async function work(rehearsalId: string) {
-  await db.workerHeartbeat.upsert({ where: { id: 'test' }, create: { id: 'test', hostname: 'test', pid: process.pid, startedAt: new Date(0), lastSeenAt: new Date() }, update: { lastSeenAt: new Date() } })
-  await db.rollbackRehearsal.update({ where: { id: rehearsalId }, data: { status: 'RUNNING', workerId: 'test', startedAt: new Date() } })
+  await db.workerHeartbeat.upsert({
+    where: { id: 'test' },
+    create: { id: 'test', hostname: 'test', pid: process.pid, startedAt: new Date(0), lastSeenAt: new Date() },
+    update: { lastSeenAt: new Date() },
+  })
+  await db.rollbackRehearsal.update({
+    where: { id: rehearsalId },
+    data: { status: 'RUNNING', workerId: 'test', startedAt: new Date() },
+  })
   return executeRehearsal(rehearsalId)
 }
 
@@ -46,13 +56,31 @@ async function setup(options: { protected?: boolean } = {}) {
   const lead = await makeUser('LEAD')
   const dba = await makeUser('DBA')
   const targetUrl = await createFreshDatabase('rehearsal_target', { migrate: false })
-  await queryDatabase(targetUrl, `CREATE TABLE customers (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL); INSERT INTO customers (email) VALUES ('ada@example.com')`)
-  const { id: environmentId } = await createEnvironment(dba, { name: `env-${randomUUID().slice(0, 8)}`, description: '', protected: options.protected ?? false })
-  const { id: connectionId } = await createConnection(await makeUser('ADMIN'), ZConnection.parse({ environmentId, engine: 'POSTGRES', ownServer: 'allow', name: 'shop', role: 'TARGET', url: `${targetUrl}?sslmode=disable` }))
+  await queryDatabase(
+    targetUrl,
+    `CREATE TABLE customers (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL); INSERT INTO customers (email) VALUES ('ada@example.com')`,
+  )
+  const { id: environmentId } = await createEnvironment(dba, {
+    name: `env-${randomUUID().slice(0, 8)}`,
+    description: '',
+    protected: options.protected ?? false,
+  })
+  const { id: connectionId } = await createConnection(
+    await makeUser('ADMIN'),
+    ZConnection.parse({
+      environmentId,
+      engine: 'POSTGRES',
+      ownServer: 'allow',
+      name: 'shop',
+      role: 'TARGET',
+      url: `${targetUrl}?sslmode=disable`,
+    }),
+  )
   const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: 'Orders' }))
   const { id: phaseId } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Schema' }))
   await setPlanEnvironment(lead, { planId, environmentId, sourceConnectionId: null, targetConnectionId: connectionId })
-  const addStep = async (step: { name: string; body: string; rollbackBody: string | null }) => (await addSqlStep(lead, ZAddSqlStep.parse({ phaseId, ...step, rollbackBody: step.rollbackBody ?? '' }))).id
+  const addStep = async (step: { name: string; body: string; rollbackBody: string | null }) =>
+    (await addSqlStep(lead, ZAddSqlStep.parse({ phaseId, ...step, rollbackBody: step.rollbackBody ?? '' }))).id
   const input = ZRequestRehearsal.parse({ planId, phaseId, environmentId })
   return { lead, planId, phaseId, environmentId, addStep, input }
 }
@@ -65,11 +93,31 @@ describe('rollback rehearsals', () => {
     const { id } = await requestRehearsal(lead, input)
     expect(await work(id)).toBe('IDENTICAL')
     const checksum = rehearsalChecksum([ORDERS, EMAIL_INDEX])
-    expect(await db.rollbackRehearsal.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'IDENTICAL', checksum, stepNames: ['Create orders', 'Index customer emails'], stepsRun: 6, error: null, workerId: null })
+    expect(await db.rollbackRehearsal.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      status: 'IDENTICAL',
+      checksum,
+      stepNames: ['Create orders', 'Index customer emails'],
+      stepsRun: 6,
+      error: null,
+      workerId: null,
+    })
     const listed = await listPhaseRehearsals(await makeUser('STAKEHOLDER'), planId)
-    expect(listed).toEqual([expect.objectContaining({ id, phaseId, status: 'IDENTICAL', checksum, current: true, differences: [], error: null })])
+    expect(listed).toEqual([
+      expect.objectContaining({
+        id,
+        phaseId,
+        status: 'IDENTICAL',
+        checksum,
+        current: true,
+        differences: [],
+        error: null,
+      }),
+    ])
     expect(await hasCurrentRehearsal(planId, phaseId, checksum)).toBe(true)
-    expect((await auditEventsFor(id)).map((e) => [e.action, e.actorId])).toEqual([['rehearsal.request', lead.id], ['rehearsal.finish', null]])
+    expect((await auditEventsFor(id)).map((e) => [e.action, e.actorId])).toEqual([
+      ['rehearsal.request', lead.id],
+      ['rehearsal.finish', null],
+    ])
   })
 
   it('name exactly the index a rollback forgets to drop, and call the rehearsal stale once a script is edited', async () => {
@@ -80,8 +128,16 @@ describe('rollback rehearsals', () => {
     expect(await work(id)).toBe('DIFFERENT')
     const [listed] = await listPhaseRehearsals(lead, planId)
     expect(listed).toMatchObject({ status: 'DIFFERENT', current: true })
-    expect(listed?.differences).toEqual(['index public.customers_email_lower_idx exists after the rollback but not before the up (CREATE INDEX customers_email_lower_idx ON public.customers USING btree (lower(email)))'])
-    expect(await hasCurrentRehearsal(planId, phaseId, rehearsalChecksum([ORDERS, { ...EMAIL_INDEX, rollbackBody: 'SELECT 1;' }]))).toBe(false)
+    expect(listed?.differences).toEqual([
+      'index public.customers_email_lower_idx exists after the rollback but not before the up (CREATE INDEX customers_email_lower_idx ON public.customers USING btree (lower(email)))',
+    ])
+    expect(
+      await hasCurrentRehearsal(
+        planId,
+        phaseId,
+        rehearsalChecksum([ORDERS, { ...EMAIL_INDEX, rollbackBody: 'SELECT 1;' }]),
+      ),
+    ).toBe(false)
 
     await editSqlStep(lead, ZEditSqlStep.parse({ stepId, ...EMAIL_INDEX }))
     expect((await listPhaseRehearsals(lead, planId)).map((r) => [r.id, r.current])).toEqual([[id, false]])
@@ -91,7 +147,10 @@ describe('rollback rehearsals', () => {
     const { lead, addStep, input } = await setup({ protected: true })
     await addStep(ORDERS)
     const error = await refusal(requestRehearsal(lead, input))
-    expect([error.code, error.message]).toEqual(['CONFLICT', expect.stringMatching(/is protected\. Rehearse on a staging environment: a rehearsal leaves the steps applied/)])
+    expect([error.code, error.message]).toEqual([
+      'CONFLICT',
+      expect.stringMatching(/is protected\. Rehearse on a staging environment: a rehearsal leaves the steps applied/),
+    ])
     expect(await db.rollbackRehearsal.count({ where: { planId: input.planId } })).toBe(0)
   })
 
@@ -100,36 +159,51 @@ describe('rollback rehearsals', () => {
     expect((await refusal(requestRehearsal(lead, input))).message).toBe('“Schema” has no SQL steps ready to rehearse.')
     await addStep(ORDERS)
     await addStep({ name: 'Backfill totals', body: 'UPDATE customers SET email = lower(email);', rollbackBody: null })
-    expect((await refusal(requestRehearsal(lead, input))).message).toBe('“Backfill totals” has no rollback script; a rehearsal needs one for every SQL step.')
+    expect((await refusal(requestRehearsal(lead, input))).message).toBe(
+      '“Backfill totals” has no rollback script; a rehearsal needs one for every SQL step.',
+    )
     expect(await db.rollbackRehearsal.count({ where: { planId: input.planId } })).toBe(0)
 
     const other = await setup()
     await other.addStep(ORDERS)
     await requestRehearsal(other.lead, other.input)
-    expect((await refusal(requestRehearsal(other.lead, other.input))).message).toBe(`A rehearsal on shop (“${(await db.environment.findUniqueOrThrow({ where: { id: other.environmentId } })).name}”) is already queued; wait for it to finish.`)
+    expect((await refusal(requestRehearsal(other.lead, other.input))).message).toBe(
+      `A rehearsal on shop (“${(await db.environment.findUniqueOrThrow({ where: { id: other.environmentId } })).name}”) is already queued; wait for it to finish.`,
+    )
   })
 
   it('queue exactly one of six simultaneous rehearsals on one target, of two plans; the others are told one is queued', async () => {
     const { lead, environmentId, addStep, input } = await setup()
     await addStep(ORDERS)
     // A second plan whose phase runs on the same target connection of the environment.
-    const { targetConnectionId } = await db.planEnvironment.findUniqueOrThrow({ where: { planId_environmentId: { planId: input.planId, environmentId } } })
+    const { targetConnectionId } = await db.planEnvironment.findUniqueOrThrow({
+      where: { planId_environmentId: { planId: input.planId, environmentId } },
+    })
     const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: 'Invoices' }))
     const { id: phaseId } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Schema' }))
     await setPlanEnvironment(lead, { planId, environmentId, sourceConnectionId: null, targetConnectionId })
     await addSqlStep(lead, ZAddSqlStep.parse({ phaseId, ...EMAIL_INDEX }))
     const other = ZRequestRehearsal.parse({ planId, phaseId, environmentId })
     await warmPool()
-    const results = await Promise.allSettled([input, other, input, other, input, other].map((i) => requestRehearsal(lead, i)))
+    const results = await Promise.allSettled(
+      [input, other, input, other, input, other].map((i) => requestRehearsal(lead, i)),
+    )
     const queued = await db.rollbackRehearsal.findMany({ where: { environmentId }, select: { id: true } })
     try {
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
       const environment = (await db.environment.findUniqueOrThrow({ where: { id: environmentId } })).name
-      for (const r of results.filter((r) => r.status === 'rejected')) expect(r.reason).toMatchObject({ code: 'CONFLICT', message: `A rehearsal on shop (“${environment}”) is already queued; wait for it to finish.` })
+      for (const r of results.filter((r) => r.status === 'rejected'))
+        expect(r.reason).toMatchObject({
+          code: 'CONFLICT',
+          message: `A rehearsal on shop (“${environment}”) is already queued; wait for it to finish.`,
+        })
       expect(queued).toHaveLength(1)
     } finally {
       // Nothing left for a worker to claim.
-      await db.rollbackRehearsal.updateMany({ where: { id: { in: queued.map((r) => r.id) }, status: 'QUEUED' }, data: { status: 'FAILED', error: 'Ended by the test.', finishedAt: new Date() } })
+      await db.rollbackRehearsal.updateMany({
+        where: { id: { in: queued.map((r) => r.id) }, status: 'QUEUED' },
+        data: { status: 'FAILED', error: 'Ended by the test.', finishedAt: new Date() },
+      })
     }
   })
 
@@ -147,9 +221,16 @@ describe('rollback rehearsals', () => {
     const { lead, addStep, input } = await setup()
     await addStep(ORDERS)
     const { id } = await requestRehearsal(lead, input)
-    await db.rollbackRehearsal.update({ where: { id }, data: { status: 'RUNNING', workerId: randomUUID(), startedAt: new Date() } })
+    await db.rollbackRehearsal.update({
+      where: { id },
+      data: { status: 'RUNNING', workerId: randomUUID(), startedAt: new Date() },
+    })
     expect(await failAbandonedRehearsals(60_000)).toBeGreaterThanOrEqual(1)
-    expect(await db.rollbackRehearsal.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'FAILED', workerId: null, error: expect.stringMatching(/^The worker running this rehearsal stopped/) })
+    expect(await db.rollbackRehearsal.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      status: 'FAILED',
+      workerId: null,
+      error: expect.stringMatching(/^The worker running this rehearsal stopped/),
+    })
     expect((await auditEventsFor(id)).map((e) => e.action)).toEqual(['rehearsal.request', 'rehearsal.finish'])
     await requestRehearsal(lead, input)
   })

@@ -10,7 +10,17 @@ import { reportStatus, type StatusFacts, type StatusVerdict } from './rules'
 export type PlanFacts = Omit<StatusFacts, 'phases'> & {
   planId: string
   progress: number
-  phases: (StatusFacts['phases'][number] & { id: string; itemsDone: number; itemsTotal: number; stepsDone: number; stepCount: number; firstActivityAt: Date | null; doneAt: Date | null; plannedStart: string | null; plannedLabel: string | null })[]
+  phases: (StatusFacts['phases'][number] & {
+    id: string
+    itemsDone: number
+    itemsTotal: number
+    stepsDone: number
+    stepCount: number
+    firstActivityAt: Date | null
+    doneAt: Date | null
+    plannedStart: string | null
+    plannedLabel: string | null
+  })[]
 }
 
 const day = (d: Date | null) => d?.toISOString().slice(0, 10) ?? null
@@ -18,7 +28,10 @@ const day = (d: Date | null) => d?.toISOString().slice(0, 10) ?? null
 type LatestRunRow = { planId: string; phaseName: string; environmentName: string; status: RunStatus }
 
 /** The facts of each plan in `planIds` as of `now`, with its verdict. Callers authorize. */
-export async function planFacts(planIds: readonly string[], now = new Date()): Promise<Map<string, PlanFacts & { verdict: StatusVerdict }>> {
+export async function planFacts(
+  planIds: readonly string[],
+  now = new Date(),
+): Promise<Map<string, PlanFacts & { verdict: StatusVerdict }>> {
   if (!planIds.length) return new Map()
   const ids = [...planIds]
   const [plans, progressOf, latestRuns] = await Promise.all([
@@ -27,7 +40,17 @@ export async function planFacts(planIds: readonly string[], now = new Date()): P
       select: {
         id: true,
         status: true,
-        phases: { orderBy: { position: 'asc' }, select: { id: true, name: true, blockedReason: true, plannedStart: true, plannedEnd: true, plannedLabel: true } },
+        phases: {
+          orderBy: { position: 'asc' },
+          select: {
+            id: true,
+            name: true,
+            blockedReason: true,
+            plannedStart: true,
+            plannedEnd: true,
+            plannedLabel: true,
+          },
+        },
         risks: { select: { title: true, impact: true, likelihood: true, status: true } },
         successCriteria: { orderBy: { position: 'asc' }, select: { text: true, status: true } },
       },

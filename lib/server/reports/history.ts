@@ -46,28 +46,48 @@ const POINT_SELECT = {
   risksClosed: true,
 } as const
 
-type PointRow = { id: string; takenAt: Date; day: Date | null; takenBy: { name: string } | null } & Omit<SnapshotPointDTO, 'id' | 'takenAt' | 'daily' | 'takenByName'>
+type PointRow = { id: string; takenAt: Date; day: Date | null; takenBy: { name: string } | null } & Omit<
+  SnapshotPointDTO,
+  'id' | 'takenAt' | 'daily' | 'takenByName'
+>
 
-const toPointDTO = ({ takenAt, day, takenBy, ...rest }: PointRow): SnapshotPointDTO => ({ ...rest, takenAt: takenAt.toISOString(), daily: day !== null, takenByName: takenBy?.name ?? null })
+const toPointDTO = ({ takenAt, day, takenBy, ...rest }: PointRow): SnapshotPointDTO => ({
+  ...rest,
+  takenAt: takenAt.toISOString(),
+  daily: day !== null,
+  takenByName: takenBy?.name ?? null,
+})
 
 /**
  * Everyone: a plan's report as of now, with its trend and what changed since the latest snapshot.
  * Cached per request, so the page's title and body build it once.
  */
-export const getReportPage = cache(async (actor: UserActor, planId: string, now = new Date()): Promise<ReportPageDTO> => {
-  assertCan(actor, 'report:read')
-  if (!ZId.safeParse(planId).success) throw notFound('Plan')
-  const [report, points, latest] = await Promise.all([
-    buildPlanReport(planId, now),
-    db.reportSnapshot.findMany({ where: { planId }, orderBy: { takenAt: 'asc' }, select: POINT_SELECT }),
-    db.reportSnapshot.findFirst({ where: { planId }, orderBy: { takenAt: 'desc' }, select: { id: true, takenAt: true, report: true } }),
-  ])
-  return {
-    report,
-    trend: points.map(toPointDTO),
-    since: latest ? { id: latest.id, takenAt: latest.takenAt.toISOString(), changes: reportChanges(latest.report as ReportDTO, report) } : null,
-  }
-})
+export const getReportPage = cache(
+  async (actor: UserActor, planId: string, now = new Date()): Promise<ReportPageDTO> => {
+    assertCan(actor, 'report:read')
+    if (!ZId.safeParse(planId).success) throw notFound('Plan')
+    const [report, points, latest] = await Promise.all([
+      buildPlanReport(planId, now),
+      db.reportSnapshot.findMany({ where: { planId }, orderBy: { takenAt: 'asc' }, select: POINT_SELECT }),
+      db.reportSnapshot.findFirst({
+        where: { planId },
+        orderBy: { takenAt: 'desc' },
+        select: { id: true, takenAt: true, report: true },
+      }),
+    ])
+    return {
+      report,
+      trend: points.map(toPointDTO),
+      since: latest
+        ? {
+            id: latest.id,
+            takenAt: latest.takenAt.toISOString(),
+            changes: reportChanges(latest.report as ReportDTO, report),
+          }
+        : null,
+    }
+  },
+)
 
 export type SnapshotDTO = {
   snapshot: SnapshotPointDTO
@@ -82,11 +102,22 @@ export type SnapshotDTO = {
 export async function getSnapshot(actor: UserActor, planId: string, snapshotId: string): Promise<SnapshotDTO> {
   assertCan(actor, 'report:read')
   if (!ZId.safeParse(planId).success || !ZId.safeParse(snapshotId).success) throw notFound('Snapshot')
-  const snapshot = await db.reportSnapshot.findFirst({ where: { id: snapshotId, planId }, select: { ...POINT_SELECT, report: true } })
+  const snapshot = await db.reportSnapshot.findFirst({
+    where: { id: snapshotId, planId },
+    select: { ...POINT_SELECT, report: true },
+  })
   if (!snapshot) throw notFound('Snapshot')
   const [previous, next] = await Promise.all([
-    db.reportSnapshot.findFirst({ where: { planId, takenAt: { lt: snapshot.takenAt } }, orderBy: { takenAt: 'desc' }, select: { id: true, takenAt: true, report: true } }),
-    db.reportSnapshot.findFirst({ where: { planId, takenAt: { gt: snapshot.takenAt } }, orderBy: { takenAt: 'asc' }, select: { id: true, takenAt: true } }),
+    db.reportSnapshot.findFirst({
+      where: { planId, takenAt: { lt: snapshot.takenAt } },
+      orderBy: { takenAt: 'desc' },
+      select: { id: true, takenAt: true, report: true },
+    }),
+    db.reportSnapshot.findFirst({
+      where: { planId, takenAt: { gt: snapshot.takenAt } },
+      orderBy: { takenAt: 'asc' },
+      select: { id: true, takenAt: true },
+    }),
   ])
   const { report, ...point } = snapshot
   const before = report as ReportDTO
@@ -100,10 +131,16 @@ export async function getSnapshot(actor: UserActor, planId: string, snapshotId: 
 }
 
 /** Everyone: every snapshot of a plan, newest first, with the plan's title. */
-export async function listSnapshots(actor: UserActor, planId: string): Promise<{ planTitle: string; snapshots: SnapshotPointDTO[] }> {
+export async function listSnapshots(
+  actor: UserActor,
+  planId: string,
+): Promise<{ planTitle: string; snapshots: SnapshotPointDTO[] }> {
   assertCan(actor, 'report:read')
   if (!ZId.safeParse(planId).success) throw notFound('Plan')
-  const plan = await db.plan.findUnique({ where: { id: planId }, select: { title: true, snapshots: { orderBy: { takenAt: 'desc' }, select: POINT_SELECT } } })
+  const plan = await db.plan.findUnique({
+    where: { id: planId },
+    select: { title: true, snapshots: { orderBy: { takenAt: 'desc' }, select: POINT_SELECT } },
+  })
   if (!plan) throw notFound('Plan')
   return { planTitle: plan.title, snapshots: plan.snapshots.map(toPointDTO) }
 }

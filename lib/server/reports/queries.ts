@@ -1,5 +1,14 @@
 import { db } from '@/lib/db'
-import type { CriterionStatus, PlanStatus, RiskImpact, RiskLikelihood, RiskStatus, RunStatus, ValidationStatus, WindowStatus } from '@/lib/generated/prisma/enums'
+import type {
+  CriterionStatus,
+  PlanStatus,
+  RiskImpact,
+  RiskLikelihood,
+  RiskStatus,
+  RunStatus,
+  ValidationStatus,
+  WindowStatus,
+} from '@/lib/generated/prisma/enums'
 import type { ValidationReport } from '@/lib/engine/validate/model'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCan } from '@/lib/server/authorize'
@@ -34,10 +43,46 @@ export type ReportDTO = {
     stepsDone?: number
     stepCount?: number
   }[]
-  windows: { environmentName: string; phaseName: string | null; status: WindowStatus; startsAt: string; endsAt: string; active: boolean }[]
-  risks: { id: string; title: string; impact: RiskImpact | null; likelihood: RiskLikelihood | null; score: number | null; status: RiskStatus; owner: string | null; mitigation: string; critical: boolean }[]
-  runs: { id: string; phaseName: string; environmentName: string; status: RunStatus; dryRun: boolean; startedAt: string | null; finishedAt: string | null; seconds: number | null }[]
-  validation: { id: string; status: ValidationStatus; environmentName: string; finishedAt: string | null; tables: number; matching: number; differing: number; findings: number; rulesFailed: number } | null
+  windows: {
+    environmentName: string
+    phaseName: string | null
+    status: WindowStatus
+    startsAt: string
+    endsAt: string
+    active: boolean
+  }[]
+  risks: {
+    id: string
+    title: string
+    impact: RiskImpact | null
+    likelihood: RiskLikelihood | null
+    score: number | null
+    status: RiskStatus
+    owner: string | null
+    mitigation: string
+    critical: boolean
+  }[]
+  runs: {
+    id: string
+    phaseName: string
+    environmentName: string
+    status: RunStatus
+    dryRun: boolean
+    startedAt: string | null
+    finishedAt: string | null
+    seconds: number | null
+  }[]
+  validation: {
+    id: string
+    status: ValidationStatus
+    environmentName: string
+    finishedAt: string | null
+    tables: number
+    matching: number
+    differing: number
+    findings: number
+    rulesFailed: number
+  } | null
   criteria: { text: string; status: CriterionStatus; evidenceId: string | null; evaluatedAt: string | null }[]
 }
 
@@ -61,8 +106,14 @@ export async function buildPlanReport(planId: string, now = new Date()): Promise
       status: true,
       startDate: true,
       owner: { select: { name: true } },
-      risks: { orderBy: { createdAt: 'asc' }, select: { id: true, title: true, impact: true, likelihood: true, status: true, owner: true, mitigation: true } },
-      successCriteria: { orderBy: { position: 'asc' }, select: { text: true, status: true, evidenceId: true, evaluatedAt: true } },
+      risks: {
+        orderBy: { createdAt: 'asc' },
+        select: { id: true, title: true, impact: true, likelihood: true, status: true, owner: true, mitigation: true },
+      },
+      successCriteria: {
+        orderBy: { position: 'asc' },
+        select: { text: true, status: true, evidenceId: true, evaluatedAt: true },
+      },
     },
   })
   if (!plan) throw notFound('Plan')
@@ -72,13 +123,27 @@ export async function buildPlanReport(planId: string, now = new Date()): Promise
       where: { planId: plan.id, status: { in: ['APPROVED', 'REQUESTED'] }, endsAt: { gt: now } },
       orderBy: { startsAt: 'asc' },
       take: 5,
-      select: { status: true, startsAt: true, endsAt: true, environment: { select: { name: true } }, phase: { select: { name: true } } },
+      select: {
+        status: true,
+        startsAt: true,
+        endsAt: true,
+        environment: { select: { name: true } },
+        phase: { select: { name: true } },
+      },
     }),
     db.run.findMany({
       where: { planId: plan.id },
       orderBy: { createdAt: 'desc' },
       take: RECENT_RUNS,
-      select: { id: true, status: true, dryRun: true, startedAt: true, finishedAt: true, phase: { select: { name: true } }, environment: { select: { name: true } } },
+      select: {
+        id: true,
+        status: true,
+        dryRun: true,
+        startedAt: true,
+        finishedAt: true,
+        phase: { select: { name: true } },
+        environment: { select: { name: true } },
+      },
     }),
     db.validation.findFirst({
       where: { planId: plan.id, status: { in: ['PASSED', 'FAILED', 'ERROR'] } },
@@ -90,14 +155,26 @@ export async function buildPlanReport(planId: string, now = new Date()): Promise
   if (!f) throw notFound('Plan')
   const report = validation?.report as ValidationReport | null | undefined
   return {
-    plan: { id: plan.id, title: plan.title, status: plan.status, ownerName: plan.owner.name, startDate: plan.startDate?.toISOString().slice(0, 10) ?? null },
+    plan: {
+      id: plan.id,
+      title: plan.title,
+      status: plan.status,
+      ownerName: plan.owner.name,
+      startDate: plan.startDate?.toISOString().slice(0, 10) ?? null,
+    },
     generatedAt: now.toISOString(),
     verdict: f.verdict,
     progress: f.progress,
     phases: f.phases.map((p) => {
       const actualStart = p.firstActivityAt
       const actualEnd = p.doneAt
-      const slippageDays = !p.plannedEnd ? null : actualEnd ? daysBetween(p.plannedEnd, actualEnd.toISOString()) : p.plannedEnd < f.today ? daysBetween(p.plannedEnd, f.today) : 0
+      const slippageDays = !p.plannedEnd
+        ? null
+        : actualEnd
+          ? daysBetween(p.plannedEnd, actualEnd.toISOString())
+          : p.plannedEnd < f.today
+            ? daysBetween(p.plannedEnd, f.today)
+            : 0
       return {
         name: p.name,
         status: p.status,
@@ -145,7 +222,12 @@ export async function buildPlanReport(planId: string, now = new Date()): Promise
           rulesFailed: report?.rules.filter((r) => !r.passed).length ?? 0,
         }
       : null,
-    criteria: plan.successCriteria.map((c) => ({ text: c.text, status: c.status, evidenceId: c.evidenceId, evaluatedAt: iso(c.evaluatedAt) })),
+    criteria: plan.successCriteria.map((c) => ({
+      text: c.text,
+      status: c.status,
+      evidenceId: c.evidenceId,
+      evaluatedAt: iso(c.evaluatedAt),
+    })),
   }
 }
 
@@ -170,7 +252,12 @@ export async function listPortfolio(actor: UserActor, now = new Date()): Promise
       id: true,
       title: true,
       owner: { select: { name: true } },
-      windows: { where: { status: { in: ['APPROVED', 'REQUESTED'] }, endsAt: { gt: now } }, orderBy: { startsAt: 'asc' }, take: 1, select: { startsAt: true, status: true, environment: { select: { name: true } } } },
+      windows: {
+        where: { status: { in: ['APPROVED', 'REQUESTED'] }, endsAt: { gt: now } },
+        orderBy: { startsAt: 'asc' },
+        take: 1,
+        select: { startsAt: true, status: true, environment: { select: { name: true } } },
+      },
     },
   })
   const facts = await planFacts(
@@ -180,9 +267,23 @@ export async function listPortfolio(actor: UserActor, now = new Date()): Promise
   return plans.flatMap((p) => {
     const f = facts.get(p.id)
     if (!f) return []
-    const open = f.risks.filter((r) => r.status === 'OPEN').map((r) => ({ title: r.title, score: riskScore(r.impact, r.likelihood), critical: isCriticalRisk(r) }))
+    const open = f.risks
+      .filter((r) => r.status === 'OPEN')
+      .map((r) => ({ title: r.title, score: riskScore(r.impact, r.likelihood), critical: isCriticalRisk(r) }))
     open.sort((a, b) => Number(b.critical) - Number(a.critical) || (b.score ?? 0) - (a.score ?? 0))
     const w = p.windows[0]
-    return [{ id: p.id, title: p.title, ownerName: p.owner.name, verdict: f.verdict, progress: f.progress, nextWindow: w ? { environmentName: w.environment.name, startsAt: w.startsAt.toISOString(), status: w.status } : null, topRisk: open[0] ?? null }]
+    return [
+      {
+        id: p.id,
+        title: p.title,
+        ownerName: p.owner.name,
+        verdict: f.verdict,
+        progress: f.progress,
+        nextWindow: w
+          ? { environmentName: w.environment.name, startsAt: w.startsAt.toISOString(), status: w.status }
+          : null,
+        topRisk: open[0] ?? null,
+      },
+    ]
   })
 }

@@ -37,7 +37,11 @@ function snapshotRow(report: ReportDTO, previous: ReportDTO | null) {
 }
 
 async function previousReport(planId: string, before: Date): Promise<ReportDTO | null> {
-  const previous = await db.reportSnapshot.findFirst({ where: { planId, takenAt: { lte: before } }, orderBy: { takenAt: 'desc' }, select: { report: true } })
+  const previous = await db.reportSnapshot.findFirst({
+    where: { planId, takenAt: { lte: before } },
+    orderBy: { takenAt: 'desc' },
+    select: { report: true },
+  })
   return (previous?.report as ReportDTO | undefined) ?? null
 }
 
@@ -50,7 +54,13 @@ export async function takeSnapshot(actor: UserActor, planId: string, now = new D
   return db.$transaction(async (tx) => {
     await assertCanInTx(tx, actor, 'plan:edit')
     const snapshot = await tx.reportSnapshot.create({ data: { ...row, takenById: actor.id }, select: { id: true } })
-    await recordAudit(tx, actor, { action: 'report.snapshot', entityType: 'ReportSnapshot', entityId: snapshot.id, planId, after: { status: row.status, progress: row.progress, openRisks: row.openRisks } })
+    await recordAudit(tx, actor, {
+      action: 'report.snapshot',
+      entityType: 'ReportSnapshot',
+      entityId: snapshot.id,
+      planId,
+      after: { status: row.status, progress: row.progress, openRisks: row.openRisks },
+    })
     return snapshot
   })
 }
@@ -58,12 +68,18 @@ export async function takeSnapshot(actor: UserActor, planId: string, now = new D
 /** The worker: today's snapshot of every plan in progress that has none yet (one per plan and UTC day, whoever takes it). */
 export async function takeDailySnapshots(now = new Date()): Promise<number> {
   const day = utcDay(now)
-  const plans = await db.plan.findMany({ where: { ...IN_PROGRESS, snapshots: { none: { day } } }, select: { id: true } })
+  const plans = await db.plan.findMany({
+    where: { ...IN_PROGRESS, snapshots: { none: { day } } },
+    select: { id: true },
+  })
   let taken = 0
   for (const { id } of plans) {
     const report = await buildPlanReport(id, now).catch(() => null) // deleted meanwhile
     if (!report) continue
-    const { count } = await db.reportSnapshot.createMany({ data: [{ ...snapshotRow(report, await previousReport(id, now)), day }], skipDuplicates: true })
+    const { count } = await db.reportSnapshot.createMany({
+      data: [{ ...snapshotRow(report, await previousReport(id, now)), day }],
+      skipDuplicates: true,
+    })
     taken += count
   }
   return taken
@@ -77,7 +93,12 @@ export async function takeDailySnapshots(now = new Date()): Promise<number> {
  */
 export async function watchReportStatuses(actor: Actor, now = new Date()): Promise<number> {
   const plans = await db.plan.findMany({
-    where: { OR: [IN_PROGRESS, { reportStatus: { notIn: ['DONE', 'ROLLED_BACK'] }, status: { in: ['COMPLETED', 'ROLLED_BACK'] } }] },
+    where: {
+      OR: [
+        IN_PROGRESS,
+        { reportStatus: { notIn: ['DONE', 'ROLLED_BACK'] }, status: { in: ['COMPLETED', 'ROLLED_BACK'] } },
+      ],
+    },
     select: { id: true, title: true, ownerId: true, reportStatus: true },
   })
   const facts = await planFacts(
@@ -96,8 +117,18 @@ export async function watchReportStatuses(actor: Actor, now = new Date()): Promi
          WHERE "id" = ${plan.id}::uuid AND "reportStatus" IS NOT DISTINCT FROM ${was}::"ReportStatus"`
       if (!count || !was) return
       changed++
-      await recordAudit(tx, actor, { action: 'report.status', entityType: 'Plan', entityId: plan.id, planId: plan.id, before: { status: was }, after: { status: verdict.status, reasons: verdict.reasons } })
-      const stakeholders = await tx.user.findMany({ where: { role: 'STAKEHOLDER', isActive: true }, select: { id: true } })
+      await recordAudit(tx, actor, {
+        action: 'report.status',
+        entityType: 'Plan',
+        entityId: plan.id,
+        planId: plan.id,
+        before: { status: was },
+        after: { status: verdict.status, reasons: verdict.reasons },
+      })
+      const stakeholders = await tx.user.findMany({
+        where: { role: 'STAKEHOLDER', isActive: true },
+        select: { id: true },
+      })
       await notify(tx, [plan.ownerId, ...stakeholders.map((u) => u.id)], {
         kind: 'PLAN_STATUS_CHANGED',
         title: `“${plan.title}” is now ${REPORT_STATUS_LABELS[verdict.status].toLowerCase()} (was ${REPORT_STATUS_LABELS[was].toLowerCase()})`,

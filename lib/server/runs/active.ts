@@ -16,13 +16,29 @@ type Where = { phaseId: string; environmentId: string }
 type Named = { phaseName: string; environmentName: string }
 
 /** "A run of “Schema” on “prod” is already queued." – `then` adds what the person may do about it. */
-export const activeRunRefusal = ({ phaseName, environmentName }: Named, status: string | null, then = ''): DomainError =>
-  conflict(`A run of “${phaseName}” on “${environmentName}” is already ${status ? stateWords(status) : 'under way'}${then}.`)
+export const activeRunRefusal = (
+  { phaseName, environmentName }: Named,
+  status: string | null,
+  then = '',
+): DomainError =>
+  conflict(
+    `A run of “${phaseName}” on “${environmentName}” is already ${status ? stateWords(status) : 'under way'}${then}.`,
+  )
 
 /** In the caller's transaction: refuses when a run of the phase (other than `exceptRunId`) is active on the environment. */
-export async function assertNoOtherActiveRun(tx: Pick<Tx, 'run'>, scope: Where & Named, then = '', exceptRunId?: string): Promise<void> {
+export async function assertNoOtherActiveRun(
+  tx: Pick<Tx, 'run'>,
+  scope: Where & Named,
+  then = '',
+  exceptRunId?: string,
+): Promise<void> {
   const busy = await tx.run.findFirst({
-    where: { phaseId: scope.phaseId, environmentId: scope.environmentId, status: { in: [...ACTIVE_RUN] }, ...(exceptRunId ? { id: { not: exceptRunId } } : {}) },
+    where: {
+      phaseId: scope.phaseId,
+      environmentId: scope.environmentId,
+      status: { in: [...ACTIVE_RUN] },
+      ...(exceptRunId ? { id: { not: exceptRunId } } : {}),
+    },
     select: { status: true },
   })
   if (busy) throw activeRunRefusal(scope, busy.status, then)
@@ -34,12 +50,22 @@ export async function assertNoOtherActiveRun(tx: Pick<Tx, 'run'>, scope: Where &
  */
 export function oneActiveRun<T>(of: Where | { runId: string }, then: string, write: () => Promise<T>): Promise<T> {
   return refuseOnViolation(ONE_ACTIVE_RUN_INDEX, write, async () => {
-    const { phaseId, environmentId } = 'runId' in of ? await db.run.findUniqueOrThrow({ where: { id: of.runId }, select: { phaseId: true, environmentId: true } }) : of
+    const { phaseId, environmentId } =
+      'runId' in of
+        ? await db.run.findUniqueOrThrow({ where: { id: of.runId }, select: { phaseId: true, environmentId: true } })
+        : of
     const [phase, environment, busy] = await Promise.all([
       db.phase.findUnique({ where: { id: phaseId }, select: { name: true } }),
       db.environment.findUnique({ where: { id: environmentId }, select: { name: true } }),
-      db.run.findFirst({ where: { phaseId, environmentId, status: { in: [...ACTIVE_RUN] } }, select: { status: true } }),
+      db.run.findFirst({
+        where: { phaseId, environmentId, status: { in: [...ACTIVE_RUN] } },
+        select: { status: true },
+      }),
     ])
-    return activeRunRefusal({ phaseName: phase?.name ?? 'this phase', environmentName: environment?.name ?? 'this environment' }, busy?.status ?? null, then)
+    return activeRunRefusal(
+      { phaseName: phase?.name ?? 'this phase', environmentName: environment?.name ?? 'this environment' },
+      busy?.status ?? null,
+      then,
+    )
   })
 }

@@ -12,7 +12,14 @@ type StepReader = Pick<Tx, 'step'>
 
 export const RUN_STEPS = { where: { removedAt: null }, orderBy: { position: 'asc' } } as const
 
-export type PhaseStep = { id: string; name: string; kind: StepKind; body: string; rollbackBody: string | null; config: Prisma.JsonValue }
+export type PhaseStep = {
+  id: string
+  name: string
+  kind: StepKind
+  body: string
+  rollbackBody: string | null
+  config: Prisma.JsonValue
+}
 
 /** The step run's copy of its step, as the run will execute it. */
 export const snapshotOf = (step: PhaseStep, position: number) => ({
@@ -28,20 +35,31 @@ export const snapshotOf = (step: PhaseStep, position: number) => ({
 
 /** The phaseChecksum of each phase, as an approved window keeps it ({ phaseId: checksum }). */
 export async function contentOfPhases(client: StepReader, phaseIds: string[]): Promise<Record<string, string>> {
-  const steps = await client.step.findMany({ where: { ...RUN_STEPS.where, phaseId: { in: phaseIds } }, orderBy: RUN_STEPS.orderBy })
+  const steps = await client.step.findMany({
+    where: { ...RUN_STEPS.where, phaseId: { in: phaseIds } },
+    orderBy: RUN_STEPS.orderBy,
+  })
   return Object.fromEntries(phaseIds.map((id) => [id, phaseChecksum(steps.filter((s) => s.phaseId === id))]))
 }
 
 /** The windows a run is checked against: approved, not ended, with what each was approved for. */
-export const SCOPED_WINDOWS = (now: Date) => ({ where: { status: 'APPROVED' as const, endsAt: { gt: now } }, include: { plan: { select: { title: true } }, phase: { select: { name: true } } } })
+export const SCOPED_WINDOWS = (now: Date) => ({
+  where: { status: 'APPROVED' as const, endsAt: { gt: now } },
+  include: { plan: { select: { title: true } }, phase: { select: { name: true } } },
+})
 
 /**
  * Refuses a change to a phase's steps while a run of the phase has not ended: the run executes what it
  * was queued with, and a person reading the phase must see that.
  */
 export async function assertNoActiveRun(tx: Pick<Tx, 'run'>, phase: { id: string; name: string }): Promise<void> {
-  const active = await tx.run.findFirst({ where: { phaseId: phase.id, status: { in: [...ACTIVE_RUN] } }, include: { environment: { select: { name: true } } } })
+  const active = await tx.run.findFirst({
+    where: { phaseId: phase.id, status: { in: [...ACTIVE_RUN] } },
+    include: { environment: { select: { name: true } } },
+  })
   if (active) {
-    throw conflict(`A run of “${phase.name}” on “${active.environment.name}” is ${active.status.toLowerCase().replace('_', ' ')}; its steps cannot change until it ends. Cancel it, or wait for it to finish.`)
+    throw conflict(
+      `A run of “${phase.name}” on “${active.environment.name}” is ${active.status.toLowerCase().replace('_', ' ')}; its steps cannot change until it ends. Cancel it, or wait for it to finish.`,
+    )
   }
 }

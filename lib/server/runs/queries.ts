@@ -79,7 +79,12 @@ export type RunDTO = {
 const iso = (d: Date | null) => d?.toISOString() ?? null
 
 /** What a stakeholder reads where an error or a warning was: that there was one, not its text (it can quote values and connection details). */
-const withheldLine = (level: string) => (level === 'error' ? 'An error was recorded here; editors can read it.' : level === 'warn' ? 'A warning was recorded here; editors can read it.' : null)
+const withheldLine = (level: string) =>
+  level === 'error'
+    ? 'An error was recorded here; editors can read it.'
+    : level === 'warn'
+      ? 'A warning was recorded here; editors can read it.'
+      : null
 
 /**
  * Everyone: one run with its steps – as they were queued – and the last 200 lines of its log. Error texts and
@@ -97,13 +102,23 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
       requestedBy: { select: { name: true } },
       coveringBackup: { select: { connectionName: true, createdAt: true } },
       rehearsal: { select: { finishedAt: true, environment: { select: { name: true } } } },
-      steps: { orderBy: { position: 'asc' }, include: { step: { select: { lint: true, lintOverrideReason: true, lintOverrideChecksum: true } }, backup: { select: BACKUP_SELECT } } },
+      steps: {
+        orderBy: { position: 'asc' },
+        include: {
+          step: { select: { lint: true, lintOverrideReason: true, lintOverrideChecksum: true } },
+          backup: { select: BACKUP_SELECT },
+        },
+      },
       events: { orderBy: { id: 'desc' }, take: 200 },
     },
   })
   if (!run) throw notFound('Run')
   const rejectedValues = new Map(
-    await Promise.all(run.steps.filter((s) => s.kind === 'COPY').map(async (s) => [s.id, await db.copyReject.count({ where: rejectsOfCopy({ ...s, run }) })] as const)),
+    await Promise.all(
+      run.steps
+        .filter((s) => s.kind === 'COPY')
+        .map(async (s) => [s.id, await db.copyReject.count({ where: rejectsOfCopy({ ...s, run }) })] as const),
+    ),
   )
   const live = !TERMINAL.includes(run.status)
   const resolver = can(actor.role, 'run:resolve')
@@ -137,8 +152,18 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
         currentStatement: s.status === 'RUNNING' ? s.currentStatement : null,
         backendPid: s.status === 'RUNNING' ? s.backendPid : null,
         instructions: s.kind === 'MANUAL' ? s.body || null : null,
-        lint: s.kind === 'SQL' && lint ? { errors: lint.errors, warnings: lint.warnings, accepted: !!s.step.lintOverrideReason && s.step.lintOverrideChecksum === scriptsChecksum(s) } : null,
-        copy: s.kind === 'COPY' && s.detail ? { ...(s.detail as CopyDetail), rejectedValues: rejectedValues.get(s.id) ?? 0 } : null,
+        lint:
+          s.kind === 'SQL' && lint
+            ? {
+                errors: lint.errors,
+                warnings: lint.warnings,
+                accepted: !!s.step.lintOverrideReason && s.step.lintOverrideChecksum === scriptsChecksum(s),
+              }
+            : null,
+        copy:
+          s.kind === 'COPY' && s.detail
+            ? { ...(s.detail as CopyDetail), rejectedValues: rejectedValues.get(s.id) ?? 0 }
+            : null,
         validationId: s.kind === 'VALIDATE' && s.detail ? ((s.detail as ValidateDetail).validationId ?? null) : null,
         observe: s.kind === 'OBSERVE' && s.detail ? (s.detail as ObserveDetail) : null,
         backup: s.backup ? toBackupDTO(s.backup, details) : null,
@@ -147,20 +172,48 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
         finishedAt: iso(s.finishedAt),
       }
     }),
-    events: run.events.reverse().map((e) => ({ id: e.id.toString(), level: e.level, message: (!rowData && withheldLine(e.level)) || e.message, createdAt: e.createdAt.toISOString() })),
-    coveredBy: covering ? { connectionName: covering.connectionName, takenAt: covering.createdAt.toISOString(), required: !!run.coveringBackup } : null,
+    events: run.events.reverse().map((e) => ({
+      id: e.id.toString(),
+      level: e.level,
+      message: (!rowData && withheldLine(e.level)) || e.message,
+      createdAt: e.createdAt.toISOString(),
+    })),
+    coveredBy: covering
+      ? {
+          connectionName: covering.connectionName,
+          takenAt: covering.createdAt.toISOString(),
+          required: !!run.coveringBackup,
+        }
+      : null,
     safeguards: run.environment.protected ? safeguardsInWords(run.environment) : null,
-    rehearsal: run.rehearsal?.finishedAt ? { environmentName: run.rehearsal.environment.name, finishedAt: run.rehearsal.finishedAt.toISOString() } : null,
-    canCancel: live && !run.cancelRequested && can(actor.role, 'run:start') && (run.requestedById === actor.id || can(actor.role, 'run:resolve')),
+    rehearsal: run.rehearsal?.finishedAt
+      ? { environmentName: run.rehearsal.environment.name, finishedAt: run.rehearsal.finishedAt.toISOString() }
+      : null,
+    canCancel:
+      live &&
+      !run.cancelRequested &&
+      can(actor.role, 'run:start') &&
+      (run.requestedById === actor.id || can(actor.role, 'run:resolve')),
     canRollBack: undoable && hasSomethingToUndo(run.steps),
-    canRelease: run.status === 'WAITING' && can(actor.role, run.environment.protected ? 'run:start-protected' : 'run:start'),
+    canRelease:
+      run.status === 'WAITING' && can(actor.role, run.environment.protected ? 'run:start-protected' : 'run:start'),
     canRetry: run.status === 'FAILED' && resolver,
     canMarkApplied: run.status === 'FAILED' && resolver && failed?.kind === 'SQL',
     canMarkRolledBack: undoable,
   }
 }
 
-export type RunListItemDTO = { id: string; status: RunStatus; dryRun: boolean; planTitle: string; phaseName: string; environmentName: string; requestedByName: string; createdAt: string; finishedAt: string | null }
+export type RunListItemDTO = {
+  id: string
+  status: RunStatus
+  dryRun: boolean
+  planTitle: string
+  phaseName: string
+  environmentName: string
+  requestedByName: string
+  createdAt: string
+  finishedAt: string | null
+}
 
 /** Everyone: the latest runs, newest first. */
 export async function listRuns(actor: UserActor, take = 100): Promise<RunListItemDTO[]> {
@@ -168,14 +221,39 @@ export async function listRuns(actor: UserActor, take = 100): Promise<RunListIte
   const runs = await db.run.findMany({
     orderBy: { createdAt: 'desc' },
     take,
-    include: { plan: { select: { title: true } }, phase: { select: { name: true } }, environment: { select: { name: true } }, requestedBy: { select: { name: true } } },
+    include: {
+      plan: { select: { title: true } },
+      phase: { select: { name: true } },
+      environment: { select: { name: true } },
+      requestedBy: { select: { name: true } },
+    },
   })
-  return runs.map((r) => ({ id: r.id, status: r.status, dryRun: r.dryRun, planTitle: r.plan.title, phaseName: r.phase.name, environmentName: r.environment.name, requestedByName: r.requestedBy.name, createdAt: r.createdAt.toISOString(), finishedAt: iso(r.finishedAt) }))
+  return runs.map((r) => ({
+    id: r.id,
+    status: r.status,
+    dryRun: r.dryRun,
+    planTitle: r.plan.title,
+    phaseName: r.phase.name,
+    environmentName: r.environment.name,
+    requestedByName: r.requestedBy.name,
+    createdAt: r.createdAt.toISOString(),
+    finishedAt: iso(r.finishedAt),
+  }))
 }
 
 /** Everyone: the newest run of each phase of a plan, by phase id. */
-export async function latestRunsByPhase(actor: UserActor, planId: string): Promise<Record<string, { id: string; status: RunStatus; environmentName: string }>> {
+export async function latestRunsByPhase(
+  actor: UserActor,
+  planId: string,
+): Promise<Record<string, { id: string; status: RunStatus; environmentName: string }>> {
   assertCan(actor, 'run:read')
-  const runs = await db.run.findMany({ where: { planId }, orderBy: { createdAt: 'desc' }, distinct: ['phaseId'], include: { environment: { select: { name: true } } } })
-  return Object.fromEntries(runs.map((r) => [r.phaseId, { id: r.id, status: r.status, environmentName: r.environment.name }]))
+  const runs = await db.run.findMany({
+    where: { planId },
+    orderBy: { createdAt: 'desc' },
+    distinct: ['phaseId'],
+    include: { environment: { select: { name: true } } },
+  })
+  return Object.fromEntries(
+    runs.map((r) => [r.phaseId, { id: r.id, status: r.status, environmentName: r.environment.name }]),
+  )
 }

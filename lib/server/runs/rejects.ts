@@ -23,29 +23,64 @@ export type CopyRejectsDTO = {
  * by the next (a new run of the phase) keeps the rejects of its earlier chunks under its copy id, on the same
  * environment. A step run that has not started its copy has only its own.
  */
-export function rejectsOfCopy(stepRun: { id: string; detail: unknown; run: { environmentId: string } }): Prisma.CopyRejectWhereInput {
+export function rejectsOfCopy(stepRun: {
+  id: string
+  detail: unknown
+  run: { environmentId: string }
+}): Prisma.CopyRejectWhereInput {
   const copyId = (stepRun.detail as { copyId?: unknown } | null)?.copyId
-  return typeof copyId === 'string' ? { copyId, stepRun: { run: { environmentId: stepRun.run.environmentId } } } : { stepRunId: stepRun.id }
+  return typeof copyId === 'string'
+    ? { copyId, stepRun: { run: { environmentId: stepRun.run.environmentId } } }
+    : { stepRunId: stepRun.id }
 }
 
-export async function listCopyRejects(actor: UserActor, runId: string, query: { step?: string | null; table?: string | null; column?: string | null; offset?: number }): Promise<CopyRejectsDTO> {
+export async function listCopyRejects(
+  actor: UserActor,
+  runId: string,
+  query: { step?: string | null; table?: string | null; column?: string | null; offset?: number },
+): Promise<CopyRejectsDTO> {
   assertCan(actor, 'run:read')
   if (!ZId.safeParse(runId).success || !ZId.safeParse(query.step ?? '').success) throw notFound('Step')
-  const stepRun = await db.stepRun.findFirst({ where: { id: query.step as string, runId }, select: { id: true, detail: true, run: { select: { environmentId: true } } } })
+  const stepRun = await db.stepRun.findFirst({
+    where: { id: query.step as string, runId },
+    select: { id: true, detail: true, run: { select: { environmentId: true } } },
+  })
   if (!stepRun) throw notFound('Step')
   const base = rejectsOfCopy(stepRun)
-  const where = { ...base, ...(query.table ? { tableName: query.table } : {}), ...(query.column ? { column: query.column } : {}) }
+  const where = {
+    ...base,
+    ...(query.table ? { tableName: query.table } : {}),
+    ...(query.column ? { column: query.column } : {}),
+  }
   const offset = Math.max(0, Math.floor(query.offset ?? 0))
   const rowData = seesRowData(actor)
   const [total, groups, rows] = await Promise.all([
     db.copyReject.count({ where }),
-    db.copyReject.groupBy({ by: ['tableName', 'column'], where: base, _count: { _all: true }, orderBy: [{ tableName: 'asc' }, { column: 'asc' }] }),
-    db.copyReject.findMany({ where, orderBy: [{ tableName: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }], skip: offset, take: REJECTS_PAGE }),
+    db.copyReject.groupBy({
+      by: ['tableName', 'column'],
+      where: base,
+      _count: { _all: true },
+      orderBy: [{ tableName: 'asc' }, { column: 'asc' }],
+    }),
+    db.copyReject.findMany({
+      where,
+      orderBy: [{ tableName: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
+      skip: offset,
+      take: REJECTS_PAGE,
+    }),
   ])
   return {
     total,
     groups: groups.map((g) => ({ table: g.tableName, column: g.column, rows: g._count._all })),
-    rows: rows.map((r) => ({ id: r.id, table: r.tableName, key: r.rowKey, column: r.column, ...(rowData ? { reason: r.reason, value: r.value } : { reason: 'The value does not fit its column; editors can read it.', value: null }) })),
+    rows: rows.map((r) => ({
+      id: r.id,
+      table: r.tableName,
+      key: r.rowKey,
+      column: r.column,
+      ...(rowData
+        ? { reason: r.reason, value: r.value }
+        : { reason: 'The value does not fit its column; editors can read it.', value: null }),
+    })),
     offset,
     pageSize: REJECTS_PAGE,
   }

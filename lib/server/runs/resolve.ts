@@ -39,13 +39,28 @@ async function lockRun(tx: Tx, runId: string, states: string[], what: string) {
 
 /** A run may only go on inside its environment's rules (the worker checks again before each step). */
 function assertMayContinue(run: Awaited<ReturnType<typeof lockRun>>, now: Date) {
-  const permission = mayStartRun(run.environment, run.environment.windows, now, { planId: run.planId, phaseId: run.phaseId, phaseName: run.phase.name, contentChecksum: run.contentChecksum })
+  const permission = mayStartRun(run.environment, run.environment.windows, now, {
+    planId: run.planId,
+    phaseId: run.phaseId,
+    phaseName: run.phase.name,
+    contentChecksum: run.contentChecksum,
+  })
   if (!permission.allowed) throw conflict(permission.reason)
 }
 
 /** A failed run goes on only while no other run of its phase is active on its environment (one target, one run). */
 const assertAlone = (tx: Tx, run: Awaited<ReturnType<typeof lockRun>>, then: string) =>
-  assertNoOtherActiveRun(tx, { phaseId: run.phaseId, environmentId: run.environmentId, phaseName: run.phase.name, environmentName: run.environment.name }, then, run.id)
+  assertNoOtherActiveRun(
+    tx,
+    {
+      phaseId: run.phaseId,
+      environmentId: run.environmentId,
+      phaseName: run.phase.name,
+      environmentName: run.environment.name,
+    },
+    then,
+    run.id,
+  )
 
 const RETRY_LATER = '; retry this one once it has ended'
 const GO_ON_LATER = '; mark this one’s step applied once it has ended'
@@ -57,39 +72,75 @@ export async function releaseGate(actor: UserActor, runId: string, now = new Dat
     const run = await lockRun(tx, runId, ['WAITING'], 'Only a run waiting at a gate can be released.')
     if (run.environment.protected) {
       await assertCanInTx(tx, actor, 'run:start-protected').catch(() => {
-        throw new DomainError('FORBIDDEN', `Only a DBA can release gates on the protected environment “${run.environment.name}”.`)
+        throw new DomainError(
+          'FORBIDDEN',
+          `Only a DBA can release gates on the protected environment “${run.environment.name}”.`,
+        )
       })
     }
     assertMayContinue(run, now)
     const gate = run.steps.find((s) => s.status === 'WAITING')
     if (!gate) throw conflict('This run is not waiting at a gate.')
     if ((gate.config as ManualConfig | null)?.requireChecklist) {
-      const open = await tx.checklistItem.findMany({ where: { phaseId: run.phaseId, isRequired: true, doneAt: null }, orderBy: { position: 'asc' }, select: { text: true } })
+      const open = await tx.checklistItem.findMany({
+        where: { phaseId: run.phaseId, isRequired: true, doneAt: null },
+        orderBy: { position: 'asc' },
+        select: { text: true },
+      })
       if (open.length > 0) {
-        const names = open.slice(0, 3).map((i) => `“${i.text}”`).join(', ')
-        throw conflict(`This gate needs the phase's required checklist items done first; ${open.length} ${open.length === 1 ? 'is' : 'are'} still open: ${names}${open.length > 3 ? '…' : ''}.`)
+        const names = open
+          .slice(0, 3)
+          .map((i) => `“${i.text}”`)
+          .join(', ')
+        throw conflict(
+          `This gate needs the phase's required checklist items done first; ${open.length} ${open.length === 1 ? 'is' : 'are'} still open: ${names}${open.length > 3 ? '…' : ''}.`,
+        )
       }
     }
     await tx.stepRun.update({ where: { id: gate.id }, data: { status: 'SUCCEEDED', finishedAt: now } })
     await tx.run.update({ where: { id: run.id }, data: { status: 'QUEUED' } })
     await logRun(tx, run.id, 'info', `Gate “${gate.name}” released by ${actor.name}; the run goes on.`)
-    await recordAudit(tx, actor, { action: 'run.gate.release', entityType: 'Run', entityId: run.id, planId: run.planId, after: { gate: gate.name } })
+    await recordAudit(tx, actor, {
+      action: 'run.gate.release',
+      entityType: 'Run',
+      entityId: run.id,
+      planId: run.planId,
+      after: { gate: gate.name },
+    })
     return { id: run.id }
   })
 }
 
 /** DBAs: the failed step runs again (a non-transactional script from its first unapplied statement). */
 export async function retryRun(actor: UserActor, runId: string, now = new Date()): Promise<{ id: string }> {
-  return oneActiveRun({ runId }, RETRY_LATER, () => db.$transaction(async (tx) => {
-    await assertCanInTx(tx, actor, 'run:resolve')
-    const run = await lockRun(tx, runId, ['FAILED'], 'Only a failed run can be retried.')
-    assertMayContinue(run, now)
-    await assertAlone(tx, run, RETRY_LATER)
-    await tx.run.update({ where: { id: run.id }, data: { status: 'QUEUED', retryFailed: true, error: null, finishedAt: null, workerId: null, cancelRequested: false } })
-    await logRun(tx, run.id, 'warn', `Retry requested by ${actor.name}: the run goes on from its failed step.`)
-    await recordAudit(tx, actor, { action: 'run.retry', entityType: 'Run', entityId: run.id, planId: run.planId, before: { status: run.status, error: run.error } })
-    return { id: run.id }
-  }))
+  return oneActiveRun({ runId }, RETRY_LATER, () =>
+    db.$transaction(async (tx) => {
+      await assertCanInTx(tx, actor, 'run:resolve')
+      const run = await lockRun(tx, runId, ['FAILED'], 'Only a failed run can be retried.')
+      assertMayContinue(run, now)
+      await assertAlone(tx, run, RETRY_LATER)
+      await tx.run.update({
+        where: { id: run.id },
+        data: {
+          status: 'QUEUED',
+          retryFailed: true,
+          error: null,
+          finishedAt: null,
+          workerId: null,
+          cancelRequested: false,
+        },
+      })
+      await logRun(tx, run.id, 'warn', `Retry requested by ${actor.name}: the run goes on from its failed step.`)
+      await recordAudit(tx, actor, {
+        action: 'run.retry',
+        entityType: 'Run',
+        entityId: run.id,
+        planId: run.planId,
+        before: { status: run.status, error: run.error },
+      })
+      return { id: run.id }
+    }),
+  )
 }
 
 type Decision = { runId: string; note: string }
@@ -101,12 +152,16 @@ const hasStepsAfter = (run: { steps: { position: number; status: string }[] }, s
 /** Records a decision in the target's history table; a target that cannot be reached changes nothing. */
 async function onTarget(planId: string, environmentId: string, fn: Parameters<typeof withTargetSession>[2]) {
   const target = await planTargetOf(planId, environmentId)
-  if (!target) throw conflict('The plan has no PostgreSQL target connection on this environment to record the decision in.')
+  if (!target)
+    throw conflict('The plan has no PostgreSQL target connection on this environment to record the decision in.')
   try {
     await withTargetSession(target, { lockWaitMs: 5_000, applicationName: 'lockstep decision' }, fn)
   } catch (error) {
     if (error instanceof DomainError) throw error
-    const message = error instanceof Error && error.name === 'ApplyRefused' ? error.message : describePostgresError(error, target).message
+    const message =
+      error instanceof Error && error.name === 'ApplyRefused'
+        ? error.message
+        : describePostgresError(error, target).message
     throw conflict(`Nothing was changed: the target could not record the decision. ${message}`)
   }
 }
@@ -125,17 +180,41 @@ export async function markRunApplied(actor: UserActor, input: Decision, now = ne
     return { run, failed }
   })
   const { run, failed } = check
-  await onTarget(run.planId, run.environmentId, (session) => markApplied(session, { version: `step-${failed.stepId}`, description: failed.name, sql: failed.body }, actor.email))
-  return oneActiveRun({ runId: run.id }, GO_ON_LATER, () => db.$transaction(async (tx) => {
-    const again = await lockRun(tx, run.id, ['FAILED'], 'The run changed meanwhile; nothing more was done.')
-    const more = hasStepsAfter(again, failed)
-    if (more) await assertAlone(tx, again, GO_ON_LATER)
-    await tx.stepRun.update({ where: { id: failed.id }, data: { status: 'SUCCEEDED', statementsApplied: failed.statementsTotal, finishedAt: now } })
-    await tx.run.update({ where: { id: run.id }, data: more ? { status: 'QUEUED', error: null, finishedAt: null, workerId: null } : { status: 'SUCCEEDED', error: null, finishedAt: now } })
-    await logRun(tx, run.id, 'warn', `${actor.name} marked “${failed.name}” applied by hand: ${input.note}${more ? ' The run goes on with its next steps.' : ''}`)
-    await recordAudit(tx, actor, { action: 'run.mark-applied', entityType: 'Run', entityId: run.id, planId: run.planId, before: { status: run.status, error: run.error }, after: { step: failed.name, note: input.note } })
-    return { id: run.id }
-  }))
+  await onTarget(run.planId, run.environmentId, (session) =>
+    markApplied(session, { version: `step-${failed.stepId}`, description: failed.name, sql: failed.body }, actor.email),
+  )
+  return oneActiveRun({ runId: run.id }, GO_ON_LATER, () =>
+    db.$transaction(async (tx) => {
+      const again = await lockRun(tx, run.id, ['FAILED'], 'The run changed meanwhile; nothing more was done.')
+      const more = hasStepsAfter(again, failed)
+      if (more) await assertAlone(tx, again, GO_ON_LATER)
+      await tx.stepRun.update({
+        where: { id: failed.id },
+        data: { status: 'SUCCEEDED', statementsApplied: failed.statementsTotal, finishedAt: now },
+      })
+      await tx.run.update({
+        where: { id: run.id },
+        data: more
+          ? { status: 'QUEUED', error: null, finishedAt: null, workerId: null }
+          : { status: 'SUCCEEDED', error: null, finishedAt: now },
+      })
+      await logRun(
+        tx,
+        run.id,
+        'warn',
+        `${actor.name} marked “${failed.name}” applied by hand: ${input.note}${more ? ' The run goes on with its next steps.' : ''}`,
+      )
+      await recordAudit(tx, actor, {
+        action: 'run.mark-applied',
+        entityType: 'Run',
+        entityId: run.id,
+        planId: run.planId,
+        before: { status: run.status, error: run.error },
+        after: { step: failed.name, note: input.note },
+      })
+      return { id: run.id }
+    }),
+  )
 }
 
 /**
@@ -145,7 +224,12 @@ export async function markRunApplied(actor: UserActor, input: Decision, now = ne
 export async function markRunRolledBack(actor: UserActor, input: Decision, now = new Date()): Promise<{ id: string }> {
   const run = await db.$transaction(async (tx) => {
     await assertCanInTx(tx, actor, 'run:resolve')
-    return lockRun(tx, input.runId, ['FAILED', 'ROLLBACK_FAILED', 'CANCELLED'], 'Only a failed or cancelled run can be marked rolled back.')
+    return lockRun(
+      tx,
+      input.runId,
+      ['FAILED', 'ROLLBACK_FAILED', 'CANCELLED'],
+      'Only a failed or cancelled run can be marked rolled back.',
+    )
   })
   const touched = run.steps.filter((s) => s.kind === 'SQL' && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(s.status))
   if (touched.length > 0 && !run.dryRun) {
@@ -156,9 +240,19 @@ export async function markRunRolledBack(actor: UserActor, input: Decision, now =
   return db.$transaction(async (tx) => {
     await lockRun(tx, run.id, [run.status], 'The run changed meanwhile; nothing more was done.')
     await tx.stepRun.updateMany({ where: { id: { in: touched.map((s) => s.id) } }, data: { status: 'ROLLED_BACK' } })
-    await tx.run.update({ where: { id: run.id }, data: { status: 'ROLLED_BACK', error: null, finishedAt: now, workerId: null } })
+    await tx.run.update({
+      where: { id: run.id },
+      data: { status: 'ROLLED_BACK', error: null, finishedAt: now, workerId: null },
+    })
     await logRun(tx, run.id, 'warn', `${actor.name} marked the run rolled back by hand: ${input.note}`)
-    await recordAudit(tx, actor, { action: 'run.mark-rolled-back', entityType: 'Run', entityId: run.id, planId: run.planId, before: { status: run.status, error: run.error }, after: { note: input.note, steps: touched.map((s) => s.name) } })
+    await recordAudit(tx, actor, {
+      action: 'run.mark-rolled-back',
+      entityType: 'Run',
+      entityId: run.id,
+      planId: run.planId,
+      before: { status: run.status, error: run.error },
+      after: { note: input.note, steps: touched.map((s) => s.name) },
+    })
     return { id: run.id }
   })
 }

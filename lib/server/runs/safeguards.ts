@@ -12,11 +12,17 @@ import { rehearsedStepsOf } from '@/lib/server/rehearsals/steps'
 // startRun checks both so a person hears at once; the engine checks again before each step, because
 // rehearsals and backups can be removed and backups age while a run waits for its turn or at a gate.
 
-export type SafeguardEnvironment = { name: string; protected: boolean; requireRehearsal: boolean; requireBackupHours: number | null }
+export type SafeguardEnvironment = {
+  name: string
+  protected: boolean
+  requireRehearsal: boolean
+  requireBackupHours: number | null
+}
 type GuardedStep = { name: string; kind: StepKind; body: string; config: Prisma.JsonValue }
 type Reader = Pick<Tx, 'backup' | 'rollbackRehearsal' | 'step' | 'planEnvironment'>
 
-const short = (sql: string) => (sql.length > 80 ? `${sql.slice(0, 77).replace(/\s+/g, ' ')}…` : sql.replace(/\s+/g, ' '))
+const short = (sql: string) =>
+  sql.length > 80 ? `${sql.slice(0, 77).replace(/\s+/g, ' ')}…` : sql.replace(/\s+/g, ' ')
 
 /** Where a step can first lose data, for a person ("line 3: DELETE FROM …"); null when it cannot. */
 export async function firstLossOf(step: GuardedStep): Promise<string | null> {
@@ -24,7 +30,8 @@ export async function firstLossOf(step: GuardedStep): Promise<string | null> {
     const copy = copyConfigOf(step.config)
     if (copy.reload) return 'it reloads the tables it copies, emptying them first'
     if (copy.existingRows === 'empty') return 'it empties the target tables it copies into that already have rows'
-    if (copy.existingRows === 'merge') return "it overwrites the target's rows that have the same primary key as a source row"
+    if (copy.existingRows === 'merge')
+      return "it overwrites the target's rows that have the same primary key as a source row"
     return null
   }
   if (step.kind !== 'SQL') return null
@@ -40,16 +47,34 @@ type RehearsalVerdict = { ok: true; rehearsalId: string | null } | { ok: false; 
  * Whether these SQL scripts – the phase's current ones, or those a run was queued with – have an identical
  * rehearsal; a phase without SQL needs none.
  */
-export async function rehearsalVerdict(client: Reader, phaseId: string, scripts?: RehearsalStep[]): Promise<RehearsalVerdict> {
+export async function rehearsalVerdict(
+  client: Reader,
+  phaseId: string,
+  scripts?: RehearsalStep[],
+): Promise<RehearsalVerdict> {
   const steps = scripts ?? (await rehearsedStepsOf(client, phaseId))
   if (steps.length === 0) return { ok: true, rehearsalId: null }
   const checksum = rehearsalChecksum(steps)
-  const identical = await client.rollbackRehearsal.findFirst({ where: { phaseId, checksum, status: 'IDENTICAL' }, orderBy: { finishedAt: 'desc' }, select: { id: true } })
+  const identical = await client.rollbackRehearsal.findFirst({
+    where: { phaseId, checksum, status: 'IDENTICAL' },
+    orderBy: { finishedAt: 'desc' },
+    select: { id: true },
+  })
   if (identical) return { ok: true, rehearsalId: identical.id }
-  const latest = await client.rollbackRehearsal.findFirst({ where: { phaseId, status: { in: ['IDENTICAL', 'DIFFERENT', 'FAILED'] } }, orderBy: { finishedAt: 'desc' }, select: { checksum: true, status: true } })
+  const latest = await client.rollbackRehearsal.findFirst({
+    where: { phaseId, status: { in: ['IDENTICAL', 'DIFFERENT', 'FAILED'] } },
+    orderBy: { finishedAt: 'desc' },
+    select: { checksum: true, status: true },
+  })
   if (!latest) return { ok: false, reason: 'it has never been rehearsed' }
   if (latest.checksum !== checksum) return { ok: false, reason: 'a script changed since its last rehearsal' }
-  return { ok: false, reason: latest.status === 'DIFFERENT' ? 'the rehearsal of these scripts found differences' : 'the rehearsal of these scripts failed' }
+  return {
+    ok: false,
+    reason:
+      latest.status === 'DIFFERENT'
+        ? 'the rehearsal of these scripts found differences'
+        : 'the rehearsal of these scripts failed',
+  }
 }
 
 const rehearsalRefusal = (environment: SafeguardEnvironment, phaseName: string, reason: string) =>
@@ -58,7 +83,12 @@ const rehearsalRefusal = (environment: SafeguardEnvironment, phaseName: string, 
 export type CoveringBackup = { id: string; connectionName: string; createdAt: Date }
 
 /** The newest verified backup of the connection taken at most `hours` before `now`. */
-export async function coveringBackupOf(client: Reader, connectionId: string, hours: number, now: Date): Promise<CoveringBackup | null> {
+export async function coveringBackupOf(
+  client: Reader,
+  connectionId: string,
+  hours: number,
+  now: Date,
+): Promise<CoveringBackup | null> {
   return client.backup.findFirst({
     where: { connectionId, status: 'VERIFIED', createdAt: { gte: new Date(now.getTime() - hours * 3_600_000) } },
     orderBy: { createdAt: 'desc' },
@@ -77,17 +107,22 @@ type StartInput = {
 }
 
 /** For startRun, inside its transaction: refuses a run its environment's safeguards forbid; names the rehearsal that covers it. */
-export async function checkStartSafeguards(tx: Reader, { environment, phase, target, now }: StartInput): Promise<{ ok: true; rehearsalId: string | null } | { ok: false; reason: string }> {
+export async function checkStartSafeguards(
+  tx: Reader,
+  { environment, phase, target, now }: StartInput,
+): Promise<{ ok: true; rehearsalId: string | null } | { ok: false; reason: string }> {
   const verdict = await rehearsalVerdict(tx, phase.id)
   const guarded = environment.protected
-  if (guarded && environment.requireRehearsal && !verdict.ok) return { ok: false, reason: rehearsalRefusal(environment, phase.name, verdict.reason) }
+  if (guarded && environment.requireRehearsal && !verdict.ok)
+    return { ok: false, reason: rehearsalRefusal(environment, phase.name, verdict.reason) }
   if (guarded && environment.requireBackupHours) {
     for (const step of phase.steps) {
       // A backup step of the target before the first loss takes the backup the engine will find.
       if (step.kind === 'BACKUP' && backupConfigOf(step.config).of === 'target') break
       const loss = await firstLossOf(step)
       if (!loss) continue
-      if (!(await coveringBackupOf(tx, target.connectionId, environment.requireBackupHours, now))) return { ok: false, reason: backupRefusal(environment, step.name, loss, target.name) }
+      if (!(await coveringBackupOf(tx, target.connectionId, environment.requireBackupHours, now)))
+        return { ok: false, reason: backupRefusal(environment, step.name, loss, target.name) }
       break
     }
   }
@@ -109,7 +144,10 @@ type GuardInput = {
  * For the engine, before each step: the rehearsal again for SQL steps; before the first step that can lose
  * data, the covering backup (`covering`: the engine records it on the run, and later steps are covered).
  */
-export async function guardStep(client: Reader, { run, environment, step, scripts, now }: GuardInput): Promise<StepGuard> {
+export async function guardStep(
+  client: Reader,
+  { run, environment, step, scripts, now }: GuardInput,
+): Promise<StepGuard> {
   if (!environment.protected) return { ok: true, covering: null }
   if (environment.requireRehearsal && step.kind === 'SQL') {
     const verdict = await rehearsalVerdict(client, run.phaseId, scripts)
@@ -118,7 +156,10 @@ export async function guardStep(client: Reader, { run, environment, step, script
   if (!environment.requireBackupHours || run.coveringBackupId) return { ok: true, covering: null }
   const loss = await firstLossOf(step)
   if (!loss) return { ok: true, covering: null }
-  const mapping = await client.planEnvironment.findUnique({ where: { planId_environmentId: { planId: run.planId, environmentId: environment.id } }, select: { targetConnection: { select: { id: true, name: true } } } })
+  const mapping = await client.planEnvironment.findUnique({
+    where: { planId_environmentId: { planId: run.planId, environmentId: environment.id } },
+    select: { targetConnection: { select: { id: true, name: true } } },
+  })
   const target = mapping?.targetConnection
   const covering = target ? await coveringBackupOf(client, target.id, environment.requireBackupHours, now) : null
   if (!covering) return { ok: false, error: backupRefusal(environment, step.name, loss, target?.name ?? 'the target') }

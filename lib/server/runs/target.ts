@@ -5,14 +5,22 @@ import type { PostgresTarget } from '@/lib/targets/postgres'
 import { resolveSqlitePath } from '@/lib/targets/sqlite'
 
 /** The plan's PostgreSQL target connection on an environment, password decrypted, or null when it has none. */
-export async function planTargetOf(planId: string, environmentId: string): Promise<(PostgresTarget & { name: string; connectionId: string }) | null> {
-  const mapping = await db.planEnvironment.findUnique({ where: { planId_environmentId: { planId, environmentId } }, include: { targetConnection: true } })
+export async function planTargetOf(
+  planId: string,
+  environmentId: string,
+): Promise<(PostgresTarget & { name: string; connectionId: string }) | null> {
+  const mapping = await db.planEnvironment.findUnique({
+    where: { planId_environmentId: { planId, environmentId } },
+    include: { targetConnection: true },
+  })
   const c = mapping?.targetConnection
   if (!c || c.engine !== 'POSTGRES') return null
   return { name: c.name, connectionId: c.id, ...postgresTargetOf(c) }
 }
 
-export type PlanSource = { name: string; connectionId: string; identity: string } & ({ engine: 'SQLITE'; path: string } | { engine: 'POSTGRES'; target: PostgresTarget })
+export type PlanSource = { name: string; connectionId: string; identity: string } & (
+  { engine: 'SQLITE'; path: string } | { engine: 'POSTGRES'; target: PostgresTarget }
+)
 
 /**
  * The plan's source connection on an environment, ready to read: a SQLite file's real path (inside the
@@ -20,7 +28,10 @@ export type PlanSource = { name: string; connectionId: string; identity: string 
  * clear message when the file cannot be used.
  */
 export async function planSourceOf(planId: string, environmentId: string): Promise<PlanSource | null> {
-  const mapping = await db.planEnvironment.findUnique({ where: { planId_environmentId: { planId, environmentId } }, include: { sourceConnection: true } })
+  const mapping = await db.planEnvironment.findUnique({
+    where: { planId_environmentId: { planId, environmentId } },
+    include: { sourceConnection: true },
+  })
   const c = mapping?.sourceConnection
   if (!c) return null
   if (c.engine === 'POSTGRES') {
@@ -29,5 +40,11 @@ export async function planSourceOf(planId: string, environmentId: string): Promi
   }
   const dir = appEnv().LOCKSTEP_SQLITE_DIR
   if (!dir) throw new Error('SQLite sources are not available: LOCKSTEP_SQLITE_DIR is not set.')
-  return { name: c.name, connectionId: c.id, engine: 'SQLITE', path: resolveSqlitePath(dir, c.filePath ?? ''), identity: `sqlite:${c.id}` }
+  return {
+    name: c.name,
+    connectionId: c.id,
+    engine: 'SQLITE',
+    path: resolveSqlitePath(dir, c.filePath ?? ''),
+    identity: `sqlite:${c.id}`,
+  }
 }

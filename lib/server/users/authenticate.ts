@@ -5,10 +5,21 @@ import { recordAudit } from '@/lib/server/audit/record'
 import { verifySecondFactor, type SecondFactor } from './mfa'
 import { describeWait, normaliseEmail } from './rules'
 import { startSessionInTx } from './sessions'
-import { countAccountAttempt, countAddressAttempt, countUnknownEmailAttempt, uncountAccountAttempt, uncountAddressAttempt, type Attempt } from './sign-in-limits'
+import {
+  countAccountAttempt,
+  countAddressAttempt,
+  countUnknownEmailAttempt,
+  uncountAccountAttempt,
+  uncountAddressAttempt,
+  type Attempt,
+} from './sign-in-limits'
 
 export type AuthenticateResult =
-  | { ok: true; user: { id: string; email: string; name: string; sessionVersion: number }; secondFactor: SecondFactor | null }
+  | {
+      ok: true
+      user: { id: string; email: string; name: string; sessionVersion: number }
+      secondFactor: SecondFactor | null
+    }
   | { ok: false; reason: 'invalid' | 'code-required' | 'code-invalid' }
   | { ok: false; reason: 'locked'; retryIn: string }
 
@@ -37,7 +48,8 @@ export async function authenticate(
   if (!attempt) return refuseUnknownEmail(email, password, origin, now)
   if (!attempt.ok) return { ok: false, reason: 'locked', retryIn: attempt.retryIn }
   const actor: UserActor = { kind: 'user', id: user.id, email: user.email, name: user.name, role: user.role, origin }
-  if (!(await verifyPassword(user.passwordHash, password))) return failure(await auditFailure(actor, 'auth.signInFailed', attempt), 'invalid')
+  if (!(await verifyPassword(user.passwordHash, password)))
+    return failure(await auditFailure(actor, 'auth.signInFailed', attempt), 'invalid')
 
   let secondFactor: SecondFactor | null = null
   if (user.totpEnabledAt) {
@@ -61,13 +73,27 @@ export async function authenticate(
     })
     await uncountAddressAttempt(fromAddress, tx)
     if (factor.sessionId) await startSessionInTx(tx, user.id, factor.sessionId, origin, now)
-    await recordAudit(tx, actor, { action: 'auth.signIn', entityType: 'User', entityId: user.id, after: secondFactor ? { secondFactor } : undefined })
+    await recordAudit(tx, actor, {
+      action: 'auth.signIn',
+      entityType: 'User',
+      entityId: user.id,
+      after: secondFactor ? { secondFactor } : undefined,
+    })
   })
-  return { ok: true, user: { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion }, secondFactor }
+  return {
+    ok: true,
+    user: { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion },
+    secondFactor,
+  }
 }
 
 /** No such account, or a deactivated one: the same count, the same lock and an equally slow refusal. */
-async function refuseUnknownEmail(email: string, password: string, origin: string | null, now: number): Promise<AuthenticateResult> {
+async function refuseUnknownEmail(
+  email: string,
+  password: string,
+  origin: string | null,
+  now: number,
+): Promise<AuthenticateResult> {
   const attempt = await countUnknownEmailAttempt(email, now)
   if (!attempt.ok) return { ok: false, reason: 'locked', retryIn: attempt.retryIn }
   await verifyPassword(DUMMY_PASSWORD_HASH, password)
@@ -83,7 +109,11 @@ const failure = (lockMs: number, reason: 'invalid' | 'code-invalid'): Authentica
  * as a lockout when this failure locked the account (or, for an unknown email, its count). Answers how long the
  * lock lasts (0: none).
  */
-export async function auditFailure(actor: Actor, action: string, attempt: Extract<Attempt, { ok: true }>): Promise<number> {
+export async function auditFailure(
+  actor: Actor,
+  action: string,
+  attempt: Extract<Attempt, { ok: true }>,
+): Promise<number> {
   const { failures, lockMs } = attempt
   await db.$transaction((tx) =>
     recordAudit(tx, actor, {

@@ -23,7 +23,12 @@ describe('createUser', () => {
     expect(user).toMatchObject({ email, role: 'DBA', isActive: true })
     const events = await auditEventsFor(user.id)
     expect(events).toHaveLength(1)
-    expect(events[0]).toMatchObject({ action: 'user.create', actorId: admin.id, actorLabel: admin.email, origin: '127.0.0.1' })
+    expect(events[0]).toMatchObject({
+      action: 'user.create',
+      actorId: admin.id,
+      actorLabel: admin.email,
+      origin: '127.0.0.1',
+    })
     expect(JSON.stringify(events[0]?.after)).not.toContain(PASSWORD)
     const stored = await db.user.findUniqueOrThrow({ where: { id: user.id } })
     expect(stored.passwordHash).toMatch(/^\$argon2id\$/)
@@ -43,7 +48,9 @@ describe('createUser', () => {
   it('re-reads the role from the database: a demoted admin is refused', async () => {
     const admin = await makeUser('ADMIN')
     await db.user.update({ where: { id: admin.id }, data: { role: 'STAKEHOLDER' } })
-    const error = await refusal(createUser(admin, { name: 'Late', email: uniqueEmail(), role: 'LEAD', password: PASSWORD }))
+    const error = await refusal(
+      createUser(admin, { name: 'Late', email: uniqueEmail(), role: 'LEAD', password: PASSWORD }),
+    )
     expect(error.code).toBe('FORBIDDEN')
   })
 
@@ -51,7 +58,9 @@ describe('createUser', () => {
     const admin = await makeUser('ADMIN')
     const existing = await makeUser('LEAD')
     const before = await db.auditEvent.count()
-    const error = await refusal(createUser(admin, { name: 'Twin', email: existing.email, role: 'LEAD', password: PASSWORD }))
+    const error = await refusal(
+      createUser(admin, { name: 'Twin', email: existing.email, role: 'LEAD', password: PASSWORD }),
+    )
     expect(error.fieldErrors?.email?.[0]).toMatch(/already exists/)
     expect(await db.auditEvent.count({ where: { actorId: admin.id } })).toBe(0)
     expect(await db.auditEvent.count()).toBeGreaterThanOrEqual(before)
@@ -85,7 +94,10 @@ describe('changing, deactivating and resetting users', () => {
   it('resets a password, clears a lockout and audits without the secret', async () => {
     const admin = await makeUser('ADMIN')
     const lead = await makeUser('LEAD')
-    await db.user.update({ where: { id: lead.id }, data: { failedSignIns: 9, lockedUntil: new Date(Date.now() + 60_000) } })
+    await db.user.update({
+      where: { id: lead.id },
+      data: { failedSignIns: 9, lockedUntil: new Date(Date.now() + 60_000) },
+    })
     await resetUserPassword(admin, { userId: lead.id, password: 'another long password' })
     const stored = await db.user.findUniqueOrThrow({ where: { id: lead.id } })
     expect(stored).toMatchObject({ failedSignIns: 0, lockedUntil: null })
@@ -116,7 +128,10 @@ describe('changing, deactivating and resetting users', () => {
       () => resetUserPassword(stakeholder, { userId: target.id, password: 'a password of mine' }),
     ]
     for (const attempt of attempts) expect((await refusal(attempt())).code).toBe('FORBIDDEN')
-    expect(await db.user.findUniqueOrThrow({ where: { id: target.id } })).toMatchObject({ role: 'LEAD', isActive: true })
+    expect(await db.user.findUniqueOrThrow({ where: { id: target.id } })).toMatchObject({
+      role: 'LEAD',
+      isActive: true,
+    })
     expect(await auditEventsFor(target.id)).toHaveLength(0)
   })
 })

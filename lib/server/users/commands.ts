@@ -47,7 +47,13 @@ export async function changeUserRole(actor: UserActor, input: TChangeUserRole): 
       data: { role: input.role, sessionVersion: { increment: 1 } },
       select: USER_SELECT,
     })
-    await recordAudit(tx, actor, { action: 'user.changeRole', entityType: 'User', entityId: user.id, before: { role: before.role }, after: { role: user.role } })
+    await recordAudit(tx, actor, {
+      action: 'user.changeRole',
+      entityType: 'User',
+      entityId: user.id,
+      before: { role: before.role },
+      after: { role: user.role },
+    })
     await endAllSessionsInTx(tx, actor, user.id, 'role-changed')
     return toUserDTO(user)
   })
@@ -60,7 +66,7 @@ export async function setUserActive(actor: UserActor, input: TSetUserActive): Pr
     if (before.isActive === input.isActive) return toUserDTO(before)
     if (!input.isActive) {
       if (before.id === actor.id) throw conflict('You cannot deactivate yourself.')
-      }
+    }
     const user = await tx.user.update({
       where: { id: before.id },
       // Deactivation ends every session at once; reactivation starts from a clean slate.

@@ -31,13 +31,17 @@ function wrongCode(secret: string): string {
   }
 }
 
-const counters = (id: string) => db.user.findUniqueOrThrow({ where: { id }, select: { failedSignIns: true, lockedUntil: true } })
-const checked = (id: string, actions: string[]) => db.auditEvent.count({ where: { entityId: id, action: { in: [...actions, 'auth.lockout'] } } })
+const counters = (id: string) =>
+  db.user.findUniqueOrThrow({ where: { id }, select: { failedSignIns: true, lockedUntil: true } })
+const checked = (id: string, actions: string[]) =>
+  db.auditEvent.count({ where: { entityId: id, action: { in: [...actions, 'auth.lockout'] } } })
 
 describe('concurrent guesses against the lockout', () => {
   it(`checks at most ${LIMIT} of 50 wrong passwords sent at once, locks the account and counts exactly what was checked`, async () => {
     const lead = await makeUser('LEAD')
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => authenticate(lead.email, `parallel guess ${i}`, null)))
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => authenticate(lead.email, `parallel guess ${i}`, null)),
+    )
     expect(await checked(lead.id, ['auth.signInFailed'])).toBe(LIMIT)
     const { failedSignIns, lockedUntil } = await counters(lead.id)
     expect(failedSignIns).toBe(LIMIT)
@@ -50,11 +54,16 @@ describe('concurrent guesses against the lockout', () => {
   it(`lets at most ${LIMIT} of 200 wrong codes sent at once with the right password reach the code check`, async () => {
     const { dba, secret } = await enrolledDba()
     const code = wrongCode(secret)
-    const results = await Promise.all(Array.from({ length: 200 }, () => authenticate(dba.email, TEST_PASSWORD, null, { code })))
+    const results = await Promise.all(
+      Array.from({ length: 200 }, () => authenticate(dba.email, TEST_PASSWORD, null, { code })),
+    )
     expect(results.some((r) => r.ok)).toBe(false)
     expect(await checked(dba.id, ['auth.secondFactorFailed'])).toBe(LIMIT)
     expect((await counters(dba.id)).failedSignIns).toBe(LIMIT)
-    expect(await authenticate(dba.email, TEST_PASSWORD, null, { code: totpCode(secret) })).toMatchObject({ ok: false, reason: 'locked' })
+    expect(await authenticate(dba.email, TEST_PASSWORD, null, { code: totpCode(secret) })).toMatchObject({
+      ok: false,
+      reason: 'locked',
+    })
   })
 
   it(`checks at most ${LIMIT} of 50 wrong re-authentication codes sent at once`, async () => {
@@ -64,12 +73,16 @@ describe('concurrent guesses against the lockout', () => {
     expect(outcomes.every((o) => o.status === 'rejected')).toBe(true)
     expect(await checked(dba.id, ['auth.reauthFailed'])).toBe(LIMIT)
     expect((await counters(dba.id)).failedSignIns).toBe(LIMIT)
-    await expect(reauthenticate(dba, totpCode(secret))).rejects.toMatchObject({ code: 'REAUTHENTICATE', message: expect.stringContaining('Try again in') })
+    await expect(reauthenticate(dba, totpCode(secret))).rejects.toMatchObject({
+      code: 'REAUTHENTICATE',
+      message: expect.stringContaining('Try again in'),
+    })
   })
 
   it('does not count the right password asking for its code, even many times at once', async () => {
     const { dba, secret } = await enrolledDba()
-    for (let i = 0; i < LIMIT + 2; i++) expect(await authenticate(dba.email, TEST_PASSWORD, null)).toEqual({ ok: false, reason: 'code-required' })
+    for (let i = 0; i < LIMIT + 2; i++)
+      expect(await authenticate(dba.email, TEST_PASSWORD, null)).toEqual({ ok: false, reason: 'code-required' })
     await Promise.all(Array.from({ length: 20 }, () => authenticate(dba.email, TEST_PASSWORD, null)))
     expect(await counters(dba.id)).toEqual({ failedSignIns: 0, lockedUntil: null })
     expect(await authenticate(dba.email, TEST_PASSWORD, null, { code: totpCode(secret) })).toMatchObject({ ok: true })
@@ -86,7 +99,9 @@ describe('concurrent guesses against the lockout', () => {
     const lead = await makeUser('LEAD')
     for (let i = 0; i < LIMIT; i++) await authenticate(lead.email, `guess ${i}`, null)
     await db.user.update({ where: { id: lead.id }, data: { lockedUntil: new Date(Date.now() - 1_000) } })
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => authenticate(lead.email, `later guess ${i}`, null)))
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => authenticate(lead.email, `later guess ${i}`, null)),
+    )
     expect(await checked(lead.id, ['auth.signInFailed'])).toBe(LIMIT + 1)
     expect((await counters(lead.id)).failedSignIns).toBe(LIMIT + 1)
     expect(results.every((r) => !r.ok && r.reason === 'locked' && r.retryIn === '1 minute')).toBe(true)

@@ -5,7 +5,13 @@ import { auditEventsFor, makeUser } from '@/lib/testing/factories'
 import { confirmMfaEnrolment, resetMfa, startMfaEnrolment, verifySecondFactor } from './mfa'
 
 const T0 = Date.UTC(2026, 10, 21, 12, 0, 0)
-const refusal = (promise: Promise<unknown>) => promise.then(() => { throw new Error('expected a refusal') }, (e: { code?: string; message: string }) => e)
+const refusal = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('expected a refusal')
+    },
+    (e: { code?: string; message: string }) => e,
+  )
 
 describe('two-factor sign-in', () => {
   it('enrols with a code, stores the secret encrypted, answers ten recovery codes once, and audits it', async () => {
@@ -35,7 +41,10 @@ describe('two-factor sign-in', () => {
     // The enrolment's own code, and any earlier one, are spent.
     expect(await verifySecondFactor(dba.id, totpCode(secret, T0), dba, T0)).toBeNull()
     const later = T0 + 60_000
-    const [first, second] = await Promise.all([verifySecondFactor(dba.id, totpCode(secret, later), dba, later), verifySecondFactor(dba.id, totpCode(secret, later), dba, later)])
+    const [first, second] = await Promise.all([
+      verifySecondFactor(dba.id, totpCode(secret, later), dba, later),
+      verifySecondFactor(dba.id, totpCode(secret, later), dba, later),
+    ])
     expect([first, second].sort()).toEqual([null, 'totp'])
     expect(await verifySecondFactor(dba.id, '123456', dba, later + 30_000)).toBeNull()
     const recovery = recoveryCodes[3] ?? ''
@@ -56,7 +65,12 @@ describe('two-factor sign-in', () => {
     expect((await refusal(resetMfa(await makeUser('DBA'), dba.id))).code).toBe('FORBIDDEN')
     await resetMfa(await makeUser('ADMIN'), dba.id)
     const after = await db.user.findUniqueOrThrow({ where: { id: dba.id }, include: { recoveryCodes: true } })
-    expect([after.totpSecret, after.totpEnabledAt, after.recoveryCodes.length, after.sessionVersion]).toEqual([null, null, 0, before + 1])
+    expect([after.totpSecret, after.totpEnabledAt, after.recoveryCodes.length, after.sessionVersion]).toEqual([
+      null,
+      null,
+      0,
+      before + 1,
+    ])
     expect((await auditEventsFor(dba.id)).map((e) => e.action)).toContain('user.mfa-reset')
     expect((await startMfaEnrolment(dba)).secret).not.toBe(secret)
   })

@@ -1,6 +1,15 @@
 import QRCode from 'qrcode'
 import { db, type Tx } from '@/lib/db'
-import { acceptedStep, looksLikeRecoveryCode, newRecoveryCodes, newTotpSecret, recoveryHash, requiresMfa, totpContext, totpUri } from '@/lib/auth/totp'
+import {
+  acceptedStep,
+  looksLikeRecoveryCode,
+  newRecoveryCodes,
+  newTotpSecret,
+  recoveryHash,
+  requiresMfa,
+  totpContext,
+  totpUri,
+} from '@/lib/auth/totp'
 import type { Actor, UserActor } from '@/lib/server/actor'
 import { recordAudit } from '@/lib/server/audit/record'
 import { assertCanInTx } from '@/lib/server/authorize'
@@ -22,7 +31,9 @@ export type MfaStatusDTO = { required: boolean; enabledAt: string | null; recove
 export async function getMfaStatus(actor: UserActor): Promise<MfaStatusDTO> {
   const user = await db.user.findUnique({ where: { id: actor.id }, select: { role: true, totpEnabledAt: true } })
   if (!user) throw notFound('User')
-  const recoveryCodesLeft = user.totpEnabledAt ? await db.recoveryCode.count({ where: { userId: actor.id, usedAt: null } }) : 0
+  const recoveryCodesLeft = user.totpEnabledAt
+    ? await db.recoveryCode.count({ where: { userId: actor.id, usedAt: null } })
+    : 0
   return { required: requiresMfa(user.role), enabledAt: user.totpEnabledAt?.toISOString() ?? null, recoveryCodesLeft }
 }
 
@@ -35,16 +46,27 @@ export async function startMfaEnrolment(actor: UserActor): Promise<MfaEnrolment>
   await db.$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { id: actor.id }, select: { totpEnabledAt: true } })
     if (!user) throw notFound('User')
-    if (user.totpEnabledAt) throw conflict('Two-factor sign-in is already set up. An admin can reset it if you lost your authenticator.')
-    await tx.user.update({ where: { id: actor.id }, data: { totpPending: Uint8Array.from(encryptSecret(secret, totpContext(actor.id))) } })
+    if (user.totpEnabledAt)
+      throw conflict('Two-factor sign-in is already set up. An admin can reset it if you lost your authenticator.')
+    await tx.user.update({
+      where: { id: actor.id },
+      data: { totpPending: Uint8Array.from(encryptSecret(secret, totpContext(actor.id))) },
+    })
   })
   return { secret, uri, qrSvg: await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 }) }
 }
 
 /** The person themselves: confirms the enrolment with a code from the authenticator; answers the recovery codes, once. Audited. */
-export async function confirmMfaEnrolment(actor: UserActor, code: string, now = Date.now()): Promise<{ recoveryCodes: string[] }> {
+export async function confirmMfaEnrolment(
+  actor: UserActor,
+  code: string,
+  now = Date.now(),
+): Promise<{ recoveryCodes: string[] }> {
   return db.$transaction(async (tx) => {
-    const user = await tx.user.findUnique({ where: { id: actor.id }, select: { totpPending: true, totpEnabledAt: true } })
+    const user = await tx.user.findUnique({
+      where: { id: actor.id },
+      select: { totpPending: true, totpEnabledAt: true },
+    })
     if (!user) throw notFound('User')
     if (user.totpEnabledAt) throw conflict('Two-factor sign-in is already set up.')
     if (!user.totpPending) throw conflict('Start the set-up again: no enrolment is waiting for a code.')
@@ -64,8 +86,15 @@ export async function confirmMfaEnrolment(actor: UserActor, code: string, now = 
       },
     })
     await tx.recoveryCode.deleteMany({ where: { userId: actor.id } })
-    await tx.recoveryCode.createMany({ data: recoveryCodes.map((c) => ({ userId: actor.id, codeHash: recoveryHash(c) })) })
-    await recordAudit(tx, actor, { action: 'user.mfa-enable', entityType: 'User', entityId: actor.id, after: { recoveryCodes: recoveryCodes.length } })
+    await tx.recoveryCode.createMany({
+      data: recoveryCodes.map((c) => ({ userId: actor.id, codeHash: recoveryHash(c) })),
+    })
+    await recordAudit(tx, actor, {
+      action: 'user.mfa-enable',
+      entityType: 'User',
+      entityId: actor.id,
+      after: { recoveryCodes: recoveryCodes.length },
+    })
     return { recoveryCodes }
   })
 }
@@ -77,20 +106,36 @@ export type SecondFactor = 'totp' | 'recovery'
  * code against the user's authenticator, or spends one recovery code. A code or recovery code is accepted
  * once only, even by two requests at the same moment (compare-and-set). Records what was used.
  */
-export async function verifySecondFactor(userId: string, code: string, actor: Actor, now = Date.now()): Promise<SecondFactor | null> {
+export async function verifySecondFactor(
+  userId: string,
+  code: string,
+  actor: Actor,
+  now = Date.now(),
+): Promise<SecondFactor | null> {
   return db.$transaction(async (tx: Tx) => {
     const user = await tx.user.findUnique({ where: { id: userId }, select: { totpSecret: true, totpLastStep: true } })
     if (!user?.totpSecret) return null
     if (looksLikeRecoveryCode(code)) {
-      const spent = await tx.recoveryCode.updateMany({ where: { userId, codeHash: recoveryHash(code), usedAt: null }, data: { usedAt: new Date(now) } })
+      const spent = await tx.recoveryCode.updateMany({
+        where: { userId, codeHash: recoveryHash(code), usedAt: null },
+        data: { usedAt: new Date(now) },
+      })
       if (spent.count === 0) return null
       const left = await tx.recoveryCode.count({ where: { userId, usedAt: null } })
-      await recordAudit(tx, actor, { action: 'user.recovery-code-used', entityType: 'User', entityId: userId, after: { left } })
+      await recordAudit(tx, actor, {
+        action: 'user.recovery-code-used',
+        entityType: 'User',
+        entityId: userId,
+        after: { left },
+      })
       return 'recovery'
     }
     const step = acceptedStep(decryptSecret(user.totpSecret, totpContext(userId)), code, user.totpLastStep, now)
     if (step === null) return null
-    const moved = await tx.user.updateMany({ where: { id: userId, OR: [{ totpLastStep: null }, { totpLastStep: { lt: step } }] }, data: { totpLastStep: step } })
+    const moved = await tx.user.updateMany({
+      where: { id: userId, OR: [{ totpLastStep: null }, { totpLastStep: { lt: step } }] },
+      data: { totpLastStep: step },
+    })
     return moved.count === 1 ? 'totp' : null
   })
 }
@@ -100,12 +145,31 @@ export async function resetMfa(actor: UserActor, userId: string): Promise<{ id: 
   if (!ZId.safeParse(userId).success) throw notFound('User')
   return db.$transaction(async (tx) => {
     await assertCanInTx(tx, actor, 'user:manage')
-    const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true, totpEnabledAt: true } })
+    const user = await tx.user.findUnique({
+      where: { id: userId },
+      select: { id: true, email: true, totpEnabledAt: true },
+    })
     if (!user) throw notFound('User')
     if (!user.totpEnabledAt) throw conflict(`${user.email} has no two-factor sign-in to reset.`)
-    await tx.user.update({ where: { id: userId }, data: { totpSecret: null, totpPending: null, totpEnabledAt: null, totpLastStep: null, secondFactorAt: null, secondFactorSession: null, sessionVersion: { increment: 1 } } })
+    await tx.user.update({
+      where: { id: userId },
+      data: {
+        totpSecret: null,
+        totpPending: null,
+        totpEnabledAt: null,
+        totpLastStep: null,
+        secondFactorAt: null,
+        secondFactorSession: null,
+        sessionVersion: { increment: 1 },
+      },
+    })
     await tx.recoveryCode.deleteMany({ where: { userId } })
-    await recordAudit(tx, actor, { action: 'user.mfa-reset', entityType: 'User', entityId: userId, before: { email: user.email, enabledAt: user.totpEnabledAt.toISOString() } })
+    await recordAudit(tx, actor, {
+      action: 'user.mfa-reset',
+      entityType: 'User',
+      entityId: userId,
+      before: { email: user.email, enabledAt: user.totpEnabledAt.toISOString() },
+    })
     await endAllSessionsInTx(tx, actor, userId, 'mfa-reset')
     return { id: userId }
   })

@@ -28,7 +28,17 @@ export const USER_SELECT = {
   totpEnabledAt: true,
 } as const
 
-type UserRow = { id: string; email: string; name: string; role: Role; isActive: boolean; lockedUntil: Date | null; lastSignInAt: Date | null; createdAt: Date; totpEnabledAt: Date | null }
+type UserRow = {
+  id: string
+  email: string
+  name: string
+  role: Role
+  isActive: boolean
+  lockedUntil: Date | null
+  lastSignInAt: Date | null
+  createdAt: Date
+  totpEnabledAt: Date | null
+}
 
 export function toUserDTO(row: UserRow): UserDTO {
   return {

@@ -31,7 +31,10 @@ async function protectedWindow() {
   const { id: environmentId } = await createEnvironment(admin, { name, description: '', protected: true })
   const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: `Reauth ${name}` }))
   const hour = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString()
-  const { id } = await requestWindow(lead, ZRequestWindow.parse({ environmentId, planId, startsAt: hour(2), endsAt: hour(3), reason: 'Cutover' }))
+  const { id } = await requestWindow(
+    lead,
+    ZRequestWindow.parse({ environmentId, planId, startsAt: hour(2), endsAt: hour(3), reason: 'Cutover' }),
+  )
   return { id, name }
 }
 
@@ -42,7 +45,10 @@ describe('signing in with a second factor', () => {
     const { dba, secret } = await enrolledDba(1)
     expect(await authenticate(dba.email, 'wrong password', null)).toEqual({ ok: false, reason: 'invalid' })
     expect(await authenticate(dba.email, TEST_PASSWORD, null)).toEqual({ ok: false, reason: 'code-required' })
-    expect(await authenticate(dba.email, TEST_PASSWORD, null, { code: '000000' })).toEqual({ ok: false, reason: 'code-invalid' })
+    expect(await authenticate(dba.email, TEST_PASSWORD, null, { code: '000000' })).toEqual({
+      ok: false,
+      reason: 'code-invalid',
+    })
     expect((await db.user.findUniqueOrThrow({ where: { id: dba.id } })).failedSignIns).toBe(2)
 
     const sessionId = randomUUID()
@@ -50,22 +56,36 @@ describe('signing in with a second factor', () => {
     expect(result).toMatchObject({ ok: true, secondFactor: 'totp', user: { id: dba.id } })
     const user = await db.user.findUniqueOrThrow({ where: { id: dba.id } })
     expect(user).toMatchObject({ failedSignIns: 0, secondFactorSession: sessionId })
-    expect((await auditEventsFor(dba.id)).map((e) => e.action)).toEqual(['user.mfa-enable', 'auth.signInFailed', 'auth.secondFactorFailed', 'auth.signIn'])
+    expect((await auditEventsFor(dba.id)).map((e) => e.action)).toEqual([
+      'user.mfa-enable',
+      'auth.signInFailed',
+      'auth.secondFactorFailed',
+      'auth.signIn',
+    ])
     // The same code again, a moment later, is refused: it was seen once.
-    expect(await authenticate(dba.email, TEST_PASSWORD, null, { code: totpCode(secret), sessionId })).toEqual({ ok: false, reason: 'code-invalid' })
+    expect(await authenticate(dba.email, TEST_PASSWORD, null, { code: totpCode(secret), sessionId })).toEqual({
+      ok: false,
+      reason: 'code-invalid',
+    })
   })
 
   it('locks the account after too many wrong codes, even with the right password', async () => {
     const { dba, secret } = await enrolledDba(1)
     for (let i = 0; i < 5; i++) await authenticate(dba.email, TEST_PASSWORD, null, { code: `00000${i}` })
-    expect(await authenticate(dba.email, TEST_PASSWORD, null, { code: totpCode(secret) })).toMatchObject({ ok: false, reason: 'locked' })
+    expect(await authenticate(dba.email, TEST_PASSWORD, null, { code: totpCode(secret) })).toMatchObject({
+      ok: false,
+      reason: 'locked',
+    })
     expect((await auditEventsFor(dba.id)).at(-1)?.action).toBe('auth.lockout')
   })
 
   it('signs in with a recovery code once', async () => {
     const { dba, recoveryCodes } = await enrolledDba(1)
     const code = recoveryCodes[0] ?? ''
-    expect(await authenticate(dba.email, TEST_PASSWORD, null, { code })).toMatchObject({ ok: true, secondFactor: 'recovery' })
+    expect(await authenticate(dba.email, TEST_PASSWORD, null, { code })).toMatchObject({
+      ok: true,
+      secondFactor: 'recovery',
+    })
     expect(await authenticate(dba.email, TEST_PASSWORD, null, { code })).toEqual({ ok: false, reason: 'code-invalid' })
   })
 })
@@ -75,8 +95,14 @@ describe('re-authentication before changing production', () => {
     const { dba, secret } = await enrolledDba(REAUTH_MINUTES + 1)
     const { id, name } = await protectedWindow()
     // The code entered at enrolment is older than the limit.
-    await expect(approveWindow(dba, { windowId: id, note: '', confirm: name })).rejects.toMatchObject({ code: 'REAUTHENTICATE', message: expect.stringContaining(`approve a window on “${name}”`) })
-    await expect(approveWindow(dba, { windowId: id, note: '', confirm: name, code: '123456' })).rejects.toMatchObject({ code: 'REAUTHENTICATE', message: expect.stringContaining('not right') })
+    await expect(approveWindow(dba, { windowId: id, note: '', confirm: name })).rejects.toMatchObject({
+      code: 'REAUTHENTICATE',
+      message: expect.stringContaining(`approve a window on “${name}”`),
+    })
+    await expect(approveWindow(dba, { windowId: id, note: '', confirm: name, code: '123456' })).rejects.toMatchObject({
+      code: 'REAUTHENTICATE',
+      message: expect.stringContaining('not right'),
+    })
     expect(await statusOf(id)).toBe('REQUESTED')
 
     // A code entered in another session counts for that session only.
@@ -84,16 +110,24 @@ describe('re-authentication before changing production', () => {
     await approveWindow(otherSession, { windowId: id, note: '', confirm: name, code: totpCode(secret) })
     expect(await statusOf(id)).toBe('APPROVED')
     const next = await protectedWindow()
-    await expect(approveWindow(dba, { windowId: next.id, note: '', confirm: next.name })).rejects.toMatchObject({ code: 'REAUTHENTICATE' })
+    await expect(approveWindow(dba, { windowId: next.id, note: '', confirm: next.name })).rejects.toMatchObject({
+      code: 'REAUTHENTICATE',
+    })
     await approveWindow(otherSession, { windowId: next.id, note: '', confirm: next.name })
     expect(await statusOf(next.id)).toBe('APPROVED')
-    expect((await auditEventsFor(dba.id)).map((e) => e.action)).toEqual(['user.mfa-enable', 'auth.reauthFailed', 'auth.reauthenticate'])
+    expect((await auditEventsFor(dba.id)).map((e) => e.action)).toEqual([
+      'user.mfa-enable',
+      'auth.reauthFailed',
+      'auth.reauthenticate',
+    ])
   })
 
   it('keeps the window as it was when the code is wrong, and counts the wrong code', async () => {
     const { dba, secret } = await enrolledDba(REAUTH_MINUTES + 1)
     const { id, name } = await protectedWindow()
-    await expect(approveWindow(dba, { windowId: id, note: '', confirm: name, code: '999999' })).rejects.toMatchObject({ code: 'REAUTHENTICATE' })
+    await expect(approveWindow(dba, { windowId: id, note: '', confirm: name, code: '999999' })).rejects.toMatchObject({
+      code: 'REAUTHENTICATE',
+    })
     expect((await db.user.findUniqueOrThrow({ where: { id: dba.id } })).failedSignIns).toBe(1)
     await approveWindow(dba, { windowId: id, note: 'ok', confirm: name, code: totpCode(secret) })
     expect(await statusOf(id)).toBe('APPROVED')

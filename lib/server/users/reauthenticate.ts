@@ -14,7 +14,9 @@ import { countAccountAttempt } from './sign-in-limits'
 export const REAUTH_MINUTES = 15
 
 const ask = (what: string) =>
-  new DomainError('REAUTHENTICATE', `Confirm it is you to ${what}: enter the 6-digit code from your authenticator.`, { code: ['Enter the code from your authenticator.'] })
+  new DomainError('REAUTHENTICATE', `Confirm it is you to ${what}: enter the 6-digit code from your authenticator.`, {
+    code: ['Enter the code from your authenticator.'],
+  })
 
 /**
  * The person themselves: proves presence with a code (or a recovery code), remembered for this session.
@@ -28,20 +30,48 @@ export async function reauthenticate(actor: UserActor, code: string, now = Date.
   const factor = await verifySecondFactor(actor.id, code, actor, now)
   if (!factor) {
     const lockMs = await auditFailure(actor, 'auth.reauthFailed', attempt)
-    throw refused(lockMs ? `Too many wrong codes. Try again in ${describeWait(lockMs)}.` : 'That code is not right. Enter the 6 digits your authenticator shows now (or a recovery code).')
+    throw refused(
+      lockMs
+        ? `Too many wrong codes. Try again in ${describeWait(lockMs)}.`
+        : 'That code is not right. Enter the 6 digits your authenticator shows now (or a recovery code).',
+    )
   }
   await db.$transaction(async (tx) => {
-    await tx.user.update({ where: { id: actor.id }, data: { secondFactorAt: new Date(now), secondFactorSession: actor.sessionId ?? null, failedSignIns: 0, lockedUntil: null } })
-    await recordAudit(tx, actor, { action: 'auth.reauthenticate', entityType: 'User', entityId: actor.id, after: { secondFactor: factor } })
+    await tx.user.update({
+      where: { id: actor.id },
+      data: {
+        secondFactorAt: new Date(now),
+        secondFactorSession: actor.sessionId ?? null,
+        failedSignIns: 0,
+        lockedUntil: null,
+      },
+    })
+    await recordAudit(tx, actor, {
+      action: 'auth.reauthenticate',
+      entityType: 'User',
+      entityId: actor.id,
+      after: { secondFactor: factor },
+    })
   })
 }
 
 const refused = (message: string) => new DomainError('REAUTHENTICATE', message, { code: [message] })
 
 /** Inside a command's transaction: refuses unless this session entered a code within REAUTH_MINUTES. */
-export async function assertRecentSecondFactorInTx(tx: Tx, actor: UserActor, what: string, now = Date.now()): Promise<void> {
-  const user = await tx.user.findUnique({ where: { id: actor.id }, select: { secondFactorAt: true, secondFactorSession: true } })
+export async function assertRecentSecondFactorInTx(
+  tx: Tx,
+  actor: UserActor,
+  what: string,
+  now = Date.now(),
+): Promise<void> {
+  const user = await tx.user.findUnique({
+    where: { id: actor.id },
+    select: { secondFactorAt: true, secondFactorSession: true },
+  })
   const fresh =
-    !!user?.secondFactorAt && !!actor.sessionId && user.secondFactorSession === actor.sessionId && now - user.secondFactorAt.getTime() <= REAUTH_MINUTES * 60_000
+    !!user?.secondFactorAt &&
+    !!actor.sessionId &&
+    user.secondFactorSession === actor.sessionId &&
+    now - user.secondFactorAt.getTime() <= REAUTH_MINUTES * 60_000
   if (!fresh) throw ask(what)
 }

@@ -20,14 +20,21 @@ export type TCreateUser = z.infer<typeof ZCreateUser>
 export const ZChangeUserRole = z.object({ userId: ZUserId, role: ZRole })
 export type TChangeUserRole = z.infer<typeof ZChangeUserRole>
 
-export const ZSetUserActive = z.object({ userId: ZUserId, isActive: z.enum(['true', 'false']).transform((v) => v === 'true') })
+export const ZSetUserActive = z.object({
+  userId: ZUserId,
+  isActive: z.enum(['true', 'false']).transform((v) => v === 'true'),
+})
 export type TSetUserActive = z.infer<typeof ZSetUserActive>
 
 export const ZResetUserPassword = z.object({ userId: ZUserId, password: ZPassword })
 export type TResetUserPassword = z.infer<typeof ZResetUserPassword>
 
 /** A code from an authenticator (6 digits) or a recovery code (xxxxx-xxxxx); spaces are forgiven. */
-export const ZSecondFactorCode = z.string().trim().min(1, 'Enter the code from your authenticator.').max(32, 'That is not a code.')
+export const ZSecondFactorCode = z
+  .string()
+  .trim()
+  .min(1, 'Enter the code from your authenticator.')
+  .max(32, 'That is not a code.')
 export const ZConfirmMfa = z.object({ code: ZSecondFactorCode })
 export const ZResetMfa = z.object({ userId: ZUserId })
 /** A fresh code for re-authentication, sent only when the server asked for one. */

@@ -36,7 +36,9 @@ async function signIn(email: string, fields: Record<string, string> = {}): Promi
       body: new URLSearchParams({ email, password: TEST_PASSWORD, csrfToken, callbackUrl: `${BASE}/`, ...fields }),
     }),
   )
-  const session = cookiesOf(response).find((c) => c.startsWith(`${SESSION_COOKIE}=`) && c.length > SESSION_COOKIE.length + 1)
+  const session = cookiesOf(response).find(
+    (c) => c.startsWith(`${SESSION_COOKIE}=`) && c.length > SESSION_COOKIE.length + 1,
+  )
   if (!session) throw new Error(`no session cookie (status ${response.status}, ${response.headers.get('location')})`)
   return session
 }
@@ -53,11 +55,17 @@ async function signOut(session: string): Promise<void> {
 }
 
 /** What the session endpoint answers for `session`, and whether it renewed the cookie or cleared it. */
-async function readSessionEndpoint(session: string): Promise<{ email: string | null; renewed: boolean; cleared: boolean }> {
+async function readSessionEndpoint(
+  session: string,
+): Promise<{ email: string | null; renewed: boolean; cleared: boolean }> {
   const response = await handlers.GET(new NextRequest(`${BASE}/api/auth/session`, { headers: { cookie: session } }))
   const body = (await response.json()) as { user?: { email?: string } } | null
   const set = cookiesOf(response).filter((c) => c.startsWith(`${SESSION_COOKIE}=`))
-  return { email: body?.user?.email ?? null, renewed: set.some((c) => c.length > SESSION_COOKIE.length + 1), cleared: set.includes(`${SESSION_COOKIE}=`) }
+  return {
+    email: body?.user?.email ?? null,
+    renewed: set.some((c) => c.length > SESSION_COOKIE.length + 1),
+    cleared: set.includes(`${SESSION_COOKIE}=`),
+  }
 }
 
 async function signedIn(role: 'LEAD' | 'STAKEHOLDER' = 'LEAD'): Promise<{ user: UserActor; session: string }> {
@@ -123,20 +131,32 @@ describe('a session that has ended is refused by the session endpoint', () => {
     const earlier = new Date(Date.now() - 5 * 60_000)
     await db.userSession.update({ where: { id: record?.id }, data: { lastSeenAt: earlier } })
     await readSessionEndpoint(session)
-    expect((await db.userSession.findUniqueOrThrow({ where: { id: record?.id } })).lastSeenAt.getTime()).toBeGreaterThan(earlier.getTime())
+    expect(
+      (await db.userSession.findUniqueOrThrow({ where: { id: record?.id } })).lastSeenAt.getTime(),
+    ).toBeGreaterThan(earlier.getTime())
     await signOut(session)
     const ended = await db.userSession.findUniqueOrThrow({ where: { id: record?.id } })
     expect(ended.revokedAt).not.toBeNull()
     expect(ended.revokedReason).toBe('sign-out')
-    const actions = (await db.auditEvent.findMany({ where: { entityId: user.id }, orderBy: { id: 'asc' } })).map((e) => e.action)
+    const actions = (await db.auditEvent.findMany({ where: { entityId: user.id }, orderBy: { id: 'asc' } })).map(
+      (e) => e.action,
+    )
     expect(actions).toEqual(['auth.signIn', 'auth.signOut'])
   })
 
   it('refuses a cookie that names no server-side session, even one Auth.js itself encrypted', async () => {
     const user = await makeUser('LEAD')
     const authTime = Math.floor(Date.now() / 1000)
-    const forged = await encode({ token: { sub: user.id, sv: 0, sid: randomUUID(), authTime, email: user.email }, secret: appEnv().AUTH_SECRET, salt: SESSION_COOKIE })
-    const withoutSession = await encode({ token: { sub: user.id, sv: 0, authTime, email: user.email }, secret: appEnv().AUTH_SECRET, salt: SESSION_COOKIE })
+    const forged = await encode({
+      token: { sub: user.id, sv: 0, sid: randomUUID(), authTime, email: user.email },
+      secret: appEnv().AUTH_SECRET,
+      salt: SESSION_COOKIE,
+    })
+    const withoutSession = await encode({
+      token: { sub: user.id, sv: 0, authTime, email: user.email },
+      secret: appEnv().AUTH_SECRET,
+      salt: SESSION_COOKIE,
+    })
     for (const token of [forged, withoutSession]) {
       expect((await readSessionEndpoint(`${SESSION_COOKIE}=${token}`)).email).toBeNull()
       expect(await findSessionUser(new Headers({ cookie: `${SESSION_COOKIE}=${token}` }))).toBeNull()

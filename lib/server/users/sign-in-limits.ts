@@ -1,7 +1,14 @@
 import { createHmac } from 'node:crypto'
 import { db, Prisma, type Tx } from '@/lib/db'
 import { appEnv } from '@/lib/env'
-import { ADDRESS_WINDOW_MS, addressLimitKey, describeWait, LOCKOUT_FIRST_MS, LOCKOUT_LONGEST_MS, LOCKOUT_MAX_DOUBLINGS } from './rules'
+import {
+  ADDRESS_WINDOW_MS,
+  addressLimitKey,
+  describeWait,
+  LOCKOUT_FIRST_MS,
+  LOCKOUT_LONGEST_MS,
+  LOCKOUT_MAX_DOUBLINGS,
+} from './rules'
 
 // No authorization: sign-in and re-authentication count the guesses of whoever makes them.
 //
@@ -24,11 +31,18 @@ type CounterRow = { failedSignIns: number; lockedUntil: Date | null }
 
 function toAttempt(row: CounterRow | undefined, now: number): Attempt | null {
   if (!row) return null
-  return { ok: true, failures: row.failedSignIns, lockMs: row.lockedUntil ? Math.max(0, row.lockedUntil.getTime() - now) : 0 }
+  return {
+    ok: true,
+    failures: row.failedSignIns,
+    lockMs: row.lockedUntil ? Math.max(0, row.lockedUntil.getTime() - now) : 0,
+  }
 }
 
 /** The wait left on a lock found in place; at least a second, for a lock that ran out just now. */
-const refusal = (lockedUntil: Date | null | undefined, now: number): Attempt => ({ ok: false, retryIn: describeWait(Math.max(1_000, (lockedUntil?.getTime() ?? now) - now)) })
+const refusal = (lockedUntil: Date | null | undefined, now: number): Attempt => ({
+  ok: false,
+  retryIn: describeWait(Math.max(1_000, (lockedUntil?.getTime() ?? now) - now)),
+})
 
 /** Counts a guess at an account's password or code; null when there is no such user. */
 export async function countAccountAttempt(userId: string, now = Date.now()): Promise<Attempt | null> {
@@ -52,7 +66,8 @@ export async function uncountAccountAttempt(userId: string, attempt: Attempt): P
 }
 
 /** What an email is counted under: keyed, so that a password typed into the email field is not kept. */
-const emailKey = (normalisedEmail: string) => createHmac('sha256', appEnv().AUTH_SECRET).update(`sign-in-email:${normalisedEmail}`).digest('hex')
+const emailKey = (normalisedEmail: string) =>
+  createHmac('sha256', appEnv().AUTH_SECRET).update(`sign-in-email:${normalisedEmail}`).digest('hex')
 
 /** Counts a guess for an email that names no active account, exactly as an account's guess is counted. */
 export async function countUnknownEmailAttempt(normalisedEmail: string, now = Date.now()): Promise<Attempt> {
@@ -72,7 +87,8 @@ export async function countUnknownEmailAttempt(normalisedEmail: string, now = Da
 }
 
 /** A guess counted against a client address: `key` null when the address is unknown (nothing counted). */
-export type AddressAttempt = { ok: true; key: string | null; windowStartedAt: Date | null } | { ok: false; retryIn: string }
+export type AddressAttempt =
+  { ok: true; key: string | null; windowStartedAt: Date | null } | { ok: false; retryIn: string }
 
 /** Counts a sign-in attempt from `address` within its 15-minute window; refuses once the window holds the limit. */
 export async function countAddressAttempt(address: string | null, now = Date.now()): Promise<AddressAttempt> {
@@ -89,7 +105,10 @@ export async function countAddressAttempt(address: string | null, now = Date.now
     RETURNING "windowStartedAt"`
   if (rows[0]) return { ok: true, key, windowStartedAt: rows[0].windowStartedAt }
   const row = await db.signInAddressCounter.findUnique({ where: { address: key }, select: { windowStartedAt: true } })
-  return { ok: false, retryIn: describeWait(Math.max(1_000, (row?.windowStartedAt.getTime() ?? now) + ADDRESS_WINDOW_MS - now)) }
+  return {
+    ok: false,
+    retryIn: describeWait(Math.max(1_000, (row?.windowStartedAt.getTime() ?? now) + ADDRESS_WINDOW_MS - now)),
+  }
 }
 
 /** An attempt that did not fail (signed in, or a right password waiting for its code) no longer counts against its address. */

@@ -23,20 +23,33 @@ import type { TAddRule, TBindCriterion, TEditRule, TRequestValidation } from './
 const ONE_REQUESTED_INDEX = 'Validation_one_requested_per_plan_environment'
 
 const busyRefusal = (environmentName: string, status: string | null) =>
-  conflict(`A validation of “${environmentName}” is already ${status === 'RUNNING' ? 'running' : status === 'QUEUED' ? 'queued' : 'under way'}; wait for it or cancel it.`)
+  conflict(
+    `A validation of “${environmentName}” is already ${status === 'RUNNING' ? 'running' : status === 'QUEUED' ? 'queued' : 'under way'}; wait for it or cancel it.`,
+  )
 
 /** After the index refused a request: the check's refusal, read now. */
 async function requestedRefusal(planId: string, environmentId: string) {
   const [environment, busy] = await Promise.all([
     db.environment.findUnique({ where: { id: environmentId }, select: { name: true } }),
-    db.validation.findFirst({ where: { planId, environmentId, stepRunId: null, status: { in: ['QUEUED', 'RUNNING'] } }, select: { status: true } }),
+    db.validation.findFirst({
+      where: { planId, environmentId, stepRunId: null, status: { in: ['QUEUED', 'RUNNING'] } },
+      select: { status: true },
+    }),
   ])
   return busyRefusal(environment?.name ?? 'this environment', busy?.status ?? null)
 }
 
-export async function requestValidation(actor: UserActor, input: TRequestValidation, now = new Date()): Promise<{ id: string }> {
+export async function requestValidation(
+  actor: UserActor,
+  input: TRequestValidation,
+  now = new Date(),
+): Promise<{ id: string }> {
   if (input.code) await reauthenticate(actor, input.code, now.getTime())
-  return refuseOnViolation(ONE_REQUESTED_INDEX, () => requestInTx(actor, input, now), () => requestedRefusal(input.planId, input.environmentId))
+  return refuseOnViolation(
+    ONE_REQUESTED_INDEX,
+    () => requestInTx(actor, input, now),
+    () => requestedRefusal(input.planId, input.environmentId),
+  )
 }
 
 function requestInTx(actor: UserActor, input: TRequestValidation, now: Date): Promise<{ id: string }> {
@@ -45,24 +58,49 @@ function requestInTx(actor: UserActor, input: TRequestValidation, now: Date): Pr
     const plan = await tx.plan.findUnique({ where: { id: input.planId } })
     if (!plan) throw notFound('Plan')
     if (plan.status === 'ARCHIVED') throw conflict('This plan is archived; restore it to validate it.')
-    const mapping = await tx.planEnvironment.findUnique({ where: { planId_environmentId: { planId: plan.id, environmentId: input.environmentId } }, include: { environment: { include: { windows: SCOPED_WINDOWS(now) } } } })
+    const mapping = await tx.planEnvironment.findUnique({
+      where: { planId_environmentId: { planId: plan.id, environmentId: input.environmentId } },
+      include: { environment: { include: { windows: SCOPED_WINDOWS(now) } } },
+    })
     if (!mapping) throw notFound('Environment')
     const environment = mapping.environment
     if (environment.protected) {
       await assertCanInTx(tx, actor, 'run:start-protected').catch(() => {
-        throw new DomainError('FORBIDDEN', `Only a DBA can validate on the protected environment “${environment.name}”: a validation runs the plan's rules there.`)
+        throw new DomainError(
+          'FORBIDDEN',
+          `Only a DBA can validate on the protected environment “${environment.name}”: a validation runs the plan's rules there.`,
+        )
       })
       const permission = mayWorkOnPlan(environment, environment.windows, now, plan.id, 'a validation')
       if (!permission.allowed) throw conflict(permission.reason)
     }
-    if (!mapping.sourceConnectionId || !mapping.targetConnectionId) throw conflict(`Choose both the source and the target connection of “${mapping.environment.name}” for this plan first (plan page → Environments).`)
-    const busy = await tx.validation.findFirst({ where: { planId: plan.id, environmentId: mapping.environmentId, status: { in: ['QUEUED', 'RUNNING'] } } })
-    if (busy) throw busyRefusal(mapping.environment.name, busy.status)
-    if (environment.protected) await assertRecentSecondFactorInTx(tx, actor, `validate on “${environment.name}”`, now.getTime())
-    const validation = await tx.validation.create({
-      data: { planId: plan.id, environmentId: mapping.environmentId, requestedById: actor.id, tables: input.tables, maxSamples: input.maxSamples, maxDifferences: input.maxDifferences },
+    if (!mapping.sourceConnectionId || !mapping.targetConnectionId)
+      throw conflict(
+        `Choose both the source and the target connection of “${mapping.environment.name}” for this plan first (plan page → Environments).`,
+      )
+    const busy = await tx.validation.findFirst({
+      where: { planId: plan.id, environmentId: mapping.environmentId, status: { in: ['QUEUED', 'RUNNING'] } },
     })
-    await recordAudit(tx, actor, { action: 'validation.request', entityType: 'Validation', entityId: validation.id, planId: plan.id, after: { environment: mapping.environment.name, tables: input.tables } })
+    if (busy) throw busyRefusal(mapping.environment.name, busy.status)
+    if (environment.protected)
+      await assertRecentSecondFactorInTx(tx, actor, `validate on “${environment.name}”`, now.getTime())
+    const validation = await tx.validation.create({
+      data: {
+        planId: plan.id,
+        environmentId: mapping.environmentId,
+        requestedById: actor.id,
+        tables: input.tables,
+        maxSamples: input.maxSamples,
+        maxDifferences: input.maxDifferences,
+      },
+    })
+    await recordAudit(tx, actor, {
+      action: 'validation.request',
+      entityType: 'Validation',
+      entityId: validation.id,
+      planId: plan.id,
+      after: { environment: mapping.environment.name, tables: input.tables },
+    })
     return { id: validation.id }
   })
 }
@@ -72,10 +110,23 @@ export async function cancelValidation(actor: UserActor, validationId: string): 
     await assertCanInTx(tx, actor, 'run:start')
     const validation = await tx.validation.findUnique({ where: { id: validationId } })
     if (!validation) throw notFound('Validation')
-    if (validation.status !== 'QUEUED' && validation.status !== 'RUNNING') throw conflict('This validation has already ended.')
+    if (validation.status !== 'QUEUED' && validation.status !== 'RUNNING')
+      throw conflict('This validation has already ended.')
     // A queued one ends now; a running one stops at its next table or segment.
-    await tx.validation.update({ where: { id: validationId }, data: validation.status === 'QUEUED' ? { status: 'CANCELLED', finishedAt: new Date(), cancelRequested: true } : { cancelRequested: true } })
-    await recordAudit(tx, actor, { action: 'validation.cancel', entityType: 'Validation', entityId: validationId, planId: validation.planId, before: { status: validation.status } })
+    await tx.validation.update({
+      where: { id: validationId },
+      data:
+        validation.status === 'QUEUED'
+          ? { status: 'CANCELLED', finishedAt: new Date(), cancelRequested: true }
+          : { cancelRequested: true },
+    })
+    await recordAudit(tx, actor, {
+      action: 'validation.cancel',
+      entityType: 'Validation',
+      entityId: validationId,
+      planId: validation.planId,
+      before: { status: validation.status },
+    })
     return { id: validationId }
   })
 }
@@ -97,10 +148,16 @@ async function checkedQuery(sql: string): Promise<string> {
 
 /** On a plan that runs on a protected environment, its rules run there: only a DBA may change them. */
 async function assertMayChangeRules(tx: Tx, actor: UserActor, planId: string): Promise<void> {
-  const guarded = await tx.planEnvironment.findFirst({ where: { planId, environment: { protected: true } }, include: { environment: { select: { name: true } } } })
+  const guarded = await tx.planEnvironment.findFirst({
+    where: { planId, environment: { protected: true } },
+    include: { environment: { select: { name: true } } },
+  })
   if (!guarded) return
   await assertCanInTx(tx, actor, 'run:start-protected').catch(() => {
-    throw new DomainError('FORBIDDEN', `Only a DBA can change the validation rules of this plan: they run on the protected environment “${guarded.environment.name}”.`)
+    throw new DomainError(
+      'FORBIDDEN',
+      `Only a DBA can change the validation rules of this plan: they run on the protected environment “${guarded.environment.name}”.`,
+    )
   })
 }
 
@@ -108,10 +165,22 @@ export async function addRule(actor: UserActor, input: TAddRule): Promise<{ id: 
   const sql = await checkedQuery(input.sql)
   return editPlan(actor, input.planId, async ({ tx, plan, audit }) => {
     await assertMayChangeRules(tx, actor, plan.id)
-    if (await tx.validationRule.findFirst({ where: { planId: plan.id, name: input.name } })) throw invalid('A rule of this plan already has this name.', { name: ['A rule of this plan already has this name.'] })
-    const position = nextPosition(await tx.validationRule.aggregate({ where: { planId: plan.id }, _max: { position: true } }))
-    const rule = await tx.validationRule.create({ data: { planId: plan.id, position, name: input.name, sql, severity: input.severity, action: input.action } })
-    await audit({ action: 'validationRule.create', entityType: 'ValidationRule', entityId: rule.id, after: { name: rule.name, sql, severity: rule.severity, action: rule.action } })
+    if (await tx.validationRule.findFirst({ where: { planId: plan.id, name: input.name } }))
+      throw invalid('A rule of this plan already has this name.', {
+        name: ['A rule of this plan already has this name.'],
+      })
+    const position = nextPosition(
+      await tx.validationRule.aggregate({ where: { planId: plan.id }, _max: { position: true } }),
+    )
+    const rule = await tx.validationRule.create({
+      data: { planId: plan.id, position, name: input.name, sql, severity: input.severity, action: input.action },
+    })
+    await audit({
+      action: 'validationRule.create',
+      entityType: 'ValidationRule',
+      entityId: rule.id,
+      after: { name: rule.name, sql, severity: rule.severity, action: rule.action },
+    })
     return { id: rule.id }
   })
 }
@@ -122,9 +191,21 @@ export async function editRule(actor: UserActor, input: TEditRule): Promise<{ id
     const before = await tx.validationRule.findFirst({ where: { id: input.ruleId, planId: plan.id } })
     if (!before) throw notFound('Rule')
     await assertMayChangeRules(tx, actor, plan.id)
-    if (await tx.validationRule.findFirst({ where: { planId: plan.id, name: input.name, id: { not: before.id } } })) throw invalid('A rule of this plan already has this name.', { name: ['A rule of this plan already has this name.'] })
-    await tx.validationRule.update({ where: { id: before.id }, data: { name: input.name, sql, severity: input.severity, action: input.action } })
-    await audit({ action: 'validationRule.update', entityType: 'ValidationRule', entityId: before.id, before: { name: before.name, sql: before.sql, severity: before.severity, action: before.action }, after: { name: input.name, sql, severity: input.severity, action: input.action } })
+    if (await tx.validationRule.findFirst({ where: { planId: plan.id, name: input.name, id: { not: before.id } } }))
+      throw invalid('A rule of this plan already has this name.', {
+        name: ['A rule of this plan already has this name.'],
+      })
+    await tx.validationRule.update({
+      where: { id: before.id },
+      data: { name: input.name, sql, severity: input.severity, action: input.action },
+    })
+    await audit({
+      action: 'validationRule.update',
+      entityType: 'ValidationRule',
+      entityId: before.id,
+      before: { name: before.name, sql: before.sql, severity: before.severity, action: before.action },
+      after: { name: input.name, sql, severity: input.severity, action: input.action },
+    })
     return { id: before.id }
   })
 }
@@ -135,7 +216,12 @@ export async function removeRule(actor: UserActor, ruleId: string): Promise<{ id
     if (!rule) throw notFound('Rule')
     await assertMayChangeRules(tx, actor, plan.id)
     await tx.validationRule.delete({ where: { id: rule.id } })
-    await audit({ action: 'validationRule.delete', entityType: 'ValidationRule', entityId: rule.id, before: { name: rule.name, sql: rule.sql } })
+    await audit({
+      action: 'validationRule.delete',
+      entityType: 'ValidationRule',
+      entityId: rule.id,
+      before: { name: rule.name, sql: rule.sql },
+    })
     return { id: rule.id }
   })
 }
@@ -152,8 +238,17 @@ export async function bindCriterion(actor: UserActor, input: TBindCriterion): Pr
       binding = { check: 'rule', ruleId: rule.id }
     } else if (input.check !== 'none') binding = { check: input.check }
     // A new binding starts undecided: the next validation decides it.
-    await tx.successCriterion.update({ where: { id: criterion.id }, data: { binding: binding ?? Prisma.DbNull, evidenceId: null, evaluatedAt: null } })
-    await audit({ action: 'successCriterion.bind', entityType: 'SuccessCriterion', entityId: criterion.id, before: { binding: criterion.binding }, after: { binding } })
+    await tx.successCriterion.update({
+      where: { id: criterion.id },
+      data: { binding: binding ?? Prisma.DbNull, evidenceId: null, evaluatedAt: null },
+    })
+    await audit({
+      action: 'successCriterion.bind',
+      entityType: 'SuccessCriterion',
+      entityId: criterion.id,
+      before: { binding: criterion.binding },
+      after: { binding },
+    })
     return { id: criterion.id }
   })
 }

@@ -40,12 +40,25 @@ export type ValidationPageDTO = {
   environments: { id: string; name: string; ready: boolean }[]
   history: ValidationSummary[]
   rules: { id: string; name: string; sql: string; severity: RuleSeverity; action: RuleAction }[]
-  criteria: { id: string; text: string; status: CriterionStatus; binding: string; bindingLabel: string | null; evidenceId: string | null; evaluatedAt: string | null }[]
+  criteria: {
+    id: string
+    text: string
+    status: CriterionStatus
+    binding: string
+    bindingLabel: string | null
+    evidenceId: string | null
+    evaluatedAt: string | null
+  }[]
   canEdit: boolean
   canValidate: boolean
 }
 
-const WITH_NAMES = { environment: { select: { name: true } }, requestedBy: { select: { name: true } }, stepRun: { select: { runId: true } }, plan: { select: { title: true } } } as const
+const WITH_NAMES = {
+  environment: { select: { name: true } },
+  requestedBy: { select: { name: true } },
+  stepRun: { select: { runId: true } },
+  plan: { select: { title: true } },
+} as const
 type Row = Awaited<ReturnType<typeof loadValidation>>
 const loadValidation = (id: string) => db.validation.findUnique({ where: { id }, include: WITH_NAMES })
 
@@ -76,12 +89,19 @@ export function reportForStakeholder(report: ValidationReport): ValidationReport
     ...report,
     tables: report.tables.map((t) => ({
       ...t,
-      samples: t.samples.map((d) => ({ ...d, columns: d.columns.map((c) => ({ column: c.column, source: null, target: null })) })),
+      samples: t.samples.map((d) => ({
+        ...d,
+        columns: d.columns.map((c) => ({ column: c.column, source: null, target: null })),
+      })),
       ...(t.error ? { error: WITHHELD } : {}),
     })),
     integrity: report.integrity.map((f) => ({ ...f, samples: [] })),
     rules: report.rules.map((r) => ({ ...r, samples: [], ...(r.error ? { error: WITHHELD } : {}) })),
-    warnings: report.warnings.length ? [`${report.warnings.length} warning${report.warnings.length === 1 ? '' : 's'}; editors can read ${report.warnings.length === 1 ? 'it' : 'them'}.`] : [],
+    warnings: report.warnings.length
+      ? [
+          `${report.warnings.length} warning${report.warnings.length === 1 ? '' : 's'}; editors can read ${report.warnings.length === 1 ? 'it' : 'them'}.`,
+        ]
+      : [],
     ...(report.error ? { error: WITHHELD } : {}),
   }
 }
@@ -102,7 +122,11 @@ export async function getValidation(actor: UserActor, validationId: string): Pro
     error: v.error && !rowData ? WITHHELD : v.error,
     startedAt: v.startedAt?.toISOString() ?? null,
     report: report && !rowData ? reportForStakeholder(report) : report,
-    canCancel: (v.status === 'QUEUED' || v.status === 'RUNNING') && !v.cancelRequested && !v.stepRunId && can(actor.role, 'run:start'),
+    canCancel:
+      (v.status === 'QUEUED' || v.status === 'RUNNING') &&
+      !v.cancelRequested &&
+      !v.stepRunId &&
+      can(actor.role, 'run:start'),
   }
 }
 
@@ -114,7 +138,10 @@ export async function validationPage(actor: UserActor, planId: string): Promise<
     select: {
       id: true,
       title: true,
-      environments: { include: { environment: { select: { id: true, name: true } } }, orderBy: { environment: { name: 'asc' } } },
+      environments: {
+        include: { environment: { select: { id: true, name: true } } },
+        orderBy: { environment: { name: 'asc' } },
+      },
       validationRules: { orderBy: { position: 'asc' } },
       successCriteria: { orderBy: { position: 'asc' } },
     },
@@ -128,9 +155,19 @@ export async function validationPage(actor: UserActor, planId: string): Promise<
   })
   return {
     plan: { id: plan.id, title: plan.title },
-    environments: plan.environments.map((e) => ({ id: e.environment.id, name: e.environment.name, ready: !!e.sourceConnectionId && !!e.targetConnectionId })),
+    environments: plan.environments.map((e) => ({
+      id: e.environment.id,
+      name: e.environment.name,
+      ready: !!e.sourceConnectionId && !!e.targetConnectionId,
+    })),
     history: history.map(summaryOf),
-    rules: plan.validationRules.map((r) => ({ id: r.id, name: r.name, sql: r.sql, severity: r.severity, action: r.action })),
+    rules: plan.validationRules.map((r) => ({
+      id: r.id,
+      name: r.name,
+      sql: r.sql,
+      severity: r.severity,
+      action: r.action,
+    })),
     criteria: plan.successCriteria.map((c) => {
       const binding = bindingOf(c.binding)
       const rule = binding?.ruleId ? plan.validationRules.find((r) => r.id === binding.ruleId) : undefined
@@ -139,7 +176,11 @@ export async function validationPage(actor: UserActor, planId: string): Promise<
         text: c.text,
         status: c.status,
         binding: !binding ? 'none' : binding.check === 'rule' ? `rule:${binding.ruleId ?? ''}` : binding.check,
-        bindingLabel: !binding ? null : binding.check === 'rule' ? `rule “${rule?.name ?? 'removed'}” passes` : CHECK_LABELS[binding.check],
+        bindingLabel: !binding
+          ? null
+          : binding.check === 'rule'
+            ? `rule “${rule?.name ?? 'removed'}” passes`
+            : CHECK_LABELS[binding.check],
         evidenceId: c.evidenceId,
         evaluatedAt: c.evaluatedAt?.toISOString() ?? null,
       }

@@ -16,7 +16,12 @@ export const tableList = z.preprocess(
     .pipe(z.array(z.string().max(63)).max(500, 'Name at most 500 tables.')),
 )
 
-const whole = (what: string, min: number, max: number) => z.coerce.number(`Enter ${what} as a whole number.`).int(`Enter ${what} as a whole number.`).min(min, `${what} is at least ${min}.`).max(max, `${what} is at most ${max}.`)
+const whole = (what: string, min: number, max: number) =>
+  z.coerce
+    .number(`Enter ${what} as a whole number.`)
+    .int(`Enter ${what} as a whole number.`)
+    .min(min, `${what} is at least ${min}.`)
+    .max(max, `${what} is at most ${max}.`)
 
 export const ZRequestValidation = z.object({
   planId: ZId,
@@ -46,6 +51,10 @@ export const ZRemoveRule = z.object({ ruleId: ZId })
 export const ZBindCriterion = z.object({
   criterionId: ZId,
   /** `none` unbinds; `rule:<id>` binds to a custom rule. */
-  check: z.union([z.literal('none'), z.enum(CRITERION_CHECKS.filter((c) => c !== 'rule') as ['row-counts', 'checksums', 'orphans']), z.string().regex(/^rule:[0-9a-f-]{36}$/i, 'Choose a check.')]),
+  check: z.union([
+    z.literal('none'),
+    z.enum(CRITERION_CHECKS.filter((c) => c !== 'rule') as ['row-counts', 'checksums', 'orphans']),
+    z.string().regex(/^rule:[0-9a-f-]{36}$/i, 'Choose a check.'),
+  ]),
 })
 export type TBindCriterion = z.infer<typeof ZBindCriterion>

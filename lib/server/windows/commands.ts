@@ -25,13 +25,21 @@ const snapshot = (w: { status: string; startsAt: Date; endsAt: Date; latestStart
   latestStartAt: w.latestStartAt.toISOString(),
 })
 
-export async function requestWindow(actor: UserActor, input: TRequestWindow, now = new Date()): Promise<{ id: string }> {
-  if (input.endsAt <= now) throw invalid('Please correct the highlighted fields.', { endsAt: ['The window must end in the future.'] })
+export async function requestWindow(
+  actor: UserActor,
+  input: TRequestWindow,
+  now = new Date(),
+): Promise<{ id: string }> {
+  if (input.endsAt <= now)
+    throw invalid('Please correct the highlighted fields.', { endsAt: ['The window must end in the future.'] })
   return db.$transaction(async (tx) => {
     await assertCanInTx(tx, actor, 'window:request')
     const environment = await tx.environment.findUnique({ where: { id: input.environmentId } })
     if (!environment) throw notFound('Environment')
-    const plan = await tx.plan.findUnique({ where: { id: input.planId }, include: { phases: { select: { id: true } } } })
+    const plan = await tx.plan.findUnique({
+      where: { id: input.planId },
+      include: { phases: { select: { id: true } } },
+    })
     if (!plan) throw notFound('Plan')
     if (plan.status === 'ARCHIVED') throw conflict('This plan is archived; restore it to request windows for it.')
     if (input.phaseId && !plan.phases.some((p) => p.id === input.phaseId)) throw notFound('Phase')
@@ -48,7 +56,13 @@ export async function requestWindow(actor: UserActor, input: TRequestWindow, now
         requestedById: actor.id,
       },
     })
-    await recordAudit(tx, actor, { action: 'window.request', entityType: 'MaintenanceWindow', entityId: w.id, planId: plan.id, after: { environment: environment.name, ...snapshot(w), reason: w.reason } })
+    await recordAudit(tx, actor, {
+      action: 'window.request',
+      entityType: 'MaintenanceWindow',
+      entityId: w.id,
+      planId: plan.id,
+      after: { environment: environment.name, ...snapshot(w), reason: w.reason },
+    })
     await notify(tx, await approversOf(tx, actor.id), {
       kind: 'WINDOW_AWAITING_APPROVAL',
       title: `Window on ${environment.name} awaits your approval`,
@@ -68,17 +82,28 @@ async function lockWindow(tx: Tx, windowId: string) {
   if (!found) throw notFound('Maintenance window')
   await tx.$queryRaw`SELECT "id" FROM "Environment" WHERE "id" = ${found.environmentId}::uuid FOR UPDATE`
   await tx.$queryRaw`SELECT "id" FROM "MaintenanceWindow" WHERE "id" = ${windowId}::uuid FOR UPDATE`
-  return tx.maintenanceWindow.findUniqueOrThrow({ where: { id: windowId }, include: { environment: true, plan: { select: { title: true } } } })
+  return tx.maintenanceWindow.findUniqueOrThrow({
+    where: { id: windowId },
+    include: { environment: true, plan: { select: { title: true } } },
+  })
 }
 
 /** The requester's notice of a decision, in the deciding transaction. */
-function notifyDecision(tx: Tx, w: Awaited<ReturnType<typeof lockWindow>>, decider: UserActor, decision: 'approved' | 'rejected', note: string) {
+function notifyDecision(
+  tx: Tx,
+  w: Awaited<ReturnType<typeof lockWindow>>,
+  decider: UserActor,
+  decision: 'approved' | 'rejected',
+  note: string,
+) {
   // The note first: a clipped body keeps the reason rather than the plan's title.
   const said = note.trim() ? `: “${note.trim()}”` : ''
   return notify(tx, [w.requestedById], {
     kind: decision === 'approved' ? 'WINDOW_APPROVED' : 'WINDOW_REJECTED',
     title: `Your window on ${w.environment.name} was ${decision}`,
-    body: clipNotice(`${decision === 'approved' ? 'Approved' : 'Rejected'} by ${decider.name}${said}. ${w.plan.title}, ${windowSpan(w.startsAt, w.endsAt)}.`),
+    body: clipNotice(
+      `${decision === 'approved' ? 'Approved' : 'Rejected'} by ${decider.name}${said}. ${w.plan.title}, ${windowSpan(w.startsAt, w.endsAt)}.`,
+    ),
     href: WINDOWS_HREF,
     planId: w.planId,
   })
@@ -96,21 +121,53 @@ export async function approveWindow(actor: UserActor, input: TDecideWindow, now 
     await assertCanInTx(tx, actor, 'window:approve')
     const w = await lockWindow(tx, input.windowId)
     if (w.requestedById === actor.id) throw forbiddenSelf()
-    if (w.status !== 'REQUESTED') throw conflict(`This window is ${w.status.toLowerCase()}; only a requested window can be approved.`)
-    if (w.latestStartAt <= now) throw conflict('This window has expired: its latest start time has passed. Ask for a new window.')
+    if (w.status !== 'REQUESTED')
+      throw conflict(`This window is ${w.status.toLowerCase()}; only a requested window can be approved.`)
+    if (w.latestStartAt <= now)
+      throw conflict('This window has expired: its latest start time has passed. Ask for a new window.')
     if (w.environment.protected && input.confirm.trim() !== w.environment.name) {
-      throw invalid('Please correct the highlighted fields.', { confirm: [`Type “${w.environment.name}” to approve a window on a protected environment.`] })
+      throw invalid('Please correct the highlighted fields.', {
+        confirm: [`Type “${w.environment.name}” to approve a window on a protected environment.`],
+      })
     }
-    if (w.environment.protected) await assertRecentSecondFactorInTx(tx, actor, `approve a window on “${w.environment.name}”`, now.getTime())
+    if (w.environment.protected)
+      await assertRecentSecondFactorInTx(tx, actor, `approve a window on “${w.environment.name}”`, now.getTime())
     const clash = await tx.maintenanceWindow.findFirst({
-      where: { environmentId: w.environmentId, status: 'APPROVED', id: { not: w.id }, startsAt: { lt: w.endsAt }, endsAt: { gt: w.startsAt } },
+      where: {
+        environmentId: w.environmentId,
+        status: 'APPROVED',
+        id: { not: w.id },
+        startsAt: { lt: w.endsAt },
+        endsAt: { gt: w.startsAt },
+      },
     })
-    if (clash) throw conflict(`It overlaps an approved window on “${w.environment.name}” (${clash.startsAt.toISOString()} – ${clash.endsAt.toISOString()}).`)
+    if (clash)
+      throw conflict(
+        `It overlaps an approved window on “${w.environment.name}” (${clash.startsAt.toISOString()} – ${clash.endsAt.toISOString()}).`,
+      )
     // The approval is for the steps as they are now: of the phase it names, or of every phase of the plan.
-    const phaseIds = w.phaseId ? [w.phaseId] : (await tx.phase.findMany({ where: { planId: w.planId }, select: { id: true } })).map((p) => p.id)
+    const phaseIds = w.phaseId
+      ? [w.phaseId]
+      : (await tx.phase.findMany({ where: { planId: w.planId }, select: { id: true } })).map((p) => p.id)
     const approvedContent = await contentOfPhases(tx, phaseIds)
-    const approved = await tx.maintenanceWindow.update({ where: { id: w.id }, data: { status: 'APPROVED', decidedById: actor.id, decidedAt: now, decisionNote: input.note || null, approvedContent } })
-    await recordAudit(tx, actor, { action: 'window.approve', entityType: 'MaintenanceWindow', entityId: w.id, planId: w.planId, before: snapshot(w), after: { ...snapshot(approved), note: input.note } })
+    const approved = await tx.maintenanceWindow.update({
+      where: { id: w.id },
+      data: {
+        status: 'APPROVED',
+        decidedById: actor.id,
+        decidedAt: now,
+        decisionNote: input.note || null,
+        approvedContent,
+      },
+    })
+    await recordAudit(tx, actor, {
+      action: 'window.approve',
+      entityType: 'MaintenanceWindow',
+      entityId: w.id,
+      planId: w.planId,
+      before: snapshot(w),
+      after: { ...snapshot(approved), note: input.note },
+    })
     await notifyDecision(tx, w, actor, 'approved', input.note)
     await resolveWindowNotices(tx, w.id, `approved by ${actor.name}`, now)
     return { id: w.id }
@@ -125,9 +182,20 @@ export async function rejectWindow(actor: UserActor, input: TRejectWindow, now =
     await assertCanInTx(tx, actor, 'window:approve')
     const w = await lockWindow(tx, input.windowId)
     if (w.requestedById === actor.id) throw forbiddenSelf()
-    if (w.status !== 'REQUESTED') throw conflict(`This window is ${w.status.toLowerCase()}; only a requested window can be rejected.`)
-    const rejected = await tx.maintenanceWindow.update({ where: { id: w.id }, data: { status: 'REJECTED', decidedById: actor.id, decidedAt: now, decisionNote: input.note } })
-    await recordAudit(tx, actor, { action: 'window.reject', entityType: 'MaintenanceWindow', entityId: w.id, planId: w.planId, before: snapshot(w), after: { ...snapshot(rejected), note: input.note } })
+    if (w.status !== 'REQUESTED')
+      throw conflict(`This window is ${w.status.toLowerCase()}; only a requested window can be rejected.`)
+    const rejected = await tx.maintenanceWindow.update({
+      where: { id: w.id },
+      data: { status: 'REJECTED', decidedById: actor.id, decidedAt: now, decisionNote: input.note },
+    })
+    await recordAudit(tx, actor, {
+      action: 'window.reject',
+      entityType: 'MaintenanceWindow',
+      entityId: w.id,
+      planId: w.planId,
+      before: snapshot(w),
+      after: { ...snapshot(rejected), note: input.note },
+    })
     await notifyDecision(tx, w, actor, 'rejected', input.note)
     await resolveWindowNotices(tx, w.id, `rejected by ${actor.name}`, now)
     return { id: w.id }
@@ -140,9 +208,17 @@ export async function cancelWindow(actor: UserActor, windowId: string, now = new
     await assertCanInTx(tx, actor, 'window:request')
     const w = await lockWindow(tx, windowId)
     if (w.requestedById !== actor.id) await assertCanInTx(tx, actor, 'window:approve')
-    if (!(w.status === 'REQUESTED' || w.status === 'APPROVED') || w.endsAt <= now) throw conflict(`This window is ${w.endsAt <= now ? 'over' : w.status.toLowerCase()}; it cannot be cancelled.`)
+    if (!(w.status === 'REQUESTED' || w.status === 'APPROVED') || w.endsAt <= now)
+      throw conflict(`This window is ${w.endsAt <= now ? 'over' : w.status.toLowerCase()}; it cannot be cancelled.`)
     const cancelled = await tx.maintenanceWindow.update({ where: { id: w.id }, data: { status: 'CANCELLED' } })
-    await recordAudit(tx, actor, { action: 'window.cancel', entityType: 'MaintenanceWindow', entityId: w.id, planId: w.planId, before: snapshot(w), after: snapshot(cancelled) })
+    await recordAudit(tx, actor, {
+      action: 'window.cancel',
+      entityType: 'MaintenanceWindow',
+      entityId: w.id,
+      planId: w.planId,
+      before: snapshot(w),
+      after: snapshot(cancelled),
+    })
     await resolveWindowNotices(tx, w.id, `cancelled by ${actor.name}`, now)
     return { id: w.id }
   })
@@ -154,14 +230,24 @@ export async function cancelWindow(actor: UserActor, windowId: string, now = new
  */
 export async function expireWindows(actor: Actor, now = new Date()): Promise<number> {
   return db.$transaction(async (tx) => {
-    const due = await tx.$queryRaw<{ id: string; planId: string; status: string; startsAt: Date; endsAt: Date; latestStartAt: Date }[]>`
+    const due = await tx.$queryRaw<
+      { id: string; planId: string; status: string; startsAt: Date; endsAt: Date; latestStartAt: Date }[]
+    >`
       SELECT "id", "planId", "status"::text AS "status", "startsAt", "endsAt", "latestStartAt" FROM "MaintenanceWindow"
        WHERE ("status" = 'REQUESTED' AND "latestStartAt" <= ${now}) OR ("status" = 'APPROVED' AND "endsAt" <= ${now})
        FOR UPDATE SKIP LOCKED`
     for (const w of due) {
       await tx.maintenanceWindow.update({ where: { id: w.id }, data: { status: 'EXPIRED' } })
-      await recordAudit(tx, actor, { action: 'window.expire', entityType: 'MaintenanceWindow', entityId: w.id, planId: w.planId, before: snapshot(w), after: { status: 'EXPIRED' } })
-      if (w.status === 'REQUESTED') await resolveWindowNotices(tx, w.id, 'not decided before its latest start; it expired', now)
+      await recordAudit(tx, actor, {
+        action: 'window.expire',
+        entityType: 'MaintenanceWindow',
+        entityId: w.id,
+        planId: w.planId,
+        before: snapshot(w),
+        after: { status: 'EXPIRED' },
+      })
+      if (w.status === 'REQUESTED')
+        await resolveWindowNotices(tx, w.id, 'not decided before its latest start; it expired', now)
     }
     return due.length
   })
@@ -173,10 +259,18 @@ export async function runPermission(phaseId: string, environmentId: string, now 
   if (!ZId.safeParse(phaseId).success) throw notFound('Phase')
   const phase = await db.phase.findUnique({ where: { id: phaseId }, select: { id: true, name: true, planId: true } })
   if (!phase) throw notFound('Phase')
-  const environment = await db.environment.findUnique({ where: { id: environmentId }, include: { windows: SCOPED_WINDOWS(now) } })
+  const environment = await db.environment.findUnique({
+    where: { id: environmentId },
+    include: { windows: SCOPED_WINDOWS(now) },
+  })
   if (!environment) throw notFound('Environment')
   const content = await contentOfPhases(db, [phase.id])
-  return mayStartRun(environment, environment.windows, now, { planId: phase.planId, phaseId: phase.id, phaseName: phase.name, contentChecksum: content[phase.id] ?? null })
+  return mayStartRun(environment, environment.windows, now, {
+    planId: phase.planId,
+    phaseId: phase.id,
+    phaseName: phase.name,
+    contentChecksum: content[phase.id] ?? null,
+  })
 }
 
 /**
@@ -184,14 +278,38 @@ export async function runPermission(phaseId: string, environmentId: string, now 
  * ended and cover it go back to REQUESTED – an approval is for the steps as they were approved – each
  * audited, and the DBAs are told, in the editing transaction.
  */
-export async function reopenApprovalsAfterChange(tx: Tx, actor: UserActor, change: { planId: string; phaseId: string | null; what: string }, now = new Date()): Promise<number> {
+export async function reopenApprovalsAfterChange(
+  tx: Tx,
+  actor: UserActor,
+  change: { planId: string; phaseId: string | null; what: string },
+  now = new Date(),
+): Promise<number> {
   const covering = change.phaseId ? { OR: [{ phaseId: null }, { phaseId: change.phaseId }] } : {}
-  const windows = await tx.maintenanceWindow.findMany({ where: { planId: change.planId, status: 'APPROVED', endsAt: { gt: now }, ...covering }, include: { environment: { select: { name: true } }, plan: { select: { title: true } } } })
+  const windows = await tx.maintenanceWindow.findMany({
+    where: { planId: change.planId, status: 'APPROVED', endsAt: { gt: now }, ...covering },
+    include: { environment: { select: { name: true } }, plan: { select: { title: true } } },
+  })
   for (const w of windows) {
     await tx.$queryRaw`SELECT "id" FROM "MaintenanceWindow" WHERE "id" = ${w.id}::uuid FOR UPDATE`
     const note = `Sent back for approval: ${change.what} after it was approved.`
-    const reopened = await tx.maintenanceWindow.update({ where: { id: w.id }, data: { status: 'REQUESTED', decidedById: null, decidedAt: null, decisionNote: note, approvedContent: Prisma.DbNull } })
-    await recordAudit(tx, actor, { action: 'window.reopen', entityType: 'MaintenanceWindow', entityId: w.id, planId: w.planId, before: snapshot(w), after: { ...snapshot(reopened), note } })
+    const reopened = await tx.maintenanceWindow.update({
+      where: { id: w.id },
+      data: {
+        status: 'REQUESTED',
+        decidedById: null,
+        decidedAt: null,
+        decisionNote: note,
+        approvedContent: Prisma.DbNull,
+      },
+    })
+    await recordAudit(tx, actor, {
+      action: 'window.reopen',
+      entityType: 'MaintenanceWindow',
+      entityId: w.id,
+      planId: w.planId,
+      before: snapshot(w),
+      after: { ...snapshot(reopened), note },
+    })
     await notify(tx, await approversOf(tx, w.requestedById), {
       kind: 'WINDOW_AWAITING_APPROVAL',
       title: `Window on ${w.environment.name} awaits your approval again`,

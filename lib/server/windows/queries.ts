@@ -60,7 +60,10 @@ export async function listWindows(actor: UserActor, now = new Date()): Promise<W
       decisionNote: w.decisionNote,
       decidedAt: w.decidedAt?.toISOString() ?? null,
       canDecide: approver && state === 'PENDING' && w.requestedById !== actor.id,
-      canCancel: requester && (state === 'PENDING' || state === 'UPCOMING' || state === 'ACTIVE') && (w.requestedById === actor.id || approver),
+      canCancel:
+        requester &&
+        (state === 'PENDING' || state === 'UPCOMING' || state === 'ACTIVE') &&
+        (w.requestedById === actor.id || approver),
     }
   })
 }
@@ -68,7 +71,9 @@ export async function listWindows(actor: UserActor, now = new Date()): Promise<W
 /** For the navigation badge: requested windows a DBA could decide now (0 for everyone else). */
 export async function pendingApprovalCount(actor: UserActor, now = new Date()): Promise<number> {
   if (!can(actor.role, 'window:approve')) return 0
-  return db.maintenanceWindow.count({ where: { status: 'REQUESTED', latestStartAt: { gt: now }, requestedById: { not: actor.id } } })
+  return db.maintenanceWindow.count({
+    where: { status: 'REQUESTED', latestStartAt: { gt: now }, requestedById: { not: actor.id } },
+  })
 }
 
 /** What a window can be requested for: environments, and plans with their phases. */
@@ -76,7 +81,12 @@ export async function windowRequestOptions(actor: UserActor) {
   assertCan(actor, 'window:request')
   const [environments, plans] = await Promise.all([
     db.environment.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true, protected: true } }),
-    db.plan.findMany({ where: { status: { not: 'ARCHIVED' } }, orderBy: { updatedAt: 'desc' }, take: 200, select: { id: true, title: true, phases: { orderBy: { position: 'asc' }, select: { id: true, name: true } } } }),
+    db.plan.findMany({
+      where: { status: { not: 'ARCHIVED' } },
+      orderBy: { updatedAt: 'desc' },
+      take: 200,
+      select: { id: true, title: true, phases: { orderBy: { position: 'asc' }, select: { id: true, name: true } } },
+    }),
   ])
   return { environments, plans }
 }

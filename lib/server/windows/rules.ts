@@ -15,21 +15,32 @@ export function windowState(w: WindowFacts, now: Date): WindowState {
   return w.startsAt <= now ? 'ACTIVE' : 'UPCOMING'
 }
 
-export const overlaps = (a: { startsAt: Date; endsAt: Date }, b: { startsAt: Date; endsAt: Date }) => a.startsAt < b.endsAt && b.startsAt < a.endsAt
+export const overlaps = (a: { startsAt: Date; endsAt: Date }, b: { startsAt: Date; endsAt: Date }) =>
+  a.startsAt < b.endsAt && b.startsAt < a.endsAt
 
 export type RunPermission = { allowed: true; windowId: string | null } | { allowed: false; reason: string }
 
 /** An approved window with what it was approved for: its plan, its phase when named, the phases' content then. */
-export type ScopedWindow = WindowFacts & { id: string; planId: string; phaseId: string | null; approvedContent: unknown; plan: { title: string }; phase: { name: string } | null }
+export type ScopedWindow = WindowFacts & {
+  id: string
+  planId: string
+  phaseId: string | null
+  approvedContent: unknown
+  plan: { title: string }
+  phase: { name: string } | null
+}
 
 /** What a run is: its plan and phase, and the phaseChecksum of the steps it executes. */
 export type RunScope = { planId: string; phaseId: string; phaseName: string; contentChecksum: string | null }
 
 const span = (w: WindowFacts) => `${w.startsAt.toISOString()} – ${w.endsAt.toISOString()}`
-const covers = (w: ScopedWindow, scope: RunScope) => w.planId === scope.planId && (w.phaseId === null || w.phaseId === scope.phaseId)
+const covers = (w: ScopedWindow, scope: RunScope) =>
+  w.planId === scope.planId && (w.phaseId === null || w.phaseId === scope.phaseId)
 const approvedChecksum = (w: ScopedWindow, phaseId: string) => {
   const content = w.approvedContent
-  return content && typeof content === 'object' && !Array.isArray(content) ? (content as Record<string, unknown>)[phaseId] : undefined
+  return content && typeof content === 'object' && !Array.isArray(content)
+    ? (content as Record<string, unknown>)[phaseId]
+    : undefined
 }
 
 /**
@@ -37,7 +48,12 @@ const approvedChecksum = (w: ScopedWindow, phaseId: string) => {
  * may run a phase only inside an approved window for that plan (and phase, when the window names one)
  * that is active now, before its latest start time, and approved for exactly the steps the run executes.
  */
-export function mayStartRun(environment: { name: string; protected: boolean }, windows: ScopedWindow[], now: Date, scope: RunScope): RunPermission {
+export function mayStartRun(
+  environment: { name: string; protected: boolean },
+  windows: ScopedWindow[],
+  now: Date,
+  scope: RunScope,
+): RunPermission {
   if (!environment.protected) return { allowed: true, windowId: null }
   const approved = windows.filter((w) => w.status === 'APPROVED')
   const open = approved.filter((w) => w.startsAt <= now && now < w.endsAt)
@@ -45,15 +61,32 @@ export function mayStartRun(environment: { name: string; protected: boolean }, w
   if (!active) {
     const other = open[0]
     if (other) {
-      const its = other.phase ? `the phase “${other.phase.name}” of “${other.plan.title}”` : `the plan “${other.plan.title}”`
-      return { allowed: false, reason: `The approved maintenance window on “${environment.name}” (${span(other)}) is for ${its}; it does not authorize “${scope.phaseName}”. Request a window for this phase.` }
+      const its = other.phase
+        ? `the phase “${other.phase.name}” of “${other.plan.title}”`
+        : `the plan “${other.plan.title}”`
+      return {
+        allowed: false,
+        reason: `The approved maintenance window on “${environment.name}” (${span(other)}) is for ${its}; it does not authorize “${scope.phaseName}”. Request a window for this phase.`,
+      }
     }
-    const next = approved.filter((w) => w.startsAt > now && covers(w, scope)).sort((a, b) => +a.startsAt - +b.startsAt)[0]
-    return { allowed: false, reason: `“${environment.name}” is protected: runs need an approved maintenance window for this plan that is active now${next ? ` (the next one opens ${next.startsAt.toISOString()})` : ''}.` }
+    const next = approved
+      .filter((w) => w.startsAt > now && covers(w, scope))
+      .sort((a, b) => +a.startsAt - +b.startsAt)[0]
+    return {
+      allowed: false,
+      reason: `“${environment.name}” is protected: runs need an approved maintenance window for this plan that is active now${next ? ` (the next one opens ${next.startsAt.toISOString()})` : ''}.`,
+    }
   }
-  if (now > active.latestStartAt) return { allowed: false, reason: `The maintenance window on “${environment.name}” allows no new runs after ${active.latestStartAt.toISOString()}.` }
+  if (now > active.latestStartAt)
+    return {
+      allowed: false,
+      reason: `The maintenance window on “${environment.name}” allows no new runs after ${active.latestStartAt.toISOString()}.`,
+    }
   if (!scope.contentChecksum || approvedChecksum(active, scope.phaseId) !== scope.contentChecksum) {
-    return { allowed: false, reason: `The steps of “${scope.phaseName}” are not the ones the maintenance window on “${environment.name}” (${span(active)}) was approved for; a DBA must approve the window again.` }
+    return {
+      allowed: false,
+      reason: `The steps of “${scope.phaseName}” are not the ones the maintenance window on “${environment.name}” (${span(active)}) was approved for; a DBA must approve the window again.`,
+    }
   }
   return { allowed: true, windowId: active.id }
 }
@@ -63,15 +96,28 @@ export function mayStartRun(environment: { name: string; protected: boolean }, w
  * rules there – needs what a run there needs: an approved window for the plan that is active now and before
  * its latest start (any of its phases: such work is not a phase's change).
  */
-export function mayWorkOnPlan(environment: { name: string; protected: boolean }, windows: ScopedWindow[], now: Date, planId: string | null, what: 'a restore' | 'a validation'): RunPermission {
+export function mayWorkOnPlan(
+  environment: { name: string; protected: boolean },
+  windows: ScopedWindow[],
+  now: Date,
+  planId: string | null,
+  what: 'a restore' | 'a validation',
+): RunPermission {
   if (!environment.protected) return { allowed: true, windowId: null }
   const open = windows.filter((w) => w.status === 'APPROVED' && w.startsAt <= now && now < w.endsAt)
   const active = open.find((w) => w.planId === planId)
   if (!active) {
     const other = open[0]
     const why = other ? ` The approved window open now (${span(other)}) is for the plan “${other.plan.title}”.` : ''
-    return { allowed: false, reason: `“${environment.name}” is protected: ${what} there needs an approved maintenance window for ${what === 'a restore' ? "the backup's plan" : 'the plan'} that is active now.${why}` }
+    return {
+      allowed: false,
+      reason: `“${environment.name}” is protected: ${what} there needs an approved maintenance window for ${what === 'a restore' ? "the backup's plan" : 'the plan'} that is active now.${why}`,
+    }
   }
-  if (now > active.latestStartAt) return { allowed: false, reason: `The maintenance window on “${environment.name}” allows no new work after ${active.latestStartAt.toISOString()}.` }
+  if (now > active.latestStartAt)
+    return {
+      allowed: false,
+      reason: `The maintenance window on “${environment.name}” allows no new work after ${active.latestStartAt.toISOString()}.`,
+    }
   return { allowed: true, windowId: active.id }
 }

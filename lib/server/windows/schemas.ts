@@ -7,7 +7,11 @@ const asUtc = (value: unknown) => {
   const v = blankToNull(value)
   return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(v) ? `${v}Z` : v
 }
-const instant = (what: string) => z.preprocess(asUtc, z.coerce.date(`Enter ${what}.`).refine((d) => !Number.isNaN(+d), `Enter ${what}.`))
+const instant = (what: string) =>
+  z.preprocess(
+    asUtc,
+    z.coerce.date(`Enter ${what}.`).refine((d) => !Number.isNaN(+d), `Enter ${what}.`),
+  )
 const optionalInstant = z.preprocess(asUtc, z.coerce.date('Enter a time.').nullable())
 
 export const MAX_WINDOW_HOURS = 72
@@ -25,9 +29,12 @@ export const ZRequestWindow = z
     expectedImpact: longText(2_000),
   })
   .superRefine((w, ctx) => {
-    if (w.endsAt <= w.startsAt) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'The end must be after the start.' })
-    else if (+w.endsAt - +w.startsAt > MAX_WINDOW_HOURS * 3_600_000) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: `A window lasts at most ${MAX_WINDOW_HOURS} hours.` })
-    if (w.latestStartAt && (w.latestStartAt < w.startsAt || w.latestStartAt > w.endsAt)) ctx.addIssue({ code: 'custom', path: ['latestStartAt'], message: 'The latest start must lie within the window.' })
+    if (w.endsAt <= w.startsAt)
+      ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'The end must be after the start.' })
+    else if (+w.endsAt - +w.startsAt > MAX_WINDOW_HOURS * 3_600_000)
+      ctx.addIssue({ code: 'custom', path: ['endsAt'], message: `A window lasts at most ${MAX_WINDOW_HOURS} hours.` })
+    if (w.latestStartAt && (w.latestStartAt < w.startsAt || w.latestStartAt > w.endsAt))
+      ctx.addIssue({ code: 'custom', path: ['latestStartAt'], message: 'The latest start must lie within the window.' })
   })
 export type TRequestWindow = z.infer<typeof ZRequestWindow>
 

@@ -26,9 +26,13 @@ export default async function SecurityPage() {
             </p>
             <p>
               {status.recoveryCodesLeft} of 10 recovery codes left.{' '}
-              {status.recoveryCodesLeft <= 3 ? 'Running low: ask an admin to reset two-factor sign-in and set it up again for new codes.' : null}
+              {status.recoveryCodesLeft <= 3
+                ? 'Running low: ask an admin to reset two-factor sign-in and set it up again for new codes.'
+                : null}
             </p>
-            <p className="text-zinc-500">Lost your authenticator and your recovery codes? An admin can reset two-factor sign-in for you.</p>
+            <p className="text-zinc-500">
+              Lost your authenticator and your recovery codes? An admin can reset two-factor sign-in for you.
+            </p>
           </div>
         ) : (
           <MfaEnrolment
@@ -41,7 +45,13 @@ export default async function SecurityPage() {
           />
         )}
         <div className="flex items-center justify-between border-t border-zinc-100 pt-4">
-          {mustEnrolMfa ? <span /> : <Link href="/" className="font-medium text-indigo-700 hover:underline">Back to Lockstep</Link>}
+          {mustEnrolMfa ? (
+            <span />
+          ) : (
+            <Link href="/" className="font-medium text-indigo-700 hover:underline">
+              Back to Lockstep
+            </Link>
+          )}
           <SignOutButton className="text-zinc-500 hover:text-zinc-800" />
         </div>
       </div>

@@ -15,14 +15,19 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>
 export default async function AuditPage({ searchParams }: { searchParams: SearchParams }) {
   const actor = await requirePageActor('audit:read')
   const raw = await searchParams
-  const filter = ZAuditFilter.parse(Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v || undefined])))
+  const filter = ZAuditFilter.parse(
+    Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v || undefined])),
+  )
   const page = await listAuditEventsForAdmin(actor, filter)
   const olderHref = page.nextBefore
     ? `?${new URLSearchParams({ ...stringEntries(filter), before: page.nextBefore }).toString()}`
     : null
   return (
     <>
-      <PageHeader title="Admin" description="Every change in Lockstep, who made it and from where. Entries can never be edited or removed." />
+      <PageHeader
+        title="Admin"
+        description="Every change in Lockstep, who made it and from where. Entries can never be edited or removed."
+      />
       <AdminTabs current="audit" />
       <AuditFilterForm filter={filter} actions={page.actions} entityTypes={page.entityTypes} />
       {page.events.length === 0 ? (
@@ -31,7 +36,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
         <Card>
           <AuditTable events={page.events} />
           <div className="flex justify-between border-t border-zinc-100 px-4 py-3 text-sm">
-            {filter.before ? <a href="?" className="text-indigo-700 hover:underline">Newest</a> : <span />}
+            {filter.before ? (
+              <a href="?" className="text-indigo-700 hover:underline">
+                Newest
+              </a>
+            ) : (
+              <span />
+            )}
             {olderHref ? (
               <a href={olderHref} className="text-indigo-700 hover:underline">
                 Older events →

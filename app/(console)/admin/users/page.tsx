@@ -18,7 +18,10 @@ export default async function UsersPage() {
       <AdminTabs current="users" />
       <div className="space-y-6">
         <Card>
-          <CardHeader title="Users" description={`${users.filter((u) => u.isActive).length} active of ${users.length}`} />
+          <CardHeader
+            title="Users"
+            description={`${users.filter((u) => u.isActive).length} active of ${users.length}`}
+          />
           <UserTable users={users} currentUserId={actor.id} />
         </Card>
         <Card>

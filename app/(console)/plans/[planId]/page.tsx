@@ -51,11 +51,20 @@ const SECTIONS = [
   ['activity', 'Activity'],
 ] as const
 
-export default async function PlanPage({ params, searchParams }: { params: Params; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function PlanPage({
+  params,
+  searchParams,
+}: {
+  params: Params
+  searchParams: Promise<Record<string, string | string[] | undefined>>
+}) {
   const actor = await requirePageActor('plan:read')
   const { planId } = await params
   const { open: requested } = await searchParams
-  const [plan, activity] = await Promise.all([loadOrNotFound(getPlanForViewer(actor, planId)), listPlanActivity(actor, planId)])
+  const [plan, activity] = await Promise.all([
+    loadOrNotFound(getPlanForViewer(actor, planId)),
+    listPlanActivity(actor, planId),
+  ])
   // Client components get only their part of the plan: the browser is sent each checklist once, if at all.
   const archived = plan.status === 'ARCHIVED'
   const open = openPhaseIds(plan.phases, typeof requested === 'string' ? requested : undefined)
@@ -89,23 +98,37 @@ export default async function PlanPage({ params, searchParams }: { params: Param
             <PlanHealth health={health} canMonitorConnections={can(actor.role, 'connection:read')} />
           </div>
           <div className="flex flex-wrap items-center gap-2">
-            <Link href={`/plans/${plan.id}/report`} className="inline-flex h-9 items-center rounded-md px-3 text-sm font-medium text-indigo-700 hover:bg-indigo-50">
+            <Link
+              href={`/plans/${plan.id}/report`}
+              className="inline-flex h-9 items-center rounded-md px-3 text-sm font-medium text-indigo-700 hover:bg-indigo-50"
+            >
               Status report
             </Link>
-            <Link href={`/plans/${plan.id}/validation`} className="inline-flex h-9 items-center rounded-md px-3 text-sm font-medium text-indigo-700 hover:bg-indigo-50">
+            <Link
+              href={`/plans/${plan.id}/validation`}
+              className="inline-flex h-9 items-center rounded-md px-3 text-sm font-medium text-indigo-700 hover:bg-indigo-50"
+            >
               Validation
             </Link>
-            <a href={`/plans/${plan.id}/export`} download className="inline-flex h-9 items-center rounded-md px-3 text-sm font-medium text-indigo-700 hover:bg-indigo-50">
+            <a
+              href={`/plans/${plan.id}/export`}
+              download
+              className="inline-flex h-9 items-center rounded-md px-3 text-sm font-medium text-indigo-700 hover:bg-indigo-50"
+            >
               Export Markdown
             </a>
-            {can(actor.role, 'plan:edit') ? <PlanActions planId={plan.id} title={plan.title} archived={archived} /> : null}
+            {can(actor.role, 'plan:edit') ? (
+              <PlanActions planId={plan.id} title={plan.title} archived={archived} />
+            ) : null}
           </div>
         </div>
         <div className="max-w-md">
           <ProgressBar value={plan.progress} label="Plan progress" />
         </div>
         {archived ? <Alert tone="info">This plan is archived and read-only.</Alert> : null}
-        {!plan.canEdit && !archived ? <Alert tone="info">You can read this plan; changes are made by project leads and DBAs.</Alert> : null}
+        {!plan.canEdit && !archived ? (
+          <Alert tone="info">You can read this plan; changes are made by project leads and DBAs.</Alert>
+        ) : null}
         {plan.summary ? <Markdown className="max-w-3xl">{plan.summary}</Markdown> : null}
         {plan.currentState || plan.targetState ? (
           <dl className="grid max-w-4xl grid-cols-1 gap-4 text-sm md:grid-cols-2">
@@ -136,7 +159,9 @@ export default async function PlanPage({ params, searchParams }: { params: Param
         {plan.phases.length === 0 ? <p className="text-sm text-zinc-500">No phases yet.</p> : null}
         {open.size < plan.phases.length ? (
           <p className="text-sm text-zinc-600">
-            {requested === undefined ? `A large plan (more than ${LARGE_PLAN_ITEMS} checklist items) opens with the current phase's checklist only. ` : null}
+            {requested === undefined
+              ? `A large plan (more than ${LARGE_PLAN_ITEMS} checklist items) opens with the current phase's checklist only. `
+              : null}
             <Link href={openHref('all')} scroll={false} replace className="font-medium text-indigo-700 hover:underline">
               Show every checklist
             </Link>
@@ -155,9 +180,23 @@ export default async function PlanPage({ params, searchParams }: { params: Param
               canAcceptLint={plan.canEdit && can(actor.role, 'run:resolve')}
               footer={
                 <div className="space-y-3">
-                  <PhaseRun planId={plan.id} phaseId={phase.id} phaseName={phase.name} targets={runTargets} latest={latestRuns[phase.id] ?? null} canStart={canStart} />
+                  <PhaseRun
+                    planId={plan.id}
+                    phaseId={phase.id}
+                    phaseName={phase.name}
+                    targets={runTargets}
+                    latest={latestRuns[phase.id] ?? null}
+                    canStart={canStart}
+                  />
                   {phase.steps.some((s) => s.kind === 'SQL') ? (
-                    <PhaseRehearsals planId={plan.id} phaseId={phase.id} phaseName={phase.name} initial={recovery} environments={rehearsalTargets} canRequest={canStart} />
+                    <PhaseRehearsals
+                      planId={plan.id}
+                      phaseId={phase.id}
+                      phaseName={phase.name}
+                      initial={recovery}
+                      environments={rehearsalTargets}
+                      canRequest={canStart}
+                    />
                   ) : null}
                 </div>
               }
@@ -173,7 +212,14 @@ export default async function PlanPage({ params, searchParams }: { params: Param
         <RiskRegister plan={{ id: plan.id, canEdit: plan.canEdit, risks: plan.risks }} />
       </Section>
       <Section id="criteria" title="Success criteria and rollback triggers">
-        <CriteriaAndTriggers plan={{ id: plan.id, canEdit: plan.canEdit, successCriteria: plan.successCriteria, rollbackTriggers: plan.rollbackTriggers }} />
+        <CriteriaAndTriggers
+          plan={{
+            id: plan.id,
+            canEdit: plan.canEdit,
+            successCriteria: plan.successCriteria,
+            rollbackTriggers: plan.rollbackTriggers,
+          }}
+        />
       </Section>
       <Section id="rollback" title="Rollback plan">
         <RollbackPlanSummaryView summary={rollbackPlanOf(plan)} />
@@ -183,8 +229,12 @@ export default async function PlanPage({ params, searchParams }: { params: Param
               {step.text}
               {step.body ? (
                 <details className="mt-1">
-                  <summary className="cursor-pointer text-xs text-indigo-700">Script{step.language ? ` (${step.language})` : ''}</summary>
-                  <pre className="mt-1 max-h-96 overflow-auto rounded-md border border-zinc-200 bg-white px-3 py-2 font-mono text-xs">{step.body}</pre>
+                  <summary className="cursor-pointer text-xs text-indigo-700">
+                    Script{step.language ? ` (${step.language})` : ''}
+                  </summary>
+                  <pre className="mt-1 max-h-96 overflow-auto rounded-md border border-zinc-200 bg-white px-3 py-2 font-mono text-xs">
+                    {step.body}
+                  </pre>
                 </details>
               ) : null}
             </li>
@@ -211,7 +261,9 @@ export default async function PlanPage({ params, searchParams }: { params: Param
         ) : null}
       </Section>
       <Section id="notes" title="Notes">
-        {plan.notes.length === 0 && plan.unplacedSteps.length === 0 ? <p className="text-sm text-zinc-500">No notes.</p> : null}
+        {plan.notes.length === 0 && plan.unplacedSteps.length === 0 ? (
+          <p className="text-sm text-zinc-500">No notes.</p>
+        ) : null}
         <StepList steps={plan.unplacedSteps} label="Steps not in any phase" />
         <div className="space-y-1">
           {plan.notes.map((note) => (

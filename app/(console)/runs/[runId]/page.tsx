@@ -16,7 +16,10 @@ export default async function RunPage({ params }: { params: Promise<{ runId: str
       <PageHeader
         title={`${run.dryRun ? 'Dry run' : 'Run'}: ${run.phaseName}`}
         actions={
-          <Link href={`/runs/${run.id}/monitor`} className="rounded-md px-2.5 py-1 text-sm font-medium text-indigo-700 hover:bg-indigo-50">
+          <Link
+            href={`/runs/${run.id}/monitor`}
+            className="rounded-md px-2.5 py-1 text-sm font-medium text-indigo-700 hover:bg-indigo-50"
+          >
             Monitoring
           </Link>
         }

@@ -10,6 +10,9 @@ export const { GET } = handlers
 
 export async function POST(request: NextRequest): Promise<Response> {
   const body = await readBodyText(request, MAX_AUTH_BODY_BYTES)
-  if (body === null) return new NextResponse(`Refused: a request to sign in or out carries at most ${MAX_AUTH_BODY_BYTES / 1024} KB.`, { status: 413 })
+  if (body === null)
+    return new NextResponse(`Refused: a request to sign in or out carries at most ${MAX_AUTH_BODY_BYTES / 1024} KB.`, {
+      status: 413,
+    })
   return handlers.POST(new NextRequest(request.url, { method: 'POST', headers: request.headers, body }))
 }

@@ -30,10 +30,23 @@ export const PIECE_CHARS = 64 * 1024
 
 // Shown to people and kept in Lockstep's database: NUL bytes (which PostgreSQL text cannot hold) made visible.
 const visible = (text: string) => text.replace(/\0/g, '\\0')
-const describeValue = (v: unknown) => (v === null || v === undefined ? null : Buffer.isBuffer(v) ? `x'${v.subarray(0, 32).toString('hex')}${v.length > 32 ? '…' : ''}'` : visible(String(v).slice(0, 200)))
+const describeValue = (v: unknown) =>
+  v === null || v === undefined
+    ? null
+    : Buffer.isBuffer(v)
+      ? `x'${v.subarray(0, 32).toString('hex')}${v.length > 32 ? '…' : ''}'`
+      : visible(String(v).slice(0, 200))
 
-export async function encodeChunk(statement: (sql: string) => Database.Statement, job: ChunkJob, emit: (text: string) => void | Promise<void>): Promise<ChunkResult> {
-  const params: unknown[] = [...(job.after ?? []).map(fromKeyValue), ...(job.hi !== null ? [BigInt(job.hi)] : []), job.limit]
+export async function encodeChunk(
+  statement: (sql: string) => Database.Statement,
+  job: ChunkJob,
+  emit: (text: string) => void | Promise<void>,
+): Promise<ChunkResult> {
+  const params: unknown[] = [
+    ...(job.after ?? []).map(fromKeyValue),
+    ...(job.hi !== null ? [BigInt(job.hi)] : []),
+    job.limit,
+  ]
   const encoders: Encoder[] = job.columns.map((c) => encoderFor(c.type, { dates: c.dates, notNull: c.notNull }))
   const offset = job.keyWidth
   const keyOf = (row: unknown[]) => (job.keyColumn === null ? row.slice(0, offset) : [row[job.keyColumn]])
@@ -53,7 +66,13 @@ export async function encodeChunk(statement: (sql: string) => Database.Statement
       const field = (encoders[i] as Encoder)(value)
       if (isRejected(field)) {
         const key = visible(keyText(job.shownKey.length ? job.shownKey.map((k) => row[offset + k]) : keyOf(row)))
-        ;(bad ??= []).push({ table: job.table, key, column: job.columns[i]?.name ?? '', reason: field.reject, value: describeValue(value) })
+        ;(bad ??= []).push({
+          table: job.table,
+          key,
+          column: job.columns[i]?.name ?? '',
+          reason: field.reject,
+          value: describeValue(value),
+        })
       } else line += i === 0 ? field : `\t${field}`
     }
     if (bad) {

@@ -9,7 +9,10 @@ import { encodeChunk, type ChunkJob } from './encode-chunk'
 // strings; at most CREDITS of them are unacknowledged, so memory stays bounded.
 
 export type ToWorker = { type: 'chunk'; id: number; job: ChunkJob } | { type: 'ack' }
-export type FromWorker = { type: 'data'; id: number; text: string } | { type: 'done'; id: number; outcome: ChunkResult } | { type: 'error'; id: number; message: string; code?: string }
+export type FromWorker =
+  | { type: 'data'; id: number; text: string }
+  | { type: 'done'; id: number; outcome: ChunkResult }
+  | { type: 'error'; id: number; message: string; code?: string }
 
 export const CREDITS = 8
 
@@ -44,6 +47,7 @@ port.on('message', (message: ToWorker) => {
     port.postMessage({ type: 'data', id, text } satisfies FromWorker)
   }).then(
     (outcome) => port.postMessage({ type: 'done', id, outcome } satisfies FromWorker),
-    (error: Error & { code?: string }) => port.postMessage({ type: 'error', id, message: error.message, code: error.code } satisfies FromWorker),
+    (error: Error & { code?: string }) =>
+      port.postMessage({ type: 'error', id, message: error.message, code: error.code } satisfies FromWorker),
   )
 })

@@ -26,7 +26,8 @@ const PIECE = 8192n
 function* batchesOf(statement: BetterSqlite3.Statement, job: ScanJob): Generator<unknown[][]> {
   const [lo, hi] = job.params as [bigint, bigint]
   if (job.split && typeof lo === 'bigint' && typeof hi === 'bigint') {
-    for (let from = lo; from <= hi; from += PIECE) yield statement.all(from, from + PIECE - 1n < hi ? from + PIECE - 1n : hi) as unknown[][]
+    for (let from = lo; from <= hi; from += PIECE)
+      yield statement.all(from, from + PIECE - 1n < hi ? from + PIECE - 1n : hi) as unknown[][]
     return
   }
   let batch: unknown[][] = []
@@ -49,12 +50,15 @@ const SAFE = 2n ** 53n
 export type DigestEntry = [bucket: string, count: number, h1: number, h2: number]
 /** How a datetime column stores its values, counted over the rows scanned (to confirm the encoding they were read with). */
 export type DateCounts = { text: number; seconds: number; millis: number }
-export type ScanResult = { kind: 'digests'; entries: DigestEntry[]; dates: (DateCounts | null)[] } | { kind: 'rows'; rows: [key: string, values: string[]][] }
+export type ScanResult =
+  | { kind: 'digests'; entries: DigestEntry[]; dates: (DateCounts | null)[] }
+  | { kind: 'rows'; rows: [key: string, values: string[]][] }
 
 export function scan(statement: BetterSqlite3.Statement, job: ScanJob): ScanResult {
   const canonical = job.columns.map((c) => sqliteCanonical(c.type, c.dates))
   const width = job.columns.length
-  const keyOf = (values: string[]) => (job.key.length === 1 ? (values[job.key[0] as number] as string) : job.key.map((i) => values[i]).join(SEPARATOR))
+  const keyOf = (values: string[]) =>
+    job.key.length === 1 ? (values[job.key[0] as number] as string) : job.key.map((i) => values[i]).join(SEPARATOR)
   const prefixes = job.prefixes?.length ? new Set(job.prefixes) : null
   const prefixLength = job.prefixes?.[0]?.length ?? 0
   const keep = (values: string[]) => !prefixes || prefixes.has(md5Hex(keyOf(values)).slice(0, prefixLength))
@@ -82,37 +86,37 @@ export function scan(statement: BetterSqlite3.Statement, job: ScanJob): ScanResu
   const dates: (DateCounts | null)[] = job.columns.map((c) => (c.dates ? { text: 0, seconds: 0, millis: 0 } : null))
   const dateColumns = dates.flatMap((d, i) => (d ? [i] : []))
   for (const batch of batchesOf(statement, job))
-  for (let r = 0; r < batch.length; r++) {
-    const row = batch[r] as unknown[]
-    for (let i = 0; i < width; i++) values[i] = (canonical[i] as (v: unknown) => string)(row[i])
-    for (const i of dateColumns) {
-      const v = row[i]
-      const counts = dates[i] as DateCounts
-      if (typeof v === 'string' || Buffer.isBuffer(v)) counts.text++
-      else if (typeof v === 'bigint' || typeof v === 'number') {
-        if ((v < 0 ? -v : v) >= 1e11) counts.millis++
-        else counts.seconds++
+    for (let r = 0; r < batch.length; r++) {
+      const row = batch[r] as unknown[]
+      for (let i = 0; i < width; i++) values[i] = (canonical[i] as (v: unknown) => string)(row[i])
+      for (const i of dateColumns) {
+        const v = row[i]
+        const counts = dates[i] as DateCounts
+        if (typeof v === 'string' || Buffer.isBuffer(v)) counts.text++
+        else if (typeof v === 'bigint' || typeof v === 'number') {
+          if ((v < 0 ? -v : v) >= 1e11) counts.millis++
+          else counts.seconds++
+        }
       }
+      let bucket: string | number
+      if (grouping.kind === 'range') {
+        const k = row[keyColumn] as bigint
+        // Range buckets by number while the keys allow it (no string per row), else in BigInt.
+        bucket = small && k < SAFE && k > -SAFE ? Math.floor((Number(k) - loN) / stepN) : String((k - lo) / step)
+      } else if (grouping.kind === 'prefix') {
+        bucket = md5Hex(keyOf(values)).slice(0, grouping.length)
+        if (prefixes && !prefixes.has(bucket.slice(0, prefixLength))) continue
+      } else {
+        if (!keep(values)) continue
+        bucket = ''
+      }
+      const [h1, h2] = rowDigest(values.join(SEPARATOR))
+      const entry = buckets.get(bucket)
+      if (entry) {
+        entry[1]++
+        entry[2] = addLane(entry[2], h1)
+        entry[3] = addLane(entry[3], h2)
+      } else buckets.set(bucket, [String(bucket), 1, h1, h2])
     }
-    let bucket: string | number
-    if (grouping.kind === 'range') {
-      const k = row[keyColumn] as bigint
-      // Range buckets by number while the keys allow it (no string per row), else in BigInt.
-      bucket = small && k < SAFE && k > -SAFE ? Math.floor((Number(k) - loN) / stepN) : String((k - lo) / step)
-    } else if (grouping.kind === 'prefix') {
-      bucket = md5Hex(keyOf(values)).slice(0, grouping.length)
-      if (prefixes && !prefixes.has(bucket.slice(0, prefixLength))) continue
-    } else {
-      if (!keep(values)) continue
-      bucket = ''
-    }
-    const [h1, h2] = rowDigest(values.join(SEPARATOR))
-    const entry = buckets.get(bucket)
-    if (entry) {
-      entry[1]++
-      entry[2] = addLane(entry[2], h1)
-      entry[3] = addLane(entry[3], h2)
-    } else buckets.set(bucket, [String(bucket), 1, h1, h2])
-  }
   return { kind: 'digests', entries: [...buckets.values()].map(([b, n, h1, h2]) => [b, n, lane(h1), lane(h2)]), dates }
 }

@@ -8,7 +8,13 @@ import { getConnectionMonitor, MONITOR_MINUTES } from '@/lib/server/monitoring/q
 
 export const metadata: Metadata = { title: 'Monitoring' }
 
-export default async function ConnectionMonitorPage({ params, searchParams }: { params: Promise<{ connectionId: string }>; searchParams: Promise<{ minutes?: string }> }) {
+export default async function ConnectionMonitorPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ connectionId: string }>
+  searchParams: Promise<{ minutes?: string }>
+}) {
   const actor = await requirePageActor('connection:read')
   const { connectionId } = await params
   const asked = Number((await searchParams).minutes)
@@ -22,7 +28,12 @@ export default async function ConnectionMonitorPage({ params, searchParams }: { 
         actions={
           <nav aria-label="Time range" className="flex gap-1 text-sm">
             {MONITOR_MINUTES.map((m) => (
-              <Link key={m} href={`?minutes=${m}`} aria-current={m === minutes ? 'page' : undefined} className="rounded-md px-2.5 py-1 text-indigo-700 hover:bg-indigo-50 aria-[current=page]:bg-indigo-600 aria-[current=page]:text-white">
+              <Link
+                key={m}
+                href={`?minutes=${m}`}
+                aria-current={m === minutes ? 'page' : undefined}
+                className="rounded-md px-2.5 py-1 text-indigo-700 hover:bg-indigo-50 aria-[current=page]:bg-indigo-600 aria-[current=page]:text-white"
+              >
                 {m === 60 ? '1 hour' : `${m} min`}
               </Link>
             ))}

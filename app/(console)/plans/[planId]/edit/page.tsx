@@ -17,7 +17,14 @@ export default async function EditPlanPage({ params }: { params: Promise<{ planI
       <PageHeader title={`Edit “${plan.title}”`} />
       <PlanForm
         planId={plan.id}
-        initial={{ title: plan.title, summary: plan.summary, currentState: plan.currentState, targetState: plan.targetState, status: plan.status, startDate: plan.startDate ?? '' }}
+        initial={{
+          title: plan.title,
+          summary: plan.summary,
+          currentState: plan.currentState,
+          targetState: plan.targetState,
+          status: plan.status,
+          startDate: plan.startDate ?? '',
+        }}
       />
     </>
   )

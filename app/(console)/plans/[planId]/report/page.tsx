@@ -58,7 +58,10 @@ export default async function ReportPage({ params }: { params: Params }) {
               <>
                 <p className="text-xs text-zinc-500">
                   Compared with the{' '}
-                  <Link href={`/plans/${planId}/report/snapshots/${since.id}`} className="text-indigo-700 underline hover:no-underline print:text-zinc-900">
+                  <Link
+                    href={`/plans/${planId}/report/snapshots/${since.id}`}
+                    className="text-indigo-700 underline hover:no-underline print:text-zinc-900"
+                  >
                     snapshot of <Timestamp iso={since.takenAt} />
                   </Link>
                   .
@@ -66,7 +69,9 @@ export default async function ReportPage({ params }: { params: Params }) {
                 <ReportChanges changes={since.changes} />
               </>
             ) : (
-              <p className="text-sm text-zinc-500">No snapshot yet: the worker takes one every day, and editors can take one at any time.</p>
+              <p className="text-sm text-zinc-500">
+                No snapshot yet: the worker takes one every day, and editors can take one at any time.
+              </p>
             )}
           </Section>
         }
@@ -74,9 +79,17 @@ export default async function ReportPage({ params }: { params: Params }) {
           first ? (
             <Section title="Trend">
               <p className="text-sm text-zinc-600" data-testid="trend-summary">
-                Since <Timestamp iso={first.takenAt} /> ({plural(trend.length, 'snapshot')}): progress {first.progress} % → {report.progress} %, {plural(opened, 'risk')} opened, {closed} closed.
+                Since <Timestamp iso={first.takenAt} /> ({plural(trend.length, 'snapshot')}): progress {first.progress}{' '}
+                % → {report.progress} %, {plural(opened, 'risk')} opened, {closed} closed.
               </p>
-              <ReportTrend points={trend} now={{ at: report.generatedAt, progress: report.progress, openRisks: report.risks.filter(isOpenRisk).length }} />
+              <ReportTrend
+                points={trend}
+                now={{
+                  at: report.generatedAt,
+                  progress: report.progress,
+                  openRisks: report.risks.filter(isOpenRisk).length,
+                }}
+              />
               <div className="no-print space-y-2">
                 <SnapshotTable planId={planId} snapshots={trend.slice(-RECENT_SNAPSHOTS).reverse()} />
                 {trend.length > RECENT_SNAPSHOTS ? (

@@ -21,7 +21,13 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 const CRITERION_TONE = { PENDING: 'neutral', MET: 'success', NOT_MET: 'danger' } as const
 const CRITERION_LABEL = { PENDING: 'pending', MET: 'met', NOT_MET: 'not met' } as const
 
-export default async function ValidationPage({ params, searchParams }: { params: Params; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function ValidationPage({
+  params,
+  searchParams,
+}: {
+  params: Params
+  searchParams: Promise<Record<string, string | string[] | undefined>>
+}) {
   const actor = await requirePageActor('plan:read')
   const { planId } = await params
   const { v } = await searchParams
@@ -39,7 +45,9 @@ export default async function ValidationPage({ params, searchParams }: { params:
         </p>
         <h1 className="text-2xl font-semibold tracking-tight">Validation</h1>
         <p className="max-w-3xl text-sm text-zinc-600">
-          The target compared with the source, table by table: row counts, checksums of key ranges narrowed down to the rows that differ, orphaned and duplicate rows on the target, and the plan&apos;s own rules. Validate steps of a run land here too.
+          The target compared with the source, table by table: row counts, checksums of key ranges narrowed down to the
+          rows that differ, orphaned and duplicate rows on the target, and the plan&apos;s own rules. Validate steps of
+          a run land here too.
         </p>
       </header>
 
@@ -49,7 +57,10 @@ export default async function ValidationPage({ params, searchParams }: { params:
         ) : (
           <EmptyState title="Nothing to compare yet">
             Choose the source and the target connection of an environment on the{' '}
-            <Link href={`/plans/${page.plan.id}?open=none#environments`} className="text-indigo-700 underline hover:no-underline">
+            <Link
+              href={`/plans/${page.plan.id}?open=none#environments`}
+              className="text-indigo-700 underline hover:no-underline"
+            >
               plan page
             </Link>
             , then validate here.
@@ -57,7 +68,11 @@ export default async function ValidationPage({ params, searchParams }: { params:
         )
       ) : null}
 
-      {shown ? <ValidationReportView key={shown.id} initial={shown} /> : <p className="text-sm text-zinc-600">No validation of this plan yet.</p>}
+      {shown ? (
+        <ValidationReportView key={shown.id} initial={shown} />
+      ) : (
+        <p className="text-sm text-zinc-600">No validation of this plan yet.</p>
+      )}
 
       {page.history.length ? (
         <section aria-labelledby="history-heading" className="space-y-2">
@@ -77,7 +92,10 @@ export default async function ValidationPage({ params, searchParams }: { params:
         ) : (
           <ul className="space-y-2">
             {page.criteria.map((c) => (
-              <li key={c.id} className="flex flex-wrap items-end justify-between gap-3 rounded-md border border-zinc-200 bg-white px-3 py-2 text-sm">
+              <li
+                key={c.id}
+                className="flex flex-wrap items-end justify-between gap-3 rounded-md border border-zinc-200 bg-white px-3 py-2 text-sm"
+              >
                 <div className="min-w-0 flex-1">
                   <p className="flex flex-wrap items-center gap-2">
                     <Badge tone={CRITERION_TONE[c.status]}>{CRITERION_LABEL[c.status]}</Badge>
@@ -107,7 +125,10 @@ export default async function ValidationPage({ params, searchParams }: { params:
         <h2 id="rules-heading" className="text-lg font-semibold">
           Custom rules
         </h2>
-        <p className="text-sm text-zinc-600">Queries that return the rows breaking a rule of your data (formats, ranges, references). Every validation of this plan runs them on the target.</p>
+        <p className="text-sm text-zinc-600">
+          Queries that return the rows breaking a rule of your data (formats, ranges, references). Every validation of
+          this plan runs them on the target.
+        </p>
         {page.rules.length ? (
           <ul className="space-y-2">
             {page.rules.map((r) => (

@@ -18,7 +18,10 @@ export default async function RunMonitorPage({ params }: { params: Promise<{ run
         title={`Monitoring: ${view.title}`}
         description="The run's target while the run is in progress, its rollback triggers and the run's own figures."
         actions={
-          <Link href={`/runs/${runId}`} className="rounded-md px-2.5 py-1 text-sm font-medium text-indigo-700 hover:bg-indigo-50">
+          <Link
+            href={`/runs/${runId}`}
+            className="rounded-md px-2.5 py-1 text-sm font-medium text-indigo-700 hover:bg-indigo-50"
+          >
             Back to the run
           </Link>
         }

@@ -8,5 +8,7 @@ export const dynamic = 'force-dynamic'
 export async function GET(request: Request, { params }: { params: Promise<{ connectionId: string }> }) {
   const asked = Number(new URL(request.url).searchParams.get('minutes'))
   const minutes = MONITOR_MINUTES.find((m) => m === asked) ?? MONITOR_MINUTES[1]
-  return respond(async () => getConnectionMonitor(await requireActor('connection:read'), (await params).connectionId, minutes))
+  return respond(async () =>
+    getConnectionMonitor(await requireActor('connection:read'), (await params).connectionId, minutes),
+  )
 }

@@ -8,6 +8,11 @@ export const dynamic = 'force-dynamic'
 export async function GET(request: Request, { params }: { params: Promise<{ runId: string }> }) {
   const search = new URL(request.url).searchParams
   return respond(async () =>
-    listCopyRejects(await requireActor('run:read'), (await params).runId, { step: search.get('step'), table: search.get('table'), column: search.get('column'), offset: Number(search.get('offset') ?? 0) || 0 }),
+    listCopyRejects(await requireActor('run:read'), (await params).runId, {
+      step: search.get('step'),
+      table: search.get('table'),
+      column: search.get('column'),
+      offset: Number(search.get('offset') ?? 0) || 0,
+    }),
   )
 }

@@ -21,12 +21,21 @@ export default async function SnapshotsPage({ params }: { params: Params }) {
         title={`Report snapshots: ${planTitle}`}
         description="The worker keeps the report as it was once a day; editors can take one at any time. Open one to read it as it was."
         actions={
-          <Link href={`/plans/${planId}/report`} className="inline-flex h-9 items-center rounded-md px-3 text-sm font-medium text-indigo-700 hover:bg-indigo-50">
+          <Link
+            href={`/plans/${planId}/report`}
+            className="inline-flex h-9 items-center rounded-md px-3 text-sm font-medium text-indigo-700 hover:bg-indigo-50"
+          >
             Today’s report
           </Link>
         }
       />
-      {snapshots.length ? <SnapshotTable planId={planId} snapshots={snapshots} /> : <EmptyState title="No snapshot yet">The worker takes the first one within a minute of the plan being in progress.</EmptyState>}
+      {snapshots.length ? (
+        <SnapshotTable planId={planId} snapshots={snapshots} />
+      ) : (
+        <EmptyState title="No snapshot yet">
+          The worker takes the first one within a minute of the plan being in progress.
+        </EmptyState>
+      )}
     </>
   )
 }
