@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { readdir, readFile } from 'node:fs/promises'
+import { basename, join } from 'node:path'
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { createFreshDatabase } from '@/lib/testing/fresh-database'
@@ -9,8 +9,9 @@ import {
   diffSchemas,
   listMigrationDirs,
   MIGRATIONS_DIR,
-  readLatestSnapshot,
+  readSnapshot,
   SCHEMA_PATH,
+  SNAPSHOT_PATH,
 } from './migrations'
 
 // Everything about a schema that the data model decides, as comparable text.
@@ -68,9 +69,19 @@ describe('migrations', () => {
     expect({ ...a, indexes: a.indexes?.filter((row) => !isHandWritten(row)) }).toEqual(b)
   })
 
-  it('have a migration for every schema change (the newest snapshot is the schema)', async () => {
+  it('keep the standard Prisma layout: folders of migration.sql, the lock file and the one snapshot beside them', async () => {
+    const entries = await readdir(MIGRATIONS_DIR, { withFileTypes: true })
+    expect(entries.filter((e) => !e.isDirectory()).map((e) => e.name)).toEqual([
+      'migration_lock.toml',
+      basename(SNAPSHOT_PATH),
+    ])
+    for (const name of await listMigrationDirs())
+      expect(await readdir(join(MIGRATIONS_DIR, name))).toEqual(['migration.sql'])
+  })
+
+  it('have a migration for every schema change (the snapshot is the schema)', async () => {
     const url = await createFreshDatabase('drift_snapshot', { migrate: false })
-    const sql = await diffSchemas(await readLatestSnapshot(), await readFile(SCHEMA_PATH, 'utf8'), url)
+    const sql = await diffSchemas(await readSnapshot(), await readFile(SCHEMA_PATH, 'utf8'), url)
     expect(sql.replace(/^--.*$/gm, '').trim()).toBe('')
   })
 

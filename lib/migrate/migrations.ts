@@ -9,9 +9,10 @@ export const PRISMA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../.
 export const SCHEMA_PATH = join(PRISMA_DIR, 'schema.prisma')
 export const MIGRATIONS_DIR = join(PRISMA_DIR, 'migrations')
 const LOCKFILE = 'migration_lock.toml'
-// Kept beside each migration: the schema it brings the database to, so the next migration can be
-// computed from schema text alone (the WebAssembly engine cannot introspect a live database).
-export const SNAPSHOT_FILE = 'schema.prisma'
+// The schema the newest migration brings the database to, so the next migration can be computed from schema
+// text alone (the WebAssembly engine cannot introspect a live database). One file beside the migration folders:
+// `prisma migrate deploy` and listMigrationDirs read directories only, so it is never taken for a migration.
+export const SNAPSHOT_PATH = join(MIGRATIONS_DIR, 'schema.snapshot.prisma')
 
 export async function listMigrationDirs(dir = MIGRATIONS_DIR): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
@@ -71,9 +72,12 @@ export async function diffSchemas(fromText: string | null, toText: string, datab
 }
 
 /** The schema text the newest migration brings the database to, or null before the first one. */
-export async function readLatestSnapshot(): Promise<string | null> {
-  const names = await listMigrationDirs()
-  const latest = names.at(-1)
-  if (!latest) return null
-  return readFile(join(MIGRATIONS_DIR, latest, SNAPSHOT_FILE), 'utf8')
+export async function readSnapshot(): Promise<string | null> {
+  if ((await listMigrationDirs()).length === 0) return null
+  return readFile(SNAPSHOT_PATH, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error
+    throw new Error(
+      `${SNAPSHOT_PATH} is missing: it holds the schema the newest migration brings the database to (restore it from git).`,
+    )
+  })
 }
