@@ -23,6 +23,7 @@ export default defineConfig([
   ...nextTs,
   globalIgnores([
     '.next/**',
+    'dist/**',
     'node_modules/**',
     'lib/generated/**',
     'next-env.d.ts',

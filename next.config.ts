@@ -18,7 +18,6 @@ const config: NextConfig = {
     'better-sqlite3',
     'libpg-query',
     'squawk-cli',
-    'esbuild',
   ],
   // Room for a plan document of up to 2 MB (lib/plan-document) and the form around it: MAX_REQUEST_BYTES in lib/auth/request-size.ts.
   // The web server cuts every body at that size before Next.js reads it (lib/runtime/web-server.ts).

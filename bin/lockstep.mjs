@@ -11,4 +11,10 @@ const entries = new Map([
   ['copy', 'lockstep-copy.ts'],
   ['validate', 'lockstep-validate.ts'],
 ])
-await import(join(root, 'scripts', entries.get(process.argv[2]) ?? 'lockstep.ts'))
+const entry = entries.get(process.argv[2])
+// Both read SQLite sources in worker threads: their scripts are built here when missing or out of date.
+if (entry) {
+  const { ensureThreadScripts } = await import(join(root, 'lib', 'runtime', 'build-threads.ts'))
+  await ensureThreadScripts((line) => console.error(line))
+}
+await import(join(root, 'scripts', entry ?? 'lockstep.ts'))

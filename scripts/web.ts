@@ -7,6 +7,8 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { MAX_REQUEST_BYTES } from '@/lib/auth/request-size'
 import { appEnv, webEnv, type WebEnv } from '@/lib/env'
+import { THREAD_NAMES } from '@/lib/runtime/thread-scripts'
+import { assertThreadScriptBuilt } from '@/lib/runtime/threads'
 import { createWebServer } from '@/lib/runtime/web-server'
 import { formatCliError } from './cli'
 
@@ -15,6 +17,7 @@ const RESTARTS_PER_MINUTE = 5
 
 try {
   appEnv() // fail fast, once, on a missing DATABASE_URL or AUTH_SECRET
+  for (const name of THREAD_NAMES) assertThreadScriptBuilt(name) // built by npm run build, like .next/
   const env = webEnv()
   if (cluster.isPrimary) runPrimary(env.PORT, env.WEB_CONCURRENCY)
   else await runServer(env)

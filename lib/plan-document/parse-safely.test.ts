@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { MARKDOWN_BOMBS } from '@/e2e/hostile/corpus'
@@ -20,6 +21,17 @@ describe('parsePlanDocumentSafely', () => {
   it('parses a real plan exactly as the parser does in-process', async () => {
     const source = readFileSync(join(import.meta.dirname, 'fixtures', 'zero-downtime-data-migration.md'))
     expect(await parsePlanDocumentSafely(source)).toEqual(parsePlanDocument(source))
+  }, 30_000)
+
+  it('finds its thread from any working directory', async () => {
+    const source = readFileSync(join(import.meta.dirname, 'fixtures', 'zero-downtime-data-migration.md'))
+    const cwd = process.cwd()
+    process.chdir(tmpdir())
+    try {
+      expect(await parsePlanDocumentSafely(source)).toEqual(parsePlanDocument(source))
+    } finally {
+      process.chdir(cwd)
+    }
   }, 30_000)
 
   it.each(MARKDOWN_BOMBS.map((bomb) => [bomb.name, bomb.text()]))(

@@ -1,5 +1,4 @@
-import { join } from 'node:path'
-import { startBundledThread } from '@/lib/runtime/threads'
+import { startBuiltThread } from '@/lib/runtime/threads'
 import { DocumentError, type DocPlan } from './types'
 
 // Markdown parsing has inputs that cost far more than their size: a 1 MB document of emphasis marks takes
@@ -12,14 +11,10 @@ export const TOO_COMPLEX = `The document is too complex to read (more than ${PAR
 
 type Reply = { ok: true; plan: DocPlan } | { ok: false; known: boolean; message: string }
 
-// The thread's code is bundled like every thread of Lockstep's (lib/runtime/threads.ts), from the source
-// file found from the project root: bundled server code has no stable __dirname.
-const ENTRY = join(process.cwd(), 'lib', 'plan-document', 'parse-worker.ts')
-
 /** parsePlanDocument with a budget: refuses (DocumentError) what does not parse within it. */
 export function parsePlanDocumentSafely(source: string | Uint8Array, budgetMs = PARSE_BUDGET_MS): Promise<DocPlan> {
   return new Promise((resolve, reject) => {
-    const worker = startBundledThread(ENTRY, { source }, { maxOldGenerationSizeMb: 512, stackSizeMb: 4 })
+    const worker = startBuiltThread('plan-document-parser', { source }, { maxOldGenerationSizeMb: 512, stackSizeMb: 4 })
     let settled = false
     const settle = (fn: () => void) => {
       if (settled) return

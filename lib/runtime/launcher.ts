@@ -6,6 +6,7 @@ import { applyMigrations } from '@/lib/migrate/migrations'
 import { restrictDemoRole } from '@/prisma/demo'
 import { seedDatabase, type SeedResult } from '@/prisma/seed'
 import { isBuildCurrent, markBuildCurrent, sourceFingerprint } from './build-fingerprint'
+import { ensureThreadScripts, watchThreadScripts } from './build-threads'
 import { runToCompletion, spawnPrefixed, stopChild, waitForHttp } from './children'
 import { openDatabase, pgDataDir, type OpenDatabase } from './database'
 import { StartupError } from './errors'
@@ -43,10 +44,12 @@ export async function launch(options: LaunchOptions): Promise<void> {
   const database = await openDatabase({ dataDir, databaseUrl: env.DATABASE_URL })
   const children: ChildProcess[] = []
   let stopping = false
+  let stopWatching = async () => {}
   const shutdown = async (code: number) => {
     if (stopping) return
     stopping = true
     log('Stopping…')
+    await stopWatching()
     await Promise.all(children.map((child) => stopChild(child)))
     await database.close()
     log('Stopped.')
@@ -86,7 +89,9 @@ export async function launch(options: LaunchOptions): Promise<void> {
       { mode: 0o600 },
     )
 
-    if (!options.dev) await buildIfNeeded(childEnv)
+    await ensureThreadScripts(log)
+    if (options.dev) stopWatching = (await watchThreadScripts(log)).stop
+    else await buildIfNeeded(childEnv)
     const web = options.dev
       ? spawnPrefixed('[web]', bin('next'), ['dev', '-p', String(env.PORT)], { ...childEnv, NODE_ENV: 'development' })
       : spawnPrefixed('[web]', bin('tsx'), [join(ROOT, 'scripts', 'web.ts')], { ...childEnv, NODE_ENV: 'production' })
@@ -106,6 +111,7 @@ export async function launch(options: LaunchOptions): Promise<void> {
     printBanner(url, database, seeded)
   } catch (error) {
     stopping = true
+    await stopWatching()
     await Promise.all(children.map((child) => stopChild(child)))
     await database.close()
     throw error

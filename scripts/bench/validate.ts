@@ -26,6 +26,7 @@ import { runValidation } from '@/lib/engine/validate/engine'
 import type { Filter, Grouping, Scope, TableShape, ValidationReport, ValidationSide } from '@/lib/engine/validate/model'
 import { postgresSide } from '@/lib/engine/validate/postgres-side'
 import { sqliteSide } from '@/lib/engine/validate/sqlite-side'
+import { ensureThreadScripts } from '@/lib/runtime/build-threads'
 import { startEmbeddedPostgres } from '@/lib/runtime/embedded-postgres'
 import { postgresTargetFromUrl } from '@/lib/targets/postgres'
 import { makeSqlite } from './copy'
@@ -134,6 +135,7 @@ async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>)
 }
 
 async function main() {
+  await ensureThreadScripts(say)
   if (!(ROWS >= 10_000) || !(REPEAT >= 1)) throw new Error('--rows must be at least 10000 and --repeat at least 1.')
   await rm(DIR, { recursive: true, force: true })
   await mkdir(DIR, { recursive: true })

@@ -1,9 +1,8 @@
-import { createRequire } from 'node:module'
 import type { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { columnDateEncoding } from '@/lib/engine/copy/sqlite-source'
 import { readSqliteSchema, rowidName, type SqliteTable } from '@/lib/engine/copy/sqlite-schema'
-import { startBundledThread } from '@/lib/runtime/threads'
+import { startBuiltThread } from '@/lib/runtime/threads'
 import { quoteIdent } from '@/lib/targets/quote'
 import { dateEncodingFrom, type DateEncoding } from '@/lib/engine/copy/values'
 import { lane } from './canonical'
@@ -46,7 +45,6 @@ function putIdleThread(worker: Worker) {
 }
 
 function startPool(path: string, size: number): Pool {
-  const entry = createRequire(import.meta.url).resolve('./sqlite/worker.ts')
   const threads: Worker[] = []
   const free: Worker[] = []
   const waiting: ((w: Worker) => void)[] = []
@@ -77,7 +75,7 @@ function startPool(path: string, size: number): Pool {
       const ready = free.pop()
       if (ready) return resolve(ready)
       if (threads.length < size) {
-        const worker = takeIdleThread() ?? startBundledThread(entry, {})
+        const worker = takeIdleThread() ?? startBuiltThread('validate-sqlite-scan', {})
         worker.ref()
         const listener = onMessage(worker)
         listeners.set(worker, listener)

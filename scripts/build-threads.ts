@@ -1,0 +1,9 @@
+// `npm run build:threads` (and part of `npm run build`): builds the worker threads' scripts into dist/threads/.
+import { buildThreadScripts } from '@/lib/runtime/build-threads'
+import { displayPath, THREADS_DIR } from '@/lib/runtime/thread-scripts'
+import { runCli } from './cli'
+
+await runCli(async () => {
+  await buildThreadScripts()
+  console.log(`Built the worker threads into ${displayPath(THREADS_DIR)}/.`)
+})
