@@ -4,12 +4,12 @@ import { heldKeyStatements } from './held-keys'
 import type { Ddl, NotCopied, OptionalStatement, PostLoadStatement } from './model'
 import type { CopyOptions } from './options'
 import { sequenceRestarts } from './sequences'
-import { recordAfterLoad, type CopyState } from './state'
+import { recordAfterLoad, recordAfterLoadNames, type CopyState } from './state'
 import { inTransaction, shownStatement, type PgError } from './statements'
 
 // After the load: keys, indexes and identity restarts, in parallel; foreign keys after them, one by one; then
-// the statements PostgreSQL may refuse. Each commits with its record, so a resumed copy runs only the
-// statements it has not recorded.
+// the statements PostgreSQL may refuse. Each commits with its record – by name – so a resumed copy runs only
+// the statements whose names it has not recorded: one the source no longer has is not run, a new one is.
 // (Statistics are left to autovacuum, as after any bulk load.)
 
 const FOREIGN_KEY_VIOLATION = '23503'
@@ -55,16 +55,27 @@ export async function postLoadStatements({ o, schema, ddl, tables }: FinishConte
   return { required, optional: uniqueNames(ddl?.optional ?? [], seen) }
 }
 
+/** The names of the statements an earlier attempt finished. */
+async function finishedNames(o: CopyOptions, state: CopyState, all: readonly PostLoadStatement[]) {
+  if (state.afterLoadPositions.length === 0) return new Set(state.afterLoadDone)
+  // Recorded by a version that went by position: the positions are those of this same list unless the source's
+  // schema changed between the attempts. Running everything again instead is not safe – an unnamed foreign key
+  // would be added twice – so they are mapped once, and recorded by name from then on.
+  const mapped = state.afterLoadPositions.flatMap((i) => all[i]?.name ?? [])
+  const names = [...new Set([...state.afterLoadDone, ...mapped])]
+  await recordAfterLoadNames(o.session, o.copyId, names)
+  return new Set(names)
+}
+
 /** Runs the statements after the load not yet done; throws Cancelled, or an Error naming the statement that failed. */
 export async function finishCopy(context: FinishContext): Promise<void> {
   const { o, state, connections, warnings, notCopied, log } = context
   const { required, optional } = await postLoadStatements(context)
-  const all = [...required, ...optional]
-  const done = new Set(state.afterLoadDone.flatMap((i) => all[i]?.name ?? []))
+  const done = await finishedNames(o, state, [...required, ...optional])
   const run = (client: pg.Client, statement: PostLoadStatement, sql = statement.sql) =>
     inTransaction(client, async () => {
       await client.query(sql)
-      await recordAfterLoad(client, o.copyId, all.indexOf(statement))
+      await recordAfterLoad(client, o.copyId, statement.name)
     })
 
   const runRequired = async (client: pg.Client, statement: PostLoadStatement) => {

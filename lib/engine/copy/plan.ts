@@ -153,5 +153,5 @@ export async function startOrResume(
     'info',
     `Copying ${sourceTables.length} tables (${sourceTables.reduce((n, t) => n + t.rows, 0).toLocaleString('en')} rows) from ${o.source.label}${o.mode === 'create' ? '; tables created' : ' into the existing tables'}.`,
   )
-  return { phase: 'loading', mode: o.mode, afterLoadDone: [], parts }
+  return { phase: 'loading', mode: o.mode, afterLoadDone: [], afterLoadPositions: [], parts }
 }
