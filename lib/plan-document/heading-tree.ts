@@ -1,5 +1,5 @@
 import type { Code, Heading, Root, RootContent } from 'mdast'
-import { isSchedule } from './gantt'
+import { isSchedule } from './mermaid'
 import { boldLine, fencedMarkdown, isTaskList, lineOf, plain } from './nodes'
 import { classify, type Section } from './sections'
 import { cleanName, keyOf } from './text'
