@@ -1,6 +1,6 @@
 import type { List, ListItem, RootContent } from 'mdast'
 import { splitCondition } from '@/lib/domain/health'
-import { textEntry } from './gantt'
+import { textEntry } from './mermaid'
 import {
   isSql,
   lastLeaf,

@@ -1,5 +1,6 @@
 import type { Code, List, RootContent } from 'mdast'
-import { isGantt, isSchedule, readGantt, readMermaidTimeline } from './gantt'
+import { readGantt } from './gantt'
+import { isGantt, isSchedule, readMermaidTimeline } from './mermaid'
 import { LEADING_EMOJI, isSql, leadOf, lineOf, markdown, stepName } from './nodes'
 import type { Section } from './sections'
 import type { DocItem, DocPlan, DocStep, DocTimelineEntry, DocWarning } from './types'

@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import { ensureBookkeeping, qualified } from '@/lib/targets/bookkeeping'
 import { quoteIdent } from '@/lib/targets/quote'
+import type { PostLoadStatement } from './model'
 import { COPY_TABLE } from './state'
 
 // Copying into existing tables loads parents before children, so that each row's foreign keys hold as it
@@ -115,7 +116,7 @@ export async function heldKeyStatements(
   copyId: string,
   schema: string,
   missingOnly = false,
-): Promise<string[]> {
+): Promise<PostLoadStatement[]> {
   const exists = await client.query<{ found: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS found`, [HELD_KEY_TABLE])
   if (!exists.rows[0]?.found) return []
   const { rows } = await client.query<{ table_name: string; name: string; definition: string; present: boolean }>(
@@ -126,10 +127,12 @@ export async function heldKeyStatements(
   )
   return rows
     .filter((k) => !missingOnly || !k.present)
-    .map(
-      (k) =>
-        `ALTER TABLE ${quoteIdent(schema)}.${quoteIdent(k.table_name)} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.definition}`,
-    )
+    .map((k) => ({
+      kind: 'foreign key',
+      table: k.table_name,
+      name: `foreign key ${k.table_name}.${k.name}`,
+      sql: `ALTER TABLE ${quoteIdent(schema)}.${quoteIdent(k.table_name)} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.definition}`,
+    }))
 }
 
 /**

@@ -1,5 +1,4 @@
 import type { Writable } from 'node:stream'
-import type { Ddl } from './sqlite-schema'
 import type { PgType } from './sqlite-types'
 
 // The shapes the copy engine (engine.ts) shares with its sources (SQLite, PostgreSQL): a source lists its
@@ -41,8 +40,30 @@ export type ColumnPlan = { name: string; type: PgType; targetName?: string; notN
 /** Something of the source's schema the copy did not recreate on the target, and why. */
 export type NotCopied = { table: string | null; object: string; reason: string }
 
+/** What a statement after the load makes. */
+export type PostLoadKind =
+  'primary key' | 'unique' | 'check' | 'exclusion' | 'index' | 'identity' | 'foreign key' | 'sequence' | 'view'
+
+/**
+ * A statement run after the load: a key, index, foreign key, identity or sequence restart… `name` stands for
+ * the object it makes – unique among a copy's statements and the same in every attempt – and is what a resumed
+ * copy records as done, so a change of the source's schema between attempts cannot shift one onto another.
+ * `table`: the table it belongs to, as messages name it; null for a view or a sequence.
+ */
+export type PostLoadStatement = { kind: PostLoadKind; table: string | null; name: string; sql: string }
+
 /** A statement after the load that PostgreSQL may refuse (a translated CHECK, view or index): refused, it is reported as not copied. */
-export type OptionalStatement = { sql: string; table: string | null; object: string }
+export type OptionalStatement = PostLoadStatement & { object: string }
+
+/** CREATE TABLE (and what it needs) before the load; keys, indexes, foreign keys and identity restarts after it. */
+export type Ddl = {
+  beforeLoad: string[]
+  afterLoad: PostLoadStatement[]
+  warnings: string[]
+  /** Tried after the load, one by one; a refusal is reported as not copied. */
+  optional?: OptionalStatement[]
+  notCopied?: NotCopied[]
+}
 
 export type SourceTable = {
   name: string

@@ -14,12 +14,14 @@ import {
   type ChunkResult,
   type ColumnPlan,
   type CopySource,
+  type Ddl,
   type KeyValue,
+  type PostLoadKind,
+  type PostLoadStatement,
   type SourceTable,
 } from './model'
 import { HELD_KEY_TABLE } from './held-keys'
 import { readUserTypes, usedExtensions } from './postgres-types'
-import type { Ddl } from './sqlite-schema'
 import { catalogTypeOf } from './sqlite-types'
 import { COPY_TABLE, PART_TABLE } from './state'
 
@@ -71,6 +73,14 @@ export type PgTable = {
 }
 
 const INTEGER_TYPES = new Set(['smallint', 'integer', 'bigint'])
+/** pg_constraint.contype, as the statements after the load name what they make. */
+const CONSTRAINT_KINDS: Partial<Record<string, PostLoadKind>> = {
+  p: 'primary key',
+  u: 'unique',
+  c: 'check',
+  x: 'exclusion',
+  f: 'foreign key',
+}
 const OWN_TABLES = [HISTORY_TABLE, COPY_TABLE, PART_TABLE, HELD_KEY_TABLE]
 
 /**
@@ -289,9 +299,9 @@ export function postgresSource(
       const tablesSql: string[] = []
       const sequenceSql: string[] = []
       const sequences = new Set<string>()
-      const keys: string[] = []
-      const after: string[] = []
-      const fks: string[] = []
+      const keys: PostLoadStatement[] = []
+      const after: PostLoadStatement[] = []
+      const fks: PostLoadStatement[] = []
       const tq = (name: string) => `${quoteIdent(targetSchema)}.${quoteIdent(name)}`
       for (const note of types.notes) warnings.push(`Types: ${note}.`)
       if (extensions.length)
@@ -350,13 +360,19 @@ export function postgresSource(
                 )
               : c.def
           const statement = `ALTER TABLE ${tq(t.name)} ADD CONSTRAINT ${quoteIdent(c.name)} ${def}`
-          if (c.type === 'f') fks.push(statement)
-          else keys.push(`${searchPath}; ${statement}`)
+          const kind = CONSTRAINT_KINDS[c.type] ?? 'check'
+          // A constraint's name is unique on its table, an index's in its schema.
+          const record = { kind, table: t.name, name: `${kind} ${t.name}.${c.name}` }
+          if (c.type === 'f') fks.push({ ...record, sql: statement })
+          else keys.push({ ...record, sql: `${searchPath}; ${statement}` })
         }
         for (const i of t.indexes)
-          after.push(
-            `${searchPath}; ${replaceHead(`the index ${i.name}`, i.def, i.head, `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${tq(t.name)} USING ${quoteIdent(i.method)} `)}`,
-          )
+          after.push({
+            kind: 'index',
+            table: t.name,
+            name: `index ${i.name}`,
+            sql: `${searchPath}; ${replaceHead(`the index ${i.name}`, i.def, i.head, `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${tq(t.name)} USING ${quoteIdent(i.method)} `)}`,
+          })
       }
       // public exists already; another schema is created only when missing (see createSchemaSql).
       const createSchema = targetSchema === 'public' ? [] : [createSchemaSql(targetSchema)]

@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import { escapeLiteral } from 'pg'
 import { quoteIdent } from '@/lib/targets/quote'
+import type { PostLoadStatement } from './model'
 
 // After a load, every sequence that a copied column takes its values from – an identity, a serial, or a plain
 // `nextval('…')` default whose sequence no column owns (shared between tables, or made by hand) – must hand
@@ -38,7 +39,7 @@ export async function sequenceRestarts(
   client: pg.Client,
   schema: string,
   tables: readonly string[],
-): Promise<string[]> {
+): Promise<PostLoadStatement[]> {
   const uses = await sequenceUses(client, schema, tables)
   const sequences = [...new Set(uses.map((u) => u.sequence))]
   return sequences.map((sequence) => {
@@ -46,6 +47,11 @@ export async function sequenceRestarts(
       .filter((u) => u.sequence === sequence)
       .map((u) => `(SELECT max(${quoteIdent(u.column)})::bigint FROM ${u.table})`)
     const top = maxima.length === 1 ? maxima[0] : `greatest(${maxima.join(', ')})`
-    return `SELECT setval(${escapeLiteral(sequence)}, m, true) FROM (SELECT ${top} AS m) x, ${sequence} s WHERE m IS NOT NULL AND (m > s.last_value OR (m = s.last_value AND NOT s.is_called))`
+    return {
+      kind: 'sequence',
+      table: null,
+      name: `sequence ${sequence}`,
+      sql: `SELECT setval(${escapeLiteral(sequence)}, m, true) FROM (SELECT ${top} AS m) x, ${sequence} s WHERE m IS NOT NULL AND (m > s.last_value OR (m = s.last_value AND NOT s.is_called))`,
+    }
   })
 }

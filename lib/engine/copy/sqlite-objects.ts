@@ -81,8 +81,10 @@ export function checkStatements(
       const expression = translateTokens(check.expression, book)
       const name = check.name ? `CONSTRAINT ${quoteIdent(check.name)} ` : ''
       optional.push({
+        kind: 'check',
         table: table.name,
         object,
+        name: `check ${table.pgName} ${check.name ?? expression}`,
         sql: `ALTER TABLE ${quoteIdent(schema)}.${quoteIdent(table.pgName)} ADD ${name}CHECK (${expression})`,
       })
     } catch (error) {
@@ -214,7 +216,13 @@ export function objectStatements(
         continue
       }
       try {
-        optional.push({ table: null, object: `view ${o.name}`, sql: viewStatement(o.sql ?? '', pgName, schema, book) })
+        optional.push({
+          kind: 'view',
+          table: null,
+          object: `view ${o.name}`,
+          name: `view ${pgName}`,
+          sql: viewStatement(o.sql ?? '', pgName, schema, book),
+        })
       } catch (error) {
         notCopied.push({ table: null, object: `view ${o.name}`, reason: reasonOf(error) })
       }
@@ -224,7 +232,13 @@ export function objectStatements(
     if (!table || !o.sql) continue // indexes of tables not copied; automatic indexes (keys) are made from the keys
     if (!/\bwhere\b/i.test(o.sql) && !safely(() => isExpressionIndex(o.sql ?? ''))) continue // plain indexes are created from the catalog
     try {
-      optional.push({ table: o.table, object: `index ${o.name}`, sql: indexStatement(o.sql, pgName, table, schema) })
+      optional.push({
+        kind: 'index',
+        table: o.table,
+        object: `index ${o.name}`,
+        name: `index ${pgName}`,
+        sql: indexStatement(o.sql, pgName, table, schema),
+      })
     } catch (error) {
       notCopied.push({ table: o.table, object: `index ${o.name}`, reason: reasonOf(error) })
     }

@@ -41,7 +41,7 @@ describe('SQLite schema → PostgreSQL DDL', () => {
     try {
       for (const sql of ddl.beforeLoad) await client.query(sql)
       await client.query(`INSERT INTO "Company" (id, "displayName") VALUES (7, 'Acme')`)
-      for (const sql of ddl.afterLoad) await client.query(sql)
+      for (const statement of ddl.afterLoad) await client.query(statement.sql)
       // The identity goes on after the copied ids; defaults translated.
       const { rows } = await client.query(
         `INSERT INTO "Company" ("displayName") VALUES ('Next') RETURNING id, "order", "is active", created IS NOT NULL AS stamped`,

@@ -1,7 +1,7 @@
 import { escapeLiteral } from 'pg'
 import type Database from 'better-sqlite3'
 import { quoteIdent } from '@/lib/targets/quote'
-import type { NotCopied, OptionalStatement } from './model'
+import type { Ddl, NotCopied, OptionalStatement, PostLoadStatement } from './model'
 import { pgNames, shortenedWarning } from './pg-names'
 import { translateDefault } from './sqlite-defaults'
 import { checkStatements, objectStatements, readSqliteObjects } from './sqlite-objects'
@@ -236,15 +236,6 @@ export function restartIdentitySql(schema: string, table: string, column: string
   return `SELECT setval(pg_get_serial_sequence(${escapeLiteral(qualified)}, ${escapeLiteral(column)}), coalesce((SELECT max(${quoteIdent(column)}) FROM ${qualified}), 0) + 1, false)`
 }
 
-export type Ddl = {
-  beforeLoad: string[]
-  afterLoad: string[]
-  warnings: string[]
-  /** Tried after the load, one by one; a refusal is reported as not copied. */
-  optional?: OptionalStatement[]
-  notCopied?: NotCopied[]
-}
-
 /**
  * PostgreSQL DDL for `tables` in `schema`: tables before the load; keys, indexes, FKs and identity restarts
  * after; CHECK constraints, views and SQL-written indexes to try. `db` (the source) gives its views, triggers
@@ -265,8 +256,8 @@ export function postgresDdl(
     )
   const warnings: string[] = []
   const beforeLoad: string[] = []
-  const afterLoad: string[] = []
-  const keys: string[] = []
+  const afterLoad: PostLoadStatement[] = []
+  const keys: PostLoadStatement[] = []
   const optional: OptionalStatement[] = []
   const notCopied: NotCopied[] = []
   const relations = source ? relationNames(source.db) : new Map<string, string>()
@@ -295,7 +286,14 @@ export function postgresDdl(
     })
     beforeLoad.push(`CREATE TABLE ${q(table)} (\n  ${columns.join(',\n  ')}\n)`)
     const cols = (names: readonly string[]) => names.map((n) => pgColumn(table, n)).join(', ')
-    if (table.primaryKey.length) keys.push(`ALTER TABLE ${q(table)} ADD PRIMARY KEY (${cols(table.primaryKey)})`)
+    const on = { table: table.pgName }
+    if (table.primaryKey.length)
+      keys.push({
+        ...on,
+        kind: 'primary key',
+        name: `primary key ${table.pgName}`,
+        sql: `ALTER TABLE ${q(table)} ADD PRIMARY KEY (${cols(table.primaryKey)})`,
+      })
     for (const index of table.indexes) {
       // Partial and expression indexes are translated from their SQL (sqlite-objects.ts).
       if (index.partial || index.columns.some((c) => !c)) {
@@ -303,20 +301,35 @@ export function postgresDdl(
           notCopied.push({ table: table.name, object: `index ${index.name}`, reason: 'partial or on an expression' })
         continue
       }
-      if (index.fromConstraint) keys.push(`ALTER TABLE ${q(table)} ADD UNIQUE (${cols(index.columns)})`)
-      else
-        afterLoad.push(
-          `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(relations.get(index.name) ?? index.name)} ON ${q(table)} (${cols(index.columns)})`,
-        )
+      // SQLite names a UNIQUE constraint's index by its position in the table (sqlite_autoindex_t_2): its columns name it better.
+      if (index.fromConstraint)
+        keys.push({
+          ...on,
+          kind: 'unique',
+          name: `unique ${table.pgName} (${cols(index.columns)})`,
+          sql: `ALTER TABLE ${q(table)} ADD UNIQUE (${cols(index.columns)})`,
+        })
+      else {
+        const name = relations.get(index.name) ?? index.name
+        afterLoad.push({
+          ...on,
+          kind: 'index',
+          name: `index ${name}`,
+          sql: `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(name)} ON ${q(table)} (${cols(index.columns)})`,
+        })
+      }
     }
     if (table.rowidAlias) {
-      afterLoad.push(
-        restartIdentitySql(
+      afterLoad.push({
+        ...on,
+        kind: 'identity',
+        name: `identity ${table.pgName}`,
+        sql: restartIdentitySql(
           schema,
           table.pgName,
           table.columns.find((c) => c.name === table.rowidAlias)?.pgName ?? table.rowidAlias,
         ),
-      )
+      })
     }
     const checks = checkStatements(table, schema)
     optional.push(...checks.optional)
@@ -324,7 +337,7 @@ export function postgresDdl(
   }
   // Foreign keys last: every referenced key exists by then.
   const fks = tables.flatMap((table) =>
-    table.foreignKeys.map((fk) => {
+    table.foreignKeys.map<PostLoadStatement>((fk) => {
       const action = (what: string, rule: string) =>
         rule && rule.toUpperCase() !== 'NO ACTION' ? ` ON ${what} ${rule.toUpperCase()}` : ''
       const parent =
@@ -332,7 +345,15 @@ export function postgresDdl(
       const references = fk.references.every((r) => r)
         ? ` (${fk.references.map((r) => pgColumn(parent, r)).join(', ')})`
         : ''
-      return `ALTER TABLE ${q(table)} ADD FOREIGN KEY (${fk.columns.map((c) => pgColumn(table, c)).join(', ')}) REFERENCES ${quoteIdent(schema)}.${quoteIdent(parent?.pgName ?? relations.get(fk.table) ?? fk.table)}${references}${action('DELETE', fk.onDelete)}${action('UPDATE', fk.onUpdate)}`
+      const columns = fk.columns.map((c) => pgColumn(table, c)).join(', ')
+      const parentName = parent?.pgName ?? relations.get(fk.table) ?? fk.table
+      // SQLite's foreign keys have no names: the columns and what they reference name one.
+      return {
+        kind: 'foreign key',
+        table: table.pgName,
+        name: `foreign key ${table.pgName} (${columns}) → ${parentName}${references}`,
+        sql: `ALTER TABLE ${q(table)} ADD FOREIGN KEY (${columns}) REFERENCES ${quoteIdent(schema)}.${quoteIdent(parentName)}${references}${action('DELETE', fk.onDelete)}${action('UPDATE', fk.onUpdate)}`,
+      }
     }),
   )
   if (source) {

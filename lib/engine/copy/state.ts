@@ -24,8 +24,19 @@ export type PartState = {
   done: boolean
 }
 
-/** `afterLoadDone`: the after-load statements (keys, indexes, foreign keys…) already committed, by position. */
-export type CopyState = { phase: CopyPhase; mode: CopyMode; afterLoadDone: number[]; parts: PartState[] }
+/**
+ * `afterLoadDone`: the names of the statements after the load (keys, indexes, foreign keys…) already committed.
+ * `afterLoadPositions`: the same, as versions before names recorded them – by position in the list of statements.
+ */
+export type CopyState = {
+  phase: CopyPhase
+  mode: CopyMode
+  afterLoadDone: string[]
+  afterLoadPositions: number[]
+  parts: PartState[]
+}
+
+const DUPLICATE_COLUMN = new Set(['42701', '23505']) // a concurrent session added the column first
 
 export async function ensureCopyState(client: pg.Client) {
   // The copy part table refers to the copy table: both move together.
@@ -35,6 +46,7 @@ export async function ensureCopyState(client: pg.Client) {
     phase text NOT NULL,
     mode text NOT NULL,
     after_load_done integer[] NOT NULL DEFAULT '{}',
+    after_load_names text[] NOT NULL DEFAULT '{}',
     started_at timestamptz NOT NULL DEFAULT now(),
     finished_at timestamptz
   )`)
@@ -50,13 +62,26 @@ export async function ensureCopyState(client: pg.Client) {
     done boolean NOT NULL DEFAULT false,
     PRIMARY KEY (copy_id, table_name, part)
   )`)
+  // Made by a version that recorded finished statements by position: asked first, as ALTER needs the table's owner.
+  const { rowCount } = await client.query(
+    `SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'after_load_names' AND NOT attisdropped`,
+    [COPY_TABLE],
+  )
+  if (!rowCount)
+    await client
+      .query(`ALTER TABLE ${COPY_TABLE} ADD COLUMN IF NOT EXISTS after_load_names text[] NOT NULL DEFAULT '{}'`)
+      .catch((error: { code?: string }) => {
+        if (!error.code || !DUPLICATE_COLUMN.has(error.code)) throw error
+      })
 }
 
 export async function loadCopyState(client: pg.Client, copyId: string): Promise<CopyState | null> {
-  const copy = await client.query<{ phase: CopyPhase; mode: CopyMode; after_load_done: number[] }>(
-    `SELECT phase, mode, after_load_done FROM ${COPY_TABLE} WHERE copy_id = $1`,
-    [copyId],
-  )
+  const copy = await client.query<{
+    phase: CopyPhase
+    mode: CopyMode
+    after_load_done: number[]
+    after_load_names: string[]
+  }>(`SELECT phase, mode, after_load_done, after_load_names FROM ${COPY_TABLE} WHERE copy_id = $1`, [copyId])
   const row = copy.rows[0]
   if (!row) return null
   const parts = await client.query<{
@@ -75,7 +100,8 @@ export async function loadCopyState(client: pg.Client, copyId: string): Promise<
   return {
     phase: row.phase,
     mode: row.mode,
-    afterLoadDone: row.after_load_done,
+    afterLoadDone: row.after_load_names,
+    afterLoadPositions: row.after_load_done,
     parts: parts.rows.map((p) => ({
       table: p.table_name,
       part: p.part,
@@ -131,12 +157,20 @@ export async function recordPhase(client: pg.Client, copyId: string, phase: Copy
   )
 }
 
-/** An after-load statement's record, in the transaction that ran it. */
-export async function recordAfterLoad(client: pg.Client, copyId: string, index: number) {
+/** An after-load statement's record, by its name, in the transaction that ran it. */
+export async function recordAfterLoad(client: pg.Client, copyId: string, name: string) {
   await client.query(
-    `UPDATE ${COPY_TABLE} SET after_load_done = array_append(after_load_done, $2) WHERE copy_id = $1`,
-    [copyId, index],
+    `UPDATE ${COPY_TABLE} SET after_load_names = array_append(after_load_names, $2) WHERE copy_id = $1`,
+    [copyId, name],
   )
+}
+
+/** Replaces the finished statements recorded by position with their names, once, so that later attempts go by name. */
+export async function recordAfterLoadNames(client: pg.Client, copyId: string, names: readonly string[]) {
+  await client.query(`UPDATE ${COPY_TABLE} SET after_load_names = $2, after_load_done = '{}' WHERE copy_id = $1`, [
+    copyId,
+    names,
+  ])
 }
 
 export async function forgetCopy(client: pg.Client, copyId: string) {
