@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { MARKDOWN_BOMBS } from '@/e2e/hostile/corpus'
+import { MARKDOWN_BOMBS } from './fixtures/markdown-bombs'
 import { parsePlanDocument } from './parse'
 import { parsePlanDocumentSafely, TOO_COMPLEX } from './parse-safely'
 import { DocumentError } from './types'

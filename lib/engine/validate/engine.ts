@@ -5,18 +5,16 @@ import { checkIntegrity, runRules } from './integrity'
 import { inTargetNames, pairByName } from './pairing'
 import {
   VALIDATION_DEFAULTS,
-  type Difference,
   type Digest,
   type Filter,
   type Grouping,
   type Rows,
   type Scope,
-  type TableResult,
   type TableShape,
   type ValidationOptions,
-  type ValidationReport,
   type ValidationSide,
 } from './model'
+import type { Difference, TableResult, ValidationReport } from '@/lib/domain/validation-report'
 
 // Validation of a target against its source, table by table, the way data-diff does it: both sides
 // compute a row count and a checksum per segment of the key space, segments that agree are done, those

@@ -1,6 +1,5 @@
 import { db } from '@/lib/db'
-import type { CopyDetail } from '@/lib/engine/steps/copy'
-import type { ObserveDetail } from '@/lib/engine/steps/observe'
+import type { CopyDetail, ObserveDetail } from '@/lib/domain/step-details'
 import type { RunStatus } from '@/lib/generated/prisma/enums'
 import { isTerminalRun } from '@/lib/domain/run-states'
 

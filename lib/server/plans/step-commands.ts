@@ -1,11 +1,11 @@
-import type { LintReport } from '@/lib/engine/sql/lint'
+import type { LintReport } from '@/lib/domain/lint-report'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCanInTx } from '@/lib/server/authorize'
 import { conflict, notFound } from '@/lib/server/errors'
 import { editPlan, nextPosition, planIdOf } from './edit-plan'
 import { lintScripts } from './lint'
 import type { Prisma, Tx } from '@/lib/db'
-import { scriptsChecksum, stepChecksum } from '@/lib/domain/step-content'
+import { scriptsChecksum, stepChecksum } from '@/lib/server/step-content'
 import { assertNoActiveRun } from '@/lib/server/runs/content'
 import { reopenApprovalsAfterChange } from '@/lib/server/windows/commands'
 import {
@@ -16,7 +16,7 @@ import {
   type BackupConfig,
   type ObserveConfig,
   type ValidateConfig,
-} from '@/lib/engine/steps/kinds'
+} from '@/lib/domain/step-kinds'
 import type {
   TAddBackupStep,
   TAddCopyStep,

@@ -1,6 +1,6 @@
 import { db } from '@/lib/db'
-import { describeDifference, type Diff } from '@/lib/engine/rehearsal/diff'
-import { rehearsalChecksum } from '@/lib/engine/rehearsal/rehearse'
+import { describeDifference, type Diff } from '@/lib/domain/rehearsal'
+import { rehearsalChecksum } from '@/lib/targets/sql/history'
 import type { RehearsalStatus } from '@/lib/generated/prisma/enums'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCan } from '@/lib/server/authorize'

@@ -9,7 +9,7 @@ import type {
   ValidationStatus,
   WindowStatus,
 } from '@/lib/generated/prisma/enums'
-import type { ValidationReport } from '@/lib/engine/validate/model'
+import type { ValidationReport } from '@/lib/domain/validation-report'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCan } from '@/lib/server/authorize'
 import { notFound } from '@/lib/server/errors'

@@ -1,8 +1,12 @@
-import type { SchemaSnapshot } from './schema'
-
 // Comparing two schema snapshots key by key. A rehearsal makes two comparisons: before the up against
 // after the rollback (did the rollback restore the schema?), and after the first up against after the
 // second (does the up repeat after a rollback?).
+
+/** A SQL step as a rehearsal runs it: its script, and its rollback script if it has one. */
+export type RehearsalStep = { name: string; body: string; rollbackBody: string | null }
+
+/** `objectKey → definition`, keys sorted; e.g. `index public.orders_status_idx → CREATE INDEX …`. */
+export type SchemaSnapshot = Record<string, string>
 
 export type Difference = {
   key: string
