@@ -1,3 +1,6 @@
+import { z } from 'zod'
+import { parseStored } from './stored-json'
+
 // What the worker's monitor records of a target (MetricSample.data) and the monitoring pages show: a
 // PostgreSQL database's health from its statistics views, with the rates since the previous sample, or a
 // SQLite file's size and row counts.
@@ -99,3 +102,97 @@ export type SqliteSampleData = {
   tables: { name: string; rows: number }[]
 }
 export type SampleData = PostgresSampleData | SqliteSampleData
+
+const num = z.number()
+// The first samples of 21 Nov 2026 did not record the monitor's role or unused indexes yet.
+const ZDatabaseSample: z.ZodType<DatabaseSample> = z.object({
+  at: z.string(),
+  serverVersion: num,
+  role: z.string().default(''),
+  seesAllSessions: z.boolean().default(false),
+  counters: z.object({
+    backends: num,
+    commits: num,
+    rollbacks: num,
+    blocksRead: num,
+    blocksHit: num,
+    deadlocks: num,
+    tempBytes: num,
+    sizeBytes: num,
+  }),
+  activity: z.object({
+    active: num,
+    idleInTransaction: num,
+    waiting: num,
+    longestQuerySeconds: num,
+    longestTransactionSeconds: num,
+  }),
+  blocked: z.array(
+    z.object({
+      blockedPid: num,
+      blockedQuery: z.string(),
+      blockedSeconds: num,
+      waitEvent: z.string().nullable(),
+      blockingPid: num,
+      blockingQuery: z.string(),
+      blockingState: z.string().nullable(),
+    }),
+  ),
+  copies: z.array(
+    z.object({
+      pid: num,
+      relation: z.string().nullable(),
+      command: z.string(),
+      type: z.string(),
+      bytesProcessed: num,
+      bytesTotal: num,
+      tuplesProcessed: num,
+      tuplesExcluded: num,
+    }),
+  ),
+  indexes: z.array(
+    z.object({
+      pid: num,
+      relation: z.string().nullable(),
+      index: z.string().nullable(),
+      phase: z.string(),
+      blocksDone: num,
+      blocksTotal: num,
+      tuplesDone: num,
+      tuplesTotal: num,
+    }),
+  ),
+  replicas: z.array(z.object({ name: z.string(), state: z.string(), replayLagSeconds: num.nullable() })),
+  unusedIndexes: z.array(z.object({ table: z.string(), index: z.string(), sizeBytes: num, scans: num })).default([]),
+  statements: z.union([
+    z.object({
+      available: z.literal(true),
+      top: z.array(z.object({ query: z.string(), calls: num, totalMs: num, meanMs: num, rows: num })),
+    }),
+    z.object({ available: z.literal(false), reason: z.string() }),
+  ]),
+})
+
+const ZRates: z.ZodType<Rates> = z.object({
+  seconds: num,
+  commitsPerSecond: num,
+  rollbacksPerSecond: num,
+  cacheHitRatio: num.nullable(),
+  deadlocks: num,
+  tempBytesPerSecond: num,
+})
+
+/** MetricSample.data. */
+export const ZSampleData: z.ZodType<SampleData> = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('postgres'), sample: ZDatabaseSample, rates: ZRates.nullable() }),
+  z.object({
+    kind: z.literal('sqlite'),
+    at: z.string(),
+    sizeBytes: num,
+    tables: z.array(z.object({ name: z.string(), rows: num })),
+  }),
+])
+
+/** A monitoring sample's stored data, parsed (null when the sample failed and holds none). */
+export const parseSampleData = (json: unknown, takenAt: Date): SampleData | null =>
+  parseStored(ZSampleData, json, `monitoring sample of ${takenAt.toISOString()}`)

@@ -1,5 +1,5 @@
 import { lintSql } from '@/lib/targets/sql/lint'
-import type { LintedStatement, LintReport } from '@/lib/domain/lint-report'
+import type { LintReport, StoredLintReport } from '@/lib/domain/lint-report'
 import { SqlSyntaxError } from '@/lib/targets/sql/split'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCan } from '@/lib/server/authorize'
@@ -42,12 +42,6 @@ export type StepLintDTO = {
     sql: string
     findings: { rule: string; level: 'error' | 'warning'; message: string; help: string | null; line: number }[]
   }[]
-}
-
-/** A lint report as stored with a step: those saved before transactions were reported lack them. */
-type StoredLintReport = Omit<LintReport, 'transactions' | 'statements'> & {
-  transactions?: LintReport['transactions']
-  statements: (Omit<LintedStatement, 'inTransaction'> & { inTransaction?: boolean })[]
 }
 
 /** What pages show of a lint report (statement texts cut; the full script is the step's body). */

@@ -21,7 +21,7 @@ import { stepsAndScripts } from './steps'
 import { lintDTO, type StepLintDTO } from './lint'
 import { PLAN_STATUSES } from '@/lib/domain/plan-values'
 import type { Step } from '@/lib/generated/prisma/client'
-import type { LintReport } from '@/lib/domain/lint-report'
+import { parseLintReport } from '@/lib/domain/lint-report'
 import { bindingOf, CHECK_LABELS } from '@/lib/domain/criteria'
 import { describeTask } from '@/lib/plan-document/gantt'
 import { isGanttTag, type DocTimelineEntry } from '@/lib/plan-document/types'
@@ -32,9 +32,9 @@ import {
   validateConfigOf,
   type BackupConfig,
   type CopyConfig,
-  type ManualConfig,
+  manualConfigOf,
   type ObserveConfig,
-  type SqlConfig,
+  sqlConfigOf,
   type ValidateConfig,
 } from '@/lib/domain/step-kinds'
 
@@ -479,8 +479,8 @@ const NO_STEP_DETAILS = {
 } as const
 
 function stepDTO(s: Step & { lintOverrideBy: { name: string } | null }): StepDTO {
-  const config = (s.config ?? {}) as SqlConfig & ManualConfig
-  const lint = s.lint as LintReport | null
+  const config = { ...sqlConfigOf(s.config), ...manualConfigOf(s.config) }
+  const lint = s.kind === 'SQL' ? parseLintReport(s.lint, s.name) : null
   return {
     id: s.id,
     kind: s.kind,

@@ -1,4 +1,4 @@
-import type { LintReport } from '@/lib/domain/lint-report'
+import { parseLintReport } from '@/lib/domain/lint-report'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCanInTx } from '@/lib/server/authorize'
 import { conflict, notFound } from '@/lib/server/errors'
@@ -330,7 +330,7 @@ export async function overrideLint(actor: UserActor, input: TOverrideLint): Prom
     await assertCanInTx(tx, actor, 'run:resolve')
     const step = await tx.step.findFirst({ where: { id: input.stepId, planId: plan.id, removedAt: null } })
     if (!step) throw notFound('Step')
-    const lint = step.lint as LintReport | null
+    const lint = parseLintReport(step.lint, step.name)
     if (step.kind !== 'SQL' || !lint || lint.errors === 0)
       throw conflict('This step has no error-level lint findings to accept.')
     await tx.step.update({
