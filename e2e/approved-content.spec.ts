@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { expect, test } from '@playwright/test'
-import { phaseChecksum, type StepContent } from '@/lib/domain/step-content'
+import { phaseChecksum, type StepContent } from '@/lib/server/step-content'
 import { query, seedUser } from './fixtures/db'
 import { signIn } from './fixtures/session'
 

@@ -4,7 +4,7 @@ import pg from 'pg'
 import { addOwnServerConnectionAsAdmin } from './fixtures/connections'
 import { appDatabaseUrl, auditEvents, authenticatorCode, query, seedUser } from './fixtures/db'
 import { signIn } from './fixtures/session'
-import { phaseChecksum, type StepContent } from '@/lib/domain/step-content'
+import { phaseChecksum, type StepContent } from '@/lib/server/step-content'
 
 // A DBA sets what a protected environment requires of its runs: a run of an unrehearsed phase is refused
 // with the reason; once only a fresh backup is required, the phase's own backup step covers the run and the

@@ -2,7 +2,7 @@
 import { createWriteStream } from 'node:fs'
 import { resolve } from 'node:path'
 import { csvRow } from '@/lib/domain/csv'
-import type { FilledTable } from '@/lib/engine/copy/existing-rows'
+import type { FilledTable } from '@/lib/domain/step-details'
 import type { CopyOptions } from '@/lib/engine/copy/engine'
 import type { CopySource, CopySummary, RejectedRow } from '@/lib/engine/copy/model'
 import type { PostgresTarget } from '@/lib/targets/postgres'
@@ -110,7 +110,7 @@ export async function copyCommand(args: string[]): Promise<number> {
       mode,
       ...(existingRows ? { existingRows } : {}),
     })
-  const { withTargetSession, ApplyRefused, Cancelled } = await import('@/lib/engine/sql/session')
+  const { withTargetSession, ApplyRefused, Cancelled } = await import('@/lib/targets/sql/session')
 
   const controller = new AbortController()
   process.once('SIGINT', () => {

@@ -162,8 +162,8 @@ async function sqlLint(args: string[], json: boolean): Promise<number> {
   const [file, ...extra] = args
   if (!file || extra.length) throw new UsageError('Usage: lockstep sql lint FILE.sql [--json]')
   const [{ lintSql }, { SqlSyntaxError }] = await Promise.all([
-    import('@/lib/engine/sql/lint'),
-    import('@/lib/engine/sql/split'),
+    import('@/lib/targets/sql/lint'),
+    import('@/lib/targets/sql/split'),
   ])
   const name = file === '-' ? 'standard input' : file
   const report = await lintSql((await readInput(file)).toString('utf8')).catch((error: Error) => {
@@ -199,7 +199,7 @@ async function sqlApply(args: string[], json: boolean): Promise<number> {
   const target = await targetOption(url, '--target')
   const [{ applyScripts }, { ApplyRefused }] = await Promise.all([
     import('@/lib/engine/sql/apply'),
-    import('@/lib/engine/sql/session'),
+    import('@/lib/targets/sql/session'),
   ])
   const { readScriptsDir } = await import('@/lib/engine/sql/scripts-dir')
   const { scripts, skipped } = await readScriptsDir(resolve(dir)).catch((error: Error) => {

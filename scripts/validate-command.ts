@@ -1,15 +1,14 @@
 // `lockstep validate`: the validation engine from the command line – a target's rows compared with its source's,
 // then the target's integrity, with the same report as a validation step.
 import type { PostgresTargetSide } from '@/lib/engine/validate/engine'
-import {
-  VALIDATION_DEFAULTS,
-  type Difference,
-  type IntegrityFinding,
-  type RuleResult,
-  type TableResult,
-  type ValidationReport,
-  type ValidationSide,
-} from '@/lib/engine/validate/model'
+import { VALIDATION_DEFAULTS, type ValidationSide } from '@/lib/engine/validate/model'
+import type {
+  Difference,
+  IntegrityFinding,
+  RuleResult,
+  TableResult,
+  ValidationReport,
+} from '@/lib/domain/validation-report'
 import type { PostgresTarget } from '@/lib/targets/postgres'
 import { count, flag, isPostgresUrl, names, openSqliteFile, option, targetOption, UsageError } from './cli-args'
 import { plural } from '@/lib/domain/words'

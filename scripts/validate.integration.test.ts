@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
-import type { ValidationReport } from '@/lib/engine/validate/model'
+import type { ValidationReport } from '@/lib/domain/validation-report'
 import { childEnv } from '@/lib/env'
 import { createFreshDatabase } from '@/lib/testing/fresh-database'
 

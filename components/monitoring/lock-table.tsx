@@ -3,7 +3,7 @@
 import { ConfirmDialog } from '@/components/ui/confirm-dialog'
 import { Table, Td, Th } from '@/components/ui/table'
 import { signalBackendAction } from '@/lib/actions/monitoring'
-import type { BlockedSession } from '@/lib/engine/monitor/sample'
+import type { BlockedSession } from '@/lib/domain/monitor-sample'
 import { confirmationOf, type Signal } from '@/lib/domain/signals'
 import { formatSeconds } from '@/lib/domain/words'
 

@@ -1,7 +1,6 @@
 import { ProgressBar } from '@/components/ui/progress-bar'
 import { Table, Td, Th } from '@/components/ui/table'
-import type { DatabaseSample } from '@/lib/engine/monitor/sample'
-import type { SqliteSampleData } from '@/lib/engine/monitor/sampler'
+import type { DatabaseSample, SqliteSampleData } from '@/lib/domain/monitor-sample'
 
 const n = (v: number) => v.toLocaleString('en')
 const bytes = (b: number) =>

@@ -2,7 +2,7 @@
 
 import { useState } from 'react'
 import { ErrorText } from '@/components/ui/error-text'
-import type { CopyConfig, ExistingRowsChoice } from '@/lib/engine/steps/kinds'
+import type { CopyConfig, ExistingRowsChoice } from '@/lib/domain/step-kinds'
 
 type Errors = Record<string, string[]> | undefined
 

@@ -1,5 +1,5 @@
 import { Badge } from '@/components/ui/badge'
-import type { StepLintDTO } from '@/lib/server/plans/queries'
+import type { StepLintDTO } from '@/lib/server/plans/lint'
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 

@@ -24,8 +24,9 @@ import {
   COPY_CONFIG_DEFAULTS,
   OBSERVE_CONFIG_DEFAULTS,
   VALIDATE_CONFIG_DEFAULTS,
-} from '@/lib/engine/steps/kinds'
-import type { StepDTO, StepLintDTO } from '@/lib/server/plans/queries'
+} from '@/lib/domain/step-kinds'
+import type { StepDTO } from '@/lib/server/plans/queries'
+import type { StepLintDTO } from '@/lib/server/plans/lint'
 import { LintBadge, LintTable } from './lint-report'
 import { ExistingRowsField } from './existing-rows-field'
 import { SchemasField, TablesField, ValidationLimitsFields } from './step-fields'

@@ -2,7 +2,7 @@ import Link from 'next/link'
 import { HealthBadge } from '@/components/monitoring/health-badge'
 import { ProgressBar } from '@/components/ui/progress-bar'
 import { formatDuration } from '@/lib/domain/words'
-import type { ObserveDetail } from '@/lib/engine/steps/observe'
+import type { ObserveDetail } from '@/lib/domain/step-details'
 
 /** An observe step on the run page: how far the observation is, the health it sees, and why. */
 export function Observation({

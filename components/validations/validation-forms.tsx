@@ -13,8 +13,8 @@ import {
   requestValidationAction,
 } from '@/lib/actions/validations'
 import { TablesField, ValidationLimitsFields } from '@/components/plans/step-fields'
-import { VALIDATE_CONFIG_DEFAULTS } from '@/lib/engine/steps/kinds'
-import { CHECK_LABELS } from '@/lib/engine/validate/criteria'
+import { VALIDATE_CONFIG_DEFAULTS } from '@/lib/domain/step-kinds'
+import { CHECK_LABELS } from '@/lib/domain/criteria'
 import type { ValidationPageDTO } from '@/lib/server/validations/queries'
 
 const textarea = 'block w-full rounded-md border border-zinc-300 px-3 py-2 font-mono text-xs'

@@ -9,7 +9,7 @@ import { ProgressBar } from '@/components/ui/progress-bar'
 import { Table, Td, Th } from '@/components/ui/table'
 import { Timestamp } from '@/components/ui/timestamp'
 import { cancelValidationAction } from '@/lib/actions/validations'
-import type { Difference, TableResult, TableState } from '@/lib/engine/validate/model'
+import type { Difference, TableResult, TableState } from '@/lib/domain/validation-report'
 import type { ValidationDTO } from '@/lib/server/validations/queries'
 import { ValidationStatusBadge } from './validation-status'
 

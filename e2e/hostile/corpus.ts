@@ -12,18 +12,7 @@ export const BROKEN_SQL = ['unterminated-dollar-quote.sql', 'unterminated-string
   (name) => ({ name, sql: file(name).toString('utf8') }),
 )
 
-/** Markdown that costs a naive parser minutes or its stack (measured: 157 s for the emphasis, a stack overflow for the list). */
-export const MARKDOWN_BOMBS = [
-  {
-    name: 'a list nested 1,000 deep',
-    text: () => `# Plan\n\n${Array.from({ length: 1_000 }, (_, i) => `${'  '.repeat(i)}- item ${i}`).join('\n')}`,
-  },
-  {
-    name: '1 MB of emphasis marks',
-    text: () => `# Plan\n\n${Array.from({ length: 250 }, () => '*a'.repeat(2_000)).join('\n\n')}`,
-  },
-  { name: 'a quote nested 15,000 deep', text: () => `# Plan\n\n${'>'.repeat(15_000)} deep` },
-]
+export { MARKDOWN_BOMBS } from '@/lib/plan-document/fixtures/markdown-bombs'
 
 /** Files offered as plan documents that are not one. */
 export const NOT_DOCUMENTS = [

@@ -1,4 +1,4 @@
-import type { DatabaseSample, Rates } from '@/lib/engine/monitor/sample'
+import type { DatabaseSample, Rates } from './monitor-sample'
 
 // The measurable metrics of a connection, as rollback triggers name them and the monitoring view charts
 // them: each one read from a stored metric sample (rates from the difference with the previous sample).

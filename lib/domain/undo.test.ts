@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { RUNNERS } from '@/lib/engine/steps'
-import { KIND_NAMES } from '@/lib/engine/steps/kinds'
+import { KIND_NAMES } from '@/lib/domain/step-kinds'
 import { hasSomethingToUndo, hasUndo, type StepRunForUndo } from './undo'
 
 const step = (over: Partial<StepRunForUndo>): StepRunForUndo => ({

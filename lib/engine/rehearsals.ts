@@ -3,7 +3,8 @@ import { recordAudit } from '@/lib/server/audit/record'
 import type { SystemActor } from '@/lib/server/actor'
 import { rehearsedStepsOf } from '@/lib/server/rehearsals/steps'
 import { planTargetOf } from '@/lib/server/runs/target'
-import { rehearse, rehearsalChecksum, type RehearsalResult } from './rehearsal/rehearse'
+import { rehearse, type RehearsalResult } from './rehearsal/rehearse'
+import { rehearsalChecksum } from '@/lib/targets/sql/history'
 import { claimQueuedJob } from './jobs'
 
 // The worker's side of rollback rehearsals (requested by an editor, lib/server/rehearsals/commands.ts):

@@ -443,6 +443,32 @@ describe('runs', () => {
     })
   })
 
+  it('a stored lint report that cannot be read blocks a protected run like a missing one', async () => {
+    const { dba, lead, name, environmentId, planId, phaseId } = await setup({
+      protected: true,
+      steps: [{ name: 'Forged lint', body: 'CREATE INDEX t_id ON t (id);' }],
+    })
+    const window = await requestWindow(
+      lead,
+      ZRequestWindow.parse({
+        environmentId,
+        planId,
+        reason: 'go',
+        startsAt: new Date(Date.now() - 60_000).toISOString(),
+        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      }),
+    )
+    await approveWindow(dba, { windowId: window.id, note: '', confirm: name })
+    // A row edited by hand: with the count as text, a cast read "0" > 0 as no findings and let the run start.
+    const step = await db.step.findFirstOrThrow({ where: { phaseId } })
+    await db.step.update({ where: { id: step.id }, data: { lint: { statements: [], errors: '0', warnings: 0 } } })
+    await expect(startRun(dba, { planId, phaseId, environmentId, dryRun: false })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('The stored lint report of step “Forged lint” cannot be read (errors:'),
+    })
+    expect(await db.run.count({ where: { phaseId } })).toBe(0)
+  })
+
   it('refuses malformed SQL when a step is saved, and keeps removed steps for the runs that used them', async () => {
     const { lead, environmentId, planId, phaseId } = await setup({ steps: [{ name: 'Only', body: 'SELECT 1;' }] })
     await expect(

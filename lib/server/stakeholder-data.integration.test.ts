@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { db } from '@/lib/db'
-import type { ValidationReport } from '@/lib/engine/validate/model'
+import type { ValidationReport } from '@/lib/domain/validation-report'
 import { addPhase } from '@/lib/server/plans/phase-commands'
 import { createPlan } from '@/lib/server/plans/plan-commands'
 import { ZAddCopyStep, ZAddPhase, ZCreatePlan } from '@/lib/server/plans/schemas'

@@ -1,7 +1,7 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureCopyState } from '@/lib/engine/copy/state'
-import { ensureHistory } from '@/lib/engine/sql/history'
+import { ensureHistory } from '@/lib/targets/sql/history'
 import { createFreshDatabase } from '@/lib/testing/fresh-database'
 
 // Lockstep's tables on a target live in the schema `lockstep`, not among the user's tables; a target that has

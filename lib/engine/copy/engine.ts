@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import { Cancelled, openTargetConnection } from '@/lib/engine/sql/session'
+import { Cancelled, openTargetConnection } from '@/lib/targets/sql/session'
 import { quoteIdent } from '@/lib/targets/quote'
 import { insertTriggers } from './existing-rows'
 import { finishCopy } from './finish'

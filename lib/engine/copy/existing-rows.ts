@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import type { FilledTable } from '@/lib/domain/step-details'
 import { quoteIdent } from '@/lib/targets/quote'
 
 // Existing tables that already hold rows – a schema made by the application's own migrations often seeds a
@@ -9,7 +10,7 @@ import { quoteIdent } from '@/lib/targets/quote'
 
 export type ExistingRows = 'refuse' | 'empty' | 'merge'
 
-export type FilledTable = { table: string; rows: number }
+export type { FilledTable }
 
 const COUNT_LIMIT = 10_000
 

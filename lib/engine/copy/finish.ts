@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import { Cancelled } from '@/lib/engine/sql/session'
+import { Cancelled } from '@/lib/targets/sql/session'
 import { heldKeyStatements } from './held-keys'
 import type { Ddl, NotCopied, OptionalStatement, PostLoadStatement } from './model'
 import type { CopyOptions } from './options'

@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import { finished } from 'node:stream/promises'
 import { from as copyFrom } from 'pg-copy-streams'
-import { Cancelled } from '@/lib/engine/sql/session'
+import { Cancelled } from '@/lib/targets/sql/session'
 import { cyclicGroups, targetReferences } from './held-keys'
 import type { ChunkReader, KeyValue, SourceTable } from './model'
 import type { CopyOptions } from './options'

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream'
 import type { PgType } from './sqlite-types'
+import type { CopyStatus, CopyTableState, NotCopied, TableProgress } from '@/lib/domain/step-details'
 
 // The shapes the copy engine (engine.ts) shares with its sources (SQLite, PostgreSQL): a source lists its
 // tables and writes key-ordered chunks of rows into a COPY stream; the engine plans, parallelises,
@@ -36,9 +37,6 @@ export const keyText = (values: readonly unknown[]) => {
  * differs, and whether the target refuses NULL in it (such rows are rejected, not sent to fail a whole chunk).
  */
 export type ColumnPlan = { name: string; type: PgType; targetName?: string; notNull?: boolean }
-
-/** Something of the source's schema the copy did not recreate on the target, and why. */
-export type NotCopied = { table: string | null; object: string; reason: string }
 
 /** What a statement after the load makes. */
 export type PostLoadKind =
@@ -129,26 +127,12 @@ export interface CopySource {
   close(): Promise<void>
 }
 
-export type TableState = 'pending' | 'copying' | 'indexing' | 'done' | 'failed'
-
-/** A table's live figures and, at the end, its line of the summary (like pgloader's). */
-export type TableProgress = {
-  table: string
-  state: TableState
-  /** Source rows counted when the copy was planned. */
-  total: number
-  written: number
-  rejected: number
-  /** Rows per second over this attempt (a resumed copy counts only what it moved itself). */
-  rowsPerSecond: number
-  /** Seconds left at the current rate; null when unknown. */
-  etaSeconds: number | null
-  /** Seconds spent on the table in this attempt, loading and indexing. */
-  seconds: number
-}
+// A copy's figures are what the run page shows of a copy step, so they are named in lib/domain.
+export type { NotCopied, TableProgress }
+export type TableState = CopyTableState
 
 export type CopySummary = {
-  status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'ALREADY_COPIED'
+  status: CopyStatus
   tables: TableProgress[]
   warnings: string[]
   /** What the copy assumed about values, per column (how a datetime column's numbers or text were read). */

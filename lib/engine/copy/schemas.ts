@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import { openTargetConnection } from '@/lib/engine/sql/session'
+import { openTargetConnection } from '@/lib/targets/sql/session'
 import type { PostgresTarget } from '@/lib/targets/postgres'
 import { quoteIdent } from '@/lib/targets/quote'
 import { CopyRefused, RowsOnTarget, runCopy, undoCopy, type CopyOptions } from './engine'

@@ -5,7 +5,8 @@ import { from as copyFrom } from 'pg-copy-streams'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createFreshDatabase } from '@/lib/testing/fresh-database'
 import { postgresTargetFromUrl } from '@/lib/targets/postgres'
-import { openMonitorConnection, rates, sampleDatabase, type DatabaseSample } from './sample'
+import { openMonitorConnection, rates, sampleDatabase } from './sample'
+import type { DatabaseSample } from '@/lib/domain/monitor-sample'
 
 // The monitor's sample against a real PostgreSQL: a lock queue, a COPY in flight, commits and rollbacks
 // under a generated load (compared with pg_stat_database's own deltas), unused indexes until a query scans

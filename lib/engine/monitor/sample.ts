@@ -1,6 +1,11 @@
 import type pg from 'pg'
-import { connectPostgres } from '@/lib/targets/postgres'
-import type { PostgresTarget } from '@/lib/targets/postgres'
+import { connectPostgres, type PostgresTarget } from '@/lib/targets/postgres'
+import {
+  MONITOR_APPLICATION,
+  type DatabaseCounters,
+  type DatabaseSample,
+  type Rates,
+} from '@/lib/domain/monitor-sample'
 
 // One sample of a PostgreSQL database's health, read from the statistics views in a few cheap, bounded
 // queries on a connection of the monitor's own (short statement and lock timeouts, its own backend left
@@ -8,88 +13,10 @@ import type { PostgresTarget } from '@/lib/targets/postgres'
 // pg_blocking_pids), COPY and CREATE INDEX progress, replication lag, the largest indexes never scanned,
 // and the top statements when pg_stat_statements is installed. Rates (commits per second…) come from two samples (rates()).
 
-export const MONITOR_APPLICATION = 'lockstep monitor'
 /** Every statement of the monitor is cancelled after this long: sampling never holds a target up. */
 export const SAMPLE_TIMEOUT_MS = 2_000
 export const UNUSED_INDEX_LIMIT = 20
 const UNUSED_INDEX_CANDIDATES = 200
-
-export type DatabaseCounters = {
-  backends: number
-  commits: number
-  rollbacks: number
-  blocksRead: number
-  blocksHit: number
-  deadlocks: number
-  tempBytes: number
-  sizeBytes: number
-}
-
-export type Activity = {
-  active: number
-  idleInTransaction: number
-  waiting: number
-  longestQuerySeconds: number
-  longestTransactionSeconds: number
-}
-
-export type BlockedSession = {
-  blockedPid: number
-  blockedQuery: string
-  blockedSeconds: number
-  /** What it waits for, e.g. "Lock: relation". */
-  waitEvent: string | null
-  blockingPid: number
-  blockingQuery: string
-  blockingState: string | null
-}
-
-export type CopyProgress = {
-  pid: number
-  relation: string | null
-  command: string
-  type: string
-  bytesProcessed: number
-  bytesTotal: number
-  tuplesProcessed: number
-  tuplesExcluded: number
-}
-export type IndexProgress = {
-  pid: number
-  relation: string | null
-  index: string | null
-  phase: string
-  blocksDone: number
-  blocksTotal: number
-  tuplesDone: number
-  tuplesTotal: number
-}
-export type ReplicaLag = { name: string; state: string; replayLagSeconds: number | null }
-/** An index no query has scanned since the statistics were last reset: it costs writes and space for nothing. */
-export type UnusedIndex = { table: string; index: string; sizeBytes: number; scans: number }
-export type TopStatement = { query: string; calls: number; totalMs: number; meanMs: number; rows: number }
-
-export type DatabaseSample = {
-  at: string
-  serverVersion: number
-  /**
-   * The monitor's role, and whether it sees the statement and wait of every session of this database: it is a
-   * superuser or has pg_read_all_stats (e.g. through pg_monitor), or every session belongs to a role whose
-   * privileges it has – its own, or one granted to it.
-   */
-  role: string
-  seesAllSessions: boolean
-  counters: DatabaseCounters
-  activity: Activity
-  blocked: BlockedSession[]
-  copies: CopyProgress[]
-  indexes: IndexProgress[]
-  replicas: ReplicaLag[]
-  /** The largest unused indexes (at most UNUSED_INDEX_LIMIT); those enforcing a key or a constraint are not listed. */
-  unusedIndexes: UnusedIndex[]
-  /** Top statements by total time; or why they are not available. */
-  statements: { available: true; top: TopStatement[] } | { available: false; reason: string }
-}
 
 /** The monitor's connection to a target: its own name (left out of what it reports) and short timeouts. */
 export async function openMonitorConnection(target: PostgresTarget): Promise<pg.Client> {
@@ -276,15 +203,6 @@ async function topStatements(client: pg.Client): Promise<DatabaseSample['stateme
   } catch (error) {
     return { available: false, reason: `pg_stat_statements cannot be read: ${(error as Error).message}` }
   }
-}
-
-export type Rates = {
-  seconds: number
-  commitsPerSecond: number
-  rollbacksPerSecond: number
-  cacheHitRatio: number | null
-  deadlocks: number
-  tempBytesPerSecond: number
 }
 
 /** What happened between two samples: per-second rates, and the cache hit ratio of the blocks read meanwhile. */

@@ -7,7 +7,8 @@ import { createPlan } from '@/lib/server/plans/plan-commands'
 import { ZCreatePlan } from '@/lib/server/plans/schemas'
 import { createFreshDatabase } from '@/lib/testing/fresh-database'
 import { makeUser } from '@/lib/testing/factories'
-import { createSampler, RETENTION_HOURS, SAMPLE_EVERY_MS, type PostgresSampleData } from './sampler'
+import { createSampler, RETENTION_HOURS, SAMPLE_EVERY_MS } from './sampler'
+import type { PostgresSampleData } from '@/lib/domain/monitor-sample'
 
 // The worker's sampler against real connections: it samples only what matters now (an open window, a
 // run in progress, an open view), stores rates from the second sample on, records an unreachable server

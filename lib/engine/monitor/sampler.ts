@@ -9,7 +9,8 @@ import { withoutServerPaths } from '@/lib/server/paths'
 import { describePostgresError } from '@/lib/targets/postgres'
 import { quoteIdent } from '@/lib/targets/quote'
 import { resolveSqlitePath } from '@/lib/targets/sqlite'
-import { openMonitorConnection, rates, sampleDatabase, type DatabaseSample, type Rates } from './sample'
+import type { DatabaseSample, SampleData, SqliteSampleData } from '@/lib/domain/monitor-sample'
+import { openMonitorConnection, rates, sampleDatabase } from './sample'
 
 // The worker's monitor: every few seconds it samples each connection that matters now – its environment
 // has an active approved window or a run in progress, or someone has its monitoring view open – and
@@ -21,15 +22,6 @@ export const SAMPLE_EVERY_MS = 2_000
 const SQLITE_EVERY_MS = 10_000
 const MAX_BACKOFF_MS = 60_000
 export const RETENTION_HOURS = 24
-
-export type PostgresSampleData = { kind: 'postgres'; sample: DatabaseSample; rates: Rates | null }
-export type SqliteSampleData = {
-  kind: 'sqlite'
-  at: string
-  sizeBytes: number
-  tables: { name: string; rows: number }[]
-}
-export type SampleData = PostgresSampleData | SqliteSampleData
 
 type State = {
   client: pg.Client | null

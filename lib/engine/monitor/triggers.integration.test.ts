@@ -17,8 +17,9 @@ import { addObserveStep, addSqlStep } from '@/lib/server/plans/step-commands'
 import { startRun } from '@/lib/server/runs/commands'
 import { auditEventsFor, makeUser } from '@/lib/testing/factories'
 import { createFreshDatabase } from '@/lib/testing/fresh-database'
-import { createSampler, type PostgresSampleData } from './sampler'
-import { loadSeries } from './series'
+import { createSampler } from './sampler'
+import type { PostgresSampleData } from '@/lib/domain/monitor-sample'
+import { loadSeries } from '@/lib/server/monitoring/series'
 
 // Rollback triggers evaluated live on real samples: a trigger on rollbacks per second fires while a load
 // of failing transactions runs and not before; an observe step fails on it (and starts the rollback when

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { HISTORY_TABLE } from '@/lib/engine/sql/history'
+import { HISTORY_TABLE, rehearsalChecksum } from '@/lib/targets/sql/history'
 import { targetDatabases, type TestDatabase } from '@/lib/testing/target-databases'
-import { rehearsalChecksum, rehearse, type RehearsalStep } from './rehearse'
+import { rehearse } from './rehearse'
+import type { RehearsalStep } from '@/lib/domain/rehearsal'
 import { schemaSnapshot } from './schema'
 
 const { fresh } = targetDatabases('rehearsal')

@@ -1,10 +1,10 @@
 import { applyInSession, rollbackInSession, type ApplyOptions, type Script } from '@/lib/engine/sql/apply'
-import { checksumOf } from '@/lib/engine/sql/history'
-import { withTargetSession, type TargetSession } from '@/lib/engine/sql/session'
-import { splitStatements } from '@/lib/engine/sql/split'
+import { rehearsalChecksum } from '@/lib/targets/sql/history'
+import { withTargetSession, type TargetSession } from '@/lib/targets/sql/session'
+import { splitStatements } from '@/lib/targets/sql/split'
 import type { PostgresTarget } from '@/lib/targets/postgres'
 import { redact } from '@/lib/targets/redact'
-import { describeDifference, diffSnapshots, type Diff } from './diff'
+import { describeDifference, diffSnapshots, type Diff, type RehearsalStep } from '@/lib/domain/rehearsal'
 import { schemaSnapshot } from './schema'
 
 // A rollback rehearsal of a phase's SQL steps on a (staging) target: up, rollback (newest step first), up
@@ -17,8 +17,6 @@ import { schemaSnapshot } from './schema'
 // that no run applied, and on the next rehearsal they would make the engine skip the up as "already
 // applied". So the target ends with the steps applied (by the second up) and no row saying so: rehearse
 // on a copy made for it, not on an environment a plan will later run on.
-
-export type RehearsalStep = { name: string; body: string; rollbackBody: string | null }
 
 export type RehearsalPhase = 'up' | 'rollback' | 'up again'
 
@@ -41,15 +39,6 @@ export type RehearseOptions = {
   steps: RehearsalStep[]
   signal?: AbortSignal
   log?: (line: string) => void
-}
-
-/** sha256 over each step's body and rollback checksums (the history table's own checksums), in order. */
-export function rehearsalChecksum(steps: RehearsalStep[]): string {
-  return checksumOf(
-    steps
-      .map((s) => `${checksumOf(s.body)} ${s.rollbackBody == null ? 'no-rollback' : checksumOf(s.rollbackBody)}`)
-      .join('\n'),
-  )
 }
 
 const notCompared = (): Diff => ({ identical: false, differences: [] })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { HISTORY_TABLE } from '@/lib/engine/sql/history'
+import { HISTORY_TABLE } from '@/lib/targets/sql/history'
 import { targetDatabases } from '@/lib/testing/target-databases'
 import { schemaSnapshot } from './schema'
 

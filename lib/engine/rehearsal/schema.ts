@@ -1,13 +1,11 @@
 import type pg from 'pg'
+import type { SchemaSnapshot } from '@/lib/domain/rehearsal'
 import { BOOKKEEPING_SCHEMA, BOOKKEEPING_TABLES } from '@/lib/targets/bookkeeping'
 
 // A schema snapshot: every user object of a database as `objectKey → definition`, read from the catalogs
 // through PostgreSQL's own pg_get_*def functions. Two databases built by the same script give the same
 // snapshot: no OIDs, no owners, no sequence positions, no statistics, and no column positions (a rollback
 // that re-adds a dropped column can only append it, so position would make every such rollback "different").
-
-/** `objectKey → definition`, keys sorted; e.g. `index public.orders_status_idx → CREATE INDEX …`. */
-export type SchemaSnapshot = Record<string, string>
 
 export type SnapshotOptions = {
   /** Only these schemas (extensions by the schema they live in); default every schema but the system ones. */

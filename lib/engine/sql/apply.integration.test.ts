@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { createFreshDatabase } from '@/lib/testing/fresh-database'
 import type { PostgresTarget } from '@/lib/targets/postgres'
 import { applyScripts, rollbackScript, type Script } from './apply'
-import { ApplyRefused, type ApplyEvent } from './session'
-import { checksumOf, HISTORY_TABLE } from './history'
+import { ApplyRefused, type ApplyEvent } from '@/lib/targets/sql/session'
+import { checksumOf, HISTORY_TABLE } from '@/lib/targets/sql/history'
 
 async function target(): Promise<{
   target: PostgresTarget

@@ -2,11 +2,18 @@ import type pg from 'pg'
 import { isConnectionLost, type PostgresTarget } from '@/lib/targets/postgres'
 import { quoteIdent } from '@/lib/targets/quote'
 import { redact } from '@/lib/targets/redact'
-import { checksumOf, HISTORY_TABLE, markRolledBack, type HistoryRow } from './history'
+import { checksumOf, HISTORY_TABLE, markRolledBack, type HistoryRow } from '@/lib/targets/sql/history'
 import { execute, lineOf, type ExecutionFailure, type RunningStatement } from './execute'
-import { ApplyRefused, Cancelled, withTargetSession, type ApplyEvent, type TargetSession } from './session'
-import { splitStatements, SqlSyntaxError, type Statement } from './split'
-import { describeTransactions, scriptTransactions, type ScriptTransactions } from './transactions'
+import {
+  ApplyRefused,
+  Cancelled,
+  withTargetSession,
+  type ApplyEvent,
+  type TargetSession,
+} from '@/lib/targets/sql/session'
+import { splitStatements, SqlSyntaxError } from '@/lib/targets/sql/split'
+import type { Statement } from '@/lib/domain/lint-report'
+import { describeTransactions, scriptTransactions, type ScriptTransactions } from '@/lib/targets/sql/transactions'
 
 export type { RunningStatement } from './execute'
 

@@ -1,6 +1,5 @@
-import { blockersOf, Cancelled, type ApplyEvent, type TargetSession } from './session'
-import type { Statement } from './split'
-import type { TransactionMode } from './transactions'
+import { blockersOf, Cancelled, type ApplyEvent, type TargetSession } from '@/lib/targets/sql/session'
+import type { Statement, TransactionMode } from '@/lib/domain/lint-report'
 
 // Runs a script's statements in a target session, one at a time, in the way its transaction mode says
 // (./transactions.ts), and tells which statement a failure came from and where a retry must start.

@@ -8,7 +8,7 @@ import { createFreshDatabase } from '@/lib/testing/fresh-database'
 import type { PostgresTarget } from '@/lib/targets/postgres'
 import { applyScripts, type Script } from './apply'
 import { writePrismaChain } from './fixtures/prisma-chain'
-import { HISTORY_TABLE } from './history'
+import { HISTORY_TABLE } from '@/lib/targets/sql/history'
 import { readScriptsDir } from './scripts-dir'
 
 // `lockstep sql apply` on a chain of Prisma migrations gives the schema that running the same files one by

@@ -16,7 +16,7 @@ import { addBackupStep } from '@/lib/server/plans/step-commands'
 import { startRun } from '@/lib/server/runs/commands'
 import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database'
 import { makeUser } from '@/lib/testing/factories'
-import type { BackupDetail } from './backup'
+import type { BackupDetail } from '@/lib/domain/step-details'
 
 beforeAll(async () => {
   exportEnv({ LOCKSTEP_BACKUP_DIR: await mkdtemp(join(tmpdir(), 'lockstep-step-backups-')) })

@@ -3,23 +3,13 @@ import { serverInfo } from '@/lib/engine/backup/postgres'
 import { findPgTool } from '@/lib/engine/backup/tools'
 import { formatBytes } from '@/lib/domain/words'
 import { planSourceOf, planTargetOf } from '@/lib/server/runs/target'
-import { backupConfigOf, type BackupConfig } from './kinds'
+import { backupConfigOf, type BackupConfig } from '@/lib/domain/step-kinds'
+import type { BackupDetail } from '@/lib/domain/step-details'
 import type { StepContext, StepResult, StepRunner } from './types'
 
 // `backup` steps: the plan's target (or source) on the run's environment, backed up, checksummed and
 // verified into the backup directory (lib/engine/backup). The step run's `detail` names the artifact, so the
 // run page shows which backup covers the run.
-
-/** What the run page shows for a backup step. */
-export type BackupDetail = {
-  backupId: string
-  connection: string
-  tables: string[]
-  sizeBytes?: number
-  sha256?: string
-  verification?: string
-  error?: string
-}
 
 async function subjectOf(ctx: StepContext, config: BackupConfig): Promise<BackupSubject> {
   if (config.of === 'source') {

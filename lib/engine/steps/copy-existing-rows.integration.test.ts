@@ -14,7 +14,7 @@ import { ZRequestWindow } from '@/lib/server/windows/schemas'
 import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database'
 import { makeUser } from '@/lib/testing/factories'
 import { claimRun, executeRun } from '../runs'
-import type { CopyDetail } from './copy'
+import type { CopyDetail } from '@/lib/domain/step-details'
 
 // A copy step into the tables an application's own migrations made, which seeded a few rows: the step's
 // existing-rows choice decides – refuse (nothing changes, the tables and the setting are named), empty them

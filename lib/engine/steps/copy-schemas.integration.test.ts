@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { db } from '@/lib/db'
 import { executeRun } from '@/lib/engine/runs'
-import type { ValidationReport } from '@/lib/engine/validate/model'
+import type { ValidationReport } from '@/lib/domain/validation-report'
 import { createConnection, createEnvironment } from '@/lib/server/connections/commands'
 import { ZConnection } from '@/lib/server/connections/schemas'
 import { setPlanEnvironment } from '@/lib/server/plans/environment-commands'
@@ -14,7 +14,7 @@ import { addCopyStep, addValidateStep } from '@/lib/server/plans/step-commands'
 import { startRun } from '@/lib/server/runs/commands'
 import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database'
 import { makeUser } from '@/lib/testing/factories'
-import type { CopyDetail } from './copy'
+import type { CopyDetail } from '@/lib/domain/step-details'
 
 // Copy and validate steps of a plan whose source is a PostgreSQL database with several schemas
 // (../copy/fixtures/multi-schema.sql): every schema by default, or those the steps name – the run page's

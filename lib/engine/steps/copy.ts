@@ -1,10 +1,11 @@
 import { copyIdOf, RowsOnTarget, runCopy, undoCopy } from '@/lib/engine/copy/engine'
-import { describeFilled, type FilledTable } from '@/lib/engine/copy/existing-rows'
-import type { CopySource, CopySummary, NotCopied, RejectedRow, TableProgress } from '@/lib/engine/copy/model'
+import { describeFilled } from '@/lib/engine/copy/existing-rows'
+import type { CopySource, CopySummary, RejectedRow } from '@/lib/engine/copy/model'
+import type { CopyDetail, FilledTable, TableProgress } from '@/lib/domain/step-details'
 import { copySchemas, undoSchemas } from '@/lib/engine/copy/schemas'
 import { sqliteSource } from '@/lib/engine/copy/sqlite-source'
 import { planSourceOf, type PlanSource } from '@/lib/server/runs/target'
-import { copyConfigOf, type CopyConfig } from './kinds'
+import { copyConfigOf, type CopyConfig } from '@/lib/domain/step-kinds'
 import { progressWriter, requireTarget, type StepContext, type StepResult, type StepRunner } from './types'
 import { plural } from '@/lib/domain/words'
 
@@ -12,24 +13,6 @@ import { plural } from '@/lib/domain/words'
 // engine (lib/engine/copy). Live per-table figures land in the step run's `detail`; rejected rows in
 // CopyReject. The copy's id comes from the step, its source and its table selection, so a resumed run
 // (or a retry) continues the same copy, and a finished one is not repeated unless the step says reload.
-
-/** What the run page shows for a copy step: live while it runs, the summary once it ended. */
-export type CopyDetail = {
-  copyId: string
-  source: string
-  mode: CopyConfig['mode']
-  tables: TableProgress[]
-  status?: CopySummary['status']
-  warnings?: string[]
-  /** What the copy assumed about values, per column. */
-  notes?: string[]
-  /** Schema objects not recreated on the target, with the reason. */
-  notCopied?: NotCopied[]
-  /** Existing tables that already had rows: emptied before the load, or merged into by primary key. */
-  existingRows?: { done: 'emptied' | 'merged'; tables: FilledTable[]; described: string }
-  seconds?: number
-  indexSeconds?: number
-}
 
 /**
  * One schema's copy id (public, and a SQLite source, keep the id a copy of one schema always had). The

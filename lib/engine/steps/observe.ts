@@ -1,28 +1,18 @@
 import { setTimeout as delay } from 'node:timers/promises'
 import { db } from '@/lib/db'
-import { evaluateHealth, type Health } from '@/lib/domain/health'
+import { evaluateHealth } from '@/lib/domain/health'
 import { isMetricName } from '@/lib/domain/metrics'
 import { formatDuration } from '@/lib/domain/words'
-import { loadSeries } from '@/lib/engine/monitor/series'
+import { loadSeries } from '@/lib/server/monitoring/series'
 import { SAMPLE_EVERY_MS } from '@/lib/engine/monitor/sampler'
-import { observeConfigOf, type ObserveConfig } from './kinds'
+import { observeConfigOf } from '@/lib/domain/step-kinds'
+import type { ObserveDetail } from '@/lib/domain/step-details'
 import type { StepResult, StepRunner } from './types'
 
 // `observe` steps: watch the run's target for a while against the plan's rollback triggers. The worker's
 // monitor samples the target while the run is in progress (lib/engine/monitor/sampler.ts); this step
 // evaluates the triggers on the samples taken since it started, after each new one. A trigger that fires
 // fails the step with its evidence – and, if the step says so, starts the run's rollback.
-
-export type ObserveDetail = {
-  seconds: number
-  startedAt: string
-  endsAt: string
-  evaluatedAt?: string
-  rollback: ObserveConfig['rollback']
-  health: Health
-  reasons: string[]
-  samples: number
-}
 
 const STALE_MS = 30_000
 

@@ -1,7 +1,7 @@
 import { applyInSession, rollbackInSession, type ApplyOptions, type Script } from '@/lib/engine/sql/apply'
-import { type ApplyEvent } from '@/lib/engine/sql/session'
-import { splitStatements } from '@/lib/engine/sql/split'
-import type { SqlConfig } from './kinds'
+import type { ApplyEvent } from '@/lib/targets/sql/session'
+import { splitStatements } from '@/lib/targets/sql/split'
+import { sqlConfigOf } from '@/lib/domain/step-kinds'
 import { progressWriter, requireTarget, type StepContext, type StepResult, type StepRunner } from './types'
 
 // `sql` steps: the step's script (and its rollback) through the same engine as `lockstep sql apply`,
@@ -16,7 +16,7 @@ const scriptOf = (ctx: StepContext): Script => ({
 })
 
 function optionsOf(ctx: StepContext, track: (write: () => Promise<void>) => void): ApplyOptions {
-  const config = (ctx.step.config ?? {}) as SqlConfig
+  const config = sqlConfigOf(ctx.step.config)
   return {
     appliedBy: ctx.appliedBy,
     dryRun: ctx.dryRun,

@@ -1,6 +1,6 @@
 import type { Prisma, StepKind } from '@/lib/generated/prisma/client'
 import type { RejectedRow } from '@/lib/engine/copy/model'
-import { type TargetSession } from '@/lib/engine/sql/session'
+import type { TargetSession } from '@/lib/targets/sql/session'
 
 // The step runner interface: one runner per step kind. The run loop (lib/engine/runs.ts) owns ordering,
 // windows, cancel and state; a runner only does its step's work and says how it ended.

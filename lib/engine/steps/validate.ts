@@ -1,6 +1,7 @@
 import { startStepValidation } from '@/lib/server/validations/record'
 import { validatePlan } from '@/lib/engine/validations'
-import { validateConfigOf } from './kinds'
+import { validateConfigOf } from '@/lib/domain/step-kinds'
+import type { ValidateDetail } from '@/lib/domain/step-details'
 import type { StepResult, StepRunner } from './types'
 import { plural } from '@/lib/domain/words'
 
@@ -8,8 +9,6 @@ import { plural } from '@/lib/domain/words'
 // recorded as a validation of the plan – its report live on the run page and the validation page – and
 // deciding the plan's bound success criteria. Differences, findings or a failing rule fail the step.
 // A validation only reads, so it runs in dry runs too.
-
-export type ValidateDetail = { validationId: string }
 
 export const validateRunner: StepRunner = {
   needsTarget: true,

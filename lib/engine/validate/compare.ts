@@ -2,7 +2,8 @@ import type pg from 'pg'
 import type { PgType } from '@/lib/engine/copy/sqlite-types'
 import { differenceRecorder } from './differences'
 import { pairByName } from './pairing'
-import type { Filter, Grouping, Scope, TableResult, TableShape, ValidationSide } from './model'
+import type { TableResult } from '@/lib/domain/validation-report'
+import type { Filter, Grouping, Scope, TableShape, ValidationSide } from './model'
 import { compareBuckets, compareRanges, sameDigest } from './segments'
 
 // One table compared: its columns paired by name, then by the method its key allows – key ranges for an

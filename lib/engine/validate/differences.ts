@@ -1,5 +1,6 @@
 import { readableValue } from './canonical'
-import type { Difference, Rows, TableResult } from './model'
+import type { Difference, TableResult } from '@/lib/domain/validation-report'
+import type { Rows } from './model'
 
 // Rows fetched from both sides, compared one by one: missing, extra and changed rows counted in the table's
 // result, the first of them kept as samples, and the count stopped at the limit (the table then suspended).

@@ -1,14 +1,8 @@
 import { compareTable, type CompareContext, type PostgresTargetSide } from './compare'
 import { checkIntegrity, runRules } from './integrity'
 import { inTargetNames, pairByName } from './pairing'
-import {
-  VALIDATION_DEFAULTS,
-  type TableResult,
-  type TableShape,
-  type ValidationOptions,
-  type ValidationReport,
-  type ValidationSide,
-} from './model'
+import type { TableResult, ValidationReport } from '@/lib/domain/validation-report'
+import { VALIDATION_DEFAULTS, type TableShape, type ValidationOptions, type ValidationSide } from './model'
 
 // Validation of a target against its source, table by table, the way data-diff does it: both sides
 // compute a row count and a checksum per segment of the key space, segments that agree are done, those

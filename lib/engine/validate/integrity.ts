@@ -1,7 +1,8 @@
 import type pg from 'pg'
 import { quoteIdent } from '@/lib/targets/quote'
-import { parseRuleQuery, volatileFunctionsOf, volatileRefusal } from './rule-query'
-import type { CustomRule, ForeignKey, IntegrityFinding, RuleResult, TableShape } from './model'
+import { parseRuleQuery, volatileFunctionsOf, volatileRefusal } from '@/lib/targets/sql/rule-query'
+import type { CustomRule, IntegrityFinding, RuleResult } from '@/lib/domain/validation-report'
+import type { ForeignKey, TableShape } from './model'
 
 // The target's integrity, for what PostgreSQL does not already guarantee: foreign keys that are declared
 // but not validated (a copy adds them NOT VALID over orphans) or only declared in the source, NOT NULL and

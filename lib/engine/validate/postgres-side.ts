@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import { ownRows, readSchema } from '@/lib/engine/copy/postgres-source'
 import { catalogTypeOf } from '@/lib/engine/copy/sqlite-types'
-import { openTargetConnection } from '@/lib/engine/sql/session'
+import { openTargetConnection } from '@/lib/targets/sql/session'
 import type { PostgresTarget } from '@/lib/targets/postgres'
 import { quoteIdent } from '@/lib/targets/quote'
 import { canonicalSql, lane, laneSumsSql, NULL_MARK, rowSql } from './canonical'

@@ -2,7 +2,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createFreshDatabase } from '@/lib/testing/fresh-database'
 import { RULE_ROW_CAP, runRules } from './integrity'
-import type { CustomRule } from './model'
+import type { CustomRule } from '@/lib/domain/validation-report'
 
 // Custom rules as the validation engine runs them on a target: the target's own catalog decides which
 // functions are volatile (its own functions included), nothing is written, and counting stops at a cap.

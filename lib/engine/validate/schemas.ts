@@ -5,12 +5,13 @@ import {
   unreadableReason,
   type SchemaChoice,
 } from '@/lib/engine/copy/pg-schemas'
-import { openTargetConnection } from '@/lib/engine/sql/session'
+import { openTargetConnection } from '@/lib/targets/sql/session'
 import type { PostgresTarget } from '@/lib/targets/postgres'
 import { quoteIdent } from '@/lib/targets/quote'
 import { plural } from '@/lib/domain/words'
 import { runValidation } from './engine'
-import type { ValidationOptions, ValidationReport } from './model'
+import type { ValidationOptions } from './model'
+import type { ValidationReport } from '@/lib/domain/validation-report'
 import { postgresSide } from './postgres-side'
 
 // A PostgreSQL source validated as it is copied: every schema that holds tables (or those chosen), each

@@ -1,5 +1,6 @@
 import type { DifferenceRecorder } from './differences'
-import type { Digest, Filter, Grouping, Rows, TableResult } from './model'
+import type { TableResult } from '@/lib/domain/validation-report'
+import type { Digest, Filter, Grouping, Rows } from './model'
 
 // The search for differing rows, the way data-diff does it: both sides checksum segments of the key space,
 // segments that agree are done, those that differ are split and compared again, down to segments small

@@ -1,5 +1,5 @@
 import { db } from '@/lib/db'
-import { MONITOR_APPLICATION } from '@/lib/engine/monitor/sample'
+import { MONITOR_APPLICATION } from '@/lib/domain/monitor-sample'
 import type { UserActor } from '@/lib/server/actor'
 import { recordAudit } from '@/lib/server/audit/record'
 import { assertCanInTx } from '@/lib/server/authorize'

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { db } from '@/lib/db'
-import type { TableProgress } from '@/lib/engine/copy/model'
+import type { TableProgress } from '@/lib/domain/step-details'
 import { createEnvironment } from '@/lib/server/connections/commands'
 import { addPhase } from '@/lib/server/plans/phase-commands'
 import { createPlan } from '@/lib/server/plans/plan-commands'

@@ -1,6 +1,5 @@
 import { db } from '@/lib/db'
-import type { CopyDetail } from '@/lib/engine/steps/copy'
-import type { ObserveDetail } from '@/lib/engine/steps/observe'
+import { parseCopyDetail, parseObserveDetail, type ObserveDetail } from '@/lib/domain/step-details'
 import type { RunStatus } from '@/lib/generated/prisma/enums'
 import { isTerminalRun } from '@/lib/domain/run-states'
 
@@ -48,6 +47,7 @@ export async function runFiguresOf(runId: string): Promise<RunFiguresDTO> {
       steps: {
         orderBy: { position: 'asc' },
         select: {
+          id: true,
           status: true,
           detail: true,
           kind: true,
@@ -62,7 +62,7 @@ export async function runFiguresOf(runId: string): Promise<RunFiguresDTO> {
   const now = Date.now()
   const end = run.finishedAt?.getTime() ?? now
   const copies = run.steps.filter((s) => s.kind === 'COPY' && s.detail)
-  const tables = copies.flatMap((s) => (s.detail as CopyDetail).tables ?? [])
+  const tables = copies.flatMap((s) => parseCopyDetail(s.detail, s.id)?.tables ?? [])
   const written = tables.reduce((sum, t) => sum + t.written, 0)
   const rejected = tables.reduce((sum, t) => sum + t.rejected, 0)
   const loading = tables.filter((t) => t.state === 'copying')
@@ -85,7 +85,7 @@ export async function runFiguresOf(runId: string): Promise<RunFiguresDTO> {
       (s.status === 'RUNNING' || s.status === 'FAILED' || s.status === 'SUCCEEDED'),
   )
   const observing = observed.find((s) => s.status === 'RUNNING') ?? observed.at(-1)
-  const observeDetail = observing?.detail as ObserveDetail | undefined
+  const observeDetail = observing ? parseObserveDetail(observing.detail, observing.id) : null
   return {
     status: run.status,
     startedAt: run.startedAt?.toISOString() ?? null,

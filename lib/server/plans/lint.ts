@@ -1,9 +1,9 @@
-import { lintSql, type LintedStatement, type LintReport } from '@/lib/engine/sql/lint'
-import { SqlSyntaxError } from '@/lib/engine/sql/split'
+import { lintSql } from '@/lib/targets/sql/lint'
+import type { LintReport, StoredLintReport } from '@/lib/domain/lint-report'
+import { SqlSyntaxError } from '@/lib/targets/sql/split'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCan } from '@/lib/server/authorize'
 import { DomainError, invalid } from '@/lib/server/errors'
-import type { StepLintDTO } from './queries'
 
 // Lint of SQL steps: on every save, and as a preview while a script is written (nothing stored).
 
@@ -26,10 +26,22 @@ export async function lintScripts(body: string, rollbackBody: string | null): Pr
   return check(body, 'body')
 }
 
-/** A lint report as stored with a step: those saved before transactions were reported lack them. */
-type StoredLintReport = Omit<LintReport, 'transactions' | 'statements'> & {
-  transactions?: LintReport['transactions']
-  statements: (Omit<LintedStatement, 'inTransaction'> & { inTransaction?: boolean })[]
+/** What pages show of a SQL step's lint (the plan page, the step editor's preview). */
+export type StepLintDTO = {
+  errors: number
+  warnings: number
+  /** How the script runs ("in one transaction", "as written, in its own transactions (…)…"); null for lints saved before it was recorded. */
+  transactions: string | null
+  /** `inTransaction`: inside Lockstep's transaction or the script's own BEGIN … COMMIT. */
+  statements: {
+    line: number
+    kind: string
+    lock: string
+    transactional: boolean
+    inTransaction: boolean
+    sql: string
+    findings: { rule: string; level: 'error' | 'warning'; message: string; help: string | null; line: number }[]
+  }[]
 }
 
 /** What pages show of a lint report (statement texts cut; the full script is the step's body). */

@@ -18,11 +18,11 @@ import { riskScore } from './rules'
 import { isActiveRun, type PhaseStatus } from '@/lib/domain/progress'
 import { planProgressOf } from './progress'
 import { stepsAndScripts } from './steps'
-import { lintDTO } from './lint'
+import { lintDTO, type StepLintDTO } from './lint'
 import { PLAN_STATUSES } from '@/lib/domain/plan-values'
 import type { Step } from '@/lib/generated/prisma/client'
-import type { LintReport } from '@/lib/engine/sql/lint'
-import { bindingOf, CHECK_LABELS } from '@/lib/engine/validate/criteria'
+import { parseLintReport } from '@/lib/domain/lint-report'
+import { bindingOf, CHECK_LABELS } from '@/lib/domain/criteria'
 import { describeTask } from '@/lib/plan-document/gantt'
 import { isGanttTag, type DocTimelineEntry } from '@/lib/plan-document/types'
 import {
@@ -32,11 +32,11 @@ import {
   validateConfigOf,
   type BackupConfig,
   type CopyConfig,
-  type ManualConfig,
+  manualConfigOf,
   type ObserveConfig,
-  type SqlConfig,
+  sqlConfigOf,
   type ValidateConfig,
-} from '@/lib/engine/steps/kinds'
+} from '@/lib/domain/step-kinds'
 
 export const PLAN_PAGE_SIZE = 25
 
@@ -179,23 +179,6 @@ export type StepDTO = {
   backup: BackupConfig | null
   lint: StepLintDTO | null
   lintOverride: { reason: string; byName: string | null; at: string } | null
-}
-
-export type StepLintDTO = {
-  errors: number
-  warnings: number
-  /** How the script runs ("in one transaction", "as written, in its own transactions (…)…"); null for lints saved before it was recorded. */
-  transactions: string | null
-  /** `inTransaction`: inside Lockstep's transaction or the script's own BEGIN … COMMIT. */
-  statements: {
-    line: number
-    kind: string
-    lock: string
-    transactional: boolean
-    inTransaction: boolean
-    sql: string
-    findings: { rule: string; level: 'error' | 'warning'; message: string; help: string | null; line: number }[]
-  }[]
 }
 
 export type RiskDTO = {
@@ -496,8 +479,8 @@ const NO_STEP_DETAILS = {
 } as const
 
 function stepDTO(s: Step & { lintOverrideBy: { name: string } | null }): StepDTO {
-  const config = (s.config ?? {}) as SqlConfig & ManualConfig
-  const lint = s.lint as LintReport | null
+  const config = { ...sqlConfigOf(s.config), ...manualConfigOf(s.config) }
+  const lint = s.kind === 'SQL' ? parseLintReport(s.lint, s.name) : null
   return {
     id: s.id,
     kind: s.kind,

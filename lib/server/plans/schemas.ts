@@ -8,7 +8,7 @@ import {
   RISK_STATUSES,
 } from '@/lib/domain/plan-values'
 import { METRIC_NAMES } from '@/lib/domain/metrics'
-import { EXISTING_ROWS_CHOICES, MAX_OBSERVE_SECONDS } from '@/lib/engine/steps/kinds'
+import { EXISTING_ROWS_CHOICES, MAX_OBSERVE_SECONDS } from '@/lib/domain/step-kinds'
 import { blankToNull, checkbox, longText, optionalDate, optionalText, requiredText, ZId } from '@/lib/server/fields'
 import { MAX_DOCUMENT_BYTES, TOO_LARGE } from '@/lib/plan-document/limits'
 

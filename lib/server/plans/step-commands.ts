@@ -1,11 +1,11 @@
-import type { LintReport } from '@/lib/engine/sql/lint'
+import { parseLintReport } from '@/lib/domain/lint-report'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCanInTx } from '@/lib/server/authorize'
 import { conflict, notFound } from '@/lib/server/errors'
 import { editPlan, nextPosition, planIdOf } from './edit-plan'
 import { lintScripts } from './lint'
 import type { Prisma, Tx } from '@/lib/db'
-import { scriptsChecksum, stepChecksum } from '@/lib/domain/step-content'
+import { scriptsChecksum, stepChecksum } from '@/lib/server/step-content'
 import { assertNoActiveRun } from '@/lib/server/runs/content'
 import { reopenApprovalsAfterChange } from '@/lib/server/windows/commands'
 import {
@@ -16,7 +16,7 @@ import {
   type BackupConfig,
   type ObserveConfig,
   type ValidateConfig,
-} from '@/lib/engine/steps/kinds'
+} from '@/lib/domain/step-kinds'
 import type {
   TAddBackupStep,
   TAddCopyStep,
@@ -330,7 +330,7 @@ export async function overrideLint(actor: UserActor, input: TOverrideLint): Prom
     await assertCanInTx(tx, actor, 'run:resolve')
     const step = await tx.step.findFirst({ where: { id: input.stepId, planId: plan.id, removedAt: null } })
     if (!step) throw notFound('Step')
-    const lint = step.lint as LintReport | null
+    const lint = parseLintReport(step.lint, step.name)
     if (step.kind !== 'SQL' || !lint || lint.errors === 0)
       throw conflict('This step has no error-level lint findings to accept.')
     await tx.step.update({

@@ -1,6 +1,6 @@
 import { db } from '@/lib/db'
-import { describeDifference, type Diff } from '@/lib/engine/rehearsal/diff'
-import { rehearsalChecksum } from '@/lib/engine/rehearsal/rehearse'
+import { describeDifference, parseRehearsalDifferences } from '@/lib/domain/rehearsal'
+import { rehearsalChecksum } from '@/lib/targets/sql/history'
 import type { RehearsalStatus } from '@/lib/generated/prisma/enums'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCan } from '@/lib/server/authorize'
@@ -28,11 +28,8 @@ export type PhaseRehearsalDTO = {
 
 const FINISHED = ['IDENTICAL', 'DIFFERENT', 'FAILED'] as const
 
-type StoredDifferences = { rollback?: Diff; repeat?: Diff }
-
-function differenceLines(stored: unknown): string[] {
-  if (!stored || typeof stored !== 'object') return []
-  const { rollback, repeat } = stored as StoredDifferences
+function differenceLines(stored: unknown, rehearsalId: string): string[] {
+  const { rollback, repeat } = parseRehearsalDifferences(stored, rehearsalId) ?? {}
   return [
     ...(rollback?.differences ?? []).map((d) => describeDifference(d, 'rollback')),
     ...(repeat?.differences ?? []).map((d) => describeDifference(d, 'repeat')),
@@ -79,7 +76,7 @@ export async function listPhaseRehearsals(actor: UserActor, planId: string): Pro
           finishedAt: r.finishedAt.toISOString(),
           checksum: r.checksum,
           current: r.checksum !== null && r.checksum === checksums.get(r.phaseId),
-          differences: differenceLines(r.differences),
+          differences: differenceLines(r.differences, r.id),
           error: r.error,
         },
       ]

@@ -1,5 +1,5 @@
 import type { Tx } from '@/lib/db'
-import type { RehearsalStep } from '@/lib/engine/rehearsal/rehearse'
+import type { RehearsalStep } from '@/lib/domain/rehearsal'
 
 // What a rehearsal of a phase covers, in one place for the request, the worker and the "current" flag: its
 // SQL steps that a run would execute (not removed, no longer drafts), in run order. The checksum of these

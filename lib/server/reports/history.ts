@@ -7,6 +7,7 @@ import { notFound } from '@/lib/server/errors'
 import { ZId } from '@/lib/server/fields'
 import { reportChanges, type ReportChange } from './changes'
 import { buildPlanReport, type ReportDTO } from './queries'
+import { parseStoredReport } from './stored-report'
 
 // Reads of a plan's report history: the trend drawn from every snapshot's figures (never their documents),
 // what changed since the latest snapshot, and any snapshot opened as it was.
@@ -120,13 +121,13 @@ export async function getSnapshot(actor: UserActor, planId: string, snapshotId: 
     }),
   ])
   const { report, ...point } = snapshot
-  const before = report as ReportDTO
+  const before = parseStoredReport(report, snapshot.id)
   return {
     snapshot: toPointDTO(point),
     report: before,
     previous: previous ? { id: previous.id, takenAt: previous.takenAt.toISOString() } : null,
     next: next ? { id: next.id, takenAt: next.takenAt.toISOString() } : null,
-    changes: previous ? reportChanges(previous.report as ReportDTO, before) : null,
+    changes: previous ? reportChanges(parseStoredReport(previous.report, previous.id), before) : null,
   }
 }
 

@@ -9,7 +9,7 @@ import type {
   ValidationStatus,
   WindowStatus,
 } from '@/lib/generated/prisma/enums'
-import type { ValidationReport } from '@/lib/engine/validate/model'
+import { parseValidationReport } from '@/lib/domain/validation-report'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCan } from '@/lib/server/authorize'
 import { notFound } from '@/lib/server/errors'
@@ -153,7 +153,7 @@ export async function buildPlanReport(planId: string, now = new Date()): Promise
   ])
   const f = facts.get(plan.id)
   if (!f) throw notFound('Plan')
-  const report = validation?.report as ValidationReport | null | undefined
+  const report = validation ? parseValidationReport(validation.report, validation.id) : null
   return {
     plan: {
       id: plan.id,

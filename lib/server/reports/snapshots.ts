@@ -9,6 +9,7 @@ import { ZId } from '@/lib/server/fields'
 import { notify } from '@/lib/server/notifications/notify'
 import { planFacts } from './facts'
 import { buildPlanReport, type ReportDTO } from './queries'
+import { parseStoredReport } from './stored-report'
 
 // Report snapshots – the report kept as it was, daily by the worker and on demand – and the watch on each
 // plan's report status that tells people when it changes.
@@ -40,9 +41,9 @@ async function previousReport(planId: string, before: Date): Promise<ReportDTO |
   const previous = await db.reportSnapshot.findFirst({
     where: { planId, takenAt: { lte: before } },
     orderBy: { takenAt: 'desc' },
-    select: { report: true },
+    select: { id: true, report: true },
   })
-  return (previous?.report as ReportDTO | undefined) ?? null
+  return previous ? parseStoredReport(previous.report, previous.id) : null
 }
 
 /** Editors: takes a snapshot of the plan's report now, audited. */

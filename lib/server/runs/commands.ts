@@ -6,17 +6,30 @@ import { assertCanInTx } from '@/lib/server/authorize'
 import { conflict, DomainError, notFound } from '@/lib/server/errors'
 import { ZId } from '@/lib/server/fields'
 import { mayStartRun } from '@/lib/server/windows/rules'
-import { KIND_NAMES, RUNNABLE_KINDS } from '@/lib/engine/steps/kinds'
-import { phaseChecksum, scriptsChecksum } from '@/lib/domain/step-content'
+import { KIND_NAMES, RUNNABLE_KINDS } from '@/lib/domain/step-kinds'
+import { phaseChecksum, scriptsChecksum } from '@/lib/server/step-content'
 import { hasSomethingToUndo } from '@/lib/domain/undo'
 import { RUN_STEPS, SCOPED_WINDOWS, snapshotOf } from './content'
-import type { LintReport } from '@/lib/engine/sql/lint'
+import { parseLintReport } from '@/lib/domain/lint-report'
+import { StoredDataError } from '@/lib/domain/stored-json'
 import { checkStartSafeguards } from './safeguards'
 import { assertNoOtherActiveRun, oneActiveRun } from './active'
 import { assertRecentSecondFactorInTx, reauthenticate } from '@/lib/server/users/reauthenticate'
 
 // Starting and cancelling runs. Nothing executes in the request: the run is queued in the same
 // transaction that checks who may start it and where, and a worker claims it (lib/engine/runs.ts).
+
+/** A step's stored lint for the protected-run gate: one that cannot be read blocks the run like a missing one. */
+function lintForGate(step: { name: string; lint: unknown }, environmentName: string) {
+  try {
+    return parseLintReport(step.lint, step.name)
+  } catch (error) {
+    if (!(error instanceof StoredDataError)) throw error
+    throw conflict(
+      `${error.message} Open the step and save it once to lint it again before it runs on “${environmentName}”.`,
+    )
+  }
+}
 
 export type TStartRun = { planId: string; phaseId: string; environmentId: string; dryRun: boolean; code?: string }
 
@@ -93,7 +106,7 @@ export async function startRun(actor: UserActor, input: TStartRun, now = new Dat
         // Error-level lint findings block protected runs unless a DBA accepted them, for exactly these scripts, with a written reason.
         for (const step of phase.steps.filter((s) => s.kind === 'SQL')) {
           if (step.lintOverrideReason && step.lintOverrideChecksum === scriptsChecksum(step)) continue
-          const lint = step.lint as LintReport | null
+          const lint = lintForGate(step, environment.name)
           if (!lint)
             throw conflict(
               `The step “${step.name}” has not been linted; open it and save it once before running it on “${environment.name}”.`,

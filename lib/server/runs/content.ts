@@ -1,6 +1,6 @@
 import type { Prisma, Tx } from '@/lib/db'
 import type { StepKind } from '@/lib/generated/prisma/enums'
-import { phaseChecksum, stepChecksum } from '@/lib/domain/step-content'
+import { phaseChecksum, stepChecksum } from '@/lib/server/step-content'
 import { conflict } from '@/lib/server/errors'
 import { ACTIVE_RUN_STATES as ACTIVE_RUN } from '@/lib/domain/progress'
 

@@ -4,13 +4,17 @@ import { TERMINAL_RUN_STATES } from '@/lib/domain/run-states'
 import { hasSomethingToUndo } from '@/lib/domain/undo'
 import { db } from '@/lib/db'
 import type { RunStatus, StepKind, StepRunStatus } from '@/lib/generated/prisma/enums'
-import type { LintReport } from '@/lib/engine/sql/lint'
-import type { CopyDetail } from '@/lib/engine/steps/copy'
-import type { ObserveDetail } from '@/lib/engine/steps/observe'
-import type { ValidateDetail } from '@/lib/engine/steps/validate'
+import { parseLintReport } from '@/lib/domain/lint-report'
+import {
+  parseCopyDetail,
+  parseObserveDetail,
+  parseValidateDetail,
+  type CopyDetail,
+  type ObserveDetail,
+} from '@/lib/domain/step-details'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCan, seesRowData } from '@/lib/server/authorize'
-import { scriptsChecksum } from '@/lib/domain/step-content'
+import { scriptsChecksum } from '@/lib/server/step-content'
 import { BACKUP_SELECT, seesBackupDetails, toBackupDTO, type BackupDTO } from '@/lib/server/backups/queries'
 import { notFound } from '@/lib/server/errors'
 import { rejectsOfCopy } from './rejects'
@@ -141,7 +145,8 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
     startedAt: iso(run.startedAt),
     finishedAt: iso(run.finishedAt),
     steps: run.steps.map((s) => {
-      const lint = s.step.lint as LintReport | null
+      const lint = s.kind === 'SQL' ? parseLintReport(s.step.lint, s.name) : null
+      const copy = s.kind === 'COPY' ? parseCopyDetail(s.detail, s.id) : null
       return {
         id: s.id,
         name: s.name,
@@ -152,20 +157,16 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
         currentStatement: s.status === 'RUNNING' ? s.currentStatement : null,
         backendPid: s.status === 'RUNNING' ? s.backendPid : null,
         instructions: s.kind === 'MANUAL' ? s.body || null : null,
-        lint:
-          s.kind === 'SQL' && lint
-            ? {
-                errors: lint.errors,
-                warnings: lint.warnings,
-                accepted: !!s.step.lintOverrideReason && s.step.lintOverrideChecksum === scriptsChecksum(s),
-              }
-            : null,
-        copy:
-          s.kind === 'COPY' && s.detail
-            ? { ...(s.detail as CopyDetail), rejectedValues: rejectedValues.get(s.id) ?? 0 }
-            : null,
-        validationId: s.kind === 'VALIDATE' && s.detail ? ((s.detail as ValidateDetail).validationId ?? null) : null,
-        observe: s.kind === 'OBSERVE' && s.detail ? (s.detail as ObserveDetail) : null,
+        lint: lint
+          ? {
+              errors: lint.errors,
+              warnings: lint.warnings,
+              accepted: !!s.step.lintOverrideReason && s.step.lintOverrideChecksum === scriptsChecksum(s),
+            }
+          : null,
+        copy: copy ? { ...copy, rejectedValues: rejectedValues.get(s.id) ?? 0 } : null,
+        validationId: s.kind === 'VALIDATE' ? (parseValidateDetail(s.detail, s.id)?.validationId ?? null) : null,
+        observe: s.kind === 'OBSERVE' ? parseObserveDetail(s.detail, s.id) : null,
         backup: s.backup ? toBackupDTO(s.backup, details) : null,
         error: s.error && !rowData ? 'The step stopped with an error; editors can read it.' : s.error,
         startedAt: iso(s.startedAt),

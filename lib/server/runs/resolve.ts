@@ -1,7 +1,7 @@
 import { db, type Tx } from '@/lib/db'
-import { markApplied, markRolledBack } from '@/lib/engine/sql/history'
-import { withTargetSession } from '@/lib/engine/sql/session'
-import type { ManualConfig } from '@/lib/engine/steps/kinds'
+import { markApplied, markRolledBack } from '@/lib/targets/sql/history'
+import { withTargetSession } from '@/lib/targets/sql/session'
+import { manualConfigOf } from '@/lib/domain/step-kinds'
 import type { UserActor } from '@/lib/server/actor'
 import { recordAudit } from '@/lib/server/audit/record'
 import { assertCanInTx } from '@/lib/server/authorize'
@@ -81,7 +81,7 @@ export async function releaseGate(actor: UserActor, runId: string, now = new Dat
     assertMayContinue(run, now)
     const gate = run.steps.find((s) => s.status === 'WAITING')
     if (!gate) throw conflict('This run is not waiting at a gate.')
-    if ((gate.config as ManualConfig | null)?.requireChecklist) {
+    if (manualConfigOf(gate.config).requireChecklist) {
       const open = await tx.checklistItem.findMany({
         where: { phaseId: run.phaseId, isRequired: true, doneAt: null },
         orderBy: { position: 'asc' },

@@ -1,13 +1,12 @@
 import { db, Prisma, type Tx } from '@/lib/db'
-import { parseRuleQuery, volatileFunctionsOf, volatileRefusal } from '@/lib/engine/validate/rule-query'
+import { parseRuleQuery, volatileFunctionsOf, volatileRefusal } from '@/lib/targets/sql/rule-query'
 import type { UserActor } from '@/lib/server/actor'
 import { recordAudit } from '@/lib/server/audit/record'
 import { assertCanInTx } from '@/lib/server/authorize'
-import { DomainError } from '@/lib/server/errors'
+import { DomainError, conflict, invalid, notFound } from '@/lib/server/errors'
 import { SCOPED_WINDOWS } from '@/lib/server/runs/content'
 import { assertRecentSecondFactorInTx, reauthenticate } from '@/lib/server/users/reauthenticate'
 import { mayWorkOnPlan } from '@/lib/server/windows/rules'
-import { conflict, invalid, notFound } from '@/lib/server/errors'
 import { editPlan, nextPosition, planIdOf } from '@/lib/server/plans/edit-plan'
 import { refuseOnViolation } from '@/lib/server/unique-index'
 import type { TAddRule, TBindCriterion, TEditRule, TRequestValidation } from './schemas'
@@ -15,7 +14,7 @@ import type { TAddRule, TBindCriterion, TEditRule, TRequestValidation } from './
 // Validations on demand, custom rules and criteria bindings. A validation runs the plan's custom rules – code
 // its editors wrote – on the target, so on a protected environment it follows the rules of a run there: a
 // DBA, an approved window for the plan active now (the worker checks again), a fresh second factor. Rules
-// themselves are checked SELECTs (lib/engine/validate/rule-query.ts), and on a plan that runs on a
+// themselves are checked SELECTs (lib/targets/sql/rule-query.ts), and on a plan that runs on a
 // protected environment only a DBA may change them. The worker runs validations (lib/engine/validations.ts).
 
 // One validation asked for per plan and environment at a time (a validate step's belongs to its run): checked

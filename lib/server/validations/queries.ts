@@ -1,8 +1,8 @@
 import { can } from '@/lib/auth/permissions'
 import { db } from '@/lib/db'
 import type { CriterionStatus, RuleAction, RuleSeverity, ValidationStatus } from '@/lib/generated/prisma/enums'
-import { bindingOf, CHECK_LABELS } from '@/lib/engine/validate/criteria'
-import type { ValidationReport } from '@/lib/engine/validate/model'
+import { bindingOf, CHECK_LABELS } from '@/lib/domain/criteria'
+import { parseValidationReport, type ValidationReport } from '@/lib/domain/validation-report'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCan, seesRowData } from '@/lib/server/authorize'
 import { notFound } from '@/lib/server/errors'
@@ -63,7 +63,7 @@ type Row = Awaited<ReturnType<typeof loadValidation>>
 const loadValidation = (id: string) => db.validation.findUnique({ where: { id }, include: WITH_NAMES })
 
 function summaryOf(v: NonNullable<Row>): ValidationSummary {
-  const report = v.report as ValidationReport | null
+  const report = parseValidationReport(v.report, v.id)
   return {
     id: v.id,
     status: v.status,
@@ -113,7 +113,7 @@ export async function getValidation(actor: UserActor, validationId: string): Pro
   const v = await loadValidation(validationId)
   if (!v) throw notFound('Validation')
   const rowData = seesRowData(actor)
-  const report = v.report as ValidationReport | null
+  const report = parseValidationReport(v.report, v.id)
   return {
     ...summaryOf(v),
     planId: v.planId,

@@ -1,6 +1,6 @@
 import { db, Prisma } from '@/lib/db'
-import { bindingOf, evaluateBinding } from '@/lib/engine/validate/criteria'
-import type { ValidationReport } from '@/lib/engine/validate/model'
+import { bindingOf, evaluateBinding } from '@/lib/domain/criteria'
+import type { ValidationReport } from '@/lib/domain/validation-report'
 import { SYSTEM_ACTOR, type SystemActor } from '@/lib/server/actor'
 import { recordAudit } from '@/lib/server/audit/record'
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { CRITERION_CHECKS } from '@/lib/engine/validate/criteria'
+import { CRITERION_CHECKS } from '@/lib/domain/criteria'
 import { requiredText, ZId } from '@/lib/server/fields'
 import { ZReauthCode } from '@/lib/server/users/schemas'
 

@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import type { WindowStatus } from '@/lib/generated/prisma/enums'
 
 // Pure rules of maintenance windows.
@@ -36,11 +37,12 @@ export type RunScope = { planId: string; phaseId: string; phaseName: string; con
 const span = (w: WindowFacts) => `${w.startsAt.toISOString()} – ${w.endsAt.toISOString()}`
 const covers = (w: ScopedWindow, scope: RunScope) =>
   w.planId === scope.planId && (w.phaseId === null || w.phaseId === scope.phaseId)
-const approvedChecksum = (w: ScopedWindow, phaseId: string) => {
-  const content = w.approvedContent
-  return content && typeof content === 'object' && !Array.isArray(content)
-    ? (content as Record<string, unknown>)[phaseId]
-    : undefined
+// MaintenanceWindow.approvedContent: phase id → checksum of the phase's steps as approved. Anything else in the
+// column approves nothing (the run is refused), so a damaged value never opens a protected environment.
+const ZApprovedContent = z.record(z.string(), z.string())
+const approvedChecksum = (w: ScopedWindow, phaseId: string): string | undefined => {
+  const content = ZApprovedContent.safeParse(w.approvedContent)
+  return content.success ? content.data[phaseId] : undefined
 }
 
 /**

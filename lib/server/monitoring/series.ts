@@ -1,7 +1,7 @@
 import { db } from '@/lib/db'
 import type { SeriesPoint } from '@/lib/domain/health'
 import { metricValuesOf, type MetricSource } from '@/lib/domain/metrics'
-import type { SampleData } from './sampler'
+import { parseSampleData, type SampleData } from '@/lib/domain/monitor-sample'
 
 // Stored samples read back as a time series of metric values. Only each sample's figures leave the
 // database (its lists of sessions and statements stay there): a live view polls this every 2 seconds.
@@ -67,5 +67,6 @@ export async function latestSample(
     orderBy: { at: 'desc' },
     select: { at: true, data: true },
   })
-  return row?.data ? { at: row.at, data: row.data as unknown as SampleData } : null
+  const data = row ? parseSampleData(row.data, row.at) : null
+  return row && data ? { at: row.at, data } : null
 }

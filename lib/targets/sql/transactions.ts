@@ -1,4 +1,4 @@
-import type { Statement } from './split'
+import type { Statement, ScriptBlock, TransactionMode } from '@/lib/domain/lint-report'
 
 // How a script runs with respect to transactions:
 // - `lockstep`: Lockstep wraps it in one transaction of its own (nothing stays behind on failure);
@@ -6,11 +6,6 @@ import type { Statement } from './split'
 //   statement by statement, its blocks being its transactions, without Lockstep's;
 // - `none`: a statement cannot run in a transaction (CREATE INDEX CONCURRENTLY…), so it runs statement by
 //   statement, each on its own.
-
-export type TransactionMode = 'lockstep' | 'script' | 'none'
-
-/** A BEGIN … COMMIT/ROLLBACK the script writes, by statement index (0-based) and line. */
-export type ScriptBlock = { begin: number; end: number; beginLine: number; endLine: number }
 
 export type ScriptTransactions = {
   mode: TransactionMode

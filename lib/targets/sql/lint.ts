@@ -3,23 +3,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { splitStatements, type Statement } from './split'
-import { describeTransactions, scriptTransactions, type ScriptBlock, type TransactionMode } from './transactions'
+import { splitStatements } from './split'
+import type { Finding, LintedStatement, LintReport, Statement } from '@/lib/domain/lint-report'
+import { describeTransactions, scriptTransactions } from './transactions'
 
 // Lint before run: squawk's findings (a maintained PostgreSQL migration linter, run as its binary with the
 // JSON reporter), attached to the statements the PostgreSQL parser found, each with the lock it takes and
 // whether it runs in a transaction – Lockstep's own, or the script's own BEGIN … COMMIT.
-
-export type Finding = { rule: string; level: 'error' | 'warning'; message: string; help: string | null; line: number }
-export type LintedStatement = Omit<Statement, 'sql'> & { sql: string; findings: Finding[]; inTransaction: boolean }
-/** How the script will run: `mode` (see ./transactions.ts) and the same in words. */
-export type LintTransactions = { mode: TransactionMode; description: string; blocks: ScriptBlock[] }
-export type LintReport = {
-  statements: LintedStatement[]
-  errors: number
-  warnings: number
-  transactions: LintTransactions
-}
 
 /** Lockstep's own finding on a script it cannot run as written (a BEGIN never committed…). */
 export const TRANSACTION_RULE = 'transaction-as-written'

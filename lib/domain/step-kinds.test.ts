@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { COPY_CONFIG_DEFAULTS, copyConfigOf, storedCopyConfig } from './kinds'
+import { COPY_CONFIG_DEFAULTS, copyConfigOf, storedCopyConfig } from './step-kinds'
 
 describe('copyConfigOf', () => {
   it('fills what a stored configuration leaves out with the defaults, and refuses rows on the target by default', () => {

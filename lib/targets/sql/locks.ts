@@ -1,22 +1,9 @@
+import { LOCK_MODES, type LockMode, type TableLock } from '@/lib/domain/lint-report'
+
 // The table locks a statement takes, read from its parse tree and following PostgreSQL's documentation
 // ("Explicit Locking", table-level lock modes, and the lock each ALTER TABLE form names). A statement whose
 // locks cannot be known from its text – a DO block, a procedure or function call, an extension's script –
 // says "unknown", never "none": what it locks depends on code this analysis does not read.
-
-export const LOCK_MODES = [
-  'ACCESS SHARE',
-  'ROW SHARE',
-  'ROW EXCLUSIVE',
-  'SHARE UPDATE EXCLUSIVE',
-  'SHARE',
-  'SHARE ROW EXCLUSIVE',
-  'EXCLUSIVE',
-  'ACCESS EXCLUSIVE',
-] as const
-export type LockMode = (typeof LOCK_MODES)[number]
-
-/** `table` as written (schema-qualified when it was); `what` names a relation that is not a plain table. */
-export type TableLock = { table: string; mode: LockMode }
 
 export type LockAnalysis = {
   locks: TableLock[]

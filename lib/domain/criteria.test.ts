@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { evaluateBinding } from './criteria'
-import type { TableResult, ValidationReport } from './model'
+import type { TableResult, ValidationReport } from '@/lib/domain/validation-report'
 
 const table = (name: string, fields: Partial<TableResult> = {}): TableResult => ({
   table: name,

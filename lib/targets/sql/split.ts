@@ -1,43 +1,10 @@
 import { loadModule, parseSync } from 'libpg-query'
-import { analyseLocks, describeLocks, type TableLock } from './locks'
+import { analyseLocks, describeLocks } from './locks'
+import type { ConcurrentIndex, Statement } from '@/lib/domain/lint-report'
 
 // SQL scripts are split into statements by the real PostgreSQL parser (libpg-query), never by
 // semicolons and never sent as one multi-statement string. Each statement says whether it may run
 // inside a transaction and which table lock it takes.
-
-export type Statement = {
-  index: number
-  sql: string
-  /** 1-based line of the statement's start in the script. */
-  line: number
-  /** The parser's node type, e.g. "AlterTableStmt". */
-  kind: string
-  /** False for statements PostgreSQL refuses inside a transaction block (CREATE INDEX CONCURRENTLY…). */
-  transactional: boolean
-  /** The table locks the statement takes, in words for review ("SHARE ROW EXCLUSIVE on a and b", "unknown (…)"); see ./locks.ts. */
-  lock: string
-  /** The same, table by table (empty when it takes none or they are unknown). */
-  locks: TableLock[]
-  /** The lock depends on code that is not analysed (a DO block, a function or procedure call). */
-  lockUnknown: boolean
-  /** The table the statement works on (created, altered, indexed…), when it has one. */
-  subject: string | null
-  /** It creates a new, empty table (CREATE TABLE without IF NOT EXISTS). */
-  createsTable: boolean
-  /** Transaction control written in the script: BEGIN/START TRANSACTION, or COMMIT/END/ROLLBACK, else null (savepoints too). */
-  transactionControl: 'begin' | 'end' | null
-  /** It can lose data that only a backup brings back (see `losesData`). */
-  destructive: boolean
-  /** CREATE INDEX CONCURRENTLY: the index it builds (see `ConcurrentIndex`), else null. */
-  concurrentIndex: ConcurrentIndex | null
-}
-
-/**
- * An index built concurrently, named as the parser read it: like PostgreSQL, it folds unquoted names to
- * lower case and keeps quoted ones as written. `name` is null when PostgreSQL is left to choose it; `schema`
- * is null when the table is found through the search_path.
- */
-export type ConcurrentIndex = { name: string | null; schema: string | null; table: string }
 
 export class SqlSyntaxError extends Error {
   constructor(

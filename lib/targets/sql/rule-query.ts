@@ -1,5 +1,6 @@
 import { loadModule, parseSync } from 'libpg-query'
-import { splitStatements, type Statement } from '@/lib/engine/sql/split'
+import { splitStatements } from './split'
+import type { Statement } from '@/lib/domain/lint-report'
 
 // A custom validation rule is code a plan's editors write and Lockstep runs on a target, so it is held to
 // what a check needs and nothing more: exactly one plain SELECT as PostgreSQL's own parser reads it – no

@@ -1,18 +1,33 @@
-import type { SchemaSnapshot } from './schema'
+import { z } from 'zod'
+import { shortId } from './short-id'
+import { parseStored } from './stored-json'
 
 // Comparing two schema snapshots key by key. A rehearsal makes two comparisons: before the up against
 // after the rollback (did the rollback restore the schema?), and after the first up against after the
 // second (does the up repeat after a rollback?).
 
-export type Difference = {
-  key: string
-  /** `missing`: in the first snapshot only; `extra`: in the second only; `changed`: in both, defined differently. */
-  kind: 'missing' | 'extra' | 'changed'
-  before: string | null
-  after: string | null
-}
+/** A SQL step as a rehearsal runs it: its script, and its rollback script if it has one. */
+export type RehearsalStep = { name: string; body: string; rollbackBody: string | null }
 
-export type Diff = { identical: boolean; differences: Difference[] }
+/** `objectKey → definition`, keys sorted; e.g. `index public.orders_status_idx → CREATE INDEX …`. */
+export type SchemaSnapshot = Record<string, string>
+
+export const ZDifference = z.object({
+  key: z.string(),
+  /** `missing`: in the first snapshot only; `extra`: in the second only; `changed`: in both, defined differently. */
+  kind: z.enum(['missing', 'extra', 'changed']),
+  before: z.string().nullable(),
+  after: z.string().nullable(),
+})
+export type Difference = z.infer<typeof ZDifference>
+
+export const ZDiff = z.object({ identical: z.boolean(), differences: z.array(ZDifference) })
+export type Diff = z.infer<typeof ZDiff>
+
+/** RollbackRehearsal.differences: the rollback's comparison and the second up's, each when it was made. */
+export const ZRehearsalDifferences = z.object({ rollback: ZDiff.optional(), repeat: ZDiff.optional() })
+export const parseRehearsalDifferences = (json: unknown, rehearsalId: string) =>
+  parseStored(ZRehearsalDifferences, json, `differences of rehearsal ${shortId(rehearsalId)}`)
 
 /** Which comparison a difference comes from, for the words that describe it. */
 export type Comparison = 'rollback' | 'repeat'

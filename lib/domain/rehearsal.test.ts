@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { describeDifference, diffSnapshots } from './diff'
+import { describeDifference, diffSnapshots } from './rehearsal'
 
 const INDEX = 'CREATE INDEX orders_status_idx ON public.orders USING btree (status)'
 

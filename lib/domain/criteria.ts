@@ -1,4 +1,4 @@
-import type { ValidationReport } from './model'
+import type { ValidationReport } from '@/lib/domain/validation-report'
 import { plural } from '@/lib/domain/words'
 
 // Success criteria bound to validation results: when a validation finishes, each bound criterion of its

@@ -17,6 +17,24 @@ export type ManualConfig = { requireChecklist?: boolean }
 /** SQL steps: per-step timeouts. */
 export type SqlConfig = { statementTimeoutMs?: number; lockTimeoutMs?: number }
 
+const positiveWhole = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined)
+const objectOf = (json: unknown) => (json && typeof json === 'object' ? json : {}) as Record<string, unknown>
+
+/** A stored manual gate's configuration (an empty one when it holds anything else). */
+export function manualConfigOf(json: unknown): ManualConfig {
+  return objectOf(json).requireChecklist === true ? { requireChecklist: true } : {}
+}
+
+/** A stored SQL step's configuration: its timeouts, when they are positive whole milliseconds. */
+export function sqlConfigOf(json: unknown): SqlConfig {
+  const c = objectOf(json)
+  const [statementTimeoutMs, lockTimeoutMs] = [positiveWhole(c.statementTimeoutMs), positiveWhole(c.lockTimeoutMs)]
+  return {
+    ...(statementTimeoutMs !== undefined ? { statementTimeoutMs } : {}),
+    ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}),
+  }
+}
+
 /**
  * Copy steps: the plan's source on the run's environment into its target. `tables` empty: all of them
  * (`schema.table` names a table outside public); `schemas` empty: every schema of a PostgreSQL source;

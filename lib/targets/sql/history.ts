@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type pg from 'pg'
 import { ensureBookkeeping, qualified } from '@/lib/targets/bookkeeping'
 import { splitStatements } from './split'
-import type { TargetSession } from './session'
+import type { RehearsalStep } from '@/lib/domain/rehearsal'
 
 // Lockstep's history table on a target (in Lockstep's own schema there, lib/targets/bookkeeping.ts): one row per applied script version with its checksum, so a
 // script is never applied twice and an edited one is noticed; failures stay until someone resolves them.
@@ -12,6 +12,18 @@ import type { TargetSession } from './session'
 export const HISTORY_TABLE = qualified('history')
 
 export const checksumOf = (sql: string) => createHash('sha256').update(sql, 'utf8').digest('hex')
+
+/** sha256 over each step's body and rollback checksums (the history table's own checksums), in order. */
+export function rehearsalChecksum(steps: RehearsalStep[]): string {
+  return checksumOf(
+    steps
+      .map((s) => `${checksumOf(s.body)} ${s.rollbackBody == null ? 'no-rollback' : checksumOf(s.rollbackBody)}`)
+      .join('\n'),
+  )
+}
+
+/** The connection of a target session (./session.ts), which holds Lockstep's lock on the target. */
+type LockedSession = { client: pg.Client }
 
 export type HistoryRow = {
   version: string
@@ -49,7 +61,7 @@ export async function ensureHistory(client: pg.Client) {
 }
 
 /** The history says the script is undone (by its rollback, or by hand as a DBA states). */
-export async function markRolledBack(session: TargetSession, version: string): Promise<void> {
+export async function markRolledBack(session: LockedSession, version: string): Promise<void> {
   await session.client.query(`UPDATE ${HISTORY_TABLE} SET rolled_back_at = now(), success = false WHERE version = $1`, [
     version,
   ])
@@ -57,7 +69,7 @@ export async function markRolledBack(session: TargetSession, version: string): P
 
 /** The history says the script is fully applied (a DBA finished it by hand); its checksum becomes the script's. */
 export async function markApplied(
-  session: TargetSession,
+  session: LockedSession,
   script: { version: string; description: string; sql: string },
   appliedBy: string,
 ): Promise<void> {
