@@ -69,4 +69,4 @@ export function decryptSecret(blob: Uint8Array, context: string, key: Buffer = s
   }
 }
 
-export { redact } from '@/lib/targets/redact'
+export { redact } from '@/lib/domain/redact'
