@@ -1,3 +1,4 @@
+import 'server-only'
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 import { appEnv } from '@/lib/env'
 import type { Connection } from '@/lib/generated/prisma/client'
