@@ -1,4 +1,6 @@
 import { defineConfig } from '@playwright/test'
+// The specs' own side imports lib/ (fixtures, seeding): server-only modules load as on the server.
+import './lib/runtime/server-only.mjs'
 import { BASE_URL, E2E } from './e2e/fixtures/settings'
 
 const ci = !!process.env.CI
@@ -31,7 +33,7 @@ export default defineConfig({
   projects: [{ name: 'chromium', use: { browserName: 'chromium', viewport: { width: 1280, height: 800 } } }],
   // The real `npm start` path: embedded PostgreSQL, migrations, seed, production build, web and worker.
   webServer: {
-    command: 'node_modules/.bin/tsx scripts/start.ts --fresh',
+    command: 'node_modules/.bin/tsx --import ./lib/runtime/server-only.mjs scripts/start.ts --fresh',
     url: `${BASE_URL}/login`,
     timeout: 600_000,
     reuseExistingServer: false,

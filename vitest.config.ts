@@ -4,7 +4,13 @@ import { defineConfig } from 'vitest/config'
 const ci = !!process.env.CI
 
 export default defineConfig({
-  resolve: { alias: { '@': fileURLToPath(new URL('.', import.meta.url)) } },
+  resolve: {
+    alias: {
+      '@': fileURLToPath(new URL('.', import.meta.url)),
+      // Tests import server modules directly: `server-only` resolves as on the server, to its empty module.
+      'server-only': fileURLToPath(new URL('./node_modules/server-only/empty.js', import.meta.url)),
+    },
+  },
   test: {
     include: ['{lib,prisma,scripts,components}/**/*.test.ts'],
     exclude: ['node_modules/**', 'lib/generated/**'],

@@ -3,6 +3,7 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { register } from 'tsx/esm/api'
+import '../lib/runtime/server-only.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 register({ tsconfig: join(root, 'tsconfig.json') })

@@ -12,7 +12,7 @@ import {
   updateConnectionAction,
 } from '@/lib/actions/connections'
 import type { ConnectionDTO } from '@/lib/server/connections/queries'
-import type { Introspection, ProbeResult } from '@/lib/targets/types'
+import type { Introspection, ProbeResult } from '@/lib/domain/connection-probe'
 import { ConnectionForm } from './connection-form'
 import { ErrorText } from '@/components/ui/error-text'
 

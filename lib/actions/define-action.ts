@@ -7,7 +7,7 @@ import { FORGED_WRITE } from '@/lib/auth/same-origin'
 import type { UserActor } from '@/lib/server/actor'
 import { hiddenCharacterFields } from '@/lib/domain/hidden-characters'
 import { DomainError } from '@/lib/server/errors'
-import { redact } from '@/lib/targets/redact'
+import { redact } from '@/lib/domain/redact'
 
 export type ActionResult<T> =
   | { ok: true; data: T; message?: string }

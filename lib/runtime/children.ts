@@ -1,4 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+/** tsx's flags for a child that imports lib/: modules marked server-only load as on the server (./server-only.mjs). */
+export const SERVER_ONLY_IMPORT = ['--import', fileURLToPath(new URL('./server-only.mjs', import.meta.url))]
 
 /** Spawns a long-running child whose output lines are prefixed, e.g. "[web] …". */
 export function spawnPrefixed(prefix: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {

@@ -7,7 +7,7 @@ import { restrictDemoRole } from '@/prisma/demo'
 import { seedDatabase, type SeedResult } from '@/prisma/seed'
 import { isBuildCurrent, markBuildCurrent, sourceFingerprint } from './build-fingerprint'
 import { ensureThreadScripts, watchThreadScripts } from './build-threads'
-import { runToCompletion, spawnPrefixed, stopChild, waitForHttp } from './children'
+import { runToCompletion, SERVER_ONLY_IMPORT, spawnPrefixed, stopChild, waitForHttp } from './children'
 import { openDatabase, pgDataDir, type OpenDatabase } from './database'
 import { StartupError } from './errors'
 import { defaultBackupDir, defaultSqliteDir, loadOrCreateSecretKey, resolveDataDir } from './local-state'
@@ -94,7 +94,10 @@ export async function launch(options: LaunchOptions): Promise<void> {
     else await buildIfNeeded(childEnv)
     const web = options.dev
       ? spawnPrefixed('[web]', bin('next'), ['dev', '-p', String(env.PORT)], { ...childEnv, NODE_ENV: 'development' })
-      : spawnPrefixed('[web]', bin('tsx'), [join(ROOT, 'scripts', 'web.ts')], { ...childEnv, NODE_ENV: 'production' })
+      : spawnPrefixed('[web]', bin('tsx'), [...SERVER_ONLY_IMPORT, join(ROOT, 'scripts', 'web.ts')], {
+          ...childEnv,
+          NODE_ENV: 'production',
+        })
     children.push(web)
     web.on('exit', (code) => {
       if (!stopping) {
@@ -130,7 +133,12 @@ async function buildIfNeeded(env: NodeJS.ProcessEnv): Promise<void> {
 /** Keeps one worker running beside the web server, restarting it (with a pause) if it dies. */
 function superviseWorker(env: NodeJS.ProcessEnv, children: ChildProcess[], isStopping: () => boolean): void {
   const start = () => {
-    const worker = spawnPrefixed('[worker]', bin('tsx'), [join(ROOT, 'scripts', 'worker.ts')], env)
+    const worker = spawnPrefixed(
+      '[worker]',
+      bin('tsx'),
+      [...SERVER_ONLY_IMPORT, join(ROOT, 'scripts', 'worker.ts')],
+      env,
+    )
     children.push(worker)
     worker.on('exit', (code) => {
       children.splice(children.indexOf(worker), 1)

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { inject } from 'vitest'
 import { childEnv } from '@/lib/env'
+import { SERVER_ONLY_IMPORT } from './children'
 import { checkDatabase } from './check-database'
 import { startEmbeddedPostgres } from './embedded-postgres'
 import { StartupError } from './errors'
@@ -25,7 +26,7 @@ async function scratchDir(): Promise<string> {
 /** Runs `npm start`'s entry point and returns what it printed once it gave up. */
 function start(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(join(process.cwd(), 'node_modules/.bin/tsx'), ['scripts/start.ts'], {
+    const child = spawn(join(process.cwd(), 'node_modules/.bin/tsx'), [...SERVER_ONLY_IMPORT, 'scripts/start.ts'], {
       // The test process has DATABASE_URL set for its own database; the child must not inherit it.
       env: {
         ...childEnv({ LOCKSTEP_DATA_DIR: join(tmpdir(), 'lockstep-startup-unused'), ...env }),

@@ -1,7 +1,7 @@
 import { existsSync, realpathSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { appEnv } from '@/lib/env'
-import { withoutPaths, type PathRoot } from '@/lib/targets/redact'
+import { withoutPaths, type PathRoot } from '@/lib/domain/redact'
 
 // Errors of the file system and of the tools (ENOENT: …, open '/var/lib/…'; pg_dump: could not open output
 // file "…") name files in full. What people read – a step's or a run's error, a backup's, a restore's, a
@@ -18,7 +18,7 @@ function roots(): PathRoot[] {
   )
 }
 
-/** `message` without this server's absolute paths (lib/targets/redact.ts, withoutPaths). */
+/** `message` without this server's absolute paths (lib/domain/redact.ts, withoutPaths). */
 export function withoutServerPaths(message: string): string {
   return withoutPaths(message, roots())
 }

@@ -1,8 +1,8 @@
 import { Socket, type LookupFunction } from 'node:net'
 import pg from 'pg'
 import { parse } from 'pg-connection-string'
-import type { Introspection, ProbeResult } from './types'
-import { redact } from './redact'
+import type { Introspection, ProbeResult } from '@/lib/domain/connection-probe'
+import { redact } from '@/lib/domain/redact'
 
 // Talking to a PostgreSQL database a plan migrates from or to (not Lockstep's own database).
 

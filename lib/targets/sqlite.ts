@@ -2,8 +2,8 @@ import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:
 import { isAbsolute, relative, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { quoteIdent } from './quote'
-import { withoutPaths } from './redact'
-import type { Introspection, ProbeResult } from './types'
+import { withoutPaths } from '@/lib/domain/redact'
+import type { Introspection, ProbeResult } from '@/lib/domain/connection-probe'
 
 // SQLite files a plan migrates from. They must live inside one configured directory: a path that
 // leaves it – by "..", an absolute path, or a symbolic link pointing out – is refused. Messages name a file

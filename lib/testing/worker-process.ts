@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { childEnv } from '@/lib/env'
+import { SERVER_ONLY_IMPORT } from '@/lib/runtime/children'
 
 // Real worker processes (`npm run worker`'s entry point) for tests that kill, starve or outlive them.
 
@@ -9,10 +10,14 @@ export type WorkerProcess = { process: ChildProcess; output: () => string }
 /** Starts `scripts/worker.ts` in a process of its own (node with tsx's loader: one process to kill). */
 export function startWorkerProcess(env: Record<string, string>, started: ChildProcess[] = []): WorkerProcess {
   let output = ''
-  const child = spawn(process.execPath, ['--import', 'tsx', join(process.cwd(), 'scripts/worker.ts')], {
-    env: childEnv({ WORKER_HEARTBEAT_MS: '500', ...env }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', ...SERVER_ONLY_IMPORT, join(process.cwd(), 'scripts/worker.ts')],
+    {
+      env: childEnv({ WORKER_HEARTBEAT_MS: '500', ...env }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()))
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()))
   started.push(child)

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { childEnv } from '@/lib/env'
-import { waitForHttp } from '@/lib/runtime/children'
+import { SERVER_ONLY_IMPORT, waitForHttp } from '@/lib/runtime/children'
 import { SESSION_COOKIE } from '@/lib/auth/session-rules'
 import { totpCode } from '@/lib/auth/totp'
 import { loadOrCreateSecretKey } from '@/lib/runtime/local-state'
@@ -22,18 +22,22 @@ export async function startBenchApp(port: number, name: string): Promise<BenchAp
   const base = `http://localhost:${port}`
   const dataDir = join(tmpdir(), name)
   console.log(`Starting Lockstep on ${base} (fresh data in ${dataDir})…`)
-  const app = spawn(join(process.cwd(), 'node_modules/.bin/tsx'), ['scripts/start.ts', '--fresh'], {
-    env: {
-      ...childEnv({
-        PORT: String(port),
-        LOCKSTEP_DATA_DIR: dataDir,
-        LOCKSTEP_ADMIN_EMAIL: BENCH_EMAIL,
-        LOCKSTEP_ADMIN_PASSWORD: PASSWORD,
-      }),
-      DATABASE_URL: '',
+  const app = spawn(
+    join(process.cwd(), 'node_modules/.bin/tsx'),
+    [...SERVER_ONLY_IMPORT, 'scripts/start.ts', '--fresh'],
+    {
+      env: {
+        ...childEnv({
+          PORT: String(port),
+          LOCKSTEP_DATA_DIR: dataDir,
+          LOCKSTEP_ADMIN_EMAIL: BENCH_EMAIL,
+          LOCKSTEP_ADMIN_PASSWORD: PASSWORD,
+        }),
+        DATABASE_URL: '',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
+  )
   const stop = async () => {
     if (app.exitCode !== null) return
     app.kill('SIGTERM')

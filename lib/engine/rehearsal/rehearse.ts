@@ -3,7 +3,7 @@ import { rehearsalChecksum } from '@/lib/targets/sql/history'
 import { withTargetSession, type TargetSession } from '@/lib/targets/sql/session'
 import { splitStatements } from '@/lib/targets/sql/split'
 import type { PostgresTarget } from '@/lib/targets/postgres'
-import { redact } from '@/lib/targets/redact'
+import { redact } from '@/lib/domain/redact'
 import { describeDifference, diffSnapshots, type Diff, type RehearsalStep } from '@/lib/domain/rehearsal'
 import { schemaSnapshot } from './schema'
 

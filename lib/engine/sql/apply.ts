@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import { isConnectionLost, type PostgresTarget } from '@/lib/targets/postgres'
 import { quoteIdent } from '@/lib/targets/quote'
-import { redact } from '@/lib/targets/redact'
+import { redact } from '@/lib/domain/redact'
 import { checksumOf, HISTORY_TABLE, markRolledBack, type HistoryRow } from '@/lib/targets/sql/history'
 import { execute, lineOf, type ExecutionFailure, type RunningStatement } from './execute'
 import {

@@ -1,3 +1,4 @@
+import 'server-only'
 import { z } from 'zod'
 import { db, type Prisma } from '@/lib/db'
 import type { UserActor } from '@/lib/server/actor'

@@ -1,3 +1,4 @@
+import 'server-only'
 import { can } from '@/lib/auth/permissions'
 import { db, type Prisma } from '@/lib/db'
 import type { BackupFormat, BackupStatus } from '@/lib/generated/prisma/enums'

@@ -1,3 +1,4 @@
+import 'server-only'
 import { existsSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
 import {

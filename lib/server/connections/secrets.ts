@@ -1,3 +1,4 @@
+import 'server-only'
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 import { appEnv } from '@/lib/env'
 import type { Connection } from '@/lib/generated/prisma/client'
@@ -69,4 +70,4 @@ export function decryptSecret(blob: Uint8Array, context: string, key: Buffer = s
   }
 }
 
-export { redact } from '@/lib/targets/redact'
+export { redact } from '@/lib/domain/redact'

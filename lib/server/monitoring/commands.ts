@@ -1,3 +1,4 @@
+import 'server-only'
 import { db } from '@/lib/db'
 import { MONITOR_APPLICATION } from '@/lib/domain/monitor-sample'
 import type { UserActor } from '@/lib/server/actor'

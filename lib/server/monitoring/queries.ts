@@ -1,3 +1,4 @@
+import 'server-only'
 import { can } from '@/lib/auth/permissions'
 import { db } from '@/lib/db'
 import { evaluateHealth, type HealthReport, type TriggerInput } from '@/lib/domain/health'

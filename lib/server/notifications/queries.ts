@@ -1,3 +1,4 @@
+import 'server-only'
 import { db, type Prisma } from '@/lib/db'
 import type { NotificationKind } from '@/lib/generated/prisma/enums'
 import type { UserActor } from '@/lib/server/actor'

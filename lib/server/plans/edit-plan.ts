@@ -1,3 +1,4 @@
+import 'server-only'
 import { db, type Tx } from '@/lib/db'
 import type { Plan } from '@/lib/generated/prisma/client'
 import type { UserActor } from '@/lib/server/actor'

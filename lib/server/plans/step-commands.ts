@@ -1,3 +1,4 @@
+import 'server-only'
 import { parseLintReport } from '@/lib/domain/lint-report'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCanInTx } from '@/lib/server/authorize'

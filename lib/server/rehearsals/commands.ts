@@ -1,3 +1,4 @@
+import 'server-only'
 import { db } from '@/lib/db'
 import type { UserActor } from '@/lib/server/actor'
 import { recordAudit } from '@/lib/server/audit/record'

@@ -1,3 +1,4 @@
+import 'server-only'
 import { db } from '@/lib/db'
 import { describeDifference, parseRehearsalDifferences } from '@/lib/domain/rehearsal'
 import { rehearsalChecksum } from '@/lib/targets/sql/history'

@@ -1,3 +1,4 @@
+import 'server-only'
 import { db, type Tx } from '@/lib/db'
 import { can } from '@/lib/auth/permissions'
 import type { UserActor } from '@/lib/server/actor'

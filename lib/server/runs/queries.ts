@@ -1,3 +1,4 @@
+import 'server-only'
 import { safeguardsInWords } from '@/lib/domain/safeguards'
 import { can } from '@/lib/auth/permissions'
 import { TERMINAL_RUN_STATES } from '@/lib/domain/run-states'

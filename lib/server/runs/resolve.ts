@@ -1,3 +1,4 @@
+import 'server-only'
 import { db, type Tx } from '@/lib/db'
 import { markApplied, markRolledBack } from '@/lib/targets/sql/history'
 import { withTargetSession } from '@/lib/targets/sql/session'

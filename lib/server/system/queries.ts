@@ -1,3 +1,4 @@
+import 'server-only'
 import { db } from '@/lib/db'
 import { appEnv } from '@/lib/env'
 import type { UserActor } from '@/lib/server/actor'

@@ -1,3 +1,4 @@
+import 'server-only'
 import { db } from '@/lib/db'
 import { DUMMY_PASSWORD_HASH, verifyPassword } from '@/lib/auth/password'
 import type { Actor, UserActor } from '@/lib/server/actor'

@@ -1,3 +1,4 @@
+import 'server-only'
 import { hashPassword } from '@/lib/auth/password'
 import { db, Prisma, type Tx } from '@/lib/db'
 import type { UserActor } from '@/lib/server/actor'

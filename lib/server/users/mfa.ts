@@ -1,3 +1,4 @@
+import 'server-only'
 import QRCode from 'qrcode'
 import { db, type Tx } from '@/lib/db'
 import {

@@ -1,3 +1,4 @@
+import 'server-only'
 import type { SessionClaims } from '@/lib/auth/session-rules'
 import { db, type Tx } from '@/lib/db'
 import type { Actor, UserActor } from '@/lib/server/actor'

@@ -1,3 +1,4 @@
+import 'server-only'
 import { db, Prisma, type Tx } from '@/lib/db'
 import { parseRuleQuery, volatileFunctionsOf, volatileRefusal } from '@/lib/targets/sql/rule-query'
 import type { UserActor } from '@/lib/server/actor'

@@ -1,3 +1,4 @@
+import 'server-only'
 import { db, Prisma } from '@/lib/db'
 import { bindingOf, evaluateBinding } from '@/lib/domain/criteria'
 import type { ValidationReport } from '@/lib/domain/validation-report'

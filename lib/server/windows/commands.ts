@@ -1,3 +1,4 @@
+import 'server-only'
 import { db, Prisma, type Tx } from '@/lib/db'
 import type { Actor, UserActor } from '@/lib/server/actor'
 import { recordAudit } from '@/lib/server/audit/record'

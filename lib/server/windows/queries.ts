@@ -1,3 +1,4 @@
+import 'server-only'
 import { can } from '@/lib/auth/permissions'
 import { db } from '@/lib/db'
 import type { UserActor } from '@/lib/server/actor'
