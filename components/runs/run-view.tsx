@@ -21,7 +21,7 @@ import { StepValidation } from '@/components/validations/validation-report'
 import { RunStatusBadge } from './run-status'
 import { ErrorText } from '@/components/ui/error-text'
 import { Alert } from '@/components/ui/alert'
-import { isTerminalRun } from '@/lib/domain/run-states'
+import { isEndedRun } from '@/lib/domain/states/run'
 import { Observation } from './observation'
 import { BackupArtifact } from '@/components/backups/backup-artifact'
 
@@ -40,7 +40,11 @@ export function RunView({ initial }: { initial: RunDTO }) {
     },
     // Every second while it moves; slower while it waits for a person; not at all once it has ended.
     refetchInterval: (query) =>
-      isTerminalRun(query.state.data?.status ?? '') ? false : query.state.data?.status === 'WAITING' ? 3_000 : 1_000,
+      query.state.data && isEndedRun(query.state.data.status)
+        ? false
+        : query.state.data?.status === 'WAITING'
+          ? 3_000
+          : 1_000,
   })
   // Elapsed as of the last poll (a render must not read the clock).
   const elapsed = run.startedAt
