@@ -5,6 +5,7 @@ import { appEnv } from '@/lib/env'
 import type { SystemActor } from '@/lib/server/actor'
 import { takeDailySnapshots, watchReportStatuses } from '@/lib/server/reports/snapshots'
 import { expireWindows } from '@/lib/server/windows/commands'
+import { releaseRun } from '@/lib/server/runs/transition'
 import { claimRollback, claimRun, executeRollback, executeRun, markInterrupted } from './runs'
 import { claimValidation, executeValidation, requeueValidations } from './validations'
 import { pruneBackups } from './backup/artifacts'
@@ -98,12 +99,7 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
   // answers again: every heartbeat tries the runs still to release.
   const unreleased = new Set<string>()
   const release = async (runId: string) => {
-    const interrupted = await db.run.updateMany({
-      where: { id: runId, workerId: id, status: 'RUNNING' },
-      data: { status: 'INTERRUPTED', workerId: null },
-    })
-    await db.run.updateMany({ where: { id: runId, workerId: id, status: 'ROLLING_BACK' }, data: { workerId: null } })
-    if (interrupted.count)
+    if (await releaseRun(runId, id))
       await db.runEvent.create({
         data: {
           runId,

@@ -7,8 +7,9 @@ import { canMoveIn, finalStatesOf, type Transitions } from './machine'
 
 export const BACKUP_TRANSITIONS = {
   RUNNING: ['VERIFIED', 'FAILED'],
-  VERIFIED: ['FAILED', 'PRUNED'],
-  FAILED: ['VERIFIED', 'PRUNED'],
+  // Verified again before every restore, either way: VERIFIED or FAILED again is a move too (its time and reason change).
+  VERIFIED: ['VERIFIED', 'FAILED', 'PRUNED'],
+  FAILED: ['VERIFIED', 'FAILED', 'PRUNED'],
   PRUNED: [],
 } as const satisfies Transitions<BackupStatus>
 
