@@ -18,7 +18,7 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog'
 import type { RunDTO } from '@/lib/server/runs/queries'
 import { CopyProgress } from './copy-progress'
 import { StepValidation } from '@/components/validations/validation-report'
-import { RunStatusBadge } from './run-status'
+import { RunStatusBadge, StepStatusBadge } from './run-status'
 import { ErrorText } from '@/components/ui/error-text'
 import { Alert } from '@/components/ui/alert'
 import { isEndedRun } from '@/lib/domain/states/run'
@@ -111,7 +111,7 @@ export function RunView({ initial }: { initial: RunDTO }) {
             data-testid="run-step"
           >
             <span className="w-6 text-zinc-500 tabular-nums">{i + 1}.</span>
-            <RunStatusBadge status={step.status} what="Step" />
+            <StepStatusBadge status={step.status} />
             <span className="font-medium">{step.name}</span>
             <span className="text-xs text-zinc-500">{step.kind.toLowerCase()}</span>
             {step.statementsTotal ? (
