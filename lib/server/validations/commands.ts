@@ -13,6 +13,7 @@ import { editPlan, nextPosition, planIdOf } from '@/lib/server/plans/edit-plan'
 import { refuseOnViolation } from '@/lib/server/unique-index'
 import type { TAddRule, TBindCriterion, TEditRule, TRequestValidation } from './schemas'
 import { transitionValidation } from './transition'
+import { ACTIVE_VALIDATION_STATES } from '@/lib/domain/states/validation'
 
 // Validations on demand, custom rules and criteria bindings. A validation runs the plan's custom rules – code
 // its editors wrote – on the target, so on a protected environment it follows the rules of a run there: a
@@ -34,7 +35,7 @@ async function requestedRefusal(planId: string, environmentId: string) {
   const [environment, busy] = await Promise.all([
     db.environment.findUnique({ where: { id: environmentId }, select: { name: true } }),
     db.validation.findFirst({
-      where: { planId, environmentId, stepRunId: null, status: { in: ['QUEUED', 'RUNNING'] } },
+      where: { planId, environmentId, stepRunId: null, status: { in: [...ACTIVE_VALIDATION_STATES] } },
       select: { status: true },
     }),
   ])
@@ -81,7 +82,7 @@ function requestInTx(actor: UserActor, input: TRequestValidation, now: Date): Pr
         `Choose both the source and the target connection of “${mapping.environment.name}” for this plan first (plan page → Environments).`,
       )
     const busy = await tx.validation.findFirst({
-      where: { planId: plan.id, environmentId: mapping.environmentId, status: { in: ['QUEUED', 'RUNNING'] } },
+      where: { planId: plan.id, environmentId: mapping.environmentId, status: { in: [...ACTIVE_VALIDATION_STATES] } },
     })
     if (busy) throw busyRefusal(mapping.environment.name, busy.status)
     if (environment.protected)
