@@ -7,7 +7,7 @@ import { ProgressBar } from '@/components/ui/progress-bar'
 import { Table, Td, Th } from '@/components/ui/table'
 import { Timestamp } from '@/components/ui/timestamp'
 import { formatMetric, METRICS, type MetricName } from '@/lib/domain/metrics'
-import { isTerminalRun } from '@/lib/domain/run-states'
+import { isEndedRun } from '@/lib/domain/states/run'
 import type { MonitorDTO } from '@/lib/server/monitoring/queries'
 import { HealthBadge } from './health-badge'
 import { LockTable } from './lock-table'
@@ -51,7 +51,7 @@ export function MonitorView({ initial, url }: { initial: MonitorDTO; url: string
       return response.json() as Promise<MonitorDTO>
     },
     refetchInterval: (query) =>
-      query.state.data?.run && isTerminalRun(query.state.data.run.status) ? false : MONITOR_POLL_MS,
+      query.state.data?.run && isEndedRun(query.state.data.run.status) ? false : MONITOR_POLL_MS,
   })
   const latest = view.points.findLast((p) => p.ok)
   const current = view.current

@@ -3,13 +3,14 @@
 import Link from 'next/link'
 import { useState } from 'react'
 import { RunStatusBadge } from '@/components/runs/run-status'
+import type { RunStatus } from '@/lib/generated/prisma/enums'
 import { Button } from '@/components/ui/button'
 import { startRunAction } from '@/lib/actions/runs'
 import { ErrorText } from '@/components/ui/error-text'
 import { useReauthCode } from '@/components/auth/reauth-code'
 
 export type RunTarget = { id: string; name: string; protected: boolean }
-export type LatestRun = { id: string; status: string; environmentName: string }
+export type LatestRun = { id: string; status: RunStatus; environmentName: string }
 
 /** The phase's latest run, and for editors a form that queues a new one. */
 export function PhaseRun({

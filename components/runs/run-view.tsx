@@ -18,10 +18,10 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog'
 import type { RunDTO } from '@/lib/server/runs/queries'
 import { CopyProgress } from './copy-progress'
 import { StepValidation } from '@/components/validations/validation-report'
-import { RunStatusBadge } from './run-status'
+import { RunStatusBadge, StepStatusBadge } from './run-status'
 import { ErrorText } from '@/components/ui/error-text'
 import { Alert } from '@/components/ui/alert'
-import { isTerminalRun } from '@/lib/domain/run-states'
+import { isEndedRun } from '@/lib/domain/states/run'
 import { Observation } from './observation'
 import { BackupArtifact } from '@/components/backups/backup-artifact'
 
@@ -40,7 +40,11 @@ export function RunView({ initial }: { initial: RunDTO }) {
     },
     // Every second while it moves; slower while it waits for a person; not at all once it has ended.
     refetchInterval: (query) =>
-      isTerminalRun(query.state.data?.status ?? '') ? false : query.state.data?.status === 'WAITING' ? 3_000 : 1_000,
+      query.state.data && isEndedRun(query.state.data.status)
+        ? false
+        : query.state.data?.status === 'WAITING'
+          ? 3_000
+          : 1_000,
   })
   // Elapsed as of the last poll (a render must not read the clock).
   const elapsed = run.startedAt
@@ -107,7 +111,7 @@ export function RunView({ initial }: { initial: RunDTO }) {
             data-testid="run-step"
           >
             <span className="w-6 text-zinc-500 tabular-nums">{i + 1}.</span>
-            <RunStatusBadge status={step.status} what="Step" />
+            <StepStatusBadge status={step.status} />
             <span className="font-medium">{step.name}</span>
             <span className="text-xs text-zinc-500">{step.kind.toLowerCase()}</span>
             {step.statementsTotal ? (

@@ -1,19 +1,9 @@
 import Link from 'next/link'
-import { Badge, type BadgeTone } from '@/components/ui/badge'
+import { Badge } from '@/components/ui/badge'
 import { Timestamp } from '@/components/ui/timestamp'
 import type { WindowDTO } from '@/lib/server/windows/queries'
-import type { WindowState } from '@/lib/server/windows/rules'
 import { WindowDecision } from './window-decision'
-
-const STATE: Record<WindowState, [string, BadgeTone]> = {
-  PENDING: ['Awaiting approval', 'warning'],
-  UPCOMING: ['Approved', 'info'],
-  ACTIVE: ['Active now', 'success'],
-  PAST: ['Past', 'neutral'],
-  REJECTED: ['Rejected', 'danger'],
-  CANCELLED: ['Cancelled', 'neutral'],
-  EXPIRED: ['Expired', 'neutral'],
-}
+import { WindowStatusBadge } from './window-status'
 
 export function WindowList({ windows, empty }: { windows: WindowDTO[]; empty: string }) {
   if (windows.length === 0) return <p className="text-sm text-zinc-500">{empty}</p>
@@ -24,10 +14,7 @@ export function WindowList({ windows, empty }: { windows: WindowDTO[]; empty: st
           <div className="flex flex-wrap items-start justify-between gap-3">
             <div className="space-y-1 text-sm">
               <p className="flex flex-wrap items-center gap-2">
-                <Badge tone={STATE[w.state][1]}>
-                  <span className="sr-only">Window status: </span>
-                  {STATE[w.state][0]}
-                </Badge>
+                <WindowStatusBadge state={w.state} />
                 <span className="font-semibold">{w.environment.name}</span>
                 {w.environment.protected ? <Badge tone="danger">Protected</Badge> : null}
                 <span className="text-zinc-500">·</span>

@@ -1,4 +1,5 @@
 import type { RunStatus } from '@/lib/generated/prisma/enums'
+import { UNRESOLVED_RUN_STATES } from './states/run'
 
 // How far a phase and a plan have come, from their checklists and their runs – one definition for the plan
 // page, the plan list, the status report and the portfolio.
@@ -8,22 +9,6 @@ import type { RunStatus } from '@/lib/generated/prisma/enums'
 // it last). Dry runs change nothing and count for nothing.
 
 export type PhaseStatus = 'NOT_STARTED' | 'IN_PROGRESS' | 'FAILED' | 'DONE' | 'BLOCKED'
-
-/**
- * Runs that hold the phase: queued, running, waiting at a gate, interrupted (resumable) or rolling back. A partial
- * unique index holds exactly these states to one run per phase and environment (migration one_active_at_a_time).
- */
-export const ACTIVE_RUN_STATES = [
-  'QUEUED',
-  'RUNNING',
-  'WAITING',
-  'INTERRUPTED',
-  'ROLLING_BACK',
-] as const satisfies readonly RunStatus[]
-/** A latest run in these states failed and nobody has resolved it since. */
-export const UNRESOLVED_RUN_STATES: readonly RunStatus[] = ['FAILED', 'ROLLBACK_FAILED']
-
-export const isActiveRun = (status: RunStatus) => (ACTIVE_RUN_STATES as readonly RunStatus[]).includes(status)
 
 export type LatestRun = { status: RunStatus; environment: string }
 

@@ -5,7 +5,7 @@ import { rehearsedStepsOf } from '@/lib/server/rehearsals/steps'
 import { planTargetOf } from '@/lib/server/runs/target'
 import { rehearse, type RehearsalResult } from './rehearsal/rehearse'
 import { rehearsalChecksum } from '@/lib/targets/sql/history'
-import { claimQueuedJob } from './jobs'
+import { assertMayAbandonRehearsal, transitionRehearsal } from '@/lib/server/rehearsals/transition'
 
 // The worker's side of rollback rehearsals (requested by an editor, lib/server/rehearsals/commands.ts):
 // the phase's SQL steps as they are now, rehearsed on the plan's target of the environment, the outcome
@@ -15,13 +15,14 @@ const WORKER: SystemActor = { kind: 'system', label: 'worker', origin: null }
 
 type Outcome = RehearsalResult['outcome']
 
-export const claimRehearsal = (workerId: string) => claimQueuedJob('RollbackRehearsal', workerId)
+export { claimRehearsal } from '@/lib/server/rehearsals/transition'
 
 /**
  * Rehearsals a stopped worker held end FAILED rather than queued again: the target is somewhere between
  * the up and the second up, and a new rehearsal starting from there would compare the wrong schemas.
  */
 export async function failAbandonedRehearsals(staleAfterMs: number): Promise<number> {
+  assertMayAbandonRehearsal()
   return db.$transaction(async (tx) => {
     const error =
       'The worker running this rehearsal stopped; the target is left as it was then. Request a new rehearsal once it is restored.'
@@ -60,19 +61,15 @@ export async function executeRehearsal(rehearsalId: string): Promise<Outcome> {
   const steps = await rehearsedStepsOf(db, rehearsal.phaseId)
   const end = async ({ outcome, checksum, differences, error, stepsRun, seconds }: Finish) => {
     await db.$transaction(async (tx) => {
-      await tx.rollbackRehearsal.update({
-        where: { id: rehearsalId },
-        data: {
-          status: outcome,
-          checksum,
-          stepNames: steps.map((s) => s.name),
-          differences: differences ?? undefined,
-          error,
-          stepsRun,
-          seconds,
-          finishedAt: new Date(),
-          workerId: null,
-        },
+      await transitionRehearsal(tx, rehearsalId, 'RUNNING', outcome, {
+        checksum,
+        stepNames: steps.map((s) => s.name),
+        differences: differences ?? undefined,
+        error,
+        stepsRun,
+        seconds,
+        finishedAt: new Date(),
+        workerId: null,
       })
       await recordAudit(tx, WORKER, {
         action: 'rehearsal.finish',

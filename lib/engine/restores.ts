@@ -11,7 +11,7 @@ import { artifactPath, verifyBackup } from './backup/artifacts'
 import { restorePostgres } from './backup/postgres'
 import { restoreSqlite } from './backup/sqlite'
 import { progressWriter } from './steps/types'
-import { claimQueuedJob } from './jobs'
+import { transitionRestore } from '@/lib/server/backups/transition'
 
 // The worker's side of restores (requested by a DBA, lib/server/backups/commands.ts): the backup verified
 // again – checksum and tool – then restored into the chosen database, progress written as it goes, the
@@ -21,7 +21,7 @@ import { claimQueuedJob } from './jobs'
 const WORKER: SystemActor = { kind: 'system', label: 'worker', origin: null }
 const PROGRESS_EVERY_MS = 500
 
-export const claimRestore = (workerId: string) => claimQueuedJob('Restore', workerId)
+export { claimRestore } from '@/lib/server/backups/transition'
 
 export async function executeRestore(restoreId: string): Promise<'SUCCEEDED' | 'FAILED'> {
   const restore = await db.restore.findUniqueOrThrow({
@@ -41,10 +41,7 @@ export async function executeRestore(restoreId: string): Promise<'SUCCEEDED' | '
   const end = async (status: 'SUCCEEDED' | 'FAILED', error: string | null = null) => {
     await writes.flushed()
     await db.$transaction(async (tx) => {
-      await tx.restore.update({
-        where: { id: restoreId },
-        data: { status, error, finishedAt: new Date(), workerId: null },
-      })
+      await transitionRestore(tx, restoreId, 'RUNNING', status, { error, finishedAt: new Date(), workerId: null })
       await recordAudit(tx, WORKER, {
         action: status === 'SUCCEEDED' ? 'restore.succeed' : 'restore.fail',
         entityType: 'Restore',

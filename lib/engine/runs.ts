@@ -5,6 +5,13 @@ import { coveringNote, guardStep } from '@/lib/server/runs/safeguards'
 import { planTargetOf } from '@/lib/server/runs/target'
 import { mayStartRun } from '@/lib/server/windows/rules'
 import { SCOPED_WINDOWS } from '@/lib/server/runs/content'
+import {
+  interruptStaleRuns,
+  transitionRun,
+  transitionStepRun,
+  transitionStepRunsOf,
+} from '@/lib/server/runs/transition'
+import { StateConflict } from '@/lib/server/transition'
 import { stepChecksum } from '@/lib/server/step-content'
 import { shortId } from '@/lib/domain/short-id'
 import { hasSomethingToUndo } from '@/lib/domain/undo'
@@ -19,31 +26,11 @@ import type { StepContext, StepProgress } from './steps/types'
 
 export type RunOutcome = 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'WAITING'
 
-/** Takes the oldest queued (or interrupted) run for this worker, or null. Safe with any number of workers. */
-export async function claimRun(workerId: string): Promise<string | null> {
-  const rows = await db.$queryRaw<{ id: string }[]>`
-    UPDATE "Run" SET "status" = 'RUNNING', "workerId" = ${workerId}, "startedAt" = coalesce("startedAt", now()), "updatedAt" = now()
-     WHERE "id" = (SELECT "id" FROM "Run" WHERE "status" IN ('QUEUED', 'INTERRUPTED') ORDER BY "createdAt" FOR UPDATE SKIP LOCKED LIMIT 1)
-    RETURNING "id"`
-  return rows[0]?.id ?? null
-}
-
-/** Takes the oldest run whose rollback a DBA asked for and no worker holds yet, or null. */
-export async function claimRollback(workerId: string): Promise<string | null> {
-  const rows = await db.$queryRaw<{ id: string }[]>`
-    UPDATE "Run" SET "workerId" = ${workerId}, "updatedAt" = now()
-     WHERE "id" = (SELECT "id" FROM "Run" WHERE "status" = 'ROLLING_BACK' AND "workerId" IS NULL ORDER BY "updatedAt" FOR UPDATE SKIP LOCKED LIMIT 1)
-    RETURNING "id"`
-  return rows[0]?.id ?? null
-}
+export { claimRollback, claimRun } from '@/lib/server/runs/transition'
 
 /** Runs that a worker held when it stopped heartbeating become INTERRUPTED, to be claimed and resumed. */
 export async function markInterrupted(staleAfterMs: number): Promise<number> {
-  const rows = await db.$queryRaw<{ id: string; status: string }[]>`
-    UPDATE "Run" r SET "status" = CASE WHEN r."status" = 'RUNNING' THEN 'INTERRUPTED'::"RunStatus" ELSE r."status" END, "workerId" = NULL, "updatedAt" = now()
-     WHERE r."status" IN ('RUNNING', 'ROLLING_BACK') AND r."workerId" IS NOT NULL
-       AND NOT EXISTS (SELECT 1 FROM "WorkerHeartbeat" h WHERE h."id" = r."workerId" AND h."lastSeenAt" > now() - make_interval(secs => ${staleAfterMs / 1000}))
-    RETURNING r."id", r."status"::text AS status`
+  const rows = await interruptStaleRuns(staleAfterMs)
   for (const { id, status } of rows) {
     await event(
       id,
@@ -65,9 +52,11 @@ async function finish(runId: string, status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED
   // Whatever failed – a file, a tool, a step – people read it without the server's paths.
   const error = failure === null ? null : withoutServerPaths(failure)
   await db.$transaction(async (tx) => {
-    await tx.run.update({
-      where: { id: runId },
-      data: { status, error, finishedAt: new Date(), workerId: null, retryFailed: false },
+    await transitionRun(tx, runId, 'RUNNING', status, {
+      error,
+      finishedAt: new Date(),
+      workerId: null,
+      retryFailed: false,
     })
     await event(
       runId,
@@ -98,12 +87,8 @@ async function startRollback(runId: string, position: number, error: string): Pr
     )
     return finish(runId, 'FAILED', error)
   }
-  const moved = await db.run.updateMany({
-    where: { id: runId, status: 'RUNNING' },
-    data: { status: 'ROLLING_BACK', workerId: null, error, retryFailed: false },
-  })
-  if (moved.count)
-    await event(runId, 'error', `${error} Rollback started, as the step asks when a rollback trigger fires.`)
+  await transitionRun(db, runId, 'RUNNING', 'ROLLING_BACK', { workerId: null, error, retryFailed: false })
+  await event(runId, 'error', `${error} Rollback started, as the step asks when a rollback trigger fires.`)
   return 'FAILED'
 }
 
@@ -245,6 +230,9 @@ export async function executeRun(runId: string, now: () => Date = () => new Date
             where: { id: runId },
             include: { environment: { include: { windows: SCOPED_WINDOWS(now()) } } },
           })
+          // Another writer moved the run meanwhile (a stale worker's run interrupted and cancelled, or taken by
+          // another worker): this worker no longer holds it and must not run another step of it.
+          if (current.status !== 'RUNNING') throw new StateConflict('Run', runId, current.status, ['RUNNING'])
           if (current.cancelRequested) throw new Cancelled()
           // The window rule, again before each step: a window can close, be cancelled or be sent back for approval while a run waits.
           const permission = mayStartRun(current.environment, current.environment.windows, now(), {
@@ -257,10 +245,7 @@ export async function executeRun(runId: string, now: () => Date = () => new Date
           const step = stepOf(stepRun)
           if (!isIntact(stepRun)) {
             const error = 'Its content no longer matches the checksum it was queued with; nothing of it ran.'
-            await db.stepRun.update({
-              where: { id: stepRun.id },
-              data: { status: 'FAILED', error, finishedAt: new Date() },
-            })
+            await transitionStepRun(db, stepRun.id, stepRun.status, 'FAILED', { error, finishedAt: new Date() })
             return finish(runId, 'FAILED', `Step “${step.name}” was not started: ${error}`)
           }
           const guard = await guardStep(db, {
@@ -271,9 +256,9 @@ export async function executeRun(runId: string, now: () => Date = () => new Date
             now: now(),
           })
           if (!guard.ok) {
-            await db.stepRun.update({
-              where: { id: stepRun.id },
-              data: { status: 'FAILED', error: guard.error, finishedAt: new Date() },
+            await transitionStepRun(db, stepRun.id, stepRun.status, 'FAILED', {
+              error: guard.error,
+              finishedAt: new Date(),
             })
             return finish(runId, 'FAILED', `Step “${step.name}” was not started: ${guard.error}`)
           }
@@ -281,9 +266,9 @@ export async function executeRun(runId: string, now: () => Date = () => new Date
             await db.run.update({ where: { id: runId }, data: { coveringBackupId: guard.covering.id } })
             await event(runId, 'info', coveringNote(guard.covering, current.environment))
           }
-          await db.stepRun.update({
-            where: { id: stepRun.id },
-            data: { status: 'RUNNING', startedAt: stepRun.startedAt ?? new Date(), error: null },
+          await transitionStepRun(db, stepRun.id, stepRun.status, 'RUNNING', {
+            startedAt: stepRun.startedAt ?? new Date(),
+            error: null,
           })
           await event(runId, 'info', `Step “${step.name}” started.`)
           const state: StateWatch = { down: null }
@@ -301,49 +286,37 @@ export async function executeRun(runId: string, now: () => Date = () => new Date
               : {}
           switch (result.status) {
             case 'WAITING':
-              await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'WAITING' } })
-              await db.run.update({ where: { id: runId }, data: { status: 'WAITING', workerId: null } })
+              await transitionStepRun(db, stepRun.id, 'RUNNING', 'WAITING')
+              await transitionRun(db, runId, 'RUNNING', 'WAITING', { workerId: null })
               await event(runId, 'info', result.message)
               return 'WAITING'
             case 'CANCELLED':
-              await db.stepRun.update({
-                where: { id: stepRun.id },
-                data: {
-                  status: 'CANCELLED',
-                  statementsApplied: result.statementsApplied,
-                  finishedAt: new Date(),
-                  currentStatement: null,
-                  backendPid: null,
-                },
+              await transitionStepRun(db, stepRun.id, 'RUNNING', 'CANCELLED', {
+                statementsApplied: result.statementsApplied,
+                finishedAt: new Date(),
+                currentStatement: null,
+                backendPid: null,
               })
               throw new Cancelled()
             case 'FAILED': {
               const error = withoutServerPaths(result.error)
-              await db.stepRun.update({
-                where: { id: stepRun.id },
-                data: {
-                  status: 'FAILED',
-                  error,
-                  ...counts,
-                  finishedAt: new Date(),
-                  currentStatement: null,
-                  backendPid: null,
-                },
+              await transitionStepRun(db, stepRun.id, 'RUNNING', 'FAILED', {
+                error,
+                ...counts,
+                finishedAt: new Date(),
+                currentStatement: null,
+                backendPid: null,
               })
               if ('rollback' in result && result.rollback && !run.dryRun)
                 return startRollback(runId, stepRun.position, `Step “${step.name}” failed: ${error}`)
               return finish(runId, 'FAILED', `Step “${step.name}” failed: ${error}`)
             }
             default:
-              await db.stepRun.update({
-                where: { id: stepRun.id },
-                data: {
-                  status: result.status,
-                  ...counts,
-                  finishedAt: new Date(),
-                  currentStatement: null,
-                  backendPid: null,
-                },
+              await transitionStepRun(db, stepRun.id, 'RUNNING', result.status, {
+                ...counts,
+                finishedAt: new Date(),
+                currentStatement: null,
+                backendPid: null,
               })
               await event(runId, 'info', `Step “${step.name}” ${result.message}.`)
           }
@@ -355,10 +328,12 @@ export async function executeRun(runId: string, now: () => Date = () => new Date
       return finish(runId, 'FAILED', 'The plan has no PostgreSQL target connection on this environment.')
     return outcome
   } catch (error) {
+    // Not this worker's run any more: nothing of it is written (lib/engine/worker.ts logs it).
+    if (error instanceof StateConflict) throw error
     if (error instanceof Cancelled) {
-      await db.stepRun.updateMany({
-        where: { runId, status: { in: ['PENDING', 'RUNNING', 'WAITING'] } },
-        data: { status: 'CANCELLED', currentStatement: null, backendPid: null },
+      await transitionStepRunsOf(db, { runId }, ['PENDING', 'RUNNING', 'WAITING'], 'CANCELLED', {
+        currentStatement: null,
+        backendPid: null,
       })
       return finish(runId, 'CANCELLED')
     }
@@ -380,7 +355,7 @@ export async function executeRollback(runId: string): Promise<'ROLLED_BACK' | 'R
   const end = async (status: 'ROLLED_BACK' | 'ROLLBACK_FAILED', failure: string | null = null) => {
     const error = failure === null ? null : withoutServerPaths(failure)
     await db.$transaction(async (tx) => {
-      await tx.run.update({ where: { id: runId }, data: { status, error, finishedAt: new Date(), workerId: null } })
+      await transitionRun(tx, runId, 'ROLLING_BACK', status, { error, finishedAt: new Date(), workerId: null })
       await event(
         runId,
         status === 'ROLLED_BACK' ? 'info' : 'error',
@@ -415,7 +390,7 @@ export async function executeRollback(runId: string): Promise<'ROLLED_BACK' | 'R
           .catch((error: Error) => ({ status: 'FAILED' as const, error: error.message }))
         if (result.status === 'FAILED')
           return end('ROLLBACK_FAILED', `The rollback of “${step.name}” failed: ${result.error}`)
-        await db.stepRun.update({ where: { id: stepRun.id }, data: { status: 'ROLLED_BACK' } })
+        await transitionStepRun(db, stepRun.id, stepRun.status, 'ROLLED_BACK')
       }
       return end('ROLLED_BACK')
     },

@@ -5,6 +5,7 @@ import { withoutServerPaths } from '@/lib/server/paths'
 import { planSourceOf, planTargetOf } from '@/lib/server/runs/target'
 import { mayWorkOnPlan } from '@/lib/server/windows/rules'
 import { cancelRequested, finishValidation, saveLiveReport } from '@/lib/server/validations/record'
+export { claimValidation, requeueValidations } from '@/lib/server/validations/transition'
 import { runValidation } from './validate/engine'
 import type { ValidationReport } from '@/lib/domain/validation-report'
 import { postgresSide } from './validate/postgres-side'
@@ -108,23 +109,6 @@ export async function validatePlan(v: PlanValidation): Promise<ValidationReport>
   } finally {
     clearInterval(poll)
   }
-}
-
-/** Takes the oldest queued validation for this worker, or null. Safe with any number of workers. */
-export async function claimValidation(workerId: string): Promise<string | null> {
-  const rows = await db.$queryRaw<{ id: string }[]>`
-    UPDATE "Validation" SET "status" = 'RUNNING', "workerId" = ${workerId}, "startedAt" = now(), "updatedAt" = now()
-     WHERE "id" = (SELECT "id" FROM "Validation" WHERE "status" = 'QUEUED' ORDER BY "createdAt" FOR UPDATE SKIP LOCKED LIMIT 1)
-    RETURNING "id"`
-  return rows[0]?.id ?? null
-}
-
-/** Validations a stopped worker held are queued again (they only read, so starting over is safe). */
-export async function requeueValidations(staleAfterMs: number): Promise<number> {
-  return db.$executeRaw`
-    UPDATE "Validation" v SET "status" = 'QUEUED', "workerId" = NULL, "updatedAt" = now()
-     WHERE v."status" = 'RUNNING' AND v."stepRunId" IS NULL AND v."workerId" IS NOT NULL
-       AND NOT EXISTS (SELECT 1 FROM "WorkerHeartbeat" h WHERE h."id" = v."workerId" AND h."lastSeenAt" > now() - make_interval(secs => ${staleAfterMs / 1000}))`
 }
 
 export async function executeValidation(validationId: string): Promise<ValidationStatus> {

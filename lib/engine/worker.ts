@@ -5,13 +5,13 @@ import { appEnv } from '@/lib/env'
 import type { SystemActor } from '@/lib/server/actor'
 import { takeDailySnapshots, watchReportStatuses } from '@/lib/server/reports/snapshots'
 import { expireWindows } from '@/lib/server/windows/commands'
-import { claimRollback, claimRun, executeRollback, executeRun, markInterrupted } from './runs'
-import { claimValidation, executeValidation, requeueValidations } from './validations'
+import { releaseRun } from '@/lib/server/runs/transition'
+import { markInterrupted } from './runs'
+import { requeueValidations } from './validations'
 import { pruneBackups } from './backup/artifacts'
-import { claimRestore, executeRestore } from './restores'
-import { claimRehearsal, executeRehearsal, failAbandonedRehearsals } from './rehearsals'
+import { failAbandonedRehearsals } from './rehearsals'
 import { createSampler, SAMPLE_EVERY_MS } from './monitor/sampler'
-import { rehearsalLabel, restoreLabel, runLabel, validationLabel } from './job-labels'
+import { WORKER_LANES, type WorkerJob, type WorkerLane } from './worker-jobs'
 import { shortId } from '@/lib/domain/short-id'
 
 export type WorkerHandle = { id: string; stop: () => Promise<void> }
@@ -88,9 +88,7 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
   await reclaim()
   let stopping = false
   void report()
-  // Runs and rollbacks go on side by side, up to WORKER_CONCURRENCY of them (an observe step watches for
-  // minutes; a gate or a copy must not hold every other plan up); two on one target still take turns on
-  // its advisory lock. Validations have a lane of their own, one at a time.
+  // The lanes of jobs (./worker-jobs.ts) share one loop; runs are launched side by side up to this limit.
   const limit = appEnv().WORKER_CONCURRENCY
   const active = new Set<Promise<void>>()
   // Not left held under a live heartbeat for ever: a run that stopped on an error is interrupted (and resumed),
@@ -98,12 +96,7 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
   // answers again: every heartbeat tries the runs still to release.
   const unreleased = new Set<string>()
   const release = async (runId: string) => {
-    const interrupted = await db.run.updateMany({
-      where: { id: runId, workerId: id, status: 'RUNNING' },
-      data: { status: 'INTERRUPTED', workerId: null },
-    })
-    await db.run.updateMany({ where: { id: runId, workerId: id, status: 'ROLLING_BACK' }, data: { workerId: null } })
-    if (interrupted.count)
+    if (await releaseRun(runId, id))
       await db.runEvent.create({
         data: {
           runId,
@@ -124,78 +117,31 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
       .finally(() => active.delete(done))
     active.add(done)
   }
-  let claiming = false
-  const work = async () => {
-    if (claiming || stopping) return
-    claiming = true
+  // One pass at a time per lane: every job of each kind it can claim now, the kinds in their order.
+  const busy = new Set<string>()
+  const drain = async (lane: WorkerLane) => {
+    if (busy.has(lane.name) || stopping) return
+    busy.add(lane.name)
+    const next = (job: WorkerJob) => (!lane.parallel || active.size < limit ? job.claim(id) : null)
     try {
-      for (
-        let runId = active.size < limit ? await claimRun(id) : null;
-        runId && !stopping;
-        runId = active.size < limit ? await claimRun(id) : null
-      ) {
-        const claimed = runId
-        const label = await runLabel(claimed)
-        log(`${label} claimed`)
-        launch(claimed, label, async () => log(`${label} ${(await executeRun(claimed)).toLowerCase()}`)) // waiting: at a manual gate
-      }
-      for (
-        let runId = active.size < limit ? await claimRollback(id) : null;
-        runId && !stopping;
-        runId = active.size < limit ? await claimRollback(id) : null
-      ) {
-        const claimed = runId
-        const label = await runLabel(claimed)
-        log(`${label} rolling back`)
-        launch(claimed, label, async () =>
-          log(`${label} ${(await executeRollback(claimed)).toLowerCase().replace('_', ' ')}`),
-        )
+      for (const job of lane.jobs) {
+        for (let claimed = await next(job); claimed && !stopping; claimed = await next(job)) {
+          const jobId = claimed
+          const label = await job.label(jobId)
+          log(`${label} ${job.claimedAs}`)
+          const execute = async () => log(`${label} ${await job.execute(jobId)}`)
+          if (lane.parallel) launch(jobId, label, execute)
+          else await execute()
+        }
       }
     } catch (error) {
-      log(`run loop failed: ${firstLine(error)}`)
+      log(`${lane.name} loop failed: ${firstLine(error)}`)
     } finally {
-      claiming = false
-    }
-  }
-  let validating = false
-  const validate = async () => {
-    if (validating || stopping) return
-    validating = true
-    try {
-      for (
-        let validationId = await claimValidation(id);
-        validationId && !stopping;
-        validationId = await claimValidation(id)
-      ) {
-        const label = await validationLabel(validationId)
-        log(`${label} claimed`)
-        log(`${label} ${(await executeValidation(validationId)).toLowerCase()}`)
-      }
-      // Restores share the lane: each is one pg_restore, and they are rare.
-      for (let restoreId = await claimRestore(id); restoreId && !stopping; restoreId = await claimRestore(id)) {
-        const label = await restoreLabel(restoreId)
-        log(`${label} claimed`)
-        log(`${label} ${(await executeRestore(restoreId)).toLowerCase()}`)
-      }
-      // Rehearsals too: one target's scripts up, down and up again, minutes at most.
-      for (
-        let rehearsalId = await claimRehearsal(id);
-        rehearsalId && !stopping;
-        rehearsalId = await claimRehearsal(id)
-      ) {
-        const label = await rehearsalLabel(rehearsalId)
-        log(`${label} claimed`)
-        log(`${label} ${(await executeRehearsal(rehearsalId)).toLowerCase()}`)
-      }
-    } catch (error) {
-      log(`validation loop failed: ${firstLine(error)}`)
-    } finally {
-      validating = false
+      busy.delete(lane.name)
     }
   }
   const runTimer = setInterval(() => {
-    void work()
-    void validate()
+    for (const lane of WORKER_LANES) void drain(lane)
   }, 1_000)
 
   // The monitor samples the connections that matter now (lib/engine/monitor/sampler.ts), beside the runs.

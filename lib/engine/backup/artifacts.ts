@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises'
 import { db } from '@/lib/db'
 import { appEnv } from '@/lib/env'
 import { withoutServerPaths } from '@/lib/server/paths'
+import { transitionBackup } from '@/lib/server/backups/transition'
 import type { PlanSource } from '@/lib/server/runs/target'
 import type { PostgresTarget } from '@/lib/targets/postgres'
 import { dumpPostgres, verifyPostgresDump } from './postgres'
@@ -101,27 +102,20 @@ export async function takeBackup(
         : await dumpPostgres(subject.target, path, { tables, signal: options.signal })
     const verification = subject.engine === 'SQLITE' ? verifySqliteBackup(path) : await verifyPostgresDump(path)
     const [{ size }, sha256] = await Promise.all([stat(path), sha256Of(path)])
-    await db.backup.update({
-      where: { id: row.id },
-      data: {
-        status: 'VERIFIED',
-        sizeBytes: BigInt(size),
-        sha256,
-        toolVersion: versions.tool,
-        serverVersion: versions.server,
-        verification,
-        verifiedAt: new Date(),
-        finishedAt: new Date(),
-      },
+    await transitionBackup(db, row.id, 'RUNNING', 'VERIFIED', {
+      sizeBytes: BigInt(size),
+      sha256,
+      toolVersion: versions.tool,
+      serverVersion: versions.server,
+      verification,
+      verifiedAt: new Date(),
+      finishedAt: new Date(),
     })
     return { id: row.id, ok: true, fileName, sizeBytes: size, sha256, verification }
   } catch (error) {
     const message = withoutServerPaths((error as Error).message)
     await rm(artifactPath(fileName), { force: true }).catch(() => undefined)
-    await db.backup.update({
-      where: { id: row.id },
-      data: { status: 'FAILED', error: message, finishedAt: new Date() },
-    })
+    await transitionBackup(db, row.id, 'RUNNING', 'FAILED', { error: message, finishedAt: new Date() })
     return { id: row.id, ok: false, error: message }
   }
 }
@@ -145,17 +139,17 @@ export async function verifyBackup(
         `The backup file was changed since it was taken: its checksum is ${sha256.slice(0, 12)}…, not ${backup.sha256?.slice(0, 12)}….`,
       )
     const verification = backup.format === 'SQLITE' ? verifySqliteBackup(path) : await verifyPostgresDump(path)
-    await db.backup.update({
-      where: { id: backupId },
-      data: { status: 'VERIFIED', verification, verifiedAt: new Date(), error: null },
+    await transitionBackup(db, backupId, backup.status, 'VERIFIED', {
+      verification,
+      verifiedAt: new Date(),
+      error: null,
     })
     return { ok: true, verification }
   } catch (error) {
     const message = withoutServerPaths((error as Error).message)
-    await db.backup.update({
-      where: { id: backupId },
-      data: { status: backup.status === 'PRUNED' ? 'PRUNED' : 'FAILED', error: message },
-    })
+    // A pruned backup stays pruned (nothing moves on from it); only the reason is kept.
+    if (backup.status === 'PRUNED') await db.backup.update({ where: { id: backupId }, data: { error: message } })
+    else await transitionBackup(db, backupId, backup.status, 'FAILED', { error: message })
     return { ok: false, error: message }
   }
 }
@@ -169,7 +163,7 @@ export async function pruneBackups(now = new Date()): Promise<number> {
   })
   for (const backup of old) {
     if (backup.fileName) await rm(artifactPath(backup.fileName), { force: true })
-    await db.backup.update({ where: { id: backup.id }, data: { status: 'PRUNED', prunedAt: now } })
+    await transitionBackup(db, backup.id, ['VERIFIED', 'FAILED'], 'PRUNED', { prunedAt: now })
   }
   return old.length
 }

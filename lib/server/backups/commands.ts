@@ -1,5 +1,6 @@
 import 'server-only'
 import { db } from '@/lib/db'
+import { ACTIVE_RESTORE_STATES } from '@/lib/domain/states/restore'
 import type { UserActor } from '@/lib/server/actor'
 import { recordAudit } from '@/lib/server/audit/record'
 import { assertCan, assertCanInTx } from '@/lib/server/authorize'
@@ -76,7 +77,9 @@ function restoreInTx(actor: UserActor, input: TRequestRestore, now: Date): Promi
         { confirm: [`Type “${confirmationNameOf(into)}” to confirm.`] },
       )
     }
-    const busy = await tx.restore.count({ where: { connectionId: into.id, status: { in: ['QUEUED', 'RUNNING'] } } })
+    const busy = await tx.restore.count({
+      where: { connectionId: into.id, status: { in: [...ACTIVE_RESTORE_STATES] } },
+    })
     if (busy) throw busyRefusal(into.name)
     if (into.environment.protected)
       await assertRecentSecondFactorInTx(

@@ -5,12 +5,12 @@ import { evaluateHealth, type HealthReport, type TriggerInput } from '@/lib/doma
 import type { MetricValues } from '@/lib/domain/metrics'
 import { latestSample, loadSeries, thin } from './series'
 import type { SampleData } from '@/lib/domain/monitor-sample'
-import type { ConnectionEngine, RunStatus } from '@/lib/generated/prisma/enums'
+import type { ConnectionEngine } from '@/lib/generated/prisma/enums'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCan } from '@/lib/server/authorize'
 import { notFound } from '@/lib/server/errors'
 import { ZId } from '@/lib/server/fields'
-import { TERMINAL } from '@/lib/server/runs/queries'
+import { ENDED_RUN_STATES, isEndedRun } from '@/lib/domain/states/run'
 import { runFiguresOf, type RunFiguresDTO } from './run-figures'
 
 // Presenters of the monitoring views: a connection's recent samples as chart points, its newest whole
@@ -172,7 +172,7 @@ export async function getRunMonitor(actor: UserActor, runId: string): Promise<Mo
   })
   if (!run) throw notFound('Run')
   const target = run.plan.environments.find((e) => e.environmentId === run.environmentId)?.targetConnection ?? null
-  const finished = TERMINAL.includes(run.status as RunStatus) && run.finishedAt
+  const finished = isEndedRun(run.status) && run.finishedAt
   const start = run.startedAt ?? run.createdAt
   return present(actor, {
     title: `${run.plan.title} · ${run.phase.name} on ${run.environment.name}`,
@@ -214,7 +214,7 @@ export async function getPlanHealth(actor: UserActor, planId: string): Promise<P
     const points = await loadSeries(mapping.targetConnectionId, new Date(now - 5 * 60_000))
     if (!points.length) continue
     const live = await db.run.findFirst({
-      where: { planId, environmentId: mapping.environmentId, status: { notIn: [...TERMINAL] } },
+      where: { planId, environmentId: mapping.environmentId, status: { notIn: [...ENDED_RUN_STATES] } },
       orderBy: { createdAt: 'desc' },
       select: { id: true },
     })

@@ -1,7 +1,7 @@
 import { db } from '@/lib/db'
 import { parseCopyDetail, parseObserveDetail, type ObserveDetail } from '@/lib/domain/step-details'
 import type { RunStatus } from '@/lib/generated/prisma/enums'
-import { isTerminalRun } from '@/lib/domain/run-states'
+import { isEndedRun } from '@/lib/domain/states/run'
 
 // A run's own figures beside its target's metrics: how long it has taken, how far its steps are, what
 // its copies move per second and how much they reject, how many errors its log holds, and the
@@ -73,7 +73,7 @@ export async function runFiguresOf(runId: string): Promise<RunFiguresDTO> {
       (s.startedAt
         ? Math.max(
             0,
-            ((s.finishedAt?.getTime() ?? (isTerminalRun(run.status) ? end : now)) - s.startedAt.getTime()) / 1000,
+            ((s.finishedAt?.getTime() ?? (isEndedRun(run.status) ? end : now)) - s.startedAt.getTime()) / 1000,
           )
         : 0),
     0,

@@ -1,4 +1,4 @@
-import { ACTIVE_RUN_STATES } from '@/lib/domain/progress'
+import { ACTIVE_RUN_STATES } from '@/lib/domain/states/run'
 import { stateWords } from '@/lib/domain/words'
 import type { UserActor } from '@/lib/server/actor'
 import { conflict, invalid, notFound } from '@/lib/server/errors'

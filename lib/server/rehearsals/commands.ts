@@ -1,5 +1,6 @@
 import 'server-only'
 import { db } from '@/lib/db'
+import { ACTIVE_REHEARSAL_STATES } from '@/lib/domain/states/rehearsal'
 import type { UserActor } from '@/lib/server/actor'
 import { recordAudit } from '@/lib/server/audit/record'
 import { assertCan, assertCanInTx } from '@/lib/server/authorize'
@@ -50,7 +51,7 @@ export async function requestRehearsal(actor: UserActor, input: TRequestRehearsa
     const busy = await tx.rollbackRehearsal.findFirst({
       where: {
         environmentId: environment.id,
-        status: { in: ['QUEUED', 'RUNNING'] },
+        status: { in: [...ACTIVE_REHEARSAL_STATES] },
         plan: { environments: { some: { environmentId: environment.id, targetConnectionId: target.connectionId } } },
       },
       select: { status: true },

@@ -8,7 +8,8 @@ import type {
 } from '@/lib/generated/prisma/enums'
 import type { ReportStatus } from '@/lib/domain/report-values'
 import { riskScore, riskSeverity } from '@/lib/server/plans/rules'
-import { UNRESOLVED_RUN_STATES, type PhaseStatus } from '@/lib/domain/progress'
+import type { PhaseStatus } from '@/lib/domain/progress'
+import { UNRESOLVED_RUN_STATES } from '@/lib/domain/states/run'
 
 // A plan's overall status for its report, from the facts – each rule documented, each with its reasons:
 //

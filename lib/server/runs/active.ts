@@ -1,5 +1,5 @@
 import { db, type Tx } from '@/lib/db'
-import { ACTIVE_RUN_STATES as ACTIVE_RUN } from '@/lib/domain/progress'
+import { ACTIVE_RUN_STATES as ACTIVE_RUN } from '@/lib/domain/states/run'
 import { conflict, type DomainError } from '@/lib/server/errors'
 import { stateWords } from '@/lib/domain/words'
 import { refuseOnViolation } from '@/lib/server/unique-index'

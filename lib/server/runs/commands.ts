@@ -15,6 +15,7 @@ import { parseLintReport } from '@/lib/domain/lint-report'
 import { StoredDataError } from '@/lib/domain/stored-json'
 import { checkStartSafeguards } from './safeguards'
 import { assertNoOtherActiveRun, oneActiveRun } from './active'
+import { transitionRun, transitionStepRunsOf } from './transition'
 import { assertRecentSecondFactorInTx, reauthenticate } from '@/lib/server/users/reauthenticate'
 
 // Starting and cancelling runs. Nothing executes in the request: the run is queued in the same
@@ -224,7 +225,7 @@ export async function rollbackRun(actor: UserActor, runId: string): Promise<{ id
         throw conflict(
           'No step of this run changed the target in a way a rollback undoes, so there is nothing to roll back. Retry the run, or mark it rolled back to close it.',
         )
-      await tx.run.update({ where: { id: run.id }, data: { status: 'ROLLING_BACK', workerId: null, error: null } })
+      await transitionRun(tx, run.id, run.status, 'ROLLING_BACK', { workerId: null, error: null })
       await logRun(tx, run.id, 'warn', `Rollback requested by ${actor.name}.`)
       await recordAudit(tx, actor, {
         action: 'run.rollback',
@@ -252,11 +253,8 @@ export async function cancelRun(actor: UserActor, runId: string): Promise<{ id: 
     if (run.requestedById !== actor.id && !can(actor.role, 'run:resolve'))
       throw new DomainError('FORBIDDEN', 'Only the person who started the run, or a DBA, can cancel it.')
     if (run.status === 'QUEUED' || run.status === 'INTERRUPTED' || run.status === 'WAITING') {
-      await tx.run.update({ where: { id: run.id }, data: { status: 'CANCELLED', finishedAt: new Date() } })
-      await tx.stepRun.updateMany({
-        where: { runId: run.id, status: { in: ['PENDING', 'WAITING'] } },
-        data: { status: 'CANCELLED' },
-      })
+      await transitionRun(tx, run.id, run.status, 'CANCELLED', { finishedAt: new Date() })
+      await transitionStepRunsOf(tx, { runId: run.id }, ['PENDING', 'WAITING'], 'CANCELLED')
     } else if (run.status === 'RUNNING') {
       await tx.run.update({ where: { id: run.id }, data: { cancelRequested: true } })
     } else throw conflict(`This run is ${run.status.toLowerCase().replace('_', ' ')}; there is nothing to cancel.`)

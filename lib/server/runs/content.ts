@@ -2,7 +2,7 @@ import type { Prisma, Tx } from '@/lib/db'
 import type { StepKind } from '@/lib/generated/prisma/enums'
 import { phaseChecksum, stepChecksum } from '@/lib/server/step-content'
 import { conflict } from '@/lib/server/errors'
-import { ACTIVE_RUN_STATES as ACTIVE_RUN } from '@/lib/domain/progress'
+import { ACTIVE_RUN_STATES as ACTIVE_RUN } from '@/lib/domain/states/run'
 
 // What a run of a phase executes: its steps that are not removed, in order. The same list is fixed on the
 // run when it is queued (each step run keeps its step's text and configuration) and is what an approved

@@ -1,7 +1,7 @@
 import 'server-only'
 import { safeguardsInWords } from '@/lib/domain/safeguards'
 import { can } from '@/lib/auth/permissions'
-import { TERMINAL_RUN_STATES } from '@/lib/domain/run-states'
+import { isEndedRun } from '@/lib/domain/states/run'
 import { hasSomethingToUndo } from '@/lib/domain/undo'
 import { db } from '@/lib/db'
 import type { RunStatus, StepKind, StepRunStatus } from '@/lib/generated/prisma/enums'
@@ -20,8 +20,6 @@ import { BACKUP_SELECT, seesBackupDetails, toBackupDTO, type BackupDTO } from '@
 import { notFound } from '@/lib/server/errors'
 import { rejectsOfCopy } from './rejects'
 import { ZId } from '@/lib/server/fields'
-
-export const TERMINAL = TERMINAL_RUN_STATES
 
 export type RunDTO = {
   id: string
@@ -125,7 +123,7 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
         .map(async (s) => [s.id, await db.copyReject.count({ where: rejectsOfCopy({ ...s, run }) })] as const),
     ),
   )
-  const live = !TERMINAL.includes(run.status)
+  const live = !isEndedRun(run.status)
   const resolver = can(actor.role, 'run:resolve')
   const undoable = ['FAILED', 'ROLLBACK_FAILED', 'CANCELLED'].includes(run.status) && !run.dryRun && resolver
   const failed = run.steps.find((s) => s.status === 'FAILED')

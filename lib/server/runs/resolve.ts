@@ -14,6 +14,7 @@ import { logRun } from './commands'
 import { assertNoOtherActiveRun, oneActiveRun } from './active'
 import { SCOPED_WINDOWS } from './content'
 import { planTargetOf } from './target'
+import { transitionRun, transitionStepRun, transitionStepRunsOf } from './transition'
 
 // The guided ways out of a stopped run: release a manual gate, and a DBA's decisions on a failed run –
 // retry the failed step, mark it applied (finished by hand), or mark the run rolled back (undone by hand).
@@ -98,8 +99,8 @@ export async function releaseGate(actor: UserActor, runId: string, now = new Dat
         )
       }
     }
-    await tx.stepRun.update({ where: { id: gate.id }, data: { status: 'SUCCEEDED', finishedAt: now } })
-    await tx.run.update({ where: { id: run.id }, data: { status: 'QUEUED' } })
+    await transitionStepRun(tx, gate.id, 'WAITING', 'SUCCEEDED', { finishedAt: now })
+    await transitionRun(tx, run.id, 'WAITING', 'QUEUED')
     await logRun(tx, run.id, 'info', `Gate “${gate.name}” released by ${actor.name}; the run goes on.`)
     await recordAudit(tx, actor, {
       action: 'run.gate.release',
@@ -120,16 +121,12 @@ export async function retryRun(actor: UserActor, runId: string, now = new Date()
       const run = await lockRun(tx, runId, ['FAILED'], 'Only a failed run can be retried.')
       assertMayContinue(run, now)
       await assertAlone(tx, run, RETRY_LATER)
-      await tx.run.update({
-        where: { id: run.id },
-        data: {
-          status: 'QUEUED',
-          retryFailed: true,
-          error: null,
-          finishedAt: null,
-          workerId: null,
-          cancelRequested: false,
-        },
+      await transitionRun(tx, run.id, 'FAILED', 'QUEUED', {
+        retryFailed: true,
+        error: null,
+        finishedAt: null,
+        workerId: null,
+        cancelRequested: false,
       })
       await logRun(tx, run.id, 'warn', `Retry requested by ${actor.name}: the run goes on from its failed step.`)
       await recordAudit(tx, actor, {
@@ -189,16 +186,12 @@ export async function markRunApplied(actor: UserActor, input: Decision, now = ne
       const again = await lockRun(tx, run.id, ['FAILED'], 'The run changed meanwhile; nothing more was done.')
       const more = hasStepsAfter(again, failed)
       if (more) await assertAlone(tx, again, GO_ON_LATER)
-      await tx.stepRun.update({
-        where: { id: failed.id },
-        data: { status: 'SUCCEEDED', statementsApplied: failed.statementsTotal, finishedAt: now },
+      await transitionStepRun(tx, failed.id, 'FAILED', 'SUCCEEDED', {
+        statementsApplied: failed.statementsTotal,
+        finishedAt: now,
       })
-      await tx.run.update({
-        where: { id: run.id },
-        data: more
-          ? { status: 'QUEUED', error: null, finishedAt: null, workerId: null }
-          : { status: 'SUCCEEDED', error: null, finishedAt: now },
-      })
+      if (more) await transitionRun(tx, run.id, 'FAILED', 'QUEUED', { error: null, finishedAt: null, workerId: null })
+      else await transitionRun(tx, run.id, 'FAILED', 'SUCCEEDED', { error: null, finishedAt: now })
       await logRun(
         tx,
         run.id,
@@ -240,11 +233,13 @@ export async function markRunRolledBack(actor: UserActor, input: Decision, now =
   }
   return db.$transaction(async (tx) => {
     await lockRun(tx, run.id, [run.status], 'The run changed meanwhile; nothing more was done.')
-    await tx.stepRun.updateMany({ where: { id: { in: touched.map((s) => s.id) } }, data: { status: 'ROLLED_BACK' } })
-    await tx.run.update({
-      where: { id: run.id },
-      data: { status: 'ROLLED_BACK', error: null, finishedAt: now, workerId: null },
-    })
+    await transitionStepRunsOf(
+      tx,
+      { ids: touched.map((s) => s.id) },
+      ['SUCCEEDED', 'FAILED', 'CANCELLED'],
+      'ROLLED_BACK',
+    )
+    await transitionRun(tx, run.id, run.status, 'ROLLED_BACK', { error: null, finishedAt: now, workerId: null })
     await logRun(tx, run.id, 'warn', `${actor.name} marked the run rolled back by hand: ${input.note}`)
     await recordAudit(tx, actor, {
       action: 'run.mark-rolled-back',

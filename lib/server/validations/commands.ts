@@ -8,9 +8,12 @@ import { DomainError, conflict, invalid, notFound } from '@/lib/server/errors'
 import { SCOPED_WINDOWS } from '@/lib/server/runs/content'
 import { assertRecentSecondFactorInTx, reauthenticate } from '@/lib/server/users/reauthenticate'
 import { mayWorkOnPlan } from '@/lib/server/windows/rules'
+import { ZId } from '@/lib/server/fields'
 import { editPlan, nextPosition, planIdOf } from '@/lib/server/plans/edit-plan'
 import { refuseOnViolation } from '@/lib/server/unique-index'
 import type { TAddRule, TBindCriterion, TEditRule, TRequestValidation } from './schemas'
+import { transitionValidation } from './transition'
+import { ACTIVE_VALIDATION_STATES } from '@/lib/domain/states/validation'
 
 // Validations on demand, custom rules and criteria bindings. A validation runs the plan's custom rules – code
 // its editors wrote – on the target, so on a protected environment it follows the rules of a run there: a
@@ -32,7 +35,7 @@ async function requestedRefusal(planId: string, environmentId: string) {
   const [environment, busy] = await Promise.all([
     db.environment.findUnique({ where: { id: environmentId }, select: { name: true } }),
     db.validation.findFirst({
-      where: { planId, environmentId, stepRunId: null, status: { in: ['QUEUED', 'RUNNING'] } },
+      where: { planId, environmentId, stepRunId: null, status: { in: [...ACTIVE_VALIDATION_STATES] } },
       select: { status: true },
     }),
   ])
@@ -79,7 +82,7 @@ function requestInTx(actor: UserActor, input: TRequestValidation, now: Date): Pr
         `Choose both the source and the target connection of “${mapping.environment.name}” for this plan first (plan page → Environments).`,
       )
     const busy = await tx.validation.findFirst({
-      where: { planId: plan.id, environmentId: mapping.environmentId, status: { in: ['QUEUED', 'RUNNING'] } },
+      where: { planId: plan.id, environmentId: mapping.environmentId, status: { in: [...ACTIVE_VALIDATION_STATES] } },
     })
     if (busy) throw busyRefusal(mapping.environment.name, busy.status)
     if (environment.protected)
@@ -108,18 +111,20 @@ function requestInTx(actor: UserActor, input: TRequestValidation, now: Date): Pr
 export async function cancelValidation(actor: UserActor, validationId: string): Promise<{ id: string }> {
   return db.$transaction(async (tx) => {
     await assertCanInTx(tx, actor, 'run:start')
+    if (!ZId.safeParse(validationId).success) throw notFound('Validation')
+    // Locked so a worker's claim (which skips locked rows) cannot start it between the check and the write.
+    await tx.$queryRaw`SELECT "id" FROM "Validation" WHERE "id" = ${validationId}::uuid FOR UPDATE`
     const validation = await tx.validation.findUnique({ where: { id: validationId } })
     if (!validation) throw notFound('Validation')
     if (validation.status !== 'QUEUED' && validation.status !== 'RUNNING')
       throw conflict('This validation has already ended.')
     // A queued one ends now; a running one stops at its next table or segment.
-    await tx.validation.update({
-      where: { id: validationId },
-      data:
-        validation.status === 'QUEUED'
-          ? { status: 'CANCELLED', finishedAt: new Date(), cancelRequested: true }
-          : { cancelRequested: true },
-    })
+    if (validation.status === 'QUEUED')
+      await transitionValidation(tx, validationId, 'QUEUED', 'CANCELLED', {
+        finishedAt: new Date(),
+        cancelRequested: true,
+      })
+    else await tx.validation.update({ where: { id: validationId }, data: { cancelRequested: true } })
     await recordAudit(tx, actor, {
       action: 'validation.cancel',
       entityType: 'Validation',

@@ -4,6 +4,7 @@ import { bindingOf, evaluateBinding } from '@/lib/domain/criteria'
 import type { ValidationReport } from '@/lib/domain/validation-report'
 import { SYSTEM_ACTOR, type SystemActor } from '@/lib/server/actor'
 import { recordAudit } from '@/lib/server/audit/record'
+import { transitionValidation } from './transition'
 
 // The worker's writes of a validation: live reports while it runs, and its end – the report, and the
 // plan's bound success criteria decided from it – in one transaction, audited.
@@ -32,14 +33,10 @@ export async function finishValidation(
     const validation = await tx.validation.findUniqueOrThrow({ where: { id: validationId } })
     const report = 'report' in outcome ? outcome.report : null
     const status = report ? (report.status === 'RUNNING' ? 'ERROR' : report.status) : 'ERROR'
-    await tx.validation.update({
-      where: { id: validationId },
-      data: {
-        status,
-        report: report ? json(report) : undefined,
-        error: 'error' in outcome ? outcome.error : (report?.error ?? null),
-        finishedAt: new Date(),
-      },
+    await transitionValidation(tx, validationId, 'RUNNING', status, {
+      report: report ? json(report) : undefined,
+      error: 'error' in outcome ? outcome.error : (report?.error ?? null),
+      finishedAt: new Date(),
     })
     await recordAudit(tx, WORKER, {
       action: 'validation.finish',

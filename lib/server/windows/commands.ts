@@ -8,7 +8,9 @@ import { ZId } from '@/lib/server/fields'
 import { approversOf, notify, resolveWindowNotices } from '@/lib/server/notifications/notify'
 import { clipNotice, windowSpan } from '@/lib/server/notifications/rules'
 import { contentOfPhases, SCOPED_WINDOWS } from '@/lib/server/runs/content'
+import type { WindowStatus } from '@/lib/generated/prisma/enums'
 import { mayStartRun, type RunPermission } from './rules'
+import { transitionWindow } from './transition'
 import type { TDecideWindow, TRejectWindow, TRequestWindow } from './schemas'
 import { assertRecentSecondFactorInTx, reauthenticate } from '@/lib/server/users/reauthenticate'
 
@@ -151,15 +153,11 @@ export async function approveWindow(actor: UserActor, input: TDecideWindow, now 
       ? [w.phaseId]
       : (await tx.phase.findMany({ where: { planId: w.planId }, select: { id: true } })).map((p) => p.id)
     const approvedContent = await contentOfPhases(tx, phaseIds)
-    const approved = await tx.maintenanceWindow.update({
-      where: { id: w.id },
-      data: {
-        status: 'APPROVED',
-        decidedById: actor.id,
-        decidedAt: now,
-        decisionNote: input.note || null,
-        approvedContent,
-      },
+    const approved = await transitionWindow(tx, w.id, 'REQUESTED', 'APPROVED', {
+      decidedById: actor.id,
+      decidedAt: now,
+      decisionNote: input.note || null,
+      approvedContent,
     })
     await recordAudit(tx, actor, {
       action: 'window.approve',
@@ -185,9 +183,10 @@ export async function rejectWindow(actor: UserActor, input: TRejectWindow, now =
     if (w.requestedById === actor.id) throw forbiddenSelf()
     if (w.status !== 'REQUESTED')
       throw conflict(`This window is ${w.status.toLowerCase()}; only a requested window can be rejected.`)
-    const rejected = await tx.maintenanceWindow.update({
-      where: { id: w.id },
-      data: { status: 'REJECTED', decidedById: actor.id, decidedAt: now, decisionNote: input.note },
+    const rejected = await transitionWindow(tx, w.id, 'REQUESTED', 'REJECTED', {
+      decidedById: actor.id,
+      decidedAt: now,
+      decisionNote: input.note,
     })
     await recordAudit(tx, actor, {
       action: 'window.reject',
@@ -211,7 +210,7 @@ export async function cancelWindow(actor: UserActor, windowId: string, now = new
     if (w.requestedById !== actor.id) await assertCanInTx(tx, actor, 'window:approve')
     if (!(w.status === 'REQUESTED' || w.status === 'APPROVED') || w.endsAt <= now)
       throw conflict(`This window is ${w.endsAt <= now ? 'over' : w.status.toLowerCase()}; it cannot be cancelled.`)
-    const cancelled = await tx.maintenanceWindow.update({ where: { id: w.id }, data: { status: 'CANCELLED' } })
+    const cancelled = await transitionWindow(tx, w.id, w.status, 'CANCELLED')
     await recordAudit(tx, actor, {
       action: 'window.cancel',
       entityType: 'MaintenanceWindow',
@@ -232,13 +231,13 @@ export async function cancelWindow(actor: UserActor, windowId: string, now = new
 export async function expireWindows(actor: Actor, now = new Date()): Promise<number> {
   return db.$transaction(async (tx) => {
     const due = await tx.$queryRaw<
-      { id: string; planId: string; status: string; startsAt: Date; endsAt: Date; latestStartAt: Date }[]
+      { id: string; planId: string; status: WindowStatus; startsAt: Date; endsAt: Date; latestStartAt: Date }[]
     >`
       SELECT "id", "planId", "status"::text AS "status", "startsAt", "endsAt", "latestStartAt" FROM "MaintenanceWindow"
        WHERE ("status" = 'REQUESTED' AND "latestStartAt" <= ${now}) OR ("status" = 'APPROVED' AND "endsAt" <= ${now})
        FOR UPDATE SKIP LOCKED`
     for (const w of due) {
-      await tx.maintenanceWindow.update({ where: { id: w.id }, data: { status: 'EXPIRED' } })
+      await transitionWindow(tx, w.id, w.status, 'EXPIRED')
       await recordAudit(tx, actor, {
         action: 'window.expire',
         entityType: 'MaintenanceWindow',
@@ -293,15 +292,11 @@ export async function reopenApprovalsAfterChange(
   for (const w of windows) {
     await tx.$queryRaw`SELECT "id" FROM "MaintenanceWindow" WHERE "id" = ${w.id}::uuid FOR UPDATE`
     const note = `Sent back for approval: ${change.what} after it was approved.`
-    const reopened = await tx.maintenanceWindow.update({
-      where: { id: w.id },
-      data: {
-        status: 'REQUESTED',
-        decidedById: null,
-        decidedAt: null,
-        decisionNote: note,
-        approvedContent: Prisma.DbNull,
-      },
+    const reopened = await transitionWindow(tx, w.id, 'APPROVED', 'REQUESTED', {
+      decidedById: null,
+      decidedAt: null,
+      decisionNote: note,
+      approvedContent: Prisma.DbNull,
     })
     await recordAudit(tx, actor, {
       action: 'window.reopen',
