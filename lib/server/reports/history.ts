@@ -83,7 +83,7 @@ export const getReportPage = cache(
         ? {
             id: latest.id,
             takenAt: latest.takenAt.toISOString(),
-            changes: reportChanges(latest.report as ReportDTO, report),
+            changes: reportChanges(parseStoredReport(latest.report, latest.id), report),
           }
         : null,
     }

@@ -1,4 +1,5 @@
 import { db, type Prisma } from '@/lib/db'
+import { parseCopyDetail } from '@/lib/domain/step-details'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCan, seesRowData } from '@/lib/server/authorize'
 import { notFound } from '@/lib/server/errors'
@@ -28,10 +29,8 @@ export function rejectsOfCopy(stepRun: {
   detail: unknown
   run: { environmentId: string }
 }): Prisma.CopyRejectWhereInput {
-  const copyId = (stepRun.detail as { copyId?: unknown } | null)?.copyId
-  return typeof copyId === 'string'
-    ? { copyId, stepRun: { run: { environmentId: stepRun.run.environmentId } } }
-    : { stepRunId: stepRun.id }
+  const copyId = parseCopyDetail(stepRun.detail, stepRun.id)?.copyId
+  return copyId ? { copyId, stepRun: { run: { environmentId: stepRun.run.environmentId } } } : { stepRunId: stepRun.id }
 }
 
 export async function listCopyRejects(
