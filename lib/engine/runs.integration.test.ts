@@ -403,11 +403,10 @@ describe('runs', () => {
     expect(actions).toContain('run.mark-rolled-back')
   })
 
-  it('error-level lint findings block a protected run until a DBA accepts them with a reason', async () => {
-    const { dba, lead, name, environmentId, planId, phaseId } = await setup({
-      protected: true,
-      steps: [{ name: 'Plain index', body: 'CREATE INDEX t_id ON t (id);' }],
-    })
+  /** A protected environment with an approved window open now, for a phase of one SQL step. */
+  async function protectedWithWindow(step: { name: string; body: string }) {
+    const scope = await setup({ protected: true, steps: [step] })
+    const { dba, lead, name, environmentId, planId } = scope
     const window = await requestWindow(
       lead,
       ZRequestWindow.parse({
@@ -419,6 +418,14 @@ describe('runs', () => {
       }),
     )
     await approveWindow(dba, { windowId: window.id, note: '', confirm: name })
+    return scope
+  }
+
+  it('error-level lint findings block a protected run until a DBA accepts them with a reason', async () => {
+    const { dba, lead, environmentId, planId, phaseId } = await protectedWithWindow({
+      name: 'Plain index',
+      body: 'CREATE INDEX t_id ON t (id);',
+    })
     await expect(startRun(dba, { planId, phaseId, environmentId, dryRun: false })).rejects.toMatchObject({
       code: 'CONFLICT',
       message: expect.stringContaining('1 error-level lint finding'),
@@ -444,21 +451,10 @@ describe('runs', () => {
   })
 
   it('a stored lint report that cannot be read blocks a protected run like a missing one', async () => {
-    const { dba, lead, name, environmentId, planId, phaseId } = await setup({
-      protected: true,
-      steps: [{ name: 'Forged lint', body: 'CREATE INDEX t_id ON t (id);' }],
+    const { dba, environmentId, planId, phaseId } = await protectedWithWindow({
+      name: 'Forged lint',
+      body: 'CREATE INDEX t_id ON t (id);',
     })
-    const window = await requestWindow(
-      lead,
-      ZRequestWindow.parse({
-        environmentId,
-        planId,
-        reason: 'go',
-        startsAt: new Date(Date.now() - 60_000).toISOString(),
-        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
-      }),
-    )
-    await approveWindow(dba, { windowId: window.id, note: '', confirm: name })
     // A row edited by hand: with the count as text, a cast read "0" > 0 as no findings and let the run start.
     const step = await db.step.findFirstOrThrow({ where: { phaseId } })
     await db.step.update({ where: { id: step.id }, data: { lint: { statements: [], errors: '0', warnings: 0 } } })
