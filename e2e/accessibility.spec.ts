@@ -17,7 +17,8 @@ const DESKTOP = { width: 1280, height: 800 }
 
 const suffix = randomUUID().slice(0, 8)
 const LONG_TITLE = `Consolidate the customer-ledger-and-invoicing-subsystem-databases-into-one-cluster ${suffix} – including the archived partitions from every region and the reporting replicas that nobody owns`
-const LONG_RISK = `Replication-lag-on-the-eu-west-reporting-replica-exceeds-the-cutover-budget because the nightly batch job rewrites every invoice row ${'and keeps going '.repeat(12)}`
+// Nearly as long as a risk title may be (300 characters).
+const LONG_RISK = `Replication-lag-on-the-eu-west-reporting-replica-exceeds-the-cutover-budget because the nightly batch job rewrites every invoice row ${'and keeps going '.repeat(10)}`
 
 type Seeded = {
   planId: string
