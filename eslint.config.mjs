@@ -113,6 +113,8 @@ export default defineConfig([
   restrict(['lib/db.ts', 'lib/server/**', 'lib/migrate/**'], NOT_UPWARD, SERVER_NOT_ENGINE, NOT_ACTIONS),
   restrict(['lib/engine/**'], NOT_UPWARD, NOT_ACTIONS),
   restrict(['components/**'], PRISMA_IMPORTS, SERVER_TYPES_ONLY, NOT_IN_BROWSER),
+  // The live views' query factories run in the browser like the components that use them.
+  restrict(['lib/queries/**'], PRISMA_IMPORTS, NOT_UPWARD, NOT_ACTIONS, SERVER_TYPES_ONLY, NOT_IN_BROWSER),
   restrict(['app/**'], PRISMA_IMPORTS, NOT_FROM_PAGES),
   // Tests drive the worker and seed through any layer; scripts are entry points over all of lib.
   restrict(['**/*.test.ts', 'e2e/**', 'scripts/**'], PRISMA_IMPORTS),

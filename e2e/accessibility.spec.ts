@@ -3,6 +3,7 @@ import AxeBuilder from '@axe-core/playwright'
 import { expect, test, type Page } from '@playwright/test'
 import type { Role } from '@/lib/generated/prisma/enums'
 import { query, seedUser, type SeededUser } from './fixtures/db'
+import { seedItems, seedPhase, seedPlan, seedPlanEnvironment, seedRisk, seedWindowRequest } from './fixtures/seed'
 import { signIn } from './fixtures/session'
 
 // Every page, as every role that may open it, with real data in it (a long plan title, a long risk, a run
@@ -16,7 +17,8 @@ const DESKTOP = { width: 1280, height: 800 }
 
 const suffix = randomUUID().slice(0, 8)
 const LONG_TITLE = `Consolidate the customer-ledger-and-invoicing-subsystem-databases-into-one-cluster ${suffix} – including the archived partitions from every region and the reporting replicas that nobody owns`
-const LONG_RISK = `Replication-lag-on-the-eu-west-reporting-replica-exceeds-the-cutover-budget because the nightly batch job rewrites every invoice row ${'and keeps going '.repeat(12)}`
+// Nearly as long as a risk title may be (300 characters).
+const LONG_RISK = `Replication-lag-on-the-eu-west-reporting-replica-exceeds-the-cutover-budget because the nightly batch job rewrites every invoice row ${'and keeps going '.repeat(10)}`
 
 type Seeded = {
   planId: string
@@ -43,48 +45,42 @@ test.beforeAll(async () => {
   const [demoPlan] = await query<{ id: string }>(
     `SELECT "id" FROM "Plan" WHERE "title" = 'Demo: orders schema upgrade'`,
   )
-  const [plan] = await query<{ id: string }>(
-    `INSERT INTO "Plan" ("id", "title", "summary", "ownerId", "status", "updatedAt") VALUES (gen_random_uuid(), $1, $2, $3, 'ACTIVE', now()) RETURNING "id"`,
-    [
-      LONG_TITLE,
-      `Moves the ledger. See https://example.com/${'very-long-path-segment-'.repeat(8)} for the background.`,
-      users.LEAD.id,
-    ],
-  )
-  const planId = plan?.id ?? ''
-  const [phase] = await query<{ id: string }>(
-    `INSERT INTO "Phase" ("id", "planId", "position", "name", "goal", "updatedAt") VALUES (gen_random_uuid(), $1, 0, 'Copy the ledgers', 'Every ledger row on the new cluster', now()) RETURNING "id"`,
-    [planId],
-  )
-  await query(
-    `INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 1, 'Cutover', now())`,
-    [planId],
-  )
-  await query(
-    `INSERT INTO "ChecklistItem" ("id", "phaseId", "position", "text", "doneAt", "doneById", "updatedAt")
-     VALUES (gen_random_uuid(), $1, 0, 'Freeze postings', now(), $2, now()), (gen_random_uuid(), $1, 1, $3, NULL, NULL, now())`,
-    [phase?.id, users.LEAD.id, `Confirm-with-the-finance-team-that-the-month-end-close-has-finished-${'x'.repeat(80)}`],
-  )
-  await query(
-    `INSERT INTO "Risk" ("id", "planId", "title", "impact", "likelihood", "mitigation", "owner", "status", "updatedAt")
-     VALUES (gen_random_uuid(), $1, $2, 'CRITICAL', 'LIKELY', $3, 'Database-reliability-engineering-on-call-rotation', 'OPEN', now()),
-            (gen_random_uuid(), $1, 'Invoices lost in transit', 'HIGH', 'POSSIBLE', '', NULL, 'OPEN', now()),
-            (gen_random_uuid(), $1, 'Unrated concern', NULL, NULL, '', NULL, 'OPEN', now())`,
-    [planId, LONG_RISK, `Pause-the-batch-job-and-watch-the-lag-${'metric-'.repeat(30)}`],
-  )
+  const lead = users.LEAD
+  const planId = await seedPlan(lead, {
+    title: LONG_TITLE,
+    summary: `Moves the ledger. See https://example.com/${'very-long-path-segment-'.repeat(8)} for the background.`,
+    status: 'ACTIVE',
+  })
+  const phaseId = await seedPhase(lead, planId, {
+    name: 'Copy the ledgers',
+    goal: 'Every ledger row on the new cluster',
+  })
+  await seedPhase(lead, planId, { name: 'Cutover' })
+  await seedItems(lead, phaseId, [
+    { text: 'Freeze postings', done: true },
+    { text: `Confirm-with-the-finance-team-that-the-month-end-close-has-finished-${'x'.repeat(80)}` },
+  ])
+  await seedRisk(lead, planId, {
+    title: LONG_RISK,
+    impact: 'CRITICAL',
+    likelihood: 'LIKELY',
+    mitigation: `Pause-the-batch-job-and-watch-the-lag-${'metric-'.repeat(30)}`,
+    owner: 'Database-reliability-engineering-on-call-rotation',
+  })
+  await seedRisk(lead, planId, { title: 'Invoices lost in transit', impact: 'HIGH', likelihood: 'POSSIBLE' })
+  await seedRisk(lead, planId, { title: 'Unrated concern' })
+  // Raw: marked lint-clean although the linter flags a plain CREATE INDEX, so the page shows only the failed run.
   const [step] = await query<{ id: string }>(
     `INSERT INTO "Step" ("id", "planId", "phaseId", "position", "kind", "name", "body", "isDraft", "lint", "updatedAt")
      VALUES (gen_random_uuid(), $1, $2, 0, 'SQL', 'Add the ledger index', 'CREATE INDEX ledger_by_account ON ledger (account_id);', false, '{"errors":0,"warnings":0,"statements":[]}', now()) RETURNING "id"`,
-    [planId, phase?.id],
+    [planId, phaseId],
   )
-  await query(
-    `INSERT INTO "PlanEnvironment" ("id", "planId", "environmentId", "targetConnectionId") VALUES (gen_random_uuid(), $1, $2, $3)`,
-    [planId, environment?.id, connection?.id],
-  )
+  await seedPlanEnvironment(lead, planId, environment?.id ?? '', { targetConnectionId: connection?.id })
+  // Raw, like its step run and log below: a run that failed five minutes ago, without a worker running it now.
   const [run] = await query<{ id: string }>(
     `INSERT INTO "Run" ("id", "planId", "phaseId", "environmentId", "status", "requestedById", "error", "startedAt", "finishedAt", "updatedAt")
      VALUES (gen_random_uuid(), $1, $2, $3, 'FAILED', $4, 'relation "ledger" does not exist', now() - interval '5 minutes', now() - interval '4 minutes', now()) RETURNING "id"`,
-    [planId, phase?.id, environment?.id, users.DBA.id],
+    [planId, phaseId, environment?.id, users.DBA.id],
   )
   const runId = run?.id ?? ''
   await query(
@@ -99,12 +95,18 @@ test.beforeAll(async () => {
       `Step “Add the ledger index” failed: relation "ledger" does not exist ${'(while-running-statement-one-of-one) '.repeat(6)}`,
     ],
   )
-  await query(
-    `INSERT INTO "MaintenanceWindow" ("id", "environmentId", "planId", "phaseId", "startsAt", "endsAt", "latestStartAt", "reason", "status", "requestedById", "updatedAt")
-     VALUES (gen_random_uuid(), $1, $2, $3, now() + interval '1 day', now() + interval '1 day 2 hours', now() + interval '1 day 1 hour', $4, 'REQUESTED', $5, now())`,
-    [environment?.id, planId, phase?.id, `Cut-over-the-ledger-${'and-the-invoices-'.repeat(10)}`, users.LEAD.id],
-  )
+  const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000)
+  await seedWindowRequest(lead, {
+    environmentId: environment?.id ?? '',
+    planId,
+    phaseId,
+    startsAt: inHours(24),
+    endsAt: inHours(26),
+    latestStartAt: inHours(25),
+    reason: `Cut-over-the-ledger-${'and-the-invoices-'.repeat(10)}`,
+  })
   for (const user of Object.values(users)) {
+    // Raw: a notice about a status change the plan never went through, for each role.
     await query(
       `INSERT INTO "Notification" ("id", "userId", "kind", "title", "body", "href") VALUES (gen_random_uuid(), $1, 'PLAN_STATUS_CHANGED', $2, 'It changed.', $3)`,
       [user.id, `${LONG_TITLE} is at risk`, `/plans/${planId}/report`],

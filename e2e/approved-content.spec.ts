@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { expect, test } from '@playwright/test'
 import { phaseChecksum, type StepContent } from '@/lib/server/step-content'
 import { query, seedUser } from './fixtures/db'
+import { seedEnvironment, seedPhase, seedPlan, seedPlanEnvironment, seedSqlStep } from './fixtures/seed'
 import { signIn } from './fixtures/session'
 
 // An approval is for the steps as they were approved: a lead who edits a script of an approved phase – even
@@ -14,51 +15,34 @@ test('a lead’s edit after approval sends the window back, an edit during a run
   const dba = await seedUser('DBA')
   const suffix = randomUUID().slice(0, 6)
   const env = `production-${suffix}`
-  const [environment] = await query<{ id: string }>(
-    `INSERT INTO "Environment" ("id", "name", "protected", "updatedAt") VALUES (gen_random_uuid(), $1, true, now()) RETURNING "id"`,
-    [env],
-  )
-  const [plan] = await query<{ id: string }>(
-    `INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now()) RETURNING "id"`,
-    [`Orders cutover ${suffix}`, lead.id],
-  )
-  const [phase] = await query<{ id: string }>(
-    `INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 0, 'Cutover', now()) RETURNING "id"`,
-    [plan?.id],
-  )
-  const [step] = await query<{ id: string }>(
-    `INSERT INTO "Step" ("id", "planId", "phaseId", "position", "kind", "name", "body", "rollbackBody", "isDraft", "lint", "updatedAt")
-     VALUES (gen_random_uuid(), $1, $2, 0, 'SQL', 'Add a status column', 'ALTER TABLE orders ADD COLUMN status text;', 'ALTER TABLE orders DROP COLUMN status;', false, '{"errors":0,"warnings":0,"statements":[]}', now()) RETURNING "id"`,
-    [plan?.id, phase?.id],
-  )
+  const environmentId = await seedEnvironment(env, { protected: true })
+  const planId = await seedPlan(lead, { title: `Orders cutover ${suffix}` })
+  const phaseId = await seedPhase(lead, planId, { name: 'Cutover' })
+  const stepId = await seedSqlStep(lead, phaseId, {
+    name: 'Add a status column',
+    body: 'ALTER TABLE orders ADD COLUMN status text;',
+    rollbackBody: 'ALTER TABLE orders DROP COLUMN status;',
+  })
+  // Raw: createConnection looks the host up, and this target (db.example) is only named, never reached.
   const [target] = await query<{ id: string }>(
     `INSERT INTO "Connection" ("id", "environmentId", "name", "engine", "role", "host", "port", "database", "username", "updatedAt") VALUES (gen_random_uuid(), $1, 'orders', 'POSTGRES', 'TARGET', 'db.example', 5432, 'orders', 'app', now()) RETURNING "id"`,
-    [environment?.id],
+    [environmentId],
   )
-  await query(
-    `INSERT INTO "PlanEnvironment" ("id", "planId", "environmentId", "targetConnectionId") VALUES (gen_random_uuid(), $1, $2, $3)`,
-    [plan?.id, environment?.id, target?.id],
-  )
+  await seedPlanEnvironment(lead, planId, environmentId, { targetConnectionId: target?.id })
   const steps = await query<StepContent>(
     'SELECT "kind"::text AS "kind", "body", "rollbackBody", "config" FROM "Step" WHERE "phaseId" = $1 ORDER BY "position"',
-    [phase?.id],
+    [phaseId],
   )
+  // Raw: approveWindow wants the DBA's fresh second factor in a browser session; two-factor.spec.ts drives that.
   const [window] = await query<{ id: string }>(
     `INSERT INTO "MaintenanceWindow" ("id", "environmentId", "planId", "phaseId", "startsAt", "endsAt", "latestStartAt", "reason", "status", "requestedById", "decidedById", "decidedAt", "approvedContent", "updatedAt")
      VALUES (gen_random_uuid(), $1, $2, $3, now() + interval '1 day', now() + interval '1 day 2 hours', now() + interval '1 day 1 hour', 'Cutover', 'APPROVED', $4, $5, now(), $6, now()) RETURNING "id"`,
-    [
-      environment?.id,
-      plan?.id,
-      phase?.id,
-      lead.id,
-      dba.id,
-      JSON.stringify({ [phase?.id ?? '']: phaseChecksum(steps) }),
-    ],
+    [environmentId, planId, phaseId, lead.id, dba.id, JSON.stringify({ [phaseId]: phaseChecksum(steps) })],
   )
 
   // Only the rollback script changes – that too is not what the DBA approved.
   await signIn(page, lead)
-  await page.goto(`/plans/${plan?.id}`)
+  await page.goto(`/plans/${planId}`)
   const cutover = page.getByRole('region', { name: /Cutover/ })
   await cutover.getByRole('button', { name: 'Edit “Add a status column”' }).click()
   await cutover.getByLabel('Rollback script (optional)').fill('DROP TABLE orders;')
@@ -90,11 +74,12 @@ test('a lead’s edit after approval sends the window back, an edit during a run
   await page.setViewportSize({ width: 1280, height: 800 })
 
   // A run of the phase waits at a gate: the step cannot change, and the form says why.
+  // Raw: a run held at a manual gate without a worker executing it, so it stays waiting while the spec edits.
   const [run] = await query<{ id: string }>(
     `INSERT INTO "Run" ("id", "planId", "phaseId", "environmentId", "status", "requestedById", "updatedAt") VALUES (gen_random_uuid(), $1, $2, $3, 'WAITING', $4, now()) RETURNING "id"`,
-    [plan?.id, phase?.id, environment?.id, dba.id],
+    [planId, phaseId, environmentId, dba.id],
   )
-  await page.goto(`/plans/${plan?.id}`)
+  await page.goto(`/plans/${planId}`)
   await cutover.getByRole('button', { name: 'Edit “Add a status column”' }).click()
   await cutover.getByLabel('SQL script').fill('DROP TABLE orders;')
   await cutover.getByRole('button', { name: 'Save step' }).click()
@@ -102,13 +87,13 @@ test('a lead’s edit after approval sends the window back, an edit during a run
     `A run of “Cutover” on “${env}” is waiting; its steps cannot change until it ends.`,
   )
   await cutover.screenshot({ path: testInfo.outputPath('edit-refused-during-run.png') })
-  expect(await query('SELECT "body" FROM "Step" WHERE "id" = $1', [step?.id])).toEqual([
+  expect(await query('SELECT "body" FROM "Step" WHERE "id" = $1', [stepId])).toEqual([
     { body: 'ALTER TABLE orders ADD COLUMN status text;' },
   ])
   await query(`UPDATE "Run" SET "status" = 'CANCELLED' WHERE "id" = $1`, [run?.id])
 
   // The run form: choosing a dry run says what it does to the target.
-  await page.goto(`/plans/${plan?.id}`)
+  await page.goto(`/plans/${planId}`)
   await cutover.getByRole('button', { name: 'Run… Cutover' }).click()
   await expect(cutover.getByTestId('dry-run-note')).toHaveCount(0)
   await cutover.getByLabel('Dry run (roll back each script)').check()

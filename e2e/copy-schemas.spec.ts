@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { expect, test } from '@playwright/test'
 import { addOwnServerConnectionAsAdmin } from './fixtures/connections'
 import { appDatabaseUrl, query, seedUser } from './fixtures/db'
+import { seedPhase, seedPlan } from './fixtures/seed'
 import { signIn } from './fixtures/session'
 
 // A lead's copy step from a PostgreSQL source with several schemas names the schemas to copy in the step form;
@@ -35,14 +36,8 @@ test('a copy step names the schemas it copies; the run page shows schema.table a
   await client.query(DDL)
   await client.query(DATA)
   await client.end()
-  const [plan] = await query<{ id: string }>(
-    `INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now()) RETURNING "id"`,
-    [`Schemas ${suffix}`, dba.id],
-  )
-  await query(
-    `INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 0, 'Data Migration', now())`,
-    [plan?.id],
-  )
+  const planId = await seedPlan(dba, { title: `Schemas ${suffix}` })
+  await seedPhase(dba, planId, { name: 'Data Migration' })
 
   await signIn(page, dba)
   await page.goto('/connections')
@@ -52,7 +47,7 @@ test('a copy step names the schemas it copies; the run page shows schema.table a
   await addOwnServerConnectionAsAdmin(browser, env, 'shop', `${urlOf(source)}?sslmode=disable`, 'Source')
   await addOwnServerConnectionAsAdmin(browser, env, 'shop-next', `${urlOf(target)}?sslmode=disable`, 'Target')
 
-  await page.goto(`/plans/${plan?.id}`)
+  await page.goto(`/plans/${planId}`)
   const mapping = page.getByTestId('plan-environment').filter({ hasText: env })
   await mapping.getByLabel('Copy from (source)').selectOption({ label: 'shop' })
   await mapping.getByLabel('Copy to (target)').selectOption({ label: 'shop-next' })
@@ -63,7 +58,7 @@ test('a copy step names the schemas it copies; the run page shows schema.table a
         (
           await query(
             'SELECT 1 FROM "PlanEnvironment" WHERE "planId" = $1 AND "sourceConnectionId" IS NOT NULL AND "targetConnectionId" IS NOT NULL',
-            [plan?.id],
+            [planId],
           )
         ).length,
     )
@@ -76,7 +71,7 @@ test('a copy step names the schemas it copies; the run page shows schema.table a
   await phase.getByRole('button', { name: 'Add copy step' }).click()
   await expect(phase.getByTestId('step')).toContainText('every table · schemas public, crm · tables created')
   expect(
-    await query<{ config: { schemas: string[] } }>(`SELECT "config" FROM "Step" WHERE "planId" = $1`, [plan?.id]),
+    await query<{ config: { schemas: string[] } }>(`SELECT "config" FROM "Step" WHERE "planId" = $1`, [planId]),
   ).toEqual([{ config: expect.objectContaining({ schemas: ['public', 'crm'] }) }])
 
   await page.getByRole('button', { name: 'Run… Data Migration' }).click()

@@ -5,6 +5,7 @@ import { expect, test, type Browser, type Page } from '@playwright/test'
 import Database from 'better-sqlite3'
 import { addOwnServerConnectionAsAdmin } from './fixtures/connections'
 import { appDatabaseUrl, query, seedUser, type SeededUser } from './fixtures/db'
+import { seedCopyStep, seedEnvironment, seedPhase, seedPlan, seedPlanEnvironment } from './fixtures/seed'
 import { signIn } from './fixtures/session'
 import { E2E } from './fixtures/settings'
 
@@ -41,30 +42,25 @@ async function seedCopyPlan(browser: Browser, owner: SeededUser, sqlite: string,
   target.pathname = `/${database}`
   const targetUrl = target.toString()
   if (targetSql) await queryDatabase(targetUrl, targetSql)
-  const [environment] = await query<{ id: string }>(
-    `INSERT INTO "Environment" ("id", "name", "protected", "updatedAt") VALUES (gen_random_uuid(), $1, false, now()) RETURNING "id"`,
-    [env],
-  )
+  const environmentId = await seedEnvironment(env)
+  // Raw: createConnection checks the file against the server's SQLite directory, a setting this process lacks.
   await query(
     `INSERT INTO "Connection" ("id", "environmentId", "name", "engine", "role", "filePath", "updatedAt") VALUES (gen_random_uuid(), $1, 'app file', 'SQLITE', 'SOURCE', $2, now())`,
-    [environment?.id, file],
+    [environmentId, file],
   )
   // The target is on Lockstep's own server: only an admin may allow that, in the connections page.
   await addOwnServerConnectionAsAdmin(browser, env, 'target', `${targetUrl}?sslmode=disable`)
-  const [plan] = await query<{ id: string }>(
-    `INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now()) RETURNING "id"`,
-    [`Copy plan ${suffix}`, owner.id],
+  const planId = await seedPlan(owner, { title: `Copy plan ${suffix}` })
+  await seedPhase(owner, planId, { name: 'Copy' })
+  const connections = await query<{ id: string; role: string }>(
+    `SELECT "id", "role"::text AS "role" FROM "Connection" WHERE "environmentId" = $1`,
+    [environmentId],
   )
-  await query(
-    `INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 0, 'Copy', now())`,
-    [plan?.id],
-  )
-  await query(
-    `INSERT INTO "PlanEnvironment" ("id", "planId", "environmentId", "sourceConnectionId", "targetConnectionId")
-     SELECT gen_random_uuid(), $1, $2, (SELECT "id" FROM "Connection" WHERE "environmentId" = $2 AND "role" = 'SOURCE'), (SELECT "id" FROM "Connection" WHERE "environmentId" = $2 AND "role" = 'TARGET')`,
-    [plan?.id, environment?.id],
-  )
-  return { planId: plan?.id ?? '', env, targetUrl }
+  await seedPlanEnvironment(owner, planId, environmentId, {
+    sourceConnectionId: connections.find((c) => c.role === 'SOURCE')?.id,
+    targetConnectionId: connections.find((c) => c.role === 'TARGET')?.id,
+  })
+  return { planId, env, targetUrl }
 }
 
 /** Starts the "Copy" phase on the plan's environment and waits on the run page for its end. */
@@ -88,11 +84,7 @@ CREATE VIEW recent_accounts AS SELECT id, email FROM account WHERE created > dat
 CREATE TRIGGER account_lowercase AFTER INSERT ON account BEGIN UPDATE account SET email = lower(NEW.email) WHERE id = NEW.id; END;`
   const plan = await seedCopyPlan(browser, dba, `${SQLITE_SCHEMA}\n${objects}`, '')
   const [phase] = await query<{ id: string }>(`SELECT "id" FROM "Phase" WHERE "planId" = $1`, [plan.planId])
-  const config = { tables: [], mode: 'create', jobs: 1, chunkRows: 1000, maxRejectedRows: 0, reload: false }
-  await query(
-    `INSERT INTO "Step" ("id", "planId", "phaseId", "position", "kind", "name", "config", "isDraft", "updatedAt") VALUES (gen_random_uuid(), $1, $2, 0, 'COPY', 'Copy the app', $3::jsonb, false, now())`,
-    [plan.planId, phase?.id, JSON.stringify(config)],
-  )
+  await seedCopyStep(dba, phase?.id ?? '', 'Copy the app')
 
   await signIn(page, dba)
   await runCopyPhase(page, plan, 'Succeeded')

@@ -7,6 +7,7 @@ import { findHiddenCharacter, hiddenCharacterMessage } from '@/lib/domain/hidden
 import { TOO_LARGE } from '@/lib/plan-document/limits'
 import { TOO_COMPLEX } from '@/lib/plan-document/parse-safely'
 import { query, seedUser, type SeededUser } from './fixtures/db'
+import { seedEnvironment, seedPhase, seedPlan } from './fixtures/seed'
 import { callServerAction, serverActionId } from './fixtures/server-actions'
 import { signIn } from './fixtures/session'
 import { BASE_URL, E2E } from './fixtures/settings'
@@ -26,15 +27,8 @@ const auditCount = async (...users: SeededUser[]) =>
 const count = async (table: string) => (await query<{ n: number }>(`SELECT count(*)::int AS n FROM "${table}"`))[0]?.n
 
 async function planWithPhase(owner: SeededUser) {
-  const [plan] = await query<{ id: string }>(
-    `INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now()) RETURNING "id"`,
-    [`Hostile ${randomUUID().slice(0, 8)}`, owner.id],
-  )
-  const [phase] = await query<{ id: string }>(
-    `INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 0, 'Upgrade', now()) RETURNING "id"`,
-    [plan?.id],
-  )
-  return { planId: plan?.id ?? '', phaseId: phase?.id ?? '' }
+  const planId = await seedPlan(owner, { title: `Hostile ${randomUUID().slice(0, 8)}` })
+  return { planId, phaseId: await seedPhase(owner, planId, { name: 'Upgrade' }) }
 }
 
 test('SQL that PostgreSQL cannot parse – unterminated $$ bodies and strings – is refused with its line, and no step is saved', async ({
@@ -112,10 +106,7 @@ test('a 50 MB upload is refused before it is read, in the page and by the server
 
 test('files that are not SQLite databases are refused as SQLite connections with the reason', async ({ page }) => {
   const dba = await seedUser('DBA')
-  const [environment] = await query<{ id: string }>(
-    `INSERT INTO "Environment" ("id", "name", "updatedAt") VALUES (gen_random_uuid(), $1, now()) RETURNING "id"`,
-    [`hostile-${randomUUID().slice(0, 8)}`],
-  )
+  const environmentId = await seedEnvironment(`hostile-${randomUUID().slice(0, 8)}`)
   await signIn(page, dba)
   const [connections, audited] = [await count('Connection'), await auditCount(dba)]
   const create = serverActionId('lib/actions/connections.ts', 'createConnectionAction')
@@ -124,7 +115,7 @@ test('files that are not SQLite databases are refused as SQLite connections with
     await writeFile(join(E2E.dataDir, 'sqlite', file), bytes())
     try {
       const reply = await callServerAction(page.request, BASE_URL, create, [
-        { environmentId: environment?.id, engine: 'SQLITE', name: 'source', role: 'SOURCE', filePath: file },
+        { environmentId, engine: 'SQLITE', name: 'source', role: 'SOURCE', filePath: file },
       ])
       expect(reply, name).toContain(`“${file}” is not a SQLite database.`)
     } finally {
@@ -141,10 +132,7 @@ test('names with text-direction overrides or control characters are refused in e
   const lead = await seedUser('LEAD')
   const dba = await seedUser('DBA')
   const { planId } = await planWithPhase(lead)
-  const [environment] = await query<{ id: string }>(
-    `INSERT INTO "Environment" ("id", "name", "updatedAt") VALUES (gen_random_uuid(), $1, now()) RETURNING "id"`,
-    [`names-${randomUUID().slice(0, 8)}`],
-  )
+  const environmentId = await seedEnvironment(`names-${randomUUID().slice(0, 8)}`)
   await signIn(page, lead)
   const [plans, phases, connections] = [await count('Plan'), await count('Phase'), await count('Connection')]
   const audited = await auditCount(lead, dba)
@@ -185,7 +173,7 @@ test('names with text-direction overrides or control characters are refused in e
       serverActionId('lib/actions/connections.ts', 'createConnectionAction'),
       [
         {
-          environmentId: environment?.id,
+          environmentId,
           engine: 'POSTGRES',
           name: value,
           role: 'TARGET',

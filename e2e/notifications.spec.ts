@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { expect, test } from '@playwright/test'
 import { query, seedUser } from './fixtures/db'
+import { seedEnvironment, seedPlan } from './fixtures/seed'
 import { signIn } from './fixtures/session'
 
 /** A datetime-local value (UTC, as the form reads it) `hours` from now. */
@@ -21,14 +22,8 @@ test('a lead requests a window; the DBA’s bell shows it, and opening the notic
   const lead = await seedUser('LEAD')
   const env = `staging-${randomUUID().slice(0, 6)}`
   const title = `Notified plan ${randomUUID().slice(0, 6)}`
-  await query(
-    `INSERT INTO "Environment" ("id", "name", "description", "protected", "updatedAt") VALUES (gen_random_uuid(), $1, '', false, now())`,
-    [env],
-  )
-  await query(`INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now())`, [
-    title,
-    lead.id,
-  ])
+  await seedEnvironment(env)
+  await seedPlan(lead, { title })
 
   await signIn(page, lead)
   await page.goto('/windows')
@@ -98,11 +93,13 @@ test('a stakeholder marks all notices read from the bell; a person without notic
     ['at risk', 10],
     ['blocked', 5],
   ] as const) {
+    // Raw: notices from minutes ago; the app writes a notice only when its event happens, dated now.
     await query(
       `INSERT INTO "Notification" ("id", "userId", "kind", "title", "body", "href", "createdAt") VALUES (gen_random_uuid(), $1, 'PLAN_STATUS_CHANGED', $2, '', '/reports', now() - make_interval(mins => $3))`,
       [stakeholder.id, `${plan} is ${status}`, minutesAgo],
     )
   }
+  // Raw: a notice of someone else's, without the plan status change that would notify every stakeholder.
   await query(
     `INSERT INTO "Notification" ("id", "userId", "kind", "title", "body", "href") VALUES (gen_random_uuid(), $1, 'PLAN_STATUS_CHANGED', $2, '', '/reports')`,
     [other.id, `${plan} is done`],

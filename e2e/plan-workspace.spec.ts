@@ -1,5 +1,6 @@
 import { expect, test, type Locator, type Page } from '@playwright/test'
 import { itemByText, phasesOf, planByTitle, query, seedUser } from './fixtures/db'
+import { seedItems, seedPhase, seedPhaseDone, seedPlan } from './fixtures/seed'
 import { callServerAction, serverActionId } from './fixtures/server-actions'
 import { signIn } from './fixtures/session'
 import { BASE_URL } from './fixtures/settings'
@@ -228,22 +229,16 @@ test('a large plan opens at the current phase; others unfold on request, and a p
   const lead = await seedUser('LEAD')
   const title = `Large plan ${Date.now()}`
   // Three phases of 50 items each (more than a page shows unfolded); the first is done.
-  const [plan] = await query<{ id: string }>(
-    `INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now()) RETURNING "id"`,
-    [title, lead.id],
-  )
-  const planId = plan?.id ?? ''
-  await query(
-    `INSERT INTO "Phase" ("id", "planId", "position", "name", "completedAt", "completedById", "updatedAt")
-     SELECT gen_random_uuid(), $1, g, 'Stage ' || (g + 1), CASE WHEN g = 0 THEN now() END, CASE WHEN g = 0 THEN $2::uuid END, now() FROM generate_series(0, 2) g`,
-    [planId, lead.id],
-  )
-  await query(
-    `INSERT INTO "ChecklistItem" ("id", "phaseId", "position", "text", "doneAt", "doneById", "updatedAt")
-     SELECT gen_random_uuid(), f."id", g, f."name" || ' step ' || (g + 1), CASE WHEN f."position" = 0 THEN now() END, CASE WHEN f."position" = 0 THEN $2::uuid END, now()
-       FROM "Phase" f, generate_series(0, 49) g WHERE f."planId" = $1`,
-    [planId, lead.id],
-  )
+  // About 200 commands, each its own transaction, on a machine the other specs share.
+  test.setTimeout(180_000)
+  const planId = await seedPlan(lead, { title })
+  for (const stage of [1, 2, 3]) {
+    const name = `Stage ${stage}`
+    const phaseId = await seedPhase(lead, planId, { name })
+    const items = Array.from({ length: 50 }, (_, i) => ({ text: `${name} step ${i + 1}`, done: stage === 1 }))
+    await seedItems(lead, phaseId, items)
+    if (stage === 1) await seedPhaseDone(lead, phaseId)
+  }
   await signIn(page, lead)
   await page.goto(`/plans/${planId}`)
 

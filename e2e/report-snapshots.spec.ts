@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { expect, test } from '@playwright/test'
 import { auditEvents, query, seedUser } from './fixtures/db'
+import { seedItems, seedPhase, seedPlan, seedRisk } from './fixtures/seed'
 import { signIn } from './fixtures/session'
 
 // The report's history: the worker's daily snapshot, what changed since it, a snapshot taken on demand, and
@@ -11,23 +12,10 @@ test('the report tells what changed since the last snapshot, and a snapshot open
 }, testInfo) => {
   const lead = await seedUser('LEAD')
   const title = `Ledger move ${randomUUID().slice(0, 8)}`
-  const [plan] = await query<{ id: string }>(
-    `INSERT INTO "Plan" ("id", "title", "ownerId", "status", "updatedAt") VALUES (gen_random_uuid(), $1, $2, 'ACTIVE', now()) RETURNING "id"`,
-    [title, lead.id],
-  )
-  const planId = plan?.id ?? ''
-  const [phase] = await query<{ id: string }>(
-    `INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 0, 'Copy ledgers', now()) RETURNING "id"`,
-    [planId],
-  )
-  await query(
-    `INSERT INTO "ChecklistItem" ("id", "phaseId", "position", "text", "updatedAt") VALUES (gen_random_uuid(), $1, 0, 'Freeze postings', now()), (gen_random_uuid(), $1, 1, 'Copy the ledger', now())`,
-    [phase?.id],
-  )
-  await query(
-    `INSERT INTO "Risk" ("id", "planId", "title", "impact", "likelihood", "status", "updatedAt") VALUES (gen_random_uuid(), $1, 'Postings during the copy', 'HIGH', 'POSSIBLE', 'OPEN', now())`,
-    [planId],
-  )
+  const planId = await seedPlan(lead, { title, status: 'ACTIVE' })
+  const phaseId = await seedPhase(lead, planId, { name: 'Copy ledgers' })
+  await seedItems(lead, phaseId, [{ text: 'Freeze postings' }, { text: 'Copy the ledger' }])
+  await seedRisk(lead, planId, { title: 'Postings during the copy', impact: 'HIGH', likelihood: 'POSSIBLE' })
 
   // The worker keeps today's report of every plan in progress without being asked.
   await expect
@@ -51,7 +39,7 @@ test('the report tells what changed since the last snapshot, and a snapshot open
 
   // Things happen; the report says what, against the morning's snapshot.
   await query(`UPDATE "Risk" SET "status" = 'MITIGATED' WHERE "planId" = $1`, [planId])
-  await query(`UPDATE "ChecklistItem" SET "doneAt" = now(), "doneById" = $2 WHERE "phaseId" = $1`, [phase?.id, lead.id])
+  await query(`UPDATE "ChecklistItem" SET "doneAt" = now(), "doneById" = $2 WHERE "phaseId" = $1`, [phaseId, lead.id])
   await page.reload()
   await expect(since.getByTestId('report-changes')).toContainText('Risk “Postings during the copy” was mitigated.')
   await expect(since.getByTestId('report-changes')).toContainText(/Progress went from 0 % to \d+ % \(\+\d+\)\./)

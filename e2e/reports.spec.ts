@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { expect, test } from '@playwright/test'
 import { query, seedUser } from './fixtures/db'
+import { seedPhase, seedPlan, seedRisk } from './fixtures/seed'
 import { callServerAction, serverActionId } from './fixtures/server-actions'
 import { signIn } from './fixtures/session'
 import { BASE_URL } from './fixtures/settings'
@@ -15,20 +16,15 @@ test('a stakeholder lands on the portfolio, reads a report that tells why it is 
   const lead = await seedUser('LEAD')
   const stakeholder = await seedUser('STAKEHOLDER')
   const title = `Billing move ${randomUUID().slice(0, 8)}`
-  const [plan] = await query<{ id: string }>(
-    `INSERT INTO "Plan" ("id", "title", "ownerId", "status", "updatedAt") VALUES (gen_random_uuid(), $1, $2, 'ACTIVE', now()) RETURNING "id"`,
-    [title, lead.id],
-  )
-  await query(
-    `INSERT INTO "Phase" ("id", "planId", "position", "name", "plannedStart", "plannedEnd", "blockedReason", "updatedAt") VALUES
-       (gen_random_uuid(), $1, 0, 'Copy invoices', '2026-01-05', '2026-01-10', 'waiting for the vendor export', now()),
-       (gen_random_uuid(), $1, 1, 'Verify totals', '2026-01-11', '2099-01-20', NULL, now())`,
-    [plan?.id],
-  )
-  await query(
-    `INSERT INTO "Risk" ("id", "planId", "title", "impact", "likelihood", "status", "updatedAt") VALUES (gen_random_uuid(), $1, 'Invoices lost in transit', 'CRITICAL', 'UNLIKELY', 'OPEN', now())`,
-    [plan?.id],
-  )
+  const planId = await seedPlan(lead, { title, status: 'ACTIVE' })
+  await seedPhase(lead, planId, {
+    name: 'Copy invoices',
+    plannedStart: '2026-01-05',
+    plannedEnd: '2026-01-10',
+    blockedReason: 'waiting for the vendor export',
+  })
+  await seedPhase(lead, planId, { name: 'Verify totals', plannedStart: '2026-01-11', plannedEnd: '2099-01-20' })
+  await seedRisk(lead, planId, { title: 'Invoices lost in transit', impact: 'CRITICAL', likelihood: 'UNLIKELY' })
 
   await signIn(page, stakeholder)
   await expect(page).toHaveURL(/\/reports$/)
@@ -36,7 +32,7 @@ test('a stakeholder lands on the portfolio, reads a report that tells why it is 
   await expect(row).toContainText('Blocked')
   await expect(row).toContainText('Invoices lost in transit')
   await row.getByRole('link', { name: title }).click()
-  await expect(page).toHaveURL(new RegExp(`/plans/${plan?.id}/report$`))
+  await expect(page).toHaveURL(new RegExp(`/plans/${planId}/report$`))
   await expect(page.getByTestId('report-status')).toHaveText('Blocked')
   const reasons = page.getByTestId('report-reasons')
   await expect(reasons).toContainText('Phase “Copy invoices” is blocked: waiting for the vendor export.')
@@ -65,27 +61,25 @@ test('a stakeholder lands on the portfolio, reads a report that tells why it is 
   await page.emulateMedia({ media: 'screen' })
 
   // Reading is all a stakeholder may do.
-  await page.goto(`/plans/${plan?.id}/edit`)
+  await page.goto(`/plans/${planId}/edit`)
   await expect(page.getByText(/not found/i).first()).toBeVisible()
   const reply = await callServerAction(
     page.request,
     BASE_URL,
     serverActionId('lib/actions/plans.ts', 'updatePlanAction'),
-    [{ planId: plan?.id, title: 'Hijacked', status: 'ACTIVE' }],
+    [{ planId, title: 'Hijacked', status: 'ACTIVE' }],
   )
   expect(reply).toContain('You do not have permission to do that.')
-  expect((await query<{ title: string }>(`SELECT "title" FROM "Plan" WHERE "id" = $1`, [plan?.id]))[0]?.title).toBe(
-    title,
-  )
+  expect((await query<{ title: string }>(`SELECT "title" FROM "Plan" WHERE "id" = $1`, [planId]))[0]?.title).toBe(title)
   // Not even a snapshot: the button is not there, and the action refuses a forged call.
-  await page.goto(`/plans/${plan?.id}/report`)
+  await page.goto(`/plans/${planId}/report`)
   await expect(page.getByTestId('report-status')).toHaveText('Blocked')
   await expect(page.getByRole('button', { name: 'Take snapshot' })).toHaveCount(0)
   const snapshot = await callServerAction(
     page.request,
     BASE_URL,
     serverActionId('lib/actions/reports.ts', 'takeSnapshotAction'),
-    [{ planId: plan?.id }],
+    [{ planId }],
   )
   expect(snapshot).toContain('You do not have permission to do that.')
   expect(await query(`SELECT 1 FROM "ReportSnapshot" WHERE "takenById" = $1`, [stakeholder.id])).toHaveLength(0)

@@ -3,6 +3,7 @@ import { expect, test } from '@playwright/test'
 import pg from 'pg'
 import { addOwnServerConnectionAsAdmin } from './fixtures/connections'
 import { appDatabaseUrl, auditEvents, authenticatorCode, query, seedUser } from './fixtures/db'
+import { seedPhase, seedPlan } from './fixtures/seed'
 import { signIn } from './fixtures/session'
 import { phaseChecksum, type StepContent } from '@/lib/server/step-content'
 
@@ -26,14 +27,8 @@ test('a DBA sets a protected environment’s safeguards; a run is refused withou
   await target.connect()
   try {
     await target.query('CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 100)')
-    const [plan] = await query<{ id: string }>(
-      `INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now()) RETURNING "id"`,
-      [`Guarded ${suffix}`, dba.id],
-    )
-    await query(
-      `INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 0, 'Cleanup', now())`,
-      [plan?.id],
-    )
+    const planId = await seedPlan(dba, { title: `Guarded ${suffix}` })
+    await seedPhase(dba, planId, { name: 'Cleanup' })
 
     // The protected environment, its target, and its safeguards – a bad figure first.
     await signIn(page, dba)
@@ -66,7 +61,7 @@ test('a DBA sets a protected environment’s safeguards; a run is refused withou
     expect((await auditEvents(environment?.id ?? '')).map((e) => e.action)).toContain('environment.safeguards')
 
     // The phase: its own backup of the target, then a step that deletes rows.
-    await page.goto(`/plans/${plan?.id}`)
+    await page.goto(`/plans/${planId}`)
     const mapping = page.getByTestId('plan-environment').filter({ hasText: env })
     await mapping.getByLabel('Copy to (target)').selectOption({ label: 'orders' })
     await mapping.getByRole('button', { name: 'Save' }).click()
@@ -75,7 +70,7 @@ test('a DBA sets a protected environment’s safeguards; a run is refused withou
         async () =>
           (
             await query('SELECT 1 FROM "PlanEnvironment" WHERE "planId" = $1 AND "targetConnectionId" IS NOT NULL', [
-              plan?.id,
+              planId,
             ])
           ).length,
       )
@@ -94,13 +89,14 @@ test('a DBA sets a protected environment’s safeguards; a run is refused withou
     // An approved window open now, approved for these steps (its approval flow has a spec of its own).
     const steps = await query<StepContent & { phaseId: string }>(
       'SELECT "phaseId", "kind"::text AS "kind", "body", "rollbackBody", "config" FROM "Step" WHERE "planId" = $1 AND "removedAt" IS NULL ORDER BY "position"',
-      [plan?.id],
+      [planId],
     )
     const phaseId = steps[0]?.phaseId ?? ''
+    // Raw: approveWindow wants a second DBA with a fresh second factor in a browser session; the flow is tested there.
     await query(
       `INSERT INTO "MaintenanceWindow" ("id", "environmentId", "planId", "startsAt", "endsAt", "latestStartAt", "reason", "status", "requestedById", "decidedById", "decidedAt", "approvedContent", "updatedAt")
        VALUES (gen_random_uuid(), $1, $2, now() - interval '1 minute', now() + interval '1 hour', now() + interval '50 minutes', 'cleanup', 'APPROVED', $3, $3, now(), $4, now())`,
-      [environment?.id, plan?.id, dba.id, JSON.stringify({ [phaseId]: phaseChecksum(steps) })],
+      [environment?.id, planId, dba.id, JSON.stringify({ [phaseId]: phaseChecksum(steps) })],
     )
 
     // Never rehearsed: refused, with what to do, and no run queued.
@@ -111,7 +107,7 @@ test('a DBA sets a protected environment’s safeguards; a run is refused withou
       `“${env}” requires a rollback rehearsal of “Cleanup” that came back identical for exactly its current scripts, and it has never been rehearsed.`,
     )
     await cleanup.screenshot({ path: testInfo.outputPath('run-refused.png') })
-    expect(await query('SELECT 1 FROM "Run" WHERE "planId" = $1', [plan?.id])).toEqual([])
+    expect(await query('SELECT 1 FROM "Run" WHERE "planId" = $1', [planId])).toEqual([])
 
     // Only the fresh backup required: the phase's own backup step covers the deleting step.
     await page.goto('/connections')
@@ -121,7 +117,7 @@ test('a DBA sets a protected environment’s safeguards; a run is refused withou
     await expect(section.getByTestId('environment-safeguards')).toHaveText(
       'Runs require an approved window, a verified backup of the target younger than 1 h before the first step that can lose data.',
     )
-    await page.goto(`/plans/${plan?.id}`)
+    await page.goto(`/plans/${planId}`)
     await cleanup.getByRole('button', { name: 'Run… Cleanup' }).click()
     await cleanup.getByRole('combobox', { name: 'Environment' }).selectOption({ label: `${env} (protected)` })
     // The DBA's last code is 16 minutes old: starting a production run asks for a fresh one first.
@@ -130,7 +126,7 @@ test('a DBA sets a protected environment’s safeguards; a run is refused withou
     await expect(cleanup.getByRole('alert')).toHaveText(
       `Confirm it is you to start a run on “${env}”: enter the 6-digit code from your authenticator.`,
     )
-    expect(await query('SELECT 1 FROM "Run" WHERE "planId" = $1', [plan?.id])).toEqual([])
+    expect(await query('SELECT 1 FROM "Run" WHERE "planId" = $1', [planId])).toEqual([])
     await cleanup.getByLabel('Code from your authenticator').fill(await authenticatorCode(dba.id, dba.totpSecret ?? ''))
     await cleanup.getByRole('button', { name: 'Start run' }).click()
     await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/)

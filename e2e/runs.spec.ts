@@ -3,6 +3,7 @@ import { expect, test } from '@playwright/test'
 import pg from 'pg'
 import { addOwnServerConnectionAsAdmin } from './fixtures/connections'
 import { appDatabaseUrl, query, seedUser } from './fixtures/db'
+import { seedPhase, seedPlan, seedSqlStep } from './fixtures/seed'
 import { callServerAction, serverActionId } from './fixtures/server-actions'
 import { signIn } from './fixtures/session'
 import { BASE_URL } from './fixtures/settings'
@@ -74,22 +75,11 @@ test('a DBA watches a run succeed live, rolls a failed one back from the UI; a s
   targetUrl.pathname = `/${database}`
 
   // A plan with one ready SQL step.
-  const [plan] = await query<{ id: string }>(
-    `INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now()) RETURNING "id"`,
-    [`Run plan ${suffix}`, dba.id],
-  )
-  const [phase] = await query<{ id: string }>(
-    `INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 0, 'Schema', now()) RETURNING "id"`,
-    [plan?.id],
-  )
-  await query(
-    `INSERT INTO "Step" ("id", "planId", "phaseId", "position", "kind", "name", "body", "isDraft", "updatedAt") VALUES (gen_random_uuid(), $1, $2, 0, 'SQL', 'Create orders', $3, false, now())`,
-    [
-      plan?.id,
-      phase?.id,
-      'CREATE TABLE orders (id bigint PRIMARY KEY);\nINSERT INTO orders SELECT g FROM generate_series(1, 100) g;',
-    ],
-  )
+  const planId = await seedPlan(dba, { title: `Run plan ${suffix}` })
+  await seedSqlStep(dba, await seedPhase(dba, planId, { name: 'Schema' }), {
+    name: 'Create orders',
+    body: 'CREATE TABLE orders (id bigint PRIMARY KEY);\nINSERT INTO orders SELECT g FROM generate_series(1, 100) g;',
+  })
 
   // The DBA adds the environment and its target connection in the UI (the password is encrypted by the server).
   await signIn(page, dba)
@@ -110,7 +100,7 @@ test('a DBA watches a run succeed live, rolls a failed one back from the UI; a s
   await addOwnServerConnectionAsAdmin(browser, env, 'target', `${targetUrl}?sslmode=disable`)
   await page.reload()
   await expect(section.getByTestId('connection')).toHaveCount(1)
-  await page.goto(`/plans/${plan?.id}`)
+  await page.goto(`/plans/${planId}`)
   const mapping = page.getByTestId('plan-environment').filter({ hasText: env })
   await mapping.getByLabel('Copy to (target)').selectOption({ label: 'target' })
   await mapping.getByRole('button', { name: 'Save' }).click()
@@ -119,7 +109,7 @@ test('a DBA watches a run succeed live, rolls a failed one back from the UI; a s
       async () =>
         (
           await query('SELECT 1 FROM "PlanEnvironment" WHERE "planId" = $1 AND "targetConnectionId" IS NOT NULL', [
-            plan?.id,
+            planId,
           ])
         ).length,
     )
@@ -145,11 +135,8 @@ test('a DBA watches a run succeed live, rolls a failed one back from the UI; a s
   await target.end()
 
   // A second run fails; the DBA rolls it back from the run page.
-  await query(
-    `INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, 1, 'Backfill', now())`,
-    [plan?.id],
-  )
-  await page.goto(`/plans/${plan?.id}`)
+  await seedPhase(dba, planId, { name: 'Backfill' })
+  await page.goto(`/plans/${planId}`)
   const backfill = page.getByRole('region', { name: /Backfill/ })
   await backfill.getByRole('button', { name: '+ Add SQL step…' }).click()
   await backfill.getByLabel('Step name').fill('Broken backfill')
@@ -176,7 +163,7 @@ test('a DBA watches a run succeed live, rolls a failed one back from the UI; a s
   await backfill.getByRole('button', { name: 'Add step' }).click()
   await expect(backfill.getByTestId('step')).toHaveCount(1)
   await expect(backfill.getByTestId('step')).toContainText('lint')
-  await page.goto(`/plans/${plan?.id}`)
+  await page.goto(`/plans/${planId}`)
   await page.getByRole('button', { name: 'Run… Backfill' }).click()
   await page.getByRole('combobox', { name: 'Environment' }).selectOption({ label: env })
   await page.getByRole('button', { name: 'Start run' }).click()
@@ -204,7 +191,7 @@ test('a DBA watches a run succeed live, rolls a failed one back from the UI; a s
   await reader.goto(page.url())
   await expect(reader.getByTestId('run-summary')).toContainText('Rolled back')
   await expect(reader.getByRole('button', { name: /Retry|Roll back|Mark applied|Mark rolled back/ })).toHaveCount(0)
-  await reader.goto(`/plans/${plan?.id}`)
+  await reader.goto(`/plans/${planId}`)
   await expect(reader.getByRole('button', { name: /^Run…/ })).toHaveCount(0)
   await expect(reader.getByTestId('latest-run')).toHaveText([/Succeeded/, /Rolled back/])
   const reply = await callServerAction(

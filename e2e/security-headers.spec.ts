@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { expect, test } from '@playwright/test'
 import { query, seedUser } from './fixtures/db'
+import { seedPlan } from './fixtures/seed'
 import { callServerAction, serverActionId } from './fixtures/server-actions'
 import { signIn } from './fixtures/session'
 import { BASE_URL } from './fixtures/settings'
@@ -40,19 +41,16 @@ test('the console runs under the policy without a violation, and Markdown with H
   })
   const lead = await seedUser('LEAD')
   const title = `Hostile summary ${randomUUID().slice(0, 8)}`
-  const [plan] = await query<{ id: string }>(
-    `INSERT INTO "Plan" ("id", "title", "ownerId", "summary", "updatedAt") VALUES (gen_random_uuid(), $1, $2, $3, now()) RETURNING "id"`,
-    [
-      title,
-      lead.id,
+  const planId = await seedPlan(lead, {
+    title,
+    summary:
       'Before <script>window.__pwned = 1</script> <img src="x" onerror="window.__pwned = 2"> after, and [a link](javascript:window.__pwned=3).',
-    ],
-  )
+  })
   await signIn(page, lead)
   for (const path of [
     '/plans',
-    `/plans/${plan?.id}`,
-    `/plans/${plan?.id}/report`,
+    `/plans/${planId}`,
+    `/plans/${planId}/report`,
     '/runs',
     '/windows',
     '/connections',
@@ -65,7 +63,7 @@ test('the console runs under the policy without a violation, and Markdown with H
   await page.getByRole('link', { name: 'Plans', exact: true }).click()
   await page.waitForURL(/\/plans$/)
   await page.getByRole('link', { name: title }).click()
-  await page.waitForURL(`**/plans/${plan?.id}`)
+  await page.waitForURL(`**/plans/${planId}`)
   await expect(page.getByRole('heading', { name: title, exact: true })).toBeVisible()
   // The tags are dropped; nothing they held runs.
   const summary = page.locator('article p', { hasText: 'Before' })

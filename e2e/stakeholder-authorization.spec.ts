@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
 import { query, seedUser } from './fixtures/db'
+import { seedPlan } from './fixtures/seed'
 import { callServerAction } from './fixtures/server-actions'
 import { signIn } from './fixtures/session'
 import { BASE_URL } from './fixtures/settings'
@@ -20,17 +21,14 @@ test('a stakeholder reaches no edit page and no action that changes anything', a
   const lead = await seedUser('LEAD')
   const stakeholder = await seedUser('STAKEHOLDER')
   const title = `Read-only ${randomUUID().slice(0, 8)}`
-  const [plan] = await query<{ id: string }>(
-    `INSERT INTO "Plan" ("id", "title", "ownerId", "status", "updatedAt") VALUES (gen_random_uuid(), $1, $2, 'ACTIVE', now()) RETURNING "id"`,
-    [title, lead.id],
-  )
+  const planId = await seedPlan(lead, { title, status: 'ACTIVE' })
   const [connection] = await query<{ id: string }>(`SELECT "id" FROM "Connection" LIMIT 1`)
   await signIn(page, stakeholder)
 
   for (const path of [
     '/plans/new',
     '/plans/import',
-    `/plans/${plan?.id}/edit`,
+    `/plans/${planId}/edit`,
     '/connections',
     `/connections/${connection?.id}/monitor`,
     '/admin/users',
@@ -39,7 +37,7 @@ test('a stakeholder reaches no edit page and no action that changes anything', a
     await page.goto(path)
     await expect(page.getByText(/not found/i).first(), path).toBeVisible()
   }
-  await page.goto(`/plans/${plan?.id}`)
+  await page.goto(`/plans/${planId}`)
   await expect(page.getByRole('heading', { name: title })).toBeVisible()
   await expect(page.getByRole('button', { name: /add|edit|remove|delete|start|request|take snapshot/i })).toHaveCount(0)
 
@@ -56,13 +54,9 @@ test('a stakeholder reaches no edit page and no action that changes anything', a
     )[0]?.n
   const before = await audited()
   for (const [id, action] of actions) {
-    const reply = await callServerAction(page.request, BASE_URL, id, [
-      { planId: plan?.id, title: 'Hijacked', status: 'ACTIVE' },
-    ])
+    const reply = await callServerAction(page.request, BASE_URL, id, [{ planId, title: 'Hijacked', status: 'ACTIVE' }])
     expect(reply, `${action.filename} ${action.exportedName}`).toContain('You do not have permission to do that.')
   }
   expect(await audited()).toBe(before)
-  expect((await query<{ title: string }>(`SELECT "title" FROM "Plan" WHERE "id" = $1`, [plan?.id]))[0]?.title).toBe(
-    title,
-  )
+  expect((await query<{ title: string }>(`SELECT "title" FROM "Plan" WHERE "id" = $1`, [planId]))[0]?.title).toBe(title)
 })

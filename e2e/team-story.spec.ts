@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { expect, test, type Page } from '@playwright/test'
 import { addOwnServerConnectionAsAdmin } from './fixtures/connections'
 import { appDatabaseUrl, query, seedUser } from './fixtures/db'
+import { seedEnvironment, seedItems, seedPhase, seedPlan, seedPlanEnvironment, seedSqlStep } from './fixtures/seed'
 import { signIn } from './fixtures/session'
 
 // The team story, as four people live it: a lead requests a maintenance window for one phase of a plan on a
@@ -10,7 +11,6 @@ import { signIn } from './fixtures/session'
 
 const PHONE = { width: 390, height: 844 }
 const DESKTOP = { width: 1280, height: 800 }
-const LINT_CLEAN = '{"errors":0,"warnings":0,"statements":[]}'
 /** A datetime-local value (UTC, as the form reads it) `minutes` from now. */
 const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString().slice(0, 16)
 const progressOf = (page: Page, name: string) =>
@@ -33,51 +33,33 @@ test('a lead requests a window for one phase, a DBA approves and runs it, and ev
   targetUrl.pathname = `/${database}`
 
   // The plan as a lead wrote it: two phases with one reviewed SQL step each, and a required item in the first.
-  await query(
-    `INSERT INTO "Environment" ("id", "name", "protected", "updatedAt") VALUES (gen_random_uuid(), $1, true, now())`,
-    [env],
-  )
-  const [plan] = await query<{ id: string }>(
-    `INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now()) RETURNING "id"`,
-    [title, lead.id],
-  )
-  const phase = async (position: number, name: string, body: string, rollbackBody: string) => {
-    const [row] = await query<{ id: string }>(
-      `INSERT INTO "Phase" ("id", "planId", "position", "name", "updatedAt") VALUES (gen_random_uuid(), $1, $2, $3, now()) RETURNING "id"`,
-      [plan?.id, position, name],
-    )
-    await query(
-      `INSERT INTO "Step" ("id", "planId", "phaseId", "position", "kind", "name", "body", "rollbackBody", "isDraft", "lint", "updatedAt") VALUES (gen_random_uuid(), $1, $2, 0, 'SQL', $3, $4, $5, false, $6, now())`,
-      [plan?.id, row?.id, `${name}: script`, body, rollbackBody, LINT_CLEAN],
-    )
-    return row?.id
+  const environmentId = await seedEnvironment(env, { protected: true })
+  const planId = await seedPlan(lead, { title })
+  const phase = async (name: string, body: string, rollbackBody: string) => {
+    const phaseId = await seedPhase(lead, planId, { name })
+    await seedSqlStep(lead, phaseId, { name: `${name}: script`, body, rollbackBody })
+    return phaseId
   }
   const upgrade = await phase(
-    0,
     'Schema upgrade',
     'CREATE TABLE orders (id bigint PRIMARY KEY, status text);',
     'DROP TABLE orders;',
   )
   await phase(
-    1,
     'Cutover',
     'ALTER TABLE orders ADD COLUMN shipped_at timestamptz;',
     'ALTER TABLE orders DROP COLUMN shipped_at;',
   )
-  await query(
-    `INSERT INTO "ChecklistItem" ("id", "phaseId", "position", "text", "isRequired", "updatedAt") VALUES (gen_random_uuid(), $1, 0, 'Tell support about the change', true, now())`,
-    [upgrade],
-  )
+  await seedItems(lead, upgrade, [{ text: 'Tell support about the change', isRequired: true }])
   await addOwnServerConnectionAsAdmin(browser, env, 'orders', `${targetUrl}?sslmode=disable`)
-  await query(
-    `INSERT INTO "PlanEnvironment" ("id", "planId", "environmentId", "targetConnectionId")
-     SELECT gen_random_uuid(), $1, e."id", c."id" FROM "Environment" e JOIN "Connection" c ON c."environmentId" = e."id" WHERE e."name" = $2`,
-    [plan?.id, env],
-  )
+  const [target] = await query<{ id: string }>(`SELECT "id" FROM "Connection" WHERE "environmentId" = $1`, [
+    environmentId,
+  ])
+  await seedPlanEnvironment(lead, planId, environmentId, { targetConnectionId: target?.id })
 
   // The lead sees a draft with nothing done, and requests a window for the first phase.
   await signIn(page, lead)
-  await page.goto(`/plans/${plan?.id}`)
+  await page.goto(`/plans/${planId}`)
   const upgradeCard = page.getByRole('region', { name: /Schema upgrade/ })
   await expect(page.getByRole('heading', { level: 1 })).toContainText(title)
   await expect(page.getByText('Plan status: Draft')).toBeVisible()
@@ -111,7 +93,7 @@ test('a lead requests a window for one phase, a DBA approves and runs it, and ev
       .getByTestId('window')
       .filter({ hasText: env }),
   ).toContainText(`approved by ${dba.name}`)
-  await dbaPage.goto(`/plans/${plan?.id}`)
+  await dbaPage.goto(`/plans/${planId}`)
   await dbaPage.getByRole('button', { name: 'Run… Schema upgrade' }).click()
   await dbaPage.getByRole('combobox', { name: 'Environment' }).selectOption({ label: `${env} (protected)` })
   await dbaPage.getByRole('button', { name: 'Start run' }).click()
@@ -122,7 +104,7 @@ test('a lead requests a window for one phase, a DBA approves and runs it, and ev
 
   // The lead's plan page follows the run: active, the step done on production, the phase waiting only for its
   // required item; ticking it makes the phase done. One unit of three (item, two steps) was done by the run.
-  await page.goto(`/plans/${plan?.id}`)
+  await page.goto(`/plans/${planId}`)
   await expect(page.getByText('Plan status: Active')).toBeVisible()
   await expect(upgradeCard).toContainText('In progress')
   await expect(upgradeCard.getByTestId('phase-steps-done')).toHaveText(`1 of 1 step done on ${env}`)
@@ -144,13 +126,13 @@ test('a lead requests a window for one phase, a DBA approves and runs it, and ev
   await signIn(reader, stakeholder)
   await reader.goto('/reports')
   expect(await progressOf(reader, `${title}: progress`)).toBe('66')
-  await reader.goto(`/plans/${plan?.id}/report`)
+  await reader.goto(`/plans/${planId}/report`)
   expect(await progressOf(reader, 'Plan progress')).toBe('66')
   const phases = reader.getByTestId('report-phases')
   await expect(phases.getByRole('row').filter({ hasText: 'Schema upgrade' })).toContainText('Done')
   await expect(phases.getByRole('row').filter({ hasText: 'Cutover' })).toContainText('Not started')
   await reader.screenshot({ path: testInfo.outputPath('4-stakeholder-report.png'), fullPage: true })
-  for (const path of [`/plans/${plan?.id}/report`, `/plans/${plan?.id}`, '/plans', '/reports']) {
+  for (const path of [`/plans/${planId}/report`, `/plans/${planId}`, '/plans', '/reports']) {
     await reader.setViewportSize(PHONE)
     await reader.goto(path)
     await expect(reader.getByRole('main')).toBeVisible()

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { expect, test } from '@playwright/test'
 import { auditEvents, authenticatorCode, query, seedUser } from './fixtures/db'
+import { seedEnvironment, seedPlan, seedWindowRequest } from './fixtures/seed'
 import { enrolThroughPage, signIn } from './fixtures/session'
 
 // Admins and DBAs sign in with a code from an authenticator app (TOTP) or a one-time recovery code; until
@@ -124,21 +125,17 @@ test('approving a production window asks for a fresh code once the last one is o
   const lead = await seedUser('LEAD')
   const dba = await seedUser('DBA')
   const env = `prod-${randomUUID().slice(0, 6)}`
-  const [environment] = await query<{ id: string }>(
-    `INSERT INTO "Environment" ("id", "name", "protected", "updatedAt") VALUES (gen_random_uuid(), $1, true, now()) RETURNING "id"`,
-    [env],
-  )
-  const [plan] = await query<{ id: string }>(
-    `INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now()) RETURNING "id"`,
-    [`Reauth ${env}`, lead.id],
-  )
-  const [w] = await query<{ id: string }>(
-    `INSERT INTO "MaintenanceWindow" ("id", "environmentId", "planId", "startsAt", "endsAt", "latestStartAt", "reason", "status", "requestedById", "updatedAt")
-     VALUES (gen_random_uuid(), $1, $2, now() + interval '1 day', now() + interval '26 hours', now() + interval '25 hours', 'cutover', 'REQUESTED', $3, now()) RETURNING "id"`,
-    [environment?.id, plan?.id, lead.id],
-  )
+  const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000)
+  const windowId = await seedWindowRequest(lead, {
+    environmentId: await seedEnvironment(env, { protected: true }),
+    planId: await seedPlan(lead, { title: `Reauth ${env}` }),
+    startsAt: inHours(24),
+    endsAt: inHours(26),
+    latestStartAt: inHours(25),
+    reason: 'cutover',
+  })
   const status = async () =>
-    (await query<{ status: string }>('SELECT "status" FROM "MaintenanceWindow" WHERE "id" = $1', [w?.id]))[0]?.status
+    (await query<{ status: string }>('SELECT "status" FROM "MaintenanceWindow" WHERE "id" = $1', [windowId]))[0]?.status
 
   await signIn(page, dba)
   // Signed in with a code 16 minutes ago.

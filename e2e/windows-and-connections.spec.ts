@@ -3,6 +3,7 @@ import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
 import { appDatabaseUrl, query, seedUser } from './fixtures/db'
+import { seedPlan } from './fixtures/seed'
 import { callServerAction, serverActionId } from './fixtures/server-actions'
 import { signIn } from './fixtures/session'
 import { BASE_URL, E2E } from './fixtures/settings'
@@ -32,10 +33,7 @@ test('a lead requests a production window; a DBA sees the badge and approves it 
   await page.context().clearCookies()
 
   // The lead requests a window on it.
-  await query(`INSERT INTO "Plan" ("id", "title", "ownerId", "updatedAt") VALUES (gen_random_uuid(), $1, $2, now())`, [
-    title,
-    lead.id,
-  ])
+  await seedPlan(lead, { title })
   await signIn(page, lead)
   await page.goto('/windows')
   await page.getByLabel('Environment').selectOption({ label: `${env} (protected)` })

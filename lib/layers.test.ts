@@ -57,6 +57,11 @@ const wrongWay: (Case & { says: string })[] = [
     says: 'import only types from lib/server',
   },
   {
+    from: 'lib/queries/example.ts',
+    code: `import { getRun } from '@/lib/server/runs/queries'\nexport const read = getRun\n`,
+    says: 'import only types from lib/server',
+  },
+  {
     from: 'lib/engine/example.ts',
     code: `import { startRunAction } from '@/lib/actions/runs'\nexport const start = startRunAction\n`,
     says: 'lib/actions are the entry points of forms and buttons',

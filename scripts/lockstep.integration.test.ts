@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process'
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inject } from 'vitest'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { childEnv } from '@/lib/env'
 import { parsePlanDocument } from '@/lib/plan-document/parse'
 import { getPlanForViewer } from '@/lib/server/plans/queries'
 import { makeUser } from '@/lib/testing/factories'
@@ -13,6 +14,13 @@ import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database
 const BIN = join(import.meta.dirname, '..', 'bin', 'lockstep.mjs')
 const FIXTURES = join(import.meta.dirname, '..', 'lib', 'plan-document', 'fixtures')
 
+// The command's own data directory (embedded database, secret key) for these tests: never the checkout's .lockstep.
+let dataDir = ''
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'lockstep-cli-data-'))
+})
+afterAll(() => rm(dataDir, { recursive: true, force: true }))
+
 function lockstep(
   args: string[],
   env: Record<string, string> = {},
@@ -21,7 +29,11 @@ function lockstep(
     execFile(
       process.execPath,
       [BIN, ...args],
-      { env: { ...process.env, DATABASE_URL: '', ...env }, cwd: tmpdir(), maxBuffer: 10 * 1024 * 1024 },
+      {
+        env: childEnv({ DATABASE_URL: '', LOCKSTEP_DATA_DIR: dataDir, ...env }),
+        cwd: tmpdir(),
+        maxBuffer: 10 * 1024 * 1024,
+      },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     )
   })

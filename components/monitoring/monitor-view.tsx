@@ -7,7 +7,7 @@ import { ProgressBar } from '@/components/ui/progress-bar'
 import { Table, Td, Th } from '@/components/ui/table'
 import { Timestamp } from '@/components/ui/timestamp'
 import { formatMetric, METRICS, type MetricName } from '@/lib/domain/metrics'
-import { isEndedRun } from '@/lib/domain/states/run'
+import { monitorQueries, type MonitorSource } from '@/lib/queries/monitoring'
 import type { MonitorDTO } from '@/lib/server/monitoring/queries'
 import { HealthBadge } from './health-badge'
 import { LockTable } from './lock-table'
@@ -15,7 +15,6 @@ import { MetricChart } from './metric-chart'
 import { ProgressSection, SqliteSection, StatementsSection, UnusedIndexesSection } from './sample-details'
 import { formatDuration, formatSeconds } from '@/lib/domain/words'
 
-export const MONITOR_POLL_MS = 2_000
 const CURRENT: MetricName[] = [
   'connections',
   'active_sessions',
@@ -39,20 +38,11 @@ const TRIGGER_LABELS = {
 } as const
 
 /** The live monitoring of a connection or a run: polls its GET route every 2 seconds while it is live. */
-export function MonitorView({ initial, url }: { initial: MonitorDTO; url: string }) {
+export function MonitorView({ initial, source }: { initial: MonitorDTO; source: MonitorSource }) {
   const client = useQueryClient()
   const [notice, setNotice] = useState<string | null>(null)
-  const { data: view = initial, isError } = useQuery({
-    queryKey: ['monitor', url],
-    initialData: initial,
-    queryFn: async (): Promise<MonitorDTO> => {
-      const response = await fetch(url, { cache: 'no-store' })
-      if (!response.ok) throw new Error(String(response.status))
-      return response.json() as Promise<MonitorDTO>
-    },
-    refetchInterval: (query) =>
-      query.state.data?.run && isEndedRun(query.state.data.run.status) ? false : MONITOR_POLL_MS,
-  })
+  const monitor = monitorQueries.of(source)
+  const { data: view = initial, isError } = useQuery({ ...monitor, initialData: initial })
   const latest = view.points.findLast((p) => p.ok)
   const current = view.current
   return (
@@ -144,7 +134,7 @@ export function MonitorView({ initial, url }: { initial: MonitorDTO; url: string
               canSignal={view.canSignal}
               onSignalled={(message) => {
                 setNotice(message)
-                void client.invalidateQueries({ queryKey: ['monitor', url] })
+                void client.invalidateQueries({ queryKey: monitor.queryKey })
               }}
             />
           </section>

@@ -4,26 +4,12 @@ import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useRouter } from 'next/navigation'
 import type { MouseEvent } from 'react'
 import { markAllNotificationsReadAction, markNotificationReadAction } from '@/lib/actions/notifications'
-import type { NotificationDTO, NotificationInboxDTO } from '@/lib/server/notifications/queries'
-
-export const notificationKeys = {
-  all: ['notifications'] as const,
-  inbox: () => [...notificationKeys.all, 'inbox'] as const,
-}
-
-export const NOTIFICATION_POLL_MS = 20_000
+import { notificationQueries } from '@/lib/queries/notifications'
+import type { NotificationDTO } from '@/lib/server/notifications/queries'
 
 /** The signed-in person's unread count and latest notices, polled from /api/notifications. */
 export function useNotificationInbox() {
-  return useQuery({
-    queryKey: notificationKeys.inbox(),
-    queryFn: async (): Promise<NotificationInboxDTO> => {
-      const response = await fetch('/api/notifications', { cache: 'no-store' })
-      if (!response.ok) throw new Error(String(response.status))
-      return response.json() as Promise<NotificationInboxDTO>
-    },
-    refetchInterval: NOTIFICATION_POLL_MS,
-  })
+  return useQuery(notificationQueries.inbox())
 }
 
 const isPlainClick = (event: MouseEvent) =>
@@ -40,7 +26,7 @@ export function useOpenNotice(afterMark?: () => void) {
     const plain = isPlainClick(event)
     if (plain) event.preventDefault()
     if (!notice.read) {
-      client.setQueryData<NotificationInboxDTO>(notificationKeys.inbox(), (old) =>
+      client.setQueryData(notificationQueries.inbox().queryKey, (old) =>
         old
           ? {
               unread: Math.max(0, old.unread - 1),
@@ -51,7 +37,7 @@ export function useOpenNotice(afterMark?: () => void) {
       // A refused mark (the notice is gone) changes nothing to show; the refetch below corrects the count.
       await markNotificationReadAction({ notificationId: notice.id })
       afterMark?.()
-      void client.invalidateQueries({ queryKey: notificationKeys.all })
+      void client.invalidateQueries({ queryKey: notificationQueries.all() })
     }
     if (plain) router.push(notice.href)
   }
@@ -62,7 +48,7 @@ export function useMarkAllRead(afterMark?: () => void) {
   const client = useQueryClient()
   return async (): Promise<string | null> => {
     const result = await markAllNotificationsReadAction({})
-    await client.invalidateQueries({ queryKey: notificationKeys.all })
+    await client.invalidateQueries({ queryKey: notificationQueries.all() })
     afterMark?.()
     return result.ok ? null : result.error
   }

@@ -56,7 +56,8 @@ export function ActivityFeed({ events }: { events: ActivityDTO[] }) {
           <span className="w-36 shrink-0 text-xs text-zinc-500">
             <Timestamp iso={event.createdAt} />
           </span>
-          <span>
+          {/* Names, emails and item texts can be one long word: they wrap rather than widen the page on a phone. */}
+          <span className="min-w-0 break-words">
             <strong className="font-medium">{event.actorLabel}</strong> {VERBS[event.action] ?? event.action}{' '}
             {subject(event)}
           </span>

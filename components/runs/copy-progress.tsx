@@ -1,6 +1,6 @@
 'use client'
 
-import { keepPreviousData, useQuery } from '@tanstack/react-query'
+import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { Badge, type BadgeTone } from '@/components/ui/badge'
 import { Button } from '@/components/ui/button'
@@ -8,7 +8,7 @@ import { ErrorText } from '@/components/ui/error-text'
 import { ProgressBar } from '@/components/ui/progress-bar'
 import { Table, Td, Th } from '@/components/ui/table'
 import type { RunDTO } from '@/lib/server/runs/queries'
-import type { CopyRejectsDTO } from '@/lib/server/runs/rejects'
+import { runQueries } from '@/lib/queries/runs'
 import { formatSeconds } from '@/lib/domain/words'
 
 type CopyStep = RunDTO['steps'][number] & { copy: NonNullable<RunDTO['steps'][number]['copy']> }
@@ -165,20 +165,9 @@ function RejectedRows({ runId, stepRunId }: { runId: string; stepRunId: string }
   const [filter, setFilter] = useState('')
   const [offset, setOffset] = useState(0)
   const [table = '', column = ''] = filter ? filter.split('\u0000') : []
-  const { data, error, isFetching } = useQuery({
-    queryKey: ['rejects', runId, stepRunId, filter, offset],
-    placeholderData: keepPreviousData,
-    queryFn: async (): Promise<CopyRejectsDTO> => {
-      const search = new URLSearchParams({
-        step: stepRunId,
-        offset: String(offset),
-        ...(table ? { table, column } : {}),
-      })
-      const response = await fetch(`/api/runs/${runId}/rejects?${search}`, { cache: 'no-store' })
-      if (!response.ok) throw new Error('The rejected rows could not be loaded.')
-      return response.json() as Promise<CopyRejectsDTO>
-    },
-  })
+  const { data, error, isFetching } = useQuery(
+    runQueries.rejects(runId, { step: stepRunId, offset, ...(table ? { table, column } : {}) }),
+  )
   const end = data ? data.offset + data.rows.length : 0
   return (
     <section

@@ -16,12 +16,12 @@ import {
 import { LintBadge } from '@/components/plans/lint-report'
 import { ConfirmDialog } from '@/components/ui/confirm-dialog'
 import type { RunDTO } from '@/lib/server/runs/queries'
+import { runQueries } from '@/lib/queries/runs'
 import { CopyProgress } from './copy-progress'
 import { StepValidation } from '@/components/validations/validation-report'
 import { RunStatusBadge, StepStatusBadge } from './run-status'
 import { ErrorText } from '@/components/ui/error-text'
 import { Alert } from '@/components/ui/alert'
-import { isEndedRun } from '@/lib/domain/states/run'
 import { Observation } from './observation'
 import { BackupArtifact } from '@/components/backups/backup-artifact'
 
@@ -29,23 +29,8 @@ import { BackupArtifact } from '@/components/backups/backup-artifact'
 export function RunView({ initial }: { initial: RunDTO }) {
   const client = useQueryClient()
   const [error, setError] = useState<string | null>(null)
-  const refresh = () => client.invalidateQueries({ queryKey: ['run', initial.id] })
-  const { data: run = initial, dataUpdatedAt } = useQuery({
-    queryKey: ['run', initial.id],
-    initialData: initial,
-    queryFn: async (): Promise<RunDTO> => {
-      const response = await fetch(`/api/runs/${initial.id}`, { cache: 'no-store' })
-      if (!response.ok) throw new Error(String(response.status))
-      return response.json() as Promise<RunDTO>
-    },
-    // Every second while it moves; slower while it waits for a person; not at all once it has ended.
-    refetchInterval: (query) =>
-      query.state.data && isEndedRun(query.state.data.status)
-        ? false
-        : query.state.data?.status === 'WAITING'
-          ? 3_000
-          : 1_000,
-  })
+  const refresh = () => client.invalidateQueries({ queryKey: runQueries.detail(initial.id).queryKey })
+  const { data: run = initial, dataUpdatedAt } = useQuery({ ...runQueries.detail(initial.id), initialData: initial })
   // Elapsed as of the last poll (a render must not read the clock).
   const elapsed = run.startedAt
     ? Math.max(
@@ -75,7 +60,7 @@ export function RunView({ initial }: { initial: RunDTO }) {
             onClick={async () => {
               const result = await cancelRunAction({ runId: run.id })
               setError(result.ok ? null : result.error)
-              await client.invalidateQueries({ queryKey: ['run', run.id] })
+              await client.invalidateQueries({ queryKey: runQueries.detail(run.id).queryKey })
             }}
           >
             Cancel run

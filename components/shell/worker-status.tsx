@@ -2,20 +2,11 @@
 
 import { useQuery } from '@tanstack/react-query'
 import { cn } from '@/components/ui/cn'
-
-type Status = { workers: { online: number; lastSeenAt: string | null } }
+import { systemQueries } from '@/lib/queries/system'
 
 /** Live indicator of the worker processes, polled from /api/system/status. */
 export function WorkerStatus() {
-  const { data, isError } = useQuery({
-    queryKey: ['system', 'status'],
-    queryFn: async (): Promise<Status> => {
-      const response = await fetch('/api/system/status', { cache: 'no-store' })
-      if (!response.ok) throw new Error(String(response.status))
-      return response.json() as Promise<Status>
-    },
-    refetchInterval: 10_000,
-  })
+  const { data, isError } = useQuery(systemQueries.status())
   const online = data?.workers.online ?? 0
   const label = isError
     ? 'Status unavailable'

@@ -4,8 +4,8 @@ import { useQueries } from '@tanstack/react-query'
 import Link from 'next/link'
 import { Table, Td, Th } from '@/components/ui/table'
 import { Timestamp } from '@/components/ui/timestamp'
+import { isLiveValidation, validationQueries } from '@/lib/queries/validations'
 import type { ValidationSummary } from '@/lib/server/validations/queries'
-import { LIVE, validationQuery } from './validation-report'
 import { ValidationStatusBadge } from './validation-status'
 
 /**
@@ -22,7 +22,7 @@ export function ValidationHistory({
   shownId: string | undefined
 }) {
   const live = useQueries({
-    queries: history.map((h) => ({ ...validationQuery(h.id), enabled: LIVE.includes(h.status) })),
+    queries: history.map((h) => ({ ...validationQueries.detail(h.id), enabled: isLiveValidation(h.status) })),
   })
   const rows = history.map((h, i) => live[i]?.data ?? h)
   const href = (id: string) => `/plans/${planId}/validation?v=${id}`

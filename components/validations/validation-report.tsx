@@ -1,6 +1,6 @@
 'use client'
 
-import { queryOptions, useQuery } from '@tanstack/react-query'
+import { useQuery } from '@tanstack/react-query'
 import Link from 'next/link'
 import { useState } from 'react'
 import { Badge, type BadgeTone } from '@/components/ui/badge'
@@ -10,6 +10,7 @@ import { Table, Td, Th } from '@/components/ui/table'
 import { Timestamp } from '@/components/ui/timestamp'
 import { cancelValidationAction } from '@/lib/actions/validations'
 import type { Difference, TableResult, TableState } from '@/lib/domain/validation-report'
+import { isLiveValidation, validationQueries } from '@/lib/queries/validations'
 import type { ValidationDTO } from '@/lib/server/validations/queries'
 import { ValidationStatusBadge } from './validation-status'
 
@@ -40,7 +41,6 @@ const KIND_LABELS: Record<Difference['kind'], string> = {
   changed: 'changed',
 }
 const n = (v: number | null) => (v === null ? '–' : v.toLocaleString('en'))
-export const LIVE: readonly string[] = ['QUEUED', 'RUNNING']
 
 function Value({ value }: { value: string | null }) {
   return value === null ? (
@@ -145,21 +145,9 @@ function TableRow({ t }: { t: TableResult }) {
   )
 }
 
-/** One validation, by id: the report and the history's row share this query, so both show the same result. */
-export const validationQuery = (id: string) =>
-  queryOptions({
-    queryKey: ['validation', id],
-    queryFn: async (): Promise<ValidationDTO> => {
-      const response = await fetch(`/api/validations/${id}`, { cache: 'no-store' })
-      if (!response.ok) throw new Error(String(response.status))
-      return response.json() as Promise<ValidationDTO>
-    },
-    // Every second while it runs, not at all once it has ended.
-    refetchInterval: (query) => (!query.state.data || LIVE.includes(query.state.data.status) ? 1_000 : false),
-  })
-
+// The history's rows follow the same query, so both show the same result.
 function useValidation(id: string, initial?: ValidationDTO) {
-  return useQuery({ ...validationQuery(id), initialData: initial })
+  return useQuery({ ...validationQueries.detail(id), initialData: initial })
 }
 
 /** A validate step's validation, on the run page: the same view, loaded by its id. */
@@ -202,7 +190,7 @@ export function ValidationReportView({ initial }: { initial: ValidationDTO }) {
                 </Link>
               </>
             ) : null}
-            {report && !LIVE.includes(validation.status) ? ` · took ${report.seconds.toFixed(1)} s` : ''}
+            {report && !isLiveValidation(validation.status) ? ` · took ${report.seconds.toFixed(1)} s` : ''}
             {validation.requestedTables.length
               ? ` · only ${validation.requestedTables.join(', ')} (success criteria are decided by validations of every table)`
               : ''}
@@ -278,7 +266,7 @@ export function ValidationReportView({ initial }: { initial: ValidationDTO }) {
                 </ul>
               ) : (
                 <p className="text-sm text-zinc-600">
-                  {LIVE.includes(validation.status)
+                  {isLiveValidation(validation.status)
                     ? 'Checked once the tables are compared.'
                     : report.integrityChecked
                       ? `No orphaned, NULL or duplicate rows (${report.integrityChecked} checks; declared, validated constraints are enforced by PostgreSQL).`
@@ -319,7 +307,7 @@ export function ValidationReportView({ initial }: { initial: ValidationDTO }) {
                 </ul>
               ) : (
                 <p className="text-sm text-zinc-600">
-                  {LIVE.includes(validation.status) ? 'Run after the tables.' : 'The plan has no custom rules.'}
+                  {isLiveValidation(validation.status) ? 'Run after the tables.' : 'The plan has no custom rules.'}
                 </p>
               )}
             </section>

@@ -40,7 +40,7 @@ export default async function ConnectionMonitorPage({
           </nav>
         }
       />
-      <MonitorView key={minutes} initial={view} url={`/api/monitor/connections/${connectionId}?minutes=${minutes}`} />
+      <MonitorView key={minutes} initial={view} source={{ connectionId, minutes }} />
     </>
   )
 }

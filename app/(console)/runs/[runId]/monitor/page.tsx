@@ -26,7 +26,7 @@ export default async function RunMonitorPage({ params }: { params: Promise<{ run
           </Link>
         }
       />
-      <MonitorView initial={view} url={`/api/monitor/runs/${runId}`} />
+      <MonitorView initial={view} source={{ runId }} />
     </>
   )
 }
