@@ -136,11 +136,27 @@ const scriptsOf = (run: LoadedRun) =>
 /** What a step saw of Lockstep's own database failing under it (its progress could not be written). */
 type StateWatch = { down: unknown }
 
+/**
+ * A step's log lines, written one after another in the order the step said them, without making the step wait
+ * (a line that cannot be written never stops the run). `settled` waits for the lines said so far: the run's next
+ * line – the next step, or how the run ended – comes after them.
+ */
+function stepLog(runId: string) {
+  let last: Promise<void> = Promise.resolve()
+  return {
+    write: (level: 'info' | 'warn' | 'error', message: string) => {
+      last = last.then(() => event(runId, level, message).then(() => undefined)).catch(() => undefined)
+    },
+    settled: () => last,
+  }
+}
+
 function contextFor(
   run: LoadedRun,
   stepRun: LoadedStepRun,
   target: TargetSession | null,
   signal: AbortSignal,
+  log: ReturnType<typeof stepLog>,
   state: StateWatch = { down: null },
 ): StepContext {
   const watched = async <T>(write: () => Promise<T>) =>
@@ -160,9 +176,7 @@ function contextFor(
     appliedBy: run.requestedBy.email,
     target,
     signal,
-    log: (level, message) => {
-      event(run.id, level, message).catch(() => undefined) // the log must never stop the run
-    },
+    log: log.write,
     progress: async (update: StepProgress) => {
       await watched(() => db.stepRun.update({ where: { id: stepRun.id }, data: update }))
     },
@@ -272,12 +286,14 @@ export async function executeRun(runId: string, now: () => Date = () => new Date
           })
           await event(runId, 'info', `Step “${step.name}” started.`)
           const state: StateWatch = { down: null }
+          const log = stepLog(run.id)
           const result = await RUNNERS[step.kind]
-            .run(contextFor(run, stepRun, target, cancel.signal, state))
+            .run(contextFor(run, stepRun, target, cancel.signal, log, state))
             .catch((error: Error) => {
               if (isStateStoreDown(error)) state.down = error
               return { status: 'FAILED' as const, error: error.message }
             })
+            .finally(log.settled)
           // The step stopped because Lockstep could not record it, not because of the target: interrupted, not failed.
           if (result.status === 'FAILED' && state.down) throw new StateStoreDown(state.down)
           const counts =
@@ -385,9 +401,11 @@ export async function executeRollback(runId: string): Promise<'ROLLED_BACK' | 'R
           return end('ROLLBACK_FAILED', `“${step.name}” changed the target and has no rollback script.`)
         }
         await event(runId, 'info', `Rolling back “${step.name}”.`)
+        const log = stepLog(run.id)
         const result = await runner
-          .rollback(contextFor(run, stepRun, target, never))
+          .rollback(contextFor(run, stepRun, target, never, log))
           .catch((error: Error) => ({ status: 'FAILED' as const, error: error.message }))
+          .finally(log.settled)
         if (result.status === 'FAILED')
           return end('ROLLBACK_FAILED', `The rollback of “${step.name}” failed: ${result.error}`)
         await transitionStepRun(db, stepRun.id, stepRun.status, 'ROLLED_BACK')
