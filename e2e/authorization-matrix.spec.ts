@@ -403,7 +403,7 @@ test('the attacker’s moves: each role against a protected environment’s guar
 }) => {
   test.setTimeout(180_000)
   const owner = await seedUser('LEAD', 'attack owner')
-  const target = await seedProtectedPlan(owner.id)
+  const target = await seedProtectedPlan(owner)
   const action = (file: string, name: string) => serverActionId(`lib/actions/${file}.ts`, name)
   const moves: {
     name: string
