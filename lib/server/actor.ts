@@ -19,3 +19,17 @@ export type SystemActor = { kind: 'system'; label: 'system' | 'cli' | 'worker' |
 export type Actor = UserActor | SystemActor
 
 export const SYSTEM_ACTOR: SystemActor = { kind: 'system', label: 'system', origin: 'local' }
+
+/** A user as a local test or seed acts for them: signed in from this machine. */
+export const localUserActor = (
+  user: Pick<UserActor, 'id' | 'email' | 'name' | 'role'>,
+  sessionId?: string,
+): UserActor => ({
+  kind: 'user',
+  id: user.id,
+  email: user.email,
+  name: user.name,
+  role: user.role,
+  origin: '127.0.0.1',
+  ...(sessionId ? { sessionId } : {}),
+})

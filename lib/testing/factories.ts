@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { hashPassword } from '@/lib/auth/password'
 import { db } from '@/lib/db'
 import type { Role } from '@/lib/generated/prisma/enums'
-import type { UserActor } from '@/lib/server/actor'
+import { localUserActor, type UserActor } from '@/lib/server/actor'
 
 export const TEST_PASSWORD = 'correct horse battery staple'
 let cachedHash: Promise<string> | undefined
@@ -29,15 +29,7 @@ export async function makeUser(
       secondFactorSession: sessionId,
     },
   })
-  return {
-    kind: 'user',
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    role: user.role,
-    origin: '127.0.0.1',
-    sessionId,
-  }
+  return localUserActor(user, sessionId)
 }
 
 export function uniqueEmail(prefix = 'user'): string {
