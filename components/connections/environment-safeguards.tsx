@@ -1,7 +1,7 @@
 'use client'
 
 import { ActionForm } from '@/components/ui/action-form'
-import { Field, Input } from '@/components/ui/field'
+import { NumberField } from '@/components/ui/field'
 import { setEnvironmentSafeguardsAction } from '@/lib/actions/connections'
 import type { EnvironmentDTO } from '@/lib/server/connections/queries'
 
@@ -36,24 +36,16 @@ export function EnvironmentSafeguards({ environment: e }: { environment: Guarded
               </span>
             </label>
             <div className="max-w-sm">
-              <Field
+              <NumberField
                 label="Require a verified backup younger than (hours)"
                 name="requireBackupHours"
                 id={`${prefix}-hours`}
                 errors={errors?.requireBackupHours}
                 hint="Of the target, before the run’s first step that can lose data. Blank: not required."
-              >
-                <Input
-                  name="requireBackupHours"
-                  id={`${prefix}-hours`}
-                  type="number"
-                  min={1}
-                  max={336}
-                  inputMode="numeric"
-                  defaultValue={e.requireBackupHours ?? ''}
-                  invalid={!!errors?.requireBackupHours}
-                />
-              </Field>
+                min={1}
+                max={336}
+                defaultValue={e.requireBackupHours ?? ''}
+              />
             </div>
           </div>
         )}

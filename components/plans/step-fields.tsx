@@ -1,4 +1,4 @@
-import { Field, Input } from '@/components/ui/field'
+import { Field, NumberField } from '@/components/ui/field'
 
 // Fields that copy, validate and backup steps and validations on demand share.
 
@@ -77,43 +77,27 @@ export function ValidationLimitsFields({
 }) {
   return (
     <>
-      <Field
+      <NumberField
         label="Samples per table"
         name="maxSamples"
         id={`${prefix}-samples`}
         errors={errors?.maxSamples}
         hint="Differing rows shown with both values."
-      >
-        <Input
-          name="maxSamples"
-          id={`${prefix}-samples`}
-          type="number"
-          min={1}
-          max={200}
-          inputMode="numeric"
-          className="w-28"
-          defaultValue={maxSamples}
-          invalid={!!errors?.maxSamples}
-        />
-      </Field>
-      <Field
+        min={1}
+        max={200}
+        className="w-28"
+        defaultValue={maxSamples}
+      />
+      <NumberField
         label="Stop a table after"
         name="maxDifferences"
         id={`${prefix}-differences`}
         errors={errors?.maxDifferences}
         hint="Differences counted before the table is suspended."
-      >
-        <Input
-          name="maxDifferences"
-          id={`${prefix}-differences`}
-          type="number"
-          min={1}
-          inputMode="numeric"
-          className="w-32"
-          defaultValue={maxDifferences}
-          invalid={!!errors?.maxDifferences}
-        />
-      </Field>
+        min={1}
+        className="w-32"
+        defaultValue={maxDifferences}
+      />
     </>
   )
 }

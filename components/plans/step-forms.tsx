@@ -5,7 +5,7 @@ import { useRef, useState } from 'react'
 import { ActionForm } from '@/components/ui/action-form'
 import { Button } from '@/components/ui/button'
 import { ErrorText } from '@/components/ui/error-text'
-import { Field, Input, Select, TextArea } from '@/components/ui/field'
+import { Field, Input, NumberField, Select, TextArea } from '@/components/ui/field'
 import {
   addBackupStepAction,
   addCopyStepAction,
@@ -126,42 +126,26 @@ export function SqlStepForm({ phaseId, step, onSuccess }: { phaseId: string; ste
             />
           </Field>
           <div className="flex flex-wrap gap-4">
-            <Field
+            <NumberField
               label="Statement timeout (seconds)"
               name="statementTimeoutSeconds"
               id={`${prefix}-st`}
               errors={errors?.statementTimeoutSeconds}
               hint="Empty: 300."
-            >
-              <Input
-                name="statementTimeoutSeconds"
-                id={`${prefix}-st`}
-                type="number"
-                min={1}
-                inputMode="numeric"
-                className="w-32"
-                defaultValue={step?.statementTimeoutSeconds ?? ''}
-                invalid={!!errors?.statementTimeoutSeconds}
-              />
-            </Field>
-            <Field
+              min={1}
+              className="w-32"
+              defaultValue={step?.statementTimeoutSeconds ?? ''}
+            />
+            <NumberField
               label="Lock timeout (ms)"
               name="lockTimeoutMs"
               id={`${prefix}-lt`}
               errors={errors?.lockTimeoutMs}
               hint="Empty: 1000, retried 3 times."
-            >
-              <Input
-                name="lockTimeoutMs"
-                id={`${prefix}-lt`}
-                type="number"
-                min={10}
-                inputMode="numeric"
-                className="w-32"
-                defaultValue={step?.lockTimeoutMs ?? ''}
-                invalid={!!errors?.lockTimeoutMs}
-              />
-            </Field>
+              min={10}
+              className="w-32"
+              defaultValue={step?.lockTimeoutMs ?? ''}
+            />
           </div>
           {step ? (
             <p className="text-xs text-amber-800">
@@ -293,61 +277,37 @@ export function CopyStepForm({ phaseId, step, onSuccess }: { phaseId: string; st
             <ExistingRowsField prefix={prefix} errors={errors} config={config} tablesText={tablesText} />
           ) : null}
           <div className="flex flex-wrap gap-4">
-            <Field
+            <NumberField
               label="Connections"
               name="jobs"
               id={`${prefix}-jobs`}
               errors={errors?.jobs}
               hint="Tables, or ranges of a large table, at once (1–16)."
-            >
-              <Input
-                name="jobs"
-                id={`${prefix}-jobs`}
-                type="number"
-                min={1}
-                max={16}
-                inputMode="numeric"
-                className="w-28"
-                defaultValue={config.jobs}
-                invalid={!!errors?.jobs}
-              />
-            </Field>
-            <Field
+              min={1}
+              max={16}
+              className="w-28"
+              defaultValue={config.jobs}
+            />
+            <NumberField
               label="Rows per chunk"
               name="chunkRows"
               id={`${prefix}-chunk`}
               errors={errors?.chunkRows}
               hint="Committed together; a resumed copy restarts at most one chunk."
-            >
-              <Input
-                name="chunkRows"
-                id={`${prefix}-chunk`}
-                type="number"
-                min={100}
-                inputMode="numeric"
-                className="w-32"
-                defaultValue={config.chunkRows}
-                invalid={!!errors?.chunkRows}
-              />
-            </Field>
-            <Field
+              min={100}
+              className="w-32"
+              defaultValue={config.chunkRows}
+            />
+            <NumberField
               label="Rejected rows allowed"
               name="maxRejectedRows"
               id={`${prefix}-rejects`}
               errors={errors?.maxRejectedRows}
               hint="More fail the step. Rejected rows are listed on the run."
-            >
-              <Input
-                name="maxRejectedRows"
-                id={`${prefix}-rejects`}
-                type="number"
-                min={0}
-                inputMode="numeric"
-                className="w-32"
-                defaultValue={config.maxRejectedRows}
-                invalid={!!errors?.maxRejectedRows}
-              />
-            </Field>
+              min={0}
+              className="w-32"
+              defaultValue={config.maxRejectedRows}
+            />
           </div>
           <label className="flex items-center gap-2 text-sm">
             <input type="checkbox" name="reload" defaultChecked={config.reload} className="size-4 accent-indigo-600" />

@@ -145,6 +145,18 @@ export function Input({
   )
 }
 
+type NumberFieldProps = Omit<FieldProps, 'children'> &
+  Pick<InputHTMLAttributes<HTMLInputElement>, 'min' | 'max' | 'className' | 'defaultValue'>
+
+/** A labelled whole-number field: typed on a phone's number pad, marked invalid while it has errors. */
+export function NumberField({ label, name, id = name, errors, hint, ...input }: NumberFieldProps) {
+  return (
+    <Field label={label} name={name} id={id} errors={errors} hint={hint}>
+      <Input name={name} id={id} type="number" inputMode="numeric" invalid={!!errors} {...input} />
+    </Field>
+  )
+}
+
 type TextAreaProps = TextareaHTMLAttributes<HTMLTextAreaElement> & { name?: string; id: string; invalid?: boolean }
 
 export function TextArea({
