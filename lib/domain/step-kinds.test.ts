@@ -14,6 +14,7 @@ describe('copyConfigOf', () => {
       reload: false,
       existingRows: 'refuse',
       emptyConfirmed: false,
+      mapping: { tables: [] },
     })
   })
 

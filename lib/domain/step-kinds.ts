@@ -1,4 +1,5 @@
 import type { StepKind } from '@/lib/generated/prisma/enums'
+import { isEmptyMapping, mappingOf, type TCopyMapping } from './mapping'
 
 // Which step kinds the worker can run today; the others can be planned but not started yet.
 export const RUNNABLE_KINDS: readonly StepKind[] = ['SQL', 'MANUAL', 'COPY', 'VALIDATE', 'OBSERVE', 'BACKUP']
@@ -42,7 +43,7 @@ export function sqlConfigOf(json: unknown): SqlConfig {
  * made); more rejected rows than `maxRejectedRows` fail the step; `reload` copies a finished copy again.
  * `existingRows` (mode existing only): what happens to tables that already have rows – refuse them (the step
  * fails naming them), empty them first (only with `emptyConfirmed`, given by the person who saved the step),
- * or merge the source's rows by primary key.
+ * or merge the source's rows by primary key. `mapping`: renames, types, transforms and filters (lib/domain/mapping.ts).
  */
 export type CopyConfig = {
   tables: string[]
@@ -54,6 +55,7 @@ export type CopyConfig = {
   reload: boolean
   existingRows: ExistingRowsChoice
   emptyConfirmed: boolean
+  mapping: TCopyMapping
 }
 
 export const EXISTING_ROWS_CHOICES = ['refuse', 'empty', 'merge'] as const
@@ -69,6 +71,7 @@ export const COPY_CONFIG_DEFAULTS: CopyConfig = {
   reload: false,
   existingRows: 'refuse',
   emptyConfirmed: false,
+  mapping: { tables: [] },
 }
 
 /** A stored copy configuration, with defaults for what it leaves out. */
@@ -88,6 +91,7 @@ export function copyConfigOf(json: unknown): CopyConfig {
     reload: c.reload === true,
     existingRows,
     emptyConfirmed: existingRows === 'empty' && c.emptyConfirmed === true,
+    mapping: mappingOf(c.mapping),
   }
 }
 
@@ -95,13 +99,14 @@ export function copyConfigOf(json: unknown): CopyConfig {
  * The configuration as stored: the schemas and the existing-rows choice only when they are not the defaults, so
  * a step saved before they existed keeps its content checksum (and its approved windows) when saved unchanged.
  */
-export function storedCopyConfig({ existingRows, emptyConfirmed, schemas, ...rest }: CopyConfig) {
+export function storedCopyConfig({ existingRows, emptyConfirmed, schemas, mapping, ...rest }: CopyConfig) {
   const choice = rest.mode === 'existing' ? existingRows : 'refuse'
   return {
     ...rest,
     ...(schemas.length ? { schemas } : {}),
     ...(choice !== 'refuse' ? { existingRows: choice } : {}),
     ...(choice === 'empty' && emptyConfirmed ? { emptyConfirmed: true } : {}),
+    ...(isEmptyMapping(mapping) ? {} : { mapping }),
   }
 }
 

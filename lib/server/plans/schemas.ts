@@ -7,6 +7,7 @@ import {
   PLAN_STATUSES,
   RISK_STATUSES,
 } from '@/lib/domain/plan-values'
+import { checkMapping, EMPTY_MAPPING } from '@/lib/domain/mapping'
 import { METRIC_NAMES } from '@/lib/domain/metrics'
 import { EXISTING_ROWS_CHOICES, MAX_OBSERVE_SECONDS } from '@/lib/domain/step-kinds'
 import { blankToNull, checkbox, longText, optionalDate, optionalText, requiredText, ZId } from '@/lib/server/fields'
@@ -166,6 +167,26 @@ export const ZAddSqlStep = z.object({ phaseId: ZId, ...sqlStepFields })
 export type TAddSqlStep = z.infer<typeof ZAddSqlStep>
 export const ZEditSqlStep = z.object({ stepId: ZId, ...sqlStepFields })
 export type TEditSqlStep = z.infer<typeof ZEditSqlStep>
+/** A copy step's mapping, sent by the form as JSON text (or an object by other callers); problems name the rule. */
+const ZMappingField = z
+  .unknown()
+  .optional()
+  .transform((v, ctx) => {
+    let json: unknown = v
+    if (typeof v === 'string') {
+      if (!v.trim()) return EMPTY_MAPPING
+      try {
+        json = JSON.parse(v)
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'The mapping is not valid JSON.' })
+        return z.NEVER
+      }
+    }
+    if (json === undefined || json === null) return EMPTY_MAPPING
+    const { mapping, problems } = checkMapping(json)
+    for (const p of problems) ctx.addIssue({ code: 'custom', message: `Mapping – ${p.path}: ${p.message}.` })
+    return problems.length ? z.NEVER : mapping
+  })
 const copyStepFields = {
   name: requiredText('a name', 200),
   // Table names, one per line or separated by commas; empty: every table of the source.
@@ -218,6 +239,7 @@ const copyStepFields = {
     z.enum(EXISTING_ROWS_CHOICES, 'Choose what happens to rows already on the target.'),
   ),
   confirmEmpty: checkbox,
+  mapping: ZMappingField,
 }
 /** Emptying the target's tables is a choice a person confirms explicitly when saving the step. */
 const emptyingConfirmed = (step: { mode: string; existingRows: string; confirmEmpty: boolean }) =>

@@ -157,6 +157,7 @@ const copyConfig = (input: TAddCopyStep | TEditCopyStep) =>
     reload: input.reload,
     existingRows: input.existingRows,
     emptyConfirmed: input.existingRows === 'empty' && input.confirmEmpty,
+    mapping: input.mapping,
   })
 
 /** Copies the plan's source into its target on the run's environment (tables, mode and limits in the config). */
