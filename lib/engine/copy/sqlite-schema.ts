@@ -1,8 +1,11 @@
 import { escapeLiteral } from 'pg'
 import type Database from 'better-sqlite3'
+import { EMPTY_MAPPING, isEmptyMapping, type TCopyMapping } from '@/lib/domain/mapping'
 import { quoteIdent } from '@/lib/targets/quote'
 import type { Ddl, NotCopied, OptionalStatement, PostLoadStatement } from './model'
+import { CopyRefused } from './options'
 import { pgNames, shortenedWarning } from './pg-names'
+import { mapSqliteTables } from './sqlite-mapping'
 import { translateDefault } from './sqlite-defaults'
 import { checkStatements, objectStatements, readSqliteObjects } from './sqlite-objects'
 import { pgTypeOf, type PgType } from './sqlite-types'
@@ -23,6 +26,8 @@ export type SqliteColumn = {
   notNull: boolean
   default: string | null
   pkPosition: number
+  /** A mapping's transform: the SQLite expression read in the column's place. */
+  transform?: string
 }
 export type SqliteForeignKey = {
   columns: string[]
@@ -50,6 +55,8 @@ export type SqliteTable = {
   withoutRowid: boolean
   foreignKeys: SqliteForeignKey[]
   indexes: SqliteIndex[]
+  /** A mapping's filter: the rows copied are those it holds for. */
+  filter?: string
 }
 
 /** The name a table's rowid answers to: its INTEGER PRIMARY KEY, else rowid, _rowid_ or oid – whichever no column took. */
@@ -68,15 +75,30 @@ export function rowidName(table: {
   return free
 }
 
-/** Target names of every table, view and index (one namespace in PostgreSQL as in SQLite), the same whichever tables are copied. */
-export function relationNames(db: Database.Database): Map<string, string> {
+/**
+ * Target names of every table, view and index (one namespace in PostgreSQL as in SQLite), the same whichever
+ * tables are copied: a mapping's new table names, else the SQLite names (shortened past 63 bytes).
+ */
+export function relationNames(db: Database.Database, mapping: TCopyMapping = EMPTY_MAPPING): Map<string, string> {
   const all = db
     .prepare(
       `SELECT name FROM sqlite_master WHERE type IN ('table', 'view', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY name`,
     )
     .pluck()
     .all() as string[]
-  return pgNames(all)
+  const names = pgNames(all)
+  const owner = new Map([...names].map(([from, to]) => [to, from]))
+  for (const t of mapping.tables) {
+    if (!t.rename || !names.has(t.table)) continue
+    const taken = owner.get(t.rename)
+    if (taken !== undefined && taken !== t.table && !mapping.tables.some((m) => m.table === taken && m.rename))
+      throw new CopyRefused(
+        `The mapping renames ${t.table} to “${t.rename}”, which the source's ${taken} is called already; rename that one too, or choose another name.`,
+      )
+    names.set(t.table, t.rename)
+    owner.set(t.rename, t.table)
+  }
+  return names
 }
 
 /** The module of a virtual table (`CREATE VIRTUAL TABLE x USING fts5(…)`), or null. */
@@ -124,9 +146,17 @@ export function skippedTables(db: Database.Database): NotCopied[] {
   return skipped
 }
 
-/** `only`: the tables to read, by their SQLite name or their name on the target. */
-export function readSqliteSchema(db: Database.Database, only?: readonly string[]): SqliteTable[] {
-  const relations = relationNames(db)
+/**
+ * `only`: the tables to read, by their SQLite name or their name on the target. With a mapping, the tables as it
+ * maps them (mapSqliteTables); what it leaves out of them is added to `notCopied` when given.
+ */
+export function readSqliteSchema(
+  db: Database.Database,
+  only?: readonly string[],
+  mapping: TCopyMapping = EMPTY_MAPPING,
+  notCopied?: NotCopied[],
+): SqliteTable[] {
+  const relations = relationNames(db, mapping)
   const skipped = new Set(skippedTables(db).map((s) => s.table))
   const names = (
     db
@@ -135,13 +165,17 @@ export function readSqliteSchema(db: Database.Database, only?: readonly string[]
   ).filter(
     (t) => !skipped.has(t.name) && (!only || only.includes(t.name) || only.includes(relations.get(t.name) ?? t.name)),
   )
-  return names.map(({ name, sql }) => {
+  const tables = names.map(({ name, sql }) => {
     try {
       return readTable(db, name, sql, relations)
     } catch (error) {
       throw new Error(`The SQLite table ${name} cannot be read: ${(error as Error).message}`)
     }
   })
+  if (isEmptyMapping(mapping)) return tables
+  const mapped = mapSqliteTables(db, tables, [...relations.keys()], mapping)
+  notCopied?.push(...mapped.notCopied)
+  return mapped.tables
 }
 
 function readTable(
@@ -244,7 +278,7 @@ export function restartIdentitySql(schema: string, table: string, column: string
 export function postgresDdl(
   tables: readonly SqliteTable[],
   schema = 'public',
-  source?: { db: Database.Database; copiedAll: boolean },
+  source?: { db: Database.Database; copiedAll: boolean; mapping?: TCopyMapping },
 ): Ddl {
   const q = (table: SqliteTable) => `${quoteIdent(schema)}.${quoteIdent(table.pgName)}`
   const byName = new Map(tables.map((t) => [t.name, t]))
@@ -260,7 +294,7 @@ export function postgresDdl(
   const keys: PostLoadStatement[] = []
   const optional: OptionalStatement[] = []
   const notCopied: NotCopied[] = []
-  const relations = source ? relationNames(source.db) : new Map<string, string>()
+  const relations = source ? relationNames(source.db, source.mapping) : new Map<string, string>()
   for (const table of tables) {
     if (table.pgName !== table.name) warnings.push(shortenedWarning(`table ${table.name}`, table.name, table.pgName))
     const virtual = virtualModule(table.sql)

@@ -1,8 +1,16 @@
 import { once } from 'node:events'
 import type { Writable } from 'node:stream'
 import Database from 'better-sqlite3'
+import { EMPTY_MAPPING, type TCopyMapping } from '@/lib/domain/mapping'
 import { quoteIdent } from '@/lib/targets/quote'
-import { type ChunkReader, type ChunkResult, type ColumnPlan, type CopySource, type SourceTable } from './model'
+import {
+  type ChunkReader,
+  type ChunkResult,
+  type ColumnPlan,
+  type CopySource,
+  type NotCopied,
+  type SourceTable,
+} from './model'
 import { postgresDdl, readSqliteSchema, rowidName, type SqliteTable } from './sqlite-schema'
 import type { ChunkJob } from './sqlite/encode-chunk'
 import { startReaderThread } from './sqlite/thread'
@@ -26,15 +34,26 @@ const DATE_ASSUMPTION: Record<DateEncoding, string> = {
 
 const open = (path: string) => new Database(path, { readonly: true, fileMustExist: true })
 
-/** How a datetime column stores its instants, decided once from every stored value (not row by row). */
-export function columnDateEncoding(db: Database.Database, table: string, column: string): DateEncoding {
+/**
+ * How a datetime column stores its instants, decided once from every stored value (not row by row). With a
+ * mapping, the values are those its transform gives, of the rows its filter keeps.
+ */
+export function columnDateEncoding(
+  db: Database.Database,
+  table: string,
+  column: string,
+  mapped: { transform?: string; filter?: string } = {},
+): DateEncoding {
   // Counted over the whole column, storage classes only (DATETIME columns have NUMERIC affinity: numbers
   // written as text are stored as numbers already); the numbers are split only when they are the majority.
   // One pass over the column.
-  const c = quoteIdent(column)
+  const from = `${quoteIdent(table)} NOT INDEXED${mapped.filter ? ` WHERE ${mapped.filter}` : ''}`
+  const values =
+    mapped.transform || mapped.filter ? `(SELECT ${mapped.transform ?? quoteIdent(column)} AS v FROM ${from})` : from
+  const c = mapped.transform || mapped.filter ? 'v' : quoteIdent(column)
   const row = db
     .prepare(
-      `SELECT count(${c}) AS stored, coalesce(sum(typeof(${c}) IN ('text', 'blob')), 0) AS text, coalesce(sum(typeof(${c}) IN ('integer', 'real') AND abs(${c}) >= 1e11), 0) AS millis FROM ${quoteIdent(table)} NOT INDEXED`,
+      `SELECT count(${c}) AS stored, coalesce(sum(typeof(${c}) IN ('text', 'blob')), 0) AS text, coalesce(sum(typeof(${c}) IN ('integer', 'real') AND abs(${c}) >= 1e11), 0) AS millis FROM ${values}`,
     )
     .get() as { stored: number; text: number; millis: number }
   const millis = row.text >= row.stored - row.text ? 0 : row.millis
@@ -48,8 +67,11 @@ function notNullReason(table: SqliteTable, column: string): string {
   return `NULL in ${column}, which is NOT NULL on the target`
 }
 
-export function sqliteSource(path: string, label = path): CopySource {
+/** `mapping`: renames, types, transforms and filters (lib/domain/mapping.ts), applied as the file is read. */
+export function sqliteSource(path: string, label = path, options: { mapping?: TCopyMapping } = {}): CopySource {
   const db = open(path)
+  const mapping = options.mapping ?? EMPTY_MAPPING
+  const leftOut: NotCopied[] = []
   const schema = new Map<string, SqliteTable>()
   const dates = new Map<string, DateEncoding>()
 
@@ -61,11 +83,12 @@ export function sqliteSource(path: string, label = path): CopySource {
   }
   let tableCount = 0
 
-  function dateEncodingOf(table: string, column: string): DateEncoding {
-    const cacheKey = `${table}\u0000${column}`
+  function dateEncodingOf(t: SqliteTable, column: string): DateEncoding {
+    const cacheKey = `${t.name}\u0000${column}`
     const known = dates.get(cacheKey)
     if (known) return known
-    const encoding = columnDateEncoding(db, table, column)
+    const transform = t.columns.find((c) => c.name === column)?.transform
+    const encoding = columnDateEncoding(db, t.name, column, { transform, filter: t.filter })
     dates.set(cacheKey, encoding)
     return encoding
   }
@@ -74,14 +97,16 @@ export function sqliteSource(path: string, label = path): CopySource {
     engine: 'sqlite',
     label,
     async tables(only) {
-      const tables = readSqliteSchema(db, only)
+      leftOut.length = 0
+      const tables = readSqliteSchema(db, only, mapping, leftOut)
       const missing = (only ?? []).filter((name) => !tables.some((t) => t.name === name || t.pgName === name))
       if (missing.length) throw new Error(`The source has no table ${missing.map((m) => `“${m}”`).join(', ')}.`)
       tableCount = only?.length ? readSqliteSchema(db).length : tables.length
       const pgNameOf = new Map(tables.map((t) => [t.name, t.pgName]))
       return tables.map<SourceTable>((t) => {
         schema.set(t.pgName, t)
-        const rows = (db.prepare(`SELECT count(*) AS n FROM ${quoteIdent(t.name)}`).get() as { n: number }).n
+        const where = t.filter ? ` WHERE ${t.filter}` : ''
+        const rows = (db.prepare(`SELECT count(*) AS n FROM ${quoteIdent(t.name)}${where}`).get() as { n: number }).n
         return {
           name: t.pgName,
           columns: t.columns.map((c) => ({
@@ -98,17 +123,18 @@ export function sqliteSource(path: string, label = path): CopySource {
       })
     },
     async ddl(tables, targetSchema) {
-      return postgresDdl(
+      const ddl = postgresDdl(
         tables.map((t) => schemaOf(t.name)),
         targetSchema,
-        { db, copiedAll: tables.length === tableCount },
+        { db, copiedAll: tables.length === tableCount, mapping },
       )
+      return { ...ddl, notCopied: [...leftOut, ...(ddl.notCopied ?? [])] }
     },
     async notes(table, columns) {
       const t = schemaOf(table.name)
       return columns
         .filter((c) => DATE_KINDS.has(c.type.kind))
-        .map((c) => `${t.name}.${c.name}: ${DATE_ASSUMPTION[dateEncodingOf(t.name, c.name)]} (${c.type.sql})`)
+        .map((c) => `${t.name}.${c.name}: ${DATE_ASSUMPTION[dateEncodingOf(t, c.name)]} (${c.type.sql})`)
     },
     async bounds(table) {
       const t = schemaOf(table.name)
@@ -138,12 +164,18 @@ export function sqliteSource(path: string, label = path): CopySource {
             )
           const hi = range.hi !== null && table.key === 'integer' ? range.hi : null
           if (hi !== null) where.push(`${keyList} <= ?`)
+          if (t.filter) where.push(`(${t.filter})`)
+          const mapped = new Map(t.columns.map((c) => [c.name, c.transform]))
+          const read = (c: ColumnPlan) => {
+            const transform = mapped.get(c.name)
+            return transform ? `(${transform}) AS ${quoteIdent(c.name)}` : quoteIdent(c.name)
+          }
           // A rowid alias that is copied anyway is read once, as a column, not again as the key.
           const keyColumn =
             table.key === 'integer' && t.rowidAlias ? columns.findIndex((c) => c.name === t.rowidAlias) : -1
           const job: ChunkJob = {
             table: table.name,
-            sql: `SELECT ${keyColumn >= 0 ? '' : `${keyList}, `}${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${quoteIdent(t.name)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${keyList} LIMIT ?`,
+            sql: `SELECT ${keyColumn >= 0 ? '' : `${keyList}, `}${columns.map(read).join(', ')} FROM ${quoteIdent(t.name)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${keyList} LIMIT ?`,
             after: range.after,
             hi,
             limit: range.limit,
@@ -152,8 +184,9 @@ export function sqliteSource(path: string, label = path): CopySource {
             columns: columns.map((c) => ({
               name: c.name,
               type: c.type,
-              dates: DATE_KINDS.has(c.type.kind) ? dateEncodingOf(t.name, c.name) : undefined,
+              dates: DATE_KINDS.has(c.type.kind) ? dateEncodingOf(t, c.name) : undefined,
               notNull: c.notNull ? notNullReason(t, c.name) : undefined,
+              transform: mapped.get(c.name),
             })),
             // What names a row to a person: its primary key, else its rowid.
             shownKey:

@@ -100,6 +100,19 @@ export function catalogTypeOf(formatType: string): PgType {
     : { ...mapped, sql: mapped.kind === 'varchar' || mapped.kind === 'numeric' ? mapped.sql : formatType }
 }
 
+/**
+ * The PostgreSQL type a mapping sets (lib/domain/mapping.ts has already checked the text): PostgreSQL's own
+ * meaning of each name – timestamp is without a time zone, real is single precision.
+ */
+export function mappedPgType(type: string): PgType {
+  if (type === 'timestamp' || type === 'timestamp without time zone') return plain('timestamp')
+  if (type === 'timestamptz' || type === 'timestamp with time zone') return plain('timestamptz')
+  if (type === 'real' || type === 'float4') return plain('real', 'double')
+  if (type === 'json') return plain('json', 'jsonb')
+  if (type === 'integer' || type === 'int4' || type === 'int') return plain('integer')
+  return pgTypeOf(type)
+}
+
 /** Every rule, for the README's type table and its test. */
 export const TYPE_TABLE: readonly { sqlite: string; postgres: string }[] = [
   {

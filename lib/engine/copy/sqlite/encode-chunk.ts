@@ -19,8 +19,8 @@ export type ChunkJob = {
   keyWidth: number
   /** The column that is the key (a rowid alias), read once; null when the key is selected before the columns. */
   keyColumn: number | null
-  /** `notNull`: the target refuses NULL here; the reason a row with one is rejected. */
-  columns: { name: string; type: PgType; dates?: DateEncoding; notNull?: string }[]
+  /** `notNull`: the target refuses NULL here; the reason a row with one is rejected. `transform`: the mapping's expression read in its place. */
+  columns: { name: string; type: PgType; dates?: DateEncoding; notNull?: string; transform?: string }[]
   /** Positions (among the columns) of the primary key that names a rejected row; empty: the rowid names it. */
   shownKey: number[]
 }
@@ -48,6 +48,8 @@ export async function encodeChunk(
     job.limit,
   ]
   const encoders: Encoder[] = job.columns.map((c) => encoderFor(c.type, { dates: c.dates, notNull: c.notNull }))
+  // A misfit that a transform produced names the transform: the value is what it gave, not what the file holds.
+  const because = job.columns.map((c) => (c.transform ? ` – the value the transform ${c.transform} gave` : ''))
   const offset = job.keyWidth
   const keyOf = (row: unknown[]) => (job.keyColumn === null ? row.slice(0, offset) : [row[job.keyColumn]])
   const width = encoders.length
@@ -70,7 +72,7 @@ export async function encodeChunk(
           table: job.table,
           key,
           column: job.columns[i]?.name ?? '',
-          reason: field.reject,
+          reason: field.reject + because[i],
           value: describeValue(value),
         })
       } else line += i === 0 ? field : `\t${field}`

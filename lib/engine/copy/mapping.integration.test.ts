@@ -1,0 +1,217 @@
+import { describe, expect, it } from 'vitest'
+import type { TCopyMapping } from '@/lib/domain/mapping'
+import { targetDatabases } from '@/lib/testing/target-databases'
+import { runCopy } from './engine'
+import type { RejectedRow } from './model'
+import { sqliteSource } from './sqlite-source'
+
+// A copy through a mapping, against a real PostgreSQL: a Prisma-shaped SQLite file (camelCase names, UUIDs
+// as text, epoch numbers, '0'/'1' flags, JSON text, soft-deleted rows, orphans) renamed, retyped, transformed
+// and filtered on its way – every rule kind, and a transform whose values do not fit, rejected and named.
+
+const { fresh, sqliteFile } = targetDatabases('mapping')
+
+const UUID = [
+  '6f1c2b1e-8a4d-4c55-9b1a-0d2f3e4a5b6c',
+  'a3b8d1b6-0b3b-4b1a-9c1a-1a2b3c4d5e6f',
+  '00000000-0000-4000-8000-000000000003',
+]
+
+export function prismaShapedFile(name = 'app.db') {
+  return sqliteFile(
+    name,
+    `CREATE TABLE "User" ("id" TEXT NOT NULL PRIMARY KEY, "email" TEXT NOT NULL, "createdAt" INTEGER NOT NULL, "isActive" TEXT, "settings" TEXT, "displayName" TEXT, "deletedAt" INTEGER, "legacy" TEXT);
+     CREATE UNIQUE INDEX "User_email_key" ON "User"("email");
+     CREATE INDEX "User_legacy_idx" ON "User"("legacy");
+     CREATE TABLE "Post" ("id" INTEGER PRIMARY KEY, "authorId" TEXT REFERENCES "User"("id"), "title" TEXT NOT NULL, "publishedAt" INTEGER);`,
+    (db) => {
+      // Orphans are what SQLite files without enforced foreign keys hold (the pragma is off by default there).
+      db.pragma('foreign_keys = OFF')
+      const user = db.prepare('INSERT INTO "User" VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      user.run(UUID[0], 'ada@example.com', 1_700_000_000_123, '1', '{"theme":"dark"}', '  Ada Lovelace ', null, 'x')
+      user.run(UUID[1], 'grace@example.com', 1_700_000_100_000, ' TRUE', '[1,2]', 'Grace', null, null)
+      user.run(UUID[2], 'gone@example.com', 1_600_000_000_000, '0', null, 'Gone', 1_650_000_000_000, null)
+      user.run(
+        '4d0b0c1e-0000-4000-8000-000000000004',
+        'odd@example.com',
+        1_700_000_200_000,
+        'maybe',
+        null,
+        'Odd',
+        null,
+        null,
+      )
+      const post = db.prepare('INSERT INTO "Post" VALUES (?, ?, ?, ?)')
+      post.run(1, UUID[0], 'Notes on the engine', 1_700_000_500)
+      post.run(2, UUID[1], 'Compilers', null)
+      post.run(3, UUID[2], 'By a deleted user', 1_650_000_000)
+      post.run(4, 'f0000000-0000-4000-8000-00000000dead', 'Orphan', 1_700_000_600)
+      post.run(5, null, 'Anonymous', 1_700_000_700)
+    },
+  )
+}
+
+export const PRISMA_MAPPING: TCopyMapping = {
+  tables: [
+    {
+      table: 'User',
+      rename: 'users',
+      filter: '"deletedAt" IS NULL',
+      columns: [
+        { column: 'id', type: 'uuid', rule: 'uuid' },
+        { column: 'createdAt', rename: 'created_at', type: 'timestamptz', rule: 'epoch' },
+        { column: 'isActive', rename: 'is_active', type: 'boolean', transform: 'lower(trim("isActive"))' },
+        { column: 'settings', type: 'jsonb', rule: 'json' },
+        { column: 'displayName', rename: 'display_name', transform: 'trim("displayName")', rule: 'trim' },
+        { column: 'deletedAt', rename: 'deleted_at', type: 'timestamptz' },
+        { column: 'legacy', omit: true },
+      ],
+    },
+    {
+      table: 'Post',
+      rename: 'posts',
+      filter:
+        '"authorId" IS NULL OR EXISTS (SELECT 1 FROM "User" AS p WHERE p."id" = "Post"."authorId" AND p."deletedAt" IS NULL)',
+      filterRule: 'orphans',
+      columns: [
+        { column: 'authorId', rename: 'author_id', type: 'uuid' },
+        { column: 'publishedAt', rename: 'published_at', type: 'timestamptz', rule: 'epoch' },
+      ],
+    },
+  ],
+}
+
+describe('a copy through a mapping (SQLite → PostgreSQL)', () => {
+  it('renames, retypes, transforms, filters and leaves out; a misfit from a transform is a rejected row naming it', async () => {
+    const t = await fresh('mapping_sqlite')
+    const rejects: RejectedRow[] = []
+    const summary = await runCopy({
+      copyId: 'mapped',
+      session: t.client,
+      target: t.target,
+      source: sqliteSource(prismaShapedFile(), 'app.db', { mapping: PRISMA_MAPPING }),
+      mode: 'create',
+      maxRejectedRows: 10,
+      onRejects: async (r) => void rejects.push(...r),
+    })
+    expect(summary.error).toBeUndefined()
+    expect(summary.status).toBe('SUCCEEDED')
+
+    const columns = await t.client.query<{ table: string; column: string; type: string }>(
+      `SELECT table_name AS table, column_name AS column, data_type AS type FROM information_schema.columns
+        WHERE table_schema = 'public' AND table_name IN ('users', 'posts', 'User', 'Post') ORDER BY table_name, ordinal_position`,
+    )
+    expect(columns.rows.map((c) => `${c.table}.${c.column} ${c.type}`)).toEqual([
+      'posts.id bigint',
+      'posts.author_id uuid',
+      'posts.title text',
+      'posts.published_at timestamp with time zone',
+      'users.id uuid',
+      'users.email text',
+      'users.created_at timestamp with time zone',
+      'users.is_active boolean',
+      'users.settings jsonb',
+      'users.display_name text',
+      'users.deleted_at timestamp with time zone',
+    ])
+
+    const users = await t.client.query(
+      `SELECT id::text, email, created_at AT TIME ZONE 'UTC' AS created, is_active, settings, display_name FROM users ORDER BY email`,
+    )
+    expect(users.rows).toEqual([
+      {
+        id: UUID[0],
+        email: 'ada@example.com',
+        created: new Date('2023-11-14T22:13:20.123Z'),
+        is_active: true,
+        settings: { theme: 'dark' },
+        display_name: 'Ada Lovelace',
+      },
+      {
+        id: UUID[1],
+        email: 'grace@example.com',
+        created: new Date('2023-11-14T22:15:00Z'),
+        is_active: true,
+        settings: [1, 2],
+        display_name: 'Grace',
+      },
+    ])
+    // The soft-deleted user is filtered out, the one whose flag is "maybe" rejected, naming the transform.
+    expect(rejects).toEqual([
+      {
+        table: 'users',
+        key: "'4d0b0c1e-0000-4000-8000-000000000004'",
+        column: 'isActive',
+        reason: expect.stringMatching(
+          /“maybe” is not a boolean .* – the value the transform lower\(trim\("isActive"\)\) gave/,
+        ),
+        value: 'maybe',
+      },
+    ])
+    const posts = await t.client.query(`SELECT id::int, author_id::text, published_at FROM posts ORDER BY id`)
+    expect(posts.rows).toEqual([
+      { id: 1, author_id: UUID[0], published_at: new Date('2023-11-14T22:21:40Z') },
+      { id: 2, author_id: UUID[1], published_at: null },
+      { id: 5, author_id: null, published_at: new Date('2023-11-14T22:25:00Z') },
+    ])
+
+    // Keys and indexes follow the new names; the index on the left-out column is reported, not attempted.
+    const constraints = await t.client.query<{ def: string }>(
+      `SELECT conrelid::regclass || ' ' || pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1`,
+    )
+    expect(constraints.rows.map((r) => r.def)).toEqual([
+      'posts FOREIGN KEY (author_id) REFERENCES users(id)',
+      'posts PRIMARY KEY (id)',
+      'users PRIMARY KEY (id)',
+    ])
+    const indexes = await t.client.query<{ def: string }>(
+      `SELECT indexdef AS def FROM pg_indexes WHERE schemaname = 'public' AND indexname NOT LIKE '%pkey' ORDER BY 1`,
+    )
+    expect(indexes.rows.map((r) => r.def)).toEqual([
+      'CREATE UNIQUE INDEX "User_email_key" ON public.users USING btree (email)',
+    ])
+    expect(summary.notCopied).toContainEqual({
+      table: 'users',
+      object: 'index User_legacy_idx',
+      reason: 'it uses legacy, which the mapping leaves out',
+    })
+    expect(summary.tables.map((x) => [x.table, x.written, x.rejected])).toEqual(
+      expect.arrayContaining([
+        ['users', 2, 1],
+        ['posts', 3, 0],
+      ]),
+    )
+  })
+
+  it('refuses a mapping that names what the source lacks, or an expression SQLite cannot read, before changing anything', async () => {
+    const t = await fresh('mapping_refused')
+    const path = prismaShapedFile('refused.db')
+    const attempt = (mapping: TCopyMapping) =>
+      runCopy({
+        copyId: 'refused',
+        session: t.client,
+        target: t.target,
+        source: sqliteSource(path, 'app.db', { mapping }),
+        mode: 'create',
+      })
+    await expect(attempt({ tables: [{ table: 'Users', columns: [] }] })).rejects.toThrow(
+      'The mapping names “Users”, which the source does not have as a table.',
+    )
+    await expect(
+      attempt({ tables: [{ table: 'User', columns: [{ column: 'mail', rename: 'email_address' }] }] }),
+    ).rejects.toThrow('The mapping names the column User.mail, which the source does not have.')
+    await expect(
+      attempt({ tables: [{ table: 'User', columns: [{ column: 'email', transform: 'lowercase("email")' }] }] }),
+    ).rejects.toThrow(
+      'The transform of User.email (lowercase("email")) cannot be read by SQLite: no such function: lowercase.',
+    )
+    await expect(attempt({ tables: [{ table: 'User', columns: [{ column: 'id', omit: true }] }] })).rejects.toThrow(
+      /User.id is part of the primary key; it cannot be left out/,
+    )
+    await expect(attempt({ tables: [{ table: 'User', rename: 'Post', columns: [] }] })).rejects.toThrow(
+      /renames User to “Post”, which the source's Post is called already/,
+    )
+    const tables = await t.client.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'public'`)
+    expect(tables.rowCount).toBe(0)
+  })
+})
