@@ -4,6 +4,9 @@ import { targetDatabases } from '@/lib/testing/target-databases'
 import { runCopy } from './engine'
 import type { RejectedRow } from './model'
 import { sqliteSource } from './sqlite-source'
+import { runValidation } from '@/lib/engine/validate/engine'
+import { postgresSide } from '@/lib/engine/validate/postgres-side'
+import { sqliteSide } from '@/lib/engine/validate/sqlite-side'
 
 // A copy through a mapping, against a real PostgreSQL: a Prisma-shaped SQLite file (camelCase names, UUIDs
 // as text, epoch numbers, '0'/'1' flags, JSON text, soft-deleted rows, orphans) renamed, retyped, transformed
@@ -17,7 +20,7 @@ const UUID = [
   '00000000-0000-4000-8000-000000000003',
 ]
 
-export function prismaShapedFile(name = 'app.db') {
+export function prismaShapedFile(name = 'app.db', { misfit = true } = {}) {
   return sqliteFile(
     name,
     `CREATE TABLE "User" ("id" TEXT NOT NULL PRIMARY KEY, "email" TEXT NOT NULL, "createdAt" INTEGER NOT NULL, "isActive" TEXT, "settings" TEXT, "displayName" TEXT, "deletedAt" INTEGER, "legacy" TEXT);
@@ -31,16 +34,17 @@ export function prismaShapedFile(name = 'app.db') {
       user.run(UUID[0], 'ada@example.com', 1_700_000_000_123, '1', '{"theme":"dark"}', '  Ada Lovelace ', null, 'x')
       user.run(UUID[1], 'grace@example.com', 1_700_000_100_000, ' TRUE', '[1,2]', 'Grace', null, null)
       user.run(UUID[2], 'gone@example.com', 1_600_000_000_000, '0', null, 'Gone', 1_650_000_000_000, null)
-      user.run(
-        '4d0b0c1e-0000-4000-8000-000000000004',
-        'odd@example.com',
-        1_700_000_200_000,
-        'maybe',
-        null,
-        'Odd',
-        null,
-        null,
-      )
+      if (misfit)
+        user.run(
+          '4d0b0c1e-0000-4000-8000-000000000004',
+          'odd@example.com',
+          1_700_000_200_000,
+          'maybe',
+          null,
+          'Odd',
+          null,
+          null,
+        )
       const post = db.prepare('INSERT INTO "Post" VALUES (?, ?, ?, ?)')
       post.run(1, UUID[0], 'Notes on the engine', 1_700_000_500)
       post.run(2, UUID[1], 'Compilers', null)
@@ -213,5 +217,52 @@ describe('a copy through a mapping (SQLite → PostgreSQL)', () => {
     )
     const tables = await t.client.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'public'`)
     expect(tables.rowCount).toBe(0)
+  })
+
+  it('validates exactly through the mapping, and finds a row changed in a renamed, transformed column', async () => {
+    const t = await fresh('mapping_validate')
+    const path = prismaShapedFile('validate.db', { misfit: false })
+    const summary = await runCopy({
+      copyId: 'mapped',
+      session: t.client,
+      target: t.target,
+      source: sqliteSource(path, 'app.db', { mapping: PRISMA_MAPPING }),
+      mode: 'create',
+    })
+    expect(summary.status).toBe('SUCCEEDED')
+    const validate = async () => {
+      const source = sqliteSide(path, 'app.db', { mapping: PRISMA_MAPPING })
+      const target = postgresSide(t.target)
+      try {
+        return await runValidation(source, target)
+      } finally {
+        await Promise.all([source.close(), target.close()])
+      }
+    }
+    const clean = await validate()
+    expect(clean.tables.map((r) => [r.table, r.state, r.sourceRows, r.targetRows, r.notes])).toEqual([
+      ['posts', 'VALIDATED', 3, 3, []],
+      ['users', 'VALIDATED', 2, 2, []],
+    ])
+    expect(clean.integrity).toEqual([])
+
+    // Without the mapping the same target does not compare: the names and values differ on purpose.
+    const unmapped = sqliteSide(path, 'app.db')
+    const target = postgresSide(t.target)
+    const raw = await runValidation(unmapped, target).finally(() => Promise.all([unmapped.close(), target.close()]))
+    expect(raw.tables.every((r) => r.state !== 'VALIDATED')).toBe(true)
+
+    await t.client.query(`UPDATE users SET display_name = 'Ada' WHERE email = 'ada@example.com'`)
+    const changed = await validate()
+    const users = changed.tables.find((r) => r.table === 'users')
+    expect(users?.state).toBe('MISMATCHED')
+    expect(users?.changed).toBe(1)
+    expect(users?.samples).toEqual([
+      {
+        kind: 'changed',
+        key: UUID[0],
+        columns: [{ column: 'display_name', source: 'Ada Lovelace', target: 'Ada' }],
+      },
+    ])
   })
 })

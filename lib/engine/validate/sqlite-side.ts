@@ -3,6 +3,7 @@ import Database from 'better-sqlite3'
 import { columnDateEncoding } from '@/lib/engine/copy/sqlite-source'
 import { readSqliteSchema, rowidName, type SqliteTable } from '@/lib/engine/copy/sqlite-schema'
 import { startBuiltThread } from '@/lib/runtime/threads'
+import type { TCopyMapping } from '@/lib/domain/mapping'
 import { quoteIdent } from '@/lib/targets/quote'
 import { dateEncodingFrom, type DateEncoding } from '@/lib/engine/copy/values'
 import { lane } from './canonical'
@@ -122,7 +123,11 @@ function splitRange(lo: bigint, hi: bigint, parts: number, base: bigint, align: 
   return ranges
 }
 
-export function sqliteSide(path: string, label = path): ValidationSide {
+/**
+ * `mapping`: the copy's mapping – the file is read as the copy read it (its new names, types, transforms and
+ * filters), so what the copy changed on purpose compares equal and filtered rows are not missing.
+ */
+export function sqliteSide(path: string, label = path, options: { mapping?: TCopyMapping } = {}): ValidationSide {
   const db = new Database(path, { readonly: true, fileMustExist: true })
   const dates = new Map<string, DateEncoding>()
   let pool: Pool | null = null
@@ -133,14 +138,16 @@ export function sqliteSide(path: string, label = path): ValidationSide {
   // from a guess on a sample and counts as it goes; a wrong guess (rare: a column stored mostly one way,
   // its first rows another) is corrected and that pass repeated.
   const guessed = new Set<string>()
-  const dateEncoding = (table: string, column: string, firstPass: boolean) => {
+  const dateEncoding = (t: SqliteTable, column: string, firstPass: boolean) => {
+    const table = t.name
     const key = `${table}\u0000${column}`
     let encoding = dates.get(key)
+    const transform = t.columns.find((c) => c.name === column)?.transform
     if (!encoding && firstPass) {
-      const c = quoteIdent(column)
+      const c = transform ? `(${transform})` : quoteIdent(column)
       const sample = db
         .prepare(
-          `SELECT coalesce(sum(typeof(v) IN ('text', 'blob')), 0) AS text, coalesce(sum(typeof(v) IN ('integer', 'real') AND abs(v) >= 1e11), 0) AS millis, count(*) AS stored FROM (SELECT ${c} AS v FROM ${quoteIdent(table)} WHERE ${c} IS NOT NULL LIMIT 1000)`,
+          `SELECT coalesce(sum(typeof(v) IN ('text', 'blob')), 0) AS text, coalesce(sum(typeof(v) IN ('integer', 'real') AND abs(v) >= 1e11), 0) AS millis, count(*) AS stored FROM (SELECT ${c} AS v FROM ${quoteIdent(table)} WHERE ${c} IS NOT NULL${t.filter ? ` AND (${t.filter})` : ''} LIMIT 1000)`,
         )
         .get() as { text: number; millis: number; stored: number }
       dates.set(
@@ -153,7 +160,7 @@ export function sqliteSide(path: string, label = path): ValidationSide {
       )
       guessed.add(key)
     }
-    if (!encoding) dates.set(key, (encoding = columnDateEncoding(db, table, column)))
+    if (!encoding) dates.set(key, (encoding = columnDateEncoding(db, table, column, { transform, filter: t.filter })))
     return encoding
   }
   const scanned = new Set<string>()
@@ -162,7 +169,7 @@ export function sqliteSide(path: string, label = path): ValidationSide {
   let cached: { schema: SqliteTable[]; byTarget: Map<string, SqliteTable> } | null = null
   const read = () => {
     if (cached) return cached
-    const schema = readSqliteSchema(db)
+    const schema = readSqliteSchema(db, undefined, options.mapping)
     return (cached = { schema, byTarget: new Map(schema.map((t) => [t.pgName, t])) })
   }
   const sqliteTable = (name: string) => read().byTarget.get(name)?.name ?? name
@@ -170,6 +177,23 @@ export function sqliteSide(path: string, label = path): ValidationSide {
     read()
       .byTarget.get(table)
       ?.columns.find((c) => c.pgName === column)?.name ?? column
+  /** A column as SQLite reads it: its transform, else itself. */
+  const readAs = (table: string, column: string) => {
+    const c = read()
+      .byTarget.get(table)
+      ?.columns.find((x) => x.pgName === column)
+    return c?.transform ? `(${c.transform})` : quoteIdent(c?.name ?? column)
+  }
+  /** The mapping's filter of a table, as a condition to add; null without one. */
+  const filterOf = (table: string) => {
+    const filter = read().byTarget.get(table)?.filter
+    return filter ? `(${filter})` : null
+  }
+  const tableOf = (name: string) => {
+    const t = read().byTarget.get(name)
+    if (!t) throw new Error(`The source has no table “${name}”.`)
+    return t
+  }
   const rowidOf = (table: string) => {
     const t = read().byTarget.get(table)
     return t ? rowidName(t) : 'rowid'
@@ -184,14 +208,17 @@ export function sqliteSide(path: string, label = path): ValidationSide {
   ): ScanJob {
     const t = sqliteTable(scope.table.name)
     const firstPass = output.kind === 'digests' && !scanned.has(scope.table.name)
+    const split = where.length === 1 && params.length === 2
+    const filter = filterOf(scope.table.name)
+    const conditions = filter ? [...where, filter] : where
     return {
-      split: where.length === 1 && params.length === 2,
-      sql: `SELECT ${scope.columns.map((c) => quoteIdent(sqliteColumn(scope.table.name, c.name))).join(', ')} FROM ${quoteIdent(t)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`,
+      split,
+      sql: `SELECT ${scope.columns.map((c) => readAs(scope.table.name, c.name)).join(', ')} FROM ${quoteIdent(t)}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`,
       params,
       columns: scope.columns.map((c) => ({
         type: c.type,
         dates: DATE_KINDS.has(c.type.kind)
-          ? dateEncoding(t, sqliteColumn(scope.table.name, c.name), firstPass)
+          ? dateEncoding(tableOf(scope.table.name), sqliteColumn(scope.table.name, c.name), firstPass)
           : undefined,
       })),
       key: scope.key.map((k) => scope.columns.findIndex((c) => c.name === k)),
@@ -210,11 +237,11 @@ export function sqliteSide(path: string, label = path): ValidationSide {
     const prefixes = filter.kind === 'prefix' ? filter.prefixes : undefined
     if (filter.kind === 'ranges') {
       // A job per range, shared out among the threads.
-      const k = quoteIdent(sqliteColumn(scope.table.name, scope.key[0] ?? ''))
+      const k = readAs(scope.table.name, scope.key[0] ?? '')
       return filter.ranges.map(([lo, hi]) => job(scope, [`${k} BETWEEN ? AND ?`], [lo, hi], output))
     }
     if (filter.kind === 'range') {
-      const k = quoteIdent(sqliteColumn(scope.table.name, scope.key[0] ?? ''))
+      const k = readAs(scope.table.name, scope.key[0] ?? '')
       const base = grouping?.kind === 'range' ? grouping.lo : filter.lo
       const align = grouping?.kind === 'range' ? grouping.width : 1n
       const parts = output.kind === 'digests' && filter.hi - filter.lo >= BigInt(SPLIT_ROWS) ? THREADS : 1
@@ -227,7 +254,7 @@ export function sqliteSide(path: string, label = path): ValidationSide {
       const name = rowidOf(scope.table.name)
       const bounds = db
         .prepare(
-          `SELECT min(${name}) AS lo, max(${name}) AS hi, count(*) AS n FROM ${quoteIdent(sqliteTable(scope.table.name))}`,
+          `SELECT min(${name}) AS lo, max(${name}) AS hi, count(*) AS n FROM ${quoteIdent(sqliteTable(scope.table.name))}${filterOf(scope.table.name) ? ` WHERE ${filterOf(scope.table.name)}` : ''}`,
         )
         .safeIntegers(true)
         .get() as { lo: bigint | null; hi: bigint | null; n: bigint }
@@ -316,11 +343,17 @@ export function sqliteSide(path: string, label = path): ValidationSide {
       })
     },
     async count(table) {
-      return (db.prepare(`SELECT count(*) AS n FROM ${quoteIdent(sqliteTable(table.name))}`).get() as { n: number }).n
+      const filter = filterOf(table.name)
+      return (
+        db
+          .prepare(`SELECT count(*) AS n FROM ${quoteIdent(sqliteTable(table.name))}${filter ? ` WHERE ${filter}` : ''}`)
+          .get() as { n: number }
+      ).n
     },
     async bounds(table, column) {
-      const c = quoteIdent(sqliteColumn(table.name, column))
-      const from = quoteIdent(sqliteTable(table.name))
+      const c = readAs(table.name, column)
+      const filter = filterOf(table.name)
+      const from = `${quoteIdent(sqliteTable(table.name))}${filter ? ` WHERE ${filter}` : ''}`
       if (table.rowidAlias === column) {
         const row = db.prepare(`SELECT min(${c}) AS lo, max(${c}) AS hi FROM ${from}`).safeIntegers(true).get() as {
           lo: bigint | null
