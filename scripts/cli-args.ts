@@ -1,5 +1,5 @@
 // Command-line arguments, shared by the `lockstep` commands (light: nothing here loads the application).
-import { stat } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 
 /** A mistake in the command line: printed with the usage. */
@@ -79,4 +79,31 @@ export async function openSqliteFile<T extends { close(): Promise<void> }>(
         : `SQLite could not read ${file}: ${(error as Error).message}`,
     )
   }
+}
+
+/**
+ * `--mapping FILE.json`: a copy's mapping (docs/mapping.md), read and checked; a file that is not JSON, or a rule
+ * that is wrong, is a usage error naming the file and the rule.
+ */
+export async function mappingOption(args: string[]) {
+  const file = option(args, '--mapping')
+  if (file === undefined) return undefined
+  const text = await readFile(resolve(file), 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(
+      `--mapping ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.code === 'EISDIR' ? 'a directory, not a file' : error.message}.`,
+    )
+  })
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (error) {
+    throw new UsageError(`--mapping ${file} is not JSON: ${(error as Error).message}.`)
+  }
+  const { checkMapping } = await import('@/lib/domain/mapping')
+  const { mapping, problems } = checkMapping(json)
+  if (problems.length)
+    throw new UsageError(
+      `--mapping ${file}: ${problems.length === 1 ? 'a rule is' : `${problems.length} rules are`} wrong:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`,
+    )
+  return mapping
 }

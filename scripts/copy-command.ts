@@ -6,16 +6,31 @@ import type { FilledTable } from '@/lib/domain/step-details'
 import type { CopyOptions } from '@/lib/engine/copy/engine'
 import type { CopySource, CopySummary, RejectedRow } from '@/lib/engine/copy/model'
 import type { PostgresTarget } from '@/lib/targets/postgres'
-import { count, flag, isPostgresUrl, names, openSqliteFile, option, targetOption, UsageError } from './cli-args'
+import type { TCopyMapping } from '@/lib/domain/mapping'
+import {
+  count,
+  flag,
+  isPostgresUrl,
+  mappingOption,
+  names,
+  openSqliteFile,
+  option,
+  targetOption,
+  UsageError,
+} from './cli-args'
 
 export const COPY_USAGE =
-  'Usage: lockstep copy --from SQLITE_FILE|postgresql://… --to postgresql://… [--tables a,b] [--jobs N] [--into-existing [--existing-rows empty|merge] [--yes]] [--schema a,b] [--chunk-rows N] [--max-rejects N (default 0)] [--reload] [--rejects FILE.csv] [--json]'
+  'Usage: lockstep copy --from SQLITE_FILE|postgresql://… --to postgresql://… [--tables a,b] [--jobs N] [--into-existing [--existing-rows empty|merge] [--yes]] [--schema a,b] [--chunk-rows N] [--max-rejects N (default 0)] [--reload] [--mapping FILE.json] [--rejects FILE.csv] [--json]'
 
 type Opened =
   | { engine: 'sqlite'; source: CopySource; identity: string }
   | { engine: 'postgres'; from: PostgresTarget; identity: string; close(): Promise<void> }
 
-async function openSource(from: string, schemas: string[] | undefined): Promise<Opened> {
+async function openSource(
+  from: string,
+  schemas: string[] | undefined,
+  mapping: TCopyMapping | undefined,
+): Promise<Opened> {
   if (isPostgresUrl(from)) {
     const target = await targetOption(from, '--from')
     return {
@@ -28,7 +43,7 @@ async function openSource(from: string, schemas: string[] | undefined): Promise<
   if (schemas) throw new UsageError('--schema names schemas of a PostgreSQL source.')
   const { opened, path } = await openSqliteFile(
     from,
-    async (path) => (await import('@/lib/engine/copy/sqlite-source')).sqliteSource(path, from),
+    async (path) => (await import('@/lib/engine/copy/sqlite-source')).sqliteSource(path, from, { mapping }),
     (source) => source.tables([]),
   )
   return { engine: 'sqlite', source: opened, identity: path }
@@ -90,6 +105,7 @@ export async function copyCommand(args: string[]): Promise<number> {
   const schemas = names(option(args, '--schema'))
   const existingRows = option(args, '--existing-rows')
   const yes = flag(args, '--yes')
+  const mapping = await mappingOption(args)
   if (existingRows !== undefined && existingRows !== 'empty' && existingRows !== 'merge')
     throw new UsageError('--existing-rows takes empty or merge.')
   if (existingRows && mode !== 'existing') throw new UsageError('--existing-rows goes with --into-existing.')
@@ -98,7 +114,7 @@ export async function copyCommand(args: string[]): Promise<number> {
       args.length ? `Unexpected: ${args.join(' ')}` : 'Name the source (--from) and the target (--to).',
     )
   const target = await targetOption(to, '--to')
-  const opened = await openSource(from, schemas)
+  const opened = await openSource(from, schemas, mapping)
   const closeSource = () => (opened.engine === 'sqlite' ? opened.source.close() : opened.close())
   const { runCopy, copyIdOf, CopyRefused } = await import('@/lib/engine/copy/engine')
   const { copySchemas } = await import('@/lib/engine/copy/schemas')
@@ -109,6 +125,8 @@ export async function copyCommand(args: string[]): Promise<number> {
       tables: only,
       mode,
       ...(existingRows ? { existingRows } : {}),
+      // Another mapping makes other rows: a copy of its own, never a resume of one made without it.
+      ...(mapping?.tables.length ? { mapping } : {}),
     })
   const { withTargetSession, ApplyRefused, Cancelled } = await import('@/lib/targets/sql/session')
 
@@ -178,6 +196,7 @@ export async function copyCommand(args: string[]): Promise<number> {
               schemas,
               tables,
               copyIdFor,
+              mapping,
             })
       },
     )
@@ -221,8 +240,10 @@ export async function copyCommand(args: string[]): Promise<number> {
     }
     // 4: every row is there, but schema objects (views, triggers, CHECK constraints, a foreign key between schemas,
     // a schema the source's role may not read…) were not copied – listed above. Schemas left out because --schema
-    // or --tables did not choose them are named, and leave the exit status 0: that was asked for.
-    return summary.status === 'FAILED' ? 1 : summary.status === 'CANCELLED' ? 130 : summary.notCopied?.length ? 4 : 0
+    // or --tables did not choose them are named, and leave the exit status 0: that was asked for – as are the
+    // objects that need a column the --mapping leaves out.
+    const missed = summary.notCopied?.filter((n) => !n.asked).length
+    return summary.status === 'FAILED' ? 1 : summary.status === 'CANCELLED' ? 130 : missed ? 4 : 0
   } catch (error) {
     await closeSource()
     if (error instanceof CopyRefused || error instanceof ApplyRefused) {

@@ -10,11 +10,23 @@ import type {
   ValidationReport,
 } from '@/lib/domain/validation-report'
 import type { PostgresTarget } from '@/lib/targets/postgres'
-import { count, flag, isPostgresUrl, names, openSqliteFile, option, targetOption, UsageError } from './cli-args'
+import type { TCopyMapping } from '@/lib/domain/mapping'
+import {
+  count,
+  flag,
+  isPostgresUrl,
+  mappingOption,
+  names,
+  openSqliteFile,
+  option,
+  targetOption,
+  UsageError,
+} from './cli-args'
 import { plural } from '@/lib/domain/words'
 
 export const VALIDATE_USAGE = `Usage: lockstep validate --source SQLITE_FILE|postgresql://… --target postgresql://… [--tables a,b]
-                         [--schema a,b] [--max-samples N] [--max-differences N] [--no-integrity] [--json]
+                         [--schema a,b] [--mapping FILE.json] [--max-samples N] [--max-differences N]
+                         [--no-integrity] [--json]
 
   Compares the target's rows with the source's, table by table (tables without a primary key by row count
   and checksum), then checks the target for orphans, NULLs and duplicates the source's constraints forbid.
@@ -22,6 +34,7 @@ export const VALIDATE_USAGE = `Usage: lockstep validate --source SQLITE_FILE|pos
   --schema a,b          a PostgreSQL source: only these schemas, each against the same-named schema of the
                         target (default: every schema that holds tables, as \`lockstep copy\` copies them);
                         a SQLite source: the one target schema its tables were copied into (default public)
+  --mapping FILE.json   the mapping the copy was made with (docs/mapping.md): the source is read through it
   --max-samples N       differing rows shown per table (default ${VALIDATION_DEFAULTS.maxSamples})
   --max-differences N   a table is compared until N differences are found (default ${VALIDATION_DEFAULTS.maxDifferences})
   --no-integrity        rows only, no integrity checks
@@ -37,9 +50,10 @@ async function openPostgres(
   target: PostgresTarget,
   role: 'source' | 'target',
   schema: string | undefined,
+  mapping?: TCopyMapping,
 ): Promise<{ side: PostgresTargetSide; tables: string[] }> {
   const { postgresSide } = await import('@/lib/engine/validate/postgres-side')
-  const side = postgresSide(target, { schema })
+  const side = postgresSide(target, { schema, mapping })
   try {
     return { side, tables: (await side.tables()).map((t) => t.name) }
   } catch (error) {
@@ -52,12 +66,13 @@ async function openSource(
   from: string,
   target: PostgresTarget | null,
   schema: string | undefined,
+  mapping: TCopyMapping | undefined,
 ): Promise<{ side: ValidationSide; tables: string[] }> {
-  if (target) return openPostgres(target, 'source', schema)
+  if (target) return openPostgres(target, 'source', schema, mapping)
   let tables: string[] = []
   const { opened } = await openSqliteFile(
     from,
-    async (path) => (await import('@/lib/engine/validate/sqlite-side')).sqliteSide(path, from),
+    async (path) => (await import('@/lib/engine/validate/sqlite-side')).sqliteSide(path, from, { mapping }),
     async (side) => (tables = (await side.tables()).map((t) => t.name)),
   )
   return { side: opened, tables }
@@ -196,6 +211,7 @@ export async function validateCommand(args: string[]): Promise<number> {
   const to = option(args, '--target')
   const tables = names(option(args, '--tables'))
   const schemas = names(option(args, '--schema'))
+  const mapping = await mappingOption(args)
   const maxSamples = count(option(args, '--max-samples'), '--max-samples', 0, 10_000)
   const maxDifferences = count(option(args, '--max-differences'), '--max-differences', 1, Number.MAX_SAFE_INTEGER)
   if (!from || !to || args.length)
@@ -210,7 +226,7 @@ export async function validateCommand(args: string[]): Promise<number> {
   const schema = sourceUrl ? undefined : schemas?.[0]
 
   try {
-    const source = await openSource(from, sourceUrl, schema)
+    const source = await openSource(from, sourceUrl, schema, mapping)
     let targetSide: PostgresTargetSide | null = null
     const controller = new AbortController()
     const stop = () => {
@@ -220,7 +236,9 @@ export async function validateCommand(args: string[]): Promise<number> {
     try {
       targetSide = (await openPostgres(target, 'target', schema)).side
       // A PostgreSQL source's tables are checked schema by schema (a table may be named schema.table).
-      const unknown = sourceUrl ? [] : (tables ?? []).filter((name) => !source.tables.includes(name))
+      // Tables may be named as the source has them or as the mapping renames them.
+      const renamed = (name: string) => mapping?.tables.find((t) => t.table === name)?.rename ?? name
+      const unknown = sourceUrl ? [] : (tables ?? []).filter((name) => !source.tables.includes(renamed(name)))
       if (unknown.length)
         throw new UsageError(`The source has no table ${unknown.map((name) => `“${name}”`).join(', ')}.`)
       const { runValidation } = await import('@/lib/engine/validate/engine')
@@ -228,7 +246,7 @@ export async function validateCommand(args: string[]): Promise<number> {
       process.once('SIGINT', stop)
       let lastLine = Date.now()
       const options = {
-        tables,
+        tables: sourceUrl ? tables : tables?.map(renamed),
         maxSamples,
         maxDifferences,
         integrity,
@@ -253,6 +271,7 @@ export async function validateCommand(args: string[]): Promise<number> {
         ? await validateSchemas(sourceUrl, target, {
             ...options,
             schemas,
+            mapping,
             sourceLabel: source.side.label,
             targetLabel: targetSide.label,
           })

@@ -262,3 +262,20 @@ export function mergeMappings(mappings: readonly { label: string; mapping: TCopy
     }
   return { mapping: { tables }, problems }
 }
+
+/**
+ * The part of a mapping about one schema of a PostgreSQL source, its tables named without the schema: a table
+ * of public is named as it is, one of another schema `schema.table` (as a copy step names tables).
+ */
+export function schemaMapping(m: TCopyMapping, schema: string): TCopyMapping {
+  const prefix = `${schema}.`
+  return {
+    tables: m.tables.flatMap((t) =>
+      t.table.startsWith(prefix)
+        ? [{ ...t, table: t.table.slice(prefix.length) }]
+        : schema === 'public' && !t.table.includes('.')
+          ? [t]
+          : [],
+    ),
+  }
+}

@@ -31,7 +31,13 @@ export const COPY_STATUSES = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'ALREADY_COPIE
 export type CopyStatus = (typeof COPY_STATUSES)[number]
 
 /** Something of the source's schema the copy did not recreate on the target, and why. */
-export const ZNotCopied = z.object({ table: z.string().nullable(), object: z.string(), reason: z.string() })
+/** `asked`: left out because the copy's mapping asks for it (a left-out column's index), not for want of a way. */
+export const ZNotCopied = z.object({
+  table: z.string().nullable(),
+  object: z.string(),
+  reason: z.string(),
+  asked: z.boolean().optional(),
+})
 export type NotCopied = z.infer<typeof ZNotCopied>
 
 /** An existing table on the target that already had rows, with their count. */

@@ -2,6 +2,8 @@ import { db } from '@/lib/db'
 import type { ValidationStatus } from '@/lib/generated/prisma/enums'
 import { SCOPED_WINDOWS } from '@/lib/server/runs/content'
 import { withoutServerPaths } from '@/lib/server/paths'
+import { planCopyMapping } from '@/lib/server/plans/mapping'
+import { tableMappingOf } from '@/lib/domain/mapping'
 import { planSourceOf, planTargetOf } from '@/lib/server/runs/target'
 import { mayWorkOnPlan } from '@/lib/server/windows/rules'
 import { cancelRequested, finishValidation, saveLiveReport } from '@/lib/server/validations/record'
@@ -50,6 +52,7 @@ export async function validatePlan(v: PlanValidation): Promise<ValidationReport>
       throw new Error('The plan has no source connection on this environment; choose one on the plan page.')
     if (!targetConnection)
       throw new Error('The plan has no PostgreSQL target connection on this environment; choose one on the plan page.')
+    const mapping = await planCopyMapping(v.planId)
     const rules = await db.validationRule.findMany({ where: { planId: v.planId }, orderBy: { position: 'asc' } })
     const options = {
       tables: v.tables,
@@ -76,6 +79,7 @@ export async function validatePlan(v: PlanValidation): Promise<ValidationReport>
         return validateSchemas(sourceConnection.target, targetConnection, {
           ...options,
           schemas: v.schemas,
+          mapping,
           sourceLabel: sourceConnection.name,
           targetLabel: targetConnection.name,
         })
@@ -83,10 +87,12 @@ export async function validatePlan(v: PlanValidation): Promise<ValidationReport>
         throw new Error(
           `The step names schemas (${v.schemas.join(', ')}), but the plan's source ${sourceConnection.name} is a SQLite file, which has none; clear the step's schemas.`,
         )
-      const source = sqliteSide(sourceConnection.path, sourceConnection.name)
+      const source = sqliteSide(sourceConnection.path, sourceConnection.name, { mapping })
       const target = postgresSide(targetConnection, { label: targetConnection.name })
       try {
-        return await runValidation(source, target, options)
+        // Tables the step names by their source names are compared under the names the mapping gives them.
+        const tables = options.tables.map((t) => tableMappingOf(mapping, t)?.rename ?? t)
+        return await runValidation(source, target, { ...options, tables })
       } finally {
         await Promise.all([source.close(), target.close()])
       }

@@ -8,7 +8,7 @@ import { recordAfterLoad, recordAfterLoadNames, type CopyState } from './state'
 import { inTransaction, shownStatement, type PgError } from './statements'
 
 // After the load: keys, indexes and identity restarts, in parallel; foreign keys after them, one by one; then
-// the statements PostgreSQL may refuse. Each commits with its record – by name – so a resumed copy runs only
+// the statements PostgreSQL may refuse; last, a mapping's new column names. Each commits with its record – by name – so a resumed copy runs only
 // the statements whose names it has not recorded: one the source no longer has is not run, a new one is.
 // (Statistics are left to autovacuum, as after any bulk load.)
 
@@ -52,7 +52,8 @@ export async function postLoadStatements({ o, schema, ddl, tables }: FinishConte
     ],
     seen,
   )
-  return { required, optional: uniqueNames(ddl?.optional ?? [], seen) }
+  const renames = uniqueNames(o.mode === 'create' ? (ddl?.renames ?? []) : [], seen)
+  return { required, optional: uniqueNames(ddl?.optional ?? [], seen), renames }
 }
 
 /** The names of the statements an earlier attempt finished. */
@@ -70,8 +71,8 @@ async function finishedNames(o: CopyOptions, state: CopyState, all: readonly Pos
 /** Runs the statements after the load not yet done; throws Cancelled, or an Error naming the statement that failed. */
 export async function finishCopy(context: FinishContext): Promise<void> {
   const { o, state, connections, warnings, notCopied, log } = context
-  const { required, optional } = await postLoadStatements(context)
-  const done = await finishedNames(o, state, [...required, ...optional])
+  const { required, optional, renames } = await postLoadStatements(context)
+  const done = await finishedNames(o, state, [...required, ...optional, ...renames])
   const run = (client: pg.Client, statement: PostLoadStatement, sql = statement.sql) =>
     inTransaction(client, async () => {
       await client.query(sql)
@@ -136,4 +137,5 @@ export async function finishCopy(context: FinishContext): Promise<void> {
   if (!first) return
   for (const statement of pending.filter((s) => s.kind === 'foreign key')) await runRequired(first, statement)
   for (const statement of optional.filter((s) => !done.has(s.name))) await runOptional(first, statement)
+  for (const statement of renames.filter((s) => !done.has(s.name))) await runRequired(first, statement)
 }

@@ -40,7 +40,16 @@ export type ColumnPlan = { name: string; type: PgType; targetName?: string; notN
 
 /** What a statement after the load makes. */
 export type PostLoadKind =
-  'primary key' | 'unique' | 'check' | 'exclusion' | 'index' | 'identity' | 'foreign key' | 'sequence' | 'view'
+  | 'primary key'
+  | 'unique'
+  | 'check'
+  | 'exclusion'
+  | 'index'
+  | 'identity'
+  | 'foreign key'
+  | 'sequence'
+  | 'view'
+  | 'rename'
 
 /**
  * A statement run after the load: a key, index, foreign key, identity or sequence restart… `name` stands for
@@ -60,6 +69,8 @@ export type Ddl = {
   warnings: string[]
   /** Tried after the load, one by one; a refusal is reported as not copied. */
   optional?: OptionalStatement[]
+  /** Last of all: a mapping's new column names, given once every key, index and check exists under the old ones. */
+  renames?: PostLoadStatement[]
   notCopied?: NotCopied[]
 }
 

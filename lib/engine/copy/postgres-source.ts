@@ -16,13 +16,18 @@ import {
   type CopySource,
   type Ddl,
   type KeyValue,
+  type OptionalStatement,
   type PostLoadKind,
   type PostLoadStatement,
   type SourceTable,
 } from './model'
 import { HELD_KEY_TABLE } from './held-keys'
 import { readUserTypes, usedExtensions } from './postgres-types'
-import { catalogTypeOf } from './sqlite-types'
+import { catalogTypeOf, mappedPgType } from './sqlite-types'
+import { copyChecked } from './postgres-checked'
+import { checkPostgresMapping, mappedColumns, type MappedColumn } from './postgres-mapping'
+import type { CopyMode } from './state'
+import { EMPTY_MAPPING, tableMappingOf, type TCopyMapping } from '@/lib/domain/mapping'
 import { COPY_TABLE, PART_TABLE } from './state'
 
 // A PostgreSQL database as a copy source (consolidating databases). Rows move as COPY TO STDOUT piped
@@ -57,7 +62,7 @@ export type PgConstraint = {
   validated: boolean
 }
 /** `head`: the start of `def` up to `USING method `, exactly as pg_get_indexdef prints it. */
-export type PgIndex = { name: string; unique: boolean; method: string; def: string; head: string }
+export type PgIndex = { name: string; unique: boolean; method: string; def: string; head: string; columns: string[] }
 /** `kind`: r a table, p a partitioned table (read with its partitions); `parents`: the tables it inherits from; `partitions`: how many it has. */
 export type PgTable = {
   oid: number
@@ -155,7 +160,9 @@ export async function readSchema(client: pg.Client, schema: string): Promise<PgT
   const indexes = await client.query<PgIndex & { table: number }>(
     `SELECT i.indrelid AS "table", ic.relname AS name, i.indisunique AS "unique", am.amname AS method, pg_get_indexdef(i.indexrelid) AS def,
             format('CREATE %sINDEX %s ON %s%s.%s USING %s ', CASE WHEN i.indisunique THEN 'UNIQUE ' END, quote_ident(ic.relname), CASE WHEN ic.relkind = 'I' THEN 'ONLY ' END,
-                   quote_ident(tn.nspname), quote_ident(t.relname), quote_ident(am.amname)) AS head
+                   quote_ident(tn.nspname), quote_ident(t.relname), quote_ident(am.amname)) AS head,
+            array(SELECT DISTINCT a.attname::text FROM pg_depend d JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+                   WHERE d.classid = 'pg_class'::regclass AND d.objid = i.indexrelid AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0) AS columns
        FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam
        JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace tn ON tn.oid = t.relnamespace
       WHERE i.indrelid = ANY ($1) AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid)
@@ -211,9 +218,21 @@ const NOT_COPIED_SQL = `SELECT kind, array_agg(name ORDER BY name) AS names FROM
  */
 export function postgresSource(
   target: PostgresTarget,
-  options: { schema?: string; label?: string; deferCrossSchemaKeys?: boolean } = {},
+  options: {
+    schema?: string
+    label?: string
+    deferCrossSchemaKeys?: boolean
+    /** The mapping of this schema's tables (named without the schema): see postgres-mapping.ts. */
+    mapping?: TCopyMapping
+    /** Into new tables, columns take their new names after the load; into existing ones, they have them. */
+    mode?: CopyMode
+  } = {},
 ): CopySource {
   const schema = options.schema ?? 'public'
+  const mapping = options.mapping ?? EMPTY_MAPPING
+  const mode = options.mode ?? 'create'
+  // A table is known by its name on the target (the mapping's, else its own), as the copy's record names it.
+  const targetNameOf = (name: string) => tableMappingOf(mapping, name)?.rename ?? name
   let main: pg.Client | null = null
   let known: PgTable[] = []
   const notes: string[] = []
@@ -227,12 +246,25 @@ export function postgresSource(
     return (main = client)
   }
   const tableOf = (name: string) => {
-    const table = known.find((t) => t.name === name)
+    const table = known.find((t) => targetNameOf(t.name) === name)
     if (!table) throw new Error(`The source has no table “${name}”.`)
     return table
   }
   const q = (name: string) => `${quoteIdent(schema)}.${quoteIdent(name)}`
-  const rowsOf = (name: string) => ownRows(tableOf(name), q(name))
+  /** The rows of a table (by its target name) as the copy reads them: its own, those its mapping's filter keeps. */
+  const rowsOf = (name: string) => {
+    const t = tableOf(name)
+    return ownRows(t, q(t.name))
+  }
+  const filterOf = (name: string) => tableMappingOf(mapping, tableOf(name).name)?.filter ?? null
+  const mapped = (t: PgTable) => mappedColumns(t, mapping)
+  /** The columns of a source table (by its source name) that the mapping leaves out. */
+  const leftOutOf = (sourceName: string) =>
+    new Set(
+      tableMappingOf(mapping, sourceName)
+        ?.columns.filter((c) => c.omit)
+        .map((c) => c.column) ?? [],
+    )
 
   return {
     engine: 'postgres',
@@ -241,10 +273,13 @@ export function postgresSource(
     async tables(only) {
       const client = await connection()
       known = await readSchema(client, schema)
-      const missing = (only ?? []).filter((name) => !known.some((t) => t.name === name))
+      await checkPostgresMapping(client, known, mapping, (t) => ownRows(t, q(t.name)))
+      const missing = (only ?? []).filter(
+        (name) => !known.some((t) => t.name === name || targetNameOf(t.name) === name),
+      )
       if (missing.length)
         throw new Error(`The source has no table ${missing.map((m) => `“${m}”`).join(', ')} in the schema ${schema}.`)
-      const chosen = known.filter((t) => !only || only.includes(t.name))
+      const chosen = known.filter((t) => !only || only.includes(t.name) || only.includes(targetNameOf(t.name)))
       notes.length = 0
       const skipped = await client.query<{ kind: string; names: string[] }>(NOT_COPIED_SQL, [quoteIdent(schema)])
       // Listed one by one as not copied (the summary, the run page, the CLI's exit code 4), never only mentioned.
@@ -257,8 +292,14 @@ export function postgresSource(
       )
       const result: SourceTable[] = []
       for (const t of chosen) {
+        const name = targetNameOf(t.name)
+        const filter = filterOf(name)
         const rows = Number(
-          (await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${rowsOf(t.name)}`)).rows[0]?.n ?? 0,
+          (
+            await client.query<{ n: string }>(
+              `SELECT count(*) AS n FROM ${rowsOf(name)}${filter ? ` WHERE ${filter}` : ''}`,
+            )
+          ).rows[0]?.n ?? 0,
         )
         const key =
           t.primaryKey.length === 0
@@ -267,8 +308,14 @@ export function postgresSource(
               ? 'integer'
               : 'composite'
         result.push({
-          name: t.name,
-          columns: t.columns.filter((c) => !c.generated).map((c) => ({ name: c.name, type: catalogTypeOf(c.type) })),
+          name,
+          // Into existing tables a column goes to its new name at once; new tables are made with the source's
+          // names (their keys, indexes and checks are the source's own definitions) and renamed after the load.
+          columns: mapped(t).map((c) => ({
+            name: c.name,
+            type: c.rule?.type ? mappedPgType(c.rule.type) : catalogTypeOf(c.type),
+            ...(mode === 'existing' && c.rule?.rename ? { targetName: c.rule.rename } : {}),
+          })),
           rows,
           key,
           // Only references within the schema order its tables (referencedAs is set for those alone).
@@ -276,7 +323,7 @@ export function postgresSource(
             ...new Set(
               t.constraints
                 .filter((c) => c.type === 'f' && c.referencedAs !== null && c.references && c.references !== t.name)
-                .map((c) => c.references as string),
+                .map((c) => targetNameOf(c.references as string)),
             ),
           ],
         })
@@ -310,8 +357,25 @@ export function postgresSource(
         )
       const users = (sequence: string) =>
         known.reduce((n, t) => n + t.columns.filter((c) => c.sequence?.name === sequence).length, 0)
+      const optional: OptionalStatement[] = []
+      const renames: PostLoadStatement[] = []
+      const notCopied: NotCopied[] = []
       for (const { name } of tables) {
         const t = tableOf(name)
+        const columnsOf = mapped(t)
+        const left = new Set(t.columns.filter((c) => !columnsOf.includes(c as MappedColumn)).map((c) => c.name))
+        const changed = new Set(columnsOf.filter((c) => c.rule?.type || c.rule?.transform).map((c) => c.name))
+        const needsLeftOut = (object: string, columns: readonly string[]) => {
+          const gone = columns.find((c) => left.has(c))
+          if (gone)
+            notCopied.push({
+              table: name,
+              object,
+              reason: `it uses ${gone}, which the mapping leaves out`,
+              asked: true,
+            })
+          return !!gone
+        }
         if (t.kind === 'p')
           warnings.push(
             `${t.name}: partitioned on the source (${t.partitions} partition${t.partitions === 1 ? '' : 's'}); created as one table holding the rows of all of them.`,
@@ -320,7 +384,16 @@ export function postgresSource(
           warnings.push(
             `${t.name}: inherits from ${t.parents.join(', ')} on the source; created as a table of its own, its rows copied here only (not again with its parent).`,
           )
-        const columns = t.columns.map((c) => {
+        const columns = columnsOf.map((c) => {
+          if (changed.has(c.name)) {
+            // The mapping makes the values: the source's default, identity or generation no longer describes them.
+            const type = c.rule?.type ? mappedPgType(c.rule.type).sql : (types.columnType(c.typeOid, c.type) ?? 'text')
+            if (c.default !== null || c.identity || c.generated)
+              warnings.push(
+                `${name}.${c.name}: the mapping changes its values, so its ${c.generated ? 'generation' : c.identity ? 'identity' : 'default'} (${c.default ?? 'identity'}) is left out`,
+              )
+            return `${quoteIdent(c.name)} ${type}${c.notNull ? ' NOT NULL' : ''}`
+          }
           const type = types.columnType(c.typeOid, c.type)
           if (type === null)
             warnings.push(`${t.name}.${c.name}: the type ${c.type} cannot be recreated on the target; copied as text`)
@@ -346,9 +419,21 @@ export function postgresSource(
           if (c.notNull && !c.identity && !serial) sql += ' NOT NULL'
           return sql
         })
-        tablesSql.push(`CREATE TABLE ${tq(t.name)} (\n  ${columns.join(',\n  ')}\n)`)
+        tablesSql.push(`CREATE TABLE ${tq(name)} (\n  ${columns.join(',\n  ')}\n)`)
         for (const c of t.constraints) {
           if (c.type === 'f' && c.referencedAs === null && options.deferCrossSchemaKeys) continue
+          const kindName = CONSTRAINT_KINDS[c.type] ?? 'check'
+          if (needsLeftOut(`${kindName} ${c.name}`, c.columns)) continue
+          if (
+            c.type === 'f' &&
+            c.references &&
+            c.referencedAs !== null &&
+            needsLeftOut(
+              `${kindName} ${c.name}`,
+              c.refColumns.filter((r) => leftOutOf(c.references as string).has(r)),
+            )
+          )
+            continue
           // A reference to a table of the source's schema becomes one to the same table in the target's.
           const def =
             c.referencedAs !== null && c.references !== null
@@ -356,23 +441,37 @@ export function postgresSource(
                   `the foreign key ${c.name}`,
                   c.def,
                   c.referencedAs,
-                  `FOREIGN KEY (${c.columns.map(quoteIdent).join(', ')}) REFERENCES ${tq(c.references)}(`,
+                  `FOREIGN KEY (${c.columns.map(quoteIdent).join(', ')}) REFERENCES ${tq(targetNameOf(c.references))}(`,
                 )
               : c.def
-          const statement = `ALTER TABLE ${tq(t.name)} ADD CONSTRAINT ${quoteIdent(c.name)} ${def}`
-          const kind = CONSTRAINT_KINDS[c.type] ?? 'check'
+          const statement = `ALTER TABLE ${tq(name)} ADD CONSTRAINT ${quoteIdent(c.name)} ${def}`
+          const kind = kindName
           // A constraint's name is unique on its table, an index's in its schema.
-          const record = { kind, table: t.name, name: `${kind} ${t.name}.${c.name}` }
+          const record = { kind, table: name, name: `${kind} ${name}.${c.name}` }
           if (c.type === 'f') fks.push({ ...record, sql: statement })
+          // A check on values the mapping changes may no longer hold, or read: refused, it is reported, not fatal.
+          else if (c.type === 'c' && c.columns.some((x) => changed.has(x)))
+            optional.push({ ...record, object: `check ${c.name}`, sql: `${searchPath}; ${statement}` })
           else keys.push({ ...record, sql: `${searchPath}; ${statement}` })
         }
-        for (const i of t.indexes)
+        for (const i of t.indexes) {
+          if (needsLeftOut(`index ${i.name}`, i.columns)) continue
           after.push({
             kind: 'index',
-            table: t.name,
+            table: name,
             name: `index ${i.name}`,
-            sql: `${searchPath}; ${replaceHead(`the index ${i.name}`, i.def, i.head, `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${tq(t.name)} USING ${quoteIdent(i.method)} `)}`,
+            sql: `${searchPath}; ${replaceHead(`the index ${i.name}`, i.def, i.head, `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${tq(name)} USING ${quoteIdent(i.method)} `)}`,
           })
+        }
+        // Last of all, once keys, indexes and checks exist under the source's names: PostgreSQL renames them with the column.
+        for (const c of columnsOf)
+          if (c.rule?.rename && c.rule.rename !== c.name)
+            renames.push({
+              kind: 'rename',
+              table: name,
+              name: `rename column ${name}.${c.name}`,
+              sql: `ALTER TABLE ${tq(name)} RENAME COLUMN ${quoteIdent(c.name)} TO ${quoteIdent(c.rule.rename)}`,
+            })
       }
       // public exists already; another schema is created only when missing (see createSchemaSql).
       const createSchema = targetSchema === 'public' ? [] : [createSchemaSql(targetSchema)]
@@ -395,7 +494,14 @@ export function postgresSource(
         ...tablesSql,
       ]
       // Identities and sequences are moved past the copied rows by the engine, from the target's catalog.
-      return { beforeLoad, afterLoad: [...keys, ...after, ...fks], warnings, notCopied: objectsLeft } satisfies Ddl
+      return {
+        beforeLoad,
+        afterLoad: [...keys, ...after, ...fks],
+        warnings,
+        optional,
+        renames,
+        notCopied: [...notCopied, ...objectsLeft],
+      } satisfies Ddl
     },
     async bounds(table) {
       const t = tableOf(table.name)
@@ -403,16 +509,17 @@ export function postgresSource(
       const { rows } = await (
         await connection()
       ).query<{ lo: string | null; hi: string | null }>(
-        `SELECT min(${key})::text AS lo, max(${key})::text AS hi FROM ${rowsOf(t.name)}`,
+        `SELECT min(${key})::text AS lo, max(${key})::text AS hi FROM ${rowsOf(table.name)}`,
       )
       const row = rows[0]
       return !row || row.lo === null || row.hi === null ? null : { min: BigInt(row.lo), max: BigInt(row.hi) }
     },
     formatFor(table, targetTypes) {
-      const t = tableOf(table.name)
-      const columns = t.columns.filter((c) => !c.generated)
-      // Binary is exact and cheapest, but only between identical built-in types.
-      return columns.every((c, i) => c.builtin && c.type === targetTypes[i]) ? 'binary' : 'text'
+      const columns = mapped(tableOf(table.name)).filter((c) => !c.generated)
+      // Binary is exact and cheapest, but only between identical built-in types that the mapping leaves alone.
+      return columns.every((c, i) => c.builtin && c.type === targetTypes[i] && !c.rule?.type && !c.rule?.transform)
+        ? 'binary'
+        : 'text'
     },
     async reader(): Promise<ChunkReader> {
       const client = await openTargetConnection(target, 'lockstep copy (source reader)')
@@ -421,20 +528,27 @@ export function postgresSource(
       return {
         async chunk(table: SourceTable, columns: ColumnPlan[], range, sink: Writable, format): Promise<ChunkResult> {
           const t = tableOf(table.name)
-          const list = columns.map((c) => quoteIdent(c.name)).join(', ')
+          const rules = new Map(mapped(t).map((c) => [c.name, c.rule]))
+          const read = (c: ColumnPlan) => {
+            const transform = rules.get(c.name)?.transform
+            return transform ? `(${transform}) AS ${quoteIdent(c.name)}` : quoteIdent(c.name)
+          }
+          const list = columns.map(read).join(', ')
+          const tableFilter = filterOf(table.name)
           const keyList = t.primaryKey.map(quoteIdent).join(', ')
           const keyRow = (values: readonly KeyValue[]) =>
             `(${values.map((v, i) => `${client.escapeLiteral(keyValueText(v))}::${t.keyTypes[i]}`).join(', ')})`
           const where: string[] = []
           let lastKey: KeyValue[] | null = null
           let exhausted = true
+          if (tableFilter) where.push(`(${tableFilter})`)
           if (table.key !== 'none') {
             if (range.after) where.push(`(${keyList}) > ${keyRow(range.after)}`)
             if (range.hi !== null && table.key === 'integer')
               where.push(`${keyList} <= ${client.escapeLiteral(range.hi)}::${t.keyTypes[0]}`)
             const filter = where.length ? ` WHERE ${where.join(' AND ')}` : ''
             const upper = await client.query({
-              text: `SELECT ${t.primaryKey.map((k) => `${quoteIdent(k)}::text`).join(', ')} FROM ${rowsOf(t.name)}${filter} ORDER BY ${keyList} OFFSET ${range.limit - 1} LIMIT 1`,
+              text: `SELECT ${t.primaryKey.map((k) => `${quoteIdent(k)}::text`).join(', ')} FROM ${rowsOf(table.name)}${filter} ORDER BY ${keyList} OFFSET ${range.limit - 1} LIMIT 1`,
               rowMode: 'array',
             })
             const edge = upper.rows[0] as string[] | undefined
@@ -444,11 +558,30 @@ export function postgresSource(
               exhausted = false
             }
           }
-          const source = client.query(
-            copyTo(
-              `COPY (SELECT ${list} FROM ${rowsOf(t.name)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}) TO STDOUT (FORMAT ${format})`,
-            ),
-          )
+          const from = `${rowsOf(table.name)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`
+          // Values the mapping changes are checked one by one (a misfit is a rejected row, not a refused chunk).
+          const checked = columns.map((c) => !!(rules.get(c.name)?.transform || rules.get(c.name)?.type))
+          if (checked.some(Boolean)) {
+            const keys = t.primaryKey.length ? t.primaryKey : ['ctid']
+            const result = await copyChecked(
+              client,
+              `SELECT ${keys.map((k) => `${quoteIdent(k)}::text`).join(', ')}, ${list} FROM ${from}`,
+              {
+                table: table.name,
+                keyWidth: keys.length,
+                sink,
+                columns: columns.map((c, i) => ({
+                  name: c.name,
+                  type: c.type,
+                  checked: checked[i] ?? false,
+                  transform: rules.get(c.name)?.transform,
+                  notNull: c.notNull ? `NULL in ${c.name}, which is NOT NULL on the target` : undefined,
+                })),
+              },
+            )
+            return { ...result, lastKey, exhausted }
+          }
+          const source = client.query(copyTo(`COPY (SELECT ${list} FROM ${from}) TO STDOUT (FORMAT ${format})`))
           source.pipe(sink, { end: false })
           await finished(source)
           const rows = source.rowCount

@@ -16,6 +16,7 @@ import {
   type SchemaChoice,
 } from './pg-schemas'
 import { postgresSource } from './postgres-source'
+import { schemaMapping, type TCopyMapping } from '@/lib/domain/mapping'
 
 // A PostgreSQL source copied whole: each of its schemas (or those chosen) by a copy of its own – its own id,
 // resume and record on the target, into the schema of the same name – one after the other, schemas that
@@ -29,6 +30,8 @@ export type SchemasCopyOptions = Omit<CopyOptions, 'copyId' | 'source' | 'schema
   /** Schemas to copy (empty or absent: every schema with tables); `tables` may name `schema.table`. */
   schemas?: readonly string[]
   tables?: readonly string[]
+  /** Renames, types, transforms and filters; tables of schemas other than public named `schema.table`. */
+  mapping?: TCopyMapping
   /** The id of one schema's copy: the same source, schema, tables and mode give the same id (and so resume). */
   copyIdFor: (schema: string, tables: readonly string[] | null) => string
 }
@@ -92,7 +95,13 @@ export async function copySchemas(o: SchemasCopyOptions): Promise<CopySummary> {
   for (const pick of choice.picked) {
     const { schema } = pick
     const name = (table: string) => qualifiedName(schema, table)
-    const source = postgresSource(o.from, { schema, label: o.label, deferCrossSchemaKeys: true })
+    const source = postgresSource(o.from, {
+      schema,
+      label: o.label,
+      deferCrossSchemaKeys: true,
+      mapping: o.mapping && schemaMapping(o.mapping, schema),
+      mode: o.mode,
+    })
     let result: CopySummary
     try {
       result = await runCopy({

@@ -76,6 +76,7 @@ export function mapSqliteTables(
             table: table.pgName,
             object: `index ${index.name}`,
             reason: `it uses ${gone}, which the mapping leaves out`,
+            asked: true,
           })
         return !gone
       }),
@@ -86,6 +87,7 @@ export function mapSqliteTables(
             table: table.pgName,
             object: `foreign key (${fk.columns.join(', ')}) → ${fk.table}`,
             reason: `it uses ${gone}, which the mapping leaves out`,
+            asked: true,
           })
         return !gone
       }),

@@ -6,6 +6,7 @@ import { copySchemas, undoSchemas } from '@/lib/engine/copy/schemas'
 import { sqliteSource } from '@/lib/engine/copy/sqlite-source'
 import { planSourceOf, type PlanSource } from '@/lib/server/runs/target'
 import { copyConfigOf, type CopyConfig } from '@/lib/domain/step-kinds'
+import { isEmptyMapping, mappingOrThrow } from '@/lib/domain/mapping'
 import { progressWriter, requireTarget, type StepContext, type StepResult, type StepRunner } from './types'
 import { plural } from '@/lib/domain/words'
 
@@ -28,6 +29,8 @@ const copyIdFor =
       tables: [...(tables ?? [])].sort(),
       mode: config.mode,
       ...(config.existingRows !== 'refuse' ? { existingRows: config.existingRows } : {}),
+      // A changed mapping is another copy: its rows would not be those the first attempt wrote.
+      ...(isEmptyMapping(config.mapping) ? {} : { mapping: config.mapping }),
     })
 /** Why the copy left the target's rows alone, and which setting of the step decides it. */
 function rowsOnTargetError(config: CopyConfig, filled: readonly FilledTable[]) {
@@ -57,6 +60,8 @@ export const copyRunner: StepRunner = {
   async run(ctx): Promise<StepResult> {
     const session = requireTarget(ctx)
     const config = copyConfigOf(ctx.step.config)
+    // A stored mapping that no longer reads stops the step, naming the rule: never a copy without it.
+    const mapping = mappingOrThrow((ctx.step.config as { mapping?: unknown } | null)?.mapping)
     const planSource = await sourceOf(ctx)
     if (ctx.dryRun) return { status: 'SKIPPED', message: 'not run in a dry run (a copy writes rows)' }
     const idFor = copyIdFor(ctx, planSource, config)
@@ -104,10 +109,11 @@ export const copyRunner: StepRunner = {
           schemas: config.schemas,
           tables: config.tables,
           copyIdFor: idFor,
+          mapping,
         })
       } else {
         refuseSchemasOfSqlite(planSource, config)
-        const source: CopySource = sqliteSource(planSource.path, planSource.name)
+        const source: CopySource = sqliteSource(planSource.path, planSource.name, { mapping })
         try {
           summary = await runCopy({
             ...common,

@@ -4,6 +4,8 @@ import { catalogTypeOf } from '@/lib/engine/copy/sqlite-types'
 import { openTargetConnection } from '@/lib/targets/sql/session'
 import type { PostgresTarget } from '@/lib/targets/postgres'
 import { quoteIdent } from '@/lib/targets/quote'
+import { EMPTY_MAPPING, isEmptyMapping, type TCopyMapping } from '@/lib/domain/mapping'
+import { mapTables } from './postgres-mapped'
 import { canonicalSql, lane, laneSumsSql, NULL_MARK, rowSql } from './canonical'
 import type { Digest, Filter, Rows, Scope, TableShape, ValidationSide } from './model'
 
@@ -22,17 +24,24 @@ export async function openValidationConnection(target: PostgresTarget, name: str
 
 const TWO_62 = 2n ** 62n
 
+/**
+ * `mapping` (a source side only): the copy's mapping of this schema's tables – each mapped table is read through
+ * a subquery that gives its columns their new names and values (transforms, the mapping's types) and keeps the
+ * rows its filter keeps, so the rest of the validation reads it as it reads the target's table.
+ */
 export function postgresSide(
   target: PostgresTarget,
-  options: { schema?: string; label?: string } = {},
+  options: { schema?: string; label?: string; mapping?: TCopyMapping } = {},
 ): ValidationSide & { client(): Promise<pg.Client>; schema: string; nativeHash(): Promise<boolean> } {
   const schema = options.schema ?? 'public'
+  const mapping = options.mapping ?? EMPTY_MAPPING
+  const views = new Map<string, string>()
   let connection: Promise<pg.Client> | null = null
   const client = () => (connection ??= openValidationConnection(target, 'lockstep validate'))
   const q = (name: string) => `${quoteIdent(schema)}.${quoteIdent(name)}`
   // A table's own rows, as the copy read them: a partitioned table with its partitions, a parent without its children.
   const partitioned = new Set<string>()
-  const rowsOf = (name: string) => ownRows({ kind: partitioned.has(name) ? 'p' : 'r' }, q(name))
+  const rowsOf = (name: string) => views.get(name) ?? ownRows({ kind: partitioned.has(name) ? 'p' : 'r' }, q(name))
   // Key bounds are bigint literals: comparable with any integer column and its index (numeric would cast the column).
   const literal = (value: bigint) => `${value}::bigint`
 
@@ -66,9 +75,10 @@ export function postgresSide(
     client,
     label: options.label ?? `${target.host}:${target.port}/${target.database}`,
     async tables() {
-      const tables = await readSchema(await client(), schema)
+      const read = await readSchema(await client(), schema)
       partitioned.clear()
-      for (const t of tables) if (t.kind === 'p') partitioned.add(t.name)
+      for (const t of read) if (t.kind === 'p') partitioned.add(t.name)
+      const tables = isEmptyMapping(mapping) ? read : mapTables(read, mapping, views, (t) => ownRows(t, q(t.name)))
       return tables.map<TableShape>((t) => ({
         name: t.name,
         columns: t.columns

@@ -11,6 +11,7 @@ import { quoteIdent } from '@/lib/targets/quote'
 import { plural } from '@/lib/domain/words'
 import { runValidation } from './engine'
 import type { ValidationOptions } from './model'
+import { EMPTY_MAPPING, schemaMapping, tableMappingOf, type TCopyMapping } from '@/lib/domain/mapping'
 import type { ValidationReport } from '@/lib/domain/validation-report'
 import { postgresSide } from './postgres-side'
 
@@ -20,6 +21,8 @@ import { postgresSide } from './postgres-side'
 // validation: neither is ever shown equal.
 
 export type SchemasValidationOptions = ValidationOptions & {
+  /** The copy's mapping (tables of schemas other than public named `schema.table`). */
+  mapping?: TCopyMapping
   schemas?: readonly string[]
   sourceLabel?: string
   targetLabel?: string
@@ -85,7 +88,8 @@ export async function validateSchemas(
   }
   const schemas = choice.picked.map((p) => p.schema)
   for (const [i, pick] of choice.picked.entries()) {
-    const source = postgresSide(from, { schema: pick.schema, label: report.source })
+    const mapping = schemaMapping(options.mapping ?? EMPTY_MAPPING, pick.schema)
+    const source = postgresSide(from, { schema: pick.schema, label: report.source, mapping })
     const target = postgresSide(to, { schema: pick.schema, label: report.target })
     try {
       const absent = !(
@@ -95,7 +99,7 @@ export async function validateSchemas(
       ).rows[0]?.found
       const result = await runValidation(source, target, {
         ...options,
-        tables: pick.tables ?? undefined,
+        tables: pick.tables?.map((t) => tableMappingOf(mapping, t)?.rename ?? t) ?? undefined,
         // The plan's custom rules name their own tables: they run once, with the last schema.
         rules: i === choice.picked.length - 1 ? options.rules : undefined,
         onProgress: (live) => options.onProgress?.(merged({ ...live, status: 'RUNNING' }, schemas)),

@@ -346,7 +346,9 @@ export function sqliteSide(path: string, label = path, options: { mapping?: TCop
       const filter = filterOf(table.name)
       return (
         db
-          .prepare(`SELECT count(*) AS n FROM ${quoteIdent(sqliteTable(table.name))}${filter ? ` WHERE ${filter}` : ''}`)
+          .prepare(
+            `SELECT count(*) AS n FROM ${quoteIdent(sqliteTable(table.name))}${filter ? ` WHERE ${filter}` : ''}`,
+          )
           .get() as { n: number }
       ).n
     },
