@@ -200,6 +200,30 @@ describe('copy steps in a plan document', () => {
     })
   })
 
+  it('reads back a copy step outside any phase, and a step whose settings line names another kind as a note', () => {
+    const plan = ZDocPlan.parse({
+      title: 'Unplaced',
+      phases: [{ name: 'P' }],
+      steps: [
+        step(
+          'copy',
+          'Loose copy',
+          copyConfig({ maxRejectedRows: 1, mapping: { tables: [{ table: 't', columns: [] }] } }),
+        ),
+      ],
+    })
+    const markdown = formatPlanDocument(plan)
+    expect(markdown).toContain('· 1 rejected row allowed ·')
+    expect(roundTrip(plan).steps).toEqual(plan.steps)
+    const mixed = parsePlanDocument(
+      '# P\n\n## Phase 1: Copy\n\n**Step:** Check (validate)\n\nCopy settings: tables all\n',
+    )
+    expect(mixed.phases[0]?.steps[0]).toMatchObject({ kind: 'note', name: 'Check' })
+    expect(mixed.warnings[0]?.message).toBe(
+      'The validate step “Check” cannot be read: its settings are headed “Copy settings”, not “Validate settings”. It is kept as a note.',
+    )
+  })
+
   it('leaves a script whose label happens to end in “(copy)” a script', () => {
     const plan = parsePlanDocument('# P\n\n## Phase 1: Copy\n\n**Step:** Users (copy)\n\n```sql\nSELECT 1;\n```\n')
     expect(plan.phases[0]?.steps).toEqual([{ kind: 'sql', name: 'Users (copy)', language: 'sql', body: 'SELECT 1;' }])

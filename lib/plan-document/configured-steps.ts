@@ -83,7 +83,7 @@ const DEFAULTS: Record<ConfiguredKind, Config> = {
 
 /** "2 connections", "1 connection": the first word that ends in s loses it when there is one. */
 const counted = (n: number, words: string) =>
-  `${n.toLocaleString('en')} ${n === 1 ? words.replace(/^(\S+?)s\b/, '$1') : words}`
+  `${n.toLocaleString('en')} ${n === 1 ? words.replace(/\b(\w+?)s\b/, '$1') : words}`
 const singular = (words: string) =>
   words
     .split(' ')
@@ -212,6 +212,9 @@ export function readConfiguredStep(nodes: RootContent[], at: number): ReadStep |
   const name = cleanName(match[1]).slice(0, 200) || 'Step'
   const taken: RootContent[] = [settings]
   const { config, problems } = readSettings(kind, settings)
+  const title = TITLE.exec(plain(settings))?.[1] ?? ''
+  if (`${title.toLowerCase()} settings` !== SETTINGS_TITLE[kind].toLowerCase())
+    problems.unshift(`its settings are headed “${title} settings”, not “${SETTINGS_TITLE[kind]}”`)
   const next = nodes[at + 2]
   let body = ''
   if (kind === 'copy') {
