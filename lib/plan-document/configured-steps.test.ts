@@ -263,5 +263,17 @@ describe('validate, backup, observe and manual steps in a plan document', () => 
     const parsed = ZDocPlan.safeParse(given)
     expect(parsed.success).toBe(false)
     expect(parsed.error?.issues[0]?.message).toBe('(step “Watch”): the seconds watched is below 1')
+    const odd = ZDocPlan.safeParse({
+      title: 'T',
+      steps: [
+        { kind: 'backup', name: 'B', body: '', config: { of: 'target', tables: 'all', colour: 'blue' } },
+        { kind: 'manual', name: 'M', body: '' },
+      ],
+    })
+    expect(odd.error?.issues.map((i) => i.message)).toEqual([
+      '(step “B”): tables: Invalid input: expected array, received string',
+      '(step “B”): colour is not a setting of this step',
+      '(step “M”): its settings are missing',
+    ])
   })
 })

@@ -85,12 +85,17 @@ export function checkStepConfig(
   kind: ConfiguredKind,
   config: unknown,
 ): { config: DocStepConfig; problems: null } | { config: null; problems: string[] } {
+  if (config === null || config === undefined) return { config: null, problems: ['its settings are missing'] }
   const parsed = DOC_STEP_CONFIGS[kind].safeParse(config)
   if (parsed.success) return { config: parsed.data, problems: null }
   return {
     config: null,
     problems: parsed.error.issues.map((i) =>
-      i.code === 'unrecognized_keys' ? `${i.keys.join(', ')} is not a setting of this step` : i.message,
+      i.code === 'unrecognized_keys'
+        ? `${i.keys.join(', ')} is not a setting of this step`
+        : i.message.startsWith('Invalid')
+          ? `${i.path.join('.') || 'the settings'}: ${i.message}`
+          : i.message,
     ),
   }
 }
