@@ -50,6 +50,7 @@ const EVERY_RULE = {
         { column: 'regex', transform: "name ~ 'a\\|b\\\\n' AND x = E'\\n'" },
         { column: 'multi', transform: 'CASE\n  WHEN x THEN 1 -- one\n  ELSE 2\nEND' },
         { column: 'ticks', transform: "`a``b` || '`' || '``'" },
+        { column: 'crlf', transform: '1 -- windows\r\n+\t2' },
         { column: 'plain' },
       ],
     },
