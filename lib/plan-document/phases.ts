@@ -137,7 +137,8 @@ export abstract class PhaseReader extends PlanPartsReader {
       const configured = readConfiguredStep(nodes, at)
       if (configured) {
         if (labelNode) rest.push(labelNode)
-        ;[label, labelNode] = [null, null]
+        label = null
+        labelNode = null
         phase.steps.push(configured.step)
         if (configured.warning) this.warn(configured.warning.line, configured.warning.message)
         at += configured.used - 1

@@ -138,8 +138,6 @@ export const ZDocPlan = z.object({
 
 export type DocItem = z.infer<typeof ZDocItem>
 export type DocStep = z.infer<typeof ZDocStep>
-/** A step as the parser writes it (and the schema reads it in). */
-export type DocStepInput = z.input<typeof ZDocStep>
 export type DocPhase = z.infer<typeof ZDocPhase>
 export type DocRisk = z.infer<typeof ZDocRisk>
 export type DocPlan = z.infer<typeof ZDocPlan>
