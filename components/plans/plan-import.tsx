@@ -8,7 +8,8 @@ import { importPlanDocumentAction, previewPlanDocumentAction } from '@/lib/actio
 import { IMPACT_LABELS, LIKELIHOOD_LABELS } from '@/lib/domain/plan-values'
 import { MAX_DOCUMENT_BYTES, TOO_LARGE } from '@/lib/plan-document/limits'
 import { describeTask } from '@/lib/plan-document/gantt'
-import type { DocPlan } from '@/lib/plan-document/types'
+import type { ConfiguredKind } from '@/lib/plan-document/step-config'
+import type { DocPlan, DocStep } from '@/lib/plan-document/types'
 
 /** Upload or paste a Markdown plan, see what Lockstep reads from it, then save it as a new plan. */
 export function PlanImport() {
@@ -110,6 +111,22 @@ export function PlanImport() {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 
+const CONFIGURED_STEP_WORDS: Record<ConfiguredKind, string> = {
+  copy: 'Copy step',
+  validate: 'Validate step',
+  backup: 'Backup step',
+  observe: 'Observe step',
+  manual: 'Manual gate',
+}
+
+/** What a step of the document becomes: every step is saved as a draft to review; other blocks are kept as notes. */
+function describeDocStep(step: DocStep): string {
+  if (step.kind === 'sql') return 'SQL step (draft)'
+  if (step.kind === 'note') return `Script kept as a note${step.language ? ` (${step.language})` : ''}`
+  const mapped = step.config && 'mapping' in step.config ? step.config.mapping.tables.length : 0
+  return `${CONFIGURED_STEP_WORDS[step.kind]} (draft)${mapped ? `, mapping ${plural(mapped, 'table')}` : ''}`
+}
+
 export function DocumentPreview({ plan }: { plan: DocPlan }) {
   const items = plan.phases.reduce((n, p) => n + p.items.length, 0)
   const scripts = plan.phases.reduce((n, p) => n + p.steps.length, 0) + plan.steps.length
@@ -181,10 +198,7 @@ export function DocumentPreview({ plan }: { plan: DocPlan }) {
                     ))}
                     {phase.steps.map((step, j) => (
                       <li key={`s${j}`} className="text-zinc-600">
-                        {step.kind === 'sql'
-                          ? 'SQL step (draft)'
-                          : `Script kept as a note${step.language ? ` (${step.language})` : ''}`}
-                        : {step.name}
+                        {describeDocStep(step)}: {step.name}
                       </li>
                     ))}
                   </ul>
@@ -253,7 +267,7 @@ export function DocumentPreview({ plan }: { plan: DocPlan }) {
         />
         <TextList
           title="Scripts outside any phase"
-          entries={plan.steps.map((s) => `${s.kind === 'sql' ? 'SQL' : 'Script'}: ${s.name}`)}
+          entries={plan.steps.map((s) => `${describeDocStep(s)}: ${s.name}`)}
         />
         <TextList title="Kept as notes" entries={plan.notes.map((n) => n.title)} />
       </div>

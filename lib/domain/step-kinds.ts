@@ -58,6 +58,19 @@ export type CopyConfig = {
   mapping: TCopyMapping
 }
 
+/** The bounds a person may set on a step's numbers, wherever the step comes from (a form, a document). */
+export const STEP_LIMITS = {
+  jobs: { min: 1, max: 16 },
+  chunkRows: { min: 100, max: 1_000_000 },
+  maxRejectedRows: { min: 0, max: 1_000_000_000 },
+  maxSamples: { min: 1, max: 200 },
+  maxDifferences: { min: 1, max: 1_000_000 },
+  copyTables: 1_000,
+  tableName: 128,
+  schemas: 200,
+  schemaName: 63,
+} as const
+
 export const EXISTING_ROWS_CHOICES = ['refuse', 'empty', 'merge'] as const
 export type ExistingRowsChoice = (typeof EXISTING_ROWS_CHOICES)[number]
 

@@ -5,6 +5,7 @@ import { toMarkdown } from 'mdast-util-to-markdown'
 import { gfm } from 'micromark-extension-gfm'
 import { describeCondition } from '@/lib/domain/health'
 import { IMPACT_LABELS, LIKELIHOOD_LABELS } from '@/lib/domain/plan-values'
+import { configuredStepNodes } from './configured-steps'
 import { dateFormatOf, formatGantt } from './gantt'
 import { isTask } from './mermaid'
 import { inertMarkdown } from './inert-markdown'
@@ -55,10 +56,13 @@ function checklist<T extends { text: string; group: string | null }>(
 }
 
 function steps(all: DocStep[]): RootContent[] {
-  return all.flatMap((step) => [
-    paragraph(strong('Step:'), text(` ${step.name}`)),
-    { type: 'code', lang: step.language ?? (step.kind === 'sql' ? 'sql' : null), value: step.body } as RootContent,
-  ])
+  return all.flatMap(
+    (step) =>
+      configuredStepNodes(step) ?? [
+        paragraph(strong('Step:'), text(` ${step.name}`)),
+        { type: 'code', lang: step.language ?? (step.kind === 'sql' ? 'sql' : null), value: step.body } as RootContent,
+      ],
+  )
 }
 
 function riskTable(plan: DocPlan): Table {

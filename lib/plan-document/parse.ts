@@ -2,6 +2,7 @@ import { fromMarkdown } from 'mdast-util-from-markdown'
 import { gfmFromMarkdown } from 'mdast-util-gfm'
 import { gfm } from 'micromark-extension-gfm'
 import type { RootContent } from 'mdast'
+import { readConfiguredStep } from './configured-steps'
 import { headingTree } from './heading-tree'
 import { MAX_DOCUMENT_BYTES, TOO_LARGE } from './limits'
 import { canonical, isSql, lineOf, markdown, plain } from './nodes'
@@ -88,7 +89,17 @@ class Parser extends PhaseReader {
     }
     const rest: RootContent[] = []
     let label: string | null = null
-    for (const node of section.nodes) {
+    for (let at = 0; at < section.nodes.length; at++) {
+      const node = section.nodes[at]
+      if (!node) continue
+      const configured = readConfiguredStep(section.nodes, at)
+      if (configured) {
+        this.plan.steps.push(configured.step)
+        if (configured.warning) this.warn(configured.warning.line, configured.warning.message)
+        at += configured.used - 1
+        label = null
+        continue
+      }
       const stepLabel = node.type === 'paragraph' ? /^step\s*:\s*(.+)$/i.exec(plain(node))?.[1] : undefined
       if (stepLabel) {
         label = stepLabel

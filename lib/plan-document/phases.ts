@@ -1,5 +1,6 @@
 import type { Code, List, RootContent, Table } from 'mdast'
 import { escapeRegExp, isSql, isTaskList, leadOf, lineOf, lines, numberedComments, phaseWordsIn, plain } from './nodes'
+import { readConfiguredStep } from './configured-steps'
 import { itemsFromTable, phasesFromTable } from './phase-tables'
 import { PlanPartsReader } from './plan-parts'
 import { RiskReader } from './risks'
@@ -130,7 +131,19 @@ export abstract class PhaseReader extends PlanPartsReader {
     let label: string | null = null
     let labelNode: RootContent | null = null
     const rest: RootContent[] = []
-    for (const node of nodes) {
+    for (let at = 0; at < nodes.length; at++) {
+      const node = nodes[at]
+      if (!node) continue
+      const configured = readConfiguredStep(nodes, at)
+      if (configured) {
+        if (labelNode) rest.push(labelNode)
+        label = null
+        labelNode = null
+        phase.steps.push(configured.step)
+        if (configured.warning) this.warn(configured.warning.line, configured.warning.message)
+        at += configured.used - 1
+        continue
+      }
       // "For tables with > 1M rows:" before a list groups its items; before nothing it is text to keep.
       if (labelNode && node.type !== 'code' && node.type !== 'list') rest.push(labelNode)
       const intro = labelNode ? label : null

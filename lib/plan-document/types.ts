@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { METRIC_NAMES } from '@/lib/domain/metrics'
 import { COMPARATORS, IMPACTS, LIKELIHOODS } from '@/lib/domain/plan-values'
+import { checkStepConfig, CONFIGURED_KINDS, isConfiguredKind, type DocStepConfig } from './step-config'
 
 // A migration plan as a document says it: what `parsePlanDocument` returns and `formatPlanDocument`
 // writes. Plain data (no ids), so it travels as JSON (`lockstep plan parse`) and into an import.
@@ -14,13 +15,33 @@ export const ZDocItem = z.object({
   group: z.string().max(2_000).nullable().default(null),
 })
 
-export const ZDocStep = z.object({
-  /** `sql` blocks become draft SQL steps; any other fenced block is kept as a note. */
-  kind: z.enum(['sql', 'note']),
-  name: z.string().min(1).max(200),
-  language: z.string().max(40).nullable().default(null),
-  body: z.string().max(1_000_000),
-})
+export const ZDocStep = z
+  .object({
+    /**
+     * `sql` blocks become draft SQL steps; configured steps (a copy with its mapping, validate, backup, observe,
+     * manual) become draft steps of their kind; any other fenced block is kept as a note.
+     */
+    kind: z.enum(['sql', 'note', ...CONFIGURED_KINDS]),
+    name: z.string().min(1).max(200),
+    language: z.string().max(40).nullable().default(null),
+    /** The script; a manual step's instructions. */
+    body: z.string().max(1_000_000),
+    /** A configured step's settings (step-config.ts); absent for the others. */
+    config: z.record(z.string(), z.unknown()).optional(),
+  })
+  .transform(
+    (
+      step,
+      ctx,
+    ): { kind: typeof step.kind; name: string; language: string | null; body: string; config?: DocStepConfig } => {
+      const { kind, name, language, body } = step
+      if (!isConfiguredKind(kind)) return { kind, name, language, body }
+      const { config, problems } = checkStepConfig(kind, step.config)
+      for (const problem of problems ?? [])
+        ctx.addIssue({ code: 'custom', path: ['config'], message: `(step “${name}”): ${problem}` })
+      return { kind, name, language, body, config: config ?? undefined }
+    },
+  )
 
 export const ZDocPhase = z.object({
   name: z.string().min(1).max(200),

@@ -10,6 +10,7 @@ import { assertCan, assertCanInTx } from '@/lib/server/authorize'
 import { invalid, notFound } from '@/lib/server/errors'
 import { z } from 'zod'
 import { PLAN_ROLLUP_SQL } from './rollup'
+import { docStepOf, stepDataOf } from './document-steps'
 import { stepsAndScripts } from './steps'
 
 // Plans to and from plan documents (lib/plan-document): an import is one transaction with one audit
@@ -105,17 +106,11 @@ export async function importPlanDocument(actor: UserActor, input: unknown): Prom
       const placed = (steps: DocStep[], phaseId: string | null) =>
         steps.map((step, position) => ({ step, position, phaseId }))
       const allSteps = [...phases.flatMap(({ id, phase }) => placed(phase.steps, id)), ...placed(doc.steps, null)]
+      // Every step comes in as a draft (isDraft's default): someone reviews it before a run may use it.
       await tx.step.createMany({
         data: allSteps
-          .filter(({ step }) => step.kind === 'sql')
-          .map(({ step, position, phaseId }) => ({
-            planId,
-            phaseId,
-            position,
-            kind: 'SQL' as const,
-            name: step.name,
-            body: step.body,
-          })),
+          .filter(({ step }) => step.kind !== 'note')
+          .map(({ step, position, phaseId }) => ({ planId, phaseId, position, name: step.name, ...stepDataOf(step) })),
       })
       await tx.planNote.createMany({
         data: [
@@ -196,6 +191,12 @@ export async function importPlanDocument(actor: UserActor, input: unknown): Prom
           items: itemCount,
           risks: doc.risks.length,
           steps: allSteps.length,
+          stepKinds: Object.fromEntries(
+            [...new Set(allSteps.map(({ step }) => step.kind))].map((kind) => [
+              kind,
+              allSteps.filter(({ step }) => step.kind === kind).length,
+            ]),
+          ),
           notes: doc.notes.length,
           warnings: doc.warnings.length,
         },
@@ -228,12 +229,7 @@ export async function exportPlanDocument(actor: UserActor, planId: string): Prom
   if (!plan) throw notFound('Plan')
   const stepsOf = (phaseId: string | null) =>
     stepsAndScripts<DocStep>(plan.steps, plan.notes, phaseId, {
-      step: (s) => ({
-        kind: s.kind === 'SQL' ? 'sql' : 'note',
-        name: s.name,
-        language: s.kind === 'SQL' ? 'sql' : s.kind.toLowerCase(),
-        body: s.body,
-      }),
+      step: docStepOf,
       script: (n) => ({ kind: 'note', name: n.title, language: n.language || null, body: n.body }),
     })
   const dated = (p: (typeof plan.phases)[number]) =>

@@ -9,7 +9,7 @@ import {
 } from '@/lib/domain/plan-values'
 import { checkMapping, EMPTY_MAPPING } from '@/lib/domain/mapping'
 import { METRIC_NAMES } from '@/lib/domain/metrics'
-import { EXISTING_ROWS_CHOICES, MAX_OBSERVE_SECONDS } from '@/lib/domain/step-kinds'
+import { EXISTING_ROWS_CHOICES, MAX_OBSERVE_SECONDS, STEP_LIMITS } from '@/lib/domain/step-kinds'
 import { blankToNull, checkbox, longText, optionalDate, optionalText, requiredText, ZId } from '@/lib/server/fields'
 import { MAX_DOCUMENT_BYTES, TOO_LARGE } from '@/lib/plan-document/limits'
 
@@ -223,13 +223,17 @@ const copyStepFields = {
     ),
   ),
   mode: z.enum(['create', 'existing'], 'Choose where the rows go.'),
-  jobs: optionalWhole('the number of connections', 1, 16)
+  jobs: optionalWhole('the number of connections', STEP_LIMITS.jobs.min, STEP_LIMITS.jobs.max)
     .optional()
     .transform((v) => v ?? null),
-  chunkRows: optionalWhole('the rows per chunk', 100, 1_000_000)
+  chunkRows: optionalWhole('the rows per chunk', STEP_LIMITS.chunkRows.min, STEP_LIMITS.chunkRows.max)
     .optional()
     .transform((v) => v ?? null),
-  maxRejectedRows: optionalWhole('the limit of rejected rows', 0, 1_000_000_000)
+  maxRejectedRows: optionalWhole(
+    'the limit of rejected rows',
+    STEP_LIMITS.maxRejectedRows.min,
+    STEP_LIMITS.maxRejectedRows.max,
+  )
     .optional()
     .transform((v) => v ?? null),
   reload: checkbox,
@@ -260,10 +264,14 @@ const validateStepFields = {
   name: requiredText('a name', 200),
   tables: copyStepFields.tables,
   schemas: copyStepFields.schemas,
-  maxSamples: optionalWhole('the samples per table', 1, 200)
+  maxSamples: optionalWhole('the samples per table', STEP_LIMITS.maxSamples.min, STEP_LIMITS.maxSamples.max)
     .optional()
     .transform((v) => v ?? null),
-  maxDifferences: optionalWhole('the differences per table', 1, 1_000_000)
+  maxDifferences: optionalWhole(
+    'the differences per table',
+    STEP_LIMITS.maxDifferences.min,
+    STEP_LIMITS.maxDifferences.max,
+  )
     .optional()
     .transform((v) => v ?? null),
   integrity: checkbox,
