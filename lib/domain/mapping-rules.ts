@@ -7,87 +7,16 @@ import {
   type TCopyMapping,
   type TTableMapping,
 } from './mapping'
+import { epochTransform, orphanFilter, trimTransform } from './mapping-rule-sql'
+import type { ColumnKind, ProfiledColumn, SourceEngine, SourceProfile } from './source-profile'
+
+export { applyRule, removeRule } from './mapping-rule-merge'
+export { orphanFilter, quoteName } from './mapping-rule-sql'
+export * from './source-profile'
 
 // The one-click rules of a copy's mapping: each reads a profile of the source (what its columns hold, counted
 // over a sample, and its orphaned rows, counted exactly) and writes the mapping entries that data calls for –
 // never more – labelled with the rule, so that a person sees which rule wrote what and can edit or remove it.
-
-/** Rows per table whose values a profile counts (the first rows the source returns); orphans are counted over all rows. */
-export const PROFILE_SAMPLE_ROWS = 10_000
-
-/** Unix time of 1990-01-01 and 2100-01-01: a number between them (or 1,000 times them) is read as a plausible epoch. */
-export const EPOCH_SECONDS_RANGE = { min: 631_152_000, max: 4_102_444_800 } as const
-
-/** The value kind the copy gives a column on the target (as lib/engine/copy/sqlite-types.ts names them). */
-export type ColumnKind =
-  | 'smallint'
-  | 'integer'
-  | 'bigint'
-  | 'numeric'
-  | 'double'
-  | 'boolean'
-  | 'text'
-  | 'varchar'
-  | 'bytea'
-  | 'date'
-  | 'time'
-  | 'timestamptz'
-  | 'timestamp'
-  | 'jsonb'
-  | 'uuid'
-
-/** Non-null values of a column in the sample, and how many of them hold what each rule looks for. */
-export type ColumnCounts = {
-  values: number
-  /** Canonical UUID text (8-4-4-4-12 hexadecimal digits). */
-  uuid: number
-  /** Numbers in EPOCH_SECONDS_RANGE, and numbers in it × 1,000. */
-  epochSeconds: number
-  epochMillis: number
-  /** '0', '1', 'true' or 'false', in any case. */
-  boolean: number
-  /** Text that parses as a JSON object or array. */
-  json: number
-  /** Text with spaces before or after it (what trim() removes). */
-  padded: number
-}
-
-export type ProfiledColumn = {
-  name: string
-  /** The type as the source declares it (SQLite) or prints it (PostgreSQL's format_type). */
-  sourceType: string
-  kind: ColumnKind
-  /** Plain text (not an enum, domain or other type that merely travels as text): what the text rules may retype. */
-  isText: boolean
-  isPrimaryKey: boolean
-  /** Unique on its own (a one-column primary key, unique constraint or unique index). */
-  isUnique: boolean
-  counts: ColumnCounts
-}
-
-export type ProfiledForeignKey = {
-  columns: string[]
-  /** The parent table, and its schema when it is not the profiled one (PostgreSQL). */
-  parent: string
-  parentSchema?: string
-  references: string[]
-  /** Child rows whose key is set and has no parent; null when it could not be counted (`note` says why). */
-  orphans: number | null
-  note?: string
-}
-
-export type ProfiledTable = {
-  name: string
-  /** Rows in the sample (at most PROFILE_SAMPLE_ROWS). */
-  sampled: number
-  columns: ProfiledColumn[]
-  foreignKeys: ProfiledForeignKey[]
-}
-
-/** What the rules need to know of a source: plain data, sent to the browser as it is. */
-export type SourceProfile = { sampleRows: number; tables: ProfiledTable[] }
-
-export type SourceEngine = 'sqlite' | 'postgres'
 
 /** A rule as it would apply to one source: the entries it writes, and in a sentence or two what and why. */
 export type RuleSuggestion = {
@@ -98,9 +27,6 @@ export type RuleSuggestion = {
   notes: string[]
   mapping: TCopyMapping
 }
-
-/** An identifier in SQLite and PostgreSQL alike: double quotes, an inner one doubled. */
-export const quoteName = (name: string) => `"${name.replace(/"/g, '""')}"`
 
 const NUMBER_KINDS = new Set<ColumnKind>(['smallint', 'integer', 'bigint', 'numeric', 'double'])
 const IDENTIFIER_BYTES = 63
@@ -114,10 +40,6 @@ function listed(noun: string, items: readonly string[]): string {
   const more = items.length > SHOWN ? ` and ${items.length - SHOWN} more` : ''
   return `${items.length} ${noun}${items.length === 1 ? '' : 's'}: ${shown}${more}`
 }
-
-const epochTransform = (column: string, unit: 'seconds' | 'millis') =>
-  unit === 'seconds' ? `to_timestamp(${quoteName(column)})` : `to_timestamp(${quoteName(column)} / 1000.0)`
-const trimTransform = (column: string) => `trim(${quoteName(column)})`
 
 type Retype = { type: string; transform?: string; detail?: string }
 type Retyping = {
@@ -301,22 +223,6 @@ function trimSuggestion(profile: SourceProfile): RuleSuggestion | null {
   return tables.length ? suggestion('trim', listed('column', names), notes, tables) : null
 }
 
-/** The filter that keeps a row whose foreign key is unset or has its parent (a multi-column key: every part set). */
-export function orphanFilter(table: string, fk: ProfiledForeignKey): string {
-  let alias = 'p'
-  for (let i = 2; alias.toLowerCase() === table.toLowerCase(); i++) alias = `p${i}`
-  const parent = `${fk.parentSchema !== undefined ? `${quoteName(fk.parentSchema)}.` : ''}${quoteName(fk.parent)}`
-  const unset = fk.columns.map((c) => `${quoteName(c)} IS NULL OR `).join('')
-  const match = fk.columns
-    .map((c, i) => `${quoteName(alias)}.${quoteName(fk.references[i] ?? '')} = ${quoteName(table)}.${quoteName(c)}`)
-    .join(' AND ')
-  return `${unset}EXISTS (SELECT 1 FROM ${parent} AS ${quoteName(alias)} WHERE ${match})`
-}
-
-const Q = '"(?:[^"]|"")+"'
-const ORPHAN_CLAUSE = `(?:${Q} IS NULL OR )+EXISTS \\(SELECT 1 FROM (?:${Q}\\.)?${Q} AS ${Q} WHERE ${Q}\\.${Q} = ${Q}\\.${Q}(?: AND ${Q}\\.${Q} = ${Q}\\.${Q})*\\)`
-const ORPHAN_FILTER = new RegExp(`^(?:${ORPHAN_CLAUSE}|\\(${ORPHAN_CLAUSE}\\)(?: AND \\(${ORPHAN_CLAUSE}\\))+)$`)
-
 function orphanSuggestion(profile: SourceProfile): RuleSuggestion | null {
   const notes: string[] = []
   const found: string[] = []
@@ -353,121 +259,4 @@ export function suggestRules(profile: SourceProfile, engine: SourceEngine): Rule
   }
   for (const r of retypings(engine)) byRule[r.rule] = retypeSuggestion(profile, engine, r)
   return MAPPING_RULES.flatMap((rule) => byRule[rule] ?? [])
-}
-
-/** Whether a column's type and transform are still exactly what `rule` writes (not edited by hand since). */
-function isRuleOutput(rule: MappingRule, c: TColumnMapping): boolean {
-  const transform = c.transform
-  switch (rule) {
-    case 'uuid':
-      return c.type === 'uuid' && transform === undefined
-    case 'boolean':
-      return c.type === 'boolean' && transform === undefined
-    case 'json':
-      return c.type === 'jsonb' && transform === undefined
-    case 'epoch':
-      return (
-        c.type === 'timestamptz' &&
-        (transform === undefined ||
-          transform === epochTransform(c.column, 'seconds') ||
-          transform === epochTransform(c.column, 'millis'))
-      )
-    case 'trim':
-      return c.type === undefined && transform === trimTransform(c.column)
-    default:
-      return false
-  }
-}
-
-const hasValueRule = (c: TColumnMapping) => c.type !== undefined || c.transform !== undefined
-const targetOf = (c: TColumnMapping) => c.rename ?? c.column
-
-/**
- * Merges a rule's entries into a mapping. What a person (or another rule) wrote wins: a rule writes a name, a
- * type and transform, or a filter only where there is none yet, or where it wrote it itself and nobody has
- * changed it since (applying a rule again refreshes its own entries). It never touches a left-out column, and
- * never renames a table or column to a name another entry already ends up with.
- */
-export function applyRule(current: TCopyMapping, s: Pick<RuleSuggestion, 'rule' | 'mapping'>): TCopyMapping {
-  const tables = current.tables.map((t) => ({ ...t, columns: t.columns.map((c) => ({ ...c })) }))
-  for (const st of s.mapping.tables) {
-    let t = tables.find((x) => x.table === st.table)
-    if (!t) tables.push((t = { table: st.table, columns: [] }))
-    const table = t
-    if (
-      st.rename !== undefined &&
-      (table.rename === undefined || (table.renameRule === s.rule && table.rename === snakeCase(table.table))) &&
-      !tables.some((o) => o !== table && (o.rename ?? o.table) === st.rename)
-    )
-      Object.assign(table, { rename: st.rename, renameRule: s.rule })
-    if (
-      st.filter !== undefined &&
-      (table.filter === undefined || (table.filterRule === s.rule && ORPHAN_FILTER.test(table.filter)))
-    )
-      Object.assign(table, { filter: st.filter, filterRule: s.rule })
-    for (const sc of st.columns) {
-      let c = table.columns.find((x) => x.column === sc.column)
-      if (!c) table.columns.push((c = { column: sc.column }))
-      const column = c
-      if (column.omit) continue
-      if (
-        sc.rename !== undefined &&
-        (column.rename === undefined || (column.renameRule === s.rule && column.rename === snakeCase(column.column))) &&
-        !table.columns.some((o) => o !== column && !o.omit && targetOf(o) === sc.rename)
-      )
-        Object.assign(column, { rename: sc.rename, renameRule: s.rule })
-      if (hasValueRule(sc) && (!hasValueRule(column) || (column.rule === s.rule && isRuleOutput(s.rule, column)))) {
-        delete column.type
-        delete column.transform
-        Object.assign(column, {
-          ...(sc.type !== undefined ? { type: sc.type } : {}),
-          ...(sc.transform !== undefined ? { transform: sc.transform } : {}),
-          rule: s.rule,
-        })
-      }
-    }
-  }
-  return prune(tables)
-}
-
-/**
- * Takes out what `rule` wrote. An entry changed by hand since the rule wrote it (another transform, type,
- * name or filter) stays as the person left it, and loses the rule's label: it is theirs now.
- */
-export function removeRule(current: TCopyMapping, rule: MappingRule): TCopyMapping {
-  const tables = current.tables.map((t) => {
-    const table = { ...t, columns: t.columns.map((c) => ({ ...c })) }
-    if (table.renameRule === rule) {
-      if (rule === 'snake_case' && table.rename === snakeCase(table.table)) delete table.rename
-      delete table.renameRule
-    }
-    if (table.filterRule === rule) {
-      if (rule === 'orphans' && table.filter !== undefined && ORPHAN_FILTER.test(table.filter)) delete table.filter
-      delete table.filterRule
-    }
-    for (const c of table.columns) {
-      if (c.renameRule === rule) {
-        if (rule === 'snake_case' && c.rename === snakeCase(c.column)) delete c.rename
-        delete c.renameRule
-      }
-      if (c.rule === rule) {
-        if (isRuleOutput(rule, c)) {
-          delete c.type
-          delete c.transform
-        }
-        delete c.rule
-      }
-    }
-    return table
-  })
-  return prune(tables)
-}
-
-/** Entries that say nothing any more (a column copied as it is, a table without any rule) are dropped. */
-function prune(tables: TTableMapping[]): TCopyMapping {
-  return {
-    tables: tables
-      .map((t) => ({ ...t, columns: t.columns.filter((c) => Object.keys(c).some((k) => k !== 'column')) }))
-      .filter((t) => t.rename !== undefined || t.filter !== undefined || t.columns.length > 0),
-  }
 }

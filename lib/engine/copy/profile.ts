@@ -9,7 +9,7 @@ import {
   type ProfiledForeignKey,
   type ProfiledTable,
   type SourceProfile,
-} from '@/lib/domain/mapping-rules'
+} from '@/lib/domain/source-profile'
 import { quoteIdent } from '@/lib/targets/quote'
 import { ownRows, readSchema, type PgTable } from './postgres-source'
 import { readSqliteSchema, type SqliteTable } from './sqlite-schema'
