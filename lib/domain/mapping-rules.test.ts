@@ -254,7 +254,11 @@ describe('suggestRules', () => {
             name: 'emp',
             sampled: 3,
             columns: [],
-            foreignKeys: [fk(['boss'], 'emp', ['id'], 2), fk(['dept'], 'dept', ['id'], 1), fk(['x'], 'gone', [], null)],
+            foreignKeys: [
+              fk(['boss'], 'emp', ['id'], 2),
+              fk(['dept'], 'dept', ['id'], 1),
+              { ...fk(['x'], 'gone', [], null), note: 'the table it references does not exist in the source' },
+            ],
           },
         ],
       },
@@ -264,6 +268,25 @@ describe('suggestRules', () => {
       '("boss" IS NULL OR EXISTS (SELECT 1 FROM "emp" AS "p" WHERE "p"."id" = "emp"."boss")) AND ("dept" IS NULL OR EXISTS (SELECT 1 FROM "dept" AS "p" WHERE "p"."id" = "emp"."dept"))',
     )
     expect(checkMapping(orphans?.mapping).problems).toEqual([])
+    expect(orphans?.notes).toEqual([
+      'emp.x → gone: the table it references does not exist in the source',
+      'rows of emp that reference dropped rows of emp are not dropped with them',
+    ])
+  })
+
+  it('leaves a primary key of epoch-looking numbers alone', () => {
+    const profile: SourceProfile = {
+      sampleRows: 10_000,
+      tables: [
+        {
+          name: 't',
+          sampled: 4,
+          columns: [{ ...number('id', { epochSeconds: 4 }), isPrimaryKey: true }],
+          foreignKeys: [],
+        },
+      ],
+    }
+    expect(suggestRules(profile, 'sqlite')).toEqual([])
   })
 })
 

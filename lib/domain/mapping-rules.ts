@@ -33,6 +33,9 @@ const IDENTIFIER_BYTES = 63
 const SHOWN = 5
 
 const at = (table: string, column: string) => `${table}.${column}`
+// Columns are told apart by a separator no name holds (a table “a.b” and a column “b.c” of “a” both read a.b.c).
+const keyOf = (table: string, column: string) => `${table}\u0000${column}`
+const shown = (key: string) => key.replace('\u0000', '.')
 
 /** “3 columns: a.x, a.y, b.z” – at most five named, the rest counted. */
 function listed(noun: string, items: readonly string[]): string {
@@ -61,7 +64,8 @@ function retypings(engine: SourceEngine): Retyping[] {
       rule: 'epoch',
       what: 'epoch numbers',
       pick: (c) => {
-        if (!NUMBER_KINDS.has(c.kind)) return null
+        // A key of epoch numbers is an identifier that happens to look like a time: it stays one.
+        if (!NUMBER_KINDS.has(c.kind) || c.isPrimaryKey) return null
         const unit = all(c, c.counts.epochSeconds) ? 'seconds' : all(c, c.counts.epochMillis) ? 'millis' : null
         if (!unit) return null
         const detail = unit === 'seconds' ? 'seconds' : 'milliseconds'
@@ -82,13 +86,13 @@ function retypings(engine: SourceEngine): Retyping[] {
 
 /** Both sides of every foreign key, column by column, as `table.column` pairs; a side outside the profile is null. */
 function keyLinks(profile: SourceProfile): [string, string | null][] {
-  const profiled = new Set(profile.tables.flatMap((t) => t.columns.map((c) => at(t.name, c.name))))
+  const profiled = new Set(profile.tables.flatMap((t) => t.columns.map((c) => keyOf(t.name, c.name))))
   return profile.tables.flatMap((t) =>
     t.foreignKeys.flatMap((fk) =>
       fk.columns.map<[string, string | null]>((column, i) => {
         const parent = fk.references[i]
-        const other = fk.parentSchema === undefined && parent ? at(fk.parent, parent) : null
-        return [at(t.name, column), other && profiled.has(other) ? other : null]
+        const other = fk.parentSchema === undefined && parent ? keyOf(fk.parent, parent) : null
+        return [keyOf(t.name, column), other && profiled.has(other) ? other : null]
       }),
     ),
   )
@@ -99,7 +103,7 @@ function retypeSuggestion(profile: SourceProfile, engine: SourceEngine, r: Retyp
   for (const t of profile.tables)
     for (const c of t.columns) {
       const retype = r.pick(c)
-      if (retype) picked.set(at(t.name, c.name), retype)
+      if (retype) picked.set(keyOf(t.name, c.name), retype)
     }
   // Both sides of a foreign key change type together, or neither does: the target could not create the key.
   const notes: string[] = []
@@ -114,8 +118,8 @@ function retypeSuggestion(profile: SourceProfile, engine: SourceEngine, r: Retyp
       if (parent !== null) picked.delete(parent)
       notes.push(
         parent === null
-          ? `${child} is kept as it is: the table it references is not part of this source`
-          : `${child} and ${parent} are kept as they are: a foreign key joins them and not both hold only ${r.what}`,
+          ? `${shown(child)} is kept as it is: the table it references is not part of this source`
+          : `${shown(child)} and ${shown(parent)} are kept as they are: a foreign key joins them and not both hold only ${r.what}`,
       )
       changed = true
     }
@@ -125,14 +129,14 @@ function retypeSuggestion(profile: SourceProfile, engine: SourceEngine, r: Retyp
     .map((t) => ({
       table: t.name,
       columns: t.columns.flatMap<TColumnMapping>((c) => {
-        const p = picked.get(at(t.name, c.name))
+        const p = picked.get(keyOf(t.name, c.name))
         return p
           ? [{ column: c.name, type: p.type, ...(p.transform ? { transform: p.transform } : {}), rule: r.rule }]
           : []
       }),
     }))
     .filter((t) => t.columns.length)
-  const names = [...picked].map(([name, p]) => (p.detail ? `${name} (${p.detail})` : name))
+  const names = [...picked].map(([key, p]) => (p.detail ? `${shown(key)} (${p.detail})` : shown(key)))
   if (r.rule === 'epoch')
     notes.unshift(
       engine === 'sqlite'
@@ -211,7 +215,7 @@ function trimSuggestion(profile: SourceProfile): RuleSuggestion | null {
       // A column the text rules retype loses its spaces there (boolean and JSON values are read trimmed).
       if (!c.isText || !c.counts.padded || all(c, c.counts.boolean) || all(c, c.counts.json)) return []
       const name = at(t.name, c.name)
-      if (c.isPrimaryKey || c.isUnique || keys.has(name)) {
+      if (c.isPrimaryKey || c.isUnique || keys.has(keyOf(t.name, c.name))) {
         notes.push(`${name} is a key, kept as it is: trimmed, two values could become one, or miss their parent`)
         return []
       }
@@ -228,7 +232,8 @@ function orphanSuggestion(profile: SourceProfile): RuleSuggestion | null {
   const found: string[] = []
   const tables = profile.tables.flatMap<TTableMapping>((t) => {
     const keys = t.foreignKeys.filter((fk) => {
-      const name = `${at(t.name, fk.columns.join(', '))} → ${at(fk.parent, fk.references.join(', '))}`
+      const parent = fk.references.length ? at(fk.parent, fk.references.join(', ')) : fk.parent
+      const name = `${at(t.name, fk.columns.join(', '))} → ${parent}`
       if (fk.orphans === null) {
         if (fk.note) notes.push(`${name}: ${fk.note}`)
         return false
@@ -245,7 +250,7 @@ function orphanSuggestion(profile: SourceProfile): RuleSuggestion | null {
   const filtered = new Set(tables.map((t) => t.table))
   for (const t of profile.tables)
     for (const fk of t.foreignKeys)
-      if (fk.parentSchema === undefined && filtered.has(fk.parent) && fk.parent !== t.name)
+      if (fk.parentSchema === undefined && filtered.has(fk.parent))
         notes.push(`rows of ${t.name} that reference dropped rows of ${fk.parent} are not dropped with them`)
   return suggestion('orphans', listed('foreign key', found), [...new Set(notes)], tables)
 }
