@@ -55,7 +55,7 @@ export function isJsonDocument(text: string): boolean {
 const chunks = <T>(items: readonly T[], size: number) =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size))
 
-/** The source's tables (all, or those named) and their foreign keys; unknown names are an error naming them. */
+/** The tables asked for (all when none are named); a name the source does not have is an error naming it. */
 function chosen<T extends { name: string }>(all: readonly T[], only: readonly string[] | undefined, where: string) {
   const missing = (only ?? []).filter((name) => !all.some((t) => t.name === name))
   if (missing.length) throw new Error(`The source has no table ${missing.map((m) => `“${m}”`).join(', ')}${where}.`)
@@ -64,7 +64,12 @@ function chosen<T extends { name: string }>(all: readonly T[], only: readonly st
 
 /** Profiles a SQLite file, opened read-only; `tables`: only these (by their SQLite names). */
 export function profileSqlite(path: string, tables?: readonly string[]): SourceProfile {
-  const db = new Database(path, { readonly: true, fileMustExist: true })
+  let db: Database.Database
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true })
+  } catch (error) {
+    throw new Error(`The SQLite file ${path} cannot be opened: ${(error as Error).message}`)
+  }
   try {
     db.function('lockstep_is_json', { deterministic: true }, (text: unknown) =>
       typeof text === 'string' && isJsonDocument(text) ? 1 : 0,
