@@ -113,6 +113,26 @@ describe('profileSqlite and suggestRules on a Prisma-shaped SQLite file', () => 
     ])
   })
 
+  it('drops the orphans of a table that references itself, and says the rows below them stay', () => {
+    const path = sqliteFile(
+      `self-${randomUUID()}.db`,
+      `PRAGMA foreign_keys = OFF;
+       CREATE TABLE emp (id INTEGER PRIMARY KEY, boss INTEGER REFERENCES emp (id));
+       INSERT INTO emp VALUES (1, NULL), (2, 1), (3, 99), (4, 3);`,
+    )
+    const [orphans] = suggestRules(profileSqlite(path), 'sqlite')
+    expect(orphans?.summary).toBe(
+      '1 foreign key: emp.boss → emp.id (1 row). Rows of emp that reference dropped rows of emp are not dropped with them.',
+    )
+    const db = new Database(path, { readonly: true })
+    try {
+      const kept = db.prepare(`SELECT id FROM emp WHERE ${orphans?.mapping.tables[0]?.filter}`).pluck().all()
+      expect(kept).toEqual([1, 2, 4])
+    } finally {
+      db.close()
+    }
+  })
+
   it('suggests each rule where the data calls for it, and SQLite runs what they write', () => {
     const path = prismaSqlite()
     const suggestions = suggestRules(profileSqlite(path), 'sqlite')
