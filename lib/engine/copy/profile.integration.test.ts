@@ -5,8 +5,13 @@ import { checkMapping, EMPTY_MAPPING, type TCopyMapping } from '@/lib/domain/map
 import { applyRule, PROFILE_SAMPLE_ROWS, suggestRules, type RuleSuggestion } from '@/lib/domain/mapping-rules'
 import { quoteIdent } from '@/lib/targets/quote'
 import { targetDatabases } from '@/lib/testing/target-databases'
+import { runValidation } from '@/lib/engine/validate/engine'
+import { postgresSide } from '@/lib/engine/validate/postgres-side'
+import { sqliteSide } from '@/lib/engine/validate/sqlite-side'
+import { runCopy } from './engine'
+import type { RejectedRow } from './model'
 import { profilePostgres, profileSqlite } from './profile'
-import { columnDateEncoding } from './sqlite-source'
+import { columnDateEncoding, sqliteSource } from './sqlite-source'
 
 // The rules on real sources: a Prisma-shaped SQLite file and a PostgreSQL schema of the same shape, profiled,
 // and every transform and filter the rules write run by the source's own engine, as the copy will run them.
@@ -181,6 +186,67 @@ describe('profileSqlite and suggestRules on a Prisma-shaped SQLite file', () => 
     } finally {
       db.close()
     }
+  })
+})
+
+describe('a SQLite copy through every rule the profile suggested', () => {
+  it('arrives renamed, retyped, trimmed and without orphans, with nothing rejected and its foreign key made', async () => {
+    const path = prismaSqlite()
+    const mapping = merged(suggestRules(profileSqlite(path), 'sqlite'))
+    const t = await fresh('profile_copy')
+    const rejects: RejectedRow[] = []
+    const summary = await runCopy({
+      copyId: 'rules',
+      session: t.client,
+      target: t.target,
+      source: sqliteSource(path, 'prisma.db', { mapping }),
+      mode: 'create',
+      onRejects: async (r) => void rejects.push(...r),
+    })
+    expect(summary.error).toBeUndefined()
+    expect(rejects).toEqual([])
+    const columns = await t.client.query<{ column: string }>(
+      `SELECT table_name || '.' || column_name || ' ' || data_type AS column FROM information_schema.columns
+        WHERE table_schema = 'public' ORDER BY table_name, ordinal_position`,
+    )
+    expect(columns.rows.map((c) => c.column)).toEqual([
+      'post.id uuid',
+      'post.title text',
+      'post.author_id uuid',
+      'post.published_at timestamp with time zone',
+      'post.views bigint',
+      'user.id uuid',
+      'user.email text',
+      'user.name text',
+      'user.created_at timestamp with time zone',
+      'user.updated_at timestamp with time zone',
+      'user.is_active boolean',
+      'user.settings jsonb',
+      'user.notes text',
+    ])
+    const users = await t.client.query(
+      `SELECT name, created_at, is_active, settings FROM "user" ORDER BY created_at LIMIT 2`,
+    )
+    expect(users.rows).toEqual([
+      { name: 'Name 0', created_at: new Date(CREATED_MS), is_active: false, settings: [] },
+      { name: 'Name 1', created_at: new Date(CREATED_MS + 1), is_active: true, settings: { theme: 'dark', n: 1 } },
+    ])
+    const posts = await t.client.query(`SELECT count(*)::int AS n FROM post`)
+    expect(posts.rows[0].n).toBe(USERS + 1)
+    const keys = await t.client.query(
+      `SELECT conname FROM pg_constraint WHERE contype = 'f' AND conrelid = 'post'::regclass`,
+    )
+    expect(keys.rows).toHaveLength(1)
+
+    // Validated through the same mapping, the copy compares exactly: the orphans are filtered, not missing.
+    const source = sqliteSide(path, 'prisma.db', { mapping })
+    const target = postgresSide(t.target)
+    const report = await runValidation(source, target).finally(() => Promise.all([source.close(), target.close()]))
+    expect(report.tables.map((r) => [r.table, r.state, r.sourceRows, r.targetRows])).toEqual([
+      ['post', 'VALIDATED', USERS + 1, USERS + 1],
+      ['user', 'VALIDATED', USERS, USERS],
+    ])
+    expect(report.integrity).toEqual([])
   })
 })
 
