@@ -82,7 +82,10 @@ export const ZColumnMapping = z
       .optional(),
     transform: expression('the transform').optional(),
     omit: z.boolean().optional(),
+    /** Which one-click rule wrote the type and transform. */
     rule: z.enum(MAPPING_RULES).optional(),
+    /** Which one-click rule wrote the rename (a column can be renamed by one rule and retyped by another). */
+    renameRule: z.enum(MAPPING_RULES).optional(),
   })
   .strict()
 
@@ -90,6 +93,8 @@ export const ZTableMapping = z
   .object({
     table: z.string().min(1, 'the table is not named'),
     rename: name('the new name').optional(),
+    /** Which one-click rule wrote the rename. */
+    renameRule: z.enum(MAPPING_RULES).optional(),
     filter: expression('the filter').optional(),
     /** Which one-click rule wrote the filter. */
     filterRule: z.enum(MAPPING_RULES).optional(),
