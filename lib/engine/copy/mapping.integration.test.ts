@@ -32,6 +32,7 @@ describe('a copy through a mapping (SQLite → PostgreSQL)', () => {
     })
     expect(summary.error).toBeUndefined()
     expect(summary.status).toBe('SUCCEEDED')
+    expect(summary.warnings.filter((w) => /longer than/.test(w))).toEqual([])
 
     const columns = await t.client.query<{ table: string; column: string; type: string }>(
       `SELECT table_name AS table, column_name AS column, data_type AS type FROM information_schema.columns

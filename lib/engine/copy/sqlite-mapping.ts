@@ -58,12 +58,19 @@ export function mapSqliteTables(
         {
           ...column,
           pgName: rule.rename ?? column.pgName,
+          ...(rule.rename ? { renamed: true } : {}),
           type: rule.type ? mappedPgType(rule.type) : column.type,
           ...(rule.transform ? { transform: rule.transform } : {}),
         },
       ]
     })
-    return { ...table, columns, rowidAlias, ...(entry.filter ? { filter: entry.filter } : {}) }
+    return {
+      ...table,
+      columns,
+      rowidAlias,
+      ...(entry.rename ? { renamed: true } : {}),
+      ...(entry.filter ? { filter: entry.filter } : {}),
+    }
   })
   const left = (table: string, column: string) => omitted.has(`${table}\u0000${column}`)
   return {
