@@ -28,6 +28,7 @@ import {
 import type { StepDTO } from '@/lib/server/plans/queries'
 import type { StepLintDTO } from '@/lib/server/plans/lint'
 import { LintBadge, LintTable } from './lint-report'
+import { MappingEditor } from './mapping-editor'
 import { ExistingRowsField } from './existing-rows-field'
 import { SchemasField, TablesField, ValidationLimitsFields } from './step-fields'
 
@@ -276,6 +277,7 @@ export function CopyStepForm({ phaseId, step, onSuccess }: { phaseId: string; st
           {mode === 'existing' ? (
             <ExistingRowsField prefix={prefix} errors={errors} config={config} tablesText={tablesText} />
           ) : null}
+          <MappingEditor prefix={`${prefix}-map`} initial={config.mapping} errors={errors?.mapping} />
           <div className="flex flex-wrap gap-4">
             <NumberField
               label="Connections"

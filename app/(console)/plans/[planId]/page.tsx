@@ -3,6 +3,7 @@ import Link from 'next/link'
 import { ActivityFeed } from '@/components/plans/activity-feed'
 import { AddPhaseForm } from '@/components/plans/add-phase-form'
 import { CriteriaAndTriggers } from '@/components/plans/criteria-and-triggers'
+import { MappingSources } from '@/components/plans/mapping-sources'
 import { PhaseCard } from '@/components/plans/phase-card'
 import { PlanActions } from '@/components/plans/plan-actions'
 import { PlanChecklists } from '@/components/plans/plan-checklists'
@@ -76,6 +77,7 @@ export default async function PlanPage({
     getPlanRecovery(actor, plan.id),
   ])
   const runTargets = environments.filter((e) => e.configured.target).map((e) => e.environment)
+  const sourceEnvironments = environments.filter((e) => e.configured.source).map((e) => e.environment)
   const rehearsalTargets = runTargets.filter((e) => !e.protected).map(({ id, name }) => ({ id, name }))
   const canStart = can(actor.role, 'run:start') && plan.status !== 'ARCHIVED'
   const openHref = (value: string) => `/plans/${plan.id}?open=${value || 'none'}`
@@ -167,42 +169,44 @@ export default async function PlanPage({
             </Link>
           </p>
         ) : null}
-        <div className="space-y-4">
-          {plan.phases.map((phase, index) => (
-            <PhaseCard
-              key={phase.id}
-              phase={phase}
-              items={items.get(phase.id) ?? null}
-              toggleHref={openHref(toggleOpenPhase(plan.phases, open, phase.id))}
-              index={index}
-              count={plan.phases.length}
-              canEdit={plan.canEdit}
-              canAcceptLint={plan.canEdit && can(actor.role, 'run:resolve')}
-              footer={
-                <div className="space-y-3">
-                  <PhaseRun
-                    planId={plan.id}
-                    phaseId={phase.id}
-                    phaseName={phase.name}
-                    targets={runTargets}
-                    latest={latestRuns[phase.id] ?? null}
-                    canStart={canStart}
-                  />
-                  {phase.steps.some((s) => s.kind === 'SQL') ? (
-                    <PhaseRehearsals
+        <MappingSources planId={plan.id} environments={sourceEnvironments}>
+          <div className="space-y-4">
+            {plan.phases.map((phase, index) => (
+              <PhaseCard
+                key={phase.id}
+                phase={phase}
+                items={items.get(phase.id) ?? null}
+                toggleHref={openHref(toggleOpenPhase(plan.phases, open, phase.id))}
+                index={index}
+                count={plan.phases.length}
+                canEdit={plan.canEdit}
+                canAcceptLint={plan.canEdit && can(actor.role, 'run:resolve')}
+                footer={
+                  <div className="space-y-3">
+                    <PhaseRun
                       planId={plan.id}
                       phaseId={phase.id}
                       phaseName={phase.name}
-                      initial={recovery}
-                      environments={rehearsalTargets}
-                      canRequest={canStart}
+                      targets={runTargets}
+                      latest={latestRuns[phase.id] ?? null}
+                      canStart={canStart}
                     />
-                  ) : null}
-                </div>
-              }
-            />
-          ))}
-        </div>
+                    {phase.steps.some((s) => s.kind === 'SQL') ? (
+                      <PhaseRehearsals
+                        planId={plan.id}
+                        phaseId={phase.id}
+                        phaseName={phase.name}
+                        initial={recovery}
+                        environments={rehearsalTargets}
+                        canRequest={canStart}
+                      />
+                    ) : null}
+                  </div>
+                }
+              />
+            ))}
+          </div>
+        </MappingSources>
         {plan.canEdit ? <AddPhaseForm planId={plan.id} /> : null}
       </Section>
       <Section id="checklists" title="Plan checklists">
