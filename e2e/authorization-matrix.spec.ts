@@ -18,6 +18,7 @@ import { ZNoInput } from '@/lib/server/fields'
 import { ZNotificationId } from '@/lib/server/notifications/schemas'
 import * as P from '@/lib/server/plans/schemas'
 import { ZRequestRehearsal } from '@/lib/server/rehearsals/schemas'
+import { ZRequestInspection } from '@/lib/server/inspections/schemas'
 import { ZRunDecision, ZRunId, ZStartRun } from '@/lib/server/runs/schemas'
 import {
   ZChangeUserRole,
@@ -181,6 +182,11 @@ const ACTIONS: Record<string, Decision> = {
   'lib/actions/users.ts#resetUserPasswordAction': { permission: 'user:manage', schema: ZResetUserPassword },
   'lib/actions/users.ts#resetMfaAction': { permission: 'user:manage', schema: ZResetMfa },
   'lib/actions/validations.ts#requestValidationAction': { permission: 'run:start', schema: ZRequestValidation },
+  'lib/actions/inspections.ts#requestSourceInspectionAction': {
+    permission: 'plan:edit',
+    schema: ZRequestInspection,
+    probe: { planId: FOREIGN_ID, environmentId: FOREIGN_ID, kind: 'profile' },
+  },
   'lib/actions/validations.ts#cancelValidationAction': { permission: 'run:start', schema: ZCancelValidation },
   'lib/actions/validations.ts#addRuleAction': {
     permission: 'plan:edit',
@@ -227,6 +233,8 @@ const ROUTES: Record<
   'app/api/sql/lint/route.ts': { method: 'POST', permission: 'plan:edit', body: { sql: 'SELECT 1;' } },
   'app/api/system/status/route.ts': { method: 'GET', permission: 'signed-in' },
   'app/api/validations/[validationId]/route.ts': { method: 'GET', permission: 'plan:read' },
+  // Only its requester reads a source read (it holds the source's rows): anyone else is told it does not exist.
+  'app/api/plans/[planId]/inspections/[inspectionId]/route.ts': { method: 'GET', permission: 'plan:edit' },
 }
 
 const ROLES = ['STAKEHOLDER', 'LEAD', 'DBA', 'ADMIN'] as const
@@ -476,6 +484,17 @@ test('the attacker’s moves: each role against a protected environment’s guar
         LEAD: /You do not have permission/,
         DBA: /a restore there needs an approved maintenance window/,
         ADMIN: /a restore there needs an approved maintenance window/,
+      },
+    },
+    {
+      name: 'read the protected environment’s source rows for the mapping editor',
+      id: action('inspections', 'requestSourceInspectionAction'),
+      input: { planId: target.planId, environmentId: '', kind: 'preview', table: 'orders' },
+      expect: {
+        STAKEHOLDER: /You do not have permission/,
+        LEAD: /Only a DBA can read the source of the protected environment/,
+        DBA: /"ok":true/,
+        ADMIN: /"ok":true/,
       },
     },
     {

@@ -96,7 +96,7 @@ describe('lockstep copy and validate with --mapping', () => {
     expect(refused.code).toBe(2)
     expect(refused.stderr).toContain(`--mapping ${bad}: 2 rules are wrong:`)
     expect(refused.stderr).toContain('User.createdAt: type: “timestmp” is not a type a mapping can set')
-    expect(refused.stderr).toContain('User.id: transform: the transform contains “;”')
+    expect(refused.stderr).toContain('User.id: the transform contains “;”')
     const notJson = join(dir, 'mapping.yaml')
     await writeFile(notJson, 'tables:\n  - table: User\n')
     const unreadable = await lockstep(['validate', '--source', file, '--target', url, '--mapping', notJson])

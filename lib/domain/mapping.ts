@@ -162,7 +162,8 @@ export function checkMapping(input: unknown): { mapping: TCopyMapping; problems:
     const safe = { tables: Array.isArray(raw.tables) ? raw.tables : [] } as TCopyMapping
     const problems = parsed.error.issues.map((i) => ({
       path: where(safe, i.path),
-      message: `${i.path.length > 2 ? `${String(i.path.at(-1))}: ` : ''}${i.message}`,
+      // “type: …”, unless the message names what it is about (“the transform contains …”).
+      message: `${i.path.length > 2 && !i.message.startsWith('the ') ? `${String(i.path.at(-1))}: ` : ''}${i.message}`,
     }))
     return { mapping: EMPTY_MAPPING, problems }
   }

@@ -63,3 +63,22 @@ export async function restoreLabel(restoreId: string): Promise<string> {
     .catch(() => null)
   return jobLabel('restore', restoreId, restore && [`onto ${restore.connectionName}`])
 }
+
+/** `source read 9f3c07a2 (“Orders move” › staging › preview of User)` */
+export async function inspectionLabel(inspectionId: string): Promise<string> {
+  const inspection = await db.sourceInspection
+    .findUnique({
+      where: { id: inspectionId },
+      select: { kind: true, table: true, plan: { select: { title: true } }, environment: { select: { name: true } } },
+    })
+    .catch(() => null)
+  return jobLabel(
+    'source read',
+    inspectionId,
+    inspection && [
+      quoted(inspection.plan.title),
+      inspection.environment.name,
+      inspection.kind === 'PROFILE' ? 'profile' : `preview of ${inspection.table ?? ''}`,
+    ],
+  )
+}

@@ -3,7 +3,8 @@ import { claimRollback, claimRun, executeRollback, executeRun } from './runs'
 import { claimValidation, executeValidation } from './validations'
 import { claimRestore, executeRestore } from './restores'
 import { claimRehearsal, executeRehearsal } from './rehearsals'
-import { rehearsalLabel, restoreLabel, runLabel, validationLabel } from './job-labels'
+import { claimInspection, executeInspection } from './inspections'
+import { inspectionLabel, rehearsalLabel, restoreLabel, runLabel, validationLabel } from './job-labels'
 
 // What the worker takes on, as a table its one loop walks (lib/engine/worker.ts): each kind of job is claimed
 // (oldest first, safe with any number of workers), named for the log, and executed to an outcome.
@@ -53,5 +54,11 @@ export const WORKER_LANES: readonly WorkerLane[] = [
       // Rehearsals too: one target's scripts up, down and up again, minutes at most.
       { claimedAs: 'claimed', claim: claimRehearsal, label: rehearsalLabel, execute: outcome(executeRehearsal) },
     ],
+  },
+  {
+    // A lane of its own: the mapping editor waits on these, seconds at most, never behind a long validation.
+    name: 'inspection',
+    parallel: false,
+    jobs: [{ claimedAs: 'claimed', claim: claimInspection, label: inspectionLabel, execute: executeInspection }],
   },
 ]
