@@ -25,7 +25,11 @@ export function useInspection(planId: string) {
       if (result.ok) {
         setRefusal(null)
         setId(result.data.id)
-      } else setRefusal(result.error)
+      } else {
+        // A mapping the server refuses is named rule by rule (“Mapping – users.id: …”), not as a bare refusal.
+        const named = Object.values(result.fieldErrors ?? {}).flat()
+        setRefusal(named.length ? named.join(' ') : result.error)
+      }
     })
 
   const failure =
