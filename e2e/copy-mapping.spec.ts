@@ -76,7 +76,7 @@ test('a lead maps a Prisma-shaped SQLite source in the copy step form – two on
   })
   const rules = editor.getByRole('list', { name: 'One-click rules' })
   await expect(rules.getByTestId('mapping-rule').filter({ hasText: 'names to snake_case' })).toContainText(
-    'User.createdAt → created_at',
+    '2 tables and 6 columns renamed, e.g. Post → post',
   )
   await expect(rules.getByTestId('mapping-rule').filter({ hasText: 'JSON text to jsonb' })).toContainText(
     'User.settings',

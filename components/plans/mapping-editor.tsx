@@ -92,21 +92,24 @@ export function MappingEditor({
           ))}
         </ul>
       ) : null}
-      {problems.length ? (
-        <div aria-live="polite" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-xs text-red-800">
-          <p className="font-medium">
-            {problems.length} problem{problems.length === 1 ? '' : 's'} in the mapping (the step is not saved with
-            {problems.length === 1 ? ' it' : ' them'}):
-          </p>
-          <ul className="list-disc pl-5" data-testid="mapping-problems">
-            {problems.map((p) => (
-              <li key={`${p.path}: ${p.message}`}>
-                {p.path}: {p.message}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      {/* Always present, so that a problem appearing while someone types is announced. */}
+      <div aria-live="polite">
+        {problems.length ? (
+          <div className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-xs text-red-800">
+            <p className="font-medium">
+              {problems.length} problem{problems.length === 1 ? '' : 's'} in the mapping (the step is not saved with
+              {problems.length === 1 ? ' it' : ' them'}):
+            </p>
+            <ul className="list-disc pl-5" data-testid="mapping-problems">
+              {problems.map((p) => (
+                <li key={`${p.path}: ${p.message}`}>
+                  {p.path}: {p.message}
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+      </div>
       {read ? (
         <MappingRuleList
           prefix={prefix}

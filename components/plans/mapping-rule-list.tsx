@@ -4,6 +4,14 @@ import { Button } from '@/components/ui/button'
 import type { MappingRule } from '@/lib/domain/mapping'
 import type { RuleSuggestion } from '@/lib/domain/mapping-rules'
 
+/** The summary without its notes (the rule appends them to it; here they are listed below it). */
+function headOf(s: RuleSuggestion): string {
+  const first = s.notes[0]
+  if (!first) return s.summary
+  const at = s.summary.indexOf(`. ${first.charAt(0).toUpperCase()}${first.slice(1)}`)
+  return at >= 0 ? `${s.summary.slice(0, at)}.` : s.summary
+}
+
 /** The one-click rules that apply to the source as read, each with what it would write and why. */
 export function MappingRuleList({
   prefix,
@@ -44,7 +52,7 @@ export function MappingRuleList({
                     </span>
                   ) : null}
                 </p>
-                <p className="text-zinc-700">{s.summary}</p>
+                <p className="text-zinc-700">{headOf(s)}</p>
                 {s.notes.length ? (
                   <ul className="mt-1 list-disc pl-5 text-xs text-zinc-600" aria-label={`Notes on ${s.label}`}>
                     {s.notes.map((n) => (

@@ -1,6 +1,6 @@
 'use client'
 
-import type { ReactNode } from 'react'
+import { useState, type ReactNode } from 'react'
 import type { MappingProblem, TTableMapping } from '@/lib/domain/mapping'
 import type { ProfiledTable } from '@/lib/domain/source-profile'
 import { cn } from '@/components/ui/cn'
@@ -49,11 +49,19 @@ export function MappingTable({
   onColumn: (column: string, edit: ColumnEdit) => void
   preview: ReactNode
 }) {
+  // A folded table renders nothing inside: a source of hundreds of tables stays quick to edit.
+  const [open, setOpen] = useState(defaultOpen)
+  const [wasOpenByDefault, setWasOpenByDefault] = useState(defaultOpen)
+  if (defaultOpen !== wasOpenByDefault) {
+    setWasOpenByDefault(defaultOpen)
+    if (defaultOpen) setOpen(true)
+  }
   const own = problems.filter((p) => p.path === table)
   const problemId = own.length ? `${prefix}-problem` : undefined
   return (
     <details
-      open={defaultOpen || undefined}
+      open={open}
+      onToggle={(e) => setOpen(e.currentTarget.open)}
       className={cn('rounded-md border bg-white', own.length ? 'border-red-300' : 'border-zinc-200')}
       data-testid="mapping-table"
     >
@@ -67,69 +75,71 @@ export function MappingTable({
           </span>
         ) : null}
       </summary>
-      <div className="space-y-3 border-t border-zinc-100 px-3 py-3">
-        {own.length ? (
-          <p id={problemId} className="text-xs text-red-700">
-            <span aria-hidden="true">⚠ </span>
-            {own.map((p) => `${table}: ${p.message}`).join('; ')}
-          </p>
-        ) : null}
-        <div className="grid gap-3 sm:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
-          <div className="min-w-0 space-y-1">
-            <label htmlFor={`${prefix}-rename`} className="block text-xs font-medium text-zinc-700">
-              New name<span className="sr-only"> of {table}</span>
-            </label>
-            <input
-              id={`${prefix}-rename`}
-              value={entry?.rename ?? ''}
-              onChange={(e) => onTable({ rename: e.target.value })}
-              placeholder={table}
-              spellCheck={false}
-              autoComplete="off"
-              aria-invalid={own.length ? true : undefined}
-              aria-describedby={problemId}
-              className={INPUT}
-            />
-            <RuleMark rule={entry?.renameRule} />
-          </div>
-          <div className="min-w-0 space-y-1">
-            <label htmlFor={`${prefix}-filter`} className="block text-xs font-medium text-zinc-700">
-              Filter<span className="sr-only"> of {table}</span>
-            </label>
-            <textarea
-              id={`${prefix}-filter`}
-              value={entry?.filter ?? ''}
-              onChange={(e) => onTable({ filter: e.target.value })}
-              rows={entry?.filter && entry.filter.length > 60 ? 3 : 1}
-              placeholder={'e.g. "deletedAt" IS NULL'}
-              spellCheck={false}
-              aria-invalid={own.length ? true : undefined}
-              aria-describedby={[problemId, `${prefix}-filter-hint`].filter(Boolean).join(' ')}
-              className={INPUT}
-            />
-            <p id={`${prefix}-filter-hint`} className="text-xs text-zinc-600">
-              SQL in the source&apos;s engine; only the rows for which it is true are copied and validated.
+      {open ? (
+        <div className="space-y-3 border-t border-zinc-100 px-3 py-3">
+          {own.length ? (
+            <p id={problemId} className="text-xs text-red-700">
+              <span aria-hidden="true">⚠ </span>
+              {own.map((p) => `${table}: ${p.message}`).join('; ')}
             </p>
-            <RuleMark rule={entry?.filterRule} />
+          ) : null}
+          <div className="grid gap-3 sm:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
+            <div className="min-w-0 space-y-1">
+              <label htmlFor={`${prefix}-rename`} className="block text-xs font-medium text-zinc-700">
+                New name<span className="sr-only"> of {table}</span>
+              </label>
+              <input
+                id={`${prefix}-rename`}
+                value={entry?.rename ?? ''}
+                onChange={(e) => onTable({ rename: e.target.value })}
+                placeholder={table}
+                spellCheck={false}
+                autoComplete="off"
+                aria-invalid={own.length ? true : undefined}
+                aria-describedby={problemId}
+                className={INPUT}
+              />
+              <RuleMark rule={entry?.renameRule} />
+            </div>
+            <div className="min-w-0 space-y-1">
+              <label htmlFor={`${prefix}-filter`} className="block text-xs font-medium text-zinc-700">
+                Filter<span className="sr-only"> of {table}</span>
+              </label>
+              <textarea
+                id={`${prefix}-filter`}
+                value={entry?.filter ?? ''}
+                onChange={(e) => onTable({ filter: e.target.value })}
+                rows={entry?.filter && entry.filter.length > 60 ? 3 : 1}
+                placeholder={'e.g. "deletedAt" IS NULL'}
+                spellCheck={false}
+                aria-invalid={own.length ? true : undefined}
+                aria-describedby={[problemId, `${prefix}-filter-hint`].filter(Boolean).join(' ')}
+                className={INPUT}
+              />
+              <p id={`${prefix}-filter-hint`} className="text-xs text-zinc-600">
+                SQL in the source&apos;s engine; only the rows for which it is true are copied and validated.
+              </p>
+              <RuleMark rule={entry?.filterRule} />
+            </div>
           </div>
+          <MappingColumns
+            prefix={prefix}
+            table={table}
+            columns={columns}
+            entry={entry}
+            profiled={profiled}
+            problems={problems}
+            typesListId={typesListId}
+            onColumn={onColumn}
+          />
+          {profiled ? null : (
+            <p className="text-xs text-zinc-600">
+              The saved entries only: read the source to list every column of {table}.
+            </p>
+          )}
+          {preview}
         </div>
-        <MappingColumns
-          prefix={prefix}
-          table={table}
-          columns={columns}
-          entry={entry}
-          profiled={profiled}
-          problems={problems}
-          typesListId={typesListId}
-          onColumn={onColumn}
-        />
-        {profiled ? null : (
-          <p className="text-xs text-zinc-600">
-            The saved entries only: read the source to list every column of {table}.
-          </p>
-        )}
-        {preview}
-      </div>
+      ) : null}
     </details>
   )
 }
