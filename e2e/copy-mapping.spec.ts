@@ -106,7 +106,7 @@ test('a lead maps a Prisma-shaped SQLite source in the copy step form – two on
   await expect(user.getByLabel('Target type of User.email')).toHaveAttribute('aria-invalid', 'true')
   await user.getByLabel('Target type of User.email').fill('')
   await expect(editor.getByTestId('mapping-problems')).toHaveCount(0)
-  await page.screenshot({ path: testInfo.outputPath('mapping-editor-rules.png'), fullPage: true })
+  await editor.screenshot({ path: testInfo.outputPath('mapping-editor-rules.png') })
 
   // The preview reads through the unsaved mapping: the target's table, values as they arrive, misfits marked.
   await user.getByLabel('Target type of User.isActive').fill('boolean')
@@ -122,7 +122,7 @@ test('a lead maps a Prisma-shaped SQLite source in the copy step form – two on
   await expect(rows.getByTestId('preview-misfit')).toHaveCount(1)
   await expect(rows.getByTestId('preview-misfit')).toContainText(/maybe\s*Rejected: .*boolean/)
   await expect(userPreview.getByTestId('preview-summary')).toContainText('1 of the 4 rows shown would be rejected')
-  await page.screenshot({ path: testInfo.outputPath('mapping-preview.png'), fullPage: true })
+  await user.screenshot({ path: testInfo.outputPath('mapping-preview.png') })
   // The flag stays text: the preview says it is out of date, and again shows every row fitting.
   await user.getByLabel('Target type of User.isActive').fill('')
   await expect(userPreview.getByRole('status')).toHaveText(/The mapping has changed since this preview/)
@@ -135,7 +135,7 @@ test('a lead maps a Prisma-shaped SQLite source in the copy step form – two on
 
   await page.setViewportSize({ width: 390, height: 844 })
   await user.scrollIntoViewIfNeeded()
-  await page.screenshot({ path: testInfo.outputPath('mapping-editor-phone.png'), fullPage: true })
+  await editor.screenshot({ path: testInfo.outputPath('mapping-editor-phone.png') })
   // At phone width the column grid scrolls inside its box; the page itself does not widen.
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
   await page.setViewportSize({ width: 1280, height: 800 })
@@ -198,7 +198,7 @@ test('a lead maps a Prisma-shaped SQLite source in the copy step form – two on
 
   // A validation through the same mapping finds every table in place.
   await page.goto(`/plans/${plan.planId}/validation`)
-  await page.getByLabel('Environment').selectOption({ label: plan.env })
+  await page.getByLabel('Environment', { exact: true }).selectOption({ label: plan.env })
   await page.getByRole('button', { name: 'Validate now' }).click()
   await page.waitForURL(/validation\?v=/)
   const report = page.getByTestId('validation-report')
@@ -206,5 +206,5 @@ test('a lead maps a Prisma-shaped SQLite source in the copy step form – two on
   const compared = report.getByRole('table', { name: 'Tables compared' })
   await expect(compared.getByRole('row', { name: /^users/ })).toContainText('validated')
   await expect(compared.getByRole('row', { name: /^post/ })).toContainText('validated')
-  await page.screenshot({ path: testInfo.outputPath('mapping-validation.png'), fullPage: true })
+  await report.screenshot({ path: testInfo.outputPath('mapping-validation.png') })
 })

@@ -37,7 +37,7 @@ export function MappingPreview({
             inspection.request({ environmentId, kind: 'preview', table, mapping: json })
           }}
         >
-          {preview ? 'Preview again' : 'Preview'}
+          Preview
           <span className="sr-only"> {table}</span>
         </Button>
         <span className="text-xs text-zinc-600" role="status">
