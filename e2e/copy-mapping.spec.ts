@@ -149,8 +149,8 @@ test('a lead maps a Prisma-shaped SQLite source in the copy step form – two on
     [plan.planId],
   )
   expect(stored?.config.mapping?.tables.map((t) => [t.table, t.rename])).toEqual([
-    ['User', 'users'],
     ['Post', 'post'],
+    ['User', 'users'],
   ])
   await phase.getByRole('button', { name: 'Edit “Copy the app through a mapping”' }).click()
   const saved = phase.getByTestId('mapping-editor')

@@ -52,7 +52,7 @@ export function MappingColumns({
         <caption className="sr-only">Columns of {table}</caption>
         <thead className="bg-zinc-50 text-zinc-600">
           <tr>
-            <th scope="col" className="px-2 py-1.5 font-medium">
+            <th scope="col" className="sticky left-0 z-10 border-r border-zinc-100 bg-zinc-50 px-2 py-1.5 font-medium">
               Column
             </th>
             <th scope="col" className="px-2 py-1.5 font-medium">
@@ -99,8 +99,15 @@ export function MappingColumns({
               </>
             )
             return (
-              <tr key={column} className={cn(own.length ? 'bg-red-50' : omitted ? 'bg-zinc-50 text-zinc-500' : '')}>
-                <th scope="row" className="px-2 py-1.5 align-top font-normal">
+              <tr
+                key={column}
+                className={cn(own.length ? 'bg-red-50' : omitted ? 'bg-zinc-50 text-zinc-500' : 'bg-white')}
+              >
+                {/* The column's name stays in view while the grid scrolls sideways on a phone. */}
+                <th
+                  scope="row"
+                  className="sticky left-0 z-10 border-r border-zinc-100 bg-inherit px-2 py-1.5 align-top font-normal"
+                >
                   <span className="font-mono text-zinc-900">{column}</span>
                   {source ? (
                     <span className="block text-zinc-500">

@@ -51,7 +51,10 @@ export function MappingEditor({
   const environments = sources?.environments ?? []
   const [mapping, setMapping] = useState(initial)
   const [listed, setListed] = useState<Listed>(() => remember([], initial))
-  const [environmentId, setEnvironmentId] = useState(environments[0]?.id ?? '')
+  // An unprotected environment first: anyone who may edit the step may read its source there.
+  const [environmentId, setEnvironmentId] = useState(
+    (environments.find((e) => !e.protected) ?? environments[0])?.id ?? '',
+  )
   const reader = useInspection(planId)
   const read = reader.result?.kind === 'profile' ? reader.result : null
   const suggestions = useMemo(() => (read ? suggestRules(read.profile, read.engine) : []), [read])
@@ -65,7 +68,7 @@ export function MappingEditor({
   const errorId = `${prefix}-error`
   return (
     <fieldset
-      className="min-w-0 space-y-3 rounded-md border border-zinc-200 p-3"
+      className="min-w-0 space-y-3 rounded-md border border-zinc-200 p-2 sm:p-3"
       data-testid="mapping-editor"
       aria-describedby={errors?.length ? errorId : undefined}
     >

@@ -2,6 +2,7 @@
 
 import { useState } from 'react'
 import { Button } from '@/components/ui/button'
+import { cn } from '@/components/ui/cn'
 import { ErrorText } from '@/components/ui/error-text'
 import { tableMappingOf, type TCopyMapping } from '@/lib/domain/mapping'
 import { PREVIEW_ROWS, type PreviewCell, type TablePreview } from '@/lib/domain/source-inspection'
@@ -120,18 +121,23 @@ function PreviewResult({ preview, filtered }: { preview: TablePreview; filtered:
   )
 }
 
+// Short values stay on one line (the table scrolls sideways); long text wraps in a column of its own width.
+const LONG_VALUE = 40
+
 /** A value as it will arrive; one that does not fit is marked in colour and in words, the reason written out. */
 function PreviewValue({ cell }: { cell: PreviewCell }) {
   const value = cell.value === null ? <span className="text-zinc-400 italic">NULL</span> : <span>{cell.value}</span>
-  if (cell.misfit === undefined) return <td className="max-w-72 px-2 py-1 align-top break-words">{value}</td>
+  const long = (cell.value?.length ?? 0) > LONG_VALUE
+  const fit = long ? 'min-w-64 max-w-96 break-words' : 'whitespace-nowrap'
+  if (cell.misfit === undefined) return <td className={cn('px-2 py-1 align-top', fit)}>{value}</td>
   return (
     <td
-      className="max-w-72 bg-red-50 px-2 py-1 align-top break-words text-red-900 ring-1 ring-red-300 ring-inset"
+      className={cn('min-w-48 bg-red-50 px-2 py-1 align-top text-red-900 ring-1 ring-red-300 ring-inset', fit)}
       data-testid="preview-misfit"
     >
       <span aria-hidden="true">⚠ </span>
       {value}
-      <span className="mt-0.5 block font-sans text-[11px] text-red-800">Rejected: {cell.misfit}</span>
+      <span className="mt-0.5 block font-sans text-[11px] whitespace-normal text-red-800">Rejected: {cell.misfit}</span>
     </td>
   )
 }

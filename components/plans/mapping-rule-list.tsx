@@ -43,7 +43,7 @@ export function MappingRuleList({
           const id = `${prefix}-rule-${s.rule}`
           return (
             <li key={s.rule} className="flex flex-wrap items-start gap-3 px-3 py-2" data-testid="mapping-rule">
-              <div className="min-w-0 flex-1 text-sm">
+              <div className="min-w-0 flex-1 basis-56 text-sm">
                 <p id={id} className="font-medium text-zinc-900">
                   {s.label}
                   {isApplied ? (

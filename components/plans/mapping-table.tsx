@@ -65,7 +65,7 @@ export function MappingTable({
       className={cn('rounded-md border bg-white', own.length ? 'border-red-300' : 'border-zinc-200')}
       data-testid="mapping-table"
     >
-      <summary className="flex cursor-pointer flex-wrap items-baseline gap-x-2 px-3 py-2 text-sm">
+      <summary className="flex cursor-pointer flex-wrap items-baseline gap-x-2 px-2 py-2 text-sm sm:px-3">
         <span className="font-mono font-medium text-zinc-900">{table}</span>
         <span className="text-xs text-zinc-600">{changes(entry)}</span>
         {problems.length ? (
@@ -76,7 +76,7 @@ export function MappingTable({
         ) : null}
       </summary>
       {open ? (
-        <div className="space-y-3 border-t border-zinc-100 px-3 py-3">
+        <div className="space-y-3 border-t border-zinc-100 px-2 py-3 sm:px-3">
           {own.length ? (
             <p id={problemId} className="text-xs text-red-700">
               <span aria-hidden="true">⚠ </span>
