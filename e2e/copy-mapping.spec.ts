@@ -122,6 +122,7 @@ test('a lead maps a Prisma-shaped SQLite source in the copy step form – two on
   await expect(rows.getByTestId('preview-misfit')).toHaveCount(1)
   await expect(rows.getByTestId('preview-misfit')).toContainText(/maybe\s*Rejected: .*boolean/)
   await expect(userPreview.getByTestId('preview-summary')).toContainText('1 of the 4 rows shown would be rejected')
+  await rows.getByTestId('preview-misfit').scrollIntoViewIfNeeded()
   await user.screenshot({ path: testInfo.outputPath('mapping-preview.png') })
   // The flag stays text: the preview says it is out of date, and again shows every row fitting.
   await user.getByLabel('Target type of User.isActive').fill('')

@@ -88,7 +88,10 @@ function PreviewResult({ preview, filtered }: { preview: TablePreview; filtered:
           <caption className="sr-only">The first rows of {preview.targetName} as they will arrive</caption>
           <thead className="bg-zinc-50 align-bottom text-zinc-700">
             <tr>
-              <th scope="col" className="px-2 py-1.5 font-sans font-medium">
+              <th
+                scope="col"
+                className="sticky left-0 z-10 border-r border-zinc-100 bg-zinc-50 px-2 py-1.5 font-sans font-medium"
+              >
                 Key
               </th>
               {preview.columns.map((c) => (
@@ -106,7 +109,12 @@ function PreviewResult({ preview, filtered }: { preview: TablePreview; filtered:
           <tbody className="divide-y divide-zinc-100">
             {preview.rows.map((row) => (
               <tr key={row.key}>
-                <th scope="row" className="px-2 py-1 font-normal whitespace-nowrap text-zinc-600">
+                {/* The key stays in view as the row scrolls sideways; a long one is cut on screen, read in full. */}
+                <th
+                  scope="row"
+                  title={row.key}
+                  className="sticky left-0 z-10 max-w-40 truncate border-r border-zinc-100 bg-white px-2 py-1 text-left align-top font-normal text-zinc-600"
+                >
                   {row.key}
                 </th>
                 {row.cells.map((cell, i) => (
