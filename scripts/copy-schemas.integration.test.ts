@@ -1,27 +1,11 @@
-import { execFile } from 'node:child_process'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { lockstep } from '@/lib/testing/lockstep-cli'
 import { describe, expect, it } from 'vitest'
-import { childEnv } from '@/lib/env'
 import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database'
 
 // `lockstep copy` and `lockstep validate` on a PostgreSQL source with several schemas. Decided: every schema
 // with tables is copied by default; schemas left out because --schema (or --tables) did not choose them are
 // named, and the exit status stays 0 – that was asked for; a schema left out for any other reason (the
 // source's role may not read it) is listed as not copied, with exit status 4.
-const BIN = join(import.meta.dirname, '..', 'bin', 'lockstep.mjs')
-
-function lockstep(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: childEnv({ DATABASE_URL: '' }), cwd: tmpdir(), maxBuffer: 10 * 1024 * 1024 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    )
-  })
-}
-
 const SOURCE = `CREATE SCHEMA a; CREATE SCHEMA b;
   CREATE TABLE public.item (id int PRIMARY KEY, name text); INSERT INTO public.item SELECT i, 'item ' || i FROM generate_series(1, 20) i;
   CREATE TABLE a.item (id int PRIMARY KEY, public_item int REFERENCES public.item); INSERT INTO a.item SELECT i, i % 20 + 1 FROM generate_series(1, 30) i;

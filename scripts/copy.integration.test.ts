@@ -1,28 +1,16 @@
-import { execFile, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import pg from 'pg'
+import { lockstep, LOCKSTEP_BIN as BIN } from '@/lib/testing/lockstep-cli'
 import { describe, expect, it } from 'vitest'
 import { childEnv } from '@/lib/env'
 import { createFreshDatabase } from '@/lib/testing/fresh-database'
 
 // `lockstep copy` as a user runs it: the package's bin in a process of its own – killed with SIGKILL in the
 // middle of a copy and run again, which must leave exactly the source's rows on the target.
-const BIN = join(import.meta.dirname, '..', 'bin', 'lockstep.mjs')
-
-function lockstep(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: childEnv({ DATABASE_URL: '' }), cwd: tmpdir(), maxBuffer: 10 * 1024 * 1024 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    )
-  })
-}
-
 /** The cells of an RFC 4180 CSV text, row by row. */
 function parseCsv(text: string): string[][] {
   const rows: string[][] = []

@@ -1,29 +1,15 @@
-import { execFile } from 'node:child_process'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import pg from 'pg'
+import { lockstep } from '@/lib/testing/lockstep-cli'
 import { describe, expect, it } from 'vitest'
-import { childEnv } from '@/lib/env'
 import { createFreshDatabase } from '@/lib/testing/fresh-database'
 import { PRISMA_MAPPING, prismaShapedFile } from '@/lib/testing/prisma-shaped'
 
 // `lockstep copy … --mapping FILE.json` and `lockstep validate … --mapping FILE.json` as a user runs them: the
 // package's bin in a process of its own, a mapping file beside the data, a wrong rule named before anything runs.
-const BIN = join(import.meta.dirname, '..', 'bin', 'lockstep.mjs')
-
-function lockstep(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: childEnv({ DATABASE_URL: '' }), cwd: tmpdir() },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    )
-  })
-}
-
 async function fixture() {
   const dir = await mkdtemp(join(tmpdir(), 'lockstep-cli-mapping-'))
   const file = prismaShapedFile(

@@ -1,30 +1,16 @@
-import { execFile } from 'node:child_process'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import pg from 'pg'
+import { lockstep } from '@/lib/testing/lockstep-cli'
 import { describe, expect, it } from 'vitest'
 import type { ValidationReport } from '@/lib/domain/validation-report'
-import { childEnv } from '@/lib/env'
 import { createFreshDatabase } from '@/lib/testing/fresh-database'
 
 // `lockstep validate` as a user runs it: the package's bin in a process of its own, after `lockstep copy` –
 // equal data passes, a row changed on the target is reported with its key and column, and what cannot be
 // validated says why with its own exit status.
-const BIN = join(import.meta.dirname, '..', 'bin', 'lockstep.mjs')
-
-function lockstep(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: childEnv({ DATABASE_URL: '' }), cwd: tmpdir(), maxBuffer: 10 * 1024 * 1024 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    )
-  })
-}
-
 async function execute(url: string, sql: string) {
   const client = new pg.Client({ connectionString: url })
   await client.connect()

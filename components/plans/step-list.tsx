@@ -37,6 +37,12 @@ const describeCopy = (c: NonNullable<StepDTO['copy']>) =>
     c.mode === 'existing'
       ? `${EXISTING_ROWS_LABELS[c.existingRows]}${c.existingRows === 'empty' && !c.emptyConfirmed ? ' (not confirmed: the step stops)' : ''}`
       : null,
+    c.mapping.tables.length
+      ? `mapping of ${c.mapping.tables.length} table${c.mapping.tables.length === 1 ? '' : 's'} (${c.mapping.tables
+          .slice(0, 3)
+          .map((t) => (t.rename ? `${t.table} → ${t.rename}` : t.table))
+          .join(', ')}${c.mapping.tables.length > 3 ? '…' : ''})`
+      : null,
     `${c.jobs} connection${c.jobs === 1 ? '' : 's'}`,
     c.maxRejectedRows ? `up to ${c.maxRejectedRows.toLocaleString('en')} rejected rows` : 'no rejected rows allowed',
     c.reload ? 'copied again each run' : null,

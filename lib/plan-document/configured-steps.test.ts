@@ -171,7 +171,7 @@ describe('copy steps in a plan document', () => {
       expect.stringMatching(
         /^The copy step “Other” cannot be read: t\.c: “magic” is not a rule \(names to snake_case, /,
       ),
-      'The copy step “Third” cannot be read: the mapping – t.c: transform: the transform leaves a parenthesis open. It is kept as a note.',
+      'The copy step “Third” cannot be read: the mapping – t.c: the transform leaves a parenthesis open. It is kept as a note.',
     ])
   })
 

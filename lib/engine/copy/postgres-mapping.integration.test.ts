@@ -6,6 +6,7 @@ import { targetDatabases, type TestDatabase } from '@/lib/testing/target-databas
 import { runCopy } from './engine'
 import type { RejectedRow } from './model'
 import { postgresSource } from './postgres-source'
+import { previewPostgresTable } from './preview'
 
 // A PostgreSQL → PostgreSQL copy through a mapping, against real servers: transforms and filters evaluated by
 // the source, values checked against the mapping's types (a misfit is a rejected row naming the transform),
@@ -225,5 +226,31 @@ describe('a copy through a mapping (PostgreSQL → PostgreSQL)', () => {
       /^The transform of User.isActive cannot be read by PostgreSQL: function lowercase\(text\) does not exist/,
     )
     expect((await target.client.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'public'`)).rowCount).toBe(0)
+  })
+
+  it('previews a table as it will arrive: CREATE TABLE, renames, transformed values, a misfit marked', async () => {
+    const source = await legacySource('pgmap_preview', { misfit: true })
+    const preview = await previewPostgresTable(source.target, 'User', MAPPING)
+    expect(preview.targetName).toBe('users')
+    expect(preview.createTable).toContain('CREATE TABLE "public"."users"')
+    expect(preview.createTable).toContain('"createdAt" timestamptz NOT NULL')
+    expect(preview.createTable).toContain('ALTER TABLE "public"."users" RENAME COLUMN "createdAt" TO "created_at"')
+    expect([preview.totalRows, preview.keptRows]).toEqual([4, 3])
+    expect(preview.columns.map((c) => c.name)).toEqual([
+      'id',
+      'created_at',
+      'is_active',
+      'settings',
+      'display_name',
+      'deleted_at',
+    ])
+    expect(preview.rows.map((r) => r.cells.map((c) => c.value))).toEqual([
+      ['4d0b0c1e-0000-4000-8000-000000000004', '2023-11-14 22:16:40+00', 'maybe', null, 'Odd', null],
+      [ADA, '2023-11-14 22:13:20.123+00', 't', '{"theme": "dark"}', 'Ada Lovelace', null],
+      [GRACE, '2023-11-14 22:15:00+00', 't', '[1, 2]', 'Grace', null],
+    ])
+    expect(preview.rows[0]?.cells[2]?.misfit).toMatch(
+      /is not a boolean .* – the value the transform lower\(trim\("isActive"\)\) gave/,
+    )
   })
 })

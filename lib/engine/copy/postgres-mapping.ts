@@ -1,36 +1,39 @@
 import type pg from 'pg'
 import { columnMappingOf, tableMappingOf, type TColumnMapping, type TCopyMapping } from '@/lib/domain/mapping'
 import { CopyRefused } from './options'
-import type { PgTable } from './postgres-source'
 
 // A mapping on a PostgreSQL source: checked against the schema as read (every name it uses exists, every
 // expression reads) before anything changes on the target, and applied to a table's columns – those it leaves
 // out gone, the others carrying their rule.
 
-export type MappedColumn = PgTable['columns'][number] & { rule?: TColumnMapping }
+/** What a mapping needs to know of a source table (postgres-source.ts's PgTable has it). */
+type Table<C extends Column = Column> = { name: string; primaryKey: string[]; columns: C[] }
+type Column = { name: string; generated: string; default: string | null }
+
+export type Mapped<C> = C & { rule?: TColumnMapping }
 
 /** The columns a table keeps under `mapping`, each with its rule (same objects as the table's, for identity checks). */
-export function mappedColumns(t: PgTable, mapping: TCopyMapping): MappedColumn[] {
+export function mappedColumns<C extends Column>(t: Table<C>, mapping: TCopyMapping): Mapped<C>[] {
   if (!tableMappingOf(mapping, t.name)) return t.columns
   return t.columns.flatMap((c) => {
     const rule = columnMappingOf(mapping, t.name, c.name)
     if (rule?.omit) return []
-    return rule ? [Object.assign(c, { rule }) as MappedColumn] : [c]
+    return rule ? [Object.assign(c, { rule })] : [c]
   })
 }
 
 /** Throws CopyRefused naming the first rule the source cannot follow; `rowsOf`: how a table's own rows are read. */
-export async function checkPostgresMapping(
+export async function checkPostgresMapping<T extends Table>(
   client: pg.Client,
-  tables: readonly PgTable[],
+  tables: readonly T[],
   mapping: TCopyMapping,
-  rowsOf: (t: PgTable) => string,
+  rowsOf: (t: T) => string,
 ) {
   const unknown = mapping.tables.filter((m) => !tables.some((t) => t.name === m.table)).map((m) => `“${m.table}”`)
   if (unknown.length)
     throw new CopyRefused(`The mapping names ${unknown.join(', ')}, which the source does not have as a table.`)
   for (const m of mapping.tables) {
-    const t = tables.find((x) => x.name === m.table) as PgTable
+    const t = tables.find((x) => x.name === m.table) as T
     const clash = m.rename && tables.find((x) => x.name === m.rename && !tableMappingOf(mapping, x.name)?.rename)
     if (clash && clash !== t)
       throw new CopyRefused(

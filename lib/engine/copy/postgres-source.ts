@@ -25,7 +25,7 @@ import { HELD_KEY_TABLE } from './held-keys'
 import { readUserTypes, usedExtensions } from './postgres-types'
 import { catalogTypeOf, mappedPgType } from './sqlite-types'
 import { copyChecked } from './postgres-checked'
-import { checkPostgresMapping, mappedColumns, type MappedColumn } from './postgres-mapping'
+import { checkPostgresMapping, mappedColumns, type Mapped } from './postgres-mapping'
 import type { CopyMode } from './state'
 import { EMPTY_MAPPING, tableMappingOf, type TCopyMapping } from '@/lib/domain/mapping'
 import { COPY_TABLE, PART_TABLE } from './state'
@@ -363,7 +363,7 @@ export function postgresSource(
       for (const { name } of tables) {
         const t = tableOf(name)
         const columnsOf = mapped(t)
-        const left = new Set(t.columns.filter((c) => !columnsOf.includes(c as MappedColumn)).map((c) => c.name))
+        const left = new Set(t.columns.filter((c) => !columnsOf.includes(c as Mapped<PgColumn>)).map((c) => c.name))
         const changed = new Set(columnsOf.filter((c) => c.rule?.type || c.rule?.transform).map((c) => c.name))
         const needsLeftOut = (object: string, columns: readonly string[]) => {
           const gone = columns.find((c) => left.has(c))

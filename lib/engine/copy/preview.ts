@@ -7,7 +7,8 @@ import type { PostgresTarget } from '@/lib/targets/postgres'
 import { quoteIdent } from '@/lib/targets/quote'
 import { keyText } from './model'
 import { postgresSource } from './postgres-source'
-import { postgresDdl, readSqliteSchema, rowidName } from './sqlite-schema'
+import { postgresDdl, rowidName } from './sqlite-schema'
+import { readMappedSqliteSchema } from './sqlite-mapping'
 import { columnDateEncoding } from './sqlite-source'
 import { encoderFor, isRejected, NULL_FIELD, type Encoder } from './values'
 
@@ -44,7 +45,7 @@ function cellOf(encode: Encoder, value: unknown, transform: string | undefined):
 export function previewSqliteTable(path: string, table: string, mapping: TCopyMapping): TablePreview {
   const db = new Database(path, { readonly: true, fileMustExist: true })
   try {
-    const t = readSqliteSchema(db, [table], mapping).find((x) => x.name === table)
+    const t = readMappedSqliteSchema(db, [table], mapping).find((x) => x.name === table)
     if (!t) throw new Error(`The source has no table “${table}”.`)
     const ddl = postgresDdl([t], 'public', { db, copiedAll: false, mapping })
     const key = t.withoutRowid ? t.primaryKey.map(quoteIdent) : [rowidName(t)]

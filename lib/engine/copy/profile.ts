@@ -4,7 +4,6 @@ import {
   EPOCH_SECONDS_RANGE,
   PROFILE_SAMPLE_ROWS,
   type ColumnCounts,
-  type ColumnKind,
   type ProfiledColumn,
   type ProfiledForeignKey,
   type ProfiledTable,
@@ -13,14 +12,11 @@ import {
 import { quoteIdent } from '@/lib/targets/quote'
 import { ownRows, readSchema, type PgTable } from './postgres-source'
 import { readSqliteSchema, type SqliteTable } from './sqlite-schema'
-import { catalogTypeOf, type ValueKind } from './sqlite-types'
+import { catalogTypeOf } from './sqlite-types'
 
 // What the one-click mapping rules (lib/domain/mapping-rules.ts) need to know of a source, read cheaply: the
 // schema from the catalog, one aggregate query per table over its first PROFILE_SAMPLE_ROWS rows for the value
 // counts, and one NOT EXISTS query per foreign key over the whole table, since orphans must be counted exactly.
-
-// The copy's value kinds are the rules' column kinds: the compiler keeps the two lists in step.
-const kindOf = (kind: ValueKind): ColumnKind => kind
 
 const { min, max } = EPOCH_SECONDS_RANGE
 const HEX = '[0-9A-Fa-f]'
@@ -128,7 +124,7 @@ function sqliteTable(db: Database.Database, t: SqliteTable, all: readonly Sqlite
   const columns = t.columns.map<ProfiledColumn>((c) => ({
     name: c.name,
     sourceType: c.declared,
-    kind: kindOf(c.type.kind),
+    kind: c.type.kind,
     isText: c.type.kind === 'text' || c.type.kind === 'varchar',
     isPrimaryKey: c.pkPosition > 0,
     isUnique: unique.has(c.name),
@@ -266,7 +262,7 @@ async function postgresTable(
   const profiled = columns.map<ProfiledColumn>((c) => ({
     name: c.name,
     sourceType: c.type,
-    kind: kindOf(catalogTypeOf(c.type).kind),
+    kind: catalogTypeOf(c.type).kind,
     isText: c.builtin && PG_TEXT.test(c.type),
     isPrimaryKey: t.primaryKey.includes(c.name),
     isUnique: unique.has(c.name),

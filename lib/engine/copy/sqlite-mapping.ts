@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3'
-import { columnMappingOf, tableMappingOf, type TCopyMapping } from '@/lib/domain/mapping'
+import { columnMappingOf, isEmptyMapping, tableMappingOf, type TCopyMapping } from '@/lib/domain/mapping'
 import { quoteIdent } from '@/lib/targets/quote'
 import type { NotCopied } from './model'
 import { CopyRefused } from './options'
-import type { SqliteTable } from './sqlite-schema'
+import { readSqliteSchema, relationNames, type SqliteTable } from './sqlite-schema'
 import { mappedPgType } from './sqlite-types'
 
 // A mapping applied to a SQLite file's tables as readSqliteSchema read them: new names become the tables' and
@@ -101,4 +101,18 @@ export function mapSqliteTables(
     })),
     notCopied,
   }
+}
+
+/** readSqliteSchema with `mapping` applied; what the mapping leaves out of the tables is added to `notCopied`. */
+export function readMappedSqliteSchema(
+  db: Database.Database,
+  only: readonly string[] | undefined,
+  mapping: TCopyMapping,
+  notCopied?: NotCopied[],
+): SqliteTable[] {
+  const tables = readSqliteSchema(db, only, mapping)
+  if (isEmptyMapping(mapping)) return tables
+  const mapped = mapSqliteTables(db, tables, [...relationNames(db, mapping).keys()], mapping)
+  notCopied?.push(...mapped.notCopied)
+  return mapped.tables
 }

@@ -1,11 +1,10 @@
 import { escapeLiteral } from 'pg'
 import type Database from 'better-sqlite3'
-import { EMPTY_MAPPING, isEmptyMapping, type TCopyMapping } from '@/lib/domain/mapping'
+import { EMPTY_MAPPING, type TCopyMapping } from '@/lib/domain/mapping'
 import { quoteIdent } from '@/lib/targets/quote'
 import type { Ddl, NotCopied, OptionalStatement, PostLoadStatement } from './model'
 import { CopyRefused } from './options'
 import { pgNames, shortenedWarning } from './pg-names'
-import { mapSqliteTables } from './sqlite-mapping'
 import { translateDefault } from './sqlite-defaults'
 import { checkStatements, objectStatements, readSqliteObjects } from './sqlite-objects'
 import { pgTypeOf, type PgType } from './sqlite-types'
@@ -151,14 +150,13 @@ export function skippedTables(db: Database.Database): NotCopied[] {
 }
 
 /**
- * `only`: the tables to read, by their SQLite name or their name on the target. With a mapping, the tables as it
- * maps them (mapSqliteTables); what it leaves out of them is added to `notCopied` when given.
+ * `only`: the tables to read, by their SQLite name or their name on the target. `mapping`: only its new table
+ * names are given here; readMappedSqliteSchema (sqlite-mapping.ts) applies the rest.
  */
 export function readSqliteSchema(
   db: Database.Database,
   only?: readonly string[],
   mapping: TCopyMapping = EMPTY_MAPPING,
-  notCopied?: NotCopied[],
 ): SqliteTable[] {
   const relations = relationNames(db, mapping)
   const skipped = new Set(skippedTables(db).map((s) => s.table))
@@ -169,17 +167,13 @@ export function readSqliteSchema(
   ).filter(
     (t) => !skipped.has(t.name) && (!only || only.includes(t.name) || only.includes(relations.get(t.name) ?? t.name)),
   )
-  const tables = names.map(({ name, sql }) => {
+  return names.map(({ name, sql }) => {
     try {
       return readTable(db, name, sql, relations)
     } catch (error) {
       throw new Error(`The SQLite table ${name} cannot be read: ${(error as Error).message}`)
     }
   })
-  if (isEmptyMapping(mapping)) return tables
-  const mapped = mapSqliteTables(db, tables, [...relations.keys()], mapping)
-  notCopied?.push(...mapped.notCopied)
-  return mapped.tables
 }
 
 function readTable(

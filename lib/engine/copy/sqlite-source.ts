@@ -12,6 +12,7 @@ import {
   type SourceTable,
 } from './model'
 import { postgresDdl, readSqliteSchema, rowidName, type SqliteTable } from './sqlite-schema'
+import { readMappedSqliteSchema } from './sqlite-mapping'
 import type { ChunkJob } from './sqlite/encode-chunk'
 import { startReaderThread } from './sqlite/thread'
 import type { FromWorker, ToWorker } from './sqlite/worker'
@@ -98,7 +99,7 @@ export function sqliteSource(path: string, label = path, options: { mapping?: TC
     label,
     async tables(only) {
       leftOut.length = 0
-      const tables = readSqliteSchema(db, only, mapping, leftOut)
+      const tables = readMappedSqliteSchema(db, only, mapping, leftOut)
       const missing = (only ?? []).filter((name) => !tables.some((t) => t.name === name || t.pgName === name))
       if (missing.length) throw new Error(`The source has no table ${missing.map((m) => `“${m}”`).join(', ')}.`)
       tableCount = only?.length ? readSqliteSchema(db).length : tables.length

@@ -1,23 +1,11 @@
+import type { ColumnKind } from '@/lib/domain/source-profile'
+
 // The SQLite → PostgreSQL type table. SQLite keeps whatever a column is declared as and stores any value
 // in any column; the declared type is the author's intent, so it decides the PostgreSQL type, and values
 // that do not fit it become rejected rows (lib/engine/copy/values.ts). Documented in the README.
 
-export type ValueKind =
-  | 'smallint'
-  | 'integer'
-  | 'bigint'
-  | 'numeric'
-  | 'double'
-  | 'boolean'
-  | 'text'
-  | 'varchar'
-  | 'bytea'
-  | 'date'
-  | 'time'
-  | 'timestamptz'
-  | 'timestamp'
-  | 'jsonb'
-  | 'uuid'
+/** The kinds of values the copy checks (named in lib/domain, where the mapping rules read them too). */
+export type ValueKind = ColumnKind
 
 export type PgType = { sql: string; kind: ValueKind; warning?: string }
 

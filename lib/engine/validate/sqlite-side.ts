@@ -1,9 +1,10 @@
 import type { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { columnDateEncoding } from '@/lib/engine/copy/sqlite-source'
-import { readSqliteSchema, rowidName, type SqliteTable } from '@/lib/engine/copy/sqlite-schema'
+import { rowidName, type SqliteTable } from '@/lib/engine/copy/sqlite-schema'
+import { readMappedSqliteSchema } from '@/lib/engine/copy/sqlite-mapping'
 import { startBuiltThread } from '@/lib/runtime/threads'
-import type { TCopyMapping } from '@/lib/domain/mapping'
+import { EMPTY_MAPPING, type TCopyMapping } from '@/lib/domain/mapping'
 import { quoteIdent } from '@/lib/targets/quote'
 import { dateEncodingFrom, type DateEncoding } from '@/lib/engine/copy/values'
 import { lane } from './canonical'
@@ -169,7 +170,7 @@ export function sqliteSide(path: string, label = path, options: { mapping?: TCop
   let cached: { schema: SqliteTable[]; byTarget: Map<string, SqliteTable> } | null = null
   const read = () => {
     if (cached) return cached
-    const schema = readSqliteSchema(db, undefined, options.mapping)
+    const schema = readMappedSqliteSchema(db, undefined, options.mapping ?? EMPTY_MAPPING)
     return (cached = { schema, byTarget: new Map(schema.map((t) => [t.pgName, t])) })
   }
   const sqliteTable = (name: string) => read().byTarget.get(name)?.name ?? name

@@ -167,8 +167,8 @@ export const ZAddSqlStep = z.object({ phaseId: ZId, ...sqlStepFields })
 export type TAddSqlStep = z.infer<typeof ZAddSqlStep>
 export const ZEditSqlStep = z.object({ stepId: ZId, ...sqlStepFields })
 export type TEditSqlStep = z.infer<typeof ZEditSqlStep>
-/** A copy step's mapping, sent by the form as JSON text (or an object by other callers); problems name the rule. */
-const ZMappingField = z
+/** A copy mapping, sent by a form as JSON text (or an object by other callers); problems name the rule. */
+export const ZMappingField = z
   .unknown()
   .optional()
   .transform((v, ctx) => {
