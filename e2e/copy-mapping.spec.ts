@@ -18,9 +18,12 @@ import { E2E } from './fixtures/settings'
 // Reading the source, previews, a copy and a validation, each through the worker, on a loaded machine.
 test.describe.configure({ timeout: 300_000 })
 
-type MappedPlan = { planId: string; env: string; targetUrl: string }
+type MappedPlan = { planId: string; env: string; protectedEnv: string; targetUrl: string }
 
-/** A plan with a "Copy" phase whose environment maps the Prisma-shaped file to a fresh database on Lockstep's server. */
+/**
+ * A plan with a "Copy" phase whose environment maps the Prisma-shaped file to a fresh database on Lockstep's
+ * server, and a protected environment that has the same file as the plan's source.
+ */
 async function seedMappedPlan(browser: Browser, owner: SeededUser): Promise<MappedPlan> {
   const suffix = randomUUID().slice(0, 8)
   const env = `mapping-${suffix}`
@@ -36,11 +39,18 @@ async function seedMappedPlan(browser: Browser, owner: SeededUser): Promise<Mapp
   const target = new URL(appDatabaseUrl())
   target.pathname = `/${database}`
   const environmentId = await seedEnvironment(env)
+  const protectedEnv = `mapping-prod-${suffix}`
+  const protectedId = await seedEnvironment(protectedEnv, { protected: true })
   // Raw: createConnection checks the file against the server's SQLite directory, a setting this process lacks.
-  await query(
-    `INSERT INTO "Connection" ("id", "environmentId", "name", "engine", "role", "filePath", "updatedAt") VALUES (gen_random_uuid(), $1, 'prisma file', 'SQLITE', 'SOURCE', $2, now())`,
-    [environmentId, file],
-  )
+  const sourceOf = async (id: string) =>
+    (
+      await query<{ id: string }>(
+        `INSERT INTO "Connection" ("id", "environmentId", "name", "engine", "role", "filePath", "updatedAt") VALUES (gen_random_uuid(), $1, 'prisma file', 'SQLITE', 'SOURCE', $2, now()) RETURNING "id"`,
+        [id, file],
+      )
+    )[0]?.id
+  await sourceOf(environmentId)
+  const protectedSource = await sourceOf(protectedId)
   await addOwnServerConnectionAsAdmin(browser, env, 'target', `${target}?sslmode=disable`)
   const planId = await seedPlan(owner, { title: `Mapping plan ${suffix}` })
   await seedPhase(owner, planId, { name: 'Copy' })
@@ -52,7 +62,8 @@ async function seedMappedPlan(browser: Browser, owner: SeededUser): Promise<Mapp
     sourceConnectionId: connections.find((c) => c.role === 'SOURCE')?.id,
     targetConnectionId: connections.find((c) => c.role === 'TARGET')?.id,
   })
-  return { planId, env, targetUrl: target.toString() }
+  await seedPlanEnvironment(owner, planId, protectedId, { sourceConnectionId: protectedSource })
+  return { planId, env, protectedEnv, targetUrl: target.toString() }
 }
 
 test('a lead maps a Prisma-shaped SQLite source in the copy step form – two one-click rules, a transform and a filter by hand, previews – and the run and its validation follow the mapping', async ({
@@ -68,6 +79,16 @@ test('a lead maps a Prisma-shaped SQLite source in the copy step form – two on
   await phase.getByLabel('Step name').fill('Copy the app through a mapping')
   const editor = phase.getByTestId('mapping-editor')
   await expect(editor).toContainText('No entries yet')
+
+  // A lead may not read the source of a protected environment: the refusal is shown; the other one reads.
+  const readOn = editor.getByLabel('Read the source on')
+  await expect(readOn.locator('option:checked')).toHaveText(plan.env)
+  await readOn.selectOption({ label: `${plan.protectedEnv} (protected)` })
+  await editor.getByRole('button', { name: 'Read the source' }).click()
+  await expect(editor.getByRole('alert')).toContainText(
+    `Only a DBA can read the source of the protected environment “${plan.protectedEnv}”`,
+  )
+  await readOn.selectOption({ label: plan.env })
 
   // The source as read: its tables, and the rules its data calls for.
   await editor.getByRole('button', { name: 'Read the source' }).click()
@@ -144,7 +165,7 @@ test('a lead maps a Prisma-shaped SQLite source in the copy step form – two on
   // Saved with the step; the saved entries are back in the form before the source is read again.
   await phase.getByRole('button', { name: 'Add copy step' }).click()
   const step = phase.getByTestId('step').filter({ hasText: 'Copy the app through a mapping' })
-  await expect(step).toBeVisible()
+  await expect(step).toContainText('mapping of 2 tables (Post → post, User → users)')
   const [stored] = await query<{ config: { mapping?: { tables: { table: string; rename?: string }[] } } }>(
     `SELECT "config" FROM "Step" WHERE "planId" = $1 AND "name" = 'Copy the app through a mapping'`,
     [plan.planId],
