@@ -46,13 +46,13 @@ export function SourceReader({
     <div className="space-y-1">
       <div className="flex flex-wrap items-end gap-2">
         {environments.length > 1 ? (
-          <label className="text-xs">
+          <label className="max-w-full min-w-0 text-xs">
             <span className="mb-1 block font-medium text-zinc-700">Read the source on</span>
             <select
               id={`${prefix}-environment`}
               value={environmentId}
               onChange={(e) => onEnvironment(e.target.value)}
-              className="rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm"
+              className="w-full max-w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm sm:w-auto"
             >
               {environments.map((e) => (
                 <option key={e.id} value={e.id}>
