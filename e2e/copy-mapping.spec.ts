@@ -160,6 +160,7 @@ test('a lead maps a Prisma-shaped SQLite source in the copy step form – two on
   await editor.screenshot({ path: testInfo.outputPath('mapping-editor-phone.png') })
   // At phone width the column grid scrolls inside its box; the page itself does not widen.
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
+  expect(await editor.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true)
   await page.setViewportSize({ width: 1280, height: 800 })
 
   // Saved with the step; the saved entries are back in the form before the source is read again.
