@@ -10,7 +10,8 @@ export const ZRequestInspection = z
     planId: ZId,
     environmentId: ZId,
     kind: z.enum(['profile', 'preview'], 'Choose what to read of the source.'),
-    table: z.string().trim().max(200, 'A table name has at most 200 characters.').optional(),
+    // As the source names it: a SQLite table may begin or end with a space.
+    table: z.string().max(200, 'A table name has at most 200 characters.').optional(),
     mapping: ZMappingField,
   })
   .refine((i) => i.kind !== 'preview' || !!i.table, { path: ['table'], message: 'Name the table to preview.' })
