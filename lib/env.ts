@@ -178,9 +178,17 @@ export function childEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
  * Makes values known to this process too, for modules loaded after this call (the launcher learns
  * the database URL only once the embedded server is up). Resets the memoised app environment.
  */
-export function exportEnv(values: Record<string, string>): void {
+export function exportEnv(values: Record<string, string>): () => void {
+  const before = Object.fromEntries(Object.keys(values).map((key) => [key, process.env[key]]))
   Object.assign(process.env, values)
   app = undefined
+  /** Puts back what the variables were (a test that set one for its own file). */
+  return () => {
+    for (const [key, value] of Object.entries(before))
+      if (value === undefined) delete process.env[key]
+      else process.env[key] = value
+    app = undefined
+  }
 }
 
 /** The PATH the worker's child tools (pg_dump, pg_restore) are found on and run with. */

@@ -24,7 +24,7 @@ import { executeRun } from './runs'
 // reads the source through the copy step's mapping, so the mapped copy validates exactly.
 
 let dir = ''
-const before = process.env.LOCKSTEP_SQLITE_DIR
+let restoreEnv: (() => void) | null = null
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lockstep-mapped-run-'))
   prismaShapedFile(
@@ -38,11 +38,10 @@ beforeAll(async () => {
     'app.db',
     { misfit: false },
   )
-  exportEnv({ LOCKSTEP_SQLITE_DIR: dir })
+  restoreEnv = exportEnv({ LOCKSTEP_SQLITE_DIR: dir })
 })
 afterAll(async () => {
-  if (before === undefined) delete process.env.LOCKSTEP_SQLITE_DIR
-  else exportEnv({ LOCKSTEP_SQLITE_DIR: before })
+  restoreEnv?.()
   await rm(dir, { recursive: true, force: true })
 })
 

@@ -19,7 +19,7 @@ import { ZRequestInspection } from './schemas'
 // who may ask, what the worker reads (a profile; a preview through a mapping, misfits marked), and who may see it.
 
 let dir = ''
-const before = process.env.LOCKSTEP_SQLITE_DIR
+let restoreEnv: (() => void) | null = null
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lockstep-inspections-'))
   prismaShapedFile((name, sql, fill) => {
@@ -29,11 +29,10 @@ beforeAll(async () => {
     database.close()
     return join(dir, name)
   })
-  exportEnv({ LOCKSTEP_SQLITE_DIR: dir })
+  restoreEnv = exportEnv({ LOCKSTEP_SQLITE_DIR: dir })
 })
 afterAll(async () => {
-  if (before === undefined) delete process.env.LOCKSTEP_SQLITE_DIR
-  else exportEnv({ LOCKSTEP_SQLITE_DIR: before })
+  restoreEnv?.()
   await rm(dir, { recursive: true, force: true })
 })
 
