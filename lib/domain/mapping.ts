@@ -6,6 +6,10 @@ import { z } from 'zod'
 // source), evaluated as it reads – no expression language of our own. The same mapping drives the copy, its
 // preview and the validation of what it copied.
 
+// The mapping editor checks mappings in the browser, under a Content-Security-Policy without 'unsafe-eval': zod must
+// not compile its parsers with `new Function` there (even its caught probe is reported as a policy violation).
+if (typeof window !== 'undefined') z.config({ jitless: true })
+
 /** Which one-click rule wrote an entry (shown beside it; editing the entry keeps the label until cleared). */
 export const MAPPING_RULES = ['snake_case', 'uuid', 'epoch', 'boolean', 'json', 'trim', 'orphans'] as const
 export type MappingRule = (typeof MAPPING_RULES)[number]
