@@ -51,8 +51,9 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedS
     // pg_hba.conf: passwords proven by SCRAM-SHA-256, never sent in cleartext (the package's default, "password").
     authMethod: 'scram-sha-256',
     createPostgresUser: process.getuid?.() === 0,
-    // Loopback only, and no Unix socket in a shared directory.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    // Loopback only, and no Unix socket in a shared directory. Logical WAL: a database here can be the source
+    // of a sync (PostgreSQL's own logical replication), as the demo's and the tests' are.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'wal_level=logical'],
     initdbFlags: ['--encoding=UTF8'],
     onLog: log,
     onError: log,

@@ -12,6 +12,7 @@ export const BOOKKEEPING_TABLES = {
   copy: { name: 'copy', legacy: 'lockstep_copy' },
   copyPart: { name: 'copy_part', legacy: 'lockstep_copy_part' },
   heldKey: { name: 'copy_held_key', legacy: 'lockstep_copy_held_key' },
+  sync: { name: 'sync', legacy: 'lockstep_sync' },
 } as const
 
 export const qualified = (table: keyof typeof BOOKKEEPING_TABLES) =>

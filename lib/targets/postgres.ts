@@ -71,7 +71,11 @@ function clientConfig(target: PostgresTarget, ssl: boolean, overrides: ConnectOp
     // Literals Lockstep writes or passes on (defaults, definitions from a source) mean what they say only with
     // standard strings; a role or database set to the old backslash escapes must not change that.
     options: '-c standard_conforming_strings=on',
-    ...(overrides.longRunning ? { query_timeout: undefined, statement_timeout: undefined } : {}),
+    ...(overrides.longRunning || overrides.replication
+      ? { query_timeout: undefined, statement_timeout: undefined }
+      : {}),
+    // A walsender takes no statement_timeout (it is not a GUC it accepts at start), and no options of ours.
+    ...(overrides.replication ? { replication: 'database', options: undefined } : {}),
     ssl: !ssl
       ? false
       : target.sslMode === 'verify-full'
@@ -81,11 +85,28 @@ function clientConfig(target: PostgresTarget, ssl: boolean, overrides: ConnectOp
   }
 }
 
-/** `longRunning`: no client-side query timeout (the engine sets statement_timeout itself). */
-export type ConnectOptions = { applicationName?: string; longRunning?: boolean }
+/**
+ * `longRunning`: no client-side query timeout (the engine sets statement_timeout itself). `replication`: a
+ * walsender session of the database (logical replication's own protocol: slots, START_REPLICATION).
+ */
+export type ConnectOptions = { applicationName?: string; longRunning?: boolean; replication?: boolean }
 
 /** Errors thrown while connecting, as opposed to a session that was lost later. */
 const CONNECT_ERRORS = new WeakSet<object>()
+
+/**
+ * The client settings `connectPostgres` settled on for `target` (SSL or not, for "prefer"), for a library that
+ * opens its own connections (logical replication's stream): tried once, so a failure is described the same way.
+ */
+export async function settledClientConfig(
+  target: PostgresTarget,
+  options: ConnectOptions = {},
+): Promise<pg.ClientConfig> {
+  const client = await connectPostgres(target, options)
+  const ssl = !!(client as unknown as { ssl?: unknown }).ssl && target.sslMode !== 'disable'
+  await client.end().catch(() => undefined)
+  return clientConfig(target, ssl, options)
+}
 
 /** Connects with the SSL mode's rules ("prefer" falls back to plain when the server has no SSL). */
 export async function connectPostgres(target: PostgresTarget, options: ConnectOptions = {}): Promise<pg.Client> {

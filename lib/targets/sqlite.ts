@@ -9,6 +9,12 @@ import type { Introspection, ProbeResult } from '@/lib/domain/connection-probe'
 // leaves it – by "..", an absolute path, or a symbolic link pointing out – is refused. Messages name a file
 // as it was given and the directory as "the SQLite directory", never by its place on the server.
 
+/**
+ * The objects of a SQLite file that are the application's: SQLite's own (sqlite_…) and a sync's change capture
+ * (_lockstep_sync…, lib/engine/sync/sqlite-capture.ts) are never listed, copied, validated or profiled.
+ */
+export const APPLICATION_OBJECTS = `name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_lockstep\\_sync%' ESCAPE '\\'`
+
 export class SqlitePathError extends Error {
   constructor(message: string) {
     super(message)
@@ -99,7 +105,7 @@ export function introspectSqlite(dir: string, file: string): Introspection {
   const db = open(resolveSqlitePath(dir, file))
   try {
     const tables = db
-      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND ${APPLICATION_OBJECTS} ORDER BY name`)
       .all() as { name: string }[]
     return {
       tables: tables.map(({ name }) => {

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import { quoteIdent } from '@/lib/targets/quote'
 import type { NotCopied, OptionalStatement } from './model'
+import { APPLICATION_OBJECTS } from '@/lib/targets/sqlite'
 import {
   nameBook,
   parenthesised,
@@ -107,7 +108,7 @@ type SchemaObject = {
 export function readSqliteObjects(db: Database.Database): SchemaObject[] {
   const objects = db
     .prepare(
-      `SELECT type, name, tbl_name AS "table", sql FROM sqlite_master WHERE type IN ('view', 'trigger', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY rowid`,
+      `SELECT type, name, tbl_name AS "table", sql FROM sqlite_master WHERE type IN ('view', 'trigger', 'index') AND ${APPLICATION_OBJECTS} ORDER BY rowid`,
     )
     .all() as SchemaObject[]
   for (const o of objects) {

@@ -8,6 +8,7 @@ import { pgNames, shortenedWarning } from './pg-names'
 import { translateDefault } from './sqlite-defaults'
 import { checkStatements, objectStatements, readSqliteObjects } from './sqlite-objects'
 import { pgTypeOf, type PgType } from './sqlite-types'
+import { APPLICATION_OBJECTS } from '@/lib/targets/sqlite'
 
 // Reads a SQLite database's tables (columns with declared types, keys, indexes, defaults) and writes the
 // PostgreSQL DDL for them in two parts: the bare tables, created before the load, and the keys, indexes
@@ -85,7 +86,7 @@ export function rowidName(table: {
 export function relationNames(db: Database.Database, mapping: TCopyMapping = EMPTY_MAPPING): Map<string, string> {
   const all = db
     .prepare(
-      `SELECT name FROM sqlite_master WHERE type IN ('table', 'view', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY name`,
+      `SELECT name FROM sqlite_master WHERE type IN ('table', 'view', 'index') AND ${APPLICATION_OBJECTS} ORDER BY name`,
     )
     .pluck()
     .all() as string[]
@@ -120,7 +121,7 @@ export function skippedTables(db: Database.Database): NotCopied[] {
     return [] // a SQLite before 3.37 has no table_list; its shadow tables are copied as tables
   }
   const rows = db
-    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND ${APPLICATION_OBJECTS}`)
     .all() as { name: string; sql: string | null }[]
   const virtual = rows.filter((r) => virtualModule(r.sql))
   const skipped: NotCopied[] = []
@@ -162,7 +163,7 @@ export function readSqliteSchema(
   const skipped = new Set(skippedTables(db).map((s) => s.table))
   const names = (
     db
-      .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+      .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND ${APPLICATION_OBJECTS} ORDER BY name`)
       .all() as { name: string; sql: string | null }[]
   ).filter(
     (t) => !skipped.has(t.name) && (!only || only.includes(t.name) || only.includes(relations.get(t.name) ?? t.name)),

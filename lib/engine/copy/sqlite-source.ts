@@ -24,7 +24,8 @@ import { dateEncodingFrom, type DateEncoding } from './values'
 // Every rowid table is read by rowid – also those without a primary key – and WITHOUT ROWID tables by
 // their primary key.
 
-const DATE_KINDS = new Set(['timestamptz', 'timestamp', 'date'])
+/** Column kinds whose values are instants: how a column stores them is decided once (columnDateEncoding). */
+export const DATE_KINDS = new Set(['timestamptz', 'timestamp', 'date'])
 
 /** What a datetime column's values are taken to mean, said in the copy's summary. */
 const DATE_ASSUMPTION: Record<DateEncoding, string> = {

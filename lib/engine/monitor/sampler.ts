@@ -11,6 +11,7 @@ import { quoteIdent } from '@/lib/targets/quote'
 import { resolveSqlitePath } from '@/lib/targets/sqlite'
 import type { DatabaseSample, SampleData, SqliteSampleData } from '@/lib/domain/monitor-sample'
 import { openMonitorConnection, rates, sampleDatabase } from './sample'
+import { APPLICATION_OBJECTS } from '@/lib/targets/sqlite'
 
 // The worker's monitor: every few seconds it samples each connection that matters now – its environment
 // has an active approved window or a run in progress, or someone has its monitoring view open – and
@@ -60,7 +61,7 @@ async function sqliteSample(connection: Connection, state: State): Promise<Sqlit
   const file = new Database(path, { readonly: true, fileMustExist: true })
   try {
     const names = file
-      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND ${APPLICATION_OBJECTS} ORDER BY name`)
       .pluck()
       .all() as string[]
     const tables = names.map((name) => ({

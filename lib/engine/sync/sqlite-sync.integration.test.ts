@@ -1,0 +1,163 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterAll, describe, expect, it } from 'vitest'
+import { childEnv } from '@/lib/env'
+import { EMPTY_MAPPING } from '@/lib/domain/mapping'
+import { SERVER_ONLY_IMPORT } from '@/lib/runtime/children'
+import { targetDatabases } from '@/lib/testing/target-databases'
+import { runValidation } from '@/lib/engine/validate/engine'
+import { postgresSide } from '@/lib/engine/validate/postgres-side'
+import { sqliteSide } from '@/lib/engine/validate/sqlite-side'
+import { follow } from './follow'
+import { CHANGE_TABLE, captureOwner, removeCapture } from './sqlite-capture'
+import { sqliteFeed } from './sqlite-feed'
+import { startSqliteSync } from './sqlite-start'
+
+// A SQLite source kept in sync while another process keeps writing to it: the initial copy and the follow
+// run under the writer's inserts, updates and deletes; once it stops and the lag is drained, the validation
+// finds the target identical, row for row. Then the capture is removed and the file is as it was.
+
+const { fresh, sqliteFile } = targetDatabases('sync-sqlite')
+const writers: ChildProcess[] = []
+afterAll(() => writers.forEach((w) => w.kill('SIGKILL')))
+
+function startWriter(path: string, table: string, column: string, rate: number) {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      ...SERVER_ONLY_IMPORT,
+      join(process.cwd(), 'scripts/sync-writer.ts'),
+      '--sqlite',
+      path,
+      '--table',
+      table,
+      '--column',
+      column,
+      '--rate',
+      String(rate),
+    ],
+    { env: childEnv({}), stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  writers.push(child)
+  let output = ''
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()))
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()))
+  return {
+    async stop() {
+      child.kill('SIGTERM')
+      await once(child, 'exit')
+      return JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as {
+        inserts: number
+        updates: number
+        deletes: number
+      }
+    },
+  }
+}
+
+function shop(name: string) {
+  return sqliteFile(
+    name,
+    `CREATE TABLE author (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+     CREATE TABLE post (id INTEGER PRIMARY KEY, author_id INTEGER NOT NULL REFERENCES author(id), title TEXT, body TEXT, published DATETIME);
+     CREATE TABLE tag (post_id INTEGER, label TEXT, PRIMARY KEY (post_id, label)) WITHOUT ROWID;`,
+    (db) => {
+      db.pragma('journal_mode = WAL')
+      db.transaction(() => {
+        for (let a = 1; a <= 20; a++) db.prepare('INSERT INTO author VALUES (?, ?)').run(a, `Author ${a}`)
+        const post = db.prepare('INSERT INTO post VALUES (?, ?, ?, ?, ?)')
+        for (let p = 1; p <= 20_000; p++)
+          post.run(p, (p % 20) + 1, `Post ${p}`, 'x'.repeat(p % 300), `2026-01-0${(p % 9) + 1} 10:00:00`)
+        const tag = db.prepare('INSERT INTO tag VALUES (?, ?)')
+        for (let p = 1; p <= 2_000; p++) tag.run(p, `t${p % 7}`)
+      })()
+    },
+  )
+}
+
+const until = async (what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 20_000) => {
+  const end = Date.now() + timeoutMs
+  while (!(await probe())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+describe('keeping a SQLite file in sync', () => {
+  it('copies while an application writes, follows its inserts, updates and deletes, and ends identical row for row', async () => {
+    const path = shop('shop.db')
+    const to = await fresh('sync_sqlite_writer')
+    const writer = startWriter(path, 'post', 'title', 300)
+    await until('the writer to start', () => {
+      const db = new Database(path, { readonly: true })
+      const n = (db.prepare('SELECT max(id) AS n FROM post').get() as { n: number }).n
+      db.close()
+      return n > 20_000
+    })
+    const summary = await startSqliteSync({
+      syncId: 'sync-test',
+      copyId: 'sync-test-copy',
+      path,
+      label: 'shop.db',
+      mapping: EMPTY_MAPPING,
+      session: to.client,
+      target: to.target,
+      mode: 'create',
+      chunkRows: 2_000,
+      captureConfirmed: true,
+    })
+    expect(summary.status).toBe('SUCCEEDED')
+    expect(captureOwner(path)).toBe('sync-test')
+
+    const feed = sqliteFeed(path, { tables: [], mapping: EMPTY_MAPPING })
+    const stop = new AbortController()
+    const lags: number[] = []
+    const following = follow({
+      syncId: 'sync-test',
+      feed,
+      client: to.client,
+      signal: stop.signal,
+      onLag: (lag) => void lags.push(lag.seconds),
+    })
+    await new Promise((r) => setTimeout(r, 2_500))
+    const written = await writer.stop()
+    expect(written.inserts + written.updates + written.deletes).toBeGreaterThan(300)
+    stop.abort()
+    await following
+    // Drained: everything the writer did is on the target.
+    const drained = await follow({
+      syncId: 'sync-test',
+      feed,
+      client: to.client,
+      stopWhen: ({ lag, idle }) => idle && lag?.waiting === 0,
+    })
+    expect(drained.stoppedBy).toBe('condition')
+    await feed.close()
+    expect(lags.length).toBeGreaterThan(0)
+
+    const source = sqliteSide(path)
+    const target = postgresSide(to.target)
+    const report = await runValidation(source, target).finally(() => Promise.all([source.close(), target.close()]))
+    expect(report.tables.map((t) => [t.table, t.state])).toEqual([
+      ['author', 'VALIDATED'],
+      ['post', 'VALIDATED'],
+      ['tag', 'VALIDATED'],
+    ])
+    const { rows } = await to.client.query<{ n: string }>('SELECT count(*) AS n FROM post')
+    const db = new Database(path, { readonly: true })
+    expect(Number(rows[0]?.n)).toBe((db.prepare('SELECT count(*) AS n FROM post').get() as { n: number }).n)
+    db.close()
+
+    expect(removeCapture(path, 'sync-test')).toBe(true)
+    const after = new Database(path, { readonly: true })
+    expect(
+      after.prepare(`SELECT name FROM sqlite_master WHERE name LIKE '%lockstep%' OR name = 'sqlite_sequence'`).all(),
+    ).toEqual([])
+    after.close()
+    expect(CHANGE_TABLE).toMatch(/^_lockstep_sync/)
+  }, 120_000)
+})
