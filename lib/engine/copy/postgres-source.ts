@@ -212,6 +212,13 @@ const NOT_COPIED_SQL = `SELECT kind, array_agg(name ORDER BY name) AS names FROM
      WHERE c.relnamespace = $1::regnamespace AND NOT t.tgisinternal AND t.tgparentid = 0
   ) o GROUP BY kind ORDER BY kind`
 
+/** Opens a read-only transaction on `snapshot` (left open: the connection reads nothing else until it closes). */
+async function inSnapshot(client: pg.Client, snapshot: string | undefined) {
+  if (!snapshot) return
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+  await client.query(`SET TRANSACTION SNAPSHOT ${client.escapeLiteral(snapshot)}`)
+}
+
 /**
  * The tables of one schema of a PostgreSQL database. `deferCrossSchemaKeys`: foreign keys to tables of other
  * schemas are left to the caller (copySchemas adds them once every schema is loaded) instead of being made here.
@@ -226,6 +233,11 @@ export function postgresSource(
     mapping?: TCopyMapping
     /** Into new tables, columns take their new names after the load; into existing ones, they have them. */
     mode?: CopyMode
+    /**
+     * An exported snapshot (a sync's replication slot made it): every connection reads the database as it was
+     * at that moment, so the copy meets the slot's first change exactly.
+     */
+    snapshot?: string
   } = {},
 ): CopySource {
   const schema = options.schema ?? 'public'
@@ -243,6 +255,7 @@ export function postgresSource(
     if (main) return main
     const client = await openTargetConnection(target, 'lockstep copy (source)')
     await client.query(`SELECT set_config('search_path', $1, false)`, [quoteIdent(schema)])
+    await inSnapshot(client, options.snapshot)
     return (main = client)
   }
   const tableOf = (name: string) => {
@@ -525,6 +538,7 @@ export function postgresSource(
       const client = await openTargetConnection(target, 'lockstep copy (source reader)')
       // Key types are cast by the names the schema reading printed (a domain or enum key).
       await client.query(`SELECT set_config('search_path', $1, false)`, [quoteIdent(schema)])
+      await inSnapshot(client, options.snapshot)
       return {
         async chunk(table: SourceTable, columns: ColumnPlan[], range, sink: Writable, format): Promise<ChunkResult> {
           const t = tableOf(table.name)

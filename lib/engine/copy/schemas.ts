@@ -34,6 +34,8 @@ export type SchemasCopyOptions = Omit<CopyOptions, 'copyId' | 'source' | 'schema
   mapping?: TCopyMapping
   /** The id of one schema's copy: the same source, schema, tables and mode give the same id (and so resume). */
   copyIdFor: (schema: string, tables: readonly string[] | null) => string
+  /** Every schema read as the database was at an exported snapshot (a sync's start). */
+  snapshot?: string
 }
 
 const FOREIGN_KEY_VIOLATION = '23503'
@@ -101,6 +103,7 @@ export async function copySchemas(o: SchemasCopyOptions): Promise<CopySummary> {
       deferCrossSchemaKeys: true,
       mapping: o.mapping && schemaMapping(o.mapping, schema),
       mode: o.mode,
+      snapshot: o.snapshot,
     })
     let result: CopySummary
     try {

@@ -1,11 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { once } from 'node:events'
-import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
-import { childEnv } from '@/lib/env'
 import { EMPTY_MAPPING } from '@/lib/domain/mapping'
-import { SERVER_ONLY_IMPORT } from '@/lib/runtime/children'
+import { startWriter, stopWriters } from '@/lib/testing/sync-writers'
 import { targetDatabases } from '@/lib/testing/target-databases'
 import { runValidation } from '@/lib/engine/validate/engine'
 import { postgresSide } from '@/lib/engine/validate/postgres-side'
@@ -20,44 +16,7 @@ import { startSqliteSync } from './sqlite-start'
 // finds the target identical, row for row. Then the capture is removed and the file is as it was.
 
 const { fresh, sqliteFile } = targetDatabases('sync-sqlite')
-const writers: ChildProcess[] = []
-afterAll(() => writers.forEach((w) => w.kill('SIGKILL')))
-
-function startWriter(path: string, table: string, column: string, rate: number) {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      ...SERVER_ONLY_IMPORT,
-      join(process.cwd(), 'scripts/sync-writer.ts'),
-      '--sqlite',
-      path,
-      '--table',
-      table,
-      '--column',
-      column,
-      '--rate',
-      String(rate),
-    ],
-    { env: childEnv({}), stdio: ['ignore', 'pipe', 'pipe'] },
-  )
-  writers.push(child)
-  let output = ''
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()))
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()))
-  return {
-    async stop() {
-      child.kill('SIGTERM')
-      await once(child, 'exit')
-      return JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as {
-        inserts: number
-        updates: number
-        deletes: number
-      }
-    },
-  }
-}
+afterAll(stopWriters)
 
 function shop(name: string) {
   return sqliteFile(
@@ -79,20 +38,12 @@ function shop(name: string) {
   )
 }
 
-const until = async (what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 20_000) => {
-  const end = Date.now() + timeoutMs
-  while (!(await probe())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
-
 describe('keeping a SQLite file in sync', () => {
   it('copies while an application writes, follows its inserts, updates and deletes, and ends identical row for row', async () => {
     const path = shop('shop.db')
     const to = await fresh('sync_sqlite_writer')
-    const writer = startWriter(path, 'post', 'title', 300)
-    await until('the writer to start', () => {
+    const writer = startWriter(['--sqlite', path, '--table', 'post', '--column', 'title', '--rate', '300'])
+    await writer.started(() => {
       const db = new Database(path, { readonly: true })
       const n = (db.prepare('SELECT max(id) AS n FROM post').get() as { n: number }).n
       db.close()
