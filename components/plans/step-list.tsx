@@ -18,6 +18,8 @@ const KIND_LABELS: Record<StepDTO['kind'], string> = {
   BACKUP: 'Backup',
   MANUAL: 'Manual gate',
   OBSERVE: 'Observe',
+  SYNC: 'Sync',
+  CUTOVER: 'Cutover',
   SCRIPT: 'Script',
 }
 

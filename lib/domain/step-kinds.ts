@@ -2,7 +2,16 @@ import type { StepKind } from '@/lib/generated/prisma/enums'
 import { isEmptyMapping, mappingOf, type TCopyMapping } from './mapping'
 
 // Which step kinds the worker can run today; the others can be planned but not started yet.
-export const RUNNABLE_KINDS: readonly StepKind[] = ['SQL', 'MANUAL', 'COPY', 'VALIDATE', 'OBSERVE', 'BACKUP']
+export const RUNNABLE_KINDS: readonly StepKind[] = [
+  'SQL',
+  'MANUAL',
+  'COPY',
+  'VALIDATE',
+  'OBSERVE',
+  'BACKUP',
+  'SYNC',
+  'CUTOVER',
+]
 
 export const KIND_NAMES: Record<StepKind, string> = {
   SQL: 'SQL',
@@ -11,6 +20,8 @@ export const KIND_NAMES: Record<StepKind, string> = {
   BACKUP: 'backup',
   MANUAL: 'manual gate',
   OBSERVE: 'observe',
+  SYNC: 'sync',
+  CUTOVER: 'cutover',
 }
 
 /** Manual gates: whether releasing needs the phase's required checklist items done. */

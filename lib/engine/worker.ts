@@ -12,6 +12,7 @@ import { pruneBackups } from './backup/artifacts'
 import { failAbandonedRehearsals } from './rehearsals'
 import { createSampler, SAMPLE_EVERY_MS } from './monitor/sampler'
 import { WORKER_LANES, type WorkerJob, type WorkerLane } from './worker-jobs'
+import { createFollowers } from './syncs'
 import { shortId } from '@/lib/domain/short-id'
 
 export type WorkerHandle = { id: string; stop: () => Promise<void> }
@@ -140,8 +141,20 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
       busy.delete(lane.name)
     }
   }
+  // Following syncs are applied in the background, each as long as it follows (lib/engine/syncs.ts).
+  const followers = createFollowers(id, log)
+  let claimingSyncs = false
+  const followSyncs = async () => {
+    if (claimingSyncs || stopping) return
+    claimingSyncs = true
+    await followers
+      .tick()
+      .catch((error: Error) => log(`sync loop failed: ${firstLine(error)}`))
+      .finally(() => (claimingSyncs = false))
+  }
   const runTimer = setInterval(() => {
     for (const lane of WORKER_LANES) void drain(lane)
+    void followSyncs()
   }, 1_000)
 
   // The monitor samples the connections that matter now (lib/engine/monitor/sampler.ts), beside the runs.
@@ -188,6 +201,7 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
       clearInterval(runTimer)
       clearInterval(sampleTimer)
       clearInterval(reportTimer)
+      await followers.stop()
       await sampler.stop()
       await db.workerHeartbeat.delete({ where: { id } }).catch(() => undefined)
       await db.$disconnect()

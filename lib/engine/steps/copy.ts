@@ -41,94 +41,64 @@ function rowsOnTargetError(config: CopyConfig, filled: readonly FilledTable[]) {
   return `The target ${filled.length === 1 ? 'table' : 'tables'} ${describeFilled(filled)} already ${filled.length === 1 ? 'has' : 'have'} rows (seeded by the application's migrations?); nothing was changed. Edit the step and choose, under “Rows already on the target”, to empty ${them} first or to merge the source's rows by primary key.`
 }
 
-async function sourceOf(ctx: StepContext): Promise<PlanSource> {
+export async function sourceOf(ctx: StepContext): Promise<PlanSource> {
   const source = await planSourceOf(ctx.planId, ctx.environmentId)
   if (!source) throw new Error('The plan has no source connection on this environment; choose one on the plan page.')
   return source
 }
 
 /** A SQLite file has no schemas: a step that names some says so instead of ignoring them. */
-function refuseSchemasOfSqlite(source: PlanSource, config: CopyConfig) {
+export function refuseSchemasOfSqlite(source: PlanSource, config: CopyConfig) {
   if (config.schemas.length)
     throw new Error(
       `The step names schemas (${config.schemas.join(', ')}), but the plan's source ${source.name} is a SQLite file, which has none; clear the step's schemas.`,
     )
 }
 
-export const copyRunner: StepRunner = {
-  needsTarget: true,
-  async run(ctx): Promise<StepResult> {
-    const session = requireTarget(ctx)
-    const config = copyConfigOf(ctx.step.config)
-    // A stored mapping that no longer reads stops the step, naming the rule: never a copy without it.
-    const mapping = mappingOrThrow((ctx.step.config as { mapping?: unknown } | null)?.mapping)
-    const planSource = await sourceOf(ctx)
-    if (ctx.dryRun) return { status: 'SKIPPED', message: 'not run in a dry run (a copy writes rows)' }
-    const idFor = copyIdFor(ctx, planSource, config)
-    // The detail names the copy of public (or of the SQLite file): each other schema's copy has an id of its own.
-    const copyId = idFor(null, config.tables.length ? config.tables : null)
-    // A resumed copy finds the target's rows already emptied or merged: what the first attempt did stays shown.
-    const earlier = ctx.earlierDetail as Partial<CopyDetail> | null
-    let base: Pick<CopyDetail, 'copyId' | 'source' | 'mode' | 'existingRows'> = {
-      copyId,
-      source: planSource.name,
-      mode: config.mode,
-      ...(earlier?.copyId === copyId && earlier.existingRows ? { existingRows: earlier.existingRows } : {}),
-    }
-    const handled: FilledTable[] = []
-    const writer = progressWriter()
-    const write = (detail: CopyDetail) => writer.track(() => ctx.progress({ detail }))
-    const common = {
-      session: session.client,
-      target: session.target,
-      mode: config.mode,
-      jobs: config.jobs,
-      chunkRows: config.chunkRows,
-      maxRejectedRows: config.maxRejectedRows,
-      reload: config.reload,
-      existingRows: config.existingRows,
-      // Confirmed by the person who chose "empty first" when saving the step; the step's content checksum covers it.
-      confirmEmpty: async () => config.emptyConfirmed,
-      // Called once per schema copied: the tables of every schema are listed.
-      onExistingRows: (done: 'emptied' | 'merged', tables: readonly FilledTable[]) => {
-        handled.push(...tables)
-        base = { ...base, existingRows: { done, tables: [...handled], described: describeFilled(handled) } }
-      },
-      signal: ctx.signal,
-      log: ctx.log,
-      onProgress: (tables: TableProgress[]) => write({ ...base, tables }),
-      onRejects: (rejects: RejectedRow[]) => ctx.saveRejects(copyId, rejects),
-    }
-    let summary: CopySummary
-    try {
-      if (planSource.engine === 'POSTGRES') {
-        summary = await copySchemas({
-          ...common,
-          from: planSource.target,
-          label: planSource.name,
-          schemas: config.schemas,
-          tables: config.tables,
-          copyIdFor: idFor,
-          mapping,
-        })
-      } else {
-        refuseSchemasOfSqlite(planSource, config)
-        const source: CopySource = sqliteSource(planSource.path, planSource.name, { mapping })
-        try {
-          summary = await runCopy({
-            ...common,
-            copyId,
-            source,
-            tables: config.tables.length ? config.tables : undefined,
-          })
-        } finally {
-          await source.close()
-        }
-      }
-    } catch (error) {
-      if (error instanceof RowsOnTarget) return { status: 'FAILED', error: rowsOnTargetError(config, error.filled) }
-      throw error
-    }
+/**
+ * What a copy step (and a sync step's initial copy) shares: the copy's id, the options every copy takes from
+ * the step, live figures written to the step run, and the step's result from the copy's summary.
+ */
+export function copyStepParts(ctx: StepContext, planSource: PlanSource, config: CopyConfig) {
+  const session = requireTarget(ctx)
+  const idFor = copyIdFor(ctx, planSource, config)
+  // The detail names the copy of public (or of the SQLite file): each other schema's copy has an id of its own.
+  const copyId = idFor(null, config.tables.length ? config.tables : null)
+  // A resumed copy finds the target's rows already emptied or merged: what the first attempt did stays shown.
+  const earlier = ctx.earlierDetail as Partial<CopyDetail> | null
+  let base: Pick<CopyDetail, 'copyId' | 'source' | 'mode' | 'existingRows'> = {
+    copyId,
+    source: planSource.name,
+    mode: config.mode,
+    ...(earlier?.copyId === copyId && earlier.existingRows ? { existingRows: earlier.existingRows } : {}),
+  }
+  const handled: FilledTable[] = []
+  const writer = progressWriter()
+  const write = (detail: CopyDetail) => writer.track(() => ctx.progress({ detail }))
+  const common = {
+    session: session.client,
+    target: session.target,
+    mode: config.mode,
+    jobs: config.jobs,
+    chunkRows: config.chunkRows,
+    maxRejectedRows: config.maxRejectedRows,
+    reload: config.reload,
+    existingRows: config.existingRows,
+    // Confirmed by the person who chose "empty first" when saving the step; the step's content checksum covers it.
+    confirmEmpty: async () => config.emptyConfirmed,
+    // Called once per schema copied: the tables of every schema are listed.
+    onExistingRows: (done: 'emptied' | 'merged', tables: readonly FilledTable[]) => {
+      handled.push(...tables)
+      base = { ...base, existingRows: { done, tables: [...handled], described: describeFilled(handled) } }
+    },
+    signal: ctx.signal,
+    log: ctx.log,
+    onProgress: (tables: TableProgress[]) => write({ ...base, tables }),
+    onRejects: (rejects: RejectedRow[]) => ctx.saveRejects(copyId, rejects),
+  }
+
+  /** Writes the summary into the step run, then says how the step ended. */
+  async function conclude(summary: CopySummary): Promise<StepResult> {
     write({
       ...base,
       tables: summary.tables,
@@ -162,21 +132,74 @@ export const copyRunner: StepRunner = {
         }
       }
     }
+  }
+
+  /** The step's failure when the target's tables already have rows the step may not touch. */
+  const refused = (error: unknown): StepResult | null =>
+    error instanceof RowsOnTarget ? { status: 'FAILED', error: rowsOnTargetError(config, error.filled) } : null
+
+  return { idFor, copyId, common, conclude, refused }
+}
+
+/** Undoes a step's copy (tables it created dropped, existing ones emptied); the tables it undid. */
+export async function undoStepCopy(ctx: StepContext, planSource: PlanSource, config: CopyConfig): Promise<string[]> {
+  const session = requireTarget(ctx)
+  const idFor = copyIdFor(ctx, planSource, config)
+  return planSource.engine === 'POSTGRES'
+    ? undoSchemas(session.client, planSource.target, {
+        schemas: config.schemas,
+        tables: config.tables,
+        copyIdFor: idFor,
+      })
+    : undoCopy(session.client, idFor(null, config.tables.length ? config.tables : null))
+}
+
+export const copyRunner: StepRunner = {
+  needsTarget: true,
+  async run(ctx): Promise<StepResult> {
+    const config = copyConfigOf(ctx.step.config)
+    // A stored mapping that no longer reads stops the step, naming the rule: never a copy without it.
+    const mapping = mappingOrThrow((ctx.step.config as { mapping?: unknown } | null)?.mapping)
+    const planSource = await sourceOf(ctx)
+    if (ctx.dryRun) return { status: 'SKIPPED', message: 'not run in a dry run (a copy writes rows)' }
+    const { idFor, copyId, common, conclude, refused } = copyStepParts(ctx, planSource, config)
+    let summary: CopySummary
+    try {
+      if (planSource.engine === 'POSTGRES') {
+        summary = await copySchemas({
+          ...common,
+          from: planSource.target,
+          label: planSource.name,
+          schemas: config.schemas,
+          tables: config.tables,
+          copyIdFor: idFor,
+          mapping,
+        })
+      } else {
+        refuseSchemasOfSqlite(planSource, config)
+        const source: CopySource = sqliteSource(planSource.path, planSource.name, { mapping })
+        try {
+          summary = await runCopy({
+            ...common,
+            copyId,
+            source,
+            tables: config.tables.length ? config.tables : undefined,
+          })
+        } finally {
+          await source.close()
+        }
+      }
+    } catch (error) {
+      const result = refused(error)
+      if (result) return result
+      throw error
+    }
+    return conclude(summary)
   },
   /** Undoes the copy: tables it created are dropped, existing tables it filled are emptied (rows it merged into too). */
   async rollback(ctx): Promise<StepResult> {
-    const session = requireTarget(ctx)
     const config = copyConfigOf(ctx.step.config)
-    const planSource = await sourceOf(ctx)
-    const idFor = copyIdFor(ctx, planSource, config)
-    const tables =
-      planSource.engine === 'POSTGRES'
-        ? await undoSchemas(session.client, planSource.target, {
-            schemas: config.schemas,
-            tables: config.tables,
-            copyIdFor: idFor,
-          })
-        : await undoCopy(session.client, idFor(null, config.tables.length ? config.tables : null))
+    const tables = await undoStepCopy(ctx, await sourceOf(ctx), config)
     const merged = config.existingRows === 'merge' ? ' (the rows they had before the copy too)' : ''
     return {
       status: 'SUCCEEDED',

@@ -4,6 +4,8 @@ import { copyRunner } from './copy'
 import { observeRunner } from './observe'
 import { sqlRunner } from './sql'
 import { validateRunner } from './validate'
+import { syncRunner } from './sync'
+import { cutoverRunner } from './cutover'
 import type { StepRunner } from './types'
 
 // The runner of each step kind.
@@ -24,4 +26,6 @@ export const RUNNERS: Record<StepKind, StepRunner> = {
   VALIDATE: validateRunner,
   BACKUP: backupRunner,
   OBSERVE: observeRunner,
+  SYNC: syncRunner,
+  CUTOVER: cutoverRunner,
 }

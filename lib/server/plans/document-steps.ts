@@ -19,7 +19,8 @@ import type { DocStep } from '@/lib/plan-document/types'
 // A plan's steps as a document says them and back: SQL as its script, the configured kinds (copy with its
 // mapping, validate, backup, observe, manual) with their settings.
 
-const DOC_KINDS: Record<Exclude<StepKind, 'SQL'>, ConfiguredKind> = {
+// Sync and cutover steps travel as notes: a document does not yet say their settings.
+const DOC_KINDS: Partial<Record<StepKind, ConfiguredKind>> = {
   COPY: 'copy',
   VALIDATE: 'validate',
   BACKUP: 'backup',
@@ -58,6 +59,7 @@ function settingsOf(step: Pick<Step, 'kind' | 'config'>): unknown {
 export function docStepOf(step: Pick<Step, 'kind' | 'name' | 'body' | 'config'>): DocStep {
   if (step.kind === 'SQL') return { kind: 'sql', name: step.name, language: 'sql', body: step.body }
   const kind = DOC_KINDS[step.kind]
+  if (!kind) return { kind: 'note', name: step.name, language: step.kind.toLowerCase(), body: step.body }
   const { config } = checkStepConfig(kind, settingsOf(step))
   if (!config) return { kind: 'note', name: step.name, language: kind, body: step.body }
   return { kind, name: step.name, language: null, body: kind === 'manual' ? step.body : '', config }

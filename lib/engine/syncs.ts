@@ -1,0 +1,104 @@
+import { mappingOf } from '@/lib/domain/mapping'
+import { follow } from '@/lib/engine/sync/follow'
+import { openFeed } from '@/lib/engine/sync/ends'
+import type { Lag } from '@/lib/engine/sync/model'
+import { planSourceOf, planTargetOf } from '@/lib/server/runs/target'
+import { claimSync, recordLag, releaseSync, syncToFollow, type LagFigures } from '@/lib/server/syncs/record'
+import { openTargetConnection } from '@/lib/targets/sql/session'
+import { syncSourceOf } from './steps/sync'
+
+// The followers: a worker takes following syncs no other worker holds (a lease in Lockstep's database, renewed
+// with every lag it writes) and applies each one's changes in the background until a cutover takes it over,
+// it ends, or the worker stops. A follower that fails – a lost connection, a restarted server – lets go and
+// any worker takes it again a few seconds later, from the position the target recorded: nothing is lost or
+// applied twice.
+
+const RETRY_MS = 3_000
+/** Syncs one worker follows at once. */
+const MAX_FOLLOWED = 8
+
+export type Followers = { tick(): Promise<void>; stop(): Promise<void>; following(): string[] }
+
+const lagFigures = (lag: Lag, position: string, applied: number, lastAppliedAt?: Date): LagFigures => ({
+  position,
+  appliedChanges: applied,
+  waitingChanges: lag.waiting,
+  lagSeconds: Math.round(lag.seconds * 1000) / 1000,
+  lagTables: lag.tables,
+  lastAppliedAt,
+})
+
+export function createFollowers(workerId: string, log: (line: string) => void): Followers {
+  const running = new Map<string, { stop: AbortController; done: Promise<void> }>()
+
+  async function followOne(id: string, stop: AbortController) {
+    const sync = await syncToFollow(id)
+    const [source, target] = await Promise.all([
+      planSourceOf(sync.planId, sync.environmentId),
+      planTargetOf(sync.planId, sync.environmentId),
+    ])
+    if (!source || !target) throw new Error('The plan has no source or target connection on this environment any more.')
+    const scope = sync.scope as { tables?: string[] }
+    const client = await openTargetConnection(target, 'lockstep sync (apply)')
+    const feed = await openFeed(syncSourceOf(source), {
+      syncId: id,
+      mapping: mappingOf((sync.scope as { mapping?: unknown }).mapping),
+      tables: scope.tables ?? [],
+    }).catch(async (error) => {
+      await client.end().catch(() => undefined)
+      throw error
+    })
+    let applied = 0
+    let lastAppliedAt: Date | undefined
+    try {
+      await follow({
+        syncId: id,
+        feed,
+        client,
+        signal: stop.signal,
+        onBatch: (batch) => {
+          applied += batch.changes
+          lastAppliedAt = new Date()
+        },
+        onLag: async (lag, position) => {
+          const status = await recordLag(id, workerId, lagFigures(lag, position, applied, lastAppliedAt))
+          applied = 0
+          // A cutover took it over, a person ended it, or the lease went to another worker: let go.
+          if (status !== 'FOLLOWING') stop.abort()
+        },
+      })
+    } finally {
+      await feed.close().catch(() => undefined)
+      await client.end().catch(() => undefined)
+    }
+  }
+
+  const start = (id: string) => {
+    const stop = new AbortController()
+    const done = followOne(id, stop)
+      .then(() => releaseSync(id, workerId))
+      .catch(async (error: Error) => {
+        const message = String(error?.message ?? error).split('\n')[0] ?? 'unknown error'
+        log(`sync ${id.slice(0, 8)} stopped following: ${message}; it is taken up again in a few seconds`)
+        await releaseSync(id, workerId, message, RETRY_MS).catch(() => undefined)
+      })
+      .finally(() => running.delete(id))
+    running.set(id, { stop, done })
+  }
+
+  return {
+    async tick() {
+      while (running.size < MAX_FOLLOWED) {
+        const id = await claimSync(workerId)
+        if (!id) return
+        log(`sync ${id.slice(0, 8)} following`)
+        start(id)
+      }
+    },
+    async stop() {
+      for (const { stop } of running.values()) stop.abort()
+      await Promise.all([...running.values()].map((r) => r.done))
+    },
+    following: () => [...running.keys()],
+  }
+}

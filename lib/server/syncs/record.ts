@@ -1,0 +1,136 @@
+import 'server-only'
+import { db, type Prisma } from '@/lib/db'
+import type { ConnectionEngine, SyncStatus } from '@/lib/generated/prisma/enums'
+import type { SyncTableLag } from '@/lib/domain/sync'
+
+// The engine's side of a sync's record: the sync step opens it, a follower claims it under a lease and writes
+// its lag, a cutover takes it over and ends it. Each change of state is one guarded update (the status it
+// expects in its WHERE), so two workers never both move a sync.
+
+/** A follower's lease: renewed with every lag it writes (about once a second); another worker takes over after it. */
+export const LEASE_MS = 15_000
+
+export type SyncScope = { tables: string[]; schemas: string[]; mapping: Prisma.InputJsonValue }
+
+/** The sync of a step on an environment: made on its first run, started again after it ended or failed. */
+export async function openSync(o: {
+  planId: string
+  stepId: string
+  environmentId: string
+  runId: string
+  engine: ConnectionEngine
+  source: string
+  target: string
+  scope: SyncScope
+}) {
+  const existing = await db.sync.findUnique({
+    where: { stepId_environmentId: { stepId: o.stepId, environmentId: o.environmentId } },
+  })
+  if (existing && !['ENDED', 'FAILED'].includes(existing.status)) return existing
+  const data = {
+    runId: o.runId,
+    status: 'COPYING' as const,
+    engine: o.engine,
+    source: o.source,
+    target: o.target,
+    scope: o.scope,
+    position: null,
+    appliedChanges: 0,
+    waitingChanges: 0,
+    lagSeconds: 0,
+    lagTables: [],
+    lagAt: null,
+    lastAppliedAt: null,
+    workerId: null,
+    leaseUntil: null,
+    error: null,
+    writesStoppedAt: null,
+    switchedAt: null,
+    downtimeMs: null,
+    cutoverRunId: null,
+    endedAt: null,
+    startedAt: new Date(),
+  }
+  return existing
+    ? db.sync.update({ where: { id: existing.id }, data })
+    : db.sync.create({ data: { ...data, planId: o.planId, stepId: o.stepId, environmentId: o.environmentId } })
+}
+
+/** Moves a sync from one of `from` to `to` (with `data`); false when it was not in one of them. */
+export async function moveSync(
+  id: string,
+  from: readonly SyncStatus[],
+  to: SyncStatus,
+  data: Prisma.SyncUpdateManyMutationInput = {},
+) {
+  const { count } = await db.sync.updateMany({
+    where: { id, status: { in: [...from] } },
+    data: { ...data, status: to },
+  })
+  return count === 1
+}
+
+/** Takes a following sync no live follower holds; its id, or null. */
+export async function claimSync(workerId: string): Promise<string | null> {
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    UPDATE "Sync" SET "workerId" = ${workerId}, "leaseUntil" = now() + ${`${LEASE_MS} milliseconds`}::interval
+     WHERE "id" = (SELECT "id" FROM "Sync" WHERE "status" = 'FOLLOWING' AND ("leaseUntil" IS NULL OR "leaseUntil" < now())
+                   ORDER BY "updatedAt" FOR UPDATE SKIP LOCKED LIMIT 1)
+    RETURNING "id"`
+  return rows[0]?.id ?? null
+}
+
+/** What a follower needs: the plan, environment and scope, and the status it is in. */
+export async function syncToFollow(id: string) {
+  return db.sync.findUniqueOrThrow({
+    where: { id },
+    select: { id: true, planId: true, environmentId: true, status: true, engine: true, scope: true, source: true },
+  })
+}
+
+export type LagFigures = {
+  position: string
+  appliedChanges?: number
+  waitingChanges: number
+  lagSeconds: number
+  lagTables: SyncTableLag[]
+  lastAppliedAt?: Date
+}
+
+/**
+ * Writes a follower's figures and renews its lease, if it still holds the sync; the status it is in (a
+ * cutover that took it over makes it CUTTING_OVER), or null when another worker holds it now.
+ */
+export async function recordLag(id: string, workerId: string | null, f: LagFigures): Promise<SyncStatus | null> {
+  const rows = await db.$queryRaw<{ status: SyncStatus }[]>`
+    UPDATE "Sync" SET "position" = ${f.position}, "appliedChanges" = "appliedChanges" + ${f.appliedChanges ?? 0},
+           "waitingChanges" = ${f.waitingChanges}, "lagSeconds" = ${f.lagSeconds}, "lagTables" = ${JSON.stringify(f.lagTables)}::jsonb,
+           "lagAt" = now(), "lastAppliedAt" = coalesce(${f.lastAppliedAt ?? null}::timestamptz, "lastAppliedAt"),
+           "leaseUntil" = CASE WHEN ${workerId}::text IS NULL THEN "leaseUntil" ELSE now() + ${`${LEASE_MS} milliseconds`}::interval END,
+           "error" = NULL, "updatedAt" = now()
+     WHERE "id" = ${id}::uuid AND (${workerId}::text IS NULL OR "workerId" = ${workerId})
+    RETURNING "status"`
+  return rows[0]?.status ?? null
+}
+
+/** A follower lets go (stopping, or after a failure it records: another attempt comes after `retryMs`). */
+export async function releaseSync(id: string, workerId: string, error?: string, retryMs = 0) {
+  await db.sync.updateMany({
+    where: { id, workerId },
+    data: {
+      workerId: null,
+      leaseUntil: retryMs ? new Date(Date.now() + retryMs) : null,
+      ...(error ? { error } : {}),
+    },
+  })
+}
+
+/** Whether a follower still holds the sync (a live lease). */
+export async function isFollowed(id: string): Promise<boolean> {
+  const sync = await db.sync.findUnique({ where: { id }, select: { workerId: true, leaseUntil: true } })
+  return !!sync?.workerId && !!sync.leaseUntil && sync.leaseUntil > new Date()
+}
+
+export async function syncOfStep(stepId: string, environmentId: string) {
+  return db.sync.findUnique({ where: { stepId_environmentId: { stepId, environmentId } } })
+}
