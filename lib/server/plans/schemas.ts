@@ -141,7 +141,7 @@ export const ZSetPlanEnvironment = z.object({
 })
 export type TSetPlanEnvironment = z.infer<typeof ZSetPlanEnvironment>
 
-const optionalWhole = (what: string, min: number, max: number) =>
+export const optionalWhole = (what: string, min: number, max: number) =>
   z.preprocess(
     blankToNull,
     z.coerce
@@ -187,7 +187,7 @@ export const ZMappingField = z
     for (const p of problems) ctx.addIssue({ code: 'custom', message: `Mapping – ${p.path}: ${p.message}.` })
     return problems.length ? z.NEVER : mapping
   })
-const copyStepFields = {
+export const copyStepFields = {
   name: requiredText('a name', 200),
   // Table names, one per line or separated by commas; empty: every table of the source.
   tables: z.preprocess(
@@ -246,9 +246,9 @@ const copyStepFields = {
   mapping: ZMappingField,
 }
 /** Emptying the target's tables is a choice a person confirms explicitly when saving the step. */
-const emptyingConfirmed = (step: { mode: string; existingRows: string; confirmEmpty: boolean }) =>
+export const emptyingConfirmed = (step: { mode: string; existingRows: string; confirmEmpty: boolean }) =>
   step.mode !== 'existing' || step.existingRows !== 'empty' || step.confirmEmpty
-const EMPTYING_NOT_CONFIRMED = {
+export const EMPTYING_NOT_CONFIRMED = {
   path: ['confirmEmpty'],
   message: 'Confirm that the rows already in these tables on the target will be deleted, or choose another way.',
 }

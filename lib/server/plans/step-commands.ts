@@ -17,6 +17,7 @@ import {
   type BackupConfig,
   type ObserveConfig,
   type ValidateConfig,
+  type CopyConfig,
 } from '@/lib/domain/step-kinds'
 import type {
   TAddBackupStep,
@@ -146,25 +147,26 @@ export async function editSqlStep(actor: UserActor, input: TEditSqlStep): Promis
 }
 
 // "Empty first" is stored with the confirmation the schema demanded of the person saving it.
-const copyConfig = (input: TAddCopyStep | TEditCopyStep) =>
-  storedCopyConfig({
-    tables: input.tables,
-    schemas: input.schemas,
-    mode: input.mode,
-    jobs: input.jobs ?? COPY_CONFIG_DEFAULTS.jobs,
-    chunkRows: input.chunkRows ?? COPY_CONFIG_DEFAULTS.chunkRows,
-    maxRejectedRows: input.maxRejectedRows ?? COPY_CONFIG_DEFAULTS.maxRejectedRows,
-    reload: input.reload,
-    existingRows: input.existingRows,
-    emptyConfirmed: input.existingRows === 'empty' && input.confirmEmpty,
-    mapping: input.mapping,
-  })
+/** A copy form's settings (a sync step's form has the same). */
+export const copySettings = (input: TAddCopyStep | TEditCopyStep): CopyConfig => ({
+  tables: input.tables,
+  schemas: input.schemas,
+  mode: input.mode,
+  jobs: input.jobs ?? COPY_CONFIG_DEFAULTS.jobs,
+  chunkRows: input.chunkRows ?? COPY_CONFIG_DEFAULTS.chunkRows,
+  maxRejectedRows: input.maxRejectedRows ?? COPY_CONFIG_DEFAULTS.maxRejectedRows,
+  reload: input.reload,
+  existingRows: input.existingRows,
+  emptyConfirmed: input.existingRows === 'empty' && input.confirmEmpty,
+  mapping: input.mapping,
+})
+const copyConfig = (input: TAddCopyStep | TEditCopyStep) => storedCopyConfig(copySettings(input))
 
 /** Copies the plan's source into its target on the run's environment (tables, mode and limits in the config). */
-type ConfiguredKind = 'COPY' | 'VALIDATE' | 'OBSERVE' | 'BACKUP'
+type ConfiguredKind = 'COPY' | 'VALIDATE' | 'OBSERVE' | 'BACKUP' | 'SYNC' | 'CUTOVER'
 
 /** Adds a step of a kind configured by `config` alone (copy, validate, observe, backup). */
-async function addConfiguredStep(
+export async function addConfiguredStep(
   actor: UserActor,
   phaseId: string,
   kind: ConfiguredKind,
@@ -192,7 +194,7 @@ async function addConfiguredStep(
   })
 }
 
-async function editConfiguredStep(
+export async function editConfiguredStep(
   actor: UserActor,
   stepId: string,
   kind: ConfiguredKind,

@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { db } from '@/lib/db'
+import { exportEnv } from '@/lib/env'
+import { parseValidationReport } from '@/lib/domain/validation-report'
+import { createConnection, createEnvironment } from '@/lib/server/connections/commands'
+import { ZConnection } from '@/lib/server/connections/schemas'
+import { setPlanEnvironment } from '@/lib/server/plans/environment-commands'
+import { createPlan } from '@/lib/server/plans/plan-commands'
+import { addPhase } from '@/lib/server/plans/phase-commands'
+import { ZAddManualStep, ZAddPhase, ZCreatePlan } from '@/lib/server/plans/schemas'
+import { addManualStep } from '@/lib/server/plans/step-commands'
+import { ZAddCutoverStep, ZAddSyncStep } from '@/lib/server/plans/sync-schemas'
+import { addCutoverStep, addSyncStep } from '@/lib/server/plans/sync-steps'
+import { startRun } from '@/lib/server/runs/commands'
+import { releaseGate } from '@/lib/server/runs/resolve'
+import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database'
+import { makeUser } from '@/lib/testing/factories'
+import { startWriter, stopWriters } from '@/lib/testing/sync-writers'
+import { executeRun } from './runs'
+import { createFollowers } from './syncs'
+
+// Keep in sync, then cut over, as the worker runs them: the sync step copies and hands the sync to the
+// followers, which apply an application's writes while it keeps writing; the cutover after a released gate
+// takes the sync over, drains it, validates exactly, removes the capture and records the downtime.
+
+let dir = ''
+let restoreEnv: (() => void) | null = null
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lockstep-sync-run-'))
+  const file = new Database(join(dir, 'shop.db'))
+  file.pragma('journal_mode = WAL')
+  file.exec(`CREATE TABLE customer (id INTEGER PRIMARY KEY, name TEXT NOT NULL, since DATETIME);
+             CREATE TABLE "order" (id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customer(id), note TEXT, total NUMERIC);`)
+  file.transaction(() => {
+    for (let c = 1; c <= 50; c++)
+      file.prepare('INSERT INTO customer VALUES (?, ?, ?)').run(c, `Customer ${c}`, '2025-03-01 08:00:00')
+    for (let o = 1; o <= 5_000; o++)
+      file.prepare('INSERT INTO "order" VALUES (?, ?, ?, ?)').run(o, (o % 50) + 1, `order ${o}`, o * 1.25)
+  })()
+  file.close()
+  restoreEnv = exportEnv({ LOCKSTEP_SQLITE_DIR: dir })
+})
+afterAll(async () => {
+  stopWriters()
+  restoreEnv?.()
+  await rm(dir, { recursive: true, force: true })
+})
+
+async function execute(runId: string) {
+  // This test's own run, claimed by id (other files' runs are theirs).
+  await db.run.update({
+    where: { id: runId },
+    data: { status: 'RUNNING', workerId: 'sync-run', startedAt: new Date() },
+  })
+  return executeRun(runId)
+}
+
+describe('a sync phase and a cutover phase', () => {
+  it('follows an application’s writes after the copy, then cuts over after the gate with the downtime recorded', async () => {
+    const admin = await makeUser('ADMIN')
+    const lead = await makeUser('LEAD')
+    const targetUrl = await createFreshDatabase('sync_run', { migrate: false })
+    const { id: environmentId } = await createEnvironment(admin, {
+      name: `staging-${randomUUID().slice(0, 8)}`,
+      description: '',
+      protected: false,
+    })
+    const { id: sourceId } = await createConnection(
+      admin,
+      ZConnection.parse({ environmentId, engine: 'SQLITE', name: 'shop.db', role: 'SOURCE', filePath: 'shop.db' }),
+    )
+    const { id: targetId } = await createConnection(
+      admin,
+      ZConnection.parse({
+        environmentId,
+        engine: 'POSTGRES',
+        ownServer: 'allow',
+        name: 'target',
+        role: 'TARGET',
+        url: `${targetUrl}?sslmode=disable`,
+      }),
+    )
+    const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: 'Zero-downtime move' }))
+    await setPlanEnvironment(lead, {
+      planId,
+      environmentId,
+      sourceConnectionId: sourceId,
+      targetConnectionId: targetId,
+    })
+    const { id: syncPhase } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Keep in sync' }))
+    const { id: cutPhase } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Cut over' }))
+    await addSyncStep(
+      lead,
+      ZAddSyncStep.parse({ phaseId: syncPhase, name: 'Sync', tables: '', mode: 'create', captureConfirmed: 'on' }),
+    )
+    await addManualStep(lead, ZAddManualStep.parse({ phaseId: cutPhase, name: 'Stop writes to the source' }))
+    await addCutoverStep(lead, ZAddCutoverStep.parse({ phaseId: cutPhase, name: 'Cut over' }))
+
+    const path = join(dir, 'shop.db')
+    const writer = startWriter(['--sqlite', path, '--table', 'order', '--column', 'note', '--rate', '200'])
+    await writer.started(() => {
+      const file = new Database(path, { readonly: true })
+      const n = (file.prepare('SELECT max(id) AS n FROM "order"').get() as { n: number }).n
+      file.close()
+      return n > 5_000
+    })
+
+    const { id: first } = await startRun(lead, {
+      planId,
+      phaseId: syncPhase,
+      environmentId,
+      dryRun: false,
+      code: undefined,
+    })
+    expect(await execute(first)).toBe('SUCCEEDED')
+    const sync = await db.sync.findFirstOrThrow({ where: { planId } })
+    expect(sync.status).toBe('FOLLOWING')
+
+    const followers = createFollowers('sync-run-worker', () => undefined)
+    try {
+      await followers.tick()
+      expect(followers.following()).toContain(sync.id)
+      const deadline = Date.now() + 20_000
+      for (;;) {
+        const now = await db.sync.findUniqueOrThrow({ where: { id: sync.id } })
+        if (now.appliedChanges > 100n && now.lagAt) break
+        if (Date.now() > deadline) throw new Error(`the follower applied nothing: ${now.error}`)
+        await new Promise((r) => setTimeout(r, 200))
+      }
+      const written = await writer.stop()
+      expect(written.inserts + written.deletes + written.updates).toBeGreaterThan(100)
+
+      const { id: second } = await startRun(lead, {
+        planId,
+        phaseId: cutPhase,
+        environmentId,
+        dryRun: false,
+        code: undefined,
+      })
+      expect(await execute(second)).toBe('WAITING')
+      await releaseGate(lead, second)
+      expect(await execute(second)).toBe('SUCCEEDED')
+    } finally {
+      await followers.stop()
+    }
+    const done = await db.sync.findUniqueOrThrow({ where: { id: sync.id } })
+    expect(done.status).toBe('SWITCHED')
+    expect(done.downtimeMs).toBeGreaterThan(0)
+    expect(done.writesStoppedAt?.getTime()).toBeLessThan(done.switchedAt?.getTime() ?? 0)
+    const cutover = await db.stepRun.findFirstOrThrow({ where: { runId: done.cutoverRunId ?? '', kind: 'CUTOVER' } })
+    expect(cutover.status).toBe('SUCCEEDED')
+    const validation = await db.validation.findFirstOrThrow({ where: { stepRunId: cutover.id } })
+    expect(parseValidationReport(validation.report, validation.id)?.tables.map((t) => [t.table, t.state])).toEqual([
+      ['customer', 'VALIDATED'],
+      ['order', 'VALIDATED'],
+    ])
+    const file = new Database(path, { readonly: true })
+    const count = (file.prepare('SELECT count(*) AS n FROM "order"').get() as { n: number }).n
+    expect(file.prepare(`SELECT name FROM sqlite_master WHERE name LIKE '_lockstep%'`).all()).toEqual([])
+    file.close()
+    expect(await queryDatabase(targetUrl, 'SELECT count(*)::int AS n FROM "order"')).toEqual([{ n: count }])
+  }, 120_000)
+})
