@@ -84,6 +84,12 @@ export const ZCutoverDetail = z.object({
 })
 export type CutoverDetail = z.infer<typeof ZCutoverDetail>
 
+/** A cutover step run's detail, or null when it holds none (or something else). */
+export function parseCutoverDetail(json: unknown): CutoverDetail | null {
+  const parsed = ZCutoverDetail.safeParse(json)
+  return parsed.success ? parsed.data : null
+}
+
 export const SYNC_STATUS_WORDS: Record<SyncStatus, string> = {
   COPYING: 'initial copy',
   FOLLOWING: 'following',

@@ -1,9 +1,17 @@
 import { mappingOf } from '@/lib/domain/mapping'
 import { follow } from '@/lib/engine/sync/follow'
-import { openFeed } from '@/lib/engine/sync/ends'
+import { endSync, openFeed } from '@/lib/engine/sync/ends'
 import type { Lag } from '@/lib/engine/sync/model'
 import { planSourceOf, planTargetOf } from '@/lib/server/runs/target'
-import { claimSync, recordLag, releaseSync, syncToFollow, type LagFigures } from '@/lib/server/syncs/record'
+import {
+  claimSync,
+  markSourceCleaned,
+  recordLag,
+  releaseSync,
+  syncsToClean,
+  syncToFollow,
+  type LagFigures,
+} from '@/lib/server/syncs/record'
 import { openTargetConnection } from '@/lib/targets/sql/session'
 import { syncSourceOf } from './steps/sync'
 
@@ -86,8 +94,20 @@ export function createFollowers(workerId: string, log: (line: string) => void): 
     running.set(id, { stop, done })
   }
 
+  /** Removes what ended syncs made on their sources (a person ended them from the web tier). */
+  async function cleanUp() {
+    for (const sync of await syncsToClean()) {
+      if (running.has(sync.id)) continue
+      const source = await planSourceOf(sync.planId, sync.environmentId)
+      if (source) await endSync(syncSourceOf(source), sync.id, null)
+      await markSourceCleaned(sync.id)
+      log(`sync ${sync.id.slice(0, 8)} ended: what it made on the source is removed`)
+    }
+  }
+
   return {
     async tick() {
+      await cleanUp().catch((error: Error) => log(`sync clean-up failed: ${String(error?.message).split('\n')[0]}`))
       while (running.size < MAX_FOLLOWED) {
         const id = await claimSync(workerId)
         if (!id) return

@@ -200,6 +200,7 @@ export const cutoverRunner: StepRunner = {
           writesStoppedAt: stoppedAt,
           downtimeMs,
           endedAt: switchedAt,
+          sourceCleanedAt: switchedAt,
           waitingChanges: 0,
           lagSeconds: 0,
           lagTables: [],

@@ -111,7 +111,10 @@ export const syncRunner: StepRunner = {
     if (result.status !== 'SUCCEEDED') {
       // What the sync made on the source goes with a copy that did not finish (a retry makes it again).
       await endSync(syncSourceOf(planSource), sync.id, null).catch(() => undefined)
-      await moveSync(sync.id, ['COPYING'], 'FAILED', { error: result.status === 'FAILED' ? result.error : 'cancelled' })
+      await moveSync(sync.id, ['COPYING'], 'FAILED', {
+        error: result.status === 'FAILED' ? result.error : 'cancelled',
+        sourceCleanedAt: new Date(),
+      })
       return result
     }
     const position = await appliedPosition(session.client, sync.id)

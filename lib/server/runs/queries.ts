@@ -20,6 +20,8 @@ import { BACKUP_SELECT, seesBackupDetails, toBackupDTO, type BackupDTO } from '@
 import { notFound } from '@/lib/server/errors'
 import { rejectsOfCopy } from './rejects'
 import { ZId } from '@/lib/server/fields'
+import { SYNC_SELECT, toSyncDTO, type SyncDTO } from '@/lib/server/syncs/queries'
+import { parseCutoverDetail, type CutoverDetail } from '@/lib/domain/sync'
 
 export type RunDTO = {
   id: string
@@ -54,6 +56,10 @@ export type RunDTO = {
     observe: ObserveDetail | null
     /** Backup steps: the artifact, from the moment the backup starts. */
     backup: BackupDTO | null
+    /** Sync steps: the sync they started (live lag); cutover steps: the sync they end. */
+    sync: SyncDTO | null
+    /** Cutover steps: the stage reached, when writes stopped, the sequences set and the downtime. */
+    cutover: CutoverDetail | null
     error: string | null
     startedAt: string | null
     finishedAt: string | null
@@ -88,6 +94,16 @@ const withheldLine = (level: string) =>
     : level === 'warn'
       ? 'A warning was recorded here; editors can read it.'
       : null
+
+/** The syncs a run's sync steps started on its environment, and those its cutover steps end. */
+async function syncsOfRun(run: { environmentId: string; steps: { kind: string; stepId: string }[] }, ids: string[]) {
+  const stepIds = run.steps.filter((s) => s.kind === 'SYNC').map((s) => s.stepId)
+  if (!stepIds.length && !ids.length) return []
+  return db.sync.findMany({
+    where: { OR: [{ stepId: { in: stepIds }, environmentId: run.environmentId }, { id: { in: ids } }] },
+    select: SYNC_SELECT,
+  })
+}
 
 /**
  * Everyone: one run with its steps – as they were queued – and the last 200 lines of its log. Error texts and
@@ -131,6 +147,19 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
   const own = run.steps.find((s) => s.backup?.status === 'VERIFIED')?.backup
   const covering = run.coveringBackup ?? own
   const rowData = seesRowData(actor)
+  const cutovers = new Map(
+    run.steps.filter((s) => s.kind === 'CUTOVER').map((s) => [s.id, parseCutoverDetail(s.detail)] as const),
+  )
+  const syncs = await syncsOfRun(
+    run,
+    [...cutovers.values()].flatMap((c) => (c ? [c.syncId] : [])),
+  )
+  const syncOf = (s: (typeof run.steps)[number]) =>
+    s.kind === 'SYNC'
+      ? syncs.find((y) => y.stepId === s.stepId)
+      : s.kind === 'CUTOVER'
+        ? syncs.find((y) => y.id === cutovers.get(s.id)?.syncId)
+        : undefined
   return {
     id: run.id,
     status: run.status,
@@ -164,9 +193,17 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
             }
           : null,
         copy: copy ? { ...copy, rejectedValues: rejectedValues.get(s.id) ?? 0 } : null,
-        validationId: s.kind === 'VALIDATE' ? (parseValidateDetail(s.detail, s.id)?.validationId ?? null) : null,
+        validationId:
+          s.kind === 'VALIDATE'
+            ? (parseValidateDetail(s.detail, s.id)?.validationId ?? null)
+            : (cutovers.get(s.id)?.validationId ?? null),
         observe: s.kind === 'OBSERVE' ? parseObserveDetail(s.detail, s.id) : null,
         backup: s.backup ? toBackupDTO(s.backup, details) : null,
+        sync: (() => {
+          const sync = syncOf(s)
+          return sync ? toSyncDTO(sync, actor) : null
+        })(),
+        cutover: cutovers.get(s.id) ?? null,
         error: s.error && !rowData ? 'The step stopped with an error; editors can read it.' : s.error,
         startedAt: iso(s.startedAt),
         finishedAt: iso(s.finishedAt),

@@ -134,3 +134,16 @@ export async function isFollowed(id: string): Promise<boolean> {
 export async function syncOfStep(stepId: string, environmentId: string) {
   return db.sync.findUnique({ where: { stepId_environmentId: { stepId, environmentId } } })
 }
+
+/** Ended syncs whose source still holds what they made (a person ended them from the web tier). */
+export async function syncsToClean() {
+  return db.sync.findMany({
+    where: { status: 'ENDED', sourceCleanedAt: null },
+    select: { id: true, planId: true, environmentId: true },
+    take: 10,
+  })
+}
+
+export async function markSourceCleaned(id: string) {
+  await db.sync.update({ where: { id }, data: { sourceCleanedAt: new Date() } })
+}

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Sync" ADD COLUMN     "endedById" UUID,
+ADD COLUMN     "sourceCleanedAt" TIMESTAMPTZ(3);
