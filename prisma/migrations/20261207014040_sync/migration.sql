@@ -1,3 +1,0 @@
--- AlterTable
-ALTER TABLE "Sync" ADD COLUMN     "endedById" UUID,
-ADD COLUMN     "sourceCleanedAt" TIMESTAMPTZ(3);
