@@ -39,6 +39,7 @@ import {
   sqlConfigOf,
   type ValidateConfig,
 } from '@/lib/domain/step-kinds'
+import { cutoverConfigOf, syncConfigOf, type CutoverConfig, type SyncConfig } from '@/lib/domain/sync'
 
 export const PLAN_PAGE_SIZE = 25
 
@@ -179,6 +180,9 @@ export type StepDTO = {
   observe: ObserveConfig | null
   /** Backup steps: the target or the source, and the tables (none: the whole database). */
   backup: BackupConfig | null
+  /** Sync steps: what they copy and follow (their own settings, or a copy step's). */
+  sync: SyncConfig | null
+  cutover: CutoverConfig | null
   lint: StepLintDTO | null
   lintOverride: { reason: string; byName: string | null; at: string } | null
 }
@@ -476,6 +480,8 @@ const NO_STEP_DETAILS = {
   validate: null,
   observe: null,
   backup: null,
+  sync: null,
+  cutover: null,
   lint: null,
   lintOverride: null,
 } as const
@@ -498,6 +504,8 @@ function stepDTO(s: Step & { lintOverrideBy: { name: string } | null }): StepDTO
     validate: s.kind === 'VALIDATE' ? validateConfigOf(s.config) : null,
     observe: s.kind === 'OBSERVE' ? observeConfigOf(s.config) : null,
     backup: s.kind === 'BACKUP' ? backupConfigOf(s.config) : null,
+    sync: s.kind === 'SYNC' ? syncConfigOf(s.config) : null,
+    cutover: s.kind === 'CUTOVER' ? cutoverConfigOf(s.config) : null,
     lint: lint ? lintDTO(lint) : null,
     lintOverride:
       s.lintOverrideReason && s.lintOverrideAt

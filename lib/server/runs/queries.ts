@@ -48,7 +48,7 @@ export type RunDTO = {
     /** Manual gates: what the person releasing it should check. */
     instructions: string | null
     lint: { errors: number; warnings: number; accepted: boolean } | null
-    /** Copy steps: per-table figures (live, then the summary), and how many values were rejected. */
+    /** Copy steps (and a sync step's initial copy): per-table figures (live, then the summary), and how many values were rejected. */
     copy: (CopyDetail & { rejectedValues: number }) | null
     /** Validate steps: the validation they made (its report is read from /api/validations/<id>). */
     validationId: string | null
@@ -135,7 +135,7 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
   const rejectedValues = new Map(
     await Promise.all(
       run.steps
-        .filter((s) => s.kind === 'COPY')
+        .filter((s) => s.kind === 'COPY' || s.kind === 'SYNC')
         .map(async (s) => [s.id, await db.copyReject.count({ where: rejectsOfCopy({ ...s, run }) })] as const),
     ),
   )
@@ -174,7 +174,8 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
     finishedAt: iso(run.finishedAt),
     steps: run.steps.map((s) => {
       const lint = s.kind === 'SQL' ? parseLintReport(s.step.lint, s.name) : null
-      const copy = s.kind === 'COPY' ? parseCopyDetail(s.detail, s.id) : null
+      // A sync step's initial copy shows as a copy does.
+      const copy = s.kind === 'COPY' || s.kind === 'SYNC' ? parseCopyDetail(s.detail, s.id) : null
       return {
         id: s.id,
         name: s.name,
