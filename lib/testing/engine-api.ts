@@ -18,3 +18,8 @@ export {
 } from '@/lib/server/plans/schemas'
 export { cancelRun, startRun } from '@/lib/server/runs/commands'
 export { retryRun } from '@/lib/server/runs/resolve'
+export { addManualStep } from '@/lib/server/plans/step-commands'
+export { ZAddManualStep } from '@/lib/server/plans/schemas'
+export { addCutoverStep, addSyncStep } from '@/lib/server/plans/sync-steps'
+export { ZAddCutoverStep, ZAddSyncStep } from '@/lib/server/plans/sync-schemas'
+export { releaseGate } from '@/lib/server/runs/resolve'

@@ -7,7 +7,7 @@ import { follow } from '@/lib/engine/sync/follow'
 import type { Lag } from '@/lib/engine/sync/model'
 import { validatePlan } from '@/lib/engine/validations'
 import { startStepValidation } from '@/lib/server/validations/record'
-import { isFollowed, LEASE_MS, moveSync, recordLag } from '@/lib/server/syncs/record'
+import { isFollowed, leaseMs, moveSync, recordLag } from '@/lib/server/syncs/record'
 import { sourceOf } from './copy'
 import { syncSourceOf } from './sync'
 import { requireTarget, type StepContext, type StepResult, type StepRunner } from './types'
@@ -100,7 +100,7 @@ export const cutoverRunner: StepRunner = {
     try {
       await show({})
       // The follower sees CUTTING_OVER at its next lag write (about a second) and lets go.
-      const until = Date.now() + LEASE_MS + 5_000
+      const until = Date.now() + leaseMs() + 5_000
       while (await isFollowed(sync.id)) {
         if (Date.now() > until) throw new Error('The follower did not let go of the sync.')
         if (ctx.signal.aborted) throw new Error('cancelled')

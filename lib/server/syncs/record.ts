@@ -1,5 +1,6 @@
 import 'server-only'
 import { db, type Prisma } from '@/lib/db'
+import { appEnv } from '@/lib/env'
 import type { ConnectionEngine, SyncStatus } from '@/lib/generated/prisma/enums'
 import type { SyncTableLag } from '@/lib/domain/sync'
 
@@ -7,8 +8,11 @@ import type { SyncTableLag } from '@/lib/domain/sync'
 // its lag, a cutover takes it over and ends it. Each change of state is one guarded update (the status it
 // expects in its WHERE), so two workers never both move a sync.
 
-/** A follower's lease: renewed with every lag it writes (about once a second); another worker takes over after it. */
-export const LEASE_MS = 15_000
+/**
+ * A follower's lease: renewed with every lag it writes (about once a second); another worker takes over once it
+ * passed – as long as three heartbeats, and never under five seconds (a slow moment must not hand it over).
+ */
+export const leaseMs = () => Math.max(5_000, 3 * appEnv().WORKER_HEARTBEAT_MS)
 
 export type SyncScope = { tables: string[]; schemas: string[]; mapping: Prisma.InputJsonValue }
 
@@ -73,7 +77,7 @@ export async function moveSync(
 /** Takes a following sync no live follower holds; its id, or null. */
 export async function claimSync(workerId: string): Promise<string | null> {
   const rows = await db.$queryRaw<{ id: string }[]>`
-    UPDATE "Sync" SET "workerId" = ${workerId}, "leaseUntil" = now() + ${`${LEASE_MS} milliseconds`}::interval
+    UPDATE "Sync" SET "workerId" = ${workerId}, "leaseUntil" = now() + ${`${leaseMs()} milliseconds`}::interval
      WHERE "id" = (SELECT "id" FROM "Sync" WHERE "status" = 'FOLLOWING' AND ("leaseUntil" IS NULL OR "leaseUntil" < now())
                    ORDER BY "updatedAt" FOR UPDATE SKIP LOCKED LIMIT 1)
     RETURNING "id"`
@@ -106,7 +110,7 @@ export async function recordLag(id: string, workerId: string | null, f: LagFigur
     UPDATE "Sync" SET "position" = ${f.position}, "appliedChanges" = "appliedChanges" + ${f.appliedChanges ?? 0},
            "waitingChanges" = ${f.waitingChanges}, "lagSeconds" = ${f.lagSeconds}, "lagTables" = ${JSON.stringify(f.lagTables)}::jsonb,
            "lagAt" = now(), "lastAppliedAt" = coalesce(${f.lastAppliedAt ?? null}::timestamptz, "lastAppliedAt"),
-           "leaseUntil" = CASE WHEN ${workerId}::text IS NULL THEN "leaseUntil" ELSE now() + ${`${LEASE_MS} milliseconds`}::interval END,
+           "leaseUntil" = CASE WHEN ${workerId}::text IS NULL THEN "leaseUntil" ELSE now() + ${`${leaseMs()} milliseconds`}::interval END,
            "error" = NULL, "updatedAt" = now()
      WHERE "id" = ${id}::uuid AND (${workerId}::text IS NULL OR "workerId" = ${workerId})
     RETURNING "status"`
