@@ -1,4 +1,4 @@
-import type { DatabaseSample, Rates } from './monitor-sample'
+import type { DatabaseSample, Rates, SyncLag } from './monitor-sample'
 
 // The measurable metrics of a connection, as rollback triggers name them and the monitoring view charts
 // them: each one read from a stored metric sample (rates from the difference with the previous sample).
@@ -29,6 +29,11 @@ export const METRICS = {
   deadlocks: { label: 'Deadlocks', unit: '', help: 'deadlocks since the previous sample' },
   temp_mb_per_second: { label: 'Temporary files', unit: 'MB/s', help: 'bytes written to temporary files per second' },
   replication_lag_seconds: { label: 'Replication lag', unit: 's', help: 'largest replay lag of the standbys' },
+  sync_lag_seconds: {
+    label: 'Sync lag',
+    unit: 's',
+    help: 'how far the slowest sync into this database is behind its source',
+  },
   database_size_mb: { label: 'Database size', unit: 'MB', help: 'size of the database on disk' },
 } as const
 
@@ -43,10 +48,15 @@ const MB = 1024 * 1024
 
 /** What the metrics are read from: a stored sample's figures (not its lists of sessions or statements). */
 export type MetricSource =
-  | { kind: 'postgres'; sample: Pick<DatabaseSample, 'counters' | 'activity' | 'replicas'>; rates: Rates | null }
+  | {
+      kind: 'postgres'
+      sample: Pick<DatabaseSample, 'counters' | 'activity' | 'replicas'>
+      rates: Rates | null
+      sync?: SyncLag | null
+    }
   | { kind: 'sqlite'; sizeBytes: number }
 
-function postgresValues({ sample, rates }: Extract<MetricSource, { kind: 'postgres' }>): MetricValues {
+function postgresValues({ sample, rates, sync }: Extract<MetricSource, { kind: 'postgres' }>): MetricValues {
   const values: MetricValues = {
     connections: sample.counters.backends,
     active_sessions: sample.activity.active,
@@ -58,6 +68,8 @@ function postgresValues({ sample, rates }: Extract<MetricSource, { kind: 'postgr
   }
   const lags = sample.replicas.map((r) => r.replayLagSeconds).filter((l): l is number => l !== null)
   if (lags.length) values.replication_lag_seconds = Math.max(...lags)
+  // Only while a sync follows into the database: a rollback trigger on it reads nothing otherwise.
+  if (sync) values.sync_lag_seconds = sync.lagSeconds
   // Rates need a previous sample: the first sample after a start or an outage has none.
   if (rates) {
     const transactions = rates.commitsPerSecond + rates.rollbacksPerSecond

@@ -94,7 +94,14 @@ export type Rates = {
   tempBytesPerSecond: number
 }
 
-export type PostgresSampleData = { kind: 'postgres'; sample: DatabaseSample; rates: Rates | null }
+/** How far behind the syncs into a database are: the slowest's lag, and the changes all of them have waiting. */
+export type SyncLag = { lagSeconds: number; waiting: number }
+export type PostgresSampleData = {
+  kind: 'postgres'
+  sample: DatabaseSample
+  rates: Rates | null
+  sync?: SyncLag | null
+}
 export type SqliteSampleData = {
   kind: 'sqlite'
   at: string
@@ -184,7 +191,12 @@ const ZRates: z.ZodType<Rates> = z.object({
 
 /** MetricSample.data. */
 export const ZSampleData: z.ZodType<SampleData> = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('postgres'), sample: ZDatabaseSample, rates: ZRates.nullable() }),
+  z.object({
+    kind: z.literal('postgres'),
+    sample: ZDatabaseSample,
+    rates: ZRates.nullable(),
+    sync: z.object({ lagSeconds: num, waiting: num }).nullable().optional(),
+  }),
   z.object({
     kind: z.literal('sqlite'),
     at: z.string(),

@@ -12,9 +12,11 @@ import { resolveSqlitePath } from '@/lib/targets/sqlite'
 import type { DatabaseSample, SampleData, SqliteSampleData } from '@/lib/domain/monitor-sample'
 import { openMonitorConnection, rates, sampleDatabase } from './sample'
 import { APPLICATION_OBJECTS } from '@/lib/targets/sqlite'
+import { syncLagInto } from '@/lib/server/syncs/record'
 
 // The worker's monitor: every few seconds it samples each connection that matters now – its environment
-// has an active approved window or a run in progress, or someone has its monitoring view open – and
+// has an active approved window, a run in progress or a sync following into it, or someone has its monitoring
+// view open – and
 // stores the sample (MetricSample) with the rates since the previous one. Each connection has one small
 // connection of its own with short timeouts; an unreachable one is recorded as such and retried later and
 // later (up to a minute). Samples older than the retention are deleted.
@@ -41,6 +43,11 @@ export function connectionsToSample(now: Date, environmentIds?: readonly string[
         { watchedUntil: { gt: now } },
         { environment: { windows: { some: { status: 'APPROVED', startsAt: { lte: now }, endsAt: { gt: now } } } } },
         { environment: { runs: { some: { status: { in: ['RUNNING', 'WAITING', 'ROLLING_BACK'] } } } } },
+        // A sync follows into it: its lag is a metric rollback triggers watch.
+        {
+          environment: { syncs: { some: { status: { in: ['FOLLOWING', 'CUTTING_OVER'] } } } },
+          targetFor: { some: {} },
+        },
       ],
     },
   })
@@ -97,7 +104,12 @@ export function createSampler(
       if (connection.engine === 'POSTGRES') {
         state.client ??= await openMonitorConnection(postgresTargetOf(connection))
         const sample = await sampleDatabase(state.client)
-        data = { kind: 'postgres', sample, rates: state.previous ? rates(state.previous, sample) : null }
+        data = {
+          kind: 'postgres',
+          sample,
+          rates: state.previous ? rates(state.previous, sample) : null,
+          sync: await syncLagInto(connection.id),
+        }
         state.previous = sample
       } else data = await sqliteSample(connection, state)
       await db.metricSample.create({

@@ -17,6 +17,7 @@ type Row = {
   activity: unknown
   replicas: unknown
   rates: unknown
+  sync: unknown
   sizeBytes: number | null
 }
 
@@ -29,6 +30,7 @@ function sourceOf(row: Row): MetricSource | null {
         { kind: 'postgres' }
       >['sample'],
       rates: (row.rates ?? null) as Extract<MetricSource, { kind: 'postgres' }>['rates'],
+      sync: (row.sync ?? null) as Extract<MetricSource, { kind: 'postgres' }>['sync'],
     }
   if (row.kind === 'sqlite') return { kind: 'sqlite', sizeBytes: Number(row.sizeBytes ?? 0) }
   return null
@@ -38,7 +40,7 @@ function sourceOf(row: Row): MetricSource | null {
 export async function loadSeries(connectionId: string, from: Date, to: Date = new Date()): Promise<SeriesPoint[]> {
   const rows = await db.$queryRaw<Row[]>`
     SELECT "at", "ok", "error", "data"->>'kind' AS kind, "data"->'sample'->'counters' AS counters, "data"->'sample'->'activity' AS activity,
-           "data"->'sample'->'replicas' AS replicas, "data"->'rates' AS rates, ("data"->>'sizeBytes')::float8 AS "sizeBytes"
+           "data"->'sample'->'replicas' AS replicas, "data"->'rates' AS rates, "data"->'sync' AS sync, ("data"->>'sizeBytes')::float8 AS "sizeBytes"
       FROM "MetricSample"
      WHERE "connectionId" = ${connectionId}::uuid AND "at" >= ${from} AND "at" <= ${to}
      ORDER BY "at"`

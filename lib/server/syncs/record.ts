@@ -151,3 +151,33 @@ export async function syncsToClean() {
 export async function markSourceCleaned(id: string) {
   await db.sync.update({ where: { id }, data: { sourceCleanedAt: new Date() } })
 }
+
+/**
+ * The lag of the syncs following into a connection (the plans whose target it is), for the monitor's samples:
+ * the slowest one's, grown by the time since its follower last wrote it (a stopped follower's lag keeps
+ * growing while changes wait); null when no sync follows into it.
+ */
+export async function syncLagInto(
+  connectionId: string,
+  now = Date.now(),
+): Promise<{ lagSeconds: number; waiting: number } | null> {
+  const links = await db.planEnvironment.findMany({
+    where: { targetConnectionId: connectionId },
+    select: { planId: true, environmentId: true },
+  })
+  if (!links.length) return null
+  const syncs = await db.sync.findMany({
+    where: { OR: links, status: { in: ['FOLLOWING', 'CUTTING_OVER'] } },
+    select: { lagSeconds: true, waitingChanges: true, lagAt: true, startedAt: true },
+  })
+  if (!syncs.length) return null
+  const lagOf = (s: (typeof syncs)[number]) => {
+    const since = (s.lagAt ?? s.startedAt).getTime()
+    const stale = Math.max(0, now - since - 2_000) / 1000
+    return s.lagSeconds + (s.waitingChanges > 0 || !s.lagAt ? stale : 0)
+  }
+  return {
+    lagSeconds: Math.round(Math.max(...syncs.map(lagOf)) * 1000) / 1000,
+    waiting: syncs.reduce((n, s) => n + s.waitingChanges, 0),
+  }
+}
