@@ -1,7 +1,7 @@
 import type { StepKind, StepRunStatus } from '@/lib/generated/prisma/enums'
 
-// What a run's rollback would undo. Only SQL steps (with their rollback script) and copies (tables dropped or
-// emptied) have an undo; gates, validations, backups and observations change nothing on the target.
+// What a run's rollback would undo. Only SQL steps (with their rollback script), copies (tables dropped or
+// emptied) and syncs (ended, their copy undone) have an undo; gates, validations, backups and observations change nothing on the target.
 
 export type StepRunForUndo = {
   kind: StepKind
@@ -28,7 +28,8 @@ export function hasUndo(step: StepRunForUndo): boolean {
       !!step.rollbackBody?.trim() &&
       (step.status === 'SUCCEEDED' || (['FAILED', 'CANCELLED'].includes(step.status) && step.statementsApplied > 0))
     )
-  if (step.kind === 'COPY')
+  // A sync's undo ends it and undoes its initial copy.
+  if (step.kind === 'COPY' || step.kind === 'SYNC')
     return step.status === 'SUCCEEDED' || (['FAILED', 'CANCELLED'].includes(step.status) && copyStarted(step.detail))
   return false
 }
