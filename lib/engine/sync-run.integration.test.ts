@@ -22,6 +22,9 @@ import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database
 import { makeUser } from '@/lib/testing/factories'
 import { startWriter, stopWriters } from '@/lib/testing/sync-writers'
 import { executeRun } from './runs'
+import { executeValidation } from './validations'
+import { requestValidation } from '@/lib/server/validations/commands'
+import { ZRequestValidation } from '@/lib/server/validations/schemas'
 import { createFollowers } from './syncs'
 
 // Keep in sync, then cut over, as the worker runs them: the sync step copies and hands the sync to the
@@ -132,6 +135,23 @@ describe('a sync phase and a cutover phase', () => {
         if (Date.now() > deadline) throw new Error(`the follower applied nothing: ${now.error}`)
         await new Promise((r) => setTimeout(r, 200))
       }
+      // A validation while the application writes and the sync follows: rows in flight are not differences, a
+      // row changed on the target behind the sync's back is.
+      await queryDatabase(targetUrl, `UPDATE customer SET name = 'tampered' WHERE id = 7`)
+      const { id: validationId } = await requestValidation(
+        lead,
+        ZRequestValidation.parse({ planId, environmentId, tables: '' }),
+      )
+      await db.validation.update({ where: { id: validationId }, data: { status: 'RUNNING', workerId: 'sync-run' } })
+      expect(await executeValidation(validationId)).toBe('FAILED')
+      const during = await db.validation.findUniqueOrThrow({ where: { id: validationId } })
+      const tables = parseValidationReport(during.report, validationId)?.tables ?? []
+      expect(tables.map((t) => [t.table, t.state, t.samples.map((d) => d.key)])).toEqual([
+        ['customer', 'MISMATCHED', ['7']],
+        ['order', 'VALIDATED', []],
+      ])
+      await queryDatabase(targetUrl, `UPDATE customer SET name = 'Customer 7' WHERE id = 7`)
+
       const written = await writer.stop()
       expect(written.inserts + written.deletes + written.updates).toBeGreaterThan(100)
 

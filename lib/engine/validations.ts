@@ -13,6 +13,7 @@ import type { ValidationReport } from '@/lib/domain/validation-report'
 import { postgresSide } from './validate/postgres-side'
 import { sqliteSide } from './validate/sqlite-side'
 import { validateSchemas } from './validate/schemas'
+import { settleInFlight } from './sync/in-flight'
 
 // The worker's side of validations: those asked for from the plan (claimed like runs) and those of
 // validate steps share validatePlan – the plan's source and target on an environment, its custom rules,
@@ -74,10 +75,12 @@ export async function validatePlan(v: PlanValidation): Promise<ValidationReport>
       },
     }
     // A PostgreSQL source: every schema with tables (or those the step names), as its copy takes them.
-    const validate = async (): Promise<ValidationReport> => {
+    const validate = async (tables = options.tables, live = true): Promise<ValidationReport> => {
+      const run = live ? options : { ...options, onProgress: undefined }
       if (sourceConnection.engine === 'POSTGRES')
         return validateSchemas(sourceConnection.target, targetConnection, {
-          ...options,
+          ...run,
+          tables,
           schemas: v.schemas,
           mapping,
           sourceLabel: sourceConnection.name,
@@ -91,13 +94,20 @@ export async function validatePlan(v: PlanValidation): Promise<ValidationReport>
       const target = postgresSide(targetConnection, { label: targetConnection.name })
       try {
         // Tables the step names by their source names are compared under the names the mapping gives them.
-        const tables = options.tables.map((t) => tableMappingOf(mapping, t)?.rename ?? t)
-        return await runValidation(source, target, { ...options, tables })
+        const named = tables.map((t) => tableMappingOf(mapping, t)?.rename ?? t)
+        return await runValidation(source, target, { ...run, tables: named })
       } finally {
         await Promise.all([source.close(), target.close()])
       }
     }
-    const report = await validate()
+    // While a sync follows the source, what differs only because it is in flight is checked again.
+    const report = await settleInFlight(await validate(), {
+      planId: v.planId,
+      environmentId: v.environmentId,
+      // The checks again replace tables of the live report only at the end.
+      revalidate: (tables) => validate(tables, false),
+      signal: cancel.signal,
+    })
     await writing
     try {
       await finishValidation(v.validationId, { report })

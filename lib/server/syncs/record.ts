@@ -181,3 +181,19 @@ export async function syncLagInto(
     waiting: syncs.reduce((n, s) => n + s.waitingChanges, 0),
   }
 }
+
+/** The sync following the plan's source into its target on an environment, if one does. */
+export async function followingSync(planId: string, environmentId: string) {
+  return db.sync.findFirst({
+    where: { planId, environmentId, status: 'FOLLOWING' },
+    select: { id: true },
+  })
+}
+
+/** The sync's figures as its follower last wrote them. */
+export async function syncLag(id: string) {
+  return db.sync.findUnique({
+    where: { id },
+    select: { status: true, lagAt: true, lagSeconds: true, waitingChanges: true },
+  })
+}
