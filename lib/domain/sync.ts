@@ -81,6 +81,8 @@ export const ZCutoverDetail = z.object({
   downtimeMs: z.number().nullable(),
   /** Why the cutover went back to syncing. */
   reason: z.string().nullable(),
+  /** PostgreSQL → PostgreSQL: whether the new database's changes flow back into the old one, and if not why. */
+  fallback: z.string().nullable().optional(),
 })
 export type CutoverDetail = z.infer<typeof ZCutoverDetail>
 

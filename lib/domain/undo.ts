@@ -28,6 +28,8 @@ export function hasUndo(step: StepRunForUndo): boolean {
       !!step.rollbackBody?.trim() &&
       (step.status === 'SUCCEEDED' || (['FAILED', 'CANCELLED'].includes(step.status) && step.statementsApplied > 0))
     )
+  // A cutover's undo switches back through its fallback (the runner says when there is none).
+  if (step.kind === 'CUTOVER') return step.status === 'SUCCEEDED'
   // A sync's undo ends it and undoes its initial copy.
   if (step.kind === 'COPY' || step.kind === 'SYNC')
     return step.status === 'SUCCEEDED' || (['FAILED', 'CANCELLED'].includes(step.status) && copyStarted(step.detail))

@@ -1,10 +1,11 @@
 import { mappingOf } from '@/lib/domain/mapping'
 import { follow } from '@/lib/engine/sync/follow'
-import { endSync, openFeed } from '@/lib/engine/sync/ends'
+import { endSync, openFeed, type SyncSource } from '@/lib/engine/sync/ends'
 import type { Lag } from '@/lib/engine/sync/model'
 import { planSourceOf, planTargetOf } from '@/lib/server/runs/target'
 import {
   claimSync,
+  endFallbacksOfClosedPlans,
   markSourceCleaned,
   recordLag,
   releaseSync,
@@ -36,19 +37,27 @@ const lagFigures = (lag: Lag, position: string, applied: number, lastAppliedAt?:
   lastAppliedAt,
 })
 
+/** Where a sync reads and where it applies: the plan's source into its target, or back for a fallback. */
+async function endsOf(sync: { planId: string; environmentId: string; direction: 'FORWARD' | 'REVERSE' }) {
+  const [source, target] = await Promise.all([
+    planSourceOf(sync.planId, sync.environmentId),
+    planTargetOf(sync.planId, sync.environmentId),
+  ])
+  if (!source || !target) throw new Error('The plan has no source or target connection on this environment any more.')
+  if (sync.direction === 'FORWARD') return { source: syncSourceOf(source), applyTo: target }
+  if (source.engine !== 'POSTGRES') throw new Error('Only a PostgreSQL source has a fallback.')
+  return { source: { engine: 'postgres', target, label: target.name } as SyncSource, applyTo: source.target }
+}
+
 export function createFollowers(workerId: string, log: (line: string) => void): Followers {
   const running = new Map<string, { stop: AbortController; done: Promise<void> }>()
 
   async function followOne(id: string, stop: AbortController) {
     const sync = await syncToFollow(id)
-    const [source, target] = await Promise.all([
-      planSourceOf(sync.planId, sync.environmentId),
-      planTargetOf(sync.planId, sync.environmentId),
-    ])
-    if (!source || !target) throw new Error('The plan has no source or target connection on this environment any more.')
+    const { source, applyTo } = await endsOf(sync)
     const scope = sync.scope as { tables?: string[] }
-    const client = await openTargetConnection(target, 'lockstep sync (apply)')
-    const feed = await openFeed(syncSourceOf(source), {
+    const client = await openTargetConnection(applyTo, 'lockstep sync (apply)')
+    const feed = await openFeed(source, {
       syncId: id,
       mapping: mappingOf((sync.scope as { mapping?: unknown }).mapping),
       tables: scope.tables ?? [],
@@ -98,8 +107,8 @@ export function createFollowers(workerId: string, log: (line: string) => void): 
   async function cleanUp() {
     for (const sync of await syncsToClean()) {
       if (running.has(sync.id)) continue
-      const source = await planSourceOf(sync.planId, sync.environmentId)
-      if (source) await endSync(syncSourceOf(source), sync.id, null)
+      const ends = await endsOf(sync).catch(() => null)
+      if (ends) await endSync(ends.source, sync.id, null)
       await markSourceCleaned(sync.id)
       log(`sync ${sync.id.slice(0, 8)} ended: what it made on the source is removed`)
     }
@@ -107,6 +116,7 @@ export function createFollowers(workerId: string, log: (line: string) => void): 
 
   return {
     async tick() {
+      await endFallbacksOfClosedPlans().catch(() => 0)
       await cleanUp().catch((error: Error) => log(`sync clean-up failed: ${String(error?.message).split('\n')[0]}`))
       while (running.size < MAX_FOLLOWED) {
         const id = await claimSync(workerId)

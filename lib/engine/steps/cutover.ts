@@ -7,12 +7,23 @@ import { follow } from '@/lib/engine/sync/follow'
 import type { Lag } from '@/lib/engine/sync/model'
 import { validatePlan } from '@/lib/engine/validations'
 import { startStepValidation } from '@/lib/server/validations/record'
-import { isFollowed, leaseMs, moveSync, recordLag } from '@/lib/server/syncs/record'
+import { isFollowed, leaseMs, moveSync, openReverseSync, recordLag } from '@/lib/server/syncs/record'
 import { sourceOf } from './copy'
 import { syncSourceOf } from './sync'
 import { requireTarget, type StepContext, type StepResult, type StepRunner } from './types'
+import { switchBack } from './switch-back'
 import type pg from 'pg'
 import type { Sync } from '@/lib/generated/prisma/client'
+import type { TCopyMapping } from '@/lib/domain/mapping'
+import type { PostgresTarget } from '@/lib/targets/postgres'
+import type { SourceTable } from '@/lib/engine/sync/pg-replication'
+import {
+  irreversible,
+  publishedTables,
+  reversedMapping,
+  startFallback,
+  tablesOnTarget,
+} from '@/lib/engine/sync/fallback'
 
 // `cutover` steps: the end of a sync. Writes to the source have stopped (a manual gate before the step was
 // released, or the source has been quiet); the cutover takes the sync over from its follower, applies
@@ -27,6 +38,7 @@ async function syncToCut(ctx: StepContext, syncStepId: string | null): Promise<S
       environmentId: ctx.environmentId,
       ...(syncStepId ? { stepId: syncStepId } : {}),
       status: { in: ['FOLLOWING', 'CUTTING_OVER', 'SWITCHED', 'COPYING'] },
+      direction: 'FORWARD',
     },
     orderBy: { startedAt: 'desc' },
   })
@@ -55,6 +67,33 @@ async function syncedTables(client: pg.Client, source: SyncSource, schemas: read
     [wanted],
   )
   return rows
+}
+
+/** Starts the flow back into the old source; says whether it follows, or why there is none. */
+async function openFallback(
+  ctx: StepContext,
+  forward: Sync,
+  oldDatabase: PostgresTarget,
+  published: SourceTable[],
+  mapping: TCopyMapping,
+): Promise<string> {
+  const why = irreversible(mapping)
+  if (why) return `No fallback: ${why}.`
+  const reverse = await openReverseSync(forward, { tables: [], schemas: [], mapping: reversedMapping(mapping) })
+  try {
+    const position = await startFallback({
+      reverseId: reverse.id,
+      newDatabase: requireTarget(ctx).target,
+      oldDatabase,
+      tables: tablesOnTarget(published, mapping),
+    })
+    await moveSync(reverse.id, ['COPYING'], 'FOLLOWING', { position })
+    return `From now on the target's changes flow back into ${forward.source} until the plan is closed: rolling this run back switches back without losing them.`
+  } catch (error) {
+    const reason = String((error as Error)?.message ?? error)
+    await moveSync(reverse.id, ['COPYING'], 'FAILED', { error: reason, sourceCleanedAt: new Date() })
+    return `No fallback: ${reason}`
+  }
 }
 
 export const cutoverRunner: StepRunner = {
@@ -89,6 +128,7 @@ export const cutoverRunner: StepRunner = {
       switchedAt: null,
       downtimeMs: null,
       reason: null,
+      fallback: null,
     }
     const show = (change: Partial<CutoverDetail>) => ctx.progress({ detail: Object.assign(detail, change) })
     const handBack = async (reason: string) => {
@@ -192,7 +232,14 @@ export const cutoverRunner: StepRunner = {
           }
         }
         await show({ stage: 'switching' })
+        const published = source.engine === 'postgres' ? await publishedTables(source.target, sync.id) : []
         await endSync(source, sync.id, session.client)
+        // Before the application may write to the target: the fallback's slot must see its first change.
+        const fallback =
+          source.engine === 'postgres'
+            ? await openFallback(ctx, sync, source.target, published, mappingOf(scope.mapping))
+            : null
+        if (fallback) ctx.log('info', fallback)
         const switchedAt = new Date()
         const downtimeMs = switchedAt.getTime() - stoppedAt.getTime()
         await moveSync(sync.id, ['CUTTING_OVER'], 'SWITCHED', {
@@ -205,7 +252,7 @@ export const cutoverRunner: StepRunner = {
           lagSeconds: 0,
           lagTables: [],
         })
-        await show({ stage: 'switched', switchedAt: switchedAt.toISOString(), downtimeMs })
+        await show({ stage: 'switched', switchedAt: switchedAt.toISOString(), downtimeMs, fallback })
         return {
           status: 'SUCCEEDED',
           message: `switched to the target at ${switchedAt.toISOString().slice(11, 19)} UTC after ${(downtimeMs / 1000).toFixed(1)} s of downtime (writes stopped → target ready); ${plural(sequences.length, 'sequence')} set; every table matches`,
@@ -223,4 +270,6 @@ export const cutoverRunner: StepRunner = {
       }
     }
   },
+  /** Switching back to the old database through the fallback (PostgreSQL sources). */
+  rollback: switchBack,
 }

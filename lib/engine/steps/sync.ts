@@ -131,7 +131,9 @@ export const syncRunner: StepRunner = {
     const config = await settingsOf(ctx)
     const planSource = await sourceOf(ctx)
     const sync = await db.sync.findUnique({
-      where: { stepId_environmentId: { stepId: ctx.step.id, environmentId: ctx.environmentId } },
+      where: {
+        stepId_environmentId_direction: { stepId: ctx.step.id, environmentId: ctx.environmentId, direction: 'FORWARD' },
+      },
     })
     if (sync && sync.status !== 'SWITCHED' && sync.status !== 'ENDED') {
       await moveSync(sync.id, ['COPYING', 'FOLLOWING', 'CUTTING_OVER', 'FAILED'], 'ENDED', {

@@ -28,7 +28,9 @@ export async function openSync(o: {
   scope: SyncScope
 }) {
   const existing = await db.sync.findUnique({
-    where: { stepId_environmentId: { stepId: o.stepId, environmentId: o.environmentId } },
+    where: {
+      stepId_environmentId_direction: { stepId: o.stepId, environmentId: o.environmentId, direction: 'FORWARD' },
+    },
   })
   if (existing && !['ENDED', 'FAILED'].includes(existing.status)) return existing
   const data = {
@@ -88,7 +90,16 @@ export async function claimSync(workerId: string): Promise<string | null> {
 export async function syncToFollow(id: string) {
   return db.sync.findUniqueOrThrow({
     where: { id },
-    select: { id: true, planId: true, environmentId: true, status: true, engine: true, scope: true, source: true },
+    select: {
+      id: true,
+      planId: true,
+      environmentId: true,
+      status: true,
+      engine: true,
+      scope: true,
+      source: true,
+      direction: true,
+    },
   })
 }
 
@@ -136,14 +147,16 @@ export async function isFollowed(id: string): Promise<boolean> {
 }
 
 export async function syncOfStep(stepId: string, environmentId: string) {
-  return db.sync.findUnique({ where: { stepId_environmentId: { stepId, environmentId } } })
+  return db.sync.findUnique({
+    where: { stepId_environmentId_direction: { stepId, environmentId, direction: 'FORWARD' } },
+  })
 }
 
 /** Ended syncs whose source still holds what they made (a person ended them from the web tier). */
 export async function syncsToClean() {
   return db.sync.findMany({
     where: { status: 'ENDED', sourceCleanedAt: null },
-    select: { id: true, planId: true, environmentId: true },
+    select: { id: true, planId: true, environmentId: true, direction: true },
     take: 10,
   })
 }
@@ -167,7 +180,7 @@ export async function syncLagInto(
   })
   if (!links.length) return null
   const syncs = await db.sync.findMany({
-    where: { OR: links, status: { in: ['FOLLOWING', 'CUTTING_OVER'] } },
+    where: { OR: links, status: { in: ['FOLLOWING', 'CUTTING_OVER'] }, direction: 'FORWARD' },
     select: { lagSeconds: true, waitingChanges: true, lagAt: true, startedAt: true },
   })
   if (!syncs.length) return null
@@ -185,7 +198,7 @@ export async function syncLagInto(
 /** The sync following the plan's source into its target on an environment, if one does. */
 export async function followingSync(planId: string, environmentId: string) {
   return db.sync.findFirst({
-    where: { planId, environmentId, status: 'FOLLOWING' },
+    where: { planId, environmentId, status: 'FOLLOWING', direction: 'FORWARD' },
     select: { id: true },
   })
 }
@@ -196,4 +209,67 @@ export async function syncLag(id: string) {
     where: { id },
     select: { status: true, lagAt: true, lagSeconds: true, waitingChanges: true },
   })
+}
+
+/** The fallback of a forward sync that switched: the target's changes back into the old source (made, not yet following). */
+export async function openReverseSync(
+  forward: {
+    id: string
+    planId: string
+    stepId: string
+    environmentId: string
+    source: string
+    target: string
+    runId: string | null
+  },
+  scope: SyncScope,
+) {
+  const data = {
+    forwardId: forward.id,
+    runId: forward.runId,
+    status: 'COPYING' as const,
+    engine: 'POSTGRES' as const,
+    source: forward.target,
+    target: forward.source,
+    scope,
+    position: null,
+    appliedChanges: 0,
+    waitingChanges: 0,
+    lagSeconds: 0,
+    lagTables: [],
+    lagAt: null,
+    workerId: null,
+    leaseUntil: null,
+    error: null,
+    endedAt: null,
+    sourceCleanedAt: null,
+    switchedAt: null,
+    startedAt: new Date(),
+  }
+  return db.sync.upsert({
+    where: {
+      stepId_environmentId_direction: {
+        stepId: forward.stepId,
+        environmentId: forward.environmentId,
+        direction: 'REVERSE',
+      },
+    },
+    create: {
+      ...data,
+      planId: forward.planId,
+      stepId: forward.stepId,
+      environmentId: forward.environmentId,
+      direction: 'REVERSE',
+    },
+    update: data,
+  })
+}
+
+/** Fallbacks of plans that are closed (completed or archived) end: the next clean-up removes their slots. */
+export async function endFallbacksOfClosedPlans() {
+  const { count } = await db.sync.updateMany({
+    where: { direction: 'REVERSE', status: 'FOLLOWING', plan: { status: { in: ['COMPLETED', 'ARCHIVED'] } } },
+    data: { status: 'ENDED', endedAt: new Date(), workerId: null, leaseUntil: null },
+  })
+  return count
 }

@@ -1,6 +1,9 @@
 -- CreateEnum
 CREATE TYPE "SyncStatus" AS ENUM ('COPYING', 'FOLLOWING', 'CUTTING_OVER', 'SWITCHED', 'ENDED', 'FAILED');
 
+-- CreateEnum
+CREATE TYPE "SyncDirection" AS ENUM ('FORWARD', 'REVERSE');
+
 -- AlterEnum
 -- This migration adds more than one value to an enum.
 -- With PostgreSQL versions 11 and earlier, this is not possible
@@ -15,6 +18,8 @@ ALTER TYPE "StepKind" ADD VALUE 'CUTOVER';
 -- CreateTable
 CREATE TABLE "Sync" (
     "id" UUID NOT NULL,
+    "direction" "SyncDirection" NOT NULL DEFAULT 'FORWARD',
+    "forwardId" UUID,
     "planId" UUID NOT NULL,
     "stepId" UUID NOT NULL,
     "environmentId" UUID NOT NULL,
@@ -54,7 +59,7 @@ CREATE INDEX "Sync_status_leaseUntil_idx" ON "Sync"("status", "leaseUntil");
 CREATE INDEX "Sync_planId_environmentId_idx" ON "Sync"("planId", "environmentId");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "Sync_stepId_environmentId_key" ON "Sync"("stepId", "environmentId");
+CREATE UNIQUE INDEX "Sync_stepId_environmentId_direction_key" ON "Sync"("stepId", "environmentId", "direction");
 
 -- AddForeignKey
 ALTER TABLE "Sync" ADD CONSTRAINT "Sync_planId_fkey" FOREIGN KEY ("planId") REFERENCES "Plan"("id") ON DELETE CASCADE ON UPDATE CASCADE;
