@@ -10,7 +10,7 @@ export const CUTOVER_USAGE =
   'Usage: lockstep cutover --from SQLITE_FILE|postgresql://… --to postgresql://… [--tables a,b] [--schema a,b] [--mapping FILE.json] [--json]  (the same scope as `lockstep sync`)'
 
 /** The validation `lockstep validate` makes with the same arguments: the source read through the mapping. */
-async function validate(scope: SyncScopeOptions): Promise<ValidationReport> {
+export async function validateSync(scope: SyncScopeOptions): Promise<ValidationReport> {
   const [{ runValidation }, { validateSchemas }, { postgresSide }, { sqliteSide }] = await Promise.all([
     import('@/lib/engine/validate/engine'),
     import('@/lib/engine/validate/schemas'),
@@ -33,7 +33,7 @@ async function validate(scope: SyncScopeOptions): Promise<ValidationReport> {
 }
 
 /** Every table equal (by rows, or by checksum without a key); integrity findings are reported, not blocking. */
-const allMatch = (report: ValidationReport) =>
+export const allMatch = (report: ValidationReport) =>
   report.tables.length > 0 && report.tables.every((t) => t.state === 'VALIDATED' || t.state === 'NO_PRIMARY_KEY')
 
 export async function cutoverCommand(args: string[]): Promise<number> {
@@ -72,7 +72,7 @@ export async function cutoverCommand(args: string[]): Promise<number> {
     if (!json) console.log(`Drained: ${drained.applied.toLocaleString('en')} last changes applied.`)
     const sequences = await ends.setSequences(source, client, await syncedTables(scope))
     if (!json) for (const line of sequences) console.log(`sequence ${line}`)
-    const report = await validate(scope)
+    const report = await validateSync(scope)
     const matched = allMatch(report)
     if (matched) await ends.endSync(source, syncId, client)
     const downtimeSeconds = (performance.now() - began) / 1000
