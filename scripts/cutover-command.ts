@@ -71,7 +71,7 @@ export async function cutoverCommand(args: string[]): Promise<number> {
     const drained = await ends.drain(source, feed, { syncId, client }).finally(() => feed.close())
     if (!json) console.log(`Drained: ${drained.applied.toLocaleString('en')} last changes applied.`)
     const sequences = await ends.setSequences(source, client, await syncedTables(scope))
-    if (!json) for (const line of sequences) console.log(`sequence ${line}`)
+    if (!json) for (const line of sequences.length ? sequences : ['none to set']) console.log(`sequence ${line}`)
     const report = await validateSync(scope)
     const matched = allMatch(report)
     if (matched) await ends.endSync(source, syncId, client)

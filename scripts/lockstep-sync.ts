@@ -6,6 +6,10 @@ import { syncCommand, SYNC_USAGE } from './sync-command'
 const cutover = process.argv[2] === 'cutover'
 let code: number
 try {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(cutover ? CUTOVER_USAGE : SYNC_USAGE)
+    process.exit(0)
+  }
   code = await (cutover ? cutoverCommand : syncCommand)(process.argv.slice(3))
 } catch (error) {
   const [{ SyncRefused }, { CopyRefused }] = await Promise.all([

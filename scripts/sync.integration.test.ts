@@ -105,6 +105,30 @@ describe('lockstep sync and cutover', () => {
     expect(cutover.stderr).toMatch(/no record of a sync/)
   }, 30_000)
 
+  it('leaves the sync in place when the cutover finds the target different, and cuts over once a sync has put it right', async () => {
+    const path = shop('different.db')
+    const to = await fresh('sync_cli_different')
+    const url = `${to.url}?sslmode=disable`
+    const args = ['--from', path, '--to', url, '--tables', 'author,post']
+    const sync = await syncUntilFollowing([...args, '--confirm-capture'])
+    expect(sync.code, sync.stderr).toBe(0)
+    await to.client.query('DELETE FROM post WHERE id = 42')
+
+    const different = await lockstep(['cutover', ...args])
+    expect(different.code, different.stdout + different.stderr).toBe(1)
+    expect(different.stdout).toMatch(/missing\s+42/)
+    expect(different.stdout).toMatch(/the sync is left in place/)
+    expect(sqliteObjects(path, `type = 'trigger' AND name LIKE '_lockstep_sync%'`).length).toBeGreaterThan(0)
+
+    // The source changes the row again: the sync brings it back, and the cutover goes through.
+    const db = new Database(path)
+    db.prepare(`UPDATE post SET title = 'Post 42, again' WHERE id = 42`).run()
+    db.close()
+    const cutover = await lockstep(['cutover', ...args])
+    expect(cutover.code, cutover.stdout + cutover.stderr).toBe(0)
+    expect(sqliteObjects(path, `name LIKE '%lockstep%'`)).toEqual([])
+  }, 60_000)
+
   it('follows a written PostgreSQL database through its slot and drops the slot at the cutover', async () => {
     const from = await fresh('sync_cli_pg_source')
     await from.client.query(`

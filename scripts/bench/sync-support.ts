@@ -31,7 +31,7 @@ export const postgresSource = (rows: number, writers: number) =>
         t,
       ) => `CREATE TABLE ${t} (id bigint PRIMARY KEY, email varchar(120) NOT NULL, score double precision, active boolean NOT NULL, created_at timestamptz NOT NULL, note text);
   CREATE INDEX ${t}_created_at ON ${t} (created_at);
-  INSERT INTO ${t} SELECT i, 'user' || i || '@example.com', (i * 7919 % 100000) / 100.0, i % 2 = 1,
+  INSERT INTO ${t} SELECT i, 'user' || i || '@example.com', (i::bigint * 7919 % 100000) / 100.0, i % 2 = 1,
      to_timestamp(1700000000 + i), CASE WHEN i % 3 > 0 THEN 'note ' || i || E'\\twith a tab' END
    FROM generate_series(1, ${Math.ceil(rows / writers)}) i;`,
     )

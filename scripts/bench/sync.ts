@@ -8,7 +8,7 @@
 //   (c) the cutover's downtime: from the moment the writer stopped (its process exited) to ready – the follow
 //       stopped, the last changes drained, the sequences set, every row validated, the capture or slot removed.
 // Targets: lag p95 < 2 s at 2,000 changes/s; cutover downtime < 5 s on a 1,000,000-row database.
-//   npm run bench:sync [-- --full] [-- --rows N --rate N --writers N --backlog S --seconds S --json]
+//   npm run bench:sync [-- --full] [-- --only sqlite|postgres --rows N --rate N --writers N --backlog S --seconds S --json]
 //   --writers N shares the rate among N writer processes (default 2).
 // Quick by default (100,000 rows, a 10 s steady phase); --full is the real one (1,000,000 rows, 30 s).
 import { rm, mkdir } from 'node:fs/promises'
@@ -34,6 +34,7 @@ const SECONDS = arg('seconds', FULL ? 30 : 10)
 const WRITERS = arg('writers', 2)
 const SAMPLE_MS = 200
 const JSON_OUTPUT = process.argv.includes('--json')
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
 const DIR = join(tmpdir(), 'lockstep-bench-sync')
 const say = (message: string) => (JSON_OUTPUT ? process.stderr : process.stdout).write(`${message}\n`)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -154,24 +155,27 @@ async function main() {
   }
   const results = []
   try {
-    const file = join(DIR, 'items.db')
-    makeSqliteSource(file, ROWS, WRITERS)
-    const maxSqlite = async (table: string) => {
-      const { default: Database } = await import('better-sqlite3')
-      const db = new Database(file, { readonly: true })
-      try {
-        return (db.prepare(`SELECT max(id) AS n FROM ${table}`).get() as { n: number }).n
-      } finally {
-        db.close()
+    if (ONLY !== 'postgres') {
+      const file = join(DIR, 'items.db')
+      makeSqliteSource(file, ROWS, WRITERS)
+      const maxSqlite = async (table: string) => {
+        const { default: Database } = await import('better-sqlite3')
+        const db = new Database(file, { readonly: true })
+        try {
+          return (db.prepare(`SELECT max(id) AS n FROM ${table}`).get() as { n: number }).n
+        } finally {
+          db.close()
+        }
       }
+      results.push(await measure('sqlite', file, await url('sync_from_sqlite'), maxSqlite))
     }
-    results.push(await measure('sqlite', file, await url('sync_from_sqlite'), maxSqlite))
-
-    const source = await url('sync_source')
-    await query(source, postgresSource(ROWS, WRITERS))
-    const maxPg = async (table: string) =>
-      Number((await query(source, `SELECT max(id)::text AS n FROM ${table}`)).rows[0]?.n)
-    results.push(await measure('postgres', source, await url('sync_from_postgres'), maxPg))
+    if (ONLY !== 'sqlite') {
+      const source = await url('sync_source')
+      await query(source, postgresSource(ROWS, WRITERS))
+      const maxPg = async (table: string) =>
+        Number((await query(source, `SELECT max(id)::text AS n FROM ${table}`)).rows[0]?.n)
+      results.push(await measure('postgres', source, await url('sync_from_postgres'), maxPg))
+    }
   } finally {
     stopWriters()
     await server.stop()
