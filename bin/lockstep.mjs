@@ -7,13 +7,15 @@ import '../lib/runtime/server-only.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 register({ tsconfig: join(root, 'tsconfig.json') })
-// `copy` and `validate` have lean entry points of their own (they start faster without the plan tooling).
+// `copy`, `validate`, `sync` and `cutover` have lean entry points of their own (they start faster without the plan tooling).
 const entries = new Map([
   ['copy', 'lockstep-copy.ts'],
   ['validate', 'lockstep-validate.ts'],
+  ['sync', 'lockstep-sync.ts'],
+  ['cutover', 'lockstep-sync.ts'],
 ])
 const entry = entries.get(process.argv[2])
-// Both read SQLite sources in worker threads: their scripts are built here when missing or out of date.
+// All read SQLite sources in worker threads: their scripts are built here when missing or out of date.
 if (entry) {
   const { ensureThreadScripts } = await import(join(root, 'lib', 'runtime', 'build-threads.ts'))
   await ensureThreadScripts((line) => console.error(line))

@@ -69,7 +69,7 @@ async function confirmEmptying(filled: readonly FilledTable[], database: string,
   }
 }
 
-function printSummary(summary: CopySummary) {
+export function printSummary(summary: CopySummary) {
   const rows = summary.tables.map((t) => [t.table, t.written + t.rejected, t.written, t.rejected, t.seconds] as const)
   const total = rows.reduce((sum, r) => [sum[0] + r[1], sum[1] + r[2], sum[2] + r[3]] as [number, number, number], [
     0, 0, 0,

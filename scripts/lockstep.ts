@@ -59,6 +59,22 @@ const USAGE = `Usage: lockstep <command>
                                           everything matches, 1 when rows differ or there are findings,
                                           3 when a database cannot be reached or read, 130 interrupted
 
+  lockstep sync --from SQLITE_FILE|URL --to URL [--tables a,b] [--schema a,b] [--mapping FILE.json]
+                [--confirm-capture] [--into-existing [--existing-rows empty|merge] [--yes]]
+                [--chunk-rows N] [--jobs N] [--json]
+                                          copies the tables, then follows the source's changes onto the
+                                          target until Ctrl-C (exit 0, printing where it stopped); run it
+                                          again and it goes on without copying again. A SQLite source gets
+                                          triggers and a _lockstep_sync_… change table until the cutover:
+                                          --confirm-capture agrees to it (refused without: exit 3). A
+                                          PostgreSQL source needs wal_level = logical (a replication slot)
+
+  lockstep cutover --from SQLITE_FILE|URL --to URL [the scope given to sync] [--json]
+                                          once the application stopped writing to the source: applies the
+                                          last changes, sets the sequences, validates every row and, when all
+                                          match, removes the capture or slot; prints the downtime. Exit 0 done,
+                                          1 differences (the sync stays: run sync again), 3 no such sync
+
 FILE may be - for standard input. The database is DATABASE_URL, or else the embedded one of \`npm start\`.`
 
 async function readInput(file: string | undefined): Promise<Buffer> {
@@ -259,6 +275,11 @@ async function main(argv: string[]): Promise<number> {
   if (args[0] === 'sql') return sqlCommand(args[1], args.slice(2))
   if (args[0] === 'copy') return copyCommand(args.slice(1))
   if (args[0] === 'validate') return validateCommand(args.slice(1))
+  if (args[0] === 'sync' || args[0] === 'cutover') {
+    // The lean entry point handles both, refusals included (bin/lockstep.mjs normally goes there directly).
+    await import('./lockstep-sync')
+    return 0
+  }
   const as = option(args, '--as')
   const [group, command, target, ...extra] = args
   if (!group || group === 'help' || group === '--help' || group === '-h') {

@@ -177,7 +177,7 @@ function finalLine(report: ValidationReport, integrityAsked: boolean): string {
   return `${report.status}: ${parts.join(', ')} (${report.seconds.toFixed(1)} s)`
 }
 
-function printReport(report: ValidationReport, integrityAsked: boolean) {
+export function printReport(report: ValidationReport, integrityAsked: boolean) {
   console.log(`${report.source} → ${report.target}\n`)
   printTables(report.tables)
   for (const t of report.tables) printDetails(t)

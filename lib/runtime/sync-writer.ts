@@ -107,7 +107,8 @@ export async function runWriter(o: WriterOptions): Promise<WriterCounts> {
   try {
     const keys = await store.keys()
     if (!keys.length) throw new Error(`The table ${o.table} has no rows to start from.`)
-    let next = Math.max(...keys) + 1
+    // Not Math.max(...keys): spread as arguments, a table of a few hundred thousand keys overflows the stack.
+    let next = keys.reduce((max, k) => (k > max ? k : max), 0) + 1
     const pick = () => keys[Math.floor(Math.random() * keys.length)] as number
     const inserts = o.inserts ?? 0.4
     const deletes = o.deletes ?? 0.2

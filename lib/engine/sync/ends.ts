@@ -20,14 +20,15 @@ import { sqliteFeed } from './sqlite-feed'
 export type SyncSource =
   { engine: 'sqlite'; path: string; label: string } | { engine: 'postgres'; target: PostgresTarget; label: string }
 
-export type SyncScope = { syncId: string; mapping: TCopyMapping; tables: readonly string[] }
+/** `schema`: where a SQLite source's tables were copied on the target (default public). */
+export type SyncScope = { syncId: string; mapping: TCopyMapping; tables: readonly string[]; schema?: string }
 
 export async function openFeed(
   source: SyncSource,
   scope: SyncScope,
 ): Promise<ChangeFeed & { markerReached?(m: string): boolean }> {
   return source.engine === 'sqlite'
-    ? sqliteFeed(source.path, { tables: scope.tables, mapping: scope.mapping })
+    ? sqliteFeed(source.path, { tables: scope.tables, mapping: scope.mapping, schema: scope.schema })
     : postgresFeed(source.target, { syncId: scope.syncId, mapping: scope.mapping })
 }
 
