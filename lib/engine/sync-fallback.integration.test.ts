@@ -154,7 +154,7 @@ describe('the fallback after a PostgreSQL cutover', () => {
       await queryDatabase(oldUrl, `SELECT slot_name FROM pg_replication_slots WHERE slot_name LIKE 'lockstep%'`),
     ).toEqual([])
     // The old database's identity hands out keys past every row the new one added.
-    const [{ next }] = (await queryDatabase(
+    const [inserted] = (await queryDatabase(
       oldUrl,
       `INSERT INTO account (owner) VALUES ('after') RETURNING id::int AS next`,
     )) as { next: number }[]
