@@ -26,7 +26,8 @@ const HOMEVERSE_DOCUMENT = `# ${HOMEVERSE_PLAN_TITLE}
 ## Overview
 Move the HomeVerse application's data from its SQLite file to PostgreSQL: every table copied with its keys,
 indexes and foreign keys, Prisma's epoch-millisecond datetimes turned into real timestamps, and the rows
-that do not fit their columns kept aside with the reason.
+that do not fit their columns kept aside with the reason. For no downtime, phases 3 and 4 keep PostgreSQL in
+sync while the application keeps writing, then cut over in seconds.
 
 ## Migration Phases
 
@@ -37,6 +38,14 @@ that do not fit their columns kept aside with the reason.
 ### Phase 2: Verify
 - [ ] Review the rejected rows with the application team
 - [ ] Compare row counts per table
+
+### Phase 3: Keep in sync
+- [ ] Watch the lag on the run page while the demo application keeps writing
+- [ ] Run a validation while the sync follows
+
+### Phase 4: Cut over
+- [ ] Tell the application team the cutover starts
+- [ ] Point the application at PostgreSQL once the cutover switched
 
 ## Risk Assessment
 - **Values SQLite accepted but PostgreSQL refuses** – Impact: Medium, Likelihood: High. Mitigation: rejected rows are listed with the reason; the step fails above 10.
@@ -286,6 +295,8 @@ async function seedHomeverse(
   const { setPlanEnvironment } = await import('@/lib/server/plans/environment-commands')
   const { ZAddCopyStep, ZAddManualStep, ZAddValidateStep } = await import('@/lib/server/plans/schemas')
   const { ZConnection } = await import('@/lib/server/connections/schemas')
+  const { addCutoverStep, addSyncStep } = await import('@/lib/server/plans/sync-steps')
+  const { ZAddCutoverStep, ZAddSyncStep } = await import('@/lib/server/plans/sync-schemas')
   const { db } = await import('@/lib/db')
 
   const dir = appEnv().LOCKSTEP_SQLITE_DIR
@@ -293,9 +304,12 @@ async function seedHomeverse(
   const path = join(dir, HOMEVERSE_FILE)
   if (!existsSync(path)) writeHomeverseDatabase(path)
   const { id: planId } = await importPlanDocument(admin, parsePlanDocument(HOMEVERSE_DOCUMENT))
-  const [copyPhase, verify] = await db.phase.findMany({ where: { planId }, orderBy: { position: 'asc' } })
-  if (!copyPhase || !verify) throw new Error('The HomeVerse document lost its phases.')
-  await addCopyStep(
+  const [copyPhase, verify, syncPhase, cutPhase] = await db.phase.findMany({
+    where: { planId },
+    orderBy: { position: 'asc' },
+  })
+  if (!copyPhase || !verify || !syncPhase || !cutPhase) throw new Error('The HomeVerse document lost its phases.')
+  const { id: copyStepId } = await addCopyStep(
     admin,
     ZAddCopyStep.parse({
       phaseId: copyPhase.id,
@@ -346,6 +360,28 @@ async function seedHomeverse(
       requireChecklist: 'on',
     }),
   )
+  await addSyncStep(
+    admin,
+    ZAddSyncStep.parse({
+      phaseId: syncPhase.id,
+      name: 'Keep PostgreSQL in sync with HomeVerse',
+      copyStepId,
+      tables: '',
+      mode: 'create',
+      // The demo's own file: the seed agrees to the triggers and change table in it until the cutover.
+      captureConfirmed: 'on',
+    }),
+  )
+  await addManualStep(
+    admin,
+    ZAddManualStep.parse({
+      phaseId: cutPhase.id,
+      name: 'Stop writes to the HomeVerse file',
+      instructions:
+        'The application goes into maintenance mode. (The demo application stopped writing when this phase started.) Release once no write reaches the file any more: this moment starts the downtime.',
+    }),
+  )
+  await addCutoverStep(admin, ZAddCutoverStep.parse({ phaseId: cutPhase.id, name: 'Cut over to PostgreSQL' }))
   const { id: sourceConnectionId } = await createConnection(
     admin,
     ZConnection.parse({

@@ -106,6 +106,16 @@ export async function launch(options: LaunchOptions): Promise<void> {
       }
     })
     superviseWorker(childEnv, children, () => stopping)
+    // The demo's application: it writes to the HomeVerse file only while the demo plan's sync follows it.
+    if (env.LOCKSTEP_DEMO === 'true')
+      children.push(
+        spawnPrefixed(
+          '[demo app]',
+          bin('tsx'),
+          [...SERVER_ONLY_IMPORT, join(ROOT, 'scripts', 'demo-app.ts')],
+          childEnv,
+        ),
+      )
 
     const url = `http://localhost:${env.PORT}`
     if (!(await waitForHttp(`${url}/login`, 120_000, () => web.exitCode === null))) {

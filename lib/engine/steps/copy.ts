@@ -21,9 +21,9 @@ import { plural } from '@/lib/domain/words'
  * choice existed keep their ids; a changed choice starts a copy of its own.
  */
 const copyIdFor =
-  (ctx: StepContext, source: PlanSource, config: CopyConfig) =>
+  (stepId: string, source: PlanSource, config: CopyConfig) =>
   (schema: string | null, tables: readonly string[] | null) =>
-    copyIdOf(`step-${ctx.step.id}`, {
+    copyIdOf(`step-${stepId}`, {
       source: source.identity,
       ...(schema && schema !== 'public' ? { schema } : {}),
       tables: [...(tables ?? [])].sort(),
@@ -59,9 +59,10 @@ export function refuseSchemasOfSqlite(source: PlanSource, config: CopyConfig) {
  * What a copy step (and a sync step's initial copy) shares: the copy's id, the options every copy takes from
  * the step, live figures written to the step run, and the step's result from the copy's summary.
  */
-export function copyStepParts(ctx: StepContext, planSource: PlanSource, config: CopyConfig) {
+/** `copyOf`: the step whose copy this is (a sync that follows a copy step makes that step's copy again). */
+export function copyStepParts(ctx: StepContext, planSource: PlanSource, config: CopyConfig, copyOf = ctx.step.id) {
   const session = requireTarget(ctx)
-  const idFor = copyIdFor(ctx, planSource, config)
+  const idFor = copyIdFor(copyOf, planSource, config)
   // The detail names the copy of public (or of the SQLite file): each other schema's copy has an id of its own.
   const copyId = idFor(null, config.tables.length ? config.tables : null)
   // A resumed copy finds the target's rows already emptied or merged: what the first attempt did stays shown.
@@ -142,9 +143,14 @@ export function copyStepParts(ctx: StepContext, planSource: PlanSource, config: 
 }
 
 /** Undoes a step's copy (tables it created dropped, existing ones emptied); the tables it undid. */
-export async function undoStepCopy(ctx: StepContext, planSource: PlanSource, config: CopyConfig): Promise<string[]> {
+export async function undoStepCopy(
+  ctx: StepContext,
+  planSource: PlanSource,
+  config: CopyConfig,
+  copyOf = ctx.step.id,
+): Promise<string[]> {
   const session = requireTarget(ctx)
-  const idFor = copyIdFor(ctx, planSource, config)
+  const idFor = copyIdFor(copyOf, planSource, config)
   return planSource.engine === 'POSTGRES'
     ? undoSchemas(session.client, planSource.target, {
         schemas: config.schemas,

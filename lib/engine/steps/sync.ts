@@ -73,7 +73,13 @@ export const syncRunner: StepRunner = {
     if (sync.status === 'SWITCHED')
       return { status: 'SUCCEEDED', message: `already cut over to the target; nothing to follow` }
 
-    const { idFor, copyId, common, conclude, refused } = copyStepParts(ctx, planSource, config)
+    // Following a copy step, the sync makes that step's copy again (under its capture): the same tables, not a second set.
+    const { idFor, copyId, common, conclude, refused } = copyStepParts(
+      ctx,
+      planSource,
+      config,
+      config.copyStepId ?? ctx.step.id,
+    )
     let summary: CopySummary
     try {
       if (planSource.engine === 'POSTGRES') {
@@ -142,7 +148,7 @@ export const syncRunner: StepRunner = {
       })
       await endSync(syncSourceOf(planSource), sync.id, session.client)
     }
-    const tables = await undoStepCopy(ctx, planSource, config)
+    const tables = await undoStepCopy(ctx, planSource, config, config.copyStepId ?? ctx.step.id)
     return {
       status: 'SUCCEEDED',
       message: `ended the sync${tables.length ? ` and ${config.mode === 'create' ? 'dropped' : 'emptied'} ${tables.join(', ')}` : ''}`,
