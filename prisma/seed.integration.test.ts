@@ -328,4 +328,83 @@ describe('seed', () => {
       ['No orphaned rows on the target', 'NOT_MET', full.id],
     ])
   }, 120_000)
+
+  it('keeps HomeVerse in sync while the demo application writes, then cuts over once the cutover phase stopped it', async () => {
+    const { createFollowers } = await import('@/lib/engine/syncs')
+    const { demoApplicationWrites } = await import('@/lib/server/syncs/demo')
+    const { releaseGate } = await import('@/lib/server/runs/resolve')
+    const { runWriter } = await import('@/lib/runtime/sync-writer')
+    const plan = await db.plan.findFirstOrThrow({
+      where: { title: HOMEVERSE_PLAN_TITLE },
+      include: {
+        phases: { orderBy: { position: 'asc' }, include: { steps: { orderBy: { position: 'asc' } } } },
+        environments: true,
+      },
+    })
+    const admin = await db.user.findFirstOrThrow({ where: { email: 'first@example.com' } })
+    const actor = {
+      kind: 'user' as const,
+      id: admin.id,
+      email: admin.email,
+      name: admin.name,
+      role: admin.role,
+      origin: null,
+    }
+    const [, , syncPhase, cutPhase] = plan.phases
+    expect(plan.phases.slice(2).map((p) => [p.name, p.steps.map((s) => s.kind)])).toEqual([
+      ['Keep in sync', ['SYNC']],
+      ['Cut over', ['MANUAL', 'CUTOVER']],
+    ])
+    const environmentId = plan.environments[0]?.environmentId ?? ''
+    const run = async (phaseId: string) => {
+      const { id } = await startRun(actor, { planId: plan.id, phaseId, environmentId, dryRun: false })
+      expect(await claimRun('seed-test')).toBe(id)
+      return id
+    }
+    const syncRun = await run(syncPhase?.id ?? '')
+    expect(await executeRun(syncRun)).toBe('SUCCEEDED')
+    expect(await demoApplicationWrites(HOMEVERSE_PLAN_TITLE)).toBe(true)
+
+    const followers = createFollowers('seed-test-follower', () => undefined)
+    const ticking = setInterval(() => void followers.tick().catch(() => undefined), 300)
+    const application = new AbortController()
+    const writing = runWriter({
+      sqlite: join(sqliteDir, HOMEVERSE_FILE),
+      table: 'activities',
+      key: 'id',
+      column: 'details',
+      rate: 50,
+      signal: application.signal,
+    })
+    try {
+      for (const end = Date.now() + 30_000; ;) {
+        const sync = await db.sync.findFirstOrThrow({ where: { planId: plan.id } })
+        if (sync.appliedChanges >= 30n) break
+        if (Date.now() > end) throw new Error(`the sync applied nothing: ${sync.error}`)
+        await new Promise((r) => setTimeout(r, 200))
+      }
+      const cutRun = await run(cutPhase?.id ?? '')
+      // The demo application stops writing once the cutover phase has begun.
+      expect(await demoApplicationWrites(HOMEVERSE_PLAN_TITLE)).toBe(false)
+      application.abort()
+      await writing
+      expect(await executeRun(cutRun)).toBe('WAITING')
+      await releaseGate(actor, cutRun)
+      expect(await claimRun('seed-test')).toBe(cutRun)
+      expect(await executeRun(cutRun)).toBe('SUCCEEDED')
+      const cutover = await db.stepRun.findFirstOrThrow({ where: { runId: cutRun, kind: 'CUTOVER' } })
+      const finished = await db.runEvent.findMany({ where: { runId: cutRun }, select: { message: true } })
+      expect(finished.map((e) => e.message).join('\n')).toMatch(/switched to the target .* of downtime/)
+      expect(cutover.status).toBe('SUCCEEDED')
+    } finally {
+      application.abort()
+      clearInterval(ticking)
+      await followers.stop()
+    }
+    const sync = await db.sync.findFirstOrThrow({ where: { planId: plan.id } })
+    expect([sync.status, sync.downtimeMs !== null]).toEqual(['SWITCHED', true])
+    const file = new Database(join(sqliteDir, HOMEVERSE_FILE), { readonly: true })
+    expect(file.prepare(`SELECT name FROM sqlite_master WHERE name LIKE '%lockstep%'`).all()).toEqual([])
+    file.close()
+  }, 120_000)
 })

@@ -9,6 +9,7 @@ import {
   markSourceCleaned,
   recordLag,
   releaseSync,
+  saveSyncRejects,
   syncsToClean,
   syncToFollow,
   type LagFigures,
@@ -77,6 +78,7 @@ export function createFollowers(workerId: string, log: (line: string) => void): 
           applied += batch.changes
           lastAppliedAt = new Date()
         },
+        onRejects: (rejects) => saveSyncRejects(id, rejects),
         onLag: async (lag, position) => {
           const status = await recordLag(id, workerId, lagFigures(lag, position, applied, lastAppliedAt))
           applied = 0

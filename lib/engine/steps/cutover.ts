@@ -7,7 +7,8 @@ import { follow } from '@/lib/engine/sync/follow'
 import type { Lag } from '@/lib/engine/sync/model'
 import { validatePlan } from '@/lib/engine/validations'
 import { startStepValidation } from '@/lib/server/validations/record'
-import { isFollowed, leaseMs, moveSync, openReverseSync, recordLag } from '@/lib/server/syncs/record'
+import { isFollowed, leaseMs, moveSync, openReverseSync, recordLag, syncRejectedKeys } from '@/lib/server/syncs/record'
+import { onlyRejectedRows } from '@/lib/engine/sync/rejected'
 import { sourceOf } from './copy'
 import { syncSourceOf } from './sync'
 import { requireTarget, type StepContext, type StepResult, type StepRunner } from './types'
@@ -222,7 +223,14 @@ export const cutoverRunner: StepRunner = {
           integrity: false,
           signal: ctx.signal,
         })
-        if (report.status !== 'PASSED') {
+        // Rows the copy rejected (values that do not fit, within the step's limit) are the only accepted difference.
+        const rejectedOnly = onlyRejectedRows(report, await syncRejectedKeys(sync.scope))
+        if (rejectedOnly)
+          ctx.log(
+            'info',
+            `${plural(rejectedOnly, 'row')} the copy rejected (listed with the step) are not on the target, as the step allowed.`,
+          )
+        if (rejectedOnly === null) {
           const differing = report.tables.filter((t) => t.state !== 'VALIDATED' && t.state !== 'NO_PRIMARY_KEY')
           const reason = `the final validation found ${differing.length ? `differences in ${differing.map((t) => t.table).join(', ')}` : 'a failing rule'}`
           await handBack(reason)
@@ -255,7 +263,7 @@ export const cutoverRunner: StepRunner = {
         await show({ stage: 'switched', switchedAt: switchedAt.toISOString(), downtimeMs, fallback })
         return {
           status: 'SUCCEEDED',
-          message: `switched to the target at ${switchedAt.toISOString().slice(11, 19)} UTC after ${(downtimeMs / 1000).toFixed(1)} s of downtime (writes stopped → target ready); ${plural(sequences.length, 'sequence')} set; every table matches`,
+          message: `switched to the target at ${switchedAt.toISOString().slice(11, 19)} UTC after ${(downtimeMs / 1000).toFixed(1)} s of downtime (writes stopped → target ready); ${plural(sequences.length, 'sequence')} set; ${rejectedOnly ? `every table matches but for ${plural(rejectedOnly, 'row')} the copy rejected` : 'every table matches'}`,
         }
       } finally {
         await feed.close()

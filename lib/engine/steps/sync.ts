@@ -55,6 +55,8 @@ export const syncRunner: StepRunner = {
     const mapping = mappingOrThrow(config.mapping)
     const planSource = await sourceOf(ctx)
     const targetName = `${session.target.host}:${session.target.port}/${session.target.database}`
+    // Following a copy step, the sync makes that step's copy again (under its capture): the same tables, not a second set.
+    const parts = copyStepParts(ctx, planSource, config, config.copyStepId ?? ctx.step.id)
     const sync = await openSync({
       planId: ctx.planId,
       stepId: ctx.step.id,
@@ -63,7 +65,12 @@ export const syncRunner: StepRunner = {
       engine: planSource.engine,
       source: planSource.name,
       target: targetName,
-      scope: { tables: config.tables, schemas: config.schemas, mapping: mapping as Prisma.InputJsonValue },
+      scope: {
+        tables: config.tables,
+        schemas: config.schemas,
+        mapping: mapping as Prisma.InputJsonValue,
+        copyId: parts.copyId,
+      },
     })
     if (sync.status === 'FOLLOWING' || sync.status === 'CUTTING_OVER')
       return {
@@ -73,13 +80,7 @@ export const syncRunner: StepRunner = {
     if (sync.status === 'SWITCHED')
       return { status: 'SUCCEEDED', message: `already cut over to the target; nothing to follow` }
 
-    // Following a copy step, the sync makes that step's copy again (under its capture): the same tables, not a second set.
-    const { idFor, copyId, common, conclude, refused } = copyStepParts(
-      ctx,
-      planSource,
-      config,
-      config.copyStepId ?? ctx.step.id,
-    )
+    const { idFor, copyId, common, conclude, refused } = parts
     let summary: CopySummary
     try {
       if (planSource.engine === 'POSTGRES') {

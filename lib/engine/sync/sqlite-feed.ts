@@ -129,7 +129,8 @@ export function sqliteFeed(
         if (isRejected(field)) {
           bad = true
           rejects.push({
-            table: t.source.name,
+            // Named as the copy names a table's rejected rows: by its name on the target.
+            table: t.source.pgName,
             key: visible(keyText(key)),
             column: t.source.columns[i]?.name ?? '',
             reason: field.reject,

@@ -14,7 +14,8 @@ import type { SyncTableLag } from '@/lib/domain/sync'
  */
 export const leaseMs = () => Math.max(5_000, 3 * appEnv().WORKER_HEARTBEAT_MS)
 
-export type SyncScope = { tables: string[]; schemas: string[]; mapping: Prisma.InputJsonValue }
+/** What a sync follows; `copyId`: its initial copy's id (the rows it rejects are that copy's). */
+export type SyncScope = { tables: string[]; schemas: string[]; mapping: Prisma.InputJsonValue; copyId?: string }
 
 /** The sync of a step on an environment: made on its first run, started again after it ended or failed. */
 export async function openSync(o: {
@@ -272,4 +273,42 @@ export async function endFallbacksOfClosedPlans() {
     data: { status: 'ENDED', endedAt: new Date(), workerId: null, leaseUntil: null },
   })
   return count
+}
+
+type Reject = { table: string; key: string; column: string; reason: string; value: string | null }
+
+/** Rows a follower could not write (values that do not fit), kept with its initial copy's rejected rows. */
+export async function saveSyncRejects(syncId: string, rejects: readonly Reject[]) {
+  if (!rejects.length) return
+  const sync = await db.sync.findUniqueOrThrow({
+    where: { id: syncId },
+    select: { runId: true, stepId: true, scope: true },
+  })
+  const copyId = (sync.scope as { copyId?: unknown }).copyId
+  const stepRun = sync.runId
+    ? await db.stepRun.findFirst({ where: { runId: sync.runId, stepId: sync.stepId }, select: { id: true } })
+    : null
+  if (typeof copyId !== 'string' || !stepRun) return
+  await db.copyReject.createMany({
+    data: rejects.map((r) => ({
+      stepRunId: stepRun.id,
+      copyId,
+      tableName: r.table,
+      rowKey: r.key,
+      column: r.column,
+      reason: r.reason,
+      value: r.value,
+    })),
+    skipDuplicates: true,
+  })
+}
+
+/** The keys of the rows a sync's copy (and its follower) rejected, per table. */
+export async function syncRejectedKeys(scope: unknown): Promise<Map<string, Set<string>>> {
+  const copyId = (scope as { copyId?: unknown } | null)?.copyId
+  const keys = new Map<string, Set<string>>()
+  if (typeof copyId !== 'string') return keys
+  const rows = await db.copyReject.findMany({ where: { copyId }, select: { tableName: true, rowKey: true } })
+  for (const r of rows) keys.set(r.tableName, (keys.get(r.tableName) ?? new Set()).add(r.rowKey))
+  return keys
 }
