@@ -1,4 +1,5 @@
 import { db, type Tx } from '@/lib/db'
+import { saveCopyRejects } from '@/lib/server/runs/rejects'
 import { notifyRunFailed } from '@/lib/server/notifications/run-failed'
 import { withoutServerPaths } from '@/lib/server/paths'
 import { coveringNote, guardStep } from '@/lib/server/runs/safeguards'
@@ -181,20 +182,7 @@ function contextFor(
       await watched(() => db.stepRun.update({ where: { id: stepRun.id }, data: update }))
     },
     saveRejects: async (copyId, rejects) => {
-      await watched(() =>
-        db.copyReject.createMany({
-          data: rejects.map((r) => ({
-            stepRunId: stepRun.id,
-            copyId,
-            tableName: r.table,
-            rowKey: r.key,
-            column: r.column,
-            reason: r.reason,
-            value: r.value,
-          })),
-          skipDuplicates: true,
-        }),
-      )
+      await watched(() => saveCopyRejects(stepRun.id, copyId, rejects))
     },
   }
 }

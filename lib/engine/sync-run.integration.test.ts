@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { planWithConnections } from '@/lib/testing/plan-setup'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,19 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { db } from '@/lib/db'
 import { exportEnv } from '@/lib/env'
 import { parseValidationReport } from '@/lib/domain/validation-report'
-import { createConnection, createEnvironment } from '@/lib/server/connections/commands'
-import { ZConnection } from '@/lib/server/connections/schemas'
-import { setPlanEnvironment } from '@/lib/server/plans/environment-commands'
-import { createPlan } from '@/lib/server/plans/plan-commands'
 import { addPhase } from '@/lib/server/plans/phase-commands'
-import { ZAddManualStep, ZAddPhase, ZCreatePlan } from '@/lib/server/plans/schemas'
+import { ZAddManualStep, ZAddPhase } from '@/lib/server/plans/schemas'
 import { addManualStep } from '@/lib/server/plans/step-commands'
 import { ZAddCutoverStep, ZAddSyncStep } from '@/lib/server/plans/sync-schemas'
 import { addCutoverStep, addSyncStep } from '@/lib/server/plans/sync-steps'
 import { startRun } from '@/lib/server/runs/commands'
 import { releaseGate } from '@/lib/server/runs/resolve'
 import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database'
-import { makeUser } from '@/lib/testing/factories'
 import { startWriter, stopWriters } from '@/lib/testing/sync-writers'
 import { executeRun } from './runs'
 import { executeValidation } from './validations'
@@ -65,35 +60,11 @@ async function execute(runId: string) {
 
 describe('a sync phase and a cutover phase', () => {
   it('follows an application’s writes after the copy, then cuts over after the gate with the downtime recorded', async () => {
-    const admin = await makeUser('ADMIN')
-    const lead = await makeUser('LEAD')
     const targetUrl = await createFreshDatabase('sync_run', { migrate: false })
-    const { id: environmentId } = await createEnvironment(admin, {
-      name: `staging-${randomUUID().slice(0, 8)}`,
-      description: '',
-      protected: false,
-    })
-    const { id: sourceId } = await createConnection(
-      admin,
-      ZConnection.parse({ environmentId, engine: 'SQLITE', name: 'shop.db', role: 'SOURCE', filePath: 'shop.db' }),
-    )
-    const { id: targetId } = await createConnection(
-      admin,
-      ZConnection.parse({
-        environmentId,
-        engine: 'POSTGRES',
-        ownServer: 'allow',
-        name: 'target',
-        role: 'TARGET',
-        url: `${targetUrl}?sslmode=disable`,
-      }),
-    )
-    const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: 'Zero-downtime move' }))
-    await setPlanEnvironment(lead, {
-      planId,
-      environmentId,
-      sourceConnectionId: sourceId,
-      targetConnectionId: targetId,
+    const { lead, planId, environmentId } = await planWithConnections({
+      title: 'Zero-downtime move',
+      source: { sqlite: 'shop.db' },
+      target: targetUrl,
     })
     const { id: syncPhase } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Keep in sync' }))
     const { id: cutPhase } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Cut over' }))

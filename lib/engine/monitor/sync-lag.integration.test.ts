@@ -1,18 +1,13 @@
-import { randomUUID } from 'node:crypto'
+import { planWithConnections } from '@/lib/testing/plan-setup'
 import { afterAll, describe, expect, it } from 'vitest'
 import { db } from '@/lib/db'
 import { evaluateHealth } from '@/lib/domain/health'
-import { createConnection, createEnvironment } from '@/lib/server/connections/commands'
-import { ZConnection } from '@/lib/server/connections/schemas'
 import { loadSeries } from '@/lib/server/monitoring/series'
-import { setPlanEnvironment } from '@/lib/server/plans/environment-commands'
-import { createPlan } from '@/lib/server/plans/plan-commands'
 import { addPhase } from '@/lib/server/plans/phase-commands'
 import { addTrigger } from '@/lib/server/plans/register-commands'
-import { ZAddPhase, ZAddTrigger, ZCreatePlan } from '@/lib/server/plans/schemas'
+import { ZAddPhase, ZAddTrigger } from '@/lib/server/plans/schemas'
 import { ZAddSyncStep } from '@/lib/server/plans/sync-schemas'
 import { addSyncStep } from '@/lib/server/plans/sync-steps'
-import { makeUser } from '@/lib/testing/factories'
 import { createFreshDatabase } from '@/lib/testing/fresh-database'
 import { connectionsToSample, createSampler } from './sampler'
 
@@ -25,28 +20,9 @@ afterAll(() => sampler.stop())
 
 describe('the lag of a sync as a metric', () => {
   it('is sampled while the sync follows, and a trigger on it fires once it is sustained', async () => {
-    const admin = await makeUser('ADMIN')
-    const lead = await makeUser('LEAD')
     const url = await createFreshDatabase('sync_lag_metric', { migrate: false })
-    const { id: environmentId } = await createEnvironment(admin, {
-      name: `lag-${randomUUID().slice(0, 8)}`,
-      description: '',
-      protected: false,
-    })
+    const { lead, planId, environmentId, targetId } = await planWithConnections({ title: 'Lag metric', target: url })
     environments.push(environmentId)
-    const { id: targetId } = await createConnection(
-      admin,
-      ZConnection.parse({
-        environmentId,
-        engine: 'POSTGRES',
-        ownServer: 'allow',
-        name: 'target',
-        role: 'TARGET',
-        url: `${url}?sslmode=disable`,
-      }),
-    )
-    const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: 'Lag metric' }))
-    await setPlanEnvironment(lead, { planId, environmentId, sourceConnectionId: null, targetConnectionId: targetId })
     const { id: phaseId } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Keep in sync' }))
     const { id: stepId } = await addSyncStep(
       lead,

@@ -10,6 +10,25 @@ import { ZId } from '@/lib/server/fields'
 
 export const REJECTS_PAGE = 50
 
+type Reject = { table: string; key: string; column: string; reason: string; value: string | null }
+
+/** Keeps rejected rows of a copy (one reported again by a resumed chunk, or a sync reading it again, is kept once). */
+export async function saveCopyRejects(stepRunId: string, copyId: string, rejects: readonly Reject[]) {
+  if (!rejects.length) return
+  await db.copyReject.createMany({
+    data: rejects.map((r) => ({
+      stepRunId,
+      copyId,
+      tableName: r.table,
+      rowKey: r.key,
+      column: r.column,
+      reason: r.reason,
+      value: r.value,
+    })),
+    skipDuplicates: true,
+  })
+}
+
 export type CopyRejectsDTO = {
   total: number
   groups: { table: string; column: string; rows: number }[]

@@ -1,6 +1,7 @@
 import 'server-only'
 import { db, type Prisma } from '@/lib/db'
 import { appEnv } from '@/lib/env'
+import { saveCopyRejects } from '@/lib/server/runs/rejects'
 import type { ConnectionEngine, SyncStatus } from '@/lib/generated/prisma/enums'
 import type { SyncTableLag } from '@/lib/domain/sync'
 
@@ -16,6 +17,29 @@ export const leaseMs = () => Math.max(5_000, 3 * appEnv().WORKER_HEARTBEAT_MS)
 
 /** What a sync follows; `copyId`: its initial copy's id (the rows it rejects are that copy's). */
 export type SyncScope = { tables: string[]; schemas: string[]; mapping: Prisma.InputJsonValue; copyId?: string }
+
+/** A sync's state as it starts (again): copying, no figures, no cutover. */
+const freshSync = () => ({
+  status: 'COPYING' as const,
+  position: null,
+  appliedChanges: 0,
+  waitingChanges: 0,
+  lagSeconds: 0,
+  lagTables: [],
+  lagAt: null,
+  lastAppliedAt: null,
+  workerId: null,
+  leaseUntil: null,
+  error: null,
+  writesStoppedAt: null,
+  switchedAt: null,
+  downtimeMs: null,
+  cutoverRunId: null,
+  endedAt: null,
+  sourceCleanedAt: null,
+  endedById: null,
+  startedAt: new Date(),
+})
 
 /** The sync of a step on an environment: made on its first run, started again after it ended or failed. */
 export async function openSync(o: {
@@ -35,28 +59,12 @@ export async function openSync(o: {
   })
   if (existing && !['ENDED', 'FAILED'].includes(existing.status)) return existing
   const data = {
+    ...freshSync(),
     runId: o.runId,
-    status: 'COPYING' as const,
     engine: o.engine,
     source: o.source,
     target: o.target,
     scope: o.scope,
-    position: null,
-    appliedChanges: 0,
-    waitingChanges: 0,
-    lagSeconds: 0,
-    lagTables: [],
-    lagAt: null,
-    lastAppliedAt: null,
-    workerId: null,
-    leaseUntil: null,
-    error: null,
-    writesStoppedAt: null,
-    switchedAt: null,
-    downtimeMs: null,
-    cutoverRunId: null,
-    endedAt: null,
-    startedAt: new Date(),
   }
   return existing
     ? db.sync.update({ where: { id: existing.id }, data })
@@ -226,26 +234,13 @@ export async function openReverseSync(
   scope: SyncScope,
 ) {
   const data = {
+    ...freshSync(),
     forwardId: forward.id,
     runId: forward.runId,
-    status: 'COPYING' as const,
     engine: 'POSTGRES' as const,
     source: forward.target,
     target: forward.source,
     scope,
-    position: null,
-    appliedChanges: 0,
-    waitingChanges: 0,
-    lagSeconds: 0,
-    lagTables: [],
-    lagAt: null,
-    workerId: null,
-    leaseUntil: null,
-    error: null,
-    endedAt: null,
-    sourceCleanedAt: null,
-    switchedAt: null,
-    startedAt: new Date(),
   }
   return db.sync.upsert({
     where: {
@@ -288,19 +283,7 @@ export async function saveSyncRejects(syncId: string, rejects: readonly Reject[]
   const stepRun = sync.runId
     ? await db.stepRun.findFirst({ where: { runId: sync.runId, stepId: sync.stepId }, select: { id: true } })
     : null
-  if (typeof copyId !== 'string' || !stepRun) return
-  await db.copyReject.createMany({
-    data: rejects.map((r) => ({
-      stepRunId: stepRun.id,
-      copyId,
-      tableName: r.table,
-      rowKey: r.key,
-      column: r.column,
-      reason: r.reason,
-      value: r.value,
-    })),
-    skipDuplicates: true,
-  })
+  if (typeof copyId === 'string' && stepRun) await saveCopyRejects(stepRun.id, copyId, rejects)
 }
 
 /** The keys of the rows a sync's copy (and its follower) rejected, per table. */
