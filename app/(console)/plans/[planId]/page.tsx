@@ -80,6 +80,12 @@ export default async function PlanPage({
   const sourceEnvironments = environments.filter((e) => e.configured.source).map((e) => e.environment)
   const rehearsalTargets = runTargets.filter((e) => !e.protected).map(({ id, name }) => ({ id, name }))
   const canStart = can(actor.role, 'run:start') && plan.status !== 'ARCHIVED'
+  // Sync and cutover steps name a copy or sync step of the plan: their forms offer these.
+  const planSteps = plan.phases.flatMap((phase) =>
+    phase.steps.flatMap((s) =>
+      s.kind === 'COPY' || s.kind === 'SYNC' ? [{ id: s.id, name: s.name, kind: s.kind, phaseName: phase.name }] : [],
+    ),
+  )
   const openHref = (value: string) => `/plans/${plan.id}?open=${value || 'none'}`
   return (
     <article className="space-y-8">
@@ -181,6 +187,7 @@ export default async function PlanPage({
                 count={plan.phases.length}
                 canEdit={plan.canEdit}
                 canAcceptLint={plan.canEdit && can(actor.role, 'run:resolve')}
+                planSteps={planSteps}
                 footer={
                   <div className="space-y-3">
                     <PhaseRun
