@@ -5,6 +5,7 @@ import { SYNC_STATUS_WORDS, ZSyncTableLag, type SyncTableLag } from '@/lib/domai
 import type { UserActor } from '@/lib/server/actor'
 import { can } from '@/lib/auth/permissions'
 import { assertCan, seesRowData } from '@/lib/server/authorize'
+import { notFound } from '@/lib/server/errors'
 import { z } from 'zod'
 
 // Syncs as the run page, the plan page and the monitoring view show them: status, lag (live while a follower
@@ -96,12 +97,14 @@ export function toSyncDTO(s: SyncRow, actor: UserActor, now = Date.now()): SyncD
   }
 }
 
-/** Everyone who reads runs: the syncs of a plan (on an environment, when named), newest first. */
+/** Everyone who reads runs: the syncs of a plan (on an environment, when named), newest first; a plan that does not exist is not found. */
 export async function listSyncs(
   actor: UserActor,
   where: { planId: string; environmentId?: string },
 ): Promise<SyncDTO[]> {
   assertCan(actor, 'run:read')
+  // A foreign id answers "not found", as everywhere, rather than an empty list.
+  if (!(await db.plan.findUnique({ where: { id: where.planId }, select: { id: true } }))) throw notFound('Plan')
   const rows = await db.sync.findMany({ where, select: SYNC_SELECT, orderBy: { startedAt: 'desc' } })
   return rows.map((r) => toSyncDTO(r, actor))
 }
