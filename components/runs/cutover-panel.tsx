@@ -25,7 +25,7 @@ export function CutoverPanel({ cutover, planId }: { cutover: CutoverDetail; plan
   return (
     <section
       aria-label="Cutover"
-      className="w-full space-y-3 rounded-md border border-zinc-200 bg-zinc-50 p-3"
+      className="w-full min-w-0 space-y-3 rounded-md border border-zinc-200 bg-zinc-50 p-3"
       data-testid="cutover-panel"
     >
       {cutover.stage === 'switched' && cutover.downtimeMs !== null ? (

@@ -120,7 +120,12 @@ export function RunView({ initial }: { initial: RunDTO }) {
             {step.copy ? <CopyProgress runId={run.id} step={{ ...step, copy: step.copy }} /> : null}
             {step.cutover ? <CutoverPanel cutover={step.cutover} planId={run.plan.id} /> : null}
             {step.sync ? <SyncPanel sync={step.sync} refresh={refresh} /> : null}
-            {step.validationId ? <StepValidation validationId={step.validationId} /> : null}
+            {step.validationId ? (
+              // min-w-0: a wide validation table scrolls in its own box instead of widening the page on a phone.
+              <div className="w-full min-w-0">
+                <StepValidation validationId={step.validationId} />
+              </div>
+            ) : null}
             {step.backup ? <BackupArtifact backup={step.backup} showError={!step.error} /> : null}
             {step.observe ? (
               <Observation

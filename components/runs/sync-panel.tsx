@@ -17,7 +17,7 @@ export function SyncPanel({ sync, refresh }: { sync: SyncDTO; refresh: () => Pro
   return (
     <section
       aria-label={`Sync of ${sync.stepName}`}
-      className="w-full space-y-3 rounded-md border border-indigo-100 bg-indigo-50/40 p-3"
+      className="w-full min-w-0 space-y-3 rounded-md border border-indigo-100 bg-indigo-50/40 p-3"
       data-testid="sync-panel"
     >
       <div className="flex flex-wrap items-center gap-2">
@@ -37,7 +37,7 @@ export function SyncPanel({ sync, refresh }: { sync: SyncDTO; refresh: () => Pro
         <Figure label="Changes applied" testId="sync-applied">
           {count(sync.appliedChanges)}
         </Figure>
-        <Figure label="Last applied" testId="sync-last-applied">
+        <Figure label="Last applied" testId="sync-last-applied" small>
           {sync.lastAppliedAt ? clockUtc(sync.lastAppliedAt) : 'nothing yet'}
         </Figure>
       </dl>
@@ -106,11 +106,22 @@ export function SyncPanel({ sync, refresh }: { sync: SyncDTO; refresh: () => Pro
   )
 }
 
-function Figure({ label, testId, children }: { label: string; testId: string; children: React.ReactNode }) {
+function Figure({
+  label,
+  testId,
+  small = false,
+  children,
+}: {
+  label: string
+  testId: string
+  /** An instant rather than a count: smaller, so it fits a phone's half-width box. */
+  small?: boolean
+  children: React.ReactNode
+}) {
   return (
-    <div className="rounded-md border border-zinc-200 bg-white px-3 py-2">
+    <div className="min-w-0 rounded-md border border-zinc-200 bg-white px-3 py-2">
       <dt className="text-xs text-zinc-500">{label}</dt>
-      <dd className="text-base font-semibold tabular-nums" data-testid={testId}>
+      <dd className={`${small ? 'text-sm' : 'text-base'} font-semibold tabular-nums`} data-testid={testId}>
         {children}
       </dd>
     </div>
