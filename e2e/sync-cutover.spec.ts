@@ -18,7 +18,7 @@ import { E2E } from './fixtures/settings'
 test.describe.configure({ timeout: 300_000 })
 test.afterAll(() => stopWriters())
 
-type SyncPlan = { planId: string; env: string; file: string; targetUrl: string }
+type SyncPlan = { planId: string; env: string; file: string; targetUrl: string; targetId: string }
 
 async function seedSyncPlan(browser: Browser, owner: SeededUser): Promise<SyncPlan> {
   const suffix = randomUUID().slice(0, 8)
@@ -58,7 +58,7 @@ async function seedSyncPlan(browser: Browser, owner: SeededUser): Promise<SyncPl
     sourceConnectionId: source?.id,
     targetConnectionId: targetConnection?.id,
   })
-  return { planId, env, file, targetUrl: target.toString() }
+  return { planId, env, file, targetUrl: target.toString(), targetId: targetConnection?.id ?? '' }
 }
 
 /** The number a figure of the sync panel shows (“1,234” → 1234). */
@@ -92,6 +92,11 @@ test('a lead syncs a SQLite source while an application writes, watches the lag 
   await expect(capture).toHaveAttribute('required', '')
   await expect(syncPhase).toContainText('_lockstep_sync_…')
   await capture.check()
+  await syncPhase.screenshot({ path: testInfo.outputPath('sync-step-form.png') })
+  await page.setViewportSize({ width: 390, height: 844 })
+  await capture.scrollIntoViewIfNeeded()
+  await page.screenshot({ path: testInfo.outputPath('sync-step-form-phone.png') })
+  await page.setViewportSize({ width: 1280, height: 800 })
   await syncPhase.getByRole('button', { name: 'Add sync step' }).click()
   await expect(syncPhase.getByTestId('step')).toContainText(
     'every table · tables created · 2 connections · no rejected rows allowed · change capture in the source confirmed',
@@ -156,6 +161,15 @@ test('a lead syncs a SQLite source while an application writes, watches the lag 
   await panel.scrollIntoViewIfNeeded()
   await page.screenshot({ path: testInfo.outputPath('sync-run-phone.png'), fullPage: true })
   await page.setViewportSize({ width: 1280, height: 800 })
+
+  // The target's monitoring names the sync into it, with its lag.
+  const monitor = await page.context().newPage()
+  await monitor.goto(`/connections/${plan.targetId}/monitor`)
+  const into = monitor.getByTestId('connection-syncs')
+  await expect(into.getByRole('heading', { name: 'Syncs into this database' })).toBeVisible()
+  await expect(into).toContainText(/Keep the shop in sync.* s behind/)
+  await into.screenshot({ path: testInfo.outputPath('monitor-syncs.png') })
+  await monitor.close()
 
   // A stakeholder reads the same sync and has nothing to end; a DBA is offered the end of it.
   for (const [role, canEnd] of [
@@ -228,7 +242,9 @@ test('a lead syncs a SQLite source while an application writes, watches the lag 
   await expect(stakeholder.getByTestId('report-cutover')).toContainText(
     /Cut over on .* UTC \(.*, “Keep the shop in sync”\) with [\d.]+ (s|min).* of downtime/,
   )
+  await stakeholder.getByTestId('report-cutover').screenshot({ path: testInfo.outputPath('report-cutover.png') })
   await stakeholder.goto(`/plans/${plan.planId}`)
   await expect(stakeholder.getByTestId('plan-sync')).toContainText(/Switched.*[\d.]+ s/)
+  await stakeholder.getByTestId('plan-syncs').screenshot({ path: testInfo.outputPath('plan-syncs.png') })
   await context.close()
 })
