@@ -130,7 +130,7 @@ export function SyncStepForm({
               its file, so that every insert, update and delete reaches the target. They stay until the sync ends (by a
               cutover, or a DBA ending it); then they are removed and nothing is left in the file. A PostgreSQL source
               is followed through logical replication instead, with a publication and a replication slot that are
-              likewise removed when the sync ends. likewise removed when the sync ends.
+              likewise removed when the sync ends.
             </p>
             <ErrorText message={errors?.captureConfirmed?.[0] ?? null} />
           </div>
