@@ -38,9 +38,6 @@ export function PlanSyncs({ planId, initial }: { planId: string; initial: SyncDT
                   <tr key={s.id} data-testid="plan-sync">
                     <Td>
                       <span className="font-medium">{s.stepName}</span>
-                      <span className="block text-xs text-zinc-500">
-                        {s.source} → {s.target}
-                      </span>
                     </Td>
                     <Td>
                       <SyncStatusBadge status={s.status} />

@@ -24,7 +24,7 @@ export function SyncPanel({ sync, refresh }: { sync: SyncDTO; refresh: () => Pro
         <h3 className="text-sm font-semibold">Sync</h3>
         <SyncStatusBadge status={sync.status} />
         <span className="text-xs text-zinc-600">
-          {sync.source} → {sync.target} · started {clockUtc(sync.startedAt)}
+          From <strong>{sync.source}</strong> · started {clockUtc(sync.startedAt)}
         </span>
       </div>
       <dl className="grid grid-cols-2 gap-2 sm:grid-cols-4" aria-label="Sync figures">
