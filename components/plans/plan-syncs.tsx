@@ -24,6 +24,7 @@ export function PlanSyncs({ planId, initial }: { planId: string; initial: SyncDT
             <thead>
               <tr>
                 <Th>Step</Th>
+                <Th>Environment</Th>
                 <Th>Status</Th>
                 <Th className="text-right">Lag</Th>
                 <Th className="text-right">Waiting</Th>
@@ -39,6 +40,7 @@ export function PlanSyncs({ planId, initial }: { planId: string; initial: SyncDT
                     <Td>
                       <span className="font-medium">{s.stepName}</span>
                     </Td>
+                    <Td>{s.environmentName}</Td>
                     <Td>
                       <SyncStatusBadge status={s.status} />
                       {s.status === 'FOLLOWING' && !s.isLive ? (

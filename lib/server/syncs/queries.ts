@@ -19,6 +19,7 @@ export type SyncDTO = {
   id: string
   stepId: string
   stepName: string
+  environmentName: string
   status: SyncStatus
   statusWords: string
   engine: ConnectionEngine
@@ -62,6 +63,7 @@ export const SYNC_SELECT = {
   downtimeMs: true,
   endedAt: true,
   step: { select: { name: true } },
+  environment: { select: { name: true } },
 } as const
 
 type SyncRow = Awaited<ReturnType<typeof db.sync.findFirstOrThrow<{ select: typeof SYNC_SELECT }>>>
@@ -75,6 +77,7 @@ export function toSyncDTO(s: SyncRow, actor: UserActor, now = Date.now()): SyncD
     id: s.id,
     stepId: s.stepId,
     stepName: s.step.name,
+    environmentName: s.environment.name,
     status: s.status,
     statusWords: SYNC_STATUS_WORDS[s.status],
     engine: s.engine,
