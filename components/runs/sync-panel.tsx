@@ -4,6 +4,7 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog'
 import { Table, Td, Th } from '@/components/ui/table'
 import { endSyncAction } from '@/lib/actions/syncs'
 import { END_SYNC_PHRASE } from '@/lib/domain/sync'
+import { formatSeconds } from '@/lib/domain/words'
 import type { SyncDTO } from '@/lib/server/syncs/queries'
 import { SyncStatusBadge } from './sync-status'
 import { clockUtc, count, downtimeWords, lagWords } from './sync-figures'
@@ -71,7 +72,7 @@ export function SyncPanel({ sync, refresh }: { sync: SyncDTO; refresh: () => Pro
               <tr key={t.table}>
                 <Td className="font-mono text-xs">{t.table}</Td>
                 <Td className="text-right tabular-nums">{count(t.waiting)}</Td>
-                <Td className="text-right tabular-nums">{t.waiting ? lagWords(t.seconds) : '—'}</Td>
+                <Td className="text-right tabular-nums">{t.waiting ? formatSeconds(t.seconds) : '—'}</Td>
               </tr>
             ))}
           </tbody>
