@@ -19,6 +19,8 @@ import { ZNotificationId } from '@/lib/server/notifications/schemas'
 import * as P from '@/lib/server/plans/schemas'
 import { ZRequestRehearsal } from '@/lib/server/rehearsals/schemas'
 import { ZRequestInspection } from '@/lib/server/inspections/schemas'
+import { ZAddCutoverStep, ZAddSyncStep, ZEditCutoverStep, ZEditSyncStep } from '@/lib/server/plans/sync-schemas'
+import { ZEndSync } from '@/lib/server/syncs/schemas'
 import { ZRunDecision, ZRunId, ZStartRun } from '@/lib/server/runs/schemas'
 import {
   ZChangeUserRole,
@@ -167,6 +169,16 @@ const ACTIONS: Record<string, Decision> = {
   'lib/actions/plans.ts#editBackupStepAction': { permission: 'plan:edit', schema: P.ZEditBackupStep },
   'lib/actions/plans.ts#removeStepAction': { permission: 'plan:edit', schema: P.ZRemoveStep },
   'lib/actions/plans.ts#overrideLintAction': { permission: 'plan:edit', schema: P.ZOverrideLint },
+  'lib/actions/syncs.ts#addSyncStepAction': { permission: 'plan:edit', schema: ZAddSyncStep },
+  'lib/actions/syncs.ts#editSyncStepAction': { permission: 'plan:edit', schema: ZEditSyncStep },
+  'lib/actions/syncs.ts#addCutoverStepAction': { permission: 'plan:edit', schema: ZAddCutoverStep },
+  'lib/actions/syncs.ts#editCutoverStepAction': { permission: 'plan:edit', schema: ZEditCutoverStep },
+  // Ending a sync without a cutover is a DBA's decision (stakeholders and leads read syncs only).
+  'lib/actions/syncs.ts#endSyncAction': {
+    permission: 'run:resolve',
+    schema: ZEndSync,
+    probe: { syncId: FOREIGN_ID, confirm: 'end sync' },
+  },
   'lib/actions/rehearsals.ts#requestRehearsalAction': { permission: 'run:start', schema: ZRequestRehearsal },
   'lib/actions/reports.ts#takeSnapshotAction': { permission: 'plan:edit', schema: P.ZPlanRef },
   'lib/actions/runs.ts#startRunAction': { permission: 'run:start', schema: ZStartRun },
@@ -228,6 +240,7 @@ const ROUTES: Record<
   'app/api/monitor/runs/[runId]/route.ts': { method: 'GET', permission: 'run:read' },
   'app/api/notifications/route.ts': { method: 'GET', permission: 'notification:read' },
   'app/api/plans/[planId]/recovery/route.ts': { method: 'GET', permission: 'plan:read' },
+  'app/api/plans/[planId]/syncs/route.ts': { method: 'GET', permission: 'run:read' },
   'app/api/runs/[runId]/rejects/route.ts': { method: 'GET', permission: 'run:read' },
   'app/api/runs/[runId]/route.ts': { method: 'GET', permission: 'run:read' },
   'app/api/sql/lint/route.ts': { method: 'POST', permission: 'plan:edit', body: { sql: 'SELECT 1;' } },

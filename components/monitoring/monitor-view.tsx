@@ -14,6 +14,7 @@ import { LockTable } from './lock-table'
 import { MetricChart } from './metric-chart'
 import { ProgressSection, SqliteSection, StatementsSection, UnusedIndexesSection } from './sample-details'
 import { formatDuration, formatSeconds } from '@/lib/domain/words'
+import { ConnectionSyncs } from './connection-syncs'
 
 const CURRENT: MetricName[] = [
   'connections',
@@ -79,6 +80,7 @@ export function MonitorView({ initial, source }: { initial: MonitorDTO; source: 
         </ul>
       ) : null}
       {view.run ? <RunFigures run={view.run} /> : null}
+      <ConnectionSyncs syncs={view.syncs} />
       {latest ? (
         <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-6" aria-label="Current values">
           {CURRENT.filter((m) => latest.values[m] !== undefined).map((m) => (

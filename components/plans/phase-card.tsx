@@ -16,15 +16,9 @@ import type { ChecklistItemDTO, PhaseSummaryDTO } from '@/lib/server/plans/queri
 import { ChecklistItems } from './checklist-items'
 import { PhaseForm } from './phase-form'
 import { RemoveButton } from './remove-button'
-import {
-  BackupStepForm,
-  CopyStepForm,
-  ManualStepForm,
-  ObserveStepForm,
-  SqlStepForm,
-  ValidateStepForm,
-} from './step-forms'
+import { AddStep } from './add-step'
 import { StepList } from './step-list'
+import type { PlanStepChoice } from './sync-step-forms'
 import { PhaseStatusBadge } from './status'
 import { usePlanCommand } from './use-plan-command'
 
@@ -39,12 +33,23 @@ type Props = {
   canEdit: boolean
   /** DBAs: may accept a step's lint errors for protected runs. */
   canAcceptLint?: boolean
+  /** The plan's copy and sync steps, which sync and cutover steps name. */
+  planSteps?: PlanStepChoice[]
   /** The phase's runs (latest, and starting one), rendered by the page. */
   footer?: React.ReactNode
 }
 
-export function PhaseCard({ phase, items, toggleHref, index, count, canEdit, canAcceptLint = false, footer }: Props) {
-  const [addingStep, setAddingStep] = useState<'sql' | 'copy' | 'validate' | 'observe' | 'backup' | 'gate' | null>(null)
+export function PhaseCard({
+  phase,
+  items,
+  toggleHref,
+  index,
+  count,
+  canEdit,
+  canAcceptLint = false,
+  planSteps = [],
+  footer,
+}: Props) {
   const { error, pending, run } = usePlanCommand()
   const [blocking, setBlocking] = useState(false)
   const [editing, setEditing] = useState(false)
@@ -242,73 +247,11 @@ export function PhaseCard({ phase, items, toggleHref, index, count, canEdit, can
               label={`Steps of ${phase.name}`}
               canEdit={canEdit}
               canAcceptLint={canAcceptLint}
+              planSteps={planSteps}
             />
           </div>
         ) : null}
-        {canEdit ? (
-          <div className="mt-2">
-            <Button
-              size="sm"
-              variant="ghost"
-              aria-expanded={addingStep === 'sql'}
-              onClick={() => setAddingStep((a) => (a === 'sql' ? null : 'sql'))}
-            >
-              {addingStep === 'sql' ? 'Close' : '+ Add SQL step…'}
-            </Button>
-            <Button
-              size="sm"
-              variant="ghost"
-              aria-expanded={addingStep === 'copy'}
-              onClick={() => setAddingStep((a) => (a === 'copy' ? null : 'copy'))}
-            >
-              {addingStep === 'copy' ? 'Close' : '+ Add copy step…'}
-            </Button>
-            <Button
-              size="sm"
-              variant="ghost"
-              aria-expanded={addingStep === 'validate'}
-              onClick={() => setAddingStep((a) => (a === 'validate' ? null : 'validate'))}
-            >
-              {addingStep === 'validate' ? 'Close' : '+ Add validate step…'}
-            </Button>
-            <Button
-              size="sm"
-              variant="ghost"
-              aria-expanded={addingStep === 'observe'}
-              onClick={() => setAddingStep((a) => (a === 'observe' ? null : 'observe'))}
-            >
-              {addingStep === 'observe' ? 'Close' : '+ Add observe step…'}
-            </Button>
-            <Button
-              size="sm"
-              variant="ghost"
-              aria-expanded={addingStep === 'backup'}
-              onClick={() => setAddingStep((a) => (a === 'backup' ? null : 'backup'))}
-            >
-              {addingStep === 'backup' ? 'Close' : '+ Add backup step…'}
-            </Button>
-            <Button
-              size="sm"
-              variant="ghost"
-              aria-expanded={addingStep === 'gate'}
-              onClick={() => setAddingStep((a) => (a === 'gate' ? null : 'gate'))}
-            >
-              {addingStep === 'gate' ? 'Close' : '+ Add manual gate…'}
-            </Button>
-            {addingStep === 'sql' ? <SqlStepForm phaseId={phase.id} onSuccess={() => setAddingStep(null)} /> : null}
-            {addingStep === 'copy' ? <CopyStepForm phaseId={phase.id} onSuccess={() => setAddingStep(null)} /> : null}
-            {addingStep === 'validate' ? (
-              <ValidateStepForm phaseId={phase.id} onSuccess={() => setAddingStep(null)} />
-            ) : null}
-            {addingStep === 'observe' ? (
-              <ObserveStepForm phaseId={phase.id} onSuccess={() => setAddingStep(null)} />
-            ) : null}
-            {addingStep === 'backup' ? (
-              <BackupStepForm phaseId={phase.id} onSuccess={() => setAddingStep(null)} />
-            ) : null}
-            {addingStep === 'gate' ? <ManualStepForm phaseId={phase.id} onSuccess={() => setAddingStep(null)} /> : null}
-          </div>
-        ) : null}
+        {canEdit ? <AddStep phaseId={phase.id} planSteps={planSteps} /> : null}
         {footer ? <div className="mt-3 border-t border-zinc-100 pt-3">{footer}</div> : null}
       </div>
     </section>

@@ -1,7 +1,7 @@
 'use client'
 
 import { useMutation } from '@tanstack/react-query'
-import { useRef, useState } from 'react'
+import { useRef } from 'react'
 import { ActionForm } from '@/components/ui/action-form'
 import { Button } from '@/components/ui/button'
 import { ErrorText } from '@/components/ui/error-text'
@@ -28,8 +28,7 @@ import {
 import type { StepDTO } from '@/lib/server/plans/queries'
 import type { StepLintDTO } from '@/lib/server/plans/lint'
 import { LintBadge, LintTable } from './lint-report'
-import { MappingEditor } from './mapping-editor'
-import { ExistingRowsField } from './existing-rows-field'
+import { CopySettingsFields } from './copy-settings-fields'
 import { SchemasField, TablesField, ValidationLimitsFields } from './step-fields'
 
 const SCRIPT = 'block w-full rounded-md border border-zinc-300 px-3 py-2 font-mono text-xs'
@@ -208,8 +207,6 @@ export function ManualStepForm({ phaseId, onSuccess }: { phaseId: string; onSucc
 export function CopyStepForm({ phaseId, step, onSuccess }: { phaseId: string; step?: StepDTO; onSuccess: () => void }) {
   const prefix = step ? `edit-copy-${step.id}` : `copy-${phaseId}`
   const config = step?.copy ?? COPY_CONFIG_DEFAULTS
-  const [mode, setMode] = useState(config.mode)
-  const [tablesText, setTablesText] = useState(config.tables.join('\n'))
   return (
     <ActionForm
       action={step ? editCopyStepAction : addCopyStepAction}
@@ -230,87 +227,7 @@ export function CopyStepForm({ phaseId, step, onSuccess }: { phaseId: string; st
               placeholder="e.g. Copy the data from SQLite"
             />
           </Field>
-          <TablesField
-            prefix={prefix}
-            errors={errors}
-            tables={config.tables}
-            onChange={setTablesText}
-            hint="One per line or separated by commas (schema.table where it is not public). Empty: every table of the source."
-          />
-          <SchemasField prefix={prefix} errors={errors} schemas={config.schemas} />
-          <fieldset className="space-y-1 text-sm">
-            <legend className="font-medium">Where the rows go</legend>
-            <label className="flex items-start gap-2">
-              <input
-                type="radio"
-                name="mode"
-                value="create"
-                checked={mode === 'create'}
-                onChange={() => setMode('create')}
-                className="mt-1 size-4 shrink-0 accent-indigo-600"
-              />
-              <span>
-                Create the tables from the source&apos;s schema{' '}
-                <span className="text-zinc-500">
-                  – types translated, keys, indexes and foreign keys added after the load
-                </span>
-              </span>
-            </label>
-            <label className="flex items-start gap-2">
-              <input
-                type="radio"
-                name="mode"
-                value="existing"
-                checked={mode === 'existing'}
-                onChange={() => setMode('existing')}
-                className="mt-1 size-4 shrink-0 accent-indigo-600"
-              />
-              <span>
-                Into existing tables{' '}
-                <span className="text-zinc-500">
-                  – made by the application&apos;s own migrations; parents before children
-                </span>
-              </span>
-            </label>
-            <ErrorText message={errors?.mode?.[0] ?? null} />
-          </fieldset>
-          {mode === 'existing' ? (
-            <ExistingRowsField prefix={prefix} errors={errors} config={config} tablesText={tablesText} />
-          ) : null}
-          <MappingEditor prefix={`${prefix}-map`} initial={config.mapping} errors={errors?.mapping} />
-          <div className="flex flex-wrap gap-4">
-            <NumberField
-              label="Connections"
-              name="jobs"
-              id={`${prefix}-jobs`}
-              errors={errors?.jobs}
-              hint="Tables, or ranges of a large table, at once (1–16)."
-              min={1}
-              max={16}
-              className="w-28"
-              defaultValue={config.jobs}
-            />
-            <NumberField
-              label="Rows per chunk"
-              name="chunkRows"
-              id={`${prefix}-chunk`}
-              errors={errors?.chunkRows}
-              hint="Committed together; a resumed copy restarts at most one chunk."
-              min={100}
-              className="w-32"
-              defaultValue={config.chunkRows}
-            />
-            <NumberField
-              label="Rejected rows allowed"
-              name="maxRejectedRows"
-              id={`${prefix}-rejects`}
-              errors={errors?.maxRejectedRows}
-              hint="More fail the step. Rejected rows are listed on the run."
-              min={0}
-              className="w-32"
-              defaultValue={config.maxRejectedRows}
-            />
-          </div>
+          <CopySettingsFields prefix={prefix} errors={errors} config={config} />
           <label className="flex items-center gap-2 text-sm">
             <input type="checkbox" name="reload" defaultChecked={config.reload} className="size-4 accent-indigo-600" />
             Copy again in later runs even when already copied (the copied tables are emptied first)

@@ -10,6 +10,7 @@ import { formatDuration } from '@/lib/domain/words'
 import type { StepDTO } from '@/lib/server/plans/queries'
 import { LintBadge, LintTable } from './lint-report'
 import { BackupStepForm, CopyStepForm, ObserveStepForm, SqlStepForm, ValidateStepForm } from './step-forms'
+import { CutoverStepForm, SyncStepForm, type PlanStepChoice } from './sync-step-forms'
 
 const KIND_LABELS: Record<StepDTO['kind'], string> = {
   SQL: 'SQL',
@@ -65,7 +66,34 @@ const describeObserve = (c: NonNullable<StepDTO['observe']>) =>
 const describeBackup = (c: NonNullable<StepDTO['backup']>) =>
   `${c.of}${c.tables.length ? `: ${c.tables.join(', ')}` : ', whole database'}`
 
-function StepItem({ step, canEdit, canAcceptLint }: { step: StepDTO; canEdit: boolean; canAcceptLint: boolean }) {
+const stepName = (planSteps: PlanStepChoice[], id: string) =>
+  planSteps.find((s) => s.id === id)?.name ?? 'a removed step'
+
+const describeSync = (c: NonNullable<StepDTO['sync']>, planSteps: PlanStepChoice[]) =>
+  [
+    c.copyStepId ? `copies and follows what “${stepName(planSteps, c.copyStepId)}” copies` : describeCopy(c),
+    c.captureConfirmed ? 'change capture in the source confirmed' : 'change capture not confirmed: the step stops',
+  ].join(' · ')
+
+const describeCutover = (c: NonNullable<StepDTO['cutover']>, planSteps: PlanStepChoice[]) =>
+  [
+    c.syncStepId ? `ends “${stepName(planSteps, c.syncStepId)}”` : 'ends the plan’s only sync',
+    `after a released gate before it, or ${formatDuration(c.quietSeconds)} without changes`,
+  ].join(' · ')
+
+const EDITABLE = new Set<StepDTO['kind']>(['SQL', 'COPY', 'VALIDATE', 'OBSERVE', 'BACKUP', 'SYNC', 'CUTOVER'])
+
+function StepItem({
+  step,
+  canEdit,
+  canAcceptLint,
+  planSteps,
+}: {
+  step: StepDTO
+  canEdit: boolean
+  canAcceptLint: boolean
+  planSteps: PlanStepChoice[]
+}) {
   const [editing, setEditing] = useState(false)
   const runnable = step.kind !== 'SCRIPT'
   return (
@@ -86,6 +114,10 @@ function StepItem({ step, canEdit, canAcceptLint }: { step: StepDTO; canEdit: bo
           {step.validate ? <span className="text-xs text-zinc-500">{describeValidate(step.validate)}</span> : null}
           {step.observe ? <span className="text-xs text-zinc-500">{describeObserve(step.observe)}</span> : null}
           {step.backup ? <span className="text-xs text-zinc-500">{describeBackup(step.backup)}</span> : null}
+          {step.sync ? <span className="text-xs text-zinc-500">{describeSync(step.sync, planSteps)}</span> : null}
+          {step.cutover ? (
+            <span className="text-xs text-zinc-500">{describeCutover(step.cutover, planSteps)}</span>
+          ) : null}
         </summary>
         {step.body ? (
           <pre className="max-h-96 overflow-auto border-t border-zinc-200 bg-white px-3 py-2 font-mono text-xs whitespace-pre-wrap">
@@ -117,11 +149,7 @@ function StepItem({ step, canEdit, canAcceptLint }: { step: StepDTO; canEdit: bo
       </details>
       {canEdit && runnable ? (
         <div className="flex flex-wrap items-center gap-1 py-0.5">
-          {step.kind === 'SQL' ||
-          step.kind === 'COPY' ||
-          step.kind === 'VALIDATE' ||
-          step.kind === 'OBSERVE' ||
-          step.kind === 'BACKUP' ? (
+          {EDITABLE.has(step.kind) ? (
             <Button size="sm" variant="ghost" aria-expanded={editing} onClick={() => setEditing((e) => !e)}>
               {editing ? 'Close editor' : 'Edit'}
               <span className="sr-only"> “{step.name}”</span>
@@ -191,6 +219,12 @@ function StepItem({ step, canEdit, canAcceptLint }: { step: StepDTO; canEdit: bo
       {editing && step.kind === 'BACKUP' ? (
         <BackupStepForm phaseId="" step={step} onSuccess={() => setEditing(false)} />
       ) : null}
+      {editing && step.kind === 'SYNC' ? (
+        <SyncStepForm phaseId="" step={step} planSteps={planSteps} onSuccess={() => setEditing(false)} />
+      ) : null}
+      {editing && step.kind === 'CUTOVER' ? (
+        <CutoverStepForm phaseId="" step={step} planSteps={planSteps} onSuccess={() => setEditing(false)} />
+      ) : null}
     </li>
   )
 }
@@ -201,17 +235,20 @@ export function StepList({
   label,
   canEdit = false,
   canAcceptLint = false,
+  planSteps = [],
 }: {
   steps: StepDTO[]
   label: string
   canEdit?: boolean
   canAcceptLint?: boolean
+  /** The plan's copy and sync steps, which sync and cutover steps name. */
+  planSteps?: PlanStepChoice[]
 }) {
   if (steps.length === 0) return null
   return (
     <ul className="space-y-1" aria-label={label}>
       {steps.map((step) => (
-        <StepItem key={step.id} step={step} canEdit={canEdit} canAcceptLint={canAcceptLint} />
+        <StepItem key={step.id} step={step} canEdit={canEdit} canAcceptLint={canAcceptLint} planSteps={planSteps} />
       ))}
     </ul>
   )

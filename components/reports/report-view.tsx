@@ -201,6 +201,13 @@ export function ReportView({
       </Section>
 
       <Section title="Recent runs">
+        {report.cutover ? (
+          <p className="text-sm" data-testid="report-cutover">
+            Cut over on <Timestamp iso={report.cutover.switchedAt} /> ({report.cutover.environmentName}, “
+            {report.cutover.stepName}”) with{' '}
+            <strong>{formatSeconds(report.cutover.downtimeMs / 1000)} of downtime</strong>.
+          </p>
+        ) : null}
         {report.runs.length ? (
           <Table caption="Recent runs">
             <thead>

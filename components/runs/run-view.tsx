@@ -24,6 +24,8 @@ import { ErrorText } from '@/components/ui/error-text'
 import { Alert } from '@/components/ui/alert'
 import { Observation } from './observation'
 import { BackupArtifact } from '@/components/backups/backup-artifact'
+import { CutoverPanel } from './cutover-panel'
+import { SyncPanel } from './sync-panel'
 
 /** The live view of a run: polls its GET route every second until the run ends. */
 export function RunView({ initial }: { initial: RunDTO }) {
@@ -116,7 +118,14 @@ export function RunView({ initial }: { initial: RunDTO }) {
               </div>
             ) : null}
             {step.copy ? <CopyProgress runId={run.id} step={{ ...step, copy: step.copy }} /> : null}
-            {step.validationId ? <StepValidation validationId={step.validationId} /> : null}
+            {step.cutover ? <CutoverPanel cutover={step.cutover} planId={run.plan.id} /> : null}
+            {step.sync ? <SyncPanel sync={step.sync} refresh={refresh} /> : null}
+            {step.validationId ? (
+              // min-w-0: a wide validation table scrolls in its own box instead of widening the page on a phone.
+              <div className="w-full min-w-0">
+                <StepValidation validationId={step.validationId} />
+              </div>
+            ) : null}
             {step.backup ? <BackupArtifact backup={step.backup} showError={!step.error} /> : null}
             {step.observe ? (
               <Observation

@@ -92,6 +92,9 @@ export function parseCutoverDetail(json: unknown): CutoverDetail | null {
   return parsed.success ? parsed.data : null
 }
 
+/** The words a DBA types to end a sync without a cutover. */
+export const END_SYNC_PHRASE = 'end sync'
+
 export const SYNC_STATUS_WORDS: Record<SyncStatus, string> = {
   COPYING: 'initial copy',
   FOLLOWING: 'following',

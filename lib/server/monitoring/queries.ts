@@ -12,6 +12,7 @@ import { notFound } from '@/lib/server/errors'
 import { ZId } from '@/lib/server/fields'
 import { ENDED_RUN_STATES, isEndedRun } from '@/lib/domain/states/run'
 import { runFiguresOf, type RunFiguresDTO } from './run-figures'
+import { syncsIntoConnection, type SyncDTO } from '@/lib/server/syncs/queries'
 
 // Presenters of the monitoring views: a connection's recent samples as chart points, its newest whole
 // sample (sessions, locks, progress, statements), its health against the rollback triggers of the plans
@@ -36,6 +37,8 @@ export type MonitorDTO = {
   current: (SampleData & { at: string }) | null
   health: HealthReport
   run: RunFiguresDTO | null
+  /** A connection's view: the syncs that copy into it and follow their sources (their lag). */
+  syncs: SyncDTO[]
   /** DBAs may cancel or terminate a blocking backend. */
   canSignal: boolean
 }
@@ -86,6 +89,7 @@ async function present(
     from: Date
     to: Date | null
     run: RunFiguresDTO | null
+    syncs?: SyncDTO[]
   },
 ): Promise<MonitorDTO> {
   const now = new Date()
@@ -111,6 +115,7 @@ async function present(
       editor,
     ),
     run: args.run,
+    syncs: args.syncs ?? [],
     canSignal:
       !!args.connection && args.connection.engine === 'POSTGRES' && can(actor.role, 'connection:manage') && !args.to,
   }
@@ -149,6 +154,7 @@ export async function getConnectionMonitor(
     from: new Date(now.getTime() - minutes * 60_000),
     to: null,
     run: null,
+    syncs: await syncsIntoConnection(actor, connection.id),
   })
 }
 

@@ -2,7 +2,7 @@ import type { PhrasingContent, Root, RootContent, Table } from 'mdast'
 import { gfmToMarkdown } from 'mdast-util-gfm'
 import { toMarkdown } from 'mdast-util-to-markdown'
 import { isOpenRisk, REPORT_STATUS_LABELS } from '@/lib/domain/report-values'
-import { formatUtc } from '@/lib/domain/words'
+import { formatSeconds, formatUtc } from '@/lib/domain/words'
 import type { ReportPageDTO } from './history'
 import type { ReportDTO } from './queries'
 
@@ -89,6 +89,13 @@ export function formatReportMarkdown(report: ReportDTO, since: ReportPageDTO['si
         )
       : paragraph('None.'),
   )
+  if (report.cutover)
+    doc.push(
+      heading(2, 'Cutover'),
+      paragraph(
+        `Cut over on ${formatUtc(report.cutover.switchedAt)} (${report.cutover.environmentName}, “${report.cutover.stepName}”) with ${formatSeconds(report.cutover.downtimeMs / 1000)} of downtime.`,
+      ),
+    )
   if (report.runs.length)
     doc.push(
       heading(2, 'Recent runs'),

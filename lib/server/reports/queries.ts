@@ -85,6 +85,14 @@ export type ReportDTO = {
     rulesFailed: number
   } | null
   criteria: { text: string; status: CriterionStatus; evidenceId: string | null; evaluatedAt: string | null }[]
+  /** The latest cutover that switched, with its downtime; absent in snapshots taken before cutovers were reported. */
+  cutover?: {
+    stepName: string
+    environmentName: string
+    switchedAt: string
+    downtimeMs: number
+    runId: string | null
+  } | null
 }
 
 const iso = (d: Date | null) => d?.toISOString() ?? null
@@ -118,7 +126,7 @@ export async function buildPlanReport(planId: string, now = new Date()): Promise
     },
   })
   if (!plan) throw notFound('Plan')
-  const [facts, windows, runs, validation] = await Promise.all([
+  const [facts, windows, runs, validation, cutover] = await Promise.all([
     planFacts([plan.id], now),
     db.maintenanceWindow.findMany({
       where: { planId: plan.id, status: { in: ['APPROVED', 'REQUESTED'] }, endsAt: { gt: now } },
@@ -150,6 +158,17 @@ export async function buildPlanReport(planId: string, now = new Date()): Promise
       where: { planId: plan.id, status: { in: ['PASSED', 'FAILED', 'ERROR'] } },
       orderBy: { createdAt: 'desc' },
       select: { id: true, status: true, finishedAt: true, report: true, environment: { select: { name: true } } },
+    }),
+    db.sync.findFirst({
+      where: { planId: plan.id, status: 'SWITCHED', switchedAt: { not: null }, downtimeMs: { not: null } },
+      orderBy: { switchedAt: 'desc' },
+      select: {
+        switchedAt: true,
+        downtimeMs: true,
+        cutoverRunId: true,
+        step: { select: { name: true } },
+        environment: { select: { name: true } },
+      },
     }),
   ])
   const f = facts.get(plan.id)
@@ -229,6 +248,16 @@ export async function buildPlanReport(planId: string, now = new Date()): Promise
       evidenceId: c.evidenceId,
       evaluatedAt: iso(c.evaluatedAt),
     })),
+    cutover:
+      cutover?.switchedAt && cutover.downtimeMs !== null
+        ? {
+            stepName: cutover.step.name,
+            environmentName: cutover.environment.name,
+            switchedAt: cutover.switchedAt.toISOString(),
+            downtimeMs: cutover.downtimeMs,
+            runId: cutover.cutoverRunId,
+          }
+        : null,
   }
 }
 

@@ -103,6 +103,16 @@ const ZStoredReport: z.ZodType<ReportDTO> = z.object({
       evaluatedAt: date,
     }),
   ),
+  cutover: z
+    .object({
+      stepName: z.string(),
+      environmentName: z.string(),
+      switchedAt: z.string(),
+      downtimeMs: z.number(),
+      runId: z.string().nullable(),
+    })
+    .nullable()
+    .optional(),
 })
 
 /** A snapshot's report, parsed; a `StoredDataError` names the snapshot when it does not have the report's shape. */

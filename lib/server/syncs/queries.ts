@@ -5,6 +5,7 @@ import { SYNC_STATUS_WORDS, ZSyncTableLag, type SyncTableLag } from '@/lib/domai
 import type { UserActor } from '@/lib/server/actor'
 import { can } from '@/lib/auth/permissions'
 import { assertCan, seesRowData } from '@/lib/server/authorize'
+import { notFound } from '@/lib/server/errors'
 import { z } from 'zod'
 
 // Syncs as the run page, the plan page and the monitoring view show them: status, lag (live while a follower
@@ -18,6 +19,7 @@ export type SyncDTO = {
   id: string
   stepId: string
   stepName: string
+  environmentName: string
   status: SyncStatus
   statusWords: string
   engine: ConnectionEngine
@@ -61,6 +63,7 @@ export const SYNC_SELECT = {
   downtimeMs: true,
   endedAt: true,
   step: { select: { name: true } },
+  environment: { select: { name: true } },
 } as const
 
 type SyncRow = Awaited<ReturnType<typeof db.sync.findFirstOrThrow<{ select: typeof SYNC_SELECT }>>>
@@ -74,6 +77,7 @@ export function toSyncDTO(s: SyncRow, actor: UserActor, now = Date.now()): SyncD
     id: s.id,
     stepId: s.stepId,
     stepName: s.step.name,
+    environmentName: s.environment.name,
     status: s.status,
     statusWords: SYNC_STATUS_WORDS[s.status],
     engine: s.engine,
@@ -96,12 +100,14 @@ export function toSyncDTO(s: SyncRow, actor: UserActor, now = Date.now()): SyncD
   }
 }
 
-/** Everyone who reads runs: the syncs of a plan (on an environment, when named), newest first. */
+/** Everyone who reads runs: the syncs of a plan (on an environment, when named), newest first; a plan that does not exist is not found. */
 export async function listSyncs(
   actor: UserActor,
   where: { planId: string; environmentId?: string },
 ): Promise<SyncDTO[]> {
   assertCan(actor, 'run:read')
+  // A foreign id answers "not found", as everywhere, rather than an empty list.
+  if (!(await db.plan.findUnique({ where: { id: where.planId }, select: { id: true } }))) throw notFound('Plan')
   const rows = await db.sync.findMany({ where, select: SYNC_SELECT, orderBy: { startedAt: 'desc' } })
   return rows.map((r) => toSyncDTO(r, actor))
 }

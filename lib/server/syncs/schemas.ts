@@ -1,8 +1,6 @@
 import { z } from 'zod'
+import { END_SYNC_PHRASE } from '@/lib/domain/sync'
 import { ZId } from '@/lib/server/fields'
-
-/** The words a DBA types to end a sync without a cutover. */
-export const END_SYNC_PHRASE = 'end sync'
 
 export const ZEndSync = z.object({
   syncId: ZId,

@@ -9,6 +9,7 @@ import { PlanActions } from '@/components/plans/plan-actions'
 import { PlanChecklists } from '@/components/plans/plan-checklists'
 import { PhaseRun } from '@/components/plans/phase-run'
 import { PlanEnvironments } from '@/components/plans/plan-environments'
+import { PlanSyncs } from '@/components/plans/plan-syncs'
 import { PlanHealth } from '@/components/monitoring/plan-health'
 import { PlanBackups } from '@/components/backups/plan-backups'
 import { PhaseRehearsals } from '@/components/rehearsals/phase-rehearsals'
@@ -28,6 +29,7 @@ import { getPlanHealth } from '@/lib/server/monitoring/queries'
 import { PLAN_BACKUPS_SHOWN } from '@/lib/server/backups/queries'
 import { getPlanRecovery } from '@/lib/server/backups/recovery'
 import { latestRunsByPhase } from '@/lib/server/runs/queries'
+import { listSyncs } from '@/lib/server/syncs/queries'
 import { rollbackPlanOf } from '@/lib/domain/rollback-plan'
 import { LARGE_PLAN_ITEMS, openPhaseIds, toggleOpenPhase } from '@/lib/server/plans/rules'
 
@@ -41,6 +43,7 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 
 const SECTIONS = [
   ['phases', 'Phases'],
+  ['syncs', 'Syncs'],
   ['checklists', 'Checklists'],
   ['risks', 'Risks'],
   ['criteria', 'Criteria & triggers'],
@@ -69,17 +72,25 @@ export default async function PlanPage({
   // Client components get only their part of the plan: the browser is sent each checklist once, if at all.
   const archived = plan.status === 'ARCHIVED'
   const open = openPhaseIds(plan.phases, typeof requested === 'string' ? requested : undefined)
-  const [items, environments, latestRuns, health, recovery] = await Promise.all([
+  const [items, environments, latestRuns, health, recovery, syncs] = await Promise.all([
     listPhaseItems(actor, plan.id, [...open]),
     listPlanEnvironments(actor, plan.id),
     latestRunsByPhase(actor, plan.id),
     getPlanHealth(actor, plan.id),
     getPlanRecovery(actor, plan.id),
+    listSyncs(actor, { planId }),
   ])
   const runTargets = environments.filter((e) => e.configured.target).map((e) => e.environment)
   const sourceEnvironments = environments.filter((e) => e.configured.source).map((e) => e.environment)
   const rehearsalTargets = runTargets.filter((e) => !e.protected).map(({ id, name }) => ({ id, name }))
   const canStart = can(actor.role, 'run:start') && plan.status !== 'ARCHIVED'
+  // Sync and cutover steps name a copy or sync step of the plan: their forms offer these.
+  const planSteps = plan.phases.flatMap((phase) =>
+    phase.steps.flatMap((s) =>
+      s.kind === 'COPY' || s.kind === 'SYNC' ? [{ id: s.id, name: s.name, kind: s.kind, phaseName: phase.name }] : [],
+    ),
+  )
+  const hasSyncs = syncs.length > 0 || planSteps.some((s) => s.kind === 'SYNC')
   const openHref = (value: string) => `/plans/${plan.id}?open=${value || 'none'}`
   return (
     <article className="space-y-8">
@@ -149,7 +160,7 @@ export default async function PlanPage({
           </dl>
         ) : null}
         <nav aria-label="Plan sections" className="flex flex-wrap gap-4 border-b border-zinc-200 pb-2 text-sm">
-          {SECTIONS.map(([id, label]) => (
+          {SECTIONS.filter(([id]) => id !== 'syncs' || hasSyncs).map(([id, label]) => (
             <a key={id} href={`#${id}`} className="text-zinc-600 hover:text-indigo-700">
               {label}
             </a>
@@ -181,6 +192,7 @@ export default async function PlanPage({
                 count={plan.phases.length}
                 canEdit={plan.canEdit}
                 canAcceptLint={plan.canEdit && can(actor.role, 'run:resolve')}
+                planSteps={planSteps}
                 footer={
                   <div className="space-y-3">
                     <PhaseRun
@@ -209,6 +221,11 @@ export default async function PlanPage({
         </MappingSources>
         {plan.canEdit ? <AddPhaseForm planId={plan.id} /> : null}
       </Section>
+      {hasSyncs ? (
+        <Section id="syncs" title="Syncs">
+          <PlanSyncs planId={plan.id} initial={syncs} />
+        </Section>
+      ) : null}
       <Section id="checklists" title="Plan checklists">
         <PlanChecklists plan={{ id: plan.id, canEdit: plan.canEdit, checklists: plan.checklists }} />
       </Section>
