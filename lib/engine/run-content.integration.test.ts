@@ -15,13 +15,18 @@ import {
   removeStep,
   setStepReady,
 } from '@/lib/server/plans/step-commands'
-import { cancelRun, startRun } from '@/lib/server/runs/commands'
+import { cancelRun, startRun as startAnyRun } from '@/lib/server/runs/commands'
 import { releaseGate } from '@/lib/server/runs/resolve'
 import { approveWindow, requestWindow } from '@/lib/server/windows/commands'
 import { ZRequestWindow } from '@/lib/server/windows/schemas'
 import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database'
 import { makeUser } from '@/lib/testing/factories'
-import { claimRun, executeRun } from './runs'
+import { executeRun } from './runs'
+import { ownRuns } from '@/lib/testing/own-runs'
+
+// This file's runs only: other files' runs in the shared database are theirs to claim.
+const own = ownRuns()
+const startRun = async (...args: Parameters<typeof startAnyRun>) => own.track(await startAnyRun(...args))
 
 // A run executes exactly what was started: the steps' text and configuration are fixed when it is queued,
 // edits of a phase with a run under way are refused, and a lint acceptance or a window's approval holds
@@ -75,7 +80,7 @@ async function protectedPlan(steps: { gate?: true; name: string; body?: string; 
 }
 
 async function work() {
-  const runId = await claimRun(`content-worker-${randomUUID().slice(0, 8)}`)
+  const runId = await own.claim(`content-worker-${randomUUID().slice(0, 8)}`)
   if (!runId) throw new Error('nothing to claim')
   return executeRun(runId)
 }

@@ -8,7 +8,7 @@ import { createPlan } from '@/lib/server/plans/plan-commands'
 import { addPhase } from '@/lib/server/plans/phase-commands'
 import { ZAddManualStep, ZAddPhase, ZAddSqlStep, ZCreatePlan } from '@/lib/server/plans/schemas'
 import { addManualStep, addSqlStep } from '@/lib/server/plans/step-commands'
-import { cancelRun, rollbackRun, startRun } from '@/lib/server/runs/commands'
+import { cancelRun, rollbackRun, startRun as startAnyRun } from '@/lib/server/runs/commands'
 import { getRun } from '@/lib/server/runs/queries'
 import { markRunApplied, markRunRolledBack, releaseGate, retryRun } from '@/lib/server/runs/resolve'
 import { addItem, setItemDone } from '@/lib/server/plans/checklist-commands'
@@ -21,6 +21,11 @@ import { ZRequestWindow } from '@/lib/server/windows/schemas'
 import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database'
 import { makeUser } from '@/lib/testing/factories'
 import { claimRollback, claimRun, executeRollback, executeRun, markInterrupted } from './runs'
+import { ownRuns } from '@/lib/testing/own-runs'
+
+// This file's runs only: other files' runs in the shared database are theirs to claim.
+const own = ownRuns()
+const startRun = async (...args: Parameters<typeof startAnyRun>) => own.track(await startAnyRun(...args))
 
 type StepSpec =
   { name: string; body: string; rollbackBody?: string } | { name: string; gate: true; requireChecklist?: boolean }
@@ -63,7 +68,7 @@ async function setup(options: { protected?: boolean; steps: StepSpec[]; targetUr
 
 /** What a worker does with the oldest queued run: claim it, then execute it. */
 async function work(worker = 'test-worker') {
-  const runId = await claimRun(worker)
+  const runId = await own.claim(worker)
   if (!runId) throw new Error('nothing to claim')
   return { runId, status: await executeRun(runId) }
 }

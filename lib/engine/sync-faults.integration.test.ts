@@ -145,7 +145,7 @@ const runState = (runId: string, states: string[]) =>
     120_000,
     200,
   )
-const syncOf = (planId: string) => db.sync.findFirstOrThrow({ where: { planId } })
+const syncOf = (planId: string) => db.sync.findFirstOrThrow({ where: { planId, direction: 'FORWARD' } })
 /** Waits until the followers applied at least `more` changes past what they had. */
 async function applies(planId: string, more: number, worker: WorkerProcess) {
   const before = (await syncOf(planId)).appliedChanges

@@ -8,13 +8,18 @@ import { createPlan } from '@/lib/server/plans/plan-commands'
 import { addPhase } from '@/lib/server/plans/phase-commands'
 import { ZAddCopyStep, ZAddPhase, ZCreatePlan, ZEditCopyStep } from '@/lib/server/plans/schemas'
 import { addCopyStep, editCopyStep } from '@/lib/server/plans/step-commands'
-import { startRun } from '@/lib/server/runs/commands'
+import { startRun as startAnyRun } from '@/lib/server/runs/commands'
 import { approveWindow, requestWindow } from '@/lib/server/windows/commands'
 import { ZRequestWindow } from '@/lib/server/windows/schemas'
 import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database'
 import { makeUser } from '@/lib/testing/factories'
-import { claimRun, executeRun } from '../runs'
+import { executeRun } from '../runs'
 import type { CopyDetail } from '@/lib/domain/step-details'
+import { ownRuns } from '@/lib/testing/own-runs'
+
+// This file's runs only: other files' runs in the shared database are theirs to claim.
+const own = ownRuns()
+const startRun = async (...args: Parameters<typeof startAnyRun>) => own.track(await startAnyRun(...args))
 
 // A copy step into the tables an application's own migrations made, which seeded a few rows: the step's
 // existing-rows choice decides – refuse (nothing changes, the tables and the setting are named), empty them
@@ -81,7 +86,7 @@ async function runPhase(plan: Awaited<ReturnType<typeof setup>>) {
     environmentId: plan.environmentId,
     dryRun: false,
   })
-  const claimed = await claimRun(`seeded-worker-${randomUUID().slice(0, 8)}`)
+  const claimed = await own.claim(`seeded-worker-${randomUUID().slice(0, 8)}`)
   if (!claimed) throw new Error('nothing to claim')
   await executeRun(claimed)
   const run = await db.run.findUniqueOrThrow({ where: { id } })

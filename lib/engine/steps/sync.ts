@@ -9,7 +9,7 @@ import { endSync, type SyncSource } from '@/lib/engine/sync/ends'
 import { SyncRefused } from '@/lib/engine/sync/model'
 import { startPostgresSync } from '@/lib/engine/sync/pg-start'
 import { startSqliteSync } from '@/lib/engine/sync/sqlite-start'
-import type { PlanSource } from '@/lib/server/runs/target'
+import { planTargetOf, type PlanSource } from '@/lib/server/runs/target'
 import { moveSync, openSync } from '@/lib/server/syncs/record'
 import { copyStepParts, refuseSchemasOfSqlite, sourceOf, undoStepCopy } from './copy'
 import { requireTarget, type StepContext, type StepResult, type StepRunner } from './types'
@@ -54,7 +54,8 @@ export const syncRunner: StepRunner = {
     }
     const mapping = mappingOrThrow(config.mapping)
     const planSource = await sourceOf(ctx)
-    const targetName = `${session.target.host}:${session.target.port}/${session.target.database}`
+    // Named as the connection is named (every role reads it): never its address.
+    const targetName = (await planTargetOf(ctx.planId, ctx.environmentId))?.name ?? 'the target'
     // Following a copy step, the sync makes that step's copy again (under its capture): the same tables, not a second set.
     const parts = copyStepParts(ctx, planSource, config, config.copyStepId ?? ctx.step.id)
     const sync = await openSync({

@@ -6,6 +6,7 @@ export const ZEndSync = z.object({
   syncId: ZId,
   confirm: z
     .string()
+    .max(100, `Type “${END_SYNC_PHRASE}” to confirm.`)
     .transform((v) => v.trim().toLowerCase())
     .refine((v) => v === END_SYNC_PHRASE, `Type “${END_SYNC_PHRASE}” to confirm.`),
 })
