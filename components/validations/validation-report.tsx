@@ -184,7 +184,7 @@ export function ValidationReportView({ initial }: { initial: ValidationDTO }) {
             {validation.runId ? (
               <>
                 {' '}
-                · by a validate step of{' '}
+                · by a step of{' '}
                 <Link href={`/runs/${validation.runId}`} className="text-indigo-700 underline hover:no-underline">
                   this run
                 </Link>
