@@ -7,7 +7,7 @@ import { escapeCopyText, NULL_FIELD } from '@/lib/engine/copy/values'
 import { settledClientConfig, type PostgresTarget } from '@/lib/targets/postgres'
 import { quoteIdent } from '@/lib/targets/quote'
 import { openTargetConnection } from '@/lib/targets/sql/session'
-import { lsnValue, replicationNames } from './pg-replication'
+import { lsnText, lsnValue, replicationNames } from './pg-replication'
 import type { ChangeBatch, ChangeFeed, Lag, TableChanges } from './model'
 
 // A PostgreSQL source's changes, streamed from the sync's replication slot in pgoutput (PostgreSQL's own
@@ -234,7 +234,7 @@ export async function postgresFeed(
       for (const { map, rows } of collapse(taken)) tables.push(await tableChanges(map, rows))
       const last = taken.at(-1) as Transaction
       for (const txn of taken) if (txn.marker) markers.add(txn.marker)
-      return { position: last.endLsn, changes, tables, rejects: [], madeAt: last.madeAt } satisfies ChangeBatch
+      return { position: lsnText(last.endLsn), changes, tables, rejects: [], madeAt: last.madeAt } satisfies ChangeBatch
     },
     async applied(position) {
       acked = position

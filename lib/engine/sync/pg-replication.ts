@@ -149,3 +149,9 @@ export function lsnValue(lsn: string): bigint {
   const [hi, lo] = lsn.split('/')
   return (BigInt(`0x${hi ?? '0'}`) << 32n) + BigInt(`0x${lo ?? '0'}`)
 }
+
+/** An LSN as PostgreSQL prints it ('16/B374D848'), whatever padding it came with. */
+export function lsnText(lsn: string): string {
+  const value = lsnValue(lsn)
+  return `${(value >> 32n).toString(16).toUpperCase()}/${(value & 0xffffffffn).toString(16).toUpperCase()}`
+}
