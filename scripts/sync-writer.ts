@@ -13,6 +13,7 @@ await runCli(async () => {
       key: { type: 'string', default: 'id' },
       column: { type: 'string' },
       rate: { type: 'string', default: '100' },
+      'async-commit': { type: 'boolean', default: false },
     },
   })
   if (!values.table || !values.column)
@@ -27,6 +28,7 @@ await runCli(async () => {
     key: values.key,
     column: values.column,
     rate: Number(values.rate),
+    asyncCommit: values['async-commit'],
     signal: stop.signal,
   })
   console.log(JSON.stringify(counts))

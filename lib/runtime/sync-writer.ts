@@ -18,6 +18,8 @@ export type WriterOptions = {
   column: string
   /** Changes per second (inserts, updates and deletes together). */
   rate: number
+  /** PostgreSQL: commits that do not wait for the disk (synchronous_commit = off), as a throughput-tuned application's. */
+  asyncCommit?: boolean
   /** Share of inserts and deletes (the rest are updates). */
   inserts?: number
   deletes?: number
@@ -66,6 +68,7 @@ function sqliteStore(path: string, o: WriterOptions): Store {
 async function postgresStore(url: string, o: WriterOptions): Promise<Store> {
   const client = new pg.Client({ connectionString: url })
   await client.connect()
+  if (o.asyncCommit) await client.query('SET synchronous_commit = off')
   const t = o.table.includes('.') ? o.table.split('.').map(quoteIdent).join('.') : quoteIdent(o.table)
   const k = quoteIdent(o.key)
   const { rows } = await client.query<{ name: string }>(
