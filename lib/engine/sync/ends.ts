@@ -41,7 +41,9 @@ export async function drain(
   feed: ChangeFeed & { markerReached?(m: string): boolean },
   o: Omit<FollowOptions, 'feed' | 'stopWhen'>,
 ) {
-  if (source.engine === 'sqlite') return follow({ ...o, feed, stopWhen: ({ lag, idle }) => idle && lag?.waiting === 0 })
+  // Writes have stopped: every millisecond spent waiting for changes that will not come is downtime.
+  if (source.engine === 'sqlite')
+    return follow({ ...o, feed, waitMs: 10, stopWhen: ({ lag, idle }) => idle && lag?.waiting === 0 })
   const marker = `drain-${randomUUID()}`
   const client = await openTargetConnection(source.target, 'lockstep sync (drain)')
   try {
@@ -49,7 +51,7 @@ export async function drain(
   } finally {
     await client.end().catch(() => undefined)
   }
-  return follow({ ...o, feed, stopWhen: () => feed.markerReached?.(marker) === true })
+  return follow({ ...o, feed, waitMs: 10, stopWhen: () => feed.markerReached?.(marker) === true })
 }
 
 type SequenceValue = { schema: string; name: string; value: string; called: boolean }

@@ -15,6 +15,8 @@ export type FollowOptions = {
   signal?: AbortSignal
   /** Changes per batch, at most (about). */
   batchChanges?: number
+  /** How long a read waits for changes before it counts as idle (a drain asks for less: it is downtime). */
+  waitMs?: number
   /** Called after each applied batch, and with the lag about once a second. */
   onBatch?: (batch: ChangeBatch, position: string) => void | Promise<void>
   onLag?: (lag: Lag, position: string) => void | Promise<void>
@@ -38,7 +40,11 @@ export async function follow(o: FollowOptions): Promise<FollowOutcome> {
   let lagAt = 0
   let lag: Lag | null = null
   while (!o.signal?.aborted) {
-    const batch = await o.feed.next(position, { max: o.batchChanges ?? 5_000, waitMs: 250, signal: o.signal })
+    const batch = await o.feed.next(position, {
+      max: o.batchChanges ?? 5_000,
+      waitMs: o.waitMs ?? 250,
+      signal: o.signal,
+    })
     if (batch) {
       if (batch.rejects.length) await o.onRejects?.(batch.rejects)
       if (await applier.apply(position, batch)) {

@@ -161,7 +161,7 @@ export function sqliteFeed(
       const until = Date.now() + waitMs
       while (((newest.get() as bigint | null) ?? 0n) <= from) {
         if (Date.now() >= until || signal?.aborted) return null
-        await delay(POLL_MS)
+        await delay(Math.min(POLL_MS, Math.max(1, until - Date.now())))
       }
       // One read transaction: the keys and the rows they name are seen at one moment.
       db.exec('BEGIN')
