@@ -23,16 +23,18 @@ export async function validateSync(scope: SyncScopeOptions): Promise<ValidationR
       tables: scope.tables,
       mapping: scope.mapping,
       sourceLabel: scope.source.label,
+      // As the cutover step: the rows must match; the target's integrity is a validate step's question, not downtime.
+      integrity: false,
     })
   const renamed = (name: string) => scope.mapping.tables.find((t) => t.table === name)?.rename ?? name
   const source = sqliteSide(scope.source.path, scope.source.label, { mapping: scope.mapping })
   const target = postgresSide(scope.target, { schema: scope.schemas?.[0] })
-  return runValidation(source, target, { tables: scope.tables?.map(renamed) }).finally(() =>
+  return runValidation(source, target, { tables: scope.tables?.map(renamed), integrity: false }).finally(() =>
     Promise.all([source.close(), target.close()]),
   )
 }
 
-/** Every table equal (by rows, or by checksum without a key); integrity findings are reported, not blocking. */
+/** Every table equal (by rows, or by checksum without a key). */
 export const allMatch = (report: ValidationReport) =>
   report.tables.length > 0 && report.tables.every((t) => t.state === 'VALIDATED' || t.state === 'NO_PRIMARY_KEY')
 
