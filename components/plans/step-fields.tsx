@@ -1,4 +1,4 @@
-import { Field, NumberField } from '@/components/ui/field'
+import { Field, Input, NumberField } from '@/components/ui/field'
 
 // Fields that copy, validate and backup steps and validations on demand share.
 
@@ -6,6 +6,32 @@ type Errors = Record<string, string[]> | undefined
 
 const EVERY_SOURCE_TABLE =
   'One per line or separated by commas, spelled as in the source. Empty: every table of the source.'
+
+/** Every step's name: required, at most 200 characters. */
+export function StepNameField({
+  prefix,
+  errors,
+  name,
+  placeholder,
+}: {
+  prefix: string
+  errors: Errors
+  name?: string
+  placeholder: string
+}) {
+  return (
+    <Field label="Step name" name="name" id={`${prefix}-name`} errors={errors?.name}>
+      <Input
+        name="name"
+        id={`${prefix}-name`}
+        maxLength={200}
+        invalid={!!errors?.name}
+        defaultValue={name}
+        placeholder={placeholder}
+      />
+    </Field>
+  )
+}
 
 /** The tables to copy, validate or back up: one per line or comma-separated; empty means all. */
 export function TablesField({

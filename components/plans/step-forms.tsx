@@ -29,7 +29,7 @@ import type { StepDTO } from '@/lib/server/plans/queries'
 import type { StepLintDTO } from '@/lib/server/plans/lint'
 import { LintBadge, LintTable } from './lint-report'
 import { CopySettingsFields } from './copy-settings-fields'
-import { SchemasField, TablesField, ValidationLimitsFields } from './step-fields'
+import { SchemasField, TablesField, ValidationLimitsFields, StepNameField } from './step-fields'
 
 const SCRIPT = 'block w-full rounded-md border border-zinc-300 px-3 py-2 font-mono text-xs'
 
@@ -62,16 +62,7 @@ export function SqlStepForm({ phaseId, step, onSuccess }: { phaseId: string; ste
     >
       {(errors) => (
         <>
-          <Field label="Step name" name="name" id={`${prefix}-name`} errors={errors?.name}>
-            <Input
-              name="name"
-              id={`${prefix}-name`}
-              maxLength={200}
-              invalid={!!errors?.name}
-              defaultValue={step?.name}
-              placeholder="e.g. Add status column"
-            />
-          </Field>
+          <StepNameField prefix={prefix} errors={errors} name={step?.name} placeholder="e.g. Add status column" />
           <Field
             label="SQL script"
             name="body"
@@ -217,16 +208,12 @@ export function CopyStepForm({ phaseId, step, onSuccess }: { phaseId: string; st
     >
       {(errors) => (
         <>
-          <Field label="Step name" name="name" id={`${prefix}-name`} errors={errors?.name}>
-            <Input
-              name="name"
-              id={`${prefix}-name`}
-              maxLength={200}
-              invalid={!!errors?.name}
-              defaultValue={step?.name}
-              placeholder="e.g. Copy the data from SQLite"
-            />
-          </Field>
+          <StepNameField
+            prefix={prefix}
+            errors={errors}
+            name={step?.name}
+            placeholder="e.g. Copy the data from SQLite"
+          />
           <CopySettingsFields prefix={prefix} errors={errors} config={config} />
           <label className="flex items-center gap-2 text-sm">
             <input type="checkbox" name="reload" defaultChecked={config.reload} className="size-4 accent-indigo-600" />
@@ -266,16 +253,7 @@ export function ValidateStepForm({
     >
       {(errors) => (
         <>
-          <Field label="Step name" name="name" id={`${prefix}-name`} errors={errors?.name}>
-            <Input
-              name="name"
-              id={`${prefix}-name`}
-              maxLength={200}
-              invalid={!!errors?.name}
-              defaultValue={step?.name}
-              placeholder="e.g. Verify data integrity"
-            />
-          </Field>
+          <StepNameField prefix={prefix} errors={errors} name={step?.name} placeholder="e.g. Verify data integrity" />
           <TablesField
             prefix={prefix}
             errors={errors}
@@ -335,16 +313,12 @@ export function ObserveStepForm({
     >
       {(errors) => (
         <>
-          <Field label="Step name" name="name" id={`${prefix}-name`} errors={errors?.name}>
-            <Input
-              name="name"
-              id={`${prefix}-name`}
-              maxLength={200}
-              invalid={!!errors?.name}
-              defaultValue={step?.name}
-              placeholder="e.g. Watch the target after the cutover"
-            />
-          </Field>
+          <StepNameField
+            prefix={prefix}
+            errors={errors}
+            name={step?.name}
+            placeholder="e.g. Watch the target after the cutover"
+          />
           <Field label="Watch for (minutes)" name="minutes" id={`${prefix}-minutes`} errors={errors?.minutes}>
             <Input
               name="minutes"
@@ -415,16 +389,12 @@ export function BackupStepForm({
     >
       {(errors) => (
         <>
-          <Field label="Step name" name="name" id={`${prefix}-name`} errors={errors?.name}>
-            <Input
-              name="name"
-              id={`${prefix}-name`}
-              maxLength={200}
-              invalid={!!errors?.name}
-              defaultValue={step?.name}
-              placeholder="e.g. Back up the orders database"
-            />
-          </Field>
+          <StepNameField
+            prefix={prefix}
+            errors={errors}
+            name={step?.name}
+            placeholder="e.g. Back up the orders database"
+          />
           <Field label="Back up" name="of" id={`${prefix}-of`} errors={errors?.of}>
             <div className="max-w-xs">
               <Select name="of" id={`${prefix}-of`} defaultValue={config.of} invalid={!!errors?.of}>

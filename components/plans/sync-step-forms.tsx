@@ -3,12 +3,13 @@
 import { useState } from 'react'
 import { ActionForm } from '@/components/ui/action-form'
 import { ErrorText } from '@/components/ui/error-text'
-import { Field, Input, NumberField, Select } from '@/components/ui/field'
+import { Field, NumberField, Select } from '@/components/ui/field'
 import { addCutoverStepAction, addSyncStepAction, editCutoverStepAction, editSyncStepAction } from '@/lib/actions/syncs'
 import { COPY_CONFIG_DEFAULTS } from '@/lib/domain/step-kinds'
 import { CUTOVER_CONFIG_DEFAULTS, MAX_QUIET_SECONDS } from '@/lib/domain/sync'
 import type { StepDTO } from '@/lib/server/plans/queries'
 import { CopySettingsFields } from './copy-settings-fields'
+import { StepNameField } from './step-fields'
 
 /** A copy or sync step of the plan a sync or cutover step may name. */
 export type PlanStepChoice = { id: string; name: string; kind: 'COPY' | 'SYNC'; phaseName: string }
@@ -48,16 +49,7 @@ export function SyncStepForm({
     >
       {(errors) => (
         <>
-          <Field label="Step name" name="name" id={`${prefix}-name`} errors={errors?.name}>
-            <Input
-              name="name"
-              id={`${prefix}-name`}
-              maxLength={200}
-              invalid={!!errors?.name}
-              defaultValue={step?.name}
-              placeholder="e.g. Keep the target in sync"
-            />
-          </Field>
+          <StepNameField prefix={prefix} errors={errors} name={step?.name} placeholder="e.g. Keep the target in sync" />
           <fieldset className="space-y-1 text-sm">
             <legend className="font-medium">What it copies first, then follows</legend>
             <label className="flex items-start gap-2">
@@ -172,16 +164,7 @@ export function CutoverStepForm({
     >
       {(errors) => (
         <>
-          <Field label="Step name" name="name" id={`${prefix}-name`} errors={errors?.name}>
-            <Input
-              name="name"
-              id={`${prefix}-name`}
-              maxLength={200}
-              invalid={!!errors?.name}
-              defaultValue={step?.name}
-              placeholder="e.g. Cut over to PostgreSQL"
-            />
-          </Field>
+          <StepNameField prefix={prefix} errors={errors} name={step?.name} placeholder="e.g. Cut over to PostgreSQL" />
           <Field
             label="Sync step it ends"
             name="syncStepId"
