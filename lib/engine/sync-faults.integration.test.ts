@@ -229,7 +229,7 @@ describe('sync faults', () => {
     expect(await query(targetServer.url(plan.database), 'SELECT count(*)::int AS n FROM items')).toEqual([{ n: count }])
   }, 300_000)
 
-  it('PostgreSQL source: kill -9 during the initial copy and during the follow – the slot resumes, nothing lost, nothing twice', async () => {
+  it('PostgreSQL source: kill -9 during the initial copy and during the follow, a restarted target – the slot resumes, nothing lost, nothing twice', async () => {
     const name = `source_${randomUUID().replaceAll('-', '').slice(0, 10)}`
     await sourceServer.createDatabase(name)
     const url = sourceServer.url(name)
@@ -250,6 +250,8 @@ describe('sync faults', () => {
     await applies(plan.planId, 100, second)
     await kill(second)
     const third = startWorker()
+    await applies(plan.planId, 100, third)
+    await restartTarget()
     await applies(plan.planId, 100, third)
 
     await writer.stop()
