@@ -22,6 +22,12 @@ const { claimRun, executeRun } = await import('@/lib/engine/runs')
 
 afterAll(() => db.$disconnect())
 
+/** The admin the first test seeded, acting. */
+async function firstAdmin() {
+  const admin = await db.user.findFirstOrThrow({ where: { email: 'first@example.com' } })
+  return { kind: 'user' as const, id: admin.id, email: admin.email, name: admin.name, role: admin.role, origin: null }
+}
+
 async function onServer(sql: string) {
   const client = new pg.Client({ connectionString: appUrl })
   await client.connect()
@@ -73,15 +79,7 @@ describe('seed', () => {
     expect(connection).toMatchObject({ username: DEMO_ROLE, database: DEMO_DATABASE, ownServerAllowed: true })
     expect(connection?.secret).toBeTruthy() // the password is stored encrypted, not in the URL fields
 
-    const admin = await db.user.findFirstOrThrow({ where: { email: 'first@example.com' } })
-    const actor = {
-      kind: 'user' as const,
-      id: admin.id,
-      email: admin.email,
-      name: admin.name,
-      role: admin.role,
-      origin: null,
-    }
+    const actor = await firstAdmin()
     // The demo database is on Lockstep's own server: seeded as allowed, so "Test connection" works on it.
     const { testConnection } = await import('@/lib/server/connections/probes')
     expect(await testConnection(actor, connection?.id ?? '')).toMatchObject({ ok: true })
@@ -115,15 +113,7 @@ describe('seed', () => {
       where: { title: HOMEVERSE_PLAN_TITLE },
       include: { phases: { orderBy: { position: 'asc' }, include: { steps: true } }, environments: true },
     })
-    const admin = await db.user.findFirstOrThrow({ where: { email: 'first@example.com' } })
-    const actor = {
-      kind: 'user' as const,
-      id: admin.id,
-      email: admin.email,
-      name: admin.name,
-      role: admin.role,
-      origin: null,
-    }
+    const actor = await firstAdmin()
     const [copyPhase] = plan.phases
     const step = copyPhase?.steps[0]
     expect(step).toMatchObject({
@@ -216,15 +206,7 @@ describe('seed', () => {
       where: { title: HOMEVERSE_PLAN_TITLE },
       include: { phases: { orderBy: { position: 'asc' } }, environments: true },
     })
-    const admin = await db.user.findFirstOrThrow({ where: { email: 'first@example.com' } })
-    const actor = {
-      kind: 'user' as const,
-      id: admin.id,
-      email: admin.email,
-      name: admin.name,
-      role: admin.role,
-      origin: null,
-    }
+    const actor = await firstAdmin()
     const environmentId = plan.environments[0]?.environmentId ?? ''
     const { id } = await startRun(actor, {
       planId: plan.id,
@@ -341,15 +323,7 @@ describe('seed', () => {
         environments: true,
       },
     })
-    const admin = await db.user.findFirstOrThrow({ where: { email: 'first@example.com' } })
-    const actor = {
-      kind: 'user' as const,
-      id: admin.id,
-      email: admin.email,
-      name: admin.name,
-      role: admin.role,
-      origin: null,
-    }
+    const actor = await firstAdmin()
     const [, , syncPhase, cutPhase] = plan.phases
     expect(plan.phases.slice(2).map((p) => [p.name, p.steps.map((s) => s.kind)])).toEqual([
       ['Keep in sync', ['SYNC']],

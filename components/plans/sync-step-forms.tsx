@@ -18,21 +18,14 @@ const FORM = 'mt-2 space-y-3 rounded-md border border-zinc-200 bg-white p-3'
 
 const choiceLabel = (s: PlanStepChoice) => `${s.name} (${s.phaseName})`
 
+/** What the sync and cutover forms are given: where they add, the step they edit, the plan's steps to choose from. */
+type SyncFormProps = { phaseId: string; step?: StepDTO; planSteps: PlanStepChoice[]; onSuccess: () => void }
+
 /**
  * Adds a sync step (`step` given: edits one): an initial copy – a copy step's settings, or its own – then the
  * source's changes followed until a cutover step (or a DBA) ends it.
  */
-export function SyncStepForm({
-  phaseId,
-  step,
-  planSteps,
-  onSuccess,
-}: {
-  phaseId: string
-  step?: StepDTO
-  planSteps: PlanStepChoice[]
-  onSuccess: () => void
-}) {
+export function SyncStepForm({ phaseId, step, planSteps, onSuccess }: SyncFormProps) {
   const prefix = step ? `edit-sync-${step.id}` : `sync-${phaseId}`
   const config = step?.sync ?? { ...COPY_CONFIG_DEFAULTS, copyStepId: null, captureConfirmed: false }
   const copySteps = planSteps.filter((s) => s.kind === 'COPY')
@@ -140,17 +133,7 @@ export function SyncStepForm({
  * Adds a cutover step (`step` given: edits one): ends a sync of the plan – drains it, sets sequences, validates
  * exactly and switches, recording the downtime.
  */
-export function CutoverStepForm({
-  phaseId,
-  step,
-  planSteps,
-  onSuccess,
-}: {
-  phaseId: string
-  step?: StepDTO
-  planSteps: PlanStepChoice[]
-  onSuccess: () => void
-}) {
+export function CutoverStepForm({ phaseId, step, planSteps, onSuccess }: SyncFormProps) {
   const prefix = step ? `edit-cutover-${step.id}` : `cutover-${phaseId}`
   const config = step?.cutover ?? CUTOVER_CONFIG_DEFAULTS
   const syncSteps = planSteps.filter((s) => s.kind === 'SYNC')

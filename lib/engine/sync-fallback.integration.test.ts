@@ -1,19 +1,15 @@
+import { executeOwnRun, syncAndCutoverPhases } from '@/lib/testing/sync-phases'
 import { planWithConnections } from '@/lib/testing/plan-setup'
 import { afterAll, describe, expect, it } from 'vitest'
 import { db } from '@/lib/db'
 import { runValidation } from '@/lib/engine/validate/engine'
 import { postgresSide } from '@/lib/engine/validate/postgres-side'
-import { addPhase } from '@/lib/server/plans/phase-commands'
-import { ZAddManualStep, ZAddPhase } from '@/lib/server/plans/schemas'
-import { addManualStep } from '@/lib/server/plans/step-commands'
-import { ZAddCutoverStep, ZAddSyncStep } from '@/lib/server/plans/sync-schemas'
-import { addCutoverStep, addSyncStep } from '@/lib/server/plans/sync-steps'
-import { rollbackRun, startRun } from '@/lib/server/runs/commands'
+import { rollbackRun } from '@/lib/server/runs/commands'
 import { releaseGate } from '@/lib/server/runs/resolve'
 import { postgresTargetFromUrl } from '@/lib/targets/postgres'
 import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database'
 import { startWriter, stopWriters } from '@/lib/testing/sync-writers'
-import { executeRollback, executeRun } from './runs'
+import { executeRollback } from './runs'
 import { createFollowers } from './syncs'
 
 // The fallback of a PostgreSQL → PostgreSQL cutover: after the switch the application writes to the new
@@ -44,27 +40,8 @@ describe('the fallback after a PostgreSQL cutover', () => {
       source: { postgres: oldUrl },
       target: newUrl,
     })
-    const { id: syncPhase } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Keep in sync' }))
-    const { id: cutPhase } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Cut over' }))
-    await addSyncStep(lead, ZAddSyncStep.parse({ phaseId: syncPhase, name: 'Sync', tables: '', mode: 'create' }))
-    await addManualStep(lead, ZAddManualStep.parse({ phaseId: cutPhase, name: 'Stop writes to the source' }))
-    await addCutoverStep(lead, ZAddCutoverStep.parse({ phaseId: cutPhase, name: 'Cut over' }))
-    const execute = async (runId: string) => {
-      await db.run.update({
-        where: { id: runId },
-        data: { status: 'RUNNING', workerId: 'fallback', startedAt: new Date() },
-      })
-      return executeRun(runId)
-    }
-
-    const { id: first } = await startRun(lead, {
-      planId,
-      phaseId: syncPhase,
-      environmentId,
-      dryRun: false,
-      code: undefined,
-    })
-    expect(await execute(first)).toBe('SUCCEEDED')
+    const phases = await syncAndCutoverPhases(lead, { planId, environmentId })
+    expect(await executeOwnRun(await phases.startSync())).toBe('SUCCEEDED')
     const followers = createFollowers('fallback-worker', () => undefined)
     const ticking = setInterval(() => void followers.tick().catch(() => undefined), 300)
     try {
@@ -75,16 +52,10 @@ describe('the fallback after a PostgreSQL cutover', () => {
       )
       await before.stop()
 
-      const { id: cut } = await startRun(lead, {
-        planId,
-        phaseId: cutPhase,
-        environmentId,
-        dryRun: false,
-        code: undefined,
-      })
-      expect(await execute(cut)).toBe('WAITING')
+      const cut = await phases.startCutover()
+      expect(await executeOwnRun(cut)).toBe('WAITING')
       await releaseGate(lead, cut)
-      expect(await execute(cut)).toBe('SUCCEEDED')
+      expect(await executeOwnRun(cut)).toBe('SUCCEEDED')
       const reverse = await db.sync.findFirstOrThrow({ where: { planId, direction: 'REVERSE' } })
       expect([reverse.status, reverse.error]).toEqual(['FOLLOWING', null])
 

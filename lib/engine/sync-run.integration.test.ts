@@ -7,16 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { db } from '@/lib/db'
 import { exportEnv } from '@/lib/env'
 import { parseValidationReport } from '@/lib/domain/validation-report'
-import { addPhase } from '@/lib/server/plans/phase-commands'
-import { ZAddManualStep, ZAddPhase } from '@/lib/server/plans/schemas'
-import { addManualStep } from '@/lib/server/plans/step-commands'
-import { ZAddCutoverStep, ZAddSyncStep } from '@/lib/server/plans/sync-schemas'
-import { addCutoverStep, addSyncStep } from '@/lib/server/plans/sync-steps'
-import { startRun } from '@/lib/server/runs/commands'
+import { executeOwnRun, syncAndCutoverPhases } from '@/lib/testing/sync-phases'
 import { releaseGate } from '@/lib/server/runs/resolve'
 import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database'
 import { startWriter, stopWriters } from '@/lib/testing/sync-writers'
-import { executeRun } from './runs'
 import { executeValidation } from './validations'
 import { requestValidation } from '@/lib/server/validations/commands'
 import { ZRequestValidation } from '@/lib/server/validations/schemas'
@@ -49,15 +43,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-async function execute(runId: string) {
-  // This test's own run, claimed by id (other files' runs are theirs).
-  await db.run.update({
-    where: { id: runId },
-    data: { status: 'RUNNING', workerId: 'sync-run', startedAt: new Date() },
-  })
-  return executeRun(runId)
-}
-
 describe('a sync phase and a cutover phase', () => {
   it('follows an application’s writes after the copy, then cuts over after the gate with the downtime recorded', async () => {
     const targetUrl = await createFreshDatabase('sync_run', { migrate: false })
@@ -66,14 +51,7 @@ describe('a sync phase and a cutover phase', () => {
       source: { sqlite: 'shop.db' },
       target: targetUrl,
     })
-    const { id: syncPhase } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Keep in sync' }))
-    const { id: cutPhase } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Cut over' }))
-    await addSyncStep(
-      lead,
-      ZAddSyncStep.parse({ phaseId: syncPhase, name: 'Sync', tables: '', mode: 'create', captureConfirmed: 'on' }),
-    )
-    await addManualStep(lead, ZAddManualStep.parse({ phaseId: cutPhase, name: 'Stop writes to the source' }))
-    await addCutoverStep(lead, ZAddCutoverStep.parse({ phaseId: cutPhase, name: 'Cut over' }))
+    const phases = await syncAndCutoverPhases(lead, { planId, environmentId }, { captureConfirmed: true })
 
     const path = join(dir, 'shop.db')
     const writer = startWriter(['--sqlite', path, '--table', 'order', '--column', 'note', '--rate', '200'])
@@ -84,14 +62,7 @@ describe('a sync phase and a cutover phase', () => {
       return n > 5_000
     })
 
-    const { id: first } = await startRun(lead, {
-      planId,
-      phaseId: syncPhase,
-      environmentId,
-      dryRun: false,
-      code: undefined,
-    })
-    expect(await execute(first)).toBe('SUCCEEDED')
+    expect(await executeOwnRun(await phases.startSync())).toBe('SUCCEEDED')
     const sync = await db.sync.findFirstOrThrow({ where: { planId } })
     expect(sync.status).toBe('FOLLOWING')
 
@@ -126,16 +97,10 @@ describe('a sync phase and a cutover phase', () => {
       const written = await writer.stop()
       expect(written.inserts + written.deletes + written.updates).toBeGreaterThan(100)
 
-      const { id: second } = await startRun(lead, {
-        planId,
-        phaseId: cutPhase,
-        environmentId,
-        dryRun: false,
-        code: undefined,
-      })
-      expect(await execute(second)).toBe('WAITING')
+      const second = await phases.startCutover()
+      expect(await executeOwnRun(second)).toBe('WAITING')
       await releaseGate(lead, second)
-      expect(await execute(second)).toBe('SUCCEEDED')
+      expect(await executeOwnRun(second)).toBe('SUCCEEDED')
     } finally {
       await followers.stop()
     }
