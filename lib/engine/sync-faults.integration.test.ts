@@ -167,6 +167,27 @@ async function restartTarget() {
   targetServer = await startServer('target', port)
 }
 
+/**
+ * The sync through every fault: its worker killed during the initial copy, the next one killed during the follow,
+ * the target restarted – each time another worker (or the same, once the target answers) goes on.
+ */
+async function throughFaults(plan: Awaited<ReturnType<typeof setup>>) {
+  const first = startWorker()
+  const syncRun = await plan.runSync()
+  await until('a few chunks of the initial copy', async () => (await plan.written()) >= 3_000, 60_000, 50)
+  await kill(first)
+  expect(await plan.written()).toBeLessThan(ITEMS)
+
+  const second = startWorker()
+  expect((await runState(syncRun, ['SUCCEEDED', 'FAILED'])).status).toBe('SUCCEEDED')
+  await applies(plan.planId, 100, second)
+  await kill(second)
+  const third = startWorker()
+  await applies(plan.planId, 100, third)
+  await restartTarget()
+  await applies(plan.planId, 100, third)
+}
+
 async function cutOver(setupOf: Awaited<ReturnType<typeof setup>>) {
   const runId = await setupOf.runCutover()
   await runState(runId, ['WAITING'])
@@ -204,20 +225,7 @@ describe('sync faults', () => {
     const plan = await setup({ sqlite: file })
     const writer = startWriter(['--sqlite', path, '--table', 'items', '--column', 'label', '--rate', '100'])
 
-    const first = startWorker()
-    const syncRun = await plan.runSync()
-    await until('a few chunks of the initial copy', async () => (await plan.written()) >= 3_000, 60_000, 50)
-    await kill(first)
-    expect(await plan.written()).toBeLessThan(ITEMS)
-
-    const second = startWorker()
-    expect((await runState(syncRun, ['SUCCEEDED', 'FAILED'])).status).toBe('SUCCEEDED')
-    await applies(plan.planId, 100, second)
-    await kill(second)
-    const third = startWorker()
-    await applies(plan.planId, 100, third)
-    await restartTarget()
-    await applies(plan.planId, 100, third)
+    await throughFaults(plan)
 
     const written = await writer.stop()
     expect(written.inserts + written.updates + written.deletes).toBeGreaterThan(300)
@@ -240,19 +248,7 @@ describe('sync faults', () => {
     const plan = await setup({ postgres: url })
     const writer = startWriter(['--postgres', url, '--table', 'items', '--column', 'label', '--rate', '100'])
 
-    const first = startWorker()
-    const syncRun = await plan.runSync()
-    await until('a few chunks of the initial copy', async () => (await plan.written()) >= 3_000, 60_000, 50)
-    await kill(first)
-
-    const second = startWorker()
-    expect((await runState(syncRun, ['SUCCEEDED', 'FAILED'])).status).toBe('SUCCEEDED')
-    await applies(plan.planId, 100, second)
-    await kill(second)
-    const third = startWorker()
-    await applies(plan.planId, 100, third)
-    await restartTarget()
-    await applies(plan.planId, 100, third)
+    await throughFaults(plan)
 
     await writer.stop()
     await cutOver(plan)
