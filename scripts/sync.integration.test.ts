@@ -114,8 +114,15 @@ describe('lockstep sync and cutover', () => {
     expect(sync.code, sync.stderr).toBe(0)
     await to.client.query('DELETE FROM post WHERE id = 42')
 
+    // Prepared while the sync could still follow: every row compared, the one difference named for the cutover.
+    const prepared = await lockstep(['cutover', ...args, '--prepare'])
+    expect(prepared.code, prepared.stdout + prepared.stderr).toBe(0)
+    expect(prepared.stdout).toMatch(/Prepared: every row was compared \(1 differed/)
+    expect(sqliteObjects(path, `type = 'trigger' AND name LIKE '_lockstep_sync%'`).length).toBeGreaterThan(0)
+
     const different = await lockstep(['cutover', ...args])
     expect(different.code, different.stdout + different.stderr).toBe(1)
+    expect(different.stdout).toMatch(/Compared the 1 row changed since/)
     expect(different.stdout).toMatch(/missing\s+42/)
     expect(different.stdout).toMatch(/the sync is left in place/)
     expect(sqliteObjects(path, `type = 'trigger' AND name LIKE '_lockstep_sync%'`).length).toBeGreaterThan(0)
@@ -126,6 +133,8 @@ describe('lockstep sync and cutover', () => {
     db.close()
     const cutover = await lockstep(['cutover', ...args])
     expect(cutover.code, cutover.stdout + cutover.stderr).toBe(0)
+    // The failed cutover forgot the prepared validation: this one compared every row.
+    expect(cutover.stdout).toMatch(/No prepared validation .*every row compared/)
     expect(sqliteObjects(path, `name LIKE '%lockstep%'`)).toEqual([])
   }, 60_000)
 
@@ -153,6 +162,17 @@ describe('lockstep sync and cutover', () => {
       .map((line) => JSON.parse(line) as { event: string; status?: string })
     expect(events.find((e) => e.event === 'copied')?.status).toBe('SUCCEEDED')
     expect(events.at(-1)?.event).toBe('summary')
+
+    // Ctrl-C, the application writing on: the slot kept every change, and the sync goes on without copying again.
+    const again = await syncUntilFollowing(['--from', source, '--to', url, '--json'])
+    expect(again.code, again.stderr).toBe(0)
+    const resumed = again.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { event: string; applied?: number })
+    expect(resumed.map((e) => e.event)).toContain('resumed')
+    expect(resumed.map((e) => e.event)).not.toContain('copied')
+    expect(resumed.at(-1)?.applied).toBeGreaterThan(0)
     await writer.stop()
 
     const cutover = await lockstep(['cutover', '--from', source, '--to', url, '--json'])
@@ -164,6 +184,8 @@ describe('lockstep sync and cutover', () => {
       replicationNames(result.syncId).slot,
     ])
     expect(rows).toEqual([])
+    const validate = await lockstep(['validate', '--source', source, '--target', url])
+    expect(validate.code, validate.stdout).toBe(0)
     const counts = async (client: typeof from.client) =>
       (await client.query<{ n: string }>('SELECT count(*)::text AS n FROM post')).rows[0]?.n
     expect(await counts(to.client)).toBe(await counts(from.client))

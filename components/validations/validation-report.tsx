@@ -34,6 +34,7 @@ const METHOD_LABELS: Record<NonNullable<TableResult['method']>, string> = {
   'key-ranges': 'checksums by key range',
   'key-hash': 'checksums by key hash',
   'whole-table': 'count and whole-table checksum',
+  'changed-rows': 'count, and the rows changed since the last full validation',
 }
 const KIND_LABELS: Record<Difference['kind'], string> = {
   missing: 'missing on the target',

@@ -28,8 +28,11 @@ export const ZTableResult = z.object({
   state: z.enum(TABLE_STATES),
   sourceRows: z.number().nullable(),
   targetRows: z.number().nullable(),
-  /** How rows were compared: checksums of key ranges, of key-hash buckets, or of the whole table (no primary key). */
-  method: z.enum(['key-ranges', 'key-hash', 'whole-table']).nullable(),
+  /**
+   * How rows were compared: checksums of key ranges, of key-hash buckets, or of the whole table (no primary key);
+   * or, at a cutover after a validation that passed while the sync followed, the rows changed since, one by one.
+   */
+  method: z.enum(['key-ranges', 'key-hash', 'whole-table', 'changed-rows']).nullable(),
   missing: z.number(),
   extra: z.number(),
   changed: z.number(),

@@ -92,6 +92,10 @@ describe('a sync phase and a cutover phase', () => {
         ['customer', 'MISMATCHED', ['7']],
         ['order', 'VALIDATED', []],
       ])
+      // Every difference named: recorded on the target, so the cutover compares only what changed after it (and 7).
+      expect(parseValidationReport(during.report, validationId)?.warnings.join(' ')).toMatch(
+        /recorded on the target, so the cutover compares only the rows changed after it began/,
+      )
       await queryDatabase(targetUrl, `UPDATE customer SET name = 'Customer 7' WHERE id = 7`)
 
       const written = await writer.stop()
@@ -111,9 +115,11 @@ describe('a sync phase and a cutover phase', () => {
     const cutover = await db.stepRun.findFirstOrThrow({ where: { runId: done.cutoverRunId ?? '', kind: 'CUTOVER' } })
     expect(cutover.status).toBe('SUCCEEDED')
     const validation = await db.validation.findFirstOrThrow({ where: { stepRunId: cutover.id } })
-    expect(parseValidationReport(validation.report, validation.id)?.tables.map((t) => [t.table, t.state])).toEqual([
-      ['customer', 'VALIDATED'],
-      ['order', 'VALIDATED'],
+    expect(
+      parseValidationReport(validation.report, validation.id)?.tables.map((t) => [t.table, t.state, t.method]),
+    ).toEqual([
+      ['customer', 'VALIDATED', 'changed-rows'],
+      ['order', 'VALIDATED', 'changed-rows'],
     ])
     const file = new Database(path, { readonly: true })
     const count = (file.prepare('SELECT count(*) AS n FROM "order"').get() as { n: number }).n

@@ -14,6 +14,11 @@ import { postgresSide } from './validate/postgres-side'
 import { sqliteSide } from './validate/sqlite-side'
 import { validateSchemas } from './validate/schemas'
 import { settleInFlight } from './sync/in-flight'
+import { beginSyncCheck, type SyncCheck } from './sync/check'
+import { followingSync } from '@/lib/server/syncs/record'
+import { openTargetConnection } from '@/lib/targets/sql/session'
+import type { ValidationOptions } from './validate/model'
+import type pg from 'pg'
 
 // The worker's side of validations: those asked for from the plan (claimed like runs) and those of
 // validate steps share validatePlan – the plan's source and target on an environment, its custom rules,
@@ -30,7 +35,17 @@ export type PlanValidation = {
   maxSamples: number
   maxDifferences: number
   integrity?: boolean
+  /** The cutover after a check while the sync followed: only the rows changed since are compared. */
+  changedKeys?: ValidationOptions['changedKeys']
   signal?: AbortSignal
+}
+
+/** The validation compares every table and schema the sync writes (so a check of it can stand for them all). */
+function coversSync(v: PlanValidation, scope: unknown): boolean {
+  const { tables = [], schemas = [] } = (scope ?? {}) as { tables?: string[]; schemas?: string[] }
+  const all = (wanted: readonly string[], chosen: readonly string[] | undefined) =>
+    !chosen?.length || (wanted.length > 0 && wanted.every((w) => chosen.includes(w)))
+  return all(tables, v.tables) && all(schemas, v.schemas)
 }
 
 /** Validates and records; the report, or throws when the databases cannot be read (the validation ends in ERROR then). */
@@ -44,6 +59,7 @@ export async function validatePlan(v: PlanValidation): Promise<ValidationReport>
   }, LIVE_EVERY_MS)
   let lastWrite = 0
   let writing = Promise.resolve()
+  let checkClient: pg.Client | null = null
   try {
     const [sourceConnection, targetConnection] = await Promise.all([
       planSourceOf(v.planId, v.environmentId),
@@ -60,6 +76,8 @@ export async function validatePlan(v: PlanValidation): Promise<ValidationReport>
       maxSamples: v.maxSamples,
       maxDifferences: v.maxDifferences,
       integrity: v.integrity,
+      changedKeys: v.changedKeys,
+      onDifference: undefined as ValidationOptions['onDifference'],
       rules: rules.map((r) => ({
         name: r.name,
         sql: r.sql,
@@ -100,8 +118,21 @@ export async function validatePlan(v: PlanValidation): Promise<ValidationReport>
         await Promise.all([source.close(), target.close()])
       }
     }
+    // While a sync follows the source, a validation of all it writes is recorded on the target for the cutover.
+    const following = v.changedKeys ? null : await followingSync(v.planId, v.environmentId)
+    let check: SyncCheck | null = null
+    if (following && coversSync(v, following.scope)) {
+      checkClient = await openTargetConnection(targetConnection, 'lockstep validate (sync check)')
+      check = await beginSyncCheck(checkClient, following.id)
+      options.onDifference = check?.onDifference
+    }
+    const first = await validate()
+    if (check && (await check.record(first)))
+      first.warnings.push(
+        'A sync follows this source: this validation is recorded on the target, so the cutover compares only the rows changed after it began, and those that differed.',
+      )
     // While a sync follows the source, what differs only because it is in flight is checked again.
-    const report = await settleInFlight(await validate(), {
+    const report = await settleInFlight(first, {
       planId: v.planId,
       environmentId: v.environmentId,
       // The checks again replace tables of the live report only at the end.
@@ -124,6 +155,7 @@ export async function validatePlan(v: PlanValidation): Promise<ValidationReport>
     throw error
   } finally {
     clearInterval(poll)
+    await checkClient?.end().catch(() => undefined)
   }
 }
 

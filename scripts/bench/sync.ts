@@ -5,8 +5,10 @@
 //       catching up with a backlog (the writers run BACKLOG seconds before the follow starts: its capacity);
 //   (b) the lag during a steady phase, read from the feed every 200 ms (the figure `lockstep sync` prints), and
 //       each batch's newest change's age when it committed on the target – p50, p95, max;
-//   (c) the cutover's downtime: from the moment the writer stopped (its process exited) to ready – the follow
-//       stopped, the last changes drained, the sequences set, every row validated, the capture or slot removed.
+//   (c) `lockstep cutover --prepare` while the writers go on (every row validated once, recorded on the target),
+//       then the cutover's downtime: from the moment the writers stopped (their processes exited) to ready – the
+//       follow stopped, the last changes drained, the sequences set, the rows changed since the prepared
+//       validation and every table's row count compared, the capture or slot removed.
 // Targets: lag p95 < 2 s at 2,000 changes/s; cutover downtime < 5 s on a 1,000,000-row database.
 //   npm run bench:sync [-- --full] [-- --only sqlite|postgres --rows N --rate N --writers N --backlog S --seconds S --json]
 //   --writers N shares the rate among N writer processes (default 2).
@@ -17,7 +19,7 @@ import { join } from 'node:path'
 import { startEmbeddedPostgres } from '@/lib/runtime/embedded-postgres'
 import { ensureThreadScripts } from '@/lib/runtime/build-threads'
 import { startWriter, stopWriters } from '@/lib/testing/sync-writers'
-import { allMatch, validateSync } from '../cutover-command'
+import { allMatch, finalValidation, prepareCutover } from '../cutover-command'
 import { initialCopy } from '../sync-initial-copy'
 import { syncedTables, syncScope } from '../sync-scope'
 import { arg } from './args'
@@ -91,6 +93,22 @@ async function measure(
   await sleep(SECONDS * 1000)
   const appliedPerSecond = (following.applied() - before) / ((performance.now() - steadyStart) / 1000)
   const { lag, commitDelay } = following.samples()
+
+  // `lockstep cutover --prepare` while the writers go on: every row validated once, recorded on the target.
+  const { openTargetConnection } = await import('@/lib/targets/sql/session')
+  const prepareStart = performance.now()
+  const prepareClient = await openTargetConnection(scope.target, 'lockstep bench (prepare)')
+  const prepared = await prepareCutover(scope, prepareClient).finally(() => prepareClient.end())
+  const prepareSeconds = (performance.now() - prepareStart) / 1000
+  const inFlight = prepared.report.tables.reduce((n, t) => n + t.missing + t.extra + t.changed, 0)
+  say(
+    `${kind}: prepared the cutover while writing (every row validated, ${inFlight} differing in flight) in ${s(prepareSeconds)}; ${prepared.recorded ? 'recorded' : 'NOT recorded'}`,
+  )
+  if (!prepared.recorded)
+    say(
+      `${kind}: not recorded: ${prepared.report.status} ${JSON.stringify(prepared.report.tables.map((t) => [t.table, t.state, t.method, t.missing, t.extra, t.changed, t.suspended, t.notes]))}`,
+    )
+  await sleep(2_000)
   const written = await Promise.all(writers.map((w) => w.stop()))
   const stopped = performance.now()
   const changes = written.reduce((n, w) => n + w.inserts + w.updates + w.deletes, 0)
@@ -101,7 +119,6 @@ async function measure(
 
   // The cutover, as `lockstep cutover` runs it, timed step by step from the writer's exit.
   const ends = await import('@/lib/engine/sync/ends')
-  const { openTargetConnection } = await import('@/lib/targets/sql/session')
   await following.stop()
   const client = await openTargetConnection(scope.target, 'lockstep bench (cutover)')
   const steps: Record<string, number> = {}
@@ -116,7 +133,7 @@ async function measure(
   step('drain')
   await ends.setSequences(scope.source, client, await syncedTables(scope))
   step('sequences')
-  const report = await validateSync(scope)
+  const { report, changedRows } = await finalValidation(scope, client)
   step('validation')
   if (!allMatch(report)) throw new Error(`${kind}: the validation found differences after the drain`)
   await ends.endSync(scope.source, scope.syncId, client)
@@ -126,7 +143,9 @@ async function measure(
   say(
     `${kind}: cutover downtime ${s(downtime)} (${Object.entries(steps)
       .map(([k, v]) => `${k} ${v.toFixed(2)}`)
-      .join(', ')}; ${drained.applied} changes drained; validation ${report.status})`,
+      .join(
+        ', ',
+      )}; ${drained.applied} changes drained; validation ${report.status} of ${changedRows === null ? 'every row' : `${changedRows} changed rows and the counts`})`,
   )
   return {
     source: kind,
@@ -139,6 +158,7 @@ async function measure(
     lagP95: percentile(lag, 95),
     lagMax: Math.max(...lag),
     commitDelayP95: percentile(commitDelay, 95),
+    prepareSeconds,
     downtimeSeconds: downtime,
     validation: report.status,
   } satisfies Figures

@@ -9,6 +9,8 @@ import { validatePlan } from '@/lib/engine/validations'
 import { startStepValidation } from '@/lib/server/validations/record'
 import { isFollowed, leaseMs, moveSync, openReverseSync, recordLag, syncRejectedKeys } from '@/lib/server/syncs/record'
 import { onlyRejectedRows } from '@/lib/engine/sync/rejected'
+import { sinceCheck } from '@/lib/engine/sync/check'
+import { forgetCheck } from '@/lib/engine/sync/apply'
 import { sourceOf } from './copy'
 import { syncSourceOf } from './sync'
 import { requireTarget, type StepContext, type StepResult, type StepRunner } from './types'
@@ -212,6 +214,14 @@ export const cutoverRunner: StepRunner = {
           maxDifferences: 1000,
         })
         await show({ validationId })
+        // A validation that passed while the sync followed leaves only the rows changed since to compare.
+        const since = await sinceCheck(session.client, sync.id)
+        ctx.log(
+          'info',
+          since
+            ? `A validation passed while the sync followed: comparing the ${plural(since.rows, 'row')} changed since (or differing then) and every table's row count.`
+            : 'No validation of every table passed while the sync followed: comparing every row.',
+        )
         const report = await validatePlan({
           validationId,
           planId: ctx.planId,
@@ -221,6 +231,7 @@ export const cutoverRunner: StepRunner = {
           maxSamples: 20,
           maxDifferences: 1000,
           integrity: false,
+          changedKeys: since?.changedKeys,
           signal: ctx.signal,
         })
         // Rows the copy rejected (values that do not fit, within the step's limit) are the only accepted difference.
@@ -233,6 +244,8 @@ export const cutoverRunner: StepRunner = {
         if (rejectedOnly === null) {
           const differing = report.tables.filter((t) => t.state !== 'VALIDATED' && t.state !== 'NO_PRIMARY_KEY')
           const reason = `the final validation found ${differing.length ? `differences in ${differing.map((t) => t.table).join(', ')}` : 'a failing rule'}`
+          // The next cutover compares every row, unless a validation passes again while the sync follows.
+          if (since) await forgetCheck(session.client, sync.id)
           await handBack(reason)
           return {
             status: 'FAILED',

@@ -26,6 +26,7 @@ export function differenceRecorder(
   result: TableResult,
   columns: readonly string[],
   limits: { maxSamples: number; maxDifferences: number },
+  onDifference?: (key: string) => void,
 ): DifferenceRecorder {
   const differences = () => result.missing + result.extra + result.changed
   const record = (sourceSide: Rows, targetSide: Rows) => {
@@ -63,6 +64,7 @@ export function differenceRecorder(
           difference = { kind: 'changed', key: shownKey(k), columns: changed }
         }
       }
+      if (difference) onDifference?.(k)
       if (difference && result.samples.length < limits.maxSamples) result.samples.push(difference)
     }
   }

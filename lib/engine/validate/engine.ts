@@ -50,7 +50,17 @@ export async function runValidation(
   const [sourceTables, targetTables] = await Promise.all([source.tables(), target.tables()])
   const native =
     source.engine === 'postgres' && (await source.nativeHash?.()) === true && (await target.nativeHash()) === true
-  const context: CompareContext = { source, target, native, maxSamples, maxDifferences, progress, checkCancelled }
+  const context: CompareContext = {
+    source,
+    target,
+    native,
+    maxSamples,
+    maxDifferences,
+    progress,
+    checkCancelled,
+    onDifference: options.onDifference,
+    changedKeys: options.changedKeys,
+  }
   const only = options.tables?.length ? options.tables : null
   const unknown = (only ?? []).filter((name) => !sourceTables.some((t) => t.name === name))
   if (unknown.length) throw new Error(`The source has no table ${unknown.map((m) => `“${m}”`).join(', ')}.`)

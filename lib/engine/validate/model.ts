@@ -79,6 +79,13 @@ export type ValidationOptions = {
   /** Check orphans, NOT NULL and unique on the target. */
   integrity?: boolean
   rules?: readonly CustomRule[]
+  /** Told the canonical key of each differing row found (up to maxDifferences a table), by the target's schema and table. */
+  onDifference?: (schema: string, table: string, key: string) => void
+  /**
+   * Compares only some rows, for a table with an integer key: the keys (decimal text) of the rows that may have
+   * changed since a validation that passed; the counts are compared too. Null: the table is compared whole.
+   */
+  changedKeys?: (schema: string, table: string) => readonly string[] | null
   signal?: AbortSignal
   onProgress?: (report: ValidationReport) => void
 }

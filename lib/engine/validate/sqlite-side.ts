@@ -20,6 +20,9 @@ const DATE_KINDS = new Set(['timestamptz', 'timestamp', 'date'])
 const THREADS = 2
 /** Scans of fewer rows than this run in one thread. */
 const SPLIT_ROWS = 20_000
+/** Range filters of more ranges than this go RANGES_PER_JOB ranges to a scan (one statement of ORed ranges). */
+const FEW_RANGES = 16
+const RANGES_PER_JOB = 256
 
 type Pool = { run(job: ScanJob): Promise<ScanResult>; close(): Promise<void> }
 
@@ -237,9 +240,16 @@ export function sqliteSide(path: string, label = path, options: { mapping?: TCop
   ): Promise<ScanJob[]> {
     const prefixes = filter.kind === 'prefix' ? filter.prefixes : undefined
     if (filter.kind === 'ranges') {
-      // A job per range, shared out among the threads.
+      // A job per range, shared out among the threads; many ranges (rows changed here and there) a few hundred a job.
       const k = readAs(scope.table.name, scope.key[0] ?? '')
-      return filter.ranges.map(([lo, hi]) => job(scope, [`${k} BETWEEN ? AND ?`], [lo, hi], output))
+      if (filter.ranges.length <= FEW_RANGES)
+        return filter.ranges.map(([lo, hi]) => job(scope, [`${k} BETWEEN ? AND ?`], [lo, hi], output))
+      const jobs: ScanJob[] = []
+      for (let i = 0; i < filter.ranges.length; i += RANGES_PER_JOB) {
+        const some = filter.ranges.slice(i, i + RANGES_PER_JOB)
+        jobs.push(job(scope, [`(${some.map(() => `${k} BETWEEN ? AND ?`).join(' OR ')})`], some.flat(), output))
+      }
+      return jobs
     }
     if (filter.kind === 'range') {
       const k = readAs(scope.table.name, scope.key[0] ?? '')

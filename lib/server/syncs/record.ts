@@ -208,7 +208,7 @@ export async function syncLagInto(
 export async function followingSync(planId: string, environmentId: string) {
   return db.sync.findFirst({
     where: { planId, environmentId, status: 'FOLLOWING', direction: 'FORWARD' },
-    select: { id: true },
+    select: { id: true, scope: true },
   })
 }
 
