@@ -4,7 +4,7 @@ import { expect, test, type Browser, type Page } from '@playwright/test'
 import Database from 'better-sqlite3'
 import { startWriter, stopWriters } from '@/lib/testing/sync-writers'
 import { addOwnServerConnectionAsAdmin } from './fixtures/connections'
-import { appDatabaseUrl, query, seedUser, type SeededUser } from './fixtures/db'
+import { appDatabaseUrl, auditEvents, query, seedUser, type SeededUser } from './fixtures/db'
 import { seedEnvironment, seedPhase, seedPlan, seedPlanEnvironment } from './fixtures/seed'
 import { signIn } from './fixtures/session'
 import { E2E } from './fixtures/settings'
@@ -187,6 +187,18 @@ test('a lead syncs a SQLite source while an application writes, watches the lag 
     await context.close()
   }
 
+  // Every table validated while the application writes and the sync follows: recorded on the target, so the
+  // cutover compares only the rows changed after it.
+  await page.goto(`/plans/${plan.planId}/validation`)
+  const environment = page.getByRole('combobox', { name: 'Environment' })
+  if (await environment.count()) await environment.selectOption({ label: plan.env })
+  await page.getByRole('button', { name: 'Validate now' }).click()
+  await page.waitForURL(/validation\?v=/)
+  await expect(page.getByTestId('validation-report')).toContainText(
+    'the cutover compares only the rows changed after it began',
+    { timeout: 120_000 },
+  )
+
   const written = await writer.stop()
   expect(written.inserts + written.updates + written.deletes).toBeGreaterThan(0)
 
@@ -212,12 +224,21 @@ test('a lead syncs a SQLite source while an application writes, watches the lag 
     'when the manual gate before the cutover was released',
   )
   await expect(cutover.getByRole('link', { name: 'Open the final validation' })).toBeVisible()
+  await expect(page.getByTestId('run-log')).toContainText(
+    /A validation passed while the sync followed: comparing the [\d,]+ rows? changed since/,
+  )
   await expect(page.getByTestId('sync-panel').getByTestId('sync-status')).toHaveText('Switched')
   await page.screenshot({ path: testInfo.outputPath('cutover-run-desktop.png'), fullPage: true })
   await page.setViewportSize({ width: 390, height: 844 })
   await cutover.scrollIntoViewIfNeeded()
   await page.screenshot({ path: testInfo.outputPath('cutover-run-phone.png'), fullPage: true })
   await page.setViewportSize({ width: 1280, height: 800 })
+  await cutover.getByRole('link', { name: 'Open the final validation' }).click()
+  await expect(page.getByTestId('validation-report')).toContainText('all match')
+  await expect(page.getByRole('table', { name: 'Tables compared' })).toContainText(
+    'count, and the rows changed since the last full validation',
+  )
+  await page.getByTestId('validation-report').screenshot({ path: testInfo.outputPath('cutover-validation.png') })
 
   const [sync] = await query<{ status: string; downtimeMs: number | null }>(
     `SELECT "status"::text AS "status", "downtimeMs" FROM "Sync" WHERE "planId" = $1`,
@@ -247,4 +268,63 @@ test('a lead syncs a SQLite source while an application writes, watches the lag 
   await expect(stakeholder.getByTestId('plan-sync')).toContainText(/Switched.*[\d.]+ s/)
   await stakeholder.getByTestId('plan-syncs').screenshot({ path: testInfo.outputPath('plan-syncs.png') })
   await context.close()
+})
+
+test('a DBA ends a sync from the run page once the phrase is typed: the target stops following and the source file keeps nothing of it', async ({
+  page,
+  browser,
+}) => {
+  const lead = await seedUser('LEAD')
+  const plan = await seedSyncPlan(browser, lead)
+  await signIn(page, lead)
+  await page.goto(`/plans/${plan.planId}`)
+  const syncPhase = page.getByRole('region', { name: /Keep in sync/ })
+  await syncPhase.getByRole('button', { name: '+ Add sync step…' }).click()
+  await syncPhase.getByLabel('Step name').fill('Follow the shop')
+  await syncPhase.getByRole('checkbox', { name: /Changes may be captured in the source/ }).check()
+  await syncPhase.getByRole('button', { name: 'Add sync step' }).click()
+  await expect(syncPhase.getByTestId('step')).toHaveCount(1)
+  const syncRun = await runPhase(page, 'Keep in sync', plan.env)
+  await expect(page.getByTestId('sync-panel').getByTestId('sync-status')).toHaveText('Following', {
+    timeout: 120_000,
+  })
+
+  const context = await browser.newContext()
+  const dba = await context.newPage()
+  await signIn(dba, await seedUser('DBA'))
+  await dba.goto(syncRun)
+  const panel = dba.getByTestId('sync-panel')
+  await panel.getByRole('button', { name: 'End sync…' }).click()
+  const dialog = dba.getByRole('dialog')
+  await expect(dialog).toContainText('changes made on the source from now on do not reach it')
+  const confirm = dialog.getByRole('button', { name: 'End sync', exact: true })
+  await expect(confirm).toBeDisabled()
+  await dialog.getByLabel('Confirmation phrase').fill('end it')
+  await expect(confirm).toBeDisabled()
+  await dialog.getByLabel('Confirmation phrase').fill('end sync')
+  await confirm.click()
+  await expect(panel.getByTestId('sync-status')).toHaveText('Ended')
+  await expect(panel.getByRole('button', { name: 'End sync…' })).toHaveCount(0)
+  await context.close()
+
+  const [sync] = await query<{ id: string; status: string; endedById: string | null }>(
+    `SELECT "id", "status"::text AS "status", "endedById" FROM "Sync" WHERE "planId" = $1`,
+    [plan.planId],
+  )
+  expect([sync?.status, sync?.endedById !== null]).toEqual(['ENDED', true])
+  expect((await auditEvents(sync?.id ?? '')).map((e) => e.action)).toEqual(['sync.end'])
+  // The next worker takes the triggers and change table out of the file.
+  await expect
+    .poll(
+      () => {
+        const shop = new Database(plan.file, { readonly: true })
+        try {
+          return shop.prepare(`SELECT name FROM sqlite_master WHERE name LIKE '\\_lockstep%' ESCAPE '\\'`).all().length
+        } finally {
+          shop.close()
+        }
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(0)
 })

@@ -188,6 +188,10 @@ export function CutoverStepForm({ phaseId, step, planSteps, onSuccess }: SyncFor
             the changes still waiting, sets sequences, validates exactly and switches; the downtime is counted from when
             writes stopped to the switch. If the validation finds a difference, the sync goes on following.
           </p>
+          <p className="text-xs text-zinc-600">
+            To keep the downtime short, validate every table while the sync still follows (a validate step before the
+            gate, or Validate now): the cutover then compares only the rows changed since, and the row counts.
+          </p>
         </>
       )}
     </ActionForm>

@@ -190,7 +190,7 @@ export async function compareTable(
     const counted = sourceRows !== targetRows && !recorder.differences()
     result.state = recorder.differences() || counted || sourceOnly.length ? 'MISMATCHED' : 'VALIDATED'
     result.notes.push(
-      `compared the ${changed.length.toLocaleString('en')} row${changed.length === 1 ? '' : 's'} changed since the last validation that passed while the sync followed, and the row counts`,
+      `${changed.length.toLocaleString('en')} row${changed.length === 1 ? '' : 's'} compared one by one`,
     )
     if (counted)
       result.notes.push(
