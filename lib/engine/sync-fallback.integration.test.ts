@@ -90,10 +90,16 @@ describe('the fallback after a PostgreSQL cutover', () => {
     const report = await runValidation(source, target).finally(() => Promise.all([source.close(), target.close()]))
     expect(report.tables.map((t) => [t.table, t.state])).toEqual([['account', 'VALIDATED']])
     expect(
-      await queryDatabase(newUrl, `SELECT slot_name FROM pg_replication_slots WHERE slot_name LIKE 'lockstep%'`),
+      await queryDatabase(
+        newUrl,
+        `SELECT slot_name FROM pg_replication_slots WHERE database = current_database() AND slot_name LIKE 'lockstep%'`,
+      ),
     ).toEqual([])
     expect(
-      await queryDatabase(oldUrl, `SELECT slot_name FROM pg_replication_slots WHERE slot_name LIKE 'lockstep%'`),
+      await queryDatabase(
+        oldUrl,
+        `SELECT slot_name FROM pg_replication_slots WHERE database = current_database() AND slot_name LIKE 'lockstep%'`,
+      ),
     ).toEqual([])
     // The old database's identity hands out keys past every row the new one added.
     const [inserted] = (await queryDatabase(

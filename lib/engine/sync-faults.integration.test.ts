@@ -254,6 +254,11 @@ describe('sync faults', () => {
     await cutOver(plan)
     const [source] = await query<{ n: number }>(url, 'SELECT count(*)::int AS n FROM items')
     expect(await query(targetServer.url(plan.database), 'SELECT count(*)::int AS n FROM items')).toEqual([source])
-    expect(await query(url, "SELECT slot_name FROM pg_replication_slots WHERE slot_name LIKE 'lockstep%'")).toEqual([])
+    expect(
+      await query(
+        url,
+        "SELECT slot_name FROM pg_replication_slots WHERE database = current_database() AND slot_name LIKE 'lockstep%'",
+      ),
+    ).toEqual([])
   }, 300_000)
 })
