@@ -20,6 +20,15 @@ test.afterAll(() => stopWriters())
 
 type SyncPlan = { planId: string; env: string; file: string; targetUrl: string; targetId: string }
 
+/** A lead on the page of a new plan of their own with a SQLite source and a target, its phases empty. */
+async function openNewSyncPlan(page: Page, browser: Browser): Promise<SyncPlan> {
+  const lead = await seedUser('LEAD')
+  const plan = await seedSyncPlan(browser, lead)
+  await signIn(page, lead)
+  await page.goto(`/plans/${plan.planId}`)
+  return plan
+}
+
 async function seedSyncPlan(browser: Browser, owner: SeededUser): Promise<SyncPlan> {
   const suffix = randomUUID().slice(0, 8)
   const env = `sync-${suffix}`
@@ -77,10 +86,7 @@ test('a lead syncs a SQLite source while an application writes, watches the lag 
   page,
   browser,
 }, testInfo) => {
-  const lead = await seedUser('LEAD')
-  const plan = await seedSyncPlan(browser, lead)
-  await signIn(page, lead)
-  await page.goto(`/plans/${plan.planId}`)
+  const plan = await openNewSyncPlan(page, browser)
 
   // The sync step: its own copy settings (the plan has no copy step to follow), the capture confirmed.
   const syncPhase = page.getByRole('region', { name: /Keep in sync/ })
@@ -274,10 +280,7 @@ test('a DBA ends a sync from the run page once the phrase is typed: the target s
   page,
   browser,
 }) => {
-  const lead = await seedUser('LEAD')
-  const plan = await seedSyncPlan(browser, lead)
-  await signIn(page, lead)
-  await page.goto(`/plans/${plan.planId}`)
+  const plan = await openNewSyncPlan(page, browser)
   const syncPhase = page.getByRole('region', { name: /Keep in sync/ })
   await syncPhase.getByRole('button', { name: '+ Add sync step…' }).click()
   await syncPhase.getByLabel('Step name').fill('Follow the shop')

@@ -42,6 +42,13 @@ const sqliteObjects = (path: string, where: string) => {
 }
 
 /** `lockstep sync` until it follows and has shown a lag line or two, then Ctrl-C. */
+/** `--json` output: one event a line. */
+const jsonLines = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { event: string; status?: string; applied?: number })
+
 async function syncUntilFollowing(args: string[]) {
   const sync = spawnLockstep(['sync', ...args])
   running.push(sync)
@@ -156,20 +163,14 @@ describe('lockstep sync and cutover', () => {
 
     const sync = await syncUntilFollowing(['--from', source, '--to', url, '--json'])
     expect(sync.code, sync.stderr).toBe(0)
-    const events = sync.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { event: string; status?: string })
+    const events = jsonLines(sync.stdout)
     expect(events.find((e) => e.event === 'copied')?.status).toBe('SUCCEEDED')
     expect(events.at(-1)?.event).toBe('summary')
 
     // Ctrl-C, the application writing on: the slot kept every change, and the sync goes on without copying again.
     const again = await syncUntilFollowing(['--from', source, '--to', url, '--json'])
     expect(again.code, again.stderr).toBe(0)
-    const resumed = again.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { event: string; applied?: number })
+    const resumed = jsonLines(again.stdout)
     expect(resumed.map((e) => e.event)).toContain('resumed')
     expect(resumed.map((e) => e.event)).not.toContain('copied')
     expect(resumed.at(-1)?.applied).toBeGreaterThan(0)

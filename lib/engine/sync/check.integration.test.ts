@@ -2,14 +2,11 @@ import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { EMPTY_MAPPING } from '@/lib/domain/mapping'
 import { targetDatabases } from '@/lib/testing/target-databases'
-import { runValidation } from '@/lib/engine/validate/engine'
-import { postgresSide } from '@/lib/engine/validate/postgres-side'
-import { sqliteSide } from '@/lib/engine/validate/sqlite-side'
+import { startWholeSqliteSync, validateSqliteFile } from '@/lib/testing/sqlite-sync'
 import type { ValidationOptions } from '@/lib/engine/validate/model'
 import { beginSyncCheck, sinceCheck } from './check'
 import { follow } from './follow'
 import { sqliteFeed } from './sqlite-feed'
-import { startSqliteSync } from './sqlite-start'
 
 // A validation while the sync follows, recorded on the target, leaves the cutover only the rows changed after
 // it – and those that differed during it – to compare, with every table's row count. What the sync did not
@@ -41,18 +38,7 @@ function shop(name: string) {
 async function syncedShop(name: string) {
   const path = shop(`${name}.db`)
   const to = await fresh(name)
-  const summary = await startSqliteSync({
-    syncId: SYNC,
-    copyId: `${SYNC}-copy`,
-    path,
-    label: name,
-    mapping: EMPTY_MAPPING,
-    session: to.client,
-    target: to.target,
-    mode: 'create',
-    chunkRows: 2_000,
-    captureConfirmed: true,
-  })
+  const summary = await startWholeSqliteSync(SYNC, path, to)
   expect(summary.status).toBe('SUCCEEDED')
   const feed = sqliteFeed(path, { tables: [], mapping: EMPTY_MAPPING })
   const change = async (sql: string) => {
@@ -61,13 +47,7 @@ async function syncedShop(name: string) {
     file.close()
     await follow({ syncId: SYNC, feed, client: to.client, stopWhen: ({ lag, idle }) => idle && lag?.waiting === 0 })
   }
-  const validate = async (options: ValidationOptions = {}) => {
-    const source = sqliteSide(path)
-    const target = postgresSide(to.target)
-    return runValidation(source, target, { integrity: false, ...options }).finally(() =>
-      Promise.all([source.close(), target.close()]),
-    )
-  }
+  const validate = (options: ValidationOptions = {}) => validateSqliteFile(path, to, { integrity: false, ...options })
   return { to, change, validate, close: () => feed.close() }
 }
 

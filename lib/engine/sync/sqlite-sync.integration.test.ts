@@ -3,13 +3,10 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { EMPTY_MAPPING } from '@/lib/domain/mapping'
 import { startWriter, stopWriters } from '@/lib/testing/sync-writers'
 import { targetDatabases } from '@/lib/testing/target-databases'
-import { runValidation } from '@/lib/engine/validate/engine'
-import { postgresSide } from '@/lib/engine/validate/postgres-side'
-import { sqliteSide } from '@/lib/engine/validate/sqlite-side'
+import { startWholeSqliteSync, validateSqliteFile } from '@/lib/testing/sqlite-sync'
 import { follow } from './follow'
 import { CHANGE_TABLE, captureOwner, removeCapture } from './sqlite-capture'
 import { sqliteFeed } from './sqlite-feed'
-import { startSqliteSync } from './sqlite-start'
 
 // A SQLite source kept in sync while another process keeps writing to it: the initial copy and the follow
 // run under the writer's inserts, updates and deletes; once it stops and the lag is drained, the validation
@@ -49,18 +46,7 @@ describe('keeping a SQLite file in sync', () => {
       db.close()
       return n > 20_000
     })
-    const summary = await startSqliteSync({
-      syncId: 'sync-test',
-      copyId: 'sync-test-copy',
-      path,
-      label: 'shop.db',
-      mapping: EMPTY_MAPPING,
-      session: to.client,
-      target: to.target,
-      mode: 'create',
-      chunkRows: 2_000,
-      captureConfirmed: true,
-    })
+    const summary = await startWholeSqliteSync('sync-test', path, to)
     expect(summary.status).toBe('SUCCEEDED')
     expect(captureOwner(path)).toBe('sync-test')
 
@@ -90,9 +76,7 @@ describe('keeping a SQLite file in sync', () => {
     await feed.close()
     expect(lags.length).toBeGreaterThan(0)
 
-    const source = sqliteSide(path)
-    const target = postgresSide(to.target)
-    const report = await runValidation(source, target).finally(() => Promise.all([source.close(), target.close()]))
+    const report = await validateSqliteFile(path, to)
     expect(report.tables.map((t) => [t.table, t.state])).toEqual([
       ['author', 'VALIDATED'],
       ['post', 'VALIDATED'],
