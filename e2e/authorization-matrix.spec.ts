@@ -21,6 +21,7 @@ import { ZRequestRehearsal } from '@/lib/server/rehearsals/schemas'
 import { ZRequestInspection } from '@/lib/server/inspections/schemas'
 import { ZAddCutoverStep, ZAddSyncStep, ZEditCutoverStep, ZEditSyncStep } from '@/lib/server/plans/sync-schemas'
 import { ZEndSync } from '@/lib/server/syncs/schemas'
+import { ZAcknowledgeDrift, ZRequestDriftCheck } from '@/lib/server/drift/schemas'
 import { ZRunDecision, ZRunId, ZStartRun } from '@/lib/server/runs/schemas'
 import {
   ZChangeUserRole,
@@ -179,6 +180,13 @@ const ACTIONS: Record<string, Decision> = {
     schema: ZEndSync,
     probe: { syncId: FOREIGN_ID, confirm: 'end sync' },
   },
+  // Anyone who may see connections may ask for a drift check; acknowledging drift lets protected runs go ahead: DBAs.
+  'lib/actions/drift.ts#requestDriftCheckAction': { permission: 'connection:read', schema: ZRequestDriftCheck },
+  'lib/actions/drift.ts#acknowledgeDriftAction': {
+    permission: 'run:start-protected',
+    schema: ZAcknowledgeDrift,
+    probe: { checkId: FOREIGN_ID, reason: 'a probe of the matrix' },
+  },
   'lib/actions/rehearsals.ts#requestRehearsalAction': { permission: 'run:start', schema: ZRequestRehearsal },
   'lib/actions/reports.ts#takeSnapshotAction': { permission: 'plan:edit', schema: P.ZPlanRef },
   'lib/actions/runs.ts#startRunAction': { permission: 'run:start', schema: ZStartRun },
@@ -237,6 +245,7 @@ const ROUTES: Record<
   'app/(console)/plans/[planId]/report/export/route.ts': { method: 'GET', permission: 'report:read' },
   'app/api/auth/[...nextauth]/route.ts': { method: 'GET', permission: 'public' },
   'app/api/monitor/connections/[connectionId]/route.ts': { method: 'GET', permission: 'connection:read' },
+  'app/api/connections/[connectionId]/drift/route.ts': { method: 'GET', permission: 'connection:read' },
   'app/api/monitor/runs/[runId]/route.ts': { method: 'GET', permission: 'run:read' },
   'app/api/notifications/route.ts': { method: 'GET', permission: 'notification:read' },
   'app/api/plans/[planId]/recovery/route.ts': { method: 'GET', permission: 'plan:read' },

@@ -69,6 +69,8 @@ const ZAppEnv = ZDatabaseEnv.extend({
   WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   // How often the worker re-decides each plan's report status (notifying on a change) and takes the day's snapshots.
   REPORT_WATCH_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+  // How often the worker checks the targets of active plans for drift (lib/engine/drift.ts), in minutes.
+  DRIFT_CHECK_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
   // 32 random bytes, base64: the key connection credentials are encrypted under (never stored in the database).
   LOCKSTEP_SECRET_KEY: z
     .string()

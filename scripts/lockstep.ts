@@ -14,6 +14,7 @@ import { formatCliError } from './cli'
 import { flag, milliseconds, option, targetOption, UsageError } from './cli-args'
 import { copyCommand } from './copy-command'
 import { validateCommand } from './validate-command'
+import { driftCommand } from './drift-command'
 
 const USAGE = `Usage: lockstep <command>
 
@@ -69,11 +70,20 @@ const USAGE = `Usage: lockstep <command>
                                           --confirm-capture agrees to it (refused without: exit 3). A
                                           PostgreSQL source needs wal_level = logical (a replication slot)
 
-  lockstep cutover --from SQLITE_FILE|URL --to URL [the scope given to sync] [--json]
+  lockstep cutover --from SQLITE_FILE|URL --to URL [the scope given to sync] [--prepare] [--json]
                                           once the application stopped writing to the source: applies the
-                                          last changes, sets the sequences, validates every row and, when all
-                                          match, removes the capture or slot; prints the downtime. Exit 0 done,
-                                          1 differences (the sync stays: run sync again), 3 no such sync
+                                          last changes, sets the sequences, validates and, when all match,
+                                          removes the capture or slot; prints the downtime. Exit 0 done,
+                                          1 differences (the sync stays: run sync again), 3 no such sync.
+                                          --prepare, while the application still writes: validates every row
+                                          and records it, so the cutover compares only the rows changed since
+
+  lockstep drift --target URL --dir DIR [--dev-url URL] [--json]
+                                          compares the target's schema with the one DIR's scripts give (those
+                                          its lockstep.schema_history says are applied, replayed into a scratch
+                                          database on the target's server, or on --dev-url's): each object that
+                                          differs, with the DDL that reproduces it. Exit 0 no drift, 1 drift,
+                                          3 refused (a database unreachable, a script that does not replay)
 
 FILE may be - for standard input. The database is DATABASE_URL, or else the embedded one of \`npm start\`.`
 
@@ -275,6 +285,7 @@ async function main(argv: string[]): Promise<number> {
   if (args[0] === 'sql') return sqlCommand(args[1], args.slice(2))
   if (args[0] === 'copy') return copyCommand(args.slice(1))
   if (args[0] === 'validate') return validateCommand(args.slice(1))
+  if (args[0] === 'drift') return driftCommand(args.slice(1))
   if (args[0] === 'sync' || args[0] === 'cutover') {
     // The lean entry point handles both, refusals included (bin/lockstep.mjs normally goes there directly).
     await import('./lockstep-sync')

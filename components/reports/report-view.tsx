@@ -10,7 +10,7 @@ import { IMPACT_LABELS, LIKELIHOOD_LABELS } from '@/lib/domain/plan-values'
 import { isOpenRisk } from '@/lib/domain/report-values'
 import type { ReportDTO } from '@/lib/server/reports/queries'
 import { ReportStatusBadge } from './report-status'
-import { formatSeconds } from '@/lib/domain/words'
+import { formatSeconds, plural } from '@/lib/domain/words'
 
 const day = (iso: string | null) => iso?.slice(0, 10) ?? '—'
 
@@ -201,6 +201,13 @@ export function ReportView({
       </Section>
 
       <Section title="Recent runs">
+        {report.drift?.map((d) => (
+          <p key={d.environmentName} className="text-sm text-amber-900" data-testid="report-drift">
+            <span aria-hidden="true">≠ </span>
+            The schema of {d.environmentName}’s target changed outside Lockstep: {plural(d.objects, 'object')} (checked{' '}
+            <Timestamp iso={d.checkedAt} />){d.acknowledged ? ', acknowledged by a DBA' : ', not yet acknowledged'}.
+          </p>
+        ))}
         {report.cutover ? (
           <p className="text-sm" data-testid="report-cutover">
             Cut over on <Timestamp iso={report.cutover.switchedAt} /> ({report.cutover.environmentName}, “

@@ -22,6 +22,21 @@ export async function runLabel(runId: string): Promise<string> {
   return jobLabel('run', runId, run && [quoted(run.plan.title), quoted(run.phase.name), run.environment.name])
 }
 
+/** `drift check 9f3c07a2 (“orders primary” in production)` */
+export async function driftCheckLabel(checkId: string): Promise<string> {
+  const check = await db.driftCheck
+    .findUnique({
+      where: { id: checkId },
+      select: { connection: { select: { name: true, environment: { select: { name: true } } } } },
+    })
+    .catch(() => null)
+  return jobLabel(
+    'drift check',
+    checkId,
+    check && [`${quoted(check.connection.name)} in ${check.connection.environment.name}`],
+  )
+}
+
 /** `rehearsal 9f3c07a2 (“Orders move” › “Data Migration” › staging)` */
 export async function rehearsalLabel(rehearsalId: string): Promise<string> {
   const rehearsal = await db.rollbackRehearsal

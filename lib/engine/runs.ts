@@ -1,3 +1,4 @@
+import { driftBeforeRun, recordAfterRun } from './drift'
 import { db, type Tx } from '@/lib/db'
 import { saveCopyRejects } from '@/lib/server/runs/rejects'
 import { notifyRunFailed } from '@/lib/server/notifications/run-failed'
@@ -227,6 +228,12 @@ export async function executeRun(runId: string, now: () => Date = () => new Date
       pending.some((s) => RUNNERS[s.kind].needsTarget),
       cancel.signal,
       async (target): Promise<RunOutcome> => {
+        const runLog = (level: 'info' | 'warn', message: string) => event(runId, level, message)
+        // Drift is looked for once, before the run's first step (not when it resumes after a gate or an interruption).
+        if (target && !run.dryRun && !resuming) {
+          const drifted = await driftBeforeRun(run, target.client, runLog)
+          if (drifted) return finish(runId, 'FAILED', drifted)
+        }
         for (const stepRun of pending) {
           const current = await db.run.findUniqueOrThrow({
             where: { id: runId },
@@ -325,6 +332,7 @@ export async function executeRun(runId: string, now: () => Date = () => new Date
               await event(runId, 'info', `Step “${step.name}” ${result.message}.`)
           }
         }
+        if (target && !run.dryRun) await recordAfterRun(run, target.client, runLog)
         return finish(runId, 'SUCCEEDED')
       },
     )

@@ -4,7 +4,8 @@ import { claimValidation, executeValidation } from './validations'
 import { claimRestore, executeRestore } from './restores'
 import { claimRehearsal, executeRehearsal } from './rehearsals'
 import { claimInspection, executeInspection } from './inspections'
-import { inspectionLabel, rehearsalLabel, restoreLabel, runLabel, validationLabel } from './job-labels'
+import { claimDriftCheck, executeDriftCheck } from './drift'
+import { driftCheckLabel, inspectionLabel, rehearsalLabel, restoreLabel, runLabel, validationLabel } from './job-labels'
 
 // What the worker takes on, as a table its one loop walks (lib/engine/worker.ts): each kind of job is claimed
 // (oldest first, safe with any number of workers), named for the log, and executed to an outcome.
@@ -53,6 +54,8 @@ export const WORKER_LANES: readonly WorkerLane[] = [
       { claimedAs: 'claimed', claim: claimRestore, label: restoreLabel, execute: outcome(executeRestore) },
       // Rehearsals too: one target's scripts up, down and up again, minutes at most.
       { claimedAs: 'claimed', claim: claimRehearsal, label: rehearsalLabel, execute: outcome(executeRehearsal) },
+      // Drift checks asked for by a person: one read of a target's catalogs each.
+      { claimedAs: 'claimed', claim: claimDriftCheck, label: driftCheckLabel, execute: executeDriftCheck },
     ],
   },
   {

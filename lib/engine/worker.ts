@@ -1,3 +1,4 @@
+import { sweepDrift } from './drift'
 import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import { db } from '@/lib/db'
@@ -172,6 +173,21 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
     }
   }
   const sampleTimer = setInterval(() => void sample(), SAMPLE_EVERY_MS)
+
+  // The targets of active plans are checked for drift now and then (lib/engine/drift.ts), one at a time.
+  let sweepingDrift = false
+  const driftSweep = async () => {
+    if (sweepingDrift || stopping) return
+    sweepingDrift = true
+    try {
+      const drifted = await sweepDrift(appEnv().DRIFT_CHECK_MINUTES, () => stopping)
+      if (drifted) log(`${drifted} target${drifted === 1 ? '' : 's'} drifted`)
+    } catch (error) {
+      log(`drift sweep failed: ${firstLine(error)}`)
+    } finally {
+      sweepingDrift = false
+    }
+  }
   const reportTimer = setInterval(() => void report(), appEnv().REPORT_WATCH_MS)
 
   let beats = 0
@@ -183,6 +199,7 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
       .catch((error: Error) => log(`heartbeat failed: ${firstLine(error)}`))
     if (++beats % Math.max(1, Math.round(60_000 / interval)) === 0) {
       void sweep()
+      void driftSweep()
       sampler.prune().catch((error: Error) => log(`sample pruning failed: ${firstLine(error)}`))
       // Backups past the retention: their files go, their rows stay as history.
       if (appEnv().LOCKSTEP_BACKUP_DIR) {

@@ -4,7 +4,7 @@ import { quoteIdent } from '@/lib/targets/quote'
 // Jobs a DBA or an editor queues and one worker runs to the end (restores, rollback rehearsals): the oldest
 // queued one is taken with SKIP LOCKED, so any number of workers each take a different one.
 
-type JobTable = 'Restore' | 'RollbackRehearsal' | 'SourceInspection'
+type JobTable = 'Restore' | 'RollbackRehearsal' | 'SourceInspection' | 'DriftCheck'
 
 /** Marks the oldest queued job of `table` RUNNING for this worker; its id, or null. */
 export async function claimQueuedJob(table: JobTable, workerId: string): Promise<string | null> {

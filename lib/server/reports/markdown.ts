@@ -2,7 +2,7 @@ import type { PhrasingContent, Root, RootContent, Table } from 'mdast'
 import { gfmToMarkdown } from 'mdast-util-gfm'
 import { toMarkdown } from 'mdast-util-to-markdown'
 import { isOpenRisk, REPORT_STATUS_LABELS } from '@/lib/domain/report-values'
-import { formatSeconds, formatUtc } from '@/lib/domain/words'
+import { formatSeconds, formatUtc, plural } from '@/lib/domain/words'
 import type { ReportPageDTO } from './history'
 import type { ReportDTO } from './queries'
 
@@ -89,6 +89,15 @@ export function formatReportMarkdown(report: ReportDTO, since: ReportPageDTO['si
         )
       : paragraph('None.'),
   )
+  if (report.drift?.length)
+    doc.push(
+      heading(2, 'Schema drift'),
+      ...report.drift.map((d) =>
+        paragraph(
+          `The schema of ${d.environmentName}’s target changed outside Lockstep: ${plural(d.objects, 'object')} (checked ${formatUtc(d.checkedAt)})${d.acknowledged ? ', acknowledged by a DBA' : ', not yet acknowledged'}.`,
+        ),
+      ),
+    )
   if (report.cutover)
     doc.push(
       heading(2, 'Cutover'),

@@ -1,3 +1,4 @@
+import { driftedTargetsOf } from '@/lib/server/drift/queries'
 import 'server-only'
 import { db } from '@/lib/db'
 import type {
@@ -93,6 +94,8 @@ export type ReportDTO = {
     downtimeMs: number
     runId: string | null
   } | null
+  /** Targets whose schema changed outside Lockstep (the newest drift check); absent in older snapshots. */
+  drift?: { environmentName: string; objects: number; checkedAt: string; acknowledged: boolean }[]
 }
 
 const iso = (d: Date | null) => d?.toISOString() ?? null
@@ -126,7 +129,7 @@ export async function buildPlanReport(planId: string, now = new Date()): Promise
     },
   })
   if (!plan) throw notFound('Plan')
-  const [facts, windows, runs, validation, cutover] = await Promise.all([
+  const [facts, windows, runs, validation, cutover, drift] = await Promise.all([
     planFacts([plan.id], now),
     db.maintenanceWindow.findMany({
       where: { planId: plan.id, status: { in: ['APPROVED', 'REQUESTED'] }, endsAt: { gt: now } },
@@ -170,6 +173,7 @@ export async function buildPlanReport(planId: string, now = new Date()): Promise
         environment: { select: { name: true } },
       },
     }),
+    driftedTargetsOf(plan.id),
   ])
   const f = facts.get(plan.id)
   if (!f) throw notFound('Plan')
@@ -258,6 +262,12 @@ export async function buildPlanReport(planId: string, now = new Date()): Promise
             runId: cutover.cutoverRunId,
           }
         : null,
+    drift: drift.map(({ environmentName, objects, checkedAt, acknowledged }) => ({
+      environmentName,
+      objects,
+      checkedAt,
+      acknowledged,
+    })),
   }
 }
 

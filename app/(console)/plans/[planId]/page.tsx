@@ -11,6 +11,8 @@ import { PhaseRun } from '@/components/plans/phase-run'
 import { PlanEnvironments } from '@/components/plans/plan-environments'
 import { PlanSyncs } from '@/components/plans/plan-syncs'
 import { PlanHealth } from '@/components/monitoring/plan-health'
+import { PlanDrift } from '@/components/drift/plan-drift'
+import { getPlanDrift } from '@/lib/server/drift/queries'
 import { PlanBackups } from '@/components/backups/plan-backups'
 import { PhaseRehearsals } from '@/components/rehearsals/phase-rehearsals'
 import { RiskRegister } from '@/components/plans/risk-register'
@@ -72,13 +74,14 @@ export default async function PlanPage({
   // Client components get only their part of the plan: the browser is sent each checklist once, if at all.
   const archived = plan.status === 'ARCHIVED'
   const open = openPhaseIds(plan.phases, typeof requested === 'string' ? requested : undefined)
-  const [items, environments, latestRuns, health, recovery, syncs] = await Promise.all([
+  const [items, environments, latestRuns, health, recovery, syncs, drift] = await Promise.all([
     listPhaseItems(actor, plan.id, [...open]),
     listPlanEnvironments(actor, plan.id),
     latestRunsByPhase(actor, plan.id),
     getPlanHealth(actor, plan.id),
     getPlanRecovery(actor, plan.id),
     listSyncs(actor, { planId }),
+    getPlanDrift(actor, plan.id),
   ])
   const runTargets = environments.filter((e) => e.configured.target).map((e) => e.environment)
   const sourceEnvironments = environments.filter((e) => e.configured.source).map((e) => e.environment)
@@ -109,6 +112,7 @@ export default async function PlanPage({
               {plan.startDate ? <span>· Starts {plan.startDate}</span> : null}
             </p>
             <PlanHealth health={health} canMonitorConnections={can(actor.role, 'connection:read')} />
+            <PlanDrift drift={drift} />
           </div>
           <div className="flex flex-wrap items-center gap-2">
             <Link

@@ -1,6 +1,8 @@
 import type { Metadata } from 'next'
 import Link from 'next/link'
 import { MonitorView } from '@/components/monitoring/monitor-view'
+import { DriftLine } from '@/components/drift/drift-line'
+import { getDriftSummary } from '@/lib/server/drift/queries'
 import { PageHeader } from '@/components/ui/page-header'
 import { requirePageActor } from '@/lib/auth/current-user'
 import { loadOrNotFound } from '@/lib/server/load-or-not-found'
@@ -19,7 +21,10 @@ export default async function ConnectionMonitorPage({
   const { connectionId } = await params
   const asked = Number((await searchParams).minutes)
   const minutes = MONITOR_MINUTES.find((m) => m === asked) ?? MONITOR_MINUTES[1]
-  const view = await loadOrNotFound(getConnectionMonitor(actor, connectionId, minutes))
+  const [view, drift] = await Promise.all([
+    loadOrNotFound(getConnectionMonitor(actor, connectionId, minutes)),
+    getDriftSummary(actor, connectionId),
+  ])
   return (
     <>
       <PageHeader
@@ -40,6 +45,7 @@ export default async function ConnectionMonitorPage({
           </nav>
         }
       />
+      {drift ? <DriftLine summary={drift} /> : null}
       <MonitorView key={minutes} initial={view} source={{ connectionId, minutes }} />
     </>
   )
