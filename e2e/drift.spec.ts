@@ -71,10 +71,10 @@ test('a drifted target is found, shown with its DDL, acknowledged by a DBA, and 
     'The reporting team added the note column',
   )
   const [check] = await query<{ id: string }>(
-    `SELECT "id" FROM "DriftCheck" WHERE "connectionId" = $1 AND "status" = 'DRIFTED'`,
+    `SELECT "id" FROM "DriftCheck" WHERE "connectionId" = $1 AND "acknowledgedAt" IS NOT NULL`,
     [connection?.id],
   )
-  expect((await auditEvents(check?.id ?? '')).map((e) => e.action)).toEqual(['drift.acknowledge'])
+  expect((await auditEvents(check?.id ?? '')).map((e) => e.action)).toEqual(['drift.check', 'drift.acknowledge'])
 
   await page.goto(`/plans/${planId}`)
   await expect(page.getByTestId('plan-drift')).toContainText(`Drift on ${env}: 3 objects of its target changed`)
