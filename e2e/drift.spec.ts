@@ -9,6 +9,9 @@ import { signIn } from './fixtures/session'
 // reproduces it, acknowledges it with a reason; the plan page, the monitoring view and the status report say
 // so – the stakeholder's report with counts only.
 
+// Several people's sign-ins, a connection added by an admin, and two checks by the worker: more than a page's minute.
+test.describe.configure({ timeout: 180_000 })
+
 test('a drifted target is found, shown with its DDL, acknowledged by a DBA, and named on the plan and the report', async ({
   page,
   browser,

@@ -244,7 +244,8 @@ test('a lead syncs a SQLite source while an application writes, watches the lag 
   await expect(page.getByRole('table', { name: 'Tables compared' })).toContainText(
     'count, and the rows changed since the last full validation',
   )
-  await page.getByTestId('validation-report').screenshot({ path: testInfo.outputPath('cutover-validation.png') })
+  // The whole page: the report re-renders as its live query settles, and an element taken mid-render is detached.
+  await page.screenshot({ path: testInfo.outputPath('cutover-validation.png'), fullPage: true })
 
   const [sync] = await query<{ status: string; downtimeMs: number | null }>(
     `SELECT "status"::text AS "status", "downtimeMs" FROM "Sync" WHERE "planId" = $1`,
