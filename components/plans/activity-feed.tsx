@@ -30,6 +30,8 @@ const VERBS: Record<string, string> = {
   'successCriterion.create': 'added a success criterion',
   'rollbackTrigger.create': 'added a rollback trigger',
   'plan.environment': 'set the connections of',
+  'plan.environment.move': 'reordered the environments',
+  'run.overridePromotion': 'started a run without promotion on',
   'window.request': 'requested a maintenance window on',
   'window.approve': 'approved a maintenance window',
   'window.reject': 'rejected a maintenance window',
