@@ -51,8 +51,10 @@ export const logRun = (tx: Tx, runId: string, level: 'info' | 'warn' | 'error', 
 /**
  * Leads and DBAs queue a run of a phase on an environment; on a protected environment only a DBA, with a
  * fresh second factor, inside an approved, active window for this plan and phase that was approved for
- * exactly these steps – a dry run too, since it executes the scripts. The run fixes each step's text and
- * configuration as they are now; the worker executes that and checks the window again before each step.
+ * exactly these steps – a dry run too, since it executes the scripts. A real run also needs promotion: the same
+ * content succeeded on the previous environment of the plan's order, unless a DBA gives a reason for this one run.
+ * The run fixes each step's text and configuration as they are now; the worker executes that and checks the
+ * window again before each step.
  */
 export async function startRun(actor: UserActor, input: TStartRun, now = new Date()): Promise<{ id: string }> {
   for (const id of [input.planId, input.phaseId, input.environmentId])
