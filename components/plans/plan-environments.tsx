@@ -44,7 +44,8 @@ export function PlanEnvironments({
           >
             <div className="mb-2 flex flex-wrap items-center gap-2 text-sm">
               {e.order !== null ? (
-                <span className="text-zinc-500 tabular-nums" aria-label={`Place ${e.order} in the promotion order`}>
+                <span className="text-zinc-500 tabular-nums">
+                  <span className="sr-only">Place </span>
                   {e.order}.
                 </span>
               ) : null}

@@ -36,7 +36,7 @@ export function PromotionGrid({ grid }: { grid: PromotionGridDTO }) {
             {grid.environments.map((e, i) => (
               <th key={e.id} scope="col" className="px-3 py-2 whitespace-nowrap">
                 {i > 0 ? (
-                  <span aria-hidden="true" className="mr-1 text-zinc-400">
+                  <span aria-hidden="true" className="mr-1 text-zinc-500">
                     →
                   </span>
                 ) : null}
