@@ -67,6 +67,9 @@ test('a phase is promoted from the first environment to the second, and a DBA ov
     new RegExp(`Not run.*Blocked until it succeeds on ${dev.name}: never ran there`),
   ])
 
+  await grid.scrollIntoViewIfNeeded()
+  await page.screenshot({ path: testInfo.outputPath('promotion-grid-blocked.png') })
+
   // The second environment refuses the phase: it never ran on the first.
   await startRun(page, 'Schema', staging.name)
   await expect(page.getByTestId('promotion-note')).toContainText(`has not succeeded on ${dev.name}`)
@@ -139,6 +142,9 @@ test('a phase is promoted from the first environment to the second, and a DBA ov
   // The table scrolls inside its region; the page itself does not grow sideways.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width)
   await page.screenshot({ path: testInfo.outputPath('promotion-grid-phone.png') })
+  await grid.evaluate((region) => region.scrollTo({ left: region.scrollWidth }))
+  await expect(row('Backfill').getByTestId('promotion-overridden')).toBeInViewport()
+  await page.screenshot({ path: testInfo.outputPath('promotion-grid-phone-scrolled.png') })
   await page.setViewportSize({ width: 1280, height: 800 })
 
   // The order is the plan's: a lead moves staging first, audited, and the grid follows.

@@ -31,6 +31,7 @@ const VERBS: Record<string, string> = {
   'rollbackTrigger.create': 'added a rollback trigger',
   'plan.environment': 'set the connections of',
   'plan.environment.move': 'reordered the environments',
+  'run.start': 'started a run on',
   'run.overridePromotion': 'started a run without promotion on',
   'window.request': 'requested a maintenance window on',
   'window.approve': 'approved a maintenance window',

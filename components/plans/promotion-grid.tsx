@@ -51,7 +51,7 @@ export function PromotionGrid({ grid }: { grid: PromotionGridDTO }) {
             <tr key={phase.id} className="border-b border-zinc-100 align-top last:border-0" data-testid="promotion-row">
               <th
                 scope="row"
-                className="sticky left-0 z-10 max-w-48 bg-white px-3 py-2 text-left font-medium break-words text-zinc-900"
+                className="sticky left-0 z-10 max-w-32 bg-white px-3 py-2 text-left font-medium break-words text-zinc-900 sm:max-w-48"
               >
                 {phase.name}
                 <span className="block text-xs font-normal text-zinc-500">
@@ -85,7 +85,7 @@ function Cell({
   environmentName: string
 }) {
   return (
-    <div className="flex min-w-40 flex-col items-start gap-1">
+    <div className="flex min-w-32 flex-col items-start gap-1 sm:min-w-40">
       {cell.latest ? (
         <>
           <Link
