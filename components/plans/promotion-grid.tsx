@@ -102,7 +102,7 @@ function Cell({
           </span>
           {cell.isStale ? (
             <span className="text-xs text-amber-800" data-testid="promotion-stale">
-              <span aria-hidden="true">⟳ </span>Scripts changed since: run again
+              <span aria-hidden="true">↺ </span>Scripts changed since: run again
             </span>
           ) : null}
           {cell.latest.overridden ? (
@@ -116,7 +116,7 @@ function Cell({
       )}
       {cell.blockedBy ? (
         <span className="text-xs text-red-700" data-testid="promotion-blocked">
-          <span aria-hidden="true">⛔ </span>Blocked until it succeeds on {cell.blockedBy.environmentName}:{' '}
+          <span aria-hidden="true">⊘ </span>Blocked until it succeeds on {cell.blockedBy.environmentName}:{' '}
           {cell.blockedBy.missing.replace(/^it /, '')}
         </span>
       ) : null}
