@@ -148,6 +148,7 @@ const ACTIONS: Record<string, Decision> = {
   'lib/actions/plans.ts#setCriterionStatusAction': { permission: 'plan:edit', schema: P.ZSetCriterionStatus },
   'lib/actions/plans.ts#updateItemAction': { permission: 'plan:edit', schema: P.ZUpdateItem },
   'lib/actions/plans.ts#setPlanEnvironmentAction': { permission: 'plan:edit', schema: P.ZSetPlanEnvironment },
+  'lib/actions/plans.ts#movePlanEnvironmentAction': { permission: 'plan:edit', schema: P.ZMovePlanEnvironment },
   'lib/actions/plans.ts#addSqlStepAction': {
     permission: 'plan:edit',
     schema: P.ZAddSqlStep,

@@ -8,9 +8,12 @@ import { Button } from '@/components/ui/button'
 import { startRunAction } from '@/lib/actions/runs'
 import { ErrorText } from '@/components/ui/error-text'
 import { useReauthCode } from '@/components/auth/reauth-code'
+import { Field, TextArea } from '@/components/ui/field'
 
 export type RunTarget = { id: string; name: string; protected: boolean }
 export type LatestRun = { id: string; status: RunStatus; environmentName: string }
+/** An environment where promotion refuses the phase's current scripts, and the one they must succeed on first. */
+export type PromotionBlock = { environmentId: string; previous: string }
 
 /** The phase's latest run, and for editors a form that queues a new one. */
 export function PhaseRun({
@@ -20,6 +23,8 @@ export function PhaseRun({
   targets,
   latest,
   canStart,
+  blocked = [],
+  canOverridePromotion = false,
 }: {
   planId: string
   phaseId: string
@@ -27,13 +32,21 @@ export function PhaseRun({
   targets: RunTarget[]
   latest: LatestRun | null
   canStart: boolean
+  blocked?: PromotionBlock[]
+  /** DBAs: may start one run without promotion, with a written reason. */
+  canOverridePromotion?: boolean
 }) {
   const [open, setOpen] = useState(false)
   const [environmentId, setEnvironmentId] = useState(targets[0]?.id ?? '')
   const [dryRun, setDryRun] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [pending, setPending] = useState(false)
+  const [overrideReason, setOverrideReason] = useState('')
+  // Refused by promotion although the page did not know (someone changed a script or a run meanwhile).
+  const [refusedOn, setRefusedOn] = useState<string | null>(null)
   const reauth = useReauthCode()
+  const block = dryRun ? undefined : blocked.find((b) => b.environmentId === environmentId)
+  const promotionRefused = !dryRun && (!!block || refusedOn === environmentId)
   return (
     <div className="flex flex-wrap items-center gap-2 text-sm">
       {latest ? (
@@ -66,11 +79,15 @@ export function PhaseRun({
                 phaseId,
                 environmentId,
                 dryRun: dryRun ? 'on' : '',
+                promotionOverrideReason: promotionRefused && canOverridePromotion ? overrideReason : '',
                 ...reauth.input,
               })
               setPending(false)
               reauth.answered(result)
-              if (result && !result.ok) setError(result.error)
+              if (result && !result.ok) {
+                setError(result.error)
+                if (result.fieldErrors?.promotionOverrideReason) setRefusedOn(environmentId)
+              }
             }}
           >
             <label className="text-sm">
@@ -105,6 +122,35 @@ export function PhaseRun({
                 statements that cannot run in a transaction are skipped. On a protected environment it needs the same
                 window, checks and code as a run.
               </p>
+            ) : null}
+            {block ? (
+              <p className="w-full text-xs text-red-700" data-testid="promotion-note">
+                Promotion: “{phaseName}” has not succeeded on {block.previous} with its current scripts; a run here is
+                refused
+                {canOverridePromotion
+                  ? ' unless you give a reason to start it anyway'
+                  : ' (a DBA can override it with a reason)'}
+                .
+              </p>
+            ) : null}
+            {promotionRefused && canOverridePromotion ? (
+              <div className="w-full max-w-xl">
+                <Field
+                  label={`Reason to start without ${block?.previous ?? 'the previous environment'} (DBA override, this run only)`}
+                  name="promotionOverrideReason"
+                  id={`promotion-override-${phaseId}`}
+                  hint="Kept with the run and in the audit log."
+                >
+                  <TextArea
+                    id={`promotion-override-${phaseId}`}
+                    name="promotionOverrideReason"
+                    rows={2}
+                    maxLength={2000}
+                    value={overrideReason}
+                    onChange={(e) => setOverrideReason(e.target.value)}
+                  />
+                </Field>
+              </div>
             ) : null}
             {reauth.field}
             <Button type="submit" size="sm" disabled={pending}>

@@ -53,6 +53,11 @@ export function RunView({ initial }: { initial: RunDTO }) {
         </span>
         <span className="text-zinc-500">
           started by {run.requestedByName} · <Timestamp iso={run.createdAt} />
+          {run.contentChecksum ? (
+            <>
+              {' · '}scripts <code className="font-mono text-xs">{run.contentChecksum}</code>
+            </>
+          ) : null}
           {elapsed !== null ? ` · ${elapsed} s` : ''}
         </span>
         {run.canCancel ? (
@@ -69,6 +74,15 @@ export function RunView({ initial }: { initial: RunDTO }) {
           </Button>
         ) : null}
       </div>
+      {run.promotionOverride ? (
+        <p
+          className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+          data-testid="run-promotion-override"
+        >
+          Promoted without {run.promotionOverride.skipped} by {run.promotionOverride.byName}:{' '}
+          {run.promotionOverride.reason}
+        </p>
+      ) : null}
       {run.safeguards && !run.dryRun ? (
         <p className="text-sm text-zinc-600" data-testid="run-safeguards">
           On {run.environment.name}: {run.safeguards}

@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache'
 import { redirect } from 'next/navigation'
 import type { z } from 'zod'
 import { addChecklist, addItem, setItemDone, updateItem } from '@/lib/server/plans/checklist-commands'
-import { setPlanEnvironment } from '@/lib/server/plans/environment-commands'
+import { movePlanEnvironment, setPlanEnvironment } from '@/lib/server/plans/environment-commands'
 import {
   addBackupStep,
   addCopyStep,
@@ -49,6 +49,7 @@ import {
   ZSetCriterionStatus,
   ZSetItemDone,
   ZSetPlanEnvironment,
+  ZMovePlanEnvironment,
   ZAddCopyStep,
   ZAddValidateStep,
   ZAddObserveStep,
@@ -115,6 +116,9 @@ export const setCriterionStatusAction = planAction(ZSetCriterionStatus, async (i
 export const updateItemAction = planAction(ZUpdateItem, async (input, actor) => updateItem(actor, input))
 export const setPlanEnvironmentAction = planAction(ZSetPlanEnvironment, async (input, actor) =>
   setPlanEnvironment(actor, input),
+)
+export const movePlanEnvironmentAction = planAction(ZMovePlanEnvironment, async (input, actor) =>
+  movePlanEnvironment(actor, input),
 )
 export const addSqlStepAction = planAction(ZAddSqlStep, async (input, actor) => addSqlStep(actor, input))
 export const setStepReadyAction = planAction(ZSetStepReady, async (input, actor) => setStepReady(actor, input))

@@ -29,6 +29,8 @@ const PERMISSIONS = {
   'run:start': EDITORS,
   'run:start-protected': DBAS,
   'run:resolve': DBAS,
+  // Starting one run although the phase has not succeeded with the same content on the previous environment.
+  'run:override-promotion': DBAS,
   'backup:restore': DBAS,
   'user:manage': ['ADMIN'],
   'audit:read': ['ADMIN'],

@@ -1,8 +1,9 @@
 import type { UserActor } from '@/lib/server/actor'
 import { assertCanInTx } from '@/lib/server/authorize'
 import { DomainError, invalid, notFound } from '@/lib/server/errors'
-import { editPlan } from './edit-plan'
-import type { TSetPlanEnvironment } from './schemas'
+import { editPlan, nextPosition } from './edit-plan'
+import { reorder } from './rules'
+import type { TMovePlanEnvironment, TSetPlanEnvironment } from './schemas'
 
 /** Leads, DBAs and admins: which connections the plan copies from and to in one environment. */
 export async function setPlanEnvironment(actor: UserActor, input: TSetPlanEnvironment): Promise<{ id: string }> {
@@ -44,6 +45,10 @@ export async function setPlanEnvironment(actor: UserActor, input: TSetPlanEnviro
       where: { planId_environmentId: { planId: plan.id, environmentId: environment.id } },
       create: {
         planId: plan.id,
+        // A newly given environment comes last in the promotion order.
+        position: nextPosition(
+          await tx.planEnvironment.aggregate({ where: { planId: plan.id }, _max: { position: true } }),
+        ),
         environmentId: environment.id,
         sourceConnectionId: source?.id ?? null,
         targetConnectionId: target?.id ?? null,
@@ -58,5 +63,33 @@ export async function setPlanEnvironment(actor: UserActor, input: TSetPlanEnviro
       after: { environment: environment.name, source: source?.name ?? null, target: target?.name ?? null },
     })
     return { id: row.id }
+  })
+}
+
+/**
+ * Leads, DBAs and admins: moves an environment of the plan one place up or down in its promotion order (a phase
+ * runs on an environment only after it succeeded on the one before it).
+ */
+export async function movePlanEnvironment(actor: UserActor, input: TMovePlanEnvironment): Promise<{ id: string }> {
+  return editPlan(actor, input.planId, async ({ tx, plan, audit }) => {
+    const rows = await tx.planEnvironment.findMany({
+      where: { planId: plan.id },
+      orderBy: [{ position: 'asc' }, { id: 'asc' }],
+      select: { id: true, environmentId: true, environment: { select: { name: true } } },
+    })
+    const from = rows.findIndex((r) => r.environmentId === input.environmentId)
+    if (from < 0) throw notFound('Environment')
+    const moved = rows[from]
+    const next = reorder(rows, from, input.direction === 'up' ? -1 : 1)
+    if (!moved || next.every((r, i) => r.id === rows[i]?.id)) return { id: input.environmentId }
+    await Promise.all(next.map((r, position) => tx.planEnvironment.update({ where: { id: r.id }, data: { position } })))
+    await audit({
+      action: 'plan.environment.move',
+      entityType: 'PlanEnvironment',
+      entityId: moved.id,
+      before: { order: rows.map((r) => r.environment.name) },
+      after: { order: next.map((r) => r.environment.name) },
+    })
+    return { id: input.environmentId }
   })
 }

@@ -175,7 +175,13 @@ describe('progress follows runs', () => {
       ],
     })
 
-    const broken = await startRun(lead, { planId, phaseId: cutover, environmentId: prod.environmentId, dryRun: false })
+    // Promotion: the cutover has to get through staging first, and fails there.
+    const broken = await startRun(lead, {
+      planId,
+      phaseId: cutover,
+      environmentId: staging.environmentId,
+      dryRun: false,
+    })
     expect(await work(broken.id)).toBe('FAILED')
     now = await views()
     expect(now).toMatchObject({ phases: ['DONE', 'FAILED'], progress: 66, verdict: 'BLOCKED' })

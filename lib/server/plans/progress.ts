@@ -51,12 +51,12 @@ type PhaseRow = {
 }
 
 // The plan's last environment: among those it was given (and, for a plan given none, those it ran on), a
-// protected one before others, then the one given last.
+// protected one before others, then the last in the plan's promotion order.
 const PHASES_SQL = (ids: Prisma.Sql) => Prisma.sql`
   WITH candidates AS (
-    SELECT pe."planId", pe."environmentId", pe."id"::text AS "order" FROM "PlanEnvironment" pe WHERE pe."planId" IN (${ids})
+    SELECT pe."planId", pe."environmentId", pe."position" AS "order" FROM "PlanEnvironment" pe WHERE pe."planId" IN (${ids})
     UNION ALL
-    SELECT DISTINCT r."planId", r."environmentId", '' FROM "Run" r
+    SELECT DISTINCT r."planId", r."environmentId", -1 FROM "Run" r
      WHERE r."planId" IN (${ids}) AND NOT EXISTS (SELECT 1 FROM "PlanEnvironment" pe WHERE pe."planId" = r."planId")
   ), last_environment AS (
     SELECT DISTINCT ON (c."planId") c."planId", c."environmentId", e."name"

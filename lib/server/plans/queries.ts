@@ -433,11 +433,16 @@ export type PlanEnvironmentDTO = {
   source: { id: string; name: string } | null
   target: { id: string; name: string } | null
   configured: { source: boolean; target: boolean }
+  /** Its place (1, 2…) in the plan's promotion order; null for an environment the plan has not been given. */
+  order: number | null
   /** Editors: the connections they may choose from. */
   choices: { sources: { id: string; name: string }[]; targets: { id: string; name: string }[] } | null
 }
 
-/** Any signed-in role: the plan's source and target per environment (every environment is listed). */
+/**
+ * Any signed-in role: the plan's source and target per environment – every environment is listed, the plan's
+ * own first in its promotion order, then the others by name.
+ */
 export async function listPlanEnvironments(actor: UserActor, planId: string): Promise<PlanEnvironmentDTO[]> {
   assertCan(actor, 'plan:read')
   const details = can(actor.role, 'connection:read')
@@ -448,15 +453,24 @@ export async function listPlanEnvironments(actor: UserActor, planId: string): Pr
     }),
     db.planEnvironment.findMany({
       where: { planId },
+      orderBy: [{ position: 'asc' }, { id: 'asc' }],
       include: {
         sourceConnection: { select: { id: true, name: true } },
         targetConnection: { select: { id: true, name: true } },
       },
     }),
   ])
-  return environments.map((env) => {
+  const place = (id: string) => {
+    const index = mappings.findIndex((x) => x.environmentId === id)
+    return index < 0 ? null : index + 1
+  }
+  const ordered = [...environments].sort(
+    (a, b) => (place(a.id) ?? Number.MAX_SAFE_INTEGER) - (place(b.id) ?? Number.MAX_SAFE_INTEGER),
+  )
+  return ordered.map((env) => {
     const m = mappings.find((x) => x.environmentId === env.id)
     return {
+      order: place(env.id),
       environment: { id: env.id, name: env.name, protected: env.protected },
       source: details ? (m?.sourceConnection ?? null) : null,
       target: details ? (m?.targetConnection ?? null) : null,

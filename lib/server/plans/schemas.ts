@@ -140,6 +140,12 @@ export const ZSetPlanEnvironment = z.object({
   targetConnectionId: z.preprocess(blankToNull, ZId.nullable()),
 })
 export type TSetPlanEnvironment = z.infer<typeof ZSetPlanEnvironment>
+export const ZMovePlanEnvironment = z.object({
+  planId: ZId,
+  environmentId: ZId,
+  direction: z.enum(['up', 'down'], 'Choose up or down.'),
+})
+export type TMovePlanEnvironment = z.infer<typeof ZMovePlanEnvironment>
 
 export const optionalWhole = (what: string, min: number, max: number) =>
   z.preprocess(

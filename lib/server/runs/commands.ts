@@ -14,6 +14,7 @@ import { RUN_STEPS, SCOPED_WINDOWS, snapshotOf } from './content'
 import { parseLintReport } from '@/lib/domain/lint-report'
 import { StoredDataError } from '@/lib/domain/stored-json'
 import { checkStartSafeguards } from './safeguards'
+import { checkPromotion } from './promotion'
 import { assertNoOtherActiveRun, oneActiveRun } from './active'
 import { transitionRun, transitionStepRunsOf } from './transition'
 import { assertRecentSecondFactorInTx, reauthenticate } from '@/lib/server/users/reauthenticate'
@@ -33,7 +34,15 @@ function lintForGate(step: { name: string; lint: unknown }, environmentName: str
   }
 }
 
-export type TStartRun = { planId: string; phaseId: string; environmentId: string; dryRun: boolean; code?: string }
+export type TStartRun = {
+  planId: string
+  phaseId: string
+  environmentId: string
+  dryRun: boolean
+  code?: string
+  /** A DBA's written reason to start this one run although promotion refuses it. */
+  promotionOverrideReason?: string | null
+}
 
 /** Adds a line to a run's log, in the caller's transaction. */
 export const logRun = (tx: Tx, runId: string, level: 'info' | 'warn' | 'error', message: string) =>
@@ -42,8 +51,10 @@ export const logRun = (tx: Tx, runId: string, level: 'info' | 'warn' | 'error', 
 /**
  * Leads and DBAs queue a run of a phase on an environment; on a protected environment only a DBA, with a
  * fresh second factor, inside an approved, active window for this plan and phase that was approved for
- * exactly these steps – a dry run too, since it executes the scripts. The run fixes each step's text and
- * configuration as they are now; the worker executes that and checks the window again before each step.
+ * exactly these steps – a dry run too, since it executes the scripts. A real run also needs promotion: the same
+ * content succeeded on the previous environment of the plan's order, unless a DBA gives a reason for this one run.
+ * The run fixes each step's text and configuration as they are now; the worker executes that and checks the
+ * window again before each step.
  */
 export async function startRun(actor: UserActor, input: TStartRun, now = new Date()): Promise<{ id: string }> {
   for (const id of [input.planId, input.phaseId, input.environmentId])
@@ -136,6 +147,10 @@ export async function startRun(actor: UserActor, input: TStartRun, now = new Dat
         phaseName: phase.name,
         environmentName: environment.name,
       })
+      // A dry run changes nothing, so it needs no promotion (and proves none).
+      const override = input.dryRun
+        ? null
+        : await promotionOverrideOf(tx, actor, { phase, environment, contentChecksum }, input.promotionOverrideReason)
       // A dry run executes the scripts too (and takes their locks): on production it needs a fresh proof of presence like a real one.
       if (environment.protected)
         await assertRecentSecondFactorInTx(
@@ -153,6 +168,8 @@ export async function startRun(actor: UserActor, input: TStartRun, now = new Dat
           requestedById: actor.id,
           rehearsalId: guards.rehearsalId,
           contentChecksum,
+          promotionOverrideReason: override?.reason ?? null,
+          promotionSkippedEnvironment: override?.previous ?? null,
           steps: { create: phase.steps.map((step, position) => snapshotOf(step, position)) },
         },
       })
@@ -169,6 +186,23 @@ export async function startRun(actor: UserActor, input: TStartRun, now = new Dat
         planId: phase.planId,
         after: { phase: phase.name, environment: environment.name, dryRun: input.dryRun, contentChecksum },
       })
+      if (override) {
+        await logRun(tx, run.id, 'warn', `Promoted without “${override.previous}” by ${actor.name}: ${override.reason}`)
+        await recordAudit(tx, actor, {
+          action: 'run.overridePromotion',
+          entityType: 'Run',
+          entityId: run.id,
+          planId: phase.planId,
+          after: {
+            phase: phase.name,
+            environment: environment.name,
+            skipped: override.previous,
+            reason: override.reason,
+            refusal: override.refusal,
+            contentChecksum,
+          },
+        })
+      }
       // A plan whose work has begun is no longer a draft (a dry run changes nothing, so it leaves the plan as it is).
       if (!input.dryRun && phase.plan.status === 'DRAFT') {
         await tx.plan.update({ where: { id: phase.planId }, data: { status: 'ACTIVE' } })
@@ -184,6 +218,33 @@ export async function startRun(actor: UserActor, input: TStartRun, now = new Dat
       return { id: run.id }
     }),
   )
+}
+
+/**
+ * The promotion rule for a run about to be queued: null when the phase's content succeeded on the previous
+ * environment (or this is the first); a DBA's override – role re-read in the transaction – when it did not and
+ * they gave a reason; otherwise the refusal.
+ */
+async function promotionOverrideOf(
+  tx: Tx,
+  actor: UserActor,
+  target: {
+    phase: { id: string; name: string; planId: string }
+    environment: { id: string; name: string }
+    contentChecksum: string
+  },
+  reason: string | null | undefined,
+): Promise<{ previous: string; reason: string; refusal: string } | null> {
+  const check = await checkPromotion(tx, { planId: target.phase.planId, ...target })
+  if (check.ok) return null
+  if (!reason) throw new DomainError('CONFLICT', check.reason, { promotionOverrideReason: [check.reason] })
+  await assertCanInTx(tx, actor, 'run:override-promotion').catch(() => {
+    throw new DomainError(
+      'FORBIDDEN',
+      `Only a DBA can start “${target.phase.name}” on “${target.environment.name}” without promotion through “${check.previous}”.`,
+    )
+  })
+  return { previous: check.previous, reason, refusal: check.reason }
 }
 
 const ROLLBACK_LATER = '; roll this one back once it has ended'

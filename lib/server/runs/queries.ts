@@ -22,6 +22,7 @@ import { rejectsOfCopy } from './rejects'
 import { ZId } from '@/lib/server/fields'
 import { SYNC_SELECT, toSyncDTO, type SyncDTO } from '@/lib/server/syncs/queries'
 import { parseCutoverDetail, type CutoverDetail } from '@/lib/domain/sync'
+import { shortChecksum } from '@/lib/domain/promotion'
 
 export type RunDTO = {
   id: string
@@ -74,6 +75,10 @@ export type RunDTO = {
   safeguards: string | null
   /** The identical rollback rehearsal of the phase's scripts the run started with. */
   rehearsal: { environmentName: string; finishedAt: string } | null
+  /** A DBA started it although the phase had not succeeded with this content on the previous environment. */
+  promotionOverride: { skipped: string; byName: string; reason: string } | null
+  /** The phase checksum of what it executes (short). */
+  contentChecksum: string | null
   canCancel: boolean
   /** A failed or cancelled run in which some step with an undo changed the target (lib/domain/undo.ts). */
   canRollBack: boolean
@@ -227,6 +232,14 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
     rehearsal: run.rehearsal?.finishedAt
       ? { environmentName: run.rehearsal.environment.name, finishedAt: run.rehearsal.finishedAt.toISOString() }
       : null,
+    promotionOverride: run.promotionOverrideReason
+      ? {
+          skipped: run.promotionSkippedEnvironment ?? 'the previous environment',
+          byName: run.requestedBy.name,
+          reason: run.promotionOverrideReason,
+        }
+      : null,
+    contentChecksum: run.contentChecksum ? shortChecksum(run.contentChecksum) : null,
     canCancel:
       live &&
       !run.cancelRequested &&

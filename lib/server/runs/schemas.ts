@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { checkbox, requiredText, ZId } from '@/lib/server/fields'
+import { checkbox, optionalText, requiredText, ZId } from '@/lib/server/fields'
 import { ZReauthCode } from '@/lib/server/users/schemas'
 
 export const ZStartRun = z.object({
@@ -8,6 +8,8 @@ export const ZStartRun = z.object({
   environmentId: ZId,
   dryRun: checkbox,
   code: ZReauthCode,
+  /** DBAs, when promotion refuses the run: why it may skip the previous environment (this run only). */
+  promotionOverrideReason: optionalText(2_000),
 })
 export const ZRunId = z.object({ runId: ZId })
 /** A DBA's decision on a failed run, with what was done by hand. */

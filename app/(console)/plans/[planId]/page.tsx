@@ -9,6 +9,7 @@ import { PlanActions } from '@/components/plans/plan-actions'
 import { PlanChecklists } from '@/components/plans/plan-checklists'
 import { PhaseRun } from '@/components/plans/phase-run'
 import { PlanEnvironments } from '@/components/plans/plan-environments'
+import { PromotionGrid } from '@/components/plans/promotion-grid'
 import { PlanSyncs } from '@/components/plans/plan-syncs'
 import { PlanHealth } from '@/components/monitoring/plan-health'
 import { PlanDrift } from '@/components/drift/plan-drift'
@@ -31,6 +32,7 @@ import { getPlanHealth } from '@/lib/server/monitoring/queries'
 import { PLAN_BACKUPS_SHOWN } from '@/lib/server/backups/queries'
 import { getPlanRecovery } from '@/lib/server/backups/recovery'
 import { latestRunsByPhase } from '@/lib/server/runs/queries'
+import { getPromotionGridForViewer } from '@/lib/server/runs/promotion-grid'
 import { listSyncs } from '@/lib/server/syncs/queries'
 import { rollbackPlanOf } from '@/lib/domain/rollback-plan'
 import { LARGE_PLAN_ITEMS, openPhaseIds, toggleOpenPhase } from '@/lib/server/plans/rules'
@@ -44,6 +46,7 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 }
 
 const SECTIONS = [
+  ['promotion', 'Promotion'],
   ['phases', 'Phases'],
   ['syncs', 'Syncs'],
   ['checklists', 'Checklists'],
@@ -74,7 +77,7 @@ export default async function PlanPage({
   // Client components get only their part of the plan: the browser is sent each checklist once, if at all.
   const archived = plan.status === 'ARCHIVED'
   const open = openPhaseIds(plan.phases, typeof requested === 'string' ? requested : undefined)
-  const [items, environments, latestRuns, health, recovery, syncs, drift] = await Promise.all([
+  const [items, environments, latestRuns, health, recovery, syncs, drift, promotion] = await Promise.all([
     listPhaseItems(actor, plan.id, [...open]),
     listPlanEnvironments(actor, plan.id),
     latestRunsByPhase(actor, plan.id),
@@ -82,6 +85,7 @@ export default async function PlanPage({
     getPlanRecovery(actor, plan.id),
     listSyncs(actor, { planId }),
     getPlanDrift(actor, plan.id),
+    getPromotionGridForViewer(actor, plan.id),
   ])
   const runTargets = environments.filter((e) => e.configured.target).map((e) => e.environment)
   const sourceEnvironments = environments.filter((e) => e.configured.source).map((e) => e.environment)
@@ -94,6 +98,11 @@ export default async function PlanPage({
     ),
   )
   const hasSyncs = syncs.length > 0 || planSteps.some((s) => s.kind === 'SYNC')
+  // Where a run of the phase's current scripts would be refused by promotion: the form says so before it is sent.
+  const blockedOf = (phaseId: string) =>
+    (promotion.phases.find((p) => p.id === phaseId)?.cells ?? []).flatMap((c) =>
+      c.blockedBy ? [{ environmentId: c.environmentId, previous: c.blockedBy.environmentName }] : [],
+    )
   const openHref = (value: string) => `/plans/${plan.id}?open=${value || 'none'}`
   return (
     <article className="space-y-8">
@@ -172,6 +181,10 @@ export default async function PlanPage({
         </nav>
       </header>
 
+      <Section id="promotion" title="Promotion">
+        <PromotionGrid grid={promotion} />
+      </Section>
+
       <Section id="phases" title="Phases">
         {plan.phases.length === 0 ? <p className="text-sm text-zinc-500">No phases yet.</p> : null}
         {open.size < plan.phases.length ? (
@@ -206,6 +219,8 @@ export default async function PlanPage({
                       targets={runTargets}
                       latest={latestRuns[phase.id] ?? null}
                       canStart={canStart}
+                      blocked={blockedOf(phase.id)}
+                      canOverridePromotion={can(actor.role, 'run:override-promotion')}
                     />
                     {phase.steps.some((s) => s.kind === 'SQL') ? (
                       <PhaseRehearsals
