@@ -11,24 +11,30 @@ const ms = (n: number) =>
 
 function Timeouts({ t }: { t: PreviewTimeouts }) {
   return (
-    <dl className="grid grid-cols-1 gap-x-6 gap-y-1 text-xs sm:grid-cols-3" aria-label="Timeouts">
-      <div>
-        <dt className="inline font-medium text-zinc-500">lock_timeout </dt>
-        <dd className="inline font-mono">{ms(t.lockTimeoutMs)}</dd>
-        <span className="text-zinc-500"> ({t.lockTimeoutSet ? 'the step’s' : 'default'})</span>
-      </div>
-      <div>
-        <dt className="inline font-medium text-zinc-500">on lock timeout </dt>
-        <dd className="inline">
-          retried {t.lockRetries} times, after {t.retryBackoffMs.map(ms).join(', ')}
-        </dd>
-      </div>
-      <div>
-        <dt className="inline font-medium text-zinc-500">statement_timeout </dt>
-        <dd className="inline font-mono">{ms(t.statementTimeoutMs)}</dd>
-        <span className="text-zinc-500"> ({t.statementTimeoutSet ? 'the step’s' : 'default'})</span>
-      </div>
-    </dl>
+    <div role="group" aria-label="Timeouts">
+      <dl className="grid grid-cols-1 gap-x-6 gap-y-1 text-xs sm:grid-cols-3">
+        <div>
+          <dt className="inline font-medium text-zinc-500">lock_timeout </dt>
+          <dd className="inline">
+            <span className="font-mono">{ms(t.lockTimeoutMs)}</span>
+            <span className="text-zinc-500"> ({t.lockTimeoutSet ? 'the step’s' : 'default'})</span>
+          </dd>
+        </div>
+        <div>
+          <dt className="inline font-medium text-zinc-500">on lock timeout </dt>
+          <dd className="inline">
+            retried {t.lockRetries} times, after {t.retryBackoffMs.map(ms).join(', ')}
+          </dd>
+        </div>
+        <div>
+          <dt className="inline font-medium text-zinc-500">statement_timeout </dt>
+          <dd className="inline">
+            <span className="font-mono">{ms(t.statementTimeoutMs)}</span>
+            <span className="text-zinc-500"> ({t.statementTimeoutSet ? 'the step’s' : 'default'})</span>
+          </dd>
+        </div>
+      </dl>
+    </div>
   )
 }
 

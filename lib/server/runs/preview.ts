@@ -74,7 +74,7 @@ export const getPhasePreviewForViewer = cache(async function getPhasePreviewForV
         name: s.name,
         kind: s.kind,
         isDraft: phase.steps[position]?.isDraft ?? false,
-        does,
+        does: s.kind === 'MANUAL' && s.body.trim() ? [...does, `Instructions: ${s.body.trim()}`] : does,
         gate,
         sql: s.kind === 'SQL' ? await previewScript(s.body, sqlConfigOf(s.config), s.rollbackBody) : null,
       }
