@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import AxeBuilder from '@axe-core/playwright'
 import { expect, test, type Page } from '@playwright/test'
 import { query, seedUser } from './fixtures/db'
 import { seedEnvironment, seedManualStep, seedPhase, seedPlan, seedPlanEnvironment, seedSqlStep } from './fixtures/seed'
@@ -67,6 +68,8 @@ test('a stakeholder previews a phase: a transactional script, a CONCURRENTLY scr
   )
   await expect(page.getByText(`On the protected environment ${production} a run also needs:`)).toBeVisible()
   expect(await noSideways(page)).toBe(true)
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
   await page.screenshot({ path: testInfo.outputPath('preview-desktop.png'), fullPage: true })
 
   await page.setViewportSize(PHONE)

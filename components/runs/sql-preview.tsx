@@ -48,7 +48,9 @@ function LockBadges({ s }: { s: PreviewStatement }) {
         <span key={`${l.table}-${l.mode}`} title={LOCK_IMPACT_WORDS[lockImpact(l.mode)]} data-testid="lock">
           <Badge tone={IMPACT_TONE[lockImpact(l.mode)]}>
             <span className={cn(l.strong && 'font-semibold')}>{l.mode}</span>
-            <span className="mx-1 text-zinc-400">·</span>
+            <span className="mx-1" aria-hidden>
+              ·
+            </span>
             <span className="font-mono break-all">{l.table}</span>
           </Badge>
         </span>
