@@ -58,7 +58,7 @@ function sentFor(sql: SqlPreview): string[] {
 
 // Lockstep's bookkeeping on the target (its lock, history, session settings, the blocking-session watch).
 const BOOKKEEPING =
-  /lockstep\.|schema_history|advisory|pg_backend_pid|pg_blocking_pids|pg_stat_activity|pg_cancel_backend|application_name|client_connection_check_interval|pg_index|pg_namespace|CREATE SCHEMA|current_setting|version\(\)|SHOW /i
+  /lockstep\.|schema_history|advisory|pg_backend_pid|pg_blocking_pids|pg_stat_activity|pg_cancel_backend|application_name|client_connection_check_interval|pg_index|pg_namespace|pg_attribute|pg_locks|to_regnamespace|to_regclass|current_user|CREATE SCHEMA|current_setting|version\(\)|^SHOW |^SELECT 1$/i
 
 /** Every query text sent to `database` by any pg client in this process while `fn` runs. */
 async function observeTarget<T>(database: string, fn: () => Promise<T>): Promise<{ result: T; sent: string[] }> {
