@@ -16,6 +16,8 @@ const noSideways = (page: Page) =>
 test('a stakeholder previews a phase: a transactional script, a CONCURRENTLY script and a gate; an empty phase says so', async ({
   page,
 }, testInfo) => {
+  // Seeding, axe and two full-page screenshots take their time on a busy 2-core machine.
+  test.setTimeout(240_000)
   const suffix = randomUUID().slice(0, 8)
   const dba = await seedUser('DBA')
   const planId = await seedPlan(dba, { title: `Preview plan ${suffix}` })

@@ -64,21 +64,24 @@ function LockBadges({ s }: { s: PreviewStatement }) {
   )
 }
 
+const BRACKET = {
+  lockstep: 'border-l-4 border-indigo-300 bg-indigo-50/40',
+  script: 'border-l-4 border-violet-300 bg-violet-50/40',
+  none: 'border-l-4 border-transparent',
+} as const
+
 function Boundary({ sql, note }: { sql: string; note: string }) {
   return (
-    <li className="flex flex-wrap items-baseline gap-x-3 px-3 py-1 text-xs" data-testid="boundary">
+    <li
+      className={cn('flex flex-wrap items-baseline gap-x-3 px-3 py-1 text-xs', BRACKET.lockstep)}
+      data-testid="boundary"
+    >
       <span className="w-10 shrink-0" aria-hidden />
       <code className="font-mono font-semibold text-indigo-800">{sql}</code>
       <span className="text-zinc-500">{note}</span>
     </li>
   )
 }
-
-const BRACKET = {
-  lockstep: 'border-l-4 border-indigo-300 bg-indigo-50/40',
-  script: 'border-l-4 border-violet-300 bg-violet-50/40',
-  none: 'border-l-4 border-transparent',
-} as const
 
 function StatementRow({ s }: { s: PreviewStatement }) {
   return (
