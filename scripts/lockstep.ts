@@ -38,6 +38,13 @@ const USAGE = `Usage: lockstep <command>
                                           awaits a decision, a script does not parse, another run holds
                                           the target), 4 when all ran but something was not run (a
                                           folder without migration.sql, a script a dry run skips)
+  lockstep sql apply --plan-only --dir DIR [--lock-timeout MS] [--statement-timeout MS] [--json]
+                                          prints what apply would run, without connecting to any
+                                          database: each statement in order with its line, Lockstep's
+                                          BEGIN/COMMIT or the script's own, what runs outside a
+                                          transaction and why, the table lock each statement takes and
+                                          the timeouts; exit 3 when a script would be refused, 4 when
+                                          something in DIR is not run
 
   lockstep copy --from SQLITE_FILE|URL --to URL [--tables a,b] [--jobs N] [--into-existing]
                 [--existing-rows empty|merge] [--yes] [--schema NAME]
@@ -220,6 +227,16 @@ async function sqlApply(args: string[], json: boolean): Promise<number> {
   const retryFailed = flag(args, '--retry-failed')
   const lockTimeoutMs = milliseconds(option(args, '--lock-timeout'), '--lock-timeout')
   const statementTimeoutMs = milliseconds(option(args, '--statement-timeout'), '--statement-timeout')
+  const planOnly = flag(args, '--plan-only')
+  if (planOnly) {
+    // Nothing is sent anywhere: a --target given beside it (a CI line with --plan-only added) is not used.
+    if (!dir || args.length || dryRun || retryFailed)
+      throw new UsageError(
+        'Usage: lockstep sql apply --plan-only --dir DIR [--lock-timeout MS] [--statement-timeout MS] [--json]',
+      )
+    const { sqlPlanOnly } = await import('./sql-plan-only')
+    return sqlPlanOnly(dir, { lockTimeoutMs, statementTimeoutMs }, json)
+  }
   if (!url || !dir || args.length)
     throw new UsageError('Usage: lockstep sql apply --target postgresql://… --dir DIR [--dry-run] [--json]')
   const target = await targetOption(url, '--target')

@@ -9,10 +9,11 @@ export { setPlanEnvironment } from '@/lib/server/plans/environment-commands'
 export { addPhase, blockPhase, completePhase } from '@/lib/server/plans/phase-commands'
 export { createPlan } from '@/lib/server/plans/plan-commands'
 export { addRisk } from '@/lib/server/plans/register-commands'
-export { addCopyStep, addSqlStep } from '@/lib/server/plans/step-commands'
+export { addCopyStep, addManualStep, addSqlStep } from '@/lib/server/plans/step-commands'
 export {
   ZAddCopyStep,
   ZAddItem,
+  ZAddManualStep,
   ZAddPhase,
   ZAddRisk,
   ZAddSqlStep,

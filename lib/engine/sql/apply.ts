@@ -13,6 +13,7 @@ import {
 } from '@/lib/targets/sql/session'
 import { splitStatements, SqlSyntaxError } from '@/lib/targets/sql/split'
 import type { Statement } from '@/lib/domain/lint-report'
+import { SQL_RUN_DEFAULTS } from '@/lib/domain/run-preview'
 import { describeTransactions, scriptTransactions, type ScriptTransactions } from '@/lib/targets/sql/transactions'
 
 export type { RunningStatement } from './execute'
@@ -162,9 +163,9 @@ export async function applyInSession(
 ): Promise<ScriptOutcome[]> {
   const { client } = session
   const log = options.log ?? (() => undefined)
-  const lockTimeoutMs = options.lockTimeoutMs ?? 1_000
-  const lockRetries = options.lockRetries ?? 3
-  const statementTimeoutMs = options.statementTimeoutMs ?? 5 * 60_000
+  const lockTimeoutMs = options.lockTimeoutMs ?? SQL_RUN_DEFAULTS.lockTimeoutMs
+  const lockRetries = options.lockRetries ?? SQL_RUN_DEFAULTS.lockRetries
+  const statementTimeoutMs = options.statementTimeoutMs ?? SQL_RUN_DEFAULTS.statementTimeoutMs
   const outcomes: ScriptOutcome[] = []
   const keepsHistory = options.recordHistory !== false
   const writesHistory = keepsHistory && !options.dryRun
@@ -312,7 +313,7 @@ export async function applyInSession(
         const cancelled = e instanceof Cancelled || (e.code === QUERY_CANCELED && !!options.signal?.aborted)
         if (!cancelled && e.code === LOCK_NOT_AVAILABLE && attempt < lockRetries) {
           attempt++
-          const backoff = 500 * 2 ** (attempt - 1)
+          const backoff = SQL_RUN_DEFAULTS.lockRetryBaseMs * 2 ** (attempt - 1)
           log({
             level: 'warn',
             version: script.version,
@@ -402,8 +403,8 @@ export async function rollbackInSession(
       mode: transactions.mode,
       from: 0,
       dryRun: !!options.dryRun,
-      lockTimeoutMs: options.lockTimeoutMs ?? 1_000,
-      statementTimeoutMs: options.statementTimeoutMs ?? 5 * 60_000,
+      lockTimeoutMs: options.lockTimeoutMs ?? SQL_RUN_DEFAULTS.lockTimeoutMs,
+      statementTimeoutMs: options.statementTimeoutMs ?? SQL_RUN_DEFAULTS.statementTimeoutMs,
       version: `${script.version}.rollback`,
       log: options.log ?? (() => undefined),
       signal: options.signal,

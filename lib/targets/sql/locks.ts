@@ -378,7 +378,10 @@ export function describeLocks({ locks, unknown, note }: LockAnalysis): string {
 }
 
 /** The strongest mode the statement takes, or "unknown" when part of it is unknown. */
-export function strongestLock({ locks, unknown }: LockAnalysis): LockMode | 'unknown' | null {
+export function strongestLock({
+  locks,
+  unknown,
+}: Pick<LockAnalysis, 'locks' | 'unknown'>): LockMode | 'unknown' | null {
   if (unknown) return 'unknown'
   return locks.reduce<LockMode | null>(
     (strongest, { mode }) => (strongest === null || rank(mode) > rank(strongest) ? mode : strongest),

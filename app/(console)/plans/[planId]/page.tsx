@@ -212,6 +212,16 @@ export default async function PlanPage({
                 planSteps={planSteps}
                 footer={
                   <div className="space-y-3">
+                    <p className="text-sm">
+                      <Link
+                        href={`/plans/${plan.id}/phases/${phase.id}/preview`}
+                        aria-label={`Preview ${phase.name}: what a run would execute`}
+                        className="font-medium text-indigo-700 hover:underline"
+                      >
+                        Preview
+                      </Link>{' '}
+                      <span className="text-zinc-500">– what a run would execute, its locks and gates</span>
+                    </p>
                     <PhaseRun
                       planId={plan.id}
                       phaseId={phase.id}
