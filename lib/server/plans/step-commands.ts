@@ -175,8 +175,7 @@ export async function editSqlStep(actor: UserActor, input: TEditSqlStep): Promis
     if (step.kind !== 'SQL') throw conflict('Only SQL steps have a script to edit.')
     const config = sqlConfig(input)
     const scriptsChanged = scriptsChecksum(step) !== scriptsChecksum(input)
-    const appliedOn =
-      input.body === step.body ? [] : appliedElsewhere(await appliedScriptsOf(tx, step.id), input.body)
+    const appliedOn = input.body === step.body ? [] : appliedElsewhere(await appliedScriptsOf(tx, step.id), input.body)
     const environments = appliedOn.map((a) => a.environmentName)
     if (appliedOn.length && !input.appliedDecision)
       throw invalid('This script already ran; choose how to save the change.', {

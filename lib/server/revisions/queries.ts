@@ -117,3 +117,25 @@ export async function getStepRevisionsForViewer(
     canAccept: can(actor.role, 'run:resolve') && step.plan.status !== 'ARCHIVED' && !step.removedAt,
   }
 }
+
+/**
+ * For a failed step run of a SQL step: when the script it was given differs from the one applied on the
+ * run's environment (the run refused it), the revisions page comparing the applied text with it.
+ */
+export async function changedScriptOf(
+  planId: string,
+  environmentId: string,
+  stepRun: { stepId: string; body: string; rollbackBody: string | null },
+): Promise<{ href: string; environmentName: string } | null> {
+  const applied = (await appliedScriptsOf(db, stepRun.stepId)).find((a) => a.environmentId === environmentId)
+  if (!applied || applied.historyChecksum === scriptChecksum(stepRun.body)) return null
+  const revisions = await db.scriptRevision.findMany({
+    where: { stepId: stepRun.stepId, scriptsChecksum: { in: [applied.scriptsChecksum, scriptsChecksum(stepRun)] } },
+    select: { number: true, scriptsChecksum: true },
+    orderBy: { number: 'desc' },
+  })
+  const from = revisions.find((r) => r.scriptsChecksum === applied.scriptsChecksum)?.number
+  const to = revisions.find((r) => r.scriptsChecksum === scriptsChecksum(stepRun))?.number
+  const query = from && to ? `?from=${from}&to=${to}#diff` : ''
+  return { href: `/plans/${planId}/steps/${stepRun.stepId}${query}`, environmentName: applied.environmentName }
+}

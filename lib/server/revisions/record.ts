@@ -12,7 +12,9 @@ export type RevisionOrigin = 'created' | 'edited' | 'imported' | 'restored' | 'e
 type Scripts = { id: string; body: string; rollbackBody: string | null }
 
 const authorOf = (actor: Actor) =>
-  actor.kind === 'user' ? { authorId: actor.id, authorLabel: actor.email } : { authorId: null, authorLabel: actor.label }
+  actor.kind === 'user'
+    ? { authorId: actor.id, authorLabel: actor.email }
+    : { authorId: null, authorLabel: actor.label }
 
 /**
  * Records the step's scripts as its next revision; returns its number, or null when they equal the latest
