@@ -18,9 +18,9 @@ export type AppliedScript = {
   historyChecksum: string
 }
 
-/** The environments where the step's script is applied now, with the text that ran there. */
-export async function appliedScriptsOf(tx: Tx, stepId: string): Promise<AppliedScript[]> {
-  const runs = await tx.stepRun.findMany({
+/** Every real step run of the step that applied its script (succeeded) or undid it (rolled back), newest first. */
+async function endedStepRuns(tx: Tx, stepId: string) {
+  return tx.stepRun.findMany({
     where: { stepId, kind: 'SQL', status: { in: ['SUCCEEDED', 'ROLLED_BACK'] }, run: { dryRun: false } },
     orderBy: [{ finishedAt: { sort: 'desc', nulls: 'last' } }, { id: 'desc' }],
     select: {
@@ -32,19 +32,40 @@ export async function appliedScriptsOf(tx: Tx, stepId: string): Promise<AppliedS
       run: { select: { environment: { select: { id: true, name: true } } } },
     },
   })
+}
+
+const toScript = (r: Awaited<ReturnType<typeof endedStepRuns>>[number]): AppliedScript => ({
+  environmentId: r.run.environment.id,
+  environmentName: r.run.environment.name,
+  runId: r.runId,
+  at: r.finishedAt?.toISOString() ?? null,
+  body: r.body,
+  scriptsChecksum: scriptsChecksum(r),
+  historyChecksum: scriptChecksum(r.body),
+})
+
+/** Every text that ran (succeeded) on each environment: per environment and text, its latest run. */
+export async function ranScriptsOf(tx: Tx, stepId: string): Promise<AppliedScript[]> {
+  const seen = new Set<string>()
+  return (await endedStepRuns(tx, stepId))
+    .filter((r) => r.status === 'SUCCEEDED')
+    .map(toScript)
+    .filter((s) => {
+      const key = `${s.environmentId} ${s.scriptsChecksum}`
+      if (seen.has(key)) return false
+      seen.add(key)
+      return true
+    })
+}
+
+/** The environments where the step's script is applied now, with the text that ran there. */
+export async function appliedScriptsOf(tx: Tx, stepId: string): Promise<AppliedScript[]> {
+  const runs = await endedStepRuns(tx, stepId)
   const latest = new Map<string, (typeof runs)[number]>()
   for (const r of runs) if (!latest.has(r.run.environment.id)) latest.set(r.run.environment.id, r)
   return [...latest.values()]
     .filter((r) => r.status === 'SUCCEEDED')
-    .map((r) => ({
-      environmentId: r.run.environment.id,
-      environmentName: r.run.environment.name,
-      runId: r.runId,
-      at: r.finishedAt?.toISOString() ?? null,
-      body: r.body,
-      scriptsChecksum: scriptsChecksum(r),
-      historyChecksum: scriptChecksum(r.body),
-    }))
+    .map(toScript)
     .sort((a, b) => a.environmentName.localeCompare(b.environmentName))
 }
 

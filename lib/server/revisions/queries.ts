@@ -6,7 +6,7 @@ import { assertCan } from '@/lib/server/authorize'
 import { notFound } from '@/lib/server/errors'
 import { ZId } from '@/lib/server/fields'
 import { scriptChecksum, scriptsChecksum } from '@/lib/server/step-content'
-import { appliedScriptsOf } from './applied'
+import { appliedScriptsOf, ranScriptsOf } from './applied'
 
 export type RevisionDTO = {
   id: string
@@ -19,8 +19,8 @@ export type RevisionDTO = {
   authorLabel: string
   createdAt: string
   isCurrent: boolean
-  /** Where this text ran and is applied now (the latest succeeded run of the step per environment). */
-  appliedOn: { environmentName: string; runId: string; at: string | null }[]
+  /** Where this text ran (succeeded), with the latest such run per environment. */
+  ranOn: { environmentName: string; runId: string; at: string | null }[]
 }
 
 /** One environment where the step's script is applied, and whether the current text still matches it. */
@@ -64,7 +64,7 @@ export async function getStepRevisionsForViewer(
   })
   if (!step) throw notFound('Step')
   const current = scriptsChecksum(step)
-  const applied = await appliedScriptsOf(db, step.id)
+  const [applied, ran] = await Promise.all([appliedScriptsOf(db, step.id), ranScriptsOf(db, step.id)])
   const acceptances = await db.acceptedChecksum.findMany({
     where: { stepId: step.id, toChecksum: scriptChecksum(step.body) },
     include: { acceptedBy: { select: { name: true } } },
@@ -92,7 +92,7 @@ export async function getStepRevisionsForViewer(
       authorLabel: r.authorLabel,
       createdAt: r.createdAt.toISOString(),
       isCurrent: r.number === currentNumber,
-      appliedOn: applied
+      ranOn: ran
         .filter((a) => a.scriptsChecksum === r.scriptsChecksum)
         .map((a) => ({ environmentName: a.environmentName, runId: a.runId, at: a.at })),
     })),

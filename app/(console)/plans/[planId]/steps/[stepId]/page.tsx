@@ -212,7 +212,7 @@ export default async function StepRevisionsPage({ params, searchParams }: { para
               <code className="text-xs text-zinc-500" title="scripts checksum">
                 {r.scriptsChecksum.slice(0, 12)}
               </code>
-              {r.appliedOn.map((a) => (
+              {r.ranOn.map((a) => (
                 <Link key={a.runId} href={`/runs/${a.runId}`} className="hover:underline">
                   <Badge tone="success">ran on {a.environmentName}</Badge>
                 </Link>
