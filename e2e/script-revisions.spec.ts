@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import AxeBuilder from '@axe-core/playwright'
 import { expect, test, type Page } from '@playwright/test'
 import pg from 'pg'
 import { addOwnServerConnectionAsAdmin } from './fixtures/connections'
@@ -128,8 +129,14 @@ test('an applied script edited anyway: warning, checksum failure, diff, a DBA ac
   expect(revisions[2]?.scriptsChecksum).toBe(revisions[0]?.scriptsChecksum)
   expect(await query('SELECT "body" FROM "Step" WHERE "id" = $1', [stepId])).toEqual([{ body: ORDERS }])
   await page.screenshot({ path: testInfo.outputPath('revisions-desktop.png'), fullPage: true })
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
   await page.setViewportSize({ width: 390, height: 844 })
   await page.goto(`/plans/${planId}/steps/${stepId}?from=2&to=3`)
   await expect(page.getByTestId('script-diff').first()).toBeVisible()
+  // The diff scrolls inside its own box; the page itself fits the phone.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(
+    true,
+  )
   await page.screenshot({ path: testInfo.outputPath('revisions-phone.png'), fullPage: true })
 })
