@@ -12,18 +12,18 @@ function Cell({ cell, side, tone }: { cell: DiffCell; side: 'left' | 'right'; to
   const mark = side === 'left' ? 'bg-red-200 text-red-950' : 'bg-emerald-200 text-emerald-950'
   return (
     <>
-      <td className={cn('w-8 border-r border-zinc-200 px-1 text-right text-zinc-500 select-none', tone)}>
+      <td className={cn('w-8 border-r border-zinc-200 px-1 text-right text-zinc-600 select-none', tone)}>
         {cell?.line ?? ''}
       </td>
       <td className={cn('px-2 whitespace-pre-wrap', tone)}>
         {cell?.parts.map((part, i) =>
           part.changed ? (
             side === 'left' ? (
-              <del key={i} className={cn('no-underline', mark)}>
+              <del key={i} className={mark}>
                 {part.text}
               </del>
             ) : (
-              <ins key={i} className={cn('no-underline', mark)}>
+              <ins key={i} className={mark}>
                 {part.text}
               </ins>
             )
