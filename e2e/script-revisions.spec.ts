@@ -28,6 +28,8 @@ test('an applied script edited anyway: warning, checksum failure, diff, a DBA ac
   page,
   browser,
 }, testInfo) => {
+  // Four sign-ins (two with a second factor), a connection added by an admin and three runs.
+  test.setTimeout(300_000)
   const lead = await seedUser('LEAD')
   const dba = await seedUser('DBA')
   const suffix = randomUUID().slice(0, 8)
@@ -54,7 +56,7 @@ test('an applied script edited anyway: warning, checksum failure, diff, a DBA ac
 
   // Editing the applied script: the save stops and says where it ran and what each choice does.
   await page.goto(`/plans/${planId}`)
-  const schema = page.getByRole('region', { name: /Schema/ })
+  const schema = page.getByRole('region', { name: /Schema$/ })
   await schema.getByRole('button', { name: 'Edit “Orders”' }).click()
   await schema.getByLabel('SQL script').fill(COMMENTED)
   await schema.getByRole('button', { name: 'Save step' }).click()

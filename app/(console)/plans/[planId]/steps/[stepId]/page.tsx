@@ -98,7 +98,7 @@ export default async function StepRevisionsPage({ params, searchParams }: { para
                           <p>
                             <Badge tone="warning">changed since it ran</Badge>{' '}
                             {ran && current ? (
-                              <Link href={compareHref(ran, current)} className="text-indigo-700 hover:underline">
+                              <Link href={compareHref(ran, current)} className="text-indigo-700 underline">
                                 Diff applied → current
                               </Link>
                             ) : null}
