@@ -167,6 +167,18 @@ describe('script revisions', () => {
     expect((await run()).status).toBe('SUCCEEDED')
   })
 
+  it('line breaks a form sends as CRLF are no change to an applied script: no revision, no warning; a new text is kept with LF', async () => {
+    const { stepId, edit, run } = await setup()
+    await edit(ORDERS_COMMENTED)
+    expect((await run()).status).toBe('SUCCEEDED')
+    await edit(ORDERS_COMMENTED.replace(/\n/g, '\r\n'))
+    expect((await db.step.findUniqueOrThrow({ where: { id: stepId } })).body).toBe(ORDERS_COMMENTED)
+    expect((await revisionsOf(stepId)).map((r) => r.number)).toEqual([1, 2])
+    // A new text sent with CRLF is kept with LF.
+    await edit(`${ORDERS_COMMENTED}\r\n-- more`, { appliedDecision: 'edit' })
+    expect((await db.step.findUniqueOrThrow({ where: { id: stepId } })).body).toBe(`${ORDERS_COMMENTED}\n-- more`)
+  })
+
   it('a changed applied script is refused at run time until a DBA accepts exactly its new checksum; the engine then updates the history row', async () => {
     const { dba, lead, name, environmentId, planId, stepId, edit, run, history } = await setup()
     const first = await run()

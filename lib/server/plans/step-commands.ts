@@ -73,7 +73,18 @@ const sqlConfig = (input: { statementTimeoutSeconds: number | null; lockTimeoutM
   ...(input.lockTimeoutMs ? { lockTimeoutMs: input.lockTimeoutMs } : {}),
 })
 
-export async function addSqlStep(actor: UserActor, input: TAddSqlStep): Promise<{ id: string }> {
+// A form sends its line breaks as CRLF (multipart encoding) whatever the person typed: scripts are kept
+// with LF, and a sent text equal to the saved one but for its line breaks keeps the saved one – otherwise
+// opening the editor and saving would change the script's checksum (and a run would refuse it).
+const lf = (text: string) => text.replace(/\r\n/g, '\n')
+const asSaved = (saved: string | null, sent: string) => (saved !== null && lf(saved) === lf(sent) ? saved : lf(sent))
+
+export async function addSqlStep(actor: UserActor, sent: TAddSqlStep): Promise<{ id: string }> {
+  const input = {
+    ...sent,
+    body: lf(sent.body),
+    rollbackBody: sent.rollbackBody === null ? null : lf(sent.rollbackBody),
+  }
   const lint = await lintScripts(input.body, input.rollbackBody)
   return editPlan(actor, await planIdOf('phase', input.phaseId), async ({ tx, plan, audit }) => {
     const phase = await phaseToChange(tx, plan.id, input.phaseId)
@@ -167,11 +178,16 @@ async function addChangeAsNewStep(
  * (`appliedDecision`): a new step with the change, or the edit – after which a DBA accepts the new
  * checksum on each environment where it ran.
  */
-export async function editSqlStep(actor: UserActor, input: TEditSqlStep): Promise<{ id: string }> {
-  const lint = await lintScripts(input.body, input.rollbackBody)
-  return editPlan(actor, await planIdOf('step', input.stepId), async (edit) => {
+export async function editSqlStep(actor: UserActor, sent: TEditSqlStep): Promise<{ id: string }> {
+  const lint = await lintScripts(sent.body, sent.rollbackBody)
+  return editPlan(actor, await planIdOf('step', sent.stepId), async (edit) => {
     const { tx, plan, audit } = edit
-    const step = await stepToChange(tx, plan.id, input.stepId)
+    const step = await stepToChange(tx, plan.id, sent.stepId)
+    const input = {
+      ...sent,
+      body: asSaved(step.body, sent.body),
+      rollbackBody: sent.rollbackBody === null ? null : asSaved(step.rollbackBody, sent.rollbackBody),
+    }
     if (step.kind !== 'SQL') throw conflict('Only SQL steps have a script to edit.')
     const config = sqlConfig(input)
     const scriptsChanged = scriptsChecksum(step) !== scriptsChecksum(input)
