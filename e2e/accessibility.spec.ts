@@ -22,6 +22,7 @@ const LONG_RISK = `Replication-lag-on-the-eu-west-reporting-replica-exceeds-the-
 
 type Seeded = {
   planId: string
+  stepId: string
   runId: string
   snapshotId: string
   connectionId: string
@@ -121,6 +122,7 @@ test.beforeAll(async () => {
   const [snapshot] = await query<{ id: string }>(`SELECT "id" FROM "ReportSnapshot" WHERE "planId" = $1`, [planId])
   seeded = {
     planId,
+    stepId: step?.id ?? '',
     runId,
     snapshotId: snapshot?.id ?? '',
     connectionId: connection?.id ?? '',
@@ -142,6 +144,7 @@ const PAGES: readonly PageVisit[] = [
   { name: 'new plan', path: () => '/plans/new', roles: EDITORS },
   { name: 'import plan', path: () => '/plans/import', roles: EDITORS },
   { name: 'validation', path: (s) => `/plans/${s.planId}/validation`, roles: EVERYONE },
+  { name: 'step revisions', path: (s) => `/plans/${s.planId}/steps/${s.stepId}`, roles: EVERYONE },
   { name: 'report', path: (s) => `/plans/${s.planId}/report`, roles: EVERYONE },
   { name: 'report snapshots', path: (s) => `/plans/${s.planId}/report/snapshots`, roles: EVERYONE },
   { name: 'report snapshot', path: (s) => `/plans/${s.planId}/report/snapshots/${s.snapshotId}`, roles: EVERYONE },

@@ -18,6 +18,7 @@ import { ZNoInput } from '@/lib/server/fields'
 import { ZNotificationId } from '@/lib/server/notifications/schemas'
 import * as P from '@/lib/server/plans/schemas'
 import { ZRequestRehearsal } from '@/lib/server/rehearsals/schemas'
+import { ZAcceptChecksum, ZRestoreRevision } from '@/lib/server/revisions/schemas'
 import { ZRequestInspection } from '@/lib/server/inspections/schemas'
 import { ZAddCutoverStep, ZAddSyncStep, ZEditCutoverStep, ZEditSyncStep } from '@/lib/server/plans/sync-schemas'
 import { ZEndSync } from '@/lib/server/syncs/schemas'
@@ -171,6 +172,9 @@ const ACTIONS: Record<string, Decision> = {
   'lib/actions/plans.ts#editBackupStepAction': { permission: 'plan:edit', schema: P.ZEditBackupStep },
   'lib/actions/plans.ts#removeStepAction': { permission: 'plan:edit', schema: P.ZRemoveStep },
   'lib/actions/plans.ts#overrideLintAction': { permission: 'plan:edit', schema: P.ZOverrideLint },
+  'lib/actions/revisions.ts#restoreRevisionAction': { permission: 'plan:edit', schema: ZRestoreRevision },
+  // A DBA's acceptance of a changed script's new checksum (Flyway's repair); the role is re-read in the transaction.
+  'lib/actions/revisions.ts#acceptChecksumAction': { permission: 'run:resolve', schema: ZAcceptChecksum },
   'lib/actions/syncs.ts#addSyncStepAction': { permission: 'plan:edit', schema: ZAddSyncStep },
   'lib/actions/syncs.ts#editSyncStepAction': { permission: 'plan:edit', schema: ZEditSyncStep },
   'lib/actions/syncs.ts#addCutoverStepAction': { permission: 'plan:edit', schema: ZAddCutoverStep },

@@ -35,6 +35,8 @@ type Props = {
   canAcceptLint?: boolean
   /** The plan's copy and sync steps, which sync and cutover steps name. */
   planSteps?: PlanStepChoice[]
+  /** Links SQL steps to their revisions. */
+  planId?: string | null
   /** The phase's runs (latest, and starting one), rendered by the page. */
   footer?: React.ReactNode
 }
@@ -48,6 +50,7 @@ export function PhaseCard({
   canEdit,
   canAcceptLint = false,
   planSteps = [],
+  planId = null,
   footer,
 }: Props) {
   const { error, pending, run } = usePlanCommand()
@@ -244,6 +247,7 @@ export function PhaseCard({
           <div className="mt-3">
             <StepList
               steps={phase.steps}
+              planId={planId}
               label={`Steps of ${phase.name}`}
               canEdit={canEdit}
               canAcceptLint={canAcceptLint}

@@ -138,10 +138,24 @@ export function SqlStepForm({ phaseId, step, onSuccess }: { phaseId: string; ste
               defaultValue={step?.lockTimeoutMs ?? ''}
             />
           </div>
-          {step ? (
+          {step && errors?.appliedDecision ? (
+            <div role="alert" className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm">
+              <p className="text-amber-900" data-testid="applied-warning">
+                {errors.appliedDecision[0]}
+              </p>
+              <div className="flex flex-wrap gap-2">
+                <Button type="submit" size="sm" name="appliedDecision" value="new-step">
+                  Add the change as a new step
+                </Button>
+                <Button type="submit" size="sm" variant="secondary" name="appliedDecision" value="edit">
+                  Edit anyway – a DBA will have to accept the new checksum on each environment where it ran
+                </Button>
+              </div>
+            </div>
+          ) : step ? (
             <p className="text-xs text-amber-800">
-              If this script already ran on a target, a changed script is refused there (its checksum no longer
-              matches); put changes in a new step instead.
+              Every save keeps a revision. If this script already ran on a target, saving a change asks first: an
+              applied script is not edited.
             </p>
           ) : null}
         </>

@@ -1,5 +1,6 @@
 'use client'
 
+import Link from 'next/link'
 import { useState } from 'react'
 import { Badge } from '@/components/ui/badge'
 import { Button } from '@/components/ui/button'
@@ -85,11 +86,13 @@ const EDITABLE = new Set<StepDTO['kind']>(['SQL', 'COPY', 'VALIDATE', 'OBSERVE',
 
 function StepItem({
   step,
+  planId,
   canEdit,
   canAcceptLint,
   planSteps,
 }: {
   step: StepDTO
+  planId: string | null
   canEdit: boolean
   canAcceptLint: boolean
   planSteps: PlanStepChoice[]
@@ -139,6 +142,13 @@ function StepItem({
           </p>
         ) : null}
         {step.lint ? <LintTable lint={step.lint} /> : null}
+        {step.kind === 'SQL' && planId ? (
+          <p className="border-t border-zinc-200 px-3 py-1.5 text-xs">
+            <Link href={`/plans/${planId}/steps/${step.id}`} className="text-indigo-700 hover:underline">
+              Revisions, where they ran, and diffs<span className="sr-only"> of “{step.name}”</span>
+            </Link>
+          </p>
+        ) : null}
         {step.lintOverride ? (
           <p className="border-t border-zinc-200 px-3 py-2 text-xs text-amber-900" data-testid="lint-override">
             Lint errors accepted for protected runs by {step.lintOverride.byName ?? 'a former user'} (
@@ -232,12 +242,15 @@ function StepItem({
 /** A phase's steps and kept scripts, each unfolding to its body, lint findings and actions. */
 export function StepList({
   steps,
+  planId = null,
   label,
   canEdit = false,
   canAcceptLint = false,
   planSteps = [],
 }: {
   steps: StepDTO[]
+  /** Links SQL steps to their revisions. */
+  planId?: string | null
   label: string
   canEdit?: boolean
   canAcceptLint?: boolean
@@ -248,7 +261,14 @@ export function StepList({
   return (
     <ul className="space-y-1" aria-label={label}>
       {steps.map((step) => (
-        <StepItem key={step.id} step={step} canEdit={canEdit} canAcceptLint={canAcceptLint} planSteps={planSteps} />
+        <StepItem
+          key={step.id}
+          step={step}
+          planId={planId}
+          canEdit={canEdit}
+          canAcceptLint={canAcceptLint}
+          planSteps={planSteps}
+        />
       ))}
     </ul>
   )

@@ -150,6 +150,15 @@ export function RunView({ initial }: { initial: RunDTO }) {
               />
             ) : null}
             {step.error ? <span className="w-full text-red-700">{step.error}</span> : null}
+            {step.changedScript ? (
+              <p className="w-full text-sm" data-testid="changed-script">
+                The script changed after it ran on {step.changedScript.environmentName}.{' '}
+                <Link href={step.changedScript.href} className="text-indigo-700 underline">
+                  See the diff between the applied and the current text
+                </Link>
+                ; a DBA can accept the new checksum there (like Flyway&apos;s repair), or put the change in a new step.
+              </p>
+            ) : null}
           </li>
         ))}
       </ol>

@@ -8,7 +8,8 @@ import { startTransition, type FormEvent } from 'react'
 export function submitKeepingInput(dispatch: (data: FormData) => void) {
   return (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
-    const data = new FormData(event.currentTarget)
+    // The button that submitted the form sends its name and value too (a form with two ways to save).
+    const data = new FormData(event.currentTarget, (event.nativeEvent as SubmitEvent).submitter)
     startTransition(() => dispatch(data))
   }
 }

@@ -32,3 +32,6 @@ export const stepChecksum = (step: StepContent) =>
 
 /** A phase's steps in run order; a phase with no steps has a checksum too. */
 export const phaseChecksum = (steps: readonly StepContent[]) => sha256(steps.map(stepChecksum).join('\n'))
+
+/** One script as the target's history table checksums it (sha256 of its text): what a run compares. */
+export const scriptChecksum = (sql: string) => sha256(sql)

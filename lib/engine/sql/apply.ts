@@ -74,7 +74,14 @@ export type ApplyOptions = {
   onStatement?: (running: RunningStatement | null) => void
   /** False: neither read nor write the history table (a rehearsal's scripts are not the plan's versions). */
   recordHistory?: boolean
+  /**
+   * A person's acceptance of an applied script's new text (Flyway's repair) for exactly this pair of
+   * history checksums, or null: with one, the history row takes the new checksum instead of the run refusing.
+   */
+  acceptedChange?: (change: { version: string; from: string; to: string }) => Promise<AcceptedChange | null>
 }
+
+export type AcceptedChange = { by: string; reason: string }
 
 export type ScriptOutcome = {
   version: string
@@ -187,7 +194,24 @@ export async function applyInSession(
   for (const script of scripts) {
     const row = history.get(script.version)
     if (!row || row.rolled_back_at) continue
-    if (row.checksum !== checksumOf(script.sql)) {
+    const accepted =
+      row.checksum !== checksumOf(script.sql)
+        ? await options.acceptedChange?.({ version: script.version, from: row.checksum, to: checksumOf(script.sql) })
+        : null
+    if (accepted) {
+      if (writesHistory)
+        await client.query(`UPDATE ${HISTORY_TABLE} SET checksum = $2 WHERE version = $1 AND checksum = $3`, [
+          script.version,
+          checksumOf(script.sql),
+          row.checksum,
+        ])
+      log({
+        level: 'warn',
+        version: script.version,
+        message: `${named(script)} changed after it ran; ${accepted.by} accepted its new checksum (${row.checksum.slice(0, 12)}… → ${checksumOf(script.sql).slice(0, 12)}…): “${accepted.reason}”. ${writesHistory ? 'The history row now holds the new checksum' : 'A real run updates the history row'}; the script is not run again.`,
+      })
+      history.set(script.version, { ...row, checksum: checksumOf(script.sql) })
+    } else if (row.checksum !== checksumOf(script.sql)) {
       throw new ApplyRefused(
         `${named(script)} changed after it ran: its checksum was ${row.checksum.slice(0, 12)}…, the file's is now ${checksumOf(script.sql).slice(0, 12)}…. An applied script must not change; put the change in a new version.`,
       )

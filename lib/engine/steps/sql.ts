@@ -1,4 +1,11 @@
-import { applyInSession, rollbackInSession, type ApplyOptions, type Script } from '@/lib/engine/sql/apply'
+import { db } from '@/lib/db'
+import {
+  applyInSession,
+  rollbackInSession,
+  type AcceptedChange,
+  type ApplyOptions,
+  type Script,
+} from '@/lib/engine/sql/apply'
 import type { ApplyEvent } from '@/lib/targets/sql/session'
 import { splitStatements } from '@/lib/targets/sql/split'
 import { sqlConfigOf } from '@/lib/domain/step-kinds'
@@ -15,9 +22,22 @@ const scriptOf = (ctx: StepContext): Script => ({
   rollbackSql: ctx.step.rollbackBody,
 })
 
+/**
+ * A DBA's acceptance, recorded by the web tier, of this step's new text on the run's environment – for
+ * exactly the checksum in the target's history and the script's checksum now (lib/server/revisions).
+ */
+async function acceptanceOf(ctx: StepContext, from: string, to: string): Promise<AcceptedChange | null> {
+  const accepted = await db.acceptedChecksum.findFirst({
+    where: { stepId: ctx.step.id, environmentId: ctx.environmentId, fromChecksum: from, toChecksum: to },
+    select: { reason: true, acceptedBy: { select: { email: true } } },
+  })
+  return accepted ? { by: `the DBA ${accepted.acceptedBy.email}`, reason: accepted.reason } : null
+}
+
 function optionsOf(ctx: StepContext, track: (write: () => Promise<void>) => void): ApplyOptions {
   const config = sqlConfigOf(ctx.step.config)
   return {
+    acceptedChange: ({ from, to }) => acceptanceOf(ctx, from, to),
     appliedBy: ctx.appliedBy,
     dryRun: ctx.dryRun,
     retryFailed: ctx.retryFailed,

@@ -12,6 +12,7 @@ import { z } from 'zod'
 import { PLAN_ROLLUP_SQL } from './rollup'
 import { docStepOf, stepDataOf } from './document-steps'
 import { stepsAndScripts } from './steps'
+import { recordImportedRevisions } from '@/lib/server/revisions/record'
 
 // Plans to and from plan documents (lib/plan-document): an import is one transaction with one audit
 // event; an export reads everything a document can say.
@@ -107,11 +108,23 @@ export async function importPlanDocument(actor: UserActor, input: unknown): Prom
         steps.map((step, position) => ({ step, position, phaseId }))
       const allSteps = [...phases.flatMap(({ id, phase }) => placed(phase.steps, id)), ...placed(doc.steps, null)]
       // Every step comes in as a draft (isDraft's default): someone reviews it before a run may use it.
-      await tx.step.createMany({
-        data: allSteps
-          .filter(({ step }) => step.kind !== 'note')
-          .map(({ step, position, phaseId }) => ({ planId, phaseId, position, name: step.name, ...stepDataOf(step) })),
-      })
+      const newSteps = allSteps
+        .filter(({ step }) => step.kind !== 'note')
+        .map(({ step, position, phaseId }) => ({
+          id: randomUUID(),
+          planId,
+          phaseId,
+          position,
+          name: step.name,
+          ...stepDataOf(step),
+        }))
+      await tx.step.createMany({ data: newSteps })
+      // SQL steps start their script history with the imported text.
+      await recordImportedRevisions(
+        tx,
+        actor,
+        newSteps.filter((s) => s.kind === 'SQL').map((s) => ({ id: s.id, body: s.body, rollbackBody: null })),
+      )
       await tx.planNote.createMany({
         data: [
           ...allSteps

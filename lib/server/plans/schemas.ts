@@ -171,7 +171,12 @@ const sqlStepFields = {
 }
 export const ZAddSqlStep = z.object({ phaseId: ZId, ...sqlStepFields })
 export type TAddSqlStep = z.infer<typeof ZAddSqlStep>
-export const ZEditSqlStep = z.object({ stepId: ZId, ...sqlStepFields })
+export const ZEditSqlStep = z.object({
+  stepId: ZId,
+  ...sqlStepFields,
+  // When the script already ran somewhere: add the change as a new step, or edit the applied script anyway.
+  appliedDecision: z.preprocess(blankToNull, z.enum(['new-step', 'edit']).nullable().optional()),
+})
 export type TEditSqlStep = z.infer<typeof ZEditSqlStep>
 /** A copy mapping, sent by a form as JSON text (or an object by other callers); problems name the rule. */
 export const ZMappingField = z

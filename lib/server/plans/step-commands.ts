@@ -2,13 +2,16 @@ import 'server-only'
 import { parseLintReport } from '@/lib/domain/lint-report'
 import type { UserActor } from '@/lib/server/actor'
 import { assertCanInTx } from '@/lib/server/authorize'
-import { conflict, notFound } from '@/lib/server/errors'
-import { editPlan, nextPosition, planIdOf } from './edit-plan'
+import { conflict, invalid, notFound } from '@/lib/server/errors'
+import { editPlan, nextPosition, planIdOf, type PlanEdit } from './edit-plan'
 import { lintScripts } from './lint'
 import type { Prisma, Tx } from '@/lib/db'
 import { scriptsChecksum, stepChecksum } from '@/lib/server/step-content'
 import { assertNoActiveRun } from '@/lib/server/runs/content'
 import { reopenApprovalsAfterChange } from '@/lib/server/windows/commands'
+import { appliedElsewhere, appliedScriptsOf } from '@/lib/server/revisions/applied'
+import { recordRevision } from '@/lib/server/revisions/record'
+import { appliedScriptWarning } from '@/lib/server/revisions/rules'
 import {
   COPY_CONFIG_DEFAULTS,
   KIND_NAMES,
@@ -39,7 +42,7 @@ import type {
 // Steps of a phase: SQL scripts (linted on every save) and manual gates, added, edited and removed by
 // editors; drafts (as imported) marked ready after review; a DBA's written acceptance of lint errors.
 
-const NO_LINT_OVERRIDE = {
+export const NO_LINT_OVERRIDE = {
   lintOverrideReason: null,
   lintOverrideById: null,
   lintOverrideAt: null,
@@ -55,7 +58,7 @@ async function phaseToChange(tx: Tx, planId: string, phaseId: string) {
 }
 
 /** The step, in this plan and not removed, when no run of its phase is under way. */
-async function stepToChange(tx: Tx, planId: string, stepId: string) {
+export async function stepToChange(tx: Tx, planId: string, stepId: string) {
   const step = await tx.step.findFirst({
     where: { id: stepId, planId, removedAt: null },
     include: { phase: { select: { id: true, name: true } } },
@@ -70,7 +73,18 @@ const sqlConfig = (input: { statementTimeoutSeconds: number | null; lockTimeoutM
   ...(input.lockTimeoutMs ? { lockTimeoutMs: input.lockTimeoutMs } : {}),
 })
 
-export async function addSqlStep(actor: UserActor, input: TAddSqlStep): Promise<{ id: string }> {
+// A form sends its line breaks as CRLF (multipart encoding) whatever the person typed: scripts are kept
+// with LF, and a sent text equal to the saved one but for its line breaks keeps the saved one – otherwise
+// opening the editor and saving would change the script's checksum (and a run would refuse it).
+const lf = (text: string) => text.replace(/\r\n/g, '\n')
+const asSaved = (saved: string | null, sent: string) => (saved !== null && lf(saved) === lf(sent) ? saved : lf(sent))
+
+export async function addSqlStep(actor: UserActor, sent: TAddSqlStep): Promise<{ id: string }> {
+  const input = {
+    ...sent,
+    body: lf(sent.body),
+    rollbackBody: sent.rollbackBody === null ? null : lf(sent.rollbackBody),
+  }
   const lint = await lintScripts(input.body, input.rollbackBody)
   return editPlan(actor, await planIdOf('phase', input.phaseId), async ({ tx, plan, audit }) => {
     const phase = await phaseToChange(tx, plan.id, input.phaseId)
@@ -89,11 +103,19 @@ export async function addSqlStep(actor: UserActor, input: TAddSqlStep): Promise<
         isDraft: false,
       },
     })
+    const revision = await recordRevision(tx, actor, step, 'created')
     await audit({
       action: 'step.create',
       entityType: 'Step',
       entityId: step.id,
-      after: { name: step.name, phase: phase.name, kind: 'SQL', lintErrors: lint.errors, lintWarnings: lint.warnings },
+      after: {
+        name: step.name,
+        phase: phase.name,
+        kind: 'SQL',
+        lintErrors: lint.errors,
+        lintWarnings: lint.warnings,
+        revision,
+      },
     })
     await reopenApprovalsAfterChange(tx, actor, {
       planId: plan.id,
@@ -104,17 +126,79 @@ export async function addSqlStep(actor: UserActor, input: TAddSqlStep): Promise<
   })
 }
 
+/** The text of a step that replaces an applied one when the person chose to add the change as a new step. */
+async function addChangeAsNewStep(
+  actor: UserActor,
+  edit: PlanEdit,
+  step: { id: string; name: string; phaseId: string | null; position: number },
+  input: TEditSqlStep,
+  lint: Prisma.InputJsonValue,
+  appliedOn: string[],
+): Promise<{ id: string }> {
+  const { tx, plan, audit } = edit
+  // Right after the applied step: the later steps of the phase move one place down.
+  await tx.step.updateMany({
+    where: { planId: plan.id, phaseId: step.phaseId, position: { gt: step.position } },
+    data: { position: { increment: 1 } },
+  })
+  const name = input.name === step.name ? `${step.name} (change)` : input.name
+  const added = await tx.step.create({
+    data: {
+      planId: plan.id,
+      phaseId: step.phaseId,
+      position: step.position + 1,
+      kind: 'SQL',
+      name,
+      body: input.body,
+      rollbackBody: input.rollbackBody,
+      config: sqlConfig(input),
+      lint,
+      isDraft: false,
+    },
+  })
+  const revision = await recordRevision(tx, actor, added, 'created')
+  await audit({
+    action: 'step.create',
+    entityType: 'Step',
+    entityId: added.id,
+    after: { name, kind: 'SQL', revision, changeOf: step.name, appliedOn },
+  })
+  await reopenApprovalsAfterChange(tx, actor, {
+    planId: plan.id,
+    phaseId: step.phaseId,
+    what: `the step “${name}” was added after “${step.name}”`,
+  })
+  return { id: added.id }
+}
+
 /**
- * A changed script or rollback script is linted again and loses any lint acceptance (it was given for
- * other SQL); any change sends the windows approved for the phase back for approval.
+ * A changed script or rollback script is linted again, kept as a new revision and loses any lint
+ * acceptance (it was given for other SQL); any change sends the windows approved for the phase back for
+ * approval. A script that is applied on some environment is not changed without a decision
+ * (`appliedDecision`): a new step with the change, or the edit – after which a DBA accepts the new
+ * checksum on each environment where it ran.
  */
-export async function editSqlStep(actor: UserActor, input: TEditSqlStep): Promise<{ id: string }> {
-  const lint = await lintScripts(input.body, input.rollbackBody)
-  return editPlan(actor, await planIdOf('step', input.stepId), async ({ tx, plan, audit }) => {
-    const step = await stepToChange(tx, plan.id, input.stepId)
+export async function editSqlStep(actor: UserActor, sent: TEditSqlStep): Promise<{ id: string }> {
+  const lint = await lintScripts(sent.body, sent.rollbackBody)
+  return editPlan(actor, await planIdOf('step', sent.stepId), async (edit) => {
+    const { tx, plan, audit } = edit
+    const step = await stepToChange(tx, plan.id, sent.stepId)
+    const input = {
+      ...sent,
+      body: asSaved(step.body, sent.body),
+      rollbackBody: sent.rollbackBody === null ? null : asSaved(step.rollbackBody, sent.rollbackBody),
+    }
     if (step.kind !== 'SQL') throw conflict('Only SQL steps have a script to edit.')
     const config = sqlConfig(input)
     const scriptsChanged = scriptsChecksum(step) !== scriptsChecksum(input)
+    const appliedOn = input.body === step.body ? [] : appliedElsewhere(await appliedScriptsOf(tx, step.id), input.body)
+    const environments = appliedOn.map((a) => a.environmentName)
+    if (appliedOn.length && !input.appliedDecision)
+      throw invalid('This script already ran; choose how to save the change.', {
+        appliedDecision: [appliedScriptWarning(environments)],
+      })
+    if (appliedOn.length && input.appliedDecision === 'new-step')
+      return addChangeAsNewStep(actor, edit, step, input, lint, environments)
     await tx.step.update({
       where: { id: step.id },
       data: {
@@ -126,6 +210,9 @@ export async function editSqlStep(actor: UserActor, input: TEditSqlStep): Promis
         ...(scriptsChanged ? NO_LINT_OVERRIDE : {}),
       },
     })
+    const revision = scriptsChanged
+      ? await recordRevision(tx, actor, { id: step.id, body: input.body, rollbackBody: input.rollbackBody }, 'edited')
+      : null
     if (
       stepChecksum(step) !== stepChecksum({ kind: 'SQL', body: input.body, rollbackBody: input.rollbackBody, config })
     ) {
@@ -140,7 +227,13 @@ export async function editSqlStep(actor: UserActor, input: TEditSqlStep): Promis
       entityType: 'Step',
       entityId: step.id,
       before: { name: step.name, body: step.body, rollbackBody: step.rollbackBody },
-      after: { name: input.name, body: input.body, rollbackBody: input.rollbackBody },
+      after: {
+        name: input.name,
+        body: input.body,
+        rollbackBody: input.rollbackBody,
+        ...(revision ? { revision } : {}),
+        ...(environments.length ? { editedAppliedOn: environments } : {}),
+      },
     })
     return { id: step.id }
   })

@@ -18,6 +18,7 @@ import { assertCan, seesRowData } from '@/lib/server/authorize'
 import { scriptsChecksum } from '@/lib/server/step-content'
 import { BACKUP_SELECT, seesBackupDetails, toBackupDTO, type BackupDTO } from '@/lib/server/backups/queries'
 import { notFound } from '@/lib/server/errors'
+import { changedScriptOf } from '@/lib/server/revisions/queries'
 import { rejectsOfCopy } from './rejects'
 import { ZId } from '@/lib/server/fields'
 import { SYNC_SELECT, toSyncDTO, type SyncDTO } from '@/lib/server/syncs/queries'
@@ -61,6 +62,8 @@ export type RunDTO = {
     sync: SyncDTO | null
     /** Cutover steps: the stage reached, when writes stopped, the sequences set and the downtime. */
     cutover: CutoverDetail | null
+    /** A failed SQL step whose script changed after it ran on this environment: the diff of the two texts. */
+    changedScript: { href: string; environmentName: string } | null
     error: string | null
     startedAt: string | null
     finishedAt: string | null
@@ -159,6 +162,13 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
     run,
     [...cutovers.values()].flatMap((c) => (c ? [c.syncId] : [])),
   )
+  const changedScripts = new Map(
+    await Promise.all(
+      run.steps
+        .filter((s) => s.kind === 'SQL' && s.status === 'FAILED' && !run.dryRun)
+        .map(async (s) => [s.id, await changedScriptOf(run.planId, run.environmentId, s)] as const),
+    ),
+  )
   const syncOf = (s: (typeof run.steps)[number]) =>
     s.kind === 'SYNC'
       ? syncs.find((y) => y.stepId === s.stepId)
@@ -210,6 +220,7 @@ export async function getRun(actor: UserActor, runId: string): Promise<RunDTO> {
           return sync ? toSyncDTO(sync, actor) : null
         })(),
         cutover: cutovers.get(s.id) ?? null,
+        changedScript: changedScripts.get(s.id) ?? null,
         error: s.error && !rowData ? 'The step stopped with an error; editors can read it.' : s.error,
         startedAt: iso(s.startedAt),
         finishedAt: iso(s.finishedAt),

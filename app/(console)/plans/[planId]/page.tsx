@@ -210,6 +210,7 @@ export default async function PlanPage({
                 canEdit={plan.canEdit}
                 canAcceptLint={plan.canEdit && can(actor.role, 'run:resolve')}
                 planSteps={planSteps}
+                planId={plan.id}
                 footer={
                   <div className="space-y-3">
                     <p className="text-sm">
@@ -314,7 +315,7 @@ export default async function PlanPage({
         {plan.notes.length === 0 && plan.unplacedSteps.length === 0 ? (
           <p className="text-sm text-zinc-500">No notes.</p>
         ) : null}
-        <StepList steps={plan.unplacedSteps} label="Steps not in any phase" />
+        <StepList steps={plan.unplacedSteps} planId={plan.id} label="Steps not in any phase" />
         <div className="space-y-1">
           {plan.notes.map((note) => (
             <details key={note.id} className="rounded-md border border-zinc-200 bg-white text-sm" data-testid="note">
