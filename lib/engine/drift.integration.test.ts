@@ -7,12 +7,10 @@ import { addSqlStep } from '@/lib/server/plans/step-commands'
 import { startRun as startAnyRun } from '@/lib/server/runs/commands'
 import { acknowledgeDrift, requestDriftCheck } from '@/lib/server/drift/commands'
 import { ZAcknowledgeDrift } from '@/lib/server/drift/schemas'
-import { approveWindow, requestWindow } from '@/lib/server/windows/commands'
-import { ZRequestWindow } from '@/lib/server/windows/schemas'
 import { auditEventsFor } from '@/lib/testing/factories'
 import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database'
 import { ownRuns } from '@/lib/testing/own-runs'
-import { planWithConnections } from '@/lib/testing/plan-setup'
+import { openWindowNow, planWithConnections } from '@/lib/testing/plan-setup'
 import { openTargetConnection } from '@/lib/targets/sql/session'
 import { postgresTargetFromUrl } from '@/lib/targets/postgres'
 import { checkDrift, executeDriftCheck, recordSchema } from './drift'
@@ -124,17 +122,7 @@ describe('drift of a target', () => {
     await queryDatabase(url, 'CREATE INDEX orders_state_idx ON orders (state);')
     await db.environment.update({ where: { id: environmentId }, data: { protected: true } })
     const env = await db.environment.findUniqueOrThrow({ where: { id: environmentId } })
-    const window = await requestWindow(
-      lead,
-      ZRequestWindow.parse({
-        environmentId,
-        planId,
-        reason: 'go',
-        startsAt: new Date(Date.now() - 60_000).toISOString(),
-        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
-      }),
-    )
-    await approveWindow(dba, { windowId: window.id, note: '', confirm: env.name })
+    await openWindowNow(lead, dba, { environmentId, environmentName: env.name, planId })
     const refused = await startRun(dba, { planId, phaseId, environmentId, dryRun: false })
     expect(await work()).toBe('FAILED')
     const failed = await db.run.findUniqueOrThrow({ where: { id: refused.id } })

@@ -16,12 +16,12 @@ import { editSqlStep, overrideLint, removeStep } from '@/lib/server/plans/step-c
 import { previewLint } from '@/lib/server/plans/lint'
 import { ZAddItem, ZEditSqlStep } from '@/lib/server/plans/schemas'
 import { auditEventsFor } from '@/lib/testing/factories'
-import { approveWindow, cancelWindow, requestWindow } from '@/lib/server/windows/commands'
-import { ZRequestWindow } from '@/lib/server/windows/schemas'
+import { cancelWindow } from '@/lib/server/windows/commands'
 import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database'
 import { makeUser } from '@/lib/testing/factories'
 import { claimRollback, claimRun, executeRollback, executeRun, markInterrupted } from './runs'
 import { ownRuns } from '@/lib/testing/own-runs'
+import { openWindowNow } from '@/lib/testing/plan-setup'
 
 // This file's runs only: other files' runs in the shared database are theirs to claim.
 const own = ownRuns()
@@ -241,19 +241,9 @@ describe('runs', () => {
       code: 'CONFLICT',
       message: expect.stringContaining('is protected'),
     })
-    const window = await requestWindow(
-      lead,
-      ZRequestWindow.parse({
-        environmentId,
-        planId,
-        reason: 'go',
-        startsAt: new Date(Date.now() - 60_000).toISOString(),
-        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
-      }),
-    )
-    await approveWindow(dba, { windowId: window.id, note: '', confirm: name })
+    const windowId = await openWindowNow(lead, dba, { environmentId, environmentName: name, planId })
     const { id } = await startRun(dba, { planId, phaseId, environmentId, dryRun: false })
-    await cancelWindow(dba, window.id) // the window closes before a worker gets to the run
+    await cancelWindow(dba, windowId) // the window closes before a worker gets to the run
     expect((await work()).status).toBe('FAILED')
     expect((await db.run.findUniqueOrThrow({ where: { id } })).error).toContain('is protected')
   })
@@ -418,17 +408,7 @@ describe('runs', () => {
   async function protectedWithWindow(step: { name: string; body: string }) {
     const scope = await setup({ protected: true, steps: [step] })
     const { dba, lead, name, environmentId, planId } = scope
-    const window = await requestWindow(
-      lead,
-      ZRequestWindow.parse({
-        environmentId,
-        planId,
-        reason: 'go',
-        startsAt: new Date(Date.now() - 60_000).toISOString(),
-        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
-      }),
-    )
-    await approveWindow(dba, { windowId: window.id, note: '', confirm: name })
+    await openWindowNow(lead, dba, { environmentId, environmentName: name, planId })
     return scope
   }
 

@@ -4,8 +4,6 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { db } from '@/lib/db'
 import { parsePlanDocument } from '@/lib/plan-document/parse'
-import { createConnection, createEnvironment } from '@/lib/server/connections/commands'
-import { ZConnection } from '@/lib/server/connections/schemas'
 import { importPlanDocument } from '@/lib/server/plans/documents'
 import { setPlanEnvironment } from '@/lib/server/plans/environment-commands'
 import { addPhase } from '@/lib/server/plans/phase-commands'
@@ -18,8 +16,9 @@ import { getRun } from '@/lib/server/runs/queries'
 import { startRun as startAnyRun } from '@/lib/server/runs/commands'
 import { scriptChecksum, scriptsChecksum } from '@/lib/server/step-content'
 import { auditEventsFor, makeUser } from '@/lib/testing/factories'
-import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database'
+import { queryDatabase } from '@/lib/testing/fresh-database'
 import { ownRuns } from '@/lib/testing/own-runs'
+import { environmentWithTarget } from '@/lib/testing/plan-setup'
 import { executeRun } from './runs'
 
 // Script revisions (lib/server/revisions): a revision per save, exact restores, the warning before an
@@ -35,20 +34,12 @@ const ORDERS_COMMENTED = '-- orders of the shop\nCREATE TABLE orders (id int PRI
 async function setup() {
   const dba = await makeUser('DBA')
   const lead = await makeUser('LEAD')
-  const targetUrl = await createFreshDatabase('revisions_target', { migrate: false })
-  const name = `staging-${randomUUID().slice(0, 8)}`
-  const { id: environmentId } = await createEnvironment(dba, { name, description: '', protected: false })
-  const { id: connectionId } = await createConnection(
-    await makeUser('ADMIN'),
-    ZConnection.parse({
-      environmentId,
-      engine: 'POSTGRES',
-      ownServer: 'allow',
-      name: 'target',
-      role: 'TARGET',
-      url: `${targetUrl}?sslmode=disable`,
-    }),
-  )
+  const {
+    environmentId,
+    connectionId,
+    name,
+    url: targetUrl,
+  } = await environmentWithTarget(await makeUser('ADMIN'), 'staging')
   const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: `Revisions ${name}` }))
   const { id: phaseId } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Schema' }))
   await setPlanEnvironment(lead, { planId, environmentId, sourceConnectionId: null, targetConnectionId: connectionId })

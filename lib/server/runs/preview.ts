@@ -112,6 +112,10 @@ export const getPhasePreviewForViewer = cache(async function getPhasePreviewForV
             ? [`a verified backup of the target younger than ${e.requireBackupHours} h, ${firstLoss}`]
             : []),
           ...(steps.some((s) => s.kind === 'SQL') ? ['no unaccepted error-level lint finding'] : []),
+          // lib/engine/drift.ts, on the run's session before its first step that works on the target.
+          ...(steps.some((s) => s.kind !== 'MANUAL')
+            ? ['no drift of the target since its schema was last recorded, or a DBA acknowledged exactly that drift']
+            : []),
         ]
       : [],
   }))

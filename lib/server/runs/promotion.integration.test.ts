@@ -2,8 +2,6 @@ import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { db } from '@/lib/db'
 import { executeRun } from '@/lib/engine/runs'
-import { createConnection, createEnvironment } from '@/lib/server/connections/commands'
-import { ZConnection } from '@/lib/server/connections/schemas'
 import { movePlanEnvironment, setPlanEnvironment } from '@/lib/server/plans/environment-commands'
 import { addPhase } from '@/lib/server/plans/phase-commands'
 import { createPlan } from '@/lib/server/plans/plan-commands'
@@ -17,32 +15,15 @@ import { retryRun } from '@/lib/server/runs/resolve'
 import { phaseChecksum } from '@/lib/server/step-content'
 import { RUN_STEPS } from '@/lib/server/runs/content'
 import { auditEventsFor, makeUser } from '@/lib/testing/factories'
-import { createFreshDatabase, queryDatabase } from '@/lib/testing/fresh-database'
+import { queryDatabase } from '@/lib/testing/fresh-database'
 import { ownRuns } from '@/lib/testing/own-runs'
+import { environmentWithTarget } from '@/lib/testing/plan-setup'
 
 // Promotion: a phase runs on an environment only after the same content succeeded on the previous environment of
 // the plan's order; dry runs are exempt; a DBA – and only a DBA, by the role the database holds – may start one run
 // without it, with a reason kept on the run and in the audit log.
 
 type User = Awaited<ReturnType<typeof makeUser>>
-
-async function environmentWithTarget(admin: User, label: string) {
-  const url = await createFreshDatabase(`promotion_${label}`, { migrate: false })
-  const name = `${label}-${randomUUID().slice(0, 8)}`
-  const { id: environmentId } = await createEnvironment(admin, { name, description: '', protected: false })
-  const { id: connectionId } = await createConnection(
-    admin,
-    ZConnection.parse({
-      environmentId,
-      engine: 'POSTGRES',
-      ownServer: 'allow',
-      name: 'target',
-      role: 'TARGET',
-      url: `${url}?sslmode=disable`,
-    }),
-  )
-  return { environmentId, connectionId, name, url }
-}
 
 const runs = ownRuns()
 
