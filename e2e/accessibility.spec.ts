@@ -22,6 +22,7 @@ const LONG_RISK = `Replication-lag-on-the-eu-west-reporting-replica-exceeds-the-
 
 type Seeded = {
   planId: string
+  phaseId: string
   stepId: string
   runId: string
   snapshotId: string
@@ -122,6 +123,7 @@ test.beforeAll(async () => {
   const [snapshot] = await query<{ id: string }>(`SELECT "id" FROM "ReportSnapshot" WHERE "planId" = $1`, [planId])
   seeded = {
     planId,
+    phaseId,
     stepId: step?.id ?? '',
     runId,
     snapshotId: snapshot?.id ?? '',
@@ -145,6 +147,7 @@ const PAGES: readonly PageVisit[] = [
   { name: 'import plan', path: () => '/plans/import', roles: EDITORS },
   { name: 'validation', path: (s) => `/plans/${s.planId}/validation`, roles: EVERYONE },
   { name: 'step revisions', path: (s) => `/plans/${s.planId}/steps/${s.stepId}`, roles: EVERYONE },
+  { name: 'phase preview', path: (s) => `/plans/${s.planId}/phases/${s.phaseId}/preview`, roles: EVERYONE },
   { name: 'report', path: (s) => `/plans/${s.planId}/report`, roles: EVERYONE },
   { name: 'report snapshots', path: (s) => `/plans/${s.planId}/report/snapshots`, roles: EVERYONE },
   { name: 'report snapshot', path: (s) => `/plans/${s.planId}/report/snapshots/${s.snapshotId}`, roles: EVERYONE },
@@ -155,6 +158,7 @@ const PAGES: readonly PageVisit[] = [
   { name: 'windows', path: () => '/windows', roles: EVERYONE },
   { name: 'connections', path: () => '/connections', roles: EDITORS },
   { name: 'connection monitor', path: (s) => `/connections/${s.connectionId}/monitor`, roles: EDITORS },
+  { name: 'connection drift', path: (s) => `/connections/${s.connectionId}/drift`, roles: EDITORS },
   { name: 'notifications', path: () => '/notifications', roles: EVERYONE },
   { name: 'account', path: () => '/account/security', roles: EVERYONE },
   { name: 'admin users', path: () => '/admin/users', roles: ['ADMIN'] },
