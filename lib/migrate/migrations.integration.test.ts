@@ -28,6 +28,7 @@ const CATALOG_QUERIES = {
 // Partial unique indexes, which Prisma's schema cannot express: written by hand in their migration
 // (20261206155723_one_active_at_a_time), so only the database built from migrations has them.
 const HAND_WRITTEN_INDEXES = [
+  'DriftCheck_one_open_per_connection',
   'Restore_one_active_per_connection',
   'Run_one_active_per_phase_environment',
   'Validation_one_requested_per_plan_environment',
