@@ -2,8 +2,6 @@ import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { db } from '@/lib/db'
 import { executeRun } from '@/lib/engine/runs'
-import { createConnection, createEnvironment } from '@/lib/server/connections/commands'
-import { ZConnection } from '@/lib/server/connections/schemas'
 import { addItem, setItemDone } from '@/lib/server/plans/checklist-commands'
 import { setPlanEnvironment } from '@/lib/server/plans/environment-commands'
 import { addPhase, completePhase } from '@/lib/server/plans/phase-commands'
@@ -14,31 +12,10 @@ import { addSqlStep } from '@/lib/server/plans/step-commands'
 import { getPlanReport, listPortfolio } from '@/lib/server/reports/queries'
 import { startRun } from '@/lib/server/runs/commands'
 import { auditEventsFor, makeUser } from '@/lib/testing/factories'
-import { createFreshDatabase } from '@/lib/testing/fresh-database'
+import { environmentWithTarget } from '@/lib/testing/plan-setup'
 
 // The team story's truth: a plan's phases and progress follow its runs as well as its checklists, and the plan
 // page, the plan list, the status report and the portfolio say the same.
-
-async function environmentWithTarget(admin: Awaited<ReturnType<typeof makeUser>>, label: string) {
-  const targetUrl = await createFreshDatabase(`progress_${label}`, { migrate: false })
-  const { id: environmentId } = await createEnvironment(admin, {
-    name: `${label}-${randomUUID().slice(0, 8)}`,
-    description: '',
-    protected: false,
-  })
-  const { id: connectionId } = await createConnection(
-    admin,
-    ZConnection.parse({
-      environmentId,
-      engine: 'POSTGRES',
-      ownServer: 'allow',
-      name: 'target',
-      role: 'TARGET',
-      url: `${targetUrl}?sslmode=disable`,
-    }),
-  )
-  return { environmentId, connectionId }
-}
 
 /** Claims this queued run as a worker does (claimRun takes the oldest anywhere, maybe another file's) and executes it. */
 async function work(runId: string) {
