@@ -66,7 +66,8 @@ test('the console runs under the policy without a violation, and Markdown with H
   await page.waitForURL(`**/plans/${planId}`)
   await expect(page.getByRole('heading', { name: title, exact: true })).toBeVisible()
   // The tags are dropped; nothing they held runs.
-  const summary = page.locator('article p', { hasText: 'Before' })
+  // The summary's paragraph: the one that starts with its first word (others on the page mention "before" too).
+  const summary = page.locator('article p', { hasText: /^Before/ })
   await expect(summary).toContainText('after, and a link')
   expect(await page.locator('article script, article img[src="x"]').count()).toBe(0)
   expect((await page.locator('article a', { hasText: 'a link' }).getAttribute('href')) ?? '').not.toContain(
