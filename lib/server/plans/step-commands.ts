@@ -79,6 +79,36 @@ const sqlConfig = (input: { statementTimeoutSeconds: number | null; lockTimeoutM
 const lf = (text: string) => text.replace(/\r\n/g, '\n')
 const asSaved = (saved: string | null, sent: string) => (saved !== null && lf(saved) === lf(sent) ? saved : lf(sent))
 
+/** A SQL step saved ready to run, with its first revision (in the caller's transaction). */
+async function createSqlStep(
+  tx: PlanEdit['tx'],
+  actor: UserActor,
+  o: {
+    planId: string
+    phaseId: string | null
+    position: number
+    name: string
+    input: Parameters<typeof sqlConfig>[0] & { body: string; rollbackBody: string | null }
+    lint: Prisma.InputJsonValue
+  },
+) {
+  const step = await tx.step.create({
+    data: {
+      planId: o.planId,
+      phaseId: o.phaseId,
+      position: o.position,
+      kind: 'SQL',
+      name: o.name,
+      body: o.input.body,
+      rollbackBody: o.input.rollbackBody,
+      config: sqlConfig(o.input),
+      lint: o.lint,
+      isDraft: false,
+    },
+  })
+  return { step, revision: await recordRevision(tx, actor, step, 'created') }
+}
+
 export async function addSqlStep(actor: UserActor, sent: TAddSqlStep): Promise<{ id: string }> {
   const input = {
     ...sent,
@@ -89,21 +119,14 @@ export async function addSqlStep(actor: UserActor, sent: TAddSqlStep): Promise<{
   return editPlan(actor, await planIdOf('phase', input.phaseId), async ({ tx, plan, audit }) => {
     const phase = await phaseToChange(tx, plan.id, input.phaseId)
     const position = nextPosition(await tx.step.aggregate({ where: { phaseId: phase.id }, _max: { position: true } }))
-    const step = await tx.step.create({
-      data: {
-        planId: plan.id,
-        phaseId: phase.id,
-        position,
-        kind: 'SQL',
-        name: input.name,
-        body: input.body,
-        rollbackBody: input.rollbackBody,
-        config: sqlConfig(input),
-        lint,
-        isDraft: false,
-      },
+    const { step, revision } = await createSqlStep(tx, actor, {
+      planId: plan.id,
+      phaseId: phase.id,
+      position,
+      name: input.name,
+      input,
+      lint,
     })
-    const revision = await recordRevision(tx, actor, step, 'created')
     await audit({
       action: 'step.create',
       entityType: 'Step',
@@ -142,21 +165,14 @@ async function addChangeAsNewStep(
     data: { position: { increment: 1 } },
   })
   const name = input.name === step.name ? `${step.name} (change)` : input.name
-  const added = await tx.step.create({
-    data: {
-      planId: plan.id,
-      phaseId: step.phaseId,
-      position: step.position + 1,
-      kind: 'SQL',
-      name,
-      body: input.body,
-      rollbackBody: input.rollbackBody,
-      config: sqlConfig(input),
-      lint,
-      isDraft: false,
-    },
+  const { step: added, revision } = await createSqlStep(tx, actor, {
+    planId: plan.id,
+    phaseId: step.phaseId,
+    position: step.position + 1,
+    name,
+    input,
+    lint,
   })
-  const revision = await recordRevision(tx, actor, added, 'created')
   await audit({
     action: 'step.create',
     entityType: 'Step',

@@ -44,7 +44,6 @@ export default async function StepRevisionsPage({ params, searchParams }: { para
   const from = byNumber(numberParam(query.from)) ?? revisions.find((r) => to && r.number < to.number) ?? to
   const base = `/plans/${step.planId}/steps/${step.id}`
   const compareHref = (a: RevisionDTO, b: RevisionDTO) => `${base}?from=${a.number}&to=${b.number}#diff`
-  const label = (r: RevisionDTO) => `Revision ${r.number}${r.isCurrent ? ' (current)' : ''}`
   return (
     <article className="space-y-8">
       <header className="space-y-2">
@@ -140,41 +139,23 @@ export default async function StepRevisionsPage({ params, searchParams }: { para
             Compare
           </h2>
           <form method="get" action={base} className="flex flex-wrap items-end gap-3 text-sm">
-            <label className="space-y-1">
-              <span className="block font-medium text-zinc-700">From</span>
-              <select name="from" defaultValue={from.number} className="rounded-md border border-zinc-300 px-2 py-1.5">
-                {revisions.map((r) => (
-                  <option key={r.id} value={r.number}>
-                    {label(r)}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="space-y-1">
-              <span className="block font-medium text-zinc-700">To</span>
-              <select name="to" defaultValue={to.number} className="rounded-md border border-zinc-300 px-2 py-1.5">
-                {revisions.map((r) => (
-                  <option key={r.id} value={r.number}>
-                    {label(r)}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <RevisionSelect name="from" label="From" revisions={revisions} chosen={from.number} />
+            <RevisionSelect name="to" label="To" revisions={revisions} chosen={to.number} />
             <Button type="submit" size="sm" variant="secondary">
               Compare
             </Button>
           </form>
           <ScriptDiff
             rows={sideBySide(from.body, to.body)}
-            leftLabel={`${label(from)} · script`}
-            rightLabel={`${label(to)} · script`}
+            leftLabel={`${revisionLabel(from)} · script`}
+            rightLabel={`${revisionLabel(to)} · script`}
             caption={`Script: revision ${from.number} against revision ${to.number}`}
           />
           {from.rollbackBody !== to.rollbackBody ? (
             <ScriptDiff
               rows={sideBySide(from.rollbackBody ?? '', to.rollbackBody ?? '')}
-              leftLabel={`${label(from)} · rollback script`}
-              rightLabel={`${label(to)} · rollback script`}
+              leftLabel={`${revisionLabel(from)} · rollback script`}
+              rightLabel={`${revisionLabel(to)} · rollback script`}
               caption={`Rollback script: revision ${from.number} against revision ${to.number}`}
             />
           ) : (
@@ -227,5 +208,33 @@ export default async function StepRevisionsPage({ params, searchParams }: { para
         </ol>
       </section>
     </article>
+  )
+}
+
+const revisionLabel = (r: RevisionDTO) => `Revision ${r.number}${r.isCurrent ? ' (current)' : ''}`
+
+/** One end of the comparison: every revision of the step, the chosen one selected. */
+function RevisionSelect({
+  name,
+  label,
+  revisions,
+  chosen,
+}: {
+  name: string
+  label: string
+  revisions: RevisionDTO[]
+  chosen: number
+}) {
+  return (
+    <label className="space-y-1">
+      <span className="block font-medium text-zinc-700">{label}</span>
+      <select name={name} defaultValue={chosen} className="rounded-md border border-zinc-300 px-2 py-1.5">
+        {revisions.map((r) => (
+          <option key={r.id} value={r.number}>
+            {revisionLabel(r)}
+          </option>
+        ))}
+      </select>
+    </label>
   )
 }
