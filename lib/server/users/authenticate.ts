@@ -44,12 +44,16 @@ export async function authenticate(
   const fromAddress = await countAddressAttempt(origin, now)
   if (!fromAddress.ok) return { ok: false, reason: 'locked', retryIn: fromAddress.retryIn }
   const user = await db.user.findUnique({ where: { email } })
-  if (!user || !user.isActive) return refuseUnknownEmail(email, password, origin, now)
+  // A service account and a person who signs in only through single sign-on have no password to check: such an
+  // email answers exactly as one that names no account.
+  if (!user || !user.isActive || user.isService || !user.passwordHash)
+    return refuseUnknownEmail(email, password, origin, now)
+  const passwordHash = user.passwordHash
   const attempt = await countAccountAttempt(user.id, now)
   if (!attempt) return refuseUnknownEmail(email, password, origin, now)
   if (!attempt.ok) return { ok: false, reason: 'locked', retryIn: attempt.retryIn }
   const actor: UserActor = { kind: 'user', id: user.id, email: user.email, name: user.name, role: user.role, origin }
-  if (!(await verifyPassword(user.passwordHash, password)))
+  if (!(await verifyPassword(passwordHash, password)))
     return failure(await auditFailure(actor, 'auth.signInFailed', attempt), 'invalid')
 
   let secondFactor: SecondFactor | null = null
