@@ -7,16 +7,17 @@ import '../lib/runtime/server-only.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 register({ tsconfig: join(root, 'tsconfig.json') })
-// `copy`, `validate`, `sync` and `cutover` have lean entry points of their own (they start faster without the plan tooling).
+// `copy`, `validate`, `sync`, `cutover` and `remote` have lean entry points of their own (they start faster without the plan tooling).
 const entries = new Map([
   ['copy', 'lockstep-copy.ts'],
   ['validate', 'lockstep-validate.ts'],
   ['sync', 'lockstep-sync.ts'],
   ['cutover', 'lockstep-sync.ts'],
+  ['remote', 'lockstep-remote.ts'],
 ])
 const entry = entries.get(process.argv[2])
 // All read SQLite sources in worker threads: their scripts are built here when missing or out of date.
-if (entry) {
+if (entry && entry !== 'lockstep-remote.ts') {
   const { ensureThreadScripts } = await import(join(root, 'lib', 'runtime', 'build-threads.ts'))
   await ensureThreadScripts((line) => console.error(line))
 }

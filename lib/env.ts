@@ -125,6 +125,15 @@ const ZWebEnv = z.object({
 })
 export type WebEnv = z.infer<typeof ZWebEnv>
 
+// `lockstep remote`: where Lockstep is and the API token, for pipelines. The token is only ever read from here
+// or from a file, never from the command line (where process lists and CI logs would show it).
+const ZRemoteEnv = z.object({
+  LOCKSTEP_URL: z.string().trim().optional(),
+  LOCKSTEP_TOKEN: z.string().trim().optional(),
+  LOCKSTEP_IDEMPOTENCY_KEY: z.string().trim().max(150, 'must be at most 150 characters').optional(),
+})
+export type RemoteEnv = z.infer<typeof ZRemoteEnv>
+
 /** Thrown for configuration the operator must fix; carries one readable line per problem. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -169,6 +178,11 @@ export function launcherEnv(): LauncherEnv {
 /** For the production web server (`scripts/web.ts`). */
 export function webEnv(): WebEnv {
   return parse(ZWebEnv, cleaned())
+}
+
+/** For `lockstep remote` (scripts/remote-command.ts). */
+export function remoteEnv(): RemoteEnv {
+  return parse(ZRemoteEnv, cleaned())
 }
 
 /** The environment for a child process: this one's, with `overrides` on top. */

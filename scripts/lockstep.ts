@@ -92,6 +92,23 @@ const USAGE = `Usage: lockstep <command>
                                           differs, with the DDL that reproduces it. Exit 0 no drift, 1 drift,
                                           3 refused (a database unreachable, a script that does not replay)
 
+  lockstep remote push --plan PLAN --phase PHASE --dir DIR [--allow-applied-change] [--dry-run] [--json]
+                                          over Lockstep's API (--url URL or LOCKSTEP_URL; the token in
+                                          LOCKSTEP_TOKEN or --token-file FILE, never a flag): keeps DIR's
+                                          scripts (as sql apply reads them, with their undo scripts) as the
+                                          phase's SQL steps, one per script, in order; prints created, updated
+                                          or unchanged for each; --dry-run writes nothing
+  lockstep remote run --plan PLAN --phase PHASE --env ENVIRONMENT [--dry-run] [--wait] [--timeout SECONDS]
+                      [--idempotency-key KEY] [--json]
+                                          starts a run and prints its address; --wait prints its log as it
+                                          goes and exits with its outcome: 0 succeeded, 1 failed, cancelled or
+                                          rolled back, 4 waits at a manual gate, 5 --timeout passed
+  lockstep remote status [--plan PLAN] [--json]
+                                          who the token is, and the plans (or PLAN's phases and environments)
+                                          PLAN, PHASE and ENVIRONMENT are ids or exact names. Exit 3 when
+                                          Lockstep refuses (the reason on standard error), 4 (push) when
+                                          something in DIR is not pushed, 6 when Lockstep cannot be reached
+
 FILE may be - for standard input. The database is DATABASE_URL, or else the embedded one of \`npm start\`.`
 
 async function readInput(file: string | undefined): Promise<Buffer> {
@@ -303,6 +320,8 @@ async function main(argv: string[]): Promise<number> {
   if (args[0] === 'copy') return copyCommand(args.slice(1))
   if (args[0] === 'validate') return validateCommand(args.slice(1))
   if (args[0] === 'drift') return driftCommand(args.slice(1))
+  // Normally reached through its own entry point (bin/lockstep.mjs); the same command here.
+  if (args[0] === 'remote') return (await import('./remote-command')).remoteCommand(args.slice(1))
   if (args[0] === 'sync' || args[0] === 'cutover') {
     // The lean entry point handles both, refusals included (bin/lockstep.mjs normally goes there directly).
     await import('./lockstep-sync')
