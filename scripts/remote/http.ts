@@ -61,16 +61,17 @@ async function problemOf(config: RemoteConfig, response: Response, path: string)
   const type = response.headers.get('content-type') ?? ''
   const json = /json/.test(type) ? ((await response.json().catch(() => null)) as Record<string, unknown> | null) : null
   const detail = typeof json?.detail === 'string' ? json.detail : typeof json?.title === 'string' ? json.title : null
+  const clause = detail?.replace(/\.$/, '')
   const code = typeof json?.type === 'string' ? json.type.replace(/^.*\//, '') : ''
   if (response.status === 401)
     return new ApiProblem(
       401,
       code || 'unauthenticated',
-      `The token was refused (401): ${detail ?? 'it is unknown, revoked or expired'}.`,
+      `The token was refused (401): ${clause ?? 'it is unknown, revoked or expired'}.`,
     )
   if (response.status >= 500)
     return new ServerUnavailable(
-      `Lockstep at ${config.baseUrl.origin} failed on its side (${response.status})${detail ? `: ${detail}` : '.'}`,
+      `Lockstep at ${config.baseUrl.origin} failed on its side (${response.status})${clause ? `: ${clause}.` : '.'}`,
     )
   if (!json || !code)
     return new ServerUnavailable(
@@ -88,6 +89,7 @@ export async function request<T>(
   options: RequestOptions = {},
 ): Promise<{ status: number; body: T }> {
   const url = endpoint(config, path)
+  const shown = `/api/v1/${path.replace(/\?.*$/, '')}`
   for (let attempt = 0; ; attempt++) {
     let response: Response
     try {
@@ -121,14 +123,14 @@ export async function request<T>(
       const body = (await response.json().catch(() => undefined)) as T | undefined
       if (body === undefined && response.ok)
         throw new ServerUnavailable(
-          `${url.origin} answered ${path} with something that is not JSON: is --url (LOCKSTEP_URL) Lockstep's address?`,
+          `${url.origin} answered ${shown} with something that is not JSON: is --url (LOCKSTEP_URL) Lockstep's address?`,
         )
       return { status: response.status, body: body as T }
     }
     if (response.status >= 300 && response.status < 400)
       throw new ServerUnavailable(
-        `${url.origin} redirects ${path} elsewhere (${response.status}): is --url (LOCKSTEP_URL) Lockstep's address?`,
+        `${url.origin} redirects ${shown} elsewhere (${response.status}): is --url (LOCKSTEP_URL) Lockstep's address?`,
       )
-    throw await problemOf(config, response, path)
+    throw await problemOf(config, response, shown)
   }
 }
