@@ -6,7 +6,7 @@ import { FORGED_WRITE, isForgedWrite } from '@/lib/auth/same-origin'
 import { sessionCookie } from '@/lib/auth/session-rules'
 
 // Four jobs, none of them a decision about access (the data layer makes those on every call):
-// - a state-changing request without this site's Origin is refused (lib/auth/same-origin.ts);
+// - a state-changing request without this site's Origin is refused (lib/auth/same-origin.ts), but for /api/v1;
 // - a request declaring a body larger than Lockstep ever reads is refused (lib/auth/request-size.ts; the web
 //   server also counts bodies that declare nothing, lib/runtime/web-server.ts);
 // - every page gets a Content-Security-Policy with a fresh nonce, which Next.js reads from the request and
@@ -15,10 +15,13 @@ import { sessionCookie } from '@/lib/auth/session-rules'
 // It runs for every request, router prefetches included: a header a client chooses must never skip the checks.
 
 const PUBLIC = /^\/(login|api)(\/|$)/
+const API_V1 = /^\/api\/v1(\/|$)/
 
 export function proxy(request: NextRequest) {
   const env = appEnv()
-  if (isForgedWrite(request.method, request.headers, env.TRUSTED_PROXIES))
+  // /api/v1 authenticates bearer tokens only, never the session cookie (lib/api/v1/handler.ts): a request there
+  // from another site carries no authority a browser adds by itself, and pipelines send no Origin.
+  if (!API_V1.test(request.nextUrl.pathname) && isForgedWrite(request.method, request.headers, env.TRUSTED_PROXIES))
     return new NextResponse(FORGED_WRITE, { status: 403 })
   if (isOversized(request.headers)) return new NextResponse(TOO_LARGE_REQUEST, { status: 413 })
   const { pathname, search } = request.nextUrl

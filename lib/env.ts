@@ -87,6 +87,8 @@ const ZAppEnv = ZDatabaseEnv.extend({
   // The directory of pg_dump and pg_restore, when they are not the newest under /usr/lib/postgresql or on the PATH.
   LOCKSTEP_PG_BIN: z.string().min(1).optional(),
   TRUSTED_PROXIES: ZTrustedProxies,
+  // Requests one API token may make per minute (/api/v1); more are answered 429 with Retry-After.
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
   // Signing in over plain HTTP on a trusted network: the session cookie loses its `__Host-` prefix and its Secure
   // flag, so anyone who can watch the network can take a session (lib/auth/session-rules.ts). Off by default.
   LOCKSTEP_ALLOW_INSECURE_HTTP: z

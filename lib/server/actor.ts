@@ -1,4 +1,4 @@
-import type { Role } from '@/lib/generated/prisma/enums'
+import type { ApiScope, Role } from '@/lib/generated/prisma/enums'
 
 /** The signed-in person a data-layer call acts for, as re-read from the database. */
 export type UserActor = {
@@ -11,6 +11,8 @@ export type UserActor = {
   origin: string | null
   /** The signed-in session (random per sign-in), which a re-authentication is remembered for. */
   sessionId?: string
+  /** The API token the request came with (lib/server/tokens): its scopes narrow the role; audited with it. */
+  token?: { id: string; name: string; scopes: ApiScope[] }
 }
 
 /** Lockstep itself: the seed, the command line, the worker; or a visitor signing in with an email that names no account. */

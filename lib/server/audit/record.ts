@@ -17,6 +17,7 @@ export async function recordAudit(tx: Tx, actor: Actor, entry: AuditEntry): Prom
       actorId: actor.kind === 'user' ? actor.id : null,
       actorLabel: actor.kind === 'user' ? actor.email : actor.label,
       origin: actor.origin,
+      apiTokenId: actor.kind === 'user' ? (actor.token?.id ?? null) : null,
       action: entry.action,
       entityType: entry.entityType,
       entityId: entry.entityId ?? null,

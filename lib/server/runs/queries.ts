@@ -96,7 +96,7 @@ export type RunDTO = {
 const iso = (d: Date | null) => d?.toISOString() ?? null
 
 /** What a stakeholder reads where an error or a warning was: that there was one, not its text (it can quote values and connection details). */
-const withheldLine = (level: string) =>
+export const withheldLine = (level: string) =>
   level === 'error'
     ? 'An error was recorded here; editors can read it.'
     : level === 'warn'

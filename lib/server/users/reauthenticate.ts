@@ -7,6 +7,7 @@ import { auditFailure } from './authenticate'
 import { verifySecondFactor } from './mfa'
 import { describeWait } from './rules'
 import { countAccountAttempt } from './sign-in-limits'
+import { tokenCreatedUnderSecondFactor, tokenWithoutSecondFactor } from '@/lib/server/tokens/second-factor'
 
 // Re-authentication: changing production (approving a window on a protected environment, starting a run
 // there) needs a code from the authenticator entered in this very session within the last 15 minutes – a
@@ -65,6 +66,15 @@ export async function assertRecentSecondFactorInTx(
   what: string,
   now = Date.now(),
 ): Promise<void> {
+  // A request made with an API token has no session to enter a code in. The decision: the token itself is the
+  // proof of presence – a person whose role requires two-factor sign-in can only create one within
+  // REAUTH_MINUTES of entering a code, and an admin creates a service account's token the same way
+  // (lib/server/tokens/commands.ts records it on the token's creation event). A token created without that
+  // proof (its owner was a project lead then, say, and became a DBA since) is refused here.
+  if (actor.token) {
+    if (!(await tokenCreatedUnderSecondFactor(tx, actor.token.id))) throw tokenWithoutSecondFactor(what)
+    return
+  }
   const user = await tx.user.findUnique({
     where: { id: actor.id },
     select: { secondFactorAt: true, secondFactorSession: true },
