@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
-import pg from 'pg'
 import { exportEnv } from '@/lib/env'
 import { loadLocalState, loadOrCreateSecretKey } from '@/lib/runtime/local-state'
+import { localUserActor } from '@/lib/server/actor'
 import { appDatabaseUrl, authenticatorCode, query, seedUser } from './fixtures/db'
+import { lockstepRemote, tablesOf, targetDatabase } from './fixtures/remote'
 import { actorOf, seedEnvironment, seedPhase, seedPlan, seedPlanEnvironment } from './fixtures/seed'
 import { BASE_URL, E2E } from './fixtures/settings'
 
@@ -15,41 +14,7 @@ import { BASE_URL, E2E } from './fixtures/settings'
 // push changes nothing.
 
 const FOLDER = 'e2e/fixtures/remote-migrations'
-
-type Result = { code: number; stdout: string; stderr: string }
-function lockstep(token: string, ...args: string[]): Promise<Result> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [join('bin', 'lockstep.mjs'), 'remote', ...args],
-      { env: { ...process.env, LOCKSTEP_URL: BASE_URL, LOCKSTEP_TOKEN: token }, timeout: 150_000 },
-      (error, stdout, stderr) =>
-        done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-    )
-  })
-}
-
-/** A database of its own on the app's server, as an environment's target. */
-async function targetDatabase(name: string) {
-  await query(`CREATE DATABASE ${name}`)
-  const url = new URL(appDatabaseUrl())
-  url.pathname = `/${name}`
-  return url.toString()
-}
-
-async function tablesOf(url: string) {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    const { rows } = await client.query<{ name: string }>(
-      `SELECT table_name || '(' || string_agg(column_name::text, ',' ORDER BY ordinal_position) || ')' AS name
-         FROM information_schema.columns WHERE table_schema = 'public' GROUP BY table_name ORDER BY table_name`,
-    )
-    return rows.map((r) => r.name)
-  } finally {
-    await client.end()
-  }
-}
+const lockstep = lockstepRemote
 
 test('a pipeline pushes a migration folder and runs it on staging; production without a window is refused', async () => {
   test.setTimeout(240_000)
@@ -89,8 +54,8 @@ test('a pipeline pushes a migration folder and runs it on staging; production wi
     )
     await seedPlanEnvironment(dba, planId, environmentId, { targetConnectionId: id })
   }
-  // The DBA makes the pipeline's token right after entering a code, as the tokens page asks.
-  const { secret } = await createToken(actorOf(dba), {
+  // The DBA makes the pipeline's token in a session of theirs, with a code, as the tokens page asks.
+  const { secret } = await createToken(localUserActor(dba, randomUUID()), {
     name: `ci ${suffix}`,
     scopes: ['READ', 'PLANS_WRITE', 'RUNS_START'],
     expiresInDays: '7',
