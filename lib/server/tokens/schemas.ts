@@ -14,7 +14,7 @@ const ticked = (value: unknown) => value === true || value === 'on' || value ===
 const tokenFields = {
   name: requiredText('a name', 100),
   expiresInDays: z.enum(TOKEN_EXPIRY_DAYS, 'Choose when the token expires.'),
-  scopes: z.array(z.enum(API_SCOPES)).min(1, 'Choose at least one scope.'),
+  scopes: z.array(z.enum(API_SCOPES)).min(1, 'Choose at least one scope.').max(API_SCOPES.length),
   code: ZReauthCode,
 }
 
