@@ -161,6 +161,8 @@ const PAGES: readonly PageVisit[] = [
   { name: 'connection drift', path: (s) => `/connections/${s.connectionId}/drift`, roles: EDITORS },
   { name: 'notifications', path: () => '/notifications', roles: EVERYONE },
   { name: 'account', path: () => '/account/security', roles: EVERYONE },
+  { name: 'API tokens', path: () => '/account/tokens', roles: EVERYONE },
+  { name: 'service accounts', path: () => '/admin/service-accounts', roles: ['ADMIN'] },
   { name: 'admin users', path: () => '/admin/users', roles: ['ADMIN'] },
   { name: 'audit log', path: () => '/admin/audit', roles: ['ADMIN'] },
 ]

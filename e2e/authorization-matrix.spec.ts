@@ -41,6 +41,8 @@ import {
   ZRequestValidation,
 } from '@/lib/server/validations/schemas'
 import { ZDecideWindow, ZRejectWindow, ZRequestWindow, ZWindowId } from '@/lib/server/windows/schemas'
+import { ZCreateServiceAccount, ZCreateServiceToken, ZCreateToken, ZRevokeToken } from '@/lib/server/tokens/schemas'
+import { API_V1_ROUTES, checkApiV1WithTokens } from './fixtures/api-v1-matrix'
 import { query, seedUser } from './fixtures/db'
 import { FOREIGN_ID, foreignProbe } from './fixtures/probes'
 import { callServerAction, serverActionId } from './fixtures/server-actions'
@@ -59,7 +61,13 @@ import { SESSION_COOKIE } from '@/lib/auth/session-rules'
 // needs a DBA (run:resolve), a protected run needs a DBA, a requester cannot approve their own window – have
 // integration tests of their own (lib/engine/runs.integration.test.ts, lib/server/windows).
 
-type Decision = { permission: Permission | 'public'; schema?: z.ZodType; probe?: Record<string, unknown> }
+type Decision = {
+  permission: Permission | 'public'
+  schema?: z.ZodType
+  probe?: Record<string, unknown>
+  /** An account:own action that is not part of setting up two-factor sign-in: refused until it is set up. */
+  enrolledOnly?: true
+}
 
 const ACTIONS: Record<string, Decision> = {
   'lib/actions/account.ts#startMfaEnrolmentAction': { permission: 'account:own', schema: ZNoInput },
@@ -239,6 +247,15 @@ const ACTIONS: Record<string, Decision> = {
   'lib/actions/windows.ts#approveWindowAction': { permission: 'window:approve', schema: ZDecideWindow },
   'lib/actions/windows.ts#rejectWindowAction': { permission: 'window:approve', schema: ZRejectWindow },
   'lib/actions/windows.ts#cancelWindowAction': { permission: 'window:request', schema: ZWindowId },
+  // One's own API tokens: anyone signed in (the data layer asks admins and DBAs for a fresh code); service accounts: admins.
+  'lib/actions/tokens.ts#createTokenAction': { permission: 'account:own', schema: ZCreateToken, enrolledOnly: true },
+  'lib/actions/tokens.ts#revokeTokenAction': { permission: 'account:own', schema: ZRevokeToken, enrolledOnly: true },
+  'lib/actions/tokens.ts#createServiceAccountAction': { permission: 'user:manage', schema: ZCreateServiceAccount },
+  'lib/actions/tokens.ts#createServiceTokenAction': {
+    permission: 'user:manage',
+    schema: ZCreateServiceToken,
+    probe: { userId: FOREIGN_ID, name: 'probe', scope_READ: 'on', expiresInDays: '7' },
+  },
 }
 
 /** Route handlers: `signed-in` is any role; a path segment in brackets is given a foreign id. */
@@ -318,11 +335,11 @@ test('every action and route handler answers each role as the permission table s
   ).toEqual([])
   const routes = routeFiles('app')
   expect(
-    routes.filter((r) => !ROUTES[r]),
+    routes.filter((r) => !ROUTES[r] && !API_V1_ROUTES[r]),
     'route handlers without a decision',
   ).toEqual([])
   expect(
-    Object.keys(ROUTES).filter((r) => !routes.includes(r)),
+    [...Object.keys(ROUTES), ...Object.keys(API_V1_ROUTES)].filter((r) => !routes.includes(r)),
     'decisions for routes that no longer exist',
   ).toEqual([])
 
@@ -365,7 +382,7 @@ test('every action and route handler answers each role as the permission table s
     const probe = decision.probe ? { input: decision.probe, namesAnId: true } : foreignProbe(decision.schema)
     for (const [role, request] of clients) {
       pairs++
-      const allowed = gateOf(role, decision.permission)
+      const allowed = gateOf(role, decision.permission) && !(role === UNENROLLED && decision.enrolledOnly)
       // Signed out, with a forged session cookie so the sign-in redirect lets it through: the action itself must refuse.
       const garbage = await callServerAction(
         request,
@@ -421,6 +438,12 @@ test('every action and route handler answers each role as the permission table s
         )
     }
   }
+  // /api/v1 takes bearer tokens only: each client's session cookie counts for nothing there. Then every route
+  // with no token and with a token of every role and every scope (./fixtures/api-v1-matrix.ts).
+  pairs += await checkApiV1WithTokens(
+    clients.map(([role, request]) => [role, request]),
+    mismatches,
+  )
   console.log(
     `Authorization matrix: ${pairs} endpoint × role pairs checked (${found.size} actions, ${routes.length} route handlers, ${clients.length} clients).`,
   )

@@ -50,9 +50,14 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
             <p className="text-xs text-zinc-400" data-testid="current-role">
               {ROLE_LABELS[actor.role]}
             </p>
-            <Link href="/account/security" className="text-xs text-zinc-400 hover:text-white">
-              Two-factor sign-in
-            </Link>
+            <span className="flex flex-wrap gap-x-3">
+              <Link href="/account/security" className="text-xs text-zinc-400 hover:text-white">
+                Two-factor sign-in
+              </Link>
+              <Link href="/account/tokens" className="text-xs text-zinc-400 hover:text-white">
+                API tokens
+              </Link>
+            </span>
           </div>
           <SignOutButton className="text-sm text-zinc-300 hover:text-white" />
         </div>

@@ -3,12 +3,13 @@ import { cn } from '@/components/ui/cn'
 
 const TABS = [
   { key: 'users', href: '/admin/users', label: 'Users' },
+  { key: 'service-accounts', href: '/admin/service-accounts', label: 'Service accounts' },
   { key: 'audit', href: '/admin/audit', label: 'Audit log' },
 ] as const
 
 export function AdminTabs({ current }: { current: (typeof TABS)[number]['key'] }) {
   return (
-    <nav aria-label="Admin sections" className="mb-6 flex gap-1 border-b border-zinc-200">
+    <nav aria-label="Admin sections" className="mb-6 flex gap-1 overflow-x-auto border-b border-zinc-200">
       {TABS.map((tab) => (
         <Link
           key={tab.key}

@@ -138,9 +138,9 @@ export async function createServiceToken(
   if (input.code) await reauthenticate(actor, input.code, now.getTime())
   return db.$transaction(async (tx) => {
     await assertCanInTx(tx, actor, 'user:manage')
-    await assertRecentSecondFactorInTx(tx, actor, 'create a service token', now.getTime())
     const owner = await tx.user.findFirst({ where: { id: input.userId, isService: true } })
     if (!owner) throw notFound('Service account')
+    await assertRecentSecondFactorInTx(tx, actor, 'create a service token', now.getTime())
     if (!owner.isActive) throw conflict(`The service account “${owner.name}” is deactivated.`)
     return insertToken(tx, actor, owner, input, { action: 'token.createService', secondFactor: true, now })
   })

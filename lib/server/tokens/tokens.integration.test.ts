@@ -11,6 +11,12 @@ import { hashTokenSecret } from './secret'
 // A token's life: created (shown once, only its hash kept), used as its owner, refused once revoked, expired or
 // its owner deactivated; scopes narrow the owner's role in the data layer.
 
+async function actorOf(user: Parameters<typeof tokenOf>[0], scopes: Parameters<typeof tokenOf>[1]) {
+  const auth = await authenticateToken((await tokenOf(user, scopes)).secret, null)
+  if (!auth) throw new Error('the token authenticates')
+  return auth.actor
+}
+
 describe('API tokens', () => {
   it('keeps only the hash and a prefix, and acts as its owner until revoked', async () => {
     const lead = await makeUser('LEAD')
@@ -59,13 +65,13 @@ describe('API tokens', () => {
 
   it('narrows the owner’s role by its scopes and never widens it', async () => {
     const lead = await makeUser('LEAD')
-    const read = await authenticateToken((await tokenOf(lead, ['READ'])).secret, null)
-    expect(() => assertCan(read!.actor, 'plan:read')).not.toThrow()
-    expect(() => assertCan(read!.actor, 'plan:edit')).toThrow('This token lacks the scope “plans:write”.')
+    const read = await actorOf(lead, ['READ'])
+    expect(() => assertCan(read, 'plan:read')).not.toThrow()
+    expect(() => assertCan(read, 'plan:edit')).toThrow('This token lacks the scope “plans:write”.')
     const stakeholder = await makeUser('STAKEHOLDER')
-    const write = await authenticateToken((await tokenOf(stakeholder, ['PLANS_WRITE', 'RUNS_START'])).secret, null)
-    expect(() => assertCan(write!.actor, 'plan:edit')).toThrow('You do not have permission to do that.')
-    expect(() => assertCan(write!.actor, 'window:approve')).toThrow('An API token cannot do that')
+    const write = await actorOf(stakeholder, ['PLANS_WRITE', 'RUNS_START'])
+    expect(() => assertCan(write, 'plan:edit')).toThrow('You do not have permission to do that.')
+    expect(() => assertCan(write, 'window:approve')).toThrow('An API token cannot do that')
   })
 
   it('lets an admin create a service account that never signs in, with tokens of its role', async () => {

@@ -6,6 +6,7 @@ import { db } from '@/lib/db'
 import { apiFixture } from '@/lib/testing/api-fixture'
 import { call, tokenOf } from '@/lib/testing/api-tokens'
 import { openWindowNow } from '@/lib/testing/plan-setup'
+import { makeUser } from '@/lib/testing/factories'
 
 // Starting runs through /api/v1: the token's scope, its owner's role, protected environments' windows, audit
 // rows naming the token, and Idempotency-Key retries (concurrent ones included).
@@ -66,7 +67,7 @@ describe('POST /api/v1/runs', () => {
     })
     const events = await call(getEvents, { path: `/runs/${runId}/events`, token: token.secret, params: { runId } })
     expect(events.json).toMatchObject({ items: [{ level: 'info', message: expect.stringContaining('queued by') }] })
-    const last = (events.json.items as { id: string }[])[0]!.id
+    const last = (events.json.items as { id: string }[])[0]?.id
     const after = await call(getEvents, {
       path: `/runs/${runId}/events?after=${last}`,
       token: token.secret,
@@ -103,6 +104,28 @@ describe('POST /api/v1/runs', () => {
     })
     const allowed = await start(dbaToken.secret, body)
     expect(allowed.status).toBe(201)
+  })
+
+  it('refuses a protected start to a token created without a fresh code (its owner became a DBA since)', async () => {
+    const f = await fixture
+    const phase = await f.phase()
+    const promoted = await makeUser('LEAD')
+    await db.user.update({ where: { id: promoted.id }, data: { secondFactorAt: null } })
+    const token = await tokenOf(promoted, ['RUNS_START'])
+    await db.user.update({ where: { id: promoted.id }, data: { role: 'DBA', totpEnabledAt: new Date() } })
+    await openWindowNow(f.lead, f.approver, {
+      environmentId: f.production.id,
+      environmentName: f.production.name,
+      planId: f.planId,
+    })
+    const answer = await start(token.secret, {
+      planId: f.planId,
+      phaseId: phase.id,
+      environmentId: f.production.id,
+      dryRun: true,
+    })
+    expect(answer.status).toBe(403)
+    expect(answer.json.detail).toMatch(/not created right after a code/)
   })
 
   it('answers a retry with the same key with the same run, and refuses the key with another body', async () => {
