@@ -17,7 +17,7 @@ const FOLDER = 'e2e/fixtures/remote-migrations'
 const lockstep = lockstepRemote
 
 test('a pipeline pushes a migration folder and runs it on staging; production without a window is refused', async () => {
-  test.setTimeout(240_000)
+  test.setTimeout(300_000)
   const suffix = randomUUID().slice(0, 8)
   const dba = await seedUser('DBA')
   const admin = actorOf(await seedUser('ADMIN'))
@@ -28,7 +28,7 @@ test('a pipeline pushes a migration folder and runs it on staging; production wi
     AUTH_SECRET: (await loadLocalState(E2E.dataDir)).authSecret,
     LOCKSTEP_SECRET_KEY: await loadOrCreateSecretKey(E2E.dataDir),
   })
-  const [{ createConnection }, { ZConnection }, { createToken }] = await Promise.all([
+  const [{ createConnection }, { ZConnection }, { createToken, revokeToken }] = await Promise.all([
     import('@/lib/server/connections/commands'),
     import('@/lib/server/connections/schemas'),
     import('@/lib/server/tokens/commands'),
@@ -55,7 +55,8 @@ test('a pipeline pushes a migration folder and runs it on staging; production wi
     await seedPlanEnvironment(dba, planId, environmentId, { targetConnectionId: id })
   }
   // The DBA makes the pipeline's token in a session of theirs, with a code, as the tokens page asks.
-  const { secret } = await createToken(localUserActor(dba, randomUUID()), {
+  const session = localUserActor(dba, randomUUID())
+  const { id: tokenId, secret } = await createToken(session, {
     name: `ci ${suffix}`,
     scopes: ['READ', 'PLANS_WRITE', 'RUNS_START'],
     expiresInDays: '7',
@@ -90,24 +91,16 @@ test('a pipeline pushes a migration folder and runs it on staging; production wi
     { name: 'V3__order_notes' },
   ])
 
+  const runOn = (environment: string, ...more: string[]) =>
+    lockstep(secret, 'run', '--plan', title, '--phase', 'Schema', '--env', environment, '--wait', ...more)
+
   // Staging is not protected: the run starts, its log streams, and the job passes with it.
-  const staging = await lockstep(
-    secret,
-    'run',
-    '--plan',
-    title,
-    '--phase',
-    'Schema',
-    '--env',
-    environments.staging,
-    '--wait',
-    '--timeout',
-    '120',
-  )
+  const staging = await runOn(environments.staging, '--timeout', '180')
   expect(staging, staging.stderr).toMatchObject({ code: 0 })
   expect(staging.stdout).toMatch(
     new RegExp(`^Run [0-9a-f-]{36} of Schema on ${environments.staging}: ${BASE_URL}/`, 'm'),
   )
+  expect(staging.stdout).toMatch(/^\d\d:\d\d:\d\d info: Step “V3__order_notes” succeeded\.$/m)
   expect(staging.stdout).toMatch(/^Run SUCCEEDED$/m)
   expect(await tablesOf(targets.staging ?? '')).toEqual([
     'customers(id,email,created_at)',
@@ -115,17 +108,7 @@ test('a pipeline pushes a migration folder and runs it on staging; production wi
   ])
 
   // Production is protected and has no approved window: refused, the reason on standard error, nothing run.
-  const production = await lockstep(
-    secret,
-    'run',
-    '--plan',
-    title,
-    '--phase',
-    'Schema',
-    '--env',
-    environments.production,
-    '--wait',
-  )
+  const production = await runOn(environments.production)
   expect(production.code).toBe(3)
   expect(production.stderr).toMatch(/^Refused: .*window/im)
   expect(production.stderr).not.toMatch(/\n\s+at /)
@@ -135,5 +118,11 @@ test('a pipeline pushes a migration folder and runs it on staging; production wi
   const again = await lockstep(secret, 'push', '--plan', title, '--phase', 'Schema', '--dir', FOLDER)
   expect(again, again.stderr).toMatchObject({ code: 0 })
   expect(again.stdout).toContain('3 scripts: 3 unchanged.')
-  for (const r of [dry, push, staging, production, again]) expect(r.stdout + r.stderr).not.toContain(secret)
+
+  // The token revoked: the pipeline's next call is refused, saying so.
+  await revokeToken(session, { tokenId })
+  const revoked = await lockstep(secret, 'status')
+  expect(revoked.code).toBe(3)
+  expect(revoked.stderr).toMatch(/^Refused: The token was refused \(401\)/)
+  for (const r of [dry, push, staging, production, again, revoked]) expect(r.stdout + r.stderr).not.toContain(secret)
 })

@@ -54,7 +54,7 @@ export function tokenOf(fileText: string | undefined, envToken: string | undefin
     throw new UsageError(
       file
         ? `${source} is empty.`
-        : 'No token: set LOCKSTEP_TOKEN or use --token-file FILE (create one in Lockstep under API tokens).',
+        : 'No token: set LOCKSTEP_TOKEN or use --token-file FILE (create one under Account → API tokens).',
     )
   if (!/^[\x21-\x7e]+$/.test(token))
     throw new UsageError(`The token in ${source} has spaces or characters a token never has.`)
