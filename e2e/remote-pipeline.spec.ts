@@ -119,6 +119,27 @@ test('a pipeline pushes a migration folder and runs it on staging; production wi
   expect(again, again.stderr).toMatchObject({ code: 0 })
   expect(again.stdout).toContain('3 scripts: 3 unchanged.')
 
+  // A retried start with the pipeline's key (its run id, say) finds the run it started instead of starting another.
+  const start = () =>
+    lockstep(
+      secret,
+      'run',
+      '--plan',
+      title,
+      '--phase',
+      'Schema',
+      '--env',
+      environments.staging,
+      '--dry-run',
+      '--idempotency-key',
+      `ci-${suffix}`,
+    )
+  const [first, retried] = [await start(), await start()]
+  const runIdOf = (r: { stdout: string }) => /^Run ([0-9a-f-]{36}) of Schema/m.exec(r.stdout)?.[1]
+  expect([first.code, retried.code], first.stderr + retried.stderr).toEqual([0, 0])
+  expect(runIdOf(first)).toMatch(/^[0-9a-f-]{36}$/)
+  expect(runIdOf(retried)).toBe(runIdOf(first))
+
   // The token revoked: the pipeline's next call is refused, saying so.
   await revokeToken(session, { tokenId })
   const revoked = await lockstep(secret, 'status')
