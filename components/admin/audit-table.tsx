@@ -22,7 +22,12 @@ export function AuditTable({ events }: { events: AuditEventDTO[] }) {
             <Td className="whitespace-nowrap">
               <Timestamp iso={event.createdAt} />
             </Td>
-            <Td>{event.actorLabel}</Td>
+            <Td>
+              {event.actorLabel}
+              {event.apiToken ? (
+                <span className="block text-xs text-zinc-500">through the API token “{event.apiToken.name}”</span>
+              ) : null}
+            </Td>
             <Td>
               <code className="rounded bg-zinc-100 px-1.5 py-0.5 text-xs">{event.action}</code>
             </Td>

@@ -129,6 +129,25 @@ describe('/api/v1 plans', () => {
     expect(refused.status).toBe(403)
   })
 
+  it('refuses a body past 3 MB, and hidden characters in a script, before anything changes', async () => {
+    const f = await fixture
+    const phase = await f.phase()
+    const token = await tokenOf(f.lead, ['PLANS_WRITE'])
+    const put = (body: unknown) =>
+      call(putSqlStep, {
+        path: '/x',
+        method: 'PUT',
+        token: token.secret,
+        body,
+        params: { planId: f.planId, phaseId: phase.id },
+      })
+    const large = await put({ name: 'big.sql', script: `-- ${'x'.repeat(3 * 1024 * 1024)}` })
+    expect(large.json).toMatchObject({ status: 413, type: 'https://lockstep.dev/problems/too-large' })
+    const hidden = await put({ name: 'trojan.sql', script: 'SELECT 1; -- \u202e' })
+    expect(hidden.json).toMatchObject({ status: 422, errors: { script: [expect.stringContaining('U+202E')] } })
+    expect(await db.step.count({ where: { phaseId: phase.id } })).toBe(1)
+  })
+
   it('requests a window, and previews a phase on an environment', async () => {
     const f = await fixture
     const phase = await f.phase()

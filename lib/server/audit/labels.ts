@@ -55,6 +55,8 @@ const LOOKUPS: Record<string, Lookup> = {
     })),
   ValidationRule: async (ids) =>
     named(await db.validationRule.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
+  ApiToken: async (ids) =>
+    named(await db.apiToken.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
   Environment: async (ids) =>
     named(await db.environment.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
   Connection: async (ids) =>

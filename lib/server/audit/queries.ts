@@ -34,6 +34,8 @@ export type AuditEventDTO = {
   before: unknown
   after: unknown
   origin: string | null
+  /** The API token the actor acted through, when they did. */
+  apiToken: { id: string; name: string } | null
   createdAt: string
 }
 
@@ -54,7 +56,12 @@ export async function listAuditEventsForAdmin(actor: UserActor, filter: TAuditFi
     },
   }
   const [rows, actions, entityTypes] = await Promise.all([
-    db.auditEvent.findMany({ where, orderBy: { id: 'desc' }, take: AUDIT_PAGE_SIZE + 1 }),
+    db.auditEvent.findMany({
+      where,
+      orderBy: { id: 'desc' },
+      take: AUDIT_PAGE_SIZE + 1,
+      include: { apiToken: { select: { id: true, name: true } } },
+    }),
     // Prisma's `distinct` de-duplicates in memory; the database does it from the indexes.
     db.$queryRaw<{ action: string }[]>`SELECT DISTINCT "action" FROM "AuditEvent" ORDER BY 1`,
     db.$queryRaw<{ entityType: string }[]>`SELECT DISTINCT "entityType" FROM "AuditEvent" ORDER BY 1`,
@@ -72,6 +79,7 @@ export async function listAuditEventsForAdmin(actor: UserActor, filter: TAuditFi
       before: row.before,
       after: row.after,
       origin: row.origin,
+      apiToken: row.apiToken,
       createdAt: row.createdAt.toISOString(),
     })),
     nextBefore: rows.length > AUDIT_PAGE_SIZE ? (page.at(-1)?.id.toString() ?? null) : null,
