@@ -33,7 +33,9 @@ export async function pushCommand(config: RemoteConfig, args: string[], json: bo
   }
   const pushed = await pushSteps(config, { planId: plan.id, phaseId: phase.id }, requests, (p) => {
     if (!json)
-      console.log(`${p.outcome}: ${p.name} (${p.file})${p.outcome === 'unchanged' ? '' : `, revision ${p.revision}`}`)
+      console.log(
+        `${p.outcome}: ${p.name} (${p.file})${p.outcome === 'unchanged' || p.revision === null ? '' : `, revision ${p.revision}`}`,
+      )
   })
   if (json) print(json, { plan: plan.id, phase: phase.id, dryRun: false, outcomes: pushed, skipped })
   else console.log(`Pushed into ${where} – ${pushSummary(pushed)}`)

@@ -10,7 +10,7 @@ export type StepRequest = {
   body: { name: string; script: string; rollbackScript?: string; allowAppliedChange?: boolean }
 }
 export type Outcome = 'created' | 'updated' | 'unchanged'
-export type Pushed = { file: string; name: string; outcome: Outcome; stepId: string; revision: number }
+export type Pushed = { file: string; name: string; outcome: Outcome; stepId: string; revision: number | null }
 export type WouldPush = { file: string; name: string; outcome: 'would create' | 'would send' | Outcome }
 
 /** The step a script is kept in: the name its migration tool knows it by. */
@@ -71,7 +71,7 @@ export async function pushSteps(
   const done: Pushed[] = []
   for (const { file, body } of requests) {
     try {
-      const { body: answer } = await request<{ step: { id: string; revision: number }; outcome: Outcome }>(
+      const { body: answer } = await request<{ step: { id: string; revision: number | null }; outcome: Outcome }>(
         config,
         'PUT',
         `plans/${path.planId}/phases/${path.phaseId}/sql-steps`,
