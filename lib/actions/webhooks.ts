@@ -1,7 +1,13 @@
 'use server'
 
 import { revalidatePath } from 'next/cache'
-import { createWebhook, deleteWebhook, rotateWebhookSecret, setWebhookActive, updateWebhook } from '@/lib/server/webhooks/commands'
+import {
+  createWebhook,
+  deleteWebhook,
+  rotateWebhookSecret,
+  setWebhookActive,
+  updateWebhook,
+} from '@/lib/server/webhooks/commands'
 import { redeliver, sendTestEvent } from '@/lib/server/webhooks/delivery-commands'
 import {
   ZCreateWebhook,

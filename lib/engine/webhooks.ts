@@ -30,10 +30,10 @@ async function firstCharacters(response: Response): Promise<string> {
   return text.slice(0, BODY_LIMIT)
 }
 
-const reasonOf = (error: unknown): string => {
+const reasonOf = (error: unknown, timeoutMs: number): string => {
   const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } }
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError')
-    return `No answer within ${SEND_TIMEOUT_MS / 1000} s (timed out).`
+    return `No answer within ${timeoutMs / 1000} s (timed out).`
   const cause = e?.cause?.code ? `${e.cause.code}: ${e.cause.message ?? ''}`.trim() : (e?.cause?.message ?? '')
   return (cause || e?.message || String(error)).slice(0, BODY_LIMIT)
 }
@@ -68,15 +68,19 @@ export async function attemptDelivery(
       },
       body,
     })
-    const text = await firstCharacters(response).catch((error: unknown) => `(the answer could not be read: ${reasonOf(error)})`)
+    const text = await firstCharacters(response).catch(
+      (error: unknown) => `(the answer could not be read: ${reasonOf(error, timeoutMs)})`,
+    )
     const moved = response.status >= 300 && response.status < 400
     return done({
       statusCode: response.status,
       responseBody: text,
-      error: moved ? `Redirected to ${response.headers.get('location') ?? 'elsewhere'}; redirects are not followed.` : null,
+      error: moved
+        ? `Redirected to ${response.headers.get('location') ?? 'elsewhere'}; redirects are not followed.`
+        : null,
     })
   } catch (error) {
-    return done({ statusCode: null, responseBody: null, error: reasonOf(error) })
+    return done({ statusCode: null, responseBody: null, error: reasonOf(error, timeoutMs) })
   }
 }
 

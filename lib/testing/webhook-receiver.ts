@@ -14,7 +14,8 @@ export async function startReceiver(answer: (n: number) => Answer = () => ({ sta
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
-      const n = received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), path: req.url ?? '' }) - 1
+      const n =
+        received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), path: req.url ?? '' }) - 1
       const reply = answer(n)
       if (reply === 'hang') {
         hanging.add(() => res.destroy())

@@ -40,7 +40,12 @@ export async function createWebhook(actor: UserActor, input: TWebhookFields): Pr
     const created = await tx.webhook.create({
       data: { id, ...input, secret: sealSecret(id, secret), createdById: actor.id },
     })
-    await recordAudit(tx, actor, { action: 'webhook.create', entityType: 'Webhook', entityId: id, after: snapshot(created) })
+    await recordAudit(tx, actor, {
+      action: 'webhook.create',
+      entityType: 'Webhook',
+      entityId: id,
+      after: snapshot(created),
+    })
     return { id, secret }
   })
 }
@@ -102,7 +107,10 @@ export async function deleteWebhook(actor: UserActor, webhookId: string, confirm
 }
 
 /** Admins: a new signing secret, returned this once; the old one stops signing at once. */
-export async function rotateWebhookSecret(actor: UserActor, webhookId: string): Promise<{ id: string; secret: string }> {
+export async function rotateWebhookSecret(
+  actor: UserActor,
+  webhookId: string,
+): Promise<{ id: string; secret: string }> {
   return db.$transaction(async (tx) => {
     await assertCanInTx(tx, actor, 'webhook:manage')
     const before = await lockWebhook(tx, webhookId)

@@ -20,7 +20,10 @@ export async function sendTestEvent(actor: UserActor, webhookId: string, now = n
     const payload: WebhookPayload = {
       type: TEST_EVENT_TYPE,
       timestamp: now.toISOString(),
-      data: { webhook: { id: hook.id, name: hook.name, url: publicUrl(`/admin/webhooks/${hook.id}`) }, sentBy: actor.name },
+      data: {
+        webhook: { id: hook.id, name: hook.name, url: publicUrl(`/admin/webhooks/${hook.id}`) },
+        sentBy: actor.name,
+      },
     }
     const delivery = await tx.webhookDelivery.create({
       data: {

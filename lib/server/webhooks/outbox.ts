@@ -23,7 +23,12 @@ export async function claimDelivery(now: Date) {
   if (!id) return null
   const d = await db.webhookDelivery.findUniqueOrThrow({
     where: { id },
-    select: { id: true, attempts: true, payload: true, webhook: { select: { id: true, url: true, format: true, secret: true } } },
+    select: {
+      id: true,
+      attempts: true,
+      payload: true,
+      webhook: { select: { id: true, url: true, format: true, secret: true } },
+    },
   })
   return {
     id: d.id,

@@ -7,7 +7,10 @@ import { emit } from './emit'
 // What each event's payload says, read in the transaction that emits it. Names, ids, states and links only:
 // a run's error text is left out (a database's message can quote the row it refused) – the link leads to it.
 
-type RunEvent = Extract<WebhookEvent, 'RUN_STARTED' | 'RUN_SUCCEEDED' | 'RUN_FAILED' | 'RUN_WAITING_AT_GATE' | 'ROLLBACK_TRIGGER_FIRED'>
+type RunEvent = Extract<
+  WebhookEvent,
+  'RUN_STARTED' | 'RUN_SUCCEEDED' | 'RUN_FAILED' | 'RUN_WAITING_AT_GATE' | 'ROLLBACK_TRIGGER_FIRED'
+>
 
 /** For the engine, in the transaction that moves the run: its plan, phase, environment and state. */
 export function emitRunEvent(tx: Tx, runId: string, event: RunEvent, extra: Record<string, unknown> = {}) {

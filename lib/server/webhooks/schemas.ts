@@ -21,7 +21,10 @@ const ZWebhookUrl = z
       return
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:')
-      ctx.addIssue({ code: 'custom', message: `Use an https:// (or http://) URL; “${url.protocol}” cannot receive webhooks.` })
+      ctx.addIssue({
+        code: 'custom',
+        message: `Use an https:// (or http://) URL; “${url.protocol}” cannot receive webhooks.`,
+      })
     else if (url.username || url.password)
       ctx.addIssue({
         code: 'custom',

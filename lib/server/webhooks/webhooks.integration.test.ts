@@ -19,7 +19,12 @@ import { openSecret } from './secret'
 // file's webhooks while it runs, so each assertion looks for its own plan's deliveries.
 
 const fields = (over: Record<string, unknown> = {}) =>
-  ZCreateWebhook.parse({ name: `hook-${randomUUID().slice(0, 8)}`, url: 'https://hooks.example.com/in', events: [...WEBHOOK_EVENTS], ...over })
+  ZCreateWebhook.parse({
+    name: `hook-${randomUUID().slice(0, 8)}`,
+    url: 'https://hooks.example.com/in',
+    events: [...WEBHOOK_EVENTS],
+    ...over,
+  })
 
 async function windowRequest() {
   const lead = await makeUser('LEAD')
@@ -91,15 +96,23 @@ describe('webhooks', () => {
 
   it('refuses a URL that is not http(s) or carries a password, and a webhook without events, naming the field', () => {
     const issues = (over: Record<string, unknown>) =>
-      ZCreateWebhook.safeParse({ name: 'x', url: 'https://a.example', events: ['RUN_FAILED'], ...over }).error?.issues.map(
-        (i) => `${i.path.join('.')}: ${i.message}`,
-      )
+      ZCreateWebhook.safeParse({
+        name: 'x',
+        url: 'https://a.example',
+        events: ['RUN_FAILED'],
+        ...over,
+      }).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
     expect(issues({ url: 'ftp://files.example.com/in' })?.[0]).toMatch(/^url: Use an https:\/\/ \(or http:\/\/\) URL/)
     expect(issues({ url: 'https://user:pw@a.example/in' })?.[0]).toMatch(/^url: Leave the user name and password out/)
     expect(issues({ url: 'hooks.example.com' })?.[0]).toMatch(/^url: Enter a full URL/)
     expect(issues({ events: [] })?.[0]).toBe('events: Choose at least one event.')
     // A form sends one checkbox per event.
-    const parsed = ZCreateWebhook.parse({ name: 'x', url: 'http://10.0.0.5:8080/hook', 'event:RUN_FAILED': 'on', 'event:DRIFT_FOUND': 'on' })
+    const parsed = ZCreateWebhook.parse({
+      name: 'x',
+      url: 'http://10.0.0.5:8080/hook',
+      'event:RUN_FAILED': 'on',
+      'event:DRIFT_FOUND': 'on',
+    })
     expect(parsed.events).toEqual(['RUN_FAILED', 'DRIFT_FOUND'])
   })
 
