@@ -6,6 +6,8 @@ import { auditEventsFor, makeUser } from '@/lib/testing/factories'
 import { createPlan } from '@/lib/server/plans/plan-commands'
 import { ZCreatePlan } from '@/lib/server/plans/schemas'
 import { createEnvironment } from '@/lib/server/connections/commands'
+import { finishDriftCheck } from '@/lib/server/drift/record'
+import { environmentWithTarget } from '@/lib/testing/plan-setup'
 import { requestWindow, rejectWindow } from '@/lib/server/windows/commands'
 import { ZRequestWindow } from '@/lib/server/windows/schemas'
 import { createWebhook, deleteWebhook, rotateWebhookSecret, setWebhookActive, updateWebhook } from './commands'
@@ -175,5 +177,45 @@ describe('webhooks', () => {
     expect(deliveries.map((d) => d.type)).toContain('window.decided')
     await setWebhookActive(admin, hook.id, false)
     await expect(sendTestEvent(admin, hook.id)).rejects.toThrow('This webhook is paused')
+  })
+
+  it('tells of drift once per new difference, naming the changed objects but not their definitions', async () => {
+    const admin = await makeUser('ADMIN')
+    const hook = await createWebhook(admin, fields({ events: ['DRIFT_FOUND'] }))
+    const { connectionId } = await environmentWithTarget(admin, 'hooks-drift')
+    const report = {
+      objects: [
+        {
+          object: 'column public.orders.note',
+          kind: 'added' as const,
+          recorded: null,
+          live: 'text secret-default',
+          ddl: 'ALTER TABLE …',
+        },
+      ],
+      recordedObjects: 3,
+      liveObjects: 4,
+    }
+    const check = () =>
+      finishDriftCheck({ id: null, connectionId, trigger: 'PERIODIC' }, { status: 'DRIFTED', recordId: null, report })
+    const { id: checkId } = await check()
+    await check() // the same drift again: already told
+    const told = (await db.webhookDelivery.findMany({ where: { webhookId: hook.id } })).filter(
+      (d) => (d.payload as { data?: { connection?: { id?: string } } }).data?.connection?.id === connectionId,
+    )
+    expect(told).toHaveLength(1)
+    expect(told[0]?.payload).toMatchObject({
+      type: 'drift.found',
+      data: {
+        connection: { id: connectionId, name: 'target' },
+        drift: {
+          checkId,
+          objects: 1,
+          changes: [{ object: 'column public.orders.note', kind: 'added' }],
+          url: `http://localhost:3000/connections/${connectionId}/drift`,
+        },
+      },
+    })
+    expect(JSON.stringify(told[0]?.payload)).not.toContain('secret-default')
   })
 })
