@@ -7,6 +7,7 @@ import { createPlan } from '@/lib/server/plans/plan-commands'
 import { ZCreatePlan } from '@/lib/server/plans/schemas'
 import { createEnvironment } from '@/lib/server/connections/commands'
 import { finishDriftCheck } from '@/lib/server/drift/record'
+import { finishValidation } from '@/lib/server/validations/record'
 import { environmentWithTarget } from '@/lib/testing/plan-setup'
 import { requestWindow, rejectWindow } from '@/lib/server/windows/commands'
 import { ZRequestWindow } from '@/lib/server/windows/schemas'
@@ -217,5 +218,67 @@ describe('webhooks', () => {
       },
     })
     expect(JSON.stringify(told[0]?.payload)).not.toContain('secret-default')
+  })
+
+  it('tells of a failed validation with counts and table names, never the differing rows', async () => {
+    const admin = await makeUser('ADMIN')
+    const hook = await createWebhook(admin, fields({ events: ['VALIDATION_FAILED'] }))
+    const { environmentId } = await environmentWithTarget(admin, 'hooks-validation')
+    const { id: planId } = await createPlan(await makeUser('LEAD'), ZCreatePlan.parse({ title: 'Validated plan' }))
+    // Raw: a validation the worker is running, to be ended as the worker ends it.
+    const validation = await db.validation.create({
+      data: { planId, environmentId, status: 'RUNNING', tables: ['orders'], startedAt: new Date() },
+    })
+    const table = {
+      table: 'orders',
+      state: 'MISMATCHED' as const,
+      sourceRows: 2,
+      targetRows: 1,
+      method: 'key-ranges' as const,
+      missing: 1,
+      extra: 0,
+      changed: 0,
+      samples: [
+        {
+          kind: 'missing' as const,
+          key: 'id=7',
+          columns: [{ column: 'email', source: 'ada@example.com', target: null }],
+        },
+      ],
+      suspended: false,
+      compared: 2,
+      notes: [],
+      seconds: 1,
+    }
+    await finishValidation(validation.id, {
+      report: {
+        status: 'FAILED',
+        source: 'source',
+        target: 'target',
+        tables: [table],
+        integrity: [],
+        integrityChecked: 0,
+        rules: [],
+        warnings: [],
+        seconds: 1,
+      },
+    })
+    const [told, ...more] = await deliveriesFor(hook.id, planId)
+    expect(more).toEqual([])
+    expect(told?.payload).toMatchObject({
+      type: 'validation.failed',
+      data: {
+        plan: { id: planId, title: 'Validated plan' },
+        environment: { id: environmentId },
+        validation: {
+          id: validation.id,
+          status: 'FAILED',
+          tables: 1,
+          differingTables: [{ table: 'orders', missing: 1, extra: 0, changed: 0 }],
+          url: `http://localhost:3000/plans/${planId}/validation`,
+        },
+      },
+    })
+    expect(JSON.stringify(told?.payload)).not.toContain('ada@example.com')
   })
 })
