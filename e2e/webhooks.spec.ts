@@ -14,6 +14,7 @@ const ANSWER = 'received by the e2e receiver'
 test('an admin registers a webhook, sends a test event, and sees it delivered with the receiver’s answer', async ({
   page,
 }, testInfo) => {
+  test.setTimeout(180_000)
   const receiver = await startReceiver(() => ({ status: 200, body: ANSWER }), E2E.port + 7)
   try {
     const admin = await seedUser('ADMIN')
@@ -79,6 +80,7 @@ test('an admin registers a webhook, sends a test event, and sees it delivered wi
 
     // The list shows its last delivery; deleting asks for the name and is audited.
     await page.getByRole('link', { name: 'All webhooks' }).click()
+    await expect(page).toHaveURL(/\/admin\/webhooks$/, { timeout: 30_000 })
     await expect(page.getByTestId('webhook-row').filter({ hasText: name }).getByTestId('delivery-status')).toHaveText(
       'Delivered',
     )
