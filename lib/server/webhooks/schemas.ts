@@ -45,7 +45,10 @@ const gatherEvents = (input: unknown) => {
 const ZWebhookFields = z.object({
   name: requiredText('a name', 120),
   url: ZWebhookUrl,
-  events: z.array(z.enum(WEBHOOK_EVENTS, 'Unknown event.')).min(1, 'Choose at least one event.'),
+  events: z
+    .array(z.enum(WEBHOOK_EVENTS, 'Unknown event.'))
+    .min(1, 'Choose at least one event.')
+    .max(WEBHOOK_EVENTS.length, 'Choose each event once.'),
   format: z.enum(WEBHOOK_FORMATS, 'Choose a format.').default('STANDARD'),
 })
 export type TWebhookFields = z.infer<typeof ZWebhookFields>
