@@ -28,6 +28,7 @@ type Seeded = {
   snapshotId: string
   connectionId: string
   demoPlanId: string
+  webhookId: string
   users: Record<Role, SeededUser>
 }
 let seeded: Seeded
@@ -121,6 +122,32 @@ test.beforeAll(async () => {
     })
     .toBe(1)
   const [snapshot] = await query<{ id: string }>(`SELECT "id" FROM "ReportSnapshot" WHERE "planId" = $1`, [planId])
+  // Raw: a webhook with a long URL and a failed delivery with its answer (the page never reads the secret).
+  const [webhook] = await query<{ id: string }>(
+    `INSERT INTO "Webhook" ("id", "name", "url", "events", "format", "secret", "isActive", "createdById", "updatedAt")
+     VALUES (gen_random_uuid(), $1, $2, ARRAY['RUN_FAILED', 'WINDOW_REQUESTED']::"WebhookEvent"[], 'SLACK', '\\x00', false, $3, now()) RETURNING "id"`,
+    [
+      `Deploy-channel-of-the-ledger-team-${suffix}`,
+      `https://hooks.example.com/${'segment/'.repeat(12)}`,
+      users.ADMIN.id,
+    ],
+  )
+  const [delivery] = await query<{ id: string }>(
+    `INSERT INTO "WebhookDelivery" ("id", "webhookId", "event", "payload", "status", "attempts")
+     VALUES (gen_random_uuid(), $1, 'RUN_FAILED', $2, 'FAILED', 1) RETURNING "id"`,
+    [
+      webhook?.id,
+      JSON.stringify({
+        type: 'run.failed',
+        timestamp: new Date().toISOString(),
+        data: { plan: { id: planId, title: LONG_TITLE } },
+      }),
+    ],
+  )
+  await query(
+    `INSERT INTO "WebhookAttempt" ("deliveryId", "startedAt", "durationMs", "statusCode", "responseBody") VALUES ($1, now(), 120, 500, $2)`,
+    [delivery?.id, `Internal-server-error-${'while-handling-the-request-'.repeat(10)}`],
+  )
   seeded = {
     planId,
     phaseId,
@@ -129,6 +156,7 @@ test.beforeAll(async () => {
     snapshotId: snapshot?.id ?? '',
     connectionId: connection?.id ?? '',
     demoPlanId: demoPlan?.id ?? '',
+    webhookId: webhook?.id ?? '',
     users,
   }
 })
@@ -165,6 +193,9 @@ const PAGES: readonly PageVisit[] = [
   { name: 'service accounts', path: () => '/admin/service-accounts', roles: ['ADMIN'] },
   { name: 'admin users', path: () => '/admin/users', roles: ['ADMIN'] },
   { name: 'audit log', path: () => '/admin/audit', roles: ['ADMIN'] },
+  { name: 'webhooks', path: () => '/admin/webhooks', roles: ['ADMIN'] },
+  { name: 'new webhook', path: () => '/admin/webhooks/new', roles: ['ADMIN'] },
+  { name: 'webhook', path: (s) => `/admin/webhooks/${s.webhookId}`, roles: ['ADMIN'] },
 ]
 
 /** Axe's findings as lines a person can act on: rule, impact, what it means, and where. */

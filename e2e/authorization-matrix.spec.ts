@@ -43,6 +43,14 @@ import {
 import { ZDecideWindow, ZRejectWindow, ZRequestWindow, ZWindowId } from '@/lib/server/windows/schemas'
 import { ZCreateServiceAccount, ZCreateServiceToken, ZCreateToken, ZRevokeToken } from '@/lib/server/tokens/schemas'
 import { API_V1_ROUTES, checkApiV1WithTokens } from './fixtures/api-v1-matrix'
+import {
+  ZCreateWebhook,
+  ZDeleteWebhook,
+  ZDeliveryId,
+  ZSetWebhookActive,
+  ZUpdateWebhook,
+  ZWebhookId,
+} from '@/lib/server/webhooks/schemas'
 import { query, seedUser } from './fixtures/db'
 import { FOREIGN_ID, foreignProbe } from './fixtures/probes'
 import { callServerAction, serverActionId } from './fixtures/server-actions'
@@ -256,6 +264,26 @@ const ACTIONS: Record<string, Decision> = {
     schema: ZCreateServiceToken,
     probe: { userId: FOREIGN_ID, name: 'probe', scope_READ: 'on', expiresInDays: '7' },
   },
+  // Outbound webhooks carry signing secrets and reach other systems: admins only.
+  'lib/actions/webhooks.ts#createWebhookAction': { permission: 'webhook:manage', schema: ZCreateWebhook },
+  'lib/actions/webhooks.ts#updateWebhookAction': {
+    permission: 'webhook:manage',
+    schema: ZUpdateWebhook,
+    probe: { webhookId: FOREIGN_ID, name: 'probe', url: '', 'event:RUN_FAILED': 'on', format: 'STANDARD' },
+  },
+  'lib/actions/webhooks.ts#setWebhookActiveAction': {
+    permission: 'webhook:manage',
+    schema: ZSetWebhookActive,
+    probe: { webhookId: FOREIGN_ID, isActive: 'false' },
+  },
+  'lib/actions/webhooks.ts#deleteWebhookAction': {
+    permission: 'webhook:manage',
+    schema: ZDeleteWebhook,
+    probe: { webhookId: FOREIGN_ID, confirm: 'probe' },
+  },
+  'lib/actions/webhooks.ts#rotateWebhookSecretAction': { permission: 'webhook:manage', schema: ZWebhookId },
+  'lib/actions/webhooks.ts#sendTestWebhookAction': { permission: 'webhook:manage', schema: ZWebhookId },
+  'lib/actions/webhooks.ts#redeliverWebhookAction': { permission: 'webhook:manage', schema: ZDeliveryId },
 }
 
 /** Route handlers: `signed-in` is any role; a path segment in brackets is given a foreign id. */

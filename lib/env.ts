@@ -86,6 +86,14 @@ const ZAppEnv = ZDatabaseEnv.extend({
   LOCKSTEP_BACKUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
   // The directory of pg_dump and pg_restore, when they are not the newest under /usr/lib/postgresql or on the PATH.
   LOCKSTEP_PG_BIN: z.string().min(1).optional(),
+  // The address people reach Lockstep at (https://lockstep.example.com): links in webhook payloads point there.
+  // Unset, they point at http://localhost:PORT, which only works on this machine.
+  LOCKSTEP_PUBLIC_URL: z
+    .url('must be an absolute http:// or https:// URL, such as https://lockstep.example.com')
+    .refine((v) => /^https?:\/\//i.test(v), 'must start with http:// or https://')
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional(),
+  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
   TRUSTED_PROXIES: ZTrustedProxies,
   // Requests one API token may make per minute (/api/v1); more are answered 429 with Retry-After.
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
@@ -166,6 +174,12 @@ export function appEnv(): AppEnv {
   if (isBuild()) return parse(ZAppEnv, { ...BUILD_DEFAULTS, ...cleaned() })
   app ??= parse(ZAppEnv, cleaned())
   return app
+}
+
+/** An absolute link into Lockstep for `path` (/runs/…), for messages read elsewhere (webhooks). */
+export function publicUrl(path: string): string {
+  const env = appEnv()
+  return `${env.LOCKSTEP_PUBLIC_URL ?? `http://localhost:${env.PORT}`}${path}`
 }
 
 /** Just the database: for the Prisma client, seeds and command-line tools. */

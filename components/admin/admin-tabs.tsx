@@ -5,6 +5,7 @@ const TABS = [
   { key: 'users', href: '/admin/users', label: 'Users' },
   { key: 'service-accounts', href: '/admin/service-accounts', label: 'Service accounts' },
   { key: 'audit', href: '/admin/audit', label: 'Audit log' },
+  { key: 'webhooks', href: '/admin/webhooks', label: 'Webhooks' },
 ] as const
 
 export function AdminTabs({ current }: { current: (typeof TABS)[number]['key'] }) {

@@ -6,6 +6,7 @@ describe('can', () => {
     expect(ROLES.filter((role) => can(role, 'user:manage'))).toEqual(['ADMIN'])
     expect(ROLES.filter((role) => can(role, 'audit:read'))).toEqual(['ADMIN'])
     expect(ROLES.filter((role) => can(role, 'connection:own-server'))).toEqual(['ADMIN'])
+    expect(ROLES.filter((role) => can(role, 'webhook:manage'))).toEqual(['ADMIN'])
   })
 
   it('lets stakeholders read but never change plans or see connections', () => {

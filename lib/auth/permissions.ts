@@ -34,6 +34,8 @@ const PERMISSIONS = {
   'backup:restore': DBAS,
   'user:manage': ['ADMIN'],
   'audit:read': ['ADMIN'],
+  // Outbound webhooks: where Lockstep sends word of its events, signed with secrets only admins see once.
+  'webhook:manage': ['ADMIN'],
   // One's own notices and their read state: personal, not a change to any plan, so stakeholders too.
   'notification:read': EVERYONE,
   // One's own sign-in: setting up two-factor sign-in, confirming a code.

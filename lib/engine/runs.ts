@@ -2,6 +2,7 @@ import { driftBeforeRun, recordAfterRun } from './drift'
 import { db, type Tx } from '@/lib/db'
 import { saveCopyRejects } from '@/lib/server/runs/rejects'
 import { notifyRunFailed } from '@/lib/server/notifications/run-failed'
+import { emitRunEvent } from '@/lib/server/webhooks/payloads'
 import { withoutServerPaths } from '@/lib/server/paths'
 import { coveringNote, guardStep } from '@/lib/server/runs/safeguards'
 import { planTargetOf } from '@/lib/server/runs/target'
@@ -67,6 +68,7 @@ async function finish(runId: string, status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED
       tx,
     )
     if (status === 'FAILED') await notifyRunFailed(tx, runId, status, error)
+    if (status !== 'CANCELLED') await emitRunEvent(tx, runId, status === 'SUCCEEDED' ? 'RUN_SUCCEEDED' : 'RUN_FAILED')
   })
   return status
 }
@@ -89,7 +91,10 @@ async function startRollback(runId: string, position: number, error: string): Pr
     )
     return finish(runId, 'FAILED', error)
   }
-  await transitionRun(db, runId, 'RUNNING', 'ROLLING_BACK', { workerId: null, error, retryFailed: false })
+  await db.$transaction(async (tx) => {
+    await transitionRun(tx, runId, 'RUNNING', 'ROLLING_BACK', { workerId: null, error, retryFailed: false })
+    await emitRunEvent(tx, runId, 'RUN_FAILED')
+  })
   await event(runId, 'error', `${error} Rollback started, as the step asks when a rollback trigger fires.`)
   return 'FAILED'
 }
@@ -297,8 +302,11 @@ export async function executeRun(runId: string, now: () => Date = () => new Date
               : {}
           switch (result.status) {
             case 'WAITING':
-              await transitionStepRun(db, stepRun.id, 'RUNNING', 'WAITING')
-              await transitionRun(db, runId, 'RUNNING', 'WAITING', { workerId: null })
+              await db.$transaction(async (tx) => {
+                await transitionStepRun(tx, stepRun.id, 'RUNNING', 'WAITING')
+                await transitionRun(tx, runId, 'RUNNING', 'WAITING', { workerId: null })
+                await emitRunEvent(tx, runId, 'RUN_WAITING_AT_GATE')
+              })
               await event(runId, 'info', result.message)
               return 'WAITING'
             case 'CANCELLED':
@@ -311,12 +319,20 @@ export async function executeRun(runId: string, now: () => Date = () => new Date
               throw new Cancelled()
             case 'FAILED': {
               const error = withoutServerPaths(result.error)
-              await transitionStepRun(db, stepRun.id, 'RUNNING', 'FAILED', {
-                error,
-                ...counts,
-                finishedAt: new Date(),
-                currentStatement: null,
-                backendPid: null,
+              await db.$transaction(async (tx) => {
+                await transitionStepRun(tx, stepRun.id, 'RUNNING', 'FAILED', {
+                  error,
+                  ...counts,
+                  finishedAt: new Date(),
+                  currentStatement: null,
+                  backendPid: null,
+                })
+                // An observe step's rollback trigger fired: said on its own, whether or not the rollback starts.
+                if ('fired' in result && result.fired?.length)
+                  await emitRunEvent(tx, runId, 'ROLLBACK_TRIGGER_FIRED', {
+                    triggers: result.fired,
+                    rollback: !!result.rollback && !run.dryRun,
+                  })
               })
               if ('rollback' in result && result.rollback && !run.dryRun)
                 return startRollback(runId, stepRun.position, `Step “${step.name}” failed: ${error}`)
@@ -374,7 +390,10 @@ export async function executeRollback(runId: string): Promise<'ROLLED_BACK' | 'R
         status === 'ROLLED_BACK' ? 'Run rolled back.' : `Rollback failed: ${error}`,
         tx,
       )
-      if (status === 'ROLLBACK_FAILED') await notifyRunFailed(tx, runId, status, error)
+      if (status === 'ROLLBACK_FAILED') {
+        await notifyRunFailed(tx, runId, status, error)
+        await emitRunEvent(tx, runId, 'RUN_FAILED')
+      }
     })
     return status
   }

@@ -14,6 +14,7 @@ import { failAbandonedRehearsals } from './rehearsals'
 import { createSampler, SAMPLE_EVERY_MS } from './monitor/sampler'
 import { WORKER_LANES, type WorkerJob, type WorkerLane } from './worker-jobs'
 import { createFollowers } from './syncs'
+import { deliverDue } from './webhooks'
 import { shortId } from '@/lib/domain/short-id'
 
 export type WorkerHandle = { id: string; stop: () => Promise<void> }
@@ -190,6 +191,23 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
   }
   const reportTimer = setInterval(() => void report(), appEnv().REPORT_WATCH_MS)
 
+  // The webhook outbox is sent beside everything else: a slow receiver holds up only the next deliveries.
+  let delivering = false
+  const deliverHooks = async () => {
+    if (delivering || stopping) return
+    delivering = true
+    try {
+      const sent = await deliverDue({ stopping: () => stopping })
+      const failed = sent.filter((d) => d.status === 'FAILED').length
+      if (failed) log(`${failed} webhook deliver${failed === 1 ? 'y' : 'ies'} failed for good`)
+    } catch (error) {
+      log(`webhook delivery failed: ${firstLine(error)}`)
+    } finally {
+      delivering = false
+    }
+  }
+  const hookTimer = setInterval(() => void deliverHooks(), 1_000)
+
   let beats = 0
   const timer = setInterval(() => {
     if (stopping) return
@@ -218,6 +236,7 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
       clearInterval(runTimer)
       clearInterval(sampleTimer)
       clearInterval(reportTimer)
+      clearInterval(hookTimer)
       await followers.stop()
       await sampler.stop()
       await db.workerHeartbeat.delete({ where: { id } }).catch(() => undefined)

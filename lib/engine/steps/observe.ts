@@ -73,6 +73,12 @@ export const observeRunner: StepRunner = {
           status: 'FAILED',
           error: `A rollback trigger fired – ${evidence}`,
           rollback: config.rollback === 'start',
+          fired: fired.map((t) => ({
+            text: t.text,
+            condition: t.condition,
+            value: t.firedValue ?? null,
+            firedAt: t.firedAt ?? null,
+          })),
         }
       }
       if (now >= endsAt) break

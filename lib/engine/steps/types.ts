@@ -5,6 +5,9 @@ import type { TargetSession } from '@/lib/targets/sql/session'
 // The step runner interface: one runner per step kind. The run loop (lib/engine/runs.ts) owns ordering,
 // windows, cancel and state; a runner only does its step's work and says how it ended.
 
+/** A rollback trigger that fired during an observe step: what it says, its condition, the value, when. */
+export type FiredTrigger = { text: string; condition: string; value: string | number | null; firedAt: string | null }
+
 /** `detail`: a kind's own live figures (copy steps: a CopyDetail). */
 export type StepProgress = {
   statementsApplied?: number
@@ -48,8 +51,18 @@ export type StepContext = {
 export type StepResult =
   | { status: 'SUCCEEDED'; statementsApplied?: number; statementsTotal?: number; message: string }
   | { status: 'SKIPPED'; message: string }
-  /** `rollback`: the step asks for the run's rollback to start at once (observe steps whose trigger fired). */
-  | { status: 'FAILED'; error: string; statementsApplied?: number; statementsTotal?: number; rollback?: boolean }
+  /**
+   * `rollback`: the step asks for the run's rollback to start at once (observe steps whose trigger fired);
+   * `fired`: the rollback triggers that fired, for webhooks.
+   */
+  | {
+      status: 'FAILED'
+      error: string
+      statementsApplied?: number
+      statementsTotal?: number
+      rollback?: boolean
+      fired?: FiredTrigger[]
+    }
   | { status: 'CANCELLED'; statementsApplied?: number }
   /** Stops the run until a person releases the step (manual gates). */
   | { status: 'WAITING'; message: string }

@@ -6,6 +6,7 @@ import type { SchemaSnapshot } from '@/lib/domain/rehearsal'
 import type { DriftStatus, DriftTrigger } from '@/lib/generated/prisma/enums'
 import { claimQueuedJob } from '@/lib/server/jobs'
 import { approversOf, notify } from '@/lib/server/notifications/notify'
+import { emitDriftFound } from '@/lib/server/webhooks/payloads'
 import { plural } from '@/lib/domain/words'
 import { postgresTargetOf } from '@/lib/server/connections/secrets'
 import type { PostgresTarget } from '@/lib/targets/postgres'
@@ -125,6 +126,7 @@ export async function finishDriftCheck(
           .join('; '),
         href: `/connections/${target.connectionId}/drift`,
       })
+      await emitDriftFound(tx, { id, connectionId: target.connectionId, objects: outcome.report?.objects ?? [] })
     }
     return { id, fingerprint }
   })

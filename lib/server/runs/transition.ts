@@ -3,6 +3,7 @@ import type { RunStatus, StepRunStatus } from '@/lib/generated/prisma/enums'
 import { CLAIMABLE_RUN_STATES, RUN_TRANSITIONS } from '@/lib/domain/states/run'
 import { STEP_RUN_TRANSITIONS } from '@/lib/domain/states/step-run'
 import { assertMoves, move } from '@/lib/server/transition'
+import { emitRunEvent } from '@/lib/server/webhooks/payloads'
 
 // The owner of the run and step-run state machines (lib/domain/states/run.ts, step-run.ts): every status
 // write of a run or a step run – the worker's and the commands' – goes through here. The guarantee of one
@@ -81,14 +82,25 @@ export async function transitionStepRunsOf(
 // The worker's claims take the oldest row with SKIP LOCKED, so they stay SQL; they move through the same table.
 const statusIn = (states: readonly RunStatus[]) => Prisma.sql`CAST(${[...states]} AS "RunStatus"[])`
 
-/** Takes the oldest queued (or interrupted) run for this worker, or null. Safe with any number of workers. */
+/**
+ * Takes the oldest queued (or interrupted) run for this worker, or null. Safe with any number of workers. A run
+ * started for the first time (not one resumed after a gate or an interruption) is announced to webhooks in the
+ * same transaction.
+ */
 export async function claimRun(workerId: string): Promise<string | null> {
   assertMoves('Run', RUN_TRANSITIONS, CLAIMABLE_RUN_STATES, 'RUNNING')
-  const rows = await db.$queryRaw<{ id: string }[]>`
-    UPDATE "Run" SET "status" = 'RUNNING', "workerId" = ${workerId}, "startedAt" = coalesce("startedAt", now()), "updatedAt" = now()
-     WHERE "id" = (SELECT "id" FROM "Run" WHERE "status" = ANY(${statusIn(CLAIMABLE_RUN_STATES)}) ORDER BY "createdAt" FOR UPDATE SKIP LOCKED LIMIT 1)
-    RETURNING "id"`
-  return rows[0]?.id ?? null
+  return db.$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<{ id: string; isFirstStart: boolean }[]>`
+      WITH picked AS (
+        SELECT "id", "startedAt" IS NULL AS "isFirstStart" FROM "Run" WHERE "status" = ANY(${statusIn(CLAIMABLE_RUN_STATES)})
+         ORDER BY "createdAt" FOR UPDATE SKIP LOCKED LIMIT 1)
+      UPDATE "Run" r SET "status" = 'RUNNING', "workerId" = ${workerId}, "startedAt" = coalesce(r."startedAt", now()), "updatedAt" = now()
+        FROM picked WHERE r."id" = picked."id"
+      RETURNING r."id", picked."isFirstStart"`
+    const claimed = rows[0]
+    if (claimed?.isFirstStart) await emitRunEvent(tx, claimed.id, 'RUN_STARTED')
+    return claimed?.id ?? null
+  })
 }
 
 /** Takes the oldest run whose rollback a DBA asked for and no worker holds yet, or null (its state stays). */

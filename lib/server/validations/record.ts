@@ -5,6 +5,7 @@ import type { ValidationReport } from '@/lib/domain/validation-report'
 import { SYSTEM_ACTOR, type SystemActor } from '@/lib/server/actor'
 import { recordAudit } from '@/lib/server/audit/record'
 import { transitionValidation } from './transition'
+import { emitValidationFailed } from '@/lib/server/webhooks/payloads'
 
 // The worker's writes of a validation: live reports while it runs, and its end – the report, and the
 // plan's bound success criteria decided from it – in one transaction, audited.
@@ -45,6 +46,7 @@ export async function finishValidation(
       planId: validation.planId,
       after: { status, ...(report ? { tables: report.tables.length, findings: report.integrity.length } : {}) },
     })
+    if (status === 'FAILED' || status === 'ERROR') await emitValidationFailed(tx, validationId, report)
     // Criteria speak of the whole migration: only a validation of every table decides them.
     if (!report || validation.tables.length) return
     const criteria = await tx.successCriterion.findMany({

@@ -11,6 +11,7 @@ import { contentOfPhases, SCOPED_WINDOWS } from '@/lib/server/runs/content'
 import type { WindowStatus } from '@/lib/generated/prisma/enums'
 import { mayStartRun, type RunPermission } from './rules'
 import { transitionWindow } from './transition'
+import { emitWindowEvent } from '@/lib/server/webhooks/payloads'
 import type { TDecideWindow, TRejectWindow, TRequestWindow } from './schemas'
 import { assertRecentSecondFactorInTx, reauthenticate } from '@/lib/server/users/reauthenticate'
 
@@ -74,6 +75,7 @@ export async function requestWindow(
       planId: plan.id,
       windowId: w.id,
     })
+    await emitWindowEvent(tx, w.id, 'WINDOW_REQUESTED')
     return { id: w.id }
   })
 }
@@ -168,6 +170,7 @@ export async function approveWindow(actor: UserActor, input: TDecideWindow, now 
       after: { ...snapshot(approved), note: input.note },
     })
     await notifyDecision(tx, w, actor, 'approved', input.note)
+    await emitWindowEvent(tx, w.id, 'WINDOW_DECIDED')
     await resolveWindowNotices(tx, w.id, `approved by ${actor.name}`, now)
     return { id: w.id }
   })
@@ -197,6 +200,7 @@ export async function rejectWindow(actor: UserActor, input: TRejectWindow, now =
       after: { ...snapshot(rejected), note: input.note },
     })
     await notifyDecision(tx, w, actor, 'rejected', input.note)
+    await emitWindowEvent(tx, w.id, 'WINDOW_DECIDED')
     await resolveWindowNotices(tx, w.id, `rejected by ${actor.name}`, now)
     return { id: w.id }
   })
