@@ -125,6 +125,44 @@ const ZWebEnv = z.object({
 })
 export type WebEnv = z.infer<typeof ZWebEnv>
 
+// Email (lib/engine/email.ts). Without SMTP_URL no email is written or sent; people still see notices in the bell.
+const ZSmtpUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      const url = new URL(value)
+      return ['smtp:', 'smtps:'].includes(url.protocol) && url.hostname !== ''
+    } catch {
+      return false
+    }
+  }, 'must be an smtp://user:password@host:port URL (smtps:// for TLS from the first byte)')
+
+// "Name <address@host>" or a bare address.
+const ZMailbox = z
+  .string()
+  .trim()
+  .regex(
+    /^(?:[^<>\r\n]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/,
+    'must be an address, such as lockstep@example.com or "Lockstep <lockstep@example.com>"',
+  )
+
+const ZEmailEnv = z
+  .object({
+    SMTP_URL: ZSmtpUrl.optional(),
+    EMAIL_FROM: ZMailbox.default('Lockstep <lockstep@localhost>'),
+    // The address people open Lockstep at, for links in emails (and anything else sent outside the app).
+    LOCKSTEP_PUBLIC_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, such as https://lockstep.example.com' })
+      .optional(),
+    PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+  })
+  .transform(({ LOCKSTEP_PUBLIC_URL, PORT, ...rest }) => ({
+    ...rest,
+    publicUrl: (LOCKSTEP_PUBLIC_URL ?? `http://localhost:${PORT}`).replace(/\/+$/, ''),
+  }))
+export type EmailEnv = z.infer<typeof ZEmailEnv>
+
 /** Thrown for configuration the operator must fix; carries one readable line per problem. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -155,6 +193,11 @@ export function appEnv(): AppEnv {
   if (isBuild()) return parse(ZAppEnv, { ...BUILD_DEFAULTS, ...cleaned() })
   app ??= parse(ZAppEnv, cleaned())
   return app
+}
+
+/** Email settings: whether email is on (SMTP_URL), who it comes from, and the address links in it lead to. */
+export function emailEnv(): EmailEnv {
+  return parse(ZEmailEnv, cleaned())
 }
 
 /** Just the database: for the Prisma client, seeds and command-line tools. */

@@ -1,4 +1,5 @@
 import { sweepDrift } from './drift'
+import { createEmailSender, EMAIL_EVERY_MS } from './email'
 import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import { db } from '@/lib/db'
@@ -37,6 +38,8 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
   const id = randomUUID()
   const startedAt = new Date()
   const interval = appEnv().WORKER_HEARTBEAT_MS
+  // Before anything starts: a malformed SMTP_URL or EMAIL_FROM stops the worker with the setting's name.
+  const emailSender = createEmailSender(log)
   const beat = () =>
     db.workerHeartbeat.upsert({
       where: { id },
@@ -190,6 +193,21 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
   }
   const reportTimer = setInterval(() => void report(), appEnv().REPORT_WATCH_MS)
 
+  // Emails of notices (lib/engine/email.ts), when SMTP_URL is set: what is due, every few seconds.
+  let emailing = false
+  const sendEmails = async () => {
+    if (!emailSender || emailing || stopping) return
+    emailing = true
+    try {
+      await emailSender.tick()
+    } catch (error) {
+      log(`email loop failed: ${firstLine(error)}`)
+    } finally {
+      emailing = false
+    }
+  }
+  const emailTimer = setInterval(() => void sendEmails(), EMAIL_EVERY_MS)
+
   let beats = 0
   const timer = setInterval(() => {
     if (stopping) return
@@ -218,6 +236,8 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
       clearInterval(runTimer)
       clearInterval(sampleTimer)
       clearInterval(reportTimer)
+      clearInterval(emailTimer)
+      emailSender?.stop()
       await followers.stop()
       await sampler.stop()
       await db.workerHeartbeat.delete({ where: { id } }).catch(() => undefined)

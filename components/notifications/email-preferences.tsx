@@ -1,0 +1,78 @@
+'use client'
+
+import { useActionState, useState } from 'react'
+import { Alert } from '@/components/ui/alert'
+import { Button } from '@/components/ui/button'
+import { Card, CardHeader } from '@/components/ui/card'
+import { submitKeepingInput } from '@/components/ui/keep-input'
+import { saveEmailPreferencesAction } from '@/lib/actions/notifications'
+import type { EmailPreferencesDTO } from '@/lib/server/notifications/preferences'
+
+/** One checkbox per kind of notice: also send it to me by email. Saved together, with one button. */
+export function EmailPreferences({ preferences }: { preferences: EmailPreferencesDTO }) {
+  const [state, formAction, pending] = useActionState(saveEmailPreferencesAction, null)
+  // Controlled, so what is ticked stays as saved (or as the person left it when a save was refused).
+  const [ticked, setTicked] = useState(
+    () => new Set(preferences.kinds.filter((k) => k.email).map((k) => k.kind as string)),
+  )
+  const toggle = (kind: string, on: boolean) =>
+    setTicked((before) => {
+      const next = new Set(before)
+      if (on) next.add(kind)
+      else next.delete(kind)
+      return next
+    })
+  return (
+    <Card className="mt-8">
+      <div id="email" className="scroll-mt-20">
+        <CardHeader
+          title="Email"
+          description={
+            <>
+              Also get these notices by email, at{' '}
+              <span className="font-medium text-zinc-700">{preferences.address}</span>. Each email links to where the
+              notice leads. They stay in the bell either way.
+            </>
+          }
+        />
+      </div>
+      <form onSubmit={submitKeepingInput(formAction)} className="space-y-4 px-5 py-4" noValidate>
+        {preferences.isEmailOn ? null : (
+          <Alert tone="info">
+            Email is not set up on this Lockstep (an administrator sets SMTP_URL), so no email is sent. What you tick is
+            kept and applies once it is.
+          </Alert>
+        )}
+        <fieldset>
+          <legend className="text-sm font-medium text-zinc-900">Email me when</legend>
+          <ul className="mt-2 divide-y divide-zinc-100">
+            {preferences.kinds.map((k) => (
+              <li key={k.kind} className="py-2.5">
+                <label className="flex items-start gap-3 text-sm">
+                  <input
+                    type="checkbox"
+                    name={k.kind}
+                    checked={ticked.has(k.kind)}
+                    onChange={(event) => toggle(k.kind, event.target.checked)}
+                    aria-describedby={`email-${k.kind}-description`}
+                    className="mt-0.5 size-4 shrink-0 accent-indigo-600"
+                  />
+                  <span>
+                    <span className="block font-medium text-zinc-900">{k.label}</span>
+                    <span id={`email-${k.kind}-description`} className="block text-zinc-600">
+                      {k.description}
+                    </span>
+                  </span>
+                </label>
+              </li>
+            ))}
+          </ul>
+        </fieldset>
+        {state ? <Alert tone={state.ok ? 'success' : 'error'}>{state.ok ? state.message : state.error}</Alert> : null}
+        <Button type="submit" size="sm" disabled={pending}>
+          {pending ? 'Saving…' : 'Save email choices'}
+        </Button>
+      </form>
+    </Card>
+  )
+}
