@@ -3,7 +3,6 @@
 import { useActionState, useState } from 'react'
 import { Alert } from '@/components/ui/alert'
 import { Button } from '@/components/ui/button'
-import { Card, CardHeader } from '@/components/ui/card'
 import { submitKeepingInput } from '@/components/ui/keep-input'
 import { saveEmailPreferencesAction } from '@/lib/actions/notifications'
 import type { EmailPreferencesDTO } from '@/lib/server/notifications/preferences'
@@ -23,18 +22,19 @@ export function EmailPreferences({ preferences }: { preferences: EmailPreference
       return next
     })
   return (
-    <Card className="mt-8">
-      <div id="email" className="scroll-mt-20">
-        <CardHeader
-          title="Email"
-          description={
-            <>
-              Also get these notices by email, at{' '}
-              <span className="font-medium text-zinc-700">{preferences.address}</span>. Each email links to where the
-              notice leads. They stay in the bell either way.
-            </>
-          }
-        />
+    <section
+      id="email"
+      aria-labelledby="email-heading"
+      className="mt-8 scroll-mt-20 rounded-lg border border-zinc-200 bg-white shadow-xs"
+    >
+      <div className="border-b border-zinc-100 px-5 py-4">
+        <h2 id="email-heading" className="text-base font-semibold text-zinc-900">
+          Email
+        </h2>
+        <p className="mt-0.5 text-sm text-zinc-500">
+          Also get these notices by email, at <span className="font-medium text-zinc-700">{preferences.address}</span>.
+          Each email links to where the notice leads; the bell keeps them either way.
+        </p>
       </div>
       <form onSubmit={submitKeepingInput(formAction)} className="space-y-4 px-5 py-4" noValidate>
         {preferences.isEmailOn ? null : (
@@ -73,6 +73,6 @@ export function EmailPreferences({ preferences }: { preferences: EmailPreference
           {pending ? 'Saving…' : 'Save email choices'}
         </Button>
       </form>
-    </Card>
+    </section>
   )
 }
