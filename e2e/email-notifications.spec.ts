@@ -22,9 +22,9 @@ test('a DBA who chose email for windows awaiting approval gets one when a lead r
   page,
   browser,
 }, testInfo) => {
-  const dba = await seedUser('DBA', 'emailed dba')
-  const quiet = await seedUser('DBA', 'quiet dba')
-  const lead = await seedUser('LEAD', 'emailing lead')
+  const dba = await seedUser('DBA', 'emailed-dba')
+  const quiet = await seedUser('DBA', 'quiet-dba')
+  const lead = await seedUser('LEAD', 'emailing-lead')
   const env = `mail-${randomUUID().slice(0, 6)}`
   const title = `Emailed plan ${randomUUID().slice(0, 6)}`
   await seedEnvironment(env)
@@ -35,7 +35,7 @@ test('a DBA who chose email for windows awaiting approval gets one when a lead r
   const section = page.getByRole('region', { name: 'Email' })
   await expect(section).toContainText(dba.email)
   await expect(section.getByRole('status')).toHaveCount(0) // email is set up: no "not set up" note
-  const box = section.getByRole('checkbox', { name: 'Windows awaiting your approval' })
+  const box = section.getByRole('checkbox', { name: 'Windows awaiting your approval', exact: true })
   await expect(box).not.toBeChecked()
   await expect(section.getByRole('checkbox')).toHaveCount(6)
   // With the keyboard: Space ticks the focused box.
@@ -52,7 +52,7 @@ test('a DBA who chose email for windows awaiting approval gets one when a lead r
   ).toEqual([{ kind: 'WINDOW_AWAITING_APPROVAL' }])
   await section.screenshot({ path: testInfo.outputPath('email-preferences.png') })
   await page.reload()
-  await expect(page.getByRole('checkbox', { name: 'Windows awaiting your approval' })).toBeChecked()
+  await expect(page.getByRole('checkbox', { name: 'Windows awaiting your approval', exact: true })).toBeChecked()
   await page.setViewportSize({ width: 390, height: 844 })
   await page.getByRole('region', { name: 'Email' }).scrollIntoViewIfNeeded()
   await page.screenshot({ path: testInfo.outputPath('email-preferences-phone.png'), fullPage: true })

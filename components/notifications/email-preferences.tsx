@@ -44,26 +44,27 @@ export function EmailPreferences({ preferences }: { preferences: EmailPreference
           </Alert>
         )}
         <fieldset>
-          <legend className="text-sm font-medium text-zinc-900">Email me when</legend>
+          <legend className="text-sm font-medium text-zinc-900">Email me about</legend>
           <ul className="mt-2 divide-y divide-zinc-100">
             {preferences.kinds.map((k) => (
-              <li key={k.kind} className="py-2.5">
-                <label className="flex items-start gap-3 text-sm">
-                  <input
-                    type="checkbox"
-                    name={k.kind}
-                    checked={ticked.has(k.kind)}
-                    onChange={(event) => toggle(k.kind, event.target.checked)}
-                    aria-describedby={`email-${k.kind}-description`}
-                    className="mt-0.5 size-4 shrink-0 accent-indigo-600"
-                  />
-                  <span>
-                    <span className="block font-medium text-zinc-900">{k.label}</span>
-                    <span id={`email-${k.kind}-description`} className="block text-zinc-600">
-                      {k.description}
-                    </span>
-                  </span>
-                </label>
+              <li key={k.kind} className="flex items-start gap-3 py-2.5 text-sm">
+                <input
+                  id={`email-${k.kind}`}
+                  type="checkbox"
+                  name={k.kind}
+                  checked={ticked.has(k.kind)}
+                  onChange={(event) => toggle(k.kind, event.target.checked)}
+                  aria-describedby={`email-${k.kind}-description`}
+                  className="mt-0.5 size-4 shrink-0 accent-indigo-600"
+                />
+                <div>
+                  <label htmlFor={`email-${k.kind}`} className="block font-medium text-zinc-900">
+                    {k.label}
+                  </label>
+                  <p id={`email-${k.kind}-description`} className="text-zinc-600">
+                    {k.description}
+                  </p>
+                </div>
               </li>
             ))}
           </ul>
