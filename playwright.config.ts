@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test'
 // The specs' own side imports lib/ (fixtures, seeding): server-only modules load as on the server.
 import './lib/runtime/server-only.mjs'
-import { BASE_URL, E2E } from './e2e/fixtures/settings'
+import { BASE_URL, E2E, E2E_SMTP_URL } from './e2e/fixtures/settings'
 
 const ci = !!process.env.CI
 
@@ -47,6 +47,8 @@ export default defineConfig({
       DATABASE_URL: '',
       WORKER_HEARTBEAT_MS: '1000',
       REPORT_WATCH_MS: '2000',
+      SMTP_URL: E2E_SMTP_URL,
+      EMAIL_FROM: 'Lockstep E2E <lockstep@e2e.lockstep>',
     },
   },
 })

@@ -15,7 +15,7 @@ import {
 } from '@/lib/server/connections/schemas'
 import { ZSignalBackend } from '@/lib/server/monitoring/schemas'
 import { ZNoInput } from '@/lib/server/fields'
-import { ZNotificationId } from '@/lib/server/notifications/schemas'
+import { ZEmailPreferences, ZNotificationId } from '@/lib/server/notifications/schemas'
 import * as P from '@/lib/server/plans/schemas'
 import { ZRequestRehearsal } from '@/lib/server/rehearsals/schemas'
 import { ZAcceptChecksum, ZRestoreRevision } from '@/lib/server/revisions/schemas'
@@ -133,6 +133,12 @@ const ACTIONS: Record<string, Decision> = {
     schema: ZNotificationId,
   },
   'lib/actions/notifications.ts#markAllNotificationsReadAction': { permission: 'notification:read', schema: ZNoInput },
+  // One's own choices only: no id to name. An empty form leaves a new person's choices as they were (all off),
+  // so the gate check changes nothing the audit log would record.
+  'lib/actions/notifications.ts#saveEmailPreferencesAction': {
+    permission: 'notification:read',
+    schema: ZEmailPreferences,
+  },
   'lib/actions/plan-documents.ts#previewPlanDocumentAction': { permission: 'plan:edit', schema: P.ZPlanDocument },
   'lib/actions/plan-documents.ts#importPlanDocumentAction': { permission: 'plan:edit', schema: P.ZPlanDocument },
   'lib/actions/plans.ts#createPlanAction': { permission: 'plan:edit', schema: P.ZCreatePlan },

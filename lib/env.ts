@@ -86,7 +86,7 @@ const ZAppEnv = ZDatabaseEnv.extend({
   LOCKSTEP_BACKUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
   // The directory of pg_dump and pg_restore, when they are not the newest under /usr/lib/postgresql or on the PATH.
   LOCKSTEP_PG_BIN: z.string().min(1).optional(),
-  // The address people reach Lockstep at (https://lockstep.example.com): links in webhook payloads point there.
+  // The address people reach Lockstep at (https://lockstep.example.com): links in webhook payloads and emails point there.
   // Unset, they point at http://localhost:PORT, which only works on this machine.
   LOCKSTEP_PUBLIC_URL: z
     .url('must be an absolute http:// or https:// URL, such as https://lockstep.example.com')
@@ -143,6 +143,36 @@ const ZRemoteEnv = z.object({
   LOCKSTEP_IDEMPOTENCY_KEY: z.string().trim().max(150, 'must be at most 150 characters').optional(),
 })
 export type RemoteEnv = z.infer<typeof ZRemoteEnv>
+// Email (lib/engine/email.ts). Without SMTP_URL no email is written or sent; people still see notices in the bell.
+const ZSmtpUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      const url = new URL(value)
+      return ['smtp:', 'smtps:'].includes(url.protocol) && url.hostname !== ''
+    } catch {
+      return false
+    }
+  }, 'must be an smtp://user:password@host:port URL (smtps:// for TLS from the first byte)')
+
+// "Name <address@host>" or a bare address.
+const ZMailbox = z
+  .string()
+  .trim()
+  .regex(
+    /^(?:[^<>\r\n]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/,
+    'must be an address, such as lockstep@example.com or "Lockstep <lockstep@example.com>"',
+  )
+
+const ZEmailEnv = z
+  .object({
+    SMTP_URL: ZSmtpUrl.optional(),
+    EMAIL_FROM: ZMailbox.default('Lockstep <lockstep@localhost>'),
+  })
+  // Links in emails lead where LOCKSTEP_PUBLIC_URL says (publicUrl below).
+  .transform((env) => ({ ...env, publicUrl: publicUrl('') }))
+export type EmailEnv = z.infer<typeof ZEmailEnv>
 
 /** Thrown for configuration the operator must fix; carries one readable line per problem. */
 export class ConfigError extends Error {
@@ -176,10 +206,15 @@ export function appEnv(): AppEnv {
   return app
 }
 
-/** An absolute link into Lockstep for `path` (/runs/…), for messages read elsewhere (webhooks). */
+/** An absolute link into Lockstep for `path` (/runs/…), for messages read elsewhere (webhooks, emails). */
 export function publicUrl(path: string): string {
   const env = appEnv()
   return `${env.LOCKSTEP_PUBLIC_URL ?? `http://localhost:${env.PORT}`}${path}`
+}
+
+/** Email settings: whether email is on (SMTP_URL), who it comes from, and the address links in it lead to. */
+export function emailEnv(): EmailEnv {
+  return parse(ZEmailEnv, cleaned())
 }
 
 /** Just the database: for the Prisma client, seeds and command-line tools. */

@@ -6,7 +6,7 @@ import cluster from 'node:cluster'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { MAX_REQUEST_BYTES } from '@/lib/auth/request-size'
-import { appEnv, webEnv, type WebEnv } from '@/lib/env'
+import { appEnv, emailEnv, webEnv, type WebEnv } from '@/lib/env'
 import { THREAD_NAMES } from '@/lib/runtime/thread-scripts'
 import { assertThreadScriptBuilt } from '@/lib/runtime/threads'
 import { createWebServer } from '@/lib/runtime/web-server'
@@ -17,6 +17,7 @@ const RESTARTS_PER_MINUTE = 5
 
 try {
   appEnv() // fail fast, once, on a missing DATABASE_URL or AUTH_SECRET
+  emailEnv() // and on a malformed SMTP_URL, EMAIL_FROM or LOCKSTEP_PUBLIC_URL, before a notice needs them
   for (const name of THREAD_NAMES) assertThreadScriptBuilt(name) // built by npm run build, like .next/
   const env = webEnv()
   if (cluster.isPrimary) runPrimary(env.PORT, env.WEB_CONCURRENCY)

@@ -36,7 +36,8 @@ const PERMISSIONS = {
   'audit:read': ['ADMIN'],
   // Outbound webhooks: where Lockstep sends word of its events, signed with secrets only admins see once.
   'webhook:manage': ['ADMIN'],
-  // One's own notices and their read state: personal, not a change to any plan, so stakeholders too.
+  // One's own notices, their read state and which kinds come by email: personal, not a change to any plan,
+  // so stakeholders too.
   'notification:read': EVERYONE,
   // One's own sign-in: setting up two-factor sign-in, confirming a code.
   'account:own': EVERYONE,

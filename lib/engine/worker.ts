@@ -1,4 +1,5 @@
 import { sweepDrift } from './drift'
+import { createEmailSender, EMAIL_EVERY_MS } from './email'
 import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import { db } from '@/lib/db'
@@ -38,6 +39,8 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
   const id = randomUUID()
   const startedAt = new Date()
   const interval = appEnv().WORKER_HEARTBEAT_MS
+  // Before anything starts: a malformed SMTP_URL or EMAIL_FROM stops the worker with the setting's name.
+  const emailSender = createEmailSender(log)
   const beat = () =>
     db.workerHeartbeat.upsert({
       where: { id },
@@ -207,6 +210,20 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
     }
   }
   const hookTimer = setInterval(() => void deliverHooks(), 1_000)
+  // Emails of notices (lib/engine/email.ts), when SMTP_URL is set: what is due, every few seconds.
+  let emailing = false
+  const sendEmails = async () => {
+    if (!emailSender || emailing || stopping) return
+    emailing = true
+    try {
+      await emailSender.tick()
+    } catch (error) {
+      log(`email loop failed: ${firstLine(error)}`)
+    } finally {
+      emailing = false
+    }
+  }
+  const emailTimer = setInterval(() => void sendEmails(), EMAIL_EVERY_MS)
 
   let beats = 0
   const timer = setInterval(() => {
@@ -237,6 +254,8 @@ export async function startWorker(log: (line: string) => void = console.log): Pr
       clearInterval(sampleTimer)
       clearInterval(reportTimer)
       clearInterval(hookTimer)
+      clearInterval(emailTimer)
+      emailSender?.stop()
       await followers.stop()
       await sampler.stop()
       await db.workerHeartbeat.delete({ where: { id } }).catch(() => undefined)

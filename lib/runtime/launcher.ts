@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { childEnv as makeChildEnv, exportEnv, launcherEnv } from '@/lib/env'
+import { childEnv as makeChildEnv, emailEnv, exportEnv, launcherEnv } from '@/lib/env'
 import { applyMigrations } from '@/lib/migrate/migrations'
 import { restrictDemoRole } from '@/prisma/demo'
 import { seedDatabase, type SeedResult } from '@/prisma/seed'
@@ -24,6 +24,7 @@ const bin = (name: string) => join(ROOT, 'node_modules', '.bin', name)
  */
 export async function launch(options: LaunchOptions): Promise<void> {
   const env = launcherEnv()
+  emailEnv() // a malformed email setting stops `npm start` here, naming it, rather than in the web app and worker
   const dataDir = resolveDataDir(env.LOCKSTEP_DATA_DIR)
   if (!(await isPortFree(env.PORT))) {
     throw new StartupError(

@@ -1,5 +1,6 @@
 import type { Tx } from '@/lib/db'
 import type { NotificationKind } from '@/lib/generated/prisma/enums'
+import { queueNoticeEmails } from './outbox'
 import { clipNotice, windowSpan } from './rules'
 
 /** `windowId`: the maintenance window a notice asks a decision on (see resolveWindowNotices). */
@@ -13,15 +14,15 @@ export type Notice = {
 }
 
 /**
- * Leaves `notice` for each of `userIds` (deduplicated; inactive people skipped). Call it with the
- * transaction that makes the change the notice is about, so there is never a notice of a change that
- * did not happen.
+ * Leaves `notice` for each of `userIds` (deduplicated; inactive people skipped), and queues its email for
+ * those who chose its kind by email (./outbox.ts). Call it with the transaction that makes the change the
+ * notice is about, so there is never a notice – or an email – of a change that did not happen.
  */
 export async function notify(tx: Tx, userIds: readonly (string | null | undefined)[], notice: Notice): Promise<number> {
   const ids = [...new Set(userIds.filter((id): id is string => Boolean(id)))]
   if (!ids.length) return 0
   const active = await tx.user.findMany({ where: { id: { in: ids }, isActive: true }, select: { id: true } })
-  const { count } = await tx.notification.createMany({
+  const left = await tx.notification.createManyAndReturn({
     data: active.map((u) => ({
       userId: u.id,
       kind: notice.kind,
@@ -31,8 +32,10 @@ export async function notify(tx: Tx, userIds: readonly (string | null | undefine
       planId: notice.planId ?? null,
       windowId: notice.windowId ?? null,
     })),
+    select: { id: true, userId: true, kind: true, title: true, body: true, href: true },
   })
-  return count
+  await queueNoticeEmails(tx, left)
+  return left.length
 }
 
 /** The active people who may decide maintenance windows (DBAs and admins), but not `except` – nobody approves their own request. */

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { clipNotice, internalHref, NOTICE_BODY_MAX, noticeBody, runFailedTitle, windowSpan } from './rules'
+import {
+  clipNotice,
+  internalHref,
+  NOTICE_BODY_MAX,
+  noticeBody,
+  noticeEmailText,
+  runFailedTitle,
+  windowSpan,
+} from './rules'
 
 describe('noticeBody', () => {
   it('keeps the first line of an error, trimmed', () => {
@@ -55,5 +63,27 @@ describe('internalHref', () => {
     expect(internalHref('/windows')).toBe('/windows')
     for (const href of ['https://evil.example/', '//evil.example/x', '/\\evil.example', 'javascript:alert(1)', ''])
       expect(internalHref(href)).toBe('/notifications')
+  })
+})
+
+describe('noticeEmailText', () => {
+  it('is the body, an absolute link to where the notice leads, and how to stop these emails', () => {
+    expect(noticeEmailText({ body: 'Step “Bad” failed', href: '/runs/42' }, 'Failed runs', 'https://ls.example')).toBe(
+      [
+        'Step “Bad” failed',
+        '',
+        'Open it in Lockstep: https://ls.example/runs/42',
+        '',
+        '-- ',
+        'You get this email because you chose to receive “Failed runs” by email.',
+        'To stop, untick it under Email on https://ls.example/notifications',
+        '',
+      ].join('\n'),
+    )
+  })
+
+  it('leaves out an empty body, and links only inside Lockstep', () => {
+    const text = noticeEmailText({ body: ' ', href: '//evil.example/x' }, 'Drift found', 'http://localhost:3000')
+    expect(text.startsWith('Open it in Lockstep: http://localhost:3000/notifications\n')).toBe(true)
   })
 })

@@ -35,3 +35,19 @@ export function runFailedTitle(
 export function internalHref(href: string): string {
   return /^\/(?![/\\])/.test(href) ? href : '/notifications'
 }
+
+/**
+ * The plain-text email of a notice: its body, an absolute link to where it leads, and how to stop these emails
+ * (a mail client shows the part after "-- " as a signature). `publicUrl` has no trailing slash.
+ */
+export function noticeEmailText(notice: { body: string; href: string }, kindLabel: string, publicUrl: string): string {
+  return [
+    ...(notice.body.trim() ? [notice.body.trim(), ''] : []),
+    `Open it in Lockstep: ${publicUrl}${internalHref(notice.href)}`,
+    '',
+    '-- ',
+    `You get this email because you chose to receive “${kindLabel}” by email.`,
+    `To stop, untick it under Email on ${publicUrl}/notifications`,
+    '',
+  ].join('\n')
+}
