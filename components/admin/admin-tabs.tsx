@@ -4,6 +4,7 @@ import { cn } from '@/components/ui/cn'
 const TABS = [
   { key: 'users', href: '/admin/users', label: 'Users' },
   { key: 'audit', href: '/admin/audit', label: 'Audit log' },
+  { key: 'sign-in', href: '/admin/sign-in', label: 'Sign-in' },
 ] as const
 
 export function AdminTabs({ current }: { current: (typeof TABS)[number]['key'] }) {
