@@ -47,7 +47,7 @@ export async function admitSsoSignIn(
   const identity = identityFromClaims(issuer, claims, sso.groupsClaim)
   if (!identity) return ssoRefusedUrl('failed')
   const sessionId = randomUUID()
-  const origin = await headers().then(signInClientAddress, () => null)
+  const origin = await requestOrigin()
   const result = await signInWithSso(identity, sso, { origin, sessionId })
   if (!result.ok) return ssoRefusedUrl(result.reason)
   Object.assign(user, {
@@ -58,4 +58,13 @@ export async function admitSsoSignIn(
     sessionId,
   })
   return true
+}
+
+// The callback runs inside Auth.js's route handler, whose request headers Next.js knows; outside one, none.
+async function requestOrigin(): Promise<string | null> {
+  try {
+    return signInClientAddress(await headers())
+  } catch {
+    return null
+  }
 }
