@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test'
 // The specs' own side imports lib/ (fixtures, seeding): server-only modules load as on the server.
 import './lib/runtime/server-only.mjs'
-import { BASE_URL, E2E } from './e2e/fixtures/settings'
+import { BASE_URL, E2E, SSO } from './e2e/fixtures/settings'
 
 const ci = !!process.env.CI
 
@@ -47,6 +47,13 @@ export default defineConfig({
       DATABASE_URL: '',
       WORKER_HEARTBEAT_MS: '1000',
       REPORT_WATCH_MS: '2000',
+      AUTH_OIDC_ISSUER: SSO.issuer,
+      AUTH_OIDC_CLIENT_ID: SSO.clientId,
+      AUTH_OIDC_CLIENT_SECRET: SSO.clientSecret,
+      AUTH_OIDC_NAME: SSO.name,
+      AUTH_OIDC_SCOPE: 'openid email profile groups',
+      AUTH_OIDC_ROLE_MAP: SSO.roleMap,
+      AUTH_OIDC_DEFAULT_ROLE: 'none',
     },
   },
 })

@@ -163,6 +163,7 @@ const PAGES: readonly PageVisit[] = [
   { name: 'account', path: () => '/account/security', roles: EVERYONE },
   { name: 'admin users', path: () => '/admin/users', roles: ['ADMIN'] },
   { name: 'audit log', path: () => '/admin/audit', roles: ['ADMIN'] },
+  { name: 'sign-in settings', path: () => '/admin/sign-in', roles: ['ADMIN'] },
 ]
 
 /** Axe's findings as lines a person can act on: rule, impact, what it means, and where. */

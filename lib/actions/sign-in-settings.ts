@@ -1,14 +1,10 @@
 'use server'
 
 import { revalidatePath } from 'next/cache'
-import { z } from 'zod'
 import { currentSso } from '@/lib/auth/sso'
+import { ZRequireSso } from '@/lib/server/settings/schemas'
 import { setRequireSso } from '@/lib/server/settings/sign-in-settings'
 import { defineAction } from './define-action'
-
-const ZRequireSso = z.object({
-  requireSso: z.enum(['true', 'false'], 'Choose on or off.').transform((value) => value === 'true'),
-})
 
 /** Admins: "Require single sign-on" on or off (lib/server/settings/sign-in-settings.ts decides and audits). */
 export const setRequireSsoAction = defineAction(
