@@ -132,7 +132,7 @@ test('a person an admin deactivated loses their open session and is refused at t
   const again = await freshPage(browser)
   await signInThroughProvider(again, dba.login)
   await expect(again).toHaveURL(/\/login\?sso=disabled$/)
-  await expect(again.getByRole('alert')).toHaveText(/Your Lockstep account is deactivated/)
+  await expect(again.getByRole('alert').filter({ hasText: 'Your Lockstep account is deactivated' })).toBeFocused()
   await expect(again.getByRole('button', { name: 'Sign out' })).toHaveCount(0)
   const actions = (await auditEvents(stored?.id ?? '')).map((e) => e.action)
   expect(actions.slice(-1)).toEqual(['auth.ssoRefused'])
@@ -169,9 +169,8 @@ test('with single sign-on required, a lead’s password is refused and an admin�
   await refused.getByLabel('Email').fill(lead.email)
   await refused.getByLabel('Password').fill(lead.password)
   await refused.getByRole('button', { name: 'Sign in', exact: true }).click()
-  await expect(refused.getByRole('alert')).toHaveText(
-    `Password sign-in is turned off for your account. Use “Continue with ${SSO.name}” below.`,
-  )
+  const why = `Password sign-in is turned off for your account. Use “Continue with ${SSO.name}” below.`
+  await expect(refused.getByRole('alert').filter({ hasText: why })).toBeVisible()
   await refused.screenshot({ path: testInfo.outputPath('refused-password.png') })
   await refused.context().close()
 

@@ -5,19 +5,22 @@ import { parseRoleMap, type RoleMapping } from './sso-roles'
 
 // Single sign-on settings, part of the app environment (lib/env.ts, the only reader of process.env).
 
-const ZHttpUrl = z
+// Tokens and the client secret travel to the issuer: HTTPS, except to a provider on this very machine.
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
+const ZIssuerUrl = z
   .string()
   .trim()
   .refine((value) => {
     try {
-      return ['https:', 'http:'].includes(new URL(value).protocol)
+      const url = new URL(value)
+      return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname))
     } catch {
       return false
     }
-  }, 'must be the issuer URL of your identity provider, such as https://sso.example.com/realms/acme')
+  }, 'must be the https:// issuer URL of your identity provider, such as https://sso.example.com/realms/acme')
 
 export const ZOidcEnv = z.object({
-  AUTH_OIDC_ISSUER: ZHttpUrl.optional(),
+  AUTH_OIDC_ISSUER: ZIssuerUrl.optional(),
   AUTH_OIDC_CLIENT_ID: z.string().trim().min(1).optional(),
   AUTH_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   // The words on the sign-in button: "Continue with …".

@@ -87,9 +87,17 @@ describe('single sign-on settings in the environment', () => {
       AUTH_OIDC_ROLE_MAP: 'dbas=DBAS',
       AUTH_OIDC_DEFAULT_ROLE: 'guest',
     })
-    expect(() => appEnv()).toThrow(/AUTH_OIDC_ISSUER must be the issuer URL/)
+    expect(() => appEnv()).toThrow(/AUTH_OIDC_ISSUER must be the https:\/\/ issuer URL/)
     expect(() => appEnv()).toThrow(/AUTH_OIDC_ROLE_MAP has “dbas=DBAS”/)
     expect(() => appEnv()).toThrow(/AUTH_OIDC_DEFAULT_ROLE must be none or one of ADMIN, LEAD, DBA, STAKEHOLDER/)
+  })
+
+  it('wants HTTPS, except for a provider on this machine', () => {
+    set({ ...full, AUTH_OIDC_ISSUER: 'http://sso.example.com/realms/acme' })
+    expect(() => appEnv()).toThrow(/AUTH_OIDC_ISSUER must be the https:\/\/ issuer URL/)
+    restore?.()
+    set({ ...full, AUTH_OIDC_ISSUER: 'http://localhost:8080/realms/acme' })
+    expect(ssoConfig(appEnv())?.issuer).toBe('http://localhost:8080/realms/acme')
   })
 
   it('takes a default role case-insensitively, and none', () => {
