@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test'
 // The specs' own side imports lib/ (fixtures, seeding): server-only modules load as on the server.
 import './lib/runtime/server-only.mjs'
-import { BASE_URL, E2E, E2E_SMTP_URL } from './e2e/fixtures/settings'
+import { BASE_URL, E2E, E2E_SMTP_URL, SSO } from './e2e/fixtures/settings'
 
 const ci = !!process.env.CI
 
@@ -49,6 +49,13 @@ export default defineConfig({
       REPORT_WATCH_MS: '2000',
       SMTP_URL: E2E_SMTP_URL,
       EMAIL_FROM: 'Lockstep E2E <lockstep@e2e.lockstep>',
+      AUTH_OIDC_ISSUER: SSO.issuer,
+      AUTH_OIDC_CLIENT_ID: SSO.clientId,
+      AUTH_OIDC_CLIENT_SECRET: SSO.clientSecret,
+      AUTH_OIDC_NAME: SSO.name,
+      AUTH_OIDC_SCOPE: 'openid email profile groups',
+      AUTH_OIDC_ROLE_MAP: SSO.roleMap,
+      AUTH_OIDC_DEFAULT_ROLE: 'none',
     },
   },
 })

@@ -196,6 +196,7 @@ const PAGES: readonly PageVisit[] = [
   { name: 'webhooks', path: () => '/admin/webhooks', roles: ['ADMIN'] },
   { name: 'new webhook', path: () => '/admin/webhooks/new', roles: ['ADMIN'] },
   { name: 'webhook', path: (s) => `/admin/webhooks/${s.webhookId}`, roles: ['ADMIN'] },
+  { name: 'sign-in settings', path: () => '/admin/sign-in', roles: ['ADMIN'] },
 ]
 
 /** Axe's findings as lines a person can act on: rule, impact, what it means, and where. */

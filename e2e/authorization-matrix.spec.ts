@@ -20,6 +20,7 @@ import * as P from '@/lib/server/plans/schemas'
 import { ZRequestRehearsal } from '@/lib/server/rehearsals/schemas'
 import { ZAcceptChecksum, ZRestoreRevision } from '@/lib/server/revisions/schemas'
 import { ZRequestInspection } from '@/lib/server/inspections/schemas'
+import { ZRequireSso } from '@/lib/server/settings/schemas'
 import { ZAddCutoverStep, ZAddSyncStep, ZEditCutoverStep, ZEditSyncStep } from '@/lib/server/plans/sync-schemas'
 import { ZEndSync } from '@/lib/server/syncs/schemas'
 import { ZAcknowledgeDrift, ZRequestDriftCheck } from '@/lib/server/drift/schemas'
@@ -82,6 +83,8 @@ const ACTIONS: Record<string, Decision> = {
   'lib/actions/account.ts#confirmMfaEnrolmentAction': { permission: 'account:own', schema: ZConfirmMfa },
   'lib/actions/auth.ts#signInAction': { permission: 'public' },
   'lib/actions/auth.ts#signOutAction': { permission: 'public' },
+  // Sends the browser to the identity provider; the callback (Auth.js's route) decides who signs in.
+  'lib/actions/auth.ts#ssoSignInAction': { permission: 'public' },
   'lib/actions/backups.ts#requestRestoreAction': { permission: 'backup:restore', schema: ZRequestRestore },
   'lib/actions/connections.ts#createEnvironmentAction': { permission: 'connection:manage', schema: ZEnvironment },
   'lib/actions/connections.ts#setEnvironmentSafeguardsAction': {
@@ -228,6 +231,7 @@ const ACTIONS: Record<string, Decision> = {
   'lib/actions/users.ts#setUserActiveAction': { permission: 'user:manage', schema: ZSetUserActive },
   'lib/actions/users.ts#resetUserPasswordAction': { permission: 'user:manage', schema: ZResetUserPassword },
   'lib/actions/users.ts#resetMfaAction': { permission: 'user:manage', schema: ZResetMfa },
+  'lib/actions/sign-in-settings.ts#setRequireSsoAction': { permission: 'user:manage', schema: ZRequireSso },
   'lib/actions/validations.ts#requestValidationAction': { permission: 'run:start', schema: ZRequestValidation },
   'lib/actions/inspections.ts#requestSourceInspectionAction': {
     permission: 'plan:edit',

@@ -2,6 +2,7 @@ import 'server-only'
 import { availableParallelism } from 'node:os'
 import { z } from 'zod'
 import { isProxyAddress } from './auth/forwarded'
+import { ZOidcEnv, oidcAllOrNone } from './auth/sso-env'
 
 // The only module that reads process.env. Each reader is parsed on first use so that
 // `next build` (which imports server modules without a database) does not need runtime secrets.
@@ -103,7 +104,9 @@ const ZAppEnv = ZDatabaseEnv.extend({
     .enum(['true', 'false'], 'must be true or false')
     .default('false')
     .transform((value) => value === 'true'),
-})
+  // Single sign-on through OpenID Connect (lib/auth/sso-env.ts): off unless the issuer, client id and secret are set.
+  ...ZOidcEnv.shape,
+}).superRefine(oidcAllOrNone)
 export type AppEnv = z.infer<typeof ZAppEnv>
 
 const ZLauncherEnv = z.object({

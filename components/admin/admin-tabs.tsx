@@ -6,6 +6,7 @@ const TABS = [
   { key: 'service-accounts', href: '/admin/service-accounts', label: 'Service accounts' },
   { key: 'audit', href: '/admin/audit', label: 'Audit log' },
   { key: 'webhooks', href: '/admin/webhooks', label: 'Webhooks' },
+  { key: 'sign-in', href: '/admin/sign-in', label: 'Sign-in' },
 ] as const
 
 export function AdminTabs({ current }: { current: (typeof TABS)[number]['key'] }) {

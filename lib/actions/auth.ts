@@ -6,6 +6,7 @@ import { signIn, signOut } from '@/lib/auth/config'
 import { endCurrentSession } from '@/lib/auth/current-user'
 import { insecureSignInOrigin, isForeignActionRequest } from '@/lib/auth/origin'
 import { FORGED_WRITE } from '@/lib/auth/same-origin'
+import { SSO_PROVIDER_ID, ssoButton } from '@/lib/auth/sso'
 
 /** `step: 'code'` once the password was right and the account needs a code from its authenticator. */
 export type SignInState = { error: string | null; email: string; step: 'password' | 'code' }
@@ -36,6 +37,12 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
           step: 'password',
         }
       if (error.code === 'code-required') return { error: null, email, step: 'code' }
+      if (error.code === 'sso-required')
+        return {
+          error: `Password sign-in is turned off for your account. Use “Continue with ${ssoButton()?.name ?? 'single sign-on'}” below.`,
+          email,
+          step: 'password',
+        }
       if (error.code === 'code-invalid')
         return {
           error: 'That code is not right. Enter the 6 digits your authenticator shows now, or a recovery code.',
@@ -46,6 +53,26 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
     if (error instanceof AuthError) return { error: 'Wrong email or password.', email, step: 'password' }
     console.error('[sign-in] unexpected failure', error)
     return { error: 'Signing in failed on our side. Try again in a moment.', email, step }
+  }
+}
+
+/**
+ * Public: starts single sign-on – Auth.js redirects the browser to the identity provider, which sends it back
+ * to /api/auth/callback/oidc (lib/auth/sso-provider.ts decides there). Only from a Lockstep page.
+ */
+export async function ssoSignInAction(_prev: string | null, formData: FormData): Promise<string | null> {
+  if (await isForeignActionRequest()) return FORGED_WRITE
+  if (!ssoButton()) return 'Single sign-on is not configured.'
+  const plainHttpHost = await insecureSignInOrigin()
+  if (plainHttpHost) return plainHttpSignIn(plainHttpHost)
+  try {
+    await signIn(SSO_PROVIDER_ID, { redirectTo: safeNext(String(formData.get('next') ?? '/')) })
+    return null
+  } catch (error) {
+    unstable_rethrow(error)
+    // Typically the identity provider cannot be reached (its discovery document is read first).
+    console.error('[sign-in] single sign-on could not start:', error instanceof Error ? error.message : error)
+    return 'Single sign-on could not start: the identity provider did not answer. Try again in a moment.'
   }
 }
 

@@ -7,6 +7,8 @@ import { authenticate } from '@/lib/server/users/authenticate'
 import { endSession, renewOpenSession } from '@/lib/server/users/sessions'
 import { PASSWORD_MAX_LENGTH } from './password'
 import { signInClientAddress } from './client-address'
+import { ssoConfig } from './sso-env'
+import { admitSsoSignIn, ssoProvider } from './sso-provider'
 import { isWithinAbsoluteLimit, sessionClaims, sessionCookie } from './session-rules'
 
 class InvalidCredentials extends CredentialsSignin {
@@ -17,6 +19,9 @@ class CodeRequired extends CredentialsSignin {
 }
 class CodeInvalid extends CredentialsSignin {
   code = 'code-invalid'
+}
+class SsoRequired extends CredentialsSignin {
+  code = 'sso-required'
 }
 class AccountLocked extends CredentialsSignin {
   constructor(readonly retryIn: string) {
@@ -45,6 +50,7 @@ declare module 'next-auth' {
 export const { handlers, signIn, signOut } = NextAuth(() => {
   const env = appEnv()
   const cookie = sessionCookie(env.LOCKSTEP_ALLOW_INSECURE_HTTP)
+  const sso = ssoConfig(env)
   return {
     secret: env.AUTH_SECRET,
     trustHost: true,
@@ -58,7 +64,8 @@ export const { handlers, signIn, signOut } = NextAuth(() => {
         else console.error('[auth]', error)
       },
     },
-    pages: { signIn: '/login' },
+    // Every failure, a single sign-on the identity provider cancelled included, lands on the sign-in page.
+    pages: { signIn: '/login', error: '/login' },
     // The cookie lives as long as the idle limit; Auth.js renews it when its session endpoint is read,
     // which the console does only while the person is active (components/shell/session-keeper.tsx).
     session: {
@@ -108,11 +115,14 @@ export const { handlers, signIn, signOut } = NextAuth(() => {
           if (result.reason === 'locked') throw new AccountLocked(result.retryIn)
           if (result.reason === 'code-required') throw new CodeRequired()
           if (result.reason === 'code-invalid') throw new CodeInvalid()
+          if (result.reason === 'sso-required') throw new SsoRequired()
           throw new InvalidCredentials()
         },
       }),
+      ...(sso ? [ssoProvider(sso)] : []),
     ],
     callbacks: {
+      signIn: ({ user, account, profile }) => (sso ? admitSsoSignIn(sso, user, account, profile) : true),
       async jwt({ token, user }) {
         if (user) {
           token.sub = user.id

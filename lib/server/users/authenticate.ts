@@ -1,8 +1,10 @@
 import 'server-only'
 import { db } from '@/lib/db'
 import { DUMMY_PASSWORD_HASH, verifyPassword } from '@/lib/auth/password'
+import { currentSso } from '@/lib/auth/sso'
 import type { Actor, UserActor } from '@/lib/server/actor'
 import { recordAudit } from '@/lib/server/audit/record'
+import { isSsoRequired } from '@/lib/server/settings/sign-in-settings'
 import { verifySecondFactor, type SecondFactor } from './mfa'
 import { describeWait, normaliseEmail } from './rules'
 import { startSessionInTx } from './sessions'
@@ -21,7 +23,7 @@ export type AuthenticateResult =
       user: { id: string; email: string; name: string; sessionVersion: number }
       secondFactor: SecondFactor | null
     }
-  | { ok: false; reason: 'invalid' | 'code-required' | 'code-invalid' }
+  | { ok: false; reason: 'invalid' | 'code-required' | 'code-invalid' | 'sso-required' }
   | { ok: false; reason: 'locked'; retryIn: string }
 
 /**
@@ -55,6 +57,20 @@ export async function authenticate(
   const actor: UserActor = { kind: 'user', id: user.id, email: user.email, name: user.name, role: user.role, origin }
   if (!(await verifyPassword(passwordHash, password)))
     return failure(await auditFailure(actor, 'auth.signInFailed', attempt), 'invalid')
+  // With single sign-on required, only admins keep their password (break-glass, should the identity provider fail).
+  // Said only after a right password, so the answer tells a stranger nothing about the account.
+  if (user.role !== 'ADMIN' && (await isSsoRequired(currentSso() !== null))) {
+    await Promise.all([uncountAccountAttempt(user.id, attempt), uncountAddressAttempt(fromAddress)])
+    await db.$transaction((tx) =>
+      recordAudit(tx, actor, {
+        action: 'auth.signInRefused',
+        entityType: 'User',
+        entityId: user.id,
+        after: { reason: 'sso-required' },
+      }),
+    )
+    return { ok: false, reason: 'sso-required' }
+  }
 
   let secondFactor: SecondFactor | null = null
   if (user.totpEnabledAt) {
