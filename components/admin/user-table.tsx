@@ -79,6 +79,7 @@ function UserRow({ user, isSelf }: { user: UserDTO; isSelf: boolean }) {
             <Badge tone="success">Active</Badge>
           )}
           {user.hasMfa ? <Badge>Two-factor</Badge> : null}
+          {user.isService ? <Badge>Service account</Badge> : null}
         </div>
       </Td>
       <Td className="whitespace-nowrap">
@@ -86,7 +87,7 @@ function UserRow({ user, isSelf }: { user: UserDTO; isSelf: boolean }) {
       </Td>
       <Td className="text-right whitespace-nowrap">
         <div className="flex justify-end gap-2">
-          {user.isActive ? <ResetPasswordDialog user={user} /> : null}
+          {user.isActive && !user.isService ? <ResetPasswordDialog user={user} /> : null}
           {user.hasMfa && !isSelf ? (
             <ConfirmDialog
               title={`Reset two-factor sign-in for ${user.name}?`}

@@ -106,6 +106,18 @@ describe('changing, deactivating and resetting users', () => {
     expect(events[0]).toMatchObject({ action: 'user.resetPassword', before: null, after: null })
   })
 
+  it('refuses to give a service account a password', async () => {
+    const admin = await makeUser('ADMIN')
+    const service = await makeUser('LEAD')
+    await db.user.update({ where: { id: service.id }, data: { isService: true, passwordHash: null } })
+    await expect(resetUserPassword(admin, { userId: service.id, password: 'another long password' })).rejects.toThrow(
+      /service account has no password/,
+    )
+    const stored = await db.user.findUniqueOrThrow({ where: { id: service.id } })
+    expect(stored.passwordHash).toBeNull()
+    expect(await auditEventsFor(service.id)).toHaveLength(0)
+  })
+
   it('refuses to let admins change or deactivate themselves', async () => {
     const admin = await makeUser('ADMIN')
     expect((await refusal(changeUserRole(admin, { userId: admin.id, role: 'LEAD' }))).code).toBe('CONFLICT')

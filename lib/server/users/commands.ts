@@ -91,6 +91,11 @@ export async function resetUserPassword(actor: UserActor, input: TResetUserPassw
   return db.$transaction(async (tx) => {
     await assertCanInTx(tx, actor, 'user:manage')
     await lockUser(tx, input.userId)
+    const service = await tx.user.findUnique({ where: { id: input.userId }, select: { isService: true } })
+    if (service?.isService)
+      throw conflict(
+        'A service account has no password: it acts only through its API tokens (Admin → Service accounts).',
+      )
     const user = await tx.user.update({
       where: { id: input.userId },
       data: { passwordHash, sessionVersion: { increment: 1 }, failedSignIns: 0, lockedUntil: null },

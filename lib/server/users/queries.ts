@@ -15,6 +15,8 @@ export type UserDTO = {
   createdAt: string
   /** Two-factor sign-in is set up. */
   hasMfa: boolean
+  /** A service account: it acts only through API tokens and has no password to reset. */
+  isService: boolean
 }
 
 export const USER_SELECT = {
@@ -27,6 +29,7 @@ export const USER_SELECT = {
   lastSignInAt: true,
   createdAt: true,
   totpEnabledAt: true,
+  isService: true,
 } as const
 
 type UserRow = {
@@ -39,6 +42,7 @@ type UserRow = {
   lastSignInAt: Date | null
   createdAt: Date
   totpEnabledAt: Date | null
+  isService: boolean
 }
 
 export function toUserDTO(row: UserRow): UserDTO {
@@ -52,6 +56,7 @@ export function toUserDTO(row: UserRow): UserDTO {
     lastSignInAt: row.lastSignInAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     hasMfa: !!row.totpEnabledAt,
+    isService: row.isService,
   }
 }
 
