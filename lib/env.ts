@@ -47,6 +47,18 @@ const ZDatabaseEnv = z.object({
 })
 export type DatabaseEnv = z.infer<typeof ZDatabaseEnv>
 
+// The address people reach Lockstep at, for links read outside the app (webhook payloads, emails).
+const PUBLIC_URL_FIELDS = {
+  LOCKSTEP_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, such as https://lockstep.example.com' })
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional(),
+  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+}
+const linkBase = ({ LOCKSTEP_PUBLIC_URL, PORT }: { LOCKSTEP_PUBLIC_URL?: string; PORT: number }) =>
+  LOCKSTEP_PUBLIC_URL ?? `http://localhost:${PORT}`
+const ZPublicUrlEnv = z.object(PUBLIC_URL_FIELDS).transform(linkBase)
+
 const ZAppEnv = ZDatabaseEnv.extend({
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (generate one with: openssl rand -base64 33)'),
   // Idle limit: a session unused this long ends. Absolute limit: no session outlives this, however active.
@@ -89,12 +101,7 @@ const ZAppEnv = ZDatabaseEnv.extend({
   LOCKSTEP_PG_BIN: z.string().min(1).optional(),
   // The address people reach Lockstep at (https://lockstep.example.com): links in webhook payloads and emails point there.
   // Unset, they point at http://localhost:PORT, which only works on this machine.
-  LOCKSTEP_PUBLIC_URL: z
-    .url('must be an absolute http:// or https:// URL, such as https://lockstep.example.com')
-    .refine((v) => /^https?:\/\//i.test(v), 'must start with http:// or https://')
-    .transform((v) => v.replace(/\/+$/, ''))
-    .optional(),
-  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+  ...PUBLIC_URL_FIELDS,
   TRUSTED_PROXIES: ZTrustedProxies,
   // Requests one API token may make per minute (/api/v1); more are answered 429 with Retry-After.
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
@@ -172,9 +179,9 @@ const ZEmailEnv = z
   .object({
     SMTP_URL: ZSmtpUrl.optional(),
     EMAIL_FROM: ZMailbox.default('Lockstep <lockstep@localhost>'),
+    ...PUBLIC_URL_FIELDS,
   })
-  // Links in emails lead where LOCKSTEP_PUBLIC_URL says (publicUrl below).
-  .transform((env) => ({ ...env, publicUrl: publicUrl('') }))
+  .transform(({ SMTP_URL, EMAIL_FROM, ...rest }) => ({ SMTP_URL, EMAIL_FROM, publicUrl: linkBase(rest) }))
 export type EmailEnv = z.infer<typeof ZEmailEnv>
 
 /** Thrown for configuration the operator must fix; carries one readable line per problem. */
@@ -211,8 +218,7 @@ export function appEnv(): AppEnv {
 
 /** An absolute link into Lockstep for `path` (/runs/…), for messages read elsewhere (webhooks, emails). */
 export function publicUrl(path: string): string {
-  const env = appEnv()
-  return `${env.LOCKSTEP_PUBLIC_URL ?? `http://localhost:${env.PORT}`}${path}`
+  return `${parse(ZPublicUrlEnv, cleaned())}${path}`
 }
 
 /** Email settings: whether email is on (SMTP_URL), who it comes from, and the address links in it lead to. */

@@ -167,7 +167,7 @@ describe('webhook delivery', () => {
     })
   })
 
-  it('tells of a run from the real worker path: started once, waiting at its gate, then failed', async () => {
+  it('tells of runs from the real worker path: started once, waiting at its gate, failed; another succeeded', async () => {
     const r = await receiver()
     const { secret } = await hook(r.url, {
       events: ['RUN_STARTED', 'RUN_WAITING_AT_GATE', 'RUN_FAILED', 'RUN_SUCCEEDED'],
@@ -223,5 +223,23 @@ describe('webhook delivery', () => {
     })
     // The database's message stays in Lockstep: it can quote the rows it refused.
     expect(JSON.stringify(payloads)).not.toContain('no_such_table')
+
+    const { id: goodPhaseId } = await api.addPhase(lead, api.ZAddPhase.parse({ planId, name: 'Tables' }))
+    await api.addSqlStep(
+      lead,
+      api.ZAddSqlStep.parse({ phaseId: goodPhaseId, name: 'Create', body: 'CREATE TABLE hooked (id int);' }),
+    )
+    const { id: goodRunId } = await api.startRun(lead, { planId, phaseId: goodPhaseId, environmentId, dryRun: false })
+    expect(await claimRun('hooks-worker')).toBe(goodRunId)
+    expect(await executeRun(goodRunId)).toBe('SUCCEEDED')
+    await deliverDue()
+    const after = r.received
+      .slice(3)
+      .map((got) => verified(secret, got) as { type: string; data: Record<string, unknown> })
+    expect(after.map((p) => p.type)).toEqual(['run.started', 'run.succeeded'])
+    expect(after[1]?.data).toMatchObject({
+      phase: { id: goodPhaseId, name: 'Tables' },
+      run: { id: goodRunId, status: 'SUCCEEDED' },
+    })
   })
 })
