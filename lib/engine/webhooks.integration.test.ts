@@ -18,6 +18,7 @@ const { sendTestEvent } = await import('@/lib/server/webhooks/delivery-commands'
 const { ZCreateWebhook } = await import('@/lib/server/webhooks/schemas')
 const { deliverDue } = await import('./webhooks')
 const { claimRun, executeRun } = await import('./runs')
+const { environmentWithTarget } = await import('@/lib/testing/plan-setup')
 
 const receivers: { close: () => Promise<void> }[] = []
 afterAll(async () => {
@@ -174,23 +175,7 @@ describe('webhook delivery', () => {
     })
     const lead = await makeUser('LEAD')
     const admin = await makeUser('ADMIN')
-    const targetUrl = await createFreshDatabase('hooks_target', { migrate: false })
-    const { id: environmentId } = await api.createEnvironment(admin, {
-      name: `env-${randomUUID().slice(0, 8)}`,
-      description: '',
-      protected: false,
-    })
-    const { id: connectionId } = await api.createConnection(
-      admin,
-      api.ZConnection.parse({
-        environmentId,
-        engine: 'POSTGRES',
-        ownServer: 'allow',
-        name: 'target',
-        role: 'TARGET',
-        url: `${targetUrl}?sslmode=disable`,
-      }),
-    )
+    const { environmentId, connectionId } = await environmentWithTarget(admin, 'hooks')
     const { id: planId } = await api.createPlan(lead, api.ZCreatePlan.parse({ title: 'Hooked plan' }))
     await api.setPlanEnvironment(lead, {
       planId,
