@@ -82,14 +82,14 @@ export async function loadParts(context: LoadContext): Promise<LoadOutcome> {
       const after: KeyValue[] | null = part.lastKey ?? (part.lo !== null ? [{ i: part.lo }] : null)
       if (plan.merge) await client.query(plan.merge.createStage)
       const sink = client.query(copyFrom(plan.copySql))
+      // PostgreSQL refusing the COPY ends the chunk with its message (the reader may be waiting on the stream).
+      const refused = new Promise<never>((_, reject) => sink.once('error', reject))
+      refused.catch(() => undefined)
       try {
-        const result = await reader.chunk(
-          plan.source,
-          plan.columns,
-          { after, hi: part.hi, limit: chunkRows },
-          sink,
-          plan.format,
-        )
+        const result = await Promise.race([
+          reader.chunk(plan.source, plan.columns, { after, hi: part.hi, limit: chunkRows }, sink, plan.format),
+          refused,
+        ])
         sink.end()
         await finished(sink)
         const rows = sink.rowCount

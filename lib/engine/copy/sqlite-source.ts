@@ -17,6 +17,7 @@ import type { ChunkJob } from './sqlite/encode-chunk'
 import { startReaderThread } from './sqlite/thread'
 import type { FromWorker, ToWorker } from './sqlite/worker'
 import { dateEncodingFrom, type DateEncoding } from './values'
+import { binaryFits } from './binary-values'
 
 // A SQLite database as a copy source. Each job reads and encodes its chunks in a worker thread of its
 // own (sqlite/worker.ts) – rows in key order, every value checked against its column's type – and the
@@ -147,14 +148,21 @@ export function sqliteSource(path: string, label = path, options: { mapping?: TC
         .get() as { lo: bigint | null; hi: bigint | null }
       return row.lo === null || row.hi === null ? null : { min: BigInt(row.lo), max: BigInt(row.hi) }
     },
-    formatFor: () => 'text',
+    // Binary where every column has a binary form and the target's column is of that very type.
+    formatFor: (table, targetTypes) =>
+      binaryFits(
+        table.columns.map((c) => c.type),
+        targetTypes,
+      )
+        ? 'binary'
+        : 'text',
     async reader(): Promise<ChunkReader> {
       const worker = startReaderThread(path)
       let failure: Error | null = null
       worker.on('error', (error) => (failure = error))
       let nextId = 0
       return {
-        async chunk(table: SourceTable, columns: ColumnPlan[], range, sink: Writable): Promise<ChunkResult> {
+        async chunk(table: SourceTable, columns: ColumnPlan[], range, sink: Writable, format): Promise<ChunkResult> {
           if (failure) throw failure
           const t = schemaOf(table.name)
           const keyColumns = table.key === 'integer' ? [rowidName(t)] : t.primaryKey.map(quoteIdent)
@@ -195,6 +203,7 @@ export function sqliteSource(path: string, label = path, options: { mapping?: TC
               t.primaryKey.length && t.primaryKey.every((k) => columns.some((c) => c.name === k))
                 ? t.primaryKey.map((k) => columns.findIndex((c) => c.name === k))
                 : [],
+            format,
           }
           const id = nextId++
           return new Promise<ChunkResult>((resolve, reject) => {
@@ -205,7 +214,9 @@ export function sqliteSource(path: string, label = path, options: { mapping?: TC
               if (message.id !== id) return
               if (message.type === 'data') {
                 writing = writing.then(async () => {
-                  if (!sink.write(message.text)) await once(sink, 'drain')
+                  const { piece, length } = message
+                  const data = typeof piece === 'string' ? piece : Buffer.from(piece, 0, length)
+                  if (!sink.write(data)) await once(sink, 'drain')
                   worker.postMessage({ type: 'ack' } satisfies ToWorker)
                 })
                 writing.catch(onError)

@@ -90,7 +90,8 @@ export async function planTables(
     const targetTypes = columns.map(
       (c) => present.find((p) => p.table === t.name && p.name === c.targetName)?.type ?? '',
     )
-    const format = o.source.formatFor(t, targetTypes)
+    // The columns as they are copied (those the target has, in its order), each with its type on the target.
+    const format = o.source.formatFor({ ...t, columns }, targetTypes)
     const names = columns.map((c) => c.targetName ?? c.name)
     const merge =
       o.mode === 'existing' && o.existingRows === 'merge'

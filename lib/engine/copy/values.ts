@@ -14,7 +14,7 @@ export type DateEncoding = 'iso' | 'epoch-s' | 'epoch-ms'
 
 export const NULL_FIELD = '\\N'
 
-const reject = (reason: string): Rejected => ({ reject: reason })
+export const reject = (reason: string): Rejected => ({ reject: reason })
 export const isRejected = (e: Encoded): e is Rejected => typeof e !== 'string'
 
 /** Escapes text for COPY's text format (backslash, tab, newline, carriage return). */
@@ -25,16 +25,16 @@ export function escapeCopyText(text: string): string {
   return text.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'))
 }
 
-const describe = (value: unknown) =>
+export const describe = (value: unknown) =>
   Buffer.isBuffer(value)
     ? `a ${value.length}-byte blob`
     : typeof value === 'string'
       ? `“${value.length > 40 ? `${value.slice(0, 40)}…` : value}”`
       : String(value)
 
-const INTEGER_RANGE = { smallint: 2n ** 15n, integer: 2n ** 31n, bigint: 2n ** 63n } as const
+export const INTEGER_RANGE = { smallint: 2n ** 15n, integer: 2n ** 31n, bigint: 2n ** 63n } as const
 
-function integerOf(value: unknown): bigint | null {
+export function integerOf(value: unknown): bigint | null {
   if (typeof value === 'bigint') return value
   if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value)
   if (typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value)) return BigInt(value.trim())
@@ -51,7 +51,7 @@ function integerEncoder(kind: keyof typeof INTEGER_RANGE): Encoder {
   }
 }
 
-const NUMERIC = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/
+export const NUMERIC = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/
 
 function numericEncoder(type: PgType): Encoder {
   const [, p, s] = /numeric\((\d+)(?:, (\d+))?\)/.exec(type.sql) ?? []
@@ -91,8 +91,8 @@ const doubleEncoder: Encoder = (value) => {
   return typeof value === 'bigint' ? value.toString() : String(n)
 }
 
-const TRUE = new Set(['1', 'true', 't', 'yes', 'y', 'on'])
-const FALSE = new Set(['0', 'false', 'f', 'no', 'n', 'off'])
+export const TRUE = new Set(['1', 'true', 't', 'yes', 'y', 'on'])
+export const FALSE = new Set(['0', 'false', 'f', 'no', 'n', 'off'])
 
 const booleanEncoder: Encoder = (value) => {
   const text =
@@ -128,11 +128,11 @@ const byteaEncoder: Encoder = (value) => {
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ]((\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?))?\s*(Z|[-+]\d{2}(?::?\d{2})?)?$/i
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-const daysIn = (y: number, m: number) =>
+export const daysIn = (y: number, m: number) =>
   m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : (DAYS[m - 1] ?? 0)
 
 const digit = (text: string, i: number) => text.charCodeAt(i) - 48
-const digits = (text: string, from: number, to: number) => {
+export const digits = (text: string, from: number, to: number) => {
   let n = 0
   for (let i = from; i < to; i++) {
     const d = digit(text, i)
@@ -176,7 +176,7 @@ function commonIso(text: string): string | null | undefined {
   return `${text}+00`
 }
 
-function isoInstant(text: string): string | null {
+export function isoInstant(text: string): string | null {
   const common = commonIso(text)
   if (common !== undefined) return common
   const m = ISO.exec(
@@ -194,7 +194,7 @@ function isoInstant(text: string): string | null {
   return `${m[1]}-${m[2]}-${m[3]} ${m[4] ?? '00:00:00'}${zone && zone.toUpperCase() !== 'Z' ? zone : '+00'}` // no zone: UTC, SQLite's convention
 }
 
-function epochInstant(value: unknown, unit: 'epoch-s' | 'epoch-ms'): string | null {
+export function epochInstant(value: unknown, unit: 'epoch-s' | 'epoch-ms'): string | null {
   const n =
     typeof value === 'bigint'
       ? Number(value)
@@ -257,9 +257,15 @@ function dateEncoder(encoding: DateEncoding): Encoder {
   }
 }
 
-const TIME = /^\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$/
+export const TIME = /^\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$/
+/** A clock time PostgreSQL accepts: hours to 23 (or 24:00:00 exactly), minutes and seconds to 59. */
+const validTime = (text: string) => {
+  const [h = 0, m = 0, s = 0] = text.split(':').map(Number)
+  return m <= 59 && s < 60 && (h <= 23 || (h === 24 && m === 0 && s === 0))
+}
+
 const timeEncoder: Encoder = (value) =>
-  typeof value === 'string' && TIME.test(value.trim())
+  typeof value === 'string' && TIME.test(value.trim()) && validTime(value.trim())
     ? value.trim()
     : reject(`${describe(value)} is not a time of day`)
 
@@ -274,7 +280,7 @@ const jsonEncoder: Encoder = (value) => {
   return escapeCopyText(value)
 }
 
-const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i
+export const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i
 const uuidEncoder: Encoder = (value) => {
   if (Buffer.isBuffer(value) && value.length === 16) return value.toString('hex')
   return typeof value === 'string' && UUID.test(value.trim())

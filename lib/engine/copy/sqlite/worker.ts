@@ -2,7 +2,7 @@ import { createRequire } from 'node:module'
 import { parentPort, workerData } from 'node:worker_threads'
 import type BetterSqlite3 from 'better-sqlite3'
 import type { ChunkResult } from '../model'
-import { encodeChunk, type ChunkJob } from './encode-chunk'
+import { encodeChunk, type ChunkJob, type Piece } from './encode-chunk'
 
 // A copy job's SQLite reader, in a thread of its own so that reading and encoding run on another core
 // than the main thread's network writes (and than the other jobs). Pieces go to the main thread as
@@ -10,7 +10,7 @@ import { encodeChunk, type ChunkJob } from './encode-chunk'
 
 export type ToWorker = { type: 'chunk'; id: number; job: ChunkJob } | { type: 'ack' }
 export type FromWorker =
-  | { type: 'data'; id: number; text: string }
+  | { type: 'data'; id: number; piece: string | ArrayBuffer; length: number }
   | { type: 'done'; id: number; outcome: ChunkResult }
   | { type: 'error'; id: number; message: string; code?: string }
 
@@ -39,12 +39,17 @@ port.on('message', (message: ToWorker) => {
     return
   }
   const { id, job } = message
-  encodeChunk(statement, job, async (text) => {
+  encodeChunk(statement, job, async (piece: Piece) => {
     while (credits <= 0) await new Promise<void>((resolve) => (wake = resolve))
     credits--
-    // As a string: copied into the main thread's young generation, where it is collected within moments
-    // (transferred buffers would wait there for a full collection and pile up).
-    port.postMessage({ type: 'data', id, text } satisfies FromWorker)
+    // Text as a string: copied into the main thread's young generation, where it is collected within moments.
+    // Binary pieces own their memory (binary-values.ts): moved to the main thread without a copy.
+    if (typeof piece === 'string')
+      port.postMessage({ type: 'data', id, piece, length: piece.length } satisfies FromWorker)
+    else {
+      const bytes = piece.buffer as ArrayBuffer
+      port.postMessage({ type: 'data', id, piece: bytes, length: piece.byteLength } satisfies FromWorker, [bytes])
+    }
   }).then(
     (outcome) => port.postMessage({ type: 'done', id, outcome } satisfies FromWorker),
     (error: Error & { code?: string }) =>
