@@ -79,7 +79,8 @@ export async function watchThreadScripts(log: (line: string) => void): Promise<{
 async function writeOutputs(result: BuildResult<typeof OPTIONS>): Promise<void> {
   await mkdir(THREADS_DIR, { recursive: true })
   for (const file of result.outputFiles) await replaceFile(file.path, file.contents)
-  const inputs = [...Object.keys(result.metafile.inputs), BUILDER].sort()
+  // thread-scripts.ts lists the threads: a thread added there makes the scripts out of date (bin/lockstep.mjs).
+  const inputs = [...Object.keys(result.metafile.inputs), BUILDER, 'lib/runtime/thread-scripts.ts'].sort()
   const manifest: Manifest = {
     esbuild: esbuildVersion,
     threads: THREAD_SOURCES,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { applyMigrations } from '@/lib/migrate/migrations'
+import { ensureCommandBundles } from '@/lib/runtime/build-commands'
 import { ensureThreadScripts } from '@/lib/runtime/build-threads'
 import { startEmbeddedPostgres, type EmbeddedServer } from '@/lib/runtime/embedded-postgres'
 
@@ -16,9 +17,10 @@ declare module 'vitest' {
 let server: EmbeddedServer | undefined
 const dataDir = join(tmpdir(), `lockstep-vitest-${process.pid}`)
 
-/** Builds the worker threads if needed and starts a throwaway embedded PostgreSQL with Lockstep's migrations applied. */
+/** Builds the worker threads and the command bundles if needed and starts a throwaway embedded PostgreSQL with Lockstep's migrations applied. */
 export async function setup(project: TestProject) {
   await ensureThreadScripts()
+  await ensureCommandBundles()
   await rm(dataDir, { recursive: true, force: true })
   server = await startEmbeddedPostgres({ dataDir, password: 'vitest' })
   await server.createDatabase('lockstep_test')

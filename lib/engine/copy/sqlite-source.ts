@@ -49,8 +49,8 @@ export function columnDateEncoding(
 ): DateEncoding {
   // Counted over the whole column, storage classes only (DATETIME columns have NUMERIC affinity: numbers
   // written as text are stored as numbers already); the numbers are split only when they are the majority.
-  // One pass over the column.
-  const from = `${quoteIdent(table)} NOT INDEXED${mapped.filter ? ` WHERE ${mapped.filter}` : ''}`
+  // One pass over the column – over its index when it has one (a covering index is smaller than the table).
+  const from = `${quoteIdent(table)}${mapped.filter ? ` WHERE ${mapped.filter}` : ''}`
   const values =
     mapped.transform || mapped.filter ? `(SELECT ${mapped.transform ?? quoteIdent(column)} AS v FROM ${from})` : from
   const c = mapped.transform || mapped.filter ? 'v' : quoteIdent(column)
