@@ -100,11 +100,11 @@ export const BINARY_TRAILER = Buffer.from([0xff, 0xff])
 export type BinaryEncoder = (value: unknown, piece: BinaryPiece) => Rejected | null
 
 // PostgreSQL counts days and microseconds from 2000-01-01.
-const PG_EPOCH_DAYS = 10957
+export const PG_EPOCH_DAYS = 10957
 const MICROS_PER_DAY = 86_400_000_000n
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-function daysFromCivil(y: number, m: number, d: number): number {
+export function daysFromCivil(y: number, m: number, d: number): number {
   const yy = m <= 2 ? y - 1 : y
   const era = Math.floor(yy / 400)
   const yoe = yy - era * 400
@@ -117,7 +117,7 @@ const INSTANT =
   /^([-+]?\d{4,6})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(Z|[-+]\d{2}(?::?\d{2})?)?$/i
 
 /** Microseconds since 2000-01-01 UTC of the text a text encoder wrote for an instant (zone taken into account). */
-function instantMicros(text: string): bigint {
+export function instantMicros(text: string): bigint {
   const m = INSTANT.exec(text)
   if (!m) throw new Error(`Unexpected instant text “${text}”.`)
   const days = daysFromCivil(+(m[1] as string), +(m[2] as string), +(m[3] as string)) - PG_EPOCH_DAYS
@@ -133,7 +133,7 @@ function instantMicros(text: string): bigint {
 }
 
 /** "YYYY-MM-DD HH:MM:SS" as microseconds since 2000-01-01, or null when it is not exactly that and valid. */
-function commonMicros(text: string): bigint | null {
+export function commonMicros(text: string): bigint | null {
   if (
     text.length !== 19 ||
     text.charCodeAt(4) !== 45 ||

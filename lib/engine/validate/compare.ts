@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import { nativelyHashed } from './native-hash'
 import type { PgType } from '@/lib/engine/copy/sqlite-types'
 import { differenceRecorder } from './differences'
 import { pairByName } from './pairing'
@@ -19,7 +20,7 @@ export type PostgresTargetSide = ValidationSide & {
 export type CompareContext = {
   source: ValidationSide
   target: PostgresTargetSide
-  /** Both sides are PostgreSQL with the same hash functions: checksums computed by the servers' own hashes. */
+  /** Both sides can hash rows natively (PostgreSQL 14 or later, or a SQLite source): checksums from hash_record_extended. */
   native: boolean
   maxSamples: number
   maxDifferences: number
@@ -112,7 +113,12 @@ export async function compareTable(
   // SQLite values are read as the target's column types (what the copy made of them); PostgreSQL sources as their own.
   const targetName = (column: string) => common.find((p) => p.source.name === column)?.target.name
   const key = keyOf(sourceTable, targetTable, targetName)
-  const hash = native && common.every((p) => sameHashType(p.source.type, p.target.type)) ? 'native' : 'text'
+  // A SQLite source is read as the target's types: native when each of them has a JavaScript twin of its hash.
+  const nativeTypes =
+    source.engine === 'sqlite'
+      ? common.every((p) => nativelyHashed(p.target.type))
+      : common.every((p) => sameHashType(p.source.type, p.target.type))
+  const hash = native && nativeTypes ? 'native' : 'text'
   const sourceScope: Scope = {
     table: sourceTable,
     key: key.source,

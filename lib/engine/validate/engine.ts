@@ -48,8 +48,12 @@ export async function runValidation(
   }
 
   const [sourceTables, targetTables] = await Promise.all([source.tables(), target.tables()])
+  // Rows hashed natively (hash_record_extended) where both sides can: PostgreSQL 14 and later on each side, or a
+  // SQLite source hashed the same way in JavaScript (native-hash.ts).
+  const targetNative = (await target.nativeHash()) === true
   const native =
-    source.engine === 'postgres' && (await source.nativeHash?.()) === true && (await target.nativeHash()) === true
+    targetNative &&
+    (source.engine === 'sqlite' || (source.engine === 'postgres' && (await source.nativeHash?.()) === true))
   const context: CompareContext = {
     source,
     target,

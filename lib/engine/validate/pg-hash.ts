@@ -11,8 +11,11 @@ let buffer = Buffer.allocUnsafe(4096)
 export function hashTextExtended(text: string): [number, number] {
   // ASCII and most text: one UTF-8 byte per UTF-16 unit or fewer bytes than three per unit.
   if (text.length * 3 > buffer.length) buffer = Buffer.allocUnsafe(Math.max(text.length * 3, buffer.length * 2))
-  const length = buffer.write(text, 0, 'utf8')
-  const k = buffer
+  return hashBytesExtended(buffer, buffer.write(text, 0, 'utf8'))
+}
+
+/** PostgreSQL's hash_any_extended(key, length, 0) over the first `length` bytes of `k`, as hashTextExtended gives it. */
+export function hashBytesExtended(k: Uint8Array, length: number): [number, number] {
   let a = (0x9e3779b9 + length + 3923095) | 0
   let b = a
   let c = a
@@ -62,6 +65,10 @@ export function hashTextExtended(text: string): [number, number] {
     left -= 12
   }
   // The last 11 bytes; the lowest byte of c stays for the length, as in PostgreSQL.
+  return finish(k, i, left, a, b, c)
+}
+
+function finish(k: Uint8Array, i: number, left: number, a: number, b: number, c: number): [number, number] {
   switch (left) {
     case 11:
       c = (c + ((k[i + 10] as number) << 24)) | 0 // falls through
@@ -101,4 +108,38 @@ export function hashTextExtended(text: string): [number, number] {
   c ^= b
   c = (c - rot(b, 24)) | 0
   return [b | 0, c >>> 0]
+}
+
+const INITIAL_32 = (0x9e3779b9 + 4 + 3923095) | 0
+const NO_BYTES = new Uint8Array(0)
+
+/** PostgreSQL's hash_uint32_extended(k, 0): the hash of one 32-bit word (int2, int4, date, bool, and int8 folded). */
+export function hashUint32Extended(k: number): [number, number] {
+  // Only the final mix of lookup3 over a = initial + k: the same as hashing no bytes from that state.
+  return finish(NO_BYTES, 0, 0, (INITIAL_32 + k) | 0, INITIAL_32, INITIAL_32)
+}
+
+/** hashint8extended: the low word XOR the high word (inverted for negative values), hashed as one word. */
+export function hashInt8Extended(value: bigint): [number, number] {
+  const lo = Number(BigInt.asUintN(32, value))
+  const hi = Number(BigInt.asUintN(32, value >> 32n))
+  return hashUint32Extended((lo ^ (value >= 0n ? hi : ~hi)) | 0)
+}
+
+const float = Buffer.alloc(8)
+
+/** hashfloat8extended: zero (either sign) hashes to the seed, NaN as the one NaN, else the double's 8 bytes. */
+export function hashFloat8Extended(value: number): [number, number] {
+  if (value === 0) return [0, 0]
+  float.writeDoubleLE(Number.isNaN(value) ? NaN : value, 0)
+  return hashBytesExtended(float, 8)
+}
+
+/** hash_record_extended's step: result × 31 + element, in 64 bits, on [high, low] halves (high signed, low unsigned). */
+export function combineRecordHash(result: [number, number], element: [number, number]): [number, number] {
+  const lo = (result[1] >>> 0) * 31
+  const carry = Math.floor(lo / 0x1_0000_0000)
+  const low = (lo >>> 0) + (element[1] >>> 0)
+  const high = (Math.imul(result[0], 31) + carry + element[0] + (low >= 0x1_0000_0000 ? 1 : 0)) | 0
+  return [high, low >>> 0]
 }

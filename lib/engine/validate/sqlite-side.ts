@@ -228,6 +228,7 @@ export function sqliteSide(path: string, label = path, options: { mapping?: TCop
       key: scope.key.map((k) => scope.columns.findIndex((c) => c.name === k)),
       prefixes,
       output,
+      hash: scope.hash,
     }
   }
 

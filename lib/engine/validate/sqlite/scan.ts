@@ -3,6 +3,7 @@ import type { PgType } from '@/lib/engine/copy/sqlite-types'
 import type { DateEncoding } from '@/lib/engine/copy/values'
 import { addLane, lane, md5Hex, rowDigest, SEPARATOR, sqliteCanonical } from '../canonical'
 import type { Grouping } from '../model'
+import { recordHash, sqliteNativeHasher, type NativeHasher } from '../native-hash'
 
 // One pass over SQLite rows (in a thread of its own, worker.ts): each value's canonical text, each row's
 // digest, summed per segment – or the canonical rows themselves, for the few rows of a differing segment.
@@ -16,6 +17,8 @@ export type ScanJob = {
   /** Only rows whose key's MD5 starts with one of these (hex, all of one length). */
   prefixes?: string[]
   output: { kind: 'digests'; grouping: Grouping } | { kind: 'rows'; limit: number }
+  /** Digests of rows hashed as PostgreSQL's hash_record_extended (native-hash.ts), or of their canonical text. */
+  hash?: 'native' | 'text'
   /** The statement ends in BETWEEN ? AND ? over the params' key range: read it in pieces with .all() (faster than iterating). */
   split?: boolean
 }
@@ -85,10 +88,14 @@ export function scan(statement: BetterSqlite3.Statement, job: ScanJob): ScanResu
   const keyColumn = job.key[0] ?? 0
   const dates: (DateCounts | null)[] = job.columns.map((c) => (c.dates ? { text: 0, seconds: 0, millis: 0 } : null))
   const dateColumns = dates.flatMap((d, i) => (d ? [i] : []))
+  const natives = job.hash === 'native' ? job.columns.map((c) => sqliteNativeHasher(c.type, c.dates)) : []
+  const hashers = natives.length && natives.every((h) => h !== null) ? (natives as NativeHasher[]) : null
+  // Hashed natively and bucketed by key range, a row needs no canonical text at all.
+  const canonicalText = !hashers || grouping.kind !== 'range' || prefixes !== null
   for (const batch of batchesOf(statement, job))
     for (let r = 0; r < batch.length; r++) {
       const row = batch[r] as unknown[]
-      for (let i = 0; i < width; i++) values[i] = (canonical[i] as (v: unknown) => string)(row[i])
+      if (canonicalText) for (let i = 0; i < width; i++) values[i] = (canonical[i] as (v: unknown) => string)(row[i])
       for (const i of dateColumns) {
         const v = row[i]
         const counts = dates[i] as DateCounts
@@ -110,7 +117,7 @@ export function scan(statement: BetterSqlite3.Statement, job: ScanJob): ScanResu
         if (!keep(values)) continue
         bucket = ''
       }
-      const [h1, h2] = rowDigest(values.join(SEPARATOR))
+      const [h1, h2] = hashers ? recordHash(hashers, row) : rowDigest(values.join(SEPARATOR))
       const entry = buckets.get(bucket)
       if (entry) {
         entry[1]++
