@@ -4,7 +4,7 @@ import type { PgType } from '@/lib/engine/copy/sqlite-types'
 import { differenceRecorder } from './differences'
 import { pairByName } from './pairing'
 import type { TableResult } from '@/lib/domain/validation-report'
-import type { Filter, Grouping, Scope, TableShape, ValidationSide } from './model'
+import type { Digest, Filter, Grouping, Scope, TableShape, ValidationSide } from './model'
 import { compareBuckets, compareRanges, sameDigest } from './segments'
 
 // One table compared: its columns paired by name, then by the method its key allows – key ranges for an
@@ -137,16 +137,32 @@ export async function compareTable(
   const bothDigests = (filter: Filter, grouping: Grouping) =>
     Promise.all([source.digests(sourceScope, filter, grouping), target.digests(targetScope, filter, grouping)])
 
-  const [sourceRows, targetRows] = await Promise.all([source.count(sourceTable), target.count(targetTable)])
-  result.sourceRows = sourceRows
-  result.targetRows = targetRows
-  progress()
+  const counted = async () => {
+    const [sourceRows, targetRows] = await Promise.all([source.count(sourceTable), target.count(targetTable)])
+    result.sourceRows = sourceRows
+    result.targetRows = targetRows
+    progress()
+    return [sourceRows, targetRows] as const
+  }
+  // The first pass over every row counts them too: a table is read once for its counts and checksums, and its
+  // size beforehand is the sides' estimate (a count only when one has none).
+  const firstPass = async (filter: Filter, grouping: Grouping) => {
+    const digests = await bothDigests(filter, grouping)
+    const total = (d: Map<string, Digest>) => [...d.values()].reduce((n, x) => n + x.count, 0)
+    result.sourceRows = total(digests[0])
+    result.targetRows = total(digests[1])
+    return digests
+  }
+  const estimated = async () => {
+    const [a, b] = await Promise.all([source.estimate?.(sourceTable), target.estimate?.(targetTable)])
+    return a != null && b != null ? Math.max(a, b) : Math.max(...(await counted()))
+  }
 
   if (!key.source.length) {
     result.method = 'whole-table'
     const whole: Filter = { kind: 'all' }
-    const [a, b] = await bothDigests(whole, { kind: 'none' })
-    result.compared = Math.max(sourceRows, targetRows)
+    const [a, b] = await firstPass(whole, { kind: 'none' })
+    result.compared = Math.max(result.sourceRows ?? 0, result.targetRows ?? 0)
     const equal = sameDigest(a.get(''), b.get(''))
     const why =
       !sourceTable.primaryKey.length || !targetTable.primaryKey.length ? 'no primary key' : 'the primary keys differ'
@@ -165,12 +181,17 @@ export async function compareTable(
     context,
     context.onDifference && ((k) => context.onDifference?.(target.schema, targetTable.name, k)),
   )
+  let first = true
   const search = {
     ...recorder,
     result,
-    rows: Math.max(sourceRows, targetRows),
+    rows: 0,
     maxDifferences,
-    bothDigests,
+    bothDigests: (filter: Filter, grouping: Grouping) => {
+      const pass = first ? firstPass(filter, grouping) : bothDigests(filter, grouping)
+      first = false
+      return pass
+    },
     bothRows: (filter: Filter, limit: number) =>
       Promise.all([source.rows(sourceScope, filter, limit), target.rows(targetScope, filter, limit)]),
     checksumsDiffered: () => (checksumsDiffered = true),
@@ -187,23 +208,25 @@ export async function compareTable(
   if (changed && changed.every((k) => INTEGER_TEXT.test(k))) {
     // Rows no change reached since a validation that passed are as it found them: only the changed ones are compared.
     result.method = 'changed-rows'
+    const [sourceRows, targetRows] = await counted()
     const ranges = keyRanges(changed)
     const [s, t] = ranges.length
       ? await search.bothRows({ kind: 'ranges', ranges }, changed.length + 1)
       : [new Map(), new Map()]
     recorder.record(s, t)
     result.compared = changed.length
-    const counted = sourceRows !== targetRows && !recorder.differences()
-    result.state = recorder.differences() || counted || sourceOnly.length ? 'MISMATCHED' : 'VALIDATED'
+    const countsDiffer = sourceRows !== targetRows && !recorder.differences()
+    result.state = recorder.differences() || countsDiffer || sourceOnly.length ? 'MISMATCHED' : 'VALIDATED'
     result.notes.push(
       `${changed.length.toLocaleString('en')} row${changed.length === 1 ? '' : 's'} compared one by one`,
     )
-    if (counted)
+    if (countsDiffer)
       result.notes.push(
         `the row counts differ (${sourceRows.toLocaleString('en')} on the source, ${targetRows.toLocaleString('en')} on the target) though every changed row matches: something other than the sync changed the target – validate it in full`,
       )
     return
   }
+  search.rows = await estimated()
   const bounds =
     integerKey && sourceKey && targetKey
       ? await Promise.all([source.bounds(sourceTable, sourceKey), target.bounds(targetTable, targetKey)])
@@ -220,7 +243,7 @@ export async function compareTable(
     result.method = 'key-hash'
     await compareBuckets(search, [], 2)
   }
-  result.compared = Math.max(sourceRows, targetRows)
+  result.compared = Math.max(result.sourceRows ?? 0, result.targetRows ?? 0)
   const unexplained = checksumsDiffered && recorder.differences() === 0
   // A target that lacks a column the source has is never shown equal, whatever its rows hold.
   result.state = recorder.differences() || unexplained || sourceOnly.length ? 'MISMATCHED' : 'VALIDATED'

@@ -60,6 +60,8 @@ export interface ValidationSide {
   readonly label: string
   tables(): Promise<TableShape[]>
   count(table: TableShape): Promise<number>
+  /** About how many rows the table has, without reading them (what sizes the first pass); null when unknown. */
+  estimate?(table: TableShape): Promise<number | null>
   /** The smallest and largest key; null when the table is empty; mixed when some keys are not integers. */
   bounds(table: TableShape, column: string): Promise<{ min: bigint; max: bigint; mixed?: boolean } | null>
   /** PostgreSQL 14 and later: rows can be hashed with hash_record_extended. */

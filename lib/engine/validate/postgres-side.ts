@@ -102,6 +102,18 @@ export function postgresSide(
       const { rows } = await (await client()).query<{ n: string }>(`SELECT count(*) AS n FROM ${rowsOf(table.name)}`)
       return Number(rows[0]?.n ?? 0)
     },
+    async estimate(table) {
+      // The planner's figure (ANALYZE keeps it; the copy ends with one): a view, a partitioned table or a table
+      // never analyzed has none.
+      if (views.has(table.name) || partitioned.has(table.name)) return null
+      const { rows } = await (
+        await client()
+      ).query<{ n: string | null }>(
+        `SELECT CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint END AS n FROM pg_class c WHERE c.oid = to_regclass($1)`,
+        [q(table.name)],
+      )
+      return rows[0]?.n == null ? null : Number(rows[0].n)
+    },
     async bounds(table, column) {
       const k = quoteIdent(column)
       const { rows } = await (
