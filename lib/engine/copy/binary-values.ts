@@ -134,6 +134,12 @@ export function instantMicros(text: string): bigint {
 
 /** "YYYY-MM-DD HH:MM:SS" as microseconds since 2000-01-01, or null when it is not exactly that and valid. */
 export function commonMicros(text: string): bigint | null {
+  const seconds = commonSeconds(text)
+  return seconds === null ? null : BigInt(seconds) * 1_000_000n
+}
+
+/** "YYYY-MM-DD HH:MM:SS" as seconds since 2000-01-01, or null when it is not exactly that and valid. */
+export function commonSeconds(text: string): number | null {
   if (
     text.length !== 19 ||
     text.charCodeAt(4) !== 45 ||
@@ -164,7 +170,7 @@ export function commonMicros(text: string): bigint | null {
   )
     return null
   const days = daysFromCivil(y, mo, d) - PG_EPOCH_DAYS
-  return BigInt(days * 86400 + h * 3600 + mi * 60 + s) * 1_000_000n
+  return days * 86400 + h * 3600 + mi * 60 + s
 }
 
 const unescapeCopyText = (text: string) =>

@@ -1,4 +1,4 @@
-import { commonMicros, daysFromCivil, instantMicros, PG_EPOCH_DAYS } from '@/lib/engine/copy/binary-values'
+import { commonSeconds, daysFromCivil, instantMicros, PG_EPOCH_DAYS } from '@/lib/engine/copy/binary-values'
 import type { PgType } from '@/lib/engine/copy/sqlite-types'
 import { encoderFor, isRejected, type DateEncoding } from '@/lib/engine/copy/values'
 import {
@@ -20,6 +20,7 @@ import {
 export type NativeHasher = (value: unknown) => [number, number]
 
 const NULL_HASH: [number, number] = [0, 0]
+const SAFE = 2n ** 53n
 const utf8 = (text: string) => Buffer.from(text, 'utf8')
 
 /** The hasher of a SQLite column read as a target column of `type`; null when the type is not hashed natively. */
@@ -39,7 +40,7 @@ export function sqliteNativeHasher(type: PgType, dates?: DateEncoding): NativeHa
   switch (type.kind) {
     case 'bigint': {
       const rest = via((field) => hashInt8Extended(BigInt(field)))
-      return (v) => (typeof v === 'bigint' ? hashInt8Extended(v) : rest(v))
+      return (v) => (typeof v === 'bigint' ? hashInt8Extended(v < SAFE && v > -SAFE ? Number(v) : v) : rest(v))
     }
     case 'smallint':
     case 'integer': {
@@ -73,8 +74,10 @@ export function sqliteNativeHasher(type: PgType, dates?: DateEncoding): NativeHa
       const rest = via((field) => hashInt8Extended(instantMicros(field)))
       if ((dates ?? 'iso') !== 'iso') return rest
       return (v) => {
-        const micros = typeof v === 'string' ? commonMicros(v) : null
-        return micros === null ? rest(v) : hashInt8Extended(micros)
+        const seconds = typeof v === 'string' ? commonSeconds(v) : null
+        if (seconds === null) return rest(v)
+        // Microseconds are exact as a number for some 285 years either side of 2000; beyond, in BigInt.
+        return hashInt8Extended(seconds < 9e9 && seconds > -9e9 ? seconds * 1_000_000 : BigInt(seconds) * 1_000_000n)
       }
     }
     case 'date':

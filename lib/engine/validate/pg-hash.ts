@@ -119,11 +119,21 @@ export function hashUint32Extended(k: number): [number, number] {
   return finish(NO_BYTES, 0, 0, (INITIAL_32 + k) | 0, INITIAL_32, INITIAL_32)
 }
 
+const TWO_32 = 0x1_0000_0000
+const SAFE = 2 ** 53
+
 /** hashint8extended: the low word XOR the high word (inverted for negative values), hashed as one word. */
-export function hashInt8Extended(value: bigint): [number, number] {
-  const lo = Number(BigInt.asUintN(32, value))
-  const hi = Number(BigInt.asUintN(32, value >> 32n))
-  return hashUint32Extended((lo ^ (value >= 0n ? hi : ~hi)) | 0)
+export function hashInt8Extended(value: bigint | number): [number, number] {
+  if (typeof value === 'number' && value < SAFE && value > -SAFE) {
+    // The two words of a safe integer without BigInt (most keys and instants).
+    const hi = Math.floor(value / TWO_32)
+    const lo = value - hi * TWO_32
+    return hashUint32Extended((lo ^ (value >= 0 ? hi : ~hi)) | 0)
+  }
+  const big = BigInt(value)
+  const lo = Number(BigInt.asUintN(32, big))
+  const hi = Number(BigInt.asUintN(32, big >> 32n))
+  return hashUint32Extended((lo ^ (big >= 0n ? hi : ~hi)) | 0)
 }
 
 const float = Buffer.alloc(8)
