@@ -96,9 +96,16 @@ export function sqliteNativeHasher(type: PgType, dates?: DateEncoding): NativeHa
 /** Whether a target column of this type is hashed natively from SQLite values. */
 export const nativelyHashed = (type: PgType) => sqliteNativeHasher(type) !== null
 
-/** A row's hash_record_extended from its columns' hashes. */
+/** A row's hash_record_extended from its columns' hashes (combineRecordHash's step, inline: no pair per column). */
 export function recordHash(hashers: readonly NativeHasher[], row: readonly unknown[]): [number, number] {
-  let result: [number, number] = [0, 0]
-  for (let i = 0; i < hashers.length; i++) result = combineRecordHash(result, (hashers[i] as NativeHasher)(row[i]))
-  return result
+  let high = 0
+  let low = 0
+  for (let i = 0; i < hashers.length; i++) {
+    const element = (hashers[i] as NativeHasher)(row[i])
+    const times = low * 31
+    const sum = (times >>> 0) + (element[1] >>> 0)
+    high = (Math.imul(high, 31) + Math.floor(times / 0x1_0000_0000) + element[0] + (sum >= 0x1_0000_0000 ? 1 : 0)) | 0
+    low = sum >>> 0
+  }
+  return [high, low]
 }

@@ -144,12 +144,3 @@ export function hashFloat8Extended(value: number): [number, number] {
   float.writeDoubleLE(Number.isNaN(value) ? NaN : value, 0)
   return hashBytesExtended(float, 8)
 }
-
-/** hash_record_extended's step: result × 31 + element, in 64 bits, on [high, low] halves (high signed, low unsigned). */
-export function combineRecordHash(result: [number, number], element: [number, number]): [number, number] {
-  const lo = (result[1] >>> 0) * 31
-  const carry = Math.floor(lo / 0x1_0000_0000)
-  const low = (lo >>> 0) + (element[1] >>> 0)
-  const high = (Math.imul(result[0], 31) + carry + element[0] + (low >= 0x1_0000_0000 ? 1 : 0)) | 0
-  return [high, low >>> 0]
-}
