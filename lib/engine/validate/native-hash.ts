@@ -2,7 +2,6 @@ import { commonSeconds, daysFromCivil, instantMicros, PG_EPOCH_DAYS } from '@/li
 import type { PgType } from '@/lib/engine/copy/sqlite-types'
 import { encoderFor, isRejected, type DateEncoding } from '@/lib/engine/copy/values'
 import {
-  combineRecordHash,
   hashBytesExtended,
   hashFloat8Extended,
   hashInt8Extended,
