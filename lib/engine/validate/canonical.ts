@@ -23,18 +23,52 @@ const TWO_32 = 2 ** 32
 /** MD5 of a key's canonical text: buckets of keys that are not integers, on both sides. */
 export const md5Hex = (text: string) => hash('md5', text)
 
-/** A row's digest: the two 32-bit halves of its 64-bit hash, each summed per segment modulo 2^32 (order does not matter). */
+/** A row's digest: the two 32-bit halves of its 64-bit hash; a segment's checksum is their sum modulo 2^64. */
 export const rowDigest = hashTextExtended
 
-/** A lane's sum in [0, 2^32), however it was added up. */
-export const lane = (sum: number) => ((sum % TWO_32) + TWO_32) % TWO_32
-export const addLane = (sum: number, value: number) => (sum + value) % TWO_32
+const TWO_52 = 2 ** 52
 
-/** The SQL of the same two lanes' sums, from a 64-bit row hash `h`. */
-export const laneSumsSql = (h: string) => [
-  `coalesce(sum(${h} >> 32) % ${TWO_32}, 0)::bigint`,
-  `coalesce(sum(${h} & ${TWO_32 - 1}) % ${TWO_32}, 0)::bigint`,
-]
+/** A segment's checksum being added up in JavaScript: the rows' high and low words summed apart, carried lazily. */
+export type HashSum = { high: number; low: number }
+
+/** Adds a row's hash ([high, low]: high signed, low unsigned) to a segment's sum. */
+export function addHash(sum: HashSum, high: number, low: number) {
+  sum.high += high
+  sum.low += low
+  // Exact while below 2^53: carry the low words' overflow into the high word, kept modulo 2^32.
+  if (sum.low >= TWO_52) {
+    const carry = Math.floor(sum.low / TWO_32)
+    sum.low -= carry * TWO_32
+    sum.high = (sum.high + carry) % TWO_32
+  }
+}
+
+/** The sum modulo 2^64 as its two words (h1 high, h2 low), as PostgreSQL's checksum reads (sumDigest). */
+export function sumLanes(sum: HashSum): { h1: number; h2: number } {
+  const carry = Math.floor(sum.low / TWO_32)
+  return { h1: lane(sum.high + carry), h2: sum.low - carry * TWO_32 }
+}
+
+/** Two checksums of disjoint rows added up. */
+export function addLanes(a: { h1: number; h2: number }, b: { h1: number; h2: number }) {
+  const low = a.h2 + b.h2
+  const carry = low >= TWO_32 ? 1 : 0
+  return { h1: lane(a.h1 + b.h1 + carry), h2: low - carry * TWO_32 }
+}
+
+/** A word's sum in [0, 2^32), however it was added up. */
+export const lane = (sum: number) => ((sum % TWO_32) + TWO_32) % TWO_32
+
+const TWO_64 = 2n ** 64n
+
+/** The SQL of a segment's checksum from a 64-bit row hash `h`: the exact sum (numeric) modulo 2^64, as text. */
+export const hashSumSql = (h: string) => `coalesce(sum(${h}) % ${TWO_64}, 0)::text`
+
+/** PostgreSQL's checksum text as the two words JavaScript adds up (sumLanes). */
+export function sumDigestLanes(text: string): { h1: number; h2: number } {
+  const v = ((BigInt(text) % TWO_64) + TWO_64) % TWO_64
+  return { h1: Number(v >> 32n), h2: Number(v & 0xffffffffn) }
+}
 
 /** A double as PostgreSQL's float8out prints it (extra_float_digits ≥ 1): shortest digits, exponent outside 1e-4 … 1e15. */
 export function pgFloatText(n: number): string {

@@ -6,7 +6,7 @@ import type { PostgresTarget } from '@/lib/targets/postgres'
 import { quoteIdent } from '@/lib/targets/quote'
 import { EMPTY_MAPPING, isEmptyMapping, type TCopyMapping } from '@/lib/domain/mapping'
 import { mapTables } from './postgres-mapped'
-import { canonicalSql, lane, laneSumsSql, NULL_MARK, rowSql } from './canonical'
+import { canonicalSql, hashSumSql, NULL_MARK, rowSql, sumDigestLanes } from './canonical'
 import type { Digest, Filter, Rows, Scope, TableShape, ValidationSide } from './model'
 
 // A PostgreSQL database as one side of a validation. Everything is computed where the rows are: each
@@ -147,22 +147,18 @@ export function postgresSide(
           ? `(${k}::bigint - ${grouping.lo}::bigint) / ${grouping.width}::bigint`
           : `div(${k}::numeric - ${grouping.lo}::numeric, ${grouping.width}::numeric)`
       } else if (grouping.kind === 'prefix') bucket = `left(md5(${keySql(scope)}), ${grouping.length})`
-      else bucket = `0`
+      else bucket = `''`
       // PostgreSQL → PostgreSQL with the same column types: the types' own hash functions, no text at all.
       const hash =
         scope.hash === 'native'
           ? `hash_record_extended(ROW(${scope.columns.map((c) => quoteIdent(c.name)).join(', ')}), 0)`
           : `hashtextextended(${rowSql(valuesSql(scope))}, 0)`
-      const [h1, h2] = laneSumsSql('h') as [string, string]
-      // OFFSET 0 keeps the subquery whole: each row is hashed once, not once per lane.
-      const sql = `SELECT b::text AS b, count(*)::int AS n, ${h1} AS h1, ${h2} AS h2
-                     FROM (SELECT ${bucket} AS b, ${hash} AS h FROM ${from(scope, filter, params)} OFFSET 0) s GROUP BY b`
-      const { rows } = await (await client()).query<{ b: string; n: number; h1: string; h2: string }>(sql, params)
+      // One aggregate over the table itself (no subquery): the bucket, the count and the exact sum of the hashes.
+      const sql = `SELECT (${bucket})::text AS b, count(*)::int AS n, ${hashSumSql(hash)} AS h
+                     FROM ${from(scope, filter, params)}${grouping.kind === 'none' ? '' : ` GROUP BY ${bucket}`}`
+      const { rows } = await (await client()).query<{ b: string; n: number; h: string }>(sql, params)
       return new Map<string, Digest>(
-        rows.map((r) => [
-          grouping.kind === 'none' ? '' : r.b,
-          { count: r.n, h1: lane(Number(r.h1)), h2: lane(Number(r.h2)) },
-        ]),
+        rows.map((r) => [grouping.kind === 'none' ? '' : r.b, { count: r.n, ...sumDigestLanes(r.h) }]),
       )
     },
     async rows(scope, filter, limit) {

@@ -7,7 +7,7 @@ import { startBuiltThread } from '@/lib/runtime/threads'
 import { EMPTY_MAPPING, type TCopyMapping } from '@/lib/domain/mapping'
 import { quoteIdent } from '@/lib/targets/quote'
 import { dateEncodingFrom, type DateEncoding } from '@/lib/engine/copy/values'
-import { lane } from './canonical'
+import { addLanes } from './canonical'
 import type { Digest, Filter, Grouping, Rows, Scope, TableShape, ValidationSide } from './model'
 import type { ScanJob, ScanResult } from './sqlite/scan'
 import type { ScanReply, ScanRequest } from './sqlite/worker'
@@ -314,10 +314,7 @@ export function sqliteSide(path: string, label = path, options: { mapping?: TCop
       if (result.kind !== 'digests') continue
       for (const [bucket, count, h1, h2] of result.entries) {
         const known = merged.get(bucket)
-        merged.set(
-          bucket,
-          known ? { count: known.count + count, h1: lane(known.h1 + h1), h2: lane(known.h2 + h2) } : { count, h1, h2 },
-        )
+        merged.set(bucket, known ? { count: known.count + count, ...addLanes(known, { h1, h2 }) } : { count, h1, h2 })
       }
     }
     return merged

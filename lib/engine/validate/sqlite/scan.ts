@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3'
 import type { PgType } from '@/lib/engine/copy/sqlite-types'
 import type { DateEncoding } from '@/lib/engine/copy/values'
-import { addLane, lane, md5Hex, rowDigest, SEPARATOR, sqliteCanonical } from '../canonical'
+import { addHash, md5Hex, rowDigest, SEPARATOR, sqliteCanonical, sumLanes, type HashSum } from '../canonical'
 import type { Grouping } from '../model'
 import { recordHash, sqliteNativeHasher, type NativeHasher } from '../native-hash'
 
@@ -79,7 +79,7 @@ export function scan(statement: BetterSqlite3.Statement, job: ScanJob): ScanResu
   }
 
   const grouping = job.output.grouping
-  const buckets = new Map<string | number, DigestEntry>()
+  const buckets = new Map<string | number, { bucket: string; count: number; sum: HashSum }>()
   const lo = grouping.kind === 'range' ? grouping.lo : 0n
   const step = grouping.kind === 'range' ? grouping.width : 1n
   const small = lo > -(2n ** 52n) && lo < 2n ** 52n && step < 2n ** 52n
@@ -117,13 +117,15 @@ export function scan(statement: BetterSqlite3.Statement, job: ScanJob): ScanResu
         if (!keep(values)) continue
         bucket = ''
       }
-      const [h1, h2] = hashers ? recordHash(hashers, row) : rowDigest(values.join(SEPARATOR))
-      const entry = buckets.get(bucket)
-      if (entry) {
-        entry[1]++
-        entry[2] = addLane(entry[2], h1)
-        entry[3] = addLane(entry[3], h2)
-      } else buckets.set(bucket, [String(bucket), 1, h1, h2])
+      const [high, low] = hashers ? recordHash(hashers, row) : rowDigest(values.join(SEPARATOR))
+      let entry = buckets.get(bucket)
+      if (!entry) buckets.set(bucket, (entry = { bucket: String(bucket), count: 0, sum: { high: 0, low: 0 } }))
+      entry.count++
+      addHash(entry.sum, high, low)
     }
-  return { kind: 'digests', entries: [...buckets.values()].map(([b, n, h1, h2]) => [b, n, lane(h1), lane(h2)]), dates }
+  const entries = [...buckets.values()].map<DigestEntry>((e) => {
+    const { h1, h2 } = sumLanes(e.sum)
+    return [e.bucket, e.count, h1, h2]
+  })
+  return { kind: 'digests', entries, dates }
 }
