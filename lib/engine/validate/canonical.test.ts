@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest'
 import { pgTypeOf } from '@/lib/engine/copy/sqlite-types'
-import { jsonbText, NULL_MARK, pgFloatText, readableValue, sqliteCanonical, UNREADABLE } from './canonical'
+import {
+  jsonbText,
+  NULL_MARK,
+  pgFloatText,
+  readableValue,
+  sqliteCanonical,
+  UNREADABLE,
+  addHash,
+  addLanes,
+  sumDigestLanes,
+  sumLanes,
+  type HashSum,
+} from './canonical'
 
 // SQLite values in their canonical text – the text PostgreSQL computes in SQL for the same data
 // (validate.integration.test.ts checks both sides agree on a real server).
@@ -56,5 +68,37 @@ describe('canonical values', () => {
     expect(readableValue(`${UNREADABLE}twelve`)).toBe('twelve (does not fit the target column)')
     expect(readableValue(NULL_MARK)).toBeNull()
     expect(readableValue(canonical('TEXT', 'a\u0000b'))).toBe('a␀b (does not fit the target column)')
+  })
+})
+
+describe('segment checksums', () => {
+  const TWO_64 = 2n ** 64n
+  const asBig = (high: number, low: number) => BigInt(high) * 2n ** 32n + BigInt(low)
+  const lanesOf = (v: bigint) => {
+    const u = ((v % TWO_64) + TWO_64) % TWO_64
+    return { h1: Number(u >> 32n), h2: Number(u & 0xffffffffn) }
+  }
+
+  it('add row hashes exactly modulo 2^64, carries included, as PostgreSQL sums them', () => {
+    let seed = 7
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) | 0)
+    const sum: HashSum = { high: 0, low: 0 }
+    let exact = 0n
+    // Enough rows of large low words to carry many times (the lazy carry starts at 2^52).
+    for (let i = 0; i < 3_000_000; i++) {
+      const high = next()
+      const low = next() >>> 0
+      addHash(sum, high, low)
+      exact += asBig(high, low)
+    }
+    expect(sumLanes(sum)).toEqual(lanesOf(exact))
+    expect(sumDigestLanes(exact.toString())).toEqual(lanesOf(exact))
+    expect(sumDigestLanes((-exact).toString())).toEqual(lanesOf(-exact))
+  })
+
+  it('adds the checksums of two sets of rows as one', () => {
+    const a = { h1: 0xffffffff, h2: 0xfffffff0 }
+    const b = { h1: 1, h2: 0x20 }
+    expect(addLanes(a, b)).toEqual(lanesOf(asBig(a.h1, a.h2) + asBig(b.h1, b.h2)))
   })
 })
