@@ -253,9 +253,9 @@ async function main() {
       return other ? mine.rowsPerSecond / other.rowsPerSecond : null
     }
     const targets = [
-      { target: '≥ 1.25× pgloader', ratio: ratio('pgloader'), need: 1.25 },
+      { target: '≥ 1.5× pgloader', ratio: ratio('pgloader'), need: 1.5 },
       { target: '≥ 25× the naive path', ratio: ratio('naive'), need: 25 },
-      { target: '≥ 0.5× psql \\copy', ratio: ratio('psql'), need: 0.5 },
+      { target: '≥ 0.65× psql \\copy', ratio: ratio('psql'), need: 0.65 },
     ].map((t) => ({ ...t, met: t.ratio === null ? null : t.ratio >= t.need }))
     const rss = {
       target: 'peak RSS < 300 MB',

@@ -39,7 +39,7 @@ const JSON_OUTPUT = process.argv.includes('--json')
 const DIR = join(tmpdir(), 'lockstep-bench-validate')
 const say = (message: string) => (JSON_OUTPUT ? process.stderr : process.stdout).write(`${message}\n`)
 
-const TARGETS = { sqliteRowsPerSecond: 350_000, postgresRowsPerSecond: 1_000_000, oneDiffRatio: 2, naiveSpeedup: 3 }
+const TARGETS = { sqliteRowsPerSecond: 600_000, postgresRowsPerSecond: 2_000_000, oneDiffRatio: 1.2, naiveSpeedup: 3 }
 
 type Direction = 'sqlite' | 'postgres'
 const DIRECTIONS: Direction[] = ['sqlite', 'postgres']

@@ -183,9 +183,13 @@ export function sqliteSource(path: string, label = path, options: { mapping?: TC
           // A rowid alias that is copied anyway is read once, as a column, not again as the key.
           const keyColumn =
             table.key === 'integer' && t.rowidAlias ? columns.findIndex((c) => c.name === t.rowidAlias) : -1
+          const select = (conditions: string[]) =>
+            `SELECT ${keyColumn >= 0 ? '' : `${keyList}, `}${columns.map(read).join(', ')} FROM ${quoteIdent(t.name)}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''} ORDER BY ${keyList} LIMIT ?`
           const job: ChunkJob = {
             table: table.name,
-            sql: `SELECT ${keyColumn >= 0 ? '' : `${keyList}, `}${columns.map(read).join(', ')} FROM ${quoteIdent(t.name)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${keyList} LIMIT ?`,
+            sql: select(where),
+            // By rowid, the chunk is read in pages, each after the last one's key.
+            ...(table.key === 'integer' ? { pageSql: select(range.after ? where : [`${keyList} > ?`, ...where]) } : {}),
             after: range.after,
             hi,
             limit: range.limit,
