@@ -10,7 +10,7 @@ export const PG_IDENTIFIER_BYTES = 63
 const bytes = (name: string) => Buffer.byteLength(name, 'utf8')
 
 /** The longest prefix of `name` of at most `max` bytes, never cutting a character in two. */
-function prefix(name: string, max: number): string {
+export function prefix(name: string, max: number): string {
   let out = ''
   for (const ch of name) {
     if (bytes(out + ch) > max) break
@@ -49,3 +49,6 @@ export function pgNames(names: readonly string[]): Map<string, string> {
 /** The warning for a shortened name (`what`: "table", or "column of the table X"). */
 export const shortenedWarning = (where: string, name: string, short: string) =>
   `${where}: the name “${name}” is longer than PostgreSQL's ${PG_IDENTIFIER_BYTES} bytes; created as “${short}”`
+
+/** The name PostgreSQL gives a table's primary key when none is chosen: the table's name, cut to fit, then _pkey. */
+export const primaryKeyName = (table: string) => `${prefix(table, PG_IDENTIFIER_BYTES - '_pkey'.length)}_pkey`

@@ -4,7 +4,7 @@ import { EMPTY_MAPPING, type TCopyMapping } from '@/lib/domain/mapping'
 import { quoteIdent } from '@/lib/targets/quote'
 import type { Ddl, NotCopied, OptionalStatement, PostLoadStatement } from './model'
 import { CopyRefused } from './options'
-import { pgNames, shortenedWarning } from './pg-names'
+import { pgNames, primaryKeyName, shortenedWarning } from './pg-names'
 import { translateDefault } from './sqlite-defaults'
 import { checkStatements, objectStatements, readSqliteObjects } from './sqlite-objects'
 import { pgTypeOf, type PgType } from './sqlite-types'
@@ -294,6 +294,10 @@ export function postgresDdl(
   const optional: OptionalStatement[] = []
   const notCopied: NotCopied[] = []
   const relations = source ? relationNames(source.db, source.mapping) : new Map<string, string>()
+  const relationNamesTaken = new Set([
+    ...tables.map((t) => t.pgName),
+    ...tables.flatMap((t) => t.indexes.map((i) => relations.get(i.name) ?? i.name)),
+  ])
   for (const table of tables) {
     if (table.pgName !== table.name && !table.renamed)
       warnings.push(shortenedWarning(`table ${table.name}`, table.name, table.pgName))
@@ -322,13 +326,20 @@ export function postgresDdl(
     beforeLoad.push(`CREATE TABLE ${q(table)} (\n  ${columns.join(',\n  ')}\n)`)
     const cols = (names: readonly string[]) => names.map((n) => pgColumn(table, n)).join(', ')
     const on = { table: table.pgName }
-    if (table.primaryKey.length)
+    if (table.primaryKey.length) {
+      // Built as a unique index first (a SHARE lock: the table's other indexes build at the same time), then made
+      // the key; ADD PRIMARY KEY alone would hold the table exclusively while it builds. Under PostgreSQL's own
+      // name for it, unless a table or index of the copy already has that name.
+      const key = primaryKeyName(table.pgName)
       keys.push({
         ...on,
         kind: 'primary key',
         name: `primary key ${table.pgName}`,
-        sql: `ALTER TABLE ${q(table)} ADD PRIMARY KEY (${cols(table.primaryKey)})`,
+        sql: relationNamesTaken.has(key)
+          ? `ALTER TABLE ${q(table)} ADD PRIMARY KEY (${cols(table.primaryKey)})`
+          : `CREATE UNIQUE INDEX IF NOT EXISTS ${quoteIdent(key)} ON ${q(table)} (${cols(table.primaryKey)}); ALTER TABLE ${q(table)} ADD CONSTRAINT ${quoteIdent(key)} PRIMARY KEY USING INDEX ${quoteIdent(key)}`,
       })
+    }
     for (const index of table.indexes) {
       // Partial and expression indexes are translated from their SQL (sqlite-objects.ts).
       if (index.partial || index.columns.some((c) => !c)) {
