@@ -132,12 +132,6 @@ export function instantMicros(text: string): bigint {
   return BigInt(days) * MICROS_PER_DAY + BigInt(seconds) * 1_000_000n + BigInt(fraction)
 }
 
-/** "YYYY-MM-DD HH:MM:SS" as microseconds since 2000-01-01, or null when it is not exactly that and valid. */
-export function commonMicros(text: string): bigint | null {
-  const seconds = commonSeconds(text)
-  return seconds === null ? null : BigInt(seconds) * 1_000_000n
-}
-
 /** "YYYY-MM-DD HH:MM:SS" as seconds since 2000-01-01, or null when it is not exactly that and valid. */
 export function commonSeconds(text: string): number | null {
   if (
@@ -178,7 +172,24 @@ const unescapeCopyText = (text: string) =>
     ? text.replace(/\\(.)/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : c))
     : text
 
-const int64 = (piece: BinaryPiece, n: bigint) => piece.field(8, (b, at) => b.writeBigInt64BE(n, at))
+const TWO_32 = 0x1_0000_0000
+const SAFE = 2 ** 53
+const SAFE_BIG = 2n ** 53n
+
+/** An int8 field: a safe integer as two 32-bit words (writing a BigInt costs several times more), else the BigInt. */
+function int64(piece: BinaryPiece, n: bigint | number) {
+  const small = typeof n === 'number' ? n : n < SAFE_BIG && n > -SAFE_BIG ? Number(n) : null
+  if (small === null || small >= SAFE || small <= -SAFE) {
+    const big = BigInt(n)
+    piece.field(8, (b, at) => b.writeBigInt64BE(big, at))
+    return
+  }
+  const high = Math.floor(small / TWO_32)
+  piece.field(8, (b, at) => {
+    b.writeInt32BE(high, at)
+    b.writeUInt32BE(small - high * TWO_32, at + 4)
+  })
+}
 
 /** Turns a text encoder's field (never \N: NULL is handled before) into the kind's binary field. */
 function fromText(kind: PgType['kind'], text: string, piece: BinaryPiece) {
@@ -275,8 +286,11 @@ export function binaryEncoderFor(
     case 'timestamptz':
     case 'timestamp':
       return (value, piece) => {
-        const micros = iso && typeof value === 'string' ? commonMicros(value) : null
-        return micros === null ? viaText(value, piece) : (int64(piece, micros), null)
+        const seconds = iso && typeof value === 'string' ? commonSeconds(value) : null
+        if (seconds === null) return viaText(value, piece)
+        // Exact as a number for some 285 years either side of 2000; beyond, in BigInt.
+        int64(piece, seconds < 9e9 && seconds > -9e9 ? seconds * 1_000_000 : BigInt(seconds) * 1_000_000n)
+        return null
       }
     default:
       return viaText

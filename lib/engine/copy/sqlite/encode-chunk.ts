@@ -35,7 +35,7 @@ export type Piece = string | Uint8Array
 
 /** COPY data is handed on in pieces of about this size (characters of text, bytes of binary). */
 export const PIECE_CHARS = 64 * 1024
-const PIECE_BYTES = 128 * 1024
+const PIECE_BYTES = 512 * 1024
 
 // Shown to people and kept in Lockstep's database: NUL bytes (which PostgreSQL text cannot hold) made visible.
 const visible = (text: string) => text.replace(/\0/g, '\\0')
