@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs'
-import { mkdir, rename, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises'
+import { basename, join } from 'node:path'
 import { build, version as esbuildVersion, type BuildOptions } from 'esbuild'
 import { PROJECT_ROOT } from './thread-scripts'
 
@@ -48,14 +48,29 @@ const stamp = (path: string) => {
 export async function buildCommandBundles(): Promise<void> {
   const result = await build(OPTIONS)
   await mkdir(COMMANDS_DIR, { recursive: true })
+  const previous = previousOutputs()
   for (const file of result.outputFiles) await replaceFile(file.path, file.contents)
   const inputs = [...Object.keys(result.metafile.inputs).filter((p) => !p.startsWith('node_modules/')), BUILDER].sort()
+  const outputs = result.outputFiles.map((f) => basename(f.path))
   const manifest = {
     esbuild: esbuildVersion,
     commands: Object.keys(COMMAND_SOURCES),
+    outputs,
     inputs: Object.fromEntries(inputs.map((path) => [path, stamp(path)])),
   }
   await replaceFile(MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`)
+  // Chunks of older builds go; the last build's stay a while for a command that started from it.
+  const kept = new Set([...outputs, ...previous, 'manifest.json'])
+  for (const name of await readdir(COMMANDS_DIR))
+    if (!kept.has(name) && name.endsWith('.mjs')) await rm(join(COMMANDS_DIR, name), { force: true })
+}
+
+function previousOutputs(): string[] {
+  try {
+    return (JSON.parse(readFileSync(MANIFEST, 'utf8')) as { outputs?: string[] }).outputs ?? []
+  } catch {
+    return []
+  }
 }
 
 async function replaceFile(path: string, contents: string | Uint8Array): Promise<void> {
