@@ -5,6 +5,7 @@ import { insertTriggers } from './existing-rows'
 import { finishCopy } from './finish'
 import { heldKeyStatements } from './held-keys'
 import { loadParts } from './load'
+import { loadShared } from './shared'
 import type { CopySummary } from './model'
 import { CopyRefused, settingsOf, type CopyOptions } from './options'
 import { alreadyCopied, startOrResume } from './plan'
@@ -77,8 +78,8 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
   for (const n of notes) log('info', n)
   const notCopied = [...(ddl?.notCopied ?? [])]
 
-  const tracker = new Tracker(tables, state.parts)
-  const report = () => o.onProgress?.(tracker.snapshot())
+  const tracker = new Tracker(tables, state.parts, !!o.units)
+  const report = () => o.onProgress?.(tracker.snapshot(), tracker.workers)
   const ticker = setInterval(report, 1000)
   const connections: pg.Client[] = []
   const summary = (status: CopySummary['status'], more: Partial<CopySummary> = {}): CopySummary => ({
@@ -103,7 +104,8 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
 
     if (state.phase === 'loading') {
       const { chunkRows } = settings
-      const outcome = await loadParts({ o, schema, chunkRows, state, tables, plans, tracker, connections })
+      const context = { o, schema, chunkRows, state, tables, plans, tracker, connections }
+      const outcome = o.units ? await loadShared(context, o.units) : await loadParts(context)
       if (outcome.cancelled) {
         log('warn', 'Copy cancelled; the chunks committed so far stay, and the copy resumes after them.')
         return summary('CANCELLED')

@@ -91,7 +91,11 @@ export async function copySchemas(o: SchemasCopyOptions): Promise<CopySummary> {
   for (const s of choice.unreadable)
     summary.notCopied?.push({ table: null, object: `schema ${s.schema}`, reason: unreadableReason(s) })
   const live = new Map<string, TableProgress[]>()
-  const progress = () => o.onProgress?.(choice.picked.flatMap((p) => live.get(p.schema) ?? []))
+  const progress = (workers?: number) =>
+    o.onProgress?.(
+      choice.picked.flatMap((p) => live.get(p.schema) ?? []),
+      workers,
+    )
   const finish = () => ({ ...summary, seconds: Math.round((performance.now() - began) / 100) / 10 })
 
   for (const pick of choice.picked) {
@@ -114,12 +118,12 @@ export async function copySchemas(o: SchemasCopyOptions): Promise<CopySummary> {
         schema,
         tables: pick.tables ?? undefined,
         log: o.log && ((level, message) => o.log?.(level, inSchema(schema, message))),
-        onProgress: (tables) => {
+        onProgress: (tables, workers) => {
           live.set(
             schema,
             tables.map((t) => ({ ...t, table: name(t.table) })),
           )
-          progress()
+          progress(workers)
         },
         onRejects:
           o.onRejects &&

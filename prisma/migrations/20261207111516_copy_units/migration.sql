@@ -11,6 +11,7 @@ CREATE TABLE "CopyUnit" (
     "part" INTEGER NOT NULL,
     "lo" TEXT,
     "hi" TEXT,
+    "position" INTEGER NOT NULL DEFAULT 0,
     "state" "CopyUnitState" NOT NULL DEFAULT 'QUEUED',
     "workerId" TEXT,
     "claimedBy" TEXT[] DEFAULT ARRAY[]::TEXT[],
