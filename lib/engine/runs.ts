@@ -180,6 +180,7 @@ function contextFor(
     earlierDetail: stepRun.detail,
     dryRun: run.dryRun,
     retryFailed: run.retryFailed && stepRun.status === 'FAILED',
+    workerId: run.workerId ?? `pid ${process.pid}`,
     appliedBy: run.requestedBy.email,
     target,
     signal,

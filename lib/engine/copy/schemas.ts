@@ -70,6 +70,20 @@ export async function planSchemas(
   }
 }
 
+/** The source of one schema's copy (a worker loading parts of it builds the same). */
+export const schemaSource = (
+  from: PostgresTarget,
+  o: Pick<SchemasCopyOptions, 'label' | 'mapping' | 'mode' | 'snapshot'> & { schema: string },
+) =>
+  postgresSource(from, {
+    schema: o.schema,
+    label: o.label,
+    deferCrossSchemaKeys: true,
+    mapping: o.mapping && schemaMapping(o.mapping, o.schema),
+    mode: o.mode,
+    snapshot: o.snapshot,
+  })
+
 /** A line of one schema's copy in the summary of all: tables named `schema.table` outside public. */
 const inSchema = (schema: string, line: string) => (schema === 'public' ? line : `Schema ${schema}: ${line}`)
 
@@ -101,14 +115,7 @@ export async function copySchemas(o: SchemasCopyOptions): Promise<CopySummary> {
   for (const pick of choice.picked) {
     const { schema } = pick
     const name = (table: string) => qualifiedName(schema, table)
-    const source = postgresSource(o.from, {
-      schema,
-      label: o.label,
-      deferCrossSchemaKeys: true,
-      mapping: o.mapping && schemaMapping(o.mapping, schema),
-      mode: o.mode,
-      snapshot: o.snapshot,
-    })
+    const source = schemaSource(o.from, { ...o, schema })
     let result: CopySummary
     try {
       result = await runCopy({

@@ -31,8 +31,11 @@ export type UnitState = {
 export interface CopyUnits {
   /** How long a claim holds unless renewed; renewed every third of it while its part is loaded. */
   readonly leaseMs: number
-  /** Publishes parts as units: new ones queued, failed ones queued again, those done on the target done. */
-  publish(copyId: string, schema: string, parts: readonly PartState[]): Promise<void>
+  /**
+   * Publishes parts as units: new ones queued, failed ones queued again, those done on the target done.
+   * `position`: the order they are best taken in.
+   */
+  publish(copyId: string, schema: string, parts: readonly { part: PartState; position: number }[]): Promise<void>
   /** Claims a unit of this copy that is queued, or whose lease ran out; null when there is none. */
   claim(copyId: string): Promise<ClaimedUnit | null>
   /** Renews the claim with the part's figures; false when the unit is no longer this worker's to load. */
@@ -154,7 +157,11 @@ export async function loadShared(context: LoadContext, units: CopyUnits): Promis
     if (fresh.length === 0 && order.every((p) => p.done || !published.has(key(p))))
       fresh = order.filter((p) => !published.has(key(p))).slice(0, 1)
     if (fresh.length === 0) return
-    await units.publish(o.copyId, schema, fresh)
+    await units.publish(
+      o.copyId,
+      schema,
+      fresh.map((part) => ({ part, position: order.indexOf(part) })),
+    )
     for (const p of fresh) published.add(key(p))
   }
 
