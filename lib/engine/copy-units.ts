@@ -33,7 +33,7 @@ async function claim(
 }
 
 /** A unit of any running copy step for a worker to help with (its own runs' units it loads as their coordinator). */
-export const claimCopyUnit = (workerId: string) => claim(workerId, null)
+export const claimCopyUnit = async (workerId: string) => (await claim(workerId, null))?.id ?? null
 
 /** The queue of one step run's copies, as `workerId` uses it. */
 export function copyUnitsFor(stepRunId: string, workerId: string): CopyUnits {

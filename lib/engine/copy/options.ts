@@ -72,7 +72,7 @@ export const copyIdOf = (prefix: string, identity: unknown) =>
 export const COPY_DEFAULTS = { jobs: 2, chunkRows: 250_000 } as const
 
 /** The options with their defaults, the numbers kept within what the engine supports. */
-export function settingsOf(o: CopyOptions) {
+export function settingsOf(o: Pick<CopyOptions, 'schema' | 'jobs' | 'chunkRows' | 'log'>) {
   const clamp = (n: number | undefined, lo: number, hi: number, fallback: number) =>
     n === undefined || !Number.isFinite(n) ? fallback : Math.min(hi, Math.max(lo, Math.round(n)))
   return {
