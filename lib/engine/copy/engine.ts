@@ -5,7 +5,7 @@ import { insertTriggers } from './existing-rows'
 import { finishCopy } from './finish'
 import { heldKeyStatements } from './held-keys'
 import { loadParts } from './load'
-import { loadShared } from './shared'
+import { loadShared, settleUnits } from './shared'
 import type { CopySummary } from './model'
 import { CopyRefused, settingsOf, type CopyOptions } from './options'
 import { alreadyCopied, startOrResume } from './plan'
@@ -57,6 +57,7 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
   let recorded = await loadCopyState(session, o.copyId)
   if (recorded?.phase === 'done' && !o.reload) {
     log('info', 'This copy already finished on the target; nothing to do (ask for a reload to copy again).')
+    if (o.units) await settleUnits(o.units, o.copyId, schema, recorded.parts)
     return alreadyCopied(recorded, warnings, seconds())
   }
   if (recorded?.phase === 'done') {
@@ -117,6 +118,7 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
       await recordPhase(session, o.copyId, 'finishing')
     }
 
+    if (o.units) await settleUnits(o.units, o.copyId, schema, state.parts)
     const indexStarted = performance.now()
     for (const t of tables) tracker.begin(t.name, 'indexing')
     try {

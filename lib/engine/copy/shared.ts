@@ -46,6 +46,21 @@ export interface CopyUnits {
   states(copyId: string): Promise<UnitState[]>
 }
 
+/**
+ * Records the parts as the target has them – every one done once the load is over – so that no worker takes a
+ * part of a loaded copy up again (units a dead coordinator left claimed, or of a copy resumed past its load).
+ * Lockstep's database unreachable, they stay as they are: a worker taking one finds its part done on the target.
+ */
+export async function settleUnits(units: CopyUnits, copyId: string, schema: string, parts: readonly PartState[]) {
+  await units
+    .publish(
+      copyId,
+      schema,
+      parts.map((part, position) => ({ part, position })),
+    )
+    .catch(() => undefined)
+}
+
 /** What loading units takes, in the coordinator and in a worker helping it. */
 export type UnitWork = {
   copyId: string
