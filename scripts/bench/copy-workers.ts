@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import { exportEnv } from '@/lib/env'
 import { applyMigrations } from '@/lib/migrate/migrations'
 import { startEmbeddedPostgres } from '@/lib/runtime/embedded-postgres'
-import { loadOrCreateSecretKey } from '@/lib/runtime/local-state'
+import { loadLocalState, loadOrCreateSecretKey } from '@/lib/runtime/local-state'
 import type { CopyDetail } from '@/lib/domain/step-details'
 import { startWorkerProcess, until, type WorkerProcess } from '@/lib/testing/worker-process'
 import { arg } from './args'
@@ -35,6 +35,9 @@ type Result = {
   target: number
   workersCpu: number
   perWorker: number[]
+  /** Seconds from the step's start to the last part loaded (the rest: keys and indexes), and parts per worker. */
+  loadSeconds: number
+  partsPerWorker: number[]
 }
 
 async function main() {
@@ -59,6 +62,7 @@ async function main() {
     await applyMigrations(databaseUrl)
     const env = {
       DATABASE_URL: databaseUrl,
+      AUTH_SECRET: (await loadLocalState(DIR)).authSecret,
       LOCKSTEP_SECRET_KEY: await loadOrCreateSecretKey(DIR),
       LOCKSTEP_SQLITE_DIR: join(DIR, 'sqlite'),
     }
@@ -121,9 +125,12 @@ async function main() {
         startWorkerProcess({ ...env, COPY_UNIT_LEASE_MS: '30000' }, running),
       )
       const pids = started.map((w) => w.process.pid ?? -1)
-      await until(
+      const ids = await until(
         `${workers} workers to start`,
-        async () => (await db.workerHeartbeat.count({ where: { pid: { in: pids } } })) === workers,
+        async () => {
+          const beats = await db.workerHeartbeat.findMany({ where: { pid: { in: pids } } })
+          return beats.length === workers && beats
+        },
         120_000,
         200,
       )
@@ -157,6 +164,8 @@ async function main() {
       const seconds = (step.finishedAt.getTime() - step.startedAt.getTime()) / 1000
       const used = (label: string) => (after.get(label) ?? 0) - (before.get(label) ?? 0)
       const perWorker = pids.map((_, i) => used(`worker ${i + 1}`))
+      const units = await db.copyUnit.findMany({ where: { stepRunId: step.id } })
+      const last = Math.max(...units.map((u) => u.finishedAt?.getTime() ?? 0))
       return {
         workers,
         seconds,
@@ -164,6 +173,10 @@ async function main() {
         target: used("the target's PostgreSQL"),
         workersCpu: perWorker.reduce((n, s) => n + s, 0),
         perWorker,
+        loadSeconds: (last - step.startedAt.getTime()) / 1000,
+        partsPerWorker: pids.map(
+          (pid) => units.filter((u) => u.workerId === ids.find((h) => h.pid === pid)?.id).length,
+        ),
       }
     }
 
@@ -184,6 +197,8 @@ async function main() {
       results.map((r) => ({
         workers: r.workers,
         'step s': r.seconds.toFixed(1),
+        'load s': r.loadSeconds.toFixed(1),
+        'parts per worker': r.partsPerWorker.join(' + '),
         'rows/s': Math.round(r.rowsPerSecond).toLocaleString('en'),
         'target CPU s': r.target.toFixed(1),
         'target cores': cores(r.target, r),
