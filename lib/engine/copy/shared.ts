@@ -192,7 +192,8 @@ export async function loadShared(context: LoadContext, units: CopyUnits): Promis
       outcome.failure ??= `${tracker.rejected()} rows were rejected, more than the limit of ${o.maxRejectedRows}.`
     try {
       const now = await units.states(o.copyId)
-      const failed = now.find((u) => u.state === 'FAILED' && !parts.get(key(u))?.done)
+      // A unit an earlier attempt left failed counts once this attempt published it again (and it failed anew).
+      const failed = now.find((u) => u.state === 'FAILED' && published.has(key(u)) && !parts.get(key(u))?.done)
       if (failed) outcome.failure ??= failed.error ?? `${failed.table}: part ${failed.part} failed.`
       const claimed = now.filter((u) => u.state === 'CLAIMED')
       tracker.workers = new Set(claimed.map((u) => u.workerId)).size
