@@ -40,9 +40,13 @@ afterAll(async () => {
   await db.$disconnect()
   await rm(sqliteDir, { recursive: true, force: true })
 })
-// A short lease: a dead worker's part is taken over within seconds.
+// A short lease: a dead worker's part is taken over within seconds. Heartbeats a second apart: three workers
+// and their copies share the machine, and a late beat must not pass for a dead worker.
 const startWorker = (): WorkerProcess =>
-  startWorkerProcess({ DATABASE_URL: appUrl, LOCKSTEP_SQLITE_DIR: sqliteDir, COPY_UNIT_LEASE_MS: '3000' }, workers)
+  startWorkerProcess(
+    { DATABASE_URL: appUrl, LOCKSTEP_SQLITE_DIR: sqliteDir, COPY_UNIT_LEASE_MS: '3000', WORKER_HEARTBEAT_MS: '1000' },
+    workers,
+  )
 
 const ROWS = 300_000
 const rowText = (id: number, label: string, amount: number) => `${id}|${label}|${amount}`
@@ -52,82 +56,141 @@ const digest = (lines: Iterable<string>) => {
   return hash.digest('hex')
 }
 
+/**
+ * A SQLite table of ROWS rows copied by a copy step into an existing table whose every COPY takes 100 ms longer
+ * (a statement trigger, so that parts last long enough to kill a worker mid-way), three workers started and the
+ * run queued once all three announced themselves (so that each has its part of the load).
+ */
+async function sharedCopy() {
+  const file = `items-${randomUUID().slice(0, 8)}.db`
+  const source = new Database(join(sqliteDir, file))
+  source.exec('CREATE TABLE items (id INTEGER PRIMARY KEY, label TEXT NOT NULL, amount INTEGER NOT NULL)')
+  const insert = source.prepare('INSERT INTO items VALUES (?, ?, ?)')
+  source.transaction(() => {
+    for (let i = 1; i <= ROWS; i++) insert.run(i, `item ${i}`, i * 3)
+  })()
+  const expected = digest(
+    source
+      .prepare<[], { id: number; label: string; amount: number }>('SELECT id, label, amount FROM items ORDER BY id')
+      .all()
+      .map((r) => rowText(r.id, r.label, r.amount)),
+  )
+  source.close()
+
+  // Into an existing table whose every COPY takes 100 ms longer (a statement trigger): parts last long enough to kill one mid-way.
+  const targetUrl = await createFreshDatabase('copy_units_target', { migrate: false })
+  await queryDatabase(
+    targetUrl,
+    `CREATE TABLE items (id bigint PRIMARY KEY, label text NOT NULL, amount bigint NOT NULL);
+     CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.1); RETURN NULL; END $$;
+     CREATE TRIGGER slow AFTER INSERT ON items FOR EACH STATEMENT EXECUTE FUNCTION slow()`,
+  )
+  const admin = await makeUser('ADMIN')
+  const lead = await makeUser('LEAD')
+  const name = `shared-${randomUUID().slice(0, 8)}`
+  const { id: environmentId } = await createEnvironment(admin, { name, description: '', protected: false })
+  const { id: targetConnectionId } = await createConnection(
+    admin,
+    ZConnection.parse({
+      environmentId,
+      engine: 'POSTGRES',
+      ownServer: 'allow',
+      name: 'target',
+      role: 'TARGET',
+      url: `${targetUrl}?sslmode=disable`,
+    }),
+  )
+  const { id: sourceConnectionId } = await createConnection(
+    admin,
+    ZConnection.parse({ environmentId, engine: 'SQLITE', name: 'source', role: 'SOURCE', filePath: file }),
+  )
+  const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: `Shared ${name}` }))
+  await setPlanEnvironment(lead, { planId, environmentId, sourceConnectionId, targetConnectionId })
+  const { id: phaseId } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Copy' }))
+  await addCopyStep(
+    lead,
+    ZAddCopyStep.parse({
+      phaseId,
+      name: 'Copy items',
+      tables: 'items',
+      mode: 'existing',
+      jobs: '2',
+      chunkRows: '2000',
+    }),
+  )
+
+  const started = [startWorker(), startWorker(), startWorker()]
+  const outputs = () => started.map((w, i) => `worker ${i + 1}:\n${w.output()}`).join('\n')
+  // All three announce themselves before the run is queued, so that each has its part of the load.
+  const beats = await until(
+    'three workers to start',
+    async () => {
+      const rows = await db.workerHeartbeat.findMany({
+        where: { pid: { in: started.map((w) => w.process.pid ?? -1) } },
+      })
+      return rows.length === 3 && rows
+    },
+    90_000,
+    200,
+  )
+  const workerOf = new Map(beats.map((b) => [b.id, started.find((w) => w.process.pid === b.pid)]))
+  const { id: runId } = await startRun(lead, { planId, phaseId, environmentId, dryRun: false })
+  const stepRun = await db.stepRun.findFirstOrThrow({ where: { runId } })
+  return { expected, targetUrl, runId, stepRun, started, workerOf, outputs }
+}
+
+/** Waits for the run's end, noting the most workers the run page's figures counted meanwhile. */
+async function ended(runId: string, stepRunId: string) {
+  let mostWorkers = 0
+  const run = await until(
+    'the run to end',
+    async () => {
+      const [now, step] = await Promise.all([
+        db.run.findUniqueOrThrow({ where: { id: runId } }),
+        db.stepRun.findUniqueOrThrow({ where: { id: stepRunId } }),
+      ])
+      mostWorkers = Math.max(mostWorkers, (step.detail as { workers?: number } | null)?.workers ?? 0)
+      return ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(now.status) && now
+    },
+    180_000,
+    100,
+  )
+  return { run, mostWorkers }
+}
+
+/** Every row of the source once on the target, exactly (a hash of all rows on both sides), and no advisory lock left. */
+async function expectExactCopy(targetUrl: string, expected: string) {
+  const [counted] = await queryDatabase<{ n: number; d: number }>(
+    targetUrl,
+    'SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM items',
+  )
+  expect(counted).toEqual({ n: ROWS, d: ROWS })
+  const rows = await queryDatabase<{ id: string; label: string; amount: string }>(
+    targetUrl,
+    'SELECT id::text, label, amount::text FROM items ORDER BY items.id',
+  )
+  expect(digest(rows.map((r) => rowText(Number(r.id), r.label, Number(r.amount))))).toBe(expected)
+  const [locks] = await queryDatabase<{ n: number }>(
+    targetUrl,
+    "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+  )
+  expect(locks?.n).toBe(0)
+}
+
+const stop = async (worker: WorkerProcess | undefined, signal: NodeJS.Signals) => {
+  expect(worker).toBeDefined()
+  if (!worker || worker.process.exitCode !== null || worker.process.signalCode !== null) return
+  const exited = new Promise((resolve) => worker.process.once('exit', resolve))
+  worker.process.kill(signal)
+  await exited
+}
+const kill = (worker: WorkerProcess | undefined) => stop(worker, 'SIGKILL')
+/** The test's workers stopped, so that the next test's are the only ones. */
+const stopAll = (started: readonly WorkerProcess[]) => Promise.all(started.map((w) => stop(w, 'SIGTERM')))
+
 describe('a copy step shared by workers', () => {
   it('three workers load one large table; a helper killed mid-part loses only its chunk in flight', async () => {
-    const file = `items-${randomUUID().slice(0, 8)}.db`
-    const source = new Database(join(sqliteDir, file))
-    source.exec('CREATE TABLE items (id INTEGER PRIMARY KEY, label TEXT NOT NULL, amount INTEGER NOT NULL)')
-    const insert = source.prepare('INSERT INTO items VALUES (?, ?, ?)')
-    source.transaction(() => {
-      for (let i = 1; i <= ROWS; i++) insert.run(i, `item ${i}`, i * 3)
-    })()
-    const expected = digest(
-      source
-        .prepare<[], { id: number; label: string; amount: number }>('SELECT id, label, amount FROM items ORDER BY id')
-        .all()
-        .map((r) => rowText(r.id, r.label, r.amount)),
-    )
-    source.close()
-
-    // Into an existing table whose every COPY takes 100 ms longer (a statement trigger): parts last long enough to kill one mid-way.
-    const targetUrl = await createFreshDatabase('copy_units_target', { migrate: false })
-    await queryDatabase(
-      targetUrl,
-      `CREATE TABLE items (id bigint PRIMARY KEY, label text NOT NULL, amount bigint NOT NULL);
-       CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.1); RETURN NULL; END $$;
-       CREATE TRIGGER slow AFTER INSERT ON items FOR EACH STATEMENT EXECUTE FUNCTION slow()`,
-    )
-    const admin = await makeUser('ADMIN')
-    const lead = await makeUser('LEAD')
-    const name = `shared-${randomUUID().slice(0, 8)}`
-    const { id: environmentId } = await createEnvironment(admin, { name, description: '', protected: false })
-    const { id: targetConnectionId } = await createConnection(
-      admin,
-      ZConnection.parse({
-        environmentId,
-        engine: 'POSTGRES',
-        ownServer: 'allow',
-        name: 'target',
-        role: 'TARGET',
-        url: `${targetUrl}?sslmode=disable`,
-      }),
-    )
-    const { id: sourceConnectionId } = await createConnection(
-      admin,
-      ZConnection.parse({ environmentId, engine: 'SQLITE', name: 'source', role: 'SOURCE', filePath: file }),
-    )
-    const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: `Shared ${name}` }))
-    await setPlanEnvironment(lead, { planId, environmentId, sourceConnectionId, targetConnectionId })
-    const { id: phaseId } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Copy' }))
-    await addCopyStep(
-      lead,
-      ZAddCopyStep.parse({
-        phaseId,
-        name: 'Copy items',
-        tables: 'items',
-        mode: 'existing',
-        jobs: '2',
-        chunkRows: '2000',
-      }),
-    )
-
-    const started = [startWorker(), startWorker(), startWorker()]
-    const outputs = () => started.map((w, i) => `worker ${i + 1}:\n${w.output()}`).join('\n')
-    // All three announce themselves before the run is queued, so that each has its part of the load.
-    const beats = await until(
-      'three workers to start',
-      async () => {
-        const rows = await db.workerHeartbeat.findMany({
-          where: { pid: { in: started.map((w) => w.process.pid ?? -1) } },
-        })
-        return rows.length === 3 && rows
-      },
-      90_000,
-      200,
-    )
-    const workerOf = new Map(beats.map((b) => [b.id, started.find((w) => w.process.pid === b.pid)]))
-    const { id: runId } = await startRun(lead, { planId, phaseId, environmentId, dryRun: false })
-    const stepRun = await db.stepRun.findFirstOrThrow({ where: { runId } })
+    const { expected, targetUrl, runId, stepRun, started, workerOf, outputs } = await sharedCopy()
 
     // The victim: a helper (not the run's own worker) holding a unit it has committed a chunk of.
     const victim = await until(
@@ -147,27 +210,10 @@ describe('a copy step shared by workers', () => {
       90_000,
       50,
     )
-    const killed = workerOf.get(victim.workerId ?? '')
-    expect(killed).toBeDefined()
-    const exited = new Promise((resolve) => killed?.process.once('exit', resolve))
-    killed?.process.kill('SIGKILL')
-    await exited
+    await kill(workerOf.get(victim.workerId ?? ''))
 
     // While it runs, the run page's figures say how many workers copy.
-    let mostWorkers = 0
-    const run = await until(
-      'the run to end',
-      async () => {
-        const [now, step] = await Promise.all([
-          db.run.findUniqueOrThrow({ where: { id: runId } }),
-          db.stepRun.findUniqueOrThrow({ where: { id: stepRun.id } }),
-        ])
-        mostWorkers = Math.max(mostWorkers, (step.detail as { workers?: number } | null)?.workers ?? 0)
-        return ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(now.status) && now
-      },
-      180_000,
-      100,
-    )
+    const { run, mostWorkers } = await ended(runId, stepRun.id)
     expect(run.status, `${run.error}\n${outputs()}`).toBe('SUCCEEDED')
     expect(mostWorkers).toBeGreaterThanOrEqual(2)
 
@@ -181,21 +227,41 @@ describe('a copy step shared by workers', () => {
     expect(units.every((u) => u.state === 'DONE')).toBe(true)
     expect(new Set(units.flatMap((u) => u.claimedBy)).size).toBe(3)
     expect(units.reduce((n, u) => n + Number(u.rowsWritten), 0)).toBe(ROWS)
+    await expectExactCopy(targetUrl, expected)
+    await stopAll(started)
+  }, 300_000)
 
-    const [counted] = await queryDatabase<{ n: number; d: number }>(
-      targetUrl,
-      'SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM items',
+  it('the run’s own worker killed mid-part: the helpers go on, the run resumes, and its parts are taken over', async () => {
+    const { expected, targetUrl, runId, stepRun, started, workerOf, outputs } = await sharedCopy()
+
+    // The coordinator holding a unit it has committed a chunk of, and a helper loading too.
+    const victim = await until(
+      'the run’s worker and a helper to commit chunks',
+      async () => {
+        const run = await db.run.findUniqueOrThrow({ where: { id: runId } })
+        const claimed = await db.copyUnit.findMany({
+          where: { stepRunId: stepRun.id, state: 'CLAIMED', rowsWritten: { gt: 0 } },
+        })
+        const own = claimed.find((u) => u.workerId === run.workerId)
+        return own && claimed.some((u) => u.workerId !== run.workerId) ? own : null
+      },
+      90_000,
+      50,
     )
-    expect(counted).toEqual({ n: ROWS, d: ROWS })
-    const rows = await queryDatabase<{ id: string; label: string; amount: string }>(
-      targetUrl,
-      'SELECT id::text, label, amount::text FROM items ORDER BY items.id',
+    await kill(workerOf.get(victim.workerId ?? ''))
+
+    const { run } = await ended(runId, stepRun.id)
+    expect(run.status, `${run.error}\n${outputs()}`).toBe('SUCCEEDED')
+    const events = await db.runEvent.findMany({ where: { runId }, orderBy: { id: 'asc' } })
+    expect(events.map((e) => e.message)).toContainEqual(
+      expect.stringContaining('interrupted and resumes from its first unfinished step'),
     )
-    expect(digest(rows.map((r) => rowText(Number(r.id), r.label, Number(r.amount))))).toBe(expected)
-    const [locks] = await queryDatabase<{ n: number }>(
-      targetUrl,
-      "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-    )
-    expect(locks?.n).toBe(0)
+    const taken = await db.copyUnit.findUniqueOrThrow({ where: { id: victim.id } })
+    expect(taken.state).toBe('DONE')
+    expect(taken.claimedBy.length).toBeGreaterThan(1)
+    const units = await db.copyUnit.findMany({ where: { stepRunId: stepRun.id } })
+    expect(units.every((u) => u.state === 'DONE')).toBe(true)
+    await expectExactCopy(targetUrl, expected)
+    await stopAll(started)
   }, 300_000)
 })
