@@ -114,5 +114,12 @@ export function copyUnitsFor(stepRunId: string, workerId: string): CopyUnits {
         error: u.error,
       }))
     },
+
+    // Rejected rows are kept by every worker as it loads (CopyReject), a resumed chunk's once.
+    rejectedColumns: (copyId: string) =>
+      db.$queryRaw<{ where: string; rows: number; example: string }[]>`
+        SELECT "tableName" || '.' || "column" AS "where", count(*)::int AS "rows", min("reason") AS "example"
+          FROM "CopyReject" WHERE "stepRunId" = ${stepRunId}::uuid AND "copyId" = ${copyId}
+         GROUP BY "tableName", "column"`,
   }
 }

@@ -67,6 +67,18 @@ export async function scheduler({ o, schema, state, tables, plans }: LoadContext
   return { take, tableDone, ready }
 }
 
+/** The rows rejected per column (`table.column`), with a reason of one of them. */
+export type RejectedColumn = { where: string; rows: number; example: string }
+
+/** Why a copy stopped over its rejected rows, naming the columns that rejected most. */
+export function tooManyRejected(rejected: number, limit: number, columns: readonly RejectedColumn[]): string {
+  const top = [...columns]
+    .sort((a, b) => b.rows - a.rows)
+    .slice(0, 5)
+    .map((c) => `${c.where} (${c.rows}; e.g. ${c.example})`)
+  return `${rejected} rows were rejected, more than the limit of ${limit}. ${top.length ? `Most rejected: ${top.join('; ')}.` : ''}`.trim()
+}
+
 /** What copying one part takes: a connection on the target, a reader on the source, the table's plan. */
 export type PartCopy = {
   client: pg.Client
@@ -147,7 +159,7 @@ export async function loadParts(context: LoadContext): Promise<LoadOutcome> {
     changed = new Promise<void>((r) => (wake = r))
   }
 
-  const tooManyRejected = (rejects: readonly RejectedRow[]) => {
+  const noteRejects = (rejects: readonly RejectedRow[]) => {
     for (const r of rejects) {
       const key = `${r.table}.${r.column}`
       const seen = reasons.get(key) ?? { rows: 0, example: r.reason }
@@ -155,12 +167,8 @@ export async function loadParts(context: LoadContext): Promise<LoadOutcome> {
       reasons.set(key, seen)
     }
     if (o.maxRejectedRows != null && tracker.rejected() > o.maxRejectedRows && !outcome.failure) {
-      const top = [...reasons.entries()]
-        .sort((a, b) => b[1].rows - a[1].rows)
-        .slice(0, 5)
-        .map(([where, r]) => `${where} (${r.rows}; e.g. ${r.example})`)
-      outcome.failure =
-        `${tracker.rejected()} rows were rejected, more than the limit of ${o.maxRejectedRows}. ${top.length ? `Most rejected: ${top.join('; ')}.` : ''}`.trim()
+      const columns = [...reasons.entries()].map(([where, r]) => ({ where, ...r }))
+      outcome.failure = tooManyRejected(tracker.rejected(), o.maxRejectedRows, columns)
     }
   }
 
@@ -180,7 +188,7 @@ export async function loadParts(context: LoadContext): Promise<LoadOutcome> {
         if (o.signal?.aborted) throw new Cancelled()
         return !outcome.failure
       },
-      committed: tooManyRejected,
+      committed: noteRejects,
     })
     if (tableDone(part.table)) tracker.end(part.table, 'done')
   }

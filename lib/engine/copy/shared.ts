@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Cancelled } from '@/lib/targets/sql/session'
-import { copyPart, scheduler, type LoadContext, type LoadOutcome } from './load'
+import { copyPart, scheduler, tooManyRejected, type LoadContext, type LoadOutcome, type RejectedColumn } from './load'
 import type { ChunkReader, RejectedRow } from './model'
 import { loadCopyState, loadPartState, type PartState } from './state'
 import type { TablePlan } from './table-plans'
@@ -44,6 +44,8 @@ export interface CopyUnits {
   release(unit: ClaimedUnit, afterMs: number): Promise<void>
   finish(unit: ClaimedUnit, outcome: { part: PartState } | { error: string }): Promise<void>
   states(copyId: string): Promise<UnitState[]>
+  /** The rows every worker rejected so far, per column. */
+  rejectedColumns(copyId: string): Promise<RejectedColumn[]>
 }
 
 /**
@@ -188,8 +190,10 @@ export async function loadShared(context: LoadContext, units: CopyUnits): Promis
       if (p) Object.assign(p, { written: r.written, rejected: r.rejected, lastKey: r.lastKey, done: r.done })
     }
     finished = state.parts.every((p) => p.done)
-    if (o.maxRejectedRows != null && tracker.rejected() > o.maxRejectedRows)
-      outcome.failure ??= `${tracker.rejected()} rows were rejected, more than the limit of ${o.maxRejectedRows}.`
+    if (o.maxRejectedRows != null && tracker.rejected() > o.maxRejectedRows && !outcome.failure) {
+      const columns = await units.rejectedColumns(o.copyId).catch(() => [])
+      outcome.failure = tooManyRejected(tracker.rejected(), o.maxRejectedRows, columns)
+    }
     try {
       const now = await units.states(o.copyId)
       // A unit an earlier attempt left failed counts once this attempt published it again (and it failed anew).
