@@ -11,7 +11,7 @@ import { settingsOf } from './copy/options'
 import { qualifiedName } from './copy/pg-schemas'
 import { copyUnit, type ClaimedUnit, type UnitWork } from './copy/shared'
 import { planTables, type TablePlan } from './copy/table-plans'
-import { claimCopyUnit, copyUnitsFor } from './copy-units'
+import { claimCopyUnit as claimUnitFor, copyUnitsFor } from './copy-units'
 import { runLabel } from './job-labels'
 import { stepCopySource } from './steps/copy'
 
@@ -20,7 +20,13 @@ import { stepCopySource } from './steps/copy'
 // mapping and settings – and loads the unit, then more units of the same copy on as many connections as the
 // step's jobs, until none is left to claim. The coordinator (the run's worker) waits for them all.
 
-export { claimCopyUnit }
+// Copies whose source or target this worker could not reach (a SQLite file on another host…): it leaves
+// them to the others – their run's own worker reaches both – rather than claim and give back their units for ever.
+const unhelpable = new Set<string>()
+const unreachable = (stepRunId: string) => unhelpable.add(stepRunId)
+
+/** A unit of a copy this worker can help with. */
+export const claimCopyUnit = (workerId: string) => claimUnitFor(workerId, [...unhelpable])
 
 /** `copy part orders/3 of run 9f3c07a2 (“Orders move” › …)` */
 export async function copyUnitLabel(unitId: string): Promise<string> {
@@ -56,8 +62,9 @@ export async function executeCopyUnit(unitId: string): Promise<string> {
     source = stepCopySource(planSource, config, mapping, schema)
     target = planTarget
   } catch (error) {
-    await units.finish(first, { error: `${unit.tableName}: ${(error as Error).message}` })
-    return 'failed'
+    await units.release(first, 0)
+    unreachable(unit.stepRunId)
+    return `not helping: ${(error as Error).message}`
   }
 
   // Each table's plan is made once, on a connection of its own (the loading ones are inside their chunks).
@@ -101,28 +108,33 @@ export async function executeCopyUnit(unitId: string): Promise<string> {
     let next = claimed ?? (await units.claim(copyId))
     if (!next) return
     let client: pg.Client | null = null
+    let reader: Awaited<ReturnType<typeof source.reader>> | null = null
     try {
       client = await openTargetConnection(target, `lockstep copy unit ${shortId(workerId)}`)
       // As the coordinator's connections: a dead worker's backends end within a second (and their part's lock).
       await client.query('SET client_connection_check_interval = 1000').catch(() => undefined)
       await client.query('SET synchronous_commit = off')
-      const reader = await source.reader()
-      try {
-        for (; next; next = await units.claim(copyId)) {
-          const outcome = await copyUnit(work, client, reader, next.table, next.part, next)
-          if (outcome === 'done') loaded++
-          else await sleep(250)
-        }
-      } finally {
-        await reader.close()
+      reader = await source.reader()
+    } catch (error) {
+      // The target or the source out of this worker's reach: the unit goes back to the others.
+      await units.release(next, 0).catch(() => undefined)
+      unreachable(unit.stepRunId)
+      failures.push((error as Error).message)
+      await client?.end().catch(() => undefined)
+      return
+    }
+    try {
+      for (; next; next = await units.claim(copyId)) {
+        const outcome = await copyUnit(work, client, reader, next.table, next.part, next)
+        if (outcome === 'done') loaded++
+        else await sleep(250)
       }
     } catch (error) {
-      // A part's failure is on its unit already (the coordinator fails the step with it); a unit this worker
-      // could not even start – the target or the source unreachable from here – goes back to the others.
-      if (next) await units.release(next, 0).catch(() => undefined)
+      // On its unit already: the coordinator fails the step with it.
       failures.push((error as Error).message)
     } finally {
-      await client?.end().catch(() => undefined)
+      await reader.close()
+      await client.end().catch(() => undefined)
     }
   }
   try {
@@ -131,5 +143,5 @@ export async function executeCopyUnit(unitId: string): Promise<string> {
     await source.close()
   }
   const parts = `loaded ${loaded} part${loaded === 1 ? '' : 's'}`
-  return failures.length ? `${parts}, then failed: ${failures[0]}` : parts
+  return failures.length ? `${parts}, then stopped: ${failures[0]}` : parts
 }

@@ -10,14 +10,18 @@ import type { PartState } from './copy/state'
 
 const leaseSeconds = () => appEnv().COPY_UNIT_LEASE_MS / 1000
 
-/** Claims a unit for `workerId`: of one copy (`only`), or of any copy but those of runs this worker holds. */
+/**
+ * Claims a unit for `workerId`: of one copy, or of any copy but those of runs this worker holds and of the step
+ * runs it skips.
+ */
 async function claim(
   workerId: string,
-  only: { stepRunId: string; copyId: string } | null,
+  which: { stepRunId: string; copyId: string } | { skipping: readonly string[] },
 ): Promise<ClaimedUnit | null> {
-  const which = only
-    ? Prisma.sql`c."stepRunId" = ${only.stepRunId}::uuid AND c."copyId" = ${only.copyId}`
-    : Prisma.sql`r."workerId" IS DISTINCT FROM ${workerId} AND NOT r."cancelRequested"`
+  const only =
+    'copyId' in which
+      ? Prisma.sql`c."stepRunId" = ${which.stepRunId}::uuid AND c."copyId" = ${which.copyId}`
+      : Prisma.sql`r."workerId" IS DISTINCT FROM ${workerId} AND NOT r."cancelRequested" AND c."stepRunId"::text <> ALL (${[...which.skipping]}::text[])`
   const rows = await db.$queryRaw<ClaimedUnit[]>`
     UPDATE "CopyUnit" u SET "state" = 'CLAIMED', "workerId" = ${workerId}, "claimedAt" = now(),
            "leaseUntil" = now() + make_interval(secs => ${leaseSeconds()}),
@@ -25,7 +29,7 @@ async function claim(
      WHERE u."id" = (
        SELECT c."id" FROM "CopyUnit" c JOIN "StepRun" s ON s."id" = c."stepRunId" JOIN "Run" r ON r."id" = s."runId"
         WHERE c."state" IN ('QUEUED', 'CLAIMED') AND (c."leaseUntil" IS NULL OR c."leaseUntil" < now())
-          AND s."status" = 'RUNNING' AND ${which}
+          AND s."status" = 'RUNNING' AND ${only}
         ORDER BY s."startedAt", c."position", c."id"
         FOR UPDATE OF c SKIP LOCKED LIMIT 1)
     RETURNING u."id", u."tableName" AS "table", u."part"`
@@ -33,7 +37,8 @@ async function claim(
 }
 
 /** A unit of any running copy step for a worker to help with (its own runs' units it loads as their coordinator). */
-export const claimCopyUnit = async (workerId: string) => (await claim(workerId, null))?.id ?? null
+export const claimCopyUnit = async (workerId: string, skipping: readonly string[] = []) =>
+  (await claim(workerId, { skipping }))?.id ?? null
 
 /** The queue of one step run's copies, as `workerId` uses it. */
 export function copyUnitsFor(stepRunId: string, workerId: string): CopyUnits {
