@@ -61,7 +61,8 @@ const digest = (lines: Iterable<string>) => {
  * (a statement trigger, so that parts last long enough to kill a worker mid-way), three workers started and the
  * run queued once all three announced themselves (so that each has its part of the load).
  */
-async function sharedCopy() {
+/** `targetSql`: more of the target's schema (a constraint some rows break). */
+async function sharedCopy(targetSql = '') {
   const file = `items-${randomUUID().slice(0, 8)}.db`
   const source = new Database(join(sqliteDir, file))
   source.exec('CREATE TABLE items (id INTEGER PRIMARY KEY, label TEXT NOT NULL, amount INTEGER NOT NULL)')
@@ -83,7 +84,8 @@ async function sharedCopy() {
     targetUrl,
     `CREATE TABLE items (id bigint PRIMARY KEY, label text NOT NULL, amount bigint NOT NULL);
      CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.1); RETURN NULL; END $$;
-     CREATE TRIGGER slow AFTER INSERT ON items FOR EACH STATEMENT EXECUTE FUNCTION slow()`,
+     CREATE TRIGGER slow AFTER INSERT ON items FOR EACH STATEMENT EXECUTE FUNCTION slow();
+     ${targetSql}`,
   )
   const admin = await makeUser('ADMIN')
   const lead = await makeUser('LEAD')
@@ -262,6 +264,22 @@ describe('a copy step shared by workers', () => {
     const units = await db.copyUnit.findMany({ where: { stepRunId: stepRun.id } })
     expect(units.every((u) => u.state === 'DONE')).toBe(true)
     await expectExactCopy(targetUrl, expected)
+    await stopAll(started)
+  }, 300_000)
+
+  it('a part that fails on any worker fails the step, naming the table, and its unit keeps the error', async () => {
+    // The target refuses the rows of one range near the end (a CHECK constraint): whichever worker loads it fails.
+    const { runId, stepRun, started, outputs } = await sharedCopy(
+      'ALTER TABLE items ADD CONSTRAINT small_amounts CHECK (amount < 840000 OR amount > 840300)',
+    )
+    const { run } = await ended(runId, stepRun.id)
+    expect(run.status, outputs()).toBe('FAILED')
+    const step = await db.stepRun.findUniqueOrThrow({ where: { id: stepRun.id } })
+    expect(step.status).toBe('FAILED')
+    expect(step.error).toMatch(/^items: .*small_amounts/)
+    const failed = await db.copyUnit.findMany({ where: { stepRunId: stepRun.id, state: 'FAILED' } })
+    expect(failed).toHaveLength(1)
+    expect(failed[0]?.error).toMatch(/^items: .*small_amounts/)
     await stopAll(started)
   }, 300_000)
 })
