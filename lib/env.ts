@@ -78,6 +78,9 @@ const ZAppEnv = ZDatabaseEnv.extend({
   SIGNIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(30),
   WORKER_HEARTBEAT_MS: z.coerce.number().int().min(250).max(60_000).default(5_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(3),
+  // How long a worker's claim on a part of a shared copy holds without being renewed (it renews it every
+  // third of this while it copies): a dead worker's part is taken over by another once it runs out.
+  COPY_UNIT_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   // The worker's CPU priority (a nice value): where it shares cores with the web server, pages come first.
   WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   // How often the worker re-decides each plan's report status (notifying on a change) and takes the day's snapshots.

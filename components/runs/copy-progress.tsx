@@ -47,6 +47,12 @@ export function CopyProgress({ runId, step }: { runId: string; step: CopyStep })
         From <strong>{copy.source}</strong> ·{' '}
         {copy.mode === 'create' ? 'tables created on the target' : 'into the existing tables'}
         {copy.status === 'ALREADY_COPIED' ? ' · already copied earlier; nothing done' : ''}
+        {copy.workers ? (
+          <span data-testid="copy-workers">
+            {' '}
+            · {copy.workers === 1 ? '1 worker' : `${copy.workers} workers`} copying
+          </span>
+        ) : null}
         {copy.seconds !== undefined
           ? ` · ${formatSeconds(copy.seconds)} in all${copy.indexSeconds ? `, of which keys and indexes ${formatSeconds(copy.indexSeconds)}` : ''}`
           : ''}

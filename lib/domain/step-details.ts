@@ -18,7 +18,10 @@ export const ZTableProgress = z.object({
   total: z.number(),
   written: z.number(),
   rejected: z.number(),
-  /** Rows per second over this attempt (a resumed copy counts only what it moved itself). */
+  /**
+   * Rows per second over this attempt (a resumed copy counts only what it moved itself); while a copy step's
+   * table loads, over the last few seconds (the workers sharing it come and go).
+   */
   rowsPerSecond: z.number(),
   /** Seconds left at the current rate; null when unknown. */
   etaSeconds: z.number().nullable(),
@@ -62,6 +65,8 @@ export const ZCopyDetail = z.object({
     .optional(),
   seconds: z.number().optional(),
   indexSeconds: z.number().optional(),
+  /** Workers loading the copy's parts now (a copy step's parts are shared by every worker); absent once loaded. */
+  workers: z.number().optional(),
 })
 export type CopyDetail = z.infer<typeof ZCopyDetail>
 

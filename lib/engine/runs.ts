@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { driftBeforeRun, recordAfterRun } from './drift'
 import { db, type Tx } from '@/lib/db'
 import { saveCopyRejects } from '@/lib/server/runs/rejects'
@@ -180,6 +181,9 @@ function contextFor(
     earlierDetail: stepRun.detail,
     dryRun: run.dryRun,
     retryFailed: run.retryFailed && stepRun.status === 'FAILED',
+    // Null only when another worker took the run over meanwhile (this one stops before its next step): its
+    // claims on the copy's parts then name a holder of their own.
+    workerId: run.workerId ?? randomUUID(),
     appliedBy: run.requestedBy.email,
     target,
     signal,

@@ -5,6 +5,7 @@ import { claimRestore, executeRestore } from './restores'
 import { claimRehearsal, executeRehearsal } from './rehearsals'
 import { claimInspection, executeInspection } from './inspections'
 import { claimDriftCheck, executeDriftCheck } from './drift'
+import { claimCopyUnit, copyUnitLabel, executeCopyUnit } from './copy-help'
 import { driftCheckLabel, inspectionLabel, rehearsalLabel, restoreLabel, runLabel, validationLabel } from './job-labels'
 
 // What the worker takes on, as a table its one loop walks (lib/engine/worker.ts): each kind of job is claimed
@@ -63,5 +64,12 @@ export const WORKER_LANES: readonly WorkerLane[] = [
     name: 'inspection',
     parallel: false,
     jobs: [{ claimedAs: 'claimed', claim: claimInspection, label: inspectionLabel, execute: executeInspection }],
+  },
+  {
+    // The parts of copy steps other workers run: every worker helps load them (lib/engine/copy-help.ts), one
+    // copy at a time, on as many connections as the step's jobs; its own runs' parts it loads as their coordinator.
+    name: 'copy',
+    parallel: false,
+    jobs: [{ claimedAs: 'claimed', claim: claimCopyUnit, label: copyUnitLabel, execute: executeCopyUnit }],
   },
 ]

@@ -14,7 +14,8 @@ export function startWorkerProcess(env: Record<string, string>, started: ChildPr
     process.execPath,
     ['--import', 'tsx', ...SERVER_ONLY_IMPORT, join(process.cwd(), 'scripts/worker.ts')],
     {
-      env: childEnv({ WORKER_HEARTBEAT_MS: '500', ...env }),
+      // A short lease: a killed worker's part of a copy is taken over within seconds.
+      env: childEnv({ WORKER_HEARTBEAT_MS: '500', COPY_UNIT_LEASE_MS: '3000', ...env }),
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   )

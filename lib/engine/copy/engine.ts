@@ -5,6 +5,7 @@ import { insertTriggers } from './existing-rows'
 import { finishCopy } from './finish'
 import { heldKeyStatements } from './held-keys'
 import { loadParts } from './load'
+import { loadShared, settleUnits } from './shared'
 import type { CopySummary } from './model'
 import { CopyRefused, settingsOf, type CopyOptions } from './options'
 import { alreadyCopied, startOrResume } from './plan'
@@ -17,7 +18,8 @@ import { planTables } from './table-plans'
 // ones), then loads chunks through several connections at once – each chunk's rows and the record of its
 // last key in one transaction – and finally adds keys, indexes and foreign keys, restarts identities and
 // analyzes. Interrupted anywhere, it resumes where the target says it got to. Its parts: plan.ts (start or
-// resume), table-plans.ts, load.ts, finish.ts (the statements after the load).
+// resume), table-plans.ts, load.ts (in this process) or shared.ts (a copy step's load, shared by every worker
+// through units in Lockstep's database), finish.ts (the statements after the load).
 
 export { COPY_DEFAULTS, copyIdOf, CopyRefused, RowsOnTarget, type CopyOptions } from './options'
 
@@ -56,6 +58,7 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
   let recorded = await loadCopyState(session, o.copyId)
   if (recorded?.phase === 'done' && !o.reload) {
     log('info', 'This copy already finished on the target; nothing to do (ask for a reload to copy again).')
+    if (o.units) await settleUnits(o.units, o.copyId, schema, recorded.parts)
     return alreadyCopied(recorded, warnings, seconds())
   }
   if (recorded?.phase === 'done') {
@@ -77,8 +80,8 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
   for (const n of notes) log('info', n)
   const notCopied = [...(ddl?.notCopied ?? [])]
 
-  const tracker = new Tracker(tables, state.parts)
-  const report = () => o.onProgress?.(tracker.snapshot())
+  const tracker = new Tracker(tables, state.parts, !!o.units)
+  const report = () => o.onProgress?.(tracker.snapshot(), tracker.workers)
   const ticker = setInterval(report, 1000)
   const connections: pg.Client[] = []
   const summary = (status: CopySummary['status'], more: Partial<CopySummary> = {}): CopySummary => ({
@@ -103,7 +106,8 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
 
     if (state.phase === 'loading') {
       const { chunkRows } = settings
-      const outcome = await loadParts({ o, schema, chunkRows, state, tables, plans, tracker, connections })
+      const context = { o, schema, chunkRows, state, tables, plans, tracker, connections }
+      const outcome = o.units ? await loadShared(context, o.units) : await loadParts(context)
       if (outcome.cancelled) {
         log('warn', 'Copy cancelled; the chunks committed so far stay, and the copy resumes after them.')
         return summary('CANCELLED')
@@ -115,6 +119,7 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
       await recordPhase(session, o.copyId, 'finishing')
     }
 
+    if (o.units) await settleUnits(o.units, o.copyId, schema, state.parts)
     const indexStarted = performance.now()
     for (const t of tables) tracker.begin(t.name, 'indexing')
     try {

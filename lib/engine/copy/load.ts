@@ -3,7 +3,7 @@ import { finished } from 'node:stream/promises'
 import { from as copyFrom } from 'pg-copy-streams'
 import { Cancelled } from '@/lib/targets/sql/session'
 import { cyclicGroups, targetReferences } from './held-keys'
-import type { ChunkReader, KeyValue, SourceTable } from './model'
+import type { ChunkReader, KeyValue, RejectedRow, SourceTable } from './model'
 import type { CopyOptions } from './options'
 import type { Tracker } from './progress'
 import { recordChunk, type CopyState, type PartState } from './state'
@@ -33,8 +33,11 @@ const describeError = (table: string, error: unknown) => {
   return `${table}: ${e.message}${e.detail ? ` (${e.detail})` : ''}${e.where ? ` – ${e.where.split('\n')[0]}` : ''}`
 }
 
-/** Which part a job takes next: one whose parents are loaded, 'wait' until one is, null when none is left. */
-async function scheduler({ o, schema, state, tables, plans }: LoadContext) {
+/**
+ * Which part a job takes next: one whose parents are loaded, 'wait' until one is, null when none is left;
+ * `ready`: whether a part's parents are loaded (a copy shared by workers publishes the parts that are).
+ */
+export async function scheduler({ o, schema, state, tables, plans }: LoadContext) {
   const queue = state.parts
     .filter((p) => !p.done)
     .sort((a, b) => (plans.get(b.table)?.source.rows ?? 0) - (plans.get(a.table)?.source.rows ?? 0) || a.part - b.part)
@@ -61,7 +64,86 @@ async function scheduler({ o, schema, state, tables, plans }: LoadContext) {
     taken.add(next)
     return next
   }
-  return { take, tableDone }
+  return { take, tableDone, ready }
+}
+
+/** The rows rejected per column (`table.column`), with a reason of one of them. */
+export type RejectedColumn = { where: string; rows: number; example: string }
+
+/** Why a copy stopped over its rejected rows, naming the columns that rejected most. */
+export function tooManyRejected(rejected: number, limit: number, columns: readonly RejectedColumn[]): string {
+  const top = [...columns]
+    .sort((a, b) => b.rows - a.rows)
+    .slice(0, 5)
+    .map((c) => `${c.where} (${c.rows}; e.g. ${c.example})`)
+  return `${rejected} rows were rejected, more than the limit of ${limit}. ${top.length ? `Most rejected: ${top.join('; ')}.` : ''}`.trim()
+}
+
+/** What copying one part takes: a connection on the target, a reader on the source, the table's plan. */
+export type PartCopy = {
+  client: pg.Client
+  reader: ChunkReader
+  plan: TablePlan
+  part: PartState
+  copyId: string
+  chunkRows: number
+  onRejects?: (rejects: RejectedRow[]) => Promise<void>
+  /** Asked before each chunk: false stops between chunks (the part stays where it got to); may throw Cancelled. */
+  proceed: () => boolean
+  /** After each committed chunk, with its rejected rows. */
+  committed?: (rejects: readonly RejectedRow[]) => void | Promise<void>
+}
+
+/** One chunk of a part: its rows and the record of its last key in one transaction. */
+const copyChunk = ({ client, reader, plan, part, copyId, chunkRows, onRejects }: PartCopy) =>
+  inTransaction(client, async () => {
+    const after: KeyValue[] | null = part.lastKey ?? (part.lo !== null ? [{ i: part.lo }] : null)
+    if (plan.merge) await client.query(plan.merge.createStage)
+    const sink = client.query(copyFrom(plan.copySql))
+    // PostgreSQL refusing the COPY ends the chunk with its message (the reader may be waiting on the stream).
+    const refused = new Promise<never>((_, reject) => sink.once('error', reject))
+    refused.catch(() => undefined)
+    try {
+      const result = await Promise.race([
+        reader.chunk(plan.source, plan.columns, { after, hi: part.hi, limit: chunkRows }, sink, plan.format),
+        refused,
+      ])
+      sink.end()
+      await finished(sink)
+      const rows = sink.rowCount
+      if (plan.merge) await client.query(plan.merge.insert)
+      if (result.rejects.length) await onRejects?.(result.rejects)
+      const rejected = result.read - result.written
+      const done = result.exhausted
+      const restart = plan.source.key === 'none'
+      await recordChunk(client, copyId, part, { lastKey: result.lastKey, written: rows, rejected, done, restart })
+      return { rows, rejected, rejects: result.rejects, lastKey: result.lastKey, done }
+    } catch (error) {
+      if (!sink.writableFinished) {
+        sink.destroy(error as Error)
+        await finished(sink).catch(() => undefined)
+      }
+      throw error
+    }
+  }).catch((error: unknown) => {
+    throw error instanceof Cancelled ? error : new Error(describeError(part.table, error))
+  })
+
+/**
+ * Copies a part chunk by chunk from where its record says it got to, until its range is exhausted or `proceed`
+ * says stop. The one way a part is copied, by the in-process load below and by workers sharing a copy (./shared.ts).
+ */
+export async function copyPart(job: PartCopy): Promise<void> {
+  const { part, plan } = job
+  while (!part.done) {
+    if (!job.proceed()) return
+    const chunk = await copyChunk(job)
+    part.written = plan.source.key === 'none' ? chunk.rows : part.written + chunk.rows
+    part.rejected += chunk.rejected
+    part.lastKey = chunk.lastKey ?? part.lastKey
+    part.done = chunk.done
+    await job.committed?.(chunk.rejects)
+  }
 }
 
 /** Loads every part not yet done; never throws for a table's failure (the outcome names it). */
@@ -77,69 +159,37 @@ export async function loadParts(context: LoadContext): Promise<LoadOutcome> {
     changed = new Promise<void>((r) => (wake = r))
   }
 
-  const copyChunk = (client: pg.Client, reader: ChunkReader, plan: TablePlan, part: PartState) =>
-    inTransaction(client, async () => {
-      const after: KeyValue[] | null = part.lastKey ?? (part.lo !== null ? [{ i: part.lo }] : null)
-      if (plan.merge) await client.query(plan.merge.createStage)
-      const sink = client.query(copyFrom(plan.copySql))
-      // PostgreSQL refusing the COPY ends the chunk with its message (the reader may be waiting on the stream).
-      const refused = new Promise<never>((_, reject) => sink.once('error', reject))
-      refused.catch(() => undefined)
-      try {
-        const result = await Promise.race([
-          reader.chunk(plan.source, plan.columns, { after, hi: part.hi, limit: chunkRows }, sink, plan.format),
-          refused,
-        ])
-        sink.end()
-        await finished(sink)
-        const rows = sink.rowCount
-        if (plan.merge) await client.query(plan.merge.insert)
-        if (result.rejects.length) {
-          await o.onRejects?.(result.rejects)
-          for (const r of result.rejects) {
-            const key = `${r.table}.${r.column}`
-            const seen = reasons.get(key) ?? { rows: 0, example: r.reason }
-            seen.rows++
-            reasons.set(key, seen)
-          }
-        }
-        const rejected = result.read - result.written
-        const done = result.exhausted
-        const restart = plan.source.key === 'none'
-        await recordChunk(client, o.copyId, part, { lastKey: result.lastKey, written: rows, rejected, done, restart })
-        return { rows, rejected, lastKey: result.lastKey, done }
-      } catch (error) {
-        if (!sink.writableFinished) {
-          sink.destroy(error as Error)
-          await finished(sink).catch(() => undefined)
-        }
-        throw error
-      }
-    }).catch((error: unknown) => {
-      throw error instanceof Cancelled ? error : new Error(describeError(part.table, error))
-    })
+  const noteRejects = (rejects: readonly RejectedRow[]) => {
+    for (const r of rejects) {
+      const key = `${r.table}.${r.column}`
+      const seen = reasons.get(key) ?? { rows: 0, example: r.reason }
+      seen.rows++
+      reasons.set(key, seen)
+    }
+    if (o.maxRejectedRows != null && tracker.rejected() > o.maxRejectedRows && !outcome.failure) {
+      const columns = [...reasons.entries()].map(([where, r]) => ({ where, ...r }))
+      outcome.failure = tooManyRejected(tracker.rejected(), o.maxRejectedRows, columns)
+    }
+  }
 
-  const copyPart = async (client: pg.Client, reader: ChunkReader, part: PartState) => {
+  const copyOne = async (client: pg.Client, reader: ChunkReader, part: PartState) => {
     const plan = context.plans.get(part.table)
     if (!plan) throw new Error(`No plan for the table ${part.table}.`)
     tracker.begin(part.table)
-    while (!part.done) {
-      if (o.signal?.aborted) throw new Cancelled()
-      if (outcome.failure) return
-      const written = await copyChunk(client, reader, plan, part)
-      part.written = plan.source.key === 'none' ? written.rows : part.written + written.rows
-      part.rejected += written.rejected
-      part.lastKey = written.lastKey ?? part.lastKey
-      part.done = written.done
-      if (o.maxRejectedRows != null && tracker.rejected() > o.maxRejectedRows && !outcome.failure) {
-        const top = [...reasons.entries()]
-          .sort((a, b) => b[1].rows - a[1].rows)
-          .slice(0, 5)
-          .map(([where, r]) => `${where} (${r.rows}; e.g. ${r.example})`)
-        outcome.failure =
-          `${tracker.rejected()} rows were rejected, more than the limit of ${o.maxRejectedRows}. ${top.length ? `Most rejected: ${top.join('; ')}.` : ''}`.trim()
-      }
-    }
+    await copyPart({
+      client,
+      reader,
+      plan,
+      part,
+      copyId: o.copyId,
+      chunkRows,
+      onRejects: o.onRejects,
+      proceed: () => {
+        if (o.signal?.aborted) throw new Cancelled()
+        return !outcome.failure
+      },
+      committed: noteRejects,
+    })
     if (tableDone(part.table)) tracker.end(part.table, 'done')
   }
 
@@ -155,7 +205,7 @@ export async function loadParts(context: LoadContext): Promise<LoadOutcome> {
           continue
         }
         try {
-          await copyPart(client, reader, next)
+          await copyOne(client, reader, next)
         } finally {
           notify()
         }

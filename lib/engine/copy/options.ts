@@ -3,6 +3,7 @@ import type pg from 'pg'
 import type { PostgresTarget } from '@/lib/targets/postgres'
 import type { ExistingRows, FilledTable } from './existing-rows'
 import type { CopySource, RejectedRow, TableProgress } from './model'
+import type { CopyUnits } from './shared'
 import type { CopyMode } from './state'
 
 // What a copy is asked to do, and the refusals that change nothing on the target.
@@ -51,10 +52,15 @@ export type CopyOptions = {
   confirmEmpty?: (tables: readonly FilledTable[]) => Promise<boolean>
   /** The existing tables that had rows, once they were emptied, or before the source's rows are merged into them. */
   onExistingRows?: (done: 'emptied' | 'merged', tables: readonly FilledTable[]) => void
+  /**
+   * The queue through which workers share the load (a copy step run by a worker): parts are split finer and
+   * published as units any worker may claim (./shared.ts). Absent, the load runs in this process alone.
+   */
+  units?: CopyUnits
   signal?: AbortSignal
   log?: (level: 'info' | 'warn' | 'error', message: string) => void
-  /** Live figures, about once a second and at the end. */
-  onProgress?: (tables: TableProgress[]) => void
+  /** Live figures, about once a second and at the end; `workers`: how many load its parts now (shared by workers). */
+  onProgress?: (tables: TableProgress[], workers?: number) => void
   /** Rejected rows, before the chunk they belong to commits (so none is lost; a resumed chunk reports them again). */
   onRejects?: (rejects: RejectedRow[]) => Promise<void>
 }
@@ -66,7 +72,7 @@ export const copyIdOf = (prefix: string, identity: unknown) =>
 export const COPY_DEFAULTS = { jobs: 2, chunkRows: 250_000 } as const
 
 /** The options with their defaults, the numbers kept within what the engine supports. */
-export function settingsOf(o: CopyOptions) {
+export function settingsOf(o: Pick<CopyOptions, 'schema' | 'jobs' | 'chunkRows' | 'log'>) {
   const clamp = (n: number | undefined, lo: number, hi: number, fallback: number) =>
     n === undefined || !Number.isFinite(n) ? fallback : Math.min(hi, Math.max(lo, Math.round(n)))
   return {

@@ -30,12 +30,29 @@ export function alreadyCopied(state: CopyState, warnings: string[], seconds: num
   return { status: 'ALREADY_COPIED', tables, warnings, seconds, indexSeconds: 0 }
 }
 
-/** Splits a table of two chunks (or 100,000 rows) or more with an integer key into `jobs` ranges (the first and last open-ended). */
+/** The most parts one table is split into for workers sharing a copy. */
+const MOST_SHARED_PARTS = 256
+
+/**
+ * How many key ranges a table with an integer key is split into. Loaded in one process, a table of two chunks
+ * (or 100,000 rows) or more gets one range per job. Shared by workers, each of which brings `jobs` connections,
+ * a large table gets ranges of about an eighth of a job's share – never smaller than a chunk – so that several
+ * workers can load one big table together and a worker joining late still finds ranges left to take.
+ */
+function partsOf(table: SourceTable, jobs: number, chunkRows: number, shared: boolean): number {
+  if (table.key !== 'integer' || table.rows < Math.min(2 * chunkRows, 100_000)) return 1
+  if (!shared) return jobs
+  const size = Math.max(chunkRows, Math.ceil(table.rows / (8 * jobs)))
+  return Math.min(MOST_SHARED_PARTS, Math.max(jobs, Math.ceil(table.rows / size)))
+}
+
+/** Splits each table into key ranges (see partsOf), the first and last open-ended. */
 async function planParts(
   source: CopySource,
   tables: readonly SourceTable[],
   jobs: number,
   chunkRows: number,
+  shared: boolean,
 ): Promise<PartState[]> {
   const parts: PartState[] = []
   const part = (table: string, index: number, lo: string | null, hi: string | null): PartState => ({
@@ -49,15 +66,13 @@ async function planParts(
     done: false,
   })
   for (const table of tables) {
-    const bounds =
-      table.key === 'integer' && jobs > 1 && table.rows >= Math.min(2 * chunkRows, 100_000)
-        ? await source.bounds(table)
-        : null
+    const count = partsOf(table, jobs, chunkRows, shared)
+    const bounds = count > 1 ? await source.bounds(table) : null
     if (!bounds) {
       parts.push(part(table.name, 0, null, null))
       continue
     }
-    const n = BigInt(jobs)
+    const n = BigInt(count)
     const span = bounds.max - bounds.min + 1n
     const edge = (i: bigint) => (bounds.min - 1n + (span * i) / n).toString()
     for (let i = 0n; i < n; i++)
@@ -126,7 +141,7 @@ export async function startOrResume(
   const session = o.session
   const names = sourceTables.map((t) => t.name)
   const filled = await checkTarget(o, schema, names)
-  const parts = await planParts(o.source, sourceTables, jobs, chunkRows)
+  const parts = await planParts(o.source, sourceTables, jobs, chunkRows, !!o.units)
   const emptied = o.mode === 'existing' && o.existingRows === 'empty' && filled.length > 0
   const held = await inTransaction(session, async () => {
     for (const statement of ddl?.beforeLoad ?? [])

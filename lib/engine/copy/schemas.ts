@@ -70,6 +70,20 @@ export async function planSchemas(
   }
 }
 
+/** The source of one schema's copy (a worker loading parts of it builds the same). */
+export const schemaSource = (
+  from: PostgresTarget,
+  o: Pick<SchemasCopyOptions, 'label' | 'mapping' | 'mode' | 'snapshot'> & { schema: string },
+) =>
+  postgresSource(from, {
+    schema: o.schema,
+    label: o.label,
+    deferCrossSchemaKeys: true,
+    mapping: o.mapping && schemaMapping(o.mapping, o.schema),
+    mode: o.mode,
+    snapshot: o.snapshot,
+  })
+
 /** A line of one schema's copy in the summary of all: tables named `schema.table` outside public. */
 const inSchema = (schema: string, line: string) => (schema === 'public' ? line : `Schema ${schema}: ${line}`)
 
@@ -91,20 +105,17 @@ export async function copySchemas(o: SchemasCopyOptions): Promise<CopySummary> {
   for (const s of choice.unreadable)
     summary.notCopied?.push({ table: null, object: `schema ${s.schema}`, reason: unreadableReason(s) })
   const live = new Map<string, TableProgress[]>()
-  const progress = () => o.onProgress?.(choice.picked.flatMap((p) => live.get(p.schema) ?? []))
+  const progress = (workers?: number) =>
+    o.onProgress?.(
+      choice.picked.flatMap((p) => live.get(p.schema) ?? []),
+      workers,
+    )
   const finish = () => ({ ...summary, seconds: Math.round((performance.now() - began) / 100) / 10 })
 
   for (const pick of choice.picked) {
     const { schema } = pick
     const name = (table: string) => qualifiedName(schema, table)
-    const source = postgresSource(o.from, {
-      schema,
-      label: o.label,
-      deferCrossSchemaKeys: true,
-      mapping: o.mapping && schemaMapping(o.mapping, schema),
-      mode: o.mode,
-      snapshot: o.snapshot,
-    })
+    const source = schemaSource(o.from, { ...o, schema })
     let result: CopySummary
     try {
       result = await runCopy({
@@ -114,12 +125,12 @@ export async function copySchemas(o: SchemasCopyOptions): Promise<CopySummary> {
         schema,
         tables: pick.tables ?? undefined,
         log: o.log && ((level, message) => o.log?.(level, inSchema(schema, message))),
-        onProgress: (tables) => {
+        onProgress: (tables, workers) => {
           live.set(
             schema,
             tables.map((t) => ({ ...t, table: name(t.table) })),
           )
-          progress()
+          progress(workers)
         },
         onRejects:
           o.onRejects &&

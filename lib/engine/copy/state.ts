@@ -115,6 +115,38 @@ export async function loadCopyState(client: pg.Client, copyId: string): Promise<
   }
 }
 
+/** One part's record as it is now: where a worker taking the part over starts from. */
+export async function loadPartState(
+  client: pg.Client,
+  copyId: string,
+  table: string,
+  part: number,
+): Promise<PartState | null> {
+  const { rows } = await client.query<{
+    lo: string | null
+    hi: string | null
+    last_key: KeyValue[] | null
+    rows_written: string
+    rows_rejected: string
+    done: boolean
+  }>(
+    `SELECT lo, hi, last_key, rows_written, rows_rejected, done FROM ${PART_TABLE} WHERE copy_id = $1 AND table_name = $2 AND part = $3`,
+    [copyId, table, part],
+  )
+  const p = rows[0]
+  if (!p) return null
+  return {
+    table,
+    part,
+    lo: p.lo,
+    hi: p.hi,
+    lastKey: p.last_key,
+    written: Number(p.rows_written),
+    rejected: Number(p.rows_rejected),
+    done: p.done,
+  }
+}
+
 /** Records a new copy and its parts (in the caller's transaction, with the tables it creates). */
 export async function recordCopyStart(client: pg.Client, copyId: string, mode: CopyMode, parts: readonly PartState[]) {
   await client.query(`INSERT INTO ${COPY_TABLE} (copy_id, phase, mode) VALUES ($1, 'loading', $2)`, [copyId, mode])

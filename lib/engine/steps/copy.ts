@@ -2,11 +2,12 @@ import { copyIdOf, RowsOnTarget, runCopy, undoCopy } from '@/lib/engine/copy/eng
 import { describeFilled } from '@/lib/engine/copy/existing-rows'
 import type { CopySource, CopySummary, RejectedRow } from '@/lib/engine/copy/model'
 import type { CopyDetail, FilledTable, TableProgress } from '@/lib/domain/step-details'
-import { copySchemas, undoSchemas } from '@/lib/engine/copy/schemas'
+import { copySchemas, schemaSource, undoSchemas } from '@/lib/engine/copy/schemas'
+import { copyUnitsFor } from '@/lib/engine/copy-units'
 import { sqliteSource } from '@/lib/engine/copy/sqlite-source'
 import { planSourceOf, type PlanSource } from '@/lib/server/runs/target'
 import { copyConfigOf, type CopyConfig } from '@/lib/domain/step-kinds'
-import { isEmptyMapping, mappingOrThrow } from '@/lib/domain/mapping'
+import { isEmptyMapping, mappingOrThrow, type TCopyMapping } from '@/lib/domain/mapping'
 import { progressWriter, requireTarget, type StepContext, type StepResult, type StepRunner } from './types'
 import { plural } from '@/lib/domain/words'
 
@@ -94,7 +95,8 @@ export function copyStepParts(ctx: StepContext, planSource: PlanSource, config: 
     },
     signal: ctx.signal,
     log: ctx.log,
-    onProgress: (tables: TableProgress[]) => write({ ...base, tables }),
+    onProgress: (tables: TableProgress[], workers?: number) =>
+      write({ ...base, tables, ...(workers ? { workers } : {}) }),
     onRejects: (rejects: RejectedRow[]) => ctx.saveRejects(copyId, rejects),
   }
 
@@ -142,6 +144,21 @@ export function copyStepParts(ctx: StepContext, planSource: PlanSource, config: 
   return { idFor, copyId, common, conclude, refused }
 }
 
+/**
+ * The source of one schema's copy of a copy step (a SQLite file has one): what the step's run reads, and what a
+ * worker helping it load the copy's parts reads (lib/engine/copy-help.ts).
+ */
+export function stepCopySource(
+  planSource: PlanSource,
+  config: CopyConfig,
+  mapping: TCopyMapping | undefined,
+  schema: string,
+): CopySource {
+  return planSource.engine === 'POSTGRES'
+    ? schemaSource(planSource.target, { schema, label: planSource.name, mapping, mode: config.mode })
+    : sqliteSource(planSource.path, planSource.name, { mapping })
+}
+
 /** Undoes a step's copy (tables it created dropped, existing ones emptied); the tables it undid. */
 export async function undoStepCopy(
   ctx: StepContext,
@@ -169,11 +186,14 @@ export const copyRunner: StepRunner = {
     const planSource = await sourceOf(ctx)
     if (ctx.dryRun) return { status: 'SKIPPED', message: 'not run in a dry run (a copy writes rows)' }
     const { idFor, copyId, common, conclude, refused } = copyStepParts(ctx, planSource, config)
+    // Its parts go to a queue in Lockstep's database: every worker helps load them (lib/engine/copy/shared.ts).
+    const units = copyUnitsFor(ctx.stepRunId, ctx.workerId)
     let summary: CopySummary
     try {
       if (planSource.engine === 'POSTGRES') {
         summary = await copySchemas({
           ...common,
+          units,
           from: planSource.target,
           label: planSource.name,
           schemas: config.schemas,
@@ -183,10 +203,11 @@ export const copyRunner: StepRunner = {
         })
       } else {
         refuseSchemasOfSqlite(planSource, config)
-        const source: CopySource = sqliteSource(planSource.path, planSource.name, { mapping })
+        const source = stepCopySource(planSource, config, mapping, 'public')
         try {
           summary = await runCopy({
             ...common,
+            units,
             copyId,
             source,
             tables: config.tables.length ? config.tables : undefined,

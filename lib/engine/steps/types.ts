@@ -35,6 +35,8 @@ export type StepContext = {
   dryRun: boolean
   /** A DBA chose to retry this failed step. */
   retryFailed: boolean
+  /** The worker running it (its claims on the parts of a copy name it). */
+  workerId: string
   /** Who the run is for, as recorded on the target. */
   appliedBy: string
   /** The run's target session, holding Lockstep's lock on it; null for runners that need no target. */
