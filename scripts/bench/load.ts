@@ -21,11 +21,12 @@
 // With `--split-cores`, the machine is split as a deployment that gives the worker cores of its own would be:
 // the web server, Lockstep's PostgreSQL and the load generator on the first half of the cores, the worker and
 // the target's PostgreSQL on the rest (idle and loaded copies alike).
-// Before any copy, each page is requested CPU_REQUESTS times one at a time and the web server's CPU time per
-// request is counted (page-cpu.ts): what a page costs, apart from how busy the machine is. `--pages-only`
-// stops there (no SQLite table, no copies), the quick way to see what a change to a page costs.
+// Before any copy, each page is requested CPU_REQUESTS times one at a time, the pages in turn for CPU_ROUNDS
+// rounds, and the web server's CPU time per request is counted (page-cpu.ts): what a page costs, apart from
+// how busy the machine is. `--pages-only` stops there (no SQLite table, no copies), the quick way to see what
+// a change to a page costs.
 //   npm run bench:load [-- --rows 1000000 --connections 50 --think 5000 --jobs 2 --repeat 3 --split-cores]
-//   npm run bench:load -- --pages-only [--cpu-requests 40]
+//   npm run bench:load -- --pages-only [--cpu-requests 30 --cpu-rounds 3]
 import { randomBytes } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import { get } from 'node:http'
@@ -53,7 +54,8 @@ const REPEAT = arg('repeat', 3)
 const PORT = arg('port', 3302)
 const SPLIT_CORES = process.argv.includes('--split-cores')
 const PAGES_ONLY = process.argv.includes('--pages-only')
-const CPU_REQUESTS = arg('cpu-requests', 40)
+const CPU_REQUESTS = arg('cpu-requests', 30)
+const CPU_ROUNDS = arg('cpu-rounds', 3)
 const CORES = availableParallelism() // before any split: this process is then held to a part of them
 const NAME = 'lockstep-bench-load'
 const PHASES = [
@@ -160,6 +162,7 @@ async function main() {
     const pageCpu = await measurePageCpu(app.base, cookie, pages(seeded.finishedRunId), web, {
       requests: CPU_REQUESTS,
       warmUp: 5,
+      rounds: CPU_ROUNDS,
     })
     if (PAGES_ONLY) {
       printPageCpu(pageCpu)
