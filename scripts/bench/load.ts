@@ -339,12 +339,13 @@ async function main() {
 /** The web server's CPU per request for each page, asked one at a time before the copies, against its target. */
 function printPageCpu(pages: PageCpu[]) {
   console.log(
-    `\nThe web server's CPU time per request, each page asked ${CPU_REQUESTS} times one at a time (the run page: a finished run):`,
+    `\nThe web server's CPU time per request, each page asked ${CPU_REQUESTS} times one at a time in each of ${CPU_ROUNDS} rounds (the run page: a finished run):`,
   )
   console.table(
     pages.map((p) => ({
       page: p.label,
       'CPU ms/request': p.cpuMs.toFixed(1),
+      rounds: p.rounds.map((r) => r.toFixed(1)).join(' '),
       KB: p.kb.toFixed(0),
       encoding: p.encoding,
     })),
