@@ -57,7 +57,7 @@ const PAGES_ONLY = process.argv.includes('--pages-only')
 const CPU_REQUESTS = arg('cpu-requests', 30)
 const CPU_ROUNDS = arg('cpu-rounds', 3)
 const CORES = availableParallelism() // before any split: this process is then held to a part of them
-const NAME = 'lockstep-bench-load'
+const NAME = `lockstep-bench-load-${PORT}` // two benchmarks on different ports keep their data apart
 const PHASES = [
   'Preparation',
   'Schema upgrade',
@@ -137,14 +137,15 @@ async function main() {
     dataLayer = true
     const targetUrl = await createTargetRole(targetAdmin, targetServer.url(TARGET_DATABASE))
     const seeded = await seed(admin, targetAdmin, targetUrl)
-    const web = commandTree('the web server', 'scripts/web.ts')
+    // This checkout's own processes (the launcher starts them by absolute path): not those of another Lockstep.
+    const web = commandTree('the web server', join(process.cwd(), 'scripts', 'web.ts'))
     const front = [
       web,
       commandTree("Lockstep's PostgreSQL", `-D ${pgDataDir(dataDir)} `),
       single('the load generator', process.pid),
     ]
     const back = [
-      commandTree('the worker', 'scripts/worker.ts'),
+      commandTree('the worker', join(process.cwd(), 'scripts', 'worker.ts')),
       commandTree("the target's PostgreSQL", `-D ${targetDir} `),
     ]
     const groups = [...front, ...back]
