@@ -137,15 +137,15 @@ async function main() {
     dataLayer = true
     const targetUrl = await createTargetRole(targetAdmin, targetServer.url(TARGET_DATABASE))
     const seeded = await seed(admin, targetAdmin, targetUrl)
-    // This checkout's own processes (the launcher starts them by absolute path): not those of another Lockstep.
-    const web = commandTree('the web server', join(process.cwd(), 'scripts', 'web.ts'))
+    // This benchmark's own app (what its launcher started), not another Lockstep on the machine.
+    const web = commandTree('the web server', 'scripts/web.ts', app.pid)
     const front = [
       web,
       commandTree("Lockstep's PostgreSQL", `-D ${pgDataDir(dataDir)} `),
       single('the load generator', process.pid),
     ]
     const back = [
-      commandTree('the worker', join(process.cwd(), 'scripts', 'worker.ts')),
+      commandTree('the worker', 'scripts/worker.ts', app.pid),
       commandTree("the target's PostgreSQL", `-D ${targetDir} `),
     ]
     const groups = [...front, ...back]
