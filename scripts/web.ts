@@ -14,11 +14,6 @@ import { formatCliError } from './cli'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const RESTARTS_PER_MINUTE = 5
-// Rendering a page allocates megabytes that live only as long as the request. With V8's default young
-// generation (16 MB halves) a large page fills it and is collected mid-render, copying what the render still
-// holds; with 64 MB halves most pages end before the next collection and their garbage costs nothing to drop.
-// A tenth less CPU per page (npm run bench:load), for at most 96 MB more memory per web process.
-const YOUNG_GENERATION_MB = 64
 
 try {
   appEnv() // fail fast, once, on a missing DATABASE_URL or AUTH_SECRET
@@ -35,7 +30,6 @@ try {
 function runPrimary(port: number, processes: number): void {
   let stopping = false
   const restarts: number[] = []
-  cluster.setupPrimary({ execArgv: [...process.execArgv, `--max-semi-space-size=${YOUNG_GENERATION_MB}`] })
   for (let i = 0; i < processes; i++) cluster.fork()
   console.log(`Serving on port ${port} with ${processes} web process${processes === 1 ? '' : 'es'}.`)
   cluster.on('exit', (worker, code, signal) => {
