@@ -1,3 +1,7 @@
+'use client'
+
+// A client component though it only displays: see components/reports/report-view.tsx (what the web server
+// spends on server-rendered markup).
 import { Timestamp } from '@/components/ui/timestamp'
 import type { ActivityDTO } from '@/lib/server/plans/queries'
 
@@ -40,16 +44,6 @@ const VERBS: Record<string, string> = {
   'window.expire': 'saw a maintenance window expire',
 }
 
-/** What the event was about, in a few words, from the data the audit row kept. */
-function subject(event: ActivityDTO): string {
-  const after = (event.after ?? event.before ?? {}) as Record<string, unknown>
-  const named = after.text ?? after.name ?? after.title ?? after.environment
-  const showStatus =
-    typeof after.status === 'string' && (typeof named !== 'string' || event.action.endsWith('.setStatus'))
-  const status = showStatus ? `→ ${String(after.status).toLowerCase().replace('_', ' ')}` : ''
-  return [typeof named === 'string' ? `“${named}”` : '', status].filter(Boolean).join(' ')
-}
-
 export function ActivityFeed({ events }: { events: ActivityDTO[] }) {
   if (events.length === 0) return <p className="text-sm text-zinc-500">No activity yet.</p>
   return (
@@ -62,7 +56,7 @@ export function ActivityFeed({ events }: { events: ActivityDTO[] }) {
           {/* Names, emails and item texts can be one long word: they wrap rather than widen the page on a phone. */}
           <span className="min-w-0 break-words">
             <strong className="font-medium">{event.actorLabel}</strong> {VERBS[event.action] ?? event.action}{' '}
-            {subject(event)}
+            {event.subject}
           </span>
         </li>
       ))}

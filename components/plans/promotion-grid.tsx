@@ -1,3 +1,7 @@
+'use client'
+
+// A client component though it only displays: see components/reports/report-view.tsx (what the web server
+// spends on server-rendered markup).
 import Link from 'next/link'
 import { RunStatusBadge } from '@/components/runs/run-status'
 import type { PromotionCell } from '@/lib/domain/promotion'

@@ -1,3 +1,9 @@
+'use client'
+
+// A client component although nothing in it responds to the reader: the page then sends the browser the
+// report's data, a few KB, rather than its tables as server-rendered markup several times that size – which the
+// web server would serialise, parse back and render to HTML again on every request, the most it spends on
+// a report (npm run bench:load).
 import Link from 'next/link'
 import { RiskHeatMap } from '@/components/plans/risk-heat-map'
 import { PhaseStatusBadge, RiskStatusBadge } from '@/components/plans/status'

@@ -15,7 +15,14 @@ import { enrolDirectly } from '@/lib/testing/enrol-directly'
 export const BENCH_EMAIL = 'bench@lockstep.local'
 const PASSWORD = 'bench password 123'
 
-export type BenchApp = { base: string; databaseUrl: string; cookie: () => Promise<string>; stop: () => Promise<void> }
+export type BenchApp = {
+  base: string
+  databaseUrl: string
+  /** The launcher's process: the app's web server, worker and database are its descendants. */
+  pid: number
+  cookie: () => Promise<string>
+  stop: () => Promise<void>
+}
 
 /** Starts Lockstep on `port` with fresh data (its admin is BENCH_EMAIL) and waits until it answers. */
 export async function startBenchApp(port: number, name: string): Promise<BenchApp> {
@@ -56,7 +63,7 @@ export async function startBenchApp(port: number, name: string): Promise<BenchAp
       return enrolDirectly((sql, params) => pool.query(sql, params), admin.id, await loadOrCreateSecretKey(dataDir))
     })().finally(() => pool.end())
     let session: Promise<string> | undefined
-    return { base, databaseUrl, cookie: () => (session ??= signIn(base, secret)), stop }
+    return { base, databaseUrl, pid: app.pid ?? 0, cookie: () => (session ??= signIn(base, secret)), stop }
   } catch (error) {
     await stop()
     throw error

@@ -38,23 +38,34 @@ function processes(): Proc[] {
     })
 }
 
-/** The processes whose command line holds `text`, and all their descendants. */
-export const commandTree = (label: string, text: string): Choose => ({
+/** The processes whose command line holds `text`, and all their descendants; with `under`, only among that process's descendants. */
+export const commandTree = (label: string, text: string, under?: number): Choose => ({
   label,
   pids: (all) => {
-    const chosen = new Set(all.filter((p) => p.command.includes(text)).map((p) => p.pid))
-    for (let grew = true; grew;) {
-      grew = false
-      for (const p of all) {
-        if (chosen.has(p.parent) && !chosen.has(p.pid)) {
-          chosen.add(p.pid)
-          grew = true
-        }
-      }
-    }
-    return [...chosen]
+    const within = under === undefined ? all : all.filter((p) => descendants(all, [under]).has(p.pid))
+    return [
+      ...descendants(
+        all,
+        within.filter((p) => p.command.includes(text)).map((p) => p.pid),
+      ),
+    ]
   },
 })
+
+/** The given processes and all their descendants. */
+function descendants(all: Proc[], roots: number[]): Set<number> {
+  const chosen = new Set(roots)
+  for (let grew = true; grew;) {
+    grew = false
+    for (const p of all) {
+      if (chosen.has(p.parent) && !chosen.has(p.pid)) {
+        chosen.add(p.pid)
+        grew = true
+      }
+    }
+  }
+  return chosen
+}
 
 /** One process, without its descendants. */
 export const single = (label: string, pid: number): Choose => ({ label, pids: () => [pid] })

@@ -21,7 +21,12 @@
 // With `--split-cores`, the machine is split as a deployment that gives the worker cores of its own would be:
 // the web server, Lockstep's PostgreSQL and the load generator on the first half of the cores, the worker and
 // the target's PostgreSQL on the rest (idle and loaded copies alike).
+// Before any copy, each page is requested CPU_REQUESTS times one at a time, the pages in turn for CPU_ROUNDS
+// rounds, and the web server's CPU time per request is counted (page-cpu.ts): what a page costs, apart from
+// how busy the machine is. `--pages-only` stops there (no SQLite table, no copies), the quick way to see what
+// a change to a page costs.
 //   npm run bench:load [-- --rows 1000000 --connections 50 --think 5000 --jobs 2 --repeat 3 --split-cores]
+//   npm run bench:load -- --pages-only [--cpu-requests 30 --cpu-rounds 3]
 import { randomBytes } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import { get } from 'node:http'
@@ -39,6 +44,7 @@ import { BENCH_EMAIL, percentiles, startBenchApp } from './app'
 import { arg } from './args'
 import { type Choose, commandTree, cpuSeconds, single, splitCores } from './cores'
 import { makeSqlite } from './copy'
+import { measurePageCpu, type PageCpu } from './page-cpu'
 
 const ROWS = arg('rows', 1_000_000)
 const CONNECTIONS = arg('connections', 50)
@@ -47,8 +53,11 @@ const JOBS = arg('jobs', 2)
 const REPEAT = arg('repeat', 3)
 const PORT = arg('port', 3302)
 const SPLIT_CORES = process.argv.includes('--split-cores')
+const PAGES_ONLY = process.argv.includes('--pages-only')
+const CPU_REQUESTS = arg('cpu-requests', 30)
+const CPU_ROUNDS = arg('cpu-rounds', 3)
 const CORES = availableParallelism() // before any split: this process is then held to a part of them
-const NAME = 'lockstep-bench-load'
+const NAME = `lockstep-bench-load-${PORT}` // two benchmarks on different ports keep their data apart
 const PHASES = [
   'Preparation',
   'Schema upgrade',
@@ -68,6 +77,7 @@ const CRITERIA = 10
 const RUNS = 60
 const P95_TARGET_MS = 300
 const THROUGHPUT_TARGET = 0.9
+const PAGE_CPU_TARGET_MS = 22
 const TARGET_ROLE = 'lockstep_bench_target'
 const TARGET_DATABASE = 'lockstep_bench_target'
 const SQLITE_FILE = 'items.db'
@@ -113,8 +123,10 @@ async function main() {
   try {
     await admin.connect()
     await targetAdmin.connect()
-    console.log(`Generating ${ROWS.toLocaleString('en')} rows in SQLite…`)
-    makeSqlite(join(dataDir, 'sqlite', SQLITE_FILE), ROWS)
+    if (!PAGES_ONLY) {
+      console.log(`Generating ${ROWS.toLocaleString('en')} rows in SQLite…`)
+      makeSqlite(join(dataDir, 'sqlite', SQLITE_FILE), ROWS)
+    }
     // The data layer runs in this process, configured as the launcher configures the app's own processes.
     exportEnv({
       DATABASE_URL: app.databaseUrl,
@@ -125,13 +137,15 @@ async function main() {
     dataLayer = true
     const targetUrl = await createTargetRole(targetAdmin, targetServer.url(TARGET_DATABASE))
     const seeded = await seed(admin, targetAdmin, targetUrl)
+    // This benchmark's own app (what its launcher started), not another Lockstep on the machine.
+    const web = commandTree('the web server', 'scripts/web.ts', app.pid)
     const front = [
-      commandTree('the web server', 'scripts/web.ts'),
+      web,
       commandTree("Lockstep's PostgreSQL", `-D ${pgDataDir(dataDir)} `),
       single('the load generator', process.pid),
     ]
     const back = [
-      commandTree('the worker', 'scripts/worker.ts'),
+      commandTree('the worker', 'scripts/worker.ts', app.pid),
       commandTree("the target's PostgreSQL", `-D ${targetDir} `),
     ]
     const groups = [...front, ...back]
@@ -146,6 +160,15 @@ async function main() {
     const alone: number[] = []
     for (const page of pages(seeded.finishedRunId)) await warmUp(`${app.base}${page.path}`, cookie)
     for (const page of pages(seeded.finishedRunId)) alone.push(await timeAlone(`${app.base}${page.path}`, cookie))
+    const pageCpu = await measurePageCpu(app.base, cookie, pages(seeded.finishedRunId), web, {
+      requests: CPU_REQUESTS,
+      warmUp: 5,
+      rounds: CPU_ROUNDS,
+    })
+    if (PAGES_ONLY) {
+      printPageCpu(pageCpu)
+      return
+    }
 
     const idle: CopyResult[] = []
     const busy: CopyResult[] = []
@@ -272,13 +295,13 @@ async function main() {
     ])
     const pageTier = labels.slice(0, 2)
     const requests = load.reduce((n, p) => n + p.count, 0)
-    const pageCpu = pageTier.reduce(
+    const loadCpu = pageTier.reduce(
       (n, l) => n + (busyCpu.cpu.get(l) ?? 0) - coresUsed(idleCpu, l) * busyCpu.seconds,
       0,
     )
     const copyIdle = back.reduce((n, g) => n + coresUsed(idleCpu, g.label), 0)
     console.log(
-      `the pages cost ${ms((pageCpu / requests) * 1000)} ms of CPU each (web server and Lockstep's PostgreSQL, ${requests} requests), ${(pageCpu / busyCpu.seconds).toFixed(2)} cores at this load`,
+      `the pages cost ${ms((loadCpu / requests) * 1000)} ms of CPU each (web server and Lockstep's PostgreSQL, ${requests} requests), ${(loadCpu / busyCpu.seconds).toFixed(2)} cores at this load`,
     )
     console.log(
       `the idle copy used ${copyIdle.toFixed(2)} cores (worker and target's PostgreSQL); ${Math.round((1 - THROUGHPUT_TARGET) * 100)} % of its throughput is worth about ${(copyIdle * (1 - THROUGHPUT_TARGET)).toFixed(2)} cores`,
@@ -291,11 +314,12 @@ async function main() {
         `the web server's side (${frontCores} core${frontCores === 1 ? '' : 's'}) was ${Math.round((busyFront / frontCores) * 100)} % busy under load; the worker's side was ${Math.round((back.reduce((n, g) => n + coresUsed(busyCpu, g.label), 0) / (CORES - frontCores)) * 100)} % busy`,
       )
     } else {
-      const demand = copyIdle + pageCpu / busyCpu.seconds + generator
+      const demand = copyIdle + loadCpu / busyCpu.seconds + generator
       console.log(
         `the copy at full speed and the pages together ask for ${demand.toFixed(2)} cores (the load generator's ${generator.toFixed(2)} included) of the machine's ${CORES}`,
       )
     }
+    printPageCpu(pageCpu)
     const ratio = busyRate / idleRate
     console.log(`copy throughput idle: ${perSecond(idleRate)} rows/s (median of ${idle.length})`)
     console.log(
@@ -311,6 +335,26 @@ async function main() {
     await app.stop()
     await rm(join(dataDir, 'sqlite', SQLITE_FILE), { force: true })
   }
+}
+
+/** The web server's CPU per request for each page, asked one at a time before the copies, against its target. */
+function printPageCpu(pages: PageCpu[]) {
+  console.log(
+    `\nThe web server's CPU time per request, each page asked ${CPU_REQUESTS} times one at a time in each of ${CPU_ROUNDS} rounds (the run page: a finished run):`,
+  )
+  console.table(
+    pages.map((p) => ({
+      page: p.label,
+      'CPU ms/request': p.cpuMs.toFixed(1),
+      rounds: p.rounds.map((r) => r.toFixed(1)).join(' '),
+      KB: p.kb.toFixed(0),
+      encoding: p.encoding,
+    })),
+  )
+  const average = pages.reduce((n, p) => n + p.cpuMs, 0) / pages.length
+  console.log(
+    `the pages cost the web server ${average.toFixed(1)} ms of CPU per request on average (target: at most ${PAGE_CPU_TARGET_MS} ms) – ${average <= PAGE_CPU_TARGET_MS ? 'within the target' : 'ABOVE the target'}`,
+  )
 }
 
 /** The copy's target: a role of its own (never Lockstep's credentials), as a person would set one up. */

@@ -406,25 +406,36 @@ export type ActivityDTO = {
   id: string
   actorLabel: string
   action: string
-  entityType: string
-  before: unknown
-  after: unknown
+  /** What the event was about, in a few words; the audit row's data itself stays on the server. */
+  subject: string
   createdAt: string
 }
 
 /** Any signed-in role: the plan's recent changes, newest first. */
 export async function listPlanActivity(actor: UserActor, planId: string, take = 30): Promise<ActivityDTO[]> {
   assertCan(actor, 'plan:read')
-  const rows = await db.auditEvent.findMany({ where: { planId }, orderBy: { id: 'desc' }, take })
+  const rows = await db.auditEvent.findMany({
+    where: { planId },
+    orderBy: { id: 'desc' },
+    take,
+    select: { id: true, actorLabel: true, action: true, before: true, after: true, createdAt: true },
+  })
   return rows.map((r) => ({
     id: r.id.toString(),
     actorLabel: r.actorLabel,
     action: r.action,
-    entityType: r.entityType,
-    before: r.before,
-    after: r.after,
+    subject: activitySubject(r.action, r.before, r.after),
     createdAt: r.createdAt.toISOString(),
   }))
+}
+
+/** The name, text or title the audit row kept, quoted, and the new status where the event set one. */
+function activitySubject(action: string, before: unknown, after: unknown): string {
+  const data = (after ?? before ?? {}) as Record<string, unknown>
+  const named = data.text ?? data.name ?? data.title ?? data.environment
+  const showStatus = typeof data.status === 'string' && (typeof named !== 'string' || action.endsWith('.setStatus'))
+  const status = showStatus ? `→ ${String(data.status).toLowerCase().replace('_', ' ')}` : ''
+  return [typeof named === 'string' ? `“${named}”` : '', status].filter(Boolean).join(' ')
 }
 
 export type PlanEnvironmentDTO = {

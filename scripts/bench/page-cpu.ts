@@ -1,0 +1,54 @@
+// What one page request costs the web server in CPU time, page by page: requests are sent one at a time, as a
+// browser sends them (it accepts compressed answers), and the web server's processes (/proc: the cluster's
+// primary and every web process) are read before and after. Latency on a shared machine says little about
+// this – a request waits for cores others hold – while CPU time is what the pages take from the machine.
+// Even CPU time varies on a shared (virtual) machine, so the pages take turns over several rounds and each
+// page's figure is the median of its rounds.
+import { type Choose, cpuSeconds } from './cores'
+
+export type PageCpu = { label: string; requests: number; cpuMs: number; rounds: number[]; kb: number; encoding: string }
+
+/**
+ * Each page `requests` times in a row (after `warmUp` unmeasured requests), the pages in turn, `rounds` times;
+ * the web server's CPU ms per request, median of the rounds.
+ */
+export async function measurePageCpu(
+  base: string,
+  cookie: string,
+  pages: { label: string; path: string }[],
+  web: Choose,
+  { requests, warmUp, rounds }: { requests: number; warmUp: number; rounds: number },
+): Promise<PageCpu[]> {
+  const results = pages.map((page) => ({ label: page.label, requests, rounds: [] as number[], kb: 0, encoding: '' }))
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, page] of pages.entries()) {
+      const result = results[i]
+      if (!result) continue
+      const url = `${base}${page.path}`
+      for (let n = 0; n < warmUp; n++) await request(url, cookie)
+      const before = cpuSeconds([web]).get(web.label) ?? 0
+      for (let n = 0; n < requests; n++) {
+        const { bytes, encoding } = await request(url, cookie)
+        result.kb = bytes / 1024
+        result.encoding = encoding
+      }
+      const used = (cpuSeconds([web]).get(web.label) ?? 0) - before
+      result.rounds.push((used * 1000) / requests)
+    }
+  }
+  return results.map((r) => ({ ...r, cpuMs: median(r.rounds) }))
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? (sorted[middle] ?? NaN) : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2
+}
+
+/** One request as a browser makes it (fetch accepts gzip and deflate): the page's size and how it was encoded. */
+async function request(url: string, cookie: string): Promise<{ bytes: number; encoding: string }> {
+  const response = await fetch(url, { headers: { cookie }, redirect: 'manual' })
+  const body = await response.arrayBuffer()
+  if (response.status !== 200) throw new Error(`${url} answered ${response.status}, not 200.`)
+  return { bytes: body.byteLength, encoding: response.headers.get('content-encoding') ?? 'none' }
+}
