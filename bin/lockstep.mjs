@@ -5,7 +5,6 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { isBuildCurrent } from '../lib/runtime/built.mjs'
-import '../lib/runtime/server-only.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 // `copy`, `validate`, `sync` and `remote` have lean entry points of their own (they start faster without the plan tooling).
@@ -26,8 +25,10 @@ const current = () =>
     Object.keys(m.threads).map((n) => join(threads, `${n}.cjs`)),
   ) && isBuildCurrent(root, join(commands, 'manifest.json'), (m) => m.commands.map((n) => join(commands, `${n}.mjs`)))
 
+// A bundle imports no `server-only` (build-commands.ts): only the TypeScript sources need its module hook.
 if (bundle && current()) await import(pathToFileURL(bundle).href)
 else {
+  await import('../lib/runtime/server-only.mjs')
   const { register } = await import('tsx/esm/api')
   register({ tsconfig: join(root, 'tsconfig.json') })
   // All read SQLite sources in worker threads: their scripts are built here when missing or out of date.

@@ -28,6 +28,9 @@ const OPTIONS = {
   bundle: true,
   splitting: true, // what a command loads only when needed (its error formatter…) stays a chunk of its own
   packages: 'external',
+  // The guard that keeps server modules out of the browser is an empty module on the server: none is imported, so
+  // a bundle needs no module hook at start (lib/runtime/server-only.mjs).
+  alias: { 'server-only': './lib/runtime/server-only-empty.mjs' },
   platform: 'node',
   format: 'esm',
   target: 'node20',

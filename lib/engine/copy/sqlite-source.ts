@@ -143,7 +143,10 @@ export function sqliteSource(path: string, label = path, options: { mapping?: TC
       const t = schemaOf(table.name)
       const id = rowidName(t)
       const row = db
-        .prepare(`SELECT min(${id}) AS lo, max(${id}) AS hi FROM ${quoteIdent(t.name)}`)
+        // Two subqueries: SQLite answers a lone min() or max() from the b-tree's ends, but scans for both at once.
+        .prepare(
+          `SELECT (SELECT min(${id}) FROM ${quoteIdent(t.name)}) AS lo, (SELECT max(${id}) FROM ${quoteIdent(t.name)}) AS hi`,
+        )
         .safeIntegers(true)
         .get() as { lo: bigint | null; hi: bigint | null }
       return row.lo === null || row.hi === null ? null : { min: BigInt(row.lo), max: BigInt(row.hi) }

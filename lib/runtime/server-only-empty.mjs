@@ -1,0 +1,2 @@
+// What `server-only` is on the server: nothing (the command bundles take this in its place; build-commands.ts).
+export {}
