@@ -54,11 +54,19 @@ export function columnDateEncoding(
   const values =
     mapped.transform || mapped.filter ? `(SELECT ${mapped.transform ?? quoteIdent(column)} AS v FROM ${from})` : from
   const c = mapped.transform || mapped.filter ? 'v' : quoteIdent(column)
-  const row = db
-    .prepare(
-      `SELECT count(${c}) AS stored, coalesce(sum(typeof(${c}) IN ('text', 'blob')), 0) AS text, coalesce(sum(typeof(${c}) IN ('integer', 'real') AND abs(${c}) >= 1e11), 0) AS millis FROM ${values}`,
-    )
-    .get() as { stored: number; text: number; millis: number }
+  const row = db.prepare(`SELECT ${storageCountsSql(c, '')} FROM ${values}`).get() as {
+    stored: number
+    text: number
+    millis: number
+  }
+  return encodingOfCounts(row)
+}
+
+/** The SQL that counts a column's stored values by storage class, as encodingOfCounts reads them (`as`: name prefix). */
+const storageCountsSql = (c: string, as: string) =>
+  `count(${c}) AS ${as}stored, coalesce(sum(typeof(${c}) IN ('text', 'blob')), 0) AS ${as}text, coalesce(sum(typeof(${c}) IN ('integer', 'real') AND abs(${c}) >= 1e11), 0) AS ${as}millis`
+
+function encodingOfCounts(row: { stored: number; text: number; millis: number }): DateEncoding {
   const millis = row.text >= row.stored - row.text ? 0 : row.millis
   return dateEncodingFrom({ text: row.text, seconds: row.stored - row.text - millis, millis })
 }
@@ -109,7 +117,25 @@ export function sqliteSource(path: string, label = path, options: { mapping?: TC
       return tables.map<SourceTable>((t) => {
         schema.set(t.pgName, t)
         const where = t.filter ? ` WHERE ${t.filter}` : ''
-        const rows = (db.prepare(`SELECT count(*) AS n FROM ${quoteIdent(t.name)}${where}`).get() as { n: number }).n
+        // The rows counted in the pass that also tells how the table's datetime columns store their instants (its
+        // own columns, unfiltered: a mapping's transforms and filters are read on their own, dateEncodingOf).
+        const dated = t.filter ? [] : t.columns.filter((c) => DATE_KINDS.has(c.type.kind) && !c.transform)
+        const counted = db
+          .prepare(
+            `SELECT ${['count(*) AS n', ...dated.map((c, i) => storageCountsSql(quoteIdent(c.name), `c${i}_`))].join(', ')} FROM ${quoteIdent(t.name)}${where}`,
+          )
+          .get() as Record<string, number>
+        dated.forEach((c, i) =>
+          dates.set(
+            `${t.name}\u0000${c.name}`,
+            encodingOfCounts({
+              stored: counted[`c${i}_stored`] ?? 0,
+              text: counted[`c${i}_text`] ?? 0,
+              millis: counted[`c${i}_millis`] ?? 0,
+            }),
+          ),
+        )
+        const rows = counted.n ?? 0
         return {
           name: t.pgName,
           columns: t.columns.map((c) => ({
