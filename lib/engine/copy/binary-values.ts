@@ -1,5 +1,5 @@
 import type { PgType } from './sqlite-types'
-import { daysIn, digits, encoderFor, isRejected, type DateEncoding, type Rejected } from './values'
+import { commonIsoFields, encoderFor, isRejected, type DateEncoding, type Rejected } from './values'
 
 // SQLite values → fields of PostgreSQL's binary COPY format, for tables whose every column has a binary form
 // here and the same type on the target (sqlite-source.ts decides). PostgreSQL then parses nothing: an integer
@@ -134,37 +134,9 @@ export function instantMicros(text: string): bigint {
 
 /** "YYYY-MM-DD HH:MM:SS" as seconds since 2000-01-01, or null when it is not exactly that and valid. */
 export function commonSeconds(text: string): number | null {
-  if (
-    text.length !== 19 ||
-    text.charCodeAt(4) !== 45 ||
-    text.charCodeAt(7) !== 45 ||
-    text.charCodeAt(10) !== 32 ||
-    text.charCodeAt(13) !== 58 ||
-    text.charCodeAt(16) !== 58
-  )
-    return null
-  const y = digits(text, 0, 4)
-  const mo = digits(text, 5, 7)
-  const d = digits(text, 8, 10)
-  const h = digits(text, 11, 13)
-  const mi = digits(text, 14, 16)
-  const s = digits(text, 17, 19)
-  if (
-    y < 0 ||
-    mo < 1 ||
-    mo > 12 ||
-    d < 1 ||
-    d > daysIn(y, mo) ||
-    h < 0 ||
-    h > 23 ||
-    mi < 0 ||
-    mi > 59 ||
-    s < 0 ||
-    s > 59
-  )
-    return null
-  const days = daysFromCivil(y, mo, d) - PG_EPOCH_DAYS
-  return days * 86400 + h * 3600 + mi * 60 + s
+  const f = commonIsoFields(text)
+  if (!f) return null
+  return (daysFromCivil(f.y, f.mo, f.d) - PG_EPOCH_DAYS) * 86400 + f.h * 3600 + f.mi * 60 + f.s
 }
 
 const unescapeCopyText = (text: string) =>

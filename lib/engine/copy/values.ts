@@ -128,11 +128,11 @@ const byteaEncoder: Encoder = (value) => {
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ]((\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?))?\s*(Z|[-+]\d{2}(?::?\d{2})?)?$/i
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-export const daysIn = (y: number, m: number) =>
+const daysIn = (y: number, m: number) =>
   m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : (DAYS[m - 1] ?? 0)
 
 const digit = (text: string, i: number) => text.charCodeAt(i) - 48
-export const digits = (text: string, from: number, to: number) => {
+const digits = (text: string, from: number, to: number) => {
   let n = 0
   for (let i = from; i < to; i++) {
     const d = digit(text, i)
@@ -142,8 +142,11 @@ export const digits = (text: string, from: number, to: number) => {
   return n
 }
 
-/** "YYYY-MM-DD HH:MM:SS" – how SQLite and most applications write datetimes – checked without a regular expression. */
-function commonIso(text: string): string | null | undefined {
+/** The fields of "YYYY-MM-DD HH:MM:SS": undefined when the text is not of that shape, null when it is no real instant. */
+export type CommonIsoFields = { y: number; mo: number; d: number; h: number; mi: number; s: number }
+
+/** "YYYY-MM-DD HH:MM:SS" – how SQLite and most applications write datetimes – read without a regular expression. */
+export function commonIsoFields(text: string): CommonIsoFields | null | undefined {
   if (
     text.length !== 19 ||
     text.charCodeAt(4) !== 45 ||
@@ -173,7 +176,12 @@ function commonIso(text: string): string | null | undefined {
     s > 59
   )
     return null
-  return `${text}+00`
+  return { y, mo, d, h, mi, s }
+}
+
+function commonIso(text: string): string | null | undefined {
+  const fields = commonIsoFields(text)
+  return fields ? `${text}+00` : fields
 }
 
 export function isoInstant(text: string): string | null {
