@@ -75,6 +75,29 @@ export async function ensureCopyState(client: pg.Client) {
       })
 }
 
+/** A part's row in the target's bookkeeping, and what it says. */
+type PartRow = {
+  table_name: string
+  part: number
+  lo: string | null
+  hi: string | null
+  last_key: KeyValue[] | null
+  rows_written: string
+  rows_rejected: string
+  done: boolean
+}
+const PART_COLUMNS = 'table_name, part, lo, hi, last_key, rows_written, rows_rejected, done'
+const partOf = (p: PartRow): PartState => ({
+  table: p.table_name,
+  part: p.part,
+  lo: p.lo,
+  hi: p.hi,
+  lastKey: p.last_key,
+  written: Number(p.rows_written),
+  rejected: Number(p.rows_rejected),
+  done: p.done,
+})
+
 export async function loadCopyState(client: pg.Client, copyId: string): Promise<CopyState | null> {
   const copy = await client.query<{
     phase: CopyPhase
@@ -84,17 +107,8 @@ export async function loadCopyState(client: pg.Client, copyId: string): Promise<
   }>(`SELECT phase, mode, after_load_done, after_load_names FROM ${COPY_TABLE} WHERE copy_id = $1`, [copyId])
   const row = copy.rows[0]
   if (!row) return null
-  const parts = await client.query<{
-    table_name: string
-    part: number
-    lo: string | null
-    hi: string | null
-    last_key: KeyValue[] | null
-    rows_written: string
-    rows_rejected: string
-    done: boolean
-  }>(
-    `SELECT table_name, part, lo, hi, last_key, rows_written, rows_rejected, done FROM ${PART_TABLE} WHERE copy_id = $1 ORDER BY table_name, part`,
+  const parts = await client.query<PartRow>(
+    `SELECT ${PART_COLUMNS} FROM ${PART_TABLE} WHERE copy_id = $1 ORDER BY table_name, part`,
     [copyId],
   )
   return {
@@ -102,16 +116,7 @@ export async function loadCopyState(client: pg.Client, copyId: string): Promise<
     mode: row.mode,
     afterLoadDone: row.after_load_names,
     afterLoadPositions: row.after_load_done,
-    parts: parts.rows.map((p) => ({
-      table: p.table_name,
-      part: p.part,
-      lo: p.lo,
-      hi: p.hi,
-      lastKey: p.last_key,
-      written: Number(p.rows_written),
-      rejected: Number(p.rows_rejected),
-      done: p.done,
-    })),
+    parts: parts.rows.map(partOf),
   }
 }
 
@@ -122,29 +127,11 @@ export async function loadPartState(
   table: string,
   part: number,
 ): Promise<PartState | null> {
-  const { rows } = await client.query<{
-    lo: string | null
-    hi: string | null
-    last_key: KeyValue[] | null
-    rows_written: string
-    rows_rejected: string
-    done: boolean
-  }>(
-    `SELECT lo, hi, last_key, rows_written, rows_rejected, done FROM ${PART_TABLE} WHERE copy_id = $1 AND table_name = $2 AND part = $3`,
+  const { rows } = await client.query<PartRow>(
+    `SELECT ${PART_COLUMNS} FROM ${PART_TABLE} WHERE copy_id = $1 AND table_name = $2 AND part = $3`,
     [copyId, table, part],
   )
-  const p = rows[0]
-  if (!p) return null
-  return {
-    table,
-    part,
-    lo: p.lo,
-    hi: p.hi,
-    lastKey: p.last_key,
-    written: Number(p.rows_written),
-    rejected: Number(p.rows_rejected),
-    done: p.done,
-  }
+  return rows[0] ? partOf(rows[0]) : null
 }
 
 /** Records a new copy and its parts (in the caller's transaction, with the tables it creates). */
