@@ -18,21 +18,8 @@ await rm(sqliteDir, { recursive: true, force: true })
 await mkdir(sqliteDir, { recursive: true })
 const appUrl = await createFreshDatabase('copy_units_app', { migrate: true })
 exportEnv({ DATABASE_URL: appUrl, LOCKSTEP_SQLITE_DIR: sqliteDir })
-const {
-  db,
-  makeUser,
-  createConnection,
-  createEnvironment,
-  ZConnection,
-  setPlanEnvironment,
-  createPlan,
-  addPhase,
-  addCopyStep,
-  ZAddCopyStep,
-  ZAddPhase,
-  ZCreatePlan,
-  startRun,
-} = await import('@/lib/testing/engine-api')
+const { db, addPhase, addCopyStep, ZAddCopyStep, ZAddPhase, startRun } = await import('@/lib/testing/engine-api')
+const { planWithConnections } = await import('@/lib/testing/plan-setup')
 
 const workers: ChildProcess[] = []
 afterAll(async () => {
@@ -87,27 +74,11 @@ async function sharedCopy(targetSql = '') {
      CREATE TRIGGER slow AFTER INSERT ON items FOR EACH STATEMENT EXECUTE FUNCTION slow();
      ${targetSql}`,
   )
-  const admin = await makeUser('ADMIN')
-  const lead = await makeUser('LEAD')
-  const name = `shared-${randomUUID().slice(0, 8)}`
-  const { id: environmentId } = await createEnvironment(admin, { name, description: '', protected: false })
-  const { id: targetConnectionId } = await createConnection(
-    admin,
-    ZConnection.parse({
-      environmentId,
-      engine: 'POSTGRES',
-      ownServer: 'allow',
-      name: 'target',
-      role: 'TARGET',
-      url: `${targetUrl}?sslmode=disable`,
-    }),
-  )
-  const { id: sourceConnectionId } = await createConnection(
-    admin,
-    ZConnection.parse({ environmentId, engine: 'SQLITE', name: 'source', role: 'SOURCE', filePath: file }),
-  )
-  const { id: planId } = await createPlan(lead, ZCreatePlan.parse({ title: `Shared ${name}` }))
-  await setPlanEnvironment(lead, { planId, environmentId, sourceConnectionId, targetConnectionId })
+  const { lead, planId, environmentId } = await planWithConnections({
+    title: `Shared ${randomUUID().slice(0, 8)}`,
+    source: { sqlite: file },
+    target: targetUrl,
+  })
   const { id: phaseId } = await addPhase(lead, ZAddPhase.parse({ planId, name: 'Copy' }))
   await addCopyStep(
     lead,
