@@ -78,8 +78,11 @@ export async function encodeChunk(
   return { read, written, rejects, lastKey: last ? keyOf(last).map(toKeyValue) : null, exhausted: read < job.limit }
 }
 
-/** Rows a page at a time with .all() (one call per page, not per row: cheaper than iterating), each page after the last. */
-export const PAGE_ROWS = 4096
+/**
+ * Rows a page at a time with .all() (one call per page, not per row: cheaper than iterating), each page after the
+ * last. 1024 rows: larger pages outlive the young generation (reading 1M rows took 0.96 s in 4096-row pages, 0.76 s in 1024).
+ */
+export const PAGE_ROWS = 1024
 
 function* pages(
   statement: (sql: string) => Database.Statement,

@@ -23,7 +23,11 @@ export type ScanJob = {
   split?: boolean
 }
 
-const PIECE = 8192n
+/**
+ * Rows per .all(): small enough that a piece dies young (8192-row pieces outlived the young generation and
+ * made reading 1M rows 30 % slower: 0.96–1.09 s against 0.76 s), large enough that calls cost little.
+ */
+const PIECE = 1024n
 
 /** The job's rows in batches (one step per batch, not per row). */
 function* batchesOf(statement: BetterSqlite3.Statement, job: ScanJob): Generator<unknown[][]> {
