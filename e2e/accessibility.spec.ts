@@ -5,13 +5,13 @@ import type { Role } from '@/lib/generated/prisma/enums'
 import { query, seedUser, type SeededUser } from './fixtures/db'
 import { seedItems, seedPhase, seedPlan, seedPlanEnvironment, seedRisk, seedWindowRequest } from './fixtures/seed'
 import { signIn } from './fixtures/session'
+import { PHONE } from './fixtures/settings'
 
 // Every page, as every role that may open it, with real data in it (a long plan title, a long risk, a run
 // with its log, a window awaiting approval, notices, a report snapshot): no WCAG 2.1 A/AA violation found by
 // axe, and nothing wider than the screen on a phone (390 px) or at 200 % zoom (1280 px shown in 640).
 
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
-const PHONE = { width: 390, height: 844 }
 const ZOOMED = { width: 640, height: 400 }
 const DESKTOP = { width: 1280, height: 800 }
 

@@ -1,11 +1,10 @@
 import { expect, test } from '@playwright/test'
 import { query, seedUser } from './fixtures/db'
 import { signIn } from './fixtures/session'
+import { PHONE } from './fixtures/settings'
 
 // A person creates an API token in the browser, sees it once, uses it against /api/v1 as a pipeline would (no
 // cookie, no Origin), sees the requests on the token's row, revokes it – and the token is refused from then on.
-
-const PHONE = { width: 390, height: 844 }
 
 test('a token is created, shown once, used against /api/v1, listed with its requests and revoked', async ({
   page,

@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test'
 import pg from 'pg'
 import { appDatabaseUrl, seedUser } from './fixtures/db'
 import { signIn } from './fixtures/session'
+import { PHONE } from './fixtures/settings'
 
 // The HomeVerse demo end to end: the copy, then its validation (which needs the copied tables).
 test.describe.configure({ mode: 'serial' })
@@ -45,6 +46,12 @@ test('a DBA copies the HomeVerse demo from SQLite in the browser: live per-table
   await rejects.getByRole('combobox').selectOption({ label: 'applicants.household_size (2)' })
   await expect(rejects.getByRole('table', { name: 'Rejected rows' }).getByRole('row')).toHaveCount(3)
   await page.screenshot({ path: testInfo.outputPath('copy-run.png'), fullPage: true })
+  // On a phone the copy's tables scroll inside their regions; the page itself does not grow sideways.
+  await page.setViewportSize(PHONE)
+  await expect(tables.getByRole('row', { name: /^Total/ })).toContainText('17,922')
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width)
+  await page.screenshot({ path: testInfo.outputPath('copy-run-phone.png'), fullPage: true })
+  await page.setViewportSize({ width: 1280, height: 800 })
 
   const demoUrl = new URL(appDatabaseUrl())
   demoUrl.pathname = '/lockstep_demo'

@@ -4,11 +4,10 @@ import { addOwnServerConnectionAsAdmin } from './fixtures/connections'
 import { appDatabaseUrl, query, seedUser } from './fixtures/db'
 import { seedEnvironment, seedPhase, seedPlan, seedPlanEnvironment, seedSqlStep } from './fixtures/seed'
 import { signIn } from './fixtures/session'
+import { PHONE } from './fixtures/settings'
 
 // Promotion through a plan's environments, as people see it: the phase × environment grid, a start on the second
 // environment refused until the phase succeeded on the first with the same scripts, and a DBA's override.
-
-const PHONE = { width: 390, height: 844 }
 
 /** A fresh database on Lockstep's own server and an environment with a target connection to it. */
 async function environmentWithTarget(browser: Parameters<typeof addOwnServerConnectionAsAdmin>[0], label: string) {

@@ -5,7 +5,7 @@ import { query, seedUser } from './fixtures/db'
 import { seedPhase, seedPlan, seedRisk } from './fixtures/seed'
 import { callServerAction, serverActionId } from './fixtures/server-actions'
 import { signIn } from './fixtures/session'
-import { BASE_URL } from './fixtures/settings'
+import { BASE_URL, PHONE } from './fixtures/settings'
 
 // The stakeholder's view: the portfolio as home page, a report whose status and reasons come from the
 // seeded facts, its Markdown export, and no way to change anything.
@@ -43,6 +43,13 @@ test('a stakeholder lands on the portfolio, reads a report that tells why it is 
     /Copy invoices.*Blocked.*2026-01-05 → 2026-01-10.*\d+ d late/,
   )
   await page.screenshot({ path: testInfo.outputPath('report.png'), fullPage: true })
+  // On a phone the report's tables scroll inside their regions; the page itself does not grow sideways.
+  await page.setViewportSize(PHONE)
+  await page.reload()
+  await expect(page.getByTestId('report-phases')).toContainText('Copy invoices')
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width)
+  await page.screenshot({ path: testInfo.outputPath('report-phone.png'), fullPage: true })
+  await page.setViewportSize({ width: 1280, height: 800 })
 
   const download = page.waitForEvent('download')
   await page.getByRole('link', { name: 'Export Markdown' }).click()

@@ -4,11 +4,10 @@ import { expect, test, type Page } from '@playwright/test'
 import { query, seedUser } from './fixtures/db'
 import { seedEnvironment, seedManualStep, seedPhase, seedPlan, seedPlanEnvironment, seedSqlStep } from './fixtures/seed'
 import { signIn } from './fixtures/session'
+import { PHONE } from './fixtures/settings'
 
 // The preview of a phase as every reader of the plan opens it: what a run would execute, read from the steps
 // without touching a database – transaction brackets, locks, timeouts, the gate – on a desktop and a phone.
-
-const PHONE = { width: 390, height: 844 }
 
 const noSideways = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)

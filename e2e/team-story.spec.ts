@@ -4,12 +4,12 @@ import { addOwnServerConnectionAsAdmin } from './fixtures/connections'
 import { appDatabaseUrl, query, seedUser } from './fixtures/db'
 import { seedEnvironment, seedItems, seedPhase, seedPlan, seedPlanEnvironment, seedSqlStep } from './fixtures/seed'
 import { signIn } from './fixtures/session'
+import { PHONE } from './fixtures/settings'
 
 // The team story, as four people live it: a lead requests a maintenance window for one phase of a plan on a
 // protected environment, a DBA approves it and runs the phase, the plan page, the plan list, the portfolio and
 // the status report move together, and a stakeholder reads the report – at desktop and at phone width.
 
-const PHONE = { width: 390, height: 844 }
 const DESKTOP = { width: 1280, height: 800 }
 /** A datetime-local value (UTC, as the form reads it) `minutes` from now. */
 const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString().slice(0, 16)

@@ -225,7 +225,8 @@ function RejectedRows({ runId, stepRunId }: { runId: string; stepRunId: string }
                   <Td className="max-w-48 truncate font-mono text-xs" title={r.value ?? ''}>
                     {r.value ?? <span className="text-zinc-500">NULL</span>}
                   </Td>
-                  <Td className="text-xs">{r.reason}</Td>
+                  {/* Wide enough to read on a phone: the table scrolls in its region rather than squeeze the reason. */}
+                  <Td className="min-w-64 text-xs">{r.reason}</Td>
                 </tr>
               ))}
             </tbody>
