@@ -16,8 +16,8 @@ import { planTables } from './table-plans'
 
 // The copy engine: plans a copy (tables, key ranges), creates the target tables (or checks the existing
 // ones), then loads chunks through several connections at once – each chunk's rows and the record of its
-// last key in one transaction – and finally adds keys, indexes and foreign keys, restarts identities and
-// analyzes. Interrupted anywhere, it resumes where the target says it got to. Its parts: plan.ts (start or
+// last key in one transaction – and finally adds keys, indexes and foreign keys and restarts identities (the
+// statistics are autovacuum's, as after any bulk load; building an index records the row count). Interrupted anywhere, it resumes where the target says it got to. Its parts: plan.ts (start or
 // resume), table-plans.ts, load.ts (in this process) or shared.ts (a copy step's load, shared by every worker
 // through units in Lockstep's database), finish.ts (the statements after the load).
 

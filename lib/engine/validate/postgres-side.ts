@@ -10,8 +10,9 @@ import { canonicalSql, hashSumSql, NULL_MARK, rowSql, sumDigestLanes } from './c
 import type { Digest, Filter, Rows, Scope, TableShape, ValidationSide } from './model'
 
 // A PostgreSQL database as one side of a validation. Everything is computed where the rows are: each
-// row's canonical text and MD5, summed per segment in one scan (GROUP BY), so only a few numbers per
-// segment cross the network – for PostgreSQL → PostgreSQL both sides work in SQL, in parallel.
+// row's 64-bit hash (its types' own hash functions, or the hash of its canonical text), summed per segment
+// in one scan (GROUP BY), so only a few numbers per segment cross the network – for PostgreSQL → PostgreSQL
+// both sides work in SQL, in parallel.
 
 /** A connection with the settings canonical text relies on; read-only, no parallel plans (slower for these scans). */
 export async function openValidationConnection(target: PostgresTarget, name: string): Promise<pg.Client> {
@@ -103,8 +104,8 @@ export function postgresSide(
       return Number(rows[0]?.n ?? 0)
     },
     async estimate(table) {
-      // The planner's figure (ANALYZE keeps it; the copy ends with one): a view, a partitioned table or a table
-      // never analyzed has none.
+      // The planner's figure (ANALYZE, VACUUM and CREATE INDEX keep it, so a copied table with a key has it): a
+      // view, a partitioned table or a table none of them has seen has none.
       if (views.has(table.name) || partitioned.has(table.name)) return null
       const { rows } = await (
         await client()
