@@ -2,12 +2,18 @@ import 'server-only'
 import { PrismaPg } from '@prisma/adapter-pg'
 import { PrismaClient } from '@/lib/generated/prisma/client'
 import { databaseEnv } from '@/lib/env'
+import { statementNamer } from '@/lib/runtime/statement-names'
 
 // One client per process; development hot reloads would otherwise open a pool per reload.
 const globalForPrisma = globalThis as unknown as { lockstepPrisma?: PrismaClient }
 
 function createClient(): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseEnv().DATABASE_URL, max: 10 }) })
+  const env = databaseEnv()
+  const adapter = new PrismaPg(
+    { connectionString: env.DATABASE_URL, max: 10 },
+    env.DATABASE_PREPARED_STATEMENTS ? { statementNameGenerator: statementNamer() } : undefined,
+  )
+  return new PrismaClient({ adapter })
 }
 
 export const db: PrismaClient = globalForPrisma.lockstepPrisma ?? createClient()

@@ -139,11 +139,8 @@ async function main() {
     const seeded = await seed(admin, targetAdmin, targetUrl)
     // This benchmark's own app (what its launcher started), not another Lockstep on the machine.
     const web = commandTree('the web server', 'scripts/web.ts', app.pid)
-    const front = [
-      web,
-      commandTree("Lockstep's PostgreSQL", `-D ${pgDataDir(dataDir)} `),
-      single('the load generator', process.pid),
-    ]
+    const database = commandTree("Lockstep's PostgreSQL", `-D ${pgDataDir(dataDir)} `)
+    const front = [web, database, single('the load generator', process.pid)]
     const back = [
       commandTree('the worker', 'scripts/worker.ts', app.pid),
       commandTree("the target's PostgreSQL", `-D ${targetDir} `),
@@ -160,11 +157,17 @@ async function main() {
     const alone: number[] = []
     for (const page of pages(seeded.finishedRunId)) await warmUp(`${app.base}${page.path}`, cookie)
     for (const page of pages(seeded.finishedRunId)) alone.push(await timeAlone(`${app.base}${page.path}`, cookie))
-    const pageCpu = await measurePageCpu(app.base, cookie, pages(seeded.finishedRunId), web, {
-      requests: CPU_REQUESTS,
-      warmUp: 5,
-      rounds: CPU_ROUNDS,
-    })
+    const pageCpu = await measurePageCpu(
+      app.base,
+      cookie,
+      pages(seeded.finishedRunId),
+      { web, database },
+      {
+        requests: CPU_REQUESTS,
+        warmUp: 5,
+        rounds: CPU_ROUNDS,
+      },
+    )
     if (PAGES_ONLY) {
       printPageCpu(pageCpu)
       return
@@ -340,13 +343,14 @@ async function main() {
 /** The web server's CPU per request for each page, asked one at a time before the copies, against its target. */
 function printPageCpu(pages: PageCpu[]) {
   console.log(
-    `\nThe web server's CPU time per request, each page asked ${CPU_REQUESTS} times one at a time in each of ${CPU_ROUNDS} rounds (the run page: a finished run):`,
+    `\nThe web server's and Lockstep's PostgreSQL's CPU time per request, each page asked ${CPU_REQUESTS} times one at a time in each of ${CPU_ROUNDS} rounds (the run page: a finished run; the database's figure includes the idle worker's polling):`,
   )
   console.table(
     pages.map((p) => ({
       page: p.label,
       'CPU ms/request': p.cpuMs.toFixed(1),
       rounds: p.rounds.map((r) => r.toFixed(1)).join(' '),
+      'database CPU ms/request': p.databaseMs.toFixed(1),
       KB: p.kb.toFixed(0),
       encoding: p.encoding,
     })),

@@ -6,37 +6,57 @@
 // page's figure is the median of its rounds.
 import { type Choose, cpuSeconds } from './cores'
 
-export type PageCpu = { label: string; requests: number; cpuMs: number; rounds: number[]; kb: number; encoding: string }
+export type PageCpu = {
+  label: string
+  requests: number
+  cpuMs: number
+  rounds: number[]
+  /** Lockstep's PostgreSQL's CPU ms per request (median of the rounds; its idle work for the worker included). */
+  databaseMs: number
+  kb: number
+  encoding: string
+}
 
 /**
  * Each page `requests` times in a row (after `warmUp` unmeasured requests), the pages in turn, `rounds` times;
- * the web server's CPU ms per request, median of the rounds.
+ * the web server's and Lockstep's PostgreSQL's CPU ms per request, medians of the rounds.
  */
 export async function measurePageCpu(
   base: string,
   cookie: string,
   pages: { label: string; path: string }[],
-  web: Choose,
+  { web, database }: { web: Choose; database: Choose },
   { requests, warmUp, rounds }: { requests: number; warmUp: number; rounds: number },
 ): Promise<PageCpu[]> {
-  const results = pages.map((page) => ({ label: page.label, requests, rounds: [] as number[], kb: 0, encoding: '' }))
+  const results = pages.map((page) => ({
+    label: page.label,
+    requests,
+    rounds: [] as number[],
+    database: [] as number[],
+    kb: 0,
+    encoding: '',
+  }))
+  const used = () => cpuSeconds([web, database])
   for (let round = 0; round < rounds; round++) {
     for (const [i, page] of pages.entries()) {
       const result = results[i]
       if (!result) continue
       const url = `${base}${page.path}`
       for (let n = 0; n < warmUp; n++) await request(url, cookie)
-      const before = cpuSeconds([web]).get(web.label) ?? 0
+      const before = used()
       for (let n = 0; n < requests; n++) {
         const { bytes, encoding } = await request(url, cookie)
         result.kb = bytes / 1024
         result.encoding = encoding
       }
-      const used = (cpuSeconds([web]).get(web.label) ?? 0) - before
-      result.rounds.push((used * 1000) / requests)
+      const after = used()
+      const perRequest = (group: Choose) =>
+        (((after.get(group.label) ?? 0) - (before.get(group.label) ?? 0)) * 1000) / requests
+      result.rounds.push(perRequest(web))
+      result.database.push(perRequest(database))
     }
   }
-  return results.map((r) => ({ ...r, cpuMs: median(r.rounds) }))
+  return results.map(({ database, ...r }) => ({ ...r, cpuMs: median(r.rounds), databaseMs: median(database) }))
 }
 
 const median = (values: number[]) => {
