@@ -45,11 +45,10 @@ const ZDatabaseEnv = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: ZPostgresUrl,
   // Named prepared statements for Lockstep's own queries (parsed once per connection, their plans kept by
-  // PostgreSQL). The web server turns them on unless this says false (scripts/web.ts); false behind a pooler in
-  // transaction mode that does not track them (PgBouncer before 1.21).
+  // PostgreSQL); false behind a pooler in transaction mode that does not track them (PgBouncer before 1.21).
   DATABASE_PREPARED_STATEMENTS: z
     .enum(['true', 'false'], 'must be true or false')
-    .default('false')
+    .default('true')
     .transform((value) => value === 'true'),
 })
 export type DatabaseEnv = z.infer<typeof ZDatabaseEnv>

@@ -60,11 +60,6 @@ function runPrimary(port: number, processes: number): void {
 }
 
 async function runServer({ PORT: port, TRUSTED_PROXIES: trustedProxies }: WebEnv): Promise<void> {
-  // Pages run the same few dozen queries again and again: named, each is parsed once per connection and keeps its
-  // plan, which halves what a page costs Lockstep's database (lib/runtime/statement-names.ts). The worker and the
-  // commands keep unnamed statements: their queries are few, and with them named a copy whose target server
-  // stopped now and then left its run hanging in the fault tests, which is not understood yet.
-  process.env.DATABASE_PREPARED_STATEMENTS ??= 'true'
   const { default: next } = await import('next')
   const app = next({ dev: false, dir: ROOT, port })
   const handle = app.getRequestHandler()

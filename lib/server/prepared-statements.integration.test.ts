@@ -1,10 +1,5 @@
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { db } from '@/lib/db'
-
-// As the web server runs (scripts/web.ts turns them on there), before lib/db makes its client.
-vi.hoisted(() => {
-  process.env.DATABASE_PREPARED_STATEMENTS = 'true'
-})
 
 describe('the database client', () => {
   it('prepares its queries once per connection, under their names, and reuses them', async () => {
