@@ -20,6 +20,8 @@ type Options = {
   /** Port to prefer (e.g. the one used last time); a free one is chosen if it is taken. */
   preferredPort?: number
   logFile?: string
+  /** PostgreSQL's max_connections, where its default of 100 is too few. */
+  maxConnections?: number
 }
 
 const USER = 'postgres'
@@ -53,7 +55,10 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedS
     createPostgresUser: process.getuid?.() === 0,
     // Loopback only, and no Unix socket in a shared directory. Logical WAL: a database here can be the source
     // of a sync (PostgreSQL's own logical replication), as the demo's and the tests' are.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'wal_level=logical'],
+    postgresFlags: [
+      ...['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'wal_level=logical'],
+      ...(options.maxConnections ? ['-c', `max_connections=${options.maxConnections}`] : []),
+    ],
     initdbFlags: ['--encoding=UTF8'],
     onLog: log,
     onError: log,

@@ -22,7 +22,9 @@ export async function setup(project: TestProject) {
   await ensureThreadScripts()
   await ensureCommandBundles()
   await rm(dataDir, { recursive: true, force: true })
-  server = await startEmbeddedPostgres({ dataDir, password: 'vitest' })
+  // Two test files at once, some starting worker processes with pools of their own, and the target databases
+  // they copy into, all on this one server: more connections at a time than PostgreSQL's default 100.
+  server = await startEmbeddedPostgres({ dataDir, password: 'vitest', maxConnections: 300 })
   await server.createDatabase('lockstep_test')
   await applyMigrations(server.url('lockstep_test'))
   project.provide('databaseUrl', server.url('lockstep_test'))
