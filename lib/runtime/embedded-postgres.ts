@@ -56,7 +56,12 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedS
     // Loopback only, and no Unix socket in a shared directory. Logical WAL: a database here can be the source
     // of a sync (PostgreSQL's own logical replication), as the demo's and the tests' are.
     postgresFlags: [
-      ...['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'wal_level=logical'],
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'wal_level=logical',
       ...(options.maxConnections ? ['-c', `max_connections=${options.maxConnections}`] : []),
     ],
     initdbFlags: ['--encoding=UTF8'],
