@@ -100,8 +100,15 @@ const copyChunk = ({ client, reader, plan, part, copyId, chunkRows, onRejects }:
     const after: KeyValue[] | null = part.lastKey ?? (part.lo !== null ? [{ i: part.lo }] : null)
     if (plan.merge) await client.query(plan.merge.createStage)
     const sink = client.query(copyFrom(plan.copySql))
-    // PostgreSQL refusing the COPY ends the chunk with its message (the reader may be waiting on the stream).
-    const refused = new Promise<never>((_, reject) => sink.once('error', reject))
+    // PostgreSQL refusing the COPY, or the connection ending, ends the chunk with its message (the reader may be
+    // waiting on the stream). The COPY is then over on the server.
+    let over = false
+    const refused = new Promise<never>((_, reject) =>
+      sink.once('error', (error) => {
+        over = true
+        reject(error)
+      }),
+    )
     refused.catch(() => undefined)
     try {
       const result = await Promise.race([
@@ -119,7 +126,13 @@ const copyChunk = ({ client, reader, plan, part, copyId, chunkRows, onRejects }:
       await recordChunk(client, copyId, part, { lastKey: result.lastKey, written: rows, rejected, done, restart })
       return { rows, rejected, rejects: result.rejects, lastKey: result.lastKey, done }
     } catch (error) {
-      if (!sink.writableFinished) {
+      if (over) {
+        // The server ended the COPY already: the stream is only closed to the reader's writes in flight. Waiting
+        // for it to finish would wait for an answer from the server that never comes (to a COPY it refused
+        // before it began).
+        sink.on('error', () => undefined)
+        sink.destroy()
+      } else if (!sink.writableFinished) {
         sink.destroy(error as Error)
         await finished(sink).catch(() => undefined)
       }
