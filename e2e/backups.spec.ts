@@ -7,6 +7,7 @@ import pg from 'pg'
 import { appDatabaseUrl, auditEvents, query, seedUser } from './fixtures/db'
 import { signIn } from './fixtures/session'
 import { E2E } from './fixtures/settings'
+import { openStepForm } from './fixtures/plan-page'
 
 // The demo plan's preparation backs the orders database up before its gate: the run page shows the verified
 // artifact as it lands, the file in the backup directory is the one the database row describes, and the plan
@@ -43,7 +44,7 @@ test('a DBA runs the demo preparation: the backup step succeeds with a verified 
   await expect(steps.first()).toContainText('target, whole database')
 
   // The form a backup step is added with (closed again: the demo keeps its steps).
-  await preparation.getByRole('button', { name: '+ Add backup step…' }).click()
+  await openStepForm(preparation, '+ Add backup step…')
   await expect(preparation.getByRole('combobox', { name: 'Back up' })).toHaveValue('target')
   await expect(preparation.getByText('pg_dump -Fc')).toBeVisible()
   await preparation.screenshot({ path: testInfo.outputPath('backup-step-form.png') })

@@ -9,6 +9,7 @@ import { appDatabaseUrl, query, seedUser, type SeededUser } from './fixtures/db'
 import { seedEnvironment, seedPhase, seedPlan, seedPlanEnvironment } from './fixtures/seed'
 import { signIn } from './fixtures/session'
 import { E2E } from './fixtures/settings'
+import { openStepForm } from './fixtures/plan-page'
 
 // A lead builds a copy's mapping in the browser for a Prisma-shaped SQLite file (camelCase names, JSON text,
 // padded text, an orphaned post, a flag that is not a boolean): one-click rules, a transform and a filter by
@@ -75,7 +76,7 @@ test('a lead maps a Prisma-shaped SQLite source in the copy step form – two on
   await signIn(page, lead)
   await page.goto(`/plans/${plan.planId}`)
   const phase = page.getByTestId('phase').first()
-  await phase.getByRole('button', { name: '+ Add copy step…' }).click()
+  await openStepForm(phase, '+ Add copy step…')
   await phase.getByLabel('Step name').fill('Copy the app through a mapping')
   const editor = phase.getByTestId('mapping-editor')
   await expect(editor).toContainText('No entries yet')

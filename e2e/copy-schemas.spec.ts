@@ -5,6 +5,7 @@ import { addOwnServerConnectionAsAdmin } from './fixtures/connections'
 import { appDatabaseUrl, query, seedUser } from './fixtures/db'
 import { seedPhase, seedPlan } from './fixtures/seed'
 import { signIn } from './fixtures/session'
+import { openStepForm } from './fixtures/plan-page'
 
 // A lead's copy step from a PostgreSQL source with several schemas names the schemas to copy in the step form;
 // the run page shows the tables outside public as schema.table and names the schema left out.
@@ -65,7 +66,7 @@ test('a copy step names the schemas it copies; the run page shows schema.table a
     .toBe(1)
 
   const phase = page.getByRole('region', { name: /Data Migration/ })
-  await phase.getByRole('button', { name: '+ Add copy step…' }).click()
+  await openStepForm(phase, '+ Add copy step…')
   await phase.getByLabel('Step name').fill('Copy the shop')
   await phase.getByLabel('Schemas (optional)').fill('public\ncrm')
   await phase.getByRole('button', { name: 'Add copy step' }).click()

@@ -8,6 +8,7 @@ import { appDatabaseUrl, query, seedUser, type SeededUser } from './fixtures/db'
 import { seedCopyStep, seedEnvironment, seedPhase, seedPlan, seedPlanEnvironment } from './fixtures/seed'
 import { signIn } from './fixtures/session'
 import { E2E } from './fixtures/settings'
+import { openStepForm } from './fixtures/plan-page'
 
 // A copy step of a plan of its own, from a SQLite file into a fresh database on Lockstep's server: what the
 // run page says about the schema objects the copy did not recreate, and the choice a copy into the
@@ -127,7 +128,7 @@ test('a copy into seeded tables stops naming them; the step is changed to empty 
   await signIn(page, lead)
   await page.goto(`/plans/${plan.planId}`)
   const phase = page.getByTestId('phase').first()
-  await phase.getByRole('button', { name: '+ Add copy step…' }).click()
+  await openStepForm(phase, '+ Add copy step…')
   await phase.getByLabel('Step name').fill('Copy into the app')
   await phase.getByLabel('Tables (optional)').fill('role, account')
   // The choice belongs to a copy into existing tables only.

@@ -12,6 +12,7 @@ import { callServerAction, serverActionId } from './fixtures/server-actions'
 import { signIn } from './fixtures/session'
 import { BASE_URL, E2E } from './fixtures/settings'
 import { BROKEN_SQL, HUGE_UPLOAD, MARKDOWN_BOMBS, NOT_DOCUMENTS, NOT_SQLITE, TRICK_NAMES } from './hostile/corpus'
+import { openStepForm } from './fixtures/plan-page'
 
 // The hostile-input corpus (e2e/hostile/): each input gets a clear refusal and changes nothing – no row, no
 // audit event. Forged posts without an Origin have their own spec too (security-headers.spec.ts).
@@ -40,7 +41,7 @@ test('SQL that PostgreSQL cannot parse – unterminated $$ bodies and strings �
   const audited = await auditCount(lead)
   await page.goto(`/plans/${planId}`)
   const phase = page.getByRole('region', { name: /Upgrade/ })
-  await phase.getByRole('button', { name: '+ Add SQL step…' }).click()
+  await openStepForm(phase, '+ Add SQL step…')
   for (const { name, sql } of BROKEN_SQL) {
     await phase.getByLabel('Step name').fill(name)
     await phase.getByLabel('SQL script').fill(sql)

@@ -6,6 +6,7 @@ import { appDatabaseUrl, auditEvents, authenticatorCode, query, seedUser } from 
 import { seedPhase, seedPlan } from './fixtures/seed'
 import { signIn } from './fixtures/session'
 import { phaseChecksum, type StepContent } from '@/lib/server/step-content'
+import { openStepForm } from './fixtures/plan-page'
 
 // A DBA sets what a protected environment requires of its runs: a run of an unrehearsed phase is refused
 // with the reason; once only a fresh backup is required, the phase's own backup step covers the run and the
@@ -76,11 +77,11 @@ test('a DBA sets a protected environment’s safeguards; a run is refused withou
       )
       .toBe(1)
     const cleanup = page.getByRole('region', { name: /Cleanup/ })
-    await cleanup.getByRole('button', { name: '+ Add backup step…' }).click()
+    await openStepForm(cleanup, '+ Add backup step…')
     await cleanup.getByLabel('Step name').fill('Back up orders')
     await cleanup.getByRole('button', { name: 'Add backup step' }).click()
     await expect(cleanup.getByTestId('step')).toHaveCount(1)
-    await cleanup.getByRole('button', { name: '+ Add SQL step…' }).click()
+    await openStepForm(cleanup, '+ Add SQL step…')
     await cleanup.getByLabel('Step name').fill('Delete old rows')
     await cleanup.getByLabel('SQL script').fill('DELETE FROM t WHERE id > 50;')
     await cleanup.getByLabel('Rollback script (optional)').fill('SELECT 1;')

@@ -7,6 +7,7 @@ import { seedPhase, seedPlan, seedSqlStep } from './fixtures/seed'
 import { callServerAction, serverActionId } from './fixtures/server-actions'
 import { signIn } from './fixtures/session'
 import { BASE_URL } from './fixtures/settings'
+import { openStepForm } from './fixtures/plan-page'
 
 test('a DBA runs the seeded demo plan: lint verdicts on the plan, a live run to SUCCEEDED, a gate released by hand', async ({
   page,
@@ -138,7 +139,7 @@ test('a DBA watches a run succeed live, rolls a failed one back from the UI; a s
   await seedPhase(dba, planId, { name: 'Backfill' })
   await page.goto(`/plans/${planId}`)
   const backfill = page.getByRole('region', { name: /Backfill/ })
-  await backfill.getByRole('button', { name: '+ Add SQL step…' }).click()
+  await openStepForm(backfill, '+ Add SQL step…')
   await backfill.getByLabel('Step name').fill('Broken backfill')
   await backfill
     .getByLabel('SQL script')

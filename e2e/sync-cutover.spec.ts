@@ -8,6 +8,7 @@ import { appDatabaseUrl, auditEvents, query, seedUser, type SeededUser } from '.
 import { seedEnvironment, seedPhase, seedPlan, seedPlanEnvironment } from './fixtures/seed'
 import { signIn } from './fixtures/session'
 import { E2E } from './fixtures/settings'
+import { openStepForm } from './fixtures/plan-page'
 
 // A lead builds a zero-downtime move in the browser – a sync step (change capture confirmed), then a cutover
 // phase with the manual gate “Stop writes to the source” – and runs it while an application keeps writing to
@@ -90,7 +91,7 @@ test('a lead syncs a SQLite source while an application writes, watches the lag 
 
   // The sync step: its own copy settings (the plan has no copy step to follow), the capture confirmed.
   const syncPhase = page.getByRole('region', { name: /Keep in sync/ })
-  await syncPhase.getByRole('button', { name: '+ Add sync step…' }).click()
+  await openStepForm(syncPhase, '+ Add sync step…')
   await expect(syncPhase.getByRole('radio', { name: /Follow the copy step/ })).toBeDisabled()
   await expect(syncPhase.getByRole('radio', { name: 'Its own copy settings' })).toBeChecked()
   await syncPhase.getByLabel('Step name').fill('Keep the shop in sync')
@@ -110,11 +111,11 @@ test('a lead syncs a SQLite source while an application writes, watches the lag 
 
   // The cutover phase: the gate that marks when writes stopped, then the cutover step.
   const cutPhase = page.getByRole('region', { name: /Cut over/ })
-  await cutPhase.getByRole('button', { name: '+ Add manual gate…' }).click()
+  await openStepForm(cutPhase, '+ Add manual gate…')
   await cutPhase.getByLabel('Gate name').fill('Stop writes to the source')
   await cutPhase.getByRole('button', { name: 'Add gate' }).click()
   await expect(cutPhase.getByTestId('step')).toHaveCount(1)
-  await cutPhase.getByRole('button', { name: '+ Add cutover step…' }).click()
+  await openStepForm(cutPhase, '+ Add cutover step…')
   await expect(cutPhase.getByLabel('Sync step it ends')).toHaveValue('')
   await expect(cutPhase.getByLabel('Quiet seconds')).toHaveValue('10')
   await cutPhase.getByLabel('Step name').fill('Cut over to PostgreSQL')
@@ -283,7 +284,7 @@ test('a DBA ends a sync from the run page once the phrase is typed: the target s
 }) => {
   const plan = await openNewSyncPlan(page, browser)
   const syncPhase = page.getByRole('region', { name: /Keep in sync/ })
-  await syncPhase.getByRole('button', { name: '+ Add sync step…' }).click()
+  await openStepForm(syncPhase, '+ Add sync step…')
   await syncPhase.getByLabel('Step name').fill('Follow the shop')
   await syncPhase.getByRole('checkbox', { name: /Changes may be captured in the source/ }).check()
   await syncPhase.getByRole('button', { name: 'Add sync step' }).click()

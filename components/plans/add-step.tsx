@@ -24,23 +24,42 @@ const KINDS = [
 ] as const
 type Kind = (typeof KINDS)[number][0]
 
-/** A phase's "add step" choices, each opening its form below them (one at a time). */
+/**
+ * A phase's "add step": one button that shows the kinds of step, each opening its form below them (one at a
+ * time). The kinds stay hidden until asked for: a plan of many phases would otherwise show eight buttons each.
+ */
 export function AddStep({ phaseId, planSteps }: { phaseId: string; planSteps: PlanStepChoice[] }) {
+  const [choosing, setChoosing] = useState(false)
   const [adding, setAdding] = useState<Kind | null>(null)
   const done = () => setAdding(null)
   return (
     <div className="mt-2">
-      {KINDS.map(([kind, label]) => (
-        <Button
-          key={kind}
-          size="sm"
-          variant="ghost"
-          aria-expanded={adding === kind}
-          onClick={() => setAdding((a) => (a === kind ? null : kind))}
-        >
-          {adding === kind ? 'Close' : label}
-        </Button>
-      ))}
+      <Button
+        size="sm"
+        variant="ghost"
+        aria-expanded={choosing}
+        onClick={() => {
+          setChoosing((c) => !c)
+          setAdding(null)
+        }}
+      >
+        + Add a step…
+      </Button>
+      {choosing ? (
+        <div role="group" aria-label="Kinds of step" className="mt-1 flex flex-wrap">
+          {KINDS.map(([kind, label]) => (
+            <Button
+              key={kind}
+              size="sm"
+              variant="ghost"
+              aria-expanded={adding === kind}
+              onClick={() => setAdding((a) => (a === kind ? null : kind))}
+            >
+              {adding === kind ? 'Close' : label}
+            </Button>
+          ))}
+        </div>
+      ) : null}
       {adding === 'sql' ? <SqlStepForm phaseId={phaseId} onSuccess={done} /> : null}
       {adding === 'copy' ? <CopyStepForm phaseId={phaseId} onSuccess={done} /> : null}
       {adding === 'sync' ? <SyncStepForm phaseId={phaseId} planSteps={planSteps} onSuccess={done} /> : null}
