@@ -3,7 +3,9 @@
 // primary and every web process) are read before and after. Latency on a shared machine says little about
 // this – a request waits for cores others hold – while CPU time is what the pages take from the machine.
 // Even CPU time varies on a shared (virtual) machine, so the pages take turns over several rounds and each
-// page's figure is the median of its rounds.
+// page's figure is the median of its rounds. `navigation` asks for the pages as the router does when a person
+// follows a link inside the app (RSC: 1): the React Server Components payload, no HTML. Without the router's
+// state tree the shared layout is rendered again too, so that figure is an upper bound of a navigation's cost.
 import { type Choose, cpuSeconds } from './cores'
 
 export type PageCpu = {
@@ -26,8 +28,14 @@ export async function measurePageCpu(
   cookie: string,
   pages: { label: string; path: string }[],
   { web, database }: { web: Choose; database: Choose },
-  { requests, warmUp, rounds }: { requests: number; warmUp: number; rounds: number },
+  {
+    requests,
+    warmUp,
+    rounds,
+    navigation = false,
+  }: { requests: number; warmUp: number; rounds: number; navigation?: boolean },
 ): Promise<PageCpu[]> {
+  const headers: Record<string, string> = navigation ? { cookie, RSC: '1' } : { cookie }
   const results = pages.map((page) => ({
     label: page.label,
     requests,
@@ -41,11 +49,11 @@ export async function measurePageCpu(
     for (const [i, page] of pages.entries()) {
       const result = results[i]
       if (!result) continue
-      const url = `${base}${page.path}`
-      for (let n = 0; n < warmUp; n++) await request(url, cookie)
+      const url = await resolved(`${base}${page.path}`, headers)
+      for (let n = 0; n < warmUp; n++) await request(url, headers)
       const before = used()
       for (let n = 0; n < requests; n++) {
-        const { bytes, encoding } = await request(url, cookie)
+        const { bytes, encoding } = await request(url, headers)
         result.kb = bytes / 1024
         result.encoding = encoding
       }
@@ -65,9 +73,20 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? (sorted[middle] ?? NaN) : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2
 }
 
+/**
+ * Where the server answers `url` for these headers: the router's requests carry a cache-busting parameter
+ * (_rsc) computed from their headers, and the server sends a request without the right one there first.
+ */
+async function resolved(url: string, headers: Record<string, string>): Promise<string> {
+  const response = await fetch(url, { headers, redirect: 'manual' })
+  await response.arrayBuffer()
+  const location = response.status === 307 ? response.headers.get('location') : null
+  return location ? new URL(location, url).toString() : url
+}
+
 /** One request as a browser makes it (fetch accepts gzip and deflate): the page's size and how it was encoded. */
-async function request(url: string, cookie: string): Promise<{ bytes: number; encoding: string }> {
-  const response = await fetch(url, { headers: { cookie }, redirect: 'manual' })
+async function request(url: string, headers: Record<string, string>): Promise<{ bytes: number; encoding: string }> {
+  const response = await fetch(url, { headers, redirect: 'manual' })
   const body = await response.arrayBuffer()
   if (response.status !== 200) throw new Error(`${url} answered ${response.status}, not 200.`)
   return { bytes: body.byteLength, encoding: response.headers.get('content-encoding') ?? 'none' }
