@@ -27,11 +27,13 @@ afterAll(async () => {
   await db.$disconnect()
   await rm(sqliteDir, { recursive: true, force: true })
 })
-// A short lease: a dead worker's part is taken over within seconds. Heartbeats a second apart: three workers
-// and their copies share the machine, and a late beat must not pass for a dead worker.
+// A short lease: a dead worker's part is taken over within seconds. Heartbeats two seconds apart (a worker is
+// taken for dead after three missed): three workers at a lowered CPU priority and their copies share the machine
+// with other test files, and a late beat must not pass for a dead worker – one second apart, a starved worker
+// was, and its run was taken over while it ran.
 const startWorker = (): WorkerProcess =>
   startWorkerProcess(
-    { DATABASE_URL: appUrl, LOCKSTEP_SQLITE_DIR: sqliteDir, COPY_UNIT_LEASE_MS: '3000', WORKER_HEARTBEAT_MS: '1000' },
+    { DATABASE_URL: appUrl, LOCKSTEP_SQLITE_DIR: sqliteDir, COPY_UNIT_LEASE_MS: '3000', WORKER_HEARTBEAT_MS: '2000' },
     workers,
   )
 
