@@ -20,8 +20,8 @@ type Options = {
   /** Port to prefer (e.g. the one used last time); a free one is chosen if it is taken. */
   preferredPort?: number
   logFile?: string
-  /** PostgreSQL's max_connections, where its default of 100 is too few. */
-  maxConnections?: number
+  /** More server settings, e.g. max_connections where its default of 100 is too few. */
+  settings?: Record<string, string | number>
 }
 
 const USER = 'postgres'
@@ -62,7 +62,7 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedS
       'unix_socket_directories=',
       '-c',
       'wal_level=logical',
-      ...(options.maxConnections ? ['-c', `max_connections=${options.maxConnections}`] : []),
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ],
     initdbFlags: ['--encoding=UTF8'],
     onLog: log,

@@ -24,7 +24,7 @@ export async function setup(project: TestProject) {
   await rm(dataDir, { recursive: true, force: true })
   // Two test files at once, some starting worker processes with pools of their own, and the target databases
   // they copy into, all on this one server: more connections at a time than PostgreSQL's default 100.
-  server = await startEmbeddedPostgres({ dataDir, password: 'vitest', maxConnections: 300 })
+  server = await startEmbeddedPostgres({ dataDir, password: 'vitest', settings: { max_connections: 300 } })
   await server.createDatabase('lockstep_test')
   await applyMigrations(server.url('lockstep_test'))
   project.provide('databaseUrl', server.url('lockstep_test'))
