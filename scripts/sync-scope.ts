@@ -2,7 +2,8 @@
 // line, and the sync id they make – the same arguments give the same id, so a cutover (or a second `sync`)
 // finds the sync that the first `lockstep sync` started.
 import type pg from 'pg'
-import { EMPTY_MAPPING, schemaMapping, tableMappingOf, type TCopyMapping } from '@/lib/domain/mapping'
+import { EMPTY_MAPPING, schemaMapping, tableMappingOf } from '@/lib/domain/mapping-lookup'
+import type { TCopyMapping } from '@/lib/domain/mapping'
 import type { SyncSource } from '@/lib/engine/sync/ends'
 import type { PostgresTarget } from '@/lib/targets/postgres'
 import { flag, isPostgresUrl, mappingOption, names, openSqliteFile, option, targetOption, UsageError } from './cli-args'

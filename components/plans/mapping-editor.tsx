@@ -1,7 +1,8 @@
 'use client'
 
 import { useMemo, useState } from 'react'
-import { checkMapping, MAPPING_TYPE_EXAMPLES, tableMappingOf, type TCopyMapping } from '@/lib/domain/mapping'
+import { checkMapping, MAPPING_TYPE_EXAMPLES, type TCopyMapping } from '@/lib/domain/mapping'
+import { tableMappingOf } from '@/lib/domain/mapping-lookup'
 import { applyRule, removeRule, suggestRules } from '@/lib/domain/mapping-rules'
 import { MappingPreview } from './mapping-preview'
 import { MappingRuleList } from './mapping-rule-list'

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { checkMapping, EMPTY_MAPPING, type TCopyMapping } from './mapping'
+import { checkMapping, type TCopyMapping } from './mapping'
+import { EMPTY_MAPPING } from './mapping-lookup'
 import {
   applyRule,
   orphanFilter,

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { EMPTY_MAPPING } from './mapping-lookup'
 
 // A copy step's mapping: what becomes of each source table and column on the target. Tables and columns are
 // named as the source has them; everything left unsaid is copied as it is. Transforms and filters are SQL
@@ -111,8 +112,6 @@ export const ZCopyMapping = z.object({ tables: z.array(ZTableMapping).default([]
 export type TColumnMapping = z.infer<typeof ZColumnMapping>
 export type TTableMapping = z.infer<typeof ZTableMapping>
 export type TCopyMapping = z.infer<typeof ZCopyMapping>
-
-export const EMPTY_MAPPING: TCopyMapping = { tables: [] }
 
 /**
  * Why an expression cannot be read as one SQL expression, or null: it must not end the statement it is put
@@ -234,15 +233,6 @@ export function mappingOf(json: unknown): TCopyMapping {
   }
 }
 
-export const isEmptyMapping = (m: TCopyMapping) => m.tables.length === 0
-
-/** The entry of a source table, if the mapping has one. */
-export const tableMappingOf = (m: TCopyMapping, table: string) => m.tables.find((t) => t.table === table)
-
-/** The entry of a source column, if the mapping has one. */
-export const columnMappingOf = (m: TCopyMapping, table: string, column: string) =>
-  tableMappingOf(m, table)?.columns.find((c) => c.column === column)
-
 /** `userId` → `user_id`, `OrderLines` → `order_lines`, `HTTPStatus` → `http_status`, `Sales Total` → `sales_total`. */
 export function snakeCase(name: string): string {
   return name
@@ -271,21 +261,4 @@ export function mergeMappings(mappings: readonly { label: string; mapping: TCopy
         problems.push({ path: t.table, message: `is mapped differently by ${from.get(t.table)} and ${label}` })
     }
   return { mapping: { tables }, problems }
-}
-
-/**
- * The part of a mapping about one schema of a PostgreSQL source, its tables named without the schema: a table
- * of public is named as it is, one of another schema `schema.table` (as a copy step names tables).
- */
-export function schemaMapping(m: TCopyMapping, schema: string): TCopyMapping {
-  const prefix = `${schema}.`
-  return {
-    tables: m.tables.flatMap((t) =>
-      t.table.startsWith(prefix)
-        ? [{ ...t, table: t.table.slice(prefix.length) }]
-        : schema === 'public' && !t.table.includes('.')
-          ? [t]
-          : [],
-    ),
-  }
 }

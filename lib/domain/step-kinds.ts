@@ -1,5 +1,6 @@
 import type { StepKind } from '@/lib/generated/prisma/enums'
-import { isEmptyMapping, mappingOf, type TCopyMapping } from './mapping'
+import { mappingOf, type TCopyMapping } from './mapping'
+import { isEmptyMapping } from './mapping-lookup'
 
 // Which step kinds the worker can run today; the others can be planned but not started yet.
 export const RUNNABLE_KINDS: readonly StepKind[] = [

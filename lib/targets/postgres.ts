@@ -124,13 +124,25 @@ export async function connectPostgres(target: PostgresTarget, options: ConnectOp
   }
   if (target.sslMode === 'disable') return attempt(false)
   if (target.sslMode !== 'prefer') return attempt(true)
+  // "prefer" takes a plain connection from a server that refuses TLS. libpq asks on the same connection; pg needs a
+  // second one, so a refusal is remembered for a minute and the next connections to that server start plain.
+  const server = `${target.host}:${target.port}`
+  const refusedAt = SSL_REFUSED.get(server)
+  if (refusedAt !== undefined && Date.now() - refusedAt < SSL_REFUSAL_MEMORY_MS) return attempt(false)
   try {
-    return await attempt(true)
+    const client = await attempt(true)
+    SSL_REFUSED.delete(server)
+    return client
   } catch (error) {
-    if (/does not support SSL/i.test(String((error as Error).message))) return attempt(false)
-    throw error
+    if (!/does not support SSL/i.test(String((error as Error).message))) throw error
+    SSL_REFUSED.set(server, Date.now())
+    return attempt(false)
   }
 }
+
+/** Servers (host:port) that refused TLS to a "prefer" connection, and when. */
+const SSL_REFUSED = new Map<string, number>()
+const SSL_REFUSAL_MEMORY_MS = 60_000
 
 // The server ended the session (terminated, shut down, crashed) or the network dropped it.
 const CONNECTION_LOST_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006'])

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import { EMPTY_MAPPING } from '@/lib/domain/mapping'
+import { EMPTY_MAPPING } from '@/lib/domain/mapping-lookup'
 import { startSqliteSync } from '@/lib/engine/sync/sqlite-start'
 import { runValidation } from '@/lib/engine/validate/engine'
 import type { ValidationOptions } from '@/lib/engine/validate/model'

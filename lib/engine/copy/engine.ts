@@ -95,14 +95,21 @@ export async function runCopy(o: CopyOptions): Promise<CopySummary> {
     ...more,
   })
   try {
-    for (let i = 0; i < jobs; i++) {
-      const client = await openTargetConnection(o.target, `lockstep copy ${i + 1}/${jobs}`)
-      connections.push(client)
-      // A dead worker's backends end within a second; a chunk's record commits with its rows, so an
-      // asynchronous commit can only lose both together (and the copy redoes that chunk).
-      await client.query('SET client_connection_check_interval = 1000').catch(() => undefined)
-      await client.query('SET synchronous_commit = off')
-    }
+    // All at once: each connection's start (authentication, a new server process) is a wait of its own.
+    const opened = await Promise.allSettled(
+      Array.from({ length: jobs }, (_, i) => openTargetConnection(o.target, `lockstep copy ${i + 1}/${jobs}`)),
+    )
+    for (const result of opened) if (result.status === 'fulfilled') connections.push(result.value)
+    const refused = opened.find((result) => result.status === 'rejected')
+    if (refused) throw refused.reason
+    await Promise.all(
+      connections.map(async (client) => {
+        // A dead worker's backends end within a second; a chunk's record commits with its rows, so an
+        // asynchronous commit can only lose both together (and the copy redoes that chunk).
+        await client.query('SET client_connection_check_interval = 1000').catch(() => undefined)
+        await client.query('SET synchronous_commit = off')
+      }),
+    )
 
     if (state.phase === 'loading') {
       const { chunkRows } = settings

@@ -1,5 +1,6 @@
 import type pg from 'pg'
-import { columnMappingOf, tableMappingOf, type TColumnMapping, type TCopyMapping } from '@/lib/domain/mapping'
+import { columnMappingOf, tableMappingOf } from '@/lib/domain/mapping-lookup'
+import type { TColumnMapping, TCopyMapping } from '@/lib/domain/mapping'
 import { CopyRefused } from './options'
 
 // A mapping on a PostgreSQL source: checked against the schema as read (every name it uses exists, every

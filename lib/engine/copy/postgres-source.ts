@@ -27,7 +27,8 @@ import { catalogTypeOf, mappedPgType } from './sqlite-types'
 import { copyChecked } from './postgres-checked'
 import { checkPostgresMapping, mappedColumns, type Mapped } from './postgres-mapping'
 import type { CopyMode } from './state'
-import { EMPTY_MAPPING, tableMappingOf, type TCopyMapping } from '@/lib/domain/mapping'
+import { EMPTY_MAPPING, tableMappingOf } from '@/lib/domain/mapping-lookup'
+import type { TCopyMapping } from '@/lib/domain/mapping'
 import { COPY_TABLE, PART_TABLE } from './state'
 
 // A PostgreSQL database as a copy source (consolidating databases). Rows move as COPY TO STDOUT piped

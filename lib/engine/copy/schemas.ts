@@ -16,7 +16,8 @@ import {
   type SchemaChoice,
 } from './pg-schemas'
 import { postgresSource } from './postgres-source'
-import { schemaMapping, type TCopyMapping } from '@/lib/domain/mapping'
+import { schemaMapping } from '@/lib/domain/mapping-lookup'
+import type { TCopyMapping } from '@/lib/domain/mapping'
 
 // A PostgreSQL source copied whole: each of its schemas (or those chosen) by a copy of its own – its own id,
 // resume and record on the target, into the schema of the same name – one after the other, schemas that

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
-import { columnMappingOf, isEmptyMapping, tableMappingOf, type TCopyMapping } from '@/lib/domain/mapping'
+import { columnMappingOf, isEmptyMapping, tableMappingOf } from '@/lib/domain/mapping-lookup'
+import type { TCopyMapping } from '@/lib/domain/mapping'
 import { quoteIdent } from '@/lib/targets/quote'
 import type { NotCopied } from './model'
 import { CopyRefused } from './options'

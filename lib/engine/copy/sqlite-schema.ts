@@ -1,6 +1,7 @@
 import { escapeLiteral } from 'pg'
 import type Database from 'better-sqlite3'
-import { EMPTY_MAPPING, type TCopyMapping } from '@/lib/domain/mapping'
+import { EMPTY_MAPPING } from '@/lib/domain/mapping-lookup'
+import type { TCopyMapping } from '@/lib/domain/mapping'
 import { quoteIdent } from '@/lib/targets/quote'
 import type { Ddl, NotCopied, OptionalStatement, PostLoadStatement } from './model'
 import { CopyRefused } from './options'

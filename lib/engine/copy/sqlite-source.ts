@@ -1,7 +1,8 @@
 import { once } from 'node:events'
 import type { Writable } from 'node:stream'
 import Database from 'better-sqlite3'
-import { EMPTY_MAPPING, type TCopyMapping } from '@/lib/domain/mapping'
+import { EMPTY_MAPPING } from '@/lib/domain/mapping-lookup'
+import type { TCopyMapping } from '@/lib/domain/mapping'
 import { quoteIdent } from '@/lib/targets/quote'
 import {
   type ChunkReader,
@@ -49,7 +50,12 @@ export function columnDateEncoding(
 ): DateEncoding {
   // Counted over the whole column, storage classes only (DATETIME columns have NUMERIC affinity: numbers
   // written as text are stored as numbers already); the numbers are split only when they are the majority.
-  // One pass over the column – over its index when it has one (a covering index is smaller than the table).
+  // One pass over the column – over its index when it has one (a covering index is smaller than the table) – unless
+  // the index's two ends already show its values alike (indexedDateEncoding).
+  if (!mapped.transform && !mapped.filter) {
+    const known = indexedDateEncoding(db, table, column)
+    if (known) return known
+  }
   const from = `${quoteIdent(table)}${mapped.filter ? ` WHERE ${mapped.filter}` : ''}`
   const values =
     mapped.transform || mapped.filter ? `(SELECT ${mapped.transform ?? quoteIdent(column)} AS v FROM ${from})` : from
@@ -65,6 +71,38 @@ export function columnDateEncoding(
 /** The SQL that counts a column's stored values by storage class, as encodingOfCounts reads them (`as`: name prefix). */
 const storageCountsSql = (c: string, as: string) =>
   `count(${c}) AS ${as}stored, coalesce(sum(typeof(${c}) IN ('text', 'blob')), 0) AS ${as}text, coalesce(sum(typeof(${c}) IN ('integer', 'real') AND abs(${c}) >= 1e11), 0) AS ${as}millis`
+
+/**
+ * A datetime column's encoding from an index that leads with it, when every stored value is alike: an index holds
+ * NULLs, then numbers, then text and blobs, so its least and greatest values tell whether all values are text, or
+ * all numbers on one side of ±1e11 (milliseconds or seconds) – the decision encodingOfCounts makes from the counts
+ * in those cases. Null when no complete index leads with the column, or its values mix (then they are counted).
+ */
+function indexedDateEncoding(db: Database.Database, table: string, column: string): DateEncoding | null {
+  const indexes = db.prepare(`PRAGMA index_list(${quoteIdent(table)})`).all() as { name: string; partial: number }[]
+  const leads = (index: string) =>
+    (db.prepare(`PRAGMA index_info(${quoteIdent(index)})`).all() as { seqno: number; name: string | null }[]).some(
+      (c) => c.seqno === 0 && c.name === column,
+    )
+  if (!indexes.some((i) => i.partial === 0 && leads(i.name))) return null
+  const end = (fn: 'min' | 'max') =>
+    (
+      db
+        .prepare(`SELECT ${fn}(${quoteIdent(column)}) AS v FROM ${quoteIdent(table)}`)
+        .safeIntegers(true)
+        .get() as { v: unknown }
+    ).v
+  const isNumber = (v: unknown): v is number | bigint => typeof v === 'number' || typeof v === 'bigint'
+  const lo = end('min')
+  if (lo === null) return dateEncodingFrom({ text: 0, seconds: 0, millis: 0 })
+  if (!isNumber(lo)) return dateEncodingFrom({ text: 1, seconds: 0, millis: 0 })
+  const hi = end('max')
+  if (!isNumber(hi)) return null
+  const [low, high] = [Number(lo), Number(hi)]
+  if (low >= 1e11 || high <= -1e11) return dateEncodingFrom({ text: 0, seconds: 0, millis: 1 })
+  if (low > -1e11 && high < 1e11) return dateEncodingFrom({ text: 0, seconds: 1, millis: 0 })
+  return null
+}
 
 function encodingOfCounts(row: { stored: number; text: number; millis: number }): DateEncoding {
   const millis = row.text >= row.stored - row.text ? 0 : row.millis
@@ -119,7 +157,15 @@ export function sqliteSource(path: string, label = path, options: { mapping?: TC
         const where = t.filter ? ` WHERE ${t.filter}` : ''
         // The rows counted in the pass that also tells how the table's datetime columns store their instants (its
         // own columns, unfiltered: a mapping's transforms and filters are read on their own, dateEncodingOf).
-        const dated = t.filter ? [] : t.columns.filter((c) => DATE_KINDS.has(c.type.kind) && !c.transform)
+        // A column an index leads with and whose values are uniform is decided from the index's two ends; the
+        // count alone is then a count of the table's b-tree, no pass over its rows.
+        const dated = (t.filter ? [] : t.columns.filter((c) => DATE_KINDS.has(c.type.kind) && !c.transform)).filter(
+          (c) => {
+            const encoding = indexedDateEncoding(db, t.name, c.name)
+            if (encoding) dates.set(`${t.name}\u0000${c.name}`, encoding)
+            return !encoding
+          },
+        )
         const counted = db
           .prepare(
             `SELECT ${['count(*) AS n', ...dated.map((c, i) => storageCountsSql(quoteIdent(c.name), `c${i}_`))].join(', ')} FROM ${quoteIdent(t.name)}${where}`,

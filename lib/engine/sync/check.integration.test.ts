@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { EMPTY_MAPPING } from '@/lib/domain/mapping'
+import { EMPTY_MAPPING } from '@/lib/domain/mapping-lookup'
 import { targetDatabases } from '@/lib/testing/target-databases'
 import { startWholeSqliteSync, validateSqliteFile } from '@/lib/testing/sqlite-sync'
 import type { ValidationOptions } from '@/lib/engine/validate/model'

@@ -1,4 +1,5 @@
-import { columnMappingOf, tableMappingOf, type TCopyMapping } from '@/lib/domain/mapping'
+import { columnMappingOf, tableMappingOf } from '@/lib/domain/mapping-lookup'
+import type { TCopyMapping } from '@/lib/domain/mapping'
 import type { PgTable } from '@/lib/engine/copy/postgres-source'
 import { mappedPgType } from '@/lib/engine/copy/sqlite-types'
 import { quoteIdent } from '@/lib/targets/quote'

@@ -7,7 +7,8 @@ import {
   PLAN_STATUSES,
   RISK_STATUSES,
 } from '@/lib/domain/plan-values'
-import { checkMapping, EMPTY_MAPPING } from '@/lib/domain/mapping'
+import { EMPTY_MAPPING } from '@/lib/domain/mapping-lookup'
+import { checkMapping } from '@/lib/domain/mapping'
 import { METRIC_NAMES } from '@/lib/domain/metrics'
 import { EXISTING_ROWS_CHOICES, MAX_OBSERVE_SECONDS, STEP_LIMITS } from '@/lib/domain/step-kinds'
 import { blankToNull, checkbox, longText, optionalDate, optionalText, requiredText, ZId } from '@/lib/server/fields'

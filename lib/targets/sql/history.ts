@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto'
 import type pg from 'pg'
 import { ensureBookkeeping, qualified } from '@/lib/targets/bookkeeping'
-import { splitStatements } from './split'
 import type { RehearsalStep } from '@/lib/domain/rehearsal'
 
 // Lockstep's history table on a target (in Lockstep's own schema there, lib/targets/bookkeeping.ts): one row per applied script version with its checksum, so a
@@ -73,6 +72,8 @@ export async function markApplied(
   script: { version: string; description: string; sql: string },
   appliedBy: string,
 ): Promise<void> {
+  // The parser (a WebAssembly module) loads only here: a copy, which keeps its bookkeeping beside the history, never needs it.
+  const { splitStatements } = await import('./split')
   const total = (await splitStatements(script.sql)).length
   await session.client.query(
     `INSERT INTO ${HISTORY_TABLE} (version, description, checksum, applied_by, started_at, finished_at, statements_total, statements_applied, success, error)
