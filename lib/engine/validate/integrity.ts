@@ -1,6 +1,5 @@
 import type pg from 'pg'
 import { quoteIdent } from '@/lib/targets/quote'
-import { parseRuleQuery, volatileFunctionsOf, volatileRefusal } from '@/lib/targets/sql/rule-query'
 import type { CustomRule, IntegrityFinding, RuleResult } from '@/lib/domain/validation-report'
 import type { ForeignKey, TableShape } from './model'
 
@@ -107,6 +106,8 @@ export const RULE_ROW_CAP = 10_000
  */
 export async function runRules(client: pg.Client, rules: readonly CustomRule[]): Promise<RuleResult[]> {
   const results: RuleResult[] = []
+  // The SQL parser (a WebAssembly module) loads only for a validation with rules.
+  const { parseRuleQuery, volatileFunctionsOf, volatileRefusal } = await import('@/lib/targets/sql/rule-query')
   for (const rule of rules) {
     const base = { name: rule.name, severity: rule.severity, action: rule.action }
     try {
