@@ -5,6 +5,7 @@ import { useState } from 'react'
 import { Badge } from '@/components/ui/badge'
 import { Button } from '@/components/ui/button'
 import { ConfirmDialog } from '@/components/ui/confirm-dialog'
+import { LazyDetails } from '@/components/ui/lazy-details'
 import { Timestamp } from '@/components/ui/timestamp'
 import { overrideLintAction, removeStepAction, setStepReadyAction } from '@/lib/actions/plans'
 import { formatDuration } from '@/lib/domain/words'
@@ -101,27 +102,34 @@ function StepItem({
   const runnable = step.kind !== 'SCRIPT'
   return (
     <li data-testid="step">
-      <details className="rounded-md border border-zinc-200 bg-zinc-50 text-sm">
-        <summary className="flex cursor-pointer flex-wrap items-center gap-2 px-3 py-1.5">
-          <Badge tone={step.kind === 'SCRIPT' ? 'neutral' : 'info'}>{KIND_LABELS[step.kind]}</Badge>
-          <span className="font-medium">{step.name}</span>
-          {step.kind === 'SCRIPT' ? (
-            <span className="text-xs text-zinc-500">kept as a note{step.language ? ` · ${step.language}` : ''}</span>
-          ) : null}
-          {step.isDraft && runnable ? <span className="text-xs text-amber-700">draft</span> : null}
-          {step.kind === 'SQL' && !step.isDraft ? <LintBadge lint={step.lint} accepted={!!step.lintOverride} /> : null}
-          {step.kind === 'MANUAL' && step.requireChecklist ? (
-            <span className="text-xs text-zinc-500">needs the required checklist items done</span>
-          ) : null}
-          {step.copy ? <span className="text-xs text-zinc-500">{describeCopy(step.copy)}</span> : null}
-          {step.validate ? <span className="text-xs text-zinc-500">{describeValidate(step.validate)}</span> : null}
-          {step.observe ? <span className="text-xs text-zinc-500">{describeObserve(step.observe)}</span> : null}
-          {step.backup ? <span className="text-xs text-zinc-500">{describeBackup(step.backup)}</span> : null}
-          {step.sync ? <span className="text-xs text-zinc-500">{describeSync(step.sync, planSteps)}</span> : null}
-          {step.cutover ? (
-            <span className="text-xs text-zinc-500">{describeCutover(step.cutover, planSteps)}</span>
-          ) : null}
-        </summary>
+      <LazyDetails
+        className="rounded-md border border-zinc-200 bg-zinc-50 text-sm"
+        summaryClassName="flex cursor-pointer flex-wrap items-center gap-2 px-3 py-1.5"
+        summary={
+          <>
+            <Badge tone={step.kind === 'SCRIPT' ? 'neutral' : 'info'}>{KIND_LABELS[step.kind]}</Badge>
+            <span className="font-medium">{step.name}</span>
+            {step.kind === 'SCRIPT' ? (
+              <span className="text-xs text-zinc-500">kept as a note{step.language ? ` · ${step.language}` : ''}</span>
+            ) : null}
+            {step.isDraft && runnable ? <span className="text-xs text-amber-700">draft</span> : null}
+            {step.kind === 'SQL' && !step.isDraft ? (
+              <LintBadge lint={step.lint} accepted={!!step.lintOverride} />
+            ) : null}
+            {step.kind === 'MANUAL' && step.requireChecklist ? (
+              <span className="text-xs text-zinc-500">needs the required checklist items done</span>
+            ) : null}
+            {step.copy ? <span className="text-xs text-zinc-500">{describeCopy(step.copy)}</span> : null}
+            {step.validate ? <span className="text-xs text-zinc-500">{describeValidate(step.validate)}</span> : null}
+            {step.observe ? <span className="text-xs text-zinc-500">{describeObserve(step.observe)}</span> : null}
+            {step.backup ? <span className="text-xs text-zinc-500">{describeBackup(step.backup)}</span> : null}
+            {step.sync ? <span className="text-xs text-zinc-500">{describeSync(step.sync, planSteps)}</span> : null}
+            {step.cutover ? (
+              <span className="text-xs text-zinc-500">{describeCutover(step.cutover, planSteps)}</span>
+            ) : null}
+          </>
+        }
+      >
         {step.body ? (
           <pre className="max-h-96 overflow-auto border-t border-zinc-200 bg-white px-3 py-2 font-mono text-xs whitespace-pre-wrap">
             {step.body}
@@ -156,7 +164,7 @@ function StepItem({
             ): “{step.lintOverride.reason}”
           </p>
         ) : null}
-      </details>
+      </LazyDetails>
       {canEdit && runnable ? (
         <div className="flex flex-wrap items-center gap-1 py-0.5">
           {EDITABLE.has(step.kind) ? (
@@ -239,7 +247,7 @@ function StepItem({
   )
 }
 
-/** A phase's steps and kept scripts, each unfolding to its body, lint findings and actions. */
+/** A phase's steps and kept scripts, each unfolding (rendered when first opened) to its body and lint findings. */
 export function StepList({
   steps,
   planId = null,
