@@ -58,7 +58,10 @@ export function postgresSide(
         filter.ranges.map(([lo]) => lo.toString()),
         filter.ranges.map(([, hi]) => hi.toString()),
       )
-      return `unnest($${params.length - 1}::bigint[], $${params.length}::bigint[]) AS "lockstep range"("lockstep lo", "lockstep hi") JOIN ${table} ON ${k} BETWEEN "lockstep lo" AND "lockstep hi"`
+      // Each range read on its own (an index range scan). As a plain join under the row fetch's LIMIT, the planner
+      // estimated a ninth of the table per range and chose to scan all of it: 0.1–0.2 s for one range of 64 rows
+      // out of 1,000,000, against 2 ms. OFFSET 0 keeps the subquery from being pulled up into that join.
+      return `unnest($${params.length - 1}::bigint[], $${params.length}::bigint[]) AS "lockstep range"("lockstep lo", "lockstep hi") CROSS JOIN LATERAL (SELECT * FROM ${table} WHERE ${k} BETWEEN "lockstep lo" AND "lockstep hi" OFFSET 0) AS "lockstep rows"`
     }
     params.push(filter.prefixes)
     const length = filter.prefixes[0]?.length ?? 0
