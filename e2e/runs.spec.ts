@@ -6,7 +6,7 @@ import { appDatabaseUrl, query, seedUser } from './fixtures/db'
 import { seedPhase, seedPlan, seedSqlStep } from './fixtures/seed'
 import { callServerAction, serverActionId } from './fixtures/server-actions'
 import { signIn } from './fixtures/session'
-import { BASE_URL } from './fixtures/settings'
+import { BASE_URL, PHONE } from './fixtures/settings'
 import { openStepForm } from './fixtures/plan-page'
 
 test('a DBA runs the seeded demo plan: lint verdicts on the plan, a live run to SUCCEEDED, a gate released by hand', async ({
@@ -24,6 +24,13 @@ test('a DBA runs the seeded demo plan: lint verdicts on the plan, a live run to 
   await expect(indexStep.getByRole('table', { name: 'Lint findings', includeHidden: true })).toHaveCount(0)
   await indexStep.locator('summary').click()
   await expect(indexStep.getByRole('table', { name: 'Lint findings' })).toContainText('SHARE UPDATE EXCLUSIVE')
+  // Opened on a phone, the findings scroll inside the step: the page stays as wide as the screen.
+  const desktop = page.viewportSize()
+  await page.setViewportSize(PHONE)
+  await expect
+    .poll(() => page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth))
+    .toBe(true)
+  if (desktop) await page.setViewportSize(desktop)
   await page.screenshot({ path: testInfo.outputPath('demo-plan.png'), fullPage: true })
 
   await page.getByRole('button', { name: 'Run… Schema upgrade' }).click()
